@@ -1,0 +1,58 @@
+using System.Reflection;
+using Mediator;
+using Sessions.Application.Common.Security;
+using Sessions.Domain.Common;
+using Sessions.Domain.Organizations;
+
+namespace Sessions.Application.Common.Behaviors;
+
+/// <summary>
+/// 401 when nobody is authenticated; 403 when the token lacks every scope the message's
+/// <see cref="RequiresScopeAttribute"/> names; for a workspace message, 404 unless the caller is a
+/// member (the API never reveals that a workspace exists to a non-member). On success the
+/// <see cref="Caller"/> is set for the handler.
+/// </summary>
+public sealed class AuthorizationBehavior<TMessage, TResponse>(
+    ICurrentUser currentUser,
+    IWorkspaceDirectory directory,
+    CallerContext callers) : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : IMessage
+    where TResponse : IResult<TResponse>
+{
+    private static readonly IReadOnlyList<string> RequiredScopes =
+        typeof(TMessage).GetCustomAttribute<RequiresScopeAttribute>()?.AnyOf ?? [];
+
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        if (!currentUser.IsAuthenticated || currentUser.Id is not { } userId)
+        {
+            return TResponse.Failure(new Error(ErrorType.Unauthenticated, "A valid bearer token with a UUID subject is required."));
+        }
+
+        if (RequiredScopes.Count > 0 && !RequiredScopes.Any(currentUser.HasScope))
+        {
+            return TResponse.Failure(Error.Forbidden($"The token lacks the scope this operation needs: {string.Join(" or ", RequiredScopes)}."));
+        }
+
+        if (message is IWorkspaceRequest request)
+        {
+            var membership = Slug.IsValid(request.Org) && Slug.IsValid(request.Workspace)
+                ? await FindMembershipAsync(request, userId, cancellationToken)
+                : null;
+            if (membership is null)
+            {
+                return TResponse.Failure(Error.NotFound("Workspace not found."));
+            }
+
+            callers.Set(new Caller(userId, membership, currentUser.Scopes));
+        }
+
+        return await next(message, cancellationToken);
+    }
+
+    private async Task<WorkspaceMembership?> FindMembershipAsync(IWorkspaceRequest request, Guid userId, CancellationToken cancellationToken)
+    {
+        await directory.ProvisionUserAsync(currentUser, cancellationToken);
+        return await directory.FindMembershipAsync(request.Org, request.Workspace, userId, cancellationToken);
+    }
+}

@@ -1,0 +1,46 @@
+using FluentValidation;
+using FluentValidation.Results;
+using Mediator;
+using Sessions.Application.Common.Validation;
+using Sessions.Domain.Common;
+
+namespace Sessions.Application.Common.Behaviors;
+
+/// <summary>Runs every validator of the message and answers all their field errors as one 422.</summary>
+public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : IMessage
+    where TResponse : IResult<TResponse>
+{
+    private readonly IValidator<TMessage>[] _validators = [.. validators];
+
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        if (_validators.Length > 0)
+        {
+            var fields = new List<FieldError>();
+            var context = new ValidationContext<TMessage>(message);
+            foreach (var validator in _validators)
+            {
+                var result = await validator.ValidateAsync(context, cancellationToken);
+                fields.AddRange(result.Errors.Select(ToFieldError));
+            }
+
+            if (fields.Count > 0)
+            {
+                return TResponse.Failure(Error.Validation(fields));
+            }
+        }
+
+        return await next(message, cancellationToken);
+    }
+
+    private static FieldError ToFieldError(ValidationFailure failure) => new(
+        failure.CustomState as IReadOnlyList<object> ?? FieldPath.Parse(failure.PropertyName),
+        failure.ErrorMessage,
+        IsOwnCode(failure.ErrorCode) ? failure.ErrorCode : "value_error");
+
+    /// <summary>FluentValidation names its built-in codes after the validator; ours are snake_case words.</summary>
+    private static bool IsOwnCode(string? code) =>
+        !string.IsNullOrEmpty(code) && !code.EndsWith("Validator", StringComparison.Ordinal);
+}

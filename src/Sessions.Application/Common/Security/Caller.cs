@@ -1,0 +1,29 @@
+using Sessions.Domain.Organizations;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Application.Common.Security;
+
+/// <summary>
+/// Who is asking, in which workspace, with which role and scopes. The authorization behavior
+/// establishes it once per request; handlers read it through <see cref="CallerContext"/>.
+/// </summary>
+public sealed record Caller(Guid UserId, WorkspaceMembership Membership, IReadOnlySet<string> Scopes)
+{
+    public Guid WorkspaceId => Membership.WorkspaceId;
+
+    public bool IsEvaluationService => Scopes.Contains(Security.Scopes.SessionsEvaluate);
+
+    /// <summary>
+    /// The evaluation service sees every session of its workspace; everyone else sees their own
+    /// sessions and the workspace-visible ones.
+    /// </summary>
+    public SessionAudience Audience => new(WorkspaceId, UserId, SeesAllSessions: IsEvaluationService);
+
+    /// <summary>Owner or workspace admin may change a session; a viewer changes nothing.</summary>
+    public bool MayChange(Session session) =>
+        Membership.Role != WorkspaceRole.Viewer
+        && (session.UserId == UserId || Membership.Role == WorkspaceRole.Admin);
+}
+
+/// <summary>The sessions a caller can see in one workspace.</summary>
+public sealed record SessionAudience(Guid WorkspaceId, Guid UserId, bool SeesAllSessions);

@@ -1,0 +1,11 @@
+namespace Sessions.Application.Common.Security;
+
+/// <summary>Looks up workspaces and memberships, and keeps user rows in step with token claims.</summary>
+public interface IWorkspaceDirectory
+{
+    /// <summary>The caller's membership of the workspace, or null when either does not exist or they are not a member.</summary>
+    Task<WorkspaceMembership?> FindMembershipAsync(string org, string workspace, Guid userId, CancellationToken cancellationToken);
+
+    /// <summary>Creates the user on first sight and refreshes email and names from later tokens.</summary>
+    Task ProvisionUserAsync(ICurrentUser user, CancellationToken cancellationToken);
+}

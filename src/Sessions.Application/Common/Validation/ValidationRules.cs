@@ -1,0 +1,48 @@
+using FluentValidation;
+using FluentValidation.Results;
+using Sessions.Domain.Common;
+
+namespace Sessions.Application.Common.Validation;
+
+/// <summary>
+/// Rule helpers that give every field error the same words and machine types
+/// (<c>missing</c>, <c>string_too_long</c>, ...), so clients can rely on them.
+/// </summary>
+public static class ValidationRules
+{
+    public static IRuleBuilderOptions<T, TProperty> Required<T, TProperty>(this IRuleBuilder<T, TProperty> rule) =>
+        rule.NotNull().WithMessage("is required").WithErrorCode("missing");
+
+    public static IRuleBuilderOptions<T, string?> Chars<T>(this IRuleBuilder<T, string?> rule, int min, int max) =>
+        rule.Must(value => value is null || value.Length >= min)
+            .WithMessage(min == 1 ? "must not be empty" : $"must be at least {min} characters")
+            .WithErrorCode("string_too_short")
+            .Must(value => value is null || value.Length <= max)
+            .WithMessage($"must be at most {max} characters")
+            .WithErrorCode("string_too_long");
+
+    public static IRuleBuilderOptions<T, TNumber?> AtLeast<T, TNumber>(this IRuleBuilder<T, TNumber?> rule, TNumber min)
+        where TNumber : struct, IComparable<TNumber> =>
+        rule.Must(value => value is null || value.Value.CompareTo(min) >= 0)
+            .WithMessage($"must be greater than or equal to {min}")
+            .WithErrorCode("greater_than_equal");
+
+    public static IRuleBuilderOptions<T, TNumber?> AtMost<T, TNumber>(this IRuleBuilder<T, TNumber?> rule, TNumber max)
+        where TNumber : struct, IComparable<TNumber> =>
+        rule.Must(value => value is null || value.Value.CompareTo(max) <= 0)
+            .WithMessage($"must be less than or equal to {max}")
+            .WithErrorCode("less_than_equal");
+
+    /// <summary>Adds field errors that carry their own path (for map keys, which may hold dots).</summary>
+    public static void AddFieldErrors<T>(this ValidationContext<T> context, IEnumerable<FieldError> errors)
+    {
+        foreach (var error in errors)
+        {
+            context.AddFailure(new ValidationFailure(string.Join('.', error.Path), error.Message)
+            {
+                ErrorCode = error.Type,
+                CustomState = error.Path,
+            });
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using FluentValidation;
+using Microsoft.Extensions.DependencyInjection;
+using Sessions.Application.Common.Behaviors;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Common.Validation;
+using Sessions.Application.Sessions;
+
+namespace Sessions.Application;
+
+public static class DependencyInjection
+{
+    /// <summary>The mediator with its pipeline (outermost first), the validators and the application services.</summary>
+    public static IServiceCollection AddApplication(this IServiceCollection services)
+    {
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : FieldPath.ToSnakeCase(member.Name);
+
+        services.AddMediator((Mediator.MediatorOptions options) =>
+        {
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            options.PipelineBehaviors =
+            [
+                typeof(ErrorTranslationBehavior<,>),
+                typeof(LoggingBehavior<,>),
+                typeof(AuthorizationBehavior<,>),
+                typeof(ValidationBehavior<,>),
+                typeof(UnitOfWorkBehavior<,>),
+            ];
+        });
+        services.AddValidatorsFromAssemblyContaining<CallerContext>(ServiceLifetime.Singleton, includeInternalTypes: true);
+        services.AddScoped<CallerContext>();
+        services.AddScoped<SessionAccess>();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

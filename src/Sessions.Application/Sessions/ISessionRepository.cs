@@ -1,0 +1,17 @@
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Application.Sessions;
+
+/// <summary>The write side of sessions: loads aggregates for change and adds new ones.</summary>
+public interface ISessionRepository
+{
+    /// <summary>
+    /// Loads the session for change inside the current transaction, holding the database's row
+    /// lock where the provider has one, so concurrent commands on one session run one after another.
+    /// </summary>
+    Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken);
+
+    Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken);
+
+    void Add(Session session);
+}

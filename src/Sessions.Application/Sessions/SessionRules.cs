@@ -1,0 +1,67 @@
+using FluentValidation;
+using Sessions.Domain.Common;
+
+namespace Sessions.Application.Sessions;
+
+/// <summary>Field rules shared by the session commands and queries.</summary>
+public static class SessionRules
+{
+    public const string ReferenceMessage = "must be a session UUID or a prefix of at least 4 characters of one (hex digits, hyphens at their places)";
+
+    public const int MaxTitleLength = 255;
+    public const int MaxModelLength = 255;
+    public const int MaxAgentLength = 255;
+    public const int MaxLabelKeys = 50;
+    public const int MaxLabelKeyLength = 64;
+    public const int MaxLabelValues = 20;
+    public const int MaxLabelValueLength = 256;
+
+    public static IRuleBuilderOptions<T, string> SessionReferenceRule<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(value => SessionReference.TryParse(value, out _)).WithMessage(ReferenceMessage).WithErrorCode("value_error");
+
+    /// <summary>The label rules of CONTRACT §5.2, reported per key and per value.</summary>
+    public static IEnumerable<FieldError> CheckLabels(IReadOnlyDictionary<string, IReadOnlyList<string>> labels, string field)
+    {
+        if (labels.Count > MaxLabelKeys)
+        {
+            yield return new FieldError([field], $"must have at most {MaxLabelKeys} keys", "too_long");
+        }
+
+        foreach (var (key, values) in labels)
+        {
+            if (!IsLabelKey(key))
+            {
+                yield return new FieldError([field, key], $"key must be 1 to {MaxLabelKeyLength} characters of a-z, 0-9, '_', '.', ':', '/', '-'", "string_pattern_mismatch");
+            }
+
+            if (values is null)
+            {
+                yield return new FieldError([field, key], "must be a list of strings", "list_type");
+                continue;
+            }
+
+            if (values.Count == 0)
+            {
+                yield return new FieldError([field, key], "must hold at least 1 value", "too_short");
+            }
+
+            if (values.Distinct(StringComparer.Ordinal).Count() > MaxLabelValues)
+            {
+                yield return new FieldError([field, key], $"must hold at most {MaxLabelValues} distinct values", "too_long");
+            }
+
+            for (var i = 0; i < values.Count; i++)
+            {
+                var value = values[i];
+                if (value is null || value.Length == 0 || value.Length > MaxLabelValueLength)
+                {
+                    yield return new FieldError([field, key, i], $"must be 1 to {MaxLabelValueLength} characters", value is null || value.Length == 0 ? "string_too_short" : "string_too_long");
+                }
+            }
+        }
+    }
+
+    private static bool IsLabelKey(string key) =>
+        key.Length is > 0 and <= MaxLabelKeyLength
+        && key.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '.' or ':' or '/' or '-');
+}

@@ -1,0 +1,40 @@
+namespace Sessions.Domain.Sessions;
+
+/// <summary>One value of one label key; a session's labels are the ordered set of these.</summary>
+public sealed class SessionLabel
+{
+    public SessionLabel(string key, string value, int position)
+    {
+        Key = key;
+        Value = value;
+        Position = position;
+    }
+
+    public string Key { get; private set; }
+
+    public string Value { get; private set; }
+
+    /// <summary>Keeps the client's order of keys and values when the map is read back.</summary>
+    public int Position { get; private set; }
+
+    /// <summary>Flattens a label map into rows, dropping duplicate values of a key.</summary>
+    public static List<SessionLabel> FromMap(IReadOnlyDictionary<string, IReadOnlyList<string>> labels)
+    {
+        var rows = new List<SessionLabel>();
+        foreach (var (key, values) in labels)
+        {
+            foreach (var value in values.Distinct(StringComparer.Ordinal))
+            {
+                rows.Add(new SessionLabel(key, value, rows.Count));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>Rebuilds the label map from rows in their stored order.</summary>
+    public static Dictionary<string, IReadOnlyList<string>> ToMap(IEnumerable<SessionLabel> rows) =>
+        rows.OrderBy(l => l.Position)
+            .GroupBy(l => l.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(l => l.Value)], StringComparer.Ordinal);
+}
