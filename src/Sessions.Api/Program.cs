@@ -1,6 +1,94 @@
+using Asp.Versioning;
+using Microsoft.AspNetCore.Authorization;
+using Sessions.Api.Development;
+using Sessions.Api.Errors;
+using Sessions.Api.Health;
+using Sessions.Api.Json;
+using Sessions.Api.Security;
+using Sessions.Application;
+using Sessions.Application.Common.Security;
+using Sessions.Infrastructure;
+using Sessions.Infrastructure.Persistence;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddApplication();
+builder.Services.AddInfrastructure(builder.Configuration);
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
+builder.Services.AddBearerAuthentication(builder.Configuration);
+builder.Services.AddAuthorizationBuilder()
+    .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+builder.Services.AddControllers(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true)
+    .AddJsonOptions(options =>
+    {
+        JsonDefaults.Apply(options.JsonSerializerOptions);
+        options.AllowInputFormatterExceptionMessages = false;
+    })
+    .ConfigureApiBehaviorOptions(options =>
+    {
+        options.InvalidModelStateResponseFactory = InvalidModelStateResponses.Create;
+        options.SuppressMapClientErrors = true;
+    });
+builder.Services.ConfigureHttpJsonOptions(options => JsonDefaults.Apply(options.SerializerOptions));
+builder.Services.AddApiVersioning(options =>
+    {
+        options.DefaultApiVersion = new ApiVersion(1);
+        options.ReportApiVersions = true;
+        options.ApiVersionReader = new UrlSegmentApiVersionReader();
+        options.UnsupportedApiVersionStatusCode = StatusCodes.Status400BadRequest;
+    })
+    .AddMvc()
+    .AddApiExplorer(options =>
+    {
+        options.GroupNameFormat = "'v'V";
+        options.SubstituteApiVersionInUrl = true;
+    });
+builder.Services.AddOpenApiDocument(settings =>
+{
+    settings.DocumentName = "v1";
+    settings.ApiGroupNames = ["v1"];
+    settings.Title = "Sessions API";
+    settings.Version = "1";
+    settings.Description = "Stores and governs AI agent chat sessions: create, read, share, archive, pin, delete and freeze them.";
+    settings.AddSecurity("Bearer", new NSwag.OpenApiSecurityScheme
+    {
+        Type = NSwag.OpenApiSecuritySchemeType.Http,
+        Scheme = "bearer",
+        BearerFormat = "JWT",
+    });
+    settings.OperationProcessors.Add(new NSwag.Generation.Processors.Security.AspNetCoreOperationSecurityScopeProcessor("Bearer"));
+});
+builder.Services.AddServiceHealthChecks();
+
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+await DatabaseInitializer.MigrateAsync(app.Services, CancellationToken.None);
+if (app.Environment.IsDevelopment())
+{
+    await DevelopmentEndpoints.SeedAsync(app, CancellationToken.None);
+}
 
-app.Run();
+app.UseMiddleware<ErrorHandlingMiddleware>();
+app.UseStatusCodePages(StatusCodeEnvelopes.WriteAsync);
+app.UseOpenApi(options => options.Path = "/swagger/{documentName}/swagger.json");
+app.UseSwaggerUi(options =>
+{
+    options.Path = "/swagger";
+    options.DocumentPath = "/swagger/{documentName}/swagger.json";
+});
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapControllers();
+app.MapServiceHealthChecks();
+if (app.Environment.IsDevelopment())
+{
+    app.MapDevelopmentEndpoints();
+}
+
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the functional tests' host factory.</summary>
+public partial class Program;

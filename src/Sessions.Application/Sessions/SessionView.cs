@@ -30,7 +30,7 @@ public sealed record UsageView(
         total.CacheReadInputTokens,
         total.CacheCreationInputTokens,
         total.ToolCallCount,
-        total.KnownCostUsd,
+        Normalize(total.KnownCostUsd),
         total.MessageCount,
         current.MessageCount,
         current.InputTokens,
@@ -38,8 +38,11 @@ public sealed record UsageView(
         current.CacheReadInputTokens,
         current.CacheCreationInputTokens,
         current.ToolCallCount,
-        current.KnownCostUsd,
+        Normalize(current.KnownCostUsd),
         lastGenerationInputTokens);
+
+    /// <summary>Drops the trailing zeros a database's fixed scale adds, so a cost reads the same however it was stored.</summary>
+    private static decimal? Normalize(decimal? cost) => cost / 1.000000000000000000000000000000000m;
 }
 
 /// <summary>The session object every session answer carries (CONTRACT §6).</summary>

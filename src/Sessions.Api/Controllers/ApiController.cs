@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Mvc;
+using Sessions.Api.Errors;
+using Sessions.Application.Sessions;
+using Sessions.Domain.Common;
+
+namespace Sessions.Api.Controllers;
+
+/// <summary>Turns application results into answers: the value with its status, or the error envelope.</summary>
+[ApiController]
+[Produces("application/json")]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest)]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status401Unauthorized)]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status403Forbidden)]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status422UnprocessableEntity)]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status500InternalServerError)]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status502BadGateway)]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status504GatewayTimeout)]
+public abstract class ApiController : ControllerBase
+{
+    /// <summary>Where field errors of this action's input sit: <c>body</c> or <c>query</c> (route values are recognized by name).</summary>
+    protected enum InputLocation
+    {
+        Body,
+        Query,
+    }
+
+    protected static ObjectResult Failure(Error error, InputLocation location)
+    {
+        var envelope = ErrorResponses.FromError(error, location == InputLocation.Body ? "body" : "query");
+        return new ObjectResult(envelope) { StatusCode = envelope.Code };
+    }
+
+    protected IActionResult Respond<T>(Result<T> result, InputLocation location, Func<T, IActionResult>? onSuccess = null) =>
+        result.IsSuccess ? (onSuccess ?? (value => Ok(value)))(result.Value) : Failure(result.Error, location);
+
+    /// <summary>A session answer: the session with its version as the ETag.</summary>
+    protected IActionResult SessionAnswer(SessionView session, int status = StatusCodes.Status200OK)
+    {
+        Response.Headers.ETag = ETag(session.Version);
+        return StatusCode(status, session);
+    }
+
+    protected static string ETag(long version) => $"\"{version}\"";
+}

@@ -1,0 +1,46 @@
+using Sessions.Application.Common.Persistence;
+
+namespace Sessions.Api.Errors;
+
+/// <summary>
+/// The last line: a request the framework rejects (413, malformed input) gets its status as an
+/// envelope; a database outage gets 502/504; anything else is a 500 whose detail carries the
+/// correlation id also written to the log with the exception.
+/// </summary>
+public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, IDatabaseErrorClassifier classifier, ILogger<ErrorHandlingMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception exception) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            context.Response.Clear();
+            await ErrorResponses.WriteAsync(context, ToEnvelope(context, exception));
+        }
+    }
+
+    private ErrorEnvelope ToEnvelope(HttpContext context, Exception exception)
+    {
+        if (exception is BadHttpRequestException badRequest)
+        {
+            return badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? ErrorResponses.ForStatus(StatusCodes.Status413PayloadTooLarge, "The request body is larger than the service accepts.")
+                : new ErrorEnvelope(badRequest.StatusCode, "The request could not be read; send a well-formed JSON body.", ErrorTypes.MalformedJson);
+        }
+
+        if (classifier.Classify(exception) is { } error)
+        {
+            return ErrorResponses.FromError(error, "body");
+        }
+
+        var correlationId = context.TraceIdentifier;
+        LogUnhandled(logger, exception, correlationId);
+        return ErrorResponses.ForStatus(StatusCodes.Status500InternalServerError, $"An unexpected error occurred. Correlation id: {correlationId}");
+    }
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Unhandled exception; correlation id {CorrelationId}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string correlationId);
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Controllers;
+
+namespace Sessions.Api.Errors;
+
+/// <summary>
+/// Model-binding failures as envelopes: JSON that does not parse is 400 <c>malformed_json</c>; a
+/// well-formed value of the wrong type is 422 with <c>loc</c> from its JSON path; a bad route or
+/// query value is 422 at its parameter.
+/// </summary>
+public static class InvalidModelStateResponses
+{
+    public static IActionResult Create(ActionContext context)
+    {
+        var bodyType = (context.ActionDescriptor as ControllerActionDescriptor)?.Parameters
+            .FirstOrDefault(p => p.BindingInfo?.BindingSource == Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Body)?.ParameterType;
+        var entries = context.ModelState.Where(entry => entry.Value is { Errors.Count: > 0 }).ToList();
+
+        var jsonErrors = entries.SelectMany(entry => entry.Value!.Errors.Select(error => (entry.Key, Exception: FindJsonException(error.Exception)))).Where(e => e.Exception is not null).ToList();
+        if (jsonErrors.FirstOrDefault(e => e.Exception!.InnerException is JsonException) is { Exception: { } syntax })
+        {
+            var where = syntax.LineNumber is { } line ? $" at line {line + 1}, position {syntax.BytePositionInLine + 1}" : string.Empty;
+            return Envelope(new ErrorEnvelope(StatusCodes.Status400BadRequest, $"The body is not valid JSON{where}.", ErrorTypes.MalformedJson));
+        }
+
+        var details = new List<ErrorDetail>();
+        foreach (var (key, exception) in jsonErrors)
+        {
+            var path = JsonPath.Parse(exception!.Path ?? key);
+            var (message, type) = JsonTargetDescriber.Describe(bodyType, path);
+            details.Add(new ErrorDetail(["body", .. path], message, type));
+        }
+
+        if (details.Count == 0)
+        {
+            foreach (var (key, state) in entries)
+            {
+                details.Add(string.IsNullOrEmpty(key) || key.StartsWith('$')
+                    ? new ErrorDetail(["body"], "a JSON body is required", "missing")
+                    : new ErrorDetail([SourceOf(context, key), key], "has an invalid value", "value_error"));
+            }
+        }
+
+        return Envelope(new ErrorEnvelope(StatusCodes.Status422UnprocessableEntity, "Validation failed", ErrorTypes.Validation, details));
+    }
+
+    private static string SourceOf(ActionContext context, string key) =>
+        context.RouteData.Values.ContainsKey(key) ? "path" : "query";
+
+    private static JsonException? FindJsonException(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is JsonException json)
+            {
+                return json;
+            }
+        }
+
+        return null;
+    }
+
+    private static ObjectResult Envelope(ErrorEnvelope envelope) => new(envelope)
+    {
+        StatusCode = envelope.Code,
+        ContentTypes = { "application/json" },
+    };
+}

@@ -1,0 +1,124 @@
+using System.Collections;
+using System.Reflection;
+using Sessions.Application.Common.Validation;
+
+namespace Sessions.Api.Errors;
+
+/// <summary>
+/// Says what a JSON value should have been, from the request type and the path of the bad value:
+/// <c>$.messages[0].role</c> on the transcript request is a role, so "must be one of: user, ...".
+/// </summary>
+public static class JsonTargetDescriber
+{
+    public static (string Message, string Type) Describe(Type? root, IReadOnlyList<object> path)
+    {
+        var target = root is null ? null : Resolve(root, path);
+        return Describe(target);
+    }
+
+    private static (string Message, string Type) Describe(Type? type)
+    {
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        if (type is null)
+        {
+            return ("has an invalid value", "value_error");
+        }
+
+        if (type == typeof(Guid))
+        {
+            return ("must be a UUID", "uuid_parsing");
+        }
+
+        if (type == typeof(string))
+        {
+            return ("must be a string", "string_type");
+        }
+
+        if (type == typeof(bool))
+        {
+            return ("must be a boolean", "bool_parsing");
+        }
+
+        if (type == typeof(int) || type == typeof(long))
+        {
+            return ("must be an integer", "int_parsing");
+        }
+
+        if (type == typeof(decimal) || type == typeof(double))
+        {
+            return ("must be a number", "float_parsing");
+        }
+
+        if (type == typeof(DateTime))
+        {
+            return ("must be an RFC 3339 timestamp", "datetime_parsing");
+        }
+
+        if (type.IsEnum)
+        {
+            var names = Enum.GetNames(type).Select(FieldPath.ToSnakeCase);
+            return ($"must be one of: {string.Join(", ", names)}", "enum");
+        }
+
+        if (DictionaryValueType(type) is not null || type == typeof(System.Text.Json.Nodes.JsonObject))
+        {
+            return ("must be an object", "dict_type");
+        }
+
+        if (ElementType(type) is not null)
+        {
+            return ("must be a list", "list_type");
+        }
+
+        return ("must be an object", "model_type");
+    }
+
+    private static Type? Resolve(Type root, IReadOnlyList<object> path)
+    {
+        Type? current = root;
+        foreach (var segment in path)
+        {
+            if (current is null)
+            {
+                return null;
+            }
+
+            current = Nullable.GetUnderlyingType(current) ?? current;
+            if (DictionaryValueType(current) is { } valueType)
+            {
+                current = valueType;
+            }
+            else if (segment is int)
+            {
+                current = ElementType(current);
+            }
+            else if (segment is string name)
+            {
+                current = current.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                    .FirstOrDefault(p => FieldPath.ToSnakeCase(p.Name) == name)?.PropertyType;
+            }
+        }
+
+        return current;
+    }
+
+    private static Type? DictionaryValueType(Type type) =>
+        type.IsGenericType && FindInterface(type, typeof(IDictionary<,>)) is { } dictionary ? dictionary.GetGenericArguments()[1]
+        : type.IsGenericType && FindInterface(type, typeof(IReadOnlyDictionary<,>)) is { } readOnly ? readOnly.GetGenericArguments()[1]
+        : null;
+
+    private static Type? ElementType(Type type)
+    {
+        if (type == typeof(string) || !typeof(IEnumerable).IsAssignableFrom(type))
+        {
+            return null;
+        }
+
+        return type.IsArray ? type.GetElementType() : FindInterface(type, typeof(IEnumerable<>))?.GetGenericArguments()[0];
+    }
+
+    private static Type? FindInterface(Type type, Type generic) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == generic
+            ? type
+            : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == generic);
+}

@@ -1,0 +1,44 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Diagnostics;
+using Sessions.Api.Controllers;
+
+namespace Sessions.Api.Errors;
+
+/// <summary>
+/// Answers the framework produced without a body (unknown route, wrong method, wrong media type)
+/// get the envelope. A route under <c>/api/v{version}/</c> whose version the service does not
+/// offer is 400 <c>unsupported_api_version</c> rather than the versioning library's bare 404.
+/// </summary>
+public static partial class StatusCodeEnvelopes
+{
+    public static Task WriteAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        var status = http.Response.StatusCode;
+        if (status == StatusCodes.Status404NotFound && UnsupportedVersion(http.Request.Path) is { } version)
+        {
+            var supported = string.Join(", ", ApiVersions.Supported);
+            return ErrorResponses.WriteAsync(http, new ErrorEnvelope(
+                StatusCodes.Status400BadRequest,
+                $"API version '{version}' is not supported; supported versions: {supported}.",
+                ErrorTypes.UnsupportedApiVersion));
+        }
+
+        return ErrorResponses.WriteAsync(http, ErrorResponses.ForStatus(status));
+    }
+
+    private static string? UnsupportedVersion(PathString path)
+    {
+        var match = VersionSegment().Match(path.Value ?? string.Empty);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var requested = match.Groups[1].Value;
+        return ApiVersions.Supported.Any(v => v == requested || $"{v}.0" == requested) ? null : requested;
+    }
+
+    [GeneratedRegex("^/api/v([^/]+)/", RegexOptions.CultureInvariant)]
+    private static partial Regex VersionSegment();
+}

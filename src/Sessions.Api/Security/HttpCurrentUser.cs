@@ -1,0 +1,30 @@
+using System.Security.Claims;
+using Sessions.Application.Common.Security;
+
+namespace Sessions.Api.Security;
+
+/// <summary>The request's principal, read from the validated token's claims (names as issued, not remapped).</summary>
+public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUser
+{
+    private ClaimsPrincipal? Principal => accessor.HttpContext?.User;
+
+    public bool IsAuthenticated => Principal?.Identity?.IsAuthenticated == true;
+
+    public Guid? Id => Guid.TryParse(Claim("sub"), out var id) ? id : null;
+
+    public string? Email => Claim("email");
+
+    public string? Name => Claim("name");
+
+    public string? Username => Claim("preferred_username");
+
+    public IReadOnlySet<string> Scopes => field ??= ReadScopes();
+
+    private string? Claim(string type) => Principal?.FindFirst(type)?.Value;
+
+    private HashSet<string> ReadScopes() =>
+        Principal?.Claims
+            .Where(c => c.Type is "scope" or "scp")
+            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToHashSet(StringComparer.Ordinal) ?? [];
+}

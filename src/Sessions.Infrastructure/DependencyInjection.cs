@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Sessions.Application.Common.Persistence;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions;
+using Sessions.Infrastructure.Development;
+using Sessions.Infrastructure.Identity;
+using Sessions.Infrastructure.Persistence;
+using Sessions.Infrastructure.Persistence.Providers;
+using Sessions.Infrastructure.Persistence.Stores;
+
+namespace Sessions.Infrastructure;
+
+public static class DependencyInjection
+{
+    /// <summary>The database of <c>Database:Provider</c>, the stores behind the application's ports, and token plumbing.</summary>
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        var database = DatabaseOptions.FromConfiguration(configuration);
+        services.AddSingleton(database);
+        switch (database.Provider)
+        {
+            case DatabaseProvider.Postgres:
+                services.AddDbContext<PostgresSessionsDbContext>(database.Configure);
+                services.AddScoped<SessionsDbContext>(sp => sp.GetRequiredService<PostgresSessionsDbContext>());
+                break;
+            case DatabaseProvider.SqlServer:
+                services.AddDbContext<SqlServerSessionsDbContext>(database.Configure);
+                services.AddScoped<SessionsDbContext>(sp => sp.GetRequiredService<SqlServerSessionsDbContext>());
+                break;
+            default:
+                services.AddDbContext<SqliteSessionsDbContext>(database.Configure);
+                services.AddScoped<SessionsDbContext>(sp => sp.GetRequiredService<SqliteSessionsDbContext>());
+                break;
+        }
+
+        services.AddScoped<IUnitOfWork, UnitOfWork>();
+        services.AddSingleton<IDatabaseErrorClassifier, DatabaseErrorClassifier>();
+        services.AddScoped<ISessionRepository, SessionRepository>();
+        services.AddScoped<ISessionReadStore, SessionReadStore>();
+        services.AddScoped<IWorkspaceDirectory, WorkspaceDirectory>();
+        services.AddScoped<DevelopmentIdentity>();
+        services.AddSingleton(AuthOptions.FromConfiguration(configuration));
+        services.AddSingleton<TokenIssuer>();
+        return services;
+    }
+}

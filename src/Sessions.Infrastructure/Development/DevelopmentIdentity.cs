@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Sessions.Application.Common.Time;
+using Sessions.Domain.Organizations;
+using Sessions.Domain.Users;
+using Sessions.Infrastructure.Persistence;
+
+namespace Sessions.Infrastructure.Development;
+
+/// <summary>
+/// Development only: makes sure a user, organization, workspace and membership exist, creating
+/// what is missing, so a developer can get a working token with one request.
+/// </summary>
+public sealed class DevelopmentIdentity(SessionsDbContext db, TimeProvider clock)
+{
+    public async Task<User> EnsureMemberAsync(string email, string? name, string org, string workspace, WorkspaceRole role, CancellationToken cancellationToken)
+    {
+        var now = clock.UtcNow();
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
+        if (user is null)
+        {
+            user = User.Create(Guid.CreateVersion7(now), email, name, email.Split('@')[0], now);
+            db.Users.Add(user);
+        }
+        else
+        {
+            user.UpdateProfile(email, name, null, now);
+        }
+
+        var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Slug == org, cancellationToken);
+        if (organization is null)
+        {
+            organization = Organization.Create(org, org, now);
+            db.Organizations.Add(organization);
+        }
+
+        var space = await db.Workspaces.FirstOrDefaultAsync(w => w.OrganizationId == organization.Id && w.Slug == workspace, cancellationToken);
+        if (space is null)
+        {
+            space = Workspace.Create(organization.Id, workspace, workspace, now);
+            db.Workspaces.Add(space);
+        }
+
+        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.WorkspaceId == space.Id && m.UserId == user.Id, cancellationToken);
+        if (membership is null)
+        {
+            db.Memberships.Add(Membership.Create(space.Id, user.Id, role, now));
+        }
+        else
+        {
+            membership.ChangeRole(role, now);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return user;
+    }
+}

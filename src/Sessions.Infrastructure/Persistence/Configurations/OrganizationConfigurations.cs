@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Sessions.Domain.Organizations;
+using Sessions.Domain.Users;
+using Sessions.Infrastructure.Persistence.Outbox;
+
+namespace Sessions.Infrastructure.Persistence.Configurations;
+
+internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organization>
+{
+    public void Configure(EntityTypeBuilder<Organization> builder)
+    {
+        builder.ToTable("organizations");
+        builder.Property(o => o.Id).ValueGeneratedNever();
+        builder.Property(o => o.Slug).HasMaxLength(63);
+        builder.Property(o => o.Name).HasMaxLength(255);
+        builder.HasIndex(o => o.Slug).IsUnique();
+    }
+}
+
+internal sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspace>
+{
+    public void Configure(EntityTypeBuilder<Workspace> builder)
+    {
+        builder.ToTable("workspaces");
+        builder.Property(w => w.Id).ValueGeneratedNever();
+        builder.Property(w => w.Slug).HasMaxLength(63);
+        builder.Property(w => w.Name).HasMaxLength(255);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(w => w.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(w => new { w.OrganizationId, w.Slug }).IsUnique();
+    }
+}
+
+internal sealed class MembershipConfiguration : IEntityTypeConfiguration<Membership>
+{
+    public void Configure(EntityTypeBuilder<Membership> builder)
+    {
+        builder.ToTable("memberships");
+        builder.HasKey(m => new { m.WorkspaceId, m.UserId });
+        builder.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(m => m.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<User>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(m => m.UserId);
+    }
+}
+
+internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
+{
+    public void Configure(EntityTypeBuilder<User> builder)
+    {
+        builder.ToTable("users");
+        builder.Property(u => u.Id).ValueGeneratedNever();
+        builder.Property(u => u.Email).HasMaxLength(320);
+        builder.Property(u => u.FullName).HasMaxLength(255);
+        builder.Property(u => u.Username).HasMaxLength(255);
+        builder.HasIndex(u => u.Email);
+    }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> builder)
+    {
+        builder.ToTable("outbox_messages");
+        builder.Property(o => o.Id).ValueGeneratedNever();
+        builder.Property(o => o.Type).HasMaxLength(100);
+        builder.HasIndex(o => new { o.AggregateId, o.OccurredAt });
+        builder.HasIndex(o => o.ProcessedAt);
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Infrastructure.Persistence.Configurations;
+
+internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityTypeConfiguration<Session>
+{
+    /// <summary>The canonical lowercase text of the id, kept by the database for index-backed prefix lookup.</summary>
+    public const string IdText = "IdText";
+
+    public void Configure(EntityTypeBuilder<Session> builder)
+    {
+        builder.ToTable("sessions");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.Title).HasMaxLength(255);
+        builder.Property(s => s.Model).HasMaxLength(255);
+        builder.Property(s => s.Agent).HasMaxLength(255);
+        builder.Property(s => s.PreviewText).HasMaxLength(200);
+        builder.Property(s => s.Origin).HasConversion<string>().HasMaxLength(16);
+        builder.Property(s => s.Visibility).HasConversion<string>().HasMaxLength(16);
+        builder.Property(s => s.FrozenBy).HasConversion<string>().HasMaxLength(16);
+        builder.Property(s => s.Version).IsConcurrencyToken();
+        builder.ComplexProperty(s => s.TotalUsage);
+        builder.ComplexProperty(s => s.CurrentUsage);
+
+        builder.OwnsMany(s => s.Labels, labels =>
+        {
+            labels.ToTable("session_labels");
+            labels.WithOwner().HasForeignKey("SessionId");
+            labels.Property<long>("Id").ValueGeneratedOnAdd();
+            labels.HasKey("Id");
+            labels.Property(l => l.Key).HasMaxLength(64);
+            labels.Property(l => l.Value).HasMaxLength(256);
+            labels.HasIndex(nameof(SessionLabel.Key), nameof(SessionLabel.Value), "SessionId");
+            labels.HasIndex("SessionId", nameof(SessionLabel.Position));
+        });
+        builder.Navigation(s => s.Labels).HasField("_labels").UsePropertyAccessMode(PropertyAccessMode.Field);
+
+        var idText = builder.Property<string>(IdText).HasMaxLength(36).IsUnicode(false);
+        switch (provider)
+        {
+            case DatabaseProvider.Postgres:
+                idText.HasComputedColumnSql("id::text", stored: true).UseCollation("C");
+                break;
+            case DatabaseProvider.SqlServer:
+                idText.HasComputedColumnSql("LOWER(CONVERT(char(36), [id]))", stored: true).UseCollation("Latin1_General_BIN2");
+                break;
+            default:
+                idText.HasComputedColumnSql("lower(id)", stored: true);
+                break;
+        }
+
+        builder.HasIndex(nameof(Session.WorkspaceId), IdText);
+        builder.HasIndex(s => new { s.WorkspaceId, s.UpdatedAt, s.Id });
+        builder.HasIndex(s => new { s.WorkspaceId, s.UserId, s.UpdatedAt });
+    }
+}

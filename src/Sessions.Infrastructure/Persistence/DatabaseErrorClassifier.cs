@@ -1,0 +1,81 @@
+using System.Net.Sockets;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Sessions.Application.Common.Persistence;
+using Sessions.Domain.Common;
+
+namespace Sessions.Infrastructure.Persistence;
+
+/// <summary>Reads provider exceptions (wrapped or not) into the failures the contract names.</summary>
+internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
+{
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+    private const int SqliteCantOpen = 14;
+    private const int SqliteConstraint = 19;
+    private const int SqlServerTimeout = -2;
+
+    public static Error Unavailable { get; } = new(ErrorType.DatabaseUnavailable, "The database could not be reached; try again shortly.");
+
+    public static Error TimedOut { get; } = new(ErrorType.DatabaseTimeout, "The database did not answer in time; try again shortly.");
+
+    public Error? Classify(Exception exception)
+    {
+        if (exception is DbUpdateConcurrencyException)
+        {
+            return Error.Conflict("The session was changed by another request at the same time; retry.");
+        }
+
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            var error = current switch
+            {
+                TimeoutException => TimedOut,
+                PostgresException postgres => FromPostgres(postgres),
+                NpgsqlException npgsql when npgsql.InnerException is TimeoutException => TimedOut,
+                NpgsqlException npgsql when npgsql.InnerException is SocketException or IOException || npgsql.IsTransient => Unavailable,
+                SqliteException sqlite => FromSqlite(sqlite),
+                SqlException sql => FromSqlServer(sql),
+                SocketException => Unavailable,
+                _ => null,
+            };
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        return null;
+    }
+
+    private static Error? FromPostgres(PostgresException exception) => exception.SqlState switch
+    {
+        PostgresErrorCodes.UniqueViolation => Duplicate,
+        PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.LockNotAvailable => TimedOut,
+        PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow => Unavailable,
+        PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected =>
+            Error.Conflict("The request collided with another one; retry."),
+        _ when exception.SqlState.StartsWith("08", StringComparison.Ordinal) => Unavailable,
+        _ => null,
+    };
+
+    private static Error? FromSqlite(SqliteException exception) => exception.SqliteErrorCode switch
+    {
+        SqliteConstraint when exception.SqliteExtendedErrorCode is 1555 or 2067 => Duplicate,
+        SqliteBusy or SqliteLocked => TimedOut,
+        SqliteCantOpen => Unavailable,
+        _ => null,
+    };
+
+    private static Error? FromSqlServer(SqlException exception) => exception.Number switch
+    {
+        2627 or 2601 => Duplicate,
+        SqlServerTimeout => TimedOut,
+        53 or 40 or 233 or 10053 or 10054 or 10060 or 10061 or 4060 => Unavailable,
+        _ => null,
+    };
+
+    private static Error Duplicate { get; } = new(ErrorType.AlreadyExists, "A record with this identity already exists.");
+}

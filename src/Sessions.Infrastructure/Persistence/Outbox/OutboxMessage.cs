@@ -1,0 +1,21 @@
+namespace Sessions.Infrastructure.Persistence.Outbox;
+
+/// <summary>
+/// A domain event as stored in the same transaction as the change that raised it: the audit
+/// trail of what happened, and the queue from which effects outside the database leave later.
+/// </summary>
+public sealed class OutboxMessage
+{
+    public Guid Id { get; init; }
+
+    public Guid AggregateId { get; init; }
+
+    /// <summary>The event's name, e.g. <c>SessionFrozen</c>.</summary>
+    public required string Type { get; init; }
+
+    public required string Payload { get; init; }
+
+    public DateTime OccurredAt { get; init; }
+
+    public DateTime? ProcessedAt { get; set; }
+}

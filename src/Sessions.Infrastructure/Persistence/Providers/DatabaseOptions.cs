@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+
+namespace Sessions.Infrastructure.Persistence.Providers;
+
+/// <summary>
+/// Reads <c>Database:Provider</c> and <c>ConnectionStrings:Sessions</c> and configures the matching
+/// EF Core provider; the same code serves the running service and the design-time tools.
+/// </summary>
+public sealed record DatabaseOptions(DatabaseProvider Provider, string ConnectionString, int CommandTimeoutSeconds)
+{
+    public const string DefaultSqliteConnectionString = "Data Source=sessions.db";
+
+    public static DatabaseOptions FromConfiguration(IConfiguration configuration)
+    {
+        var providerName = configuration["Database:Provider"];
+        DatabaseProvider provider;
+        if (string.IsNullOrWhiteSpace(providerName))
+        {
+            provider = DatabaseProvider.Sqlite;
+        }
+        else if (!Enum.TryParse(providerName, ignoreCase: true, out provider) || !Enum.IsDefined(provider))
+        {
+            throw new InvalidOperationException($"Database:Provider '{providerName}' is not one of Sqlite, SqlServer, Postgres.");
+        }
+
+        var connectionString = configuration.GetConnectionString("Sessions");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            connectionString = provider == DatabaseProvider.Sqlite
+                ? DefaultSqliteConnectionString
+                : throw new InvalidOperationException($"ConnectionStrings:Sessions is required for the {provider} provider.");
+        }
+
+        var timeout = configuration.GetValue<int?>("Database:CommandTimeoutSeconds") ?? 30;
+        return new DatabaseOptions(provider, connectionString, timeout);
+    }
+
+    public void Configure(DbContextOptionsBuilder builder)
+    {
+        switch (Provider)
+        {
+            case DatabaseProvider.Postgres:
+                builder.UseNpgsql(ConnectionString, npgsql => npgsql.CommandTimeout(CommandTimeoutSeconds));
+                break;
+            case DatabaseProvider.SqlServer:
+                builder.UseSqlServer(ConnectionString, sql => sql.CommandTimeout(CommandTimeoutSeconds));
+                break;
+            default:
+                builder.UseSqlite(ConnectionString, sqlite => sqlite.CommandTimeout(CommandTimeoutSeconds));
+                break;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Sessions.Application.Common.Persistence;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Common.Time;
+using Sessions.Domain.Common;
+using Sessions.Domain.Users;
+
+namespace Sessions.Infrastructure.Persistence.Stores;
+
+internal sealed class WorkspaceDirectory(SessionsDbContext db, TimeProvider clock, IDatabaseErrorClassifier errors) : IWorkspaceDirectory
+{
+    public Task<WorkspaceMembership?> FindMembershipAsync(string org, string workspace, Guid userId, CancellationToken cancellationToken) =>
+        (from m in db.Memberships.AsNoTracking()
+         join w in db.Workspaces on m.WorkspaceId equals w.Id
+         join o in db.Organizations on w.OrganizationId equals o.Id
+         where o.Slug == org && w.Slug == workspace && m.UserId == userId
+         select new WorkspaceMembership(o.Id, w.Id, m.Role)).SingleOrDefaultAsync(cancellationToken);
+
+    public async Task ProvisionUserAsync(ICurrentUser user, CancellationToken cancellationToken)
+    {
+        if (user.Id is not { } id)
+        {
+            return;
+        }
+
+        var now = clock.UtcNow();
+        var existing = await db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+        if (existing is null)
+        {
+            db.Users.Add(User.Create(id, user.Email, user.Name, user.Username, now));
+        }
+        else if (!existing.UpdateProfile(user.Email, user.Name, user.Username, now))
+        {
+            return;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (errors.Classify(exception)?.Type == ErrorType.AlreadyExists)
+        {
+            // Another request provisioned the same user a moment earlier: theirs stands.
+            db.ChangeTracker.Clear();
+        }
+    }
+}
