@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Sessions.Infrastructure.Persistence;
+
+namespace Sessions.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The service, in process, on its own real database, with test token settings. Subclasses or
+/// <see cref="Settings"/> change configuration for tests of configurable behaviour.
+/// </summary>
+public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public TestDatabase Database { get; } = TestDatabase.Create();
+
+    /// <summary>Extra configuration for this host, applied on top of the test defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+    protected virtual string EnvironmentName => "Testing";
+
+    public Task InitializeAsync()
+    {
+        // Building the host runs the migrations.
+        _ = Server;
+        return Task.CompletedTask;
+    }
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    /// <summary>Runs work against the host's database in a scope of its own.</summary>
+    public async Task<T> WithDbAsync<T>(Func<SessionsDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<SessionsDbContext>());
+    }
+
+    public Task WithDbAsync(Func<SessionsDbContext, Task> work) =>
+        WithDbAsync(async db =>
+        {
+            await work(db);
+            return true;
+        });
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(EnvironmentName);
+        builder.UseSetting("Database:Provider", Database.Provider);
+        builder.UseSetting("ConnectionStrings:Sessions", Database.ConnectionString);
+        builder.UseSetting("Auth:Issuer", TestTokens.Issuer);
+        builder.UseSetting("Auth:Audience", TestTokens.Audience);
+        builder.UseSetting("Auth:SigningKey", TestTokens.SigningKey);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
+
+/// <summary>The host most tests share; each test makes its own organization and workspace.</summary>
+[CollectionDefinition(Name)]
+public sealed class SharedApiCollection : ICollectionFixture<ApiFactory>
+{
+    public const string Name = "api";
+}

@@ -1,0 +1,68 @@
+using Npgsql;
+
+namespace Sessions.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real database a test host runs on: a fresh SQLite file by default, or a fresh PostgreSQL
+/// database when <c>SESSIONS_TEST_PROVIDER=Postgres</c> (server from <c>SESSIONS_TEST_POSTGRES</c>).
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private const string DefaultPostgres = "Host=127.0.0.1;Port=5544;Username=postgres;Pooling=true";
+
+    private TestDatabase(string provider, string connectionString, string? sqliteFile, string? postgresName)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        SqliteFile = sqliteFile;
+        PostgresName = postgresName;
+    }
+
+    public string Provider { get; }
+
+    public string ConnectionString { get; }
+
+    public bool IsPostgres => Provider == "Postgres";
+
+    private string? SqliteFile { get; }
+
+    private string? PostgresName { get; }
+
+    public static string ServerConnectionString =>
+        Environment.GetEnvironmentVariable("SESSIONS_TEST_POSTGRES") is { Length: > 0 } configured ? configured : DefaultPostgres;
+
+    public static TestDatabase Create()
+    {
+        var provider = Environment.GetEnvironmentVariable("SESSIONS_TEST_PROVIDER");
+        if (string.Equals(provider, "Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            var name = $"sessions_test_{Guid.NewGuid():N}";
+            var builder = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name };
+            return new TestDatabase("Postgres", builder.ConnectionString, null, name);
+        }
+
+        var file = Path.Combine(Path.GetTempPath(), $"sessions-test-{Guid.NewGuid():N}.db");
+        return new TestDatabase("Sqlite", $"Data Source={file}", file, null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (PostgresName is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(ServerConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{PostgresName}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        if (SqliteFile is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { SqliteFile, SqliteFile + "-wal", SqliteFile + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Net;
+using Sessions.Api.Tests.Infrastructure;
+using Sessions.Application.Common.Security;
+
+namespace Sessions.Api.Tests.Platform;
+
+[Collection(SharedApiCollection.Name)]
+public sealed class AuthenticationTests(ApiFactory factory)
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    public static TheoryData<string, string> BadTokens(Guid user) => new()
+    {
+        { "expired", TestTokens.Create(user, TestUser.ReadWrite, expires: DateTime.UtcNow.AddMinutes(-10)) },
+        { "wrongly signed", TestTokens.Create(user, TestUser.ReadWrite, signingKey: "another-signing-key-that-is-long-enough-000") },
+        { "wrong issuer", TestTokens.Create(user, TestUser.ReadWrite, issuer: "someone-else") },
+        { "wrong audience", TestTokens.Create(user, TestUser.ReadWrite, audience: "another-api") },
+        { "malformed", "not.a.jwt" },
+    };
+
+    [Fact]
+    public async Task Request_WithoutToken_Is401EnvelopeWithChallenge()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+
+        var response = await _client.PostAsync(workspace.SessionPath(Guid.NewGuid()) + "/freeze", token: null);
+
+        var envelope = await response.ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+        Assert.Contains("missing", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+    }
+
+    [Theory]
+    [InlineData("expired", "expired")]
+    [InlineData("wrongly signed", "signature")]
+    [InlineData("wrong issuer", "issuer")]
+    [InlineData("wrong audience", "audience")]
+    [InlineData("malformed", "malformed")]
+    public async Task Request_WithBadToken_Is401SayingWhy(string kind, string reason)
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = await _client.CreateSessionAsync(workspace, owner);
+        var token = BadTokens(owner.Id).Single(row => (string)row[0] == kind)[1]!.ToString();
+
+        var freeze = await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", token);
+        var envelope = await freeze.ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+
+        Assert.Contains(reason, envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var read = await (await _client.GetAsync(workspace.SessionPath(session.Id()), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Null(read["frozen_at"]);
+    }
+
+    [Fact]
+    public async Task Request_WithBasicScheme_Is401()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+
+        var response = await _client.SendAsync(HttpMethod.Get, workspace.SessionPath(Guid.NewGuid()), null, headers: new Dictionary<string, string> { ["Authorization"] = "Basic dXNlcjpwYXNz" });
+
+        await response.ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+    }
+
+    [Fact]
+    public async Task Request_WithScpClaim_IsAcceptedLikeScope()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = await _client.CreateSessionAsync(workspace, owner);
+        var token = TestTokens.Create(owner.Id, [Scopes.SessionsRead], owner.Email, scopeClaim: "scp");
+
+        await (await _client.GetAsync(workspace.SessionPath(session.Id()), token)).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Get_WithoutReadScope_Is403()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = await _client.CreateSessionAsync(workspace, owner);
+
+        await (await _client.GetAsync(workspace.SessionPath(session.Id()), owner.Token(Scopes.SessionsWrite))).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+    }
+
+    [Fact]
+    public async Task Token_WithNewEmail_RefreshesTheCreatedByChip()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = await _client.CreateSessionAsync(workspace, owner);
+        var renamed = TestTokens.Create(owner.Id, TestUser.ReadWrite, "renamed@example.com");
+
+        var read = await (await _client.GetAsync(workspace.SessionPath(session.Id()), renamed)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("renamed@example.com", read["created_by"]!["email"]!.GetValue<string>());
+    }
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Text;
+using Sessions.Api.Tests.Infrastructure;
+
+namespace Sessions.Api.Tests.Platform;
+
+[Collection(SharedApiCollection.Name)]
+public sealed class FrameworkEnvelopeTests(ApiFactory factory)
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task UnknownRoute_Is404Envelope()
+    {
+        await (await _client.GetAsync("/no/such/route", token: null)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task WrongMethod_Is405Envelope()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+
+        await (await _client.SendAsync(HttpMethod.Put, workspace.SessionPath(Guid.NewGuid()) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.MethodNotAllowed, "invalid_request");
+    }
+
+    [Fact]
+    public async Task WrongMediaType_Is415Envelope()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, workspace.SessionsPath) { Content = new StringContent("id=1", Encoding.UTF8, "text/plain") };
+        request.Headers.Authorization = new("Bearer", owner.Token());
+
+        await (await _client.SendAsync(request)).ExpectEnvelopeAsync(HttpStatusCode.UnsupportedMediaType, "invalid_request");
+    }
+
+    [Theory]
+    [InlineData("v2")]
+    [InlineData("v0")]
+    [InlineData("vx")]
+    public async Task UnsupportedApiVersion_Is400(string version)
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+
+        var envelope = await (await _client.GetAsync($"/api/{version}/org/{workspace.Org}/ws/{workspace.Workspace}/sessions/{Guid.NewGuid()}", owner.Token()))
+            .ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "unsupported_api_version");
+
+        Assert.Contains(version[1..], envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SupportedVersions_AreReportedInAHeader()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+
+        var response = await _client.GetAsync(workspace.SessionPath(Guid.NewGuid()), owner.Token());
+
+        Assert.Equal("1", response.Headers.GetValues("api-supported-versions").Single());
+    }
+
+    [Theory]
+    [InlineData("Demo")]
+    [InlineData("-bad")]
+    public async Task InvalidOrgSlug_Is404(string org)
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+
+        await (await _client.GetAsync($"/api/v1/org/{org}/ws/{workspace.Workspace}/sessions/{Guid.NewGuid()}", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task HealthLive_And_Ready_AreHealthyWithoutToken()
+    {
+        var live = await (await _client.GetAsync("/health/live", token: null)).ExpectAsync(HttpStatusCode.OK);
+        var ready = await (await _client.GetAsync("/health/ready", token: null)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("healthy", live["status"]!.GetValue<string>());
+        Assert.Equal("healthy", ready["checks"]!["database"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_DescribesTheFreezeOperationWithItsErrorEnvelope()
+    {
+        var document = await (await _client.GetAsync("/swagger/v1/swagger.json", token: null)).ExpectAsync(HttpStatusCode.OK);
+
+        var freeze = document["paths"]!["/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/freeze"]!["post"]!;
+        Assert.Equal("freezeSession", freeze["operationId"]!.GetValue<string>());
+        Assert.NotNull(freeze["responses"]!["404"]);
+        Assert.NotNull(document["components"]!["schemas"]!["ErrorEnvelope"]!["properties"]!["detail"]);
+        Assert.NotNull(document["components"]!["schemas"]!["SessionView"]!["properties"]!["frozen_by"]);
+    }
+
+    [Fact]
+    public async Task SwaggerUi_IsServed()
+    {
+        var response = await _client.GetAsync("/swagger/index.html", token: null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("swagger", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task DevToken_OutsideDevelopment_Is404()
+    {
+        await (await _client.PostAsync("/dev/token", token: null, new { email = "a@b.c", org = "demo", workspace = "default" })).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+    }
+}
