@@ -19,10 +19,9 @@ public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidat
         if (_validators.Length > 0)
         {
             var fields = new List<FieldError>();
-            var context = new ValidationContext<TMessage>(message);
             foreach (var validator in _validators)
             {
-                var result = await validator.ValidateAsync(context, cancellationToken);
+                var result = await validator.ValidateAsync(message, cancellationToken);
                 fields.AddRange(result.Errors.Select(ToFieldError));
             }
 

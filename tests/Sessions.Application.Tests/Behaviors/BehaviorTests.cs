@@ -1,0 +1,207 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Logging;
+using Moq;
+using Sessions.Application.Common.Behaviors;
+using Sessions.Application.Common.Persistence;
+using Sessions.Application.Common.Security;
+using Sessions.Domain.Common;
+using Sessions.Domain.Organizations;
+
+namespace Sessions.Application.Tests.Behaviors;
+
+public sealed class BehaviorTests
+{
+    private static readonly MessageHandlerDelegate<ScopedCommand, Result<string>> Succeed = (_, _) => new(Result<string>.Success("done"));
+    private readonly ScopedCommand _command = new("acme", "lab", "x");
+
+    [Fact]
+    public async Task ErrorTranslation_ClassifiedException_BecomesFailure()
+    {
+        var classifier = new Mock<IDatabaseErrorClassifier>();
+        var unavailable = new Error(ErrorType.DatabaseUnavailable, "down");
+        classifier.Setup(c => c.Classify(It.IsAny<TimeoutException>())).Returns(unavailable);
+        var behavior = new ErrorTranslationBehavior<ScopedCommand, Result<string>>(classifier.Object);
+
+        var result = await behavior.Handle(_command, (_, _) => throw new TimeoutException(), default);
+
+        Assert.Same(unavailable, result.Error);
+    }
+
+    [Fact]
+    public async Task ErrorTranslation_UnknownException_Propagates()
+    {
+        var behavior = new ErrorTranslationBehavior<ScopedCommand, Result<string>>(Mock.Of<IDatabaseErrorClassifier>());
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await behavior.Handle(_command, (_, _) => throw new InvalidOperationException(), default));
+    }
+
+    [Fact]
+    public async Task Logging_LogsOneLineWithOutcome_AndPassesTheResultThrough()
+    {
+        var logger = new ListLogger<LoggingBehavior<ScopedCommand, Result<string>>>();
+        var behavior = new LoggingBehavior<ScopedCommand, Result<string>>(logger);
+
+        var result = await behavior.Handle(_command, (_, _) => new(Result<string>.Failure(Error.NotFound("gone"))), default);
+
+        Assert.Equal(ErrorType.NotFound, result.Error!.Type);
+        var (level, message, _) = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Information, level);
+        Assert.Contains("ScopedCommand", message, StringComparison.Ordinal);
+        Assert.Contains("NotFound", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Logging_Exception_IsLoggedWithTheExceptionAndRethrown()
+    {
+        var logger = new ListLogger<LoggingBehavior<ScopedCommand, Result<string>>>();
+        var behavior = new LoggingBehavior<ScopedCommand, Result<string>>(logger);
+
+        await Assert.ThrowsAsync<TimeoutException>(async () => await behavior.Handle(_command, (_, _) => throw new TimeoutException(), default));
+
+        var (level, _, exception) = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Error, level);
+        Assert.IsType<TimeoutException>(exception);
+    }
+
+    [Fact]
+    public async Task Authorization_Unauthenticated_Is401WithoutCallingNext()
+    {
+        var (behavior, _, _) = Authorization(authenticated: false);
+
+        var result = await behavior.Handle(_command, NotCalled, default);
+
+        Assert.Equal(ErrorType.Unauthenticated, result.Error!.Type);
+    }
+
+    [Fact]
+    public async Task Authorization_MissingEveryRequiredScope_Is403()
+    {
+        var (behavior, directory, _) = Authorization(scopes: [Scopes.SessionsRead]);
+
+        var result = await behavior.Handle(_command, NotCalled, default);
+
+        Assert.Equal(ErrorType.PermissionDenied, result.Error!.Type);
+        directory.Verify(d => d.FindMembershipAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Authorization_AnyOneOfTheScopes_IsEnough_AndSetsTheCaller()
+    {
+        var (behavior, _, callers) = Authorization(scopes: [Scopes.SessionsEvaluate], membership: new WorkspaceMembership(Guid.NewGuid(), Guid.NewGuid(), WorkspaceRole.Member));
+
+        var result = await behavior.Handle(_command, Succeed, default);
+
+        Assert.Equal("done", result.Value);
+        Assert.True(callers.Current.IsEvaluationService);
+    }
+
+    [Fact]
+    public async Task Authorization_NotAMember_Is404()
+    {
+        var (behavior, _, _) = Authorization(scopes: [Scopes.SessionsWrite], membership: null);
+
+        var result = await behavior.Handle(_command, NotCalled, default);
+
+        Assert.Equal(ErrorType.NotFound, result.Error!.Type);
+    }
+
+    [Fact]
+    public async Task Authorization_InvalidSlug_Is404WithoutLookingItUp()
+    {
+        var (behavior, directory, _) = Authorization(scopes: [Scopes.SessionsWrite]);
+
+        var result = await behavior.Handle(_command with { Org = "Not A Slug" }, NotCalled, default);
+
+        Assert.Equal(ErrorType.NotFound, result.Error!.Type);
+        directory.Verify(d => d.FindMembershipAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Authorization_MessageWithoutScopeAttribute_NeedsOnlyAuthentication()
+    {
+        var user = CurrentUser(true, []);
+        var behavior = new AuthorizationBehavior<OpenQuery, Result<string>>(user.Object, Mock.Of<IWorkspaceDirectory>(), new CallerContext());
+
+        var result = await behavior.Handle(new OpenQuery("q"), (_, _) => new(Result<string>.Success("ok")), default);
+
+        Assert.Equal("ok", result.Value);
+    }
+
+    [Fact]
+    public async Task Validation_CollectsEveryFieldError_IntoOne422()
+    {
+        var behavior = new ValidationBehavior<ScopedCommand, Result<string>>([new NameValidator(), new OrgValidator()]);
+
+        var result = await behavior.Handle(_command with { Name = "", Org = "" }, NotCalled, default);
+
+        Assert.Equal(ErrorType.Validation, result.Error!.Type);
+        Assert.Equal(2, result.Error.Fields!.Count);
+        Assert.Contains(result.Error.Fields, f => f.Type == "string_too_short");
+        Assert.Contains(result.Error.Fields, f => f.Type == "value_error");
+    }
+
+    [Fact]
+    public async Task Validation_ValidMessage_CallsNext()
+    {
+        var behavior = new ValidationBehavior<ScopedCommand, Result<string>>([new NameValidator()]);
+
+        var result = await behavior.Handle(_command, Succeed, default);
+
+        Assert.Equal("done", result.Value);
+    }
+
+    [Fact]
+    public async Task UnitOfWork_CommitsOnlySuccessfulResults()
+    {
+        var unitOfWork = new Mock<IUnitOfWork>();
+        Func<Result<string>, bool>? commit = null;
+        unitOfWork.Setup(u => u.ExecuteAsync(It.IsAny<Func<CancellationToken, ValueTask<Result<string>>>>(), It.IsAny<Func<Result<string>, bool>>(), It.IsAny<CancellationToken>()))
+            .Returns<Func<CancellationToken, ValueTask<Result<string>>>, Func<Result<string>, bool>, CancellationToken>(async (work, predicate, ct) =>
+            {
+                commit = predicate;
+                return await work(ct);
+            });
+        var behavior = new UnitOfWorkBehavior<ScopedCommand, Result<string>>(unitOfWork.Object);
+
+        var result = await behavior.Handle(_command, Succeed, default);
+
+        Assert.Equal("done", result.Value);
+        Assert.True(commit!(Result<string>.Success("x")));
+        Assert.False(commit(Result<string>.Failure(Error.NotFound("no"))));
+    }
+
+    private static readonly MessageHandlerDelegate<ScopedCommand, Result<string>> NotCalled =
+        (_, _) => throw new InvalidOperationException("next must not be called");
+
+    private static (AuthorizationBehavior<ScopedCommand, Result<string>> Behavior, Mock<IWorkspaceDirectory> Directory, CallerContext Callers) Authorization(
+        bool authenticated = true, string[]? scopes = null, WorkspaceMembership? membership = null)
+    {
+        var user = CurrentUser(authenticated, scopes ?? []);
+        var directory = new Mock<IWorkspaceDirectory>();
+        directory.Setup(d => d.FindMembershipAsync("acme", "lab", It.IsAny<Guid>(), It.IsAny<CancellationToken>())).ReturnsAsync(membership);
+        var callers = new CallerContext();
+        return (new AuthorizationBehavior<ScopedCommand, Result<string>>(user.Object, directory.Object, callers), directory, callers);
+    }
+
+    private static Mock<ICurrentUser> CurrentUser(bool authenticated, string[] scopes)
+    {
+        var user = new Mock<ICurrentUser>();
+        user.SetupGet(u => u.IsAuthenticated).Returns(authenticated);
+        user.SetupGet(u => u.Id).Returns(authenticated ? Guid.NewGuid() : null);
+        var set = scopes.ToHashSet();
+        user.SetupGet(u => u.Scopes).Returns(set);
+        user.Setup(u => u.HasScope(It.IsAny<string>())).Returns<string>(set.Contains);
+        return user;
+    }
+
+    private sealed class NameValidator : AbstractValidator<ScopedCommand>
+    {
+        public NameValidator() => RuleFor(c => c.Name).Must(n => n.Length > 0).WithMessage("must not be empty").WithErrorCode("string_too_short");
+    }
+
+    private sealed class OrgValidator : AbstractValidator<ScopedCommand>
+    {
+        public OrgValidator() => RuleFor(c => c.Org).NotEmpty();
+    }
+}

@@ -1,0 +1,10 @@
+using Mediator;
+using Sessions.Application.Common.Security;
+using Sessions.Domain.Common;
+
+namespace Sessions.Application.Tests.Behaviors;
+
+[RequiresScope(Scopes.SessionsWrite, Scopes.SessionsEvaluate)]
+public sealed record ScopedCommand(string Org, string Workspace, string Name) : ICommand<Result<string>>, IWorkspaceRequest;
+
+public sealed record OpenQuery(string Name) : IQuery<Result<string>>;

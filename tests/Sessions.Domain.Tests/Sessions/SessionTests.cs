@@ -1,0 +1,82 @@
+using Sessions.Domain.Sessions;
+using Sessions.Domain.Sessions.Events;
+
+namespace Sessions.Domain.Tests.Sessions;
+
+public sealed class SessionTests
+{
+    private static readonly DateTime Created = new(2026, 11, 28, 12, 0, 0, DateTimeKind.Utc);
+    private static readonly Guid Owner = Guid.NewGuid();
+
+    [Fact]
+    public void Create_RaisesSessionCreatedAndStartsAtVersionOne()
+    {
+        var session = NewSession();
+
+        var created = Assert.IsType<SessionCreated>(Assert.Single(session.DomainEvents));
+        Assert.Equal(session.Id, created.AggregateId);
+        Assert.Equal(1, session.Version);
+        Assert.Equal(Created, session.UpdatedAt);
+    }
+
+    [Fact]
+    public void Create_Shared_RecordsSharerAndTime()
+    {
+        var session = NewSession(SessionVisibility.Workspace);
+
+        Assert.Equal(Owner, session.SharedBy);
+        Assert.Equal(Created, session.SharedAt);
+    }
+
+    [Fact]
+    public void Create_DropsDuplicateLabelValuesAndKeepsOrder()
+    {
+        var session = Session.Create(Spec(labels: new Dictionary<string, IReadOnlyList<string>> { ["b"] = ["2", "1", "2"], ["a"] = ["x"] }), Guid.NewGuid(), Owner, Created);
+
+        var map = SessionLabel.ToMap(session.Labels);
+
+        Assert.Equal(["b", "a"], map.Keys);
+        Assert.Equal(["2", "1"], map["b"]);
+    }
+
+    [Fact]
+    public void Freeze_RaisesExactlyOneSessionFrozen()
+    {
+        var session = NewSession();
+        session.ClearDomainEvents();
+        var actor = Guid.NewGuid();
+        var at = Created.AddMinutes(5);
+
+        session.Freeze(actor, FrozenBy.Evaluation, at);
+
+        var frozen = Assert.IsType<SessionFrozen>(Assert.Single(session.DomainEvents));
+        Assert.Equal((session.Id, actor, FrozenBy.Evaluation, at), (frozen.AggregateId, frozen.ActorId, frozen.FrozenBy, frozen.OccurredAt));
+        Assert.Equal(at, session.FrozenAt);
+        Assert.Equal(FrozenBy.Evaluation, session.FrozenBy);
+        Assert.Equal(2, session.Version);
+        Assert.True(session.IsFrozen);
+    }
+
+    [Fact]
+    public void Freeze_WhenAlreadyFrozen_RaisesNothingAndKeepsFrozenAtAndFrozenBy()
+    {
+        var session = NewSession();
+        var first = Created.AddMinutes(5);
+        session.Freeze(Guid.NewGuid(), FrozenBy.User, first);
+        session.ClearDomainEvents();
+
+        session.Freeze(Guid.NewGuid(), FrozenBy.Evaluation, first.AddHours(1));
+
+        Assert.Empty(session.DomainEvents);
+        Assert.Equal(first, session.FrozenAt);
+        Assert.Equal(FrozenBy.User, session.FrozenBy);
+        Assert.Equal(first, session.UpdatedAt);
+        Assert.Equal(2, session.Version);
+    }
+
+    private static Session NewSession(SessionVisibility visibility = SessionVisibility.Private) =>
+        Session.Create(Spec(visibility), Guid.NewGuid(), Owner, Created);
+
+    private static NewSession Spec(SessionVisibility visibility = SessionVisibility.Private, IReadOnlyDictionary<string, IReadOnlyList<string>>? labels = null) =>
+        new(Guid.NewGuid(), "gpt-4o", "title", null, labels ?? new Dictionary<string, IReadOnlyList<string>>(), 0, SessionOrigin.User, visibility, null, null, null);
+}
