@@ -10,6 +10,7 @@ using Sessions.Infrastructure;
 using Sessions.Infrastructure.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxRequestBodyBytes(builder.Configuration));
 
 builder.Services.AddApplication();
 builder.Services.AddInfrastructure(builder.Configuration);
@@ -69,6 +70,7 @@ if (app.Environment.IsDevelopment())
 }
 
 app.UseMiddleware<ErrorHandlingMiddleware>();
+app.UseRequestLimits();
 app.UseStatusCodePages(StatusCodeEnvelopes.WriteAsync);
 app.UseOpenApi(options => options.Path = "/swagger/{documentName}/swagger.json");
 app.UseSwaggerUi(options =>

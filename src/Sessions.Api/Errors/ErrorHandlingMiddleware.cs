@@ -7,7 +7,11 @@ namespace Sessions.Api.Errors;
 /// envelope; a database outage gets 502/504; anything else is a 500 whose detail carries the
 /// correlation id also written to the log with the exception.
 /// </summary>
-public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, IDatabaseErrorClassifier classifier, ILogger<ErrorHandlingMiddleware> logger)
+public sealed partial class ErrorHandlingMiddleware(
+    RequestDelegate next,
+    IDatabaseErrorClassifier classifier,
+    IConfiguration configuration,
+    ILogger<ErrorHandlingMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -27,7 +31,7 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, IDatab
         if (exception is BadHttpRequestException badRequest)
         {
             return badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? ErrorResponses.ForStatus(StatusCodes.Status413PayloadTooLarge, "The request body is larger than the service accepts.")
+                ? ErrorResponses.ForStatus(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than the {RequestLimits.MaxRequestBodyBytes(configuration)} bytes the service accepts.")
                 : new ErrorEnvelope(badRequest.StatusCode, "The request could not be read; send a well-formed JSON body.", ErrorTypes.MalformedJson);
         }
 
