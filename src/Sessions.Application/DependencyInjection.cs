@@ -4,6 +4,7 @@ using Sessions.Application.Common.Behaviors;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions;
+using Sessions.Application.Sessions.Bulk;
 
 namespace Sessions.Application;
 
@@ -29,6 +30,7 @@ public static class DependencyInjection
         services.AddValidatorsFromAssemblyContaining<CallerContext>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<CallerContext>();
         services.AddScoped<SessionAccess>();
+        services.AddScoped<BulkSessionRunner>();
         services.AddSingleton(TimeProvider.System);
         return services;
     }

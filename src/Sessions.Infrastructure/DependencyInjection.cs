@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Organizations;
 using Sessions.Application.Sessions;
 using Sessions.Infrastructure.Development;
 using Sessions.Infrastructure.Identity;
@@ -39,6 +40,7 @@ public static class DependencyInjection
         services.AddScoped<ISessionRepository, SessionRepository>();
         services.AddScoped<ISessionReadStore, SessionReadStore>();
         services.AddScoped<IWorkspaceDirectory, WorkspaceDirectory>();
+        services.AddScoped<IOrganizationRepository, OrganizationRepository>();
         services.AddScoped<DevelopmentIdentity>();
         services.AddSingleton(AuthOptions.FromConfiguration(configuration));
         services.AddSingleton<TokenIssuer>();

@@ -5,9 +5,16 @@ using NSwag.Annotations;
 using Sessions.Api.Contracts;
 using Sessions.Api.Errors;
 using Sessions.Application.Sessions;
+using Sessions.Application.Sessions.Archive;
+using Sessions.Application.Sessions.Bulk;
 using Sessions.Application.Sessions.Create;
+using Sessions.Application.Sessions.Delete;
+using Sessions.Application.Sessions.Facets;
 using Sessions.Application.Sessions.Freeze;
 using Sessions.Application.Sessions.Get;
+using Sessions.Application.Sessions.List;
+using Sessions.Application.Sessions.Pin;
+using Sessions.Application.Sessions.Update;
 
 namespace Sessions.Api.Controllers;
 
@@ -46,6 +53,23 @@ public sealed class SessionsController(ISender sender) : ApiController
         });
     }
 
+    /// <summary>Lists the sessions the caller can see: their own and the shared ones, filtered, sorted and paged.</summary>
+    [HttpGet]
+    [OpenApiOperation("listSessions", "List sessions", "Filters narrow what the caller can see; ties in the sort key are ordered by id, so pages never overlap.")]
+    [ProducesResponseType<SessionPage>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> List(string org, string workspace, [FromQuery] ListSessionsParameters parameters, CancellationToken cancellationToken)
+    {
+        var query = new ListSessionsQuery(org, workspace, parameters.ToFilterInput(), parameters.SortBy, parameters.SortDir, parameters.Page, parameters.Limit);
+        return Respond(await sender.Send(query, cancellationToken), InputLocation.Query);
+    }
+
+    /// <summary>Counts per label value, agent, model, origin and owner over what the same filters list.</summary>
+    [HttpGet("facets")]
+    [OpenApiOperation("getSessionFacets", "Session facets", "Counts over the caller's visible sessions after the filters; values with no session are left out.")]
+    [ProducesResponseType<SessionFacets>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> Facets(string org, string workspace, [FromQuery] SessionFilterParameters parameters, CancellationToken cancellationToken) =>
+        Respond(await sender.Send(new GetSessionFacetsQuery(org, workspace, parameters.ToFilterInput()), cancellationToken), InputLocation.Query);
+
     /// <summary>Reads one session.</summary>
     [HttpGet("{session_id}")]
     [OpenApiOperation("getSession", "Get a session", "By full UUID or unique prefix; 400 ambiguous_session_id when a prefix matches several.")]
@@ -53,10 +77,95 @@ public sealed class SessionsController(ISender sender) : ApiController
     public async Task<IActionResult> Get(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, CancellationToken cancellationToken) =>
         Respond(await sender.Send(new GetSessionQuery(org, workspace, sessionId), cancellationToken), InputLocation.Query, session => SessionAnswer(session));
 
+    /// <summary>Changes the fields sent; labels replace the map; visibility only widens.</summary>
+    [HttpPatch("{session_id}")]
+    [OpenApiOperation("updateSession", "Update a session", "Send If-Match with the ETag read to refuse the change (412) when someone changed the session since.")]
+    [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status412PreconditionFailed)]
+    public async Task<IActionResult> Update(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, [FromBody] UpdateSessionRequest request, CancellationToken cancellationToken)
+    {
+        var command = new UpdateSessionCommand(
+            org,
+            workspace,
+            sessionId,
+            request.Title,
+            request.Model,
+            request.Agent,
+            request.Labels.ToLabelMap(),
+            request.MessageCount,
+            request.Visibility,
+            IfMatch.Parse(Request.Headers));
+        return Respond(await sender.Send(command, cancellationToken), InputLocation.Body, session => SessionAnswer(session));
+    }
+
+    /// <summary>Deletes a session with its transcript.</summary>
+    [HttpDelete("{session_id}")]
+    [OpenApiOperation("deleteSession", "Delete a session", "204; a session frozen by an evaluation answers 409 session_frozen.")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
+    public async Task<IActionResult> Delete(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, CancellationToken cancellationToken)
+    {
+        var result = await sender.Send(new DeleteSessionCommand(org, workspace, sessionId), cancellationToken);
+        return result.Error is { } error ? Failure(error, InputLocation.Query) : NoContent();
+    }
+
     /// <summary>Freezes a session for good: its transcript becomes immutable evidence.</summary>
     [HttpPost("{session_id}/freeze")]
     [OpenApiOperation("freezeSession", "Freeze a session", "Idempotent and terminal. frozen_by is 'evaluation' when the caller holds sessions:evaluate, else 'user'.")]
     [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Freeze(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, CancellationToken cancellationToken) =>
         Respond(await sender.Send(new FreezeSessionCommand(org, workspace, sessionId), cancellationToken), InputLocation.Body, session => SessionAnswer(session));
+
+    [HttpPost("{session_id}/archive")]
+    [OpenApiOperation("archiveSession", "Archive a session", "Idempotent; sets archived_at.")]
+    [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
+    public Task<IActionResult> Archive(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, CancellationToken cancellationToken) =>
+        SendSessionCommand(new ArchiveSessionCommand(org, workspace, sessionId, Archived: true), cancellationToken);
+
+    [HttpPost("{session_id}/unarchive")]
+    [OpenApiOperation("unarchiveSession", "Unarchive a session", "Idempotent; clears archived_at.")]
+    [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
+    public Task<IActionResult> Unarchive(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, CancellationToken cancellationToken) =>
+        SendSessionCommand(new ArchiveSessionCommand(org, workspace, sessionId, Archived: false), cancellationToken);
+
+    [HttpPost("{session_id}/pin")]
+    [OpenApiOperation("pinSession", "Pin a session", "Idempotent; sets pinned_at.")]
+    [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
+    public Task<IActionResult> Pin(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, CancellationToken cancellationToken) =>
+        SendSessionCommand(new PinSessionCommand(org, workspace, sessionId, Pinned: true), cancellationToken);
+
+    [HttpPost("{session_id}/unpin")]
+    [OpenApiOperation("unpinSession", "Unpin a session", "Idempotent; clears pinned_at.")]
+    [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
+    public Task<IActionResult> Unpin(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, CancellationToken cancellationToken) =>
+        SendSessionCommand(new PinSessionCommand(org, workspace, sessionId, Pinned: false), cancellationToken);
+
+    /// <summary>Freezes up to 200 sessions by full id; each id follows the single-freeze rules.</summary>
+    [HttpPost("bulk-freeze")]
+    [OpenApiOperation("bulkFreezeSessions", "Freeze sessions in bulk", "An already-frozen session is reported in frozen; one bad id never fails the batch.")]
+    [ProducesResponseType<BulkFreezeResponse>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> BulkFreeze(string org, string workspace, [FromBody] BulkSessionsRequest request, CancellationToken cancellationToken) =>
+        Respond(await sender.Send(new BulkFreezeCommand(org, workspace, request.SessionIds), cancellationToken), InputLocation.Body,
+            outcome => Ok(new BulkFreezeResponse(outcome.Succeeded, BulkFailureResponse.From(outcome))));
+
+    /// <summary>Shares up to 200 sessions with the workspace by full id.</summary>
+    [HttpPost("bulk-share")]
+    [OpenApiOperation("bulkShareSessions", "Share sessions in bulk", "An already-shared session is reported in shared; one bad id never fails the batch.")]
+    [ProducesResponseType<BulkShareResponse>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> BulkShare(string org, string workspace, [FromBody] BulkSessionsRequest request, CancellationToken cancellationToken) =>
+        Respond(await sender.Send(new BulkShareCommand(org, workspace, request.SessionIds), cancellationToken), InputLocation.Body,
+            outcome => Ok(new BulkShareResponse(outcome.Succeeded, BulkFailureResponse.From(outcome))));
+
+    /// <summary>Deletes up to 200 sessions by full id, each with its transcript.</summary>
+    [HttpPost("bulk-delete")]
+    [OpenApiOperation("bulkDeleteSessions", "Delete sessions in bulk", "Sessions frozen by an evaluation fail with session_frozen; one bad id never fails the batch.")]
+    [ProducesResponseType<BulkDeleteResponse>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> BulkDelete(string org, string workspace, [FromBody] BulkSessionsRequest request, CancellationToken cancellationToken) =>
+        Respond(await sender.Send(new BulkDeleteCommand(org, workspace, request.SessionIds), cancellationToken), InputLocation.Body,
+            outcome => Ok(new BulkDeleteResponse(outcome.Succeeded, BulkFailureResponse.From(outcome))));
+
+    private async Task<IActionResult> SendSessionCommand<TCommand>(TCommand command, CancellationToken cancellationToken)
+        where TCommand : ICommand<Domain.Common.Result<SessionView>> =>
+        Respond(await sender.Send(command, cancellationToken), InputLocation.Body, session => SessionAnswer(session));
 }

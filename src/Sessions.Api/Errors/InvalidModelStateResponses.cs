@@ -38,15 +38,43 @@ public static class InvalidModelStateResponses
             {
                 details.Add(string.IsNullOrEmpty(key) || key.StartsWith('$')
                     ? new ErrorDetail(["body"], "a JSON body is required", "missing")
-                    : new ErrorDetail([SourceOf(context, key), key], "has an invalid value", "value_error"));
+                    : ParameterError(context, key));
             }
         }
 
         return Envelope(new ErrorEnvelope(StatusCodes.Status422UnprocessableEntity, "Validation failed", ErrorTypes.Validation, details));
     }
 
-    private static string SourceOf(ActionContext context, string key) =>
-        context.RouteData.Values.ContainsKey(key) ? "path" : "query";
+    /// <summary>A route or query value that did not bind: where it is and what it should have been.</summary>
+    private static ErrorDetail ParameterError(ActionContext context, string key)
+    {
+        var path = JsonPath.Parse(key);
+        var name = path[0] as string ?? key;
+        var source = context.RouteData.Values.ContainsKey(name) ? "path" : "query";
+        var (message, type) = JsonTargetDescriber.DescribeValue(ParameterType(context, name));
+        return new ErrorDetail([source, .. path], message, type);
+    }
+
+    /// <summary>The type bound to a parameter name: an action parameter, or a property of a parameter object named by <c>[FromQuery]</c>.</summary>
+    private static Type? ParameterType(ActionContext context, string name)
+    {
+        foreach (var parameter in context.ActionDescriptor.Parameters)
+        {
+            if ((parameter.BindingInfo?.BinderModelName ?? parameter.Name) == name)
+            {
+                return parameter.ParameterType;
+            }
+
+            var property = parameter.ParameterType.GetProperties()
+                .FirstOrDefault(p => p.GetCustomAttributes(typeof(FromQueryAttribute), inherit: true).OfType<FromQueryAttribute>().Any(a => a.Name == name));
+            if (property is not null)
+            {
+                return property.PropertyType;
+            }
+        }
+
+        return null;
+    }
 
     private static JsonException? FindJsonException(Exception? exception)
     {

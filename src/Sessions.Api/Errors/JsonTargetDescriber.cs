@@ -16,6 +16,10 @@ public static class JsonTargetDescriber
         return Describe(target);
     }
 
+    /// <summary>What one query or route value should have been; for a repeatable parameter, what each value should be.</summary>
+    public static (string Message, string Type) DescribeValue(Type? type) =>
+        Describe(type is null || type == typeof(string) ? type : ElementType(type) ?? type);
+
     private static (string Message, string Type) Describe(Type? type)
     {
         type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;

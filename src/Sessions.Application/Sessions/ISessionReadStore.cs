@@ -1,4 +1,6 @@
 using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions.Facets;
+using Sessions.Application.Sessions.List;
 using Sessions.Domain.Common;
 
 namespace Sessions.Application.Sessions;
@@ -14,6 +16,19 @@ public interface ISessionReadStore
 
     /// <summary>The answer for one session, read without tracking.</summary>
     Task<SessionView?> GetAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>One page of the audience's sessions matching the criteria, and how many match in all.</summary>
+    Task<(IReadOnlyList<SessionView> Sessions, long Total)> ListAsync(
+        SessionAudience audience,
+        SessionCriteria criteria,
+        SessionSortField sort,
+        SortDirection direction,
+        int skip,
+        int take,
+        CancellationToken cancellationToken);
+
+    /// <summary>Per-dimension counts over the audience's sessions matching the criteria.</summary>
+    Task<SessionFacets> FacetsAsync(SessionAudience audience, SessionCriteria criteria, CancellationToken cancellationToken);
 
     /// <summary>The chips of the given users that still exist.</summary>
     Task<IReadOnlyDictionary<Guid, UserChip>> GetUserChipsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using Sessions.Application.Common.Security;
 using Sessions.Domain.Sessions;
 
 namespace Sessions.Application.Sessions;
@@ -11,7 +12,16 @@ public interface ISessionRepository
     /// </summary>
     Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Loads, for change and under lock, those of the given sessions the audience can see, in one
+    /// statement per stage however many ids there are.
+    /// </summary>
+    Task<IReadOnlyDictionary<Guid, Session>> GetManyForUpdateAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
+
     Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken);
 
     void Add(Session session);
+
+    /// <summary>Removes the session; its labels and transcript go with it.</summary>
+    void Remove(Session session);
 }

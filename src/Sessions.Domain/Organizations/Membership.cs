@@ -1,3 +1,6 @@
+using Sessions.Domain.Common;
+using Sessions.Domain.Organizations.Events;
+
 namespace Sessions.Domain.Organizations;
 
 /// <summary>A member's role in a workspace.</summary>
@@ -9,7 +12,7 @@ public enum WorkspaceRole
 }
 
 /// <summary>A user's membership of a workspace, with the role that decides what they may change.</summary>
-public sealed class Membership
+public sealed class Membership : AggregateRoot
 {
     private Membership()
     {
@@ -25,8 +28,12 @@ public sealed class Membership
 
     public DateTime UpdatedAt { get; private set; }
 
-    public static Membership Create(Guid workspaceId, Guid userId, WorkspaceRole role, DateTime now) =>
-        new() { WorkspaceId = workspaceId, UserId = userId, Role = role, CreatedAt = now, UpdatedAt = now };
+    public static Membership Create(Guid workspaceId, Guid userId, WorkspaceRole role, DateTime now)
+    {
+        var membership = new Membership { WorkspaceId = workspaceId, UserId = userId, Role = role, CreatedAt = now, UpdatedAt = now };
+        membership.Raise(new MemberRoleSet(workspaceId, userId, role, now));
+        return membership;
+    }
 
     public void ChangeRole(WorkspaceRole role, DateTime now)
     {
@@ -37,5 +44,9 @@ public sealed class Membership
 
         Role = role;
         UpdatedAt = now;
+        Raise(new MemberRoleSet(WorkspaceId, UserId, role, now));
     }
+
+    /// <summary>Records the member's removal; the repository deletes the row.</summary>
+    public void Remove(DateTime now) => Raise(new MemberRemoved(WorkspaceId, UserId, now));
 }

@@ -1,7 +1,10 @@
+using Sessions.Domain.Common;
+using Sessions.Domain.Organizations.Events;
+
 namespace Sessions.Domain.Organizations;
 
 /// <summary>A tenant: it owns workspaces.</summary>
-public sealed class Organization
+public sealed class Organization : AggregateRoot
 {
     private Organization()
     {
@@ -17,6 +20,10 @@ public sealed class Organization
 
     public DateTime CreatedAt { get; private set; }
 
-    public static Organization Create(string slug, string name, DateTime now) =>
-        new() { Id = Guid.CreateVersion7(now), Slug = slug, Name = name, CreatedAt = now };
+    public static Organization Create(string slug, string name, DateTime now)
+    {
+        var organization = new Organization { Id = Guid.CreateVersion7(now), Slug = slug, Name = name, CreatedAt = now };
+        organization.Raise(new OrganizationCreated(organization.Id, slug, now));
+        return organization;
+    }
 }

@@ -1,7 +1,10 @@
+using Sessions.Domain.Common;
+using Sessions.Domain.Organizations.Events;
+
 namespace Sessions.Domain.Organizations;
 
 /// <summary>A space of an organization where members keep sessions; its slug is unique within the organization.</summary>
-public sealed class Workspace
+public sealed class Workspace : AggregateRoot
 {
     private Workspace()
     {
@@ -19,6 +22,10 @@ public sealed class Workspace
 
     public DateTime CreatedAt { get; private set; }
 
-    public static Workspace Create(Guid organizationId, string slug, string name, DateTime now) =>
-        new() { Id = Guid.CreateVersion7(now), OrganizationId = organizationId, Slug = slug, Name = name, CreatedAt = now };
+    public static Workspace Create(Guid organizationId, string slug, string name, DateTime now)
+    {
+        var workspace = new Workspace { Id = Guid.CreateVersion7(now), OrganizationId = organizationId, Slug = slug, Name = name, CreatedAt = now };
+        workspace.Raise(new WorkspaceCreated(workspace.Id, organizationId, slug, now));
+        return workspace;
+    }
 }

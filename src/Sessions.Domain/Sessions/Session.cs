@@ -131,6 +131,147 @@ public sealed class Session : AggregateRoot
         Raise(new SessionFrozen(Id, WorkspaceId, actorId, by, now));
     }
 
+    /// <summary>
+    /// Applies the fields the client sent. Visibility only widens: private to workspace shares the
+    /// session; workspace to private is a conflict and changes nothing at all.
+    /// </summary>
+    public Result Update(SessionChanges changes, Guid actorId, DateTime now)
+    {
+        if (changes.Visibility == SessionVisibility.Private && Visibility == SessionVisibility.Workspace)
+        {
+            return Error.Conflict("A shared session cannot be made private again (SES-VIS-008).");
+        }
+
+        var changed = new List<string>();
+        if (changes.Title is { } title && title != Title)
+        {
+            Title = title;
+            changed.Add("title");
+        }
+
+        if (changes.Model is { } model && model != Model)
+        {
+            Model = model;
+            changed.Add("model");
+        }
+
+        if (changes.Agent is { } agent && agent != Agent)
+        {
+            Agent = agent;
+            changed.Add("agent");
+        }
+
+        if (changes.Labels is { } labels && !SameLabels(labels))
+        {
+            _labels = SessionLabel.FromMap(labels);
+            changed.Add("labels");
+        }
+
+        if (changes.MessageCount is { } count && count != MessageCount)
+        {
+            MessageCount = count;
+            changed.Add("message_count");
+        }
+
+        if (changed.Count > 0)
+        {
+            Touch(now);
+            Raise(new SessionUpdated(Id, actorId, changed, now));
+        }
+
+        if (changes.Visibility == SessionVisibility.Workspace)
+        {
+            Share(actorId, now);
+        }
+
+        return Result.Success;
+    }
+
+    /// <summary>Makes the session visible to its workspace; sharing a shared session changes nothing.</summary>
+    public void Share(Guid actorId, DateTime now)
+    {
+        if (Visibility == SessionVisibility.Workspace)
+        {
+            return;
+        }
+
+        Visibility = SessionVisibility.Workspace;
+        SharedBy = actorId;
+        SharedAt = now;
+        Touch(now);
+        Raise(new SessionShared(Id, actorId, now));
+    }
+
+    public void Archive(Guid actorId, DateTime now)
+    {
+        if (ArchivedAt is not null)
+        {
+            return;
+        }
+
+        ArchivedAt = now;
+        Touch(now);
+        Raise(new SessionArchived(Id, actorId, now));
+    }
+
+    public void Unarchive(Guid actorId, DateTime now)
+    {
+        if (ArchivedAt is null)
+        {
+            return;
+        }
+
+        ArchivedAt = null;
+        Touch(now);
+        Raise(new SessionUnarchived(Id, actorId, now));
+    }
+
+    public void Pin(Guid actorId, DateTime now)
+    {
+        if (PinnedAt is not null)
+        {
+            return;
+        }
+
+        PinnedAt = now;
+        Touch(now);
+        Raise(new SessionPinned(Id, actorId, now));
+    }
+
+    public void Unpin(Guid actorId, DateTime now)
+    {
+        if (PinnedAt is null)
+        {
+            return;
+        }
+
+        PinnedAt = null;
+        Touch(now);
+        Raise(new SessionUnpinned(Id, actorId, now));
+    }
+
+    /// <summary>
+    /// Marks the session for deletion with its transcript. A session frozen by an evaluation is
+    /// evidence and cannot be deleted; one frozen by a user can be, by its owner or an admin.
+    /// </summary>
+    public Result Delete(Guid actorId, DateTime now)
+    {
+        if (FrozenBy == Sessions.FrozenBy.Evaluation)
+        {
+            return new Error(ErrorType.SessionFrozen, "The session was frozen by an evaluation and cannot be deleted.");
+        }
+
+        Raise(new SessionDeleted(Id, WorkspaceId, actorId, now));
+        return Result.Success;
+    }
+
+    private bool SameLabels(IReadOnlyDictionary<string, IReadOnlyList<string>> labels)
+    {
+        var proposed = SessionLabel.FromMap(labels);
+        return proposed.Count == _labels.Count
+            && proposed.Zip(_labels.OrderBy(l => l.Position)).All(pair => pair.First.Key == pair.Second.Key && pair.First.Value == pair.Second.Value);
+    }
+
     private void Touch(DateTime now)
     {
         UpdatedAt = now;

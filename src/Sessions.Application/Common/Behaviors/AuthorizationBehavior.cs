@@ -1,6 +1,7 @@
 using System.Reflection;
 using Mediator;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Organizations;
 using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
 
@@ -50,9 +51,18 @@ public sealed class AuthorizationBehavior<TMessage, TResponse>(
         return await next(message, cancellationToken);
     }
 
+    /// <summary>
+    /// The caller's membership; a platform admin (scope <c>admin</c>) addressing membership
+    /// administration acts as the workspace's admin without being a member.
+    /// </summary>
     private async Task<WorkspaceMembership?> FindMembershipAsync(IWorkspaceRequest request, Guid userId, CancellationToken cancellationToken)
     {
         await directory.ProvisionUserAsync(currentUser, cancellationToken);
+        if (request is IWorkspaceAdminRequest && currentUser.HasScope(Scopes.Admin))
+        {
+            return await directory.FindWorkspaceAsync(request.Org, request.Workspace, cancellationToken);
+        }
+
         return await directory.FindMembershipAsync(request.Org, request.Workspace, userId, cancellationToken);
     }
 }

@@ -23,6 +23,16 @@ public sealed record Caller(Guid UserId, WorkspaceMembership Membership, IReadOn
     public bool MayChange(Session session) =>
         Membership.Role != WorkspaceRole.Viewer
         && (session.UserId == UserId || Membership.Role == WorkspaceRole.Admin);
+
+    /// <summary>
+    /// Who a freeze by this caller is stamped as, or null when they may not freeze the session: the
+    /// evaluation service freezes any session of its workspace, users those they may change.
+    /// </summary>
+    public FrozenBy? FreezesAs(Session session) =>
+        Membership.Role == WorkspaceRole.Viewer ? null
+        : IsEvaluationService ? FrozenBy.Evaluation
+        : MayChange(session) ? FrozenBy.User
+        : null;
 }
 
 /// <summary>The sessions a caller can see in one workspace.</summary>

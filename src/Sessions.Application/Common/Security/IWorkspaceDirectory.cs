@@ -6,6 +6,12 @@ public interface IWorkspaceDirectory
     /// <summary>The caller's membership of the workspace, or null when either does not exist or they are not a member.</summary>
     Task<WorkspaceMembership?> FindMembershipAsync(string org, string workspace, Guid userId, CancellationToken cancellationToken);
 
+    /// <summary>The workspace's identity, whoever asks; for platform admins, who need no membership.</summary>
+    Task<WorkspaceMembership?> FindWorkspaceAsync(string org, string workspace, CancellationToken cancellationToken);
+
+    /// <summary>The workspace's members, ordered by email.</summary>
+    Task<IReadOnlyList<Organizations.MemberView>> ListMembersAsync(Guid workspaceId, CancellationToken cancellationToken);
+
     /// <summary>Creates the user on first sight and refreshes email and names from later tokens.</summary>
     Task ProvisionUserAsync(ICurrentUser user, CancellationToken cancellationToken);
 }

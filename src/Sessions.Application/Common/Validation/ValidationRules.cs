@@ -33,6 +33,11 @@ public static class ValidationRules
             .WithMessage($"must be less than or equal to {max}")
             .WithErrorCode("less_than_equal");
 
+    public static IRuleBuilderOptions<T, string?> SlugRule<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(value => value is null || Domain.Organizations.Slug.IsValid(value))
+            .WithMessage($"must match {Domain.Organizations.Slug.Pattern}")
+            .WithErrorCode("string_pattern_mismatch");
+
     /// <summary>Adds field errors that carry their own path (for map keys, which may hold dots).</summary>
     public static void AddFieldErrors<T>(this ValidationContext<T> context, IEnumerable<FieldError> errors)
     {

@@ -2,8 +2,6 @@ using Mediator;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Time;
 using Sessions.Domain.Common;
-using Sessions.Domain.Organizations;
-using Sessions.Domain.Sessions;
 
 namespace Sessions.Application.Sessions.Freeze;
 
@@ -24,13 +22,12 @@ public sealed class FreezeSessionHandler(SessionAccess access, CallerContext cal
         }
 
         var session = loaded.Value;
-        var byEvaluation = caller.IsEvaluationService && caller.Membership.Role != WorkspaceRole.Viewer;
-        if (!byEvaluation && !caller.MayChange(session))
+        if (caller.FreezesAs(session) is not { } frozenBy)
         {
             return SessionErrors.NotChangeable;
         }
 
-        session.Freeze(caller.UserId, byEvaluation ? FrozenBy.Evaluation : FrozenBy.User, clock.UtcNow());
+        session.Freeze(caller.UserId, frozenBy, clock.UtcNow());
         return await access.ViewAsync(session, cancellationToken);
     }
 }

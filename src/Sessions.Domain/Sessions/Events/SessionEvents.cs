@@ -5,3 +5,17 @@ namespace Sessions.Domain.Sessions.Events;
 public sealed record SessionCreated(Guid AggregateId, Guid WorkspaceId, Guid UserId, DateTime OccurredAt) : IDomainEvent;
 
 public sealed record SessionFrozen(Guid AggregateId, Guid WorkspaceId, Guid ActorId, FrozenBy FrozenBy, DateTime OccurredAt) : IDomainEvent;
+
+public sealed record SessionUpdated(Guid AggregateId, Guid ActorId, IReadOnlyList<string> Fields, DateTime OccurredAt) : IDomainEvent;
+
+public sealed record SessionShared(Guid AggregateId, Guid ActorId, DateTime OccurredAt) : IDomainEvent;
+
+public sealed record SessionArchived(Guid AggregateId, Guid ActorId, DateTime OccurredAt) : IDomainEvent;
+
+public sealed record SessionUnarchived(Guid AggregateId, Guid ActorId, DateTime OccurredAt) : IDomainEvent;
+
+public sealed record SessionPinned(Guid AggregateId, Guid ActorId, DateTime OccurredAt) : IDomainEvent;
+
+public sealed record SessionUnpinned(Guid AggregateId, Guid ActorId, DateTime OccurredAt) : IDomainEvent;
+
+public sealed record SessionDeleted(Guid AggregateId, Guid WorkspaceId, Guid ActorId, DateTime OccurredAt) : IDomainEvent;

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions;
+using Sessions.Application.Sessions.Facets;
+using Sessions.Application.Sessions.List;
 using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
 using Sessions.Infrastructure.Persistence.Configurations;
@@ -11,7 +13,7 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
 {
     public async Task<Result<Guid>> ResolveAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken)
     {
-        var visible = Visible(audience);
+        var visible = db.Sessions.AsNoTracking().VisibleTo(audience);
         if (reference.Id is { } id)
         {
             return await visible.AnyAsync(s => s.Id == id, cancellationToken) ? id : SessionErrors.NotFound;
@@ -32,20 +34,55 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
 
     public async Task<SessionView?> GetAsync(Guid id, CancellationToken cancellationToken)
     {
-        var row = await (
-            from s in db.Sessions.AsNoTracking()
-            where s.Id == id
-            join creator in db.Users on s.UserId equals creator.Id into creators
-            from creator in creators.DefaultIfEmpty()
-            join sharer in db.Users on s.SharedBy equals (Guid?)sharer.Id into sharers
-            from sharer in sharers.DefaultIfEmpty()
-            select new
-            {
-                Session = s,
-                CreatedBy = creator == null ? null : new UserChip(creator.Id, creator.Email, creator.FullName, creator.Username),
-                SharedBy = sharer == null ? null : new UserChip(sharer.Id, sharer.Email, sharer.FullName, sharer.Username),
-            }).SingleOrDefaultAsync(cancellationToken);
+        var row = await WithChips(db.Sessions.AsNoTracking().Where(s => s.Id == id)).SingleOrDefaultAsync(cancellationToken);
         return row is null ? null : SessionView.From(row.Session, row.CreatedBy, row.SharedBy);
+    }
+
+    public async Task<(IReadOnlyList<SessionView> Sessions, long Total)> ListAsync(
+        SessionAudience audience,
+        SessionCriteria criteria,
+        SessionSortField sort,
+        SortDirection direction,
+        int skip,
+        int take,
+        CancellationToken cancellationToken)
+    {
+        var matching = db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria);
+        var total = await matching.LongCountAsync(cancellationToken);
+        if (total <= skip)
+        {
+            return ([], total);
+        }
+
+        var ids = await matching.SortedBy(sort, direction).Select(s => s.Id).Skip(skip).Take(take).ToListAsync(cancellationToken);
+        var rows = await WithChips(db.Sessions.AsNoTracking().Where(s => ids.Contains(s.Id))).ToListAsync(cancellationToken);
+        var byId = rows.ToDictionary(r => r.Session.Id);
+        return ([.. ids.Where(byId.ContainsKey).Select(id => SessionView.From(byId[id].Session, byId[id].CreatedBy, byId[id].SharedBy))], total);
+    }
+
+    public async Task<SessionFacets> FacetsAsync(SessionAudience audience, SessionCriteria criteria, CancellationToken cancellationToken)
+    {
+        var matching = db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria);
+        var labels = await matching.SelectMany(s => s.Labels)
+            .GroupBy(l => new { l.Key, l.Value })
+            .Select(g => new { g.Key.Key, g.Key.Value, Count = g.LongCount() })
+            .ToListAsync(cancellationToken);
+        var agents = await Count(matching.Where(s => s.Agent != null).GroupBy(s => s.Agent!), cancellationToken);
+        var models = await Count(matching.GroupBy(s => s.Model), cancellationToken);
+        var origins = await matching.GroupBy(s => s.Origin).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken);
+        var users = await matching.GroupBy(s => s.UserId).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken);
+        var chips = await GetUserChipsAsync([.. users.Select(u => u.Key)], cancellationToken);
+
+        return new SessionFacets(
+            labels.GroupBy(l => l.Key, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => Ordered(g.Select(l => new FacetCount(l.Value, l.Count))), StringComparer.Ordinal),
+            agents,
+            models,
+            Ordered(origins.Select(o => new FacetCount(Application.Common.Validation.WireEnum.Name(o.Key), o.Count))),
+            [.. users
+                .Select(u => new UserFacetCount(u.Key.ToString(), u.Count, chips.GetValueOrDefault(u.Key)))
+                .OrderByDescending(u => u.Count).ThenBy(u => u.Value, StringComparer.Ordinal)]);
     }
 
     public async Task<IReadOnlyDictionary<Guid, UserChip>> GetUserChipsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken) =>
@@ -54,12 +91,24 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
             .Select(u => new UserChip(u.Id, u.Email, u.FullName, u.Username))
             .ToDictionaryAsync(u => u.Id, cancellationToken);
 
-    /// <summary>The sessions of the workspace the audience may see: their own and the shared ones.</summary>
-    private IQueryable<Session> Visible(SessionAudience audience)
-    {
-        var inWorkspace = db.Sessions.AsNoTracking().Where(s => s.WorkspaceId == audience.WorkspaceId);
-        return audience.SeesAllSessions
-            ? inWorkspace
-            : inWorkspace.Where(s => s.UserId == audience.UserId || s.Visibility == SessionVisibility.Workspace);
-    }
+    private static async Task<IReadOnlyList<FacetCount>> Count(IQueryable<IGrouping<string, Session>> groups, CancellationToken cancellationToken) =>
+        Ordered((await groups.Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken)).Select(g => new FacetCount(g.Key, g.Count)));
+
+    /// <summary>Most frequent first; equal counts by value, so facets read the same every time.</summary>
+    private static IReadOnlyList<FacetCount> Ordered(IEnumerable<FacetCount> counts) =>
+        [.. counts.OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)];
+
+    /// <summary>Each session with the users shown as its creator and sharer, joined in the same statement.</summary>
+    private IQueryable<SessionRow> WithChips(IQueryable<Session> sessions) =>
+        from s in sessions
+        join creator in db.Users on s.UserId equals creator.Id into creators
+        from creator in creators.DefaultIfEmpty()
+        join sharer in db.Users on s.SharedBy equals (Guid?)sharer.Id into sharers
+        from sharer in sharers.DefaultIfEmpty()
+        select new SessionRow(
+            s,
+            creator == null ? null : new UserChip(creator.Id, creator.Email, creator.FullName, creator.Username),
+            sharer == null ? null : new UserChip(sharer.Id, sharer.Email, sharer.FullName, sharer.Username));
+
+    private sealed record SessionRow(Session Session, UserChip? CreatedBy, UserChip? SharedBy);
 }

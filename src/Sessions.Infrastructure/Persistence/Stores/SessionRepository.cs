@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions;
 using Sessions.Domain.Sessions;
 
@@ -8,8 +9,14 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
 {
     public async Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken)
     {
-        await LockAsync(id, cancellationToken);
+        await LockAsync([id], cancellationToken);
         return await db.Sessions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<Guid, Session>> GetManyForUpdateAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        await LockAsync(ids, cancellationToken);
+        return await db.Sessions.VisibleTo(audience).Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
     }
 
     public Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken) =>
@@ -17,14 +24,24 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
 
     public void Add(Session session) => db.Sessions.Add(session);
 
+    public void Remove(Session session) => db.Sessions.Remove(session);
+
     /// <summary>
-    /// Takes the session row's write lock for the rest of the transaction. SQLite needs none: its
-    /// write transactions (BEGIN IMMEDIATE) already run one at a time.
+    /// Takes the sessions' row locks for the rest of the transaction, in id order so two batches
+    /// never wait on each other in a circle. SQLite needs none: its write transactions
+    /// (BEGIN IMMEDIATE) already run one at a time.
     /// </summary>
-    private Task LockAsync(Guid id, CancellationToken cancellationToken) => db.Provider switch
+    private Task LockAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
-        DatabaseProvider.Postgres => db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM sessions WHERE id = {id} FOR UPDATE", cancellationToken),
-        DatabaseProvider.SqlServer => db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM sessions WITH (UPDLOCK, ROWLOCK, HOLDLOCK) WHERE id = {id}", cancellationToken),
-        _ => Task.CompletedTask,
-    };
+        if (db.Provider == DatabaseProvider.Sqlite || ids.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var placeholders = string.Join(", ", ids.Select((_, i) => $"{{{i}}}"));
+        var sql = db.Provider == DatabaseProvider.Postgres
+            ? $"SELECT 1 FROM sessions WHERE id IN ({placeholders}) ORDER BY id FOR UPDATE"
+            : $"SELECT 1 FROM sessions WITH (UPDLOCK, ROWLOCK, HOLDLOCK) WHERE id IN ({placeholders})";
+        return db.Database.ExecuteSqlRawAsync(sql, ids.Cast<object>(), cancellationToken);
+    }
 }

@@ -2,6 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Time;
+using Sessions.Application.Organizations;
+using Sessions.Application.Sessions;
+using Sessions.Domain.Organizations;
 using Sessions.Domain.Common;
 using Sessions.Domain.Users;
 
@@ -15,6 +18,19 @@ internal sealed class WorkspaceDirectory(SessionsDbContext db, TimeProvider cloc
          join o in db.Organizations on w.OrganizationId equals o.Id
          where o.Slug == org && w.Slug == workspace && m.UserId == userId
          select new WorkspaceMembership(o.Id, w.Id, m.Role)).SingleOrDefaultAsync(cancellationToken);
+
+    public Task<WorkspaceMembership?> FindWorkspaceAsync(string org, string workspace, CancellationToken cancellationToken) =>
+        (from w in db.Workspaces.AsNoTracking()
+         join o in db.Organizations on w.OrganizationId equals o.Id
+         where o.Slug == org && w.Slug == workspace
+         select new WorkspaceMembership(o.Id, w.Id, WorkspaceRole.Admin)).SingleOrDefaultAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<MemberView>> ListMembersAsync(Guid workspaceId, CancellationToken cancellationToken) =>
+        await (from m in db.Memberships.AsNoTracking()
+               join u in db.Users on m.UserId equals u.Id
+               where m.WorkspaceId == workspaceId
+               orderby u.Email, u.Id
+               select new MemberView(new UserChip(u.Id, u.Email, u.FullName, u.Username), m.Role, m.CreatedAt, m.UpdatedAt)).ToListAsync(cancellationToken);
 
     public async Task ProvisionUserAsync(ICurrentUser user, CancellationToken cancellationToken)
     {

@@ -1,0 +1,27 @@
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Api.Contracts;
+
+/// <summary>The body of <c>PATCH .../sessions/{session_id}</c>: a missing or null field is left as it is.</summary>
+public sealed record UpdateSessionRequest
+{
+    public string? Title { get; init; }
+
+    public string? Model { get; init; }
+
+    public string? Agent { get; init; }
+
+    /// <summary>Replaces the whole label map.</summary>
+    public Dictionary<string, List<string>>? Labels { get; init; }
+
+    public int? MessageCount { get; init; }
+
+    /// <summary>Only <c>private</c> to <c>workspace</c>; the reverse is 409 <c>conflict</c>.</summary>
+    public SessionVisibility? Visibility { get; init; }
+}
+
+/// <summary>The body of the bulk actions: 1 to 200 full session UUIDs.</summary>
+public sealed record BulkSessionsRequest
+{
+    public List<Guid>? SessionIds { get; init; }
+}

@@ -1,0 +1,61 @@
+using Asp.Versioning;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+using NSwag.Annotations;
+using Sessions.Api.Errors;
+using Sessions.Application.Organizations;
+using Sessions.Domain.Organizations;
+
+namespace Sessions.Api.Controllers;
+
+/// <summary>The body of creating an organization or a workspace.</summary>
+public sealed record CreateTenantRequest(string? Slug, string? Name);
+
+/// <summary>The body of putting a member: the role, and a profile for a user the service has not seen yet.</summary>
+public sealed record PutMemberRequest(WorkspaceRole? Role, string? Email, string? FullName);
+
+/// <summary>Organizations, workspaces and memberships. Creating tenants needs scope <c>admin</c>; members are managed by platform or workspace admins.</summary>
+[ApiVersion(ApiVersions.V1)]
+[Route("api/v{version:apiVersion}")]
+[OpenApiTag("Administration")]
+public sealed class AdminController(ISender sender) : ApiController
+{
+    [HttpPost("orgs")]
+    [OpenApiOperation("createOrganization", "Create an organization", "Scope admin; 409 already_exists for a taken slug.")]
+    [ProducesResponseType<OrganizationView>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
+    public async Task<IActionResult> CreateOrganization([FromBody] CreateTenantRequest request, CancellationToken cancellationToken) =>
+        Respond(await sender.Send(new CreateOrganizationCommand(request.Slug, request.Name), cancellationToken), InputLocation.Body,
+            organization => StatusCode(StatusCodes.Status201Created, organization));
+
+    [HttpPost("org/{org}/workspaces")]
+    [OpenApiOperation("createWorkspace", "Create a workspace", "Scope admin; 409 already_exists for a slug taken in the organization.")]
+    [ProducesResponseType<WorkspaceView>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
+    public async Task<IActionResult> CreateWorkspace(string org, [FromBody] CreateTenantRequest request, CancellationToken cancellationToken) =>
+        Respond(await sender.Send(new CreateWorkspaceCommand(org, request.Slug, request.Name), cancellationToken), InputLocation.Body,
+            workspace => StatusCode(StatusCodes.Status201Created, workspace));
+
+    [HttpGet("org/{org}/ws/{workspace}/members")]
+    [OpenApiOperation("listMembers", "List members", "The members with their roles.")]
+    [ProducesResponseType<MemberList>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> ListMembers(string org, string workspace, CancellationToken cancellationToken) =>
+        Respond(await sender.Send(new ListMembersQuery(org, workspace), cancellationToken), InputLocation.Query);
+
+    [HttpPut("org/{org}/ws/{workspace}/members/{user_id:guid}")]
+    [OpenApiOperation("putMember", "Add a member or change their role", "Creates the user when the service has not seen them; a workspace keeps at least one admin (409).")]
+    [ProducesResponseType<MemberView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
+    public async Task<IActionResult> PutMember(string org, string workspace, [FromRoute(Name = "user_id")] Guid userId, [FromBody] PutMemberRequest request, CancellationToken cancellationToken) =>
+        Respond(await sender.Send(new PutMemberCommand(org, workspace, userId, request.Role, request.Email, request.FullName), cancellationToken), InputLocation.Body);
+
+    [HttpDelete("org/{org}/ws/{workspace}/members/{user_id:guid}")]
+    [OpenApiOperation("removeMember", "Remove a member", "204; the last admin cannot be removed (409).")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
+    public async Task<IActionResult> RemoveMember(string org, string workspace, [FromRoute(Name = "user_id")] Guid userId, CancellationToken cancellationToken)
+    {
+        var result = await sender.Send(new RemoveMemberCommand(org, workspace, userId), cancellationToken);
+        return result.Error is { } error ? Failure(error, InputLocation.Query) : NoContent();
+    }
+}

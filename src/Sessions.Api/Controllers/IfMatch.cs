@@ -1,0 +1,31 @@
+using System.Globalization;
+using Microsoft.Net.Http.Headers;
+using Sessions.Application.Sessions.Update;
+
+namespace Sessions.Api.Controllers;
+
+/// <summary>Reads <c>If-Match</c>: <c>*</c>, or strong ETags of session versions. Weak or foreign tags never match.</summary>
+public static class IfMatch
+{
+    public static VersionCondition? Parse(IHeaderDictionary headers)
+    {
+        var values = headers.IfMatch;
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        if (!EntityTagHeaderValue.TryParseList(values, out var tags))
+        {
+            return new VersionCondition(false, []);
+        }
+
+        var any = tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any));
+        var versions = tags
+            .Where(tag => !tag.IsWeak)
+            .Select(tag => long.TryParse(tag.Tag.AsSpan().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : -1)
+            .Where(version => version >= 0)
+            .ToList();
+        return new VersionCondition(any, versions);
+    }
+}

@@ -1,0 +1,67 @@
+using Mediator;
+using Sessions.Application.Common.Time;
+using Sessions.Domain.Common;
+
+namespace Sessions.Application.Sessions.Bulk;
+
+/// <summary>Each id follows the single-freeze rules; an already-frozen session counts as frozen.</summary>
+public sealed class BulkFreezeHandler(BulkSessionRunner runner, TimeProvider clock) : ICommandHandler<BulkFreezeCommand, Result<BulkOutcome>>
+{
+    public async ValueTask<Result<BulkOutcome>> Handle(BulkFreezeCommand command, CancellationToken cancellationToken)
+    {
+        var now = clock.UtcNow();
+        return await runner.RunAsync(command.SessionIds!, (session, caller) =>
+        {
+            if (caller.FreezesAs(session) is not { } frozenBy)
+            {
+                return SessionErrors.NotChangeable;
+            }
+
+            session.Freeze(caller.UserId, frozenBy, now);
+            return Result.Success;
+        }, cancellationToken);
+    }
+}
+
+/// <summary>Each id is promoted to workspace visibility; an already-shared session counts as shared.</summary>
+public sealed class BulkShareHandler(BulkSessionRunner runner, TimeProvider clock) : ICommandHandler<BulkShareCommand, Result<BulkOutcome>>
+{
+    public async ValueTask<Result<BulkOutcome>> Handle(BulkShareCommand command, CancellationToken cancellationToken)
+    {
+        var now = clock.UtcNow();
+        return await runner.RunAsync(command.SessionIds!, (session, caller) =>
+        {
+            if (!caller.MayChange(session))
+            {
+                return SessionErrors.NotChangeable;
+            }
+
+            session.Share(caller.UserId, now);
+            return Result.Success;
+        }, cancellationToken);
+    }
+}
+
+/// <summary>Each id is deleted with its transcript, unless an evaluation froze it.</summary>
+public sealed class BulkDeleteHandler(BulkSessionRunner runner, ISessionRepository sessions, TimeProvider clock) : ICommandHandler<BulkDeleteCommand, Result<BulkOutcome>>
+{
+    public async ValueTask<Result<BulkOutcome>> Handle(BulkDeleteCommand command, CancellationToken cancellationToken)
+    {
+        var now = clock.UtcNow();
+        return await runner.RunAsync(command.SessionIds!, (session, caller) =>
+        {
+            if (!caller.MayChange(session))
+            {
+                return SessionErrors.NotChangeable;
+            }
+
+            var deleted = session.Delete(caller.UserId, now);
+            if (deleted.Error is null)
+            {
+                sessions.Remove(session);
+            }
+
+            return deleted;
+        }, cancellationToken);
+    }
+}

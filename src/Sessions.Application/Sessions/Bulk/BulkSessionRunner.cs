@@ -1,0 +1,35 @@
+using Sessions.Application.Common.Security;
+using Sessions.Domain.Common;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Application.Sessions.Bulk;
+
+/// <summary>
+/// Runs one action over many sessions: loads every visible session of the batch with one query,
+/// applies the action to each in memory, and reports per id. One bad id never fails the batch.
+/// </summary>
+public sealed class BulkSessionRunner(ISessionRepository sessions, CallerContext callers)
+{
+    public async Task<BulkOutcome> RunAsync(IReadOnlyList<Guid> ids, Func<Session, Caller, Result> action, CancellationToken cancellationToken)
+    {
+        var caller = callers.Current;
+        var distinct = ids.Distinct().ToList();
+        var found = await sessions.GetManyForUpdateAsync(caller.Audience, distinct, cancellationToken);
+        var succeeded = new List<Guid>();
+        var failed = new List<BulkFailure>();
+        foreach (var id in distinct)
+        {
+            var outcome = found.TryGetValue(id, out var session) ? action(session, caller) : SessionErrors.NotFound;
+            if (outcome.Error is { } error)
+            {
+                failed.Add(new BulkFailure(id, error));
+            }
+            else
+            {
+                succeeded.Add(id);
+            }
+        }
+
+        return new BulkOutcome(succeeded, failed);
+    }
+}

@@ -1,0 +1,36 @@
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Application.Sessions.List;
+
+/// <summary>Which sessions, by lifecycle: not archived (the default), archived only, or both.</summary>
+public enum ArchivedFilter
+{
+    Active,
+    Archived,
+    Any,
+}
+
+/// <summary>
+/// The list and facet filters (CONTRACT §5.4), checked and typed. Values of one filter combine
+/// with OR; different filters, and labels of different keys, with AND. They narrow what the caller
+/// can see; they never widen it.
+/// </summary>
+public sealed record SessionCriteria(
+    IReadOnlyList<Guid> UserIds,
+    IReadOnlyList<Guid> ProjectIds,
+    IReadOnlyList<string> Agents,
+    IReadOnlyList<string> Models,
+    IReadOnlyList<SessionOrigin> Origins,
+    IReadOnlyList<IReadOnlyList<string>> LabelGroups,
+    ArchivedFilter Archived,
+    string? Search,
+    bool IncludeWorkloadSessions);
+
+/// <summary>The order of a listing; ties are broken by id in the same direction.</summary>
+public enum SessionSortField
+{
+    UpdatedAt,
+    LastMessageAt,
+    CreatedAt,
+    MessageCount,
+}

@@ -1,0 +1,7 @@
+namespace Sessions.Application.Sessions.Update;
+
+/// <summary>An <c>If-Match</c> precondition: any version (<c>*</c>) or one of the listed versions.</summary>
+public sealed record VersionCondition(bool Any, IReadOnlyList<long> Versions)
+{
+    public bool IsMetBy(long version) => Any || Versions.Contains(version);
+}

@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Sessions.Application.Organizations;
+using Sessions.Domain.Organizations;
+using Sessions.Domain.Users;
+
+namespace Sessions.Infrastructure.Persistence.Stores;
+
+internal sealed class OrganizationRepository(SessionsDbContext db) : IOrganizationRepository
+{
+    public Task<Organization?> FindOrganizationAsync(string slug, CancellationToken cancellationToken) =>
+        db.Organizations.SingleOrDefaultAsync(o => o.Slug == slug, cancellationToken);
+
+    public Task<bool> WorkspaceExistsAsync(Guid organizationId, string slug, CancellationToken cancellationToken) =>
+        db.Workspaces.AnyAsync(w => w.OrganizationId == organizationId && w.Slug == slug, cancellationToken);
+
+    public Task<Membership?> FindMembershipAsync(Guid workspaceId, Guid userId, CancellationToken cancellationToken) =>
+        db.Memberships.SingleOrDefaultAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId, cancellationToken);
+
+    public Task<int> CountAdminsAsync(Guid workspaceId, CancellationToken cancellationToken) =>
+        db.Memberships.CountAsync(m => m.WorkspaceId == workspaceId && m.Role == WorkspaceRole.Admin, cancellationToken);
+
+    public Task<User?> FindUserAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+
+    public void Add(Organization organization) => db.Organizations.Add(organization);
+
+    public void Add(Workspace workspace) => db.Workspaces.Add(workspace);
+
+    public void Add(Membership membership) => db.Memberships.Add(membership);
+
+    public void Add(User user) => db.Users.Add(user);
+
+    public void Remove(Membership membership) => db.Memberships.Remove(membership);
+}

@@ -1,0 +1,107 @@
+using Microsoft.EntityFrameworkCore;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions.List;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Infrastructure.Persistence.Stores;
+
+/// <summary>The query pieces every session read and every bulk load share, so visibility is decided in one place.</summary>
+internal static class SessionQueries
+{
+    private const string LikeEscape = "\\";
+
+    /// <summary>The sessions of the workspace the audience may see: their own and the shared ones (all, for the evaluation service).</summary>
+    public static IQueryable<Session> VisibleTo(this IQueryable<Session> sessions, SessionAudience audience)
+    {
+        var inWorkspace = sessions.Where(s => s.WorkspaceId == audience.WorkspaceId);
+        return audience.SeesAllSessions
+            ? inWorkspace
+            : inWorkspace.Where(s => s.UserId == audience.UserId || s.Visibility == SessionVisibility.Workspace);
+    }
+
+    /// <summary>Applies the list filters; each narrows the set, none widens it.</summary>
+    public static IQueryable<Session> Matching(this IQueryable<Session> sessions, SessionCriteria criteria)
+    {
+        if (criteria.UserIds.Count > 0)
+        {
+            sessions = sessions.Where(s => criteria.UserIds.Contains(s.UserId));
+        }
+
+        if (criteria.ProjectIds.Count > 0)
+        {
+            sessions = sessions.Where(s => s.ProjectId != null && criteria.ProjectIds.Contains(s.ProjectId.Value));
+        }
+
+        if (criteria.Agents.Count > 0)
+        {
+            sessions = sessions.Where(s => s.Agent != null && criteria.Agents.Contains(s.Agent));
+        }
+
+        if (criteria.Models.Count > 0)
+        {
+            sessions = sessions.Where(s => criteria.Models.Contains(s.Model));
+        }
+
+        if (criteria.Origins.Count > 0)
+        {
+            sessions = sessions.Where(s => criteria.Origins.Contains(s.Origin));
+        }
+
+        if (!criteria.IncludeWorkloadSessions)
+        {
+            sessions = sessions.Where(s => s.Origin != SessionOrigin.Eval);
+        }
+
+        foreach (var group in criteria.LabelGroups)
+        {
+            sessions = sessions.Where(s => s.Labels.Any(l => group.Contains(l.Key + ":" + l.Value)));
+        }
+
+        sessions = criteria.Archived switch
+        {
+            ArchivedFilter.Active => sessions.Where(s => s.ArchivedAt == null),
+            ArchivedFilter.Archived => sessions.Where(s => s.ArchivedAt != null),
+            _ => sessions,
+        };
+
+        if (criteria.Search is { } search)
+        {
+            var pattern = $"%{EscapeLike(search.ToLowerInvariant())}%";
+            sessions = sessions.Where(s =>
+                (s.Title != null && EF.Functions.Like(s.Title.ToLower(), pattern, LikeEscape))
+                || EF.Functions.Like(s.Model.ToLower(), pattern, LikeEscape)
+                || (s.Agent != null && EF.Functions.Like(s.Agent.ToLower(), pattern, LikeEscape))
+                || s.Labels.Any(l => EF.Functions.Like(l.Value.ToLower(), pattern, LikeEscape)
+                    || EF.Functions.Like((l.Key + ":" + l.Value).ToLower(), pattern, LikeEscape)));
+        }
+
+        return sessions;
+    }
+
+    /// <summary>The listing order; the id breaks ties in the same direction, so pages never overlap. Sessions without messages sort last by <c>last_message_at</c>.</summary>
+    public static IOrderedQueryable<Session> SortedBy(this IQueryable<Session> sessions, SessionSortField field, SortDirection direction)
+    {
+        var descending = direction == SortDirection.Desc;
+        return field switch
+        {
+            SessionSortField.CreatedAt => descending
+                ? sessions.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id)
+                : sessions.OrderBy(s => s.CreatedAt).ThenBy(s => s.Id),
+            SessionSortField.MessageCount => descending
+                ? sessions.OrderByDescending(s => s.MessageCount).ThenByDescending(s => s.Id)
+                : sessions.OrderBy(s => s.MessageCount).ThenBy(s => s.Id),
+            SessionSortField.LastMessageAt => descending
+                ? sessions.OrderBy(s => s.LastMessageAt == null).ThenByDescending(s => s.LastMessageAt).ThenByDescending(s => s.Id)
+                : sessions.OrderBy(s => s.LastMessageAt == null).ThenBy(s => s.LastMessageAt).ThenBy(s => s.Id),
+            _ => descending
+                ? sessions.OrderByDescending(s => s.UpdatedAt).ThenByDescending(s => s.Id)
+                : sessions.OrderBy(s => s.UpdatedAt).ThenBy(s => s.Id),
+        };
+    }
+
+    /// <summary>Makes <c>%</c>, <c>_</c> and the escape character literal in a LIKE pattern.</summary>
+    public static string EscapeLike(string text) =>
+        text.Replace(LikeEscape, LikeEscape + LikeEscape, StringComparison.Ordinal)
+            .Replace("%", LikeEscape + "%", StringComparison.Ordinal)
+            .Replace("_", LikeEscape + "_", StringComparison.Ordinal);
+}
