@@ -1,0 +1,265 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Sessions.Api.Tests.Infrastructure;
+using Sessions.Domain.Organizations;
+
+namespace Sessions.Api.Tests.Sessions;
+
+[Collection(SharedApiCollection.Name)]
+public sealed class ListSessionsTests(ApiFactory factory)
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task List_Default_ShowsOwnAndSharedActiveNonEvalSessionsNewestFirst()
+    {
+        var (workspace, me, other) = await SetUpAsync();
+        var mine = await Create(workspace, me, new { title = "mine" });
+        var shared = await Create(workspace, other, new { title = "shared", visibility = "workspace" });
+        await Create(workspace, other, new { title = "other's private" });
+        var archived = await Create(workspace, me, new { title = "archived" });
+        await _client.PostAsync(workspace.SessionPath(archived) + "/archive", me.Token());
+        await Create(workspace, me, new { title = "eval", origin = "eval" });
+
+        var page = await ListAsync(workspace, me, string.Empty);
+
+        Assert.Equal([shared, mine], Ids(page));
+        Assert.Equal(2, page["total"]!.GetValue<int>());
+        Assert.Equal(1, page["page"]!.GetValue<int>());
+        Assert.Equal(20, page["limit"]!.GetValue<int>());
+        Assert.Equal(1, page["total_pages"]!.GetValue<int>());
+        Assert.False(page["has_next"]!.GetValue<bool>());
+        Assert.False(page["has_previous"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task List_EachFilterAlone_NarrowsToItsMatches()
+    {
+        var (workspace, me, other) = await SetUpAsync();
+        var project = Guid.NewGuid();
+        var a = await Create(workspace, me, new { agent = "coder", model = "gpt-4o", project_id = project, labels = new Dictionary<string, string[]> { ["team"] = ["red"] } });
+        var b = await Create(workspace, me, new { agent = "writer", model = "claude", origin = "worker" });
+        var c = await Create(workspace, other, new { agent = "coder", model = "claude", visibility = "workspace", labels = new Dictionary<string, string[]> { ["team"] = ["blue"] } });
+
+        Assert.Equal([a], Ids(await ListAsync(workspace, me, $"project_id={project}")));
+        Assert.Equal(Sorted(a, c), Sorted(Ids(await ListAsync(workspace, me, "agent=coder"))));
+        Assert.Equal(Sorted(b, c), Sorted(Ids(await ListAsync(workspace, me, "model=claude"))));
+        Assert.Equal([b], Ids(await ListAsync(workspace, me, "origin=worker")));
+        Assert.Equal([c], Ids(await ListAsync(workspace, me, "label=team:blue")));
+        Assert.Equal([c], Ids(await ListAsync(workspace, me, $"user_id={other.Id}")));
+        Assert.Equal(Sorted(a, b, c), Sorted(Ids(await ListAsync(workspace, me, $"user={other.Id}&user={me.Id}"))));
+        Assert.Equal(Sorted(a, b), Sorted(Ids(await ListAsync(workspace, me, "origin=user&origin=worker&user_id=" + me.Id))));
+    }
+
+    [Fact]
+    public async Task List_Labels_OrWithinAKey_AndAcrossKeys()
+    {
+        var (workspace, me, _) = await SetUpAsync();
+        var a1x = await Create(workspace, me, new { labels = Labels(("a", "1"), ("b", "x")) });
+        var a2x = await Create(workspace, me, new { labels = Labels(("a", "2"), ("b", "x")) });
+        await Create(workspace, me, new { labels = Labels(("a", "1"), ("b", "y")) });
+        await Create(workspace, me, new { labels = Labels(("a", "3"), ("b", "x")) });
+        await Create(workspace, me, new { labels = Labels(("b", "x")) });
+
+        var page = await ListAsync(workspace, me, "label=a:1&label=a:2&label=b:x");
+
+        Assert.Equal(Sorted(a1x, a2x), Sorted(Ids(page)));
+    }
+
+    [Fact]
+    public async Task List_Search_IsCaseInsensitiveOverTitleModelAgentAndLabels_WithLiteralWildcards()
+    {
+        var (workspace, me, _) = await SetUpAsync();
+        var title = await Create(workspace, me, new { title = "Fix the PARSER" });
+        var model = await Create(workspace, me, new { model = "parser-model-7" });
+        var agent = await Create(workspace, me, new { agent = "ParserBot" });
+        var label = await Create(workspace, me, new { labels = Labels(("kind", "parser")) });
+        var percent = await Create(workspace, me, new { title = "100% done_now" });
+        await Create(workspace, me, new { title = "unrelated" });
+
+        Assert.Equal(Sorted(title, model, agent, label), Sorted(Ids(await ListAsync(workspace, me, "search=parser"))));
+        Assert.Equal([label], Ids(await ListAsync(workspace, me, "search=kind%3Apars")));
+        Assert.Equal([percent], Ids(await ListAsync(workspace, me, "search=100%25")));
+        Assert.Equal([percent], Ids(await ListAsync(workspace, me, "search=e_n")));
+        Assert.Empty(Ids(await ListAsync(workspace, me, "search=0%25%25")));
+    }
+
+    [Theory]
+    [InlineData("", new[] { "active" })]
+    [InlineData("archived=active", new[] { "active" })]
+    [InlineData("archived=archived", new[] { "archived" })]
+    [InlineData("archived=any", new[] { "active", "archived" })]
+    public async Task List_Archived_SelectsByLifecycle(string query, string[] titles)
+    {
+        var (workspace, me, _) = await SetUpAsync();
+        await Create(workspace, me, new { title = "active" });
+        var archived = await Create(workspace, me, new { title = "archived" });
+        await _client.PostAsync(workspace.SessionPath(archived) + "/archive", me.Token());
+
+        var page = await ListAsync(workspace, me, query);
+
+        Assert.Equal(titles, page["sessions"]!.AsArray().Select(s => s!["title"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public async Task List_EvalSessions_HiddenUnlessWorkloadSessionsAreIncluded()
+    {
+        var (workspace, me, _) = await SetUpAsync();
+        var eval = await Create(workspace, me, new { origin = "eval" });
+        var user = await Create(workspace, me);
+
+        Assert.Equal([user], Ids(await ListAsync(workspace, me, string.Empty)));
+        Assert.Empty(Ids(await ListAsync(workspace, me, "origin=eval")));
+        Assert.Equal([eval], Ids(await ListAsync(workspace, me, "origin=eval&include_workload_sessions=true")));
+        Assert.Equal(Sorted(eval, user), Sorted(Ids(await ListAsync(workspace, me, "include_workload_sessions=true"))));
+    }
+
+    [Fact]
+    public async Task List_ThreePagesWithTiesInTheSortKey_CoverEverySessionOnce()
+    {
+        var (workspace, me, _) = await SetUpAsync();
+        var all = new List<Guid>();
+        for (var i = 0; i < 8; i++)
+        {
+            all.Add(await Create(workspace, me, new { message_count = i < 6 ? 5 : 9 }));
+        }
+
+        var seen = new List<Guid>();
+        for (var page = 1; page <= 3; page++)
+        {
+            var body = await ListAsync(workspace, me, $"sort_by=message_count&sort_dir=asc&limit=3&page={page}");
+            seen.AddRange(Ids(body));
+            Assert.Equal(8, body["total"]!.GetValue<int>());
+            Assert.Equal(3, body["total_pages"]!.GetValue<int>());
+            Assert.Equal(page < 3, body["has_next"]!.GetValue<bool>());
+            Assert.Equal(page > 1, body["has_previous"]!.GetValue<bool>());
+        }
+
+        Assert.Equal(8, seen.Distinct().Count());
+        Assert.Equal(Sorted(all), Sorted(seen));
+        var fourth = await ListAsync(workspace, me, "sort_by=message_count&limit=3&page=4");
+        Assert.Empty(Ids(fourth));
+        Assert.Equal(8, fourth["total"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task List_SortsByEachKeyInEachDirection()
+    {
+        var (workspace, me, _) = await SetUpAsync();
+        var first = await Create(workspace, me, new { message_count = 1 });
+        var second = await Create(workspace, me, new { message_count = 3 });
+        var third = await Create(workspace, me, new { message_count = 2 });
+        await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(first), me.Token(), new { title = "touched" });
+
+        Assert.Equal([first, third, second], Ids(await ListAsync(workspace, me, string.Empty)));
+        Assert.Equal([second, third, first], Ids(await ListAsync(workspace, me, "sort_by=updated_at&sort_dir=asc")));
+        Assert.Equal([first, second, third], Ids(await ListAsync(workspace, me, "sort_by=created_at&sort_dir=asc")));
+        Assert.Equal([second, third, first], Ids(await ListAsync(workspace, me, "sort_by=message_count")));
+        Assert.Equal(3, Ids(await ListAsync(workspace, me, "sort_by=last_message_at")).Count);
+    }
+
+    [Fact]
+    public async Task List_PrivateSessionsOfOthers_NeverCountEvenWhenFilteredForThem()
+    {
+        var (workspace, me, other) = await SetUpAsync();
+        await Create(workspace, other, new { labels = Labels(("secret", "yes")) });
+
+        var byOwner = await ListAsync(workspace, me, $"user_id={other.Id}&archived=any&include_workload_sessions=true");
+        var byLabel = await ListAsync(workspace, me, "label=secret:yes");
+
+        Assert.Equal(0, byOwner["total"]!.GetValue<int>());
+        Assert.Equal(0, byLabel["total"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=101", "limit")]
+    [InlineData("page=0", "page")]
+    [InlineData("page=abc", "page")]
+    [InlineData("sort_by=title", "sort_by")]
+    [InlineData("sort_dir=up", "sort_dir")]
+    [InlineData("archived=maybe", "archived")]
+    [InlineData("include_workload_sessions=perhaps", "include_workload_sessions")]
+    public async Task List_BadParameter_Is422AtItsQueryName(string query, string parameter)
+    {
+        var (workspace, me, _) = await SetUpAsync();
+
+        await (await _client.GetAsync($"{workspace.SessionsPath}?{query}", me.Token())).ExpectValidationErrorAsync("query", parameter);
+    }
+
+    [Theory]
+    [InlineData("origin=user&origin=robot", "origin", 1)]
+    [InlineData("label=nocolon", "label", 0)]
+    public async Task List_BadRepeatedValue_Is422AtItsIndex(string query, string parameter, int index)
+    {
+        var (workspace, me, _) = await SetUpAsync();
+
+        await (await _client.GetAsync($"{workspace.SessionsPath}?{query}", me.Token())).ExpectValidationErrorAsync("query", parameter, index);
+    }
+
+    [Fact]
+    public async Task List_BadUuidFilterAndOverlongSearch_Are422()
+    {
+        var (workspace, me, _) = await SetUpAsync();
+
+        var uuid = await (await _client.GetAsync($"{workspace.SessionsPath}?user_id=nope", me.Token())).ExpectValidationErrorAsync("query", "user_id");
+        await (await _client.GetAsync($"{workspace.SessionsPath}?search={new string('s', 201)}", me.Token())).ExpectValidationErrorAsync("query", "search");
+
+        Assert.Equal("uuid_parsing", uuid["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Facets_CountVisibleSessionsAfterTheFilters_AndLeaveOutEmptyValues()
+    {
+        var (workspace, me, other) = await SetUpAsync();
+        await Create(workspace, me, new { agent = "coder", model = "gpt-4o", labels = Labels(("team", "red"), ("env", "prod")) });
+        await Create(workspace, me, new { model = "gpt-4o", origin = "worker", labels = Labels(("team", "red")) });
+        await Create(workspace, other, new { agent = "coder", model = "claude", visibility = "workspace", labels = Labels(("team", "blue")) });
+        await Create(workspace, other, new { agent = "hidden", model = "secret", labels = Labels(("private", "x")) });
+        await Create(workspace, me, new { model = "eval-model", origin = "eval" });
+
+        var facets = await (await _client.GetAsync($"{workspace.SessionsPath}/facets", me.Token())).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("""{"env":[{"value":"prod","count":1}],"team":[{"value":"red","count":2},{"value":"blue","count":1}]}""", facets["labels"]!.ToJsonString());
+        Assert.Equal("""[{"value":"coder","count":2}]""", facets["agents"]!.ToJsonString());
+        Assert.Equal("""[{"value":"gpt-4o","count":2},{"value":"claude","count":1}]""", facets["models"]!.ToJsonString());
+        Assert.Equal("""[{"value":"user","count":2},{"value":"worker","count":1}]""", facets["origins"]!.ToJsonString());
+        var users = facets["users"]!.AsArray();
+        Assert.Equal(2, users.Count);
+        Assert.Equal(me.Id.ToString(), users[0]!["value"]!.GetValue<string>());
+        Assert.Equal(2, users[0]!["count"]!.GetValue<int>());
+        Assert.Equal(me.Email, users[0]!["user"]!["email"]!.GetValue<string>());
+
+        var filtered = await (await _client.GetAsync($"{workspace.SessionsPath}/facets?label=team:red", me.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("""[{"value":"gpt-4o","count":2}]""", filtered["models"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Facets_BadFilter_Is422()
+    {
+        var (workspace, me, _) = await SetUpAsync();
+
+        await (await _client.GetAsync($"{workspace.SessionsPath}/facets?archived=soon", me.Token())).ExpectValidationErrorAsync("query", "archived");
+    }
+
+    private async Task<(TestWorkspace Workspace, TestUser Me, TestUser Other)> SetUpAsync()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        return (workspace, await workspace.AddMemberAsync(), await workspace.AddMemberAsync(WorkspaceRole.Admin));
+    }
+
+    private async Task<Guid> Create(TestWorkspace workspace, TestUser owner, object? extra = null) =>
+        (await _client.CreateSessionAsync(workspace, owner, extra: extra)).Id();
+
+    private async Task<JsonObject> ListAsync(TestWorkspace workspace, TestUser caller, string query) =>
+        await (await _client.GetAsync($"{workspace.SessionsPath}?{query}", caller.Token())).ExpectAsync(HttpStatusCode.OK);
+
+    private static List<Guid> Ids(JsonObject page) => [.. page["sessions"]!.AsArray().Select(s => Guid.Parse(s!["id"]!.GetValue<string>()))];
+
+    private static List<Guid> Sorted(params Guid[] ids) => [.. ids.Order()];
+
+    private static List<Guid> Sorted(IEnumerable<Guid> ids) => [.. ids.Order()];
+
+    private static Dictionary<string, string[]> Labels(params (string Key, string Value)[] labels) =>
+        labels.GroupBy(l => l.Key).ToDictionary(g => g.Key, g => g.Select(l => l.Value).ToArray());
+}
