@@ -1,0 +1,110 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Sessions.Api.Tests.Infrastructure;
+using Sessions.Application.Common.Security;
+using Sessions.Domain.Organizations;
+
+namespace Sessions.Api.Tests.Sessions;
+
+[Collection(SharedApiCollection.Name)]
+public sealed class LifecycleTests(ApiFactory factory)
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Theory]
+    [InlineData("archive", "unarchive", "archived_at", "SessionArchived")]
+    [InlineData("pin", "unpin", "pinned_at", "SessionPinned")]
+    public async Task SetAndClear_AreIdempotent(string set, string clear, string field, string setEvent)
+    {
+        var (workspace, owner) = await SetUpAsync();
+        var session = await _client.CreateSessionAsync(workspace, owner);
+        var path = workspace.SessionPath(session.Id());
+
+        var first = await (await _client.PostAsync($"{path}/{set}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var again = await (await _client.PostAsync($"{path}/{set}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var cleared = await (await _client.PostAsync($"{path}/{clear}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var clearedAgain = await (await _client.PostAsync($"{path}/{clear}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.NotNull(first[field]);
+        Assert.Equal(first[field]!.GetValue<string>(), again[field]!.GetValue<string>());
+        Assert.Null(cleared[field]);
+        Assert.Null(clearedAgain[field]);
+        Assert.Equal(1, await EventCountAsync(session.Id(), setEvent));
+    }
+
+    [Fact]
+    public async Task Archive_FrozenSession_IsAllowed()
+    {
+        var (workspace, owner) = await SetUpAsync();
+        var session = await _client.CreateSessionAsync(workspace, owner);
+        await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
+
+        var archived = await (await _client.PostAsync(workspace.SessionPath(session.Id()) + "/archive", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.NotNull(archived["archived_at"]);
+    }
+
+    [Fact]
+    public async Task Delete_Answers204_ThenTheSessionAndItsLabelsAreGone()
+    {
+        var (workspace, owner) = await SetUpAsync();
+        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["k"] = ["v"] } });
+
+        var response = await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id().ToString()[..8]), owner.Token());
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsStringAsync());
+        await (await _client.GetAsync(workspace.SessionPath(session.Id()), owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id()), owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(1, await EventCountAsync(session.Id(), "SessionDeleted"));
+        var labelRows = await factory.WithDbAsync(db => db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM session_labels WHERE session_id = {session.Id()}").SingleAsync());
+        Assert.Equal(0, labelRows);
+    }
+
+    [Fact]
+    public async Task Delete_SessionFrozenByUser_IsAllowedForItsOwner()
+    {
+        var (workspace, owner) = await SetUpAsync();
+        var session = await _client.CreateSessionAsync(workspace, owner);
+        await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
+
+        var response = await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id()), owner.Token());
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Delete_SessionFrozenByEvaluation_Is409SessionFrozenAndItStays()
+    {
+        var (workspace, owner) = await SetUpAsync();
+        var session = await _client.CreateSessionAsync(workspace, owner);
+        var evaluator = await workspace.AddMemberAsync();
+        await (await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", evaluator.Token(Scopes.SessionsEvaluate))).ExpectAsync(HttpStatusCode.OK);
+
+        await (await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id()), owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "session_frozen");
+
+        await (await _client.GetAsync(workspace.SessionPath(session.Id()), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0, await EventCountAsync(session.Id(), "SessionDeleted"));
+    }
+
+    [Fact]
+    public async Task Delete_ByViewerOrNonOwner_Is403()
+    {
+        var (workspace, owner) = await SetUpAsync();
+        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
+        var viewer = await workspace.AddMemberAsync(WorkspaceRole.Viewer);
+        var member = await workspace.AddMemberAsync();
+
+        await (await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id()), viewer.Token())).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id()), member.Token())).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+    }
+
+    private async Task<(TestWorkspace Workspace, TestUser Owner)> SetUpAsync()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        return (workspace, await workspace.AddMemberAsync());
+    }
+
+    private Task<int> EventCountAsync(Guid sessionId, string type) =>
+        factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == sessionId && o.Type == type));
+}
