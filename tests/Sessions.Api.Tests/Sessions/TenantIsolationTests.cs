@@ -1,0 +1,128 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Sessions.Api.Tests.Infrastructure;
+using Sessions.Domain.Organizations;
+
+namespace Sessions.Api.Tests.Sessions;
+
+/// <summary>
+/// For every session route, callers who must not see or change a session get exactly the answer
+/// CONTRACT §3 prescribes (404 for what they cannot see, 403 for what they see but may not change),
+/// and nothing in the database changes.
+/// </summary>
+[Collection(SharedApiCollection.Name)]
+public sealed class TenantIsolationTests(ApiFactory factory)
+{
+    public enum CallerKind
+    {
+        OtherWorkspaceSameOrg,
+        OtherOrganization,
+        Viewer,
+        NonOwnerMember,
+    }
+
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Theory]
+    [InlineData(CallerKind.OtherWorkspaceSameOrg)]
+    [InlineData(CallerKind.OtherOrganization)]
+    [InlineData(CallerKind.Viewer)]
+    [InlineData(CallerKind.NonOwnerMember)]
+    public async Task EveryRoute_AnswersWhatTheContractPrescribes_AndChangesNothing(CallerKind kind)
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        var shared = (await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace", labels = new Dictionary<string, string[]> { ["t"] = ["shared"] } })).Id();
+        var hidden = (await _client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["t"] = ["private"] } })).Id();
+        var caller = await CallerAsync(kind, workspace);
+        var outsider = kind is CallerKind.OtherWorkspaceSameOrg or CallerKind.OtherOrganization;
+        var before = await SnapshotAsync(workspace, owner, shared, hidden);
+
+        var expectations = new List<(string Route, HttpMethod Method, string Path, object? Body, HttpStatusCode Expected)>();
+        foreach (var (id, visible) in new[] { (shared, true), (hidden, false) })
+        {
+            var seen = !outsider && visible;
+            var change = seen ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound;
+            var path = workspace.SessionPath(id);
+            var prefix = workspace.SessionPath(id.ToString()[..8]);
+            expectations.Add(("get", HttpMethod.Get, path, null, seen ? HttpStatusCode.OK : HttpStatusCode.NotFound));
+            expectations.Add(("get by prefix", HttpMethod.Get, prefix, null, seen ? HttpStatusCode.OK : HttpStatusCode.NotFound));
+            expectations.Add(("patch", HttpMethod.Patch, path, new { title = "hijacked" }, change));
+            expectations.Add(("delete", HttpMethod.Delete, prefix, null, change));
+            foreach (var action in new[] { "freeze", "archive", "unarchive", "pin", "unpin" })
+            {
+                expectations.Add((action, HttpMethod.Post, $"{path}/{action}", null, change));
+            }
+        }
+
+        expectations.Add(("create", HttpMethod.Post, workspace.SessionsPath, new { id = Guid.NewGuid(), model = "m" },
+            outsider ? HttpStatusCode.NotFound : kind == CallerKind.Viewer ? HttpStatusCode.Forbidden : HttpStatusCode.Created));
+        foreach (var bulk in new[] { "bulk-freeze", "bulk-share", "bulk-delete" })
+        {
+            expectations.Add((bulk, HttpMethod.Post, $"{workspace.SessionsPath}/{bulk}", new { session_ids = new[] { shared, hidden } }, outsider ? HttpStatusCode.NotFound : HttpStatusCode.OK));
+        }
+
+        var mismatches = new List<string>();
+        foreach (var (route, method, path, body, expected) in expectations)
+        {
+            var response = await _client.SendAsync(method, path, caller.Token(), body);
+            if (response.StatusCode != expected)
+            {
+                mismatches.Add($"{route} {path}: expected {(int)expected}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+            else if (IsBulk(route) && expected == HttpStatusCode.OK)
+            {
+                var outcome = await response.JsonAsync();
+                Assert.Equal(2, outcome["failed"]!.AsArray().Count);
+                Assert.Equal(403, outcome["failed"]![0]!["code"]!.GetValue<int>());
+                Assert.Equal(404, outcome["failed"]![1]!["code"]!.GetValue<int>());
+            }
+            else if ((int)expected >= 400)
+            {
+                await response.ExpectEnvelopeAsync(expected, expected == HttpStatusCode.NotFound ? "not_found" : "permission_denied");
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
+        await AssertListAndFacetsAsync(workspace, caller, outsider, shared);
+        Assert.Equal(before, await SnapshotAsync(workspace, owner, shared, hidden));
+
+        static bool IsBulk(string route) => route.StartsWith("bulk-", StringComparison.Ordinal);
+    }
+
+    private async Task AssertListAndFacetsAsync(TestWorkspace workspace, TestUser caller, bool outsider, Guid shared)
+    {
+        var list = await _client.GetAsync($"{workspace.SessionsPath}?archived=any&include_workload_sessions=true", caller.Token());
+        var facets = await _client.GetAsync($"{workspace.SessionsPath}/facets?archived=any", caller.Token());
+        if (outsider)
+        {
+            await list.ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+            await facets.ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+            return;
+        }
+
+        var page = await list.ExpectAsync(HttpStatusCode.OK);
+        var ids = page["sessions"]!.AsArray().Select(s => Guid.Parse(s!["id"]!.GetValue<string>())).ToList();
+        Assert.Contains(shared, ids);
+        Assert.Equal(ids.Count, page["total"]!.GetValue<int>());
+        var counts = await facets.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("""[{"value":"shared","count":1}]""", counts["labels"]!["t"]!.ToJsonString());
+    }
+
+    private async Task<TestUser> CallerAsync(CallerKind kind, TestWorkspace workspace) => kind switch
+    {
+        CallerKind.OtherWorkspaceSameOrg => await (await TestWorkspace.CreateAsync(factory, workspace.Org)).AddMemberAsync(WorkspaceRole.Admin),
+        CallerKind.OtherOrganization => await (await TestWorkspace.CreateAsync(factory)).AddMemberAsync(WorkspaceRole.Admin),
+        CallerKind.Viewer => await workspace.AddMemberAsync(WorkspaceRole.Viewer),
+        _ => await workspace.AddMemberAsync(),
+    };
+
+    /// <summary>Everything a change could touch: both sessions as their owner reads them, and their events.</summary>
+    private async Task<string> SnapshotAsync(TestWorkspace workspace, TestUser owner, Guid shared, Guid hidden)
+    {
+        var a = await (await _client.GetAsync(workspace.SessionPath(shared), owner.Token())).Content.ReadAsStringAsync();
+        var b = await (await _client.GetAsync(workspace.SessionPath(hidden), owner.Token())).Content.ReadAsStringAsync();
+        var events = await factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == shared || o.AggregateId == hidden));
+        return $"{a}\n{b}\n{events}";
+    }
+}
