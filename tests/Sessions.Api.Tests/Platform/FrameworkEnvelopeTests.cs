@@ -95,6 +95,28 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task OpenApiDocument_EveryOperationHasAnIdAnswersAndTheEnvelope()
+    {
+        var document = await (await _client.GetAsync("/swagger/v1/swagger.json", token: null)).ExpectAsync(HttpStatusCode.OK);
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Select(operation => (Name: $"{operation.Key} {path.Key}", Operation: operation.Value!)))
+            .ToList();
+
+        Assert.True(operations.Count >= 19, $"only {operations.Count} operations documented");
+        Assert.Equal(operations.Count, operations.Select(o => o.Operation["operationId"]!.GetValue<string>()).Distinct().Count());
+        foreach (var (name, operation) in operations)
+        {
+            var responses = operation["responses"]!.AsObject();
+            Assert.True(responses.Any(r => r.Key.StartsWith('2')), $"{name} documents no success answer");
+            foreach (var status in new[] { "400", "401", "403", "404", "422", "500" })
+            {
+                var schema = responses[status]?["content"]?["application/json"]?["schema"]?["$ref"]?.GetValue<string>();
+                Assert.True(schema == "#/components/schemas/ErrorEnvelope", $"{name} does not document {status} as the envelope");
+            }
+        }
+    }
+
+    [Fact]
     public async Task SwaggerUi_IsServed()
     {
         var response = await _client.GetAsync("/swagger/index.html", token: null);
