@@ -4,6 +4,7 @@ using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Organizations;
 using Sessions.Application.Sessions;
+using Sessions.Application.Transcripts;
 using Sessions.Infrastructure.Development;
 using Sessions.Infrastructure.Identity;
 using Sessions.Infrastructure.Persistence;
@@ -41,6 +42,8 @@ public static class DependencyInjection
         services.AddScoped<ISessionReadStore, SessionReadStore>();
         services.AddScoped<IWorkspaceDirectory, WorkspaceDirectory>();
         services.AddScoped<IOrganizationRepository, OrganizationRepository>();
+        services.AddScoped<ITranscriptStore, TranscriptStore>();
+        services.AddScoped<ITranscriptReadStore, TranscriptReadStore>();
         services.AddScoped<DevelopmentIdentity>();
         services.AddSingleton(AuthOptions.FromConfiguration(configuration));
         services.AddSingleton<TokenIssuer>();

@@ -43,6 +43,9 @@ public sealed class Session : AggregateRoot
 
     public string? PreviewText { get; private set; }
 
+    /// <summary>The seq of the message <see cref="PreviewText"/> was taken from.</summary>
+    public long? PreviewSeq { get; private set; }
+
     public string? SystemPrompt { get; private set; }
 
     public Guid? ProjectId { get; private set; }
@@ -82,6 +85,9 @@ public sealed class Session : AggregateRoot
     public long Version { get; private set; }
 
     public bool IsFrozen => FrozenAt is not null;
+
+    /// <summary>How much of the first user message the preview keeps.</summary>
+    public const int PreviewLength = 200;
 
     public static Session Create(NewSession spec, Guid workspaceId, Guid ownerId, DateTime now)
     {
@@ -264,6 +270,128 @@ public sealed class Session : AggregateRoot
         Raise(new SessionDeleted(Id, WorkspaceId, actorId, now));
         return Result.Success;
     }
+
+    /// <summary>
+    /// Appends messages at the end of the transcript: seq numbers continue from the highest ever
+    /// given, the rollups grow by exactly the new messages, and the preview and last-message time
+    /// follow. A frozen transcript takes nothing.
+    /// </summary>
+    public Result<IReadOnlyList<SessionMessage>> AppendMessages(TranscriptContext? context, IReadOnlyList<MessageDraft> drafts, Guid actorId, DateTime now)
+    {
+        if (RefuseTranscriptChange() is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (context is not null)
+        {
+            Agent = context.Agent ?? Agent;
+            Model = context.Model;
+            SystemPrompt = context.SystemPrompt ?? SystemPrompt;
+        }
+
+        var messages = new List<SessionMessage>(drafts.Count);
+        foreach (var draft in drafts)
+        {
+            var message = new SessionMessage(Id, ++LastSeq, draft, now);
+            messages.Add(message);
+            var totals = UsageTotals.Of(message);
+            TotalUsage += totals;
+            CurrentUsage += totals;
+            if (message.Usage is { } usage)
+            {
+                LastGenerationInputTokens = usage.InputTokens;
+            }
+
+            if (PreviewSeq is null && message.Role == MessageRole.User)
+            {
+                PreviewText = message.Content.Length <= PreviewLength ? message.Content : message.Content[..PreviewLength];
+                PreviewSeq = message.Seq;
+            }
+        }
+
+        if (messages.Count > 0 || context is not null)
+        {
+            if (messages.Count > 0)
+            {
+                LastMessageAt = now;
+                Raise(new TranscriptAppended(Id, actorId, messages[0].Seq, messages[^1].Seq, now));
+            }
+
+            Touch(now);
+        }
+
+        return messages;
+    }
+
+    /// <summary>
+    /// Compacts the transcript up to <paramref name="upToSeq"/> without deleting anything: the
+    /// compacted messages, whose sums the database gives as <paramref name="compacted"/>, leave the
+    /// current era; the summary is appended as a new message.
+    /// </summary>
+    public Result<SessionMessage> Compact(long upToSeq, UsageTotals compacted, MessageDraft summary, Guid actorId, DateTime now)
+    {
+        if (RefuseCompaction(upToSeq) is { } refusal)
+        {
+            return refusal;
+        }
+
+        CurrentUsage -= compacted;
+        var appended = AppendMessages(null, [summary], actorId, now).Value[0];
+        Raise(new TranscriptCompacted(Id, actorId, upToSeq, compacted.MessageCount, appended.Seq, now));
+        return appended;
+    }
+
+    /// <summary>
+    /// Removes the target user message and everything after it. Only user-started sessions rewind,
+    /// never frozen ones, and only to a user message still in the current era.
+    /// </summary>
+    public Result Rewind(RewindPlan plan, Guid actorId, DateTime now)
+    {
+        if (RefuseRewind() is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (plan.TargetRole != MessageRole.User || plan.TargetCompacted)
+        {
+            return Error.Validation("from_seq", "must be the seq of a user message that is not compacted", "value_error");
+        }
+
+        TotalUsage -= plan.Removed;
+        CurrentUsage -= plan.RemovedCurrent;
+        LastGenerationInputTokens = plan.LastGenerationInputTokensAfter;
+        LastMessageAt = plan.LastMessageAtAfter;
+        if (PreviewSeq >= plan.TargetSeq)
+        {
+            PreviewText = null;
+            PreviewSeq = null;
+        }
+
+        Touch(now);
+        Raise(new TranscriptRewound(Id, actorId, plan.TargetSeq, plan.Removed.MessageCount, now));
+        return Result.Success;
+    }
+
+    /// <summary>Why the transcript cannot change now (it is frozen), or null.</summary>
+    public Error? RefuseTranscriptChange() => IsFrozen ? FrozenTranscript : null;
+
+    /// <summary>Why a compaction up to <paramref name="upToSeq"/> cannot happen, or null.</summary>
+    public Error? RefuseCompaction(long upToSeq) =>
+        RefuseTranscriptChange()
+        ?? (upToSeq < 1 || upToSeq > LastSeq
+            ? Error.Validation("up_to_seq", LastSeq == 0 ? "the transcript is empty" : $"must be between 1 and {LastSeq}, the transcript's last seq", "value_error")
+            : null);
+
+    /// <summary>Why the session cannot be rewound at all (frozen, or not a user session), or null.</summary>
+    public Error? RefuseRewind() =>
+        RefuseTranscriptChange()
+        ?? (Origin != SessionOrigin.User
+            ? Error.Conflict($"Only sessions of origin 'user' can be rewound; this one is '{Origin.ToString().ToLowerInvariant()}'.")
+            : null);
+
+    private static Error FrozenTranscript { get; } =
+        new(ErrorType.SessionFrozen, "The session is frozen: its transcript can no longer change.");
 
     private bool SameLabels(IReadOnlyDictionary<string, IReadOnlyList<string>> labels)
     {

@@ -35,6 +35,7 @@ public sealed class SessionMessage
         ToolCalls = draft.ToolCalls;
         MetadataJson = draft.MetadataJson;
         Usage = draft.Usage;
+        ToolCallCount = draft.ToolCalls.Count;
         CreatedAt = createdAt;
     }
 
@@ -55,7 +56,8 @@ public sealed class SessionMessage
 
     public IReadOnlyList<ToolCall> ToolCalls { get; private set; }
 
-    public int ToolCallCount => ToolCalls.Count;
+    /// <summary>Kept as a column so usage sums can be computed in the database.</summary>
+    public int ToolCallCount { get; private set; }
 
     /// <summary>A JSON object supplied by the client, stored verbatim.</summary>
     public string? MetadataJson { get; private set; }

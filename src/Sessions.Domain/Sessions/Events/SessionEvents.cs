@@ -19,3 +19,9 @@ public sealed record SessionPinned(Guid AggregateId, Guid ActorId, DateTime Occu
 public sealed record SessionUnpinned(Guid AggregateId, Guid ActorId, DateTime OccurredAt) : IDomainEvent;
 
 public sealed record SessionDeleted(Guid AggregateId, Guid WorkspaceId, Guid ActorId, DateTime OccurredAt) : IDomainEvent;
+
+public sealed record TranscriptAppended(Guid AggregateId, Guid ActorId, long FirstSeq, long LastSeq, DateTime OccurredAt) : IDomainEvent;
+
+public sealed record TranscriptCompacted(Guid AggregateId, Guid ActorId, long UpToSeq, long CompactedCount, long SummarySeq, DateTime OccurredAt) : IDomainEvent;
+
+public sealed record TranscriptRewound(Guid AggregateId, Guid ActorId, long TargetSeq, long DeletedCount, DateTime OccurredAt) : IDomainEvent;

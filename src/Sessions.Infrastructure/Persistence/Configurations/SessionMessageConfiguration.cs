@@ -16,7 +16,7 @@ internal sealed class SessionMessageConfiguration : IEntityTypeConfiguration<Ses
         builder.HasOne<Session>().WithMany().HasForeignKey(m => m.SessionId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
         builder.Property(m => m.ToolCallId).HasMaxLength(255);
-        builder.Ignore(m => m.ToolCallCount);
+        builder.Property(m => m.Content).HasColumnName("content");
         builder.Property(m => m.ToolCalls)
             .HasConversion(
                 calls => ToolCallJson.Serialize(calls),

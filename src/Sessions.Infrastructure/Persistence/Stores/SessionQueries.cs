@@ -8,7 +8,7 @@ namespace Sessions.Infrastructure.Persistence.Stores;
 /// <summary>The query pieces every session read and every bulk load share, so visibility is decided in one place.</summary>
 internal static class SessionQueries
 {
-    private const string LikeEscape = "\\";
+    public const string LikeEscape = "\\";
 
     /// <summary>The sessions of the workspace the audience may see: their own and the shared ones (all, for the evaluation service).</summary>
     public static IQueryable<Session> VisibleTo(this IQueryable<Session> sessions, SessionAudience audience)

@@ -197,6 +197,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("pinned_at");
 
+                    b.Property<long?>("PreviewSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("preview_seq");
+
                     b.Property<string>("PreviewText")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -381,6 +385,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<long>("Seq")
                         .HasColumnType("bigint")
                         .HasColumnName("seq");
+
+                    b.Property<int>("ToolCallCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("tool_call_count");
 
                     b.Property<string>("ToolCallId")
                         .HasMaxLength(255)

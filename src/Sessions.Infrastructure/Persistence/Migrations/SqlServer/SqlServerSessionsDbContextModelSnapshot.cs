@@ -197,6 +197,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("datetime2")
                         .HasColumnName("pinned_at");
 
+                    b.Property<long?>("PreviewSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("preview_seq");
+
                     b.Property<string>("PreviewText")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)")
@@ -381,6 +385,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<long>("Seq")
                         .HasColumnType("bigint")
                         .HasColumnName("seq");
+
+                    b.Property<int>("ToolCallCount")
+                        .HasColumnType("int")
+                        .HasColumnName("tool_call_count");
 
                     b.Property<string>("ToolCallId")
                         .HasMaxLength(255)

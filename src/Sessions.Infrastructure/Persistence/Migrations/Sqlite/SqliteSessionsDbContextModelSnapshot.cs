@@ -191,6 +191,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("pinned_at");
 
+                    b.Property<long?>("PreviewSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("preview_seq");
+
                     b.Property<string>("PreviewText")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
@@ -375,6 +379,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("Seq")
                         .HasColumnType("INTEGER")
                         .HasColumnName("seq");
+
+                    b.Property<int>("ToolCallCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tool_call_count");
 
                     b.Property<string>("ToolCallId")
                         .HasMaxLength(255)

@@ -12,7 +12,7 @@ using Sessions.Infrastructure.Persistence.Providers;
 namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSessionsDbContext))]
-    [Migration("20261128142927_Initial")]
+    [Migration("20261128143959_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -193,6 +193,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<DateTime?>("PinnedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("pinned_at");
+
+                    b.Property<long?>("PreviewSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("preview_seq");
 
                     b.Property<string>("PreviewText")
                         .HasMaxLength(200)
@@ -378,6 +382,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("Seq")
                         .HasColumnType("INTEGER")
                         .HasColumnName("seq");
+
+                    b.Property<int>("ToolCallCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tool_call_count");
 
                     b.Property<string>("ToolCallId")
                         .HasMaxLength(255)

@@ -3,17 +3,17 @@ using System;
 using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using Sessions.Infrastructure.Persistence.Providers;
 
 #nullable disable
 
-namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
+namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
 {
-    [DbContext(typeof(SqlServerSessionsDbContext))]
-    [Migration("20261128142935_Initial")]
+    [DbContext(typeof(PostgresSessionsDbContext))]
+    [Migration("20261128144002_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -22,32 +22,32 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
 #pragma warning disable 612, 618
             modelBuilder
                 .HasAnnotation("ProductVersion", "10.0.15")
-                .HasAnnotation("Relational:MaxIdentifierLength", 128);
+                .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
-            SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
+            NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Sessions.Domain.Organizations.Membership", b =>
                 {
                     b.Property<Guid>("WorkspaceId")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("workspace_id");
 
                     b.Property<Guid>("UserId")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)")
+                        .HasColumnType("character varying(16)")
                         .HasColumnName("role");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
                     b.HasKey("WorkspaceId", "UserId")
@@ -62,23 +62,23 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
             modelBuilder.Entity("Sessions.Domain.Organizations.Organization", b =>
                 {
                     b.Property<Guid>("Id")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("id");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)")
+                        .HasColumnType("character varying(255)")
                         .HasColumnName("name");
 
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(63)
-                        .HasColumnType("nvarchar(63)")
+                        .HasColumnType("character varying(63)")
                         .HasColumnName("slug");
 
                     b.HasKey("Id")
@@ -94,27 +94,27 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
             modelBuilder.Entity("Sessions.Domain.Organizations.Workspace", b =>
                 {
                     b.Property<Guid>("Id")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("id");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)")
+                        .HasColumnType("character varying(255)")
                         .HasColumnName("name");
 
                     b.Property<Guid>("OrganizationId")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("organization_id");
 
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(63)
-                        .HasColumnType("nvarchar(63)")
+                        .HasColumnType("character varying(63)")
                         .HasColumnName("slug");
 
                     b.HasKey("Id")
@@ -130,50 +130,50 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
             modelBuilder.Entity("Sessions.Domain.Sessions.Session", b =>
                 {
                     b.Property<Guid>("Id")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("id");
 
                     b.Property<string>("Agent")
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)")
+                        .HasColumnType("character varying(255)")
                         .HasColumnName("agent");
 
                     b.Property<DateTime?>("ArchivedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("archived_at");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<DateTime?>("FrozenAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("frozen_at");
 
                     b.Property<string>("FrozenBy")
                         .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)")
+                        .HasColumnType("character varying(16)")
                         .HasColumnName("frozen_by");
 
                     b.Property<Guid?>("GroupId")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("group_id");
 
                     b.Property<string>("IdText")
                         .ValueGeneratedOnAddOrUpdate()
                         .HasMaxLength(36)
                         .IsUnicode(false)
-                        .HasColumnType("varchar(36)")
+                        .HasColumnType("character varying(36)")
                         .HasColumnName("id_text")
-                        .HasComputedColumnSql("LOWER(CONVERT(char(36), [id]))", true)
-                        .UseCollation("Latin1_General_BIN2");
+                        .HasComputedColumnSql("id::text", true)
+                        .UseCollation("C");
 
                     b.Property<long?>("LastGenerationInputTokens")
                         .HasColumnType("bigint")
                         .HasColumnName("last_generation_input_tokens");
 
                     b.Property<DateTime?>("LastMessageAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_message_at");
 
                     b.Property<long>("LastSeq")
@@ -181,61 +181,65 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnName("last_seq");
 
                     b.Property<int>("MessageCount")
-                        .HasColumnType("int")
+                        .HasColumnType("integer")
                         .HasColumnName("message_count");
 
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)")
+                        .HasColumnType("character varying(255)")
                         .HasColumnName("model");
 
                     b.Property<string>("Origin")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)")
+                        .HasColumnType("character varying(16)")
                         .HasColumnName("origin");
 
                     b.Property<DateTime?>("PinnedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("pinned_at");
+
+                    b.Property<long?>("PreviewSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("preview_seq");
 
                     b.Property<string>("PreviewText")
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)")
+                        .HasColumnType("character varying(200)")
                         .HasColumnName("preview_text");
 
                     b.Property<Guid?>("ProjectId")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("project_id");
 
                     b.Property<Guid?>("RuntimeId")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("runtime_id");
 
                     b.Property<DateTime?>("SharedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("shared_at");
 
                     b.Property<Guid?>("SharedBy")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("shared_by");
 
                     b.Property<string>("SystemPrompt")
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("text")
                         .HasColumnName("system_prompt");
 
                     b.Property<string>("Title")
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)")
+                        .HasColumnType("character varying(255)")
                         .HasColumnName("title");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
                     b.Property<Guid>("UserId")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
                     b.Property<long>("Version")
@@ -246,11 +250,11 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<string>("Visibility")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)")
+                        .HasColumnType("character varying(16)")
                         .HasColumnName("visibility");
 
                     b.Property<Guid>("WorkspaceId")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("workspace_id");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "CurrentUsage", "Sessions.Domain.Sessions.Session.CurrentUsage#UsageTotals", b1 =>
@@ -267,7 +271,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
 
                             b1.Property<decimal>("CostUsd")
                                 .HasPrecision(20, 10)
-                                .HasColumnType("decimal(20,10)")
+                                .HasColumnType("numeric(20,10)")
                                 .HasColumnName("current_usage_cost_usd");
 
                             b1.Property<long>("InputTokens")
@@ -305,7 +309,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
 
                             b1.Property<decimal>("CostUsd")
                                 .HasPrecision(20, 10)
-                                .HasColumnType("decimal(20,10)")
+                                .HasColumnType("numeric(20,10)")
                                 .HasColumnName("total_usage_cost_usd");
 
                             b1.Property<long>("InputTokens")
@@ -347,52 +351,56 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
             modelBuilder.Entity("Sessions.Domain.Sessions.SessionMessage", b =>
                 {
                     b.Property<Guid>("SessionId")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("session_id");
 
                     b.Property<Guid>("Id")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("id");
 
                     b.Property<DateTime?>("CompactedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("compacted_at");
 
                     b.Property<string>("Content")
                         .IsRequired()
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("text")
                         .HasColumnName("content");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<string>("MetadataJson")
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("text")
                         .HasColumnName("metadata_json");
 
                     b.Property<Guid?>("ParentId")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("parent_id");
 
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)")
+                        .HasColumnType("character varying(16)")
                         .HasColumnName("role");
 
                     b.Property<long>("Seq")
                         .HasColumnType("bigint")
                         .HasColumnName("seq");
 
+                    b.Property<int>("ToolCallCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("tool_call_count");
+
                     b.Property<string>("ToolCallId")
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)")
+                        .HasColumnType("character varying(255)")
                         .HasColumnName("tool_call_id");
 
                     b.Property<string>("ToolCalls")
                         .IsRequired()
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("text")
                         .HasColumnName("tool_calls");
 
                     b.HasKey("SessionId", "Id")
@@ -408,30 +416,30 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
             modelBuilder.Entity("Sessions.Domain.Users.User", b =>
                 {
                     b.Property<Guid>("Id")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("id");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Email")
                         .HasMaxLength(320)
-                        .HasColumnType("nvarchar(320)")
+                        .HasColumnType("character varying(320)")
                         .HasColumnName("email");
 
                     b.Property<string>("FullName")
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)")
+                        .HasColumnType("character varying(255)")
                         .HasColumnName("full_name");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("Username")
                         .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)")
+                        .HasColumnType("character varying(255)")
                         .HasColumnName("username");
 
                     b.HasKey("Id")
@@ -446,30 +454,30 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
             modelBuilder.Entity("Sessions.Infrastructure.Persistence.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("id");
 
                     b.Property<Guid>("AggregateId")
-                        .HasColumnType("uniqueidentifier")
+                        .HasColumnType("uuid")
                         .HasColumnName("aggregate_id");
 
                     b.Property<DateTime>("OccurredAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");
 
                     b.Property<string>("Payload")
                         .IsRequired()
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("text")
                         .HasColumnName("payload");
 
                     b.Property<DateTime?>("ProcessedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("processed_at");
 
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)")
+                        .HasColumnType("character varying(100)")
                         .HasColumnName("type");
 
                     b.HasKey("Id")
@@ -520,26 +528,26 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                                 .HasColumnType("bigint")
                                 .HasColumnName("id");
 
-                            SqlServerPropertyBuilderExtensions.UseIdentityColumn(b1.Property<long>("Id"));
+                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<long>("Id"));
 
                             b1.Property<string>("Key")
                                 .IsRequired()
                                 .HasMaxLength(64)
-                                .HasColumnType("nvarchar(64)")
+                                .HasColumnType("character varying(64)")
                                 .HasColumnName("key");
 
                             b1.Property<int>("Position")
-                                .HasColumnType("int")
+                                .HasColumnType("integer")
                                 .HasColumnName("position");
 
                             b1.Property<Guid>("SessionId")
-                                .HasColumnType("uniqueidentifier")
+                                .HasColumnType("uuid")
                                 .HasColumnName("session_id");
 
                             b1.Property<string>("Value")
                                 .IsRequired()
                                 .HasMaxLength(256)
-                                .HasColumnType("nvarchar(256)")
+                                .HasColumnType("character varying(256)")
                                 .HasColumnName("value");
 
                             b1.HasKey("Id")
@@ -573,10 +581,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                     b.OwnsOne("Sessions.Domain.Sessions.MessageUsage", "Usage", b1 =>
                         {
                             b1.Property<Guid>("SessionMessageSessionId")
-                                .HasColumnType("uniqueidentifier");
+                                .HasColumnType("uuid");
 
                             b1.Property<Guid>("SessionMessageId")
-                                .HasColumnType("uniqueidentifier");
+                                .HasColumnType("uuid");
 
                             b1.Property<long>("CacheCreationInputTokens")
                                 .HasColumnType("bigint")
@@ -588,7 +596,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
 
                             b1.Property<decimal?>("CostUsd")
                                 .HasPrecision(20, 10)
-                                .HasColumnType("decimal(20,10)")
+                                .HasColumnType("numeric(20,10)")
                                 .HasColumnName("cost_usd");
 
                             b1.Property<long>("InputTokens")
@@ -606,7 +614,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
 
                             b1.WithOwner()
                                 .HasForeignKey("SessionMessageSessionId", "SessionMessageId")
-                                .HasConstraintName("fk_session_messages_session_messages_session_message_session_id_session_message_id");
+                                .HasConstraintName("fk_session_messages_session_messages_session_message_session_id_s~");
                         });
 
                     b.Navigation("Usage");

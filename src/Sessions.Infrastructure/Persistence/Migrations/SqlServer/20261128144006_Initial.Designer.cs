@@ -3,17 +3,17 @@ using System;
 using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using Sessions.Infrastructure.Persistence.Providers;
 
 #nullable disable
 
-namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
+namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
 {
-    [DbContext(typeof(PostgresSessionsDbContext))]
-    [Migration("20261128142931_Initial")]
+    [DbContext(typeof(SqlServerSessionsDbContext))]
+    [Migration("20261128144006_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -22,32 +22,32 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
 #pragma warning disable 612, 618
             modelBuilder
                 .HasAnnotation("ProductVersion", "10.0.15")
-                .HasAnnotation("Relational:MaxIdentifierLength", 63);
+                .HasAnnotation("Relational:MaxIdentifierLength", 128);
 
-            NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+            SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
             modelBuilder.Entity("Sessions.Domain.Organizations.Membership", b =>
                 {
                     b.Property<Guid>("WorkspaceId")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("workspace_id");
 
                     b.Property<Guid>("UserId")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("user_id");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("nvarchar(16)")
                         .HasColumnName("role");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetime2")
                         .HasColumnName("updated_at");
 
                     b.HasKey("WorkspaceId", "UserId")
@@ -62,23 +62,23 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
             modelBuilder.Entity("Sessions.Domain.Organizations.Organization", b =>
                 {
                     b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("id");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
+                        .HasColumnType("nvarchar(255)")
                         .HasColumnName("name");
 
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(63)
-                        .HasColumnType("character varying(63)")
+                        .HasColumnType("nvarchar(63)")
                         .HasColumnName("slug");
 
                     b.HasKey("Id")
@@ -94,27 +94,27 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
             modelBuilder.Entity("Sessions.Domain.Organizations.Workspace", b =>
                 {
                     b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("id");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
+                        .HasColumnType("nvarchar(255)")
                         .HasColumnName("name");
 
                     b.Property<Guid>("OrganizationId")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("organization_id");
 
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(63)
-                        .HasColumnType("character varying(63)")
+                        .HasColumnType("nvarchar(63)")
                         .HasColumnName("slug");
 
                     b.HasKey("Id")
@@ -130,50 +130,50 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
             modelBuilder.Entity("Sessions.Domain.Sessions.Session", b =>
                 {
                     b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("id");
 
                     b.Property<string>("Agent")
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
+                        .HasColumnType("nvarchar(255)")
                         .HasColumnName("agent");
 
                     b.Property<DateTime?>("ArchivedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetime2")
                         .HasColumnName("archived_at");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 
                     b.Property<DateTime?>("FrozenAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetime2")
                         .HasColumnName("frozen_at");
 
                     b.Property<string>("FrozenBy")
                         .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("nvarchar(16)")
                         .HasColumnName("frozen_by");
 
                     b.Property<Guid?>("GroupId")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("group_id");
 
                     b.Property<string>("IdText")
                         .ValueGeneratedOnAddOrUpdate()
                         .HasMaxLength(36)
                         .IsUnicode(false)
-                        .HasColumnType("character varying(36)")
+                        .HasColumnType("varchar(36)")
                         .HasColumnName("id_text")
-                        .HasComputedColumnSql("id::text", true)
-                        .UseCollation("C");
+                        .HasComputedColumnSql("LOWER(CONVERT(char(36), [id]))", true)
+                        .UseCollation("Latin1_General_BIN2");
 
                     b.Property<long?>("LastGenerationInputTokens")
                         .HasColumnType("bigint")
                         .HasColumnName("last_generation_input_tokens");
 
                     b.Property<DateTime?>("LastMessageAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetime2")
                         .HasColumnName("last_message_at");
 
                     b.Property<long>("LastSeq")
@@ -181,61 +181,65 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnName("last_seq");
 
                     b.Property<int>("MessageCount")
-                        .HasColumnType("integer")
+                        .HasColumnType("int")
                         .HasColumnName("message_count");
 
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
+                        .HasColumnType("nvarchar(255)")
                         .HasColumnName("model");
 
                     b.Property<string>("Origin")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("nvarchar(16)")
                         .HasColumnName("origin");
 
                     b.Property<DateTime?>("PinnedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetime2")
                         .HasColumnName("pinned_at");
+
+                    b.Property<long?>("PreviewSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("preview_seq");
 
                     b.Property<string>("PreviewText")
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("nvarchar(200)")
                         .HasColumnName("preview_text");
 
                     b.Property<Guid?>("ProjectId")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("project_id");
 
                     b.Property<Guid?>("RuntimeId")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("runtime_id");
 
                     b.Property<DateTime?>("SharedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetime2")
                         .HasColumnName("shared_at");
 
                     b.Property<Guid?>("SharedBy")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("shared_by");
 
                     b.Property<string>("SystemPrompt")
-                        .HasColumnType("text")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("system_prompt");
 
                     b.Property<string>("Title")
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
+                        .HasColumnType("nvarchar(255)")
                         .HasColumnName("title");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetime2")
                         .HasColumnName("updated_at");
 
                     b.Property<Guid>("UserId")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("user_id");
 
                     b.Property<long>("Version")
@@ -246,11 +250,11 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<string>("Visibility")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("nvarchar(16)")
                         .HasColumnName("visibility");
 
                     b.Property<Guid>("WorkspaceId")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("workspace_id");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "CurrentUsage", "Sessions.Domain.Sessions.Session.CurrentUsage#UsageTotals", b1 =>
@@ -267,7 +271,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
 
                             b1.Property<decimal>("CostUsd")
                                 .HasPrecision(20, 10)
-                                .HasColumnType("numeric(20,10)")
+                                .HasColumnType("decimal(20,10)")
                                 .HasColumnName("current_usage_cost_usd");
 
                             b1.Property<long>("InputTokens")
@@ -305,7 +309,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
 
                             b1.Property<decimal>("CostUsd")
                                 .HasPrecision(20, 10)
-                                .HasColumnType("numeric(20,10)")
+                                .HasColumnType("decimal(20,10)")
                                 .HasColumnName("total_usage_cost_usd");
 
                             b1.Property<long>("InputTokens")
@@ -347,52 +351,56 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
             modelBuilder.Entity("Sessions.Domain.Sessions.SessionMessage", b =>
                 {
                     b.Property<Guid>("SessionId")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("session_id");
 
                     b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("id");
 
                     b.Property<DateTime?>("CompactedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetime2")
                         .HasColumnName("compacted_at");
 
                     b.Property<string>("Content")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("content");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 
                     b.Property<string>("MetadataJson")
-                        .HasColumnType("text")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("metadata_json");
 
                     b.Property<Guid?>("ParentId")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("parent_id");
 
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("nvarchar(16)")
                         .HasColumnName("role");
 
                     b.Property<long>("Seq")
                         .HasColumnType("bigint")
                         .HasColumnName("seq");
 
+                    b.Property<int>("ToolCallCount")
+                        .HasColumnType("int")
+                        .HasColumnName("tool_call_count");
+
                     b.Property<string>("ToolCallId")
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
+                        .HasColumnType("nvarchar(255)")
                         .HasColumnName("tool_call_id");
 
                     b.Property<string>("ToolCalls")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("tool_calls");
 
                     b.HasKey("SessionId", "Id")
@@ -408,30 +416,30 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
             modelBuilder.Entity("Sessions.Domain.Users.User", b =>
                 {
                     b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("id");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Email")
                         .HasMaxLength(320)
-                        .HasColumnType("character varying(320)")
+                        .HasColumnType("nvarchar(320)")
                         .HasColumnName("email");
 
                     b.Property<string>("FullName")
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
+                        .HasColumnType("nvarchar(255)")
                         .HasColumnName("full_name");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetime2")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("Username")
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
+                        .HasColumnType("nvarchar(255)")
                         .HasColumnName("username");
 
                     b.HasKey("Id")
@@ -446,30 +454,30 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
             modelBuilder.Entity("Sessions.Infrastructure.Persistence.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("id");
 
                     b.Property<Guid>("AggregateId")
-                        .HasColumnType("uuid")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("aggregate_id");
 
                     b.Property<DateTime>("OccurredAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetime2")
                         .HasColumnName("occurred_at");
 
                     b.Property<string>("Payload")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("payload");
 
                     b.Property<DateTime?>("ProcessedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetime2")
                         .HasColumnName("processed_at");
 
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("nvarchar(100)")
                         .HasColumnName("type");
 
                     b.HasKey("Id")
@@ -520,26 +528,26 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                                 .HasColumnType("bigint")
                                 .HasColumnName("id");
 
-                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<long>("Id"));
+                            SqlServerPropertyBuilderExtensions.UseIdentityColumn(b1.Property<long>("Id"));
 
                             b1.Property<string>("Key")
                                 .IsRequired()
                                 .HasMaxLength(64)
-                                .HasColumnType("character varying(64)")
+                                .HasColumnType("nvarchar(64)")
                                 .HasColumnName("key");
 
                             b1.Property<int>("Position")
-                                .HasColumnType("integer")
+                                .HasColumnType("int")
                                 .HasColumnName("position");
 
                             b1.Property<Guid>("SessionId")
-                                .HasColumnType("uuid")
+                                .HasColumnType("uniqueidentifier")
                                 .HasColumnName("session_id");
 
                             b1.Property<string>("Value")
                                 .IsRequired()
                                 .HasMaxLength(256)
-                                .HasColumnType("character varying(256)")
+                                .HasColumnType("nvarchar(256)")
                                 .HasColumnName("value");
 
                             b1.HasKey("Id")
@@ -573,10 +581,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                     b.OwnsOne("Sessions.Domain.Sessions.MessageUsage", "Usage", b1 =>
                         {
                             b1.Property<Guid>("SessionMessageSessionId")
-                                .HasColumnType("uuid");
+                                .HasColumnType("uniqueidentifier");
 
                             b1.Property<Guid>("SessionMessageId")
-                                .HasColumnType("uuid");
+                                .HasColumnType("uniqueidentifier");
 
                             b1.Property<long>("CacheCreationInputTokens")
                                 .HasColumnType("bigint")
@@ -588,7 +596,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
 
                             b1.Property<decimal?>("CostUsd")
                                 .HasPrecision(20, 10)
-                                .HasColumnType("numeric(20,10)")
+                                .HasColumnType("decimal(20,10)")
                                 .HasColumnName("cost_usd");
 
                             b1.Property<long>("InputTokens")
@@ -606,7 +614,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
 
                             b1.WithOwner()
                                 .HasForeignKey("SessionMessageSessionId", "SessionMessageId")
-                                .HasConstraintName("fk_session_messages_session_messages_session_message_session_id_s~");
+                                .HasConstraintName("fk_session_messages_session_messages_session_message_session_id_session_message_id");
                         });
 
                     b.Navigation("Usage");

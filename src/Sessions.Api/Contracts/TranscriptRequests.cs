@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Sessions.Application.Transcripts;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Api.Contracts;
+
+/// <summary>Token usage of one generation: counts are integers ≥ 0 (missing ones are 0); the cost may be null.</summary>
+public sealed record UsageRequest
+{
+    public long? InputTokens { get; init; }
+
+    public long? OutputTokens { get; init; }
+
+    public long? CacheReadInputTokens { get; init; }
+
+    public long? CacheCreationInputTokens { get; init; }
+
+    public decimal? CostUsd { get; init; }
+}
+
+public sealed record ToolCallRequest
+{
+    public string? Id { get; init; }
+
+    public string? Name { get; init; }
+
+    /// <summary>Any JSON (an object or the string of one); stored and answered verbatim.</summary>
+    public JsonElement? Arguments { get; init; }
+}
+
+/// <summary>A message in (CONTRACT §5.3).</summary>
+public sealed record MessageRequest
+{
+    /// <summary>Optional; a message whose id the session already has is not stored again.</summary>
+    public Guid? Id { get; init; }
+
+    public MessageRole? Role { get; init; }
+
+    /// <summary>Default "", at most 2 MiB of characters.</summary>
+    public string? Content { get; init; }
+
+    public Guid? ParentId { get; init; }
+
+    public string? ToolCallId { get; init; }
+
+    public List<ToolCallRequest>? ToolCalls { get; init; }
+
+    public Dictionary<string, JsonElement>? Metadata { get; init; }
+
+    public UsageRequest? Usage { get; init; }
+
+    public MessageInput ToInput() => new(
+        Id,
+        Role,
+        Content,
+        ParentId,
+        ToolCallId,
+        ToolCalls?.Select(call => new ToolCallInput(call.Id, call.Name, call.Arguments?.GetRawText())).ToList(),
+        Metadata is null ? null : JsonSerializer.Serialize(Metadata),
+        Usage is null ? null : new UsageInput(Usage.InputTokens, Usage.OutputTokens, Usage.CacheReadInputTokens, Usage.CacheCreationInputTokens, Usage.CostUsd));
+}
+
+/// <summary>The agent context of an append; it updates the session's agent and model and stores the system prompt.</summary>
+public sealed record ContextRequest
+{
+    public string? Agent { get; init; }
+
+    public string? Model { get; init; }
+
+    public string? SystemPrompt { get; init; }
+}
+
+public sealed record AppendTranscriptRequest
+{
+    public ContextRequest? Context { get; init; }
+
+    /// <summary>1 to 500 messages.</summary>
+    public List<MessageRequest>? Messages { get; init; }
+}
+
+public sealed record CompactTranscriptRequest
+{
+    /// <summary>The summary, appended as a new message.</summary>
+    public MessageRequest? Summary { get; init; }
+
+    /// <summary>Messages with seq up to this one are compacted.</summary>
+    public long? UpToSeq { get; init; }
+}
+
+public sealed record RewindRequest
+{
+    /// <summary>The seq of the user message to rewind to; it and every later message are deleted.</summary>
+    public long? FromSeq { get; init; }
+}

@@ -1,0 +1,76 @@
+using Asp.Versioning;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+using NSwag.Annotations;
+using Sessions.Api.Contracts;
+using Sessions.Api.Errors;
+using Sessions.Application.Sessions;
+using Sessions.Application.Transcripts;
+
+namespace Sessions.Api.Controllers;
+
+/// <summary>Transcripts: append, read, compact, rewind and search the messages of a session.</summary>
+[ApiVersion(ApiVersions.V1)]
+[Route("api/v{version:apiVersion}/org/{org}/ws/{workspace}/sessions/{session_id}")]
+[OpenApiTag("Transcripts")]
+public sealed class TranscriptsController(ISender sender) : ApiController
+{
+    /// <summary>Appends messages; seq numbers are assigned by the service.</summary>
+    [HttpPost("transcript")]
+    [OpenApiOperation("appendTranscript", "Append messages", "1 to 500 messages; retried message ids are answered as stored; 409 session_frozen when frozen.")]
+    [ProducesResponseType<TranscriptMessages>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status413PayloadTooLarge)]
+    public async Task<IActionResult> Append(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, [FromBody] AppendTranscriptRequest request, CancellationToken cancellationToken)
+    {
+        var context = request.Context is { } c ? new ContextInput(c.Agent, c.Model, c.SystemPrompt) : null;
+        var command = new AppendTranscriptCommand(org, workspace, sessionId, context, request.Messages?.Select(m => m.ToInput()).ToList());
+        return Respond(await sender.Send(command, cancellationToken), InputLocation.Body);
+    }
+
+    /// <summary>Reads the transcript in seq order, a page at a time.</summary>
+    [HttpGet("transcript")]
+    [OpenApiOperation("getTranscript", "Read the transcript", "Keyset paging: pass next_after_seq as after_seq. Compacted messages only with include_compacted=true.")]
+    [ProducesResponseType<TranscriptPage>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> Get(
+        string org,
+        string workspace,
+        [FromRoute(Name = "session_id")] string sessionId,
+        [FromQuery(Name = "after_seq")] long? afterSeq,
+        [FromQuery(Name = "limit")] int? limit,
+        [FromQuery(Name = "include_compacted")] bool? includeCompacted,
+        CancellationToken cancellationToken) =>
+        Respond(await sender.Send(new GetTranscriptQuery(org, workspace, sessionId, afterSeq, limit, includeCompacted), cancellationToken), InputLocation.Query);
+
+    /// <summary>Compacts the transcript up to a seq and appends the summary; nothing is deleted.</summary>
+    [HttpPost("transcript/compact")]
+    [OpenApiOperation("compactTranscript", "Compact the transcript", "Compacted messages keep their rows and leave the current era; 422 when up_to_seq is outside the transcript.")]
+    [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
+    public async Task<IActionResult> Compact(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, [FromBody] CompactTranscriptRequest request, CancellationToken cancellationToken) =>
+        Respond(await sender.Send(new CompactTranscriptCommand(org, workspace, sessionId, request.Summary?.ToInput(), request.UpToSeq), cancellationToken), InputLocation.Body,
+            session => SessionAnswer(session));
+
+    /// <summary>Deletes a user message and everything after it.</summary>
+    [HttpPost("rewind")]
+    [OpenApiOperation("rewindSession", "Rewind to a user message", "Answers what the user had typed; 409 for frozen (session_frozen) or non-user sessions (conflict).")]
+    [ProducesResponseType<RewindOutcome>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
+    public async Task<IActionResult> Rewind(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, [FromBody] RewindRequest request, CancellationToken cancellationToken) =>
+        Respond(await sender.Send(new RewindSessionCommand(org, workspace, sessionId, request.FromSeq), cancellationToken), InputLocation.Body);
+
+    /// <summary>Finds messages whose content contains the text, any case.</summary>
+    [HttpGet("messages/search")]
+    [OpenApiOperation("searchMessages", "Search messages", "Case-insensitive; % and _ are literal. total counts every match.")]
+    [ProducesResponseType<MessageMatches>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> Search(
+        string org,
+        string workspace,
+        [FromRoute(Name = "session_id")] string sessionId,
+        [FromQuery(Name = "q")] string? q,
+        [FromQuery(Name = "after_seq")] long? afterSeq,
+        [FromQuery(Name = "limit")] int? limit,
+        [FromQuery(Name = "include_compacted")] bool? includeCompacted,
+        CancellationToken cancellationToken) =>
+        Respond(await sender.Send(new SearchMessagesQuery(org, workspace, sessionId, q, afterSeq, limit, includeCompacted), cancellationToken), InputLocation.Query);
+}

@@ -1,0 +1,34 @@
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Application.Transcripts;
+
+/// <summary>
+/// Transcript rows, used by commands while they hold the session's lock: whatever they read or
+/// change here is consistent with the session they loaded.
+/// </summary>
+public interface ITranscriptStore
+{
+    /// <summary>The session's messages with these ids (for idempotent retries).</summary>
+    Task<IReadOnlyList<SessionMessage>> FindByIdsAsync(Guid sessionId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
+
+    void Add(IEnumerable<SessionMessage> messages);
+
+    /// <summary>Marks the not-yet-compacted messages up to <paramref name="upToSeq"/> compacted, answering their sums.</summary>
+    Task<UsageTotals> CompactAsync(Guid sessionId, long upToSeq, DateTime at, CancellationToken cancellationToken);
+
+    /// <summary>What rewinding to <paramref name="fromSeq"/> would remove, or null when no message has that seq.</summary>
+    Task<RewindPlan?> PlanRewindAsync(Guid sessionId, long fromSeq, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the message at <paramref name="fromSeq"/> and every later one.</summary>
+    Task DeleteFromAsync(Guid sessionId, long fromSeq, CancellationToken cancellationToken);
+}
+
+/// <summary>The read side of transcripts.</summary>
+public interface ITranscriptReadStore
+{
+    /// <summary>Messages after <paramref name="afterSeq"/> in seq order, at most <paramref name="take"/>.</summary>
+    Task<IReadOnlyList<MessageView>> PageAsync(Guid sessionId, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken);
+
+    /// <summary>Messages whose content contains <paramref name="text"/>, any case; and how many match in all.</summary>
+    Task<(IReadOnlyList<MessageView> Matches, long Total)> SearchAsync(Guid sessionId, string text, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken);
+}

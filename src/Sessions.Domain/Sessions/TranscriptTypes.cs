@@ -1,0 +1,18 @@
+namespace Sessions.Domain.Sessions;
+
+/// <summary>What a client may say about the agent along with an append: it updates the session.</summary>
+public sealed record TranscriptContext(string? Agent, string Model, string? SystemPrompt);
+
+/// <summary>
+/// The messages a rewind removes, summed by the database: over all of them, over those not yet
+/// compacted, and what remains of the transcript's tail once they are gone.
+/// </summary>
+public sealed record RewindPlan(
+    long TargetSeq,
+    MessageRole TargetRole,
+    bool TargetCompacted,
+    string TargetContent,
+    UsageTotals Removed,
+    UsageTotals RemovedCurrent,
+    long? LastGenerationInputTokensAfter,
+    DateTime? LastMessageAtAfter);

@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Sessions.Application.Transcripts;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Infrastructure.Persistence.Stores;
+
+internal sealed class TranscriptStore(SessionsDbContext db) : ITranscriptStore
+{
+    public async Task<IReadOnlyList<SessionMessage>> FindByIdsAsync(Guid sessionId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0
+            ? []
+            : await db.Messages.AsNoTracking().Where(m => m.SessionId == sessionId && ids.Contains(m.Id)).ToListAsync(cancellationToken);
+
+    public void Add(IEnumerable<SessionMessage> messages) => db.Messages.AddRange(messages);
+
+    public async Task<UsageTotals> CompactAsync(Guid sessionId, long upToSeq, DateTime at, CancellationToken cancellationToken)
+    {
+        var compacting = db.Messages.Where(m => m.SessionId == sessionId && m.Seq <= upToSeq && m.CompactedAt == null);
+        var totals = (await UsageSums.ByEraAsync(compacting, cancellationToken)).All;
+        await compacting.ExecuteUpdateAsync(set => set.SetProperty(m => m.CompactedAt, at), cancellationToken);
+        return totals;
+    }
+
+    public async Task<RewindPlan?> PlanRewindAsync(Guid sessionId, long fromSeq, CancellationToken cancellationToken)
+    {
+        var messages = db.Messages.AsNoTracking().Where(m => m.SessionId == sessionId);
+        var target = await messages.Where(m => m.Seq == fromSeq)
+            .Select(m => new { m.Role, m.CompactedAt, m.Content })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (target is null)
+        {
+            return null;
+        }
+
+        var removed = await UsageSums.ByEraAsync(messages.Where(m => m.Seq >= fromSeq), cancellationToken);
+        var before = messages.Where(m => m.Seq < fromSeq).OrderByDescending(m => m.Seq);
+        var lastGeneration = await before.Where(m => m.Usage != null).Select(m => (long?)m.Usage!.InputTokens).FirstOrDefaultAsync(cancellationToken);
+        var lastMessageAt = await before.Select(m => (DateTime?)m.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        return new RewindPlan(fromSeq, target.Role, target.CompactedAt is not null, target.Content, removed.All, removed.Current, lastGeneration, lastMessageAt);
+    }
+
+    public Task DeleteFromAsync(Guid sessionId, long fromSeq, CancellationToken cancellationToken) =>
+        db.Messages.Where(m => m.SessionId == sessionId && m.Seq >= fromSeq).ExecuteDeleteAsync(cancellationToken);
+}
