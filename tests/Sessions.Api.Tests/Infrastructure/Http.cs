@@ -86,4 +86,13 @@ public static class Http
         Assert.False(string.IsNullOrWhiteSpace(match["type"]!.GetValue<string>()));
         return match.AsObject();
     }
+
+    public static async Task<JsonObject> ExpectAsync(this Task<HttpResponseMessage> response, HttpStatusCode status) =>
+        await (await response).ExpectAsync(status);
+
+    public static async Task<JsonObject> ExpectEnvelopeAsync(this Task<HttpResponseMessage> response, HttpStatusCode status, string type) =>
+        await (await response).ExpectEnvelopeAsync(status, type);
+
+    public static async Task<JsonObject> ExpectValidationErrorAsync(this Task<HttpResponseMessage> response, params object[] loc) =>
+        await (await response).ExpectValidationErrorAsync(loc);
 }

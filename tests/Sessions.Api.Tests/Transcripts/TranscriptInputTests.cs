@@ -1,0 +1,81 @@
+using System.Net;
+using Sessions.Api.Tests.Infrastructure;
+
+namespace Sessions.Api.Tests.Transcripts;
+
+[Collection(SharedApiCollection.Name)]
+public sealed class TranscriptInputTests(ApiFactory factory)
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task Append_NoMessagesOrMoreThan500_Is422AtMessages()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+
+        await Append(workspace, owner, session, new { messages = Array.Empty<object>() }).ExpectValidationErrorAsync("body", "messages");
+        await Append(workspace, owner, session, new { messages = Enumerable.Range(0, 501).Select(_ => new { role = "user" }) }).ExpectValidationErrorAsync("body", "messages");
+        await Append(workspace, owner, session, new { }).ExpectValidationErrorAsync("body", "messages");
+        Assert.Equal(500, (await _client.AppendAsync(workspace, owner, session, [.. Enumerable.Range(0, 500).Select(_ => (object)new { role = "user" })])).Count);
+    }
+
+    [Theory]
+    [InlineData("""{"messages": [{"role": "user"}, {"role": "robot"}]}""", new object[] { "body", "messages", 1, "role" }, "enum")]
+    [InlineData("""{"messages": [{"content": "no role"}]}""", new object[] { "body", "messages", 0, "role" }, "missing")]
+    [InlineData("""{"messages": [{"role": "assistant", "usage": {"input_tokens": -1}}]}""", new object[] { "body", "messages", 0, "usage", "input_tokens" }, "greater_than_equal")]
+    [InlineData("""{"messages": [{"role": "assistant", "usage": {"output_tokens": 1.5}}]}""", new object[] { "body", "messages", 0, "usage", "output_tokens" }, "int_parsing")]
+    [InlineData("""{"messages": [{"role": "assistant", "usage": {"cost_usd": -0.1}}]}""", new object[] { "body", "messages", 0, "usage", "cost_usd" }, "greater_than_equal")]
+    [InlineData("""{"messages": [{"role": "assistant", "tool_calls": "call f"}]}""", new object[] { "body", "messages", 0, "tool_calls" }, "list_type")]
+    [InlineData("""{"messages": [{"role": "assistant", "tool_calls": [{"name": "f"}]}]}""", new object[] { "body", "messages", 0, "tool_calls", 0, "id" }, "missing")]
+    [InlineData("""{"messages": [{"role": "assistant", "tool_calls": [{"id": "a", "name": 7}]}]}""", new object[] { "body", "messages", 0, "tool_calls", 0, "name" }, "string_type")]
+    [InlineData("""{"messages": [{"role": "assistant", "tool_calls": ["f"]}]}""", new object[] { "body", "messages", 0, "tool_calls", 0 }, "model_type")]
+    [InlineData("""{"messages": [{"role": "user", "metadata": [1]}]}""", new object[] { "body", "messages", 0, "metadata" }, "dict_type")]
+    [InlineData("""{"messages": [{"role": "user", "id": "m-1"}]}""", new object[] { "body", "messages", 0, "id" }, "uuid_parsing")]
+    [InlineData("""{"context": {"agent": "a"}, "messages": [{"role": "user"}]}""", new object[] { "body", "context", "model" }, "missing")]
+    public async Task Append_BadMessage_Is422WithItsLoc(string json, object[] loc, string type)
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+
+        var error = await Append(workspace, owner, session, json).ExpectValidationErrorAsync(loc);
+
+        Assert.Equal(type, error["type"]!.GetValue<string>());
+        Assert.Empty(await _client.AllMessagesAsync(workspace, owner, session));
+    }
+
+    [Fact]
+    public async Task Append_OneMebibyteContent_IsAccepted_AndBeyondTheLimit_Is422()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        var mebibyte = new string('x', 1024 * 1024);
+
+        var stored = await _client.AppendAsync(workspace, owner, session, new { role = "user", content = mebibyte });
+        var tooLong = await Append(workspace, owner, session, new { messages = new[] { new { role = "user", content = new string('x', (2 * 1024 * 1024) + 1) } } })
+            .ExpectValidationErrorAsync("body", "messages", 0, "content");
+
+        Assert.Equal(mebibyte.Length, stored.Single()!["content"]!.GetValue<string>().Length);
+        Assert.Equal("string_too_long", tooLong["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Append_ToolCallArguments_AreKeptVerbatim()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+
+        var stored = await Append(workspace, owner, session, """{"messages": [{"role": "assistant", "tool_calls": [{"id": "a", "name": "f", "arguments": {"q": "x", "n": [1, 2.5]}}, {"id": "b", "name": "g", "arguments": "{\"raw\": true}"}]}]}""")
+            .ExpectAsync(HttpStatusCode.OK);
+
+        var calls = stored["messages"]![0]!["tool_calls"]!.AsArray();
+        Assert.Equal("""{"id":"a","name":"f","arguments":{"q":"x","n":[1,2.5]}}""", calls[0]!.ToJsonString());
+        Assert.Equal("{\"raw\": true}", calls[1]!["arguments"]!.GetValue<string>());
+    }
+
+    private Task<HttpResponseMessage> Append(TestWorkspace workspace, TestUser owner, Guid session, object body) =>
+        _client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), body);
+
+    private async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> SetUpAsync()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        return (workspace, owner, (await _client.CreateSessionAsync(workspace, owner)).Id());
+    }
+}
