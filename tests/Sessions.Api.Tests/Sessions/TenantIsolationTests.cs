@@ -34,6 +34,11 @@ public sealed class TenantIsolationTests(ApiFactory factory)
         var owner = await workspace.AddMemberAsync();
         var shared = (await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace", labels = new Dictionary<string, string[]> { ["t"] = ["shared"] } })).Id();
         var hidden = (await _client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["t"] = ["private"] } })).Id();
+        foreach (var id in new[] { shared, hidden })
+        {
+            await _client.AppendAsync(workspace, owner, id, new { role = "user", content = "a secret question" }, new { role = "assistant", content = "a secret answer" });
+        }
+
         var caller = await CallerAsync(kind, workspace);
         var outsider = kind is CallerKind.OtherWorkspaceSameOrg or CallerKind.OtherOrganization;
         var before = await SnapshotAsync(workspace, owner, shared, hidden);
@@ -53,6 +58,13 @@ public sealed class TenantIsolationTests(ApiFactory factory)
             {
                 expectations.Add((action, HttpMethod.Post, $"{path}/{action}", null, change));
             }
+
+            var read = seen ? HttpStatusCode.OK : HttpStatusCode.NotFound;
+            expectations.Add(("transcript", HttpMethod.Get, $"{path}/transcript", null, read));
+            expectations.Add(("search", HttpMethod.Get, $"{path}/messages/search?q=secret", null, read));
+            expectations.Add(("append", HttpMethod.Post, $"{path}/transcript", new { messages = new[] { new { role = "user", content = "injected" } } }, change));
+            expectations.Add(("compact", HttpMethod.Post, $"{path}/transcript/compact", new { summary = new { role = "system", content = "x" }, up_to_seq = 1 }, change));
+            expectations.Add(("rewind", HttpMethod.Post, $"{path}/rewind", new { from_seq = 1 }, change));
         }
 
         expectations.Add(("create", HttpMethod.Post, workspace.SessionsPath, new { id = Guid.NewGuid(), model = "m" },
@@ -117,12 +129,17 @@ public sealed class TenantIsolationTests(ApiFactory factory)
         _ => await workspace.AddMemberAsync(),
     };
 
-    /// <summary>Everything a change could touch: both sessions as their owner reads them, and their events.</summary>
+    /// <summary>Everything a change could touch: both sessions and their transcripts as their owner reads them, and their events.</summary>
     private async Task<string> SnapshotAsync(TestWorkspace workspace, TestUser owner, Guid shared, Guid hidden)
     {
-        var a = await (await _client.GetAsync(workspace.SessionPath(shared), owner.Token())).Content.ReadAsStringAsync();
-        var b = await (await _client.GetAsync(workspace.SessionPath(hidden), owner.Token())).Content.ReadAsStringAsync();
-        var events = await factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == shared || o.AggregateId == hidden));
-        return $"{a}\n{b}\n{events}";
+        var parts = new List<string>();
+        foreach (var id in new[] { shared, hidden })
+        {
+            parts.Add(await (await _client.GetAsync(workspace.SessionPath(id), owner.Token())).Content.ReadAsStringAsync());
+            parts.Add(await (await _client.GetAsync($"{workspace.SessionPath(id)}/transcript?include_compacted=true", owner.Token())).Content.ReadAsStringAsync());
+        }
+
+        parts.Add((await factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == shared || o.AggregateId == hidden))).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return string.Join('\n', parts);
     }
 }
