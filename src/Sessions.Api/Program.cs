@@ -3,6 +3,7 @@ using Sessions.Api.Development;
 using Sessions.Api.Errors;
 using Sessions.Api.Health;
 using Sessions.Api.Json;
+using Sessions.Api.Operations;
 using Sessions.Api.Security;
 using Sessions.Application;
 using Sessions.Application.Common.Security;
@@ -11,6 +12,7 @@ using Sessions.Infrastructure.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxRequestBodyBytes(builder.Configuration));
+builder.Logging.AddServiceLogging(builder.Configuration);
 
 builder.Services.AddApplication();
 builder.Services.AddInfrastructure(builder.Configuration);
@@ -60,6 +62,8 @@ builder.Services.AddOpenApiDocument(settings =>
     settings.OperationProcessors.Add(new NSwag.Generation.Processors.Security.AspNetCoreOperationSecurityScopeProcessor("Bearer"));
 });
 builder.Services.AddServiceHealthChecks();
+builder.Services.AddServiceRateLimiting(builder.Configuration);
+builder.Services.AddServiceCors(builder.Configuration);
 
 var app = builder.Build();
 
@@ -69,8 +73,11 @@ if (app.Environment.IsDevelopment())
     await DevelopmentEndpoints.SeedAsync(app, CancellationToken.None);
 }
 
+app.UseMiddleware<RequestLogging>();
 app.UseMiddleware<ErrorHandlingMiddleware>();
+app.UseCors();
 app.UseRequestLimits();
+app.UseMiddleware<ClientVersionGate>();
 app.UseStatusCodePages(StatusCodeEnvelopes.WriteAsync);
 app.UseOpenApi(options => options.Path = "/swagger/{documentName}/swagger.json");
 app.UseSwaggerUi(options =>
@@ -79,6 +86,8 @@ app.UseSwaggerUi(options =>
     options.DocumentPath = "/swagger/{documentName}/swagger.json";
 });
 app.UseAuthentication();
+app.UseRateLimiter();
+app.UseMiddleware<RequestLogScope>();
 app.UseAuthorization();
 
 app.MapControllers().RequireAuthorization();

@@ -1,0 +1,31 @@
+namespace Sessions.Api.Operations;
+
+/// <summary>Console logs, one line per entry with the request's scope; JSON lines when <c>Logging:Format</c> is <c>json</c>.</summary>
+public static class LoggingSetup
+{
+    public static ILoggingBuilder AddServiceLogging(this ILoggingBuilder logging, IConfiguration configuration)
+    {
+        logging.ClearProviders();
+        if (string.Equals(configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+        {
+            logging.AddJsonConsole(json =>
+            {
+                json.IncludeScopes = true;
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.IncludeScopes = true;
+                console.UseUtcTimestamp = true;
+                console.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+
+        return logging;
+    }
+}

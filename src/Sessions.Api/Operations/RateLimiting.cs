@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Sessions.Api.Errors;
+
+namespace Sessions.Api.Operations;
+
+/// <summary>
+/// A fixed window of requests per principal (the token's <c>sub</c>), or per client address for
+/// anonymous callers: <c>RateLimiting:PermitLimit</c> requests every <c>RateLimiting:WindowSeconds</c>.
+/// Health checks and API documentation are not limited. A refused request gets 429 with <c>Retry-After</c>.
+/// </summary>
+public static class RateLimiting
+{
+    public const int DefaultPermitLimit = 1200;
+    public const int DefaultWindowSeconds = 60;
+
+    public static IServiceCollection AddServiceRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        var permitLimit = configuration.GetValue<int?>("RateLimiting:PermitLimit") ?? DefaultPermitLimit;
+        var window = TimeSpan.FromSeconds(configuration.GetValue<int?>("RateLimiting:WindowSeconds") ?? DefaultWindowSeconds);
+        if (permitLimit < 1 || window <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("RateLimiting:PermitLimit and RateLimiting:WindowSeconds must be positive.");
+        }
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                IsExempt(context.Request.Path)
+                    ? RateLimitPartition.GetNoLimiter("exempt")
+                    : RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context), _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = permitLimit,
+                        Window = window,
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    }));
+            limiter.OnRejected = (rejected, _) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : window;
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                return new ValueTask(ErrorResponses.WriteAsync(
+                    rejected.HttpContext,
+                    ErrorResponses.ForStatus(StatusCodes.Status429TooManyRequests, $"Too many requests: at most {permitLimit} every {window.TotalSeconds:0} s. Retry in {seconds} s.")));
+            };
+        });
+        return services;
+    }
+
+    private static string PartitionKey(HttpContext context) =>
+        context.User.FindFirst("sub")?.Value is { } subject
+            ? $"principal:{subject}"
+            : $"address:{context.Connection.RemoteIpAddress}";
+
+    private static bool IsExempt(PathString path) =>
+        path.StartsWithSegments("/health", StringComparison.Ordinal) || path.StartsWithSegments("/swagger", StringComparison.Ordinal);
+}
