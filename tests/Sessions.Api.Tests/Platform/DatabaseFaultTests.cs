@@ -1,0 +1,157 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Sessions.Api.Tests.Infrastructure;
+
+namespace Sessions.Api.Tests.Platform;
+
+/// <summary>A host whose database commands give up after one second.</summary>
+public sealed class ShortTimeoutApiFactory : ApiFactory
+{
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Database:CommandTimeoutSeconds"] = "1" };
+}
+
+public sealed class DatabaseTimeoutTests(ShortTimeoutApiFactory factory) : IClassFixture<ShortTimeoutApiFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task CommandBlockedPastItsTimeout_Is504_AndTheServiceRecoversWhenTheBlockEnds()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await _client.CreateSessionAsync(workspace, owner)).Id();
+
+        await using (var blocker = await BlockWritesAsync(session))
+        {
+            var envelope = await (await _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.GatewayTimeout, "gateway_timeout");
+            Assert.DoesNotContain("Npgsql", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        var frozen = await (await _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.NotNull(frozen["frozen_at"]);
+    }
+
+    /// <summary>
+    /// Holds the session row (PostgreSQL) or the database's write lock (SQLite: a transaction is
+    /// BEGIN IMMEDIATE) from a connection outside the service's pool, until disposed.
+    /// </summary>
+    private async Task<Blocker> BlockWritesAsync(Guid session)
+    {
+        DbConnection connection = factory.Database.IsPostgres
+            ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(factory.Database.ConnectionString) { Pooling = false }.ConnectionString)
+            : new SqliteConnection(new SqliteConnectionStringBuilder(factory.Database.ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        if (factory.Database.IsPostgres)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT 1 FROM sessions WHERE id = '{session}' FOR UPDATE";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new Blocker(connection, transaction);
+    }
+
+    private sealed class Blocker(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.RollbackAsync();
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// Runs only where the suite is given a PostgreSQL server it may stop and start
+/// (<c>SESSIONS_FAULT_POSTGRES</c>, <c>SESSIONS_FAULT_PG_STOP</c>, <c>SESSIONS_FAULT_PG_START</c>), as CI does.
+/// </summary>
+public sealed class PostgresOutageFactAttribute : FactAttribute
+{
+    public PostgresOutageFactAttribute()
+    {
+        if (PostgresOutageApiFactory.FaultServer is null)
+        {
+            Skip = "Needs SESSIONS_FAULT_POSTGRES, SESSIONS_FAULT_PG_STOP and SESSIONS_FAULT_PG_START (set by .ci/run).";
+        }
+    }
+}
+
+/// <summary>A host on a PostgreSQL server of its own, which the outage test stops and starts.</summary>
+public sealed class PostgresOutageApiFactory : ApiFactory
+{
+    public static string? FaultServer => Environment.GetEnvironmentVariable("SESSIONS_FAULT_POSTGRES") is { Length: > 0 } server
+        && Environment.GetEnvironmentVariable("SESSIONS_FAULT_PG_STOP") is { Length: > 0 }
+        && Environment.GetEnvironmentVariable("SESSIONS_FAULT_PG_START") is { Length: > 0 } ? server : null;
+
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = FaultServer is null
+        ? new Dictionary<string, string?>()
+        : new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Sessions"] = new NpgsqlConnectionStringBuilder(FaultServer) { Database = $"sessions_outage_{Guid.NewGuid():N}", Timeout = 3 }.ConnectionString,
+            ["Database:CommandTimeoutSeconds"] = "3",
+        };
+}
+
+public sealed class PostgresOutageTests(PostgresOutageApiFactory factory) : IClassFixture<PostgresOutageApiFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [PostgresOutageFact]
+    public async Task DatabaseStopped_Is502AndNotReady_ThenBothRecoverWithoutARestart()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await _client.CreateSessionAsync(workspace, owner)).Id();
+        await (await _client.GetAsync("/health/ready", token: null)).ExpectAsync(HttpStatusCode.OK);
+
+        await RunAsync("SESSIONS_FAULT_PG_STOP");
+        try
+        {
+            await (await _client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.BadGateway, "bad_gateway");
+            await (await _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.BadGateway, "bad_gateway");
+            var ready = await _client.GetAsync("/health/ready", token: null);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Equal("unhealthy", (await ready.JsonAsync())["status"]!.GetValue<string>());
+            await (await _client.GetAsync("/health/live", token: null)).ExpectAsync(HttpStatusCode.OK);
+        }
+        finally
+        {
+            await RunAsync("SESSIONS_FAULT_PG_START");
+        }
+
+        var recovered = await EventuallyAsync(() => _client.GetAsync(workspace.SessionPath(session), owner.Token()));
+        Assert.Equal(session.ToString(), (await recovered.JsonAsync())["id"]!.GetValue<string>());
+        await EventuallyAsync(() => _client.GetAsync("/health/ready", token: null));
+        await (await _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    private static async Task<HttpResponseMessage> EventuallyAsync(Func<Task<HttpResponseMessage>> request)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var response = await request();
+            if (response.StatusCode == HttpStatusCode.OK || deadline.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                return response;
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    private static async Task RunAsync(string variable)
+    {
+        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", Environment.GetEnvironmentVariable(variable)!]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{variable} failed: {await process.StandardError.ReadToEndAsync()}");
+    }
+}

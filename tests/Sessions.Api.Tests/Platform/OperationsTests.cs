@@ -1,0 +1,191 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Sessions.Api.Tests.Infrastructure;
+
+namespace Sessions.Api.Tests.Platform;
+
+/// <summary>
+/// A host with operational limits small enough to test: 3 requests per principal per minute,
+/// one allowed browser origin, a minimum client version, captured logs, and a route that fails.
+/// </summary>
+public sealed class OperationsApiFactory : ApiFactory
+{
+    public const string Origin = "https://app.example.com";
+    public const string BoomPath = "/test/boom";
+
+    public CapturedLogs Logs { get; } = new();
+
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["RateLimiting:PermitLimit"] = "3",
+        ["RateLimiting:WindowSeconds"] = "60",
+        ["Cors:AllowedOrigins:0"] = Origin,
+        ["Compatibility:MinimumClientVersion"] = "2.1.0",
+        ["Logging:LogLevel:Default"] = "Information",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<ILoggerProvider>(Logs);
+            services.AddSingleton<IStartupFilter, BoomRoute>();
+        });
+    }
+
+    /// <summary>Past every endpoint: a path no endpoint serves throws, as a bug would.</summary>
+    private sealed class BoomRoute : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Use((HttpContext context, RequestDelegate rest) => context.Request.Path == BoomPath
+                ? throw new InvalidOperationException("simulated defect with a secret in it")
+                : rest(context));
+        };
+    }
+}
+
+public sealed class OperationsTests(OperationsApiFactory factory) : IClassFixture<OperationsApiFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task RateLimit_FourthRequestOfAPrincipalInAWindow_Is429WithRetryAfter_OthersUnaffected()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var busy = await workspace.AddMemberAsync();
+        var other = await workspace.AddMemberAsync();
+        var path = workspace.SessionPath(Guid.NewGuid());
+
+        for (var i = 0; i < 3; i++)
+        {
+            await (await _client.GetAsync(path, busy.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        }
+
+        var limited = await _client.GetAsync(path, busy.Token());
+        await limited.ExpectEnvelopeAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        var retryAfter = int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 1, 60);
+        await (await _client.GetAsync(path, other.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        for (var i = 0; i < 5; i++)
+        {
+            await (await _client.GetAsync("/health/live", token: null)).ExpectAsync(HttpStatusCode.OK);
+        }
+    }
+
+    [Fact]
+    public async Task Cors_PreflightFromAnAllowedOrigin_IsAnswered_AndOtherOriginsAreNot()
+    {
+        var allowed = await PreflightAsync(OperationsApiFactory.Origin);
+        var refused = await PreflightAsync("https://evil.example.com");
+
+        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        Assert.Equal(OperationsApiFactory.Origin, allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Contains("PATCH", allowed.Headers.GetValues("Access-Control-Allow-Methods").Single(), StringComparison.Ordinal);
+        Assert.Contains("authorization", allowed.Headers.GetValues("Access-Control-Allow-Headers").Single(), StringComparison.OrdinalIgnoreCase);
+        Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task Cors_ActualRequest_ExposesTheHeadersClientsRead()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+
+        var response = await _client.SendAsync(HttpMethod.Post, workspace.SessionsPath, owner.Token(), new { id = Guid.NewGuid(), model = "m" }, new Dictionary<string, string> { ["Origin"] = OperationsApiFactory.Origin });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(OperationsApiFactory.Origin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        var exposed = response.Headers.GetValues("Access-Control-Expose-Headers").Single();
+        Assert.Contains("ETag", exposed, StringComparison.Ordinal);
+        Assert.Contains("Location", exposed, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2.0.9", HttpStatusCode.UpgradeRequired)]
+    [InlineData("1.9", HttpStatusCode.UpgradeRequired)]
+    [InlineData("2.1.0", HttpStatusCode.NotFound)]
+    [InlineData("v3", HttpStatusCode.NotFound)]
+    [InlineData("2.1.1-beta.1", HttpStatusCode.NotFound)]
+    [InlineData("banana", HttpStatusCode.BadRequest)]
+    public async Task ClientVersion_BelowTheMinimum_Is426(string version, HttpStatusCode expected)
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+
+        var response = await _client.SendAsync(HttpMethod.Get, workspace.SessionPath(Guid.NewGuid()), owner.Token(), headers: new Dictionary<string, string> { ["X-Client-Version"] = version });
+
+        var envelope = await response.ExpectEnvelopeAsync(expected, expected switch
+        {
+            HttpStatusCode.UpgradeRequired => "upgrade_required",
+            HttpStatusCode.BadRequest => "invalid_request",
+            _ => "not_found",
+        });
+        if (expected == HttpStatusCode.UpgradeRequired)
+        {
+            Assert.Contains("2.1.0", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ClientVersion_WithoutTheHeader_IsServed()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+
+        await _client.CreateSessionAsync(workspace, owner);
+    }
+
+    [Fact]
+    public async Task Logs_OneLinePerRequestAndPerCommand_WithRouteTemplatePrincipalAndCorrelationId()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await _client.CreateSessionAsync(workspace, owner)).Id();
+        var correlation = $"corr-{Guid.NewGuid():N}";
+
+        var response = await _client.SendAsync(HttpMethod.Post, workspace.SessionPath(session) + "/freeze", owner.Token(), headers: new Dictionary<string, string> { ["X-Correlation-Id"] = correlation });
+
+        Assert.Equal(correlation, response.Headers.GetValues("X-Correlation-Id").Single());
+        var requestLine = Assert.Single(factory.Logs.Lines, l => l.Properties.TryGetValue("CorrelationId", out var id) && Equals(id, correlation) && l.Properties.ContainsKey("Route"));
+        Assert.Equal("POST", requestLine.Properties["Method"]);
+        Assert.Equal("api/v{version:apiVersion}/org/{org}/ws/{workspace}/sessions/{session_id}/freeze", requestLine.Properties["Route"]);
+        Assert.Equal(200, requestLine.Properties["StatusCode"]);
+        Assert.Equal(owner.Id.ToString(), requestLine.Properties["PrincipalId"]);
+        Assert.IsType<double>(requestLine.Properties["ElapsedMs"]);
+        Assert.DoesNotContain(session.ToString(), requestLine.Message, StringComparison.Ordinal);
+        var commandLine = Assert.Single(factory.Logs.Lines, l => l.Scope.TryGetValue("CorrelationId", out var id) && Equals(id, correlation) && l.Properties.ContainsKey("MessageName"));
+        Assert.Equal("FreezeSessionCommand", commandLine.Properties["MessageName"]);
+        Assert.Equal("Success", commandLine.Properties["Outcome"]);
+        Assert.Equal(owner.Id.ToString(), commandLine.Scope["PrincipalId"]);
+    }
+
+    [Fact]
+    public async Task UnexpectedFailure_Is500WithTheCorrelationId_AndTheLogLineHasTheException()
+    {
+        var correlation = $"boom-{Guid.NewGuid():N}";
+
+        var response = await _client.SendAsync(HttpMethod.Get, OperationsApiFactory.BoomPath, token: null, headers: new Dictionary<string, string> { ["X-Correlation-Id"] = correlation });
+
+        var envelope = await response.ExpectEnvelopeAsync(HttpStatusCode.InternalServerError, "internal_error");
+        Assert.Contains(correlation, envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var error = Assert.Single(factory.Logs.Lines, l => l.Level == LogLevel.Error && Equals(l.Properties.GetValueOrDefault("CorrelationId"), correlation));
+        Assert.IsType<InvalidOperationException>(error.Exception);
+        Assert.Contains(factory.Logs.Lines, l => Equals(l.Properties.GetValueOrDefault("CorrelationId"), correlation) && Equals(l.Properties.GetValueOrDefault("StatusCode"), 500));
+    }
+
+    private Task<HttpResponseMessage> PreflightAsync(string origin) =>
+        _client.SendAsync(HttpMethod.Options, "/api/v1/org/acme/ws/lab/sessions/0123abcd", token: null, headers: new Dictionary<string, string>
+        {
+            ["Origin"] = origin,
+            ["Access-Control-Request-Method"] = "PATCH",
+            ["Access-Control-Request-Headers"] = "authorization,content-type,if-match",
+        });
+}
