@@ -3,6 +3,7 @@ using Sessions.Api.Development;
 using Sessions.Api.Errors;
 using Sessions.Api.Health;
 using Sessions.Api.Json;
+using Sessions.Api.OpenApi;
 using Sessions.Api.Operations;
 using Sessions.Api.Security;
 using Sessions.Application;
@@ -60,6 +61,7 @@ builder.Services.AddOpenApiDocument(settings =>
         BearerFormat = "JWT",
     });
     settings.OperationProcessors.Add(new NSwag.Generation.Processors.Security.AspNetCoreOperationSecurityScopeProcessor("Bearer"));
+    settings.SchemaSettings.SchemaProcessors.Add(new AnswersCarryEveryProperty());
 });
 builder.Services.AddServiceHealthChecks();
 builder.Services.AddServiceRateLimiting(builder.Configuration);
@@ -67,10 +69,14 @@ builder.Services.AddServiceCors(builder.Configuration);
 
 var app = builder.Build();
 
-await DatabaseInitializer.MigrateAsync(app.Services, CancellationToken.None);
-if (app.Environment.IsDevelopment())
+// Generating the OpenAPI document from the code (NSwag) builds the app without a database to touch.
+if (app.Configuration.GetValue("Database:InitializeAtStartup", defaultValue: true))
 {
-    await DevelopmentEndpoints.SeedAsync(app, CancellationToken.None);
+    await DatabaseInitializer.MigrateAsync(app.Services, CancellationToken.None);
+    if (app.Environment.IsDevelopment())
+    {
+        await DevelopmentEndpoints.SeedAsync(app, CancellationToken.None);
+    }
 }
 
 app.UseMiddleware<RequestLogging>();
@@ -84,6 +90,7 @@ app.UseSwaggerUi(options =>
 {
     options.Path = "/swagger";
     options.DocumentPath = "/swagger/{documentName}/swagger.json";
+    options.DocExpansion = "list";
 });
 app.UseAuthentication();
 app.UseRateLimiter();

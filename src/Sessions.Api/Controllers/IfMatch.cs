@@ -7,15 +7,14 @@ namespace Sessions.Api.Controllers;
 /// <summary>Reads <c>If-Match</c>: <c>*</c>, or strong ETags of session versions. Weak or foreign tags never match.</summary>
 public static class IfMatch
 {
-    public static VersionCondition? Parse(IHeaderDictionary headers)
+    public static VersionCondition? Parse(string? header)
     {
-        var values = headers.IfMatch;
-        if (values.Count == 0)
+        if (string.IsNullOrWhiteSpace(header))
         {
             return null;
         }
 
-        if (!EntityTagHeaderValue.TryParseList(values, out var tags))
+        if (!EntityTagHeaderValue.TryParseList([header], out var tags))
         {
             return new VersionCondition(false, []);
         }

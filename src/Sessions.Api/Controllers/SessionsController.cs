@@ -83,7 +83,13 @@ public sealed class SessionsController(ISender sender) : ApiController
     [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status412PreconditionFailed)]
-    public async Task<IActionResult> Update(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, [FromBody] UpdateSessionRequest request, CancellationToken cancellationToken)
+    public async Task<IActionResult> Update(
+        string org,
+        string workspace,
+        [FromRoute(Name = "session_id")] string sessionId,
+        [FromBody] UpdateSessionRequest request,
+        [FromHeader(Name = "If-Match")] string? ifMatch,
+        CancellationToken cancellationToken)
     {
         var command = new UpdateSessionCommand(
             org,
@@ -95,7 +101,7 @@ public sealed class SessionsController(ISender sender) : ApiController
             request.Labels.ToLabelMap(),
             request.MessageCount,
             request.Visibility,
-            IfMatch.Parse(Request.Headers));
+            IfMatch.Parse(ifMatch));
         return Respond(await sender.Send(command, cancellationToken), InputLocation.Body, session => SessionAnswer(session));
     }
 

@@ -20,7 +20,6 @@ public sealed class TranscriptsController(ISender sender) : ApiController
     [OpenApiOperation("appendTranscript", "Append messages", "1 to 500 messages; retried message ids are answered as stored; 409 session_frozen when frozen.")]
     [ProducesResponseType<TranscriptMessages>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
-    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status413PayloadTooLarge)]
     public async Task<IActionResult> Append(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, [FromBody] AppendTranscriptRequest request, CancellationToken cancellationToken)
     {
         var context = request.Context is { } c ? new ContextInput(c.Agent, c.Model, c.SystemPrompt) : null;

@@ -1,0 +1,198 @@
+// End-to-end: the built service on a fresh SQLite file, driven only through the generated client.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import { createSessionsClient, ErrorEnvelope, isErrorEnvelope } from "../dist/index.js";
+import { devToken, startService } from "./service.mjs";
+
+const org = "demo";
+const ws = "default";
+let service;
+let owner;
+let client;
+
+before(async () => {
+  service = await startService({ Compatibility__MinimumClientVersion: "1.0.0" });
+  owner = await devToken(service.baseUrl, { email: `owner-${randomUUID()}@example.com` });
+  client = createSessionsClient({ baseUrl: service.baseUrl, token: owner.access_token, clientVersion: "1.2.0" });
+});
+
+after(async () => {
+  await service?.stop();
+});
+
+/** Awaits a call that must fail, and answers the typed envelope it failed with. */
+async function rejection(call) {
+  try {
+    await call;
+  } catch (error) {
+    assert.ok(isErrorEnvelope(error), `expected an ErrorEnvelope, got ${error}`);
+    assert.ok(error instanceof ErrorEnvelope);
+    assert.equal(typeof error.detail, "string");
+    return error;
+  }
+  assert.fail("the call succeeded");
+}
+
+describe("sessions", () => {
+  test("create, get by id and prefix, freeze by id and prefix, refreeze keeps frozen_at", async () => {
+    const id = randomUUID();
+    const created = await client.createSession(org, ws, { id, model: "gpt-4o", title: "e2e", labels: { team: ["red"] } });
+    assert.equal(created.id, id);
+    assert.equal(created.user_id, owner.user_id);
+    assert.equal(created.frozen_at, null);
+
+    assert.equal((await client.getSession(org, ws, id.slice(0, 8))).title, "e2e");
+    const frozen = await client.freezeSession(org, ws, id.slice(0, 8));
+    assert.equal(frozen.frozen_by, "user");
+    const again = await client.freezeSession(org, ws, id);
+    assert.equal(again.frozen_at, frozen.frozen_at);
+  });
+
+  test("list, facets, update with If-Match, archive, pin, delete", async () => {
+    const id = randomUUID();
+    await client.createSession(org, ws, { id, model: "claude", agent: "lister", labels: { env: ["e2e"] } });
+
+    const page = await client.listSessions(org, ws, "created_at", "desc", 1, 50, undefined, undefined, undefined, ["lister"]);
+    assert.deepEqual(page.sessions.map((s) => s.id), [id]);
+    assert.equal(page.total, 1);
+    const facets = await client.getSessionFacets(org, ws, undefined, undefined, undefined, ["lister"]);
+    assert.deepEqual(facets.labels.env.map((f) => [f.value, f.count]), [["e2e", 1]]);
+
+    const renamed = await client.updateSession(org, ws, id, { title: "renamed", visibility: "workspace" }, '"1"');
+    assert.equal(renamed.title, "renamed");
+    assert.equal(renamed.shared_by?.id, owner.user_id);
+    const stale = await rejection(client.updateSession(org, ws, id, { title: "lost" }, '"1"'));
+    assert.equal(stale.code, 412);
+    assert.equal(stale.type, "precondition_failed");
+    const demotion = await rejection(client.updateSession(org, ws, id, { visibility: "private" }));
+    assert.equal(demotion.type, "conflict");
+
+    assert.notEqual((await client.archiveSession(org, ws, id)).archived_at, null);
+    assert.equal((await client.unarchiveSession(org, ws, id)).archived_at, null);
+    assert.notEqual((await client.pinSession(org, ws, id)).pinned_at, null);
+    assert.equal((await client.unpinSession(org, ws, id)).pinned_at, null);
+    await client.deleteSession(org, ws, id);
+    assert.equal((await rejection(client.getSession(org, ws, id))).code, 404);
+  });
+
+  test("bulk actions report per id", async () => {
+    const a = randomUUID();
+    const b = randomUUID();
+    const unknown = randomUUID();
+    await client.createSession(org, ws, { id: a, model: "m" });
+    await client.createSession(org, ws, { id: b, model: "m" });
+
+    const frozen = await client.bulkFreezeSessions(org, ws, { session_ids: [a, a, unknown] });
+    assert.deepEqual(frozen.frozen, [a]);
+    assert.deepEqual(frozen.failed.map((f) => [f.id, f.code, f.type]), [[unknown, 404, "not_found"]]);
+    assert.deepEqual((await client.bulkShareSessions(org, ws, { session_ids: [b] })).shared, [b]);
+    assert.deepEqual((await client.bulkDeleteSessions(org, ws, { session_ids: [b] })).deleted, [b]);
+    assert.equal((await rejection(client.bulkFreezeSessions(org, ws, { session_ids: [] }))).code, 422);
+  });
+});
+
+describe("transcripts", () => {
+  test("append, read, compact, search, rewind, usage", async () => {
+    const id = randomUUID();
+    await client.createSession(org, ws, { id, model: "m" });
+    const appended = await client.appendTranscript(org, ws, id, {
+      context: { model: "gpt-4o", agent: "e2e" },
+      messages: [
+        { role: "user", content: "What is six times seven?" },
+        { role: "assistant", content: "42", usage: { input_tokens: 100, output_tokens: 2, cost_usd: 0.01 } },
+        { role: "user", content: "And six times eight?" },
+        { role: "assistant", content: "48", usage: { input_tokens: 120, output_tokens: 2, cost_usd: 0.02 } },
+      ],
+    });
+    assert.deepEqual(appended.messages.map((m) => m.seq), [1, 2, 3, 4]);
+
+    const page = await client.getTranscript(org, ws, id, 0, 2);
+    assert.deepEqual(page.messages.map((m) => m.seq), [1, 2]);
+    assert.equal(page.has_more, true);
+    assert.equal(page.next_after_seq, 2);
+
+    const matches = await client.searchMessages(org, ws, id, "SIX TIMES");
+    assert.equal(matches.total, 2);
+
+    const compacted = await client.compactTranscript(org, ws, id, { summary: { role: "system", content: "6x7=42" }, up_to_seq: 2 });
+    assert.equal(compacted.usage.total_input_tokens, 220);
+    assert.equal(compacted.usage.current_input_tokens, 120);
+    assert.equal(compacted.usage.current_message_count, 3);
+
+    const rewound = await client.rewindSession(org, ws, id, { from_seq: 3 });
+    assert.deepEqual({ ...rewound }, { deleted_count: 3, target_seq: 3, restored_content: "And six times eight?" });
+    const session = await client.getSession(org, ws, id);
+    assert.equal(session.usage.total_input_tokens, 100);
+    assert.equal(session.usage.total_cost_usd, 0.01);
+    assert.equal(session.usage.last_generation_input_tokens, 100);
+
+    await client.freezeSession(org, ws, id);
+    const frozen = await rejection(client.appendTranscript(org, ws, id, { messages: [{ role: "user", content: "x" }] }));
+    assert.equal(frozen.code, 409);
+    assert.equal(frozen.type, "session_frozen");
+  });
+});
+
+describe("administration", () => {
+  test("a platform admin creates an organization, a workspace and a member", async () => {
+    const admin = await devToken(service.baseUrl, { email: `admin-${randomUUID()}@example.com`, scopes: ["admin"] });
+    const adminClient = createSessionsClient({ baseUrl: service.baseUrl, token: admin.access_token });
+    const slug = `org-${randomUUID().slice(0, 8)}`;
+    assert.equal((await adminClient.createOrganization({ slug, name: "E2E" })).slug, slug);
+    assert.equal((await adminClient.createWorkspace(slug, { slug: "lab" })).slug, "lab");
+    const member = await adminClient.putMember(slug, "lab", owner.user_id, { role: "admin" });
+    assert.equal(member.role, "admin");
+    const members = await client.listMembers(slug, "lab");
+    assert.deepEqual(members.members.map((m) => m.user.id), [owner.user_id]);
+  });
+});
+
+describe("typed errors", () => {
+  test("401 without a token", async () => {
+    const anonymous = createSessionsClient({ baseUrl: service.baseUrl });
+    const error = await rejection(anonymous.getSession(org, ws, randomUUID()));
+    assert.deepEqual([error.code, error.type], [401, "authentication_error"]);
+  });
+
+  test("403 for a read-only token, 404 for an unknown session, 409 for a taken id, 422 with loc", async () => {
+    const reader = await devToken(service.baseUrl, { email: `reader-${randomUUID()}@example.com`, scopes: ["sessions:read"] });
+    const readOnly = createSessionsClient({ baseUrl: service.baseUrl, token: () => reader.access_token });
+    const forbidden = await rejection(readOnly.createSession(org, ws, { id: randomUUID(), model: "m" }));
+    assert.deepEqual([forbidden.code, forbidden.type], [403, "permission_denied"]);
+
+    const missing = await rejection(client.getSession(org, ws, randomUUID()));
+    assert.deepEqual([missing.code, missing.type], [404, "not_found"]);
+
+    const id = randomUUID();
+    await client.createSession(org, ws, { id, model: "m" });
+    const taken = await rejection(client.createSession(org, ws, { id, model: "m" }));
+    assert.deepEqual([taken.code, taken.type], [409, "already_exists"]);
+
+    const invalid = await rejection(client.freezeSession(org, ws, "abc"));
+    assert.deepEqual([invalid.code, invalid.type], [422, "validation_error"]);
+    assert.deepEqual(invalid.errors?.[0].loc, ["path", "session_id"]);
+  });
+
+  test("426 for a client older than the minimum version", async () => {
+    const old = createSessionsClient({ baseUrl: service.baseUrl, token: owner.access_token, clientVersion: "0.9.0" });
+    const error = await rejection(old.getSession(org, ws, randomUUID()));
+    assert.deepEqual([error.code, error.type], [426, "upgrade_required"]);
+    assert.match(error.detail, /1\.0\.0/);
+  });
+});
+
+describe("logs", () => {
+  test("one JSON line per request with route template, status, principal and correlation id", async () => {
+    const id = randomUUID();
+    await client.createSession(org, ws, { id, model: "m" });
+    const line = service.logs.find((entry) => entry.State?.Route === "api/v{version:apiVersion}/org/{org}/ws/{workspace}/sessions" && entry.State?.Method === "POST" && entry.State?.StatusCode === 201);
+    assert.ok(line, "no request line for the create");
+    assert.equal(line.State.PrincipalId, owner.user_id);
+    assert.equal(typeof line.State.CorrelationId, "string");
+    assert.equal(typeof line.State.ElapsedMs, "number");
+    const command = service.logs.find((entry) => entry.State?.MessageName === "CreateSessionCommand");
+    assert.ok(command, "no command line");
+    assert.ok(JSON.stringify(command.Scopes).includes(owner.user_id), "the command line lacks the principal");
+  });
+});
