@@ -5211,7 +5211,7 @@ export interface IUsageReport {
 export class AppendTranscriptRequest implements IAppendTranscriptRequest {
     context?: ContextRequest | null;
     /** 1 to 500 messages. */
-    messages?: MessageRequest[] | null;
+    messages?: (MessageRequest | null)[] | null;
 
     constructor(data?: IAppendTranscriptRequest) {
         if (data) {
@@ -5258,7 +5258,7 @@ export class AppendTranscriptRequest implements IAppendTranscriptRequest {
 export interface IAppendTranscriptRequest {
     context?: ContextRequest | null;
     /** 1 to 500 messages. */
-    messages?: MessageRequest[] | null;
+    messages?: (MessageRequest | null)[] | null;
 }
 
 /** The agent context of an append; it updates the session's agent and model and stores the system prompt. */
@@ -5316,7 +5316,7 @@ export class MessageRequest implements IMessageRequest {
     content?: string | null;
     parent_id?: string | null;
     tool_call_id?: string | null;
-    tool_calls?: ToolCallRequest[] | null;
+    tool_calls?: (ToolCallRequest | null)[] | null;
     metadata?: { [key: string]: any; } | null;
     usage?: UsageRequest | null;
 
@@ -5398,7 +5398,7 @@ export interface IMessageRequest {
     content?: string | null;
     parent_id?: string | null;
     tool_call_id?: string | null;
-    tool_calls?: ToolCallRequest[] | null;
+    tool_calls?: (ToolCallRequest | null)[] | null;
     metadata?: { [key: string]: any; } | null;
     usage?: UsageRequest | null;
 }

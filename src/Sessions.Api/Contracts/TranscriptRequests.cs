@@ -43,7 +43,7 @@ public sealed record MessageRequest
 
     public string? ToolCallId { get; init; }
 
-    public List<ToolCallRequest>? ToolCalls { get; init; }
+    public List<ToolCallRequest?>? ToolCalls { get; init; }
 
     public Dictionary<string, JsonElement>? Metadata { get; init; }
 
@@ -55,7 +55,7 @@ public sealed record MessageRequest
         Content,
         ParentId,
         ToolCallId,
-        ToolCalls?.Select(call => new ToolCallInput(call.Id, call.Name, call.Arguments?.GetRawText())).ToList(),
+        ToolCalls?.Select(call => call is null ? null : new ToolCallInput(call.Id, call.Name, call.Arguments?.GetRawText())).ToList(),
         Metadata is null ? null : JsonSerializer.Serialize(Metadata),
         Usage is null ? null : new UsageInput(Usage.InputTokens, Usage.OutputTokens, Usage.CacheReadInputTokens, Usage.CacheCreationInputTokens, Usage.CostUsd));
 }
@@ -75,7 +75,7 @@ public sealed record AppendTranscriptRequest
     public ContextRequest? Context { get; init; }
 
     /// <summary>1 to 500 messages.</summary>
-    public List<MessageRequest>? Messages { get; init; }
+    public List<MessageRequest?>? Messages { get; init; }
 }
 
 public sealed record CompactTranscriptRequest

@@ -23,7 +23,7 @@ public sealed class TranscriptsController(ISender sender) : ApiController
     public async Task<IActionResult> Append(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, [FromBody] AppendTranscriptRequest request, CancellationToken cancellationToken)
     {
         var context = request.Context is { } c ? new ContextInput(c.Agent, c.Model, c.SystemPrompt) : null;
-        var command = new AppendTranscriptCommand(org, workspace, sessionId, context, request.Messages?.Select(m => m.ToInput()).ToList());
+        var command = new AppendTranscriptCommand(org, workspace, sessionId, context, request.Messages?.Select(m => m?.ToInput()).ToList());
         return Respond(await sender.Send(command, cancellationToken), InputLocation.Body);
     }
 

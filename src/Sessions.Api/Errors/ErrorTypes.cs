@@ -18,7 +18,6 @@ public static class ErrorTypes
 
     public static (int Status, string Type) For(ErrorType type) => type switch
     {
-        ErrorType.InvalidRequest => (StatusCodes.Status400BadRequest, InvalidRequest),
         ErrorType.AmbiguousSessionId => (StatusCodes.Status400BadRequest, "ambiguous_session_id"),
         ErrorType.Unauthenticated => (StatusCodes.Status401Unauthorized, Authentication),
         ErrorType.PermissionDenied => (StatusCodes.Status403Forbidden, PermissionDenied),

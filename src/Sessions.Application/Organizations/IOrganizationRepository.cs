@@ -12,7 +12,8 @@ public interface IOrganizationRepository
 
     Task<Membership?> FindMembershipAsync(Guid workspaceId, Guid userId, CancellationToken cancellationToken);
 
-    Task<int> CountAdminsAsync(Guid workspaceId, CancellationToken cancellationToken);
+    /// <summary>How many admins the workspace has, holding their rows until the transaction ends so two removals cannot both see a second admin.</summary>
+    Task<int> CountAdminsForUpdateAsync(Guid workspaceId, CancellationToken cancellationToken);
 
     Task<User?> FindUserAsync(Guid id, CancellationToken cancellationToken);
 

@@ -64,15 +64,13 @@ public sealed class PutMemberHandler(IOrganizationRepository organizations, Call
 
         var now = clock.UtcNow();
         var role = command.Role!.Value;
+        // The email and name fill the chip of a user the service has not seen yet; a known user's
+        // profile comes from their own tokens only (users are shared by every tenant).
         var user = await organizations.FindUserAsync(command.UserId, cancellationToken);
         if (user is null)
         {
             user = User.Create(command.UserId, command.Email, command.FullName, command.Email?.Split('@')[0], now);
             organizations.Add(user);
-        }
-        else
-        {
-            user.UpdateProfile(command.Email, command.FullName, null, now);
         }
 
         var membership = await organizations.FindMembershipAsync(caller.WorkspaceId, command.UserId, cancellationToken);
@@ -84,7 +82,7 @@ public sealed class PutMemberHandler(IOrganizationRepository organizations, Call
         else
         {
             if (membership.Role == WorkspaceRole.Admin && role != WorkspaceRole.Admin
-                && await organizations.CountAdminsAsync(caller.WorkspaceId, cancellationToken) <= 1)
+                && await organizations.CountAdminsForUpdateAsync(caller.WorkspaceId, cancellationToken) <= 1)
             {
                 return MemberRules.LastAdmin;
             }
@@ -113,7 +111,7 @@ public sealed class RemoveMemberHandler(IOrganizationRepository organizations, C
             return Error.NotFound("No such member in this workspace.");
         }
 
-        if (membership.Role == WorkspaceRole.Admin && await organizations.CountAdminsAsync(caller.WorkspaceId, cancellationToken) <= 1)
+        if (membership.Role == WorkspaceRole.Admin && await organizations.CountAdminsForUpdateAsync(caller.WorkspaceId, cancellationToken) <= 1)
         {
             return MemberRules.LastAdmin;
         }

@@ -10,10 +10,34 @@ namespace Sessions.Application.Sessions;
 /// </summary>
 public sealed class SessionAccess(ISessionReadStore reads, ISessionRepository sessions, CallerContext callers)
 {
-    /// <summary>Resolves the id or prefix and loads the session for change; 404 when the caller cannot see it.</summary>
-    public async Task<Result<Session>> LoadAsync(string sessionReference, CancellationToken cancellationToken)
+    /// <summary>The id of the session the caller names by id or prefix, among those they can see.</summary>
+    public Task<Result<Guid>> ResolveAsync(string sessionReference, CancellationToken cancellationToken) =>
+        ResolveAsync(sessionReference, callers.Current.Audience, cancellationToken);
+
+    /// <summary>Loads for a freeze the session the caller names, among those they may freeze (see <see cref="Caller.FreezeAudience"/>).</summary>
+    public Task<Result<Session>> LoadForFreezeAsync(string sessionReference, CancellationToken cancellationToken) =>
+        LoadAsync(sessionReference, callers.Current.FreezeAudience, cancellationToken);
+
+    /// <summary>Loads the session for change; 404 when the caller cannot see it, 403 unless they are its owner or a workspace admin.</summary>
+    public async Task<Result<Session>> LoadChangeableAsync(string sessionReference, CancellationToken cancellationToken)
     {
-        var resolved = await ResolveAsync(sessionReference, cancellationToken);
+        var loaded = await LoadAsync(sessionReference, callers.Current.Audience, cancellationToken);
+        if (loaded.IsSuccess && !callers.Current.MayChange(loaded.Value))
+        {
+            return SessionErrors.NotChangeable;
+        }
+
+        return loaded;
+    }
+
+    private async Task<Result<Guid>> ResolveAsync(string sessionReference, SessionAudience audience, CancellationToken cancellationToken) =>
+        SessionReference.TryParse(sessionReference, out var reference)
+            ? await reads.ResolveAsync(audience, reference, cancellationToken)
+            : Error.Validation("session_id", SessionRules.ReferenceMessage, "value_error");
+
+    private async Task<Result<Session>> LoadAsync(string sessionReference, SessionAudience audience, CancellationToken cancellationToken)
+    {
+        var resolved = await ResolveAsync(sessionReference, audience, cancellationToken);
         if (!resolved.IsSuccess)
         {
             return resolved.Error;
@@ -21,24 +45,6 @@ public sealed class SessionAccess(ISessionReadStore reads, ISessionRepository se
 
         var session = await sessions.GetForUpdateAsync(resolved.Value, cancellationToken);
         return session is null ? SessionErrors.NotFound : session;
-    }
-
-    /// <summary>The id of the session the caller names by id or prefix, among those they can see.</summary>
-    public async Task<Result<Guid>> ResolveAsync(string sessionReference, CancellationToken cancellationToken) =>
-        SessionReference.TryParse(sessionReference, out var reference)
-            ? await reads.ResolveAsync(callers.Current.Audience, reference, cancellationToken)
-            : Error.Validation("session_id", SessionRules.ReferenceMessage, "value_error");
-
-    /// <summary>As <see cref="LoadAsync"/>, then 403 unless the caller is the owner or a workspace admin.</summary>
-    public async Task<Result<Session>> LoadChangeableAsync(string sessionReference, CancellationToken cancellationToken)
-    {
-        var loaded = await LoadAsync(sessionReference, cancellationToken);
-        if (loaded.IsSuccess && !callers.Current.MayChange(loaded.Value))
-        {
-            return SessionErrors.NotChangeable;
-        }
-
-        return loaded;
     }
 
     /// <summary>The answer for a session as it stands in this unit of work.</summary>

@@ -61,7 +61,7 @@ public static class SessionRules
         }
     }
 
-    private static bool IsLabelKey(string key) =>
+    public static bool IsLabelKey(string key) =>
         key.Length is > 0 and <= MaxLabelKeyLength
         && key.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '.' or ':' or '/' or '-');
 }

@@ -30,7 +30,7 @@ public sealed record UsageView(
         total.CacheReadInputTokens,
         total.CacheCreationInputTokens,
         total.ToolCallCount,
-        Normalize(total.KnownCostUsd),
+        UsageTotals.Normalize(total.KnownCostUsd),
         total.MessageCount,
         current.MessageCount,
         current.InputTokens,
@@ -38,11 +38,8 @@ public sealed record UsageView(
         current.CacheReadInputTokens,
         current.CacheCreationInputTokens,
         current.ToolCallCount,
-        Normalize(current.KnownCostUsd),
+        UsageTotals.Normalize(current.KnownCostUsd),
         lastGenerationInputTokens);
-
-    /// <summary>Drops the trailing zeros a database's fixed scale adds, so a cost reads the same however it was stored.</summary>
-    private static decimal? Normalize(decimal? cost) => cost / 1.000000000000000000000000000000000m;
 }
 
 /// <summary>The session object every session answer carries (CONTRACT §6).</summary>

@@ -11,7 +11,7 @@ namespace Sessions.Application.Transcripts;
 
 /// <summary>Appends 1 to 500 messages; a message whose id the session already has is answered as stored, not stored again.</summary>
 [RequiresScope(Scopes.SessionsWrite)]
-public sealed record AppendTranscriptCommand(string Org, string Workspace, string SessionId, ContextInput? Context, IReadOnlyList<MessageInput>? Messages)
+public sealed record AppendTranscriptCommand(string Org, string Workspace, string SessionId, ContextInput? Context, IReadOnlyList<MessageInput?>? Messages)
     : ICommand<Result<TranscriptMessages>>, IWorkspaceRequest;
 
 /// <summary>The messages of an append, as stored, in the order they were sent.</summary>
@@ -29,7 +29,7 @@ public sealed class AppendTranscriptValidator : AbstractValidator<AppendTranscri
             .WithErrorCode("list_length")
             .OverridePropertyName("messages")
             .When(c => c.Messages is not null);
-        RuleForEach(c => c.Messages).SetValidator(new MessageInputValidator());
+        RuleForEach(c => c.Messages).NotNull().WithMessage("must be an object").WithErrorCode("model_type").SetValidator(new MessageInputValidator()!);
         RuleFor(c => c.Context).ChildRules(context =>
         {
             context.RuleFor(c => c!.Model).Required().Chars(1, SessionRules.MaxModelLength);
@@ -51,7 +51,7 @@ public sealed class AppendTranscriptHandler(SessionAccess access, ITranscriptSto
         }
 
         var session = loaded.Value;
-        var inputs = command.Messages!;
+        var inputs = command.Messages!.Select(m => m!).ToList();
         var sentIds = inputs.Where(m => m.Id is not null).Select(m => m.Id!.Value).Distinct().ToList();
         var stored = (await transcripts.FindByIdsAsync(session.Id, sentIds, cancellationToken)).ToDictionary(m => m.Id);
 

@@ -18,7 +18,7 @@ public sealed record MessageInput(
     string? Content,
     Guid? ParentId,
     string? ToolCallId,
-    IReadOnlyList<ToolCallInput>? ToolCalls,
+    IReadOnlyList<ToolCallInput?>? ToolCalls,
     string? MetadataJson,
     UsageInput? Usage)
 {
@@ -28,7 +28,7 @@ public sealed record MessageInput(
         Content ?? string.Empty,
         ParentId,
         ToolCallId,
-        [.. (ToolCalls ?? []).Select(call => new ToolCall(call.Id!, call.Name!, call.ArgumentsJson ?? "{}"))],
+        [.. (ToolCalls ?? []).Select(call => new ToolCall(call!.Id!, call.Name!, call.ArgumentsJson ?? "{}"))],
         MetadataJson,
         Usage?.ToUsage());
 }

@@ -31,7 +31,7 @@ public sealed record MessageView(
         [.. message.ToolCalls.Select(call => new ToolCallView(call.Id, call.Name, Parse(call.ArgumentsJson)))],
         message.MetadataJson is null ? null : Parse(message.MetadataJson),
         message.Usage is { } usage
-            ? new UsageReport(usage.InputTokens, usage.OutputTokens, usage.CacheReadInputTokens, usage.CacheCreationInputTokens, usage.CostUsd / 1.000000000000000000000000000000000m)
+            ? new UsageReport(usage.InputTokens, usage.OutputTokens, usage.CacheReadInputTokens, usage.CacheCreationInputTokens, UsageTotals.Normalize(usage.CostUsd))
             : null,
         message.CreatedAt,
         message.CompactedAt);

@@ -10,6 +10,14 @@ public static class TranscriptRules
     public const int MaxContentLength = 2 * 1024 * 1024;
     public const int MaxIdentifierLength = 255;
     public const int MaxSystemPromptLength = 1024 * 1024;
+
+    /// <summary>Token counts beyond this are not real generations (and could overflow the sums).</summary>
+    public const long MaxTokens = 1_000_000_000_000;
+
+    /// <summary>The stored cost has 10 decimal places and 10 integer digits.</summary>
+    public const decimal MaxCostUsd = 9_999_999_999.9999999999m;
+
+    public const int CostDecimalPlaces = 10;
 }
 
 /// <summary>The rules of one incoming message, reported at its path inside the request.</summary>
@@ -20,18 +28,23 @@ public sealed class MessageInputValidator : AbstractValidator<MessageInput>
         RuleFor(m => m.Role).Required();
         RuleFor(m => m.Content).Chars(0, TranscriptRules.MaxContentLength);
         RuleFor(m => m.ToolCallId).Chars(1, TranscriptRules.MaxIdentifierLength);
-        RuleForEach(m => m.ToolCalls).ChildRules(call =>
+        RuleForEach(m => m.ToolCalls).NotNull().WithMessage("must be an object").WithErrorCode("model_type").ChildRules(call =>
         {
-            call.RuleFor(c => c.Id).Required().Chars(1, TranscriptRules.MaxIdentifierLength);
-            call.RuleFor(c => c.Name).Required().Chars(1, TranscriptRules.MaxIdentifierLength);
+            call.RuleFor(c => c!.Id).Required().Chars(1, TranscriptRules.MaxIdentifierLength);
+            call.RuleFor(c => c!.Name).Required().Chars(1, TranscriptRules.MaxIdentifierLength);
         });
         RuleFor(m => m.Usage).ChildRules(usage =>
         {
-            usage.RuleFor(u => u!.InputTokens).AtLeast(0);
-            usage.RuleFor(u => u!.OutputTokens).AtLeast(0);
-            usage.RuleFor(u => u!.CacheReadInputTokens).AtLeast(0);
-            usage.RuleFor(u => u!.CacheCreationInputTokens).AtLeast(0);
-            usage.RuleFor(u => u!.CostUsd).AtLeast(0m);
+            usage.RuleFor(u => u!.InputTokens).AtLeast(0).AtMost(TranscriptRules.MaxTokens);
+            usage.RuleFor(u => u!.OutputTokens).AtLeast(0).AtMost(TranscriptRules.MaxTokens);
+            usage.RuleFor(u => u!.CacheReadInputTokens).AtLeast(0).AtMost(TranscriptRules.MaxTokens);
+            usage.RuleFor(u => u!.CacheCreationInputTokens).AtLeast(0).AtMost(TranscriptRules.MaxTokens);
+            usage.RuleFor(u => u!.CostUsd)
+                .AtLeast(0m)
+                .AtMost(TranscriptRules.MaxCostUsd)
+                .Must(cost => cost is null || decimal.Round(cost.Value, TranscriptRules.CostDecimalPlaces) == cost.Value)
+                .WithMessage($"must have at most {TranscriptRules.CostDecimalPlaces} decimal places")
+                .WithErrorCode("decimal_max_places");
         }).When(m => m.Usage is not null);
     }
 }

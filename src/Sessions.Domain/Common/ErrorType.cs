@@ -3,7 +3,6 @@ namespace Sessions.Domain.Common;
 /// <summary>The stable kinds of failure; the API maps each to a status code and envelope <c>type</c>.</summary>
 public enum ErrorType
 {
-    InvalidRequest,
     AmbiguousSessionId,
     Unauthenticated,
     PermissionDenied,

@@ -305,7 +305,7 @@ public sealed class Session : AggregateRoot
 
             if (PreviewSeq is null && message.Role == MessageRole.User)
             {
-                PreviewText = message.Content.Length <= PreviewLength ? message.Content : message.Content[..PreviewLength];
+                PreviewText = Preview(message.Content);
                 PreviewSeq = message.Seq;
             }
         }
@@ -389,6 +389,18 @@ public sealed class Session : AggregateRoot
         ?? (Origin != SessionOrigin.User
             ? Error.Conflict($"Only sessions of origin 'user' can be rewound; this one is '{Origin.ToString().ToLowerInvariant()}'.")
             : null);
+
+    /// <summary>The first <see cref="PreviewLength"/> characters, never cutting a surrogate pair in half.</summary>
+    private static string Preview(string content)
+    {
+        if (content.Length <= PreviewLength)
+        {
+            return content;
+        }
+
+        var length = char.IsHighSurrogate(content[PreviewLength - 1]) ? PreviewLength - 1 : PreviewLength;
+        return content[..length];
+    }
 
     private static Error FrozenTranscript { get; } =
         new(ErrorType.SessionFrozen, "The session is frozen: its transcript can no longer change.");

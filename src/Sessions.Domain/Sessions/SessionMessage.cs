@@ -13,7 +13,8 @@ public sealed record ToolCall(string Id, string Name, string ArgumentsJson);
 
 /// <summary>
 /// A transcript message. Messages live outside the session aggregate's memory (a transcript can be
-/// large) but only the aggregate creates, compacts and removes them, so its rollups stay exact.
+/// large): the aggregate creates them and adjusts its rollups for every compaction and rewind,
+/// which the transcript store applies to the rows in bulk in the same transaction.
 /// </summary>
 public sealed class SessionMessage
 {

@@ -17,6 +17,9 @@ public sealed record UsageTotals(
 {
     public static UsageTotals Zero { get; } = new(0, 0, 0, 0, 0, 0, 0m, 0);
 
+    /// <summary>Drops the trailing zeros a database's fixed scale adds, so a cost reads the same however it was stored.</summary>
+    public static decimal? Normalize(decimal? cost) => cost / 1.000000000000000000000000000000000m;
+
     /// <summary>The summed cost, or null when any message with usage lacks a cost.</summary>
     public decimal? KnownCostUsd => UncostedUsageCount > 0 ? null : CostUsd;
 
@@ -33,9 +36,6 @@ public sealed record UsageTotals(
             usage?.CostUsd ?? 0m,
             usage is { CostUsd: null } ? 1 : 0);
     }
-
-    public static UsageTotals Sum(IEnumerable<SessionMessage> messages) =>
-        messages.Aggregate(Zero, (sum, message) => sum + Of(message));
 
     public static UsageTotals operator +(UsageTotals left, UsageTotals right) => new(
         left.MessageCount + right.MessageCount,

@@ -16,6 +16,8 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
     private const int SqliteCantOpen = 14;
     private const int SqliteConstraint = 19;
     private const int SqlServerTimeout = -2;
+    private const int SqlServerDeadlockVictim = 1205;
+    private const int SqlServerLockTimeout = 1222;
 
     public static Error Unavailable { get; } = new(ErrorType.DatabaseUnavailable, "The database could not be reached; try again shortly.");
 
@@ -72,7 +74,8 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
     private static Error? FromSqlServer(SqlException exception) => exception.Number switch
     {
         2627 or 2601 => Duplicate,
-        SqlServerTimeout => TimedOut,
+        SqlServerTimeout or SqlServerLockTimeout => TimedOut,
+        SqlServerDeadlockVictim => Error.Conflict("The request collided with another one; retry."),
         53 or 40 or 233 or 10053 or 10054 or 10060 or 10061 or 4060 => Unavailable,
         _ => null,
     };

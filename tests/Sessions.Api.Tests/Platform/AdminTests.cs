@@ -77,6 +77,19 @@ public sealed class AdminTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task PutMember_KnownUser_KeepsTheProfileTheirTokensGave()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var victim = await (await TestWorkspace.CreateAsync(factory)).AddMemberAsync();
+
+        var member = await (await _client.SendAsync(HttpMethod.Put, $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members/{victim.Id}", admin.Token(), new { role = "member", email = "spoofed@evil.example", full_name = "Spoofed" }))
+            .ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(victim.Email, member["user"]!["email"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task LastAdmin_CannotBeRemovedOrDemoted()
     {
         var workspace = await TestWorkspace.CreateAsync(factory);

@@ -82,6 +82,21 @@ public sealed class FreezeTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task EvaluationScope_WidensOnlyFreezing_NotReading()
+    {
+        var (workspace, owner) = await SetUpAsync();
+        var session = await _client.CreateSessionAsync(workspace, owner);
+        var evaluator = await workspace.AddMemberAsync();
+        var token = evaluator.Token(Scopes.SessionsRead, Scopes.SessionsEvaluate);
+
+        await (await _client.GetAsync(workspace.SessionPath(session.Id()), token)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await _client.GetAsync($"{workspace.SessionPath(session.Id())}/transcript", token)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        var list = await (await _client.GetAsync(workspace.SessionsPath, token)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0, list["total"]!.GetValue<int>());
+        await (await _client.PostAsync(workspace.SessionPath(session.Id().ToString()[..8]) + "/freeze", token)).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Freeze_ByWorkspaceAdminOfSharedSession_Succeeds()
     {
         var (workspace, owner) = await SetUpAsync();

@@ -67,6 +67,18 @@ public sealed class ListSessionsTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task List_LabelKeysWithColons_AreMatchedExactly_AndDifferentKeysStillCombineWithAnd()
+    {
+        var (workspace, me, _) = await SetUpAsync();
+        var both = await Create(workspace, me, new { labels = Labels(("k8s:ns", "prod"), ("k8s:pod", "x")) });
+        await Create(workspace, me, new { labels = Labels(("k8s:ns", "prod")) });
+        await Create(workspace, me, new { labels = Labels(("k8s", "ns:prod")) });
+
+        Assert.Equal([both], Ids(await ListAsync(workspace, me, "label=k8s:ns:prod&label=k8s:pod:x")));
+        Assert.Equal(3, Ids(await ListAsync(workspace, me, "label=k8s:ns:prod")).Count);
+    }
+
+    [Fact]
     public async Task List_Search_IsCaseInsensitiveOverTitleModelAgentAndLabels_WithLiteralWildcards()
     {
         var (workspace, me, _) = await SetUpAsync();
@@ -175,6 +187,7 @@ public sealed class ListSessionsTests(ApiFactory factory)
     [InlineData("limit=0", "limit")]
     [InlineData("limit=101", "limit")]
     [InlineData("page=0", "page")]
+    [InlineData("page=21474838&limit=100", "page")]
     [InlineData("page=abc", "page")]
     [InlineData("sort_by=title", "sort_by")]
     [InlineData("sort_dir=up", "sort_dir")]

@@ -32,6 +32,11 @@ public sealed class TranscriptInputTests(ApiFactory factory)
     [InlineData("""{"messages": [{"role": "user", "metadata": [1]}]}""", new object[] { "body", "messages", 0, "metadata" }, "dict_type")]
     [InlineData("""{"messages": [{"role": "user", "id": "m-1"}]}""", new object[] { "body", "messages", 0, "id" }, "uuid_parsing")]
     [InlineData("""{"context": {"agent": "a"}, "messages": [{"role": "user"}]}""", new object[] { "body", "context", "model" }, "missing")]
+    [InlineData("""{"messages": [{"role": "user"}, null]}""", new object[] { "body", "messages", 1 }, "model_type")]
+    [InlineData("""{"messages": [{"role": "assistant", "tool_calls": [null]}]}""", new object[] { "body", "messages", 0, "tool_calls", 0 }, "model_type")]
+    [InlineData("""{"messages": [{"role": "assistant", "usage": {"cost_usd": 0.00000000001}}]}""", new object[] { "body", "messages", 0, "usage", "cost_usd" }, "decimal_max_places")]
+    [InlineData("""{"messages": [{"role": "assistant", "usage": {"cost_usd": 10000000000}}]}""", new object[] { "body", "messages", 0, "usage", "cost_usd" }, "less_than_equal")]
+    [InlineData("""{"messages": [{"role": "assistant", "usage": {"input_tokens": 1000000000001}}]}""", new object[] { "body", "messages", 0, "usage", "input_tokens" }, "less_than_equal")]
     public async Task Append_BadMessage_Is422WithItsLoc(string json, object[] loc, string type)
     {
         var (workspace, owner, session) = await SetUpAsync();

@@ -50,6 +50,16 @@ public sealed class FreezeSessionHandlerTests
         Assert.Equal(FrozenBy.Evaluation, result.Value.FrozenBy);
     }
 
+    [Theory]
+    [InlineData(Scopes.SessionsEvaluate, true)]
+    [InlineData(Scopes.SessionsWrite, false)]
+    public async Task OnlyTheEvaluationService_ResolvesAmongEverySessionOfTheWorkspace(string scope, bool seesAll)
+    {
+        await Handle(Guid.NewGuid(), WorkspaceRole.Member, scope);
+
+        _reads.Verify(r => r.ResolveAsync(It.Is<SessionAudience>(a => a.SeesAllSessions == seesAll && a.WorkspaceId == _workspaceId), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
     [Fact]
     public async Task WorkspaceAdmin_FreezesAnotherMembersSession()
     {

@@ -32,6 +32,17 @@ public sealed class TranscriptTests
     }
 
     [Fact]
+    public void Preview_NeverCutsASurrogatePairInHalf()
+    {
+        var session = NewSession();
+        var content = new string('a', Session.PreviewLength - 1) + "😀tail";
+
+        session.AppendMessages(null, [Draft(MessageRole.User, content)], Owner, Now);
+
+        Assert.Equal(new string('a', Session.PreviewLength - 1), session.PreviewText);
+    }
+
+    [Fact]
     public void Append_ToAFrozenSession_IsRefusedAndChangesNothing()
     {
         var session = NewSession();

@@ -13,11 +13,14 @@ public sealed record Caller(Guid UserId, WorkspaceMembership Membership, IReadOn
 
     public bool IsEvaluationService => Scopes.Contains(Security.Scopes.SessionsEvaluate);
 
+    /// <summary>The sessions the caller sees: their own and the workspace-visible ones.</summary>
+    public SessionAudience Audience => new(WorkspaceId, UserId, SeesAllSessions: false);
+
     /// <summary>
-    /// The evaluation service sees every session of its workspace; everyone else sees their own
-    /// sessions and the workspace-visible ones.
+    /// The sessions the caller may name to freeze: for the evaluation service every session of its
+    /// workspace (CONTRACT §5.1), for everyone else what they see.
     /// </summary>
-    public SessionAudience Audience => new(WorkspaceId, UserId, SeesAllSessions: IsEvaluationService);
+    public SessionAudience FreezeAudience => new(WorkspaceId, UserId, SeesAllSessions: IsEvaluationService);
 
     /// <summary>Owner or workspace admin may change a session; a viewer changes nothing.</summary>
     public bool MayChange(Session session) =>

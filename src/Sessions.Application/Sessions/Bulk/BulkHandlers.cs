@@ -10,7 +10,7 @@ public sealed class BulkFreezeHandler(BulkSessionRunner runner, TimeProvider clo
     public async ValueTask<Result<BulkOutcome>> Handle(BulkFreezeCommand command, CancellationToken cancellationToken)
     {
         var now = clock.UtcNow();
-        return await runner.RunAsync(command.SessionIds!, (session, caller) =>
+        return await runner.RunAsync(command.SessionIds!, caller => caller.FreezeAudience, (session, caller) =>
         {
             if (caller.FreezesAs(session) is not { } frozenBy)
             {
@@ -29,7 +29,7 @@ public sealed class BulkShareHandler(BulkSessionRunner runner, TimeProvider cloc
     public async ValueTask<Result<BulkOutcome>> Handle(BulkShareCommand command, CancellationToken cancellationToken)
     {
         var now = clock.UtcNow();
-        return await runner.RunAsync(command.SessionIds!, (session, caller) =>
+        return await runner.RunAsync(command.SessionIds!, caller => caller.Audience, (session, caller) =>
         {
             if (!caller.MayChange(session))
             {
@@ -48,7 +48,7 @@ public sealed class BulkDeleteHandler(BulkSessionRunner runner, ISessionReposito
     public async ValueTask<Result<BulkOutcome>> Handle(BulkDeleteCommand command, CancellationToken cancellationToken)
     {
         var now = clock.UtcNow();
-        return await runner.RunAsync(command.SessionIds!, (session, caller) =>
+        return await runner.RunAsync(command.SessionIds!, caller => caller.Audience, (session, caller) =>
         {
             if (!caller.MayChange(session))
             {

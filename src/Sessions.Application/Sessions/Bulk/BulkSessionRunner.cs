@@ -10,11 +10,16 @@ namespace Sessions.Application.Sessions.Bulk;
 /// </summary>
 public sealed class BulkSessionRunner(ISessionRepository sessions, CallerContext callers)
 {
-    public async Task<BulkOutcome> RunAsync(IReadOnlyList<Guid> ids, Func<Session, Caller, Result> action, CancellationToken cancellationToken)
+    /// <summary>Applies <paramref name="action"/> to each session of the batch that <paramref name="audience"/> (of the caller) includes.</summary>
+    public async Task<BulkOutcome> RunAsync(
+        IReadOnlyList<Guid> ids,
+        Func<Caller, SessionAudience> audience,
+        Func<Session, Caller, Result> action,
+        CancellationToken cancellationToken)
     {
         var caller = callers.Current;
         var distinct = ids.Distinct().ToList();
-        var found = await sessions.GetManyForUpdateAsync(caller.Audience, distinct, cancellationToken);
+        var found = await sessions.GetManyForUpdateAsync(audience(caller), distinct, cancellationToken);
         var succeeded = new List<Guid>();
         var failed = new List<BulkFailure>();
         foreach (var id in distinct)

@@ -15,7 +15,7 @@ public sealed class FreezeSessionHandler(SessionAccess access, CallerContext cal
     public async ValueTask<Result<SessionView>> Handle(FreezeSessionCommand command, CancellationToken cancellationToken)
     {
         var caller = callers.Current;
-        var loaded = await access.LoadAsync(command.SessionId, cancellationToken);
+        var loaded = await access.LoadForFreezeAsync(command.SessionId, cancellationToken);
         if (!loaded.IsSuccess)
         {
             return loaded.Error;

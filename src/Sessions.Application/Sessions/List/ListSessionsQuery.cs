@@ -19,6 +19,9 @@ public sealed record ListSessionsQuery(
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
+
+    /// <summary>Far past any real listing, and small enough that page × limit stays an int.</summary>
+    public const int MaxPage = 1_000_000;
 }
 
 /// <summary>The list envelope (CONTRACT §5.4).</summary>
@@ -41,7 +44,7 @@ public sealed class ListSessionsValidator : AbstractValidator<ListSessionsQuery>
 {
     public ListSessionsValidator()
     {
-        RuleFor(q => q.Page).AtLeast(1);
+        RuleFor(q => q.Page).AtLeast(1).AtMost(ListSessionsQuery.MaxPage);
         RuleFor(q => q.Limit).AtLeast(1).AtMost(ListSessionsQuery.MaxLimit);
         RuleFor(q => q.SortBy)
             .Must(value => value is null || WireEnum.TryParse<SessionSortField>(value, out _))

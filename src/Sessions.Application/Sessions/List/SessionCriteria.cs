@@ -21,10 +21,13 @@ public sealed record SessionCriteria(
     IReadOnlyList<string> Agents,
     IReadOnlyList<string> Models,
     IReadOnlyList<SessionOrigin> Origins,
-    IReadOnlyList<IReadOnlyList<string>> LabelGroups,
+    IReadOnlyList<IReadOnlyList<LabelMatch>> LabelGroups,
     ArchivedFilter Archived,
     string? Search,
     bool IncludeWorkloadSessions);
+
+/// <summary>One label a <c>label=key:value</c> filter can mean: a key and one of its values.</summary>
+public sealed record LabelMatch(string Key, string Value);
 
 /// <summary>The order of a listing; ties are broken by id in the same direction.</summary>
 public enum SessionSortField

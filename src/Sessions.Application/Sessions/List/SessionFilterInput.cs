@@ -18,8 +18,6 @@ public sealed record SessionFilterInput(
 {
     public const int MaxSearchLength = 200;
 
-    public static SessionFilterInput None { get; } = new([], [], [], [], [], [], null, null, null);
-
     /// <summary>Field errors, at the query parameter's name and the index of the bad value.</summary>
     public IEnumerable<FieldError> Check()
     {
@@ -51,6 +49,24 @@ public sealed record SessionFilterInput(
         }
     }
 
+    /// <summary>
+    /// The labels <c>key:value</c> can name: split at each colon whose left side is a valid key
+    /// (keys may contain colons themselves), so <c>env:stage:prod</c> matches key <c>env</c> with
+    /// value <c>stage:prod</c> and key <c>env:stage</c> with value <c>prod</c>. Filters with the
+    /// same possible keys form one OR group; groups combine with AND.
+    /// </summary>
+    private static IEnumerable<LabelMatch> Readings(string label)
+    {
+        for (var colon = label.IndexOf(':', StringComparison.Ordinal); colon > 0 && colon < label.Length - 1; colon = label.IndexOf(':', colon + 1))
+        {
+            var key = label[..colon];
+            if (SessionRules.IsLabelKey(key))
+            {
+                yield return new LabelMatch(key, label[(colon + 1)..]);
+            }
+        }
+    }
+
     /// <summary>The typed criteria; call after <see cref="Check"/> found nothing.</summary>
     public SessionCriteria ToCriteria() => new(
         UserIds.Distinct().ToList(),
@@ -59,8 +75,9 @@ public sealed record SessionFilterInput(
         Models.Distinct(StringComparer.Ordinal).ToList(),
         Origins.Select(WireEnum.Parse<SessionOrigin>).Distinct().ToList(),
         Labels.Distinct(StringComparer.Ordinal)
-            .GroupBy(label => label[..label.IndexOf(':', StringComparison.Ordinal)], StringComparer.Ordinal)
-            .Select(group => (IReadOnlyList<string>)[.. group])
+            .Select(label => Readings(label).ToList())
+            .GroupBy(readings => string.Join('\n', readings.Select(r => r.Key)), StringComparer.Ordinal)
+            .Select(group => (IReadOnlyList<LabelMatch>)[.. group.SelectMany(readings => readings)])
             .ToList(),
         Archived is null ? ArchivedFilter.Active : WireEnum.Parse<ArchivedFilter>(Archived),
         string.IsNullOrWhiteSpace(Search) ? null : Search.Trim(),

@@ -55,5 +55,9 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
         builder.HasIndex(nameof(Session.WorkspaceId), IdText);
         builder.HasIndex(s => new { s.WorkspaceId, s.UpdatedAt, s.Id });
         builder.HasIndex(s => new { s.WorkspaceId, s.UserId, s.UpdatedAt });
+
+        // Counting a listing's matches (its total) reads only this index: the visibility and
+        // default filters are all in it.
+        builder.HasIndex(s => new { s.WorkspaceId, s.ArchivedAt, s.Visibility, s.Origin, s.UserId });
     }
 }

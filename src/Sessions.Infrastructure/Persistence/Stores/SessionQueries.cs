@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions.List;
@@ -54,7 +55,8 @@ internal static class SessionQueries
 
         foreach (var group in criteria.LabelGroups)
         {
-            sessions = sessions.Where(s => s.Labels.Any(l => group.Contains(l.Key + ":" + l.Value)));
+            var anyOf = LabelIn(group);
+            sessions = sessions.Where(s => s.Labels.AsQueryable().Any(anyOf));
         }
 
         sessions = criteria.Archived switch
@@ -97,6 +99,26 @@ internal static class SessionQueries
                 ? sessions.OrderByDescending(s => s.UpdatedAt).ThenByDescending(s => s.Id)
                 : sessions.OrderBy(s => s.UpdatedAt).ThenBy(s => s.Id),
         };
+    }
+
+    /// <summary>
+    /// <c>(key = k1 AND value = v1) OR (key = k2 AND value = v2) ...</c> with every value a query
+    /// parameter, so the database can use its (key, value) index.
+    /// </summary>
+    private static Expression<Func<SessionLabel, bool>> LabelIn(IReadOnlyList<LabelMatch> matches)
+    {
+        var label = Expression.Parameter(typeof(SessionLabel), "l");
+        Expression? anyOf = null;
+        foreach (var match in matches)
+        {
+            var holder = Expression.Constant(match);
+            var one = Expression.AndAlso(
+                Expression.Equal(Expression.Property(label, nameof(SessionLabel.Key)), Expression.Property(holder, nameof(LabelMatch.Key))),
+                Expression.Equal(Expression.Property(label, nameof(SessionLabel.Value)), Expression.Property(holder, nameof(LabelMatch.Value))));
+            anyOf = anyOf is null ? one : Expression.OrElse(anyOf, one);
+        }
+
+        return Expression.Lambda<Func<SessionLabel, bool>>(anyOf ?? Expression.Constant(false), label);
     }
 
     /// <summary>Makes <c>%</c>, <c>_</c> and the escape character literal in a LIKE pattern.</summary>

@@ -9,13 +9,13 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
 {
     public async Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken)
     {
-        await LockAsync([id], cancellationToken);
+        await LockAsync([id], audience: null, cancellationToken);
         return await db.Sessions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<Guid, Session>> GetManyForUpdateAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
-        await LockAsync(ids, cancellationToken);
+        await LockAsync(ids, audience, cancellationToken);
         return await db.Sessions.VisibleTo(audience).Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
     }
 
@@ -27,21 +27,34 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     public void Remove(Session session) => db.Sessions.Remove(session);
 
     /// <summary>
-    /// Takes the sessions' row locks for the rest of the transaction, in id order so two batches
+    /// Takes the row locks of those sessions the audience can see (all of them when it is null,
+    /// for an id already resolved) for the rest of the transaction, in id order so two batches
     /// never wait on each other in a circle. SQLite needs none: its write transactions
     /// (BEGIN IMMEDIATE) already run one at a time.
     /// </summary>
-    private Task LockAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    private Task LockAsync(IReadOnlyCollection<Guid> ids, SessionAudience? audience, CancellationToken cancellationToken)
     {
         if (db.Provider == DatabaseProvider.Sqlite || ids.Count == 0)
         {
             return Task.CompletedTask;
         }
 
-        var placeholders = string.Join(", ", ids.Select((_, i) => $"{{{i}}}"));
+        var parameters = ids.Cast<object>().ToList();
+        var where = $"id IN ({string.Join(", ", ids.Select((_, i) => $"{{{i}}}"))})";
+        if (audience is not null)
+        {
+            parameters.Add(audience.WorkspaceId);
+            where += $" AND workspace_id = {{{parameters.Count - 1}}}";
+            if (!audience.SeesAllSessions)
+            {
+                parameters.Add(audience.UserId);
+                where += $" AND (user_id = {{{parameters.Count - 1}}} OR visibility = '{nameof(SessionVisibility.Workspace)}')";
+            }
+        }
+
         var sql = db.Provider == DatabaseProvider.Postgres
-            ? $"SELECT 1 FROM sessions WHERE id IN ({placeholders}) ORDER BY id FOR UPDATE"
-            : $"SELECT 1 FROM sessions WITH (UPDLOCK, ROWLOCK, HOLDLOCK) WHERE id IN ({placeholders})";
-        return db.Database.ExecuteSqlRawAsync(sql, ids.Cast<object>(), cancellationToken);
+            ? $"SELECT 1 FROM sessions WHERE {where} ORDER BY id FOR UPDATE"
+            : $"SELECT id FROM sessions WITH (UPDLOCK, ROWLOCK, HOLDLOCK) WHERE {where} ORDER BY id";
+        return db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
     }
 }

@@ -336,6 +336,9 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("WorkspaceId", "UserId", "UpdatedAt")
                         .HasDatabaseName("ix_sessions_workspace_id_user_id_updated_at");
 
+                    b.HasIndex("WorkspaceId", "ArchivedAt", "Visibility", "Origin", "UserId")
+                        .HasDatabaseName("ix_sessions_workspace_id_archived_at_visibility_origin_user_id");
+
                     b.ToTable("sessions", (string)null);
                 });
 

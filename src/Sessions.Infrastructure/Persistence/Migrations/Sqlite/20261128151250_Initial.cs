@@ -252,6 +252,11 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_sessions_workspace_id_archived_at_visibility_origin_user_id",
+                table: "sessions",
+                columns: new[] { "workspace_id", "archived_at", "visibility", "origin", "user_id" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_sessions_workspace_id_id_text",
                 table: "sessions",
                 columns: new[] { "workspace_id", "id_text" });

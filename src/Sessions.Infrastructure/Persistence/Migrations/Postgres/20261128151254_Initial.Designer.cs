@@ -13,7 +13,7 @@ using Sessions.Infrastructure.Persistence.Providers;
 namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSessionsDbContext))]
-    [Migration("20261128144002_Initial")]
+    [Migration("20261128151254_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -344,6 +344,9 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasIndex("WorkspaceId", "UserId", "UpdatedAt")
                         .HasDatabaseName("ix_sessions_workspace_id_user_id_updated_at");
+
+                    b.HasIndex("WorkspaceId", "ArchivedAt", "Visibility", "Origin", "UserId")
+                        .HasDatabaseName("ix_sessions_workspace_id_archived_at_visibility_origin_user_id");
 
                     b.ToTable("sessions", (string)null);
                 });

@@ -1,10 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
+namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -16,10 +15,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                 name: "organizations",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    slug = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
-                    name = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    slug = table.Column<string>(type: "nvarchar(63)", maxLength: 63, nullable: false),
+                    name = table.Column<string>(type: "nvarchar(255)", maxLength: 255, nullable: false),
+                    created_at = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -30,12 +29,12 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                 name: "outbox_messages",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    aggregate_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    payload = table.Column<string>(type: "text", nullable: false),
-                    occurred_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    processed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    aggregate_id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    type = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    payload = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    occurred_at = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    processed_at = table.Column<DateTime>(type: "datetime2", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -46,37 +45,37 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                 name: "sessions",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    workspace_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    title = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
-                    model = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    agent = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
-                    origin = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    visibility = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    message_count = table.Column<int>(type: "integer", nullable: false),
-                    preview_text = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    workspace_id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    user_id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    title = table.Column<string>(type: "nvarchar(255)", maxLength: 255, nullable: true),
+                    model = table.Column<string>(type: "nvarchar(255)", maxLength: 255, nullable: false),
+                    agent = table.Column<string>(type: "nvarchar(255)", maxLength: 255, nullable: true),
+                    origin = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    visibility = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    message_count = table.Column<int>(type: "int", nullable: false),
+                    preview_text = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
                     preview_seq = table.Column<long>(type: "bigint", nullable: true),
-                    system_prompt = table.Column<string>(type: "text", nullable: true),
-                    project_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    runtime_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    group_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    last_message_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    archived_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    pinned_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    frozen_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    frozen_by = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
-                    shared_by = table.Column<Guid>(type: "uuid", nullable: true),
-                    shared_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    system_prompt = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    project_id = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    runtime_id = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    group_id = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    created_at = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    last_message_at = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    archived_at = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    pinned_at = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    frozen_at = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    frozen_by = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: true),
+                    shared_by = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    shared_at = table.Column<DateTime>(type: "datetime2", nullable: true),
                     last_seq = table.Column<long>(type: "bigint", nullable: false),
                     last_generation_input_tokens = table.Column<long>(type: "bigint", nullable: true),
                     version = table.Column<long>(type: "bigint", nullable: false),
-                    id_text = table.Column<string>(type: "character varying(36)", unicode: false, maxLength: 36, nullable: true, computedColumnSql: "id::text", stored: true, collation: "C"),
+                    id_text = table.Column<string>(type: "varchar(36)", unicode: false, maxLength: 36, nullable: true, computedColumnSql: "LOWER(CONVERT(char(36), [id]))", stored: true, collation: "Latin1_General_BIN2"),
                     current_usage_cache_creation_input_tokens = table.Column<long>(type: "bigint", nullable: false),
                     current_usage_cache_read_input_tokens = table.Column<long>(type: "bigint", nullable: false),
-                    current_usage_cost_usd = table.Column<decimal>(type: "numeric(20,10)", precision: 20, scale: 10, nullable: false),
+                    current_usage_cost_usd = table.Column<decimal>(type: "decimal(20,10)", precision: 20, scale: 10, nullable: false),
                     current_usage_input_tokens = table.Column<long>(type: "bigint", nullable: false),
                     current_usage_message_count = table.Column<long>(type: "bigint", nullable: false),
                     current_usage_output_tokens = table.Column<long>(type: "bigint", nullable: false),
@@ -84,7 +83,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                     current_usage_uncosted_usage_count = table.Column<long>(type: "bigint", nullable: false),
                     total_usage_cache_creation_input_tokens = table.Column<long>(type: "bigint", nullable: false),
                     total_usage_cache_read_input_tokens = table.Column<long>(type: "bigint", nullable: false),
-                    total_usage_cost_usd = table.Column<decimal>(type: "numeric(20,10)", precision: 20, scale: 10, nullable: false),
+                    total_usage_cost_usd = table.Column<decimal>(type: "decimal(20,10)", precision: 20, scale: 10, nullable: false),
                     total_usage_input_tokens = table.Column<long>(type: "bigint", nullable: false),
                     total_usage_message_count = table.Column<long>(type: "bigint", nullable: false),
                     total_usage_output_tokens = table.Column<long>(type: "bigint", nullable: false),
@@ -100,12 +99,12 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                 name: "users",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    email = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
-                    full_name = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
-                    username = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    email = table.Column<string>(type: "nvarchar(320)", maxLength: 320, nullable: true),
+                    full_name = table.Column<string>(type: "nvarchar(255)", maxLength: 255, nullable: true),
+                    username = table.Column<string>(type: "nvarchar(255)", maxLength: 255, nullable: true),
+                    created_at = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -116,11 +115,11 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                 name: "workspaces",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    organization_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    slug = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
-                    name = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    organization_id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    slug = table.Column<string>(type: "nvarchar(63)", maxLength: 63, nullable: false),
+                    name = table.Column<string>(type: "nvarchar(255)", maxLength: 255, nullable: false),
+                    created_at = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -138,11 +137,11 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                 columns: table => new
                 {
                     id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    key = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    value = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    position = table.Column<int>(type: "integer", nullable: false),
-                    session_id = table.Column<Guid>(type: "uuid", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    key = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    value = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    position = table.Column<int>(type: "int", nullable: false),
+                    session_id = table.Column<Guid>(type: "uniqueidentifier", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -159,23 +158,23 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                 name: "session_messages",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    session_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    session_id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     seq = table.Column<long>(type: "bigint", nullable: false),
-                    role = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    content = table.Column<string>(type: "text", nullable: false),
-                    parent_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    tool_call_id = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
-                    tool_calls = table.Column<string>(type: "text", nullable: false),
-                    tool_call_count = table.Column<int>(type: "integer", nullable: false),
-                    metadata_json = table.Column<string>(type: "text", nullable: true),
+                    role = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    content = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    parent_id = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    tool_call_id = table.Column<string>(type: "nvarchar(255)", maxLength: 255, nullable: true),
+                    tool_calls = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    tool_call_count = table.Column<int>(type: "int", nullable: false),
+                    metadata_json = table.Column<string>(type: "nvarchar(max)", nullable: true),
                     input_tokens = table.Column<long>(type: "bigint", nullable: true),
                     output_tokens = table.Column<long>(type: "bigint", nullable: true),
                     cache_read_input_tokens = table.Column<long>(type: "bigint", nullable: true),
                     cache_creation_input_tokens = table.Column<long>(type: "bigint", nullable: true),
-                    cost_usd = table.Column<decimal>(type: "numeric(20,10)", precision: 20, scale: 10, nullable: true),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    compacted_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    cost_usd = table.Column<decimal>(type: "decimal(20,10)", precision: 20, scale: 10, nullable: true),
+                    created_at = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    compacted_at = table.Column<DateTime>(type: "datetime2", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -192,11 +191,11 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                 name: "memberships",
                 columns: table => new
                 {
-                    workspace_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    role = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    workspace_id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    user_id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    role = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    created_at = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -251,6 +250,11 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                 table: "session_messages",
                 columns: new[] { "session_id", "seq" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_sessions_workspace_id_archived_at_visibility_origin_user_id",
+                table: "sessions",
+                columns: new[] { "workspace_id", "archived_at", "visibility", "origin", "user_id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_sessions_workspace_id_id_text",

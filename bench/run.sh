@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Benchmarks the service on PostgreSQL with a million messages: seeds a private database, checks
+# with auto_explain that every read answers from indexes (no sequential scan of sessions, labels
+# or messages), then measures each read and an append with wrk (bounded: DURATION seconds each).
+# Writes bench/results/<date>-postgres.md. Needs: PostgreSQL 15 binaries, wrk, the .NET SDK.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+SESSIONS=${SESSIONS:-50000}
+MESSAGES=${MESSAGES:-10}
+LONG_MESSAGES=${LONG_MESSAGES:-200000}
+DURATION=${DURATION:-10}
+PORT=5546
+API_PORT=5090
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+PG_DIR=/tmp/sessions-bench-pg
+RESULT="$ROOT/bench/results/$(date -u +%F)-postgres.md"
+WORK=$(mktemp -d)
+
+command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
+
+cleanup() {
+  [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true
+  su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR/data -m fast stop" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "== PostgreSQL on 127.0.0.1:$PORT with auto_explain"
+rm -rf "$PG_DIR" && mkdir -p "$PG_DIR" && chown postgres "$PG_DIR"
+su postgres -c "$PG_BIN/initdb -D $PG_DIR/data -U postgres --auth=trust -E UTF8" >/dev/null
+su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR/data -o '-p $PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c shared_preload_libraries=auto_explain' -l $PG_DIR/log -w start" >/dev/null
+PSQL=(psql -h 127.0.0.1 -p "$PORT" -U postgres -d sessions_bench -v ON_ERROR_STOP=1 -q -A -t)
+
+echo "== Service (Release) against it"
+dotnet build src/Sessions.Api -c Release -nologo -v q >/dev/null
+(cd src/Sessions.Api/bin/Release/net10.0 && ASPNETCORE_ENVIRONMENT=Development Database__Provider=Postgres \
+  ConnectionStrings__Sessions="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions_bench;Maximum Pool Size=64" \
+  RateLimiting__PermitLimit=100000000 Logging__LogLevel__Default=Warning \
+  exec dotnet Sessions.Api.dll --urls "http://127.0.0.1:$API_PORT" >"$WORK/api.log" 2>&1) &
+API_PID=$!
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$API_PORT/health/ready" >/dev/null && break; sleep 1; done
+BASE="http://127.0.0.1:$API_PORT"
+TOKEN=$(curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
+  -d '{"email":"bench@example.com","org":"bench","workspace":"main","role":"admin","scopes":["sessions:read","sessions:write"]}' \
+  | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' -d '{"email":"other@example.com","org":"bench","workspace":"other"}' >/dev/null
+OWNER=$("${PSQL[@]}" -c "SELECT id FROM users WHERE email = 'bench@example.com'")
+WS=$("${PSQL[@]}" -c "SELECT w.id FROM workspaces w JOIN organizations o ON o.id = w.organization_id WHERE o.slug = 'bench' AND w.slug = 'main'")
+OTHER_WS=$("${PSQL[@]}" -c "SELECT w.id FROM workspaces w JOIN organizations o ON o.id = w.organization_id WHERE o.slug = 'bench' AND w.slug = 'other'")
+
+echo "== Seeding $((SESSIONS * 2)) sessions, $((SESSIONS * 2 * MESSAGES + LONG_MESSAGES)) messages"
+seed_started=$(date +%s)
+"${PSQL[@]}" -v ws="$WS" -v other_ws="$OTHER_WS" -v owner="$OWNER" -v sessions="$SESSIONS" \
+  -v messages="$MESSAGES" -v long_messages="$LONG_MESSAGES" -f bench/seed.sql
+seed_seconds=$(( $(date +%s) - seed_started ))
+TOTAL_MESSAGES=$("${PSQL[@]}" -c "SELECT count(*) FROM session_messages")
+LONG=$("${PSQL[@]}" -c "SELECT id FROM sessions WHERE workspace_id = '$WS' ORDER BY updated_at DESC LIMIT 1")
+SAMPLE=$("${PSQL[@]}" -c "SELECT id FROM sessions WHERE workspace_id = '$WS' ORDER BY id_text LIMIT 1 OFFSET 777")
+PREFIX=${SAMPLE:0:8}
+S="$BASE/api/v1/org/bench/ws/main/sessions"
+AFTER=$((MESSAGES + LONG_MESSAGES - 150))
+
+declare -a NAMES URLS
+add() { NAMES+=("$1"); URLS+=("$2"); }
+add "GET session by id" "$S/$SAMPLE"
+add "GET session by 8-char prefix" "$S/$PREFIX"
+add "GET list, first page (20)" "$S"
+add "GET list, page 200 of label team:red" "$S?label=team:red&page=200&limit=20"
+add "GET list, search" "$S?search=session%2012345&limit=20"
+add "GET transcript, last page of the long session" "$S/$LONG/transcript?after_seq=$AFTER&limit=100"
+add "GET facets" "$S/facets"
+
+echo "== Plans (auto_explain) for one request of each kind"
+"${PSQL[@]}" -c "ALTER SYSTEM SET auto_explain.log_min_duration = 0" -c "SELECT pg_reload_conf()" >/dev/null
+sleep 1
+: > "$PG_DIR/log"
+for url in "${URLS[@]}"; do curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$url"; done
+sleep 1
+"${PSQL[@]}" -c "ALTER SYSTEM SET auto_explain.log_min_duration = -1" -c "SELECT pg_reload_conf()" >/dev/null
+cp "$PG_DIR/log" "$WORK/plans.log"
+SEQ_SCANS=$(grep -E "Seq Scan on (sessions|session_labels|session_messages)" "$WORK/plans.log" || true)
+
+echo "== Load: wrk -t2 -c16 -d${DURATION}s per endpoint"
+cat > "$WORK/append.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"messages":[{"role":"user","content":"bench question"},{"role":"assistant","content":"bench answer","usage":{"input_tokens":120,"output_tokens":12,"cost_usd":0.0012}}]}'
+LUA
+APPEND_TARGET=$("${PSQL[@]}" -c "SELECT id FROM sessions WHERE workspace_id = '$WS' ORDER BY updated_at DESC OFFSET 5 LIMIT 1")
+NAMES+=("POST append 2 messages to one session (16 concurrent writers)")
+URLS+=("$S/$APPEND_TARGET/transcript")
+
+{
+  echo "# Benchmark: PostgreSQL, $(date -u +'%F %H:%M') UTC"
+  echo
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(psql --version | head -1); .NET $(dotnet --version)."
+  echo "Data: $((SESSIONS * 2)) sessions in two workspaces (one label each), ${TOTAL_MESSAGES} messages"
+  echo "(${MESSAGES} per session, and one session of $((MESSAGES + LONG_MESSAGES))); seeded in ${seed_seconds} s."
+  echo "Load: \`wrk -t2 -c16 -d${DURATION}s --latency\` from the same machine, one endpoint at a time, as one principal."
+  echo
+  echo "| request | req/s | p50 | p90 | p99 |"
+  echo "|---|---:|---:|---:|---:|"
+} > "$RESULT"
+
+for i in "${!NAMES[@]}"; do
+  if [[ "${NAMES[$i]}" == POST* ]]; then
+    out=$(wrk -t2 -c16 -d"${DURATION}s" --latency -s "$WORK/append.lua" -H "Authorization: Bearer $TOKEN" "${URLS[$i]}")
+  else
+    out=$(wrk -t2 -c16 -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" "${URLS[$i]}")
+  fi
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+  p90=$(echo "$out" | awk '$1 == "90%" {print $2}')
+  p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+  non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+  echo "| ${NAMES[$i]} | $rps | $p50 | $p90 | $p99 |" >> "$RESULT"
+  [ -z "$non2xx" ] || echo "warning: ${NAMES[$i]}: $non2xx non-2xx answers" | tee -a "$WORK/warnings"
+  echo "${NAMES[$i]}: $rps req/s, p50 $p50, p99 $p99"
+done
+
+SEQ_AFTER=$("${PSQL[@]}" -c "SELECT seq FROM session_messages WHERE session_id = '$APPEND_TARGET' ORDER BY seq" | awk 'NR > 1 && $1 != prev + 1 {gap++} {prev = $1} END {print gap + 0}')
+{
+  echo
+  echo "After the append load the target session's seq numbers have ${SEQ_AFTER} gaps."
+  [ -f "$WORK/warnings" ] && { echo; cat "$WORK/warnings"; }
+  echo
+  echo "## Query plans"
+  echo
+  if [ -z "$SEQ_SCANS" ]; then
+    echo "No sequential scan of \`sessions\`, \`session_labels\` or \`session_messages\` in any plan of the requests above."
+  else
+    echo "Sequential scans found:"; echo; echo '```'; echo "$SEQ_SCANS"; echo '```'
+  fi
+  echo
+  echo "Access paths used (from auto_explain):"
+  echo
+  echo '```'
+  grep -oE "(Index Only Scan|Index Scan|Bitmap Index Scan)( Backward)? using [a-z_]+ on [a-z_]+" "$WORK/plans.log" | sort | uniq -c | sort -rn
+  echo '```'
+} >> "$RESULT"
+
+echo "Results: $RESULT"
+[ -z "$SEQ_SCANS" ]

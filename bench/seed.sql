@@ -1,0 +1,44 @@
+-- Bench data: :sessions sessions in the bench workspace (owned by the bench user, half of them shared),
+-- as many again in a neighbouring workspace, :messages messages each, and one long session.
+-- psql variables: ws, other_ws, owner, sessions, messages, long_messages.
+\set ON_ERROR_STOP on
+
+INSERT INTO sessions (id, workspace_id, user_id, title, model, agent, origin, visibility, message_count,
+    preview_text, preview_seq, created_at, updated_at, last_message_at, last_seq, version,
+    total_usage_message_count, total_usage_input_tokens, total_usage_output_tokens, total_usage_cache_read_input_tokens,
+    total_usage_cache_creation_input_tokens, total_usage_tool_call_count, total_usage_cost_usd, total_usage_uncosted_usage_count,
+    current_usage_message_count, current_usage_input_tokens, current_usage_output_tokens, current_usage_cache_read_input_tokens,
+    current_usage_cache_creation_input_tokens, current_usage_tool_call_count, current_usage_cost_usd, current_usage_uncosted_usage_count)
+SELECT gen_random_uuid(), w.ws, :'owner', 'Bench session ' || g, (ARRAY['gpt-4o','claude','llama'])[1 + g % 3],
+    (ARRAY['coder','writer','planner','tester'])[1 + g % 4], 'User', CASE WHEN g % 2 = 0 THEN 'Workspace' ELSE 'Private' END,
+    :messages, 'message 1', 1, now() - make_interval(secs => g), now() - make_interval(secs => g), now() - make_interval(secs => g),
+    :messages, 1,
+    :messages, 100 * :messages / 2, 10 * :messages / 2, 0, 0, 0, 0.001 * :messages / 2, 0,
+    :messages, 100 * :messages / 2, 10 * :messages / 2, 0, 0, 0, 0.001 * :messages / 2, 0
+FROM generate_series(1, :sessions) g
+CROSS JOIN (VALUES (:'ws'::uuid), (:'other_ws'::uuid)) AS w(ws);
+
+INSERT INTO session_labels (session_id, key, value, position)
+SELECT s.id, 'team', (ARRAY['red','blue','green','gold'])[1 + (abs(hashtext(s.id::text)) % 4)], 0 FROM sessions s;
+
+INSERT INTO session_messages (session_id, id, seq, role, content, tool_calls, tool_call_count, created_at,
+    input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens, cost_usd)
+SELECT s.id, gen_random_uuid(), m, CASE WHEN m % 2 = 1 THEN 'User' ELSE 'Assistant' END,
+    'message ' || m || ' of a bench transcript', '[]', 0, s.created_at,
+    CASE WHEN m % 2 = 0 THEN 100 END, CASE WHEN m % 2 = 0 THEN 10 END, CASE WHEN m % 2 = 0 THEN 0 END,
+    CASE WHEN m % 2 = 0 THEN 0 END, CASE WHEN m % 2 = 0 THEN 0.001 END
+FROM sessions s CROSS JOIN generate_series(1, :messages) m;
+
+-- The long session: the newest of the bench workspace gets :long_messages more messages.
+WITH longest AS (SELECT id FROM sessions WHERE workspace_id = :'ws' ORDER BY updated_at DESC LIMIT 1)
+INSERT INTO session_messages (session_id, id, seq, role, content, tool_calls, tool_call_count, created_at)
+SELECT longest.id, gen_random_uuid(), :messages + m, CASE WHEN m % 2 = 1 THEN 'User' ELSE 'Assistant' END,
+    'long transcript message ' || m, '[]', 0, now()
+FROM longest CROSS JOIN generate_series(1, :long_messages) m;
+
+UPDATE sessions SET last_seq = last_seq + :long_messages, message_count = message_count + :long_messages,
+    total_usage_message_count = total_usage_message_count + :long_messages,
+    current_usage_message_count = current_usage_message_count + :long_messages
+WHERE id = (SELECT id FROM sessions WHERE workspace_id = :'ws' ORDER BY updated_at DESC LIMIT 1);
+
+ANALYZE;
