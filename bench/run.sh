@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-SESSIONS=${SESSIONS:-50000}
+SESSIONS=${SESSIONS:-20000}
+NEIGHBOURS=${NEIGHBOURS:-4}
 MESSAGES=${MESSAGES:-10}
 LONG_MESSAGES=${LONG_MESSAGES:-200000}
 DURATION=${DURATION:-10}
@@ -44,14 +45,16 @@ BASE="http://127.0.0.1:$API_PORT"
 TOKEN=$(curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
   -d '{"email":"bench@example.com","org":"bench","workspace":"main","role":"admin","scopes":["sessions:read","sessions:write"]}' \
   | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
-curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' -d '{"email":"other@example.com","org":"bench","workspace":"other"}' >/dev/null
+for n in $(seq 1 "$NEIGHBOURS"); do
+  curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' -d "{\"email\":\"other$n@example.com\",\"org\":\"tenant-$n\",\"workspace\":\"main\"}" >/dev/null
+done
 OWNER=$("${PSQL[@]}" -c "SELECT id FROM users WHERE email = 'bench@example.com'")
 WS=$("${PSQL[@]}" -c "SELECT w.id FROM workspaces w JOIN organizations o ON o.id = w.organization_id WHERE o.slug = 'bench' AND w.slug = 'main'")
-OTHER_WS=$("${PSQL[@]}" -c "SELECT w.id FROM workspaces w JOIN organizations o ON o.id = w.organization_id WHERE o.slug = 'bench' AND w.slug = 'other'")
 
-echo "== Seeding $((SESSIONS * 2)) sessions, $((SESSIONS * 2 * MESSAGES + LONG_MESSAGES)) messages"
+WORKSPACES=$((NEIGHBOURS + 2))
+echo "== Seeding $((SESSIONS * WORKSPACES)) sessions in $WORKSPACES workspaces, $((SESSIONS * WORKSPACES * MESSAGES + LONG_MESSAGES)) messages"
 seed_started=$(date +%s)
-"${PSQL[@]}" -v ws="$WS" -v other_ws="$OTHER_WS" -v owner="$OWNER" -v sessions="$SESSIONS" \
+"${PSQL[@]}" -v ws="$WS" -v owner="$OWNER" -v sessions="$SESSIONS" \
   -v messages="$MESSAGES" -v long_messages="$LONG_MESSAGES" -f bench/seed.sql
 seed_seconds=$(( $(date +%s) - seed_started ))
 TOTAL_MESSAGES=$("${PSQL[@]}" -c "SELECT count(*) FROM session_messages")
@@ -61,24 +64,33 @@ PREFIX=${SAMPLE:0:8}
 S="$BASE/api/v1/org/bench/ws/main/sessions"
 AFTER=$((MESSAGES + LONG_MESSAGES - 150))
 
+# Requests whose cost must not grow with the data: every plan index-backed.
 declare -a NAMES URLS
 add() { NAMES+=("$1"); URLS+=("$2"); }
 add "GET session by id" "$S/$SAMPLE"
 add "GET session by 8-char prefix" "$S/$PREFIX"
 add "GET list, first page (20)" "$S"
-add "GET list, page 200 of label team:red" "$S?label=team:red&page=200&limit=20"
-add "GET list, search" "$S?search=session%2012345&limit=20"
+add "GET list, label team:red, page 50" "$S?label=team:red&page=50&limit=20"
 add "GET transcript, last page of the long session" "$S/$LONG/transcript?after_seq=$AFTER&limit=100"
+INDEXED=${#NAMES[@]}
+# Requests that aggregate or search the whole workspace: measured, plans reported.
+add "GET list, search (substring)" "$S?search=session%2012345&limit=20"
 add "GET facets" "$S/facets"
 
+# explain NAME... : the plans of one request of each URL given, from auto_explain.
+explain() {
+  "${PSQL[@]}" -c "ALTER SYSTEM SET auto_explain.log_min_duration = 0" -c "SELECT pg_reload_conf()" >/dev/null
+  sleep 1
+  : > "$PG_DIR/log"
+  for url in "$@"; do curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$url"; done
+  sleep 1
+  "${PSQL[@]}" -c "ALTER SYSTEM SET auto_explain.log_min_duration = -1" -c "SELECT pg_reload_conf()" >/dev/null
+  cat "$PG_DIR/log"
+}
+
 echo "== Plans (auto_explain) for one request of each kind"
-"${PSQL[@]}" -c "ALTER SYSTEM SET auto_explain.log_min_duration = 0" -c "SELECT pg_reload_conf()" >/dev/null
-sleep 1
-: > "$PG_DIR/log"
-for url in "${URLS[@]}"; do curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$url"; done
-sleep 1
-"${PSQL[@]}" -c "ALTER SYSTEM SET auto_explain.log_min_duration = -1" -c "SELECT pg_reload_conf()" >/dev/null
-cp "$PG_DIR/log" "$WORK/plans.log"
+explain "${URLS[@]:0:$INDEXED}" > "$WORK/plans.log"
+explain "${URLS[@]:$INDEXED}" > "$WORK/plans-workspace.log"
 SEQ_SCANS=$(grep -E "Seq Scan on (sessions|session_labels|session_messages)" "$WORK/plans.log" || true)
 
 echo "== Load: wrk -t2 -c16 -d${DURATION}s per endpoint"
@@ -95,7 +107,7 @@ URLS+=("$S/$APPEND_TARGET/transcript")
   echo "# Benchmark: PostgreSQL, $(date -u +'%F %H:%M') UTC"
   echo
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(psql --version | head -1); .NET $(dotnet --version)."
-  echo "Data: $((SESSIONS * 2)) sessions in two workspaces (one label each), ${TOTAL_MESSAGES} messages"
+  echo "Data: $((SESSIONS * WORKSPACES)) sessions, $SESSIONS in each of $WORKSPACES workspaces (one label each), ${TOTAL_MESSAGES} messages"
   echo "(${MESSAGES} per session, and one session of $((MESSAGES + LONG_MESSAGES))); seeded in ${seed_seconds} s."
   echo "Load: \`wrk -t2 -c16 -d${DURATION}s --latency\` from the same machine, one endpoint at a time, as one principal."
   echo
@@ -104,6 +116,8 @@ URLS+=("$S/$APPEND_TARGET/transcript")
 } > "$RESULT"
 
 for i in "${!NAMES[@]}"; do
+  # Warm up (JIT, connection pool) before measuring.
+  wrk -t2 -c16 -d2s -H "Authorization: Bearer $TOKEN" "${URLS[$i]}" >/dev/null 2>&1 || true
   if [[ "${NAMES[$i]}" == POST* ]]; then
     out=$(wrk -t2 -c16 -d"${DURATION}s" --latency -s "$WORK/append.lua" -H "Authorization: Bearer $TOKEN" "${URLS[$i]}")
   else
@@ -128,15 +142,21 @@ SEQ_AFTER=$("${PSQL[@]}" -c "SELECT seq FROM session_messages WHERE session_id =
   echo "## Query plans"
   echo
   if [ -z "$SEQ_SCANS" ]; then
-    echo "No sequential scan of \`sessions\`, \`session_labels\` or \`session_messages\` in any plan of the requests above."
+    echo "The first $INDEXED requests above (and the statements of their authorization) use no sequential scan of"
+    echo "\`sessions\`, \`session_labels\` or \`session_messages\`. Their access paths (from auto_explain):"
   else
-    echo "Sequential scans found:"; echo; echo '```'; echo "$SEQ_SCANS"; echo '```'
+    echo "Sequential scans found in requests that must be index-backed:"; echo; echo '```'; echo "$SEQ_SCANS"; echo '```'
   fi
   echo
-  echo "Access paths used (from auto_explain):"
+  echo '```'
+  grep -oE "(Index Only Scan|Index Scan|Bitmap Heap Scan|Bitmap Index Scan)( Backward)? (using [a-z_]+ )?on [a-z_]+" "$WORK/plans.log" | sort | uniq -c | sort -rn
+  echo '```'
+  echo
+  echo "Search and facets read every matching session of the workspace (a substring match and"
+  echo "per-dimension counts); their cost grows with the workspace, not with the database. Their plans:"
   echo
   echo '```'
-  grep -oE "(Index Only Scan|Index Scan|Bitmap Index Scan)( Backward)? using [a-z_]+ on [a-z_]+" "$WORK/plans.log" | sort | uniq -c | sort -rn
+  grep -oE "(Seq Scan|Parallel Seq Scan|Index Only Scan|Index Scan|Bitmap Heap Scan|Bitmap Index Scan)( Backward)? (using [a-z_]+ )?on [a-z_]+" "$WORK/plans-workspace.log" | sort | uniq -c | sort -rn
   echo '```'
 } >> "$RESULT"
 

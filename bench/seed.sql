@@ -1,6 +1,6 @@
--- Bench data: :sessions sessions in the bench workspace (owned by the bench user, half of them shared),
--- as many again in a neighbouring workspace, :messages messages each, and one long session.
--- psql variables: ws, other_ws, owner, sessions, messages, long_messages.
+-- Bench data: :sessions sessions in the bench workspace (owned by the bench user, half of them shared)
+-- and as many in each neighbouring workspace (the workspaces table lists them), :messages messages
+-- each, and one long session. psql variables: ws, owner, sessions, messages, long_messages.
 \set ON_ERROR_STOP on
 
 INSERT INTO sessions (id, workspace_id, user_id, title, model, agent, origin, visibility, message_count,
@@ -16,7 +16,7 @@ SELECT gen_random_uuid(), w.ws, :'owner', 'Bench session ' || g, (ARRAY['gpt-4o'
     :messages, 100 * :messages / 2, 10 * :messages / 2, 0, 0, 0, 0.001 * :messages / 2, 0,
     :messages, 100 * :messages / 2, 10 * :messages / 2, 0, 0, 0, 0.001 * :messages / 2, 0
 FROM generate_series(1, :sessions) g
-CROSS JOIN (VALUES (:'ws'::uuid), (:'other_ws'::uuid)) AS w(ws);
+CROSS JOIN (SELECT id AS ws FROM workspaces) AS w;
 
 INSERT INTO session_labels (session_id, key, value, position)
 SELECT s.id, 'team', (ARRAY['red','blue','green','gold'])[1 + (abs(hashtext(s.id::text)) % 4)], 0 FROM sessions s;
