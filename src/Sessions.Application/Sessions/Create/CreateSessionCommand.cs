@@ -20,4 +20,4 @@ public sealed record CreateSessionCommand(
     SessionVisibility? Visibility,
     Guid? ProjectId,
     Guid? RuntimeId,
-    Guid? GroupId) : ICommand<Result<SessionView>>, IWorkspaceRequest;
+    Guid? GroupId) : ICommand<Result<SessionView>>, IWorkspaceRequest, ISessionFields;

@@ -7,8 +7,3 @@ namespace Sessions.Application.Sessions.Get;
 [RequiresScope(Scopes.SessionsRead)]
 public sealed record GetSessionQuery(string Org, string Workspace, string SessionId)
     : IQuery<Result<SessionView>>, IWorkspaceRequest;
-
-public sealed class GetSessionValidator : FluentValidation.AbstractValidator<GetSessionQuery>
-{
-    public GetSessionValidator() => RuleFor(q => q.SessionId).SessionReferenceRule();
-}

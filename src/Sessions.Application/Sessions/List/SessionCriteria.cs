@@ -37,3 +37,9 @@ public enum SessionSortField
     CreatedAt,
     MessageCount,
 }
+
+public enum SortDirection
+{
+    Desc,
+    Asc,
+}

@@ -17,4 +17,4 @@ public sealed record UpdateSessionCommand(
     IReadOnlyDictionary<string, IReadOnlyList<string>>? Labels,
     int? MessageCount,
     SessionVisibility? Visibility,
-    VersionCondition? IfMatch) : ICommand<Result<SessionView>>, IWorkspaceRequest;
+    VersionCondition? IfMatch) : ICommand<Result<SessionView>>, IWorkspaceRequest, ISessionFields;

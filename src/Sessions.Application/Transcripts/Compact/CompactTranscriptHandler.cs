@@ -1,27 +1,10 @@
-using FluentValidation;
 using Mediator;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Time;
-using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
 
 namespace Sessions.Application.Transcripts;
-
-/// <summary>Compacts the transcript up to a seq, non-destructively, and appends the summary.</summary>
-[RequiresScope(Scopes.SessionsWrite)]
-public sealed record CompactTranscriptCommand(string Org, string Workspace, string SessionId, MessageInput? Summary, long? UpToSeq)
-    : ICommand<Result<SessionView>>, IWorkspaceRequest;
-
-public sealed class CompactTranscriptValidator : AbstractValidator<CompactTranscriptCommand>
-{
-    public CompactTranscriptValidator()
-    {
-        RuleFor(c => c.SessionId).SessionReferenceRule();
-        RuleFor(c => c.Summary).Required().SetValidator(new MessageInputValidator()!);
-        RuleFor(c => c.UpToSeq).Required().AtLeast(1);
-    }
-}
 
 public sealed class CompactTranscriptHandler(SessionAccess access, ITranscriptStore transcripts, CallerContext callers, TimeProvider clock)
     : ICommandHandler<CompactTranscriptCommand, Result<SessionView>>

@@ -1,28 +1,10 @@
-using FluentValidation;
 using Mediator;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Time;
-using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
 
 namespace Sessions.Application.Transcripts;
-
-/// <summary>Deletes a user message and everything after it, answering what the user had typed.</summary>
-[RequiresScope(Scopes.SessionsWrite)]
-public sealed record RewindSessionCommand(string Org, string Workspace, string SessionId, long? FromSeq)
-    : ICommand<Result<RewindOutcome>>, IWorkspaceRequest;
-
-public sealed record RewindOutcome(long DeletedCount, long TargetSeq, string RestoredContent);
-
-public sealed class RewindSessionValidator : AbstractValidator<RewindSessionCommand>
-{
-    public RewindSessionValidator()
-    {
-        RuleFor(c => c.SessionId).SessionReferenceRule();
-        RuleFor(c => c.FromSeq).Required().AtLeast(1);
-    }
-}
 
 public sealed class RewindSessionHandler(SessionAccess access, ITranscriptStore transcripts, CallerContext callers, TimeProvider clock)
     : ICommandHandler<RewindSessionCommand, Result<RewindOutcome>>

@@ -1,25 +1,9 @@
-using FluentValidation;
 using Mediator;
-using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Time;
-using Sessions.Application.Common.Validation;
 using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
 
 namespace Sessions.Application.Organizations;
-
-/// <summary>Creates a workspace in an organization (platform admins only).</summary>
-[RequiresScope(Scopes.Admin)]
-public sealed record CreateWorkspaceCommand(string Org, string? Slug, string? Name) : ICommand<Result<WorkspaceView>>;
-
-public sealed class CreateWorkspaceValidator : AbstractValidator<CreateWorkspaceCommand>
-{
-    public CreateWorkspaceValidator()
-    {
-        RuleFor(c => c.Slug).Required().SlugRule();
-        RuleFor(c => c.Name).Chars(1, 255);
-    }
-}
 
 public sealed class CreateWorkspaceHandler(IOrganizationRepository organizations, TimeProvider clock)
     : ICommandHandler<CreateWorkspaceCommand, Result<WorkspaceView>>

@@ -1,0 +1,52 @@
+using Mediator;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Common.Time;
+using Sessions.Application.Sessions;
+using Sessions.Domain.Common;
+using Sessions.Domain.Organizations;
+using Sessions.Domain.Users;
+
+namespace Sessions.Application.Organizations;
+
+public sealed class PutMemberHandler(IOrganizationRepository organizations, CallerContext callers, TimeProvider clock)
+    : ICommandHandler<PutMemberCommand, Result<MemberView>>
+{
+    public async ValueTask<Result<MemberView>> Handle(PutMemberCommand command, CancellationToken cancellationToken)
+    {
+        var caller = callers.Current;
+        if (MemberRules.RequireWorkspaceAdmin(caller) is { } forbidden)
+        {
+            return forbidden;
+        }
+
+        var now = clock.UtcNow();
+        var role = command.Role!.Value;
+        // The email and name fill the chip of a user the service has not seen yet; a known user's
+        // profile comes from their own tokens only (users are shared by every tenant).
+        var user = await organizations.FindUserAsync(command.UserId, cancellationToken);
+        if (user is null)
+        {
+            user = User.Create(command.UserId, command.Email, command.FullName, command.Email?.Split('@')[0], now);
+            organizations.Add(user);
+        }
+
+        var membership = await organizations.FindMembershipAsync(caller.WorkspaceId, command.UserId, cancellationToken);
+        if (membership is null)
+        {
+            membership = Membership.Create(caller.WorkspaceId, command.UserId, role, now);
+            organizations.Add(membership);
+        }
+        else
+        {
+            if (membership.Role == WorkspaceRole.Admin && role != WorkspaceRole.Admin
+                && await organizations.CountAdminsForUpdateAsync(caller.WorkspaceId, cancellationToken) <= 1)
+            {
+                return MemberRules.LastAdmin;
+            }
+
+            membership.ChangeRole(role, now);
+        }
+
+        return new MemberView(new UserChip(user.Id, user.Email, user.FullName, user.Username), membership.Role, membership.CreatedAt, membership.UpdatedAt);
+    }
+}

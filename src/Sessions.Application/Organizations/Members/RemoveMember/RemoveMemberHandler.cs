@@ -1,0 +1,35 @@
+using Mediator;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Common.Time;
+using Sessions.Domain.Common;
+using Sessions.Domain.Organizations;
+
+namespace Sessions.Application.Organizations;
+
+public sealed class RemoveMemberHandler(IOrganizationRepository organizations, CallerContext callers, TimeProvider clock)
+    : ICommandHandler<RemoveMemberCommand, Result>
+{
+    public async ValueTask<Result> Handle(RemoveMemberCommand command, CancellationToken cancellationToken)
+    {
+        var caller = callers.Current;
+        if (MemberRules.RequireWorkspaceAdmin(caller) is { } forbidden)
+        {
+            return forbidden;
+        }
+
+        var membership = await organizations.FindMembershipAsync(caller.WorkspaceId, command.UserId, cancellationToken);
+        if (membership is null)
+        {
+            return Error.NotFound("No such member in this workspace.");
+        }
+
+        if (membership.Role == WorkspaceRole.Admin && await organizations.CountAdminsForUpdateAsync(caller.WorkspaceId, cancellationToken) <= 1)
+        {
+            return MemberRules.LastAdmin;
+        }
+
+        membership.Remove(clock.UtcNow());
+        organizations.Remove(membership);
+        return Result.Success;
+    }
+}

@@ -1,0 +1,27 @@
+using FluentValidation;
+using Sessions.Application.Common.Validation;
+using Sessions.Application.Sessions;
+
+namespace Sessions.Application.Transcripts;
+
+public sealed class AppendTranscriptValidator : AbstractValidator<AppendTranscriptCommand>
+{
+    public AppendTranscriptValidator()
+    {
+        RuleFor(c => c.SessionId).SessionReferenceRule();
+        RuleFor(c => c.Messages).Required();
+        RuleFor(c => c.Messages!.Count)
+            .InclusiveBetween(1, TranscriptRules.MaxMessagesPerAppend)
+            .WithMessage($"must hold 1 to {TranscriptRules.MaxMessagesPerAppend} messages")
+            .WithErrorCode("list_length")
+            .OverridePropertyName("messages")
+            .When(c => c.Messages is not null);
+        RuleForEach(c => c.Messages).NotNull().WithMessage("must be an object").WithErrorCode("model_type").SetValidator(new MessageInputValidator()!);
+        RuleFor(c => c.Context).ChildRules(context =>
+        {
+            context.RuleFor(c => c!.Model).Required().Chars(1, SessionRules.MaxModelLength);
+            context.RuleFor(c => c!.Agent).Chars(0, SessionRules.MaxAgentLength);
+            context.RuleFor(c => c!.SystemPrompt).Chars(0, TranscriptRules.MaxSystemPromptLength);
+        }).When(c => c.Context is not null);
+    }
+}

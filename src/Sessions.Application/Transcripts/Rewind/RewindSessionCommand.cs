@@ -1,0 +1,12 @@
+using Mediator;
+using Sessions.Application.Common.Security;
+using Sessions.Domain.Common;
+
+namespace Sessions.Application.Transcripts;
+
+/// <summary>Deletes a user message and everything after it, answering what the user had typed.</summary>
+[RequiresScope(Scopes.SessionsWrite)]
+public sealed record RewindSessionCommand(string Org, string Workspace, string SessionId, long? FromSeq)
+    : ICommand<Result<RewindOutcome>>, IWorkspaceRequest;
+
+public sealed record RewindOutcome(long DeletedCount, long TargetSeq, string RestoredContent);
