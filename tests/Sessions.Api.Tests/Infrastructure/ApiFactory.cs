@@ -11,7 +11,21 @@ namespace Sessions.Api.Tests.Infrastructure;
 /// </summary>
 public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    public TestDatabase Database { get; } = TestDatabase.Create();
+    private readonly bool _ownsDatabase;
+
+    public ApiFactory()
+        : this(TestDatabase.Create(), ownsDatabase: true)
+    {
+    }
+
+    /// <summary>A host on another host's database, as a second instance of the service would be.</summary>
+    protected ApiFactory(TestDatabase database, bool ownsDatabase)
+    {
+        Database = database;
+        _ownsDatabase = ownsDatabase;
+    }
+
+    public TestDatabase Database { get; }
 
     /// <summary>Extra configuration for this host, applied on top of the test defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
@@ -28,7 +42,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public new async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 
     /// <summary>Runs work against the host's database in a scope of its own.</summary>

@@ -1,0 +1,70 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Sessions.Api.Tests.Infrastructure;
+
+namespace Sessions.Api.Tests.Platform;
+
+/// <summary>Two instances of the service on one database, as behind a load balancer.</summary>
+public sealed class TwoInstances : IAsyncLifetime
+{
+    public ApiFactory First { get; } = new();
+
+    public ApiFactory Second { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await First.InitializeAsync();
+        Second = new SecondInstance(First.Database);
+        await Second.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Second.DisposeAsync();
+        await First.DisposeAsync();
+    }
+
+    private sealed class SecondInstance(TestDatabase database) : ApiFactory(database, ownsDatabase: false);
+}
+
+public sealed class MultipleInstancesTests(TwoInstances hosts) : IClassFixture<TwoInstances>
+{
+    [Fact]
+    public async Task ConcurrentFreezesThroughTwoInstances_AllAnswer200AndStoreOneEvent()
+    {
+        var workspace = await TestWorkspace.CreateAsync(hosts.First);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await hosts.First.CreateClient().CreateSessionAsync(workspace, owner)).Id();
+        var token = owner.Token();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            (i % 2 == 0 ? hosts.First : hosts.Second).CreateClient().PostAsync(workspace.SessionPath(session) + "/freeze", token)));
+        var bodies = await Task.WhenAll(responses.Select(r => r.ExpectAsync(HttpStatusCode.OK)));
+
+        Assert.Single(bodies.Select(b => b["frozen_at"]!.GetValue<string>()).Distinct());
+        Assert.Equal(1, await hosts.First.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == session && o.Type == "SessionFrozen")));
+    }
+
+    [Fact]
+    public async Task ConcurrentAppendsThroughTwoInstances_NumberEveryMessageOnce()
+    {
+        var workspace = await TestWorkspace.CreateAsync(hosts.First);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await hosts.Second.CreateClient().CreateSessionAsync(workspace, owner)).Id();
+        var token = owner.Token();
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(client => Task.Run(async () =>
+        {
+            using var http = (client % 2 == 0 ? hosts.First : hosts.Second).CreateClient();
+            for (var batch = 0; batch < 20; batch++)
+            {
+                var messages = new[] { new { role = "user", content = $"c{client}b{batch}" }, new { role = "assistant", content = "ok" } };
+                await (await http.PostAsync(workspace.SessionPath(session) + "/transcript", token, new { messages })).ExpectAsync(HttpStatusCode.OK);
+            }
+        })));
+
+        var all = await hosts.First.CreateClient().AllMessagesAsync(workspace, owner, session);
+        Assert.Equal(Enumerable.Range(1, 240).Select(i => (long)i), all.Select(m => m["seq"]!.GetValue<long>()));
+        await hosts.Second.CreateClient().AssertUsageMatchesTranscriptAsync(workspace, owner, session);
+    }
+}
