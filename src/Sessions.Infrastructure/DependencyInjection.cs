@@ -41,6 +41,7 @@ public static class DependencyInjection
         services.AddScoped<ISessionRepository, SessionRepository>();
         services.AddScoped<ISessionReadStore, SessionReadStore>();
         services.AddScoped<IWorkspaceDirectory, WorkspaceDirectory>();
+        services.AddSingleton<ProvisionedUsers>();
         services.AddScoped<IOrganizationRepository, OrganizationRepository>();
         services.AddScoped<ITranscriptStore, TranscriptStore>();
         services.AddScoped<ITranscriptReadStore, TranscriptReadStore>();

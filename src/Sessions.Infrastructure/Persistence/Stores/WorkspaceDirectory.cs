@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Time;
@@ -10,8 +11,11 @@ using Sessions.Domain.Users;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
 
-internal sealed class WorkspaceDirectory(SessionsDbContext db, TimeProvider clock, IDatabaseErrorClassifier errors) : IWorkspaceDirectory
+internal sealed class WorkspaceDirectory(SessionsDbContext db, TimeProvider clock, IDatabaseErrorClassifier errors, ProvisionedUsers recentlyProvisioned)
+    : IWorkspaceDirectory
 {
+    private static readonly TimeSpan ProvisionedFor = TimeSpan.FromMinutes(5);
+
     public Task<WorkspaceMembership?> FindMembershipAsync(string org, string workspace, Guid userId, CancellationToken cancellationToken) =>
         (from m in db.Memberships.AsNoTracking()
          join w in db.Workspaces on m.WorkspaceId equals w.Id
@@ -32,6 +36,10 @@ internal sealed class WorkspaceDirectory(SessionsDbContext db, TimeProvider cloc
                orderby u.Email, u.Id
                select new MemberView(new UserChip(u.Id, u.Email, u.FullName, u.Username), m.Role, m.CreatedAt, m.UpdatedAt)).ToListAsync(cancellationToken);
 
+    /// <summary>
+    /// Reads the user row only when this process has not recently seen the same claims for them:
+    /// tokens repeat their claims on every request, and the row only needs a look when they change.
+    /// </summary>
     public async Task ProvisionUserAsync(ICurrentUser user, CancellationToken cancellationToken)
     {
         if (user.Id is not { } id)
@@ -39,6 +47,18 @@ internal sealed class WorkspaceDirectory(SessionsDbContext db, TimeProvider cloc
             return;
         }
 
+        var claims = (id, user.Email, user.Name, user.Username);
+        if (recentlyProvisioned.TryGetValue(claims, out _))
+        {
+            return;
+        }
+
+        await ProvisionAsync(id, user, cancellationToken);
+        recentlyProvisioned.Set(claims, true, new MemoryCacheEntryOptions { SlidingExpiration = ProvisionedFor, Size = 1 });
+    }
+
+    private async Task ProvisionAsync(Guid id, ICurrentUser user, CancellationToken cancellationToken)
+    {
         var now = clock.UtcNow();
         var existing = await db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
         if (existing is null)
@@ -61,3 +81,6 @@ internal sealed class WorkspaceDirectory(SessionsDbContext db, TimeProvider cloc
         }
     }
 }
+
+/// <summary>The claims this process provisioned recently, bounded in size (one entry per user and claim set).</summary>
+internal sealed class ProvisionedUsers() : MemoryCache(new MemoryCacheOptions { SizeLimit = 100_000 });
