@@ -145,6 +145,13 @@ describe("administration", () => {
     assert.equal(member.role, "admin");
     const members = await client.listMembers(slug, "lab");
     assert.deepEqual(members.members.map((m) => m.user.id), [owner.user_id]);
+
+    const guest = randomUUID();
+    assert.equal((await client.putMember(slug, "lab", guest, { role: "viewer", email: "guest@example.com" })).user.email, "guest@example.com");
+    await client.removeMember(slug, "lab", guest);
+    assert.deepEqual((await client.listMembers(slug, "lab")).members.map((m) => m.user.id), [owner.user_id]);
+    const lastAdmin = await rejection(client.removeMember(slug, "lab", owner.user_id));
+    assert.deepEqual([lastAdmin.code, lastAdmin.type], [409, "conflict"]);
   });
 });
 
