@@ -14,8 +14,8 @@ public interface ISessionReadStore
     /// </summary>
     Task<Result<Guid>> ResolveAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken);
 
-    /// <summary>The answer for one session, read without tracking.</summary>
-    Task<SessionView?> GetAsync(Guid id, CancellationToken cancellationToken);
+    /// <summary>The answer for one session the audience can see, read without tracking in one statement; null when it cannot see it.</summary>
+    Task<SessionView?> GetAsync(SessionAudience audience, Guid id, CancellationToken cancellationToken);
 
     /// <summary>One page of the audience's sessions matching the criteria, and how many match in all.</summary>
     Task<(IReadOnlyList<SessionView> Sessions, long Total)> ListAsync(

@@ -14,6 +14,33 @@ public sealed class SessionAccess(ISessionReadStore reads, ISessionRepository se
     public Task<Result<Guid>> ResolveAsync(string sessionReference, CancellationToken cancellationToken) =>
         ResolveAsync(sessionReference, callers.Current.Audience, cancellationToken);
 
+    /// <summary>
+    /// The answer for the session the caller names, among those they can see: one statement for a
+    /// full id, a resolution first for a prefix.
+    /// </summary>
+    public async Task<Result<SessionView>> ReadAsync(string sessionReference, CancellationToken cancellationToken)
+    {
+        var audience = callers.Current.Audience;
+        if (!SessionReference.TryParse(sessionReference, out var reference))
+        {
+            return InvalidReference;
+        }
+
+        var id = reference.Id;
+        if (id is null)
+        {
+            var resolved = await reads.ResolveAsync(audience, reference, cancellationToken);
+            if (!resolved.IsSuccess)
+            {
+                return resolved.Error;
+            }
+
+            id = resolved.Value;
+        }
+
+        return await reads.GetAsync(audience, id.Value, cancellationToken) is { } view ? view : SessionErrors.NotFound;
+    }
+
     /// <summary>Loads for a freeze the session the caller names, among those they may freeze (see <see cref="Caller.FreezeAudience"/>).</summary>
     public Task<Result<Session>> LoadForFreezeAsync(string sessionReference, CancellationToken cancellationToken) =>
         LoadAsync(sessionReference, callers.Current.FreezeAudience, cancellationToken);
@@ -33,7 +60,7 @@ public sealed class SessionAccess(ISessionReadStore reads, ISessionRepository se
     private async Task<Result<Guid>> ResolveAsync(string sessionReference, SessionAudience audience, CancellationToken cancellationToken) =>
         SessionReference.TryParse(sessionReference, out var reference)
             ? await reads.ResolveAsync(audience, reference, cancellationToken)
-            : Error.Validation("session_id", SessionRules.ReferenceMessage, "value_error");
+            : InvalidReference;
 
     private async Task<Result<Session>> LoadAsync(string sessionReference, SessionAudience audience, CancellationToken cancellationToken)
     {
@@ -46,6 +73,8 @@ public sealed class SessionAccess(ISessionReadStore reads, ISessionRepository se
         var session = await sessions.GetForUpdateAsync(resolved.Value, cancellationToken);
         return session is null ? SessionErrors.NotFound : session;
     }
+
+    private static Error InvalidReference { get; } = Error.Validation("session_id", SessionRules.ReferenceMessage, "value_error");
 
     /// <summary>The answer for a session as it stands in this unit of work.</summary>
     public async Task<SessionView> ViewAsync(Session session, CancellationToken cancellationToken)

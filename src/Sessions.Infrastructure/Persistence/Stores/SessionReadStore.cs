@@ -32,9 +32,9 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
         };
     }
 
-    public async Task<SessionView?> GetAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<SessionView?> GetAsync(SessionAudience audience, Guid id, CancellationToken cancellationToken)
     {
-        var row = await WithChips(db.Sessions.AsNoTracking().Where(s => s.Id == id)).SingleOrDefaultAsync(cancellationToken);
+        var row = await WithChips(db.Sessions.AsNoTracking().VisibleTo(audience).Where(s => s.Id == id)).SingleOrDefaultAsync(cancellationToken);
         return row is null ? null : SessionView.From(row.Session, row.CreatedBy, row.SharedBy);
     }
 
