@@ -29,9 +29,9 @@ public abstract class ApiController : ControllerBase
         Query,
     }
 
-    protected static ObjectResult Failure(Error error, InputLocation location)
+    protected ObjectResult Failure(Error error, InputLocation location)
     {
-        var envelope = ErrorResponses.FromError(error, location == InputLocation.Body ? "body" : "query");
+        var envelope = ErrorResponses.FromError(error, location == InputLocation.Body ? "body" : "query", RouteData.Values.Keys);
         return new ObjectResult(envelope) { StatusCode = envelope.Code };
     }
 

@@ -37,7 +37,7 @@ public sealed partial class ErrorHandlingMiddleware(
 
         if (classifier.Classify(exception) is { } error)
         {
-            return ErrorResponses.FromError(error, "body");
+            return ErrorResponses.FromError(error, "body", context.Request.RouteValues.Keys);
         }
 
         var correlationId = context.TraceIdentifier;

@@ -9,11 +9,15 @@ public static class ErrorResponses
 {
     private static readonly JsonSerializerOptions Json = JsonDefaults.Create();
 
-    /// <summary>The envelope for an application failure; field paths get <paramref name="location"/> in front unless they name a route value.</summary>
-    public static ErrorEnvelope FromError(Error error, string location)
+    /// <summary>
+    /// The envelope for an application failure. A field path gets <c>path</c> in front when its
+    /// first name is one of <paramref name="routeValues"/> (the request's route parameters), else
+    /// <paramref name="location"/> (<c>body</c> or <c>query</c>).
+    /// </summary>
+    public static ErrorEnvelope FromError(Error error, string location, ICollection<string> routeValues)
     {
         var (status, type) = ErrorTypes.For(error.Type);
-        var fields = error.Fields?.Select(field => new ErrorDetail(Locate(field.Path, location), field.Message, field.Type)).ToList();
+        var fields = error.Fields?.Select(field => new ErrorDetail(Locate(field.Path, location, routeValues), field.Message, field.Type)).ToList();
         return new ErrorEnvelope(status, error.Message, type, fields);
     }
 
@@ -27,8 +31,6 @@ public static class ErrorResponses
         await JsonSerializer.SerializeAsync(context.Response.Body, envelope, Json, context.RequestAborted);
     }
 
-    private static object[] Locate(IReadOnlyList<object> path, string location) =>
-        path.Count > 0 && path[0] is string first && RouteParameters.Contains(first) ? ["path", .. path] : [location, .. path];
-
-    private static readonly HashSet<string> RouteParameters = new(StringComparer.Ordinal) { "org", "workspace", "session_id" };
+    private static object[] Locate(IReadOnlyList<object> path, string location, ICollection<string> routeValues) =>
+        path.Count > 0 && path[0] is string first && routeValues.Contains(first) ? ["path", .. path] : [location, .. path];
 }

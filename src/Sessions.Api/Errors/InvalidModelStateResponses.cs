@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Controllers;
+using Sessions.Application.Common.Validation;
 
 namespace Sessions.Api.Errors;
 
@@ -27,7 +28,7 @@ public static class InvalidModelStateResponses
         var details = new List<ErrorDetail>();
         foreach (var (key, exception) in jsonErrors)
         {
-            var path = JsonPath.Parse(exception!.Path ?? key);
+            var path = FieldPath.Parse(exception!.Path ?? key);
             var (message, type) = JsonTargetDescriber.Describe(bodyType, path);
             details.Add(new ErrorDetail(["body", .. path], message, type));
         }
@@ -48,7 +49,7 @@ public static class InvalidModelStateResponses
     /// <summary>A route or query value that did not bind: where it is and what it should have been.</summary>
     private static ErrorDetail ParameterError(ActionContext context, string key)
     {
-        var path = JsonPath.Parse(key);
+        var path = FieldPath.Parse(key);
         var name = path[0] as string ?? key;
         var source = context.RouteData.Values.ContainsKey(name) ? "path" : "query";
         var (message, type) = JsonTargetDescriber.DescribeValue(ParameterType(context, name));

@@ -1,4 +1,5 @@
 using Sessions.Application.Common.Security;
+using Sessions.Application.Common.Time;
 using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
 
@@ -8,8 +9,24 @@ namespace Sessions.Application.Sessions;
 /// What every single-session command does first and last: find the session the caller names
 /// (among those they can see), load it for change, and build its answer after the change.
 /// </summary>
-public sealed class SessionAccess(ISessionReadStore reads, ISessionRepository sessions, CallerContext callers)
+public sealed class SessionAccess(ISessionReadStore reads, ISessionRepository sessions, CallerContext callers, TimeProvider clock)
 {
+    /// <summary>
+    /// The whole of a simple change: load the session the caller may change, apply
+    /// <paramref name="change"/> (with the caller and the time), answer the session as changed.
+    /// </summary>
+    public async Task<Result<SessionView>> ChangeAsync(string sessionReference, Func<Session, Caller, DateTime, Result> change, CancellationToken cancellationToken)
+    {
+        var loaded = await LoadChangeableAsync(sessionReference, cancellationToken);
+        if (!loaded.IsSuccess)
+        {
+            return loaded.Error;
+        }
+
+        var changed = change(loaded.Value, callers.Current, clock.UtcNow());
+        return changed.Error ?? (Result<SessionView>)await ViewAsync(loaded.Value, cancellationToken);
+    }
+
     /// <summary>The id of the session the caller names by id or prefix, among those they can see.</summary>
     public Task<Result<Guid>> ResolveAsync(string sessionReference, CancellationToken cancellationToken) =>
         ResolveAsync(sessionReference, callers.Current.Audience, cancellationToken);

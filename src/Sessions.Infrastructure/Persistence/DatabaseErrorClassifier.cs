@@ -19,9 +19,9 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
     private const int SqlServerDeadlockVictim = 1205;
     private const int SqlServerLockTimeout = 1222;
 
-    public static Error Unavailable { get; } = new(ErrorType.DatabaseUnavailable, "The database could not be reached; try again shortly.");
+    private static Error Unavailable { get; } = new(ErrorType.DatabaseUnavailable, "The database could not be reached; try again shortly.");
 
-    public static Error TimedOut { get; } = new(ErrorType.DatabaseTimeout, "The database did not answer in time; try again shortly.");
+    private static Error TimedOut { get; } = new(ErrorType.DatabaseTimeout, "The database did not answer in time; try again shortly.");
 
     public Error? Classify(Exception exception)
     {

@@ -64,12 +64,4 @@ public sealed class TestWorkspace(ApiFactory factory, string org, string workspa
         });
         return new TestUser(id, email);
     }
-
-    /// <summary>Makes an existing user a member here too.</summary>
-    public Task AddExistingMemberAsync(TestUser user, WorkspaceRole role) =>
-        factory.WithDbAsync(async db =>
-        {
-            db.Memberships.Add(Membership.Create(WorkspaceId, user.Id, role, DateTime.UtcNow));
-            await db.SaveChangesAsync();
-        });
 }

@@ -126,8 +126,9 @@ public sealed class FreezeSessionHandlerTests
     private async Task<Result<SessionView>> Handle(Guid callerId, WorkspaceRole role, params string[] scopes)
     {
         _callers.Set(new Caller(callerId, new WorkspaceMembership(Guid.NewGuid(), _workspaceId, role), scopes.ToHashSet()));
-        var access = new SessionAccess(_reads.Object, _sessions.Object, _callers);
-        var handler = new FreezeSessionHandler(access, _callers, new FakeTimeProvider(Now));
+        var clock = new FakeTimeProvider(Now);
+        var access = new SessionAccess(_reads.Object, _sessions.Object, _callers, clock);
+        var handler = new FreezeSessionHandler(access, _callers, clock);
         return await handler.Handle(new FreezeSessionCommand("acme", "lab", _session.Id.ToString()), default);
     }
 }

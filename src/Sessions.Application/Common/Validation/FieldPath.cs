@@ -31,19 +31,49 @@ public static class FieldPath
         return builder.ToString();
     }
 
-    /// <summary><c>messages[3].tool_calls[0].id</c> becomes <c>["messages", 3, "tool_calls", 0, "id"]</c>.</summary>
-    public static IReadOnlyList<object> Parse(string propertyChain)
+    /// <summary>
+    /// Splits a property chain or a System.Text.Json path into names and indexes:
+    /// <c>messages[3].tool_calls[0].id</c> and <c>$.messages[3]['odd.key']</c> become
+    /// <c>["messages", 3, "tool_calls", 0, "id"]</c> and <c>["messages", 3, "odd.key"]</c>.
+    /// </summary>
+    public static IReadOnlyList<object> Parse(string path)
     {
         var segments = new List<object>();
-        foreach (var part in propertyChain.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        var i = path.StartsWith('$') ? 1 : 0;
+        while (i < path.Length)
         {
-            var bracket = part.IndexOf('[', StringComparison.Ordinal);
-            segments.Add(bracket < 0 ? part : part[..bracket]);
-            while (bracket >= 0)
+            if (path[i] == '.')
             {
-                var close = part.IndexOf(']', bracket);
-                segments.Add(int.Parse(part.AsSpan(bracket + 1, close - bracket - 1), CultureInfo.InvariantCulture));
-                bracket = part.IndexOf('[', close);
+                var end = i + 1;
+                while (end < path.Length && path[end] != '.' && path[end] != '[')
+                {
+                    end++;
+                }
+
+                segments.Add(path[(i + 1)..end]);
+                i = end;
+            }
+            else if (path[i] == '[' && i + 1 < path.Length && path[i + 1] == '\'')
+            {
+                var end = path.IndexOf("']", i + 2, StringComparison.Ordinal);
+                end = end < 0 ? path.Length : end;
+                segments.Add(path[(i + 2)..end]);
+                i = Math.Min(end + 2, path.Length);
+            }
+            else if (path[i] == '[')
+            {
+                var end = path.IndexOf(']', i);
+                end = end < 0 ? path.Length : end;
+                var text = path[(i + 1)..end];
+                segments.Add(int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : text);
+                i = end + 1;
+            }
+            else
+            {
+                var end = path.IndexOfAny(['.', '['], i);
+                end = end < 0 ? path.Length : end;
+                segments.Add(path[i..end]);
+                i = end;
             }
         }
 

@@ -1,31 +1,22 @@
 using Mediator;
-using Sessions.Application.Common.Security;
-using Sessions.Application.Common.Time;
 using Sessions.Domain.Common;
 
 namespace Sessions.Application.Sessions.Archive;
 
-public sealed class ArchiveSessionHandler(SessionAccess access, CallerContext callers, TimeProvider clock)
-    : ICommandHandler<ArchiveSessionCommand, Result<SessionView>>
+public sealed class ArchiveSessionHandler(SessionAccess access) : ICommandHandler<ArchiveSessionCommand, Result<SessionView>>
 {
-    public async ValueTask<Result<SessionView>> Handle(ArchiveSessionCommand command, CancellationToken cancellationToken)
-    {
-        var loaded = await access.LoadChangeableAsync(command.SessionId, cancellationToken);
-        if (!loaded.IsSuccess)
+    public async ValueTask<Result<SessionView>> Handle(ArchiveSessionCommand command, CancellationToken cancellationToken) =>
+        await access.ChangeAsync(command.SessionId, (session, caller, now) =>
         {
-            return loaded.Error;
-        }
+            if (command.Archived)
+            {
+                session.Archive(caller.UserId, now);
+            }
+            else
+            {
+                session.Unarchive(caller.UserId, now);
+            }
 
-        var session = loaded.Value;
-        if (command.Archived)
-        {
-            session.Archive(callers.Current.UserId, clock.UtcNow());
-        }
-        else
-        {
-            session.Unarchive(callers.Current.UserId, clock.UtcNow());
-        }
-
-        return await access.ViewAsync(session, cancellationToken);
-    }
+            return Result.Success;
+        }, cancellationToken);
 }

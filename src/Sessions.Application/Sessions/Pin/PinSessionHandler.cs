@@ -1,31 +1,22 @@
 using Mediator;
-using Sessions.Application.Common.Security;
-using Sessions.Application.Common.Time;
 using Sessions.Domain.Common;
 
 namespace Sessions.Application.Sessions.Pin;
 
-public sealed class PinSessionHandler(SessionAccess access, CallerContext callers, TimeProvider clock)
-    : ICommandHandler<PinSessionCommand, Result<SessionView>>
+public sealed class PinSessionHandler(SessionAccess access) : ICommandHandler<PinSessionCommand, Result<SessionView>>
 {
-    public async ValueTask<Result<SessionView>> Handle(PinSessionCommand command, CancellationToken cancellationToken)
-    {
-        var loaded = await access.LoadChangeableAsync(command.SessionId, cancellationToken);
-        if (!loaded.IsSuccess)
+    public async ValueTask<Result<SessionView>> Handle(PinSessionCommand command, CancellationToken cancellationToken) =>
+        await access.ChangeAsync(command.SessionId, (session, caller, now) =>
         {
-            return loaded.Error;
-        }
+            if (command.Pinned)
+            {
+                session.Pin(caller.UserId, now);
+            }
+            else
+            {
+                session.Unpin(caller.UserId, now);
+            }
 
-        var session = loaded.Value;
-        if (command.Pinned)
-        {
-            session.Pin(callers.Current.UserId, clock.UtcNow());
-        }
-        else
-        {
-            session.Unpin(callers.Current.UserId, clock.UtcNow());
-        }
-
-        return await access.ViewAsync(session, cancellationToken);
-    }
+            return Result.Success;
+        }, cancellationToken);
 }
