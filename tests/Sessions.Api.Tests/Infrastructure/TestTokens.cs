@@ -19,7 +19,9 @@ public static class TestTokens
         string signingKey = SigningKey,
         string issuer = Issuer,
         string audience = Audience,
-        string scopeClaim = "scope")
+        string scopeClaim = "scope",
+        string? name = null,
+        string? username = null)
     {
         var now = DateTime.UtcNow;
         var expiry = expires ?? now.AddHours(1);
@@ -32,6 +34,16 @@ public static class TestTokens
         if (email is not null)
         {
             claims["email"] = email;
+        }
+
+        if (name is not null)
+        {
+            claims["name"] = name;
+        }
+
+        if (username is not null)
+        {
+            claims["preferred_username"] = username;
         }
 
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Application.Common.Security;
 
@@ -80,6 +81,35 @@ public sealed class AuthenticationTests(ApiFactory factory)
         var session = await _client.CreateSessionAsync(workspace, owner);
 
         await (await _client.GetAsync(workspace.SessionPath(session.Id()), owner.Token(Scopes.SessionsWrite))).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+    }
+
+    [Fact]
+    public async Task Token_NameAndPreferredUsername_FillTheCreatedByChip()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        var token = TestTokens.Create(owner.Id, TestUser.ReadWrite, owner.Email, name: "Ada Lovelace", username: "ada");
+
+        var created = await (await _client.PostAsync(workspace.SessionsPath, token, new { id = Guid.NewGuid(), model = "m" })).ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal("""{"id":"OWNER","email":"EMAIL","full_name":"Ada Lovelace","username":"ada"}""".Replace("OWNER", owner.Id.ToString(), StringComparison.Ordinal).Replace("EMAIL", owner.Email, StringComparison.Ordinal), created["created_by"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task CreatedBy_IsNullOnceTheUserIsGone()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        var colleague = await workspace.AddMemberAsync();
+        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
+        await factory.WithDbAsync(db => db.Users.Where(u => u.Id == owner.Id).ExecuteDeleteAsync());
+
+        var read = await (await _client.GetAsync(workspace.SessionPath(session.Id()), colleague.Token())).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.True(read.ContainsKey("created_by"));
+        Assert.Null(read["created_by"]);
+        Assert.Null(read["shared_by"]);
+        Assert.Equal(owner.Id.ToString(), read["user_id"]!.GetValue<string>());
     }
 
     [Fact]

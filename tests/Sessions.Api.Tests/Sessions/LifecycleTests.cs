@@ -33,6 +33,32 @@ public sealed class LifecycleTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task ArchivedSession_IsStillResolvedByPrefix_AndEveryAnswerCarriesTheNewETag()
+    {
+        var (workspace, owner) = await SetUpAsync();
+        var session = await _client.CreateSessionAsync(workspace, owner);
+
+        var archive = await _client.PostAsync(workspace.SessionPath(session.Id()) + "/archive", owner.Token());
+        var pin = await _client.PostAsync(workspace.SessionPath(session.Id().ToString()[..6]) + "/pin", owner.Token());
+        var read = await _client.GetAsync(workspace.SessionPath(session.Id().ToString()[..6]), owner.Token());
+
+        await read.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(["\"2\"", "\"3\"", "\"3\""], new[] { archive, pin, read }.Select(r => r.Headers.ETag!.Tag));
+    }
+
+    [Fact]
+    public async Task Pin_FrozenSession_IsAllowed()
+    {
+        var (workspace, owner) = await SetUpAsync();
+        var session = await _client.CreateSessionAsync(workspace, owner);
+        await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
+
+        var pinned = await (await _client.PostAsync(workspace.SessionPath(session.Id()) + "/pin", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.NotNull(pinned["pinned_at"]);
+    }
+
+    [Fact]
     public async Task Archive_FrozenSession_IsAllowed()
     {
         var (workspace, owner) = await SetUpAsync();

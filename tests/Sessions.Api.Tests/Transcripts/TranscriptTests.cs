@@ -121,6 +121,23 @@ public sealed class TranscriptTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task Transcript_And_Search_PageWithTheirDefaultLimits()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        await _client.AppendAsync(workspace, owner, session, [.. Enumerable.Range(1, 120).Select(i => (object)new { role = "user", content = $"needle {i}" })]);
+
+        var page = await PageAsync(workspace, owner, session, string.Empty);
+        var matches = await SearchAsync(workspace, owner, session, "q=needle");
+
+        Assert.Equal(100, page["messages"]!.AsArray().Count);
+        Assert.True(page["has_more"]!.GetValue<bool>());
+        Assert.Equal(100, page["next_after_seq"]!.GetValue<long>());
+        Assert.Equal(50, matches["matches"]!.AsArray().Count);
+        Assert.Equal(120, matches["total"]!.GetValue<int>());
+        Assert.True(matches["has_more"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Compact_UpToSeqOutsideTheTranscript_Is422()
     {
         var (workspace, owner, session) = await SetUpAsync();

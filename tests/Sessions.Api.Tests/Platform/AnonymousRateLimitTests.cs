@@ -1,0 +1,28 @@
+using System.Net;
+using Sessions.Api.Tests.Infrastructure;
+
+namespace Sessions.Api.Tests.Platform;
+
+/// <summary>A host allowing 2 requests per partition and minute.</summary>
+public sealed class TwoRequestsApiFactory : ApiFactory
+{
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["RateLimiting:PermitLimit"] = "2" };
+}
+
+public sealed class AnonymousRateLimitTests(TwoRequestsApiFactory factory) : IClassFixture<TwoRequestsApiFactory>
+{
+    [Fact]
+    public async Task AnonymousCallers_AreLimitedPerAddress_ApartFromAuthenticatedOnes()
+    {
+        var client = factory.CreateClient();
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var member = await workspace.AddMemberAsync();
+        var path = workspace.SessionPath(Guid.NewGuid());
+
+        await (await client.GetAsync(path, token: null)).ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+        await (await client.GetAsync(path, token: null)).ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+        await (await client.GetAsync(path, token: null)).ExpectEnvelopeAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+
+        await (await client.GetAsync(path, member.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+    }
+}
