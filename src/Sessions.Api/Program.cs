@@ -19,7 +19,7 @@ builder.Services.AddApplication();
 builder.Services.AddInfrastructure(builder.Configuration);
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
-builder.Services.AddBearerAuthentication(builder.Configuration);
+builder.Services.AddBearerAuthentication(builder.Configuration, builder.Environment);
 builder.Services.AddAuthorization();
 
 builder.Services.AddControllers(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true)
@@ -64,6 +64,7 @@ builder.Services.AddOpenApiDocument(settings =>
     settings.SchemaSettings.SchemaProcessors.Add(new AnswersCarryEveryProperty());
 });
 builder.Services.AddServiceHealthChecks();
+RequestLimits.AddRequestLimits(builder.Services);
 builder.Services.AddServiceRateLimiting(builder.Configuration);
 builder.Services.AddServiceCors(builder.Configuration);
 
@@ -79,10 +80,11 @@ if (app.Configuration.GetValue("Database:InitializeAtStartup", defaultValue: tru
     }
 }
 
+app.UseServiceForwardedHeaders();
 app.UseMiddleware<RequestLogging>();
 app.UseMiddleware<ErrorHandlingMiddleware>();
 app.UseCors();
-app.UseRequestLimits();
+RequestLimits.UseRequestLimits(app);
 app.UseMiddleware<ClientVersionGate>();
 app.UseStatusCodePages(StatusCodeEnvelopes.WriteAsync);
 app.UseOpenApi(options => options.Path = "/swagger/{documentName}/swagger.json");

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Application.Common.Persistence;
@@ -23,16 +24,13 @@ public static class DependencyInjection
         switch (database.Provider)
         {
             case DatabaseProvider.Postgres:
-                services.AddDbContext<PostgresSessionsDbContext>(database.Configure);
-                services.AddScoped<SessionsDbContext>(sp => sp.GetRequiredService<PostgresSessionsDbContext>());
+                AddContext<PostgresSessionsDbContext>(services, database);
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<SqlServerSessionsDbContext>(database.Configure);
-                services.AddScoped<SessionsDbContext>(sp => sp.GetRequiredService<SqlServerSessionsDbContext>());
+                AddContext<SqlServerSessionsDbContext>(services, database);
                 break;
             default:
-                services.AddDbContext<SqliteSessionsDbContext>(database.Configure);
-                services.AddScoped<SessionsDbContext>(sp => sp.GetRequiredService<SqliteSessionsDbContext>());
+                AddContext<SqliteSessionsDbContext>(services, database);
                 break;
         }
 
@@ -49,5 +47,17 @@ public static class DependencyInjection
         services.AddSingleton(AuthOptions.FromConfiguration(configuration));
         services.AddSingleton<TokenIssuer>();
         return services;
+    }
+
+    /// <summary>The provider's context, also served as <see cref="SessionsDbContext"/>, with every registered EF Core interceptor.</summary>
+    private static void AddContext<TContext>(IServiceCollection services, DatabaseOptions database)
+        where TContext : SessionsDbContext
+    {
+        services.AddDbContext<TContext>((provider, options) =>
+        {
+            database.Configure(options);
+            options.AddInterceptors(provider.GetServices<IInterceptor>());
+        });
+        services.AddScoped<SessionsDbContext>(sp => sp.GetRequiredService<TContext>());
     }
 }

@@ -3908,11 +3908,9 @@ export interface IUserChip {
 /** A member's role in a workspace. */
 export type WorkspaceRole = "admin" | "member" | "viewer";
 
-/** The body of putting a member: the role, and a profile for a user the service has not seen yet. */
+/** The body of putting a member: the role. The member's profile comes from their own tokens. */
 export class PutMemberRequest implements IPutMemberRequest {
     role?: WorkspaceRole | null;
-    email?: string | null;
-    full_name?: string | null;
 
     constructor(data?: IPutMemberRequest) {
         if (data) {
@@ -3926,8 +3924,6 @@ export class PutMemberRequest implements IPutMemberRequest {
     init(_data?: any) {
         if (_data) {
             this.role = _data["role"] !== undefined ? _data["role"] : null as any;
-            this.email = _data["email"] !== undefined ? _data["email"] : null as any;
-            this.full_name = _data["full_name"] !== undefined ? _data["full_name"] : null as any;
         }
     }
 
@@ -3941,17 +3937,13 @@ export class PutMemberRequest implements IPutMemberRequest {
     toJSON(data?: any) {
         data = typeof data === 'object' ? data : {};
         data["role"] = this.role !== undefined ? this.role : null as any;
-        data["email"] = this.email !== undefined ? this.email : null as any;
-        data["full_name"] = this.full_name !== undefined ? this.full_name : null as any;
         return data;
     }
 }
 
-/** The body of putting a member: the role, and a profile for a user the service has not seen yet. */
+/** The body of putting a member: the role. The member's profile comes from their own tokens. */
 export interface IPutMemberRequest {
     role?: WorkspaceRole | null;
-    email?: string | null;
-    full_name?: string | null;
 }
 
 /** The session object every session answer carries (CONTRACT §6). */

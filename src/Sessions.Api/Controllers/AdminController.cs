@@ -11,8 +11,8 @@ namespace Sessions.Api.Controllers;
 /// <summary>The body of creating an organization or a workspace.</summary>
 public sealed record CreateTenantRequest(string? Slug, string? Name);
 
-/// <summary>The body of putting a member: the role, and a profile for a user the service has not seen yet.</summary>
-public sealed record PutMemberRequest(WorkspaceRole? Role, string? Email, string? FullName);
+/// <summary>The body of putting a member: the role. The member's profile comes from their own tokens.</summary>
+public sealed record PutMemberRequest(WorkspaceRole? Role);
 
 /// <summary>Organizations, workspaces and memberships. Creating tenants needs scope <c>admin</c>; members are managed by platform or workspace admins.</summary>
 [ApiVersion(ApiVersions.V1)]
@@ -43,11 +43,11 @@ public sealed class AdminController(ISender sender) : ApiController
         Respond(await sender.Send(new ListMembersQuery(org, workspace), cancellationToken), InputLocation.Query);
 
     [HttpPut("org/{org}/ws/{workspace}/members/{user_id:guid}")]
-    [OpenApiOperation("putMember", "Add a member or change their role", "Creates the user when the service has not seen them; a workspace keeps at least one admin (409).")]
+    [OpenApiOperation("putMember", "Add a member or change their role", "A user the service has not seen yet is added without a profile (it comes from their own token); a workspace keeps at least one admin (409).")]
     [ProducesResponseType<MemberView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> PutMember(string org, string workspace, [FromRoute(Name = "user_id")] Guid userId, [FromBody] PutMemberRequest request, CancellationToken cancellationToken) =>
-        Respond(await sender.Send(new PutMemberCommand(org, workspace, userId, request.Role, request.Email, request.FullName), cancellationToken), InputLocation.Body);
+        Respond(await sender.Send(new PutMemberCommand(org, workspace, userId, request.Role), cancellationToken), InputLocation.Body);
 
     [HttpDelete("org/{org}/ws/{workspace}/members/{user_id:guid}")]
     [OpenApiOperation("removeMember", "Remove a member", "204; the last admin cannot be removed (409).")]

@@ -1,6 +1,8 @@
+using System.Net;
 using Sessions.Api.Errors;
 using Sessions.Application.Common.Security;
 using Sessions.Domain.Organizations;
+using Sessions.Domain.Users;
 using Sessions.Infrastructure.Development;
 using Sessions.Infrastructure.Identity;
 
@@ -21,8 +23,23 @@ public static partial class DevelopmentEndpoints
 
     private static readonly string[] DefaultScopes = [Scopes.SessionsRead, Scopes.SessionsWrite];
 
-    public static void MapDevelopmentEndpoints(this WebApplication app) =>
-        app.MapPost("/dev/token", IssueTokenAsync).AllowAnonymous().ExcludeFromDescription();
+    /// <summary>
+    /// Maps <c>POST /dev/token</c>: it answers loopback callers only, unless
+    /// <c>Development:AllowRemoteTokens</c> is true (anyone who reaches it mints admin tokens).
+    /// </summary>
+    public static void MapDevelopmentEndpoints(this WebApplication app)
+    {
+        var allowRemote = app.Configuration.GetValue("Development:AllowRemoteTokens", defaultValue: false);
+        LogTokenEndpoint(app.Logger, allowRemote ? "any caller (Development:AllowRemoteTokens is true)" : "loopback callers only");
+        app.MapPost("/dev/token", (HttpContext context, DevTokenRequest? request, DevelopmentIdentity identity, TokenIssuer issuer, CancellationToken cancellationToken) =>
+                allowRemote || context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address)
+                    ? IssueTokenAsync(request, identity, issuer, cancellationToken)
+                    : Task.FromResult(Results.Json(
+                        ErrorResponses.ForStatus(StatusCodes.Status403Forbidden, "The development token endpoint answers loopback callers only (set Development:AllowRemoteTokens to open it)."),
+                        statusCode: StatusCodes.Status403Forbidden)))
+            .AllowAnonymous()
+            .ExcludeFromDescription();
+    }
 
     /// <summary>Seeds the demo org, workspace and admin user, and logs a ready-to-paste curl line.</summary>
     public static async Task SeedAsync(WebApplication app, CancellationToken cancellationToken)
@@ -41,9 +58,9 @@ public static partial class DevelopmentEndpoints
     private static async Task<IResult> IssueTokenAsync(DevTokenRequest? request, DevelopmentIdentity identity, TokenIssuer issuer, CancellationToken cancellationToken)
     {
         var errors = new List<ErrorDetail>();
-        if (string.IsNullOrWhiteSpace(request?.Email) || !request.Email.Contains('@', StringComparison.Ordinal))
+        if (string.IsNullOrWhiteSpace(request?.Email) || !User.IsUsableEmail(request.Email))
         {
-            errors.Add(new ErrorDetail(["body", "email"], "must be an email address", "value_error"));
+            errors.Add(new ErrorDetail(["body", "email"], $"must be an email address of at most {User.MaxEmailLength} characters without control characters", "value_error"));
         }
 
         if (!Slug.IsValid(request?.Org))
@@ -66,6 +83,9 @@ public static partial class DevelopmentEndpoints
         var scopes = request.Scopes is { Count: > 0 } ? request.Scopes : [.. DefaultScopes];
         return Results.Ok(new DevTokenResponse(issuer.Issue(user.Id, user.Email!, user.FullName, scopes), "Bearer", user.Id));
     }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Development token endpoint POST /dev/token answers {Callers}.")]
+    private static partial void LogTokenEndpoint(ILogger logger, string callers);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Development seed ready. Create a session with:\n{CurlLine}")]
     private static partial void LogReady(ILogger logger, string curlLine);

@@ -19,7 +19,7 @@ public static class InvalidModelStateResponses
         var entries = context.ModelState.Where(entry => entry.Value is { Errors.Count: > 0 }).ToList();
 
         var jsonErrors = entries.SelectMany(entry => entry.Value!.Errors.Select(error => (entry.Key, Exception: FindJsonException(error.Exception)))).Where(e => e.Exception is not null).ToList();
-        if (jsonErrors.FirstOrDefault(e => e.Exception!.InnerException is JsonException) is { Exception: { } syntax })
+        if (jsonErrors.FirstOrDefault(e => IsUnreadable(e.Exception!)) is { Exception: { } syntax })
         {
             var where = syntax.LineNumber is { } line ? $" at line {line + 1}, position {syntax.BytePositionInLine + 1}" : string.Empty;
             return Envelope(new ErrorEnvelope(StatusCodes.Status400BadRequest, $"The body is not valid JSON{where}.", ErrorTypes.MalformedJson));
@@ -75,6 +75,25 @@ public static class InvalidModelStateResponses
         }
 
         return null;
+    }
+
+    /// <summary>Text that is not JSON at all: a syntax error, or bytes that are not UTF-8 inside a string.</summary>
+    private static bool IsUnreadable(JsonException exception)
+    {
+        if (exception.InnerException is JsonException)
+        {
+            return true;
+        }
+
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is System.Text.DecoderFallbackException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static JsonException? FindJsonException(Exception? exception)

@@ -1,21 +1,114 @@
+using System.Threading.RateLimiting;
+using Microsoft.Net.Http.Headers;
+
 namespace Sessions.Api.Errors;
 
 /// <summary>
-/// The largest request body the service reads (<c>Limits:MaxRequestBodyBytes</c>, default 16 MiB).
-/// Kestrel enforces it while reading; a declared Content-Length over it is refused before reading.
+/// What a request may be before any endpoint reads it, each refusal answered with the envelope:
+/// a path and query of at most <see cref="MaxTargetLength"/> characters (414), a body of at most
+/// <c>Limits:MaxRequestBodyBytes</c> (default 16 MiB; 413, also enforced by Kestrel while reading),
+/// a body in UTF-8 (415 for any other declared charset), and at most
+/// <c>Limits:MaxConcurrentLargeBodies</c> bodies over <see cref="LargeBodyBytes"/> read at once
+/// (default 2; up to <c>Limits:LargeBodyQueue</c> more wait their turn, the rest get 429), so that
+/// many large appends at once cannot exhaust memory.
 /// </summary>
-public static class RequestLimits
+public sealed class RequestLimits : IDisposable
 {
     public const long DefaultMaxRequestBodyBytes = 16 * 1024 * 1024;
+
+    /// <summary>Below Kestrel's own request-line limit (8 KiB), so the app answers first, with the envelope.</summary>
+    public const int MaxTargetLength = 4096;
+
+    /// <summary>Bodies above this size (or of unknown size) take a turn of the large-body limiter.</summary>
+    public const long LargeBodyBytes = 1024 * 1024;
+
+    public const int DefaultMaxConcurrentLargeBodies = 2;
+    public const int DefaultLargeBodyQueue = 32;
+
+    private readonly ConcurrencyLimiter _largeBodies;
+
+    public RequestLimits(IConfiguration configuration)
+    {
+        MaxBodyBytes = MaxRequestBodyBytes(configuration);
+        var concurrent = configuration.GetValue<int?>("Limits:MaxConcurrentLargeBodies") ?? DefaultMaxConcurrentLargeBodies;
+        var queue = configuration.GetValue<int?>("Limits:LargeBodyQueue") ?? DefaultLargeBodyQueue;
+        if (MaxBodyBytes < 1 || concurrent < 1 || queue < 0)
+        {
+            throw new InvalidOperationException("Limits:MaxRequestBodyBytes and Limits:MaxConcurrentLargeBodies must be positive, Limits:LargeBodyQueue at least 0.");
+        }
+
+        _largeBodies = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = concurrent,
+            QueueLimit = queue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+    }
+
+    public long MaxBodyBytes { get; }
+
+    /// <summary>How many large bodies are being read and how many wait, now.</summary>
+    public RateLimiterStatistics? LargeBodyStatistics => _largeBodies.GetStatistics();
 
     public static long MaxRequestBodyBytes(IConfiguration configuration) =>
         configuration.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? DefaultMaxRequestBodyBytes;
 
-    public static void UseRequestLimits(this WebApplication app)
+    /// <summary>Puts the limits (a singleton, registered by <see cref="AddRequestLimits"/>) in the request pipeline.</summary>
+    public static void UseRequestLimits(WebApplication app) => app.Use(app.Services.GetRequiredService<RequestLimits>().InvokeAsync);
+
+    public static IServiceCollection AddRequestLimits(IServiceCollection services) => services.AddSingleton<RequestLimits>();
+
+    public void Dispose() => _largeBodies.Dispose();
+
+    private async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        var limit = MaxRequestBodyBytes(app.Configuration);
-        app.Use((context, next) => context.Request.ContentLength > limit
-            ? ErrorResponses.WriteAsync(context, ErrorResponses.ForStatus(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than the {limit} bytes the service accepts."))
-            : next(context));
+        var request = context.Request;
+        if (request.Path.Value?.Length + request.QueryString.Value?.Length > MaxTargetLength)
+        {
+            await ErrorResponses.WriteAsync(context, ErrorResponses.ForStatus(StatusCodes.Status414UriTooLong, $"The path and query are longer than the {MaxTargetLength} characters the service accepts."));
+            return;
+        }
+
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            await ErrorResponses.WriteAsync(context, ErrorResponses.ForStatus(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than the {MaxBodyBytes} bytes the service accepts."));
+            return;
+        }
+
+        if (!IsUtf8(request.ContentType))
+        {
+            await ErrorResponses.WriteAsync(context, ErrorResponses.ForStatus(StatusCodes.Status415UnsupportedMediaType, "Unsupported charset: send the JSON body as UTF-8 (application/json or application/json; charset=utf-8)."));
+            return;
+        }
+
+        if (!IsLarge(request))
+        {
+            await next(context);
+            return;
+        }
+
+        using var lease = await _largeBodies.AcquireAsync(cancellationToken: context.RequestAborted);
+        if (!lease.IsAcquired)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await ErrorResponses.WriteAsync(context, ErrorResponses.ForStatus(StatusCodes.Status429TooManyRequests, "Too many large request bodies are being read at once; retry in 1 s."));
+            return;
+        }
+
+        await next(context);
     }
+
+    /// <summary>No charset, or <c>utf-8</c> in any letter case; a content type that does not parse is left to the formatters (415).</summary>
+    private static bool IsUtf8(string? contentType)
+    {
+        if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType) || mediaType.Charset.Length == 0)
+        {
+            return true;
+        }
+
+        return HeaderUtilities.RemoveQuotes(mediaType.Charset).Equals("utf-8", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool IsLarge(HttpRequest request) =>
+        request.ContentLength is { } length ? length > LargeBodyBytes : request.Headers.TransferEncoding.Count > 0;
 }

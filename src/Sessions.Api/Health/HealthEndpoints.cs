@@ -1,18 +1,23 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Sessions.Infrastructure.Persistence;
 
 namespace Sessions.Api.Health;
 
-/// <summary><c>/health/live</c> answers while the process runs; <c>/health/ready</c> also needs the database.</summary>
+/// <summary>
+/// <c>/health/live</c> answers while the process runs; <c>/health/ready</c> also needs the database,
+/// asked at most once per <see cref="DatabaseReadiness.CacheFor"/> however often the anonymous route is called.
+/// </summary>
 public static class HealthEndpoints
 {
     private const string ReadyTag = "ready";
 
     public static IServiceCollection AddServiceHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddDbContextCheck<SessionsDbContext>("database", HealthStatus.Unhealthy, [ReadyTag]);
+        services.AddSingleton<DatabaseReadiness>();
+        services.AddHealthChecks().AddCheck<DatabaseCheck>("database", HealthStatus.Unhealthy, [ReadyTag]);
         return services;
     }
 
@@ -32,4 +37,61 @@ public static class HealthEndpoints
         };
         return JsonSerializer.SerializeAsync(context.Response.Body, body, cancellationToken: context.RequestAborted);
     }
+
+    /// <summary>One round trip to the database, unless a recent answer is at hand.</summary>
+    private sealed class DatabaseCheck(DatabaseReadiness readiness, SessionsDbContext db) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken) =>
+            readiness.GetAsync(async ct =>
+            {
+                try
+                {
+                    await db.Database.ExecuteSqlRawAsync("SELECT 1", ct);
+                    return HealthCheckResult.Healthy();
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    return new HealthCheckResult(context.Registration.FailureStatus, "The database could not be reached.");
+                }
+            }, cancellationToken);
+    }
+}
+
+/// <summary>The last readiness answer, reused for <see cref="CacheFor"/>; concurrent callers share one probe.</summary>
+public sealed class DatabaseReadiness(TimeProvider clock) : IDisposable
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
+
+    private readonly SemaphoreSlim _probe = new(1, 1);
+    private (HealthCheckResult Result, long At)? _last;
+
+    public async Task<HealthCheckResult> GetAsync(Func<CancellationToken, Task<HealthCheckResult>> probe, CancellationToken cancellationToken)
+    {
+        if (Fresh() is { } cached)
+        {
+            return cached;
+        }
+
+        await _probe.WaitAsync(cancellationToken);
+        try
+        {
+            if (Fresh() is { } justProbed)
+            {
+                return justProbed;
+            }
+
+            var result = await probe(cancellationToken);
+            _last = (result, clock.GetTimestamp());
+            return result;
+        }
+        finally
+        {
+            _probe.Release();
+        }
+    }
+
+    public void Dispose() => _probe.Dispose();
+
+    private HealthCheckResult? Fresh() =>
+        _last is { } last && clock.GetElapsedTime(last.At) < CacheFor ? last.Result : null;
 }

@@ -4,7 +4,10 @@ using System.Text.Json.Serialization;
 
 namespace Sessions.Api.Json;
 
-/// <summary>The wire format: snake_case names, lowercase enum strings, RFC 3339 UTC timestamps, nulls written.</summary>
+/// <summary>
+/// The wire format: snake_case names, lowercase enum strings read exactly, numbers only as JSON
+/// numbers (never <c>"5"</c>), RFC 3339 UTC timestamps, nulls written.
+/// </summary>
 public static class JsonDefaults
 {
     public static void Apply(JsonSerializerOptions options)
@@ -12,9 +15,11 @@ public static class JsonDefaults
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.DictionaryKeyPolicy = null;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        options.NumberHandling = JsonNumberHandling.Strict;
 
         // Answers are application/json, never HTML: quotes and apostrophes need no escaping.
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        options.Converters.Add(new WireEnumConverter());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.Converters.Add(new UtcDateTimeJsonConverter());
     }

@@ -6,7 +6,7 @@ namespace Sessions.Api.Operations;
 /// <summary>
 /// Refuses API calls from clients older than <c>Compatibility:MinimumClientVersion</c> (unset: no
 /// minimum) with 426 <c>upgrade_required</c>, judged by the <c>X-Client-Version</c> header
-/// (<c>1.4.0</c>, <c>v1.4</c>, <c>1.4.0-beta.2</c>; pre-release and build suffixes are ignored).
+/// (<c>1.4.0</c>, <c>v1.4</c>, <c>1.4.0-beta.2</c>; ASCII digits only; pre-release and build suffixes are ignored).
 /// </summary>
 public sealed partial class ClientVersionGate(RequestDelegate next, IConfiguration configuration)
 {
@@ -67,6 +67,6 @@ public sealed partial class ClientVersionGate(RequestDelegate next, IConfigurati
         return match.Success;
     }
 
-    [GeneratedRegex(@"^v?(\d{1,6})(?:\.(\d{1,6}))?(?:\.(\d{1,6}))?(?:[-+][0-9A-Za-z.+-]*)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^v?([0-9]{1,6})(?:\.([0-9]{1,6}))?(?:\.([0-9]{1,6}))?(?:[-+][0-9A-Za-z.+-]*)?$", RegexOptions.CultureInvariant)]
     private static partial Regex VersionPattern();
 }

@@ -11,23 +11,35 @@ public static class AuthenticationSetup
 {
     private const string FailureKey = "auth.failure";
 
-    public static IServiceCollection AddBearerAuthentication(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Tokens are always checked for issuer and audience: the service refuses to start unless
+    /// <c>Auth:Audience</c> and either <c>Auth:Issuer</c> or an <c>Auth:Authority</c> (whose metadata
+    /// names the issuer) are configured. Outside Development the authority's metadata is fetched over HTTPS only.
+    /// </summary>
+    public static IServiceCollection AddBearerAuthentication(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var auth = AuthOptions.FromConfiguration(configuration);
+        var hasAuthority = !string.IsNullOrWhiteSpace(auth.Authority);
+        if (string.IsNullOrWhiteSpace(auth.Audience) || (string.IsNullOrWhiteSpace(auth.Issuer) && !hasAuthority))
+        {
+            throw new InvalidOperationException(
+                "Auth:Audience and Auth:Issuer (or an Auth:Authority that names the issuer) must be configured: without them tokens from any issuer or audience would be accepted.");
+        }
+
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
             options.MapInboundClaims = false;
-            options.RequireHttpsMetadata = false;
-            if (!string.IsNullOrWhiteSpace(auth.Authority))
+            options.RequireHttpsMetadata = !environment.IsDevelopment();
+            if (hasAuthority)
             {
                 options.Authority = auth.Authority;
             }
 
             options.TokenValidationParameters = new TokenValidationParameters
             {
-                ValidateIssuer = !string.IsNullOrWhiteSpace(auth.Issuer) || !string.IsNullOrWhiteSpace(auth.Authority),
-                ValidIssuer = auth.Issuer,
-                ValidateAudience = !string.IsNullOrWhiteSpace(auth.Audience),
+                ValidateIssuer = true,
+                ValidIssuer = string.IsNullOrWhiteSpace(auth.Issuer) ? null : auth.Issuer,
+                ValidateAudience = true,
                 ValidAudience = auth.Audience,
                 ValidateLifetime = true,
                 RequireExpirationTime = true,

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Sessions.Application.Common.Validation;
 using Sessions.Domain.Common;
 
 namespace Sessions.Application.Sessions;
@@ -56,6 +57,10 @@ public static class SessionRules
                 if (value is null || value.Length == 0 || value.Length > MaxLabelValueLength)
                 {
                     yield return new FieldError([field, key, i], $"must be 1 to {MaxLabelValueLength} characters", value is null || value.Length == 0 ? "string_too_short" : "string_too_long");
+                }
+                else if (ValidationRules.HasNul(value))
+                {
+                    yield return new FieldError([field, key, i], ValidationRules.NulMessage, "string_pattern_mismatch");
                 }
             }
         }

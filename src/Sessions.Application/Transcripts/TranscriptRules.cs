@@ -10,6 +10,9 @@ public static class TranscriptRules
     public const int MaxContentLength = 2 * 1024 * 1024;
     public const int MaxIdentifierLength = 255;
     public const int MaxSystemPromptLength = 1024 * 1024;
+    public const int MaxToolCallsPerMessage = 128;
+    public const int MaxToolArgumentsLength = 2 * 1024 * 1024;
+    public const int MaxMetadataLength = 64 * 1024;
 
     /// <summary>Token counts beyond this are not real generations (and could overflow the sums).</summary>
     public const long MaxTokens = 1_000_000_000_000;
@@ -28,10 +31,26 @@ public sealed class MessageInputValidator : AbstractValidator<MessageInput>
         RuleFor(m => m.Role).Required();
         RuleFor(m => m.Content).Chars(0, TranscriptRules.MaxContentLength);
         RuleFor(m => m.ToolCallId).Chars(1, TranscriptRules.MaxIdentifierLength);
+        RuleFor(m => m.ToolCalls!.Count)
+            .LessThanOrEqualTo(TranscriptRules.MaxToolCallsPerMessage)
+            .WithMessage($"must hold at most {TranscriptRules.MaxToolCallsPerMessage} tool calls")
+            .WithErrorCode("too_long")
+            .OverridePropertyName("tool_calls")
+            .When(m => m.ToolCalls is not null);
+        RuleFor(m => m.MetadataJson)
+            .Must(json => json is null || json.Length <= TranscriptRules.MaxMetadataLength)
+            .WithMessage($"must be at most {TranscriptRules.MaxMetadataLength} characters of JSON")
+            .WithErrorCode("too_long")
+            .OverridePropertyName("metadata");
         RuleForEach(m => m.ToolCalls).NotNull().WithMessage("must be an object").WithErrorCode("model_type").ChildRules(call =>
         {
             call.RuleFor(c => c!.Id).Required().Chars(1, TranscriptRules.MaxIdentifierLength);
             call.RuleFor(c => c!.Name).Required().Chars(1, TranscriptRules.MaxIdentifierLength);
+            call.RuleFor(c => c!.ArgumentsJson)
+                .Must(json => json is null || json.Length <= TranscriptRules.MaxToolArgumentsLength)
+                .WithMessage($"must be at most {TranscriptRules.MaxToolArgumentsLength} characters of JSON")
+                .WithErrorCode("too_long")
+                .OverridePropertyName("arguments");
         });
         RuleFor(m => m.Usage).ChildRules(usage =>
         {

@@ -14,12 +14,20 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
     private const int SqliteCantOpen = 14;
+    private const int SqliteTooBig = 18;
     private const int SqliteConstraint = 19;
     private const int SqlServerTimeout = -2;
     private const int SqlServerDeadlockVictim = 1205;
     private const int SqlServerLockTimeout = 1222;
+    private const int SqlServerTruncation = 8152;
+    private const int SqlServerTruncationWithColumn = 2628;
+    private const int SqlServerArithmeticOverflow = 8115;
 
     private static Error Unavailable { get; } = new(ErrorType.DatabaseUnavailable, "The database could not be reached; try again shortly.");
+
+    /// <summary>Input the validators let through but the database refuses (too long, not encodable): the client's to fix.</summary>
+    private static Error Unstorable { get; } = Error.Validation(
+        [new FieldError([], "holds a value the database cannot store (too long, out of range, or characters it cannot encode)", "value_error")]);
 
     private static Error TimedOut { get; } = new(ErrorType.DatabaseTimeout, "The database did not answer in time; try again shortly.");
 
@@ -41,6 +49,7 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
                 SqliteException sqlite => FromSqlite(sqlite),
                 SqlException sql => FromSqlServer(sql),
                 SocketException => Unavailable,
+                System.Text.EncoderFallbackException => Unstorable,
                 _ => null,
             };
             if (error is not null)
@@ -55,6 +64,8 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
     private static Error? FromPostgres(PostgresException exception) => exception.SqlState switch
     {
         PostgresErrorCodes.UniqueViolation => Duplicate,
+        PostgresErrorCodes.StringDataRightTruncation or PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter
+            or PostgresErrorCodes.NumericValueOutOfRange or PostgresErrorCodes.ProgramLimitExceeded => Unstorable,
         PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.LockNotAvailable => TimedOut,
         PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow => Unavailable,
         PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected =>
@@ -68,12 +79,14 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
         SqliteConstraint when exception.SqliteExtendedErrorCode is 1555 or 2067 => Duplicate,
         SqliteBusy or SqliteLocked => TimedOut,
         SqliteCantOpen => Unavailable,
+        SqliteTooBig => Unstorable,
         _ => null,
     };
 
     private static Error? FromSqlServer(SqlException exception) => exception.Number switch
     {
         2627 or 2601 => Duplicate,
+        SqlServerTruncation or SqlServerTruncationWithColumn or SqlServerArithmeticOverflow => Unstorable,
         SqlServerTimeout or SqlServerLockTimeout => TimedOut,
         SqlServerDeadlockVictim => Error.Conflict("The request collided with another one; retry."),
         53 or 40 or 233 or 10053 or 10054 or 10060 or 10061 or 4060 => Unavailable,

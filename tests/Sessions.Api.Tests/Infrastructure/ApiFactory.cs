@@ -34,8 +34,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        // Building the host runs the migrations.
-        _ = Server;
+        // Starting the host runs the migrations.
+        StartServer();
         return Task.CompletedTask;
     }
 
@@ -76,6 +76,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestRemoteAddress>());
     }
 }
 

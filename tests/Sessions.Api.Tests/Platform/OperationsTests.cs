@@ -114,6 +114,8 @@ public sealed class OperationsTests(OperationsApiFactory factory) : IClassFixtur
     [InlineData("v3", HttpStatusCode.NotFound)]
     [InlineData("2.1.1-beta.1", HttpStatusCode.NotFound)]
     [InlineData("banana", HttpStatusCode.BadRequest)]
+    [InlineData("\uFF11.\uFF10", HttpStatusCode.BadRequest)]
+    [InlineData("\u0663.0", HttpStatusCode.BadRequest)]
     public async Task ClientVersion_BelowTheMinimum_Is426(string version, HttpStatusCode expected)
     {
         var workspace = await TestWorkspace.CreateAsync(factory);

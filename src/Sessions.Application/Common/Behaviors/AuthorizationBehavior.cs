@@ -4,6 +4,7 @@ using Sessions.Application.Common.Security;
 using Sessions.Application.Organizations;
 using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
+using Sessions.Domain.Users;
 
 namespace Sessions.Application.Common.Behaviors;
 
@@ -28,6 +29,11 @@ public sealed class AuthorizationBehavior<TMessage, TResponse>(
         if (!currentUser.IsAuthenticated || currentUser.Id is not { } userId)
         {
             return TResponse.Failure(new Error(ErrorType.Unauthenticated, "A valid bearer token with a UUID subject is required."));
+        }
+
+        if (currentUser.Email is { } email && !User.IsUsableEmail(email))
+        {
+            return TResponse.Failure(new Error(ErrorType.Unauthenticated, $"The token's email claim is not usable: it must be an address of at most {User.MaxEmailLength} characters without control characters."));
         }
 
         if (RequiredScopes.Count > 0 && !RequiredScopes.Any(currentUser.HasScope))

@@ -13,13 +13,22 @@ public static class ValidationRules
     public static IRuleBuilderOptions<T, TProperty> Required<T, TProperty>(this IRuleBuilder<T, TProperty> rule) =>
         rule.NotNull().WithMessage("is required").WithErrorCode("missing");
 
+    /// <summary>What a text field holding U+0000 is told: no supported database stores it, so none accepts it.</summary>
+    public const string NulMessage = "must not contain U+0000";
+
+    /// <summary>A text of <paramref name="min"/> to <paramref name="max"/> characters, without U+0000.</summary>
     public static IRuleBuilderOptions<T, string?> Chars<T>(this IRuleBuilder<T, string?> rule, int min, int max) =>
-        rule.Must(value => value is null || value.Length >= min)
+        rule.Must(value => value is null || !HasNul(value))
+            .WithMessage(NulMessage)
+            .WithErrorCode("string_pattern_mismatch")
+            .Must(value => value is null || value.Length >= min)
             .WithMessage(min == 1 ? "must not be empty" : $"must be at least {min} characters")
             .WithErrorCode("string_too_short")
             .Must(value => value is null || value.Length <= max)
             .WithMessage($"must be at most {max} characters")
             .WithErrorCode("string_too_long");
+
+    public static bool HasNul(string value) => value.Contains('\0', StringComparison.Ordinal);
 
     public static IRuleBuilderOptions<T, TNumber?> AtLeast<T, TNumber>(this IRuleBuilder<T, TNumber?> rule, TNumber min)
         where TNumber : struct, IComparable<TNumber> =>

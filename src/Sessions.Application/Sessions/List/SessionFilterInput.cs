@@ -18,12 +18,33 @@ public sealed record SessionFilterInput(
 {
     public const int MaxSearchLength = 200;
 
+    /// <summary>How many values one repeatable parameter may carry.</summary>
+    public const int MaxValuesPerParameter = 50;
+
+    /// <summary>How many <c>label</c> filters one request may carry.</summary>
+    public const int MaxLabelFilters = 20;
+
     /// <summary>Field errors, at the query parameter's name and the index of the bad value.</summary>
     public IEnumerable<FieldError> Check()
     {
+        foreach (var error in CheckCount("user", UserIds.Count)
+            .Concat(CheckCount("project_id", ProjectIds.Count))
+            .Concat(CheckTexts("agent", Agents))
+            .Concat(CheckTexts("model", Models))
+            .Concat(CheckTexts("origin", Origins))
+            .Concat(CheckTexts("label", Labels)))
+        {
+            yield return error;
+        }
+
+        if (Labels.Count > MaxLabelFilters)
+        {
+            yield return new FieldError(["label"], $"must hold at most {MaxLabelFilters} label filters", "too_long");
+        }
+
         for (var i = 0; i < Origins.Count; i++)
         {
-            if (!WireEnum.TryParse<SessionOrigin>(Origins[i], out _))
+            if (!string.IsNullOrEmpty(Origins[i]) && !WireEnum.TryParse<SessionOrigin>(Origins[i], out _))
             {
                 yield return new FieldError(["origin", i], $"must be one of: {WireEnum.Names<SessionOrigin>()}", "enum");
             }
@@ -31,8 +52,9 @@ public sealed record SessionFilterInput(
 
         for (var i = 0; i < Labels.Count; i++)
         {
-            var separator = Labels[i].IndexOf(':', StringComparison.Ordinal);
-            if (separator <= 0 || separator == Labels[i].Length - 1)
+            var label = Labels[i];
+            var separator = string.IsNullOrEmpty(label) ? -1 : label.IndexOf(':', StringComparison.Ordinal);
+            if (!string.IsNullOrEmpty(label) && (separator <= 0 || separator == label.Length - 1))
             {
                 yield return new FieldError(["label", i], "must be key:value", "value_error");
             }
@@ -46,6 +68,41 @@ public sealed record SessionFilterInput(
         if (Search is { Length: > MaxSearchLength })
         {
             yield return new FieldError(["search"], $"must be at most {MaxSearchLength} characters", "string_too_long");
+        }
+        else if (Search is not null && ValidationRules.HasNul(Search))
+        {
+            yield return new FieldError(["search"], ValidationRules.NulMessage, "string_pattern_mismatch");
+        }
+    }
+
+    private static IEnumerable<FieldError> CheckCount(string parameter, int count)
+    {
+        if (count > MaxValuesPerParameter)
+        {
+            yield return new FieldError([parameter], parameter == "user"
+                ? $"user and user_id together must be given at most {MaxValuesPerParameter} times"
+                : $"must be given at most {MaxValuesPerParameter} times", "too_long");
+        }
+    }
+
+    /// <summary>A repeatable text parameter: not too many values, each one non-empty and without U+0000.</summary>
+    private static IEnumerable<FieldError> CheckTexts(string parameter, IReadOnlyList<string> values)
+    {
+        foreach (var error in CheckCount(parameter, values.Count))
+        {
+            yield return error;
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (string.IsNullOrEmpty(values[i]))
+            {
+                yield return new FieldError([parameter, i], "must not be empty", "string_too_short");
+            }
+            else if (ValidationRules.HasNul(values[i]))
+            {
+                yield return new FieldError([parameter, i], ValidationRules.NulMessage, "string_pattern_mismatch");
+            }
         }
     }
 

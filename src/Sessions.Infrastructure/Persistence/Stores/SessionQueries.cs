@@ -53,11 +53,7 @@ internal static class SessionQueries
             sessions = sessions.Where(s => s.Origin != SessionOrigin.Eval);
         }
 
-        foreach (var group in criteria.LabelGroups)
-        {
-            var anyOf = LabelIn(group);
-            sessions = sessions.Where(s => s.Labels.AsQueryable().Any(anyOf));
-        }
+        sessions = sessions.WithLabels(criteria.LabelGroups);
 
         sessions = criteria.Archived switch
         {
@@ -102,23 +98,75 @@ internal static class SessionQueries
     }
 
     /// <summary>
-    /// <c>(key = k1 AND value = v1) OR (key = k2 AND value = v2) ...</c> with every value a query
-    /// parameter, so the database can use its (key, value) index.
+    /// Sessions holding, for every group, at least one of the group's labels. One group is an
+    /// <c>EXISTS</c>; several are one grouped pass over the matching label rows (the (key, value)
+    /// index finds them) that keeps the sessions in which every group is represented, so the cost
+    /// grows linearly with the number of labels asked for, not with the number of groups joined.
     /// </summary>
-    private static Expression<Func<SessionLabel, bool>> LabelIn(IReadOnlyList<LabelMatch> matches)
+    private static IQueryable<Session> WithLabels(this IQueryable<Session> sessions, IReadOnlyList<IReadOnlyList<LabelMatch>> groups)
     {
-        var label = Expression.Parameter(typeof(SessionLabel), "l");
-        Expression? anyOf = null;
-        foreach (var match in matches)
+        if (groups.Count == 0)
         {
-            var holder = Expression.Constant(match);
-            var one = Expression.AndAlso(
-                Expression.Equal(Expression.Property(label, nameof(SessionLabel.Key)), Expression.Property(holder, nameof(LabelMatch.Key))),
-                Expression.Equal(Expression.Property(label, nameof(SessionLabel.Value)), Expression.Property(holder, nameof(LabelMatch.Value))));
-            anyOf = anyOf is null ? one : Expression.OrElse(anyOf, one);
+            return sessions;
         }
 
-        return Expression.Lambda<Func<SessionLabel, bool>>(anyOf ?? Expression.Constant(false), label);
+        if (groups.Count == 1)
+        {
+            var anyOf = AnyLabel<SessionLabel>(groups[0]);
+            return sessions.Where(s => s.Labels.AsQueryable().Any(anyOf));
+        }
+
+        var rows = sessions.SelectMany(s => s.Labels, (s, l) => new LabelRow { SessionId = s.Id, Key = l.Key, Value = l.Value })
+            .Where(AnyLabel<LabelRow>(groups.SelectMany(g => g)));
+        var groupOf = GroupIndex(groups);
+        var holdingEveryGroup = rows.GroupBy(r => r.SessionId)
+            .Where(g => g.AsQueryable().Select(groupOf).Distinct().Count() == groups.Count)
+            .Select(g => g.Key);
+        return sessions.Where(s => holdingEveryGroup.Contains(s.Id));
+    }
+
+    /// <summary>
+    /// <c>(key = k1 AND value = v1) OR (key = k2 AND value = v2) ...</c> with every value a query
+    /// parameter, so the database can use its (key, value) index. <typeparamref name="T"/> has
+    /// <c>Key</c> and <c>Value</c> properties.
+    /// </summary>
+    private static Expression<Func<T, bool>> AnyLabel<T>(IEnumerable<LabelMatch> matches)
+    {
+        var row = Expression.Parameter(typeof(T), "l");
+        var anyOf = matches.Select(match => Matches(row, match)).Aggregate(Expression.OrElse);
+        return Expression.Lambda<Func<T, bool>>(anyOf, row);
+    }
+
+    /// <summary>The index of the group a matching label row belongs to (a <c>CASE</c> in SQL).</summary>
+    private static Expression<Func<LabelRow, int>> GroupIndex(IReadOnlyList<IReadOnlyList<LabelMatch>> groups)
+    {
+        var row = Expression.Parameter(typeof(LabelRow), "r");
+        Expression index = Expression.Constant(-1);
+        for (var i = groups.Count - 1; i >= 0; i--)
+        {
+            var inGroup = groups[i].Select(match => Matches(row, match)).Aggregate(Expression.OrElse);
+            index = Expression.Condition(inGroup, Expression.Constant(i), index);
+        }
+
+        return Expression.Lambda<Func<LabelRow, int>>(index, row);
+    }
+
+    private static BinaryExpression Matches(ParameterExpression row, LabelMatch match)
+    {
+        var holder = Expression.Constant(match);
+        return Expression.AndAlso(
+            Expression.Equal(Expression.Property(row, nameof(LabelMatch.Key)), Expression.Property(holder, nameof(LabelMatch.Key))),
+            Expression.Equal(Expression.Property(row, nameof(LabelMatch.Value)), Expression.Property(holder, nameof(LabelMatch.Value))));
+    }
+
+    /// <summary>One label of one session, as the grouped label filter reads it.</summary>
+    private sealed class LabelRow
+    {
+        public Guid SessionId { get; init; }
+
+        public required string Key { get; init; }
+
+        public required string Value { get; init; }
     }
 
     /// <summary>Makes <c>%</c>, <c>_</c> and the escape character literal in a LIKE pattern.</summary>

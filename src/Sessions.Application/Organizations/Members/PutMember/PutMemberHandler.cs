@@ -21,12 +21,11 @@ public sealed class PutMemberHandler(IOrganizationRepository organizations, Call
 
         var now = clock.UtcNow();
         var role = command.Role!.Value;
-        // The email and name fill the chip of a user the service has not seen yet; a known user's
-        // profile comes from their own tokens only (users are shared by every tenant).
+        // Users are shared by every tenant: a profile comes only from the user's own tokens.
         var user = await organizations.FindUserAsync(command.UserId, cancellationToken);
         if (user is null)
         {
-            user = User.Create(command.UserId, command.Email, command.FullName, command.Email?.Split('@')[0], now);
+            user = User.Unprofiled(command.UserId, now);
             organizations.Add(user);
         }
 

@@ -1,0 +1,48 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+
+namespace Sessions.Api.Operations;
+
+/// <summary>
+/// Behind a reverse proxy (<c>ForwardedHeaders:Enabled</c>, off by default), the client address and
+/// scheme come from <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c>, but only when the request
+/// arrives from a proxy listed in <c>ForwardedHeaders:KnownProxies</c> (addresses) or
+/// <c>ForwardedHeaders:KnownNetworks</c> (CIDR ranges); with neither listed, only loopback is trusted.
+/// Anonymous rate limits then key on the real client, not on the proxy.
+/// </summary>
+public static class ForwardedHeadersSetup
+{
+    public static void UseServiceForwardedHeaders(this WebApplication app)
+    {
+        var section = app.Configuration.GetSection("ForwardedHeaders");
+        if (!section.GetValue("Enabled", defaultValue: false))
+        {
+            return;
+        }
+
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+        var proxies = section.GetSection("KnownProxies").Get<string[]>() ?? [];
+        var networks = section.GetSection("KnownNetworks").Get<string[]>() ?? [];
+        if (proxies.Length + networks.Length > 0)
+        {
+            options.KnownProxies.Clear();
+            options.KnownIPNetworks.Clear();
+        }
+
+        foreach (var proxy in proxies)
+        {
+            options.KnownProxies.Add(IPAddress.TryParse(proxy, out var address)
+                ? address
+                : throw new InvalidOperationException($"ForwardedHeaders:KnownProxies holds '{proxy}', which is not an IP address."));
+        }
+
+        foreach (var network in networks)
+        {
+            options.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(network, out var range)
+                ? range
+                : throw new InvalidOperationException($"ForwardedHeaders:KnownNetworks holds '{network}', which is not a CIDR range such as 10.0.0.0/8."));
+        }
+
+        app.UseForwardedHeaders(options);
+    }
+}

@@ -1,0 +1,187 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Sessions.Api.Tests.Infrastructure;
+
+namespace Sessions.Api.Tests.Platform;
+
+/// <summary>A host configured as production with a signing key but without issuer or audience.</summary>
+public sealed class UnsafeAuthApiFactory(string? issuer, string? audience, string environment) : ApiFactory
+{
+    protected override string EnvironmentName => environment;
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Auth:Issuer"] = issuer,
+        ["Auth:Audience"] = audience,
+    };
+}
+
+/// <summary>A Development host whose token endpoint logs are captured.</summary>
+public sealed class DevelopmentWithLogsApiFactory : ApiFactory
+{
+    public CapturedLogs Logs { get; } = new();
+
+    protected override string EnvironmentName => "Development";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Logs));
+    }
+}
+
+/// <summary>A Development host whose token endpoint is open to remote callers on purpose.</summary>
+public sealed class RemoteTokensApiFactory : ApiFactory
+{
+    protected override string EnvironmentName => "Development";
+
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Development:AllowRemoteTokens"] = "true" };
+}
+
+/// <summary>A host behind a proxy at 10.0.0.7, allowing 2 requests per partition and minute.</summary>
+public sealed class BehindProxyApiFactory : ApiFactory
+{
+    public const string Proxy = "10.0.0.7";
+
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["ForwardedHeaders:Enabled"] = "true",
+        ["ForwardedHeaders:KnownProxies:0"] = Proxy,
+        ["RateLimiting:PermitLimit"] = "2",
+    };
+}
+
+public sealed class HostileConfigurationTests
+{
+    [Theory]
+    [InlineData("", "sessions-api", "Production")]
+    [InlineData("sessions-tests", "", "Production")]
+    [InlineData("", "", "Staging")]
+    [InlineData("", "", "Development")]
+    public async Task SigningKeyWithoutIssuerOrAudience_RefusesToStart(string issuer, string audience, string environment)
+    {
+        await using var factory = new UnsafeAuthApiFactory(issuer, audience, environment);
+
+        var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+
+        Assert.Contains("Auth:Audience and Auth:Issuer", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProductionWithIssuerAndAudience_Starts_AndRefusesATokenFromAnotherIssuer()
+    {
+        await using var factory = new UnsafeAuthApiFactory(TestTokens.Issuer, TestTokens.Audience, "Production");
+        var client = factory.CreateClient();
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var member = await workspace.AddMemberAsync();
+
+        var evil = TestTokens.Create(member.Id, ["admin", "sessions:read"], member.Email, issuer: "evil");
+
+        await (await client.PostAsync("/api/v1/orgs", evil, new { slug = "evil-org" })).ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+        await (await client.GetAsync(workspace.SessionsPath, member.Token())).ExpectAsync(HttpStatusCode.OK);
+    }
+}
+
+public sealed class DevTokenAccessTests(DevelopmentWithLogsApiFactory factory) : IClassFixture<DevelopmentWithLogsApiFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task DevToken_FromARemoteAddress_Is403_FromLoopback_IsIssued_AndStartupSaysSo()
+    {
+        var body = new { email = "remote@example.com", org = "demo", workspace = "default", role = "admin" };
+
+        var remote = await _client.SendAsync(HttpMethod.Post, "/dev/token", token: null, body, new Dictionary<string, string> { [TestRemoteAddress.Header] = "203.0.113.9" });
+        await remote.ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await _client.SendAsync(HttpMethod.Post, "/dev/token", token: null, body, new Dictionary<string, string> { [TestRemoteAddress.Header] = "::1" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Contains(factory.Logs.Lines, line => line.Message.Contains("/dev/token answers loopback callers only", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(321)]
+    [InlineData(-1)]
+    public async Task DevToken_UnusableEmail_Is422(int length)
+    {
+        var email = length > 0 ? new string('e', length - "@example.com".Length) + "@example.com" : "nul\u0000@example.com";
+
+        await (await _client.PostAsync("/dev/token", token: null, new { email, org = "demo", workspace = "default" })).ExpectValidationErrorAsync("body", "email");
+    }
+
+    [Fact]
+    public async Task DevToken_OverlongName_IsCut()
+    {
+        var answer = await (await _client.PostAsync("/dev/token", token: null, new { email = $"long-{Guid.NewGuid():N}@example.com", name = "N\u0000" + new string('n', 400), org = "demo", workspace = "default" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        var id = Guid.NewGuid();
+
+        var created = await (await _client.PostAsync("/api/v1/org/demo/ws/default/sessions", answer["access_token"]!.GetValue<string>(), new { id, model = "m" })).ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal("N" + new string('n', 254), created["created_by"]!["full_name"]!.GetValue<string>());
+    }
+}
+
+public sealed class RemoteDevTokenTests(RemoteTokensApiFactory factory) : IClassFixture<RemoteTokensApiFactory>
+{
+    [Fact]
+    public async Task DevToken_WhenRemoteTokensAreAllowed_AnswersARemoteCaller()
+    {
+        var response = await factory.CreateClient().SendAsync(HttpMethod.Post, "/dev/token", token: null, new { email = "far@example.com", org = "demo", workspace = "default" }, new Dictionary<string, string> { [TestRemoteAddress.Header] = "203.0.113.9" });
+
+        await response.ExpectAsync(HttpStatusCode.OK);
+    }
+}
+
+public sealed class ForwardedHeadersTests(BehindProxyApiFactory factory) : IClassFixture<BehindProxyApiFactory>
+{
+    [Fact]
+    public async Task BehindAKnownProxy_AnonymousLimitsKeyOnTheForwardedClient_AndAnUnknownSenderCannotSpoofIt()
+    {
+        var client = factory.CreateClient();
+        var path = $"/api/v1/org/x/ws/y/sessions/{Guid.NewGuid()}";
+        Task<HttpResponseMessage> From(string sender, string forwardedFor) => client.SendAsync(HttpMethod.Get, path, token: null, headers: new Dictionary<string, string>
+        {
+            [TestRemoteAddress.Header] = sender,
+            ["X-Forwarded-For"] = forwardedFor,
+        });
+
+        for (var i = 0; i < 2; i++)
+        {
+            await (await From(BehindProxyApiFactory.Proxy, "198.51.100.1")).ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+        }
+
+        await (await From(BehindProxyApiFactory.Proxy, "198.51.100.1")).ExpectEnvelopeAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        await (await From(BehindProxyApiFactory.Proxy, "198.51.100.2")).ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+        for (var i = 0; i < 2; i++)
+        {
+            await (await From("192.0.2.50", $"198.51.100.{10 + i}")).ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+        }
+
+        await (await From("192.0.2.50", "198.51.100.99")).ExpectEnvelopeAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+    }
+}
+
+public sealed class ReadinessTests(CountingApiFactory factory) : IClassFixture<CountingApiFactory>
+{
+    [Fact]
+    public async Task Readiness_AsksTheDatabaseAtMostOncePerCachePeriod_HoweverOftenItIsCalled()
+    {
+        var client = factory.CreateClient();
+        await client.GetAsync("/health/ready", token: null);
+        await Task.Delay(TimeSpan.FromSeconds(2.1));
+
+        var burst = await factory.Statements.DuringAsync(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await (await client.GetAsync("/health/ready", token: null)).ExpectAsync(HttpStatusCode.OK);
+            }
+        });
+        await Task.Delay(TimeSpan.FromSeconds(2.1));
+        var later = await factory.Statements.DuringAsync(async () => await (await client.GetAsync("/health/ready", token: null)).ExpectAsync(HttpStatusCode.OK));
+
+        Assert.Single(burst);
+        Assert.Single(later);
+    }
+}

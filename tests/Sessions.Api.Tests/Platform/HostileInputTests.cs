@@ -1,0 +1,266 @@
+using System.Net;
+using System.Text;
+using Sessions.Api.Tests.Infrastructure;
+
+namespace Sessions.Api.Tests.Platform;
+
+/// <summary>
+/// Input an attacker (or a broken client) sends: every answer is the envelope with a 4xx that says
+/// what to fix, the same on SQLite and PostgreSQL, never a 500.
+/// </summary>
+[Collection(SharedApiCollection.Name)]
+public sealed class HostileInputTests(ApiFactory factory)
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Theory]
+    [InlineData("application/json; charset=utf-16")]
+    [InlineData("application/json; charset=iso-8859-1")]
+    [InlineData("application/json; charset=\"utf-32\"")]
+    [InlineData("application/json; charset=no-such-charset")]
+    public async Task Body_InACharsetOtherThanUtf8_Is415(string contentType)
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        var json = $$"""{"id":"{{Guid.NewGuid()}}","model":"m"}""";
+
+        await (await PostRawAsync(workspace.SessionsPath, owner, Encoding.UTF8.GetBytes(json), contentType)).ExpectEnvelopeAsync(HttpStatusCode.UnsupportedMediaType, "invalid_request");
+        await (await PostRawAsync(workspace.SessionPath(session) + "/transcript", owner, Encoding.Unicode.GetBytes("""{"messages":[{"role":"user"}]}"""), contentType))
+            .ExpectEnvelopeAsync(HttpStatusCode.UnsupportedMediaType, "invalid_request");
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/json; charset=UTF-8")]
+    [InlineData("application/json; charset=\"utf-8\"")]
+    [InlineData("application/json")]
+    public async Task Body_InUtf8UnderAnyOfItsNames_IsRead(string contentType)
+    {
+        var (workspace, owner, _) = await SetUpAsync();
+
+        await (await PostRawAsync(workspace.SessionsPath, owner, Encoding.UTF8.GetBytes($$"""{"id":"{{Guid.NewGuid()}}","model":"m"}"""), contentType)).ExpectAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task InvalidUtf8InsideAJsonString_Is400MalformedJson()
+    {
+        var (workspace, owner, _) = await SetUpAsync();
+        var body = Encoding.UTF8.GetBytes($$"""{"id":"{{Guid.NewGuid()}}","model":"m""").Concat(new byte[] { 0xFF, 0xFE }).Concat(Encoding.UTF8.GetBytes("\"}")).ToArray();
+
+        await (await PostRawAsync(workspace.SessionsPath, owner, body, "application/json")).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "malformed_json");
+    }
+
+    [Theory]
+    [InlineData("?label=", "label", 0)]
+    [InlineData("?label", "label", 0)]
+    [InlineData("?label=team:red&label=", "label", 1)]
+    [InlineData("?agent=", "agent", 0)]
+    [InlineData("?model=", "model", 0)]
+    [InlineData("?origin=", "origin", 0)]
+    public async Task EmptyFilterValues_Are422AtTheirIndex(string query, string parameter, int index)
+    {
+        var (workspace, owner, _) = await SetUpAsync();
+
+        foreach (var path in new[] { workspace.SessionsPath, workspace.SessionsPath + "/facets" })
+        {
+            var error = await (await _client.GetAsync(path + query, owner.Token())).ExpectValidationErrorAsync("query", parameter, index);
+            Assert.Equal("must not be empty", error["msg"]!.GetValue<string>());
+        }
+    }
+
+    [Theory]
+    [InlineData("?page=&limit=&sort_by=&search=&archived=")]
+    [InlineData("?page=1&page=2")]
+    [InlineData("?limit=5&limit=500")]
+    [InlineData("?include_workload_sessions=")]
+    public async Task EmptyOrRepeatedScalarParameters_AreNeverA500(string query)
+    {
+        var (workspace, owner, _) = await SetUpAsync();
+
+        foreach (var path in new[] { workspace.SessionsPath, workspace.SessionsPath + "/facets" })
+        {
+            var response = await _client.GetAsync(path + query, owner.Token());
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.UnprocessableEntity, $"{path}{query}: {(int)response.StatusCode}");
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                await response.ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task TooManyFilterValues_Are422()
+    {
+        var (workspace, owner, _) = await SetUpAsync();
+        var twentyOneLabels = string.Join('&', Enumerable.Range(0, 21).Select(i => $"label=k{i}:v"));
+        var fiftyOneAgents = string.Join('&', Enumerable.Range(0, 51).Select(i => $"agent=a{i}"));
+
+        await (await _client.GetAsync($"{workspace.SessionsPath}?{twentyOneLabels}", owner.Token())).ExpectValidationErrorAsync("query", "label");
+        await (await _client.GetAsync($"{workspace.SessionsPath}/facets?{fiftyOneAgents}", owner.Token())).ExpectValidationErrorAsync("query", "agent");
+        await (await _client.GetAsync($"{workspace.SessionsPath}?{string.Join('&', Enumerable.Range(0, 20).Select(i => $"label=k{i}:v"))}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task TwentyLabelKeys_FilterWithAndAcrossKeysAndOrWithinOne()
+    {
+        var (workspace, owner, _) = await SetUpAsync();
+        var labels = Enumerable.Range(0, 20).ToDictionary(i => $"k{i}", i => new[] { "v", $"w{i}" });
+        var all = await _client.CreateSessionAsync(workspace, owner, extra: new { labels });
+        await _client.CreateSessionAsync(workspace, owner, extra: new { labels = labels.Where(l => l.Key != "k19").ToDictionary() });
+        var everyKey = string.Join('&', Enumerable.Range(0, 18).Select(i => $"label=k{i}:v").Append("label=k19:nope&label=k19:w19"));
+
+        var page = await (await _client.GetAsync($"{workspace.SessionsPath}?{everyKey}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal([all.Id().ToString()], page["sessions"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()));
+    }
+
+    public static TheoryData<string, string, object[]> NulBodies => new()
+    {
+        { "create", """{"id":"ID","model":"m\u0000"}""", ["body", "model"] },
+        { "create", """{"id":"ID","model":"m","title":"a\u0000b"}""", ["body", "title"] },
+        { "create", """{"id":"ID","model":"m","agent":"\u0000"}""", ["body", "agent"] },
+        { "create", """{"id":"ID","model":"m","labels":{"team":["r\u0000d"]}}""", ["body", "labels", "team", 0] },
+        { "update", """{"title":"x\u0000"}""", ["body", "title"] },
+        { "append", """{"messages":[{"role":"user","content":"hi\u0000"}]}""", ["body", "messages", 0, "content"] },
+        { "append", """{"messages":[{"role":"tool","tool_call_id":"c\u0000"}]}""", ["body", "messages", 0, "tool_call_id"] },
+        { "append", """{"messages":[{"role":"assistant","tool_calls":[{"id":"c","name":"f\u0000"}]}]}""", ["body", "messages", 0, "tool_calls", 0, "name"] },
+        { "append", """{"context":{"model":"m","system_prompt":"be\u0000"},"messages":[{"role":"user"}]}""", ["body", "context", "system_prompt"] },
+        { "append", """{"context":{"model":"m\u0000"},"messages":[{"role":"user"}]}""", ["body", "context", "model"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(NulBodies))]
+    public async Task Nul_InAnyText_Is422AtItsField(string route, string json, object[] loc)
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        var (method, path) = route switch
+        {
+            "create" => (HttpMethod.Post, workspace.SessionsPath),
+            "update" => (HttpMethod.Patch, workspace.SessionPath(session)),
+            _ => (HttpMethod.Post, workspace.SessionPath(session) + "/transcript"),
+        };
+
+        var error = await (await _client.SendAsync(method, path, owner.Token(), json.Replace("ID", Guid.NewGuid().ToString(), StringComparison.Ordinal))).ExpectValidationErrorAsync(loc);
+
+        Assert.Equal("must not contain U+0000", error["msg"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("?search=a%00b", "search")]
+    [InlineData("?agent=a%00", "agent", 0)]
+    [InlineData("?model=%00", "model", 0)]
+    [InlineData("?label=team:r%00d", "label", 0)]
+    public async Task Nul_InAFilter_Is422AtIt(string query, params object[] loc)
+    {
+        var (workspace, owner, _) = await SetUpAsync();
+
+        foreach (var path in new[] { workspace.SessionsPath, workspace.SessionsPath + "/facets" })
+        {
+            var error = await (await _client.GetAsync(path + query, owner.Token())).ExpectValidationErrorAsync(["query", .. loc]);
+            Assert.Equal("must not contain U+0000", error["msg"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task Nul_InAMessageSearch_Is422()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+
+        await (await _client.GetAsync($"{workspace.SessionPath(session)}/messages/search?q=x%00", owner.Token())).ExpectValidationErrorAsync("query", "q");
+    }
+
+    [Theory]
+    [InlineData("""{"id":"ID","model":"m","message_count":"5"}""", "create", new object[] { "body", "message_count" })]
+    [InlineData("""{"message_count":"5"}""", "update", new object[] { "body", "message_count" })]
+    [InlineData("""{"messages":[{"role":"assistant","usage":{"input_tokens":"5"}}]}""", "append", new object[] { "body", "messages", 0, "usage", "input_tokens" })]
+    [InlineData("""{"messages":[{"role":"assistant","usage":{"output_tokens":"5"}}]}""", "append", new object[] { "body", "messages", 0, "usage", "output_tokens" })]
+    [InlineData("""{"messages":[{"role":"assistant","usage":{"cache_read_input_tokens":"5"}}]}""", "append", new object[] { "body", "messages", 0, "usage", "cache_read_input_tokens" })]
+    [InlineData("""{"messages":[{"role":"assistant","usage":{"cache_creation_input_tokens":"5"}}]}""", "append", new object[] { "body", "messages", 0, "usage", "cache_creation_input_tokens" })]
+    [InlineData("""{"messages":[{"role":"assistant","usage":{"cost_usd":"0.5"}}]}""", "append", new object[] { "body", "messages", 0, "usage", "cost_usd" })]
+    [InlineData("""{"summary":{"role":"system"},"up_to_seq":"1"}""", "compact", new object[] { "body", "up_to_seq" })]
+    [InlineData("""{"from_seq":"1"}""", "rewind", new object[] { "body", "from_seq" })]
+    [InlineData("""{"messages":[{"role":"USER"}]}""", "append", new object[] { "body", "messages", 0, "role" })]
+    [InlineData("""{"id":"ID","model":"m","origin":"Eval"}""", "create", new object[] { "body", "origin" })]
+    [InlineData("""{"id":"ID","model":"m","visibility":"WORKSPACE"}""", "create", new object[] { "body", "visibility" })]
+    public async Task NumbersAsStrings_AndEnumsInAnotherCase_Are422(string json, string route, object[] loc)
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        var (method, path) = route switch
+        {
+            "create" => (HttpMethod.Post, workspace.SessionsPath),
+            "update" => (HttpMethod.Patch, workspace.SessionPath(session)),
+            "compact" => (HttpMethod.Post, workspace.SessionPath(session) + "/transcript/compact"),
+            "rewind" => (HttpMethod.Post, workspace.SessionPath(session) + "/rewind"),
+            _ => (HttpMethod.Post, workspace.SessionPath(session) + "/transcript"),
+        };
+
+        await (await _client.SendAsync(method, path, owner.Token(), json.Replace("ID", Guid.NewGuid().ToString(), StringComparison.Ordinal))).ExpectValidationErrorAsync(loc);
+    }
+
+    [Fact]
+    public async Task TokenWithOverlongOrDirtyDisplayClaims_IsServed_WithTheClaimsCleaned()
+    {
+        var (workspace, _, _) = await SetUpAsync();
+        var member = await workspace.AddMemberAsync();
+        var token = TestTokens.Create(member.Id, TestUser.ReadWrite, member.Email, name: "Ada\u0000 " + new string('n', 300), username: new string('u', 400) + "\u0007");
+
+        var created = await (await _client.PostAsync(workspace.SessionsPath, token, new { id = Guid.NewGuid(), model = "m" })).ExpectAsync(HttpStatusCode.Created);
+
+        var chip = created["created_by"]!;
+        Assert.Equal(("Ada " + new string('n', 300))[..255], chip["full_name"]!.GetValue<string>());
+        Assert.Equal(new string('u', 255), chip["username"]!.GetValue<string>());
+        await (await _client.GetAsync(workspace.SessionsPath, token)).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData(321)]
+    [InlineData(-1)]
+    public async Task TokenWithAnUnusableEmail_Is401SayingSo(int length)
+    {
+        var (workspace, _, _) = await SetUpAsync();
+        var member = await workspace.AddMemberAsync();
+        var email = length > 0 ? new string('e', length - "@example.com".Length) + "@example.com" : "nul\u0000@example.com";
+
+        var envelope = await (await _client.GetAsync(workspace.SessionsPath, TestTokens.Create(member.Id, TestUser.ReadWrite, email)))
+            .ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+
+        Assert.Contains("email", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        await (await _client.GetAsync(workspace.SessionsPath, member.Token())).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task PathAndQueryOverTheLimit_Is414Envelope()
+    {
+        var (workspace, owner, _) = await SetUpAsync();
+
+        await (await _client.GetAsync($"{workspace.SessionsPath}?search={new string('a', 4100)}", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.RequestUriTooLong, "invalid_request");
+        await (await _client.GetAsync($"{workspace.SessionsPath}/{new string('a', 4100)}", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.RequestUriTooLong, "invalid_request");
+    }
+
+    [Fact]
+    public async Task TooManyToolCalls_OrTooMuchMetadata_Is422()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        var path = workspace.SessionPath(session) + "/transcript";
+        var calls = Enumerable.Range(0, 129).Select(i => new { id = $"c{i}", name = "f" });
+
+        await (await _client.PostAsync(path, owner.Token(), new { messages = new[] { new { role = "assistant", tool_calls = calls } } })).ExpectValidationErrorAsync("body", "messages", 0, "tool_calls");
+        await (await _client.PostAsync(path, owner.Token(), new { messages = new[] { new { role = "user", metadata = new { blob = new string('x', 70_000) } } } })).ExpectValidationErrorAsync("body", "messages", 0, "metadata");
+        await (await _client.PostAsync(path, owner.Token(), new { messages = new[] { new { role = "assistant", tool_calls = calls.Take(128) } } })).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    private async Task<HttpResponseMessage> PostRawAsync(string path, TestUser user, byte[] body, string contentType)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        request.Headers.Authorization = new("Bearer", user.Token());
+        return await _client.SendAsync(request);
+    }
+
+    private async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> SetUpAsync()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = await _client.CreateSessionAsync(workspace, owner);
+        return (workspace, owner, session.Id());
+    }
+}
