@@ -98,15 +98,16 @@ public sealed class RequestLimits : IDisposable
         await next(context);
     }
 
-    /// <summary>No charset, or <c>utf-8</c> in any letter case; a content type that does not parse is left to the formatters (415).</summary>
+    /// <summary>No charset parameter, or <c>utf-8</c> in any letter case (an empty one is not); a content type that does not parse is left to the formatters (415).</summary>
     private static bool IsUtf8(string? contentType)
     {
-        if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType) || mediaType.Charset.Length == 0)
+        if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
         {
             return true;
         }
 
-        return HeaderUtilities.RemoveQuotes(mediaType.Charset).Equals("utf-8", StringComparison.OrdinalIgnoreCase);
+        var charset = mediaType.Parameters.FirstOrDefault(p => p.Name.Equals("charset", StringComparison.OrdinalIgnoreCase));
+        return charset is null || HeaderUtilities.RemoveQuotes(charset.Value).Equals("utf-8", StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool IsLarge(HttpRequest request) =>

@@ -18,6 +18,7 @@ public sealed class HostileInputTests(ApiFactory factory)
     [InlineData("application/json; charset=iso-8859-1")]
     [InlineData("application/json; charset=\"utf-32\"")]
     [InlineData("application/json; charset=no-such-charset")]
+    [InlineData("application/json; charset=")]
     public async Task Body_InACharsetOtherThanUtf8_Is415(string contentType)
     {
         var (workspace, owner, session) = await SetUpAsync();
