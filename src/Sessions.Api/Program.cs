@@ -8,6 +8,7 @@ using Sessions.Api.Operations;
 using Sessions.Api.Security;
 using Sessions.Application;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions;
 using Sessions.Infrastructure;
 using Sessions.Infrastructure.Persistence;
 
@@ -62,6 +63,8 @@ builder.Services.AddOpenApiDocument(settings =>
     });
     settings.OperationProcessors.Add(new NSwag.Generation.Processors.Security.AspNetCoreOperationSecurityScopeProcessor("Bearer"));
     settings.SchemaSettings.SchemaProcessors.Add(new AnswersCarryEveryProperty());
+    settings.SchemaSettings.TypeMappers.Add(new NJsonSchema.Generation.TypeMappers.PrimitiveTypeMapper(
+        typeof(SessionReference), schema => schema.Type = NJsonSchema.JsonObjectType.String));
 });
 builder.Services.AddServiceHealthChecks();
 RequestLimits.AddRequestLimits(builder.Services);

@@ -29,7 +29,7 @@ public static class DependencyInjection
         });
         services.AddValidatorsFromAssemblyContaining<CallerContext>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<CallerContext>();
-        services.AddScoped<SessionAccess>();
+        services.AddScoped<SessionCommandServices>();
         services.AddScoped<BulkSessionRunner>();
         services.AddSingleton(TimeProvider.System);
         return services;

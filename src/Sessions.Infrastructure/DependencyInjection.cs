@@ -40,6 +40,8 @@ public static class DependencyInjection
         services.AddScoped<ISessionReadStore, SessionReadStore>();
         services.AddScoped<IWorkspaceDirectory, WorkspaceDirectory>();
         services.AddSingleton<ProvisionedUsers>();
+        services.AddSingleton<MembershipCache>();
+        services.AddSingleton<SqliteWriterGate>();
         services.AddScoped<IOrganizationRepository, OrganizationRepository>();
         services.AddScoped<ITranscriptStore, TranscriptStore>();
         services.AddScoped<ITranscriptReadStore, TranscriptReadStore>();
@@ -56,7 +58,7 @@ public static class DependencyInjection
         services.AddDbContext<TContext>((provider, options) =>
         {
             database.Configure(options);
-            options.AddInterceptors(provider.GetServices<IInterceptor>());
+            options.AddInterceptors([new RowLockInterceptor(database.Provider), .. provider.GetServices<IInterceptor>()]);
         });
         services.AddScoped<SessionsDbContext>(sp => sp.GetRequiredService<TContext>());
     }

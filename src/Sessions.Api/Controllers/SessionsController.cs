@@ -46,10 +46,10 @@ public sealed class SessionsController(ISender sender) : ApiController
             request.RuntimeId,
             request.GroupId);
         var result = await sender.Send(command, cancellationToken);
-        return Respond(result, InputLocation.Body, session =>
+        return Respond(result, InputLocation.Body, created =>
         {
-            Response.Headers.Location = $"{Request.PathBase}{Request.Path.Value!.TrimEnd('/')}/{session.Id}";
-            return SessionAnswer(session, StatusCodes.Status201Created);
+            Response.Headers.Location = $"{Request.PathBase}{Request.Path.Value!.TrimEnd('/')}/{created.Id}";
+            return SessionAnswer(created, StatusCodes.Status201Created);
         });
     }
 
@@ -74,8 +74,8 @@ public sealed class SessionsController(ISender sender) : ApiController
     [HttpGet("{session_id}")]
     [OpenApiOperation("getSession", "Get a session", "By full UUID or unique prefix; 400 ambiguous_session_id when a prefix matches several.")]
     [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
-    public async Task<IActionResult> Get(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, CancellationToken cancellationToken) =>
-        Respond(await sender.Send(new GetSessionQuery(org, workspace, sessionId), cancellationToken), InputLocation.Query, session => SessionAnswer(session));
+    public async Task<IActionResult> Get(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, CancellationToken cancellationToken) =>
+        Respond(await sender.Send(new GetSessionQuery(org, workspace, session), cancellationToken), InputLocation.Query, view => SessionAnswer(view));
 
     /// <summary>Changes the fields sent; labels replace the map; visibility only widens.</summary>
     [HttpPatch("{session_id}")]
@@ -86,7 +86,7 @@ public sealed class SessionsController(ISender sender) : ApiController
     public async Task<IActionResult> Update(
         string org,
         string workspace,
-        [FromRoute(Name = "session_id")] string sessionId,
+        [FromRoute(Name = "session_id")] SessionReference session,
         [FromBody] UpdateSessionRequest request,
         [FromHeader(Name = "If-Match")] string? ifMatch,
         CancellationToken cancellationToken)
@@ -94,7 +94,7 @@ public sealed class SessionsController(ISender sender) : ApiController
         var command = new UpdateSessionCommand(
             org,
             workspace,
-            sessionId,
+            session,
             request.Title,
             request.Model,
             request.Agent,
@@ -102,7 +102,7 @@ public sealed class SessionsController(ISender sender) : ApiController
             request.MessageCount,
             request.Visibility,
             IfMatch.Parse(ifMatch));
-        return Respond(await sender.Send(command, cancellationToken), InputLocation.Body, session => SessionAnswer(session));
+        return Respond(await sender.Send(command, cancellationToken), InputLocation.Body, view => SessionAnswer(view));
     }
 
     /// <summary>Deletes a session with its transcript.</summary>
@@ -110,9 +110,9 @@ public sealed class SessionsController(ISender sender) : ApiController
     [OpenApiOperation("deleteSession", "Delete a session", "204; a session frozen by an evaluation answers 409 session_frozen.")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
-    public async Task<IActionResult> Delete(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Delete(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, CancellationToken cancellationToken)
     {
-        var result = await sender.Send(new DeleteSessionCommand(org, workspace, sessionId), cancellationToken);
+        var result = await sender.Send(new DeleteSessionCommand(org, workspace, session), cancellationToken);
         return result.Error is { } error ? Failure(error, InputLocation.Query) : NoContent();
     }
 
@@ -120,32 +120,32 @@ public sealed class SessionsController(ISender sender) : ApiController
     [HttpPost("{session_id}/freeze")]
     [OpenApiOperation("freezeSession", "Freeze a session", "Idempotent and terminal. frozen_by is 'evaluation' when the caller holds sessions:evaluate, else 'user'.")]
     [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
-    public async Task<IActionResult> Freeze(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, CancellationToken cancellationToken) =>
-        Respond(await sender.Send(new FreezeSessionCommand(org, workspace, sessionId), cancellationToken), InputLocation.Body, session => SessionAnswer(session));
+    public async Task<IActionResult> Freeze(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, CancellationToken cancellationToken) =>
+        Respond(await sender.Send(new FreezeSessionCommand(org, workspace, session), cancellationToken), InputLocation.Body, view => SessionAnswer(view));
 
     [HttpPost("{session_id}/archive")]
     [OpenApiOperation("archiveSession", "Archive a session", "Idempotent; sets archived_at.")]
     [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
-    public Task<IActionResult> Archive(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, CancellationToken cancellationToken) =>
-        SendSessionCommand(new ArchiveSessionCommand(org, workspace, sessionId, Archived: true), cancellationToken);
+    public Task<IActionResult> Archive(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, CancellationToken cancellationToken) =>
+        SendSessionCommand(new ArchiveSessionCommand(org, workspace, session, Archived: true), cancellationToken);
 
     [HttpPost("{session_id}/unarchive")]
     [OpenApiOperation("unarchiveSession", "Unarchive a session", "Idempotent; clears archived_at.")]
     [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
-    public Task<IActionResult> Unarchive(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, CancellationToken cancellationToken) =>
-        SendSessionCommand(new ArchiveSessionCommand(org, workspace, sessionId, Archived: false), cancellationToken);
+    public Task<IActionResult> Unarchive(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, CancellationToken cancellationToken) =>
+        SendSessionCommand(new ArchiveSessionCommand(org, workspace, session, Archived: false), cancellationToken);
 
     [HttpPost("{session_id}/pin")]
     [OpenApiOperation("pinSession", "Pin a session", "Idempotent; sets pinned_at.")]
     [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
-    public Task<IActionResult> Pin(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, CancellationToken cancellationToken) =>
-        SendSessionCommand(new PinSessionCommand(org, workspace, sessionId, Pinned: true), cancellationToken);
+    public Task<IActionResult> Pin(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, CancellationToken cancellationToken) =>
+        SendSessionCommand(new PinSessionCommand(org, workspace, session, Pinned: true), cancellationToken);
 
     [HttpPost("{session_id}/unpin")]
     [OpenApiOperation("unpinSession", "Unpin a session", "Idempotent; clears pinned_at.")]
     [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
-    public Task<IActionResult> Unpin(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, CancellationToken cancellationToken) =>
-        SendSessionCommand(new PinSessionCommand(org, workspace, sessionId, Pinned: false), cancellationToken);
+    public Task<IActionResult> Unpin(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, CancellationToken cancellationToken) =>
+        SendSessionCommand(new PinSessionCommand(org, workspace, session, Pinned: false), cancellationToken);
 
     /// <summary>Freezes up to 200 sessions by full id; each id follows the single-freeze rules.</summary>
     [HttpPost("bulk-freeze")]
@@ -173,5 +173,5 @@ public sealed class SessionsController(ISender sender) : ApiController
 
     private async Task<IActionResult> SendSessionCommand<TCommand>(TCommand command, CancellationToken cancellationToken)
         where TCommand : ICommand<Domain.Common.Result<SessionView>> =>
-        Respond(await sender.Send(command, cancellationToken), InputLocation.Body, session => SessionAnswer(session));
+        Respond(await sender.Send(command, cancellationToken), InputLocation.Body, view => SessionAnswer(view));
 }

@@ -20,10 +20,10 @@ public sealed class TranscriptsController(ISender sender) : ApiController
     [OpenApiOperation("appendTranscript", "Append messages", "1 to 500 messages; retried message ids are answered as stored; 409 session_frozen when frozen.")]
     [ProducesResponseType<TranscriptMessages>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
-    public async Task<IActionResult> Append(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, [FromBody] AppendTranscriptRequest request, CancellationToken cancellationToken)
+    public async Task<IActionResult> Append(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromBody] AppendTranscriptRequest request, CancellationToken cancellationToken)
     {
         var context = request.Context is { } c ? new ContextInput(c.Agent, c.Model, c.SystemPrompt) : null;
-        var command = new AppendTranscriptCommand(org, workspace, sessionId, context, request.Messages?.Select(m => m?.ToInput()).ToList());
+        var command = new AppendTranscriptCommand(org, workspace, session, context, request.Messages?.Select(m => m?.ToInput()).ToList());
         return Respond(await sender.Send(command, cancellationToken), InputLocation.Body);
     }
 
@@ -34,29 +34,29 @@ public sealed class TranscriptsController(ISender sender) : ApiController
     public async Task<IActionResult> Get(
         string org,
         string workspace,
-        [FromRoute(Name = "session_id")] string sessionId,
+        [FromRoute(Name = "session_id")] SessionReference session,
         [FromQuery(Name = "after_seq")] long? afterSeq,
         [FromQuery(Name = "limit")] int? limit,
         [FromQuery(Name = "include_compacted")] bool? includeCompacted,
         CancellationToken cancellationToken) =>
-        Respond(await sender.Send(new GetTranscriptQuery(org, workspace, sessionId, afterSeq, limit, includeCompacted), cancellationToken), InputLocation.Query);
+        Respond(await sender.Send(new GetTranscriptQuery(org, workspace, session, afterSeq, limit, includeCompacted), cancellationToken), InputLocation.Query);
 
     /// <summary>Compacts the transcript up to a seq and appends the summary; nothing is deleted.</summary>
     [HttpPost("transcript/compact")]
     [OpenApiOperation("compactTranscript", "Compact the transcript", "Compacted messages keep their rows and leave the current era; 422 when up_to_seq is outside the transcript.")]
     [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
-    public async Task<IActionResult> Compact(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, [FromBody] CompactTranscriptRequest request, CancellationToken cancellationToken) =>
-        Respond(await sender.Send(new CompactTranscriptCommand(org, workspace, sessionId, request.Summary?.ToInput(), request.UpToSeq), cancellationToken), InputLocation.Body,
-            session => SessionAnswer(session));
+    public async Task<IActionResult> Compact(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromBody] CompactTranscriptRequest request, CancellationToken cancellationToken) =>
+        Respond(await sender.Send(new CompactTranscriptCommand(org, workspace, session, request.Summary?.ToInput(), request.UpToSeq), cancellationToken), InputLocation.Body,
+            view => SessionAnswer(view));
 
     /// <summary>Deletes a user message and everything after it.</summary>
     [HttpPost("rewind")]
     [OpenApiOperation("rewindSession", "Rewind to a user message", "Answers what the user had typed; 409 for frozen (session_frozen) or non-user sessions (conflict).")]
     [ProducesResponseType<RewindOutcome>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
-    public async Task<IActionResult> Rewind(string org, string workspace, [FromRoute(Name = "session_id")] string sessionId, [FromBody] RewindRequest request, CancellationToken cancellationToken) =>
-        Respond(await sender.Send(new RewindSessionCommand(org, workspace, sessionId, request.FromSeq), cancellationToken), InputLocation.Body);
+    public async Task<IActionResult> Rewind(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromBody] RewindRequest request, CancellationToken cancellationToken) =>
+        Respond(await sender.Send(new RewindSessionCommand(org, workspace, session, request.FromSeq), cancellationToken), InputLocation.Body);
 
     /// <summary>Finds messages whose content contains the text, any case.</summary>
     [HttpGet("messages/search")]
@@ -65,11 +65,11 @@ public sealed class TranscriptsController(ISender sender) : ApiController
     public async Task<IActionResult> Search(
         string org,
         string workspace,
-        [FromRoute(Name = "session_id")] string sessionId,
+        [FromRoute(Name = "session_id")] SessionReference session,
         [FromQuery(Name = "q")] string? q,
         [FromQuery(Name = "after_seq")] long? afterSeq,
         [FromQuery(Name = "limit")] int? limit,
         [FromQuery(Name = "include_compacted")] bool? includeCompacted,
         CancellationToken cancellationToken) =>
-        Respond(await sender.Send(new SearchMessagesQuery(org, workspace, sessionId, q, afterSeq, limit, includeCompacted), cancellationToken), InputLocation.Query);
+        Respond(await sender.Send(new SearchMessagesQuery(org, workspace, session, q, afterSeq, limit, includeCompacted), cancellationToken), InputLocation.Query);
 }

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using Sessions.Application.Common.Validation;
+using Sessions.Application.Sessions;
 
 namespace Sessions.Api.Errors;
 
@@ -31,6 +32,11 @@ public static class JsonTargetDescriber
         if (type == typeof(Guid))
         {
             return ("must be a UUID", "uuid_parsing");
+        }
+
+        if (type == typeof(SessionReference))
+        {
+            return (SessionRules.ReferenceMessage, "value_error");
         }
 
         if (type == typeof(string))

@@ -14,8 +14,11 @@ public interface ISessionReadStore
     /// </summary>
     Task<Result<Guid>> ResolveAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken);
 
-    /// <summary>The answer for one session the audience can see, read without tracking in one statement; null when it cannot see it.</summary>
-    Task<SessionView?> GetAsync(SessionAudience audience, Guid id, CancellationToken cancellationToken);
+    /// <summary>
+    /// The one session the audience can see that the reference names, with its owner's and
+    /// sharer's chips, in one statement (a second counts the matches of an ambiguous prefix).
+    /// </summary>
+    Task<Result<SessionRead>> FindAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken);
 
     /// <summary>One page of the audience's sessions matching the criteria, and how many match in all.</summary>
     Task<(IReadOnlyList<SessionView> Sessions, long Total)> ListAsync(

@@ -1,4 +1,3 @@
-using FluentValidation;
 using Sessions.Application.Common.Validation;
 using Sessions.Domain.Common;
 
@@ -16,9 +15,6 @@ public static class SessionRules
     public const int MaxLabelKeyLength = 64;
     public const int MaxLabelValues = 20;
     public const int MaxLabelValueLength = 256;
-
-    public static IRuleBuilderOptions<T, string> SessionReferenceRule<T>(this IRuleBuilder<T, string> rule) =>
-        rule.Must(value => SessionReference.TryParse(value, out _)).WithMessage(ReferenceMessage).WithErrorCode("value_error");
 
     /// <summary>The label rules of CONTRACT §5.2, reported per key and per value.</summary>
     public static IEnumerable<FieldError> CheckLabels(IReadOnlyDictionary<string, IReadOnlyList<string>> labels, string field)

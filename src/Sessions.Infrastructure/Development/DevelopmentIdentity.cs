@@ -10,7 +10,7 @@ namespace Sessions.Infrastructure.Development;
 /// Development only: makes sure a user, organization, workspace and membership exist, creating
 /// what is missing, so a developer can get a working token with one request.
 /// </summary>
-public sealed class DevelopmentIdentity(SessionsDbContext db, TimeProvider clock)
+public sealed class DevelopmentIdentity(SessionsDbContext db, TimeProvider clock, MembershipCache memberships)
 {
     public async Task<User> EnsureMemberAsync(string email, string? name, string org, string workspace, WorkspaceRole role, CancellationToken cancellationToken)
     {
@@ -51,6 +51,7 @@ public sealed class DevelopmentIdentity(SessionsDbContext db, TimeProvider clock
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        memberships.Clear();
         return user;
     }
 }

@@ -22,6 +22,8 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    private readonly RowWriter _rows = new(provider);
+
     public DatabaseProvider Provider { get; } = provider;
 
     public DbSet<Session> Sessions => Set<Session>();
@@ -38,20 +40,50 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
-    /// <summary>Stores the domain events of every tracked aggregate in the outbox, then saves, all in one transaction.</summary>
+    /// <summary>
+    /// Saves the tracked changes, then the appended rows (<see cref="Append{T}"/>) with the domain
+    /// events of every tracked aggregate as outbox rows, in as few commands as the provider allows.
+    /// Outside a transaction it opens one, so the change, its rows and its events commit together.
+    /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        var aggregates = ChangeTracker.Entries<AggregateRoot>()
-            .Select(entry => entry.Entity)
-            .Where(aggregate => aggregate.DomainEvents.Count > 0)
-            .ToList();
-        foreach (var aggregate in aggregates)
+        foreach (var entry in ChangeTracker.Entries<AggregateRoot>())
         {
-            OutboxMessages.AddRange(aggregate.DomainEvents.Select(ToOutboxMessage));
-            aggregate.ClearDomainEvents();
+            foreach (var domainEvent in entry.Entity.DomainEvents)
+            {
+                Append(ToOutboxMessage(domainEvent));
+            }
+
+            entry.Entity.ClearDomainEvents();
         }
 
-        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (Database.CurrentTransaction is not null || !_rows.HasPending)
+        {
+            return await SaveAllAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        var saved = await SaveAllAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return saved;
+    }
+
+    private async Task<int> SaveAllAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    {
+        var saved = ChangeTracker.HasChanges() ? await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken) : 0;
+        await _rows.FlushAsync(this, cancellationToken);
+        return saved;
+    }
+
+    /// <summary>Queues a row that is only ever inserted (a transcript message, an outbox event) for the next save; it is not tracked.</summary>
+    public void Append<T>(T row)
+        where T : class => _rows.Add(Model.FindEntityType(typeof(T))!, row);
+
+    /// <summary>Forgets every tracked change and queued row, after a rollback.</summary>
+    public void Discard()
+    {
+        ChangeTracker.Clear();
+        _rows.Clear();
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

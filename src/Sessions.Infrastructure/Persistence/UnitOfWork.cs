@@ -1,44 +1,114 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Sessions.Application.Common.Persistence;
+using Sessions.Domain.Organizations;
 
 namespace Sessions.Infrastructure.Persistence;
 
 /// <summary>
-/// One transaction per command. A lost optimistic-concurrency race (the session's version changed
-/// under us) reruns the whole command on fresh state, a bounded number of times.
+/// One transaction per command, opened when the command first needs to write: at once for most
+/// commands, and for commands about one session only after they have decided that something
+/// changes (an idempotent repeat reads and answers without a transaction). On SQLite the
+/// transaction starts only after the process's <see cref="SqliteWriterGate"/> lets it in. A lost
+/// optimistic-concurrency race reruns the whole command on fresh state, a bounded number of times.
 /// </summary>
-internal sealed class UnitOfWork(SessionsDbContext db) : IUnitOfWork
+internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, MembershipCache memberships) : IUnitOfWork
 {
     private const int MaxAttempts = 3;
 
-    public async Task<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> work, Func<T, bool> commit, CancellationToken cancellationToken)
+    private IDbContextTransaction? _transaction;
+    private bool _holdsGate;
+
+    public async Task<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> work, Func<T, bool> commit, bool writeAtOnce, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await RunOnceAsync(work, commit, cancellationToken);
+                return await RunOnceAsync(work, commit, writeAtOnce, cancellationToken);
             }
             catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
             {
-                db.ChangeTracker.Clear();
+                // Rerun on fresh state: the session's version moved under us.
             }
         }
     }
 
-    private async Task<T> RunOnceAsync<T>(Func<CancellationToken, ValueTask<T>> work, Func<T, bool> commit, CancellationToken cancellationToken)
+    public async Task BeginWriteAsync(CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var result = await work(cancellationToken);
-        if (!commit(result))
+        if (_transaction is not null)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-            return result;
+            return;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        if (db.Provider == DatabaseProvider.Sqlite)
+        {
+            await gate.EnterAsync(cancellationToken);
+            _holdsGate = true;
+        }
+
+        _transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+    }
+
+    private async Task<T> RunOnceAsync<T>(Func<CancellationToken, ValueTask<T>> work, Func<T, bool> commit, bool writeAtOnce, CancellationToken cancellationToken)
+    {
+        var committed = false;
+        try
+        {
+            if (writeAtOnce)
+            {
+                await BeginWriteAsync(cancellationToken);
+            }
+
+            var result = await work(cancellationToken);
+            if (!commit(result))
+            {
+                return result;
+            }
+
+            if (_transaction is null && db.ChangeTracker.HasChanges())
+            {
+                await BeginWriteAsync(cancellationToken);
+            }
+
+            if (_transaction is not null)
+            {
+                var membershipsChange = db.ChangeTracker.Entries<Membership>().Any(entry => entry.State is not EntityState.Unchanged);
+                await db.SaveChangesAsync(cancellationToken);
+                await _transaction.CommitAsync(cancellationToken);
+                if (membershipsChange)
+                {
+                    memberships.Clear();
+                }
+            }
+
+            committed = true;
+            return result;
+        }
+        finally
+        {
+            await EndAsync(committed);
+        }
+    }
+
+    /// <summary>Closes the transaction (rolling back what did not commit) and lets the next SQLite writer in.</summary>
+    private async Task EndAsync(bool committed)
+    {
+        if (!committed)
+        {
+            db.Discard();
+        }
+
+        if (_transaction is not null)
+        {
+            await _transaction.DisposeAsync();
+            _transaction = null;
+        }
+
+        if (_holdsGate)
+        {
+            _holdsGate = false;
+            gate.Exit();
+        }
     }
 }

@@ -156,10 +156,12 @@ public sealed class BehaviorTests
     {
         var unitOfWork = new Mock<IUnitOfWork>();
         Func<Result<string>, bool>? commit = null;
-        unitOfWork.Setup(u => u.ExecuteAsync(It.IsAny<Func<CancellationToken, ValueTask<Result<string>>>>(), It.IsAny<Func<Result<string>, bool>>(), It.IsAny<CancellationToken>()))
-            .Returns<Func<CancellationToken, ValueTask<Result<string>>>, Func<Result<string>, bool>, CancellationToken>(async (work, predicate, ct) =>
+        bool? writeAtOnce = null;
+        unitOfWork.Setup(u => u.ExecuteAsync(It.IsAny<Func<CancellationToken, ValueTask<Result<string>>>>(), It.IsAny<Func<Result<string>, bool>>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()))
+            .Returns<Func<CancellationToken, ValueTask<Result<string>>>, Func<Result<string>, bool>, bool, CancellationToken>(async (work, predicate, atOnce, ct) =>
             {
                 commit = predicate;
+                writeAtOnce = atOnce;
                 return await work(ct);
             });
         var behavior = new UnitOfWorkBehavior<ScopedCommand, Result<string>>(unitOfWork.Object);
@@ -167,6 +169,7 @@ public sealed class BehaviorTests
         var result = await behavior.Handle(_command, Succeed, default);
 
         Assert.Equal("done", result.Value);
+        Assert.True(writeAtOnce, "a command that is not about one session writes from its start");
         Assert.True(commit!(Result<string>.Success("x")));
         Assert.False(commit(Result<string>.Failure(Error.NotFound("no"))));
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Moq;
+using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions;
 using Sessions.Application.Sessions.Freeze;
@@ -16,30 +17,29 @@ public sealed class FreezeSessionHandlerTests
     private readonly Guid _ownerId = Guid.NewGuid();
     private readonly Mock<ISessionReadStore> _reads = new();
     private readonly Mock<ISessionRepository> _sessions = new();
+    private readonly Mock<IUnitOfWork> _unitOfWork = new();
     private readonly CallerContext _callers = new();
-    private readonly Session _session;
+    private readonly Session _read;
+    private readonly Session _locked;
 
     public FreezeSessionHandlerTests()
     {
-        _session = Session.Create(
-            new NewSession(Guid.NewGuid(), "m", null, null, new Dictionary<string, IReadOnlyList<string>>(), 0, SessionOrigin.User, SessionVisibility.Workspace, null, null, null),
-            _workspaceId,
-            _ownerId,
-            Now.UtcDateTime.AddHours(-1));
-        _session.ClearDomainEvents();
-        _reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(Result<Guid>.Success(_session.Id));
-        _reads.Setup(r => r.GetUserChipsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync(new Dictionary<Guid, UserChip>());
-        _sessions.Setup(s => s.GetForUpdateAsync(_session.Id, It.IsAny<CancellationToken>())).ReturnsAsync(_session);
+        _read = NewSession();
+        _locked = NewSession();
+        _reads.Setup(r => r.FindAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Result<SessionRead>.Success(new SessionRead(_read, null, null)));
+        _sessions.Setup(s => s.GetForUpdateAsync(_read.Id, It.IsAny<CancellationToken>())).ReturnsAsync(_locked);
     }
 
     [Fact]
-    public async Task Owner_FreezesAsUser_AtTheClocksTime()
+    public async Task Owner_FreezesAsUser_AtTheClocksTime_UnderTheWriteLock()
     {
         var result = await Handle(_ownerId, WorkspaceRole.Member, Scopes.SessionsWrite);
 
         Assert.Equal(FrozenBy.User, result.Value.FrozenBy);
         Assert.Equal(Now.UtcDateTime, result.Value.FrozenAt);
-        Assert.Single(_session.DomainEvents);
+        Assert.Single(_locked.DomainEvents);
+        _unitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
@@ -53,11 +53,11 @@ public sealed class FreezeSessionHandlerTests
     [Theory]
     [InlineData(Scopes.SessionsEvaluate, true)]
     [InlineData(Scopes.SessionsWrite, false)]
-    public async Task OnlyTheEvaluationService_ResolvesAmongEverySessionOfTheWorkspace(string scope, bool seesAll)
+    public async Task OnlyTheEvaluationService_FindsAmongEverySessionOfTheWorkspace(string scope, bool seesAll)
     {
         await Handle(Guid.NewGuid(), WorkspaceRole.Member, scope);
 
-        _reads.Verify(r => r.ResolveAsync(It.Is<SessionAudience>(a => a.SeesAllSessions == seesAll && a.WorkspaceId == _workspaceId), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>()), Times.Once);
+        _reads.Verify(r => r.FindAsync(It.Is<SessionAudience>(a => a.SeesAllSessions == seesAll && a.WorkspaceId == _workspaceId), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
@@ -72,13 +72,13 @@ public sealed class FreezeSessionHandlerTests
     [InlineData(WorkspaceRole.Member, Scopes.SessionsWrite)]
     [InlineData(WorkspaceRole.Viewer, Scopes.SessionsWrite)]
     [InlineData(WorkspaceRole.Viewer, Scopes.SessionsEvaluate)]
-    public async Task NonOwnerMemberOrViewer_Is403AndNothingChanges(WorkspaceRole role, string scope)
+    public async Task NonOwnerMemberOrViewer_Is403_WithoutAWriteLock(WorkspaceRole role, string scope)
     {
         var result = await Handle(Guid.NewGuid(), role, scope);
 
         Assert.Equal(ErrorType.PermissionDenied, result.Error!.Type);
-        Assert.Null(_session.FrozenAt);
-        Assert.Empty(_session.DomainEvents);
+        Assert.Null(_locked.FrozenAt);
+        _unitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
@@ -90,9 +90,9 @@ public sealed class FreezeSessionHandlerTests
     }
 
     [Fact]
-    public async Task UnresolvedReference_AnswersTheResolversError()
+    public async Task UnresolvedReference_AnswersTheReadersError_AndLoadsNothing()
     {
-        _reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.Ambiguous(3));
+        _reads.Setup(r => r.FindAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.Ambiguous(3));
 
         var result = await Handle(_ownerId, WorkspaceRole.Member, Scopes.SessionsWrite);
 
@@ -101,9 +101,9 @@ public sealed class FreezeSessionHandlerTests
     }
 
     [Fact]
-    public async Task SessionDeletedBetweenResolveAndLoad_Is404()
+    public async Task SessionDeletedBetweenReadAndLock_Is404()
     {
-        _sessions.Setup(s => s.GetForUpdateAsync(_session.Id, It.IsAny<CancellationToken>())).ReturnsAsync((Session?)null);
+        _sessions.Setup(s => s.GetForUpdateAsync(_read.Id, It.IsAny<CancellationToken>())).ReturnsAsync((Session?)null);
 
         var result = await Handle(_ownerId, WorkspaceRole.Member, Scopes.SessionsWrite);
 
@@ -111,24 +111,46 @@ public sealed class FreezeSessionHandlerTests
     }
 
     [Fact]
-    public async Task AlreadyFrozen_AnswersTheSessionUnchanged()
+    public async Task AlreadyFrozen_AnswersTheSessionAsRead_WithoutTakingTheWriteLock()
     {
-        _session.Freeze(_ownerId, FrozenBy.User, Now.UtcDateTime.AddMinutes(-30));
-        _session.ClearDomainEvents();
+        _read.Freeze(_ownerId, FrozenBy.User, Now.UtcDateTime.AddMinutes(-30));
 
         var result = await Handle(Guid.NewGuid(), WorkspaceRole.Member, Scopes.SessionsEvaluate);
 
         Assert.Equal(FrozenBy.User, result.Value.FrozenBy);
         Assert.Equal(Now.UtcDateTime.AddMinutes(-30), result.Value.FrozenAt);
-        Assert.Empty(_session.DomainEvents);
+        _unitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<CancellationToken>()), Times.Never);
+        _sessions.Verify(s => s.GetForUpdateAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task FrozenBetweenReadAndLock_KeepsTheFirstFreeze()
+    {
+        _locked.Freeze(_ownerId, FrozenBy.User, Now.UtcDateTime.AddMinutes(-1));
+        _locked.ClearDomainEvents();
+
+        var result = await Handle(Guid.NewGuid(), WorkspaceRole.Member, Scopes.SessionsEvaluate);
+
+        Assert.Equal(FrozenBy.User, result.Value.FrozenBy);
+        Assert.Empty(_locked.DomainEvents);
+    }
+
+    private Session NewSession()
+    {
+        var session = Session.Create(
+            new NewSession(Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"), "m", null, null, new Dictionary<string, IReadOnlyList<string>>(), 0, SessionOrigin.User, SessionVisibility.Workspace, null, null, null),
+            _workspaceId,
+            _ownerId,
+            Now.UtcDateTime.AddHours(-1));
+        session.ClearDomainEvents();
+        return session;
     }
 
     private async Task<Result<SessionView>> Handle(Guid callerId, WorkspaceRole role, params string[] scopes)
     {
         _callers.Set(new Caller(callerId, new WorkspaceMembership(Guid.NewGuid(), _workspaceId, role), scopes.ToHashSet()));
-        var clock = new FakeTimeProvider(Now);
-        var access = new SessionAccess(_reads.Object, _sessions.Object, _callers, clock);
-        var handler = new FreezeSessionHandler(access, _callers, clock);
-        return await handler.Handle(new FreezeSessionCommand("acme", "lab", _session.Id.ToString()), default);
+        var services = new SessionCommandServices(_reads.Object, _sessions.Object, _unitOfWork.Object, _callers, new FakeTimeProvider(Now));
+        Assert.True(SessionReference.TryParse(_read.Id.ToString(), out var reference));
+        return await new FreezeSessionHandler(services).Handle(new FreezeSessionCommand("acme", "lab", reference), default);
     }
 }

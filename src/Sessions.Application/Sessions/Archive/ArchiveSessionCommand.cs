@@ -6,5 +6,5 @@ namespace Sessions.Application.Sessions.Archive;
 
 /// <summary>Archives (<see cref="Archived"/> true) or unarchives a session; both are idempotent.</summary>
 [RequiresScope(Scopes.SessionsWrite)]
-public sealed record ArchiveSessionCommand(string Org, string Workspace, string SessionId, bool Archived)
-    : ICommand<Result<SessionView>>, IWorkspaceRequest;
+public sealed record ArchiveSessionCommand(string Org, string Workspace, SessionReference Session, bool Archived)
+    : ICommand<Result<SessionView>>, ISessionRequest;

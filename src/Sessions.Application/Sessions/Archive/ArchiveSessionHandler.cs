@@ -1,22 +1,24 @@
-using Mediator;
-using Sessions.Domain.Common;
+using Sessions.Application.Common.Security;
 
 namespace Sessions.Application.Sessions.Archive;
 
-public sealed class ArchiveSessionHandler(SessionAccess access) : ICommandHandler<ArchiveSessionCommand, Result<SessionView>>
+public sealed class ArchiveSessionHandler(SessionCommandServices services)
+    : SessionCommandHandler<ArchiveSessionCommand, SessionView>(services)
 {
-    public async ValueTask<Result<SessionView>> Handle(ArchiveSessionCommand command, CancellationToken cancellationToken) =>
-        await access.ChangeAsync(command.SessionId, (session, caller, now) =>
-        {
-            if (command.Archived)
+    protected override ValueTask<SessionPlan<SessionView>> PlanAsync(SessionRead read, Caller caller, ArchiveSessionCommand command, CancellationToken cancellationToken) =>
+        read.Session.ArchivedAt is not null == command.Archived
+            ? Answer(read.ToView())
+            : Change(async (session, now, ct) =>
             {
-                session.Archive(caller.UserId, now);
-            }
-            else
-            {
-                session.Unarchive(caller.UserId, now);
-            }
+                if (command.Archived)
+                {
+                    session.Archive(caller.UserId, now);
+                }
+                else
+                {
+                    session.Unarchive(caller.UserId, now);
+                }
 
-            return Result.Success;
-        }, cancellationToken);
+                return await ViewAsync(session, read, ct);
+            });
 }

@@ -9,7 +9,7 @@ namespace Sessions.Application.Sessions.Create;
 
 public sealed class CreateSessionHandler(
     ISessionRepository sessions,
-    SessionAccess access,
+    ISessionReadStore reads,
     CallerContext callers,
     TimeProvider clock) : ICommandHandler<CreateSessionCommand, Result<SessionView>>
 {
@@ -41,6 +41,7 @@ public sealed class CreateSessionHandler(
             command.GroupId);
         var session = Session.Create(spec, caller.WorkspaceId, caller.UserId, clock.UtcNow());
         sessions.Add(session);
-        return await access.ViewAsync(session, cancellationToken);
+        var owner = (await reads.GetUserChipsAsync([caller.UserId], cancellationToken)).GetValueOrDefault(caller.UserId);
+        return SessionView.From(session, owner, session.SharedBy is null ? null : owner);
     }
 }

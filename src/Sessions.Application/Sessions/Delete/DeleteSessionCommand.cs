@@ -4,6 +4,6 @@ using Sessions.Domain.Common;
 
 namespace Sessions.Application.Sessions.Delete;
 
-/// <summary>Deletes a session with its transcript; a session frozen by an evaluation stays.</summary>
+/// <summary>Deletes a session with its transcript (answering its id); a session frozen by an evaluation stays.</summary>
 [RequiresScope(Scopes.SessionsWrite)]
-public sealed record DeleteSessionCommand(string Org, string Workspace, string SessionId) : ICommand<Result>, IWorkspaceRequest;
+public sealed record DeleteSessionCommand(string Org, string Workspace, SessionReference Session) : ICommand<Result<Guid>>, ISessionRequest;

@@ -1,28 +1,21 @@
-using Mediator;
 using Sessions.Application.Common.Security;
-using Sessions.Application.Common.Time;
 using Sessions.Domain.Common;
 
 namespace Sessions.Application.Sessions.Delete;
 
-public sealed class DeleteSessionHandler(SessionAccess access, ISessionRepository sessions, CallerContext callers, TimeProvider clock)
-    : ICommandHandler<DeleteSessionCommand, Result>
+public sealed class DeleteSessionHandler(SessionCommandServices services)
+    : SessionCommandHandler<DeleteSessionCommand, Guid>(services)
 {
-    public async ValueTask<Result> Handle(DeleteSessionCommand command, CancellationToken cancellationToken)
-    {
-        var loaded = await access.LoadChangeableAsync(command.SessionId, cancellationToken);
-        if (!loaded.IsSuccess)
+    protected override ValueTask<SessionPlan<Guid>> PlanAsync(SessionRead read, Caller caller, DeleteSessionCommand command, CancellationToken cancellationToken) =>
+        Change((session, now, _) =>
         {
-            return loaded.Error;
-        }
+            var deleted = session.Delete(caller.UserId, now);
+            if (deleted.Error is { } error)
+            {
+                return ValueTask.FromResult<Result<Guid>>(error);
+            }
 
-        var session = loaded.Value;
-        var deleted = session.Delete(callers.Current.UserId, clock.UtcNow());
-        if (deleted.Error is null)
-        {
-            sessions.Remove(session);
-        }
-
-        return deleted;
-    }
+            Services.Sessions.Remove(session);
+            return ValueTask.FromResult<Result<Guid>>(session.Id);
+        });
 }

@@ -6,5 +6,5 @@ namespace Sessions.Application.Sessions.Freeze;
 
 /// <summary>Freezes a session for good; the evaluation service's freeze is stamped <c>evaluation</c>.</summary>
 [RequiresScope(Scopes.SessionsWrite, Scopes.SessionsEvaluate)]
-public sealed record FreezeSessionCommand(string Org, string Workspace, string SessionId)
-    : ICommand<Result<SessionView>>, IWorkspaceRequest;
+public sealed record FreezeSessionCommand(string Org, string Workspace, SessionReference Session)
+    : ICommand<Result<SessionView>>, ISessionRequest;

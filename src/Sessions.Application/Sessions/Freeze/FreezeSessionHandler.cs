@@ -1,33 +1,27 @@
-using Mediator;
 using Sessions.Application.Common.Security;
-using Sessions.Application.Common.Time;
 using Sessions.Domain.Common;
+using Sessions.Domain.Sessions;
 
 namespace Sessions.Application.Sessions.Freeze;
 
 /// <summary>
 /// A user freezes their own session (or, as workspace admin, any they can see); the evaluation
-/// service (scope <c>sessions:evaluate</c>) freezes any session of its workspace. Viewers freeze nothing.
+/// service (scope <c>sessions:evaluate</c>) freezes any session of its workspace. Viewers freeze
+/// nothing. Freezing a frozen session answers it as it is, without taking a write lock.
 /// </summary>
-public sealed class FreezeSessionHandler(SessionAccess access, CallerContext callers, TimeProvider clock)
-    : ICommandHandler<FreezeSessionCommand, Result<SessionView>>
+public sealed class FreezeSessionHandler(SessionCommandServices services)
+    : SessionCommandHandler<FreezeSessionCommand, SessionView>(services)
 {
-    public async ValueTask<Result<SessionView>> Handle(FreezeSessionCommand command, CancellationToken cancellationToken)
-    {
-        var caller = callers.Current;
-        var loaded = await access.LoadForFreezeAsync(command.SessionId, cancellationToken);
-        if (!loaded.IsSuccess)
-        {
-            return loaded.Error;
-        }
+    protected override SessionAudience Audience(Caller caller) => caller.FreezeAudience;
 
-        var session = loaded.Value;
-        if (caller.FreezesAs(session) is not { } frozenBy)
-        {
-            return SessionErrors.NotChangeable;
-        }
+    protected override Error? Refuse(Session session, Caller caller) => caller.FreezesAs(session) is null ? SessionErrors.NotChangeable : null;
 
-        session.Freeze(caller.UserId, frozenBy, clock.UtcNow());
-        return await access.ViewAsync(session, cancellationToken);
-    }
+    protected override ValueTask<SessionPlan<SessionView>> PlanAsync(SessionRead read, Caller caller, FreezeSessionCommand command, CancellationToken cancellationToken) =>
+        read.Session.IsFrozen
+            ? Answer(read.ToView())
+            : Change(async (session, now, ct) =>
+            {
+                session.Freeze(caller.UserId, caller.FreezesAs(session)!.Value, now);
+                return await ViewAsync(session, read, ct);
+            });
 }

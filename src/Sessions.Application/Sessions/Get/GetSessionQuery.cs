@@ -5,5 +5,5 @@ using Sessions.Domain.Common;
 namespace Sessions.Application.Sessions.Get;
 
 [RequiresScope(Scopes.SessionsRead)]
-public sealed record GetSessionQuery(string Org, string Workspace, string SessionId)
-    : IQuery<Result<SessionView>>, IWorkspaceRequest;
+public sealed record GetSessionQuery(string Org, string Workspace, SessionReference Session)
+    : IQuery<Result<SessionView>>, ISessionRequest;

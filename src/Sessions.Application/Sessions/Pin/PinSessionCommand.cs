@@ -6,5 +6,5 @@ namespace Sessions.Application.Sessions.Pin;
 
 /// <summary>Pins (<see cref="Pinned"/> true) or unpins a session; both are idempotent.</summary>
 [RequiresScope(Scopes.SessionsWrite)]
-public sealed record PinSessionCommand(string Org, string Workspace, string SessionId, bool Pinned)
-    : ICommand<Result<SessionView>>, IWorkspaceRequest;
+public sealed record PinSessionCommand(string Org, string Workspace, SessionReference Session, bool Pinned)
+    : ICommand<Result<SessionView>>, ISessionRequest;

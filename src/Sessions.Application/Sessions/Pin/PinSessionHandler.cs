@@ -1,22 +1,24 @@
-using Mediator;
-using Sessions.Domain.Common;
+using Sessions.Application.Common.Security;
 
 namespace Sessions.Application.Sessions.Pin;
 
-public sealed class PinSessionHandler(SessionAccess access) : ICommandHandler<PinSessionCommand, Result<SessionView>>
+public sealed class PinSessionHandler(SessionCommandServices services)
+    : SessionCommandHandler<PinSessionCommand, SessionView>(services)
 {
-    public async ValueTask<Result<SessionView>> Handle(PinSessionCommand command, CancellationToken cancellationToken) =>
-        await access.ChangeAsync(command.SessionId, (session, caller, now) =>
-        {
-            if (command.Pinned)
+    protected override ValueTask<SessionPlan<SessionView>> PlanAsync(SessionRead read, Caller caller, PinSessionCommand command, CancellationToken cancellationToken) =>
+        read.Session.PinnedAt is not null == command.Pinned
+            ? Answer(read.ToView())
+            : Change(async (session, now, ct) =>
             {
-                session.Pin(caller.UserId, now);
-            }
-            else
-            {
-                session.Unpin(caller.UserId, now);
-            }
+                if (command.Pinned)
+                {
+                    session.Pin(caller.UserId, now);
+                }
+                else
+                {
+                    session.Unpin(caller.UserId, now);
+                }
 
-            return Result.Success;
-        }, cancellationToken);
+                return await ViewAsync(session, read, ct);
+            });
 }

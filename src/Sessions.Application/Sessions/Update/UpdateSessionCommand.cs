@@ -10,11 +10,11 @@ namespace Sessions.Application.Sessions.Update;
 public sealed record UpdateSessionCommand(
     string Org,
     string Workspace,
-    string SessionId,
+    SessionReference Session,
     string? Title,
     string? Model,
     string? Agent,
     IReadOnlyDictionary<string, IReadOnlyList<string>>? Labels,
     int? MessageCount,
     SessionVisibility? Visibility,
-    VersionCondition? IfMatch) : ICommand<Result<SessionView>>, IWorkspaceRequest, ISessionFields;
+    VersionCondition? IfMatch) : ICommand<Result<SessionView>>, ISessionRequest, ISessionFields;

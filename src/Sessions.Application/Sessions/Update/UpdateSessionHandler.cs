@@ -1,16 +1,18 @@
-using Mediator;
+using Sessions.Application.Common.Security;
 using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
 
 namespace Sessions.Application.Sessions.Update;
 
-public sealed class UpdateSessionHandler(SessionAccess access) : ICommandHandler<UpdateSessionCommand, Result<SessionView>>
+/// <summary>The precondition is checked against the session as it stands under the write lock.</summary>
+public sealed class UpdateSessionHandler(SessionCommandServices services)
+    : SessionCommandHandler<UpdateSessionCommand, SessionView>(services)
 {
     private static readonly Error StaleETag =
         new(ErrorType.PreconditionFailed, "The session has changed since the ETag given in If-Match; read it again and retry.");
 
-    public async ValueTask<Result<SessionView>> Handle(UpdateSessionCommand command, CancellationToken cancellationToken) =>
-        await access.ChangeAsync(command.SessionId, (session, caller, now) =>
+    protected override ValueTask<SessionPlan<SessionView>> PlanAsync(SessionRead read, Caller caller, UpdateSessionCommand command, CancellationToken cancellationToken) =>
+        Change(async (session, now, ct) =>
         {
             if (command.IfMatch is { } condition && !condition.IsMetBy(session.Version))
             {
@@ -18,6 +20,7 @@ public sealed class UpdateSessionHandler(SessionAccess access) : ICommandHandler
             }
 
             var changes = new SessionChanges(command.Title, command.Model, command.Agent, command.Labels, command.MessageCount, command.Visibility);
-            return session.Update(changes, caller.UserId, now);
-        }, cancellationToken);
+            var updated = session.Update(changes, caller.UserId, now);
+            return updated.Error ?? (Result<SessionView>)await ViewAsync(session, read, ct);
+        });
 }

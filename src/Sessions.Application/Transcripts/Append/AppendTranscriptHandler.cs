@@ -1,52 +1,65 @@
-using Mediator;
 using Sessions.Application.Common.Security;
-using Sessions.Application.Common.Time;
 using Sessions.Application.Sessions;
-using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
 
 namespace Sessions.Application.Transcripts;
 
-public sealed class AppendTranscriptHandler(SessionAccess access, ITranscriptStore transcripts, CallerContext callers, TimeProvider clock)
-    : ICommandHandler<AppendTranscriptCommand, Result<TranscriptMessages>>
+/// <summary>
+/// Messages whose ids the session already has are retries: answered as stored, never stored twice.
+/// A batch made only of retries (and no context) answers from the read, without a write lock. The
+/// stored ids are looked up before the lock; if the session changed before the lock was taken (a
+/// concurrent append), they are looked up again under it.
+/// </summary>
+public sealed class AppendTranscriptHandler(SessionCommandServices services, ITranscriptStore transcripts)
+    : SessionCommandHandler<AppendTranscriptCommand, TranscriptMessages>(services)
 {
-    public async ValueTask<Result<TranscriptMessages>> Handle(AppendTranscriptCommand command, CancellationToken cancellationToken)
+    protected override async ValueTask<SessionPlan<TranscriptMessages>> PlanAsync(SessionRead read, Caller caller, AppendTranscriptCommand command, CancellationToken cancellationToken)
     {
-        var loaded = await access.LoadChangeableAsync(command.SessionId, cancellationToken);
-        if (!loaded.IsSuccess)
-        {
-            return loaded.Error;
-        }
-
-        var session = loaded.Value;
         var inputs = command.Messages!.Select(m => m!).ToList();
         var sentIds = inputs.Where(m => m.Id is not null).Select(m => m.Id!.Value).Distinct().ToList();
-        var stored = (await transcripts.FindByIdsAsync(session.Id, sentIds, cancellationToken)).ToDictionary(m => m.Id);
-
-        var fresh = new List<MessageInput>();
-        var freshIds = new HashSet<Guid>();
-        foreach (var input in inputs)
+        var stored = await FindStoredAsync(read.Session.Id, sentIds, cancellationToken);
+        if (!read.Session.IsFrozen && command.Context is null && inputs.All(m => m.Id is { } id && stored.ContainsKey(id)))
         {
-            if (input.Id is not { } id || (!stored.ContainsKey(id) && freshIds.Add(id)))
+            return SessionPlan<TranscriptMessages>.AnswerWith(Answer(inputs, stored, []));
+        }
+
+        return SessionPlan<TranscriptMessages>.ChangeWith(async (session, now, ct) =>
+        {
+            var current = session.Version == read.Session.Version ? stored : await FindStoredAsync(session.Id, sentIds, ct);
+            var fresh = new List<MessageInput>();
+            var freshIds = new HashSet<Guid>();
+            foreach (var input in inputs)
             {
-                fresh.Add(input);
+                if (input.Id is not { } id || (!current.ContainsKey(id) && freshIds.Add(id)))
+                {
+                    fresh.Add(input);
+                }
             }
-        }
 
-        var context = command.Context is { } c ? new TranscriptContext(c.Agent, c.Model!, c.SystemPrompt) : null;
-        var appended = session.AppendMessages(context, [.. fresh.Select(m => m.ToDraft())], callers.Current.UserId, clock.UtcNow());
-        if (!appended.IsSuccess)
-        {
-            return appended.Error;
-        }
+            var context = command.Context is { } c ? new TranscriptContext(c.Agent, c.Model!, c.SystemPrompt) : null;
+            var appended = session.AppendMessages(context, [.. fresh.Select(m => m.ToDraft())], caller.UserId, now);
+            if (!appended.IsSuccess)
+            {
+                return appended.Error;
+            }
 
-        transcripts.Add(appended.Value);
-        var created = new Queue<SessionMessage>(appended.Value);
+            transcripts.Add(appended.Value);
+            return Answer(inputs, current, appended.Value);
+        });
+    }
+
+    private async Task<Dictionary<Guid, SessionMessage>> FindStoredAsync(Guid sessionId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        (await transcripts.FindByIdsAsync(sessionId, ids, cancellationToken)).ToDictionary(m => m.Id);
+
+    /// <summary>Each sent message as stored: a retried one as it was, a new one as just appended, in the order sent.</summary>
+    private static TranscriptMessages Answer(List<MessageInput> inputs, Dictionary<Guid, SessionMessage> stored, IReadOnlyList<SessionMessage> created)
+    {
+        var next = new Queue<SessionMessage>(created);
         var byId = new Dictionary<Guid, SessionMessage>(stored);
         var answer = new List<MessageView>(inputs.Count);
         foreach (var input in inputs)
         {
-            var message = input.Id is { } id && byId.TryGetValue(id, out var known) ? known : created.Dequeue();
+            var message = input.Id is { } id && byId.TryGetValue(id, out var known) ? known : next.Dequeue();
             byId[message.Id] = message;
             answer.Add(MessageView.From(message));
         }

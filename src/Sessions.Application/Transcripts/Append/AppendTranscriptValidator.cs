@@ -8,7 +8,6 @@ public sealed class AppendTranscriptValidator : AbstractValidator<AppendTranscri
 {
     public AppendTranscriptValidator()
     {
-        RuleFor(c => c.SessionId).SessionReferenceRule();
         RuleFor(c => c.Messages).Required();
         RuleFor(c => c.Messages!.Count)
             .InclusiveBetween(1, TranscriptRules.MaxMessagesPerAppend)

@@ -1,6 +1,5 @@
 using FluentValidation;
 using Sessions.Application.Common.Validation;
-using Sessions.Application.Sessions;
 
 namespace Sessions.Application.Transcripts;
 
@@ -8,7 +7,6 @@ public sealed class CompactTranscriptValidator : AbstractValidator<CompactTransc
 {
     public CompactTranscriptValidator()
     {
-        RuleFor(c => c.SessionId).SessionReferenceRule();
         RuleFor(c => c.Summary).Required().SetValidator(new MessageInputValidator()!);
         RuleFor(c => c.UpToSeq).Required().AtLeast(1);
     }

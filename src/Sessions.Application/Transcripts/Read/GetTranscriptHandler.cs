@@ -1,15 +1,16 @@
 using Mediator;
+using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
 
 namespace Sessions.Application.Transcripts;
 
-public sealed class GetTranscriptHandler(SessionAccess access, ITranscriptReadStore transcripts)
+public sealed class GetTranscriptHandler(ISessionReadStore reads, CallerContext callers, ITranscriptReadStore transcripts)
     : IQueryHandler<GetTranscriptQuery, Result<TranscriptPage>>
 {
     public async ValueTask<Result<TranscriptPage>> Handle(GetTranscriptQuery query, CancellationToken cancellationToken)
     {
-        var resolved = await access.ResolveAsync(query.SessionId, cancellationToken);
+        var resolved = await reads.ResolveAsync(callers.Current.Audience, query.Session, cancellationToken);
         if (!resolved.IsSuccess)
         {
             return resolved.Error;

@@ -1,6 +1,5 @@
 using FluentValidation;
 using Sessions.Application.Common.Validation;
-using Sessions.Application.Sessions;
 
 namespace Sessions.Application.Transcripts;
 
@@ -8,7 +7,6 @@ public sealed class GetTranscriptValidator : AbstractValidator<GetTranscriptQuer
 {
     public GetTranscriptValidator()
     {
-        RuleFor(q => q.SessionId).SessionReferenceRule();
         RuleFor(q => q.AfterSeq).AtLeast(0);
         RuleFor(q => q.Limit).AtLeast(1).AtMost(GetTranscriptQuery.MaxLimit);
     }

@@ -1,12 +1,13 @@
 using Mediator;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
 
 namespace Sessions.Application.Transcripts;
 
 /// <summary>Deletes a user message and everything after it, answering what the user had typed.</summary>
 [RequiresScope(Scopes.SessionsWrite)]
-public sealed record RewindSessionCommand(string Org, string Workspace, string SessionId, long? FromSeq)
-    : ICommand<Result<RewindOutcome>>, IWorkspaceRequest;
+public sealed record RewindSessionCommand(string Org, string Workspace, SessionReference Session, long? FromSeq)
+    : ICommand<Result<RewindOutcome>>, ISessionRequest;
 
 public sealed record RewindOutcome(long DeletedCount, long TargetSeq, string RestoredContent);

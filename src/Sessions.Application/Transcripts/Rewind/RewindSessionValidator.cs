@@ -1,6 +1,5 @@
 using FluentValidation;
 using Sessions.Application.Common.Validation;
-using Sessions.Application.Sessions;
 
 namespace Sessions.Application.Transcripts;
 
@@ -8,7 +7,6 @@ public sealed class RewindSessionValidator : AbstractValidator<RewindSessionComm
 {
     public RewindSessionValidator()
     {
-        RuleFor(c => c.SessionId).SessionReferenceRule();
         RuleFor(c => c.FromSeq).Required().AtLeast(1);
     }
 }

@@ -1,15 +1,16 @@
 using Mediator;
+using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
 
 namespace Sessions.Application.Transcripts;
 
-public sealed class SearchMessagesHandler(SessionAccess access, ITranscriptReadStore transcripts)
+public sealed class SearchMessagesHandler(ISessionReadStore reads, CallerContext callers, ITranscriptReadStore transcripts)
     : IQueryHandler<SearchMessagesQuery, Result<MessageMatches>>
 {
     public async ValueTask<Result<MessageMatches>> Handle(SearchMessagesQuery query, CancellationToken cancellationToken)
     {
-        var resolved = await access.ResolveAsync(query.SessionId, cancellationToken);
+        var resolved = await reads.ResolveAsync(callers.Current.Audience, query.Session, cancellationToken);
         if (!resolved.IsSuccess)
         {
             return resolved.Error;

@@ -1,13 +1,14 @@
 using Mediator;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
 
 namespace Sessions.Application.Transcripts;
 
 /// <summary>Messages whose content contains <see cref="Q"/>, any case, in seq order.</summary>
 [RequiresScope(Scopes.SessionsRead)]
-public sealed record SearchMessagesQuery(string Org, string Workspace, string SessionId, string? Q, long? AfterSeq, int? Limit, bool? IncludeCompacted)
-    : IQuery<Result<MessageMatches>>, IWorkspaceRequest
+public sealed record SearchMessagesQuery(string Org, string Workspace, SessionReference Session, string? Q, long? AfterSeq, int? Limit, bool? IncludeCompacted)
+    : IQuery<Result<MessageMatches>>, ISessionRequest
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;

@@ -1,6 +1,5 @@
 using FluentValidation;
 using Sessions.Application.Common.Validation;
-using Sessions.Application.Sessions;
 
 namespace Sessions.Application.Transcripts;
 
@@ -8,7 +7,6 @@ public sealed class SearchMessagesValidator : AbstractValidator<SearchMessagesQu
 {
     public SearchMessagesValidator()
     {
-        RuleFor(q => q.SessionId).SessionReferenceRule();
         RuleFor(q => q.Q).Required().Chars(1, SearchMessagesQuery.MaxQueryLength);
         RuleFor(q => q.AfterSeq).AtLeast(0);
         RuleFor(q => q.Limit).AtLeast(1).AtMost(SearchMessagesQuery.MaxLimit);

@@ -19,23 +19,27 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
             return await visible.AnyAsync(s => s.Id == id, cancellationToken) ? id : SessionErrors.NotFound;
         }
 
-        SessionReference.PrefixRange(reference.Prefix!, out var lower, out var upper);
-        var matching = visible.Where(s =>
-            string.Compare(EF.Property<string>(s, SessionConfiguration.IdText), lower) >= 0
-            && string.Compare(EF.Property<string>(s, SessionConfiguration.IdText), upper) < 0);
-        var ids = await matching.Select(s => s.Id).Take(2).ToListAsync(cancellationToken);
+        var ids = await WithPrefix(visible, reference.Prefix!).Select(s => s.Id).Take(2).ToListAsync(cancellationToken);
         return ids.Count switch
         {
             0 => SessionErrors.NotFound,
             1 => ids[0],
-            _ => SessionErrors.Ambiguous(await matching.CountAsync(cancellationToken)),
+            _ => SessionErrors.Ambiguous(await WithPrefix(visible, reference.Prefix!).CountAsync(cancellationToken)),
         };
     }
 
-    public async Task<SessionView?> GetAsync(SessionAudience audience, Guid id, CancellationToken cancellationToken)
+    public async Task<Result<SessionRead>> FindAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken)
     {
-        var row = await WithChips(db.Sessions.AsNoTracking().VisibleTo(audience).Where(s => s.Id == id)).SingleOrDefaultAsync(cancellationToken);
-        return row is null ? null : SessionView.From(row.Session, row.CreatedBy, row.SharedBy);
+        var visible = db.Sessions.AsNoTracking().VisibleTo(audience);
+        var rows = await WithChips(reference.Id is { } id ? visible.Where(s => s.Id == id) : WithPrefix(visible, reference.Prefix!))
+            .Take(2)
+            .ToListAsync(cancellationToken);
+        return rows.Count switch
+        {
+            0 => SessionErrors.NotFound,
+            1 => new SessionRead(rows[0].Session, rows[0].CreatedBy, rows[0].SharedBy),
+            _ => SessionErrors.Ambiguous(await WithPrefix(visible, reference.Prefix!).CountAsync(cancellationToken)),
+        };
     }
 
     public async Task<(IReadOnlyList<SessionView> Sessions, long Total)> ListAsync(
@@ -97,6 +101,15 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
     /// <summary>Most frequent first; equal counts by value, so facets read the same every time.</summary>
     private static IReadOnlyList<FacetCount> Ordered(IEnumerable<FacetCount> counts) =>
         [.. counts.OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)];
+
+    /// <summary>The sessions whose canonical id starts with the prefix: an ordinal range of the indexed id text, where no character is a wildcard.</summary>
+    private static IQueryable<Session> WithPrefix(IQueryable<Session> sessions, string prefix)
+    {
+        SessionReference.PrefixRange(prefix, out var lower, out var upper);
+        return sessions.Where(s =>
+            string.Compare(EF.Property<string>(s, SessionConfiguration.IdText), lower) >= 0
+            && string.Compare(EF.Property<string>(s, SessionConfiguration.IdText), upper) < 0);
+    }
 
     /// <summary>Each session with the users shown as its creator and sharer, joined in the same statement.</summary>
     private IQueryable<SessionRow> WithChips(IQueryable<Session> sessions) =>

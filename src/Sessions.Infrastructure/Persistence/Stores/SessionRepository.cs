@@ -7,11 +7,13 @@ namespace Sessions.Infrastructure.Persistence.Stores;
 
 internal sealed class SessionRepository(SessionsDbContext db) : ISessionRepository
 {
-    public async Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await LockAsync([id], audience: null, cancellationToken);
-        return await db.Sessions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
-    }
+    /// <summary>
+    /// Locks and loads in one statement: the query that reads the session takes its row lock
+    /// (<see cref="RowLockInterceptor"/>). On SQLite the write transaction is already the only one
+    /// (<see cref="SqliteWriterGate"/>, <c>BEGIN IMMEDIATE</c>).
+    /// </summary>
+    public async Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken) =>
+        (await db.Sessions.TagWith(RowLockInterceptor.Tag).Where(s => s.Id == id).ToListAsync(cancellationToken)).SingleOrDefault();
 
     public async Task<IReadOnlyDictionary<Guid, Session>> GetManyForUpdateAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
@@ -27,12 +29,11 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     public void Remove(Session session) => db.Sessions.Remove(session);
 
     /// <summary>
-    /// Takes the row locks of those sessions the audience can see (all of them when it is null,
-    /// for an id already resolved) for the rest of the transaction, in id order so two batches
-    /// never wait on each other in a circle. SQLite needs none: its write transactions
-    /// (BEGIN IMMEDIATE) already run one at a time.
+    /// Takes the row locks of those sessions the audience can see for the rest of the transaction,
+    /// in id order so two batches never wait on each other in a circle. SQLite needs none: its
+    /// write transactions already run one at a time.
     /// </summary>
-    private Task LockAsync(IReadOnlyCollection<Guid> ids, SessionAudience? audience, CancellationToken cancellationToken)
+    private Task LockAsync(IReadOnlyCollection<Guid> ids, SessionAudience audience, CancellationToken cancellationToken)
     {
         if (db.Provider == DatabaseProvider.Sqlite || ids.Count == 0)
         {
@@ -41,15 +42,12 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
 
         var parameters = ids.Cast<object>().ToList();
         var where = $"id IN ({string.Join(", ", ids.Select((_, i) => $"{{{i}}}"))})";
-        if (audience is not null)
+        parameters.Add(audience.WorkspaceId);
+        where += $" AND workspace_id = {{{parameters.Count - 1}}}";
+        if (!audience.SeesAllSessions)
         {
-            parameters.Add(audience.WorkspaceId);
-            where += $" AND workspace_id = {{{parameters.Count - 1}}}";
-            if (!audience.SeesAllSessions)
-            {
-                parameters.Add(audience.UserId);
-                where += $" AND (user_id = {{{parameters.Count - 1}}} OR visibility = '{nameof(SessionVisibility.Workspace)}')";
-            }
+            parameters.Add(audience.UserId);
+            where += $" AND (user_id = {{{parameters.Count - 1}}} OR visibility = '{nameof(SessionVisibility.Workspace)}')";
         }
 
         var sql = db.Provider == DatabaseProvider.Postgres

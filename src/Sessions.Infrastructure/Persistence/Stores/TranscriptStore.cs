@@ -11,7 +11,14 @@ internal sealed class TranscriptStore(SessionsDbContext db) : ITranscriptStore
             ? []
             : await db.Messages.AsNoTracking().Where(m => m.SessionId == sessionId && ids.Contains(m.Id)).ToListAsync(cancellationToken);
 
-    public void Add(IEnumerable<SessionMessage> messages) => db.Messages.AddRange(messages);
+    /// <summary>Queued for the save: all messages of an append go out as one multi-row insert.</summary>
+    public void Add(IEnumerable<SessionMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            db.Append(message);
+        }
+    }
 
     public async Task<UsageTotals> CompactAsync(Guid sessionId, long upToSeq, DateTime at, CancellationToken cancellationToken)
     {

@@ -11,17 +11,27 @@ using Sessions.Domain.Users;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
 
-internal sealed class WorkspaceDirectory(SessionsDbContext db, TimeProvider clock, IDatabaseErrorClassifier errors, ProvisionedUsers recentlyProvisioned)
+internal sealed class WorkspaceDirectory(SessionsDbContext db, TimeProvider clock, IDatabaseErrorClassifier errors, ProvisionedUsers recentlyProvisioned, MembershipCache memberships)
     : IWorkspaceDirectory
 {
     private static readonly TimeSpan ProvisionedFor = TimeSpan.FromMinutes(5);
 
-    public Task<WorkspaceMembership?> FindMembershipAsync(string org, string workspace, Guid userId, CancellationToken cancellationToken) =>
-        (from m in db.Memberships.AsNoTracking()
-         join w in db.Workspaces on m.WorkspaceId equals w.Id
-         join o in db.Organizations on w.OrganizationId equals o.Id
-         where o.Slug == org && w.Slug == workspace && m.UserId == userId
-         select new WorkspaceMembership(o.Id, w.Id, m.Role)).SingleOrDefaultAsync(cancellationToken);
+    /// <summary>From <see cref="MembershipCache"/> while it holds an answer, else one statement.</summary>
+    public async Task<WorkspaceMembership?> FindMembershipAsync(string org, string workspace, Guid userId, CancellationToken cancellationToken)
+    {
+        if (memberships.TryGet(org, workspace, userId, out var cached))
+        {
+            return cached;
+        }
+
+        var membership = await (from m in db.Memberships.AsNoTracking()
+                                join w in db.Workspaces on m.WorkspaceId equals w.Id
+                                join o in db.Organizations on w.OrganizationId equals o.Id
+                                where o.Slug == org && w.Slug == workspace && m.UserId == userId
+                                select new WorkspaceMembership(o.Id, w.Id, m.Role)).SingleOrDefaultAsync(cancellationToken);
+        memberships.Set(org, workspace, userId, membership);
+        return membership;
+    }
 
     public Task<WorkspaceMembership?> FindWorkspaceAsync(string org, string workspace, CancellationToken cancellationToken) =>
         (from w in db.Workspaces.AsNoTracking()

@@ -1,0 +1,113 @@
+using Mediator;
+using Sessions.Application.Common.Persistence;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Common.Time;
+using Sessions.Domain.Common;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Application.Sessions;
+
+/// <summary>What every command about one session needs, in one place.</summary>
+public sealed class SessionCommandServices(
+    ISessionReadStore reads,
+    ISessionRepository sessions,
+    IUnitOfWork unitOfWork,
+    CallerContext callers,
+    TimeProvider clock)
+{
+    public ISessionReadStore Reads { get; } = reads;
+
+    public ISessionRepository Sessions { get; } = sessions;
+
+    public IUnitOfWork UnitOfWork { get; } = unitOfWork;
+
+    public CallerContext Callers { get; } = callers;
+
+    public TimeProvider Clock { get; } = clock;
+}
+
+/// <summary>
+/// What a command about one session will do once it has read the session: answer at once (an
+/// idempotent repeat, or a refusal), or change the session under the write lock.
+/// </summary>
+public sealed class SessionPlan<TResult>
+{
+    private SessionPlan(Result<TResult>? answer, Func<Session, DateTime, CancellationToken, ValueTask<Result<TResult>>>? change)
+    {
+        Answer = answer;
+        Change = change;
+    }
+
+    public Result<TResult>? Answer { get; }
+
+    public Func<Session, DateTime, CancellationToken, ValueTask<Result<TResult>>>? Change { get; }
+
+    public static SessionPlan<TResult> AnswerWith(Result<TResult> answer) => new(answer, null);
+
+    /// <summary>Changes the session (loaded again under the write lock) at the given time.</summary>
+    public static SessionPlan<TResult> ChangeWith(Func<Session, DateTime, CancellationToken, ValueTask<Result<TResult>>> change) => new(null, change);
+}
+
+/// <summary>
+/// The shape of every command about one session: find it among the sessions the caller can see
+/// (one read, no lock), refuse what the caller may not do, plan from that read (so an idempotent
+/// repeat answers without any write lock), and only for a real change take the write lock, load
+/// the session again under it, and apply the plan. Ownership never changes and visibility only
+/// widens, so what the read allowed still holds under the lock.
+/// </summary>
+public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandServices services) : ICommandHandler<TCommand, Result<TResult>>
+    where TCommand : ICommand<Result<TResult>>, ISessionRequest
+{
+    protected SessionCommandServices Services { get; } = services;
+
+    public async ValueTask<Result<TResult>> Handle(TCommand command, CancellationToken cancellationToken)
+    {
+        var caller = Services.Callers.Current;
+        var found = await Services.Reads.FindAsync(Audience(caller), command.Session, cancellationToken);
+        if (!found.IsSuccess)
+        {
+            return found.Error;
+        }
+
+        if (Refuse(found.Value.Session, caller) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var plan = await PlanAsync(found.Value, caller, command, cancellationToken);
+        if (plan.Change is not { } change)
+        {
+            return plan.Answer!;
+        }
+
+        await Services.UnitOfWork.BeginWriteAsync(cancellationToken);
+        var session = await Services.Sessions.GetForUpdateAsync(found.Value.Session.Id, cancellationToken);
+        return session is null ? SessionErrors.NotFound : await change(session, Services.Clock.UtcNow(), cancellationToken);
+    }
+
+    /// <summary>The sessions this command may name: by default those the caller sees.</summary>
+    protected virtual SessionAudience Audience(Caller caller) => caller.Audience;
+
+    /// <summary>403 unless the caller is the session's owner or a workspace admin (viewers change nothing).</summary>
+    protected virtual Error? Refuse(Session session, Caller caller) => caller.MayChange(session) ? null : SessionErrors.NotChangeable;
+
+    protected abstract ValueTask<SessionPlan<TResult>> PlanAsync(SessionRead read, Caller caller, TCommand command, CancellationToken cancellationToken);
+
+    /// <summary>The answer for a session as changed: the chips known from the read, and a new sharer's read from the database.</summary>
+    protected async Task<SessionView> ViewAsync(Session session, SessionRead read, CancellationToken cancellationToken)
+    {
+        var sharer = session.SharedBy switch
+        {
+            null => null,
+            { } id when id == read.Session.SharedBy => read.SharedBy,
+            { } id when id == session.UserId => read.CreatedBy,
+            { } id => (await Services.Reads.GetUserChipsAsync([id], cancellationToken)).GetValueOrDefault(id),
+        };
+        return SessionView.From(session, read.CreatedBy, sharer);
+    }
+
+    protected static ValueTask<SessionPlan<TResult>> Answer(Result<TResult> answer) => ValueTask.FromResult(SessionPlan<TResult>.AnswerWith(answer));
+
+    protected static ValueTask<SessionPlan<TResult>> Change(Func<Session, DateTime, CancellationToken, ValueTask<Result<TResult>>> change) =>
+        ValueTask.FromResult(SessionPlan<TResult>.ChangeWith(change));
+}

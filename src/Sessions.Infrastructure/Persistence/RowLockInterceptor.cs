@@ -1,0 +1,45 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Sessions.Infrastructure.Persistence;
+
+/// <summary>
+/// Turns a query tagged <see cref="Tag"/> into one that also locks the session rows it reads, for
+/// the rest of the transaction: <c>FOR UPDATE OF s</c> on PostgreSQL, <c>UPDLOCK</c> on SQL Server.
+/// So a command loads and locks its session in one statement (the labels come along by an outer
+/// join, which is why the lock names the sessions table only). SQLite needs none: its write
+/// transactions already run one at a time.
+/// </summary>
+internal sealed class RowLockInterceptor(DatabaseProvider provider) : DbCommandInterceptor
+{
+    public const string Tag = "lock sessions";
+
+    private const string SqlServerTable = "FROM [sessions] AS [s]";
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Lock(command);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Lock(command);
+        return ValueTask.FromResult(result);
+    }
+
+    private void Lock(DbCommand command)
+    {
+        if (!command.CommandText.StartsWith("-- " + Tag, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        command.CommandText = provider switch
+        {
+            DatabaseProvider.Postgres => command.CommandText + " FOR UPDATE OF s",
+            DatabaseProvider.SqlServer => command.CommandText.Replace(SqlServerTable, SqlServerTable + " WITH (UPDLOCK, ROWLOCK, HOLDLOCK)", StringComparison.Ordinal),
+            _ => command.CommandText,
+        };
+    }
+}

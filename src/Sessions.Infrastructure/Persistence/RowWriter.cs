@@ -1,0 +1,118 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Sessions.Infrastructure.Persistence;
+
+/// <summary>
+/// Inserts rows that are only ever appended (transcript messages, outbox events) as multi-row
+/// <c>INSERT</c> statements, all of one save in one command where the provider's parameter limit
+/// allows. Columns, conversions and parameter types come from the EF Core model, so these rows
+/// read back exactly as EF Core would have written them; the rows are not tracked.
+/// </summary>
+internal sealed class RowWriter(DatabaseProvider provider)
+{
+    /// <summary>SQL Server takes at most 2,100 parameters per command; PostgreSQL and SQLite over 32,000.</summary>
+    private int MaxParameters => provider == DatabaseProvider.SqlServer ? 2_000 : 30_000;
+
+    private readonly List<(IEntityType Type, object Row)> _pending = [];
+
+    public bool HasPending => _pending.Count > 0;
+
+    public void Add(IEntityType type, object row) => _pending.Add((type, row));
+
+    public void Clear() => _pending.Clear();
+
+    /// <summary>
+    /// Writes the pending rows, grouped by table in the order first added, inside the current
+    /// transaction, through EF Core (so its logging and interceptors see the commands).
+    /// </summary>
+    public async Task FlushAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        // Parameters are made by the provider's own command type, with the model's type mappings.
+        await using var factory = db.Database.GetDbConnection().CreateCommand();
+        var statements = new StringBuilder();
+        var parameters = new List<DbParameter>();
+        foreach (var table in _pending.GroupBy(p => p.Type, p => p.Row))
+        {
+            var columns = Columns(table.Key);
+            foreach (var chunk in table.Chunk(Math.Max(1, MaxParameters / columns.Count)))
+            {
+                if (parameters.Count + (chunk.Length * columns.Count) > MaxParameters)
+                {
+                    await ExecuteAsync(db, statements, parameters, cancellationToken);
+                }
+
+                AppendInsert(factory, statements, parameters, table.Key.GetTableName()!, columns, chunk);
+            }
+        }
+
+        await ExecuteAsync(db, statements, parameters, cancellationToken);
+        _pending.Clear();
+    }
+
+    private static async Task ExecuteAsync(DbContext db, StringBuilder statements, List<DbParameter> parameters, CancellationToken cancellationToken)
+    {
+        if (statements.Length == 0)
+        {
+            return;
+        }
+
+        await db.Database.ExecuteSqlRawAsync(statements.ToString(), parameters, cancellationToken);
+        parameters.Clear();
+        statements.Clear();
+    }
+
+    private void AppendInsert(DbCommand factory, StringBuilder sql, List<DbParameter> parameters, string table, IReadOnlyList<Column> columns, object[] rows)
+    {
+        sql.Append("INSERT INTO ").Append(Quote(table)).Append(" (").AppendJoin(", ", columns.Select(c => Quote(c.Name))).Append(") VALUES ");
+        for (var r = 0; r < rows.Length; r++)
+        {
+            sql.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < columns.Count; c++)
+            {
+                var name = $"@r{parameters.Count}";
+                parameters.Add(columns[c].Mapping.CreateParameter(factory, name, columns[c].Read(rows[r]), nullable: true));
+                sql.Append(c == 0 ? string.Empty : ", ").Append(name);
+            }
+
+            sql.Append(')');
+        }
+
+        sql.Append(";\n");
+    }
+
+    private string Quote(string name) => provider == DatabaseProvider.SqlServer ? $"[{name}]" : $"\"{name}\"";
+
+    /// <summary>Every stored column of the type: its own properties, then those of owned types kept in the same row.</summary>
+    private static List<Column> Columns(IEntityType type)
+    {
+        var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+        var columns = type.GetProperties()
+            .Where(p => p.GetComputedColumnSql() is null)
+            .Select(p => new Column(p.GetColumnName(table)!, p.GetRelationalTypeMapping(), row => p.GetGetter().GetClrValue(row)))
+            .ToList();
+        foreach (var navigation in type.GetNavigations().Where(n => n.ForeignKey.IsOwnership && !n.IsCollection))
+        {
+            var owned = navigation.TargetEntityType;
+            var getOwned = navigation.GetGetter();
+            columns.AddRange(owned.GetProperties()
+                .Where(p => !p.IsPrimaryKey())
+                .Select(p => new Column(
+                    p.GetColumnName(table)!,
+                    p.GetRelationalTypeMapping(),
+                    row => getOwned.GetClrValue(row) is { } value ? p.GetGetter().GetClrValue(value) : null)));
+        }
+
+        return columns;
+    }
+
+    private sealed record Column(string Name, RelationalTypeMapping Mapping, Func<object, object?> Read);
+}

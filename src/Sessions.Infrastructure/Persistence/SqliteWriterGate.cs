@@ -1,0 +1,30 @@
+namespace Sessions.Infrastructure.Persistence;
+
+/// <summary>
+/// SQLite lets one writer in at a time, and a second connection asking to write sleeps in the
+/// driver's busy-retry loop. Every write transaction of this process takes this gate before
+/// <c>BEGIN IMMEDIATE</c>, so writers queue here, in order and without sleeping, and SQLite's own
+/// waiting is left for other processes on the same file.
+/// </summary>
+public sealed class SqliteWriterGate : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>How many writers have had to queue behind another, since the start.</summary>
+    public long Queued { get; private set; }
+
+    public async Task EnterAsync(CancellationToken cancellationToken)
+    {
+        if (_gate.Wait(0, CancellationToken.None))
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        Queued++;
+    }
+
+    public void Exit() => _gate.Release();
+
+    public void Dispose() => _gate.Dispose();
+}

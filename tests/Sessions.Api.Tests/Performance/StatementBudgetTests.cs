@@ -1,0 +1,66 @@
+using System.Net;
+using Sessions.Api.Tests.Infrastructure;
+
+namespace Sessions.Api.Tests.Performance;
+
+/// <summary>
+/// How many SQL statements a request sends, counted by an EF Core command interceptor: a change
+/// that adds a round trip to a hot path fails here. Each budget is measured after a warm-up
+/// request, so the caller's membership and provisioned claims are cached as in steady traffic.
+/// </summary>
+public sealed class StatementBudgetTests(CountingApiFactory factory) : IClassFixture<CountingApiFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task GetById_AndGetByPrefix_AreAtMostTwoStatements()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+
+        var byId = await CountAsync(() => _client.GetAsync(workspace.SessionPath(session), owner.Token()), HttpStatusCode.OK);
+        var byPrefix = await CountAsync(() => _client.GetAsync(workspace.SessionPath(session.ToString()[..8]), owner.Token()), HttpStatusCode.OK);
+
+        Assert.InRange(byId.Count, 1, 2);
+        Assert.InRange(byPrefix.Count, 1, 2);
+    }
+
+    [Fact]
+    public async Task IdempotentFreeze_IsAtMostTwoStatements_AndCommittingFreezeAtMostFour()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+
+        var first = await CountAsync(() => _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token()), HttpStatusCode.OK);
+        var again = await CountAsync(() => _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token()), HttpStatusCode.OK);
+
+        Assert.InRange(first.Count, 1, 4);
+        Assert.InRange(again.Count, 1, 2);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(50)]
+    [InlineData(500)]
+    public async Task AppendOfABatch_IsAtMostFiveStatements_WhateverItsSize(int size)
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        var messages = Enumerable.Range(0, size).Select(i => new { id = Guid.NewGuid(), role = i % 2 == 0 ? "user" : "assistant", content = $"message {i}", usage = new { input_tokens = i } }).ToArray();
+
+        var appended = await CountAsync(() => _client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages }), HttpStatusCode.OK);
+        var retried = await CountAsync(() => _client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages }), HttpStatusCode.OK);
+
+        Assert.InRange(appended.Count, 1, 5);
+        Assert.InRange(retried.Count, 1, 5);
+    }
+
+    private Task<IReadOnlyList<string>> CountAsync(Func<Task<HttpResponseMessage>> request, HttpStatusCode expected) =>
+        factory.Statements.DuringAsync(async () => await (await request()).ExpectAsync(expected));
+
+    private async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> SetUpAsync()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await _client.CreateSessionAsync(workspace, owner)).Id();
+        await (await _client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        return (workspace, owner, session);
+    }
+}
