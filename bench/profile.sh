@@ -31,7 +31,7 @@ TOKEN=$(curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
   -d '{"email":"profile@example.com","org":"demo","workspace":"default"}' | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
 PATH_BASE=/api/v1/org/demo/ws/default/sessions/
 : >"$WORK/ids"
-for _ in $(seq 1 3000); do
+for _ in $(seq 1 "${SESSIONS:-3000}"); do
   id=$(cat /proc/sys/kernel/random/uuid); echo "$id" >>"$WORK/ids"
   curl -sf -o /dev/null -X POST "$BASE${PATH_BASE%/}" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"id\":\"$id\",\"model\":\"m\"}"
 done

@@ -51,14 +51,20 @@ public static class DependencyInjection
         return services;
     }
 
-    /// <summary>The provider's context, also served as <see cref="SessionsDbContext"/>, with every registered EF Core interceptor.</summary>
+    /// <summary>
+    /// The provider's context, pooled (a request takes a context whose options and services are
+    /// built once), also served as <see cref="SessionsDbContext"/>, with every registered EF Core interceptor.
+    /// </summary>
     private static void AddContext<TContext>(IServiceCollection services, DatabaseOptions database)
         where TContext : SessionsDbContext
     {
-        services.AddDbContext<TContext>((provider, options) =>
+        // Interceptors are singletons: EF Core keys its internal service provider by them, so a
+        // new instance per context would build a new provider for every request.
+        var rowLocks = new RowLockInterceptor(database.Provider);
+        services.AddDbContextPool<TContext>((provider, options) =>
         {
             database.Configure(options);
-            options.AddInterceptors([new RowLockInterceptor(database.Provider), .. provider.GetServices<IInterceptor>()]);
+            options.AddInterceptors([rowLocks, .. provider.GetServices<IInterceptor>()]);
         });
         services.AddScoped<SessionsDbContext>(sp => sp.GetRequiredService<TContext>());
     }

@@ -79,6 +79,21 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     public void Append<T>(T row)
         where T : class => _rows.Add(Model.FindEntityType(typeof(T))!, row);
 
+    /// <summary>A pooled context goes back to the pool without queued rows.</summary>
+    public override void Dispose()
+    {
+        _rows.Clear();
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        _rows.Clear();
+        GC.SuppressFinalize(this);
+        return base.DisposeAsync();
+    }
+
     /// <summary>Forgets every tracked change and queued row, after a rollback.</summary>
     public void Discard()
     {
