@@ -102,6 +102,19 @@ LUA
 APPEND_TARGET=$("${PSQL[@]}" -c "SELECT id FROM sessions WHERE workspace_id = '$WS' ORDER BY updated_at DESC OFFSET 5 LIMIT 1")
 NAMES+=("POST append 2 messages to one session (16 concurrent writers)")
 URLS+=("$S/$APPEND_TARGET/transcript")
+# 16 writers on 16 sessions: each request goes to the next of 16 sessions.
+SPREAD=$("${PSQL[@]}" -c "SELECT string_agg('\"/api/v1/org/bench/ws/main/sessions/' || id || '/transcript\"', ',') FROM (SELECT id FROM sessions WHERE workspace_id = '$WS' ORDER BY updated_at DESC OFFSET 10 LIMIT 16) t")
+cat > "$WORK/append-spread.lua" <<LUA
+paths = { $SPREAD }
+n = 0
+request = function()
+  n = n + 1
+  return wrk.format("POST", paths[(n % #paths) + 1], {["Content-Type"] = "application/json", ["Authorization"] = "Bearer $TOKEN"},
+    '{"messages":[{"role":"user","content":"bench question"},{"role":"assistant","content":"bench answer","usage":{"input_tokens":120,"output_tokens":12,"cost_usd":0.0012}}]}')
+end
+LUA
+NAMES+=("POST append 2 messages to 16 sessions (16 concurrent writers)")
+URLS+=("$BASE/")
 
 {
   echo "# Benchmark: PostgreSQL, $(date -u +'%F %H:%M') UTC"
@@ -117,8 +130,10 @@ URLS+=("$S/$APPEND_TARGET/transcript")
 
 for i in "${!NAMES[@]}"; do
   # Warm up (JIT, connection pool) before measuring.
-  wrk -t2 -c16 -d2s -H "Authorization: Bearer $TOKEN" "${URLS[$i]}" >/dev/null 2>&1 || true
-  if [[ "${NAMES[$i]}" == POST* ]]; then
+  [[ "${NAMES[$i]}" == POST* ]] || wrk -t2 -c16 -d2s -H "Authorization: Bearer $TOKEN" "${URLS[$i]}" >/dev/null 2>&1 || true
+  if [[ "${NAMES[$i]}" == *"16 sessions"* ]]; then
+    out=$(wrk -t2 -c16 -d"${DURATION}s" --latency -s "$WORK/append-spread.lua" "${URLS[$i]}")
+  elif [[ "${NAMES[$i]}" == POST* ]]; then
     out=$(wrk -t2 -c16 -d"${DURATION}s" --latency -s "$WORK/append.lua" -H "Authorization: Bearer $TOKEN" "${URLS[$i]}")
   else
     out=$(wrk -t2 -c16 -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" "${URLS[$i]}")

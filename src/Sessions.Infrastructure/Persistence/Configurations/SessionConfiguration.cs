@@ -56,8 +56,17 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
         builder.HasIndex(s => new { s.WorkspaceId, s.UpdatedAt, s.Id });
         builder.HasIndex(s => new { s.WorkspaceId, s.UserId, s.UpdatedAt });
 
-        // Counting a listing's matches (its total) reads only this index: the visibility and
-        // default filters are all in it.
-        builder.HasIndex(s => new { s.WorkspaceId, s.ArchivedAt, s.Visibility, s.Origin, s.UserId });
+        // Counting a listing's matches (its total) and the facets' counts read only this index:
+        // the visibility and default filters are its key, and what they count or join on is in it.
+        var covering = builder.HasIndex(s => new { s.WorkspaceId, s.ArchivedAt, s.Visibility, s.Origin, s.UserId });
+        switch (provider)
+        {
+            case DatabaseProvider.Postgres:
+                NpgsqlIndexBuilderExtensions.IncludeProperties(covering, s => new { s.Id, s.Agent, s.Model, s.UpdatedAt });
+                break;
+            case DatabaseProvider.SqlServer:
+                SqlServerIndexBuilderExtensions.IncludeProperties(covering, s => new { s.Id, s.Agent, s.Model, s.UpdatedAt });
+                break;
+        }
     }
 }

@@ -62,18 +62,30 @@ internal static class SessionQueries
             _ => sessions,
         };
 
-        if (criteria.Search is { } search)
-        {
-            var pattern = $"%{EscapeLike(search.ToLowerInvariant())}%";
-            sessions = sessions.Where(s =>
-                (s.Title != null && EF.Functions.Like(s.Title.ToLower(), pattern, LikeEscape))
-                || EF.Functions.Like(s.Model.ToLower(), pattern, LikeEscape)
-                || (s.Agent != null && EF.Functions.Like(s.Agent.ToLower(), pattern, LikeEscape))
-                || s.Labels.Any(l => EF.Functions.Like(l.Value.ToLower(), pattern, LikeEscape)
-                    || EF.Functions.Like((l.Key + ":" + l.Value).ToLower(), pattern, LikeEscape)));
-        }
+        return criteria.Search is { } search ? sessions.Searching(search) : sessions;
+    }
 
-        return sessions;
+    /// <summary>
+    /// Sessions whose title, model, agent, a label value or a <c>key:value</c> contains the text, in
+    /// any case. Written as a union of two matches (on the session's columns, on its labels) so
+    /// each can use its own indexes: PostgreSQL answers both from trigram indexes
+    /// (<c>gin_trgm_ops</c> on the lowered columns) instead of reading every session of the workspace.
+    /// </summary>
+    private static IQueryable<Session> Searching(this IQueryable<Session> sessions, string search)
+    {
+        var pattern = $"%{EscapeLike(search.ToLowerInvariant())}%";
+        var byColumns = sessions
+            .Where(s => EF.Functions.Like(s.Title!.ToLower(), pattern, LikeEscape)
+                || EF.Functions.Like(s.Model.ToLower(), pattern, LikeEscape)
+                || EF.Functions.Like(s.Agent!.ToLower(), pattern, LikeEscape))
+            .Select(s => s.Id);
+        var byLabels = sessions
+            .SelectMany(s => s.Labels, (s, l) => new { s.Id, l.Key, l.Value })
+            .Where(l => EF.Functions.Like(l.Value.ToLower(), pattern, LikeEscape)
+                || EF.Functions.Like((l.Key + ":" + l.Value).ToLower(), pattern, LikeEscape))
+            .Select(l => l.Id);
+        var matching = byColumns.Concat(byLabels);
+        return sessions.Where(s => matching.Contains(s.Id));
     }
 
     /// <summary>The listing order; the id breaks ties in the same direction, so pages never overlap. Sessions without messages sort last by <c>last_message_at</c>.</summary>

@@ -345,6 +345,8 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("WorkspaceId", "ArchivedAt", "Visibility", "Origin", "UserId")
                         .HasDatabaseName("ix_sessions_workspace_id_archived_at_visibility_origin_user_id");
 
+                    SqlServerIndexBuilderExtensions.IncludeProperties(b.HasIndex("WorkspaceId", "ArchivedAt", "Visibility", "Origin", "UserId"), new[] { "Id", "Agent", "Model", "UpdatedAt" });
+
                     b.ToTable("sessions", (string)null);
                 });
 
