@@ -41,4 +41,15 @@ UPDATE sessions SET last_seq = last_seq + :long_messages, message_count = messag
     current_usage_message_count = current_usage_message_count + :long_messages
 WHERE id = (SELECT id FROM sessions WHERE workspace_id = :'ws' ORDER BY updated_at DESC LIMIT 1);
 
-ANALYZE;
+-- The facet and total counts the service keeps for every change, as the migration computes them.
+INSERT INTO session_counts (workspace_id, owner_id, shared, archived, origin, dimension, key, value, count)
+SELECT workspace_id, owner_id, shared, archived, origin, dimension, key, value, COUNT(*) FROM (
+    SELECT workspace_id, user_id AS owner_id, CASE WHEN visibility = 'Workspace' THEN 1 ELSE 0 END AS shared, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END AS archived, origin, 'origin' AS dimension, '' AS key, origin AS value FROM sessions
+    UNION ALL SELECT workspace_id, user_id, CASE WHEN visibility = 'Workspace' THEN 1 ELSE 0 END, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END, origin, 'user', '', user_id::text FROM sessions
+    UNION ALL SELECT workspace_id, user_id, CASE WHEN visibility = 'Workspace' THEN 1 ELSE 0 END, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END, origin, 'model', '', model FROM sessions
+    UNION ALL SELECT workspace_id, user_id, CASE WHEN visibility = 'Workspace' THEN 1 ELSE 0 END, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END, origin, 'agent', '', agent FROM sessions WHERE agent IS NOT NULL
+    UNION ALL SELECT s.workspace_id, s.user_id, CASE WHEN visibility = 'Workspace' THEN 1 ELSE 0 END, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END, s.origin, 'label', l.key, l.value FROM session_labels l JOIN sessions s ON s.id = l.session_id
+) AS footprint
+GROUP BY workspace_id, owner_id, shared, archived, origin, dimension, key, value;
+
+VACUUM ANALYZE;

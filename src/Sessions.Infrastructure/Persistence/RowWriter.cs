@@ -70,7 +70,7 @@ internal sealed class RowWriter(DatabaseProvider provider)
         statements.Clear();
     }
 
-    private void AppendInsert(DbCommand factory, StringBuilder sql, List<DbParameter> parameters, string table, IReadOnlyList<Column> columns, object[] rows)
+    private void AppendInsert(DbCommand factory, StringBuilder sql, List<DbParameter> parameters, string table, List<Column> columns, object[] rows)
     {
         sql.Append("INSERT INTO ").Append(Quote(table)).Append(" (").AppendJoin(", ", columns.Select(c => Quote(c.Name))).Append(") VALUES ");
         for (var r = 0; r < rows.Length; r++)
@@ -92,7 +92,7 @@ internal sealed class RowWriter(DatabaseProvider provider)
     private string Quote(string name) => provider == DatabaseProvider.SqlServer ? $"[{name}]" : $"\"{name}\"";
 
     /// <summary>Every stored column of the type: its own properties, then those of owned types kept in the same row.</summary>
-    private static List<Column> Columns(IEntityType type)
+    public static List<Column> Columns(IEntityType type)
     {
         var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
         var columns = type.GetProperties()
@@ -114,5 +114,6 @@ internal sealed class RowWriter(DatabaseProvider provider)
         return columns;
     }
 
-    private sealed record Column(string Name, RelationalTypeMapping Mapping, Func<object, object?> Read);
+    /// <summary>A column, the mapping that makes its parameters, and how to read its value from a row.</summary>
+    public sealed record Column(string Name, RelationalTypeMapping Mapping, Func<object, object?> Read);
 }

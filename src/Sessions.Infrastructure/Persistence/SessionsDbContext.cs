@@ -6,6 +6,7 @@ using Sessions.Domain.Organizations;
 using Sessions.Domain.Sessions;
 using Sessions.Domain.Users;
 using Sessions.Infrastructure.Persistence.Configurations;
+using Sessions.Infrastructure.Persistence.Counts;
 using Sessions.Infrastructure.Persistence.Outbox;
 
 namespace Sessions.Infrastructure.Persistence;
@@ -40,9 +41,12 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
+    public DbSet<SessionCount> SessionCounts => Set<SessionCount>();
+
     /// <summary>
-    /// Saves the tracked changes, then the appended rows (<see cref="Append{T}"/>) with the domain
-    /// events of every tracked aggregate as outbox rows, in as few commands as the provider allows.
+    /// Saves the tracked changes, the facet counts they move (<see cref="SessionCount"/>), then the
+    /// appended rows (<see cref="Append{T}"/>) with the domain events of every tracked aggregate as
+    /// outbox rows, in as few commands as the provider allows.
     /// Outside a transaction it opens one, so the change, its rows and its events commit together.
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
@@ -57,20 +61,22 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
             entry.Entity.ClearDomainEvents();
         }
 
-        if (Database.CurrentTransaction is not null || !_rows.HasPending)
+        var counts = SessionCountDeltas.Collect(ChangeTracker);
+        if (Database.CurrentTransaction is not null || (!_rows.HasPending && counts.Count == 0))
         {
-            return await SaveAllAsync(acceptAllChangesOnSuccess, cancellationToken);
+            return await SaveAllAsync(counts, acceptAllChangesOnSuccess, cancellationToken);
         }
 
         await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
-        var saved = await SaveAllAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var saved = await SaveAllAsync(counts, acceptAllChangesOnSuccess, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return saved;
     }
 
-    private async Task<int> SaveAllAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    private async Task<int> SaveAllAsync(IReadOnlyList<SessionCount> counts, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
         var saved = ChangeTracker.HasChanges() ? await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken) : 0;
+        await SessionCountWriter.ApplyAsync(this, Provider, counts, cancellationToken);
         await _rows.FlushAsync(this, cancellationToken);
         return saved;
     }
@@ -110,6 +116,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         modelBuilder.ApplyConfiguration(new MembershipConfiguration());
         modelBuilder.ApplyConfiguration(new UserConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());
+        modelBuilder.ApplyConfiguration(new SessionCountConfiguration());
         SnakeCaseNames.Apply(modelBuilder);
     }
 

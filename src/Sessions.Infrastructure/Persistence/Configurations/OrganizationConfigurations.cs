@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Sessions.Domain.Organizations;
 using Sessions.Domain.Users;
+using Sessions.Infrastructure.Persistence.Counts;
 using Sessions.Infrastructure.Persistence.Outbox;
 
 namespace Sessions.Infrastructure.Persistence.Configurations;
@@ -66,5 +67,18 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(o => o.Type).HasMaxLength(100);
         builder.HasIndex(o => new { o.AggregateId, o.OccurredAt });
         builder.HasIndex(o => o.ProcessedAt);
+    }
+}
+
+internal sealed class SessionCountConfiguration : IEntityTypeConfiguration<SessionCount>
+{
+    public void Configure(EntityTypeBuilder<SessionCount> builder)
+    {
+        builder.ToTable("session_counts");
+        builder.HasKey(c => new { c.WorkspaceId, c.OwnerId, c.Shared, c.Archived, c.Origin, c.Dimension, c.Key, c.Value });
+        builder.Property(c => c.Origin).HasMaxLength(16);
+        builder.Property(c => c.Dimension).HasMaxLength(16);
+        builder.Property(c => c.Key).HasMaxLength(64);
+        builder.Property(c => c.Value).HasMaxLength(256);
     }
 }

@@ -5,7 +5,9 @@ using Sessions.Application.Sessions.Facets;
 using Sessions.Application.Sessions.List;
 using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
+using Sessions.Application.Common.Validation;
 using Sessions.Infrastructure.Persistence.Configurations;
+using Sessions.Infrastructure.Persistence.Counts;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
 
@@ -52,7 +54,9 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
         CancellationToken cancellationToken)
     {
         var matching = db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria);
-        var total = await matching.LongCountAsync(cancellationToken);
+        var total = SessionCounts.Answer(criteria) is { } dimension
+            ? await SessionCounts.For(db, audience, criteria, dimension).SumAsync(c => c.Count, cancellationToken)
+            : await matching.LongCountAsync(cancellationToken);
         if (total <= skip)
         {
             return ([], total);
@@ -66,26 +70,24 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
 
     public async Task<SessionFacets> FacetsAsync(SessionAudience audience, SessionCriteria criteria, CancellationToken cancellationToken)
     {
-        var matching = db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria);
-        var labels = await matching.SelectMany(s => s.Labels)
-            .GroupBy(l => new { l.Key, l.Value })
-            .Select(g => new { g.Key.Key, g.Key.Value, Count = g.LongCount() })
-            .ToListAsync(cancellationToken);
-        var agents = await Count(matching.Where(s => s.Agent != null).GroupBy(s => s.Agent!), cancellationToken);
-        var models = await Count(matching.GroupBy(s => s.Model), cancellationToken);
-        var origins = await matching.GroupBy(s => s.Origin).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken);
-        var users = await matching.GroupBy(s => s.UserId).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken);
-        var chips = await GetUserChipsAsync([.. users.Select(u => u.Key)], cancellationToken);
+        var rows = SessionCounts.AnswersFacets(criteria)
+            ? await SessionCounts.FacetRowsAsync(db, audience, criteria, cancellationToken)
+            : await CountFacetsAsync(db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria), cancellationToken);
+        var users = rows.Where(r => r.Dimension == Dimensions.User).ToList();
+        var chips = await GetUserChipsAsync([.. users.Select(u => Guid.Parse(u.Value))], cancellationToken);
+        IReadOnlyList<FacetCount> Of(string dimension, Func<string, string>? name = null) =>
+            Ordered(rows.Where(r => r.Dimension == dimension).Select(r => new FacetCount(name?.Invoke(r.Value) ?? r.Value, r.Count)));
 
         return new SessionFacets(
-            labels.GroupBy(l => l.Key, StringComparer.Ordinal)
+            rows.Where(r => r.Dimension == Dimensions.Label)
+                .GroupBy(r => r.Key, StringComparer.Ordinal)
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => Ordered(g.Select(l => new FacetCount(l.Value, l.Count))), StringComparer.Ordinal),
-            agents,
-            models,
-            Ordered(origins.Select(o => new FacetCount(Application.Common.Validation.WireEnum.Name(o.Key), o.Count))),
+            Of(Dimensions.Agent),
+            Of(Dimensions.Model),
+            Of(Dimensions.Origin, stored => WireEnum.Name(Enum.Parse<SessionOrigin>(stored))),
             [.. users
-                .Select(u => new UserFacetCount(u.Key.ToString(), u.Count, chips.GetValueOrDefault(u.Key)))
+                .Select(u => new UserFacetCount(u.Value, u.Count, chips.GetValueOrDefault(Guid.Parse(u.Value))))
                 .OrderByDescending(u => u.Count).ThenBy(u => u.Value, StringComparer.Ordinal)]);
     }
 
@@ -95,8 +97,23 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
             .Select(u => new UserChip(u.Id, u.Email, u.FullName, u.Username))
             .ToDictionaryAsync(u => u.Id, cancellationToken);
 
-    private static async Task<IReadOnlyList<FacetCount>> Count(IQueryable<IGrouping<string, Session>> groups, CancellationToken cancellationToken) =>
-        Ordered((await groups.Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken)).Select(g => new FacetCount(g.Key, g.Count)));
+    /// <summary>The facet counts of the matching sessions, counted from the sessions themselves (one grouped statement per dimension).</summary>
+    private static async Task<IReadOnlyList<FacetRow>> CountFacetsAsync(IQueryable<Session> matching, CancellationToken cancellationToken)
+    {
+        var labels = await matching.SelectMany(s => s.Labels)
+            .GroupBy(l => new { l.Key, l.Value })
+            .Select(g => new FacetRow(Dimensions.Label, g.Key.Key, g.Key.Value, g.LongCount()))
+            .ToListAsync(cancellationToken);
+        var agents = await matching.Where(s => s.Agent != null).GroupBy(s => s.Agent!)
+            .Select(g => new FacetRow(Dimensions.Agent, string.Empty, g.Key, g.LongCount())).ToListAsync(cancellationToken);
+        var models = await matching.GroupBy(s => s.Model)
+            .Select(g => new FacetRow(Dimensions.Model, string.Empty, g.Key, g.LongCount())).ToListAsync(cancellationToken);
+        var origins = await matching.GroupBy(s => s.Origin).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken);
+        var users = await matching.GroupBy(s => s.UserId).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken);
+        return [.. labels, .. agents, .. models,
+            .. origins.Select(o => new FacetRow(Dimensions.Origin, string.Empty, o.Key.ToString(), o.Count)),
+            .. users.Select(u => new FacetRow(Dimensions.User, string.Empty, u.Key.ToString(), u.Count))];
+    }
 
     /// <summary>Most frequent first; equal counts by value, so facets read the same every time.</summary>
     private static IReadOnlyList<FacetCount> Ordered(IEnumerable<FacetCount> counts) =>

@@ -453,6 +453,54 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Sessions.Infrastructure.Persistence.Counts.SessionCount", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("owner_id");
+
+                    b.Property<int>("Shared")
+                        .HasColumnType("int")
+                        .HasColumnName("shared");
+
+                    b.Property<int>("Archived")
+                        .HasColumnType("int")
+                        .HasColumnName("archived");
+
+                    b.Property<string>("Origin")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .HasColumnName("origin");
+
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .HasColumnName("dimension");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)")
+                        .HasColumnName("value");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint")
+                        .HasColumnName("count");
+
+                    b.HasKey("WorkspaceId", "OwnerId", "Shared", "Archived", "Origin", "Dimension", "Key", "Value")
+                        .HasName("pk_session_counts");
+
+                    b.ToTable("session_counts", (string)null);
+                });
+
             modelBuilder.Entity("Sessions.Infrastructure.Persistence.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1,0 +1,113 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Infrastructure.Persistence.Counts;
+
+/// <summary>
+/// What a save changes in <see cref="SessionCount"/>: for every added, changed or deleted session,
+/// minus one for each count its stored state was in, plus one for each its new state is in. Read
+/// from the change tracker's original and current values, so it is exact for every kind of change
+/// (create, update, share, archive, append with a new agent or model, delete) without the handlers
+/// knowing the counts exist.
+/// </summary>
+internal static class SessionCountDeltas
+{
+    public static IReadOnlyList<SessionCount> Collect(ChangeTracker tracker)
+    {
+        var sessions = tracker.Entries<Session>().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList();
+        if (sessions.Count == 0)
+        {
+            return [];
+        }
+
+        var storedLabels = tracker.Entries<SessionLabel>()
+            .Where(e => e.State is not EntityState.Added and not EntityState.Detached)
+            .ToLookup(e => (Guid)e.Property("SessionId").CurrentValue!, e => ((string)e.OriginalValues[nameof(SessionLabel.Key)]!, (string)e.OriginalValues[nameof(SessionLabel.Value)]!));
+        var deltas = new Dictionary<(Guid, Guid, int, int, string, string, string, string), long>();
+        foreach (var entry in sessions)
+        {
+            var session = entry.Entity;
+            if (entry.State is not EntityState.Added)
+            {
+                var original = entry.OriginalValues;
+                Add(deltas, -1, new Footprint(
+                    session.WorkspaceId,
+                    (Guid)original[nameof(Session.UserId)]!,
+                    (SessionVisibility)original[nameof(Session.Visibility)]! == SessionVisibility.Workspace,
+                    original[nameof(Session.ArchivedAt)] is not null,
+                    (SessionOrigin)original[nameof(Session.Origin)]!,
+                    (string?)original[nameof(Session.Agent)],
+                    (string)original[nameof(Session.Model)]!,
+                    [.. storedLabels[session.Id]]));
+            }
+
+            if (entry.State is not EntityState.Deleted)
+            {
+                Add(deltas, +1, new Footprint(
+                    session.WorkspaceId,
+                    session.UserId,
+                    session.Visibility == SessionVisibility.Workspace,
+                    session.ArchivedAt is not null,
+                    session.Origin,
+                    session.Agent,
+                    session.Model,
+                    [.. session.Labels.Select(l => (l.Key, l.Value))]));
+            }
+        }
+
+        return [.. deltas
+            .Where(d => d.Value != 0)
+            .OrderBy(d => d.Key)
+            .Select(d => new SessionCount
+            {
+                WorkspaceId = d.Key.Item1,
+                OwnerId = d.Key.Item2,
+                Shared = d.Key.Item3,
+                Archived = d.Key.Item4,
+                Origin = d.Key.Item5,
+                Dimension = d.Key.Item6,
+                Key = d.Key.Item7,
+                Value = d.Key.Item8,
+                Count = d.Value,
+            })];
+    }
+
+    private static void Add(Dictionary<(Guid, Guid, int, int, string, string, string, string), long> deltas, int sign, Footprint footprint)
+    {
+        var partition = (footprint.WorkspaceId, footprint.OwnerId, footprint.Shared ? 1 : 0, footprint.Archived ? 1 : 0, footprint.Origin.ToString());
+        foreach (var (dimension, key, value) in footprint.Values())
+        {
+            var at = (partition.WorkspaceId, partition.OwnerId, partition.Item3, partition.Item4, partition.Item5, dimension, key, value);
+            deltas[at] = deltas.GetValueOrDefault(at) + sign;
+        }
+    }
+
+    /// <summary>Everything about one state of a session that the counts look at.</summary>
+    private sealed record Footprint(
+        Guid WorkspaceId,
+        Guid OwnerId,
+        bool Shared,
+        bool Archived,
+        SessionOrigin Origin,
+        string? Agent,
+        string Model,
+        IReadOnlyList<(string Key, string Value)> Labels)
+    {
+        public IEnumerable<(string Dimension, string Key, string Value)> Values()
+        {
+            yield return (Dimensions.Origin, string.Empty, Origin.ToString());
+            yield return (Dimensions.User, string.Empty, OwnerId.ToString());
+            yield return (Dimensions.Model, string.Empty, Model);
+            if (Agent is not null)
+            {
+                yield return (Dimensions.Agent, string.Empty, Agent);
+            }
+
+            foreach (var (key, value) in Labels.Distinct())
+            {
+                yield return (Dimensions.Label, key, value);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace Sessions.Infrastructure.Persistence.Counts;
+
+/// <summary>
+/// Adds deltas to <see cref="SessionCount"/> rows in one statement: an upsert that creates a row
+/// on its first delta and adds to it after, then drops the workspace's rows that fell to zero
+/// (<c>@c0</c> is the first row's workspace: columns start with the key). Rows are written in
+/// key order, so two transactions never wait on each other's rows in a circle.
+/// </summary>
+internal static class SessionCountWriter
+{
+    private static readonly string[] KeyColumns = ["workspace_id", "owner_id", "shared", "archived", "origin", "dimension", "key", "value"];
+
+    public static async Task ApplyAsync(DbContext db, DatabaseProvider provider, IReadOnlyList<SessionCount> deltas, CancellationToken cancellationToken)
+    {
+        if (deltas.Count == 0)
+        {
+            return;
+        }
+
+        var columns = RowWriter.Columns(db.Model.FindEntityType(typeof(SessionCount))!);
+        await using var factory = db.Database.GetDbConnection().CreateCommand();
+        var parameters = new List<DbParameter>();
+        var rows = new StringBuilder();
+        foreach (var delta in deltas)
+        {
+            rows.Append(rows.Length == 0 ? "(" : ", (");
+            for (var c = 0; c < columns.Count; c++)
+            {
+                var name = $"@c{parameters.Count}";
+                parameters.Add(columns[c].Mapping.CreateParameter(factory, name, columns[c].Read(delta), nullable: false));
+                rows.Append(c == 0 ? string.Empty : ", ").Append(name);
+            }
+
+            rows.Append(')');
+        }
+
+        var names = columns.Select(c => c.Name).ToList();
+        var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, rows) : Upsert(names, rows);
+        await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
+    }
+
+    /// <summary>PostgreSQL and SQLite share the upsert syntax.</summary>
+    private static string Upsert(IReadOnlyList<string> columns, StringBuilder rows) =>
+        $"""
+        INSERT INTO session_counts ({string.Join(", ", columns)}) VALUES {rows}
+        ON CONFLICT ({string.Join(", ", KeyColumns)}) DO UPDATE SET count = session_counts.count + excluded.count;
+        DELETE FROM session_counts WHERE workspace_id = @c0 AND count = 0;
+        """;
+
+    private static string SqlServer(IReadOnlyList<string> columns, StringBuilder rows) =>
+        $"""
+        MERGE session_counts WITH (HOLDLOCK) AS t
+        USING (VALUES {rows}) AS d ({string.Join(", ", columns)})
+        ON {string.Join(" AND ", KeyColumns.Select(k => $"t.[{k}] = d.[{k}]"))}
+        WHEN MATCHED THEN UPDATE SET [count] = t.[count] + d.[count]
+        WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(c => $"[{c}]"))}) VALUES ({string.Join(", ", columns.Select(c => $"d.[{c}]"))});
+        DELETE FROM session_counts WHERE workspace_id = @c0 AND [count] = 0;
+        """;
+}

@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions.List;
+
+namespace Sessions.Infrastructure.Persistence.Counts;
+
+/// <summary>One facet count: a dimension, the label key for labels, a value and how many sessions have it.</summary>
+internal sealed record FacetRow(string Dimension, string Key, string Value, long Count);
+
+/// <summary>
+/// Answers from <see cref="SessionCount"/> what only the visibility rule and the filters on owner,
+/// origin and archived state decide: facets, and a listing's total (also with one label).
+/// </summary>
+internal static class SessionCounts
+{
+    /// <summary>The counts can give the facets when no filter looks at agent, model, project, labels or text.</summary>
+    public static bool AnswersFacets(SessionCriteria criteria) =>
+        criteria is { ProjectIds.Count: 0, Agents.Count: 0, Models.Count: 0, LabelGroups.Count: 0, Search: null };
+
+    /// <summary>
+    /// The dimension whose counts sum to a listing's total, when the counts can give it: the origin
+    /// (every session has one), or the one label asked for.
+    /// </summary>
+    public static (string Dimension, LabelMatch? Label)? Answer(SessionCriteria criteria) => criteria switch
+    {
+        { ProjectIds.Count: 0, Agents.Count: 0, Models.Count: 0, Search: null, LabelGroups.Count: 0 } => (Dimensions.Origin, null),
+        { ProjectIds.Count: 0, Agents.Count: 0, Models.Count: 0, Search: null, LabelGroups: [[var label]] } => (Dimensions.Label, label),
+        _ => null,
+    };
+
+    public static IQueryable<SessionCount> For(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, (string Dimension, LabelMatch? Label) answer)
+    {
+        var counts = Visible(db, audience, criteria).Where(c => c.Dimension == answer.Dimension);
+        return answer.Label is { } label ? counts.Where(c => c.Key == label.Key && c.Value == label.Value) : counts;
+    }
+
+    /// <summary>Every facet count in one grouped statement over a few rows.</summary>
+    public static async Task<IReadOnlyList<FacetRow>> FacetRowsAsync(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, CancellationToken cancellationToken) =>
+        await Visible(db, audience, criteria)
+            .GroupBy(c => new { c.Dimension, c.Key, c.Value })
+            .Select(g => new { g.Key.Dimension, g.Key.Key, g.Key.Value, Count = g.Sum(c => c.Count) })
+            .Where(g => g.Count > 0)
+            .Select(g => new FacetRow(g.Dimension, g.Key, g.Value, g.Count))
+            .ToListAsync(cancellationToken);
+
+    /// <summary>The counts of what the audience sees, narrowed by the owner, origin and archived filters (the same rules as listing).</summary>
+    private static IQueryable<SessionCount> Visible(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria)
+    {
+        var counts = db.SessionCounts.AsNoTracking().Where(c => c.WorkspaceId == audience.WorkspaceId);
+        if (!audience.SeesAllSessions)
+        {
+            counts = counts.Where(c => c.OwnerId == audience.UserId || c.Shared == 1);
+        }
+
+        if (criteria.UserIds.Count > 0)
+        {
+            counts = counts.Where(c => criteria.UserIds.Contains(c.OwnerId));
+        }
+
+        var origins = criteria.Origins.Select(o => o.ToString()).ToList();
+        if (origins.Count > 0)
+        {
+            counts = counts.Where(c => origins.Contains(c.Origin));
+        }
+
+        if (!criteria.IncludeWorkloadSessions)
+        {
+            counts = counts.Where(c => c.Origin != nameof(Domain.Sessions.SessionOrigin.Eval));
+        }
+
+        return criteria.Archived switch
+        {
+            ArchivedFilter.Active => counts.Where(c => c.Archived == 0),
+            ArchivedFilter.Archived => counts.Where(c => c.Archived == 1),
+            _ => counts,
+        };
+    }
+}

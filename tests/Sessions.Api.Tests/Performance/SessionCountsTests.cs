@@ -1,0 +1,166 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Sessions.Api.Tests.Infrastructure;
+using Sessions.Domain.Organizations;
+
+namespace Sessions.Api.Tests.Performance;
+
+/// <summary>
+/// Facets and listing totals are summed from counts the service keeps in the same transaction as
+/// each change. After a seeded mix of every kind of change, they must equal what the sessions
+/// themselves say, for every kind of caller.
+/// </summary>
+[Collection(SharedApiCollection.Name)]
+public sealed class SessionCountsTests(ApiFactory factory)
+{
+    private static readonly string[] Models = ["gpt-4o", "claude", "llama"];
+    private static readonly string[] Agents = ["coder", "writer"];
+    private static readonly string[] Teams = ["red", "blue", "green"];
+
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task FacetsAndTotals_AfterEveryKindOfChange_EqualTheSessionsThemselves()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var alice = await workspace.AddMemberAsync();
+        var bob = await workspace.AddMemberAsync();
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var random = new Random(7);
+        var owned = new List<(Guid Id, TestUser Owner)>();
+        foreach (var owner in new[] { alice, bob, admin, alice, bob, alice })
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var labels = new Dictionary<string, string[]> { ["team"] = [Teams[random.Next(3)]] };
+                if (random.Next(2) == 0)
+                {
+                    labels["tier"] = ["gold", "silver"];
+                }
+
+                var origin = random.Next(5) == 0 ? "eval" : random.Next(4) == 0 ? "worker" : "user";
+                var created = await _client.CreateSessionAsync(workspace, owner, extra: new
+                {
+                    model = Models[random.Next(3)],
+                    agent = random.Next(3) == 0 ? null : Agents[random.Next(2)],
+                    labels,
+                    origin,
+                    visibility = random.Next(2) == 0 ? "workspace" : "private",
+                });
+                owned.Add((created.Id(), owner));
+            }
+        }
+
+        foreach (var (id, owner) in owned)
+        {
+            var path = workspace.SessionPath(id);
+            switch (random.Next(7))
+            {
+                case 0:
+                    await Expect(_client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { model = "renamed", labels = new { team = new[] { "blue", "red" } } }));
+                    break;
+                case 1:
+                    await Expect(_client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { visibility = "workspace", agent = "planner" }));
+                    break;
+                case 2:
+                    await Expect(_client.PostAsync(path + "/archive", owner.Token()));
+                    break;
+                case 3:
+                    await Expect(_client.PostAsync(path + "/transcript", owner.Token(), new { context = new { agent = "tester", model = "o3" }, messages = new[] { new { role = "user", content = "hi" } } }));
+                    break;
+                case 4:
+                    var deleted = await _client.SendAsync(HttpMethod.Delete, path, owner.Token());
+                    Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+                    break;
+                case 5:
+                    await Expect(_client.PostAsync(path + "/archive", owner.Token()));
+                    await Expect(_client.PostAsync(path + "/unarchive", owner.Token()));
+                    break;
+                default:
+                    await Expect(_client.PostAsync(path + "/freeze", owner.Token()));
+                    break;
+            }
+        }
+
+        await Expect(_client.PostAsync(workspace.SessionsPath + "/bulk-share", alice.Token(), new { session_ids = owned.Where(o => o.Owner == alice).Select(o => o.Id) }));
+
+        foreach (var caller in new[] { alice, bob, admin })
+        {
+            foreach (var query in new[] { "", "?archived=any", "?archived=archived", "?include_workload_sessions=true&archived=any", $"?user={bob.Id}", "?origin=worker&include_workload_sessions=true" })
+            {
+                var sessions = await AllAsync(workspace, caller, query);
+                var facets = await Expect(_client.GetAsync(workspace.SessionsPath + "/facets" + query, caller.Token()));
+                Assert.Equal(Expected(sessions).ToJsonString(), Actual(facets).ToJsonString());
+                foreach (var team in Teams)
+                {
+                    var filtered = await Expect(_client.GetAsync($"{workspace.SessionsPath}{(query.Length == 0 ? "?" : query + "&")}label=team:{team}&limit=1", caller.Token()));
+                    Assert.Equal(sessions.Count(s => s["labels"]!["team"]?.AsArray().Any(v => v!.GetValue<string>() == team) == true), filtered["total"]!.GetValue<long>());
+                }
+            }
+        }
+    }
+
+    /// <summary>Every session the listing shows, page by page, with the total it claims checked against them.</summary>
+    private async Task<List<JsonObject>> AllAsync(TestWorkspace workspace, TestUser caller, string query)
+    {
+        var sessions = new List<JsonObject>();
+        long? total = null;
+        for (var page = 1; ; page++)
+        {
+            var answer = await Expect(_client.GetAsync($"{workspace.SessionsPath}{(query.Length == 0 ? "?" : query + "&")}limit=100&page={page}", caller.Token()));
+            total ??= answer["total"]!.GetValue<long>();
+            sessions.AddRange(answer["sessions"]!.AsArray().Select(s => s!.AsObject()));
+            if (!answer["has_next"]!.GetValue<bool>())
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(total, sessions.Count);
+        return sessions;
+    }
+
+    private static JsonObject Expected(List<JsonObject> sessions)
+    {
+        static JsonArray Counts(IEnumerable<string> values) =>
+            [.. values.GroupBy(v => v).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => (JsonNode)$"{g.Key}={g.Count()}")];
+
+        var labels = new JsonObject();
+        foreach (var key in sessions.SelectMany(s => s["labels"]!.AsObject().Select(l => l.Key)).Distinct().Order(StringComparer.Ordinal))
+        {
+            labels[key] = Counts(sessions.SelectMany(s => s["labels"]![key]?.AsArray().Select(v => v!.GetValue<string>()) ?? []));
+        }
+
+        return new JsonObject
+        {
+            ["labels"] = labels,
+            ["agents"] = Counts(sessions.Where(s => s["agent"] is not null).Select(s => s["agent"]!.GetValue<string>())),
+            ["models"] = Counts(sessions.Select(s => s["model"]!.GetValue<string>())),
+            ["origins"] = Counts(sessions.Select(s => s["origin"]!.GetValue<string>())),
+            ["users"] = Counts(sessions.Select(s => s["user_id"]!.GetValue<string>())),
+        };
+    }
+
+    private static JsonObject Actual(JsonObject facets)
+    {
+        static JsonArray Counts(JsonNode? values) =>
+            [.. values!.AsArray().Select(v => (JsonNode)$"{v!["value"]!.GetValue<string>()}={v["count"]!.GetValue<long>()}")];
+
+        var labels = new JsonObject();
+        foreach (var (key, values) in facets["labels"]!.AsObject())
+        {
+            labels[key] = Counts(values);
+        }
+
+        return new JsonObject
+        {
+            ["labels"] = labels,
+            ["agents"] = Counts(facets["agents"]),
+            ["models"] = Counts(facets["models"]),
+            ["origins"] = Counts(facets["origins"]),
+            ["users"] = Counts(facets["users"]),
+        };
+    }
+
+    private static async Task<JsonObject> Expect(Task<HttpResponseMessage> response) => await (await response).ExpectAsync(HttpStatusCode.OK);
+}
