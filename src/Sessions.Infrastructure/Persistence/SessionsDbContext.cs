@@ -8,6 +8,7 @@ using Sessions.Domain.Users;
 using Sessions.Infrastructure.Persistence.Configurations;
 using Sessions.Infrastructure.Persistence.Counts;
 using Sessions.Infrastructure.Persistence.Outbox;
+using Sessions.Infrastructure.Persistence.Stores;
 
 namespace Sessions.Infrastructure.Persistence;
 
@@ -117,6 +118,10 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         modelBuilder.ApplyConfiguration(new UserConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());
         modelBuilder.ApplyConfiguration(new SessionCountConfiguration());
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            modelBuilder.Entity<SessionSearchText>().HasNoKey().ToView("session_search_view");
+        }
         SnakeCaseNames.Apply(modelBuilder);
     }
 

@@ -21,7 +21,7 @@ internal static class SessionQueries
     }
 
     /// <summary>Applies the list filters; each narrows the set, none widens it.</summary>
-    public static IQueryable<Session> Matching(this IQueryable<Session> sessions, SessionCriteria criteria)
+    public static IQueryable<Session> Matching(this IQueryable<Session> sessions, SessionCriteria criteria, SessionsDbContext db)
     {
         if (criteria.UserIds.Count > 0)
         {
@@ -62,18 +62,32 @@ internal static class SessionQueries
             _ => sessions,
         };
 
-        return criteria.Search is { } search ? sessions.Searching(search) : sessions;
+        return criteria.Search is { } search ? sessions.Searching(search, db) : sessions;
     }
 
     /// <summary>
     /// Sessions whose title, model, agent, a label value or a <c>key:value</c> contains the text, in
-    /// any case. Written as a union of two matches (on the session's columns, on its labels) so
-    /// each can use its own indexes: PostgreSQL answers both from trigram indexes
-    /// (<c>gin_trgm_ops</c> on the lowered columns) instead of reading every session of the workspace.
+    /// any case. On SQLite the FTS5 trigram index of those texts answers (<see cref="SessionSearchText"/>);
+    /// elsewhere a union of two matches (on the session's columns, on its labels) lets each use its
+    /// own indexes: PostgreSQL answers both from trigram indexes on the lowered columns.
     /// </summary>
-    private static IQueryable<Session> Searching(this IQueryable<Session> sessions, string search)
+    private static IQueryable<Session> Searching(this IQueryable<Session> sessions, string search, SessionsDbContext db)
     {
-        var pattern = $"%{EscapeLike(search.ToLowerInvariant())}%";
+        var text = search.ToLowerInvariant();
+        var escaped = EscapeLike(text);
+        var pattern = $"%{escaped}%";
+        if (db.Provider == DatabaseProvider.Sqlite)
+        {
+            // The trigram index serves LIKE without an ESCAPE clause; text that needs escaping still
+            // matches correctly, by a scan of the index's rows.
+            var texts = db.Set<SessionSearchText>();
+            var found = escaped.Length == text.Length
+                ? texts.Where(t => EF.Functions.Like(t.Text, pattern))
+                : texts.Where(t => EF.Functions.Like(t.Text, pattern, LikeEscape));
+            var ids = found.Select(t => t.SessionId);
+            return sessions.Where(s => ids.Contains(s.Id));
+        }
+
         var byColumns = sessions
             .Where(s => EF.Functions.Like(s.Title!.ToLower(), pattern, LikeEscape)
                 || EF.Functions.Like(s.Model.ToLower(), pattern, LikeEscape)

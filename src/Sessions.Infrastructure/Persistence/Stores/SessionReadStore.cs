@@ -53,7 +53,7 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
         int take,
         CancellationToken cancellationToken)
     {
-        var matching = db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria);
+        var matching = db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria, db);
         var total = SessionCounts.Answer(criteria) is { } dimension
             ? await SessionCounts.For(db, audience, criteria, dimension).SumAsync(c => c.Count, cancellationToken)
             : await matching.LongCountAsync(cancellationToken);
@@ -72,7 +72,7 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
     {
         var rows = SessionCounts.AnswersFacets(criteria)
             ? await SessionCounts.FacetRowsAsync(db, audience, criteria, cancellationToken)
-            : await CountFacetsAsync(db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria), cancellationToken);
+            : await CountFacetsAsync(db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria, db), cancellationToken);
         var users = rows.Where(r => r.Dimension == Dimensions.User).ToList();
         var chips = await GetUserChipsAsync([.. users.Select(u => Guid.Parse(u.Value))], cancellationToken);
         IReadOnlyList<FacetCount> Of(string dimension, Func<string, string>? name = null) =>
