@@ -52,7 +52,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        foreach (var entry in ChangeTracker.Entries<AggregateRoot>())
+        foreach (var entry in ChangeTracker.Entries<AggregateRoot>().ToList())
         {
             foreach (var domainEvent in entry.Entity.DomainEvents)
             {
@@ -82,9 +82,24 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         return saved;
     }
 
-    /// <summary>Queues a row that is only ever inserted (a transcript message, an outbox event) for the next save; it is not tracked.</summary>
+    /// <summary>
+    /// Queues a row that is only ever inserted (a transcript message, an outbox event) for the next
+    /// save. On SQLite, which EF Core does not batch, all such rows of a save go out as multi-row
+    /// inserts (<see cref="RowWriter"/>); elsewhere EF Core's own batch carries them in the same round
+    /// trip as the save's other changes.
+    /// </summary>
     public void Append<T>(T row)
-        where T : class => _rows.Add(Model.FindEntityType(typeof(T))!, row);
+        where T : class
+    {
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            _rows.Add(Model.FindEntityType(typeof(T))!, row);
+        }
+        else
+        {
+            Add(row);
+        }
+    }
 
     /// <summary>A pooled context goes back to the pool without queued rows.</summary>
     public override void Dispose()
