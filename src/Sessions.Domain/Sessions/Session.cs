@@ -373,6 +373,22 @@ public sealed class Session : AggregateRoot
         return Result.Success;
     }
 
+    /// <summary>
+    /// Records an item the run produced. A frozen session is evidence and takes no new items; the
+    /// session itself does not change (items are what it produced, not what it is).
+    /// </summary>
+    public Result<SessionItem> RecordItem(ItemDraft draft, Guid organizationId, Guid actorId, DateTime now)
+    {
+        if (IsFrozen)
+        {
+            return new Error(ErrorType.SessionFrozen, "The session is frozen: it takes no new items.");
+        }
+
+        var item = new SessionItem(Id, organizationId, draft, actorId, now);
+        Raise(new SessionItemRecorded(Id, actorId, item.Id, item.ItemType, now));
+        return item;
+    }
+
     /// <summary>Why the transcript cannot change now (it is frozen), or null.</summary>
     public Error? RefuseTranscriptChange() => IsFrozen ? FrozenTranscript : null;
 

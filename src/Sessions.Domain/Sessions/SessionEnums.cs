@@ -30,3 +30,11 @@ public enum MessageRole
     Tool,
     System,
 }
+
+/// <summary>Where an item of a session came from.</summary>
+public enum ItemSource
+{
+    Api,
+    Runtime,
+    Extracted,
+}

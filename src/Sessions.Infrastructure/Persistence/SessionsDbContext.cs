@@ -44,6 +44,8 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
 
     public DbSet<SessionCount> SessionCounts => Set<SessionCount>();
 
+    public DbSet<SessionItem> Items => Set<SessionItem>();
+
     /// <summary>
     /// Saves the tracked changes, the facet counts they move (<see cref="SessionCount"/>), then the
     /// appended rows (<see cref="Append{T}"/>) with the domain events of every tracked aggregate as
@@ -133,6 +135,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         modelBuilder.ApplyConfiguration(new UserConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());
         modelBuilder.ApplyConfiguration(new SessionCountConfiguration());
+        modelBuilder.ApplyConfiguration(new SessionItemConfiguration(Provider));
         if (Provider == DatabaseProvider.Sqlite)
         {
             modelBuilder.Entity<SessionSearchText>().HasNoKey().ToView("session_search_view");

@@ -25,3 +25,5 @@ public sealed record TranscriptAppended(Guid AggregateId, Guid ActorId, long Fir
 public sealed record TranscriptCompacted(Guid AggregateId, Guid ActorId, long UpToSeq, long CompactedCount, long SummarySeq, DateTime OccurredAt) : IDomainEvent;
 
 public sealed record TranscriptRewound(Guid AggregateId, Guid ActorId, long TargetSeq, long DeletedCount, DateTime OccurredAt) : IDomainEvent;
+
+public sealed record SessionItemRecorded(Guid AggregateId, Guid ActorId, Guid ItemId, string ItemType, DateTime OccurredAt) : IDomainEvent;

@@ -350,6 +350,107 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Sessions.Domain.Sessions.SessionItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Capability")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("capability");
+
+                    b.Property<string>("CapabilityVersion")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("capability_version");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("DataJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("data");
+
+                    b.Property<string>("DedupeKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("dedupe_key");
+
+                    b.Property<string>("DispositionJson")
+                        .HasColumnType("text")
+                        .HasColumnName("disposition");
+
+                    b.Property<string>("ItemType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("item_type");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Ref")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("ref");
+
+                    b.Property<string>("SchemaRef")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("schema_ref");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("SpanId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("span_id");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("title");
+
+                    b.Property<string>("TraceId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("trace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_session_items");
+
+                    b.HasIndex("SessionId", "DedupeKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_session_items_session_id_dedupe_key")
+                        .HasFilter("dedupe_key IS NOT NULL");
+
+                    b.HasIndex("SessionId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_session_items_session_id_created_at_id");
+
+                    b.ToTable("session_items", (string)null);
+                });
+
             modelBuilder.Entity("Sessions.Domain.Sessions.SessionMessage", b =>
                 {
                     b.Property<Guid>("SessionId")
@@ -617,6 +718,16 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         });
 
                     b.Navigation("Labels");
+                });
+
+            modelBuilder.Entity("Sessions.Domain.Sessions.SessionItem", b =>
+                {
+                    b.HasOne("Sessions.Domain.Sessions.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_session_items_sessions_session_id");
                 });
 
             modelBuilder.Entity("Sessions.Domain.Sessions.SessionMessage", b =>

@@ -342,6 +342,107 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Sessions.Domain.Sessions.SessionItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Capability")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("capability");
+
+                    b.Property<string>("CapabilityVersion")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("capability_version");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("DataJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("data");
+
+                    b.Property<string>("DedupeKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dedupe_key");
+
+                    b.Property<string>("DispositionJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("disposition");
+
+                    b.Property<string>("ItemType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("item_type");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Ref")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ref");
+
+                    b.Property<string>("SchemaRef")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("schema_ref");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<string>("SpanId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("span_id");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<string>("TraceId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_session_items");
+
+                    b.HasIndex("SessionId", "DedupeKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_session_items_session_id_dedupe_key")
+                        .HasFilter("dedupe_key IS NOT NULL");
+
+                    b.HasIndex("SessionId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_session_items_session_id_created_at_id");
+
+                    b.ToTable("session_items", (string)null);
+                });
+
             modelBuilder.Entity("Sessions.Domain.Sessions.SessionMessage", b =>
                 {
                     b.Property<Guid>("SessionId")
@@ -623,6 +724,16 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         });
 
                     b.Navigation("Labels");
+                });
+
+            modelBuilder.Entity("Sessions.Domain.Sessions.SessionItem", b =>
+                {
+                    b.HasOne("Sessions.Domain.Sessions.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_session_items_sessions_session_id");
                 });
 
             modelBuilder.Entity("Sessions.Domain.Sessions.SessionMessage", b =>

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Sessions.Application.Items;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Api.Contracts;
+
+/// <summary>The body of <c>POST .../sessions/{session_id}/items</c> (CONTRACT §5.7).</summary>
+public sealed record RecordItemRequest
+{
+    /// <summary>What kind of item (1 to 64 characters), e.g. <c>finding</c>.</summary>
+    public string? ItemType { get; init; }
+
+    /// <summary>The item itself: a JSON object of at most 1 MiB.</summary>
+    public Dictionary<string, JsonElement>? Data { get; init; }
+
+    public string? Title { get; init; }
+
+    /// <summary>Posting the same key again in this session answers the stored item (200) and stores nothing.</summary>
+    public string? DedupeKey { get; init; }
+
+    public string? Ref { get; init; }
+
+    public string? SchemaRef { get; init; }
+
+    /// <summary>Default <c>api</c>.</summary>
+    public ItemSource? Source { get; init; }
+
+    public string? Capability { get; init; }
+
+    public string? CapabilityVersion { get; init; }
+
+    public Guid? ProjectId { get; init; }
+
+    public string? SpanId { get; init; }
+
+    public string? TraceId { get; init; }
+
+    /// <summary>A JSON object (at most 64 KiB), or null.</summary>
+    public Dictionary<string, JsonElement>? Disposition { get; init; }
+
+    public ItemInput ToInput() => new(
+        ItemType,
+        Data is null ? null : JsonSerializer.Serialize(Data),
+        Title,
+        DedupeKey,
+        Ref,
+        SchemaRef,
+        Source,
+        Capability,
+        CapabilityVersion,
+        ProjectId,
+        SpanId,
+        TraceId,
+        Disposition is null ? null : JsonSerializer.Serialize(Disposition));
+}

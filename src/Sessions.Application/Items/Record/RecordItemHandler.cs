@@ -1,0 +1,39 @@
+using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions;
+
+namespace Sessions.Application.Items;
+
+/// <summary>
+/// Items are changes to a session, for its owner or a workspace admin. A dedupe key already stored
+/// answers that item without a write lock; under the lock it is looked up again, so two
+/// concurrent posts with one key store one item.
+/// </summary>
+public sealed class RecordItemHandler(SessionCommandServices services, ISessionItemStore items)
+    : SessionCommandHandler<RecordItemCommand, RecordedItem>(services)
+{
+    protected override async ValueTask<SessionPlan<RecordedItem>> PlanAsync(SessionRead read, Caller caller, RecordItemCommand command, CancellationToken cancellationToken)
+    {
+        var input = command.Item!;
+        if (input.DedupeKey is { } key && await items.FindByDedupeKeyAsync(read.Session.Id, key, cancellationToken) is { } stored)
+        {
+            return SessionPlan<RecordedItem>.AnswerWith(new RecordedItem(ItemView.From(stored), Created: false));
+        }
+
+        return SessionPlan<RecordedItem>.ChangeWith(async (session, now, ct) =>
+        {
+            if (input.DedupeKey is { } again && await items.FindByDedupeKeyAsync(session.Id, again, ct) is { } storedMeanwhile)
+            {
+                return new RecordedItem(ItemView.From(storedMeanwhile), Created: false);
+            }
+
+            var recorded = session.RecordItem(input.ToDraft(), caller.Membership.OrganizationId, caller.UserId, now);
+            if (!recorded.IsSuccess)
+            {
+                return recorded.Error;
+            }
+
+            items.Add(recorded.Value);
+            return new RecordedItem(ItemView.From(recorded.Value), Created: true);
+        });
+    }
+}

@@ -1,0 +1,139 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Sessions.Api.Tests.Infrastructure;
+
+namespace Sessions.Api.Tests.Items;
+
+[Collection(SharedApiCollection.Name)]
+public sealed class ItemsTests(ApiFactory factory)
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task Record_Answers201WithEveryField_AndListShowsItNewestFirst()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        var project = Guid.NewGuid();
+
+        var first = await Post(workspace, owner, session, new
+        {
+            item_type = "finding",
+            data = new { severity = "high", lines = new[] { 3, 4 } },
+            title = "SQL injection",
+            @ref = "src/db.cs:12",
+            schema_ref = "https://schemas.example.com/finding/1",
+            source = "runtime",
+            capability = "scanner",
+            capability_version = "2.1",
+            project_id = project,
+            span_id = "span-1",
+            trace_id = "trace-1",
+            disposition = new { verdict = "confirmed" },
+        }).ExpectAsync(HttpStatusCode.Created);
+        var second = await Post(workspace, owner, session, new { item_type = "score", data = new { value = 0.9 } }).ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal(["id", "session_id", "organization_id", "item_type", "data", "title", "dedupe_key", "ref", "schema_ref", "source", "capability", "capability_version", "project_id", "span_id", "trace_id", "disposition", "created_at", "created_by"],
+            first.Select(p => p.Key));
+        Assert.Equal(session.ToString(), first["session_id"]!.GetValue<string>());
+        Assert.Equal(workspace.OrganizationId.ToString(), first["organization_id"]!.GetValue<string>());
+        Assert.Equal(owner.Id.ToString(), first["created_by"]!.GetValue<string>());
+        Assert.Equal("""{"severity":"high","lines":[3,4]}""", first["data"]!.ToJsonString());
+        Assert.Equal("""{"verdict":"confirmed"}""", first["disposition"]!.ToJsonString());
+        Assert.Equal("runtime", first["source"]!.GetValue<string>());
+        Assert.Equal("api", second["source"]!.GetValue<string>());
+        Assert.Null(second["disposition"]);
+        Assert.Null(second["dedupe_key"]);
+        var listed = await ListAsync(workspace, owner, session, "");
+        Assert.Equal([second["id"]!.GetValue<string>(), first["id"]!.GetValue<string>()], listed);
+        Assert.Equal([second["id"]!.GetValue<string>()], await ListAsync(workspace, owner, session, "?limit=1"));
+    }
+
+    [Fact]
+    public async Task SameDedupeKey_Answers200WithTheStoredItem_AndStoresNothing_EvenConcurrently()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+
+        var stored = await Post(workspace, owner, session, new { item_type = "file", data = new { path = "a" }, dedupe_key = "k1" }).ExpectAsync(HttpStatusCode.Created);
+        var again = await Post(workspace, owner, session, new { item_type = "file", data = new { path = "b" }, dedupe_key = "k1" }).ExpectAsync(HttpStatusCode.OK);
+        var racing = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Post(workspace, owner, session, new { item_type = "file", data = new { path = "c" }, dedupe_key = "k2" })));
+        await Post(workspace, owner, (await _client.CreateSessionAsync(workspace, owner)).Id(), new { item_type = "file", data = new { }, dedupe_key = "k1" }).ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal(stored.ToJsonString(), again.ToJsonString());
+        Assert.Equal(1, racing.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.All(racing, r => Assert.True(r.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK));
+        Assert.Equal(2, (await ListAsync(workspace, owner, session, "")).Count);
+    }
+
+    [Fact]
+    public async Task FrozenSession_TakesNoItems_ButStillListsThem()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        await Post(workspace, owner, session, new { item_type = "file", data = new { }, dedupe_key = "before" }).ExpectAsync(HttpStatusCode.Created);
+        await (await _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+
+        await Post(workspace, owner, session, new { item_type = "file", data = new { } }).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "session_frozen");
+
+        Assert.Single(await ListAsync(workspace, owner, session, ""));
+    }
+
+    [Fact]
+    public async Task DeletingTheSession_DeletesItsItems()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        await Post(workspace, owner, session, new { item_type = "file", data = new { } }).ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session), owner.Token())).StatusCode);
+
+        Assert.Equal(0, await factory.WithDbAsync(db => db.Items.CountAsync(i => i.SessionId == session)));
+    }
+
+    [Theory]
+    [InlineData("""{"data": {}}""", new object[] { "body", "item_type" }, "missing")]
+    [InlineData("""{"item_type": "", "data": {}}""", new object[] { "body", "item_type" }, "string_too_short")]
+    [InlineData("""{"item_type": "x"}""", new object[] { "body", "data" }, "missing")]
+    [InlineData("""{"item_type": "x", "data": [1]}""", new object[] { "body", "data" }, "dict_type")]
+    [InlineData("""{"item_type": "x", "data": {}, "source": "manual"}""", new object[] { "body", "source" }, "enum")]
+    [InlineData("""{"item_type": "x", "data": {}, "disposition": "ok"}""", new object[] { "body", "disposition" }, "dict_type")]
+    [InlineData("""{"item_type": "x", "data": {}, "project_id": "p"}""", new object[] { "body", "project_id" }, "uuid_parsing")]
+    [InlineData("""{"item_type": "x", "data": {}, "dedupe_key": ""}""", new object[] { "body", "dedupe_key" }, "string_too_short")]
+    public async Task BadItem_Is422AtItsField(string json, object[] loc, string type)
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+
+        var error = await (await _client.PostAsync(workspace.SessionPath(session) + "/items", owner.Token(), json)).ExpectValidationErrorAsync(loc);
+
+        Assert.Equal(type, error["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task OversizedFields_And_BadLimits_Are422()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+
+        await Post(workspace, owner, session, new { item_type = new string('t', 65), data = new { } }).ExpectValidationErrorAsync("body", "item_type");
+        await Post(workspace, owner, session, new { item_type = "x", data = new { blob = new string('d', 1024 * 1024) } }).ExpectValidationErrorAsync("body", "data");
+        await Post(workspace, owner, session, new { item_type = "x", data = new { }, schema_ref = new string('s', 1025) }).ExpectValidationErrorAsync("body", "schema_ref");
+        foreach (var limit in new[] { "0", "501", "x" })
+        {
+            await (await _client.GetAsync($"{workspace.SessionPath(session)}/items?limit={limit}", owner.Token())).ExpectValidationErrorAsync("query", "limit");
+        }
+    }
+
+    private Task<HttpResponseMessage> Post(TestWorkspace workspace, TestUser user, Guid session, object body) =>
+        _client.PostAsync(workspace.SessionPath(session) + "/items", user.Token(), body);
+
+    private async Task<List<string>> ListAsync(TestWorkspace workspace, TestUser user, Guid session, string query)
+    {
+        var response = await _client.GetAsync($"{workspace.SessionPath(session)}/items{query}", user.Token());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var items = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
+        return [.. items.Select(i => i!["id"]!.GetValue<string>())];
+    }
+
+    private async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> SetUpAsync()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        return (workspace, owner, (await _client.CreateSessionAsync(workspace, owner)).Id());
+    }
+}
