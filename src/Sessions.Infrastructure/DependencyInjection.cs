@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Events;
 using Sessions.Application.Items;
 using Sessions.Application.Organizations;
 using Sessions.Application.Sessions;
@@ -47,6 +48,7 @@ public static class DependencyInjection
         services.AddScoped<ITranscriptStore, TranscriptStore>();
         services.AddScoped<ITranscriptReadStore, TranscriptReadStore>();
         services.AddScoped<ISessionItemStore, SessionItemStore>();
+        services.AddScoped<ISessionEventStore, SessionEventStore>();
         services.AddScoped<DevelopmentIdentity>();
         services.AddSingleton(AuthOptions.FromConfiguration(configuration));
         services.AddSingleton<TokenIssuer>();

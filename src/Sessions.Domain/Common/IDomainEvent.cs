@@ -7,3 +7,9 @@ public interface IDomainEvent
 
     DateTime OccurredAt { get; }
 }
+
+/// <summary>An event caused by a user: who acted is part of the record (the audit trail shows them).</summary>
+public interface IActorEvent : IDomainEvent
+{
+    Guid ActorId { get; }
+}

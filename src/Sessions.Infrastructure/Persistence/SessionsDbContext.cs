@@ -54,11 +54,12 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        var ordinal = 0;
         foreach (var entry in ChangeTracker.Entries<AggregateRoot>().ToList())
         {
             foreach (var domainEvent in entry.Entity.DomainEvents)
             {
-                Append(ToOutboxMessage(domainEvent));
+                Append(ToOutboxMessage(domainEvent, ordinal++));
             }
 
             entry.Entity.ClearDomainEvents();
@@ -150,12 +151,14 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         configurationBuilder.Properties<decimal>().HavePrecision(20, 10);
     }
 
-    private static OutboxMessage ToOutboxMessage(IDomainEvent domainEvent) => new()
+    private static OutboxMessage ToOutboxMessage(IDomainEvent domainEvent, int ordinal) => new()
     {
         Id = Guid.CreateVersion7(domainEvent.OccurredAt),
         AggregateId = domainEvent.AggregateId,
         Type = domainEvent.GetType().Name,
         Payload = JsonSerializer.Serialize(domainEvent, domainEvent.GetType(), EventJson),
         OccurredAt = domainEvent.OccurredAt,
+        Ordinal = ordinal,
+        ActorId = (domainEvent as IActorEvent)?.ActorId,
     };
 }

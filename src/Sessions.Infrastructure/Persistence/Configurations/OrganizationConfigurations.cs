@@ -65,7 +65,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.ToTable("outbox_messages");
         builder.Property(o => o.Id).ValueGeneratedNever();
         builder.Property(o => o.Type).HasMaxLength(100);
-        builder.HasIndex(o => new { o.AggregateId, o.OccurredAt });
+        builder.HasIndex(o => new { o.AggregateId, o.OccurredAt, o.Ordinal });
         builder.HasIndex(o => o.ProcessedAt);
     }
 }

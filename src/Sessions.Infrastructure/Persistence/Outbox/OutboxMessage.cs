@@ -17,5 +17,11 @@ public sealed class OutboxMessage
 
     public DateTime OccurredAt { get; init; }
 
+    /// <summary>The event's place among those saved with it (0, 1, ...): events of one change keep the order they were raised in.</summary>
+    public int Ordinal { get; init; }
+
+    /// <summary>The user who caused the event, when one did.</summary>
+    public Guid? ActorId { get; init; }
+
     public DateTime? ProcessedAt { get; set; }
 }

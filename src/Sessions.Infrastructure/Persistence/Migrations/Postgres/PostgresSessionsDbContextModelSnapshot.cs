@@ -608,6 +608,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("ActorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("actor_id");
+
                     b.Property<Guid>("AggregateId")
                         .HasColumnType("uuid")
                         .HasColumnName("aggregate_id");
@@ -615,6 +619,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<DateTime>("OccurredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
 
                     b.Property<string>("Payload")
                         .IsRequired()
@@ -637,8 +645,8 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("ProcessedAt")
                         .HasDatabaseName("ix_outbox_messages_processed_at");
 
-                    b.HasIndex("AggregateId", "OccurredAt")
-                        .HasDatabaseName("ix_outbox_messages_aggregate_id_occurred_at");
+                    b.HasIndex("AggregateId", "OccurredAt", "Ordinal")
+                        .HasDatabaseName("ix_outbox_messages_aggregate_id_occurred_at_ordinal");
 
                     b.ToTable("outbox_messages", (string)null);
                 });

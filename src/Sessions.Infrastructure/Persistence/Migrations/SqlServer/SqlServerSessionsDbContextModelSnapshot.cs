@@ -608,6 +608,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("ActorId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("actor_id");
+
                     b.Property<Guid>("AggregateId")
                         .HasColumnType("uniqueidentifier")
                         .HasColumnName("aggregate_id");
@@ -615,6 +619,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<DateTime>("OccurredAt")
                         .HasColumnType("datetime2")
                         .HasColumnName("occurred_at");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("int")
+                        .HasColumnName("ordinal");
 
                     b.Property<string>("Payload")
                         .IsRequired()
@@ -637,8 +645,8 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("ProcessedAt")
                         .HasDatabaseName("ix_outbox_messages_processed_at");
 
-                    b.HasIndex("AggregateId", "OccurredAt")
-                        .HasDatabaseName("ix_outbox_messages_aggregate_id_occurred_at");
+                    b.HasIndex("AggregateId", "OccurredAt", "Ordinal")
+                        .HasDatabaseName("ix_outbox_messages_aggregate_id_occurred_at_ordinal");
 
                     b.ToTable("outbox_messages", (string)null);
                 });

@@ -600,6 +600,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("ActorId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor_id");
+
                     b.Property<Guid>("AggregateId")
                         .HasColumnType("TEXT")
                         .HasColumnName("aggregate_id");
@@ -607,6 +611,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<DateTime>("OccurredAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("occurred_at");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ordinal");
 
                     b.Property<string>("Payload")
                         .IsRequired()
@@ -629,8 +637,8 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("ProcessedAt")
                         .HasDatabaseName("ix_outbox_messages_processed_at");
 
-                    b.HasIndex("AggregateId", "OccurredAt")
-                        .HasDatabaseName("ix_outbox_messages_aggregate_id_occurred_at");
+                    b.HasIndex("AggregateId", "OccurredAt", "Ordinal")
+                        .HasDatabaseName("ix_outbox_messages_aggregate_id_occurred_at_ordinal");
 
                     b.ToTable("outbox_messages", (string)null);
                 });

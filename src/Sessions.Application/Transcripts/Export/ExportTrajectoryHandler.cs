@@ -1,0 +1,82 @@
+using System.Runtime.CompilerServices;
+using FluentValidation;
+using Mediator;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Common.Validation;
+using Sessions.Application.Events;
+using Sessions.Application.Sessions;
+using Sessions.Domain.Common;
+
+namespace Sessions.Application.Transcripts;
+
+public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerContext callers, ITranscriptReadStore transcripts, ISessionEventStore events)
+    : IQueryHandler<ExportTrajectoryQuery, Result<TrajectoryExport>>
+{
+    /// <summary>Messages and events are read this many at a time.</summary>
+    public const int PageSize = 500;
+
+    public async ValueTask<Result<TrajectoryExport>> Handle(ExportTrajectoryQuery query, CancellationToken cancellationToken)
+    {
+        var found = await reads.FindAsync(callers.Current.Audience, query.Session, cancellationToken);
+        if (!found.IsSuccess)
+        {
+            return found.Error;
+        }
+
+        var session = found.Value.Session;
+        var format = query.Format is null ? TrajectoryFormat.Atif : WireEnum.Parse<TrajectoryFormat>(query.Format);
+        return new TrajectoryExport(
+            found.Value.ToView(),
+            session.SystemPrompt,
+            format,
+            MessagesAsync(session.Id, query.IncludeCompacted ?? false, cancellationToken),
+            EventsAsync(session.Id, cancellationToken));
+    }
+
+    private async IAsyncEnumerable<MessageView> MessagesAsync(Guid sessionId, bool includeCompacted, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (long after = 0; ;)
+        {
+            var page = await transcripts.PageAsync(sessionId, after, PageSize, includeCompacted, cancellationToken);
+            foreach (var message in page)
+            {
+                yield return message;
+            }
+
+            if (page.Count < PageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Seq;
+        }
+    }
+
+    private async IAsyncEnumerable<StoredEvent> EventsAsync(Guid sessionId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (Guid? after = null; ;)
+        {
+            var page = await events.PageAsync(sessionId, after, PageSize, cancellationToken);
+            foreach (var stored in page)
+            {
+                yield return stored;
+            }
+
+            if (page.Count < PageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Id;
+        }
+    }
+}
+
+public sealed class ExportTrajectoryValidator : AbstractValidator<ExportTrajectoryQuery>
+{
+    public ExportTrajectoryValidator() =>
+        RuleFor(q => q.Format)
+            .Must(format => format is null || WireEnum.TryParse<TrajectoryFormat>(format, out _))
+            .WithMessage($"must be one of: {WireEnum.Names<TrajectoryFormat>()}")
+            .WithErrorCode("enum");
+}

@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Sessions.Application.Events;
+
+namespace Sessions.Infrastructure.Persistence.Stores;
+
+/// <summary>A session's events from the outbox, in the order they happened (time, then their order within one change).</summary>
+internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventStore
+{
+    /// <summary>Fields every stored event repeats that its envelope already carries.</summary>
+    private static readonly string[] EnvelopeFields = ["aggregate_id", "occurred_at", "actor_id"];
+
+    public async Task<IReadOnlyList<StoredEvent>> PageAsync(Guid sessionId, Guid? afterId, int take, CancellationToken cancellationToken)
+    {
+        var events = db.OutboxMessages.AsNoTracking().Where(o => o.AggregateId == sessionId);
+        if (afterId is { } after)
+        {
+            var at = await events.Where(o => o.Id == after).Select(o => new { o.OccurredAt, o.Ordinal }).SingleOrDefaultAsync(cancellationToken);
+            events = at is null
+                ? events.Where(_ => false)
+                : events.Where(o => o.OccurredAt > at.OccurredAt || (o.OccurredAt == at.OccurredAt && o.Ordinal > at.Ordinal));
+        }
+
+        var page = await events.OrderBy(o => o.OccurredAt).ThenBy(o => o.Ordinal).Take(take).ToListAsync(cancellationToken);
+        return [.. page.Select(o => new StoredEvent(o.Id, o.Type, o.OccurredAt, o.ActorId, Data(o.Payload)))];
+    }
+
+    private static string Data(string payload)
+    {
+        var data = JsonNode.Parse(payload)!.AsObject();
+        foreach (var field in EnvelopeFields)
+        {
+            data.Remove(field);
+        }
+
+        return data.ToJsonString();
+    }
+}
