@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using NSwag.Annotations;
 using Sessions.Api.Contracts;
 using Sessions.Api.Errors;
+using Sessions.Api.Export;
 using Sessions.Application.Sessions;
 using Sessions.Application.Transcripts;
 
@@ -57,6 +58,23 @@ public sealed class TranscriptsController(ISender sender) : ApiController
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Rewind(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromBody] RewindRequest request, CancellationToken cancellationToken) =>
         Respond(await sender.Send(new RewindSessionCommand(org, workspace, session, request.FromSeq), cancellationToken), InputLocation.Body);
+
+    /// <summary>Exports the trajectory as ATIF, the OpenAI message array or the native bundle, written as it is read.</summary>
+    [HttpGet("trajectory")]
+    [OpenApiOperation("exportTrajectory", "Export the trajectory", "format atif (default), openai or native; include_compacted adds compacted messages; download names the answer as an attachment. The answer is streamed.")]
+    [ProducesResponseType<object>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> Export(
+        string org,
+        string workspace,
+        [FromRoute(Name = "session_id")] SessionReference session,
+        [FromQuery(Name = "format")] string? format,
+        [FromQuery(Name = "include_compacted")] bool? includeCompacted,
+        [FromQuery(Name = "download")] bool? download,
+        CancellationToken cancellationToken)
+    {
+        var result = await sender.Send(new ExportTrajectoryQuery(org, workspace, session, format, includeCompacted), cancellationToken);
+        return result.IsSuccess ? new TrajectoryResult(result.Value, download ?? false) : Failure(result.Error, InputLocation.Query);
+    }
 
     /// <summary>Finds messages whose content contains the text, any case.</summary>
     [HttpGet("messages/search")]

@@ -1,6 +1,6 @@
 namespace Sessions.Application.Common.Validation;
 
-/// <summary>Enums as the wire spells them: lowercase snake_case names (<c>last_message_at</c>).</summary>
+/// <summary>Enums as the wire spells them, exactly: lowercase snake_case names (<c>last_message_at</c>).</summary>
 public static class WireEnum
 {
     public static bool TryParse<TEnum>(string? value, out TEnum result)
@@ -8,7 +8,7 @@ public static class WireEnum
     {
         foreach (var candidate in Enum.GetValues<TEnum>())
         {
-            if (string.Equals(Name(candidate), value, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(Name(candidate), value, StringComparison.Ordinal))
             {
                 result = candidate;
                 return true;

@@ -12,8 +12,8 @@ namespace Sessions.Application.Transcripts;
 public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerContext callers, ITranscriptReadStore transcripts, ISessionEventStore events)
     : IQueryHandler<ExportTrajectoryQuery, Result<TrajectoryExport>>
 {
-    /// <summary>Messages and events are read this many at a time.</summary>
-    public const int PageSize = 500;
+    /// <summary>Messages and events are read this many at a time: what an export holds at once.</summary>
+    public const int PageSize = 100;
 
     public async ValueTask<Result<TrajectoryExport>> Handle(ExportTrajectoryQuery query, CancellationToken cancellationToken)
     {

@@ -1,0 +1,307 @@
+using System.Text.Json;
+using Sessions.Application.Transcripts;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Api.Export;
+
+/// <summary>
+/// An ATIF v1.7 document (Harbor RFC 0001) written as the transcript is read. Every message is a
+/// step (user, agent for assistant, system), except tool results: they are folded into the agent
+/// step that made the call, as <c>observation.results</c>. So an agent step is held until the next
+/// message that is not one of its results; a tool result whose call is not in that step (an
+/// orphan) becomes a system step of its own, its role and call id under <c>extra</c>. Our own fields
+/// (<c>seq</c>, message <c>id</c>, <c>compacted_at</c>) go under each step's <c>extra</c>; no other key
+/// is written outside the RFC's. Metrics exist on agent steps with usage; the final metrics sum them.
+/// </summary>
+public static class AtifWriter
+{
+    public const string SchemaVersion = "ATIF-v1.7";
+
+    public static async Task WriteAsync(TrajectoryExport export, Stream body, CancellationToken cancellationToken)
+    {
+        await using var writer = new Utf8JsonWriter(body, TrajectoryWriters.WriterOptions);
+        var session = export.Session;
+        writer.WriteStartObject();
+        writer.WriteString("schema_version", SchemaVersion);
+        writer.WriteString("session_id", session.Id.ToString());
+        writer.WriteStartObject("agent");
+        writer.WriteString("name", session.Agent ?? "unknown");
+        writer.WriteString("version", "unknown");
+        writer.WriteString("model_name", session.Model);
+        writer.WriteEndObject();
+        writer.WriteStartArray("steps");
+
+        var steps = new StepWriter(writer, session.Model);
+        if (export.SystemPrompt is { } systemPrompt)
+        {
+            steps.WriteSystemPrompt(systemPrompt, session.CreatedAt);
+        }
+
+        await foreach (var message in export.Messages.WithCancellation(cancellationToken))
+        {
+            steps.Add(message);
+            await writer.FlushAsync(cancellationToken);
+        }
+
+        steps.Flush();
+        writer.WriteEndArray();
+        steps.WriteFinalMetrics();
+        writer.WriteEndObject();
+        await writer.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Numbers steps, holds the open agent step for its tool results, and sums the metrics.</summary>
+    private sealed class StepWriter(Utf8JsonWriter writer, string model)
+    {
+        private readonly List<MessageView> _results = [];
+        private MessageView? _agent;
+        private int _stepId;
+        private long _promptTokens;
+        private long _completionTokens;
+        private long _cachedTokens;
+        private decimal _cost;
+        private bool _costUnknown;
+
+        public void WriteSystemPrompt(string systemPrompt, DateTime at)
+        {
+            Start("system", at);
+            writer.WriteString("message", systemPrompt);
+            writer.WriteStartObject("extra");
+            writer.WriteBoolean("system_prompt", true);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        public void Add(MessageView message)
+        {
+            if (message.Role == MessageRole.Tool && _agent is { } agent && agent.ToolCalls.Any(call => call.Id == message.ToolCallId))
+            {
+                _results.Add(message);
+                return;
+            }
+
+            Flush();
+            switch (message.Role)
+            {
+                case MessageRole.Assistant:
+                    _agent = message;
+                    break;
+                case MessageRole.Tool:
+                    WriteOrphanResult(message);
+                    break;
+                default:
+                    WritePlain(message, message.Role == MessageRole.User ? "user" : "system");
+                    break;
+            }
+        }
+
+        /// <summary>Writes the held agent step, with the results folded into it.</summary>
+        public void Flush()
+        {
+            if (_agent is not { } agent)
+            {
+                return;
+            }
+
+            Start("agent", agent.CreatedAt);
+            writer.WriteString("model_name", model);
+            writer.WriteString("message", agent.Content);
+            if (agent.ToolCalls.Count > 0)
+            {
+                writer.WriteStartArray("tool_calls");
+                foreach (var call in agent.ToolCalls)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("tool_call_id", call.Id);
+                    writer.WriteString("function_name", call.Name);
+                    writer.WritePropertyName("arguments");
+                    WriteArguments(call.Arguments);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
+            if (_results.Count > 0)
+            {
+                writer.WriteStartObject("observation");
+                writer.WriteStartArray("results");
+                foreach (var result in _results)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("source_call_id", result.ToolCallId);
+                    writer.WriteString("content", result.Content);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            if (agent.Usage is { } usage)
+            {
+                WriteMetrics(usage);
+            }
+
+            writer.WriteStartObject("extra");
+            WriteOwnFields(agent);
+            if (_results.Count > 0)
+            {
+                writer.WriteStartArray("tool_results");
+                foreach (var result in _results)
+                {
+                    writer.WriteStartObject();
+                    WriteOwnFields(result);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            _agent = null;
+            _results.Clear();
+        }
+
+        public void WriteFinalMetrics()
+        {
+            writer.WriteStartObject("final_metrics");
+            writer.WriteNumber("total_prompt_tokens", _promptTokens);
+            writer.WriteNumber("total_completion_tokens", _completionTokens);
+            writer.WriteNumber("total_cached_tokens", _cachedTokens);
+            WriteCost("total_cost_usd", _costUnknown ? null : _cost);
+            writer.WriteNumber("total_steps", _stepId);
+            writer.WriteEndObject();
+        }
+
+        private void WritePlain(MessageView message, string source)
+        {
+            Start(source, message.CreatedAt);
+            writer.WriteString("message", message.Content);
+            writer.WriteStartObject("extra");
+            WriteOwnFields(message);
+            if (message.Usage is { } usage)
+            {
+                // Metrics belong to agent steps; usage reported on another message is kept as it was sent.
+                writer.WriteStartObject("usage");
+                writer.WriteNumber("input_tokens", usage.InputTokens);
+                writer.WriteNumber("output_tokens", usage.OutputTokens);
+                writer.WriteNumber("cache_read_input_tokens", usage.CacheReadInputTokens);
+                writer.WriteNumber("cache_creation_input_tokens", usage.CacheCreationInputTokens);
+                WriteCost("cost_usd", usage.CostUsd);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        /// <summary>A tool result whose call is not in the agent step before it: kept, as a system step that says what it was.</summary>
+        private void WriteOrphanResult(MessageView message)
+        {
+            Start("system", message.CreatedAt);
+            writer.WriteString("message", message.Content);
+            writer.WriteStartObject("extra");
+            WriteOwnFields(message);
+            writer.WriteString("role", "tool");
+            writer.WriteString("tool_call_id", message.ToolCallId);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        private void Start(string source, DateTime at)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("step_id", ++_stepId);
+            writer.WriteString("timestamp", TrajectoryWriters.Timestamp(at));
+            writer.WriteString("source", source);
+        }
+
+        private void WriteMetrics(UsageReport usage)
+        {
+            var prompt = usage.InputTokens + usage.CacheReadInputTokens + usage.CacheCreationInputTokens;
+            _promptTokens += prompt;
+            _completionTokens += usage.OutputTokens;
+            _cachedTokens += usage.CacheReadInputTokens;
+            if (usage.CostUsd is { } cost)
+            {
+                _cost += cost;
+            }
+            else
+            {
+                _costUnknown = true;
+            }
+
+            writer.WriteStartObject("metrics");
+            writer.WriteNumber("prompt_tokens", prompt);
+            writer.WriteNumber("completion_tokens", usage.OutputTokens);
+            writer.WriteNumber("cached_tokens", usage.CacheReadInputTokens);
+            WriteCost("cost_usd", usage.CostUsd);
+            writer.WriteStartObject("extra");
+            writer.WriteNumber("cache_creation_input_tokens", usage.CacheCreationInputTokens);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        private void WriteCost(string name, decimal? cost)
+        {
+            if (cost is { } value)
+            {
+                writer.WriteNumber(name, value);
+            }
+            else
+            {
+                writer.WriteNull(name);
+            }
+        }
+
+        private void WriteOwnFields(MessageView message)
+        {
+            writer.WriteNumber("seq", message.Seq);
+            writer.WriteString("id", message.Id.ToString());
+            if (message.CompactedAt is { } compactedAt)
+            {
+                writer.WriteString("compacted_at", TrajectoryWriters.Timestamp(compactedAt));
+            }
+            else
+            {
+                writer.WriteNull("compacted_at");
+            }
+        }
+
+        /// <summary>Arguments are a JSON object: an object as stored, a string holding one parsed, anything else as <c>{"raw": text}</c>.</summary>
+        private void WriteArguments(JsonElement arguments)
+        {
+            if (arguments.ValueKind == JsonValueKind.Object)
+            {
+                arguments.WriteTo(writer);
+                return;
+            }
+
+            var text = arguments.ValueKind == JsonValueKind.String ? arguments.GetString()! : arguments.GetRawText();
+            if (arguments.ValueKind == JsonValueKind.String && ParsedObject(text) is { } parsed)
+            {
+                parsed.WriteTo(writer);
+                return;
+            }
+
+            writer.WriteStartObject();
+            writer.WriteString("raw", text);
+            writer.WriteEndObject();
+        }
+
+        private static JsonElement? ParsedObject(string text)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(text);
+                return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+    }
+}

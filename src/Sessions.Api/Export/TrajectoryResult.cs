@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Mvc;
+using Sessions.Application.Transcripts;
+
+namespace Sessions.Api.Export;
+
+/// <summary>A trajectory answer: 200 as JSON, written while it is read; with <c>download</c>, named as an attachment.</summary>
+public sealed class TrajectoryResult(TrajectoryExport export, bool download) : IActionResult
+{
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        if (download)
+        {
+            var format = TrajectoryWriters.WireFormat(export.Format);
+            response.Headers.ContentDisposition = $"attachment; filename=\"session-{export.Session.Id}.{format}.json\"";
+        }
+
+        await TrajectoryWriters.WriteAsync(export, response.Body, context.HttpContext.RequestAborted);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text.Json;
+using Sessions.Api.Json;
+using Sessions.Application.Events;
+using Sessions.Application.Transcripts;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Api.Export;
+
+/// <summary>
+/// Writes a trajectory to the response as its messages are read, flushing after every message,
+/// so what is in memory at any time is one page of messages and one step, whatever the length of
+/// the transcript (CONTRACT §5.6).
+/// </summary>
+public static class TrajectoryWriters
+{
+    private static readonly JsonSerializerOptions Json = JsonDefaults.Create();
+
+    /// <summary>As the API writes JSON: no HTML escaping (the answers are application/json).</summary>
+    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = Json.Encoder };
+
+    public static Task WriteAsync(TrajectoryExport export, Stream body, CancellationToken cancellationToken) => export.Format switch
+    {
+        TrajectoryFormat.Openai => WriteOpenAiAsync(export, body, cancellationToken),
+        TrajectoryFormat.Native => WriteNativeAsync(export, body, cancellationToken),
+        _ => AtifWriter.WriteAsync(export, body, cancellationToken),
+    };
+
+    /// <summary>The Chat Completions message array: the stored system prompt first, tool calls with their arguments as JSON text.</summary>
+    private static async Task WriteOpenAiAsync(TrajectoryExport export, Stream body, CancellationToken cancellationToken)
+    {
+        await using var writer = new Utf8JsonWriter(body, WriterOptions);
+        writer.WriteStartArray();
+        if (export.SystemPrompt is { } systemPrompt)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("role", "system");
+            writer.WriteString("content", systemPrompt);
+            writer.WriteEndObject();
+        }
+
+        await foreach (var message in export.Messages.WithCancellation(cancellationToken))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("role", WireName(message.Role));
+            switch (message.Role)
+            {
+                case MessageRole.Tool:
+                    writer.WriteString("tool_call_id", message.ToolCallId);
+                    writer.WriteString("content", message.Content);
+                    break;
+                case MessageRole.Assistant when message.ToolCalls.Count > 0:
+                    if (message.Content.Length == 0)
+                    {
+                        writer.WriteNull("content");
+                    }
+                    else
+                    {
+                        writer.WriteString("content", message.Content);
+                    }
+
+                    writer.WriteStartArray("tool_calls");
+                    foreach (var call in message.ToolCalls)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("id", call.Id);
+                        writer.WriteString("type", "function");
+                        writer.WriteStartObject("function");
+                        writer.WriteString("name", call.Name);
+                        writer.WriteString("arguments", call.Arguments.ValueKind == JsonValueKind.String ? call.Arguments.GetString() : call.Arguments.GetRawText());
+                        writer.WriteEndObject();
+                        writer.WriteEndObject();
+                    }
+
+                    writer.WriteEndArray();
+                    break;
+                default:
+                    writer.WriteString("content", message.Content);
+                    break;
+            }
+
+            writer.WriteEndObject();
+            await writer.FlushAsync(cancellationToken);
+        }
+
+        writer.WriteEndArray();
+        await writer.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>The session, its messages and its stored events, as the API answers them.</summary>
+    private static async Task WriteNativeAsync(TrajectoryExport export, Stream body, CancellationToken cancellationToken)
+    {
+        await using var writer = new Utf8JsonWriter(body, WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("format", "native");
+        writer.WriteNumber("version", 1);
+        writer.WritePropertyName("session");
+        WriteValue(writer, export.Session);
+        writer.WriteStartArray("messages");
+        await foreach (var message in export.Messages.WithCancellation(cancellationToken))
+        {
+            WriteValue(writer, message);
+            await writer.FlushAsync(cancellationToken);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("events");
+        await foreach (var stored in export.Events.WithCancellation(cancellationToken))
+        {
+            WriteEvent(writer, stored);
+            await writer.FlushAsync(cancellationToken);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        await writer.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>A value as the API answers it; serialized apart, since the serializer flushes a writer it is given synchronously.</summary>
+    private static void WriteValue<T>(Utf8JsonWriter writer, T value) =>
+        writer.WriteRawValue(JsonSerializer.SerializeToUtf8Bytes(value, Json), skipInputValidation: true);
+
+    private static void WriteEvent(Utf8JsonWriter writer, StoredEvent stored)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", stored.Type);
+        writer.WriteString("occurred_at", Timestamp(stored.OccurredAt));
+        writer.WritePropertyName("data");
+        writer.WriteRawValue(stored.DataJson);
+        writer.WriteEndObject();
+    }
+
+    internal static string WireFormat(TrajectoryFormat format) => JsonNamingPolicy.SnakeCaseLower.ConvertName(format.ToString());
+
+    internal static string WireName(MessageRole role) => JsonNamingPolicy.SnakeCaseLower.ConvertName(role.ToString());
+
+    internal static string Timestamp(DateTime value) => value.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,189 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Sessions.Api.Tests.Infrastructure;
+
+namespace Sessions.Api.Tests.Transcripts;
+
+[Collection(SharedApiCollection.Name)]
+public sealed class TrajectoryTests(ApiFactory factory)
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task Atif_FoldsToolResultsIntoTheirCall_MapsMetrics_AndPassesTheValidator()
+    {
+        var (workspace, owner, session) = await TranscriptAsync();
+
+        var atif = await ExportAsync(workspace, owner, session, "?format=atif");
+
+        Assert.Empty(AtifValidator.Violations(atif));
+        Assert.Equal(session.ToString(), atif["session_id"]!.GetValue<string>());
+        Assert.Equal("""{"name":"coder","version":"unknown","model_name":"gpt-4o"}""", atif["agent"]!.ToJsonString());
+        var steps = atif["steps"]!.AsArray();
+        Assert.Equal(["system", "user", "agent", "agent", "system", "user", "agent"], steps.Select(s => s!["source"]!.GetValue<string>()));
+        Assert.Equal("Be brief.", steps[0]!["message"]!.GetValue<string>());
+        var withCalls = steps[2]!;
+        Assert.Equal("""[{"tool_call_id":"c1","function_name":"read","arguments":{"path":"a"}},{"tool_call_id":"c2","function_name":"calc","arguments":{"x":1}}]""", withCalls["tool_calls"]!.ToJsonString());
+        Assert.Equal("""{"results":[{"source_call_id":"c1","content":"file a"},{"source_call_id":"c2","content":"x=1"}]}""", withCalls["observation"]!.ToJsonString());
+        Assert.Equal("""{"prompt_tokens":155,"completion_tokens":10,"cached_tokens":50,"cost_usd":0.01,"extra":{"cache_creation_input_tokens":5}}""", withCalls["metrics"]!.ToJsonString());
+        Assert.Equal(2, withCalls["extra"]!["seq"]!.GetValue<long>());
+        Assert.Equal([3L, 4L], withCalls["extra"]!["tool_results"]!.AsArray().Select(r => r!["seq"]!.GetValue<long>()));
+        Assert.Equal("gpt-4o", withCalls["model_name"]!.GetValue<string>());
+        Assert.Equal("""{"seq":6,"id":"__ID__","compacted_at":null,"role":"tool","tool_call_id":"zz"}""".Replace("__ID__", steps[4]!["extra"]!["id"]!.GetValue<string>(), StringComparison.Ordinal), steps[4]!["extra"]!.ToJsonString());
+        Assert.Equal("""{"raw":"5"}""", steps[6]!["tool_calls"]![0]!["arguments"]!.ToJsonString());
+        var final = atif["final_metrics"]!;
+        Assert.Equal(7, final["total_steps"]!.GetValue<int>());
+        Assert.Equal(155 + 200, final["total_prompt_tokens"]!.GetValue<long>());
+        Assert.Null(final["total_cost_usd"]);
+    }
+
+    [Fact]
+    public async Task Atif_WithEveryCostKnown_SumsTheCost()
+    {
+        var (workspace, owner, session) = await SessionAsync();
+        await _client.AppendAsync(workspace, owner, session,
+            new { role = "user", content = "q" },
+            new { role = "assistant", content = "a", usage = new { input_tokens = 10, output_tokens = 1, cost_usd = 0.25 } },
+            new { role = "assistant", content = "b", usage = new { input_tokens = 10, output_tokens = 1, cost_usd = 0.5 } });
+
+        var atif = await ExportAsync(workspace, owner, session, "");
+
+        Assert.Empty(AtifValidator.Violations(atif));
+        Assert.Equal(0.75m, atif["final_metrics"]!["total_cost_usd"]!.GetValue<decimal>());
+        Assert.Equal("unknown", atif["agent"]!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task OpenAi_IsTheChatCompletionsArray_WithTheSystemPromptFirst_AndStringArguments()
+    {
+        var (workspace, owner, session) = await TranscriptAsync();
+
+        var messages = JsonNode.Parse(await ExportTextAsync(workspace, owner, session, "?format=openai"))!.AsArray();
+
+        Assert.Equal(["system", "user", "assistant", "tool", "tool", "assistant", "tool", "user", "assistant"], messages.Select(m => m!["role"]!.GetValue<string>()));
+        Assert.Equal("""{"role":"system","content":"Be brief."}""", messages[0]!.ToJsonString());
+        var calls = messages[2]!["tool_calls"]!.AsArray();
+        Assert.Equal(["role", "content", "tool_calls"], messages[2]!.AsObject().Select(p => p.Key));
+        Assert.Null(messages[2]!["content"]);
+        Assert.Equal(["c1", "c2"], calls.Select(c => c!["id"]!.GetValue<string>()));
+        Assert.All(calls, c => Assert.Equal("function", c!["type"]!.GetValue<string>()));
+        Assert.Equal(["read", "calc"], calls.Select(c => c!["function"]!["name"]!.GetValue<string>()));
+        Assert.Equal(["{\"path\": \"a\"}", "{\"x\":1}"], calls.Select(c => c!["function"]!["arguments"]!.GetValue<string>()));
+        Assert.Equal("""{"role":"tool","tool_call_id":"c1","content":"file a"}""", messages[3]!.ToJsonString());
+        Assert.Equal("""{"role":"assistant","content":"done"}""", messages[5]!.ToJsonString());
+        Assert.Equal("5", messages[8]!["tool_calls"]![0]!["function"]!["arguments"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Native_CarriesTheSessionItsMessagesAndItsEvents()
+    {
+        var (workspace, owner, session) = await TranscriptAsync();
+        await (await _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+
+        var native = await ExportAsync(workspace, owner, session, "?format=native");
+
+        Assert.Equal(["format", "version", "session", "messages", "events"], native.Select(p => p.Key));
+        Assert.Equal("native", native["format"]!.GetValue<string>());
+        Assert.Equal(1, native["version"]!.GetValue<int>());
+        Assert.Equal(session.ToString(), native["session"]!["id"]!.GetValue<string>());
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), native["messages"]!.AsArray().Select(m => m!["seq"]!.GetValue<long>()));
+        var events = native["events"]!.AsArray();
+        Assert.Equal(["SessionCreated", "TranscriptAppended", "SessionFrozen"], events.Select(e => e!["type"]!.GetValue<string>()));
+        Assert.Equal(["type", "occurred_at", "data"], events[0]!.AsObject().Select(p => p.Key));
+        Assert.Equal("user", events[2]!["data"]!["frozen_by"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task IncludeCompacted_AddsTheCompactedMessages_TheSummaryIsAlwaysThere()
+    {
+        var (workspace, owner, session) = await TranscriptAsync();
+        await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "summary" }, up_to_seq = 4 })).ExpectAsync(HttpStatusCode.OK);
+
+        var current = JsonNode.Parse(await ExportTextAsync(workspace, owner, session, "?format=openai"))!.AsArray();
+        var everything = JsonNode.Parse(await ExportTextAsync(workspace, owner, session, "?format=openai&include_compacted=true"))!.AsArray();
+        var atif = await ExportAsync(workspace, owner, session, "?include_compacted=true");
+
+        Assert.Equal(1 + 4 + 1, current.Count);
+        Assert.Equal("summary", current[^1]!["content"]!.GetValue<string>());
+        Assert.Equal(1 + 8 + 1, everything.Count);
+        Assert.Empty(AtifValidator.Violations(atif));
+        Assert.NotNull(atif["steps"]![1]!["extra"]!["compacted_at"]);
+    }
+
+    [Fact]
+    public async Task Download_NamesTheAnswerAsAnAttachment()
+    {
+        var (workspace, owner, session) = await SessionAsync();
+
+        var response = await _client.GetAsync($"{workspace.SessionPath(session)}/trajectory?format=openai&download=true", owner.Token());
+        var inline = await _client.GetAsync($"{workspace.SessionPath(session)}/trajectory", owner.Token());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($"attachment; filename=\"session-{session}.openai.json\"", response.Content.Headers.ContentDisposition?.ToString());
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Null(inline.Content.Headers.ContentDisposition);
+    }
+
+    [Theory]
+    [InlineData("?format=csv", "format")]
+    [InlineData("?format=ATIF", "format")]
+    [InlineData("?include_compacted=maybe", "include_compacted")]
+    [InlineData("?download=2", "download")]
+    public async Task BadQuery_Is422AtTheParameter(string query, string parameter)
+    {
+        var (workspace, owner, session) = await SessionAsync();
+
+        await (await _client.GetAsync($"{workspace.SessionPath(session)}/trajectory{query}", owner.Token())).ExpectValidationErrorAsync("query", parameter);
+    }
+
+    [Fact]
+    public async Task FrozenSessions_ExportLikeAnyOther_AndInvisibleOnesAre404()
+    {
+        var (workspace, owner, session) = await SessionAsync();
+        await (await _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var other = await workspace.AddMemberAsync();
+
+        await ExportAsync(workspace, owner, session, "");
+        await (await _client.GetAsync($"{workspace.SessionPath(session)}/trajectory", other.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    private async Task<JsonObject> ExportAsync(TestWorkspace workspace, TestUser user, Guid session, string query) =>
+        JsonNode.Parse(await ExportTextAsync(workspace, user, session, query))!.AsObject();
+
+    private async Task<string> ExportTextAsync(TestWorkspace workspace, TestUser user, Guid session, string query)
+    {
+        var response = await _client.GetAsync($"{workspace.SessionPath(session)}/trajectory{query}", user.Token());
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return text;
+    }
+
+    private async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> SessionAsync()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        return (workspace, owner, (await _client.CreateSessionAsync(workspace, owner)).Id());
+    }
+
+    /// <summary>A transcript with every case an export maps: tool calls and their results, an orphan result, costs known and not, non-object arguments.</summary>
+    private async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> TranscriptAsync()
+    {
+        var (workspace, owner, session) = await SessionAsync();
+        var body = """
+            {"context": {"agent": "coder", "model": "gpt-4o", "system_prompt": "Be brief."},
+             "messages": [
+               {"role": "user", "content": "question"},
+               {"role": "assistant", "content": "", "tool_calls": [{"id": "c1", "name": "read", "arguments": {"path": "a"}}, {"id": "c2", "name": "calc", "arguments": "{\"x\":1}"}],
+                "usage": {"input_tokens": 100, "output_tokens": 10, "cache_read_input_tokens": 50, "cache_creation_input_tokens": 5, "cost_usd": 0.01}},
+               {"role": "tool", "tool_call_id": "c1", "content": "file a"},
+               {"role": "tool", "tool_call_id": "c2", "content": "x=1"},
+               {"role": "assistant", "content": "done", "usage": {"input_tokens": 200, "output_tokens": 20}},
+               {"role": "tool", "tool_call_id": "zz", "content": "late"},
+               {"role": "user", "content": "thanks"},
+               {"role": "assistant", "content": "again", "tool_calls": [{"id": "c3", "name": "count", "arguments": 5}]}
+             ]}
+            """;
+        await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), body)).ExpectAsync(HttpStatusCode.OK);
+        return (workspace, owner, session);
+    }
+}
