@@ -1,0 +1,76 @@
+using System.Net;
+using Sessions.Api.Tests.Infrastructure;
+
+namespace Sessions.Api.Tests.Transcripts;
+
+/// <summary>Runs alone: it measures the process's live memory, which other tests running at the same time would disturb.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryCollection
+{
+    public const string Name = "memory";
+}
+
+[Collection(MemoryCollection.Name)]
+public sealed class TrajectoryMemoryTests : IClassFixture<ApiFactory>
+{
+    private const int Batches = 4;
+    private const int MessagesPerBatch = 500;
+    private const int ContentChars = 20_000;
+
+    private readonly ApiFactory _factory;
+    private readonly HttpClient _client;
+
+    public TrajectoryMemoryTests(ApiFactory factory)
+    {
+        _factory = factory;
+        _client = factory.CreateClient();
+    }
+
+    [Theory]
+    [InlineData("atif")]
+    [InlineData("openai")]
+    [InlineData("native")]
+    public async Task ExportingA40MegabyteTranscript_KeepsLiveMemoryFarBelowItsSize(string format)
+    {
+        var workspace = await TestWorkspace.CreateAsync(_factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await _client.CreateSessionAsync(workspace, owner)).Id();
+        for (var batch = 0; batch < Batches; batch++)
+        {
+            var messages = Enumerable.Range(0, MessagesPerBatch).Select(i => new { role = i % 2 == 0 ? "user" : "assistant", content = new string((char)('a' + (i % 26)), ContentChars) });
+            await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages })).ExpectAsync(HttpStatusCode.OK);
+        }
+
+        var transcriptBytes = (long)Batches * MessagesPerBatch * ContentChars;
+        var baseline = GC.GetTotalMemory(forceFullCollection: true);
+        long peak = 0;
+        using var done = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true));
+                await Task.Delay(20);
+            }
+        });
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{workspace.SessionPath(session)}/trajectory?format={format}");
+        request.Headers.Authorization = new("Bearer", owner.Token());
+        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[64 * 1024];
+        long read = 0;
+        for (int n; (n = await body.ReadAsync(buffer)) > 0;)
+        {
+            read += n;
+        }
+
+        await done.CancelAsync();
+        await sampler;
+
+        Assert.True(read > transcriptBytes, $"the export has {read} bytes for a transcript of {transcriptBytes}");
+        var growth = peak - baseline;
+        Assert.True(growth < transcriptBytes / 4, $"live memory grew by {growth / 1_048_576} MiB while exporting {transcriptBytes / 1_048_576} MiB");
+    }
+}
