@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Events;
+using Sessions.Application.Groups;
 using Sessions.Application.Items;
 using Sessions.Application.Organizations;
 using Sessions.Application.Sessions;
@@ -49,6 +50,8 @@ public static class DependencyInjection
         services.AddScoped<ITranscriptReadStore, TranscriptReadStore>();
         services.AddScoped<ISessionItemStore, SessionItemStore>();
         services.AddScoped<ISessionEventStore, SessionEventStore>();
+        services.AddScoped<IGroupRepository, GroupRepository>();
+        services.AddScoped<IGroupReadStore, GroupReadStore>();
         services.AddScoped<DevelopmentIdentity>();
         services.AddSingleton(AuthOptions.FromConfiguration(configuration));
         services.AddSingleton<TokenIssuer>();

@@ -18,6 +18,9 @@ public sealed record UpdateSessionRequest
 
     /// <summary>Only <c>private</c> to <c>workspace</c>; the reverse is 409 <c>conflict</c>.</summary>
     public SessionVisibility? Visibility { get; init; }
+
+    /// <summary>A session group of this workspace the session joins (422 otherwise).</summary>
+    public Guid? GroupId { get; init; }
 }
 
 /// <summary>The body of the bulk actions: 1 to 200 full session UUIDs.</summary>

@@ -101,6 +101,7 @@ public sealed class SessionsController(ISender sender) : ApiController
             request.Labels.ToLabelMap(),
             request.MessageCount,
             request.Visibility,
+            request.GroupId,
             IfMatch.Parse(ifMatch));
         return Respond(await sender.Send(command, cancellationToken), InputLocation.Body, view => SessionAnswer(view));
     }

@@ -179,6 +179,12 @@ public sealed class Session : AggregateRoot
             changed.Add("message_count");
         }
 
+        if (changes.GroupId is { } groupId && groupId != GroupId)
+        {
+            GroupId = groupId;
+            changed.Add("group_id");
+        }
+
         if (changed.Count > 0)
         {
             Touch(now);
@@ -374,11 +380,24 @@ public sealed class Session : AggregateRoot
     }
 
     /// <summary>
-    /// Records an item the run produced. A frozen session is evidence and takes no new items; the
-    /// session itself does not change (items are what it produced, not what it is).
+    /// Records an item the run produced. A dedupe key names one item per session: when
+    /// <paramref name="sameKey"/> (the item already stored under the draft's key) is given, it is the
+    /// answer and nothing is recorded, so a retry is harmless even once the session is frozen.
+    /// Otherwise a frozen session is evidence and takes no new items. The session itself does not
+    /// change (items are what it produced, not what it is).
     /// </summary>
-    public Result<SessionItem> RecordItem(ItemDraft draft, Guid organizationId, Guid actorId, DateTime now)
+    public Result<ItemRecording> RecordItem(ItemDraft draft, SessionItem? sameKey, Guid organizationId, Guid actorId, DateTime now)
     {
+        if (sameKey is not null)
+        {
+            if (sameKey.SessionId != Id || draft.DedupeKey is null || sameKey.DedupeKey != draft.DedupeKey)
+            {
+                throw new ArgumentException("The stored item must be this session's item under the draft's dedupe key.", nameof(sameKey));
+            }
+
+            return new ItemRecording(sameKey, Created: false);
+        }
+
         if (IsFrozen)
         {
             return new Error(ErrorType.SessionFrozen, "The session is frozen: it takes no new items.");
@@ -386,7 +405,7 @@ public sealed class Session : AggregateRoot
 
         var item = new SessionItem(Id, organizationId, draft, actorId, now);
         Raise(new SessionItemRecorded(Id, actorId, item.Id, item.ItemType, now));
-        return item;
+        return new ItemRecording(item, Created: true);
     }
 
     /// <summary>Why the transcript cannot change now (it is frozen), or null.</summary>

@@ -7,4 +7,5 @@ public sealed record SessionChanges(
     string? Agent = null,
     IReadOnlyDictionary<string, IReadOnlyList<string>>? Labels = null,
     int? MessageCount = null,
-    SessionVisibility? Visibility = null);
+    SessionVisibility? Visibility = null,
+    Guid? GroupId = null);

@@ -16,6 +16,9 @@ public sealed record ItemDraft(
     string? TraceId,
     string? DispositionJson);
 
+/// <summary>The item a session answers for a draft, and whether it was recorded just now (false: it was stored before under the same dedupe key).</summary>
+public sealed record ItemRecording(SessionItem Item, bool Created);
+
 /// <summary>
 /// Something a run produced inside a session: a finding, a file, a score, an artifact. Items live
 /// outside the session aggregate's memory (a session can have many); the session records them, and

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Sessions.Domain.Common;
+using Sessions.Domain.Groups;
 using Sessions.Domain.Organizations;
 using Sessions.Domain.Sessions;
 using Sessions.Domain.Users;
@@ -45,6 +46,8 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     public DbSet<SessionCount> SessionCounts => Set<SessionCount>();
 
     public DbSet<SessionItem> Items => Set<SessionItem>();
+
+    public DbSet<SessionGroup> Groups => Set<SessionGroup>();
 
     /// <summary>
     /// Saves the tracked changes, the facet counts they move (<see cref="SessionCount"/>), then the
@@ -137,6 +140,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());
         modelBuilder.ApplyConfiguration(new SessionCountConfiguration());
         modelBuilder.ApplyConfiguration(new SessionItemConfiguration(Provider));
+        modelBuilder.ApplyConfiguration(new SessionGroupConfiguration());
         if (Provider == DatabaseProvider.Sqlite)
         {
             modelBuilder.Entity<SessionSearchText>().HasNoKey().ToView("session_search_view");

@@ -6,7 +6,7 @@ using Sessions.Domain.Organizations;
 namespace Sessions.Api.Tests.Sessions;
 
 /// <summary>
-/// For every session route, callers who must not see or change a session get exactly the answer
+/// For every session, item, export and group route, callers who must not see or change a session get exactly the answer
 /// CONTRACT §3 prescribes (404 for what they cannot see, 403 for what they see but may not change),
 /// and nothing in the database changes.
 /// </summary>
@@ -39,6 +39,15 @@ public sealed class TenantIsolationTests(ApiFactory factory)
             await _client.AppendAsync(workspace, owner, id, new { role = "user", content = "a secret question" }, new { role = "assistant", content = "a secret answer" });
         }
 
+        var sharedGroup = await CreateGroupAsync(workspace, owner);
+        var hiddenGroup = await CreateGroupAsync(workspace, owner);
+        await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(shared), owner.Token(), new { group_id = sharedGroup }).ExpectAsync(HttpStatusCode.OK);
+        await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(hidden), owner.Token(), new { group_id = hiddenGroup }).ExpectAsync(HttpStatusCode.OK);
+        foreach (var id in new[] { shared, hidden })
+        {
+            await _client.PostAsync($"{workspace.SessionPath(id)}/items", owner.Token(), new { item_type = "finding", data = new { secret = true } }).ExpectAsync(HttpStatusCode.Created);
+        }
+
         var caller = await CallerAsync(kind, workspace);
         var outsider = kind is CallerKind.OtherWorkspaceSameOrg or CallerKind.OtherOrganization;
         var before = await SnapshotAsync(workspace, owner, shared, hidden);
@@ -65,7 +74,20 @@ public sealed class TenantIsolationTests(ApiFactory factory)
             expectations.Add(("append", HttpMethod.Post, $"{path}/transcript", new { messages = new[] { new { role = "user", content = "injected" } } }, change));
             expectations.Add(("compact", HttpMethod.Post, $"{path}/transcript/compact", new { summary = new { role = "system", content = "x" }, up_to_seq = 1 }, change));
             expectations.Add(("rewind", HttpMethod.Post, $"{path}/rewind", new { from_seq = 1 }, change));
+            expectations.Add(("items", HttpMethod.Get, $"{path}/items", null, read));
+            expectations.Add(("record item", HttpMethod.Post, $"{path}/items", new { item_type = "finding", data = new { } }, change));
+            foreach (var format in new[] { "atif", "openai", "native" })
+            {
+                expectations.Add(($"trajectory {format}", HttpMethod.Get, $"{path}/trajectory?format={format}", null, read));
+            }
+
+            var group = $"{workspace.SessionsPath}/groups/{(visible ? sharedGroup : hiddenGroup)}";
+            expectations.Add(("get group", HttpMethod.Get, group, null, read));
+            expectations.Add(("patch group", HttpMethod.Patch, group, new { title = "hijacked", status = "cancelled" }, change));
         }
+
+        expectations.Add(("create group", HttpMethod.Post, $"{workspace.SessionsPath}/groups", new { kind = "workflow", project_id = Guid.NewGuid() },
+            outsider ? HttpStatusCode.NotFound : kind == CallerKind.Viewer ? HttpStatusCode.Forbidden : HttpStatusCode.Created));
 
         expectations.Add(("create", HttpMethod.Post, workspace.SessionsPath, new { id = Guid.NewGuid(), model = "m" },
             outsider ? HttpStatusCode.NotFound : kind == CallerKind.Viewer ? HttpStatusCode.Forbidden : HttpStatusCode.Created));
@@ -97,6 +119,11 @@ public sealed class TenantIsolationTests(ApiFactory factory)
 
         Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
         await AssertListAndFacetsAsync(workspace, caller, outsider, shared);
+        if (!outsider)
+        {
+            await AssertGroupListsAsync(workspace, caller, shared, sharedGroup, hiddenGroup);
+        }
+
         Assert.Equal(before, await SnapshotAsync(workspace, owner, shared, hidden));
 
         static bool IsBulk(string route) => route.StartsWith("bulk-", StringComparison.Ordinal);
@@ -121,6 +148,24 @@ public sealed class TenantIsolationTests(ApiFactory factory)
         Assert.Equal("""[{"value":"shared","count":1}]""", counts["labels"]!["t"]!.ToJsonString());
     }
 
+    /// <summary>The group lists show the shared session's group with that session alone, and nothing of the hidden group.</summary>
+    private async Task AssertGroupListsAsync(TestWorkspace workspace, TestUser caller, Guid shared, string sharedGroup, string hiddenGroup)
+    {
+        var groups = (await _client.GetAsync($"{workspace.SessionsPath}/groups?archived=any", caller.Token()).ExpectAsync(HttpStatusCode.OK))["groups"]!.AsArray();
+        Assert.DoesNotContain(groups, g => g!["id"]!.GetValue<string>() == hiddenGroup);
+        var listed = groups.Single(g => g!["id"]!.GetValue<string>() == sharedGroup)!;
+        Assert.Equal(1, listed["session_count"]!.GetValue<int>());
+        Assert.Equal(2, listed["usage"]!["total_message_count"]!.GetValue<int>());
+        var buckets = (await _client.GetAsync($"{workspace.SessionsPath}/grouped", caller.Token()).ExpectAsync(HttpStatusCode.OK))["groups"]!.AsArray();
+        Assert.DoesNotContain(buckets, b => b!["group"]?["id"]?.GetValue<string>() == hiddenGroup);
+        var bucket = buckets.Single(b => b!["group"]?["id"]?.GetValue<string>() == sharedGroup)!;
+        Assert.Equal(shared.ToString(), Assert.Single(bucket["sessions"]!.AsArray())!["id"]!.GetValue<string>());
+        Assert.DoesNotContain(buckets.SelectMany(b => b!["sessions"]!.AsArray()), s => s!["id"]!.GetValue<string>() != shared.ToString() && s["user_id"]!.GetValue<string>() != caller.Id.ToString());
+    }
+
+    private async Task<string> CreateGroupAsync(TestWorkspace workspace, TestUser owner) =>
+        (await _client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+
     private async Task<TestUser> CallerAsync(CallerKind kind, TestWorkspace workspace) => kind switch
     {
         CallerKind.OtherWorkspaceSameOrg => await (await TestWorkspace.CreateAsync(factory, workspace.Org)).AddMemberAsync(WorkspaceRole.Admin),
@@ -140,6 +185,8 @@ public sealed class TenantIsolationTests(ApiFactory factory)
         }
 
         parts.Add((await factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == shared || o.AggregateId == hidden))).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        parts.Add((await factory.WithDbAsync(db => db.Items.CountAsync(i => i.SessionId == shared || i.SessionId == hidden))).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        parts.Add(await (await _client.GetAsync($"{workspace.SessionsPath}/groups?archived=any", owner.Token())).Content.ReadAsStringAsync());
         return string.Join('\n', parts);
     }
 }

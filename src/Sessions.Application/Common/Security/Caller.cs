@@ -22,6 +22,9 @@ public sealed record Caller(Guid UserId, WorkspaceMembership Membership, IReadOn
     /// </summary>
     public SessionAudience FreezeAudience => new(WorkspaceId, UserId, SeesAllSessions: IsEvaluationService);
 
+    /// <summary>The groups the caller sees: their own, those holding a session they see, and all of them for a workspace admin.</summary>
+    public Groups.GroupAudience GroupAudience => new(Audience, UserId, SeesAllGroups: Membership.Role == WorkspaceRole.Admin);
+
     /// <summary>Owner or workspace admin may change a session; a viewer changes nothing.</summary>
     public bool MayChange(Session session) =>
         Membership.Role != WorkspaceRole.Viewer

@@ -21,19 +21,19 @@ public sealed class RecordItemHandler(SessionCommandServices services, ISessionI
 
         return SessionPlan<RecordedItem>.ChangeWith(async (session, now, ct) =>
         {
-            if (input.DedupeKey is { } again && await items.FindByDedupeKeyAsync(session.Id, again, ct) is { } storedMeanwhile)
-            {
-                return new RecordedItem(ItemView.From(storedMeanwhile), Created: false);
-            }
-
-            var recorded = session.RecordItem(input.ToDraft(), caller.Membership.OrganizationId, caller.UserId, now);
+            var storedMeanwhile = input.DedupeKey is { } again ? await items.FindByDedupeKeyAsync(session.Id, again, ct) : null;
+            var recorded = session.RecordItem(input.ToDraft(), storedMeanwhile, caller.Membership.OrganizationId, caller.UserId, now);
             if (!recorded.IsSuccess)
             {
                 return recorded.Error;
             }
 
-            items.Add(recorded.Value);
-            return new RecordedItem(ItemView.From(recorded.Value), Created: true);
+            if (recorded.Value.Created)
+            {
+                items.Add(recorded.Value.Item);
+            }
+
+            return new RecordedItem(ItemView.From(recorded.Value.Item), recorded.Value.Created);
         });
     }
 }

@@ -1,5 +1,6 @@
 using Mediator;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Groups;
 using Sessions.Application.Common.Time;
 using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
@@ -10,6 +11,7 @@ namespace Sessions.Application.Sessions.Create;
 public sealed class CreateSessionHandler(
     ISessionRepository sessions,
     ISessionReadStore reads,
+    IGroupReadStore groups,
     CallerContext callers,
     TimeProvider clock) : ICommandHandler<CreateSessionCommand, Result<SessionView>>
 {
@@ -19,6 +21,11 @@ public sealed class CreateSessionHandler(
         if (caller.Membership.Role == WorkspaceRole.Viewer)
         {
             return Error.Forbidden("Viewers cannot create sessions.");
+        }
+
+        if (command.GroupId is { } groupId && !await groups.ExistsAsync(caller.WorkspaceId, groupId, cancellationToken))
+        {
+            return GroupRules.UnknownGroup;
         }
 
         var id = command.Id!.Value;

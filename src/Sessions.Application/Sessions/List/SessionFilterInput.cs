@@ -24,6 +24,11 @@ public sealed record SessionFilterInput(
     /// <summary>How many <c>label</c> filters one request may carry.</summary>
     public const int MaxLabelFilters = 20;
 
+    /// <summary>Whether any filter was given at all (the defaults aside): then it narrows which groups are listed too.</summary>
+    public bool NarrowsSessions =>
+        UserIds.Count + ProjectIds.Count + Agents.Count + Models.Count + Origins.Count + Labels.Count > 0
+        || Archived is not null || Search is not null || IncludeWorkloadSessions is not null;
+
     /// <summary>Field errors, at the query parameter's name and the index of the bad value.</summary>
     public IEnumerable<FieldError> Check()
     {

@@ -17,4 +17,5 @@ public sealed record UpdateSessionCommand(
     IReadOnlyDictionary<string, IReadOnlyList<string>>? Labels,
     int? MessageCount,
     SessionVisibility? Visibility,
+    Guid? GroupId,
     VersionCondition? IfMatch) : ICommand<Result<SessionView>>, ISessionRequest, ISessionFields;

@@ -56,6 +56,9 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
         builder.HasIndex(s => new { s.WorkspaceId, s.UpdatedAt, s.Id });
         builder.HasIndex(s => new { s.WorkspaceId, s.UserId, s.UpdatedAt });
 
+        // A group's sessions, most recently updated first, without a pass over the workspace's.
+        builder.HasIndex(s => new { s.GroupId, s.UpdatedAt, s.Id });
+
         // Counting a listing's matches (its total) and the facets' counts read only this index:
         // the visibility and default filters are its key, and what they count or join on is in it.
         var covering = builder.HasIndex(s => new { s.WorkspaceId, s.ArchivedAt, s.Visibility, s.Origin, s.UserId });

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions;
 using Sessions.Application.Sessions.List;
 using Sessions.Domain.Sessions;
 
@@ -195,9 +196,37 @@ internal static class SessionQueries
         public required string Value { get; init; }
     }
 
+    /// <summary>Each session with the users shown as its creator and sharer, joined in the same statement.</summary>
+    public static IQueryable<SessionRow> WithChips(this SessionsDbContext db, IQueryable<Session> sessions) =>
+        from s in sessions
+        join creator in db.Users on s.UserId equals creator.Id into creators
+        from creator in creators.DefaultIfEmpty()
+        join sharer in db.Users on s.SharedBy equals (Guid?)sharer.Id into sharers
+        from sharer in sharers.DefaultIfEmpty()
+        select new SessionRow(
+            s,
+            creator == null ? null : new UserChip(creator.Id, creator.Email, creator.FullName, creator.Username),
+            sharer == null ? null : new UserChip(sharer.Id, sharer.Email, sharer.FullName, sharer.Username));
+
+    /// <summary>The views of the sessions with these ids, in the order of <paramref name="ids"/>.</summary>
+    public static async Task<IReadOnlyList<SessionView>> ViewsInOrderAsync(this SessionsDbContext db, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = await db.WithChips(db.Sessions.AsNoTracking().Where(s => ids.Contains(s.Id))).ToListAsync(cancellationToken);
+        var byId = rows.ToDictionary(r => r.Session.Id);
+        return [.. ids.Where(byId.ContainsKey).Select(id => SessionView.From(byId[id].Session, byId[id].CreatedBy, byId[id].SharedBy))];
+    }
+
     /// <summary>Makes <c>%</c>, <c>_</c> and the escape character literal in a LIKE pattern.</summary>
     public static string EscapeLike(string text) =>
         text.Replace(LikeEscape, LikeEscape + LikeEscape, StringComparison.Ordinal)
             .Replace("%", LikeEscape + "%", StringComparison.Ordinal)
             .Replace("_", LikeEscape + "_", StringComparison.Ordinal);
 }
+
+/// <summary>A session with the chips of its creator and sharer, as one statement reads them.</summary>
+internal sealed record SessionRow(Session Session, UserChip? CreatedBy, UserChip? SharedBy);

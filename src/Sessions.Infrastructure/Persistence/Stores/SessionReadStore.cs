@@ -33,7 +33,7 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
     public async Task<Result<SessionRead>> FindAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken)
     {
         var visible = db.Sessions.AsNoTracking().VisibleTo(audience);
-        var rows = await WithChips(reference.Id is { } id ? visible.Where(s => s.Id == id) : WithPrefix(visible, reference.Prefix!))
+        var rows = await db.WithChips(reference.Id is { } id ? visible.Where(s => s.Id == id) : WithPrefix(visible, reference.Prefix!))
             .Take(2)
             .ToListAsync(cancellationToken);
         return rows.Count switch
@@ -63,9 +63,7 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
         }
 
         var ids = await matching.SortedBy(sort, direction).Select(s => s.Id).Skip(skip).Take(take).ToListAsync(cancellationToken);
-        var rows = await WithChips(db.Sessions.AsNoTracking().Where(s => ids.Contains(s.Id))).ToListAsync(cancellationToken);
-        var byId = rows.ToDictionary(r => r.Session.Id);
-        return ([.. ids.Where(byId.ContainsKey).Select(id => SessionView.From(byId[id].Session, byId[id].CreatedBy, byId[id].SharedBy))], total);
+        return (await db.ViewsInOrderAsync(ids, cancellationToken), total);
     }
 
     public async Task<SessionFacets> FacetsAsync(SessionAudience audience, SessionCriteria criteria, CancellationToken cancellationToken)
@@ -127,18 +125,4 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
             string.Compare(EF.Property<string>(s, SessionConfiguration.IdText), lower) >= 0
             && string.Compare(EF.Property<string>(s, SessionConfiguration.IdText), upper) < 0);
     }
-
-    /// <summary>Each session with the users shown as its creator and sharer, joined in the same statement.</summary>
-    private IQueryable<SessionRow> WithChips(IQueryable<Session> sessions) =>
-        from s in sessions
-        join creator in db.Users on s.UserId equals creator.Id into creators
-        from creator in creators.DefaultIfEmpty()
-        join sharer in db.Users on s.SharedBy equals (Guid?)sharer.Id into sharers
-        from sharer in sharers.DefaultIfEmpty()
-        select new SessionRow(
-            s,
-            creator == null ? null : new UserChip(creator.Id, creator.Email, creator.FullName, creator.Username),
-            sharer == null ? null : new UserChip(sharer.Id, sharer.Email, sharer.FullName, sharer.Username));
-
-    private sealed record SessionRow(Session Session, UserChip? CreatedBy, UserChip? SharedBy);
 }

@@ -23,6 +23,102 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("Sessions.Domain.Groups.SessionGroup", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Capability")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)")
+                        .HasColumnName("capability");
+
+                    b.Property<string>("CapabilityVersion")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)")
+                        .HasColumnName("capability_version");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid?>("EvaluationId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("evaluation_id");
+
+                    b.Property<Guid?>("EvaluationItemAttemptId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("evaluation_item_attempt_id");
+
+                    b.Property<Guid?>("EvaluationItemId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("evaluation_item_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("MetadataJson")
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("metadata");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("project_id");
+
+                    b.Property<Guid?>("RuntimeId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("runtime_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.Property<string>("Worker")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)")
+                        .HasColumnName("worker");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_session_groups");
+
+                    b.HasIndex("WorkspaceId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_session_groups_workspace_id_created_at_id");
+
+                    b.ToTable("session_groups", (string)null);
+                });
+
             modelBuilder.Entity("Sessions.Domain.Organizations.Membership", b =>
                 {
                     b.Property<Guid>("WorkspaceId")
@@ -335,6 +431,9 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasIndex("WorkspaceId", "IdText")
                         .HasDatabaseName("ix_sessions_workspace_id_id_text");
+
+                    b.HasIndex("GroupId", "UpdatedAt", "Id")
+                        .HasDatabaseName("ix_sessions_group_id_updated_at_id");
 
                     b.HasIndex("WorkspaceId", "UpdatedAt", "Id")
                         .HasDatabaseName("ix_sessions_workspace_id_updated_at_id");

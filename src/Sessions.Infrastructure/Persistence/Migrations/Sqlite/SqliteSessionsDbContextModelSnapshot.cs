@@ -18,6 +18,102 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Sessions.Domain.Groups.SessionGroup", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Capability")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("capability");
+
+                    b.Property<string>("CapabilityVersion")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("capability_version");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid?>("EvaluationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("evaluation_id");
+
+                    b.Property<Guid?>("EvaluationItemAttemptId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("evaluation_item_attempt_id");
+
+                    b.Property<Guid?>("EvaluationItemId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("evaluation_item_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("MetadataJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metadata");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<Guid?>("RuntimeId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("runtime_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<string>("Worker")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("worker");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_session_groups");
+
+                    b.HasIndex("WorkspaceId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_session_groups_workspace_id_created_at_id");
+
+                    b.ToTable("session_groups", (string)null);
+                });
+
             modelBuilder.Entity("Sessions.Domain.Organizations.Membership", b =>
                 {
                     b.Property<Guid>("WorkspaceId")
@@ -329,6 +425,9 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasIndex("WorkspaceId", "IdText")
                         .HasDatabaseName("ix_sessions_workspace_id_id_text");
+
+                    b.HasIndex("GroupId", "UpdatedAt", "Id")
+                        .HasDatabaseName("ix_sessions_group_id_updated_at_id");
 
                     b.HasIndex("WorkspaceId", "UpdatedAt", "Id")
                         .HasDatabaseName("ix_sessions_workspace_id_updated_at_id");

@@ -1,0 +1,31 @@
+using FluentValidation;
+using Sessions.Application.Common.Validation;
+using Sessions.Domain.Common;
+
+namespace Sessions.Application.Groups;
+
+/// <summary>The limits of group input (CONTRACT §5.5) and the answers every group handler shares.</summary>
+public static class GroupRules
+{
+    public const int MaxTextLength = 255;
+    public const int MaxMetadataLength = 64 * 1024;
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+
+    /// <summary>How many sessions a group's own answer lists (its summary counts them all).</summary>
+    public const int MaxSessionsInGroupAnswer = 500;
+
+    public static Error NotFound { get; } = Error.NotFound("Session group not found.");
+
+    public static Error NotChangeable { get; } = Error.Forbidden("Only the group's creator or a workspace admin may change it, and viewers change nothing.");
+
+    public static Error UnknownGroup { get; } = Error.Validation("group_id", "must name a session group of this workspace", "value_error");
+
+    public static IRuleBuilderOptions<T, string?> MetadataRule<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(json => json is null || json.Length <= MaxMetadataLength)
+            .WithMessage($"must be at most {MaxMetadataLength} characters of JSON")
+            .WithErrorCode("too_long")
+            .OverridePropertyName("metadata");
+
+    public static IRuleBuilderOptions<T, string?> TextRule<T>(this IRuleBuilder<T, string?> rule) => rule.Chars(0, MaxTextLength);
+}

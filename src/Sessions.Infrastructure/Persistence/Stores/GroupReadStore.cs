@@ -1,0 +1,232 @@
+using Microsoft.EntityFrameworkCore;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Groups;
+using Sessions.Application.Sessions;
+using Sessions.Application.Sessions.List;
+using Sessions.Domain.Groups;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Infrastructure.Persistence.Stores;
+
+/// <summary>
+/// Groups as the caller sees them. Every count and every list of a group's sessions goes through
+/// the (group_id, updated_at) index of the sessions and the visibility rule of the sessions, so a
+/// group's numbers never include a session its reader could not open.
+/// </summary>
+internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
+{
+    public Task<bool> ExistsAsync(Guid workspaceId, Guid groupId, CancellationToken cancellationToken) =>
+        db.Groups.AsNoTracking().AnyAsync(g => g.Id == groupId && g.WorkspaceId == workspaceId, cancellationToken);
+
+    public async Task<GroupRead?> FindAsync(GroupAudience audience, Guid groupId, CancellationToken cancellationToken) =>
+        (await WithCreators(Visible(audience).Where(g => g.Id == groupId)).ToListAsync(cancellationToken)).SingleOrDefault();
+
+    public async Task<IReadOnlyDictionary<Guid, GroupCounts>> CountsAsync(
+        SessionAudience audience, IReadOnlyCollection<Guid> groupIds, SessionCriteria criteria, CancellationToken cancellationToken)
+    {
+        if (groupIds.Count == 0)
+        {
+            return new Dictionary<Guid, GroupCounts>();
+        }
+
+        var sessions = Children(audience, criteria).Where(s => s.GroupId != null && groupIds.Contains(s.GroupId.Value));
+        var sums = await sessions
+            .Select(s => new
+            {
+                GroupId = s.GroupId!.Value,
+                Active = s.ArchivedAt == null ? 1L : 0L,
+                s.TotalUsage.MessageCount,
+                s.TotalUsage.InputTokens,
+                s.TotalUsage.OutputTokens,
+                s.TotalUsage.CacheReadInputTokens,
+                s.TotalUsage.CacheCreationInputTokens,
+                s.TotalUsage.ToolCallCount,
+                s.TotalUsage.CostUsd,
+                s.TotalUsage.UncostedUsageCount,
+                CurrentMessageCount = s.CurrentUsage.MessageCount,
+                CurrentInputTokens = s.CurrentUsage.InputTokens,
+                CurrentOutputTokens = s.CurrentUsage.OutputTokens,
+                CurrentCacheReadInputTokens = s.CurrentUsage.CacheReadInputTokens,
+                CurrentCacheCreationInputTokens = s.CurrentUsage.CacheCreationInputTokens,
+                CurrentToolCallCount = s.CurrentUsage.ToolCallCount,
+                CurrentCostUsd = s.CurrentUsage.CostUsd,
+                CurrentUncostedUsageCount = s.CurrentUsage.UncostedUsageCount,
+            })
+            .GroupBy(s => s.GroupId)
+            .Select(g => new
+            {
+                GroupId = g.Key,
+                Count = g.LongCount(),
+                Active = g.Sum(s => s.Active),
+                Total = new UsageTotals(
+                    g.Sum(s => s.MessageCount),
+                    g.Sum(s => s.InputTokens),
+                    g.Sum(s => s.OutputTokens),
+                    g.Sum(s => s.CacheReadInputTokens),
+                    g.Sum(s => s.CacheCreationInputTokens),
+                    g.Sum(s => s.ToolCallCount),
+                    g.Sum(s => s.CostUsd),
+                    g.Sum(s => s.UncostedUsageCount)),
+                Current = new UsageTotals(
+                    g.Sum(s => s.CurrentMessageCount),
+                    g.Sum(s => s.CurrentInputTokens),
+                    g.Sum(s => s.CurrentOutputTokens),
+                    g.Sum(s => s.CurrentCacheReadInputTokens),
+                    g.Sum(s => s.CurrentCacheCreationInputTokens),
+                    g.Sum(s => s.CurrentToolCallCount),
+                    g.Sum(s => s.CurrentCostUsd),
+                    g.Sum(s => s.CurrentUncostedUsageCount)),
+            })
+            .ToListAsync(cancellationToken);
+
+        // The latest generation of a group is that of its session whose last message is the newest.
+        var latest = await sessions
+            .Where(s => s.LastGenerationInputTokens != null)
+            .Select(s => new { GroupId = s.GroupId!.Value, s.LastMessageAt, s.Id, s.LastGenerationInputTokens })
+            .GroupBy(s => s.GroupId)
+            .Select(g => g.OrderByDescending(s => s.LastMessageAt).ThenByDescending(s => s.Id).First())
+            .ToListAsync(cancellationToken);
+        var lastGeneration = latest.ToDictionary(l => l.GroupId, l => l.LastGenerationInputTokens);
+        return sums.ToDictionary(
+            s => s.GroupId,
+            s => new GroupCounts(s.Count, s.Active, UsageView.From(s.Total, s.Current, lastGeneration.GetValueOrDefault(s.GroupId))));
+    }
+
+    public async Task<IReadOnlyList<SessionView>> SessionsAsync(
+        SessionAudience audience, Guid groupId, SessionCriteria criteria, int take, CancellationToken cancellationToken)
+    {
+        var ids = await Children(audience, criteria)
+            .Where(s => s.GroupId == groupId)
+            .SortedBy(SessionSortField.UpdatedAt, SortDirection.Desc)
+            .Select(s => s.Id)
+            .Take(take)
+            .ToListAsync(cancellationToken);
+        return await db.ViewsInOrderAsync(ids, cancellationToken);
+    }
+
+    public async Task<(IReadOnlyList<GroupRead> Groups, long Total)> ListAsync(
+        GroupAudience audience, GroupCriteria groups, SessionCriteria criteria, bool narrowBySessions, int skip, int take, CancellationToken cancellationToken)
+    {
+        var listed = Visible(audience);
+        if (groups.Statuses.Count > 0)
+        {
+            listed = listed.Where(g => groups.Statuses.Contains(g.Status));
+        }
+
+        if (groups.Kinds.Count > 0)
+        {
+            listed = listed.Where(g => groups.Kinds.Contains(g.Kind));
+        }
+
+        if (groups.ProjectIds.Count > 0)
+        {
+            listed = listed.Where(g => groups.ProjectIds.Contains(g.ProjectId));
+        }
+
+        if (narrowBySessions)
+        {
+            var matching = Children(audience.Sessions, criteria);
+            listed = listed.Where(g => matching.Any(s => s.GroupId == g.Id));
+        }
+
+        var total = await listed.LongCountAsync(cancellationToken);
+        if (total <= skip)
+        {
+            return ([], total);
+        }
+
+        var page = listed.OrderByDescending(g => g.CreatedAt).ThenByDescending(g => g.Id).Skip(skip).Take(take);
+        var rows = await WithCreators(page).ToListAsync(cancellationToken);
+        return ([.. rows.OrderByDescending(r => r.Group.CreatedAt).ThenByDescending(r => r.Group.Id)], total);
+    }
+
+    public async Task<(IReadOnlyList<(GroupRead? Group, IReadOnlyList<SessionView> Sessions, long Count)> Buckets, long Total)> GroupedAsync(
+        SessionAudience audience, SessionCriteria criteria, int skip, int take, int perGroup, CancellationToken cancellationToken)
+    {
+        var matching = Children(audience, criteria);
+
+        // A session whose group_id names no group of the workspace counts with the sessions of no group.
+        var buckets =
+            from s in matching
+            join g in db.Groups on new { Id = s.GroupId, s.WorkspaceId } equals new { Id = (Guid?)g.Id, g.WorkspaceId } into groups
+            from g in groups.DefaultIfEmpty()
+            group s.UpdatedAt by (Guid?)g.Id into bucket
+            select new { GroupId = bucket.Key, Count = bucket.LongCount(), Latest = bucket.Max() };
+        var total = await buckets.LongCountAsync(cancellationToken);
+        if (total <= skip)
+        {
+            return ([], total);
+        }
+
+        var page = await buckets
+            .OrderBy(b => b.GroupId == null)
+            .ThenByDescending(b => b.Latest)
+            .ThenByDescending(b => b.GroupId)
+            .Skip(skip)
+            .Take(take)
+            .ToListAsync(cancellationToken);
+
+        var groupIds = page.Where(b => b.GroupId is not null).Select(b => b.GroupId!.Value).ToList();
+        var groupReads = await WithCreators(db.Groups.AsNoTracking().Where(g => groupIds.Contains(g.Id))).ToDictionaryAsync(r => r.Group.Id, cancellationToken);
+
+        // The first sessions of every group on the page in one statement (a ranked window per group).
+        var grouped = groupIds.Count == 0
+            ? []
+            : (await db.Groups.AsNoTracking()
+                .Where(g => groupIds.Contains(g.Id))
+                .Select(g => new
+                {
+                    g.Id,
+                    Sessions = matching.Where(s => s.GroupId == g.Id)
+                        .OrderByDescending(s => s.UpdatedAt).ThenByDescending(s => s.Id)
+                        .Take(perGroup)
+                        .Select(s => new { s.Id, s.UpdatedAt })
+                        .ToList(),
+                })
+                .ToListAsync(cancellationToken))
+                .SelectMany(g => g.Sessions.Select(s => new { GroupId = (Guid?)g.Id, s.Id, s.UpdatedAt }))
+                .ToList();
+        var ungrouped = page.Any(b => b.GroupId is null)
+            ? await matching
+                .Where(s => s.GroupId == null || !db.Groups.Any(g => g.Id == s.GroupId && g.WorkspaceId == s.WorkspaceId))
+                .SortedBy(SessionSortField.UpdatedAt, SortDirection.Desc)
+                .Take(perGroup)
+                .Select(s => new { GroupId = (Guid?)null, s.Id, s.UpdatedAt })
+                .ToListAsync(cancellationToken)
+            : [];
+
+        var firsts = grouped.Concat(ungrouped)
+            .GroupBy(s => s.GroupId)
+            .ToDictionary(g => g.Key ?? Guid.Empty, g => g.OrderByDescending(s => s.UpdatedAt).ThenByDescending(s => s.Id).Select(s => s.Id).ToList());
+        var views = (await db.ViewsInOrderAsync([.. firsts.Values.SelectMany(ids => ids)], cancellationToken)).ToDictionary(v => v.Id);
+        return ([.. page.Select(b => (
+            b.GroupId is { } id ? groupReads[id] : null,
+            (IReadOnlyList<SessionView>)[.. firsts.GetValueOrDefault(b.GroupId ?? Guid.Empty, []).Select(i => views[i])],
+            b.Count))], total);
+    }
+
+    /// <summary>
+    /// The workspace's groups the audience sees: every group for an admin, otherwise those they
+    /// created and those holding a session they may open.
+    /// </summary>
+    private IQueryable<SessionGroup> Visible(GroupAudience audience)
+    {
+        var inWorkspace = db.Groups.AsNoTracking().Where(g => g.WorkspaceId == audience.Sessions.WorkspaceId);
+        if (audience.SeesAllGroups)
+        {
+            return inWorkspace;
+        }
+
+        var visibleSessions = db.Sessions.VisibleTo(audience.Sessions);
+        return inWorkspace.Where(g => g.CreatedBy == audience.UserId || visibleSessions.Any(s => s.GroupId == g.Id));
+    }
+
+    private IQueryable<Session> Children(SessionAudience audience, SessionCriteria criteria) =>
+        db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria, db);
+
+    private IQueryable<GroupRead> WithCreators(IQueryable<SessionGroup> groups) =>
+        from g in groups
+        join creator in db.Users on g.CreatedBy equals creator.Id into creators
+        from creator in creators.DefaultIfEmpty()
+        select new GroupRead(g, creator == null ? null : new UserChip(creator.Id, creator.Email, creator.FullName, creator.Username));
+}

@@ -1,0 +1,325 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Sessions.Api.Tests.Infrastructure;
+using Sessions.Domain.Organizations;
+
+namespace Sessions.Api.Tests.Groups;
+
+/// <summary>Session groups (CONTRACT §5.5) over HTTP: create, read, change, list and the grouped listing.</summary>
+[Collection(SharedApiCollection.Name)]
+public sealed class GroupsTests(ApiFactory factory)
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task Create_Answers201WithTheSummaryAndLocation_AndRecordsTheEvent()
+    {
+        var (workspace, creator) = await SetUpAsync();
+        var project = Guid.NewGuid();
+        var evaluation = Guid.NewGuid();
+
+        var response = await _client.PostAsync(GroupsPath(workspace), creator.Token(), new
+        {
+            kind = "evaluation_item",
+            project_id = project,
+            title = "Run 7",
+            capability = "triage",
+            capability_version = "1.2",
+            worker = "w-1",
+            evaluation_id = evaluation,
+            metadata = new { seed = 7, tags = new[] { "a" } },
+        });
+        var group = await response.ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal(
+            ["id", "kind", "project_id", "title", "status", "capability", "capability_version", "worker", "evaluation_id", "evaluation_item_id",
+             "evaluation_item_attempt_id", "runtime_id", "metadata", "created_by", "created_at", "updated_at", "completed_at", "session_count",
+             "active_session_count", "usage"],
+            group.Select(p => p.Key));
+        Assert.Equal($"{GroupsPath(workspace)}/{group["id"]}", response.Headers.Location!.OriginalString);
+        Assert.Equal("evaluation_item", group["kind"]!.GetValue<string>());
+        Assert.Equal("running", group["status"]!.GetValue<string>());
+        Assert.Equal(project.ToString(), group["project_id"]!.GetValue<string>());
+        Assert.Equal(evaluation.ToString(), group["evaluation_id"]!.GetValue<string>());
+        Assert.Null(group["completed_at"]);
+        Assert.Equal("""{"seed":7,"tags":["a"]}""", group["metadata"]!.ToJsonString());
+        Assert.Equal(creator.Email, group["created_by"]!["email"]!.GetValue<string>());
+        Assert.Equal(0, group["session_count"]!.GetValue<int>());
+        Assert.Null(group["usage"]!["last_generation_input_tokens"]);
+        Assert.Equal("0", group["usage"]!["total_input_tokens"]!.ToJsonString());
+
+        var read = await _client.GetAsync(response.Headers.Location.OriginalString, creator.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(group.ToJsonString(), read["group"]!.ToJsonString());
+        Assert.Empty(read["sessions"]!.AsArray());
+        var id = Guid.Parse(group["id"]!.GetValue<string>());
+        Assert.Equal("SessionGroupCreated", await factory.WithDbAsync(db => db.OutboxMessages.Where(o => o.AggregateId == id).Select(o => o.Type).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task CreatedFinished_HasCompletedAt()
+    {
+        var (workspace, creator) = await SetUpAsync();
+
+        var group = await CreateAsync(workspace, creator, new { kind = "worker_run", project_id = Guid.NewGuid(), status = "failed" });
+
+        Assert.Equal("failed", group["status"]!.GetValue<string>());
+        Assert.Equal(group["created_at"]!.ToJsonString(), group["completed_at"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task VisibilityAndCounts_CoverOnlyWhatEachCallerSees()
+    {
+        var (workspace, creator) = await SetUpAsync();
+        var colleague = await workspace.AddMemberAsync();
+        var bystander = await workspace.AddMemberAsync();
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var outsider = await (await TestWorkspace.CreateAsync(factory, workspace.Org)).AddMemberAsync(WorkspaceRole.Admin);
+        var group = Guid.Parse((await CreateAsync(workspace, creator))["id"]!.GetValue<string>());
+        var creatorsPrivate = (await _client.CreateSessionAsync(workspace, creator, extra: new { group_id = group })).Id();
+        var colleaguesShared = (await _client.CreateSessionAsync(workspace, colleague, extra: new { group_id = group, visibility = "workspace" })).Id();
+        var colleaguesPrivate = (await _client.CreateSessionAsync(workspace, colleague, extra: new { group_id = group })).Id();
+        await _client.AppendAsync(workspace, creator, creatorsPrivate, new { role = "assistant", content = "a", usage = new { input_tokens = 10, output_tokens = 1, cost_usd = 0.5 } });
+        await _client.AppendAsync(workspace, colleague, colleaguesShared, new { role = "assistant", content = "b", usage = new { input_tokens = 100, output_tokens = 2, cost_usd = 0.25 } });
+        await _client.AppendAsync(workspace, colleague, colleaguesPrivate, new { role = "assistant", content = "c", usage = new { input_tokens = 1000, output_tokens = 4 } });
+        await _client.PostAsync($"{workspace.SessionPath(colleaguesShared)}/archive", colleague.Token()).ExpectAsync(HttpStatusCode.OK);
+
+        // The creator sees their own session and the shared one (archived, so only with archived=any).
+        var seenByCreator = await GetAsync(workspace, creator, group, "?archived=any");
+        AssertCounts(seenByCreator, sessions: 2, active: 1, input: 110, cost: "0.75");
+        Assert.Equal([colleaguesShared, creatorsPrivate], Ids(seenByCreator["sessions"]!));
+        Assert.Equal([creatorsPrivate], Ids((await GetAsync(workspace, creator, group, ""))["sessions"]!));
+        AssertCounts(await GetAsync(workspace, creator, group, ""), sessions: 1, active: 1, input: 10, cost: "0.5");
+
+        // The colleague sees both of theirs; the uncosted usage makes the cost unknown.
+        var seenByColleague = await GetAsync(workspace, colleague, group, "?archived=any");
+        AssertCounts(seenByColleague, sessions: 2, active: 1, input: 1100, cost: null);
+        Assert.Equal(1000, seenByColleague["group"]!["usage"]!["last_generation_input_tokens"]!.GetValue<int>());
+
+        // A member who sees one shared child sees the group with that child alone; the admin likewise.
+        AssertCounts(await GetAsync(workspace, bystander, group, "?archived=any"), sessions: 1, active: 0, input: 100, cost: "0.25");
+        AssertCounts(await GetAsync(workspace, admin, group, "?archived=any"), sessions: 1, active: 0, input: 100, cost: "0.25");
+
+        // Once the shared child goes private to no one else, the bystander sees nothing: 404. The admin still sees the group.
+        await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(colleaguesShared), colleague.Token());
+        await _client.GetAsync($"{GroupsPath(workspace)}/{group}", bystander.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        AssertCounts(await GetAsync(workspace, admin, group, "?archived=any"), sessions: 0, active: 0, input: 0, cost: "0");
+        await _client.GetAsync($"{GroupsPath(workspace)}/{group}", outsider.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task StatusTransitions_FinishOnce_AndRepeatingChangesNothing()
+    {
+        var (workspace, creator) = await SetUpAsync();
+        var group = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>();
+        var path = $"{GroupsPath(workspace)}/{group}";
+
+        var completed = await Patch(path, creator, new { status = "completed", title = "done", metadata = new { score = 1 } }).ExpectAsync(HttpStatusCode.OK);
+        var again = await Patch(path, creator, new { status = "completed" }).ExpectAsync(HttpStatusCode.OK);
+        var reopened = await Patch(path, creator, new { status = "running" }).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
+        await Patch(path, creator, new { status = "failed" }).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
+
+        Assert.Equal("completed", completed["status"]!.GetValue<string>());
+        Assert.Equal("done", completed["title"]!.GetValue<string>());
+        Assert.Equal("""{"score":1}""", completed["metadata"]!.ToJsonString());
+        Assert.NotNull(completed["completed_at"]);
+        Assert.Equal(completed.ToJsonString(), again.ToJsonString());
+        Assert.Contains("completed", reopened["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var id = Guid.Parse(group);
+        Assert.Equal(
+            ["SessionGroupCreated", "SessionGroupUpdated", "SessionGroupStatusChanged"],
+            await factory.WithDbAsync(db => db.OutboxMessages.Where(o => o.AggregateId == id).OrderBy(o => o.OccurredAt).ThenBy(o => o.Ordinal).Select(o => o.Type).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task Changes_AreForTheCreatorOrAnAdmin()
+    {
+        var (workspace, creator) = await SetUpAsync();
+        var member = await workspace.AddMemberAsync();
+        var viewer = await workspace.AddMemberAsync(WorkspaceRole.Viewer);
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var group = Guid.Parse((await CreateAsync(workspace, creator))["id"]!.GetValue<string>());
+        await _client.CreateSessionAsync(workspace, creator, extra: new { group_id = group, visibility = "workspace" });
+        var path = $"{GroupsPath(workspace)}/{group}";
+
+        await Patch(path, member, new { title = "mine" }).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await Patch(path, viewer, new { title = "mine" }).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await _client.PostAsync(GroupsPath(workspace), viewer.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        var changed = await Patch(path, admin, new { status = "cancelled" }).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("cancelled", changed["status"]!.GetValue<string>());
+        Assert.Equal(1, changed["session_count"]!.GetValue<int>());
+        await Patch($"{GroupsPath(workspace)}/{Guid.NewGuid()}", admin, new { title = "x" }).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Theory]
+    [InlineData("""{"project_id": "8f7e2c1a-0000-4000-8000-000000000000"}""", new object[] { "body", "kind" }, "missing")]
+    [InlineData("""{"kind": "batch", "project_id": "8f7e2c1a-0000-4000-8000-000000000000"}""", new object[] { "body", "kind" }, "enum")]
+    [InlineData("""{"kind": "Workflow", "project_id": "8f7e2c1a-0000-4000-8000-000000000000"}""", new object[] { "body", "kind" }, "enum")]
+    [InlineData("""{"kind": "workflow"}""", new object[] { "body", "project_id" }, "missing")]
+    [InlineData("""{"kind": "workflow", "project_id": "p1"}""", new object[] { "body", "project_id" }, "uuid_parsing")]
+    [InlineData("""{"kind": "workflow", "project_id": "8f7e2c1a-0000-4000-8000-000000000000", "status": "paused"}""", new object[] { "body", "status" }, "enum")]
+    [InlineData("""{"kind": "workflow", "project_id": "8f7e2c1a-0000-4000-8000-000000000000", "metadata": [1]}""", new object[] { "body", "metadata" }, "dict_type")]
+    [InlineData("""{"kind": "workflow", "project_id": "8f7e2c1a-0000-4000-8000-000000000000", "runtime_id": 5}""", new object[] { "body", "runtime_id" }, "uuid_parsing")]
+    public async Task BadCreate_Is422AtItsField(string json, object[] loc, string type)
+    {
+        var (workspace, creator) = await SetUpAsync();
+
+        var error = await (await _client.PostAsync(GroupsPath(workspace), creator.Token(), json)).ExpectValidationErrorAsync(loc);
+
+        Assert.Equal(type, error["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task OversizedFields_BadPaths_And_BadQueries_Are422()
+    {
+        var (workspace, creator) = await SetUpAsync();
+        var group = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>();
+        var project = Guid.NewGuid();
+
+        await _client.PostAsync(GroupsPath(workspace), creator.Token(), new { kind = "workflow", project_id = project, title = new string('t', 256) }).ExpectValidationErrorAsync("body", "title");
+        await _client.PostAsync(GroupsPath(workspace), creator.Token(), new { kind = "workflow", project_id = project, worker = "w\0" }).ExpectValidationErrorAsync("body", "worker");
+        await _client.PostAsync(GroupsPath(workspace), creator.Token(), new { kind = "workflow", project_id = project, metadata = new { blob = new string('m', 64 * 1024) } }).ExpectValidationErrorAsync("body", "metadata");
+        await Patch($"{GroupsPath(workspace)}/{group}", creator, new { title = new string('t', 256) }).ExpectValidationErrorAsync("body", "title");
+        await _client.GetAsync($"{GroupsPath(workspace)}/{group[..8]}", creator.Token()).ExpectValidationErrorAsync("path", "group_id");
+        await Patch($"{GroupsPath(workspace)}/not-a-uuid", creator, new { title = "x" }).ExpectValidationErrorAsync("path", "group_id");
+        await _client.GetAsync($"{GroupsPath(workspace)}/{group}?archived=old", creator.Token()).ExpectValidationErrorAsync("query", "archived");
+        await _client.GetAsync($"{GroupsPath(workspace)}?status=done", creator.Token()).ExpectValidationErrorAsync("query", "status", 0);
+        await _client.GetAsync($"{GroupsPath(workspace)}?kind=workflow&kind=run", creator.Token()).ExpectValidationErrorAsync("query", "kind", 1);
+        await _client.GetAsync($"{GroupsPath(workspace)}?limit=101", creator.Token()).ExpectValidationErrorAsync("query", "limit");
+        await _client.GetAsync($"{GroupsPath(workspace)}?project_id=x", creator.Token()).ExpectValidationErrorAsync("query", "project_id");
+        await _client.GetAsync($"{workspace.SessionsPath}/grouped?sessions_per_group=0", creator.Token()).ExpectValidationErrorAsync("query", "sessions_per_group");
+        await _client.GetAsync($"{workspace.SessionsPath}/grouped?sessions_per_group=101", creator.Token()).ExpectValidationErrorAsync("query", "sessions_per_group");
+        await _client.GetAsync($"{workspace.SessionsPath}/grouped?page=0", creator.Token()).ExpectValidationErrorAsync("query", "page");
+        await _client.GetAsync($"{workspace.SessionsPath}/grouped?label=nocolon", creator.Token()).ExpectValidationErrorAsync("query", "label", 0);
+    }
+
+    [Fact]
+    public async Task GroupId_OnASession_MustNameAGroupOfTheWorkspace()
+    {
+        var (workspace, creator) = await SetUpAsync();
+        var elsewhere = await TestWorkspace.CreateAsync(factory, workspace.Org);
+        var foreignGroup = (await CreateAsync(elsewhere, await elsewhere.AddMemberAsync()))["id"]!.GetValue<string>();
+        var group = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>();
+
+        foreach (var unknown in new[] { foreignGroup, Guid.NewGuid().ToString() })
+        {
+            var created = await _client.PostAsync(workspace.SessionsPath, creator.Token(), new { id = Guid.NewGuid(), model = "m", group_id = unknown });
+            var error = await created.ExpectValidationErrorAsync("body", "group_id");
+            Assert.Equal("must name a session group of this workspace", error["msg"]!.GetValue<string>());
+        }
+
+        var session = (await _client.CreateSessionAsync(workspace, creator)).Id();
+        await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), creator.Token(), new { group_id = foreignGroup }).ExpectValidationErrorAsync("body", "group_id");
+        var joined = await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), creator.Token(), new { group_id = group }).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(group, joined["group_id"]!.GetValue<string>());
+        Assert.Equal(1, (await GetAsync(workspace, creator, Guid.Parse(group), ""))["group"]!["session_count"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task List_FiltersGroupsAndTheirSessions_AndPages()
+    {
+        var (workspace, creator) = await SetUpAsync();
+        var project = Guid.NewGuid();
+        var workflow = await CreateAsync(workspace, creator, new { kind = "workflow", project_id = project, title = "w" });
+        var evaluation = await CreateAsync(workspace, creator, new { kind = "evaluation_item", project_id = Guid.NewGuid(), status = "completed" });
+        var empty = await CreateAsync(workspace, creator, new { kind = "worker_run", project_id = project });
+        var workflowId = workflow["id"]!.GetValue<string>();
+        var evaluationId = evaluation["id"]!.GetValue<string>();
+        await _client.CreateSessionAsync(workspace, creator, extra: new { group_id = workflowId, labels = new { team = new[] { "red" } } });
+        await _client.CreateSessionAsync(workspace, creator, extra: new { group_id = workflowId, labels = new { team = new[] { "blue" } } });
+        await _client.CreateSessionAsync(workspace, creator, extra: new { group_id = evaluationId, labels = new { team = new[] { "red" } } });
+
+        var all = await ListAsync(workspace, creator, "");
+        Assert.Equal([empty["id"]!.GetValue<string>(), evaluationId, workflowId], GroupIds(all));
+        Assert.Equal(3, all["total"]!.GetValue<int>());
+        Assert.Equal(2, all["groups"]![2]!["session_count"]!.GetValue<int>());
+
+        Assert.Equal([evaluationId], GroupIds(await ListAsync(workspace, creator, "?status=completed")));
+        Assert.Equal([evaluationId, workflowId], GroupIds(await ListAsync(workspace, creator, "?kind=workflow&kind=evaluation_item")));
+        Assert.Equal([empty["id"]!.GetValue<string>(), workflowId], GroupIds(await ListAsync(workspace, creator, $"?project_id={project}")));
+
+        var red = await ListAsync(workspace, creator, "?label=team:red");
+        Assert.Equal([evaluationId, workflowId], GroupIds(red));
+        Assert.All(red["groups"]!.AsArray(), g => Assert.Equal(1, g!["session_count"]!.GetValue<int>()));
+
+        var paged = await ListAsync(workspace, creator, "?limit=2&page=2");
+        Assert.Equal([workflowId], GroupIds(paged));
+        Assert.Equal(
+            """{"total":3,"page":2,"limit":2,"total_pages":2,"has_next":false,"has_previous":true}""",
+            new JsonObject(paged.Where(p => p.Key != "groups").Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))).ToJsonString());
+        Assert.Empty((await ListAsync(workspace, creator, "?page=3&limit=2"))["groups"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Grouped_OrdersBucketsByNewestActivity_NoGroupLast_AndCutsEachBucket()
+    {
+        var (workspace, creator) = await SetUpAsync();
+        var older = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>();
+        var newer = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>();
+        var loose = (await _client.CreateSessionAsync(workspace, creator)).Id();
+        var inNewer = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            inNewer.Add((await _client.CreateSessionAsync(workspace, creator, extra: new { group_id = newer })).Id());
+        }
+
+        var inOlder = (await _client.CreateSessionAsync(workspace, creator, extra: new { group_id = older })).Id();
+
+        // Touching the older group's session makes its bucket the most recently active.
+        await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(inOlder), creator.Token(), new { title = "touched" }).ExpectAsync(HttpStatusCode.OK);
+
+        var page = await _client.GetAsync($"{workspace.SessionsPath}/grouped?sessions_per_group=2", creator.Token()).ExpectAsync(HttpStatusCode.OK);
+        var buckets = page["groups"]!.AsArray();
+        Assert.Equal([older, newer, null], buckets.Select(b => b!["group"]?["id"]?.GetValue<string>()));
+        Assert.Equal([1L, 3L, 1L], buckets.Select(b => b!["session_count"]!.GetValue<long>()));
+        Assert.Equal([inNewer[2], inNewer[1]], Ids(buckets[1]!["sessions"]!));
+        Assert.Equal([loose], Ids(buckets[2]!["sessions"]!));
+        Assert.Equal(3, buckets[1]!["group"]!["session_count"]!.GetValue<int>());
+        Assert.Equal(3, page["total"]!.GetValue<int>());
+
+        var last = await _client.GetAsync($"{workspace.SessionsPath}/grouped?limit=2&page=2", creator.Token()).ExpectAsync(HttpStatusCode.OK);
+        var only = Assert.Single(last["groups"]!.AsArray())!;
+        Assert.Null(only["group"]);
+        Assert.False(last["has_next"]!.GetValue<bool>());
+        Assert.True(last["has_previous"]!.GetValue<bool>());
+
+        // Filters apply to the sessions: a label only the loose session carries leaves its bucket alone.
+        await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(loose), creator.Token(), new { labels = new { only = new[] { "me" } } }).ExpectAsync(HttpStatusCode.OK);
+        var filtered = await _client.GetAsync($"{workspace.SessionsPath}/grouped?label=only:me", creator.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Null(Assert.Single(filtered["groups"]!.AsArray())!["group"]);
+    }
+
+    private static void AssertCounts(JsonObject detail, int sessions, int active, long input, string? cost)
+    {
+        var group = detail["group"]!;
+        Assert.Equal(sessions, group["session_count"]!.GetValue<int>());
+        Assert.Equal(active, group["active_session_count"]!.GetValue<int>());
+        Assert.Equal(input, group["usage"]!["total_input_tokens"]!.GetValue<long>());
+        Assert.Equal(cost, group["usage"]!["total_cost_usd"]?.ToJsonString());
+        Assert.Equal(sessions, detail["sessions"]!.AsArray().Count);
+    }
+
+    private static List<Guid> Ids(JsonNode sessions) => [.. sessions.AsArray().Select(s => Guid.Parse(s!["id"]!.GetValue<string>()))];
+
+    private static List<string> GroupIds(JsonObject page) => [.. page["groups"]!.AsArray().Select(g => g!["id"]!.GetValue<string>())];
+
+    private static string GroupsPath(TestWorkspace workspace) => $"{workspace.SessionsPath}/groups";
+
+    private Task<HttpResponseMessage> Patch(string path, TestUser user, object body) => _client.SendAsync(HttpMethod.Patch, path, user.Token(), body);
+
+    private Task<JsonObject> CreateAsync(TestWorkspace workspace, TestUser user, object? body = null) =>
+        _client.PostAsync(GroupsPath(workspace), user.Token(), body ?? new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created);
+
+    private Task<JsonObject> GetAsync(TestWorkspace workspace, TestUser user, Guid group, string query) =>
+        _client.GetAsync($"{GroupsPath(workspace)}/{group}{query}", user.Token()).ExpectAsync(HttpStatusCode.OK);
+
+    private Task<JsonObject> ListAsync(TestWorkspace workspace, TestUser user, string query) =>
+        _client.GetAsync($"{GroupsPath(workspace)}{query}", user.Token()).ExpectAsync(HttpStatusCode.OK);
+
+    private async Task<(TestWorkspace Workspace, TestUser Creator)> SetUpAsync()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        return (workspace, await workspace.AddMemberAsync());
+    }
+}
