@@ -35,6 +35,71 @@ export interface ISessionsClient {
     removeMember(org: string, workspace: string, userId: string, signal?: AbortSignal): Promise<void>;
 
     /**
+     * Create a session group
+     */
+    createGroup(org: string, workspace: string, request: CreateGroupRequest, signal?: AbortSignal): Promise<GroupSummary>;
+
+    /**
+     * List session groups
+     * @param status (optional) Group status (repeatable).
+     * @param kind (optional) Group kind (repeatable).
+     * @param page (optional) From 1 (default 1).
+     * @param limit (optional) 1 to 100 (default 20).
+     * @param user_id (optional) One owner.
+     * @param user (optional) Owners (repeatable).
+     * @param project_id (optional) 
+     * @param agent (optional) 
+     * @param model (optional) 
+     * @param origin (optional) user, eval or worker (repeatable).
+     * @param label (optional) key:value (repeatable): values of one key OR, different keys AND.
+     * @param archived (optional) active (default), archived or any.
+     * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
+     * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
+     */
+    listGroups(org: string, workspace: string, status?: string[] | null | undefined, kind?: string[] | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: string[] | null | undefined, label?: string[] | null | undefined, archived?: string | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupPage>;
+
+    /**
+     * Get a session group
+     * @param archived (optional) 
+     * @param includeWorkloadSessions (optional) 
+     */
+    getGroup(org: string, workspace: string, groupId: string, archived?: string | null | undefined, includeWorkloadSessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupDetail>;
+
+    /**
+     * Update a session group
+     */
+    updateGroup(org: string, workspace: string, groupId: string, request: UpdateGroupRequest, signal?: AbortSignal): Promise<GroupSummary>;
+
+    /**
+     * List sessions by group
+     * @param page (optional) From 1 (default 1).
+     * @param limit (optional) Buckets per page: 1 to 100 (default 20).
+     * @param sessions_per_group (optional) Sessions listed per bucket: 1 to 100 (default 20).
+     * @param user_id (optional) One owner.
+     * @param user (optional) Owners (repeatable).
+     * @param project_id (optional) 
+     * @param agent (optional) 
+     * @param model (optional) 
+     * @param origin (optional) user, eval or worker (repeatable).
+     * @param label (optional) key:value (repeatable): values of one key OR, different keys AND.
+     * @param archived (optional) active (default), archived or any.
+     * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
+     * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
+     */
+    listGroupedSessions(org: string, workspace: string, page?: number | null | undefined, limit?: number | null | undefined, sessions_per_group?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: string[] | null | undefined, label?: string[] | null | undefined, archived?: string | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupedPage>;
+
+    /**
+     * Record an item
+     */
+    recordItem(org: string, workspace: string, session: string, request: RecordItemRequest, signal?: AbortSignal): Promise<ItemView>;
+
+    /**
+     * List items
+     * @param limit (optional) 
+     */
+    listItems(org: string, workspace: string, session: string, limit?: number | null | undefined, signal?: AbortSignal): Promise<ItemView[]>;
+
+    /**
      * Create a session
      */
     createSession(org: string, workspace: string, request: CreateSessionRequest, signal?: AbortSignal): Promise<SessionView>;
@@ -76,43 +141,43 @@ export interface ISessionsClient {
     /**
      * Get a session
      */
-    getSession(org: string, workspace: string, sessionId: string, signal?: AbortSignal): Promise<SessionView>;
+    getSession(org: string, workspace: string, session: string, signal?: AbortSignal): Promise<SessionView>;
 
     /**
      * Update a session
      * @param ifMatch (optional) 
      */
-    updateSession(org: string, workspace: string, sessionId: string, request: UpdateSessionRequest, ifMatch?: string | null | undefined, signal?: AbortSignal): Promise<SessionView>;
+    updateSession(org: string, workspace: string, session: string, request: UpdateSessionRequest, ifMatch?: string | null | undefined, signal?: AbortSignal): Promise<SessionView>;
 
     /**
      * Delete a session
      */
-    deleteSession(org: string, workspace: string, sessionId: string, signal?: AbortSignal): Promise<void>;
+    deleteSession(org: string, workspace: string, session: string, signal?: AbortSignal): Promise<void>;
 
     /**
      * Freeze a session
      */
-    freezeSession(org: string, workspace: string, sessionId: string, signal?: AbortSignal): Promise<SessionView>;
+    freezeSession(org: string, workspace: string, session: string, signal?: AbortSignal): Promise<SessionView>;
 
     /**
      * Archive a session
      */
-    archiveSession(org: string, workspace: string, sessionId: string, signal?: AbortSignal): Promise<SessionView>;
+    archiveSession(org: string, workspace: string, session: string, signal?: AbortSignal): Promise<SessionView>;
 
     /**
      * Unarchive a session
      */
-    unarchiveSession(org: string, workspace: string, sessionId: string, signal?: AbortSignal): Promise<SessionView>;
+    unarchiveSession(org: string, workspace: string, session: string, signal?: AbortSignal): Promise<SessionView>;
 
     /**
      * Pin a session
      */
-    pinSession(org: string, workspace: string, sessionId: string, signal?: AbortSignal): Promise<SessionView>;
+    pinSession(org: string, workspace: string, session: string, signal?: AbortSignal): Promise<SessionView>;
 
     /**
      * Unpin a session
      */
-    unpinSession(org: string, workspace: string, sessionId: string, signal?: AbortSignal): Promise<SessionView>;
+    unpinSession(org: string, workspace: string, session: string, signal?: AbortSignal): Promise<SessionView>;
 
     /**
      * Freeze sessions in bulk
@@ -132,7 +197,7 @@ export interface ISessionsClient {
     /**
      * Append messages
      */
-    appendTranscript(org: string, workspace: string, sessionId: string, request: AppendTranscriptRequest, signal?: AbortSignal): Promise<TranscriptMessages>;
+    appendTranscript(org: string, workspace: string, session: string, request: AppendTranscriptRequest, signal?: AbortSignal): Promise<TranscriptMessages>;
 
     /**
      * Read the transcript
@@ -140,17 +205,25 @@ export interface ISessionsClient {
      * @param limit (optional) 
      * @param includeCompacted (optional) 
      */
-    getTranscript(org: string, workspace: string, sessionId: string, afterSeq?: number | null | undefined, limit?: number | null | undefined, includeCompacted?: boolean | null | undefined, signal?: AbortSignal): Promise<TranscriptPage>;
+    getTranscript(org: string, workspace: string, session: string, afterSeq?: number | null | undefined, limit?: number | null | undefined, includeCompacted?: boolean | null | undefined, signal?: AbortSignal): Promise<TranscriptPage>;
 
     /**
      * Compact the transcript
      */
-    compactTranscript(org: string, workspace: string, sessionId: string, request: CompactTranscriptRequest, signal?: AbortSignal): Promise<SessionView>;
+    compactTranscript(org: string, workspace: string, session: string, request: CompactTranscriptRequest, signal?: AbortSignal): Promise<SessionView>;
 
     /**
      * Rewind to a user message
      */
-    rewindSession(org: string, workspace: string, sessionId: string, request: RewindRequest, signal?: AbortSignal): Promise<RewindOutcome>;
+    rewindSession(org: string, workspace: string, session: string, request: RewindRequest, signal?: AbortSignal): Promise<RewindOutcome>;
+
+    /**
+     * Export the trajectory
+     * @param format (optional) 
+     * @param includeCompacted (optional) 
+     * @param download (optional) 
+     */
+    exportTrajectory(org: string, workspace: string, session: string, format?: string | null | undefined, includeCompacted?: boolean | null | undefined, download?: boolean | null | undefined, signal?: AbortSignal): Promise<any>;
 
     /**
      * Search messages
@@ -159,7 +232,7 @@ export interface ISessionsClient {
      * @param limit (optional) 
      * @param includeCompacted (optional) 
      */
-    searchMessages(org: string, workspace: string, sessionId: string, q?: string | null | undefined, afterSeq?: number | null | undefined, limit?: number | null | undefined, includeCompacted?: boolean | null | undefined, signal?: AbortSignal): Promise<MessageMatches>;
+    searchMessages(org: string, workspace: string, session: string, q?: string | null | undefined, afterSeq?: number | null | undefined, limit?: number | null | undefined, includeCompacted?: boolean | null | undefined, signal?: AbortSignal): Promise<MessageMatches>;
 }
 
 export class SessionsClient implements ISessionsClient {
@@ -846,6 +919,1044 @@ export class SessionsClient implements ISessionsClient {
     }
 
     /**
+     * Create a session group
+     */
+    createGroup(org: string, workspace: string, request: CreateGroupRequest, signal?: AbortSignal): Promise<GroupSummary> {
+        let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/groups";
+        if (org === undefined || org === null)
+            throw new globalThis.Error("The parameter 'org' must be defined.");
+        url_ = url_.replace("{org}", encodeURIComponent("" + org));
+        if (workspace === undefined || workspace === null)
+            throw new globalThis.Error("The parameter 'workspace' must be defined.");
+        url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(request);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "POST",
+            signal,
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processCreateGroup(_response);
+        });
+    }
+
+    protected processCreateGroup(response: Response): Promise<GroupSummary> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 201) {
+            return response.text().then((_responseText) => {
+            let result201: any = null;
+            let resultData201 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result201 = GroupSummary.fromJS(resultData201);
+            return result201;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = ErrorEnvelope.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ErrorEnvelope.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ErrorEnvelope.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ErrorEnvelope.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ErrorEnvelope.fromJS(resultData413);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ErrorEnvelope.fromJS(resultData415);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result415);
+            });
+        } else if (status === 422) {
+            return response.text().then((_responseText) => {
+            let result422: any = null;
+            let resultData422 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result422 = ErrorEnvelope.fromJS(resultData422);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result422);
+            });
+        } else if (status === 426) {
+            return response.text().then((_responseText) => {
+            let result426: any = null;
+            let resultData426 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result426 = ErrorEnvelope.fromJS(resultData426);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result426);
+            });
+        } else if (status === 429) {
+            return response.text().then((_responseText) => {
+            let result429: any = null;
+            let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result429 = ErrorEnvelope.fromJS(resultData429);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result429);
+            });
+        } else if (status === 500) {
+            return response.text().then((_responseText) => {
+            let result500: any = null;
+            let resultData500 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result500 = ErrorEnvelope.fromJS(resultData500);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result500);
+            });
+        } else if (status === 502) {
+            return response.text().then((_responseText) => {
+            let result502: any = null;
+            let resultData502 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result502 = ErrorEnvelope.fromJS(resultData502);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result502);
+            });
+        } else if (status === 504) {
+            return response.text().then((_responseText) => {
+            let result504: any = null;
+            let resultData504 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result504 = ErrorEnvelope.fromJS(resultData504);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result504);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<GroupSummary>(null as any);
+    }
+
+    /**
+     * List session groups
+     * @param status (optional) Group status (repeatable).
+     * @param kind (optional) Group kind (repeatable).
+     * @param page (optional) From 1 (default 1).
+     * @param limit (optional) 1 to 100 (default 20).
+     * @param user_id (optional) One owner.
+     * @param user (optional) Owners (repeatable).
+     * @param project_id (optional) 
+     * @param agent (optional) 
+     * @param model (optional) 
+     * @param origin (optional) user, eval or worker (repeatable).
+     * @param label (optional) key:value (repeatable): values of one key OR, different keys AND.
+     * @param archived (optional) active (default), archived or any.
+     * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
+     * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
+     */
+    listGroups(org: string, workspace: string, status?: string[] | null | undefined, kind?: string[] | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: string[] | null | undefined, label?: string[] | null | undefined, archived?: string | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupPage> {
+        let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/groups?";
+        if (org === undefined || org === null)
+            throw new globalThis.Error("The parameter 'org' must be defined.");
+        url_ = url_.replace("{org}", encodeURIComponent("" + org));
+        if (workspace === undefined || workspace === null)
+            throw new globalThis.Error("The parameter 'workspace' must be defined.");
+        url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
+        if (status !== undefined && status !== null)
+            status && status.forEach(item => { url_ += "status=" + encodeURIComponent("" + item) + "&"; });
+        if (kind !== undefined && kind !== null)
+            kind && kind.forEach(item => { url_ += "kind=" + encodeURIComponent("" + item) + "&"; });
+        if (page !== undefined && page !== null)
+            url_ += "page=" + encodeURIComponent("" + page) + "&";
+        if (limit !== undefined && limit !== null)
+            url_ += "limit=" + encodeURIComponent("" + limit) + "&";
+        if (user_id !== undefined && user_id !== null)
+            user_id && user_id.forEach(item => { url_ += "user_id=" + encodeURIComponent("" + item) + "&"; });
+        if (user !== undefined && user !== null)
+            user && user.forEach(item => { url_ += "user=" + encodeURIComponent("" + item) + "&"; });
+        if (project_id !== undefined && project_id !== null)
+            project_id && project_id.forEach(item => { url_ += "project_id=" + encodeURIComponent("" + item) + "&"; });
+        if (agent !== undefined && agent !== null)
+            agent && agent.forEach(item => { url_ += "agent=" + encodeURIComponent("" + item) + "&"; });
+        if (model !== undefined && model !== null)
+            model && model.forEach(item => { url_ += "model=" + encodeURIComponent("" + item) + "&"; });
+        if (origin !== undefined && origin !== null)
+            origin && origin.forEach(item => { url_ += "origin=" + encodeURIComponent("" + item) + "&"; });
+        if (label !== undefined && label !== null)
+            label && label.forEach(item => { url_ += "label=" + encodeURIComponent("" + item) + "&"; });
+        if (archived !== undefined && archived !== null)
+            url_ += "archived=" + encodeURIComponent("" + archived) + "&";
+        if (search !== undefined && search !== null)
+            url_ += "search=" + encodeURIComponent("" + search) + "&";
+        if (include_workload_sessions !== undefined && include_workload_sessions !== null)
+            url_ += "include_workload_sessions=" + encodeURIComponent("" + include_workload_sessions) + "&";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            signal,
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processListGroups(_response);
+        });
+    }
+
+    protected processListGroups(response: Response): Promise<GroupPage> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = GroupPage.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = ErrorEnvelope.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ErrorEnvelope.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ErrorEnvelope.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ErrorEnvelope.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ErrorEnvelope.fromJS(resultData413);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ErrorEnvelope.fromJS(resultData415);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result415);
+            });
+        } else if (status === 422) {
+            return response.text().then((_responseText) => {
+            let result422: any = null;
+            let resultData422 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result422 = ErrorEnvelope.fromJS(resultData422);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result422);
+            });
+        } else if (status === 426) {
+            return response.text().then((_responseText) => {
+            let result426: any = null;
+            let resultData426 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result426 = ErrorEnvelope.fromJS(resultData426);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result426);
+            });
+        } else if (status === 429) {
+            return response.text().then((_responseText) => {
+            let result429: any = null;
+            let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result429 = ErrorEnvelope.fromJS(resultData429);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result429);
+            });
+        } else if (status === 500) {
+            return response.text().then((_responseText) => {
+            let result500: any = null;
+            let resultData500 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result500 = ErrorEnvelope.fromJS(resultData500);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result500);
+            });
+        } else if (status === 502) {
+            return response.text().then((_responseText) => {
+            let result502: any = null;
+            let resultData502 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result502 = ErrorEnvelope.fromJS(resultData502);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result502);
+            });
+        } else if (status === 504) {
+            return response.text().then((_responseText) => {
+            let result504: any = null;
+            let resultData504 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result504 = ErrorEnvelope.fromJS(resultData504);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result504);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<GroupPage>(null as any);
+    }
+
+    /**
+     * Get a session group
+     * @param archived (optional) 
+     * @param includeWorkloadSessions (optional) 
+     */
+    getGroup(org: string, workspace: string, groupId: string, archived?: string | null | undefined, includeWorkloadSessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupDetail> {
+        let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/groups/{group_id}?";
+        if (org === undefined || org === null)
+            throw new globalThis.Error("The parameter 'org' must be defined.");
+        url_ = url_.replace("{org}", encodeURIComponent("" + org));
+        if (workspace === undefined || workspace === null)
+            throw new globalThis.Error("The parameter 'workspace' must be defined.");
+        url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
+        if (groupId === undefined || groupId === null)
+            throw new globalThis.Error("The parameter 'groupId' must be defined.");
+        url_ = url_.replace("{group_id}", encodeURIComponent("" + groupId));
+        if (archived !== undefined && archived !== null)
+            url_ += "archived=" + encodeURIComponent("" + archived) + "&";
+        if (includeWorkloadSessions !== undefined && includeWorkloadSessions !== null)
+            url_ += "include_workload_sessions=" + encodeURIComponent("" + includeWorkloadSessions) + "&";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            signal,
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processGetGroup(_response);
+        });
+    }
+
+    protected processGetGroup(response: Response): Promise<GroupDetail> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = GroupDetail.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = ErrorEnvelope.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ErrorEnvelope.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ErrorEnvelope.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ErrorEnvelope.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ErrorEnvelope.fromJS(resultData413);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ErrorEnvelope.fromJS(resultData415);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result415);
+            });
+        } else if (status === 422) {
+            return response.text().then((_responseText) => {
+            let result422: any = null;
+            let resultData422 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result422 = ErrorEnvelope.fromJS(resultData422);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result422);
+            });
+        } else if (status === 426) {
+            return response.text().then((_responseText) => {
+            let result426: any = null;
+            let resultData426 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result426 = ErrorEnvelope.fromJS(resultData426);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result426);
+            });
+        } else if (status === 429) {
+            return response.text().then((_responseText) => {
+            let result429: any = null;
+            let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result429 = ErrorEnvelope.fromJS(resultData429);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result429);
+            });
+        } else if (status === 500) {
+            return response.text().then((_responseText) => {
+            let result500: any = null;
+            let resultData500 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result500 = ErrorEnvelope.fromJS(resultData500);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result500);
+            });
+        } else if (status === 502) {
+            return response.text().then((_responseText) => {
+            let result502: any = null;
+            let resultData502 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result502 = ErrorEnvelope.fromJS(resultData502);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result502);
+            });
+        } else if (status === 504) {
+            return response.text().then((_responseText) => {
+            let result504: any = null;
+            let resultData504 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result504 = ErrorEnvelope.fromJS(resultData504);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result504);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<GroupDetail>(null as any);
+    }
+
+    /**
+     * Update a session group
+     */
+    updateGroup(org: string, workspace: string, groupId: string, request: UpdateGroupRequest, signal?: AbortSignal): Promise<GroupSummary> {
+        let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/groups/{group_id}";
+        if (org === undefined || org === null)
+            throw new globalThis.Error("The parameter 'org' must be defined.");
+        url_ = url_.replace("{org}", encodeURIComponent("" + org));
+        if (workspace === undefined || workspace === null)
+            throw new globalThis.Error("The parameter 'workspace' must be defined.");
+        url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
+        if (groupId === undefined || groupId === null)
+            throw new globalThis.Error("The parameter 'groupId' must be defined.");
+        url_ = url_.replace("{group_id}", encodeURIComponent("" + groupId));
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(request);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "PATCH",
+            signal,
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processUpdateGroup(_response);
+        });
+    }
+
+    protected processUpdateGroup(response: Response): Promise<GroupSummary> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = GroupSummary.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = ErrorEnvelope.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ErrorEnvelope.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ErrorEnvelope.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ErrorEnvelope.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ErrorEnvelope.fromJS(resultData409);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result409);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ErrorEnvelope.fromJS(resultData413);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ErrorEnvelope.fromJS(resultData415);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result415);
+            });
+        } else if (status === 422) {
+            return response.text().then((_responseText) => {
+            let result422: any = null;
+            let resultData422 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result422 = ErrorEnvelope.fromJS(resultData422);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result422);
+            });
+        } else if (status === 426) {
+            return response.text().then((_responseText) => {
+            let result426: any = null;
+            let resultData426 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result426 = ErrorEnvelope.fromJS(resultData426);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result426);
+            });
+        } else if (status === 429) {
+            return response.text().then((_responseText) => {
+            let result429: any = null;
+            let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result429 = ErrorEnvelope.fromJS(resultData429);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result429);
+            });
+        } else if (status === 500) {
+            return response.text().then((_responseText) => {
+            let result500: any = null;
+            let resultData500 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result500 = ErrorEnvelope.fromJS(resultData500);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result500);
+            });
+        } else if (status === 502) {
+            return response.text().then((_responseText) => {
+            let result502: any = null;
+            let resultData502 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result502 = ErrorEnvelope.fromJS(resultData502);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result502);
+            });
+        } else if (status === 504) {
+            return response.text().then((_responseText) => {
+            let result504: any = null;
+            let resultData504 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result504 = ErrorEnvelope.fromJS(resultData504);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result504);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<GroupSummary>(null as any);
+    }
+
+    /**
+     * List sessions by group
+     * @param page (optional) From 1 (default 1).
+     * @param limit (optional) Buckets per page: 1 to 100 (default 20).
+     * @param sessions_per_group (optional) Sessions listed per bucket: 1 to 100 (default 20).
+     * @param user_id (optional) One owner.
+     * @param user (optional) Owners (repeatable).
+     * @param project_id (optional) 
+     * @param agent (optional) 
+     * @param model (optional) 
+     * @param origin (optional) user, eval or worker (repeatable).
+     * @param label (optional) key:value (repeatable): values of one key OR, different keys AND.
+     * @param archived (optional) active (default), archived or any.
+     * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
+     * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
+     */
+    listGroupedSessions(org: string, workspace: string, page?: number | null | undefined, limit?: number | null | undefined, sessions_per_group?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: string[] | null | undefined, label?: string[] | null | undefined, archived?: string | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupedPage> {
+        let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/grouped?";
+        if (org === undefined || org === null)
+            throw new globalThis.Error("The parameter 'org' must be defined.");
+        url_ = url_.replace("{org}", encodeURIComponent("" + org));
+        if (workspace === undefined || workspace === null)
+            throw new globalThis.Error("The parameter 'workspace' must be defined.");
+        url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
+        if (page !== undefined && page !== null)
+            url_ += "page=" + encodeURIComponent("" + page) + "&";
+        if (limit !== undefined && limit !== null)
+            url_ += "limit=" + encodeURIComponent("" + limit) + "&";
+        if (sessions_per_group !== undefined && sessions_per_group !== null)
+            url_ += "sessions_per_group=" + encodeURIComponent("" + sessions_per_group) + "&";
+        if (user_id !== undefined && user_id !== null)
+            user_id && user_id.forEach(item => { url_ += "user_id=" + encodeURIComponent("" + item) + "&"; });
+        if (user !== undefined && user !== null)
+            user && user.forEach(item => { url_ += "user=" + encodeURIComponent("" + item) + "&"; });
+        if (project_id !== undefined && project_id !== null)
+            project_id && project_id.forEach(item => { url_ += "project_id=" + encodeURIComponent("" + item) + "&"; });
+        if (agent !== undefined && agent !== null)
+            agent && agent.forEach(item => { url_ += "agent=" + encodeURIComponent("" + item) + "&"; });
+        if (model !== undefined && model !== null)
+            model && model.forEach(item => { url_ += "model=" + encodeURIComponent("" + item) + "&"; });
+        if (origin !== undefined && origin !== null)
+            origin && origin.forEach(item => { url_ += "origin=" + encodeURIComponent("" + item) + "&"; });
+        if (label !== undefined && label !== null)
+            label && label.forEach(item => { url_ += "label=" + encodeURIComponent("" + item) + "&"; });
+        if (archived !== undefined && archived !== null)
+            url_ += "archived=" + encodeURIComponent("" + archived) + "&";
+        if (search !== undefined && search !== null)
+            url_ += "search=" + encodeURIComponent("" + search) + "&";
+        if (include_workload_sessions !== undefined && include_workload_sessions !== null)
+            url_ += "include_workload_sessions=" + encodeURIComponent("" + include_workload_sessions) + "&";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            signal,
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processListGroupedSessions(_response);
+        });
+    }
+
+    protected processListGroupedSessions(response: Response): Promise<GroupedPage> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = GroupedPage.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = ErrorEnvelope.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ErrorEnvelope.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ErrorEnvelope.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ErrorEnvelope.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ErrorEnvelope.fromJS(resultData413);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ErrorEnvelope.fromJS(resultData415);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result415);
+            });
+        } else if (status === 422) {
+            return response.text().then((_responseText) => {
+            let result422: any = null;
+            let resultData422 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result422 = ErrorEnvelope.fromJS(resultData422);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result422);
+            });
+        } else if (status === 426) {
+            return response.text().then((_responseText) => {
+            let result426: any = null;
+            let resultData426 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result426 = ErrorEnvelope.fromJS(resultData426);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result426);
+            });
+        } else if (status === 429) {
+            return response.text().then((_responseText) => {
+            let result429: any = null;
+            let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result429 = ErrorEnvelope.fromJS(resultData429);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result429);
+            });
+        } else if (status === 500) {
+            return response.text().then((_responseText) => {
+            let result500: any = null;
+            let resultData500 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result500 = ErrorEnvelope.fromJS(resultData500);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result500);
+            });
+        } else if (status === 502) {
+            return response.text().then((_responseText) => {
+            let result502: any = null;
+            let resultData502 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result502 = ErrorEnvelope.fromJS(resultData502);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result502);
+            });
+        } else if (status === 504) {
+            return response.text().then((_responseText) => {
+            let result504: any = null;
+            let resultData504 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result504 = ErrorEnvelope.fromJS(resultData504);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result504);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<GroupedPage>(null as any);
+    }
+
+    /**
+     * Record an item
+     */
+    recordItem(org: string, workspace: string, session: string, request: RecordItemRequest, signal?: AbortSignal): Promise<ItemView> {
+        let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/items";
+        if (org === undefined || org === null)
+            throw new globalThis.Error("The parameter 'org' must be defined.");
+        url_ = url_.replace("{org}", encodeURIComponent("" + org));
+        if (workspace === undefined || workspace === null)
+            throw new globalThis.Error("The parameter 'workspace' must be defined.");
+        url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
+        if (session === undefined || session === null)
+            throw new globalThis.Error("The parameter 'session' must be defined.");
+        url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(request);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "POST",
+            signal,
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processRecordItem(_response);
+        });
+    }
+
+    protected processRecordItem(response: Response): Promise<ItemView> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = ItemView.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 201) {
+            return response.text().then((_responseText) => {
+            let result201: any = null;
+            let resultData201 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result201 = ItemView.fromJS(resultData201);
+            return result201;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = ErrorEnvelope.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ErrorEnvelope.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ErrorEnvelope.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ErrorEnvelope.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ErrorEnvelope.fromJS(resultData409);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result409);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ErrorEnvelope.fromJS(resultData413);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ErrorEnvelope.fromJS(resultData415);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result415);
+            });
+        } else if (status === 422) {
+            return response.text().then((_responseText) => {
+            let result422: any = null;
+            let resultData422 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result422 = ErrorEnvelope.fromJS(resultData422);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result422);
+            });
+        } else if (status === 426) {
+            return response.text().then((_responseText) => {
+            let result426: any = null;
+            let resultData426 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result426 = ErrorEnvelope.fromJS(resultData426);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result426);
+            });
+        } else if (status === 429) {
+            return response.text().then((_responseText) => {
+            let result429: any = null;
+            let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result429 = ErrorEnvelope.fromJS(resultData429);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result429);
+            });
+        } else if (status === 500) {
+            return response.text().then((_responseText) => {
+            let result500: any = null;
+            let resultData500 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result500 = ErrorEnvelope.fromJS(resultData500);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result500);
+            });
+        } else if (status === 502) {
+            return response.text().then((_responseText) => {
+            let result502: any = null;
+            let resultData502 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result502 = ErrorEnvelope.fromJS(resultData502);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result502);
+            });
+        } else if (status === 504) {
+            return response.text().then((_responseText) => {
+            let result504: any = null;
+            let resultData504 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result504 = ErrorEnvelope.fromJS(resultData504);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result504);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<ItemView>(null as any);
+    }
+
+    /**
+     * List items
+     * @param limit (optional) 
+     */
+    listItems(org: string, workspace: string, session: string, limit?: number | null | undefined, signal?: AbortSignal): Promise<ItemView[]> {
+        let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/items?";
+        if (org === undefined || org === null)
+            throw new globalThis.Error("The parameter 'org' must be defined.");
+        url_ = url_.replace("{org}", encodeURIComponent("" + org));
+        if (workspace === undefined || workspace === null)
+            throw new globalThis.Error("The parameter 'workspace' must be defined.");
+        url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
+        if (session === undefined || session === null)
+            throw new globalThis.Error("The parameter 'session' must be defined.");
+        url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
+        if (limit !== undefined && limit !== null)
+            url_ += "limit=" + encodeURIComponent("" + limit) + "&";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            signal,
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processListItems(_response);
+        });
+    }
+
+    protected processListItems(response: Response): Promise<ItemView[]> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            if (Array.isArray(resultData200)) {
+                result200 = [] as any;
+                for (let item of resultData200)
+                    result200!.push(ItemView.fromJS(item));
+            }
+            else {
+                result200 = null as any;
+            }
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = ErrorEnvelope.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ErrorEnvelope.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ErrorEnvelope.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ErrorEnvelope.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ErrorEnvelope.fromJS(resultData413);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ErrorEnvelope.fromJS(resultData415);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result415);
+            });
+        } else if (status === 422) {
+            return response.text().then((_responseText) => {
+            let result422: any = null;
+            let resultData422 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result422 = ErrorEnvelope.fromJS(resultData422);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result422);
+            });
+        } else if (status === 426) {
+            return response.text().then((_responseText) => {
+            let result426: any = null;
+            let resultData426 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result426 = ErrorEnvelope.fromJS(resultData426);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result426);
+            });
+        } else if (status === 429) {
+            return response.text().then((_responseText) => {
+            let result429: any = null;
+            let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result429 = ErrorEnvelope.fromJS(resultData429);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result429);
+            });
+        } else if (status === 500) {
+            return response.text().then((_responseText) => {
+            let result500: any = null;
+            let resultData500 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result500 = ErrorEnvelope.fromJS(resultData500);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result500);
+            });
+        } else if (status === 502) {
+            return response.text().then((_responseText) => {
+            let result502: any = null;
+            let resultData502 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result502 = ErrorEnvelope.fromJS(resultData502);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result502);
+            });
+        } else if (status === 504) {
+            return response.text().then((_responseText) => {
+            let result504: any = null;
+            let resultData504 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result504 = ErrorEnvelope.fromJS(resultData504);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result504);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<ItemView[]>(null as any);
+    }
+
+    /**
      * Create a session
      */
     createSession(org: string, workspace: string, request: CreateSessionRequest, signal?: AbortSignal): Promise<SessionView> {
@@ -1315,7 +2426,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Get a session
      */
-    getSession(org: string, workspace: string, sessionId: string, signal?: AbortSignal): Promise<SessionView> {
+    getSession(org: string, workspace: string, session: string, signal?: AbortSignal): Promise<SessionView> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -1323,9 +2434,9 @@ export class SessionsClient implements ISessionsClient {
         if (workspace === undefined || workspace === null)
             throw new globalThis.Error("The parameter 'workspace' must be defined.");
         url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
-        if (sessionId === undefined || sessionId === null)
-            throw new globalThis.Error("The parameter 'sessionId' must be defined.");
-        url_ = url_.replace("{session_id}", encodeURIComponent("" + sessionId));
+        if (session === undefined || session === null)
+            throw new globalThis.Error("The parameter 'session' must be defined.");
+        url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
         url_ = url_.replace(/[?&]$/, "");
 
         let options_: RequestInit = {
@@ -1447,7 +2558,7 @@ export class SessionsClient implements ISessionsClient {
      * Update a session
      * @param ifMatch (optional) 
      */
-    updateSession(org: string, workspace: string, sessionId: string, request: UpdateSessionRequest, ifMatch?: string | null | undefined, signal?: AbortSignal): Promise<SessionView> {
+    updateSession(org: string, workspace: string, session: string, request: UpdateSessionRequest, ifMatch?: string | null | undefined, signal?: AbortSignal): Promise<SessionView> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -1455,9 +2566,9 @@ export class SessionsClient implements ISessionsClient {
         if (workspace === undefined || workspace === null)
             throw new globalThis.Error("The parameter 'workspace' must be defined.");
         url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
-        if (sessionId === undefined || sessionId === null)
-            throw new globalThis.Error("The parameter 'sessionId' must be defined.");
-        url_ = url_.replace("{session_id}", encodeURIComponent("" + sessionId));
+        if (session === undefined || session === null)
+            throw new globalThis.Error("The parameter 'session' must be defined.");
+        url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
         url_ = url_.replace(/[?&]$/, "");
 
         const content_ = JSON.stringify(request);
@@ -1597,7 +2708,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Delete a session
      */
-    deleteSession(org: string, workspace: string, sessionId: string, signal?: AbortSignal): Promise<void> {
+    deleteSession(org: string, workspace: string, session: string, signal?: AbortSignal): Promise<void> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -1605,9 +2716,9 @@ export class SessionsClient implements ISessionsClient {
         if (workspace === undefined || workspace === null)
             throw new globalThis.Error("The parameter 'workspace' must be defined.");
         url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
-        if (sessionId === undefined || sessionId === null)
-            throw new globalThis.Error("The parameter 'sessionId' must be defined.");
-        url_ = url_.replace("{session_id}", encodeURIComponent("" + sessionId));
+        if (session === undefined || session === null)
+            throw new globalThis.Error("The parameter 'session' must be defined.");
+        url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
         url_ = url_.replace(/[?&]$/, "");
 
         let options_: RequestInit = {
@@ -1731,7 +2842,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Freeze a session
      */
-    freezeSession(org: string, workspace: string, sessionId: string, signal?: AbortSignal): Promise<SessionView> {
+    freezeSession(org: string, workspace: string, session: string, signal?: AbortSignal): Promise<SessionView> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/freeze";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -1739,9 +2850,9 @@ export class SessionsClient implements ISessionsClient {
         if (workspace === undefined || workspace === null)
             throw new globalThis.Error("The parameter 'workspace' must be defined.");
         url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
-        if (sessionId === undefined || sessionId === null)
-            throw new globalThis.Error("The parameter 'sessionId' must be defined.");
-        url_ = url_.replace("{session_id}", encodeURIComponent("" + sessionId));
+        if (session === undefined || session === null)
+            throw new globalThis.Error("The parameter 'session' must be defined.");
+        url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
         url_ = url_.replace(/[?&]$/, "");
 
         let options_: RequestInit = {
@@ -1862,7 +2973,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Archive a session
      */
-    archiveSession(org: string, workspace: string, sessionId: string, signal?: AbortSignal): Promise<SessionView> {
+    archiveSession(org: string, workspace: string, session: string, signal?: AbortSignal): Promise<SessionView> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/archive";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -1870,9 +2981,9 @@ export class SessionsClient implements ISessionsClient {
         if (workspace === undefined || workspace === null)
             throw new globalThis.Error("The parameter 'workspace' must be defined.");
         url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
-        if (sessionId === undefined || sessionId === null)
-            throw new globalThis.Error("The parameter 'sessionId' must be defined.");
-        url_ = url_.replace("{session_id}", encodeURIComponent("" + sessionId));
+        if (session === undefined || session === null)
+            throw new globalThis.Error("The parameter 'session' must be defined.");
+        url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
         url_ = url_.replace(/[?&]$/, "");
 
         let options_: RequestInit = {
@@ -1993,7 +3104,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Unarchive a session
      */
-    unarchiveSession(org: string, workspace: string, sessionId: string, signal?: AbortSignal): Promise<SessionView> {
+    unarchiveSession(org: string, workspace: string, session: string, signal?: AbortSignal): Promise<SessionView> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/unarchive";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -2001,9 +3112,9 @@ export class SessionsClient implements ISessionsClient {
         if (workspace === undefined || workspace === null)
             throw new globalThis.Error("The parameter 'workspace' must be defined.");
         url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
-        if (sessionId === undefined || sessionId === null)
-            throw new globalThis.Error("The parameter 'sessionId' must be defined.");
-        url_ = url_.replace("{session_id}", encodeURIComponent("" + sessionId));
+        if (session === undefined || session === null)
+            throw new globalThis.Error("The parameter 'session' must be defined.");
+        url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
         url_ = url_.replace(/[?&]$/, "");
 
         let options_: RequestInit = {
@@ -2124,7 +3235,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Pin a session
      */
-    pinSession(org: string, workspace: string, sessionId: string, signal?: AbortSignal): Promise<SessionView> {
+    pinSession(org: string, workspace: string, session: string, signal?: AbortSignal): Promise<SessionView> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/pin";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -2132,9 +3243,9 @@ export class SessionsClient implements ISessionsClient {
         if (workspace === undefined || workspace === null)
             throw new globalThis.Error("The parameter 'workspace' must be defined.");
         url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
-        if (sessionId === undefined || sessionId === null)
-            throw new globalThis.Error("The parameter 'sessionId' must be defined.");
-        url_ = url_.replace("{session_id}", encodeURIComponent("" + sessionId));
+        if (session === undefined || session === null)
+            throw new globalThis.Error("The parameter 'session' must be defined.");
+        url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
         url_ = url_.replace(/[?&]$/, "");
 
         let options_: RequestInit = {
@@ -2255,7 +3366,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Unpin a session
      */
-    unpinSession(org: string, workspace: string, sessionId: string, signal?: AbortSignal): Promise<SessionView> {
+    unpinSession(org: string, workspace: string, session: string, signal?: AbortSignal): Promise<SessionView> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/unpin";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -2263,9 +3374,9 @@ export class SessionsClient implements ISessionsClient {
         if (workspace === undefined || workspace === null)
             throw new globalThis.Error("The parameter 'workspace' must be defined.");
         url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
-        if (sessionId === undefined || sessionId === null)
-            throw new globalThis.Error("The parameter 'sessionId' must be defined.");
-        url_ = url_.replace("{session_id}", encodeURIComponent("" + sessionId));
+        if (session === undefined || session === null)
+            throw new globalThis.Error("The parameter 'session' must be defined.");
+        url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
         url_ = url_.replace(/[?&]$/, "");
 
         let options_: RequestInit = {
@@ -2782,7 +3893,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Append messages
      */
-    appendTranscript(org: string, workspace: string, sessionId: string, request: AppendTranscriptRequest, signal?: AbortSignal): Promise<TranscriptMessages> {
+    appendTranscript(org: string, workspace: string, session: string, request: AppendTranscriptRequest, signal?: AbortSignal): Promise<TranscriptMessages> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/transcript";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -2790,9 +3901,9 @@ export class SessionsClient implements ISessionsClient {
         if (workspace === undefined || workspace === null)
             throw new globalThis.Error("The parameter 'workspace' must be defined.");
         url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
-        if (sessionId === undefined || sessionId === null)
-            throw new globalThis.Error("The parameter 'sessionId' must be defined.");
-        url_ = url_.replace("{session_id}", encodeURIComponent("" + sessionId));
+        if (session === undefined || session === null)
+            throw new globalThis.Error("The parameter 'session' must be defined.");
+        url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
         url_ = url_.replace(/[?&]$/, "");
 
         const content_ = JSON.stringify(request);
@@ -2927,7 +4038,7 @@ export class SessionsClient implements ISessionsClient {
      * @param limit (optional) 
      * @param includeCompacted (optional) 
      */
-    getTranscript(org: string, workspace: string, sessionId: string, afterSeq?: number | null | undefined, limit?: number | null | undefined, includeCompacted?: boolean | null | undefined, signal?: AbortSignal): Promise<TranscriptPage> {
+    getTranscript(org: string, workspace: string, session: string, afterSeq?: number | null | undefined, limit?: number | null | undefined, includeCompacted?: boolean | null | undefined, signal?: AbortSignal): Promise<TranscriptPage> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/transcript?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -2935,9 +4046,9 @@ export class SessionsClient implements ISessionsClient {
         if (workspace === undefined || workspace === null)
             throw new globalThis.Error("The parameter 'workspace' must be defined.");
         url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
-        if (sessionId === undefined || sessionId === null)
-            throw new globalThis.Error("The parameter 'sessionId' must be defined.");
-        url_ = url_.replace("{session_id}", encodeURIComponent("" + sessionId));
+        if (session === undefined || session === null)
+            throw new globalThis.Error("The parameter 'session' must be defined.");
+        url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
         if (afterSeq !== undefined && afterSeq !== null)
             url_ += "after_seq=" + encodeURIComponent("" + afterSeq) + "&";
         if (limit !== undefined && limit !== null)
@@ -3064,7 +4175,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Compact the transcript
      */
-    compactTranscript(org: string, workspace: string, sessionId: string, request: CompactTranscriptRequest, signal?: AbortSignal): Promise<SessionView> {
+    compactTranscript(org: string, workspace: string, session: string, request: CompactTranscriptRequest, signal?: AbortSignal): Promise<SessionView> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/transcript/compact";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -3072,9 +4183,9 @@ export class SessionsClient implements ISessionsClient {
         if (workspace === undefined || workspace === null)
             throw new globalThis.Error("The parameter 'workspace' must be defined.");
         url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
-        if (sessionId === undefined || sessionId === null)
-            throw new globalThis.Error("The parameter 'sessionId' must be defined.");
-        url_ = url_.replace("{session_id}", encodeURIComponent("" + sessionId));
+        if (session === undefined || session === null)
+            throw new globalThis.Error("The parameter 'session' must be defined.");
+        url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
         url_ = url_.replace(/[?&]$/, "");
 
         const content_ = JSON.stringify(request);
@@ -3206,7 +4317,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Rewind to a user message
      */
-    rewindSession(org: string, workspace: string, sessionId: string, request: RewindRequest, signal?: AbortSignal): Promise<RewindOutcome> {
+    rewindSession(org: string, workspace: string, session: string, request: RewindRequest, signal?: AbortSignal): Promise<RewindOutcome> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/rewind";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -3214,9 +4325,9 @@ export class SessionsClient implements ISessionsClient {
         if (workspace === undefined || workspace === null)
             throw new globalThis.Error("The parameter 'workspace' must be defined.");
         url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
-        if (sessionId === undefined || sessionId === null)
-            throw new globalThis.Error("The parameter 'sessionId' must be defined.");
-        url_ = url_.replace("{session_id}", encodeURIComponent("" + sessionId));
+        if (session === undefined || session === null)
+            throw new globalThis.Error("The parameter 'session' must be defined.");
+        url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
         url_ = url_.replace(/[?&]$/, "");
 
         const content_ = JSON.stringify(request);
@@ -3346,13 +4457,154 @@ export class SessionsClient implements ISessionsClient {
     }
 
     /**
+     * Export the trajectory
+     * @param format (optional) 
+     * @param includeCompacted (optional) 
+     * @param download (optional) 
+     */
+    exportTrajectory(org: string, workspace: string, session: string, format?: string | null | undefined, includeCompacted?: boolean | null | undefined, download?: boolean | null | undefined, signal?: AbortSignal): Promise<any> {
+        let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/trajectory?";
+        if (org === undefined || org === null)
+            throw new globalThis.Error("The parameter 'org' must be defined.");
+        url_ = url_.replace("{org}", encodeURIComponent("" + org));
+        if (workspace === undefined || workspace === null)
+            throw new globalThis.Error("The parameter 'workspace' must be defined.");
+        url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
+        if (session === undefined || session === null)
+            throw new globalThis.Error("The parameter 'session' must be defined.");
+        url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
+        if (format !== undefined && format !== null)
+            url_ += "format=" + encodeURIComponent("" + format) + "&";
+        if (includeCompacted !== undefined && includeCompacted !== null)
+            url_ += "include_compacted=" + encodeURIComponent("" + includeCompacted) + "&";
+        if (download !== undefined && download !== null)
+            url_ += "download=" + encodeURIComponent("" + download) + "&";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            signal,
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processExportTrajectory(_response);
+        });
+    }
+
+    protected processExportTrajectory(response: Response): Promise<any> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+                result200 = resultData200 !== undefined ? resultData200 : null as any;
+    
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = ErrorEnvelope.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ErrorEnvelope.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ErrorEnvelope.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ErrorEnvelope.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ErrorEnvelope.fromJS(resultData413);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ErrorEnvelope.fromJS(resultData415);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result415);
+            });
+        } else if (status === 422) {
+            return response.text().then((_responseText) => {
+            let result422: any = null;
+            let resultData422 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result422 = ErrorEnvelope.fromJS(resultData422);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result422);
+            });
+        } else if (status === 426) {
+            return response.text().then((_responseText) => {
+            let result426: any = null;
+            let resultData426 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result426 = ErrorEnvelope.fromJS(resultData426);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result426);
+            });
+        } else if (status === 429) {
+            return response.text().then((_responseText) => {
+            let result429: any = null;
+            let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result429 = ErrorEnvelope.fromJS(resultData429);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result429);
+            });
+        } else if (status === 500) {
+            return response.text().then((_responseText) => {
+            let result500: any = null;
+            let resultData500 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result500 = ErrorEnvelope.fromJS(resultData500);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result500);
+            });
+        } else if (status === 502) {
+            return response.text().then((_responseText) => {
+            let result502: any = null;
+            let resultData502 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result502 = ErrorEnvelope.fromJS(resultData502);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result502);
+            });
+        } else if (status === 504) {
+            return response.text().then((_responseText) => {
+            let result504: any = null;
+            let resultData504 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result504 = ErrorEnvelope.fromJS(resultData504);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result504);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<any>(null as any);
+    }
+
+    /**
      * Search messages
      * @param q (optional) 
      * @param afterSeq (optional) 
      * @param limit (optional) 
      * @param includeCompacted (optional) 
      */
-    searchMessages(org: string, workspace: string, sessionId: string, q?: string | null | undefined, afterSeq?: number | null | undefined, limit?: number | null | undefined, includeCompacted?: boolean | null | undefined, signal?: AbortSignal): Promise<MessageMatches> {
+    searchMessages(org: string, workspace: string, session: string, q?: string | null | undefined, afterSeq?: number | null | undefined, limit?: number | null | undefined, includeCompacted?: boolean | null | undefined, signal?: AbortSignal): Promise<MessageMatches> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/messages/search?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -3360,9 +4612,9 @@ export class SessionsClient implements ISessionsClient {
         if (workspace === undefined || workspace === null)
             throw new globalThis.Error("The parameter 'workspace' must be defined.");
         url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
-        if (sessionId === undefined || sessionId === null)
-            throw new globalThis.Error("The parameter 'sessionId' must be defined.");
-        url_ = url_.replace("{session_id}", encodeURIComponent("" + sessionId));
+        if (session === undefined || session === null)
+            throw new globalThis.Error("The parameter 'session' must be defined.");
+        url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
         if (q !== undefined && q !== null)
             url_ += "q=" + encodeURIComponent("" + q) + "&";
         if (afterSeq !== undefined && afterSeq !== null)
@@ -3946,6 +5198,463 @@ export interface IPutMemberRequest {
     role?: WorkspaceRole | null;
 }
 
+/** The group summary every group answer carries (CONTRACT §5.5). */
+export class GroupSummary implements IGroupSummary {
+    id!: string;
+    kind!: GroupKind;
+    project_id!: string;
+    title!: string | null;
+    status!: GroupStatus;
+    capability!: string | null;
+    capability_version!: string | null;
+    worker!: string | null;
+    evaluation_id!: string | null;
+    evaluation_item_id!: string | null;
+    evaluation_item_attempt_id!: string | null;
+    runtime_id!: string | null;
+    metadata!: any | null;
+    created_by!: UserChip | null;
+    created_at!: string;
+    updated_at!: string;
+    completed_at!: string | null;
+    session_count!: number;
+    active_session_count!: number;
+    usage!: UsageView;
+
+    constructor(data?: IGroupSummary) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+        if (!data) {
+            this.usage = new UsageView();
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.id = _data["id"] !== undefined ? _data["id"] : null as any;
+            this.kind = _data["kind"] !== undefined ? _data["kind"] : null as any;
+            this.project_id = _data["project_id"] !== undefined ? _data["project_id"] : null as any;
+            this.title = _data["title"] !== undefined ? _data["title"] : null as any;
+            this.status = _data["status"] !== undefined ? _data["status"] : null as any;
+            this.capability = _data["capability"] !== undefined ? _data["capability"] : null as any;
+            this.capability_version = _data["capability_version"] !== undefined ? _data["capability_version"] : null as any;
+            this.worker = _data["worker"] !== undefined ? _data["worker"] : null as any;
+            this.evaluation_id = _data["evaluation_id"] !== undefined ? _data["evaluation_id"] : null as any;
+            this.evaluation_item_id = _data["evaluation_item_id"] !== undefined ? _data["evaluation_item_id"] : null as any;
+            this.evaluation_item_attempt_id = _data["evaluation_item_attempt_id"] !== undefined ? _data["evaluation_item_attempt_id"] : null as any;
+            this.runtime_id = _data["runtime_id"] !== undefined ? _data["runtime_id"] : null as any;
+            this.metadata = _data["metadata"] !== undefined ? _data["metadata"] : null as any;
+            this.created_by = _data["created_by"] ? UserChip.fromJS(_data["created_by"]) : null as any;
+            this.created_at = _data["created_at"] !== undefined ? _data["created_at"] : null as any;
+            this.updated_at = _data["updated_at"] !== undefined ? _data["updated_at"] : null as any;
+            this.completed_at = _data["completed_at"] !== undefined ? _data["completed_at"] : null as any;
+            this.session_count = _data["session_count"] !== undefined ? _data["session_count"] : null as any;
+            this.active_session_count = _data["active_session_count"] !== undefined ? _data["active_session_count"] : null as any;
+            this.usage = _data["usage"] ? UsageView.fromJS(_data["usage"]) : new UsageView();
+        }
+    }
+
+    static fromJS(data: any): GroupSummary {
+        data = typeof data === 'object' ? data : {};
+        let result = new GroupSummary();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["id"] = this.id !== undefined ? this.id : null as any;
+        data["kind"] = this.kind !== undefined ? this.kind : null as any;
+        data["project_id"] = this.project_id !== undefined ? this.project_id : null as any;
+        data["title"] = this.title !== undefined ? this.title : null as any;
+        data["status"] = this.status !== undefined ? this.status : null as any;
+        data["capability"] = this.capability !== undefined ? this.capability : null as any;
+        data["capability_version"] = this.capability_version !== undefined ? this.capability_version : null as any;
+        data["worker"] = this.worker !== undefined ? this.worker : null as any;
+        data["evaluation_id"] = this.evaluation_id !== undefined ? this.evaluation_id : null as any;
+        data["evaluation_item_id"] = this.evaluation_item_id !== undefined ? this.evaluation_item_id : null as any;
+        data["evaluation_item_attempt_id"] = this.evaluation_item_attempt_id !== undefined ? this.evaluation_item_attempt_id : null as any;
+        data["runtime_id"] = this.runtime_id !== undefined ? this.runtime_id : null as any;
+        data["metadata"] = this.metadata !== undefined ? this.metadata : null as any;
+        data["created_by"] = this.created_by ? this.created_by.toJSON() : null as any;
+        data["created_at"] = this.created_at !== undefined ? this.created_at : null as any;
+        data["updated_at"] = this.updated_at !== undefined ? this.updated_at : null as any;
+        data["completed_at"] = this.completed_at !== undefined ? this.completed_at : null as any;
+        data["session_count"] = this.session_count !== undefined ? this.session_count : null as any;
+        data["active_session_count"] = this.active_session_count !== undefined ? this.active_session_count : null as any;
+        data["usage"] = this.usage ? this.usage.toJSON() : null as any;
+        return data;
+    }
+}
+
+/** The group summary every group answer carries (CONTRACT §5.5). */
+export interface IGroupSummary {
+    id: string;
+    kind: GroupKind;
+    project_id: string;
+    title: string | null;
+    status: GroupStatus;
+    capability: string | null;
+    capability_version: string | null;
+    worker: string | null;
+    evaluation_id: string | null;
+    evaluation_item_id: string | null;
+    evaluation_item_attempt_id: string | null;
+    runtime_id: string | null;
+    metadata: any | null;
+    created_by: UserChip | null;
+    created_at: string;
+    updated_at: string;
+    completed_at: string | null;
+    session_count: number;
+    active_session_count: number;
+    usage: UsageView;
+}
+
+/** What a group gathers: the sessions of one worker run, one evaluation item, or one workflow run. */
+export type GroupKind = "worker_run" | "evaluation_item" | "workflow";
+
+/** A group runs until it finishes in one of three ways; a finished group stays finished. */
+export type GroupStatus = "running" | "completed" | "failed" | "cancelled";
+
+/** Token usage of a session's transcript (CONTRACT §6). */
+export class UsageView implements IUsageView {
+    total_input_tokens!: number;
+    total_output_tokens!: number;
+    total_cache_read_input_tokens!: number;
+    total_cache_creation_input_tokens!: number;
+    total_tool_call_count!: number;
+    total_cost_usd!: number | null;
+    total_message_count!: number;
+    current_message_count!: number;
+    current_input_tokens!: number;
+    current_output_tokens!: number;
+    current_cache_read_input_tokens!: number;
+    current_cache_creation_input_tokens!: number;
+    current_tool_call_count!: number;
+    current_cost_usd!: number | null;
+    last_generation_input_tokens!: number | null;
+
+    constructor(data?: IUsageView) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.total_input_tokens = _data["total_input_tokens"] !== undefined ? _data["total_input_tokens"] : null as any;
+            this.total_output_tokens = _data["total_output_tokens"] !== undefined ? _data["total_output_tokens"] : null as any;
+            this.total_cache_read_input_tokens = _data["total_cache_read_input_tokens"] !== undefined ? _data["total_cache_read_input_tokens"] : null as any;
+            this.total_cache_creation_input_tokens = _data["total_cache_creation_input_tokens"] !== undefined ? _data["total_cache_creation_input_tokens"] : null as any;
+            this.total_tool_call_count = _data["total_tool_call_count"] !== undefined ? _data["total_tool_call_count"] : null as any;
+            this.total_cost_usd = _data["total_cost_usd"] !== undefined ? _data["total_cost_usd"] : null as any;
+            this.total_message_count = _data["total_message_count"] !== undefined ? _data["total_message_count"] : null as any;
+            this.current_message_count = _data["current_message_count"] !== undefined ? _data["current_message_count"] : null as any;
+            this.current_input_tokens = _data["current_input_tokens"] !== undefined ? _data["current_input_tokens"] : null as any;
+            this.current_output_tokens = _data["current_output_tokens"] !== undefined ? _data["current_output_tokens"] : null as any;
+            this.current_cache_read_input_tokens = _data["current_cache_read_input_tokens"] !== undefined ? _data["current_cache_read_input_tokens"] : null as any;
+            this.current_cache_creation_input_tokens = _data["current_cache_creation_input_tokens"] !== undefined ? _data["current_cache_creation_input_tokens"] : null as any;
+            this.current_tool_call_count = _data["current_tool_call_count"] !== undefined ? _data["current_tool_call_count"] : null as any;
+            this.current_cost_usd = _data["current_cost_usd"] !== undefined ? _data["current_cost_usd"] : null as any;
+            this.last_generation_input_tokens = _data["last_generation_input_tokens"] !== undefined ? _data["last_generation_input_tokens"] : null as any;
+        }
+    }
+
+    static fromJS(data: any): UsageView {
+        data = typeof data === 'object' ? data : {};
+        let result = new UsageView();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["total_input_tokens"] = this.total_input_tokens !== undefined ? this.total_input_tokens : null as any;
+        data["total_output_tokens"] = this.total_output_tokens !== undefined ? this.total_output_tokens : null as any;
+        data["total_cache_read_input_tokens"] = this.total_cache_read_input_tokens !== undefined ? this.total_cache_read_input_tokens : null as any;
+        data["total_cache_creation_input_tokens"] = this.total_cache_creation_input_tokens !== undefined ? this.total_cache_creation_input_tokens : null as any;
+        data["total_tool_call_count"] = this.total_tool_call_count !== undefined ? this.total_tool_call_count : null as any;
+        data["total_cost_usd"] = this.total_cost_usd !== undefined ? this.total_cost_usd : null as any;
+        data["total_message_count"] = this.total_message_count !== undefined ? this.total_message_count : null as any;
+        data["current_message_count"] = this.current_message_count !== undefined ? this.current_message_count : null as any;
+        data["current_input_tokens"] = this.current_input_tokens !== undefined ? this.current_input_tokens : null as any;
+        data["current_output_tokens"] = this.current_output_tokens !== undefined ? this.current_output_tokens : null as any;
+        data["current_cache_read_input_tokens"] = this.current_cache_read_input_tokens !== undefined ? this.current_cache_read_input_tokens : null as any;
+        data["current_cache_creation_input_tokens"] = this.current_cache_creation_input_tokens !== undefined ? this.current_cache_creation_input_tokens : null as any;
+        data["current_tool_call_count"] = this.current_tool_call_count !== undefined ? this.current_tool_call_count : null as any;
+        data["current_cost_usd"] = this.current_cost_usd !== undefined ? this.current_cost_usd : null as any;
+        data["last_generation_input_tokens"] = this.last_generation_input_tokens !== undefined ? this.last_generation_input_tokens : null as any;
+        return data;
+    }
+}
+
+/** Token usage of a session's transcript (CONTRACT §6). */
+export interface IUsageView {
+    total_input_tokens: number;
+    total_output_tokens: number;
+    total_cache_read_input_tokens: number;
+    total_cache_creation_input_tokens: number;
+    total_tool_call_count: number;
+    total_cost_usd: number | null;
+    total_message_count: number;
+    current_message_count: number;
+    current_input_tokens: number;
+    current_output_tokens: number;
+    current_cache_read_input_tokens: number;
+    current_cache_creation_input_tokens: number;
+    current_tool_call_count: number;
+    current_cost_usd: number | null;
+    last_generation_input_tokens: number | null;
+}
+
+/** The body of POST .../sessions/groups (CONTRACT §5.5). */
+export class CreateGroupRequest implements ICreateGroupRequest {
+    /** Required: worker_run, evaluation_item or workflow. */
+    kind?: GroupKind | null;
+    /** Required. */
+    project_id?: string | null;
+    /** At most 255 characters. */
+    title?: string | null;
+    /** running (default), completed, failed or cancelled. */
+    status?: GroupStatus | null;
+    capability?: string | null;
+    capability_version?: string | null;
+    worker?: string | null;
+    evaluation_id?: string | null;
+    evaluation_item_id?: string | null;
+    evaluation_item_attempt_id?: string | null;
+    runtime_id?: string | null;
+    /** A JSON object of at most 64 KiB. */
+    metadata?: { [key: string]: any; } | null;
+
+    constructor(data?: ICreateGroupRequest) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.kind = _data["kind"] !== undefined ? _data["kind"] : null as any;
+            this.project_id = _data["project_id"] !== undefined ? _data["project_id"] : null as any;
+            this.title = _data["title"] !== undefined ? _data["title"] : null as any;
+            this.status = _data["status"] !== undefined ? _data["status"] : null as any;
+            this.capability = _data["capability"] !== undefined ? _data["capability"] : null as any;
+            this.capability_version = _data["capability_version"] !== undefined ? _data["capability_version"] : null as any;
+            this.worker = _data["worker"] !== undefined ? _data["worker"] : null as any;
+            this.evaluation_id = _data["evaluation_id"] !== undefined ? _data["evaluation_id"] : null as any;
+            this.evaluation_item_id = _data["evaluation_item_id"] !== undefined ? _data["evaluation_item_id"] : null as any;
+            this.evaluation_item_attempt_id = _data["evaluation_item_attempt_id"] !== undefined ? _data["evaluation_item_attempt_id"] : null as any;
+            this.runtime_id = _data["runtime_id"] !== undefined ? _data["runtime_id"] : null as any;
+            if (_data["metadata"]) {
+                this.metadata = {} as any;
+                for (let key in _data["metadata"]) {
+                    if (_data["metadata"].hasOwnProperty(key))
+                        (this.metadata as any)![key] = _data["metadata"][key] !== undefined ? _data["metadata"][key] : null as any;
+                }
+            }
+            else {
+                this.metadata = null as any;
+            }
+        }
+    }
+
+    static fromJS(data: any): CreateGroupRequest {
+        data = typeof data === 'object' ? data : {};
+        let result = new CreateGroupRequest();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["kind"] = this.kind !== undefined ? this.kind : null as any;
+        data["project_id"] = this.project_id !== undefined ? this.project_id : null as any;
+        data["title"] = this.title !== undefined ? this.title : null as any;
+        data["status"] = this.status !== undefined ? this.status : null as any;
+        data["capability"] = this.capability !== undefined ? this.capability : null as any;
+        data["capability_version"] = this.capability_version !== undefined ? this.capability_version : null as any;
+        data["worker"] = this.worker !== undefined ? this.worker : null as any;
+        data["evaluation_id"] = this.evaluation_id !== undefined ? this.evaluation_id : null as any;
+        data["evaluation_item_id"] = this.evaluation_item_id !== undefined ? this.evaluation_item_id : null as any;
+        data["evaluation_item_attempt_id"] = this.evaluation_item_attempt_id !== undefined ? this.evaluation_item_attempt_id : null as any;
+        data["runtime_id"] = this.runtime_id !== undefined ? this.runtime_id : null as any;
+        if (this.metadata) {
+            data["metadata"] = {};
+            for (let key in this.metadata) {
+                if (this.metadata.hasOwnProperty(key))
+                    (data["metadata"] as any)[key] = this.metadata[key] !== undefined ? this.metadata[key] : null as any;
+            }
+        }
+        return data;
+    }
+}
+
+/** The body of POST .../sessions/groups (CONTRACT §5.5). */
+export interface ICreateGroupRequest {
+    /** Required: worker_run, evaluation_item or workflow. */
+    kind?: GroupKind | null;
+    /** Required. */
+    project_id?: string | null;
+    /** At most 255 characters. */
+    title?: string | null;
+    /** running (default), completed, failed or cancelled. */
+    status?: GroupStatus | null;
+    capability?: string | null;
+    capability_version?: string | null;
+    worker?: string | null;
+    evaluation_id?: string | null;
+    evaluation_item_id?: string | null;
+    evaluation_item_attempt_id?: string | null;
+    runtime_id?: string | null;
+    /** A JSON object of at most 64 KiB. */
+    metadata?: { [key: string]: any; } | null;
+}
+
+/** A page of groups (CONTRACT §5.5). */
+export class GroupPage implements IGroupPage {
+    groups!: GroupSummary[];
+    total!: number;
+    page!: number;
+    limit!: number;
+    total_pages!: number;
+    has_next!: boolean;
+    has_previous!: boolean;
+
+    constructor(data?: IGroupPage) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+        if (!data) {
+            this.groups = [];
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            if (Array.isArray(_data["groups"])) {
+                this.groups = [] as any;
+                for (let item of _data["groups"])
+                    this.groups!.push(GroupSummary.fromJS(item));
+            }
+            else {
+                this.groups = null as any;
+            }
+            this.total = _data["total"] !== undefined ? _data["total"] : null as any;
+            this.page = _data["page"] !== undefined ? _data["page"] : null as any;
+            this.limit = _data["limit"] !== undefined ? _data["limit"] : null as any;
+            this.total_pages = _data["total_pages"] !== undefined ? _data["total_pages"] : null as any;
+            this.has_next = _data["has_next"] !== undefined ? _data["has_next"] : null as any;
+            this.has_previous = _data["has_previous"] !== undefined ? _data["has_previous"] : null as any;
+        }
+    }
+
+    static fromJS(data: any): GroupPage {
+        data = typeof data === 'object' ? data : {};
+        let result = new GroupPage();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        if (Array.isArray(this.groups)) {
+            data["groups"] = [];
+            for (let item of this.groups)
+                data["groups"].push(item ? item.toJSON() : null as any);
+        }
+        data["total"] = this.total !== undefined ? this.total : null as any;
+        data["page"] = this.page !== undefined ? this.page : null as any;
+        data["limit"] = this.limit !== undefined ? this.limit : null as any;
+        data["total_pages"] = this.total_pages !== undefined ? this.total_pages : null as any;
+        data["has_next"] = this.has_next !== undefined ? this.has_next : null as any;
+        data["has_previous"] = this.has_previous !== undefined ? this.has_previous : null as any;
+        return data;
+    }
+}
+
+/** A page of groups (CONTRACT §5.5). */
+export interface IGroupPage {
+    groups: GroupSummary[];
+    total: number;
+    page: number;
+    limit: number;
+    total_pages: number;
+    has_next: boolean;
+    has_previous: boolean;
+}
+
+/** One group with the sessions of it the caller sees. */
+export class GroupDetail implements IGroupDetail {
+    group!: GroupSummary;
+    sessions!: SessionView[];
+
+    constructor(data?: IGroupDetail) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+        if (!data) {
+            this.group = new GroupSummary();
+            this.sessions = [];
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.group = _data["group"] ? GroupSummary.fromJS(_data["group"]) : new GroupSummary();
+            if (Array.isArray(_data["sessions"])) {
+                this.sessions = [] as any;
+                for (let item of _data["sessions"])
+                    this.sessions!.push(SessionView.fromJS(item));
+            }
+            else {
+                this.sessions = null as any;
+            }
+        }
+    }
+
+    static fromJS(data: any): GroupDetail {
+        data = typeof data === 'object' ? data : {};
+        let result = new GroupDetail();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["group"] = this.group ? this.group.toJSON() : null as any;
+        if (Array.isArray(this.sessions)) {
+            data["sessions"] = [];
+            for (let item of this.sessions)
+                data["sessions"].push(item ? item.toJSON() : null as any);
+        }
+        return data;
+    }
+}
+
+/** One group with the sessions of it the caller sees. */
+export interface IGroupDetail {
+    group: GroupSummary;
+    sessions: SessionView[];
+}
+
 /** The session object every session answer carries (CONTRACT §6). */
 export class SessionView implements ISessionView {
     id!: string;
@@ -4104,25 +5813,15 @@ export type SessionVisibility = "private" | "workspace";
 /** What froze a session: a user (owner or workspace admin) or the evaluation service. */
 export type FrozenBy = "user" | "evaluation";
 
-/** Token usage of a session's transcript (CONTRACT §6). */
-export class UsageView implements IUsageView {
-    total_input_tokens!: number;
-    total_output_tokens!: number;
-    total_cache_read_input_tokens!: number;
-    total_cache_creation_input_tokens!: number;
-    total_tool_call_count!: number;
-    total_cost_usd!: number | null;
-    total_message_count!: number;
-    current_message_count!: number;
-    current_input_tokens!: number;
-    current_output_tokens!: number;
-    current_cache_read_input_tokens!: number;
-    current_cache_creation_input_tokens!: number;
-    current_tool_call_count!: number;
-    current_cost_usd!: number | null;
-    last_generation_input_tokens!: number | null;
+/** The body of PATCH .../sessions/groups/{group_id}: the fields sent change, the others stay. */
+export class UpdateGroupRequest implements IUpdateGroupRequest {
+    title?: string | null;
+    /** A finished group (completed, failed, cancelled) keeps its status: another is 409. */
+    status?: GroupStatus | null;
+    /** Replaces the metadata: a JSON object of at most 64 KiB. */
+    metadata?: { [key: string]: any; } | null;
 
-    constructor(data?: IUsageView) {
+    constructor(data?: IUpdateGroupRequest) {
         if (data) {
             for (var property in data) {
                 if (data.hasOwnProperty(property))
@@ -4133,69 +5832,419 @@ export class UsageView implements IUsageView {
 
     init(_data?: any) {
         if (_data) {
-            this.total_input_tokens = _data["total_input_tokens"] !== undefined ? _data["total_input_tokens"] : null as any;
-            this.total_output_tokens = _data["total_output_tokens"] !== undefined ? _data["total_output_tokens"] : null as any;
-            this.total_cache_read_input_tokens = _data["total_cache_read_input_tokens"] !== undefined ? _data["total_cache_read_input_tokens"] : null as any;
-            this.total_cache_creation_input_tokens = _data["total_cache_creation_input_tokens"] !== undefined ? _data["total_cache_creation_input_tokens"] : null as any;
-            this.total_tool_call_count = _data["total_tool_call_count"] !== undefined ? _data["total_tool_call_count"] : null as any;
-            this.total_cost_usd = _data["total_cost_usd"] !== undefined ? _data["total_cost_usd"] : null as any;
-            this.total_message_count = _data["total_message_count"] !== undefined ? _data["total_message_count"] : null as any;
-            this.current_message_count = _data["current_message_count"] !== undefined ? _data["current_message_count"] : null as any;
-            this.current_input_tokens = _data["current_input_tokens"] !== undefined ? _data["current_input_tokens"] : null as any;
-            this.current_output_tokens = _data["current_output_tokens"] !== undefined ? _data["current_output_tokens"] : null as any;
-            this.current_cache_read_input_tokens = _data["current_cache_read_input_tokens"] !== undefined ? _data["current_cache_read_input_tokens"] : null as any;
-            this.current_cache_creation_input_tokens = _data["current_cache_creation_input_tokens"] !== undefined ? _data["current_cache_creation_input_tokens"] : null as any;
-            this.current_tool_call_count = _data["current_tool_call_count"] !== undefined ? _data["current_tool_call_count"] : null as any;
-            this.current_cost_usd = _data["current_cost_usd"] !== undefined ? _data["current_cost_usd"] : null as any;
-            this.last_generation_input_tokens = _data["last_generation_input_tokens"] !== undefined ? _data["last_generation_input_tokens"] : null as any;
+            this.title = _data["title"] !== undefined ? _data["title"] : null as any;
+            this.status = _data["status"] !== undefined ? _data["status"] : null as any;
+            if (_data["metadata"]) {
+                this.metadata = {} as any;
+                for (let key in _data["metadata"]) {
+                    if (_data["metadata"].hasOwnProperty(key))
+                        (this.metadata as any)![key] = _data["metadata"][key] !== undefined ? _data["metadata"][key] : null as any;
+                }
+            }
+            else {
+                this.metadata = null as any;
+            }
         }
     }
 
-    static fromJS(data: any): UsageView {
+    static fromJS(data: any): UpdateGroupRequest {
         data = typeof data === 'object' ? data : {};
-        let result = new UsageView();
+        let result = new UpdateGroupRequest();
         result.init(data);
         return result;
     }
 
     toJSON(data?: any) {
         data = typeof data === 'object' ? data : {};
-        data["total_input_tokens"] = this.total_input_tokens !== undefined ? this.total_input_tokens : null as any;
-        data["total_output_tokens"] = this.total_output_tokens !== undefined ? this.total_output_tokens : null as any;
-        data["total_cache_read_input_tokens"] = this.total_cache_read_input_tokens !== undefined ? this.total_cache_read_input_tokens : null as any;
-        data["total_cache_creation_input_tokens"] = this.total_cache_creation_input_tokens !== undefined ? this.total_cache_creation_input_tokens : null as any;
-        data["total_tool_call_count"] = this.total_tool_call_count !== undefined ? this.total_tool_call_count : null as any;
-        data["total_cost_usd"] = this.total_cost_usd !== undefined ? this.total_cost_usd : null as any;
-        data["total_message_count"] = this.total_message_count !== undefined ? this.total_message_count : null as any;
-        data["current_message_count"] = this.current_message_count !== undefined ? this.current_message_count : null as any;
-        data["current_input_tokens"] = this.current_input_tokens !== undefined ? this.current_input_tokens : null as any;
-        data["current_output_tokens"] = this.current_output_tokens !== undefined ? this.current_output_tokens : null as any;
-        data["current_cache_read_input_tokens"] = this.current_cache_read_input_tokens !== undefined ? this.current_cache_read_input_tokens : null as any;
-        data["current_cache_creation_input_tokens"] = this.current_cache_creation_input_tokens !== undefined ? this.current_cache_creation_input_tokens : null as any;
-        data["current_tool_call_count"] = this.current_tool_call_count !== undefined ? this.current_tool_call_count : null as any;
-        data["current_cost_usd"] = this.current_cost_usd !== undefined ? this.current_cost_usd : null as any;
-        data["last_generation_input_tokens"] = this.last_generation_input_tokens !== undefined ? this.last_generation_input_tokens : null as any;
+        data["title"] = this.title !== undefined ? this.title : null as any;
+        data["status"] = this.status !== undefined ? this.status : null as any;
+        if (this.metadata) {
+            data["metadata"] = {};
+            for (let key in this.metadata) {
+                if (this.metadata.hasOwnProperty(key))
+                    (data["metadata"] as any)[key] = this.metadata[key] !== undefined ? this.metadata[key] : null as any;
+            }
+        }
         return data;
     }
 }
 
-/** Token usage of a session's transcript (CONTRACT §6). */
-export interface IUsageView {
-    total_input_tokens: number;
-    total_output_tokens: number;
-    total_cache_read_input_tokens: number;
-    total_cache_creation_input_tokens: number;
-    total_tool_call_count: number;
-    total_cost_usd: number | null;
-    total_message_count: number;
-    current_message_count: number;
-    current_input_tokens: number;
-    current_output_tokens: number;
-    current_cache_read_input_tokens: number;
-    current_cache_creation_input_tokens: number;
-    current_tool_call_count: number;
-    current_cost_usd: number | null;
-    last_generation_input_tokens: number | null;
+/** The body of PATCH .../sessions/groups/{group_id}: the fields sent change, the others stay. */
+export interface IUpdateGroupRequest {
+    title?: string | null;
+    /** A finished group (completed, failed, cancelled) keeps its status: another is 409. */
+    status?: GroupStatus | null;
+    /** Replaces the metadata: a JSON object of at most 64 KiB. */
+    metadata?: { [key: string]: any; } | null;
+}
+
+export class GroupedPage implements IGroupedPage {
+    groups!: GroupedBucket[];
+    total!: number;
+    page!: number;
+    limit!: number;
+    total_pages!: number;
+    has_next!: boolean;
+    has_previous!: boolean;
+
+    constructor(data?: IGroupedPage) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+        if (!data) {
+            this.groups = [];
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            if (Array.isArray(_data["groups"])) {
+                this.groups = [] as any;
+                for (let item of _data["groups"])
+                    this.groups!.push(GroupedBucket.fromJS(item));
+            }
+            else {
+                this.groups = null as any;
+            }
+            this.total = _data["total"] !== undefined ? _data["total"] : null as any;
+            this.page = _data["page"] !== undefined ? _data["page"] : null as any;
+            this.limit = _data["limit"] !== undefined ? _data["limit"] : null as any;
+            this.total_pages = _data["total_pages"] !== undefined ? _data["total_pages"] : null as any;
+            this.has_next = _data["has_next"] !== undefined ? _data["has_next"] : null as any;
+            this.has_previous = _data["has_previous"] !== undefined ? _data["has_previous"] : null as any;
+        }
+    }
+
+    static fromJS(data: any): GroupedPage {
+        data = typeof data === 'object' ? data : {};
+        let result = new GroupedPage();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        if (Array.isArray(this.groups)) {
+            data["groups"] = [];
+            for (let item of this.groups)
+                data["groups"].push(item ? item.toJSON() : null as any);
+        }
+        data["total"] = this.total !== undefined ? this.total : null as any;
+        data["page"] = this.page !== undefined ? this.page : null as any;
+        data["limit"] = this.limit !== undefined ? this.limit : null as any;
+        data["total_pages"] = this.total_pages !== undefined ? this.total_pages : null as any;
+        data["has_next"] = this.has_next !== undefined ? this.has_next : null as any;
+        data["has_previous"] = this.has_previous !== undefined ? this.has_previous : null as any;
+        return data;
+    }
+}
+
+export interface IGroupedPage {
+    groups: GroupedBucket[];
+    total: number;
+    page: number;
+    limit: number;
+    total_pages: number;
+    has_next: boolean;
+    has_previous: boolean;
+}
+
+/** One bucket of /grouped: a group (null for the sessions of no group), its first sessions, and how many it has. */
+export class GroupedBucket implements IGroupedBucket {
+    group!: GroupSummary | null;
+    sessions!: SessionView[];
+    session_count!: number;
+
+    constructor(data?: IGroupedBucket) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+        if (!data) {
+            this.sessions = [];
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.group = _data["group"] ? GroupSummary.fromJS(_data["group"]) : null as any;
+            if (Array.isArray(_data["sessions"])) {
+                this.sessions = [] as any;
+                for (let item of _data["sessions"])
+                    this.sessions!.push(SessionView.fromJS(item));
+            }
+            else {
+                this.sessions = null as any;
+            }
+            this.session_count = _data["session_count"] !== undefined ? _data["session_count"] : null as any;
+        }
+    }
+
+    static fromJS(data: any): GroupedBucket {
+        data = typeof data === 'object' ? data : {};
+        let result = new GroupedBucket();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["group"] = this.group ? this.group.toJSON() : null as any;
+        if (Array.isArray(this.sessions)) {
+            data["sessions"] = [];
+            for (let item of this.sessions)
+                data["sessions"].push(item ? item.toJSON() : null as any);
+        }
+        data["session_count"] = this.session_count !== undefined ? this.session_count : null as any;
+        return data;
+    }
+}
+
+/** One bucket of /grouped: a group (null for the sessions of no group), its first sessions, and how many it has. */
+export interface IGroupedBucket {
+    group: GroupSummary | null;
+    sessions: SessionView[];
+    session_count: number;
+}
+
+/** A stored item (CONTRACT §5.7): what was sent, plus its id, session, organization and creation. */
+export class ItemView implements IItemView {
+    id!: string;
+    session_id!: string;
+    organization_id!: string;
+    item_type!: string;
+    data!: any;
+    title!: string | null;
+    dedupe_key!: string | null;
+    ref!: string | null;
+    schema_ref!: string | null;
+    source!: ItemSource;
+    capability!: string | null;
+    capability_version!: string | null;
+    project_id!: string | null;
+    span_id!: string | null;
+    trace_id!: string | null;
+    disposition!: any | null;
+    created_at!: string;
+    created_by!: string | null;
+
+    constructor(data?: IItemView) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.id = _data["id"] !== undefined ? _data["id"] : null as any;
+            this.session_id = _data["session_id"] !== undefined ? _data["session_id"] : null as any;
+            this.organization_id = _data["organization_id"] !== undefined ? _data["organization_id"] : null as any;
+            this.item_type = _data["item_type"] !== undefined ? _data["item_type"] : null as any;
+            this.data = _data["data"] !== undefined ? _data["data"] : null as any;
+            this.title = _data["title"] !== undefined ? _data["title"] : null as any;
+            this.dedupe_key = _data["dedupe_key"] !== undefined ? _data["dedupe_key"] : null as any;
+            this.ref = _data["ref"] !== undefined ? _data["ref"] : null as any;
+            this.schema_ref = _data["schema_ref"] !== undefined ? _data["schema_ref"] : null as any;
+            this.source = _data["source"] !== undefined ? _data["source"] : null as any;
+            this.capability = _data["capability"] !== undefined ? _data["capability"] : null as any;
+            this.capability_version = _data["capability_version"] !== undefined ? _data["capability_version"] : null as any;
+            this.project_id = _data["project_id"] !== undefined ? _data["project_id"] : null as any;
+            this.span_id = _data["span_id"] !== undefined ? _data["span_id"] : null as any;
+            this.trace_id = _data["trace_id"] !== undefined ? _data["trace_id"] : null as any;
+            this.disposition = _data["disposition"] !== undefined ? _data["disposition"] : null as any;
+            this.created_at = _data["created_at"] !== undefined ? _data["created_at"] : null as any;
+            this.created_by = _data["created_by"] !== undefined ? _data["created_by"] : null as any;
+        }
+    }
+
+    static fromJS(data: any): ItemView {
+        data = typeof data === 'object' ? data : {};
+        let result = new ItemView();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["id"] = this.id !== undefined ? this.id : null as any;
+        data["session_id"] = this.session_id !== undefined ? this.session_id : null as any;
+        data["organization_id"] = this.organization_id !== undefined ? this.organization_id : null as any;
+        data["item_type"] = this.item_type !== undefined ? this.item_type : null as any;
+        data["data"] = this.data !== undefined ? this.data : null as any;
+        data["title"] = this.title !== undefined ? this.title : null as any;
+        data["dedupe_key"] = this.dedupe_key !== undefined ? this.dedupe_key : null as any;
+        data["ref"] = this.ref !== undefined ? this.ref : null as any;
+        data["schema_ref"] = this.schema_ref !== undefined ? this.schema_ref : null as any;
+        data["source"] = this.source !== undefined ? this.source : null as any;
+        data["capability"] = this.capability !== undefined ? this.capability : null as any;
+        data["capability_version"] = this.capability_version !== undefined ? this.capability_version : null as any;
+        data["project_id"] = this.project_id !== undefined ? this.project_id : null as any;
+        data["span_id"] = this.span_id !== undefined ? this.span_id : null as any;
+        data["trace_id"] = this.trace_id !== undefined ? this.trace_id : null as any;
+        data["disposition"] = this.disposition !== undefined ? this.disposition : null as any;
+        data["created_at"] = this.created_at !== undefined ? this.created_at : null as any;
+        data["created_by"] = this.created_by !== undefined ? this.created_by : null as any;
+        return data;
+    }
+}
+
+/** A stored item (CONTRACT §5.7): what was sent, plus its id, session, organization and creation. */
+export interface IItemView {
+    id: string;
+    session_id: string;
+    organization_id: string;
+    item_type: string;
+    data: any;
+    title: string | null;
+    dedupe_key: string | null;
+    ref: string | null;
+    schema_ref: string | null;
+    source: ItemSource;
+    capability: string | null;
+    capability_version: string | null;
+    project_id: string | null;
+    span_id: string | null;
+    trace_id: string | null;
+    disposition: any | null;
+    created_at: string;
+    created_by: string | null;
+}
+
+/** Where an item of a session came from. */
+export type ItemSource = "api" | "runtime" | "extracted";
+
+/** The body of POST .../sessions/{session_id}/items (CONTRACT §5.7). */
+export class RecordItemRequest implements IRecordItemRequest {
+    /** What kind of item (1 to 64 characters), e.g. finding. */
+    item_type?: string | null;
+    /** The item itself: a JSON object of at most 1 MiB. */
+    data?: { [key: string]: any; } | null;
+    title?: string | null;
+    /** Posting the same key again in this session answers the stored item (200) and stores nothing. */
+    dedupe_key?: string | null;
+    ref?: string | null;
+    schema_ref?: string | null;
+    /** Default api. */
+    source?: ItemSource | null;
+    capability?: string | null;
+    capability_version?: string | null;
+    project_id?: string | null;
+    span_id?: string | null;
+    trace_id?: string | null;
+    /** A JSON object (at most 64 KiB), or null. */
+    disposition?: { [key: string]: any; } | null;
+
+    constructor(data?: IRecordItemRequest) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.item_type = _data["item_type"] !== undefined ? _data["item_type"] : null as any;
+            if (_data["data"]) {
+                this.data = {} as any;
+                for (let key in _data["data"]) {
+                    if (_data["data"].hasOwnProperty(key))
+                        (this.data as any)![key] = _data["data"][key] !== undefined ? _data["data"][key] : null as any;
+                }
+            }
+            else {
+                this.data = null as any;
+            }
+            this.title = _data["title"] !== undefined ? _data["title"] : null as any;
+            this.dedupe_key = _data["dedupe_key"] !== undefined ? _data["dedupe_key"] : null as any;
+            this.ref = _data["ref"] !== undefined ? _data["ref"] : null as any;
+            this.schema_ref = _data["schema_ref"] !== undefined ? _data["schema_ref"] : null as any;
+            this.source = _data["source"] !== undefined ? _data["source"] : null as any;
+            this.capability = _data["capability"] !== undefined ? _data["capability"] : null as any;
+            this.capability_version = _data["capability_version"] !== undefined ? _data["capability_version"] : null as any;
+            this.project_id = _data["project_id"] !== undefined ? _data["project_id"] : null as any;
+            this.span_id = _data["span_id"] !== undefined ? _data["span_id"] : null as any;
+            this.trace_id = _data["trace_id"] !== undefined ? _data["trace_id"] : null as any;
+            if (_data["disposition"]) {
+                this.disposition = {} as any;
+                for (let key in _data["disposition"]) {
+                    if (_data["disposition"].hasOwnProperty(key))
+                        (this.disposition as any)![key] = _data["disposition"][key] !== undefined ? _data["disposition"][key] : null as any;
+                }
+            }
+            else {
+                this.disposition = null as any;
+            }
+        }
+    }
+
+    static fromJS(data: any): RecordItemRequest {
+        data = typeof data === 'object' ? data : {};
+        let result = new RecordItemRequest();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["item_type"] = this.item_type !== undefined ? this.item_type : null as any;
+        if (this.data) {
+            data["data"] = {};
+            for (let key in this.data) {
+                if (this.data.hasOwnProperty(key))
+                    (data["data"] as any)[key] = this.data[key] !== undefined ? this.data[key] : null as any;
+            }
+        }
+        data["title"] = this.title !== undefined ? this.title : null as any;
+        data["dedupe_key"] = this.dedupe_key !== undefined ? this.dedupe_key : null as any;
+        data["ref"] = this.ref !== undefined ? this.ref : null as any;
+        data["schema_ref"] = this.schema_ref !== undefined ? this.schema_ref : null as any;
+        data["source"] = this.source !== undefined ? this.source : null as any;
+        data["capability"] = this.capability !== undefined ? this.capability : null as any;
+        data["capability_version"] = this.capability_version !== undefined ? this.capability_version : null as any;
+        data["project_id"] = this.project_id !== undefined ? this.project_id : null as any;
+        data["span_id"] = this.span_id !== undefined ? this.span_id : null as any;
+        data["trace_id"] = this.trace_id !== undefined ? this.trace_id : null as any;
+        if (this.disposition) {
+            data["disposition"] = {};
+            for (let key in this.disposition) {
+                if (this.disposition.hasOwnProperty(key))
+                    (data["disposition"] as any)[key] = this.disposition[key] !== undefined ? this.disposition[key] : null as any;
+            }
+        }
+        return data;
+    }
+}
+
+/** The body of POST .../sessions/{session_id}/items (CONTRACT §5.7). */
+export interface IRecordItemRequest {
+    /** What kind of item (1 to 64 characters), e.g. finding. */
+    item_type?: string | null;
+    /** The item itself: a JSON object of at most 1 MiB. */
+    data?: { [key: string]: any; } | null;
+    title?: string | null;
+    /** Posting the same key again in this session answers the stored item (200) and stores nothing. */
+    dedupe_key?: string | null;
+    ref?: string | null;
+    schema_ref?: string | null;
+    /** Default api. */
+    source?: ItemSource | null;
+    capability?: string | null;
+    capability_version?: string | null;
+    project_id?: string | null;
+    span_id?: string | null;
+    trace_id?: string | null;
+    /** A JSON object (at most 64 KiB), or null. */
+    disposition?: { [key: string]: any; } | null;
 }
 
 /** The body of POST .../sessions: the client chooses the id. */
@@ -4593,6 +6642,8 @@ export class UpdateSessionRequest implements IUpdateSessionRequest {
     message_count?: number | null;
     /** Only private to workspace; the reverse is 409 conflict. */
     visibility?: SessionVisibility | null;
+    /** A session group of this workspace the session joins (422 otherwise). */
+    group_id?: string | null;
 
     constructor(data?: IUpdateSessionRequest) {
         if (data) {
@@ -4620,6 +6671,7 @@ export class UpdateSessionRequest implements IUpdateSessionRequest {
             }
             this.message_count = _data["message_count"] !== undefined ? _data["message_count"] : null as any;
             this.visibility = _data["visibility"] !== undefined ? _data["visibility"] : null as any;
+            this.group_id = _data["group_id"] !== undefined ? _data["group_id"] : null as any;
         }
     }
 
@@ -4644,6 +6696,7 @@ export class UpdateSessionRequest implements IUpdateSessionRequest {
         }
         data["message_count"] = this.message_count !== undefined ? this.message_count : null as any;
         data["visibility"] = this.visibility !== undefined ? this.visibility : null as any;
+        data["group_id"] = this.group_id !== undefined ? this.group_id : null as any;
         return data;
     }
 }
@@ -4658,6 +6711,8 @@ export interface IUpdateSessionRequest {
     message_count?: number | null;
     /** Only private to workspace; the reverse is 409 conflict. */
     visibility?: SessionVisibility | null;
+    /** A session group of this workspace the session joins (422 otherwise). */
+    group_id?: string | null;
 }
 
 export class BulkFreezeResponse implements IBulkFreezeResponse {

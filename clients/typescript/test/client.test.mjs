@@ -189,6 +189,41 @@ describe("typed errors", () => {
   });
 });
 
+describe("groups, items and trajectory export", () => {
+  test("a group gathers a session; items are recorded once per dedupe key; the transcript exports as ATIF", async () => {
+    const group = await client.createGroup(org, ws, { kind: "workflow", project_id: randomUUID(), title: "e2e run", metadata: { seed: 1 } });
+    assert.equal(group.status, "running");
+    const id = randomUUID();
+    await client.createSession(org, ws, { id, model: "gpt-4o", group_id: group.id });
+    await client.appendTranscript(org, ws, id, { messages: [
+      { role: "user", content: "hi" },
+      { role: "assistant", content: "hello", usage: { input_tokens: 7, output_tokens: 2, cost_usd: 0.01 } },
+    ] });
+
+    const detail = await client.getGroup(org, ws, group.id);
+    assert.deepEqual(detail.sessions.map((s) => s.id), [id]);
+    assert.equal(detail.group.usage.total_input_tokens, 7);
+    const finished = await client.updateGroup(org, ws, group.id, { status: "completed" });
+    assert.notEqual(finished.completed_at, null);
+    const reopened = await rejection(client.updateGroup(org, ws, group.id, { status: "running" }));
+    assert.deepEqual([reopened.code, reopened.type], [409, "conflict"]);
+    const listed = await client.listGroups(org, ws, ["completed"]);
+    assert.ok(listed.groups.some((g) => g.id === group.id));
+    const grouped = await client.listGroupedSessions(org, ws, 1, 100, 5);
+    assert.deepEqual(grouped.groups.find((b) => b.group?.id === group.id)?.sessions.map((s) => s.id), [id]);
+
+    const item = await client.recordItem(org, ws, id, { item_type: "finding", data: { severity: "high" }, dedupe_key: "f1" });
+    const again = await client.recordItem(org, ws, id, { item_type: "finding", data: { severity: "low" }, dedupe_key: "f1" });
+    assert.equal(again.id, item.id);
+    assert.deepEqual((await client.listItems(org, ws, id)).map((i) => i.id), [item.id]);
+
+    const atif = await client.exportTrajectory(org, ws, id, "atif");
+    assert.equal(atif.schema_version, "ATIF-v1.7");
+    assert.deepEqual(atif.steps.map((s) => s.source), ["user", "agent"]);
+    assert.equal(atif.final_metrics.total_prompt_tokens, 7);
+  });
+});
+
 describe("logs", () => {
   test("one JSON line per request with route template, status, principal and correlation id", async () => {
     const id = randomUUID();
