@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using NSwag.Annotations;
 using Sessions.Api.Contracts;
 using Sessions.Api.Errors;
+using Sessions.Application.Events;
 using Sessions.Application.Sessions;
 using Sessions.Application.Sessions.Archive;
 using Sessions.Application.Sessions.Bulk;
@@ -116,6 +117,19 @@ public sealed class SessionsController(ISender sender) : ApiController
         var result = await sender.Send(new DeleteSessionCommand(org, workspace, session), cancellationToken);
         return result.Error is { } error ? Failure(error, InputLocation.Query) : NoContent();
     }
+
+    /// <summary>The session's audit trail: its stored events, oldest first.</summary>
+    [HttpGet("{session_id}/events")]
+    [OpenApiOperation("listSessionEvents", "List a session's events", "Who did what to the session, oldest first, paged by after_id (limit 1 to 500, default 100). Workspace admins also read a deleted session's trail by its full id.")]
+    [ProducesResponseType<SessionEventPage>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> Events(
+        string org,
+        string workspace,
+        [FromRoute(Name = "session_id")] SessionReference session,
+        [FromQuery(Name = "after_id")] Guid? afterId,
+        [FromQuery(Name = "limit")] int? limit,
+        CancellationToken cancellationToken) =>
+        Respond(await sender.Send(new ListSessionEventsQuery(org, workspace, session, afterId, limit), cancellationToken), InputLocation.Query);
 
     /// <summary>Freezes a session for good: its transcript becomes immutable evidence.</summary>
     [HttpPost("{session_id}/freeze")]

@@ -6,6 +6,12 @@ public sealed record StoredEvent(Guid Id, string Type, DateTime OccurredAt, Guid
 /// <summary>The stored domain events of sessions, oldest first.</summary>
 public interface ISessionEventStore
 {
-    /// <summary>The session's events after <paramref name="afterId"/> (ids grow with time), at most <paramref name="take"/>.</summary>
-    Task<IReadOnlyList<StoredEvent>> PageAsync(Guid sessionId, Guid? afterId, int take, CancellationToken cancellationToken);
+    /// <summary>
+    /// The session's events after the event <paramref name="afterId"/> (from the first when null), at
+    /// most <paramref name="take"/>; null when <paramref name="afterId"/> is not an event of this session.
+    /// </summary>
+    Task<IReadOnlyList<StoredEvent>?> PageAsync(Guid sessionId, Guid? afterId, int take, CancellationToken cancellationToken);
+
+    /// <summary>The workspace a deleted session belonged to, from its <c>SessionDeleted</c> event; null when the session was never deleted.</summary>
+    Task<Guid?> DeletedFromWorkspaceAsync(Guid sessionId, CancellationToken cancellationToken);
 }

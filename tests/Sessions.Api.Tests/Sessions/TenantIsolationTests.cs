@@ -75,6 +75,7 @@ public sealed class TenantIsolationTests(ApiFactory factory)
             expectations.Add(("compact", HttpMethod.Post, $"{path}/transcript/compact", new { summary = new { role = "system", content = "x" }, up_to_seq = 1 }, change));
             expectations.Add(("rewind", HttpMethod.Post, $"{path}/rewind", new { from_seq = 1 }, change));
             expectations.Add(("items", HttpMethod.Get, $"{path}/items", null, read));
+            expectations.Add(("events", HttpMethod.Get, $"{path}/events", null, read));
             expectations.Add(("record item", HttpMethod.Post, $"{path}/items", new { item_type = "finding", data = new { } }, change));
             foreach (var format in new[] { "atif", "openai", "native" })
             {

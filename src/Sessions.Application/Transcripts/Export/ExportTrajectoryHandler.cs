@@ -56,7 +56,7 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
     {
         for (Guid? after = null; ;)
         {
-            var page = await events.PageAsync(sessionId, after, PageSize, cancellationToken);
+            var page = await events.PageAsync(sessionId, after, PageSize, cancellationToken) ?? [];
             foreach (var stored in page)
             {
                 yield return stored;

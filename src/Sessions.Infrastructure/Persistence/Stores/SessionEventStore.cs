@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Sessions.Application.Events;
+using Sessions.Domain.Sessions.Events;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
 
@@ -10,19 +11,31 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
     /// <summary>Fields every stored event repeats that its envelope already carries.</summary>
     private static readonly string[] EnvelopeFields = ["aggregate_id", "occurred_at", "actor_id"];
 
-    public async Task<IReadOnlyList<StoredEvent>> PageAsync(Guid sessionId, Guid? afterId, int take, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredEvent>?> PageAsync(Guid sessionId, Guid? afterId, int take, CancellationToken cancellationToken)
     {
         var events = db.OutboxMessages.AsNoTracking().Where(o => o.AggregateId == sessionId);
         if (afterId is { } after)
         {
             var at = await events.Where(o => o.Id == after).Select(o => new { o.OccurredAt, o.Ordinal }).SingleOrDefaultAsync(cancellationToken);
-            events = at is null
-                ? events.Where(_ => false)
-                : events.Where(o => o.OccurredAt > at.OccurredAt || (o.OccurredAt == at.OccurredAt && o.Ordinal > at.Ordinal));
+            if (at is null)
+            {
+                return null;
+            }
+
+            events = events.Where(o => o.OccurredAt > at.OccurredAt || (o.OccurredAt == at.OccurredAt && o.Ordinal > at.Ordinal));
         }
 
         var page = await events.OrderBy(o => o.OccurredAt).ThenBy(o => o.Ordinal).Take(take).ToListAsync(cancellationToken);
         return [.. page.Select(o => new StoredEvent(o.Id, o.Type, o.OccurredAt, o.ActorId, Data(o.Payload)))];
+    }
+
+    public async Task<Guid?> DeletedFromWorkspaceAsync(Guid sessionId, CancellationToken cancellationToken)
+    {
+        var payload = await db.OutboxMessages.AsNoTracking()
+            .Where(o => o.AggregateId == sessionId && o.Type == nameof(SessionDeleted))
+            .Select(o => o.Payload)
+            .FirstOrDefaultAsync(cancellationToken);
+        return payload is null ? null : JsonNode.Parse(payload)!["workspace_id"]!.GetValue<Guid>();
     }
 
     private static string Data(string payload)

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using FluentValidation;
+using Mediator;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Common.Validation;
+using Sessions.Application.Sessions;
+using Sessions.Domain.Common;
+using Sessions.Domain.Organizations;
+
+namespace Sessions.Application.Events;
+
+/// <summary>The session's audit trail (CONTRACT §5.9): its stored domain events, oldest first, after an event id.</summary>
+[RequiresScope(Scopes.SessionsRead)]
+public sealed record ListSessionEventsQuery(string Org, string Workspace, SessionReference Session, Guid? AfterId, int? Limit)
+    : IQuery<Result<SessionEventPage>>, ISessionRequest
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 500;
+}
+
+/// <summary>One event of the trail: who (null for a user no longer known) did what, when, with the event's own data.</summary>
+public sealed record SessionEventView(Guid Id, string Type, DateTime OccurredAt, UserChip? Actor, JsonElement Data);
+
+/// <summary><see cref="NextAfterId"/> is the id to pass as <c>after_id</c> for the next page (null when the page is empty).</summary>
+public sealed record SessionEventPage(IReadOnlyList<SessionEventView> Events, bool HasMore, Guid? NextAfterId);
+
+/// <summary>
+/// The trail of a session the caller sees; for a workspace admin, also the trail of a deleted
+/// session of the workspace, named by its full id (its events outlive it).
+/// </summary>
+public sealed class ListSessionEventsHandler(ISessionReadStore reads, ISessionEventStore events, CallerContext callers)
+    : IQueryHandler<ListSessionEventsQuery, Result<SessionEventPage>>
+{
+    public async ValueTask<Result<SessionEventPage>> Handle(ListSessionEventsQuery query, CancellationToken cancellationToken)
+    {
+        var caller = callers.Current;
+        var resolved = await reads.ResolveAsync(caller.Audience, query.Session, cancellationToken);
+        if (!resolved.IsSuccess && !await IsDeletedSessionOfAdminAsync(caller, query.Session, resolved.Error, cancellationToken))
+        {
+            return resolved.Error;
+        }
+
+        var sessionId = resolved.IsSuccess ? resolved.Value : query.Session.Id!.Value;
+        var limit = query.Limit ?? ListSessionEventsQuery.DefaultLimit;
+        var page = await events.PageAsync(sessionId, query.AfterId, limit + 1, cancellationToken);
+        if (page is null)
+        {
+            return Error.Validation("after_id", "must be the id of an event of this session", "value_error");
+        }
+
+        var shown = page.Take(limit).ToList();
+        var actors = await reads.GetUserChipsAsync([.. shown.Where(e => e.ActorId is not null).Select(e => e.ActorId!.Value).Distinct()], cancellationToken);
+        var views = shown.Select(e => new SessionEventView(e.Id, e.Type, e.OccurredAt, e.ActorId is { } actor ? actors.GetValueOrDefault(actor) : null, Parse(e.DataJson))).ToList();
+        return new SessionEventPage(views, page.Count > limit, views.Count > 0 ? views[^1].Id : null);
+    }
+
+    private async Task<bool> IsDeletedSessionOfAdminAsync(Caller caller, SessionReference reference, Error error, CancellationToken cancellationToken) =>
+        error.Type == ErrorType.NotFound
+        && caller.Membership.Role == WorkspaceRole.Admin
+        && reference.Id is { } id
+        && await events.DeletedFromWorkspaceAsync(id, cancellationToken) == caller.WorkspaceId;
+
+    private static JsonElement Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}
+
+public sealed class ListSessionEventsValidator : AbstractValidator<ListSessionEventsQuery>
+{
+    public ListSessionEventsValidator() => RuleFor(q => q.Limit).AtLeast(1).AtMost(ListSessionEventsQuery.MaxLimit);
+}
