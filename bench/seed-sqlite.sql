@@ -57,5 +57,13 @@ SELECT workspace_id, owner_id, shared, archived, origin, dimension, key, value, 
     UNION ALL SELECT s.workspace_id, s.user_id, CASE WHEN visibility = 'Workspace' THEN 1 ELSE 0 END, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END, s.origin, 'label', l.key, l.value FROM session_labels l JOIN sessions s ON s.id = l.session_id
 ) AS footprint
 GROUP BY workspace_id, owner_id, shared, archived, origin, dimension, key, value;
+
+-- The per-day usage the service keeps with every append (costs summed as the decimal text SQLite keeps).
+INSERT INTO session_usage_days (session_id, day, message_count, input_tokens, output_tokens, cache_read_input_tokens,
+    cache_creation_input_tokens, tool_call_count, cost_usd, uncosted_usage_count)
+SELECT session_id, substr(created_at, 1, 10) || ' 00:00:00', COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0),
+    COALESCE(SUM(cache_read_input_tokens), 0), COALESCE(SUM(cache_creation_input_tokens), 0), SUM(tool_call_count),
+    printf('%.10f', COALESCE(SUM(cost_usd), 0)), SUM(CASE WHEN input_tokens IS NOT NULL AND cost_usd IS NULL THEN 1 ELSE 0 END)
+FROM session_messages GROUP BY session_id, substr(created_at, 1, 10);
 COMMIT;
 ANALYZE;

@@ -1,4 +1,4 @@
--- Bench data: :sessions sessions in the bench workspace (owned by the bench user, half of them shared)
+-- Bench data: :sessions sessions in the bench workspace (created over the last 30 days) (owned by the bench user, half of them shared)
 -- and as many in each neighbouring workspace (the workspaces table lists them), :messages messages
 -- each, and one long session. psql variables: ws, owner, sessions, messages, long_messages.
 \set ON_ERROR_STOP on
@@ -11,7 +11,7 @@ INSERT INTO sessions (id, workspace_id, user_id, title, model, agent, origin, vi
     current_usage_cache_creation_input_tokens, current_usage_tool_call_count, current_usage_cost_usd, current_usage_uncosted_usage_count)
 SELECT gen_random_uuid(), w.ws, :'owner', 'Bench session ' || g, (ARRAY['gpt-4o','claude','llama'])[1 + g % 3],
     (ARRAY['coder','writer','planner','tester'])[1 + g % 4], 'User', CASE WHEN g % 2 = 0 THEN 'Workspace' ELSE 'Private' END,
-    :messages, 'message 1', 1, now() - make_interval(secs => g), now() - make_interval(secs => g), now() - make_interval(secs => g),
+    :messages, 'message 1', 1, now() - make_interval(secs => g * 129), now() - make_interval(secs => g * 129), now() - make_interval(secs => g * 129),
     :messages, 1,
     :messages, 100 * :messages / 2, 10 * :messages / 2, 0, 0, 0, 0.001 * :messages / 2, 0,
     :messages, 100 * :messages / 2, 10 * :messages / 2, 0, 0, 0, 0.001 * :messages / 2, 0
@@ -51,5 +51,13 @@ SELECT workspace_id, owner_id, shared, archived, origin, dimension, key, value, 
     UNION ALL SELECT s.workspace_id, s.user_id, CASE WHEN visibility = 'Workspace' THEN 1 ELSE 0 END, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END, s.origin, 'label', l.key, l.value FROM session_labels l JOIN sessions s ON s.id = l.session_id
 ) AS footprint
 GROUP BY workspace_id, owner_id, shared, archived, origin, dimension, key, value;
+
+-- The per-day usage the service keeps with every append, as the migration computes it.
+INSERT INTO session_usage_days (session_id, day, message_count, input_tokens, output_tokens, cache_read_input_tokens,
+    cache_creation_input_tokens, tool_call_count, cost_usd, uncosted_usage_count)
+SELECT session_id, date_trunc('day', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', COUNT(*), COALESCE(SUM(input_tokens), 0),
+    COALESCE(SUM(output_tokens), 0), COALESCE(SUM(cache_read_input_tokens), 0), COALESCE(SUM(cache_creation_input_tokens), 0),
+    SUM(tool_call_count), COALESCE(SUM(cost_usd), 0), SUM(CASE WHEN input_tokens IS NOT NULL AND cost_usd IS NULL THEN 1 ELSE 0 END)
+FROM session_messages GROUP BY session_id, date_trunc('day', created_at AT TIME ZONE 'UTC');
 
 VACUUM ANALYZE;

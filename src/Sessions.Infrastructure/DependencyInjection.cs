@@ -9,11 +9,13 @@ using Sessions.Application.Items;
 using Sessions.Application.Organizations;
 using Sessions.Application.Sessions;
 using Sessions.Application.Transcripts;
+using Sessions.Application.Usage;
 using Sessions.Infrastructure.Development;
 using Sessions.Infrastructure.Identity;
 using Sessions.Infrastructure.Persistence;
 using Sessions.Infrastructure.Persistence.Providers;
 using Sessions.Infrastructure.Persistence.Stores;
+using Sessions.Infrastructure.Persistence.Usage;
 
 namespace Sessions.Infrastructure;
 
@@ -52,6 +54,7 @@ public static class DependencyInjection
         services.AddScoped<ISessionEventStore, SessionEventStore>();
         services.AddScoped<IGroupRepository, GroupRepository>();
         services.AddScoped<IGroupReadStore, GroupReadStore>();
+        services.AddScoped<IUsageReadStore, UsageReadStore>();
         services.AddScoped<DevelopmentIdentity>();
         services.AddSingleton(AuthOptions.FromConfiguration(configuration));
         services.AddSingleton<TokenIssuer>();

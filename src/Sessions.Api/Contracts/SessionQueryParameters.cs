@@ -74,3 +74,19 @@ public sealed class ListSessionsParameters : SessionFilterParameters
     [FromQuery(Name = "limit")]
     public int? Limit { get; init; }
 }
+
+/// <summary>The filters plus the grouping and window of <c>GET .../sessions/usage</c>.</summary>
+public sealed class UsageParameters : SessionFilterParameters
+{
+    /// <summary>Required: <c>model</c>, <c>agent</c>, <c>user</c>, <c>origin</c>, <c>day</c> or <c>label:&lt;key&gt;</c>.</summary>
+    [FromQuery(Name = "group_by")]
+    public string? GroupBy { get; init; }
+
+    /// <summary>Messages created at or after this RFC 3339 time.</summary>
+    [FromQuery(Name = "from")]
+    public string? From { get; init; }
+
+    /// <summary>Messages created before this RFC 3339 time.</summary>
+    [FromQuery(Name = "to")]
+    public string? To { get; init; }
+}

@@ -10,6 +10,7 @@ using Sessions.Infrastructure.Persistence.Configurations;
 using Sessions.Infrastructure.Persistence.Counts;
 using Sessions.Infrastructure.Persistence.Outbox;
 using Sessions.Infrastructure.Persistence.Stores;
+using Sessions.Infrastructure.Persistence.Usage;
 
 namespace Sessions.Infrastructure.Persistence;
 
@@ -26,6 +27,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     };
 
     private readonly RowWriter _rows = new(provider);
+    private readonly UsageDayDeltas _usageDays = new();
 
     public DatabaseProvider Provider { get; } = provider;
 
@@ -49,6 +51,11 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
 
     public DbSet<SessionGroup> Groups => Set<SessionGroup>();
 
+    public DbSet<SessionUsageDay> UsageDays => Set<SessionUsageDay>();
+
+    /// <summary>The changes the next save makes to <see cref="SessionUsageDay"/> rows; appended messages add to them by themselves.</summary>
+    internal UsageDayDeltas UsageDayDeltas => _usageDays;
+
     /// <summary>
     /// Saves the tracked changes, the facet counts they move (<see cref="SessionCount"/>), then the
     /// appended rows (<see cref="Append{T}"/>) with the domain events of every tracked aggregate as
@@ -69,7 +76,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         }
 
         var counts = SessionCountDeltas.Collect(ChangeTracker);
-        if (Database.CurrentTransaction is not null || (!_rows.HasPending && counts.Count == 0))
+        if (Database.CurrentTransaction is not null || (!_rows.HasPending && counts.Count == 0 && !_usageDays.HasPending))
         {
             return await SaveAllAsync(counts, acceptAllChangesOnSuccess, cancellationToken);
         }
@@ -85,6 +92,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         var saved = ChangeTracker.HasChanges() ? await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken) : 0;
         await SessionCountWriter.ApplyAsync(this, Provider, counts, cancellationToken);
         await _rows.FlushAsync(this, cancellationToken);
+        await UsageDayWriter.ApplyAsync(this, Provider, _usageDays.Take(), cancellationToken);
         return saved;
     }
 
@@ -97,6 +105,11 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     public void Append<T>(T row)
         where T : class
     {
+        if (row is SessionMessage message)
+        {
+            _usageDays.Add(message);
+        }
+
         if (Provider == DatabaseProvider.Sqlite)
         {
             _rows.Add(Model.FindEntityType(typeof(T))!, row);
@@ -111,6 +124,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     public override void Dispose()
     {
         _rows.Clear();
+        _usageDays.Clear();
         base.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -118,6 +132,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     public override ValueTask DisposeAsync()
     {
         _rows.Clear();
+        _usageDays.Clear();
         GC.SuppressFinalize(this);
         return base.DisposeAsync();
     }
@@ -127,6 +142,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     {
         ChangeTracker.Clear();
         _rows.Clear();
+        _usageDays.Clear();
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -141,6 +157,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         modelBuilder.ApplyConfiguration(new SessionCountConfiguration());
         modelBuilder.ApplyConfiguration(new SessionItemConfiguration(Provider));
         modelBuilder.ApplyConfiguration(new SessionGroupConfiguration());
+        modelBuilder.ApplyConfiguration(new SessionUsageDayConfiguration());
         if (Provider == DatabaseProvider.Sqlite)
         {
             modelBuilder.Entity<SessionSearchText>().HasNoKey().ToView("session_search_view");

@@ -13,6 +13,9 @@ internal sealed class SessionMessageConfiguration : IEntityTypeConfiguration<Ses
         builder.ToTable("session_messages");
         builder.HasKey(m => new { m.SessionId, m.Id });
         builder.HasIndex(m => new { m.SessionId, m.Seq }).IsUnique();
+
+        // Usage within a window that does not start or end at midnight reads the edge days' messages by time.
+        builder.HasIndex(m => new { m.SessionId, m.CreatedAt });
         builder.HasOne<Session>().WithMany().HasForeignKey(m => m.SessionId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
         builder.Property(m => m.ToolCallId).HasMaxLength(255);

@@ -46,6 +46,27 @@ internal sealed class TranscriptStore(SessionsDbContext db) : ITranscriptStore
         return new RewindPlan(fromSeq, target.Role, target.CompactedAt is not null, target.Content, removed.All, removed.Current, lastGeneration, lastMessageAt);
     }
 
-    public Task DeleteFromAsync(Guid sessionId, long fromSeq, CancellationToken cancellationToken) =>
-        db.Messages.Where(m => m.SessionId == sessionId && m.Seq >= fromSeq).ExecuteDeleteAsync(cancellationToken);
+    /// <summary>Deletes the messages, and takes their usage off the days they were counted in (read as a stream: a long tail is not held in memory).</summary>
+    public async Task DeleteFromAsync(Guid sessionId, long fromSeq, CancellationToken cancellationToken)
+    {
+        var removed = db.Messages.Where(m => m.SessionId == sessionId && m.Seq >= fromSeq);
+        var usages = removed.Select(m => new
+        {
+            m.CreatedAt,
+            Input = (long?)m.Usage!.InputTokens,
+            Output = (long?)m.Usage!.OutputTokens,
+            CacheRead = (long?)m.Usage!.CacheReadInputTokens,
+            CacheCreation = (long?)m.Usage!.CacheCreationInputTokens,
+            Cost = m.Usage!.CostUsd,
+            Uncosted = m.Usage != null && m.Usage.CostUsd == null,
+            m.ToolCallCount,
+        });
+        await foreach (var usage in usages.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            var totals = new UsageTotals(1, usage.Input ?? 0, usage.Output ?? 0, usage.CacheRead ?? 0, usage.CacheCreation ?? 0, usage.ToolCallCount, usage.Cost ?? 0m, usage.Uncosted ? 1 : 0);
+            db.UsageDayDeltas.Subtract(sessionId, usage.CreatedAt, totals);
+        }
+
+        await removed.ExecuteDeleteAsync(cancellationToken);
+    }
 }

@@ -608,6 +608,9 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasKey("SessionId", "Id")
                         .HasName("pk_session_messages");
 
+                    b.HasIndex("SessionId", "CreatedAt")
+                        .HasDatabaseName("ix_session_messages_session_id_created_at");
+
                     b.HasIndex("SessionId", "Seq")
                         .IsUnique()
                         .HasDatabaseName("ix_session_messages_session_id_seq");
@@ -750,6 +753,55 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Sessions.Infrastructure.Persistence.Usage.SessionUsageDay", b =>
+                {
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("session_id");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("day");
+
+                    b.Property<long>("CacheCreationInputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cache_creation_input_tokens");
+
+                    b.Property<long>("CacheReadInputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cache_read_input_tokens");
+
+                    b.Property<decimal>("CostUsd")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("decimal(20,10)")
+                        .HasColumnName("cost_usd");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<long>("MessageCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("message_count");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<long>("ToolCallCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tool_call_count");
+
+                    b.Property<long>("UncostedUsageCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("uncosted_usage_count");
+
+                    b.HasKey("SessionId", "Day")
+                        .HasName("pk_session_usage_days");
+
+                    b.ToTable("session_usage_days", (string)null);
+                });
+
             modelBuilder.Entity("Sessions.Domain.Organizations.Membership", b =>
                 {
                     b.HasOne("Sessions.Domain.Users.User", null)
@@ -886,6 +938,16 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         });
 
                     b.Navigation("Usage");
+                });
+
+            modelBuilder.Entity("Sessions.Infrastructure.Persistence.Usage.SessionUsageDay", b =>
+                {
+                    b.HasOne("Sessions.Domain.Sessions.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_session_usage_days_sessions_session_id");
                 });
 #pragma warning restore 612, 618
         }

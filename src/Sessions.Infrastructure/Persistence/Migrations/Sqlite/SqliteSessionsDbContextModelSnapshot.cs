@@ -600,6 +600,9 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasKey("SessionId", "Id")
                         .HasName("pk_session_messages");
 
+                    b.HasIndex("SessionId", "CreatedAt")
+                        .HasDatabaseName("ix_session_messages_session_id_created_at");
+
                     b.HasIndex("SessionId", "Seq")
                         .IsUnique()
                         .HasDatabaseName("ix_session_messages_session_id_seq");
@@ -758,6 +761,55 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToView("session_search_view", (string)null);
                 });
 
+            modelBuilder.Entity("Sessions.Infrastructure.Persistence.Usage.SessionUsageDay", b =>
+                {
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("session_id");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<long>("CacheCreationInputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cache_creation_input_tokens");
+
+                    b.Property<long>("CacheReadInputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cache_read_input_tokens");
+
+                    b.Property<decimal>("CostUsd")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cost_usd");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<long>("MessageCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("message_count");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<long>("ToolCallCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tool_call_count");
+
+                    b.Property<long>("UncostedUsageCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("uncosted_usage_count");
+
+                    b.HasKey("SessionId", "Day")
+                        .HasName("pk_session_usage_days");
+
+                    b.ToTable("session_usage_days", (string)null);
+                });
+
             modelBuilder.Entity("Sessions.Domain.Organizations.Membership", b =>
                 {
                     b.HasOne("Sessions.Domain.Users.User", null)
@@ -892,6 +944,16 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         });
 
                     b.Navigation("Usage");
+                });
+
+            modelBuilder.Entity("Sessions.Infrastructure.Persistence.Usage.SessionUsageDay", b =>
+                {
+                    b.HasOne("Sessions.Domain.Sessions.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_session_usage_days_sessions_session_id");
                 });
 #pragma warning restore 612, 618
         }

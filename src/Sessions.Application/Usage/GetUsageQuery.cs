@@ -1,0 +1,76 @@
+using FluentValidation;
+using Mediator;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Common.Validation;
+using Sessions.Application.Sessions.List;
+using Sessions.Domain.Common;
+using Sessions.Domain.Organizations;
+
+namespace Sessions.Application.Usage;
+
+/// <summary>What the workspace's sessions spent, bucketed by one dimension, optionally within a window of message times (CONTRACT §5.8).</summary>
+[RequiresScope(Scopes.SessionsRead)]
+public sealed record GetUsageQuery(string Org, string Workspace, SessionFilterInput Filter, string? GroupBy, string? From, string? To)
+    : IQuery<Result<UsageReport>>, IWorkspaceRequest;
+
+/// <summary>
+/// Members count the sessions they see; workspace admins (and the evaluation service) count every
+/// session of the workspace: spend is accounted for the whole workspace, and its admins answer for it.
+/// </summary>
+public sealed class GetUsageHandler(IUsageReadStore usage, CallerContext callers) : IQueryHandler<GetUsageQuery, Result<UsageReport>>
+{
+    public async ValueTask<Result<UsageReport>> Handle(GetUsageQuery query, CancellationToken cancellationToken)
+    {
+        var caller = callers.Current;
+        var audience = caller.Audience with { SeesAllSessions = caller.Membership.Role == WorkspaceRole.Admin || caller.IsEvaluationService };
+        var grouping = UsageGrouping.Parse(query.GroupBy)!;
+        var window = new UsageWindow(Timestamp(query.From), Timestamp(query.To));
+        var (buckets, totals) = await usage.SumAsync(audience, query.Filter.ToCriteria(), grouping, window, cancellationToken);
+        var ordered = grouping.Dimension == UsageDimension.Day
+            ? buckets.OrderBy(b => b.Key, StringComparer.Ordinal)
+            : buckets.OrderByDescending(b => b.Sums.CostUsd)
+                .ThenByDescending(b => b.Sums.Tokens)
+                .ThenBy(b => b.Key is null)
+                .ThenBy(b => b.Key, StringComparer.Ordinal);
+        return new UsageReport(grouping.Wire, [.. ordered.Select(b => UsageBucket.From(b.Key, b.Sums))], UsageFigures.From(totals));
+    }
+
+    private static DateTime? Timestamp(string? text) => text is null ? null : UsageWindow.ParseTimestamp(text);
+}
+
+public sealed class GetUsageValidator : AbstractValidator<GetUsageQuery>
+{
+    private const string TimestampMessage = "must be an RFC 3339 timestamp with its offset, e.g. 2026-11-01T00:00:00Z";
+
+    public GetUsageValidator()
+    {
+        RuleFor(q => q.Filter).Custom((filter, context) => context.AddFieldErrors(filter.Check()));
+        RuleFor(q => q).Custom((query, context) =>
+        {
+            if (query.GroupBy is null)
+            {
+                context.AddFieldErrors([new FieldError(["group_by"], $"is required: {UsageGrouping.Choices}", "missing")]);
+            }
+            else if (UsageGrouping.Parse(query.GroupBy) is null)
+            {
+                context.AddFieldErrors([new FieldError(["group_by"], $"must be {UsageGrouping.Choices} (a label key is 1 to 64 characters of a-z, 0-9, '_', '.', ':', '/', '-')", "enum")]);
+            }
+
+            var from = query.From is null ? null : UsageWindow.ParseTimestamp(query.From);
+            var to = query.To is null ? null : UsageWindow.ParseTimestamp(query.To);
+            if (query.From is not null && from is null)
+            {
+                context.AddFieldErrors([new FieldError(["from"], TimestampMessage, "datetime_parsing")]);
+            }
+
+            if (query.To is not null && to is null)
+            {
+                context.AddFieldErrors([new FieldError(["to"], TimestampMessage, "datetime_parsing")]);
+            }
+            else if (from is not null && to is not null && to <= from)
+            {
+                context.AddFieldErrors([new FieldError(["to"], "must be later than from", "value_error")]);
+            }
+        });
+    }
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions;
+using Sessions.Application.Sessions.List;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Application.Usage;
+
+/// <summary>What usage is bucketed by: a session's model, agent, owner, origin or the value of one of its labels, or the UTC day of a message.</summary>
+public enum UsageDimension
+{
+    Model,
+    Agent,
+    User,
+    Origin,
+    Day,
+    Label,
+}
+
+/// <summary>A parsed <c>group_by</c>: the dimension, and the label key for <see cref="UsageDimension.Label"/>.</summary>
+public sealed record UsageGrouping(UsageDimension Dimension, string? LabelKey)
+{
+    public const string LabelPrefix = "label:";
+    public const string Choices = "model, agent, user, origin, day or label:<key>";
+
+    public string Wire => Dimension == UsageDimension.Label ? LabelPrefix + LabelKey : Dimension.ToString().ToLowerInvariant();
+
+    public static UsageGrouping? Parse(string? text) => text switch
+    {
+        "model" => new(UsageDimension.Model, null),
+        "agent" => new(UsageDimension.Agent, null),
+        "user" => new(UsageDimension.User, null),
+        "origin" => new(UsageDimension.Origin, null),
+        "day" => new(UsageDimension.Day, null),
+        _ when text is not null && text.StartsWith(LabelPrefix, StringComparison.Ordinal) && SessionRules.IsLabelKey(text[LabelPrefix.Length..]) =>
+            new(UsageDimension.Label, text[LabelPrefix.Length..]),
+        _ => null,
+    };
+}
+
+/// <summary>Messages created in [<see cref="From"/>, <see cref="To"/>); an open end is unbounded.</summary>
+public sealed partial record UsageWindow(DateTime? From, DateTime? To)
+{
+    public bool IsOpen => From is null && To is null;
+
+    /// <summary>An RFC 3339 timestamp with its offset, as UTC; null when the text is not one.</summary>
+    public static DateTime? ParseTimestamp(string text) =>
+        Rfc3339().IsMatch(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+            ? at.UtcDateTime
+            : null;
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,7})?([Zz]|[+-]\d{2}:\d{2})$")]
+    private static partial Regex Rfc3339();
+}
+
+/// <summary>Sums over a set of sessions' messages; the cost is known only when no counted message with usage lacks one.</summary>
+public sealed record UsageTally(
+    long SessionCount,
+    long MessageCount,
+    long InputTokens,
+    long OutputTokens,
+    long CacheReadInputTokens,
+    long CacheCreationInputTokens,
+    long ToolCallCount,
+    decimal CostUsd,
+    long UncostedUsageCount)
+{
+    public static UsageTally None { get; } = new(0, 0, 0, 0, 0, 0, 0, 0m, 0);
+
+    public long Tokens => InputTokens + OutputTokens + CacheReadInputTokens + CacheCreationInputTokens;
+}
+
+/// <summary>The figures of a bucket or of the totals, as answered (CONTRACT §5.8).</summary>
+public sealed record UsageFigures(
+    long SessionCount,
+    long MessageCount,
+    long InputTokens,
+    long OutputTokens,
+    long CacheReadInputTokens,
+    long CacheCreationInputTokens,
+    long ToolCallCount,
+    decimal? CostUsd)
+{
+    public static UsageFigures From(UsageTally sums) => new(
+        sums.SessionCount,
+        sums.MessageCount,
+        sums.InputTokens,
+        sums.OutputTokens,
+        sums.CacheReadInputTokens,
+        sums.CacheCreationInputTokens,
+        sums.ToolCallCount,
+        sums.UncostedUsageCount > 0 ? null : UsageTotals.Normalize(sums.CostUsd));
+}
+
+/// <summary>One bucket: its key (null for sessions without the dimension's value: no agent, no such label) and its figures.</summary>
+public sealed record UsageBucket(
+    string? Key,
+    long SessionCount,
+    long MessageCount,
+    long InputTokens,
+    long OutputTokens,
+    long CacheReadInputTokens,
+    long CacheCreationInputTokens,
+    long ToolCallCount,
+    decimal? CostUsd)
+{
+    public static UsageBucket From(string? key, UsageTally sums)
+    {
+        var figures = UsageFigures.From(sums);
+        return new(key, figures.SessionCount, figures.MessageCount, figures.InputTokens, figures.OutputTokens,
+            figures.CacheReadInputTokens, figures.CacheCreationInputTokens, figures.ToolCallCount, figures.CostUsd);
+    }
+}
+
+public sealed record UsageReport(string GroupBy, IReadOnlyList<UsageBucket> Buckets, UsageFigures Totals);
+
+/// <summary>Usage sums of the sessions an audience sees and criteria match.</summary>
+public interface IUsageReadStore
+{
+    /// <summary>
+    /// The sums per bucket (keys as answered: wire names, UUIDs, <c>yyyy-MM-dd</c>) and in total.
+    /// Without a window, the totals are those of every matching session (message or not).
+    /// </summary>
+    Task<(IReadOnlyList<(string? Key, UsageTally Sums)> Buckets, UsageTally Totals)> SumAsync(
+        SessionAudience audience, SessionCriteria criteria, UsageGrouping grouping, UsageWindow window, CancellationToken cancellationToken);
+}

@@ -1,0 +1,47 @@
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Infrastructure.Persistence.Usage;
+
+/// <summary>
+/// The usage of one session's messages created on one UTC day. Kept in the same transaction as
+/// every append and rewind (<see cref="UsageDayDeltas"/>), so usage by day, or within a window
+/// of whole days, sums a few rows per session instead of reading every message.
+/// </summary>
+public sealed class SessionUsageDay
+{
+    public Guid SessionId { get; init; }
+
+    /// <summary>Midnight UTC of the day.</summary>
+    public DateTime Day { get; init; }
+
+    public long MessageCount { get; init; }
+
+    public long InputTokens { get; init; }
+
+    public long OutputTokens { get; init; }
+
+    public long CacheReadInputTokens { get; init; }
+
+    public long CacheCreationInputTokens { get; init; }
+
+    public long ToolCallCount { get; init; }
+
+    public decimal CostUsd { get; init; }
+
+    /// <summary>Messages with usage but no cost: while any is counted, the cost is unknown.</summary>
+    public long UncostedUsageCount { get; init; }
+
+    public static SessionUsageDay From(Guid sessionId, DateTime day, UsageTotals totals) => new()
+    {
+        SessionId = sessionId,
+        Day = day,
+        MessageCount = totals.MessageCount,
+        InputTokens = totals.InputTokens,
+        OutputTokens = totals.OutputTokens,
+        CacheReadInputTokens = totals.CacheReadInputTokens,
+        CacheCreationInputTokens = totals.CacheCreationInputTokens,
+        ToolCallCount = totals.ToolCallCount,
+        CostUsd = totals.CostUsd,
+        UncostedUsageCount = totals.UncostedUsageCount,
+    };
+}

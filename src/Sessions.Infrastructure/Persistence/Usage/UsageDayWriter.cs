@@ -1,0 +1,79 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace Sessions.Infrastructure.Persistence.Usage;
+
+/// <summary>
+/// Adds deltas to <see cref="SessionUsageDay"/> rows in one statement: an upsert that creates a
+/// row on its first delta and adds to it after, then drops the rows of those sessions that no
+/// message counts any more (a rewind removed them).
+/// </summary>
+internal static class UsageDayWriter
+{
+    private const string Table = "session_usage_days";
+    private const string CostColumn = "cost_usd";
+    private static readonly string[] KeyColumns = ["session_id", "day"];
+
+    public static async Task ApplyAsync(DbContext db, DatabaseProvider provider, IReadOnlyList<SessionUsageDay> deltas, CancellationToken cancellationToken)
+    {
+        if (deltas.Count == 0)
+        {
+            return;
+        }
+
+        var columns = RowWriter.Columns(db.Model.FindEntityType(typeof(SessionUsageDay))!);
+        var sessionColumn = columns.FindIndex(c => c.Name == "session_id");
+        await using var factory = db.Database.GetDbConnection().CreateCommand();
+        var parameters = new List<DbParameter>();
+        var rows = new StringBuilder();
+        var sessions = new List<string>();
+        foreach (var delta in deltas)
+        {
+            rows.Append(rows.Length == 0 ? "(" : ", (");
+            for (var c = 0; c < columns.Count; c++)
+            {
+                var name = $"@u{parameters.Count}";
+                parameters.Add(columns[c].Mapping.CreateParameter(factory, name, columns[c].Read(delta), nullable: false));
+                rows.Append(c == 0 ? string.Empty : ", ").Append(name);
+                if (c == sessionColumn)
+                {
+                    sessions.Add(name);
+                }
+            }
+
+            rows.Append(')');
+        }
+
+        var names = columns.Select(c => c.Name).ToList();
+        var sums = names.Except(KeyColumns).ToList();
+        var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, sums, rows, sessions) : Upsert(provider, names, sums, rows, sessions);
+        await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
+    }
+
+    /// <summary>
+    /// PostgreSQL and SQLite share the upsert syntax. SQLite keeps a cost as decimal text and would
+    /// add it as a binary float: its sum goes through EF Core's exact decimal function instead.
+    /// </summary>
+    private static string Upsert(DatabaseProvider provider, IReadOnlyList<string> columns, IReadOnlyList<string> sums, StringBuilder rows, IReadOnlyList<string> sessions) =>
+        $"""
+        INSERT INTO {Table} ({string.Join(", ", columns)}) VALUES {rows}
+        ON CONFLICT ({string.Join(", ", KeyColumns)}) DO UPDATE SET {string.Join(", ", sums.Select(c => $"{c} = {Add(provider, c)}"))};
+        DELETE FROM {Table} WHERE session_id IN ({string.Join(", ", sessions.Distinct())}) AND message_count = 0;
+        """;
+
+    private static string Add(DatabaseProvider provider, string column) =>
+        provider == DatabaseProvider.Sqlite && column == CostColumn
+            ? $"ef_add({Table}.{column}, excluded.{column})"
+            : $"{Table}.{column} + excluded.{column}";
+
+    private static string SqlServer(IReadOnlyList<string> columns, IReadOnlyList<string> sums, StringBuilder rows, IReadOnlyList<string> sessions) =>
+        $"""
+        MERGE {Table} WITH (HOLDLOCK) AS t
+        USING (VALUES {rows}) AS d ({string.Join(", ", columns)})
+        ON {string.Join(" AND ", KeyColumns.Select(k => $"t.[{k}] = d.[{k}]"))}
+        WHEN MATCHED THEN UPDATE SET {string.Join(", ", sums.Select(c => $"[{c}] = t.[{c}] + d.[{c}]"))}
+        WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(c => $"[{c}]"))}) VALUES ({string.Join(", ", columns.Select(c => $"d.[{c}]"))});
+        DELETE FROM {Table} WHERE session_id IN ({string.Join(", ", sessions.Distinct())}) AND message_count = 0;
+        """;
+}

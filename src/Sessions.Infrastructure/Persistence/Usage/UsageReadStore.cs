@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Common.Validation;
+using Sessions.Application.Sessions.List;
+using Sessions.Application.Usage;
+using Sessions.Domain.Sessions;
+using Sessions.Infrastructure.Persistence.Stores;
+
+namespace Sessions.Infrastructure.Persistence.Usage;
+
+/// <summary>
+/// Usage sums computed by the database from what is kept as messages come and go: without a
+/// window, each session's own totals (one row per session); by day or within a window, the
+/// per-day rows of <see cref="SessionUsageDay"/> for the whole days, and the messages themselves
+/// only for the part of a day a window's edge cuts.
+/// </summary>
+internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
+{
+    public async Task<(IReadOnlyList<(string? Key, UsageTally Sums)> Buckets, UsageTally Totals)> SumAsync(
+        SessionAudience audience, SessionCriteria criteria, UsageGrouping grouping, UsageWindow window, CancellationToken cancellationToken)
+    {
+        var sessions = db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria, db);
+        var byDays = !window.IsOpen || grouping.Dimension == UsageDimension.Day;
+        var rows = byDays ? DayRows(window) : null;
+        var buckets = grouping.Dimension switch
+        {
+            UsageDimension.Model => await SumAsync(KeyedBy(sessions, s => s.Model), rows, key => key, cancellationToken),
+            UsageDimension.Agent => await SumAsync(KeyedBy(sessions, s => s.Agent), rows, key => key, cancellationToken),
+            UsageDimension.User => await SumAsync(KeyedBy(sessions, s => s.UserId), rows, key => key.ToString(), cancellationToken),
+            UsageDimension.Origin => await SumAsync(KeyedBy(sessions, s => s.Origin), rows, key => WireEnum.Name(key), cancellationToken),
+            UsageDimension.Label => await SumAsync(
+                sessions.SelectMany(
+                    s => s.Labels.Where(l => l.Key == grouping.LabelKey).Select(l => l.Value).DefaultIfEmpty(),
+                    (s, value) => new Keyed<string?> { Session = s, Key = value }),
+                rows,
+                key => key,
+                cancellationToken),
+            _ => await ByDayAsync(sessions, rows!, cancellationToken),
+        };
+
+        var totals = window.IsOpen
+            ? (await SumAsync(KeyedBy(sessions, _ => 0), null, _ => string.Empty, cancellationToken)).SingleOrDefault().Sums
+            : (await SumAsync(KeyedBy(sessions, _ => 0), rows, _ => string.Empty, cancellationToken)).SingleOrDefault().Sums;
+        return (buckets, totals ?? UsageTally.None);
+    }
+
+    /// <summary>Each session with its key in the dimension, ready to be grouped by it.</summary>
+    private static IQueryable<Keyed<TKey>> KeyedBy<TKey>(IQueryable<Session> sessions, Expression<Func<Session, TKey>> key)
+    {
+        var session = key.Parameters[0];
+        var body = Expression.MemberInit(
+            Expression.New(typeof(Keyed<TKey>)),
+            Expression.Bind(typeof(Keyed<TKey>).GetProperty(nameof(Keyed<TKey>.Session))!, session),
+            Expression.Bind(typeof(Keyed<TKey>).GetProperty(nameof(Keyed<TKey>.Key))!, key.Body));
+        return sessions.Select(Expression.Lambda<Func<Session, Keyed<TKey>>>(body, session));
+    }
+
+    /// <summary>
+    /// Sums per key: from the sessions' own totals when <paramref name="rows"/> is null, otherwise
+    /// from the day rows of the keyed sessions (a session counts once per key it has rows in).
+    /// </summary>
+    private static async Task<IReadOnlyList<(string? Key, UsageTally Sums)>> SumAsync<TKey>(
+        IQueryable<Keyed<TKey>> keyed, IQueryable<UsageDayRow>? rows, Func<TKey, string?> name, CancellationToken cancellationToken)
+    {
+        var sums = rows is null
+            ? await keyed
+                .GroupBy(k => k.Key)
+                .Select(g => new UsageSumRow<TKey>
+                {
+                    Key = g.Key,
+                    SessionCount = g.LongCount(),
+                    MessageCount = g.Sum(k => k.Session.TotalUsage.MessageCount),
+                    InputTokens = g.Sum(k => k.Session.TotalUsage.InputTokens),
+                    OutputTokens = g.Sum(k => k.Session.TotalUsage.OutputTokens),
+                    CacheReadInputTokens = g.Sum(k => k.Session.TotalUsage.CacheReadInputTokens),
+                    CacheCreationInputTokens = g.Sum(k => k.Session.TotalUsage.CacheCreationInputTokens),
+                    ToolCallCount = g.Sum(k => k.Session.TotalUsage.ToolCallCount),
+                    CostUsd = g.Sum(k => k.Session.TotalUsage.CostUsd),
+                    UncostedUsageCount = g.Sum(k => k.Session.TotalUsage.UncostedUsageCount),
+                })
+                .ToListAsync(cancellationToken)
+            : await Grouped(
+                from r in rows
+                join k in keyed on r.SessionId equals k.Session.Id
+                select new KeyedDayRow<TKey> { Key = k.Key, Row = r })
+                .ToListAsync(cancellationToken);
+        return [.. sums.Select(s => (s.Key is null ? null : name(s.Key), s.ToTally()))];
+    }
+
+    private static async Task<IReadOnlyList<(string? Key, UsageTally Sums)>> ByDayAsync(IQueryable<Session> sessions, IQueryable<UsageDayRow> rows, CancellationToken cancellationToken)
+    {
+        var sums = await Grouped(
+            from r in rows
+            join s in sessions on r.SessionId equals s.Id
+            select new KeyedDayRow<DateTime> { Key = r.Day, Row = r })
+            .ToListAsync(cancellationToken);
+        return [.. sums.Select(s => ((string?)s.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), s.ToTally()))];
+    }
+
+    private static IQueryable<UsageSumRow<TKey>> Grouped<TKey>(IQueryable<KeyedDayRow<TKey>> rows) =>
+        rows.GroupBy(r => r.Key).Select(g => new UsageSumRow<TKey>
+        {
+            Key = g.Key,
+            SessionCount = g.Select(r => r.Row.SessionId).Distinct().LongCount(),
+            MessageCount = g.Sum(r => r.Row.MessageCount),
+            InputTokens = g.Sum(r => r.Row.InputTokens),
+            OutputTokens = g.Sum(r => r.Row.OutputTokens),
+            CacheReadInputTokens = g.Sum(r => r.Row.CacheReadInputTokens),
+            CacheCreationInputTokens = g.Sum(r => r.Row.CacheCreationInputTokens),
+            ToolCallCount = g.Sum(r => r.Row.ToolCallCount),
+            CostUsd = g.Sum(r => r.Row.CostUsd),
+            UncostedUsageCount = g.Sum(r => r.Row.UncostedUsageCount),
+        });
+
+    /// <summary>
+    /// The usage of the messages created within the window, per session and UTC day: the kept
+    /// day rows for the days wholly inside it, and for a day an edge cuts, the messages of that
+    /// day's sessions within the edge (found by the (session_id, created_at) index).
+    /// </summary>
+    private IQueryable<UsageDayRow> DayRows(UsageWindow window)
+    {
+        var wholeFrom = window.From is { } from ? (IsMidnight(from) ? from : UsageDayDeltas.DayOf(from).AddDays(1)) : (DateTime?)null;
+        var wholeTo = window.To is { } to ? UsageDayDeltas.DayOf(to) : (DateTime?)null;
+
+        var days = db.UsageDays.AsNoTracking();
+        if (wholeFrom is { } lower)
+        {
+            days = days.Where(d => d.Day >= lower);
+        }
+
+        if (wholeTo is { } upper)
+        {
+            days = days.Where(d => d.Day < upper);
+        }
+
+        var rows = days.Select(d => new UsageDayRow
+        {
+            SessionId = d.SessionId,
+            Day = d.Day,
+            MessageCount = d.MessageCount,
+            InputTokens = d.InputTokens,
+            OutputTokens = d.OutputTokens,
+            CacheReadInputTokens = d.CacheReadInputTokens,
+            CacheCreationInputTokens = d.CacheCreationInputTokens,
+            ToolCallCount = d.ToolCallCount,
+            CostUsd = d.CostUsd,
+            UncostedUsageCount = d.UncostedUsageCount,
+        });
+
+        if (window.From is { } start && !IsMidnight(start))
+        {
+            var end = window.To is { } stop && stop < wholeFrom!.Value ? stop : wholeFrom!.Value;
+            rows = rows.Concat(EdgeRows(UsageDayDeltas.DayOf(start), start, end));
+        }
+
+        if (window.To is { } finish && !IsMidnight(finish) && (wholeFrom is null || wholeTo!.Value >= wholeFrom.Value))
+        {
+            rows = rows.Concat(EdgeRows(wholeTo!.Value, wholeTo.Value, finish));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The messages created in [<paramref name="start"/>, <paramref name="end"/>), all within <paramref name="day"/>, one row each.</summary>
+    private IQueryable<UsageDayRow> EdgeRows(DateTime day, DateTime start, DateTime end) =>
+        from d in db.UsageDays.AsNoTracking()
+        where d.Day == day
+        join m in db.Messages.AsNoTracking() on d.SessionId equals m.SessionId
+        where m.CreatedAt >= start && m.CreatedAt < end
+        select new UsageDayRow
+        {
+            SessionId = m.SessionId,
+            Day = day,
+            MessageCount = 1,
+            InputTokens = m.Usage == null ? 0 : m.Usage.InputTokens,
+            OutputTokens = m.Usage == null ? 0 : m.Usage.OutputTokens,
+            CacheReadInputTokens = m.Usage == null ? 0 : m.Usage.CacheReadInputTokens,
+            CacheCreationInputTokens = m.Usage == null ? 0 : m.Usage.CacheCreationInputTokens,
+            ToolCallCount = m.ToolCallCount,
+            CostUsd = m.Usage == null ? 0m : (m.Usage.CostUsd ?? 0m),
+            UncostedUsageCount = (m.Usage != null && m.Usage.CostUsd == null) ? 1 : 0,
+        };
+
+    private static bool IsMidnight(DateTime at) => at.TimeOfDay == TimeSpan.Zero;
+
+    /// <summary>A session with its key in the dimension being summed.</summary>
+    private sealed class Keyed<TKey>
+    {
+        public required Session Session { get; init; }
+
+        public required TKey Key { get; init; }
+    }
+
+    /// <summary>The usage of one session on one day (or of one message on its day, at a window's edge).</summary>
+    private sealed class UsageDayRow
+    {
+        public Guid SessionId { get; init; }
+
+        public DateTime Day { get; init; }
+
+        public long MessageCount { get; init; }
+
+        public long InputTokens { get; init; }
+
+        public long OutputTokens { get; init; }
+
+        public long CacheReadInputTokens { get; init; }
+
+        public long CacheCreationInputTokens { get; init; }
+
+        public long ToolCallCount { get; init; }
+
+        public decimal CostUsd { get; init; }
+
+        public long UncostedUsageCount { get; init; }
+    }
+
+    private sealed class KeyedDayRow<TKey>
+    {
+        public required TKey Key { get; init; }
+
+        public required UsageDayRow Row { get; init; }
+    }
+
+    private sealed class UsageSumRow<TKey>
+    {
+        public required TKey Key { get; init; }
+
+        public long SessionCount { get; init; }
+
+        public long MessageCount { get; init; }
+
+        public long InputTokens { get; init; }
+
+        public long OutputTokens { get; init; }
+
+        public long CacheReadInputTokens { get; init; }
+
+        public long CacheCreationInputTokens { get; init; }
+
+        public long ToolCallCount { get; init; }
+
+        public decimal CostUsd { get; init; }
+
+        public long UncostedUsageCount { get; init; }
+
+        public UsageTally ToTally() => new(SessionCount, MessageCount, InputTokens, OutputTokens, CacheReadInputTokens, CacheCreationInputTokens, ToolCallCount, CostUsd, UncostedUsageCount);
+    }
+}

@@ -1,0 +1,205 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Sessions.Api.Tests.Infrastructure;
+using Sessions.Domain.Organizations;
+
+namespace Sessions.Api.Tests.Usage;
+
+/// <summary>Workspace usage (CONTRACT §5.8) checked against sums the test computes from the transcripts it wrote.</summary>
+[Collection(SharedApiCollection.Name)]
+public sealed class UsageTests(ApiFactory factory)
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    public static TheoryData<string> Groupings => new() { "model", "agent", "user", "origin", "label:team", "day" };
+
+    [Theory]
+    [MemberData(nameof(Groupings))]
+    public async Task Buckets_AndTotals_EqualTheTranscripts_ForWhatEachCallerSees(string groupBy)
+    {
+        var world = await WorldAsync();
+
+        foreach (var (caller, sees) in new[] { (world.Alice, world.SeenByAlice), (world.Bob, world.SeenByBob), (world.Admin, world.All) })
+        {
+            foreach (var (filter, matches) in new (string Query, Func<WrittenSession, bool> Matches)[]
+            {
+                (string.Empty, s => s.Origin != "eval"),
+                ("&include_workload_sessions=true", _ => true),
+                ("&model=gpt-4o&label=team:red&label=team:blue", s => s.Origin != "eval" && s.Model == "gpt-4o" && s.Labels.GetValueOrDefault("team", []).Intersect(["red", "blue"]).Any()),
+            })
+            {
+                var counted = sees.Where(matches).ToList();
+                var answer = await UsageAsync(world.Workspace, caller, $"group_by={groupBy}{filter}");
+
+                Assert.Equal(groupBy, answer["group_by"]!.GetValue<string>());
+                var buckets = answer["buckets"]!.AsArray();
+                var expected = groupBy == "day" ? ExpectedUsage.ByDay(counted, _ => true) : ExpectedUsage.Buckets(counted, KeysOf(groupBy), _ => true);
+                Assert.Equal(
+                    expected.OrderBy(b => b.Key, StringComparer.Ordinal),
+                    buckets.Select(b => KeyValuePair.Create(b!["key"]?.GetValue<string>() ?? "null", ExpectedUsage.Answered(b))).OrderBy(b => b.Key, StringComparer.Ordinal));
+                Assert.Equal(ExpectedUsage.Figures(counted.Select(s => (s, s.Messages.ToList())), countEmpty: true), ExpectedUsage.Answered(answer["totals"]!));
+                AssertOrdered(groupBy, buckets);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Totals_EqualTheSumOfTheListedSessionsUsage()
+    {
+        var world = await WorldAsync();
+
+        var totals = (await UsageAsync(world.Workspace, world.Bob, "group_by=model&include_workload_sessions=true"))["totals"]!;
+        var listed = await _client.GetAsync($"{world.Workspace.SessionsPath}?include_workload_sessions=true&limit=100", world.Bob.Token()).ExpectAsync(HttpStatusCode.OK);
+        var usages = listed["sessions"]!.AsArray().Select(s => s!["usage"]!).ToList();
+
+        Assert.Equal(listed["total"]!.GetValue<long>(), totals["session_count"]!.GetValue<long>());
+        Assert.Equal(usages.Sum(u => u["total_input_tokens"]!.GetValue<long>()), totals["input_tokens"]!.GetValue<long>());
+        Assert.Equal(usages.Sum(u => u["total_message_count"]!.GetValue<long>()), totals["message_count"]!.GetValue<long>());
+        Assert.Equal(usages.Sum(u => u["total_cost_usd"]!.GetValue<decimal>()), totals["cost_usd"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task AnUncostedGeneration_MakesItsBucketsAndTheTotalsCostUnknown()
+    {
+        var world = await WorldAsync();
+
+        var alice = await UsageAsync(world.Workspace, world.Alice, "group_by=model");
+        var bob = await UsageAsync(world.Workspace, world.Bob, "group_by=model");
+
+        Assert.Null(alice["totals"]!["cost_usd"]);
+        Assert.Null(alice["buckets"]!.AsArray().Single(b => b!["key"]!.GetValue<string>() == "claude")!["cost_usd"]);
+        Assert.NotNull(alice["buckets"]!.AsArray().Single(b => b!["key"]!.GetValue<string>() == "gpt-4o")!["cost_usd"]);
+        Assert.NotNull(bob["totals"]!["cost_usd"]);
+    }
+
+    [Theory]
+    [InlineData("", "group_by", "missing")]
+    [InlineData("group_by=cost", "group_by", "enum")]
+    [InlineData("group_by=Model", "group_by", "enum")]
+    [InlineData("group_by=label:", "group_by", "enum")]
+    [InlineData("group_by=label:Bad%20Key", "group_by", "enum")]
+    [InlineData("group_by=day&from=yesterday", "from", "datetime_parsing")]
+    [InlineData("group_by=day&from=2026-11-01", "from", "datetime_parsing")]
+    [InlineData("group_by=day&to=2026-11-01T00:00:00", "to", "datetime_parsing")]
+    [InlineData("group_by=day&from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z", "to", "value_error")]
+    [InlineData("group_by=day&from=2026-11-01T00:00:00Z&to=2026-11-01T00:00:00Z", "to", "value_error")]
+    public async Task BadQueries_Are422AtTheirParameter(string query, string parameter, string type)
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var member = await workspace.AddMemberAsync();
+
+        var error = await _client.GetAsync($"{workspace.SessionsPath}/usage?{query}", member.Token()).ExpectValidationErrorAsync("query", parameter);
+
+        Assert.Equal(type, error["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task FiltersAreCheckedLikeTheList_AndOutsidersGet404()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var member = await workspace.AddMemberAsync();
+        var outsider = await (await TestWorkspace.CreateAsync(factory)).AddMemberAsync(WorkspaceRole.Admin);
+
+        await _client.GetAsync($"{workspace.SessionsPath}/usage?group_by=model&label=nocolon", member.Token()).ExpectValidationErrorAsync("query", "label", 0);
+        await _client.GetAsync($"{workspace.SessionsPath}/usage?group_by=model", outsider.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        var empty = await UsageAsync(workspace, member, "group_by=day");
+        Assert.Empty(empty["buckets"]!.AsArray());
+        Assert.Equal("""{"session_count":0,"message_count":0,"input_tokens":0,"output_tokens":0,"cache_read_input_tokens":0,"cache_creation_input_tokens":0,"tool_call_count":0,"cost_usd":0}""", empty["totals"]!.ToJsonString());
+    }
+
+    private static Func<WrittenSession, IEnumerable<string?>> KeysOf(string groupBy) => groupBy switch
+    {
+        "model" => s => [s.Model],
+        "agent" => s => [s.Agent],
+        "user" => s => [s.OwnerId.ToString()],
+        "origin" => s => [s.Origin],
+        _ => s => s.Labels.TryGetValue("team", out var values) ? values : new string?[] { null },
+    };
+
+    /// <summary>Days ascending; otherwise cost, then tokens, descending.</summary>
+    private static void AssertOrdered(string groupBy, JsonArray buckets)
+    {
+        var keys = buckets.Select(b => b!["key"]?.GetValue<string>()).ToList();
+        if (groupBy == "day")
+        {
+            Assert.Equal(keys.Order(StringComparer.Ordinal), keys);
+            return;
+        }
+
+        var ranks = buckets.Select(b => (Cost: b!["cost_usd"]?.GetValue<decimal>(), Tokens: b["input_tokens"]!.GetValue<long>() + b["output_tokens"]!.GetValue<long>() + b["cache_read_input_tokens"]!.GetValue<long>() + b["cache_creation_input_tokens"]!.GetValue<long>())).ToList();
+        for (var i = 1; i < ranks.Count; i++)
+        {
+            if (ranks[i - 1].Cost is { } before && ranks[i].Cost is { } after)
+            {
+                Assert.True(before > after || (before == after && ranks[i - 1].Tokens >= ranks[i].Tokens), $"bucket {keys[i]} is out of order");
+            }
+        }
+    }
+
+    private Task<JsonObject> UsageAsync(TestWorkspace workspace, TestUser user, string query) =>
+        _client.GetAsync($"{workspace.SessionsPath}/usage?{query}", user.Token()).ExpectAsync(HttpStatusCode.OK);
+
+    /// <summary>
+    /// Alice's private and shared sessions (one with a generation that has no cost), Bob's private
+    /// and shared ones, an evaluation session, one without messages and one rewound: each caller
+    /// sees a different part of it.
+    /// </summary>
+    private async Task<World> WorldAsync()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var alice = await workspace.AddMemberAsync();
+        var bob = await workspace.AddMemberAsync();
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var written = new List<(WrittenSession Session, bool Shared)>();
+
+        async Task Write(TestUser owner, string model, string? agent, string origin, bool shared, Dictionary<string, string[]> labels, params object[] messages)
+        {
+            var id = (await _client.CreateSessionAsync(workspace, owner, extra: new { model, agent, origin, labels, visibility = shared ? "workspace" : "private" })).Id();
+            if (messages.Length > 0)
+            {
+                await _client.AppendAsync(workspace, owner, id, messages);
+            }
+
+            written.Add((new WrittenSession(id, owner.Id, model, agent, origin, labels, []), shared));
+        }
+
+        var red = new Dictionary<string, string[]> { ["team"] = ["red"] };
+        var redBlue = new Dictionary<string, string[]> { ["team"] = ["red", "blue"], ["env"] = ["prod"] };
+        var none = new Dictionary<string, string[]>();
+        await Write(alice, "gpt-4o", "coder", "user", false, red,
+            new { role = "user", content = "q" },
+            new { role = "assistant", content = "a", usage = new { input_tokens = 100, output_tokens = 10, cache_read_input_tokens = 5, cost_usd = 0.125 }, tool_calls = new[] { new { id = "c1", name = "grep", arguments = new { } } } },
+            new { role = "tool", content = "r", tool_call_id = "c1" },
+            new { role = "assistant", content = "b", usage = new { input_tokens = 200, output_tokens = 20, cache_creation_input_tokens = 7, cost_usd = 0.25 } });
+        await Write(alice, "claude", null, "user", false, redBlue,
+            new { role = "assistant", content = "x", usage = new { input_tokens = 1000, output_tokens = 100 } });
+        await Write(alice, "gpt-4o", "coder", "user", true, none,
+            new { role = "assistant", content = "y", usage = new { input_tokens = 3, output_tokens = 1, cost_usd = 0.001 } });
+        await Write(bob, "gpt-4o", "writer", "worker", false, redBlue,
+            new { role = "assistant", content = "z", usage = new { input_tokens = 50, output_tokens = 5, cost_usd = 0.5 } });
+        await Write(bob, "llama", "writer", "user", true, red,
+            new { role = "user", content = "hi" },
+            new { role = "assistant", content = "hello", usage = new { input_tokens = 7, output_tokens = 2, cost_usd = 0.0000000001 } },
+            new { role = "user", content = "again" },
+            new { role = "assistant", content = "taken back", usage = new { input_tokens = 70000, output_tokens = 1 } });
+        await Write(bob, "gpt-4o", null, "eval", true, red,
+            new { role = "assistant", content = "e", usage = new { input_tokens = 9, output_tokens = 9, cost_usd = 2 } });
+        await Write(bob, "claude", "planner", "user", true, none);
+
+        // A rewind takes its messages off every sum.
+        var rewound = written[^3].Session.Id;
+        await _client.PostAsync($"{workspace.SessionPath(rewound)}/rewind", bob.Token(), new { from_seq = 3 }).ExpectAsync(HttpStatusCode.OK);
+
+        var sessions = new List<(WrittenSession Session, bool Shared)>();
+        foreach (var (session, shared) in written)
+        {
+            var owner = session.OwnerId == alice.Id ? alice : bob;
+            sessions.Add((session with { Messages = await _client.AllMessagesAsync(workspace, owner, session.Id) }, shared));
+        }
+
+        List<WrittenSession> SeenBy(TestUser user) => [.. sessions.Where(s => s.Shared || s.Session.OwnerId == user.Id).Select(s => s.Session)];
+        return new World(workspace, alice, bob, admin, SeenBy(alice), SeenBy(bob), [.. sessions.Select(s => s.Session)]);
+    }
+
+    private sealed record World(TestWorkspace Workspace, TestUser Alice, TestUser Bob, TestUser Admin, List<WrittenSession> SeenByAlice, List<WrittenSession> SeenByBob, List<WrittenSession> All);
+}
