@@ -134,12 +134,19 @@ public sealed class TenantIsolationTests(ApiFactory factory)
     {
         var list = await _client.GetAsync($"{workspace.SessionsPath}?archived=any&include_workload_sessions=true", caller.Token());
         var facets = await _client.GetAsync($"{workspace.SessionsPath}/facets?archived=any", caller.Token());
+        var usage = await _client.GetAsync($"{workspace.SessionsPath}/usage?group_by=label:t&archived=any", caller.Token());
         if (outsider)
         {
             await list.ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
             await facets.ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+            await usage.ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
             return;
         }
+
+        // Usage counts the shared session's two messages and nothing of the hidden one.
+        var spent = await usage.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(2, spent["totals"]!["message_count"]!.GetValue<int>());
+        Assert.DoesNotContain(spent["buckets"]!.AsArray(), b => b!["key"]?.GetValue<string>() == "private");
 
         var page = await list.ExpectAsync(HttpStatusCode.OK);
         var ids = page["sessions"]!.AsArray().Select(s => Guid.Parse(s!["id"]!.GetValue<string>())).ToList();
