@@ -155,6 +155,13 @@ export interface ISessionsClient {
     deleteSession(org: string, workspace: string, session: string, signal?: AbortSignal): Promise<void>;
 
     /**
+     * List a session's events
+     * @param afterId (optional) 
+     * @param limit (optional) 
+     */
+    listSessionEvents(org: string, workspace: string, session: string, afterId?: string | null | undefined, limit?: number | null | undefined, signal?: AbortSignal): Promise<SessionEventPage>;
+
+    /**
      * Freeze a session
      */
     freezeSession(org: string, workspace: string, session: string, signal?: AbortSignal): Promise<SessionView>;
@@ -233,6 +240,24 @@ export interface ISessionsClient {
      * @param includeCompacted (optional) 
      */
     searchMessages(org: string, workspace: string, session: string, q?: string | null | undefined, afterSeq?: number | null | undefined, limit?: number | null | undefined, includeCompacted?: boolean | null | undefined, signal?: AbortSignal): Promise<MessageMatches>;
+
+    /**
+     * Workspace usage
+     * @param group_by (optional) Required: model, agent, user, origin, day or label:<key>.
+     * @param from (optional) Messages created at or after this RFC 3339 time.
+     * @param to (optional) Messages created before this RFC 3339 time.
+     * @param user_id (optional) One owner.
+     * @param user (optional) Owners (repeatable).
+     * @param project_id (optional) 
+     * @param agent (optional) 
+     * @param model (optional) 
+     * @param origin (optional) user, eval or worker (repeatable).
+     * @param label (optional) key:value (repeatable): values of one key OR, different keys AND.
+     * @param archived (optional) active (default), archived or any.
+     * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
+     * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
+     */
+    getUsage(org: string, workspace: string, group_by?: string | null | undefined, from?: string | null | undefined, to?: string | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: string[] | null | undefined, label?: string[] | null | undefined, archived?: string | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<WorkspaceUsage>;
 }
 
 export class SessionsClient implements ISessionsClient {
@@ -2840,6 +2865,143 @@ export class SessionsClient implements ISessionsClient {
     }
 
     /**
+     * List a session's events
+     * @param afterId (optional) 
+     * @param limit (optional) 
+     */
+    listSessionEvents(org: string, workspace: string, session: string, afterId?: string | null | undefined, limit?: number | null | undefined, signal?: AbortSignal): Promise<SessionEventPage> {
+        let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/events?";
+        if (org === undefined || org === null)
+            throw new globalThis.Error("The parameter 'org' must be defined.");
+        url_ = url_.replace("{org}", encodeURIComponent("" + org));
+        if (workspace === undefined || workspace === null)
+            throw new globalThis.Error("The parameter 'workspace' must be defined.");
+        url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
+        if (session === undefined || session === null)
+            throw new globalThis.Error("The parameter 'session' must be defined.");
+        url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
+        if (afterId !== undefined && afterId !== null)
+            url_ += "after_id=" + encodeURIComponent("" + afterId) + "&";
+        if (limit !== undefined && limit !== null)
+            url_ += "limit=" + encodeURIComponent("" + limit) + "&";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            signal,
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processListSessionEvents(_response);
+        });
+    }
+
+    protected processListSessionEvents(response: Response): Promise<SessionEventPage> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = SessionEventPage.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = ErrorEnvelope.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ErrorEnvelope.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ErrorEnvelope.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ErrorEnvelope.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ErrorEnvelope.fromJS(resultData413);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ErrorEnvelope.fromJS(resultData415);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result415);
+            });
+        } else if (status === 422) {
+            return response.text().then((_responseText) => {
+            let result422: any = null;
+            let resultData422 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result422 = ErrorEnvelope.fromJS(resultData422);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result422);
+            });
+        } else if (status === 426) {
+            return response.text().then((_responseText) => {
+            let result426: any = null;
+            let resultData426 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result426 = ErrorEnvelope.fromJS(resultData426);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result426);
+            });
+        } else if (status === 429) {
+            return response.text().then((_responseText) => {
+            let result429: any = null;
+            let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result429 = ErrorEnvelope.fromJS(resultData429);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result429);
+            });
+        } else if (status === 500) {
+            return response.text().then((_responseText) => {
+            let result500: any = null;
+            let resultData500 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result500 = ErrorEnvelope.fromJS(resultData500);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result500);
+            });
+        } else if (status === 502) {
+            return response.text().then((_responseText) => {
+            let result502: any = null;
+            let resultData502 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result502 = ErrorEnvelope.fromJS(resultData502);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result502);
+            });
+        } else if (status === 504) {
+            return response.text().then((_responseText) => {
+            let result504: any = null;
+            let resultData504 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result504 = ErrorEnvelope.fromJS(resultData504);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result504);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<SessionEventPage>(null as any);
+    }
+
+    /**
      * Freeze a session
      */
     freezeSession(org: string, workspace: string, session: string, signal?: AbortSignal): Promise<SessionView> {
@@ -4738,6 +4900,173 @@ export class SessionsClient implements ISessionsClient {
             });
         }
         return Promise.resolve<MessageMatches>(null as any);
+    }
+
+    /**
+     * Workspace usage
+     * @param group_by (optional) Required: model, agent, user, origin, day or label:<key>.
+     * @param from (optional) Messages created at or after this RFC 3339 time.
+     * @param to (optional) Messages created before this RFC 3339 time.
+     * @param user_id (optional) One owner.
+     * @param user (optional) Owners (repeatable).
+     * @param project_id (optional) 
+     * @param agent (optional) 
+     * @param model (optional) 
+     * @param origin (optional) user, eval or worker (repeatable).
+     * @param label (optional) key:value (repeatable): values of one key OR, different keys AND.
+     * @param archived (optional) active (default), archived or any.
+     * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
+     * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
+     */
+    getUsage(org: string, workspace: string, group_by?: string | null | undefined, from?: string | null | undefined, to?: string | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: string[] | null | undefined, label?: string[] | null | undefined, archived?: string | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<WorkspaceUsage> {
+        let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/usage?";
+        if (org === undefined || org === null)
+            throw new globalThis.Error("The parameter 'org' must be defined.");
+        url_ = url_.replace("{org}", encodeURIComponent("" + org));
+        if (workspace === undefined || workspace === null)
+            throw new globalThis.Error("The parameter 'workspace' must be defined.");
+        url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
+        if (group_by !== undefined && group_by !== null)
+            url_ += "group_by=" + encodeURIComponent("" + group_by) + "&";
+        if (from !== undefined && from !== null)
+            url_ += "from=" + encodeURIComponent("" + from) + "&";
+        if (to !== undefined && to !== null)
+            url_ += "to=" + encodeURIComponent("" + to) + "&";
+        if (user_id !== undefined && user_id !== null)
+            user_id && user_id.forEach(item => { url_ += "user_id=" + encodeURIComponent("" + item) + "&"; });
+        if (user !== undefined && user !== null)
+            user && user.forEach(item => { url_ += "user=" + encodeURIComponent("" + item) + "&"; });
+        if (project_id !== undefined && project_id !== null)
+            project_id && project_id.forEach(item => { url_ += "project_id=" + encodeURIComponent("" + item) + "&"; });
+        if (agent !== undefined && agent !== null)
+            agent && agent.forEach(item => { url_ += "agent=" + encodeURIComponent("" + item) + "&"; });
+        if (model !== undefined && model !== null)
+            model && model.forEach(item => { url_ += "model=" + encodeURIComponent("" + item) + "&"; });
+        if (origin !== undefined && origin !== null)
+            origin && origin.forEach(item => { url_ += "origin=" + encodeURIComponent("" + item) + "&"; });
+        if (label !== undefined && label !== null)
+            label && label.forEach(item => { url_ += "label=" + encodeURIComponent("" + item) + "&"; });
+        if (archived !== undefined && archived !== null)
+            url_ += "archived=" + encodeURIComponent("" + archived) + "&";
+        if (search !== undefined && search !== null)
+            url_ += "search=" + encodeURIComponent("" + search) + "&";
+        if (include_workload_sessions !== undefined && include_workload_sessions !== null)
+            url_ += "include_workload_sessions=" + encodeURIComponent("" + include_workload_sessions) + "&";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            signal,
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processGetUsage(_response);
+        });
+    }
+
+    protected processGetUsage(response: Response): Promise<WorkspaceUsage> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = WorkspaceUsage.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = ErrorEnvelope.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ErrorEnvelope.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ErrorEnvelope.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ErrorEnvelope.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ErrorEnvelope.fromJS(resultData413);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ErrorEnvelope.fromJS(resultData415);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result415);
+            });
+        } else if (status === 422) {
+            return response.text().then((_responseText) => {
+            let result422: any = null;
+            let resultData422 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result422 = ErrorEnvelope.fromJS(resultData422);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result422);
+            });
+        } else if (status === 426) {
+            return response.text().then((_responseText) => {
+            let result426: any = null;
+            let resultData426 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result426 = ErrorEnvelope.fromJS(resultData426);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result426);
+            });
+        } else if (status === 429) {
+            return response.text().then((_responseText) => {
+            let result429: any = null;
+            let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result429 = ErrorEnvelope.fromJS(resultData429);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result429);
+            });
+        } else if (status === 500) {
+            return response.text().then((_responseText) => {
+            let result500: any = null;
+            let resultData500 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result500 = ErrorEnvelope.fromJS(resultData500);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result500);
+            });
+        } else if (status === 502) {
+            return response.text().then((_responseText) => {
+            let result502: any = null;
+            let resultData502 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result502 = ErrorEnvelope.fromJS(resultData502);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result502);
+            });
+        } else if (status === 504) {
+            return response.text().then((_responseText) => {
+            let result504: any = null;
+            let resultData504 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result504 = ErrorEnvelope.fromJS(resultData504);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result504);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<WorkspaceUsage>(null as any);
     }
 }
 
@@ -6715,6 +7044,120 @@ export interface IUpdateSessionRequest {
     group_id?: string | null;
 }
 
+/** NextAfterId is the id to pass as after_id for the next page (null when the page is empty). */
+export class SessionEventPage implements ISessionEventPage {
+    events!: SessionEventView[];
+    has_more!: boolean;
+    next_after_id!: string | null;
+
+    constructor(data?: ISessionEventPage) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+        if (!data) {
+            this.events = [];
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            if (Array.isArray(_data["events"])) {
+                this.events = [] as any;
+                for (let item of _data["events"])
+                    this.events!.push(SessionEventView.fromJS(item));
+            }
+            else {
+                this.events = null as any;
+            }
+            this.has_more = _data["has_more"] !== undefined ? _data["has_more"] : null as any;
+            this.next_after_id = _data["next_after_id"] !== undefined ? _data["next_after_id"] : null as any;
+        }
+    }
+
+    static fromJS(data: any): SessionEventPage {
+        data = typeof data === 'object' ? data : {};
+        let result = new SessionEventPage();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        if (Array.isArray(this.events)) {
+            data["events"] = [];
+            for (let item of this.events)
+                data["events"].push(item ? item.toJSON() : null as any);
+        }
+        data["has_more"] = this.has_more !== undefined ? this.has_more : null as any;
+        data["next_after_id"] = this.next_after_id !== undefined ? this.next_after_id : null as any;
+        return data;
+    }
+}
+
+/** NextAfterId is the id to pass as after_id for the next page (null when the page is empty). */
+export interface ISessionEventPage {
+    events: SessionEventView[];
+    has_more: boolean;
+    next_after_id: string | null;
+}
+
+/** One event of the trail: who (null for a user no longer known) did what, when, with the event's own data. */
+export class SessionEventView implements ISessionEventView {
+    id!: string;
+    type!: string;
+    occurred_at!: string;
+    actor!: UserChip | null;
+    data!: any;
+
+    constructor(data?: ISessionEventView) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.id = _data["id"] !== undefined ? _data["id"] : null as any;
+            this.type = _data["type"] !== undefined ? _data["type"] : null as any;
+            this.occurred_at = _data["occurred_at"] !== undefined ? _data["occurred_at"] : null as any;
+            this.actor = _data["actor"] ? UserChip.fromJS(_data["actor"]) : null as any;
+            this.data = _data["data"] !== undefined ? _data["data"] : null as any;
+        }
+    }
+
+    static fromJS(data: any): SessionEventView {
+        data = typeof data === 'object' ? data : {};
+        let result = new SessionEventView();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["id"] = this.id !== undefined ? this.id : null as any;
+        data["type"] = this.type !== undefined ? this.type : null as any;
+        data["occurred_at"] = this.occurred_at !== undefined ? this.occurred_at : null as any;
+        data["actor"] = this.actor ? this.actor.toJSON() : null as any;
+        data["data"] = this.data !== undefined ? this.data : null as any;
+        return data;
+    }
+}
+
+/** One event of the trail: who (null for a user no longer known) did what, when, with the event's own data. */
+export interface ISessionEventView {
+    id: string;
+    type: string;
+    occurred_at: string;
+    actor: UserChip | null;
+    data: any;
+}
+
 export class BulkFreezeResponse implements IBulkFreezeResponse {
     frozen!: string[];
     failed!: BulkFailureResponse[];
@@ -7794,6 +8237,201 @@ export interface IMessageMatches {
     matches: MessageView[];
     total: number;
     has_more: boolean;
+}
+
+export class WorkspaceUsage implements IWorkspaceUsage {
+    group_by!: string;
+    buckets!: UsageBucket[];
+    totals!: UsageFigures;
+
+    constructor(data?: IWorkspaceUsage) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+        if (!data) {
+            this.buckets = [];
+            this.totals = new UsageFigures();
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.group_by = _data["group_by"] !== undefined ? _data["group_by"] : null as any;
+            if (Array.isArray(_data["buckets"])) {
+                this.buckets = [] as any;
+                for (let item of _data["buckets"])
+                    this.buckets!.push(UsageBucket.fromJS(item));
+            }
+            else {
+                this.buckets = null as any;
+            }
+            this.totals = _data["totals"] ? UsageFigures.fromJS(_data["totals"]) : new UsageFigures();
+        }
+    }
+
+    static fromJS(data: any): WorkspaceUsage {
+        data = typeof data === 'object' ? data : {};
+        let result = new WorkspaceUsage();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["group_by"] = this.group_by !== undefined ? this.group_by : null as any;
+        if (Array.isArray(this.buckets)) {
+            data["buckets"] = [];
+            for (let item of this.buckets)
+                data["buckets"].push(item ? item.toJSON() : null as any);
+        }
+        data["totals"] = this.totals ? this.totals.toJSON() : null as any;
+        return data;
+    }
+}
+
+export interface IWorkspaceUsage {
+    group_by: string;
+    buckets: UsageBucket[];
+    totals: UsageFigures;
+}
+
+/** One bucket: its key (null for sessions without the dimension's value: no agent, no such label) and its figures. */
+export class UsageBucket implements IUsageBucket {
+    key!: string | null;
+    session_count!: number;
+    message_count!: number;
+    input_tokens!: number;
+    output_tokens!: number;
+    cache_read_input_tokens!: number;
+    cache_creation_input_tokens!: number;
+    tool_call_count!: number;
+    cost_usd!: number | null;
+
+    constructor(data?: IUsageBucket) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.key = _data["key"] !== undefined ? _data["key"] : null as any;
+            this.session_count = _data["session_count"] !== undefined ? _data["session_count"] : null as any;
+            this.message_count = _data["message_count"] !== undefined ? _data["message_count"] : null as any;
+            this.input_tokens = _data["input_tokens"] !== undefined ? _data["input_tokens"] : null as any;
+            this.output_tokens = _data["output_tokens"] !== undefined ? _data["output_tokens"] : null as any;
+            this.cache_read_input_tokens = _data["cache_read_input_tokens"] !== undefined ? _data["cache_read_input_tokens"] : null as any;
+            this.cache_creation_input_tokens = _data["cache_creation_input_tokens"] !== undefined ? _data["cache_creation_input_tokens"] : null as any;
+            this.tool_call_count = _data["tool_call_count"] !== undefined ? _data["tool_call_count"] : null as any;
+            this.cost_usd = _data["cost_usd"] !== undefined ? _data["cost_usd"] : null as any;
+        }
+    }
+
+    static fromJS(data: any): UsageBucket {
+        data = typeof data === 'object' ? data : {};
+        let result = new UsageBucket();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["key"] = this.key !== undefined ? this.key : null as any;
+        data["session_count"] = this.session_count !== undefined ? this.session_count : null as any;
+        data["message_count"] = this.message_count !== undefined ? this.message_count : null as any;
+        data["input_tokens"] = this.input_tokens !== undefined ? this.input_tokens : null as any;
+        data["output_tokens"] = this.output_tokens !== undefined ? this.output_tokens : null as any;
+        data["cache_read_input_tokens"] = this.cache_read_input_tokens !== undefined ? this.cache_read_input_tokens : null as any;
+        data["cache_creation_input_tokens"] = this.cache_creation_input_tokens !== undefined ? this.cache_creation_input_tokens : null as any;
+        data["tool_call_count"] = this.tool_call_count !== undefined ? this.tool_call_count : null as any;
+        data["cost_usd"] = this.cost_usd !== undefined ? this.cost_usd : null as any;
+        return data;
+    }
+}
+
+/** One bucket: its key (null for sessions without the dimension's value: no agent, no such label) and its figures. */
+export interface IUsageBucket {
+    key: string | null;
+    session_count: number;
+    message_count: number;
+    input_tokens: number;
+    output_tokens: number;
+    cache_read_input_tokens: number;
+    cache_creation_input_tokens: number;
+    tool_call_count: number;
+    cost_usd: number | null;
+}
+
+/** The figures of a bucket or of the totals, as answered (CONTRACT §5.8). */
+export class UsageFigures implements IUsageFigures {
+    session_count!: number;
+    message_count!: number;
+    input_tokens!: number;
+    output_tokens!: number;
+    cache_read_input_tokens!: number;
+    cache_creation_input_tokens!: number;
+    tool_call_count!: number;
+    cost_usd!: number | null;
+
+    constructor(data?: IUsageFigures) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.session_count = _data["session_count"] !== undefined ? _data["session_count"] : null as any;
+            this.message_count = _data["message_count"] !== undefined ? _data["message_count"] : null as any;
+            this.input_tokens = _data["input_tokens"] !== undefined ? _data["input_tokens"] : null as any;
+            this.output_tokens = _data["output_tokens"] !== undefined ? _data["output_tokens"] : null as any;
+            this.cache_read_input_tokens = _data["cache_read_input_tokens"] !== undefined ? _data["cache_read_input_tokens"] : null as any;
+            this.cache_creation_input_tokens = _data["cache_creation_input_tokens"] !== undefined ? _data["cache_creation_input_tokens"] : null as any;
+            this.tool_call_count = _data["tool_call_count"] !== undefined ? _data["tool_call_count"] : null as any;
+            this.cost_usd = _data["cost_usd"] !== undefined ? _data["cost_usd"] : null as any;
+        }
+    }
+
+    static fromJS(data: any): UsageFigures {
+        data = typeof data === 'object' ? data : {};
+        let result = new UsageFigures();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["session_count"] = this.session_count !== undefined ? this.session_count : null as any;
+        data["message_count"] = this.message_count !== undefined ? this.message_count : null as any;
+        data["input_tokens"] = this.input_tokens !== undefined ? this.input_tokens : null as any;
+        data["output_tokens"] = this.output_tokens !== undefined ? this.output_tokens : null as any;
+        data["cache_read_input_tokens"] = this.cache_read_input_tokens !== undefined ? this.cache_read_input_tokens : null as any;
+        data["cache_creation_input_tokens"] = this.cache_creation_input_tokens !== undefined ? this.cache_creation_input_tokens : null as any;
+        data["tool_call_count"] = this.tool_call_count !== undefined ? this.tool_call_count : null as any;
+        data["cost_usd"] = this.cost_usd !== undefined ? this.cost_usd : null as any;
+        return data;
+    }
+}
+
+/** The figures of a bucket or of the totals, as answered (CONTRACT §5.8). */
+export interface IUsageFigures {
+    session_count: number;
+    message_count: number;
+    input_tokens: number;
+    output_tokens: number;
+    cache_read_input_tokens: number;
+    cache_creation_input_tokens: number;
+    tool_call_count: number;
+    cost_usd: number | null;
 }
 
 export class ApiException extends Error {

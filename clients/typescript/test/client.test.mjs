@@ -224,6 +224,30 @@ describe("groups, items and trajectory export", () => {
   });
 });
 
+describe("usage and audit trail", () => {
+  test("usage by model counts what was appended; the trail lists each change with its actor", async () => {
+    const id = randomUUID();
+    const model = `e2e-${randomUUID()}`;
+    await client.createSession(org, ws, { id, model });
+    await client.appendTranscript(org, ws, id, { messages: [
+      { role: "assistant", content: "spent", usage: { input_tokens: 40, output_tokens: 4, cost_usd: 0.5 } },
+    ] });
+    await client.pinSession(org, ws, id);
+
+    const usage = await client.getUsage(org, ws, "model", undefined, undefined, undefined, undefined, undefined, undefined, [model]);
+    assert.equal(usage.group_by, "model");
+    assert.deepEqual(usage.buckets.map((b) => [b.key, b.session_count, b.input_tokens, b.cost_usd]), [[model, 1, 40, 0.5]]);
+    const bad = await rejection(client.getUsage(org, ws, "cost"));
+    assert.deepEqual(bad.errors?.[0].loc, ["query", "group_by"]);
+
+    const trail = await client.listSessionEvents(org, ws, id);
+    assert.deepEqual(trail.events.map((e) => e.type), ["SessionCreated", "TranscriptAppended", "SessionPinned"]);
+    assert.ok(trail.events.every((e) => e.actor?.id === owner.user_id));
+    const rest = await client.listSessionEvents(org, ws, id, trail.events[0].id, 1);
+    assert.deepEqual([rest.events[0].type, rest.has_more], ["TranscriptAppended", true]);
+  });
+});
+
 describe("logs", () => {
   test("one JSON line per request with route template, status, principal and correlation id", async () => {
     const id = randomUUID();

@@ -11,15 +11,15 @@ namespace Sessions.Application.Usage;
 /// <summary>What the workspace's sessions spent, bucketed by one dimension, optionally within a window of message times (CONTRACT §5.8).</summary>
 [RequiresScope(Scopes.SessionsRead)]
 public sealed record GetUsageQuery(string Org, string Workspace, SessionFilterInput Filter, string? GroupBy, string? From, string? To)
-    : IQuery<Result<UsageReport>>, IWorkspaceRequest;
+    : IQuery<Result<WorkspaceUsage>>, IWorkspaceRequest;
 
 /// <summary>
 /// Members count the sessions they see; workspace admins (and the evaluation service) count every
 /// session of the workspace: spend is accounted for the whole workspace, and its admins answer for it.
 /// </summary>
-public sealed class GetUsageHandler(IUsageReadStore usage, CallerContext callers) : IQueryHandler<GetUsageQuery, Result<UsageReport>>
+public sealed class GetUsageHandler(IUsageReadStore usage, CallerContext callers) : IQueryHandler<GetUsageQuery, Result<WorkspaceUsage>>
 {
-    public async ValueTask<Result<UsageReport>> Handle(GetUsageQuery query, CancellationToken cancellationToken)
+    public async ValueTask<Result<WorkspaceUsage>> Handle(GetUsageQuery query, CancellationToken cancellationToken)
     {
         var caller = callers.Current;
         var audience = caller.Audience with { SeesAllSessions = caller.Membership.Role == WorkspaceRole.Admin || caller.IsEvaluationService };
@@ -32,7 +32,7 @@ public sealed class GetUsageHandler(IUsageReadStore usage, CallerContext callers
                 .ThenByDescending(b => b.Sums.Tokens)
                 .ThenBy(b => b.Key is null)
                 .ThenBy(b => b.Key, StringComparer.Ordinal);
-        return new UsageReport(grouping.Wire, [.. ordered.Select(b => UsageBucket.From(b.Key, b.Sums))], UsageFigures.From(totals));
+        return new WorkspaceUsage(grouping.Wire, [.. ordered.Select(b => UsageBucket.From(b.Key, b.Sums))], UsageFigures.From(totals));
     }
 
     private static DateTime? Timestamp(string? text) => text is null ? null : UsageWindow.ParseTimestamp(text);

@@ -113,7 +113,7 @@ public sealed record UsageBucket(
     }
 }
 
-public sealed record UsageReport(string GroupBy, IReadOnlyList<UsageBucket> Buckets, UsageFigures Totals);
+public sealed record WorkspaceUsage(string GroupBy, IReadOnlyList<UsageBucket> Buckets, UsageFigures Totals);
 
 /// <summary>Usage sums of the sessions an audience sees and criteria match.</summary>
 public interface IUsageReadStore
