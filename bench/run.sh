@@ -22,7 +22,8 @@ command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2;
 
 cleanup() {
   [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true
-  su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR/data -m fast stop" >/dev/null 2>&1 || true
+  # KEEP_DB=1 leaves the seeded database running on $PORT, to study plans after the run.
+  [ -n "${KEEP_DB:-}" ] || su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR/data -m fast stop" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -76,6 +77,12 @@ INDEXED=${#NAMES[@]}
 # Requests that aggregate or search the whole workspace: measured, plans reported.
 add "GET list, search (substring)" "$S?search=session%2012345&limit=20"
 add "GET facets" "$S/facets"
+FROM_DAY=$(date -u -d '30 days ago' +%Y-%m-%dT00:00:00Z)
+FROM_NOON=$(date -u -d '30 days ago' +%Y-%m-%dT12:00:00Z)
+NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+add "GET usage by model (whole workspace, no window)" "$S/usage?group_by=model"
+add "GET usage by day, last 30 days" "$S/usage?group_by=day&from=$FROM_DAY"
+add "GET usage by model, 30 days cut mid-day at both ends" "$S/usage?group_by=model&from=$FROM_NOON&to=$NOW"
 
 # explain NAME... : the plans of one request of each URL given, from auto_explain.
 explain() {

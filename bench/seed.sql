@@ -53,11 +53,12 @@ SELECT workspace_id, owner_id, shared, archived, origin, dimension, key, value, 
 GROUP BY workspace_id, owner_id, shared, archived, origin, dimension, key, value;
 
 -- The per-day usage the service keeps with every append, as the migration computes it.
-INSERT INTO session_usage_days (session_id, day, message_count, input_tokens, output_tokens, cache_read_input_tokens,
+INSERT INTO session_usage_days (session_id, workspace_id, day, message_count, input_tokens, output_tokens, cache_read_input_tokens,
     cache_creation_input_tokens, tool_call_count, cost_usd, uncosted_usage_count)
-SELECT session_id, date_trunc('day', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', COUNT(*), COALESCE(SUM(input_tokens), 0),
-    COALESCE(SUM(output_tokens), 0), COALESCE(SUM(cache_read_input_tokens), 0), COALESCE(SUM(cache_creation_input_tokens), 0),
-    SUM(tool_call_count), COALESCE(SUM(cost_usd), 0), SUM(CASE WHEN input_tokens IS NOT NULL AND cost_usd IS NULL THEN 1 ELSE 0 END)
-FROM session_messages GROUP BY session_id, date_trunc('day', created_at AT TIME ZONE 'UTC');
+SELECT m.session_id, s.workspace_id, date_trunc('day', m.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', COUNT(*), COALESCE(SUM(m.input_tokens), 0),
+    COALESCE(SUM(m.output_tokens), 0), COALESCE(SUM(m.cache_read_input_tokens), 0), COALESCE(SUM(m.cache_creation_input_tokens), 0),
+    SUM(m.tool_call_count), COALESCE(SUM(m.cost_usd), 0), SUM(CASE WHEN m.input_tokens IS NOT NULL AND m.cost_usd IS NULL THEN 1 ELSE 0 END)
+FROM session_messages m JOIN sessions s ON s.id = m.session_id
+GROUP BY m.session_id, s.workspace_id, date_trunc('day', m.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
 
 VACUUM ANALYZE;

@@ -92,8 +92,28 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         var saved = ChangeTracker.HasChanges() ? await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken) : 0;
         await SessionCountWriter.ApplyAsync(this, Provider, counts, cancellationToken);
         await _rows.FlushAsync(this, cancellationToken);
-        await UsageDayWriter.ApplyAsync(this, Provider, _usageDays.Take(), cancellationToken);
+        if (_usageDays.HasPending)
+        {
+            await UsageDayWriter.ApplyAsync(this, Provider, _usageDays.Take(await WorkspacesOfAsync(_usageDays.Sessions, cancellationToken)), cancellationToken);
+        }
+
         return saved;
+    }
+
+    /// <summary>The workspaces of these sessions: from the tracked sessions (a change loads its session), else read.</summary>
+    private async Task<IReadOnlyDictionary<Guid, Guid>> WorkspacesOfAsync(IEnumerable<Guid> sessionIds, CancellationToken cancellationToken)
+    {
+        var tracked = ChangeTracker.Entries<Session>().ToDictionary(e => e.Entity.Id, e => e.Entity.WorkspaceId);
+        var missing = sessionIds.Where(id => !tracked.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var row in await Sessions.AsNoTracking().Where(s => missing.Contains(s.Id)).Select(s => new { s.Id, s.WorkspaceId }).ToListAsync(cancellationToken))
+            {
+                tracked[row.Id] = row.WorkspaceId;
+            }
+        }
+
+        return tracked;
     }
 
     /// <summary>
@@ -157,7 +177,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         modelBuilder.ApplyConfiguration(new SessionCountConfiguration());
         modelBuilder.ApplyConfiguration(new SessionItemConfiguration(Provider));
         modelBuilder.ApplyConfiguration(new SessionGroupConfiguration());
-        modelBuilder.ApplyConfiguration(new SessionUsageDayConfiguration());
+        modelBuilder.ApplyConfiguration(new SessionUsageDayConfiguration(Provider));
         if (Provider == DatabaseProvider.Sqlite)
         {
             modelBuilder.Entity<SessionSearchText>().HasNoKey().ToView("session_search_view");

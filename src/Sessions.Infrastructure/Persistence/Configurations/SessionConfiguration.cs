@@ -59,6 +59,10 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
         // A group's sessions, most recently updated first, without a pass over the workspace's.
         builder.HasIndex(s => new { s.GroupId, s.UpdatedAt, s.Id });
 
+        // Usage by session attributes (CONTRACT §5.8) reads ix_sessions_usage alone on PostgreSQL and
+        // SQL Server: the migration UsageByWorkspace creates it in SQL, since an index cannot name
+        // the columns of a complex property (the usage totals) in its model.
+
         // Counting a listing's matches (its total) and the facets' counts read only this index:
         // the visibility and default filters are its key, and what they count or join on is in it.
         var covering = builder.HasIndex(s => new { s.WorkspaceId, s.ArchivedAt, s.Visibility, s.Origin, s.UserId });

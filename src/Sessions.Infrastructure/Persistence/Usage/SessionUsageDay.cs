@@ -11,6 +11,9 @@ public sealed class SessionUsageDay
 {
     public Guid SessionId { get; init; }
 
+    /// <summary>The session's workspace (a session never moves): usage by day reads one workspace's rows by it.</summary>
+    public Guid WorkspaceId { get; init; }
+
     /// <summary>Midnight UTC of the day.</summary>
     public DateTime Day { get; init; }
 
@@ -31,9 +34,10 @@ public sealed class SessionUsageDay
     /// <summary>Messages with usage but no cost: while any is counted, the cost is unknown.</summary>
     public long UncostedUsageCount { get; init; }
 
-    public static SessionUsageDay From(Guid sessionId, DateTime day, UsageTotals totals) => new()
+    public static SessionUsageDay From(Guid sessionId, Guid workspaceId, DateTime day, UsageTotals totals) => new()
     {
         SessionId = sessionId,
+        WorkspaceId = workspaceId,
         Day = day,
         MessageCount = totals.MessageCount,
         InputTokens = totals.InputTokens,

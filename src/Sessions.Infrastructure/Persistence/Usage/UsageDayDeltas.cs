@@ -23,13 +23,16 @@ internal sealed class UsageDayDeltas
         _deltas[key] = (_deltas.TryGetValue(key, out var sum) ? sum : UsageTotals.Zero) - totals;
     }
 
+    /// <summary>The sessions the pending deltas are about.</summary>
+    public IEnumerable<Guid> Sessions => _deltas.Keys.Select(k => k.SessionId).Distinct();
+
     /// <summary>The rows to add, in key order (so concurrent saves lock rows in the same order), and forgets them.</summary>
-    public IReadOnlyList<SessionUsageDay> Take()
+    public IReadOnlyList<SessionUsageDay> Take(IReadOnlyDictionary<Guid, Guid> workspaceOf)
     {
         var rows = _deltas
             .Where(d => d.Value != UsageTotals.Zero)
             .OrderBy(d => d.Key.SessionId).ThenBy(d => d.Key.Day)
-            .Select(d => SessionUsageDay.From(d.Key.SessionId, d.Key.Day, d.Value))
+            .Select(d => SessionUsageDay.From(d.Key.SessionId, workspaceOf[d.Key.SessionId], d.Key.Day, d.Value))
             .ToList();
         _deltas.Clear();
         return rows;

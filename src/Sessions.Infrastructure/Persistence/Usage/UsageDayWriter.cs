@@ -46,7 +46,7 @@ internal static class UsageDayWriter
         }
 
         var names = columns.Select(c => c.Name).ToList();
-        var sums = names.Except(KeyColumns).ToList();
+        var sums = names.Except([.. KeyColumns, "workspace_id"]).ToList();
         var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, sums, rows, sessions) : Upsert(provider, names, sums, rows, sessions);
         await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
     }

@@ -23,7 +23,7 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
     {
         var sessions = db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria, db);
         var byDays = !window.IsOpen || grouping.Dimension == UsageDimension.Day;
-        var rows = byDays ? DayRows(window) : null;
+        var rows = byDays ? DayRows(audience.WorkspaceId, window) : null;
         var buckets = grouping.Dimension switch
         {
             UsageDimension.Model => await SumAsync(KeyedBy(sessions, s => s.Model), rows, key => key, cancellationToken),
@@ -40,11 +40,26 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
             _ => await ByDayAsync(sessions, rows!, cancellationToken),
         };
 
-        var totals = window.IsOpen
-            ? (await SumAsync(KeyedBy(sessions, _ => 0), null, _ => string.Empty, cancellationToken)).SingleOrDefault().Sums
-            : (await SumAsync(KeyedBy(sessions, _ => 0), rows, _ => string.Empty, cancellationToken)).SingleOrDefault().Sums;
+        // Sessions have one model, agent, owner and origin each: those buckets add up to the totals.
+        // A session can have several values of a label, and messages on several days.
+        var partitions = grouping.Dimension is not (UsageDimension.Label or UsageDimension.Day);
+        var totals = partitions
+            ? Sum(buckets.Select(b => b.Sums))
+            : (await SumAsync(KeyedBy(sessions, _ => 0), window.IsOpen ? null : rows, _ => string.Empty, cancellationToken)).SingleOrDefault().Sums;
         return (buckets, totals ?? UsageTally.None);
     }
+
+    private static UsageTally Sum(IEnumerable<UsageTally> tallies) =>
+        tallies.Aggregate(UsageTally.None, (sum, t) => new UsageTally(
+            sum.SessionCount + t.SessionCount,
+            sum.MessageCount + t.MessageCount,
+            sum.InputTokens + t.InputTokens,
+            sum.OutputTokens + t.OutputTokens,
+            sum.CacheReadInputTokens + t.CacheReadInputTokens,
+            sum.CacheCreationInputTokens + t.CacheCreationInputTokens,
+            sum.ToolCallCount + t.ToolCallCount,
+            sum.CostUsd + t.CostUsd,
+            sum.UncostedUsageCount + t.UncostedUsageCount));
 
     /// <summary>Each session with its key in the dimension, ready to be grouped by it.</summary>
     private static IQueryable<Keyed<TKey>> KeyedBy<TKey>(IQueryable<Session> sessions, Expression<Func<Session, TKey>> key)
@@ -119,12 +134,12 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
     /// day rows for the days wholly inside it, and for a day an edge cuts, the messages of that
     /// day's sessions within the edge (found by the (session_id, created_at) index).
     /// </summary>
-    private IQueryable<UsageDayRow> DayRows(UsageWindow window)
+    private IQueryable<UsageDayRow> DayRows(Guid workspaceId, UsageWindow window)
     {
         var wholeFrom = window.From is { } from ? (IsMidnight(from) ? from : UsageDayDeltas.DayOf(from).AddDays(1)) : (DateTime?)null;
         var wholeTo = window.To is { } to ? UsageDayDeltas.DayOf(to) : (DateTime?)null;
 
-        var days = db.UsageDays.AsNoTracking();
+        var days = db.UsageDays.AsNoTracking().Where(d => d.WorkspaceId == workspaceId);
         if (wholeFrom is { } lower)
         {
             days = days.Where(d => d.Day >= lower);
@@ -152,21 +167,21 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
         if (window.From is { } start && !IsMidnight(start))
         {
             var end = window.To is { } stop && stop < wholeFrom!.Value ? stop : wholeFrom!.Value;
-            rows = rows.Concat(EdgeRows(UsageDayDeltas.DayOf(start), start, end));
+            rows = rows.Concat(EdgeRows(workspaceId, UsageDayDeltas.DayOf(start), start, end));
         }
 
         if (window.To is { } finish && !IsMidnight(finish) && (wholeFrom is null || wholeTo!.Value >= wholeFrom.Value))
         {
-            rows = rows.Concat(EdgeRows(wholeTo!.Value, wholeTo.Value, finish));
+            rows = rows.Concat(EdgeRows(workspaceId, wholeTo!.Value, wholeTo.Value, finish));
         }
 
         return rows;
     }
 
     /// <summary>The messages created in [<paramref name="start"/>, <paramref name="end"/>), all within <paramref name="day"/>, one row each.</summary>
-    private IQueryable<UsageDayRow> EdgeRows(DateTime day, DateTime start, DateTime end) =>
+    private IQueryable<UsageDayRow> EdgeRows(Guid workspaceId, DateTime day, DateTime start, DateTime end) =>
         from d in db.UsageDays.AsNoTracking()
-        where d.Day == day
+        where d.WorkspaceId == workspaceId && d.Day == day
         join m in db.Messages.AsNoTracking() on d.SessionId equals m.SessionId
         where m.CreatedAt >= start && m.CreatedAt < end
         select new UsageDayRow

@@ -796,8 +796,17 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("bigint")
                         .HasColumnName("uncosted_usage_count");
 
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("workspace_id");
+
                     b.HasKey("SessionId", "Day")
                         .HasName("pk_session_usage_days");
+
+                    b.HasIndex("WorkspaceId", "Day")
+                        .HasDatabaseName("ix_session_usage_days_workspace_id_day");
+
+                    SqlServerIndexBuilderExtensions.IncludeProperties(b.HasIndex("WorkspaceId", "Day"), new[] { "SessionId", "MessageCount", "InputTokens", "OutputTokens", "CacheReadInputTokens", "CacheCreationInputTokens", "ToolCallCount", "CostUsd", "UncostedUsageCount" });
 
                     b.ToTable("session_usage_days", (string)null);
                 });

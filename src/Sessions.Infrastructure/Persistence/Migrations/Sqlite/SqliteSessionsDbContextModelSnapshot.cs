@@ -804,8 +804,15 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("uncosted_usage_count");
 
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workspace_id");
+
                     b.HasKey("SessionId", "Day")
                         .HasName("pk_session_usage_days");
+
+                    b.HasIndex("WorkspaceId", "Day")
+                        .HasDatabaseName("ix_session_usage_days_workspace_id_day");
 
                     b.ToTable("session_usage_days", (string)null);
                 });
