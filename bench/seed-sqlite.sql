@@ -59,12 +59,12 @@ SELECT workspace_id, owner_id, shared, archived, origin, dimension, key, value, 
 GROUP BY workspace_id, owner_id, shared, archived, origin, dimension, key, value;
 
 -- The per-day usage the service keeps with every append (costs summed as the decimal text SQLite keeps).
-INSERT INTO session_usage_days (session_id, workspace_id, day, message_count, input_tokens, output_tokens, cache_read_input_tokens,
+INSERT INTO session_usage_days (session_id, workspace_id, user_id, shared, archived, origin, day, message_count, input_tokens, output_tokens, cache_read_input_tokens,
     cache_creation_input_tokens, tool_call_count, cost_usd, uncosted_usage_count)
-SELECT m.session_id, s.workspace_id, substr(m.created_at, 1, 10) || ' 00:00:00', COUNT(*), COALESCE(SUM(m.input_tokens), 0),
+SELECT m.session_id, s.workspace_id, s.user_id, s.visibility = 'Workspace', s.archived_at IS NOT NULL, s.origin, substr(m.created_at, 1, 10) || ' 00:00:00', COUNT(*), COALESCE(SUM(m.input_tokens), 0),
     COALESCE(SUM(m.output_tokens), 0), COALESCE(SUM(m.cache_read_input_tokens), 0), COALESCE(SUM(m.cache_creation_input_tokens), 0),
     SUM(m.tool_call_count), printf('%.10f', COALESCE(SUM(m.cost_usd), 0)), SUM(CASE WHEN m.input_tokens IS NOT NULL AND m.cost_usd IS NULL THEN 1 ELSE 0 END)
 FROM session_messages m JOIN sessions s ON s.id = m.session_id
-GROUP BY m.session_id, s.workspace_id, substr(m.created_at, 1, 10) || ' 00:00:00';
+GROUP BY m.session_id, s.workspace_id, s.user_id, s.visibility, s.archived_at, s.origin, substr(m.created_at, 1, 10) || ' 00:00:00';
 COMMIT;
 ANALYZE;

@@ -53,12 +53,12 @@ SELECT workspace_id, owner_id, shared, archived, origin, dimension, key, value, 
 GROUP BY workspace_id, owner_id, shared, archived, origin, dimension, key, value;
 
 -- The per-day usage the service keeps with every append, as the migration computes it.
-INSERT INTO session_usage_days (session_id, workspace_id, day, message_count, input_tokens, output_tokens, cache_read_input_tokens,
+INSERT INTO session_usage_days (session_id, workspace_id, user_id, shared, archived, origin, day, message_count, input_tokens, output_tokens, cache_read_input_tokens,
     cache_creation_input_tokens, tool_call_count, cost_usd, uncosted_usage_count)
-SELECT m.session_id, s.workspace_id, date_trunc('day', m.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', COUNT(*), COALESCE(SUM(m.input_tokens), 0),
+SELECT m.session_id, s.workspace_id, s.user_id, s.visibility = 'Workspace', s.archived_at IS NOT NULL, s.origin, date_trunc('day', m.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', COUNT(*), COALESCE(SUM(m.input_tokens), 0),
     COALESCE(SUM(m.output_tokens), 0), COALESCE(SUM(m.cache_read_input_tokens), 0), COALESCE(SUM(m.cache_creation_input_tokens), 0),
     SUM(m.tool_call_count), COALESCE(SUM(m.cost_usd), 0), SUM(CASE WHEN m.input_tokens IS NOT NULL AND m.cost_usd IS NULL THEN 1 ELSE 0 END)
 FROM session_messages m JOIN sessions s ON s.id = m.session_id
-GROUP BY m.session_id, s.workspace_id, date_trunc('day', m.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+GROUP BY m.session_id, s.workspace_id, s.user_id, s.visibility, s.archived_at, s.origin, date_trunc('day', m.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
 
 VACUUM ANALYZE;

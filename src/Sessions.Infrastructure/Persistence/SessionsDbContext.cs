@@ -76,44 +76,48 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         }
 
         var counts = SessionCountDeltas.Collect(ChangeTracker);
-        if (Database.CurrentTransaction is not null || (!_rows.HasPending && counts.Count == 0 && !_usageDays.HasPending))
+        var refiltered = UsageDayWriter.Refiltered(ChangeTracker);
+        if (Database.CurrentTransaction is not null || (!_rows.HasPending && counts.Count == 0 && !_usageDays.HasPending && refiltered.Count == 0))
         {
-            return await SaveAllAsync(counts, acceptAllChangesOnSuccess, cancellationToken);
+            return await SaveAllAsync(counts, refiltered, acceptAllChangesOnSuccess, cancellationToken);
         }
 
         await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
-        var saved = await SaveAllAsync(counts, acceptAllChangesOnSuccess, cancellationToken);
+        var saved = await SaveAllAsync(counts, refiltered, acceptAllChangesOnSuccess, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return saved;
     }
 
-    private async Task<int> SaveAllAsync(IReadOnlyList<SessionCount> counts, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    private async Task<int> SaveAllAsync(
+        IReadOnlyList<SessionCount> counts, IReadOnlyList<Session> refiltered, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
         var saved = ChangeTracker.HasChanges() ? await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken) : 0;
         await SessionCountWriter.ApplyAsync(this, Provider, counts, cancellationToken);
         await _rows.FlushAsync(this, cancellationToken);
         if (_usageDays.HasPending)
         {
-            await UsageDayWriter.ApplyAsync(this, Provider, _usageDays.Take(await WorkspacesOfAsync(_usageDays.Sessions, cancellationToken)), cancellationToken);
+            await UsageDayWriter.ApplyAsync(this, Provider, _usageDays.Take(await SessionsOfAsync(_usageDays.Sessions, cancellationToken)), cancellationToken);
         }
+
+        await UsageDayWriter.RefilterAsync(this, refiltered, cancellationToken);
 
         return saved;
     }
 
-    /// <summary>The workspaces of these sessions: from the tracked sessions (a change loads its session), else read.</summary>
-    private async Task<IReadOnlyDictionary<Guid, Guid>> WorkspacesOfAsync(IEnumerable<Guid> sessionIds, CancellationToken cancellationToken)
+    /// <summary>These sessions as they are now: the tracked ones (a change loads its session), else read.</summary>
+    private async Task<IReadOnlyDictionary<Guid, Session>> SessionsOfAsync(IEnumerable<Guid> sessionIds, CancellationToken cancellationToken)
     {
-        var tracked = ChangeTracker.Entries<Session>().ToDictionary(e => e.Entity.Id, e => e.Entity.WorkspaceId);
-        var missing = sessionIds.Where(id => !tracked.ContainsKey(id)).ToList();
+        var known = ChangeTracker.Entries<Session>().ToDictionary(e => e.Entity.Id, e => e.Entity);
+        var missing = sessionIds.Where(id => !known.ContainsKey(id)).ToList();
         if (missing.Count > 0)
         {
-            foreach (var row in await Sessions.AsNoTracking().Where(s => missing.Contains(s.Id)).Select(s => new { s.Id, s.WorkspaceId }).ToListAsync(cancellationToken))
+            foreach (var session in await Sessions.AsNoTracking().Where(s => missing.Contains(s.Id)).ToListAsync(cancellationToken))
             {
-                tracked[row.Id] = row.WorkspaceId;
+                known[session.Id] = session;
             }
         }
 
-        return tracked;
+        return known;
     }
 
     /// <summary>

@@ -72,6 +72,31 @@ public sealed class UsageTests(ApiFactory factory)
         Assert.NotNull(bob["totals"]!["cost_usd"]);
     }
 
+    [Fact]
+    public async Task SharingAndArchiving_MoveASessionInAndOutOfWhatEachCallerCounts_ByDayToo()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var alice = await workspace.AddMemberAsync();
+        var bob = await workspace.AddMemberAsync();
+        var id = (await _client.CreateSessionAsync(workspace, alice)).Id();
+        await _client.AppendAsync(workspace, alice, id, new { role = "assistant", content = "a", usage = new { input_tokens = 11, output_tokens = 1, cost_usd = 0.5 } });
+        async Task<(long ByDay, long ByModel)> Counted(TestUser user, string filter = "") =>
+            ((await UsageAsync(workspace, user, $"group_by=day{filter}"))["totals"]!["message_count"]!.GetValue<long>(),
+             (await UsageAsync(workspace, user, $"group_by=model{filter}"))["totals"]!["message_count"]!.GetValue<long>());
+
+        Assert.Equal((0L, 0L), await Counted(bob));
+        await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(id), alice.Token(), new { visibility = "workspace" }).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal((1L, 1L), await Counted(bob));
+        await _client.PostAsync($"{workspace.SessionPath(id)}/archive", alice.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal((0L, 0L), await Counted(bob));
+        Assert.Equal((1L, 1L), await Counted(bob, "&archived=archived"));
+        await _client.PostAsync($"{workspace.SessionPath(id)}/unarchive", alice.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal((1L, 1L), await Counted(bob));
+        Assert.Equal((0L, 0L), await Counted(bob, "&archived=archived"));
+        Assert.Equal((1L, 1L), await Counted(bob, $"&user={alice.Id}&origin=user"));
+        Assert.Equal((0L, 0L), await Counted(bob, $"&user={bob.Id}"));
+    }
+
     [Theory]
     [InlineData("", "group_by", "missing")]
     [InlineData("group_by=cost", "group_by", "enum")]

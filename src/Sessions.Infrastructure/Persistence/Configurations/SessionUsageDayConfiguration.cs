@@ -12,6 +12,7 @@ internal sealed class SessionUsageDayConfiguration(DatabaseProvider provider) : 
         builder.ToTable("session_usage_days");
         builder.HasKey(d => new { d.SessionId, d.Day });
         builder.HasOne<Session>().WithMany().HasForeignKey(d => d.SessionId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(d => d.Origin).HasConversion<string>().HasMaxLength(16);
 
         // A workspace's days in a range, with everything summed, read from the index alone.
         var byDay = builder.HasIndex(d => new { d.WorkspaceId, d.Day });
@@ -29,6 +30,10 @@ internal sealed class SessionUsageDayConfiguration(DatabaseProvider provider) : 
     private static readonly System.Linq.Expressions.Expression<Func<SessionUsageDay, object?>> Summed = d => new
     {
         d.SessionId,
+        d.UserId,
+        d.Shared,
+        d.Archived,
+        d.Origin,
         d.MessageCount,
         d.InputTokens,
         d.OutputTokens,

@@ -27,12 +27,12 @@ internal sealed class UsageDayDeltas
     public IEnumerable<Guid> Sessions => _deltas.Keys.Select(k => k.SessionId).Distinct();
 
     /// <summary>The rows to add, in key order (so concurrent saves lock rows in the same order), and forgets them.</summary>
-    public IReadOnlyList<SessionUsageDay> Take(IReadOnlyDictionary<Guid, Guid> workspaceOf)
+    public IReadOnlyList<SessionUsageDay> Take(IReadOnlyDictionary<Guid, Session> sessions)
     {
         var rows = _deltas
             .Where(d => d.Value != UsageTotals.Zero)
             .OrderBy(d => d.Key.SessionId).ThenBy(d => d.Key.Day)
-            .Select(d => SessionUsageDay.From(d.Key.SessionId, workspaceOf[d.Key.SessionId], d.Key.Day, d.Value))
+            .Select(d => SessionUsageDay.From(sessions[d.Key.SessionId], d.Key.Day, d.Value))
             .ToList();
         _deltas.Clear();
         return rows;

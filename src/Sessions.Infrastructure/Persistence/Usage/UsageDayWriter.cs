@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Sessions.Domain.Sessions;
 
 namespace Sessions.Infrastructure.Persistence.Usage;
 
@@ -14,6 +16,28 @@ internal static class UsageDayWriter
     private const string Table = "session_usage_days";
     private const string CostColumn = "cost_usd";
     private static readonly string[] KeyColumns = ["session_id", "day"];
+
+    /// <summary>What a row repeats of its session: set, not added, on conflict.</summary>
+    private static readonly string[] SessionColumns = ["workspace_id", "user_id", "shared", "archived", "origin"];
+
+    /// <summary>The tracked sessions whose visibility or archiving this save changes: their day rows must follow.</summary>
+    public static IReadOnlyList<Session> Refiltered(ChangeTracker tracker) =>
+        [.. tracker.Entries<Session>()
+            .Where(e => e.State == EntityState.Modified
+                && (e.Property(s => s.Visibility).IsModified || e.Property(s => s.ArchivedAt).IsModified))
+            .Select(e => e.Entity)];
+
+    /// <summary>Copies the sessions' shared and archived state onto their day rows: one statement per state.</summary>
+    public static async Task RefilterAsync(SessionsDbContext db, IReadOnlyList<Session> sessions, CancellationToken cancellationToken)
+    {
+        foreach (var state in sessions.GroupBy(s => (Shared: s.Visibility == SessionVisibility.Workspace, Archived: s.ArchivedAt is not null)))
+        {
+            var ids = state.Select(s => s.Id).ToList();
+            await db.UsageDays
+                .Where(d => ids.Contains(d.SessionId))
+                .ExecuteUpdateAsync(set => set.SetProperty(d => d.Shared, state.Key.Shared).SetProperty(d => d.Archived, state.Key.Archived), cancellationToken);
+        }
+    }
 
     public static async Task ApplyAsync(DbContext db, DatabaseProvider provider, IReadOnlyList<SessionUsageDay> deltas, CancellationToken cancellationToken)
     {
@@ -46,7 +70,7 @@ internal static class UsageDayWriter
         }
 
         var names = columns.Select(c => c.Name).ToList();
-        var sums = names.Except([.. KeyColumns, "workspace_id"]).ToList();
+        var sums = names.Except([.. KeyColumns, .. SessionColumns]).ToList();
         var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, sums, rows, sessions) : Upsert(provider, names, sums, rows, sessions);
         await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
     }
@@ -58,9 +82,11 @@ internal static class UsageDayWriter
     private static string Upsert(DatabaseProvider provider, IReadOnlyList<string> columns, IReadOnlyList<string> sums, StringBuilder rows, IReadOnlyList<string> sessions) =>
         $"""
         INSERT INTO {Table} ({string.Join(", ", columns)}) VALUES {rows}
-        ON CONFLICT ({string.Join(", ", KeyColumns)}) DO UPDATE SET {string.Join(", ", sums.Select(c => $"{c} = {Add(provider, c)}"))};
+        ON CONFLICT ({string.Join(", ", KeyColumns)}) DO UPDATE SET {string.Join(", ", [.. sums.Select(c => $"{c} = {Add(provider, c)}"), .. Refreshed()])};
         DELETE FROM {Table} WHERE session_id IN ({string.Join(", ", sessions.Distinct())}) AND message_count = 0;
         """;
+
+    private static IEnumerable<string> Refreshed() => SessionColumns.Skip(1).Select(c => $"{c} = excluded.{c}");
 
     private static string Add(DatabaseProvider provider, string column) =>
         provider == DatabaseProvider.Sqlite && column == CostColumn
@@ -72,7 +98,7 @@ internal static class UsageDayWriter
         MERGE {Table} WITH (HOLDLOCK) AS t
         USING (VALUES {rows}) AS d ({string.Join(", ", columns)})
         ON {string.Join(" AND ", KeyColumns.Select(k => $"t.[{k}] = d.[{k}]"))}
-        WHEN MATCHED THEN UPDATE SET {string.Join(", ", sums.Select(c => $"[{c}] = t.[{c}] + d.[{c}]"))}
+        WHEN MATCHED THEN UPDATE SET {string.Join(", ", [.. sums.Select(c => $"[{c}] = t.[{c}] + d.[{c}]"), .. SessionColumns.Skip(1).Select(c => $"[{c}] = d.[{c}]")])}
         WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(c => $"[{c}]"))}) VALUES ({string.Join(", ", columns.Select(c => $"d.[{c}]"))});
         DELETE FROM {Table} WHERE session_id IN ({string.Join(", ", sessions.Distinct())}) AND message_count = 0;
         """;

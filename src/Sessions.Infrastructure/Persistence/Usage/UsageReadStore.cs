@@ -23,7 +23,8 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
     {
         var sessions = db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria, db);
         var byDays = !window.IsOpen || grouping.Dimension == UsageDimension.Day;
-        var rows = byDays ? DayRows(audience.WorkspaceId, window) : null;
+        var direct = RowsAnswer(criteria);
+        var rows = byDays ? DayRows(Filtered(db.UsageDays.AsNoTracking(), audience, criteria, direct), window) : null;
         var buckets = grouping.Dimension switch
         {
             UsageDimension.Model => await SumAsync(KeyedBy(sessions, s => s.Model), rows, key => key, cancellationToken),
@@ -37,7 +38,7 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
                 rows,
                 key => key,
                 cancellationToken),
-            _ => await ByDayAsync(sessions, rows!, cancellationToken),
+            _ => await ByDayAsync(direct ? null : sessions, rows!, cancellationToken),
         };
 
         // Sessions have one model, agent, owner and origin each: those buckets add up to the totals.
@@ -45,8 +46,58 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
         var partitions = grouping.Dimension is not (UsageDimension.Label or UsageDimension.Day);
         var totals = partitions
             ? Sum(buckets.Select(b => b.Sums))
-            : (await SumAsync(KeyedBy(sessions, _ => 0), window.IsOpen ? null : rows, _ => string.Empty, cancellationToken)).SingleOrDefault().Sums;
+            : window.IsOpen || !direct
+                ? (await SumAsync(KeyedBy(sessions, _ => 0), window.IsOpen ? null : rows, _ => string.Empty, cancellationToken)).SingleOrDefault().Sums
+                : (await Grouped(rows!.Select(r => new KeyedDayRow<int> { Key = 0, Row = r })).ToListAsync(cancellationToken)).SingleOrDefault()?.ToTally();
         return (buckets, totals ?? UsageTally.None);
+    }
+
+    /// <summary>
+    /// Whether the day rows alone answer the criteria: they repeat the session's owner, sharing,
+    /// archiving and origin, so only filters on other attributes need the sessions joined.
+    /// </summary>
+    private static bool RowsAnswer(SessionCriteria criteria) =>
+        criteria is { ProjectIds.Count: 0, Agents.Count: 0, Models.Count: 0, LabelGroups.Count: 0, Search: null };
+
+    /// <summary>
+    /// The workspace's day rows; when <paramref name="direct"/>, only those of sessions the audience
+    /// sees and the criteria match (the visibility rule of <see cref="SessionQueries.VisibleTo"/>,
+    /// on the rows' copy of what it reads).
+    /// </summary>
+    private static IQueryable<SessionUsageDay> Filtered(IQueryable<SessionUsageDay> days, SessionAudience audience, SessionCriteria criteria, bool direct)
+    {
+        days = days.Where(d => d.WorkspaceId == audience.WorkspaceId);
+        if (!direct)
+        {
+            return days;
+        }
+
+        if (!audience.SeesAllSessions)
+        {
+            days = days.Where(d => d.UserId == audience.UserId || d.Shared);
+        }
+
+        if (criteria.UserIds.Count > 0)
+        {
+            days = days.Where(d => criteria.UserIds.Contains(d.UserId));
+        }
+
+        if (criteria.Origins.Count > 0)
+        {
+            days = days.Where(d => criteria.Origins.Contains(d.Origin));
+        }
+
+        if (!criteria.IncludeWorkloadSessions)
+        {
+            days = days.Where(d => d.Origin != SessionOrigin.Eval);
+        }
+
+        return criteria.Archived switch
+        {
+            ArchivedFilter.Active => days.Where(d => !d.Archived),
+            ArchivedFilter.Archived => days.Where(d => d.Archived),
+            _ => days,
+        };
     }
 
     private static UsageTally Sum(IEnumerable<UsageTally> tallies) =>
@@ -104,13 +155,15 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
         return [.. sums.Select(s => (s.Key is null ? null : name(s.Key), s.ToTally()))];
     }
 
-    private static async Task<IReadOnlyList<(string? Key, UsageTally Sums)>> ByDayAsync(IQueryable<Session> sessions, IQueryable<UsageDayRow> rows, CancellationToken cancellationToken)
+    /// <summary>Sums per day of the rows; of those of the matching sessions when <paramref name="sessions"/> is given.</summary>
+    private static async Task<IReadOnlyList<(string? Key, UsageTally Sums)>> ByDayAsync(IQueryable<Session>? sessions, IQueryable<UsageDayRow> rows, CancellationToken cancellationToken)
     {
-        var sums = await Grouped(
-            from r in rows
-            join s in sessions on r.SessionId equals s.Id
-            select new KeyedDayRow<DateTime> { Key = r.Day, Row = r })
-            .ToListAsync(cancellationToken);
+        var keyed = sessions is null
+            ? rows.Select(r => new KeyedDayRow<DateTime> { Key = r.Day, Row = r })
+            : from r in rows
+              join s in sessions on r.SessionId equals s.Id
+              select new KeyedDayRow<DateTime> { Key = r.Day, Row = r };
+        var sums = await Grouped(keyed).ToListAsync(cancellationToken);
         return [.. sums.Select(s => ((string?)s.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), s.ToTally()))];
     }
 
@@ -134,12 +187,12 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
     /// day rows for the days wholly inside it, and for a day an edge cuts, the messages of that
     /// day's sessions within the edge (found by the (session_id, created_at) index).
     /// </summary>
-    private IQueryable<UsageDayRow> DayRows(Guid workspaceId, UsageWindow window)
+    private IQueryable<UsageDayRow> DayRows(IQueryable<SessionUsageDay> filtered, UsageWindow window)
     {
         var wholeFrom = window.From is { } from ? (IsMidnight(from) ? from : UsageDayDeltas.DayOf(from).AddDays(1)) : (DateTime?)null;
         var wholeTo = window.To is { } to ? UsageDayDeltas.DayOf(to) : (DateTime?)null;
 
-        var days = db.UsageDays.AsNoTracking().Where(d => d.WorkspaceId == workspaceId);
+        var days = filtered;
         if (wholeFrom is { } lower)
         {
             days = days.Where(d => d.Day >= lower);
@@ -167,21 +220,21 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
         if (window.From is { } start && !IsMidnight(start))
         {
             var end = window.To is { } stop && stop < wholeFrom!.Value ? stop : wholeFrom!.Value;
-            rows = rows.Concat(EdgeRows(workspaceId, UsageDayDeltas.DayOf(start), start, end));
+            rows = rows.Concat(EdgeRows(filtered, UsageDayDeltas.DayOf(start), start, end));
         }
 
         if (window.To is { } finish && !IsMidnight(finish) && (wholeFrom is null || wholeTo!.Value >= wholeFrom.Value))
         {
-            rows = rows.Concat(EdgeRows(workspaceId, wholeTo!.Value, wholeTo.Value, finish));
+            rows = rows.Concat(EdgeRows(filtered, wholeTo!.Value, wholeTo.Value, finish));
         }
 
         return rows;
     }
 
     /// <summary>The messages created in [<paramref name="start"/>, <paramref name="end"/>), all within <paramref name="day"/>, one row each.</summary>
-    private IQueryable<UsageDayRow> EdgeRows(Guid workspaceId, DateTime day, DateTime start, DateTime end) =>
-        from d in db.UsageDays.AsNoTracking()
-        where d.WorkspaceId == workspaceId && d.Day == day
+    private IQueryable<UsageDayRow> EdgeRows(IQueryable<SessionUsageDay> filtered, DateTime day, DateTime start, DateTime end) =>
+        from d in filtered
+        where d.Day == day
         join m in db.Messages.AsNoTracking() on d.SessionId equals m.SessionId
         where m.CreatedAt >= start && m.CreatedAt < end
         select new UsageDayRow

@@ -763,6 +763,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("datetime2")
                         .HasColumnName("day");
 
+                    b.Property<bool>("Archived")
+                        .HasColumnType("bit")
+                        .HasColumnName("archived");
+
                     b.Property<long>("CacheCreationInputTokens")
                         .HasColumnType("bigint")
                         .HasColumnName("cache_creation_input_tokens");
@@ -784,9 +788,19 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("bigint")
                         .HasColumnName("message_count");
 
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .HasColumnName("origin");
+
                     b.Property<long>("OutputTokens")
                         .HasColumnType("bigint")
                         .HasColumnName("output_tokens");
+
+                    b.Property<bool>("Shared")
+                        .HasColumnType("bit")
+                        .HasColumnName("shared");
 
                     b.Property<long>("ToolCallCount")
                         .HasColumnType("bigint")
@@ -795,6 +809,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<long>("UncostedUsageCount")
                         .HasColumnType("bigint")
                         .HasColumnName("uncosted_usage_count");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("user_id");
 
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("uniqueidentifier")
@@ -806,7 +824,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("WorkspaceId", "Day")
                         .HasDatabaseName("ix_session_usage_days_workspace_id_day");
 
-                    SqlServerIndexBuilderExtensions.IncludeProperties(b.HasIndex("WorkspaceId", "Day"), new[] { "SessionId", "MessageCount", "InputTokens", "OutputTokens", "CacheReadInputTokens", "CacheCreationInputTokens", "ToolCallCount", "CostUsd", "UncostedUsageCount" });
+                    SqlServerIndexBuilderExtensions.IncludeProperties(b.HasIndex("WorkspaceId", "Day"), new[] { "SessionId", "UserId", "Shared", "Archived", "Origin", "MessageCount", "InputTokens", "OutputTokens", "CacheReadInputTokens", "CacheCreationInputTokens", "ToolCallCount", "CostUsd", "UncostedUsageCount" });
 
                     b.ToTable("session_usage_days", (string)null);
                 });

@@ -771,6 +771,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("day");
 
+                    b.Property<bool>("Archived")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("archived");
+
                     b.Property<long>("CacheCreationInputTokens")
                         .HasColumnType("INTEGER")
                         .HasColumnName("cache_creation_input_tokens");
@@ -792,9 +796,19 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("message_count");
 
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("origin");
+
                     b.Property<long>("OutputTokens")
                         .HasColumnType("INTEGER")
                         .HasColumnName("output_tokens");
+
+                    b.Property<bool>("Shared")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("shared");
 
                     b.Property<long>("ToolCallCount")
                         .HasColumnType("INTEGER")
@@ -803,6 +817,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("UncostedUsageCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("uncosted_usage_count");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
 
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("TEXT")
