@@ -77,7 +77,9 @@ public sealed class PostgresOutageFactAttribute : FactAttribute
     {
         if (PostgresOutageApiFactory.FaultServer is null)
         {
+            // The display name carries the reason too: test output at normal verbosity prints names, not skip reasons.
             Skip = "Needs SESSIONS_FAULT_POSTGRES, SESSIONS_FAULT_PG_STOP and SESSIONS_FAULT_PG_START (set by .ci/run).";
+            DisplayName = "PostgreSQL outage: skipped without a throwaway PostgreSQL to stop (SESSIONS_FAULT_*, which .ci/run provides)";
         }
     }
 }
