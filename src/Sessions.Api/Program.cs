@@ -70,6 +70,7 @@ builder.Services.AddServiceHealthChecks();
 RequestLimits.AddRequestLimits(builder.Services);
 builder.Services.AddServiceRateLimiting(builder.Configuration);
 builder.Services.AddServiceCors(builder.Configuration);
+builder.Services.AddServiceTelemetry(builder.Configuration);
 
 var app = builder.Build();
 
@@ -104,6 +105,7 @@ app.UseAuthorization();
 
 app.MapControllers().RequireAuthorization();
 app.MapServiceHealthChecks();
+app.MapServiceMetrics();
 if (app.Environment.IsDevelopment())
 {
     app.MapDevelopmentEndpoints();

@@ -21,7 +21,7 @@ public static class DependencyInjection
             options.PipelineBehaviors =
             [
                 typeof(ErrorTranslationBehavior<,>),
-                typeof(LoggingBehavior<,>),
+                typeof(TelemetryBehavior<,>),
                 typeof(AuthorizationBehavior<,>),
                 typeof(ValidationBehavior<,>),
                 typeof(UnitOfWorkBehavior<,>),

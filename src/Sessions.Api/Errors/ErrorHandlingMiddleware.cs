@@ -1,3 +1,4 @@
+using Sessions.Api.Operations;
 using Sessions.Application.Common.Persistence;
 
 namespace Sessions.Api.Errors;
@@ -22,6 +23,7 @@ public sealed partial class ErrorHandlingMiddleware(
         catch (Exception exception) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             context.Response.Clear();
+            context.Response.Headers[CorrelationIds.Header] = context.TraceIdentifier;
             await ErrorResponses.WriteAsync(context, ToEnvelope(context, exception));
         }
     }

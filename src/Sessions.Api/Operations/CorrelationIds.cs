@@ -1,25 +1,22 @@
-using System.Text.RegularExpressions;
+using System.Diagnostics;
 
 namespace Sessions.Api.Operations;
 
 /// <summary>
-/// Every request has a correlation id: the caller's <c>X-Correlation-Id</c> when it is a plain
-/// token of at most 64 characters, else one made here. It is echoed back, logged on every line
-/// of the request, and named in the detail of a 500.
+/// Every request's correlation id is its trace id (W3C trace context): the caller's, when it sends
+/// a <c>traceparent</c>, else a new one. It is sent back as <c>X-Correlation-Id</c>, logged on
+/// every line of the request, and named in the detail of a 500, so a log line, an answer and a
+/// trace in the collector are found by the same id.
 /// </summary>
-public static partial class CorrelationIds
+public static class CorrelationIds
 {
     public const string Header = "X-Correlation-Id";
 
     public static string Establish(HttpContext context)
     {
-        var sent = context.Request.Headers[Header].ToString();
-        var id = IdPattern().IsMatch(sent) ? sent : context.TraceIdentifier;
+        var id = Activity.Current is { } activity ? activity.TraceId.ToHexString() : context.TraceIdentifier;
         context.TraceIdentifier = id;
         context.Response.Headers[Header] = id;
         return id;
     }
-
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex IdPattern();
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Sessions.Api.Errors;
+using Sessions.Application.Common.Telemetry;
 
 namespace Sessions.Api.Operations;
 
@@ -37,6 +38,7 @@ public static class RateLimiting
                     }));
             limiter.OnRejected = (rejected, _) =>
             {
+                SessionsTelemetry.RateLimitRejected();
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : window;
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
@@ -54,5 +56,5 @@ public static class RateLimiting
             : $"address:{context.Connection.RemoteIpAddress}";
 
     private static bool IsExempt(PathString path) =>
-        path.StartsWithSegments("/health", StringComparison.Ordinal) || path.StartsWithSegments("/swagger", StringComparison.Ordinal);
+        Telemetry.IsOperational(path) || path.StartsWithSegments("/swagger", StringComparison.Ordinal);
 }

@@ -28,6 +28,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
 
     private readonly RowWriter _rows = new(provider);
     private readonly UsageDayDeltas _usageDays = new();
+    private readonly List<IDomainEvent> _savedEvents = [];
 
     public DatabaseProvider Provider { get; } = provider;
 
@@ -70,6 +71,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
             foreach (var domainEvent in entry.Entity.DomainEvents)
             {
                 Append(ToOutboxMessage(domainEvent, ordinal++));
+                _savedEvents.Add(domainEvent);
             }
 
             entry.Entity.ClearDomainEvents();
@@ -102,6 +104,14 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         await UsageDayWriter.RefilterAsync(this, refiltered, cancellationToken);
 
         return saved;
+    }
+
+    /// <summary>The domain events saved since the last call: what the transaction about to commit (or just committed) did.</summary>
+    public IReadOnlyList<IDomainEvent> TakeSavedEvents()
+    {
+        var events = _savedEvents.ToList();
+        _savedEvents.Clear();
+        return events;
     }
 
     /// <summary>These sessions as they are now: the tracked ones (a change loads its session), else read.</summary>
@@ -149,6 +159,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     {
         _rows.Clear();
         _usageDays.Clear();
+        _savedEvents.Clear();
         base.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -157,6 +168,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     {
         _rows.Clear();
         _usageDays.Clear();
+        _savedEvents.Clear();
         GC.SuppressFinalize(this);
         return base.DisposeAsync();
     }
@@ -167,6 +179,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         ChangeTracker.Clear();
         _rows.Clear();
         _usageDays.Clear();
+        _savedEvents.Clear();
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

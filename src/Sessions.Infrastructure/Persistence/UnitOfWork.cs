@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Sessions.Application.Common.Persistence;
+using Sessions.Application.Common.Telemetry;
 using Sessions.Domain.Organizations;
 
 namespace Sessions.Infrastructure.Persistence;
@@ -76,6 +77,7 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Me
                 var membershipsChange = db.ChangeTracker.Entries<Membership>().Any(entry => entry.State is not EntityState.Unchanged);
                 await db.SaveChangesAsync(cancellationToken);
                 await _transaction.CommitAsync(cancellationToken);
+                SessionsTelemetry.Committed(db.TakeSavedEvents());
                 if (membershipsChange)
                 {
                     memberships.Clear();

@@ -150,9 +150,9 @@ public sealed class OperationsTests(OperationsApiFactory factory) : IClassFixtur
         var workspace = await TestWorkspace.CreateAsync(factory);
         var owner = await workspace.AddMemberAsync();
         var session = (await _client.CreateSessionAsync(workspace, owner)).Id();
-        var correlation = $"corr-{Guid.NewGuid():N}";
+        var correlation = Guid.NewGuid().ToString("N");
 
-        var response = await _client.SendAsync(HttpMethod.Post, workspace.SessionPath(session) + "/freeze", owner.Token(), headers: new Dictionary<string, string> { ["X-Correlation-Id"] = correlation });
+        var response = await _client.SendAsync(HttpMethod.Post, workspace.SessionPath(session) + "/freeze", owner.Token(), headers: new Dictionary<string, string> { ["traceparent"] = $"00-{correlation}-00f067aa0ba902b7-01" });
 
         Assert.Equal(correlation, response.Headers.GetValues("X-Correlation-Id").Single());
         var requestLine = Assert.Single(factory.Logs.Lines, l => l.Properties.TryGetValue("CorrelationId", out var id) && Equals(id, correlation) && l.Properties.ContainsKey("Route"));
@@ -169,11 +169,17 @@ public sealed class OperationsTests(OperationsApiFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task Metrics_AreOffByDefault()
+    {
+        await _client.GetAsync("/metrics", token: null).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
     public async Task UnexpectedFailure_Is500WithTheCorrelationId_AndTheLogLineHasTheException()
     {
-        var correlation = $"boom-{Guid.NewGuid():N}";
-
-        var response = await _client.SendAsync(HttpMethod.Get, OperationsApiFactory.BoomPath, token: null, headers: new Dictionary<string, string> { ["X-Correlation-Id"] = correlation });
+        var response = await _client.SendAsync(HttpMethod.Get, OperationsApiFactory.BoomPath, token: null);
+        var correlation = response.Headers.GetValues("X-Correlation-Id").Single();
+        Assert.Matches("^[0-9a-f]{32}$", correlation);
 
         var envelope = await response.ExpectEnvelopeAsync(HttpStatusCode.InternalServerError, "internal_error");
         Assert.Contains(correlation, envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);

@@ -39,8 +39,8 @@ public sealed class BehaviorTests
     [Fact]
     public async Task Logging_LogsOneLineWithOutcome_AndPassesTheResultThrough()
     {
-        var logger = new ListLogger<LoggingBehavior<ScopedCommand, Result<string>>>();
-        var behavior = new LoggingBehavior<ScopedCommand, Result<string>>(logger);
+        var logger = new ListLogger<TelemetryBehavior<ScopedCommand, Result<string>>>();
+        var behavior = new TelemetryBehavior<ScopedCommand, Result<string>>(logger);
 
         var result = await behavior.Handle(_command, (_, _) => new(Result<string>.Failure(Error.NotFound("gone"))), default);
 
@@ -54,8 +54,8 @@ public sealed class BehaviorTests
     [Fact]
     public async Task Logging_Exception_IsLoggedWithTheExceptionAndRethrown()
     {
-        var logger = new ListLogger<LoggingBehavior<ScopedCommand, Result<string>>>();
-        var behavior = new LoggingBehavior<ScopedCommand, Result<string>>(logger);
+        var logger = new ListLogger<TelemetryBehavior<ScopedCommand, Result<string>>>();
+        var behavior = new TelemetryBehavior<ScopedCommand, Result<string>>(logger);
 
         await Assert.ThrowsAsync<TimeoutException>(async () => await behavior.Handle(_command, (_, _) => throw new TimeoutException(), default));
 

@@ -24,7 +24,7 @@ public sealed class PipelineOrderTests
             .Select(b => b.GetType().GetGenericTypeDefinition());
 
         Assert.Equal(
-            [typeof(ErrorTranslationBehavior<,>), typeof(LoggingBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>), typeof(UnitOfWorkBehavior<,>)],
+            [typeof(ErrorTranslationBehavior<,>), typeof(TelemetryBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>), typeof(UnitOfWorkBehavior<,>)],
             behaviors);
     }
 
@@ -38,7 +38,7 @@ public sealed class PipelineOrderTests
             .Select(b => b.GetType().GetGenericTypeDefinition());
 
         Assert.Equal(
-            [typeof(ErrorTranslationBehavior<,>), typeof(LoggingBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>)],
+            [typeof(ErrorTranslationBehavior<,>), typeof(TelemetryBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>)],
             behaviors);
     }
 

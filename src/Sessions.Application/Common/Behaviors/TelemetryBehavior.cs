@@ -1,12 +1,17 @@
 using System.Diagnostics;
 using Mediator;
 using Microsoft.Extensions.Logging;
+using Sessions.Application.Common.Telemetry;
+using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
 
 namespace Sessions.Application.Common.Behaviors;
 
-/// <summary>One structured log line per message: its name, its outcome and how long it took.</summary>
-public sealed partial class LoggingBehavior<TMessage, TResponse>(ILogger<LoggingBehavior<TMessage, TResponse>> logger)
+/// <summary>
+/// Per message: a span named after it (with its outcome, and the session it names when it names
+/// one), one structured log line (name, outcome, elapsed time) and a count by name and outcome.
+/// </summary>
+public sealed partial class TelemetryBehavior<TMessage, TResponse>(ILogger<TelemetryBehavior<TMessage, TResponse>> logger)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
     where TResponse : IResult<TResponse>
@@ -15,6 +20,12 @@ public sealed partial class LoggingBehavior<TMessage, TResponse>(ILogger<Logging
 
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
+        using var activity = SessionsTelemetry.Source.StartActivity(MessageName, ActivityKind.Internal);
+        if (activity is not null && message is ISessionRequest { Session: var session })
+        {
+            activity.SetTag(session.Id is null ? "sessions.session_prefix" : "sessions.session_id", session.Id?.ToString() ?? session.Prefix);
+        }
+
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -22,13 +33,17 @@ public sealed partial class LoggingBehavior<TMessage, TResponse>(ILogger<Logging
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var outcome = response.Error is { } error ? error.Type.ToString() : "Success";
             LogHandled(logger, MessageName, outcome, elapsedMs);
-
+            SessionsTelemetry.Handled(MessageName, outcome);
+            activity?.SetTag("sessions.outcome", outcome);
             return response;
         }
         catch (Exception exception)
         {
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             LogFailed(logger, exception, MessageName, elapsedMs);
+            SessionsTelemetry.Handled(MessageName, "Exception");
+            activity?.SetTag("sessions.outcome", "Exception");
+            activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
             throw;
         }
     }

@@ -1,0 +1,114 @@
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Sessions.Application.Common.Telemetry;
+
+namespace Sessions.Api.Operations;
+
+/// <summary>
+/// OpenTelemetry traces and metrics. Spans: one per request (ASP.NET Core), one per database
+/// command (EF Core, every provider) and one per mediator message (<see cref="SessionsTelemetry"/>).
+/// Metrics: <c>http.server.request.duration</c>, runtime, process, Npgsql's connection pool and the
+/// service's own counters. Both go to an OTLP collector when the standard
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and nowhere otherwise. <c>Metrics:Prometheus</c>
+/// serves <c>/metrics</c> in the Prometheus text format, on <c>Metrics:Port</c> alone when given
+/// (bound to <c>Metrics:Host</c>, <c>localhost</c> unless set). <c>Telemetry:Enabled=false</c>
+/// registers none of it (the log lines and correlation ids stay).
+/// </summary>
+public static class Telemetry
+{
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>
+    /// Gauges whose semantic-convention names end in <c>.count</c>: Prometheus keeps the
+    /// <c>_count</c> suffix for histograms and summaries (<c>promtool check metrics</c> refuses
+    /// them), so the scrape names them by what they count.
+    /// </summary>
+    private static readonly (string Instrument, string Name)[] PrometheusNames =
+    [
+        ("dotnet.assembly.count", "dotnet.assemblies.loaded"),
+        ("dotnet.process.cpu.count", "dotnet.process.cpus"),
+        ("dotnet.timer.count", "dotnet.timers"),
+        ("process.thread.count", "process.threads"),
+        ("process.unix.file_descriptor.count", "process.unix.file_descriptors"),
+    ];
+
+    public static IServiceCollection AddServiceTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (!configuration.GetValue("Telemetry:Enabled", defaultValue: true))
+        {
+            return services;
+        }
+
+        var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var prometheus = configuration.GetValue("Metrics:Prometheus", defaultValue: false);
+        var metricsPort = configuration.GetValue<int?>("Metrics:Port");
+        if (metricsPort is < 1 or > 65535)
+        {
+            throw new InvalidOperationException("Metrics:Port must be a TCP port (1 to 65535).");
+        }
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName: configuration["OTEL_SERVICE_NAME"] ?? "sessions-api"))
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .AddSource(SessionsTelemetry.SourceName)
+                    .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsOperational(context.Request.Path))
+                    .AddEntityFrameworkCoreInstrumentation();
+                if (otlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics
+                    .AddMeter(SessionsTelemetry.MeterName, "Npgsql")
+                    .AddAspNetCoreInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddProcessInstrumentation();
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+
+                if (prometheus)
+                {
+                    foreach (var (instrument, name) in PrometheusNames)
+                    {
+                        metrics.AddView(instrument, name);
+                    }
+                }
+
+                if (prometheus && metricsPort is { } port)
+                {
+                    metrics.AddPrometheusHttpListener(options =>
+                    {
+                        options.Host = configuration["Metrics:Host"] ?? "localhost";
+                        options.Port = port;
+                    });
+                }
+                else if (prometheus)
+                {
+                    metrics.AddPrometheusExporter();
+                }
+            });
+        return services;
+    }
+
+    /// <summary>Serves <c>/metrics</c> on the API's own port when Prometheus is on without a port of its own.</summary>
+    public static void MapServiceMetrics(this WebApplication app)
+    {
+        if (app.Configuration.GetValue("Telemetry:Enabled", defaultValue: true)
+            && app.Configuration.GetValue("Metrics:Prometheus", defaultValue: false)
+            && app.Configuration.GetValue<int?>("Metrics:Port") is null)
+        {
+            app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous();
+        }
+    }
+
+    /// <summary>Health checks and scrapes are not traced: they would drown the requests that matter.</summary>
+    public static bool IsOperational(PathString path) =>
+        path.StartsWithSegments("/health", StringComparison.Ordinal) || path.StartsWithSegments(MetricsPath, StringComparison.Ordinal);
+}

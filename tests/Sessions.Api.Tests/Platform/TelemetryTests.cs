@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using OpenTelemetry.Trace;
+using Sessions.Api.Tests.Infrastructure;
+
+namespace Sessions.Api.Tests.Platform;
+
+/// <summary>The service with its spans kept in memory and Prometheus on.</summary>
+public sealed class TelemetryApiFactory : ApiFactory
+{
+    public List<Activity> Spans { get; } = [];
+
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Metrics:Prometheus"] = "true",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans)));
+    }
+
+    /// <summary>The spans of one trace, once its server span has ended (it ends after the answer is sent).</summary>
+    public async Task<List<Activity>> TraceAsync(string traceId)
+    {
+        for (var waited = 0; waited < 100; waited++)
+        {
+            lock (Spans)
+            {
+                var trace = Spans.Where(s => s.TraceId.ToHexString() == traceId).ToList();
+                if (trace.Any(s => s.Kind == ActivityKind.Server))
+                {
+                    return trace;
+                }
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"no server span for trace {traceId}");
+    }
+}
+
+public sealed class TelemetryTests(TelemetryApiFactory factory) : IClassFixture<TelemetryApiFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task ARequest_IsAServerSpan_WithACommandSpanAndDatabaseSpansUnderIt()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+
+        var response = await _client.GetAsync(workspace.SessionPath(session), owner.Token());
+        await response.ExpectAsync(HttpStatusCode.OK);
+        var trace = await factory.TraceAsync(response.Headers.GetValues("X-Correlation-Id").Single());
+
+        var server = Assert.Single(trace, s => s.Kind == ActivityKind.Server);
+        Assert.Equal("api/v{version:apiVersion}/org/{org}/ws/{workspace}/sessions/{session_id}", server.GetTagItem("http.route"));
+        Assert.Equal(200, server.GetTagItem("http.response.status_code"));
+        var command = Assert.Single(trace, s => s.OperationName == "GetSessionQuery");
+        Assert.Equal(server.SpanId, command.ParentSpanId);
+        Assert.Equal(session.ToString(), command.GetTagItem("sessions.session_id"));
+        Assert.Equal("Success", command.GetTagItem("sessions.outcome"));
+        var statements = trace.Where(s => s.Source.Name.Contains("EntityFrameworkCore", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(statements);
+        Assert.All(statements, s => Assert.Contains(s.ParentSpanId, trace.Select(p => p.SpanId)));
+        Assert.Contains(statements, s => s.ParentSpanId == command.SpanId);
+    }
+
+    [Fact]
+    public async Task ATraceparent_IsContinued_AndItsTraceIdIsTheCorrelationId()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        const string parent = "b7ad6b7169203331";
+
+        var response = await _client.SendAsync(HttpMethod.Post, $"{workspace.SessionPath(session)}/pin", owner.Token(), headers: new Dictionary<string, string> { ["traceparent"] = $"00-{traceId}-{parent}-01" });
+        await response.ExpectAsync(HttpStatusCode.OK);
+        var trace = await factory.TraceAsync(traceId);
+
+        Assert.Equal(traceId, response.Headers.GetValues("X-Correlation-Id").Single());
+        Assert.Equal(parent, Assert.Single(trace, s => s.Kind == ActivityKind.Server).ParentSpanId.ToHexString());
+        Assert.Contains(trace, s => s.OperationName == "PinSessionCommand");
+    }
+
+    [Fact]
+    public async Task Metrics_InThePrometheusFormat_HoldTheRequestHistogramAndTheServiceCounters()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        await _client.AppendAsync(workspace, owner, session, new { role = "user", content = "a" }, new { role = "assistant", content = "b" });
+        await _client.PostAsync($"{workspace.SessionPath(session)}/freeze", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+
+        var scrape = await _client.GetAsync("/metrics", token: null);
+
+        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+        Assert.StartsWith("text/plain", scrape.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
+        var text = await scrape.Content.ReadAsStringAsync();
+        Assert.Contains("http_server_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
+        Assert.Contains("http_route=\"api/v{version:apiVersion}/org/{org}/ws/{workspace}/sessions/{session_id}/freeze\"", text, StringComparison.Ordinal);
+        Assert.Matches("sessions_commands_total\\{[^}]*command=\"FreezeSessionCommand\"[^}]*outcome=\"Success\"[^}]*\\} [1-9]", text);
+        Assert.Matches("sessions_frozen_total\\{[^}]*frozen_by=\"user\"[^}]*\\} [1-9]", text);
+        Assert.Matches("sessions_transcript_messages_appended_total(\\{[^}]*\\})? [2-9]", text);
+        Assert.Contains("process_cpu_time", text, StringComparison.Ordinal);
+    }
+
+    private async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> SetUpAsync()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        return (workspace, owner, (await _client.CreateSessionAsync(workspace, owner)).Id());
+    }
+}
+
+/// <summary>Prometheus on a port of its own.</summary>
+public sealed class MetricsPortApiFactory : ApiFactory
+{
+    public int Port { get; } = FreePort();
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Metrics:Prometheus"] = "true",
+        ["Metrics:Port"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
+
+public sealed class MetricsPortTests(MetricsPortApiFactory factory) : IClassFixture<MetricsPortApiFactory>
+{
+    [Fact]
+    public async Task WithAPortOfItsOwn_MetricsAreServedThereOnly()
+    {
+        var api = factory.CreateClient();
+        using var scraper = new HttpClient();
+
+        var onItsPort = await scraper.GetAsync(new Uri($"http://localhost:{factory.Port}/metrics"));
+        var onTheApi = await api.GetAsync("/metrics", token: null);
+
+        Assert.Equal(HttpStatusCode.OK, onItsPort.StatusCode);
+        Assert.Contains("# TYPE", await onItsPort.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await onTheApi.ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+    }
+}
