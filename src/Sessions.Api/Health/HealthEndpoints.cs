@@ -12,7 +12,7 @@ namespace Sessions.Api.Health;
 /// </summary>
 public static class HealthEndpoints
 {
-    private const string ReadyTag = "ready";
+    public const string ReadyTag = "ready";
 
     public static IServiceCollection AddServiceHealthChecks(this IServiceCollection services)
     {

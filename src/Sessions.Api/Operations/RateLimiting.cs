@@ -1,13 +1,17 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Sessions.Api.Errors;
+using Sessions.Api.Health;
 using Sessions.Application.Common.Telemetry;
 
 namespace Sessions.Api.Operations;
 
 /// <summary>
 /// A fixed window of requests per principal (the token's <c>sub</c>), or per client address for
-/// anonymous callers: <c>RateLimiting:PermitLimit</c> requests every <c>RateLimiting:WindowSeconds</c>.
+/// anonymous callers: <c>RateLimiting:PermitLimit</c> requests every <c>RateLimiting:WindowSeconds</c>,
+/// counted in this process (<c>RateLimiting:Store=Memory</c>) or in Redis, across every instance
+/// (<c>Redis</c>, <see cref="RedisRateLimits"/>).
 /// Health checks and API documentation are not limited. A refused request gets 429 with <c>Retry-After</c>.
 /// </summary>
 public static class RateLimiting
@@ -24,18 +28,39 @@ public static class RateLimiting
             throw new InvalidOperationException("RateLimiting:PermitLimit and RateLimiting:WindowSeconds must be positive.");
         }
 
+        var store = configuration["RateLimiting:Store"] ?? "Memory";
+        if (store is not ("Memory" or "Redis"))
+        {
+            throw new InvalidOperationException($"RateLimiting:Store must be Memory or Redis, not '{store}'.");
+        }
+
+        if (store == "Redis")
+        {
+            var connection = configuration.GetConnectionString("Redis");
+            if (string.IsNullOrWhiteSpace(connection))
+            {
+                throw new InvalidOperationException("RateLimiting:Store=Redis needs ConnectionStrings:Redis.");
+            }
+
+            services.AddSingleton(_ => RedisRateLimits.Connect(connection));
+            services.AddSingleton<RedisRateLimits>();
+            services.AddHealthChecks().AddCheck<RedisRateLimits.Check>("rate_limit_store", HealthStatus.Degraded, [HealthEndpoints.ReadyTag]);
+        }
+
         services.AddRateLimiter(limiter =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 IsExempt(context.Request.Path)
                     ? RateLimitPartition.GetNoLimiter("exempt")
-                    : RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context), _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = permitLimit,
-                        Window = window,
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    }));
+                    : store == "Redis"
+                        ? RateLimitPartition.Get(PartitionKey(context), key => context.RequestServices.GetRequiredService<RedisRateLimits>().Window($"sessions:{key}", permitLimit, window))
+                        : RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context), _ => new FixedWindowRateLimiterOptions
+                        {
+                            PermitLimit = permitLimit,
+                            Window = window,
+                            QueueLimit = 0,
+                            AutoReplenishment = true,
+                        }));
             limiter.OnRejected = (rejected, _) =>
             {
                 SessionsTelemetry.RateLimitRejected();
