@@ -63,6 +63,11 @@ builder.Services.AddOpenApiDocument(settings =>
     });
     settings.OperationProcessors.Add(new NSwag.Generation.Processors.Security.AspNetCoreOperationSecurityScopeProcessor("Bearer"));
     settings.SchemaSettings.SchemaProcessors.Add(new AnswersCarryEveryProperty());
+    if (Telemetry.ServesMetrics(builder.Configuration))
+    {
+        settings.DocumentProcessors.Add(new MetricsInDocument());
+    }
+
     settings.SchemaSettings.TypeMappers.Add(new NJsonSchema.Generation.TypeMappers.PrimitiveTypeMapper(
         typeof(SessionReference), schema => schema.Type = NJsonSchema.JsonObjectType.String));
 });

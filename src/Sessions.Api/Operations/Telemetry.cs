@@ -97,16 +97,23 @@ public static class Telemetry
         return services;
     }
 
-    /// <summary>Serves <c>/metrics</c> on the API's own port when Prometheus is on without a port of its own.</summary>
+    /// <summary>
+    /// Serves <c>/metrics</c> on the API's own port when Prometheus is on without a port of its
+    /// own; the OpenAPI document lists it then, and only then (<see cref="OpenApi.MetricsInDocument"/>).
+    /// </summary>
     public static void MapServiceMetrics(this WebApplication app)
     {
-        if (app.Configuration.GetValue("Telemetry:Enabled", defaultValue: true)
-            && app.Configuration.GetValue("Metrics:Prometheus", defaultValue: false)
-            && app.Configuration.GetValue<int?>("Metrics:Port") is null)
+        if (ServesMetrics(app.Configuration))
         {
             app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous();
         }
     }
+
+    /// <summary>Whether <c>/metrics</c> is served on the API's own port.</summary>
+    public static bool ServesMetrics(IConfiguration configuration) =>
+        configuration.GetValue("Telemetry:Enabled", defaultValue: true)
+        && configuration.GetValue("Metrics:Prometheus", defaultValue: false)
+        && configuration.GetValue<int?>("Metrics:Port") is null;
 
     /// <summary>Health checks and scrapes are not traced: they would drown the requests that matter.</summary>
     public static bool IsOperational(PathString path) =>

@@ -172,6 +172,8 @@ public sealed class OperationsTests(OperationsApiFactory factory) : IClassFixtur
     public async Task Metrics_AreOffByDefault()
     {
         await _client.GetAsync("/metrics", token: null).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        var document = await _client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
+        Assert.Null(document["paths"]!["/metrics"]);
     }
 
     [Fact]

@@ -105,6 +105,14 @@ public sealed class TelemetryTests(TelemetryApiFactory factory) : IClassFixture<
         Assert.Contains("process_cpu_time", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheOpenApiDocument_ListsMetrics_WhenTheyAreOn()
+    {
+        var document = await _client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.NotNull(document["paths"]!["/metrics"]?["get"]);
+    }
+
     private async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> SetUpAsync()
     {
         var workspace = await TestWorkspace.CreateAsync(factory);
