@@ -54,7 +54,7 @@ internal static class SessionCountWriter
     private static string SqlServer(IReadOnlyList<string> columns, StringBuilder rows) =>
         $"""
         MERGE session_counts WITH (HOLDLOCK) AS t
-        USING (VALUES {rows}) AS d ({string.Join(", ", columns)})
+        USING (VALUES {rows}) AS d ({string.Join(", ", columns.Select(c => $"[{c}]"))})
         ON {string.Join(" AND ", KeyColumns.Select(k => $"t.[{k}] = d.[{k}]"))}
         WHEN MATCHED THEN UPDATE SET [count] = t.[count] + d.[count]
         WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(c => $"[{c}]"))}) VALUES ({string.Join(", ", columns.Select(c => $"d.[{c}]"))});

@@ -96,7 +96,7 @@ internal static class UsageDayWriter
     private static string SqlServer(IReadOnlyList<string> columns, IReadOnlyList<string> sums, StringBuilder rows, IReadOnlyList<string> sessions) =>
         $"""
         MERGE {Table} WITH (HOLDLOCK) AS t
-        USING (VALUES {rows}) AS d ({string.Join(", ", columns)})
+        USING (VALUES {rows}) AS d ({string.Join(", ", columns.Select(c => $"[{c}]"))})
         ON {string.Join(" AND ", KeyColumns.Select(k => $"t.[{k}] = d.[{k}]"))}
         WHEN MATCHED THEN UPDATE SET {string.Join(", ", [.. sums.Select(c => $"[{c}] = t.[{c}] + d.[{c}]"), .. SessionColumns.Skip(1).Select(c => $"[{c}] = d.[{c}]")])}
         WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(c => $"[{c}]"))}) VALUES ({string.Join(", ", columns.Select(c => $"d.[{c}]"))});

@@ -1,0 +1,260 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Events;
+using Sessions.Application.Groups;
+using Sessions.Application.Items;
+using Sessions.Application.Organizations;
+using Sessions.Application.Sessions;
+using Sessions.Application.Sessions.List;
+using Sessions.Application.Transcripts;
+using Sessions.Application.Usage;
+using Sessions.Domain.Groups;
+using Sessions.Domain.Sessions;
+using Sessions.Infrastructure.Persistence;
+using Sessions.Infrastructure.Persistence.Counts;
+using Sessions.Infrastructure.Persistence.Usage;
+
+namespace Sessions.Api.Tests.SqlServer;
+
+/// <summary>
+/// SQL Server, the production database, checked without a server: every store of the service is
+/// driven with the inputs that shape its queries, the SQL Server provider translates them, and
+/// what it would send (queries, the service's own MERGE statements, row-lock hints, the idempotent
+/// migration script) must parse as T-SQL. A query the provider cannot translate fails here.
+/// </summary>
+public sealed class SqlServerTranslationTests
+{
+    private static readonly Guid Workspace = Guid.NewGuid();
+    private static readonly Guid User = Guid.NewGuid();
+    private static readonly SessionAudience Member = new(Workspace, User, SeesAllSessions: false);
+    private static readonly SessionAudience Admin = Member with { SeesAllSessions = true };
+
+    private static readonly string[] Criteria = ["default", "search", "one label", "two labels", "every filter", "archived", "any"];
+
+    [Fact]
+    public async Task EveryStoreQuery_TranslatesForSqlServer_AndParsesAsTSql()
+    {
+        await using var probe = new SqlServerProbe();
+        var failures = new List<string>();
+        var id = Guid.NewGuid();
+        Assert.True(SessionReference.TryParse(id.ToString(), out var byId));
+        Assert.True(SessionReference.TryParse(id.ToString()[..8], out var byPrefix));
+
+        async Task Run(string what, Func<IServiceProvider, Task> operation)
+        {
+            await using var scope = probe.Scope();
+            try
+            {
+                await operation(scope.ServiceProvider);
+            }
+            catch (Exception exception) when (IsTranslationFailure(exception))
+            {
+                failures.Add($"{what}: {exception.Message}");
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or DbUpdateException or NullReferenceException)
+            {
+                // No rows came back (there is no server): the command was sent, which is what is checked.
+            }
+        }
+
+        foreach (var name in Criteria)
+        {
+            var criteria = CriteriaNamed(name);
+            foreach (var audience in new[] { Member, Admin })
+            {
+                foreach (var sort in Enum.GetValues<SessionSortField>())
+                {
+                    foreach (var direction in Enum.GetValues<SortDirection>())
+                    {
+                        await Run($"list {name} {sort} {direction}", s => s.GetRequiredService<ISessionReadStore>().ListAsync(audience, criteria, sort, direction, 0, 20, default));
+                        await Run($"list page 2 {name} {sort} {direction}", s => s.GetRequiredService<ISessionReadStore>().ListAsync(audience, criteria, sort, direction, -1, 20, default));
+                    }
+                }
+
+                await Run($"facets {name}", s => s.GetRequiredService<ISessionReadStore>().FacetsAsync(audience, criteria, default));
+                await Run($"group list {name}", s => s.GetRequiredService<IGroupReadStore>().ListAsync(new GroupAudience(audience, User, false), new GroupCriteria([GroupStatus.Running], [GroupKind.Workflow], [Guid.NewGuid()]), criteria, true, 0, 20, default));
+                await Run($"grouped {name}", s => s.GetRequiredService<IGroupReadStore>().GroupedAsync(audience, criteria, 0, 20, 5, default));
+                await Run($"group counts {name}", s => s.GetRequiredService<IGroupReadStore>().CountsAsync(audience, [Guid.NewGuid(), Guid.NewGuid()], criteria, default));
+                await Run($"group sessions {name}", s => s.GetRequiredService<IGroupReadStore>().SessionsAsync(audience, Guid.NewGuid(), criteria, 500, default));
+                foreach (var grouping in new[] { "model", "agent", "user", "origin", "day", "label:team" })
+                {
+                    foreach (var window in Windows())
+                    {
+                        await Run($"usage {grouping} {name} {window}", s => s.GetRequiredService<IUsageReadStore>().SumAsync(audience, criteria, UsageGrouping.Parse(grouping)!, window, default));
+                    }
+                }
+            }
+        }
+
+        var reads = new (string What, Func<IServiceProvider, Task> Operation)[]
+        {
+            ("resolve by id", s => s.GetRequiredService<ISessionReadStore>().ResolveAsync(Member, byId, default)),
+            ("resolve by prefix", s => s.GetRequiredService<ISessionReadStore>().ResolveAsync(Member, byPrefix, default)),
+            ("find by id", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Member, byId, default)),
+            ("find by prefix", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Admin, byPrefix, default)),
+            ("user chips", s => s.GetRequiredService<ISessionReadStore>().GetUserChipsAsync([User], default)),
+            ("lock one", s => s.GetRequiredService<ISessionRepository>().GetForUpdateAsync(id, default)),
+            ("lock many", s => s.GetRequiredService<ISessionRepository>().GetManyForUpdateAsync(Member, [id, Guid.NewGuid()], default)),
+            ("exists", s => s.GetRequiredService<ISessionRepository>().ExistsAsync(id, default)),
+            ("messages by id", s => s.GetRequiredService<ITranscriptStore>().FindByIdsAsync(id, [Guid.NewGuid()], default)),
+            ("compact", s => s.GetRequiredService<ITranscriptStore>().CompactAsync(id, 10, DateTime.UtcNow, default)),
+            ("plan rewind", s => s.GetRequiredService<ITranscriptStore>().PlanRewindAsync(id, 3, default)),
+            ("rewind", s => s.GetRequiredService<ITranscriptStore>().DeleteFromAsync(id, 3, default)),
+            ("transcript page", s => s.GetRequiredService<ITranscriptReadStore>().PageAsync(id, 0, 100, false, default)),
+            ("transcript page, compacted too", s => s.GetRequiredService<ITranscriptReadStore>().PageAsync(id, 100, 100, true, default)),
+            ("message search", s => s.GetRequiredService<ITranscriptReadStore>().SearchAsync(id, "50%_off", 0, 20, false, default)),
+            ("item by key", s => s.GetRequiredService<ISessionItemStore>().FindByDedupeKeyAsync(id, "k", default)),
+            ("items", s => s.GetRequiredService<ISessionItemStore>().ListAsync(id, 100, default)),
+            ("events", s => s.GetRequiredService<ISessionEventStore>().PageAsync(id, null, 100, default)),
+            ("events after", s => s.GetRequiredService<ISessionEventStore>().PageAsync(id, Guid.NewGuid(), 100, default)),
+            ("deleted trail", s => s.GetRequiredService<ISessionEventStore>().DeletedFromWorkspaceAsync(id, default)),
+            ("group exists", s => s.GetRequiredService<IGroupReadStore>().ExistsAsync(Workspace, id, default)),
+            ("group", s => s.GetRequiredService<IGroupReadStore>().FindAsync(new GroupAudience(Member, User, false), id, default)),
+            ("group as admin", s => s.GetRequiredService<IGroupReadStore>().FindAsync(new GroupAudience(Member, User, true), id, default)),
+            ("group for update", s => s.GetRequiredService<IGroupRepository>().GetForUpdateAsync(Workspace, id, default)),
+            ("membership", s => s.GetRequiredService<IWorkspaceDirectory>().FindMembershipAsync("acme", "lab", User, default)),
+            ("workspace", s => s.GetRequiredService<IWorkspaceDirectory>().FindWorkspaceAsync("acme", "lab", default)),
+            ("members", s => s.GetRequiredService<IWorkspaceDirectory>().ListMembersAsync(Workspace, default)),
+            ("organization", s => s.GetRequiredService<IOrganizationRepository>().FindOrganizationAsync("acme", default)),
+            ("workspace exists", s => s.GetRequiredService<IOrganizationRepository>().WorkspaceExistsAsync(Workspace, "lab", default)),
+            ("member", s => s.GetRequiredService<IOrganizationRepository>().FindMembershipAsync(Workspace, User, default)),
+            ("admins", s => s.GetRequiredService<IOrganizationRepository>().CountAdminsForUpdateAsync(Workspace, default)),
+            ("user", s => s.GetRequiredService<IOrganizationRepository>().FindUserAsync(User, default)),
+            ("save a new session with messages, counts and usage", SaveNewSessionAsync),
+            ("save a changed session", SaveChangedSessionAsync),
+            ("facet counts", s => SessionCountWriter.ApplyAsync(Db(s), DatabaseProvider.SqlServer, [Count("model", "gpt-4o", 1), Count("label", "red", -1, "team")], default)),
+            ("usage days", s => UsageDayWriter.ApplyAsync(Db(s), DatabaseProvider.SqlServer, [UsageDay(1), UsageDay(-1)], default)),
+            ("usage days follow their session", s => UsageDayWriter.RefilterAsync(Db(s), [NewSession()], default)),
+        };
+        foreach (var (what, operation) in reads)
+        {
+            await Run(what, operation);
+        }
+
+        var texts = probe.Commands.Texts.Distinct().ToList();
+        var unparsable = texts.Select(t => (Text: t, Errors: SqlServerProbe.ParseErrors(t))).Where(t => t.Errors.Count > 0).ToList();
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        Assert.True(unparsable.Count == 0, string.Join(Environment.NewLine + Environment.NewLine, unparsable.Select(u => $"{string.Join("; ", u.Errors)}{Environment.NewLine}{u.Text}")));
+        Assert.True(texts.Count >= 60, $"only {texts.Count} distinct statements were produced");
+        Assert.Contains(texts, t => t.Contains("MERGE session_counts", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("MERGE session_usage_days", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("WITH (UPDLOCK, ROWLOCK, HOLDLOCK)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheIdempotentMigrationScript_ParsesAsTSql()
+    {
+        await using var probe = new SqlServerProbe();
+        await using var scope = probe.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
+
+        var script = db.Database.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
+
+        Assert.Contains("CREATE TABLE [session_usage_days]", script, StringComparison.Ordinal);
+        Assert.Empty(SqlServerProbe.ParseErrors(script));
+    }
+
+    [Fact]
+    public void TheParser_RefusesWhatSqlServerWouldRefuse()
+    {
+        Assert.NotEmpty(SqlServerProbe.ParseErrors("SELECT * FROM sessions LIMIT 5"));
+        Assert.NotEmpty(SqlServerProbe.ParseErrors("INSERT INTO t (a) VALUES (1) ON CONFLICT (a) DO NOTHING"));
+        Assert.Empty(SqlServerProbe.ParseErrors("SELECT TOP (5) [s].[id] FROM [sessions] AS [s] WITH (UPDLOCK)"));
+    }
+
+    private static bool IsTranslationFailure(Exception exception) =>
+        exception is InvalidOperationException && (exception.Message.Contains("could not be translated", StringComparison.Ordinal)
+            || exception.Message.Contains("Translating this query", StringComparison.Ordinal)
+            || exception.Message.Contains("not supported", StringComparison.OrdinalIgnoreCase));
+
+    private static IEnumerable<UsageWindow> Windows()
+    {
+        var midnight = DateTime.SpecifyKind(DateTime.UtcNow.Date, DateTimeKind.Utc);
+        yield return new UsageWindow(null, null);
+        yield return new UsageWindow(midnight.AddDays(-30), midnight);
+        yield return new UsageWindow(midnight.AddDays(-30).AddHours(12), midnight.AddHours(5));
+        yield return new UsageWindow(midnight.AddHours(1), midnight.AddHours(2));
+        yield return new UsageWindow(null, midnight.AddHours(3));
+    }
+
+    private static SessionCriteria CriteriaNamed(string name) => name switch
+    {
+        "search" => Defaults() with { Search = "50%_off" },
+        "one label" => Defaults() with { LabelGroups = [[new LabelMatch("team", "red"), new LabelMatch("team", "blue")]] },
+        "two labels" => Defaults() with { LabelGroups = [[new LabelMatch("team", "red")], [new LabelMatch("env", "prod")]] },
+        "every filter" => Defaults() with
+        {
+            UserIds = [User],
+            ProjectIds = [Guid.NewGuid()],
+            Agents = ["coder"],
+            Models = ["gpt-4o", "claude"],
+            Origins = [SessionOrigin.User, SessionOrigin.Worker],
+            LabelGroups = [[new LabelMatch("team", "red")]],
+            Search = "x",
+            IncludeWorkloadSessions = true,
+        },
+        "archived" => Defaults() with { Archived = ArchivedFilter.Archived },
+        "any" => Defaults() with { Archived = ArchivedFilter.Any, IncludeWorkloadSessions = true },
+        _ => Defaults(),
+    };
+
+    private static SessionCriteria Defaults() => new([], [], [], [], [], [], ArchivedFilter.Active, null, false);
+
+    private static SessionsDbContext Db(IServiceProvider services) => services.GetRequiredService<SessionsDbContext>();
+
+    private static SessionCount Count(string dimension, string value, long count, string key = "") => new()
+    {
+        WorkspaceId = Workspace,
+        OwnerId = User,
+        Origin = "User",
+        Dimension = dimension,
+        Key = key,
+        Value = value,
+        Count = count,
+    };
+
+    private static SessionUsageDay UsageDay(long sign) =>
+        SessionUsageDay.From(NewSession(), DateTime.UtcNow.Date, new UsageTotals(sign, 10 * sign, sign, 0, 0, 0, 0.5m * sign, 0));
+
+    private static Session NewSession() => Session.Create(
+        new NewSession(Guid.NewGuid(), "gpt-4o", null, null, new Dictionary<string, IReadOnlyList<string>>(), 0, SessionOrigin.User, SessionVisibility.Workspace, null, null, null),
+        Workspace,
+        User,
+        DateTime.UtcNow);
+
+    private static async Task SaveNewSessionAsync(IServiceProvider services)
+    {
+        var db = services.GetRequiredService<SessionsDbContext>();
+        var session = Session.Create(
+            new NewSession(Guid.NewGuid(), "gpt-4o", "probe", "coder", new Dictionary<string, IReadOnlyList<string>> { ["team"] = ["red"] }, 2, SessionOrigin.User, SessionVisibility.Private, null, null, null),
+            Workspace,
+            User,
+            DateTime.UtcNow);
+        db.Sessions.Add(session);
+        var appended = session.AppendMessages(null, [new MessageDraft(null, MessageRole.User, "hi", null, null, [], null, new MessageUsage(10, 2, 0, 0, 0.01m))], User, DateTime.UtcNow);
+        foreach (var message in appended.Value)
+        {
+            db.Append(message);
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    private static async Task SaveChangedSessionAsync(IServiceProvider services)
+    {
+        var db = services.GetRequiredService<SessionsDbContext>();
+        var session = Session.Create(
+            new NewSession(Guid.NewGuid(), "gpt-4o", null, null, new Dictionary<string, IReadOnlyList<string>>(), 0, SessionOrigin.User, SessionVisibility.Private, null, null, null),
+            Workspace,
+            User,
+            DateTime.UtcNow);
+        db.Sessions.Attach(session);
+        session.ClearDomainEvents();
+        session.Archive(User, DateTime.UtcNow);
+        await db.SaveChangesAsync();
+    }
+}
