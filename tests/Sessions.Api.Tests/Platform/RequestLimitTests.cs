@@ -25,12 +25,19 @@ public sealed class RequestLimitTests(SmallBodyApiFactory factory) : IClassFixtu
         Assert.Contains("1024", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Body_UnderTheLimit_IsAccepted()
+    [Theory]
+    [InlineData(1024, HttpStatusCode.Created)]
+    [InlineData(1025, HttpStatusCode.RequestEntityTooLarge)]
+    public async Task Body_OfExactlyTheLimit_IsAccepted_AndOneByteMoreIsNot(int size, HttpStatusCode expected)
     {
         var workspace = await TestWorkspace.CreateAsync(factory);
         var owner = await workspace.AddMemberAsync();
+        var json = $$"""{"id":"{{Guid.NewGuid()}}","model":"m"}""";
+        var body = json + new string(' ', size - System.Text.Encoding.UTF8.GetByteCount(json));
 
-        await _client.CreateSessionAsync(workspace, owner);
+        var response = await _client.PostAsync(workspace.SessionsPath, owner.Token(), body);
+
+        Assert.Equal(size, System.Text.Encoding.UTF8.GetByteCount(body));
+        Assert.Equal(expected, response.StatusCode);
     }
 }

@@ -1,0 +1,132 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Sessions.Api.Tests.Infrastructure;
+using Sessions.Application.Common.Persistence;
+using Sessions.Domain.Users;
+using Sessions.Infrastructure.Persistence;
+
+namespace Sessions.Api.Tests.Platform;
+
+/// <summary>The real unit of work on the suite's real database: commit, rollback, and the rerun after a lost race.</summary>
+[Collection(SharedApiCollection.Name)]
+public sealed class UnitOfWorkTests(ApiFactory factory)
+{
+    [Fact]
+    public async Task AWorkThatCommits_IsStored()
+    {
+        var id = Guid.NewGuid();
+
+        var committed = await RunAsync((db, _) => AddUser(db, id), commit: true);
+
+        Assert.True(committed);
+        Assert.True(await UserExistsAsync(id));
+    }
+
+    [Fact]
+    public async Task AFailedResult_RollsBack_AndForgetsWhatWasTracked()
+    {
+        var id = Guid.NewGuid();
+        SessionsDbContext? used = null;
+
+        var committed = await RunAsync((db, _) => { used = db; return AddUser(db, id); }, commit: false);
+
+        Assert.False(committed);
+        Assert.False(await UserExistsAsync(id));
+        Assert.Empty(used!.ChangeTracker.Entries());
+    }
+
+    [Fact]
+    public async Task AWorkThatThrows_StoresNothing()
+    {
+        var id = Guid.NewGuid();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync(async (db, ct) =>
+        {
+            await AddUser(db, id);
+            await db.SaveChangesAsync(ct);
+            throw new InvalidOperationException("the work failed after writing");
+        }, commit: true, writeAtOnce: true));
+
+        Assert.False(await UserExistsAsync(id));
+    }
+
+    [Fact]
+    public async Task ALostRace_RerunsTheWholeWorkOnFreshState()
+    {
+        var session = await NewSessionAsync();
+        var attempts = 0;
+
+        await RunAsync(async (db, ct) =>
+        {
+            attempts++;
+            var loaded = await db.Sessions.SingleAsync(s => s.Id == session.Id, ct);
+            if (attempts == 1)
+            {
+                await PinElsewhereAsync(session.Id);
+            }
+
+            loaded.Archive(session.Owner, DateTime.UtcNow);
+            return true;
+        }, commit: true);
+
+        Assert.Equal(2, attempts);
+        var stored = await factory.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == session.Id));
+        Assert.NotNull(stored.PinnedAt);
+        Assert.NotNull(stored.ArchivedAt);
+    }
+
+    [Fact]
+    public async Task ARaceLostEveryTime_GivesUpAfterThreeRuns()
+    {
+        var session = await NewSessionAsync();
+        var attempts = 0;
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => RunAsync(async (db, ct) =>
+        {
+            attempts++;
+            var loaded = await db.Sessions.SingleAsync(s => s.Id == session.Id, ct);
+            await PinElsewhereAsync(session.Id, unpinFirst: attempts > 1);
+            loaded.Archive(session.Owner, DateTime.UtcNow);
+            return true;
+        }, commit: true));
+
+        Assert.Equal(3, attempts);
+        Assert.Null((await factory.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == session.Id))).ArchivedAt);
+    }
+
+    private async Task<bool> RunAsync(Func<SessionsDbContext, CancellationToken, Task<bool>> work, bool commit, bool writeAtOnce = false)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
+        var unit = scope.ServiceProvider.GetRequiredService<IUnitOfWork>();
+        return await unit.ExecuteAsync(async ct => await work(db, ct) && commit, done => done, writeAtOnce, CancellationToken.None);
+    }
+
+    private static Task<bool> AddUser(SessionsDbContext db, Guid id)
+    {
+        db.Users.Add(User.Create(id, $"uow-{id:N}@example.com", "Unit of work", $"uow-{id:N}", DateTime.UtcNow));
+        return Task.FromResult(true);
+    }
+
+    private Task<bool> UserExistsAsync(Guid id) => factory.WithDbAsync(db => db.Users.AnyAsync(u => u.Id == id));
+
+    /// <summary>Another request changes the session meanwhile, so the version the work loaded is stale.</summary>
+    private Task PinElsewhereAsync(Guid id, bool unpinFirst = false) => factory.WithDbAsync(async db =>
+    {
+        var session = await db.Sessions.SingleAsync(s => s.Id == id);
+        if (unpinFirst)
+        {
+            session.Unpin(session.UserId, DateTime.UtcNow);
+        }
+
+        session.Pin(session.UserId, DateTime.UtcNow);
+        await db.SaveChangesAsync();
+    });
+
+    private async Task<(Guid Id, Guid Owner)> NewSessionAsync()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        return ((await factory.CreateClient().CreateSessionAsync(workspace, owner)).Id(), owner.Id);
+    }
+}
