@@ -9,8 +9,9 @@ public sealed record BulkFailureResponse(Guid Id, int Code, string Type, string 
     public static List<BulkFailureResponse> From(BulkOutcome outcome) =>
         [.. outcome.Failed.Select(f =>
         {
-            var (status, type) = ErrorTypes.For(f.Error.Type);
-            return new BulkFailureResponse(f.Id, status, type, f.Error.Message);
+            var error = DomainErrorWording.ForWire(f.Error);
+            var (status, type) = ErrorTypes.For(error.Type);
+            return new BulkFailureResponse(f.Id, status, type, error.Message);
         })];
 }
 

@@ -16,8 +16,9 @@ public static class ErrorResponses
     /// </summary>
     public static ErrorEnvelope FromError(Error error, string location, ICollection<string> routeValues)
     {
+        error = DomainErrorWording.ForWire(error);
         var (status, type) = ErrorTypes.For(error.Type);
-        var fields = error.Fields?.Select(field => new ErrorDetail(Locate(field.Path, location, routeValues), field.Message, field.Type)).ToList();
+        var fields = error.Fields?.Select(field => new ErrorDetail(Locate(field.Path, location, routeValues), field.Message, ErrorTypes.For(field.Problem))).ToList();
         return new ErrorEnvelope(status, error.Message, type, fields);
     }
 

@@ -15,6 +15,7 @@ public static class ErrorTypes
     public const string UpgradeRequired = "upgrade_required";
     public const string RateLimited = "rate_limited";
     public const string Internal = "internal_error";
+    public const string ValueError = "value_error";
 
     public static (int Status, string Type) For(ErrorType type) => type switch
     {
@@ -27,9 +28,29 @@ public static class ErrorTypes
         ErrorType.Conflict => (StatusCodes.Status409Conflict, "conflict"),
         ErrorType.PreconditionFailed => (StatusCodes.Status412PreconditionFailed, "precondition_failed"),
         ErrorType.Validation => (StatusCodes.Status422UnprocessableEntity, Validation),
-        ErrorType.DatabaseUnavailable => (StatusCodes.Status502BadGateway, "bad_gateway"),
-        ErrorType.DatabaseTimeout => (StatusCodes.Status504GatewayTimeout, "gateway_timeout"),
+        ErrorType.DependencyUnavailable => (StatusCodes.Status502BadGateway, "bad_gateway"),
+        ErrorType.DependencyTimedOut => (StatusCodes.Status504GatewayTimeout, "gateway_timeout"),
         _ => (StatusCodes.Status500InternalServerError, Internal),
+    };
+
+    /// <summary>The <c>type</c> of one field's problem in the envelope's <c>errors</c>.</summary>
+    public static string For(FieldProblem problem) => problem switch
+    {
+        FieldProblem.Missing => "missing",
+        FieldProblem.NotAnObject => "model_type",
+        FieldProblem.NotAList => "list_type",
+        FieldProblem.NotAllowedValue => "enum",
+        FieldProblem.PatternMismatch => "string_pattern_mismatch",
+        FieldProblem.TooShort => "too_short",
+        FieldProblem.TooLong => "too_long",
+        FieldProblem.StringTooShort => "string_too_short",
+        FieldProblem.StringTooLong => "string_too_long",
+        FieldProblem.ListLength => "list_length",
+        FieldProblem.BelowMinimum => "greater_than_equal",
+        FieldProblem.AboveMaximum => "less_than_equal",
+        FieldProblem.TooManyDecimalPlaces => "decimal_max_places",
+        FieldProblem.NotATimestamp => "datetime_parsing",
+        _ => ValueError,
     };
 
     /// <summary>The envelope type for a status the framework produced on its own.</summary>

@@ -26,7 +26,7 @@ public static class JsonTargetDescriber
         type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
         if (type is null)
         {
-            return ("has an invalid value", "value_error");
+            return ("has an invalid value", ErrorTypes.ValueError);
         }
 
         if (type == typeof(Guid))
@@ -36,7 +36,7 @@ public static class JsonTargetDescriber
 
         if (type == typeof(SessionReference))
         {
-            return (SessionRules.ReferenceMessage, "value_error");
+            return (SessionRules.ReferenceMessage, ErrorTypes.ValueError);
         }
 
         if (type == typeof(string))

@@ -19,12 +19,12 @@ public static class GroupRules
 
     public static Error NotChangeable { get; } = Error.Forbidden("Only the group's creator or a workspace admin may change it, and viewers change nothing.");
 
-    public static Error UnknownGroup { get; } = Error.Validation("group_id", "must name a session group of this workspace", "value_error");
+    public static Error UnknownGroup { get; } = Error.Validation("group_id", "must name a session group of this workspace", FieldProblem.InvalidValue);
 
     public static IRuleBuilderOptions<T, string?> MetadataRule<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(json => json is null || json.Length <= MaxMetadataLength)
             .WithMessage($"must be at most {MaxMetadataLength} characters of JSON")
-            .WithErrorCode("too_long")
+            .WithErrorCode(nameof(FieldProblem.TooLong))
             .OverridePropertyName("metadata");
 
     public static IRuleBuilderOptions<T, string?> TextRule<T>(this IRuleBuilder<T, string?> rule) => rule.Chars(0, MaxTextLength);

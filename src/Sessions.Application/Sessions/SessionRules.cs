@@ -21,30 +21,30 @@ public static class SessionRules
     {
         if (labels.Count > MaxLabelKeys)
         {
-            yield return new FieldError([field], $"must have at most {MaxLabelKeys} keys", "too_long");
+            yield return new FieldError([field], $"must have at most {MaxLabelKeys} keys", FieldProblem.TooLong);
         }
 
         foreach (var (key, values) in labels)
         {
             if (!IsLabelKey(key))
             {
-                yield return new FieldError([field, key], $"key must be 1 to {MaxLabelKeyLength} characters of a-z, 0-9, '_', '.', ':', '/', '-'", "string_pattern_mismatch");
+                yield return new FieldError([field, key], $"key must be 1 to {MaxLabelKeyLength} characters of a-z, 0-9, '_', '.', ':', '/', '-'", FieldProblem.PatternMismatch);
             }
 
             if (values is null)
             {
-                yield return new FieldError([field, key], "must be a list of strings", "list_type");
+                yield return new FieldError([field, key], "must be a list of strings", FieldProblem.NotAList);
                 continue;
             }
 
             if (values.Count == 0)
             {
-                yield return new FieldError([field, key], "must hold at least 1 value", "too_short");
+                yield return new FieldError([field, key], "must hold at least 1 value", FieldProblem.TooShort);
             }
 
             if (values.Distinct(StringComparer.Ordinal).Count() > MaxLabelValues)
             {
-                yield return new FieldError([field, key], $"must hold at most {MaxLabelValues} distinct values", "too_long");
+                yield return new FieldError([field, key], $"must hold at most {MaxLabelValues} distinct values", FieldProblem.TooLong);
             }
 
             for (var i = 0; i < values.Count; i++)
@@ -52,11 +52,11 @@ public static class SessionRules
                 var value = values[i];
                 if (value is null || value.Length == 0 || value.Length > MaxLabelValueLength)
                 {
-                    yield return new FieldError([field, key, i], $"must be 1 to {MaxLabelValueLength} characters", value is null || value.Length == 0 ? "string_too_short" : "string_too_long");
+                    yield return new FieldError([field, key, i], $"must be 1 to {MaxLabelValueLength} characters", value is null || value.Length == 0 ? FieldProblem.StringTooShort : FieldProblem.StringTooLong);
                 }
                 else if (ValidationRules.HasNul(value))
                 {
-                    yield return new FieldError([field, key, i], ValidationRules.NulMessage, "string_pattern_mismatch");
+                    yield return new FieldError([field, key, i], ValidationRules.NulMessage, FieldProblem.PatternMismatch);
                 }
             }
         }

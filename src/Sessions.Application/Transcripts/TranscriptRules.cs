@@ -1,3 +1,4 @@
+using Sessions.Domain.Common;
 using FluentValidation;
 using Sessions.Application.Common.Validation;
 
@@ -34,22 +35,22 @@ public sealed class MessageInputValidator : AbstractValidator<MessageInput>
         RuleFor(m => m.ToolCalls!.Count)
             .LessThanOrEqualTo(TranscriptRules.MaxToolCallsPerMessage)
             .WithMessage($"must hold at most {TranscriptRules.MaxToolCallsPerMessage} tool calls")
-            .WithErrorCode("too_long")
+            .WithErrorCode(nameof(FieldProblem.TooLong))
             .OverridePropertyName("tool_calls")
             .When(m => m.ToolCalls is not null);
         RuleFor(m => m.MetadataJson)
             .Must(json => json is null || json.Length <= TranscriptRules.MaxMetadataLength)
             .WithMessage($"must be at most {TranscriptRules.MaxMetadataLength} characters of JSON")
-            .WithErrorCode("too_long")
+            .WithErrorCode(nameof(FieldProblem.TooLong))
             .OverridePropertyName("metadata");
-        RuleForEach(m => m.ToolCalls).NotNull().WithMessage("must be an object").WithErrorCode("model_type").ChildRules(call =>
+        RuleForEach(m => m.ToolCalls).NotNull().WithMessage("must be an object").WithErrorCode(nameof(FieldProblem.NotAnObject)).ChildRules(call =>
         {
             call.RuleFor(c => c!.Id).Required().Chars(1, TranscriptRules.MaxIdentifierLength);
             call.RuleFor(c => c!.Name).Required().Chars(1, TranscriptRules.MaxIdentifierLength);
             call.RuleFor(c => c!.ArgumentsJson)
                 .Must(json => json is null || json.Length <= TranscriptRules.MaxToolArgumentsLength)
                 .WithMessage($"must be at most {TranscriptRules.MaxToolArgumentsLength} characters of JSON")
-                .WithErrorCode("too_long")
+                .WithErrorCode(nameof(FieldProblem.TooLong))
                 .OverridePropertyName("arguments");
         });
         RuleFor(m => m.Usage).ChildRules(usage =>
@@ -63,7 +64,7 @@ public sealed class MessageInputValidator : AbstractValidator<MessageInput>
                 .AtMost(TranscriptRules.MaxCostUsd)
                 .Must(cost => cost is null || decimal.Round(cost.Value, TranscriptRules.CostDecimalPlaces) == cost.Value)
                 .WithMessage($"must have at most {TranscriptRules.CostDecimalPlaces} decimal places")
-                .WithErrorCode("decimal_max_places");
+                .WithErrorCode(nameof(FieldProblem.TooManyDecimalPlaces));
         }).When(m => m.Usage is not null);
     }
 }

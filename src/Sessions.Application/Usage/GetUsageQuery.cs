@@ -49,27 +49,27 @@ public sealed class GetUsageValidator : AbstractValidator<GetUsageQuery>
         {
             if (query.GroupBy is null)
             {
-                context.AddFieldErrors([new FieldError(["group_by"], $"is required: {UsageGrouping.Choices}", "missing")]);
+                context.AddFieldErrors([new FieldError(["group_by"], $"is required: {UsageGrouping.Choices}", FieldProblem.Missing)]);
             }
             else if (UsageGrouping.Parse(query.GroupBy) is null)
             {
-                context.AddFieldErrors([new FieldError(["group_by"], $"must be {UsageGrouping.Choices} (a label key is 1 to 64 characters of a-z, 0-9, '_', '.', ':', '/', '-')", "enum")]);
+                context.AddFieldErrors([new FieldError(["group_by"], $"must be {UsageGrouping.Choices} (a label key is 1 to 64 characters of a-z, 0-9, '_', '.', ':', '/', '-')", FieldProblem.NotAllowedValue)]);
             }
 
             var from = query.From is null ? null : UsageWindow.ParseTimestamp(query.From);
             var to = query.To is null ? null : UsageWindow.ParseTimestamp(query.To);
             if (query.From is not null && from is null)
             {
-                context.AddFieldErrors([new FieldError(["from"], TimestampMessage, "datetime_parsing")]);
+                context.AddFieldErrors([new FieldError(["from"], TimestampMessage, FieldProblem.NotATimestamp)]);
             }
 
             if (query.To is not null && to is null)
             {
-                context.AddFieldErrors([new FieldError(["to"], TimestampMessage, "datetime_parsing")]);
+                context.AddFieldErrors([new FieldError(["to"], TimestampMessage, FieldProblem.NotATimestamp)]);
             }
             else if (from is not null && to is not null && to <= from)
             {
-                context.AddFieldErrors([new FieldError(["to"], "must be later than from", "value_error")]);
+                context.AddFieldErrors([new FieldError(["to"], "must be later than from", FieldProblem.InvalidValue)]);
             }
         });
     }

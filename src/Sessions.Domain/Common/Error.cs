@@ -1,11 +1,17 @@
 namespace Sessions.Domain.Common;
 
-/// <summary>One problem with one field: its path (names and indexes), a message, a machine type.</summary>
-public sealed record FieldError(IReadOnlyList<object> Path, string Message, string Type);
+/// <summary>One problem with one input: where it is (names and indexes), a message, and what kind of problem it is.</summary>
+public sealed record FieldError(IReadOnlyList<object> Path, string Message, FieldProblem Problem);
 
-/// <summary>A failure as a value: a stable type, a human message and, for validation, field errors.</summary>
+/// <summary>
+/// A failure as a value: its kind, a human message and, for input that breaks a rule, field
+/// errors. A failure a domain rule gives also carries the rule's <see cref="Code"/> (see <see cref="DomainErrors"/>).
+/// </summary>
 public sealed record Error(ErrorType Type, string Message, IReadOnlyList<FieldError>? Fields = null)
 {
+    /// <summary>The name of the domain rule that refused, or null for failures outside the domain.</summary>
+    public string? Code { get; init; }
+
     public static Error NotFound(string message) => new(ErrorType.NotFound, message);
 
     public static Error Conflict(string message) => new(ErrorType.Conflict, message);
@@ -15,6 +21,6 @@ public sealed record Error(ErrorType Type, string Message, IReadOnlyList<FieldEr
     public static Error Validation(IReadOnlyList<FieldError> fields) =>
         new(ErrorType.Validation, "Validation failed", fields);
 
-    public static Error Validation(string field, string message, string type) =>
-        Validation([new FieldError([field], message, type)]);
+    public static Error Validation(string field, string message, FieldProblem problem) =>
+        Validation([new FieldError([field], message, problem)]);
 }

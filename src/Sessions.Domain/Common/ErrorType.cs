@@ -12,6 +12,10 @@ public enum ErrorType
     Conflict,
     PreconditionFailed,
     Validation,
-    DatabaseUnavailable,
-    DatabaseTimeout,
+
+    /// <summary>Something the service depends on could not be reached; the same request may succeed shortly.</summary>
+    DependencyUnavailable,
+
+    /// <summary>Something the service depends on did not answer in time; the same request may succeed shortly.</summary>
+    DependencyTimedOut,
 }

@@ -130,7 +130,7 @@ public sealed class SessionGroup : AggregateRoot
     {
         if (changes.Status is { } status && status != Status && IsFinished)
         {
-            return Error.Conflict($"The group is {Status.ToString().ToLowerInvariant()}: a finished group keeps its status.");
+            return DomainErrors.GroupAlreadyFinished(Status.ToString().ToLowerInvariant());
         }
 
         var changed = new List<string>();

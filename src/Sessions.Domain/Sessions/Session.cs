@@ -145,7 +145,7 @@ public sealed class Session : AggregateRoot
     {
         if (changes.Visibility == SessionVisibility.Private && Visibility == SessionVisibility.Workspace)
         {
-            return Error.Conflict("A shared session cannot be made private again (SES-VIS-008).");
+            return DomainErrors.SharedSessionCannotBecomePrivate;
         }
 
         var changed = new List<string>();
@@ -270,7 +270,7 @@ public sealed class Session : AggregateRoot
     {
         if (FrozenBy == Sessions.FrozenBy.Evaluation)
         {
-            return new Error(ErrorType.SessionFrozen, "The session was frozen by an evaluation and cannot be deleted.");
+            return DomainErrors.EvaluationEvidenceCannotBeDeleted;
         }
 
         Raise(new SessionDeleted(Id, WorkspaceId, actorId, now));
@@ -361,7 +361,7 @@ public sealed class Session : AggregateRoot
 
         if (plan.TargetRole != MessageRole.User || plan.TargetCompacted)
         {
-            return Error.Validation("from_seq", "must be the seq of a user message that is not compacted", "value_error");
+            return DomainErrors.RewindTargetNotAUserMessage;
         }
 
         TotalUsage -= plan.Removed;
@@ -400,7 +400,7 @@ public sealed class Session : AggregateRoot
 
         if (IsFrozen)
         {
-            return new Error(ErrorType.SessionFrozen, "The session is frozen: it takes no new items.");
+            return DomainErrors.FrozenSessionTakesNoItems;
         }
 
         var item = new SessionItem(Id, organizationId, draft, actorId, now);
@@ -409,20 +409,20 @@ public sealed class Session : AggregateRoot
     }
 
     /// <summary>Why the transcript cannot change now (it is frozen), or null.</summary>
-    public Error? RefuseTranscriptChange() => IsFrozen ? FrozenTranscript : null;
+    public Error? RefuseTranscriptChange() => IsFrozen ? DomainErrors.SessionAlreadyFrozen : null;
 
     /// <summary>Why a compaction up to <paramref name="upToSeq"/> cannot happen, or null.</summary>
     public Error? RefuseCompaction(long upToSeq) =>
         RefuseTranscriptChange()
         ?? (upToSeq < 1 || upToSeq > LastSeq
-            ? Error.Validation("up_to_seq", LastSeq == 0 ? "the transcript is empty" : $"must be between 1 and {LastSeq}, the transcript's last seq", "value_error")
+            ? DomainErrors.CompactionOutsideTheTranscript(LastSeq)
             : null);
 
     /// <summary>Why the session cannot be rewound at all (frozen, or not a user session), or null.</summary>
     public Error? RefuseRewind() =>
         RefuseTranscriptChange()
         ?? (Origin != SessionOrigin.User
-            ? Error.Conflict($"Only sessions of origin 'user' can be rewound; this one is '{Origin.ToString().ToLowerInvariant()}'.")
+            ? DomainErrors.RewindNeedsAUserSession(Origin.ToString().ToLowerInvariant())
             : null);
 
     /// <summary>The first <see cref="PreviewLength"/> characters, never cutting a surrogate pair in half.</summary>
@@ -436,9 +436,6 @@ public sealed class Session : AggregateRoot
         var length = char.IsHighSurrogate(content[PreviewLength - 1]) ? PreviewLength - 1 : PreviewLength;
         return content[..length];
     }
-
-    private static Error FrozenTranscript { get; } =
-        new(ErrorType.SessionFrozen, "The session is frozen: its transcript can no longer change.");
 
     private bool SameLabels(IReadOnlyDictionary<string, IReadOnlyList<string>> labels)
     {

@@ -23,13 +23,13 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
     private const int SqlServerTruncationWithColumn = 2628;
     private const int SqlServerArithmeticOverflow = 8115;
 
-    private static Error Unavailable { get; } = new(ErrorType.DatabaseUnavailable, "The database could not be reached; try again shortly.");
+    private static Error Unavailable { get; } = new(ErrorType.DependencyUnavailable, "The database could not be reached; try again shortly.");
 
     /// <summary>Input the validators let through but the database refuses (too long, not encodable): the client's to fix.</summary>
     private static Error Unstorable { get; } = Error.Validation(
-        [new FieldError([], "holds a value the database cannot store (too long, out of range, or characters it cannot encode)", "value_error")]);
+        [new FieldError([], "holds a value the database cannot store (too long, out of range, or characters it cannot encode)", FieldProblem.InvalidValue)]);
 
-    private static Error TimedOut { get; } = new(ErrorType.DatabaseTimeout, "The database did not answer in time; try again shortly.");
+    private static Error TimedOut { get; } = new(ErrorType.DependencyTimedOut, "The database did not answer in time; try again shortly.");
 
     public Error? Classify(Exception exception)
     {

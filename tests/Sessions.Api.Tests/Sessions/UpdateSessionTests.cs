@@ -74,7 +74,9 @@ public sealed class UpdateSessionTests(ApiFactory factory)
         var (workspace, owner) = await SetUpAsync();
         var session = await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace", title = "kept" });
 
-        await (await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { visibility = "private", title = "lost" })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
+        var refused = await (await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { visibility = "private", title = "lost" })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
+
+        Assert.Equal("A shared session cannot be made private again (SES-VIS-008).", refused["detail"]!.GetValue<string>());
 
         var read = await (await _client.GetAsync(workspace.SessionPath(session.Id()), owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("kept", read["title"]!.GetValue<string>());

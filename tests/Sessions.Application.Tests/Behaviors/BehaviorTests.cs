@@ -19,7 +19,7 @@ public sealed class BehaviorTests
     public async Task ErrorTranslation_ClassifiedException_BecomesFailure()
     {
         var classifier = new Mock<IDatabaseErrorClassifier>();
-        var unavailable = new Error(ErrorType.DatabaseUnavailable, "down");
+        var unavailable = new Error(ErrorType.DependencyUnavailable, "down");
         classifier.Setup(c => c.Classify(It.IsAny<TimeoutException>())).Returns(unavailable);
         var behavior = new ErrorTranslationBehavior<ScopedCommand, Result<string>>(classifier.Object);
 
@@ -137,8 +137,8 @@ public sealed class BehaviorTests
 
         Assert.Equal(ErrorType.Validation, result.Error!.Type);
         Assert.Equal(2, result.Error.Fields!.Count);
-        Assert.Contains(result.Error.Fields, f => f.Type == "string_too_short");
-        Assert.Contains(result.Error.Fields, f => f.Type == "value_error");
+        Assert.Contains(result.Error.Fields, f => f.Problem == FieldProblem.StringTooShort);
+        Assert.Contains(result.Error.Fields, f => f.Problem == FieldProblem.InvalidValue);
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class BehaviorTests
 
     private sealed class NameValidator : AbstractValidator<ScopedCommand>
     {
-        public NameValidator() => RuleFor(c => c.Name).Must(n => n.Length > 0).WithMessage("must not be empty").WithErrorCode("string_too_short");
+        public NameValidator() => RuleFor(c => c.Name).Must(n => n.Length > 0).WithMessage("must not be empty").WithErrorCode(nameof(FieldProblem.StringTooShort));
     }
 
     private sealed class OrgValidator : AbstractValidator<ScopedCommand>

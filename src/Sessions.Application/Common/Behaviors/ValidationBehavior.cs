@@ -37,9 +37,11 @@ public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidat
     private static FieldError ToFieldError(ValidationFailure failure) => new(
         failure.CustomState as IReadOnlyList<object> ?? FieldPath.Parse(failure.PropertyName),
         failure.ErrorMessage,
-        IsOwnCode(failure.ErrorCode) ? failure.ErrorCode : "value_error");
+        ProblemOf(failure.ErrorCode));
 
-    /// <summary>FluentValidation names its built-in codes after the validator; ours are snake_case words.</summary>
-    private static bool IsOwnCode(string? code) =>
-        !string.IsNullOrEmpty(code) && !code.EndsWith("Validator", StringComparison.Ordinal);
+    /// <summary>Our rules name a <see cref="FieldProblem"/> as their error code; FluentValidation's own codes name its validators.</summary>
+    private static FieldProblem ProblemOf(string? code) =>
+        Enum.TryParse<FieldProblem>(code, ignoreCase: false, out var problem) && Enum.IsDefined(problem) && !char.IsDigit(code![0])
+            ? problem
+            : FieldProblem.InvalidValue;
 }

@@ -11,7 +11,7 @@ namespace Sessions.Application.Common.Validation;
 public static class ValidationRules
 {
     public static IRuleBuilderOptions<T, TProperty> Required<T, TProperty>(this IRuleBuilder<T, TProperty> rule) =>
-        rule.NotNull().WithMessage("is required").WithErrorCode("missing");
+        rule.NotNull().WithMessage("is required").WithErrorCode(nameof(FieldProblem.Missing));
 
     /// <summary>What a text field holding U+0000 is told: no supported database stores it, so none accepts it.</summary>
     public const string NulMessage = "must not contain U+0000";
@@ -20,13 +20,13 @@ public static class ValidationRules
     public static IRuleBuilderOptions<T, string?> Chars<T>(this IRuleBuilder<T, string?> rule, int min, int max) =>
         rule.Must(value => value is null || !HasNul(value))
             .WithMessage(NulMessage)
-            .WithErrorCode("string_pattern_mismatch")
+            .WithErrorCode(nameof(FieldProblem.PatternMismatch))
             .Must(value => value is null || value.Length >= min)
             .WithMessage(min == 1 ? "must not be empty" : $"must be at least {min} characters")
-            .WithErrorCode("string_too_short")
+            .WithErrorCode(nameof(FieldProblem.StringTooShort))
             .Must(value => value is null || value.Length <= max)
             .WithMessage($"must be at most {max} characters")
-            .WithErrorCode("string_too_long");
+            .WithErrorCode(nameof(FieldProblem.StringTooLong));
 
     public static bool HasNul(string value) => value.Contains('\0', StringComparison.Ordinal);
 
@@ -34,18 +34,18 @@ public static class ValidationRules
         where TNumber : struct, IComparable<TNumber> =>
         rule.Must(value => value is null || value.Value.CompareTo(min) >= 0)
             .WithMessage($"must be greater than or equal to {min}")
-            .WithErrorCode("greater_than_equal");
+            .WithErrorCode(nameof(FieldProblem.BelowMinimum));
 
     public static IRuleBuilderOptions<T, TNumber?> AtMost<T, TNumber>(this IRuleBuilder<T, TNumber?> rule, TNumber max)
         where TNumber : struct, IComparable<TNumber> =>
         rule.Must(value => value is null || value.Value.CompareTo(max) <= 0)
             .WithMessage($"must be less than or equal to {max}")
-            .WithErrorCode("less_than_equal");
+            .WithErrorCode(nameof(FieldProblem.AboveMaximum));
 
     public static IRuleBuilderOptions<T, string?> SlugRule<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(value => value is null || Domain.Organizations.Slug.IsValid(value))
             .WithMessage($"must match {Domain.Organizations.Slug.Pattern}")
-            .WithErrorCode("string_pattern_mismatch");
+            .WithErrorCode(nameof(FieldProblem.PatternMismatch));
 
     /// <summary>Adds field errors that carry their own path (for map keys, which may hold dots).</summary>
     public static void AddFieldErrors<T>(this ValidationContext<T> context, IEnumerable<FieldError> errors)
@@ -54,7 +54,7 @@ public static class ValidationRules
         {
             context.AddFailure(new ValidationFailure(string.Join('.', error.Path), error.Message)
             {
-                ErrorCode = error.Type,
+                ErrorCode = error.Problem.ToString(),
                 CustomState = error.Path,
             });
         }

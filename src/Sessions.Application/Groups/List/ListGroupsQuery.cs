@@ -64,7 +64,7 @@ public sealed class ListGroupsValidator : AbstractValidator<ListGroupsQuery>
     {
         if (count > SessionFilterInput.MaxValuesPerParameter)
         {
-            yield return new FieldError([parameter], $"must be given at most {SessionFilterInput.MaxValuesPerParameter} times", "too_long");
+            yield return new FieldError([parameter], $"must be given at most {SessionFilterInput.MaxValuesPerParameter} times", FieldProblem.TooLong);
         }
     }
 
@@ -75,7 +75,7 @@ public sealed class ListGroupsValidator : AbstractValidator<ListGroupsQuery>
         {
             if (!WireEnum.TryParse<TEnum>(values[i], out _))
             {
-                yield return new FieldError([parameter, i], $"must be one of: {WireEnum.Names<TEnum>()}", "enum");
+                yield return new FieldError([parameter, i], $"must be one of: {WireEnum.Names<TEnum>()}", FieldProblem.NotAllowedValue);
             }
         }
     }

@@ -1,3 +1,4 @@
+using Sessions.Domain.Common;
 using FluentValidation;
 using Sessions.Application.Common.Validation;
 
@@ -14,12 +15,12 @@ public sealed class RecordItemValidator : AbstractValidator<RecordItemCommand>
             item.RuleFor(i => i.DataJson).Required()
                 .Must(json => json is null || json.Length <= ItemInput.MaxDataLength)
                 .WithMessage($"must be at most {ItemInput.MaxDataLength} characters of JSON")
-                .WithErrorCode("too_long")
+                .WithErrorCode(nameof(FieldProblem.TooLong))
                 .OverridePropertyName("data");
             item.RuleFor(i => i.DispositionJson)
                 .Must(json => json is null || json.Length <= ItemInput.MaxDispositionLength)
                 .WithMessage($"must be at most {ItemInput.MaxDispositionLength} characters of JSON")
-                .WithErrorCode("too_long")
+                .WithErrorCode(nameof(FieldProblem.TooLong))
                 .OverridePropertyName("disposition");
             item.RuleFor(i => i.Title).Chars(0, ItemInput.MaxTextLength);
             item.RuleFor(i => i.DedupeKey).Chars(1, ItemInput.MaxTextLength);

@@ -1,3 +1,4 @@
+using Sessions.Domain.Common;
 using FluentValidation;
 using Sessions.Application.Common.Validation;
 
@@ -15,13 +16,13 @@ public abstract class BulkSessionsValidator<TCommand> : AbstractValidator<TComma
         RuleFor(c => c.SessionIds!.Count)
             .InclusiveBetween(1, MaxIds)
             .WithMessage($"must hold 1 to {MaxIds} session ids")
-            .WithErrorCode("list_length")
+            .WithErrorCode(nameof(FieldProblem.ListLength))
             .OverridePropertyName("session_ids")
             .When(c => c.SessionIds is not null);
         RuleForEach(c => c.SessionIds)
             .Must(id => id != Guid.Empty)
             .WithMessage("must not be the nil UUID")
-            .WithErrorCode("value_error");
+            .WithErrorCode(nameof(FieldProblem.InvalidValue));
     }
 }
 

@@ -1,3 +1,4 @@
+using Sessions.Domain.Common;
 using FluentValidation;
 using Sessions.Application.Common.Validation;
 
@@ -8,7 +9,7 @@ public sealed class CreateSessionValidator : AbstractValidator<CreateSessionComm
     public CreateSessionValidator()
     {
         RuleFor(c => c.Id).Required()
-            .Must(id => id != Guid.Empty).WithMessage("must not be the nil UUID").WithErrorCode("value_error");
+            .Must(id => id != Guid.Empty).WithMessage("must not be the nil UUID").WithErrorCode(nameof(FieldProblem.InvalidValue));
         RuleFor(c => c.Model).Required();
         Include(new SessionFieldsValidator());
     }

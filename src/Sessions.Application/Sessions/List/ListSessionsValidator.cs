@@ -1,3 +1,4 @@
+using Sessions.Domain.Common;
 using FluentValidation;
 using Sessions.Application.Common.Validation;
 
@@ -12,11 +13,11 @@ public sealed class ListSessionsValidator : AbstractValidator<ListSessionsQuery>
         RuleFor(q => q.SortBy)
             .Must(value => value is null || WireEnum.TryParse<SessionSortField>(value, out _))
             .WithMessage($"must be one of: {WireEnum.Names<SessionSortField>()}")
-            .WithErrorCode("enum");
+            .WithErrorCode(nameof(FieldProblem.NotAllowedValue));
         RuleFor(q => q.SortDir)
             .Must(value => value is null || WireEnum.TryParse<SortDirection>(value, out _))
             .WithMessage($"must be one of: {WireEnum.Names<SortDirection>()}")
-            .WithErrorCode("enum");
+            .WithErrorCode(nameof(FieldProblem.NotAllowedValue));
         RuleFor(q => q.Filter).Custom((filter, context) => context.AddFieldErrors(filter.Check()));
     }
 }

@@ -44,14 +44,14 @@ public sealed record SessionFilterInput(
 
         if (Labels.Count > MaxLabelFilters)
         {
-            yield return new FieldError(["label"], $"must hold at most {MaxLabelFilters} label filters", "too_long");
+            yield return new FieldError(["label"], $"must hold at most {MaxLabelFilters} label filters", FieldProblem.TooLong);
         }
 
         for (var i = 0; i < Origins.Count; i++)
         {
             if (!string.IsNullOrEmpty(Origins[i]) && !WireEnum.TryParse<SessionOrigin>(Origins[i], out _))
             {
-                yield return new FieldError(["origin", i], $"must be one of: {WireEnum.Names<SessionOrigin>()}", "enum");
+                yield return new FieldError(["origin", i], $"must be one of: {WireEnum.Names<SessionOrigin>()}", FieldProblem.NotAllowedValue);
             }
         }
 
@@ -61,22 +61,22 @@ public sealed record SessionFilterInput(
             var separator = string.IsNullOrEmpty(label) ? -1 : label.IndexOf(':', StringComparison.Ordinal);
             if (!string.IsNullOrEmpty(label) && (separator <= 0 || separator == label.Length - 1))
             {
-                yield return new FieldError(["label", i], "must be key:value", "value_error");
+                yield return new FieldError(["label", i], "must be key:value", FieldProblem.InvalidValue);
             }
         }
 
         if (Archived is not null && !WireEnum.TryParse<ArchivedFilter>(Archived, out _))
         {
-            yield return new FieldError(["archived"], $"must be one of: {WireEnum.Names<ArchivedFilter>()}", "enum");
+            yield return new FieldError(["archived"], $"must be one of: {WireEnum.Names<ArchivedFilter>()}", FieldProblem.NotAllowedValue);
         }
 
         if (Search is { Length: > MaxSearchLength })
         {
-            yield return new FieldError(["search"], $"must be at most {MaxSearchLength} characters", "string_too_long");
+            yield return new FieldError(["search"], $"must be at most {MaxSearchLength} characters", FieldProblem.StringTooLong);
         }
         else if (Search is not null && ValidationRules.HasNul(Search))
         {
-            yield return new FieldError(["search"], ValidationRules.NulMessage, "string_pattern_mismatch");
+            yield return new FieldError(["search"], ValidationRules.NulMessage, FieldProblem.PatternMismatch);
         }
     }
 
@@ -86,7 +86,7 @@ public sealed record SessionFilterInput(
         {
             yield return new FieldError([parameter], parameter == "user"
                 ? $"user and user_id together must be given at most {MaxValuesPerParameter} times"
-                : $"must be given at most {MaxValuesPerParameter} times", "too_long");
+                : $"must be given at most {MaxValuesPerParameter} times", FieldProblem.TooLong);
         }
     }
 
@@ -102,11 +102,11 @@ public sealed record SessionFilterInput(
         {
             if (string.IsNullOrEmpty(values[i]))
             {
-                yield return new FieldError([parameter, i], "must not be empty", "string_too_short");
+                yield return new FieldError([parameter, i], "must not be empty", FieldProblem.StringTooShort);
             }
             else if (ValidationRules.HasNul(values[i]))
             {
-                yield return new FieldError([parameter, i], ValidationRules.NulMessage, "string_pattern_mismatch");
+                yield return new FieldError([parameter, i], ValidationRules.NulMessage, FieldProblem.PatternMismatch);
             }
         }
     }

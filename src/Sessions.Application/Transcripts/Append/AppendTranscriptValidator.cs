@@ -1,3 +1,4 @@
+using Sessions.Domain.Common;
 using FluentValidation;
 using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions;
@@ -12,10 +13,10 @@ public sealed class AppendTranscriptValidator : AbstractValidator<AppendTranscri
         RuleFor(c => c.Messages!.Count)
             .InclusiveBetween(1, TranscriptRules.MaxMessagesPerAppend)
             .WithMessage($"must hold 1 to {TranscriptRules.MaxMessagesPerAppend} messages")
-            .WithErrorCode("list_length")
+            .WithErrorCode(nameof(FieldProblem.ListLength))
             .OverridePropertyName("messages")
             .When(c => c.Messages is not null);
-        RuleForEach(c => c.Messages).NotNull().WithMessage("must be an object").WithErrorCode("model_type").SetValidator(new MessageInputValidator()!);
+        RuleForEach(c => c.Messages).NotNull().WithMessage("must be an object").WithErrorCode(nameof(FieldProblem.NotAnObject)).SetValidator(new MessageInputValidator()!);
         RuleFor(c => c.Context).ChildRules(context =>
         {
             context.RuleFor(c => c!.Model).Required().Chars(1, SessionRules.MaxModelLength);

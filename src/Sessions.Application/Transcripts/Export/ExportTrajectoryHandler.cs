@@ -78,5 +78,5 @@ public sealed class ExportTrajectoryValidator : AbstractValidator<ExportTrajecto
         RuleFor(q => q.Format)
             .Must(format => format is null || WireEnum.TryParse<TrajectoryFormat>(format, out _))
             .WithMessage($"must be one of: {WireEnum.Names<TrajectoryFormat>()}")
-            .WithErrorCode("enum");
+            .WithErrorCode(nameof(FieldProblem.NotAllowedValue));
 }

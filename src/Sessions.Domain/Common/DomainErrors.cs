@@ -1,0 +1,46 @@
+namespace Sessions.Domain.Common;
+
+/// <summary>
+/// The rules the aggregates refuse by, each under its own name. They speak of the domain only:
+/// which input of a request a rule concerns, and how that is written on the wire, is the API's to say.
+/// </summary>
+public static class DomainErrors
+{
+    /// <summary>A frozen session's transcript is evidence: no append, compaction or rewind.</summary>
+    public static Error SessionAlreadyFrozen { get; } =
+        Named(ErrorType.SessionFrozen, "The session is frozen: its transcript can no longer change.", nameof(SessionAlreadyFrozen));
+
+    /// <summary>A frozen session records no new item (a retry of a stored one is still answered).</summary>
+    public static Error FrozenSessionTakesNoItems { get; } =
+        Named(ErrorType.SessionFrozen, "The session is frozen: it takes no new items.", nameof(FrozenSessionTakesNoItems));
+
+    /// <summary>A session frozen by an evaluation is evidence and stays.</summary>
+    public static Error EvaluationEvidenceCannotBeDeleted { get; } =
+        Named(ErrorType.SessionFrozen, "The session was frozen by an evaluation and cannot be deleted.", nameof(EvaluationEvidenceCannotBeDeleted));
+
+    /// <summary>Sharing only widens: a session shared with its workspace stays shared.</summary>
+    public static Error SharedSessionCannotBecomePrivate { get; } =
+        Named(ErrorType.Conflict, "A shared session cannot be made private again.", nameof(SharedSessionCannotBecomePrivate));
+
+    /// <summary>A rewind goes back to a user message of the current era.</summary>
+    public static Error RewindTargetNotAUserMessage { get; } =
+        Named(ErrorType.Validation, "must be the seq of a user message that is not compacted", nameof(RewindTargetNotAUserMessage));
+
+    /// <summary>A finished group keeps the status it finished with.</summary>
+    public static Error GroupAlreadyFinished(string status) =>
+        Named(ErrorType.Conflict, $"The group is {status}: a finished group keeps its status.", nameof(GroupAlreadyFinished));
+
+    /// <summary>Only sessions a user started can be rewound.</summary>
+    public static Error RewindNeedsAUserSession(string origin) =>
+        Named(ErrorType.Conflict, $"Only sessions of origin 'user' can be rewound; this one is '{origin}'.", nameof(RewindNeedsAUserSession));
+
+    /// <summary>A compaction ends at a message of the transcript.</summary>
+    public static Error CompactionOutsideTheTranscript(long lastSeq) =>
+        Named(
+            ErrorType.Validation,
+            lastSeq == 0 ? "the transcript is empty" : $"must be between 1 and {lastSeq}, the transcript's last seq",
+            nameof(CompactionOutsideTheTranscript));
+
+    private static Error Named(ErrorType type, string message, string code) =>
+        new(type, message) { Code = code };
+}
