@@ -6,11 +6,13 @@ namespace Sessions.Domain.Organizations;
 /// <summary>A tenant: it owns workspaces.</summary>
 public sealed class Organization : AggregateRoot
 {
+    // Stryker disable all : the constructor EF Core materializes rows with; every value set here is overwritten from the row
     private Organization()
     {
         Slug = string.Empty;
         Name = string.Empty;
     }
+    // Stryker restore all
 
     public Guid Id { get; private set; }
 

@@ -12,12 +12,14 @@ public sealed class Session : AggregateRoot
 {
     private List<SessionLabel> _labels = [];
 
+    // Stryker disable all : the constructor EF Core materializes rows with; every value set here is overwritten from the row
     private Session()
     {
         Model = string.Empty;
         TotalUsage = UsageTotals.Zero;
         CurrentUsage = UsageTotals.Zero;
     }
+    // Stryker restore all
 
     public Guid Id { get; private set; }
 

@@ -26,11 +26,13 @@ public sealed record ItemRecording(SessionItem Item, bool Created);
 /// </summary>
 public sealed class SessionItem
 {
+    // Stryker disable all : the constructor EF Core materializes rows with; every value set here is overwritten from the row
     private SessionItem()
     {
         ItemType = string.Empty;
         DataJson = "{}";
     }
+    // Stryker restore all
 
     internal SessionItem(Guid sessionId, Guid organizationId, ItemDraft draft, Guid createdBy, DateTime createdAt)
     {

@@ -18,11 +18,13 @@ public sealed record ToolCall(string Id, string Name, string ArgumentsJson);
 /// </summary>
 public sealed class SessionMessage
 {
+    // Stryker disable all : the constructor EF Core materializes rows with; every value set here is overwritten from the row
     private SessionMessage()
     {
         Content = string.Empty;
         ToolCalls = [];
     }
+    // Stryker restore all
 
     internal SessionMessage(Guid sessionId, long seq, MessageDraft draft, DateTime createdAt)
     {

@@ -36,7 +36,7 @@ public sealed class User
 
     /// <summary>An email the service can keep: an address of at most <see cref="MaxEmailLength"/> characters without control characters.</summary>
     public static bool IsUsableEmail(string email) =>
-        email.Length is > 0 and <= MaxEmailLength
+        email.Length <= MaxEmailLength
         && email.Contains('@', StringComparison.Ordinal)
         && Printable(email).Length == email.Length;
 
@@ -52,6 +52,8 @@ public sealed class User
         }
 
         var text = Printable(name).Trim();
+
+        // Stryker disable once Equality : at exactly the limit the cut keeps the whole text, which is already trimmed
         if (text.Length > MaxNameLength)
         {
             text = text[..(char.IsHighSurrogate(text[MaxNameLength - 1]) ? MaxNameLength - 1 : MaxNameLength)].TrimEnd();

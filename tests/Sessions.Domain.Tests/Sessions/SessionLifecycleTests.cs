@@ -1,19 +1,20 @@
 using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
 using Sessions.Domain.Sessions.Events;
+using Sessions.Domain.Tests.Builders;
 
 namespace Sessions.Domain.Tests.Sessions;
 
 public sealed class SessionLifecycleTests
 {
-    private static readonly DateTime Created = new(2026, 11, 28, 12, 0, 0, DateTimeKind.Utc);
+    private static readonly DateTime Created = SessionBuilder.Created;
     private static readonly DateTime Later = Created.AddMinutes(10);
     private static readonly Guid Owner = Guid.NewGuid();
 
     [Fact]
     public void Update_ChangedFields_RaisesOneEventNamingThem()
     {
-        var session = NewSession();
+        var session = A.Session().OwnedBy(Owner).Build();
 
         var result = session.Update(new SessionChanges(Title: "new", Model: "gpt-4o", MessageCount: 2), Owner, Later);
 
@@ -26,7 +27,7 @@ public sealed class SessionLifecycleTests
     [Fact]
     public void Update_Demotion_IsAConflictAndChangesNothing()
     {
-        var session = NewSession(SessionVisibility.Workspace);
+        var session = A.Session().OwnedBy(Owner).Shared().Build();
 
         var result = session.Update(new SessionChanges(Title: "x", Visibility: SessionVisibility.Private), Owner, Later);
 
@@ -39,7 +40,7 @@ public sealed class SessionLifecycleTests
     [Fact]
     public void Share_RecordsTheSharer_OnlyOnce()
     {
-        var session = NewSession();
+        var session = A.Session().OwnedBy(Owner).Build();
         var sharer = Guid.NewGuid();
 
         session.Share(sharer, Later);
@@ -52,7 +53,7 @@ public sealed class SessionLifecycleTests
     [Fact]
     public void ArchiveAndPin_AreIdempotent()
     {
-        var session = NewSession();
+        var session = A.Session().OwnedBy(Owner).Build();
 
         session.Archive(Owner, Later);
         session.Archive(Owner, Later.AddHours(1));
@@ -70,25 +71,14 @@ public sealed class SessionLifecycleTests
     [Fact]
     public void Delete_FrozenByEvaluation_IsRefused_FrozenByUser_IsAllowed()
     {
-        var evidence = NewSession();
+        var evidence = A.Session().OwnedBy(Owner).Build();
         evidence.Freeze(Guid.NewGuid(), FrozenBy.Evaluation, Later);
-        var userFrozen = NewSession();
+        var userFrozen = A.Session().OwnedBy(Owner).Build();
         userFrozen.Freeze(Owner, FrozenBy.User, Later);
 
         Assert.Equal(ErrorType.SessionFrozen, evidence.Delete(Owner, Later).Error!.Type);
         Assert.Null(userFrozen.Delete(Owner, Later).Error);
         Assert.Single(userFrozen.DomainEvents.OfType<SessionDeleted>());
         Assert.Empty(evidence.DomainEvents.OfType<SessionDeleted>());
-    }
-
-    private static Session NewSession(SessionVisibility visibility = SessionVisibility.Private)
-    {
-        var session = Session.Create(
-            new NewSession(Guid.NewGuid(), "gpt-4o", null, null, new Dictionary<string, IReadOnlyList<string>>(), 0, SessionOrigin.User, visibility, null, null, null),
-            Guid.NewGuid(),
-            Owner,
-            Created);
-        session.ClearDomainEvents();
-        return session;
     }
 }

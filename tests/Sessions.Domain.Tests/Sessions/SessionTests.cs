@@ -1,17 +1,18 @@
 using Sessions.Domain.Sessions;
+using Sessions.Domain.Tests.Builders;
 using Sessions.Domain.Sessions.Events;
 
 namespace Sessions.Domain.Tests.Sessions;
 
 public sealed class SessionTests
 {
-    private static readonly DateTime Created = new(2026, 11, 28, 12, 0, 0, DateTimeKind.Utc);
+    private static readonly DateTime Created = SessionBuilder.Created;
     private static readonly Guid Owner = Guid.NewGuid();
 
     [Fact]
     public void Create_RaisesSessionCreatedAndStartsAtVersionOne()
     {
-        var session = NewSession();
+        var session = A.Session().OwnedBy(Owner).KeepingEvents().Build();
 
         var created = Assert.IsType<SessionCreated>(Assert.Single(session.DomainEvents));
         Assert.Equal(session.Id, created.AggregateId);
@@ -22,7 +23,7 @@ public sealed class SessionTests
     [Fact]
     public void Create_Shared_RecordsSharerAndTime()
     {
-        var session = NewSession(SessionVisibility.Workspace);
+        var session = A.Session().OwnedBy(Owner).Shared().Build();
 
         Assert.Equal(Owner, session.SharedBy);
         Assert.Equal(Created, session.SharedAt);
@@ -31,7 +32,7 @@ public sealed class SessionTests
     [Fact]
     public void Create_DropsDuplicateLabelValuesAndKeepsOrder()
     {
-        var session = Session.Create(Spec(labels: new Dictionary<string, IReadOnlyList<string>> { ["b"] = ["2", "1", "2"], ["a"] = ["x"] }), Guid.NewGuid(), Owner, Created);
+        var session = A.Session().Labelled(new Dictionary<string, IReadOnlyList<string>> { ["b"] = ["2", "1", "2"], ["a"] = ["x"] }).Build();
 
         var map = SessionLabel.ToMap(session.Labels);
 
@@ -42,8 +43,7 @@ public sealed class SessionTests
     [Fact]
     public void Freeze_RaisesExactlyOneSessionFrozen()
     {
-        var session = NewSession();
-        session.ClearDomainEvents();
+        var session = A.Session().Build();
         var actor = Guid.NewGuid();
         var at = Created.AddMinutes(5);
 
@@ -60,7 +60,7 @@ public sealed class SessionTests
     [Fact]
     public void Freeze_WhenAlreadyFrozen_RaisesNothingAndKeepsFrozenAtAndFrozenBy()
     {
-        var session = NewSession();
+        var session = A.Session().Build();
         var first = Created.AddMinutes(5);
         session.Freeze(Guid.NewGuid(), FrozenBy.User, first);
         session.ClearDomainEvents();
@@ -74,9 +74,4 @@ public sealed class SessionTests
         Assert.Equal(2, session.Version);
     }
 
-    private static Session NewSession(SessionVisibility visibility = SessionVisibility.Private) =>
-        Session.Create(Spec(visibility), Guid.NewGuid(), Owner, Created);
-
-    private static NewSession Spec(SessionVisibility visibility = SessionVisibility.Private, IReadOnlyDictionary<string, IReadOnlyList<string>>? labels = null) =>
-        new(Guid.NewGuid(), "gpt-4o", "title", null, labels ?? new Dictionary<string, IReadOnlyList<string>>(), 0, SessionOrigin.User, visibility, null, null, null);
 }

@@ -1,6 +1,7 @@
 using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
 using Sessions.Domain.Sessions.Events;
+using Sessions.Domain.Tests.Builders;
 
 namespace Sessions.Domain.Tests.Sessions;
 
@@ -12,11 +13,11 @@ public sealed class TranscriptTests
     [Fact]
     public void Append_NumbersFromOne_SumsUsage_AndTakesThePreviewFromTheFirstUserMessage()
     {
-        var session = NewSession();
+        var session = A.Session().OwnedBy(Owner).Build();
 
         var messages = session.AppendMessages(
             new TranscriptContext("agent", "model-2", "prompt"),
-            [Draft(MessageRole.System, "rules"), Draft(MessageRole.User, new string('u', 300)), Draft(MessageRole.Assistant, "a", new MessageUsage(10, 2, 1, 0, 0.5m), 2), Draft(MessageRole.User, "later")],
+            [Draft.Message(MessageRole.System, "rules"), Draft.Message(MessageRole.User, new string('u', 300)), Draft.Message(MessageRole.Assistant, "a", new MessageUsage(10, 2, 1, 0, 0.5m), 2), Draft.Message(MessageRole.User, "later")],
             Owner,
             Now).Value;
 
@@ -34,10 +35,10 @@ public sealed class TranscriptTests
     [Fact]
     public void Preview_NeverCutsASurrogatePairInHalf()
     {
-        var session = NewSession();
+        var session = A.Session().OwnedBy(Owner).Build();
         var content = new string('a', Session.PreviewLength - 1) + "😀tail";
 
-        session.AppendMessages(null, [Draft(MessageRole.User, content)], Owner, Now);
+        session.AppendMessages(null, [Draft.Message(MessageRole.User, content)], Owner, Now);
 
         Assert.Equal(new string('a', Session.PreviewLength - 1), session.PreviewText);
     }
@@ -45,10 +46,10 @@ public sealed class TranscriptTests
     [Fact]
     public void Append_ToAFrozenSession_IsRefusedAndChangesNothing()
     {
-        var session = NewSession();
+        var session = A.Session().OwnedBy(Owner).Build();
         session.Freeze(Owner, FrozenBy.User, Now);
 
-        var result = session.AppendMessages(null, [Draft(MessageRole.User, "x")], Owner, Now);
+        var result = session.AppendMessages(null, [Draft.Message(MessageRole.User, "x")], Owner, Now);
 
         Assert.Equal(ErrorType.SessionFrozen, result.Error!.Type);
         Assert.Equal(0, session.LastSeq);
@@ -57,11 +58,11 @@ public sealed class TranscriptTests
     [Fact]
     public void Compact_MovesTheCompactedSumsOutOfTheCurrentEra_AndAppendsTheSummary()
     {
-        var session = NewSession();
-        session.AppendMessages(null, [Draft(MessageRole.User, "q"), Draft(MessageRole.Assistant, "a", new MessageUsage(100, 10, 0, 0, 1m))], Owner, Now);
+        var session = A.Session().OwnedBy(Owner).Build();
+        session.AppendMessages(null, [Draft.Message(MessageRole.User, "q"), Draft.Message(MessageRole.Assistant, "a", new MessageUsage(100, 10, 0, 0, 1m))], Owner, Now);
         var compacted = new UsageTotals(2, 100, 10, 0, 0, 0, 1m, 0);
 
-        var summary = session.Compact(2, compacted, Draft(MessageRole.System, "summary"), Owner, Now).Value;
+        var summary = session.Compact(2, compacted, Draft.Message(MessageRole.System, "summary"), Owner, Now).Value;
 
         Assert.Equal(3, summary.Seq);
         Assert.Equal(new UsageTotals(3, 100, 10, 0, 0, 0, 1m, 0), session.TotalUsage);
@@ -74,21 +75,21 @@ public sealed class TranscriptTests
     [InlineData(3)]
     public void Compact_OutsideTheTranscript_IsAValidationError(long upToSeq)
     {
-        var session = NewSession();
-        session.AppendMessages(null, [Draft(MessageRole.User, "q"), Draft(MessageRole.Assistant, "a")], Owner, Now);
+        var session = A.Session().OwnedBy(Owner).Build();
+        session.AppendMessages(null, [Draft.Message(MessageRole.User, "q"), Draft.Message(MessageRole.Assistant, "a")], Owner, Now);
 
-        Assert.Equal(ErrorType.Validation, session.Compact(upToSeq, UsageTotals.Zero, Draft(MessageRole.System, "s"), Owner, Now).Error!.Type);
+        Assert.Equal(ErrorType.Validation, session.Compact(upToSeq, UsageTotals.Zero, Draft.Message(MessageRole.System, "s"), Owner, Now).Error!.Type);
     }
 
     [Fact]
     public void Rewind_SubtractsTheRemovedMessages_AndKeepsSeqGrowing()
     {
-        var session = NewSession();
-        session.AppendMessages(null, [Draft(MessageRole.User, "q1"), Draft(MessageRole.Assistant, "a1", new MessageUsage(5, 1, 0, 0, null)), Draft(MessageRole.User, "q2")], Owner, Now);
+        var session = A.Session().OwnedBy(Owner).Build();
+        session.AppendMessages(null, [Draft.Message(MessageRole.User, "q1"), Draft.Message(MessageRole.Assistant, "a1", new MessageUsage(5, 1, 0, 0, null)), Draft.Message(MessageRole.User, "q2")], Owner, Now);
         var removed = new UsageTotals(1, 0, 0, 0, 0, 0, 0m, 0);
 
         var result = session.Rewind(new RewindPlan(3, MessageRole.User, false, "q2", removed, removed, 5, Now), Owner, Now);
-        var next = session.AppendMessages(null, [Draft(MessageRole.User, "q2'")], Owner, Now).Value.Single();
+        var next = session.AppendMessages(null, [Draft.Message(MessageRole.User, "q2'")], Owner, Now).Value.Single();
 
         Assert.Null(result.Error);
         Assert.Equal(4, next.Seq);
@@ -100,10 +101,10 @@ public sealed class TranscriptTests
     [Fact]
     public void Rewind_RefusesFrozenSessionsNonUserOriginsAndNonUserOrCompactedTargets()
     {
-        var frozen = NewSession();
+        var frozen = A.Session().OwnedBy(Owner).Build();
         frozen.Freeze(Owner, FrozenBy.User, Now);
-        var worker = NewSession(SessionOrigin.Worker);
-        var plain = NewSession();
+        var worker = A.Session().OwnedBy(Owner).StartedBy(SessionOrigin.Worker).Build();
+        var plain = A.Session().OwnedBy(Owner).Build();
         var assistantTarget = new RewindPlan(1, MessageRole.Assistant, false, "a", UsageTotals.Zero, UsageTotals.Zero, null, null);
         var compactedTarget = new RewindPlan(1, MessageRole.User, true, "q", UsageTotals.Zero, UsageTotals.Zero, null, null);
 
@@ -112,18 +113,4 @@ public sealed class TranscriptTests
         Assert.Equal(ErrorType.Validation, plain.Rewind(assistantTarget, Owner, Now).Error!.Type);
         Assert.Equal(ErrorType.Validation, plain.Rewind(compactedTarget, Owner, Now).Error!.Type);
     }
-
-    private static Session NewSession(SessionOrigin origin = SessionOrigin.User)
-    {
-        var session = Session.Create(
-            new NewSession(Guid.NewGuid(), "model", null, null, new Dictionary<string, IReadOnlyList<string>>(), 0, origin, SessionVisibility.Private, null, null, null),
-            Guid.NewGuid(),
-            Owner,
-            Now.AddHours(-1));
-        session.ClearDomainEvents();
-        return session;
-    }
-
-    private static MessageDraft Draft(MessageRole role, string content, MessageUsage? usage = null, int toolCalls = 0) =>
-        new(null, role, content, null, null, [.. Enumerable.Range(0, toolCalls).Select(i => new ToolCall($"c{i}", "f", "{}"))], null, usage);
 }
