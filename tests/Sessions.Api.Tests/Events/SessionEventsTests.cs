@@ -7,31 +7,29 @@ namespace Sessions.Api.Tests.Events;
 
 /// <summary>The audit trail (CONTRACT §5.9): every change to a session, in order, with who made it.</summary>
 [Collection(SharedApiCollection.Name)]
-public sealed class SessionEventsTests(ApiFactory factory)
+public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task EveryKindOfChange_IsInTheTrail_InOrder_WithItsActor()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
-        var id = (await _client.CreateSessionAsync(workspace, owner)).Id();
+        var id = (await Client.CreateSessionAsync(workspace, owner)).Id();
         var path = workspace.SessionPath(id);
 
-        await _client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { visibility = "workspace" }).ExpectAsync(HttpStatusCode.OK);
-        await _client.SendAsync(HttpMethod.Patch, path, admin.Token(), new { title = "renamed by the admin" }).ExpectAsync(HttpStatusCode.OK);
+        await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { visibility = "workspace" }).ExpectAsync(HttpStatusCode.OK);
+        await Client.SendAsync(HttpMethod.Patch, path, admin.Token(), new { title = "renamed by the admin" }).ExpectAsync(HttpStatusCode.OK);
         foreach (var action in new[] { "archive", "unarchive", "pin", "unpin" })
         {
-            await _client.PostAsync($"{path}/{action}", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+            await Client.PostAsync($"{path}/{action}", owner.Token()).ExpectAsync(HttpStatusCode.OK);
         }
 
-        await _client.AppendAsync(workspace, owner, id, new { role = "user", content = "one" }, new { role = "assistant", content = "two" }, new { role = "user", content = "three" });
-        await _client.PostAsync($"{path}/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "sum" }, up_to_seq = 1 }).ExpectAsync(HttpStatusCode.OK);
-        await _client.PostAsync($"{path}/rewind", owner.Token(), new { from_seq = 3 }).ExpectAsync(HttpStatusCode.OK);
-        await _client.PostAsync($"{path}/items", owner.Token(), new { item_type = "finding", data = new { } }).ExpectAsync(HttpStatusCode.Created);
-        await _client.PostAsync($"{path}/freeze", admin.Token()).ExpectAsync(HttpStatusCode.OK);
+        await Client.AppendAsync(workspace, owner, id, new { role = "user", content = "one" }, new { role = "assistant", content = "two" }, new { role = "user", content = "three" });
+        await Client.PostAsync($"{path}/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "sum" }, up_to_seq = 1 }).ExpectAsync(HttpStatusCode.OK);
+        await Client.PostAsync($"{path}/rewind", owner.Token(), new { from_seq = 3 }).ExpectAsync(HttpStatusCode.OK);
+        await Client.PostAsync($"{path}/items", owner.Token(), new { item_type = "finding", data = new { } }).ExpectAsync(HttpStatusCode.Created);
+        await Client.PostAsync($"{path}/freeze", admin.Token()).ExpectAsync(HttpStatusCode.OK);
 
         var events = await AllAsync(workspace, owner, id, limit: 100);
 
@@ -54,13 +52,13 @@ public sealed class SessionEventsTests(ApiFactory factory)
     [Fact]
     public async Task RepeatedAndConcurrentFreezes_LeaveExactlyOneSessionFrozen()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        var id = (await _client.CreateSessionAsync(workspace, owner)).Id();
+        var id = (await Client.CreateSessionAsync(workspace, owner)).Id();
 
-        var freezes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _client.PostAsync($"{workspace.SessionPath(id)}/freeze", owner.Token())));
-        await _client.PostAsync($"{workspace.SessionPath(id)}/freeze", owner.Token()).ExpectAsync(HttpStatusCode.OK);
-        await _client.PostAsync($"{workspace.SessionsPath}/bulk-freeze", owner.Token(), new { session_ids = new[] { id } }).ExpectAsync(HttpStatusCode.OK);
+        var freezes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Client.PostAsync($"{workspace.SessionPath(id)}/freeze", owner.Token())));
+        await Client.PostAsync($"{workspace.SessionPath(id)}/freeze", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        await Client.PostAsync($"{workspace.SessionsPath}/bulk-freeze", owner.Token(), new { session_ids = new[] { id } }).ExpectAsync(HttpStatusCode.OK);
 
         Assert.All(freezes, f => Assert.Equal(HttpStatusCode.OK, f.StatusCode));
         Assert.Single(await AllAsync(workspace, owner, id, limit: 100), e => e["type"]!.GetValue<string>() == "SessionFrozen");
@@ -69,18 +67,18 @@ public sealed class SessionEventsTests(ApiFactory factory)
     [Fact]
     public async Task Pages_ChainByNextAfterId_WithoutGapsOrRepeats()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        var id = (await _client.CreateSessionAsync(workspace, owner)).Id();
+        var id = (await Client.CreateSessionAsync(workspace, owner)).Id();
         for (var i = 0; i < 4; i++)
         {
-            await _client.AppendAsync(workspace, owner, id, new { role = "user", content = $"m{i}" });
+            await Client.AppendAsync(workspace, owner, id, new { role = "user", content = $"m{i}" });
         }
 
         var whole = await AllAsync(workspace, owner, id, limit: 500);
         var paged = await AllAsync(workspace, owner, id, limit: 2);
-        var first = await _client.GetAsync($"{workspace.SessionPath(id)}/events?limit=2", owner.Token()).ExpectAsync(HttpStatusCode.OK);
-        var last = await _client.GetAsync($"{workspace.SessionPath(id)}/events?after_id={whole[^1]["id"]}", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        var first = await Client.GetAsync($"{workspace.SessionPath(id)}/events?limit=2", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        var last = await Client.GetAsync($"{workspace.SessionPath(id)}/events?after_id={whole[^1]["id"]}", owner.Token()).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal(5, whole.Count);
         Assert.Equal(whole.Select(e => e.ToJsonString()), paged.Select(e => e.ToJsonString()));
@@ -94,42 +92,42 @@ public sealed class SessionEventsTests(ApiFactory factory)
     [Fact]
     public async Task BadPaging_Is422()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        var id = (await _client.CreateSessionAsync(workspace, owner)).Id();
-        var other = (await _client.CreateSessionAsync(workspace, owner)).Id();
+        var id = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        var other = (await Client.CreateSessionAsync(workspace, owner)).Id();
         var othersEvent = (await AllAsync(workspace, owner, other, limit: 1))[0]["id"]!.GetValue<string>();
 
         foreach (var limit in new[] { "0", "501", "x" })
         {
-            await _client.GetAsync($"{workspace.SessionPath(id)}/events?limit={limit}", owner.Token()).ExpectValidationErrorAsync("query", "limit");
+            await Client.GetAsync($"{workspace.SessionPath(id)}/events?limit={limit}", owner.Token()).ExpectValidationErrorAsync("query", "limit");
         }
 
-        await _client.GetAsync($"{workspace.SessionPath(id)}/events?after_id=nope", owner.Token()).ExpectValidationErrorAsync("query", "after_id");
-        var foreign = await _client.GetAsync($"{workspace.SessionPath(id)}/events?after_id={othersEvent}", owner.Token()).ExpectValidationErrorAsync("query", "after_id");
+        await Client.GetAsync($"{workspace.SessionPath(id)}/events?after_id=nope", owner.Token()).ExpectValidationErrorAsync("query", "after_id");
+        var foreign = await Client.GetAsync($"{workspace.SessionPath(id)}/events?after_id={othersEvent}", owner.Token()).ExpectValidationErrorAsync("query", "after_id");
         Assert.Equal("must be the id of an event of this session", foreign["msg"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task DeletedSessionsTrail_IsForWorkspaceAdminsByFullId()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
-        var otherAdmin = await (await TestWorkspace.CreateAsync(factory, workspace.Org)).AddMemberAsync(WorkspaceRole.Admin);
-        var id = (await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" })).Id();
-        await _client.AppendAsync(workspace, owner, id, new { role = "user", content = "evidence" });
-        Assert.Equal(HttpStatusCode.NoContent, (await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(id), owner.Token())).StatusCode);
+        var otherAdmin = await (await TestWorkspace.CreateAsync(Factory, workspace.Org)).AddMemberAsync(WorkspaceRole.Admin);
+        var id = (await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" })).Id();
+        await Client.AppendAsync(workspace, owner, id, new { role = "user", content = "evidence" });
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(id), owner.Token())).StatusCode);
 
         var trail = await AllAsync(workspace, admin, id, limit: 100);
 
         Assert.Equal(["SessionCreated", "TranscriptAppended", "SessionDeleted"], trail.Select(e => e["type"]!.GetValue<string>()));
         Assert.Equal(owner.Id.ToString(), trail[^1]["actor"]!["id"]!.GetValue<string>());
-        await _client.GetAsync($"{workspace.SessionPath(id.ToString()[..8])}/events", admin.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
-        await _client.GetAsync($"{workspace.SessionPath(id)}/events", owner.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
-        var elsewhere = $"/api/v1/org/{workspace.Org}/ws/{(await TestWorkspace.CreateAsync(factory, workspace.Org)).Workspace}/sessions/{id}/events";
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync(elsewhere, otherAdmin.Token())).StatusCode);
-        await _client.GetAsync($"{workspace.SessionPath(Guid.NewGuid())}/events", admin.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await Client.GetAsync($"{workspace.SessionPath(id.ToString()[..8])}/events", admin.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await Client.GetAsync($"{workspace.SessionPath(id)}/events", owner.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        var elsewhere = $"/api/v1/org/{workspace.Org}/ws/{(await TestWorkspace.CreateAsync(Factory, workspace.Org)).Workspace}/sessions/{id}/events";
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync(elsewhere, otherAdmin.Token())).StatusCode);
+        await Client.GetAsync($"{workspace.SessionPath(Guid.NewGuid())}/events", admin.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     private async Task<List<JsonObject>> AllAsync(TestWorkspace workspace, TestUser user, Guid session, int limit)
@@ -138,7 +136,7 @@ public sealed class SessionEventsTests(ApiFactory factory)
         var query = $"?limit={limit}";
         for (var pages = 0; pages < 100; pages++)
         {
-            var page = await _client.GetAsync($"{workspace.SessionPath(session)}/events{query}", user.Token()).ExpectAsync(HttpStatusCode.OK);
+            var page = await Client.GetAsync($"{workspace.SessionPath(session)}/events{query}", user.Token()).ExpectAsync(HttpStatusCode.OK);
             events.AddRange(page["events"]!.AsArray().Select(e => e!.AsObject()));
             if (!page["has_more"]!.GetValue<bool>())
             {

@@ -8,18 +8,16 @@ namespace Sessions.Api.Tests.Groups;
 
 /// <summary>Session groups (CONTRACT §5.5) over HTTP: create, read, change, list and the grouped listing.</summary>
 [Collection(SharedApiCollection.Name)]
-public sealed class GroupsTests(ApiFactory factory)
+public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task Create_Answers201WithTheSummaryAndLocation_AndRecordsTheEvent()
     {
-        var (workspace, creator) = await SetUpAsync();
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
         var project = Guid.NewGuid();
         var evaluation = Guid.NewGuid();
 
-        var response = await _client.PostAsync(GroupsPath(workspace), creator.Token(), new
+        var response = await Client.PostAsync(GroupsPath(workspace), creator.Token(), new
         {
             kind = "evaluation_item",
             project_id = project,
@@ -49,17 +47,17 @@ public sealed class GroupsTests(ApiFactory factory)
         Assert.Null(group["usage"]!["last_generation_input_tokens"]);
         Assert.Equal("0", group["usage"]!["total_input_tokens"]!.ToJsonString());
 
-        var read = await _client.GetAsync(response.Headers.Location.OriginalString, creator.Token()).ExpectAsync(HttpStatusCode.OK);
+        var read = await Client.GetAsync(response.Headers.Location.OriginalString, creator.Token()).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(group.ToJsonString(), read["group"]!.ToJsonString());
         Assert.Empty(read["sessions"]!.AsArray());
         var id = Guid.Parse(group["id"]!.GetValue<string>());
-        Assert.Equal("SessionGroupCreated", await factory.WithDbAsync(db => db.OutboxMessages.Where(o => o.AggregateId == id).Select(o => o.Type).SingleAsync()));
+        Assert.Equal("SessionGroupCreated", await Factory.WithDbAsync(db => db.OutboxMessages.Where(o => o.AggregateId == id).Select(o => o.Type).SingleAsync()));
     }
 
     [Fact]
     public async Task CreatedFinished_HasCompletedAt()
     {
-        var (workspace, creator) = await SetUpAsync();
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
 
         var group = await CreateAsync(workspace, creator, new { kind = "worker_run", project_id = Guid.NewGuid(), status = "failed" });
 
@@ -70,19 +68,19 @@ public sealed class GroupsTests(ApiFactory factory)
     [Fact]
     public async Task VisibilityAndCounts_CoverOnlyWhatEachCallerSees()
     {
-        var (workspace, creator) = await SetUpAsync();
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
         var colleague = await workspace.AddMemberAsync();
         var bystander = await workspace.AddMemberAsync();
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
-        var outsider = await (await TestWorkspace.CreateAsync(factory, workspace.Org)).AddMemberAsync(WorkspaceRole.Admin);
+        var outsider = await (await TestWorkspace.CreateAsync(Factory, workspace.Org)).AddMemberAsync(WorkspaceRole.Admin);
         var group = Guid.Parse((await CreateAsync(workspace, creator))["id"]!.GetValue<string>());
-        var creatorsPrivate = (await _client.CreateSessionAsync(workspace, creator, extra: new { group_id = group })).Id();
-        var colleaguesShared = (await _client.CreateSessionAsync(workspace, colleague, extra: new { group_id = group, visibility = "workspace" })).Id();
-        var colleaguesPrivate = (await _client.CreateSessionAsync(workspace, colleague, extra: new { group_id = group })).Id();
-        await _client.AppendAsync(workspace, creator, creatorsPrivate, new { role = "assistant", content = "a", usage = new { input_tokens = 10, output_tokens = 1, cost_usd = 0.5 } });
-        await _client.AppendAsync(workspace, colleague, colleaguesShared, new { role = "assistant", content = "b", usage = new { input_tokens = 100, output_tokens = 2, cost_usd = 0.25 } });
-        await _client.AppendAsync(workspace, colleague, colleaguesPrivate, new { role = "assistant", content = "c", usage = new { input_tokens = 1000, output_tokens = 4 } });
-        await _client.PostAsync($"{workspace.SessionPath(colleaguesShared)}/archive", colleague.Token()).ExpectAsync(HttpStatusCode.OK);
+        var creatorsPrivate = (await Client.CreateSessionAsync(workspace, creator, extra: new { group_id = group })).Id();
+        var colleaguesShared = (await Client.CreateSessionAsync(workspace, colleague, extra: new { group_id = group, visibility = "workspace" })).Id();
+        var colleaguesPrivate = (await Client.CreateSessionAsync(workspace, colleague, extra: new { group_id = group })).Id();
+        await Client.AppendAsync(workspace, creator, creatorsPrivate, new { role = "assistant", content = "a", usage = new { input_tokens = 10, output_tokens = 1, cost_usd = 0.5 } });
+        await Client.AppendAsync(workspace, colleague, colleaguesShared, new { role = "assistant", content = "b", usage = new { input_tokens = 100, output_tokens = 2, cost_usd = 0.25 } });
+        await Client.AppendAsync(workspace, colleague, colleaguesPrivate, new { role = "assistant", content = "c", usage = new { input_tokens = 1000, output_tokens = 4 } });
+        await Client.PostAsync($"{workspace.SessionPath(colleaguesShared)}/archive", colleague.Token()).ExpectAsync(HttpStatusCode.OK);
 
         // The creator sees their own session and the shared one (archived, so only with archived=any).
         var seenByCreator = await GetAsync(workspace, creator, group, "?archived=any");
@@ -101,16 +99,16 @@ public sealed class GroupsTests(ApiFactory factory)
         AssertCounts(await GetAsync(workspace, admin, group, "?archived=any"), sessions: 1, active: 0, input: 100, cost: "0.25");
 
         // Once the shared child goes private to no one else, the bystander sees nothing: 404. The admin still sees the group.
-        await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(colleaguesShared), colleague.Token());
-        await _client.GetAsync($"{GroupsPath(workspace)}/{group}", bystander.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(colleaguesShared), colleague.Token());
+        await Client.GetAsync($"{GroupsPath(workspace)}/{group}", bystander.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
         AssertCounts(await GetAsync(workspace, admin, group, "?archived=any"), sessions: 0, active: 0, input: 0, cost: "0");
-        await _client.GetAsync($"{GroupsPath(workspace)}/{group}", outsider.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await Client.GetAsync($"{GroupsPath(workspace)}/{group}", outsider.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
     public async Task StatusTransitions_FinishOnce_AndRepeatingChangesNothing()
     {
-        var (workspace, creator) = await SetUpAsync();
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
         var group = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>();
         var path = $"{GroupsPath(workspace)}/{group}";
 
@@ -128,23 +126,23 @@ public sealed class GroupsTests(ApiFactory factory)
         var id = Guid.Parse(group);
         Assert.Equal(
             ["SessionGroupCreated", "SessionGroupUpdated", "SessionGroupStatusChanged"],
-            await factory.WithDbAsync(db => db.OutboxMessages.Where(o => o.AggregateId == id).OrderBy(o => o.OccurredAt).ThenBy(o => o.Ordinal).Select(o => o.Type).ToListAsync()));
+            await Factory.WithDbAsync(db => db.OutboxMessages.Where(o => o.AggregateId == id).OrderBy(o => o.OccurredAt).ThenBy(o => o.Ordinal).Select(o => o.Type).ToListAsync()));
     }
 
     [Fact]
     public async Task Changes_AreForTheCreatorOrAnAdmin()
     {
-        var (workspace, creator) = await SetUpAsync();
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
         var member = await workspace.AddMemberAsync();
         var viewer = await workspace.AddMemberAsync(WorkspaceRole.Viewer);
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
         var group = Guid.Parse((await CreateAsync(workspace, creator))["id"]!.GetValue<string>());
-        await _client.CreateSessionAsync(workspace, creator, extra: new { group_id = group, visibility = "workspace" });
+        await Client.CreateSessionAsync(workspace, creator, extra: new { group_id = group, visibility = "workspace" });
         var path = $"{GroupsPath(workspace)}/{group}";
 
         await Patch(path, member, new { title = "mine" }).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
         await Patch(path, viewer, new { title = "mine" }).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
-        await _client.PostAsync(GroupsPath(workspace), viewer.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await Client.PostAsync(GroupsPath(workspace), viewer.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
         var changed = await Patch(path, admin, new { status = "cancelled" }).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("cancelled", changed["status"]!.GetValue<string>());
@@ -163,9 +161,9 @@ public sealed class GroupsTests(ApiFactory factory)
     [InlineData("""{"kind": "workflow", "project_id": "8f7e2c1a-0000-4000-8000-000000000000", "runtime_id": 5}""", new object[] { "body", "runtime_id" }, "uuid_parsing")]
     public async Task BadCreate_Is422AtItsField(string json, object[] loc, string type)
     {
-        var (workspace, creator) = await SetUpAsync();
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
 
-        var error = await (await _client.PostAsync(GroupsPath(workspace), creator.Token(), json)).ExpectValidationErrorAsync(loc);
+        var error = await (await Client.PostAsync(GroupsPath(workspace), creator.Token(), json)).ExpectValidationErrorAsync(loc);
 
         Assert.Equal(type, error["type"]!.GetValue<string>());
     }
@@ -173,45 +171,45 @@ public sealed class GroupsTests(ApiFactory factory)
     [Fact]
     public async Task OversizedFields_BadPaths_And_BadQueries_Are422()
     {
-        var (workspace, creator) = await SetUpAsync();
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
         var group = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>();
         var project = Guid.NewGuid();
 
-        await _client.PostAsync(GroupsPath(workspace), creator.Token(), new { kind = "workflow", project_id = project, title = new string('t', 256) }).ExpectValidationErrorAsync("body", "title");
-        await _client.PostAsync(GroupsPath(workspace), creator.Token(), new { kind = "workflow", project_id = project, worker = "w\0" }).ExpectValidationErrorAsync("body", "worker");
-        await _client.PostAsync(GroupsPath(workspace), creator.Token(), new { kind = "workflow", project_id = project, metadata = new { blob = new string('m', 64 * 1024) } }).ExpectValidationErrorAsync("body", "metadata");
+        await Client.PostAsync(GroupsPath(workspace), creator.Token(), new { kind = "workflow", project_id = project, title = new string('t', 256) }).ExpectValidationErrorAsync("body", "title");
+        await Client.PostAsync(GroupsPath(workspace), creator.Token(), new { kind = "workflow", project_id = project, worker = "w\0" }).ExpectValidationErrorAsync("body", "worker");
+        await Client.PostAsync(GroupsPath(workspace), creator.Token(), new { kind = "workflow", project_id = project, metadata = new { blob = new string('m', 64 * 1024) } }).ExpectValidationErrorAsync("body", "metadata");
         await Patch($"{GroupsPath(workspace)}/{group}", creator, new { title = new string('t', 256) }).ExpectValidationErrorAsync("body", "title");
-        await _client.GetAsync($"{GroupsPath(workspace)}/{group[..8]}", creator.Token()).ExpectValidationErrorAsync("path", "group_id");
+        await Client.GetAsync($"{GroupsPath(workspace)}/{group[..8]}", creator.Token()).ExpectValidationErrorAsync("path", "group_id");
         await Patch($"{GroupsPath(workspace)}/not-a-uuid", creator, new { title = "x" }).ExpectValidationErrorAsync("path", "group_id");
-        await _client.GetAsync($"{GroupsPath(workspace)}/{group}?archived=old", creator.Token()).ExpectValidationErrorAsync("query", "archived");
-        await _client.GetAsync($"{GroupsPath(workspace)}?status=done", creator.Token()).ExpectValidationErrorAsync("query", "status", 0);
-        await _client.GetAsync($"{GroupsPath(workspace)}?kind=workflow&kind=run", creator.Token()).ExpectValidationErrorAsync("query", "kind", 1);
-        await _client.GetAsync($"{GroupsPath(workspace)}?limit=101", creator.Token()).ExpectValidationErrorAsync("query", "limit");
-        await _client.GetAsync($"{GroupsPath(workspace)}?project_id=x", creator.Token()).ExpectValidationErrorAsync("query", "project_id");
-        await _client.GetAsync($"{workspace.SessionsPath}/grouped?sessions_per_group=0", creator.Token()).ExpectValidationErrorAsync("query", "sessions_per_group");
-        await _client.GetAsync($"{workspace.SessionsPath}/grouped?sessions_per_group=101", creator.Token()).ExpectValidationErrorAsync("query", "sessions_per_group");
-        await _client.GetAsync($"{workspace.SessionsPath}/grouped?page=0", creator.Token()).ExpectValidationErrorAsync("query", "page");
-        await _client.GetAsync($"{workspace.SessionsPath}/grouped?label=nocolon", creator.Token()).ExpectValidationErrorAsync("query", "label", 0);
+        await Client.GetAsync($"{GroupsPath(workspace)}/{group}?archived=old", creator.Token()).ExpectValidationErrorAsync("query", "archived");
+        await Client.GetAsync($"{GroupsPath(workspace)}?status=done", creator.Token()).ExpectValidationErrorAsync("query", "status", 0);
+        await Client.GetAsync($"{GroupsPath(workspace)}?kind=workflow&kind=run", creator.Token()).ExpectValidationErrorAsync("query", "kind", 1);
+        await Client.GetAsync($"{GroupsPath(workspace)}?limit=101", creator.Token()).ExpectValidationErrorAsync("query", "limit");
+        await Client.GetAsync($"{GroupsPath(workspace)}?project_id=x", creator.Token()).ExpectValidationErrorAsync("query", "project_id");
+        await Client.GetAsync($"{workspace.SessionsPath}/grouped?sessions_per_group=0", creator.Token()).ExpectValidationErrorAsync("query", "sessions_per_group");
+        await Client.GetAsync($"{workspace.SessionsPath}/grouped?sessions_per_group=101", creator.Token()).ExpectValidationErrorAsync("query", "sessions_per_group");
+        await Client.GetAsync($"{workspace.SessionsPath}/grouped?page=0", creator.Token()).ExpectValidationErrorAsync("query", "page");
+        await Client.GetAsync($"{workspace.SessionsPath}/grouped?label=nocolon", creator.Token()).ExpectValidationErrorAsync("query", "label", 0);
     }
 
     [Fact]
     public async Task GroupId_OnASession_MustNameAGroupOfTheWorkspace()
     {
-        var (workspace, creator) = await SetUpAsync();
-        var elsewhere = await TestWorkspace.CreateAsync(factory, workspace.Org);
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
+        var elsewhere = await TestWorkspace.CreateAsync(Factory, workspace.Org);
         var foreignGroup = (await CreateAsync(elsewhere, await elsewhere.AddMemberAsync()))["id"]!.GetValue<string>();
         var group = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>();
 
         foreach (var unknown in new[] { foreignGroup, Guid.NewGuid().ToString() })
         {
-            var created = await _client.PostAsync(workspace.SessionsPath, creator.Token(), new { id = Guid.NewGuid(), model = "m", group_id = unknown });
+            var created = await Client.PostAsync(workspace.SessionsPath, creator.Token(), new { id = Guid.NewGuid(), model = "m", group_id = unknown });
             var error = await created.ExpectValidationErrorAsync("body", "group_id");
             Assert.Equal("must name a session group of this workspace", error["msg"]!.GetValue<string>());
         }
 
-        var session = (await _client.CreateSessionAsync(workspace, creator)).Id();
-        await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), creator.Token(), new { group_id = foreignGroup }).ExpectValidationErrorAsync("body", "group_id");
-        var joined = await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), creator.Token(), new { group_id = group }).ExpectAsync(HttpStatusCode.OK);
+        var session = (await Client.CreateSessionAsync(workspace, creator)).Id();
+        await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), creator.Token(), new { group_id = foreignGroup }).ExpectValidationErrorAsync("body", "group_id");
+        var joined = await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), creator.Token(), new { group_id = group }).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(group, joined["group_id"]!.GetValue<string>());
         Assert.Equal(1, (await GetAsync(workspace, creator, Guid.Parse(group), ""))["group"]!["session_count"]!.GetValue<int>());
     }
@@ -219,16 +217,16 @@ public sealed class GroupsTests(ApiFactory factory)
     [Fact]
     public async Task List_FiltersGroupsAndTheirSessions_AndPages()
     {
-        var (workspace, creator) = await SetUpAsync();
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
         var project = Guid.NewGuid();
         var workflow = await CreateAsync(workspace, creator, new { kind = "workflow", project_id = project, title = "w" });
         var evaluation = await CreateAsync(workspace, creator, new { kind = "evaluation_item", project_id = Guid.NewGuid(), status = "completed" });
         var empty = await CreateAsync(workspace, creator, new { kind = "worker_run", project_id = project });
         var workflowId = workflow["id"]!.GetValue<string>();
         var evaluationId = evaluation["id"]!.GetValue<string>();
-        await _client.CreateSessionAsync(workspace, creator, extra: new { group_id = workflowId, labels = new { team = new[] { "red" } } });
-        await _client.CreateSessionAsync(workspace, creator, extra: new { group_id = workflowId, labels = new { team = new[] { "blue" } } });
-        await _client.CreateSessionAsync(workspace, creator, extra: new { group_id = evaluationId, labels = new { team = new[] { "red" } } });
+        await Client.CreateSessionAsync(workspace, creator, extra: new { group_id = workflowId, labels = new { team = new[] { "red" } } });
+        await Client.CreateSessionAsync(workspace, creator, extra: new { group_id = workflowId, labels = new { team = new[] { "blue" } } });
+        await Client.CreateSessionAsync(workspace, creator, extra: new { group_id = evaluationId, labels = new { team = new[] { "red" } } });
 
         var all = await ListAsync(workspace, creator, "");
         Assert.Equal([empty["id"]!.GetValue<string>(), evaluationId, workflowId], GroupIds(all));
@@ -254,22 +252,22 @@ public sealed class GroupsTests(ApiFactory factory)
     [Fact]
     public async Task Grouped_OrdersBucketsByNewestActivity_NoGroupLast_AndCutsEachBucket()
     {
-        var (workspace, creator) = await SetUpAsync();
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
         var older = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>();
         var newer = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>();
-        var loose = (await _client.CreateSessionAsync(workspace, creator)).Id();
+        var loose = (await Client.CreateSessionAsync(workspace, creator)).Id();
         var inNewer = new List<Guid>();
         for (var i = 0; i < 3; i++)
         {
-            inNewer.Add((await _client.CreateSessionAsync(workspace, creator, extra: new { group_id = newer })).Id());
+            inNewer.Add((await Client.CreateSessionAsync(workspace, creator, extra: new { group_id = newer })).Id());
         }
 
-        var inOlder = (await _client.CreateSessionAsync(workspace, creator, extra: new { group_id = older })).Id();
+        var inOlder = (await Client.CreateSessionAsync(workspace, creator, extra: new { group_id = older })).Id();
 
         // Touching the older group's session makes its bucket the most recently active.
-        await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(inOlder), creator.Token(), new { title = "touched" }).ExpectAsync(HttpStatusCode.OK);
+        await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(inOlder), creator.Token(), new { title = "touched" }).ExpectAsync(HttpStatusCode.OK);
 
-        var page = await _client.GetAsync($"{workspace.SessionsPath}/grouped?sessions_per_group=2", creator.Token()).ExpectAsync(HttpStatusCode.OK);
+        var page = await Client.GetAsync($"{workspace.SessionsPath}/grouped?sessions_per_group=2", creator.Token()).ExpectAsync(HttpStatusCode.OK);
         var buckets = page["groups"]!.AsArray();
         Assert.Equal([older, newer, null], buckets.Select(b => b!["group"]?["id"]?.GetValue<string>()));
         Assert.Equal([1L, 3L, 1L], buckets.Select(b => b!["session_count"]!.GetValue<long>()));
@@ -278,15 +276,15 @@ public sealed class GroupsTests(ApiFactory factory)
         Assert.Equal(3, buckets[1]!["group"]!["session_count"]!.GetValue<int>());
         Assert.Equal(3, page["total"]!.GetValue<int>());
 
-        var last = await _client.GetAsync($"{workspace.SessionsPath}/grouped?limit=2&page=2", creator.Token()).ExpectAsync(HttpStatusCode.OK);
+        var last = await Client.GetAsync($"{workspace.SessionsPath}/grouped?limit=2&page=2", creator.Token()).ExpectAsync(HttpStatusCode.OK);
         var only = Assert.Single(last["groups"]!.AsArray())!;
         Assert.Null(only["group"]);
         Assert.False(last["has_next"]!.GetValue<bool>());
         Assert.True(last["has_previous"]!.GetValue<bool>());
 
         // Filters apply to the sessions: a label only the loose session carries leaves its bucket alone.
-        await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(loose), creator.Token(), new { labels = new { only = new[] { "me" } } }).ExpectAsync(HttpStatusCode.OK);
-        var filtered = await _client.GetAsync($"{workspace.SessionsPath}/grouped?label=only:me", creator.Token()).ExpectAsync(HttpStatusCode.OK);
+        await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(loose), creator.Token(), new { labels = new { only = new[] { "me" } } }).ExpectAsync(HttpStatusCode.OK);
+        var filtered = await Client.GetAsync($"{workspace.SessionsPath}/grouped?label=only:me", creator.Token()).ExpectAsync(HttpStatusCode.OK);
         Assert.Null(Assert.Single(filtered["groups"]!.AsArray())!["group"]);
     }
 
@@ -306,20 +304,14 @@ public sealed class GroupsTests(ApiFactory factory)
 
     private static string GroupsPath(TestWorkspace workspace) => $"{workspace.SessionsPath}/groups";
 
-    private Task<HttpResponseMessage> Patch(string path, TestUser user, object body) => _client.SendAsync(HttpMethod.Patch, path, user.Token(), body);
+    private Task<HttpResponseMessage> Patch(string path, TestUser user, object body) => Client.SendAsync(HttpMethod.Patch, path, user.Token(), body);
 
     private Task<JsonObject> CreateAsync(TestWorkspace workspace, TestUser user, object? body = null) =>
-        _client.PostAsync(GroupsPath(workspace), user.Token(), body ?? new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created);
+        Client.PostAsync(GroupsPath(workspace), user.Token(), body ?? new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created);
 
     private Task<JsonObject> GetAsync(TestWorkspace workspace, TestUser user, Guid group, string query) =>
-        _client.GetAsync($"{GroupsPath(workspace)}/{group}{query}", user.Token()).ExpectAsync(HttpStatusCode.OK);
+        Client.GetAsync($"{GroupsPath(workspace)}/{group}{query}", user.Token()).ExpectAsync(HttpStatusCode.OK);
 
     private Task<JsonObject> ListAsync(TestWorkspace workspace, TestUser user, string query) =>
-        _client.GetAsync($"{GroupsPath(workspace)}{query}", user.Token()).ExpectAsync(HttpStatusCode.OK);
-
-    private async Task<(TestWorkspace Workspace, TestUser Creator)> SetUpAsync()
-    {
-        var workspace = await TestWorkspace.CreateAsync(factory);
-        return (workspace, await workspace.AddMemberAsync());
-    }
+        Client.GetAsync($"{GroupsPath(workspace)}{query}", user.Token()).ExpectAsync(HttpStatusCode.OK);
 }

@@ -5,14 +5,12 @@ using Sessions.Api.Tests.Infrastructure;
 namespace Sessions.Api.Tests.Items;
 
 [Collection(SharedApiCollection.Name)]
-public sealed class ItemsTests(ApiFactory factory)
+public sealed class ItemsTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task Record_Answers201WithEveryField_AndListShowsItNewestFirst()
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
         var project = Guid.NewGuid();
 
         var first = await Post(workspace, owner, session, new
@@ -51,12 +49,12 @@ public sealed class ItemsTests(ApiFactory factory)
     [Fact]
     public async Task SameDedupeKey_Answers200WithTheStoredItem_AndStoresNothing_EvenConcurrently()
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
 
         var stored = await Post(workspace, owner, session, new { item_type = "file", data = new { path = "a" }, dedupe_key = "k1" }).ExpectAsync(HttpStatusCode.Created);
         var again = await Post(workspace, owner, session, new { item_type = "file", data = new { path = "b" }, dedupe_key = "k1" }).ExpectAsync(HttpStatusCode.OK);
         var racing = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Post(workspace, owner, session, new { item_type = "file", data = new { path = "c" }, dedupe_key = "k2" })));
-        await Post(workspace, owner, (await _client.CreateSessionAsync(workspace, owner)).Id(), new { item_type = "file", data = new { }, dedupe_key = "k1" }).ExpectAsync(HttpStatusCode.Created);
+        await Post(workspace, owner, (await Client.CreateSessionAsync(workspace, owner)).Id(), new { item_type = "file", data = new { }, dedupe_key = "k1" }).ExpectAsync(HttpStatusCode.Created);
 
         Assert.Equal(stored.ToJsonString(), again.ToJsonString());
         Assert.Equal(1, racing.Count(r => r.StatusCode == HttpStatusCode.Created));
@@ -67,9 +65,9 @@ public sealed class ItemsTests(ApiFactory factory)
     [Fact]
     public async Task FrozenSession_TakesNoItems_ButStillListsThem()
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
         await Post(workspace, owner, session, new { item_type = "file", data = new { }, dedupe_key = "before" }).ExpectAsync(HttpStatusCode.Created);
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
 
         await Post(workspace, owner, session, new { item_type = "file", data = new { } }).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "session_frozen");
 
@@ -79,12 +77,12 @@ public sealed class ItemsTests(ApiFactory factory)
     [Fact]
     public async Task DeletingTheSession_DeletesItsItems()
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
         await Post(workspace, owner, session, new { item_type = "file", data = new { } }).ExpectAsync(HttpStatusCode.Created);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session), owner.Token())).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session), owner.Token())).StatusCode);
 
-        Assert.Equal(0, await factory.WithDbAsync(db => db.Items.CountAsync(i => i.SessionId == session)));
+        Assert.Equal(0, await Factory.WithDbAsync(db => db.Items.CountAsync(i => i.SessionId == session)));
     }
 
     [Theory]
@@ -98,9 +96,9 @@ public sealed class ItemsTests(ApiFactory factory)
     [InlineData("""{"item_type": "x", "data": {}, "dedupe_key": ""}""", new object[] { "body", "dedupe_key" }, "string_too_short")]
     public async Task BadItem_Is422AtItsField(string json, object[] loc, string type)
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
 
-        var error = await (await _client.PostAsync(workspace.SessionPath(session) + "/items", owner.Token(), json)).ExpectValidationErrorAsync(loc);
+        var error = await (await Client.PostAsync(workspace.SessionPath(session) + "/items", owner.Token(), json)).ExpectValidationErrorAsync(loc);
 
         Assert.Equal(type, error["type"]!.GetValue<string>());
     }
@@ -108,32 +106,25 @@ public sealed class ItemsTests(ApiFactory factory)
     [Fact]
     public async Task OversizedFields_And_BadLimits_Are422()
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
 
         await Post(workspace, owner, session, new { item_type = new string('t', 65), data = new { } }).ExpectValidationErrorAsync("body", "item_type");
         await Post(workspace, owner, session, new { item_type = "x", data = new { blob = new string('d', 1024 * 1024) } }).ExpectValidationErrorAsync("body", "data");
         await Post(workspace, owner, session, new { item_type = "x", data = new { }, schema_ref = new string('s', 1025) }).ExpectValidationErrorAsync("body", "schema_ref");
         foreach (var limit in new[] { "0", "501", "x" })
         {
-            await (await _client.GetAsync($"{workspace.SessionPath(session)}/items?limit={limit}", owner.Token())).ExpectValidationErrorAsync("query", "limit");
+            await (await Client.GetAsync($"{workspace.SessionPath(session)}/items?limit={limit}", owner.Token())).ExpectValidationErrorAsync("query", "limit");
         }
     }
 
     private Task<HttpResponseMessage> Post(TestWorkspace workspace, TestUser user, Guid session, object body) =>
-        _client.PostAsync(workspace.SessionPath(session) + "/items", user.Token(), body);
+        Client.PostAsync(workspace.SessionPath(session) + "/items", user.Token(), body);
 
     private async Task<List<string>> ListAsync(TestWorkspace workspace, TestUser user, Guid session, string query)
     {
-        var response = await _client.GetAsync($"{workspace.SessionPath(session)}/items{query}", user.Token());
+        var response = await Client.GetAsync($"{workspace.SessionPath(session)}/items{query}", user.Token());
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var items = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
         return [.. items.Select(i => i!["id"]!.GetValue<string>())];
-    }
-
-    private async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> SetUpAsync()
-    {
-        var workspace = await TestWorkspace.CreateAsync(factory);
-        var owner = await workspace.AddMemberAsync();
-        return (workspace, owner, (await _client.CreateSessionAsync(workspace, owner)).Id());
     }
 }

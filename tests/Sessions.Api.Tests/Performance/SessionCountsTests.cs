@@ -11,18 +11,16 @@ namespace Sessions.Api.Tests.Performance;
 /// themselves say, for every kind of caller.
 /// </summary>
 [Collection(SharedApiCollection.Name)]
-public sealed class SessionCountsTests(ApiFactory factory)
+public sealed class SessionCountsTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
     private static readonly string[] Models = ["gpt-4o", "claude", "llama"];
     private static readonly string[] Agents = ["coder", "writer"];
     private static readonly string[] Teams = ["red", "blue", "green"];
 
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task FacetsAndTotals_AfterEveryKindOfChange_EqualTheSessionsThemselves()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var alice = await workspace.AddMemberAsync();
         var bob = await workspace.AddMemberAsync();
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
@@ -39,7 +37,7 @@ public sealed class SessionCountsTests(ApiFactory factory)
                 }
 
                 var origin = random.Next(5) == 0 ? "eval" : random.Next(4) == 0 ? "worker" : "user";
-                var created = await _client.CreateSessionAsync(workspace, owner, extra: new
+                var created = await Client.CreateSessionAsync(workspace, owner, extra: new
                 {
                     model = Models[random.Next(3)],
                     agent = random.Next(3) == 0 ? null : Agents[random.Next(2)],
@@ -57,43 +55,43 @@ public sealed class SessionCountsTests(ApiFactory factory)
             switch (random.Next(7))
             {
                 case 0:
-                    await Expect(_client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { model = "renamed", labels = new { team = new[] { "blue", "red" } } }));
+                    await Expect(Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { model = "renamed", labels = new { team = new[] { "blue", "red" } } }));
                     break;
                 case 1:
-                    await Expect(_client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { visibility = "workspace", agent = "planner" }));
+                    await Expect(Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { visibility = "workspace", agent = "planner" }));
                     break;
                 case 2:
-                    await Expect(_client.PostAsync(path + "/archive", owner.Token()));
+                    await Expect(Client.PostAsync(path + "/archive", owner.Token()));
                     break;
                 case 3:
-                    await Expect(_client.PostAsync(path + "/transcript", owner.Token(), new { context = new { agent = "tester", model = "o3" }, messages = new[] { new { role = "user", content = "hi" } } }));
+                    await Expect(Client.PostAsync(path + "/transcript", owner.Token(), new { context = new { agent = "tester", model = "o3" }, messages = new[] { new { role = "user", content = "hi" } } }));
                     break;
                 case 4:
-                    var deleted = await _client.SendAsync(HttpMethod.Delete, path, owner.Token());
+                    var deleted = await Client.SendAsync(HttpMethod.Delete, path, owner.Token());
                     Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
                     break;
                 case 5:
-                    await Expect(_client.PostAsync(path + "/archive", owner.Token()));
-                    await Expect(_client.PostAsync(path + "/unarchive", owner.Token()));
+                    await Expect(Client.PostAsync(path + "/archive", owner.Token()));
+                    await Expect(Client.PostAsync(path + "/unarchive", owner.Token()));
                     break;
                 default:
-                    await Expect(_client.PostAsync(path + "/freeze", owner.Token()));
+                    await Expect(Client.PostAsync(path + "/freeze", owner.Token()));
                     break;
             }
         }
 
-        await Expect(_client.PostAsync(workspace.SessionsPath + "/bulk-share", alice.Token(), new { session_ids = owned.Where(o => o.Owner == alice).Select(o => o.Id) }));
+        await Expect(Client.PostAsync(workspace.SessionsPath + "/bulk-share", alice.Token(), new { session_ids = owned.Where(o => o.Owner == alice).Select(o => o.Id) }));
 
         foreach (var caller in new[] { alice, bob, admin })
         {
             foreach (var query in new[] { "", "?archived=any", "?archived=archived", "?include_workload_sessions=true&archived=any", $"?user={bob.Id}", "?origin=worker&include_workload_sessions=true" })
             {
                 var sessions = await AllAsync(workspace, caller, query);
-                var facets = await Expect(_client.GetAsync(workspace.SessionsPath + "/facets" + query, caller.Token()));
+                var facets = await Expect(Client.GetAsync(workspace.SessionsPath + "/facets" + query, caller.Token()));
                 Assert.Equal(Expected(sessions).ToJsonString(), Actual(facets).ToJsonString());
                 foreach (var team in Teams)
                 {
-                    var filtered = await Expect(_client.GetAsync($"{workspace.SessionsPath}{(query.Length == 0 ? "?" : query + "&")}label=team:{team}&limit=1", caller.Token()));
+                    var filtered = await Expect(Client.GetAsync($"{workspace.SessionsPath}{(query.Length == 0 ? "?" : query + "&")}label=team:{team}&limit=1", caller.Token()));
                     Assert.Equal(sessions.Count(s => s["labels"]!["team"]?.AsArray().Any(v => v!.GetValue<string>() == team) == true), filtered["total"]!.GetValue<long>());
                 }
             }
@@ -107,7 +105,7 @@ public sealed class SessionCountsTests(ApiFactory factory)
         long? total = null;
         for (var page = 1; ; page++)
         {
-            var answer = await Expect(_client.GetAsync($"{workspace.SessionsPath}{(query.Length == 0 ? "?" : query + "&")}limit=100&page={page}", caller.Token()));
+            var answer = await Expect(Client.GetAsync($"{workspace.SessionsPath}{(query.Length == 0 ? "?" : query + "&")}limit=100&page={page}", caller.Token()));
             total ??= answer["total"]!.GetValue<long>();
             sessions.AddRange(answer["sessions"]!.AsArray().Select(s => s!.AsObject()));
             if (!answer["has_next"]!.GetValue<bool>())

@@ -8,17 +8,15 @@ namespace Sessions.Api.Tests.Performance;
 /// that adds a round trip to a hot path fails here. Each budget is measured after a warm-up
 /// request, so the caller's membership and provisioned claims are cached as in steady traffic.
 /// </summary>
-public sealed class StatementBudgetTests(CountingApiFactory factory) : IClassFixture<CountingApiFactory>
+public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<CountingApiFactory>(factory), IClassFixture<CountingApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task GetById_AndGetByPrefix_AreAtMostTwoStatements()
     {
         var (workspace, owner, session) = await SetUpAsync();
 
-        var byId = await CountAsync(() => _client.GetAsync(workspace.SessionPath(session), owner.Token()), HttpStatusCode.OK);
-        var byPrefix = await CountAsync(() => _client.GetAsync(workspace.SessionPath(session.ToString()[..8]), owner.Token()), HttpStatusCode.OK);
+        var byId = await CountAsync(() => Client.GetAsync(workspace.SessionPath(session), owner.Token()), HttpStatusCode.OK);
+        var byPrefix = await CountAsync(() => Client.GetAsync(workspace.SessionPath(session.ToString()[..8]), owner.Token()), HttpStatusCode.OK);
 
         Assert.InRange(byId.Count, 1, 2);
         Assert.InRange(byPrefix.Count, 1, 2);
@@ -29,8 +27,8 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : IClassFix
     {
         var (workspace, owner, session) = await SetUpAsync();
 
-        var first = await CountAsync(() => _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token()), HttpStatusCode.OK);
-        var again = await CountAsync(() => _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token()), HttpStatusCode.OK);
+        var first = await CountAsync(() => Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token()), HttpStatusCode.OK);
+        var again = await CountAsync(() => Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token()), HttpStatusCode.OK);
 
         Assert.InRange(first.Count, 1, 4);
         Assert.InRange(again.Count, 1, 2);
@@ -45,8 +43,8 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : IClassFix
         var (workspace, owner, session) = await SetUpAsync();
         var messages = Enumerable.Range(0, size).Select(i => new { id = Guid.NewGuid(), role = i % 2 == 0 ? "user" : "assistant", content = $"message {i}", usage = new { input_tokens = i } }).ToArray();
 
-        var appended = await CountAsync(() => _client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages }), HttpStatusCode.OK);
-        var retried = await CountAsync(() => _client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages }), HttpStatusCode.OK);
+        var appended = await CountAsync(() => Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages }), HttpStatusCode.OK);
+        var retried = await CountAsync(() => Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages }), HttpStatusCode.OK);
 
         // The usage of the day is upserted by a statement of its own; no statement repeats per message.
         Assert.InRange(appended.Count, 1, 6);
@@ -54,14 +52,14 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : IClassFix
     }
 
     private Task<IReadOnlyList<string>> CountAsync(Func<Task<HttpResponseMessage>> request, HttpStatusCode expected) =>
-        factory.Statements.DuringAsync(async () => await (await request()).ExpectAsync(expected));
+        Factory.Statements.DuringAsync(async () => await (await request()).ExpectAsync(expected));
 
     private async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> SetUpAsync()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        var session = (await _client.CreateSessionAsync(workspace, owner)).Id();
-        await (await _client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        await (await Client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectAsync(HttpStatusCode.OK);
         return (workspace, owner, session);
     }
 }

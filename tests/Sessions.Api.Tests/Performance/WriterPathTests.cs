@@ -12,35 +12,33 @@ public sealed class ImpatientApiFactory : ApiFactory
     protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Database:CommandTimeoutSeconds"] = "1" };
 }
 
-public sealed class WriterPathTests(ImpatientApiFactory factory) : IClassFixture<ImpatientApiFactory>
+public sealed class WriterPathTests(ImpatientApiFactory factory) : ApiTest<ImpatientApiFactory>(factory), IClassFixture<ImpatientApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task ThirtyTwoConcurrentCommittingFreezes_AllAnswer200_QueuedInTheProcessNotInTheDatabase()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         var sessions = new List<Guid>();
         for (var i = 0; i < 32; i++)
         {
-            sessions.Add((await _client.CreateSessionAsync(workspace, owner)).Id());
+            sessions.Add((await Client.CreateSessionAsync(workspace, owner)).Id());
         }
 
         foreach (var id in sessions)
         {
-            await (await _client.GetAsync(workspace.SessionPath(id), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+            await (await Client.GetAsync(workspace.SessionPath(id), owner.Token())).ExpectAsync(HttpStatusCode.OK);
         }
 
-        var gate = factory.Services.GetRequiredService<SqliteWriterGate>();
+        var gate = Factory.Services.GetRequiredService<SqliteWriterGate>();
         var queuedBefore = gate.Queued;
 
-        var answers = await Task.WhenAll(sessions.Select(id => _client.PostAsync(workspace.SessionPath(id) + "/freeze", owner.Token())));
+        var answers = await Task.WhenAll(sessions.Select(id => Client.PostAsync(workspace.SessionPath(id) + "/freeze", owner.Token())));
 
         Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
-        var frozen = await factory.WithDbAsync(db => Task.FromResult(db.Sessions.Count(s => sessions.Contains(s.Id) && s.FrozenAt != null)));
+        var frozen = await Factory.WithDbAsync(db => Task.FromResult(db.Sessions.Count(s => sessions.Contains(s.Id) && s.FrozenAt != null)));
         Assert.Equal(32, frozen);
-        if (!factory.Database.IsPostgres)
+        if (!Factory.Database.IsPostgres)
         {
             Assert.True(gate.Queued > queuedBefore, "the freezes were not concurrent enough to queue at the writer gate");
         }
@@ -49,27 +47,27 @@ public sealed class WriterPathTests(ImpatientApiFactory factory) : IClassFixture
     [Fact]
     public async Task RemovingAMember_TakesEffectOnTheirNextRequest_OnThisInstance()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
         var member = await workspace.AddMemberAsync();
-        await (await _client.GetAsync(workspace.SessionsPath, member.Token())).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.GetAsync(workspace.SessionsPath, member.Token())).ExpectAsync(HttpStatusCode.OK);
 
-        var removed = await _client.SendAsync(HttpMethod.Delete, $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members/{member.Id}", admin.Token());
+        var removed = await Client.SendAsync(HttpMethod.Delete, $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members/{member.Id}", admin.Token());
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
 
-        await (await _client.GetAsync(workspace.SessionsPath, member.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.GetAsync(workspace.SessionsPath, member.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
     public async Task DemotingAMember_TakesEffectOnTheirNextRequest_OnThisInstance()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
         var member = await workspace.AddMemberAsync();
-        await _client.CreateSessionAsync(workspace, member);
+        await Client.CreateSessionAsync(workspace, member);
 
-        await (await _client.SendAsync(HttpMethod.Put, $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members/{member.Id}", admin.Token(), new { role = "viewer" })).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.SendAsync(HttpMethod.Put, $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members/{member.Id}", admin.Token(), new { role = "viewer" })).ExpectAsync(HttpStatusCode.OK);
 
-        await (await _client.PostAsync(workspace.SessionsPath, member.Token(), new { id = Guid.NewGuid(), model = "m" })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await Client.PostAsync(workspace.SessionsPath, member.Token(), new { id = Guid.NewGuid(), model = "m" })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
     }
 }

@@ -7,19 +7,18 @@ using Sessions.Domain.Organizations;
 namespace Sessions.Api.Tests.Platform;
 
 [Collection(SharedApiCollection.Name)]
-public sealed class AdminTests(ApiFactory factory)
+public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
     private readonly TestUser _platformAdmin = new(Guid.NewGuid(), "root@example.com");
 
     [Fact]
     public async Task PlatformAdmin_CreatesOrgWorkspaceAndMember_WhoCanThenUseTheWorkspace_WithTheProfileOfTheirOwnToken()
     {
         var slug = $"org-{Guid.NewGuid():N}"[..20];
-        var org = await (await _client.PostAsync("/api/v1/orgs", Admin(), new { slug, name = "Acme" })).ExpectAsync(HttpStatusCode.Created);
-        var ws = await (await _client.PostAsync($"/api/v1/org/{slug}/workspaces", Admin(), new { slug = "lab" })).ExpectAsync(HttpStatusCode.Created);
+        var org = await (await Client.PostAsync("/api/v1/orgs", Admin(), new { slug, name = "Acme" })).ExpectAsync(HttpStatusCode.Created);
+        var ws = await (await Client.PostAsync($"/api/v1/org/{slug}/workspaces", Admin(), new { slug = "lab" })).ExpectAsync(HttpStatusCode.Created);
         var user = Guid.NewGuid();
-        var member = await (await _client.SendAsync(HttpMethod.Put, $"/api/v1/org/{slug}/ws/lab/members/{user}", Admin(), new { role = "admin", email = "new@example.com", full_name = "New Person" }))
+        var member = await (await Client.SendAsync(HttpMethod.Put, $"/api/v1/org/{slug}/ws/lab/members/{user}", Admin(), new { role = "admin", email = "new@example.com", full_name = "New Person" }))
             .ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("Acme", org["name"]!.GetValue<string>());
@@ -28,8 +27,8 @@ public sealed class AdminTests(ApiFactory factory)
         Assert.Null(member["user"]!["email"]);
         Assert.Null(member["user"]!["full_name"]);
         var memberToken = new TestUser(user, "new@example.com").Token();
-        await (await _client.PostAsync($"/api/v1/org/{slug}/ws/lab/sessions", memberToken, new { id = Guid.NewGuid(), model = "m" })).ExpectAsync(HttpStatusCode.Created);
-        var members = await (await _client.GetAsync($"/api/v1/org/{slug}/ws/lab/members", memberToken)).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync($"/api/v1/org/{slug}/ws/lab/sessions", memberToken, new { id = Guid.NewGuid(), model = "m" })).ExpectAsync(HttpStatusCode.Created);
+        var members = await (await Client.GetAsync($"/api/v1/org/{slug}/ws/lab/members", memberToken)).ExpectAsync(HttpStatusCode.OK);
         var listed = members["members"]!.AsArray().Single()!["user"]!;
         Assert.Equal(user.ToString(), listed["id"]!.GetValue<string>());
         Assert.Equal("new@example.com", listed["email"]!.GetValue<string>());
@@ -38,55 +37,55 @@ public sealed class AdminTests(ApiFactory factory)
     [Fact]
     public async Task CreateOrganization_TakenSlug_Is409_BadSlug_Is422_WithoutAdminScope_Is403()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var member = await workspace.AddMemberAsync(WorkspaceRole.Admin);
 
-        await (await _client.PostAsync("/api/v1/orgs", Admin(), new { slug = workspace.Org })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "already_exists");
-        await (await _client.PostAsync("/api/v1/orgs", Admin(), new { slug = "Bad Slug" })).ExpectValidationErrorAsync("body", "slug");
-        await (await _client.PostAsync("/api/v1/orgs", member.Token(), new { slug = "fresh-org" })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
-        await (await _client.PostAsync($"/api/v1/org/{workspace.Org}/workspaces", Admin(), new { slug = workspace.Workspace })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "already_exists");
-        await (await _client.PostAsync("/api/v1/org/no-such-org/workspaces", Admin(), new { slug = "x" })).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.PostAsync("/api/v1/orgs", Admin(), new { slug = workspace.Org })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "already_exists");
+        await (await Client.PostAsync("/api/v1/orgs", Admin(), new { slug = "Bad Slug" })).ExpectValidationErrorAsync("body", "slug");
+        await (await Client.PostAsync("/api/v1/orgs", member.Token(), new { slug = "fresh-org" })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await Client.PostAsync($"/api/v1/org/{workspace.Org}/workspaces", Admin(), new { slug = workspace.Workspace })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "already_exists");
+        await (await Client.PostAsync("/api/v1/org/no-such-org/workspaces", Admin(), new { slug = "x" })).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
     public async Task WorkspaceAdmin_ManagesMembers_WithoutAdminScope()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
         var member = await workspace.AddMemberAsync();
         var path = $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members";
 
-        var demoted = await (await _client.SendAsync(HttpMethod.Put, $"{path}/{member.Id}", admin.Token(), new { role = "viewer" })).ExpectAsync(HttpStatusCode.OK);
-        var removed = await _client.SendAsync(HttpMethod.Delete, $"{path}/{member.Id}", admin.Token());
+        var demoted = await (await Client.SendAsync(HttpMethod.Put, $"{path}/{member.Id}", admin.Token(), new { role = "viewer" })).ExpectAsync(HttpStatusCode.OK);
+        var removed = await Client.SendAsync(HttpMethod.Delete, $"{path}/{member.Id}", admin.Token());
 
         Assert.Equal("viewer", demoted["role"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
-        await (await _client.GetAsync(workspace.SessionPath(Guid.NewGuid()), member.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
-        Assert.Equal(1, await factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == workspace.WorkspaceId && o.Type == "MemberRemoved")));
+        await (await Client.GetAsync(workspace.SessionPath(Guid.NewGuid()), member.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(1, await Factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == workspace.WorkspaceId && o.Type == "MemberRemoved")));
     }
 
     [Fact]
     public async Task Members_PlainMemberIs403_NonMemberIs404()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var member = await workspace.AddMemberAsync();
-        var stranger = await (await TestWorkspace.CreateAsync(factory)).AddMemberAsync(WorkspaceRole.Admin);
+        var stranger = await (await TestWorkspace.CreateAsync(Factory)).AddMemberAsync(WorkspaceRole.Admin);
         var path = $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members";
 
-        await (await _client.GetAsync(path, member.Token())).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
-        await (await _client.SendAsync(HttpMethod.Put, $"{path}/{stranger.Id}", member.Token(), new { role = "admin" })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
-        await (await _client.GetAsync(path, stranger.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
-        await (await _client.SendAsync(HttpMethod.Put, $"{path}/{stranger.Id}", stranger.Token(), new { role = "admin" })).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.GetAsync(path, member.Token())).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await Client.SendAsync(HttpMethod.Put, $"{path}/{stranger.Id}", member.Token(), new { role = "admin" })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await Client.GetAsync(path, stranger.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.SendAsync(HttpMethod.Put, $"{path}/{stranger.Id}", stranger.Token(), new { role = "admin" })).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
     public async Task PutMember_KnownUser_KeepsTheProfileTheirTokensGave()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
-        var victim = await (await TestWorkspace.CreateAsync(factory)).AddMemberAsync();
+        var victim = await (await TestWorkspace.CreateAsync(Factory)).AddMemberAsync();
 
-        var member = await (await _client.SendAsync(HttpMethod.Put, $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members/{victim.Id}", admin.Token(), new { role = "member", email = "spoofed@evil.example", full_name = "Spoofed" }))
+        var member = await (await Client.SendAsync(HttpMethod.Put, $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members/{victim.Id}", admin.Token(), new { role = "member", email = "spoofed@evil.example", full_name = "Spoofed" }))
             .ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal(victim.Email, member["user"]!["email"]!.GetValue<string>());
@@ -95,24 +94,24 @@ public sealed class AdminTests(ApiFactory factory)
     [Fact]
     public async Task LastAdmin_CannotBeRemovedOrDemoted()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
         var path = $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members/{admin.Id}";
 
-        await (await _client.SendAsync(HttpMethod.Put, path, admin.Token(), new { role = "member" })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
-        await (await _client.SendAsync(HttpMethod.Delete, path, admin.Token())).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
+        await (await Client.SendAsync(HttpMethod.Put, path, admin.Token(), new { role = "member" })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
+        await (await Client.SendAsync(HttpMethod.Delete, path, admin.Token())).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
     }
 
     [Fact]
     public async Task PutMember_MissingOrUnknownRole_Is422_UnknownMemberRemoval_Is404()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
         var path = $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members";
 
-        await (await _client.SendAsync(HttpMethod.Put, $"{path}/{Guid.NewGuid()}", admin.Token(), new { })).ExpectValidationErrorAsync("body", "role");
-        await (await _client.SendAsync(HttpMethod.Put, $"{path}/{Guid.NewGuid()}", admin.Token(), new { role = "owner" })).ExpectValidationErrorAsync("body", "role");
-        await (await _client.SendAsync(HttpMethod.Delete, $"{path}/{Guid.NewGuid()}", admin.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.SendAsync(HttpMethod.Put, $"{path}/{Guid.NewGuid()}", admin.Token(), new { })).ExpectValidationErrorAsync("body", "role");
+        await (await Client.SendAsync(HttpMethod.Put, $"{path}/{Guid.NewGuid()}", admin.Token(), new { role = "owner" })).ExpectValidationErrorAsync("body", "role");
+        await (await Client.SendAsync(HttpMethod.Delete, $"{path}/{Guid.NewGuid()}", admin.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     private string Admin() => _platformAdmin.Token(Scopes.Admin);

@@ -6,10 +6,8 @@ using Sessions.Application.Common.Security;
 namespace Sessions.Api.Tests.Platform;
 
 [Collection(SharedApiCollection.Name)]
-public sealed class AuthenticationTests(ApiFactory factory)
+public sealed class AuthenticationTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     public static TheoryData<string, string> BadTokens(Guid user) => new()
     {
         { "expired", TestTokens.Create(user, TestUser.ReadWrite, expires: DateTime.UtcNow.AddMinutes(-10)) },
@@ -22,9 +20,9 @@ public sealed class AuthenticationTests(ApiFactory factory)
     [Fact]
     public async Task Request_WithoutToken_Is401EnvelopeWithChallenge()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
 
-        var response = await _client.PostAsync(workspace.SessionPath(Guid.NewGuid()) + "/freeze", token: null);
+        var response = await Client.PostAsync(workspace.SessionPath(Guid.NewGuid()) + "/freeze", token: null);
 
         var envelope = await response.ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
         Assert.Contains("missing", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -39,25 +37,25 @@ public sealed class AuthenticationTests(ApiFactory factory)
     [InlineData("malformed", "malformed")]
     public async Task Request_WithBadToken_Is401SayingWhy(string kind, string reason)
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var session = await Client.CreateSessionAsync(workspace, owner);
         var token = BadTokens(owner.Id).Single(row => (string)row[0] == kind)[1]!.ToString();
 
-        var freeze = await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", token);
+        var freeze = await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", token);
         var envelope = await freeze.ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
 
         Assert.Contains(reason, envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        var read = await (await _client.GetAsync(workspace.SessionPath(session.Id()), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var read = await (await Client.GetAsync(workspace.SessionPath(session.Id()), owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Null(read["frozen_at"]);
     }
 
     [Fact]
     public async Task Request_WithBasicScheme_Is401()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
 
-        var response = await _client.SendAsync(HttpMethod.Get, workspace.SessionPath(Guid.NewGuid()), null, headers: new Dictionary<string, string> { ["Authorization"] = "Basic dXNlcjpwYXNz" });
+        var response = await Client.SendAsync(HttpMethod.Get, workspace.SessionPath(Guid.NewGuid()), null, headers: new Dictionary<string, string> { ["Authorization"] = "Basic dXNlcjpwYXNz" });
 
         await response.ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
     }
@@ -65,32 +63,32 @@ public sealed class AuthenticationTests(ApiFactory factory)
     [Fact]
     public async Task Request_WithScpClaim_IsAcceptedLikeScope()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var session = await Client.CreateSessionAsync(workspace, owner);
         var token = TestTokens.Create(owner.Id, [Scopes.SessionsRead], owner.Email, scopeClaim: "scp");
 
-        await (await _client.GetAsync(workspace.SessionPath(session.Id()), token)).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.GetAsync(workspace.SessionPath(session.Id()), token)).ExpectAsync(HttpStatusCode.OK);
     }
 
     [Fact]
     public async Task Get_WithoutReadScope_Is403()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var session = await Client.CreateSessionAsync(workspace, owner);
 
-        await (await _client.GetAsync(workspace.SessionPath(session.Id()), owner.Token(Scopes.SessionsWrite))).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await Client.GetAsync(workspace.SessionPath(session.Id()), owner.Token(Scopes.SessionsWrite))).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
     }
 
     [Fact]
     public async Task Token_NameAndPreferredUsername_FillTheCreatedByChip()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         var token = TestTokens.Create(owner.Id, TestUser.ReadWrite, owner.Email, name: "Ada Lovelace", username: "ada");
 
-        var created = await (await _client.PostAsync(workspace.SessionsPath, token, new { id = Guid.NewGuid(), model = "m" })).ExpectAsync(HttpStatusCode.Created);
+        var created = await (await Client.PostAsync(workspace.SessionsPath, token, new { id = Guid.NewGuid(), model = "m" })).ExpectAsync(HttpStatusCode.Created);
 
         Assert.Equal("""{"id":"OWNER","email":"EMAIL","full_name":"Ada Lovelace","username":"ada"}""".Replace("OWNER", owner.Id.ToString(), StringComparison.Ordinal).Replace("EMAIL", owner.Email, StringComparison.Ordinal), created["created_by"]!.ToJsonString());
     }
@@ -98,13 +96,13 @@ public sealed class AuthenticationTests(ApiFactory factory)
     [Fact]
     public async Task CreatedBy_IsNullOnceTheUserIsGone()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         var colleague = await workspace.AddMemberAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
-        await factory.WithDbAsync(db => db.Users.Where(u => u.Id == owner.Id).ExecuteDeleteAsync());
+        var session = await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
+        await Factory.WithDbAsync(db => db.Users.Where(u => u.Id == owner.Id).ExecuteDeleteAsync());
 
-        var read = await (await _client.GetAsync(workspace.SessionPath(session.Id()), colleague.Token())).ExpectAsync(HttpStatusCode.OK);
+        var read = await (await Client.GetAsync(workspace.SessionPath(session.Id()), colleague.Token())).ExpectAsync(HttpStatusCode.OK);
 
         Assert.True(read.ContainsKey("created_by"));
         Assert.Null(read["created_by"]);
@@ -115,12 +113,12 @@ public sealed class AuthenticationTests(ApiFactory factory)
     [Fact]
     public async Task Token_WithNewEmail_RefreshesTheCreatedByChip()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var session = await Client.CreateSessionAsync(workspace, owner);
         var renamed = TestTokens.Create(owner.Id, TestUser.ReadWrite, "renamed@example.com");
 
-        var read = await (await _client.GetAsync(workspace.SessionPath(session.Id()), renamed)).ExpectAsync(HttpStatusCode.OK);
+        var read = await (await Client.GetAsync(workspace.SessionPath(session.Id()), renamed)).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("renamed@example.com", read["created_by"]!["email"]!.GetValue<string>());
     }

@@ -13,24 +13,22 @@ public sealed class ShortTimeoutApiFactory : ApiFactory
     protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Database:CommandTimeoutSeconds"] = "1" };
 }
 
-public sealed class DatabaseTimeoutTests(ShortTimeoutApiFactory factory) : IClassFixture<ShortTimeoutApiFactory>
+public sealed class DatabaseTimeoutTests(ShortTimeoutApiFactory factory) : ApiTest<ShortTimeoutApiFactory>(factory), IClassFixture<ShortTimeoutApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task CommandBlockedPastItsTimeout_Is504_AndTheServiceRecoversWhenTheBlockEnds()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        var session = (await _client.CreateSessionAsync(workspace, owner)).Id();
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
 
         await using (var blocker = await BlockWritesAsync(session))
         {
-            var envelope = await (await _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.GatewayTimeout, "gateway_timeout");
+            var envelope = await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.GatewayTimeout, "gateway_timeout");
             Assert.DoesNotContain("Npgsql", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         }
 
-        var frozen = await (await _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var frozen = await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.NotNull(frozen["frozen_at"]);
     }
 
@@ -40,12 +38,12 @@ public sealed class DatabaseTimeoutTests(ShortTimeoutApiFactory factory) : IClas
     /// </summary>
     private async Task<Blocker> BlockWritesAsync(Guid session)
     {
-        DbConnection connection = factory.Database.IsPostgres
-            ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(factory.Database.ConnectionString) { Pooling = false }.ConnectionString)
-            : new SqliteConnection(new SqliteConnectionStringBuilder(factory.Database.ConnectionString) { Pooling = false }.ConnectionString);
+        DbConnection connection = Factory.Database.IsPostgres
+            ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Factory.Database.ConnectionString) { Pooling = false }.ConnectionString)
+            : new SqliteConnection(new SqliteConnectionStringBuilder(Factory.Database.ConnectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         var transaction = await connection.BeginTransactionAsync();
-        if (factory.Database.IsPostgres)
+        if (Factory.Database.IsPostgres)
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
@@ -101,37 +99,35 @@ public sealed class PostgresOutageApiFactory : ApiFactory
         };
 }
 
-public sealed class PostgresOutageTests(PostgresOutageApiFactory factory) : IClassFixture<PostgresOutageApiFactory>
+public sealed class PostgresOutageTests(PostgresOutageApiFactory factory) : ApiTest<PostgresOutageApiFactory>(factory), IClassFixture<PostgresOutageApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [PostgresOutageFact]
     public async Task DatabaseStopped_Is502AndNotReady_ThenBothRecoverWithoutARestart()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        var session = (await _client.CreateSessionAsync(workspace, owner)).Id();
-        await (await _client.GetAsync("/health/ready", token: null)).ExpectAsync(HttpStatusCode.OK);
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        await (await Client.GetAsync("/health/ready", token: null)).ExpectAsync(HttpStatusCode.OK);
 
         await RunAsync("SESSIONS_FAULT_PG_STOP");
         try
         {
-            await (await _client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.BadGateway, "bad_gateway");
-            await (await _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.BadGateway, "bad_gateway");
+            await (await Client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.BadGateway, "bad_gateway");
+            await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.BadGateway, "bad_gateway");
             // Readiness is cached for a moment, so the outage shows once the cached answer expires.
-            var ready = await EventuallyAsync(() => _client.GetAsync("/health/ready", token: null), HttpStatusCode.ServiceUnavailable);
+            var ready = await EventuallyAsync(() => Client.GetAsync("/health/ready", token: null), HttpStatusCode.ServiceUnavailable);
             Assert.Equal("unhealthy", (await ready.JsonAsync())["status"]!.GetValue<string>());
-            await (await _client.GetAsync("/health/live", token: null)).ExpectAsync(HttpStatusCode.OK);
+            await (await Client.GetAsync("/health/live", token: null)).ExpectAsync(HttpStatusCode.OK);
         }
         finally
         {
             await RunAsync("SESSIONS_FAULT_PG_START");
         }
 
-        var recovered = await EventuallyAsync(() => _client.GetAsync(workspace.SessionPath(session), owner.Token()));
+        var recovered = await EventuallyAsync(() => Client.GetAsync(workspace.SessionPath(session), owner.Token()));
         Assert.Equal(session.ToString(), (await recovered.JsonAsync())["id"]!.GetValue<string>());
-        await EventuallyAsync(() => _client.GetAsync("/health/ready", token: null));
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        await EventuallyAsync(() => Client.GetAsync("/health/ready", token: null));
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
     }
 
     private static async Task<HttpResponseMessage> EventuallyAsync(Func<Task<HttpResponseMessage>> request, HttpStatusCode expected = HttpStatusCode.OK)

@@ -5,34 +5,32 @@ using Sessions.Api.Tests.Infrastructure;
 namespace Sessions.Api.Tests.Platform;
 
 [Collection(SharedApiCollection.Name)]
-public sealed class FrameworkEnvelopeTests(ApiFactory factory)
+public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task UnknownRoute_Is404Envelope()
     {
-        await (await _client.GetAsync("/no/such/route", token: null)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.GetAsync("/no/such/route", token: null)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
     public async Task WrongMethod_Is405Envelope()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
 
-        await (await _client.SendAsync(HttpMethod.Put, workspace.SessionPath(Guid.NewGuid()) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.MethodNotAllowed, "invalid_request");
+        await (await Client.SendAsync(HttpMethod.Put, workspace.SessionPath(Guid.NewGuid()) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.MethodNotAllowed, "invalid_request");
     }
 
     [Fact]
     public async Task WrongMediaType_Is415Envelope()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, workspace.SessionsPath) { Content = new StringContent("id=1", Encoding.UTF8, "text/plain") };
         request.Headers.Authorization = new("Bearer", owner.Token());
 
-        await (await _client.SendAsync(request)).ExpectEnvelopeAsync(HttpStatusCode.UnsupportedMediaType, "invalid_request");
+        await (await Client.SendAsync(request)).ExpectEnvelopeAsync(HttpStatusCode.UnsupportedMediaType, "invalid_request");
     }
 
     [Theory]
@@ -41,10 +39,10 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory)
     [InlineData("vx")]
     public async Task UnsupportedApiVersion_Is400(string version)
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
 
-        var envelope = await (await _client.GetAsync($"/api/{version}/org/{workspace.Org}/ws/{workspace.Workspace}/sessions/{Guid.NewGuid()}", owner.Token()))
+        var envelope = await (await Client.GetAsync($"/api/{version}/org/{workspace.Org}/ws/{workspace.Workspace}/sessions/{Guid.NewGuid()}", owner.Token()))
             .ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "unsupported_api_version");
 
         Assert.Contains(version[1..], envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -53,10 +51,10 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory)
     [Fact]
     public async Task SupportedVersions_AreReportedInAHeader()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
 
-        var response = await _client.GetAsync(workspace.SessionPath(Guid.NewGuid()), owner.Token());
+        var response = await Client.GetAsync(workspace.SessionPath(Guid.NewGuid()), owner.Token());
 
         Assert.Equal("1", response.Headers.GetValues("api-supported-versions").Single());
     }
@@ -66,17 +64,17 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory)
     [InlineData("-bad")]
     public async Task InvalidOrgSlug_Is404(string org)
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
 
-        await (await _client.GetAsync($"/api/v1/org/{org}/ws/{workspace.Workspace}/sessions/{Guid.NewGuid()}", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.GetAsync($"/api/v1/org/{org}/ws/{workspace.Workspace}/sessions/{Guid.NewGuid()}", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
     public async Task HealthLive_And_Ready_AreHealthyWithoutToken()
     {
-        var live = await (await _client.GetAsync("/health/live", token: null)).ExpectAsync(HttpStatusCode.OK);
-        var ready = await (await _client.GetAsync("/health/ready", token: null)).ExpectAsync(HttpStatusCode.OK);
+        var live = await (await Client.GetAsync("/health/live", token: null)).ExpectAsync(HttpStatusCode.OK);
+        var ready = await (await Client.GetAsync("/health/ready", token: null)).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("healthy", live["status"]!.GetValue<string>());
         Assert.Equal("healthy", ready["checks"]!["database"]!.GetValue<string>());
@@ -85,7 +83,7 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory)
     [Fact]
     public async Task OpenApiDocument_DescribesTheFreezeOperationWithItsErrorEnvelope()
     {
-        var document = await (await _client.GetAsync("/swagger/v1/swagger.json", token: null)).ExpectAsync(HttpStatusCode.OK);
+        var document = await (await Client.GetAsync("/swagger/v1/swagger.json", token: null)).ExpectAsync(HttpStatusCode.OK);
 
         var freeze = document["paths"]!["/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/freeze"]!["post"]!;
         Assert.Equal("freezeSession", freeze["operationId"]!.GetValue<string>());
@@ -97,7 +95,7 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory)
     [Fact]
     public async Task OpenApiDocument_EveryOperationHasAnIdAnswersAndTheEnvelope()
     {
-        var document = await (await _client.GetAsync("/swagger/v1/swagger.json", token: null)).ExpectAsync(HttpStatusCode.OK);
+        var document = await (await Client.GetAsync("/swagger/v1/swagger.json", token: null)).ExpectAsync(HttpStatusCode.OK);
         var operations = document["paths"]!.AsObject()
             .SelectMany(path => path.Value!.AsObject().Select(operation => (Name: $"{operation.Key} {path.Key}", Operation: operation.Value!)))
             .ToList();
@@ -119,7 +117,7 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory)
     [Fact]
     public async Task SwaggerUi_IsServed()
     {
-        var response = await _client.GetAsync("/swagger/index.html", token: null);
+        var response = await Client.GetAsync("/swagger/index.html", token: null);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("swagger", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
@@ -128,6 +126,6 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory)
     [Fact]
     public async Task DevToken_OutsideDevelopment_Is404()
     {
-        await (await _client.PostAsync("/dev/token", token: null, new { email = "a@b.c", org = "demo", workspace = "default" })).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.PostAsync("/dev/token", token: null, new { email = "a@b.c", org = "demo", workspace = "default" })).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 }

@@ -13,7 +13,7 @@ namespace Sessions.Api.Tests.Platform;
 /// seed and the request's index, and reproduces.
 /// </summary>
 [Collection(SharedApiCollection.Name)]
-public sealed class FuzzTests(ApiFactory factory)
+public sealed class FuzzTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
     /// <summary>The fixed seed CI runs; <c>SESSIONS_FUZZ_SEED</c> explores others.</summary>
     private static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("SESSIONS_FUZZ_SEED"), out var seed) ? seed : 20261128;
@@ -56,19 +56,17 @@ public sealed class FuzzTests(ApiFactory factory)
         "not-a-uuid", "2026-13-45T99:99:99Z", "evaluation", "workspace", "private", "{\"a\":1}", 123456789012345678,
     ];
 
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task ThousandsOfBadRequests_NoneIsA5xx_EveryRefusalIsTheEnvelope_AndTheServiceStaysHealthy()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
-        var session = (await _client.CreateSessionAsync(workspace, owner)).Id();
-        await _client.AppendAsync(workspace, owner, session, new { role = "user", content = "hello" }, new { role = "assistant", content = "hi", usage = new { input_tokens = 3 } });
-        var frozen = (await _client.CreateSessionAsync(workspace, owner)).Id();
-        await (await _client.PostAsync(workspace.SessionPath(frozen) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
-        var untouched = (await _client.CreateSessionAsync(workspace, admin)).Id();
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "hello" }, new { role = "assistant", content = "hi", usage = new { input_tokens = 3 } });
+        var frozen = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        await (await Client.PostAsync(workspace.SessionPath(frozen) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var untouched = (await Client.CreateSessionAsync(workspace, admin)).Id();
         var world = new World(workspace, owner, admin, session, frozen);
         var random = new Random(Seed);
         var failures = new List<string>();
@@ -84,9 +82,9 @@ public sealed class FuzzTests(ApiFactory factory)
         }
 
         Assert.True(failures.Count == 0, string.Join('\n', failures));
-        var ready = await (await _client.GetAsync("/health/ready", token: null)).ExpectAsync(HttpStatusCode.OK);
+        var ready = await (await Client.GetAsync("/health/ready", token: null)).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("healthy", ready["status"]!.GetValue<string>());
-        await (await _client.GetAsync(workspace.SessionPath(untouched), admin.Token())).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.GetAsync(workspace.SessionPath(untouched), admin.Token())).ExpectAsync(HttpStatusCode.OK);
     }
 
     private async Task<string?> CheckAsync(FuzzRequest fuzz)
@@ -95,7 +93,7 @@ public sealed class FuzzTests(ApiFactory factory)
         HttpResponseMessage response;
         try
         {
-            response = await _client.SendAsync(request);
+            response = await Client.SendAsync(request);
         }
         catch (HttpRequestException exception)
         {

@@ -84,19 +84,17 @@ public sealed class HostileConfigurationTests
     }
 }
 
-public sealed class DevTokenAccessTests(DevelopmentWithLogsApiFactory factory) : IClassFixture<DevelopmentWithLogsApiFactory>
+public sealed class DevTokenAccessTests(DevelopmentWithLogsApiFactory factory) : ApiTest<DevelopmentWithLogsApiFactory>(factory), IClassFixture<DevelopmentWithLogsApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task DevToken_FromARemoteAddress_Is403_FromLoopback_IsIssued_AndStartupSaysSo()
     {
         var body = new { email = "remote@example.com", org = "demo", workspace = "default", role = "admin" };
 
-        var remote = await _client.SendAsync(HttpMethod.Post, "/dev/token", token: null, body, new Dictionary<string, string> { [TestRemoteAddress.Header] = "203.0.113.9" });
+        var remote = await Client.SendAsync(HttpMethod.Post, "/dev/token", token: null, body, new Dictionary<string, string> { [TestRemoteAddress.Header] = "203.0.113.9" });
         await remote.ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
-        await (await _client.SendAsync(HttpMethod.Post, "/dev/token", token: null, body, new Dictionary<string, string> { [TestRemoteAddress.Header] = "::1" })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Contains(factory.Logs.Lines, line => line.Message.Contains("/dev/token answers loopback callers only", StringComparison.Ordinal));
+        await (await Client.SendAsync(HttpMethod.Post, "/dev/token", token: null, body, new Dictionary<string, string> { [TestRemoteAddress.Header] = "::1" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Contains(Factory.Logs.Lines, line => line.Message.Contains("/dev/token answers loopback callers only", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -106,17 +104,17 @@ public sealed class DevTokenAccessTests(DevelopmentWithLogsApiFactory factory) :
     {
         var email = length > 0 ? new string('e', length - "@example.com".Length) + "@example.com" : "nul\u0000@example.com";
 
-        await (await _client.PostAsync("/dev/token", token: null, new { email, org = "demo", workspace = "default" })).ExpectValidationErrorAsync("body", "email");
+        await (await Client.PostAsync("/dev/token", token: null, new { email, org = "demo", workspace = "default" })).ExpectValidationErrorAsync("body", "email");
     }
 
     [Fact]
     public async Task DevToken_OverlongName_IsCut()
     {
-        var answer = await (await _client.PostAsync("/dev/token", token: null, new { email = $"long-{Guid.NewGuid():N}@example.com", name = "N\u0000" + new string('n', 400), org = "demo", workspace = "default" }))
+        var answer = await (await Client.PostAsync("/dev/token", token: null, new { email = $"long-{Guid.NewGuid():N}@example.com", name = "N\u0000" + new string('n', 400), org = "demo", workspace = "default" }))
             .ExpectAsync(HttpStatusCode.OK);
         var id = Guid.NewGuid();
 
-        var created = await (await _client.PostAsync("/api/v1/org/demo/ws/default/sessions", answer["access_token"]!.GetValue<string>(), new { id, model = "m" })).ExpectAsync(HttpStatusCode.Created);
+        var created = await (await Client.PostAsync("/api/v1/org/demo/ws/default/sessions", answer["access_token"]!.GetValue<string>(), new { id, model = "m" })).ExpectAsync(HttpStatusCode.Created);
 
         Assert.Equal("N" + new string('n', 254), created["created_by"]!["full_name"]!.GetValue<string>());
     }

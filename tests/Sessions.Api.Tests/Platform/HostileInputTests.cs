@@ -9,10 +9,8 @@ namespace Sessions.Api.Tests.Platform;
 /// what to fix, the same on SQLite and PostgreSQL, never a 500.
 /// </summary>
 [Collection(SharedApiCollection.Name)]
-public sealed class HostileInputTests(ApiFactory factory)
+public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Theory]
     [InlineData("application/json; charset=utf-16")]
     [InlineData("application/json; charset=iso-8859-1")]
@@ -21,7 +19,7 @@ public sealed class HostileInputTests(ApiFactory factory)
     [InlineData("application/json; charset=")]
     public async Task Body_InACharsetOtherThanUtf8_Is415(string contentType)
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
         var json = $$"""{"id":"{{Guid.NewGuid()}}","model":"m"}""";
 
         await (await PostRawAsync(workspace.SessionsPath, owner, Encoding.UTF8.GetBytes(json), contentType)).ExpectEnvelopeAsync(HttpStatusCode.UnsupportedMediaType, "invalid_request");
@@ -36,7 +34,7 @@ public sealed class HostileInputTests(ApiFactory factory)
     [InlineData("application/json")]
     public async Task Body_InUtf8UnderAnyOfItsNames_IsRead(string contentType)
     {
-        var (workspace, owner, _) = await SetUpAsync();
+        var (workspace, owner, _) = await AMembersSessionAsync();
 
         await (await PostRawAsync(workspace.SessionsPath, owner, Encoding.UTF8.GetBytes($$"""{"id":"{{Guid.NewGuid()}}","model":"m"}"""), contentType)).ExpectAsync(HttpStatusCode.Created);
     }
@@ -44,7 +42,7 @@ public sealed class HostileInputTests(ApiFactory factory)
     [Fact]
     public async Task InvalidUtf8InsideAJsonString_Is400MalformedJson()
     {
-        var (workspace, owner, _) = await SetUpAsync();
+        var (workspace, owner, _) = await AMembersSessionAsync();
         var body = Encoding.UTF8.GetBytes($$"""{"id":"{{Guid.NewGuid()}}","model":"m""").Concat(new byte[] { 0xFF, 0xFE }).Concat(Encoding.UTF8.GetBytes("\"}")).ToArray();
 
         await (await PostRawAsync(workspace.SessionsPath, owner, body, "application/json")).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "malformed_json");
@@ -59,11 +57,11 @@ public sealed class HostileInputTests(ApiFactory factory)
     [InlineData("?origin=", "origin", 0)]
     public async Task EmptyFilterValues_Are422AtTheirIndex(string query, string parameter, int index)
     {
-        var (workspace, owner, _) = await SetUpAsync();
+        var (workspace, owner, _) = await AMembersSessionAsync();
 
         foreach (var path in new[] { workspace.SessionsPath, workspace.SessionsPath + "/facets" })
         {
-            var error = await (await _client.GetAsync(path + query, owner.Token())).ExpectValidationErrorAsync("query", parameter, index);
+            var error = await (await Client.GetAsync(path + query, owner.Token())).ExpectValidationErrorAsync("query", parameter, index);
             Assert.Equal("must not be empty", error["msg"]!.GetValue<string>());
         }
     }
@@ -75,11 +73,11 @@ public sealed class HostileInputTests(ApiFactory factory)
     [InlineData("?include_workload_sessions=")]
     public async Task EmptyOrRepeatedScalarParameters_AreNeverA500(string query)
     {
-        var (workspace, owner, _) = await SetUpAsync();
+        var (workspace, owner, _) = await AMembersSessionAsync();
 
         foreach (var path in new[] { workspace.SessionsPath, workspace.SessionsPath + "/facets" })
         {
-            var response = await _client.GetAsync(path + query, owner.Token());
+            var response = await Client.GetAsync(path + query, owner.Token());
             Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.UnprocessableEntity, $"{path}{query}: {(int)response.StatusCode}");
             if (response.StatusCode != HttpStatusCode.OK)
             {
@@ -91,25 +89,25 @@ public sealed class HostileInputTests(ApiFactory factory)
     [Fact]
     public async Task TooManyFilterValues_Are422()
     {
-        var (workspace, owner, _) = await SetUpAsync();
+        var (workspace, owner, _) = await AMembersSessionAsync();
         var twentyOneLabels = string.Join('&', Enumerable.Range(0, 21).Select(i => $"label=k{i}:v"));
         var fiftyOneAgents = string.Join('&', Enumerable.Range(0, 51).Select(i => $"agent=a{i}"));
 
-        await (await _client.GetAsync($"{workspace.SessionsPath}?{twentyOneLabels}", owner.Token())).ExpectValidationErrorAsync("query", "label");
-        await (await _client.GetAsync($"{workspace.SessionsPath}/facets?{fiftyOneAgents}", owner.Token())).ExpectValidationErrorAsync("query", "agent");
-        await (await _client.GetAsync($"{workspace.SessionsPath}?{string.Join('&', Enumerable.Range(0, 20).Select(i => $"label=k{i}:v"))}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.GetAsync($"{workspace.SessionsPath}?{twentyOneLabels}", owner.Token())).ExpectValidationErrorAsync("query", "label");
+        await (await Client.GetAsync($"{workspace.SessionsPath}/facets?{fiftyOneAgents}", owner.Token())).ExpectValidationErrorAsync("query", "agent");
+        await (await Client.GetAsync($"{workspace.SessionsPath}?{string.Join('&', Enumerable.Range(0, 20).Select(i => $"label=k{i}:v"))}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
     }
 
     [Fact]
     public async Task TwentyLabelKeys_FilterWithAndAcrossKeysAndOrWithinOne()
     {
-        var (workspace, owner, _) = await SetUpAsync();
+        var (workspace, owner, _) = await AMembersSessionAsync();
         var labels = Enumerable.Range(0, 20).ToDictionary(i => $"k{i}", i => new[] { "v", $"w{i}" });
-        var all = await _client.CreateSessionAsync(workspace, owner, extra: new { labels });
-        await _client.CreateSessionAsync(workspace, owner, extra: new { labels = labels.Where(l => l.Key != "k19").ToDictionary() });
+        var all = await Client.CreateSessionAsync(workspace, owner, extra: new { labels });
+        await Client.CreateSessionAsync(workspace, owner, extra: new { labels = labels.Where(l => l.Key != "k19").ToDictionary() });
         var everyKey = string.Join('&', Enumerable.Range(0, 18).Select(i => $"label=k{i}:v").Append("label=k19:nope&label=k19:w19"));
 
-        var page = await (await _client.GetAsync($"{workspace.SessionsPath}?{everyKey}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var page = await (await Client.GetAsync($"{workspace.SessionsPath}?{everyKey}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal([all.Id().ToString()], page["sessions"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()));
     }
@@ -132,7 +130,7 @@ public sealed class HostileInputTests(ApiFactory factory)
     [MemberData(nameof(NulBodies))]
     public async Task Nul_InAnyText_Is422AtItsField(string route, string json, object[] loc)
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
         var (method, path) = route switch
         {
             "create" => (HttpMethod.Post, workspace.SessionsPath),
@@ -140,7 +138,7 @@ public sealed class HostileInputTests(ApiFactory factory)
             _ => (HttpMethod.Post, workspace.SessionPath(session) + "/transcript"),
         };
 
-        var error = await (await _client.SendAsync(method, path, owner.Token(), json.Replace("ID", Guid.NewGuid().ToString(), StringComparison.Ordinal))).ExpectValidationErrorAsync(loc);
+        var error = await (await Client.SendAsync(method, path, owner.Token(), json.Replace("ID", Guid.NewGuid().ToString(), StringComparison.Ordinal))).ExpectValidationErrorAsync(loc);
 
         Assert.Equal("must not contain U+0000", error["msg"]!.GetValue<string>());
     }
@@ -152,11 +150,11 @@ public sealed class HostileInputTests(ApiFactory factory)
     [InlineData("?label=team:r%00d", "label", 0)]
     public async Task Nul_InAFilter_Is422AtIt(string query, params object[] loc)
     {
-        var (workspace, owner, _) = await SetUpAsync();
+        var (workspace, owner, _) = await AMembersSessionAsync();
 
         foreach (var path in new[] { workspace.SessionsPath, workspace.SessionsPath + "/facets" })
         {
-            var error = await (await _client.GetAsync(path + query, owner.Token())).ExpectValidationErrorAsync(["query", .. loc]);
+            var error = await (await Client.GetAsync(path + query, owner.Token())).ExpectValidationErrorAsync(["query", .. loc]);
             Assert.Equal("must not contain U+0000", error["msg"]!.GetValue<string>());
         }
     }
@@ -164,9 +162,9 @@ public sealed class HostileInputTests(ApiFactory factory)
     [Fact]
     public async Task Nul_InAMessageSearch_Is422()
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
 
-        await (await _client.GetAsync($"{workspace.SessionPath(session)}/messages/search?q=x%00", owner.Token())).ExpectValidationErrorAsync("query", "q");
+        await (await Client.GetAsync($"{workspace.SessionPath(session)}/messages/search?q=x%00", owner.Token())).ExpectValidationErrorAsync("query", "q");
     }
 
     [Theory]
@@ -184,7 +182,7 @@ public sealed class HostileInputTests(ApiFactory factory)
     [InlineData("""{"id":"ID","model":"m","visibility":"WORKSPACE"}""", "create", new object[] { "body", "visibility" })]
     public async Task NumbersAsStrings_AndEnumsInAnotherCase_Are422(string json, string route, object[] loc)
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
         var (method, path) = route switch
         {
             "create" => (HttpMethod.Post, workspace.SessionsPath),
@@ -194,22 +192,22 @@ public sealed class HostileInputTests(ApiFactory factory)
             _ => (HttpMethod.Post, workspace.SessionPath(session) + "/transcript"),
         };
 
-        await (await _client.SendAsync(method, path, owner.Token(), json.Replace("ID", Guid.NewGuid().ToString(), StringComparison.Ordinal))).ExpectValidationErrorAsync(loc);
+        await (await Client.SendAsync(method, path, owner.Token(), json.Replace("ID", Guid.NewGuid().ToString(), StringComparison.Ordinal))).ExpectValidationErrorAsync(loc);
     }
 
     [Fact]
     public async Task TokenWithOverlongOrDirtyDisplayClaims_IsServed_WithTheClaimsCleaned()
     {
-        var (workspace, _, _) = await SetUpAsync();
+        var (workspace, _, _) = await AMembersSessionAsync();
         var member = await workspace.AddMemberAsync();
         var token = TestTokens.Create(member.Id, TestUser.ReadWrite, member.Email, name: "Ada\u0000 " + new string('n', 300), username: new string('u', 400) + "\u0007");
 
-        var created = await (await _client.PostAsync(workspace.SessionsPath, token, new { id = Guid.NewGuid(), model = "m" })).ExpectAsync(HttpStatusCode.Created);
+        var created = await (await Client.PostAsync(workspace.SessionsPath, token, new { id = Guid.NewGuid(), model = "m" })).ExpectAsync(HttpStatusCode.Created);
 
         var chip = created["created_by"]!;
         Assert.Equal(("Ada " + new string('n', 300))[..255], chip["full_name"]!.GetValue<string>());
         Assert.Equal(new string('u', 255), chip["username"]!.GetValue<string>());
-        await (await _client.GetAsync(workspace.SessionsPath, token)).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.GetAsync(workspace.SessionsPath, token)).ExpectAsync(HttpStatusCode.OK);
     }
 
     [Theory]
@@ -217,36 +215,36 @@ public sealed class HostileInputTests(ApiFactory factory)
     [InlineData(-1)]
     public async Task TokenWithAnUnusableEmail_Is401SayingSo(int length)
     {
-        var (workspace, _, _) = await SetUpAsync();
+        var (workspace, _, _) = await AMembersSessionAsync();
         var member = await workspace.AddMemberAsync();
         var email = length > 0 ? new string('e', length - "@example.com".Length) + "@example.com" : "nul\u0000@example.com";
 
-        var envelope = await (await _client.GetAsync(workspace.SessionsPath, TestTokens.Create(member.Id, TestUser.ReadWrite, email)))
+        var envelope = await (await Client.GetAsync(workspace.SessionsPath, TestTokens.Create(member.Id, TestUser.ReadWrite, email)))
             .ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
 
         Assert.Contains("email", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        await (await _client.GetAsync(workspace.SessionsPath, member.Token())).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.GetAsync(workspace.SessionsPath, member.Token())).ExpectAsync(HttpStatusCode.OK);
     }
 
     [Fact]
     public async Task PathAndQueryOverTheLimit_Is414Envelope()
     {
-        var (workspace, owner, _) = await SetUpAsync();
+        var (workspace, owner, _) = await AMembersSessionAsync();
 
-        await (await _client.GetAsync($"{workspace.SessionsPath}?search={new string('a', 4100)}", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.RequestUriTooLong, "invalid_request");
-        await (await _client.GetAsync($"{workspace.SessionsPath}/{new string('a', 4100)}", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.RequestUriTooLong, "invalid_request");
+        await (await Client.GetAsync($"{workspace.SessionsPath}?search={new string('a', 4100)}", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.RequestUriTooLong, "invalid_request");
+        await (await Client.GetAsync($"{workspace.SessionsPath}/{new string('a', 4100)}", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.RequestUriTooLong, "invalid_request");
     }
 
     [Fact]
     public async Task TooManyToolCalls_OrTooMuchMetadata_Is422()
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
         var path = workspace.SessionPath(session) + "/transcript";
         var calls = Enumerable.Range(0, 129).Select(i => new { id = $"c{i}", name = "f" });
 
-        await (await _client.PostAsync(path, owner.Token(), new { messages = new[] { new { role = "assistant", tool_calls = calls } } })).ExpectValidationErrorAsync("body", "messages", 0, "tool_calls");
-        await (await _client.PostAsync(path, owner.Token(), new { messages = new[] { new { role = "user", metadata = new { blob = new string('x', 70_000) } } } })).ExpectValidationErrorAsync("body", "messages", 0, "metadata");
-        await (await _client.PostAsync(path, owner.Token(), new { messages = new[] { new { role = "assistant", tool_calls = calls.Take(128) } } })).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(path, owner.Token(), new { messages = new[] { new { role = "assistant", tool_calls = calls } } })).ExpectValidationErrorAsync("body", "messages", 0, "tool_calls");
+        await (await Client.PostAsync(path, owner.Token(), new { messages = new[] { new { role = "user", metadata = new { blob = new string('x', 70_000) } } } })).ExpectValidationErrorAsync("body", "messages", 0, "metadata");
+        await (await Client.PostAsync(path, owner.Token(), new { messages = new[] { new { role = "assistant", tool_calls = calls.Take(128) } } })).ExpectAsync(HttpStatusCode.OK);
     }
 
     private async Task<HttpResponseMessage> PostRawAsync(string path, TestUser user, byte[] body, string contentType)
@@ -254,14 +252,6 @@ public sealed class HostileInputTests(ApiFactory factory)
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         request.Headers.Authorization = new("Bearer", user.Token());
-        return await _client.SendAsync(request);
-    }
-
-    private async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> SetUpAsync()
-    {
-        var workspace = await TestWorkspace.CreateAsync(factory);
-        var owner = await workspace.AddMemberAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
-        return (workspace, owner, session.Id());
+        return await Client.SendAsync(request);
     }
 }

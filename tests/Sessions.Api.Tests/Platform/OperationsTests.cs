@@ -51,31 +51,29 @@ public sealed class OperationsApiFactory : ApiFactory
     }
 }
 
-public sealed class OperationsTests(OperationsApiFactory factory) : IClassFixture<OperationsApiFactory>
+public sealed class OperationsTests(OperationsApiFactory factory) : ApiTest<OperationsApiFactory>(factory), IClassFixture<OperationsApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task RateLimit_FourthRequestOfAPrincipalInAWindow_Is429WithRetryAfter_OthersUnaffected()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var busy = await workspace.AddMemberAsync();
         var other = await workspace.AddMemberAsync();
         var path = workspace.SessionPath(Guid.NewGuid());
 
         for (var i = 0; i < 3; i++)
         {
-            await (await _client.GetAsync(path, busy.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+            await (await Client.GetAsync(path, busy.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
         }
 
-        var limited = await _client.GetAsync(path, busy.Token());
+        var limited = await Client.GetAsync(path, busy.Token());
         await limited.ExpectEnvelopeAsync(HttpStatusCode.TooManyRequests, "rate_limited");
         var retryAfter = int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 60);
-        await (await _client.GetAsync(path, other.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.GetAsync(path, other.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
         for (var i = 0; i < 5; i++)
         {
-            await (await _client.GetAsync("/health/live", token: null)).ExpectAsync(HttpStatusCode.OK);
+            await (await Client.GetAsync("/health/live", token: null)).ExpectAsync(HttpStatusCode.OK);
         }
     }
 
@@ -95,10 +93,10 @@ public sealed class OperationsTests(OperationsApiFactory factory) : IClassFixtur
     [Fact]
     public async Task Cors_ActualRequest_ExposesTheHeadersClientsRead()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
 
-        var response = await _client.SendAsync(HttpMethod.Post, workspace.SessionsPath, owner.Token(), new { id = Guid.NewGuid(), model = "m" }, new Dictionary<string, string> { ["Origin"] = OperationsApiFactory.Origin });
+        var response = await Client.SendAsync(HttpMethod.Post, workspace.SessionsPath, owner.Token(), new { id = Guid.NewGuid(), model = "m" }, new Dictionary<string, string> { ["Origin"] = OperationsApiFactory.Origin });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(OperationsApiFactory.Origin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
@@ -118,10 +116,10 @@ public sealed class OperationsTests(OperationsApiFactory factory) : IClassFixtur
     [InlineData("\u0663.0", HttpStatusCode.BadRequest)]
     public async Task ClientVersion_BelowTheMinimum_Is426(string version, HttpStatusCode expected)
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
 
-        var response = await _client.SendAsync(HttpMethod.Get, workspace.SessionPath(Guid.NewGuid()), owner.Token(), headers: new Dictionary<string, string> { ["X-Client-Version"] = version });
+        var response = await Client.SendAsync(HttpMethod.Get, workspace.SessionPath(Guid.NewGuid()), owner.Token(), headers: new Dictionary<string, string> { ["X-Client-Version"] = version });
 
         var envelope = await response.ExpectEnvelopeAsync(expected, expected switch
         {
@@ -138,31 +136,31 @@ public sealed class OperationsTests(OperationsApiFactory factory) : IClassFixtur
     [Fact]
     public async Task ClientVersion_WithoutTheHeader_IsServed()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
 
-        await _client.CreateSessionAsync(workspace, owner);
+        await Client.CreateSessionAsync(workspace, owner);
     }
 
     [Fact]
     public async Task Logs_OneLinePerRequestAndPerCommand_WithRouteTemplatePrincipalAndCorrelationId()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        var session = (await _client.CreateSessionAsync(workspace, owner)).Id();
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
         var correlation = Guid.NewGuid().ToString("N");
 
-        var response = await _client.SendAsync(HttpMethod.Post, workspace.SessionPath(session) + "/freeze", owner.Token(), headers: new Dictionary<string, string> { ["traceparent"] = $"00-{correlation}-00f067aa0ba902b7-01" });
+        var response = await Client.SendAsync(HttpMethod.Post, workspace.SessionPath(session) + "/freeze", owner.Token(), headers: new Dictionary<string, string> { ["traceparent"] = $"00-{correlation}-00f067aa0ba902b7-01" });
 
         Assert.Equal(correlation, response.Headers.GetValues("X-Correlation-Id").Single());
-        var requestLine = Assert.Single(factory.Logs.Lines, l => l.Properties.TryGetValue("CorrelationId", out var id) && Equals(id, correlation) && l.Properties.ContainsKey("Route"));
+        var requestLine = Assert.Single(Factory.Logs.Lines, l => l.Properties.TryGetValue("CorrelationId", out var id) && Equals(id, correlation) && l.Properties.ContainsKey("Route"));
         Assert.Equal("POST", requestLine.Properties["Method"]);
         Assert.Equal("api/v{version:apiVersion}/org/{org}/ws/{workspace}/sessions/{session_id}/freeze", requestLine.Properties["Route"]);
         Assert.Equal(200, requestLine.Properties["StatusCode"]);
         Assert.Equal(owner.Id.ToString(), requestLine.Properties["PrincipalId"]);
         Assert.IsType<double>(requestLine.Properties["ElapsedMs"]);
         Assert.DoesNotContain(session.ToString(), requestLine.Message, StringComparison.Ordinal);
-        var commandLine = Assert.Single(factory.Logs.Lines, l => l.Scope.TryGetValue("CorrelationId", out var id) && Equals(id, correlation) && l.Properties.ContainsKey("MessageName"));
+        var commandLine = Assert.Single(Factory.Logs.Lines, l => l.Scope.TryGetValue("CorrelationId", out var id) && Equals(id, correlation) && l.Properties.ContainsKey("MessageName"));
         Assert.Equal("FreezeSessionCommand", commandLine.Properties["MessageName"]);
         Assert.Equal("Success", commandLine.Properties["Outcome"]);
         Assert.Equal(owner.Id.ToString(), commandLine.Scope["PrincipalId"]);
@@ -171,28 +169,28 @@ public sealed class OperationsTests(OperationsApiFactory factory) : IClassFixtur
     [Fact]
     public async Task Metrics_AreOffByDefault()
     {
-        await _client.GetAsync("/metrics", token: null).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
-        var document = await _client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
+        await Client.GetAsync("/metrics", token: null).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        var document = await Client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
         Assert.Null(document["paths"]!["/metrics"]);
     }
 
     [Fact]
     public async Task UnexpectedFailure_Is500WithTheCorrelationId_AndTheLogLineHasTheException()
     {
-        var response = await _client.SendAsync(HttpMethod.Get, OperationsApiFactory.BoomPath, token: null);
+        var response = await Client.SendAsync(HttpMethod.Get, OperationsApiFactory.BoomPath, token: null);
         var correlation = response.Headers.GetValues("X-Correlation-Id").Single();
         Assert.Matches("^[0-9a-f]{32}$", correlation);
 
         var envelope = await response.ExpectEnvelopeAsync(HttpStatusCode.InternalServerError, "internal_error");
         Assert.Contains(correlation, envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.DoesNotContain("secret", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        var error = Assert.Single(factory.Logs.Lines, l => l.Level == LogLevel.Error && Equals(l.Properties.GetValueOrDefault("CorrelationId"), correlation));
+        var error = Assert.Single(Factory.Logs.Lines, l => l.Level == LogLevel.Error && Equals(l.Properties.GetValueOrDefault("CorrelationId"), correlation));
         Assert.IsType<InvalidOperationException>(error.Exception);
-        Assert.Contains(factory.Logs.Lines, l => Equals(l.Properties.GetValueOrDefault("CorrelationId"), correlation) && Equals(l.Properties.GetValueOrDefault("StatusCode"), 500));
+        Assert.Contains(Factory.Logs.Lines, l => Equals(l.Properties.GetValueOrDefault("CorrelationId"), correlation) && Equals(l.Properties.GetValueOrDefault("StatusCode"), 500));
     }
 
     private Task<HttpResponseMessage> PreflightAsync(string origin) =>
-        _client.SendAsync(HttpMethod.Options, "/api/v1/org/acme/ws/lab/sessions/0123abcd", token: null, headers: new Dictionary<string, string>
+        Client.SendAsync(HttpMethod.Options, "/api/v1/org/acme/ws/lab/sessions/0123abcd", token: null, headers: new Dictionary<string, string>
         {
             ["Origin"] = origin,
             ["Access-Control-Request-Method"] = "PATCH",

@@ -43,18 +43,16 @@ public sealed class TelemetryApiFactory : ApiFactory
     }
 }
 
-public sealed class TelemetryTests(TelemetryApiFactory factory) : IClassFixture<TelemetryApiFactory>
+public sealed class TelemetryTests(TelemetryApiFactory factory) : ApiTest<TelemetryApiFactory>(factory), IClassFixture<TelemetryApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task ARequest_IsAServerSpan_WithACommandSpanAndDatabaseSpansUnderIt()
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
 
-        var response = await _client.GetAsync(workspace.SessionPath(session), owner.Token());
+        var response = await Client.GetAsync(workspace.SessionPath(session), owner.Token());
         await response.ExpectAsync(HttpStatusCode.OK);
-        var trace = await factory.TraceAsync(response.Headers.GetValues("X-Correlation-Id").Single());
+        var trace = await Factory.TraceAsync(response.Headers.GetValues("X-Correlation-Id").Single());
 
         var server = Assert.Single(trace, s => s.Kind == ActivityKind.Server);
         Assert.Equal("api/v{version:apiVersion}/org/{org}/ws/{workspace}/sessions/{session_id}", server.GetTagItem("http.route"));
@@ -72,13 +70,13 @@ public sealed class TelemetryTests(TelemetryApiFactory factory) : IClassFixture<
     [Fact]
     public async Task ATraceparent_IsContinued_AndItsTraceIdIsTheCorrelationId()
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         const string parent = "b7ad6b7169203331";
 
-        var response = await _client.SendAsync(HttpMethod.Post, $"{workspace.SessionPath(session)}/pin", owner.Token(), headers: new Dictionary<string, string> { ["traceparent"] = $"00-{traceId}-{parent}-01" });
+        var response = await Client.SendAsync(HttpMethod.Post, $"{workspace.SessionPath(session)}/pin", owner.Token(), headers: new Dictionary<string, string> { ["traceparent"] = $"00-{traceId}-{parent}-01" });
         await response.ExpectAsync(HttpStatusCode.OK);
-        var trace = await factory.TraceAsync(traceId);
+        var trace = await Factory.TraceAsync(traceId);
 
         Assert.Equal(traceId, response.Headers.GetValues("X-Correlation-Id").Single());
         Assert.Equal(parent, Assert.Single(trace, s => s.Kind == ActivityKind.Server).ParentSpanId.ToHexString());
@@ -88,11 +86,11 @@ public sealed class TelemetryTests(TelemetryApiFactory factory) : IClassFixture<
     [Fact]
     public async Task Metrics_InThePrometheusFormat_HoldTheRequestHistogramAndTheServiceCounters()
     {
-        var (workspace, owner, session) = await SetUpAsync();
-        await _client.AppendAsync(workspace, owner, session, new { role = "user", content = "a" }, new { role = "assistant", content = "b" });
-        await _client.PostAsync($"{workspace.SessionPath(session)}/freeze", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "a" }, new { role = "assistant", content = "b" });
+        await Client.PostAsync($"{workspace.SessionPath(session)}/freeze", owner.Token()).ExpectAsync(HttpStatusCode.OK);
 
-        var scrape = await _client.GetAsync("/metrics", token: null);
+        var scrape = await Client.GetAsync("/metrics", token: null);
 
         Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
         Assert.StartsWith("text/plain", scrape.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
@@ -110,17 +108,11 @@ public sealed class TelemetryTests(TelemetryApiFactory factory) : IClassFixture<
     [Fact]
     public async Task TheOpenApiDocument_ListsMetrics_WhenTheyAreOn()
     {
-        var document = await _client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
+        var document = await Client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
 
         Assert.NotNull(document["paths"]!["/metrics"]?["get"]);
     }
 
-    private async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> SetUpAsync()
-    {
-        var workspace = await TestWorkspace.CreateAsync(factory);
-        var owner = await workspace.AddMemberAsync();
-        return (workspace, owner, (await _client.CreateSessionAsync(workspace, owner)).Id());
-    }
 }
 
 /// <summary>Prometheus on a port of its own.</summary>

@@ -8,22 +8,20 @@ using Sessions.Domain.Organizations;
 namespace Sessions.Api.Tests.Sessions;
 
 [Collection(SharedApiCollection.Name)]
-public sealed class BulkTests(ApiFactory factory)
+public sealed class BulkTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task BulkFreeze_MixOfOwnForeignUnknownAndFrozen_ReportsEachId()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var own = (await _client.CreateSessionAsync(workspace, owner)).Id();
-        var alreadyFrozen = (await _client.CreateSessionAsync(workspace, owner)).Id();
-        await _client.PostAsync(workspace.SessionPath(alreadyFrozen) + "/freeze", owner.Token());
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var own = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        var alreadyFrozen = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        await Client.PostAsync(workspace.SessionPath(alreadyFrozen) + "/freeze", owner.Token());
         var other = await workspace.AddMemberAsync();
-        var othersShared = (await _client.CreateSessionAsync(workspace, other, extra: new { visibility = "workspace" })).Id();
-        var othersPrivate = (await _client.CreateSessionAsync(workspace, other)).Id();
-        var elsewhere = await TestWorkspace.CreateAsync(factory);
-        var foreign = (await _client.CreateSessionAsync(elsewhere, await elsewhere.AddMemberAsync(), extra: new { visibility = "workspace" })).Id();
+        var othersShared = (await Client.CreateSessionAsync(workspace, other, extra: new { visibility = "workspace" })).Id();
+        var othersPrivate = (await Client.CreateSessionAsync(workspace, other)).Id();
+        var elsewhere = await TestWorkspace.CreateAsync(Factory);
+        var foreign = (await Client.CreateSessionAsync(elsewhere, await elsewhere.AddMemberAsync(), extra: new { visibility = "workspace" })).Id();
         var unknown = Guid.NewGuid();
 
         var outcome = await BulkAsync(workspace, owner, "bulk-freeze", [own, own, alreadyFrozen, othersShared, othersPrivate, foreign, unknown]);
@@ -45,43 +43,43 @@ public sealed class BulkTests(ApiFactory factory)
     [Fact]
     public async Task BulkFreeze_ByEvaluationService_FreezesEverySessionOfTheWorkspaceAsEvaluation()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var a = (await _client.CreateSessionAsync(workspace, owner)).Id();
-        var b = (await _client.CreateSessionAsync(workspace, owner)).Id();
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var a = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        var b = (await Client.CreateSessionAsync(workspace, owner)).Id();
         var evaluator = await workspace.AddMemberAsync();
 
         var outcome = await BulkAsync(workspace, evaluator, "bulk-freeze", [a, b], Scopes.SessionsEvaluate);
 
         Assert.Equal([a, b], Ids(outcome["frozen"]!));
-        var read = await (await _client.GetAsync(workspace.SessionPath(b), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var read = await (await Client.GetAsync(workspace.SessionPath(b), owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("evaluation", read["frozen_by"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task BulkShare_PromotesOwnSessions_AndReportsOthers()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var mine = (await _client.CreateSessionAsync(workspace, owner)).Id();
-        var alreadyShared = (await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" })).Id();
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var mine = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        var alreadyShared = (await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" })).Id();
         var other = await workspace.AddMemberAsync();
-        var othersShared = (await _client.CreateSessionAsync(workspace, other, extra: new { visibility = "workspace" })).Id();
+        var othersShared = (await Client.CreateSessionAsync(workspace, other, extra: new { visibility = "workspace" })).Id();
 
         var outcome = await BulkAsync(workspace, owner, "bulk-share", [mine, alreadyShared, othersShared]);
 
         Assert.Equal([mine, alreadyShared], Ids(outcome["shared"]!));
         Assert.Equal((403, "permission_denied"), Code(outcome["failed"]!.AsArray().Single()!.AsObject()));
-        var read = await (await _client.GetAsync(workspace.SessionPath(mine), other.Token())).ExpectAsync(HttpStatusCode.OK);
+        var read = await (await Client.GetAsync(workspace.SessionPath(mine), other.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(owner.Id.ToString(), read["shared_by"]!["id"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task BulkDelete_DeletesOwn_AndKeepsEvaluationFrozenOnes()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var mine = (await _client.CreateSessionAsync(workspace, owner)).Id();
-        var evidence = (await _client.CreateSessionAsync(workspace, owner)).Id();
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var mine = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        var evidence = (await Client.CreateSessionAsync(workspace, owner)).Id();
         var evaluator = await workspace.AddMemberAsync();
-        await (await _client.PostAsync(workspace.SessionPath(evidence) + "/freeze", evaluator.Token(Scopes.SessionsEvaluate))).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(workspace.SessionPath(evidence) + "/freeze", evaluator.Token(Scopes.SessionsEvaluate))).ExpectAsync(HttpStatusCode.OK);
 
         var outcome = await BulkAsync(workspace, owner, "bulk-delete", [mine, evidence, mine]);
 
@@ -89,8 +87,8 @@ public sealed class BulkTests(ApiFactory factory)
         var failure = outcome["failed"]!.AsArray().Single()!.AsObject();
         Assert.Equal(evidence.ToString(), failure["id"]!.GetValue<string>());
         Assert.Equal((409, "session_frozen"), Code(failure));
-        await (await _client.GetAsync(workspace.SessionPath(mine), owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
-        await (await _client.GetAsync(workspace.SessionPath(evidence), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.GetAsync(workspace.SessionPath(mine), owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.GetAsync(workspace.SessionPath(evidence), owner.Token())).ExpectAsync(HttpStatusCode.OK);
     }
 
     [Theory]
@@ -99,17 +97,17 @@ public sealed class BulkTests(ApiFactory factory)
     [InlineData("bulk-delete")]
     public async Task Bulk_NoIdsOrTooMany_Is422(string action)
     {
-        var (workspace, owner) = await SetUpAsync();
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
 
-        await (await _client.PostAsync($"{workspace.SessionsPath}/{action}", owner.Token(), new { session_ids = Array.Empty<Guid>() })).ExpectValidationErrorAsync("body", "session_ids");
-        await (await _client.PostAsync($"{workspace.SessionsPath}/{action}", owner.Token(), new { session_ids = Enumerable.Range(0, 201).Select(_ => Guid.NewGuid()) })).ExpectValidationErrorAsync("body", "session_ids");
-        await (await _client.PostAsync($"{workspace.SessionsPath}/{action}", owner.Token(), new { })).ExpectValidationErrorAsync("body", "session_ids");
+        await (await Client.PostAsync($"{workspace.SessionsPath}/{action}", owner.Token(), new { session_ids = Array.Empty<Guid>() })).ExpectValidationErrorAsync("body", "session_ids");
+        await (await Client.PostAsync($"{workspace.SessionsPath}/{action}", owner.Token(), new { session_ids = Enumerable.Range(0, 201).Select(_ => Guid.NewGuid()) })).ExpectValidationErrorAsync("body", "session_ids");
+        await (await Client.PostAsync($"{workspace.SessionsPath}/{action}", owner.Token(), new { })).ExpectValidationErrorAsync("body", "session_ids");
     }
 
     [Fact]
     public async Task Bulk_TwoHundredIds_IsAccepted()
     {
-        var (workspace, owner) = await SetUpAsync();
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
 
         var outcome = await BulkAsync(workspace, owner, "bulk-freeze", [.. Enumerable.Range(0, 200).Select(_ => Guid.NewGuid())]);
 
@@ -119,22 +117,22 @@ public sealed class BulkTests(ApiFactory factory)
     [Fact]
     public async Task Bulk_NonUuidOrPrefix_Is422AtItsIndex()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
 
-        var error = await (await _client.PostAsync($"{workspace.SessionsPath}/bulk-freeze", owner.Token(), $$"""{"session_ids": ["{{session.Id()}}", "{{session.Id().ToString()[..8]}}"]}"""))
+        var error = await (await Client.PostAsync($"{workspace.SessionsPath}/bulk-freeze", owner.Token(), $$"""{"session_ids": ["{{session.Id()}}", "{{session.Id().ToString()[..8]}}"]}"""))
             .ExpectValidationErrorAsync("body", "session_ids", 1);
 
         Assert.Equal("uuid_parsing", error["type"]!.GetValue<string>());
-        var read = await (await _client.GetAsync(workspace.SessionPath(session.Id()), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var read = await (await Client.GetAsync(workspace.SessionPath(session.Id()), owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Null(read["frozen_at"]);
     }
 
     [Fact]
     public async Task Bulk_ByViewer_FailsEachIdWith403()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var shared = (await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" })).Id();
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var shared = (await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" })).Id();
         var viewer = await workspace.AddMemberAsync(WorkspaceRole.Viewer);
 
         var outcome = await BulkAsync(workspace, viewer, "bulk-freeze", [shared]);
@@ -144,18 +142,9 @@ public sealed class BulkTests(ApiFactory factory)
     }
 
     private async Task<JsonObject> BulkAsync(TestWorkspace workspace, TestUser caller, string action, Guid[] ids, params string[] scopes) =>
-        await (await _client.PostAsync($"{workspace.SessionsPath}/{action}", caller.Token(scopes), new { session_ids = ids })).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync($"{workspace.SessionsPath}/{action}", caller.Token(scopes), new { session_ids = ids })).ExpectAsync(HttpStatusCode.OK);
 
     private static List<Guid> Ids(JsonNode array) => [.. array.AsArray().Select(id => Guid.Parse(id!.GetValue<string>()))];
 
     private static (int, string) Code(JsonObject failure) => (failure["code"]!.GetValue<int>(), failure["type"]!.GetValue<string>());
-
-    private async Task<(TestWorkspace Workspace, TestUser Owner)> SetUpAsync()
-    {
-        var workspace = await TestWorkspace.CreateAsync(factory);
-        return (workspace, await workspace.AddMemberAsync());
-    }
-
-    private Task<int> EventCountAsync(Guid sessionId, string type) =>
-        factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == sessionId && o.Type == type));
 }

@@ -7,14 +7,12 @@ using Sessions.Domain.Organizations;
 namespace Sessions.Api.Tests.Sessions;
 
 [Collection(SharedApiCollection.Name)]
-public sealed class CreateSessionTests(ApiFactory factory)
+public sealed class CreateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task Create_WithAllFields_Answers201WithLocationETagAndEveryDocumentedField()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         var id = Guid.NewGuid();
         var project = Guid.NewGuid();
@@ -31,7 +29,7 @@ public sealed class CreateSessionTests(ApiFactory factory)
             project_id = project,
         };
 
-        var response = await _client.PostAsync(workspace.SessionsPath, owner.Token(), body);
+        var response = await Client.PostAsync(workspace.SessionsPath, owner.Token(), body);
         var session = await response.ExpectAsync(HttpStatusCode.Created);
 
         Assert.Equal($"{workspace.SessionsPath}/{id}", response.Headers.Location!.OriginalString);
@@ -58,10 +56,10 @@ public sealed class CreateSessionTests(ApiFactory factory)
     [Fact]
     public async Task Create_MinimalBody_DefaultsToPrivateUserOriginAndNulls()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
 
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var session = await Client.CreateSessionAsync(workspace, owner);
 
         Assert.Equal("private", session["visibility"]!.GetValue<string>());
         Assert.Equal("user", session["origin"]!.GetValue<string>());
@@ -77,53 +75,53 @@ public sealed class CreateSessionTests(ApiFactory factory)
     [Fact]
     public async Task Create_ExistingId_Is409AlreadyExistsAndKeepsTheOriginal()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { title = "original" });
+        var session = await Client.CreateSessionAsync(workspace, owner, extra: new { title = "original" });
 
-        var again = await _client.PostAsync(workspace.SessionsPath, owner.Token(), new { id = session.Id(), model = "other", title = "copy" });
+        var again = await Client.PostAsync(workspace.SessionsPath, owner.Token(), new { id = session.Id(), model = "other", title = "copy" });
         await again.ExpectEnvelopeAsync(HttpStatusCode.Conflict, "already_exists");
 
-        var read = await (await _client.GetAsync(workspace.SessionPath(session.Id()), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var read = await (await Client.GetAsync(workspace.SessionPath(session.Id()), owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("original", read["title"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task Create_SameIdConcurrently_OneCreatedTheRest409()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         var body = new { id = Guid.NewGuid(), model = "m" };
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => factory.CreateClient().PostAsync(workspace.SessionsPath, owner.Token(), body)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Factory.CreateClient().PostAsync(workspace.SessionsPath, owner.Token(), body)));
 
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
         Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
-        Assert.Equal(1, await factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == body.id && o.Type == "SessionCreated")));
+        Assert.Equal(1, await Factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == body.id && o.Type == "SessionCreated")));
     }
 
     [Fact]
     public async Task Create_ByViewer_Is403()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var viewer = await workspace.AddMemberAsync(WorkspaceRole.Viewer);
 
-        await (await _client.PostAsync(workspace.SessionsPath, viewer.Token(), new { id = Guid.NewGuid(), model = "m" })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await Client.PostAsync(workspace.SessionsPath, viewer.Token(), new { id = Guid.NewGuid(), model = "m" })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
     }
 
     [Fact]
     public async Task Create_WithReadScopeOnly_Is403()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
 
-        await (await _client.PostAsync(workspace.SessionsPath, owner.Token(Scopes.SessionsRead), new { id = Guid.NewGuid(), model = "m" })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await Client.PostAsync(workspace.SessionsPath, owner.Token(Scopes.SessionsRead), new { id = Guid.NewGuid(), model = "m" })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
     }
 
     [Fact]
     public async Task Create_FieldRuleViolations_Are422WithLocForEach()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         var body = new
         {
@@ -134,11 +132,11 @@ public sealed class CreateSessionTests(ApiFactory factory)
             labels = new Dictionary<string, string[]> { ["Bad Key"] = ["x"], ["empty"] = [], ["long"] = [new string('v', 257)] },
         };
 
-        var response = await _client.PostAsync(workspace.SessionsPath, owner.Token(), body);
+        var response = await Client.PostAsync(workspace.SessionsPath, owner.Token(), body);
 
         var missing = await response.ExpectValidationErrorAsync("body", "id");
         Assert.Equal("missing", missing["type"]!.GetValue<string>());
-        response = await _client.PostAsync(workspace.SessionsPath, owner.Token(), body);
+        response = await Client.PostAsync(workspace.SessionsPath, owner.Token(), body);
         var envelope = await response.ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
         var locs = envelope["errors"]!.AsArray().Select(e => e!["loc"]!.ToJsonString()).ToHashSet();
         Assert.Contains("""["body","model"]""", locs);
@@ -159,10 +157,10 @@ public sealed class CreateSessionTests(ApiFactory factory)
     [InlineData("""{"id": "7d7c1c57-6d1b-4a7e-9d57-3c0f5f3c1a11", "model": "m", "message_count": "many"}""", "message_count", "int_parsing")]
     public async Task Create_WellFormedJsonOfTheWrongType_Is422AtItsJsonPath(string json, string field, string type)
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
 
-        var error = await (await _client.PostAsync(workspace.SessionsPath, owner.Token(), json)).ExpectValidationErrorAsync(field == "labels" && type == "list_type" ? ["body", "labels", "a"] : ["body", field]);
+        var error = await (await Client.PostAsync(workspace.SessionsPath, owner.Token(), json)).ExpectValidationErrorAsync(field == "labels" && type == "list_type" ? ["body", "labels", "a"] : ["body", field]);
 
         Assert.Equal(type, error["type"]!.GetValue<string>());
     }
@@ -173,20 +171,20 @@ public sealed class CreateSessionTests(ApiFactory factory)
     [InlineData("not json")]
     public async Task Create_MalformedJson_Is400MalformedJson(string json)
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
 
-        await (await _client.PostAsync(workspace.SessionsPath, owner.Token(), json)).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "malformed_json");
+        await (await Client.PostAsync(workspace.SessionsPath, owner.Token(), json)).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "malformed_json");
     }
 
     [Fact]
     public async Task Create_EmptyBody_Is422AtBody()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, workspace.SessionsPath) { Content = new StringContent(string.Empty, System.Text.Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new("Bearer", owner.Token());
 
-        await (await _client.SendAsync(request)).ExpectValidationErrorAsync("body");
+        await (await Client.SendAsync(request)).ExpectValidationErrorAsync("body");
     }
 }

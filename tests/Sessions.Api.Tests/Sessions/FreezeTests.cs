@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.EntityFrameworkCore;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Application.Common.Security;
 using Sessions.Domain.Organizations;
@@ -7,18 +6,16 @@ using Sessions.Domain.Organizations;
 namespace Sessions.Api.Tests.Sessions;
 
 [Collection(SharedApiCollection.Name)]
-public sealed class FreezeTests(ApiFactory factory)
+public sealed class FreezeTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task Freeze_ByFullId_SetsFrozenAtAndUser()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
         Assert.Null(session["frozen_at"]);
 
-        var frozen = await (await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var frozen = await (await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal(session.Id(), frozen.Id());
         Assert.Equal("user", frozen["frozen_by"]!.GetValue<string>());
@@ -30,10 +27,10 @@ public sealed class FreezeTests(ApiFactory factory)
     [Fact]
     public async Task Freeze_ByEightCharacterPrefix_FreezesThatSession()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
 
-        var frozen = await (await _client.PostAsync(workspace.SessionPath(session.Id().ToString()[..8]) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var frozen = await (await Client.PostAsync(workspace.SessionPath(session.Id().ToString()[..8]) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal(session.Id(), frozen.Id());
         Assert.NotNull(frozen["frozen_at"]);
@@ -42,12 +39,12 @@ public sealed class FreezeTests(ApiFactory factory)
     [Fact]
     public async Task Freeze_ByUppercaseFullIdOrPrefix_Resolves()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
         var upper = session.Id().ToString().ToUpperInvariant();
 
-        await (await _client.PostAsync(workspace.SessionPath(upper) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
-        var read = await (await _client.GetAsync(workspace.SessionPath(upper[..13]), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(workspace.SessionPath(upper) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var read = await (await Client.GetAsync(workspace.SessionPath(upper[..13]), owner.Token())).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal(session.Id(), read.Id());
     }
@@ -55,28 +52,28 @@ public sealed class FreezeTests(ApiFactory factory)
     [Fact]
     public async Task Freeze_WhenAlreadyFrozen_KeepsFrozenAtAndFrozenBy()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
         var path = workspace.SessionPath(session.Id()) + "/freeze";
-        var first = await (await _client.PostAsync(path, owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var first = await (await Client.PostAsync(path, owner.Token())).ExpectAsync(HttpStatusCode.OK);
 
         var evaluator = await workspace.AddMemberAsync();
-        var second = await (await _client.PostAsync(path, evaluator.Token(Scopes.SessionsWrite, Scopes.SessionsEvaluate))).ExpectAsync(HttpStatusCode.OK);
+        var second = await (await Client.PostAsync(path, evaluator.Token(Scopes.SessionsWrite, Scopes.SessionsEvaluate))).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal(first["frozen_at"]!.GetValue<string>(), second["frozen_at"]!.GetValue<string>());
         Assert.Equal("user", second["frozen_by"]!.GetValue<string>());
         Assert.Equal(first["updated_at"]!.GetValue<string>(), second["updated_at"]!.GetValue<string>());
-        Assert.Equal(1, await FrozenEventCountAsync(session.Id()));
+        Assert.Equal(1, await EventCountAsync(session.Id(), "SessionFrozen"));
     }
 
     [Fact]
     public async Task Freeze_WithEvaluateScope_StampsEvaluationEvenOnAnotherUsersPrivateSession()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
         var evaluator = await workspace.AddMemberAsync();
 
-        var frozen = await (await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", evaluator.Token(Scopes.SessionsEvaluate))).ExpectAsync(HttpStatusCode.OK);
+        var frozen = await (await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", evaluator.Token(Scopes.SessionsEvaluate))).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("evaluation", frozen["frozen_by"]!.GetValue<string>());
     }
@@ -84,26 +81,26 @@ public sealed class FreezeTests(ApiFactory factory)
     [Fact]
     public async Task EvaluationScope_WidensOnlyFreezing_NotReading()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
         var evaluator = await workspace.AddMemberAsync();
         var token = evaluator.Token(Scopes.SessionsRead, Scopes.SessionsEvaluate);
 
-        await (await _client.GetAsync(workspace.SessionPath(session.Id()), token)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
-        await (await _client.GetAsync($"{workspace.SessionPath(session.Id())}/transcript", token)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
-        var list = await (await _client.GetAsync(workspace.SessionsPath, token)).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.GetAsync(workspace.SessionPath(session.Id()), token)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.GetAsync($"{workspace.SessionPath(session.Id())}/transcript", token)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        var list = await (await Client.GetAsync(workspace.SessionsPath, token)).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(0, list["total"]!.GetValue<int>());
-        await (await _client.PostAsync(workspace.SessionPath(session.Id().ToString()[..8]) + "/freeze", token)).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(workspace.SessionPath(session.Id().ToString()[..8]) + "/freeze", token)).ExpectAsync(HttpStatusCode.OK);
     }
 
     [Fact]
     public async Task Freeze_ByWorkspaceAdminOfSharedSession_Succeeds()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
 
-        var frozen = await (await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", admin.Token())).ExpectAsync(HttpStatusCode.OK);
+        var frozen = await (await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", admin.Token())).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("user", frozen["frozen_by"]!.GetValue<string>());
     }
@@ -111,12 +108,12 @@ public sealed class FreezeTests(ApiFactory factory)
     [Fact]
     public async Task Freeze_Answer_EqualsWhatAGetReturnsAfterwards()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { title = "t", labels = new Dictionary<string, string[]> { ["team"] = ["red", "blue"] }, visibility = "workspace" });
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner, extra: new { title = "t", labels = new Dictionary<string, string[]> { ["team"] = ["red", "blue"] }, visibility = "workspace" });
 
-        var freeze = await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
+        var freeze = await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
         var frozen = await freeze.ExpectAsync(HttpStatusCode.OK);
-        var get = await _client.GetAsync(workspace.SessionPath(session.Id()), owner.Token());
+        var get = await Client.GetAsync(workspace.SessionPath(session.Id()), owner.Token());
         var read = await get.ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal(frozen.ToJsonString(), read.ToJsonString());
@@ -127,48 +124,48 @@ public sealed class FreezeTests(ApiFactory factory)
     [Fact]
     public async Task Freeze_TwentyAtOnce_AllAnswer200AndOneEventIsStored()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
         var path = workspace.SessionPath(session.Id()) + "/freeze";
         var token = owner.Token();
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => factory.CreateClient().PostAsync(path, token)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Factory.CreateClient().PostAsync(path, token)));
         var bodies = await Task.WhenAll(responses.Select(r => r.ExpectAsync(HttpStatusCode.OK)));
 
         Assert.Single(bodies.Select(b => b["frozen_at"]!.GetValue<string>()).Distinct());
-        Assert.Equal(1, await FrozenEventCountAsync(session.Id()));
+        Assert.Equal(1, await EventCountAsync(session.Id(), "SessionFrozen"));
     }
 
     [Fact]
     public async Task Freeze_ByViewer_Is403AndChangesNothing()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
         var viewer = await workspace.AddMemberAsync(WorkspaceRole.Viewer);
 
-        await (await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", viewer.Token())).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
-        await (await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", viewer.Token(Scopes.SessionsEvaluate))).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", viewer.Token())).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", viewer.Token(Scopes.SessionsEvaluate))).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
 
-        Assert.Equal(0, await FrozenEventCountAsync(session.Id()));
+        Assert.Equal(0, await EventCountAsync(session.Id(), "SessionFrozen"));
     }
 
     [Fact]
     public async Task Freeze_SharedSessionOfAnotherMember_Is403()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
         var member = await workspace.AddMemberAsync();
 
-        await (await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", member.Token())).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", member.Token())).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
     }
 
     [Fact]
     public async Task Freeze_WithoutWriteOrEvaluateScope_Is403()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
 
-        var envelope = await (await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token(Scopes.SessionsRead))).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        var envelope = await (await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token(Scopes.SessionsRead))).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
 
         Assert.Contains(Scopes.SessionsWrite, envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
@@ -176,60 +173,60 @@ public sealed class FreezeTests(ApiFactory factory)
     [Fact]
     public async Task Freeze_UnknownSession_Is404()
     {
-        var (workspace, owner) = await SetUpAsync();
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
 
-        await (await _client.PostAsync(workspace.SessionPath(Guid.NewGuid()) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
-        await (await _client.PostAsync(workspace.SessionPath("0123abcd") + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.PostAsync(workspace.SessionPath(Guid.NewGuid()) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.PostAsync(workspace.SessionPath("0123abcd") + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
     public async Task Freeze_AnotherUsersPrivateSession_Is404ByIdAndByPrefix()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
         var other = await workspace.AddMemberAsync(WorkspaceRole.Admin);
 
-        await (await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", other.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
-        await (await _client.PostAsync(workspace.SessionPath(session.Id().ToString()[..8]) + "/freeze", other.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
-        await (await _client.GetAsync(workspace.SessionPath(session.Id()), other.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
-        Assert.Equal(0, await FrozenEventCountAsync(session.Id()));
+        await (await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", other.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.PostAsync(workspace.SessionPath(session.Id().ToString()[..8]) + "/freeze", other.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.GetAsync(workspace.SessionPath(session.Id()), other.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(0, await EventCountAsync(session.Id(), "SessionFrozen"));
     }
 
     [Fact]
     public async Task Freeze_InWorkspaceTheCallerIsNotAMemberOf_Is404()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
-        var elsewhere = await TestWorkspace.CreateAsync(factory);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
+        var elsewhere = await TestWorkspace.CreateAsync(Factory);
         var stranger = await elsewhere.AddMemberAsync(WorkspaceRole.Admin);
 
-        var envelope = await (await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", stranger.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
-        var unknownWorkspace = await (await _client.PostAsync($"/api/v1/org/{workspace.Org}/ws/no-such-ws/sessions/{session.Id()}/freeze", stranger.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        var envelope = await (await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", stranger.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        var unknownWorkspace = await (await Client.PostAsync($"/api/v1/org/{workspace.Org}/ws/no-such-ws/sessions/{session.Id()}/freeze", stranger.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
 
         Assert.Equal(unknownWorkspace["detail"]!.ToJsonString(), envelope["detail"]!.ToJsonString());
-        Assert.Equal(0, await FrozenEventCountAsync(session.Id()));
+        Assert.Equal(0, await EventCountAsync(session.Id(), "SessionFrozen"));
     }
 
     [Fact]
     public async Task Freeze_SessionOfAnotherWorkspaceAddressedThroughOwnWorkspace_Is404()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
-        var own = await TestWorkspace.CreateAsync(factory);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
+        var own = await TestWorkspace.CreateAsync(Factory);
         var stranger = await own.AddMemberAsync(WorkspaceRole.Admin);
 
-        await (await _client.PostAsync(own.SessionPath(session.Id()) + "/freeze", stranger.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.PostAsync(own.SessionPath(session.Id()) + "/freeze", stranger.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
     public async Task Freeze_AmbiguousPrefix_Is400WithMatchCount()
     {
-        var (workspace, owner) = await SetUpAsync();
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
         var prefix = Guid.NewGuid().ToString()[..8];
-        await _client.CreateSessionAsync(workspace, owner, SessionRequests.IdWithPrefix(prefix));
-        await _client.CreateSessionAsync(workspace, owner, SessionRequests.IdWithPrefix(prefix));
+        await Client.CreateSessionAsync(workspace, owner, SessionRequests.IdWithPrefix(prefix));
+        await Client.CreateSessionAsync(workspace, owner, SessionRequests.IdWithPrefix(prefix));
 
-        var envelope = await (await _client.PostAsync(workspace.SessionPath(prefix) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "ambiguous_session_id");
+        var envelope = await (await Client.PostAsync(workspace.SessionPath(prefix) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "ambiguous_session_id");
 
         Assert.Contains("2", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
@@ -237,13 +234,13 @@ public sealed class FreezeTests(ApiFactory factory)
     [Fact]
     public async Task Resolve_PrefixMatchingOnlyAnInvisibleSessionBesideAVisibleOne_IsNotAmbiguous()
     {
-        var (workspace, owner) = await SetUpAsync();
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
         var other = await workspace.AddMemberAsync();
         var prefix = Guid.NewGuid().ToString()[..6];
-        var mine = await _client.CreateSessionAsync(workspace, owner, SessionRequests.IdWithPrefix(prefix));
-        await _client.CreateSessionAsync(workspace, other, SessionRequests.IdWithPrefix(prefix));
+        var mine = await Client.CreateSessionAsync(workspace, owner, SessionRequests.IdWithPrefix(prefix));
+        await Client.CreateSessionAsync(workspace, other, SessionRequests.IdWithPrefix(prefix));
 
-        var read = await (await _client.GetAsync(workspace.SessionPath(prefix), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var read = await (await Client.GetAsync(workspace.SessionPath(prefix), owner.Token())).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal(mine.Id(), read.Id());
     }
@@ -257,9 +254,9 @@ public sealed class FreezeTests(ApiFactory factory)
     [InlineData("{abcdef12-3456-7890-abcd-ef1234567890}")]
     public async Task Freeze_InvalidSessionId_Is422AtPathSessionId(string segment)
     {
-        var (workspace, owner) = await SetUpAsync();
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
 
-        var error = await (await _client.PostAsync(workspace.SessionPath(Uri.EscapeDataString(segment)) + "/freeze", owner.Token())).ExpectValidationErrorAsync("path", "session_id");
+        var error = await (await Client.PostAsync(workspace.SessionPath(Uri.EscapeDataString(segment)) + "/freeze", owner.Token())).ExpectValidationErrorAsync("path", "session_id");
 
         Assert.Equal("value_error", error["type"]!.GetValue<string>());
     }
@@ -267,19 +264,10 @@ public sealed class FreezeTests(ApiFactory factory)
     [Fact]
     public async Task Resolve_PrefixWithLikeWildcards_NeverMatchesAsWildcard()
     {
-        var (workspace, owner) = await SetUpAsync();
-        await _client.CreateSessionAsync(workspace, owner);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        await Client.CreateSessionAsync(workspace, owner);
 
-        await (await _client.GetAsync(workspace.SessionPath("%25%25%25%25"), owner.Token())).ExpectValidationErrorAsync("path", "session_id");
-        await (await _client.GetAsync(workspace.SessionPath("____"), owner.Token())).ExpectValidationErrorAsync("path", "session_id");
+        await (await Client.GetAsync(workspace.SessionPath("%25%25%25%25"), owner.Token())).ExpectValidationErrorAsync("path", "session_id");
+        await (await Client.GetAsync(workspace.SessionPath("____"), owner.Token())).ExpectValidationErrorAsync("path", "session_id");
     }
-
-    private async Task<(TestWorkspace Workspace, TestUser Owner)> SetUpAsync()
-    {
-        var workspace = await TestWorkspace.CreateAsync(factory);
-        return (workspace, await workspace.AddMemberAsync());
-    }
-
-    private Task<int> FrozenEventCountAsync(Guid sessionId) =>
-        factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == sessionId && o.Type == "SessionFrozen"));
 }

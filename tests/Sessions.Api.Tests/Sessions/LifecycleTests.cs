@@ -7,23 +7,21 @@ using Sessions.Domain.Organizations;
 namespace Sessions.Api.Tests.Sessions;
 
 [Collection(SharedApiCollection.Name)]
-public sealed class LifecycleTests(ApiFactory factory)
+public sealed class LifecycleTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Theory]
     [InlineData("archive", "unarchive", "archived_at", "SessionArchived")]
     [InlineData("pin", "unpin", "pinned_at", "SessionPinned")]
     public async Task SetAndClear_AreIdempotent(string set, string clear, string field, string setEvent)
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
         var path = workspace.SessionPath(session.Id());
 
-        var first = await (await _client.PostAsync($"{path}/{set}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
-        var again = await (await _client.PostAsync($"{path}/{set}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
-        var cleared = await (await _client.PostAsync($"{path}/{clear}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
-        var clearedAgain = await (await _client.PostAsync($"{path}/{clear}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var first = await (await Client.PostAsync($"{path}/{set}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var again = await (await Client.PostAsync($"{path}/{set}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var cleared = await (await Client.PostAsync($"{path}/{clear}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var clearedAgain = await (await Client.PostAsync($"{path}/{clear}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
 
         Assert.NotNull(first[field]);
         Assert.Equal(first[field]!.GetValue<string>(), again[field]!.GetValue<string>());
@@ -35,12 +33,12 @@ public sealed class LifecycleTests(ApiFactory factory)
     [Fact]
     public async Task ArchivedSession_IsStillResolvedByPrefix_AndEveryAnswerCarriesTheNewETag()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
 
-        var archive = await _client.PostAsync(workspace.SessionPath(session.Id()) + "/archive", owner.Token());
-        var pin = await _client.PostAsync(workspace.SessionPath(session.Id().ToString()[..6]) + "/pin", owner.Token());
-        var read = await _client.GetAsync(workspace.SessionPath(session.Id().ToString()[..6]), owner.Token());
+        var archive = await Client.PostAsync(workspace.SessionPath(session.Id()) + "/archive", owner.Token());
+        var pin = await Client.PostAsync(workspace.SessionPath(session.Id().ToString()[..6]) + "/pin", owner.Token());
+        var read = await Client.GetAsync(workspace.SessionPath(session.Id().ToString()[..6]), owner.Token());
 
         await read.ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(["\"2\"", "\"3\"", "\"3\""], new[] { archive, pin, read }.Select(r => r.Headers.ETag!.Tag));
@@ -49,11 +47,11 @@ public sealed class LifecycleTests(ApiFactory factory)
     [Fact]
     public async Task Pin_FrozenSession_IsAllowed()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
-        await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
+        await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
 
-        var pinned = await (await _client.PostAsync(workspace.SessionPath(session.Id()) + "/pin", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var pinned = await (await Client.PostAsync(workspace.SessionPath(session.Id()) + "/pin", owner.Token())).ExpectAsync(HttpStatusCode.OK);
 
         Assert.NotNull(pinned["pinned_at"]);
     }
@@ -61,11 +59,11 @@ public sealed class LifecycleTests(ApiFactory factory)
     [Fact]
     public async Task Archive_FrozenSession_IsAllowed()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
-        await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
+        await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
 
-        var archived = await (await _client.PostAsync(workspace.SessionPath(session.Id()) + "/archive", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var archived = await (await Client.PostAsync(workspace.SessionPath(session.Id()) + "/archive", owner.Token())).ExpectAsync(HttpStatusCode.OK);
 
         Assert.NotNull(archived["archived_at"]);
     }
@@ -73,28 +71,28 @@ public sealed class LifecycleTests(ApiFactory factory)
     [Fact]
     public async Task Delete_Answers204_ThenTheSessionAndItsLabelsAreGone()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["k"] = ["v"] } });
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["k"] = ["v"] } });
 
-        var response = await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id().ToString()[..8]), owner.Token());
+        var response = await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id().ToString()[..8]), owner.Token());
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsStringAsync());
-        await (await _client.GetAsync(workspace.SessionPath(session.Id()), owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
-        await (await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id()), owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.GetAsync(workspace.SessionPath(session.Id()), owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id()), owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Equal(1, await EventCountAsync(session.Id(), "SessionDeleted"));
-        var labelRows = await factory.WithDbAsync(db => db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM session_labels WHERE session_id = {session.Id()}").SingleAsync());
+        var labelRows = await Factory.WithDbAsync(db => db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM session_labels WHERE session_id = {session.Id()}").SingleAsync());
         Assert.Equal(0, labelRows);
     }
 
     [Fact]
     public async Task Delete_SessionFrozenByUser_IsAllowedForItsOwner()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
-        await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
+        await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
 
-        var response = await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id()), owner.Token());
+        var response = await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id()), owner.Token());
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
@@ -102,35 +100,26 @@ public sealed class LifecycleTests(ApiFactory factory)
     [Fact]
     public async Task Delete_SessionFrozenByEvaluation_Is409SessionFrozenAndItStays()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
         var evaluator = await workspace.AddMemberAsync();
-        await (await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", evaluator.Token(Scopes.SessionsEvaluate))).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", evaluator.Token(Scopes.SessionsEvaluate))).ExpectAsync(HttpStatusCode.OK);
 
-        await (await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id()), owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "session_frozen");
+        await (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id()), owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "session_frozen");
 
-        await (await _client.GetAsync(workspace.SessionPath(session.Id()), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.GetAsync(workspace.SessionPath(session.Id()), owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(0, await EventCountAsync(session.Id(), "SessionDeleted"));
     }
 
     [Fact]
     public async Task Delete_ByViewerOrNonOwner_Is403()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
         var viewer = await workspace.AddMemberAsync(WorkspaceRole.Viewer);
         var member = await workspace.AddMemberAsync();
 
-        await (await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id()), viewer.Token())).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
-        await (await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id()), member.Token())).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id()), viewer.Token())).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id()), member.Token())).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
     }
-
-    private async Task<(TestWorkspace Workspace, TestUser Owner)> SetUpAsync()
-    {
-        var workspace = await TestWorkspace.CreateAsync(factory);
-        return (workspace, await workspace.AddMemberAsync());
-    }
-
-    private Task<int> EventCountAsync(Guid sessionId, string type) =>
-        factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == sessionId && o.Type == type));
 }

@@ -6,10 +6,8 @@ using Sessions.Domain.Organizations;
 namespace Sessions.Api.Tests.Sessions;
 
 [Collection(SharedApiCollection.Name)]
-public sealed class ListSessionsTests(ApiFactory factory)
+public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task List_Default_ShowsOwnAndSharedActiveNonEvalSessionsNewestFirst()
     {
@@ -18,7 +16,7 @@ public sealed class ListSessionsTests(ApiFactory factory)
         var shared = await Create(workspace, other, new { title = "shared", visibility = "workspace" });
         await Create(workspace, other, new { title = "other's private" });
         var archived = await Create(workspace, me, new { title = "archived" });
-        await _client.PostAsync(workspace.SessionPath(archived) + "/archive", me.Token());
+        await Client.PostAsync(workspace.SessionPath(archived) + "/archive", me.Token());
         await Create(workspace, me, new { title = "eval", origin = "eval" });
 
         var page = await ListAsync(workspace, me, string.Empty);
@@ -106,7 +104,7 @@ public sealed class ListSessionsTests(ApiFactory factory)
         var (workspace, me, _) = await SetUpAsync();
         await Create(workspace, me, new { title = "active" });
         var archived = await Create(workspace, me, new { title = "archived" });
-        await _client.PostAsync(workspace.SessionPath(archived) + "/archive", me.Token());
+        await Client.PostAsync(workspace.SessionPath(archived) + "/archive", me.Token());
 
         var page = await ListAsync(workspace, me, query);
 
@@ -161,7 +159,7 @@ public sealed class ListSessionsTests(ApiFactory factory)
         var first = await Create(workspace, me, new { message_count = 1 });
         var second = await Create(workspace, me, new { message_count = 3 });
         var third = await Create(workspace, me, new { message_count = 2 });
-        await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(first), me.Token(), new { title = "touched" });
+        await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(first), me.Token(), new { title = "touched" });
 
         Assert.Equal([first, third, second], Ids(await ListAsync(workspace, me, string.Empty)));
         Assert.Equal([second, third, first], Ids(await ListAsync(workspace, me, "sort_by=updated_at&sort_dir=asc")));
@@ -197,7 +195,7 @@ public sealed class ListSessionsTests(ApiFactory factory)
     {
         var (workspace, me, _) = await SetUpAsync();
 
-        await (await _client.GetAsync($"{workspace.SessionsPath}?{query}", me.Token())).ExpectValidationErrorAsync("query", parameter);
+        await (await Client.GetAsync($"{workspace.SessionsPath}?{query}", me.Token())).ExpectValidationErrorAsync("query", parameter);
     }
 
     [Theory]
@@ -207,7 +205,7 @@ public sealed class ListSessionsTests(ApiFactory factory)
     {
         var (workspace, me, _) = await SetUpAsync();
 
-        await (await _client.GetAsync($"{workspace.SessionsPath}?{query}", me.Token())).ExpectValidationErrorAsync("query", parameter, index);
+        await (await Client.GetAsync($"{workspace.SessionsPath}?{query}", me.Token())).ExpectValidationErrorAsync("query", parameter, index);
     }
 
     [Fact]
@@ -215,8 +213,8 @@ public sealed class ListSessionsTests(ApiFactory factory)
     {
         var (workspace, me, _) = await SetUpAsync();
 
-        var uuid = await (await _client.GetAsync($"{workspace.SessionsPath}?user_id=nope", me.Token())).ExpectValidationErrorAsync("query", "user_id");
-        await (await _client.GetAsync($"{workspace.SessionsPath}?search={new string('s', 201)}", me.Token())).ExpectValidationErrorAsync("query", "search");
+        var uuid = await (await Client.GetAsync($"{workspace.SessionsPath}?user_id=nope", me.Token())).ExpectValidationErrorAsync("query", "user_id");
+        await (await Client.GetAsync($"{workspace.SessionsPath}?search={new string('s', 201)}", me.Token())).ExpectValidationErrorAsync("query", "search");
 
         Assert.Equal("uuid_parsing", uuid["type"]!.GetValue<string>());
     }
@@ -231,7 +229,7 @@ public sealed class ListSessionsTests(ApiFactory factory)
         await Create(workspace, other, new { agent = "hidden", model = "secret", labels = Labels(("private", "x")) });
         await Create(workspace, me, new { model = "eval-model", origin = "eval" });
 
-        var facets = await (await _client.GetAsync($"{workspace.SessionsPath}/facets", me.Token())).ExpectAsync(HttpStatusCode.OK);
+        var facets = await (await Client.GetAsync($"{workspace.SessionsPath}/facets", me.Token())).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("""{"env":[{"value":"prod","count":1}],"team":[{"value":"red","count":2},{"value":"blue","count":1}]}""", facets["labels"]!.ToJsonString());
         Assert.Equal("""[{"value":"coder","count":2}]""", facets["agents"]!.ToJsonString());
@@ -243,7 +241,7 @@ public sealed class ListSessionsTests(ApiFactory factory)
         Assert.Equal(2, users[0]!["count"]!.GetValue<int>());
         Assert.Equal(me.Email, users[0]!["user"]!["email"]!.GetValue<string>());
 
-        var filtered = await (await _client.GetAsync($"{workspace.SessionsPath}/facets?label=team:red", me.Token())).ExpectAsync(HttpStatusCode.OK);
+        var filtered = await (await Client.GetAsync($"{workspace.SessionsPath}/facets?label=team:red", me.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("""[{"value":"gpt-4o","count":2}]""", filtered["models"]!.ToJsonString());
     }
 
@@ -252,20 +250,20 @@ public sealed class ListSessionsTests(ApiFactory factory)
     {
         var (workspace, me, _) = await SetUpAsync();
 
-        await (await _client.GetAsync($"{workspace.SessionsPath}/facets?archived=soon", me.Token())).ExpectValidationErrorAsync("query", "archived");
+        await (await Client.GetAsync($"{workspace.SessionsPath}/facets?archived=soon", me.Token())).ExpectValidationErrorAsync("query", "archived");
     }
 
     private async Task<(TestWorkspace Workspace, TestUser Me, TestUser Other)> SetUpAsync()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         return (workspace, await workspace.AddMemberAsync(), await workspace.AddMemberAsync(WorkspaceRole.Admin));
     }
 
     private async Task<Guid> Create(TestWorkspace workspace, TestUser owner, object? extra = null) =>
-        (await _client.CreateSessionAsync(workspace, owner, extra: extra)).Id();
+        (await Client.CreateSessionAsync(workspace, owner, extra: extra)).Id();
 
     private async Task<JsonObject> ListAsync(TestWorkspace workspace, TestUser caller, string query) =>
-        await (await _client.GetAsync($"{workspace.SessionsPath}?{query}", caller.Token())).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.GetAsync($"{workspace.SessionsPath}?{query}", caller.Token())).ExpectAsync(HttpStatusCode.OK);
 
     private static List<Guid> Ids(JsonObject page) => [.. page["sessions"]!.AsArray().Select(s => Guid.Parse(s!["id"]!.GetValue<string>()))];
 

@@ -11,7 +11,7 @@ namespace Sessions.Api.Tests.Sessions;
 /// and nothing in the database changes.
 /// </summary>
 [Collection(SharedApiCollection.Name)]
-public sealed class TenantIsolationTests(ApiFactory factory)
+public sealed class TenantIsolationTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
     public enum CallerKind
     {
@@ -21,8 +21,6 @@ public sealed class TenantIsolationTests(ApiFactory factory)
         NonOwnerMember,
     }
 
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Theory]
     [InlineData(CallerKind.OtherWorkspaceSameOrg)]
     [InlineData(CallerKind.OtherOrganization)]
@@ -30,22 +28,22 @@ public sealed class TenantIsolationTests(ApiFactory factory)
     [InlineData(CallerKind.NonOwnerMember)]
     public async Task EveryRoute_AnswersWhatTheContractPrescribes_AndChangesNothing(CallerKind kind)
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        var shared = (await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace", labels = new Dictionary<string, string[]> { ["t"] = ["shared"] } })).Id();
-        var hidden = (await _client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["t"] = ["private"] } })).Id();
+        var shared = (await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace", labels = new Dictionary<string, string[]> { ["t"] = ["shared"] } })).Id();
+        var hidden = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["t"] = ["private"] } })).Id();
         foreach (var id in new[] { shared, hidden })
         {
-            await _client.AppendAsync(workspace, owner, id, new { role = "user", content = "a secret question" }, new { role = "assistant", content = "a secret answer" });
+            await Client.AppendAsync(workspace, owner, id, new { role = "user", content = "a secret question" }, new { role = "assistant", content = "a secret answer" });
         }
 
         var sharedGroup = await CreateGroupAsync(workspace, owner);
         var hiddenGroup = await CreateGroupAsync(workspace, owner);
-        await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(shared), owner.Token(), new { group_id = sharedGroup }).ExpectAsync(HttpStatusCode.OK);
-        await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(hidden), owner.Token(), new { group_id = hiddenGroup }).ExpectAsync(HttpStatusCode.OK);
+        await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(shared), owner.Token(), new { group_id = sharedGroup }).ExpectAsync(HttpStatusCode.OK);
+        await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(hidden), owner.Token(), new { group_id = hiddenGroup }).ExpectAsync(HttpStatusCode.OK);
         foreach (var id in new[] { shared, hidden })
         {
-            await _client.PostAsync($"{workspace.SessionPath(id)}/items", owner.Token(), new { item_type = "finding", data = new { secret = true } }).ExpectAsync(HttpStatusCode.Created);
+            await Client.PostAsync($"{workspace.SessionPath(id)}/items", owner.Token(), new { item_type = "finding", data = new { secret = true } }).ExpectAsync(HttpStatusCode.Created);
         }
 
         var caller = await CallerAsync(kind, workspace);
@@ -100,7 +98,7 @@ public sealed class TenantIsolationTests(ApiFactory factory)
         var mismatches = new List<string>();
         foreach (var (route, method, path, body, expected) in expectations)
         {
-            var response = await _client.SendAsync(method, path, caller.Token(), body);
+            var response = await Client.SendAsync(method, path, caller.Token(), body);
             if (response.StatusCode != expected)
             {
                 mismatches.Add($"{route} {path}: expected {(int)expected}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -132,9 +130,9 @@ public sealed class TenantIsolationTests(ApiFactory factory)
 
     private async Task AssertListAndFacetsAsync(TestWorkspace workspace, TestUser caller, bool outsider, Guid shared)
     {
-        var list = await _client.GetAsync($"{workspace.SessionsPath}?archived=any&include_workload_sessions=true", caller.Token());
-        var facets = await _client.GetAsync($"{workspace.SessionsPath}/facets?archived=any", caller.Token());
-        var usage = await _client.GetAsync($"{workspace.SessionsPath}/usage?group_by=label:t&archived=any", caller.Token());
+        var list = await Client.GetAsync($"{workspace.SessionsPath}?archived=any&include_workload_sessions=true", caller.Token());
+        var facets = await Client.GetAsync($"{workspace.SessionsPath}/facets?archived=any", caller.Token());
+        var usage = await Client.GetAsync($"{workspace.SessionsPath}/usage?group_by=label:t&archived=any", caller.Token());
         if (outsider)
         {
             await list.ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
@@ -159,12 +157,12 @@ public sealed class TenantIsolationTests(ApiFactory factory)
     /// <summary>The group lists show the shared session's group with that session alone, and nothing of the hidden group.</summary>
     private async Task AssertGroupListsAsync(TestWorkspace workspace, TestUser caller, Guid shared, string sharedGroup, string hiddenGroup)
     {
-        var groups = (await _client.GetAsync($"{workspace.SessionsPath}/groups?archived=any", caller.Token()).ExpectAsync(HttpStatusCode.OK))["groups"]!.AsArray();
+        var groups = (await Client.GetAsync($"{workspace.SessionsPath}/groups?archived=any", caller.Token()).ExpectAsync(HttpStatusCode.OK))["groups"]!.AsArray();
         Assert.DoesNotContain(groups, g => g!["id"]!.GetValue<string>() == hiddenGroup);
         var listed = groups.Single(g => g!["id"]!.GetValue<string>() == sharedGroup)!;
         Assert.Equal(1, listed["session_count"]!.GetValue<int>());
         Assert.Equal(2, listed["usage"]!["total_message_count"]!.GetValue<int>());
-        var buckets = (await _client.GetAsync($"{workspace.SessionsPath}/grouped", caller.Token()).ExpectAsync(HttpStatusCode.OK))["groups"]!.AsArray();
+        var buckets = (await Client.GetAsync($"{workspace.SessionsPath}/grouped", caller.Token()).ExpectAsync(HttpStatusCode.OK))["groups"]!.AsArray();
         Assert.DoesNotContain(buckets, b => b!["group"]?["id"]?.GetValue<string>() == hiddenGroup);
         var bucket = buckets.Single(b => b!["group"]?["id"]?.GetValue<string>() == sharedGroup)!;
         Assert.Equal(shared.ToString(), Assert.Single(bucket["sessions"]!.AsArray())!["id"]!.GetValue<string>());
@@ -172,12 +170,12 @@ public sealed class TenantIsolationTests(ApiFactory factory)
     }
 
     private async Task<string> CreateGroupAsync(TestWorkspace workspace, TestUser owner) =>
-        (await _client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+        (await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
 
     private async Task<TestUser> CallerAsync(CallerKind kind, TestWorkspace workspace) => kind switch
     {
-        CallerKind.OtherWorkspaceSameOrg => await (await TestWorkspace.CreateAsync(factory, workspace.Org)).AddMemberAsync(WorkspaceRole.Admin),
-        CallerKind.OtherOrganization => await (await TestWorkspace.CreateAsync(factory)).AddMemberAsync(WorkspaceRole.Admin),
+        CallerKind.OtherWorkspaceSameOrg => await (await TestWorkspace.CreateAsync(Factory, workspace.Org)).AddMemberAsync(WorkspaceRole.Admin),
+        CallerKind.OtherOrganization => await (await TestWorkspace.CreateAsync(Factory)).AddMemberAsync(WorkspaceRole.Admin),
         CallerKind.Viewer => await workspace.AddMemberAsync(WorkspaceRole.Viewer),
         _ => await workspace.AddMemberAsync(),
     };
@@ -188,13 +186,13 @@ public sealed class TenantIsolationTests(ApiFactory factory)
         var parts = new List<string>();
         foreach (var id in new[] { shared, hidden })
         {
-            parts.Add(await (await _client.GetAsync(workspace.SessionPath(id), owner.Token())).Content.ReadAsStringAsync());
-            parts.Add(await (await _client.GetAsync($"{workspace.SessionPath(id)}/transcript?include_compacted=true", owner.Token())).Content.ReadAsStringAsync());
+            parts.Add(await (await Client.GetAsync(workspace.SessionPath(id), owner.Token())).Content.ReadAsStringAsync());
+            parts.Add(await (await Client.GetAsync($"{workspace.SessionPath(id)}/transcript?include_compacted=true", owner.Token())).Content.ReadAsStringAsync());
         }
 
-        parts.Add((await factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == shared || o.AggregateId == hidden))).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        parts.Add((await factory.WithDbAsync(db => db.Items.CountAsync(i => i.SessionId == shared || i.SessionId == hidden))).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        parts.Add(await (await _client.GetAsync($"{workspace.SessionsPath}/groups?archived=any", owner.Token())).Content.ReadAsStringAsync());
+        parts.Add((await Factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == shared || o.AggregateId == hidden))).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        parts.Add((await Factory.WithDbAsync(db => db.Items.CountAsync(i => i.SessionId == shared || i.SessionId == hidden))).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        parts.Add(await (await Client.GetAsync($"{workspace.SessionsPath}/groups?archived=any", owner.Token())).Content.ReadAsStringAsync());
         return string.Join('\n', parts);
     }
 }

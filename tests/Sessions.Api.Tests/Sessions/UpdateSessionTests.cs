@@ -1,22 +1,19 @@
 using System.Net;
-using Microsoft.EntityFrameworkCore;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Domain.Organizations;
 
 namespace Sessions.Api.Tests.Sessions;
 
 [Collection(SharedApiCollection.Name)]
-public sealed class UpdateSessionTests(ApiFactory factory)
+public sealed class UpdateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task Patch_PartialUpdate_ChangesOnlyTheFieldsSent()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { title = "old", agent = "a1", labels = new Dictionary<string, string[]> { ["k"] = ["v"] } });
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner, extra: new { title = "old", agent = "a1", labels = new Dictionary<string, string[]> { ["k"] = ["v"] } });
 
-        var response = await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { title = "new", message_count = 4 });
+        var response = await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { title = "new", message_count = 4 });
         var updated = await response.ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("new", updated["title"]!.GetValue<string>());
@@ -30,11 +27,11 @@ public sealed class UpdateSessionTests(ApiFactory factory)
     [Fact]
     public async Task Patch_Labels_ReplaceTheWholeMap()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["a"] = ["1"], ["b"] = ["2"] } });
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["a"] = ["1"], ["b"] = ["2"] } });
 
-        var updated = await (await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { labels = new Dictionary<string, string[]> { ["c"] = ["3", "3", "4"] } })).ExpectAsync(HttpStatusCode.OK);
-        var cleared = await (await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { labels = new Dictionary<string, string[]>() })).ExpectAsync(HttpStatusCode.OK);
+        var updated = await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { labels = new Dictionary<string, string[]> { ["c"] = ["3", "3", "4"] } })).ExpectAsync(HttpStatusCode.OK);
+        var cleared = await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { labels = new Dictionary<string, string[]>() })).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("""{"c":["3","4"]}""", updated["labels"]!.ToJsonString());
         Assert.Equal("{}", cleared["labels"]!.ToJsonString());
@@ -43,10 +40,10 @@ public sealed class UpdateSessionTests(ApiFactory factory)
     [Fact]
     public async Task Patch_NothingChanged_KeepsVersionAndRaisesNoEvent()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { title = "same" });
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner, extra: new { title = "same" });
 
-        var response = await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { title = "same", model = (string?)null });
+        var response = await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { title = "same", model = (string?)null });
         var same = await response.ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("\"1\"", response.Headers.ETag!.Tag);
@@ -57,10 +54,10 @@ public sealed class UpdateSessionTests(ApiFactory factory)
     [Fact]
     public async Task Patch_PromoteToWorkspace_RecordsSharedByAndSharedAt()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
 
-        var shared = await (await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { visibility = "workspace" })).ExpectAsync(HttpStatusCode.OK);
+        var shared = await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { visibility = "workspace" })).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("workspace", shared["visibility"]!.GetValue<string>());
         Assert.Equal(owner.Id.ToString(), shared["shared_by"]!["id"]!.GetValue<string>());
@@ -71,14 +68,14 @@ public sealed class UpdateSessionTests(ApiFactory factory)
     [Fact]
     public async Task Patch_DemoteToPrivate_Is409AndChangesNothing()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace", title = "kept" });
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace", title = "kept" });
 
-        var refused = await (await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { visibility = "private", title = "lost" })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
+        var refused = await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { visibility = "private", title = "lost" })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
 
         Assert.Equal("A shared session cannot be made private again (SES-VIS-008).", refused["detail"]!.GetValue<string>());
 
-        var read = await (await _client.GetAsync(workspace.SessionPath(session.Id()), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var read = await (await Client.GetAsync(workspace.SessionPath(session.Id()), owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("kept", read["title"]!.GetValue<string>());
         Assert.Equal("workspace", read["visibility"]!.GetValue<string>());
     }
@@ -86,32 +83,32 @@ public sealed class UpdateSessionTests(ApiFactory factory)
     [Fact]
     public async Task Patch_IfMatchCurrentETag_Succeeds_AndStaleETag_Is412()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var created = await _client.PostAsync(workspace.SessionsPath, owner.Token(), new { id = Guid.NewGuid(), model = "m" });
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var created = await Client.PostAsync(workspace.SessionsPath, owner.Token(), new { id = Guid.NewGuid(), model = "m" });
         var etag = created.Headers.ETag!.Tag;
         var path = created.Headers.Location!.OriginalString;
 
-        var first = await _client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { title = "one" }, new Dictionary<string, string> { ["If-Match"] = etag });
+        var first = await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { title = "one" }, new Dictionary<string, string> { ["If-Match"] = etag });
         await first.ExpectAsync(HttpStatusCode.OK);
-        var stale = await _client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { title = "two" }, new Dictionary<string, string> { ["If-Match"] = etag });
+        var stale = await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { title = "two" }, new Dictionary<string, string> { ["If-Match"] = etag });
         await stale.ExpectEnvelopeAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
-        var any = await _client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { title = "three" }, new Dictionary<string, string> { ["If-Match"] = "*" });
+        var any = await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { title = "three" }, new Dictionary<string, string> { ["If-Match"] = "*" });
         await any.ExpectAsync(HttpStatusCode.OK);
-        var weak = await _client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { title = "four" }, new Dictionary<string, string> { ["If-Match"] = "W/" + any.Headers.ETag!.Tag });
+        var weak = await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { title = "four" }, new Dictionary<string, string> { ["If-Match"] = "W/" + any.Headers.ETag!.Tag });
         await weak.ExpectEnvelopeAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
 
-        var read = await (await _client.GetAsync(path, owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var read = await (await Client.GetAsync(path, owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("three", read["title"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task Patch_FrozenSession_StillEditsTitleLabelsAndVisibility()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
-        await _client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
+        await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
 
-        var updated = await (await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { title = "evidence", visibility = "workspace", labels = new Dictionary<string, string[]> { ["case"] = ["1"] } })).ExpectAsync(HttpStatusCode.OK);
+        var updated = await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { title = "evidence", visibility = "workspace", labels = new Dictionary<string, string[]> { ["case"] = ["1"] } })).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("evidence", updated["title"]!.GetValue<string>());
         Assert.NotNull(updated["frozen_at"]);
@@ -126,10 +123,10 @@ public sealed class UpdateSessionTests(ApiFactory factory)
     [InlineData("""{"labels": {"UPPER": ["x"]}}""", "labels", "string_pattern_mismatch")]
     public async Task Patch_FieldRuleViolation_Is422WithLoc(string json, string field, string type)
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
 
-        var response = await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), json.Replace("TOO_LONG", new string('x', 256), StringComparison.Ordinal));
+        var response = await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), json.Replace("TOO_LONG", new string('x', 256), StringComparison.Ordinal));
         var envelope = await response.ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
 
         var error = envelope["errors"]!.AsArray().Single();
@@ -141,35 +138,26 @@ public sealed class UpdateSessionTests(ApiFactory factory)
     [Fact]
     public async Task Patch_TooManyLabelKeysOrValues_Is422()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner);
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
         var keys = Enumerable.Range(0, 51).ToDictionary(i => $"k{i}", _ => new[] { "v" });
         var values = new Dictionary<string, string[]> { ["k"] = [.. Enumerable.Range(0, 21).Select(i => $"v{i}")] };
 
-        await (await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { labels = keys })).ExpectValidationErrorAsync("body", "labels");
-        await (await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { labels = values })).ExpectValidationErrorAsync("body", "labels", "k");
+        await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { labels = keys })).ExpectValidationErrorAsync("body", "labels");
+        await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { labels = values })).ExpectValidationErrorAsync("body", "labels", "k");
     }
 
     [Fact]
     public async Task Patch_SharedSessionOfAnotherMember_Is403_AndAdminMayChangeIt()
     {
-        var (workspace, owner) = await SetUpAsync();
-        var session = await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
         var member = await workspace.AddMemberAsync();
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
 
-        await (await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), member.Token(), new { title = "x" })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
-        var byAdmin = await (await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), admin.Token(), new { title = "by admin" })).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), member.Token(), new { title = "x" })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        var byAdmin = await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), admin.Token(), new { title = "by admin" })).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("by admin", byAdmin["title"]!.GetValue<string>());
     }
-
-    private async Task<(TestWorkspace Workspace, TestUser Owner)> SetUpAsync()
-    {
-        var workspace = await TestWorkspace.CreateAsync(factory);
-        return (workspace, await workspace.AddMemberAsync());
-    }
-
-    private Task<int> EventCountAsync(Guid sessionId, string type) =>
-        factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == sessionId && o.Type == type));
 }

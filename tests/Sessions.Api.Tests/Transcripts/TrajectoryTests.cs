@@ -5,10 +5,8 @@ using Sessions.Api.Tests.Infrastructure;
 namespace Sessions.Api.Tests.Transcripts;
 
 [Collection(SharedApiCollection.Name)]
-public sealed class TrajectoryTests(ApiFactory factory)
+public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task Atif_FoldsToolResultsIntoTheirCall_MapsMetrics_AndPassesTheValidator()
     {
@@ -41,7 +39,7 @@ public sealed class TrajectoryTests(ApiFactory factory)
     public async Task Atif_WithEveryCostKnown_SumsTheCost()
     {
         var (workspace, owner, session) = await SessionAsync();
-        await _client.AppendAsync(workspace, owner, session,
+        await Client.AppendAsync(workspace, owner, session,
             new { role = "user", content = "q" },
             new { role = "assistant", content = "a", usage = new { input_tokens = 10, output_tokens = 1, cost_usd = 0.25 } },
             new { role = "assistant", content = "b", usage = new { input_tokens = 10, output_tokens = 1, cost_usd = 0.5 } });
@@ -78,7 +76,7 @@ public sealed class TrajectoryTests(ApiFactory factory)
     public async Task Native_CarriesTheSessionItsMessagesAndItsEvents()
     {
         var (workspace, owner, session) = await TranscriptAsync();
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
 
         var native = await ExportAsync(workspace, owner, session, "?format=native");
 
@@ -97,7 +95,7 @@ public sealed class TrajectoryTests(ApiFactory factory)
     public async Task IncludeCompacted_AddsTheCompactedMessages_TheSummaryIsAlwaysThere()
     {
         var (workspace, owner, session) = await TranscriptAsync();
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "summary" }, up_to_seq = 4 })).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "summary" }, up_to_seq = 4 })).ExpectAsync(HttpStatusCode.OK);
 
         var current = JsonNode.Parse(await ExportTextAsync(workspace, owner, session, "?format=openai"))!.AsArray();
         var everything = JsonNode.Parse(await ExportTextAsync(workspace, owner, session, "?format=openai&include_compacted=true"))!.AsArray();
@@ -115,8 +113,8 @@ public sealed class TrajectoryTests(ApiFactory factory)
     {
         var (workspace, owner, session) = await SessionAsync();
 
-        var response = await _client.GetAsync($"{workspace.SessionPath(session)}/trajectory?format=openai&download=true", owner.Token());
-        var inline = await _client.GetAsync($"{workspace.SessionPath(session)}/trajectory", owner.Token());
+        var response = await Client.GetAsync($"{workspace.SessionPath(session)}/trajectory?format=openai&download=true", owner.Token());
+        var inline = await Client.GetAsync($"{workspace.SessionPath(session)}/trajectory", owner.Token());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal($"attachment; filename=\"session-{session}.openai.json\"", response.Content.Headers.ContentDisposition?.ToString());
@@ -133,18 +131,18 @@ public sealed class TrajectoryTests(ApiFactory factory)
     {
         var (workspace, owner, session) = await SessionAsync();
 
-        await (await _client.GetAsync($"{workspace.SessionPath(session)}/trajectory{query}", owner.Token())).ExpectValidationErrorAsync("query", parameter);
+        await (await Client.GetAsync($"{workspace.SessionPath(session)}/trajectory{query}", owner.Token())).ExpectValidationErrorAsync("query", parameter);
     }
 
     [Fact]
     public async Task FrozenSessions_ExportLikeAnyOther_AndInvisibleOnesAre404()
     {
         var (workspace, owner, session) = await SessionAsync();
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
         var other = await workspace.AddMemberAsync();
 
         await ExportAsync(workspace, owner, session, "");
-        await (await _client.GetAsync($"{workspace.SessionPath(session)}/trajectory", other.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.GetAsync($"{workspace.SessionPath(session)}/trajectory", other.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     private async Task<JsonObject> ExportAsync(TestWorkspace workspace, TestUser user, Guid session, string query) =>
@@ -152,7 +150,7 @@ public sealed class TrajectoryTests(ApiFactory factory)
 
     private async Task<string> ExportTextAsync(TestWorkspace workspace, TestUser user, Guid session, string query)
     {
-        var response = await _client.GetAsync($"{workspace.SessionPath(session)}/trajectory{query}", user.Token());
+        var response = await Client.GetAsync($"{workspace.SessionPath(session)}/trajectory{query}", user.Token());
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
         return text;
@@ -160,9 +158,9 @@ public sealed class TrajectoryTests(ApiFactory factory)
 
     private async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> SessionAsync()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        return (workspace, owner, (await _client.CreateSessionAsync(workspace, owner)).Id());
+        return (workspace, owner, (await Client.CreateSessionAsync(workspace, owner)).Id());
     }
 
     /// <summary>A transcript with every case an export maps: tool calls and their results, an orphan result, costs known and not, non-object arguments.</summary>
@@ -183,7 +181,7 @@ public sealed class TrajectoryTests(ApiFactory factory)
                {"role": "assistant", "content": "again", "tool_calls": [{"id": "c3", "name": "count", "arguments": 5}]}
              ]}
             """;
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), body)).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), body)).ExpectAsync(HttpStatusCode.OK);
         return (workspace, owner, session);
     }
 }

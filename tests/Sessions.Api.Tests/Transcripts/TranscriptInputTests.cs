@@ -4,19 +4,17 @@ using Sessions.Api.Tests.Infrastructure;
 namespace Sessions.Api.Tests.Transcripts;
 
 [Collection(SharedApiCollection.Name)]
-public sealed class TranscriptInputTests(ApiFactory factory)
+public sealed class TranscriptInputTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task Append_NoMessagesOrMoreThan500_Is422AtMessages()
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
 
         await Append(workspace, owner, session, new { messages = Array.Empty<object>() }).ExpectValidationErrorAsync("body", "messages");
         await Append(workspace, owner, session, new { messages = Enumerable.Range(0, 501).Select(_ => new { role = "user" }) }).ExpectValidationErrorAsync("body", "messages");
         await Append(workspace, owner, session, new { }).ExpectValidationErrorAsync("body", "messages");
-        Assert.Equal(500, (await _client.AppendAsync(workspace, owner, session, [.. Enumerable.Range(0, 500).Select(_ => (object)new { role = "user" })])).Count);
+        Assert.Equal(500, (await Client.AppendAsync(workspace, owner, session, [.. Enumerable.Range(0, 500).Select(_ => (object)new { role = "user" })])).Count);
     }
 
     [Theory]
@@ -39,21 +37,21 @@ public sealed class TranscriptInputTests(ApiFactory factory)
     [InlineData("""{"messages": [{"role": "assistant", "usage": {"input_tokens": 1000000000001}}]}""", new object[] { "body", "messages", 0, "usage", "input_tokens" }, "less_than_equal")]
     public async Task Append_BadMessage_Is422WithItsLoc(string json, object[] loc, string type)
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
 
         var error = await Append(workspace, owner, session, json).ExpectValidationErrorAsync(loc);
 
         Assert.Equal(type, error["type"]!.GetValue<string>());
-        Assert.Empty(await _client.AllMessagesAsync(workspace, owner, session));
+        Assert.Empty(await Client.AllMessagesAsync(workspace, owner, session));
     }
 
     [Fact]
     public async Task Append_OneMebibyteContent_IsAccepted_AndBeyondTheLimit_Is422()
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
         var mebibyte = new string('x', 1024 * 1024);
 
-        var stored = await _client.AppendAsync(workspace, owner, session, new { role = "user", content = mebibyte });
+        var stored = await Client.AppendAsync(workspace, owner, session, new { role = "user", content = mebibyte });
         var tooLong = await Append(workspace, owner, session, new { messages = new[] { new { role = "user", content = new string('x', (2 * 1024 * 1024) + 1) } } })
             .ExpectValidationErrorAsync("body", "messages", 0, "content");
 
@@ -64,7 +62,7 @@ public sealed class TranscriptInputTests(ApiFactory factory)
     [Fact]
     public async Task Append_ToolCallArguments_AreKeptVerbatim()
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
 
         var stored = await Append(workspace, owner, session, """{"messages": [{"role": "assistant", "tool_calls": [{"id": "a", "name": "f", "arguments": {"q": "x", "n": [1, 2.5]}}, {"id": "b", "name": "g", "arguments": "{\"raw\": true}"}]}]}""")
             .ExpectAsync(HttpStatusCode.OK);
@@ -75,12 +73,5 @@ public sealed class TranscriptInputTests(ApiFactory factory)
     }
 
     private Task<HttpResponseMessage> Append(TestWorkspace workspace, TestUser owner, Guid session, object body) =>
-        _client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), body);
-
-    private async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> SetUpAsync()
-    {
-        var workspace = await TestWorkspace.CreateAsync(factory);
-        var owner = await workspace.AddMemberAsync();
-        return (workspace, owner, (await _client.CreateSessionAsync(workspace, owner)).Id());
-    }
+        Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), body);
 }

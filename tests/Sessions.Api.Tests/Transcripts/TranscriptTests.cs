@@ -8,17 +8,15 @@ using Sessions.Domain.Organizations;
 namespace Sessions.Api.Tests.Transcripts;
 
 [Collection(SharedApiCollection.Name)]
-public sealed class TranscriptTests(ApiFactory factory)
+public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     [Fact]
     public async Task Append_AssignsSeq_KeepsPreviewAndLastMessageAt_AndAppliesContext()
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
         var longText = new string('p', 250);
 
-        var response = await _client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new
+        var response = await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new
         {
             context = new { agent = "coder", model = "gpt-5", system_prompt = "be brief" },
             messages = new object[]
@@ -29,76 +27,76 @@ public sealed class TranscriptTests(ApiFactory factory)
             },
         });
         var stored = (await response.ExpectAsync(HttpStatusCode.OK))["messages"]!.AsArray();
-        var more = await _client.AppendAsync(workspace, owner, session, new { role = "user", content = "second question" });
+        var more = await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "second question" });
 
         Assert.Equal([1L, 2L, 3L], stored.Select(m => m!["seq"]!.GetValue<long>()));
         Assert.Equal(4, more.Single()!["seq"]!.GetValue<long>());
         Assert.Equal("""{"source":"cli","tags":[1,2]}""", stored[1]!["metadata"]!.ToJsonString());
         Assert.Null(stored[0]!["usage"]);
-        var read = await (await _client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var read = await (await Client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(longText[..200], read["preview_text"]!.GetValue<string>());
         Assert.Equal(more.Single()!["created_at"]!.GetValue<string>(), read["last_message_at"]!.GetValue<string>());
         Assert.Equal("coder", read["agent"]!.GetValue<string>());
         Assert.Equal("gpt-5", read["model"]!.GetValue<string>());
-        await _client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
+        await Client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
     }
 
     [Fact]
     public async Task Append_RetriedBatch_StoresNothingTwiceAndAnswersTheStoredMessages()
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
         var a = Guid.NewGuid();
         var b = Guid.NewGuid();
         object[] batch = [new { id = a, role = "user", content = "q" }, new { id = b, role = "assistant", content = "r", usage = new { input_tokens = 3, output_tokens = 1, cost_usd = 0.1m } }];
 
-        var first = await _client.AppendAsync(workspace, owner, session, batch);
-        var retry = await _client.AppendAsync(workspace, owner, session, batch);
-        var mixed = await _client.AppendAsync(workspace, owner, session, new { id = b, role = "assistant", content = "changed" }, new { id = a, role = "user", content = "new" }, new { role = "user", content = "fresh" }, new { id = a, role = "user" });
+        var first = await Client.AppendAsync(workspace, owner, session, batch);
+        var retry = await Client.AppendAsync(workspace, owner, session, batch);
+        var mixed = await Client.AppendAsync(workspace, owner, session, new { id = b, role = "assistant", content = "changed" }, new { id = a, role = "user", content = "new" }, new { role = "user", content = "fresh" }, new { id = a, role = "user" });
 
         Assert.Equal(first.ToJsonString(), retry.ToJsonString());
         Assert.Equal([2L, 1L, 3L, 1L], mixed.Select(m => m!["seq"]!.GetValue<long>()));
         Assert.Equal("r", mixed[0]!["content"]!.GetValue<string>());
-        var all = await _client.AllMessagesAsync(workspace, owner, session);
+        var all = await Client.AllMessagesAsync(workspace, owner, session);
         Assert.Equal(3, all.Count);
-        var usage = await _client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
+        var usage = await Client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
         Assert.Equal(3, usage["total_input_tokens"]!.GetValue<int>());
     }
 
     [Fact]
     public async Task Append_DuplicateIdWithinOneBatch_IsStoredOnce()
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
         var id = Guid.NewGuid();
 
-        var answer = await _client.AppendAsync(workspace, owner, session, new { id, role = "user", content = "one" }, new { id, role = "user", content = "two" });
+        var answer = await Client.AppendAsync(workspace, owner, session, new { id, role = "user", content = "one" }, new { id, role = "user", content = "two" });
 
         Assert.Equal(answer[0]!.ToJsonString(), answer[1]!.ToJsonString());
-        Assert.Single(await _client.AllMessagesAsync(workspace, owner, session));
+        Assert.Single(await Client.AllMessagesAsync(workspace, owner, session));
     }
 
     [Fact]
     public async Task FrozenSession_RefusesAppendCompactAndRewind_AndItsTranscriptStaysByteForByte()
     {
-        var (workspace, owner, session) = await SetUpAsync();
-        await _client.AppendAsync(workspace, owner, session, new { role = "user", content = "evidence" }, new { role = "assistant", content = "answer", usage = new { input_tokens = 4, output_tokens = 2, cost_usd = 0.02m } });
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "evidence" }, new { role = "assistant", content = "answer", usage = new { input_tokens = 4, output_tokens = 2, cost_usd = 0.02m } });
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
         var transcript = await TranscriptTextAsync(workspace, owner, session);
-        var before = await (await _client.GetAsync(workspace.SessionPath(session), owner.Token())).Content.ReadAsStringAsync();
+        var before = await (await Client.GetAsync(workspace.SessionPath(session), owner.Token())).Content.ReadAsStringAsync();
 
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages = new[] { new { role = "user", content = "tamper" } } })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "session_frozen");
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "s" }, up_to_seq = 1 })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "session_frozen");
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/rewind", owner.Token(), new { from_seq = 1 })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "session_frozen");
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages = new[] { new { role = "user", content = "tamper" } } })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "session_frozen");
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "s" }, up_to_seq = 1 })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "session_frozen");
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/rewind", owner.Token(), new { from_seq = 1 })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "session_frozen");
 
         Assert.Equal(transcript, await TranscriptTextAsync(workspace, owner, session));
-        Assert.Equal(before, await (await _client.GetAsync(workspace.SessionPath(session), owner.Token())).Content.ReadAsStringAsync());
+        Assert.Equal(before, await (await Client.GetAsync(workspace.SessionPath(session), owner.Token())).Content.ReadAsStringAsync());
     }
 
     [Fact]
     public async Task Transcript_KeysetPaging_AndCompactedMessagesOnlyWhenAsked()
     {
-        var (workspace, owner, session) = await SetUpAsync();
-        await _client.AppendAsync(workspace, owner, session, [.. Enumerable.Range(1, 7).Select(i => (object)new { role = i % 2 == 1 ? "user" : "assistant", content = $"m{i}" })]);
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "summary of 1-3" }, up_to_seq = 3 })).ExpectAsync(HttpStatusCode.OK);
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        await Client.AppendAsync(workspace, owner, session, [.. Enumerable.Range(1, 7).Select(i => (object)new { role = i % 2 == 1 ? "user" : "assistant", content = $"m{i}" })]);
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "summary of 1-3" }, up_to_seq = 3 })).ExpectAsync(HttpStatusCode.OK);
 
         var first = await PageAsync(workspace, owner, session, "limit=2");
         var second = await PageAsync(workspace, owner, session, $"limit=2&after_seq={first["next_after_seq"]}");
@@ -117,14 +115,14 @@ public sealed class TranscriptTests(ApiFactory factory)
         var empty = await PageAsync(workspace, owner, session, "after_seq=8");
         Assert.Empty(empty["messages"]!.AsArray());
         Assert.Null(empty["next_after_seq"]);
-        await _client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
+        await Client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
     }
 
     [Fact]
     public async Task Transcript_And_Search_PageWithTheirDefaultLimits()
     {
-        var (workspace, owner, session) = await SetUpAsync();
-        await _client.AppendAsync(workspace, owner, session, [.. Enumerable.Range(1, 120).Select(i => (object)new { role = "user", content = $"needle {i}" })]);
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        await Client.AppendAsync(workspace, owner, session, [.. Enumerable.Range(1, 120).Select(i => (object)new { role = "user", content = $"needle {i}" })]);
 
         var page = await PageAsync(workspace, owner, session, string.Empty);
         var matches = await SearchAsync(workspace, owner, session, "q=needle");
@@ -140,57 +138,57 @@ public sealed class TranscriptTests(ApiFactory factory)
     [Fact]
     public async Task Compact_UpToSeqOutsideTheTranscript_Is422()
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
         var summary = new { role = "system", content = "s" };
 
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary, up_to_seq = 1 })).ExpectValidationErrorAsync("body", "up_to_seq");
-        await _client.AppendAsync(workspace, owner, session, new { role = "user", content = "a" }, new { role = "assistant", content = "b" });
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary, up_to_seq = 3 })).ExpectValidationErrorAsync("body", "up_to_seq");
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary, up_to_seq = 0 })).ExpectValidationErrorAsync("body", "up_to_seq");
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { up_to_seq = 1 })).ExpectValidationErrorAsync("body", "summary");
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary, up_to_seq = 1 })).ExpectValidationErrorAsync("body", "up_to_seq");
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "a" }, new { role = "assistant", content = "b" });
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary, up_to_seq = 3 })).ExpectValidationErrorAsync("body", "up_to_seq");
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary, up_to_seq = 0 })).ExpectValidationErrorAsync("body", "up_to_seq");
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { up_to_seq = 1 })).ExpectValidationErrorAsync("body", "summary");
 
-        Assert.Equal(2, (await _client.AllMessagesAsync(workspace, owner, session)).Count);
+        Assert.Equal(2, (await Client.AllMessagesAsync(workspace, owner, session)).Count);
     }
 
     [Fact]
     public async Task Compact_Twice_CompactsOnlyWhatIsNotYetCompacted()
     {
-        var (workspace, owner, session) = await SetUpAsync();
-        await _client.AppendAsync(workspace, owner, session, new { role = "assistant", usage = new { input_tokens = 10, output_tokens = 1, cost_usd = 0.1m } }, new { role = "assistant", usage = new { input_tokens = 20, output_tokens = 2, cost_usd = 0.2m } });
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "s1" }, up_to_seq = 1 })).ExpectAsync(HttpStatusCode.OK);
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        await Client.AppendAsync(workspace, owner, session, new { role = "assistant", usage = new { input_tokens = 10, output_tokens = 1, cost_usd = 0.1m } }, new { role = "assistant", usage = new { input_tokens = 20, output_tokens = 2, cost_usd = 0.2m } });
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "s1" }, up_to_seq = 1 })).ExpectAsync(HttpStatusCode.OK);
 
-        var session2 = await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "s2", usage = new { input_tokens = 5, output_tokens = 5, cost_usd = 0.05m } }, up_to_seq = 3 })).ExpectAsync(HttpStatusCode.OK);
+        var session2 = await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "s2", usage = new { input_tokens = 5, output_tokens = 5, cost_usd = 0.05m } }, up_to_seq = 3 })).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal(1, session2["usage"]!["current_message_count"]!.GetValue<int>());
         Assert.Equal(5, session2["usage"]!["current_input_tokens"]!.GetValue<int>());
         Assert.Equal(35, session2["usage"]!["total_input_tokens"]!.GetValue<int>());
-        await _client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
+        await Client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
     }
 
     [Fact]
     public async Task Rewind_DeletesTheTargetAndLater_AndAnswersWhatWasTyped()
     {
-        var (workspace, owner, session) = await SetUpAsync();
-        await _client.AppendAsync(workspace, owner, session, new { role = "user", content = "first" }, new { role = "assistant", content = "a1" }, new { role = "user", content = "second" }, new { role = "assistant", content = "a2" }, new { role = "tool", content = "t" });
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "first" }, new { role = "assistant", content = "a1" }, new { role = "user", content = "second" }, new { role = "assistant", content = "a2" }, new { role = "tool", content = "t" });
 
-        var outcome = await (await _client.PostAsync(workspace.SessionPath(session) + "/rewind", owner.Token(), new { from_seq = 3 })).ExpectAsync(HttpStatusCode.OK);
-        var next = await _client.AppendAsync(workspace, owner, session, new { role = "user", content = "second, rephrased" });
+        var outcome = await (await Client.PostAsync(workspace.SessionPath(session) + "/rewind", owner.Token(), new { from_seq = 3 })).ExpectAsync(HttpStatusCode.OK);
+        var next = await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "second, rephrased" });
 
         Assert.Equal("""{"deleted_count":3,"target_seq":3,"restored_content":"second"}""", outcome.ToJsonString());
-        Assert.Equal(["first", "a1", "second, rephrased"], (await _client.AllMessagesAsync(workspace, owner, session)).Select(m => m["content"]!.GetValue<string>()));
+        Assert.Equal(["first", "a1", "second, rephrased"], (await Client.AllMessagesAsync(workspace, owner, session)).Select(m => m["content"]!.GetValue<string>()));
         Assert.Equal(6, next.Single()!["seq"]!.GetValue<long>());
-        await _client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
+        await Client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
     }
 
     [Fact]
     public async Task Rewind_ToTheFirstUserMessage_ClearsPreviewAndLastMessageAt()
     {
-        var (workspace, owner, session) = await SetUpAsync();
-        await _client.AppendAsync(workspace, owner, session, new { role = "user", content = "only" }, new { role = "assistant", content = "reply" });
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "only" }, new { role = "assistant", content = "reply" });
 
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/rewind", owner.Token(), new { from_seq = 1 })).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/rewind", owner.Token(), new { from_seq = 1 })).ExpectAsync(HttpStatusCode.OK);
 
-        var read = await (await _client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var read = await (await Client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Null(read["preview_text"]);
         Assert.Null(read["last_message_at"]);
         Assert.Null(read["usage"]!["last_generation_input_tokens"]);
@@ -199,17 +197,17 @@ public sealed class TranscriptTests(ApiFactory factory)
     [Fact]
     public async Task Rewind_InvalidTargets_Are422()
     {
-        var (workspace, owner, session) = await SetUpAsync();
-        await _client.AppendAsync(workspace, owner, session, new { role = "user", content = "u1" }, new { role = "assistant", content = "a1" }, new { role = "user", content = "u2" });
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "s" }, up_to_seq = 1 })).ExpectAsync(HttpStatusCode.OK);
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "u1" }, new { role = "assistant", content = "a1" }, new { role = "user", content = "u2" });
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "s" }, up_to_seq = 1 })).ExpectAsync(HttpStatusCode.OK);
 
         foreach (var seq in new[] { 1, 2, 99 })
         {
-            await (await _client.PostAsync(workspace.SessionPath(session) + "/rewind", owner.Token(), new { from_seq = seq })).ExpectValidationErrorAsync("body", "from_seq");
+            await (await Client.PostAsync(workspace.SessionPath(session) + "/rewind", owner.Token(), new { from_seq = seq })).ExpectValidationErrorAsync("body", "from_seq");
         }
 
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/rewind", owner.Token(), new { })).ExpectValidationErrorAsync("body", "from_seq");
-        Assert.Equal(4, (await _client.AllMessagesAsync(workspace, owner, session)).Count);
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/rewind", owner.Token(), new { })).ExpectValidationErrorAsync("body", "from_seq");
+        Assert.Equal(4, (await Client.AllMessagesAsync(workspace, owner, session)).Count);
     }
 
     [Theory]
@@ -217,41 +215,41 @@ public sealed class TranscriptTests(ApiFactory factory)
     [InlineData("worker")]
     public async Task Rewind_NonUserOrigin_Is409Conflict(string origin)
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        var session = (await _client.CreateSessionAsync(workspace, owner, extra: new { origin })).Id();
-        await _client.AppendAsync(workspace, owner, session, new { role = "user", content = "u" });
+        var session = (await Client.CreateSessionAsync(workspace, owner, extra: new { origin })).Id();
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "u" });
 
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/rewind", owner.Token(), new { from_seq = 1 })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/rewind", owner.Token(), new { from_seq = 1 })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
     }
 
     [Fact]
     public async Task TranscriptChanges_ByNonOwner_Are403WhenShared_And404WhenPrivate()
     {
-        var (workspace, owner, session) = await SetUpAsync();
-        var shared = (await _client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" })).Id();
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var shared = (await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" })).Id();
         var member = await workspace.AddMemberAsync();
         (string Path, object Body)[] requests = [("transcript", new { messages = new[] { new { role = "user" } } }), ("rewind", new { from_seq = 1 }), ("transcript/compact", new { summary = new { role = "system" }, up_to_seq = 1 })];
 
         foreach (var (path, body) in requests)
         {
-            await (await _client.PostAsync($"{workspace.SessionPath(shared)}/{path}", member.Token(), body)).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
-            await (await _client.PostAsync($"{workspace.SessionPath(session)}/{path}", member.Token(), body)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+            await (await Client.PostAsync($"{workspace.SessionPath(shared)}/{path}", member.Token(), body)).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+            await (await Client.PostAsync($"{workspace.SessionPath(session)}/{path}", member.Token(), body)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
         }
 
-        await (await _client.GetAsync($"{workspace.SessionPath(shared)}/transcript", member.Token())).ExpectAsync(HttpStatusCode.OK);
-        await (await _client.GetAsync($"{workspace.SessionPath(session)}/transcript", member.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
-        await (await _client.GetAsync($"{workspace.SessionPath(session)}/messages/search?q=x", member.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.GetAsync($"{workspace.SessionPath(shared)}/transcript", member.Token())).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.GetAsync($"{workspace.SessionPath(session)}/transcript", member.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.GetAsync($"{workspace.SessionPath(session)}/messages/search?q=x", member.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
         var viewer = await workspace.AddMemberAsync(WorkspaceRole.Viewer);
-        await (await _client.PostAsync($"{workspace.SessionPath(shared)}/transcript", viewer.Token(), new { messages = new[] { new { role = "user" } } })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
-        await (await _client.GetAsync($"{workspace.SessionPath(shared)}/transcript", owner.Token(Scopes.SessionsWrite))).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await Client.PostAsync($"{workspace.SessionPath(shared)}/transcript", viewer.Token(), new { messages = new[] { new { role = "user" } } })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await Client.GetAsync($"{workspace.SessionPath(shared)}/transcript", owner.Token(Scopes.SessionsWrite))).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
     }
 
     [Fact]
     public async Task Search_IsCaseInsensitive_WildcardsAreLiteral_PagedAndCounted()
     {
-        var (workspace, owner, session) = await SetUpAsync();
-        await _client.AppendAsync(
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        await Client.AppendAsync(
             workspace,
             owner,
             session,
@@ -260,7 +258,7 @@ public sealed class TranscriptTests(ApiFactory factory)
             new { role = "user", content = "unrelated" },
             new { role = "assistant", content = "PARSER again, snake_case" },
             new { role = "user", content = "parsers everywhere" });
-        await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "no match" }, up_to_seq = 1 })).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "no match" }, up_to_seq = 1 })).ExpectAsync(HttpStatusCode.OK);
 
         var first = await SearchAsync(workspace, owner, session, "q=parser&limit=2");
         var second = await SearchAsync(workspace, owner, session, "q=parser&limit=2&after_seq=4");
@@ -284,49 +282,42 @@ public sealed class TranscriptTests(ApiFactory factory)
     [InlineData("q=x&after_seq=-1")]
     public async Task Search_BadQuery_Is422(string query)
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
 
-        await (await _client.GetAsync($"{workspace.SessionPath(session)}/messages/search?{query}", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
+        await (await Client.GetAsync($"{workspace.SessionPath(session)}/messages/search?{query}", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
     }
 
     [Fact]
     public async Task Transcript_BadPaging_Is422AtTheParameter()
     {
-        var (workspace, owner, session) = await SetUpAsync();
+        var (workspace, owner, session) = await AMembersSessionAsync();
 
-        await (await _client.GetAsync($"{workspace.SessionPath(session)}/transcript?limit=0", owner.Token())).ExpectValidationErrorAsync("query", "limit");
-        await (await _client.GetAsync($"{workspace.SessionPath(session)}/transcript?limit=501", owner.Token())).ExpectValidationErrorAsync("query", "limit");
-        var type = await (await _client.GetAsync($"{workspace.SessionPath(session)}/transcript?after_seq=abc", owner.Token())).ExpectValidationErrorAsync("query", "after_seq");
+        await (await Client.GetAsync($"{workspace.SessionPath(session)}/transcript?limit=0", owner.Token())).ExpectValidationErrorAsync("query", "limit");
+        await (await Client.GetAsync($"{workspace.SessionPath(session)}/transcript?limit=501", owner.Token())).ExpectValidationErrorAsync("query", "limit");
+        var type = await (await Client.GetAsync($"{workspace.SessionPath(session)}/transcript?after_seq=abc", owner.Token())).ExpectValidationErrorAsync("query", "after_seq");
         Assert.Equal("int_parsing", type["type"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task DeleteSession_TakesTheTranscriptWithIt()
     {
-        var (workspace, owner, session) = await SetUpAsync();
-        await _client.AppendAsync(workspace, owner, session, new { role = "user", content = "bye" }, new { role = "assistant", content = "ok" });
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "bye" }, new { role = "assistant", content = "ok" });
 
-        var deleted = await _client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session), owner.Token());
+        var deleted = await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session), owner.Token());
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
-        Assert.Equal(0, await factory.WithDbAsync(db => db.Messages.CountAsync(m => m.SessionId == session)));
-    }
-
-    private async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> SetUpAsync()
-    {
-        var workspace = await TestWorkspace.CreateAsync(factory);
-        var owner = await workspace.AddMemberAsync();
-        return (workspace, owner, (await _client.CreateSessionAsync(workspace, owner)).Id());
+        Assert.Equal(0, await Factory.WithDbAsync(db => db.Messages.CountAsync(m => m.SessionId == session)));
     }
 
     private async Task<string> TranscriptTextAsync(TestWorkspace workspace, TestUser owner, Guid session) =>
-        await (await _client.GetAsync($"{workspace.SessionPath(session)}/transcript?include_compacted=true&limit=500", owner.Token())).Content.ReadAsStringAsync();
+        await (await Client.GetAsync($"{workspace.SessionPath(session)}/transcript?include_compacted=true&limit=500", owner.Token())).Content.ReadAsStringAsync();
 
     private async Task<JsonObject> PageAsync(TestWorkspace workspace, TestUser owner, Guid session, string query) =>
-        await (await _client.GetAsync($"{workspace.SessionPath(session)}/transcript?{query}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.GetAsync($"{workspace.SessionPath(session)}/transcript?{query}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
 
     private async Task<JsonObject> SearchAsync(TestWorkspace workspace, TestUser owner, Guid session, string query) =>
-        await (await _client.GetAsync($"{workspace.SessionPath(session)}/messages/search?{query}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.GetAsync($"{workspace.SessionPath(session)}/messages/search?{query}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
 
     private static List<long> Seqs(JsonObject page, string field = "messages") => [.. page[field]!.AsArray().Select(m => m!["seq"]!.GetValue<long>())];
 }

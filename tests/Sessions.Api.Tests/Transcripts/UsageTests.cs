@@ -6,22 +6,20 @@ namespace Sessions.Api.Tests.Transcripts;
 
 /// <summary>Transcripts whose <c>usage</c> was computed by hand, checked field by field.</summary>
 [Collection(SharedApiCollection.Name)]
-public sealed class UsageTests(ApiFactory factory)
+public sealed class UsageTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     public static TheoryData<string> Scenarios() => ["empty", "no usage", "null cost among costed", "tool calls", "compaction then appends", "rewind across a generation"];
 
     [Theory]
     [MemberData(nameof(Scenarios))]
     public async Task Usage_MatchesTheHandComputedValues(string scenario)
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        var session = (await _client.CreateSessionAsync(workspace, owner)).Id();
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
         var expected = await PlayAsync(scenario, workspace, owner, session);
 
-        var usage = await _client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
+        var usage = await Client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
 
         foreach (var (field, value) in expected)
         {
@@ -38,11 +36,11 @@ public sealed class UsageTests(ApiFactory factory)
                 return Expect(0, 0, 0, 0, 0, 0, 0m, 0, 0, 0, 0m, null);
 
             case "no usage":
-                await _client.AppendAsync(workspace, owner, session, new { role = "user", content = "hi" }, new { role = "assistant", content = "hello" });
+                await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "hi" }, new { role = "assistant", content = "hello" });
                 return Expect(2, 0, 0, 0, 0, 0, 0m, 2, 0, 0, 0m, null);
 
             case "null cost among costed":
-                await _client.AppendAsync(
+                await Client.AppendAsync(
                     workspace,
                     owner,
                     session,
@@ -52,7 +50,7 @@ public sealed class UsageTests(ApiFactory factory)
                 return Expect(3, 35, 13, 1, 2, 0, null, 3, 35, 13, null, 5, cacheCreation: 2, cacheRead: 1);
 
             case "tool calls":
-                await _client.AppendAsync(
+                await Client.AppendAsync(
                     workspace,
                     owner,
                     session,
@@ -62,18 +60,18 @@ public sealed class UsageTests(ApiFactory factory)
                 return Expect(3, 8, 2, 0, 0, 3, 0.01m, 3, 8, 2, 0.01m, 8, currentToolCalls: 3);
 
             case "compaction then appends":
-                await _client.AppendAsync(
+                await Client.AppendAsync(
                     workspace,
                     owner,
                     session,
                     new { role = "user", content = "start" },
                     new { role = "assistant", usage = new { input_tokens = 100, output_tokens = 10, cost_usd = 1.0m }, tool_calls = new object[] { new { id = "t", name = "f", arguments = new { } } } });
-                await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "summary" }, up_to_seq = 2 })).ExpectAsync(HttpStatusCode.OK);
-                await _client.AppendAsync(workspace, owner, session, new { role = "assistant", usage = new { input_tokens = 30, output_tokens = 3, cost_usd = 0.5m } });
+                await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "summary" }, up_to_seq = 2 })).ExpectAsync(HttpStatusCode.OK);
+                await Client.AppendAsync(workspace, owner, session, new { role = "assistant", usage = new { input_tokens = 30, output_tokens = 3, cost_usd = 0.5m } });
                 return Expect(4, 130, 13, 0, 0, 1, 1.5m, 2, 30, 3, 0.5m, 30);
 
             default:
-                await _client.AppendAsync(
+                await Client.AppendAsync(
                     workspace,
                     owner,
                     session,
@@ -81,7 +79,7 @@ public sealed class UsageTests(ApiFactory factory)
                     new { role = "assistant", usage = new { input_tokens = 50, output_tokens = 5, cost_usd = 0.1m } },
                     new { role = "user", content = "two" },
                     new { role = "assistant", usage = new { input_tokens = 70, output_tokens = 7, cost_usd = (decimal?)null } });
-                var rewound = await (await _client.PostAsync(workspace.SessionPath(session) + "/rewind", owner.Token(), new { from_seq = 3 })).ExpectAsync(HttpStatusCode.OK);
+                var rewound = await (await Client.PostAsync(workspace.SessionPath(session) + "/rewind", owner.Token(), new { from_seq = 3 })).ExpectAsync(HttpStatusCode.OK);
                 Assert.Equal(2, rewound["deleted_count"]!.GetValue<int>());
                 return Expect(2, 50, 5, 0, 0, 0, 0.1m, 2, 50, 5, 0.1m, 50);
         }

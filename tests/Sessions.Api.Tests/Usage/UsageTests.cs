@@ -7,10 +7,8 @@ namespace Sessions.Api.Tests.Usage;
 
 /// <summary>Workspace usage (CONTRACT §5.8) checked against sums the test computes from the transcripts it wrote.</summary>
 [Collection(SharedApiCollection.Name)]
-public sealed class UsageTests(ApiFactory factory)
+public sealed class UsageTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
-
     public static TheoryData<string> Groupings => new() { "model", "agent", "user", "origin", "label:team", "day" };
 
     [Theory]
@@ -49,7 +47,7 @@ public sealed class UsageTests(ApiFactory factory)
         var world = await WorldAsync();
 
         var totals = (await UsageAsync(world.Workspace, world.Bob, "group_by=model&include_workload_sessions=true"))["totals"]!;
-        var listed = await _client.GetAsync($"{world.Workspace.SessionsPath}?include_workload_sessions=true&limit=100", world.Bob.Token()).ExpectAsync(HttpStatusCode.OK);
+        var listed = await Client.GetAsync($"{world.Workspace.SessionsPath}?include_workload_sessions=true&limit=100", world.Bob.Token()).ExpectAsync(HttpStatusCode.OK);
         var usages = listed["sessions"]!.AsArray().Select(s => s!["usage"]!).ToList();
 
         Assert.Equal(listed["total"]!.GetValue<long>(), totals["session_count"]!.GetValue<long>());
@@ -75,22 +73,22 @@ public sealed class UsageTests(ApiFactory factory)
     [Fact]
     public async Task SharingAndArchiving_MoveASessionInAndOutOfWhatEachCallerCounts_ByDayToo()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var alice = await workspace.AddMemberAsync();
         var bob = await workspace.AddMemberAsync();
-        var id = (await _client.CreateSessionAsync(workspace, alice)).Id();
-        await _client.AppendAsync(workspace, alice, id, new { role = "assistant", content = "a", usage = new { input_tokens = 11, output_tokens = 1, cost_usd = 0.5 } });
+        var id = (await Client.CreateSessionAsync(workspace, alice)).Id();
+        await Client.AppendAsync(workspace, alice, id, new { role = "assistant", content = "a", usage = new { input_tokens = 11, output_tokens = 1, cost_usd = 0.5 } });
         async Task<(long ByDay, long ByModel)> Counted(TestUser user, string filter = "") =>
             ((await UsageAsync(workspace, user, $"group_by=day{filter}"))["totals"]!["message_count"]!.GetValue<long>(),
              (await UsageAsync(workspace, user, $"group_by=model{filter}"))["totals"]!["message_count"]!.GetValue<long>());
 
         Assert.Equal((0L, 0L), await Counted(bob));
-        await _client.SendAsync(HttpMethod.Patch, workspace.SessionPath(id), alice.Token(), new { visibility = "workspace" }).ExpectAsync(HttpStatusCode.OK);
+        await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(id), alice.Token(), new { visibility = "workspace" }).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal((1L, 1L), await Counted(bob));
-        await _client.PostAsync($"{workspace.SessionPath(id)}/archive", alice.Token()).ExpectAsync(HttpStatusCode.OK);
+        await Client.PostAsync($"{workspace.SessionPath(id)}/archive", alice.Token()).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal((0L, 0L), await Counted(bob));
         Assert.Equal((1L, 1L), await Counted(bob, "&archived=archived"));
-        await _client.PostAsync($"{workspace.SessionPath(id)}/unarchive", alice.Token()).ExpectAsync(HttpStatusCode.OK);
+        await Client.PostAsync($"{workspace.SessionPath(id)}/unarchive", alice.Token()).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal((1L, 1L), await Counted(bob));
         Assert.Equal((0L, 0L), await Counted(bob, "&archived=archived"));
         Assert.Equal((1L, 1L), await Counted(bob, $"&user={alice.Id}&origin=user"));
@@ -110,10 +108,10 @@ public sealed class UsageTests(ApiFactory factory)
     [InlineData("group_by=day&from=2026-11-01T00:00:00Z&to=2026-11-01T00:00:00Z", "to", "value_error")]
     public async Task BadQueries_Are422AtTheirParameter(string query, string parameter, string type)
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var member = await workspace.AddMemberAsync();
 
-        var error = await _client.GetAsync($"{workspace.SessionsPath}/usage?{query}", member.Token()).ExpectValidationErrorAsync("query", parameter);
+        var error = await Client.GetAsync($"{workspace.SessionsPath}/usage?{query}", member.Token()).ExpectValidationErrorAsync("query", parameter);
 
         Assert.Equal(type, error["type"]!.GetValue<string>());
     }
@@ -121,12 +119,12 @@ public sealed class UsageTests(ApiFactory factory)
     [Fact]
     public async Task FiltersAreCheckedLikeTheList_AndOutsidersGet404()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var member = await workspace.AddMemberAsync();
-        var outsider = await (await TestWorkspace.CreateAsync(factory)).AddMemberAsync(WorkspaceRole.Admin);
+        var outsider = await (await TestWorkspace.CreateAsync(Factory)).AddMemberAsync(WorkspaceRole.Admin);
 
-        await _client.GetAsync($"{workspace.SessionsPath}/usage?group_by=model&label=nocolon", member.Token()).ExpectValidationErrorAsync("query", "label", 0);
-        await _client.GetAsync($"{workspace.SessionsPath}/usage?group_by=model", outsider.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await Client.GetAsync($"{workspace.SessionsPath}/usage?group_by=model&label=nocolon", member.Token()).ExpectValidationErrorAsync("query", "label", 0);
+        await Client.GetAsync($"{workspace.SessionsPath}/usage?group_by=model", outsider.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
         var empty = await UsageAsync(workspace, member, "group_by=day");
         Assert.Empty(empty["buckets"]!.AsArray());
         Assert.Equal("""{"session_count":0,"message_count":0,"input_tokens":0,"output_tokens":0,"cache_read_input_tokens":0,"cache_creation_input_tokens":0,"tool_call_count":0,"cost_usd":0}""", empty["totals"]!.ToJsonString());
@@ -162,7 +160,7 @@ public sealed class UsageTests(ApiFactory factory)
     }
 
     private Task<JsonObject> UsageAsync(TestWorkspace workspace, TestUser user, string query) =>
-        _client.GetAsync($"{workspace.SessionsPath}/usage?{query}", user.Token()).ExpectAsync(HttpStatusCode.OK);
+        Client.GetAsync($"{workspace.SessionsPath}/usage?{query}", user.Token()).ExpectAsync(HttpStatusCode.OK);
 
     /// <summary>
     /// Alice's private and shared sessions (one with a generation that has no cost), Bob's private
@@ -171,7 +169,7 @@ public sealed class UsageTests(ApiFactory factory)
     /// </summary>
     private async Task<World> WorldAsync()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var alice = await workspace.AddMemberAsync();
         var bob = await workspace.AddMemberAsync();
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
@@ -179,10 +177,10 @@ public sealed class UsageTests(ApiFactory factory)
 
         async Task Write(TestUser owner, string model, string? agent, string origin, bool shared, Dictionary<string, string[]> labels, params object[] messages)
         {
-            var id = (await _client.CreateSessionAsync(workspace, owner, extra: new { model, agent, origin, labels, visibility = shared ? "workspace" : "private" })).Id();
+            var id = (await Client.CreateSessionAsync(workspace, owner, extra: new { model, agent, origin, labels, visibility = shared ? "workspace" : "private" })).Id();
             if (messages.Length > 0)
             {
-                await _client.AppendAsync(workspace, owner, id, messages);
+                await Client.AppendAsync(workspace, owner, id, messages);
             }
 
             written.Add((new WrittenSession(id, owner.Id, model, agent, origin, labels, []), shared));
@@ -213,13 +211,13 @@ public sealed class UsageTests(ApiFactory factory)
 
         // A rewind takes its messages off every sum.
         var rewound = written[^3].Session.Id;
-        await _client.PostAsync($"{workspace.SessionPath(rewound)}/rewind", bob.Token(), new { from_seq = 3 }).ExpectAsync(HttpStatusCode.OK);
+        await Client.PostAsync($"{workspace.SessionPath(rewound)}/rewind", bob.Token(), new { from_seq = 3 }).ExpectAsync(HttpStatusCode.OK);
 
         var sessions = new List<(WrittenSession Session, bool Shared)>();
         foreach (var (session, shared) in written)
         {
             var owner = session.OwnerId == alice.Id ? alice : bob;
-            sessions.Add((session with { Messages = await _client.AllMessagesAsync(workspace, owner, session.Id) }, shared));
+            sessions.Add((session with { Messages = await Client.AllMessagesAsync(workspace, owner, session.Id) }, shared));
         }
 
         List<WrittenSession> SeenBy(TestUser user) => [.. sessions.Where(s => s.Shared || s.Session.OwnerId == user.Id).Select(s => s.Session)];

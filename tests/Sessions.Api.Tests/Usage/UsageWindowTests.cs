@@ -30,11 +30,9 @@ public sealed class ClockedApiFactory : ApiFactory
 }
 
 /// <summary>Usage by UTC day and within windows that start and end anywhere in a day, against the transcripts.</summary>
-public sealed class UsageWindowTests(ClockedApiFactory factory) : IClassFixture<ClockedApiFactory>
+public sealed class UsageWindowTests(ClockedApiFactory factory) : ApiTest<ClockedApiFactory>(factory), IClassFixture<ClockedApiFactory>
 {
     private static readonly DateTime Day1 = DateTime.UtcNow.Date.AddDays(1);
-    private readonly HttpClient _client = factory.CreateClient();
-
     public static TheoryData<string?, string?> Windows => new()
     {
         { null, null },
@@ -80,7 +78,7 @@ public sealed class UsageWindowTests(ClockedApiFactory factory) : IClassFixture<
         var spanning = sessions.Single(s => s.Model == "gpt-4o");
         var firstOfDay2 = spanning.Messages.First(m => ExpectedUsage.CreatedAt(m).Date == Day1.AddDays(1) && m["role"]!.GetValue<string>() == "user");
 
-        await _client.PostAsync($"{workspace.SessionPath(spanning.Id)}/rewind", Token(owner), new { from_seq = firstOfDay2["seq"]!.GetValue<long>() }).ExpectAsync(HttpStatusCode.OK);
+        await Client.PostAsync($"{workspace.SessionPath(spanning.Id)}/rewind", Token(owner), new { from_seq = firstOfDay2["seq"]!.GetValue<long>() }).ExpectAsync(HttpStatusCode.OK);
 
         var after = sessions.Select(s => s.Id == spanning.Id ? s with { Messages = [.. s.Messages.Where(m => m["seq"]!.GetValue<long>() < firstOfDay2["seq"]!.GetValue<long>())] } : s).ToList();
         var stored = await ReadAllAsync(workspace, owner, spanning.Id);
@@ -99,7 +97,7 @@ public sealed class UsageWindowTests(ClockedApiFactory factory) : IClassFixture<
             .OrderBy(b => b.Key, StringComparer.Ordinal);
 
     private Task<JsonObject> UsageAsync(TestWorkspace workspace, TestUser user, string query) =>
-        _client.GetAsync($"{workspace.SessionsPath}/usage?{query}", Token(user)).ExpectAsync(HttpStatusCode.OK);
+        Client.GetAsync($"{workspace.SessionsPath}/usage?{query}", Token(user)).ExpectAsync(HttpStatusCode.OK);
 
     /// <summary>Tokens outlive the days the clock moves through.</summary>
     private static string Token(TestUser user) => TestTokens.Create(user.Id, TestUser.ReadWrite, user.Email, expires: DateTime.UtcNow.AddDays(10));
@@ -110,25 +108,25 @@ public sealed class UsageWindowTests(ClockedApiFactory factory) : IClassFixture<
     /// </summary>
     private async Task<(TestWorkspace Workspace, TestUser Owner, List<WrittenSession> Sessions)> WriteAcrossDaysAsync()
     {
-        factory.Clock.Set(Day1.AddHours(9));
-        var workspace = await TestWorkspace.CreateAsync(factory);
+        Factory.Clock.Set(Day1.AddHours(9));
+        var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         var models = new[] { "gpt-4o", "claude", "llama" };
         var ids = new List<Guid>();
         foreach (var model in models)
         {
-            var created = await _client.PostAsync(workspace.SessionsPath, Token(owner), new { id = Guid.NewGuid(), model });
+            var created = await Client.PostAsync(workspace.SessionsPath, Token(owner), new { id = Guid.NewGuid(), model });
             ids.Add(Guid.Parse((await created.ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>()));
         }
 
         var at = new[] { Day1.AddHours(10), Day1.AddHours(23), Day1.AddDays(1).AddHours(1), Day1.AddDays(1).AddHours(13), Day1.AddDays(2).AddHours(12) };
         for (var i = 0; i < at.Length; i++)
         {
-            factory.Clock.Set(at[i]);
+            Factory.Clock.Set(at[i]);
             foreach (var (id, s) in ids.Select((id, s) => (id, s)).Where(p => (p.s + i) % 3 != 2))
             {
                 var usage = new { input_tokens = 10 * (i + 1) + s, output_tokens = i + 1, cache_read_input_tokens = s, cost_usd = (i + s) % 4 == 3 ? (decimal?)null : 0.01m * (i + 1) };
-                var response = await _client.PostAsync($"{workspace.SessionPath(id)}/transcript", Token(owner), new
+                var response = await Client.PostAsync($"{workspace.SessionPath(id)}/transcript", Token(owner), new
                 {
                     messages = new object[]
                     {
@@ -153,7 +151,7 @@ public sealed class UsageWindowTests(ClockedApiFactory factory) : IClassFixture<
 
     private async Task<List<JsonObject>> ReadAllAsync(TestWorkspace workspace, TestUser owner, Guid id)
     {
-        var page = await _client.GetAsync($"{workspace.SessionPath(id)}/transcript?include_compacted=true&limit=500", Token(owner)).ExpectAsync(HttpStatusCode.OK);
+        var page = await Client.GetAsync($"{workspace.SessionPath(id)}/transcript?include_compacted=true&limit=500", Token(owner)).ExpectAsync(HttpStatusCode.OK);
         return [.. page["messages"]!.AsArray().Select(m => m!.AsObject())];
     }
 }
