@@ -2,7 +2,6 @@ using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Application.Common.Behaviors;
 using Sessions.Application.Common.Security;
-using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions;
 using Sessions.Application.Sessions.Bulk;
 
@@ -13,8 +12,6 @@ public static class DependencyInjection
     /// <summary>The mediator with its pipeline (outermost first), the validators and the application services.</summary>
     public static IServiceCollection AddApplication(this IServiceCollection services)
     {
-        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : FieldPath.ToSnakeCase(member.Name);
-
         services.AddMediator((Mediator.MediatorOptions options) =>
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
