@@ -1,3 +1,5 @@
+using Sessions.Api.OpenApi;
+using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
 
 namespace Sessions.Api.Contracts;
@@ -9,10 +11,13 @@ public sealed record CreateSessionRequest
     public Guid? Id { get; init; }
 
     /// <summary>The model the session talks to (1 to 255 characters).</summary>
+    [MaxChars(FieldLimits.SessionModel)]
     public string? Model { get; init; }
 
+    [MaxChars(FieldLimits.SessionTitle)]
     public string? Title { get; init; }
 
+    [MaxChars(FieldLimits.SessionAgent)]
     public string? Agent { get; init; }
 
     /// <summary>Label keys with their values, e.g. <c>{"team": ["red"]}</c>.</summary>

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using Sessions.Api.OpenApi;
+using Sessions.Domain.Common;
 using Sessions.Domain.Groups;
 
 namespace Sessions.Api.Contracts;
@@ -14,15 +16,19 @@ public sealed record CreateGroupRequest
     public Guid? ProjectId { get; init; }
 
     /// <summary>At most 255 characters.</summary>
+    [MaxChars(FieldLimits.GroupText)]
     public string? Title { get; init; }
 
     /// <summary><c>running</c> (default), <c>completed</c>, <c>failed</c> or <c>cancelled</c>.</summary>
     public GroupStatus? Status { get; init; }
 
+    [MaxChars(FieldLimits.GroupText)]
     public string? Capability { get; init; }
 
+    [MaxChars(FieldLimits.GroupText)]
     public string? CapabilityVersion { get; init; }
 
+    [MaxChars(FieldLimits.GroupText)]
     public string? Worker { get; init; }
 
     public Guid? EvaluationId { get; init; }
@@ -40,6 +46,7 @@ public sealed record CreateGroupRequest
 /// <summary>The body of <c>PATCH .../sessions/groups/{group_id}</c>: the fields sent change, the others stay.</summary>
 public sealed record UpdateGroupRequest
 {
+    [MaxChars(FieldLimits.GroupText)]
     public string? Title { get; init; }
 
     /// <summary>A finished group (<c>completed</c>, <c>failed</c>, <c>cancelled</c>) keeps its status: another is 409.</summary>

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Sessions.Api.OpenApi;
 using Sessions.Application.Transcripts;
+using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
 
 namespace Sessions.Api.Contracts;
@@ -20,8 +22,10 @@ public sealed record UsageRequest
 
 public sealed record ToolCallRequest
 {
+    [MaxChars(FieldLimits.MessageIdentifier)]
     public string? Id { get; init; }
 
+    [MaxChars(FieldLimits.MessageIdentifier)]
     public string? Name { get; init; }
 
     /// <summary>Any JSON (an object or the string of one); stored and answered verbatim.</summary>
@@ -37,10 +41,12 @@ public sealed record MessageRequest
     public MessageRole? Role { get; init; }
 
     /// <summary>Default "", at most 2 MiB of characters.</summary>
+    [MaxChars(FieldLimits.MessageContent)]
     public string? Content { get; init; }
 
     public Guid? ParentId { get; init; }
 
+    [MaxChars(FieldLimits.MessageIdentifier)]
     public string? ToolCallId { get; init; }
 
     public List<ToolCallRequest?>? ToolCalls { get; init; }
@@ -63,10 +69,13 @@ public sealed record MessageRequest
 /// <summary>The agent context of an append; it updates the session's agent and model and stores the system prompt.</summary>
 public sealed record ContextRequest
 {
+    [MaxChars(FieldLimits.SessionAgent)]
     public string? Agent { get; init; }
 
+    [MaxChars(FieldLimits.SessionModel)]
     public string? Model { get; init; }
 
+    [MaxChars(FieldLimits.SystemPrompt)]
     public string? SystemPrompt { get; init; }
 }
 

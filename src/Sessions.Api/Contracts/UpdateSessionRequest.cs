@@ -1,3 +1,5 @@
+using Sessions.Api.OpenApi;
+using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
 
 namespace Sessions.Api.Contracts;
@@ -5,10 +7,13 @@ namespace Sessions.Api.Contracts;
 /// <summary>The body of <c>PATCH .../sessions/{session_id}</c>: a missing or null field is left as it is.</summary>
 public sealed record UpdateSessionRequest
 {
+    [MaxChars(FieldLimits.SessionTitle)]
     public string? Title { get; init; }
 
+    [MaxChars(FieldLimits.SessionModel)]
     public string? Model { get; init; }
 
+    [MaxChars(FieldLimits.SessionAgent)]
     public string? Agent { get; init; }
 
     /// <summary>Replaces the whole label map.</summary>

@@ -3,13 +3,15 @@ using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using NSwag.Annotations;
 using Sessions.Api.Errors;
+using Sessions.Api.OpenApi;
 using Sessions.Application.Organizations;
+using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
 
 namespace Sessions.Api.Controllers;
 
 /// <summary>The body of creating an organization or a workspace.</summary>
-public sealed record CreateTenantRequest(string? Slug, string? Name);
+public sealed record CreateTenantRequest([MaxChars(FieldLimits.Slug)] string? Slug, [MaxChars(FieldLimits.OrganizationName)] string? Name);
 
 /// <summary>The body of putting a member: the role. The member's profile comes from their own tokens.</summary>
 public sealed record PutMemberRequest(WorkspaceRole? Role);

@@ -60,7 +60,7 @@ public static partial class DevelopmentEndpoints
         var errors = new List<ErrorDetail>();
         if (string.IsNullOrWhiteSpace(request?.Email) || !User.IsUsableEmail(request.Email))
         {
-            errors.Add(new ErrorDetail(["body", "email"], $"must be an email address of at most {User.MaxEmailLength} characters without control characters", ErrorTypes.ValueError));
+            errors.Add(new ErrorDetail(["body", "email"], $"must be an email address of at most {Domain.Common.FieldLimits.Email} characters without control characters", ErrorTypes.ValueError));
         }
 
         if (!Slug.IsValid(request?.Org))

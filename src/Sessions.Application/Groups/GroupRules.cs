@@ -7,8 +7,6 @@ namespace Sessions.Application.Groups;
 /// <summary>The limits of group input (CONTRACT §5.5) and the answers every group handler shares.</summary>
 public static class GroupRules
 {
-    public const int MaxTextLength = 255;
-    public const int MaxMetadataLength = 64 * 1024;
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
 
@@ -22,10 +20,10 @@ public static class GroupRules
     public static Error UnknownGroup { get; } = Error.Validation("group_id", "must name a session group of this workspace", FieldProblem.InvalidValue);
 
     public static IRuleBuilderOptions<T, string?> MetadataRule<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(json => json is null || json.Length <= MaxMetadataLength)
-            .WithMessage($"must be at most {MaxMetadataLength} characters of JSON")
+        rule.Must(json => json is null || json.Length <= FieldLimits.GroupMetadata)
+            .WithMessage($"must be at most {FieldLimits.GroupMetadata} characters of JSON")
             .WithErrorCode(nameof(FieldProblem.TooLong))
             .OverridePropertyName("metadata");
 
-    public static IRuleBuilderOptions<T, string?> TextRule<T>(this IRuleBuilder<T, string?> rule) => rule.Chars(0, MaxTextLength);
+    public static IRuleBuilderOptions<T, string?> TextRule<T>(this IRuleBuilder<T, string?> rule) => rule.Chars(0, FieldLimits.GroupText);
 }

@@ -18,12 +18,6 @@ public sealed record ItemInput(
     string? TraceId,
     string? DispositionJson)
 {
-    public const int MaxItemTypeLength = 64;
-    public const int MaxTextLength = 255;
-    public const int MaxReferenceLength = 1024;
-    public const int MaxDataLength = 1024 * 1024;
-    public const int MaxDispositionLength = 64 * 1024;
-
     public ItemDraft ToDraft() => new(
         ItemType!, DataJson!, Title, DedupeKey, Ref, SchemaRef, Source ?? ItemSource.Api, Capability, CapabilityVersion, ProjectId, SpanId, TraceId, DispositionJson);
 }

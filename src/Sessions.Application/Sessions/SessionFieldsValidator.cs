@@ -1,5 +1,6 @@
 using FluentValidation;
 using Sessions.Application.Common.Validation;
+using Sessions.Domain.Common;
 
 namespace Sessions.Application.Sessions;
 
@@ -22,9 +23,9 @@ public sealed class SessionFieldsValidator : AbstractValidator<ISessionFields>
 {
     public SessionFieldsValidator()
     {
-        RuleFor(c => c.Model).Chars(1, SessionRules.MaxModelLength);
-        RuleFor(c => c.Title).Chars(0, SessionRules.MaxTitleLength);
-        RuleFor(c => c.Agent).Chars(0, SessionRules.MaxAgentLength);
+        RuleFor(c => c.Model).Chars(1, FieldLimits.SessionModel);
+        RuleFor(c => c.Title).Chars(0, FieldLimits.SessionTitle);
+        RuleFor(c => c.Agent).Chars(0, FieldLimits.SessionAgent);
         RuleFor(c => c.MessageCount).AtLeast(0);
         RuleFor(c => c.Labels).Custom((labels, context) =>
         {

@@ -8,13 +8,8 @@ public static class SessionRules
 {
     public const string ReferenceMessage = "must be a session UUID or a prefix of at least 4 characters of one (hex digits, hyphens at their places)";
 
-    public const int MaxTitleLength = 255;
-    public const int MaxModelLength = 255;
-    public const int MaxAgentLength = 255;
     public const int MaxLabelKeys = 50;
-    public const int MaxLabelKeyLength = 64;
     public const int MaxLabelValues = 20;
-    public const int MaxLabelValueLength = 256;
 
     /// <summary>The label rules of CONTRACT §5.2, reported per key and per value.</summary>
     public static IEnumerable<FieldError> CheckLabels(IReadOnlyDictionary<string, IReadOnlyList<string>> labels, string field)
@@ -28,7 +23,7 @@ public static class SessionRules
         {
             if (!IsLabelKey(key))
             {
-                yield return new FieldError([field, key], $"key must be 1 to {MaxLabelKeyLength} characters of a-z, 0-9, '_', '.', ':', '/', '-'", FieldProblem.PatternMismatch);
+                yield return new FieldError([field, key], $"key must be 1 to {FieldLimits.LabelKey} characters of a-z, 0-9, '_', '.', ':', '/', '-'", FieldProblem.PatternMismatch);
             }
 
             if (values is null)
@@ -50,9 +45,9 @@ public static class SessionRules
             for (var i = 0; i < values.Count; i++)
             {
                 var value = values[i];
-                if (value is null || value.Length == 0 || value.Length > MaxLabelValueLength)
+                if (value is null || value.Length == 0 || value.Length > FieldLimits.LabelValue)
                 {
-                    yield return new FieldError([field, key, i], $"must be 1 to {MaxLabelValueLength} characters", value is null || value.Length == 0 ? FieldProblem.StringTooShort : FieldProblem.StringTooLong);
+                    yield return new FieldError([field, key, i], $"must be 1 to {FieldLimits.LabelValue} characters", value is null || value.Length == 0 ? FieldProblem.StringTooShort : FieldProblem.StringTooLong);
                 }
                 else if (ValidationRules.HasNul(value))
                 {
@@ -63,6 +58,6 @@ public static class SessionRules
     }
 
     public static bool IsLabelKey(string key) =>
-        key.Length is > 0 and <= MaxLabelKeyLength
+        key.Length is > 0 and <= FieldLimits.LabelKey
         && key.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '.' or ':' or '/' or '-');
 }

@@ -1,6 +1,6 @@
-using Sessions.Domain.Common;
 using FluentValidation;
 using Sessions.Application.Common.Validation;
+using Sessions.Domain.Common;
 
 namespace Sessions.Application.Transcripts;
 
@@ -8,12 +8,7 @@ namespace Sessions.Application.Transcripts;
 public static class TranscriptRules
 {
     public const int MaxMessagesPerAppend = 500;
-    public const int MaxContentLength = 2 * 1024 * 1024;
-    public const int MaxIdentifierLength = 255;
-    public const int MaxSystemPromptLength = 1024 * 1024;
     public const int MaxToolCallsPerMessage = 128;
-    public const int MaxToolArgumentsLength = 2 * 1024 * 1024;
-    public const int MaxMetadataLength = 64 * 1024;
 
     /// <summary>Token counts beyond this are not real generations (and could overflow the sums).</summary>
     public const long MaxTokens = 1_000_000_000_000;
@@ -30,8 +25,8 @@ public sealed class MessageInputValidator : AbstractValidator<MessageInput>
     public MessageInputValidator()
     {
         RuleFor(m => m.Role).Required();
-        RuleFor(m => m.Content).Chars(0, TranscriptRules.MaxContentLength);
-        RuleFor(m => m.ToolCallId).Chars(1, TranscriptRules.MaxIdentifierLength);
+        RuleFor(m => m.Content).Chars(0, FieldLimits.MessageContent);
+        RuleFor(m => m.ToolCallId).Chars(1, FieldLimits.MessageIdentifier);
         RuleFor(m => m.ToolCalls!.Count)
             .LessThanOrEqualTo(TranscriptRules.MaxToolCallsPerMessage)
             .WithMessage($"must hold at most {TranscriptRules.MaxToolCallsPerMessage} tool calls")
@@ -39,17 +34,17 @@ public sealed class MessageInputValidator : AbstractValidator<MessageInput>
             .OverridePropertyName("tool_calls")
             .When(m => m.ToolCalls is not null);
         RuleFor(m => m.MetadataJson)
-            .Must(json => json is null || json.Length <= TranscriptRules.MaxMetadataLength)
-            .WithMessage($"must be at most {TranscriptRules.MaxMetadataLength} characters of JSON")
+            .Must(json => json is null || json.Length <= FieldLimits.MessageMetadata)
+            .WithMessage($"must be at most {FieldLimits.MessageMetadata} characters of JSON")
             .WithErrorCode(nameof(FieldProblem.TooLong))
             .OverridePropertyName("metadata");
         RuleForEach(m => m.ToolCalls).NotNull().WithMessage("must be an object").WithErrorCode(nameof(FieldProblem.NotAnObject)).ChildRules(call =>
         {
-            call.RuleFor(c => c!.Id).Required().Chars(1, TranscriptRules.MaxIdentifierLength);
-            call.RuleFor(c => c!.Name).Required().Chars(1, TranscriptRules.MaxIdentifierLength);
+            call.RuleFor(c => c!.Id).Required().Chars(1, FieldLimits.MessageIdentifier);
+            call.RuleFor(c => c!.Name).Required().Chars(1, FieldLimits.MessageIdentifier);
             call.RuleFor(c => c!.ArgumentsJson)
-                .Must(json => json is null || json.Length <= TranscriptRules.MaxToolArgumentsLength)
-                .WithMessage($"must be at most {TranscriptRules.MaxToolArgumentsLength} characters of JSON")
+                .Must(json => json is null || json.Length <= FieldLimits.ToolArguments)
+                .WithMessage($"must be at most {FieldLimits.ToolArguments} characters of JSON")
                 .WithErrorCode(nameof(FieldProblem.TooLong))
                 .OverridePropertyName("arguments");
         });

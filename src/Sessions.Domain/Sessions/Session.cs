@@ -88,9 +88,6 @@ public sealed class Session : AggregateRoot
 
     public bool IsFrozen => FrozenAt is not null;
 
-    /// <summary>How much of the first user message the preview keeps.</summary>
-    public const int PreviewLength = 200;
-
     public static Session Create(NewSession spec, Guid workspaceId, Guid ownerId, DateTime now)
     {
         var session = new Session
@@ -427,15 +424,15 @@ public sealed class Session : AggregateRoot
             ? DomainErrors.RewindNeedsAUserSession(Origin.ToString().ToLowerInvariant())
             : null);
 
-    /// <summary>The first <see cref="PreviewLength"/> characters, never cutting a surrogate pair in half.</summary>
+    /// <summary>The first <see cref="FieldLimits.Preview"/> characters, never cutting a surrogate pair in half.</summary>
     private static string Preview(string content)
     {
-        if (content.Length <= PreviewLength)
+        if (content.Length <= FieldLimits.Preview)
         {
             return content;
         }
 
-        var length = char.IsHighSurrogate(content[PreviewLength - 1]) ? PreviewLength - 1 : PreviewLength;
+        var length = char.IsHighSurrogate(content[FieldLimits.Preview - 1]) ? FieldLimits.Preview - 1 : FieldLimits.Preview;
         return content[..length];
     }
 

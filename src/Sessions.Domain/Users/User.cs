@@ -1,17 +1,15 @@
 using System.Text;
+using Sessions.Domain.Common;
 
 namespace Sessions.Domain.Users;
 
 /// <summary>
 /// A person known from token claims, kept so sessions can show who created and shared them. The
 /// profile comes only from the person's own tokens; display names are cleaned of control
-/// characters and cut to <see cref="MaxNameLength"/>, so no display name can keep anyone out.
+/// characters and cut to <see cref="FieldLimits.DisplayName"/>, so no display name can keep anyone out.
 /// </summary>
 public sealed class User
 {
-    public const int MaxEmailLength = 320;
-    public const int MaxNameLength = 255;
-
     private User()
     {
     }
@@ -34,15 +32,15 @@ public sealed class User
     /// <summary>A user known only by id, before their first sign-in: no profile until their own token brings one.</summary>
     public static User Unprofiled(Guid id, DateTime now) => Create(id, null, null, null, now);
 
-    /// <summary>An email the service can keep: an address of at most <see cref="MaxEmailLength"/> characters without control characters.</summary>
+    /// <summary>An email the service can keep: an address of at most <see cref="FieldLimits.Email"/> characters without control characters.</summary>
     public static bool IsUsableEmail(string email) =>
-        email.Length <= MaxEmailLength
+        email.Length <= FieldLimits.Email
         && email.Contains('@', StringComparison.Ordinal)
         && Printable(email).Length == email.Length;
 
     /// <summary>
     /// A display name as it can be shown: control characters dropped, surrounding space trimmed, at
-    /// most <see cref="MaxNameLength"/> characters (never half a surrogate pair); null when nothing is left.
+    /// most <see cref="FieldLimits.DisplayName"/> characters (never half a surrogate pair); null when nothing is left.
     /// </summary>
     public static string? CleanName(string? name)
     {
@@ -54,9 +52,9 @@ public sealed class User
         var text = Printable(name).Trim();
 
         // Stryker disable once Equality : at exactly the limit the cut keeps the whole text, which is already trimmed
-        if (text.Length > MaxNameLength)
+        if (text.Length > FieldLimits.DisplayName)
         {
-            text = text[..(char.IsHighSurrogate(text[MaxNameLength - 1]) ? MaxNameLength - 1 : MaxNameLength)].TrimEnd();
+            text = text[..(char.IsHighSurrogate(text[FieldLimits.DisplayName - 1]) ? FieldLimits.DisplayName - 1 : FieldLimits.DisplayName)].TrimEnd();
         }
 
         return text.Length == 0 ? null : text;

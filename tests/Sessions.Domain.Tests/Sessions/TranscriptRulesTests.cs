@@ -80,7 +80,7 @@ public sealed class TranscriptRulesTests
     [Fact]
     public void Preview_OfExactlyItsLength_IsTheWholeMessage()
     {
-        var content = new string('a', Session.PreviewLength - 1) + '\uD83D';
+        var content = new string('a', FieldLimits.Preview - 1) + '\uD83D';
         var session = A.Session().WithMessages(Draft.User(content)).Build();
 
         Assert.Equal(content, session.PreviewText);

@@ -25,7 +25,7 @@ public sealed class TranscriptTests
         Assert.Equal(new UsageTotals(4, 10, 2, 1, 0, 2, 0.5m, 0), session.TotalUsage);
         Assert.Equal(session.TotalUsage, session.CurrentUsage);
         Assert.Equal(10, session.LastGenerationInputTokens);
-        Assert.Equal(new string('u', Session.PreviewLength), session.PreviewText);
+        Assert.Equal(new string('u', FieldLimits.Preview), session.PreviewText);
         Assert.Equal(("agent", "model-2", "prompt"), (session.Agent, session.Model, session.SystemPrompt));
         Assert.Equal(Now, session.LastMessageAt);
         var appended = Assert.IsType<TranscriptAppended>(Assert.Single(session.DomainEvents));
@@ -36,11 +36,11 @@ public sealed class TranscriptTests
     public void Preview_NeverCutsASurrogatePairInHalf()
     {
         var session = A.Session().OwnedBy(Owner).Build();
-        var content = new string('a', Session.PreviewLength - 1) + "😀tail";
+        var content = new string('a', FieldLimits.Preview - 1) + "😀tail";
 
         session.AppendMessages(null, [Draft.Message(MessageRole.User, content)], Owner, Now);
 
-        Assert.Equal(new string('a', Session.PreviewLength - 1), session.PreviewText);
+        Assert.Equal(new string('a', FieldLimits.Preview - 1), session.PreviewText);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Sessions.Domain.Common;
 using Sessions.Domain.Users;
 
 namespace Sessions.Domain.Tests.Users;
@@ -20,7 +21,7 @@ public sealed class UserTests
     [Fact]
     public void UsableEmail_IsAtMost320Characters()
     {
-        var longest = new string('a', User.MaxEmailLength - 2) + "@b";
+        var longest = new string('a', FieldLimits.Email - 2) + "@b";
 
         Assert.True(User.IsUsableEmail(longest));
         Assert.False(User.IsUsableEmail("a" + longest));
@@ -40,10 +41,10 @@ public sealed class UserTests
     [Fact]
     public void CleanName_CutsAtTheLimit_NeverInsideASurrogatePair_AndTrimsTheCut()
     {
-        Assert.Equal(new string('a', User.MaxNameLength), User.CleanName(new string('a', User.MaxNameLength)));
-        Assert.Equal(new string('a', User.MaxNameLength), User.CleanName(new string('a', User.MaxNameLength + 1)));
-        Assert.Equal(new string('a', User.MaxNameLength - 1), User.CleanName(new string('a', User.MaxNameLength - 1) + "😀"));
-        Assert.Equal(new string('a', User.MaxNameLength - 1), User.CleanName(new string('a', User.MaxNameLength - 1) + " b"));
+        Assert.Equal(new string('a', FieldLimits.DisplayName), User.CleanName(new string('a', FieldLimits.DisplayName)));
+        Assert.Equal(new string('a', FieldLimits.DisplayName), User.CleanName(new string('a', FieldLimits.DisplayName + 1)));
+        Assert.Equal(new string('a', FieldLimits.DisplayName - 1), User.CleanName(new string('a', FieldLimits.DisplayName - 1) + "😀"));
+        Assert.Equal(new string('a', FieldLimits.DisplayName - 1), User.CleanName(new string('a', FieldLimits.DisplayName - 1) + " b"));
     }
 
     [Fact]

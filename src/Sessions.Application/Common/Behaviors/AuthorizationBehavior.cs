@@ -33,7 +33,7 @@ public sealed class AuthorizationBehavior<TMessage, TResponse>(
 
         if (currentUser.Email is { } email && !User.IsUsableEmail(email))
         {
-            return TResponse.Failure(new Error(ErrorType.Unauthenticated, $"The token's email claim is not usable: it must be an address of at most {User.MaxEmailLength} characters without control characters."));
+            return TResponse.Failure(new Error(ErrorType.Unauthenticated, $"The token's email claim is not usable: it must be an address of at most {FieldLimits.Email} characters without control characters."));
         }
 
         if (RequiredScopes.Count > 0 && !RequiredScopes.Any(currentUser.HasScope))

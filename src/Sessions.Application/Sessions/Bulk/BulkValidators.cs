@@ -1,6 +1,6 @@
-using Sessions.Domain.Common;
 using FluentValidation;
 using Sessions.Application.Common.Validation;
+using Sessions.Domain.Common;
 
 namespace Sessions.Application.Sessions.Bulk;
 

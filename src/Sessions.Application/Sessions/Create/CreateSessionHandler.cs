@@ -1,7 +1,7 @@
 using Mediator;
 using Sessions.Application.Common.Security;
-using Sessions.Application.Groups;
 using Sessions.Application.Common.Time;
+using Sessions.Application.Groups;
 using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
 using Sessions.Domain.Sessions;

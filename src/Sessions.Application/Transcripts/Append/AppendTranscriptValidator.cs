@@ -1,7 +1,6 @@
-using Sessions.Domain.Common;
 using FluentValidation;
 using Sessions.Application.Common.Validation;
-using Sessions.Application.Sessions;
+using Sessions.Domain.Common;
 
 namespace Sessions.Application.Transcripts;
 
@@ -19,9 +18,9 @@ public sealed class AppendTranscriptValidator : AbstractValidator<AppendTranscri
         RuleForEach(c => c.Messages).NotNull().WithMessage("must be an object").WithErrorCode(nameof(FieldProblem.NotAnObject)).SetValidator(new MessageInputValidator()!);
         RuleFor(c => c.Context).ChildRules(context =>
         {
-            context.RuleFor(c => c!.Model).Required().Chars(1, SessionRules.MaxModelLength);
-            context.RuleFor(c => c!.Agent).Chars(0, SessionRules.MaxAgentLength);
-            context.RuleFor(c => c!.SystemPrompt).Chars(0, TranscriptRules.MaxSystemPromptLength);
+            context.RuleFor(c => c!.Model).Required().Chars(1, FieldLimits.SessionModel);
+            context.RuleFor(c => c!.Agent).Chars(0, FieldLimits.SessionAgent);
+            context.RuleFor(c => c!.SystemPrompt).Chars(0, FieldLimits.SystemPrompt);
         }).When(c => c.Context is not null);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
 using Sessions.Domain.Users;
 using Sessions.Infrastructure.Persistence.Counts;
@@ -13,8 +14,8 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
     {
         builder.ToTable("organizations");
         builder.Property(o => o.Id).ValueGeneratedNever();
-        builder.Property(o => o.Slug).HasMaxLength(63);
-        builder.Property(o => o.Name).HasMaxLength(255);
+        builder.Property(o => o.Slug).HasMaxLength(FieldLimits.Slug);
+        builder.Property(o => o.Name).HasMaxLength(FieldLimits.OrganizationName);
         builder.HasIndex(o => o.Slug).IsUnique();
     }
 }
@@ -25,8 +26,8 @@ internal sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspac
     {
         builder.ToTable("workspaces");
         builder.Property(w => w.Id).ValueGeneratedNever();
-        builder.Property(w => w.Slug).HasMaxLength(63);
-        builder.Property(w => w.Name).HasMaxLength(255);
+        builder.Property(w => w.Slug).HasMaxLength(FieldLimits.Slug);
+        builder.Property(w => w.Name).HasMaxLength(FieldLimits.OrganizationName);
         builder.HasOne<Organization>().WithMany().HasForeignKey(w => w.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(w => new { w.OrganizationId, w.Slug }).IsUnique();
     }
@@ -51,9 +52,9 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
     {
         builder.ToTable("users");
         builder.Property(u => u.Id).ValueGeneratedNever();
-        builder.Property(u => u.Email).HasMaxLength(320);
-        builder.Property(u => u.FullName).HasMaxLength(255);
-        builder.Property(u => u.Username).HasMaxLength(255);
+        builder.Property(u => u.Email).HasMaxLength(FieldLimits.Email);
+        builder.Property(u => u.FullName).HasMaxLength(FieldLimits.DisplayName);
+        builder.Property(u => u.Username).HasMaxLength(FieldLimits.DisplayName);
         builder.HasIndex(u => u.Email);
     }
 }
@@ -78,7 +79,7 @@ internal sealed class SessionCountConfiguration : IEntityTypeConfiguration<Sessi
         builder.HasKey(c => new { c.WorkspaceId, c.OwnerId, c.Shared, c.Archived, c.Origin, c.Dimension, c.Key, c.Value });
         builder.Property(c => c.Origin).HasMaxLength(16);
         builder.Property(c => c.Dimension).HasMaxLength(16);
-        builder.Property(c => c.Key).HasMaxLength(64);
-        builder.Property(c => c.Value).HasMaxLength(256);
+        builder.Property(c => c.Key).HasMaxLength(FieldLimits.LabelKey);
+        builder.Property(c => c.Value).HasMaxLength(FieldLimits.LabelValue);
     }
 }

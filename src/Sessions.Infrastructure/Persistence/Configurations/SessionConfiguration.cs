@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
 
 namespace Sessions.Infrastructure.Persistence.Configurations;
@@ -14,10 +15,10 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
         builder.ToTable("sessions");
         builder.HasKey(s => s.Id);
         builder.Property(s => s.Id).ValueGeneratedNever();
-        builder.Property(s => s.Title).HasMaxLength(255);
-        builder.Property(s => s.Model).HasMaxLength(255);
-        builder.Property(s => s.Agent).HasMaxLength(255);
-        builder.Property(s => s.PreviewText).HasMaxLength(200);
+        builder.Property(s => s.Title).HasMaxLength(FieldLimits.SessionTitle);
+        builder.Property(s => s.Model).HasMaxLength(FieldLimits.SessionModel);
+        builder.Property(s => s.Agent).HasMaxLength(FieldLimits.SessionAgent);
+        builder.Property(s => s.PreviewText).HasMaxLength(FieldLimits.Preview);
         builder.Property(s => s.Origin).HasConversion<string>().HasMaxLength(16);
         builder.Property(s => s.Visibility).HasConversion<string>().HasMaxLength(16);
         builder.Property(s => s.FrozenBy).HasConversion<string>().HasMaxLength(16);
@@ -31,8 +32,8 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
             labels.WithOwner().HasForeignKey("SessionId");
             labels.Property<long>("Id").ValueGeneratedOnAdd();
             labels.HasKey("Id");
-            labels.Property(l => l.Key).HasMaxLength(64);
-            labels.Property(l => l.Value).HasMaxLength(256);
+            labels.Property(l => l.Key).HasMaxLength(FieldLimits.LabelKey);
+            labels.Property(l => l.Value).HasMaxLength(FieldLimits.LabelValue);
             labels.HasIndex(nameof(SessionLabel.Key), nameof(SessionLabel.Value), "SessionId");
             labels.HasIndex("SessionId", nameof(SessionLabel.Position));
         });

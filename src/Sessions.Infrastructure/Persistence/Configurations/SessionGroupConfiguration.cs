@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Sessions.Application.Groups;
+using Sessions.Domain.Common;
 using Sessions.Domain.Groups;
 
 namespace Sessions.Infrastructure.Persistence.Configurations;
@@ -14,10 +14,10 @@ internal sealed class SessionGroupConfiguration : IEntityTypeConfiguration<Sessi
         builder.Property(g => g.Id).ValueGeneratedNever();
         builder.Property(g => g.Kind).HasConversion<string>().HasMaxLength(32);
         builder.Property(g => g.Status).HasConversion<string>().HasMaxLength(16);
-        builder.Property(g => g.Title).HasMaxLength(GroupRules.MaxTextLength);
-        builder.Property(g => g.Capability).HasMaxLength(GroupRules.MaxTextLength);
-        builder.Property(g => g.CapabilityVersion).HasMaxLength(GroupRules.MaxTextLength);
-        builder.Property(g => g.Worker).HasMaxLength(GroupRules.MaxTextLength);
+        builder.Property(g => g.Title).HasMaxLength(FieldLimits.GroupText);
+        builder.Property(g => g.Capability).HasMaxLength(FieldLimits.GroupText);
+        builder.Property(g => g.CapabilityVersion).HasMaxLength(FieldLimits.GroupText);
+        builder.Property(g => g.Worker).HasMaxLength(FieldLimits.GroupText);
         builder.Property(g => g.MetadataJson).HasColumnName("metadata");
         builder.Property(g => g.Version).IsConcurrencyToken();
 

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Sessions.Application.Items;
+using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
 
 namespace Sessions.Infrastructure.Persistence.Configurations;
@@ -13,16 +13,16 @@ internal sealed class SessionItemConfiguration(DatabaseProvider provider) : IEnt
         builder.HasKey(i => i.Id);
         builder.Property(i => i.Id).ValueGeneratedNever();
         builder.HasOne<Session>().WithMany().HasForeignKey(i => i.SessionId).OnDelete(DeleteBehavior.Cascade);
-        builder.Property(i => i.ItemType).HasMaxLength(ItemInput.MaxItemTypeLength);
-        builder.Property(i => i.Title).HasMaxLength(ItemInput.MaxTextLength);
-        builder.Property(i => i.DedupeKey).HasMaxLength(ItemInput.MaxTextLength);
-        builder.Property(i => i.Ref).HasMaxLength(ItemInput.MaxReferenceLength);
-        builder.Property(i => i.SchemaRef).HasMaxLength(ItemInput.MaxReferenceLength);
+        builder.Property(i => i.ItemType).HasMaxLength(FieldLimits.ItemType);
+        builder.Property(i => i.Title).HasMaxLength(FieldLimits.ItemText);
+        builder.Property(i => i.DedupeKey).HasMaxLength(FieldLimits.ItemText);
+        builder.Property(i => i.Ref).HasMaxLength(FieldLimits.ItemReference);
+        builder.Property(i => i.SchemaRef).HasMaxLength(FieldLimits.ItemReference);
         builder.Property(i => i.Source).HasConversion<string>().HasMaxLength(16);
-        builder.Property(i => i.Capability).HasMaxLength(ItemInput.MaxTextLength);
-        builder.Property(i => i.CapabilityVersion).HasMaxLength(ItemInput.MaxTextLength);
-        builder.Property(i => i.SpanId).HasMaxLength(ItemInput.MaxTextLength);
-        builder.Property(i => i.TraceId).HasMaxLength(ItemInput.MaxTextLength);
+        builder.Property(i => i.Capability).HasMaxLength(FieldLimits.ItemText);
+        builder.Property(i => i.CapabilityVersion).HasMaxLength(FieldLimits.ItemText);
+        builder.Property(i => i.SpanId).HasMaxLength(FieldLimits.ItemText);
+        builder.Property(i => i.TraceId).HasMaxLength(FieldLimits.ItemText);
         builder.Property(i => i.DataJson).HasColumnName("data");
         builder.Property(i => i.DispositionJson).HasColumnName("disposition");
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
 
 namespace Sessions.Infrastructure.Persistence.Configurations;
@@ -18,7 +19,7 @@ internal sealed class SessionMessageConfiguration : IEntityTypeConfiguration<Ses
         builder.HasIndex(m => new { m.SessionId, m.CreatedAt });
         builder.HasOne<Session>().WithMany().HasForeignKey(m => m.SessionId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
-        builder.Property(m => m.ToolCallId).HasMaxLength(255);
+        builder.Property(m => m.ToolCallId).HasMaxLength(FieldLimits.MessageIdentifier);
         builder.Property(m => m.Content).HasColumnName("content");
         builder.Property(m => m.ToolCalls)
             .HasConversion(

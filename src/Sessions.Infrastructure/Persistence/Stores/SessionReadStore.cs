@@ -1,11 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions;
 using Sessions.Application.Sessions.Facets;
 using Sessions.Application.Sessions.List;
 using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
-using Sessions.Application.Common.Validation;
 using Sessions.Infrastructure.Persistence.Configurations;
 using Sessions.Infrastructure.Persistence.Counts;
 

@@ -5,8 +5,8 @@ using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Time;
 using Sessions.Application.Organizations;
 using Sessions.Application.Sessions;
-using Sessions.Domain.Organizations;
 using Sessions.Domain.Common;
+using Sessions.Domain.Organizations;
 using Sessions.Domain.Users;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
