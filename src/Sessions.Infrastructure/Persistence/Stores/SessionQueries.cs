@@ -12,14 +12,9 @@ internal static class SessionQueries
 {
     public const string LikeEscape = "\\";
 
-    /// <summary>The sessions of the workspace the audience may see: their own and the shared ones (all, for the evaluation service).</summary>
-    public static IQueryable<Session> VisibleTo(this IQueryable<Session> sessions, SessionAudience audience)
-    {
-        var inWorkspace = sessions.Where(s => s.WorkspaceId == audience.WorkspaceId);
-        return audience.SeesAllSessions
-            ? inWorkspace
-            : inWorkspace.Where(s => s.UserId == audience.UserId || s.Visibility == SessionVisibility.Workspace);
-    }
+    /// <summary>The sessions of the workspace the audience may see (<see cref="SessionAudience.Sees{T}"/>).</summary>
+    public static IQueryable<Session> VisibleTo(this IQueryable<Session> sessions, SessionAudience audience) =>
+        sessions.Where(audience.Sees(VisibilityFacts.OfSession));
 
     /// <summary>Applies the list filters; each narrows the set, none widens it.</summary>
     public static IQueryable<Session> Matching(this IQueryable<Session> sessions, SessionCriteria criteria, SessionsDbContext db)

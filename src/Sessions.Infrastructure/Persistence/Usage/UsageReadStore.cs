@@ -61,8 +61,8 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
 
     /// <summary>
     /// The workspace's day rows; when <paramref name="direct"/>, only those of sessions the audience
-    /// sees and the criteria match (the visibility rule of <see cref="SessionQueries.VisibleTo"/>,
-    /// on the rows' copy of what it reads).
+    /// sees and the criteria match (the visibility rule of <see cref="SessionAudience.Sees{T}"/>,
+    /// on the rows' copy of the facts it reads).
     /// </summary>
     private static IQueryable<SessionUsageDay> Filtered(IQueryable<SessionUsageDay> days, SessionAudience audience, SessionCriteria criteria, bool direct)
     {
@@ -72,10 +72,7 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
             return days;
         }
 
-        if (!audience.SeesAllSessions)
-        {
-            days = days.Where(d => d.UserId == audience.UserId || d.Shared);
-        }
+        days = days.Where(audience.Sees<SessionUsageDay>(d => new VisibilityFacts(d.WorkspaceId, d.UserId, d.Shared)));
 
         if (criteria.UserIds.Count > 0)
         {

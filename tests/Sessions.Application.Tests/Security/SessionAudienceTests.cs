@@ -1,0 +1,58 @@
+using Sessions.Application.Common.Security;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Application.Tests.Security;
+
+/// <summary>The visibility rule, once, as every query composes it.</summary>
+public sealed class SessionAudienceTests
+{
+    private static readonly Guid Workspace = Guid.NewGuid();
+    private static readonly Guid Me = Guid.NewGuid();
+    private static readonly Guid Colleague = Guid.NewGuid();
+
+    public static TheoryData<string, Guid, Guid, bool, bool, bool> Cases => new()
+    {
+        { "my private session", Workspace, Me, false, true, true },
+        { "my shared session", Workspace, Me, true, true, true },
+        { "a colleague's private session", Workspace, Colleague, false, false, true },
+        { "a colleague's shared session", Workspace, Colleague, true, true, true },
+        { "my session in another workspace", Guid.NewGuid(), Me, true, false, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Sees_OwnAndShared_OrEverythingOfTheWorkspace_NeverAnotherWorkspace(string row, Guid workspace, Guid owner, bool shared, bool seen, bool seenByAll)
+    {
+        var facts = new VisibilityFacts(workspace, owner, shared);
+
+        Assert.True(seen == Sees(new SessionAudience(Workspace, Me, SeesAllSessions: false), facts), row);
+        Assert.True(seenByAll == Sees(new SessionAudience(Workspace, Me, SeesAllSessions: true), facts), row);
+    }
+
+    [Fact]
+    public void TheFactsOfASession_AreItsWorkspaceOwnerAndSharing()
+    {
+        var session = Session.Create(
+            new NewSession(Guid.NewGuid(), "m", null, null, new Dictionary<string, IReadOnlyList<string>>(), 0, SessionOrigin.User, SessionVisibility.Workspace, null, null, null),
+            Workspace,
+            Colleague,
+            DateTime.UtcNow);
+
+        Assert.Equal(new VisibilityFacts(Workspace, Colleague, true), VisibilityFacts.OfSession.Compile()(session));
+        Assert.True(new SessionAudience(Workspace, Me, false).Sees(VisibilityFacts.OfSession).Compile()(session));
+    }
+
+    [Fact]
+    public void Facts_MustBeGivenAsTheirConstructor_SoTheRuleBecomesColumnConditions()
+    {
+        var audience = new SessionAudience(Workspace, Me, false);
+        var facts = new VisibilityFacts(Workspace, Me, false);
+
+        var thrown = Assert.Throws<ArgumentException>(() => audience.Sees<VisibilityFacts>(f => facts));
+
+        Assert.Equal("facts", thrown.ParamName);
+    }
+
+    private static bool Sees(SessionAudience audience, VisibilityFacts facts) =>
+        audience.Sees<VisibilityFacts>(f => new VisibilityFacts(f.WorkspaceId, f.OwnerId, f.Shared)).Compile()(facts);
+}
