@@ -2,11 +2,16 @@ using Asp.Versioning;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using NSwag.Annotations;
+using Sessions.Api.Contracts.Answers;
 using Sessions.Api.Errors;
 using Sessions.Api.OpenApi;
 using Sessions.Application.Organizations;
 using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
+using MemberList = Sessions.Api.Contracts.Answers.MemberList;
+using MemberView = Sessions.Api.Contracts.Answers.MemberView;
+using OrganizationView = Sessions.Api.Contracts.Answers.OrganizationView;
+using WorkspaceView = Sessions.Api.Contracts.Answers.WorkspaceView;
 
 namespace Sessions.Api.Controllers;
 
@@ -28,7 +33,7 @@ public sealed class AdminController(ISender sender) : ApiController
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateOrganization([FromBody] CreateTenantRequest request, CancellationToken cancellationToken) =>
         Respond(await sender.Send(new CreateOrganizationCommand(request.Slug, request.Name), cancellationToken), InputLocation.Body,
-            organization => StatusCode(StatusCodes.Status201Created, organization));
+            organization => StatusCode(StatusCodes.Status201Created, WireAnswers.For(organization)));
 
     [HttpPost("org/{org}/workspaces")]
     [OpenApiOperation("createWorkspace", "Create a workspace", "Scope admin; 409 already_exists for a slug taken in the organization.")]
@@ -36,7 +41,7 @@ public sealed class AdminController(ISender sender) : ApiController
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateWorkspace(string org, [FromBody] CreateTenantRequest request, CancellationToken cancellationToken) =>
         Respond(await sender.Send(new CreateWorkspaceCommand(org, request.Slug, request.Name), cancellationToken), InputLocation.Body,
-            workspace => StatusCode(StatusCodes.Status201Created, workspace));
+            workspace => StatusCode(StatusCodes.Status201Created, WireAnswers.For(workspace)));
 
     [HttpGet("org/{org}/ws/{workspace}/members")]
     [OpenApiOperation("listMembers", "List members", "The members with their roles.")]

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
+using Sessions.Api.Contracts.Answers;
 using Sessions.Api.Errors;
-using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
 
 namespace Sessions.Api.Controllers;
@@ -36,13 +36,13 @@ public abstract class ApiController : ControllerBase
     }
 
     protected IActionResult Respond<T>(Result<T> result, InputLocation location, Func<T, IActionResult>? onSuccess = null) =>
-        result.IsSuccess ? (onSuccess ?? (value => Ok(value)))(result.Value) : Failure(result.Error, location);
+        result.IsSuccess ? (onSuccess ?? (value => Ok(WireAnswers.For(value))))(result.Value) : Failure(result.Error, location);
 
     /// <summary>A session answer: the session with its version as the ETag.</summary>
-    protected IActionResult SessionAnswer(SessionView session, int status = StatusCodes.Status200OK)
+    protected IActionResult SessionAnswer(Application.Sessions.SessionView session, int status = StatusCodes.Status200OK)
     {
         Response.Headers.ETag = ETag(session.Version);
-        return StatusCode(status, session);
+        return StatusCode(status, WireAnswers.For(session));
     }
 
     protected static string ETag(long version) => $"\"{version}\"";

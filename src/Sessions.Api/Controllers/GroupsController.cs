@@ -4,8 +4,13 @@ using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using NSwag.Annotations;
 using Sessions.Api.Contracts;
+using Sessions.Api.Contracts.Answers;
 using Sessions.Api.Errors;
 using Sessions.Application.Groups;
+using GroupDetail = Sessions.Api.Contracts.Answers.GroupDetail;
+using GroupPage = Sessions.Api.Contracts.Answers.GroupPage;
+using GroupSummary = Sessions.Api.Contracts.Answers.GroupSummary;
+using GroupedPage = Sessions.Api.Contracts.Answers.GroupedPage;
 
 namespace Sessions.Api.Controllers;
 
@@ -42,7 +47,7 @@ public sealed class GroupsController(ISender sender) : ApiController
         return Respond(await sender.Send(command, cancellationToken), InputLocation.Body, created =>
         {
             Response.Headers.Location = $"{Request.PathBase}{Request.Path.Value!.TrimEnd('/')}/{created.Id}";
-            return StatusCode(StatusCodes.Status201Created, created);
+            return StatusCode(StatusCodes.Status201Created, WireAnswers.For(created));
         });
     }
 

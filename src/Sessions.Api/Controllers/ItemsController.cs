@@ -3,9 +3,11 @@ using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using NSwag.Annotations;
 using Sessions.Api.Contracts;
+using Sessions.Api.Contracts.Answers;
 using Sessions.Api.Errors;
 using Sessions.Application.Items;
 using Sessions.Application.Sessions;
+using ItemView = Sessions.Api.Contracts.Answers.ItemView;
 
 namespace Sessions.Api.Controllers;
 
@@ -22,11 +24,11 @@ public sealed class ItemsController(ISender sender) : ApiController
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Record(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromBody] RecordItemRequest request, CancellationToken cancellationToken) =>
         Respond(await sender.Send(new RecordItemCommand(org, workspace, session, request.ToInput()), cancellationToken), InputLocation.Body,
-            recorded => StatusCode(recorded.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK, recorded.Item));
+            recorded => StatusCode(recorded.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK, WireAnswers.For(recorded.Item)));
 
     [HttpGet]
     [OpenApiOperation("listItems", "List items", "Newest first; limit 1 to 500 (default 100).")]
     [ProducesResponseType<IReadOnlyList<ItemView>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> List(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromQuery(Name = "limit")] int? limit, CancellationToken cancellationToken) =>
-        Respond(await sender.Send(new ListItemsQuery(org, workspace, session, limit), cancellationToken), InputLocation.Query, list => Ok(list.Items));
+        Respond(await sender.Send(new ListItemsQuery(org, workspace, session, limit), cancellationToken), InputLocation.Query, list => Ok(list.Items.Select(ItemView.From).ToList()));
 }

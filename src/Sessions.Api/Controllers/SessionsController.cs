@@ -16,6 +16,10 @@ using Sessions.Application.Sessions.Get;
 using Sessions.Application.Sessions.List;
 using Sessions.Application.Sessions.Pin;
 using Sessions.Application.Sessions.Update;
+using SessionEventPage = Sessions.Api.Contracts.Answers.SessionEventPage;
+using SessionFacets = Sessions.Api.Contracts.Answers.SessionFacets;
+using SessionPage = Sessions.Api.Contracts.Answers.SessionPage;
+using SessionView = Sessions.Api.Contracts.Answers.SessionView;
 
 namespace Sessions.Api.Controllers;
 
@@ -187,6 +191,6 @@ public sealed class SessionsController(ISender sender) : ApiController
             outcome => Ok(new BulkDeleteResponse(outcome.Succeeded, BulkFailureResponse.From(outcome))));
 
     private async Task<IActionResult> SendSessionCommand<TCommand>(TCommand command, CancellationToken cancellationToken)
-        where TCommand : ICommand<Domain.Common.Result<SessionView>> =>
+        where TCommand : ICommand<Domain.Common.Result<Application.Sessions.SessionView>> =>
         Respond(await sender.Send(command, cancellationToken), InputLocation.Body, view => SessionAnswer(view));
 }

@@ -7,6 +7,11 @@ using Sessions.Api.Errors;
 using Sessions.Api.Export;
 using Sessions.Application.Sessions;
 using Sessions.Application.Transcripts;
+using MessageMatches = Sessions.Api.Contracts.Answers.MessageMatches;
+using RewindOutcome = Sessions.Api.Contracts.Answers.RewindOutcome;
+using SessionView = Sessions.Api.Contracts.Answers.SessionView;
+using TranscriptMessages = Sessions.Api.Contracts.Answers.TranscriptMessages;
+using TranscriptPage = Sessions.Api.Contracts.Answers.TranscriptPage;
 
 namespace Sessions.Api.Controllers;
 

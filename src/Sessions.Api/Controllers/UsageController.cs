@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using NSwag.Annotations;
 using Sessions.Api.Contracts;
 using Sessions.Application.Usage;
+using WorkspaceUsage = Sessions.Api.Contracts.Answers.WorkspaceUsage;
 
 namespace Sessions.Api.Controllers;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Sessions.Domain.Sessions;
 
 namespace Sessions.Application.Sessions;
@@ -69,8 +68,7 @@ public sealed record SessionView(
     DateTime? SharedAt,
     UsageView Usage)
 {
-    /// <summary>The session's version, sent as the ETag header rather than in the body.</summary>
-    [JsonIgnore]
+    /// <summary>The session's version (the API sends it as the ETag).</summary>
     public long Version { get; init; }
 
     /// <summary>The one mapping from the aggregate to its answer, used by commands and queries alike.</summary>
