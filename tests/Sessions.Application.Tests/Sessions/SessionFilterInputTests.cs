@@ -1,0 +1,159 @@
+using Sessions.Application.Common.Validation;
+using Sessions.Application.Sessions.List;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Application.Tests.Sessions;
+
+/// <summary>The list filters as the client sends them: every refusal at its parameter and index, and the criteria they become.</summary>
+public sealed class SessionFilterInputTests
+{
+    private static readonly SessionFilterInput None = new([], [], [], [], [], [], null, null, null);
+
+    [Fact]
+    public void NoFilter_IsValid_AndNarrowsNothing()
+    {
+        Assert.Empty(None.Check());
+        Assert.False(None.NarrowsSessions);
+    }
+
+    public static TheoryData<SessionFilterInput> EachFilter => new()
+    {
+        None with { UserIds = [Guid.NewGuid()] },
+        None with { ProjectIds = [Guid.NewGuid()] },
+        None with { Agents = ["a"] },
+        None with { Models = ["m"] },
+        None with { Origins = ["user"] },
+        None with { Labels = ["k:v"] },
+        None with { Archived = "any" },
+        None with { Search = "s" },
+        None with { IncludeWorkloadSessions = false },
+    };
+
+    [Theory]
+    [MemberData(nameof(EachFilter))]
+    public void AnyOneFilter_NarrowsTheSessions_AndIsValid(SessionFilterInput filter)
+    {
+        Assert.True(filter.NarrowsSessions);
+        Assert.Empty(filter.Check());
+    }
+
+    [Fact]
+    public void EachRepeatableParameter_TakesFiftyValues_ButNotFiftyOne()
+    {
+        var fifty = Enumerable.Range(0, 50).Select(i => $"v{i}").ToList();
+        var ids = Enumerable.Range(0, 50).Select(_ => Guid.NewGuid()).ToList();
+
+        Assert.Empty((None with { UserIds = ids, ProjectIds = ids, Agents = fifty, Models = fifty }).Check());
+
+        var errors = (None with { UserIds = [.. ids, Guid.NewGuid()], ProjectIds = [.. ids, Guid.NewGuid()], Agents = [.. fifty, "x"], Models = [.. fifty, "x"] }).Check();
+
+        Assert.Equal(
+            [
+                "user: user and user_id together must be given at most 50 times (TooLong)",
+                "project_id: must be given at most 50 times (TooLong)",
+                "agent: must be given at most 50 times (TooLong)",
+                "model: must be given at most 50 times (TooLong)",
+            ],
+            errors.Said());
+    }
+
+    [Fact]
+    public void EmptyValuesAndNul_AreRefusedAtTheirIndex()
+    {
+        var errors = (None with { Agents = ["a", ""], Models = ["m\0"], Origins = [""], Labels = [""] }).Check();
+
+        Assert.Equal(
+            [
+                "agent.1: must not be empty (StringTooShort)",
+                $"model.0: {ValidationRules.NulMessage} (PatternMismatch)",
+                "origin.0: must not be empty (StringTooShort)",
+                "label.0: must not be empty (StringTooShort)",
+            ],
+            errors.Said());
+    }
+
+    [Fact]
+    public void AnUnknownOrigin_IsRefusedWithTheChoices()
+    {
+        var error = Assert.Single((None with { Origins = ["user", "robot"] }).Check());
+
+        Assert.Equal("origin.1: must be one of: user, eval, worker (NotAllowedValue)", error.Said());
+    }
+
+    [Theory]
+    [InlineData("novalue")]
+    [InlineData(":v")]
+    [InlineData("k:")]
+    public void ALabelFilter_MustBeKeyColonValue(string label)
+    {
+        var error = Assert.Single((None with { Labels = ["ok:1", label] }).Check());
+
+        Assert.Equal("label.1: must be key:value (InvalidValue)", error.Said());
+    }
+
+    [Fact]
+    public void AtMostTwentyLabelFilters()
+    {
+        var twenty = Enumerable.Range(0, 20).Select(i => $"k:{i}").ToList();
+
+        Assert.Empty((None with { Labels = twenty }).Check());
+        var error = Assert.Single((None with { Labels = [.. twenty, "k:x"] }).Check());
+        Assert.Equal("label: must hold at most 20 label filters (TooLong)", error.Said());
+    }
+
+    [Fact]
+    public void Archived_IsOneOfItsChoices()
+    {
+        var error = Assert.Single((None with { Archived = "Active" }).Check());
+
+        Assert.Equal("archived: must be one of: active, archived, any (NotAllowedValue)", error.Said());
+    }
+
+    [Fact]
+    public void Search_IsAtMost200Characters_WithoutNul()
+    {
+        Assert.Empty((None with { Search = new string('s', 200) }).Check());
+
+        var tooLong = Assert.Single((None with { Search = new string('s', 201) }).Check());
+        var nul = Assert.Single((None with { Search = "a\0" }).Check());
+
+        Assert.Equal("search: must be at most 200 characters (StringTooLong)", tooLong.Said());
+        Assert.Equal($"search: {ValidationRules.NulMessage} (PatternMismatch)", nul.Said());
+    }
+
+    [Fact]
+    public void Criteria_DropRepeats_AndTakeTheDefaults()
+    {
+        var user = Guid.NewGuid();
+        var project = Guid.NewGuid();
+
+        var criteria = (None with { UserIds = [user, user], ProjectIds = [project, project], Agents = ["a", "a", "b"], Models = ["m", "m"], Origins = ["eval", "eval", "worker"], Search = "  term  " }).ToCriteria();
+
+        Assert.Equal([user], criteria.UserIds);
+        Assert.Equal([project], criteria.ProjectIds);
+        Assert.Equal(["a", "b"], criteria.Agents);
+        Assert.Equal(["m"], criteria.Models);
+        Assert.Equal([SessionOrigin.Eval, SessionOrigin.Worker], criteria.Origins);
+        Assert.Equal(("term", ArchivedFilter.Active, false), (criteria.Search, criteria.Archived, criteria.IncludeWorkloadSessions));
+        Assert.Empty(criteria.LabelGroups);
+    }
+
+    [Fact]
+    public void Criteria_ReadArchivedBlankSearchAndWorkloads()
+    {
+        var criteria = (None with { Archived = "archived", Search = "   ", IncludeWorkloadSessions = true }).ToCriteria();
+
+        Assert.Equal((ArchivedFilter.Archived, (string?)null, true), (criteria.Archived, criteria.Search, criteria.IncludeWorkloadSessions));
+    }
+
+    [Fact]
+    public void Criteria_GroupLabelsByTheirPossibleKeys()
+    {
+        var criteria = (None with { Labels = ["team:red", "team:blue", "team:red", "env:stage:prod", "Bad:key"] }).ToCriteria();
+
+        Assert.Equal(3, criteria.LabelGroups.Count);
+        Assert.Equal([new LabelMatch("team", "red"), new LabelMatch("team", "blue")], criteria.LabelGroups[0]);
+        Assert.Equal([new LabelMatch("env", "stage:prod"), new LabelMatch("env:stage", "prod")], criteria.LabelGroups[1]);
+        Assert.Empty(criteria.LabelGroups[2]);
+    }
+}

@@ -1,0 +1,90 @@
+using Sessions.Application.Sessions.List;
+using Sessions.Application.Tests.Validation;
+using Sessions.Application.Usage;
+
+namespace Sessions.Application.Tests.Usage;
+
+public sealed class UsageParsingTests
+{
+    private static readonly SessionFilterInput NoFilter = new([], [], [], [], [], [], null, null, null);
+
+    [Theory]
+    [InlineData("model", UsageDimension.Model, null, "model")]
+    [InlineData("agent", UsageDimension.Agent, null, "agent")]
+    [InlineData("user", UsageDimension.User, null, "user")]
+    [InlineData("origin", UsageDimension.Origin, null, "origin")]
+    [InlineData("day", UsageDimension.Day, null, "day")]
+    [InlineData("label:team", UsageDimension.Label, "team", "label:team")]
+    [InlineData("label:a:b", UsageDimension.Label, "a:b", "label:a:b")]
+    public void GroupBy_NamesADimension(string text, UsageDimension dimension, string? key, string wire)
+    {
+        var grouping = UsageGrouping.Parse(text)!;
+
+        Assert.Equal((dimension, key, wire), (grouping.Dimension, grouping.LabelKey, grouping.Wire));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Model")]
+    [InlineData("label:")]
+    [InlineData("label:Team")]
+    [InlineData("labels:team")]
+    [InlineData("week")]
+    public void GroupBy_RefusesAnythingElse(string? text)
+    {
+        Assert.Null(UsageGrouping.Parse(text));
+    }
+
+    [Theory]
+    [InlineData("2026-11-01T00:00:00Z", "2026-11-01T00:00:00")]
+    [InlineData("2026-11-01t10:30:00+02:00", "2026-11-01T08:30:00")]
+    [InlineData("2026-11-01 10:30:00.1234567-01:00", "2026-11-01T11:30:00.1234567")]
+    public void Timestamps_AreRfc3339WithAnOffset_ReadAsUtc(string text, string utc)
+    {
+        var at = UsageWindow.ParseTimestamp(text)!.Value;
+
+        Assert.Equal(DateTime.Parse(utc, System.Globalization.CultureInfo.InvariantCulture), at);
+        Assert.Equal(DateTimeKind.Utc, at.Kind);
+    }
+
+    [Theory]
+    [InlineData("2026-11-01T00:00:00")]
+    [InlineData("2026-11-01")]
+    [InlineData("2026-13-01T00:00:00Z")]
+    [InlineData("x2026-11-01T00:00:00Z")]
+    [InlineData("2026-11-01T00:00:00Zx")]
+    [InlineData("2026-11-01T00:00:00.12345678Z")]
+    public void Timestamps_WithoutAnOffsetOrInvalid_AreRefused(string text)
+    {
+        Assert.Null(UsageWindow.ParseTimestamp(text));
+    }
+
+    [Fact]
+    public void AWindow_IsOpenOnlyWithoutBothEnds()
+    {
+        Assert.True(new UsageWindow(null, null).IsOpen);
+        Assert.False(new UsageWindow(DateTime.UtcNow, null).IsOpen);
+        Assert.False(new UsageWindow(null, DateTime.UtcNow).IsOpen);
+    }
+
+    [Fact]
+    public async Task TheQuery_NeedsAGroupBy_AndAWindowInOrder()
+    {
+        Assert.Empty(await Errors(new GetUsageQuery("o", "w", NoFilter, "model", "2026-11-01T00:00:00Z", "2026-11-02T00:00:00Z")));
+        Assert.Equal(["group_by: is required: model, agent, user, origin, day or label:<key> (Missing)"], await Errors(new GetUsageQuery("o", "w", NoFilter, null, null, null)));
+        Assert.Equal(
+            ["group_by: must be model, agent, user, origin, day or label:<key> (a label key is 1 to 64 characters of a-z, 0-9, '_', '.', ':', '/', '-') (NotAllowedValue)"],
+            await Errors(new GetUsageQuery("o", "w", NoFilter, "week", null, null)));
+        Assert.Equal(
+            [
+                "from: must be an RFC 3339 timestamp with its offset, e.g. 2026-11-01T00:00:00Z (NotATimestamp)",
+                "to: must be an RFC 3339 timestamp with its offset, e.g. 2026-11-01T00:00:00Z (NotATimestamp)",
+            ],
+            await Errors(new GetUsageQuery("o", "w", NoFilter, "day", "yesterday", "today")));
+        Assert.Equal(["to: must be later than from (InvalidValue)"], await Errors(new GetUsageQuery("o", "w", NoFilter, "day", "2026-11-02T00:00:00Z", "2026-11-02T00:00:00Z")));
+        Assert.Empty(await Errors(new GetUsageQuery("o", "w", NoFilter, "day", null, "2026-11-02T00:00:00Z")));
+        Assert.Equal(["agent.0: must not be empty (StringTooShort)"], await Errors(new GetUsageQuery("o", "w", NoFilter with { Agents = [""] }, "day", null, null)));
+    }
+
+    private static Task<List<string>> Errors(GetUsageQuery query) => Validate.ErrorsAsync(query, new GetUsageValidator());
+}
