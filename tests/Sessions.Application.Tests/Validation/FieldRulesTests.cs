@@ -1,0 +1,188 @@
+using Sessions.Application.Groups;
+using Sessions.Application.Items;
+using Sessions.Application.Sessions;
+using Sessions.Application.Sessions.Create;
+using Sessions.Application.Sessions.List;
+using Sessions.Domain.Common;
+using Sessions.Domain.Groups;
+
+namespace Sessions.Application.Tests.Validation;
+
+/// <summary>The field rules of the commands and queries, each at its boundary, with the words the client reads.</summary>
+public sealed class FieldRulesTests
+{
+    private static readonly SessionFilterInput NoFilter = new([], [], [], [], [], [], null, null, null);
+    private static readonly CreateSessionCommand Session = new("o", "w", Guid.NewGuid(), "model", null, null, null, null, null, null, null, null, null);
+    private static readonly CreateGroupCommand Group = new("o", "w", GroupKind.Workflow, Guid.NewGuid(), null, null, null, null, null, null, null, null, null, null);
+    private static readonly ItemInput Item = new("finding", "{}", null, null, null, null, null, null, null, null, null, null, null);
+
+    [Fact]
+    public async Task ASession_NeedsAnIdThatIsNotNil_AndAModel()
+    {
+        Assert.Empty(await Validate.ErrorsAsync(Session, new CreateSessionValidator()));
+        Assert.Equal(["id: is required (Missing)", "model: is required (Missing)"], await Validate.ErrorsAsync(Session with { Id = null, Model = null }, new CreateSessionValidator()));
+        Assert.Equal(["id: must not be the nil UUID (InvalidValue)"], await Validate.ErrorsAsync(Session with { Id = Guid.Empty }, new CreateSessionValidator()));
+    }
+
+    [Fact]
+    public async Task SessionTexts_AreBoundedByTheirLimits()
+    {
+        var atLimits = Session with { Model = new string('m', FieldLimits.SessionModel), Title = new string('t', FieldLimits.SessionTitle), Agent = new string('a', FieldLimits.SessionAgent), MessageCount = 0 };
+        var beyond = Session with { Model = "", Title = new string('t', FieldLimits.SessionTitle + 1), Agent = "a\0", MessageCount = -1 };
+
+        Assert.Empty(await Validate.ErrorsAsync(atLimits, new CreateSessionValidator()));
+        Assert.Equal(
+            [
+                "model: must not be empty (StringTooShort)",
+                "title: must be at most 255 characters (StringTooLong)",
+                "agent: must not contain U+0000 (PatternMismatch)",
+                "message_count: must be greater than or equal to 0 (BelowMinimum)",
+            ],
+            await Validate.ErrorsAsync(beyond, new CreateSessionValidator()));
+        Assert.Empty(await Validate.ErrorsAsync(Session with { Title = "" }, new CreateSessionValidator()));
+    }
+
+    [Fact]
+    public void Labels_KeysValuesAndCounts()
+    {
+        var labels = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["ok"] = ["v"],
+            ["Bad Key"] = ["v"],
+            ["empty"] = [],
+            ["none"] = null!,
+            ["values"] = ["", new string('v', FieldLimits.LabelValue + 1), "x\0", new string('v', FieldLimits.LabelValue)],
+        };
+
+        Assert.Equal(
+            [
+                "labels.Bad Key: key must be 1 to 64 characters of a-z, 0-9, '_', '.', ':', '/', '-' (PatternMismatch)",
+                "labels.empty: must hold at least 1 value (TooShort)",
+                "labels.none: must be a list of strings (NotAList)",
+                "labels.values.0: must be 1 to 256 characters (StringTooShort)",
+                "labels.values.1: must be 1 to 256 characters (StringTooLong)",
+                "labels.values.2: must not contain U+0000 (PatternMismatch)",
+            ],
+            SessionRules.CheckLabels(labels, "labels").Said());
+    }
+
+    [Fact]
+    public void Labels_AtMostFiftyKeys_AndTwentyDistinctValues()
+    {
+        var fiftyKeys = Enumerable.Range(0, SessionRules.MaxLabelKeys).ToDictionary(i => $"k{i}", _ => (IReadOnlyList<string>)["v"]);
+        var twentyValues = new Dictionary<string, IReadOnlyList<string>> { ["k"] = [.. Enumerable.Range(0, 20).Select(i => $"v{i}"), "v0"] };
+
+        Assert.Empty(SessionRules.CheckLabels(fiftyKeys, "labels"));
+        Assert.Empty(SessionRules.CheckLabels(twentyValues, "labels"));
+        Assert.Equal(["labels: must have at most 50 keys (TooLong)"], SessionRules.CheckLabels(new Dictionary<string, IReadOnlyList<string>>(fiftyKeys) { ["k50"] = ["v"] }, "labels").Said());
+        Assert.Equal(["labels.k: must hold at most 20 distinct values (TooLong)"], SessionRules.CheckLabels(new Dictionary<string, IReadOnlyList<string>> { ["k"] = [.. Enumerable.Range(0, 21).Select(i => $"v{i}")] }, "labels").Said());
+    }
+
+    [Theory]
+    [InlineData("a", true)]
+    [InlineData("team_1.x:y/z-w", true)]
+    [InlineData("", false)]
+    [InlineData("A", false)]
+    [InlineData("é", false)]
+    [InlineData("a b", false)]
+    public void LabelKeys_AreLowercaseAsciiWithFewPunctuationMarks(string key, bool valid)
+    {
+        Assert.Equal(valid, SessionRules.IsLabelKey(key));
+    }
+
+    [Fact]
+    public void LabelKeys_AreAtMost64Characters()
+    {
+        Assert.True(SessionRules.IsLabelKey(new string('k', FieldLimits.LabelKey)));
+        Assert.False(SessionRules.IsLabelKey(new string('k', FieldLimits.LabelKey + 1)));
+    }
+
+    [Fact]
+    public async Task AGroup_NeedsAKindAndAProject_AndBoundedTexts()
+    {
+        var text = new string('t', FieldLimits.GroupText);
+
+        Assert.Empty(await Validate.ErrorsAsync(Group with { Title = text, Capability = text, CapabilityVersion = text, Worker = text, MetadataJson = new string(' ', FieldLimits.GroupMetadata) }, new CreateGroupValidator()));
+        Assert.Equal(
+            [
+                "kind: is required (Missing)",
+                "project_id: is required (Missing)",
+                "title: must be at most 255 characters (StringTooLong)",
+                "capability: must be at most 255 characters (StringTooLong)",
+                "capability_version: must be at most 255 characters (StringTooLong)",
+                "worker: must not contain U+0000 (PatternMismatch)",
+                "metadata: must be at most 65536 characters of JSON (TooLong)",
+            ],
+            await Validate.ErrorsAsync(
+                Group with { Kind = null, ProjectId = null, Title = text + "t", Capability = text + "t", CapabilityVersion = text + "t", Worker = "\0", MetadataJson = new string(' ', FieldLimits.GroupMetadata + 1) },
+                new CreateGroupValidator()));
+    }
+
+    [Fact]
+    public async Task AnItem_NeedsATypeAndData_AndBoundedTexts()
+    {
+        Assert.True(SessionReference.TryParse(Guid.NewGuid().ToString(), out var session));
+        var command = new RecordItemCommand("o", "w", session, Item);
+        var text = new string('t', FieldLimits.ItemText);
+        var reference = new string('r', FieldLimits.ItemReference);
+        var full = Item with { ItemType = new string('i', FieldLimits.ItemType), DataJson = new string(' ', FieldLimits.ItemData), DispositionJson = new string(' ', FieldLimits.ItemDisposition), Title = text, DedupeKey = text, Ref = reference, SchemaRef = reference, Capability = text, CapabilityVersion = text, SpanId = text, TraceId = text };
+        var over = Item with { ItemType = new string('i', FieldLimits.ItemType + 1), DataJson = new string(' ', FieldLimits.ItemData + 1), DispositionJson = new string(' ', FieldLimits.ItemDisposition + 1), Title = text + "t", DedupeKey = "", Ref = reference + "r", SchemaRef = reference + "r", Capability = text + "t", CapabilityVersion = text + "t", SpanId = text + "t", TraceId = text + "t" };
+
+        Assert.Empty(await Validate.ErrorsAsync(command with { Item = full }, new RecordItemValidator()));
+        Assert.Equal(["item: is required (Missing)"], await Validate.ErrorsAsync(command with { Item = null }, new RecordItemValidator()));
+        Assert.Equal(["item_type: is required (Missing)", "data: is required (Missing)"], await Validate.ErrorsAsync(command with { Item = Item with { ItemType = null, DataJson = null } }, new RecordItemValidator()));
+        Assert.Equal(
+            [
+                "item_type: must be at most 64 characters (StringTooLong)",
+                "data: must be at most 1048576 characters of JSON (TooLong)",
+                "disposition: must be at most 65536 characters of JSON (TooLong)",
+                "title: must be at most 255 characters (StringTooLong)",
+                "dedupe_key: must not be empty (StringTooShort)",
+                "ref: must be at most 1024 characters (StringTooLong)",
+                "schema_ref: must be at most 1024 characters (StringTooLong)",
+                "capability: must be at most 255 characters (StringTooLong)",
+                "capability_version: must be at most 255 characters (StringTooLong)",
+                "span_id: must be at most 255 characters (StringTooLong)",
+                "trace_id: must be at most 255 characters (StringTooLong)",
+            ],
+            await Validate.ErrorsAsync(command with { Item = over }, new RecordItemValidator()));
+    }
+
+    [Fact]
+    public async Task AListing_PagesWithinBounds_AndSortsByNamedFields()
+    {
+        var query = new ListSessionsQuery("o", "w", NoFilter, "last_message_at", "asc", 1, 1);
+
+        Assert.Empty(await Validate.ErrorsAsync(query, new ListSessionsValidator()));
+        Assert.Empty(await Validate.ErrorsAsync(query with { Page = ListSessionsQuery.MaxPage, Limit = ListSessionsQuery.MaxLimit, SortBy = null, SortDir = null }, new ListSessionsValidator()));
+        Assert.Equal(
+            [
+                "page: must be greater than or equal to 1 (BelowMinimum)",
+                "limit: must be less than or equal to 100 (AboveMaximum)",
+                "sort_by: must be one of: updated_at, last_message_at, created_at, message_count (NotAllowedValue)",
+                "sort_dir: must be one of: desc, asc (NotAllowedValue)",
+                "search: must be at most 200 characters (StringTooLong)",
+            ],
+            await Validate.ErrorsAsync(query with { Page = 0, Limit = 101, SortBy = "title", SortDir = "up", Filter = NoFilter with { Search = new string('s', 201) } }, new ListSessionsValidator()));
+        Assert.Equal(["page: must be less than or equal to 1000000 (AboveMaximum)", "limit: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(query with { Page = ListSessionsQuery.MaxPage + 1, Limit = 0 }, new ListSessionsValidator()));
+    }
+
+    [Fact]
+    public async Task AGroupListing_TakesKnownStatusesAndKinds_AtMostFiftyOfEach()
+    {
+        var query = new ListGroupsQuery("o", "w", NoFilter, ["running"], ["worker_run"], [Guid.NewGuid()], 1, GroupRules.MaxLimit);
+        var many = Enumerable.Repeat("running", 51).ToList();
+
+        Assert.Empty(await Validate.ErrorsAsync(query, new ListGroupsValidator()));
+        Assert.Equal(
+            [
+                "limit: must be less than or equal to 100 (AboveMaximum)",
+                "status.1: must be one of: running, completed, failed, cancelled (NotAllowedValue)",
+                "kind.0: must be one of: worker_run, evaluation_item, workflow (NotAllowedValue)",
+            ],
+            await Validate.ErrorsAsync(query with { Statuses = ["running", "done"], Kinds = ["run"], Limit = GroupRules.MaxLimit + 1 }, new ListGroupsValidator()));
+        Assert.Equal(
+            ["status: must be given at most 50 times (TooLong)", "kind: must be given at most 50 times (TooLong)", "project_id: must be given at most 50 times (TooLong)"],
+            await Validate.ErrorsAsync(query with { Statuses = many, Kinds = [.. Enumerable.Repeat("workflow", 51)], ProjectIds = [.. Enumerable.Range(0, 51).Select(_ => Guid.NewGuid())] }, new ListGroupsValidator()));
+    }
+}
