@@ -1,0 +1,286 @@
+using Moq;
+using Sessions.Application.Groups;
+using Sessions.Application.Sessions;
+using Sessions.Application.Sessions.Archive;
+using Sessions.Application.Sessions.Delete;
+using Sessions.Application.Sessions.Pin;
+using Sessions.Application.Sessions.Update;
+using Sessions.Application.Transcripts;
+using Sessions.Domain.Common;
+using Sessions.Domain.Organizations;
+using Sessions.Domain.Sessions;
+using Sessions.Domain.Sessions.Events;
+
+namespace Sessions.Application.Tests.Sessions;
+
+/// <summary>The commands about one session: an idempotent repeat answers from the read without a lock; a change happens under it.</summary>
+public sealed class SessionCommandHandlerTests
+{
+    private readonly SessionWorld _world = new();
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Archive_AsAsked_UnderTheLock(bool archived)
+    {
+        if (!archived)
+        {
+            _world.Both(s => s.Archive(_world.OwnerId, SessionWorld.Now.UtcDateTime.AddHours(-1)));
+        }
+
+        var view = (await new ArchiveSessionHandler(_world.As()).Handle(new ArchiveSessionCommand("o", "w", _world.Reference, archived), default)).Value;
+
+        Assert.Equal(archived, view.ArchivedAt is not null);
+        Assert.Equal(archived, _world.Locked.ArchivedAt is not null);
+        Assert.Equal(SessionWorld.Now.UtcDateTime, view.UpdatedAt);
+        Assert.Equal(_world.OwnerChip, view.CreatedBy);
+        _world.LockedOnce();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Archive_AlreadyAsAsked_AnswersTheReadWithoutALock(bool archived)
+    {
+        if (archived)
+        {
+            _world.Both(s => s.Archive(_world.OwnerId, SessionWorld.Now.UtcDateTime.AddHours(-1)));
+        }
+
+        var view = (await new ArchiveSessionHandler(_world.As()).Handle(new ArchiveSessionCommand("o", "w", _world.Reference, archived), default)).Value;
+
+        Assert.Equal(archived, view.ArchivedAt is not null);
+        _world.LockedNever();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Pin_AsAsked_UnderTheLock_AndARepeatWithoutOne(bool pinned)
+    {
+        if (!pinned)
+        {
+            _world.Both(s => s.Pin(_world.OwnerId, SessionWorld.Now.UtcDateTime.AddHours(-1)));
+        }
+
+        var handler = new PinSessionHandler(_world.As());
+        var view = (await handler.Handle(new PinSessionCommand("o", "w", _world.Reference, pinned), default)).Value;
+
+        Assert.Equal(pinned, view.PinnedAt is not null);
+        Assert.Equal(pinned, _world.Locked.PinnedAt is not null);
+        _world.LockedOnce();
+    }
+
+    [Fact]
+    public async Task Pin_AlreadyPinned_AnswersWithoutALock()
+    {
+        _world.Both(s => s.Pin(_world.OwnerId, SessionWorld.Now.UtcDateTime.AddHours(-1)));
+
+        var view = (await new PinSessionHandler(_world.As()).Handle(new PinSessionCommand("o", "w", _world.Reference, true), default)).Value;
+
+        Assert.NotNull(view.PinnedAt);
+        _world.LockedNever();
+    }
+
+    [Fact]
+    public async Task AColleague_MayNotChangeAPrivateSession_AndAnAdminMay()
+    {
+        var colleague = await new PinSessionHandler(_world.As(WorkspaceRole.Member, Guid.NewGuid())).Handle(new PinSessionCommand("o", "w", _world.Reference, true), default);
+        var admin = await new PinSessionHandler(_world.As(WorkspaceRole.Admin, Guid.NewGuid())).Handle(new PinSessionCommand("o", "w", _world.Reference, true), default);
+
+        Assert.Same(SessionErrors.NotChangeable, colleague.Error);
+        Assert.True(admin.IsSuccess);
+    }
+
+    [Fact]
+    public async Task Update_SharedByAnAdmin_ShowsTheAdminAsSharer()
+    {
+        var admin = Guid.NewGuid();
+        var groups = new Mock<IGroupReadStore>();
+
+        var view = (await new UpdateSessionHandler(_world.As(WorkspaceRole.Admin, admin), groups.Object)
+            .Handle(Update() with { Visibility = SessionVisibility.Workspace }, default)).Value;
+
+        Assert.Equal(admin, view.SharedBy!.Id);
+        Assert.Equal($"{admin:N}@example.com", view.SharedBy.Email);
+        Assert.Equal(SessionVisibility.Workspace, view.Visibility);
+    }
+
+    [Fact]
+    public async Task Update_SharedByTheOwner_ShowsTheOwnersChip_WithoutReadingUsers()
+    {
+        var view = (await new UpdateSessionHandler(_world.As(), new Mock<IGroupReadStore>().Object)
+            .Handle(Update() with { Visibility = SessionVisibility.Workspace, Title = "new" }, default)).Value;
+
+        Assert.Equal(_world.OwnerChip, view.SharedBy);
+        Assert.Equal("new", view.Title);
+        _world.Reads.Verify(r => r.GetUserChipsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Update_WithAStaleETag_Is412_AndChangesNothing()
+    {
+        var result = await new UpdateSessionHandler(_world.As(), new Mock<IGroupReadStore>().Object)
+            .Handle(Update() with { Title = "new", IfMatch = new VersionCondition(false, [_world.Locked.Version + 1]) }, default);
+
+        Assert.Equal(ErrorType.PreconditionFailed, result.Error!.Type);
+        Assert.Equal("t", _world.Locked.Title);
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task Update_WithAMatchingETag_OrAny_Applies(bool any, bool listed)
+    {
+        var condition = new VersionCondition(any, listed ? [7, _world.Locked.Version] : []);
+
+        var result = await new UpdateSessionHandler(_world.As(), new Mock<IGroupReadStore>().Object).Handle(Update() with { Title = "new", IfMatch = condition }, default);
+
+        Assert.Equal("new", result.Value.Title);
+    }
+
+    [Fact]
+    public async Task Update_ToAGroupTheWorkspaceLacks_Is422_WithoutALock()
+    {
+        var groups = new Mock<IGroupReadStore>();
+        var group = Guid.NewGuid();
+
+        var result = await new UpdateSessionHandler(_world.As(), groups.Object).Handle(Update() with { GroupId = group }, default);
+
+        Assert.Same(GroupRules.UnknownGroup, result.Error);
+        groups.Verify(g => g.ExistsAsync(_world.WorkspaceId, group, It.IsAny<CancellationToken>()), Times.Once);
+        _world.LockedNever();
+    }
+
+    [Fact]
+    public async Task Update_ToAGroupOfTheWorkspace_JoinsIt()
+    {
+        var groups = new Mock<IGroupReadStore>();
+        var group = Guid.NewGuid();
+        groups.Setup(g => g.ExistsAsync(_world.WorkspaceId, group, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+
+        var result = await new UpdateSessionHandler(_world.As(), groups.Object).Handle(Update() with { GroupId = group }, default);
+
+        Assert.Equal(group, result.Value.GroupId);
+    }
+
+    [Fact]
+    public async Task Update_ToPrivate_OfASharedSession_IsTheDomainsRefusal()
+    {
+        var world = new SessionWorld(SessionVisibility.Workspace);
+
+        var result = await new UpdateSessionHandler(world.As(), new Mock<IGroupReadStore>().Object).Handle(Update(world) with { Visibility = SessionVisibility.Private }, default);
+
+        Assert.Same(DomainErrors.SharedSessionCannotBecomePrivate, result.Error);
+    }
+
+    [Fact]
+    public async Task Delete_RemovesTheSession_AndEvaluationEvidenceStays()
+    {
+        var deleted = await new DeleteSessionHandler(_world.As()).Handle(new DeleteSessionCommand("o", "w", _world.Reference), default);
+        var evidence = new SessionWorld();
+        evidence.Both(s => s.Freeze(evidence.OwnerId, FrozenBy.Evaluation, SessionWorld.Now.UtcDateTime));
+
+        var refused = await new DeleteSessionHandler(evidence.As()).Handle(new DeleteSessionCommand("o", "w", evidence.Reference), default);
+
+        Assert.Equal(_world.Read.Id, deleted.Value);
+        _world.Sessions.Verify(s => s.Remove(_world.Locked), Times.Once);
+        Assert.Same(DomainErrors.EvaluationEvidenceCannotBeDeleted, refused.Error);
+        evidence.Sessions.Verify(s => s.Remove(It.IsAny<Session>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Rewind_RemovesFromTheTarget_AndSaysWhatItRestored()
+    {
+        var transcripts = new Mock<ITranscriptStore>();
+        var removed = new UsageTotals(2, 0, 0, 0, 0, 0, 0m, 0);
+        transcripts.Setup(t => t.PlanRewindAsync(_world.Read.Id, 3, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new RewindPlan(3, MessageRole.User, false, "again", removed, removed, null, null));
+        _world.Both(s => s.AppendMessages(null, [User("q"), User("a"), User("again"), User("more")], s.UserId, SessionWorld.Now.UtcDateTime));
+
+        var outcome = (await new RewindSessionHandler(_world.As(), transcripts.Object).Handle(new RewindSessionCommand("o", "w", _world.Reference, 3), default)).Value;
+
+        Assert.Equal(new RewindOutcome(2, 3, "again"), outcome);
+        transcripts.Verify(t => t.DeleteFromAsync(_world.Read.Id, 3, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Single(_world.Locked.DomainEvents.OfType<TranscriptRewound>());
+    }
+
+    [Fact]
+    public async Task Rewind_ToNoMessage_Is422AtFromSeq_AndDeletesNothing()
+    {
+        var transcripts = new Mock<ITranscriptStore>();
+
+        var result = await new RewindSessionHandler(_world.As(), transcripts.Object).Handle(new RewindSessionCommand("o", "w", _world.Reference, 9), default);
+
+        Assert.Equal(["from_seq: no message of this session has this seq (InvalidValue)"], result.Error!.Fields!.Said());
+        transcripts.Verify(t => t.DeleteFromAsync(It.IsAny<Guid>(), It.IsAny<long>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Rewind_ToAnAssistantMessage_IsTheDomainsRefusal_AndDeletesNothing()
+    {
+        var transcripts = new Mock<ITranscriptStore>();
+        transcripts.Setup(t => t.PlanRewindAsync(It.IsAny<Guid>(), 2, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new RewindPlan(2, MessageRole.Assistant, false, "a", UsageTotals.Zero, UsageTotals.Zero, null, null));
+
+        var result = await new RewindSessionHandler(_world.As(), transcripts.Object).Handle(new RewindSessionCommand("o", "w", _world.Reference, 2), default);
+
+        Assert.Same(DomainErrors.RewindTargetNotAUserMessage, result.Error);
+        transcripts.Verify(t => t.DeleteFromAsync(It.IsAny<Guid>(), It.IsAny<long>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Rewind_OfAWorkerSession_IsRefusedWithoutALock()
+    {
+        var world = new SessionWorld(origin: SessionOrigin.Worker);
+
+        var result = await new RewindSessionHandler(world.As(), new Mock<ITranscriptStore>().Object).Handle(new RewindSessionCommand("o", "w", world.Reference, 1), default);
+
+        Assert.Equal(nameof(DomainErrors.RewindNeedsAUserSession), result.Error!.Code);
+        world.LockedNever();
+    }
+
+    [Fact]
+    public async Task Compact_MovesSumsOutAndAddsTheSummary()
+    {
+        var transcripts = new Mock<ITranscriptStore>();
+        _world.Both(s => s.AppendMessages(null, [User("q"), User("a")], s.UserId, SessionWorld.Now.UtcDateTime));
+        transcripts.Setup(t => t.CompactAsync(_world.Read.Id, 2, SessionWorld.Now.UtcDateTime, It.IsAny<CancellationToken>())).ReturnsAsync(new UsageTotals(2, 0, 0, 0, 0, 0, 0m, 0));
+        IEnumerable<SessionMessage>? added = null;
+        transcripts.Setup(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>())).Callback<IEnumerable<SessionMessage>>(m => added = m);
+
+        var view = (await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary(), 2), default)).Value;
+
+        Assert.Equal(3, Assert.Single(added!).Seq);
+        Assert.Equal((3L, 1L), (view.Usage.TotalMessageCount, view.Usage.CurrentMessageCount));
+    }
+
+    [Fact]
+    public async Task Compact_BeyondTheTranscript_IsRefusedWithoutALock()
+    {
+        var result = await new CompactTranscriptHandler(_world.As(), new Mock<ITranscriptStore>().Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary(), 1), default);
+
+        Assert.Equal(nameof(DomainErrors.CompactionOutsideTheTranscript), result.Error!.Code);
+        _world.LockedNever();
+    }
+
+    [Fact]
+    public async Task Compact_OfASessionFrozenMeanwhile_IsRefusedUnderTheLock()
+    {
+        var transcripts = new Mock<ITranscriptStore>();
+        _world.Both(s => s.AppendMessages(null, [User("q")], s.UserId, SessionWorld.Now.UtcDateTime));
+        _world.Locked.Freeze(_world.OwnerId, FrozenBy.User, SessionWorld.Now.UtcDateTime);
+
+        var result = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary(), 1), default);
+
+        Assert.Same(DomainErrors.SessionAlreadyFrozen, result.Error);
+        transcripts.Verify(t => t.CompactAsync(It.IsAny<Guid>(), It.IsAny<long>(), It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    private static MessageDraft User(string content) => new(null, MessageRole.User, content, null, null, [], null, null);
+
+    private static MessageInput Summary() => new(null, MessageRole.System, "summary", null, null, [], null, null);
+
+    private UpdateSessionCommand Update(SessionWorld? world = null) =>
+        new("o", "w", (world ?? _world).Reference, null, null, null, null, null, null, null, null);
+}

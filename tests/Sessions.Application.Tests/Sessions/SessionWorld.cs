@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+using Sessions.Application.Common.Persistence;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions;
+using Sessions.Domain.Organizations;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Application.Tests.Sessions;
+
+/// <summary>
+/// The ports a command about one session talks to, faked: the read finds <see cref="Read"/>, the
+/// write lock loads <see cref="Locked"/> (the same session, as another copy), at the clock's <see cref="Now"/>.
+/// </summary>
+internal sealed class SessionWorld
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 28, 13, 5, 9, TimeSpan.Zero);
+
+    public SessionWorld(SessionVisibility visibility = SessionVisibility.Private, SessionOrigin origin = SessionOrigin.User)
+    {
+        var id = Guid.NewGuid();
+        Read = NewSession(id, visibility, origin);
+        Locked = NewSession(id, visibility, origin);
+        Reads.Setup(r => r.FindAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => new SessionRead(Read, OwnerChip, null));
+        Sessions.Setup(s => s.GetForUpdateAsync(id, It.IsAny<CancellationToken>())).ReturnsAsync(() => Locked);
+        Reads.Setup(r => r.GetUserChipsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((IReadOnlyCollection<Guid> ids, CancellationToken _) => ids.ToDictionary(i => i, i => new UserChip(i, $"{i:N}@example.com", null, null)));
+    }
+
+    public Guid WorkspaceId { get; } = Guid.NewGuid();
+
+    public Guid OwnerId { get; } = Guid.NewGuid();
+
+    public UserChip OwnerChip => new(OwnerId, "owner@example.com", "Owner", "owner");
+
+    public Mock<ISessionReadStore> Reads { get; } = new();
+
+    public Mock<ISessionRepository> Sessions { get; } = new();
+
+    public Mock<IUnitOfWork> UnitOfWork { get; } = new();
+
+    public Session Read { get; }
+
+    public Session Locked { get; set; }
+
+    public SessionReference Reference => SessionReference.TryParse(Read.Id.ToString(), out var reference) ? reference : throw new InvalidOperationException();
+
+    /// <summary>The services as a caller with this role sees them (the owner unless <paramref name="callerId"/> says otherwise).</summary>
+    public SessionCommandServices As(WorkspaceRole role = WorkspaceRole.Member, Guid? callerId = null, string scope = Scopes.SessionsWrite)
+    {
+        var callers = new CallerContext();
+        callers.Set(new Caller(callerId ?? OwnerId, new WorkspaceMembership(Guid.NewGuid(), WorkspaceId, role), new HashSet<string> { scope }));
+        return new SessionCommandServices(Reads.Object, Sessions.Object, UnitOfWork.Object, callers, new FakeTimeProvider(Now));
+    }
+
+    /// <summary>Applies the same change to both copies, as if it had happened before the command.</summary>
+    public void Both(Action<Session> change)
+    {
+        change(Read);
+        change(Locked);
+        Read.ClearDomainEvents();
+        Locked.ClearDomainEvents();
+    }
+
+    public void LockedNever() => Sessions.Verify(s => s.GetForUpdateAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+
+    public void LockedOnce() => UnitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<CancellationToken>()), Times.Once);
+
+    private Session NewSession(Guid id, SessionVisibility visibility, SessionOrigin origin)
+    {
+        var session = Session.Create(
+            new NewSession(id, "m", "t", null, new Dictionary<string, IReadOnlyList<string>>(), 0, origin, visibility, null, null, null),
+            WorkspaceId,
+            OwnerId,
+            Now.UtcDateTime.AddHours(-1));
+        session.ClearDomainEvents();
+        return session;
+    }
+}
