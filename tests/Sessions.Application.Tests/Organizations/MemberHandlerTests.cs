@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Organizations;
+using Sessions.Domain.Common;
+using Sessions.Domain.Organizations;
+using Sessions.Domain.Users;
+
+namespace Sessions.Application.Tests.Organizations;
+
+public sealed class MemberHandlerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 28, 13, 0, 0, TimeSpan.Zero);
+    private readonly Guid _workspace = Guid.NewGuid();
+    private readonly Guid _admin = Guid.NewGuid();
+    private readonly Mock<IOrganizationRepository> _organizations = new();
+
+    [Fact]
+    public async Task PutMember_NewUser_IsKnownByIdAndAddedWithTheRole()
+    {
+        var user = Guid.NewGuid();
+
+        var view = (await Put(user, WorkspaceRole.Viewer)).Value;
+
+        Assert.Equal((user, (string?)null, WorkspaceRole.Viewer, Now.UtcDateTime), (view.User.Id, view.User.Email, view.Role, view.CreatedAt));
+        _organizations.Verify(o => o.Add(It.Is<User>(u => u.Id == user)), Times.Once);
+        _organizations.Verify(o => o.Add(It.Is<Membership>(m => m.UserId == user && m.WorkspaceId == _workspace && m.Role == WorkspaceRole.Viewer)), Times.Once);
+    }
+
+    [Fact]
+    public async Task PutMember_KnownMember_ChangesTheRole_KeepingTheProfile()
+    {
+        var user = User.Create(Guid.NewGuid(), "a@b", "Ada", "ada", Now.UtcDateTime.AddDays(-1));
+        var membership = Membership.Create(_workspace, user.Id, WorkspaceRole.Member, Now.UtcDateTime.AddDays(-1));
+        _organizations.Setup(o => o.FindUserAsync(user.Id, It.IsAny<CancellationToken>())).ReturnsAsync(user);
+        _organizations.Setup(o => o.FindMembershipAsync(_workspace, user.Id, It.IsAny<CancellationToken>())).ReturnsAsync(membership);
+
+        var view = (await Put(user.Id, WorkspaceRole.Admin)).Value;
+
+        Assert.Equal(("a@b", "Ada", "ada", WorkspaceRole.Admin, Now.UtcDateTime), (view.User.Email, view.User.FullName, view.User.Username, view.Role, view.UpdatedAt));
+        _organizations.Verify(o => o.Add(It.IsAny<User>()), Times.Never);
+        _organizations.Verify(o => o.Add(It.IsAny<Membership>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(2, false)]
+    public async Task TheLastAdmin_CannotBeDemotedOrRemoved(int admins, bool refused)
+    {
+        var other = Guid.NewGuid();
+        _organizations.Setup(o => o.FindMembershipAsync(_workspace, other, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => Membership.Create(_workspace, other, WorkspaceRole.Admin, Now.UtcDateTime));
+        _organizations.Setup(o => o.CountAdminsForUpdateAsync(_workspace, It.IsAny<CancellationToken>())).ReturnsAsync(admins);
+
+        var demoted = await Put(other, WorkspaceRole.Member);
+        var removed = await Remove(other);
+
+        Assert.Equal(refused, demoted.Error?.Type == ErrorType.Conflict);
+        Assert.Equal(refused, removed.Error?.Type == ErrorType.Conflict);
+        if (refused)
+        {
+            Assert.Equal("The workspace must keep at least one admin; make another member admin first.", removed.Error!.Message);
+        }
+
+        _organizations.Verify(o => o.Remove(It.IsAny<Membership>()), refused ? Times.Never() : Times.Once());
+    }
+
+    [Fact]
+    public async Task AnAdmin_KeepsAdminWithoutCountingAdmins()
+    {
+        var other = Guid.NewGuid();
+        _organizations.Setup(o => o.FindMembershipAsync(_workspace, other, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Membership.Create(_workspace, other, WorkspaceRole.Admin, Now.UtcDateTime));
+
+        Assert.True((await Put(other, WorkspaceRole.Admin)).IsSuccess);
+        _organizations.Verify(o => o.CountAdminsForUpdateAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task RemovingAMember_RecordsIt_AndAnUnknownOneIs404()
+    {
+        var member = Guid.NewGuid();
+        var membership = Membership.Create(_workspace, member, WorkspaceRole.Member, Now.UtcDateTime);
+        membership.ClearDomainEvents();
+        _organizations.Setup(o => o.FindMembershipAsync(_workspace, member, It.IsAny<CancellationToken>())).ReturnsAsync(membership);
+
+        var removed = await Remove(member);
+        var unknown = await Remove(Guid.NewGuid());
+
+        Assert.True(((IResult)removed).IsSuccess);
+        _organizations.Verify(o => o.Remove(membership), Times.Once);
+        Assert.Single(membership.DomainEvents);
+        Assert.Equal((ErrorType.NotFound, "No such member in this workspace."), (unknown.Error!.Type, unknown.Error.Message));
+    }
+
+    [Theory]
+    [InlineData(WorkspaceRole.Member)]
+    [InlineData(WorkspaceRole.Viewer)]
+    public async Task OnlyAdminsManageMembers(WorkspaceRole role)
+    {
+        var put = await Put(Guid.NewGuid(), WorkspaceRole.Admin, role);
+        var removed = await Remove(Guid.NewGuid(), role);
+
+        Assert.Equal((ErrorType.PermissionDenied, "Only workspace admins and platform admins manage members."), (put.Error!.Type, put.Error.Message));
+        Assert.Equal(ErrorType.PermissionDenied, removed.Error!.Type);
+        _organizations.Verify(o => o.FindMembershipAsync(It.IsAny<Guid>(), It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    private Task<Result<MemberView>> Put(Guid user, WorkspaceRole role, WorkspaceRole callerRole = WorkspaceRole.Admin) =>
+        new PutMemberHandler(_organizations.Object, Callers(callerRole), new FakeTimeProvider(Now)).Handle(new PutMemberCommand("o", "w", user, role), default).AsTask();
+
+    private Task<Result> Remove(Guid user, WorkspaceRole callerRole = WorkspaceRole.Admin) =>
+        new RemoveMemberHandler(_organizations.Object, Callers(callerRole), new FakeTimeProvider(Now)).Handle(new RemoveMemberCommand("o", "w", user), default).AsTask();
+
+    private CallerContext Callers(WorkspaceRole role)
+    {
+        var callers = new CallerContext();
+        callers.Set(new Caller(_admin, new WorkspaceMembership(Guid.NewGuid(), _workspace, role), new HashSet<string> { Scopes.SessionsWrite }));
+        return callers;
+    }
+}

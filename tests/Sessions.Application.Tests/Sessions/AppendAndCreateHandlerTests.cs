@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Groups;
+using Sessions.Application.Sessions;
+using Sessions.Application.Sessions.Create;
+using Sessions.Application.Transcripts;
+using Sessions.Domain.Common;
+using Sessions.Domain.Organizations;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Application.Tests.Sessions;
+
+public sealed class AppendAndCreateHandlerTests
+{
+    private readonly SessionWorld _world = new();
+    private readonly Mock<ITranscriptStore> _transcripts = new();
+
+    public AppendAndCreateHandlerTests() =>
+        _transcripts.Setup(t => t.FindByIdsAsync(It.IsAny<Guid>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+
+    [Fact]
+    public async Task Append_StoresNewMessages_InOrder_WithTheContext()
+    {
+        var stored = new List<SessionMessage>();
+        _transcripts.Setup(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>())).Callback<IEnumerable<SessionMessage>>(stored.AddRange);
+
+        var answer = (await Append(new ContextInput("agent", "model-2", "prompt"), Message("q"), Message("a", MessageRole.Assistant))).Value;
+
+        Assert.Equal([1L, 2L], answer.Messages.Select(m => m.Seq));
+        Assert.Equal(["q", "a"], stored.Select(m => m.Content));
+        Assert.Equal(("agent", "model-2", "prompt"), (_world.Locked.Agent, _world.Locked.Model, _world.Locked.SystemPrompt));
+        _world.LockedOnce();
+    }
+
+    [Fact]
+    public async Task Append_OnlyRetries_AnswersTheStoredMessages_WithoutALock()
+    {
+        var id = Guid.NewGuid();
+        var earlier = _world.Read.AppendMessages(null, [new MessageDraft(id, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
+        _transcripts.Setup(t => t.FindByIdsAsync(_world.Read.Id, It.Is<IReadOnlyCollection<Guid>>(ids => ids.Contains(id)), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
+
+        var answer = (await Append(null, Message("q") with { Id = id })).Value;
+
+        Assert.Equal(earlier.Id, Assert.Single(answer.Messages).Id);
+        _world.LockedNever();
+        _transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Append_MixedRetriesAndNewOnes_StoresOnlyTheNewOnes_OnceEach()
+    {
+        var known = Guid.NewGuid();
+        var fresh = Guid.NewGuid();
+        var earlier = _world.Locked.AppendMessages(null, [new MessageDraft(known, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
+        _world.Locked.ClearDomainEvents();
+        _transcripts.Setup(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
+        var stored = new List<SessionMessage>();
+        _transcripts.Setup(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>())).Callback<IEnumerable<SessionMessage>>(stored.AddRange);
+
+        var answer = (await Append(null, Message("q") with { Id = known }, Message("new") with { Id = fresh }, Message("new") with { Id = fresh })).Value;
+
+        Assert.Equal([fresh], stored.Select(m => m.Id));
+        Assert.Equal([known, fresh, fresh], answer.Messages.Select(m => m.Id));
+        Assert.Equal([1L, 2L, 2L], answer.Messages.Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task Append_ToAFrozenSession_IsRefused()
+    {
+        _world.Both(s => s.Freeze(s.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime));
+
+        var result = await Append(null, Message("q"));
+
+        Assert.Same(DomainErrors.SessionAlreadyFrozen, result.Error);
+        _transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Create_MakesTheCallerTheOwner_WithTheDefaults()
+    {
+        var sessions = new Mock<ISessionRepository>();
+        Session? added = null;
+        sessions.Setup(s => s.Add(It.IsAny<Session>())).Callback<Session>(s => added = s);
+        var id = Guid.NewGuid();
+
+        var view = (await Create(sessions, WorkspaceRole.Member, new CreateSessionCommand("o", "w", id, "model", null, null, null, null, null, null, null, null, null))).Value;
+
+        Assert.Equal((id, _world.OwnerId, SessionOrigin.User, SessionVisibility.Private, 0), (view.Id, view.UserId, view.Origin, view.Visibility, view.MessageCount));
+        Assert.Equal(_world.OwnerId, view.CreatedBy!.Id);
+        Assert.Null(view.SharedBy);
+        Assert.Empty(view.Labels);
+        Assert.Equal((_world.WorkspaceId, SessionWorld.Now.UtcDateTime), (added!.WorkspaceId, added.CreatedAt));
+    }
+
+    [Fact]
+    public async Task Create_Shared_ShowsTheOwnerAsSharer_AndKeepsWhatWasGiven()
+    {
+        var labels = new Dictionary<string, IReadOnlyList<string>> { ["k"] = ["v"] };
+        var project = Guid.NewGuid();
+
+        var view = (await Create(new Mock<ISessionRepository>(), WorkspaceRole.Member, new CreateSessionCommand("o", "w", Guid.NewGuid(), "m", "t", "a", labels, 4, SessionOrigin.Eval, SessionVisibility.Workspace, project, null, null))).Value;
+
+        Assert.Equal(_world.OwnerId, view.SharedBy!.Id);
+        Assert.Equal(("t", "a", 4, SessionOrigin.Eval, project), (view.Title, view.Agent, view.MessageCount, view.Origin, view.ProjectId!.Value));
+        Assert.Equal(["v"], view.Labels["k"]);
+    }
+
+    [Fact]
+    public async Task Create_RefusesViewersTakenIdsAndUnknownGroups()
+    {
+        var sessions = new Mock<ISessionRepository>();
+        var taken = Guid.NewGuid();
+        sessions.Setup(s => s.ExistsAsync(taken, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        var command = new CreateSessionCommand("o", "w", Guid.NewGuid(), "m", null, null, null, null, null, null, null, null, null);
+
+        var viewer = await Create(sessions, WorkspaceRole.Viewer, command);
+        var duplicate = await Create(sessions, WorkspaceRole.Member, command with { Id = taken });
+        var unknownGroup = await Create(sessions, WorkspaceRole.Member, command with { GroupId = Guid.NewGuid() });
+
+        Assert.Equal((ErrorType.PermissionDenied, "Viewers cannot create sessions."), (viewer.Error!.Type, viewer.Error.Message));
+        Assert.Equal((ErrorType.AlreadyExists, $"A session with id {taken} already exists."), (duplicate.Error!.Type, duplicate.Error.Message));
+        Assert.Same(GroupRules.UnknownGroup, unknownGroup.Error);
+        sessions.Verify(s => s.Add(It.IsAny<Session>()), Times.Never);
+    }
+
+    private Task<Result<SessionView>> Create(Mock<ISessionRepository> sessions, WorkspaceRole role, CreateSessionCommand command)
+    {
+        var callers = new CallerContext();
+        callers.Set(new Caller(_world.OwnerId, new WorkspaceMembership(Guid.NewGuid(), _world.WorkspaceId, role), new HashSet<string> { Scopes.SessionsWrite }));
+        return new CreateSessionHandler(sessions.Object, _world.Reads.Object, new Mock<IGroupReadStore>().Object, callers, new FakeTimeProvider(SessionWorld.Now))
+            .Handle(command, default).AsTask();
+    }
+
+    private Task<Result<TranscriptMessages>> Append(ContextInput? context, params MessageInput[] messages) =>
+        new AppendTranscriptHandler(_world.As(), _transcripts.Object).Handle(new AppendTranscriptCommand("o", "w", _world.Reference, context, messages), default).AsTask();
+
+    private static MessageInput Message(string content, MessageRole role = MessageRole.User) => new(null, role, content, null, null, [], null, null);
+}
