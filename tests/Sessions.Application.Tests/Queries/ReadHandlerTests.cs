@@ -1,0 +1,251 @@
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Events;
+using Sessions.Application.Groups;
+using Sessions.Application.Sessions;
+using Sessions.Application.Sessions.List;
+using Sessions.Application.Transcripts;
+using Sessions.Domain.Common;
+using Sessions.Domain.Groups;
+using Sessions.Domain.Organizations;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Application.Tests.Queries;
+
+/// <summary>Paging and the visibility of what the read handlers answer.</summary>
+public sealed class ReadHandlerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 28, 13, 0, 0, TimeSpan.Zero);
+    private readonly Guid _workspace = Guid.NewGuid();
+    private readonly Guid _me = Guid.NewGuid();
+    private readonly Guid _session = Guid.NewGuid();
+    private readonly Mock<ISessionReadStore> _reads = new();
+    private readonly Mock<ITranscriptReadStore> _transcripts = new();
+    private readonly Mock<ISessionEventStore> _events = new();
+
+    public ReadHandlerTests()
+    {
+        _reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(Result<Guid>.Success(_session));
+        _reads.Setup(r => r.GetUserChipsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((IReadOnlyCollection<Guid> ids, CancellationToken _) => ids.ToDictionary(i => i, i => new UserChip(i, null, null, null)));
+    }
+
+    [Theory]
+    [InlineData(3, 2, true, 2L)]
+    [InlineData(2, 2, false, 2L)]
+    [InlineData(0, 2, false, null)]
+    public async Task TranscriptPages_AskOneMore_ToKnowIfThereIsMore(int available, int limit, bool hasMore, long? next)
+    {
+        _transcripts.Setup(t => t.PageAsync(_session, 5, limit + 1, true, It.IsAny<CancellationToken>())).ReturnsAsync([.. Messages(available)]);
+
+        var page = (await new GetTranscriptHandler(_reads.Object, Callers(), _transcripts.Object).Handle(new GetTranscriptQuery("o", "w", Reference(), 5, limit, true), default)).Value;
+
+        Assert.Equal(Math.Min(available, limit), page.Messages.Count);
+        Assert.Equal((hasMore, next), (page.HasMore, page.NextAfterSeq));
+    }
+
+    [Fact]
+    public async Task TranscriptPages_DefaultToTheFirstHundred_WithoutCompactedMessages()
+    {
+        _transcripts.Setup(t => t.PageAsync(_session, 0, GetTranscriptQuery.DefaultLimit + 1, false, It.IsAny<CancellationToken>())).ReturnsAsync([.. Messages(1)]);
+
+        var page = (await new GetTranscriptHandler(_reads.Object, Callers(), _transcripts.Object).Handle(new GetTranscriptQuery("o", "w", Reference(), null, null, null), default)).Value;
+
+        Assert.Single(page.Messages);
+    }
+
+    [Fact]
+    public async Task ASessionTheCallerCannotSee_IsTheReadersError()
+    {
+        _reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.NotFound);
+
+        var transcript = await new GetTranscriptHandler(_reads.Object, Callers(), _transcripts.Object).Handle(new GetTranscriptQuery("o", "w", Reference(), null, null, null), default);
+        var search = await new SearchMessagesHandler(_reads.Object, Callers(), _transcripts.Object).Handle(new SearchMessagesQuery("o", "w", Reference(), "x", null, null, null), default);
+        var events = await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null));
+
+        Assert.Same(SessionErrors.NotFound, transcript.Error);
+        Assert.Same(SessionErrors.NotFound, search.Error);
+        Assert.Same(SessionErrors.NotFound, events.Error);
+        _transcripts.VerifyNoOtherCalls();
+    }
+
+    [Theory]
+    [InlineData(3, 2, true)]
+    [InlineData(2, 2, false)]
+    public async Task SearchPages_AskOneMore(int found, int limit, bool hasMore)
+    {
+        _transcripts.Setup(t => t.SearchAsync(_session, "needle", 0, limit + 1, false, It.IsAny<CancellationToken>())).ReturnsAsync(([.. Messages(found)], 42L));
+
+        var matches = (await new SearchMessagesHandler(_reads.Object, Callers(), _transcripts.Object).Handle(new SearchMessagesQuery("o", "w", Reference(), "needle", null, limit, null), default)).Value;
+
+        Assert.Equal((limit, 42L, hasMore), (matches.Matches.Count, matches.Total, matches.HasMore));
+    }
+
+    [Fact]
+    public async Task SearchPages_DefaultLimit()
+    {
+        _transcripts.Setup(t => t.SearchAsync(_session, "n", 3, SearchMessagesQuery.DefaultLimit + 1, true, It.IsAny<CancellationToken>())).ReturnsAsync(([.. Messages(1)], 1L));
+
+        var matches = (await new SearchMessagesHandler(_reads.Object, Callers(), _transcripts.Object).Handle(new SearchMessagesQuery("o", "w", Reference(), "n", 3, null, true), default)).Value;
+
+        Assert.Single(matches.Matches);
+    }
+
+    [Fact]
+    public async Task Events_ArePagedWithActorsAndData()
+    {
+        var actor = Guid.NewGuid();
+        var stored = Enumerable.Range(0, 3).Select(i => new StoredEvent(Guid.NewGuid(), "SessionPinned", Now.UtcDateTime.AddMinutes(i), i == 1 ? null : actor, $$"""{"n":{{i}}}""")).ToList();
+        _events.Setup(e => e.PageAsync(_session, null, 3, It.IsAny<CancellationToken>())).ReturnsAsync(stored);
+
+        var page = (await Events(new ListSessionEventsQuery("o", "w", Reference(), null, 2))).Value;
+
+        Assert.Equal((2, true, stored[1].Id), (page.Events.Count, page.HasMore, page.NextAfterId!.Value));
+        Assert.Equal(actor, page.Events[0].Actor!.Id);
+        Assert.Null(page.Events[1].Actor);
+        Assert.Equal(1, page.Events[1].Data.GetProperty("n").GetInt32());
+        Assert.Equal(("SessionPinned", Now.UtcDateTime), (page.Events[0].Type, page.Events[0].OccurredAt));
+    }
+
+    [Fact]
+    public async Task Events_AnEmptyPage_HasNoNextId_AndAForeignAfterIdIs422()
+    {
+        var foreign = Guid.NewGuid();
+        _events.Setup(e => e.PageAsync(_session, null, ListSessionEventsQuery.DefaultLimit + 1, It.IsAny<CancellationToken>())).ReturnsAsync([]);
+
+        var empty = (await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null))).Value;
+        var refused = await Events(new ListSessionEventsQuery("o", "w", Reference(), foreign, null));
+
+        Assert.Equal((false, (Guid?)null), (empty.HasMore, empty.NextAfterId));
+        Assert.Equal(["after_id: must be the id of an event of this session (InvalidValue)"], refused.Error!.Fields!.Said());
+    }
+
+    [Theory]
+    [InlineData(WorkspaceRole.Admin, true, true)]
+    [InlineData(WorkspaceRole.Member, true, false)]
+    [InlineData(WorkspaceRole.Admin, false, false)]
+    public async Task ADeletedSessionsTrail_IsForItsWorkspacesAdmins(WorkspaceRole role, bool ofThisWorkspace, bool shown)
+    {
+        _reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.NotFound);
+        _events.Setup(e => e.DeletedFromWorkspaceAsync(_session, It.IsAny<CancellationToken>())).ReturnsAsync(ofThisWorkspace ? _workspace : Guid.NewGuid());
+        _events.Setup(e => e.PageAsync(_session, null, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+
+        var result = await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null), role);
+
+        Assert.Equal(shown, result.IsSuccess);
+    }
+
+    [Fact]
+    public async Task ADeletedSessionsTrail_NeedsItsFullId()
+    {
+        _reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.NotFound);
+        Assert.True(SessionReference.TryParse(_session.ToString()[..8], out var prefix));
+
+        var result = await Events(new ListSessionEventsQuery("o", "w", prefix, null, null), WorkspaceRole.Admin);
+
+        Assert.Same(SessionErrors.NotFound, result.Error);
+        _events.Verify(e => e.DeletedFromWorkspaceAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task CreatingAGroup_MakesTheCallerItsCreator_Running_ByDefault()
+    {
+        var groups = new Mock<IGroupRepository>();
+        var project = Guid.NewGuid();
+
+        var summary = (await new CreateGroupHandler(groups.Object, _reads.Object, Callers(), new FakeTimeProvider(Now))
+            .Handle(new CreateGroupCommand("o", "w", GroupKind.Workflow, project, "t", null, null, null, null, null, null, null, null, """{"a":1}"""), default)).Value;
+
+        Assert.Equal((GroupKind.Workflow, project, "t", GroupStatus.Running, _me, 0L), (summary.Kind, summary.ProjectId, summary.Title, summary.Status, summary.CreatedBy!.Id, summary.SessionCount));
+        Assert.Equal(1, summary.Metadata!.Value.GetProperty("a").GetInt32());
+        groups.Verify(g => g.Add(It.Is<SessionGroup>(s => s.WorkspaceId == _workspace && s.CreatedBy == _me)), Times.Once);
+    }
+
+    [Fact]
+    public async Task Viewers_CreateNoGroups()
+    {
+        var groups = new Mock<IGroupRepository>();
+
+        var result = await new CreateGroupHandler(groups.Object, _reads.Object, Callers(WorkspaceRole.Viewer), new FakeTimeProvider(Now))
+            .Handle(new CreateGroupCommand("o", "w", GroupKind.Workflow, Guid.NewGuid(), null, null, null, null, null, null, null, null, null, null), default);
+
+        Assert.Equal((ErrorType.PermissionDenied, "Viewers cannot create session groups."), (result.Error!.Type, result.Error.Message));
+        groups.VerifyNoOtherCalls();
+    }
+
+    [Theory]
+    [InlineData(WorkspaceRole.Member, true, true)]
+    [InlineData(WorkspaceRole.Member, false, false)]
+    [InlineData(WorkspaceRole.Admin, false, true)]
+    [InlineData(WorkspaceRole.Viewer, true, false)]
+    public async Task AGroup_IsChangedByItsCreatorOrAnAdmin(WorkspaceRole role, bool creator, bool allowed)
+    {
+        var (groups, reads, group) = GroupWorld(creator ? _me : Guid.NewGuid());
+
+        var result = await new UpdateGroupHandler(groups.Object, reads.Object, Callers(role), new FakeTimeProvider(Now))
+            .Handle(new UpdateGroupCommand("o", "w", group.Id, "new", GroupStatus.Completed, null), default);
+
+        Assert.Equal(allowed, result.IsSuccess);
+        Assert.Equal(allowed ? GroupStatus.Completed : GroupStatus.Running, group.Status);
+        if (allowed)
+        {
+            Assert.Equal(("new", GroupStatus.Completed, 2L), (result.Value.Title, result.Value.Status, result.Value.SessionCount));
+        }
+        else
+        {
+            Assert.Same(GroupRules.NotChangeable, result.Error);
+        }
+    }
+
+    [Fact]
+    public async Task AGroupTheCallerCannotSee_OrGoneUnderTheLock_Is404()
+    {
+        var (groups, reads, group) = GroupWorld(_me);
+        var unseen = await new UpdateGroupHandler(groups.Object, reads.Object, Callers(), new FakeTimeProvider(Now)).Handle(new UpdateGroupCommand("o", "w", Guid.NewGuid(), "x", null, null), default);
+        groups.Setup(g => g.GetForUpdateAsync(_workspace, group.Id, It.IsAny<CancellationToken>())).ReturnsAsync((SessionGroup?)null);
+
+        var gone = await new UpdateGroupHandler(groups.Object, reads.Object, Callers(), new FakeTimeProvider(Now)).Handle(new UpdateGroupCommand("o", "w", group.Id, "x", null, null), default);
+
+        Assert.Same(GroupRules.NotFound, unseen.Error);
+        Assert.Same(GroupRules.NotFound, gone.Error);
+    }
+
+    [Fact]
+    public async Task AFinishedGroup_KeepsItsStatus()
+    {
+        var (groups, reads, group) = GroupWorld(_me);
+        group.Update(new GroupChanges(Status: GroupStatus.Failed), _me, Now.UtcDateTime);
+
+        var result = await new UpdateGroupHandler(groups.Object, reads.Object, Callers(), new FakeTimeProvider(Now)).Handle(new UpdateGroupCommand("o", "w", group.Id, null, GroupStatus.Running, null), default);
+
+        Assert.Equal(nameof(DomainErrors.GroupAlreadyFinished), result.Error!.Code);
+    }
+
+    private (Mock<IGroupRepository> Groups, Mock<IGroupReadStore> Reads, SessionGroup Group) GroupWorld(Guid creator)
+    {
+        var group = SessionGroup.Create(new NewGroup(GroupKind.Workflow, Guid.NewGuid(), "t", GroupStatus.Running, null, null, null, null, null, null, null, null), _workspace, creator, Now.UtcDateTime.AddHours(-1));
+        var groups = new Mock<IGroupRepository>();
+        var reads = new Mock<IGroupReadStore>();
+        reads.Setup(r => r.FindAsync(It.IsAny<GroupAudience>(), group.Id, It.IsAny<CancellationToken>())).ReturnsAsync(new GroupRead(group, null));
+        reads.Setup(r => r.CountsAsync(It.IsAny<SessionAudience>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<SessionCriteria>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<Guid, GroupCounts> { [group.Id] = GroupCounts.None with { SessionCount = 2 } });
+        groups.Setup(g => g.GetForUpdateAsync(_workspace, group.Id, It.IsAny<CancellationToken>())).ReturnsAsync(group);
+        return (groups, reads, group);
+    }
+
+    private Task<Result<SessionEventPage>> Events(ListSessionEventsQuery query, WorkspaceRole role = WorkspaceRole.Member) =>
+        new ListSessionEventsHandler(_reads.Object, _events.Object, Callers(role)).Handle(query, default).AsTask();
+
+    private SessionReference Reference() => SessionReference.TryParse(_session.ToString(), out var reference) ? reference : throw new InvalidOperationException();
+
+    private CallerContext Callers(WorkspaceRole role = WorkspaceRole.Member)
+    {
+        var callers = new CallerContext();
+        callers.Set(new Caller(_me, new WorkspaceMembership(Guid.NewGuid(), _workspace, role), new HashSet<string> { Scopes.SessionsWrite }));
+        return callers;
+    }
+
+    private static IEnumerable<MessageView> Messages(int count) =>
+        Enumerable.Range(1, count).Select(i => new MessageView(Guid.NewGuid(), i, MessageRole.User, "m", null, null, [], null, null, Now.UtcDateTime, null));
+}
