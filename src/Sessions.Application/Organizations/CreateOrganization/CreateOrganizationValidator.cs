@@ -1,5 +1,6 @@
 using FluentValidation;
 using Sessions.Application.Common.Validation;
+using Sessions.Domain.Common;
 
 namespace Sessions.Application.Organizations;
 
@@ -8,6 +9,6 @@ public sealed class CreateOrganizationValidator : AbstractValidator<CreateOrgani
     public CreateOrganizationValidator()
     {
         RuleFor(c => c.Slug).Required().SlugRule();
-        RuleFor(c => c.Name).Chars(1, 255);
+        RuleFor(c => c.Name).Chars(1, FieldLimits.OrganizationName);
     }
 }

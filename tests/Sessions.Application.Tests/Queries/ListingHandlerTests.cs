@@ -1,0 +1,206 @@
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Groups;
+using Sessions.Application.Organizations;
+using Sessions.Application.Sessions;
+using Sessions.Application.Sessions.List;
+using Sessions.Application.Tests.Validation;
+using Sessions.Application.Transcripts;
+using Sessions.Application.Usage;
+using Sessions.Domain.Common;
+using Sessions.Domain.Groups;
+using Sessions.Domain.Organizations;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Application.Tests.Queries;
+
+/// <summary>Pages, orders and the tenant commands, with their ports faked.</summary>
+public sealed class ListingHandlerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 28, 13, 0, 0, TimeSpan.Zero);
+    private static readonly SessionFilterInput NoFilter = new([], [], [], [], [], [], null, null, null);
+    private readonly Guid _workspace = Guid.NewGuid();
+    private readonly Guid _me = Guid.NewGuid();
+
+    [Theory]
+    [InlineData(1, 20, 45L, 3L, true, false)]
+    [InlineData(3, 20, 45L, 3L, false, true)]
+    [InlineData(2, 20, 40L, 2L, false, true)]
+    [InlineData(1, 20, 0L, 0L, false, false)]
+    public async Task SessionPages_CountPagesAndNeighbours(int page, int limit, long total, long pages, bool next, bool previous)
+    {
+        var reads = new Mock<ISessionReadStore>();
+        reads.Setup(r => r.ListAsync(It.Is<SessionAudience>(a => a.UserId == _me && !a.SeesAllSessions), It.IsAny<SessionCriteria>(), SessionSortField.CreatedAt, SortDirection.Asc, (page - 1) * limit, limit, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(([], total));
+
+        var answer = (await new ListSessionsHandler(reads.Object, Callers()).Handle(new ListSessionsQuery("o", "w", NoFilter, "created_at", "asc", page, limit), default)).Value;
+
+        Assert.Equal((total, page, limit, pages, next, previous), (answer.Total, answer.Page, answer.Limit, answer.TotalPages, answer.HasNext, answer.HasPrevious));
+    }
+
+    [Fact]
+    public async Task SessionPages_DefaultToTheFirstTwenty_ByUpdatedAtNewestFirst()
+    {
+        var reads = new Mock<ISessionReadStore>();
+        reads.Setup(r => r.ListAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionCriteria>(), SessionSortField.UpdatedAt, SortDirection.Desc, 0, ListSessionsQuery.DefaultLimit, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(([], 1L));
+
+        var answer = (await new ListSessionsHandler(reads.Object, Callers()).Handle(new ListSessionsQuery("o", "w", NoFilter, null, null, null, null), default)).Value;
+
+        Assert.Equal((1, 20, 1L), (answer.Page, answer.Limit, answer.TotalPages));
+    }
+
+    [Fact]
+    public async Task GroupPages_ReadStatusesKindsAndProjects_AndCountEachGroup()
+    {
+        var reads = new Mock<IGroupReadStore>();
+        var group = SessionGroup.Create(new NewGroup(GroupKind.WorkerRun, Guid.NewGuid(), "g", GroupStatus.Running, null, null, null, null, null, null, null, null), _workspace, _me, Now.UtcDateTime);
+        var project = Guid.NewGuid();
+        reads.Setup(r => r.ListAsync(It.IsAny<GroupAudience>(), It.Is<GroupCriteria>(c => c.Statuses.SequenceEqual(new[] { GroupStatus.Failed }) && c.Kinds.SequenceEqual(new[] { GroupKind.WorkerRun }) && c.ProjectIds.SequenceEqual(new[] { project })), It.IsAny<SessionCriteria>(), true, 10, 10, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(([new GroupRead(group, null)], 21L));
+        reads.Setup(r => r.CountsAsync(It.IsAny<SessionAudience>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<SessionCriteria>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<Guid, GroupCounts> { [group.Id] = GroupCounts.None with { SessionCount = 4 } });
+
+        var answer = (await new ListGroupsHandler(reads.Object, Callers()).Handle(
+            new ListGroupsQuery("o", "w", NoFilter with { Agents = ["a"] }, ["failed", "failed"], ["worker_run"], [project, project], 2, 10), default)).Value;
+
+        Assert.Equal((21L, 3L, true, true), (answer.Total, answer.TotalPages, answer.HasNext, answer.HasPrevious));
+        Assert.Equal(4, Assert.Single(answer.Groups).SessionCount);
+    }
+
+    [Fact]
+    public async Task GroupPages_DefaultToTheFirstTwenty_AndGroupsWithoutCountsShowNone()
+    {
+        var reads = new Mock<IGroupReadStore>();
+        var group = SessionGroup.Create(new NewGroup(GroupKind.Workflow, Guid.NewGuid(), null, GroupStatus.Running, null, null, null, null, null, null, null, null), _workspace, _me, Now.UtcDateTime);
+        reads.Setup(r => r.ListAsync(It.IsAny<GroupAudience>(), It.IsAny<GroupCriteria>(), It.IsAny<SessionCriteria>(), false, 0, GroupRules.DefaultLimit, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(([new GroupRead(group, null)], 1L));
+        reads.Setup(r => r.CountsAsync(It.IsAny<SessionAudience>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<SessionCriteria>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<Guid, GroupCounts>());
+
+        var answer = (await new ListGroupsHandler(reads.Object, Callers()).Handle(new ListGroupsQuery("o", "w", NoFilter, [], [], [], null, null), default)).Value;
+
+        Assert.Equal((1, 20, false, false), (answer.Page, answer.Limit, answer.HasNext, answer.HasPrevious));
+        Assert.Equal(0, Assert.Single(answer.Groups).SessionCount);
+    }
+
+    [Fact]
+    public async Task GroupedPages_KeepTheNoGroupBucket_AndCountTheGroups()
+    {
+        var reads = new Mock<IGroupReadStore>();
+        var group = SessionGroup.Create(new NewGroup(GroupKind.Workflow, Guid.NewGuid(), "g", GroupStatus.Running, null, null, null, null, null, null, null, null), _workspace, _me, Now.UtcDateTime);
+        reads.Setup(r => r.GroupedAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionCriteria>(), 0, GroupRules.DefaultLimit, GroupedSessionsQuery.DefaultSessionsPerGroup, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(([(new GroupRead(group, null), [], 3L), (null, [], 5L)], 2L));
+        reads.Setup(r => r.CountsAsync(It.IsAny<SessionAudience>(), It.Is<IReadOnlyCollection<Guid>>(ids => ids.SequenceEqual(new[] { group.Id })), It.IsAny<SessionCriteria>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<Guid, GroupCounts> { [group.Id] = GroupCounts.None with { SessionCount = 3 } });
+
+        var answer = (await new GroupedSessionsHandler(reads.Object, Callers()).Handle(new GroupedSessionsQuery("o", "w", NoFilter, null, null, null), default)).Value;
+
+        Assert.Equal((2L, 1L, false, false), (answer.Total, answer.TotalPages, answer.HasNext, answer.HasPrevious));
+        Assert.Equal((3L, 3L), (answer.Groups[0].SessionCount, answer.Groups[0].Group!.SessionCount));
+        Assert.Equal((5L, true), (answer.Groups[1].SessionCount, answer.Groups[1].Group is null));
+    }
+
+    [Fact]
+    public async Task Usage_BucketsByCostThenTokensThenKey_NoKeyLast_AndDaysInOrder()
+    {
+        var usage = new Mock<IUsageReadStore>();
+        UsageTally Tally(decimal cost, long tokens) => new(1, 1, tokens, 0, 0, 0, 0, cost, 0);
+        usage.Setup(u => u.SumAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionCriteria>(), It.Is<UsageGrouping>(g => g.Dimension == UsageDimension.Model), It.IsAny<UsageWindow>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(([("b", Tally(1m, 5)), (null, Tally(1m, 5)), ("a", Tally(1m, 5)), ("c", Tally(1m, 9)), ("d", Tally(2m, 1))], Tally(6m, 25)));
+        usage.Setup(u => u.SumAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionCriteria>(), It.Is<UsageGrouping>(g => g.Dimension == UsageDimension.Day), It.IsAny<UsageWindow>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(([("2026-11-02", Tally(9m, 1)), ("2026-11-01", Tally(1m, 1))], Tally(10m, 2)));
+
+        var byModel = (await new GetUsageHandler(usage.Object, Callers()).Handle(new GetUsageQuery("o", "w", NoFilter, "model", null, null), default)).Value;
+        var byDay = (await new GetUsageHandler(usage.Object, Callers()).Handle(new GetUsageQuery("o", "w", NoFilter, "day", "2026-11-01T00:00:00Z", null), default)).Value;
+
+        Assert.Equal(["d", "c", "a", "b", null], byModel.Buckets.Select(b => b.Key));
+        Assert.Equal(("model", 6m, 25L), (byModel.GroupBy, byModel.Totals.CostUsd!.Value, byModel.Totals.InputTokens));
+        Assert.Equal(["2026-11-01", "2026-11-02"], byDay.Buckets.Select(b => b.Key));
+        usage.Verify(u => u.SumAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionCriteria>(), It.IsAny<UsageGrouping>(), new UsageWindow(new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc), null), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Theory]
+    [InlineData(WorkspaceRole.Member, Scopes.SessionsRead, false)]
+    [InlineData(WorkspaceRole.Admin, Scopes.SessionsRead, true)]
+    [InlineData(WorkspaceRole.Member, Scopes.SessionsEvaluate, true)]
+    public async Task Usage_CountsEverySession_ForAdminsAndTheEvaluationService(WorkspaceRole role, string scope, bool all)
+    {
+        var usage = new Mock<IUsageReadStore>();
+        usage.Setup(u => u.SumAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionCriteria>(), It.IsAny<UsageGrouping>(), It.IsAny<UsageWindow>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(([], UsageTally.None));
+
+        await new GetUsageHandler(usage.Object, Callers(role, scope)).Handle(new GetUsageQuery("o", "w", NoFilter, "agent", null, null), default);
+
+        usage.Verify(u => u.SumAsync(It.Is<SessionAudience>(a => a.SeesAllSessions == all && a.WorkspaceId == _workspace), It.IsAny<SessionCriteria>(), It.IsAny<UsageGrouping>(), It.IsAny<UsageWindow>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task AnOrganization_IsCreatedOnce_NamedByItsSlugUnlessNamed()
+    {
+        var organizations = new Mock<IOrganizationRepository>();
+        organizations.Setup(o => o.FindOrganizationAsync("taken", It.IsAny<CancellationToken>())).ReturnsAsync(Organization.Create("taken", "Taken", Now.UtcDateTime));
+        var handler = new CreateOrganizationHandler(organizations.Object, new FakeTimeProvider(Now));
+
+        var created = (await handler.Handle(new CreateOrganizationCommand("acme", null), default)).Value;
+        var named = (await handler.Handle(new CreateOrganizationCommand("labs", "Labs Inc."), default)).Value;
+        var taken = await handler.Handle(new CreateOrganizationCommand("taken", null), default);
+
+        Assert.Equal(("acme", "acme", Now.UtcDateTime), (created.Slug, created.Name, created.CreatedAt));
+        Assert.Equal("Labs Inc.", named.Name);
+        Assert.Equal((ErrorType.AlreadyExists, "An organization 'taken' already exists."), (taken.Error!.Type, taken.Error.Message));
+        organizations.Verify(o => o.Add(It.IsAny<Organization>()), Times.Exactly(2));
+    }
+
+    [Fact]
+    public async Task AWorkspace_BelongsToAnExistingOrganization_OnceBySlug()
+    {
+        var organizations = new Mock<IOrganizationRepository>();
+        var acme = Organization.Create("acme", "Acme", Now.UtcDateTime);
+        organizations.Setup(o => o.FindOrganizationAsync("acme", It.IsAny<CancellationToken>())).ReturnsAsync(acme);
+        organizations.Setup(o => o.WorkspaceExistsAsync(acme.Id, "taken", It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        var handler = new CreateWorkspaceHandler(organizations.Object, new FakeTimeProvider(Now));
+
+        var created = (await handler.Handle(new CreateWorkspaceCommand("acme", "lab", null), default)).Value;
+        var taken = await handler.Handle(new CreateWorkspaceCommand("acme", "taken", "T"), default);
+        var noOrganization = await handler.Handle(new CreateWorkspaceCommand("nobody", "lab", null), default);
+        var badSlug = await handler.Handle(new CreateWorkspaceCommand("Not A Slug", "lab", null), default);
+
+        Assert.Equal((acme.Id, "lab", "lab"), (created.OrganizationId, created.Slug, created.Name));
+        Assert.Equal((ErrorType.AlreadyExists, "A workspace 'taken' already exists in 'acme'."), (taken.Error!.Type, taken.Error.Message));
+        Assert.Equal((ErrorType.NotFound, "Organization not found."), (noOrganization.Error!.Type, noOrganization.Error.Message));
+        Assert.Equal(ErrorType.NotFound, badSlug.Error!.Type);
+        organizations.Verify(o => o.FindOrganizationAsync("Not A Slug", It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task SmallValidators_SayWhatIsWrong()
+    {
+        Assert.True(SessionReference.TryParse(Guid.NewGuid().ToString(), out var session));
+
+        Assert.Equal(["slug: is required (Missing)"], await Validate.ErrorsAsync(new CreateOrganizationCommand(null, null), new CreateOrganizationValidator()));
+        Assert.Equal(["slug: must match ^[a-z0-9][a-z0-9-]{0,62}$ (PatternMismatch)", "name: must be at most 255 characters (StringTooLong)"], await Validate.ErrorsAsync(new CreateOrganizationCommand("-x", new string('n', 256)), new CreateOrganizationValidator()));
+        Assert.Equal(["slug: is required (Missing)", "name: must not be empty (StringTooShort)"], await Validate.ErrorsAsync(new CreateWorkspaceCommand("acme", null, ""), new CreateWorkspaceValidator()));
+        Assert.Empty(await Validate.ErrorsAsync(new CreateWorkspaceCommand("acme", "lab", new string('n', 255)), new CreateWorkspaceValidator()));
+        Assert.Equal(["after_seq: must be greater than or equal to 0 (BelowMinimum)", "limit: must be less than or equal to 500 (AboveMaximum)"], await Validate.ErrorsAsync(new GetTranscriptQuery("o", "w", session, -1, 501, null), new GetTranscriptValidator()));
+        Assert.Empty(await Validate.ErrorsAsync(new GetTranscriptQuery("o", "w", session, 0, 500, null), new GetTranscriptValidator()));
+        Assert.Equal(["q: is required (Missing)", "after_seq: must be greater than or equal to 0 (BelowMinimum)", "limit: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new SearchMessagesQuery("o", "w", session, null, -1, 0, null), new SearchMessagesValidator()));
+        Assert.Equal(["q: must be at most 200 characters (StringTooLong)", "limit: must be less than or equal to 200 (AboveMaximum)"], await Validate.ErrorsAsync(new SearchMessagesQuery("o", "w", session, new string('q', 201), 0, 201, null), new SearchMessagesValidator()));
+        Assert.Equal(["from_seq: is required (Missing)"], await Validate.ErrorsAsync(new RewindSessionCommand("o", "w", session, null), new RewindSessionValidator()));
+        Assert.Equal(["from_seq: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new RewindSessionCommand("o", "w", session, 0), new RewindSessionValidator()));
+        Assert.Equal(["summary: is required (Missing)", "up_to_seq: is required (Missing)"], await Validate.ErrorsAsync(new CompactTranscriptCommand("o", "w", session, null, null), new CompactTranscriptValidator()));
+        Assert.Equal(["up_to_seq: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new CompactTranscriptCommand("o", "w", session, new MessageInput(null, MessageRole.System, "s", null, null, [], null, null), 0), new CompactTranscriptValidator()));
+        Assert.Equal(
+            ["page: must be greater than or equal to 1 (BelowMinimum)", "limit: must be less than or equal to 100 (AboveMaximum)", "sessions_per_group: must be less than or equal to 100 (AboveMaximum)"],
+            await Validate.ErrorsAsync(new GroupedSessionsQuery("o", "w", NoFilter, 0, 101, 101), new GroupedSessionsValidator()));
+        Assert.Equal(["sessions_per_group: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new GroupedSessionsQuery("o", "w", NoFilter, 1, 100, 0), new GroupedSessionsValidator()));
+    }
+
+    private CallerContext Callers(WorkspaceRole role = WorkspaceRole.Member, string scope = Scopes.SessionsRead)
+    {
+        var callers = new CallerContext();
+        callers.Set(new Caller(_me, new WorkspaceMembership(Guid.NewGuid(), _workspace, role), new HashSet<string> { scope }));
+        return callers;
+    }
+}
