@@ -1,0 +1,264 @@
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Events;
+using Sessions.Application.Groups;
+using Sessions.Application.Items;
+using Sessions.Application.Sessions;
+using Sessions.Application.Sessions.Bulk;
+using Sessions.Application.Sessions.Get;
+using Sessions.Application.Sessions.List;
+using Sessions.Application.Tests.Validation;
+using Sessions.Application.Transcripts;
+using Sessions.Domain.Common;
+using Sessions.Domain.Groups;
+using Sessions.Domain.Organizations;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Application.Tests.Sessions;
+
+public sealed class ItemsBulkAndExportTests
+{
+    private readonly SessionWorld _world = new();
+    private readonly Mock<ISessionItemStore> _items = new();
+
+    [Fact]
+    public async Task RecordingAnItem_StoresItOnce_UnderTheCallersOrganization()
+    {
+        var recorded = (await Record(Item("k"))).Value;
+
+        Assert.True(recorded.Created);
+        Assert.Equal(("finding", "k", _world.OwnerId, ItemSource.Api), (recorded.Item.ItemType, recorded.Item.DedupeKey, recorded.Item.CreatedBy!.Value, recorded.Item.Source));
+        Assert.Equal(1, recorded.Item.Disposition!.Value.GetProperty("d").GetInt32());
+        _items.Verify(i => i.Add(It.Is<SessionItem>(s => s.SessionId == _world.Read.Id)), Times.Once);
+        _world.LockedOnce();
+    }
+
+    [Fact]
+    public async Task ARepeatedDedupeKey_AnswersTheStoredItem_WithoutALock()
+    {
+        var stored = _world.Read.RecordItem(Item("k").ToDraft(), null, Guid.NewGuid(), _world.OwnerId, SessionWorld.Now.UtcDateTime).Value.Item;
+        _items.Setup(i => i.FindByDedupeKeyAsync(_world.Read.Id, "k", It.IsAny<CancellationToken>())).ReturnsAsync(stored);
+
+        var recorded = (await Record(Item("k"))).Value;
+
+        Assert.False(recorded.Created);
+        Assert.Equal(stored.Id, recorded.Item.Id);
+        _world.LockedNever();
+        _items.Verify(i => i.Add(It.IsAny<SessionItem>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task ADedupeKeyStoredMeanwhile_IsTheAnswerUnderTheLock()
+    {
+        var stored = _world.Locked.RecordItem(Item("k").ToDraft(), null, Guid.NewGuid(), _world.OwnerId, SessionWorld.Now.UtcDateTime).Value.Item;
+        _items.SetupSequence(i => i.FindByDedupeKeyAsync(_world.Read.Id, "k", It.IsAny<CancellationToken>())).ReturnsAsync((SessionItem?)null).ReturnsAsync(stored);
+
+        var recorded = (await Record(Item("k"))).Value;
+
+        Assert.Equal((false, stored.Id), (recorded.Created, recorded.Item.Id));
+        _items.Verify(i => i.Add(It.IsAny<SessionItem>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task AFrozenSession_TakesNoNewItem()
+    {
+        _world.Both(s => s.Freeze(s.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime));
+
+        var result = await Record(Item(null));
+
+        Assert.Same(DomainErrors.FrozenSessionTakesNoItems, result.Error);
+    }
+
+    [Fact]
+    public async Task ListingItems_MapsThemAndUsesTheDefaultLimit()
+    {
+        var item = _world.Read.RecordItem((Item(null) with { DispositionJson = null }).ToDraft(), null, Guid.NewGuid(), _world.OwnerId, SessionWorld.Now.UtcDateTime).Value.Item;
+        _world.Reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(Result<Guid>.Success(_world.Read.Id));
+        _items.Setup(i => i.ListAsync(_world.Read.Id, ListItemsQuery.DefaultLimit, It.IsAny<CancellationToken>())).ReturnsAsync([item]);
+
+        var list = (await new ListItemsHandler(_world.Reads.Object, Callers(), _items.Object).Handle(new ListItemsQuery("o", "w", _world.Reference, null), default)).Value;
+
+        Assert.Null(Assert.Single(list.Items).Disposition);
+        Assert.Equal(["limit: must be less than or equal to 500 (AboveMaximum)"], await Validate.ErrorsAsync(new ListItemsQuery("o", "w", _world.Reference, 501), new ListItemsValidator()));
+    }
+
+    [Fact]
+    public async Task ListingItemsOfAnUnseenSession_IsTheReadersError()
+    {
+        _world.Reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.NotFound);
+
+        var result = await new ListItemsHandler(_world.Reads.Object, Callers(), _items.Object).Handle(new ListItemsQuery("o", "w", _world.Reference, 5), default);
+
+        Assert.Same(SessionErrors.NotFound, result.Error);
+        _items.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task BulkActions_ReportEachIdOnce_AsDoneOrWhyNot()
+    {
+        var mine = NewSession(_world.OwnerId);
+        var theirs = NewSession(Guid.NewGuid());
+        var missing = Guid.NewGuid();
+        var sessions = new Mock<ISessionRepository>();
+        sessions.Setup(s => s.GetManyForUpdateAsync(It.IsAny<SessionAudience>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<Guid, Session> { [mine.Id] = mine, [theirs.Id] = theirs });
+        var runner = new BulkSessionRunner(sessions.Object, Callers());
+        var clock = new FakeTimeProvider(SessionWorld.Now);
+        IReadOnlyList<Guid> ids = [mine.Id, theirs.Id, missing, mine.Id];
+
+        var frozen = (await new BulkFreezeHandler(runner, clock).Handle(new BulkFreezeCommand("o", "w", ids), default)).Value;
+        var shared = (await new BulkShareHandler(runner, clock).Handle(new BulkShareCommand("o", "w", ids), default)).Value;
+
+        Assert.Equal([mine.Id], frozen.Succeeded);
+        Assert.Equal([(theirs.Id, ErrorType.PermissionDenied), (missing, ErrorType.NotFound)], frozen.Failed.Select(f => (f.Id, f.Error.Type)));
+        Assert.Equal((FrozenBy.User, SessionWorld.Now.UtcDateTime), (mine.FrozenBy!.Value, mine.FrozenAt!.Value));
+        Assert.Equal([mine.Id], shared.Succeeded);
+        Assert.Equal(SessionVisibility.Workspace, mine.Visibility);
+        Assert.Equal(SessionVisibility.Private, theirs.Visibility);
+        sessions.Verify(s => s.GetManyForUpdateAsync(It.IsAny<SessionAudience>(), It.Is<IReadOnlyCollection<Guid>>(c => c.Count == 3), It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
+    [Fact]
+    public async Task BulkFreeze_ByTheEvaluationService_SeesEverySessionAndFreezesAsEvaluation()
+    {
+        var theirs = NewSession(Guid.NewGuid());
+        var sessions = new Mock<ISessionRepository>();
+        sessions.Setup(s => s.GetManyForUpdateAsync(It.Is<SessionAudience>(a => a.SeesAllSessions), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<Guid, Session> { [theirs.Id] = theirs });
+
+        var frozen = (await new BulkFreezeHandler(new BulkSessionRunner(sessions.Object, Callers(scope: Scopes.SessionsEvaluate)), new FakeTimeProvider(SessionWorld.Now))
+            .Handle(new BulkFreezeCommand("o", "w", [theirs.Id]), default)).Value;
+
+        Assert.Equal([theirs.Id], frozen.Succeeded);
+        Assert.Equal(FrozenBy.Evaluation, theirs.FrozenBy);
+    }
+
+    [Fact]
+    public async Task BulkDelete_RemovesWhatItMay_AndKeepsEvidence()
+    {
+        var mine = NewSession(_world.OwnerId);
+        var evidence = NewSession(_world.OwnerId);
+        evidence.Freeze(_world.OwnerId, FrozenBy.Evaluation, SessionWorld.Now.UtcDateTime);
+        var theirs = NewSession(Guid.NewGuid());
+        var sessions = new Mock<ISessionRepository>();
+        sessions.Setup(s => s.GetManyForUpdateAsync(It.IsAny<SessionAudience>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<Guid, Session> { [mine.Id] = mine, [evidence.Id] = evidence, [theirs.Id] = theirs });
+
+        var deleted = (await new BulkDeleteHandler(new BulkSessionRunner(sessions.Object, Callers()), sessions.Object, new FakeTimeProvider(SessionWorld.Now))
+            .Handle(new BulkDeleteCommand("o", "w", [mine.Id, evidence.Id, theirs.Id]), default)).Value;
+
+        Assert.Equal([mine.Id], deleted.Succeeded);
+        Assert.Equal([ErrorType.SessionFrozen, ErrorType.PermissionDenied], deleted.Failed.Select(f => f.Error.Type));
+        sessions.Verify(s => s.Remove(mine), Times.Once);
+        sessions.Verify(s => s.Remove(It.Is<Session>(x => x != mine)), Times.Never);
+    }
+
+    [Fact]
+    public async Task GettingASession_AnswersItsViewOrTheReadersError()
+    {
+        var found = (await new GetSessionHandler(_world.Reads.Object, Callers()).Handle(new GetSessionQuery("o", "w", _world.Reference), default)).Value;
+        _world.Reads.Setup(r => r.FindAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.Ambiguous(2));
+
+        var ambiguous = await new GetSessionHandler(_world.Reads.Object, Callers()).Handle(new GetSessionQuery("o", "w", _world.Reference), default);
+
+        Assert.Equal((_world.Read.Id, _world.OwnerChip), (found.Id, found.CreatedBy!));
+        Assert.Equal("The session id prefix matches 2 sessions; give more characters.", ambiguous.Error!.Message);
+    }
+
+    [Fact]
+    public async Task AGroup_IsShownWithItsCountsAndSessions_OrIs404()
+    {
+        var reads = new Mock<IGroupReadStore>();
+        var group = SessionGroup.Create(new NewGroup(GroupKind.Workflow, Guid.NewGuid(), "g", GroupStatus.Running, null, null, null, null, null, null, null, null), _world.WorkspaceId, _world.OwnerId, SessionWorld.Now.UtcDateTime);
+        reads.Setup(r => r.FindAsync(It.IsAny<GroupAudience>(), group.Id, It.IsAny<CancellationToken>())).ReturnsAsync(new GroupRead(group, null));
+        reads.Setup(r => r.CountsAsync(It.IsAny<SessionAudience>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.Is<SessionCriteria>(c => c.Archived == ArchivedFilter.Any), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<Guid, GroupCounts> { [group.Id] = GroupCounts.None with { SessionCount = 1 } });
+        reads.Setup(r => r.SessionsAsync(It.IsAny<SessionAudience>(), group.Id, It.IsAny<SessionCriteria>(), GroupRules.MaxSessionsInGroupAnswer, It.IsAny<CancellationToken>()))
+            .ReturnsAsync([_world.Read.ToViewFor()]);
+        var handler = new GetGroupHandler(reads.Object, Callers());
+
+        var detail = (await handler.Handle(new GetGroupQuery("o", "w", group.Id, "any", null), default)).Value;
+        var missing = await handler.Handle(new GetGroupQuery("o", "w", Guid.NewGuid(), null, null), default);
+
+        Assert.Equal((1L, _world.Read.Id), (detail.Group.SessionCount, Assert.Single(detail.Sessions).Id));
+        Assert.Same(GroupRules.NotFound, missing.Error);
+        Assert.Equal(["archived: must be one of: active, archived, any (NotAllowedValue)"], await Validate.ErrorsAsync(new GetGroupQuery("o", "w", group.Id, "some", null), new GetGroupValidator()));
+    }
+
+    [Fact]
+    public async Task AnExport_ReadsMessagesAndEventsAPageAtATime_InTheAskedFormat()
+    {
+        var transcripts = new Mock<ITranscriptReadStore>();
+        var events = new Mock<ISessionEventStore>();
+        var first = Enumerable.Range(1, ExportTrajectoryHandler.PageSize).Select(Message).ToList();
+        transcripts.Setup(t => t.PageAsync(_world.Read.Id, 0, ExportTrajectoryHandler.PageSize, true, It.IsAny<CancellationToken>())).ReturnsAsync(first);
+        transcripts.Setup(t => t.PageAsync(_world.Read.Id, ExportTrajectoryHandler.PageSize, ExportTrajectoryHandler.PageSize, true, It.IsAny<CancellationToken>())).ReturnsAsync([Message(101)]);
+        var stored = Enumerable.Range(0, ExportTrajectoryHandler.PageSize).Select(_ => new StoredEvent(Guid.NewGuid(), "E", SessionWorld.Now.UtcDateTime, null, "{}")).ToList();
+        events.Setup(e => e.PageAsync(_world.Read.Id, null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync(stored);
+        var last = stored[^1].Id;
+        events.Setup(e => e.PageAsync(_world.Read.Id, last, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync((IReadOnlyList<StoredEvent>?)null);
+
+        var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object)
+            .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, "openai", true), default)).Value;
+
+        Assert.Equal((TrajectoryFormat.Openai, _world.Read.Id), (export.Format, export.Session.Id));
+        Assert.Equal(101, await export.Messages.CountAsync());
+        Assert.Equal(100, await export.Events.CountAsync());
+    }
+
+    [Fact]
+    public async Task AnExport_DefaultsToAtifWithoutCompactedMessages_AndRefusesUnknownFormats()
+    {
+        var transcripts = new Mock<ITranscriptReadStore>();
+        transcripts.Setup(t => t.PageAsync(It.IsAny<Guid>(), 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync([Message(1)]);
+        var events = new Mock<ISessionEventStore>();
+        events.Setup(e => e.PageAsync(It.IsAny<Guid>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync([]);
+
+        var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object)
+            .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, null, null), default)).Value;
+
+        Assert.Equal(TrajectoryFormat.Atif, export.Format);
+        Assert.Equal(1, await export.Messages.CountAsync());
+        Assert.Equal(0, await export.Events.CountAsync());
+        Assert.Equal(["format: must be one of: atif, openai, native (NotAllowedValue)"], await Validate.ErrorsAsync(new ExportTrajectoryQuery("o", "w", _world.Reference, "csv", null), new ExportTrajectoryValidator()));
+        Assert.Empty(await Validate.ErrorsAsync(new ExportTrajectoryQuery("o", "w", _world.Reference, "native", null), new ExportTrajectoryValidator()));
+    }
+
+    [Fact]
+    public async Task AnExportOfAnUnseenSession_IsTheReadersError()
+    {
+        _world.Reads.Setup(r => r.FindAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.NotFound);
+
+        var result = await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), new Mock<ITranscriptReadStore>().Object, new Mock<ISessionEventStore>().Object)
+            .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, null, null), default);
+
+        Assert.Same(SessionErrors.NotFound, result.Error);
+    }
+
+    private static MessageView Message(int seq) => new(Guid.NewGuid(), seq, MessageRole.User, "m", null, null, [], null, null, SessionWorld.Now.UtcDateTime, null);
+
+    private Task<Result<RecordedItem>> Record(ItemInput item) =>
+        new RecordItemHandler(_world.As(), _items.Object).Handle(new RecordItemCommand("o", "w", _world.Reference, item), default).AsTask();
+
+    private static ItemInput Item(string? key) => new("finding", "{}", null, key, null, null, null, null, null, null, null, null, """{"d":1}""");
+
+    private Session NewSession(Guid owner)
+    {
+        var session = Session.Create(new NewSession(Guid.NewGuid(), "m", null, null, new Dictionary<string, IReadOnlyList<string>>(), 0, SessionOrigin.User, SessionVisibility.Private, null, null, null), _world.WorkspaceId, owner, SessionWorld.Now.UtcDateTime.AddHours(-1));
+        session.ClearDomainEvents();
+        return session;
+    }
+
+    private CallerContext Callers(string scope = Scopes.SessionsWrite)
+    {
+        var callers = new CallerContext();
+        callers.Set(new Caller(_world.OwnerId, new WorkspaceMembership(Guid.NewGuid(), _world.WorkspaceId, WorkspaceRole.Member), new HashSet<string> { scope }));
+        return callers;
+    }
+}
+
+internal static class SessionViews
+{
+    public static SessionView ToViewFor(this Session session) => SessionView.From(session, null, null);
+}
