@@ -22,13 +22,8 @@ public sealed class CompactTranscriptHandler(SessionCommandServices services, IT
             }
 
             var compacted = await transcripts.CompactAsync(session.Id, upToSeq, now, ct);
-            var summary = session.Compact(upToSeq, compacted, command.Summary!.ToDraft(), caller.UserId, now);
-            if (!summary.IsSuccess)
-            {
-                return summary.Error;
-            }
-
-            transcripts.Add([summary.Value]);
+            var summary = session.Compact(upToSeq, compacted, command.Summary!.ToDraft(), caller.UserId, now).Value;
+            transcripts.Add([summary]);
             return await ViewAsync(session, read, ct);
         });
     }
