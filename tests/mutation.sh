@@ -31,7 +31,7 @@ for project in "${projects[@]}"; do
     out="$root/.artifacts/mutation/$project"
     rm -rf "$out"
     echo "=== Mutation score of Sessions.${project^} ==="
-    if ! (cd "$dir" && dotnet stryker --config-file "$root/tests/mutation/$project.json" --output "$out" --disable-bail 2>&1 \
+    if ! (cd "$dir" && dotnet stryker --config-file "$root/tests/mutation/$project.json" --output "$out" 2>&1 \
         | grep -E "mutants|Killed|Survived|Timeout|mutation score|threshold|Error|error" ); then
         status=1
     fi
