@@ -1,3 +1,4 @@
+using Sessions.Api.Contracts;
 using Sessions.Domain.Common;
 
 namespace Sessions.Api.Errors;
@@ -11,8 +12,8 @@ public static class DomainErrorWording
     /// <summary>The error as the client sees it; errors of no domain rule pass through as they are.</summary>
     public static Error ForWire(Error error) => error.Code switch
     {
-        nameof(DomainErrors.RewindTargetNotAUserMessage) => AtField(error, "from_seq"),
-        nameof(DomainErrors.CompactionOutsideTheTranscript) => AtField(error, "up_to_seq"),
+        nameof(DomainErrors.RewindTargetNotAUserMessage) => AtField(error, nameof(RewindRequest.FromSeq)),
+        nameof(DomainErrors.CompactionOutsideTheTranscript) => AtField(error, nameof(CompactTranscriptRequest.UpToSeq)),
         nameof(DomainErrors.SharedSessionCannotBecomePrivate) => error with { Message = $"{error.Message[..^1]} (SES-VIS-008)." },
         _ => error,
     };

@@ -32,6 +32,34 @@ public static class ErrorResponses
         await JsonSerializer.SerializeAsync(context.Response.Body, envelope, Json, context.RequestAborted);
     }
 
-    private static object[] Locate(IReadOnlyList<object> path, string location, ICollection<string> routeValues) =>
-        path.Count > 0 && path[0] is string first && routeValues.Contains(first) ? ["path", .. path] : [location, .. path];
+    private static object[] Locate(IReadOnlyList<object> path, string location, ICollection<string> routeValues)
+    {
+        var named = path.Select(segment => Name(segment, location)).ToArray();
+        return named.Length > 0 && named[0] is string first && routeValues.Contains(first) ? ["path", .. named] : [location, .. named];
+    }
+
+    /// <summary>
+    /// A path segment as the client wrote it: a member name in the wire's snake_case (or, in the
+    /// query, the parameter's own name), a key of the client's data verbatim, an index as it is.
+    /// </summary>
+    private static object Name(object segment, string location) => segment switch
+    {
+        FieldKey key => key.Key,
+        string member when location == "query" && QueryParameterNames.TryGetValue(member, out var parameter) => parameter,
+        string member => JsonNamingPolicy.SnakeCaseLower.ConvertName(member),
+        _ => segment,
+    };
+
+    /// <summary>The query parameters whose names are not their member's: a repeatable filter is named in the singular.</summary>
+    private static readonly Dictionary<string, string> QueryParameterNames = new(StringComparer.Ordinal)
+    {
+        ["UserIds"] = "user",
+        ["ProjectIds"] = "project_id",
+        ["Agents"] = "agent",
+        ["Models"] = "model",
+        ["Origins"] = "origin",
+        ["Labels"] = "label",
+        ["Statuses"] = "status",
+        ["Kinds"] = "kind",
+    };
 }

@@ -45,7 +45,7 @@ public sealed class ListSessionEventsHandler(ISessionReadStore reads, ISessionEv
         var page = await events.PageAsync(sessionId, query.AfterId, limit + 1, cancellationToken);
         if (page is null)
         {
-            return Error.Validation("after_id", "must be the id of an event of this session", FieldProblem.InvalidValue);
+            return Error.Validation(nameof(ListSessionEventsQuery.AfterId), "must be the id of an event of this session", FieldProblem.InvalidValue);
         }
 
         var shown = page.Take(limit).ToList();

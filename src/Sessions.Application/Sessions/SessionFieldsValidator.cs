@@ -31,7 +31,7 @@ public sealed class SessionFieldsValidator : AbstractValidator<ISessionFields>
         {
             if (labels is not null)
             {
-                context.AddFieldErrors(SessionRules.CheckLabels(labels, "labels"));
+                context.AddFieldErrors(SessionRules.CheckLabels(labels, nameof(ISessionFields.Labels)));
             }
         });
     }

@@ -31,13 +31,13 @@ public sealed class MessageInputValidator : AbstractValidator<MessageInput>
             .LessThanOrEqualTo(TranscriptRules.MaxToolCallsPerMessage)
             .WithMessage($"must hold at most {TranscriptRules.MaxToolCallsPerMessage} tool calls")
             .WithErrorCode(nameof(FieldProblem.TooLong))
-            .OverridePropertyName("tool_calls")
+            .OverridePropertyName(nameof(MessageInput.ToolCalls))
             .When(m => m.ToolCalls is not null);
         RuleFor(m => m.MetadataJson)
             .Must(json => json is null || json.Length <= FieldLimits.MessageMetadata)
             .WithMessage($"must be at most {FieldLimits.MessageMetadata} characters of JSON")
             .WithErrorCode(nameof(FieldProblem.TooLong))
-            .OverridePropertyName("metadata");
+            .OverridePropertyName("Metadata");
         RuleForEach(m => m.ToolCalls).NotNull().WithMessage("must be an object").WithErrorCode(nameof(FieldProblem.NotAnObject)).ChildRules(call =>
         {
             call.RuleFor(c => c!.Id).Required().Chars(1, FieldLimits.MessageIdentifier);
@@ -46,7 +46,7 @@ public sealed class MessageInputValidator : AbstractValidator<MessageInput>
                 .Must(json => json is null || json.Length <= FieldLimits.ToolArguments)
                 .WithMessage($"must be at most {FieldLimits.ToolArguments} characters of JSON")
                 .WithErrorCode(nameof(FieldProblem.TooLong))
-                .OverridePropertyName("arguments");
+                .OverridePropertyName("Arguments");
         });
         RuleFor(m => m.Usage).ChildRules(usage =>
         {

@@ -49,27 +49,27 @@ public sealed class GetUsageValidator : AbstractValidator<GetUsageQuery>
         {
             if (query.GroupBy is null)
             {
-                context.AddFieldErrors([new FieldError(["group_by"], $"is required: {UsageGrouping.Choices}", FieldProblem.Missing)]);
+                context.AddFieldErrors([new FieldError([nameof(GetUsageQuery.GroupBy)], $"is required: {UsageGrouping.Choices}", FieldProblem.Missing)]);
             }
             else if (UsageGrouping.Parse(query.GroupBy) is null)
             {
-                context.AddFieldErrors([new FieldError(["group_by"], $"must be {UsageGrouping.Choices} (a label key is 1 to 64 characters of a-z, 0-9, '_', '.', ':', '/', '-')", FieldProblem.NotAllowedValue)]);
+                context.AddFieldErrors([new FieldError([nameof(GetUsageQuery.GroupBy)], $"must be {UsageGrouping.Choices} (a label key is 1 to 64 characters of a-z, 0-9, '_', '.', ':', '/', '-')", FieldProblem.NotAllowedValue)]);
             }
 
             var from = query.From is null ? null : UsageWindow.ParseTimestamp(query.From);
             var to = query.To is null ? null : UsageWindow.ParseTimestamp(query.To);
             if (query.From is not null && from is null)
             {
-                context.AddFieldErrors([new FieldError(["from"], TimestampMessage, FieldProblem.NotATimestamp)]);
+                context.AddFieldErrors([new FieldError([nameof(GetUsageQuery.From)], TimestampMessage, FieldProblem.NotATimestamp)]);
             }
 
             if (query.To is not null && to is null)
             {
-                context.AddFieldErrors([new FieldError(["to"], TimestampMessage, FieldProblem.NotATimestamp)]);
+                context.AddFieldErrors([new FieldError([nameof(GetUsageQuery.To)], TimestampMessage, FieldProblem.NotATimestamp)]);
             }
             else if (from is not null && to is not null && to <= from)
             {
-                context.AddFieldErrors([new FieldError(["to"], "must be later than from", FieldProblem.InvalidValue)]);
+                context.AddFieldErrors([new FieldError([nameof(GetUsageQuery.To)], "must be later than from", FieldProblem.InvalidValue)]);
             }
         });
     }

@@ -1,6 +1,9 @@
 namespace Sessions.Domain.Common;
 
-/// <summary>One problem with one input: where it is (names and indexes), a message, and what kind of problem it is.</summary>
+/// <summary>
+/// One problem with one input: where it is (member names of the input, <see cref="FieldKey"/>s of the
+/// client's data, indexes), a message, and what kind of problem it is.
+/// </summary>
 public sealed record FieldError(IReadOnlyList<object> Path, string Message, FieldProblem Problem);
 
 /// <summary>

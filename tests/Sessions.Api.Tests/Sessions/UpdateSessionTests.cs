@@ -114,6 +114,28 @@ public sealed class UpdateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>
         Assert.NotNull(updated["frozen_at"]);
     }
 
+    [Fact]
+    public async Task ALabelKey_IsNamedInTheLocAsTheClientWroteIt()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
+
+        var response = await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), """{"labels": {"Team_Key": ["x"], "ok": [""]}}""");
+
+        await response.ExpectValidationErrorAsync("body", "labels", "Team_Key");
+    }
+
+    [Fact]
+    public async Task ALabelValue_IsNamedByItsKeyAndIndex()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
+
+        var response = await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), """{"labels": {"ok": ["a", ""]}}""");
+
+        await response.ExpectValidationErrorAsync("body", "labels", "ok", 1);
+    }
+
     [Theory]
     [InlineData("""{"model": ""}""", "model", "string_too_short")]
     [InlineData("""{"title": "TOO_LONG"}""", "title", "string_too_long")]

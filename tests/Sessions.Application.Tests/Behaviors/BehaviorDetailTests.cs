@@ -91,7 +91,7 @@ public sealed class BehaviorDetailTests
         var none = await new ValidationBehavior<ScopedCommand, Result<string>>([]).Handle(Command, (_, _) => new(Result<string>.Success("ok")), default);
 
         Assert.Equal("ok", none.Value);
-        Assert.Equal(["name: numeric (InvalidValue)", "name: foreign (InvalidValue)", "name: own (TooLong)"], await Validate.ErrorsAsync(Command, new CodesValidator()));
+        Assert.Equal(["Name: numeric (InvalidValue)", "Name: foreign (InvalidValue)", "Name: own (TooLong)"], await Validate.ErrorsAsync(Command, new CodesValidator()));
     }
 
     [Fact]

@@ -179,22 +179,22 @@ public sealed class ListingHandlerTests
     {
         Assert.True(SessionReference.TryParse(Guid.NewGuid().ToString(), out var session));
 
-        Assert.Equal(["slug: is required (Missing)"], await Validate.ErrorsAsync(new CreateOrganizationCommand(null, null), new CreateOrganizationValidator()));
-        Assert.Equal(["slug: must match ^[a-z0-9][a-z0-9-]{0,62}$ (PatternMismatch)", "name: must be at most 255 characters (StringTooLong)"], await Validate.ErrorsAsync(new CreateOrganizationCommand("-x", new string('n', 256)), new CreateOrganizationValidator()));
-        Assert.Equal(["slug: is required (Missing)", "name: must not be empty (StringTooShort)"], await Validate.ErrorsAsync(new CreateWorkspaceCommand("acme", null, ""), new CreateWorkspaceValidator()));
+        Assert.Equal(["Slug: is required (Missing)"], await Validate.ErrorsAsync(new CreateOrganizationCommand(null, null), new CreateOrganizationValidator()));
+        Assert.Equal(["Slug: must match ^[a-z0-9][a-z0-9-]{0,62}$ (PatternMismatch)", "Name: must be at most 255 characters (StringTooLong)"], await Validate.ErrorsAsync(new CreateOrganizationCommand("-x", new string('n', 256)), new CreateOrganizationValidator()));
+        Assert.Equal(["Slug: is required (Missing)", "Name: must not be empty (StringTooShort)"], await Validate.ErrorsAsync(new CreateWorkspaceCommand("acme", null, ""), new CreateWorkspaceValidator()));
         Assert.Empty(await Validate.ErrorsAsync(new CreateWorkspaceCommand("acme", "lab", new string('n', 255)), new CreateWorkspaceValidator()));
-        Assert.Equal(["after_seq: must be greater than or equal to 0 (BelowMinimum)", "limit: must be less than or equal to 500 (AboveMaximum)"], await Validate.ErrorsAsync(new GetTranscriptQuery("o", "w", session, -1, 501, null), new GetTranscriptValidator()));
+        Assert.Equal(["AfterSeq: must be greater than or equal to 0 (BelowMinimum)", "Limit: must be less than or equal to 500 (AboveMaximum)"], await Validate.ErrorsAsync(new GetTranscriptQuery("o", "w", session, -1, 501, null), new GetTranscriptValidator()));
         Assert.Empty(await Validate.ErrorsAsync(new GetTranscriptQuery("o", "w", session, 0, 500, null), new GetTranscriptValidator()));
-        Assert.Equal(["q: is required (Missing)", "after_seq: must be greater than or equal to 0 (BelowMinimum)", "limit: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new SearchMessagesQuery("o", "w", session, null, -1, 0, null), new SearchMessagesValidator()));
-        Assert.Equal(["q: must be at most 200 characters (StringTooLong)", "limit: must be less than or equal to 200 (AboveMaximum)"], await Validate.ErrorsAsync(new SearchMessagesQuery("o", "w", session, new string('q', 201), 0, 201, null), new SearchMessagesValidator()));
-        Assert.Equal(["from_seq: is required (Missing)"], await Validate.ErrorsAsync(new RewindSessionCommand("o", "w", session, null), new RewindSessionValidator()));
-        Assert.Equal(["from_seq: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new RewindSessionCommand("o", "w", session, 0), new RewindSessionValidator()));
-        Assert.Equal(["summary: is required (Missing)", "up_to_seq: is required (Missing)"], await Validate.ErrorsAsync(new CompactTranscriptCommand("o", "w", session, null, null), new CompactTranscriptValidator()));
-        Assert.Equal(["up_to_seq: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new CompactTranscriptCommand("o", "w", session, new MessageInput(null, MessageRole.System, "s", null, null, [], null, null), 0), new CompactTranscriptValidator()));
+        Assert.Equal(["Q: is required (Missing)", "AfterSeq: must be greater than or equal to 0 (BelowMinimum)", "Limit: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new SearchMessagesQuery("o", "w", session, null, -1, 0, null), new SearchMessagesValidator()));
+        Assert.Equal(["Q: must be at most 200 characters (StringTooLong)", "Limit: must be less than or equal to 200 (AboveMaximum)"], await Validate.ErrorsAsync(new SearchMessagesQuery("o", "w", session, new string('q', 201), 0, 201, null), new SearchMessagesValidator()));
+        Assert.Equal(["FromSeq: is required (Missing)"], await Validate.ErrorsAsync(new RewindSessionCommand("o", "w", session, null), new RewindSessionValidator()));
+        Assert.Equal(["FromSeq: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new RewindSessionCommand("o", "w", session, 0), new RewindSessionValidator()));
+        Assert.Equal(["Summary: is required (Missing)", "UpToSeq: is required (Missing)"], await Validate.ErrorsAsync(new CompactTranscriptCommand("o", "w", session, null, null), new CompactTranscriptValidator()));
+        Assert.Equal(["UpToSeq: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new CompactTranscriptCommand("o", "w", session, new MessageInput(null, MessageRole.System, "s", null, null, [], null, null), 0), new CompactTranscriptValidator()));
         Assert.Equal(
-            ["page: must be greater than or equal to 1 (BelowMinimum)", "limit: must be less than or equal to 100 (AboveMaximum)", "sessions_per_group: must be less than or equal to 100 (AboveMaximum)"],
+            ["Page: must be greater than or equal to 1 (BelowMinimum)", "Limit: must be less than or equal to 100 (AboveMaximum)", "SessionsPerGroup: must be less than or equal to 100 (AboveMaximum)"],
             await Validate.ErrorsAsync(new GroupedSessionsQuery("o", "w", NoFilter, 0, 101, 101), new GroupedSessionsValidator()));
-        Assert.Equal(["sessions_per_group: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new GroupedSessionsQuery("o", "w", NoFilter, 1, 100, 0), new GroupedSessionsValidator()));
+        Assert.Equal(["SessionsPerGroup: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new GroupedSessionsQuery("o", "w", NoFilter, 1, 100, 0), new GroupedSessionsValidator()));
     }
 
     private CallerContext Callers(WorkspaceRole role = WorkspaceRole.Member, string scope = Scopes.SessionsRead)

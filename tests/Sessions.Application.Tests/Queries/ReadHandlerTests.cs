@@ -118,7 +118,7 @@ public sealed class ReadHandlerTests
         var refused = await Events(new ListSessionEventsQuery("o", "w", Reference(), foreign, null));
 
         Assert.Equal((false, (Guid?)null), (empty.HasMore, empty.NextAfterId));
-        Assert.Equal(["after_id: must be the id of an event of this session (InvalidValue)"], refused.Error!.Fields!.Said());
+        Assert.Equal(["AfterId: must be the id of an event of this session (InvalidValue)"], refused.Error!.Fields!.Said());
     }
 
     [Theory]

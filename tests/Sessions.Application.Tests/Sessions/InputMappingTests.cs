@@ -86,7 +86,7 @@ public sealed class InputMappingTests
     {
         var command = new CreateSessionCommand("o", "w", Guid.NewGuid(), "m", null, null, new Dictionary<string, IReadOnlyList<string>> { ["Bad"] = ["v"] }, null, null, null, null, null, null);
 
-        Assert.Equal(["labels.Bad: key must be 1 to 64 characters of a-z, 0-9, '_', '.', ':', '/', '-' (PatternMismatch)"], await Validate.ErrorsAsync(command, new CreateSessionValidator()));
+        Assert.Equal(["Labels.Bad: key must be 1 to 64 characters of a-z, 0-9, '_', '.', ':', '/', '-' (PatternMismatch)"], await Validate.ErrorsAsync(command, new CreateSessionValidator()));
         Assert.Empty(await Validate.ErrorsAsync(command with { Labels = new Dictionary<string, IReadOnlyList<string>> { ["good"] = ["v"] } }, new CreateSessionValidator()));
     }
 
@@ -103,7 +103,7 @@ public sealed class InputMappingTests
 
         Assert.Equal((3, 10, 31L, 4L, true, true), (page.Page, page.Limit, page.Total, page.TotalPages, page.HasNext, page.HasPrevious));
         Assert.Equal(4L, last.TotalPages);
-        Assert.Equal(["agent.0: must not be empty (StringTooShort)"], await Validate.ErrorsAsync(new GroupedSessionsQuery("o", "w", NoFilter with { Agents = [""] }, null, null, null), new GroupedSessionsValidator()));
+        Assert.Equal(["Agents.0: must not be empty (StringTooShort)"], await Validate.ErrorsAsync(new GroupedSessionsQuery("o", "w", NoFilter with { Agents = [""] }, null, null, null), new GroupedSessionsValidator()));
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public sealed class ItemsBulkAndExportTests
         var list = (await new ListItemsHandler(_world.Reads.Object, Callers(), _items.Object).Handle(new ListItemsQuery("o", "w", _world.Reference, null), default)).Value;
 
         Assert.Null(Assert.Single(list.Items).Disposition);
-        Assert.Equal(["limit: must be less than or equal to 500 (AboveMaximum)"], await Validate.ErrorsAsync(new ListItemsQuery("o", "w", _world.Reference, 501), new ListItemsValidator()));
+        Assert.Equal(["Limit: must be less than or equal to 500 (AboveMaximum)"], await Validate.ErrorsAsync(new ListItemsQuery("o", "w", _world.Reference, 501), new ListItemsValidator()));
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class ItemsBulkAndExportTests
 
         Assert.Equal((1L, _world.Read.Id), (detail.Group.SessionCount, Assert.Single(detail.Sessions).Id));
         Assert.Same(GroupRules.NotFound, missing.Error);
-        Assert.Equal(["archived: must be one of: active, archived, any (NotAllowedValue)"], await Validate.ErrorsAsync(new GetGroupQuery("o", "w", group.Id, "some", null), new GetGroupValidator()));
+        Assert.Equal(["Archived: must be one of: active, archived, any (NotAllowedValue)"], await Validate.ErrorsAsync(new GetGroupQuery("o", "w", group.Id, "some", null), new GetGroupValidator()));
     }
 
     [Fact]
@@ -221,7 +221,7 @@ public sealed class ItemsBulkAndExportTests
         Assert.Equal(TrajectoryFormat.Atif, export.Format);
         Assert.Equal(1, await export.Messages.CountAsync());
         Assert.Equal(0, await export.Events.CountAsync());
-        Assert.Equal(["format: must be one of: atif, openai, native (NotAllowedValue)"], await Validate.ErrorsAsync(new ExportTrajectoryQuery("o", "w", _world.Reference, "csv", null), new ExportTrajectoryValidator()));
+        Assert.Equal(["Format: must be one of: atif, openai, native (NotAllowedValue)"], await Validate.ErrorsAsync(new ExportTrajectoryQuery("o", "w", _world.Reference, "csv", null), new ExportTrajectoryValidator()));
         Assert.Empty(await Validate.ErrorsAsync(new ExportTrajectoryQuery("o", "w", _world.Reference, "native", null), new ExportTrajectoryValidator()));
     }
 

@@ -212,7 +212,7 @@ public sealed class SessionCommandHandlerTests
 
         var result = await new RewindSessionHandler(_world.As(), transcripts.Object).Handle(new RewindSessionCommand("o", "w", _world.Reference, 9), default);
 
-        Assert.Equal(["from_seq: no message of this session has this seq (InvalidValue)"], result.Error!.Fields!.Said());
+        Assert.Equal(["FromSeq: no message of this session has this seq (InvalidValue)"], result.Error!.Fields!.Said());
         transcripts.Verify(t => t.DeleteFromAsync(It.IsAny<Guid>(), It.IsAny<long>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 

@@ -49,10 +49,10 @@ public sealed class SessionFilterInputTests
 
         Assert.Equal(
             [
-                "user: user and user_id together must be given at most 50 times (TooLong)",
-                "project_id: must be given at most 50 times (TooLong)",
-                "agent: must be given at most 50 times (TooLong)",
-                "model: must be given at most 50 times (TooLong)",
+                "UserIds: user and user_id together must be given at most 50 times (TooLong)",
+                "ProjectIds: must be given at most 50 times (TooLong)",
+                "Agents: must be given at most 50 times (TooLong)",
+                "Models: must be given at most 50 times (TooLong)",
             ],
             errors.Said());
     }
@@ -64,10 +64,10 @@ public sealed class SessionFilterInputTests
 
         Assert.Equal(
             [
-                "agent.1: must not be empty (StringTooShort)",
-                $"model.0: {ValidationRules.NulMessage} (PatternMismatch)",
-                "origin.0: must not be empty (StringTooShort)",
-                "label.0: must not be empty (StringTooShort)",
+                "Agents.1: must not be empty (StringTooShort)",
+                $"Models.0: {ValidationRules.NulMessage} (PatternMismatch)",
+                "Origins.0: must not be empty (StringTooShort)",
+                "Labels.0: must not be empty (StringTooShort)",
             ],
             errors.Said());
     }
@@ -77,7 +77,7 @@ public sealed class SessionFilterInputTests
     {
         var error = Assert.Single((None with { Origins = ["user", "robot"] }).Check());
 
-        Assert.Equal("origin.1: must be one of: user, eval, worker (NotAllowedValue)", error.Said());
+        Assert.Equal("Origins.1: must be one of: user, eval, worker (NotAllowedValue)", error.Said());
     }
 
     [Theory]
@@ -88,7 +88,7 @@ public sealed class SessionFilterInputTests
     {
         var error = Assert.Single((None with { Labels = ["ok:1", label] }).Check());
 
-        Assert.Equal("label.1: must be key:value (InvalidValue)", error.Said());
+        Assert.Equal("Labels.1: must be key:value (InvalidValue)", error.Said());
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class SessionFilterInputTests
 
         Assert.Empty((None with { Labels = twenty }).Check());
         var error = Assert.Single((None with { Labels = [.. twenty, "k:x"] }).Check());
-        Assert.Equal("label: must hold at most 20 label filters (TooLong)", error.Said());
+        Assert.Equal("Labels: must hold at most 20 label filters (TooLong)", error.Said());
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class SessionFilterInputTests
     {
         var error = Assert.Single((None with { Archived = "Active" }).Check());
 
-        Assert.Equal("archived: must be one of: active, archived, any (NotAllowedValue)", error.Said());
+        Assert.Equal("Archived: must be one of: active, archived, any (NotAllowedValue)", error.Said());
     }
 
     [Fact]
@@ -117,8 +117,8 @@ public sealed class SessionFilterInputTests
         var tooLong = Assert.Single((None with { Search = new string('s', 201) }).Check());
         var nul = Assert.Single((None with { Search = "a\0" }).Check());
 
-        Assert.Equal("search: must be at most 200 characters (StringTooLong)", tooLong.Said());
-        Assert.Equal($"search: {ValidationRules.NulMessage} (PatternMismatch)", nul.Said());
+        Assert.Equal("Search: must be at most 200 characters (StringTooLong)", tooLong.Said());
+        Assert.Equal($"Search: {ValidationRules.NulMessage} (PatternMismatch)", nul.Said());
     }
 
     [Fact]

@@ -71,19 +71,19 @@ public sealed class UsageParsingTests
     public async Task TheQuery_NeedsAGroupBy_AndAWindowInOrder()
     {
         Assert.Empty(await Errors(new GetUsageQuery("o", "w", NoFilter, "model", "2026-11-01T00:00:00Z", "2026-11-02T00:00:00Z")));
-        Assert.Equal(["group_by: is required: model, agent, user, origin, day or label:<key> (Missing)"], await Errors(new GetUsageQuery("o", "w", NoFilter, null, null, null)));
+        Assert.Equal(["GroupBy: is required: model, agent, user, origin, day or label:<key> (Missing)"], await Errors(new GetUsageQuery("o", "w", NoFilter, null, null, null)));
         Assert.Equal(
-            ["group_by: must be model, agent, user, origin, day or label:<key> (a label key is 1 to 64 characters of a-z, 0-9, '_', '.', ':', '/', '-') (NotAllowedValue)"],
+            ["GroupBy: must be model, agent, user, origin, day or label:<key> (a label key is 1 to 64 characters of a-z, 0-9, '_', '.', ':', '/', '-') (NotAllowedValue)"],
             await Errors(new GetUsageQuery("o", "w", NoFilter, "week", null, null)));
         Assert.Equal(
             [
-                "from: must be an RFC 3339 timestamp with its offset, e.g. 2026-11-01T00:00:00Z (NotATimestamp)",
-                "to: must be an RFC 3339 timestamp with its offset, e.g. 2026-11-01T00:00:00Z (NotATimestamp)",
+                "From: must be an RFC 3339 timestamp with its offset, e.g. 2026-11-01T00:00:00Z (NotATimestamp)",
+                "To: must be an RFC 3339 timestamp with its offset, e.g. 2026-11-01T00:00:00Z (NotATimestamp)",
             ],
             await Errors(new GetUsageQuery("o", "w", NoFilter, "day", "yesterday", "today")));
-        Assert.Equal(["to: must be later than from (InvalidValue)"], await Errors(new GetUsageQuery("o", "w", NoFilter, "day", "2026-11-02T00:00:00Z", "2026-11-02T00:00:00Z")));
+        Assert.Equal(["To: must be later than from (InvalidValue)"], await Errors(new GetUsageQuery("o", "w", NoFilter, "day", "2026-11-02T00:00:00Z", "2026-11-02T00:00:00Z")));
         Assert.Empty(await Errors(new GetUsageQuery("o", "w", NoFilter, "day", null, "2026-11-02T00:00:00Z")));
-        Assert.Equal(["agent.0: must not be empty (StringTooShort)"], await Errors(new GetUsageQuery("o", "w", NoFilter with { Agents = [""] }, "day", null, null)));
+        Assert.Equal(["Agents.0: must not be empty (StringTooShort)"], await Errors(new GetUsageQuery("o", "w", NoFilter with { Agents = [""] }, "day", null, null)));
     }
 
     private static Task<List<string>> Errors(GetUsageQuery query) => Validate.ErrorsAsync(query, new GetUsageValidator());

@@ -20,8 +20,8 @@ public sealed class FieldRulesTests
     public async Task ASession_NeedsAnIdThatIsNotNil_AndAModel()
     {
         Assert.Empty(await Validate.ErrorsAsync(Session, new CreateSessionValidator()));
-        Assert.Equal(["id: is required (Missing)", "model: is required (Missing)"], await Validate.ErrorsAsync(Session with { Id = null, Model = null }, new CreateSessionValidator()));
-        Assert.Equal(["id: must not be the nil UUID (InvalidValue)"], await Validate.ErrorsAsync(Session with { Id = Guid.Empty }, new CreateSessionValidator()));
+        Assert.Equal(["Id: is required (Missing)", "Model: is required (Missing)"], await Validate.ErrorsAsync(Session with { Id = null, Model = null }, new CreateSessionValidator()));
+        Assert.Equal(["Id: must not be the nil UUID (InvalidValue)"], await Validate.ErrorsAsync(Session with { Id = Guid.Empty }, new CreateSessionValidator()));
     }
 
     [Fact]
@@ -33,10 +33,10 @@ public sealed class FieldRulesTests
         Assert.Empty(await Validate.ErrorsAsync(atLimits, new CreateSessionValidator()));
         Assert.Equal(
             [
-                "model: must not be empty (StringTooShort)",
-                "title: must be at most 255 characters (StringTooLong)",
-                "agent: must not contain U+0000 (PatternMismatch)",
-                "message_count: must be greater than or equal to 0 (BelowMinimum)",
+                "Model: must not be empty (StringTooShort)",
+                "Title: must be at most 255 characters (StringTooLong)",
+                "Agent: must not contain U+0000 (PatternMismatch)",
+                "MessageCount: must be greater than or equal to 0 (BelowMinimum)",
             ],
             await Validate.ErrorsAsync(beyond, new CreateSessionValidator()));
         Assert.Empty(await Validate.ErrorsAsync(Session with { Title = "" }, new CreateSessionValidator()));
@@ -56,14 +56,14 @@ public sealed class FieldRulesTests
 
         Assert.Equal(
             [
-                "labels.Bad Key: key must be 1 to 64 characters of a-z, 0-9, '_', '.', ':', '/', '-' (PatternMismatch)",
-                "labels.empty: must hold at least 1 value (TooShort)",
-                "labels.none: must be a list of strings (NotAList)",
-                "labels.values.0: must be 1 to 256 characters (StringTooShort)",
-                "labels.values.1: must be 1 to 256 characters (StringTooLong)",
-                "labels.values.2: must not contain U+0000 (PatternMismatch)",
+                "Labels.Bad Key: key must be 1 to 64 characters of a-z, 0-9, '_', '.', ':', '/', '-' (PatternMismatch)",
+                "Labels.empty: must hold at least 1 value (TooShort)",
+                "Labels.none: must be a list of strings (NotAList)",
+                "Labels.values.0: must be 1 to 256 characters (StringTooShort)",
+                "Labels.values.1: must be 1 to 256 characters (StringTooLong)",
+                "Labels.values.2: must not contain U+0000 (PatternMismatch)",
             ],
-            SessionRules.CheckLabels(labels, "labels").Said());
+            SessionRules.CheckLabels(labels, "Labels").Said());
     }
 
     [Fact]
@@ -72,10 +72,10 @@ public sealed class FieldRulesTests
         var fiftyKeys = Enumerable.Range(0, SessionRules.MaxLabelKeys).ToDictionary(i => $"k{i}", _ => (IReadOnlyList<string>)["v"]);
         var twentyValues = new Dictionary<string, IReadOnlyList<string>> { ["k"] = [.. Enumerable.Range(0, 20).Select(i => $"v{i}"), "v0"] };
 
-        Assert.Empty(SessionRules.CheckLabels(fiftyKeys, "labels"));
-        Assert.Empty(SessionRules.CheckLabels(twentyValues, "labels"));
-        Assert.Equal(["labels: must have at most 50 keys (TooLong)"], SessionRules.CheckLabels(new Dictionary<string, IReadOnlyList<string>>(fiftyKeys) { ["k50"] = ["v"] }, "labels").Said());
-        Assert.Equal(["labels.k: must hold at most 20 distinct values (TooLong)"], SessionRules.CheckLabels(new Dictionary<string, IReadOnlyList<string>> { ["k"] = [.. Enumerable.Range(0, 21).Select(i => $"v{i}")] }, "labels").Said());
+        Assert.Empty(SessionRules.CheckLabels(fiftyKeys, "Labels"));
+        Assert.Empty(SessionRules.CheckLabels(twentyValues, "Labels"));
+        Assert.Equal(["Labels: must have at most 50 keys (TooLong)"], SessionRules.CheckLabels(new Dictionary<string, IReadOnlyList<string>>(fiftyKeys) { ["k50"] = ["v"] }, "Labels").Said());
+        Assert.Equal(["Labels.k: must hold at most 20 distinct values (TooLong)"], SessionRules.CheckLabels(new Dictionary<string, IReadOnlyList<string>> { ["k"] = [.. Enumerable.Range(0, 21).Select(i => $"v{i}")] }, "Labels").Said());
     }
 
     [Theory]
@@ -105,13 +105,13 @@ public sealed class FieldRulesTests
         Assert.Empty(await Validate.ErrorsAsync(Group with { Title = text, Capability = text, CapabilityVersion = text, Worker = text, MetadataJson = new string(' ', FieldLimits.GroupMetadata) }, new CreateGroupValidator()));
         Assert.Equal(
             [
-                "kind: is required (Missing)",
-                "project_id: is required (Missing)",
-                "title: must be at most 255 characters (StringTooLong)",
-                "capability: must be at most 255 characters (StringTooLong)",
-                "capability_version: must be at most 255 characters (StringTooLong)",
-                "worker: must not contain U+0000 (PatternMismatch)",
-                "metadata: must be at most 65536 characters of JSON (TooLong)",
+                "Kind: is required (Missing)",
+                "ProjectId: is required (Missing)",
+                "Title: must be at most 255 characters (StringTooLong)",
+                "Capability: must be at most 255 characters (StringTooLong)",
+                "CapabilityVersion: must be at most 255 characters (StringTooLong)",
+                "Worker: must not contain U+0000 (PatternMismatch)",
+                "Metadata: must be at most 65536 characters of JSON (TooLong)",
             ],
             await Validate.ErrorsAsync(
                 Group with { Kind = null, ProjectId = null, Title = text + "t", Capability = text + "t", CapabilityVersion = text + "t", Worker = "\0", MetadataJson = new string(' ', FieldLimits.GroupMetadata + 1) },
@@ -129,21 +129,21 @@ public sealed class FieldRulesTests
         var over = Item with { ItemType = new string('i', FieldLimits.ItemType + 1), DataJson = new string(' ', FieldLimits.ItemData + 1), DispositionJson = new string(' ', FieldLimits.ItemDisposition + 1), Title = text + "t", DedupeKey = "", Ref = reference + "r", SchemaRef = reference + "r", Capability = text + "t", CapabilityVersion = text + "t", SpanId = text + "t", TraceId = text + "t" };
 
         Assert.Empty(await Validate.ErrorsAsync(command with { Item = full }, new RecordItemValidator()));
-        Assert.Equal(["item: is required (Missing)"], await Validate.ErrorsAsync(command with { Item = null }, new RecordItemValidator()));
-        Assert.Equal(["item_type: is required (Missing)", "data: is required (Missing)"], await Validate.ErrorsAsync(command with { Item = Item with { ItemType = null, DataJson = null } }, new RecordItemValidator()));
+        Assert.Equal(["Item: is required (Missing)"], await Validate.ErrorsAsync(command with { Item = null }, new RecordItemValidator()));
+        Assert.Equal(["ItemType: is required (Missing)", "Data: is required (Missing)"], await Validate.ErrorsAsync(command with { Item = Item with { ItemType = null, DataJson = null } }, new RecordItemValidator()));
         Assert.Equal(
             [
-                "item_type: must be at most 64 characters (StringTooLong)",
-                "data: must be at most 1048576 characters of JSON (TooLong)",
-                "disposition: must be at most 65536 characters of JSON (TooLong)",
-                "title: must be at most 255 characters (StringTooLong)",
-                "dedupe_key: must not be empty (StringTooShort)",
-                "ref: must be at most 1024 characters (StringTooLong)",
-                "schema_ref: must be at most 1024 characters (StringTooLong)",
-                "capability: must be at most 255 characters (StringTooLong)",
-                "capability_version: must be at most 255 characters (StringTooLong)",
-                "span_id: must be at most 255 characters (StringTooLong)",
-                "trace_id: must be at most 255 characters (StringTooLong)",
+                "ItemType: must be at most 64 characters (StringTooLong)",
+                "Data: must be at most 1048576 characters of JSON (TooLong)",
+                "Disposition: must be at most 65536 characters of JSON (TooLong)",
+                "Title: must be at most 255 characters (StringTooLong)",
+                "DedupeKey: must not be empty (StringTooShort)",
+                "Ref: must be at most 1024 characters (StringTooLong)",
+                "SchemaRef: must be at most 1024 characters (StringTooLong)",
+                "Capability: must be at most 255 characters (StringTooLong)",
+                "CapabilityVersion: must be at most 255 characters (StringTooLong)",
+                "SpanId: must be at most 255 characters (StringTooLong)",
+                "TraceId: must be at most 255 characters (StringTooLong)",
             ],
             await Validate.ErrorsAsync(command with { Item = over }, new RecordItemValidator()));
     }
@@ -157,14 +157,14 @@ public sealed class FieldRulesTests
         Assert.Empty(await Validate.ErrorsAsync(query with { Page = ListSessionsQuery.MaxPage, Limit = ListSessionsQuery.MaxLimit, SortBy = null, SortDir = null }, new ListSessionsValidator()));
         Assert.Equal(
             [
-                "page: must be greater than or equal to 1 (BelowMinimum)",
-                "limit: must be less than or equal to 100 (AboveMaximum)",
-                "sort_by: must be one of: updated_at, last_message_at, created_at, message_count (NotAllowedValue)",
-                "sort_dir: must be one of: desc, asc (NotAllowedValue)",
-                "search: must be at most 200 characters (StringTooLong)",
+                "Page: must be greater than or equal to 1 (BelowMinimum)",
+                "Limit: must be less than or equal to 100 (AboveMaximum)",
+                "SortBy: must be one of: updated_at, last_message_at, created_at, message_count (NotAllowedValue)",
+                "SortDir: must be one of: desc, asc (NotAllowedValue)",
+                "Search: must be at most 200 characters (StringTooLong)",
             ],
             await Validate.ErrorsAsync(query with { Page = 0, Limit = 101, SortBy = "title", SortDir = "up", Filter = NoFilter with { Search = new string('s', 201) } }, new ListSessionsValidator()));
-        Assert.Equal(["page: must be less than or equal to 1000000 (AboveMaximum)", "limit: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(query with { Page = ListSessionsQuery.MaxPage + 1, Limit = 0 }, new ListSessionsValidator()));
+        Assert.Equal(["Page: must be less than or equal to 1000000 (AboveMaximum)", "Limit: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(query with { Page = ListSessionsQuery.MaxPage + 1, Limit = 0 }, new ListSessionsValidator()));
     }
 
     [Fact]
@@ -176,13 +176,13 @@ public sealed class FieldRulesTests
         Assert.Empty(await Validate.ErrorsAsync(query, new ListGroupsValidator()));
         Assert.Equal(
             [
-                "limit: must be less than or equal to 100 (AboveMaximum)",
-                "status.1: must be one of: running, completed, failed, cancelled (NotAllowedValue)",
-                "kind.0: must be one of: worker_run, evaluation_item, workflow (NotAllowedValue)",
+                "Limit: must be less than or equal to 100 (AboveMaximum)",
+                "Statuses.1: must be one of: running, completed, failed, cancelled (NotAllowedValue)",
+                "Kinds.0: must be one of: worker_run, evaluation_item, workflow (NotAllowedValue)",
             ],
             await Validate.ErrorsAsync(query with { Statuses = ["running", "done"], Kinds = ["run"], Limit = GroupRules.MaxLimit + 1 }, new ListGroupsValidator()));
         Assert.Equal(
-            ["status: must be given at most 50 times (TooLong)", "kind: must be given at most 50 times (TooLong)", "project_id: must be given at most 50 times (TooLong)"],
+            ["Statuses: must be given at most 50 times (TooLong)", "Kinds: must be given at most 50 times (TooLong)", "ProjectIds: must be given at most 50 times (TooLong)"],
             await Validate.ErrorsAsync(query with { Statuses = many, Kinds = [.. Enumerable.Repeat("workflow", 51)], ProjectIds = [.. Enumerable.Range(0, 51).Select(_ => Guid.NewGuid())] }, new ListGroupsValidator()));
     }
 }

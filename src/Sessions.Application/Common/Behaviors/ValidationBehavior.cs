@@ -35,12 +35,9 @@ public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidat
     }
 
     private static FieldError ToFieldError(ValidationFailure failure) => new(
-        failure.CustomState as IReadOnlyList<object> ?? [.. FieldPath.Parse(failure.PropertyName).Select(WireName)],
+        failure.CustomState as IReadOnlyList<object> ?? FieldPath.Parse(failure.PropertyName),
         failure.ErrorMessage,
         ProblemOf(failure.ErrorCode));
-
-    /// <summary>A validator names C# members (<c>ToolCallId</c>); a field error names the input as the client wrote it (<c>tool_call_id</c>).</summary>
-    private static object WireName(object segment) => segment is string name ? FieldPath.ToSnakeCase(name) : segment;
 
     /// <summary>Our rules name a <see cref="FieldProblem"/> as their error code; FluentValidation's own codes name its validators.</summary>
     private static FieldProblem ProblemOf(string? code) =>

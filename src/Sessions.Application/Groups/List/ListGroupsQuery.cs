@@ -52,11 +52,11 @@ public sealed class ListGroupsValidator : AbstractValidator<ListGroupsQuery>
         RuleFor(q => q.Filter).Custom((filter, context) => context.AddFieldErrors(filter.Check()));
         RuleFor(q => q).Custom((query, context) =>
         {
-            context.AddFieldErrors(EnumValues<GroupStatus>("status", query.Statuses));
-            context.AddFieldErrors(EnumValues<GroupKind>("kind", query.Kinds));
-            context.AddFieldErrors(Repeated("status", query.Statuses.Count));
-            context.AddFieldErrors(Repeated("kind", query.Kinds.Count));
-            context.AddFieldErrors(Repeated("project_id", query.ProjectIds.Count));
+            context.AddFieldErrors(EnumValues<GroupStatus>(nameof(ListGroupsQuery.Statuses), query.Statuses));
+            context.AddFieldErrors(EnumValues<GroupKind>(nameof(ListGroupsQuery.Kinds), query.Kinds));
+            context.AddFieldErrors(Repeated(nameof(ListGroupsQuery.Statuses), query.Statuses.Count));
+            context.AddFieldErrors(Repeated(nameof(ListGroupsQuery.Kinds), query.Kinds.Count));
+            context.AddFieldErrors(Repeated(nameof(ListGroupsQuery.ProjectIds), query.ProjectIds.Count));
         });
     }
 

@@ -16,12 +16,12 @@ public sealed class RecordItemValidator : AbstractValidator<RecordItemCommand>
                 .Must(json => json is null || json.Length <= FieldLimits.ItemData)
                 .WithMessage($"must be at most {FieldLimits.ItemData} characters of JSON")
                 .WithErrorCode(nameof(FieldProblem.TooLong))
-                .OverridePropertyName("data");
+                .OverridePropertyName("Data");
             item.RuleFor(i => i.DispositionJson)
                 .Must(json => json is null || json.Length <= FieldLimits.ItemDisposition)
                 .WithMessage($"must be at most {FieldLimits.ItemDisposition} characters of JSON")
                 .WithErrorCode(nameof(FieldProblem.TooLong))
-                .OverridePropertyName("disposition");
+                .OverridePropertyName("Disposition");
             item.RuleFor(i => i.Title).Chars(0, FieldLimits.ItemText);
             item.RuleFor(i => i.DedupeKey).Chars(1, FieldLimits.ItemText);
             item.RuleFor(i => i.Ref).Chars(0, FieldLimits.ItemReference);

@@ -17,7 +17,7 @@ public abstract class BulkSessionsValidator<TCommand> : AbstractValidator<TComma
             .InclusiveBetween(1, MaxIds)
             .WithMessage($"must hold 1 to {MaxIds} session ids")
             .WithErrorCode(nameof(FieldProblem.ListLength))
-            .OverridePropertyName("session_ids")
+            .OverridePropertyName(nameof(IBulkSessionsCommand.SessionIds))
             .When(c => c.SessionIds is not null);
         RuleForEach(c => c.SessionIds)
             .Must(id => id != Guid.Empty)

@@ -32,26 +32,26 @@ public sealed record SessionFilterInput(
     /// <summary>Field errors, at the query parameter's name and the index of the bad value.</summary>
     public IEnumerable<FieldError> Check()
     {
-        foreach (var error in CheckCount("user", UserIds.Count)
-            .Concat(CheckCount("project_id", ProjectIds.Count))
-            .Concat(CheckTexts("agent", Agents))
-            .Concat(CheckTexts("model", Models))
-            .Concat(CheckTexts("origin", Origins))
-            .Concat(CheckTexts("label", Labels)))
+        foreach (var error in CheckCount(nameof(UserIds), UserIds.Count)
+            .Concat(CheckCount(nameof(ProjectIds), ProjectIds.Count))
+            .Concat(CheckTexts(nameof(Agents), Agents))
+            .Concat(CheckTexts(nameof(Models), Models))
+            .Concat(CheckTexts(nameof(Origins), Origins))
+            .Concat(CheckTexts(nameof(Labels), Labels)))
         {
             yield return error;
         }
 
         if (Labels.Count > MaxLabelFilters)
         {
-            yield return new FieldError(["label"], $"must hold at most {MaxLabelFilters} label filters", FieldProblem.TooLong);
+            yield return new FieldError([nameof(Labels)], $"must hold at most {MaxLabelFilters} label filters", FieldProblem.TooLong);
         }
 
         for (var i = 0; i < Origins.Count; i++)
         {
             if (!string.IsNullOrEmpty(Origins[i]) && !WireEnum.TryParse<SessionOrigin>(Origins[i], out _))
             {
-                yield return new FieldError(["origin", i], $"must be one of: {WireEnum.Names<SessionOrigin>()}", FieldProblem.NotAllowedValue);
+                yield return new FieldError([nameof(Origins), i], $"must be one of: {WireEnum.Names<SessionOrigin>()}", FieldProblem.NotAllowedValue);
             }
         }
 
@@ -61,22 +61,22 @@ public sealed record SessionFilterInput(
             var separator = string.IsNullOrEmpty(label) ? -1 : label.IndexOf(':', StringComparison.Ordinal);
             if (!string.IsNullOrEmpty(label) && (separator <= 0 || separator == label.Length - 1))
             {
-                yield return new FieldError(["label", i], "must be key:value", FieldProblem.InvalidValue);
+                yield return new FieldError([nameof(Labels), i], "must be key:value", FieldProblem.InvalidValue);
             }
         }
 
         if (Archived is not null && !WireEnum.TryParse<ArchivedFilter>(Archived, out _))
         {
-            yield return new FieldError(["archived"], $"must be one of: {WireEnum.Names<ArchivedFilter>()}", FieldProblem.NotAllowedValue);
+            yield return new FieldError([nameof(Archived)], $"must be one of: {WireEnum.Names<ArchivedFilter>()}", FieldProblem.NotAllowedValue);
         }
 
         if (Search is { Length: > MaxSearchLength })
         {
-            yield return new FieldError(["search"], $"must be at most {MaxSearchLength} characters", FieldProblem.StringTooLong);
+            yield return new FieldError([nameof(Search)], $"must be at most {MaxSearchLength} characters", FieldProblem.StringTooLong);
         }
         else if (Search is not null && ValidationRules.HasNul(Search))
         {
-            yield return new FieldError(["search"], ValidationRules.NulMessage, FieldProblem.PatternMismatch);
+            yield return new FieldError([nameof(Search)], ValidationRules.NulMessage, FieldProblem.PatternMismatch);
         }
     }
 
@@ -84,7 +84,7 @@ public sealed record SessionFilterInput(
     {
         if (count > MaxValuesPerParameter)
         {
-            yield return new FieldError([parameter], parameter == "user"
+            yield return new FieldError([parameter], parameter == nameof(UserIds)
                 ? $"user and user_id together must be given at most {MaxValuesPerParameter} times"
                 : $"must be given at most {MaxValuesPerParameter} times", FieldProblem.TooLong);
         }

@@ -13,7 +13,7 @@ public sealed class AppendTranscriptValidator : AbstractValidator<AppendTranscri
             .InclusiveBetween(1, TranscriptRules.MaxMessagesPerAppend)
             .WithMessage($"must hold 1 to {TranscriptRules.MaxMessagesPerAppend} messages")
             .WithErrorCode(nameof(FieldProblem.ListLength))
-            .OverridePropertyName("messages")
+            .OverridePropertyName(nameof(AppendTranscriptCommand.Messages))
             .When(c => c.Messages is not null);
         RuleForEach(c => c.Messages).NotNull().WithMessage("must be an object").WithErrorCode(nameof(FieldProblem.NotAnObject)).SetValidator(new MessageInputValidator()!);
         RuleFor(c => c.Context).ChildRules(context =>

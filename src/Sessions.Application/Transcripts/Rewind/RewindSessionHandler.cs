@@ -20,7 +20,7 @@ public sealed class RewindSessionHandler(SessionCommandServices services, ITrans
             var plan = await transcripts.PlanRewindAsync(session.Id, fromSeq, ct);
             if (plan is null)
             {
-                return Error.Validation("from_seq", "no message of this session has this seq", FieldProblem.InvalidValue);
+                return Error.Validation(nameof(RewindSessionCommand.FromSeq), "no message of this session has this seq", FieldProblem.InvalidValue);
             }
 
             var rewound = session.Rewind(plan, caller.UserId, now);
