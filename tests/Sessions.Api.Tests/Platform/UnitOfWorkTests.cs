@@ -9,7 +9,7 @@ namespace Sessions.Api.Tests.Platform;
 
 /// <summary>The real unit of work on the suite's real database: commit, rollback, and the rerun after a lost race.</summary>
 [Collection(SharedApiCollection.Name)]
-public sealed class UnitOfWorkTests(ApiFactory factory)
+public sealed class UnitOfWorkTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
     [Fact]
     public async Task AWorkThatCommits_IsStored()
@@ -53,7 +53,8 @@ public sealed class UnitOfWorkTests(ApiFactory factory)
     [Fact]
     public async Task ALostRace_RerunsTheWholeWorkOnFreshState()
     {
-        var session = await NewSessionAsync();
+        var (_, owner, id) = await AMembersSessionAsync();
+        var session = (Id: id, Owner: owner.Id);
         var attempts = 0;
 
         await RunAsync(async (db, ct) =>
@@ -70,7 +71,7 @@ public sealed class UnitOfWorkTests(ApiFactory factory)
         }, commit: true);
 
         Assert.Equal(2, attempts);
-        var stored = await factory.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == session.Id));
+        var stored = await Factory.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == session.Id));
         Assert.NotNull(stored.PinnedAt);
         Assert.NotNull(stored.ArchivedAt);
     }
@@ -78,7 +79,8 @@ public sealed class UnitOfWorkTests(ApiFactory factory)
     [Fact]
     public async Task ARaceLostEveryTime_GivesUpAfterThreeRuns()
     {
-        var session = await NewSessionAsync();
+        var (_, owner, id) = await AMembersSessionAsync();
+        var session = (Id: id, Owner: owner.Id);
         var attempts = 0;
 
         await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => RunAsync(async (db, ct) =>
@@ -91,12 +93,12 @@ public sealed class UnitOfWorkTests(ApiFactory factory)
         }, commit: true));
 
         Assert.Equal(3, attempts);
-        Assert.Null((await factory.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == session.Id))).ArchivedAt);
+        Assert.Null((await Factory.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == session.Id))).ArchivedAt);
     }
 
     private async Task<bool> RunAsync(Func<SessionsDbContext, CancellationToken, Task<bool>> work, bool commit, bool writeAtOnce = false)
     {
-        await using var scope = factory.Services.CreateAsyncScope();
+        await using var scope = Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
         var unit = scope.ServiceProvider.GetRequiredService<IUnitOfWork>();
         return await unit.ExecuteAsync(async ct => await work(db, ct) && commit, done => done, writeAtOnce, CancellationToken.None);
@@ -108,10 +110,10 @@ public sealed class UnitOfWorkTests(ApiFactory factory)
         return Task.FromResult(true);
     }
 
-    private Task<bool> UserExistsAsync(Guid id) => factory.WithDbAsync(db => db.Users.AnyAsync(u => u.Id == id));
+    private Task<bool> UserExistsAsync(Guid id) => Factory.WithDbAsync(db => db.Users.AnyAsync(u => u.Id == id));
 
     /// <summary>Another request changes the session meanwhile, so the version the work loaded is stale.</summary>
-    private Task PinElsewhereAsync(Guid id, bool unpinFirst = false) => factory.WithDbAsync(async db =>
+    private Task PinElsewhereAsync(Guid id, bool unpinFirst = false) => Factory.WithDbAsync(async db =>
     {
         var session = await db.Sessions.SingleAsync(s => s.Id == id);
         if (unpinFirst)
@@ -122,11 +124,4 @@ public sealed class UnitOfWorkTests(ApiFactory factory)
         session.Pin(session.UserId, DateTime.UtcNow);
         await db.SaveChangesAsync();
     });
-
-    private async Task<(Guid Id, Guid Owner)> NewSessionAsync()
-    {
-        var workspace = await TestWorkspace.CreateAsync(factory);
-        var owner = await workspace.AddMemberAsync();
-        return ((await factory.CreateClient().CreateSessionAsync(workspace, owner)).Id(), owner.Id);
-    }
 }

@@ -112,10 +112,5 @@ public sealed class MemberHandlerTests
     private Task<Result> Remove(Guid user, WorkspaceRole callerRole = WorkspaceRole.Admin) =>
         new RemoveMemberHandler(_organizations.Object, Callers(callerRole), new FakeTimeProvider(Now)).Handle(new RemoveMemberCommand("o", "w", user), default).AsTask();
 
-    private CallerContext Callers(WorkspaceRole role)
-    {
-        var callers = new CallerContext();
-        callers.Set(new Caller(_admin, new WorkspaceMembership(Guid.NewGuid(), _workspace, role), new HashSet<string> { Scopes.SessionsWrite }));
-        return callers;
-    }
+    private CallerContext Callers(WorkspaceRole role) => TestCallers.As(_admin, _workspace, role);
 }

@@ -19,7 +19,6 @@ namespace Sessions.Application.Tests.Queries;
 public sealed class ListingHandlerTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 13, 0, 0, TimeSpan.Zero);
-    private static readonly SessionFilterInput NoFilter = new([], [], [], [], [], [], null, null, null);
     private readonly Guid _workspace = Guid.NewGuid();
     private readonly Guid _me = Guid.NewGuid();
 
@@ -34,7 +33,7 @@ public sealed class ListingHandlerTests
         reads.Setup(r => r.ListAsync(It.Is<SessionAudience>(a => a.UserId == _me && !a.SeesAllSessions), It.IsAny<SessionCriteria>(), SessionSortField.CreatedAt, SortDirection.Asc, (page - 1) * limit, limit, It.IsAny<CancellationToken>()))
             .ReturnsAsync(([], total));
 
-        var answer = (await new ListSessionsHandler(reads.Object, Callers()).Handle(new ListSessionsQuery("o", "w", NoFilter, "created_at", "asc", page, limit), default)).Value;
+        var answer = (await new ListSessionsHandler(reads.Object, Callers()).Handle(new ListSessionsQuery("o", "w", TestCallers.NoFilter, "created_at", "asc", page, limit), default)).Value;
 
         Assert.Equal((total, page, limit, pages, next, previous), (answer.Total, answer.Page, answer.Limit, answer.TotalPages, answer.HasNext, answer.HasPrevious));
     }
@@ -46,7 +45,7 @@ public sealed class ListingHandlerTests
         reads.Setup(r => r.ListAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionCriteria>(), SessionSortField.UpdatedAt, SortDirection.Desc, 0, ListSessionsQuery.DefaultLimit, It.IsAny<CancellationToken>()))
             .ReturnsAsync(([], 1L));
 
-        var answer = (await new ListSessionsHandler(reads.Object, Callers()).Handle(new ListSessionsQuery("o", "w", NoFilter, null, null, null, null), default)).Value;
+        var answer = (await new ListSessionsHandler(reads.Object, Callers()).Handle(new ListSessionsQuery("o", "w", TestCallers.NoFilter, null, null, null, null), default)).Value;
 
         Assert.Equal((1, 20, 1L), (answer.Page, answer.Limit, answer.TotalPages));
     }
@@ -63,7 +62,7 @@ public sealed class ListingHandlerTests
             .ReturnsAsync(new Dictionary<Guid, GroupCounts> { [group.Id] = GroupCounts.None with { SessionCount = 4 } });
 
         var answer = (await new ListGroupsHandler(reads.Object, Callers()).Handle(
-            new ListGroupsQuery("o", "w", NoFilter with { Agents = ["a"] }, ["failed", "failed"], ["worker_run"], [project, project], 2, 10), default)).Value;
+            new ListGroupsQuery("o", "w", TestCallers.NoFilter with { Agents = ["a"] }, ["failed", "failed"], ["worker_run"], [project, project], 2, 10), default)).Value;
 
         Assert.Equal((21L, 3L, true, true), (answer.Total, answer.TotalPages, answer.HasNext, answer.HasPrevious));
         Assert.Equal(4, Assert.Single(answer.Groups).SessionCount);
@@ -79,7 +78,7 @@ public sealed class ListingHandlerTests
         reads.Setup(r => r.CountsAsync(It.IsAny<SessionAudience>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<SessionCriteria>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Dictionary<Guid, GroupCounts>());
 
-        var answer = (await new ListGroupsHandler(reads.Object, Callers()).Handle(new ListGroupsQuery("o", "w", NoFilter, [], [], [], null, null), default)).Value;
+        var answer = (await new ListGroupsHandler(reads.Object, Callers()).Handle(new ListGroupsQuery("o", "w", TestCallers.NoFilter, [], [], [], null, null), default)).Value;
 
         Assert.Equal((1, 20, false, false), (answer.Page, answer.Limit, answer.HasNext, answer.HasPrevious));
         Assert.Equal(0, Assert.Single(answer.Groups).SessionCount);
@@ -95,7 +94,7 @@ public sealed class ListingHandlerTests
         reads.Setup(r => r.CountsAsync(It.IsAny<SessionAudience>(), It.Is<IReadOnlyCollection<Guid>>(ids => ids.SequenceEqual(new[] { group.Id })), It.IsAny<SessionCriteria>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Dictionary<Guid, GroupCounts> { [group.Id] = GroupCounts.None with { SessionCount = 3 } });
 
-        var answer = (await new GroupedSessionsHandler(reads.Object, Callers()).Handle(new GroupedSessionsQuery("o", "w", NoFilter, null, null, null), default)).Value;
+        var answer = (await new GroupedSessionsHandler(reads.Object, Callers()).Handle(new GroupedSessionsQuery("o", "w", TestCallers.NoFilter, null, null, null), default)).Value;
 
         Assert.Equal((2L, 1L, false, false), (answer.Total, answer.TotalPages, answer.HasNext, answer.HasPrevious));
         Assert.Equal((3L, 3L), (answer.Groups[0].SessionCount, answer.Groups[0].Group!.SessionCount));
@@ -112,8 +111,8 @@ public sealed class ListingHandlerTests
         usage.Setup(u => u.SumAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionCriteria>(), It.Is<UsageGrouping>(g => g.Dimension == UsageDimension.Day), It.IsAny<UsageWindow>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(([("2026-11-02", Tally(9m, 1)), ("2026-11-01", Tally(1m, 1))], Tally(10m, 2)));
 
-        var byModel = (await new GetUsageHandler(usage.Object, Callers()).Handle(new GetUsageQuery("o", "w", NoFilter, "model", null, null), default)).Value;
-        var byDay = (await new GetUsageHandler(usage.Object, Callers()).Handle(new GetUsageQuery("o", "w", NoFilter, "day", "2026-11-01T00:00:00Z", null), default)).Value;
+        var byModel = (await new GetUsageHandler(usage.Object, Callers()).Handle(new GetUsageQuery("o", "w", TestCallers.NoFilter, "model", null, null), default)).Value;
+        var byDay = (await new GetUsageHandler(usage.Object, Callers()).Handle(new GetUsageQuery("o", "w", TestCallers.NoFilter, "day", "2026-11-01T00:00:00Z", null), default)).Value;
 
         Assert.Equal(["d", "c", "a", "b", null], byModel.Buckets.Select(b => b.Key));
         Assert.Equal(("model", 6m, 25L), (byModel.GroupBy, byModel.Totals.CostUsd!.Value, byModel.Totals.InputTokens));
@@ -131,7 +130,7 @@ public sealed class ListingHandlerTests
         usage.Setup(u => u.SumAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionCriteria>(), It.IsAny<UsageGrouping>(), It.IsAny<UsageWindow>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(([], UsageTally.None));
 
-        await new GetUsageHandler(usage.Object, Callers(role, scope)).Handle(new GetUsageQuery("o", "w", NoFilter, "agent", null, null), default);
+        await new GetUsageHandler(usage.Object, Callers(role, scope)).Handle(new GetUsageQuery("o", "w", TestCallers.NoFilter, "agent", null, null), default);
 
         usage.Verify(u => u.SumAsync(It.Is<SessionAudience>(a => a.SeesAllSessions == all && a.WorkspaceId == _workspace), It.IsAny<SessionCriteria>(), It.IsAny<UsageGrouping>(), It.IsAny<UsageWindow>(), It.IsAny<CancellationToken>()), Times.Once);
     }
@@ -193,14 +192,9 @@ public sealed class ListingHandlerTests
         Assert.Equal(["UpToSeq: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new CompactTranscriptCommand("o", "w", session, new MessageInput(null, MessageRole.System, "s", null, null, [], null, null), 0), new CompactTranscriptValidator()));
         Assert.Equal(
             ["Page: must be greater than or equal to 1 (BelowMinimum)", "Limit: must be less than or equal to 100 (AboveMaximum)", "SessionsPerGroup: must be less than or equal to 100 (AboveMaximum)"],
-            await Validate.ErrorsAsync(new GroupedSessionsQuery("o", "w", NoFilter, 0, 101, 101), new GroupedSessionsValidator()));
-        Assert.Equal(["SessionsPerGroup: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new GroupedSessionsQuery("o", "w", NoFilter, 1, 100, 0), new GroupedSessionsValidator()));
+            await Validate.ErrorsAsync(new GroupedSessionsQuery("o", "w", TestCallers.NoFilter, 0, 101, 101), new GroupedSessionsValidator()));
+        Assert.Equal(["SessionsPerGroup: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new GroupedSessionsQuery("o", "w", TestCallers.NoFilter, 1, 100, 0), new GroupedSessionsValidator()));
     }
 
-    private CallerContext Callers(WorkspaceRole role = WorkspaceRole.Member, string scope = Scopes.SessionsRead)
-    {
-        var callers = new CallerContext();
-        callers.Set(new Caller(_me, new WorkspaceMembership(Guid.NewGuid(), _workspace, role), new HashSet<string> { scope }));
-        return callers;
-    }
+    private CallerContext Callers(WorkspaceRole role = WorkspaceRole.Member, string scope = Scopes.SessionsRead) => TestCallers.As(_me, _workspace, role, scope);
 }

@@ -239,12 +239,7 @@ public sealed class ReadHandlerTests
 
     private SessionReference Reference() => SessionReference.TryParse(_session.ToString(), out var reference) ? reference : throw new InvalidOperationException();
 
-    private CallerContext Callers(WorkspaceRole role = WorkspaceRole.Member)
-    {
-        var callers = new CallerContext();
-        callers.Set(new Caller(_me, new WorkspaceMembership(Guid.NewGuid(), _workspace, role), new HashSet<string> { Scopes.SessionsWrite }));
-        return callers;
-    }
+    private CallerContext Callers(WorkspaceRole role = WorkspaceRole.Member) => TestCallers.As(_me, _workspace, role);
 
     private static IEnumerable<MessageView> Messages(int count) =>
         Enumerable.Range(1, count).Select(i => new MessageView(Guid.NewGuid(), i, MessageRole.User, "m", null, null, [], null, null, Now.UtcDateTime, null));

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
 using Moq;
-using Sessions.Application.Common.Security;
 using Sessions.Application.Groups;
 using Sessions.Application.Sessions;
 using Sessions.Application.Sessions.Create;
@@ -126,9 +125,7 @@ public sealed class AppendAndCreateHandlerTests
 
     private Task<Result<SessionView>> Create(Mock<ISessionRepository> sessions, WorkspaceRole role, CreateSessionCommand command)
     {
-        var callers = new CallerContext();
-        callers.Set(new Caller(_world.OwnerId, new WorkspaceMembership(Guid.NewGuid(), _world.WorkspaceId, role), new HashSet<string> { Scopes.SessionsWrite }));
-        return new CreateSessionHandler(sessions.Object, _world.Reads.Object, new Mock<IGroupReadStore>().Object, callers, new FakeTimeProvider(SessionWorld.Now))
+        return new CreateSessionHandler(sessions.Object, _world.Reads.Object, new Mock<IGroupReadStore>().Object, TestCallers.As(_world.OwnerId, _world.WorkspaceId, role), new FakeTimeProvider(SessionWorld.Now))
             .Handle(command, default).AsTask();
     }
 

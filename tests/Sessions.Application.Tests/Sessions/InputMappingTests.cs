@@ -17,7 +17,6 @@ namespace Sessions.Application.Tests.Sessions;
 /// <summary>What the input records become, and the remaining defaults of the listings.</summary>
 public sealed class InputMappingTests
 {
-    private static readonly SessionFilterInput NoFilter = new([], [], [], [], [], [], null, null, null);
 
     [Fact]
     public void AMessage_BecomesADraft_WithItsDefaults()
@@ -98,12 +97,12 @@ public sealed class InputMappingTests
         reads.Setup(r => r.CountsAsync(It.IsAny<SessionAudience>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<SessionCriteria>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Dictionary<Guid, GroupCounts>());
 
-        var page = (await new GroupedSessionsHandler(reads.Object, Callers(WorkspaceRole.Member)).Handle(new GroupedSessionsQuery("o", "w", NoFilter, 3, 10, 3), default)).Value;
-        var last = (await new GroupedSessionsHandler(reads.Object, Callers(WorkspaceRole.Member)).Handle(new GroupedSessionsQuery("o", "w", NoFilter, 3, 10, 3), default)).Value;
+        var page = (await new GroupedSessionsHandler(reads.Object, Callers(WorkspaceRole.Member)).Handle(new GroupedSessionsQuery("o", "w", TestCallers.NoFilter, 3, 10, 3), default)).Value;
+        var last = (await new GroupedSessionsHandler(reads.Object, Callers(WorkspaceRole.Member)).Handle(new GroupedSessionsQuery("o", "w", TestCallers.NoFilter, 3, 10, 3), default)).Value;
 
         Assert.Equal((3, 10, 31L, 4L, true, true), (page.Page, page.Limit, page.Total, page.TotalPages, page.HasNext, page.HasPrevious));
         Assert.Equal(4L, last.TotalPages);
-        Assert.Equal(["Agents.0: must not be empty (StringTooShort)"], await Validate.ErrorsAsync(new GroupedSessionsQuery("o", "w", NoFilter with { Agents = [""] }, null, null, null), new GroupedSessionsValidator()));
+        Assert.Equal(["Agents.0: must not be empty (StringTooShort)"], await Validate.ErrorsAsync(new GroupedSessionsQuery("o", "w", TestCallers.NoFilter with { Agents = [""] }, null, null, null), new GroupedSessionsValidator()));
     }
 
     [Fact]
@@ -114,7 +113,7 @@ public sealed class InputMappingTests
         reads.Setup(r => r.CountsAsync(It.IsAny<SessionAudience>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<SessionCriteria>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Dictionary<Guid, GroupCounts>());
 
-        var page = (await new GroupedSessionsHandler(reads.Object, Callers(WorkspaceRole.Member)).Handle(new GroupedSessionsQuery("o", "w", NoFilter, 4, 10, null), default)).Value;
+        var page = (await new GroupedSessionsHandler(reads.Object, Callers(WorkspaceRole.Member)).Handle(new GroupedSessionsQuery("o", "w", TestCallers.NoFilter, 4, 10, null), default)).Value;
 
         Assert.Equal((4L, false, true), (page.TotalPages, page.HasNext, page.HasPrevious));
     }
@@ -133,10 +132,5 @@ public sealed class InputMappingTests
         Assert.Equal(ErrorType.PermissionDenied, refused.Error!.Type);
     }
 
-    private static CallerContext Callers(WorkspaceRole role)
-    {
-        var callers = new CallerContext();
-        callers.Set(new Caller(Guid.NewGuid(), new WorkspaceMembership(Guid.NewGuid(), Guid.NewGuid(), role), new HashSet<string> { Scopes.SessionsRead }));
-        return callers;
-    }
+    private static CallerContext Callers(WorkspaceRole role) => TestCallers.As(Guid.NewGuid(), Guid.NewGuid(), role, Scopes.SessionsRead);
 }

@@ -12,7 +12,6 @@ using Sessions.Application.Tests.Validation;
 using Sessions.Application.Transcripts;
 using Sessions.Domain.Common;
 using Sessions.Domain.Groups;
-using Sessions.Domain.Organizations;
 using Sessions.Domain.Sessions;
 
 namespace Sessions.Application.Tests.Sessions;
@@ -250,12 +249,7 @@ public sealed class ItemsBulkAndExportTests
         return session;
     }
 
-    private CallerContext Callers(string scope = Scopes.SessionsWrite)
-    {
-        var callers = new CallerContext();
-        callers.Set(new Caller(_world.OwnerId, new WorkspaceMembership(Guid.NewGuid(), _world.WorkspaceId, WorkspaceRole.Member), new HashSet<string> { scope }));
-        return callers;
-    }
+    private CallerContext Callers(string scope = Scopes.SessionsWrite) => TestCallers.As(_world.OwnerId, _world.WorkspaceId, scope: scope);
 }
 
 internal static class SessionViews

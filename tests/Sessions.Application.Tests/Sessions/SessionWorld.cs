@@ -49,9 +49,7 @@ internal sealed class SessionWorld
     /// <summary>The services as a caller with this role sees them (the owner unless <paramref name="callerId"/> says otherwise).</summary>
     public SessionCommandServices As(WorkspaceRole role = WorkspaceRole.Member, Guid? callerId = null, string scope = Scopes.SessionsWrite)
     {
-        var callers = new CallerContext();
-        callers.Set(new Caller(callerId ?? OwnerId, new WorkspaceMembership(Guid.NewGuid(), WorkspaceId, role), new HashSet<string> { scope }));
-        return new SessionCommandServices(Reads.Object, Sessions.Object, UnitOfWork.Object, callers, new FakeTimeProvider(Now));
+        return new SessionCommandServices(Reads.Object, Sessions.Object, UnitOfWork.Object, TestCallers.As(callerId ?? OwnerId, WorkspaceId, role, scope), new FakeTimeProvider(Now));
     }
 
     /// <summary>Applies the same change to both copies, as if it had happened before the command.</summary>

@@ -1,4 +1,3 @@
-using Sessions.Application.Sessions.List;
 using Sessions.Application.Tests.Validation;
 using Sessions.Application.Usage;
 
@@ -6,7 +5,6 @@ namespace Sessions.Application.Tests.Usage;
 
 public sealed class UsageParsingTests
 {
-    private static readonly SessionFilterInput NoFilter = new([], [], [], [], [], [], null, null, null);
 
     [Theory]
     [InlineData("model", UsageDimension.Model, null, "model")]
@@ -70,20 +68,20 @@ public sealed class UsageParsingTests
     [Fact]
     public async Task TheQuery_NeedsAGroupBy_AndAWindowInOrder()
     {
-        Assert.Empty(await Errors(new GetUsageQuery("o", "w", NoFilter, "model", "2026-11-01T00:00:00Z", "2026-11-02T00:00:00Z")));
-        Assert.Equal(["GroupBy: is required: model, agent, user, origin, day or label:<key> (Missing)"], await Errors(new GetUsageQuery("o", "w", NoFilter, null, null, null)));
+        Assert.Empty(await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, "model", "2026-11-01T00:00:00Z", "2026-11-02T00:00:00Z")));
+        Assert.Equal(["GroupBy: is required: model, agent, user, origin, day or label:<key> (Missing)"], await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, null, null, null)));
         Assert.Equal(
             ["GroupBy: must be model, agent, user, origin, day or label:<key> (a label key is 1 to 64 characters of a-z, 0-9, '_', '.', ':', '/', '-') (NotAllowedValue)"],
-            await Errors(new GetUsageQuery("o", "w", NoFilter, "week", null, null)));
+            await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, "week", null, null)));
         Assert.Equal(
             [
                 "From: must be an RFC 3339 timestamp with its offset, e.g. 2026-11-01T00:00:00Z (NotATimestamp)",
                 "To: must be an RFC 3339 timestamp with its offset, e.g. 2026-11-01T00:00:00Z (NotATimestamp)",
             ],
-            await Errors(new GetUsageQuery("o", "w", NoFilter, "day", "yesterday", "today")));
-        Assert.Equal(["To: must be later than from (InvalidValue)"], await Errors(new GetUsageQuery("o", "w", NoFilter, "day", "2026-11-02T00:00:00Z", "2026-11-02T00:00:00Z")));
-        Assert.Empty(await Errors(new GetUsageQuery("o", "w", NoFilter, "day", null, "2026-11-02T00:00:00Z")));
-        Assert.Equal(["Agents.0: must not be empty (StringTooShort)"], await Errors(new GetUsageQuery("o", "w", NoFilter with { Agents = [""] }, "day", null, null)));
+            await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, "day", "yesterday", "today")));
+        Assert.Equal(["To: must be later than from (InvalidValue)"], await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, "day", "2026-11-02T00:00:00Z", "2026-11-02T00:00:00Z")));
+        Assert.Empty(await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, "day", null, "2026-11-02T00:00:00Z")));
+        Assert.Equal(["Agents.0: must not be empty (StringTooShort)"], await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter with { Agents = [""] }, "day", null, null)));
     }
 
     private static Task<List<string>> Errors(GetUsageQuery query) => Validate.ErrorsAsync(query, new GetUsageValidator());

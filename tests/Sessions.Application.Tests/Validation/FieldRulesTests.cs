@@ -11,7 +11,6 @@ namespace Sessions.Application.Tests.Validation;
 /// <summary>The field rules of the commands and queries, each at its boundary, with the words the client reads.</summary>
 public sealed class FieldRulesTests
 {
-    private static readonly SessionFilterInput NoFilter = new([], [], [], [], [], [], null, null, null);
     private static readonly CreateSessionCommand Session = new("o", "w", Guid.NewGuid(), "model", null, null, null, null, null, null, null, null, null);
     private static readonly CreateGroupCommand Group = new("o", "w", GroupKind.Workflow, Guid.NewGuid(), null, null, null, null, null, null, null, null, null, null);
     private static readonly ItemInput Item = new("finding", "{}", null, null, null, null, null, null, null, null, null, null, null);
@@ -151,7 +150,7 @@ public sealed class FieldRulesTests
     [Fact]
     public async Task AListing_PagesWithinBounds_AndSortsByNamedFields()
     {
-        var query = new ListSessionsQuery("o", "w", NoFilter, "last_message_at", "asc", 1, 1);
+        var query = new ListSessionsQuery("o", "w", TestCallers.NoFilter, "last_message_at", "asc", 1, 1);
 
         Assert.Empty(await Validate.ErrorsAsync(query, new ListSessionsValidator()));
         Assert.Empty(await Validate.ErrorsAsync(query with { Page = ListSessionsQuery.MaxPage, Limit = ListSessionsQuery.MaxLimit, SortBy = null, SortDir = null }, new ListSessionsValidator()));
@@ -163,14 +162,14 @@ public sealed class FieldRulesTests
                 "SortDir: must be one of: desc, asc (NotAllowedValue)",
                 "Search: must be at most 200 characters (StringTooLong)",
             ],
-            await Validate.ErrorsAsync(query with { Page = 0, Limit = 101, SortBy = "title", SortDir = "up", Filter = NoFilter with { Search = new string('s', 201) } }, new ListSessionsValidator()));
+            await Validate.ErrorsAsync(query with { Page = 0, Limit = 101, SortBy = "title", SortDir = "up", Filter = TestCallers.NoFilter with { Search = new string('s', 201) } }, new ListSessionsValidator()));
         Assert.Equal(["Page: must be less than or equal to 1000000 (AboveMaximum)", "Limit: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(query with { Page = ListSessionsQuery.MaxPage + 1, Limit = 0 }, new ListSessionsValidator()));
     }
 
     [Fact]
     public async Task AGroupListing_TakesKnownStatusesAndKinds_AtMostFiftyOfEach()
     {
-        var query = new ListGroupsQuery("o", "w", NoFilter, ["running"], ["worker_run"], [Guid.NewGuid()], 1, GroupRules.MaxLimit);
+        var query = new ListGroupsQuery("o", "w", TestCallers.NoFilter, ["running"], ["worker_run"], [Guid.NewGuid()], 1, GroupRules.MaxLimit);
         var many = Enumerable.Repeat("running", 51).ToList();
 
         Assert.Empty(await Validate.ErrorsAsync(query, new ListGroupsValidator()));
