@@ -9,9 +9,10 @@ namespace Sessions.Infrastructure.Persistence;
 public sealed class SqliteWriterGate : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private long _queued;
 
-    /// <summary>How many writers have had to queue behind another, since the start.</summary>
-    public long Queued { get; private set; }
+    /// <summary>How many writers have had to queue behind another, since the start (counted as they start to wait).</summary>
+    public long Queued => Interlocked.Read(ref _queued);
 
     public async Task EnterAsync(CancellationToken cancellationToken)
     {
@@ -20,8 +21,8 @@ public sealed class SqliteWriterGate : IDisposable
             return;
         }
 
+        Interlocked.Increment(ref _queued);
         await _gate.WaitAsync(cancellationToken);
-        Queued++;
     }
 
     public void Exit() => _gate.Release();

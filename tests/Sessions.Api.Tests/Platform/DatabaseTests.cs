@@ -15,6 +15,23 @@ public sealed class DatabaseTests(ApiFactory factory)
         Assert.Contains(factory.Database.IsPostgres ? "Npgsql" : "Sqlite", provider, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// SQLite keeps no memory statistics in the service's process: with them, every allocation it
+    /// makes takes one process-wide lock, and concurrent requests queue on it.
+    /// </summary>
+    [Fact]
+    public async Task Sqlite_KeepsNoMemoryStatistics()
+    {
+        var sessions = await factory.WithDbAsync(db => db.Sessions.CountAsync());
+
+        Assert.True(sessions >= 0);
+        if (!factory.Database.IsPostgres)
+        {
+            Assert.True(SqliteLibrary.WithoutMemoryStatistics);
+            Assert.Equal(0, SQLitePCL.raw.sqlite3_memory_used());
+        }
+    }
+
     /// <summary>The model of every provider is what its migrations build: a model change without a migration fails here.</summary>
     [Fact]
     public void EveryProvidersModel_HasNoChangeWithoutAMigration()

@@ -47,6 +47,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
                 builder.UseSqlServer(ConnectionString, sql => sql.CommandTimeout(CommandTimeoutSeconds));
                 break;
             default:
+                SqliteLibrary.EnsureConfigured();
                 builder.UseSqlite(ConnectionString, sqlite => sqlite.CommandTimeout(CommandTimeoutSeconds));
                 break;
         }

@@ -33,9 +33,9 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
     public async Task<Result<SessionRead>> FindAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken)
     {
         var visible = db.Sessions.AsNoTracking().VisibleTo(audience);
-        var rows = await db.WithChips(reference.Id is { } id ? visible.Where(s => s.Id == id) : WithPrefix(visible, reference.Prefix!))
-            .Take(2)
-            .ToListAsync(cancellationToken);
+        var rows = reference.Id is { } id
+            ? await db.WithChips(visible.Where(s => s.Id == id)).ToListAsync(cancellationToken)
+            : await db.WithChips(WithPrefix(visible, reference.Prefix!)).Take(2).ToListAsync(cancellationToken);
         return rows.Count switch
         {
             0 => SessionErrors.NotFound,
