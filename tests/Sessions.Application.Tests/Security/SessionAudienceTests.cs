@@ -29,6 +29,18 @@ public sealed class SessionAudienceTests
         Assert.True(seenByAll == Sees(new SessionAudience(Workspace, Me, SeesAllSessions: true), facts), row);
     }
 
+    /// <summary>The form with the audience as parameters (compiled queries) answers as the bound form, row by row.</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void SeenBy_TheAudienceAsParameters_AnswersAsSees(string row, Guid workspace, Guid owner, bool shared, bool seen, bool seenByAll)
+    {
+        var facts = new VisibilityFacts(workspace, owner, shared);
+
+        Assert.True(seen == SeenBy(seesAllSessions: false, facts), row);
+        Assert.True(seenByAll == SeenBy(seesAllSessions: true, facts), row);
+        Assert.Throws<ArgumentException>(() => SessionAudience.SeenBy<VisibilityFacts>(f => facts, seesAllSessions: false));
+    }
+
     [Fact]
     public void TheFactsOfASession_AreItsWorkspaceOwnerAndSharing()
     {
@@ -52,6 +64,9 @@ public sealed class SessionAudienceTests
 
         Assert.Equal("facts", thrown.ParamName);
     }
+
+    private static bool SeenBy(bool seesAllSessions, VisibilityFacts facts) =>
+        SessionAudience.SeenBy<VisibilityFacts>(f => new VisibilityFacts(f.WorkspaceId, f.OwnerId, f.Shared), seesAllSessions).Compile()(facts, Workspace, Me);
 
     private static bool Sees(SessionAudience audience, VisibilityFacts facts) =>
         audience.Sees<VisibilityFacts>(f => new VisibilityFacts(f.WorkspaceId, f.OwnerId, f.Shared)).Compile()(facts);

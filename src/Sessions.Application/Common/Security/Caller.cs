@@ -44,23 +44,44 @@ public sealed record Caller(Guid UserId, WorkspaceMembership Membership, IReadOn
 
 /// <summary>
 /// The sessions a caller can see in one workspace. The visibility rule is stated once, in
-/// <see cref="Sees{T}"/>: every read, lock and count of sessions composes it into its query.
+/// <see cref="Rule"/>: every read, lock and count of sessions composes it into its query, with the
+/// audience bound (<see cref="Sees{T}"/>) or as a parameter of a compiled query (<see cref="SeenBy{T}"/>).
 /// </summary>
 public sealed record SessionAudience(Guid WorkspaceId, Guid UserId, bool SeesAllSessions)
 {
     /// <summary>
     /// The rule as a query condition on any row that carries a session's visibility facts (the
-    /// session itself, or a table that keeps a copy of them): a session of the workspace that is the
-    /// audience's own or shared with the workspace, or any session of the workspace when the
-    /// audience sees them all.
+    /// session itself, or a table that keeps a copy of them), for this audience.
     /// </summary>
     public Expression<Func<T, bool>> Sees<T>(Expression<Func<T, VisibilityFacts>> facts)
     {
-        Expression<Func<VisibilityFacts, bool>> rule = SeesAllSessions
-            ? f => f.WorkspaceId == WorkspaceId
-            : f => f.WorkspaceId == WorkspaceId && (f.OwnerId == UserId || f.Shared);
-        return VisibilityFacts.Inline(rule, facts);
+        var audience = Expression.Constant(this);
+        var body = VisibilityFacts.Inline(
+            Rule(SeesAllSessions), facts, Expression.Property(audience, nameof(WorkspaceId)), Expression.Property(audience, nameof(UserId)));
+        return Expression.Lambda<Func<T, bool>>(body, facts.Parameters[0]);
     }
+
+    /// <summary>
+    /// The rule with the audience's workspace and user as the lambda's second and third parameters,
+    /// for the audiences whose <see cref="SeesAllSessions"/> is <paramref name="seesAllSessions"/>:
+    /// the two forms a compiled query needs, each with its own plan.
+    /// </summary>
+    public static Expression<Func<T, Guid, Guid, bool>> SeenBy<T>(Expression<Func<T, VisibilityFacts>> facts, bool seesAllSessions)
+    {
+        var workspaceId = Expression.Parameter(typeof(Guid), "workspaceId");
+        var userId = Expression.Parameter(typeof(Guid), "userId");
+        var body = VisibilityFacts.Inline(Rule(seesAllSessions), facts, workspaceId, userId);
+        return Expression.Lambda<Func<T, Guid, Guid, bool>>(body, facts.Parameters[0], workspaceId, userId);
+    }
+
+    /// <summary>
+    /// A session of the workspace that is the audience's own or shared with the workspace, or any
+    /// session of the workspace when the audience sees them all.
+    /// </summary>
+    private static Expression<Func<VisibilityFacts, SessionAudience, bool>> Rule(bool seesAllSessions) =>
+        seesAllSessions
+            ? (f, a) => f.WorkspaceId == a.WorkspaceId
+            : (f, a) => f.WorkspaceId == a.WorkspaceId && (f.OwnerId == a.UserId || f.Shared);
 }
 
 /// <summary>What decides whether a session is visible: its workspace, its owner, whether it is shared.</summary>
@@ -71,29 +92,33 @@ public sealed record VisibilityFacts(Guid WorkspaceId, Guid OwnerId, bool Shared
         s => new VisibilityFacts(s.WorkspaceId, s.UserId, s.Visibility == SessionVisibility.Workspace);
 
     /// <summary>
-    /// The rule with each fact replaced by the expression that gives it for a row, so a query
-    /// provider sees plain column conditions (<c>user_id = @p OR visibility = 'Workspace'</c>).
+    /// The rule's body with each fact replaced by the expression that gives it for a row and the
+    /// audience's workspace and user by the given expressions, so a query provider sees plain column
+    /// conditions (<c>user_id = @p OR visibility = 'Workspace'</c>).
     /// </summary>
-    internal static Expression<Func<T, bool>> Inline<T>(Expression<Func<VisibilityFacts, bool>> rule, Expression<Func<T, VisibilityFacts>> facts)
+    internal static Expression Inline<T>(
+        Expression<Func<VisibilityFacts, SessionAudience, bool>> rule, Expression<Func<T, VisibilityFacts>> facts, Expression workspaceId, Expression userId)
     {
         if (facts.Body is not NewExpression { Arguments.Count: 3 } created)
         {
             throw new ArgumentException("The facts must be given as new VisibilityFacts(workspace, owner, shared).", nameof(facts));
         }
 
-        var values = new Dictionary<string, Expression>
+        var values = new Dictionary<(ParameterExpression, string), Expression>
         {
-            [nameof(WorkspaceId)] = created.Arguments[0],
-            [nameof(OwnerId)] = created.Arguments[1],
-            [nameof(Shared)] = created.Arguments[2],
+            [(rule.Parameters[0], nameof(WorkspaceId))] = created.Arguments[0],
+            [(rule.Parameters[0], nameof(OwnerId))] = created.Arguments[1],
+            [(rule.Parameters[0], nameof(Shared))] = created.Arguments[2],
+            [(rule.Parameters[1], nameof(SessionAudience.WorkspaceId))] = workspaceId,
+            [(rule.Parameters[1], nameof(SessionAudience.UserId))] = userId,
         };
-        var body = new FactReplacer(rule.Parameters[0], values).Visit(rule.Body);
-        return Expression.Lambda<Func<T, bool>>(body, facts.Parameters[0]);
+        return new MemberReplacer(values).Visit(rule.Body);
     }
 
-    private sealed class FactReplacer(ParameterExpression facts, Dictionary<string, Expression> values) : ExpressionVisitor
+    /// <summary>Replaces each member read of a rule's parameter by the expression that gives it.</summary>
+    private sealed class MemberReplacer(Dictionary<(ParameterExpression, string), Expression> values) : ExpressionVisitor
     {
         protected override Expression VisitMember(MemberExpression node) =>
-            node.Expression == facts ? values[node.Member.Name] : base.VisitMember(node);
+            node.Expression is ParameterExpression owner && values.TryGetValue((owner, node.Member.Name), out var value) ? value : base.VisitMember(node);
     }
 }

@@ -4,6 +4,7 @@ using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions;
 using Sessions.Application.Sessions.List;
 using Sessions.Domain.Sessions;
+using Sessions.Domain.Users;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
 
@@ -193,10 +194,21 @@ internal static class SessionQueries
 
     /// <summary>Each session with the users shown as its creator and sharer, joined in the same statement.</summary>
     public static IQueryable<SessionRow> WithChips(this SessionsDbContext db, IQueryable<Session> sessions) =>
+        sessions.Provider.CreateQuery<SessionRow>(WithChips(sessions.Expression, db.Users.AsQueryable().Expression));
+
+    /// <summary>The chips join over any expression of sessions and of users: a query's, or a compiled query's parameters.</summary>
+    public static Expression WithChips(Expression sessions, Expression users) =>
+        new Substitution(new Dictionary<ParameterExpression, Expression>
+        {
+            [ChipsJoin.Parameters[0]] = sessions,
+            [ChipsJoin.Parameters[1]] = users,
+        }).Visit(ChipsJoin.Body);
+
+    private static readonly Expression<Func<IQueryable<Session>, IQueryable<User>, IQueryable<SessionRow>>> ChipsJoin = (sessions, users) =>
         from s in sessions
-        join creator in db.Users on s.UserId equals creator.Id into creators
+        join creator in users on s.UserId equals creator.Id into creators
         from creator in creators.DefaultIfEmpty()
-        join sharer in db.Users on s.SharedBy equals (Guid?)sharer.Id into sharers
+        join sharer in users on s.SharedBy equals (Guid?)sharer.Id into sharers
         from sharer in sharers.DefaultIfEmpty()
         select new SessionRow(
             s,
@@ -225,3 +237,9 @@ internal static class SessionQueries
 
 /// <summary>A session with the chips of its creator and sharer, as one statement reads them.</summary>
 internal sealed record SessionRow(Session Session, UserChip? CreatedBy, UserChip? SharedBy);
+
+/// <summary>Replaces parameters of a lambda's body by other expressions.</summary>
+internal sealed class Substitution(IReadOnlyDictionary<ParameterExpression, Expression> values) : ExpressionVisitor
+{
+    protected override Expression VisitParameter(ParameterExpression node) => values.GetValueOrDefault(node) ?? node;
+}

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Validation;
@@ -30,17 +31,35 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
         };
     }
 
+    /// <summary>
+    /// The read by full id, the hottest query of the service (every GET and every command about one
+    /// session), compiled once for each form of the visibility rule: no expression is built, walked
+    /// or looked up in the query cache per request.
+    /// </summary>
+    private static readonly Func<SessionsDbContext, Guid, Guid, Guid, IAsyncEnumerable<SessionRow>>[] ById =
+        [CompileById(seesAllSessions: false), CompileById(seesAllSessions: true)];
+
     public async Task<Result<SessionRead>> FindAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken)
     {
-        var visible = db.Sessions.AsNoTracking().VisibleTo(audience);
-        var rows = reference.Id is { } id
-            ? await db.WithChips(visible.Where(s => s.Id == id)).ToListAsync(cancellationToken)
-            : await db.WithChips(WithPrefix(visible, reference.Prefix!)).Take(2).ToListAsync(cancellationToken);
+        List<SessionRow> rows = [];
+        if (reference.Id is { } id)
+        {
+            await foreach (var row in ById[audience.SeesAllSessions ? 1 : 0](db, audience.WorkspaceId, audience.UserId, id).WithCancellation(cancellationToken))
+            {
+                rows.Add(row);
+            }
+        }
+        else
+        {
+            var visible = db.Sessions.AsNoTracking().VisibleTo(audience);
+            rows = await db.WithChips(WithPrefix(visible, reference.Prefix!)).Take(2).ToListAsync(cancellationToken);
+        }
+
         return rows.Count switch
         {
             0 => SessionErrors.NotFound,
             1 => new SessionRead(rows[0].Session, rows[0].CreatedBy, rows[0].SharedBy),
-            _ => SessionErrors.Ambiguous(await WithPrefix(visible, reference.Prefix!).CountAsync(cancellationToken)),
+            _ => SessionErrors.Ambiguous(await WithPrefix(db.Sessions.AsNoTracking().VisibleTo(audience), reference.Prefix!).CountAsync(cancellationToken)),
         };
     }
 
@@ -116,6 +135,28 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
     /// <summary>Most frequent first; equal counts by value, so facets read the same every time.</summary>
     private static IReadOnlyList<FacetCount> Ordered(IEnumerable<FacetCount> counts) =>
         [.. counts.OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// <c>(db, workspaceId, userId, id) =&gt; db.WithChips(db.Sessions.AsNoTracking().Where(s =&gt; seen by the audience &amp;&amp; s.Id == id))</c>,
+    /// with the primary key naming at most one row, so no <c>LIMIT</c>.
+    /// </summary>
+    private static Func<SessionsDbContext, Guid, Guid, Guid, IAsyncEnumerable<SessionRow>> CompileById(bool seesAllSessions)
+    {
+        var context = Expression.Parameter(typeof(SessionsDbContext), "db");
+        var id = Expression.Parameter(typeof(Guid), "id");
+        var seen = SessionAudience.SeenBy(VisibilityFacts.OfSession, seesAllSessions);
+        var session = seen.Parameters[0];
+        var visibleWithId = Expression.Lambda<Func<Session, bool>>(
+            Expression.AndAlso(seen.Body, Expression.Equal(Expression.Property(session, nameof(Session.Id)), id)),
+            session);
+        var sessions = Expression.Call(
+            typeof(Queryable), nameof(Queryable.Where), [typeof(Session)],
+            Expression.Call(typeof(EntityFrameworkQueryableExtensions), nameof(EntityFrameworkQueryableExtensions.AsNoTracking), [typeof(Session)],
+                Expression.Property(context, nameof(SessionsDbContext.Sessions))),
+            Expression.Quote(visibleWithId));
+        var query = SessionQueries.WithChips(sessions, Expression.Property(context, nameof(SessionsDbContext.Users)));
+        return EF.CompileAsyncQuery(Expression.Lambda<Func<SessionsDbContext, Guid, Guid, Guid, IQueryable<SessionRow>>>(query, context, seen.Parameters[1], seen.Parameters[2], id));
+    }
 
     /// <summary>The sessions whose canonical id starts with the prefix: an ordinal range of the indexed id text, where no character is a wildcard.</summary>
     private static IQueryable<Session> WithPrefix(IQueryable<Session> sessions, string prefix)
