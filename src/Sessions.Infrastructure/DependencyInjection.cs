@@ -21,6 +21,12 @@ namespace Sessions.Infrastructure;
 
 public static class DependencyInjection
 {
+    /// <summary>Contexts kept for reuse: EF Core's default.</summary>
+    private const int DefaultContextPoolSize = 1024;
+
+    /// <summary>Contexts kept for reuse on SQLite, each with an open connection: a few times the requests the host runs at once.</summary>
+    private const int SqliteContextPoolSize = 64;
+
     /// <summary>The database of <c>Database:Provider</c>, the stores behind the application's ports, and token plumbing.</summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
@@ -70,12 +76,17 @@ public static class DependencyInjection
     {
         // Interceptors are singletons: EF Core keys its internal service provider by them, so a
         // new instance per context would build a new provider for every request.
+        // On SQLite a pooled context keeps its connection and prepared statements open
+        // (SqliteStatementCache), so the pool is kept to what concurrent requests need.
         var rowLocks = new RowLockInterceptor(database.Provider);
-        services.AddDbContextPool<TContext>((provider, options) =>
-        {
-            database.Configure(options);
-            options.AddInterceptors([rowLocks, .. provider.GetServices<IInterceptor>()]);
-        });
+        IInterceptor[] own = database.Provider == DatabaseProvider.Sqlite ? [rowLocks, new SqliteStatementCache()] : [rowLocks];
+        services.AddDbContextPool<TContext>(
+            (provider, options) =>
+            {
+                database.Configure(options);
+                options.AddInterceptors([.. own, .. provider.GetServices<IInterceptor>()]);
+            },
+            poolSize: database.Provider == DatabaseProvider.Sqlite ? SqliteContextPoolSize : DefaultContextPoolSize);
         services.AddScoped<SessionsDbContext>(sp => sp.GetRequiredService<TContext>());
     }
 }

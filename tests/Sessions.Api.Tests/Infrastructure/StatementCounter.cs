@@ -5,10 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Sessions.Api.Tests.Infrastructure;
 
-/// <summary>Counts the SQL statements the service sends (every command EF Core executes), and keeps their text.</summary>
+/// <summary>Counts the SQL statements the service sends (every command EF Core executes), and keeps their text and command.</summary>
 public sealed class StatementCounter : DbCommandInterceptor
 {
     private readonly List<string> _statements = [];
+    private readonly List<DbCommand> _commands = [];
 
     public IReadOnlyList<string> Statements
     {
@@ -21,6 +22,18 @@ public sealed class StatementCounter : DbCommandInterceptor
         }
     }
 
+    /// <summary>The command objects that ran the statements, in order (the same object when a prepared command is reused).</summary>
+    public IReadOnlyList<DbCommand> Commands
+    {
+        get
+        {
+            lock (_statements)
+            {
+                return [.. _commands];
+            }
+        }
+    }
+
     public int Count => Statements.Count;
 
     public void Reset()
@@ -28,6 +41,7 @@ public sealed class StatementCounter : DbCommandInterceptor
         lock (_statements)
         {
             _statements.Clear();
+            _commands.Clear();
         }
     }
 
@@ -62,6 +76,7 @@ public sealed class StatementCounter : DbCommandInterceptor
         lock (_statements)
         {
             _statements.Add(command.CommandText);
+            _commands.Add(command);
         }
 
         return result;

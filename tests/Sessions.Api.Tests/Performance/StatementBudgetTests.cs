@@ -51,6 +51,28 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         Assert.InRange(retried.Count, 1, 6);
     }
 
+    /// <summary>
+    /// On SQLite a statement run again reuses its prepared command: each pooled context keeps its
+    /// connection and prepared commands open, so forty reads run on as many commands as there are
+    /// contexts, not forty (without the cache every read prepares a new one). Npgsql recycles its
+    /// command objects as well, so the bound holds on PostgreSQL too.
+    /// </summary>
+    [Fact]
+    public async Task RepeatedReads_ReuseTheirPreparedCommand()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+
+        Factory.Statements.Reset();
+        for (var i = 0; i < 40; i++)
+        {
+            await (await Client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        }
+
+        var commands = Factory.Statements.Commands;
+        Assert.Equal(40, commands.Count);
+        Assert.InRange(commands.Distinct(ReferenceEqualityComparer.Instance).Count(), 1, 20);
+    }
+
     private Task<IReadOnlyList<string>> CountAsync(Func<Task<HttpResponseMessage>> request, HttpStatusCode expected) =>
         Factory.Statements.DuringAsync(async () => await (await request()).ExpectAsync(expected));
 

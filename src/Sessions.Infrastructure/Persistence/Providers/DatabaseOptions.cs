@@ -49,6 +49,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
             default:
                 SqliteLibrary.EnsureConfigured();
                 builder.UseSqlite(ConnectionString, sqlite => sqlite.CommandTimeout(CommandTimeoutSeconds));
+                KeepOpenSqliteConnection.Use(builder);
                 break;
         }
     }
