@@ -76,10 +76,16 @@ public static class DependencyInjection
     {
         // Interceptors are singletons: EF Core keys its internal service provider by them, so a
         // new instance per context would build a new provider for every request.
-        // On SQLite a pooled context keeps its connection and prepared statements open
-        // (SqliteStatementCache), so the pool is kept to what concurrent requests need.
+        // Statements prepared once: on SQLite a pooled context keeps its connection and prepared
+        // statements open (SqliteStatementCache), so the pool is kept to what concurrent requests
+        // need; on PostgreSQL the server keeps the tagged hot statements (PostgresPreparedStatements).
         var rowLocks = new RowLockInterceptor(database.Provider);
-        IInterceptor[] own = database.Provider == DatabaseProvider.Sqlite ? [rowLocks, new SqliteStatementCache()] : [rowLocks];
+        IInterceptor[] own = database.Provider switch
+        {
+            DatabaseProvider.Sqlite => [rowLocks, new SqliteStatementCache()],
+            DatabaseProvider.Postgres => [rowLocks, new PostgresPreparedStatements()],
+            _ => [rowLocks],
+        };
         services.AddDbContextPool<TContext>(
             (provider, options) =>
             {

@@ -1,5 +1,11 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Sessions.Api.Tests.Infrastructure;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions;
+using Sessions.Infrastructure.Persistence;
+using Sessions.Infrastructure.Persistence.Providers;
 
 namespace Sessions.Api.Tests.Performance;
 
@@ -71,6 +77,34 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         var commands = Factory.Statements.Commands;
         Assert.Equal(40, commands.Count);
         Assert.InRange(commands.Distinct(ReferenceEqualityComparer.Instance).Count(), 1, 20);
+    }
+
+    /// <summary>
+    /// The one-session read and the lock-and-load are tagged to be prepared; on PostgreSQL they are
+    /// then prepared statements of the connection that ran them (a primary-key plan, parsed and
+    /// planned once per connection), and nothing else is.
+    /// </summary>
+    [Fact]
+    public async Task OneSessionReads_ArePreparedOnPostgres()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        var statements = await CountAsync(() => Client.GetAsync(workspace.SessionPath(session), owner.Token()), HttpStatusCode.OK);
+        Assert.StartsWith("-- " + PostgresPreparedStatements.Tag, Assert.Single(statements), StringComparison.Ordinal);
+
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
+        await db.Database.OpenConnectionAsync();
+        var facts = await db.Sessions.Where(s => s.Id == session).Select(s => new { s.WorkspaceId, s.UserId }).SingleAsync();
+        Assert.True(SessionReference.TryParse(session.ToString(), out var reference));
+        var found = await scope.ServiceProvider.GetRequiredService<ISessionReadStore>().FindAsync(new SessionAudience(facts.WorkspaceId, facts.UserId, false), reference, CancellationToken.None);
+        Assert.True(found.IsSuccess);
+
+        if (Factory.Database.IsPostgres)
+        {
+            var prepared = await db.Database.SqlQueryRaw<string>("SELECT statement AS \"Value\" FROM pg_prepared_statements").ToListAsync();
+            Assert.Contains(prepared, statement => statement.StartsWith("-- " + PostgresPreparedStatements.Tag, StringComparison.Ordinal));
+            Assert.DoesNotContain(prepared, statement => statement.Contains("SELECT s.workspace_id", StringComparison.Ordinal));
+        }
     }
 
     private Task<IReadOnlyList<string>> CountAsync(Func<Task<HttpResponseMessage>> request, HttpStatusCode expected) =>

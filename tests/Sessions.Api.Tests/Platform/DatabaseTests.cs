@@ -1,6 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Npgsql;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Infrastructure.Persistence.Providers;
 
@@ -31,36 +29,6 @@ public sealed class DatabaseTests(ApiFactory factory)
         {
             Assert.True(SqliteLibrary.WithoutMemoryStatistics);
             Assert.Equal(0, SQLitePCL.raw.sqlite3_memory_used());
-        }
-    }
-
-    /// <summary>On PostgreSQL the hot statements are prepared once per connection, unless the connection string says otherwise.</summary>
-    [Theory]
-    [InlineData("Host=db;Username=sessions", DatabaseOptions.PostgresPreparedStatements)]
-    [InlineData("Host=db;Username=sessions;Max Auto Prepare=0", 0)]
-    [InlineData("Host=db;Username=sessions;MaxAutoPrepare=8", 8)]
-    public void Postgres_PreparesHotStatements_UnlessTheConnectionStringSays(string configured, int prepared)
-    {
-        var settings = new Dictionary<string, string?> { ["Database:Provider"] = "Postgres", ["ConnectionStrings:Sessions"] = configured };
-
-        var options = DatabaseOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-
-        Assert.Equal(prepared, new NpgsqlConnectionStringBuilder(options.ConnectionString).MaxAutoPrepare);
-        Assert.Equal("db", new NpgsqlConnectionStringBuilder(options.ConnectionString).Host);
-    }
-
-    [Fact]
-    public async Task Host_OnPostgres_PreparesItsHotStatements()
-    {
-        var connectionString = await factory.WithDbAsync(db => Task.FromResult(db.Database.GetConnectionString()!));
-
-        if (factory.Database.IsPostgres)
-        {
-            Assert.Equal(DatabaseOptions.PostgresPreparedStatements, new NpgsqlConnectionStringBuilder(connectionString).MaxAutoPrepare);
-        }
-        else
-        {
-            Assert.DoesNotContain("Prepare", connectionString, StringComparison.OrdinalIgnoreCase);
         }
     }
 

@@ -1,7 +1,5 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
-using Npgsql;
 
 namespace Sessions.Infrastructure.Persistence.Providers;
 
@@ -35,23 +33,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         }
 
         var timeout = configuration.GetValue<int?>("Database:CommandTimeoutSeconds") ?? 30;
-        return new DatabaseOptions(provider, provider == DatabaseProvider.Postgres ? WithStatementPreparation(connectionString) : connectionString, timeout);
-    }
-
-    /// <summary>
-    /// Statements PostgreSQL keeps prepared per connection when the connection string does not say
-    /// (<c>Max Auto Prepare</c>): the hot statements are parsed and planned once per connection
-    /// instead of on every request. <c>Max Auto Prepare=0</c> turns it off (for a pooler in
-    /// transaction mode, which cannot keep prepared statements).
-    /// </summary>
-    public const int PostgresPreparedStatements = 32;
-
-    /// <summary>The connection string with <see cref="PostgresPreparedStatements"/> unless it names its own.</summary>
-    public static string WithStatementPreparation(string connectionString)
-    {
-        var named = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
-            .Any(key => key.Replace(" ", string.Empty, StringComparison.Ordinal).Equals(nameof(NpgsqlConnectionStringBuilder.MaxAutoPrepare), StringComparison.OrdinalIgnoreCase));
-        return named ? connectionString : new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = PostgresPreparedStatements }.ConnectionString;
+        return new DatabaseOptions(provider, connectionString, timeout);
     }
 
     public void Configure(DbContextOptionsBuilder builder)

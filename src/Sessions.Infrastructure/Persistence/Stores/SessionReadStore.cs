@@ -9,6 +9,7 @@ using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
 using Sessions.Infrastructure.Persistence.Configurations;
 using Sessions.Infrastructure.Persistence.Counts;
+using Sessions.Infrastructure.Persistence.Providers;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
 
@@ -137,7 +138,7 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
         [.. counts.OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)];
 
     /// <summary>
-    /// <c>(db, workspaceId, userId, id) =&gt; db.WithChips(db.Sessions.AsNoTracking().Where(s =&gt; seen by the audience &amp;&amp; s.Id == id))</c>,
+    /// <c>(db, workspaceId, userId, id) =&gt; db.WithChips(db.Sessions.AsNoTracking().TagWith(prepared).Where(s =&gt; seen by the audience &amp;&amp; s.Id == id))</c>,
     /// with the primary key naming at most one row, so no <c>LIMIT</c>.
     /// </summary>
     private static Func<SessionsDbContext, Guid, Guid, Guid, IAsyncEnumerable<SessionRow>> CompileById(bool seesAllSessions)
@@ -151,8 +152,10 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
             session);
         var sessions = Expression.Call(
             typeof(Queryable), nameof(Queryable.Where), [typeof(Session)],
-            Expression.Call(typeof(EntityFrameworkQueryableExtensions), nameof(EntityFrameworkQueryableExtensions.AsNoTracking), [typeof(Session)],
-                Expression.Property(context, nameof(SessionsDbContext.Sessions))),
+            Expression.Call(typeof(EntityFrameworkQueryableExtensions), nameof(EntityFrameworkQueryableExtensions.TagWith), [typeof(Session)],
+                Expression.Call(typeof(EntityFrameworkQueryableExtensions), nameof(EntityFrameworkQueryableExtensions.AsNoTracking), [typeof(Session)],
+                    Expression.Property(context, nameof(SessionsDbContext.Sessions))),
+                Expression.Constant(PostgresPreparedStatements.Tag)),
             Expression.Quote(visibleWithId));
         var query = SessionQueries.WithChips(sessions, Expression.Property(context, nameof(SessionsDbContext.Users)));
         return EF.CompileAsyncQuery(Expression.Lambda<Func<SessionsDbContext, Guid, Guid, Guid, IQueryable<SessionRow>>>(query, context, seen.Parameters[1], seen.Parameters[2], id));

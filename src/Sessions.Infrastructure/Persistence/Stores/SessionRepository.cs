@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions;
 using Sessions.Domain.Sessions;
+using Sessions.Infrastructure.Persistence.Providers;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
 
@@ -10,10 +11,10 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     /// <summary>
     /// Locks and loads in one statement: the query that reads the session takes its row lock
     /// (<see cref="RowLockInterceptor"/>). On SQLite the write transaction is already the only one
-    /// (<see cref="SqliteWriterGate"/>, <c>BEGIN IMMEDIATE</c>).
+    /// (<see cref="SqliteWriterGate"/>, <c>BEGIN IMMEDIATE</c>). PostgreSQL keeps it prepared.
     /// </summary>
     public async Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken) =>
-        (await db.Sessions.TagWith(RowLockInterceptor.Tag).Where(s => s.Id == id).ToListAsync(cancellationToken)).SingleOrDefault();
+        (await db.Sessions.TagWith(RowLockInterceptor.Tag).TagWith(PostgresPreparedStatements.Tag).Where(s => s.Id == id).ToListAsync(cancellationToken)).SingleOrDefault();
 
     /// <summary>Locks and loads the sessions the audience can see, in one statement, in id order so two batches never wait on each other in a circle.</summary>
     public async Task<IReadOnlyDictionary<Guid, Session>> GetManyForUpdateAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
