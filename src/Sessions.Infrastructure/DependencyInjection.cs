@@ -83,7 +83,7 @@ public static class DependencyInjection
         IInterceptor[] own = database.Provider switch
         {
             DatabaseProvider.Sqlite => [rowLocks, new SqliteStatementCache()],
-            DatabaseProvider.Postgres => [rowLocks, new PostgresPreparedStatements()],
+            DatabaseProvider.Postgres when database.PrepareStatements => [rowLocks, new PostgresPreparedStatements()],
             _ => [rowLocks],
         };
         services.AddDbContextPool<TContext>(

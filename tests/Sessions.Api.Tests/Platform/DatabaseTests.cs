@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Infrastructure.Persistence.Providers;
 
@@ -30,6 +31,25 @@ public sealed class DatabaseTests(ApiFactory factory)
             Assert.True(SqliteLibrary.WithoutMemoryStatistics);
             Assert.Equal(0, SQLitePCL.raw.sqlite3_memory_used());
         }
+    }
+
+    /// <summary>Statements are prepared on PostgreSQL unless <c>Database:PrepareStatements</c> turns it off (a pooler in transaction mode).</summary>
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    public void PrepareStatements_IsOnUnlessTurnedOff(string? configured, bool prepared)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Sessions"] = "Host=db;Username=sessions",
+            ["Database:PrepareStatements"] = configured,
+        };
+
+        var options = DatabaseOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+
+        Assert.Equal(prepared, options.PrepareStatements);
     }
 
     /// <summary>The model of every provider is what its migrations build: a model change without a migration fails here.</summary>

@@ -9,6 +9,12 @@ namespace Sessions.Infrastructure.Persistence.Providers;
 /// </summary>
 public sealed record DatabaseOptions(DatabaseProvider Provider, string ConnectionString, int CommandTimeoutSeconds)
 {
+    /// <summary>
+    /// Whether PostgreSQL keeps the one-session statements prepared (<c>Database:PrepareStatements</c>,
+    /// on by default; off behind a connection pooler in transaction mode, which cannot keep them).
+    /// </summary>
+    public bool PrepareStatements { get; init; } = true;
+
     public const string DefaultSqliteConnectionString = "Data Source=sessions.db";
 
     public static DatabaseOptions FromConfiguration(IConfiguration configuration)
@@ -33,7 +39,10 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         }
 
         var timeout = configuration.GetValue<int?>("Database:CommandTimeoutSeconds") ?? 30;
-        return new DatabaseOptions(provider, connectionString, timeout);
+        return new DatabaseOptions(provider, connectionString, timeout)
+        {
+            PrepareStatements = configuration.GetValue("Database:PrepareStatements", defaultValue: true),
+        };
     }
 
     public void Configure(DbContextOptionsBuilder builder)
