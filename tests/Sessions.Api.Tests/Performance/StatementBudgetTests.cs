@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions;
+using Sessions.Application.Sessions.List;
 using Sessions.Infrastructure.Persistence;
 using Sessions.Infrastructure.Persistence.Providers;
 
@@ -82,7 +83,7 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     /// <summary>
     /// The one-session read and the lock-and-load are tagged to be prepared; on PostgreSQL they are
     /// then prepared statements of the connection that ran them (a primary-key plan, parsed and
-    /// planned once per connection), and nothing else is.
+    /// planned once per connection), and a list page or any other untagged query is not.
     /// </summary>
     [Fact]
     public async Task OneSessionReads_ArePreparedOnPostgres()
@@ -96,14 +97,19 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         await db.Database.OpenConnectionAsync();
         var facts = await db.Sessions.Where(s => s.Id == session).Select(s => new { s.WorkspaceId, s.UserId }).SingleAsync();
         Assert.True(SessionReference.TryParse(session.ToString(), out var reference));
-        var found = await scope.ServiceProvider.GetRequiredService<ISessionReadStore>().FindAsync(new SessionAudience(facts.WorkspaceId, facts.UserId, false), reference, CancellationToken.None);
-        Assert.True(found.IsSuccess);
+        var reads = scope.ServiceProvider.GetRequiredService<ISessionReadStore>();
+        var audience = new SessionAudience(facts.WorkspaceId, facts.UserId, false);
+        Assert.True((await reads.FindAsync(audience, reference, CancellationToken.None)).IsSuccess);
+        var unfiltered = new SessionCriteria([], [], [], [], [], [], ArchivedFilter.Active, null, false);
+        Assert.Single((await reads.ListAsync(audience, unfiltered, SessionSortField.UpdatedAt, SortDirection.Desc, 0, 20, CancellationToken.None)).Sessions);
+        Assert.Empty((await reads.ListAsync(audience, unfiltered with { Search = "no such session" }, SessionSortField.UpdatedAt, SortDirection.Desc, 0, 20, CancellationToken.None)).Sessions);
 
         if (Factory.Database.IsPostgres)
         {
             var prepared = await db.Database.SqlQueryRaw<string>("SELECT statement AS \"Value\" FROM pg_prepared_statements").ToListAsync();
-            Assert.Contains(prepared, statement => statement.StartsWith("-- " + PostgresPreparedStatements.Tag, StringComparison.Ordinal));
-            Assert.DoesNotContain(prepared, statement => statement.Contains("SELECT s.workspace_id", StringComparison.Ordinal));
+            Assert.All(prepared, statement => Assert.Contains("-- " + PostgresPreparedStatements.Tag + "\n", statement, StringComparison.Ordinal));
+            Assert.Contains(prepared, statement => statement.Contains("LEFT JOIN users", StringComparison.Ordinal) && !statement.Contains("ANY (", StringComparison.Ordinal));
+            Assert.DoesNotContain(prepared, statement => statement.Contains("ORDER BY s.updated_at DESC", StringComparison.Ordinal) || statement.Contains("LIKE", StringComparison.Ordinal));
         }
     }
 
