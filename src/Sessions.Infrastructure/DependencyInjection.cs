@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,9 +22,6 @@ namespace Sessions.Infrastructure;
 
 public static class DependencyInjection
 {
-    /// <summary>Contexts kept for reuse: EF Core's default.</summary>
-    private const int DefaultContextPoolSize = 1024;
-
     /// <summary>Contexts kept for reuse on SQLite, each with an open connection: a few times the requests the host runs at once.</summary>
     private const int SqliteContextPoolSize = 64;
 
@@ -86,13 +84,21 @@ public static class DependencyInjection
             DatabaseProvider.Postgres when database.PrepareStatements => [rowLocks, new PostgresPreparedStatements()],
             _ => [rowLocks],
         };
-        services.AddDbContextPool<TContext>(
-            (provider, options) =>
-            {
-                database.Configure(options);
-                options.AddInterceptors([.. own, .. provider.GetServices<IInterceptor>()]);
-            },
-            poolSize: database.Provider == DatabaseProvider.Sqlite ? SqliteContextPoolSize : DefaultContextPoolSize);
+        void Configure(IServiceProvider provider, DbContextOptionsBuilder options)
+        {
+            database.Configure(options);
+            options.AddInterceptors([.. own, .. provider.GetServices<IInterceptor>()]);
+        }
+
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            services.AddDbContextPool<TContext>(Configure, SqliteContextPoolSize);
+        }
+        else
+        {
+            services.AddDbContextPool<TContext>(Configure);
+        }
+
         services.AddScoped<SessionsDbContext>(sp => sp.GetRequiredService<TContext>());
     }
 }

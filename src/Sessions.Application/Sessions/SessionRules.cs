@@ -21,25 +21,26 @@ public static class SessionRules
 
         foreach (var (key, values) in labels)
         {
+            var at = new FieldKey(key);
             if (!IsLabelKey(key))
             {
-                yield return new FieldError([field, new FieldKey(key)], $"key must be 1 to {FieldLimits.LabelKey} characters of a-z, 0-9, '_', '.', ':', '/', '-'", FieldProblem.PatternMismatch);
+                yield return new FieldError([field, at], $"key must be 1 to {FieldLimits.LabelKey} characters of a-z, 0-9, '_', '.', ':', '/', '-'", FieldProblem.PatternMismatch);
             }
 
             if (values is null)
             {
-                yield return new FieldError([field, new FieldKey(key)], "must be a list of strings", FieldProblem.NotAList);
+                yield return new FieldError([field, at], "must be a list of strings", FieldProblem.NotAList);
                 continue;
             }
 
             if (values.Count == 0)
             {
-                yield return new FieldError([field, new FieldKey(key)], "must hold at least 1 value", FieldProblem.TooShort);
+                yield return new FieldError([field, at], "must hold at least 1 value", FieldProblem.TooShort);
             }
 
             if (values.Distinct(StringComparer.Ordinal).Count() > MaxLabelValues)
             {
-                yield return new FieldError([field, new FieldKey(key)], $"must hold at most {MaxLabelValues} distinct values", FieldProblem.TooLong);
+                yield return new FieldError([field, at], $"must hold at most {MaxLabelValues} distinct values", FieldProblem.TooLong);
             }
 
             for (var i = 0; i < values.Count; i++)
@@ -47,11 +48,11 @@ public static class SessionRules
                 var value = values[i];
                 if (value is null || value.Length == 0 || value.Length > FieldLimits.LabelValue)
                 {
-                    yield return new FieldError([field, new FieldKey(key), i], $"must be 1 to {FieldLimits.LabelValue} characters", value is null || value.Length == 0 ? FieldProblem.StringTooShort : FieldProblem.StringTooLong);
+                    yield return new FieldError([field, at, i], $"must be 1 to {FieldLimits.LabelValue} characters", value is null || value.Length == 0 ? FieldProblem.StringTooShort : FieldProblem.StringTooLong);
                 }
                 else if (ValidationRules.HasNul(value))
                 {
-                    yield return new FieldError([field, new FieldKey(key), i], ValidationRules.NulMessage, FieldProblem.PatternMismatch);
+                    yield return new FieldError([field, at, i], ValidationRules.NulMessage, FieldProblem.PatternMismatch);
                 }
             }
         }

@@ -30,7 +30,7 @@ internal sealed class RowLockInterceptor(DatabaseProvider provider) : DbCommandI
 
     private void Lock(DbCommand command)
     {
-        if (!command.CommandText.StartsWith("-- " + Tag, StringComparison.Ordinal))
+        if (!QueryTags.Has(command, Tag))
         {
             return;
         }

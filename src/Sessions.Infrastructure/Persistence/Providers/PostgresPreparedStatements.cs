@@ -15,11 +15,9 @@ internal sealed class PostgresPreparedStatements : DbCommandInterceptor
 {
     public const string Tag = "prepared";
 
-    private const string TagLine = "-- " + Tag + "\n";
-
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        if (IsTagged(command))
+        if (QueryTags.Has(command, Tag))
         {
             command.Prepare();
         }
@@ -30,15 +28,11 @@ internal sealed class PostgresPreparedStatements : DbCommandInterceptor
     public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        if (IsTagged(command))
+        if (QueryTags.Has(command, Tag))
         {
             await command.PrepareAsync(cancellationToken);
         }
 
         return result;
     }
-
-    /// <summary>EF Core writes each tag as a comment line before the statement.</summary>
-    private static bool IsTagged(DbCommand command) =>
-        command.CommandText.StartsWith("-- ", StringComparison.Ordinal) && command.CommandText.Contains(TagLine, StringComparison.Ordinal);
 }

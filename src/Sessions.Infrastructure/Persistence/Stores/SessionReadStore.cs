@@ -42,25 +42,19 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
 
     public async Task<Result<SessionRead>> FindAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken)
     {
-        List<SessionRow> rows = [];
         if (reference.Id is { } id)
         {
-            await foreach (var row in ById[audience.SeesAllSessions ? 1 : 0](db, audience.WorkspaceId, audience.UserId, id).WithCancellation(cancellationToken))
-            {
-                rows.Add(row);
-            }
-        }
-        else
-        {
-            var visible = db.Sessions.AsNoTracking().VisibleTo(audience);
-            rows = await db.WithChips(WithPrefix(visible, reference.Prefix!)).Take(2).ToListAsync(cancellationToken);
+            var byId = await ById[audience.SeesAllSessions ? 1 : 0](db, audience.WorkspaceId, audience.UserId, id).ToListAsync(cancellationToken);
+            return byId.Count == 0 ? SessionErrors.NotFound : Read(byId[0]);
         }
 
+        var withPrefix = WithPrefix(db.Sessions.AsNoTracking().VisibleTo(audience), reference.Prefix!);
+        var rows = await db.WithChips(withPrefix).Take(2).ToListAsync(cancellationToken);
         return rows.Count switch
         {
             0 => SessionErrors.NotFound,
-            1 => new SessionRead(rows[0].Session, rows[0].CreatedBy, rows[0].SharedBy),
-            _ => SessionErrors.Ambiguous(await WithPrefix(db.Sessions.AsNoTracking().VisibleTo(audience), reference.Prefix!).CountAsync(cancellationToken)),
+            1 => Read(rows[0]),
+            _ => SessionErrors.Ambiguous(await withPrefix.CountAsync(cancellationToken)),
         };
     }
 
@@ -136,6 +130,8 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
     /// <summary>Most frequent first; equal counts by value, so facets read the same every time.</summary>
     private static IReadOnlyList<FacetCount> Ordered(IEnumerable<FacetCount> counts) =>
         [.. counts.OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)];
+
+    private static SessionRead Read(SessionRow row) => new(row.Session, row.CreatedBy, row.SharedBy);
 
     /// <summary>
     /// <c>(db, workspaceId, userId, id) =&gt; db.WithChips(db.Sessions.AsNoTracking().TagWith(prepared).Where(s =&gt; seen by the audience &amp;&amp; s.Id == id))</c>,
