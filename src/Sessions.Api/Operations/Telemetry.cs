@@ -10,7 +10,10 @@ namespace Sessions.Api.Operations;
 /// command (EF Core, every provider) and one per mediator message (<see cref="SessionsTelemetry"/>).
 /// Metrics: <c>http.server.request.duration</c>, runtime, process, Npgsql's connection pool and the
 /// service's own counters. Both go to an OTLP collector when the standard
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and nowhere otherwise. <c>Metrics:Prometheus</c>
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and nowhere otherwise. Spans are recorded only when
+/// something receives them: with that endpoint, or with <c>Telemetry:Traces=true</c> for an
+/// exporter added in code; a span nobody exports costs every request and every statement. Metrics,
+/// likewise, are collected only when OTLP or Prometheus takes them. <c>Metrics:Prometheus</c>
 /// serves <c>/metrics</c> in the Prometheus text format, on <c>Metrics:Port</c> alone when given
 /// (bound to <c>Metrics:Host</c>, <c>localhost</c> unless set). <c>Telemetry:Enabled=false</c>
 /// registers none of it (the log lines and correlation ids stay).
@@ -48,9 +51,11 @@ public static class Telemetry
             throw new InvalidOperationException("Metrics:Port must be a TCP port (1 to 65535).");
         }
 
-        services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(serviceName: configuration["OTEL_SERVICE_NAME"] ?? "sessions-api"))
-            .WithTracing(tracing =>
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName: configuration["OTEL_SERVICE_NAME"] ?? "sessions-api"));
+        if (configuration.GetValue("Telemetry:Traces", defaultValue: otlp))
+        {
+            telemetry.WithTracing(tracing =>
             {
                 tracing
                     .AddSource(SessionsTelemetry.SourceName)
@@ -60,8 +65,12 @@ public static class Telemetry
                 {
                     tracing.AddOtlpExporter();
                 }
-            })
-            .WithMetrics(metrics =>
+            });
+        }
+
+        if (otlp || prometheus)
+        {
+            telemetry.WithMetrics(metrics =>
             {
                 metrics
                     .AddMeter(SessionsTelemetry.MeterName, "Npgsql")
@@ -94,6 +103,8 @@ public static class Telemetry
                     metrics.AddPrometheusExporter();
                 }
             });
+        }
+
         return services;
     }
 

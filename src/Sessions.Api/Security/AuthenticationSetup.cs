@@ -28,6 +28,8 @@ public static class AuthenticationSetup
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(new ValidatedTokenCache(TimeProvider.System));
             options.MapInboundClaims = false;
             options.RequireHttpsMetadata = !environment.IsDevelopment();
             if (hasAuthority)

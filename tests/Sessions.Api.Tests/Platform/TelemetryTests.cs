@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 using Sessions.Api.Tests.Infrastructure;
 
@@ -14,6 +15,7 @@ public sealed class TelemetryApiFactory : ApiFactory
     protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
         ["Metrics:Prometheus"] = "true",
+        ["Telemetry:Traces"] = "true",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -113,6 +115,41 @@ public sealed class TelemetryTests(TelemetryApiFactory factory) : ApiTest<Teleme
         Assert.NotNull(document["paths"]!["/metrics"]?["get"]);
     }
 
+}
+
+/// <summary>The service as it runs without a collector: an in-memory exporter is added, but nothing asks for spans.</summary>
+public sealed class NoCollectorApiFactory : ApiFactory
+{
+    public List<Activity> Spans { get; } = [];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans)));
+    }
+}
+
+public sealed class NoCollectorTests(NoCollectorApiFactory factory) : ApiTest<NoCollectorApiFactory>(factory), IClassFixture<NoCollectorApiFactory>
+{
+    [Fact]
+    public async Task WithoutACollector_NoSpanIsRecordedAndNoMetricCollected_AndTheCorrelationIdIsStillTheTraceId()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+
+        var response = await Client.SendAsync(
+            HttpMethod.Get, workspace.SessionPath(session), owner.Token(), headers: new Dictionary<string, string> { ["traceparent"] = $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01" });
+        await response.ExpectAsync(HttpStatusCode.OK);
+        await Task.Delay(200);
+
+        Assert.Equal(traceId, response.Headers.GetValues("X-Correlation-Id").Single());
+        Assert.Null(Factory.Services.GetService<TracerProvider>());
+        Assert.Null(Factory.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
+        lock (Factory.Spans)
+        {
+            Assert.Empty(Factory.Spans);
+        }
+    }
 }
 
 /// <summary>Prometheus on a port of its own.</summary>
