@@ -52,6 +52,26 @@ public sealed class DatabaseTests(ApiFactory factory)
         Assert.Equal(prepared, options.PrepareStatements);
     }
 
+    [Theory]
+    [InlineData("Host=db;Username=sessions", true)]
+    [InlineData("Host=db;Username=sessions;No Reset On Close=false", false)]
+    [InlineData("Host=db;Username=sessions;NoResetOnClose=true", true)]
+    public void PostgresPooledConnections_AreNotReset_UnlessTheConnectionStringAsks(string configured, bool noReset)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Sessions"] = configured,
+        };
+
+        var options = DatabaseOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+
+        var effective = new Npgsql.NpgsqlConnectionStringBuilder(options.ConnectionString);
+        Assert.Equal(noReset, effective.NoResetOnClose);
+        Assert.Equal("db", effective.Host);
+        Assert.Equal("sessions", effective.Username);
+    }
+
     /// <summary>The model of every provider is what its migrations build: a model change without a migration fails here.</summary>
     [Fact]
     public void EveryProvidersModel_HasNoChangeWithoutAMigration()

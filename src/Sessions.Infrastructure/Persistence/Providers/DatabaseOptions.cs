@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 
 namespace Sessions.Infrastructure.Persistence.Providers;
 
@@ -39,10 +40,25 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         }
 
         var timeout = configuration.GetValue<int?>("Database:CommandTimeoutSeconds") ?? 30;
-        return new DatabaseOptions(provider, connectionString, timeout)
+        return new DatabaseOptions(provider, provider == DatabaseProvider.Postgres ? WithoutPoolReset(connectionString) : connectionString, timeout)
         {
             PrepareStatements = configuration.GetValue("Database:PrepareStatements", defaultValue: true),
         };
+    }
+
+    /// <summary>
+    /// Npgsql resets a pooled connection's session state before its next use by default: seven
+    /// statements (<c>RESET ALL</c>, <c>CLOSE ALL</c>, <c>UNLISTEN *</c>, ...) sent ahead of the
+    /// first command, which the server parses and runs on every request. The service leaves no
+    /// session state behind (no <c>SET</c>, <c>LISTEN</c>, advisory lock, temporary table or cursor
+    /// outlives a transaction), so it turns the reset off, unless the connection string names
+    /// <c>No Reset On Close</c> itself.
+    /// </summary>
+    public static string WithoutPoolReset(string connectionString)
+    {
+        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(key => key.Replace(" ", string.Empty, StringComparison.Ordinal).Equals(nameof(NpgsqlConnectionStringBuilder.NoResetOnClose), StringComparison.OrdinalIgnoreCase));
+        return named ? connectionString : new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
     }
 
     public void Configure(DbContextOptionsBuilder builder)
