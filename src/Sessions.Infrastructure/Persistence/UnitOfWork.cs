@@ -49,6 +49,11 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Me
         }
 
         _transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // EF Core would wrap each save in a savepoint (two more statements, round trips on a
+        // server, inside the lock) so that a failed save could be retried within the transaction.
+        // A failed save here rolls the whole transaction back, and the command reruns on fresh state.
+        db.Database.AutoSavepointsEnabled = false;
     }
 
     private async Task<T> RunOnceAsync<T>(Func<CancellationToken, ValueTask<T>> work, Func<T, bool> commit, bool writeAtOnce, CancellationToken cancellationToken)

@@ -5,11 +5,20 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Sessions.Api.Tests.Infrastructure;
 
-/// <summary>Counts the SQL statements the service sends (every command EF Core executes), and keeps their text and command.</summary>
+/// <summary>
+/// Counts the SQL statements the service sends (every command EF Core executes, and the savepoints
+/// EF Core creates and releases inside a transaction, which are statements of their own), and keeps
+/// their text and command.
+/// </summary>
 public sealed class StatementCounter : DbCommandInterceptor
 {
     private readonly List<string> _statements = [];
     private readonly List<DbCommand> _commands = [];
+
+    public StatementCounter() => Savepoints = new SavepointListener(this);
+
+    /// <summary>Listens for the savepoints, which EF Core sends past the command interceptors.</summary>
+    public IInterceptor Savepoints { get; }
 
     public IReadOnlyList<string> Statements
     {
@@ -22,7 +31,7 @@ public sealed class StatementCounter : DbCommandInterceptor
         }
     }
 
-    /// <summary>The command objects that ran the statements, in order (the same object when a prepared command is reused).</summary>
+    /// <summary>The command objects that ran the commands, in order (the same object when a prepared command is reused; savepoints have none).</summary>
     public IReadOnlyList<DbCommand> Commands
     {
         get
@@ -81,6 +90,35 @@ public sealed class StatementCounter : DbCommandInterceptor
 
         return result;
     }
+
+    private void RecordSavepoint(string statement)
+    {
+        lock (_statements)
+        {
+            _statements.Add(statement);
+        }
+    }
+
+    private sealed class SavepointListener(StatementCounter counter) : DbTransactionInterceptor
+    {
+        public override InterceptionResult CreatingSavepoint(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+        {
+            counter.RecordSavepoint("SAVEPOINT");
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult> CreatingSavepointAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(CreatingSavepoint(transaction, eventData, result));
+
+        public override InterceptionResult ReleasingSavepoint(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+        {
+            counter.RecordSavepoint("RELEASE SAVEPOINT");
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult> ReleasingSavepointAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(ReleasingSavepoint(transaction, eventData, result));
+    }
 }
 
 /// <summary>A host whose SQL statements are counted.</summary>
@@ -91,6 +129,6 @@ public sealed class CountingApiFactory : ApiFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton<IInterceptor>(Statements));
+        builder.ConfigureServices(services => services.AddSingleton(Statements.Savepoints).AddSingleton<IInterceptor>(Statements));
     }
 }
