@@ -33,6 +33,77 @@ public sealed class DatabaseTests(ApiFactory factory)
         }
     }
 
+    /// <summary>A committing writer on SQLite leaves checkpoints to the service's checkpointer, up to a bound on the log.</summary>
+    [Fact]
+    public async Task Sqlite_EveryConnectionLeavesCheckpointsToTheCheckpointer()
+    {
+        if (factory.Database.IsPostgres)
+        {
+            return;
+        }
+
+        var threshold = await factory.WithDbAsync(async db =>
+        {
+            await db.Database.OpenConnectionAsync();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA wal_autocheckpoint;";
+            return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        });
+
+        Assert.Equal(SqliteCheckpointer.WriterCheckpointPages, threshold);
+    }
+
+    /// <summary>
+    /// The checkpointer copies committed writes into the database file on its own: a copy of the
+    /// file alone, without its write-ahead log, soon holds a session just written.
+    /// </summary>
+    [Fact]
+    public async Task Sqlite_TheCheckpointerCopiesCommittedWritesIntoTheDatabaseFile()
+    {
+        if (factory.Database.IsPostgres)
+        {
+            return;
+        }
+
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var session = (await factory.CreateClient().CreateSessionAsync(workspace, await workspace.AddMemberAsync())).Id();
+        var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(await factory.WithDbAsync(db => Task.FromResult(db.Database.GetConnectionString()!))).DataSource;
+        var copy = Path.Combine(Path.GetTempPath(), $"sessions-checkpoint-{Guid.NewGuid():N}.db");
+        try
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (!await HoldsAsync(file, copy, session))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the database file never held the new session without its log");
+                await Task.Delay(SqliteCheckpointer.Interval);
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(copy);
+        }
+    }
+
+    private static async Task<bool> HoldsAsync(string file, string copy, Guid session)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Copy(file, copy, overwrite: true);
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={copy};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sessions WHERE id_text = $id;";
+        command.Parameters.AddWithValue("$id", session.ToString());
+        try
+        {
+            return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) == 1;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return false; // the file does not hold the schema yet: it is all in the log
+        }
+    }
+
     /// <summary>Statements are prepared on PostgreSQL unless <c>Database:PrepareStatements</c> turns it off (a pooler in transaction mode).</summary>
     [Theory]
     [InlineData(null, true)]
