@@ -40,8 +40,6 @@ public static class DependencyInjection
                 break;
             default:
                 AddContext<SqliteSessionsDbContext>(services, database);
-                services.AddSingleton<SqliteCheckpointer>();
-                services.AddHostedService(provider => provider.GetRequiredService<SqliteCheckpointer>());
                 break;
         }
 
@@ -82,7 +80,7 @@ public static class DependencyInjection
         var rowLocks = new RowLockInterceptor(database.Provider);
         IInterceptor[] own = database.Provider switch
         {
-            DatabaseProvider.Sqlite => [rowLocks, new SqliteStatementCache(), new SqliteCheckpointer.Threshold()],
+            DatabaseProvider.Sqlite => [rowLocks, new SqliteStatementCache()],
             DatabaseProvider.Postgres when database.PrepareStatements => [rowLocks, new PostgresPreparedStatements()],
             _ => [rowLocks],
         };
