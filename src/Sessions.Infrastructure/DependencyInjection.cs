@@ -51,6 +51,7 @@ public static class DependencyInjection
         services.AddSingleton<ProvisionedUsers>();
         services.AddSingleton<MembershipCache>();
         services.AddSingleton<SqliteWriterGate>();
+        services.AddSingleton<SessionTurns>();
         services.AddScoped<IOrganizationRepository, OrganizationRepository>();
         services.AddScoped<ITranscriptStore, TranscriptStore>();
         services.AddScoped<ITranscriptReadStore, TranscriptReadStore>();

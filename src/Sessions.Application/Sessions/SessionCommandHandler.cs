@@ -80,7 +80,7 @@ public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandSer
             return plan.Answer!;
         }
 
-        await Services.UnitOfWork.BeginWriteAsync(cancellationToken);
+        await Services.UnitOfWork.BeginWriteAsync(found.Value.Session.Id, cancellationToken);
         var session = await Services.Sessions.GetForUpdateAsync(found.Value.Session.Id, cancellationToken);
         return session is null ? SessionErrors.NotFound : await change(session, Services.Clock.UtcNow(), cancellationToken);
     }

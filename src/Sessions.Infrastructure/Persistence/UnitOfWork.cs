@@ -13,12 +13,13 @@ namespace Sessions.Infrastructure.Persistence;
 /// transaction starts only after the process's <see cref="SqliteWriterGate"/> lets it in. A lost
 /// optimistic-concurrency race reruns the whole command on fresh state, a bounded number of times.
 /// </summary>
-internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, MembershipCache memberships) : IUnitOfWork
+internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, SessionTurns turns, MembershipCache memberships) : IUnitOfWork
 {
     private const int MaxAttempts = 3;
 
     private IDbContextTransaction? _transaction;
     private bool _holdsGate;
+    private IDisposable? _turn;
 
     public async Task<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> work, Func<T, bool> commit, bool writeAtOnce, CancellationToken cancellationToken)
     {
@@ -33,6 +34,20 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Me
                 // Rerun on fresh state: the session's version moved under us.
             }
         }
+    }
+
+    /// <summary>
+    /// On SQLite the writer gate already lets one writer in at a time; on a server, writers to the
+    /// same session queue in <see cref="SessionTurns"/> before their transaction takes the row lock.
+    /// </summary>
+    public async Task BeginWriteAsync(Guid sessionId, CancellationToken cancellationToken)
+    {
+        if (_transaction is null && _turn is null && db.Provider != DatabaseProvider.Sqlite)
+        {
+            _turn = await turns.TakeAsync(sessionId, cancellationToken);
+        }
+
+        await BeginWriteAsync(cancellationToken);
     }
 
     public async Task BeginWriteAsync(CancellationToken cancellationToken)
@@ -98,7 +113,7 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Me
         }
     }
 
-    /// <summary>Closes the transaction (rolling back what did not commit) and lets the next SQLite writer in.</summary>
+    /// <summary>Closes the transaction (rolling back what did not commit) and lets the next writer in (SQLite's, or the session's).</summary>
     private async Task EndAsync(bool committed)
     {
         if (!committed)
@@ -117,5 +132,8 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Me
             _holdsGate = false;
             gate.Exit();
         }
+
+        _turn?.Dispose();
+        _turn = null;
     }
 }

@@ -39,7 +39,7 @@ public sealed class FreezeSessionHandlerTests
         Assert.Equal(FrozenBy.User, result.Value.FrozenBy);
         Assert.Equal(Now.UtcDateTime, result.Value.FrozenAt);
         Assert.Single(_locked.DomainEvents);
-        _unitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<CancellationToken>()), Times.Once);
+        _unitOfWork.Verify(u => u.BeginWriteAsync(_read.Id, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class FreezeSessionHandlerTests
 
         Assert.Equal(ErrorType.PermissionDenied, result.Error!.Type);
         Assert.Null(_locked.FrozenAt);
-        _unitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<CancellationToken>()), Times.Never);
+        _unitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class FreezeSessionHandlerTests
 
         Assert.Equal(FrozenBy.User, result.Value.FrozenBy);
         Assert.Equal(Now.UtcDateTime.AddMinutes(-30), result.Value.FrozenAt);
-        _unitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<CancellationToken>()), Times.Never);
+        _unitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
         _sessions.Verify(s => s.GetForUpdateAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 

@@ -63,7 +63,7 @@ internal sealed class SessionWorld
 
     public void LockedNever() => Sessions.Verify(s => s.GetForUpdateAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
 
-    public void LockedOnce() => UnitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<CancellationToken>()), Times.Once);
+    public void LockedOnce() => UnitOfWork.Verify(u => u.BeginWriteAsync(Locked.Id, It.IsAny<CancellationToken>()), Times.Once);
 
     private Session NewSession(Guid id, SessionVisibility visibility, SessionOrigin origin)
     {
