@@ -10,7 +10,8 @@ namespace Sessions.Api.Security;
 /// token that validated is answered from memory until the earlier of its own expiry and
 /// <see cref="Lifetime"/> after it was checked; a token that failed is checked again every time
 /// (its reason is what the 401 says). At most <see cref="Capacity"/> tokens are kept: when full,
-/// the lapsed ones are dropped, and if none has lapsed a new token is validated without being kept.
+/// the lapsed ones are dropped (looked for at most once a second), and if none has lapsed a new
+/// token is validated without being kept.
 /// The cached identity is shared by the requests that carry the same token, which are one principal.
 /// </summary>
 internal sealed class ValidatedTokenCache(TimeProvider clock) : JsonWebTokenHandler
@@ -21,6 +22,8 @@ internal sealed class ValidatedTokenCache(TimeProvider clock) : JsonWebTokenHand
     public const int Capacity = 1024;
 
     private readonly ConcurrentDictionary<string, (TokenValidationResult Result, DateTimeOffset Until)> _validated = new(StringComparer.Ordinal);
+
+    private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
@@ -36,15 +39,20 @@ internal sealed class ValidatedTokenCache(TimeProvider clock) : JsonWebTokenHand
         }
 
         var result = await base.ValidateTokenAsync(token, validationParameters);
-        if (result.IsValid && result.SecurityToken is { } validated && HasRoom(now))
+        if (result.IsValid && result.SecurityToken is { } validated)
         {
             var expires = new DateTimeOffset(DateTime.SpecifyKind(validated.ValidTo, DateTimeKind.Utc));
-            _validated[token] = (result, expires < now + Lifetime ? expires : now + Lifetime);
+            var until = expires < now + Lifetime ? expires : now + Lifetime;
+            if (until > now && HasRoom(now))
+            {
+                _validated[token] = (result, until);
+            }
         }
 
         return result;
     }
 
+    /// <summary>Room for one more token; when full, the lapsed ones are swept out, at most once a second.</summary>
     private bool HasRoom(DateTimeOffset now)
     {
         if (_validated.Count < Capacity)
@@ -52,11 +60,20 @@ internal sealed class ValidatedTokenCache(TimeProvider clock) : JsonWebTokenHand
             return true;
         }
 
-        foreach (var (token, entry) in _validated)
+        lock (_validated)
         {
-            if (entry.Until <= now)
+            if (now < _nextSweep)
             {
-                _validated.TryRemove(token, out _);
+                return false;
+            }
+
+            _nextSweep = now + TimeSpan.FromSeconds(1);
+            foreach (var (token, entry) in _validated)
+            {
+                if (entry.Until <= now)
+                {
+                    _validated.TryRemove(token, out _);
+                }
             }
         }
 

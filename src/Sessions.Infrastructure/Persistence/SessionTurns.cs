@@ -25,8 +25,12 @@ public sealed class SessionTurns
         }
     }
 
-    /// <summary>Waits for the session's turn; disposing the answer hands the turn to the next writer.</summary>
-    public async Task<IDisposable> TakeAsync(Guid sessionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for the session's turn, as long as a statement may wait for the row lock (a
+    /// <see cref="TimeoutException"/> after that, answered like a lock wait that timed out);
+    /// disposing the answer hands the turn to the next writer.
+    /// </summary>
+    public async Task<IDisposable> TakeAsync(Guid sessionId, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Line line;
         lock (_lines)
@@ -40,14 +44,21 @@ public sealed class SessionTurns
             line.Users++;
         }
 
+        bool entered;
         try
         {
-            await line.Gate.WaitAsync(cancellationToken);
+            entered = await line.Gate.WaitAsync(timeout, cancellationToken);
         }
         catch
         {
             Leave(sessionId, line);
             throw;
+        }
+
+        if (!entered)
+        {
+            Leave(sessionId, line);
+            throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for the writers ahead on session {sessionId}.");
         }
 
         return new Turn(this, sessionId, line);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Telemetry;
 using Sessions.Domain.Organizations;
+using Sessions.Infrastructure.Persistence.Providers;
 
 namespace Sessions.Infrastructure.Persistence;
 
@@ -13,7 +14,7 @@ namespace Sessions.Infrastructure.Persistence;
 /// transaction starts only after the process's <see cref="SqliteWriterGate"/> lets it in. A lost
 /// optimistic-concurrency race reruns the whole command on fresh state, a bounded number of times.
 /// </summary>
-internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, SessionTurns turns, MembershipCache memberships) : IUnitOfWork
+internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, SessionTurns turns, DatabaseOptions database, MembershipCache memberships) : IUnitOfWork
 {
     private const int MaxAttempts = 3;
 
@@ -44,13 +45,13 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Se
     {
         if (_transaction is null && _turn is null && db.Provider != DatabaseProvider.Sqlite)
         {
-            _turn = await turns.TakeAsync(sessionId, cancellationToken);
+            _turn = await turns.TakeAsync(sessionId, TimeSpan.FromSeconds(database.CommandTimeoutSeconds), cancellationToken);
         }
 
         await BeginWriteAsync(cancellationToken);
     }
 
-    public async Task BeginWriteAsync(CancellationToken cancellationToken)
+    private async Task BeginWriteAsync(CancellationToken cancellationToken)
     {
         if (_transaction is not null)
         {
@@ -116,24 +117,30 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Se
     /// <summary>Closes the transaction (rolling back what did not commit) and lets the next writer in (SQLite's, or the session's).</summary>
     private async Task EndAsync(bool committed)
     {
-        if (!committed)
+        try
         {
-            db.Discard();
-        }
+            if (!committed)
+            {
+                db.Discard();
+            }
 
-        if (_transaction is not null)
+            if (_transaction is not null)
+            {
+                await _transaction.DisposeAsync();
+            }
+        }
+        finally
         {
-            await _transaction.DisposeAsync();
+            // Whatever failed above, the next writer must not wait for this one forever.
             _transaction = null;
-        }
+            if (_holdsGate)
+            {
+                _holdsGate = false;
+                gate.Exit();
+            }
 
-        if (_holdsGate)
-        {
-            _holdsGate = false;
-            gate.Exit();
+            _turn?.Dispose();
+            _turn = null;
         }
-
-        _turn?.Dispose();
-        _turn = null;
     }
 }

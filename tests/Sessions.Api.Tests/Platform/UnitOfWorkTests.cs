@@ -96,6 +96,41 @@ public sealed class UnitOfWorkTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Null((await Factory.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == session.Id))).ArchivedAt);
     }
 
+    /// <summary>
+    /// A command about one session that fails or throws after taking its turn (the session's line
+    /// on a server, the writer gate on SQLite) gives it back: the next writer gets in at once.
+    /// </summary>
+    [Fact]
+    public async Task AWriteAboutOneSession_GivesItsTurnBack_WhenItFailsOrThrows()
+    {
+        var (_, _, session) = await AMembersSessionAsync();
+
+        var failed = await WriteAboutAsync(session, _ => Task.FromResult(false));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => WriteAboutAsync(session, _ => throw new InvalidOperationException("the work failed")));
+        var next = WriteAboutAsync(session, _ => Task.FromResult(true));
+
+        Assert.False(failed);
+        Assert.True(await next.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, Factory.Services.GetRequiredService<SessionTurns>().Active);
+    }
+
+    private async Task<bool> WriteAboutAsync(Guid session, Func<SessionsDbContext, Task<bool>> work)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
+        var unit = scope.ServiceProvider.GetRequiredService<IUnitOfWork>();
+        return await unit.ExecuteAsync(
+            async ct =>
+            {
+                await unit.BeginWriteAsync(session, ct);
+                await db.Sessions.SingleAsync(s => s.Id == session, ct);
+                return await work(db);
+            },
+            done => done,
+            writeAtOnce: false,
+            CancellationToken.None);
+    }
+
     private async Task<bool> RunAsync(Func<SessionsDbContext, CancellationToken, Task<bool>> work, bool commit, bool writeAtOnce = false)
     {
         await using var scope = Factory.Services.CreateAsyncScope();

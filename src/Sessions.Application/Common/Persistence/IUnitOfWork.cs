@@ -4,21 +4,17 @@ namespace Sessions.Application.Common.Persistence;
 /// Runs one command in one database transaction: the work, then (when the commit predicate says
 /// so) the domain events into the outbox, SaveChanges and commit; otherwise a rollback. The
 /// transaction opens when the command first needs to write: at once when <c>writeAtOnce</c>,
-/// else when the work calls a <c>BeginWriteAsync</c> or leaves changes to save.
+/// else when the work calls <see cref="BeginWriteAsync"/> or leaves changes to save.
 /// </summary>
 public interface IUnitOfWork
 {
     Task<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> work, Func<T, bool> commit, bool writeAtOnce, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Opens the write transaction now, if it is not open yet: loads that follow hold their rows
-    /// until the command ends (and on SQLite, the process's single writer turn).
-    /// </summary>
-    Task BeginWriteAsync(CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Opens the write transaction of a command about one session: as <see cref="BeginWriteAsync(CancellationToken)"/>,
-    /// after this process's earlier writers to the same session, in the order they came.
+    /// Opens the write transaction of a command about one session now, if it is not open yet,
+    /// after this process's earlier writers to the same session, in the order they came: loads
+    /// that follow hold their rows until the command ends (and on SQLite, the process's single
+    /// writer turn).
     /// </summary>
     Task BeginWriteAsync(Guid sessionId, CancellationToken cancellationToken);
 }
