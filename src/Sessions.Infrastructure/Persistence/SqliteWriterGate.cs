@@ -14,18 +14,30 @@ public sealed class SqliteWriterGate : IDisposable
     /// <summary>How many writers have had to queue behind another, since the start (counted as they start to wait).</summary>
     public long Queued => Interlocked.Read(ref _queued);
 
-    public async Task EnterAsync(CancellationToken cancellationToken)
+    /// <summary>Waits for the writer's turn; disposing the answer lets the next writer in.</summary>
+    public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
-        if (_gate.Wait(0, CancellationToken.None))
+        if (!_gate.Wait(0, CancellationToken.None))
         {
-            return;
+            Interlocked.Increment(ref _queued);
+            await _gate.WaitAsync(cancellationToken);
         }
 
-        Interlocked.Increment(ref _queued);
-        await _gate.WaitAsync(cancellationToken);
+        return new Turn(_gate);
     }
 
-    public void Exit() => _gate.Release();
-
     public void Dispose() => _gate.Dispose();
+
+    private sealed class Turn(SemaphoreSlim gate) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
+    }
 }

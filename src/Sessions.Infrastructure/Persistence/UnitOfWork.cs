@@ -19,8 +19,9 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Se
     private const int MaxAttempts = 3;
 
     private IDbContextTransaction? _transaction;
-    private bool _holdsGate;
-    private IDisposable? _turn;
+
+    /// <summary>The writer's place, held until the transaction ends: SQLite's writer gate, or the session's turn on a server.</summary>
+    private IDisposable? _writerTurn;
 
     public async Task<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> work, Func<T, bool> commit, bool writeAtOnce, CancellationToken cancellationToken)
     {
@@ -43,9 +44,9 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Se
     /// </summary>
     public async Task BeginWriteAsync(Guid sessionId, CancellationToken cancellationToken)
     {
-        if (_transaction is null && _turn is null && db.Provider != DatabaseProvider.Sqlite)
+        if (_transaction is null && _writerTurn is null && db.Provider != DatabaseProvider.Sqlite)
         {
-            _turn = await turns.TakeAsync(sessionId, TimeSpan.FromSeconds(database.CommandTimeoutSeconds), cancellationToken);
+            _writerTurn = await turns.TakeAsync(sessionId, TimeSpan.FromSeconds(database.CommandTimeoutSeconds), cancellationToken);
         }
 
         await BeginWriteAsync(cancellationToken);
@@ -60,8 +61,7 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Se
 
         if (db.Provider == DatabaseProvider.Sqlite)
         {
-            await gate.EnterAsync(cancellationToken);
-            _holdsGate = true;
+            _writerTurn = await gate.EnterAsync(cancellationToken);
         }
 
         _transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -133,14 +133,8 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Se
         {
             // Whatever failed above, the next writer must not wait for this one forever.
             _transaction = null;
-            if (_holdsGate)
-            {
-                _holdsGate = false;
-                gate.Exit();
-            }
-
-            _turn?.Dispose();
-            _turn = null;
+            _writerTurn?.Dispose();
+            _writerTurn = null;
         }
     }
 }

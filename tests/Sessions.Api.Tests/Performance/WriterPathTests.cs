@@ -35,10 +35,7 @@ public sealed class WriterPathTests(ImpatientApiFactory factory) : ApiTest<Impat
         var gate = Factory.Services.GetRequiredService<SqliteWriterGate>();
         var holdsGate = !Factory.Database.IsPostgres;
         var queuedBefore = gate.Queued;
-        if (holdsGate)
-        {
-            await gate.EnterAsync(CancellationToken.None);
-        }
+        var held = holdsGate ? await gate.EnterAsync(CancellationToken.None) : null;
 
         var freezes = sessions.Select(id => Client.PostAsync(workspace.SessionPath(id) + "/freeze", owner.Token())).ToList();
         if (holdsGate)
@@ -51,7 +48,7 @@ public sealed class WriterPathTests(ImpatientApiFactory factory) : ApiTest<Impat
             }
 
             await Task.Delay(TimeSpan.FromSeconds(1.5));
-            gate.Exit();
+            held!.Dispose();
         }
 
         var answers = await Task.WhenAll(freezes);

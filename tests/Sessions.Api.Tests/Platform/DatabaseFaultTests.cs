@@ -2,8 +2,10 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Sessions.Api.Tests.Infrastructure;
+using Sessions.Infrastructure.Persistence;
 
 namespace Sessions.Api.Tests.Platform;
 
@@ -30,6 +32,31 @@ public sealed class DatabaseTimeoutTests(ShortTimeoutApiFactory factory) : ApiTe
 
         var frozen = await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.NotNull(frozen["frozen_at"]);
+    }
+
+    /// <summary>
+    /// On a database server a writer first waits in the session's line in the process, at most as
+    /// long as a statement may wait for the row lock: past that it is the same 504. (SQLite has no
+    /// such line: its writer gate lets one writer in at a time.)
+    /// </summary>
+    [Fact]
+    public async Task AWriterWaitingInTheSessionsLinePastTheTimeout_Is504()
+    {
+        if (!Factory.Database.IsPostgres)
+        {
+            return;
+        }
+
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
+
+        using (await Factory.Services.GetRequiredService<SessionTurns>().TakeAsync(session, TimeSpan.FromSeconds(30), CancellationToken.None))
+        {
+            await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.GatewayTimeout, "gateway_timeout");
+        }
+
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
     }
 
     /// <summary>
