@@ -76,12 +76,12 @@ public static class DependencyInjection
         // Interceptors are singletons: EF Core keys its internal service provider by them, so a
         // new instance per context would build a new provider for every request.
         // Statements prepared once: on SQLite a pooled context keeps its connection and prepared
-        // statements open (SqliteStatementCache), so the pool is kept to what concurrent requests
-        // need; on PostgreSQL the server keeps the tagged hot statements (PostgresPreparedStatements).
+        // statements open (SqliteStatementCache) with the plans they were prepared with
+        // (SqliteStablePlans), so the pool is kept to what concurrent requests need; on PostgreSQL the server keeps the tagged hot statements (PostgresPreparedStatements).
         var rowLocks = new RowLockInterceptor(database.Provider);
         IInterceptor[] own = database.Provider switch
         {
-            DatabaseProvider.Sqlite => [rowLocks, new SqliteStatementCache()],
+            DatabaseProvider.Sqlite => [rowLocks, new SqliteStatementCache(), new SqliteStablePlans()],
             DatabaseProvider.Postgres when database.PrepareStatements => [rowLocks, new PostgresPreparedStatements()],
             _ => [rowLocks],
         };

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Api.Tests.Infrastructure;
@@ -7,6 +9,8 @@ using Sessions.Application.Sessions;
 using Sessions.Application.Sessions.List;
 using Sessions.Infrastructure.Persistence;
 using Sessions.Infrastructure.Persistence.Providers;
+using Sessions.Infrastructure.Persistence.Stores;
+using SQLitePCL;
 
 namespace Sessions.Api.Tests.Performance;
 
@@ -17,6 +21,9 @@ namespace Sessions.Api.Tests.Performance;
 /// </summary>
 public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<CountingApiFactory>(factory), IClassFixture<CountingApiFactory>
 {
+    /// <summary><c>SQLITE_STMTSTATUS_REPREPARE</c>: how many times SQLite compiled a prepared statement again.</summary>
+    private const int StatementStatusRecompiled = 5;
+
     [Fact]
     public async Task GetById_AndGetByPrefix_AreAtMostTwoStatements()
     {
@@ -39,6 +46,83 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
 
         Assert.InRange(first.Count, 1, 4);
         Assert.InRange(again.Count, 1, 2);
+    }
+
+    /// <summary>
+    /// A list page is its total (from the maintained counts, or counted) and one statement for the
+    /// page: the sessions, their creators, sharers and labels joined to the page's rows.
+    /// </summary>
+    [Fact]
+    public async Task AListPage_IsAtMostTwoStatements_WithItsLabelsAndChips()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var labels = new Dictionary<string, string[]> { ["team"] = ["red", "blue"] };
+        for (var i = 0; i < 3; i++)
+        {
+            await Client.CreateSessionAsync(workspace, owner, extra: new { title = $"s{i}", labels, visibility = "workspace" });
+        }
+
+        await (await Client.GetAsync(workspace.SessionsPath, owner.Token())).ExpectAsync(HttpStatusCode.OK);
+
+        foreach (var query in new[] { "?limit=2", "?limit=2&page=2", "?label=team:red&limit=2", "?search=s1" })
+        {
+            JsonObject? page = null;
+            var statements = await Factory.Statements.DuringAsync(async () =>
+                page = await (await Client.GetAsync(workspace.SessionsPath + query, owner.Token())).ExpectAsync(HttpStatusCode.OK));
+            Assert.InRange(statements.Count, 1, 2);
+            var sessions = page!["sessions"]!.AsArray();
+            Assert.NotEmpty(sessions);
+            Assert.All(sessions, s =>
+            {
+                Assert.Equal(["blue", "red"], s!["labels"]!["team"]!.AsArray().Select(v => v!.GetValue<string>()).Order());
+                Assert.Equal(owner.Id, s["created_by"]!["id"]!.GetValue<Guid>());
+            });
+        }
+    }
+
+    /// <summary>
+    /// On SQLite a kept statement keeps its plan: new values of its parameters (here a page's
+    /// LIMIT and OFFSET, which SQLite otherwise reads while planning) do not make SQLite compile it
+    /// again on its next step, so keeping it prepared saves the compiling on every request.
+    /// </summary>
+    [Fact]
+    public async Task PagedReads_AreNotCompiledAgain_WhenTheirParametersChange_OnSqlite()
+    {
+        if (Factory.Database.IsPostgres)
+        {
+            return;
+        }
+
+        var (_, _, session) = await SetUpAsync();
+
+        // A context of its own (the service's options, interceptors included) on a connection
+        // opened here, so SQLite can list every statement prepared on it.
+        await using var db = new SqliteSessionsDbContext(Factory.Services.GetRequiredService<DbContextOptions<SqliteSessionsDbContext>>());
+        await db.Database.OpenConnectionAsync();
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        connection.Handle!.enable_sqlite3_next_stmt(true);
+        var facts = await db.Sessions.Where(s => s.Id == session).Select(s => new { s.WorkspaceId, s.UserId }).SingleAsync();
+        var reads = new SessionReadStore(db);
+        var audience = new SessionAudience(facts.WorkspaceId, facts.UserId, false);
+        var unfiltered = new SessionCriteria([], [], [], [], [], [], ArchivedFilter.Active, null, false);
+
+        for (var take = 1; take <= 5; take++)
+        {
+            Assert.Single((await reads.ListAsync(audience, unfiltered, SessionSortField.UpdatedAt, SortDirection.Desc, 0, take, CancellationToken.None)).Sessions);
+        }
+
+        Assert.True(SqliteStablePlans.IsOn(connection));
+        var kept = 0;
+        var recompiled = 0;
+        for (var statement = raw.sqlite3_next_stmt(connection.Handle, null); statement is not null; statement = raw.sqlite3_next_stmt(connection.Handle, statement))
+        {
+            kept++;
+            recompiled += raw.sqlite3_stmt_status(statement, StatementStatusRecompiled, 0);
+        }
+
+        Assert.InRange(kept, 2, SqliteStatementCache.Capacity);
+        Assert.Equal(0, recompiled);
     }
 
     [Theory]
@@ -115,6 +199,7 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
 
     private Task<IReadOnlyList<string>> CountAsync(Func<Task<HttpResponseMessage>> request, HttpStatusCode expected) =>
         Factory.Statements.DuringAsync(async () => await (await request()).ExpectAsync(expected));
+
 
     private async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> SetUpAsync()
     {

@@ -76,8 +76,11 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
             return ([], total);
         }
 
-        var ids = await matching.SortedBy(sort, direction).Select(s => s.Id).Skip(skip).Take(take).ToListAsync(cancellationToken);
-        return (await db.ViewsInOrderAsync(ids, cancellationToken), total);
+        // One statement: the page is a subquery (its ORDER BY, OFFSET and LIMIT), the chips and the
+        // labels are joined to its rows, and the outer query keeps the page's order.
+        var page = matching.SortedBy(sort, direction).Skip(skip).Take(take);
+        var rows = await db.WithChips(page).ToListAsync(cancellationToken);
+        return ([.. rows.Select(r => SessionView.From(r.Session, r.CreatedBy, r.SharedBy))], total);
     }
 
     public async Task<SessionFacets> FacetsAsync(SessionAudience audience, SessionCriteria criteria, CancellationToken cancellationToken)
