@@ -165,12 +165,12 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     }
 
     /// <summary>
-    /// The one-session read and the lock-and-load are tagged to be prepared; on PostgreSQL they are
-    /// then prepared statements of the connection that ran them (a primary-key plan, parsed and
-    /// planned once per connection), and a list page or any other untagged query is not.
+    /// The one-session read, the lock-and-load and an unfiltered list page (its total and its page)
+    /// are tagged to be prepared; on PostgreSQL they are then prepared statements of the connection
+    /// that ran them (parsed once per connection), and a search or any other untagged query is not.
     /// </summary>
     [Fact]
-    public async Task OneSessionReads_ArePreparedOnPostgres()
+    public async Task OneSessionReads_AndUnfilteredListPages_ArePreparedOnPostgres()
     {
         var (workspace, owner, session) = await SetUpAsync();
         var statements = await CountAsync(() => Client.GetAsync(workspace.SessionPath(session), owner.Token()), HttpStatusCode.OK);
@@ -193,7 +193,9 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
             var prepared = await db.Database.SqlQueryRaw<string>("SELECT statement AS \"Value\" FROM pg_prepared_statements").ToListAsync();
             Assert.All(prepared, statement => Assert.Contains("-- " + PostgresPreparedStatements.Tag + "\n", statement, StringComparison.Ordinal));
             Assert.Contains(prepared, statement => statement.Contains("LEFT JOIN users", StringComparison.Ordinal) && !statement.Contains("ANY (", StringComparison.Ordinal));
-            Assert.DoesNotContain(prepared, statement => statement.Contains("ORDER BY s.updated_at DESC", StringComparison.Ordinal) || statement.Contains("LIKE", StringComparison.Ordinal));
+            Assert.Contains(prepared, statement => statement.Contains("ORDER BY s.updated_at DESC", StringComparison.Ordinal) && statement.Contains("LIMIT", StringComparison.Ordinal));
+            Assert.Contains(prepared, statement => statement.Contains("FROM session_counts", StringComparison.Ordinal));
+            Assert.DoesNotContain(prepared, statement => statement.Contains("LIKE", StringComparison.Ordinal));
         }
     }
 

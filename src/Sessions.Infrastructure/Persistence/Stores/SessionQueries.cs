@@ -5,6 +5,7 @@ using Sessions.Application.Sessions;
 using Sessions.Application.Sessions.List;
 using Sessions.Domain.Sessions;
 using Sessions.Domain.Users;
+using Sessions.Infrastructure.Persistence.Providers;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
 
@@ -227,6 +228,10 @@ internal static class SessionQueries
         var byId = rows.ToDictionary(r => r.Session.Id);
         return [.. ids.Where(byId.ContainsKey).Select(id => SessionView.From(byId[id].Session, byId[id].CreatedBy, byId[id].SharedBy))];
     }
+
+    /// <summary>Tags the query to be prepared on PostgreSQL (<see cref="PostgresPreparedStatements"/>) when <paramref name="prepared"/>.</summary>
+    public static IQueryable<T> PreparedIf<T>(this IQueryable<T> query, bool prepared) =>
+        prepared ? query.TagWith(PostgresPreparedStatements.Tag) : query;
 
     /// <summary>Makes <c>%</c>, <c>_</c> and the escape character literal in a LIKE pattern.</summary>
     public static string EscapeLike(string text) =>

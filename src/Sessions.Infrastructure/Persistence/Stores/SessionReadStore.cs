@@ -68,8 +68,9 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
         CancellationToken cancellationToken)
     {
         var matching = db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria, db);
+        var unfiltered = IsUnfiltered(criteria);
         var total = SessionCounts.Answer(criteria) is { } dimension
-            ? await SessionCounts.For(db, audience, criteria, dimension).SumAsync(c => c.Count, cancellationToken)
+            ? await SessionCounts.For(db, audience, criteria, dimension).PreparedIf(unfiltered).SumAsync(c => c.Count, cancellationToken)
             : await matching.LongCountAsync(cancellationToken);
         if (total <= skip)
         {
@@ -79,9 +80,19 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
         // One statement: the page is a subquery (its ORDER BY, OFFSET and LIMIT), the chips and the
         // labels are joined to its rows, and the outer query keeps the page's order.
         var page = matching.SortedBy(sort, direction).Skip(skip).Take(take);
-        var rows = await db.WithChips(page).ToListAsync(cancellationToken);
+        var rows = await db.WithChips(page).PreparedIf(unfiltered).ToListAsync(cancellationToken);
         return ([.. rows.Select(r => SessionView.From(r.Session, r.CreatedBy, r.SharedBy))], total);
     }
+
+    /// <summary>
+    /// A listing filtered by nothing but the archived state and workload sessions: the browsing a
+    /// frontend opens with. Its statements come in a few fixed forms (sort, direction, the two
+    /// filters, the visibility rule's two forms) whose plans do not depend on their parameters (the
+    /// workspace's listing index, the page's LIMIT and OFFSET), so they are prepared on PostgreSQL.
+    /// A filter by values, labels or text makes a statement whose best plan depends on them.
+    /// </summary>
+    private static bool IsUnfiltered(SessionCriteria criteria) =>
+        criteria is { UserIds.Count: 0, ProjectIds.Count: 0, Agents.Count: 0, Models.Count: 0, Origins.Count: 0, LabelGroups.Count: 0, Search: null };
 
     public async Task<SessionFacets> FacetsAsync(SessionAudience audience, SessionCriteria criteria, CancellationToken cancellationToken)
     {
