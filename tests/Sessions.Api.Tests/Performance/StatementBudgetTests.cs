@@ -82,6 +82,37 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     }
 
     /// <summary>
+    /// A page that is not full is the last one and tells the total itself (one statement); a full
+    /// page, or an empty one past the first, counts. The totals are the same either way.
+    /// </summary>
+    [Fact]
+    public async Task AShortPage_TellsItsTotal_AndAFullOrEmptyPageCounts()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await Client.CreateSessionAsync(workspace, owner, extra: new { title = $"short-{i}" });
+        }
+
+        await (await Client.GetAsync(workspace.SessionsPath, owner.Token())).ExpectAsync(HttpStatusCode.OK);
+
+        foreach (var (query, statements, shown) in new[]
+        {
+            ("?limit=2", 2, 2), ("?limit=2&page=2", 1, 1), ("?limit=2&page=3", 2, 0), ("?limit=3", 2, 3),
+            ("?limit=4", 1, 3), ("?search=short-1", 1, 1), ("?search=nothing-like-it", 1, 0),
+        })
+        {
+            JsonObject? page = null;
+            var sent = await Factory.Statements.DuringAsync(async () =>
+                page = await (await Client.GetAsync(workspace.SessionsPath + query, owner.Token())).ExpectAsync(HttpStatusCode.OK));
+            Assert.True(statements == sent.Count, $"{query}: {sent.Count} statements");
+            Assert.Equal(shown, page!["sessions"]!.AsArray().Count);
+            Assert.Equal(query.StartsWith("?search", StringComparison.Ordinal) ? shown : 3, page["total"]!.GetValue<long>());
+        }
+    }
+
+    /// <summary>
     /// On SQLite a kept statement keeps its plan: new values of its parameters (here a page's
     /// LIMIT and OFFSET, which SQLite otherwise reads while planning) do not make SQLite compile it
     /// again on its next step, so keeping it prepared saves the compiling on every request.

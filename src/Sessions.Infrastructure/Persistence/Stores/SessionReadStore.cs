@@ -69,19 +69,25 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
     {
         var matching = db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria, db);
         var unfiltered = IsUnfiltered(criteria);
-        var total = SessionCounts.Answer(criteria) is { } dimension
-            ? await SessionCounts.For(db, audience, criteria, dimension).PreparedIf(unfiltered).SumAsync(c => c.Count, cancellationToken)
-            : await matching.LongCountAsync(cancellationToken);
-        if (total <= skip)
-        {
-            return ([], total);
-        }
 
         // One statement: the page is a subquery (its ORDER BY, OFFSET and LIMIT), the chips and the
         // labels are joined to its rows, and the outer query keeps the page's order.
         var page = matching.SortedBy(sort, direction).Skip(skip).Take(take);
         var rows = await db.WithChips(page).PreparedIf(unfiltered).ToListAsync(cancellationToken);
-        return ([.. rows.Select(r => SessionView.From(r.Session, r.CreatedBy, r.SharedBy))], total);
+        var sessions = rows.Select(r => SessionView.From(r.Session, r.CreatedBy, r.SharedBy)).ToList();
+
+        // A page that is not full is the last one, so it tells the total itself (a search, a filter
+        // with few matches, a short workspace): the matching set is not gone through a second time.
+        // A full or empty page past the first leaves the total to a count.
+        if (sessions.Count < take && (sessions.Count > 0 || skip == 0))
+        {
+            return (sessions, skip + sessions.Count);
+        }
+
+        var total = SessionCounts.Answer(criteria) is { } dimension
+            ? await SessionCounts.For(db, audience, criteria, dimension).PreparedIf(unfiltered).SumAsync(c => c.Count, cancellationToken)
+            : await matching.LongCountAsync(cancellationToken);
+        return (sessions, total);
     }
 
     /// <summary>
