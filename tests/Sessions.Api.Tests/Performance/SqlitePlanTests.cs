@@ -1,0 +1,97 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Sessions.Api.Tests.Infrastructure;
+using Sessions.Infrastructure.Persistence;
+
+namespace Sessions.Api.Tests.Performance;
+
+/// <summary>
+/// The reads of the hot requests find their sessions, labels and messages through indexes on
+/// SQLite. Every SQLite connection keeps the plan a statement was prepared with whatever its
+/// parameters' values (ADR 0028), so <c>EXPLAIN QUERY PLAN</c> of a statement's text, without
+/// values, shows the plan the service runs.
+/// </summary>
+public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTest<CountingApiFactory>(factory), IClassFixture<CountingApiFactory>
+{
+    private static readonly string[] Tables = ["sessions", "session_labels", "session_messages"];
+
+    [Fact]
+    public async Task HotReads_SearchSessionsLabelsAndMessagesByIndex_ScanningNone()
+    {
+        if (Factory.Database.IsPostgres)
+        {
+            return;
+        }
+
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var labels = new Dictionary<string, string[]> { ["team"] = ["red"] };
+        var session = (await Client.CreateSessionAsync(workspace, owner, extra: new { title = "planned", labels })).Id();
+        await Client.CreateSessionAsync(workspace, owner, extra: new { title = "other", labels });
+        var messages = new[] { new { id = Guid.NewGuid(), role = "user", content = "hello" } };
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages })).ExpectAsync(HttpStatusCode.OK);
+
+        var paths = new[]
+        {
+            workspace.SessionPath(session),
+            workspace.SessionPath(session.ToString()[..8]),
+            workspace.SessionsPath + "?limit=1",
+            workspace.SessionsPath + "?limit=1&page=2",
+            workspace.SessionsPath + "?label=team:red&limit=1&page=2",
+            workspace.SessionsPath + "?search=plan",
+            workspace.SessionsPath + "/facets",
+            workspace.SessionPath(session) + "/transcript",
+        };
+        var statements = await Factory.Statements.DuringAsync(async () =>
+        {
+            foreach (var path in paths)
+            {
+                await (await Client.GetAsync(path, owner.Token())).ExpectAsync(HttpStatusCode.OK);
+            }
+        });
+
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
+        await db.Database.OpenConnectionAsync();
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var reads = statements.Where(s => FirstWord().Match(s).Groups[1].Value is "SELECT" or "WITH").Distinct().ToList();
+        Assert.True(reads.Count >= paths.Length, $"{reads.Count} reads");
+        foreach (var read in reads)
+        {
+            var aliases = TableAlias().Matches(read).Where(m => Tables.Contains(m.Groups["table"].Value)).Select(m => m.Groups["alias"].Value).ToHashSet();
+            var plan = await PlanAsync(connection, read);
+            Assert.DoesNotContain(plan, step => FullScan().Match(step) is { Success: true } scan && aliases.Contains(scan.Groups["alias"].Value));
+            Assert.NotEmpty(plan);
+        }
+    }
+
+    private static async Task<IReadOnlyList<string>> PlanAsync(SqliteConnection connection, string statement)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + CommentLines().Replace(statement, string.Empty);
+        await using var reader = await command.ExecuteReaderAsync();
+        var steps = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            steps.Add(reader.GetString(reader.GetOrdinal("detail")));
+        }
+
+        return steps;
+    }
+
+    [GeneratedRegex(@"^(?:--[^\n]*\n)*\s*(\w+)")]
+    private static partial Regex FirstWord();
+
+    [GeneratedRegex(@"^(?:--[^\n]*\n)+")]
+    private static partial Regex CommentLines();
+
+    [GeneratedRegex("\"(?<table>\\w+)\" AS \"(?<alias>\\w+)\"")]
+    private static partial Regex TableAlias();
+
+    /// <summary>A step that walks a whole table or one of its indexes: <c>SCAN alias</c>, with or without an index.</summary>
+    [GeneratedRegex(@"^SCAN (?<alias>\w+)(?: |$)")]
+    private static partial Regex FullScan();
+}
