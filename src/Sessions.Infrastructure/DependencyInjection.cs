@@ -77,7 +77,8 @@ public static class DependencyInjection
         // new instance per context would build a new provider for every request.
         // Statements prepared once: on SQLite a pooled context keeps its connection and prepared
         // statements open (SqliteStatementCache) with the plans they were prepared with
-        // (SqliteStablePlans), so the pool is kept to what concurrent requests need; on PostgreSQL the server keeps the tagged hot statements (PostgresPreparedStatements).
+        // (SqliteStablePlans), so the pool is kept to what concurrent requests need; on
+        // PostgreSQL the server keeps the tagged hot statements (PostgresPreparedStatements).
         var rowLocks = new RowLockInterceptor(database.Provider);
         IInterceptor[] own = database.Provider switch
         {

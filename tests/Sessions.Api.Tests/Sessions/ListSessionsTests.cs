@@ -166,6 +166,18 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Equal([first, second, third], Ids(await ListAsync(workspace, me, "sort_by=created_at&sort_dir=asc")));
         Assert.Equal([second, third, first], Ids(await ListAsync(workspace, me, "sort_by=message_count")));
         Assert.Equal(3, Ids(await ListAsync(workspace, me, "sort_by=last_message_at")).Count);
+
+        // Sessions without messages come last in both directions.
+        foreach (var id in new[] { second, first })
+        {
+            var messages = new[] { new { id = Guid.NewGuid(), role = "user", content = "hello" } };
+            await (await Client.PostAsync(workspace.SessionPath(id) + "/transcript", me.Token(), new { messages })).ExpectAsync(HttpStatusCode.OK);
+        }
+
+        Assert.Equal([first, second, third], Ids(await ListAsync(workspace, me, "sort_by=last_message_at")));
+        Assert.Equal([second, first, third], Ids(await ListAsync(workspace, me, "sort_by=last_message_at&sort_dir=asc")));
+        Assert.Equal([second], Ids(await ListAsync(workspace, me, "sort_by=last_message_at&sort_dir=asc&limit=1")));
+        Assert.Equal([third], Ids(await ListAsync(workspace, me, "sort_by=last_message_at&sort_dir=asc&limit=1&page=3")));
     }
 
     [Fact]

@@ -8,10 +8,10 @@ namespace Sessions.Infrastructure.Persistence.Providers;
 /// <summary>
 /// Turns on SQLite's query planner stability guarantee (<c>SQLITE_DBCONFIG_ENABLE_QPSG</c>) on every
 /// connection as it opens. Without it SQLite marks a prepared statement for recompiling whenever a
-/// parameter it compared with an expression while planning gets a new value, and the list's page
-/// query (a subquery with the visibility rule, joined to users and labels) was recompiled on every
-/// request, which undoes keeping it prepared (<see cref="SqliteStatementCache"/>). With the guarantee
-/// a statement keeps the plan it was prepared with, whatever its parameters' values.
+/// parameter whose value it read while planning (a page's <c>LIMIT</c> and <c>OFFSET</c>) is bound
+/// again, so every list page and read by prefix was compiled anew on each request, which undoes
+/// keeping it prepared (<see cref="SqliteStatementCache"/>). With the guarantee a statement keeps
+/// the plan it was prepared with, whatever its parameters' values (ADR 0028).
 /// </summary>
 internal sealed class SqliteStablePlans : DbConnectionInterceptor
 {
@@ -23,14 +23,12 @@ internal sealed class SqliteStablePlans : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
-    /// <summary>Whether the connection's planner keeps its plans whatever the parameters' values.</summary>
-    public static bool IsOn(SqliteConnection connection) =>
-        raw.sqlite3_db_config(connection.Handle, raw.SQLITE_DBCONFIG_ENABLE_QPSG, -1, out var on) == raw.SQLITE_OK && on == 1;
-
     private static void Apply(DbConnection connection)
     {
         if (connection is SqliteConnection { Handle: { } handle })
         {
+            // A library that refused the setting would answer the same, only compiling statements
+            // again as before; the tests check that it takes.
             raw.sqlite3_db_config(handle, raw.SQLITE_DBCONFIG_ENABLE_QPSG, 1, out _);
         }
     }

@@ -93,9 +93,9 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
     /// <summary>
     /// A listing filtered by nothing but the archived state and workload sessions: the browsing a
     /// frontend opens with. Its statements come in a few fixed forms (sort, direction, the two
-    /// filters, the visibility rule's two forms) whose plans do not depend on their parameters (the
-    /// workspace's listing index, the page's LIMIT and OFFSET), so they are prepared on PostgreSQL.
-    /// A filter by values, labels or text makes a statement whose best plan depends on them.
+    /// filters, the visibility rule's two forms), so they are prepared on PostgreSQL: each
+    /// connection parses them once and holds at most about a hundred. A filter by values, labels or
+    /// text makes as many forms as its filters (ADR 0028).
     /// </summary>
     private static bool IsUnfiltered(SessionCriteria criteria) =>
         criteria is { UserIds.Count: 0, ProjectIds.Count: 0, Agents.Count: 0, Models.Count: 0, Origins.Count: 0, LabelGroups.Count: 0, Search: null };
