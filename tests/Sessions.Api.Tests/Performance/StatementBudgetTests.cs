@@ -49,11 +49,12 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     }
 
     /// <summary>
-    /// A list page is its total (from the maintained counts, or counted) and one statement for the
-    /// page: the sessions, their creators, sharers and labels joined to the page's rows.
+    /// A list page is its total (from the maintained counts, or counted) and the page: on SQLite
+    /// one statement with the sessions, their creators, sharers and labels joined to the page's
+    /// rows; on PostgreSQL the page's ids, then those sessions by one prepared statement.
     /// </summary>
     [Fact]
-    public async Task AListPage_IsAtMostTwoStatements_WithItsLabelsAndChips()
+    public async Task AListPage_IsTwoStatementsOnSqlite_AndThreeOnPostgres_WithItsLabelsAndChips()
     {
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
@@ -70,7 +71,7 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
             JsonObject? page = null;
             var statements = await Factory.Statements.DuringAsync(async () =>
                 page = await (await Client.GetAsync(workspace.SessionsPath + query, owner.Token())).ExpectAsync(HttpStatusCode.OK));
-            Assert.InRange(statements.Count, 1, 2);
+            Assert.InRange(statements.Count, 1, Factory.Database.IsPostgres ? 3 : 2);
             var sessions = page!["sessions"]!.AsArray();
             Assert.NotEmpty(sessions);
             Assert.All(sessions, s =>
@@ -83,8 +84,9 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     }
 
     /// <summary>
-    /// A page that is not full is the last one and tells the total itself (one statement); a full
-    /// page, or an empty one past the first, counts. The totals are the same either way.
+    /// A page that is not full is the last one and tells the total itself; a full page, or an
+    /// empty one past the first, counts. The totals are the same either way. (On PostgreSQL a page
+    /// with sessions on it is one statement more: its ids, then its sessions.)
     /// </summary>
     [Fact]
     public async Task AShortPage_TellsItsTotal_AndAFullOrEmptyPageCounts()
@@ -107,7 +109,8 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
             JsonObject? page = null;
             var sent = await Factory.Statements.DuringAsync(async () =>
                 page = await (await Client.GetAsync(workspace.SessionsPath + query, owner.Token())).ExpectAsync(HttpStatusCode.OK));
-            Assert.True(statements == sent.Count, $"{query}: {sent.Count} statements");
+            var expected = statements + (Factory.Database.IsPostgres && shown > 0 ? 1 : 0);
+            Assert.True(expected == sent.Count, $"{query}: {sent.Count} statements");
             Assert.Equal(shown, page!["sessions"]!.AsArray().Count);
             Assert.Equal(query.StartsWith("?search", StringComparison.Ordinal) ? shown : 3, page["total"]!.GetValue<long>());
         }
@@ -198,9 +201,10 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     }
 
     /// <summary>
-    /// The one-session read, the lock-and-load and an unfiltered list page (its total and its page)
-    /// are tagged to be prepared; on PostgreSQL they are then prepared statements of the connection
-    /// that ran them (parsed once per connection), and a search or any other untagged query is not.
+    /// The one-session read, the lock-and-load, an unfiltered list page (its total and its page's
+    /// ids) and the sessions of any page are tagged to be prepared; on PostgreSQL they are then
+    /// prepared statements of the connection that ran them (parsed once per connection), and a
+    /// search or any other untagged query is not.
     /// </summary>
     [Fact]
     public async Task OneSessionReads_AndUnfilteredListPages_ArePreparedOnPostgres()
@@ -229,6 +233,7 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
             Assert.Contains(prepared, statement => statement.Contains("LEFT JOIN users", StringComparison.Ordinal) && !statement.Contains("ANY (", StringComparison.Ordinal));
             Assert.Contains(prepared, statement => statement.Contains("ORDER BY s.updated_at DESC", StringComparison.Ordinal) && statement.Contains("LIMIT", StringComparison.Ordinal));
             Assert.Contains(prepared, statement => statement.Contains("FROM session_counts", StringComparison.Ordinal));
+            Assert.Contains(prepared, statement => statement.Contains("LEFT JOIN users", StringComparison.Ordinal) && statement.Contains("ANY (", StringComparison.Ordinal));
             Assert.DoesNotContain(prepared, statement => statement.Contains("LIKE", StringComparison.Ordinal));
         }
     }

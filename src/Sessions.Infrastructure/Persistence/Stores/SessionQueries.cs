@@ -216,7 +216,11 @@ internal static class SessionQueries
             creator == null ? null : new UserChip(creator.Id, creator.Email, creator.FullName, creator.Username),
             sharer == null ? null : new UserChip(sharer.Id, sharer.Email, sharer.FullName, sharer.Username));
 
-    /// <summary>The views of the sessions with these ids, in the order of <paramref name="ids"/>.</summary>
+    /// <summary>
+    /// The views of the sessions with these ids, in the order of <paramref name="ids"/>. One fixed
+    /// statement whatever the ids (they are one array parameter on PostgreSQL), so it is prepared
+    /// there and planned once.
+    /// </summary>
     public static async Task<IReadOnlyList<SessionView>> ViewsInOrderAsync(this SessionsDbContext db, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
     {
         if (ids.Count == 0)
@@ -224,7 +228,7 @@ internal static class SessionQueries
             return [];
         }
 
-        var rows = await db.WithChips(db.Sessions.AsNoTracking().Where(s => ids.Contains(s.Id))).ToListAsync(cancellationToken);
+        var rows = await db.WithChips(db.Sessions.AsNoTracking().Where(s => ids.Contains(s.Id))).PreparedIf(true).ToListAsync(cancellationToken);
         var byId = rows.ToDictionary(r => r.Session.Id);
         return [.. ids.Where(byId.ContainsKey).Select(id => SessionView.From(byId[id].Session, byId[id].CreatedBy, byId[id].SharedBy))];
     }

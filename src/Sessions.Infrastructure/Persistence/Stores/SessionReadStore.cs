@@ -70,18 +70,26 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
         var matching = db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria, db);
         var unfiltered = IsUnfiltered(criteria);
 
-        // One statement: the page is a subquery (its ORDER BY, OFFSET and LIMIT), the chips and the
-        // labels are joined to its rows, and the outer query keeps the page's order.
         var page = matching.SortedBy(sort, direction).Skip(skip).Take(take);
-        var rows = await db.WithChips(page).PreparedIf(unfiltered).ToListAsync(cancellationToken);
-        var sessions = rows.Select(r => SessionView.From(r.Session, r.CreatedBy, r.SharedBy)).ToList();
+        IReadOnlyList<SessionView> sessions;
+        int onPage;
+        if (db.Provider == DatabaseProvider.Postgres)
+        {
+            var ids = await page.Select(s => s.Id).PreparedIf(unfiltered).ToListAsync(cancellationToken);
+            (sessions, onPage) = (await db.ViewsInOrderAsync(ids, cancellationToken), ids.Count);
+        }
+        else
+        {
+            sessions = await PageViewsAsync(db.WithChips(page), cancellationToken);
+            onPage = sessions.Count;
+        }
 
         // A page that is not full is the last one, so it tells the total itself (a search, a filter
         // with few matches, a short workspace): the matching set is not gone through a second time.
         // A full or empty page past the first leaves the total to a count.
-        if (sessions.Count < take && (sessions.Count > 0 || skip == 0))
+        if (onPage < take && (onPage > 0 || skip == 0))
         {
-            return (sessions, skip + sessions.Count);
+            return (sessions, skip + onPage);
         }
 
         var total = SessionCounts.Answer(criteria) is { } dimension
@@ -89,6 +97,16 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
             : await matching.LongCountAsync(cancellationToken);
         return (sessions, total);
     }
+
+    /// <summary>
+    /// The page in one statement: the page is a subquery (its ORDER BY, OFFSET and LIMIT), the chips
+    /// and the labels are joined to its rows, and the outer query keeps the page's order. On SQLite,
+    /// where a kept statement keeps its plan, this is the cheapest form; PostgreSQL would plan the
+    /// whole join on every run, so there the page's ids come first and its sessions by one prepared
+    /// statement of a fixed form (<see cref="SessionQueries.ViewsInOrderAsync"/>, ADR 0028).
+    /// </summary>
+    private static async Task<IReadOnlyList<SessionView>> PageViewsAsync(IQueryable<SessionRow> page, CancellationToken cancellationToken) =>
+        [.. (await page.ToListAsync(cancellationToken)).Select(r => SessionView.From(r.Session, r.CreatedBy, r.SharedBy))];
 
     /// <summary>
     /// A listing filtered by nothing but the archived state and workload sessions: the browsing a
