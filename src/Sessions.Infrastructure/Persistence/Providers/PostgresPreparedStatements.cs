@@ -5,12 +5,13 @@ namespace Sessions.Infrastructure.Persistence.Providers;
 
 /// <summary>
 /// Prepares the statements of queries tagged <see cref="Tag"/> on PostgreSQL: the one-session read
-/// and the lock-and-load that every GET and every command about one session run, and an unfiltered
-/// list page (ADR 0028). Npgsql keeps a prepared statement per physical connection, so each is
-/// parsed once per connection instead of on every request, and the primary-key statements are
-/// planned once too. Only statements of a few fixed forms are tagged: a filtered list or a search
-/// comes in as many forms as its filters, and a plan made once for all its values could fit some
-/// badly.
+/// and the lock-and-load that every GET and every command about one session run, the sessions of a
+/// list page or a group by their ids, and an unfiltered list page's count and ids (ADR 0028).
+/// Npgsql keeps a prepared statement per physical connection, so each is parsed once per
+/// connection instead of on every request, and PostgreSQL plans it once when its plan does not
+/// depend on its values. Only statements of a few fixed forms are tagged: a filtered list or a
+/// search comes in as many forms as its filters, and a plan made once for all its values could fit
+/// some badly.
 /// </summary>
 internal sealed class PostgresPreparedStatements : DbCommandInterceptor
 {

@@ -201,7 +201,7 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
         var views = (await db.ViewsInOrderAsync([.. firsts.Values.SelectMany(ids => ids)], cancellationToken)).ToDictionary(v => v.Id);
         return ([.. page.Select(b => (
             b.GroupId is { } id ? groupReads[id] : null,
-            (IReadOnlyList<SessionView>)[.. firsts.GetValueOrDefault(b.GroupId ?? Guid.Empty, []).Select(i => views[i])],
+            (IReadOnlyList<SessionView>)[.. firsts.GetValueOrDefault(b.GroupId ?? Guid.Empty, []).Where(views.ContainsKey).Select(i => views[i])],
             b.Count))], total);
     }
 

@@ -217,9 +217,11 @@ internal static class SessionQueries
             sharer == null ? null : new UserChip(sharer.Id, sharer.Email, sharer.FullName, sharer.Username));
 
     /// <summary>
-    /// The views of the sessions with these ids, in the order of <paramref name="ids"/>. One fixed
-    /// statement whatever the ids (they are one array parameter on PostgreSQL), so it is prepared
-    /// there and planned once.
+    /// The views of the sessions with these ids, in the order of <paramref name="ids"/>; an id with
+    /// no session (deleted since it was read) is left out. The ids come from a query that applied
+    /// the caller's visibility: what decides it (workspace, owner, shared) does not change once a
+    /// session is shared, so it is not applied again. One fixed statement whatever the ids (one
+    /// array parameter on PostgreSQL), so it is prepared there.
     /// </summary>
     public static async Task<IReadOnlyList<SessionView>> ViewsInOrderAsync(this SessionsDbContext db, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
     {
@@ -228,7 +230,7 @@ internal static class SessionQueries
             return [];
         }
 
-        var rows = await db.WithChips(db.Sessions.AsNoTracking().Where(s => ids.Contains(s.Id))).PreparedIf(true).ToListAsync(cancellationToken);
+        var rows = await db.WithChips(db.Sessions.AsNoTracking().Where(s => ids.Contains(s.Id))).TagWith(PostgresPreparedStatements.Tag).ToListAsync(cancellationToken);
         var byId = rows.ToDictionary(r => r.Session.Id);
         return [.. ids.Where(byId.ContainsKey).Select(id => SessionView.From(byId[id].Session, byId[id].CreatedBy, byId[id].SharedBy))];
     }

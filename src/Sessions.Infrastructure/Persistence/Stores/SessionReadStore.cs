@@ -13,7 +13,7 @@ using Sessions.Infrastructure.Persistence.Providers;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
 
-internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
+internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions database) : ISessionReadStore
 {
     public async Task<Result<Guid>> ResolveAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken)
     {
@@ -70,23 +70,31 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
         var matching = db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria, db);
         var unfiltered = IsUnfiltered(criteria);
 
+        // Where statements are kept with their plans (SQLite's kept statements) or not prepared at
+        // all, the page is one statement: the page is a subquery (its ORDER BY, OFFSET and LIMIT),
+        // the chips and the labels are joined to its rows, and the outer query keeps the page's
+        // order. PostgreSQL would plan that join on every run, so where it prepares statements the
+        // page's ids come first and its sessions by one prepared statement of a fixed form.
         var page = matching.SortedBy(sort, direction).Skip(skip).Take(take);
         IReadOnlyList<SessionView> sessions;
         int onPage;
-        if (db.Provider == DatabaseProvider.Postgres)
+        if (database is { Provider: DatabaseProvider.Postgres, PrepareStatements: true })
         {
             var ids = await page.Select(s => s.Id).PreparedIf(unfiltered).ToListAsync(cancellationToken);
-            (sessions, onPage) = (await db.ViewsInOrderAsync(ids, cancellationToken), ids.Count);
+            sessions = await db.ViewsInOrderAsync(ids, cancellationToken);
+            onPage = ids.Count;
         }
         else
         {
-            sessions = await PageViewsAsync(db.WithChips(page), cancellationToken);
+            sessions = [.. (await db.WithChips(page).ToListAsync(cancellationToken)).Select(r => SessionView.From(r.Session, r.CreatedBy, r.SharedBy))];
             onPage = sessions.Count;
         }
 
         // A page that is not full is the last one, so it tells the total itself (a search, a filter
         // with few matches, a short workspace): the matching set is not gone through a second time.
-        // A full or empty page past the first leaves the total to a count.
+        // A full or empty page past the first leaves the total to a count. (On PostgreSQL the page
+        // is its ids: a session deleted between the two statements still counts, as in a count
+        // taken a moment earlier.)
         if (onPage < take && (onPage > 0 || skip == 0))
         {
             return (sessions, skip + onPage);
@@ -97,16 +105,6 @@ internal sealed class SessionReadStore(SessionsDbContext db) : ISessionReadStore
             : await matching.LongCountAsync(cancellationToken);
         return (sessions, total);
     }
-
-    /// <summary>
-    /// The page in one statement: the page is a subquery (its ORDER BY, OFFSET and LIMIT), the chips
-    /// and the labels are joined to its rows, and the outer query keeps the page's order. On SQLite,
-    /// where a kept statement keeps its plan, this is the cheapest form; PostgreSQL would plan the
-    /// whole join on every run, so there the page's ids come first and its sessions by one prepared
-    /// statement of a fixed form (<see cref="SessionQueries.ViewsInOrderAsync"/>, ADR 0028).
-    /// </summary>
-    private static async Task<IReadOnlyList<SessionView>> PageViewsAsync(IQueryable<SessionRow> page, CancellationToken cancellationToken) =>
-        [.. (await page.ToListAsync(cancellationToken)).Select(r => SessionView.From(r.Session, r.CreatedBy, r.SharedBy))];
 
     /// <summary>
     /// A listing filtered by nothing but the archived state and workload sessions: the browsing a
