@@ -61,7 +61,11 @@ public sealed class SessionTurns
             throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for the writers ahead on session {sessionId}.");
         }
 
-        return new Turn(this, sessionId, line);
+        return new WriterTurn(() =>
+        {
+            line.Gate.Release();
+            Leave(sessionId, line);
+        });
     }
 
     private void Leave(Guid sessionId, Line line)
@@ -81,19 +85,5 @@ public sealed class SessionTurns
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
         public int Users { get; set; }
-    }
-
-    private sealed class Turn(SessionTurns turns, Guid sessionId, Line line) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                line.Gate.Release();
-                turns.Leave(sessionId, line);
-            }
-        }
     }
 }

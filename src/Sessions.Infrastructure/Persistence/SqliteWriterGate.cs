@@ -23,21 +23,8 @@ public sealed class SqliteWriterGate : IDisposable
             await _gate.WaitAsync(cancellationToken);
         }
 
-        return new Turn(_gate);
+        return new WriterTurn(() => _gate.Release());
     }
 
     public void Dispose() => _gate.Dispose();
-
-    private sealed class Turn(SemaphoreSlim gate) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                gate.Release();
-            }
-        }
-    }
 }

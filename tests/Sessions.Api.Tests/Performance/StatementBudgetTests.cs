@@ -24,6 +24,9 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     /// <summary><c>SQLITE_STMTSTATUS_REPREPARE</c>: how many times SQLite compiled a prepared statement again.</summary>
     private const int StatementStatusRecompiled = 5;
 
+    /// <summary>A listing filtered by the defaults only: active sessions, no workload sessions.</summary>
+    private static readonly SessionCriteria Unfiltered = new([], [], [], [], [], [], ArchivedFilter.Active, null, false);
+
     [Fact]
     public async Task GetById_AndGetByPrefix_AreAtMostTwoStatements()
     {
@@ -128,13 +131,11 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         var (_, _, session) = await SetUpAsync();
         await using var scope = Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
-        var facts = await db.Sessions.Where(s => s.Id == session).Select(s => new { s.WorkspaceId, s.UserId }).SingleAsync();
         var reads = new SessionReadStore(db, Factory.Services.GetRequiredService<DatabaseOptions>() with { PrepareStatements = false });
-        var audience = new SessionAudience(facts.WorkspaceId, facts.UserId, false);
-        var unfiltered = new SessionCriteria([], [], [], [], [], [], ArchivedFilter.Active, null, false);
+        var audience = await OwnerOfAsync(db, session);
 
         var statements = await Factory.Statements.DuringAsync(async () =>
-            Assert.Single((await reads.ListAsync(audience, unfiltered, SessionSortField.UpdatedAt, SortDirection.Desc, 0, 20, CancellationToken.None)).Sessions));
+            Assert.Single((await reads.ListAsync(audience, Unfiltered, SessionSortField.UpdatedAt, SortDirection.Desc, 0, 20, CancellationToken.None)).Sessions));
 
         var page = Assert.Single(statements);
         Assert.Contains("LIMIT", page, StringComparison.Ordinal);
@@ -163,14 +164,12 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         await db.Database.OpenConnectionAsync();
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         connection.Handle!.enable_sqlite3_next_stmt(true);
-        var facts = await db.Sessions.Where(s => s.Id == session).Select(s => new { s.WorkspaceId, s.UserId }).SingleAsync();
         var reads = new SessionReadStore(db, Factory.Services.GetRequiredService<DatabaseOptions>());
-        var audience = new SessionAudience(facts.WorkspaceId, facts.UserId, false);
-        var unfiltered = new SessionCriteria([], [], [], [], [], [], ArchivedFilter.Active, null, false);
+        var audience = await OwnerOfAsync(db, session);
 
         for (var take = 1; take <= 5; take++)
         {
-            Assert.Single((await reads.ListAsync(audience, unfiltered, SessionSortField.UpdatedAt, SortDirection.Desc, 0, take, CancellationToken.None)).Sessions);
+            Assert.Single((await reads.ListAsync(audience, Unfiltered, SessionSortField.UpdatedAt, SortDirection.Desc, 0, take, CancellationToken.None)).Sessions);
         }
 
         Assert.Equal(raw.SQLITE_OK, raw.sqlite3_db_config(connection.Handle, raw.SQLITE_DBCONFIG_ENABLE_QPSG, -1, out var stablePlans));
@@ -242,20 +241,18 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         await using var scope = Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
         await db.Database.OpenConnectionAsync();
-        var facts = await db.Sessions.Where(s => s.Id == session).Select(s => new { s.WorkspaceId, s.UserId }).SingleAsync();
         Assert.True(SessionReference.TryParse(session.ToString(), out var reference));
         var reads = scope.ServiceProvider.GetRequiredService<ISessionReadStore>();
-        var audience = new SessionAudience(facts.WorkspaceId, facts.UserId, false);
+        var audience = await OwnerOfAsync(db, session);
         Assert.True((await reads.FindAsync(audience, reference, CancellationToken.None)).IsSuccess);
-        var unfiltered = new SessionCriteria([], [], [], [], [], [], ArchivedFilter.Active, null, false);
         // A full page (one of one), so its total is counted by a statement of its own; run more
         // than five times, so PostgreSQL has had the custom plans it makes before it may settle.
         for (var run = 0; run < 8; run++)
         {
-            Assert.Single((await reads.ListAsync(audience, unfiltered, SessionSortField.UpdatedAt, SortDirection.Desc, 0, 1, CancellationToken.None)).Sessions);
+            Assert.Single((await reads.ListAsync(audience, Unfiltered, SessionSortField.UpdatedAt, SortDirection.Desc, 0, 1, CancellationToken.None)).Sessions);
         }
 
-        Assert.Empty((await reads.ListAsync(audience, unfiltered with { Search = "no such session" }, SessionSortField.UpdatedAt, SortDirection.Desc, 0, 20, CancellationToken.None)).Sessions);
+        Assert.Empty((await reads.ListAsync(audience, Unfiltered with { Search = "no such session" }, SessionSortField.UpdatedAt, SortDirection.Desc, 0, 20, CancellationToken.None)).Sessions);
 
         if (Factory.Database.IsPostgres)
         {
@@ -271,6 +268,13 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
             Assert.True(genericPlans > 0, "the sessions of a page are planned anew on every run");
             Assert.DoesNotContain(prepared, statement => statement.Contains("LIKE", StringComparison.Ordinal));
         }
+    }
+
+    /// <summary>The session's owner, as a member of its workspace sees sessions.</summary>
+    private static async Task<SessionAudience> OwnerOfAsync(SessionsDbContext db, Guid session)
+    {
+        var owner = await db.Sessions.Where(s => s.Id == session).Select(s => new { s.WorkspaceId, s.UserId }).SingleAsync();
+        return new SessionAudience(owner.WorkspaceId, owner.UserId, false);
     }
 
     private Task<IReadOnlyList<string>> CountAsync(Func<Task<HttpResponseMessage>> request, HttpStatusCode expected) =>

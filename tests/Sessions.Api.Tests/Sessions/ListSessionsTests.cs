@@ -152,6 +152,31 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Equal(8, fourth["total"]!.GetValue<int>());
     }
 
+    /// <summary>
+    /// The paging fields of an empty listing and of a page past the last: no sessions, the real
+    /// total and page count, no next page, a previous one only past the first.
+    /// </summary>
+    [Fact]
+    public async Task List_EmptyAndPastTheLastPage_AnswerTheirPaging()
+    {
+        var (workspace, me, _) = await SetUpAsync();
+        var empty = await ListAsync(workspace, me, string.Empty);
+        Assert.Equal("""{"total":0,"page":1,"limit":20,"total_pages":0,"has_next":false,"has_previous":false}""", Paging(empty));
+        Assert.Empty(Ids(empty));
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Create(workspace, me);
+        }
+
+        var past = await ListAsync(workspace, me, "limit=2&page=5");
+        Assert.Equal("""{"total":3,"page":5,"limit":2,"total_pages":2,"has_next":false,"has_previous":true}""", Paging(past));
+        Assert.Empty(Ids(past));
+        var last = await ListAsync(workspace, me, "limit=2&page=2");
+        Assert.Equal("""{"total":3,"page":2,"limit":2,"total_pages":2,"has_next":false,"has_previous":true}""", Paging(last));
+        Assert.Single(Ids(last));
+    }
+
     [Fact]
     public async Task List_SortsByEachKeyInEachDirection()
     {
@@ -276,6 +301,9 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
 
     private async Task<JsonObject> ListAsync(TestWorkspace workspace, TestUser caller, string query) =>
         await (await Client.GetAsync($"{workspace.SessionsPath}?{query}", caller.Token())).ExpectAsync(HttpStatusCode.OK);
+
+    private static string Paging(JsonObject page) =>
+        new JsonObject(page.Where(p => p.Key != "sessions").Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))).ToJsonString();
 
     private static List<Guid> Ids(JsonObject page) => [.. page["sessions"]!.AsArray().Select(s => Guid.Parse(s!["id"]!.GetValue<string>()))];
 

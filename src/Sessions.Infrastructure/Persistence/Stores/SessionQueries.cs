@@ -194,8 +194,8 @@ internal static class SessionQueries
     }
 
     /// <summary>Each session with the users shown as its creator and sharer, joined in the same statement.</summary>
-    public static IQueryable<SessionRow> WithChips(this SessionsDbContext db, IQueryable<Session> sessions) =>
-        sessions.Provider.CreateQuery<SessionRow>(WithChips(sessions.Expression, db.Users.AsQueryable().Expression));
+    public static IQueryable<SessionRead> WithChips(this SessionsDbContext db, IQueryable<Session> sessions) =>
+        sessions.Provider.CreateQuery<SessionRead>(WithChips(sessions.Expression, db.Users.AsQueryable().Expression));
 
     /// <summary>The chips join over any expression of sessions and of users: a query's, or a compiled query's parameters.</summary>
     public static Expression WithChips(Expression sessions, Expression users) =>
@@ -205,13 +205,13 @@ internal static class SessionQueries
             [ChipsJoin.Parameters[1]] = users,
         }).Visit(ChipsJoin.Body);
 
-    private static readonly Expression<Func<IQueryable<Session>, IQueryable<User>, IQueryable<SessionRow>>> ChipsJoin = (sessions, users) =>
+    private static readonly Expression<Func<IQueryable<Session>, IQueryable<User>, IQueryable<SessionRead>>> ChipsJoin = (sessions, users) =>
         from s in sessions
         join creator in users on s.UserId equals creator.Id into creators
         from creator in creators.DefaultIfEmpty()
         join sharer in users on s.SharedBy equals (Guid?)sharer.Id into sharers
         from sharer in sharers.DefaultIfEmpty()
-        select new SessionRow(
+        select new SessionRead(
             s,
             creator == null ? null : new UserChip(creator.Id, creator.Email, creator.FullName, creator.Username),
             sharer == null ? null : new UserChip(sharer.Id, sharer.Email, sharer.FullName, sharer.Username));
@@ -232,7 +232,7 @@ internal static class SessionQueries
 
         var rows = await db.WithChips(db.Sessions.AsNoTracking().Where(s => ids.Contains(s.Id))).TagWith(PostgresPreparedStatements.Tag).ToListAsync(cancellationToken);
         var byId = rows.ToDictionary(r => r.Session.Id);
-        return [.. ids.Where(byId.ContainsKey).Select(id => SessionView.From(byId[id].Session, byId[id].CreatedBy, byId[id].SharedBy))];
+        return [.. ids.Where(byId.ContainsKey).Select(id => byId[id].ToView())];
     }
 
     /// <summary>Tags the query to be prepared on PostgreSQL (<see cref="PostgresPreparedStatements"/>) when <paramref name="prepared"/>.</summary>
@@ -245,9 +245,6 @@ internal static class SessionQueries
             .Replace("%", LikeEscape + "%", StringComparison.Ordinal)
             .Replace("_", LikeEscape + "_", StringComparison.Ordinal);
 }
-
-/// <summary>A session with the chips of its creator and sharer, as one statement reads them.</summary>
-internal sealed record SessionRow(Session Session, UserChip? CreatedBy, UserChip? SharedBy);
 
 /// <summary>Replaces parameters of a lambda's body by other expressions.</summary>
 internal sealed class Substitution(IReadOnlyDictionary<ParameterExpression, Expression> values) : ExpressionVisitor

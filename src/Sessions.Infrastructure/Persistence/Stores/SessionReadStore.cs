@@ -37,7 +37,7 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
     /// session), compiled once for each form of the visibility rule: no expression is built, walked
     /// or looked up in the query cache per request.
     /// </summary>
-    private static readonly Func<SessionsDbContext, Guid, Guid, Guid, IAsyncEnumerable<SessionRow>>[] ById =
+    private static readonly Func<SessionsDbContext, Guid, Guid, Guid, IAsyncEnumerable<SessionRead>>[] ById =
         [CompileById(seesAllSessions: false), CompileById(seesAllSessions: true)];
 
     public async Task<Result<SessionRead>> FindAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken)
@@ -45,7 +45,7 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         if (reference.Id is { } id)
         {
             var byId = await ById[audience.SeesAllSessions ? 1 : 0](db, audience.WorkspaceId, audience.UserId, id).ToListAsync(cancellationToken);
-            return byId.Count == 0 ? SessionErrors.NotFound : Read(byId[0]);
+            return byId.Count == 0 ? SessionErrors.NotFound : byId[0];
         }
 
         var withPrefix = WithPrefix(db.Sessions.AsNoTracking().VisibleTo(audience), reference.Prefix!);
@@ -53,7 +53,7 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         return rows.Count switch
         {
             0 => SessionErrors.NotFound,
-            1 => Read(rows[0]),
+            1 => rows[0],
             _ => SessionErrors.Ambiguous(await withPrefix.CountAsync(cancellationToken)),
         };
     }
@@ -86,7 +86,7 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         }
         else
         {
-            sessions = [.. (await db.WithChips(page).ToListAsync(cancellationToken)).Select(r => SessionView.From(r.Session, r.CreatedBy, r.SharedBy))];
+            sessions = [.. (await db.WithChips(page).ToListAsync(cancellationToken)).Select(r => r.ToView())];
             onPage = sessions.Count;
         }
 
@@ -167,13 +167,11 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
     private static IReadOnlyList<FacetCount> Ordered(IEnumerable<FacetCount> counts) =>
         [.. counts.OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)];
 
-    private static SessionRead Read(SessionRow row) => new(row.Session, row.CreatedBy, row.SharedBy);
-
     /// <summary>
     /// <c>(db, workspaceId, userId, id) =&gt; db.WithChips(db.Sessions.AsNoTracking().TagWith(prepared).Where(s =&gt; seen by the audience &amp;&amp; s.Id == id))</c>,
     /// with the primary key naming at most one row, so no <c>LIMIT</c>.
     /// </summary>
-    private static Func<SessionsDbContext, Guid, Guid, Guid, IAsyncEnumerable<SessionRow>> CompileById(bool seesAllSessions)
+    private static Func<SessionsDbContext, Guid, Guid, Guid, IAsyncEnumerable<SessionRead>> CompileById(bool seesAllSessions)
     {
         var context = Expression.Parameter(typeof(SessionsDbContext), "db");
         var id = Expression.Parameter(typeof(Guid), "id");
@@ -190,7 +188,7 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
                 Expression.Constant(PostgresPreparedStatements.Tag)),
             Expression.Quote(visibleWithId));
         var query = SessionQueries.WithChips(sessions, Expression.Property(context, nameof(SessionsDbContext.Users)));
-        return EF.CompileAsyncQuery(Expression.Lambda<Func<SessionsDbContext, Guid, Guid, Guid, IQueryable<SessionRow>>>(query, context, seen.Parameters[1], seen.Parameters[2], id));
+        return EF.CompileAsyncQuery(Expression.Lambda<Func<SessionsDbContext, Guid, Guid, Guid, IQueryable<SessionRead>>>(query, context, seen.Parameters[1], seen.Parameters[2], id));
     }
 
     /// <summary>The sessions whose canonical id starts with the prefix: an ordinal range of the indexed id text, where no character is a wildcard.</summary>
