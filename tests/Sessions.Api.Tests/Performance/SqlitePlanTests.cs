@@ -71,6 +71,44 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         }
     }
 
+    [Fact]
+    public async Task PagesInTheDefaultOrder_WalkTheIndexHoldingTheirFilters_InItsOrder()
+    {
+        if (Factory.Database.IsPostgres)
+        {
+            return;
+        }
+
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var labels = new Dictionary<string, string[]> { ["team"] = ["red"] };
+        await Client.CreateSessionAsync(workspace, owner, extra: new { labels });
+        await Client.CreateSessionAsync(workspace, owner, extra: new { labels });
+        var paths = new[] { workspace.SessionsPath + "?limit=1", workspace.SessionsPath + "?label=team:red&limit=1&page=2" };
+        var statements = await Factory.Statements.DuringAsync(async () =>
+        {
+            foreach (var path in paths)
+            {
+                await (await Client.GetAsync(path, owner.Token())).ExpectAsync(HttpStatusCode.OK);
+            }
+        });
+
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
+        await db.Database.OpenConnectionAsync();
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var pages = statements.Where(s => s.Contains("ORDER BY \"s\".\"updated_at\" DESC", StringComparison.Ordinal) && s.Contains("LIMIT", StringComparison.Ordinal)).Distinct().ToList();
+        Assert.Equal(paths.Length, pages.Count);
+        foreach (var page in pages)
+        {
+            // The visibility rule and the default filters are columns of the index, so SQLite tests
+            // them there and reads a table row only for a session on the page (its deferred seek).
+            var plan = await PlanAsync(connection, page);
+            Assert.Contains(plan, step => step == "SEARCH s USING INDEX ix_sessions_workspace_id_updated_at_id_archived_at_origin_user_id_visibility (workspace_id=?)");
+            Assert.DoesNotContain(plan, step => step.StartsWith("USE TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal));
+        }
+    }
+
     private static async Task<IReadOnlyList<string>> PlanAsync(SqliteConnection connection, string statement)
     {
         await using var command = connection.CreateCommand();

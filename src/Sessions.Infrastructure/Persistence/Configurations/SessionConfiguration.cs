@@ -54,7 +54,28 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
         }
 
         builder.HasIndex(nameof(Session.WorkspaceId), IdText);
-        builder.HasIndex(s => new { s.WorkspaceId, s.UpdatedAt, s.Id });
+
+        // A listing in its default order walks this index and stops at its page: the visibility rule
+        // and the default filters are answered from the index itself, so only a label filter (a
+        // probe of the labels' index) or a session on the page reads the table. SQLite has no
+        // included columns; there they follow the key, which keeps the same order.
+        switch (provider)
+        {
+            case DatabaseProvider.Postgres:
+                NpgsqlIndexBuilderExtensions.IncludeProperties(
+                    builder.HasIndex(s => new { s.WorkspaceId, s.UpdatedAt, s.Id }),
+                    s => new { s.ArchivedAt, s.Origin, s.UserId, s.Visibility });
+                break;
+            case DatabaseProvider.SqlServer:
+                SqlServerIndexBuilderExtensions.IncludeProperties(
+                    builder.HasIndex(s => new { s.WorkspaceId, s.UpdatedAt, s.Id }),
+                    s => new { s.ArchivedAt, s.Origin, s.UserId, s.Visibility });
+                break;
+            default:
+                builder.HasIndex(s => new { s.WorkspaceId, s.UpdatedAt, s.Id, s.ArchivedAt, s.Origin, s.UserId, s.Visibility });
+                break;
+        }
+
         builder.HasIndex(s => new { s.WorkspaceId, s.UserId, s.UpdatedAt });
 
         // A group's sessions, most recently updated first, without a pass over the workspace's.

@@ -438,6 +438,8 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("WorkspaceId", "UpdatedAt", "Id")
                         .HasDatabaseName("ix_sessions_workspace_id_updated_at_id");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("WorkspaceId", "UpdatedAt", "Id"), new[] { "ArchivedAt", "Origin", "UserId", "Visibility" });
+
                     b.HasIndex("WorkspaceId", "UserId", "UpdatedAt")
                         .HasDatabaseName("ix_sessions_workspace_id_user_id_updated_at");
 

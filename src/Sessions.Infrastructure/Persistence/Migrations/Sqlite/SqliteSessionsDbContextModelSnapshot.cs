@@ -429,14 +429,14 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("GroupId", "UpdatedAt", "Id")
                         .HasDatabaseName("ix_sessions_group_id_updated_at_id");
 
-                    b.HasIndex("WorkspaceId", "UpdatedAt", "Id")
-                        .HasDatabaseName("ix_sessions_workspace_id_updated_at_id");
-
                     b.HasIndex("WorkspaceId", "UserId", "UpdatedAt")
                         .HasDatabaseName("ix_sessions_workspace_id_user_id_updated_at");
 
                     b.HasIndex("WorkspaceId", "ArchivedAt", "Visibility", "Origin", "UserId")
                         .HasDatabaseName("ix_sessions_workspace_id_archived_at_visibility_origin_user_id");
+
+                    b.HasIndex("WorkspaceId", "UpdatedAt", "Id", "ArchivedAt", "Origin", "UserId", "Visibility")
+                        .HasDatabaseName("ix_sessions_workspace_id_updated_at_id_archived_at_origin_user_id_visibility");
 
                     b.ToTable("sessions", (string)null);
                 });
