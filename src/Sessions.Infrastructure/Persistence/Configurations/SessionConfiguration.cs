@@ -35,7 +35,11 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
             labels.Property(l => l.Key).HasMaxLength(FieldLimits.LabelKey);
             labels.Property(l => l.Value).HasMaxLength(FieldLimits.LabelValue);
             labels.HasIndex(nameof(SessionLabel.Key), nameof(SessionLabel.Value), "SessionId");
-            labels.HasIndex("SessionId", nameof(SessionLabel.Position));
+
+            // A session's labels, and whether one session has a given label: a label filter walking
+            // the listing index probes this once per session it passes (the session id first, so
+            // the probe descends by one uuid comparison per level rather than two of text).
+            labels.HasIndex("SessionId", nameof(SessionLabel.Key), nameof(SessionLabel.Value));
         });
         builder.Navigation(s => s.Labels).HasField("_labels").UsePropertyAccessMode(PropertyAccessMode.Field);
 

@@ -892,11 +892,11 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                             b1.HasKey("Id")
                                 .HasName("pk_session_labels");
 
-                            b1.HasIndex("SessionId", "Position")
-                                .HasDatabaseName("ix_session_labels_session_id_position");
-
                             b1.HasIndex("Key", "Value", "SessionId")
                                 .HasDatabaseName("ix_session_labels_key_value_session_id");
+
+                            b1.HasIndex("SessionId", "Key", "Value")
+                                .HasDatabaseName("ix_session_labels_session_id_key_value");
 
                             b1.ToTable("session_labels", (string)null);
 
