@@ -72,6 +72,41 @@ public sealed class DatabaseTests(ApiFactory factory)
         Assert.Equal("sessions", effective.Username);
     }
 
+    [Theory]
+    [InlineData("Host=db;Username=sessions", null, "-c max_parallel_workers_per_gather=0")]
+    [InlineData("Host=db;Username=sessions;Options=-c search_path=app", null, "-c search_path=app -c max_parallel_workers_per_gather=0")]
+    [InlineData("Host=db;Username=sessions;Options=-c max_parallel_workers_per_gather=4", null, "-c max_parallel_workers_per_gather=4")]
+    [InlineData("Host=db;Username=sessions", "false", null)]
+    public void PostgresConnections_AskForNoParallelWorkers_UnlessTheConnectionStringSaysOrAPoolerIsBetween(string configured, string? prepareStatements, string? expectedOptions)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Sessions"] = configured,
+            ["Database:PrepareStatements"] = prepareStatements,
+        };
+
+        var database = DatabaseOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+
+        var effective = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
+        Assert.Equal(expectedOptions, effective.Options);
+        Assert.Equal("db", effective.Host);
+    }
+
+    /// <summary>The service's own PostgreSQL sessions plan without parallel workers (the startup options reach the server).</summary>
+    [Fact]
+    public async Task PostgresSessionsOfTheService_PlanWithoutParallelWorkers()
+    {
+        if (!factory.Database.IsPostgres)
+        {
+            return;
+        }
+
+        var workers = await factory.WithDbAsync(db => db.Database.SqlQueryRaw<string>("SELECT current_setting('max_parallel_workers_per_gather') AS \"Value\"").SingleAsync());
+
+        Assert.Equal("0", workers);
+    }
+
     /// <summary>The model of every provider is what its migrations build: a model change without a migration fails here.</summary>
     [Fact]
     public void EveryProvidersModel_HasNoChangeWithoutAMigration()
