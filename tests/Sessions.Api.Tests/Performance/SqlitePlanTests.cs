@@ -101,8 +101,8 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         Assert.Equal(paths.Length, pages.Count);
         foreach (var page in pages)
         {
-            // The visibility rule and the default filters are columns of the index, so SQLite tests
-            // them there and reads a table row only for a session on the page (its deferred seek).
+            // The walk is the index that holds the visibility rule's and the default filters'
+            // columns, in the page's order (no sort of the matches).
             var plan = await PlanAsync(connection, page);
             Assert.Contains(plan, step => step == "SEARCH s USING INDEX ix_sessions_workspace_id_updated_at_id_archived_at_origin_user_id_visibility (workspace_id=?)");
             Assert.DoesNotContain(plan, step => step.StartsWith("USE TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal));

@@ -73,22 +73,58 @@ public sealed class DatabaseTests(ApiFactory factory)
     }
 
     [Theory]
-    [InlineData("Host=db;Username=sessions", null, "-c max_parallel_workers_per_gather=0")]
-    [InlineData("Host=db;Username=sessions;Options=-c search_path=app", null, "-c search_path=app -c max_parallel_workers_per_gather=0")]
-    [InlineData("Host=db;Username=sessions;Options=-c max_parallel_workers_per_gather=4", null, "-c max_parallel_workers_per_gather=4")]
-    [InlineData("Host=db;Username=sessions", "false", null)]
-    public void PostgresConnections_AskForNoParallelWorkers_UnlessTheConnectionStringSaysOrAPoolerIsBetween(string configured, string? prepareStatements, string? expectedOptions)
+    [InlineData(null, null, "-c max_parallel_workers_per_gather=0")]
+    [InlineData("2", null, "-c max_parallel_workers_per_gather=2")]
+    [InlineData(" Server ", null, null)]
+    [InlineData(null, "false", null)]
+    [InlineData("0", "false", "-c max_parallel_workers_per_gather=0")]
+    public void PostgresParallelWorkers_NoneByDefault_TheServersBehindAPooler(string? configured, string? prepareStatements, string? expectedOptions)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Database:Provider"] = "Postgres",
-            ["ConnectionStrings:Sessions"] = configured,
+            ["ConnectionStrings:Sessions"] = "Host=db;Username=sessions",
             ["Database:PrepareStatements"] = prepareStatements,
+            ["Database:ParallelWorkers"] = configured,
         };
 
         var database = DatabaseOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
 
         var effective = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
+        Assert.Equal(expectedOptions, effective.Options);
+        Assert.Equal("db", effective.Host);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("lots")]
+    [InlineData("1025")]
+    public void PostgresParallelWorkers_OtherThanACountOrServer_StopTheStart(string configured)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Sessions"] = "Host=db;Username=sessions",
+            ["Database:ParallelWorkers"] = configured,
+        };
+
+        var error = Assert.Throws<InvalidOperationException>(() => DatabaseOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()));
+
+        Assert.Contains($"Database:ParallelWorkers '{configured}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Host=db", null, "-c max_parallel_workers_per_gather=0")]
+    [InlineData("Host=db;Options=-c search_path=app", null, "-c search_path=app -c max_parallel_workers_per_gather=0")]
+    [InlineData("Host=db;options=-c search_path=app", "-c statement_timeout=5s", "-c search_path=app -c max_parallel_workers_per_gather=0")]
+    [InlineData("Host=db", "-c statement_timeout=5s", "-c statement_timeout=5s -c max_parallel_workers_per_gather=0")]
+    [InlineData("Host=db;Options=-c max_parallel_workers_per_gather=4", null, "-c max_parallel_workers_per_gather=4")]
+    [InlineData("Host=db;Options=-c max-parallel-workers-per-gather=4", null, "-c max-parallel-workers-per-gather=4")]
+    [InlineData("Host=db", "-c max_parallel_workers_per_gather=4", null)]
+    public void ParallelWorkers_FollowTheOptionsGiven_UnlessTheyNameTheSetting(string connectionString, string? environmentOptions, string? expectedOptions)
+    {
+        var effective = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseOptions.WithParallelWorkers(connectionString, 0, environmentOptions));
+
         Assert.Equal(expectedOptions, effective.Options);
         Assert.Equal("db", effective.Host);
     }
@@ -105,6 +141,26 @@ public sealed class DatabaseTests(ApiFactory factory)
         var workers = await factory.WithDbAsync(db => db.Database.SqlQueryRaw<string>("SELECT current_setting('max_parallel_workers_per_gather') AS \"Value\"").SingleAsync());
 
         Assert.Equal("0", workers);
+    }
+
+    /// <summary>
+    /// On PostgreSQL the default-order listing index includes the visibility and filter columns, and
+    /// labels are indexed session first (ADR 0029); SQLite's plans are pinned by <c>SqlitePlanTests</c>.
+    /// </summary>
+    [Fact]
+    public async Task PostgresListingIndexes_CarryTheFiltersAndProbeLabelsBySession()
+    {
+        if (!factory.Database.IsPostgres)
+        {
+            return;
+        }
+
+        var definitions = await factory.WithDbAsync(db => db.Database.SqlQueryRaw<string>(
+            "SELECT indexdef AS \"Value\" FROM pg_indexes WHERE indexname IN ('ix_sessions_workspace_id_updated_at_id', 'ix_session_labels_session_id_key_value') ORDER BY indexname").ToListAsync());
+
+        Assert.Equal(2, definitions.Count);
+        Assert.EndsWith("(session_id, key, value)", definitions[0], StringComparison.Ordinal);
+        Assert.EndsWith("(workspace_id, updated_at, id) INCLUDE (archived_at, origin, user_id, visibility)", definitions[1], StringComparison.Ordinal);
     }
 
     /// <summary>The model of every provider is what its migrations build: a model change without a migration fails here.</summary>

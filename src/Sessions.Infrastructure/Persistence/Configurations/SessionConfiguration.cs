@@ -37,8 +37,8 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
             labels.HasIndex(nameof(SessionLabel.Key), nameof(SessionLabel.Value), "SessionId");
 
             // A session's labels, and whether one session has a given label: a label filter walking
-            // the listing index probes this once per session it passes (the session id first, so
-            // the probe descends by one uuid comparison per level rather than two of text).
+            // the listing index probes this once per session it passes, and the session id first
+            // narrows each probe before any text is compared.
             labels.HasIndex("SessionId", nameof(SessionLabel.Key), nameof(SessionLabel.Value));
         });
         builder.Navigation(s => s.Labels).HasField("_labels").UsePropertyAccessMode(PropertyAccessMode.Field);
@@ -60,9 +60,10 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
         builder.HasIndex(nameof(Session.WorkspaceId), IdText);
 
         // A listing in its default order walks this index and stops at its page: the visibility rule
-        // and the default filters are answered from the index itself, so only a label filter (a
-        // probe of the labels' index) or a session on the page reads the table. SQLite has no
-        // included columns; there they follow the key, which keeps the same order.
+        // and the default filters (archived, workload sessions) are answered from the index itself,
+        // so a page filtered by nothing else, or by labels (a probe of the labels' index), reads
+        // the table only for the sessions on the page. SQLite has no included columns; there they
+        // follow the key, which keeps the same order.
         switch (provider)
         {
             case DatabaseProvider.Postgres:

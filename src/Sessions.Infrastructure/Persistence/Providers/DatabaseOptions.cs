@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
@@ -44,36 +45,62 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         if (provider == DatabaseProvider.Postgres)
         {
             connectionString = WithoutPoolReset(connectionString);
-            if (prepareStatements)
+            if (ParallelWorkersFrom(configuration, prepareStatements) is { } workers)
             {
-                connectionString = WithoutParallelPlans(connectionString);
+                connectionString = WithParallelWorkers(connectionString, workers, Environment.GetEnvironmentVariable("PGOPTIONS"));
             }
         }
 
         return new DatabaseOptions(provider, connectionString, timeout) { PrepareStatements = prepareStatements };
     }
 
-    private const string ParallelWorkers = "max_parallel_workers_per_gather";
+    private const string ParallelWorkersSetting = "max_parallel_workers_per_gather";
 
     /// <summary>
-    /// PostgreSQL runs a statement over many rows (a deep label page, a count, a usage report) with
-    /// parallel workers by default. The service sends many short statements at once, so the workers
-    /// take the cores other requests are waiting for: on two cores a label page at page 50 answered
-    /// 83 requests a second with them and 193 without, and no statement got slower alone (ADR 0029).
-    /// The service's connections ask for no parallel workers in their startup options, unless the
-    /// connection string's <c>Options</c> names the setting. Connections through a pooler
-    /// (<c>Database:PrepareStatements=false</c>) send no startup options, which PgBouncer refuses;
-    /// there the setting belongs to the database role.
+    /// How many parallel workers a statement of the service may use on PostgreSQL
+    /// (<c>Database:ParallelWorkers</c>): a number, or <c>server</c> for the server's own setting.
+    /// By default none on a direct connection: the service sends many short statements at once,
+    /// and a statement's workers take the cores other requests are waiting for (ADR 0029). Through
+    /// a pooler (<c>Database:PrepareStatements=false</c>) the default is the server's, since the
+    /// setting travels as a startup option, which PgBouncer refuses unless told to ignore it.
     /// </summary>
-    public static string WithoutParallelPlans(string connectionString)
+    private static int? ParallelWorkersFrom(IConfiguration configuration, bool prepareStatements)
+    {
+        var configured = configuration["Database:ParallelWorkers"];
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return prepareStatements ? 0 : null;
+        }
+
+        if (configured.Trim().Equals("server", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return int.TryParse(configured, NumberStyles.None, CultureInfo.InvariantCulture, out var workers) && workers <= MaxParallelWorkers
+            ? workers
+            : throw new InvalidOperationException($"Database:ParallelWorkers '{configured}' is not a number of workers from 0 to {MaxParallelWorkers}, or 'server'.");
+    }
+
+    private const int MaxParallelWorkers = 1024;
+
+    /// <summary>
+    /// Asks PostgreSQL for <paramref name="workers"/> parallel workers per statement in the
+    /// connection's startup options, after the options already given (the connection string's
+    /// <c>Options</c>, or else <c>PGOPTIONS</c>, which Npgsql reads only when the connection string
+    /// has none), unless those name the setting themselves, in either spelling.
+    /// </summary>
+    public static string WithParallelWorkers(string connectionString, int workers, string? environmentOptions)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.Options?.Contains(ParallelWorkers, StringComparison.OrdinalIgnoreCase) == true)
+        var given = builder.Options ?? environmentOptions;
+        if (given?.Replace('-', '_').Contains(ParallelWorkersSetting, StringComparison.OrdinalIgnoreCase) == true)
         {
             return connectionString;
         }
 
-        builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? $"-c {ParallelWorkers}=0" : $"{builder.Options} -c {ParallelWorkers}=0";
+        var asked = $"-c {ParallelWorkersSetting}={workers.ToString(CultureInfo.InvariantCulture)}";
+        builder.Options = string.IsNullOrWhiteSpace(given) ? asked : $"{given} {asked}";
         return builder.ConnectionString;
     }
 
