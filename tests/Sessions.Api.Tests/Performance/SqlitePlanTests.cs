@@ -48,24 +48,11 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
             workspace.SessionsPath + "/facets",
             workspace.SessionPath(session) + "/transcript",
         };
-        var statements = await Factory.Statements.DuringAsync(async () =>
-        {
-            foreach (var path in paths)
-            {
-                await (await Client.GetAsync(path, owner.Token())).ExpectAsync(HttpStatusCode.OK);
-            }
-        });
-
-        await using var scope = Factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
-        await db.Database.OpenConnectionAsync();
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        var reads = statements.Where(s => FirstWord().Match(s).Groups[1].Value is "SELECT" or "WITH").Distinct().ToList();
+        var reads = await PlannedReadsAsync(paths, owner.Token());
         Assert.True(reads.Count >= paths.Length, $"{reads.Count} reads");
-        foreach (var read in reads)
+        foreach (var (read, plan) in reads)
         {
             var aliases = TableAlias().Matches(read).Where(m => Tables.Contains(m.Groups["table"].Value)).Select(m => m.Groups["alias"].Value).ToHashSet();
-            var plan = await PlanAsync(connection, read);
             Assert.DoesNotContain(plan, step => FullScan().Match(step) is { Success: true } scan && aliases.Contains(scan.Groups["alias"].Value));
             Assert.NotEmpty(plan);
         }
@@ -85,11 +72,27 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         await Client.CreateSessionAsync(workspace, owner, extra: new { labels });
         await Client.CreateSessionAsync(workspace, owner, extra: new { labels });
         var paths = new[] { workspace.SessionsPath + "?limit=1", workspace.SessionsPath + "?label=team:red&limit=1&page=2" };
+        var pages = (await PlannedReadsAsync(paths, owner.Token()))
+            .Where(r => r.Statement.Contains("ORDER BY \"s\".\"updated_at\" DESC", StringComparison.Ordinal) && r.Statement.Contains("LIMIT", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(paths.Length, pages.Count);
+        foreach (var (_, plan) in pages)
+        {
+            // The walk is the index that holds the visibility rule's and the default filters'
+            // columns, in the page's order (no sort of the matches).
+            Assert.Contains(plan, step => step == "SEARCH s USING INDEX ix_sessions_workspace_id_updated_at_id_archived_at_origin_user_id_visibility (workspace_id=?)");
+            Assert.DoesNotContain(plan, step => step.StartsWith("USE TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>The reads (distinct) that GETs of <paramref name="paths"/> sent, each with SQLite's plan of it.</summary>
+    private async Task<IReadOnlyList<(string Statement, IReadOnlyList<string> Plan)>> PlannedReadsAsync(IReadOnlyList<string> paths, string token)
+    {
         var statements = await Factory.Statements.DuringAsync(async () =>
         {
             foreach (var path in paths)
             {
-                await (await Client.GetAsync(path, owner.Token())).ExpectAsync(HttpStatusCode.OK);
+                await (await Client.GetAsync(path, token)).ExpectAsync(HttpStatusCode.OK);
             }
         });
 
@@ -97,16 +100,13 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
         await db.Database.OpenConnectionAsync();
         var connection = (SqliteConnection)db.Database.GetDbConnection();
-        var pages = statements.Where(s => s.Contains("ORDER BY \"s\".\"updated_at\" DESC", StringComparison.Ordinal) && s.Contains("LIMIT", StringComparison.Ordinal)).Distinct().ToList();
-        Assert.Equal(paths.Length, pages.Count);
-        foreach (var page in pages)
+        var planned = new List<(string, IReadOnlyList<string>)>();
+        foreach (var read in statements.Where(s => FirstWord().Match(s).Groups[1].Value is "SELECT" or "WITH").Distinct())
         {
-            // The walk is the index that holds the visibility rule's and the default filters'
-            // columns, in the page's order (no sort of the matches).
-            var plan = await PlanAsync(connection, page);
-            Assert.Contains(plan, step => step == "SEARCH s USING INDEX ix_sessions_workspace_id_updated_at_id_archived_at_origin_user_id_visibility (workspace_id=?)");
-            Assert.DoesNotContain(plan, step => step.StartsWith("USE TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal));
+            planned.Add((read, await PlanAsync(connection, read)));
         }
+
+        return planned;
     }
 
     private static async Task<IReadOnlyList<string>> PlanAsync(SqliteConnection connection, string statement)
