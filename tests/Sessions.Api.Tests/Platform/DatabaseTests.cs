@@ -145,7 +145,8 @@ public sealed class DatabaseTests(ApiFactory factory)
 
     /// <summary>
     /// On PostgreSQL the default-order listing index includes the visibility and filter columns, and
-    /// labels are indexed session first (ADR 0029); SQLite's plans are pinned by <c>SqlitePlanTests</c>.
+    /// a label probe for one session has an index keyed by the session while the lookup by label
+    /// keys only the label (ADR 0029); SQLite's plans are pinned by <c>SqlitePlanTests</c>.
     /// </summary>
     [Fact]
     public async Task PostgresListingIndexes_CarryTheFiltersAndProbeLabelsBySession()
@@ -156,11 +157,12 @@ public sealed class DatabaseTests(ApiFactory factory)
         }
 
         var definitions = await factory.WithDbAsync(db => db.Database.SqlQueryRaw<string>(
-            "SELECT indexdef AS \"Value\" FROM pg_indexes WHERE indexname IN ('ix_sessions_workspace_id_updated_at_id', 'ix_session_labels_session_id_key_value') ORDER BY indexname").ToListAsync());
+            "SELECT indexdef AS \"Value\" FROM pg_indexes WHERE indexname IN ('ix_sessions_workspace_id_updated_at_id', 'ix_session_labels_session_id_key_value', 'ix_session_labels_key_value') ORDER BY indexname").ToListAsync());
 
-        Assert.Equal(2, definitions.Count);
-        Assert.EndsWith("(session_id, key, value)", definitions[0], StringComparison.Ordinal);
-        Assert.EndsWith("(workspace_id, updated_at, id) INCLUDE (archived_at, origin, user_id, visibility)", definitions[1], StringComparison.Ordinal);
+        Assert.Equal(3, definitions.Count);
+        Assert.EndsWith("(key, value) INCLUDE (session_id)", definitions[0], StringComparison.Ordinal);
+        Assert.EndsWith("(session_id, key, value)", definitions[1], StringComparison.Ordinal);
+        Assert.EndsWith("(workspace_id, updated_at, id) INCLUDE (archived_at, origin, user_id, visibility)", definitions[2], StringComparison.Ordinal);
     }
 
     /// <summary>The model of every provider is what its migrations build: a model change without a migration fails here.</summary>

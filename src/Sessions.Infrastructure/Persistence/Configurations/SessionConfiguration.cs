@@ -34,7 +34,22 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
             labels.HasKey("Id");
             labels.Property(l => l.Key).HasMaxLength(FieldLimits.LabelKey);
             labels.Property(l => l.Value).HasMaxLength(FieldLimits.LabelValue);
-            labels.HasIndex(nameof(SessionLabel.Key), nameof(SessionLabel.Value), "SessionId");
+            // The sessions that carry a label. On PostgreSQL and SQL Server the session id is
+            // included rather than keyed, so that a probe for one session's label is not costed
+            // like one of the index below (PostgreSQL keeps the older of two equal paths, and a
+            // probe by label first compares text at every level).
+            switch (provider)
+            {
+                case DatabaseProvider.Postgres:
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(labels.HasIndex(nameof(SessionLabel.Key), nameof(SessionLabel.Value)), "SessionId");
+                    break;
+                case DatabaseProvider.SqlServer:
+                    SqlServerIndexBuilderExtensions.IncludeProperties(labels.HasIndex(nameof(SessionLabel.Key), nameof(SessionLabel.Value)), "SessionId");
+                    break;
+                default:
+                    labels.HasIndex(nameof(SessionLabel.Key), nameof(SessionLabel.Value), "SessionId");
+                    break;
+            }
 
             // A session's labels, and whether one session has a given label: a label filter walking
             // the listing index probes this once per session it passes, and the session id first

@@ -892,8 +892,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                             b1.HasKey("Id")
                                 .HasName("pk_session_labels");
 
-                            b1.HasIndex("Key", "Value", "SessionId")
-                                .HasDatabaseName("ix_session_labels_key_value_session_id");
+                            b1.HasIndex("Key", "Value")
+                                .HasDatabaseName("ix_session_labels_key_value");
+
+                            SqlServerIndexBuilderExtensions.IncludeProperties(b1.HasIndex("Key", "Value"), new[] { "SessionId" });
 
                             b1.HasIndex("SessionId", "Key", "Value")
                                 .HasDatabaseName("ix_session_labels_session_id_key_value");
