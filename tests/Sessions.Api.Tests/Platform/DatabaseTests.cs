@@ -75,6 +75,7 @@ public sealed class DatabaseTests(ApiFactory factory)
     [Theory]
     [InlineData(null, null, "-c max_parallel_workers_per_gather=0")]
     [InlineData("2", null, "-c max_parallel_workers_per_gather=2")]
+    [InlineData(" 2 ", null, "-c max_parallel_workers_per_gather=2")]
     [InlineData(" Server ", null, null)]
     [InlineData(null, "false", null)]
     [InlineData("0", "false", "-c max_parallel_workers_per_gather=0")]
@@ -88,7 +89,7 @@ public sealed class DatabaseTests(ApiFactory factory)
             ["Database:ParallelWorkers"] = configured,
         };
 
-        var database = DatabaseOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        var database = DatabaseOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), environmentOptions: null);
 
         var effective = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
         Assert.Equal(expectedOptions, effective.Options);
@@ -121,6 +122,8 @@ public sealed class DatabaseTests(ApiFactory factory)
     [InlineData("Host=db;Options=-c max_parallel_workers_per_gather=4", null, "-c max_parallel_workers_per_gather=4")]
     [InlineData("Host=db;Options=-c max-parallel-workers-per-gather=4", null, "-c max-parallel-workers-per-gather=4")]
     [InlineData("Host=db", "-c max_parallel_workers_per_gather=4", null)]
+    [InlineData("Host=db;Options=-c search_path=app", "-c max_parallel_workers_per_gather=4", "-c search_path=app -c max_parallel_workers_per_gather=0")]
+    [InlineData("Host=db;Options=", null, "-c max_parallel_workers_per_gather=0")]
     public void ParallelWorkers_FollowTheOptionsGiven_UnlessTheyNameTheSetting(string connectionString, string? environmentOptions, string? expectedOptions)
     {
         var effective = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseOptions.WithParallelWorkers(connectionString, 0, environmentOptions));

@@ -218,6 +218,36 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Equal(0, byLabel["total"]!.GetValue<int>());
     }
 
+    /// <summary>
+    /// A full page's total (from the maintained counts; on PostgreSQL carried by the page's ids)
+    /// is the number of sessions the whole listing shows, for each caller and filter the counts
+    /// answer, for two members who each see their own sessions and the shared ones.
+    /// </summary>
+    [Fact]
+    public async Task List_AFullPagesTotal_IsWhatTheWholeListingShows()
+    {
+        var (workspace, me, other) = await SetUpAsync();
+        await Create(workspace, me, new { labels = Labels(("team", "red")) });
+        await Create(workspace, me, new { labels = Labels(("team", "blue")) });
+        await Create(workspace, other, new { visibility = "workspace", labels = Labels(("team", "red")) });
+        await Create(workspace, other, new { labels = Labels(("team", "red")) });
+        await Create(workspace, other, new { visibility = "workspace", origin = "eval", labels = Labels(("team", "red")) });
+        var archived = await Create(workspace, me, new { visibility = "workspace", labels = Labels(("team", "red")) });
+        await Client.PostAsync(workspace.SessionPath(archived) + "/archive", me.Token());
+
+        foreach (var caller in new[] { me, other })
+        {
+            foreach (var query in new[] { string.Empty, "archived=any", "archived=archived", "label=team:red", "include_workload_sessions=true&archived=any", $"user_id={other.Id}" })
+            {
+                var whole = await ListAsync(workspace, caller, query + "&limit=100");
+                var shown = whole["sessions"]!.AsArray().Count;
+                Assert.True(shown > 0, query);
+                var full = await ListAsync(workspace, caller, query + "&limit=1");
+                Assert.True(shown == full["total"]!.GetValue<int>(), $"{query}: {full["total"]} for {shown} shown");
+            }
+        }
+    }
+
     [Theory]
     [InlineData("limit=0", "limit")]
     [InlineData("limit=101", "limit")]

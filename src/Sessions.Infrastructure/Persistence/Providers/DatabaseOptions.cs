@@ -19,7 +19,11 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 
     public const string DefaultSqliteConnectionString = "Data Source=sessions.db";
 
-    public static DatabaseOptions FromConfiguration(IConfiguration configuration)
+    public static DatabaseOptions FromConfiguration(IConfiguration configuration) =>
+        FromConfiguration(configuration, Environment.GetEnvironmentVariable("PGOPTIONS"));
+
+    /// <summary>The same, with the <c>PGOPTIONS</c> the process has (so a test can give its own).</summary>
+    internal static DatabaseOptions FromConfiguration(IConfiguration configuration, string? environmentOptions)
     {
         var providerName = configuration["Database:Provider"];
         DatabaseProvider provider;
@@ -47,7 +51,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
             connectionString = WithoutPoolReset(connectionString);
             if (ParallelWorkersFrom(configuration, prepareStatements) is { } workers)
             {
-                connectionString = WithParallelWorkers(connectionString, workers, Environment.GetEnvironmentVariable("PGOPTIONS"));
+                connectionString = WithParallelWorkers(connectionString, workers, environmentOptions);
             }
         }
 
@@ -72,12 +76,13 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
             return prepareStatements ? 0 : null;
         }
 
-        if (configured.Trim().Equals("server", StringComparison.OrdinalIgnoreCase))
+        var value = configured.Trim();
+        if (value.Equals("server", StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
 
-        return int.TryParse(configured, NumberStyles.None, CultureInfo.InvariantCulture, out var workers) && workers <= MaxParallelWorkers
+        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var workers) && workers <= MaxParallelWorkers
             ? workers
             : throw new InvalidOperationException($"Database:ParallelWorkers '{configured}' is not a number of workers from 0 to {MaxParallelWorkers}, or 'server'.");
     }
