@@ -75,11 +75,9 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         // sessions.
         foreach (var (query, onSqlite, onPostgres) in new[] { ("?limit=2", 2, 2), ("?limit=2&page=2", 1, 2), ("?label=team:red&limit=2", 2, 2), ("?search=s1", 1, 2) })
         {
-            JsonObject? page = null;
-            var statements = await Factory.Statements.DuringAsync(async () =>
-                page = await (await Client.GetAsync(workspace.SessionsPath + query, owner.Token())).ExpectAsync(HttpStatusCode.OK));
+            var (page, statements) = await ListCountedAsync(workspace, owner, query);
             Assert.True(statements.Count == (Factory.Database.IsPostgres ? onPostgres : onSqlite), $"{query}: {statements.Count} statements");
-            var sessions = page!["sessions"]!.AsArray();
+            var sessions = page["sessions"]!.AsArray();
             Assert.NotEmpty(sessions);
             Assert.All(sessions, s =>
             {
@@ -116,11 +114,9 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
             ("?search=nothing-like-it", 1, 1, 0, 0),
         })
         {
-            JsonObject? page = null;
-            var sent = await Factory.Statements.DuringAsync(async () =>
-                page = await (await Client.GetAsync(workspace.SessionsPath + query, owner.Token())).ExpectAsync(HttpStatusCode.OK));
+            var (page, sent) = await ListCountedAsync(workspace, owner, query);
             Assert.True(sent.Count == (Factory.Database.IsPostgres ? onPostgres : onSqlite), $"{query}: {sent.Count} statements");
-            Assert.Equal(shown, page!["sessions"]!.AsArray().Count);
+            Assert.Equal(shown, page["sessions"]!.AsArray().Count);
             Assert.Equal(total, page["total"]!.GetValue<long>());
         }
     }
@@ -279,6 +275,15 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     {
         var owner = await db.Sessions.Where(s => s.Id == session).Select(s => new { s.WorkspaceId, s.UserId }).SingleAsync();
         return new SessionAudience(owner.WorkspaceId, owner.UserId, false);
+    }
+
+    /// <summary>A listing of the workspace with this query, and the statements it sent.</summary>
+    private async Task<(JsonObject Page, IReadOnlyList<string> Statements)> ListCountedAsync(TestWorkspace workspace, TestUser caller, string query)
+    {
+        JsonObject? page = null;
+        var statements = await Factory.Statements.DuringAsync(async () =>
+            page = await (await Client.GetAsync(workspace.SessionsPath + query, caller.Token())).ExpectAsync(HttpStatusCode.OK));
+        return (page!, statements);
     }
 
     private Task<IReadOnlyList<string>> CountAsync(Func<Task<HttpResponseMessage>> request, HttpStatusCode expected) =>

@@ -40,14 +40,7 @@ public sealed class DatabaseTests(ApiFactory factory)
     [InlineData("false", false)]
     public void PrepareStatements_IsOnUnlessTurnedOff(string? configured, bool prepared)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Postgres",
-            ["ConnectionStrings:Sessions"] = "Host=db;Username=sessions",
-            ["Database:PrepareStatements"] = configured,
-        };
-
-        var options = DatabaseOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        var options = Postgres("Host=db;Username=sessions", ("Database:PrepareStatements", configured));
 
         Assert.Equal(prepared, options.PrepareStatements);
     }
@@ -58,13 +51,7 @@ public sealed class DatabaseTests(ApiFactory factory)
     [InlineData("Host=db;Username=sessions;NoResetOnClose=true", true)]
     public void PostgresPooledConnections_AreNotReset_UnlessTheConnectionStringAsks(string configured, bool noReset)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Postgres",
-            ["ConnectionStrings:Sessions"] = configured,
-        };
-
-        var options = DatabaseOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        var options = Postgres(configured);
 
         var effective = new Npgsql.NpgsqlConnectionStringBuilder(options.ConnectionString);
         Assert.Equal(noReset, effective.NoResetOnClose);
@@ -81,15 +68,7 @@ public sealed class DatabaseTests(ApiFactory factory)
     [InlineData("0", "false", "-c max_parallel_workers_per_gather=0")]
     public void PostgresParallelWorkers_NoneByDefault_TheServersBehindAPooler(string? configured, string? prepareStatements, string? expectedOptions)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Postgres",
-            ["ConnectionStrings:Sessions"] = "Host=db;Username=sessions",
-            ["Database:PrepareStatements"] = prepareStatements,
-            ["Database:ParallelWorkers"] = configured,
-        };
-
-        var database = DatabaseOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), environmentOptions: null);
+        var database = Postgres("Host=db;Username=sessions", ("Database:PrepareStatements", prepareStatements), ("Database:ParallelWorkers", configured));
 
         var effective = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
         Assert.Equal(expectedOptions, effective.Options);
@@ -102,14 +81,7 @@ public sealed class DatabaseTests(ApiFactory factory)
     [InlineData("1025")]
     public void PostgresParallelWorkers_OtherThanACountOrServer_StopTheStart(string configured)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Postgres",
-            ["ConnectionStrings:Sessions"] = "Host=db;Username=sessions",
-            ["Database:ParallelWorkers"] = configured,
-        };
-
-        var error = Assert.Throws<InvalidOperationException>(() => DatabaseOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()));
+        var error = Assert.Throws<InvalidOperationException>(() => Postgres("Host=db;Username=sessions", ("Database:ParallelWorkers", configured)));
 
         Assert.Contains($"Database:ParallelWorkers '{configured}'", error.Message, StringComparison.Ordinal);
     }
@@ -180,4 +152,15 @@ public sealed class DatabaseTests(ApiFactory factory)
         Assert.False(postgres.Database.HasPendingModelChanges(), "PostgreSQL");
         Assert.False(sqlServer.Database.HasPendingModelChanges(), "SQL Server");
     }
+
+    /// <summary>The options the service reads for PostgreSQL with these settings (and no <c>PGOPTIONS</c>).</summary>
+    private static DatabaseOptions Postgres(string connectionString, params (string Key, string? Value)[] settings) =>
+        DatabaseOptions.FromConfiguration(
+            new ConfigurationBuilder().AddInMemoryCollection(
+                [
+                    KeyValuePair.Create("Database:Provider", (string?)"Postgres"),
+                    KeyValuePair.Create("ConnectionStrings:Sessions", (string?)connectionString),
+                    .. settings.Select(s => KeyValuePair.Create(s.Key, s.Value)),
+                ]).Build(),
+            environmentOptions: null);
 }

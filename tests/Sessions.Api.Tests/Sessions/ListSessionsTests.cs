@@ -153,6 +153,40 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
     }
 
     /// <summary>
+    /// A label filter in the default order (CONTRACT §5.4), read page by page in either direction:
+    /// each visible session with the label comes once, most recently updated first (or last), and
+    /// another member's private session with the label never does.
+    /// </summary>
+    [Theory]
+    [InlineData("desc")]
+    [InlineData("asc")]
+    public async Task List_LabelPagesInTheDefaultOrder_CoverEveryVisibleMatchOnce(string direction)
+    {
+        var (workspace, me, other) = await SetUpAsync();
+        var red = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            red.Add(await Create(workspace, me, new { labels = Labels(("team", "red")) }));
+            await Create(workspace, me, new { labels = Labels(("team", "blue")) });
+        }
+
+        red.Add(await Create(workspace, other, new { visibility = "workspace", labels = Labels(("team", "red")) }));
+        await Create(workspace, other, new { labels = Labels(("team", "red")) });
+
+        var seen = new List<JsonNode>();
+        for (var page = 1; page <= 3; page++)
+        {
+            var body = await ListAsync(workspace, me, $"label=team:red&sort_dir={direction}&limit=2&page={page}");
+            seen.AddRange(body["sessions"]!.AsArray().Select(s => s!));
+            Assert.Equal(5, body["total"]!.GetValue<int>());
+        }
+
+        Assert.Equal(Sorted(red), Sorted(seen.Select(s => Guid.Parse(s["id"]!.GetValue<string>()))));
+        var updated = seen.Select(s => s["updated_at"]!.GetValue<DateTimeOffset>()).ToList();
+        Assert.Equal(direction == "desc" ? [.. updated.OrderDescending()] : [.. updated.Order()], updated);
+    }
+
+    /// <summary>
     /// The paging fields of an empty listing and of a page past the last: no sessions, the real
     /// total and page count, no next page, a previous one only past the first.
     /// </summary>

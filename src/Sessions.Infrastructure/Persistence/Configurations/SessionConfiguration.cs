@@ -34,22 +34,12 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
             labels.HasKey("Id");
             labels.Property(l => l.Key).HasMaxLength(FieldLimits.LabelKey);
             labels.Property(l => l.Value).HasMaxLength(FieldLimits.LabelValue);
+
             // The sessions that carry a label. On PostgreSQL and SQL Server the session id is
             // included rather than keyed, so that a probe for one session's label is not costed
             // like one of the index below (PostgreSQL keeps the older of two equal paths, and a
             // probe by label first compares text at every level).
-            switch (provider)
-            {
-                case DatabaseProvider.Postgres:
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(labels.HasIndex(nameof(SessionLabel.Key), nameof(SessionLabel.Value)), "SessionId");
-                    break;
-                case DatabaseProvider.SqlServer:
-                    SqlServerIndexBuilderExtensions.IncludeProperties(labels.HasIndex(nameof(SessionLabel.Key), nameof(SessionLabel.Value)), "SessionId");
-                    break;
-                default:
-                    labels.HasIndex(nameof(SessionLabel.Key), nameof(SessionLabel.Value), "SessionId");
-                    break;
-            }
+            CoveringIndexes.Covering(labels.HasIndex, provider, [nameof(SessionLabel.Key), nameof(SessionLabel.Value)], "SessionId");
 
             // A session's labels, and whether one session has a given label: a label filter walking
             // the listing index probes this once per session it passes, and the session id first
@@ -77,24 +67,12 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
         // A listing in its default order walks this index and stops at its page: the visibility rule
         // and the default filters (archived, workload sessions) are answered from the index itself,
         // so a page filtered by nothing else, or by labels (a probe of the labels' index), reads
-        // the table only for the sessions on the page. SQLite has no included columns; there they
-        // follow the key, which keeps the same order.
-        switch (provider)
-        {
-            case DatabaseProvider.Postgres:
-                NpgsqlIndexBuilderExtensions.IncludeProperties(
-                    builder.HasIndex(s => new { s.WorkspaceId, s.UpdatedAt, s.Id }),
-                    s => new { s.ArchivedAt, s.Origin, s.UserId, s.Visibility });
-                break;
-            case DatabaseProvider.SqlServer:
-                SqlServerIndexBuilderExtensions.IncludeProperties(
-                    builder.HasIndex(s => new { s.WorkspaceId, s.UpdatedAt, s.Id }),
-                    s => new { s.ArchivedAt, s.Origin, s.UserId, s.Visibility });
-                break;
-            default:
-                builder.HasIndex(s => new { s.WorkspaceId, s.UpdatedAt, s.Id, s.ArchivedAt, s.Origin, s.UserId, s.Visibility });
-                break;
-        }
+        // the table only for the sessions on the page.
+        CoveringIndexes.Covering(
+            builder.HasIndex,
+            provider,
+            [nameof(Session.WorkspaceId), nameof(Session.UpdatedAt), nameof(Session.Id)],
+            nameof(Session.ArchivedAt), nameof(Session.Origin), nameof(Session.UserId), nameof(Session.Visibility));
 
         builder.HasIndex(s => new { s.WorkspaceId, s.UserId, s.UpdatedAt });
 
@@ -107,15 +85,7 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
 
         // Counting a listing's matches (its total) and the facets' counts read only this index:
         // the visibility and default filters are its key, and what they count or join on is in it.
-        var covering = builder.HasIndex(s => new { s.WorkspaceId, s.ArchivedAt, s.Visibility, s.Origin, s.UserId });
-        switch (provider)
-        {
-            case DatabaseProvider.Postgres:
-                NpgsqlIndexBuilderExtensions.IncludeProperties(covering, s => new { s.Id, s.Agent, s.Model, s.UpdatedAt });
-                break;
-            case DatabaseProvider.SqlServer:
-                SqlServerIndexBuilderExtensions.IncludeProperties(covering, s => new { s.Id, s.Agent, s.Model, s.UpdatedAt });
-                break;
-        }
+        builder.HasIndex(s => new { s.WorkspaceId, s.ArchivedAt, s.Visibility, s.Origin, s.UserId })
+            .Including(provider, nameof(Session.Id), nameof(Session.Agent), nameof(Session.Model), nameof(Session.UpdatedAt));
     }
 }

@@ -15,32 +15,20 @@ internal sealed class SessionUsageDayConfiguration(DatabaseProvider provider) : 
         builder.Property(d => d.Origin).HasConversion<string>().HasMaxLength(16);
 
         // A workspace's days in a range, with everything summed, read from the index alone.
-        var byDay = builder.HasIndex(d => new { d.WorkspaceId, d.Day });
-        switch (provider)
-        {
-            case DatabaseProvider.Postgres:
-                NpgsqlIndexBuilderExtensions.IncludeProperties(byDay, Summed);
-                break;
-            case DatabaseProvider.SqlServer:
-                SqlServerIndexBuilderExtensions.IncludeProperties(byDay, Summed);
-                break;
-        }
+        builder.HasIndex(d => new { d.WorkspaceId, d.Day }).Including(
+            provider,
+            nameof(SessionUsageDay.SessionId),
+            nameof(SessionUsageDay.UserId),
+            nameof(SessionUsageDay.Shared),
+            nameof(SessionUsageDay.Archived),
+            nameof(SessionUsageDay.Origin),
+            nameof(SessionUsageDay.MessageCount),
+            nameof(SessionUsageDay.InputTokens),
+            nameof(SessionUsageDay.OutputTokens),
+            nameof(SessionUsageDay.CacheReadInputTokens),
+            nameof(SessionUsageDay.CacheCreationInputTokens),
+            nameof(SessionUsageDay.ToolCallCount),
+            nameof(SessionUsageDay.CostUsd),
+            nameof(SessionUsageDay.UncostedUsageCount));
     }
-
-    private static readonly System.Linq.Expressions.Expression<Func<SessionUsageDay, object?>> Summed = d => new
-    {
-        d.SessionId,
-        d.UserId,
-        d.Shared,
-        d.Archived,
-        d.Origin,
-        d.MessageCount,
-        d.InputTokens,
-        d.OutputTokens,
-        d.CacheReadInputTokens,
-        d.CacheCreationInputTokens,
-        d.ToolCallCount,
-        d.CostUsd,
-        d.UncostedUsageCount,
-    };
 }

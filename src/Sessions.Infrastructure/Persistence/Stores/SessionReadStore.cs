@@ -76,26 +76,14 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         // order. PostgreSQL would plan that join on every run, so where it prepares statements the
         // page's ids come first and its sessions by one prepared statement of a fixed form.
         var page = matching.SortedBy(sort, direction).Skip(skip).Take(take);
-        var maintained = SessionCounts.Answer(criteria) is { } answer ? SessionCounts.For(db, audience, criteria, answer) : null;
+        var answer = SessionCounts.Answer(criteria);
         IReadOnlyList<SessionView> sessions;
         int onPage;
         long? counted = null;
         if (database is { Provider: DatabaseProvider.Postgres, PrepareStatements: true })
         {
-            // Where the maintained counts answer the total, each id carries it: a scalar subquery
-            // PostgreSQL runs once for the statement, which saves a full page its count's round trip.
             List<Guid> ids;
-            if (maintained is not null)
-            {
-                var rows = await page.Select(s => new { s.Id, Total = maintained.Sum(c => c.Count) }).PreparedIf(unfiltered).ToListAsync(cancellationToken);
-                ids = [.. rows.Select(r => r.Id)];
-                counted = rows.Count > 0 ? rows[0].Total : null;
-            }
-            else
-            {
-                ids = await page.Select(s => s.Id).PreparedIf(unfiltered).ToListAsync(cancellationToken);
-            }
-
+            (ids, counted) = await IdsAsync(page, answer is { } dimension ? SessionCounts.For(db, audience, criteria, dimension) : null, unfiltered, cancellationToken);
             sessions = await db.ViewsInOrderAsync(ids, cancellationToken);
             onPage = ids.Count;
         }
@@ -116,10 +104,26 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         }
 
         var total = counted
-            ?? (maintained is not null
-                ? await maintained.PreparedIf(unfiltered).SumAsync(c => c.Count, cancellationToken)
+            ?? (answer is { } counts
+                ? await SessionCounts.For(db, audience, criteria, counts).PreparedIf(unfiltered).SumAsync(c => c.Count, cancellationToken)
                 : await matching.LongCountAsync(cancellationToken));
         return (sessions, total);
+    }
+
+    /// <summary>
+    /// A page's ids and, where the maintained counts answer it, the listing's total carried by each
+    /// id: a scalar subquery PostgreSQL runs once for the statement, which saves a full page its
+    /// count's round trip. No rows, no total.
+    /// </summary>
+    private static async Task<(List<Guid> Ids, long? Total)> IdsAsync(IQueryable<Session> page, IQueryable<SessionCount>? maintained, bool prepared, CancellationToken cancellationToken)
+    {
+        if (maintained is null)
+        {
+            return (await page.Select(s => s.Id).PreparedIf(prepared).ToListAsync(cancellationToken), null);
+        }
+
+        var rows = await page.Select(s => new { s.Id, Total = maintained.Sum(c => c.Count) }).PreparedIf(prepared).ToListAsync(cancellationToken);
+        return ([.. rows.Select(r => r.Id)], rows.Count > 0 ? rows[0].Total : null);
     }
 
     /// <summary>
