@@ -10,6 +10,8 @@ SESSIONS=${SESSIONS:-20000}
 MESSAGES=${MESSAGES:-10}
 LONG_MESSAGES=${LONG_MESSAGES:-200000}
 DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-3}
+WARMUP_ROUNDS=${WARMUP_ROUNDS:-2}
 API_PORT=5094
 RESULT="$ROOT/bench/results/$(date -u +%F)-sqlite.md"
 WORK=$(mktemp -d)
@@ -80,10 +82,22 @@ add "POST append 2 messages to 16 sessions (16 concurrent writers)" "$BASE/"
   echo "Machine: $(nproc) cores; SQLite $(sqlite3 --version | cut -d' ' -f1) (CLI; the service bundles its own); .NET $(dotnet --version)."
   echo "Data: $SESSIONS sessions in one workspace (one label each), $((SESSIONS * MESSAGES + LONG_MESSAGES)) messages; seeded in ${seed_seconds} s."
   echo "Load: \`wrk -t2 -c16 -d${DURATION}s --latency\` from the same machine, one endpoint at a time, as one principal."
+  echo "Warm-up: every endpoint for ${WARMUP} s in turn, ${WARMUP_ROUNDS} rounds, then each one 2 s more just before it is measured."
   echo
   echo "| request | req/s | p50 | p90 | p99 |"
   echo "|---|---:|---:|---:|---:|"
 } > "$RESULT"
+# Warm-up before anything is measured: every endpoint in turn, WARMUP_ROUNDS times. Under load the
+# runtime's tiered compilation keeps compiling for 20-25 s on two cores (up to two thirds of a core,
+# bench/results/2026-11-29-steady-state.md); an endpoint measured in that window is measured against
+# the JIT, so the first ones measured (GET by id) read low and every ratio to them high.
+for _ in $(seq 1 "$WARMUP_ROUNDS"); do
+  wrk -t2 -c16 -d"${WARMUP}s" -s "$WORK/append.lua" -H "Authorization: Bearer $TOKEN" "$S/$WARM_TARGET/transcript" >/dev/null 2>&1 || true
+  for i in "${!NAMES[@]}"; do
+    [[ "${NAMES[$i]}" == POST* ]] || wrk -t2 -c16 -d"${WARMUP}s" -H "Authorization: Bearer $TOKEN" "${URLS[$i]}" >/dev/null 2>&1 || true
+  done
+done
+
 for i in "${!NAMES[@]}"; do
   case "${NAMES[$i]}" in
     *"16 sessions"*) args=(-s "$WORK/append-spread.lua"); wrk -t2 -c16 -d2s -s "$WORK/append.lua" -H "Authorization: Bearer $TOKEN" "$S/$WARM_TARGET/transcript" >/dev/null 2>&1 || true ;;

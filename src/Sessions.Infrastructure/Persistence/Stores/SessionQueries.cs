@@ -230,9 +230,25 @@ internal static class SessionQueries
             return [];
         }
 
-        var rows = await db.WithChips(db.Sessions.AsNoTracking().Where(s => ids.Contains(s.Id))).TagWith(PostgresPreparedStatements.Tag).ToListAsync(cancellationToken);
+        var rows = await ViewsByIds(db, [.. ids]).ToListAsync(cancellationToken);
         var byId = rows.ToDictionary(r => r.Session.Id);
         return [.. ids.Where(byId.ContainsKey).Select(id => byId[id].ToView())];
+    }
+
+    /// <summary>
+    /// The statement of <see cref="ViewsInOrderAsync"/>, compiled once: a list page runs it on every
+    /// request, and composing it (the chips join, EF Core's parameter extraction and query-cache
+    /// key over that tree) cost about a tenth of a PostgreSQL list page's CPU
+    /// (<c>bench/results/2026-11-29-steady-state.md</c>).
+    /// </summary>
+    private static readonly Func<SessionsDbContext, Guid[], IAsyncEnumerable<SessionRead>> ViewsByIds = CompileViewsByIds();
+
+    private static Func<SessionsDbContext, Guid[], IAsyncEnumerable<SessionRead>> CompileViewsByIds()
+    {
+        Expression<Func<SessionsDbContext, Guid[], IQueryable<Session>>> sessions = (db, ids) =>
+            db.Sessions.AsNoTracking().TagWith(PostgresPreparedStatements.Tag).Where(s => ids.Contains(s.Id));
+        var query = WithChips(sessions.Body, Expression.Property(sessions.Parameters[0], nameof(SessionsDbContext.Users)));
+        return EF.CompileAsyncQuery(Expression.Lambda<Func<SessionsDbContext, Guid[], IQueryable<SessionRead>>>(query, sessions.Parameters));
     }
 
     /// <summary>Tags the query to be prepared on PostgreSQL (<see cref="PostgresPreparedStatements"/>) when <paramref name="prepared"/>.</summary>
