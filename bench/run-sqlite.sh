@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The same requests as bench/run.sh, on the embedded default: a SQLite file with SESSIONS sessions
 # (default 20,000, one label each), MESSAGES messages each and one session of LONG_MESSAGES more,
-# loaded with wrk for DURATION seconds each. Writes bench/results/<date>-sqlite.md.
+# warmed in turn (WARMUP seconds each, WARMUP_ROUNDS times), then loaded with wrk for DURATION
+# seconds each. Writes bench/results/<date>-sqlite.md.
 # Needs: sqlite3, wrk, the .NET SDK.
 set -euo pipefail
 cd "$(dirname "$0")/.."

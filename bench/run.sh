@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks the service on PostgreSQL with a million messages: seeds a private database, checks
 # with auto_explain that every read answers from indexes (no sequential scan of sessions, labels
-# or messages), then measures each read and an append with wrk (bounded: DURATION seconds each).
+# or messages), warms every endpoint in turn (WARMUP seconds each, WARMUP_ROUNDS times), then
+# measures each read and an append with wrk (bounded: DURATION seconds each).
 # Writes bench/results/<date>-postgres.md. Needs: PostgreSQL 15 binaries, wrk, the .NET SDK.
 set -euo pipefail
 cd "$(dirname "$0")/.."

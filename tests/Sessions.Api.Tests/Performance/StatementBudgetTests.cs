@@ -89,6 +89,40 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     }
 
     /// <summary>
+    /// The sessions of a list page's ids (and of a group listing's) are one statement, answered in
+    /// the order of the ids whatever order the database returns them in, with their labels and
+    /// chips; an id with no session is left out and a repeated id answers twice.
+    /// </summary>
+    [Fact]
+    public async Task ViewsInOrder_AreOneStatement_InTheOrderOfTheirIds()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var labels = new Dictionary<string, string[]> { ["team"] = ["red"] };
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((await Client.CreateSessionAsync(workspace, owner, extra: new { title = $"v{i}", labels })).Id());
+        }
+
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
+        Guid[] asked = [ids[2], Guid.NewGuid(), ids[0], ids[2]];
+        IReadOnlyList<SessionView> views = [];
+
+        var statements = await Factory.Statements.DuringAsync(async () => views = await db.ViewsInOrderAsync(asked, CancellationToken.None));
+
+        Assert.Single(statements);
+        Assert.Equal([ids[2], ids[0], ids[2]], views.Select(v => v.Id));
+        Assert.Equal(["v2", "v0", "v2"], views.Select(v => v.Title));
+        Assert.All(views, v =>
+        {
+            Assert.Equal(["red"], v.Labels["team"]);
+            Assert.Equal(owner.Id, v.CreatedBy!.Id);
+        });
+    }
+
+    /// <summary>
     /// A page that is not full is the last one and tells the total itself; a full page, or an
     /// empty one past the first, counts. The totals are the same either way. (On PostgreSQL a page
     /// is its ids, then its sessions; the ids carry the total where the maintained counts answer
