@@ -230,28 +230,24 @@ internal static class SessionQueries
             return [];
         }
 
-        var rows = await CompiledViews.ByIds(db, [.. ids]).ToListAsync(cancellationToken);
+        var rows = await ViewsByIds.For(db)(db, [.. ids]).ToListAsync(cancellationToken);
         var byId = rows.ToDictionary(r => r.Session.Id);
         return [.. ids.Where(byId.ContainsKey).Select(id => byId[id].ToView())];
     }
 
     /// <summary>
-    /// The statement of <see cref="ViewsInOrderAsync"/>, compiled once (a PostgreSQL list page and
-    /// the group listings run it on every request): no expression is built, walked or looked up in
-    /// the query cache per call. A class of its own, so that compiling it (from the chips join)
-    /// does not depend on the order of this class's static fields.
+    /// The statement of <see cref="ViewsInOrderAsync"/>, compiled (a PostgreSQL list page and the
+    /// group listings run it on every request): no expression is built, walked or looked up in the
+    /// query cache per call.
     /// </summary>
-    private static class CompiledViews
-    {
-        public static readonly Func<SessionsDbContext, Guid[], IAsyncEnumerable<SessionRead>> ByIds = Compile();
+    private static readonly CompiledPerModel<Func<SessionsDbContext, Guid[], IAsyncEnumerable<SessionRead>>> ViewsByIds = new(CompileViewsByIds);
 
-        private static Func<SessionsDbContext, Guid[], IAsyncEnumerable<SessionRead>> Compile()
-        {
-            Expression<Func<SessionsDbContext, Guid[], IQueryable<Session>>> sessions = (db, ids) =>
-                db.Sessions.AsNoTracking().TagWith(PostgresPreparedStatements.Tag).Where(s => ids.Contains(s.Id));
-            var query = WithChips(sessions.Body, Expression.Property(sessions.Parameters[0], nameof(SessionsDbContext.Users)));
-            return EF.CompileAsyncQuery(Expression.Lambda<Func<SessionsDbContext, Guid[], IQueryable<SessionRead>>>(query, sessions.Parameters));
-        }
+    private static Func<SessionsDbContext, Guid[], IAsyncEnumerable<SessionRead>> CompileViewsByIds()
+    {
+        Expression<Func<SessionsDbContext, Guid[], IQueryable<Session>>> sessions = (db, ids) =>
+            db.Sessions.AsNoTracking().TagWith(PostgresPreparedStatements.Tag).Where(s => ids.Contains(s.Id));
+        var query = WithChips(sessions.Body, Expression.Property(sessions.Parameters[0], nameof(SessionsDbContext.Users)));
+        return EF.CompileAsyncQuery(Expression.Lambda<Func<SessionsDbContext, Guid[], IQueryable<SessionRead>>>(query, sessions.Parameters));
     }
 
     /// <summary>Tags the query to be prepared on PostgreSQL (<see cref="PostgresPreparedStatements"/>) when <paramref name="prepared"/>.</summary>

@@ -37,24 +37,33 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
     /// session), compiled once for each form of the visibility rule: no expression is built, walked
     /// or looked up in the query cache per request.
     /// </summary>
-    private static readonly Func<SessionsDbContext, Guid, Guid, Guid, IAsyncEnumerable<SessionRead>>[] ById =
-        [CompileById(seesAllSessions: false), CompileById(seesAllSessions: true)];
+    private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, Guid, Guid, IAsyncEnumerable<SessionRead>>>[] ById =
+        [new(() => CompileById(seesAllSessions: false)), new(() => CompileById(seesAllSessions: true))];
+
+    /// <summary>
+    /// The read by id prefix (a GET or a command by the short id a client shows), compiled and
+    /// prepared like the read by full id: a composed statement is parsed and planned by PostgreSQL
+    /// on every run, and under load its planning made the tail of these reads
+    /// (<c>bench/results/2026-11-29-steady-state.md</c>).
+    /// </summary>
+    private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, Guid, string, string, IAsyncEnumerable<SessionRead>>>[] ByPrefix =
+        [new(() => CompileByPrefix(seesAllSessions: false)), new(() => CompileByPrefix(seesAllSessions: true))];
 
     public async Task<Result<SessionRead>> FindAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken)
     {
         if (reference.Id is { } id)
         {
-            var byId = await ById[audience.SeesAllSessions ? 1 : 0](db, audience.WorkspaceId, audience.UserId, id).ToListAsync(cancellationToken);
+            var byId = await ById[audience.SeesAllSessions ? 1 : 0].For(db)(db, audience.WorkspaceId, audience.UserId, id).ToListAsync(cancellationToken);
             return byId.Count == 0 ? SessionErrors.NotFound : byId[0];
         }
 
-        var withPrefix = WithPrefix(db.Sessions.AsNoTracking().VisibleTo(audience), reference.Prefix!);
-        var rows = await db.WithChips(withPrefix).Take(2).ToListAsync(cancellationToken);
+        SessionReference.PrefixRange(reference.Prefix!, out var lower, out var upper);
+        var rows = await ByPrefix[audience.SeesAllSessions ? 1 : 0].For(db)(db, audience.WorkspaceId, audience.UserId, lower, upper).ToListAsync(cancellationToken);
         return rows.Count switch
         {
             0 => SessionErrors.NotFound,
             1 => rows[0],
-            _ => SessionErrors.Ambiguous(await withPrefix.CountAsync(cancellationToken)),
+            _ => SessionErrors.Ambiguous(await WithPrefix(db.Sessions.AsNoTracking().VisibleTo(audience), reference.Prefix!).CountAsync(cancellationToken)),
         };
     }
 
@@ -187,28 +196,50 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
     private static IReadOnlyList<FacetCount> Ordered(IEnumerable<FacetCount> counts) =>
         [.. counts.OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)];
 
-    /// <summary>
-    /// <c>(db, workspaceId, userId, id) =&gt; db.WithChips(db.Sessions.AsNoTracking().TagWith(prepared).Where(s =&gt; seen by the audience &amp;&amp; s.Id == id))</c>,
-    /// with the primary key naming at most one row, so no <c>LIMIT</c>.
-    /// </summary>
+    /// <summary><c>(db, workspaceId, userId, id)</c>: the primary key names at most one row, so no <c>LIMIT</c>.</summary>
     private static Func<SessionsDbContext, Guid, Guid, Guid, IAsyncEnumerable<SessionRead>> CompileById(bool seesAllSessions)
     {
+        Expression<Func<Session, Guid, bool>> withId = (s, id) => s.Id == id;
+        return EF.CompileAsyncQuery(SeenWithChips<Func<SessionsDbContext, Guid, Guid, Guid, IQueryable<SessionRead>>>(seesAllSessions, withId, take: null));
+    }
+
+    /// <summary>
+    /// <c>(db, workspaceId, userId, lower, upper)</c>: the range of <see cref="WithPrefix"/>; two rows
+    /// tell an ambiguous prefix from a unique one.
+    /// </summary>
+    private static Func<SessionsDbContext, Guid, Guid, string, string, IAsyncEnumerable<SessionRead>> CompileByPrefix(bool seesAllSessions)
+    {
+        Expression<Func<Session, string, string, bool>> inRange = (s, lower, upper) =>
+            string.Compare(EF.Property<string>(s, SessionConfiguration.IdText), lower) >= 0
+            && string.Compare(EF.Property<string>(s, SessionConfiguration.IdText), upper) < 0;
+        return EF.CompileAsyncQuery(SeenWithChips<Func<SessionsDbContext, Guid, Guid, string, string, IQueryable<SessionRead>>>(seesAllSessions, inRange, take: 2));
+    }
+
+    /// <summary>
+    /// <c>(db, workspaceId, userId, match's own parameters) =&gt; db.WithChips(db.Sessions.AsNoTracking().TagWith(prepared).Where(s =&gt; seen by the audience &amp;&amp; match)).Take(take)</c>:
+    /// a one-session read for a compiled query, in one form of the visibility rule.
+    /// </summary>
+    private static Expression<TQuery> SeenWithChips<TQuery>(bool seesAllSessions, LambdaExpression match, int? take)
+    {
         var context = Expression.Parameter(typeof(SessionsDbContext), "db");
-        var id = Expression.Parameter(typeof(Guid), "id");
         var seen = SessionAudience.SeenBy(VisibilityFacts.OfSession, seesAllSessions);
         var session = seen.Parameters[0];
-        var visibleWithId = Expression.Lambda<Func<Session, bool>>(
-            Expression.AndAlso(seen.Body, Expression.Equal(Expression.Property(session, nameof(Session.Id)), id)),
-            session);
+        var matched = new Substitution(new Dictionary<ParameterExpression, Expression> { [match.Parameters[0]] = session }).Visit(match.Body);
+        var seenAndMatched = Expression.Lambda<Func<Session, bool>>(Expression.AndAlso(seen.Body, matched), session);
         var sessions = Expression.Call(
             typeof(Queryable), nameof(Queryable.Where), [typeof(Session)],
             Expression.Call(typeof(EntityFrameworkQueryableExtensions), nameof(EntityFrameworkQueryableExtensions.TagWith), [typeof(Session)],
                 Expression.Call(typeof(EntityFrameworkQueryableExtensions), nameof(EntityFrameworkQueryableExtensions.AsNoTracking), [typeof(Session)],
                     Expression.Property(context, nameof(SessionsDbContext.Sessions))),
                 Expression.Constant(PostgresPreparedStatements.Tag)),
-            Expression.Quote(visibleWithId));
+            Expression.Quote(seenAndMatched));
         var query = SessionQueries.WithChips(sessions, Expression.Property(context, nameof(SessionsDbContext.Users)));
-        return EF.CompileAsyncQuery(Expression.Lambda<Func<SessionsDbContext, Guid, Guid, Guid, IQueryable<SessionRead>>>(query, context, seen.Parameters[1], seen.Parameters[2], id));
+        if (take is { } rows)
+        {
+            query = Expression.Call(typeof(Queryable), nameof(Queryable.Take), [typeof(SessionRead)], query, Expression.Constant(rows));
+        }
+
+        return Expression.Lambda<TQuery>(query, [context, seen.Parameters[1], seen.Parameters[2], .. match.Parameters.Skip(1)]);
     }
 
     /// <summary>The sessions whose canonical id starts with the prefix: an ordinal range of the indexed id text, where no character is a wildcard.</summary>

@@ -14,11 +14,11 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     /// (<see cref="SqliteWriterGate"/>, <c>BEGIN IMMEDIATE</c>). Compiled once (every command that
     /// changes one session runs it while holding the lock); PostgreSQL keeps it prepared.
     /// </summary>
-    private static readonly Func<SessionsDbContext, Guid, IAsyncEnumerable<Session>> LockAndLoad = EF.CompileAsyncQuery(
-        (SessionsDbContext db, Guid id) => db.Sessions.TagWith(RowLockInterceptor.Tag).TagWith(PostgresPreparedStatements.Tag).Where(s => s.Id == id));
+    private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Session>>> LockAndLoad = new(() => EF.CompileAsyncQuery(
+        (SessionsDbContext db, Guid id) => db.Sessions.TagWith(RowLockInterceptor.Tag).TagWith(PostgresPreparedStatements.Tag).Where(s => s.Id == id)));
 
     public async Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken) =>
-        (await LockAndLoad(db, id).ToListAsync(cancellationToken)).SingleOrDefault();
+        (await LockAndLoad.For(db)(db, id).ToListAsync(cancellationToken)).SingleOrDefault();
 
     /// <summary>Locks and loads the sessions the audience can see, in one statement, in id order so two batches never wait on each other in a circle.</summary>
     public async Task<IReadOnlyDictionary<Guid, Session>> GetManyForUpdateAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>

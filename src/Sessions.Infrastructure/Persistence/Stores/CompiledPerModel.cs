@@ -1,0 +1,19 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace Sessions.Infrastructure.Persistence.Stores;
+
+/// <summary>
+/// A compiled query, compiled once for each model it runs with. EF Core binds a compiled query to
+/// the model of its first run and refuses any other; a service runs one model, but a process can
+/// hold several (one per provider, one per test host), and a single compiled query would answer
+/// only for whichever ran it first.
+/// </summary>
+internal sealed class CompiledPerModel<TQuery>(Func<TQuery> compile)
+    where TQuery : class
+{
+    private readonly ConditionalWeakTable<IModel, TQuery> byModel = new();
+
+    /// <summary>The query compiled for <paramref name="db"/>'s model, compiled on its first use.</summary>
+    public TQuery For(SessionsDbContext db) => byModel.GetValue(db.Model, _ => compile());
+}
