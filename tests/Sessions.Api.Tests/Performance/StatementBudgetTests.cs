@@ -115,6 +115,9 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         Assert.Single(statements);
         Assert.Equal([ids[2], ids[0], ids[2]], views.Select(v => v.Id));
         Assert.Equal(["v2", "v0", "v2"], views.Select(v => v.Title));
+        // The opposite order of the first and last ids too: whichever order the database returns
+        // the rows in, one of the two differs from it.
+        Assert.Equal([ids[0], ids[1], ids[2]], (await db.ViewsInOrderAsync([ids[0], ids[1], ids[2]], CancellationToken.None)).Select(v => v.Id));
         Assert.All(views, v =>
         {
             Assert.Equal(["red"], v.Labels["team"]);

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Api.Tests.Infrastructure;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions;
 using Sessions.Infrastructure.Persistence;
 using Sessions.Infrastructure.Persistence.Stores;
 
@@ -35,5 +37,37 @@ public sealed class CompiledQueryModelTests(ApiFactory factory) : ApiTest<ApiFac
         var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
         Assert.Equal([session], await compiled.For(db)(db, session).ToListAsync());
         Assert.Same(compiled.For(db), compiled.For(db));
+    }
+
+    /// <summary>
+    /// The service's compiled queries, run with the probe's model and with the host's: whichever
+    /// of the two ran one first in this process, the other still gets its answer.
+    /// </summary>
+    [Fact]
+    public async Task TheServicesCompiledQueries_AnswerForTheProbesModelAndTheHosts()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        Assert.True(SessionReference.TryParse(session.ToString(), out var byId));
+        Assert.True(SessionReference.TryParse(session.ToString()[..8], out var byPrefix));
+
+        await using var probe = new SqlServerProbe();
+        await using (var probeScope = probe.Scope())
+        {
+            var services = probeScope.ServiceProvider;
+            var nobody = new SessionAudience(Guid.NewGuid(), Guid.NewGuid(), SeesAllSessions: true);
+            Assert.False((await services.GetRequiredService<ISessionReadStore>().FindAsync(nobody, byId, default)).IsSuccess);
+            Assert.False((await services.GetRequiredService<ISessionReadStore>().FindAsync(nobody, byPrefix, default)).IsSuccess);
+            Assert.Null(await services.GetRequiredService<ISessionRepository>().GetForUpdateAsync(session, default));
+            Assert.Empty(await services.GetRequiredService<SessionsDbContext>().ViewsInOrderAsync([session], default));
+        }
+
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
+        var owners = new SessionAudience(workspace.WorkspaceId, owner.Id, SeesAllSessions: false);
+        Assert.True((await scope.ServiceProvider.GetRequiredService<ISessionReadStore>().FindAsync(owners, byId, default)).IsSuccess);
+        Assert.True((await scope.ServiceProvider.GetRequiredService<ISessionReadStore>().FindAsync(owners, byPrefix, default)).IsSuccess);
+        Assert.Equal([session], (await db.ViewsInOrderAsync([session], default)).Select(v => v.Id));
     }
 }

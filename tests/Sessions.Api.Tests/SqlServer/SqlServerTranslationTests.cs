@@ -15,6 +15,7 @@ using Sessions.Domain.Groups;
 using Sessions.Domain.Sessions;
 using Sessions.Infrastructure.Persistence;
 using Sessions.Infrastructure.Persistence.Counts;
+using Sessions.Infrastructure.Persistence.Stores;
 using Sessions.Infrastructure.Persistence.Usage;
 
 namespace Sessions.Api.Tests.SqlServer;
@@ -94,7 +95,10 @@ public sealed class SqlServerTranslationTests
             ("resolve by id", s => s.GetRequiredService<ISessionReadStore>().ResolveAsync(Member, byId, default)),
             ("resolve by prefix", s => s.GetRequiredService<ISessionReadStore>().ResolveAsync(Member, byPrefix, default)),
             ("find by id", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Member, byId, default)),
-            ("find by prefix", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Admin, byPrefix, default)),
+            ("find by id as admin", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Admin, byId, default)),
+            ("find by prefix", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Member, byPrefix, default)),
+            ("find by prefix as admin", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Admin, byPrefix, default)),
+            ("views by ids", s => Db(s).ViewsInOrderAsync([id], default)),
             ("user chips", s => s.GetRequiredService<ISessionReadStore>().GetUserChipsAsync([User], default)),
             ("lock one", s => s.GetRequiredService<ISessionRepository>().GetForUpdateAsync(id, default)),
             ("lock many", s => s.GetRequiredService<ISessionRepository>().GetManyForUpdateAsync(Member, [id, Guid.NewGuid()], default)),

@@ -13,7 +13,11 @@ internal sealed class CompiledPerModel<TQuery>(Func<TQuery> compile)
     where TQuery : class
 {
     private readonly ConditionalWeakTable<IModel, TQuery> byModel = new();
+    private readonly ConditionalWeakTable<IModel, TQuery>.CreateValueCallback create = _ => compile();
 
-    /// <summary>The query compiled for <paramref name="db"/>'s model, compiled on its first use.</summary>
-    public TQuery For(SessionsDbContext db) => byModel.GetValue(db.Model, _ => compile());
+    /// <summary>
+    /// The query for <paramref name="db"/>'s model, created on the model's first call (two first
+    /// calls at once may both create one; one is kept). EF Core compiles it on its first run.
+    /// </summary>
+    public TQuery For(SessionsDbContext db) => byModel.GetValue(db.Model, create);
 }

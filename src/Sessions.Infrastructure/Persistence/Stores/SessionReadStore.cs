@@ -34,8 +34,8 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
 
     /// <summary>
     /// The read by full id, the hottest query of the service (every GET and every command about one
-    /// session), compiled once for each form of the visibility rule: no expression is built, walked
-    /// or looked up in the query cache per request.
+    /// session), compiled for each form of the visibility rule (and each model): no expression is
+    /// built, walked or looked up in the query cache per request.
     /// </summary>
     private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, Guid, Guid, IAsyncEnumerable<SessionRead>>>[] ById =
         [new(() => CompileById(seesAllSessions: false)), new(() => CompileById(seesAllSessions: true))];

@@ -11,7 +11,7 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     /// <summary>
     /// Locks and loads in one statement: the query that reads the session takes its row lock
     /// (<see cref="RowLockInterceptor"/>). On SQLite the write transaction is already the only one
-    /// (<see cref="SqliteWriterGate"/>, <c>BEGIN IMMEDIATE</c>). Compiled once (every command that
+    /// (<see cref="SqliteWriterGate"/>, <c>BEGIN IMMEDIATE</c>). Compiled (every command that
     /// changes one session runs it while holding the lock); PostgreSQL keeps it prepared.
     /// </summary>
     private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Session>>> LockAndLoad = new(() => EF.CompileAsyncQuery(
