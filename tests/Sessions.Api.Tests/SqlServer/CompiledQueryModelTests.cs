@@ -59,6 +59,8 @@ public sealed class CompiledQueryModelTests(ApiFactory factory) : ApiTest<ApiFac
             var nobody = new SessionAudience(Guid.NewGuid(), Guid.NewGuid(), SeesAllSessions: true);
             Assert.False((await services.GetRequiredService<ISessionReadStore>().FindAsync(nobody, byId, default)).IsSuccess);
             Assert.False((await services.GetRequiredService<ISessionReadStore>().FindAsync(nobody, byPrefix, default)).IsSuccess);
+            Assert.False((await services.GetRequiredService<ISessionReadStore>().ResolveAsync(nobody, byId, default)).IsSuccess);
+            Assert.False((await services.GetRequiredService<ISessionReadStore>().ResolveAsync(nobody, byPrefix, default)).IsSuccess);
             Assert.Null(await services.GetRequiredService<ISessionRepository>().GetForUpdateAsync(session, default));
             Assert.Empty(await services.GetRequiredService<SessionsDbContext>().ViewsInOrderAsync([session], default));
         }
@@ -68,6 +70,8 @@ public sealed class CompiledQueryModelTests(ApiFactory factory) : ApiTest<ApiFac
         var owners = new SessionAudience(workspace.WorkspaceId, owner.Id, SeesAllSessions: false);
         Assert.True((await scope.ServiceProvider.GetRequiredService<ISessionReadStore>().FindAsync(owners, byId, default)).IsSuccess);
         Assert.True((await scope.ServiceProvider.GetRequiredService<ISessionReadStore>().FindAsync(owners, byPrefix, default)).IsSuccess);
+        Assert.Equal(session, (await scope.ServiceProvider.GetRequiredService<ISessionReadStore>().ResolveAsync(owners, byId, default)).Value);
+        Assert.Equal(session, (await scope.ServiceProvider.GetRequiredService<ISessionReadStore>().ResolveAsync(owners, byPrefix, default)).Value);
         Assert.Equal([session], (await db.ViewsInOrderAsync([session], default)).Select(v => v.Id));
     }
 }

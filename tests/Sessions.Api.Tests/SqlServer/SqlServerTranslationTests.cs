@@ -94,6 +94,8 @@ public sealed class SqlServerTranslationTests
         {
             ("resolve by id", s => s.GetRequiredService<ISessionReadStore>().ResolveAsync(Member, byId, default)),
             ("resolve by prefix", s => s.GetRequiredService<ISessionReadStore>().ResolveAsync(Member, byPrefix, default)),
+            ("resolve by id as admin", s => s.GetRequiredService<ISessionReadStore>().ResolveAsync(Admin, byId, default)),
+            ("resolve by prefix as admin", s => s.GetRequiredService<ISessionReadStore>().ResolveAsync(Admin, byPrefix, default)),
             ("find by id", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Member, byId, default)),
             ("find by id as admin", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Admin, byId, default)),
             ("find by prefix", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Member, byPrefix, default)),

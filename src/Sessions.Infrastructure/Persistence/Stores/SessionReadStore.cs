@@ -17,20 +17,33 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
 {
     public async Task<Result<Guid>> ResolveAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken)
     {
-        var visible = db.Sessions.AsNoTracking().VisibleTo(audience);
+        var form = audience.SeesAllSessions ? 1 : 0;
         if (reference.Id is { } id)
         {
-            return await visible.AnyAsync(s => s.Id == id, cancellationToken) ? id : SessionErrors.NotFound;
+            var seen = await IdById[form].For(db)(db, audience.WorkspaceId, audience.UserId, id).ToListAsync(cancellationToken);
+            return seen.Count == 0 ? SessionErrors.NotFound : id;
         }
 
-        var ids = await WithPrefix(visible, reference.Prefix!).Select(s => s.Id).Take(2).ToListAsync(cancellationToken);
+        SessionReference.PrefixRange(reference.Prefix!, out var lower, out var upper);
+        var ids = await IdByPrefix[form].For(db)(db, audience.WorkspaceId, audience.UserId, lower, upper).ToListAsync(cancellationToken);
         return ids.Count switch
         {
             0 => SessionErrors.NotFound,
             1 => ids[0],
-            _ => SessionErrors.Ambiguous(await WithPrefix(visible, reference.Prefix!).CountAsync(cancellationToken)),
+            _ => SessionErrors.Ambiguous(await WithPrefix(db.Sessions.AsNoTracking().VisibleTo(audience), reference.Prefix!).CountAsync(cancellationToken)),
         };
     }
+
+    /// <summary><c>(s, id)</c>: the primary key names at most one row, so its reads have no <c>LIMIT</c>.</summary>
+    private static readonly Expression<Func<Session, Guid, bool>> WithId = (s, id) => s.Id == id;
+
+    /// <summary><c>(s, lower, upper)</c>: the range of <see cref="WithPrefix"/>; its reads take two rows, which tell an ambiguous prefix from a unique one.</summary>
+    private static readonly Expression<Func<Session, string, string, bool>> IdTextInRange = (s, lower, upper) =>
+        string.Compare(EF.Property<string>(s, SessionConfiguration.IdText), lower) >= 0
+        && string.Compare(EF.Property<string>(s, SessionConfiguration.IdText), upper) < 0;
+
+    /// <summary>The session's id, what a read that only resolves a session answers.</summary>
+    private static readonly Expression<Func<Session, Guid>> SessionId = s => s.Id;
 
     /// <summary>
     /// The read by full id, the hottest query of the service (every GET and every command about one
@@ -38,7 +51,7 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
     /// built, walked or looked up in the query cache per request.
     /// </summary>
     private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, Guid, Guid, IAsyncEnumerable<SessionRead>>>[] ById =
-        [new(() => CompileById(seesAllSessions: false)), new(() => CompileById(seesAllSessions: true))];
+        InBothForms(seesAll => EF.CompileAsyncQuery(Seen<Func<SessionsDbContext, Guid, Guid, Guid, IQueryable<SessionRead>>>(seesAll, WithId, withChips: true, take: null)));
 
     /// <summary>
     /// The read by id prefix (a GET or a command by the short id a client shows), compiled and
@@ -47,7 +60,17 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
     /// (<c>bench/results/2026-11-29-steady-state.md</c>).
     /// </summary>
     private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, Guid, string, string, IAsyncEnumerable<SessionRead>>>[] ByPrefix =
-        [new(() => CompileByPrefix(seesAllSessions: false)), new(() => CompileByPrefix(seesAllSessions: true))];
+        InBothForms(seesAll => EF.CompileAsyncQuery(Seen<Func<SessionsDbContext, Guid, Guid, string, string, IQueryable<SessionRead>>>(seesAll, IdTextInRange, withChips: true, take: 2)));
+
+    /// <summary>
+    /// The id of a session the audience sees, by full id or by prefix (the transcript, events, items
+    /// and message search of one session), compiled and prepared like the reads above.
+    /// </summary>
+    private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, Guid, Guid, IAsyncEnumerable<Guid>>>[] IdById =
+        InBothForms(seesAll => EF.CompileAsyncQuery(Seen<Func<SessionsDbContext, Guid, Guid, Guid, IQueryable<Guid>>>(seesAll, WithId, withChips: false, take: null)));
+
+    private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, Guid, string, string, IAsyncEnumerable<Guid>>>[] IdByPrefix =
+        InBothForms(seesAll => EF.CompileAsyncQuery(Seen<Func<SessionsDbContext, Guid, Guid, string, string, IQueryable<Guid>>>(seesAll, IdTextInRange, withChips: false, take: 2)));
 
     public async Task<Result<SessionRead>> FindAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken)
     {
@@ -196,30 +219,17 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
     private static IReadOnlyList<FacetCount> Ordered(IEnumerable<FacetCount> counts) =>
         [.. counts.OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)];
 
-    /// <summary><c>(db, workspaceId, userId, id)</c>: the primary key names at most one row, so no <c>LIMIT</c>.</summary>
-    private static Func<SessionsDbContext, Guid, Guid, Guid, IAsyncEnumerable<SessionRead>> CompileById(bool seesAllSessions)
-    {
-        Expression<Func<Session, Guid, bool>> withId = (s, id) => s.Id == id;
-        return EF.CompileAsyncQuery(SeenWithChips<Func<SessionsDbContext, Guid, Guid, Guid, IQueryable<SessionRead>>>(seesAllSessions, withId, take: null));
-    }
+    /// <summary>A compiled query for each form of the visibility rule: index 0 for an audience that sees its own and shared sessions, 1 for one that sees them all.</summary>
+    private static CompiledPerModel<TQuery>[] InBothForms<TQuery>(Func<bool, TQuery> compile)
+        where TQuery : class =>
+        [new(() => compile(false)), new(() => compile(true))];
 
     /// <summary>
-    /// <c>(db, workspaceId, userId, lower, upper)</c>: the range of <see cref="WithPrefix"/>; two rows
-    /// tell an ambiguous prefix from a unique one.
+    /// <c>(db, workspaceId, userId, match's own parameters) =&gt; db.Sessions.AsNoTracking().TagWith(prepared).Where(s =&gt; seen by the audience &amp;&amp; match)</c>,
+    /// with the creator and sharer joined (<paramref name="withChips"/>) or as ids, and at most
+    /// <paramref name="take"/> rows: a one-session read for a compiled query, in one form of the visibility rule.
     /// </summary>
-    private static Func<SessionsDbContext, Guid, Guid, string, string, IAsyncEnumerable<SessionRead>> CompileByPrefix(bool seesAllSessions)
-    {
-        Expression<Func<Session, string, string, bool>> inRange = (s, lower, upper) =>
-            string.Compare(EF.Property<string>(s, SessionConfiguration.IdText), lower) >= 0
-            && string.Compare(EF.Property<string>(s, SessionConfiguration.IdText), upper) < 0;
-        return EF.CompileAsyncQuery(SeenWithChips<Func<SessionsDbContext, Guid, Guid, string, string, IQueryable<SessionRead>>>(seesAllSessions, inRange, take: 2));
-    }
-
-    /// <summary>
-    /// <c>(db, workspaceId, userId, match's own parameters) =&gt; db.WithChips(db.Sessions.AsNoTracking().TagWith(prepared).Where(s =&gt; seen by the audience &amp;&amp; match)).Take(take)</c>:
-    /// a one-session read for a compiled query, in one form of the visibility rule.
-    /// </summary>
-    private static Expression<TQuery> SeenWithChips<TQuery>(bool seesAllSessions, LambdaExpression match, int? take)
+    private static Expression<TQuery> Seen<TQuery>(bool seesAllSessions, LambdaExpression match, bool withChips, int? take)
     {
         var context = Expression.Parameter(typeof(SessionsDbContext), "db");
         var seen = SessionAudience.SeenBy(VisibilityFacts.OfSession, seesAllSessions);
@@ -233,10 +243,12 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
                     Expression.Property(context, nameof(SessionsDbContext.Sessions))),
                 Expression.Constant(PostgresPreparedStatements.Tag)),
             Expression.Quote(seenAndMatched));
-        var query = SessionQueries.WithChips(sessions, Expression.Property(context, nameof(SessionsDbContext.Users)));
+        var query = withChips
+            ? SessionQueries.WithChips(sessions, Expression.Property(context, nameof(SessionsDbContext.Users)))
+            : Expression.Call(typeof(Queryable), nameof(Queryable.Select), [typeof(Session), typeof(Guid)], sessions, Expression.Quote(SessionId));
         if (take is { } rows)
         {
-            query = Expression.Call(typeof(Queryable), nameof(Queryable.Take), [typeof(SessionRead)], query, Expression.Constant(rows));
+            query = Expression.Call(typeof(Queryable), nameof(Queryable.Take), [withChips ? typeof(SessionRead) : typeof(Guid)], query, Expression.Constant(rows));
         }
 
         return Expression.Lambda<TQuery>(query, [context, seen.Parameters[1], seen.Parameters[2], .. match.Parameters.Skip(1)]);
