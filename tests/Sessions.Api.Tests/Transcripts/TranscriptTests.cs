@@ -10,6 +10,33 @@ namespace Sessions.Api.Tests.Transcripts;
 [Collection(SharedApiCollection.Name)]
 public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
+    /// <summary>
+    /// CONTRACT 4 on a route that only resolves its session: a prefix two visible sessions share is
+    /// 400 <c>ambiguous_session_id</c> with the number of matches; one that another member's private
+    /// session shares resolves to the visible one, archived included, in any letter case.
+    /// </summary>
+    [Fact]
+    public async Task Transcript_ByPrefix_ResolvesAmongTheCallersSessions()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var other = await workspace.AddMemberAsync();
+        var shared = Guid.NewGuid().ToString()[..8];
+        await Client.CreateSessionAsync(workspace, owner, SessionRequests.IdWithPrefix(shared));
+        await Client.CreateSessionAsync(workspace, owner, SessionRequests.IdWithPrefix(shared));
+
+        var ambiguous = await (await Client.GetAsync(workspace.SessionPath(shared) + "/transcript", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "ambiguous_session_id");
+        Assert.Contains("2", ambiguous["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var prefix = Guid.NewGuid().ToString()[..8];
+        var mine = (await Client.CreateSessionAsync(workspace, owner, SessionRequests.IdWithPrefix(prefix))).Id();
+        await Client.CreateSessionAsync(workspace, other, SessionRequests.IdWithPrefix(prefix));
+        await (await Client.PostAsync(workspace.SessionPath(mine) + "/transcript", owner.Token(), new { messages = new[] { new { role = "user", content = "mine" } } })).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(workspace.SessionPath(mine) + "/archive", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+
+        var transcript = await (await Client.GetAsync(workspace.SessionPath(prefix.ToUpperInvariant()) + "/transcript", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("mine", Assert.Single(transcript["messages"]!.AsArray())!["content"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Append_AssignsSeq_KeepsPreviewAndLastMessageAt_AndAppliesContext()
     {

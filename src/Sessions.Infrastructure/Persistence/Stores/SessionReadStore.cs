@@ -15,24 +15,8 @@ namespace Sessions.Infrastructure.Persistence.Stores;
 
 internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions database) : ISessionReadStore
 {
-    public async Task<Result<Guid>> ResolveAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken)
-    {
-        var form = audience.SeesAllSessions ? 1 : 0;
-        if (reference.Id is { } id)
-        {
-            var seen = await IdById[form].For(db)(db, audience.WorkspaceId, audience.UserId, id).ToListAsync(cancellationToken);
-            return seen.Count == 0 ? SessionErrors.NotFound : id;
-        }
-
-        SessionReference.PrefixRange(reference.Prefix!, out var lower, out var upper);
-        var ids = await IdByPrefix[form].For(db)(db, audience.WorkspaceId, audience.UserId, lower, upper).ToListAsync(cancellationToken);
-        return ids.Count switch
-        {
-            0 => SessionErrors.NotFound,
-            1 => ids[0],
-            _ => SessionErrors.Ambiguous(await WithPrefix(db.Sessions.AsNoTracking().VisibleTo(audience), reference.Prefix!).CountAsync(cancellationToken)),
-        };
-    }
+    public Task<Result<Guid>> ResolveAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken) =>
+        OneAsync(audience, reference, IdById, IdByPrefix, cancellationToken);
 
     /// <summary><c>(s, id)</c>: the primary key names at most one row, so its reads have no <c>LIMIT</c>.</summary>
     private static readonly Expression<Func<Session, Guid, bool>> WithId = (s, id) => s.Id == id;
@@ -72,16 +56,33 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
     private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, Guid, string, string, IAsyncEnumerable<Guid>>>[] IdByPrefix =
         InBothForms(seesAll => EF.CompileAsyncQuery(Seen<Func<SessionsDbContext, Guid, Guid, string, string, IQueryable<Guid>>>(seesAll, IdTextInRange, withChips: false, take: 2)));
 
-    public async Task<Result<SessionRead>> FindAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken)
+    public Task<Result<SessionRead>> FindAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken) =>
+        OneAsync(audience, reference, ById, ByPrefix, cancellationToken);
+
+    /// <summary>
+    /// The one session the audience sees by full id or by prefix (CONTRACT 4), by the compiled read
+    /// of the audience's form of the visibility rule: none is 404; a prefix that two match is
+    /// ambiguous, with the number of matches counted.
+    /// </summary>
+    private async Task<Result<T>> OneAsync<T>(
+        SessionAudience audience,
+        SessionReference reference,
+        CompiledPerModel<Func<SessionsDbContext, Guid, Guid, Guid, IAsyncEnumerable<T>>>[] byId,
+        CompiledPerModel<Func<SessionsDbContext, Guid, Guid, string, string, IAsyncEnumerable<T>>>[] byPrefix,
+        CancellationToken cancellationToken)
     {
+        var form = audience.SeesAllSessions ? 1 : 0;
+        List<T> rows;
         if (reference.Id is { } id)
         {
-            var byId = await ById[audience.SeesAllSessions ? 1 : 0].For(db)(db, audience.WorkspaceId, audience.UserId, id).ToListAsync(cancellationToken);
-            return byId.Count == 0 ? SessionErrors.NotFound : byId[0];
+            rows = await byId[form].For(db)(db, audience.WorkspaceId, audience.UserId, id).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            SessionReference.PrefixRange(reference.Prefix!, out var lower, out var upper);
+            rows = await byPrefix[form].For(db)(db, audience.WorkspaceId, audience.UserId, lower, upper).ToListAsync(cancellationToken);
         }
 
-        SessionReference.PrefixRange(reference.Prefix!, out var lower, out var upper);
-        var rows = await ByPrefix[audience.SeesAllSessions ? 1 : 0].For(db)(db, audience.WorkspaceId, audience.UserId, lower, upper).ToListAsync(cancellationToken);
         return rows.Count switch
         {
             0 => SessionErrors.NotFound,
