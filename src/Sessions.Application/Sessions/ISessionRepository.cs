@@ -13,6 +13,13 @@ public interface ISessionRepository
     Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Loads the session for change without a lock, outside any transaction: for a command that
+    /// changes only the session's own row. Its update carries the version loaded here, so a writer
+    /// that came in between makes the save fail and the command rerun on fresh state.
+    /// </summary>
+    Task<Session?> GetForChangeAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Loads, for change and under lock, those of the given sessions the audience can see, in one
     /// statement per stage however many ids there are.
     /// </summary>

@@ -51,9 +51,13 @@ public sealed class SessionPlan<TResult>
 /// <summary>
 /// The shape of every command about one session: find it among the sessions the caller can see
 /// (one read, no lock), refuse what the caller may not do, plan from that read (so an idempotent
-/// repeat answers without any write lock), and only for a real change take the write lock, load
-/// the session again under it, and apply the plan. Ownership never changes and visibility only
-/// widens, so what the read allowed still holds under the lock.
+/// repeat answers without any write lock), and only for a real change load the session again for
+/// change and apply the plan. Ownership never changes and visibility only widens, so what the read
+/// allowed still holds for the change. A command whose change writes rows beside the session's
+/// (messages, labels, items) takes the write lock first and loads under it, so that concurrent
+/// changes of one session run one after another; one that changes only the session's own row
+/// (<see cref="ChangesOnlyTheSessionRow"/>) loads without a lock and takes the write lock only to
+/// save, guarded by the version it loaded (ADR 0031).
 /// </summary>
 public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandServices services) : ICommandHandler<TCommand, Result<TResult>>
     where TCommand : ICommand<Result<TResult>>, ISessionRequest
@@ -80,9 +84,28 @@ public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandSer
             return plan.Answer!;
         }
 
-        await Services.UnitOfWork.BeginWriteAsync(found.Value.Session.Id, cancellationToken);
-        var session = await Services.Sessions.GetForUpdateAsync(found.Value.Session.Id, cancellationToken);
+        var session = await LoadForChangeAsync(found.Value.Session.Id, cancellationToken);
         return session is null ? SessionErrors.NotFound : await change(session, Services.Clock.UtcNow(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the change writes the session's own row and nothing beside it. Such a change is
+    /// loaded without a lock and saved with the version it loaded: on SQLite the single writer's
+    /// turn then holds only the save and the commit, and on a server no row lock is held across a
+    /// round trip. A writer that came in between fails the save's version check, and the command
+    /// reruns on fresh state (ADR 0008), where an idempotent repeat answers without writing.
+    /// </summary>
+    protected virtual bool ChangesOnlyTheSessionRow => false;
+
+    private async Task<Session?> LoadForChangeAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (ChangesOnlyTheSessionRow)
+        {
+            return await Services.Sessions.GetForChangeAsync(id, cancellationToken);
+        }
+
+        await Services.UnitOfWork.BeginWriteAsync(id, cancellationToken);
+        return await Services.Sessions.GetForUpdateAsync(id, cancellationToken);
     }
 
     /// <summary>The sessions this command may name: by default those the caller sees.</summary>

@@ -52,6 +52,49 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     }
 
     /// <summary>
+    /// A committing freeze changes only the session's row: it loads the session without a row lock
+    /// and saves with the version it loaded. A writer that changes the session between that load and
+    /// the save (here another connection, committed while the freeze waits to write) fails the
+    /// save's version check; the freeze reruns on fresh state and keeps the other writer's change.
+    /// </summary>
+    [Fact]
+    public async Task CommittingFreeze_LoadsWithoutALock_AndAWriterInBetweenMakesItRerunOnFreshState()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        await using var connection = Factory.Database.IsPostgres
+            ? (System.Data.Common.DbConnection)new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(Factory.Database.ConnectionString) { Pooling = false }.ConnectionString)
+            : new SqliteConnection(new SqliteConnectionStringBuilder(Factory.Database.ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var writer = await connection.BeginTransactionAsync();
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = writer;
+            update.CommandText = $"UPDATE sessions SET title = 'changed meanwhile', version = version + 1 WHERE id_text = '{session}'";
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+
+        Factory.Statements.Reset();
+        var freeze = Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token());
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Factory.Statements.Count < 2 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(10);
+        }
+
+        // The find and the load have been sent (on PostgreSQL the update may be waiting for the row too).
+        Assert.InRange(Factory.Statements.Count, 2, 3);
+        await Task.Delay(200);
+        await writer.CommitAsync();
+        var frozen = await (await freeze).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.NotNull(frozen["frozen_at"]);
+        Assert.Equal("changed meanwhile", frozen["title"]!.GetValue<string>());
+        var statements = Factory.Statements.Statements;
+        Assert.DoesNotContain(statements, s => s.Contains("FOR UPDATE", StringComparison.Ordinal));
+        Assert.Equal(2, statements.Count(s => System.Text.RegularExpressions.Regex.IsMatch(s, "UPDATE \"?sessions\"? SET")));
+    }
+
+    /// <summary>
     /// A list page is its total (from the maintained counts, or counted) and the page: on SQLite
     /// one statement with the sessions, their creators, sharers and labels joined to the page's
     /// rows; on PostgreSQL the page's ids, with the total where the maintained counts answer it,

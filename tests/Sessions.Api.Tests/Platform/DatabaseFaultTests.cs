@@ -35,9 +35,11 @@ public sealed class DatabaseTimeoutTests(ShortTimeoutApiFactory factory) : ApiTe
     }
 
     /// <summary>
-    /// On a database server a writer first waits in the session's line in the process, at most as
-    /// long as a statement may wait for the row lock: past that it is the same 504. (SQLite has no
-    /// such line: its writer gate lets one writer in at a time.)
+    /// On a database server a writer that loads under the row lock (here an update of the title)
+    /// first waits in the session's line in the process, at most as long as a statement may wait
+    /// for the row lock: past that it is the same 504. A freeze, which changes only the session's
+    /// row, takes no place in the line. (SQLite has no such line: its writer gate lets one writer
+    /// in at a time.)
     /// </summary>
     [Fact]
     public async Task AWriterWaitingInTheSessionsLinePastTheTimeout_Is504()
@@ -53,10 +55,12 @@ public sealed class DatabaseTimeoutTests(ShortTimeoutApiFactory factory) : ApiTe
 
         using (await Factory.Services.GetRequiredService<SessionTurns>().TakeAsync(session, TimeSpan.FromSeconds(30), CancellationToken.None))
         {
-            await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.GatewayTimeout, "gateway_timeout");
+            await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { title = "waited" }))
+                .ExpectEnvelopeAsync(HttpStatusCode.GatewayTimeout, "gateway_timeout");
+            await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
         }
 
-        await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { title = "after" })).ExpectAsync(HttpStatusCode.OK);
     }
 
     /// <summary>

@@ -28,18 +28,21 @@ public sealed class FreezeSessionHandlerTests
         _locked = NewSession();
         _reads.Setup(r => r.FindAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(Result<SessionRead>.Success(new SessionRead(_read, null, null)));
-        _sessions.Setup(s => s.GetForUpdateAsync(_read.Id, It.IsAny<CancellationToken>())).ReturnsAsync(_locked);
+        _sessions.Setup(s => s.GetForChangeAsync(_read.Id, It.IsAny<CancellationToken>())).ReturnsAsync(_locked);
     }
 
     [Fact]
-    public async Task Owner_FreezesAsUser_AtTheClocksTime_UnderTheWriteLock()
+    public async Task Owner_FreezesAsUser_AtTheClocksTime_OnTheSessionLoadedWithoutALock()
     {
         var result = await Handle(_ownerId, WorkspaceRole.Member, Scopes.SessionsWrite);
 
         Assert.Equal(FrozenBy.User, result.Value.FrozenBy);
         Assert.Equal(Now.UtcDateTime, result.Value.FrozenAt);
         Assert.Single(_locked.DomainEvents);
-        _unitOfWork.Verify(u => u.BeginWriteAsync(_read.Id, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Empty(_read.DomainEvents);
+        _sessions.Verify(s => s.GetForChangeAsync(_read.Id, It.IsAny<CancellationToken>()), Times.Once);
+        _sessions.Verify(s => s.GetForUpdateAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+        _unitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
@@ -72,13 +75,14 @@ public sealed class FreezeSessionHandlerTests
     [InlineData(WorkspaceRole.Member, Scopes.SessionsWrite)]
     [InlineData(WorkspaceRole.Viewer, Scopes.SessionsWrite)]
     [InlineData(WorkspaceRole.Viewer, Scopes.SessionsEvaluate)]
-    public async Task NonOwnerMemberOrViewer_Is403_WithoutAWriteLock(WorkspaceRole role, string scope)
+    public async Task NonOwnerMemberOrViewer_Is403_WithoutLoadingForChange(WorkspaceRole role, string scope)
     {
         var result = await Handle(Guid.NewGuid(), role, scope);
 
         Assert.Equal(ErrorType.PermissionDenied, result.Error!.Type);
         Assert.Null(_locked.FrozenAt);
         _unitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+        _sessions.Verify(s => s.GetForChangeAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
@@ -97,13 +101,13 @@ public sealed class FreezeSessionHandlerTests
         var result = await Handle(_ownerId, WorkspaceRole.Member, Scopes.SessionsWrite);
 
         Assert.Equal(ErrorType.AmbiguousSessionId, result.Error!.Type);
-        _sessions.Verify(s => s.GetForUpdateAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+        _sessions.Verify(s => s.GetForChangeAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
-    public async Task SessionDeletedBetweenReadAndLock_Is404()
+    public async Task SessionDeletedBetweenReadAndLoad_Is404()
     {
-        _sessions.Setup(s => s.GetForUpdateAsync(_read.Id, It.IsAny<CancellationToken>())).ReturnsAsync((Session?)null);
+        _sessions.Setup(s => s.GetForChangeAsync(_read.Id, It.IsAny<CancellationToken>())).ReturnsAsync((Session?)null);
 
         var result = await Handle(_ownerId, WorkspaceRole.Member, Scopes.SessionsWrite);
 
@@ -111,7 +115,7 @@ public sealed class FreezeSessionHandlerTests
     }
 
     [Fact]
-    public async Task AlreadyFrozen_AnswersTheSessionAsRead_WithoutTakingTheWriteLock()
+    public async Task AlreadyFrozen_AnswersTheSessionAsRead_WithoutLoadingItForChange()
     {
         _read.Freeze(_ownerId, FrozenBy.User, Now.UtcDateTime.AddMinutes(-30));
 
@@ -120,11 +124,11 @@ public sealed class FreezeSessionHandlerTests
         Assert.Equal(FrozenBy.User, result.Value.FrozenBy);
         Assert.Equal(Now.UtcDateTime.AddMinutes(-30), result.Value.FrozenAt);
         _unitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
-        _sessions.Verify(s => s.GetForUpdateAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+        _sessions.Verify(s => s.GetForChangeAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
-    public async Task FrozenBetweenReadAndLock_KeepsTheFirstFreeze()
+    public async Task FrozenBetweenReadAndLoad_KeepsTheFirstFreeze()
     {
         _locked.Freeze(_ownerId, FrozenBy.User, Now.UtcDateTime.AddMinutes(-1));
         _locked.ClearDomainEvents();

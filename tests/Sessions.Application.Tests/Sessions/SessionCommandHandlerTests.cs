@@ -21,7 +21,7 @@ public sealed class SessionCommandHandlerTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task Archive_AsAsked_UnderTheLock(bool archived)
+    public async Task Archive_AsAsked_OnTheSessionLoadedWithoutALock(bool archived)
     {
         if (!archived)
         {
@@ -34,7 +34,7 @@ public sealed class SessionCommandHandlerTests
         Assert.Equal(archived, _world.Locked.ArchivedAt is not null);
         Assert.Equal(SessionWorld.Now.UtcDateTime, view.UpdatedAt);
         Assert.Equal(_world.OwnerChip, view.CreatedBy);
-        _world.LockedOnce();
+        _world.LoadedWithoutLockOnce();
     }
 
     [Theory]
@@ -56,7 +56,7 @@ public sealed class SessionCommandHandlerTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task Pin_AsAsked_UnderTheLock_AndARepeatWithoutOne(bool pinned)
+    public async Task Pin_AsAsked_OnTheSessionLoadedWithoutALock(bool pinned)
     {
         if (!pinned)
         {
@@ -68,7 +68,7 @@ public sealed class SessionCommandHandlerTests
 
         Assert.Equal(pinned, view.PinnedAt is not null);
         Assert.Equal(pinned, _world.Locked.PinnedAt is not null);
-        _world.LockedOnce();
+        _world.LoadedWithoutLockOnce();
     }
 
     [Fact]

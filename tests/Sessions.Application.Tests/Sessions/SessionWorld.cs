@@ -10,7 +10,8 @@ namespace Sessions.Application.Tests.Sessions;
 
 /// <summary>
 /// The ports a command about one session talks to, faked: the read finds <see cref="Read"/>, the
-/// write lock loads <see cref="Locked"/> (the same session, as another copy), at the clock's <see cref="Now"/>.
+/// load for change (under the write lock or without it) finds <see cref="Locked"/> (the same
+/// session, as another copy), at the clock's <see cref="Now"/>.
 /// </summary>
 internal sealed class SessionWorld
 {
@@ -24,6 +25,7 @@ internal sealed class SessionWorld
         Reads.Setup(r => r.FindAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(() => new SessionRead(Read, OwnerChip, null));
         Sessions.Setup(s => s.GetForUpdateAsync(id, It.IsAny<CancellationToken>())).ReturnsAsync(() => Locked);
+        Sessions.Setup(s => s.GetForChangeAsync(id, It.IsAny<CancellationToken>())).ReturnsAsync(() => Locked);
         Reads.Setup(r => r.GetUserChipsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((IReadOnlyCollection<Guid> ids, CancellationToken _) => ids.ToDictionary(i => i, i => new UserChip(i, $"{i:N}@example.com", null, null)));
     }
@@ -61,9 +63,29 @@ internal sealed class SessionWorld
         Locked.ClearDomainEvents();
     }
 
-    public void LockedNever() => Sessions.Verify(s => s.GetForUpdateAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+    /// <summary>Nothing was loaded for change: the command answered from its read.</summary>
+    public void LockedNever()
+    {
+        Sessions.Verify(s => s.GetForUpdateAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+        Sessions.Verify(s => s.GetForChangeAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+        UnitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
 
-    public void LockedOnce() => UnitOfWork.Verify(u => u.BeginWriteAsync(Locked.Id, It.IsAny<CancellationToken>()), Times.Once);
+    /// <summary>The session was loaded for change once, under the write lock taken first.</summary>
+    public void LockedOnce()
+    {
+        UnitOfWork.Verify(u => u.BeginWriteAsync(Locked.Id, It.IsAny<CancellationToken>()), Times.Once);
+        Sessions.Verify(s => s.GetForUpdateAsync(Locked.Id, It.IsAny<CancellationToken>()), Times.Once);
+        Sessions.Verify(s => s.GetForChangeAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    /// <summary>The session was loaded for change once, without a lock: the save's version check guards the change.</summary>
+    public void LoadedWithoutLockOnce()
+    {
+        Sessions.Verify(s => s.GetForChangeAsync(Locked.Id, It.IsAny<CancellationToken>()), Times.Once);
+        Sessions.Verify(s => s.GetForUpdateAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+        UnitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
 
     private Session NewSession(Guid id, SessionVisibility visibility, SessionOrigin origin)
     {

@@ -5,6 +5,8 @@ namespace Sessions.Application.Sessions.Archive;
 public sealed class ArchiveSessionHandler(SessionCommandServices services)
     : SessionCommandHandler<ArchiveSessionCommand, SessionView>(services)
 {
+    protected override bool ChangesOnlyTheSessionRow => true;
+
     protected override ValueTask<SessionPlan<SessionView>> PlanAsync(SessionRead read, Caller caller, ArchiveSessionCommand command, CancellationToken cancellationToken) =>
         read.Session.ArchivedAt is not null == command.Archived
             ? Answer(read.ToView())

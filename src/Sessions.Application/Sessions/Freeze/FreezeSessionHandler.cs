@@ -16,6 +16,8 @@ public sealed class FreezeSessionHandler(SessionCommandServices services)
 
     protected override Error? Refuse(Session session, Caller caller) => caller.FreezesAs(session) is null ? SessionErrors.NotChangeable : null;
 
+    protected override bool ChangesOnlyTheSessionRow => true;
+
     protected override ValueTask<SessionPlan<SessionView>> PlanAsync(SessionRead read, Caller caller, FreezeSessionCommand command, CancellationToken cancellationToken) =>
         read.Session.IsFrozen
             ? Answer(read.ToView())

@@ -5,6 +5,8 @@ namespace Sessions.Application.Sessions.Pin;
 public sealed class PinSessionHandler(SessionCommandServices services)
     : SessionCommandHandler<PinSessionCommand, SessionView>(services)
 {
+    protected override bool ChangesOnlyTheSessionRow => true;
+
     protected override ValueTask<SessionPlan<SessionView>> PlanAsync(SessionRead read, Caller caller, PinSessionCommand command, CancellationToken cancellationToken) =>
         read.Session.PinnedAt is not null == command.Pinned
             ? Answer(read.ToView())

@@ -17,8 +17,15 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Session>>> LockAndLoad = new(() => EF.CompileAsyncQuery(
         (SessionsDbContext db, Guid id) => db.Sessions.TagWith(RowLockInterceptor.Tag).TagWith(PostgresPreparedStatements.Tag).Where(s => s.Id == id)));
 
+    /// <summary>The same read without the row lock (compiled, prepared on PostgreSQL): the version check of the update guards the change.</summary>
+    private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Session>>> Load = new(() => EF.CompileAsyncQuery(
+        (SessionsDbContext db, Guid id) => db.Sessions.TagWith(PostgresPreparedStatements.Tag).Where(s => s.Id == id)));
+
     public async Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken) =>
         (await LockAndLoad.For(db)(db, id).ToListAsync(cancellationToken)).SingleOrDefault();
+
+    public async Task<Session?> GetForChangeAsync(Guid id, CancellationToken cancellationToken) =>
+        (await Load.For(db)(db, id).ToListAsync(cancellationToken)).SingleOrDefault();
 
     /// <summary>Locks and loads the sessions the audience can see, in one statement, in id order so two batches never wait on each other in a circle.</summary>
     public async Task<IReadOnlyDictionary<Guid, Session>> GetManyForUpdateAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
