@@ -30,6 +30,9 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     private readonly UsageDayDeltas _usageDays = new();
     private readonly List<IDomainEvent> _savedEvents = [];
 
+    /// <summary>What the next save writes beside the tracked changes, when <see cref="PrepareSave"/> took it already.</summary>
+    private PreparedSave? _prepared;
+
     public DatabaseProvider Provider { get; } = provider;
 
     public DbSet<Session> Sessions => Set<Session>();
@@ -65,6 +68,30 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        var prepared = _prepared ?? Prepare();
+        _prepared = null;
+        if (Database.CurrentTransaction is not null || (!_rows.HasPending && prepared.Counts.Count == 0 && !_usageDays.HasPending && prepared.Refiltered.Count == 0))
+        {
+            return await SaveAllAsync(prepared, acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        var saved = await SaveAllAsync(prepared, acceptAllChangesOnSuccess, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return saved;
+    }
+
+    /// <summary>
+    /// Takes from the tracked changes what the next save writes beside them: the domain events as
+    /// outbox rows, the facet counts and usage-day filters they move. The unit of work calls it
+    /// before it takes the write turn, which then holds only the writes and the commit; nothing may
+    /// change a tracked entity between this and the save.
+    /// </summary>
+    public void PrepareSave() => _prepared = Prepare();
+
+    /// <summary>Reads the tracked changes (which detects them: the save that follows does not again).</summary>
+    private PreparedSave Prepare()
+    {
         var ordinal = 0;
         foreach (var entry in ChangeTracker.Entries<AggregateRoot>().ToList())
         {
@@ -77,31 +104,31 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
             entry.Entity.ClearDomainEvents();
         }
 
-        var counts = SessionCountDeltas.Collect(ChangeTracker);
-        var refiltered = UsageDayWriter.Refiltered(ChangeTracker);
-        if (Database.CurrentTransaction is not null || (!_rows.HasPending && counts.Count == 0 && !_usageDays.HasPending && refiltered.Count == 0))
-        {
-            return await SaveAllAsync(counts, refiltered, acceptAllChangesOnSuccess, cancellationToken);
-        }
-
-        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
-        var saved = await SaveAllAsync(counts, refiltered, acceptAllChangesOnSuccess, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return saved;
+        return new PreparedSave(SessionCountDeltas.Collect(ChangeTracker), UsageDayWriter.Refiltered(ChangeTracker));
     }
 
-    private async Task<int> SaveAllAsync(
-        IReadOnlyList<SessionCount> counts, IReadOnlyList<Session> refiltered, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    private async Task<int> SaveAllAsync(PreparedSave prepared, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
-        var saved = ChangeTracker.HasChanges() ? await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken) : 0;
-        await SessionCountWriter.ApplyAsync(this, Provider, counts, cancellationToken);
+        // Prepare detected the changes; nothing has changed since.
+        int saved;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            saved = ChangeTracker.HasChanges() ? await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken) : 0;
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = true;
+        }
+
+        await SessionCountWriter.ApplyAsync(this, Provider, prepared.Counts, cancellationToken);
         await _rows.FlushAsync(this, cancellationToken);
         if (_usageDays.HasPending)
         {
             await UsageDayWriter.ApplyAsync(this, Provider, _usageDays.Take(await SessionsOfAsync(_usageDays.Sessions, cancellationToken)), cancellationToken);
         }
 
-        await UsageDayWriter.RefilterAsync(this, refiltered, cancellationToken);
+        await UsageDayWriter.RefilterAsync(this, prepared.Refiltered, cancellationToken);
 
         return saved;
     }
@@ -157,6 +184,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     /// <summary>A pooled context goes back to the pool without queued rows.</summary>
     public override void Dispose()
     {
+        _prepared = null;
         _rows.Clear();
         _usageDays.Clear();
         _savedEvents.Clear();
@@ -166,6 +194,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
 
     public override ValueTask DisposeAsync()
     {
+        _prepared = null;
         _rows.Clear();
         _usageDays.Clear();
         _savedEvents.Clear();
@@ -176,6 +205,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     /// <summary>Forgets every tracked change and queued row, after a rollback.</summary>
     public void Discard()
     {
+        _prepared = null;
         ChangeTracker.Clear();
         _rows.Clear();
         _usageDays.Clear();
@@ -219,4 +249,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         Ordinal = ordinal,
         ActorId = (domainEvent as IActorEvent)?.ActorId,
     };
+
+    /// <summary>What a save writes beside the tracked changes: the facet counts they move and the sessions whose usage days change filters.</summary>
+    private sealed record PreparedSave(IReadOnlyList<SessionCount> Counts, IReadOnlyList<Session> Refiltered);
 }

@@ -88,16 +88,15 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Se
                 return result;
             }
 
-            if (_transaction is null && db.ChangeTracker.HasChanges())
+            if (_transaction is not null || db.ChangeTracker.HasChanges())
             {
-                await BeginWriteAsync(cancellationToken);
-            }
-
-            if (_transaction is not null)
-            {
+                // Everything the save derives from the tracked changes (outbox rows, count deltas)
+                // is taken before the write turn, which then holds only the writes and the commit.
+                db.PrepareSave();
                 var membershipsChange = db.ChangeTracker.Entries<Membership>().Any(entry => entry.State is not EntityState.Unchanged);
+                await BeginWriteAsync(cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
-                await _transaction.CommitAsync(cancellationToken);
+                await _transaction!.CommitAsync(cancellationToken);
                 SessionsTelemetry.Committed(db.TakeSavedEvents());
                 if (membershipsChange)
                 {
