@@ -103,6 +103,7 @@ public sealed class SqlServerTranslationTests
             ("views by ids", s => Db(s).ViewsInOrderAsync([id], default)),
             ("user chips", s => s.GetRequiredService<ISessionReadStore>().GetUserChipsAsync([User], default)),
             ("lock one", s => s.GetRequiredService<ISessionRepository>().GetForUpdateAsync(id, default)),
+            ("load one without a lock", s => s.GetRequiredService<ISessionRepository>().GetForChangeAsync(id, default)),
             ("lock many", s => s.GetRequiredService<ISessionRepository>().GetManyForUpdateAsync(Member, [id, Guid.NewGuid()], default)),
             ("exists", s => s.GetRequiredService<ISessionRepository>().ExistsAsync(id, default)),
             ("messages by id", s => s.GetRequiredService<ITranscriptStore>().FindByIdsAsync(id, [Guid.NewGuid()], default)),
