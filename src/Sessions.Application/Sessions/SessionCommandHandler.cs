@@ -57,7 +57,8 @@ public sealed class SessionPlan<TResult>
 /// (messages, labels, items) takes the write lock first and loads under it, so that concurrent
 /// changes of one session run one after another; one that changes only the session's own row
 /// (<see cref="ChangesOnlyTheSessionRow"/>) loads without a lock and takes the write lock only to
-/// save, guarded by the version it loaded (ADR 0031).
+/// save, guarded by the version it loaded, and loads under the lock when it runs again after a
+/// lost race (ADR 0031).
 /// </summary>
 public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandServices services) : ICommandHandler<TCommand, Result<TResult>>
     where TCommand : ICommand<Result<TResult>>, ISessionRequest
@@ -93,13 +94,14 @@ public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandSer
     /// loaded without a lock and saved with the version it loaded: on SQLite the single writer's
     /// turn then holds only the save and the commit, and on a server no row lock is held across a
     /// round trip. A writer that came in between fails the save's version check, and the command
-    /// reruns on fresh state (ADR 0008), where an idempotent repeat answers without writing.
+    /// reruns on fresh state (ADR 0008), where an idempotent repeat answers without writing and a
+    /// change loads under the lock, so that it cannot lose a second race.
     /// </summary>
     protected virtual bool ChangesOnlyTheSessionRow => false;
 
     private async Task<Session?> LoadForChangeAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (ChangesOnlyTheSessionRow)
+        if (ChangesOnlyTheSessionRow && !Services.UnitOfWork.Rerunning)
         {
             return await Services.Sessions.GetForChangeAsync(id, cancellationToken);
         }

@@ -23,10 +23,13 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Se
     /// <summary>The writer's place, held until the transaction ends: SQLite's writer gate, or the session's turn on a server.</summary>
     private IDisposable? _writerTurn;
 
+    public bool Rerunning { get; private set; }
+
     public async Task<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> work, Func<T, bool> commit, bool writeAtOnce, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
+            Rerunning = attempt > 1;
             try
             {
                 return await RunOnceAsync(work, commit, writeAtOnce, cancellationToken);

@@ -64,6 +64,31 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
         Assert.Single(await AllAsync(workspace, owner, id, limit: 100), e => e["type"]!.GetValue<string>() == "SessionFrozen");
     }
 
+    /// <summary>
+    /// Archives, unarchives, pins and unpins of one session, all at once: each loads without a lock
+    /// and a lost race reruns under the lock (ADR 0031), so every request answers 200, no change is
+    /// lost (the version counts one step per stored event) and the state is the last event's.
+    /// </summary>
+    [Fact]
+    public async Task ConcurrentArchivesAndPinsOfOneSession_AllAnswer200_AndEveryChangeIsOneEventAndOneVersion()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var id = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        string[] actions = ["archive", "unarchive", "pin", "unpin"];
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Client.PostAsync($"{workspace.SessionPath(id)}/{actions[i % 4]}", owner.Token())));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var session = await Client.GetAsync(workspace.SessionPath(id), owner.Token());
+        var body = await session.ExpectAsync(HttpStatusCode.OK);
+        var changes = (await AllAsync(workspace, owner, id, limit: 100)).Select(e => e["type"]!.GetValue<string>())
+            .Where(t => t is "SessionArchived" or "SessionUnarchived" or "SessionPinned" or "SessionUnpinned").ToList();
+        Assert.Equal($"\"{1 + changes.Count}\"", session.Headers.ETag!.Tag);
+        Assert.Equal(changes.LastOrDefault(t => t.Contains("rchived", StringComparison.Ordinal)) == "SessionArchived", body["archived_at"] is not null);
+        Assert.Equal(changes.LastOrDefault(t => t.Contains("inned", StringComparison.Ordinal)) == "SessionPinned", body["pinned_at"] is not null);
+    }
+
     [Fact]
     public async Task Pages_ChainByNextAfterId_WithoutGapsOrRepeats()
     {

@@ -17,4 +17,11 @@ public interface IUnitOfWork
     /// writer turn).
     /// </summary>
     Task BeginWriteAsync(Guid sessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the command runs again after it lost a race (its save found the session changed
+    /// since it loaded it): a command that loaded without a lock loads under it this time, so it
+    /// loses at most one race.
+    /// </summary>
+    bool Rerunning { get; }
 }
