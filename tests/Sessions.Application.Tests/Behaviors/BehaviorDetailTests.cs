@@ -127,9 +127,10 @@ public sealed class BehaviorDetailTests
         await Telemetry<ScopedCommand, string>().Handle(Command, (_, _) => new(Result<string>.Success("ok")), default);
         await Telemetry<ScopedCommand, string>().Handle(Command, (_, _) => new(Result<string>.Failure(Error.NotFound("n"))), default);
         await Assert.ThrowsAsync<TimeoutException>(async () => await Telemetry<ScopedCommand, string>().Handle(Command, (_, _) => throw new TimeoutException(), default));
+        await Assert.ThrowsAsync<OperationCanceledException>(async () => await Telemetry<ScopedCommand, string>().Handle(Command, (_, token) => throw new OperationCanceledException(token), new CancellationToken(canceled: true)));
 
         Assert.Equal(
-            ["ScopedCommand/Success", "ScopedCommand/NotFound", "ScopedCommand/Exception"],
+            ["ScopedCommand/Success", "ScopedCommand/NotFound", "ScopedCommand/Exception", "ScopedCommand/Canceled"],
             meters.Of("sessions.commands").Where(m => (string?)m.Tags["command"] == nameof(ScopedCommand)).Select(m => $"{m.Tags["command"]}/{m.Tags["outcome"]}"));
     }
 

@@ -65,6 +65,35 @@ public sealed class BehaviorTests
     }
 
     [Fact]
+    public async Task Logging_TheCallerGoingAway_IsInformationWithoutTheException_AndRethrown()
+    {
+        var logger = new ListLogger<TelemetryBehavior<ScopedCommand, Result<string>>>();
+        var behavior = new TelemetryBehavior<ScopedCommand, Result<string>>(logger);
+        using var aborted = new CancellationTokenSource();
+        await aborted.CancelAsync();
+
+        await Assert.ThrowsAsync<OperationCanceledException>(async () => await behavior.Handle(_command, (_, token) => throw new OperationCanceledException(token), aborted.Token));
+
+        var (level, message, exception) = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Information, level);
+        Assert.Contains("Canceled ScopedCommand", message, StringComparison.Ordinal);
+        Assert.Null(exception);
+    }
+
+    [Fact]
+    public async Task Logging_ACancellationTheCallerDidNotAskFor_IsAFailure()
+    {
+        var logger = new ListLogger<TelemetryBehavior<ScopedCommand, Result<string>>>();
+        var behavior = new TelemetryBehavior<ScopedCommand, Result<string>>(logger);
+
+        await Assert.ThrowsAsync<TaskCanceledException>(async () => await behavior.Handle(_command, (_, _) => throw new TaskCanceledException(), default));
+
+        var (level, _, exception) = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Error, level);
+        Assert.IsType<TaskCanceledException>(exception);
+    }
+
+    [Fact]
     public async Task Authorization_Unauthenticated_Is401WithoutCallingNext()
     {
         var (behavior, _, _) = Authorization(authenticated: false);

@@ -10,6 +10,8 @@ namespace Sessions.Application.Common.Behaviors;
 /// <summary>
 /// Per message: a span named after it (with its outcome, and the session it names when it names
 /// one), one structured log line (name, outcome, elapsed time) and a count by name and outcome.
+/// A message whose caller went away (its request aborted, so its token canceled) is outcome
+/// <c>Canceled</c>, logged as information: not a failure of the service.
 /// </summary>
 public sealed partial class TelemetryBehavior<TMessage, TResponse>(ILogger<TelemetryBehavior<TMessage, TResponse>> logger)
     : IPipelineBehavior<TMessage, TResponse>
@@ -37,6 +39,14 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(ILogger<Telem
             activity?.SetTag("sessions.outcome", outcome);
             return response;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            LogCanceled(logger, MessageName, elapsedMs);
+            SessionsTelemetry.Handled(MessageName, "Canceled");
+            activity?.SetTag("sessions.outcome", "Canceled");
+            throw;
+        }
         catch (Exception exception)
         {
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -53,4 +63,7 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(ILogger<Telem
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Failed {MessageName} after {ElapsedMs:0.0} ms")]
     private static partial void LogFailed(ILogger logger, Exception exception, string messageName, double elapsedMs);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Canceled {MessageName} after {ElapsedMs:0.0} ms: the caller went away")]
+    private static partial void LogCanceled(ILogger logger, string messageName, double elapsedMs);
 }
