@@ -28,7 +28,7 @@ public sealed class SessionCommandServices(
 
 /// <summary>
 /// What a command about one session will do once it has read the session: answer at once (an
-/// idempotent repeat, or a refusal), or change the session under the write lock.
+/// idempotent repeat, or a refusal), or change the session loaded again for change.
 /// </summary>
 public sealed class SessionPlan<TResult>
 {
@@ -44,7 +44,7 @@ public sealed class SessionPlan<TResult>
 
     public static SessionPlan<TResult> AnswerWith(Result<TResult> answer) => new(answer, null);
 
-    /// <summary>Changes the session (loaded again under the write lock) at the given time.</summary>
+    /// <summary>Changes the session (loaded again for change: under the write lock, or guarded by its version) at the given time.</summary>
     public static SessionPlan<TResult> ChangeWith(Func<Session, DateTime, CancellationToken, ValueTask<Result<TResult>>> change) => new(null, change);
 }
 
@@ -90,7 +90,9 @@ public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandSer
     }
 
     /// <summary>
-    /// Whether the change writes the session's own row and nothing beside it. Such a change is
+    /// Whether the change writes the session's own row and nothing beside it but the rows kept
+    /// from it (facet counts, usage-day filters), which the save writes after the session's
+    /// version-checked update. Such a change is
     /// loaded without a lock and saved with the version it loaded: on SQLite the single writer's
     /// turn then holds only the save and the commit, and on a server no row lock is held across a
     /// round trip. A writer that came in between fails the save's version check, and the command

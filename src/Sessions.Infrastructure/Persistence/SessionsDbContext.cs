@@ -109,7 +109,9 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
 
     private async Task<int> SaveAllAsync(PreparedSave prepared, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
-        // Prepare detected the changes; nothing has changed since.
+        // Prepare detected the changes; nothing has changed since. The tracked changes go first:
+        // a session's version check fails there, before the rows kept from it (counts, outbox,
+        // usage days) are written, which a change loaded without a lock relies on (ADR 0031).
         int saved;
         ChangeTracker.AutoDetectChangesEnabled = false;
         try

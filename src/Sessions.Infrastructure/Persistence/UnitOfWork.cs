@@ -27,17 +27,24 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Se
 
     public async Task<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> work, Func<T, bool> commit, bool writeAtOnce, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            Rerunning = attempt > 1;
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                return await RunOnceAsync(work, commit, writeAtOnce, cancellationToken);
+                Rerunning = attempt > 1;
+                try
+                {
+                    return await RunOnceAsync(work, commit, writeAtOnce, cancellationToken);
+                }
+                catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+                {
+                    // Rerun on fresh state: the session's version moved under us.
+                }
             }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
-            {
-                // Rerun on fresh state: the session's version moved under us.
-            }
+        }
+        finally
+        {
+            Rerunning = false;
         }
     }
 
@@ -94,7 +101,8 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Se
             if (_transaction is not null || db.ChangeTracker.HasChanges())
             {
                 // Everything the save derives from the tracked changes (outbox rows, count deltas)
-                // is taken before the write turn, which then holds only the writes and the commit.
+                // is taken before the write turn where it is not held yet, which then holds only
+                // the writes and the commit.
                 db.PrepareSave();
                 var membershipsChange = db.ChangeTracker.Entries<Membership>().Any(entry => entry.State is not EntityState.Unchanged);
                 await BeginWriteAsync(cancellationToken);

@@ -87,6 +87,10 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
         Assert.Equal($"\"{1 + changes.Count}\"", session.Headers.ETag!.Tag);
         Assert.Equal(changes.LastOrDefault(t => t.Contains("rchived", StringComparison.Ordinal)) == "SessionArchived", body["archived_at"] is not null);
         Assert.Equal(changes.LastOrDefault(t => t.Contains("inned", StringComparison.Ordinal)) == "SessionPinned", body["pinned_at"] is not null);
+        var archived = body["archived_at"] is not null ? 1 : 0;
+        var archivedTotal = await Client.GetAsync($"{workspace.SessionsPath}?archived=archived&limit=1", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        var activeTotal = await Client.GetAsync($"{workspace.SessionsPath}?limit=1", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal((archived, 1 - archived), (archivedTotal["total"]!.GetValue<int>(), activeTotal["total"]!.GetValue<int>()));
     }
 
     [Fact]

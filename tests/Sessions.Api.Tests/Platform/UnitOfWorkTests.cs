@@ -56,21 +56,32 @@ public sealed class UnitOfWorkTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         var (_, owner, id) = await AMembersSessionAsync();
         var session = (Id: id, Owner: owner.Id);
         var attempts = 0;
+        var rerunning = new List<bool>();
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
+        var unit = scope.ServiceProvider.GetRequiredService<IUnitOfWork>();
 
-        await RunAsync(async (db, ct) =>
-        {
-            attempts++;
-            var loaded = await db.Sessions.SingleAsync(s => s.Id == session.Id, ct);
-            if (attempts == 1)
+        await unit.ExecuteAsync(
+            async ct =>
             {
-                await PinElsewhereAsync(session.Id);
-            }
+                attempts++;
+                rerunning.Add(unit.Rerunning);
+                var loaded = await db.Sessions.SingleAsync(s => s.Id == session.Id, ct);
+                if (attempts == 1)
+                {
+                    await PinElsewhereAsync(session.Id);
+                }
 
-            loaded.Archive(session.Owner, DateTime.UtcNow);
-            return true;
-        }, commit: true);
+                loaded.Archive(session.Owner, DateTime.UtcNow);
+                return true;
+            },
+            done => done,
+            writeAtOnce: false,
+            CancellationToken.None);
 
         Assert.Equal(2, attempts);
+        Assert.Equal([false, true], rerunning);
+        Assert.False(unit.Rerunning);
         var stored = await Factory.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == session.Id));
         Assert.NotNull(stored.PinnedAt);
         Assert.NotNull(stored.ArchivedAt);

@@ -13,7 +13,10 @@ using Sessions.Domain.Sessions.Events;
 
 namespace Sessions.Application.Tests.Sessions;
 
-/// <summary>The commands about one session: an idempotent repeat answers from the read without a lock; a change happens under it.</summary>
+/// <summary>
+/// The commands about one session: an idempotent repeat answers from the read without a lock; a
+/// change loads the session again, under the lock or (archive, pin) without it, guarded by its version.
+/// </summary>
 public sealed class SessionCommandHandlerTests
 {
     private readonly SessionWorld _world = new();

@@ -12,7 +12,8 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     /// Locks and loads in one statement: the query that reads the session takes its row lock
     /// (<see cref="RowLockInterceptor"/>). On SQLite the write transaction is already the only one
     /// (<see cref="SqliteWriterGate"/>, <c>BEGIN IMMEDIATE</c>). Compiled (every command that
-    /// changes one session runs it while holding the lock); PostgreSQL keeps it prepared.
+    /// writes rows beside the session's runs it while holding the lock, and so does a rerun of one
+    /// that loaded without it); PostgreSQL keeps it prepared.
     /// </summary>
     private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Session>>> LockAndLoad = new(() => EF.CompileAsyncQuery(
         (SessionsDbContext db, Guid id) => db.Sessions.TagWith(RowLockInterceptor.Tag).TagWith(PostgresPreparedStatements.Tag).Where(s => s.Id == id)));
