@@ -50,6 +50,33 @@ public sealed class UnitOfWorkTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.False(await UserExistsAsync(id));
     }
 
+    /// <summary>
+    /// The final save takes its changes as they are when the work ends (the save inside the write
+    /// turn does not detect changes again): a change made after a save in the middle of the work
+    /// is committed too, with its event.
+    /// </summary>
+    [Fact]
+    public async Task AChangeAfterASaveInTheMiddleOfTheWork_IsCommittedToo()
+    {
+        var (_, owner, id) = await AMembersSessionAsync();
+
+        await RunAsync(async (db, ct) =>
+        {
+            var loaded = await db.Sessions.SingleAsync(s => s.Id == id, ct);
+            loaded.Pin(owner.Id, DateTime.UtcNow);
+            await db.SaveChangesAsync(ct);
+            loaded.Archive(owner.Id, DateTime.UtcNow);
+            return true;
+        }, commit: true, writeAtOnce: true);
+
+        var stored = await Factory.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == id));
+        Assert.NotNull(stored.PinnedAt);
+        Assert.NotNull(stored.ArchivedAt);
+        var events = await Factory.WithDbAsync(db => db.OutboxMessages.AsNoTracking().Where(o => o.AggregateId == id).Select(o => o.Type).ToListAsync());
+        Assert.Contains("SessionPinned", events);
+        Assert.Contains("SessionArchived", events);
+    }
+
     [Fact]
     public async Task ALostRace_RerunsTheWholeWorkOnFreshState()
     {
