@@ -62,6 +62,10 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
                 break;
         }
 
+        // Computed from the id, which never changes: read back when the session is inserted, not
+        // after every update of the session (an update with no RETURNING clause).
+        idText.ValueGeneratedOnAdd();
+
         builder.HasIndex(nameof(Session.WorkspaceId), IdText);
 
         // A listing in its default order walks this index and stops at its page: the visibility rule

@@ -253,7 +253,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnName("group_id");
 
                     b.Property<string>("IdText")
-                        .ValueGeneratedOnAddOrUpdate()
+                        .ValueGeneratedOnAdd()
                         .HasMaxLength(36)
                         .IsUnicode(false)
                         .HasColumnType("character varying(36)")

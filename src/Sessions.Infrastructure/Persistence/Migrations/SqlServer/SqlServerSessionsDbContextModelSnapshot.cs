@@ -253,7 +253,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnName("group_id");
 
                     b.Property<string>("IdText")
-                        .ValueGeneratedOnAddOrUpdate()
+                        .ValueGeneratedOnAdd()
                         .HasMaxLength(36)
                         .IsUnicode(false)
                         .HasColumnType("varchar(36)")

@@ -248,7 +248,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnName("group_id");
 
                     b.Property<string>("IdText")
-                        .ValueGeneratedOnAddOrUpdate()
+                        .ValueGeneratedOnAdd()
                         .HasMaxLength(36)
                         .IsUnicode(false)
                         .HasColumnType("TEXT")
