@@ -85,26 +85,45 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     /// Takes from the tracked changes what the next save writes beside them: the domain events as
     /// outbox rows, the facet counts and usage-day filters they move. The unit of work calls it
     /// before it takes the write turn, which then holds only the writes and the commit; nothing may
-    /// change a tracked entity between this and the save.
+    /// change a tracked entity between this and the save. Answers whether a membership changes.
     /// </summary>
-    public void PrepareSave() => _prepared = Prepare();
+    public bool PrepareSave()
+    {
+        _prepared = Prepare();
+        return _prepared.ChangesMemberships;
+    }
 
-    /// <summary>Reads the tracked changes (which detects them: the save that follows does not again).</summary>
+    /// <summary>
+    /// Reads the tracked changes, detecting them once (each <c>ChangeTracker.Entries</c> call would
+    /// detect them again; the save that follows does not either).
+    /// </summary>
     private PreparedSave Prepare()
     {
-        var ordinal = 0;
-        foreach (var entry in ChangeTracker.Entries<AggregateRoot>().ToList())
+        ChangeTracker.DetectChanges();
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
         {
-            foreach (var domainEvent in entry.Entity.DomainEvents)
+            var ordinal = 0;
+            foreach (var entry in ChangeTracker.Entries<AggregateRoot>().ToList())
             {
-                Append(ToOutboxMessage(domainEvent, ordinal++));
-                _savedEvents.Add(domainEvent);
+                foreach (var domainEvent in entry.Entity.DomainEvents)
+                {
+                    Append(ToOutboxMessage(domainEvent, ordinal++));
+                    _savedEvents.Add(domainEvent);
+                }
+
+                entry.Entity.ClearDomainEvents();
             }
 
-            entry.Entity.ClearDomainEvents();
+            return new PreparedSave(
+                SessionCountDeltas.Collect(ChangeTracker),
+                UsageDayWriter.Refiltered(ChangeTracker),
+                ChangeTracker.Entries<Membership>().Any(entry => entry.State is not EntityState.Unchanged));
         }
-
-        return new PreparedSave(SessionCountDeltas.Collect(ChangeTracker), UsageDayWriter.Refiltered(ChangeTracker));
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = true;
+        }
     }
 
     private async Task<int> SaveAllAsync(PreparedSave prepared, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
@@ -252,6 +271,9 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         ActorId = (domainEvent as IActorEvent)?.ActorId,
     };
 
-    /// <summary>What a save writes beside the tracked changes: the facet counts they move and the sessions whose usage days change filters.</summary>
-    private sealed record PreparedSave(IReadOnlyList<SessionCount> Counts, IReadOnlyList<Session> Refiltered);
+    /// <summary>
+    /// What a save writes beside the tracked changes: the facet counts they move and the sessions
+    /// whose usage days change filters; and whether a membership changes (the caller's cache forgets them).
+    /// </summary>
+    private sealed record PreparedSave(IReadOnlyList<SessionCount> Counts, IReadOnlyList<Session> Refiltered, bool ChangesMemberships);
 }

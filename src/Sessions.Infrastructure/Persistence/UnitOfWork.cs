@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Telemetry;
-using Sessions.Domain.Organizations;
 using Sessions.Infrastructure.Persistence.Providers;
 
 namespace Sessions.Infrastructure.Persistence;
@@ -103,8 +102,7 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Se
                 // Everything the save derives from the tracked changes (outbox rows, count deltas)
                 // is taken before the write turn where it is not held yet, which then holds only
                 // the writes and the commit.
-                db.PrepareSave();
-                var membershipsChange = db.ChangeTracker.Entries<Membership>().Any(entry => entry.State is not EntityState.Unchanged);
+                var membershipsChange = db.PrepareSave();
                 await BeginWriteAsync(cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
                 await _transaction!.CommitAsync(cancellationToken);

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace Sessions.Api.Tests.Infrastructure;
@@ -30,6 +32,16 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static string ServerConnectionString =>
         Environment.GetEnvironmentVariable("SESSIONS_TEST_POSTGRES") is { Length: > 0 } configured ? configured : DefaultPostgres;
+
+    /// <summary>An open connection to this database outside the service's pool (another client: its locks and transactions are its own).</summary>
+    public async Task<DbConnection> OpenOutsideThePoolAsync()
+    {
+        DbConnection connection = IsPostgres
+            ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString)
+            : new SqliteConnection(new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
 
     public static TestDatabase Create()
     {

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Net;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Sessions.Api.Tests.Infrastructure;
@@ -69,10 +68,7 @@ public sealed class DatabaseTimeoutTests(ShortTimeoutApiFactory factory) : ApiTe
     /// </summary>
     private async Task<Blocker> BlockWritesAsync(Guid session)
     {
-        DbConnection connection = Factory.Database.IsPostgres
-            ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Factory.Database.ConnectionString) { Pooling = false }.ConnectionString)
-            : new SqliteConnection(new SqliteConnectionStringBuilder(Factory.Database.ConnectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
+        var connection = await Factory.Database.OpenOutsideThePoolAsync();
         var transaction = await connection.BeginTransactionAsync();
         if (Factory.Database.IsPostgres)
         {

@@ -35,27 +35,31 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(ILogger<Telem
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var outcome = response.Error is { } error ? error.Type.ToString() : "Success";
             LogHandled(logger, MessageName, outcome, elapsedMs);
-            SessionsTelemetry.Handled(MessageName, outcome);
-            activity?.SetTag("sessions.outcome", outcome);
+            Record(activity, outcome);
             return response;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             LogCanceled(logger, MessageName, elapsedMs);
-            SessionsTelemetry.Handled(MessageName, "Canceled");
-            activity?.SetTag("sessions.outcome", "Canceled");
+            Record(activity, "Canceled");
             throw;
         }
         catch (Exception exception)
         {
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             LogFailed(logger, exception, MessageName, elapsedMs);
-            SessionsTelemetry.Handled(MessageName, "Exception");
-            activity?.SetTag("sessions.outcome", "Exception");
+            Record(activity, "Exception");
             activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
             throw;
         }
+    }
+
+    /// <summary>The message's outcome, counted by name and outcome and set on its span.</summary>
+    private static void Record(Activity? activity, string outcome)
+    {
+        SessionsTelemetry.Handled(MessageName, outcome);
+        activity?.SetTag("sessions.outcome", outcome);
     }
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Handled {MessageName}: {Outcome} in {ElapsedMs:0.0} ms")]

@@ -22,11 +22,9 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Session>>> Load = new(() => EF.CompileAsyncQuery(
         (SessionsDbContext db, Guid id) => db.Sessions.TagWith(PostgresPreparedStatements.Tag).Where(s => s.Id == id)));
 
-    public async Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken) =>
-        (await LockAndLoad.For(db)(db, id).ToListAsync(cancellationToken)).SingleOrDefault();
+    public Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken) => OneAsync(LockAndLoad, id, cancellationToken);
 
-    public async Task<Session?> GetForChangeAsync(Guid id, CancellationToken cancellationToken) =>
-        (await Load.For(db)(db, id).ToListAsync(cancellationToken)).SingleOrDefault();
+    public Task<Session?> GetForChangeAsync(Guid id, CancellationToken cancellationToken) => OneAsync(Load, id, cancellationToken);
 
     /// <summary>Locks and loads the sessions the audience can see, in one statement, in id order so two batches never wait on each other in a circle.</summary>
     public async Task<IReadOnlyDictionary<Guid, Session>> GetManyForUpdateAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
@@ -39,4 +37,7 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     public void Add(Session session) => db.Sessions.Add(session);
 
     public void Remove(Session session) => db.Sessions.Remove(session);
+
+    private async Task<Session?> OneAsync(CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Session>>> load, Guid id, CancellationToken cancellationToken) =>
+        (await load.For(db)(db, id).ToListAsync(cancellationToken)).SingleOrDefault();
 }
