@@ -27,6 +27,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public TestDatabase Database { get; }
 
+    /// <summary>A host on a database another host or process created, which it leaves in place when it ends.</summary>
+    public static ApiFactory On(TestDatabase database) => new(database, ownsDatabase: false);
+
     /// <summary>Extra configuration for this host, applied on top of the test defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 

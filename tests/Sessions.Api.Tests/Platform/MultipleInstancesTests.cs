@@ -14,7 +14,7 @@ public sealed class TwoInstances : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await First.InitializeAsync();
-        Second = new SecondInstance(First.Database);
+        Second = ApiFactory.On(First.Database);
         await Second.InitializeAsync();
     }
 
@@ -23,8 +23,6 @@ public sealed class TwoInstances : IAsyncLifetime
         await Second.DisposeAsync();
         await First.DisposeAsync();
     }
-
-    private sealed class SecondInstance(TestDatabase database) : ApiFactory(database, ownsDatabase: false);
 }
 
 public sealed class MultipleInstancesTests(TwoInstances hosts) : IClassFixture<TwoInstances>

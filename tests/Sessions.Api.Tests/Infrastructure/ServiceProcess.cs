@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Sessions.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The service as a process of its own (<c>dotnet Sessions.Api.dll</c>, the build the tests
+/// reference) on a test database, with the test token settings, listening on a free port of
+/// 127.0.0.1: what a test of a crash needs, which an in-process host cannot give.
+/// </summary>
+public sealed partial class ServiceProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output;
+
+    private ServiceProcess(Process process, ConcurrentQueue<string> output, Uri address)
+    {
+        _process = process;
+        _output = output;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>What the process wrote, for a failing test's message.</summary>
+    public string Output => string.Join('\n', _output);
+
+    public HttpClient CreateClient() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+
+    public static async Task<ServiceProcess> StartAsync(TestDatabase database)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Sessions.Api.dll"));
+        foreach (var (name, value) in new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["Database__Provider"] = database.Provider,
+            ["ConnectionStrings__Sessions"] = database.ConnectionString,
+            ["Auth__Issuer"] = TestTokens.Issuer,
+            ["Auth__Audience"] = TestTokens.Audience,
+            ["Auth__SigningKey"] = TestTokens.SigningKey,
+            ["RateLimiting__PermitLimit"] = "1000000",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+        })
+        {
+            start.Environment[name] = value;
+        }
+
+        var output = new ConcurrentQueue<string>();
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        void Read(object sender, DataReceivedEventArgs line)
+        {
+            if (line.Data is not { } text)
+            {
+                return;
+            }
+
+            output.Enqueue(text);
+            if (ListeningOn().Match(text) is { Success: true } match)
+            {
+                listening.TrySetResult(new Uri(match.Groups[1].Value));
+            }
+        }
+
+        process.OutputDataReceived += Read;
+        process.ErrorDataReceived += Read;
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("The service exited before it listened."));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            return new ServiceProcess(process, output, await listening.Task.WaitAsync(StartTimeout));
+        }
+        catch (Exception failure)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
+            await process.WaitForExitAsync();
+            process.Dispose();
+            throw new InvalidOperationException($"The service did not start: {failure.Message}\n{string.Join('\n', output)}", failure);
+        }
+    }
+
+    /// <summary>Ends the process at once, as <c>kill -9</c> does (SIGKILL): no shutdown runs, nothing is flushed.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningOn();
+}
