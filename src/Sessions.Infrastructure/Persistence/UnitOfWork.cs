@@ -106,11 +106,12 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Se
                 await BeginWriteAsync(cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
                 await _transaction!.CommitAsync(cancellationToken);
-                SessionsTelemetry.Committed(db.TakeSavedEvents());
                 if (membershipsChange)
                 {
                     memberships.Clear();
                 }
+
+                SessionsTelemetry.Committed(db.TakeSavedEvents());
             }
 
             committed = true;

@@ -59,6 +59,46 @@ public sealed class WriterPathTests(ImpatientApiFactory factory) : ApiTest<Impat
     }
 
     [Fact]
+    public async Task AUserRowWrittenOnAFirstRequest_WaitsForTheWriterTurn_NotInSqlitesBusyRetry()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var member = await workspace.AddMemberAsync();
+        var renamed = TestTokens.Create(member.Id, TestUser.ReadWrite, member.Email, name: "Renamed Member");
+
+        // A writer of this process is in its turn (the test holds the gate and SQLite's write
+        // lock) while the member's token brings a new name, which the request writes to their row
+        // before it answers; the writer keeps the lock longer than the one-second command timeout.
+        var gate = Factory.Services.GetRequiredService<SqliteWriterGate>();
+        var holdsGate = !Factory.Database.IsPostgres;
+        var queuedBefore = gate.Queued;
+        var held = holdsGate ? await gate.EnterAsync(CancellationToken.None) : null;
+        await using var writer = await Factory.Database.OpenOutsideThePoolAsync();
+        await using var lockForWriting = writer.CreateCommand();
+        lockForWriting.CommandText = holdsGate ? "BEGIN IMMEDIATE" : "SELECT 1";
+        await lockForWriting.ExecuteNonQueryAsync();
+
+        var request = Client.GetAsync(workspace.SessionsPath, renamed);
+        if (holdsGate)
+        {
+            var waitingSince = DateTime.UtcNow;
+            while (gate.Queued == queuedBefore)
+            {
+                Assert.True(DateTime.UtcNow - waitingSince < TimeSpan.FromSeconds(30), "the user row's write did not wait for the writer gate");
+                await Task.Delay(10);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            lockForWriting.CommandText = "COMMIT";
+            await lockForWriting.ExecuteNonQueryAsync();
+            held!.Dispose();
+        }
+
+        await (await request).ExpectAsync(HttpStatusCode.OK);
+        var name = await Factory.WithDbAsync(db => Task.FromResult(db.Users.Single(u => u.Id == member.Id).FullName));
+        Assert.Equal("Renamed Member", name);
+    }
+
+    [Fact]
     public async Task RemovingAMember_TakesEffectOnTheirNextRequest_OnThisInstance()
     {
         var workspace = await TestWorkspace.CreateAsync(Factory);

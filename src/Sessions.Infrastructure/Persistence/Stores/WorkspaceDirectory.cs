@@ -11,15 +11,25 @@ using Sessions.Domain.Users;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
 
-internal sealed class WorkspaceDirectory(SessionsDbContext db, TimeProvider clock, IDatabaseErrorClassifier errors, ProvisionedUsers recentlyProvisioned, MembershipCache memberships)
+internal sealed class WorkspaceDirectory(
+    SessionsDbContext db,
+    TimeProvider clock,
+    IDatabaseErrorClassifier errors,
+    ProvisionedUsers recentlyProvisioned,
+    MembershipCache memberships,
+    SqliteWriterGate writers)
     : IWorkspaceDirectory
 {
     private static readonly TimeSpan ProvisionedFor = TimeSpan.FromMinutes(5);
 
-    /// <summary>From <see cref="MembershipCache"/> while it holds an answer, else one statement.</summary>
+    /// <summary>
+    /// From <see cref="MembershipCache"/> while it holds an answer, else one statement, whose answer
+    /// is kept in the cache's generation the lookup began in (a change committed meanwhile ends it).
+    /// </summary>
     public async Task<WorkspaceMembership?> FindMembershipAsync(string org, string workspace, Guid userId, CancellationToken cancellationToken)
     {
-        if (memberships.TryGet(org, workspace, userId, out var cached))
+        var answers = memberships.Current;
+        if (answers.TryGet(org, workspace, userId, out var cached))
         {
             return cached;
         }
@@ -29,7 +39,7 @@ internal sealed class WorkspaceDirectory(SessionsDbContext db, TimeProvider cloc
                                 join o in db.Organizations on w.OrganizationId equals o.Id
                                 where o.Slug == org && w.Slug == workspace && m.UserId == userId
                                 select new WorkspaceMembership(o.Id, w.Id, m.Role)).SingleOrDefaultAsync(cancellationToken);
-        memberships.Set(org, workspace, userId, membership);
+        answers.Set(org, workspace, userId, membership);
         return membership;
     }
 
@@ -82,6 +92,9 @@ internal sealed class WorkspaceDirectory(SessionsDbContext db, TimeProvider cloc
 
         try
         {
+            // On SQLite the write takes the process's writer turn like every other: outside it, it
+            // would wait in SQLite's busy-retry behind a writer in its turn, or make one wait there.
+            using var turn = db.Provider == DatabaseProvider.Sqlite ? await writers.EnterAsync(cancellationToken) : null;
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException exception) when (errors.Classify(exception)?.Type == ErrorType.AlreadyExists)
