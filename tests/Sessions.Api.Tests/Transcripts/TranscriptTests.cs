@@ -119,6 +119,25 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
     }
 
     [Fact]
+    public async Task FrozenSession_AnswersARetriedBatchAsStored_AndRefusesOneWithANewMessage()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var id = Guid.NewGuid();
+        object[] batch = [new { id, role = "user", content = "evidence" }];
+        var first = await Client.AppendAsync(workspace, owner, session, batch);
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var appendedEvents = await EventCountAsync(session, "TranscriptAppended");
+
+        var retry = await Client.AppendAsync(workspace, owner, session, batch);
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages = new object[] { new { id, role = "user", content = "evidence" }, new { role = "user", content = "new" } } }))
+            .ExpectEnvelopeAsync(HttpStatusCode.Conflict, "session_frozen");
+
+        Assert.Equal(first.ToJsonString(), retry.ToJsonString());
+        Assert.Single(await Client.AllMessagesAsync(workspace, owner, session));
+        Assert.Equal(appendedEvents, await EventCountAsync(session, "TranscriptAppended"));
+    }
+
+    [Fact]
     public async Task Transcript_KeysetPaging_AndCompactedMessagesOnlyWhenAsked()
     {
         var (workspace, owner, session) = await AMembersSessionAsync();

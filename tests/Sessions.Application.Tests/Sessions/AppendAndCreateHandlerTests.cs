@@ -76,6 +76,52 @@ public sealed class AppendAndCreateHandlerTests
     }
 
     [Fact]
+    public async Task Append_OnlyRetries_ToAFrozenSession_AnswersTheStoredMessages_WithoutALock()
+    {
+        var id = Guid.NewGuid();
+        var earlier = _world.Read.AppendMessages(null, [new MessageDraft(id, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
+        _world.Both(s => s.Freeze(s.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime));
+        _transcripts.Setup(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
+
+        var answer = (await Append(null, Message("q") with { Id = id })).Value;
+
+        Assert.Equal(earlier.Id, Assert.Single(answer.Messages).Id);
+        _world.LockedNever();
+        _transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Append_ToAFrozenSession_RetriesAndContext_IsRefused()
+    {
+        var id = Guid.NewGuid();
+        var earlier = _world.Read.AppendMessages(null, [new MessageDraft(id, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
+        _world.Both(s => s.Freeze(s.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime));
+        _transcripts.Setup(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
+
+        var result = await Append(new ContextInput("agent", "model-2", "prompt"), Message("q") with { Id = id });
+
+        Assert.Same(DomainErrors.SessionAlreadyFrozen, result.Error);
+    }
+
+    [Fact]
+    public async Task Append_FoundAllRetriesOnlyUnderTheLock_AnswersThemAsStored_EvenWhenFrozenMeanwhile()
+    {
+        var id = Guid.NewGuid();
+        var earlier = _world.Locked.AppendMessages(null, [new MessageDraft(id, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
+        _world.Locked.Freeze(_world.Locked.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime);
+        _world.Locked.ClearDomainEvents();
+        _transcripts.SetupSequence(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([])
+            .ReturnsAsync([earlier]);
+
+        var answer = (await Append(null, Message("q") with { Id = id })).Value;
+
+        Assert.Equal(earlier.Id, Assert.Single(answer.Messages).Id);
+        _world.LockedOnce();
+        _transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
+    }
+
+    [Fact]
     public async Task Create_MakesTheCallerTheOwner_WithTheDefaults()
     {
         var sessions = new Mock<ISessionRepository>();
