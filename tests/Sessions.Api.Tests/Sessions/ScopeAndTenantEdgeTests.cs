@@ -1,0 +1,174 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Sessions.Api.Tests.Infrastructure;
+using Sessions.Application.Common.Security;
+using Sessions.Domain.Organizations;
+
+namespace Sessions.Api.Tests.Sessions;
+
+/// <summary>
+/// CONTRACT §3's scopes on every session route (a token without the scope a route needs is 403 and
+/// changes nothing, even for the session's owner), and the edges of tenancy the role tests do not
+/// reach: an evaluator of one workspace and another's sessions, a deleted session's trail asked
+/// from another workspace, an id another tenant already uses.
+/// </summary>
+[Collection(SharedApiCollection.Name)]
+public sealed class ScopeAndTenantEdgeTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
+{
+    [Fact]
+    public async Task EveryRoute_WithoutTheScopeItNeeds_Is403ForTheOwner_AndChangesNothing()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var id = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["t"] = ["x"] } })).Id();
+        await Client.AppendAsync(workspace, owner, id, new { role = "user", content = "q" }, new { role = "assistant", content = "a" });
+        var group = (await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var path = workspace.SessionPath(id);
+        var before = await SnapshotAsync(workspace, owner, id, group);
+
+        (HttpMethod Method, string Path, object? Body)[] writes =
+        [
+            (HttpMethod.Post, workspace.SessionsPath, new { id = Guid.NewGuid(), model = "m" }),
+            (HttpMethod.Patch, path, new { title = "changed" }),
+            (HttpMethod.Delete, path, null),
+            (HttpMethod.Post, $"{path}/archive", null),
+            (HttpMethod.Post, $"{path}/unarchive", null),
+            (HttpMethod.Post, $"{path}/pin", null),
+            (HttpMethod.Post, $"{path}/unpin", null),
+            (HttpMethod.Post, $"{path}/transcript", new { messages = new[] { new { role = "user", content = "injected" } } }),
+            (HttpMethod.Post, $"{path}/transcript/compact", new { summary = new { role = "system", content = "s" }, up_to_seq = 1 }),
+            (HttpMethod.Post, $"{path}/rewind", new { from_seq = 1 }),
+            (HttpMethod.Post, $"{path}/items", new { item_type = "finding", data = new { } }),
+            (HttpMethod.Post, $"{workspace.SessionsPath}/groups", new { kind = "workflow", project_id = Guid.NewGuid() }),
+            (HttpMethod.Patch, $"{workspace.SessionsPath}/groups/{group}", new { title = "changed" }),
+            (HttpMethod.Post, $"{workspace.SessionsPath}/bulk-share", new { session_ids = new[] { id } }),
+            (HttpMethod.Post, $"{workspace.SessionsPath}/bulk-delete", new { session_ids = new[] { id } }),
+        ];
+        (HttpMethod Method, string Path, object? Body)[] freezes =
+        [
+            (HttpMethod.Post, $"{path}/freeze", null),
+            (HttpMethod.Post, $"{workspace.SessionsPath}/bulk-freeze", new { session_ids = new[] { id } }),
+        ];
+        string[] reads =
+        [
+            workspace.SessionsPath,
+            path,
+            $"{workspace.SessionsPath}/facets",
+            $"{workspace.SessionsPath}/usage?group_by=model",
+            $"{path}/transcript",
+            $"{path}/messages/search?q=q",
+            $"{path}/trajectory",
+            $"{path}/items",
+            $"{path}/events",
+            $"{workspace.SessionsPath}/groups",
+            $"{workspace.SessionsPath}/groups/{group}",
+            $"{workspace.SessionsPath}/grouped",
+        ];
+
+        var mismatches = new List<string>();
+        async Task ExpectForbiddenAsync(HttpMethod method, string route, object? body, string token, string scopes)
+        {
+            var response = await Client.SendAsync(method, route, token, body);
+            if (response.StatusCode != HttpStatusCode.Forbidden)
+            {
+                mismatches.Add($"{method} {route} with {scopes}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                return;
+            }
+
+            await response.ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        }
+
+        foreach (var (method, route, body) in writes.Concat(freezes))
+        {
+            await ExpectForbiddenAsync(method, route, body, owner.Token(Scopes.SessionsRead), "sessions:read");
+        }
+
+        foreach (var (method, route, body) in writes)
+        {
+            await ExpectForbiddenAsync(method, route, body, owner.Token(Scopes.SessionsRead, Scopes.SessionsEvaluate), "sessions:read sessions:evaluate");
+        }
+
+        foreach (var route in reads)
+        {
+            await ExpectForbiddenAsync(HttpMethod.Get, route, null, owner.Token(Scopes.SessionsWrite), "sessions:write");
+        }
+
+        Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
+        Assert.Equal(before, await SnapshotAsync(workspace, owner, id, group));
+    }
+
+    [Fact]
+    public async Task AnEvaluatorOfOneWorkspace_CannotFreezeAnothersSession_ByAnyRoute()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var id = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        var elsewhere = await TestWorkspace.CreateAsync(Factory, workspace.Org);
+        var evaluator = await elsewhere.AddMemberAsync(WorkspaceRole.Admin);
+        var token = evaluator.Token(Scopes.SessionsRead, Scopes.SessionsWrite, Scopes.SessionsEvaluate);
+
+        await Client.PostAsync($"{workspace.SessionPath(id)}/freeze", token).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await Client.PostAsync($"{elsewhere.SessionPath(id)}/freeze", token).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await Client.PostAsync($"{elsewhere.SessionPath(id.ToString()[..8])}/freeze", token).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        var bulk = await Client.PostAsync($"{elsewhere.SessionsPath}/bulk-freeze", token, new { session_ids = new[] { id } }).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Empty(bulk["frozen"]!.AsArray());
+        Assert.Equal(404, Assert.Single(bulk["failed"]!.AsArray())!["code"]!.GetValue<int>());
+        Assert.Equal(0, await EventCountAsync(id, "SessionFrozen"));
+        var read = await Client.GetAsync(workspace.SessionPath(id), owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Null(read["frozen_at"]);
+    }
+
+    [Theory]
+    [InlineData("workspace")]
+    [InlineData("private")]
+    public async Task ADeletedSessionsTrail_IsReadByItsWorkspacesAdmins_AndByNoAdminOfAnotherWorkspace(string visibility)
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var elsewhere = await TestWorkspace.CreateAsync(Factory, workspace.Org);
+        var otherAdmin = await elsewhere.AddMemberAsync(WorkspaceRole.Admin);
+        var id = (await Client.CreateSessionAsync(workspace, owner, extra: new { visibility })).Id();
+        await Client.AppendAsync(workspace, owner, id, new { role = "user", content = "evidence" });
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(id), owner.Token())).StatusCode);
+
+        var trail = await Client.GetAsync($"{workspace.SessionPath(id)}/events", admin.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(["SessionCreated", "TranscriptAppended", "SessionDeleted"], trail["events"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()));
+        await Client.GetAsync($"{elsewhere.SessionPath(id)}/events", otherAdmin.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await Client.GetAsync($"{workspace.SessionPath(id)}/events", otherAdmin.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task CreatingASessionWithAnIdAnotherTenantUses_Is409_RevealingNothing_AndLeavesTheirsAlone()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var theirs = await Client.CreateSessionAsync(workspace, owner, extra: new { title = "their secret title" });
+        var (other, intruder) = await AWorkspaceWithAMemberAsync();
+
+        var envelope = await Client.PostAsync(other.SessionsPath, intruder.Token(), new { id = theirs.Id(), model = "m", title = "mine" })
+            .ExpectEnvelopeAsync(HttpStatusCode.Conflict, "already_exists");
+
+        var detail = envelope["detail"]!.GetValue<string>();
+        Assert.DoesNotContain("secret", detail, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(workspace.Workspace, detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(workspace.Org, detail, StringComparison.Ordinal);
+        await Client.GetAsync(other.SessionPath(theirs.Id()), intruder.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        var read = await Client.GetAsync(workspace.SessionPath(theirs.Id()), owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(theirs.ToJsonString(), read.ToJsonString());
+        Assert.Equal(1, await EventCountAsync(theirs.Id(), "SessionCreated"));
+    }
+
+    /// <summary>The session as its owner reads it, its transcript, its events and items, and the group.</summary>
+    private async Task<string> SnapshotAsync(TestWorkspace workspace, TestUser owner, Guid id, string group)
+    {
+        var parts = new List<string>();
+        foreach (var route in new[] { workspace.SessionPath(id), $"{workspace.SessionPath(id)}/transcript?include_compacted=true", $"{workspace.SessionsPath}/groups/{group}", $"{workspace.SessionsPath}?archived=any" })
+        {
+            parts.Add(await (await Client.GetAsync(route, owner.Token())).Content.ReadAsStringAsync());
+        }
+
+        parts.Add((await Factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == id))).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        parts.Add((await Factory.WithDbAsync(db => db.Items.CountAsync(i => i.SessionId == id))).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return string.Join('\n', parts);
+    }
+}
