@@ -13,23 +13,71 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     /// (<see cref="RowLockInterceptor"/>). On SQLite the write transaction is already the only one
     /// (<see cref="SqliteWriterGate"/>, <c>BEGIN IMMEDIATE</c>). Compiled (every command that
     /// writes rows beside the session's runs it while holding the lock, and so does a rerun of one
-    /// that loaded without it); PostgreSQL keeps it prepared.
+    /// that loaded without it); PostgreSQL keeps it prepared. Each row carries the session's version
+    /// as the statement's snapshot saw it (<see cref="Locked"/>).
     /// </summary>
-    private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Session>>> LockAndLoad = new(() => EF.CompileAsyncQuery(
-        (SessionsDbContext db, Guid id) => db.Sessions.TagWith(RowLockInterceptor.Tag).TagWith(PostgresPreparedStatements.Tag).Where(s => s.Id == id)));
+    private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Locked>>> LockAndLoad = new(() => EF.CompileAsyncQuery(
+        (SessionsDbContext db, Guid id) => db.Sessions.TagWith(RowLockInterceptor.Tag).TagWith(PostgresPreparedStatements.Tag).Where(s => s.Id == id)
+            .Select(s => new Locked(s, db.Sessions.Where(seen => seen.Id == s.Id).Select(seen => seen.Version).First()))));
 
     /// <summary>The same read without the row lock (compiled, prepared on PostgreSQL): the version check of the update guards the change.</summary>
     private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Session>>> Load = new(() => EF.CompileAsyncQuery(
         (SessionsDbContext db, Guid id) => db.Sessions.TagWith(PostgresPreparedStatements.Tag).Where(s => s.Id == id)));
 
-    public Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken) => OneAsync(LockAndLoad, id, cancellationToken);
+    /// <summary>
+    /// The session under its row lock, with the rows beside it as the lock's holder left them. A
+    /// statement that waited for the lock returns the row as the writer before it committed it, but
+    /// everything else it read (the labels) as its snapshot had it, from before that writer
+    /// (PostgreSQL's read committed; SQL Server's with row versioning): the session's version
+    /// then differs from the one the snapshot saw, and the session is read again by a new
+    /// statement, which sees what the writer committed (the lock is held now: it does not wait).
+    /// </summary>
+    public async Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var locked = (await LockAndLoad.For(db)(db, id).ToListAsync(cancellationToken)).SingleOrDefault();
+        if (locked is null || !locked.Waited)
+        {
+            return locked?.Session;
+        }
+
+        Forget(locked.Session);
+        return (await LockAndLoad.For(db)(db, id).ToListAsync(cancellationToken)).SingleOrDefault()?.Session;
+    }
 
     public Task<Session?> GetForChangeAsync(Guid id, CancellationToken cancellationToken) => OneAsync(Load, id, cancellationToken);
 
-    /// <summary>Locks and loads the sessions the audience can see, in one statement, in id order so two batches never wait on each other in a circle.</summary>
-    public async Task<IReadOnlyDictionary<Guid, Session>> GetManyForUpdateAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
-        await db.Sessions.TagWith(RowLockInterceptor.Tag).VisibleTo(audience).Where(s => ids.Contains(s.Id)).OrderBy(s => s.Id)
-            .ToDictionaryAsync(s => s.Id, cancellationToken);
+    /// <summary>
+    /// Locks and loads the sessions the audience can see, in one statement, in id order so two
+    /// batches never wait on each other in a circle; read again, as <see cref="GetForUpdateAsync"/>
+    /// does, when the statement waited for a lock.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, Session>> GetManyForUpdateAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        var locked = await LockManyAsync(audience, ids, cancellationToken);
+        if (!locked.Any(l => l.Waited))
+        {
+            return locked.ToDictionary(l => l.Session.Id, l => l.Session);
+        }
+
+        locked.ForEach(l => Forget(l.Session));
+        return (await LockManyAsync(audience, ids, cancellationToken)).ToDictionary(l => l.Session.Id, l => l.Session);
+    }
+
+    private Task<List<Locked>> LockManyAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        db.Sessions.TagWith(RowLockInterceptor.Tag).VisibleTo(audience).Where(s => ids.Contains(s.Id)).OrderBy(s => s.Id)
+            .Select(s => new Locked(s, db.Sessions.Where(seen => seen.Id == s.Id).Select(seen => seen.Version).First()))
+            .ToListAsync(cancellationToken);
+
+    /// <summary>Stops tracking a session read from a stale snapshot, and its labels, so that it can be read again.</summary>
+    private void Forget(Session session)
+    {
+        foreach (var label in session.Labels)
+        {
+            db.Entry(label).State = EntityState.Detached;
+        }
+
+        db.Entry(session).State = EntityState.Detached;
+    }
 
     public Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken) =>
         db.Sessions.AnyAsync(s => s.Id == id, cancellationToken);
@@ -40,4 +88,11 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
 
     private async Task<Session?> OneAsync(CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Session>>> load, Guid id, CancellationToken cancellationToken) =>
         (await load.For(db)(db, id).ToListAsync(cancellationToken)).SingleOrDefault();
+
+    /// <summary>A session read under its row lock, and its version as the statement's snapshot saw it.</summary>
+    private sealed record Locked(Session Session, long SeenVersion)
+    {
+        /// <summary>The statement waited for another writer's lock: the row is newer than the rest of what it read.</summary>
+        public bool Waited => Session.Version != SeenVersion;
+    }
 }

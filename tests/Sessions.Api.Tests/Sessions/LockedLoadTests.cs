@@ -1,0 +1,115 @@
+using System.Data.Common;
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Sessions.Api.Tests.Infrastructure;
+
+namespace Sessions.Api.Tests.Sessions;
+
+/// <summary>
+/// A command that loads its session under the row lock while another writer (another instance of
+/// the service, here another connection) holds that lock works on the session as that writer left
+/// it: its row and the rows beside it alike. On PostgreSQL a statement that waits for a row lock
+/// returns the row's new version but keeps its own snapshot for everything else it read.
+/// </summary>
+[Collection(SharedApiCollection.Name)]
+public sealed class LockedLoadTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
+{
+    [Fact]
+    public async Task ALabelReplacementThatWaitedForTheRowLock_ReplacesTheLabelsTheOtherWriterLeft()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        await using var connection = await Factory.Database.OpenOutsideThePoolAsync();
+        await using var writer = await connection.BeginTransactionAsync();
+        foreach (var statement in new[]
+        {
+            $"UPDATE sessions SET version = version + 1 WHERE id_text = '{session}'",
+            $"INSERT INTO session_labels (key, value, position, session_id) SELECT 'team', 'red', 0, id FROM sessions WHERE id_text = '{session}'",
+        })
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = writer;
+            command.CommandText = statement;
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var replace = Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { labels = new Dictionary<string, string[]> { ["b"] = ["y"] } });
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        await writer.CommitAsync();
+        var replaced = await (await replace).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("""{"b":["y"]}""", replaced["labels"]!.ToJsonString());
+        var read = await Client.GetAsync(workspace.SessionPath(session), owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("""{"b":["y"]}""", read["labels"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task ABulkShareThatWaitedForAnotherInstancesLabelChange_KeepsTheCountsOfTheLabelsThatInstanceLeft()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var colleague = await workspace.AddMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["env"] = ["dev"] } })).Id();
+        await using var other = new CommitPausingInstance(Factory.Database);
+        await other.InitializeAsync();
+        using var otherClient = other.CreateClient();
+        var (reached, release) = other.Pause.Arm();
+
+        // The other instance replaces the labels and is held just before its commit, holding the
+        // session's row lock; this instance's bulk share waits for that lock, then goes on.
+        var relabel = otherClient.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { labels = new Dictionary<string, string[]> { ["env"] = ["prod"] } });
+        await reached.WaitAsync(TimeSpan.FromSeconds(30));
+        var share = Client.PostAsync($"{workspace.SessionsPath}/bulk-share", owner.Token(), new { session_ids = new[] { session } });
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        release();
+        await (await relabel).ExpectAsync(HttpStatusCode.OK);
+        var shared = await (await share).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Empty(shared["failed"]!.AsArray());
+        var facets = await Client.GetAsync($"{workspace.SessionsPath}/facets", colleague.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("""{"env":[{"value":"prod","count":1}]}""", facets["labels"]!.ToJsonString());
+        var listed = await Client.GetAsync($"{workspace.SessionsPath}?label=env:prod", colleague.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(1, listed["total"]!.GetValue<int>());
+        var dev = await Client.GetAsync($"{workspace.SessionsPath}?label=env:dev", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0, dev["total"]!.GetValue<int>());
+    }
+
+    /// <summary>A second instance of the service on the same database, whose next commit a test can hold.</summary>
+    private sealed class CommitPausingInstance(TestDatabase database) : ApiFactory(database, ownsDatabase: false)
+    {
+        public CommitPause Pause { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(services => services.AddSingleton<IInterceptor>(Pause));
+        }
+    }
+
+    /// <summary>Holds the next commit after it is armed until the test releases it.</summary>
+    private sealed class CommitPause : DbTransactionInterceptor
+    {
+        private TaskCompletionSource? _reached;
+        private TaskCompletionSource? _released;
+
+        public (Task Reached, Action Release) Arm()
+        {
+            var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _released = released;
+            _reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return (_reached.Task, () => released.TrySetResult());
+        }
+
+        public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _reached, null) is { } reached)
+            {
+                reached.TrySetResult();
+                await _released!.Task;
+            }
+
+            return result;
+        }
+    }
+}
