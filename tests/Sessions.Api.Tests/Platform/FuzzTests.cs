@@ -17,7 +17,7 @@ public sealed class FuzzTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
     /// <summary>The fixed seed CI runs; <c>SESSIONS_FUZZ_SEED</c> explores others.</summary>
     private static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("SESSIONS_FUZZ_SEED"), out var seed) ? seed : 20261128;
-    private const int Requests = 2400;
+    private const int Requests = 3200;
 
     private static readonly string[] EnvelopeTypes =
     [
@@ -47,6 +47,7 @@ public sealed class FuzzTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
     [
         "page", "limit", "sort_by", "sort_dir", "archived", "search", "label", "agent", "model", "origin", "user_id", "user",
         "project_id", "include_workload_sessions", "after_seq", "include_compacted", "q", "format", "download",
+        "status", "kind", "sessions_per_group", "group_by", "from", "to", "after_id",
     ];
 
     private static readonly JsonNode?[] BadJsonValues =
@@ -67,7 +68,9 @@ public sealed class FuzzTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
         var frozen = (await Client.CreateSessionAsync(workspace, owner)).Id();
         await (await Client.PostAsync(workspace.SessionPath(frozen) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
         var untouched = (await Client.CreateSessionAsync(workspace, admin)).Id();
-        var world = new World(workspace, owner, admin, session, frozen);
+        var group = (await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+        await Client.PostAsync($"{workspace.SessionPath(session)}/items", owner.Token(), new { item_type = "finding", data = new { k = 1 }, dedupe_key = "first" }).ExpectAsync(HttpStatusCode.Created);
+        var world = new World(workspace, owner, admin, session, frozen, group);
         var random = new Random(Seed);
         var failures = new List<string>();
 
@@ -193,6 +196,24 @@ public sealed class FuzzTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
         new("POST", (w, r) => w.SessionAt(r) + "/transcript/compact", _ => new JsonObject { ["summary"] = new JsonObject { ["role"] = "system", ["content"] = "sum" }, ["up_to_seq"] = 1 }),
         new("POST", (w, r) => w.SessionAt(r) + "/rewind", _ => new JsonObject { ["from_seq"] = 1 }),
         new("GET", (w, r) => w.SessionAt(r) + "/messages/search?q=hel"),
+        new("POST", (w, _) => w.Sessions + "/groups", _ => new JsonObject
+        {
+            ["kind"] = "evaluation_item", ["project_id"] = Guid.NewGuid().ToString(), ["title"] = "t", ["status"] = "running", ["capability"] = "c",
+            ["evaluation_item_id"] = Guid.NewGuid().ToString(), ["runtime_id"] = Guid.NewGuid().ToString(), ["metadata"] = new JsonObject { ["k"] = new JsonArray(1, 2) },
+        }),
+        new("GET", (w, _) => w.Sessions + "/groups?status=running&kind=workflow"),
+        new("GET", (w, _) => $"{w.Sessions}/groups/{w.Group}?include_workload_sessions=true"),
+        new("PATCH", (w, _) => $"{w.Sessions}/groups/{w.Group}", _ => new JsonObject { ["title"] = "renamed", ["status"] = "running", ["metadata"] = new JsonObject { ["k"] = "v" } }),
+        new("GET", (w, _) => w.Sessions + "/grouped?sessions_per_group=5"),
+        new("POST", (w, r) => w.SessionAt(r) + "/items", _ => new JsonObject
+        {
+            ["item_type"] = "finding", ["data"] = new JsonObject { ["score"] = 1 }, ["title"] = "t", ["dedupe_key"] = "first", ["source"] = "runtime",
+            ["project_id"] = Guid.NewGuid().ToString(), ["disposition"] = new JsonObject { ["state"] = "open" },
+        }),
+        new("GET", (w, r) => w.SessionAt(r) + "/items?limit=10"),
+        new("GET", (w, r) => w.SessionAt(r) + "/events?limit=10"),
+        new("GET", (w, _) => w.Sessions + "/usage?group_by=label:team&from=2026-01-01T00:00:00Z"),
+        new("GET", (w, r) => w.SessionAt(r) + "/trajectory?format=atif&download=true"),
         new("GET", (w, _) => w.Base + "/members", Admin: true),
         new("PUT", (w, _) => $"{w.Base}/members/{Guid.NewGuid()}", _ => new JsonObject { ["role"] = "viewer" }, Admin: true),
         new("DELETE", (w, _) => $"{w.Base}/members/{Guid.NewGuid()}", Admin: true),
@@ -318,7 +339,7 @@ public sealed class FuzzTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 
     private static JsonNode? Clone(JsonNode? node) => node?.DeepClone();
 
-    private sealed record World(TestWorkspace Workspace, TestUser Owner, TestUser Admin, Guid Session, Guid Frozen)
+    private sealed record World(TestWorkspace Workspace, TestUser Owner, TestUser Admin, Guid Session, Guid Frozen, string Group)
     {
         public string Base => $"/api/v1/org/{Workspace.Org}/ws/{Workspace.Workspace}";
 
