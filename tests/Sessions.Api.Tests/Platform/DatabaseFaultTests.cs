@@ -29,8 +29,10 @@ public sealed class DatabaseTimeoutTests(ShortTimeoutApiFactory factory) : ApiTe
             Assert.DoesNotContain("Npgsql", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         }
 
+        Assert.Equal(0, await EventCountAsync(session, "SessionFrozen"));
         var frozen = await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.NotNull(frozen["frozen_at"]);
+        Assert.Equal(1, await EventCountAsync(session, "SessionFrozen"));
     }
 
     /// <summary>
