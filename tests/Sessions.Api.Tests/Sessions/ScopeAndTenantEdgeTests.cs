@@ -158,6 +158,40 @@ public sealed class ScopeAndTenantEdgeTests(ApiFactory factory) : ApiTest<ApiFac
         Assert.Equal(1, await EventCountAsync(theirs.Id(), "SessionCreated"));
     }
 
+    [Fact]
+    public async Task ASessionCannotTakeTheIdOfAWorkspaceOrAGroup_SoItsTrailNeverShowsTheirEvents()
+    {
+        var (workspace, member) = await AWorkspaceWithAMemberAsync();
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        await Client.SendAsync(HttpMethod.Put, $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members/{member.Id}", admin.Token(), new { role = "member" }).ExpectAsync(HttpStatusCode.OK);
+        var group = Guid.Parse((await Client.PostAsync($"{workspace.SessionsPath}/groups", member.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>());
+
+        foreach (var taken in new[] { workspace.WorkspaceId, group })
+        {
+            var envelope = await Client.PostAsync(workspace.SessionsPath, member.Token(), new { id = taken, model = "m" }).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "already_exists");
+            Assert.Equal($"The session id {taken} is already taken.", envelope["detail"]!.GetValue<string>());
+            await Client.GetAsync($"{workspace.SessionPath(taken)}/events", member.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        }
+    }
+
+    [Fact]
+    public async Task ADeletedSessionsId_CannotBeTakenAgain_InItsWorkspaceOrAnother_SoItsTrailStaysItsOwn()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var id = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        await Client.AppendAsync(workspace, owner, id, new { role = "user", content = "private evidence" });
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(id), owner.Token())).StatusCode);
+        var (other, stranger) = await AWorkspaceWithAMemberAsync();
+
+        await Client.PostAsync(other.SessionsPath, stranger.Token(), new { id, model = "m" }).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "already_exists");
+        await Client.PostAsync(workspace.SessionsPath, owner.Token(), new { id, model = "m" }).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "already_exists");
+
+        await Client.GetAsync($"{other.SessionPath(id)}/events", stranger.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        var trail = await Client.GetAsync($"{workspace.SessionPath(id)}/events", admin.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(["SessionCreated", "TranscriptAppended", "SessionDeleted"], trail["events"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()));
+    }
+
     /// <summary>The session as its owner reads it, its transcript, its events and items, and the group.</summary>
     private async Task<string> SnapshotAsync(TestWorkspace workspace, TestUser owner, Guid id, string group)
     {

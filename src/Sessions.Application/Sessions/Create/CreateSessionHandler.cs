@@ -29,9 +29,9 @@ public sealed class CreateSessionHandler(
         }
 
         var id = command.Id!.Value;
-        if (await sessions.ExistsAsync(id, cancellationToken))
+        if (await sessions.IsTakenAsync(id, cancellationToken))
         {
-            return new Error(ErrorType.AlreadyExists, $"A session with id {id} already exists.");
+            return new Error(ErrorType.AlreadyExists, $"The session id {id} is already taken.");
         }
 
         var spec = new NewSession(

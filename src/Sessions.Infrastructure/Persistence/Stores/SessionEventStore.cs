@@ -11,9 +11,18 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
     /// <summary>Fields every stored event repeats that its envelope already carries.</summary>
     private static readonly string[] EnvelopeFields = ["aggregate_id", "occurred_at", "actor_id"];
 
+    /// <summary>
+    /// The names of a session's events. The outbox holds every aggregate's events by aggregate id,
+    /// and a session's trail is only these: an id a client chose can never show a workspace's or a
+    /// group's events (a session cannot be created with an id that has a trail, but the trail is
+    /// read narrowly all the same).
+    /// </summary>
+    private static readonly string[] SessionEventTypes =
+        [.. typeof(ISessionEvent).Assembly.GetTypes().Where(t => t.IsClass && typeof(ISessionEvent).IsAssignableFrom(t)).Select(t => t.Name).Order(StringComparer.Ordinal)];
+
     public async Task<IReadOnlyList<StoredEvent>?> PageAsync(Guid sessionId, Guid? afterId, int take, CancellationToken cancellationToken)
     {
-        var events = db.OutboxMessages.AsNoTracking().Where(o => o.AggregateId == sessionId);
+        var events = db.OutboxMessages.AsNoTracking().Where(o => o.AggregateId == sessionId && SessionEventTypes.Contains(o.Type));
         if (afterId is { } after)
         {
             var at = await events.Where(o => o.Id == after).Select(o => new { o.OccurredAt, o.Ordinal }).SingleOrDefaultAsync(cancellationToken);
