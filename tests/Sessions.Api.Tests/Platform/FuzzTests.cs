@@ -40,7 +40,7 @@ public sealed class FuzzTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
     [
         "", "-1", "0", "99999999999999999999", "1e5", "abc", "%00", "\uFF11", "true", "null", "[]", "%ff", "key:", ":v", "a:b:c",
         "NaN", "%201", "1.5", "2147483648", "-9223372036854775809", "%22", "k%00:v", new string('s', 300), "team:red", "USER", "Eval",
-        "updated_at", "desc", "any", Guid.NewGuid().ToString(), "%E2%80%AE", "%F0%9F%98%80", "0x10",
+        "updated_at", "desc", "any", Guid.NewGuid().ToString(), "%E2%80%AE", "%F0%9F%98%80", "0x10", "Team:red", "a%20b:c",
     ];
 
     private static readonly string[] QueryNames =

@@ -23,7 +23,25 @@ public sealed class LimitEdgeTests(ApiFactory factory) : ApiTest<ApiFactory>(fac
         await Client.GetAsync($"{workspace.SessionsPath}?search={new string('s', 200)}", owner.Token()).ExpectAsync(HttpStatusCode.OK);
         await Client.GetAsync($"{workspace.SessionsPath}?search={new string('s', 201)}", owner.Token()).ExpectValidationErrorAsync("query", "search");
         await Client.GetAsync($"{path}/transcript?include_compacted=maybe", owner.Token()).ExpectValidationErrorAsync("query", "include_compacted");
-        await Client.GetAsync($"{workspace.SessionsPath}?user=nope", owner.Token()).ExpectValidationErrorAsync("query", "user", 0);
+        await Client.GetAsync($"{workspace.SessionsPath}?user=nope", owner.Token()).ExpectValidationErrorAsync("query", "user");
+    }
+
+    [Theory]
+    [InlineData("Team:red")]
+    [InlineData("a b:c")]
+    [InlineData("K:v")]
+    public async Task ALabelFilterWhoseKeyIsNoLabelKey_Is422AtTheFilter_OnEveryRouteThatFilters(string label)
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        foreach (var route in new[] { "", "/facets", "/grouped", "/groups", "/usage?group_by=model" })
+        {
+            var separator = route.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+            var error = await Client.GetAsync($"{workspace.SessionsPath}{route}{separator}label=model:x&label={label}", owner.Token()).ExpectValidationErrorAsync("query", "label", 1);
+            Assert.Contains("key of 1 to 64 characters", error["msg"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        var longKey = new string('k', 65) + ":v";
+        await Client.GetAsync($"{workspace.SessionsPath}?label={longKey}", owner.Token()).ExpectValidationErrorAsync("query", "label", 0);
     }
 
     [Fact]
@@ -36,8 +54,8 @@ public sealed class LimitEdgeTests(ApiFactory factory) : ApiTest<ApiFactory>(fac
         await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { labels = new Dictionary<string, string[]> { [new string('k', 64)] = ["v"] } }).ExpectAsync(HttpStatusCode.OK);
         await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { labels = new Dictionary<string, string[]> { [new string('k', 65)] = ["v"] } }).ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
         await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { labels = new Dictionary<string, string[]> { [""] = ["v"] } }).ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
-        await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { runtime_id = "not-a-uuid" }).ExpectValidationErrorAsync("body", "runtime_id");
-        await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { project_id = "not-a-uuid" }).ExpectValidationErrorAsync("body", "project_id");
+        await Client.PostAsync(workspace.SessionsPath, owner.Token(), new { id = Guid.NewGuid(), model = "m", runtime_id = "not-a-uuid" }).ExpectValidationErrorAsync("body", "runtime_id");
+        await Client.PostAsync(workspace.SessionsPath, owner.Token(), new { id = Guid.NewGuid(), model = "m", project_id = "not-a-uuid" }).ExpectValidationErrorAsync("body", "project_id");
         await Client.PostAsync($"{path}/items", owner.Token(), new { item_type = "finding", data = new { }, title = new string('t', 255) }).ExpectAsync(HttpStatusCode.Created);
         await Client.PostAsync($"{path}/items", owner.Token(), new { item_type = "finding", data = new { }, title = new string('t', 256) }).ExpectValidationErrorAsync("body", "title");
         await Client.PostAsync($"{path}/transcript", owner.Token(), new { messages = new[] { new { role = "user", content = "c", parent_id = "not-a-uuid" } } }).ExpectValidationErrorAsync("body", "messages", 0, "parent_id");

@@ -63,6 +63,13 @@ public sealed record SessionFilterInput(
             {
                 yield return new FieldError([nameof(Labels), i], "must be key:value", FieldProblem.InvalidValue);
             }
+            else if (!string.IsNullOrEmpty(label) && !Readings(label).Any())
+            {
+                yield return new FieldError(
+                    [nameof(Labels), i],
+                    $"must be key:value with a key of 1 to {FieldLimits.LabelKey} characters of a-z, 0-9, '_', '.', ':', '/', '-'",
+                    FieldProblem.PatternMismatch);
+            }
         }
 
         if (Archived is not null && !WireEnum.TryParse<ArchivedFilter>(Archived, out _))
