@@ -102,12 +102,11 @@ public sealed class ItemsBulkAndExportTests
         var sessions = new Mock<ISessionRepository>();
         sessions.Setup(s => s.GetManyForUpdateAsync(It.IsAny<SessionAudience>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Dictionary<Guid, Session> { [mine.Id] = mine, [theirs.Id] = theirs });
-        var runner = new BulkSessionRunner(sessions.Object, Callers());
-        var clock = new FakeTimeProvider(SessionWorld.Now);
+        var runner = new BulkSessionRunner(sessions.Object, Callers(), new FakeTimeProvider(SessionWorld.Now));
         IReadOnlyList<Guid> ids = [mine.Id, theirs.Id, missing, mine.Id];
 
-        var frozen = (await new BulkFreezeHandler(runner, clock).Handle(new BulkFreezeCommand("o", "w", ids), default)).Value;
-        var shared = (await new BulkShareHandler(runner, clock).Handle(new BulkShareCommand("o", "w", ids), default)).Value;
+        var frozen = (await new BulkFreezeHandler(runner).Handle(new BulkFreezeCommand("o", "w", ids), default)).Value;
+        var shared = (await new BulkShareHandler(runner).Handle(new BulkShareCommand("o", "w", ids), default)).Value;
 
         Assert.Equal([mine.Id], frozen.Succeeded);
         Assert.Equal([(theirs.Id, ErrorType.PermissionDenied), (missing, ErrorType.NotFound)], frozen.Failed.Select(f => (f.Id, f.Error.Type)));
@@ -119,6 +118,21 @@ public sealed class ItemsBulkAndExportTests
     }
 
     [Fact]
+    public async Task BulkActions_StampTheTimeOnceTheSessionsAreLocked_NotWhenTheyBeganToWait()
+    {
+        var mine = NewSession(_world.OwnerId);
+        var clock = new FakeTimeProvider(SessionWorld.Now);
+        var sessions = new Mock<ISessionRepository>();
+        sessions.Setup(s => s.GetManyForUpdateAsync(It.IsAny<SessionAudience>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+            .Callback(() => clock.Advance(TimeSpan.FromSeconds(2)))
+            .ReturnsAsync(new Dictionary<Guid, Session> { [mine.Id] = mine });
+
+        await new BulkFreezeHandler(new BulkSessionRunner(sessions.Object, Callers(), clock)).Handle(new BulkFreezeCommand("o", "w", [mine.Id]), default);
+
+        Assert.Equal(SessionWorld.Now.UtcDateTime.AddSeconds(2), mine.FrozenAt);
+    }
+
+    [Fact]
     public async Task BulkFreeze_ByTheEvaluationService_SeesEverySessionAndFreezesAsEvaluation()
     {
         var theirs = NewSession(Guid.NewGuid());
@@ -126,7 +140,7 @@ public sealed class ItemsBulkAndExportTests
         sessions.Setup(s => s.GetManyForUpdateAsync(It.Is<SessionAudience>(a => a.SeesAllSessions), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Dictionary<Guid, Session> { [theirs.Id] = theirs });
 
-        var frozen = (await new BulkFreezeHandler(new BulkSessionRunner(sessions.Object, Callers(scope: Scopes.SessionsEvaluate)), new FakeTimeProvider(SessionWorld.Now))
+        var frozen = (await new BulkFreezeHandler(new BulkSessionRunner(sessions.Object, Callers(scope: Scopes.SessionsEvaluate), new FakeTimeProvider(SessionWorld.Now)))
             .Handle(new BulkFreezeCommand("o", "w", [theirs.Id]), default)).Value;
 
         Assert.Equal([theirs.Id], frozen.Succeeded);
@@ -144,7 +158,7 @@ public sealed class ItemsBulkAndExportTests
         sessions.Setup(s => s.GetManyForUpdateAsync(It.IsAny<SessionAudience>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Dictionary<Guid, Session> { [mine.Id] = mine, [evidence.Id] = evidence, [theirs.Id] = theirs });
 
-        var deleted = (await new BulkDeleteHandler(new BulkSessionRunner(sessions.Object, Callers()), sessions.Object, new FakeTimeProvider(SessionWorld.Now))
+        var deleted = (await new BulkDeleteHandler(new BulkSessionRunner(sessions.Object, Callers(), new FakeTimeProvider(SessionWorld.Now)), sessions.Object)
             .Handle(new BulkDeleteCommand("o", "w", [mine.Id, evidence.Id, theirs.Id]), default)).Value;
 
         Assert.Equal([mine.Id], deleted.Succeeded);

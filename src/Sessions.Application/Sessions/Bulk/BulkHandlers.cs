@@ -1,16 +1,14 @@
 using Mediator;
-using Sessions.Application.Common.Time;
 using Sessions.Domain.Common;
 
 namespace Sessions.Application.Sessions.Bulk;
 
 /// <summary>Each id follows the single-freeze rules; an already-frozen session counts as frozen.</summary>
-public sealed class BulkFreezeHandler(BulkSessionRunner runner, TimeProvider clock) : ICommandHandler<BulkFreezeCommand, Result<BulkOutcome>>
+public sealed class BulkFreezeHandler(BulkSessionRunner runner) : ICommandHandler<BulkFreezeCommand, Result<BulkOutcome>>
 {
     public async ValueTask<Result<BulkOutcome>> Handle(BulkFreezeCommand command, CancellationToken cancellationToken)
     {
-        var now = clock.UtcNow();
-        return await runner.RunAsync(command.SessionIds!, caller => caller.FreezeAudience, (session, caller) =>
+        return await runner.RunAsync(command.SessionIds!, caller => caller.FreezeAudience, (session, caller, now) =>
         {
             if (caller.FreezesAs(session) is not { } frozenBy)
             {
@@ -24,12 +22,11 @@ public sealed class BulkFreezeHandler(BulkSessionRunner runner, TimeProvider clo
 }
 
 /// <summary>Each id is promoted to workspace visibility; an already-shared session counts as shared.</summary>
-public sealed class BulkShareHandler(BulkSessionRunner runner, TimeProvider clock) : ICommandHandler<BulkShareCommand, Result<BulkOutcome>>
+public sealed class BulkShareHandler(BulkSessionRunner runner) : ICommandHandler<BulkShareCommand, Result<BulkOutcome>>
 {
     public async ValueTask<Result<BulkOutcome>> Handle(BulkShareCommand command, CancellationToken cancellationToken)
     {
-        var now = clock.UtcNow();
-        return await runner.RunAsync(command.SessionIds!, caller => caller.Audience, (session, caller) =>
+        return await runner.RunAsync(command.SessionIds!, caller => caller.Audience, (session, caller, now) =>
         {
             if (!caller.MayChange(session))
             {
@@ -43,12 +40,11 @@ public sealed class BulkShareHandler(BulkSessionRunner runner, TimeProvider cloc
 }
 
 /// <summary>Each id is deleted with its transcript, unless an evaluation froze it.</summary>
-public sealed class BulkDeleteHandler(BulkSessionRunner runner, ISessionRepository sessions, TimeProvider clock) : ICommandHandler<BulkDeleteCommand, Result<BulkOutcome>>
+public sealed class BulkDeleteHandler(BulkSessionRunner runner, ISessionRepository sessions) : ICommandHandler<BulkDeleteCommand, Result<BulkOutcome>>
 {
     public async ValueTask<Result<BulkOutcome>> Handle(BulkDeleteCommand command, CancellationToken cancellationToken)
     {
-        var now = clock.UtcNow();
-        return await runner.RunAsync(command.SessionIds!, caller => caller.Audience, (session, caller) =>
+        return await runner.RunAsync(command.SessionIds!, caller => caller.Audience, (session, caller, now) =>
         {
             if (!caller.MayChange(session))
             {
