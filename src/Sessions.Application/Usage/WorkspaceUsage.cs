@@ -44,13 +44,24 @@ public sealed partial record UsageWindow(DateTime? From, DateTime? To)
 {
     public bool IsOpen => From is null && To is null;
 
-    /// <summary>An RFC 3339 timestamp with its offset, as UTC; null when the text is not one.</summary>
-    public static DateTime? ParseTimestamp(string text) =>
-        Rfc3339().IsMatch(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
-            ? at.UtcDateTime
-            : null;
+    /// <summary>
+    /// An RFC 3339 timestamp with its offset, as UTC; null when the text is not one. Fractions of
+    /// a second beyond the 100 ns the platform keeps (nanoseconds, as many clients write them)
+    /// are cut, not refused: RFC 3339 sets no limit to them.
+    /// </summary>
+    public static DateTime? ParseTimestamp(string text)
+    {
+        if (Rfc3339().Match(text) is not { Success: true } match)
+        {
+            return null;
+        }
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,7})?([Zz]|[+-]\d{2}:\d{2})$")]
+        var fraction = match.Groups["fraction"];
+        var kept = fraction.Length > 8 ? text.Remove(fraction.Index + 8, fraction.Length - 8) : text;
+        return DateTimeOffset.TryParse(kept, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at.UtcDateTime : null;
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?<fraction>\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")]
     private static partial Regex Rfc3339();
 }
 
