@@ -65,6 +65,20 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
     }
 
     [Fact]
+    public async Task List_ValuesOfOneKey_CombineWithOr_WhenAValueHoldsAColon()
+    {
+        var (workspace, me, _) = await SetUpAsync();
+        var nginx = await Create(workspace, me, new { labels = Labels(("image", "nginx:1.25")) });
+        var redis = await Create(workspace, me, new { labels = Labels(("image", "redis"), ("team", "red")) });
+        await Create(workspace, me, new { labels = Labels(("image", "postgres:15"), ("team", "red")) });
+
+        Assert.Equal(Sorted(nginx, redis), Sorted(Ids(await ListAsync(workspace, me, "label=image:nginx:1.25&label=image:redis"))));
+        Assert.Equal([redis], Ids(await ListAsync(workspace, me, "label=image:nginx:1.25&label=image:redis&label=team:red")));
+        var facets = await (await Client.GetAsync($"{workspace.SessionsPath}/facets?label=image:nginx:1.25&label=image:redis", me.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("""[{"value":"nginx:1.25","count":1},{"value":"redis","count":1}]""", facets["labels"]!["image"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task List_LabelKeysWithColons_AreMatchedExactly_AndDifferentKeysStillCombineWithAnd()
     {
         var (workspace, me, _) = await SetUpAsync();

@@ -119,10 +119,9 @@ public sealed record SessionFilterInput(
     }
 
     /// <summary>
-    /// The labels <c>key:value</c> can name: split at each colon whose left side is a valid key
-    /// (keys may contain colons themselves), so <c>env:stage:prod</c> matches key <c>env</c> with
-    /// value <c>stage:prod</c> and key <c>env:stage</c> with value <c>prod</c>. Filters with the
-    /// same possible keys form one OR group; groups combine with AND.
+    /// The labels <c>key:value</c> can name, shortest key first: split at each colon whose left
+    /// side is a valid key (keys may contain colons themselves), so <c>env:stage:prod</c> matches
+    /// key <c>env</c> with value <c>stage:prod</c> and key <c>env:stage</c> with value <c>prod</c>.
     /// </summary>
     private static IEnumerable<LabelMatch> Readings(string label)
     {
@@ -136,6 +135,27 @@ public sealed record SessionFilterInput(
         }
     }
 
+    /// <summary>
+    /// The label filters as OR groups, which combine with AND (CONTRACT §5.4: values of one key
+    /// OR, different keys AND). A filter that can name one key only is in the group of that key.
+    /// A filter that can name several joins the group of the shortest of them that another filter
+    /// names alone (<c>image:nginx:1.25</c> with <c>image:redis</c>: key <c>image</c>, OR), else the
+    /// group of filters with the same possible keys (<c>k8s:ns:prod</c> and <c>k8s:pod:x</c> stay
+    /// apart, AND). Only a filter whose readings' keys are both in use, or a filter of a key no
+    /// session has, can be grouped otherwise than its author meant (ADR 0012).
+    /// </summary>
+    private List<IReadOnlyList<LabelMatch>> LabelGroups()
+    {
+        var readings = Labels.Distinct(StringComparer.Ordinal).Select(label => Readings(label).ToList()).ToList();
+        var namedAlone = readings.Where(r => r.Count == 1).Select(r => r[0].Key).ToHashSet(StringComparer.Ordinal);
+        return
+        [
+            .. readings
+                .GroupBy(r => r.Select(m => m.Key).FirstOrDefault(namedAlone.Contains) ?? string.Join('\n', r.Select(m => m.Key)), StringComparer.Ordinal)
+                .Select(group => (IReadOnlyList<LabelMatch>)[.. group.SelectMany(r => r)]),
+        ];
+    }
+
     /// <summary>The typed criteria; call after <see cref="Check"/> found nothing.</summary>
     public SessionCriteria ToCriteria() => new(
         UserIds.Distinct().ToList(),
@@ -143,11 +163,7 @@ public sealed record SessionFilterInput(
         Agents.Distinct(StringComparer.Ordinal).ToList(),
         Models.Distinct(StringComparer.Ordinal).ToList(),
         Origins.Select(WireEnum.Parse<SessionOrigin>).Distinct().ToList(),
-        Labels.Distinct(StringComparer.Ordinal)
-            .Select(label => Readings(label).ToList())
-            .GroupBy(readings => string.Join('\n', readings.Select(r => r.Key)), StringComparer.Ordinal)
-            .Select(group => (IReadOnlyList<LabelMatch>)[.. group.SelectMany(readings => readings)])
-            .ToList(),
+        LabelGroups(),
         Archived is null ? ArchivedFilter.Active : WireEnum.Parse<ArchivedFilter>(Archived),
         string.IsNullOrWhiteSpace(Search) ? null : Search.Trim(),
         IncludeWorkloadSessions ?? false);
