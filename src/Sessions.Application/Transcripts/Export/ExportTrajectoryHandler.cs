@@ -25,19 +25,11 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
 
         var session = found.Value.Session;
         var format = query.Format is null ? TrajectoryFormat.Atif : WireEnum.Parse<TrajectoryFormat>(query.Format);
-        var includeCompacted = query.IncludeCompacted ?? false;
-        var messages = includeCompacted ? session.TotalUsage.MessageCount : session.CurrentUsage.MessageCount;
-        if (format == TrajectoryFormat.Atif && messages == 0 && session.SystemPrompt is null)
-        {
-            // ATIF requires at least one step; a trajectory of nothing would not validate.
-            return Error.Conflict("The session has no messages and no system prompt to export: an ATIF trajectory needs at least one step. Export it as openai or native.");
-        }
-
         return new TrajectoryExport(
             found.Value.ToView(),
             session.SystemPrompt,
             format,
-            MessagesAsync(session.Id, includeCompacted, cancellationToken),
+            MessagesAsync(session.Id, query.IncludeCompacted ?? false, cancellationToken),
             EventsAsync(session.Id, cancellationToken));
     }
 
