@@ -184,4 +184,17 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), body)).ExpectAsync(HttpStatusCode.OK);
         return (workspace, owner, session);
     }
+
+    [Fact]
+    public async Task AnEmptySession_ExportsInEveryFormat_AsAnAtifTrajectoryWithoutSteps()
+    {
+        var (workspace, owner, session) = await SessionAsync();
+
+        var atif = await ExportAsync(workspace, owner, session, "");
+
+        Assert.Empty(atif["steps"]!.AsArray());
+        Assert.Equal(0, atif["final_metrics"]!["total_steps"]!.GetValue<int>());
+        Assert.Equal("[]", await ExportTextAsync(workspace, owner, session, "?format=openai"));
+        Assert.Empty((await ExportAsync(workspace, owner, session, "?format=native"))["messages"]!.AsArray());
+    }
 }
