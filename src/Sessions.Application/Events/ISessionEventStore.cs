@@ -3,15 +3,30 @@ namespace Sessions.Application.Events;
 /// <summary>A domain event as stored with the change that raised it: its type, time, acting user (when known) and data (a JSON object).</summary>
 public sealed record StoredEvent(Guid Id, string Type, DateTime OccurredAt, Guid? ActorId, string DataJson);
 
+/// <summary>
+/// One life of a session id: its events from its creation to its deletion (<see cref="To"/> null
+/// while it lives). A deleted session's id may be taken again, by anyone; each life keeps its own
+/// trail, and no life shows another's events.
+/// </summary>
+public sealed record SessionLife(DateTime From, DateTime? To)
+{
+    /// <summary>Every event of the id: a session whose creation left no event (rows written before the outbox kept them).</summary>
+    public static SessionLife Whole { get; } = new(DateTime.MinValue, null);
+}
+
 /// <summary>The stored domain events of sessions, oldest first.</summary>
 public interface ISessionEventStore
 {
-    /// <summary>
-    /// The session's events after the event <paramref name="afterId"/> (from the first when null), at
-    /// most <paramref name="take"/>; null when <paramref name="afterId"/> is not an event of this session.
-    /// </summary>
-    Task<IReadOnlyList<StoredEvent>?> PageAsync(Guid sessionId, Guid? afterId, int take, CancellationToken cancellationToken);
+    /// <summary>The life of the living session with this id: from its latest creation on.</summary>
+    Task<SessionLife> CurrentLifeAsync(Guid sessionId, CancellationToken cancellationToken);
 
-    /// <summary>The workspace a deleted session belonged to, from its <c>SessionDeleted</c> event; null when the session was never deleted.</summary>
-    Task<Guid?> DeletedFromWorkspaceAsync(Guid sessionId, CancellationToken cancellationToken);
+    /// <summary>
+    /// The events of one life of the session id after the event <paramref name="afterId"/> (from the
+    /// first when null), at most <paramref name="take"/>; null when <paramref name="afterId"/> is not
+    /// an event of that life.
+    /// </summary>
+    Task<IReadOnlyList<StoredEvent>?> PageAsync(Guid sessionId, SessionLife life, Guid? afterId, int take, CancellationToken cancellationToken);
+
+    /// <summary>The latest life of the id that a deletion from this workspace ended; null when none did.</summary>
+    Task<SessionLife?> DeletedFromWorkspaceAsync(Guid sessionId, Guid workspaceId, CancellationToken cancellationToken);
 }

@@ -35,14 +35,25 @@ public sealed class ListSessionEventsHandler(ISessionReadStore reads, ISessionEv
     {
         var caller = callers.Current;
         var resolved = await reads.ResolveAsync(caller.Audience, query.Session, cancellationToken);
-        if (!resolved.IsSuccess && !await IsDeletedSessionOfAdminAsync(caller, query.Session, resolved.Error, cancellationToken))
+        Guid sessionId;
+        SessionLife life;
+        if (resolved.IsSuccess)
+        {
+            sessionId = resolved.Value;
+            life = await events.CurrentLifeAsync(sessionId, cancellationToken);
+        }
+        else if (await DeletedSessionOfAdminAsync(caller, query.Session, resolved.Error, cancellationToken) is { } deleted)
+        {
+            sessionId = query.Session.Id!.Value;
+            life = deleted;
+        }
+        else
         {
             return resolved.Error;
         }
 
-        var sessionId = resolved.IsSuccess ? resolved.Value : query.Session.Id!.Value;
         var limit = query.Limit ?? ListSessionEventsQuery.DefaultLimit;
-        var page = await events.PageAsync(sessionId, query.AfterId, limit + 1, cancellationToken);
+        var page = await events.PageAsync(sessionId, life, query.AfterId, limit + 1, cancellationToken);
         if (page is null)
         {
             return Error.Validation(nameof(ListSessionEventsQuery.AfterId), "must be the id of an event of this session", FieldProblem.InvalidValue);
@@ -54,11 +65,11 @@ public sealed class ListSessionEventsHandler(ISessionReadStore reads, ISessionEv
         return new SessionEventPage(views, page.Count > limit, views.Count > 0 ? views[^1].Id : null);
     }
 
-    private async Task<bool> IsDeletedSessionOfAdminAsync(Caller caller, SessionReference reference, Error error, CancellationToken cancellationToken) =>
-        error.Type == ErrorType.NotFound
-        && caller.Membership.Role == WorkspaceRole.Admin
-        && reference.Id is { } id
-        && await events.DeletedFromWorkspaceAsync(id, cancellationToken) == caller.WorkspaceId;
+    /// <summary>For a workspace admin asking by full id, the life of a session deleted from their workspace.</summary>
+    private async Task<SessionLife?> DeletedSessionOfAdminAsync(Caller caller, SessionReference reference, Error error, CancellationToken cancellationToken) =>
+        error.Type == ErrorType.NotFound && caller.Membership.Role == WorkspaceRole.Admin && reference.Id is { } id
+            ? await events.DeletedFromWorkspaceAsync(id, caller.WorkspaceId, cancellationToken)
+            : null;
 
     private static JsonElement Parse(string json)
     {

@@ -25,8 +25,7 @@ public interface ISessionRepository
     /// </summary>
     Task<IReadOnlyDictionary<Guid, Session>> GetManyForUpdateAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
 
-    /// <summary>Whether a new session may not take this id: a session has it, or other records still answer to it (a deleted session's trail).</summary>
-    Task<bool> IsTakenAsync(Guid id, CancellationToken cancellationToken);
+    Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken);
 
     void Add(Session session);
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Application.Common.Security;
@@ -159,23 +160,25 @@ public sealed class ScopeAndTenantEdgeTests(ApiFactory factory) : ApiTest<ApiFac
     }
 
     [Fact]
-    public async Task ASessionCannotTakeTheIdOfAWorkspaceOrAGroup_SoItsTrailNeverShowsTheirEvents()
+    public async Task ASessionWithAWorkspacesOrAGroupsId_HasATrailOfItsOwnEventsOnly()
     {
         var (workspace, member) = await AWorkspaceWithAMemberAsync();
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
         await Client.SendAsync(HttpMethod.Put, $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members/{member.Id}", admin.Token(), new { role = "member" }).ExpectAsync(HttpStatusCode.OK);
         var group = Guid.Parse((await Client.PostAsync($"{workspace.SessionsPath}/groups", member.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>());
 
-        foreach (var taken in new[] { workspace.WorkspaceId, group })
+        foreach (var id in new[] { workspace.WorkspaceId, group })
         {
-            var envelope = await Client.PostAsync(workspace.SessionsPath, member.Token(), new { id = taken, model = "m" }).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "already_exists");
-            Assert.Equal($"The session id {taken} is already taken.", envelope["detail"]!.GetValue<string>());
-            await Client.GetAsync($"{workspace.SessionPath(taken)}/events", member.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+            await Client.CreateSessionAsync(workspace, member, id);
+            var trail = await Client.GetAsync($"{workspace.SessionPath(id)}/events", member.Token()).ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal(["SessionCreated"], trail["events"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()));
+            var native = await Client.GetAsync($"{workspace.SessionPath(id)}/trajectory?format=native", member.Token()).ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal(["SessionCreated"], native["events"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()));
         }
     }
 
     [Fact]
-    public async Task ADeletedSessionsId_CannotBeTakenAgain_InItsWorkspaceOrAnother_SoItsTrailStaysItsOwn()
+    public async Task ADeletedSessionsIdTakenAgain_StartsATrailOfItsOwn_AndTheDeletedLifeStaysItsWorkspaceAdmins()
     {
         var (workspace, owner) = await AWorkspaceWithAMemberAsync();
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
@@ -183,13 +186,18 @@ public sealed class ScopeAndTenantEdgeTests(ApiFactory factory) : ApiTest<ApiFac
         await Client.AppendAsync(workspace, owner, id, new { role = "user", content = "private evidence" });
         Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(id), owner.Token())).StatusCode);
         var (other, stranger) = await AWorkspaceWithAMemberAsync();
+        var otherAdmin = await other.AddMemberAsync(WorkspaceRole.Admin);
 
-        await Client.PostAsync(other.SessionsPath, stranger.Token(), new { id, model = "m" }).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "already_exists");
-        await Client.PostAsync(workspace.SessionsPath, owner.Token(), new { id, model = "m" }).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "already_exists");
+        await Client.CreateSessionAsync(other, stranger, id);
+        static IEnumerable<string> Types(JsonObject trail) => trail["events"]!.AsArray().Select(e => e!["type"]!.GetValue<string>());
+        Assert.Equal(["SessionCreated"], Types(await Client.GetAsync($"{other.SessionPath(id)}/events", stranger.Token()).ExpectAsync(HttpStatusCode.OK)));
+        var native = await Client.GetAsync($"{other.SessionPath(id)}/trajectory?format=native", stranger.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(["SessionCreated"], native["events"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()));
+        Assert.Equal(["SessionCreated", "TranscriptAppended", "SessionDeleted"], Types(await Client.GetAsync($"{workspace.SessionPath(id)}/events", admin.Token()).ExpectAsync(HttpStatusCode.OK)));
 
-        await Client.GetAsync($"{other.SessionPath(id)}/events", stranger.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
-        var trail = await Client.GetAsync($"{workspace.SessionPath(id)}/events", admin.Token()).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(["SessionCreated", "TranscriptAppended", "SessionDeleted"], trail["events"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, other.SessionPath(id), stranger.Token())).StatusCode);
+        Assert.Equal(["SessionCreated", "TranscriptAppended", "SessionDeleted"], Types(await Client.GetAsync($"{workspace.SessionPath(id)}/events", admin.Token()).ExpectAsync(HttpStatusCode.OK)));
+        Assert.Equal(["SessionCreated", "SessionDeleted"], Types(await Client.GetAsync($"{other.SessionPath(id)}/events", otherAdmin.Token()).ExpectAsync(HttpStatusCode.OK)));
     }
 
     /// <summary>The session as its owner reads it, its transcript, its events and items, and the group.</summary>

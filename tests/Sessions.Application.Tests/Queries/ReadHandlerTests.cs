@@ -97,7 +97,7 @@ public sealed class ReadHandlerTests
     {
         var actor = Guid.NewGuid();
         var stored = Enumerable.Range(0, 3).Select(i => new StoredEvent(Guid.NewGuid(), "SessionPinned", Now.UtcDateTime.AddMinutes(i), i == 1 ? null : actor, $$"""{"n":{{i}}}""")).ToList();
-        _events.Setup(e => e.PageAsync(_session, null, 3, It.IsAny<CancellationToken>())).ReturnsAsync(stored);
+        _events.Setup(e => e.PageAsync(_session, It.IsAny<SessionLife>(), null, 3, It.IsAny<CancellationToken>())).ReturnsAsync(stored);
 
         var page = (await Events(new ListSessionEventsQuery("o", "w", Reference(), null, 2))).Value;
 
@@ -112,7 +112,7 @@ public sealed class ReadHandlerTests
     public async Task Events_AnEmptyPage_HasNoNextId_AndAForeignAfterIdIs422()
     {
         var foreign = Guid.NewGuid();
-        _events.Setup(e => e.PageAsync(_session, null, ListSessionEventsQuery.DefaultLimit + 1, It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        _events.Setup(e => e.PageAsync(_session, It.IsAny<SessionLife>(), null, ListSessionEventsQuery.DefaultLimit + 1, It.IsAny<CancellationToken>())).ReturnsAsync([]);
 
         var empty = (await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null))).Value;
         var refused = await Events(new ListSessionEventsQuery("o", "w", Reference(), foreign, null));
@@ -128,8 +128,8 @@ public sealed class ReadHandlerTests
     public async Task ADeletedSessionsTrail_IsForItsWorkspacesAdmins(WorkspaceRole role, bool ofThisWorkspace, bool shown)
     {
         _reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.NotFound);
-        _events.Setup(e => e.DeletedFromWorkspaceAsync(_session, It.IsAny<CancellationToken>())).ReturnsAsync(ofThisWorkspace ? _workspace : Guid.NewGuid());
-        _events.Setup(e => e.PageAsync(_session, null, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        _events.Setup(e => e.DeletedFromWorkspaceAsync(_session, _workspace, It.IsAny<CancellationToken>())).ReturnsAsync(ofThisWorkspace ? new SessionLife(Now.UtcDateTime, Now.UtcDateTime.AddHours(1)) : null);
+        _events.Setup(e => e.PageAsync(_session, It.IsAny<SessionLife>(), null, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
 
         var result = await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null), role);
 
@@ -145,7 +145,7 @@ public sealed class ReadHandlerTests
         var result = await Events(new ListSessionEventsQuery("o", "w", prefix, null, null), WorkspaceRole.Admin);
 
         Assert.Same(SessionErrors.NotFound, result.Error);
-        _events.Verify(e => e.DeletedFromWorkspaceAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+        _events.Verify(e => e.DeletedFromWorkspaceAsync(It.IsAny<Guid>(), It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]

@@ -156,7 +156,7 @@ public sealed class AppendAndCreateHandlerTests
     {
         var sessions = new Mock<ISessionRepository>();
         var taken = Guid.NewGuid();
-        sessions.Setup(s => s.IsTakenAsync(taken, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        sessions.Setup(s => s.ExistsAsync(taken, It.IsAny<CancellationToken>())).ReturnsAsync(true);
         var command = new CreateSessionCommand("o", "w", Guid.NewGuid(), "m", null, null, null, null, null, null, null, null, null);
 
         var viewer = await Create(sessions, WorkspaceRole.Viewer, command);
@@ -164,7 +164,7 @@ public sealed class AppendAndCreateHandlerTests
         var unknownGroup = await Create(sessions, WorkspaceRole.Member, command with { GroupId = Guid.NewGuid() });
 
         Assert.Equal((ErrorType.PermissionDenied, "Viewers cannot create sessions."), (viewer.Error!.Type, viewer.Error.Message));
-        Assert.Equal((ErrorType.AlreadyExists, $"The session id {taken} is already taken."), (duplicate.Error!.Type, duplicate.Error.Message));
+        Assert.Equal((ErrorType.AlreadyExists, $"A session with id {taken} already exists."), (duplicate.Error!.Type, duplicate.Error.Message));
         Assert.Same(GroupRules.UnknownGroup, unknownGroup.Error);
         sessions.Verify(s => s.Add(It.IsAny<Session>()), Times.Never);
     }

@@ -29,9 +29,9 @@ public sealed class CreateSessionHandler(
         }
 
         var id = command.Id!.Value;
-        if (await sessions.IsTakenAsync(id, cancellationToken))
+        if (await sessions.ExistsAsync(id, cancellationToken))
         {
-            return new Error(ErrorType.AlreadyExists, $"The session id {id} is already taken.");
+            return new Error(ErrorType.AlreadyExists, $"A session with id {id} already exists.");
         }
 
         var spec = new NewSession(

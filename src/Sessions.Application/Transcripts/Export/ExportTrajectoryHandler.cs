@@ -54,9 +54,10 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
 
     private async IAsyncEnumerable<StoredEvent> EventsAsync(Guid sessionId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var life = await events.CurrentLifeAsync(sessionId, cancellationToken);
         for (Guid? after = null; ;)
         {
-            var page = await events.PageAsync(sessionId, after, PageSize, cancellationToken) ?? [];
+            var page = await events.PageAsync(sessionId, life, after, PageSize, cancellationToken) ?? [];
             foreach (var stored in page)
             {
                 yield return stored;

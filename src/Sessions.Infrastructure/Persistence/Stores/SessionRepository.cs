@@ -79,15 +79,8 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
         db.Entry(session).State = EntityState.Detached;
     }
 
-    /// <summary>
-    /// Whether the id is taken: a session has it, or the outbox holds events under it (a deleted
-    /// session's trail, kept for its workspace's admins; a workspace's or a group's events). A new
-    /// session under such an id would inherit that trail. One statement.
-    /// </summary>
-    public Task<bool> IsTakenAsync(Guid id, CancellationToken cancellationToken) =>
-        db.Sessions.Where(s => s.Id == id).Select(s => s.Id)
-            .Concat(db.OutboxMessages.Where(o => o.AggregateId == id).Select(o => o.AggregateId))
-            .AnyAsync(cancellationToken);
+    public Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Sessions.AnyAsync(s => s.Id == id, cancellationToken);
 
     public void Add(Session session) => db.Sessions.Add(session);
 
