@@ -137,6 +137,23 @@ public sealed class ReadHandlerTests
     }
 
     [Fact]
+    public async Task Events_OfALivingSession_AreThoseOfItsCurrentLife_OfADeletedOne_ThoseOfTheLifeItsWorkspaceEnded()
+    {
+        var current = new SessionLife(Now.UtcDateTime, null);
+        var ended = new SessionLife(Now.UtcDateTime.AddDays(-2), Now.UtcDateTime.AddDays(-1));
+        _events.Setup(e => e.CurrentLifeAsync(_session, It.IsAny<CancellationToken>())).ReturnsAsync(current);
+        _events.Setup(e => e.DeletedFromWorkspaceAsync(_session, _workspace, It.IsAny<CancellationToken>())).ReturnsAsync(ended);
+        _events.Setup(e => e.PageAsync(_session, It.IsAny<SessionLife>(), null, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+
+        await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null));
+        _reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.NotFound);
+        await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null), WorkspaceRole.Admin);
+
+        _events.Verify(e => e.PageAsync(_session, current, null, It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Once);
+        _events.Verify(e => e.PageAsync(_session, ended, null, It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
     public async Task ADeletedSessionsTrail_NeedsItsFullId()
     {
         _reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.NotFound);

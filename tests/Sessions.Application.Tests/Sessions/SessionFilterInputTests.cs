@@ -156,4 +156,37 @@ public sealed class SessionFilterInputTests
         Assert.Equal([new LabelMatch("env", "stage:prod"), new LabelMatch("env:stage", "prod")], criteria.LabelGroups[1]);
         Assert.Empty(criteria.LabelGroups[2]);
     }
+
+    [Fact]
+    public void Criteria_AFilterOfSeveralPossibleKeys_JoinsTheGroupOfTheShortestOneAnotherFilterNamesAlone()
+    {
+        var criteria = (None with { Labels = ["image:nginx:1.25", "image:redis", "k8s:ns:prod", "k8s:pod:x", "a:b:c", "a:b"] }).ToCriteria();
+
+        Assert.Equal(
+            [
+                [new LabelMatch("image", "nginx:1.25"), new LabelMatch("image:nginx", "1.25"), new LabelMatch("image", "redis")],
+                [new LabelMatch("k8s", "ns:prod"), new LabelMatch("k8s:ns", "prod")],
+                [new LabelMatch("k8s", "pod:x"), new LabelMatch("k8s:pod", "x")],
+                [new LabelMatch("a", "b:c"), new LabelMatch("a:b", "c"), new LabelMatch("a", "b")],
+            ],
+            criteria.LabelGroups);
+    }
+
+    [Theory]
+    [InlineData("Team:red")]
+    [InlineData("a b:c")]
+    [InlineData("K:V:x")]
+    public void ALabelFilterWithNoValidKey_IsRefusedAtItsIndex_WithWhatAKeyMayHold(string label)
+    {
+        var errors = (None with { Labels = ["team:red", label] }).Check();
+
+        Assert.Equal(["Labels.1: must be key:value with a key of 1 to 64 characters of a-z, 0-9, '_', '.', ':', '/', '-' (PatternMismatch)"], errors.Said());
+    }
+
+    [Fact]
+    public void ALabelFilterWithAValidKeyAtAnyColon_IsAccepted()
+    {
+        Assert.Empty((None with { Labels = ["team:Red", "ok:V:x", new string('k', 64) + ":v"] }).Check());
+        Assert.Single((None with { Labels = [new string('k', 65) + ":v"] }).Check());
+    }
 }
