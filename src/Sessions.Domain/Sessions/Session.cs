@@ -288,12 +288,7 @@ public sealed class Session : AggregateRoot
             return refusal;
         }
 
-        if (context is not null)
-        {
-            Agent = context.Agent ?? Agent;
-            Model = context.Model;
-            SystemPrompt = context.SystemPrompt ?? SystemPrompt;
-        }
+        var changed = context is null ? [] : ApplyContext(context);
 
         var messages = new List<SessionMessage>(drafts.Count);
         foreach (var draft in drafts)
@@ -315,18 +310,48 @@ public sealed class Session : AggregateRoot
             }
         }
 
-        if (messages.Count > 0 || context is not null)
+        if (changed.Count > 0)
         {
-            if (messages.Count > 0)
-            {
-                LastMessageAt = now;
-                Raise(new TranscriptAppended(Id, actorId, messages[0].Seq, messages[^1].Seq, now));
-            }
+            Raise(new SessionUpdated(Id, actorId, changed, now));
+        }
 
+        if (messages.Count > 0)
+        {
+            LastMessageAt = now;
+            Raise(new TranscriptAppended(Id, actorId, messages[0].Seq, messages[^1].Seq, now));
+        }
+
+        if (messages.Count > 0 || changed.Count > 0)
+        {
             Touch(now);
         }
 
         return messages;
+    }
+
+    /// <summary>Takes the agent, model and system prompt an append's context gives; answers the fields that changed (a context that changes nothing changes nothing).</summary>
+    private List<string> ApplyContext(TranscriptContext context)
+    {
+        var changed = new List<string>();
+        if (context.Agent is { } agent && agent != Agent)
+        {
+            Agent = agent;
+            changed.Add("agent");
+        }
+
+        if (context.Model != Model)
+        {
+            Model = context.Model;
+            changed.Add("model");
+        }
+
+        if (context.SystemPrompt is { } prompt && prompt != SystemPrompt)
+        {
+            SystemPrompt = prompt;
+            changed.Add("system_prompt");
+        }
+
+        return changed;
     }
 
     /// <summary>

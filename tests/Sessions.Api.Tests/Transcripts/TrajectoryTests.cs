@@ -86,9 +86,10 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal(session.ToString(), native["session"]!["id"]!.GetValue<string>());
         Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), native["messages"]!.AsArray().Select(m => m!["seq"]!.GetValue<long>()));
         var events = native["events"]!.AsArray();
-        Assert.Equal(["SessionCreated", "TranscriptAppended", "SessionFrozen"], events.Select(e => e!["type"]!.GetValue<string>()));
+        Assert.Equal(["SessionCreated", "SessionUpdated", "TranscriptAppended", "SessionFrozen"], events.Select(e => e!["type"]!.GetValue<string>()));
         Assert.Equal(["type", "occurred_at", "data"], events[0]!.AsObject().Select(p => p.Key));
-        Assert.Equal("user", events[2]!["data"]!["frozen_by"]!.GetValue<string>());
+        Assert.Equal("""["agent","system_prompt"]""", events[1]!["data"]!["fields"]!.ToJsonString());
+        Assert.Equal("user", events[3]!["data"]!["frozen_by"]!.GetValue<string>());
     }
 
     [Fact]

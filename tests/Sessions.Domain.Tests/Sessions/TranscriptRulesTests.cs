@@ -42,15 +42,31 @@ public sealed class TranscriptRulesTests
     }
 
     [Fact]
-    public void Append_OfNoMessageWithAContext_TouchesTheSession_ButRecordsNoAppend()
+    public void Append_OfNoMessageWithAContext_RecordsWhatTheContextChanged_ButNoAppend()
     {
         var session = A.Session().Build();
 
         session.AppendMessages(new TranscriptContext("a", "m", null), [], Actor, Later);
 
-        Assert.Empty(session.DomainEvents);
+        var updated = Assert.IsType<SessionUpdated>(Assert.Single(session.DomainEvents));
+        Assert.Equal(["agent", "model"], updated.Fields);
         Assert.Null(session.LastMessageAt);
         Assert.Equal((2L, Later), (session.Version, session.UpdatedAt));
+    }
+
+    [Fact]
+    public void Append_OfNoMessageWithAContextThatChangesNothing_ChangesNothing()
+    {
+        var session = A.Session().Build();
+        session.AppendMessages(new TranscriptContext("a", "m", "prompt"), [], Actor, Later);
+        session.ClearDomainEvents();
+
+        session.AppendMessages(new TranscriptContext(null, "m", null), [], Actor, Later.AddMinutes(1));
+        session.AppendMessages(new TranscriptContext("a", "m", "prompt"), [], Actor, Later.AddMinutes(2));
+
+        Assert.Empty(session.DomainEvents);
+        Assert.Equal((2L, Later), (session.Version, session.UpdatedAt));
+        Assert.Equal(("a", "m", "prompt"), (session.Agent, session.Model, session.SystemPrompt));
     }
 
     [Fact]

@@ -28,8 +28,10 @@ public sealed class TranscriptTests
         Assert.Equal(new string('u', FieldLimits.Preview), session.PreviewText);
         Assert.Equal(("agent", "model-2", "prompt"), (session.Agent, session.Model, session.SystemPrompt));
         Assert.Equal(Now, session.LastMessageAt);
-        var appended = Assert.IsType<TranscriptAppended>(Assert.Single(session.DomainEvents));
+        Assert.Equal(["agent", "model", "system_prompt"], Assert.IsType<SessionUpdated>(session.DomainEvents[0]).Fields);
+        var appended = Assert.IsType<TranscriptAppended>(session.DomainEvents[1]);
         Assert.Equal((1L, 4L), (appended.FirstSeq, appended.LastSeq));
+        Assert.Equal(2, session.DomainEvents.Count);
     }
 
     [Fact]
