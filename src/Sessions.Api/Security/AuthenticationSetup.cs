@@ -19,8 +19,8 @@ public static class AuthenticationSetup
     public static IServiceCollection AddBearerAuthentication(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var auth = AuthOptions.FromConfiguration(configuration);
-        var hasAuthority = !string.IsNullOrWhiteSpace(auth.Authority);
-        if (string.IsNullOrWhiteSpace(auth.Audience) || (string.IsNullOrWhiteSpace(auth.Issuer) && !hasAuthority))
+        var hasAuthority = auth.Authority is not null;
+        if (auth.Audience is null || (auth.Issuer is null && !hasAuthority))
         {
             throw new InvalidOperationException(
                 "Auth:Audience and Auth:Issuer (or an Auth:Authority that names the issuer) must be configured: without them tokens from any issuer or audience would be accepted.");
@@ -40,7 +40,7 @@ public static class AuthenticationSetup
             options.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidateIssuer = true,
-                ValidIssuer = string.IsNullOrWhiteSpace(auth.Issuer) ? null : auth.Issuer,
+                ValidIssuer = auth.Issuer,
                 ValidateAudience = true,
                 ValidAudience = auth.Audience,
                 ValidateLifetime = true,

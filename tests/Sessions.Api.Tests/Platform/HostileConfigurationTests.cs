@@ -18,6 +18,14 @@ public sealed class UnsafeAuthApiFactory(string? issuer, string? audience, strin
     };
 }
 
+/// <summary>A host whose <c>Auth:*</c> settings the test gives, on top of the test defaults.</summary>
+public sealed class AuthSettingsApiFactory(IReadOnlyDictionary<string, string?> auth, string environment) : ApiFactory
+{
+    protected override string EnvironmentName => environment;
+
+    protected override IReadOnlyDictionary<string, string?> Settings => auth;
+}
+
 /// <summary>A Development host whose token endpoint logs are captured.</summary>
 public sealed class DevelopmentWithLogsApiFactory : ApiFactory
 {
@@ -67,6 +75,28 @@ public sealed class HostileConfigurationTests
         var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
 
         Assert.Contains("Auth:Audience and Auth:Issuer", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnAuthorityWithTheShippedBlankSigningKey_Starts()
+    {
+        await using var factory = new AuthSettingsApiFactory(
+            new Dictionary<string, string?> { ["Auth:Authority"] = "https://idp.example.com", ["Auth:Issuer"] = "", ["Auth:SigningKey"] = " " },
+            "Production");
+
+        await (await factory.CreateClient().GetAsync("/health/live", token: null)).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Development")]
+    public async Task AnAuthorityBesideASigningKey_RefusesToStart(string environment)
+    {
+        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["Auth:Authority"] = "https://idp.example.com" }, environment);
+
+        var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+
+        Assert.Contains("Auth:Authority or Auth:SigningKey, not both", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
