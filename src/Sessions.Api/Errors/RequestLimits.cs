@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace Sessions.Api.Errors;
@@ -110,6 +111,13 @@ public sealed class RequestLimits : IDisposable
         return charset is null || HeaderUtilities.RemoveQuotes(charset.Value).Equals("utf-8", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// A body over <see cref="LargeBodyBytes"/>, or one whose length is not told ahead: chunked
+    /// under HTTP/1.1, or an HTTP/2 or HTTP/3 stream sent without <c>content-length</c>, whose
+    /// request can carry a body.
+    /// </summary>
     private static bool IsLarge(HttpRequest request) =>
-        request.ContentLength is { } length ? length > LargeBodyBytes : request.Headers.TransferEncoding.Count > 0;
+        request.ContentLength is { } length
+            ? length > LargeBodyBytes
+            : request.Headers.TransferEncoding.Count > 0 || request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true;
 }

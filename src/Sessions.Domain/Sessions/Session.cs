@@ -461,11 +461,16 @@ public sealed class Session : AggregateRoot
         return content[..length];
     }
 
+    /// <summary>
+    /// Whether the map is the one the session has: the same keys, each with the same values in the
+    /// same order. The keys' order is not compared (a JSON object's members have none, and clients
+    /// that sort their maps send them in another order than they were first given).
+    /// </summary>
     private bool SameLabels(IReadOnlyDictionary<string, IReadOnlyList<string>> labels)
     {
-        var proposed = SessionLabel.FromMap(labels);
-        return proposed.Count == _labels.Count
-            && proposed.Zip(_labels.OrderBy(l => l.Position)).All(pair => pair.First.Key == pair.Second.Key && pair.First.Value == pair.Second.Value);
+        var current = SessionLabel.ToMap(_labels);
+        return current.Count == labels.Count
+            && labels.All(pair => current.TryGetValue(pair.Key, out var values) && values.SequenceEqual(pair.Value.Distinct(StringComparer.Ordinal), StringComparer.Ordinal));
     }
 
     private void Touch(DateTime now)

@@ -25,6 +25,24 @@ public sealed class SessionLifecycleTests
     }
 
     [Fact]
+    public void Update_TheSameLabelsInAnotherKeyOrder_ChangeNothing_ButAnotherValueOrderDoes()
+    {
+        var session = A.Session().OwnedBy(Owner).Labelled(new Dictionary<string, IReadOnlyList<string>> { ["a"] = ["1", "2"], ["b"] = ["3"] }).Build();
+
+        session.Update(new SessionChanges(Labels: new Dictionary<string, IReadOnlyList<string>> { ["b"] = ["3"], ["a"] = ["1", "2", "1"] }), Owner, Later);
+
+        Assert.Empty(session.DomainEvents);
+        Assert.Equal(1, session.Version);
+
+        session.Update(new SessionChanges(Labels: new Dictionary<string, IReadOnlyList<string>> { ["a"] = ["2", "1"], ["b"] = ["3"] }), Owner, Later);
+        Assert.Equal(["labels"], Assert.IsType<SessionUpdated>(Assert.Single(session.DomainEvents)).Fields);
+
+        session.ClearDomainEvents();
+        session.Update(new SessionChanges(Labels: new Dictionary<string, IReadOnlyList<string>> { ["a"] = ["2", "1"], ["c"] = ["3"] }), Owner, Later);
+        Assert.Equal(["labels"], Assert.IsType<SessionUpdated>(Assert.Single(session.DomainEvents)).Fields);
+    }
+
+    [Fact]
     public void Update_Demotion_IsAConflictAndChangesNothing()
     {
         var session = A.Session().OwnedBy(Owner).Shared().Build();
