@@ -105,6 +105,15 @@ public sealed class TelemetryTests(TelemetryApiFactory factory) : ApiTest<Teleme
         var appended = System.Text.RegularExpressions.Regex.Match(text, "sessions_transcript_messages_appended_total(\\{[^}]*\\})? ([0-9]+)");
         Assert.True(appended.Success && long.Parse(appended.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) >= 2, "messages appended are counted");
         Assert.Contains("process_cpu_time", text, StringComparison.Ordinal);
+        if (Factory.Database.IsPostgres)
+        {
+            // Npgsql's pool metrics carry the service's data source by its name, not by its
+            // connection string (the test process's own connections, to other databases, still
+            // appear by theirs).
+            var database = new Npgsql.NpgsqlConnectionStringBuilder(Factory.Database.ConnectionString).Database;
+            Assert.Matches("db_client_connection_count\\{[^}]*\"sessions\"", text);
+            Assert.DoesNotContain($"Database={database}", text, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     [Fact]

@@ -124,12 +124,17 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         return named ? connectionString : new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
     }
 
+    /// <summary>The name of the service's PostgreSQL data source, in Npgsql's metrics and logs.</summary>
+    public const string DataSourceName = "sessions";
+
     public void Configure(DbContextOptionsBuilder builder)
     {
         switch (Provider)
         {
             case DatabaseProvider.Postgres:
-                builder.UseNpgsql(ConnectionString, npgsql => npgsql.CommandTimeout(CommandTimeoutSeconds));
+                // The data source's name labels Npgsql's pool metrics; unnamed, it is the connection
+                // string without its password (host, database, user), which a metrics scrape shows.
+                builder.UseNpgsql(ConnectionString, npgsql => npgsql.CommandTimeout(CommandTimeoutSeconds).ConfigureDataSource(source => source.Name = DataSourceName));
                 break;
             case DatabaseProvider.SqlServer:
                 builder.UseSqlServer(ConnectionString, sql => sql.CommandTimeout(CommandTimeoutSeconds));
