@@ -138,6 +138,28 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
     }
 
     [Fact]
+    public async Task ARetriedCompaction_IsAnsweredAsItHappened_AndCompactsNothingMore_EvenOnceFrozen()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "q" }, new { role = "assistant", content = "a" });
+        var compact = new { summary = new { id = Guid.NewGuid(), role = "system", content = "summary" }, up_to_seq = 2 };
+        var path = workspace.SessionPath(session) + "/transcript/compact";
+
+        var first = await Client.PostAsync(path, owner.Token(), compact).ExpectAsync(HttpStatusCode.OK);
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "after" });
+        var retried = await Client.PostAsync(path, owner.Token(), compact).ExpectAsync(HttpStatusCode.OK);
+        await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        await Client.PostAsync(path, owner.Token(), compact).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(3, first["usage"]!["total_message_count"]!.GetValue<int>());
+        Assert.Equal(4, retried["usage"]!["total_message_count"]!.GetValue<int>());
+        Assert.Equal(2, retried["usage"]!["current_message_count"]!.GetValue<int>());
+        Assert.Equal(4, (await Client.AllMessagesAsync(workspace, owner, session)).Count);
+        Assert.Equal(1, await EventCountAsync(session, "TranscriptCompacted"));
+        await Client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
+    }
+
+    [Fact]
     public async Task Transcript_KeysetPaging_AndCompactedMessagesOnlyWhenAsked()
     {
         var (workspace, owner, session) = await AMembersSessionAsync();

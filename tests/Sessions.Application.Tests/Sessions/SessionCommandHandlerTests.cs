@@ -259,6 +259,42 @@ public sealed class SessionCommandHandlerTests
     }
 
     [Fact]
+    public async Task Compact_WithTheIdOfAStoredSummary_IsARetry_AnsweredWithoutALock_EvenFrozen()
+    {
+        var transcripts = new Mock<ITranscriptStore>();
+        var summaryId = Guid.NewGuid();
+        var stored = _world.Read.AppendMessages(null, [User("q"), new MessageDraft(summaryId, MessageRole.System, "summary", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[1];
+        _world.Both(s => s.Freeze(s.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime));
+        transcripts.Setup(t => t.FindByIdsAsync(_world.Read.Id, It.Is<IReadOnlyCollection<Guid>>(ids => ids.Contains(summaryId)), It.IsAny<CancellationToken>())).ReturnsAsync([stored]);
+
+        var view = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Id = summaryId }, 1), default);
+
+        Assert.Equal(_world.Read.Id, view.Value.Id);
+        _world.LockedNever();
+        transcripts.Verify(t => t.CompactAsync(It.IsAny<Guid>(), It.IsAny<long>(), It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Compact_WhoseSummaryAWriterStoredInBetween_IsAnsweredUnderTheLock_CompactingNothing()
+    {
+        var transcripts = new Mock<ITranscriptStore>();
+        var summaryId = Guid.NewGuid();
+        _world.Both(s => s.AppendMessages(null, [User("q"), User("a")], s.UserId, SessionWorld.Now.UtcDateTime));
+        var stored = _world.Locked.AppendMessages(null, [new MessageDraft(summaryId, MessageRole.System, "summary", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
+        _world.Locked.ClearDomainEvents();
+        transcripts.SetupSequence(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([])
+            .ReturnsAsync([stored]);
+
+        var view = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Id = summaryId }, 2), default);
+
+        Assert.True(view.IsSuccess);
+        _world.LockedOnce();
+        transcripts.Verify(t => t.CompactAsync(It.IsAny<Guid>(), It.IsAny<long>(), It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
+        transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
+    }
+
+    [Fact]
     public async Task Compact_BeyondTheTranscript_IsRefusedWithoutALock()
     {
         var result = await new CompactTranscriptHandler(_world.As(), new Mock<ITranscriptStore>().Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary(), 1), default);

@@ -3,19 +3,34 @@ using Sessions.Application.Sessions;
 
 namespace Sessions.Application.Transcripts;
 
+/// <summary>
+/// A compaction whose summary carries an id the session already has is a retry of one that
+/// happened: answered with the session as it is, compacting nothing (as a retried append is
+/// answered from what is stored), also once the session is frozen.
+/// </summary>
 public sealed class CompactTranscriptHandler(SessionCommandServices services, ITranscriptStore transcripts)
     : SessionCommandHandler<CompactTranscriptCommand, SessionView>(services)
 {
-    protected override ValueTask<SessionPlan<SessionView>> PlanAsync(SessionRead read, Caller caller, CompactTranscriptCommand command, CancellationToken cancellationToken)
+    protected override async ValueTask<SessionPlan<SessionView>> PlanAsync(SessionRead read, Caller caller, CompactTranscriptCommand command, CancellationToken cancellationToken)
     {
         var upToSeq = command.UpToSeq!.Value;
-        if (read.Session.RefuseCompaction(upToSeq) is { } refusal)
+        if (await IsRetryAsync(read.Session.Id, command, cancellationToken))
         {
-            return Answer(refusal);
+            return SessionPlan<SessionView>.AnswerWith(read.ToView());
         }
 
-        return Change(async (session, now, ct) =>
+        if (read.Session.RefuseCompaction(upToSeq) is { } refusal)
         {
+            return SessionPlan<SessionView>.AnswerWith(refusal);
+        }
+
+        return await Change(async (session, now, ct) =>
+        {
+            if (session.Version != read.Session.Version && await IsRetryAsync(session.Id, command, ct))
+            {
+                return await ViewAsync(session, read, ct);
+            }
+
             if (session.RefuseCompaction(upToSeq) is { } lateRefusal)
             {
                 return lateRefusal;
@@ -27,4 +42,7 @@ public sealed class CompactTranscriptHandler(SessionCommandServices services, IT
             return await ViewAsync(session, read, ct);
         });
     }
+
+    private async Task<bool> IsRetryAsync(Guid sessionId, CompactTranscriptCommand command, CancellationToken cancellationToken) =>
+        command.Summary!.Id is { } summaryId && (await transcripts.FindByIdsAsync(sessionId, [summaryId], cancellationToken)).Count > 0;
 }
