@@ -152,6 +152,7 @@ public static class AtifWriter
                 {
                     writer.WriteStartObject();
                     WriteOwnFields(result);
+                    WriteUsage(result);
                     writer.WriteEndObject();
                 }
 
@@ -181,18 +182,7 @@ public static class AtifWriter
             writer.WriteString("message", message.Content);
             writer.WriteStartObject("extra");
             WriteOwnFields(message);
-            if (message.Usage is { } usage)
-            {
-                // Metrics belong to agent steps; usage reported on another message is kept as it was sent.
-                writer.WriteStartObject("usage");
-                writer.WriteNumber("input_tokens", usage.InputTokens);
-                writer.WriteNumber("output_tokens", usage.OutputTokens);
-                writer.WriteNumber("cache_read_input_tokens", usage.CacheReadInputTokens);
-                writer.WriteNumber("cache_creation_input_tokens", usage.CacheCreationInputTokens);
-                WriteCost("cost_usd", usage.CostUsd);
-                writer.WriteEndObject();
-            }
-
+            WriteUsage(message);
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
@@ -206,7 +196,28 @@ public static class AtifWriter
             WriteOwnFields(message);
             writer.WriteString("role", "tool");
             writer.WriteString("tool_call_id", message.ToolCallId);
+            WriteUsage(message);
             writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        /// <summary>
+        /// Metrics belong to agent steps; usage reported on another message (a user's, a tool
+        /// result's) is kept under its <c>extra</c> as it was sent, so the export drops none.
+        /// </summary>
+        private void WriteUsage(MessageView message)
+        {
+            if (message.Usage is not { } usage)
+            {
+                return;
+            }
+
+            writer.WriteStartObject("usage");
+            writer.WriteNumber("input_tokens", usage.InputTokens);
+            writer.WriteNumber("output_tokens", usage.OutputTokens);
+            writer.WriteNumber("cache_read_input_tokens", usage.CacheReadInputTokens);
+            writer.WriteNumber("cache_creation_input_tokens", usage.CacheCreationInputTokens);
+            WriteCost("cost_usd", usage.CostUsd);
             writer.WriteEndObject();
         }
 

@@ -26,6 +26,8 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal("""{"prompt_tokens":155,"completion_tokens":10,"cached_tokens":50,"cost_usd":0.01,"extra":{"cache_creation_input_tokens":5}}""", withCalls["metrics"]!.ToJsonString());
         Assert.Equal(2, withCalls["extra"]!["seq"]!.GetValue<long>());
         Assert.Equal([3L, 4L], withCalls["extra"]!["tool_results"]!.AsArray().Select(r => r!["seq"]!.GetValue<long>()));
+        Assert.Null(withCalls["extra"]!["tool_results"]![0]!["usage"]);
+        Assert.Equal(7, withCalls["extra"]!["tool_results"]![1]!["usage"]!["input_tokens"]!.GetValue<long>());
         Assert.Equal("gpt-4o", withCalls["model_name"]!.GetValue<string>());
         Assert.Equal("""{"seq":6,"id":"__ID__","compacted_at":null,"role":"tool","tool_call_id":"zz"}""".Replace("__ID__", steps[4]!["extra"]!["id"]!.GetValue<string>(), StringComparison.Ordinal), steps[4]!["extra"]!.ToJsonString());
         Assert.Equal("""{"raw":"5"}""", steps[6]!["tool_calls"]![0]!["arguments"]!.ToJsonString());
@@ -175,7 +177,7 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
                {"role": "assistant", "content": "", "tool_calls": [{"id": "c1", "name": "read", "arguments": {"path": "a"}}, {"id": "c2", "name": "calc", "arguments": "{\"x\":1}"}],
                 "usage": {"input_tokens": 100, "output_tokens": 10, "cache_read_input_tokens": 50, "cache_creation_input_tokens": 5, "cost_usd": 0.01}},
                {"role": "tool", "tool_call_id": "c1", "content": "file a"},
-               {"role": "tool", "tool_call_id": "c2", "content": "x=1"},
+               {"role": "tool", "tool_call_id": "c2", "content": "x=1", "usage": {"input_tokens": 7}},
                {"role": "assistant", "content": "done", "usage": {"input_tokens": 200, "output_tokens": 20}},
                {"role": "tool", "tool_call_id": "zz", "content": "late"},
                {"role": "user", "content": "thanks"},
