@@ -30,8 +30,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     public HttpClient CreateClient() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
 
-    /// <summary>Starts the service on <paramref name="database"/>; <paramref name="settings"/> are more environment variables (<c>Section__Key</c>).</summary>
-    public static async Task<ServiceProcess> StartAsync(TestDatabase database, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<ServiceProcess> StartAsync(TestDatabase database)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -54,11 +53,6 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         })
-        {
-            start.Environment[name] = value;
-        }
-
-        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
         }
