@@ -32,17 +32,8 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     /// then differs from the one the snapshot saw, and the session is read again by a new
     /// statement, which sees what the writer committed (the lock is held now: it does not wait).
     /// </summary>
-    public async Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken)
-    {
-        var locked = (await LockAndLoad.For(db)(db, id).ToListAsync(cancellationToken)).SingleOrDefault();
-        if (locked is null || !locked.Waited)
-        {
-            return locked?.Session;
-        }
-
-        Forget(locked.Session);
-        return (await LockAndLoad.For(db)(db, id).ToListAsync(cancellationToken)).SingleOrDefault()?.Session;
-    }
+    public async Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken) =>
+        (await ReadAgainIfWaitedAsync(() => LockAndLoad.For(db)(db, id).ToListAsync(cancellationToken).AsTask())).SingleOrDefault()?.Session;
 
     public Task<Session?> GetForChangeAsync(Guid id, CancellationToken cancellationToken) => OneAsync(Load, id, cancellationToken);
 
@@ -51,32 +42,36 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     /// batches never wait on each other in a circle; read again, as <see cref="GetForUpdateAsync"/>
     /// does, when the statement waited for a lock.
     /// </summary>
-    public async Task<IReadOnlyDictionary<Guid, Session>> GetManyForUpdateAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<Guid, Session>> GetManyForUpdateAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        (await ReadAgainIfWaitedAsync(() => db.Sessions.TagWith(RowLockInterceptor.Tag).VisibleTo(audience).Where(s => ids.Contains(s.Id)).OrderBy(s => s.Id)
+            .Select(s => new Locked(s, db.Sessions.Where(seen => seen.Id == s.Id).Select(seen => seen.Version).First()))
+            .ToListAsync(cancellationToken)))
+        .ToDictionary(l => l.Session.Id, l => l.Session);
+
+    /// <summary>
+    /// Runs a locked load, and runs it again when it waited for a lock: the sessions it read first
+    /// (and their labels) are no longer tracked, and the second run, which holds the locks, reads
+    /// them as their last writer committed them.
+    /// </summary>
+    private async Task<List<Locked>> ReadAgainIfWaitedAsync(Func<Task<List<Locked>>> load)
     {
-        var locked = await LockManyAsync(audience, ids, cancellationToken);
+        var locked = await load();
         if (!locked.Any(l => l.Waited))
         {
-            return locked.ToDictionary(l => l.Session.Id, l => l.Session);
+            return locked;
         }
 
-        locked.ForEach(l => Forget(l.Session));
-        return (await LockManyAsync(audience, ids, cancellationToken)).ToDictionary(l => l.Session.Id, l => l.Session);
-    }
-
-    private Task<List<Locked>> LockManyAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
-        db.Sessions.TagWith(RowLockInterceptor.Tag).VisibleTo(audience).Where(s => ids.Contains(s.Id)).OrderBy(s => s.Id)
-            .Select(s => new Locked(s, db.Sessions.Where(seen => seen.Id == s.Id).Select(seen => seen.Version).First()))
-            .ToListAsync(cancellationToken);
-
-    /// <summary>Stops tracking a session read from a stale snapshot, and its labels, so that it can be read again.</summary>
-    private void Forget(Session session)
-    {
-        foreach (var label in session.Labels)
+        foreach (var session in locked.Select(l => l.Session))
         {
-            db.Entry(label).State = EntityState.Detached;
+            foreach (var label in session.Labels)
+            {
+                db.Entry(label).State = EntityState.Detached;
+            }
+
+            db.Entry(session).State = EntityState.Detached;
         }
 
-        db.Entry(session).State = EntityState.Detached;
+        return await load();
     }
 
     public Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken) =>
