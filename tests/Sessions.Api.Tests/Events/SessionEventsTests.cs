@@ -159,6 +159,29 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
         await Client.GetAsync($"{workspace.SessionPath(Guid.NewGuid())}/events", admin.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 
+    [Fact]
+    public async Task Page_WithoutALimit_Holds100Events()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var id = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        for (var i = 0; i < 101; i++)
+        {
+            await Client.PostAsync($"{workspace.SessionPath(id)}/items", owner.Token(), new { item_type = "score", data = new { value = i } }).ExpectAsync(HttpStatusCode.Created);
+        }
+
+        var first = await Client.GetAsync($"{workspace.SessionPath(id)}/events", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        var rest = await Client.GetAsync($"{workspace.SessionPath(id)}/events?after_id={first["next_after_id"]}", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+
+        var page = first["events"]!.AsArray();
+        Assert.Equal(100, page.Count);
+        Assert.True(first["has_more"]!.GetValue<bool>());
+        Assert.Equal(page[^1]!["id"]!.GetValue<string>(), first["next_after_id"]!.GetValue<string>());
+        Assert.Equal(2, rest["events"]!.AsArray().Count);
+        Assert.False(rest["has_more"]!.GetValue<bool>());
+        Assert.Equal((await AllAsync(workspace, owner, id, limit: 500)).Select(e => e["id"]!.GetValue<string>()), page.Concat(rest["events"]!.AsArray()).Select(e => e!["id"]!.GetValue<string>()));
+    }
+
     private async Task<List<JsonObject>> AllAsync(TestWorkspace workspace, TestUser user, Guid session, int limit)
     {
         var events = new List<JsonObject>();

@@ -47,6 +47,21 @@ public sealed class ItemsTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
     }
 
     [Fact]
+    public async Task List_WithoutALimit_AnswersTheNewest100()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var recorded = new List<string>();
+        for (var i = 0; i < 101; i++)
+        {
+            recorded.Add((await Post(workspace, owner, session, new { item_type = "score", data = new { value = i } }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>());
+        }
+
+        var listed = await ListAsync(workspace, owner, session, "");
+
+        Assert.Equal(Enumerable.Reverse(recorded).Take(100), listed);
+    }
+
+    [Fact]
     public async Task SameDedupeKey_Answers200WithTheStoredItem_AndStoresNothing_EvenConcurrently()
     {
         var (workspace, owner, session) = await AMembersSessionAsync();

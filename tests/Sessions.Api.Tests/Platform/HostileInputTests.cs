@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using Sessions.Api.Tests.Infrastructure;
+using Sessions.Application.Common.Security;
+using Sessions.Domain.Organizations;
 
 namespace Sessions.Api.Tests.Platform;
 
@@ -46,6 +48,45 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
         var body = Encoding.UTF8.GetBytes($$"""{"id":"{{Guid.NewGuid()}}","model":"m""").Concat(new byte[] { 0xFF, 0xFE }).Concat(Encoding.UTF8.GetBytes("\"}")).ToArray();
 
         await (await PostRawAsync(workspace.SessionsPath, owner, body, "application/json")).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "malformed_json");
+    }
+
+    [Theory]
+    [InlineData("POST", "{sessions}")]
+    [InlineData("PATCH", "{session}")]
+    [InlineData("POST", "{session}/transcript")]
+    [InlineData("POST", "{session}/transcript/compact")]
+    [InlineData("POST", "{session}/rewind")]
+    [InlineData("POST", "{session}/items")]
+    [InlineData("POST", "{sessions}/groups")]
+    [InlineData("PATCH", "{sessions}/groups/{group}")]
+    [InlineData("POST", "{sessions}/bulk-freeze")]
+    [InlineData("POST", "{sessions}/bulk-share")]
+    [InlineData("POST", "{sessions}/bulk-delete")]
+    [InlineData("PUT", "/api/v1/org/{org}/ws/{workspace}/members/{user}")]
+    [InlineData("POST", "/api/v1/orgs", true)]
+    [InlineData("POST", "/api/v1/org/{org}/workspaces", true)]
+    public async Task TruncatedJson_OnEveryRouteThatTakesABody_Is400MalformedJson_AndChangesNothing(string method, string route, bool asPlatformAdmin = false)
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var member = await workspace.AddMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, admin)).Id();
+        var group = (await Client.PostAsync($"{workspace.SessionsPath}/groups", admin.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var path = route
+            .Replace("{sessions}", workspace.SessionsPath, StringComparison.Ordinal)
+            .Replace("{session}", workspace.SessionPath(session), StringComparison.Ordinal)
+            .Replace("{group}", group, StringComparison.Ordinal)
+            .Replace("{org}", workspace.Org, StringComparison.Ordinal)
+            .Replace("{workspace}", workspace.Workspace, StringComparison.Ordinal)
+            .Replace("{user}", member.Id.ToString(), StringComparison.Ordinal);
+        var token = asPlatformAdmin ? new TestUser(Guid.NewGuid(), "root@example.com").Token(Scopes.Admin) : admin.Token();
+        var trailBefore = await Client.GetAsync($"{workspace.SessionPath(session)}/events", admin.Token()).ExpectAsync(HttpStatusCode.OK);
+
+        var envelope = await (await Client.SendAsync(new HttpMethod(method), path, token, """{"title":"x","messages":[""")).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "malformed_json");
+
+        Assert.Contains("JSON", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var trailAfter = await Client.GetAsync($"{workspace.SessionPath(session)}/events", admin.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(trailBefore.ToJsonString(), trailAfter.ToJsonString());
     }
 
     [Theory]

@@ -125,6 +125,18 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Null(inline.Content.Headers.ContentDisposition);
     }
 
+    [Fact]
+    public async Task Download_WithoutAFormat_IsNamedAsTheAtifDocument()
+    {
+        var (workspace, owner, session) = await SessionAsync();
+
+        var response = await Client.GetAsync($"{workspace.SessionPath(session)}/trajectory?download=true", owner.Token());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($"attachment; filename=\"session-{session}.atif.json\"", response.Content.Headers.ContentDisposition?.ToString());
+        Assert.Equal("ATIF-v1.7", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["schema_version"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("?format=csv", "format")]
     [InlineData("?format=ATIF", "format")]
