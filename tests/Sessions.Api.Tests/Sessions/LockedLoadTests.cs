@@ -75,6 +75,33 @@ public sealed class LockedLoadTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal(0, dev["total"]!.GetValue<int>());
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(99)]
+    public async Task ARewindThatWaitedForAnotherInstancesFreeze_Is409SessionFrozen_WhateverItsTarget(int fromSeq)
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "one" }, new { role = "assistant", content = "two" });
+        await using var other = new CommitPausingInstance(Factory.Database);
+        await other.InitializeAsync();
+        using var otherClient = other.CreateClient();
+        var (reached, release) = other.Pause.Arm();
+
+        // The other instance freezes the session and is held just before its commit; this
+        // instance's rewind read the session unfrozen and waits for its row lock.
+        var freeze = otherClient.PostAsync($"{workspace.SessionPath(session)}/freeze", owner.Token());
+        await reached.WaitAsync(TimeSpan.FromSeconds(30));
+        var rewind = Client.PostAsync($"{workspace.SessionPath(session)}/rewind", owner.Token(), new { from_seq = fromSeq });
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        release();
+        await (await freeze).ExpectAsync(HttpStatusCode.OK);
+
+        await (await rewind).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "session_frozen");
+        var transcript = await Client.GetAsync($"{workspace.SessionPath(session)}/transcript", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(2, transcript["messages"]!.AsArray().Count);
+    }
+
     /// <summary>A second instance of the service on the same database, whose next commit a test can hold.</summary>
     private sealed class CommitPausingInstance(TestDatabase database) : ApiFactory(database, ownsDatabase: false)
     {

@@ -233,6 +233,18 @@ public sealed class SessionCommandHandlerTests
     }
 
     [Fact]
+    public async Task Rewind_OfASessionFrozenBetweenItsReadAndItsLock_IsRefusedBeforeItsTargetIsLookedFor()
+    {
+        var transcripts = new Mock<ITranscriptStore>();
+        _world.Locked.Freeze(_world.OwnerId, FrozenBy.User, SessionWorld.Now.UtcDateTime);
+
+        var result = await new RewindSessionHandler(_world.As(), transcripts.Object).Handle(new RewindSessionCommand("o", "w", _world.Reference, 9), default);
+
+        Assert.Same(DomainErrors.SessionAlreadyFrozen, result.Error);
+        transcripts.Verify(t => t.PlanRewindAsync(It.IsAny<Guid>(), It.IsAny<long>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
     public async Task Rewind_OfAWorkerSession_IsRefusedWithoutALock()
     {
         var world = new SessionWorld(origin: SessionOrigin.Worker);

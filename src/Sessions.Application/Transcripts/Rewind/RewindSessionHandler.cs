@@ -16,6 +16,13 @@ public sealed class RewindSessionHandler(SessionCommandServices services, ITrans
 
         return Change(async (session, now, ct) =>
         {
+            // The session as it is under the lock: a freeze that came between the read and the
+            // lock answers 409 before the target is looked for.
+            if (session.RefuseRewind() is { } refused)
+            {
+                return refused;
+            }
+
             var fromSeq = command.FromSeq!.Value;
             var plan = await transcripts.PlanRewindAsync(session.Id, fromSeq, ct);
             if (plan is null)
