@@ -20,6 +20,7 @@ builder.Services.AddApplication();
 builder.Services.AddInfrastructure(builder.Configuration);
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
+builder.Services.AddSingleton<LiteralRoutes>();
 builder.Services.AddBearerAuthentication(builder.Configuration, builder.Environment);
 builder.Services.AddAuthorization();
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Controllers;
 using Sessions.Application.Common.Validation;
+using Sessions.Application.Sessions;
 
 namespace Sessions.Api.Errors;
 
@@ -14,6 +15,11 @@ public static class InvalidModelStateResponses
 {
     public static IActionResult Create(ActionContext context)
     {
+        if (MethodNotAllowed(context) is { } wrongMethod)
+        {
+            return wrongMethod;
+        }
+
         var bodyType = (context.ActionDescriptor as ControllerActionDescriptor)?.Parameters
             .FirstOrDefault(p => p.BindingInfo?.BindingSource == Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Body)?.ParameterType;
         var entries = context.ModelState.Where(entry => entry.Value is { Errors.Count: > 0 }).ToList();
@@ -44,6 +50,30 @@ public static class InvalidModelStateResponses
         }
 
         return Envelope(new ErrorEnvelope(StatusCodes.Status422UnprocessableEntity, "Validation failed", ErrorTypes.Validation, details));
+    }
+
+    /// <summary>
+    /// A <c>{session_id}</c> segment that is no session reference but names a literal resource
+    /// (<c>usage</c>, <c>bulk-freeze</c>, ...) whose routes do not take this method: 405 with
+    /// <c>Allow</c>, as when no route of the path takes the method.
+    /// </summary>
+    private static ObjectResult? MethodNotAllowed(ActionContext context)
+    {
+        if (context.RouteData.Values["session_id"] is not string segment || SessionReference.TryParse(segment, out _))
+        {
+            return null;
+        }
+
+        var http = context.HttpContext;
+        var allowed = http.RequestServices.GetRequiredService<LiteralRoutes>().MethodsFor(http.Request.Path);
+        if (allowed.Count == 0)
+        {
+            return null;
+        }
+
+        var methods = string.Join(", ", allowed);
+        http.Response.Headers.Allow = methods;
+        return Envelope(ErrorResponses.ForStatus(StatusCodes.Status405MethodNotAllowed, $"{http.Request.Method} is not allowed on this resource; it takes {methods}."));
     }
 
     /// <summary>A route or query value that did not bind: where it is and what it should have been.</summary>

@@ -19,7 +19,40 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
 
-        await (await Client.SendAsync(HttpMethod.Put, workspace.SessionPath(Guid.NewGuid()) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.MethodNotAllowed, "invalid_request");
+        var response = await Client.SendAsync(HttpMethod.Put, workspace.SessionPath(Guid.NewGuid()) + "/freeze", owner.Token());
+
+        await response.ExpectEnvelopeAsync(HttpStatusCode.MethodNotAllowed, "invalid_request");
+        Assert.Equal("POST", string.Join(", ", response.Content.Headers.Allow));
+    }
+
+    [Theory]
+    [InlineData("DELETE", "usage", "GET")]
+    [InlineData("PATCH", "facets", "GET")]
+    [InlineData("GET", "bulk-freeze", "POST")]
+    [InlineData("DELETE", "bulk-delete", "POST")]
+    [InlineData("DELETE", "groups", "GET, POST")]
+    [InlineData("PATCH", "grouped", "GET")]
+    [InlineData("POST", "groups/freeze", "GET, PATCH")]
+    public async Task WrongMethod_OnALiteralRouteBesideTheSessionIdRoute_Is405WithWhatItTakes(string method, string path, string allowed)
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+
+        var response = await Client.SendAsync(new HttpMethod(method), $"{workspace.SessionsPath}/{path}", owner.Token(), method == "GET" ? null : "{}");
+
+        var envelope = await response.ExpectEnvelopeAsync(HttpStatusCode.MethodNotAllowed, "invalid_request");
+        Assert.Equal(allowed, string.Join(", ", response.Content.Headers.Allow));
+        Assert.Equal($"{method} is not allowed on this resource; it takes {allowed}.", envelope["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ASegmentThatIsNeitherASessionNorALiteralRoute_IsStill422AtSessionId()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+
+        await (await Client.SendAsync(HttpMethod.Delete, $"{workspace.SessionsPath}/usages", owner.Token())).ExpectValidationErrorAsync("path", "session_id");
+        await (await Client.PostAsync($"{workspace.SessionsPath}/usage/freeze", owner.Token())).ExpectValidationErrorAsync("path", "session_id");
     }
 
     [Fact]
