@@ -16,6 +16,7 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         var (workspace, creator) = await AWorkspaceWithAMemberAsync();
         var project = Guid.NewGuid();
         var evaluation = Guid.NewGuid();
+        var (item, attempt, runtime) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
 
         var response = await Client.PostAsync(GroupsPath(workspace), creator.Token(), new
         {
@@ -26,6 +27,9 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
             capability_version = "1.2",
             worker = "w-1",
             evaluation_id = evaluation,
+            evaluation_item_id = item,
+            evaluation_item_attempt_id = attempt,
+            runtime_id = runtime,
             metadata = new { seed = 7, tags = new[] { "a" } },
         });
         var group = await response.ExpectAsync(HttpStatusCode.Created);
@@ -40,6 +44,9 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         Assert.Equal("running", group["status"]!.GetValue<string>());
         Assert.Equal(project.ToString(), group["project_id"]!.GetValue<string>());
         Assert.Equal(evaluation.ToString(), group["evaluation_id"]!.GetValue<string>());
+        Assert.Equal(
+            ["Run 7", "triage", "1.2", "w-1", item.ToString(), attempt.ToString(), runtime.ToString()],
+            new[] { "title", "capability", "capability_version", "worker", "evaluation_item_id", "evaluation_item_attempt_id", "runtime_id" }.Select(field => group[field]!.GetValue<string>()));
         Assert.Null(group["completed_at"]);
         Assert.Equal("""{"seed":7,"tags":["a"]}""", group["metadata"]!.ToJsonString());
         Assert.Equal(creator.Email, group["created_by"]!["email"]!.GetValue<string>());
@@ -185,6 +192,10 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         await Client.GetAsync($"{GroupsPath(workspace)}?status=done", creator.Token()).ExpectValidationErrorAsync("query", "status", 0);
         await Client.GetAsync($"{GroupsPath(workspace)}?kind=workflow&kind=run", creator.Token()).ExpectValidationErrorAsync("query", "kind", 1);
         await Client.GetAsync($"{GroupsPath(workspace)}?limit=101", creator.Token()).ExpectValidationErrorAsync("query", "limit");
+        await Client.GetAsync($"{GroupsPath(workspace)}?limit=0", creator.Token()).ExpectValidationErrorAsync("query", "limit");
+        await Client.GetAsync($"{GroupsPath(workspace)}?page=0", creator.Token()).ExpectValidationErrorAsync("query", "page");
+        await Client.GetAsync($"{workspace.SessionsPath}/grouped?limit=0", creator.Token()).ExpectValidationErrorAsync("query", "limit");
+        await Client.GetAsync($"{workspace.SessionsPath}/grouped?limit=101", creator.Token()).ExpectValidationErrorAsync("query", "limit");
         await Client.GetAsync($"{GroupsPath(workspace)}?project_id=x", creator.Token()).ExpectValidationErrorAsync("query", "project_id");
         await Client.GetAsync($"{workspace.SessionsPath}/grouped?sessions_per_group=0", creator.Token()).ExpectValidationErrorAsync("query", "sessions_per_group");
         await Client.GetAsync($"{workspace.SessionsPath}/grouped?sessions_per_group=101", creator.Token()).ExpectValidationErrorAsync("query", "sessions_per_group");
@@ -286,6 +297,39 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(loose), creator.Token(), new { labels = new { only = new[] { "me" } } }).ExpectAsync(HttpStatusCode.OK);
         var filtered = await Client.GetAsync($"{workspace.SessionsPath}/grouped?label=only:me", creator.Token()).ExpectAsync(HttpStatusCode.OK);
         Assert.Null(Assert.Single(filtered["groups"]!.AsArray())!["group"]);
+    }
+
+    [Fact]
+    public async Task Grouped_WithoutParameters_Holds20GroupsOf20Sessions_AndAcceptsTheEdges()
+    {
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await Client.CreateSessionAsync(workspace, creator, extra: new { group_id = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>() });
+        }
+
+        // The last group's sessions are the newest activity: its bucket comes first.
+        var group = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>();
+        var sessions = new List<Guid>();
+        for (var i = 0; i < 21; i++)
+        {
+            sessions.Add((await Client.CreateSessionAsync(workspace, creator, extra: new { group_id = group })).Id());
+        }
+
+        var page = await Client.GetAsync($"{workspace.SessionsPath}/grouped", creator.Token()).ExpectAsync(HttpStatusCode.OK);
+        var few = await Client.GetAsync($"{workspace.SessionsPath}/grouped?sessions_per_group=1&limit=1", creator.Token()).ExpectAsync(HttpStatusCode.OK);
+        var many = await Client.GetAsync($"{workspace.SessionsPath}/grouped?sessions_per_group=100&limit=100", creator.Token()).ExpectAsync(HttpStatusCode.OK);
+
+        var bucket = page["groups"]!.AsArray()[0]!;
+        Assert.Equal(group, bucket["group"]!["id"]!.GetValue<string>());
+        Assert.Equal(Enumerable.Reverse(sessions).Take(20), Ids(bucket["sessions"]!));
+        Assert.Equal(21, bucket["session_count"]!.GetValue<int>());
+        Assert.Equal(
+            """{"total":21,"page":1,"limit":20,"total_pages":2,"has_next":true,"has_previous":false}""",
+            new JsonObject(page.Where(p => p.Key != "groups").Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))).ToJsonString());
+        Assert.Equal([sessions[^1]], Ids(Assert.Single(few["groups"]!.AsArray())!["sessions"]!));
+        Assert.Equal(21, many["groups"]!.AsArray().Count);
+        Assert.Equal(21, Ids(many["groups"]!.AsArray()[0]!["sessions"]!).Count);
     }
 
     private static void AssertCounts(JsonObject detail, int sessions, int active, long input, string? cost)

@@ -38,11 +38,16 @@ public sealed class ItemsTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         Assert.Equal("""{"severity":"high","lines":[3,4]}""", first["data"]!.ToJsonString());
         Assert.Equal("""{"verdict":"confirmed"}""", first["disposition"]!.ToJsonString());
         Assert.Equal("runtime", first["source"]!.GetValue<string>());
+        Assert.Equal(
+            ["SQL injection", "src/db.cs:12", "https://schemas.example.com/finding/1", "scanner", "2.1", project.ToString(), "span-1", "trace-1"],
+            new[] { "title", "ref", "schema_ref", "capability", "capability_version", "project_id", "span_id", "trace_id" }.Select(field => first[field]!.GetValue<string>()));
         Assert.Equal("api", second["source"]!.GetValue<string>());
         Assert.Null(second["disposition"]);
         Assert.Null(second["dedupe_key"]);
         var listed = await ListAsync(workspace, owner, session, "");
         Assert.Equal([second["id"]!.GetValue<string>(), first["id"]!.GetValue<string>()], listed);
+        var read = System.Text.Json.Nodes.JsonNode.Parse(await (await Client.GetAsync($"{workspace.SessionPath(session)}/items", owner.Token())).Content.ReadAsStringAsync())!.AsArray();
+        Assert.Equal(first.ToJsonString(), read[1]!.ToJsonString());
         Assert.Equal([second["id"]!.GetValue<string>()], await ListAsync(workspace, owner, session, "?limit=1"));
     }
 

@@ -16,6 +16,8 @@ public sealed class CreateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>
         var owner = await workspace.AddMemberAsync();
         var id = Guid.NewGuid();
         var project = Guid.NewGuid();
+        var runtime = Guid.NewGuid();
+        var group = (await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "worker_run", project_id = project }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
         var body = new
         {
             id,
@@ -27,6 +29,8 @@ public sealed class CreateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>
             origin = "worker",
             visibility = "workspace",
             project_id = project,
+            runtime_id = runtime,
+            group_id = group,
         };
 
         var response = await Client.PostAsync(workspace.SessionsPath, owner.Token(), body);
@@ -48,6 +52,12 @@ public sealed class CreateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>
         Assert.Equal(owner.Email, session["created_by"]!["email"]!.GetValue<string>());
         Assert.Equal(owner.Id.ToString(), session["shared_by"]!["id"]!.GetValue<string>());
         Assert.Equal(project.ToString(), session["project_id"]!.GetValue<string>());
+        Assert.Equal(
+            [id.ToString(), "claude-3", "Investigate", "coder", runtime.ToString(), group],
+            new[] { "id", "model", "title", "agent", "runtime_id", "group_id" }.Select(field => session[field]!.GetValue<string>()));
+        Assert.Equal(3, session["message_count"]!.GetValue<int>());
+        var read = await Client.GetAsync(workspace.SessionPath(id), owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(session.ToJsonString(), read.ToJsonString());
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$", session["created_at"]!.GetValue<string>());
         Assert.Equal(0, session["usage"]!["total_message_count"]!.GetValue<int>());
         Assert.Null(session["usage"]!["last_generation_input_tokens"]);

@@ -25,6 +25,19 @@ public sealed class UpdateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>
     }
 
     [Fact]
+    public async Task Patch_ModelAndAgent_AreStoredAndRead()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner, extra: new { agent = "a1" });
+
+        var updated = await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { model = "claude-4", agent = "reviewer" }).ExpectAsync(HttpStatusCode.OK);
+        var read = await Client.GetAsync(workspace.SessionPath(session.Id()), owner.Token()).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(("claude-4", "reviewer"), (updated["model"]!.GetValue<string>(), updated["agent"]!.GetValue<string>()));
+        Assert.Equal(updated.ToJsonString(), read.ToJsonString());
+    }
+
+    [Fact]
     public async Task Patch_Labels_ReplaceTheWholeMap()
     {
         var (workspace, owner) = await AWorkspaceWithAMemberAsync();
