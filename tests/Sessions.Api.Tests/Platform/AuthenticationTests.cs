@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Application.Common.Security;
+using Sessions.Domain.Organizations;
 
 namespace Sessions.Api.Tests.Platform;
 
@@ -27,6 +28,39 @@ public sealed class AuthenticationTests(ApiFactory factory) : ApiTest<ApiFactory
         var envelope = await response.ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
         Assert.Contains("missing", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+    }
+
+    [Fact]
+    public async Task EveryDocumentedOperation_WithoutAToken_Is401_AndWithAnExpiredOne_Too()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var member = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var session = (await Client.CreateSessionAsync(workspace, member)).Id();
+        var expired = TestTokens.Create(member.Id, TestUser.ReadWrite, expires: DateTime.UtcNow.AddMinutes(-10));
+        var document = await Client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
+        var operations = (
+            from path in document["paths"]!.AsObject()
+            from operation in path.Value!.AsObject()
+            select (Method: new HttpMethod(operation.Key.ToUpperInvariant()), Path: path.Key
+                .Replace("{org}", workspace.Org, StringComparison.Ordinal)
+                .Replace("{workspace}", workspace.Workspace, StringComparison.Ordinal)
+                .Replace("{session_id}", session.ToString(), StringComparison.Ordinal)
+                .Replace("{group_id}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                .Replace("{user_id}", member.Id.ToString(), StringComparison.Ordinal))).ToList();
+
+        Assert.True(operations.Count >= 30, $"the document lists {operations.Count} operations");
+        foreach (var (method, path) in operations)
+        {
+            var body = method == HttpMethod.Get || method == HttpMethod.Delete ? null : "{}";
+            foreach (var token in new[] { null, expired })
+            {
+                var response = await Client.SendAsync(method, path, token, body);
+                Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path} answered {(int)response.StatusCode} {(token is null ? "without a token" : "with an expired token")}");
+                await response.ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+            }
+        }
+
+        await Client.GetAsync(workspace.SessionPath(session), member.Token()).ExpectAsync(HttpStatusCode.OK);
     }
 
     [Theory]
@@ -108,6 +142,10 @@ public sealed class AuthenticationTests(ApiFactory factory) : ApiTest<ApiFactory
         Assert.Null(read["created_by"]);
         Assert.Null(read["shared_by"]);
         Assert.Equal(owner.Id.ToString(), read["user_id"]!.GetValue<string>());
+        var trail = await Client.GetAsync($"{workspace.SessionPath(session.Id())}/events", colleague.Token()).ExpectAsync(HttpStatusCode.OK);
+        var created = Assert.Single(trail["events"]!.AsArray())!.AsObject();
+        Assert.True(created.ContainsKey("actor"));
+        Assert.Null(created["actor"]);
     }
 
     [Fact]

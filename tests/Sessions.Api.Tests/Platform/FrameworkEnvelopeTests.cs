@@ -55,6 +55,16 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
         await (await Client.PostAsync($"{workspace.SessionsPath}/usage/freeze", owner.Token())).ExpectValidationErrorAsync("path", "session_id");
     }
 
+    [Theory]
+    [InlineData("0.0.1")]
+    [InlineData("not-a-version")]
+    public async Task AnyClientVersion_IsServed_WhenNoMinimumIsConfigured(string version)
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+
+        await Client.SendAsync(HttpMethod.Get, workspace.SessionPath(session), owner.Token(), headers: new Dictionary<string, string> { ["X-Client-Version"] = version }).ExpectAsync(HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task WrongMediaType_Is415Envelope()
     {

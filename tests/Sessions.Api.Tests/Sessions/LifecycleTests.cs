@@ -31,6 +31,40 @@ public sealed class LifecycleTests(ApiFactory factory) : ApiTest<ApiFactory>(fac
     }
 
     [Fact]
+    public async Task EveryAnswerThatCarriesTheSession_CarriesItsCurrentETag()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var path = workspace.SessionPath(session);
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "one" }, new { role = "assistant", content = "two" });
+        (HttpMethod Method, string Path, object? Body)[] changes =
+        [
+            (HttpMethod.Patch, path, new { title = "t" }),
+            (HttpMethod.Post, $"{path}/archive", null),
+            (HttpMethod.Post, $"{path}/unarchive", null),
+            (HttpMethod.Post, $"{path}/pin", null),
+            (HttpMethod.Post, $"{path}/unpin", null),
+            (HttpMethod.Post, $"{path}/transcript/compact", new { summary = new { role = "system", content = "s" }, up_to_seq = 1 }),
+            (HttpMethod.Post, $"{path}/freeze", null),
+        ];
+
+        var tags = new List<string>();
+        foreach (var (method, target, body) in changes)
+        {
+            var response = await Client.SendAsync(method, target, owner.Token(), body);
+            var answer = await response.ExpectAsync(HttpStatusCode.OK);
+            var read = await Client.GetAsync(path, owner.Token());
+            await read.ExpectAsync(HttpStatusCode.OK);
+
+            Assert.True(response.Headers.ETag is not null, $"{method} {target} answered without an ETag");
+            Assert.Equal(read.Headers.ETag!.Tag, response.Headers.ETag!.Tag);
+            Assert.Equal(session.ToString(), answer["id"]!.GetValue<string>());
+            tags.Add(response.Headers.ETag.Tag);
+        }
+
+        Assert.Equal(tags.Count, tags.Distinct().Count());
+    }
+
+    [Fact]
     public async Task ArchivedSession_IsStillResolvedByPrefix_AndEveryAnswerCarriesTheNewETag()
     {
         var (workspace, owner) = await AWorkspaceWithAMemberAsync();
