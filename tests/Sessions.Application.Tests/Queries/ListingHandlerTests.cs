@@ -120,6 +120,21 @@ public sealed class ListingHandlerTests
         usage.Verify(u => u.SumAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionCriteria>(), It.IsAny<UsageGrouping>(), new UsageWindow(new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc), null), It.IsAny<CancellationToken>()), Times.Once);
     }
 
+    [Fact]
+    public async Task Usage_ABucketOfUnknownCost_SortsByTheCostThatIsKnown_AndAnswersNull()
+    {
+        var usage = new Mock<IUsageReadStore>();
+        UsageTally Tally(decimal cost, long uncosted) => new(1, 1, 5, 0, 0, 0, 0, cost, uncosted);
+        usage.Setup(u => u.SumAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionCriteria>(), It.IsAny<UsageGrouping>(), It.IsAny<UsageWindow>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(([("costed", Tally(2m, 0)), ("partly", Tally(3m, 1)), ("unknown", Tally(0m, 2))], Tally(5m, 3)));
+
+        var answer = (await new GetUsageHandler(usage.Object, Callers()).Handle(new GetUsageQuery("o", "w", TestCallers.NoFilter, "model", null, null), default)).Value;
+
+        Assert.Equal(["partly", "costed", "unknown"], answer.Buckets.Select(b => b.Key));
+        Assert.Equal([null, 2m, null], answer.Buckets.Select(b => b.CostUsd));
+        Assert.Null(answer.Totals.CostUsd);
+    }
+
     [Theory]
     [InlineData(WorkspaceRole.Member, Scopes.SessionsRead, false)]
     [InlineData(WorkspaceRole.Admin, Scopes.SessionsRead, true)]
