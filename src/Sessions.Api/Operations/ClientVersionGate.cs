@@ -17,7 +17,7 @@ public sealed partial class ClientVersionGate(RequestDelegate next, IConfigurati
     public Task InvokeAsync(HttpContext context)
     {
         if (_minimum is null
-            || !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+            || !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
             || context.Request.Headers[Header] is not { Count: > 0 } values)
         {
             return next(context);

@@ -81,5 +81,5 @@ public static class RateLimiting
             : $"address:{context.Connection.RemoteIpAddress}";
 
     private static bool IsExempt(PathString path) =>
-        Telemetry.IsOperational(path) || path.StartsWithSegments("/swagger", StringComparison.Ordinal);
+        Telemetry.IsOperational(path) || path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,14 +1,32 @@
-using System.Text.RegularExpressions;
-
 namespace Sessions.Domain.Organizations;
 
 /// <summary>The URL name of an organization or workspace: lowercase letters, digits and hyphens.</summary>
-public static partial class Slug
+public static class Slug
 {
+    /// <summary>The rule as the contract writes it, for messages; <see cref="IsValid"/> applies it exactly.</summary>
     public const string Pattern = "^[a-z0-9][a-z0-9-]{0,62}$";
 
-    public static bool IsValid(string? value) => value is not null && SlugRegex().IsMatch(value);
+    private const int MaxLength = 63;
 
-    [GeneratedRegex(Pattern, RegexOptions.CultureInvariant)]
-    private static partial Regex SlugRegex();
+    /// <summary>
+    /// Whether <paramref name="value"/> matches <see cref="Pattern"/> as a whole string. Read
+    /// character by character: a .NET regex's <c>$</c> also matches before a final newline.
+    /// </summary>
+    public static bool IsValid(string? value)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > MaxLength || value[0] == '-')
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -42,6 +42,8 @@ public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
 
         await (await Client.PostAsync("/api/v1/orgs", Admin(), new { slug = workspace.Org })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "already_exists");
         await (await Client.PostAsync("/api/v1/orgs", Admin(), new { slug = "Bad Slug" })).ExpectValidationErrorAsync("body", "slug");
+        await (await Client.PostAsync("/api/v1/orgs", Admin(), new { slug = "trailing-newline\n" })).ExpectValidationErrorAsync("body", "slug");
+        await (await Client.PostAsync($"/api/v1/org/{workspace.Org}/workspaces", Admin(), new { slug = "lab\n" })).ExpectValidationErrorAsync("body", "slug");
         await (await Client.PostAsync("/api/v1/orgs", member.Token(), new { slug = "fresh-org" })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
         await (await Client.PostAsync($"/api/v1/org/{workspace.Org}/workspaces", Admin(), new { slug = workspace.Workspace })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "already_exists");
         await (await Client.PostAsync("/api/v1/org/no-such-org/workspaces", Admin(), new { slug = "x" })).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");

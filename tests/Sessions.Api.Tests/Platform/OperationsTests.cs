@@ -133,6 +133,20 @@ public sealed class OperationsTests(OperationsApiFactory factory) : ApiTest<Oper
         }
     }
 
+    [Theory]
+    [InlineData("/API/v1")]
+    [InlineData("/Api/v1")]
+    public async Task ClientVersion_BelowTheMinimum_Is426_HoweverThePathIsCased(string prefix)
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var path = prefix + workspace.SessionPath(Guid.NewGuid())["/api/v1".Length..];
+
+        var response = await Client.SendAsync(HttpMethod.Get, path, owner.Token(), headers: new Dictionary<string, string> { ["X-Client-Version"] = "1.0" });
+
+        await response.ExpectEnvelopeAsync(HttpStatusCode.UpgradeRequired, "upgrade_required");
+    }
+
     [Fact]
     public async Task ClientVersion_WithoutTheHeader_IsServed()
     {

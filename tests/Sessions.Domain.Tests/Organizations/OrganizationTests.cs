@@ -59,6 +59,10 @@ public sealed class OrganizationTests
     [InlineData("ac_me", false)]
     [InlineData("", false)]
     [InlineData(null, false)]
+    [InlineData("acme\n", false)]
+    [InlineData("acme\r\n", false)]
+    [InlineData("a\u00e9", false)]
+    [InlineData("acme-", true)]
     public void Slug_IsLowercaseLettersDigitsAndInnerHyphens(string? value, bool valid)
     {
         Assert.Equal(valid, Slug.IsValid(value));
