@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sessions.Api.Json;
 using Sessions.Api.OpenApi;
 using Sessions.Application.Items;
 using Sessions.Domain.Common;
@@ -51,7 +52,7 @@ public sealed record RecordItemRequest
 
     public ItemInput ToInput() => new(
         ItemType,
-        Data is null ? null : JsonSerializer.Serialize(Data),
+        FreeFormJson.Text(Data),
         Title,
         DedupeKey,
         Ref,
@@ -62,5 +63,5 @@ public sealed record RecordItemRequest
         ProjectId,
         SpanId,
         TraceId,
-        Disposition is null ? null : JsonSerializer.Serialize(Disposition));
+        FreeFormJson.Text(Disposition));
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sessions.Api.Json;
 using Sessions.Api.OpenApi;
 using Sessions.Application.Transcripts;
 using Sessions.Domain.Common;
@@ -62,7 +63,7 @@ public sealed record MessageRequest
         ParentId,
         ToolCallId,
         ToolCalls?.Select(call => call is null ? null : new ToolCallInput(call.Id, call.Name, call.Arguments?.GetRawText())).ToList(),
-        Metadata is null ? null : JsonSerializer.Serialize(Metadata),
+        FreeFormJson.Text(Metadata),
         Usage is null ? null : new UsageInput(Usage.InputTokens, Usage.OutputTokens, Usage.CacheReadInputTokens, Usage.CacheCreationInputTokens, Usage.CostUsd));
 }
 

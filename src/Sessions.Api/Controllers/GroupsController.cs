@@ -1,10 +1,10 @@
-using System.Text.Json;
 using Asp.Versioning;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using NSwag.Annotations;
 using Sessions.Api.Contracts;
 using Sessions.Api.Contracts.Answers;
+using Sessions.Api.Json;
 using Sessions.Api.Errors;
 using Sessions.Application.Groups;
 using GroupDetail = Sessions.Api.Contracts.Answers.GroupDetail;
@@ -43,7 +43,7 @@ public sealed class GroupsController(ISender sender) : ApiController
             request.EvaluationItemId,
             request.EvaluationItemAttemptId,
             request.RuntimeId,
-            Json(request.Metadata));
+            FreeFormJson.Text(request.Metadata));
         return Respond(await sender.Send(command, cancellationToken), InputLocation.Body, created =>
         {
             Response.Headers.Location = $"{Request.PathBase}{Request.Path.Value!.TrimEnd('/')}/{created.Id}";
@@ -78,7 +78,7 @@ public sealed class GroupsController(ISender sender) : ApiController
     [ProducesResponseType<GroupSummary>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Update(string org, string workspace, [FromRoute(Name = "group_id")] Guid groupId, [FromBody] UpdateGroupRequest request, CancellationToken cancellationToken) =>
-        Respond(await sender.Send(new UpdateGroupCommand(org, workspace, groupId, request.Title, request.Status, Json(request.Metadata)), cancellationToken), InputLocation.Body);
+        Respond(await sender.Send(new UpdateGroupCommand(org, workspace, groupId, request.Title, request.Status, FreeFormJson.Text(request.Metadata)), cancellationToken), InputLocation.Body);
 
     [HttpGet("grouped")]
     [OpenApiOperation("listGroupedSessions", "List sessions by group", "Buckets of the matching sessions by group, newest activity first, each with its first sessions_per_group sessions and its count; the sessions of no group come last with group null.")]
@@ -87,6 +87,4 @@ public sealed class GroupsController(ISender sender) : ApiController
         Respond(
             await sender.Send(new GroupedSessionsQuery(org, workspace, parameters.ToFilterInput(), parameters.Page, parameters.Limit, parameters.SessionsPerGroup), cancellationToken),
             InputLocation.Query);
-
-    private static string? Json(Dictionary<string, JsonElement>? metadata) => metadata is null ? null : JsonSerializer.Serialize(metadata);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Controllers;
+using Sessions.Api.Json;
 using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions;
 
@@ -35,7 +36,9 @@ public static class InvalidModelStateResponses
         foreach (var (key, exception) in jsonErrors)
         {
             var path = FieldPath.Parse(exception!.Path ?? key);
-            var (message, type) = JsonTargetDescriber.Describe(bodyType, path);
+            var (message, type) = IsUnpairedSurrogate(exception)
+                ? ("must be Unicode text: it holds an unpaired surrogate escape (\\uD800-\\uDFFF without its pair)", ErrorTypes.ValueError)
+                : JsonTargetDescriber.Describe(bodyType, path);
             details.Add(new ErrorDetail(["body", .. path], message, type));
         }
 
@@ -106,6 +109,15 @@ public static class InvalidModelStateResponses
 
         return null;
     }
+
+    /// <summary>
+    /// A string escape that is no Unicode text, in free-form JSON (<see cref="UnpairedSurrogateException"/>)
+    /// or in a string member, where the serializer's own reading fails on it (its message is the
+    /// only thing that tells this failure from a value of another JSON type).
+    /// </summary>
+    private static bool IsUnpairedSurrogate(JsonException exception) =>
+        exception is UnpairedSurrogateException
+        || exception.InnerException is InvalidOperationException inner && inner.Message.Contains("UTF-16", StringComparison.Ordinal);
 
     /// <summary>Text that is not JSON at all: a syntax error, or bytes that are not UTF-8 inside a string.</summary>
     private static bool IsUnreadable(JsonException exception)

@@ -22,6 +22,7 @@ public static class JsonDefaults
         options.Converters.Add(new WireEnumConverter());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.Converters.Add(new UtcDateTimeJsonConverter());
+        options.Converters.Add(new FreeFormJsonConverter());
     }
 
     public static JsonSerializerOptions Create()

@@ -90,6 +90,55 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
     }
 
     [Theory]
+    [InlineData("{session}/items", """{"item_type":"x","data":{"note":"\ud800"}}""", "data.note")]
+    [InlineData("{session}/items", """{"item_type":"x","data":{},"disposition":{"v":["\udc00"]}}""", "disposition.v")]
+    [InlineData("{session}/items", """{"item_type":"x","data":{"k":{"\ud800":1}}}""", "data.k")]
+    [InlineData("{sessions}/groups", """{"kind":"workflow","project_id":"8d0d2a6c-3f3c-4a8e-9d43-1f7f3d1c2b10","metadata":{"k":{"deep":"a\udc00b"}}}""", "metadata.k")]
+    [InlineData("{session}/transcript", """{"messages":[{"role":"user","metadata":{"m":"\ud800"}}]}""", "messages.0.metadata.m")]
+    [InlineData("{session}/transcript", """{"messages":[{"role":"assistant","tool_calls":[{"id":"c","name":"f","arguments":{"a":"\ud800"}}]}]}""", "messages.0.tool_calls.0.arguments")]
+    [InlineData("{session}/transcript", """{"messages":[{"role":"user","content":"\ud800"}]}""", "messages.0.content")]
+    public async Task AnUnpairedSurrogateEscape_Is422AtItsField_AndStoresNothing(string route, string json, string field)
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var path = route.Replace("{sessions}", workspace.SessionsPath, StringComparison.Ordinal).Replace("{session}", workspace.SessionPath(session), StringComparison.Ordinal);
+        object[] loc = ["body", .. field.Split('.').Select(part => int.TryParse(part, out var index) ? (object)index : part)];
+
+        var error = await (await Client.PostAsync(path, owner.Token(), json)).ExpectValidationErrorAsync(loc);
+
+        Assert.Contains("unpaired surrogate", error["msg"]!.GetValue<string>(), StringComparison.Ordinal);
+        var transcript = await Client.GetAsync($"{workspace.SessionPath(session)}/transcript", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(transcript["messages"]!.AsArray());
+        Assert.Equal("[]", (await (await Client.GetAsync($"{workspace.SessionPath(session)}/items", owner.Token())).Content.ReadAsStringAsync()).Trim());
+    }
+
+    [Fact]
+    public async Task FreeFormJson_CountsItsCharactersAsSent_NotAsEscapes()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var accented = new string('\u00e9', 30_000);
+        var quoted = new string('\'', 30_000);
+
+        var group = await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid(), metadata = new { note = accented } }).ExpectAsync(HttpStatusCode.Created);
+        var item = await Client.PostAsync($"{workspace.SessionPath(session)}/items", owner.Token(), new { item_type = "x", data = new { }, disposition = new { note = quoted } }).ExpectAsync(HttpStatusCode.Created);
+        var message = (await Client.AppendAsync(workspace, owner, session, new { role = "user", metadata = new { note = "<a href='x'>" + accented } }))[0]!;
+
+        Assert.Equal(accented, group["metadata"]!["note"]!.GetValue<string>());
+        Assert.Equal(quoted, item["disposition"]!["note"]!.GetValue<string>());
+        Assert.Equal("<a href='x'>" + accented, message["metadata"]!["note"]!.GetValue<string>());
+        await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid(), metadata = new { note = new string('\u00e9', 70_000) } }).ExpectValidationErrorAsync("body", "metadata");
+    }
+
+    [Fact]
+    public async Task APairedSurrogateEscape_IsStoredAndAnsweredAsTheCharacter()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+
+        var item = await Client.PostAsync($"{workspace.SessionPath(session)}/items", owner.Token(), """{"item_type":"x","data":{"emoji":"\ud83d\ude00"}}""").ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal("\U0001F600", item["data"]!["emoji"]!.GetValue<string>());
+    }
+
+    [Theory]
     [InlineData("?label=", "label", 0)]
     [InlineData("?label", "label", 0)]
     [InlineData("?label=team:red&label=", "label", 1)]
