@@ -14,8 +14,10 @@ namespace Sessions.Infrastructure.Persistence;
 /// </summary>
 internal sealed class RowWriter(DatabaseProvider provider)
 {
-    /// <summary>SQL Server takes at most 2,100 parameters per command; PostgreSQL and SQLite over 32,000.</summary>
-    private int MaxParameters => provider == DatabaseProvider.SqlServer ? 2_000 : 30_000;
+    private int MaxParameters => MaxParametersOf(provider);
+
+    /// <summary>The parameters one command may carry: SQL Server takes at most 2,100; PostgreSQL and SQLite over 32,000.</summary>
+    public static int MaxParametersOf(DatabaseProvider provider) => provider == DatabaseProvider.SqlServer ? 2_000 : 30_000;
 
     private readonly List<(IEntityType Type, object Row)> _pending = [];
 

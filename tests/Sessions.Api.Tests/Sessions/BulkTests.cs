@@ -141,6 +141,33 @@ public sealed class BulkTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
         Assert.Equal((403, "permission_denied"), Code(outcome["failed"]!.AsArray().Single()!.AsObject()));
     }
 
+    [Fact]
+    public async Task BulkShareAndDelete_OfSessionsWithAsManyLabelsAsAllowed_MoveEveryCount()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var colleague = await workspace.AddMemberAsync();
+        var sessions = new List<Guid>();
+        for (var s = 0; s < 4; s++)
+        {
+            var labels = Enumerable.Range(0, 50).ToDictionary(k => $"k{k:00}", k => Enumerable.Range(0, 20).Select(v => $"s{s}-{k:00}-{v:00}").ToArray());
+            sessions.Add((await Client.CreateSessionAsync(workspace, owner, extra: new { labels })).Id());
+        }
+
+        // Sharing moves two counts per label value (private down, shared up): 8,000 rows here, past
+        // what one statement can carry on SQLite and on PostgreSQL.
+        var shared = await BulkAsync(workspace, owner, "bulk-share", [.. sessions]);
+        var seen = await Client.GetAsync($"{workspace.SessionsPath}/facets", colleague.Token()).ExpectAsync(HttpStatusCode.OK);
+        var deleted = await BulkAsync(workspace, owner, "bulk-delete", [.. sessions]);
+        var left = await Client.GetAsync($"{workspace.SessionsPath}/facets", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(sessions, Ids(shared["shared"]!));
+        Assert.Equal(50, seen["labels"]!.AsObject().Count);
+        Assert.All(seen["labels"]!.AsObject(), key => Assert.Equal(4 * 20, key.Value!.AsArray().Count));
+        Assert.Equal(sessions, Ids(deleted["deleted"]!));
+        Assert.Empty(left["labels"]!.AsObject());
+        Assert.Equal(0, await Factory.WithDbAsync(db => db.SessionCounts.CountAsync(c => c.WorkspaceId == workspace.WorkspaceId)));
+    }
+
     private async Task<JsonObject> BulkAsync(TestWorkspace workspace, TestUser caller, string action, Guid[] ids, params string[] scopes) =>
         await (await Client.PostAsync($"{workspace.SessionsPath}/{action}", caller.Token(scopes), new { session_ids = ids })).ExpectAsync(HttpStatusCode.OK);
 

@@ -5,14 +5,24 @@ using Microsoft.EntityFrameworkCore;
 namespace Sessions.Infrastructure.Persistence.Counts;
 
 /// <summary>
-/// Adds deltas to <see cref="SessionCount"/> rows in one statement: an upsert that creates a row
-/// on its first delta and adds to it after, then drops the workspace's rows that fell to zero
-/// (<c>@c0</c> is the first row's workspace: columns start with the key). Rows are written in
-/// key order, so two transactions never wait on each other's rows in a circle.
+/// Adds deltas to <see cref="SessionCount"/> rows: an upsert that creates a row on its first delta
+/// and adds to it after, then drops the workspace's rows that fell to zero (<c>@c0</c> is the
+/// first row's workspace: columns start with the key). A change of one session moves a few counts,
+/// in one statement; a bulk action over sessions with many labels moves thousands, in as many
+/// statements as <see cref="MaxParameters"/> asks. Rows are written in key order, so two
+/// transactions never wait on each other's rows in a circle.
 /// </summary>
 internal static class SessionCountWriter
 {
     private static readonly string[] KeyColumns = ["workspace_id", "owner_id", "shared", "archived", "origin", "dimension", "key", "value"];
+
+    /// <summary>
+    /// The parameters of one statement: the provider's limit, and on SQLite 1,000, since its driver
+    /// finds each parameter by a linear search of the statement's names, so binding a statement
+    /// costs the square of its parameters (3,333 rows in one statement took 3-4 s to bind).
+    /// </summary>
+    private static int MaxParameters(DatabaseProvider provider) =>
+        provider == DatabaseProvider.Sqlite ? 1_000 : RowWriter.MaxParametersOf(provider);
 
     public static async Task ApplyAsync(DbContext db, DatabaseProvider provider, IReadOnlyList<SessionCount> deltas, CancellationToken cancellationToken)
     {
@@ -22,25 +32,28 @@ internal static class SessionCountWriter
         }
 
         var columns = RowWriter.Columns(db.Model.FindEntityType(typeof(SessionCount))!);
+        var names = columns.Select(c => c.Name).ToList();
         await using var factory = db.Database.GetDbConnection().CreateCommand();
-        var parameters = new List<DbParameter>();
-        var rows = new StringBuilder();
-        foreach (var delta in deltas)
+        foreach (var chunk in deltas.Chunk(MaxParameters(provider) / columns.Count))
         {
-            rows.Append(rows.Length == 0 ? "(" : ", (");
-            for (var c = 0; c < columns.Count; c++)
+            var parameters = new List<DbParameter>();
+            var rows = new StringBuilder();
+            foreach (var delta in chunk)
             {
-                var name = $"@c{parameters.Count}";
-                parameters.Add(columns[c].Mapping.CreateParameter(factory, name, columns[c].Read(delta), nullable: false));
-                rows.Append(c == 0 ? string.Empty : ", ").Append(name);
+                rows.Append(rows.Length == 0 ? "(" : ", (");
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    var name = $"@c{parameters.Count}";
+                    parameters.Add(columns[c].Mapping.CreateParameter(factory, name, columns[c].Read(delta), nullable: false));
+                    rows.Append(c == 0 ? string.Empty : ", ").Append(name);
+                }
+
+                rows.Append(')');
             }
 
-            rows.Append(')');
+            var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, rows) : Upsert(names, rows);
+            await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
         }
-
-        var names = columns.Select(c => c.Name).ToList();
-        var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, rows) : Upsert(names, rows);
-        await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
     }
 
     /// <summary>PostgreSQL and SQLite share the upsert syntax.</summary>
