@@ -12,8 +12,15 @@ public interface IOrganizationRepository
 
     Task<Membership?> FindMembershipAsync(Guid workspaceId, Guid userId, CancellationToken cancellationToken);
 
-    /// <summary>How many admins the workspace has, holding their rows until the transaction ends so two removals cannot both see a second admin.</summary>
-    Task<int> CountAdminsForUpdateAsync(Guid workspaceId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Takes the workspace's membership lock until the transaction ends: membership changes of one
+    /// workspace run one after another, and what each reads after the lock (the caller's own role,
+    /// the member's, the number of admins) is what the one before it left.
+    /// </summary>
+    Task LockMembersAsync(Guid workspaceId, CancellationToken cancellationToken);
+
+    /// <summary>How many admins the workspace has; under <see cref="LockMembersAsync"/>, no other change can move it.</summary>
+    Task<int> CountAdminsAsync(Guid workspaceId, CancellationToken cancellationToken);
 
     Task<User?> FindUserAsync(Guid id, CancellationToken cancellationToken);
 

@@ -116,5 +116,25 @@ public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         await (await Client.SendAsync(HttpMethod.Delete, $"{path}/{Guid.NewGuid()}", admin.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 
+    [Fact]
+    public async Task ConcurrentMembershipChanges_RunOneAfterAnother_IdenticalPutsAllSucceed_AndAnAdminAlwaysRemains()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var first = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var second = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var path = $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members";
+        var newcomer = Guid.NewGuid();
+
+        var puts = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Client.SendAsync(HttpMethod.Put, $"{path}/{newcomer}", (i % 2 == 0 ? first : second).Token(), new { role = "member" })));
+        var removals = await Task.WhenAll(
+            Client.SendAsync(HttpMethod.Delete, $"{path}/{second.Id}", first.Token()),
+            Client.SendAsync(HttpMethod.Delete, $"{path}/{first.Id}", second.Token()));
+
+        Assert.All(puts, put => Assert.Equal(HttpStatusCode.OK, put.StatusCode));
+        Assert.Equal(1, removals.Count(r => r.StatusCode == HttpStatusCode.NoContent));
+        var admins = await Factory.WithDbAsync(db => db.Memberships.CountAsync(m => m.WorkspaceId == workspace.WorkspaceId && m.Role == WorkspaceRole.Admin));
+        Assert.Equal(1, admins);
+    }
+
     private string Admin() => _platformAdmin.Token(Scopes.Admin);
 }

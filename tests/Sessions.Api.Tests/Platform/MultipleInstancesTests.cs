@@ -44,6 +44,28 @@ public sealed class MultipleInstancesTests(TwoInstances hosts) : IClassFixture<T
     }
 
     [Fact]
+    public async Task AnAdminRemovedThroughOneInstance_CannotRestoreThemselvesThroughAnotherThatStillRemembersThem()
+    {
+        var workspace = await TestWorkspace.CreateAsync(hosts.First);
+        var remover = await workspace.AddMemberAsync(Domain.Organizations.WorkspaceRole.Admin);
+        var removed = await workspace.AddMemberAsync(Domain.Organizations.WorkspaceRole.Admin);
+        var members = $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members";
+        using var second = hosts.Second.CreateClient();
+
+        // The second instance authorizes the admin once, and keeps that answer for a while.
+        await second.GetAsync(members, removed.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.NoContent, (await hosts.First.CreateClient().SendAsync(HttpMethod.Delete, $"{members}/{removed.Id}", remover.Token())).StatusCode);
+
+        var restore = await second.SendAsync(HttpMethod.Put, $"{members}/{removed.Id}", removed.Token(), new { role = "admin" });
+        var demote = await second.SendAsync(HttpMethod.Put, $"{members}/{remover.Id}", removed.Token(), new { role = "viewer" });
+
+        await restore.ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await demote.ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        var left = await hosts.First.WithDbAsync(db => db.Memberships.Where(m => m.WorkspaceId == workspace.WorkspaceId).ToListAsync());
+        Assert.Equal([(remover.Id, Domain.Organizations.WorkspaceRole.Admin)], left.Select(m => (m.UserId, m.Role)));
+    }
+
+    [Fact]
     public async Task ConcurrentAppendsThroughTwoInstances_NumberEveryMessageOnce()
     {
         var workspace = await TestWorkspace.CreateAsync(hosts.First);

@@ -15,6 +15,10 @@ public sealed class MemberHandlerTests
     private readonly Guid _admin = Guid.NewGuid();
     private readonly Mock<IOrganizationRepository> _organizations = new();
 
+    public MemberHandlerTests() =>
+        _organizations.Setup(o => o.FindMembershipAsync(_workspace, _admin, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => Membership.Create(_workspace, _admin, WorkspaceRole.Admin, Now.UtcDateTime.AddDays(-1)));
+
     [Fact]
     public async Task PutMember_NewUser_IsKnownByIdAndAddedWithTheRole()
     {
@@ -50,7 +54,7 @@ public sealed class MemberHandlerTests
         var other = Guid.NewGuid();
         _organizations.Setup(o => o.FindMembershipAsync(_workspace, other, It.IsAny<CancellationToken>()))
             .ReturnsAsync(() => Membership.Create(_workspace, other, WorkspaceRole.Admin, Now.UtcDateTime));
-        _organizations.Setup(o => o.CountAdminsForUpdateAsync(_workspace, It.IsAny<CancellationToken>())).ReturnsAsync(admins);
+        _organizations.Setup(o => o.CountAdminsAsync(_workspace, It.IsAny<CancellationToken>())).ReturnsAsync(admins);
 
         var demoted = await Put(other, WorkspaceRole.Member);
         var removed = await Remove(other);
@@ -73,7 +77,7 @@ public sealed class MemberHandlerTests
             .ReturnsAsync(Membership.Create(_workspace, other, WorkspaceRole.Admin, Now.UtcDateTime));
 
         Assert.True((await Put(other, WorkspaceRole.Admin)).IsSuccess);
-        _organizations.Verify(o => o.CountAdminsForUpdateAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+        _organizations.Verify(o => o.CountAdminsAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
@@ -104,6 +108,41 @@ public sealed class MemberHandlerTests
         Assert.Equal((ErrorType.PermissionDenied, "Only workspace admins and platform admins manage members."), (put.Error!.Type, put.Error.Message));
         Assert.Equal(ErrorType.PermissionDenied, removed.Error!.Type);
         _organizations.Verify(o => o.FindMembershipAsync(It.IsAny<Guid>(), It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData(WorkspaceRole.Member, ErrorType.PermissionDenied)]
+    [InlineData(null, ErrorType.NotFound)]
+    public async Task AnAdminDemotedOrRemovedSinceTheirRequestWasAuthorized_ChangesNothing(WorkspaceRole? roleUnderTheLock, ErrorType refusal)
+    {
+        var calls = new List<string>();
+        _organizations.Setup(o => o.LockMembersAsync(_workspace, It.IsAny<CancellationToken>())).Callback(() => calls.Add("lock")).Returns(Task.CompletedTask);
+        _organizations.Setup(o => o.FindMembershipAsync(_workspace, _admin, It.IsAny<CancellationToken>()))
+            .Callback(() => calls.Add("own role"))
+            .ReturnsAsync(roleUnderTheLock is { } role ? Membership.Create(_workspace, _admin, role, Now.UtcDateTime) : null);
+
+        var put = await Put(_admin, WorkspaceRole.Admin);
+        var removed = await Remove(Guid.NewGuid());
+
+        Assert.Equal(refusal, put.Error!.Type);
+        Assert.Equal(refusal, removed.Error!.Type);
+        Assert.Equal(["lock", "own role", "lock", "own role"], calls);
+        _organizations.Verify(o => o.Add(It.IsAny<Membership>()), Times.Never);
+        _organizations.Verify(o => o.Remove(It.IsAny<Membership>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task APlatformAdmin_ManagesMembersWithoutAMembership()
+    {
+        var platformAdmin = Guid.NewGuid();
+        var callers = new CallerContext();
+        callers.Set(new Caller(platformAdmin, new WorkspaceMembership(Guid.NewGuid(), _workspace, WorkspaceRole.Admin), new HashSet<string> { Scopes.Admin }));
+
+        var put = await new PutMemberHandler(_organizations.Object, callers, new FakeTimeProvider(Now)).Handle(new PutMemberCommand("o", "w", Guid.NewGuid(), WorkspaceRole.Member), default);
+
+        Assert.True(put.IsSuccess);
+        _organizations.Verify(o => o.LockMembersAsync(_workspace, It.IsAny<CancellationToken>()), Times.Once);
+        _organizations.Verify(o => o.FindMembershipAsync(_workspace, platformAdmin, It.IsAny<CancellationToken>()), Times.Never);
     }
 
     private Task<Result<MemberView>> Put(Guid user, WorkspaceRole role, WorkspaceRole callerRole = WorkspaceRole.Admin) =>

@@ -16,21 +16,25 @@ internal sealed class OrganizationRepository(SessionsDbContext db) : IOrganizati
     public Task<Membership?> FindMembershipAsync(Guid workspaceId, Guid userId, CancellationToken cancellationToken) =>
         db.Memberships.SingleOrDefaultAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId, cancellationToken);
 
-    public async Task<int> CountAdminsForUpdateAsync(Guid workspaceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The workspace's row, locked: on SQLite the transaction already holds the database's only
+    /// write lock (the writer gate and <c>BEGIN IMMEDIATE</c>).
+    /// </summary>
+    public async Task LockMembersAsync(Guid workspaceId, CancellationToken cancellationToken)
     {
-        var admin = nameof(WorkspaceRole.Admin);
         switch (db.Provider)
         {
             case DatabaseProvider.Postgres:
-                await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM memberships WHERE workspace_id = {workspaceId} AND role = {admin} FOR UPDATE", cancellationToken);
+                await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM workspaces WHERE id = {workspaceId} FOR UPDATE", cancellationToken);
                 break;
             case DatabaseProvider.SqlServer:
-                await db.Database.ExecuteSqlInterpolatedAsync($"SELECT user_id FROM memberships WITH (UPDLOCK, HOLDLOCK) WHERE workspace_id = {workspaceId} AND role = {admin}", cancellationToken);
+                await db.Database.ExecuteSqlInterpolatedAsync($"SELECT id FROM workspaces WITH (UPDLOCK, HOLDLOCK) WHERE id = {workspaceId}", cancellationToken);
                 break;
         }
-
-        return await db.Memberships.CountAsync(m => m.WorkspaceId == workspaceId && m.Role == WorkspaceRole.Admin, cancellationToken);
     }
+
+    public Task<int> CountAdminsAsync(Guid workspaceId, CancellationToken cancellationToken) =>
+        db.Memberships.CountAsync(m => m.WorkspaceId == workspaceId && m.Role == WorkspaceRole.Admin, cancellationToken);
 
     public Task<User?> FindUserAsync(Guid id, CancellationToken cancellationToken) =>
         db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);

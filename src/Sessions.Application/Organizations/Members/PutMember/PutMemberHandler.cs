@@ -14,9 +14,9 @@ public sealed class PutMemberHandler(IOrganizationRepository organizations, Call
     public async ValueTask<Result<MemberView>> Handle(PutMemberCommand command, CancellationToken cancellationToken)
     {
         var caller = callers.Current;
-        if (MemberRules.RequireWorkspaceAdmin(caller) is { } forbidden)
+        if (await MemberRules.LockAndRequireWorkspaceAdminAsync(caller, organizations, cancellationToken) is { } refused)
         {
-            return forbidden;
+            return refused;
         }
 
         var now = clock.UtcNow();
@@ -38,7 +38,7 @@ public sealed class PutMemberHandler(IOrganizationRepository organizations, Call
         else
         {
             if (membership.Role == WorkspaceRole.Admin && role != WorkspaceRole.Admin
-                && await organizations.CountAdminsForUpdateAsync(caller.WorkspaceId, cancellationToken) <= 1)
+                && await organizations.CountAdminsAsync(caller.WorkspaceId, cancellationToken) <= 1)
             {
                 return MemberRules.LastAdmin;
             }

@@ -12,9 +12,9 @@ public sealed class RemoveMemberHandler(IOrganizationRepository organizations, C
     public async ValueTask<Result> Handle(RemoveMemberCommand command, CancellationToken cancellationToken)
     {
         var caller = callers.Current;
-        if (MemberRules.RequireWorkspaceAdmin(caller) is { } forbidden)
+        if (await MemberRules.LockAndRequireWorkspaceAdminAsync(caller, organizations, cancellationToken) is { } refused)
         {
-            return forbidden;
+            return refused;
         }
 
         var membership = await organizations.FindMembershipAsync(caller.WorkspaceId, command.UserId, cancellationToken);
@@ -23,7 +23,7 @@ public sealed class RemoveMemberHandler(IOrganizationRepository organizations, C
             return Error.NotFound("No such member in this workspace.");
         }
 
-        if (membership.Role == WorkspaceRole.Admin && await organizations.CountAdminsForUpdateAsync(caller.WorkspaceId, cancellationToken) <= 1)
+        if (membership.Role == WorkspaceRole.Admin && await organizations.CountAdminsAsync(caller.WorkspaceId, cancellationToken) <= 1)
         {
             return MemberRules.LastAdmin;
         }
