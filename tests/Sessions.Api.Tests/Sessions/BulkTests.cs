@@ -141,6 +141,22 @@ public sealed class BulkTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
         Assert.Equal((403, "permission_denied"), Code(outcome["failed"]!.AsArray().Single()!.AsObject()));
     }
 
+    [Theory]
+    [InlineData("bulk-freeze", "frozen")]
+    [InlineData("bulk-share", "shared")]
+    [InlineData("bulk-delete", "deleted")]
+    public async Task TheNilUuid_IsOneIdNotFound_NotABadBatch(string action, string done)
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+
+        var outcome = await BulkAsync(workspace, owner, action, [session, Guid.Empty]);
+
+        Assert.Equal([session], Ids(outcome[done]!));
+        var failure = Assert.Single(outcome["failed"]!.AsArray())!.AsObject();
+        Assert.Equal(Guid.Empty.ToString(), failure["id"]!.GetValue<string>());
+        Assert.Equal((404, "not_found"), Code(failure));
+    }
+
     [Fact]
     public async Task BulkShareAndDelete_OfSessionsWithAsManyLabelsAsAllowed_MoveEveryCount()
     {

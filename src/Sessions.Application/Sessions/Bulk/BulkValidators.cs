@@ -4,7 +4,11 @@ using Sessions.Domain.Common;
 
 namespace Sessions.Application.Sessions.Bulk;
 
-/// <summary>The request rules every bulk action shares.</summary>
+/// <summary>
+/// The request rules every bulk action shares: the list itself. Each id is judged by the action,
+/// as the single action would judge it (the nil UUID names no session: 404 in <c>failed</c>); one
+/// bad id never fails the batch (CONTRACT §5.1).
+/// </summary>
 public abstract class BulkSessionsValidator<TCommand> : AbstractValidator<TCommand>
     where TCommand : IBulkSessionsCommand
 {
@@ -19,10 +23,6 @@ public abstract class BulkSessionsValidator<TCommand> : AbstractValidator<TComma
             .WithErrorCode(nameof(FieldProblem.ListLength))
             .OverridePropertyName(nameof(IBulkSessionsCommand.SessionIds))
             .When(c => c.SessionIds is not null);
-        RuleForEach(c => c.SessionIds)
-            .Must(id => id != Guid.Empty)
-            .WithMessage("must not be the nil UUID")
-            .WithErrorCode(nameof(FieldProblem.InvalidValue));
     }
 }
 
