@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RedisRateLimiting;
 using Sessions.Api.Errors;
 using Sessions.Api.Health;
 using Sessions.Application.Common.Telemetry;
@@ -64,7 +65,11 @@ public static class RateLimiting
             limiter.OnRejected = (rejected, _) =>
             {
                 SessionsTelemetry.RateLimitRejected();
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : window;
+                // .NET's own limiters name the wait MetadataName.RetryAfter; the Redis store its own
+                // name, in whole seconds. Without either, the whole window is the safe answer.
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait
+                    : rejected.Lease.TryGetMetadata(RateLimitMetadataName.RetryAfter, out var storeSeconds) ? TimeSpan.FromSeconds(storeSeconds)
+                    : window;
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 return new ValueTask(ErrorResponses.WriteAsync(

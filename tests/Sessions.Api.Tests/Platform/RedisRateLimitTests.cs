@@ -97,6 +97,19 @@ public sealed class RedisRateLimitTests(TwoRedisInstances hosts) : IClassFixture
     }
 
     [RedisFact]
+    public async Task ARefusal_SaysWhenTheWindowEnds_NotTheWholeWindow()
+    {
+        var (path, token) = await CallerAsync();
+        await SendAsync(path, token, RedisApiFactory.Limit);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        var refused = await hosts.Second.CreateClient().GetAsync(path, token);
+
+        await refused.ExpectEnvelopeAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 58);
+    }
+
+    [RedisFact]
     public async Task RedisStopped_RequestsAreStillAnswered_ReadinessIsDegraded_AndBothRecover()
     {
         var (path, token) = await CallerAsync();
