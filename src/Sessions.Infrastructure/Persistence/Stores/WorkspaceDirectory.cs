@@ -77,30 +77,39 @@ internal sealed class WorkspaceDirectory(
         recentlyProvisioned.Set(claims, true, new MemoryCacheEntryOptions { SlidingExpiration = ProvisionedFor, Size = 1 });
     }
 
+    /// <summary>
+    /// Writes the token's profile on the user's row, creating it if need be. A row created by
+    /// another request a moment earlier (the user's other request, or an admin adding them
+    /// without a profile) makes the insert fail: the row is then read again and its profile
+    /// updated like any existing row's.
+    /// </summary>
     private async Task ProvisionAsync(Guid id, ICurrentUser user, CancellationToken cancellationToken)
     {
-        var now = clock.UtcNow();
-        var existing = await db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
-        if (existing is null)
+        for (var attempt = 1; ; attempt++)
         {
-            db.Users.Add(User.Create(id, user.Email, user.Name, user.Username, now));
-        }
-        else if (!existing.UpdateProfile(user.Email, user.Name, user.Username, now))
-        {
-            return;
-        }
+            var now = clock.UtcNow();
+            var existing = await db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+            if (existing is null)
+            {
+                db.Users.Add(User.Create(id, user.Email, user.Name, user.Username, now));
+            }
+            else if (!existing.UpdateProfile(user.Email, user.Name, user.Username, now))
+            {
+                return;
+            }
 
-        try
-        {
-            // On SQLite the write takes the process's writer turn like every other: outside it, it
-            // would wait in SQLite's busy-retry behind a writer in its turn, or make one wait there.
-            using var turn = db.Provider == DatabaseProvider.Sqlite ? await writers.EnterAsync(cancellationToken) : null;
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException exception) when (errors.Classify(exception)?.Type == ErrorType.AlreadyExists)
-        {
-            // Another request provisioned the same user a moment earlier: theirs stands.
-            db.ChangeTracker.Clear();
+            try
+            {
+                // On SQLite the write takes the process's writer turn like every other: outside it, it
+                // would wait in SQLite's busy-retry behind a writer in its turn, or make one wait there.
+                using var turn = db.Provider == DatabaseProvider.Sqlite ? await writers.EnterAsync(cancellationToken) : null;
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateException exception) when (attempt == 1 && errors.Classify(exception)?.Type == ErrorType.AlreadyExists)
+            {
+                db.ChangeTracker.Clear();
+            }
         }
     }
 }
