@@ -1,15 +1,40 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Sessions.Api.Json;
 
 /// <summary>
-/// The text free-form JSON objects of a request are stored as: written with the wire's own escaping
-/// (<see cref="JsonDefaults"/>), so a character the client sent as itself is stored as itself and
-/// counts once against the field's limit, not as a six-character <c>\uXXXX</c> escape.
+/// The text a free-form JSON object of a request is stored as: each member's value as the client
+/// wrote it (<see cref="FreeFormJsonConverter"/> has checked its strings), so what counts against
+/// the field's limit is what was sent, not a re-escaped copy (<c>é</c> or an emoji written as
+/// itself would otherwise come back as six or twelve characters of <c>\u</c> escapes).
 /// </summary>
 public static class FreeFormJson
 {
-    private static readonly JsonSerializerOptions Options = JsonDefaults.Create();
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string? Text(Dictionary<string, JsonElement>? value) => value is null ? null : JsonSerializer.Serialize(value, Options);
+    public static string? Text(Dictionary<string, JsonElement>? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, member) in value)
+            {
+                writer.WritePropertyName(name);
+                writer.WriteRawValue(member.GetRawText(), skipInputValidation: true);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }

@@ -66,9 +66,11 @@ public static class RateLimiting
             {
                 SessionsTelemetry.RateLimitRejected();
                 // .NET's own limiters name the wait MetadataName.RetryAfter; the Redis store its own
-                // name, in whole seconds. Without either, the whole window is the safe answer.
+                // name, in whole seconds rounded down, and its window still refuses during its last
+                // second: one more second is when a retry is let in. Without either, the whole
+                // window is the safe answer.
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait
-                    : rejected.Lease.TryGetMetadata(RateLimitMetadataName.RetryAfter, out var storeSeconds) ? TimeSpan.FromSeconds(storeSeconds)
+                    : rejected.Lease.TryGetMetadata(RateLimitMetadataName.RetryAfter, out var storeSeconds) ? TimeSpan.FromSeconds(storeSeconds + 1)
                     : window;
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
@@ -86,5 +88,5 @@ public static class RateLimiting
             : $"address:{context.Connection.RemoteIpAddress}";
 
     private static bool IsExempt(PathString path) =>
-        Telemetry.IsOperational(path) || path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase);
+        Telemetry.IsOperational(path) || path.StartsWithSegments("/swagger", StringComparison.Ordinal);
 }

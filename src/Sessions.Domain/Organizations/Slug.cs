@@ -1,3 +1,5 @@
+using Sessions.Domain.Common;
+
 namespace Sessions.Domain.Organizations;
 
 /// <summary>The URL name of an organization or workspace: lowercase letters, digits and hyphens.</summary>
@@ -6,15 +8,13 @@ public static class Slug
     /// <summary>The rule as the contract writes it, for messages; <see cref="IsValid"/> applies it exactly.</summary>
     public const string Pattern = "^[a-z0-9][a-z0-9-]{0,62}$";
 
-    private const int MaxLength = 63;
-
     /// <summary>
     /// Whether <paramref name="value"/> matches <see cref="Pattern"/> as a whole string. Read
     /// character by character: a .NET regex's <c>$</c> also matches before a final newline.
     /// </summary>
     public static bool IsValid(string? value)
     {
-        if (string.IsNullOrEmpty(value) || value.Length > MaxLength || value[0] == '-')
+        if (string.IsNullOrEmpty(value) || value.Length > FieldLimits.Slug || value[0] == '-')
         {
             return false;
         }

@@ -109,6 +109,7 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
         var transcript = await Client.GetAsync($"{workspace.SessionPath(session)}/transcript", owner.Token()).ExpectAsync(HttpStatusCode.OK);
         Assert.Empty(transcript["messages"]!.AsArray());
         Assert.Equal("[]", (await (await Client.GetAsync($"{workspace.SessionPath(session)}/items", owner.Token())).Content.ReadAsStringAsync()).Trim());
+        Assert.Equal(0, (await Client.GetAsync($"{workspace.SessionsPath}/groups", owner.Token()).ExpectAsync(HttpStatusCode.OK))["total"]!.GetValue<int>());
     }
 
     [Fact]
@@ -117,18 +118,22 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
         var (workspace, owner, session) = await AMembersSessionAsync();
         var accented = new string('\u00e9', 30_000);
         var quoted = new string('\'', 30_000);
+        var emoji = string.Concat(Enumerable.Repeat("\U0001F600", 15_000));
 
-        var group = await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid(), metadata = new { note = accented } }).ExpectAsync(HttpStatusCode.Created);
-        var item = await Client.PostAsync($"{workspace.SessionPath(session)}/items", owner.Token(), new { item_type = "x", data = new { }, disposition = new { note = quoted } }).ExpectAsync(HttpStatusCode.Created);
-        var message = (await Client.AppendAsync(workspace, owner, session, new { role = "user", metadata = new { note = "<a href='x'>" + accented } }))[0]!;
+        // Sent as a browser's JSON.stringify writes them: every character as itself.
+        var group = await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), AsItself(new { kind = "workflow", project_id = Guid.NewGuid(), metadata = new { note = accented } })).ExpectAsync(HttpStatusCode.Created);
+        var item = await Client.PostAsync($"{workspace.SessionPath(session)}/items", owner.Token(), AsItself(new { item_type = "x", data = new { }, disposition = new { note = quoted } })).ExpectAsync(HttpStatusCode.Created);
+        var message = (await Client.PostAsync($"{workspace.SessionPath(session)}/transcript", owner.Token(), AsItself(new { messages = new[] { new { role = "user", metadata = new { note = "<a href='x'>" + accented } } } })).ExpectAsync(HttpStatusCode.OK))["messages"]![0]!;
+        var emojiGroup = await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), $$$"""{"kind":"workflow","project_id":"{{{Guid.NewGuid()}}}","metadata":{"note":"{{{emoji}}}"}}""").ExpectAsync(HttpStatusCode.Created);
 
         Assert.Equal(accented, group["metadata"]!["note"]!.GetValue<string>());
         Assert.Equal(quoted, item["disposition"]!["note"]!.GetValue<string>());
         Assert.Equal("<a href='x'>" + accented, message["metadata"]!["note"]!.GetValue<string>());
-        await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid(), metadata = new { note = new string('\u00e9', 70_000) } }).ExpectValidationErrorAsync("body", "metadata");
+        Assert.Equal(emoji, emojiGroup["metadata"]!["note"]!.GetValue<string>());
+        await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), AsItself(new { kind = "workflow", project_id = Guid.NewGuid(), metadata = new { note = new string('\u00e9', 70_000) } })).ExpectValidationErrorAsync("body", "metadata");
     }
 
-    [Fact]
+        [Fact]
     public async Task APairedSurrogateEscape_IsStoredAndAnsweredAsTheCharacter()
     {
         var (workspace, owner, session) = await AMembersSessionAsync();
@@ -336,6 +341,10 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
         await (await Client.PostAsync(path, owner.Token(), new { messages = new[] { new { role = "user", metadata = new { blob = new string('x', 70_000) } } } })).ExpectValidationErrorAsync("body", "messages", 0, "metadata");
         await (await Client.PostAsync(path, owner.Token(), new { messages = new[] { new { role = "assistant", tool_calls = calls.Take(128) } } })).ExpectAsync(HttpStatusCode.OK);
     }
+
+    private static readonly System.Text.Json.JsonSerializerOptions EveryCharacterAsItself = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string AsItself(object body) => System.Text.Json.JsonSerializer.Serialize(body, EveryCharacterAsItself);
 
     private async Task<HttpResponseMessage> PostRawAsync(string path, TestUser user, byte[] body, string contentType)
     {

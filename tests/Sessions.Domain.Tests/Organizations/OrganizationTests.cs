@@ -63,7 +63,7 @@ public sealed class OrganizationTests
     [InlineData("acme\r\n", false)]
     [InlineData("a\u00e9", false)]
     [InlineData("acme-", true)]
-    public void Slug_IsLowercaseLettersDigitsAndInnerHyphens(string? value, bool valid)
+    public void Slug_IsLowercaseLettersDigitsAndHyphens_NotLeadingOne(string? value, bool valid)
     {
         Assert.Equal(valid, Slug.IsValid(value));
     }

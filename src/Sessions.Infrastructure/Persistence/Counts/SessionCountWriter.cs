@@ -19,7 +19,7 @@ internal static class SessionCountWriter
     /// <summary>
     /// The parameters of one statement: the provider's limit, and on SQLite 1,000, since its driver
     /// finds each parameter by a linear search of the statement's names, so binding a statement
-    /// costs the square of its parameters (3,333 rows in one statement took 3-4 s to bind).
+    /// costs the square of its parameters (bench/results/2026-11-29-measured-and-left.md, section 9).
     /// </summary>
     private static int MaxParameters(DatabaseProvider provider) =>
         provider == DatabaseProvider.Sqlite ? 1_000 : RowWriter.MaxParametersOf(provider);
@@ -34,7 +34,8 @@ internal static class SessionCountWriter
         var columns = RowWriter.Columns(db.Model.FindEntityType(typeof(SessionCount))!);
         var names = columns.Select(c => c.Name).ToList();
         await using var factory = db.Database.GetDbConnection().CreateCommand();
-        foreach (var chunk in deltas.Chunk(MaxParameters(provider) / columns.Count))
+        var chunks = deltas.Chunk(MaxParameters(provider) / columns.Count).ToList();
+        foreach (var chunk in chunks)
         {
             var parameters = new List<DbParameter>();
             var rows = new StringBuilder();
@@ -51,26 +52,28 @@ internal static class SessionCountWriter
                 rows.Append(')');
             }
 
-            var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, rows) : Upsert(names, rows);
+            // The rows that fell to zero are dropped once, after the last chunk's upsert.
+            var last = chunk == chunks[^1];
+            var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, rows, last) : Upsert(names, rows, last);
             await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
         }
     }
 
     /// <summary>PostgreSQL and SQLite share the upsert syntax.</summary>
-    private static string Upsert(IReadOnlyList<string> columns, StringBuilder rows) =>
+    private static string Upsert(IReadOnlyList<string> columns, StringBuilder rows, bool dropZeros) =>
         $"""
         INSERT INTO session_counts ({string.Join(", ", columns)}) VALUES {rows}
         ON CONFLICT ({string.Join(", ", KeyColumns)}) DO UPDATE SET count = session_counts.count + excluded.count;
-        DELETE FROM session_counts WHERE workspace_id = @c0 AND count = 0;
+        {(dropZeros ? "DELETE FROM session_counts WHERE workspace_id = @c0 AND count = 0;" : string.Empty)}
         """;
 
-    private static string SqlServer(IReadOnlyList<string> columns, StringBuilder rows) =>
+    private static string SqlServer(IReadOnlyList<string> columns, StringBuilder rows, bool dropZeros) =>
         $"""
         MERGE session_counts WITH (HOLDLOCK) AS t
         USING (VALUES {rows}) AS d ({string.Join(", ", columns.Select(c => $"[{c}]"))})
         ON {string.Join(" AND ", KeyColumns.Select(k => $"t.[{k}] = d.[{k}]"))}
         WHEN MATCHED THEN UPDATE SET [count] = t.[count] + d.[count]
         WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(c => $"[{c}]"))}) VALUES ({string.Join(", ", columns.Select(c => $"d.[{c}]"))});
-        DELETE FROM session_counts WHERE workspace_id = @c0 AND [count] = 0;
+        {(dropZeros ? "DELETE FROM session_counts WHERE workspace_id = @c0 AND [count] = 0;" : string.Empty)}
         """;
 }
