@@ -137,6 +137,24 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
     }
 
     [Fact]
+    public async Task Metadata_SentAgainWithOtherSpacingOrEscapes_IsNoChange()
+    {
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
+        var created = await Client.PostAsync(GroupsPath(workspace), creator.Token(), $$$"""{"kind":"workflow","project_id":"{{{Guid.NewGuid()}}}","metadata":{"note":"café","n":[1,2]}}""").ExpectAsync(HttpStatusCode.Created);
+        var path = $"{GroupsPath(workspace)}/{created["id"]}";
+
+        var same = await Patch(path, creator, """{ "metadata" : { "note" : "café", "n" : [ 1, 2 ] } }""").ExpectAsync(HttpStatusCode.OK);
+        var changed = await Patch(path, creator, """{"metadata":{"note":"cafe","n":[1,2]}}""").ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(created["updated_at"]!.GetValue<string>(), same["updated_at"]!.GetValue<string>());
+        Assert.Equal("""{"note":"cafe","n":[1,2]}""", changed["metadata"]!.ToJsonString());
+        var id = Guid.Parse(created["id"]!.GetValue<string>());
+        Assert.Equal(
+            ["SessionGroupCreated", "SessionGroupUpdated"],
+            await Factory.WithDbAsync(db => db.OutboxMessages.Where(o => o.AggregateId == id).OrderBy(o => o.OccurredAt).ThenBy(o => o.Ordinal).Select(o => o.Type).ToListAsync()));
+    }
+
+    [Fact]
     public async Task Changes_AreForTheCreatorOrAnAdmin()
     {
         var (workspace, creator) = await AWorkspaceWithAMemberAsync();

@@ -216,6 +216,23 @@ public sealed class ReadHandlerTests
     }
 
     [Fact]
+    public async Task GroupMetadata_TheSameObjectWrittenOtherwise_IsNoChange()
+    {
+        var (groups, reads, group) = GroupWorld(_me);
+        var handler = new UpdateGroupHandler(groups.Object, reads.Object, Callers(), new FakeTimeProvider(Now));
+        await handler.Handle(new UpdateGroupCommand("o", "w", group.Id, null, null, """{"a":"é","n":[1,2]}"""), default);
+        group.ClearDomainEvents();
+
+        await handler.Handle(new UpdateGroupCommand("o", "w", group.Id, null, null, """{ "n" : [1, 2], "a" : "\u00e9" }"""), default);
+        var unchanged = group.DomainEvents.Count;
+        await handler.Handle(new UpdateGroupCommand("o", "w", group.Id, null, null, """{"a":"e","n":[1,2]}"""), default);
+
+        Assert.Equal(0, unchanged);
+        Assert.Single(group.DomainEvents.OfType<SessionGroupUpdated>());
+        Assert.Equal("""{"a":"e","n":[1,2]}""", group.MetadataJson);
+    }
+
+    [Fact]
     public async Task AGroupTheCallerCannotSee_OrGoneUnderTheLock_Is404()
     {
         var (groups, reads, group) = GroupWorld(_me);

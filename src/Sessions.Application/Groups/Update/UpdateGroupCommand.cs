@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FluentValidation;
 using Mediator;
 using Sessions.Application.Common.Security;
@@ -37,7 +38,10 @@ public sealed class UpdateGroupHandler(IGroupRepository groups, IGroupReadStore 
             return GroupRules.NotFound;
         }
 
-        var updated = group.Update(new GroupChanges(command.Title, command.Status, command.MetadataJson), caller.UserId, clock.UtcNow());
+        // Metadata is kept as the client wrote it: the same object written with other spacing or
+        // escapes is no change.
+        var metadata = command.MetadataJson is { } sent && group.MetadataJson is { } stored && SameJson(sent, stored) ? null : command.MetadataJson;
+        var updated = group.Update(new GroupChanges(command.Title, command.Status, metadata), caller.UserId, clock.UtcNow());
         if (updated.Error is { } error)
         {
             return error;
@@ -46,6 +50,13 @@ public sealed class UpdateGroupHandler(IGroupRepository groups, IGroupReadStore 
         var criteria = GroupQueries.Children(null, null);
         var counts = await reads.CountsAsync(caller.Audience, [group.Id], criteria, cancellationToken);
         return GroupSummary.From(read with { Group = group }, counts.GetValueOrDefault(group.Id, GroupCounts.None));
+    }
+
+    private static bool SameJson(string left, string right)
+    {
+        using var a = JsonDocument.Parse(left);
+        using var b = JsonDocument.Parse(right);
+        return JsonElement.DeepEquals(a.RootElement, b.RootElement);
     }
 }
 
