@@ -19,6 +19,46 @@ internal sealed class RowWriter(DatabaseProvider provider)
     /// <summary>The parameters one command may carry: SQL Server takes at most 2,100; PostgreSQL and SQLite over 32,000.</summary>
     public static int MaxParametersOf(DatabaseProvider provider) => provider == DatabaseProvider.SqlServer ? 2_000 : 30_000;
 
+    /// <summary>
+    /// The parameters of one upsert of kept sums (facet counts, usage days): the provider's limit,
+    /// and on SQLite 1,000, since its driver finds each parameter by a linear search of the
+    /// statement's names, so binding a statement costs the square of its parameters
+    /// (bench/results/2026-11-29-measured-and-left.md, section 9). A change of one session fits
+    /// one statement; a bulk action or a long rewind takes as many as it needs.
+    /// </summary>
+    public static int MaxUpsertParameters(DatabaseProvider provider) =>
+        provider == DatabaseProvider.Sqlite ? 1_000 : MaxParametersOf(provider);
+
+    /// <summary>
+    /// The rows as <c>VALUES</c> lists (<c>(@p0, @p1), (@p2, @p3)</c>), each with the parameters it
+    /// names, made by the model's mappings, at most <paramref name="maxParameters"/> to a list. The
+    /// parameter of a list's row <c>r</c> and column <c>c</c> is <c>@{prefix}{r * columns + c}</c>.
+    /// </summary>
+    public static IEnumerable<(string Rows, List<DbParameter> Parameters, int RowCount)> ValueLists<T>(
+        DbCommand factory, IReadOnlyList<Column> columns, IEnumerable<T> rows, string prefix, int maxParameters)
+        where T : notnull
+    {
+        foreach (var chunk in rows.Chunk(Math.Max(1, maxParameters / columns.Count)))
+        {
+            var parameters = new List<DbParameter>();
+            var values = new StringBuilder();
+            foreach (var row in chunk)
+            {
+                values.Append(values.Length == 0 ? "(" : ", (");
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    var name = $"@{prefix}{parameters.Count}";
+                    parameters.Add(columns[c].Mapping.CreateParameter(factory, name, columns[c].Read(row), nullable: false));
+                    values.Append(c == 0 ? string.Empty : ", ").Append(name);
+                }
+
+                values.Append(')');
+            }
+
+            yield return (values.ToString(), parameters, chunk.Length);
+        }
+    }
+
     private readonly List<(IEntityType Type, object Row)> _pending = [];
 
     public bool HasPending => _pending.Count > 0;

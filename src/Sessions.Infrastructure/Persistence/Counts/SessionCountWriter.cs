@@ -1,5 +1,3 @@
-using System.Data.Common;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 
 namespace Sessions.Infrastructure.Persistence.Counts;
@@ -7,22 +5,13 @@ namespace Sessions.Infrastructure.Persistence.Counts;
 /// <summary>
 /// Adds deltas to <see cref="SessionCount"/> rows: an upsert that creates a row on its first delta
 /// and adds to it after, then drops the workspace's rows that fell to zero (<c>@c0</c> is the
-/// first row's workspace: columns start with the key). A change of one session moves a few counts,
-/// in one statement; a bulk action over sessions with many labels moves thousands, in as many
-/// statements as <see cref="MaxParameters"/> asks. Rows are written in key order, so two
+/// first row's workspace: columns start with the key), in as many statements as
+/// <see cref="RowWriter.MaxUpsertParameters"/> asks. Rows are written in key order, so two
 /// transactions never wait on each other's rows in a circle.
 /// </summary>
 internal static class SessionCountWriter
 {
     private static readonly string[] KeyColumns = ["workspace_id", "owner_id", "shared", "archived", "origin", "dimension", "key", "value"];
-
-    /// <summary>
-    /// The parameters of one statement: the provider's limit, and on SQLite 1,000, since its driver
-    /// finds each parameter by a linear search of the statement's names, so binding a statement
-    /// costs the square of its parameters (bench/results/2026-11-29-measured-and-left.md, section 9).
-    /// </summary>
-    private static int MaxParameters(DatabaseProvider provider) =>
-        provider == DatabaseProvider.Sqlite ? 1_000 : RowWriter.MaxParametersOf(provider);
 
     public static async Task ApplyAsync(DbContext db, DatabaseProvider provider, IReadOnlyList<SessionCount> deltas, CancellationToken cancellationToken)
     {
@@ -34,40 +23,25 @@ internal static class SessionCountWriter
         var columns = RowWriter.Columns(db.Model.FindEntityType(typeof(SessionCount))!);
         var names = columns.Select(c => c.Name).ToList();
         await using var factory = db.Database.GetDbConnection().CreateCommand();
-        var chunks = deltas.Chunk(MaxParameters(provider) / columns.Count).ToList();
-        foreach (var chunk in chunks)
+        var lists = RowWriter.ValueLists(factory, columns, deltas, "c", RowWriter.MaxUpsertParameters(provider)).ToList();
+        foreach (var (rows, parameters, _) in lists)
         {
-            var parameters = new List<DbParameter>();
-            var rows = new StringBuilder();
-            foreach (var delta in chunk)
-            {
-                rows.Append(rows.Length == 0 ? "(" : ", (");
-                for (var c = 0; c < columns.Count; c++)
-                {
-                    var name = $"@c{parameters.Count}";
-                    parameters.Add(columns[c].Mapping.CreateParameter(factory, name, columns[c].Read(delta), nullable: false));
-                    rows.Append(c == 0 ? string.Empty : ", ").Append(name);
-                }
-
-                rows.Append(')');
-            }
-
-            // The rows that fell to zero are dropped once, after the last chunk's upsert.
-            var last = chunk == chunks[^1];
+            // The rows that fell to zero are dropped once, after the last list's upsert.
+            var last = parameters == lists[^1].Parameters;
             var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, rows, last) : Upsert(names, rows, last);
             await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
         }
     }
 
     /// <summary>PostgreSQL and SQLite share the upsert syntax.</summary>
-    private static string Upsert(IReadOnlyList<string> columns, StringBuilder rows, bool dropZeros) =>
+    private static string Upsert(IReadOnlyList<string> columns, string rows, bool dropZeros) =>
         $"""
         INSERT INTO session_counts ({string.Join(", ", columns)}) VALUES {rows}
         ON CONFLICT ({string.Join(", ", KeyColumns)}) DO UPDATE SET count = session_counts.count + excluded.count;
         {(dropZeros ? "DELETE FROM session_counts WHERE workspace_id = @c0 AND count = 0;" : string.Empty)}
         """;
 
-    private static string SqlServer(IReadOnlyList<string> columns, StringBuilder rows, bool dropZeros) =>
+    private static string SqlServer(IReadOnlyList<string> columns, string rows, bool dropZeros) =>
         $"""
         MERGE session_counts WITH (HOLDLOCK) AS t
         USING (VALUES {rows}) AS d ({string.Join(", ", columns.Select(c => $"[{c}]"))})

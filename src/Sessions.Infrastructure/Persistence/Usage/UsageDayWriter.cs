@@ -1,5 +1,3 @@
-using System.Data.Common;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Sessions.Domain.Sessions;
@@ -7,9 +5,10 @@ using Sessions.Domain.Sessions;
 namespace Sessions.Infrastructure.Persistence.Usage;
 
 /// <summary>
-/// Adds deltas to <see cref="SessionUsageDay"/> rows in one statement: an upsert that creates a
-/// row on its first delta and adds to it after, then drops the rows of those sessions that no
-/// message counts any more (a rewind removed them).
+/// Adds deltas to <see cref="SessionUsageDay"/> rows: an upsert that creates a row on its first
+/// delta and adds to it after, then drops the rows of those sessions that no message counts any
+/// more (a rewind removed them), in as many statements as <see cref="RowWriter.MaxUpsertParameters"/>
+/// asks (one for an append; a rewind over many days may take more).
 /// </summary>
 internal static class UsageDayWriter
 {
@@ -48,38 +47,22 @@ internal static class UsageDayWriter
 
         var columns = RowWriter.Columns(db.Model.FindEntityType(typeof(SessionUsageDay))!);
         var sessionColumn = columns.FindIndex(c => c.Name == "session_id");
-        await using var factory = db.Database.GetDbConnection().CreateCommand();
-        var parameters = new List<DbParameter>();
-        var rows = new StringBuilder();
-        var sessions = new List<string>();
-        foreach (var delta in deltas)
-        {
-            rows.Append(rows.Length == 0 ? "(" : ", (");
-            for (var c = 0; c < columns.Count; c++)
-            {
-                var name = $"@u{parameters.Count}";
-                parameters.Add(columns[c].Mapping.CreateParameter(factory, name, columns[c].Read(delta), nullable: false));
-                rows.Append(c == 0 ? string.Empty : ", ").Append(name);
-                if (c == sessionColumn)
-                {
-                    sessions.Add(name);
-                }
-            }
-
-            rows.Append(')');
-        }
-
         var names = columns.Select(c => c.Name).ToList();
         var sums = names.Except([.. KeyColumns, .. SessionColumns]).ToList();
-        var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, sums, rows, sessions) : Upsert(provider, names, sums, rows, sessions);
-        await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
+        await using var factory = db.Database.GetDbConnection().CreateCommand();
+        foreach (var (rows, parameters, count) in RowWriter.ValueLists(factory, columns, deltas, "u", RowWriter.MaxUpsertParameters(provider)))
+        {
+            var sessions = Enumerable.Range(0, count).Select(r => $"@u{(r * columns.Count) + sessionColumn}").ToList();
+            var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, sums, rows, sessions) : Upsert(provider, names, sums, rows, sessions);
+            await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
+        }
     }
 
     /// <summary>
     /// PostgreSQL and SQLite share the upsert syntax. SQLite keeps a cost as decimal text and would
     /// add it as a binary float: its sum goes through EF Core's exact decimal function instead.
     /// </summary>
-    private static string Upsert(DatabaseProvider provider, IReadOnlyList<string> columns, IReadOnlyList<string> sums, StringBuilder rows, IReadOnlyList<string> sessions) =>
+    private static string Upsert(DatabaseProvider provider, IReadOnlyList<string> columns, IReadOnlyList<string> sums, string rows, IReadOnlyList<string> sessions) =>
         $"""
         INSERT INTO {Table} ({string.Join(", ", columns)}) VALUES {rows}
         ON CONFLICT ({string.Join(", ", KeyColumns)}) DO UPDATE SET {string.Join(", ", [.. sums.Select(c => $"{c} = {Add(provider, c)}"), .. Refreshed()])};
@@ -93,7 +76,7 @@ internal static class UsageDayWriter
             ? $"ef_add({Table}.{column}, excluded.{column})"
             : $"{Table}.{column} + excluded.{column}";
 
-    private static string SqlServer(IReadOnlyList<string> columns, IReadOnlyList<string> sums, StringBuilder rows, IReadOnlyList<string> sessions) =>
+    private static string SqlServer(IReadOnlyList<string> columns, IReadOnlyList<string> sums, string rows, IReadOnlyList<string> sessions) =>
         $"""
         MERGE {Table} WITH (HOLDLOCK) AS t
         USING (VALUES {rows}) AS d ({string.Join(", ", columns.Select(c => $"[{c}]"))})

@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using Sessions.Api.Tests.Infrastructure;
+using Sessions.Domain.Sessions;
+using Sessions.Infrastructure.Persistence.Usage;
+
+namespace Sessions.Api.Tests.Performance;
+
+/// <summary>
+/// The usage-day upsert writes as many statements as its rows need (a rewind over many days, or
+/// sessions of many days in one save), and drops the rows that no message counts any more in each.
+/// </summary>
+[Collection(SharedApiCollection.Name)]
+public sealed class UsageDayWriterTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
+{
+    [Fact]
+    public async Task DaysOfSeveralSessions_BeyondOneStatement_AreAddedAndDroppedWhole()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var ids = new[] { (await Client.CreateSessionAsync(workspace, owner)).Id(), (await Client.CreateSessionAsync(workspace, owner)).Id() };
+        var sessions = await Factory.WithDbAsync(db => db.Sessions.AsNoTracking().Where(s => ids.Contains(s.Id)).ToListAsync());
+        var first = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        List<SessionUsageDay> Days(long sign) =>
+            [.. Enumerable.Range(0, 150).SelectMany(d => sessions.Select(s => SessionUsageDay.From(s, first.AddDays(d), new UsageTotals(sign, 10 * sign, sign, 0, 0, 0, 0.5m * sign, 0))))];
+
+        await Factory.WithDbAsync(db => UsageDayWriter.ApplyAsync(db, db.Provider, Days(1), default));
+        var added = await Factory.WithDbAsync(db => db.UsageDays.Where(d => ids.Contains(d.SessionId)).GroupBy(d => d.SessionId).Select(g => new { g.Key, Days = g.Count(), Tokens = g.Sum(d => d.InputTokens) }).ToListAsync());
+        await Factory.WithDbAsync(db => UsageDayWriter.ApplyAsync(db, db.Provider, Days(1), default));
+        var twice = await Factory.WithDbAsync(db => db.UsageDays.Where(d => ids.Contains(d.SessionId)).SumAsync(d => d.MessageCount));
+        await Factory.WithDbAsync(db => UsageDayWriter.ApplyAsync(db, db.Provider, Days(-2), default));
+
+        Assert.All(added, session => Assert.Equal((150, 1500L), (session.Days, session.Tokens)));
+        Assert.Equal(2, added.Count);
+        Assert.Equal(2 * 150 * 2, twice);
+        Assert.Equal(0, await Factory.WithDbAsync(db => db.UsageDays.CountAsync(d => ids.Contains(d.SessionId))));
+    }
+}
