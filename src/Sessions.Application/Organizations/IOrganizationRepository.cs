@@ -22,15 +22,18 @@ public interface IOrganizationRepository
     /// <summary>How many admins the workspace has; under <see cref="LockMembersAsync"/>, no other change can move it.</summary>
     Task<int> CountAdminsAsync(Guid workspaceId, CancellationToken cancellationToken);
 
-    Task<User?> FindUserAsync(Guid id, CancellationToken cancellationToken);
+    /// <summary>
+    /// The user with this id, created without a profile when the service has not seen them: a
+    /// row another request creates at the same moment (the user's own first request) is taken as
+    /// it is, not written twice.
+    /// </summary>
+    Task<User> FindOrAddUserAsync(Guid id, DateTime now, CancellationToken cancellationToken);
 
     void Add(Organization organization);
 
     void Add(Workspace workspace);
 
     void Add(Membership membership);
-
-    void Add(User user);
 
     void Remove(Membership membership);
 }

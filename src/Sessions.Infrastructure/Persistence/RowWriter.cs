@@ -48,7 +48,7 @@ internal sealed class RowWriter(DatabaseProvider provider)
                 for (var c = 0; c < columns.Count; c++)
                 {
                     var name = $"@{prefix}{parameters.Count}";
-                    parameters.Add(columns[c].Mapping.CreateParameter(factory, name, columns[c].Read(row), nullable: false));
+                    parameters.Add(columns[c].Mapping.CreateParameter(factory, name, columns[c].Read(row), nullable: true));
                     values.Append(c == 0 ? string.Empty : ", ").Append(name);
                 }
 

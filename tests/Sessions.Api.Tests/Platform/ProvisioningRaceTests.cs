@@ -10,9 +10,9 @@ using Sessions.Domain.Users;
 namespace Sessions.Api.Tests.Platform;
 
 /// <summary>
-/// A user's first request writes the token's profile on their new user row. When another request
-/// created that row a moment earlier (an admin adding them without a profile), the insert fails;
-/// the profile must still be written, not lost for as long as the same token is used.
+/// A user's row is created by whichever request needs it first: the user's own first request
+/// (with the token's profile) or an admin adding them (without one). When both come at the same
+/// moment, neither fails and the profile is not lost.
 /// </summary>
 public sealed class ProvisioningRaceTests
 {
@@ -24,7 +24,7 @@ public sealed class ProvisioningRaceTests
         var workspace = await TestWorkspace.CreateAsync(factory);
         var colleague = await workspace.AddMemberAsync();
         var user = new TestUser(Guid.NewGuid(), "first-sign-in@example.com");
-        factory.Race.Arm(user.Id, () => factory.WithDbAsync(db =>
+        factory.Race.Arm(user.Id, _ => factory.WithDbAsync(db =>
         {
             db.Users.Add(User.Unprofiled(user.Id, DateTime.UtcNow));
             return db.SaveChangesAsync();
@@ -39,6 +39,40 @@ public sealed class ProvisioningRaceTests
         await (await factory.CreateClient().GetAsync(workspace.SessionsPath, colleague.Token())).ExpectAsync(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task AnAdminAddingAUserWhoseFirstRequestCreatesTheirRowAtTheSameMoment_Answers200()
+    {
+        await using var factory = new RacingFactory();
+        await factory.InitializeAsync();
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var admin = await workspace.AddMemberAsync(Domain.Organizations.WorkspaceRole.Admin);
+        var user = new TestUser(Guid.NewGuid(), "newcomer@example.com");
+
+        // The row appears between the admin's look for it and the admin's insert of it: the same
+        // insert, run first (inside the admin's transaction, where SQLite lets one writer in).
+        factory.Race.Arm(user.Id, async insert =>
+        {
+            await using var first = insert.Connection!.CreateCommand();
+            first.Transaction = insert.Transaction;
+            first.CommandText = insert.CommandText;
+            foreach (DbParameter parameter in insert.Parameters)
+            {
+                var copy = first.CreateParameter();
+                (copy.ParameterName, copy.DbType, copy.Value) = (parameter.ParameterName, parameter.DbType, parameter.Value);
+                first.Parameters.Add(copy);
+            }
+
+            await first.ExecuteNonQueryAsync();
+        });
+
+        var put = await factory.CreateClient().SendAsync(HttpMethod.Put, $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members/{user.Id}", admin.Token(), new { role = "member" });
+
+        await put.ExpectAsync(HttpStatusCode.OK);
+        Assert.True(factory.Race.Happened);
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Memberships.CountAsync(m => m.UserId == user.Id && m.WorkspaceId == workspace.WorkspaceId)));
+        await (await factory.CreateClient().GetAsync(workspace.SessionsPath, user.Token())).ExpectAsync(HttpStatusCode.OK);
+    }
+
     private sealed class RacingFactory : ApiFactory
     {
         public InsertRace Race { get; } = new();
@@ -50,15 +84,15 @@ public sealed class ProvisioningRaceTests
         }
     }
 
-    /// <summary>Runs another writer's insert of the user's row just before the service's own insert of it.</summary>
+    /// <summary>Runs another insert of the user's row just before the service's own insert of it.</summary>
     private sealed class InsertRace : DbCommandInterceptor
     {
         private Guid _user;
-        private Func<Task>? _other;
+        private Func<DbCommand, Task>? _other;
 
         public bool Happened { get; private set; }
 
-        public void Arm(Guid user, Func<Task> other) => (_user, _other) = (user, other);
+        public void Arm(Guid user, Func<DbCommand, Task> other) => (_user, _other) = (user, other);
 
         public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
@@ -80,7 +114,7 @@ public sealed class ProvisioningRaceTests
             {
                 var other = _other;
                 _other = null;
-                await other();
+                await other(command);
                 Happened = true;
             }
         }

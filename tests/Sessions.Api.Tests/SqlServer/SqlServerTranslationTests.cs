@@ -131,7 +131,7 @@ public sealed class SqlServerTranslationTests
             ("member", s => s.GetRequiredService<IOrganizationRepository>().FindMembershipAsync(Workspace, User, default)),
             ("admins", s => s.GetRequiredService<IOrganizationRepository>().CountAdminsAsync(Workspace, default)),
             ("members' lock", s => s.GetRequiredService<IOrganizationRepository>().LockMembersAsync(Workspace, default)),
-            ("user", s => s.GetRequiredService<IOrganizationRepository>().FindUserAsync(User, default)),
+            ("user", s => s.GetRequiredService<IOrganizationRepository>().FindOrAddUserAsync(User, DateTime.UtcNow, default)),
             ("save a new session with messages, counts and usage", SaveNewSessionAsync),
             ("save a changed session", SaveChangedSessionAsync),
             ("facet counts", s => SessionCountWriter.ApplyAsync(Db(s), DatabaseProvider.SqlServer, [Count("model", "gpt-4o", 1), Count("label", "red", -1, "team")], default)),
@@ -152,6 +152,7 @@ public sealed class SqlServerTranslationTests
         Assert.Contains(texts, t => t.Contains("MERGE session_counts", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.Contains("MERGE session_usage_days", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.Contains("WITH (UPDLOCK, ROWLOCK, HOLDLOCK)", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.StartsWith("INSERT INTO users", StringComparison.Ordinal) && t.Contains("WHERE NOT EXISTS", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -15,9 +15,13 @@ public sealed class MemberHandlerTests
     private readonly Guid _admin = Guid.NewGuid();
     private readonly Mock<IOrganizationRepository> _organizations = new();
 
-    public MemberHandlerTests() =>
+    public MemberHandlerTests()
+    {
         _organizations.Setup(o => o.FindMembershipAsync(_workspace, _admin, It.IsAny<CancellationToken>()))
             .ReturnsAsync(() => Membership.Create(_workspace, _admin, WorkspaceRole.Admin, Now.UtcDateTime.AddDays(-1)));
+        _organizations.Setup(o => o.FindOrAddUserAsync(It.IsAny<Guid>(), It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((Guid id, DateTime now, CancellationToken _) => User.Unprofiled(id, now));
+    }
 
     [Fact]
     public async Task PutMember_NewUser_IsKnownByIdAndAddedWithTheRole()
@@ -27,7 +31,7 @@ public sealed class MemberHandlerTests
         var view = (await Put(user, WorkspaceRole.Viewer)).Value;
 
         Assert.Equal((user, (string?)null, WorkspaceRole.Viewer, Now.UtcDateTime), (view.User.Id, view.User.Email, view.Role, view.CreatedAt));
-        _organizations.Verify(o => o.Add(It.Is<User>(u => u.Id == user)), Times.Once);
+        _organizations.Verify(o => o.FindOrAddUserAsync(user, Now.UtcDateTime, It.IsAny<CancellationToken>()), Times.Once);
         _organizations.Verify(o => o.Add(It.Is<Membership>(m => m.UserId == user && m.WorkspaceId == _workspace && m.Role == WorkspaceRole.Viewer)), Times.Once);
     }
 
@@ -36,13 +40,12 @@ public sealed class MemberHandlerTests
     {
         var user = User.Create(Guid.NewGuid(), "a@b", "Ada", "ada", Now.UtcDateTime.AddDays(-1));
         var membership = Membership.Create(_workspace, user.Id, WorkspaceRole.Member, Now.UtcDateTime.AddDays(-1));
-        _organizations.Setup(o => o.FindUserAsync(user.Id, It.IsAny<CancellationToken>())).ReturnsAsync(user);
+        _organizations.Setup(o => o.FindOrAddUserAsync(user.Id, It.IsAny<DateTime>(), It.IsAny<CancellationToken>())).ReturnsAsync(user);
         _organizations.Setup(o => o.FindMembershipAsync(_workspace, user.Id, It.IsAny<CancellationToken>())).ReturnsAsync(membership);
 
         var view = (await Put(user.Id, WorkspaceRole.Admin)).Value;
 
         Assert.Equal(("a@b", "Ada", "ada", WorkspaceRole.Admin, Now.UtcDateTime), (view.User.Email, view.User.FullName, view.User.Username, view.Role, view.UpdatedAt));
-        _organizations.Verify(o => o.Add(It.IsAny<User>()), Times.Never);
         _organizations.Verify(o => o.Add(It.IsAny<Membership>()), Times.Never);
     }
 

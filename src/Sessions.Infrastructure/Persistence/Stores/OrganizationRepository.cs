@@ -36,7 +36,30 @@ internal sealed class OrganizationRepository(SessionsDbContext db) : IOrganizati
     public Task<int> CountAdminsAsync(Guid workspaceId, CancellationToken cancellationToken) =>
         db.Memberships.CountAsync(m => m.WorkspaceId == workspaceId && m.Role == WorkspaceRole.Admin, cancellationToken);
 
-    public Task<User?> FindUserAsync(Guid id, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// An insert that does nothing when the row exists (on PostgreSQL it waits for a concurrent
+    /// insert of the same id to end), then the row as it is.
+    /// </summary>
+    public async Task<User> FindOrAddUserAsync(Guid id, DateTime now, CancellationToken cancellationToken)
+    {
+        if (await FindUserAsync(id, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        var columns = RowWriter.Columns(db.Model.FindEntityType(typeof(User))!);
+        var names = string.Join(", ", columns.Select(c => c.Name));
+        await using var factory = db.Database.GetDbConnection().CreateCommand();
+        var (row, parameters, _) = RowWriter.ValueLists(factory, columns, [User.Unprofiled(id, now)], "n", int.MaxValue).Single();
+        var key = $"@n{columns.FindIndex(c => c.Name == "id")}";
+        var sql = db.Provider == DatabaseProvider.SqlServer
+            ? $"INSERT INTO users ({names}) SELECT * FROM (VALUES {row}) AS v ({names}) WHERE NOT EXISTS (SELECT 1 FROM users WITH (UPDLOCK, HOLDLOCK) WHERE id = {key});"
+            : $"INSERT INTO users ({names}) VALUES {row} ON CONFLICT (id) DO NOTHING;";
+        await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
+        return await FindUserAsync(id, cancellationToken) ?? throw new InvalidOperationException($"The user row {id} was neither found nor written.");
+    }
+
+    private Task<User?> FindUserAsync(Guid id, CancellationToken cancellationToken) =>
         db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
 
     public void Add(Organization organization) => db.Organizations.Add(organization);
@@ -44,8 +67,6 @@ internal sealed class OrganizationRepository(SessionsDbContext db) : IOrganizati
     public void Add(Workspace workspace) => db.Workspaces.Add(workspace);
 
     public void Add(Membership membership) => db.Memberships.Add(membership);
-
-    public void Add(User user) => db.Users.Add(user);
 
     public void Remove(Membership membership) => db.Memberships.Remove(membership);
 }

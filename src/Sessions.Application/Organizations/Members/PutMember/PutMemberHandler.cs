@@ -4,7 +4,6 @@ using Sessions.Application.Common.Time;
 using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
-using Sessions.Domain.Users;
 
 namespace Sessions.Application.Organizations;
 
@@ -22,12 +21,7 @@ public sealed class PutMemberHandler(IOrganizationRepository organizations, Call
         var now = clock.UtcNow();
         var role = command.Role!.Value;
         // Users are shared by every tenant: a profile comes only from the user's own tokens.
-        var user = await organizations.FindUserAsync(command.UserId, cancellationToken);
-        if (user is null)
-        {
-            user = User.Unprofiled(command.UserId, now);
-            organizations.Add(user);
-        }
+        var user = await organizations.FindOrAddUserAsync(command.UserId, now, cancellationToken);
 
         var membership = await organizations.FindMembershipAsync(caller.WorkspaceId, command.UserId, cancellationToken);
         if (membership is null)
