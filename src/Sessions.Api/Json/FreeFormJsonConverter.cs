@@ -13,44 +13,46 @@ public sealed class FreeFormJsonConverter : JsonConverter<JsonElement>
 {
     public override JsonElement Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        var element = JsonElement.ParseValue(ref reader);
+        // The serializer hands a converter the whole value: a copy of the reader walks it first.
+        var walk = reader;
         try
         {
-            ReadEveryString(element);
+            UnescapeEscapedStrings(ref walk);
         }
         catch (InvalidOperationException exception)
         {
             throw new UnpairedSurrogateException(exception);
         }
 
-        return element;
+        return JsonElement.ParseValue(ref reader);
     }
 
     public override void Write(Utf8JsonWriter writer, JsonElement value, JsonSerializerOptions options) => value.WriteTo(writer);
 
-    /// <summary>Unescapes every string and member name, which throws on an unpaired surrogate.</summary>
-    private static void ReadEveryString(JsonElement element)
+    /// <summary>
+    /// Unescapes every string and member name of the value that holds an escape, which throws on an
+    /// unpaired surrogate; strings without one (nearly all) are not copied.
+    /// </summary>
+    private static void UnescapeEscapedStrings(ref Utf8JsonReader reader)
     {
-        switch (element.ValueKind)
+        Unescape(ref reader);
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
         {
-            case JsonValueKind.String:
-                element.GetString();
-                break;
-            case JsonValueKind.Object:
-                foreach (var member in element.EnumerateObject())
-                {
-                    _ = member.Name;
-                    ReadEveryString(member.Value);
-                }
+            return;
+        }
 
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    ReadEveryString(item);
-                }
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && reader.CurrentDepth > depth)
+        {
+            Unescape(ref reader);
+        }
+    }
 
-                break;
+    private static void Unescape(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+        {
+            reader.GetString();
         }
     }
 }

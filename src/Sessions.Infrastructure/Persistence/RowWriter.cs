@@ -31,8 +31,8 @@ internal sealed class RowWriter(DatabaseProvider provider)
 
     /// <summary>
     /// The rows as <c>VALUES</c> lists (<c>(@p0, @p1), (@p2, @p3)</c>), each with the parameters it
-    /// names, made by the model's mappings, at most <paramref name="maxParameters"/> to a list. The
-    /// parameter of a list's row <c>r</c> and column <c>c</c> is <c>@{prefix}{r * columns + c}</c>.
+    /// names, at most <paramref name="maxParameters"/> to a list. The parameter of a list's row
+    /// <c>r</c> and column <c>c</c> is <c>@{prefix}{r * columns + c}</c>.
     /// </summary>
     public static IEnumerable<(string Rows, List<DbParameter> Parameters, int RowCount)> ValueLists<T>(
         DbCommand factory, IReadOnlyList<Column> columns, IEnumerable<T> rows, string prefix, int maxParameters)
@@ -42,20 +42,29 @@ internal sealed class RowWriter(DatabaseProvider provider)
         {
             var parameters = new List<DbParameter>();
             var values = new StringBuilder();
-            foreach (var row in chunk)
-            {
-                values.Append(values.Length == 0 ? "(" : ", (");
-                for (var c = 0; c < columns.Count; c++)
-                {
-                    var name = $"@{prefix}{parameters.Count}";
-                    parameters.Add(columns[c].Mapping.CreateParameter(factory, name, columns[c].Read(row), nullable: true));
-                    values.Append(c == 0 ? string.Empty : ", ").Append(name);
-                }
+            AppendValues(factory, values, parameters, columns, chunk, prefix);
+            yield return (values.ToString(), parameters, chunk.Length);
+        }
+    }
 
-                values.Append(')');
+    /// <summary>
+    /// Appends <c>(@p0, @p1), (@p2, @p3)</c> for the rows, their parameters made by the model's
+    /// mappings and named on from those <paramref name="parameters"/> already holds.
+    /// </summary>
+    private static void AppendValues<T>(DbCommand factory, StringBuilder sql, List<DbParameter> parameters, IReadOnlyList<Column> columns, IReadOnlyList<T> rows, string prefix)
+        where T : notnull
+    {
+        for (var r = 0; r < rows.Count; r++)
+        {
+            sql.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < columns.Count; c++)
+            {
+                var name = $"@{prefix}{parameters.Count}";
+                parameters.Add(columns[c].Mapping.CreateParameter(factory, name, columns[c].Read(rows[r]), nullable: true));
+                sql.Append(c == 0 ? string.Empty : ", ").Append(name);
             }
 
-            yield return (values.ToString(), parameters, chunk.Length);
+            sql.Append(')');
         }
     }
 
@@ -115,19 +124,7 @@ internal sealed class RowWriter(DatabaseProvider provider)
     private void AppendInsert(DbCommand factory, StringBuilder sql, List<DbParameter> parameters, string table, List<Column> columns, object[] rows)
     {
         sql.Append("INSERT INTO ").Append(Quote(table)).Append(" (").AppendJoin(", ", columns.Select(c => Quote(c.Name))).Append(") VALUES ");
-        for (var r = 0; r < rows.Length; r++)
-        {
-            sql.Append(r == 0 ? "(" : ", (");
-            for (var c = 0; c < columns.Count; c++)
-            {
-                var name = $"@r{parameters.Count}";
-                parameters.Add(columns[c].Mapping.CreateParameter(factory, name, columns[c].Read(rows[r]), nullable: true));
-                sql.Append(c == 0 ? string.Empty : ", ").Append(name);
-            }
-
-            sql.Append(')');
-        }
-
+        AppendValues(factory, sql, parameters, columns, rows, "r");
         sql.Append(";\n");
     }
 

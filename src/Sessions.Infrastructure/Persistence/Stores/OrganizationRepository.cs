@@ -36,10 +36,6 @@ internal sealed class OrganizationRepository(SessionsDbContext db) : IOrganizati
     public Task<int> CountAdminsAsync(Guid workspaceId, CancellationToken cancellationToken) =>
         db.Memberships.CountAsync(m => m.WorkspaceId == workspaceId && m.Role == WorkspaceRole.Admin, cancellationToken);
 
-    /// <summary>
-    /// An insert that does nothing when the row exists (on PostgreSQL it waits for a concurrent
-    /// insert of the same id to end), then the row as it is.
-    /// </summary>
     public async Task<User> FindOrAddUserAsync(Guid id, DateTime now, CancellationToken cancellationToken)
     {
         if (await FindUserAsync(id, cancellationToken) is { } existing)
@@ -47,15 +43,7 @@ internal sealed class OrganizationRepository(SessionsDbContext db) : IOrganizati
             return existing;
         }
 
-        var columns = RowWriter.Columns(db.Model.FindEntityType(typeof(User))!);
-        var names = string.Join(", ", columns.Select(c => c.Name));
-        await using var factory = db.Database.GetDbConnection().CreateCommand();
-        var (row, parameters, _) = RowWriter.ValueLists(factory, columns, [User.Unprofiled(id, now)], "n", int.MaxValue).Single();
-        var key = $"@n{columns.FindIndex(c => c.Name == "id")}";
-        var sql = db.Provider == DatabaseProvider.SqlServer
-            ? $"INSERT INTO users ({names}) SELECT * FROM (VALUES {row}) AS v ({names}) WHERE NOT EXISTS (SELECT 1 FROM users WITH (UPDLOCK, HOLDLOCK) WHERE id = {key});"
-            : $"INSERT INTO users ({names}) VALUES {row} ON CONFLICT (id) DO NOTHING;";
-        await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
+        await UserRows.InsertIfAbsentAsync(db, User.Unprofiled(id, now), cancellationToken);
         return await FindUserAsync(id, cancellationToken) ?? throw new InvalidOperationException($"The user row {id} was neither found nor written.");
     }
 

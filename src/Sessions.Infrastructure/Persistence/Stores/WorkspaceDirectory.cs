@@ -1,11 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
-using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Time;
 using Sessions.Application.Organizations;
 using Sessions.Application.Sessions;
-using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
 using Sessions.Domain.Users;
 
@@ -14,7 +12,6 @@ namespace Sessions.Infrastructure.Persistence.Stores;
 internal sealed class WorkspaceDirectory(
     SessionsDbContext db,
     TimeProvider clock,
-    IDatabaseErrorClassifier errors,
     ProvisionedUsers recentlyProvisioned,
     MembershipCache memberships,
     SqliteWriterGate writers)
@@ -78,40 +75,44 @@ internal sealed class WorkspaceDirectory(
     }
 
     /// <summary>
-    /// Writes the token's profile on the user's row, creating it if need be. A row created by
-    /// another request a moment earlier (the user's other request, or an admin adding them
-    /// without a profile) makes the insert fail: the row is then read again and its profile
-    /// updated like any existing row's.
+    /// Writes the token's profile on the user's row, creating it with the profile if need be. A row
+    /// another request created a moment earlier (the user's other request, or an admin adding them
+    /// without a profile) is kept, and its profile updated like any existing row's.
     /// </summary>
     private async Task ProvisionAsync(Guid id, ICurrentUser user, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var now = clock.UtcNow();
+        var existing = await db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+        if (existing is null)
         {
-            var now = clock.UtcNow();
-            var existing = await db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
-            if (existing is null)
+            using (await WriterTurnAsync(cancellationToken))
             {
-                db.Users.Add(User.Create(id, user.Email, user.Name, user.Username, now));
-            }
-            else if (!existing.UpdateProfile(user.Email, user.Name, user.Username, now))
-            {
-                return;
+                if (await UserRows.InsertIfAbsentAsync(db, User.Create(id, user.Email, user.Name, user.Username, now), cancellationToken))
+                {
+                    return;
+                }
             }
 
-            try
-            {
-                // On SQLite the write takes the process's writer turn like every other: outside it, it
-                // would wait in SQLite's busy-retry behind a writer in its turn, or make one wait there.
-                using var turn = db.Provider == DatabaseProvider.Sqlite ? await writers.EnterAsync(cancellationToken) : null;
-                await db.SaveChangesAsync(cancellationToken);
-                return;
-            }
-            catch (DbUpdateException exception) when (attempt == 1 && errors.Classify(exception)?.Type == ErrorType.AlreadyExists)
-            {
-                db.ChangeTracker.Clear();
-            }
+            existing = await db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+        }
+
+        if (existing is null || !existing.UpdateProfile(user.Email, user.Name, user.Username, now))
+        {
+            return;
+        }
+
+        using (await WriterTurnAsync(cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken);
         }
     }
+
+    /// <summary>
+    /// On SQLite a write takes the process's writer turn like every other: outside it, it would
+    /// wait in SQLite's busy-retry behind a writer in its turn, or make one wait there.
+    /// </summary>
+    private async Task<IDisposable?> WriterTurnAsync(CancellationToken cancellationToken) =>
+        db.Provider == DatabaseProvider.Sqlite ? await writers.EnterAsync(cancellationToken) : null;
 }
 
 /// <summary>The claims this process provisioned recently, bounded in size (one entry per user and claim set).</summary>
