@@ -136,5 +136,33 @@ public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         Assert.Equal(1, admins);
     }
 
+    /// <summary>
+    /// Three admins each take another's admin role at once (A removes B, B demotes C, C removes A).
+    /// Run one after another, in any order, two of the three succeed and one admin remains, since
+    /// the change that runs second is made by, or aimed at, an admin the first one left; three
+    /// successes would leave the workspace without an admin.
+    /// </summary>
+    [Fact]
+    public async Task ThreeAdminsTakingEachOthersRoleAtOnce_TwoSucceed_AndOneAdminRemains()
+    {
+        for (var round = 0; round < 4; round++)
+        {
+            var workspace = await TestWorkspace.CreateAsync(Factory);
+            var a = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+            var b = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+            var c = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+            var path = $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members";
+
+            var answers = await Task.WhenAll(
+                Client.SendAsync(HttpMethod.Delete, $"{path}/{b.Id}", a.Token()),
+                Client.SendAsync(HttpMethod.Put, $"{path}/{c.Id}", b.Token(), new { role = "member" }),
+                Client.SendAsync(HttpMethod.Delete, $"{path}/{a.Id}", c.Token()));
+
+            Assert.Equal(2, answers.Count(r => r.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent));
+            var admins = await Factory.WithDbAsync(db => db.Memberships.CountAsync(m => m.WorkspaceId == workspace.WorkspaceId && m.Role == WorkspaceRole.Admin));
+            Assert.Equal(1, admins);
+        }
+    }
+
     private string Admin() => _platformAdmin.Token(Scopes.Admin);
 }

@@ -115,6 +115,21 @@ public sealed class UpdateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>
     }
 
     [Fact]
+    public async Task Patch_EmptyIfMatch_IsNoCondition()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var created = await Client.PostAsync(workspace.SessionsPath, owner.Token(), new { id = Guid.NewGuid(), model = "m" });
+        var path = created.Headers.Location!.OriginalString;
+        await (await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { title = "moved on" })).ExpectAsync(HttpStatusCode.OK);
+
+        var empty = await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { title = "unconditional" }, new Dictionary<string, string> { ["If-Match"] = "" });
+
+        var updated = await empty.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("unconditional", updated["title"]!.GetValue<string>());
+        Assert.NotEqual(created.Headers.ETag!.Tag, empty.Headers.ETag!.Tag);
+    }
+
+    [Fact]
     public async Task Patch_FrozenSession_StillEditsTitleLabelsAndVisibility()
     {
         var (workspace, owner) = await AWorkspaceWithAMemberAsync();
