@@ -62,17 +62,6 @@ for stack in $FLOOR_STACKS; do
   RESULT=$(wrk -t2 -c16 -d"${STEP_SECONDS}s" --latency -s "$WORK/get.lua" "$URL" -- "$URL" "$TOKEN" \
     | awk '/Requests\/sec/ {r=$2} $1 == "99%" {p=$2} /Non-2xx/ {e=$NF} END {printf "%s req/s, p99 %s%s", r, p, e ? ", non-2xx " e : ""}')
   echo "$stack${EXTRA_ENV:+ ($EXTRA_ENV)}: GET $RESULT, $(grep VmRSS /proc/$PID/status | tr -s ' \t' ' ')"
-  python3 - "$PID" <<'PY'
-import collections, re, sys
-kinds = collections.Counter(); kind = None
-for line in open(f"/proc/{sys.argv[1]}/smaps"):
-    if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
-        fields = line.split(); name = fields[5] if len(fields) > 5 else ""
-        kind = ("runtime double-mapped " + fields[1] if "doublemapper" in name else "assemblies" if name.endswith(".dll")
-                else "native libraries" if ".so" in name else "anonymous" if name in ("", "[heap]") else "other")
-    elif line.startswith("Rss:"):
-        kinds[kind] += int(line.split()[1])
-print("  " + ", ".join(f"{kind} {kb / 1024:.1f} MB" for kind, kb in kinds.most_common() if kb >= 1024))
-PY
+  python3 ../resident.py "$PID" --line
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
 done

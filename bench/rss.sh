@@ -79,16 +79,4 @@ if command -v dotnet-counters >/dev/null || [ -x ~/.dotnet/tools/dotnet-counters
   "$COUNTERS" collect -p "$API_PID" --counters System.Runtime --refresh-interval 1 --duration 00:00:00:03 --format csv -o "$WORK/counters.csv" >/dev/null 2>&1 || true
   awk -F, '/memory.committed_size|last_collection.heap.size/ {v[$3] = $NF} END {for (k in v) printf "%s %.1f MB\n", k, v[k] / 1048576}' "$WORK/counters.csv" 2>/dev/null | sort || true
 fi
-python3 - "$API_PID" <<'PY'
-import collections, re, sys
-kinds = collections.Counter(); kind = None
-for line in open(f"/proc/{sys.argv[1]}/smaps"):
-    if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
-        fields = line.split(); name = fields[5] if len(fields) > 5 else ""
-        kind = ("runtime double-mapped " + fields[1] if "doublemapper" in name else "assemblies" if name.endswith(".dll")
-                else "native libraries" if ".so" in name else "anonymous" if name in ("", "[heap]") else "other")
-    elif line.startswith("Rss:"):
-        kinds[kind] += int(line.split()[1])
-for kind, kb in kinds.most_common():
-    print(f"{kind:32s} {kb / 1024:6.1f} MB")
-PY
+python3 bench/resident.py "$API_PID"

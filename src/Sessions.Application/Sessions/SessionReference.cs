@@ -36,6 +36,7 @@ public readonly record struct SessionReference
             return true;
         }
 
+        // Stryker disable once Equality : 36 characters that pass the loop below are a canonical id, which TryParseExact took above
         if (value.Length < MinPrefixLength || value.Length >= CanonicalLength)
         {
             return false;

@@ -67,7 +67,7 @@ public sealed class GetUsageValidator : AbstractValidator<GetUsageQuery>
             {
                 context.AddFieldErrors([new FieldError([nameof(GetUsageQuery.To)], TimestampMessage, FieldProblem.NotATimestamp)]);
             }
-            else if (from is not null && to is not null && to <= from)
+            else if (from is { } start && to is { } end && end <= start)
             {
                 context.AddFieldErrors([new FieldError([nameof(GetUsageQuery.To)], "must be later than from", FieldProblem.InvalidValue)]);
             }

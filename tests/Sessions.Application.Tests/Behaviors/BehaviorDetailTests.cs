@@ -91,7 +91,7 @@ public sealed class BehaviorDetailTests
         var none = await new ValidationBehavior<ScopedCommand, Result<string>>([]).Handle(Command, (_, _) => new(Result<string>.Success("ok")), default);
 
         Assert.Equal("ok", none.Value);
-        Assert.Equal(["Name: numeric (InvalidValue)", "Name: foreign (InvalidValue)", "Name: own (TooLong)"], await Validate.ErrorsAsync(Command, new CodesValidator()));
+        Assert.Equal(["Name: numeric (InvalidValue)", "Name: signed (InvalidValue)", "Name: another case (InvalidValue)", "Name: foreign (InvalidValue)", "Name: own (TooLong)"], await Validate.ErrorsAsync(Command, new CodesValidator()));
     }
 
     [Fact]
@@ -195,6 +195,8 @@ public sealed class BehaviorDetailTests
         public CodesValidator()
         {
             RuleFor(c => c.Name).Must(_ => false).WithMessage("numeric").WithErrorCode("5");
+            RuleFor(c => c.Name).Must(_ => false).WithMessage("signed").WithErrorCode("-1");
+            RuleFor(c => c.Name).Must(_ => false).WithMessage("another case").WithErrorCode("toolong");
             RuleFor(c => c.Name).Must(_ => false).WithMessage("foreign").WithErrorCode("NotEmptyValidator");
             RuleFor(c => c.Name).Must(_ => false).WithMessage("own").WithErrorCode(nameof(FieldProblem.TooLong));
         }

@@ -130,6 +130,7 @@ public sealed class MemberHandlerTests
         Assert.Equal(refusal, put.Error!.Type);
         Assert.Equal(refusal, removed.Error!.Type);
         Assert.Equal(["lock", "own role", "lock", "own role"], calls);
+        Assert.Equal(refusal == ErrorType.NotFound ? "Workspace not found." : "Only workspace admins and platform admins manage members.", put.Error.Message);
         _organizations.Verify(o => o.Add(It.IsAny<Membership>()), Times.Never);
         _organizations.Verify(o => o.Remove(It.IsAny<Membership>()), Times.Never);
     }
@@ -146,6 +147,20 @@ public sealed class MemberHandlerTests
         Assert.True(put.IsSuccess);
         _organizations.Verify(o => o.LockMembersAsync(_workspace, It.IsAny<CancellationToken>()), Times.Once);
         _organizations.Verify(o => o.FindMembershipAsync(_workspace, platformAdmin, It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData("Red Team", "Red Team")]
+    [InlineData(null, "red")]
+    public async Task CreatingAWorkspace_AddsIt_NamedBySlugWhenUnnamed(string? name, string named)
+    {
+        var organization = Organization.Create("acme", "Acme", Now.UtcDateTime);
+        _organizations.Setup(o => o.FindOrganizationAsync("acme", It.IsAny<CancellationToken>())).ReturnsAsync(organization);
+
+        var view = (await new CreateWorkspaceHandler(_organizations.Object, new FakeTimeProvider(Now)).Handle(new CreateWorkspaceCommand("acme", "red", name), default)).Value;
+
+        Assert.Equal(("red", named, organization.Id, Now.UtcDateTime), (view.Slug, view.Name, view.OrganizationId, view.CreatedAt));
+        _organizations.Verify(o => o.Add(It.Is<Workspace>(w => w.Id == view.Id && w.Slug == "red" && w.Name == named)), Times.Once);
     }
 
     private Task<Result<MemberView>> Put(Guid user, WorkspaceRole role, WorkspaceRole callerRole = WorkspaceRole.Admin) =>

@@ -27,6 +27,7 @@ public sealed class ListingHandlerTests
     [InlineData(3, 20, 45L, 3L, false, true)]
     [InlineData(2, 20, 40L, 2L, false, true)]
     [InlineData(1, 20, 0L, 0L, false, false)]
+    [InlineData(2, 50, 120L, 3L, true, true)]
     public async Task SessionPages_CountPagesAndNeighbours(int page, int limit, long total, long pages, bool next, bool previous)
     {
         var reads = new Mock<ISessionReadStore>();
@@ -82,6 +83,31 @@ public sealed class ListingHandlerTests
 
         Assert.Equal((1, 20, false, false), (answer.Page, answer.Limit, answer.HasNext, answer.HasPrevious));
         Assert.Equal(0, Assert.Single(answer.Groups).SessionCount);
+    }
+
+    [Theory]
+    [InlineData(1, 40L, 2L, true)]
+    [InlineData(2, 40L, 2L, false)]
+    [InlineData(2, 41L, 3L, true)]
+    public async Task GroupPages_CountWholePages(int page, long total, long pages, bool next)
+    {
+        var reads = new Mock<IGroupReadStore>();
+        reads.Setup(r => r.ListAsync(It.IsAny<GroupAudience>(), It.IsAny<GroupCriteria>(), It.IsAny<SessionCriteria>(), false, (page - 1) * GroupRules.DefaultLimit, GroupRules.DefaultLimit, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(([], total));
+        reads.Setup(r => r.CountsAsync(It.IsAny<SessionAudience>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<SessionCriteria>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<Guid, GroupCounts>());
+
+        var answer = (await new ListGroupsHandler(reads.Object, Callers()).Handle(new ListGroupsQuery("o", "w", TestCallers.NoFilter, [], [], [], page, null), default)).Value;
+
+        Assert.Equal((pages, next), (answer.TotalPages, answer.HasNext));
+    }
+
+    [Fact]
+    public void AUsageTally_CountsEveryKindOfToken()
+    {
+        var tally = new UsageTally(SessionCount: 1, MessageCount: 1, InputTokens: 1, OutputTokens: 20, CacheReadInputTokens: 300, CacheCreationInputTokens: 4000, ToolCallCount: 0, CostUsd: 0m, UncostedUsageCount: 0);
+
+        Assert.Equal(4321, tally.Tokens);
     }
 
     [Fact]

@@ -109,6 +109,17 @@ public sealed class ReadHandlerTests
     }
 
     [Fact]
+    public async Task Events_APageThatHoldsExactlyTheLimit_HasNoMore()
+    {
+        var stored = Enumerable.Range(0, 2).Select(i => new StoredEvent(Guid.NewGuid(), "SessionPinned", Now.UtcDateTime.AddMinutes(i), null, "{}")).ToList();
+        _events.Setup(e => e.PageAsync(_session, It.IsAny<SessionLife>(), null, 3, It.IsAny<CancellationToken>())).ReturnsAsync(stored);
+
+        var page = (await Events(new ListSessionEventsQuery("o", "w", Reference(), null, 2))).Value;
+
+        Assert.Equal((2, false, stored[1].Id), (page.Events.Count, page.HasMore, page.NextAfterId!.Value));
+    }
+
+    [Fact]
     public async Task Events_AnEmptyPage_HasNoNextId_AndAForeignAfterIdIs422()
     {
         var foreign = Guid.NewGuid();
@@ -177,6 +188,15 @@ public sealed class ReadHandlerTests
         Assert.Equal((GroupKind.Workflow, project, "t", GroupStatus.Running, _me, 0L), (summary.Kind, summary.ProjectId, summary.Title, summary.Status, summary.CreatedBy!.Id, summary.SessionCount));
         Assert.Equal(1, summary.Metadata!.Value.GetProperty("a").GetInt32());
         groups.Verify(g => g.Add(It.Is<SessionGroup>(s => s.WorkspaceId == _workspace && s.CreatedBy == _me)), Times.Once);
+    }
+
+    [Fact]
+    public async Task CreatingAGroup_KeepsTheStatusItWasGiven()
+    {
+        var summary = (await new CreateGroupHandler(new Mock<IGroupRepository>().Object, _reads.Object, Callers(), new FakeTimeProvider(Now))
+            .Handle(new CreateGroupCommand("o", "w", GroupKind.Workflow, Guid.NewGuid(), null, GroupStatus.Failed, null, null, null, null, null, null, null, null), default)).Value;
+
+        Assert.Equal(GroupStatus.Failed, summary.Status);
     }
 
     [Fact]

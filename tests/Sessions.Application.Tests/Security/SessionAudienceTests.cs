@@ -1,4 +1,5 @@
 using Sessions.Application.Common.Security;
+using Sessions.Domain.Organizations;
 using Sessions.Domain.Sessions;
 
 namespace Sessions.Application.Tests.Security;
@@ -70,4 +71,15 @@ public sealed class SessionAudienceTests
 
     private static bool Sees(SessionAudience audience, VisibilityFacts facts) =>
         audience.Sees<VisibilityFacts>(f => new VisibilityFacts(f.WorkspaceId, f.OwnerId, f.Shared)).Compile()(facts);
+
+    [Theory]
+    [InlineData(WorkspaceRole.Admin, true)]
+    [InlineData(WorkspaceRole.Member, false)]
+    [InlineData(WorkspaceRole.Viewer, false)]
+    public void OnlyAWorkspaceAdmin_SeesEveryGroup(WorkspaceRole role, bool seesAll)
+    {
+        var caller = new Caller(Me, new WorkspaceMembership(Guid.NewGuid(), Workspace, role), new HashSet<string>());
+
+        Assert.Equal((seesAll, Me, Workspace), (caller.GroupAudience.SeesAllGroups, caller.GroupAudience.UserId, caller.GroupAudience.Sessions.WorkspaceId));
+    }
 }

@@ -209,15 +209,17 @@ public sealed class ItemsBulkAndExportTests
         transcripts.Setup(t => t.PageAsync(_world.Read.Id, ExportTrajectoryHandler.PageSize, ExportTrajectoryHandler.PageSize, true, It.IsAny<CancellationToken>())).ReturnsAsync([Message(101)]);
         var stored = Enumerable.Range(0, ExportTrajectoryHandler.PageSize).Select(_ => new StoredEvent(Guid.NewGuid(), "E", SessionWorld.Now.UtcDateTime, null, "{}")).ToList();
         events.Setup(e => e.PageAsync(_world.Read.Id, It.IsAny<SessionLife>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync(stored);
-        var last = stored[^1].Id;
-        events.Setup(e => e.PageAsync(_world.Read.Id, It.IsAny<SessionLife>(), last, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync((IReadOnlyList<StoredEvent>?)null);
+        var more = Enumerable.Range(0, ExportTrajectoryHandler.PageSize).Select(_ => new StoredEvent(Guid.NewGuid(), "E", SessionWorld.Now.UtcDateTime, null, "{}")).ToList();
+        var (lastOfFirst, lastOfSecond) = (stored[^1].Id, more[^1].Id);
+        events.Setup(e => e.PageAsync(_world.Read.Id, It.IsAny<SessionLife>(), lastOfFirst, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync(more);
+        events.Setup(e => e.PageAsync(_world.Read.Id, It.IsAny<SessionLife>(), lastOfSecond, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync((IReadOnlyList<StoredEvent>?)null);
 
         var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object)
             .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, "openai", true), default)).Value;
 
         Assert.Equal((TrajectoryFormat.Openai, _world.Read.Id), (export.Format, export.Session.Id));
         Assert.Equal(101, await export.Messages.CountAsync());
-        Assert.Equal(100, await export.Events.CountAsync());
+        Assert.Equal(200, await export.Events.CountAsync());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Sessions.Application.Common.Validation;
 using Sessions.Application.Groups;
 using Sessions.Application.Items;
 using Sessions.Application.Sessions;
@@ -183,5 +184,45 @@ public sealed class FieldRulesTests
         Assert.Equal(
             ["Statuses: must be given at most 50 times (TooLong)", "Kinds: must be given at most 50 times (TooLong)", "ProjectIds: must be given at most 50 times (TooLong)"],
             await Validate.ErrorsAsync(query with { Statuses = many, Kinds = [.. Enumerable.Repeat("workflow", 51)], ProjectIds = [.. Enumerable.Range(0, 51).Select(_ => Guid.NewGuid())] }, new ListGroupsValidator()));
+    }
+
+    [Fact]
+    public async Task AGroupListing_ChecksItsPageAndSessionFilters_AndTakesExactlyFiftyOfEach()
+    {
+        var query = new ListGroupsQuery("o", "w", TestCallers.NoFilter, [], [], [], 1, null);
+
+        Assert.Equal(
+            ["Page: must be greater than or equal to 1 (BelowMinimum)", "Labels.0: must be key:value (InvalidValue)"],
+            await Validate.ErrorsAsync(query with { Page = 0, Filter = TestCallers.NoFilter with { Labels = ["nokey"] } }, new ListGroupsValidator()));
+        Assert.Equal(["Page: must be less than or equal to 1000000 (AboveMaximum)"], await Validate.ErrorsAsync(query with { Page = ListSessionsQuery.MaxPage + 1 }, new ListGroupsValidator()));
+        Assert.Empty(await Validate.ErrorsAsync(
+            query with { Statuses = [.. Enumerable.Repeat("running", 50)], Kinds = [.. Enumerable.Repeat("workflow", 50)], ProjectIds = [.. Enumerable.Range(0, 50).Select(_ => Guid.NewGuid())] },
+            new ListGroupsValidator()));
+    }
+
+    [Fact]
+    public async Task AGroupUpdate_BoundsItsTitleAndMetadata()
+    {
+        var update = new UpdateGroupCommand("o", "w", Guid.NewGuid(), new string('t', FieldLimits.GroupText), null, "{}");
+
+        Assert.Empty(await Validate.ErrorsAsync(update, new UpdateGroupValidator()));
+        Assert.Equal(
+            [
+                $"Title: must be at most {FieldLimits.GroupText} characters (StringTooLong)",
+                $"Metadata: must be at most {FieldLimits.GroupMetadata} characters of JSON (TooLong)",
+            ],
+            await Validate.ErrorsAsync(update with { Title = new string('t', FieldLimits.GroupText + 1), MetadataJson = $$"""{"a":"{{new string('m', FieldLimits.GroupMetadata)}}"}""" }, new UpdateGroupValidator()));
+    }
+
+    [Fact]
+    public async Task ATextOfAtLeastSeveralCharacters_SaysHowMany()
+    {
+        Assert.Equal(["Title: must be at least 3 characters (StringTooShort)"], await Validate.ErrorsAsync(Group with { Title = "ab" }, new ThreeToTen()));
+        Assert.Empty(await Validate.ErrorsAsync(Group with { Title = "abc" }, new ThreeToTen()));
+    }
+
+    private sealed class ThreeToTen : FluentValidation.AbstractValidator<CreateGroupCommand>
+    {
+        public ThreeToTen() => RuleFor(g => g.Title).Chars(3, 10);
     }
 }

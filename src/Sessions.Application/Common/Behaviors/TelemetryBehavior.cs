@@ -25,7 +25,14 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(ILogger<Telem
         using var activity = SessionsTelemetry.Source.StartActivity(MessageName, ActivityKind.Internal);
         if (activity is not null && message is ISessionRequest { Session: var session })
         {
-            activity.SetTag(session.Id is null ? "sessions.session_prefix" : "sessions.session_id", session.Id?.ToString() ?? session.Prefix);
+            if (session.Id is { } id)
+            {
+                activity.SetTag("sessions.session_id", id.ToString());
+            }
+            else
+            {
+                activity.SetTag("sessions.session_prefix", session.Prefix);
+            }
         }
 
         var started = Stopwatch.GetTimestamp();

@@ -58,12 +58,17 @@ public sealed record SessionFilterInput(
         for (var i = 0; i < Labels.Count; i++)
         {
             var label = Labels[i];
-            var separator = string.IsNullOrEmpty(label) ? -1 : label.IndexOf(':', StringComparison.Ordinal);
-            if (!string.IsNullOrEmpty(label) && (separator <= 0 || separator == label.Length - 1))
+            if (string.IsNullOrEmpty(label))
+            {
+                continue;
+            }
+
+            var separator = label.IndexOf(':', StringComparison.Ordinal);
+            if (separator <= 0 || separator == label.Length - 1)
             {
                 yield return new FieldError([nameof(Labels), i], "must be key:value", FieldProblem.InvalidValue);
             }
-            else if (!string.IsNullOrEmpty(label) && !Readings(label).Any())
+            else if (!Readings(label).Any())
             {
                 yield return new FieldError(
                     [nameof(Labels), i],
