@@ -3,24 +3,29 @@
 # one GET of one row, no code of the service's own) under the side-by-side benchmark's GET load
 # (wrk -t2 -c16, WARM_SECONDS of warm-up, then STEP_SECONDS measured), for each stack of FLOOR_STACKS;
 # the stack "ceiling-sqlite" is the side-by-side benchmark's raw ADO.NET ceiling
-# (../shared/bench/ceiling, CEILING_SRC) and "service" the service itself on SQLite (its Release
-# build, one session created by the benchmark's user), for ratios from the same run.
-# EXTRA_ENV adds environment settings to the probe's process (as in bench/rss.sh).
-# Prints each stack's rate, p99, VmRSS and resident memory by mapping kind. Needs: wrk and the .NET SDK. Writes nothing to the repository
-# outside bench/floor's bin/ and obj/.
+# (CEILING_SRC, by default ../shared/bench/ceiling beside the repository) and "service" the
+# service itself on SQLite (its Release build, one session created by the benchmark's user), for
+# ratios from the same run. EXTRA_ENV adds environment settings to every process it starts (as in
+# bench/rss.sh). Prints each stack's rate, p99, VmRSS and resident memory by mapping kind.
+# Needs: wrk, curl, python3 and the .NET SDK. Writes to the repository only bench/floor's obj/ and,
+# for "service", the service's Release build.
 set -euo pipefail
-cd "$(dirname "$0")/floor"
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CEILING_SRC=$(realpath -m "${CEILING_SRC:-$ROOT/../shared/bench/ceiling}")
+cd "$ROOT/bench/floor"
 WARM_SECONDS=${WARM_SECONDS:-20}
 STEP_SECONDS=${STEP_SECONDS:-8}
 FLOOR_STACKS=${FLOOR_STACKS:-"ceiling-sqlite mvc-ef full service"}
-CEILING_SRC=${CEILING_SRC:-../../../shared/bench/ceiling}
+for stack in $FLOOR_STACKS; do
+  case "$stack" in ceiling-sqlite|mvc-ef|full|service) ;; *) echo "unknown stack '$stack': ceiling-sqlite, mvc-ef, full or service" >&2; exit 2 ;; esac
+done
 PORT=5096
 WORK=$(mktemp -d)
 cleanup() { [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
 dotnet build -c Release -nologo -v q -o "$WORK/bin" >/dev/null
-[[ " $FLOOR_STACKS " != *" service "* ]] || dotnet build ../../src/Sessions.Api -c Release -nologo -v q >/dev/null
+[[ " $FLOOR_STACKS " != *" service "* ]] || dotnet build "$ROOT/src/Sessions.Api" -c Release -nologo -v q >/dev/null
 if [[ " $FLOOR_STACKS " == *" ceiling-sqlite "* ]]; then
   cp -r "$CEILING_SRC" "$WORK/ceiling-src"  # built from a copy: the shared folder may be read-only
   dotnet build "$WORK/ceiling-src" -c Release -nologo -v q -o "$WORK/ceiling" >/dev/null
@@ -37,7 +42,7 @@ for stack in $FLOOR_STACKS; do
     (cd "$WORK" && CEILING_DB=sqlite CEILING_CONN="Data Source=$WORK/ceiling.db" CEILING_IDS="$WORK/ids" \
       exec env "${SETTINGS[@]}" dotnet ceiling/Ceiling.dll --urls "http://127.0.0.1:$PORT" >"$WORK/floor.log" 2>&1) &
   elif [ "$stack" = service ]; then
-    (cd ../../src/Sessions.Api/bin/Release/net10.0 && ASPNETCORE_ENVIRONMENT=Development Database__Provider=Sqlite \
+    (cd "$ROOT/src/Sessions.Api/bin/Release/net10.0" && ASPNETCORE_ENVIRONMENT=Development Database__Provider=Sqlite \
       ConnectionStrings__Sessions="Data Source=$WORK/sessions.db" RateLimiting__PermitLimit=1000000000 Logging__LogLevel__Default=Warning \
       ASPNETCORE_URLS="http://127.0.0.1:$PORT" exec env "${SETTINGS[@]}" dotnet Sessions.Api.dll >"$WORK/floor.log" 2>&1) &
   else
@@ -46,6 +51,7 @@ for stack in $FLOOR_STACKS; do
   fi
   PID=$!
   for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/health/live" >/dev/null && break; sleep 0.5; done
+  curl -sf "http://127.0.0.1:$PORT/health/live" >/dev/null || { echo "$stack did not start: $(tail -5 "$WORK/floor.log")" >&2; exit 1; }
   if [ "$stack" = service ]; then
     TOKEN=$(curl -sf -X POST "http://127.0.0.1:$PORT/dev/token" -H 'Content-Type: application/json' \
       -d '{"email":"bench@example.com","org":"demo","workspace":"default","role":"member","scopes":["sessions:read","sessions:write"]}' \

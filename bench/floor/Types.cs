@@ -44,10 +44,13 @@ public sealed class FloorDb(DbContextOptions<FloorDb> options) : DbContext(optio
 [ApiController]
 public sealed class SessionsController : ControllerBase
 {
+    /// <summary>Whether the probe runs the full stack (FLOOR_STACK=full): the GET then goes through the mediator.</summary>
+    public static readonly bool Full = Environment.GetEnvironmentVariable("FLOOR_STACK") == "full";
+
     [HttpGet("{id:guid}")]
     public async Task<IActionResult> Get(Guid id, [FromServices] FloorDb db, [FromServices] IServiceProvider services, CancellationToken cancellationToken)
     {
-        var row = Environment.GetEnvironmentVariable("FLOOR_STACK") == "full"
+        var row = Full
             ? await services.GetRequiredService<IMediator>().Send(new GetSession(id), cancellationToken)
             : await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         return row is null ? NotFound() : Ok(row);

@@ -36,8 +36,13 @@ public readonly record struct SessionReference
             return true;
         }
 
+        if (value.Length < MinPrefixLength)
+        {
+            return false;
+        }
+
         // Stryker disable once Equality : 36 characters that pass the loop below are a canonical id, which TryParseExact took above
-        if (value.Length < MinPrefixLength || value.Length >= CanonicalLength)
+        if (value.Length >= CanonicalLength)
         {
             return false;
         }

@@ -56,13 +56,12 @@ public sealed partial record UsageWindow(DateTime? From, DateTime? To)
             return null;
         }
 
-        var fraction = match.Groups["fraction"];
-        // Stryker disable once Equality : at exactly 8 digits the cut removes nothing
-        var kept = fraction.Length > 8 ? text.Remove(fraction.Index + 8, fraction.Length - 8) : text;
+        var excess = match.Groups["excess"];
+        var kept = text.Remove(excess.Index, excess.Length);
         return DateTimeOffset.TryParse(kept, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at.UtcDateTime : null;
     }
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?<fraction>\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")]
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,7}(?<excess>\d*))?([Zz]|[+-]\d{2}:\d{2})$")]
     private static partial Regex Rfc3339();
 }
 

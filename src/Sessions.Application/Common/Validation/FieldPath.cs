@@ -56,18 +56,14 @@ public static class FieldPath
             else if (path[i] == '[' && i + 1 < path.Length && path[i + 1] == '\'')
             {
                 var end = path.IndexOf("']", i + 2, StringComparison.Ordinal);
-
-                // Stryker disable once Equality : the search starts at i + 2, so it answers -1 or at least 2, never 0
-                end = end < 0 ? path.Length : end;
+                end = end == -1 ? path.Length : end;
                 segments.Add(path[(i + 2)..end]);
                 i = Math.Min(end + 2, path.Length);
             }
             else if (path[i] == '[')
             {
                 var end = path.IndexOf(']', i);
-
-                // Stryker disable once Equality : path[i] is '[', so the search answers -1 or more than i, never 0
-                end = end < 0 ? path.Length : end;
+                end = end == -1 ? path.Length : end;
                 var text = path[(i + 1)..end];
                 segments.Add(int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : text);
                 i = end + 1;
@@ -75,9 +71,7 @@ public static class FieldPath
             else
             {
                 var end = path.IndexOfAny(['.', '['], i);
-
-                // Stryker disable once Equality : path[i] is neither '.' nor '[', so the search answers -1 or more than i, never 0
-                end = end < 0 ? path.Length : end;
+                end = end == -1 ? path.Length : end;
                 segments.Add(path[i..end]);
                 i = end;
             }

@@ -27,8 +27,13 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
 
         return SessionPlan<TranscriptMessages>.ChangeWith(async (session, now, ct) =>
         {
-            // Stryker disable once Conditional : reading the stored messages again finds the same ones when the version has not moved; the test only spares the read
-            var current = session.Version == read.Session.Version ? stored : await FindStoredAsync(session.Id, sentIds, ct);
+            // What was read before the write turn holds unless another writer moved the session since.
+            var current = stored;
+            if (session.Version != read.Session.Version)
+            {
+                current = await FindStoredAsync(session.Id, sentIds, ct);
+            }
+
             var fresh = new List<MessageInput>();
             var freshIds = new HashSet<Guid>();
             foreach (var input in inputs)
