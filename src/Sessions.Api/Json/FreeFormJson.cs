@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -29,7 +30,7 @@ public static class FreeFormJson
             foreach (var (name, member) in value)
             {
                 writer.WritePropertyName(name);
-                writer.WriteRawValue(member.GetRawText(), skipInputValidation: true);
+                writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(member), skipInputValidation: true);
             }
 
             writer.WriteEndObject();

@@ -31,10 +31,9 @@ internal sealed class RowWriter(DatabaseProvider provider)
 
     /// <summary>
     /// The rows as <c>VALUES</c> lists (<c>(@p0, @p1), (@p2, @p3)</c>), each with the parameters it
-    /// names, at most <paramref name="maxParameters"/> to a list. The parameter of a list's row
-    /// <c>r</c> and column <c>c</c> is <c>@{prefix}{r * columns + c}</c>.
+    /// names, at most <paramref name="maxParameters"/> to a list.
     /// </summary>
-    public static IEnumerable<(string Rows, List<DbParameter> Parameters, int RowCount)> ValueLists<T>(
+    public static IEnumerable<ValueList> ValueLists<T>(
         DbCommand factory, IReadOnlyList<Column> columns, IEnumerable<T> rows, string prefix, int maxParameters)
         where T : notnull
     {
@@ -43,7 +42,7 @@ internal sealed class RowWriter(DatabaseProvider provider)
             var parameters = new List<DbParameter>();
             var values = new StringBuilder();
             AppendValues(factory, values, parameters, columns, chunk, prefix);
-            yield return (values.ToString(), parameters, chunk.Length);
+            yield return new ValueList(values.ToString(), parameters, chunk.Length, prefix, columns.Count);
         }
     }
 
@@ -151,6 +150,13 @@ internal sealed class RowWriter(DatabaseProvider provider)
         }
 
         return columns;
+    }
+
+    /// <summary>One <c>VALUES</c> list of <see cref="ValueLists"/>: its text, its parameters, how many rows it holds.</summary>
+    public sealed record ValueList(string Rows, List<DbParameter> Parameters, int RowCount, string Prefix, int ColumnCount)
+    {
+        /// <summary>The parameter that holds row <paramref name="row"/>'s value of column <paramref name="column"/>.</summary>
+        public string Name(int row, int column) => $"@{Prefix}{(row * ColumnCount) + column}";
     }
 
     /// <summary>A column, the mapping that makes its parameters, and how to read its value from a row.</summary>

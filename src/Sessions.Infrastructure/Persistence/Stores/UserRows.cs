@@ -18,11 +18,11 @@ internal static class UserRows
         var columns = RowWriter.Columns(db.Model.FindEntityType(typeof(User))!);
         var names = string.Join(", ", columns.Select(c => c.Name));
         await using var factory = db.Database.GetDbConnection().CreateCommand();
-        var (row, parameters, _) = RowWriter.ValueLists(factory, columns, [user], "n", int.MaxValue).Single();
-        var key = $"@n{columns.FindIndex(c => c.Name == "id")}";
+        var row = RowWriter.ValueLists(factory, columns, [user], "n", int.MaxValue).Single();
+        var key = row.Name(0, columns.FindIndex(c => c.Name == "id"));
         var sql = db.Provider == DatabaseProvider.SqlServer
-            ? $"INSERT INTO users ({names}) SELECT * FROM (VALUES {row}) AS v ({names}) WHERE NOT EXISTS (SELECT 1 FROM users WITH (UPDLOCK, HOLDLOCK) WHERE id = {key});"
-            : $"INSERT INTO users ({names}) VALUES {row} ON CONFLICT (id) DO NOTHING;";
-        return await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken) > 0;
+            ? $"INSERT INTO users ({names}) SELECT * FROM (VALUES {row.Rows}) AS v ({names}) WHERE NOT EXISTS (SELECT 1 FROM users WITH (UPDLOCK, HOLDLOCK) WHERE id = {key});"
+            : $"INSERT INTO users ({names}) VALUES {row.Rows} ON CONFLICT (id) DO NOTHING;";
+        return await db.Database.ExecuteSqlRawAsync(sql, row.Parameters, cancellationToken) > 0;
     }
 }

@@ -50,11 +50,11 @@ internal static class UsageDayWriter
         var names = columns.Select(c => c.Name).ToList();
         var sums = names.Except([.. KeyColumns, .. SessionColumns]).ToList();
         await using var factory = db.Database.GetDbConnection().CreateCommand();
-        foreach (var (rows, parameters, count) in RowWriter.ValueLists(factory, columns, deltas, "u", RowWriter.MaxUpsertParameters(provider)))
+        foreach (var list in RowWriter.ValueLists(factory, columns, deltas, "u", RowWriter.MaxUpsertParameters(provider)))
         {
-            var sessions = Enumerable.Range(0, count).Select(r => $"@u{(r * columns.Count) + sessionColumn}").ToList();
-            var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, sums, rows, sessions) : Upsert(provider, names, sums, rows, sessions);
-            await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
+            var sessions = Enumerable.Range(0, list.RowCount).Select(r => list.Name(r, sessionColumn)).ToList();
+            var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, sums, list.Rows, sessions) : Upsert(provider, names, sums, list.Rows, sessions);
+            await db.Database.ExecuteSqlRawAsync(sql, list.Parameters, cancellationToken);
         }
     }
 
