@@ -20,10 +20,7 @@ public static class GroupRules
     public static Error UnknownGroup { get; } = Error.Validation(nameof(Sessions.Create.CreateSessionCommand.GroupId), "must name a session group of this workspace", FieldProblem.InvalidValue);
 
     public static IRuleBuilderOptions<T, string?> MetadataRule<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(json => json is null || json.Length <= FieldLimits.GroupMetadata)
-            .WithMessage($"must be at most {FieldLimits.GroupMetadata} characters of JSON")
-            .WithErrorCode(nameof(FieldProblem.TooLong))
-            .OverridePropertyName("Metadata");
+        rule.JsonOfAtMost(FieldLimits.GroupMetadata, "Metadata");
 
     public static IRuleBuilderOptions<T, string?> TextRule<T>(this IRuleBuilder<T, string?> rule) => rule.Chars(0, FieldLimits.GroupText);
 }

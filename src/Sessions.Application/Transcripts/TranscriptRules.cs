@@ -33,20 +33,12 @@ public sealed class MessageInputValidator : AbstractValidator<MessageInput>
             .WithErrorCode(nameof(FieldProblem.TooLong))
             .OverridePropertyName(nameof(MessageInput.ToolCalls))
             .When(m => m.ToolCalls is not null);
-        RuleFor(m => m.MetadataJson)
-            .Must(json => json is null || json.Length <= FieldLimits.MessageMetadata)
-            .WithMessage($"must be at most {FieldLimits.MessageMetadata} characters of JSON")
-            .WithErrorCode(nameof(FieldProblem.TooLong))
-            .OverridePropertyName("Metadata");
+        RuleFor(m => m.MetadataJson).JsonOfAtMost(FieldLimits.MessageMetadata, "Metadata");
         RuleForEach(m => m.ToolCalls).NotNull().WithMessage("must be an object").WithErrorCode(nameof(FieldProblem.NotAnObject)).ChildRules(call =>
         {
             call.RuleFor(c => c!.Id).Required().Chars(1, FieldLimits.MessageIdentifier);
             call.RuleFor(c => c!.Name).Required().Chars(1, FieldLimits.MessageIdentifier);
-            call.RuleFor(c => c!.ArgumentsJson)
-                .Must(json => json is null || json.Length <= FieldLimits.ToolArguments)
-                .WithMessage($"must be at most {FieldLimits.ToolArguments} characters of JSON")
-                .WithErrorCode(nameof(FieldProblem.TooLong))
-                .OverridePropertyName("Arguments");
+            call.RuleFor(c => c!.ArgumentsJson).JsonOfAtMost(FieldLimits.ToolArguments, "Arguments");
         });
         RuleFor(m => m.Usage).ChildRules(usage =>
         {

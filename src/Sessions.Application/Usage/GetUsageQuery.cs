@@ -4,7 +4,6 @@ using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions.List;
 using Sessions.Domain.Common;
-using Sessions.Domain.Organizations;
 
 namespace Sessions.Application.Usage;
 
@@ -14,18 +13,18 @@ public sealed record GetUsageQuery(string Org, string Workspace, SessionFilterIn
     : IQuery<Result<WorkspaceUsage>>, IWorkspaceRequest;
 
 /// <summary>
-/// Members count the sessions they see; workspace admins (and the evaluation service) count every
-/// session of the workspace: spend is accounted for the whole workspace, and its admins answer for it.
+/// Every caller counts the sessions they see (CONTRACT §5.8), admins and the evaluation service
+/// included: another user's private session does not exist for them, and a bucket's key (a label
+/// value, a model) would tell what it holds.
 /// </summary>
 public sealed class GetUsageHandler(IUsageReadStore usage, CallerContext callers) : IQueryHandler<GetUsageQuery, Result<WorkspaceUsage>>
 {
     public async ValueTask<Result<WorkspaceUsage>> Handle(GetUsageQuery query, CancellationToken cancellationToken)
     {
         var caller = callers.Current;
-        var audience = caller.Audience with { SeesAllSessions = caller.Membership.Role == WorkspaceRole.Admin || caller.IsEvaluationService };
-        var grouping = UsageGrouping.Parse(query.GroupBy)!;
+                var grouping = UsageGrouping.Parse(query.GroupBy)!;
         var window = new UsageWindow(Timestamp(query.From), Timestamp(query.To));
-        var (buckets, totals) = await usage.SumAsync(audience, query.Filter.ToCriteria(), grouping, window, cancellationToken);
+        var (buckets, totals) = await usage.SumAsync(caller.Audience, query.Filter.ToCriteria(), grouping, window, cancellationToken);
         var ordered = grouping.Dimension == UsageDimension.Day
             ? buckets.OrderBy(b => b.Key, StringComparer.Ordinal)
             : buckets.OrderByDescending(b => b.Sums.CostUsd)

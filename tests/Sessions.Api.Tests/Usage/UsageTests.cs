@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Sessions.Api.Tests.Infrastructure;
+using Sessions.Application.Common.Security;
 using Sessions.Domain.Organizations;
 
 namespace Sessions.Api.Tests.Usage;
@@ -17,7 +18,7 @@ public sealed class UsageTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
     {
         var world = await WorldAsync();
 
-        foreach (var (caller, sees) in new[] { (world.Alice, world.SeenByAlice), (world.Bob, world.SeenByBob), (world.Admin, world.All) })
+        foreach (var (caller, sees) in new[] { (world.Alice, world.SeenByAlice), (world.Bob, world.SeenByBob), (world.Admin, world.SeenByAdmin) })
         {
             foreach (var (filter, matches) in new (string Query, Func<WrittenSession, bool> Matches)[]
             {
@@ -130,6 +131,40 @@ public sealed class UsageTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         Assert.Equal("""{"session_count":0,"message_count":0,"input_tokens":0,"output_tokens":0,"cache_read_input_tokens":0,"cache_creation_input_tokens":0,"tool_call_count":0,"cost_usd":0}""", empty["totals"]!.ToJsonString());
     }
 
+    /// <summary>
+    /// Another user's private session does not exist for an admin or the evaluation service either
+    /// (CONTRACT §3, §5.8): its label values and model are no bucket's key, its spend in no total.
+    /// </summary>
+    [Fact]
+    public async Task AnotherUsersPrivateSession_CountsForNoAdminNorTheEvaluationService()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var evaluator = await workspace.AddMemberAsync();
+        var secret = (await Client.CreateSessionAsync(workspace, owner, extra: new { model = "x-internal", labels = new { customer = new[] { "acme-secret" } } })).Id();
+        await Client.AppendAsync(workspace, owner, secret, new { role = "assistant", content = "a", usage = new { input_tokens = 40, output_tokens = 2, cost_usd = 0.75 } });
+        var shared = (await Client.CreateSessionAsync(workspace, owner, extra: new { model = "gpt-4o", visibility = "workspace", labels = new { customer = new[] { "public" } } })).Id();
+        await Client.AppendAsync(workspace, owner, shared, new { role = "assistant", content = "b", usage = new { input_tokens = 5, output_tokens = 1, cost_usd = 0.25 } });
+
+        foreach (var token in new[] { admin.Token(), evaluator.Token(Scopes.SessionsRead, Scopes.SessionsEvaluate) })
+        {
+            foreach (var groupBy in new[] { "model", "label:customer", "user", "day" })
+            {
+                var answer = await Client.GetAsync($"{workspace.SessionsPath}/usage?group_by={groupBy}", token).ExpectAsync(HttpStatusCode.OK);
+                Assert.DoesNotContain("x-internal", answer.ToJsonString(), StringComparison.Ordinal);
+                Assert.DoesNotContain("acme-secret", answer.ToJsonString(), StringComparison.Ordinal);
+                Assert.Equal(1, answer["totals"]!["session_count"]!.GetValue<long>());
+                Assert.Equal(5, answer["totals"]!["input_tokens"]!.GetValue<long>());
+                Assert.Equal(0.25m, answer["totals"]!["cost_usd"]!.GetValue<decimal>());
+            }
+        }
+
+        var own = await UsageAsync(workspace, owner, "group_by=label:customer");
+        Assert.Equal(2, own["totals"]!["session_count"]!.GetValue<long>());
+        Assert.Contains("acme-secret", own.ToJsonString(), StringComparison.Ordinal);
+    }
+
     private static Func<WrittenSession, IEnumerable<string?>> KeysOf(string groupBy) => groupBy switch
     {
         "model" => s => [s.Model],
@@ -221,8 +256,8 @@ public sealed class UsageTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         }
 
         List<WrittenSession> SeenBy(TestUser user) => [.. sessions.Where(s => s.Shared || s.Session.OwnerId == user.Id).Select(s => s.Session)];
-        return new World(workspace, alice, bob, admin, SeenBy(alice), SeenBy(bob), [.. sessions.Select(s => s.Session)]);
+        return new World(workspace, alice, bob, admin, SeenBy(alice), SeenBy(bob), SeenBy(admin));
     }
 
-    private sealed record World(TestWorkspace Workspace, TestUser Alice, TestUser Bob, TestUser Admin, List<WrittenSession> SeenByAlice, List<WrittenSession> SeenByBob, List<WrittenSession> All);
+    private sealed record World(TestWorkspace Workspace, TestUser Alice, TestUser Bob, TestUser Admin, List<WrittenSession> SeenByAlice, List<WrittenSession> SeenByBob, List<WrittenSession> SeenByAdmin);
 }

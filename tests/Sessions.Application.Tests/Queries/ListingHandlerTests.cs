@@ -162,10 +162,10 @@ public sealed class ListingHandlerTests
     }
 
     [Theory]
-    [InlineData(WorkspaceRole.Member, Scopes.SessionsRead, false)]
-    [InlineData(WorkspaceRole.Admin, Scopes.SessionsRead, true)]
-    [InlineData(WorkspaceRole.Member, Scopes.SessionsEvaluate, true)]
-    public async Task Usage_CountsEverySession_ForAdminsAndTheEvaluationService(WorkspaceRole role, string scope, bool all)
+    [InlineData(WorkspaceRole.Member, Scopes.SessionsRead)]
+    [InlineData(WorkspaceRole.Admin, Scopes.SessionsRead)]
+    [InlineData(WorkspaceRole.Member, Scopes.SessionsEvaluate)]
+    public async Task Usage_CountsWhatTheCallerSees_AdminsAndTheEvaluationServiceToo(WorkspaceRole role, string scope)
     {
         var usage = new Mock<IUsageReadStore>();
         usage.Setup(u => u.SumAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionCriteria>(), It.IsAny<UsageGrouping>(), It.IsAny<UsageWindow>(), It.IsAny<CancellationToken>()))
@@ -173,7 +173,7 @@ public sealed class ListingHandlerTests
 
         await new GetUsageHandler(usage.Object, Callers(role, scope)).Handle(new GetUsageQuery("o", "w", TestCallers.NoFilter, "agent", null, null), default);
 
-        usage.Verify(u => u.SumAsync(It.Is<SessionAudience>(a => a.SeesAllSessions == all && a.WorkspaceId == _workspace), It.IsAny<SessionCriteria>(), It.IsAny<UsageGrouping>(), It.IsAny<UsageWindow>(), It.IsAny<CancellationToken>()), Times.Once);
+        usage.Verify(u => u.SumAsync(It.Is<SessionAudience>(a => !a.SeesAllSessions && a.UserId == _me && a.WorkspaceId == _workspace), It.IsAny<SessionCriteria>(), It.IsAny<UsageGrouping>(), It.IsAny<UsageWindow>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]

@@ -111,7 +111,7 @@ public sealed class FieldRulesTests
                 "Capability: must be at most 255 characters (StringTooLong)",
                 "CapabilityVersion: must be at most 255 characters (StringTooLong)",
                 "Worker: must not contain U+0000 (PatternMismatch)",
-                "Metadata: must be at most 65536 characters of JSON (TooLong)",
+                "Metadata: must be at most 65536 bytes of JSON (TooLong)",
             ],
             await Validate.ErrorsAsync(
                 Group with { Kind = null, ProjectId = null, Title = text + "t", Capability = text + "t", CapabilityVersion = text + "t", Worker = "\0", MetadataJson = new string(' ', FieldLimits.GroupMetadata + 1) },
@@ -134,8 +134,8 @@ public sealed class FieldRulesTests
         Assert.Equal(
             [
                 "ItemType: must be at most 64 characters (StringTooLong)",
-                "Data: must be at most 1048576 characters of JSON (TooLong)",
-                "Disposition: must be at most 65536 characters of JSON (TooLong)",
+                "Data: must be at most 1048576 bytes of JSON (TooLong)",
+                "Disposition: must be at most 65536 bytes of JSON (TooLong)",
                 "Title: must be at most 255 characters (StringTooLong)",
                 "DedupeKey: must not be empty (StringTooShort)",
                 "Ref: must be at most 1024 characters (StringTooLong)",
@@ -200,6 +200,28 @@ public sealed class FieldRulesTests
             new ListGroupsValidator()));
     }
 
+    /// <summary>"At most 64 KiB of JSON" is bytes: a two-byte character counts twice, a four-byte one (two UTF-16 units) four times.</summary>
+    [Theory]
+    [InlineData("é", 2)]
+    [InlineData("😀", 4)]
+    [InlineData("a", 1)]
+    public async Task JsonLimits_CountUtf8Bytes_NotCharacters(string character, int bytes)
+    {
+        string Json(int limit, int extra) => $$"""{"k":"{{string.Concat(Enumerable.Repeat(character, ((limit - 10) / bytes) + extra))}}"}""";
+        var update = new UpdateGroupCommand("o", "w", Guid.NewGuid(), null, null, "{}");
+        Assert.True(SessionReference.TryParse(Guid.NewGuid().ToString(), out var session));
+        var item = new RecordItemCommand("o", "w", session, Item);
+
+        Assert.Empty(await Validate.ErrorsAsync(update with { MetadataJson = Json(FieldLimits.GroupMetadata, 0) }, new UpdateGroupValidator()));
+        Assert.Equal(
+            [$"Metadata: must be at most {FieldLimits.GroupMetadata} bytes of JSON (TooLong)"],
+            await Validate.ErrorsAsync(update with { MetadataJson = Json(FieldLimits.GroupMetadata, 11) }, new UpdateGroupValidator()));
+        Assert.Empty(await Validate.ErrorsAsync(item with { Item = Item with { DataJson = Json(FieldLimits.ItemData, 0) } }, new RecordItemValidator()));
+        Assert.Equal(
+            [$"Data: must be at most {FieldLimits.ItemData} bytes of JSON (TooLong)"],
+            await Validate.ErrorsAsync(item with { Item = Item with { DataJson = Json(FieldLimits.ItemData, 11) } }, new RecordItemValidator()));
+    }
+
     [Fact]
     public async Task AGroupUpdate_BoundsItsTitleAndMetadata()
     {
@@ -209,7 +231,7 @@ public sealed class FieldRulesTests
         Assert.Equal(
             [
                 $"Title: must be at most {FieldLimits.GroupText} characters (StringTooLong)",
-                $"Metadata: must be at most {FieldLimits.GroupMetadata} characters of JSON (TooLong)",
+                $"Metadata: must be at most {FieldLimits.GroupMetadata} bytes of JSON (TooLong)",
             ],
             await Validate.ErrorsAsync(update with { Title = new string('t', FieldLimits.GroupText + 1), MetadataJson = $$"""{"a":"{{new string('m', FieldLimits.GroupMetadata)}}"}""" }, new UpdateGroupValidator()));
     }

@@ -1,3 +1,4 @@
+using System.Text;
 using FluentValidation;
 using FluentValidation.Results;
 using Sessions.Domain.Common;
@@ -27,6 +28,17 @@ public static class ValidationRules
             .Must(value => value is null || value.Length <= max)
             .WithMessage($"must be at most {max} characters")
             .WithErrorCode(nameof(FieldProblem.StringTooLong));
+
+    /// <summary>
+    /// A JSON value of at most <paramref name="maxBytes"/> bytes in UTF-8, the size the contract's
+    /// limits name ("at most 64 KiB of JSON"): counted in characters, text outside ASCII would pass
+    /// at up to three times the limit. The error is at <paramref name="field"/>.
+    /// </summary>
+    public static IRuleBuilderOptions<T, string?> JsonOfAtMost<T>(this IRuleBuilder<T, string?> rule, int maxBytes, string field) =>
+        rule.Must(json => json is null || Encoding.UTF8.GetByteCount(json) <= maxBytes)
+            .WithMessage($"must be at most {maxBytes} bytes of JSON")
+            .WithErrorCode(nameof(FieldProblem.TooLong))
+            .OverridePropertyName(field);
 
     public static bool HasNul(string value) => value.Contains('\0', StringComparison.Ordinal);
 

@@ -12,16 +12,8 @@ public sealed class RecordItemValidator : AbstractValidator<RecordItemCommand>
         RuleFor(c => c.Item!).ChildRules(item =>
         {
             item.RuleFor(i => i.ItemType).Required().Chars(1, FieldLimits.ItemType);
-            item.RuleFor(i => i.DataJson).Required()
-                .Must(json => json is null || json.Length <= FieldLimits.ItemData)
-                .WithMessage($"must be at most {FieldLimits.ItemData} characters of JSON")
-                .WithErrorCode(nameof(FieldProblem.TooLong))
-                .OverridePropertyName("Data");
-            item.RuleFor(i => i.DispositionJson)
-                .Must(json => json is null || json.Length <= FieldLimits.ItemDisposition)
-                .WithMessage($"must be at most {FieldLimits.ItemDisposition} characters of JSON")
-                .WithErrorCode(nameof(FieldProblem.TooLong))
-                .OverridePropertyName("Disposition");
+            item.RuleFor(i => i.DataJson).Required().JsonOfAtMost(FieldLimits.ItemData, "Data");
+            item.RuleFor(i => i.DispositionJson).JsonOfAtMost(FieldLimits.ItemDisposition, "Disposition");
             item.RuleFor(i => i.Title).Chars(0, FieldLimits.ItemText);
             item.RuleFor(i => i.DedupeKey).Chars(1, FieldLimits.ItemText);
             item.RuleFor(i => i.Ref).Chars(0, FieldLimits.ItemReference);
