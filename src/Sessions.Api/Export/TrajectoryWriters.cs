@@ -95,11 +95,11 @@ public static class TrajectoryWriters
         writer.WriteString("format", "native");
         writer.WriteNumber("version", 1);
         writer.WritePropertyName("session");
-        WriteValue(writer, export.Session);
+        WriteValue(writer, Contracts.Answers.SessionView.From(export.Session));
         writer.WriteStartArray("messages");
         await foreach (var message in export.Messages.WithCancellation(cancellationToken))
         {
-            WriteValue(writer, message);
+            WriteValue(writer, Contracts.Answers.MessageView.From(message));
             await writer.FlushAsync(cancellationToken);
         }
 

@@ -87,6 +87,12 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal(1, native["version"]!.GetValue<int>());
         Assert.Equal(session.ToString(), native["session"]!["id"]!.GetValue<string>());
         Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), native["messages"]!.AsArray().Select(m => m!["seq"]!.GetValue<long>()));
+
+        // The session object and the messages exactly as the API answers them (CONTRACT §5.6, §6), no field more.
+        var answered = await Client.GetAsync(workspace.SessionPath(session), owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(JsonNode.DeepEquals(answered, native["session"]), native["session"]!.ToJsonString());
+        var stored = await Client.AllMessagesAsync(workspace, owner, session);
+        Assert.Equal(stored.Select(m => m.ToJsonString()), native["messages"]!.AsArray().Select(m => m!.ToJsonString()));
         var events = native["events"]!.AsArray();
         Assert.Equal(["SessionCreated", "SessionUpdated", "TranscriptAppended", "SessionFrozen"], events.Select(e => e!["type"]!.GetValue<string>()));
         Assert.Equal(["type", "occurred_at", "data"], events[0]!.AsObject().Select(p => p.Key));
