@@ -149,6 +149,29 @@ public sealed class FreezeTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         Assert.Equal(0, await EventCountAsync(session.Id(), "SessionFrozen"));
     }
 
+    /// <summary>
+    /// A viewer freezes nothing, with the evaluation scope too: another user's private session is
+    /// 404 to them as on every route (CONTRACT §3), by full id and by prefix, alone and in a bulk
+    /// freeze, never a 403 that would tell it exists.
+    /// </summary>
+    [Fact]
+    public async Task Freeze_OfAnotherUsersPrivateSession_ByAViewerWithTheEvaluationScope_Is404()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var hidden = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        var viewer = await workspace.AddMemberAsync(WorkspaceRole.Viewer);
+        var token = viewer.Token(Scopes.SessionsRead, Scopes.SessionsWrite, Scopes.SessionsEvaluate);
+
+        await (await Client.GetAsync(workspace.SessionPath(hidden), token)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.PostAsync(workspace.SessionPath(hidden) + "/freeze", token)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.PostAsync(workspace.SessionPath(hidden.ToString()[..8]) + "/freeze", token)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        var bulk = await (await Client.PostAsync($"{workspace.SessionsPath}/bulk-freeze", token, new { session_ids = new[] { hidden } })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(bulk["frozen"]!.AsArray());
+        Assert.Equal(404, bulk["failed"]!.AsArray().Single()!["code"]!.GetValue<int>());
+
+        Assert.Equal(0, await EventCountAsync(hidden, "SessionFrozen"));
+    }
+
     [Fact]
     public async Task Freeze_SharedSessionOfAnotherMember_Is403()
     {

@@ -99,6 +99,7 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         var agent = await Create(workspace, me, new { agent = "ParserBot" });
         var label = await Create(workspace, me, new { labels = Labels(("kind", "parser")) });
         var percent = await Create(workspace, me, new { title = "100% done_now" });
+        var bracketed = await Create(workspace, me, new { title = "[draft] plan" });
         await Create(workspace, me, new { title = "unrelated" });
 
         Assert.Equal(Sorted(title, model, agent, label), Sorted(Ids(await ListAsync(workspace, me, "search=parser"))));
@@ -106,6 +107,8 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Equal([percent], Ids(await ListAsync(workspace, me, "search=100%25")));
         Assert.Equal([percent], Ids(await ListAsync(workspace, me, "search=e_n")));
         Assert.Empty(Ids(await ListAsync(workspace, me, "search=0%25%25")));
+        Assert.Equal([bracketed], Ids(await ListAsync(workspace, me, "search=%5Bdraft%5D")));
+        Assert.Empty(Ids(await ListAsync(workspace, me, "search=%5Bu%5D")));
     }
 
     [Theory]

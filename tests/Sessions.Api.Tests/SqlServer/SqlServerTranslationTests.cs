@@ -35,6 +35,18 @@ public sealed class SqlServerTranslationTests
 
     private static readonly string[] Criteria = ["default", "search", "one label", "two labels", "every filter", "archived", "any"];
 
+    /// <summary>
+    /// Searches match text literally on every provider: on SQL Server <c>[</c> opens a character
+    /// class in LIKE, so it is escaped there too (elsewhere it is a plain character, and SQLite's
+    /// trigram index serves only patterns that need no escape).
+    /// </summary>
+    [Theory]
+    [InlineData(DatabaseProvider.SqlServer, "[draft] 50%_off\\", "\\[draft] 50\\%\\_off\\\\")]
+    [InlineData(DatabaseProvider.Postgres, "[draft] 50%_off", "[draft] 50\\%\\_off")]
+    [InlineData(DatabaseProvider.Sqlite, "[draft]^", "[draft]^")]
+    public void SearchText_IsEscapedForLike_WithCharacterClassesOnSqlServer(DatabaseProvider provider, string text, string pattern) =>
+        Assert.Equal(pattern, SessionQueries.EscapeLike(text, provider));
+
     [Fact]
     public async Task EveryStoreQuery_TranslatesForSqlServer_AndParsesAsTSql()
     {

@@ -69,11 +69,13 @@ public sealed class FreezeSessionHandlerTests
     }
 
     [Theory]
-    [InlineData(Scopes.SessionsEvaluate, true)]
-    [InlineData(Scopes.SessionsWrite, false)]
-    public async Task OnlyTheEvaluationService_FindsAmongEverySessionOfTheWorkspace(string scope, bool seesAll)
+    [InlineData(Scopes.SessionsEvaluate, WorkspaceRole.Member, true)]
+    [InlineData(Scopes.SessionsEvaluate, WorkspaceRole.Admin, true)]
+    [InlineData(Scopes.SessionsEvaluate, WorkspaceRole.Viewer, false)]
+    [InlineData(Scopes.SessionsWrite, WorkspaceRole.Member, false)]
+    public async Task OnlyTheEvaluationService_FindsAmongEverySessionOfTheWorkspace_NotAsAViewer(string scope, WorkspaceRole role, bool seesAll)
     {
-        await Handle(Guid.NewGuid(), WorkspaceRole.Member, scope);
+        await Handle(Guid.NewGuid(), role, scope);
 
         _reads.Verify(r => r.FindAsync(It.Is<SessionAudience>(a => a.SeesAllSessions == seesAll && a.WorkspaceId == _workspaceId), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>()), Times.Once);
     }

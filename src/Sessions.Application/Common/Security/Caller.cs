@@ -19,9 +19,11 @@ public sealed record Caller(Guid UserId, WorkspaceMembership Membership, IReadOn
 
     /// <summary>
     /// The sessions the caller may name to freeze: for the evaluation service every session of its
-    /// workspace (CONTRACT §5.1), for everyone else what they see.
+    /// workspace (CONTRACT §5.1), for everyone else what they see. A viewer freezes nothing, with
+    /// the evaluation scope too, so for them another user's private session stays one that does not
+    /// exist (404, never a 403 that would tell it does).
     /// </summary>
-    public SessionAudience FreezeAudience => new(WorkspaceId, UserId, SeesAllSessions: IsEvaluationService);
+    public SessionAudience FreezeAudience => new(WorkspaceId, UserId, SeesAllSessions: IsEvaluationService && Membership.Role != WorkspaceRole.Viewer);
 
     /// <summary>The groups the caller sees: their own, those holding a session they see, and all of them for a workspace admin.</summary>
     public Groups.GroupAudience GroupAudience => new(Audience, UserId, SeesAllGroups: Membership.Role == WorkspaceRole.Admin);

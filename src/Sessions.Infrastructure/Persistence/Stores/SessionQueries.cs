@@ -72,7 +72,7 @@ internal static class SessionQueries
     private static IQueryable<Session> Searching(this IQueryable<Session> sessions, string search, SessionsDbContext db)
     {
         var text = search.ToLowerInvariant();
-        var escaped = EscapeLike(text);
+        var escaped = EscapeLike(text, db.Provider);
         var pattern = $"%{escaped}%";
         if (db.Provider == DatabaseProvider.Sqlite)
         {
@@ -254,11 +254,19 @@ internal static class SessionQueries
     public static IQueryable<T> PreparedIf<T>(this IQueryable<T> query, bool prepared) =>
         prepared ? query.TagWith(PostgresPreparedStatements.Tag) : query;
 
-    /// <summary>Makes <c>%</c>, <c>_</c> and the escape character literal in a LIKE pattern.</summary>
-    public static string EscapeLike(string text) =>
-        text.Replace(LikeEscape, LikeEscape + LikeEscape, StringComparison.Ordinal)
+    /// <summary>
+    /// Makes <c>%</c>, <c>_</c> and the escape character literal in a LIKE pattern, and on SQL
+    /// Server <c>[</c> too, which opens a character class there (<c>[draft]</c> would match any one
+    /// of its letters). Elsewhere <c>[</c> is left as it is: SQLite's trigram index serves only
+    /// patterns without an escape.
+    /// </summary>
+    public static string EscapeLike(string text, DatabaseProvider provider)
+    {
+        var escaped = text.Replace(LikeEscape, LikeEscape + LikeEscape, StringComparison.Ordinal)
             .Replace("%", LikeEscape + "%", StringComparison.Ordinal)
             .Replace("_", LikeEscape + "_", StringComparison.Ordinal);
+        return provider == DatabaseProvider.SqlServer ? escaped.Replace("[", LikeEscape + "[", StringComparison.Ordinal) : escaped;
+    }
 }
 
 /// <summary>Replaces parameters of a lambda's body by other expressions.</summary>
