@@ -1,11 +1,12 @@
+using Microsoft.AspNetCore.Http.Metadata;
 using Sessions.Api.Operations;
 using Sessions.Application.Common.Persistence;
 
 namespace Sessions.Api.Errors;
 
 /// <summary>
-/// The last line: a request the framework rejects (413, malformed input) gets its status as an
-/// envelope; a database outage gets 502/504; anything else is a 500 whose detail carries the
+/// The last line: a request the framework rejects (413, 415, malformed input; a minimal endpoint's
+/// body of the wrong shape is 422 as in MVC) gets its status as an envelope; a database outage gets 502/504; anything else is a 500 whose detail carries the
 /// correlation id also written to the log with the exception.
 /// </summary>
 public sealed partial class ErrorHandlingMiddleware(
@@ -32,9 +33,13 @@ public sealed partial class ErrorHandlingMiddleware(
     {
         if (exception is BadHttpRequestException badRequest)
         {
-            return badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? ErrorResponses.ForStatus(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than the {RequestLimits.MaxRequestBodyBytes(configuration)} bytes the service accepts.")
-                : new ErrorEnvelope(badRequest.StatusCode, "The request could not be read; send a well-formed JSON body.", ErrorTypes.MalformedJson);
+            return badRequest.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => ErrorResponses.ForStatus(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than the {RequestLimits.MaxRequestBodyBytes(configuration)} bytes the service accepts."),
+                StatusCodes.Status400BadRequest => InvalidModelStateResponses.ForBody(badRequest, context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType)
+                    ?? new ErrorEnvelope(StatusCodes.Status400BadRequest, "The request could not be read; send a well-formed JSON body.", ErrorTypes.MalformedJson),
+                _ => ErrorResponses.ForStatus(badRequest.StatusCode),
+            };
         }
 
         if (classifier.Classify(exception) is { } error)

@@ -28,19 +28,10 @@ public static class InvalidModelStateResponses
         var jsonErrors = entries.SelectMany(entry => entry.Value!.Errors.Select(error => (entry.Key, Exception: FindJsonException(error.Exception)))).Where(e => e.Exception is not null).ToList();
         if (jsonErrors.FirstOrDefault(e => IsUnreadable(e.Exception!)) is { Exception: { } syntax })
         {
-            var where = syntax.LineNumber is { } line ? $" at line {line + 1}, position {syntax.BytePositionInLine + 1}" : string.Empty;
-            return Envelope(new ErrorEnvelope(StatusCodes.Status400BadRequest, $"The body is not valid JSON{where}.", ErrorTypes.MalformedJson));
+            return Envelope(Unreadable(syntax));
         }
 
-        var details = new List<ErrorDetail>();
-        foreach (var (key, exception) in jsonErrors)
-        {
-            var path = FieldPath.Parse(exception!.Path ?? key);
-            var (message, type) = IsUnpairedSurrogate(exception)
-                ? ("must be Unicode text: it holds an unpaired surrogate escape (\\uD800-\\uDFFF without its pair)", ErrorTypes.ValueError)
-                : JsonTargetDescriber.Describe(bodyType, path);
-            details.Add(new ErrorDetail(["body", .. path], message, type));
-        }
+        var details = jsonErrors.Select(e => BodyValueError(e.Exception!, e.Key, bodyType)).ToList();
 
         if (details.Count == 0)
         {
@@ -53,6 +44,32 @@ public static class InvalidModelStateResponses
         }
 
         return Envelope(new ErrorEnvelope(StatusCodes.Status422UnprocessableEntity, "Validation failed", ErrorTypes.Validation, details));
+    }
+
+    /// <summary>
+    /// A JSON body that did not bind to <paramref name="bodyType"/>, read outside MVC (a minimal
+    /// endpoint's body): 400 when it is no JSON, 422 at the value's path when a value is of the
+    /// wrong type; null when <paramref name="exception"/> holds no JSON failure.
+    /// </summary>
+    public static ErrorEnvelope? ForBody(Exception exception, Type? bodyType) =>
+        FindJsonException(exception) is not { } json ? null
+        : IsUnreadable(json) ? Unreadable(json)
+        : new ErrorEnvelope(StatusCodes.Status422UnprocessableEntity, "Validation failed", ErrorTypes.Validation, [BodyValueError(json, "$", bodyType)]);
+
+    private static ErrorEnvelope Unreadable(JsonException syntax)
+    {
+        var where = syntax.LineNumber is { } line ? $" at line {line + 1}, position {syntax.BytePositionInLine + 1}" : string.Empty;
+        return new ErrorEnvelope(StatusCodes.Status400BadRequest, $"The body is not valid JSON{where}.", ErrorTypes.MalformedJson);
+    }
+
+    /// <summary>A well-formed body value of the wrong type, at its JSON path (<paramref name="key"/> when the failure names none).</summary>
+    private static ErrorDetail BodyValueError(JsonException exception, string key, Type? bodyType)
+    {
+        var path = FieldPath.Parse(exception.Path ?? key);
+        var (message, type) = IsUnpairedSurrogate(exception)
+            ? ("must be Unicode text: it holds an unpaired surrogate escape (\\uD800-\\uDFFF without its pair)", ErrorTypes.ValueError)
+            : JsonTargetDescriber.Describe(bodyType, path);
+        return new ErrorDetail(["body", .. path], message, type);
     }
 
     /// <summary>

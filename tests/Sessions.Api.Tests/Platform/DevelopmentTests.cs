@@ -45,6 +45,29 @@ public sealed class DevelopmentTests(DevelopmentApiFactory factory) : ApiTest<De
         await (await Client.PostAsync("/dev/token", token: null, new { email = "nope", org = "Bad Org", workspace = "ok" })).ExpectValidationErrorAsync("body", "org");
     }
 
+    /// <summary>
+    /// The token endpoint's body follows CONTRACT §2 like every other: a value of the wrong type is
+    /// 422 at its JSON path, text that is no JSON 400, another media type 415, each an envelope.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"email":"a@example.com","org":"demo","workspace":"default","scopes":"sessions:read"}""", "scopes")]
+    [InlineData("""{"email":"a@example.com","org":"demo","workspace":"default","role":"owner"}""", "role")]
+    [InlineData("""{"email":["a@example.com"],"org":"demo","workspace":"default"}""", "email")]
+    public async Task DevToken_AValueOfTheWrongType_Is422AtItsPath(string body, string field)
+    {
+        var error = await (await Client.PostAsync("/dev/token", token: null, body)).ExpectValidationErrorAsync("body", field);
+        Assert.False(string.IsNullOrEmpty(error["msg"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task DevToken_NoJsonOrAnotherMediaType_IsTheEnvelope()
+    {
+        await (await Client.PostAsync("/dev/token", token: null, "{\"email\":")).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "malformed_json");
+        using var form = new StringContent("email=a@example.com", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
+        var response = await Client.PostAsync("/dev/token", form);
+        await response.ExpectEnvelopeAsync(HttpStatusCode.UnsupportedMediaType, "invalid_request");
+    }
+
     [Fact]
     public async Task DemoSeed_ExistsAtStartup()
     {
