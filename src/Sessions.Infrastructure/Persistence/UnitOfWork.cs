@@ -105,7 +105,10 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Se
                 var membershipsChange = db.PrepareSave();
                 await BeginWriteAsync(cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
-                await _transaction!.CommitAsync(cancellationToken);
+
+                // A commit once begun is not called off: a caller who leaves now would otherwise
+                // make its outcome depend on whether the cancel reached the database first.
+                await _transaction!.CommitAsync(CancellationToken.None);
                 if (membershipsChange)
                 {
                     memberships.Clear();

@@ -1,0 +1,183 @@
+using System.Data.Common;
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Sessions.Api.Tests.Infrastructure;
+
+namespace Sessions.Api.Tests.Platform;
+
+/// <summary>
+/// Holds the next commit until the test releases it, telling the test the request's own
+/// cancellation (its <see cref="HttpContext.RequestAborted"/>) when the commit is reached.
+/// </summary>
+public sealed class CommitPause : DbTransactionInterceptor
+{
+    private readonly Lock _gate = new();
+    private TaskCompletionSource<CancellationToken>? _reached;
+    private TaskCompletionSource? _released;
+
+    public IHttpContextAccessor? Requests { get; set; }
+
+    public (Task<CancellationToken> Reached, Action Release) Arm()
+    {
+        lock (_gate)
+        {
+            _reached = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var released = _released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return (_reached.Task, () => released.TrySetResult());
+        }
+    }
+
+    public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        TaskCompletionSource<CancellationToken>? reached;
+        TaskCompletionSource? released;
+        lock (_gate)
+        {
+            (reached, released) = (_reached, _released);
+            (_reached, _released) = (null, null);
+        }
+
+        if (reached is not null)
+        {
+            reached.TrySetResult(Requests?.HttpContext?.RequestAborted ?? CancellationToken.None);
+            await released!.Task;
+        }
+
+        return result;
+    }
+}
+
+/// <summary>A host that keeps its log lines and whose next commit a test can hold.</summary>
+public sealed class ErrorLogApiFactory : ApiFactory
+{
+    public ErrorLogApiFactory()
+    {
+    }
+
+    private ErrorLogApiFactory(TestDatabase database)
+        : base(database, ownsDatabase: true)
+    {
+    }
+
+    /// <summary>A host on <paramref name="database"/>, which it drops when it ends.</summary>
+    public static ErrorLogApiFactory Owning(TestDatabase database) => new(database);
+
+    public CapturedLogs Logs { get; } = new();
+
+    public CommitPause Commits { get; } = new();
+
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Migrations"] = "Information",
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database"] = "Debug",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Logs).AddSingleton<IInterceptor>(Commits));
+    }
+}
+
+/// <summary>
+/// An error in the log is something an operator should look at: starting on a new database and a
+/// caller who hangs up are not. Failures themselves are logged once, by the service (its request
+/// telemetry and its last-line handler).
+/// </summary>
+public sealed class ErrorLogTests(ErrorLogApiFactory factory) : ApiTest<ErrorLogApiFactory>(factory), IClassFixture<ErrorLogApiFactory>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The host of this class started on a database that did not exist yet: on PostgreSQL the
+    /// migrations find that out by failing to connect, then create it; that failure is logged at
+    /// Debug only.
+    /// </summary>
+    [Fact]
+    public void StartingWhereTheDatabaseDoesNotExistYet_LogsNoError() =>
+        AssertStartedWithoutError(Factory, "An error occurred using the connection");
+
+    /// <summary>
+    /// On an existing empty database (as a deployment's database server hands one over) the
+    /// migrations on PostgreSQL read their history table before it exists and catch the failure,
+    /// which is logged at Debug only.
+    /// </summary>
+    [Fact]
+    public async Task StartingOnAnEmptyDatabase_LogsNoError()
+    {
+        var database = TestDatabase.Create();
+        if (database.IsPostgres)
+        {
+            await using var server = new NpgsqlConnection(TestDatabase.ServerConnectionString);
+            await server.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{new NpgsqlConnectionStringBuilder(database.ConnectionString).Database}\"", server);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var host = ErrorLogApiFactory.Owning(database);
+        try
+        {
+            await host.InitializeAsync();
+            AssertStartedWithoutError(host, "Failed executing DbCommand");
+        }
+        finally
+        {
+            // The factory's own disposal, which drops the database too.
+            await host.DisposeAsync();
+        }
+    }
+
+    private static void AssertStartedWithoutError(ErrorLogApiFactory host, string demotedOnPostgres)
+    {
+        var lines = host.Logs.Lines.ToList();
+        Assert.Contains(lines, line => line.Category == "Microsoft.EntityFrameworkCore.Migrations" && line.Message.Contains("Applying migration", StringComparison.Ordinal));
+        if (host.Database.IsPostgres)
+        {
+            Assert.Contains(lines, line => line.Level == LogLevel.Debug && line.Message.StartsWith(demotedOnPostgres, StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain(lines, line => line.Level >= LogLevel.Error);
+    }
+
+    /// <summary>
+    /// A freeze whose commit has begun when its caller hangs up still commits (a 2xx never reached
+    /// the caller, who cannot tell either outcome from the other; the database decides, not the
+    /// race of a cancel), and nothing is logged as an error.
+    /// </summary>
+    [Fact]
+    public async Task ACallerWhoLeavesDuringTheCommit_LeavesItCommitted_AndNoErrorLogged()
+    {
+        Factory.Commits.Requests = Factory.Services.GetRequiredService<IHttpContextAccessor>();
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        var (reached, release) = Factory.Commits.Arm();
+        using var leave = new CancellationTokenSource();
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, workspace.SessionPath(session) + "/freeze");
+        request.Headers.Authorization = new("Bearer", owner.Token());
+        var inFlight = Client.SendAsync(request, leave.Token);
+        var requestAborted = await reached.WaitAsync(Patience);
+        await leave.CancelAsync();
+        await Task.Delay(Timeout.Infinite, requestAborted).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(Patience);
+        release();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => inFlight.WaitAsync(Patience));
+
+        var deadline = DateTime.UtcNow + Patience;
+        string? frozenAt = null;
+        while (frozenAt is null && DateTime.UtcNow < deadline)
+        {
+            var read = await (await Client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+            frozenAt = read["frozen_at"]?.GetValue<string>();
+            await Task.Delay(frozenAt is null ? 50 : 0);
+        }
+
+        Assert.NotNull(frozenAt);
+        Assert.DoesNotContain(Factory.Logs.Lines, line => line.Level >= LogLevel.Error);
+    }
+}
