@@ -8,7 +8,7 @@ usage: python3 bench/watch.py OUT_DIR ITERATIONS TARGETS [N]
        (TARGETS as the benchmark's --only, e.g. ceiling-pg,project-pg; N sessions, default 20000)
 Needs what the benchmark needs, and dotnet-counters (a .NET global tool) on PATH or in ~/.dotnet/tools.
 Each iteration starts a fresh PostgreSQL cluster, as the benchmark does. Prints one line per
-iteration: each target's rate and p99 per operation."""
+iteration: each target's rate, p50, p99 and count of non-2xx answers per operation."""
 import json, os, re, shutil, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -42,7 +42,9 @@ def main():
         text = subprocess.run(cmd, capture_output=True, text=True).stdout
         with open(f"{out}/it{state['it']}-{state['kind']}-{script}.txt", "w") as f:
             f.write(f"start {begun:.3f} (t+{begun - state['t0']:.1f}s) end {time.time():.3f}\n{text}")
-        return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)), "p99_ms": p99(text)}
+        non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+        return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)), "p50_ms": percentile(text, 50),
+                "p99_ms": percentile(text, 99), "non2xx": int(non2xx.group(1)) if non2xx else 0}
 
     bench.start, bench.wrk = start, wrk
     for it in range(iterations):
@@ -57,12 +59,12 @@ def main():
         bench.pg_stop()
         if bench._pg:
             shutil.copy(os.path.join(bench._pg["dir"], "log"), f"{out}/it{it}-pg.log")
-        line = {k: {op: [v[op]["rps"], v[op]["p99_ms"]] for op in ("freeze_first", "freeze_again", "get")} for k, v in results.items()}
+        line = {k: {op: [v[op][f] for f in ("rps", "p50_ms", "p99_ms", "non2xx")] for op in ("freeze_first", "freeze_again", "get")} for k, v in results.items()}
         print(it, time.strftime("%H:%M:%S"), json.dumps(line), flush=True)
 
 
-def p99(text):
-    value, unit = re.search(r"\s99%\s+([\d.]+)(us|ms|s)", text).groups()
+def percentile(text, q):
+    value, unit = re.search(rf"\s{q}%\s+([\d.]+)(us|ms|s)", text).groups()
     return float(value) / 1000 if unit == "us" else float(value) * 1000 if unit == "s" else float(value)
 
 

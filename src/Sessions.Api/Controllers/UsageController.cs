@@ -18,7 +18,7 @@ public sealed class UsageController(ISender sender) : ApiController
     [OpenApiOperation(
         "getUsage",
         "Workspace usage",
-        "Sums of message counts, tokens, tool calls and cost, bucketed by group_by, over the sessions the list filters match: those the caller sees (every session of the workspace for its admins). from and to bound message created_at; day buckets are UTC days.")]
+        "Sums of message counts, tokens, tool calls and cost, bucketed by group_by, over the sessions the list filters match: those the caller sees (admins and the evaluation service included). from and to bound message created_at; day buckets are UTC days.")]
     [ProducesResponseType<WorkspaceUsage>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Get(string org, string workspace, [FromQuery] UsageParameters parameters, CancellationToken cancellationToken) =>
         Respond(await sender.Send(new GetUsageQuery(org, workspace, parameters.ToFilterInput(), parameters.GroupBy, parameters.From, parameters.To), cancellationToken), InputLocation.Query);

@@ -22,7 +22,7 @@ public sealed class GetUsageHandler(IUsageReadStore usage, CallerContext callers
     public async ValueTask<Result<WorkspaceUsage>> Handle(GetUsageQuery query, CancellationToken cancellationToken)
     {
         var caller = callers.Current;
-                var grouping = UsageGrouping.Parse(query.GroupBy)!;
+        var grouping = UsageGrouping.Parse(query.GroupBy)!;
         var window = new UsageWindow(Timestamp(query.From), Timestamp(query.To));
         var (buckets, totals) = await usage.SumAsync(caller.Audience, query.Filter.ToCriteria(), grouping, window, cancellationToken);
         var ordered = grouping.Dimension == UsageDimension.Day

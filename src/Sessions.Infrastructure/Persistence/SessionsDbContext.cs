@@ -77,7 +77,9 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
 
         await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
         var saved = await SaveAllAsync(prepared, acceptAllChangesOnSuccess, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+
+        // As in the unit of work: a commit once begun is not called off by a caller who leaves.
+        await transaction.CommitAsync(CancellationToken.None);
         return saved;
     }
 

@@ -103,15 +103,23 @@ internal sealed class UnitOfWork(SessionsDbContext db, SqliteWriterGate gate, Se
                 // is taken before the write turn where it is not held yet, which then holds only
                 // the writes and the commit.
                 var membershipsChange = db.PrepareSave();
-                await BeginWriteAsync(cancellationToken);
-                await db.SaveChangesAsync(cancellationToken);
-
-                // A commit once begun is not called off: a caller who leaves now would otherwise
-                // make its outcome depend on whether the cancel reached the database first.
-                await _transaction!.CommitAsync(CancellationToken.None);
-                if (membershipsChange)
+                try
                 {
-                    memberships.Clear();
+                    await BeginWriteAsync(cancellationToken);
+                    await db.SaveChangesAsync(cancellationToken);
+
+                    // A commit once begun is not called off: a caller who leaves now would otherwise
+                    // make its outcome depend on whether the cancel reached the database first.
+                    await _transaction!.CommitAsync(CancellationToken.None);
+                }
+                finally
+                {
+                    // Also when the commit failed: the server may have applied it before the
+                    // answer was lost, and forgetting answers is always safe.
+                    if (membershipsChange)
+                    {
+                        memberships.Clear();
+                    }
                 }
 
                 SessionsTelemetry.Committed(db.TakeSavedEvents());

@@ -31,7 +31,8 @@ public sealed class SqlServerTranslationTests
     private static readonly Guid Workspace = Guid.NewGuid();
     private static readonly Guid User = Guid.NewGuid();
     private static readonly SessionAudience Member = new(Workspace, User, SeesAllSessions: false);
-    private static readonly SessionAudience Admin = Member with { SeesAllSessions = true };
+    /// <summary>Every session of the workspace: what the evaluation service may name to freeze.</summary>
+    private static readonly SessionAudience Everything = Member with { SeesAllSessions = true };
 
     private static readonly string[] Criteria = ["default", "search", "one label", "two labels", "every filter", "archived", "any"];
 
@@ -76,7 +77,7 @@ public sealed class SqlServerTranslationTests
         foreach (var name in Criteria)
         {
             var criteria = CriteriaNamed(name);
-            foreach (var audience in new[] { Member, Admin })
+            foreach (var audience in new[] { Member, Everything })
             {
                 foreach (var sort in Enum.GetValues<SessionSortField>())
                 {
@@ -106,12 +107,12 @@ public sealed class SqlServerTranslationTests
         {
             ("resolve by id", s => s.GetRequiredService<ISessionReadStore>().ResolveAsync(Member, byId, default)),
             ("resolve by prefix", s => s.GetRequiredService<ISessionReadStore>().ResolveAsync(Member, byPrefix, default)),
-            ("resolve by id as admin", s => s.GetRequiredService<ISessionReadStore>().ResolveAsync(Admin, byId, default)),
-            ("resolve by prefix as admin", s => s.GetRequiredService<ISessionReadStore>().ResolveAsync(Admin, byPrefix, default)),
+            ("resolve by id in the whole workspace", s => s.GetRequiredService<ISessionReadStore>().ResolveAsync(Everything, byId, default)),
+            ("resolve by prefix in the whole workspace", s => s.GetRequiredService<ISessionReadStore>().ResolveAsync(Everything, byPrefix, default)),
             ("find by id", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Member, byId, default)),
-            ("find by id as admin", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Admin, byId, default)),
+            ("find by id in the whole workspace", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Everything, byId, default)),
             ("find by prefix", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Member, byPrefix, default)),
-            ("find by prefix as admin", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Admin, byPrefix, default)),
+            ("find by prefix in the whole workspace", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Everything, byPrefix, default)),
             ("views by ids", s => Db(s).ViewsInOrderAsync([id], default)),
             ("user chips", s => s.GetRequiredService<ISessionReadStore>().GetUserChipsAsync([User], default)),
             ("lock one", s => s.GetRequiredService<ISessionRepository>().GetForUpdateAsync(id, default)),
