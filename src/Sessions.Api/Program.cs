@@ -65,6 +65,7 @@ builder.Services.AddOpenApiDocument(settings =>
     settings.OperationProcessors.Add(new NSwag.Generation.Processors.Security.AspNetCoreOperationSecurityScopeProcessor("Bearer"));
     settings.SchemaSettings.SchemaProcessors.Add(new AnswersCarryEveryProperty());
     settings.SchemaSettings.SchemaProcessors.Add(new FieldLimitsInDocument());
+    settings.OperationProcessors.Add(new QueryParametersInDocument());
     if (Telemetry.ServesMetrics(builder.Configuration))
     {
         settings.DocumentProcessors.Add(new MetricsInDocument());

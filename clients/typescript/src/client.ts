@@ -56,14 +56,14 @@ export interface ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listGroups(org: string, workspace: string, status?: string[] | null | undefined, kind?: string[] | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: string[] | null | undefined, label?: string[] | null | undefined, archived?: string | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupPage>;
+    listGroups(org: string, workspace: string, status?: GroupStatus[] | null | undefined, kind?: GroupKind[] | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupPage>;
 
     /**
      * Get a session group
      * @param archived (optional) 
      * @param includeWorkloadSessions (optional) 
      */
-    getGroup(org: string, workspace: string, groupId: string, archived?: string | null | undefined, includeWorkloadSessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupDetail>;
+    getGroup(org: string, workspace: string, groupId: string, archived?: ArchivedFilter | undefined, includeWorkloadSessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupDetail>;
 
     /**
      * Update a session group
@@ -86,7 +86,7 @@ export interface ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listGroupedSessions(org: string, workspace: string, page?: number | null | undefined, limit?: number | null | undefined, sessions_per_group?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: string[] | null | undefined, label?: string[] | null | undefined, archived?: string | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupedPage>;
+    listGroupedSessions(org: string, workspace: string, page?: number | null | undefined, limit?: number | null | undefined, sessions_per_group?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupedPage>;
 
     /**
      * Record an item
@@ -121,7 +121,7 @@ export interface ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listSessions(org: string, workspace: string, sort_by?: string | null | undefined, sort_dir?: string | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: string[] | null | undefined, label?: string[] | null | undefined, archived?: string | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionPage>;
+    listSessions(org: string, workspace: string, sort_by?: SessionSortField | undefined, sort_dir?: SortDirection | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionPage>;
 
     /**
      * Session facets
@@ -136,7 +136,7 @@ export interface ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    getSessionFacets(org: string, workspace: string, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: string[] | null | undefined, label?: string[] | null | undefined, archived?: string | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionFacets>;
+    getSessionFacets(org: string, workspace: string, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionFacets>;
 
     /**
      * Get a session
@@ -230,20 +230,19 @@ export interface ISessionsClient {
      * @param includeCompacted (optional) 
      * @param download (optional) 
      */
-    exportTrajectory(org: string, workspace: string, session: string, format?: string | null | undefined, includeCompacted?: boolean | null | undefined, download?: boolean | null | undefined, signal?: AbortSignal): Promise<any>;
+    exportTrajectory(org: string, workspace: string, session: string, format?: TrajectoryFormat | undefined, includeCompacted?: boolean | null | undefined, download?: boolean | null | undefined, signal?: AbortSignal): Promise<any>;
 
     /**
      * Search messages
-     * @param q (optional) 
      * @param afterSeq (optional) 
      * @param limit (optional) 
      * @param includeCompacted (optional) 
      */
-    searchMessages(org: string, workspace: string, session: string, q?: string | null | undefined, afterSeq?: number | null | undefined, limit?: number | null | undefined, includeCompacted?: boolean | null | undefined, signal?: AbortSignal): Promise<MessageMatches>;
+    searchMessages(org: string, workspace: string, session: string, q: string, afterSeq?: number | null | undefined, limit?: number | null | undefined, includeCompacted?: boolean | null | undefined, signal?: AbortSignal): Promise<MessageMatches>;
 
     /**
      * Workspace usage
-     * @param group_by (optional) Required: model, agent, user, origin, day or label:<key>.
+     * @param group_by Required: model, agent, user, origin, day or label:<key>.
      * @param from (optional) Messages created at or after this RFC 3339 time.
      * @param to (optional) Messages created before this RFC 3339 time.
      * @param user_id (optional) One owner.
@@ -257,7 +256,7 @@ export interface ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    getUsage(org: string, workspace: string, group_by?: string | null | undefined, from?: string | null | undefined, to?: string | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: string[] | null | undefined, label?: string[] | null | undefined, archived?: string | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<WorkspaceUsage>;
+    getUsage(org: string, workspace: string, group_by: string, from?: string | null | undefined, to?: string | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<WorkspaceUsage>;
 }
 
 export class SessionsClient implements ISessionsClient {
@@ -1092,7 +1091,7 @@ export class SessionsClient implements ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listGroups(org: string, workspace: string, status?: string[] | null | undefined, kind?: string[] | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: string[] | null | undefined, label?: string[] | null | undefined, archived?: string | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupPage> {
+    listGroups(org: string, workspace: string, status?: GroupStatus[] | null | undefined, kind?: GroupKind[] | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupPage> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/groups?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -1122,7 +1121,9 @@ export class SessionsClient implements ISessionsClient {
             origin && origin.forEach(item => { url_ += "origin=" + encodeURIComponent("" + item) + "&"; });
         if (label !== undefined && label !== null)
             label && label.forEach(item => { url_ += "label=" + encodeURIComponent("" + item) + "&"; });
-        if (archived !== undefined && archived !== null)
+        if (archived === null)
+            throw new globalThis.Error("The parameter 'archived' cannot be null.");
+        else if (archived !== undefined)
             url_ += "archived=" + encodeURIComponent("" + archived) + "&";
         if (search !== undefined && search !== null)
             url_ += "search=" + encodeURIComponent("" + search) + "&";
@@ -1250,7 +1251,7 @@ export class SessionsClient implements ISessionsClient {
      * @param archived (optional) 
      * @param includeWorkloadSessions (optional) 
      */
-    getGroup(org: string, workspace: string, groupId: string, archived?: string | null | undefined, includeWorkloadSessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupDetail> {
+    getGroup(org: string, workspace: string, groupId: string, archived?: ArchivedFilter | undefined, includeWorkloadSessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupDetail> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/groups/{group_id}?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -1261,7 +1262,9 @@ export class SessionsClient implements ISessionsClient {
         if (groupId === undefined || groupId === null)
             throw new globalThis.Error("The parameter 'groupId' must be defined.");
         url_ = url_.replace("{group_id}", encodeURIComponent("" + groupId));
-        if (archived !== undefined && archived !== null)
+        if (archived === null)
+            throw new globalThis.Error("The parameter 'archived' cannot be null.");
+        else if (archived !== undefined)
             url_ += "archived=" + encodeURIComponent("" + archived) + "&";
         if (includeWorkloadSessions !== undefined && includeWorkloadSessions !== null)
             url_ += "include_workload_sessions=" + encodeURIComponent("" + includeWorkloadSessions) + "&";
@@ -1540,7 +1543,7 @@ export class SessionsClient implements ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listGroupedSessions(org: string, workspace: string, page?: number | null | undefined, limit?: number | null | undefined, sessions_per_group?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: string[] | null | undefined, label?: string[] | null | undefined, archived?: string | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupedPage> {
+    listGroupedSessions(org: string, workspace: string, page?: number | null | undefined, limit?: number | null | undefined, sessions_per_group?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupedPage> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/grouped?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -1568,7 +1571,9 @@ export class SessionsClient implements ISessionsClient {
             origin && origin.forEach(item => { url_ += "origin=" + encodeURIComponent("" + item) + "&"; });
         if (label !== undefined && label !== null)
             label && label.forEach(item => { url_ += "label=" + encodeURIComponent("" + item) + "&"; });
-        if (archived !== undefined && archived !== null)
+        if (archived === null)
+            throw new globalThis.Error("The parameter 'archived' cannot be null.");
+        else if (archived !== undefined)
             url_ += "archived=" + encodeURIComponent("" + archived) + "&";
         if (search !== undefined && search !== null)
             url_ += "search=" + encodeURIComponent("" + search) + "&";
@@ -2137,7 +2142,7 @@ export class SessionsClient implements ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listSessions(org: string, workspace: string, sort_by?: string | null | undefined, sort_dir?: string | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: string[] | null | undefined, label?: string[] | null | undefined, archived?: string | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionPage> {
+    listSessions(org: string, workspace: string, sort_by?: SessionSortField | undefined, sort_dir?: SortDirection | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionPage> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -2145,9 +2150,13 @@ export class SessionsClient implements ISessionsClient {
         if (workspace === undefined || workspace === null)
             throw new globalThis.Error("The parameter 'workspace' must be defined.");
         url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
-        if (sort_by !== undefined && sort_by !== null)
+        if (sort_by === null)
+            throw new globalThis.Error("The parameter 'sort_by' cannot be null.");
+        else if (sort_by !== undefined)
             url_ += "sort_by=" + encodeURIComponent("" + sort_by) + "&";
-        if (sort_dir !== undefined && sort_dir !== null)
+        if (sort_dir === null)
+            throw new globalThis.Error("The parameter 'sort_dir' cannot be null.");
+        else if (sort_dir !== undefined)
             url_ += "sort_dir=" + encodeURIComponent("" + sort_dir) + "&";
         if (page !== undefined && page !== null)
             url_ += "page=" + encodeURIComponent("" + page) + "&";
@@ -2167,7 +2176,9 @@ export class SessionsClient implements ISessionsClient {
             origin && origin.forEach(item => { url_ += "origin=" + encodeURIComponent("" + item) + "&"; });
         if (label !== undefined && label !== null)
             label && label.forEach(item => { url_ += "label=" + encodeURIComponent("" + item) + "&"; });
-        if (archived !== undefined && archived !== null)
+        if (archived === null)
+            throw new globalThis.Error("The parameter 'archived' cannot be null.");
+        else if (archived !== undefined)
             url_ += "archived=" + encodeURIComponent("" + archived) + "&";
         if (search !== undefined && search !== null)
             url_ += "search=" + encodeURIComponent("" + search) + "&";
@@ -2303,7 +2314,7 @@ export class SessionsClient implements ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    getSessionFacets(org: string, workspace: string, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: string[] | null | undefined, label?: string[] | null | undefined, archived?: string | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionFacets> {
+    getSessionFacets(org: string, workspace: string, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionFacets> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/facets?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -2325,7 +2336,9 @@ export class SessionsClient implements ISessionsClient {
             origin && origin.forEach(item => { url_ += "origin=" + encodeURIComponent("" + item) + "&"; });
         if (label !== undefined && label !== null)
             label && label.forEach(item => { url_ += "label=" + encodeURIComponent("" + item) + "&"; });
-        if (archived !== undefined && archived !== null)
+        if (archived === null)
+            throw new globalThis.Error("The parameter 'archived' cannot be null.");
+        else if (archived !== undefined)
             url_ += "archived=" + encodeURIComponent("" + archived) + "&";
         if (search !== undefined && search !== null)
             url_ += "search=" + encodeURIComponent("" + search) + "&";
@@ -4624,7 +4637,7 @@ export class SessionsClient implements ISessionsClient {
      * @param includeCompacted (optional) 
      * @param download (optional) 
      */
-    exportTrajectory(org: string, workspace: string, session: string, format?: string | null | undefined, includeCompacted?: boolean | null | undefined, download?: boolean | null | undefined, signal?: AbortSignal): Promise<any> {
+    exportTrajectory(org: string, workspace: string, session: string, format?: TrajectoryFormat | undefined, includeCompacted?: boolean | null | undefined, download?: boolean | null | undefined, signal?: AbortSignal): Promise<any> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/trajectory?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -4635,7 +4648,9 @@ export class SessionsClient implements ISessionsClient {
         if (session === undefined || session === null)
             throw new globalThis.Error("The parameter 'session' must be defined.");
         url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
-        if (format !== undefined && format !== null)
+        if (format === null)
+            throw new globalThis.Error("The parameter 'format' cannot be null.");
+        else if (format !== undefined)
             url_ += "format=" + encodeURIComponent("" + format) + "&";
         if (includeCompacted !== undefined && includeCompacted !== null)
             url_ += "include_compacted=" + encodeURIComponent("" + includeCompacted) + "&";
@@ -4761,12 +4776,11 @@ export class SessionsClient implements ISessionsClient {
 
     /**
      * Search messages
-     * @param q (optional) 
      * @param afterSeq (optional) 
      * @param limit (optional) 
      * @param includeCompacted (optional) 
      */
-    searchMessages(org: string, workspace: string, session: string, q?: string | null | undefined, afterSeq?: number | null | undefined, limit?: number | null | undefined, includeCompacted?: boolean | null | undefined, signal?: AbortSignal): Promise<MessageMatches> {
+    searchMessages(org: string, workspace: string, session: string, q: string, afterSeq?: number | null | undefined, limit?: number | null | undefined, includeCompacted?: boolean | null | undefined, signal?: AbortSignal): Promise<MessageMatches> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/messages/search?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -4777,7 +4791,9 @@ export class SessionsClient implements ISessionsClient {
         if (session === undefined || session === null)
             throw new globalThis.Error("The parameter 'session' must be defined.");
         url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
-        if (q !== undefined && q !== null)
+        if (q === undefined || q === null)
+            throw new globalThis.Error("The parameter 'q' must be defined and cannot be null.");
+        else
             url_ += "q=" + encodeURIComponent("" + q) + "&";
         if (afterSeq !== undefined && afterSeq !== null)
             url_ += "after_seq=" + encodeURIComponent("" + afterSeq) + "&";
@@ -4904,7 +4920,7 @@ export class SessionsClient implements ISessionsClient {
 
     /**
      * Workspace usage
-     * @param group_by (optional) Required: model, agent, user, origin, day or label:<key>.
+     * @param group_by Required: model, agent, user, origin, day or label:<key>.
      * @param from (optional) Messages created at or after this RFC 3339 time.
      * @param to (optional) Messages created before this RFC 3339 time.
      * @param user_id (optional) One owner.
@@ -4918,7 +4934,7 @@ export class SessionsClient implements ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    getUsage(org: string, workspace: string, group_by?: string | null | undefined, from?: string | null | undefined, to?: string | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: string[] | null | undefined, label?: string[] | null | undefined, archived?: string | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<WorkspaceUsage> {
+    getUsage(org: string, workspace: string, group_by: string, from?: string | null | undefined, to?: string | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<WorkspaceUsage> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/usage?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -4926,7 +4942,9 @@ export class SessionsClient implements ISessionsClient {
         if (workspace === undefined || workspace === null)
             throw new globalThis.Error("The parameter 'workspace' must be defined.");
         url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
-        if (group_by !== undefined && group_by !== null)
+        if (group_by === undefined || group_by === null)
+            throw new globalThis.Error("The parameter 'group_by' must be defined and cannot be null.");
+        else
             url_ += "group_by=" + encodeURIComponent("" + group_by) + "&";
         if (from !== undefined && from !== null)
             url_ += "from=" + encodeURIComponent("" + from) + "&";
@@ -4946,7 +4964,9 @@ export class SessionsClient implements ISessionsClient {
             origin && origin.forEach(item => { url_ += "origin=" + encodeURIComponent("" + item) + "&"; });
         if (label !== undefined && label !== null)
             label && label.forEach(item => { url_ += "label=" + encodeURIComponent("" + item) + "&"; });
-        if (archived !== undefined && archived !== null)
+        if (archived === null)
+            throw new globalThis.Error("The parameter 'archived' cannot be null.");
+        else if (archived !== undefined)
             url_ += "archived=" + encodeURIComponent("" + archived) + "&";
         if (search !== undefined && search !== null)
             url_ += "search=" + encodeURIComponent("" + search) + "&";
@@ -5241,7 +5261,7 @@ export interface IOrganizationView {
 
 /** The body of creating an organization or a workspace. */
 export class CreateTenantRequest implements ICreateTenantRequest {
-    slug?: string | null;
+    slug!: string;
     name?: string | null;
 
     constructor(data?: ICreateTenantRequest) {
@@ -5277,7 +5297,7 @@ export class CreateTenantRequest implements ICreateTenantRequest {
 
 /** The body of creating an organization or a workspace. */
 export interface ICreateTenantRequest {
-    slug?: string | null;
+    slug: string;
     name?: string | null;
 }
 
@@ -5491,7 +5511,7 @@ export type WorkspaceRole = "admin" | "member" | "viewer";
 
 /** The body of putting a member: the role. The member's profile comes from their own tokens. */
 export class PutMemberRequest implements IPutMemberRequest {
-    role?: WorkspaceRole | null;
+    role!: WorkspaceRole;
 
     constructor(data?: IPutMemberRequest) {
         if (data) {
@@ -5524,7 +5544,7 @@ export class PutMemberRequest implements IPutMemberRequest {
 
 /** The body of putting a member: the role. The member's profile comes from their own tokens. */
 export interface IPutMemberRequest {
-    role?: WorkspaceRole | null;
+    role: WorkspaceRole;
 }
 
 /** The group summary every group answer carries (CONTRACT §5.5). */
@@ -5747,9 +5767,9 @@ export interface IUsageView {
 /** The body of POST .../sessions/groups (CONTRACT §5.5). */
 export class CreateGroupRequest implements ICreateGroupRequest {
     /** Required: worker_run, evaluation_item or workflow. */
-    kind?: GroupKind | null;
+    kind!: GroupKind;
     /** Required. */
-    project_id?: string | null;
+    project_id!: string;
     /** At most 255 characters. */
     title?: string | null;
     /** running (default), completed, failed or cancelled. */
@@ -5833,9 +5853,9 @@ export class CreateGroupRequest implements ICreateGroupRequest {
 /** The body of POST .../sessions/groups (CONTRACT §5.5). */
 export interface ICreateGroupRequest {
     /** Required: worker_run, evaluation_item or workflow. */
-    kind?: GroupKind | null;
+    kind: GroupKind;
     /** Required. */
-    project_id?: string | null;
+    project_id: string;
     /** At most 255 characters. */
     title?: string | null;
     /** running (default), completed, failed or cancelled. */
@@ -5926,6 +5946,12 @@ export interface IGroupPage {
     has_next: boolean;
     has_previous: boolean;
 }
+
+/** Who or what started a session. */
+export type SessionOrigin = "user" | "eval" | "worker";
+
+/** Which sessions, by lifecycle: not archived (the default), archived only, or both. */
+export type ArchivedFilter = "active" | "archived" | "any";
 
 /** One group with the sessions of it the caller sees. */
 export class GroupDetail implements IGroupDetail {
@@ -6132,9 +6158,6 @@ export interface ISessionView {
     shared_at: string | null;
     usage: UsageView;
 }
-
-/** Who or what started a session. */
-export type SessionOrigin = "user" | "eval" | "worker";
 
 /** Who may see a session: its owner only, or every member of its workspace. */
 export type SessionVisibility = "private" | "workspace";
@@ -6453,9 +6476,9 @@ export type ItemSource = "api" | "runtime" | "extracted";
 /** The body of POST .../sessions/{session_id}/items (CONTRACT §5.7). */
 export class RecordItemRequest implements IRecordItemRequest {
     /** What kind of item (1 to 64 characters), e.g. finding. */
-    item_type?: string | null;
+    item_type!: string;
     /** The item itself: a JSON object of at most 1 MiB. */
-    data?: { [key: string]: any; } | null;
+    data!: { [key: string]: any; };
     title?: string | null;
     /** Posting the same key again in this session answers the stored item (200) and stores nothing. */
     dedupe_key?: string | null;
@@ -6477,6 +6500,9 @@ export class RecordItemRequest implements IRecordItemRequest {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.data = {};
         }
     }
 
@@ -6557,9 +6583,9 @@ export class RecordItemRequest implements IRecordItemRequest {
 /** The body of POST .../sessions/{session_id}/items (CONTRACT §5.7). */
 export interface IRecordItemRequest {
     /** What kind of item (1 to 64 characters), e.g. finding. */
-    item_type?: string | null;
+    item_type: string;
     /** The item itself: a JSON object of at most 1 MiB. */
-    data?: { [key: string]: any; } | null;
+    data: { [key: string]: any; };
     title?: string | null;
     /** Posting the same key again in this session answers the stored item (200) and stores nothing. */
     dedupe_key?: string | null;
@@ -6579,9 +6605,9 @@ export interface IRecordItemRequest {
 /** The body of POST .../sessions: the client chooses the id. */
 export class CreateSessionRequest implements ICreateSessionRequest {
     /** The session's UUID, chosen by the client. */
-    id?: string | null;
+    id!: string;
     /** The model the session talks to (1 to 255 characters). */
-    model?: string | null;
+    model!: string;
     title?: string | null;
     agent?: string | null;
     /** Label keys with their values, e.g. {"team": ["red"]}. */
@@ -6663,9 +6689,9 @@ export class CreateSessionRequest implements ICreateSessionRequest {
 /** The body of POST .../sessions: the client chooses the id. */
 export interface ICreateSessionRequest {
     /** The session's UUID, chosen by the client. */
-    id?: string | null;
+    id: string;
     /** The model the session talks to (1 to 255 characters). */
-    model?: string | null;
+    model: string;
     title?: string | null;
     agent?: string | null;
     /** Label keys with their values, e.g. {"team": ["red"]}. */
@@ -6756,6 +6782,11 @@ export interface ISessionPage {
     has_next: boolean;
     has_previous: boolean;
 }
+
+/** The order of a listing; ties are broken by id in the same direction. */
+export type SessionSortField = "updated_at" | "last_message_at" | "created_at" | "message_count";
+
+export type SortDirection = "desc" | "asc";
 
 export class SessionFacets implements ISessionFacets {
     labels!: { [key: string]: FacetCount[]; };
@@ -7276,7 +7307,7 @@ export interface IBulkFailureResponse {
 
 /** The body of the bulk actions: 1 to 200 full session UUIDs. */
 export class BulkSessionsRequest implements IBulkSessionsRequest {
-    session_ids?: string[] | null;
+    session_ids!: string[];
 
     constructor(data?: IBulkSessionsRequest) {
         if (data) {
@@ -7284,6 +7315,9 @@ export class BulkSessionsRequest implements IBulkSessionsRequest {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.session_ids = [];
         }
     }
 
@@ -7320,7 +7354,7 @@ export class BulkSessionsRequest implements IBulkSessionsRequest {
 
 /** The body of the bulk actions: 1 to 200 full session UUIDs. */
 export interface IBulkSessionsRequest {
-    session_ids?: string[] | null;
+    session_ids: string[];
 }
 
 export class BulkShareResponse implements IBulkShareResponse {
@@ -7701,7 +7735,7 @@ export interface IUsageReport {
 export class AppendTranscriptRequest implements IAppendTranscriptRequest {
     context?: ContextRequest | null;
     /** 1 to 500 messages. */
-    messages?: (MessageRequest | null)[] | null;
+    messages!: MessageRequest[];
 
     constructor(data?: IAppendTranscriptRequest) {
         if (data) {
@@ -7709,6 +7743,9 @@ export class AppendTranscriptRequest implements IAppendTranscriptRequest {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.messages = [];
         }
     }
 
@@ -7748,13 +7785,13 @@ export class AppendTranscriptRequest implements IAppendTranscriptRequest {
 export interface IAppendTranscriptRequest {
     context?: ContextRequest | null;
     /** 1 to 500 messages. */
-    messages?: (MessageRequest | null)[] | null;
+    messages: MessageRequest[];
 }
 
 /** The agent context of an append; it updates the session's agent and model and stores the system prompt. */
 export class ContextRequest implements IContextRequest {
     agent?: string | null;
-    model?: string | null;
+    model!: string;
     system_prompt?: string | null;
 
     constructor(data?: IContextRequest) {
@@ -7793,7 +7830,7 @@ export class ContextRequest implements IContextRequest {
 /** The agent context of an append; it updates the session's agent and model and stores the system prompt. */
 export interface IContextRequest {
     agent?: string | null;
-    model?: string | null;
+    model: string;
     system_prompt?: string | null;
 }
 
@@ -7801,7 +7838,7 @@ export interface IContextRequest {
 export class MessageRequest implements IMessageRequest {
     /** Optional; a message whose id the session already has is not stored again. */
     id?: string | null;
-    role?: MessageRole | null;
+    role!: MessageRole;
     /** Default "", at most 2 MiB of characters. */
     content?: string | null;
     parent_id?: string | null;
@@ -7883,7 +7920,7 @@ export class MessageRequest implements IMessageRequest {
 export interface IMessageRequest {
     /** Optional; a message whose id the session already has is not stored again. */
     id?: string | null;
-    role?: MessageRole | null;
+    role: MessageRole;
     /** Default "", at most 2 MiB of characters. */
     content?: string | null;
     parent_id?: string | null;
@@ -7894,8 +7931,8 @@ export interface IMessageRequest {
 }
 
 export class ToolCallRequest implements IToolCallRequest {
-    id?: string | null;
-    name?: string | null;
+    id!: string;
+    name!: string;
     /** Any JSON (an object or the string of one); stored and answered verbatim. */
     arguments?: any | null;
 
@@ -7933,8 +7970,8 @@ export class ToolCallRequest implements IToolCallRequest {
 }
 
 export interface IToolCallRequest {
-    id?: string | null;
-    name?: string | null;
+    id: string;
+    name: string;
     /** Any JSON (an object or the string of one); stored and answered verbatim. */
     arguments?: any | null;
 }
@@ -8055,9 +8092,9 @@ export interface ITranscriptPage {
 
 export class CompactTranscriptRequest implements ICompactTranscriptRequest {
     /** The summary, appended as a new message. */
-    summary?: MessageRequest | null;
+    summary!: MessageRequest;
     /** Messages with seq up to this one are compacted. */
-    up_to_seq?: number | null;
+    up_to_seq!: number;
 
     constructor(data?: ICompactTranscriptRequest) {
         if (data) {
@@ -8066,11 +8103,14 @@ export class CompactTranscriptRequest implements ICompactTranscriptRequest {
                     (this as any)[property] = (data as any)[property];
             }
         }
+        if (!data) {
+            this.summary = new MessageRequest();
+        }
     }
 
     init(_data?: any) {
         if (_data) {
-            this.summary = _data["summary"] ? MessageRequest.fromJS(_data["summary"]) : null as any;
+            this.summary = _data["summary"] ? MessageRequest.fromJS(_data["summary"]) : new MessageRequest();
             this.up_to_seq = _data["up_to_seq"] !== undefined ? _data["up_to_seq"] : null as any;
         }
     }
@@ -8092,9 +8132,9 @@ export class CompactTranscriptRequest implements ICompactTranscriptRequest {
 
 export interface ICompactTranscriptRequest {
     /** The summary, appended as a new message. */
-    summary?: MessageRequest | null;
+    summary: MessageRequest;
     /** Messages with seq up to this one are compacted. */
-    up_to_seq?: number | null;
+    up_to_seq: number;
 }
 
 export class RewindOutcome implements IRewindOutcome {
@@ -8143,7 +8183,7 @@ export interface IRewindOutcome {
 
 export class RewindRequest implements IRewindRequest {
     /** The seq of the user message to rewind to; it and every later message are deleted. */
-    from_seq?: number | null;
+    from_seq!: number;
 
     constructor(data?: IRewindRequest) {
         if (data) {
@@ -8176,8 +8216,11 @@ export class RewindRequest implements IRewindRequest {
 
 export interface IRewindRequest {
     /** The seq of the user message to rewind to; it and every later message are deleted. */
-    from_seq?: number | null;
+    from_seq: number;
 }
+
+/** The formats a trajectory exports to (CONTRACT §5.6). */
+export type TrajectoryFormat = "atif" | "openai" | "native";
 
 /** Total counts every match, whatever page this is. */
 export class MessageMatches implements IMessageMatches {

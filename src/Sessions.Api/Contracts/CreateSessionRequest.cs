@@ -8,10 +8,12 @@ namespace Sessions.Api.Contracts;
 public sealed record CreateSessionRequest
 {
     /// <summary>The session's UUID, chosen by the client.</summary>
+    [RequiredField]
     public Guid? Id { get; init; }
 
     /// <summary>The model the session talks to (1 to 255 characters).</summary>
     [MaxChars(FieldLimits.SessionModel)]
+    [RequiredField]
     public string? Model { get; init; }
 
     [MaxChars(FieldLimits.SessionTitle)]

@@ -10,9 +10,11 @@ namespace Sessions.Api.Contracts;
 public sealed record CreateGroupRequest
 {
     /// <summary>Required: <c>worker_run</c>, <c>evaluation_item</c> or <c>workflow</c>.</summary>
+    [RequiredField]
     public GroupKind? Kind { get; init; }
 
     /// <summary>Required.</summary>
+    [RequiredField]
     public Guid? ProjectId { get; init; }
 
     /// <summary>At most 255 characters.</summary>

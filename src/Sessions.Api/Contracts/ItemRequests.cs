@@ -12,9 +12,11 @@ public sealed record RecordItemRequest
 {
     /// <summary>What kind of item (1 to 64 characters), e.g. <c>finding</c>.</summary>
     [MaxChars(FieldLimits.ItemType)]
+    [RequiredField]
     public string? ItemType { get; init; }
 
     /// <summary>The item itself: a JSON object of at most 1 MiB.</summary>
+    [RequiredField]
     public Dictionary<string, JsonElement>? Data { get; init; }
 
     [MaxChars(FieldLimits.ItemText)]

@@ -24,9 +24,11 @@ public sealed record UsageRequest
 public sealed record ToolCallRequest
 {
     [MaxChars(FieldLimits.MessageIdentifier)]
+    [RequiredField]
     public string? Id { get; init; }
 
     [MaxChars(FieldLimits.MessageIdentifier)]
+    [RequiredField]
     public string? Name { get; init; }
 
     /// <summary>Any JSON (an object or the string of one); stored and answered verbatim.</summary>
@@ -39,6 +41,7 @@ public sealed record MessageRequest
     /// <summary>Optional; a message whose id the session already has is not stored again.</summary>
     public Guid? Id { get; init; }
 
+    [RequiredField]
     public MessageRole? Role { get; init; }
 
     /// <summary>Default "", at most 2 MiB of characters.</summary>
@@ -74,6 +77,7 @@ public sealed record ContextRequest
     public string? Agent { get; init; }
 
     [MaxChars(FieldLimits.SessionModel)]
+    [RequiredField]
     public string? Model { get; init; }
 
     [MaxChars(FieldLimits.SystemPrompt)]
@@ -85,20 +89,24 @@ public sealed record AppendTranscriptRequest
     public ContextRequest? Context { get; init; }
 
     /// <summary>1 to 500 messages.</summary>
+    [RequiredField]
     public List<MessageRequest?>? Messages { get; init; }
 }
 
 public sealed record CompactTranscriptRequest
 {
     /// <summary>The summary, appended as a new message.</summary>
+    [RequiredField]
     public MessageRequest? Summary { get; init; }
 
     /// <summary>Messages with seq up to this one are compacted.</summary>
+    [RequiredField]
     public long? UpToSeq { get; init; }
 }
 
 public sealed record RewindRequest
 {
     /// <summary>The seq of the user message to rewind to; it and every later message are deleted.</summary>
+    [RequiredField]
     public long? FromSeq { get; init; }
 }

@@ -31,5 +31,6 @@ public sealed record UpdateSessionRequest
 /// <summary>The body of the bulk actions: 1 to 200 full session UUIDs.</summary>
 public sealed record BulkSessionsRequest
 {
+    [RequiredField]
     public List<Guid>? SessionIds { get; init; }
 }

@@ -16,10 +16,10 @@ using WorkspaceView = Sessions.Api.Contracts.Answers.WorkspaceView;
 namespace Sessions.Api.Controllers;
 
 /// <summary>The body of creating an organization or a workspace.</summary>
-public sealed record CreateTenantRequest([MaxChars(FieldLimits.Slug)] string? Slug, [MaxChars(FieldLimits.OrganizationName)] string? Name);
+public sealed record CreateTenantRequest([RequiredField, MaxChars(FieldLimits.Slug)] string? Slug, [MaxChars(FieldLimits.OrganizationName)] string? Name);
 
 /// <summary>The body of putting a member: the role. The member's profile comes from their own tokens.</summary>
-public sealed record PutMemberRequest(WorkspaceRole? Role);
+public sealed record PutMemberRequest([RequiredField] WorkspaceRole? Role);
 
 /// <summary>Organizations, workspaces and memberships. Creating tenants needs scope <c>admin</c>; members are managed by platform or workspace admins.</summary>
 [ApiVersion(ApiVersions.V1)]

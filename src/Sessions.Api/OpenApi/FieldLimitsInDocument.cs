@@ -4,7 +4,11 @@ using NJsonSchema.Generation;
 
 namespace Sessions.Api.OpenApi;
 
-/// <summary>Writes each <see cref="MaxCharsAttribute"/> of a request body as the <c>maxLength</c> of its property.</summary>
+/// <summary>
+/// Writes each <see cref="MaxCharsAttribute"/> of a request body as the <c>maxLength</c> of its
+/// property, and each <see cref="RequiredFieldAttribute"/> as a required property that is not null
+/// (nor, for a list, are its items).
+/// </summary>
 public sealed class FieldLimitsInDocument : ISchemaProcessor
 {
     public void Process(SchemaProcessorContext context)
@@ -12,18 +16,35 @@ public sealed class FieldLimitsInDocument : ISchemaProcessor
         var type = context.ContextualType.Type;
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            var limit = property.GetCustomAttribute<MaxCharsAttribute>() ?? ConstructorParameterLimit(type, property.Name);
-            if (limit is not null && context.Schema.Properties.TryGetValue(JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name), out var schema))
+            var name = JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
+            if (!context.Schema.Properties.TryGetValue(name, out var schema))
+            {
+                continue;
+            }
+
+            if (Attribute<MaxCharsAttribute>(type, property) is { } limit)
             {
                 schema.MaxLength = limit.Length;
+            }
+
+            if (Attribute<RequiredFieldAttribute>(type, property) is not null)
+            {
+                context.Schema.RequiredProperties.Add(name);
+                schema.IsNullableRaw = false;
+                if (schema.Item is { } item)
+                {
+                    item.IsNullableRaw = false;
+                }
             }
         }
     }
 
-    /// <summary>A positional record's attribute sits on its constructor parameter.</summary>
-    private static MaxCharsAttribute? ConstructorParameterLimit(Type type, string name) =>
-        type.GetConstructors()
+    /// <summary>The attribute on the property, or on the constructor parameter of a positional record.</summary>
+    private static T? Attribute<T>(Type type, PropertyInfo property)
+        where T : Attribute =>
+        property.GetCustomAttribute<T>()
+        ?? type.GetConstructors()
             .SelectMany(c => c.GetParameters())
-            .FirstOrDefault(p => p.Name == name)?
-            .GetCustomAttribute<MaxCharsAttribute>();
+            .FirstOrDefault(p => p.Name == property.Name)?
+            .GetCustomAttribute<T>();
 }

@@ -7,7 +7,8 @@ namespace Sessions.Api.Tests.Platform;
 
 /// <summary>
 /// A text field's limit is declared once (<see cref="FieldLimits"/>): the OpenAPI document states
-/// it, a value of exactly that length is stored, and one character more is 422 at the field.
+/// it, a value of exactly that length is stored, and one character more is 422 at the field. The
+/// document's required fields and enumerated parameters are likewise what the service enforces.
 /// </summary>
 [Collection(SharedApiCollection.Name)]
 public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
@@ -36,7 +37,60 @@ public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         await (await SendAsync(schema, workspace, owner, session, field, new string('x', limit + 1))).ExpectValidationErrorAsync("body", field);
     }
 
-    private Task<HttpResponseMessage> SendAsync(string schema, TestWorkspace workspace, TestUser owner, Guid session, string field, string value)
+    /// <summary>
+    /// What the document lists as required is what the service requires: a body holding every
+    /// required field is accepted, and without any one of them (or with it null) it is 422 at that
+    /// field. A generated client then refuses to compile a body the service would refuse.
+    /// </summary>
+    [Theory]
+    [InlineData("CreateSessionRequest", new[] { "id", "model" })]
+    [InlineData("CreateGroupRequest", new[] { "kind", "project_id" })]
+    [InlineData("RecordItemRequest", new[] { "item_type", "data" })]
+    public async Task TheDocumentsRequiredFields_AreWhatTheServiceRequires(string schema, string[] required)
+    {
+        var document = await Client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var properties = document["components"]!["schemas"]![schema]!;
+
+        Assert.Equal(required.Order(), properties["required"]!.AsArray().Select(r => r!.GetValue<string>()).Order());
+        Assert.All(required, field => Assert.False(properties["properties"]![field]!["nullable"]?.GetValue<bool>() ?? false, field));
+        foreach (var field in required)
+        {
+            await (await SendAsync(schema, workspace, owner, session, field, value: null, remove: true)).ExpectValidationErrorAsync("body", field);
+            await (await SendAsync(schema, workspace, owner, session, field, value: null)).ExpectValidationErrorAsync("body", field);
+        }
+    }
+
+    /// <summary>
+    /// An enumerated query parameter is documented with the values the service takes: each is
+    /// accepted, anything else is 422 at the parameter; the usage report's grouping is required.
+    /// </summary>
+    [Fact]
+    public async Task TheDocumentsQueryEnumerations_AreWhatTheServiceTakes()
+    {
+        var document = await Client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
+        var (workspace, owner, _) = await AMembersSessionAsync();
+        var schemas = document["components"]!["schemas"]!;
+
+        foreach (var (parameter, schema) in new[] { ("sort_by", "SessionSortField"), ("sort_dir", "SortDirection"), ("archived", "ArchivedFilter"), ("origin", "SessionOrigin") })
+        {
+            var values = schemas[schema]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
+            Assert.NotEmpty(values);
+            foreach (var value in values)
+            {
+                await (await Client.GetAsync($"{workspace.SessionsPath}?{parameter}={value}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+            }
+
+            var refused = await Client.GetAsync($"{workspace.SessionsPath}?{parameter}=nope", owner.Token());
+            await (parameter == "origin" ? refused.ExpectValidationErrorAsync("query", parameter, 0) : refused.ExpectValidationErrorAsync("query", parameter));
+        }
+
+        var usage = document["paths"]!.AsObject().Single(p => p.Key.EndsWith("/sessions/usage", StringComparison.Ordinal)).Value!["get"]!["parameters"]!.AsArray();
+        Assert.True(usage.Single(p => p!["name"]!.GetValue<string>() == "group_by")!["required"]!.GetValue<bool>());
+        await (await Client.GetAsync($"{workspace.SessionsPath}/usage", owner.Token())).ExpectValidationErrorAsync("query", "group_by");
+    }
+
+    private Task<HttpResponseMessage> SendAsync(string schema, TestWorkspace workspace, TestUser owner, Guid session, string field, string? value, bool remove = false)
     {
         var (path, body) = schema switch
         {
@@ -44,7 +98,15 @@ public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
             "CreateGroupRequest" => ($"{workspace.SessionsPath}/groups", new JsonObject { ["kind"] = "workflow", ["project_id"] = Guid.NewGuid() }),
             _ => ($"{workspace.SessionPath(session)}/items", new JsonObject { ["item_type"] = "finding", ["data"] = new JsonObject() }),
         };
-        body[field] = value;
+        if (remove)
+        {
+            body.Remove(field);
+        }
+        else
+        {
+            body[field] = value;
+        }
+
         return Client.PostAsync(path, owner.Token(), body);
     }
 }
