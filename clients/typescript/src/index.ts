@@ -12,6 +12,13 @@ export interface SessionsClientOptions {
   clientVersion?: string;
   /** The fetch to use; defaults to the platform's (browsers, Node 18+). */
   fetch?: typeof globalThis.fetch;
+  /**
+   * Called with every response before the call reads it: where a caller reads the headers the
+   * generated methods do not return, such as a session answer's `ETag` (for `If-Match`), a
+   * create's `Location`, a 429's `Retry-After`, or the status telling a repeated item (200) from a
+   * new one (201).
+   */
+  onResponse?: (response: Response, request: { url: string; method: string }) => void;
 }
 
 /**
@@ -30,7 +37,9 @@ export function createSessionsClient(options: SessionsClientOptions): SessionsCl
       if (options.clientVersion) {
         headers.set("X-Client-Version", options.clientVersion);
       }
-      return platformFetch(url, { ...init, headers });
+      const response = await platformFetch(url, { ...init, headers });
+      options.onResponse?.(response, { url: String(url), method: init?.method ?? "GET" });
+      return response;
     },
   });
 }

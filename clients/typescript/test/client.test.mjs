@@ -50,8 +50,22 @@ describe("sessions", () => {
   });
 
   test("list, facets, update with If-Match, archive, pin, delete", async () => {
+    // The headers the generated methods do not return are read through onResponse.
+    const seen = [];
+    const watched = createSessionsClient({
+      baseUrl: service.baseUrl,
+      token: owner.access_token,
+      clientVersion: "1.2.0",
+      onResponse: (response, request) => seen.push({ method: request.method, status: response.status, headers: response.headers }),
+    });
     const id = randomUUID();
-    await client.createSession(org, ws, { id, model: "claude", agent: "lister", labels: { env: ["e2e"] } });
+    await watched.createSession(org, ws, { id, model: "claude", agent: "lister", labels: { env: ["e2e"] } });
+    const created = seen.at(-1);
+    assert.equal(created.method, "POST");
+    assert.equal(created.status, 201);
+    assert.ok(created.headers.get("Location").endsWith(`/sessions/${id}`));
+    const etag = created.headers.get("ETag");
+    assert.match(etag, /^"/);
 
     const page = await client.listSessions(org, ws, "created_at", "desc", 1, 50, undefined, undefined, undefined, ["lister"]);
     assert.deepEqual(page.sessions.map((s) => s.id), [id]);
@@ -59,10 +73,11 @@ describe("sessions", () => {
     const facets = await client.getSessionFacets(org, ws, undefined, undefined, undefined, ["lister"]);
     assert.deepEqual(facets.labels.env.map((f) => [f.value, f.count]), [["e2e", 1]]);
 
-    const renamed = await client.updateSession(org, ws, id, { title: "renamed", visibility: "workspace" }, '"1"');
+    const renamed = await watched.updateSession(org, ws, id, { title: "renamed", visibility: "workspace" }, etag);
     assert.equal(renamed.title, "renamed");
     assert.equal(renamed.shared_by?.id, owner.user_id);
-    const stale = await rejection(client.updateSession(org, ws, id, { title: "lost" }, '"1"'));
+    assert.notEqual(seen.at(-1).headers.get("ETag"), etag);
+    const stale = await rejection(watched.updateSession(org, ws, id, { title: "lost" }, etag));
     assert.equal(stale.code, 412);
     assert.equal(stale.type, "precondition_failed");
     const demotion = await rejection(client.updateSession(org, ws, id, { visibility: "private" }));
