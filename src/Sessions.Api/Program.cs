@@ -56,13 +56,15 @@ builder.Services.AddOpenApiDocument(settings =>
     settings.Title = "Sessions API";
     settings.Version = "1";
     settings.Description = "Stores and governs AI agent chat sessions: create, read, share, archive, pin, delete and freeze them.";
-    settings.AddSecurity("Bearer", new NSwag.OpenApiSecurityScheme
+    // Every operation of the document needs the bearer token (the authorization fallback policy
+    // applies to every route the document describes), so the requirement is the document's own:
+    // Swagger UI's Authorize then sends the token with every call it tries.
+    settings.AddSecurity("Bearer", [], new NSwag.OpenApiSecurityScheme
     {
         Type = NSwag.OpenApiSecuritySchemeType.Http,
         Scheme = "bearer",
         BearerFormat = "JWT",
     });
-    settings.OperationProcessors.Add(new NSwag.Generation.Processors.Security.AspNetCoreOperationSecurityScopeProcessor("Bearer"));
     settings.SchemaSettings.SchemaProcessors.Add(new AnswersCarryEveryProperty());
     settings.SchemaSettings.SchemaProcessors.Add(new FieldLimitsInDocument());
     settings.OperationProcessors.Add(new QueryParametersInDocument());

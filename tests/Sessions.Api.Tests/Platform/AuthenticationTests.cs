@@ -49,6 +49,10 @@ public sealed class AuthenticationTests(ApiFactory factory) : ApiTest<ApiFactory
                 .Replace("{user_id}", member.Id.ToString(), StringComparison.Ordinal))).ToList();
 
         Assert.True(operations.Count >= 30, $"the document lists {operations.Count} operations");
+
+        // ... and the document says so, for all of them: Swagger UI's Authorize sends the token.
+        Assert.Equal("""[{"Bearer":[]}]""", document["security"]!.ToJsonString());
+        Assert.Equal("bearer", document["components"]!["securitySchemes"]!["Bearer"]!["scheme"]!.GetValue<string>());
         foreach (var (method, path) in operations)
         {
             var body = method == HttpMethod.Get || method == HttpMethod.Delete ? null : "{}";
