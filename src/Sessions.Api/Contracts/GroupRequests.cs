@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Sessions.Api.OpenApi;
+using Sessions.Application.Groups;
+using Sessions.Application.Sessions.List;
 using Sessions.Domain.Common;
 using Sessions.Domain.Groups;
 
@@ -71,10 +73,12 @@ public sealed class ListGroupsParameters : SessionFilterParameters
 
     /// <summary>From 1 (default 1).</summary>
     [FromQuery(Name = "page")]
+    [Bounds(1, ListSessionsQuery.MaxPage, 1)]
     public int? Page { get; init; }
 
     /// <summary>1 to 100 (default 20).</summary>
     [FromQuery(Name = "limit")]
+    [Bounds(1, GroupRules.MaxLimit, GroupRules.DefaultLimit)]
     public int? Limit { get; init; }
 }
 
@@ -83,13 +87,16 @@ public sealed class GroupedSessionsParameters : SessionFilterParameters
 {
     /// <summary>From 1 (default 1).</summary>
     [FromQuery(Name = "page")]
+    [Bounds(1, ListSessionsQuery.MaxPage, 1)]
     public int? Page { get; init; }
 
     /// <summary>Buckets per page: 1 to 100 (default 20).</summary>
     [FromQuery(Name = "limit")]
+    [Bounds(1, GroupRules.MaxLimit, GroupRules.DefaultLimit)]
     public int? Limit { get; init; }
 
     /// <summary>Sessions listed per bucket: 1 to 100 (default 20).</summary>
     [FromQuery(Name = "sessions_per_group")]
+    [Bounds(1, GroupedSessionsQuery.MaxSessionsPerGroup, GroupedSessionsQuery.DefaultSessionsPerGroup)]
     public int? SessionsPerGroup { get; init; }
 }

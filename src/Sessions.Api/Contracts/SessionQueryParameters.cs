@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Sessions.Api.OpenApi;
 using Sessions.Application.Sessions.List;
 
 namespace Sessions.Api.Contracts;
@@ -68,10 +69,12 @@ public sealed class ListSessionsParameters : SessionFilterParameters
 
     /// <summary>From 1 (default 1).</summary>
     [FromQuery(Name = "page")]
+    [Bounds(1, ListSessionsQuery.MaxPage, 1)]
     public int? Page { get; init; }
 
     /// <summary>1 to 100 (default 20).</summary>
     [FromQuery(Name = "limit")]
+    [Bounds(1, ListSessionsQuery.MaxLimit, ListSessionsQuery.DefaultLimit)]
     public int? Limit { get; init; }
 }
 

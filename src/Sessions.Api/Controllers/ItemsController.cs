@@ -5,6 +5,7 @@ using NSwag.Annotations;
 using Sessions.Api.Contracts;
 using Sessions.Api.Contracts.Answers;
 using Sessions.Api.Errors;
+using Sessions.Api.OpenApi;
 using Sessions.Application.Items;
 using Sessions.Application.Sessions;
 using ItemView = Sessions.Api.Contracts.Answers.ItemView;
@@ -29,6 +30,6 @@ public sealed class ItemsController(ISender sender) : ApiController
     [HttpGet]
     [OpenApiOperation("listItems", "List items", "Newest first; limit 1 to 500 (default 100).")]
     [ProducesResponseType<IReadOnlyList<ItemView>>(StatusCodes.Status200OK)]
-    public async Task<IActionResult> List(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromQuery(Name = "limit")] int? limit, CancellationToken cancellationToken) =>
+    public async Task<IActionResult> List(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromQuery(Name = "limit"), Bounds(1, ListItemsQuery.MaxLimit, ListItemsQuery.DefaultLimit)] int? limit, CancellationToken cancellationToken) =>
         Respond(await sender.Send(new ListItemsQuery(org, workspace, session, limit), cancellationToken), InputLocation.Query, list => Ok(list.Items.Select(ItemView.From).ToList()));
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using NSwag.Annotations;
 using Sessions.Api.Contracts;
 using Sessions.Api.Errors;
+using Sessions.Api.OpenApi;
 using Sessions.Application.Events;
 using Sessions.Application.Sessions;
 using Sessions.Application.Sessions.Archive;
@@ -131,7 +132,7 @@ public sealed class SessionsController(ISender sender) : ApiController
         string workspace,
         [FromRoute(Name = "session_id")] SessionReference session,
         [FromQuery(Name = "after_id")] Guid? afterId,
-        [FromQuery(Name = "limit")] int? limit,
+        [FromQuery(Name = "limit"), Bounds(1, ListSessionEventsQuery.MaxLimit, ListSessionEventsQuery.DefaultLimit)] int? limit,
         CancellationToken cancellationToken) =>
         Respond(await sender.Send(new ListSessionEventsQuery(org, workspace, session, afterId, limit), cancellationToken), InputLocation.Query);
 

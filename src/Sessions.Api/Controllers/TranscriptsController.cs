@@ -5,6 +5,7 @@ using NSwag.Annotations;
 using Sessions.Api.Contracts;
 using Sessions.Api.Errors;
 using Sessions.Api.Export;
+using Sessions.Api.OpenApi;
 using Sessions.Application.Sessions;
 using Sessions.Application.Transcripts;
 using MessageMatches = Sessions.Api.Contracts.Answers.MessageMatches;
@@ -42,7 +43,7 @@ public sealed class TranscriptsController(ISender sender) : ApiController
         string workspace,
         [FromRoute(Name = "session_id")] SessionReference session,
         [FromQuery(Name = "after_seq")] long? afterSeq,
-        [FromQuery(Name = "limit")] int? limit,
+        [FromQuery(Name = "limit"), Bounds(1, GetTranscriptQuery.MaxLimit, GetTranscriptQuery.DefaultLimit)] int? limit,
         [FromQuery(Name = "include_compacted")] bool? includeCompacted,
         CancellationToken cancellationToken) =>
         Respond(await sender.Send(new GetTranscriptQuery(org, workspace, session, afterSeq, limit, includeCompacted), cancellationToken), InputLocation.Query);
@@ -91,7 +92,7 @@ public sealed class TranscriptsController(ISender sender) : ApiController
         [FromRoute(Name = "session_id")] SessionReference session,
         [FromQuery(Name = "q")] string? q,
         [FromQuery(Name = "after_seq")] long? afterSeq,
-        [FromQuery(Name = "limit")] int? limit,
+        [FromQuery(Name = "limit"), Bounds(1, SearchMessagesQuery.MaxLimit, SearchMessagesQuery.DefaultLimit)] int? limit,
         [FromQuery(Name = "include_compacted")] bool? includeCompacted,
         CancellationToken cancellationToken) =>
         Respond(await sender.Send(new SearchMessagesQuery(org, workspace, session, q, afterSeq, limit, includeCompacted), cancellationToken), InputLocation.Query);

@@ -90,6 +90,39 @@ public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         await (await Client.GetAsync($"{workspace.SessionsPath}/usage", owner.Token())).ExpectValidationErrorAsync("query", "group_by");
     }
 
+    /// <summary>
+    /// A numeric query parameter's documented range and default are what the service applies: the
+    /// default answers when the parameter is absent, both ends are accepted, and one past either
+    /// end is 422 at the parameter.
+    /// </summary>
+    [Theory]
+    [InlineData("/sessions", "limit", "limit")]
+    [InlineData("/sessions/{session_id}/transcript", "limit", null)]
+    [InlineData("/sessions/{session_id}/items", "limit", null)]
+    public async Task TheDocumentsBounds_AreWhatTheServiceApplies(string suffix, string parameter, string? echoed)
+    {
+        var document = await Client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var schema = document["paths"]!.AsObject().Single(p => p.Key.EndsWith("/ws/{workspace}" + suffix, StringComparison.Ordinal)).Value!["get"]!["parameters"]!
+            .AsArray().Single(p => p!["name"]!.GetValue<string>() == parameter)!["schema"]!;
+        var (minimum, maximum, fallback) = ((long)schema["minimum"]!.GetValue<decimal>(), (long)schema["maximum"]!.GetValue<decimal>(), schema["default"]!.GetValue<long>());
+        var path = workspace.SessionsPath + suffix.Replace("/sessions", string.Empty, StringComparison.Ordinal).Replace("{session_id}", session.ToString(), StringComparison.Ordinal);
+        path = path.Replace($"{workspace.SessionsPath}/{session}", workspace.SessionPath(session), StringComparison.Ordinal);
+
+        Assert.True(minimum >= 1 && minimum <= fallback && fallback <= maximum, $"{minimum}..{maximum}, default {fallback}");
+        var absent = await Client.GetAsync(path, owner.Token());
+        Assert.Equal(HttpStatusCode.OK, absent.StatusCode);
+        if (echoed is not null)
+        {
+            Assert.Equal(fallback, (await absent.JsonAsync())[echoed]!.GetValue<long>());
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"{path}?{parameter}={minimum}", owner.Token())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"{path}?{parameter}={maximum}", owner.Token())).StatusCode);
+        await (await Client.GetAsync($"{path}?{parameter}={minimum - 1}", owner.Token())).ExpectValidationErrorAsync("query", parameter);
+        await (await Client.GetAsync($"{path}?{parameter}={maximum + 1}", owner.Token())).ExpectValidationErrorAsync("query", parameter);
+    }
+
     private Task<HttpResponseMessage> SendAsync(string schema, TestWorkspace workspace, TestUser owner, Guid session, string field, string? value, bool remove = false)
     {
         var (path, body) = schema switch

@@ -1,0 +1,16 @@
+namespace Sessions.Api.OpenApi;
+
+/// <summary>
+/// States a numeric query parameter's range and the value taken when it is absent, in the OpenAPI
+/// document (<c>minimum</c>, <c>maximum</c>, <c>default</c>). The validators enforce the range and
+/// the handlers apply the default; this attribute only documents them.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class BoundsAttribute(long minimum, long maximum, long defaultValue) : Attribute
+{
+    public long Minimum { get; } = minimum;
+
+    public long Maximum { get; } = maximum;
+
+    public long Default { get; } = defaultValue;
+}
