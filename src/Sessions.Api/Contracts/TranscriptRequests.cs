@@ -53,6 +53,7 @@ public sealed record MessageRequest
     [MaxChars(FieldLimits.MessageIdentifier)]
     public string? ToolCallId { get; init; }
 
+    [Count(0, TranscriptRules.MaxToolCallsPerMessage)]
     public List<ToolCallRequest?>? ToolCalls { get; init; }
 
     public Dictionary<string, JsonElement>? Metadata { get; init; }
@@ -90,6 +91,7 @@ public sealed record AppendTranscriptRequest
 
     /// <summary>1 to 500 messages.</summary>
     [RequiredField]
+    [Count(1, TranscriptRules.MaxMessagesPerAppend)]
     public List<MessageRequest?>? Messages { get; init; }
 }
 

@@ -1,4 +1,5 @@
 using Sessions.Api.OpenApi;
+using Sessions.Application.Sessions.Bulk;
 using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
 
@@ -32,5 +33,6 @@ public sealed record UpdateSessionRequest
 public sealed record BulkSessionsRequest
 {
     [RequiredField]
+    [Count(1, BulkSessionsValidator<BulkFreezeCommand>.MaxIds)]
     public List<Guid>? SessionIds { get; init; }
 }

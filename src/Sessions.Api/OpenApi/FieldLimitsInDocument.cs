@@ -6,7 +6,7 @@ namespace Sessions.Api.OpenApi;
 
 /// <summary>
 /// Writes each <see cref="MaxCharsAttribute"/> of a request body as the <c>maxLength</c> of its
-/// property, and each <see cref="RequiredFieldAttribute"/> as a required property that is not null
+/// property, each <see cref="CountAttribute"/> as its <c>minItems</c> and <c>maxItems</c>, and each <see cref="RequiredFieldAttribute"/> as a required property that is not null
 /// (nor, for a list, are its items).
 /// </summary>
 public sealed class FieldLimitsInDocument : ISchemaProcessor
@@ -25,6 +25,12 @@ public sealed class FieldLimitsInDocument : ISchemaProcessor
             if (Attribute<MaxCharsAttribute>(type, property) is { } limit)
             {
                 schema.MaxLength = limit.Length;
+            }
+
+            if (Attribute<CountAttribute>(type, property) is { } count)
+            {
+                schema.MinItems = count.Minimum;
+                schema.MaxItems = count.Maximum;
             }
 
             if (Attribute<RequiredFieldAttribute>(type, property) is not null)

@@ -123,6 +123,28 @@ public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         await (await Client.GetAsync($"{path}?{parameter}={maximum + 1}", owner.Token())).ExpectValidationErrorAsync("query", parameter);
     }
 
+    /// <summary>A request list's documented count is what the service takes: both ends are accepted, one past either end is 422 at the list.</summary>
+    [Theory]
+    [InlineData("BulkSessionsRequest", "session_ids")]
+    [InlineData("AppendTranscriptRequest", "messages")]
+    public async Task TheDocumentsListCounts_AreWhatTheServiceTakes(string schema, string field)
+    {
+        var document = await Client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var list = document["components"]!["schemas"]![schema]!["properties"]![field]!;
+        var (minimum, maximum) = (list["minItems"]!.GetValue<int>(), list["maxItems"]!.GetValue<int>());
+
+        Task<HttpResponseMessage> Send(int count) => schema == "BulkSessionsRequest"
+            ? Client.PostAsync($"{workspace.SessionsPath}/bulk-freeze", owner.Token(), new { session_ids = Enumerable.Range(0, count).Select(_ => Guid.NewGuid()).ToArray() })
+            : Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages = Enumerable.Range(0, count).Select(i => new { role = "user", content = $"m{i}" }).ToArray() });
+
+        Assert.Equal(1, minimum);
+        Assert.Equal(HttpStatusCode.OK, (await Send(minimum)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Send(maximum)).StatusCode);
+        await (await Send(minimum - 1)).ExpectValidationErrorAsync("body", field);
+        await (await Send(maximum + 1)).ExpectValidationErrorAsync("body", field);
+    }
+
     private Task<HttpResponseMessage> SendAsync(string schema, TestWorkspace workspace, TestUser owner, Guid session, string field, string? value, bool remove = false)
     {
         var (path, body) = schema switch

@@ -1,0 +1,14 @@
+namespace Sessions.Api.OpenApi;
+
+/// <summary>
+/// States how many items a request list holds at least and at most, in the OpenAPI document
+/// (<c>minItems</c>, <c>maxItems</c>). The validators enforce the same count; this attribute only
+/// documents it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class CountAttribute(int minimum, int maximum) : Attribute
+{
+    public int Minimum { get; } = minimum;
+
+    public int Maximum { get; } = maximum;
+}
