@@ -56,14 +56,14 @@ export interface ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listGroups(org: string, workspace: string, status?: GroupStatus[] | null | undefined, kind?: GroupKind[] | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupPage>;
+    listGroups(org: string, workspace: string, status?: (GroupStatus | null)[] | null | undefined, kind?: (GroupKind | null)[] | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupPage>;
 
     /**
      * Get a session group
      * @param archived (optional) 
      * @param includeWorkloadSessions (optional) 
      */
-    getGroup(org: string, workspace: string, groupId: string, archived?: ArchivedFilter | undefined, includeWorkloadSessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupDetail>;
+    getGroup(org: string, workspace: string, groupId: string, archived?: ArchivedFilter | null | undefined, includeWorkloadSessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupDetail>;
 
     /**
      * Update a session group
@@ -86,7 +86,7 @@ export interface ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listGroupedSessions(org: string, workspace: string, page?: number | null | undefined, limit?: number | null | undefined, sessions_per_group?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupedPage>;
+    listGroupedSessions(org: string, workspace: string, page?: number | null | undefined, limit?: number | null | undefined, sessions_per_group?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupedPage>;
 
     /**
      * Record an item
@@ -121,7 +121,7 @@ export interface ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listSessions(org: string, workspace: string, sort_by?: SessionSortField | undefined, sort_dir?: SortDirection | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionPage>;
+    listSessions(org: string, workspace: string, sort_by?: SessionSortField | null | undefined, sort_dir?: SortDirection | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionPage>;
 
     /**
      * Session facets
@@ -136,7 +136,7 @@ export interface ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    getSessionFacets(org: string, workspace: string, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionFacets>;
+    getSessionFacets(org: string, workspace: string, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionFacets>;
 
     /**
      * Get a session
@@ -230,7 +230,7 @@ export interface ISessionsClient {
      * @param includeCompacted (optional) 
      * @param download (optional) 
      */
-    exportTrajectory(org: string, workspace: string, session: string, format?: TrajectoryFormat | undefined, includeCompacted?: boolean | null | undefined, download?: boolean | null | undefined, signal?: AbortSignal): Promise<any>;
+    exportTrajectory(org: string, workspace: string, session: string, format?: TrajectoryFormat | null | undefined, includeCompacted?: boolean | null | undefined, download?: boolean | null | undefined, signal?: AbortSignal): Promise<any>;
 
     /**
      * Search messages
@@ -256,7 +256,7 @@ export interface ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    getUsage(org: string, workspace: string, group_by: string, from?: string | null | undefined, to?: string | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<WorkspaceUsage>;
+    getUsage(org: string, workspace: string, group_by: string, from?: string | null | undefined, to?: string | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<WorkspaceUsage>;
 }
 
 export class SessionsClient implements ISessionsClient {
@@ -1091,7 +1091,7 @@ export class SessionsClient implements ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listGroups(org: string, workspace: string, status?: GroupStatus[] | null | undefined, kind?: GroupKind[] | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupPage> {
+    listGroups(org: string, workspace: string, status?: (GroupStatus | null)[] | null | undefined, kind?: (GroupKind | null)[] | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupPage> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/groups?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -1121,9 +1121,7 @@ export class SessionsClient implements ISessionsClient {
             origin && origin.forEach(item => { url_ += "origin=" + encodeURIComponent("" + item) + "&"; });
         if (label !== undefined && label !== null)
             label && label.forEach(item => { url_ += "label=" + encodeURIComponent("" + item) + "&"; });
-        if (archived === null)
-            throw new globalThis.Error("The parameter 'archived' cannot be null.");
-        else if (archived !== undefined)
+        if (archived !== undefined && archived !== null)
             url_ += "archived=" + encodeURIComponent("" + archived) + "&";
         if (search !== undefined && search !== null)
             url_ += "search=" + encodeURIComponent("" + search) + "&";
@@ -1251,7 +1249,7 @@ export class SessionsClient implements ISessionsClient {
      * @param archived (optional) 
      * @param includeWorkloadSessions (optional) 
      */
-    getGroup(org: string, workspace: string, groupId: string, archived?: ArchivedFilter | undefined, includeWorkloadSessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupDetail> {
+    getGroup(org: string, workspace: string, groupId: string, archived?: ArchivedFilter | null | undefined, includeWorkloadSessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupDetail> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/groups/{group_id}?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -1262,9 +1260,7 @@ export class SessionsClient implements ISessionsClient {
         if (groupId === undefined || groupId === null)
             throw new globalThis.Error("The parameter 'groupId' must be defined.");
         url_ = url_.replace("{group_id}", encodeURIComponent("" + groupId));
-        if (archived === null)
-            throw new globalThis.Error("The parameter 'archived' cannot be null.");
-        else if (archived !== undefined)
+        if (archived !== undefined && archived !== null)
             url_ += "archived=" + encodeURIComponent("" + archived) + "&";
         if (includeWorkloadSessions !== undefined && includeWorkloadSessions !== null)
             url_ += "include_workload_sessions=" + encodeURIComponent("" + includeWorkloadSessions) + "&";
@@ -1543,7 +1539,7 @@ export class SessionsClient implements ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listGroupedSessions(org: string, workspace: string, page?: number | null | undefined, limit?: number | null | undefined, sessions_per_group?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupedPage> {
+    listGroupedSessions(org: string, workspace: string, page?: number | null | undefined, limit?: number | null | undefined, sessions_per_group?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupedPage> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/grouped?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -1571,9 +1567,7 @@ export class SessionsClient implements ISessionsClient {
             origin && origin.forEach(item => { url_ += "origin=" + encodeURIComponent("" + item) + "&"; });
         if (label !== undefined && label !== null)
             label && label.forEach(item => { url_ += "label=" + encodeURIComponent("" + item) + "&"; });
-        if (archived === null)
-            throw new globalThis.Error("The parameter 'archived' cannot be null.");
-        else if (archived !== undefined)
+        if (archived !== undefined && archived !== null)
             url_ += "archived=" + encodeURIComponent("" + archived) + "&";
         if (search !== undefined && search !== null)
             url_ += "search=" + encodeURIComponent("" + search) + "&";
@@ -2142,7 +2136,7 @@ export class SessionsClient implements ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listSessions(org: string, workspace: string, sort_by?: SessionSortField | undefined, sort_dir?: SortDirection | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionPage> {
+    listSessions(org: string, workspace: string, sort_by?: SessionSortField | null | undefined, sort_dir?: SortDirection | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionPage> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -2150,13 +2144,9 @@ export class SessionsClient implements ISessionsClient {
         if (workspace === undefined || workspace === null)
             throw new globalThis.Error("The parameter 'workspace' must be defined.");
         url_ = url_.replace("{workspace}", encodeURIComponent("" + workspace));
-        if (sort_by === null)
-            throw new globalThis.Error("The parameter 'sort_by' cannot be null.");
-        else if (sort_by !== undefined)
+        if (sort_by !== undefined && sort_by !== null)
             url_ += "sort_by=" + encodeURIComponent("" + sort_by) + "&";
-        if (sort_dir === null)
-            throw new globalThis.Error("The parameter 'sort_dir' cannot be null.");
-        else if (sort_dir !== undefined)
+        if (sort_dir !== undefined && sort_dir !== null)
             url_ += "sort_dir=" + encodeURIComponent("" + sort_dir) + "&";
         if (page !== undefined && page !== null)
             url_ += "page=" + encodeURIComponent("" + page) + "&";
@@ -2176,9 +2166,7 @@ export class SessionsClient implements ISessionsClient {
             origin && origin.forEach(item => { url_ += "origin=" + encodeURIComponent("" + item) + "&"; });
         if (label !== undefined && label !== null)
             label && label.forEach(item => { url_ += "label=" + encodeURIComponent("" + item) + "&"; });
-        if (archived === null)
-            throw new globalThis.Error("The parameter 'archived' cannot be null.");
-        else if (archived !== undefined)
+        if (archived !== undefined && archived !== null)
             url_ += "archived=" + encodeURIComponent("" + archived) + "&";
         if (search !== undefined && search !== null)
             url_ += "search=" + encodeURIComponent("" + search) + "&";
@@ -2314,7 +2302,7 @@ export class SessionsClient implements ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    getSessionFacets(org: string, workspace: string, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionFacets> {
+    getSessionFacets(org: string, workspace: string, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionFacets> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/facets?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -2336,9 +2324,7 @@ export class SessionsClient implements ISessionsClient {
             origin && origin.forEach(item => { url_ += "origin=" + encodeURIComponent("" + item) + "&"; });
         if (label !== undefined && label !== null)
             label && label.forEach(item => { url_ += "label=" + encodeURIComponent("" + item) + "&"; });
-        if (archived === null)
-            throw new globalThis.Error("The parameter 'archived' cannot be null.");
-        else if (archived !== undefined)
+        if (archived !== undefined && archived !== null)
             url_ += "archived=" + encodeURIComponent("" + archived) + "&";
         if (search !== undefined && search !== null)
             url_ += "search=" + encodeURIComponent("" + search) + "&";
@@ -4637,7 +4623,7 @@ export class SessionsClient implements ISessionsClient {
      * @param includeCompacted (optional) 
      * @param download (optional) 
      */
-    exportTrajectory(org: string, workspace: string, session: string, format?: TrajectoryFormat | undefined, includeCompacted?: boolean | null | undefined, download?: boolean | null | undefined, signal?: AbortSignal): Promise<any> {
+    exportTrajectory(org: string, workspace: string, session: string, format?: TrajectoryFormat | null | undefined, includeCompacted?: boolean | null | undefined, download?: boolean | null | undefined, signal?: AbortSignal): Promise<any> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/trajectory?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -4648,9 +4634,7 @@ export class SessionsClient implements ISessionsClient {
         if (session === undefined || session === null)
             throw new globalThis.Error("The parameter 'session' must be defined.");
         url_ = url_.replace("{session_id}", encodeURIComponent("" + session));
-        if (format === null)
-            throw new globalThis.Error("The parameter 'format' cannot be null.");
-        else if (format !== undefined)
+        if (format !== undefined && format !== null)
             url_ += "format=" + encodeURIComponent("" + format) + "&";
         if (includeCompacted !== undefined && includeCompacted !== null)
             url_ += "include_compacted=" + encodeURIComponent("" + includeCompacted) + "&";
@@ -4934,7 +4918,7 @@ export class SessionsClient implements ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    getUsage(org: string, workspace: string, group_by: string, from?: string | null | undefined, to?: string | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<WorkspaceUsage> {
+    getUsage(org: string, workspace: string, group_by: string, from?: string | null | undefined, to?: string | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<WorkspaceUsage> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/usage?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -4964,9 +4948,7 @@ export class SessionsClient implements ISessionsClient {
             origin && origin.forEach(item => { url_ += "origin=" + encodeURIComponent("" + item) + "&"; });
         if (label !== undefined && label !== null)
             label && label.forEach(item => { url_ += "label=" + encodeURIComponent("" + item) + "&"; });
-        if (archived === null)
-            throw new globalThis.Error("The parameter 'archived' cannot be null.");
-        else if (archived !== undefined)
+        if (archived !== undefined && archived !== null)
             url_ += "archived=" + encodeURIComponent("" + archived) + "&";
         if (search !== undefined && search !== null)
             url_ += "search=" + encodeURIComponent("" + search) + "&";
@@ -7843,7 +7825,7 @@ export class MessageRequest implements IMessageRequest {
     content?: string | null;
     parent_id?: string | null;
     tool_call_id?: string | null;
-    tool_calls?: (ToolCallRequest | null)[] | null;
+    tool_calls?: ToolCallRequest[] | null;
     metadata?: { [key: string]: any; } | null;
     usage?: UsageRequest | null;
 
@@ -7925,7 +7907,7 @@ export interface IMessageRequest {
     content?: string | null;
     parent_id?: string | null;
     tool_call_id?: string | null;
-    tool_calls?: (ToolCallRequest | null)[] | null;
+    tool_calls?: ToolCallRequest[] | null;
     metadata?: { [key: string]: any; } | null;
     usage?: UsageRequest | null;
 }

@@ -2,8 +2,8 @@ namespace Sessions.Api.OpenApi;
 
 /// <summary>
 /// States how many items a request list holds at least and at most, in the OpenAPI document
-/// (<c>minItems</c>, <c>maxItems</c>). The validators enforce the same count; this attribute only
-/// documents it.
+/// (<c>minItems</c>, <c>maxItems</c>), and that none of them is null. The validators enforce the
+/// same (a null item is 422 at its index); this attribute only documents it.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
 public sealed class CountAttribute(int minimum, int maximum) : Attribute

@@ -31,6 +31,10 @@ public sealed class FieldLimitsInDocument : ISchemaProcessor
             {
                 schema.MinItems = count.Minimum;
                 schema.MaxItems = count.Maximum;
+                if (schema.Item is { } counted)
+                {
+                    counted.IsNullableRaw = false;
+                }
             }
 
             if (Attribute<RequiredFieldAttribute>(type, property) is not null)

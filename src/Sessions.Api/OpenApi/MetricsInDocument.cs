@@ -21,7 +21,9 @@ public sealed class MetricsInDocument : IDocumentProcessor
             Description = "Request duration, runtime, process and pool metrics and the service's counters. No token needed.",
             Tags = { "Operations" },
         };
-        operation.Security = [];
+        // One empty requirement ("{}"): no token. An empty list would be left out of the JSON, and
+        // the document's own bearer requirement would then apply.
+        operation.Security = [new OpenApiSecurityRequirement()];
         operation.Responses["200"] = new OpenApiResponse
         {
             Description = "The scrape",

@@ -61,7 +61,8 @@ public sealed class QueryParametersInDocument : IOperationProcessor
 
             if (Enumerations.TryGetValue(parameter.Name, out var type) && parameter.Schema is { } schema)
             {
-                var named = new JsonSchema { Reference = context.SchemaGenerator.Generate(type, context.SchemaResolver) };
+                // Nullable as before: a caller may pass null to leave the parameter out.
+                var named = new JsonSchema { Reference = context.SchemaGenerator.Generate(type, context.SchemaResolver), IsNullableRaw = true };
                 if (schema.Item is not null)
                 {
                     schema.Item = named;

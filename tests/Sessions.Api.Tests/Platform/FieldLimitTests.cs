@@ -71,6 +71,11 @@ public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         var document = await Client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
         var (workspace, owner, _) = await AMembersSessionAsync();
         var schemas = document["components"]!["schemas"]!;
+        JsonArray Parameters(string suffix) => document["paths"]!.AsObject().Single(p => p.Key.EndsWith(suffix, StringComparison.Ordinal)).Value!["get"]!["parameters"]!.AsArray();
+        var list = Parameters("/ws/{workspace}/sessions");
+        Assert.Equal("#/components/schemas/SessionSortField", list.Single(p => p!["name"]!.GetValue<string>() == "sort_by")!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.Equal("#/components/schemas/SessionOrigin", list.Single(p => p!["name"]!.GetValue<string>() == "origin")!["schema"]!["items"]!["$ref"]!.GetValue<string>());
+        Assert.True(Parameters("/messages/search").Single(p => p!["name"]!.GetValue<string>() == "q")!["required"]!.GetValue<bool>());
 
         foreach (var (parameter, schema) in new[] { ("sort_by", "SessionSortField"), ("sort_dir", "SortDirection"), ("archived", "ArchivedFilter"), ("origin", "SessionOrigin") })
         {
@@ -85,7 +90,7 @@ public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
             await (parameter == "origin" ? refused.ExpectValidationErrorAsync("query", parameter, 0) : refused.ExpectValidationErrorAsync("query", parameter));
         }
 
-        var usage = document["paths"]!.AsObject().Single(p => p.Key.EndsWith("/sessions/usage", StringComparison.Ordinal)).Value!["get"]!["parameters"]!.AsArray();
+        var usage = Parameters("/sessions/usage");
         Assert.True(usage.Single(p => p!["name"]!.GetValue<string>() == "group_by")!["required"]!.GetValue<bool>());
         await (await Client.GetAsync($"{workspace.SessionsPath}/usage", owner.Token())).ExpectValidationErrorAsync("query", "group_by");
     }

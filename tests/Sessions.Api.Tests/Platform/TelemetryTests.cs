@@ -122,6 +122,8 @@ public sealed class TelemetryTests(TelemetryApiFactory factory) : ApiTest<Teleme
         var document = await Client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
 
         Assert.NotNull(document["paths"]!["/metrics"]?["get"]);
+        Assert.Equal("[{}]", document["paths"]!["/metrics"]!["get"]!["security"]!.ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync("/metrics", token: null)).StatusCode);
     }
 
 }
