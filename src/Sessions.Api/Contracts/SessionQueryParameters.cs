@@ -83,6 +83,7 @@ public sealed class UsageParameters : SessionFilterParameters
 {
     /// <summary>Required: <c>model</c>, <c>agent</c>, <c>user</c>, <c>origin</c>, <c>day</c> or <c>label:&lt;key&gt;</c>.</summary>
     [FromQuery(Name = "group_by")]
+    [RequiredField]
     public string? GroupBy { get; init; }
 
     /// <summary>Messages created at or after this RFC 3339 time.</summary>

@@ -18,14 +18,11 @@ namespace Sessions.Api.OpenApi;
 /// document: a numeric parameter's range and default (<see cref="BoundsAttribute"/>), the values an enumerated parameter takes, as the enumeration's own schema (the wire's
 /// strings, under the enum's name, the one answers use), so a generated client types it as those
 /// strings, and the parameters an
-/// operation requires. The validators enforce the same rules (422 at the parameter); this only
+/// operation requires (<see cref="RequiredFieldAttribute"/>, as on request bodies). The validators enforce the same rules (422 at the parameter); this only
 /// documents them.
 /// </summary>
 public sealed class QueryParametersInDocument : IOperationProcessor
 {
-    /// <summary>Parameters required wherever they appear: the usage report's grouping (§5.8) and the message search's text (§5.3).</summary>
-    private static readonly HashSet<string> Required = ["group_by", "q"];
-
     private static readonly Dictionary<string, Type> Enumerations = new()
     {
         ["sort_by"] = typeof(SessionSortField),
@@ -39,7 +36,8 @@ public sealed class QueryParametersInDocument : IOperationProcessor
 
     public bool Process(OperationProcessorContext context)
     {
-        var bounds = Bounds(context);
+        var bounds = Attributes<BoundsAttribute>(context);
+        var required = Attributes<RequiredFieldAttribute>(context);
         foreach (var parameter in context.OperationDescription.Operation.Parameters.Where(p => p.Kind == OpenApiParameterKind.Query))
         {
             if (bounds.TryGetValue(parameter.Name, out var range) && parameter.Schema is { } numeric)
@@ -49,13 +47,13 @@ public sealed class QueryParametersInDocument : IOperationProcessor
                 numeric.Default = range.Default;
             }
 
-            if (Required.Contains(parameter.Name))
+            if (required.ContainsKey(parameter.Name))
             {
                 parameter.IsRequired = true;
                 parameter.IsNullableRaw = false;
-                if (parameter.Schema is { } required)
+                if (parameter.Schema is { } value)
                 {
-                    required.IsNullableRaw = false;
+                    value.IsNullableRaw = false;
                 }
             }
 
@@ -77,10 +75,11 @@ public sealed class QueryParametersInDocument : IOperationProcessor
         return true;
     }
 
-    /// <summary>The <see cref="BoundsAttribute"/> of each query parameter, on an action's parameter or on a property of its parameter object.</summary>
-    private static Dictionary<string, BoundsAttribute> Bounds(OperationProcessorContext context)
+    /// <summary>The attribute of each query parameter that has one, on an action's parameter or on a property of its parameter object.</summary>
+    private static Dictionary<string, T> Attributes<T>(OperationProcessorContext context)
+        where T : Attribute
     {
-        var found = new Dictionary<string, BoundsAttribute>(StringComparer.Ordinal);
+        var found = new Dictionary<string, T>(StringComparer.Ordinal);
         if (context is not AspNetCoreOperationProcessorContext { ApiDescription: { } description })
         {
             return found;
@@ -89,8 +88,8 @@ public sealed class QueryParametersInDocument : IOperationProcessor
         foreach (var parameter in description.ParameterDescriptions.Where(p => p.Source == BindingSource.Query))
         {
             var attribute = parameter.ModelMetadata is { ContainerType: { } container, PropertyName: { } property }
-                ? container.GetProperty(property)?.GetCustomAttribute<BoundsAttribute>()
-                : (parameter.ParameterDescriptor as ControllerParameterDescriptor)?.ParameterInfo.GetCustomAttribute<BoundsAttribute>();
+                ? container.GetProperty(property)?.GetCustomAttribute<T>()
+                : (parameter.ParameterDescriptor as ControllerParameterDescriptor)?.ParameterInfo.GetCustomAttribute<T>();
             if (attribute is not null)
             {
                 found[parameter.Name] = attribute;
