@@ -40,6 +40,11 @@ echo "== Seeding $SESSIONS sessions, $((SESSIONS * MESSAGES + LONG_MESSAGES)) me
 seed_started=$(date +%s)
 { echo "CREATE TEMP TABLE bench(ws, owner, sessions, messages, long_messages);"
   echo "INSERT INTO bench VALUES ('$WS', '$OWNER', $SESSIONS, $MESSAGES, $LONG_MESSAGES);"
+  echo "CREATE TEMP TABLE label_bit(key, value, bit);"
+  python3 -c 'import hashlib
+for v in ("red", "blue", "green", "gold"):
+    b = hashlib.sha256(f"team:{v}".encode()).digest()[0] & 63
+    print(f"INSERT INTO label_bit VALUES (\x27team\x27, \x27{v}\x27, {(1 << b) - (1 << 64 if b == 63 else 0)});")'
   cat bench/seed-sqlite.sql; } | SQL >/dev/null
 seed_seconds=$(( $(date +%s) - seed_started ))
 LONG=$(SQL "SELECT lower(id) FROM sessions ORDER BY updated_at DESC LIMIT 1")

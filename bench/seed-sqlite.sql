@@ -1,7 +1,8 @@
 -- Bench data for SQLite (the same shape as seed.sql for PostgreSQL): :sessions sessions in the bench
 -- workspace, half shared, one label each, :messages messages each, and one long session. Values
 -- are written as EF Core writes them: GUIDs as uppercase text, times as 'YYYY-MM-DD HH:MM:SS.fff'.
--- Parameters come from the shell as a temporary table `bench(ws, owner, sessions, messages, long_messages)`.
+-- Parameters come from the shell as a temporary table `bench(ws, owner, sessions, messages, long_messages)`,
+-- and the bit of each label it seeds as `label_bit(key, value, bit)`.
 PRAGMA journal_mode = WAL;
 BEGIN;
 CREATE TEMP TABLE seq(n INTEGER PRIMARY KEY);
@@ -26,6 +27,11 @@ FROM (SELECT n, lower(hex(randomblob(16))) AS h FROM seq) s CROSS JOIN bench b W
 
 INSERT INTO session_labels (session_id, key, value, position)
 SELECT id, 'team', CASE abs(random()) % 4 WHEN 0 THEN 'red' WHEN 1 THEN 'blue' WHEN 2 THEN 'green' ELSE 'gold' END, 0 FROM sessions;
+
+-- Each session's folded labels, as the service writes them (LabelBits): SQLite has no SHA-256, so
+-- the shell passes each seeded label's bit in `label_bit(key, value, bit)`.
+UPDATE sessions SET label_bits = COALESCE((SELECT sum(b.bit) FROM session_labels l JOIN label_bit b ON b.key = l.key AND b.value = l.value
+    WHERE l.session_id = sessions.id), 0);
 
 INSERT INTO session_messages (session_id, id, seq, role, content, tool_calls, tool_call_count, created_at,
     input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens, cost_usd)

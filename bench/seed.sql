@@ -21,6 +21,11 @@ CROSS JOIN (SELECT id AS ws FROM workspaces) AS w;
 INSERT INTO session_labels (session_id, key, value, position)
 SELECT s.id, 'team', (ARRAY['red','blue','green','gold'])[1 + (abs(hashtext(s.id::text)) % 4)], 0 FROM sessions s;
 
+-- Each session's folded labels, as the service writes them (LabelBits).
+UPDATE sessions AS s SET label_bits = COALESCE((
+    SELECT bit_or(1::bigint << (get_byte(sha256(convert_to(l.key || ':' || l.value, 'UTF8')), 0) & 63))
+    FROM session_labels AS l WHERE l.session_id = s.id), 0);
+
 INSERT INTO session_messages (session_id, id, seq, role, content, tool_calls, tool_call_count, created_at,
     input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens, cost_usd)
 SELECT s.id, gen_random_uuid(), m, CASE WHEN m % 2 = 1 THEN 'User' ELSE 'Assistant' END,

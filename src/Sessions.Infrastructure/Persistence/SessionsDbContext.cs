@@ -117,6 +117,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
                 entry.Entity.ClearDomainEvents();
             }
 
+            LabelBits.Stamp(ChangeTracker);
             return new PreparedSave(
                 SessionCountDeltas.Collect(ChangeTracker),
                 UsageDayWriter.Refiltered(ChangeTracker),

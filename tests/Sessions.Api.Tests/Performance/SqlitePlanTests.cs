@@ -79,8 +79,8 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         foreach (var (_, plan) in pages)
         {
             // The walk is the index that holds the visibility rule's and the default filters'
-            // columns, in the page's order (no sort of the matches).
-            Assert.Contains(plan, step => step == "SEARCH s USING INDEX ix_sessions_workspace_id_updated_at_id_archived_at_origin_user_id_visibility (workspace_id=?)");
+            // columns and the folded labels, in the page's order (no sort of the matches).
+            Assert.Contains(plan, step => step == "SEARCH s USING INDEX ix_sessions_workspace_id_updated_at_id_archived_at_origin_user_id_visibility_label_bits (workspace_id=?)");
             Assert.DoesNotContain(plan, step => step.StartsWith("USE TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal));
         }
     }

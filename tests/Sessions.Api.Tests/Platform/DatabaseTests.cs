@@ -119,9 +119,10 @@ public sealed class DatabaseTests(ApiFactory factory)
     }
 
     /// <summary>
-    /// On PostgreSQL the default-order listing index includes the visibility and filter columns, and
-    /// a label probe for one session has an index keyed by the session while the lookup by label
-    /// keys only the label (ADR 0029); SQLite's plans are pinned by <c>SqlitePlanTests</c>.
+    /// On PostgreSQL the default-order listing index includes the visibility and filter columns and
+    /// the folded labels (ADR 0035), and a label probe for one session has an index keyed by the
+    /// session while the lookup by label keys only the label (ADR 0029); SQLite's plans are pinned
+    /// by <c>SqlitePlanTests</c>.
     /// </summary>
     [Fact]
     public async Task PostgresListingIndexes_CarryTheFiltersAndProbeLabelsBySession()
@@ -137,7 +138,7 @@ public sealed class DatabaseTests(ApiFactory factory)
         Assert.Equal(3, definitions.Count);
         Assert.EndsWith("(key, value) INCLUDE (session_id)", definitions[0], StringComparison.Ordinal);
         Assert.EndsWith("(session_id, key, value)", definitions[1], StringComparison.Ordinal);
-        Assert.EndsWith("(workspace_id, updated_at, id) INCLUDE (archived_at, origin, user_id, visibility)", definitions[2], StringComparison.Ordinal);
+        Assert.EndsWith("(workspace_id, updated_at, id) INCLUDE (archived_at, origin, user_id, visibility, label_bits)", definitions[2], StringComparison.Ordinal);
     }
 
     /// <summary>The model of every provider is what its migrations build: a model change without a migration fails here.</summary>

@@ -68,15 +68,20 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
 
         builder.HasIndex(nameof(Session.WorkspaceId), IdText);
 
+        // The session's labels folded into one word, which a label filter tests before it probes
+        // the labels' index (LabelBits, ADR 0035).
+        builder.Property<long>(LabelBits.Property);
+
         // A listing in its default order walks this index and stops at its page: the visibility rule
         // and the default filters (archived, workload sessions) are answered from the index itself,
-        // so a page filtered by nothing else, or by labels (a probe of the labels' index), reads
-        // the table only for the sessions on the page.
+        // so a page filtered by nothing else, or by labels (the folded labels, then a probe of the
+        // labels' index for the sessions that may carry one), reads the table only for the
+        // sessions on the page.
         CoveringIndexes.Covering(
             builder.HasIndex,
             provider,
             [nameof(Session.WorkspaceId), nameof(Session.UpdatedAt), nameof(Session.Id)],
-            nameof(Session.ArchivedAt), nameof(Session.Origin), nameof(Session.UserId), nameof(Session.Visibility));
+            nameof(Session.ArchivedAt), nameof(Session.Origin), nameof(Session.UserId), nameof(Session.Visibility), LabelBits.Property);
 
         builder.HasIndex(s => new { s.WorkspaceId, s.UserId, s.UpdatedAt });
 

@@ -261,6 +261,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         .HasComputedColumnSql("id::text", true)
                         .UseCollation("C");
 
+                    b.Property<long>("LabelBits")
+                        .HasColumnType("bigint")
+                        .HasColumnName("label_bits");
+
                     b.Property<long?>("LastGenerationInputTokens")
                         .HasColumnType("bigint")
                         .HasColumnName("last_generation_input_tokens");
@@ -438,7 +442,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("WorkspaceId", "UpdatedAt", "Id")
                         .HasDatabaseName("ix_sessions_workspace_id_updated_at_id");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("WorkspaceId", "UpdatedAt", "Id"), new[] { "ArchivedAt", "Origin", "UserId", "Visibility" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("WorkspaceId", "UpdatedAt", "Id"), new[] { "ArchivedAt", "Origin", "UserId", "Visibility", "LabelBits" });
 
                     b.HasIndex("WorkspaceId", "UserId", "UpdatedAt")
                         .HasDatabaseName("ix_sessions_workspace_id_user_id_updated_at");

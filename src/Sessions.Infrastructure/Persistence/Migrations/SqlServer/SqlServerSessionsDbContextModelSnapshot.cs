@@ -261,6 +261,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasComputedColumnSql("LOWER(CONVERT(char(36), [id]))", true)
                         .UseCollation("Latin1_General_BIN2");
 
+                    b.Property<long>("LabelBits")
+                        .HasColumnType("bigint")
+                        .HasColumnName("label_bits");
+
                     b.Property<long?>("LastGenerationInputTokens")
                         .HasColumnType("bigint")
                         .HasColumnName("last_generation_input_tokens");
@@ -438,7 +442,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("WorkspaceId", "UpdatedAt", "Id")
                         .HasDatabaseName("ix_sessions_workspace_id_updated_at_id");
 
-                    SqlServerIndexBuilderExtensions.IncludeProperties(b.HasIndex("WorkspaceId", "UpdatedAt", "Id"), new[] { "ArchivedAt", "Origin", "UserId", "Visibility" });
+                    SqlServerIndexBuilderExtensions.IncludeProperties(b.HasIndex("WorkspaceId", "UpdatedAt", "Id"), new[] { "ArchivedAt", "Origin", "UserId", "Visibility", "LabelBits" });
 
                     b.HasIndex("WorkspaceId", "UserId", "UpdatedAt")
                         .HasDatabaseName("ix_sessions_workspace_id_user_id_updated_at");

@@ -255,6 +255,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnName("id_text")
                         .HasComputedColumnSql("lower(id)", true);
 
+                    b.Property<long>("LabelBits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("label_bits");
+
                     b.Property<long?>("LastGenerationInputTokens")
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_generation_input_tokens");
@@ -435,8 +439,8 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("WorkspaceId", "ArchivedAt", "Visibility", "Origin", "UserId")
                         .HasDatabaseName("ix_sessions_workspace_id_archived_at_visibility_origin_user_id");
 
-                    b.HasIndex("WorkspaceId", "UpdatedAt", "Id", "ArchivedAt", "Origin", "UserId", "Visibility")
-                        .HasDatabaseName("ix_sessions_workspace_id_updated_at_id_archived_at_origin_user_id_visibility");
+                    b.HasIndex("WorkspaceId", "UpdatedAt", "Id", "ArchivedAt", "Origin", "UserId", "Visibility", "LabelBits")
+                        .HasDatabaseName("ix_sessions_workspace_id_updated_at_id_archived_at_origin_user_id_visibility_label_bits");
 
                     b.ToTable("sessions", (string)null);
                 });

@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Sessions.Domain.Sessions;
+
+namespace Sessions.Infrastructure.Persistence;
+
+/// <summary>
+/// A session's labels folded into one 64-bit word kept on its row (<c>sessions.label_bits</c>) and
+/// in the listing index: each <c>key:value</c> sets one bit, chosen by the first byte of the
+/// SHA-256 of its UTF-8 text. A label filter tests the word before it looks for the label's row,
+/// so a listing that walks the index probes the labels only of sessions that may carry it
+/// (ADR 0035). The word can say "maybe" of a label the session lacks (another label set the same
+/// bit), never "no" of one it carries: the probe still decides.
+/// </summary>
+internal static class LabelBits
+{
+    /// <summary>The shadow property (and column <c>label_bits</c>) of <see cref="Session"/>.</summary>
+    public const string Property = "LabelBits";
+
+    /// <summary>
+    /// Every bit set: labels not folded yet (a row from before the column, on a database whose
+    /// migration could not compute the word in SQL). Every label filter passes it to the probe.
+    /// </summary>
+    public const long Unknown = -1;
+
+    /// <summary>
+    /// The bit of one label. PostgreSQL computes the same bit as
+    /// <c>1::bigint &lt;&lt; (get_byte(sha256(convert_to(key || ':' || value, 'UTF8')), 0) &amp; 63)</c>
+    /// (the migration that adds the column, and the benchmark's seed).
+    /// </summary>
+    public static long Of(string key, string value)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{key}:{value}"), hash);
+        return 1L << (hash[0] & 63);
+    }
+
+    /// <summary>
+    /// The bits of these labels together: a session's word, or what a filter by any one of them
+    /// tests (a session that carries one of them has at least one of these bits). None for none.
+    /// </summary>
+    public static long Of(IEnumerable<(string Key, string Value)> labels) =>
+        labels.Aggregate(0L, (bits, label) => bits | Of(label.Key, label.Value));
+
+    /// <summary>
+    /// Folds the labels of every session a save adds, and of every session it changes whose labels
+    /// it changes too or whose word is still <see cref="Unknown"/>: the word is written by the
+    /// statement that writes the session's row, and a save that does not write it adds none.
+    /// </summary>
+    public static void Stamp(ChangeTracker tracker)
+    {
+        var relabelled = tracker.Entries<SessionLabel>()
+            .Where(e => e.State is EntityState.Added or EntityState.Deleted or EntityState.Modified)
+            .Select(e => (Guid)e.Property("SessionId").CurrentValue!)
+            .ToHashSet();
+        foreach (var entry in tracker.Entries<Session>())
+        {
+            var bits = entry.Property<long>(Property);
+            var stale = entry.State switch
+            {
+                EntityState.Added => true,
+                EntityState.Modified => relabelled.Contains(entry.Entity.Id) || bits.CurrentValue == Unknown,
+                _ => false,
+            };
+            if (stale && Of(entry.Entity.Labels.Select(l => (l.Key, l.Value))) is var folded && folded != bits.CurrentValue)
+            {
+                bits.CurrentValue = folded;
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Sessions.Api.Tests.Infrastructure;
+using Sessions.Infrastructure.Persistence;
+
+namespace Sessions.Api.Tests.Sessions;
+
+/// <summary>
+/// A session's labels folded into one word on its row (ADR 0035): every save that sets labels
+/// writes the word, a label filter tests it before it probes the labels, and a word not folded yet
+/// (a row from before the column) hides nothing.
+/// </summary>
+[Collection(SharedApiCollection.Name)]
+public sealed class FoldedLabelsTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
+{
+    [Fact]
+    public async Task ACreateAndALabelReplacement_WriteTheWordOfTheLabels_AndAChangeOfNothingElseKeepsIt()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["team"] = ["red", "blue"], ["env"] = ["dev"] } })).Id();
+
+        Assert.Equal(LabelBits.Of([("team", "red"), ("team", "blue"), ("env", "dev")]), await WordOfAsync(session));
+
+        await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { labels = new Dictionary<string, string[]> { ["team"] = ["gold"] } })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(LabelBits.Of("team", "gold"), await WordOfAsync(session));
+
+        await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { title = "renamed" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(LabelBits.Of("team", "gold"), await WordOfAsync(session));
+
+        await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { labels = new Dictionary<string, string[]>() })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0, await WordOfAsync(session));
+    }
+
+    [Fact]
+    public async Task AWordNotFoldedYet_HidesNothingFromALabelFilter_AndTheSessionsNextChangeFoldsIt()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var red = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["team"] = ["red"], ["env"] = ["dev"] } })).Id();
+        var blue = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["team"] = ["blue"] } })).Id();
+        await SetWordAsync(red, LabelBits.Unknown);
+        await SetWordAsync(blue, LabelBits.Unknown);
+
+        Assert.Equal([red], await ListedAsync(workspace, owner, "label=team:red"));
+        Assert.Equal([red], await ListedAsync(workspace, owner, "label=team:red&label=env:dev"));
+        Assert.Equal([blue], await ListedAsync(workspace, owner, "label=team:blue"));
+
+        await (await Client.PostAsync(workspace.SessionPath(red) + "/pin", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(LabelBits.Of([("team", "red"), ("env", "dev")]), await WordOfAsync(red));
+        Assert.Equal([red], await ListedAsync(workspace, owner, "label=team:red"));
+    }
+
+    [Fact]
+    public async Task ALabelFilter_TestsTheWordBeforeTheLabels_ForOneKeyAndForSeveral()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var labels = new Dictionary<string, string[]> { ["team"] = ["red"], ["env"] = ["dev"] };
+        var folded = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels })).Id();
+        var emptied = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels })).Id();
+        var withoutEnv = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels })).Id();
+
+        // Words that deny labels their rows hold: a listing that read only the rows would list all three.
+        await SetWordAsync(emptied, 0);
+        await SetWordAsync(withoutEnv, LabelBits.Of("team", "red"));
+
+        Assert.Equal([withoutEnv, folded], await ListedAsync(workspace, owner, "label=team:red"));
+        Assert.Equal([folded], await ListedAsync(workspace, owner, "label=team:red&label=env:dev"));
+        Assert.Equal([folded], await ListedAsync(workspace, owner, "label=env:dev&label=env:prod"));
+    }
+
+    [Fact]
+    public async Task PostgreSqlFoldsALabel_AsTheServiceDoes_InTheMigrationsExpression()
+    {
+        // The migration computes the word in SQL on PostgreSQL only.
+        if (!Factory.Database.IsPostgres)
+        {
+            return;
+        }
+
+        (string Key, string Value)[] labels = [("team", "red"), ("k8s:ns", "prod:eu"), ("name", "café"), ("lang", "日本語"), ("mood", "🙂"), ("x", new string('v', 256))];
+        foreach (var (key, value) in labels)
+        {
+            // The expression of the migration FoldedLabels and of bench/seed.sql.
+            var inSql = await Factory.WithDbAsync(db => db.Database
+                .SqlQuery<long>($"SELECT 1::bigint << (get_byte(sha256(convert_to({key} || ':' || {value}, 'UTF8')), 0) & 63) AS \"Value\"")
+                .SingleAsync());
+            Assert.Equal(LabelBits.Of(key, value), inSql);
+        }
+    }
+
+    private Task<long> WordOfAsync(Guid session) =>
+        Factory.WithDbAsync(db => db.Sessions.Where(s => s.Id == session).Select(s => EF.Property<long>(s, LabelBits.Property)).SingleAsync());
+
+    private Task<int> SetWordAsync(Guid session, long word) =>
+        Factory.WithDbAsync(db => db.Sessions.Where(s => s.Id == session).ExecuteUpdateAsync(set => set.SetProperty(s => EF.Property<long>(s, LabelBits.Property), word)));
+
+    private async Task<List<Guid>> ListedAsync(TestWorkspace workspace, TestUser caller, string query)
+    {
+        var page = await (await Client.GetAsync($"{workspace.SessionsPath}?{query}", caller.Token())).ExpectAsync(HttpStatusCode.OK);
+        return [.. page["sessions"]!.AsArray().Select(s => Guid.Parse(s!["id"]!.GetValue<string>()))];
+    }
+}
