@@ -29,7 +29,8 @@ INSERT INTO session_labels (session_id, key, value, position)
 SELECT id, 'team', CASE abs(random()) % 4 WHEN 0 THEN 'red' WHEN 1 THEN 'blue' WHEN 2 THEN 'green' ELSE 'gold' END, 0 FROM sessions;
 
 -- Each session's folded labels, as the service writes them (LabelBits): SQLite has no SHA-256, so
--- the shell passes each seeded label's bit in `label_bit(key, value, bit)`.
+-- the shell passes each seeded label's bit in `label_bit(key, value, bit)` (one label a session, so the
+-- sum is the bits' OR).
 UPDATE sessions SET label_bits = COALESCE((SELECT sum(b.bit) FROM session_labels l JOIN label_bit b ON b.key = l.key AND b.value = l.value
     WHERE l.session_id = sessions.id), 0);
 

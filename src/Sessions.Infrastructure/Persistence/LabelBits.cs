@@ -26,14 +26,16 @@ internal static class LabelBits
     public const long Unknown = -1;
 
     /// <summary>
-    /// The bit of one label. PostgreSQL computes the same bit as
-    /// <c>1::bigint &lt;&lt; (get_byte(sha256(convert_to(key || ':' || value, 'UTF8')), 0) &amp; 63)</c>
-    /// (the migration that adds the column, and the benchmark's seed).
+    /// The bit of one label. The value's trailing spaces are left out: SQL Server's <c>=</c> ignores
+    /// them, so there <c>red</c> finds a value <c>red </c>, and both must set the same bit.
+    /// PostgreSQL computes the same bit as
+    /// <c>1::bigint &lt;&lt; (get_byte(sha256(convert_to(key || ':' || rtrim(value, ' '), 'UTF8')), 0) &amp; 63)</c>
+    /// (the migration that adds the column, its trigger, and the benchmark's seed).
     /// </summary>
     public static long Of(string key, string value)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{key}:{value}"), hash);
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{key}:{value.TrimEnd(' ')}"), hash);
         return 1L << (hash[0] & 63);
     }
 
@@ -45,9 +47,9 @@ internal static class LabelBits
         labels.Aggregate(0L, (bits, label) => bits | Of(label.Key, label.Value));
 
     /// <summary>
-    /// Folds the labels of every session a save adds, and of every session it changes whose labels
-    /// it changes too or whose word is still <see cref="Unknown"/>: the word is written by the
-    /// statement that writes the session's row, and a save that does not write it adds none.
+    /// Folds the labels of every session a save adds or relabels, and of every session it changes
+    /// whose word is still <see cref="Unknown"/>: the word is written by the statement that writes
+    /// the session's row (a relabelled session's row is written anyway: its update time changes).
     /// </summary>
     public static void Stamp(ChangeTracker tracker)
     {
@@ -61,8 +63,8 @@ internal static class LabelBits
             var stale = entry.State switch
             {
                 EntityState.Added => true,
-                EntityState.Modified => relabelled.Contains(entry.Entity.Id) || bits.CurrentValue == Unknown,
-                _ => false,
+                EntityState.Deleted or EntityState.Detached => false,
+                _ => relabelled.Contains(entry.Entity.Id) || (entry.State == EntityState.Modified && bits.CurrentValue == Unknown),
             };
             if (stale && Of(entry.Entity.Labels.Select(l => (l.Key, l.Value))) is var folded && folded != bits.CurrentValue)
             {

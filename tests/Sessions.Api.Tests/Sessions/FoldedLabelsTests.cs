@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Infrastructure.Persistence;
 
@@ -71,6 +73,14 @@ public sealed class FoldedLabelsTests(ApiFactory factory) : ApiTest<ApiFactory>(
     }
 
     [Fact]
+    public void AValuesTrailingSpaces_SetTheBitOfTheValueWithout_AsSqlServerComparesThem()
+    {
+        Assert.Equal(LabelBits.Of("team", "red"), LabelBits.Of("team", "red  "));
+        Assert.NotEqual(LabelBits.Of("team", "red"), LabelBits.Of("team", "gold"));
+        Assert.Equal(long.MinValue, LabelBits.Of("team", "v15"));
+    }
+
+    [Fact]
     public async Task PostgreSqlFoldsALabel_AsTheServiceDoes_InTheMigrationsExpression()
     {
         // The migration computes the word in SQL on PostgreSQL only.
@@ -79,15 +89,68 @@ public sealed class FoldedLabelsTests(ApiFactory factory) : ApiTest<ApiFactory>(
             return;
         }
 
-        (string Key, string Value)[] labels = [("team", "red"), ("k8s:ns", "prod:eu"), ("name", "café"), ("lang", "日本語"), ("mood", "🙂"), ("x", new string('v', 256))];
+        (string Key, string Value)[] labels =
+            [("team", "red"), ("team", "red "), ("team", "v15"), ("k8s:ns", "prod:eu"), ("name", "café"), ("lang", "日本語"), ("mood", "🙂"), ("x", new string('v', 256))];
         foreach (var (key, value) in labels)
         {
-            // The expression of the migration FoldedLabels and of bench/seed.sql.
+            // The expression of the migration FoldedLabels (its backfill and its trigger) and of bench/seed.sql.
             var inSql = await Factory.WithDbAsync(db => db.Database
-                .SqlQuery<long>($"SELECT 1::bigint << (get_byte(sha256(convert_to({key} || ':' || {value}, 'UTF8')), 0) & 63) AS \"Value\"")
+                .SqlQuery<long>($"SELECT 1::bigint << (get_byte(sha256(convert_to({key} || ':' || rtrim({value}, ' '), 'UTF8')), 0) & 63) AS \"Value\"")
                 .SingleAsync());
             Assert.Equal(LabelBits.Of(key, value), inSql);
         }
+    }
+
+    /// <summary>
+    /// On PostgreSQL a label written by another writer (an instance of the service from before the
+    /// word, during a rolling deploy, or SQL by hand) sets its bit too: the migration's trigger.
+    /// </summary>
+    [Fact]
+    public async Task OnPostgreSql_ALabelRowWrittenBesideTheService_SetsItsBit()
+    {
+        if (!Factory.Database.IsPostgres)
+        {
+            return;
+        }
+
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["team"] = ["red"] } })).Id();
+        await Factory.WithDbAsync(db => db.Database.ExecuteSqlAsync($"INSERT INTO session_labels (session_id, key, value, position) VALUES ({session}, 'env', 'dev', 1)"));
+
+        Assert.Equal(LabelBits.Of([("team", "red"), ("env", "dev")]), await WordOfAsync(session));
+        Assert.Equal([session], await ListedAsync(workspace, owner, "label=env:dev"));
+    }
+
+    /// <summary>
+    /// The migration on a database with sessions: on PostgreSQL it folds every session's labels,
+    /// elsewhere it leaves a labelled session at <see cref="LabelBits.Unknown"/> (found by every
+    /// filter) and gives one without labels no bits; either way the listing by label is unchanged.
+    /// </summary>
+    [Fact]
+    public async Task TheMigration_OnSessionsFromBeforeIt_FoldsWhatItCan_AndHidesNothing()
+    {
+        await using var host = new ApiFactory();
+        await host.InitializeAsync();
+        using var client = host.CreateClient();
+        var workspace = await TestWorkspace.CreateAsync(host);
+        var owner = await workspace.AddMemberAsync();
+        var labelled = (await client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["team"] = ["red", "blue"] } })).Id();
+        var bare = (await client.CreateSessionAsync(workspace, owner)).Id();
+
+        await host.WithDbAsync(async db =>
+        {
+            var migrations = db.Database.GetMigrations().ToList();
+            var migrator = db.GetService<IMigrator>();
+            await migrator.MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith("_FoldedLabels", StringComparison.Ordinal)) - 1]);
+            await migrator.MigrateAsync();
+        });
+
+        long WordOf(SessionsDbContext db, Guid id) => db.Sessions.Where(s => s.Id == id).Select(s => EF.Property<long>(s, LabelBits.Property)).Single();
+        Assert.Equal(host.Database.IsPostgres ? LabelBits.Of([("team", "red"), ("team", "blue")]) : LabelBits.Unknown, await host.WithDbAsync(db => Task.FromResult(WordOf(db, labelled))));
+        Assert.Equal(0, await host.WithDbAsync(db => Task.FromResult(WordOf(db, bare))));
+        var page = await (await client.GetAsync($"{workspace.SessionsPath}?label=team:blue", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal([labelled], [.. page["sessions"]!.AsArray().Select(s => Guid.Parse(s!["id"]!.GetValue<string>()))]);
     }
 
     private Task<long> WordOfAsync(Guid session) =>

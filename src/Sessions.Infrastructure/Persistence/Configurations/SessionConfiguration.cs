@@ -68,9 +68,10 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
 
         builder.HasIndex(nameof(Session.WorkspaceId), IdText);
 
-        // The session's labels folded into one word, which a label filter tests before it probes
-        // the labels' index (LabelBits, ADR 0035).
-        builder.Property<long>(LabelBits.Property);
+        // The session's labels folded into one word, which a listing by label tests before it
+        // probes the labels' index (LabelBits, ADR 0035). A row written without it (by a version
+        // of the service from before it) gets the word that passes every filter.
+        builder.Property<long>(LabelBits.Property).HasDefaultValue(LabelBits.Unknown).HasSentinel(LabelBits.Unknown);
 
         // A listing in its default order walks this index and stops at its page: the visibility rule
         // and the default filters (archived, workload sessions) are answered from the index itself,

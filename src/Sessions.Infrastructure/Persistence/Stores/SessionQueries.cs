@@ -122,28 +122,16 @@ internal static class SessionQueries
     }
 
     /// <summary>
-    /// Sessions holding, for every group, at least one of the group's labels. First the sessions'
-    /// folded labels must have a bit of each group (<see cref="LabelBits"/>, tested in the listing
-    /// index), then the label rows decide: one group is an <c>EXISTS</c>; several are one grouped
-    /// pass over the matching label rows (the (key, value) index finds them) that keeps the sessions
-    /// in which every group is represented, so the cost grows linearly with the number of labels
-    /// asked for, not with the number of groups joined.
+    /// Sessions holding, for every group, at least one of the group's labels. One group is an
+    /// <c>EXISTS</c>; several are one grouped pass over the matching label rows (the (key, value)
+    /// index finds them) that keeps the sessions in which every group is represented, so the cost
+    /// grows linearly with the number of labels asked for, not with the number of groups joined.
     /// </summary>
     private static IQueryable<Session> WithLabels(this IQueryable<Session> sessions, IReadOnlyList<IReadOnlyList<LabelMatch>> groups)
     {
         if (groups.Count == 0)
         {
             return sessions;
-        }
-
-        // A test that is never false for a session carrying the labels. Written "not zero", which
-        // PostgreSQL estimates to keep nearly every row, so that the plan is still chosen by the
-        // label probe's estimate (a selective-looking filter beside it made the planner hash every
-        // label row instead: ADR 0029).
-        foreach (var group in groups)
-        {
-            var bits = LabelBits.Of(group.Select(m => (m.Key, m.Value)));
-            sessions = sessions.Where(s => (EF.Property<long>(s, LabelBits.Property) & bits) != 0);
         }
 
         if (groups.Count == 1)
@@ -159,6 +147,26 @@ internal static class SessionQueries
             .Where(g => g.AsQueryable().Select(groupOf).Distinct().Count() == groups.Count)
             .Select(g => g.Key);
         return sessions.Where(s => holdingEveryGroup.Contains(s.Id));
+    }
+
+    /// <summary>
+    /// The sessions whose folded labels (<see cref="LabelBits"/>) have a bit of every group: a test
+    /// never false for a session that <see cref="Matching"/> keeps for these labels, which a list
+    /// page makes before the labels' rows so that its walk of the listing index, where the word is,
+    /// probes only the sessions that may carry them (ADR 0035). Counts, facets and usage, which do
+    /// not walk that index, are left without it. Written "not zero", which PostgreSQL estimates to
+    /// keep nearly every row, so that the plan is still chosen by the probe's estimate (a filter
+    /// that looks selective beside the probe made the planner hash every label row: ADR 0029).
+    /// </summary>
+    public static IQueryable<Session> MayCarryLabels(this IQueryable<Session> sessions, IReadOnlyList<IReadOnlyList<LabelMatch>> groups)
+    {
+        foreach (var group in groups)
+        {
+            var bits = LabelBits.Of(group.Select(m => (m.Key, m.Value)));
+            sessions = sessions.Where(s => (EF.Property<long>(s, LabelBits.Property) & bits) != 0);
+        }
+
+        return sessions;
     }
 
     /// <summary>

@@ -107,8 +107,10 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         // all, the page is one statement: the page is a subquery (its ORDER BY, OFFSET and LIMIT),
         // the chips and the labels are joined to its rows, and the outer query keeps the page's
         // order. PostgreSQL would plan that join on every run, so where it prepares statements the
-        // page's ids come first and its sessions by one prepared statement of a fixed form.
-        var page = matching.SortedBy(sort, direction).Skip(skip).Take(take);
+        // page's ids come first and its sessions by one prepared statement of a fixed form. The
+        // page tests the sessions' folded labels before their label rows (ADR 0035).
+        var page = db.Sessions.AsNoTracking().VisibleTo(audience).MayCarryLabels(criteria.LabelGroups).Matching(criteria, db)
+            .SortedBy(sort, direction).Skip(skip).Take(take);
         var answer = SessionCounts.Answer(criteria);
         IReadOnlyList<SessionView> sessions;
         int onPage;

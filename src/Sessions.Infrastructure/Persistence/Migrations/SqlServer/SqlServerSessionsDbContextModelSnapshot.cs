@@ -262,7 +262,9 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .UseCollation("Latin1_General_BIN2");
 
                     b.Property<long>("LabelBits")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
+                        .HasDefaultValue(-1L)
                         .HasColumnName("label_bits");
 
                     b.Property<long?>("LastGenerationInputTokens")

@@ -256,7 +256,9 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasComputedColumnSql("lower(id)", true);
 
                     b.Property<long>("LabelBits")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
+                        .HasDefaultValue(-1L)
                         .HasColumnName("label_bits");
 
                     b.Property<long?>("LastGenerationInputTokens")

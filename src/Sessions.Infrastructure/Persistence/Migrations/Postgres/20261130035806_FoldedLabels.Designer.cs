@@ -13,7 +13,7 @@ using Sessions.Infrastructure.Persistence.Providers;
 namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSessionsDbContext))]
-    [Migration("20261130031443_FoldedLabels")]
+    [Migration("20261130035806_FoldedLabels")]
     partial class FoldedLabels
     {
         /// <inheritdoc />
@@ -265,7 +265,9 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         .UseCollation("C");
 
                     b.Property<long>("LabelBits")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
+                        .HasDefaultValue(-1L)
                         .HasColumnName("label_bits");
 
                     b.Property<long?>("LastGenerationInputTokens")

@@ -13,7 +13,7 @@ using Sessions.Infrastructure.Persistence.Providers;
 namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerSessionsDbContext))]
-    [Migration("20261130031446_FoldedLabels")]
+    [Migration("20261130035809_FoldedLabels")]
     partial class FoldedLabels
     {
         /// <inheritdoc />
@@ -265,7 +265,9 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .UseCollation("Latin1_General_BIN2");
 
                     b.Property<long>("LabelBits")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
+                        .HasDefaultValue(-1L)
                         .HasColumnName("label_bits");
 
                     b.Property<long?>("LastGenerationInputTokens")

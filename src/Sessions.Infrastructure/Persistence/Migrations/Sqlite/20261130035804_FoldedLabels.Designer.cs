@@ -12,7 +12,7 @@ using Sessions.Infrastructure.Persistence.Providers;
 namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSessionsDbContext))]
-    [Migration("20261130031440_FoldedLabels")]
+    [Migration("20261130035804_FoldedLabels")]
     partial class FoldedLabels
     {
         /// <inheritdoc />
@@ -259,7 +259,9 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasComputedColumnSql("lower(id)", true);
 
                     b.Property<long>("LabelBits")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
+                        .HasDefaultValue(-1L)
                         .HasColumnName("label_bits");
 
                     b.Property<long?>("LastGenerationInputTokens")

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
+namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class FoldedLabels : Migration
@@ -11,34 +11,33 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "ix_sessions_workspace_id_updated_at_id",
+                name: "ix_sessions_workspace_id_updated_at_id_archived_at_origin_user_id_visibility",
                 table: "sessions");
 
             migrationBuilder.AddColumn<long>(
                 name: "label_bits",
                 table: "sessions",
-                type: "bigint",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: -1L);
 
-            // Existing sessions keep every bit (LabelBits.Unknown: each label filter probes them, as
-            // before) until their next change folds their labels; this database has no SHA-256 in
-            // SQL to fold them here. Sessions without labels get none.
+            // Labelled sessions keep every bit (LabelBits.Unknown: each listing by label probes them,
+            // as before) until their next change folds their labels; this database has no SHA-256
+            // in SQL to fold them here. Sessions without labels get none.
             migrationBuilder.Sql(
                 "UPDATE sessions SET label_bits = 0 WHERE NOT EXISTS (SELECT 1 FROM session_labels WHERE session_labels.session_id = sessions.id);");
 
             migrationBuilder.CreateIndex(
-                name: "ix_sessions_workspace_id_updated_at_id",
+                name: "ix_sessions_workspace_id_updated_at_id_archived_at_origin_user_id_visibility_label_bits",
                 table: "sessions",
-                columns: new[] { "workspace_id", "updated_at", "id" })
-                .Annotation("SqlServer:Include", new[] { "archived_at", "origin", "user_id", "visibility", "label_bits" });
+                columns: new[] { "workspace_id", "updated_at", "id", "archived_at", "origin", "user_id", "visibility", "label_bits" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "ix_sessions_workspace_id_updated_at_id",
+                name: "ix_sessions_workspace_id_updated_at_id_archived_at_origin_user_id_visibility_label_bits",
                 table: "sessions");
 
             migrationBuilder.DropColumn(
@@ -46,10 +45,9 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                 table: "sessions");
 
             migrationBuilder.CreateIndex(
-                name: "ix_sessions_workspace_id_updated_at_id",
+                name: "ix_sessions_workspace_id_updated_at_id_archived_at_origin_user_id_visibility",
                 table: "sessions",
-                columns: new[] { "workspace_id", "updated_at", "id" })
-                .Annotation("SqlServer:Include", new[] { "archived_at", "origin", "user_id", "visibility" });
+                columns: new[] { "workspace_id", "updated_at", "id", "archived_at", "origin", "user_id", "visibility" });
         }
     }
 }

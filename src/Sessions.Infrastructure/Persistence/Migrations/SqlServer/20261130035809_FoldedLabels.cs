@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
+namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class FoldedLabels : Migration
@@ -21,19 +21,17 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                 nullable: false,
                 defaultValue: -1L);
 
-            // Every session's word, computed as LabelBits.Of computes it; sessions without labels get none.
+            // Labelled sessions keep every bit (LabelBits.Unknown: each listing by label probes them,
+            // as before) until their next change folds their labels; this database has no SHA-256
+            // in SQL to fold them here. Sessions without labels get none.
             migrationBuilder.Sql(
-                """
-                UPDATE sessions AS s SET label_bits = COALESCE((
-                    SELECT bit_or(1::bigint << (get_byte(sha256(convert_to(l.key || ':' || l.value, 'UTF8')), 0) & 63))
-                    FROM session_labels AS l WHERE l.session_id = s.id), 0);
-                """);
+                "UPDATE sessions SET label_bits = 0 WHERE NOT EXISTS (SELECT 1 FROM session_labels WHERE session_labels.session_id = sessions.id);");
 
             migrationBuilder.CreateIndex(
                 name: "ix_sessions_workspace_id_updated_at_id",
                 table: "sessions",
                 columns: new[] { "workspace_id", "updated_at", "id" })
-                .Annotation("Npgsql:IndexInclude", new[] { "archived_at", "origin", "user_id", "visibility", "label_bits" });
+                .Annotation("SqlServer:Include", new[] { "archived_at", "origin", "user_id", "visibility", "label_bits" });
         }
 
         /// <inheritdoc />
@@ -51,7 +49,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                 name: "ix_sessions_workspace_id_updated_at_id",
                 table: "sessions",
                 columns: new[] { "workspace_id", "updated_at", "id" })
-                .Annotation("Npgsql:IndexInclude", new[] { "archived_at", "origin", "user_id", "visibility" });
+                .Annotation("SqlServer:Include", new[] { "archived_at", "origin", "user_id", "visibility" });
         }
     }
 }
