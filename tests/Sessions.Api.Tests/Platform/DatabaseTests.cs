@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Infrastructure.Persistence.Providers;
@@ -152,6 +154,27 @@ public sealed class DatabaseTests(ApiFactory factory)
         Assert.False(sqlite.Database.HasPendingModelChanges(), "SQLite");
         Assert.False(postgres.Database.HasPendingModelChanges(), "PostgreSQL");
         Assert.False(sqlServer.Database.HasPendingModelChanges(), "SQL Server");
+    }
+
+    /// <summary>
+    /// The SQL Server script (README) runs each migration as one batch, which SQL Server compiles
+    /// before it runs any of it: a data statement naming a column its migration adds to an existing
+    /// table must go through <c>EXEC</c>, or the batch does not compile. Every <c>UPDATE</c> of a
+    /// migration's own SQL fills such a column; its <c>INSERT</c>s fill tables their migration
+    /// creates, which SQL Server resolves only when it runs them.
+    /// </summary>
+    [Fact]
+    public void TheSqlServerScript_RunsEveryDataStatementOfAMigrationThroughExec()
+    {
+        using var sqlServer = new SqlServerDesignTimeFactory().CreateDbContext([]);
+        var script = sqlServer.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
+
+        var unwrapped = script.Split('\n')
+            .Select(line => line.Trim())
+            .Where(line => line.StartsWith("UPDATE ", StringComparison.OrdinalIgnoreCase) && !line.StartsWith("UPDATE [__EFMigrationsHistory]", StringComparison.Ordinal))
+            .ToList();
+        Assert.Empty(unwrapped);
+        Assert.Contains("EXEC(N'UPDATE sessions SET label_bits = 0", script, StringComparison.Ordinal);
     }
 
     /// <summary>The options the service reads for PostgreSQL with these settings (and no <c>PGOPTIONS</c>).</summary>

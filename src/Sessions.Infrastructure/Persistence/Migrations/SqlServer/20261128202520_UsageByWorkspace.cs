@@ -19,7 +19,9 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                 defaultValue: new Guid("00000000-0000-0000-0000-000000000000"));
 
             // The rows written before this migration take their session's workspace.
-            migrationBuilder.Sql("UPDATE session_usage_days SET workspace_id = (SELECT s.workspace_id FROM sessions s WHERE s.id = session_usage_days.session_id);");
+            // Through EXEC: SQL Server compiles a script's batch before running it, and a statement
+            // naming a column this migration adds would not compile (the idempotent script).
+            migrationBuilder.Sql("EXEC(N'UPDATE session_usage_days SET workspace_id = (SELECT s.workspace_id FROM sessions s WHERE s.id = session_usage_days.session_id);');");
 
             // Usage by session attributes reads this index alone (see SessionConfiguration).
             migrationBuilder.Sql("CREATE INDEX ix_sessions_usage ON sessions (workspace_id, archived_at, origin) INCLUDE (visibility, user_id, model, agent, total_usage_message_count, total_usage_input_tokens, total_usage_output_tokens, total_usage_cache_read_input_tokens, total_usage_cache_creation_input_tokens, total_usage_tool_call_count, total_usage_cost_usd, total_usage_uncosted_usage_count);");

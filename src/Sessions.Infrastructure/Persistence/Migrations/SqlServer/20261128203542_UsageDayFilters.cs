@@ -45,7 +45,9 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                 defaultValue: new Guid("00000000-0000-0000-0000-000000000000"));
 
             // The rows written before this migration take their session's owner, sharing, archiving and origin.
-            migrationBuilder.Sql("UPDATE d SET user_id = s.user_id, shared = CASE WHEN s.visibility = 'Workspace' THEN 1 ELSE 0 END, archived = CASE WHEN s.archived_at IS NULL THEN 0 ELSE 1 END, origin = s.origin FROM session_usage_days d JOIN sessions s ON s.id = d.session_id;");
+            // Through EXEC: SQL Server compiles a script's batch before running it, and a statement
+            // naming a column this migration adds would not compile (the idempotent script).
+            migrationBuilder.Sql("EXEC(N'UPDATE d SET user_id = s.user_id, shared = CASE WHEN s.visibility = ''Workspace'' THEN 1 ELSE 0 END, archived = CASE WHEN s.archived_at IS NULL THEN 0 ELSE 1 END, origin = s.origin FROM session_usage_days d JOIN sessions s ON s.id = d.session_id;');");
 
             migrationBuilder.CreateIndex(
                 name: "ix_session_usage_days_workspace_id_day",

@@ -24,8 +24,9 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
             // Labelled sessions keep every bit (LabelBits.Unknown: each listing by label probes them,
             // as before) until their next change folds their labels; this database has no SHA-256
             // in SQL to fold them here. Sessions without labels get none.
-            migrationBuilder.Sql(
-                "UPDATE sessions SET label_bits = 0 WHERE NOT EXISTS (SELECT 1 FROM session_labels WHERE session_labels.session_id = sessions.id);");
+            // Through EXEC: SQL Server compiles a script's batch before running it, and a statement
+            // naming a column this migration adds would not compile (the idempotent script).
+            migrationBuilder.Sql("EXEC(N'UPDATE sessions SET label_bits = 0 WHERE NOT EXISTS (SELECT 1 FROM session_labels WHERE session_labels.session_id = sessions.id);');");
 
             migrationBuilder.CreateIndex(
                 name: "ix_sessions_workspace_id_updated_at_id",
