@@ -146,22 +146,24 @@ public sealed class FoldedLabelsTests(ApiFactory factory) : ApiTest<ApiFactory>(
             await migrator.MigrateAsync();
         });
 
-        long WordOf(SessionsDbContext db, Guid id) => db.Sessions.Where(s => s.Id == id).Select(s => EF.Property<long>(s, LabelBits.Property)).Single();
-        Assert.Equal(host.Database.IsPostgres ? LabelBits.Of([("team", "red"), ("team", "blue")]) : LabelBits.Unknown, await host.WithDbAsync(db => Task.FromResult(WordOf(db, labelled))));
-        Assert.Equal(0, await host.WithDbAsync(db => Task.FromResult(WordOf(db, bare))));
-        var page = await (await client.GetAsync($"{workspace.SessionsPath}?label=team:blue", owner.Token())).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal([labelled], [.. page["sessions"]!.AsArray().Select(s => Guid.Parse(s!["id"]!.GetValue<string>()))]);
+        Assert.Equal(host.Database.IsPostgres ? LabelBits.Of([("team", "red"), ("team", "blue")]) : LabelBits.Unknown, await WordOfAsync(host, labelled));
+        Assert.Equal(0, await WordOfAsync(host, bare));
+        Assert.Equal([labelled], await ListedAsync(client, workspace, owner, "label=team:blue"));
     }
 
-    private Task<long> WordOfAsync(Guid session) =>
-        Factory.WithDbAsync(db => db.Sessions.Where(s => s.Id == session).Select(s => EF.Property<long>(s, LabelBits.Property)).SingleAsync());
+    private Task<long> WordOfAsync(Guid session) => WordOfAsync(Factory, session);
+
+    private static Task<long> WordOfAsync(ApiFactory host, Guid session) =>
+        host.WithDbAsync(db => db.Sessions.Where(s => s.Id == session).Select(s => EF.Property<long>(s, LabelBits.Property)).SingleAsync());
 
     private Task<int> SetWordAsync(Guid session, long word) =>
         Factory.WithDbAsync(db => db.Sessions.Where(s => s.Id == session).ExecuteUpdateAsync(set => set.SetProperty(s => EF.Property<long>(s, LabelBits.Property), word)));
 
-    private async Task<List<Guid>> ListedAsync(TestWorkspace workspace, TestUser caller, string query)
+    private Task<List<Guid>> ListedAsync(TestWorkspace workspace, TestUser caller, string query) => ListedAsync(Client, workspace, caller, query);
+
+    private static async Task<List<Guid>> ListedAsync(HttpClient client, TestWorkspace workspace, TestUser caller, string query)
     {
-        var page = await (await Client.GetAsync($"{workspace.SessionsPath}?{query}", caller.Token())).ExpectAsync(HttpStatusCode.OK);
+        var page = await (await client.GetAsync($"{workspace.SessionsPath}?{query}", caller.Token())).ExpectAsync(HttpStatusCode.OK);
         return [.. page["sessions"]!.AsArray().Select(s => Guid.Parse(s!["id"]!.GetValue<string>()))];
     }
 }

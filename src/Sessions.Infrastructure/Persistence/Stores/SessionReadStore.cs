@@ -100,7 +100,8 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         int take,
         CancellationToken cancellationToken)
     {
-        var matching = db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria, db);
+        var seen = db.Sessions.AsNoTracking().VisibleTo(audience);
+        var matching = seen.Matching(criteria, db);
         var unfiltered = IsUnfiltered(criteria);
 
         // Where statements are kept with their plans (SQLite's kept statements) or not prepared at
@@ -109,8 +110,7 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         // order. PostgreSQL would plan that join on every run, so where it prepares statements the
         // page's ids come first and its sessions by one prepared statement of a fixed form. The
         // page tests the sessions' folded labels before their label rows (ADR 0035).
-        var page = db.Sessions.AsNoTracking().VisibleTo(audience).MayCarryLabels(criteria.LabelGroups).Matching(criteria, db)
-            .SortedBy(sort, direction).Skip(skip).Take(take);
+        var page = seen.MayCarryLabels(criteria.LabelGroups).Matching(criteria, db).SortedBy(sort, direction).Skip(skip).Take(take);
         var answer = SessionCounts.Answer(criteria);
         IReadOnlyList<SessionView> sessions;
         int onPage;
