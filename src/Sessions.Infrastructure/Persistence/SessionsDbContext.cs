@@ -253,6 +253,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         {
             modelBuilder.Entity<SessionSearchText>().HasNoKey().ToView("session_search_view");
         }
+        SessionQueries.MapDefaultLimit(modelBuilder);
         SnakeCaseNames.Apply(modelBuilder);
     }
 

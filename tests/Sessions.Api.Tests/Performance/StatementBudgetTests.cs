@@ -353,6 +353,48 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         }
     }
 
+    /// <summary>
+    /// The first page of the default size, the page a frontend opens with, carries its limit as a
+    /// literal and no offset, so PostgreSQL settles on one plan for its prepared statement (a
+    /// parameter for either makes it plan the page on every run); any other page carries both as
+    /// parameters, so the prepared statements stay a few fixed forms (ADR 0036).
+    /// </summary>
+    [Fact]
+    public async Task TheFirstPageOfTheDefaultSize_IsPlannedOnceOnPostgres()
+    {
+        var (_, _, session) = await SetUpAsync();
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
+        await db.Database.OpenConnectionAsync();
+        var reads = scope.ServiceProvider.GetRequiredService<ISessionReadStore>();
+        var audience = await OwnerOfAsync(db, session);
+
+        var first = await Factory.Statements.DuringAsync(async () =>
+        {
+            for (var run = 0; run < 8; run++)
+            {
+                Assert.Single((await reads.ListAsync(audience, Unfiltered, SessionSortField.UpdatedAt, SortDirection.Desc, 0, ListSessionsQuery.DefaultLimit, CancellationToken.None)).Sessions);
+            }
+        });
+        var later = await Factory.Statements.DuringAsync(async () =>
+            Assert.Empty((await reads.ListAsync(audience, Unfiltered, SessionSortField.UpdatedAt, SortDirection.Desc, ListSessionsQuery.DefaultLimit, ListSessionsQuery.DefaultLimit, CancellationToken.None)).Sessions));
+        var smaller = await Factory.Statements.DuringAsync(async () =>
+            Assert.Single((await reads.ListAsync(audience, Unfiltered, SessionSortField.UpdatedAt, SortDirection.Desc, 0, 5, CancellationToken.None)).Sessions));
+
+        if (Factory.Database.IsPostgres)
+        {
+            var page = first.Distinct().Single(statement => statement.Contains("ORDER BY s.updated_at DESC", StringComparison.Ordinal));
+            Assert.Contains($"LIMIT {ListSessionsQuery.DefaultLimit}", page, StringComparison.Ordinal);
+            Assert.DoesNotContain("OFFSET", page, StringComparison.Ordinal);
+            Assert.All([.. later, .. smaller], statement => Assert.DoesNotContain($"LIMIT {ListSessionsQuery.DefaultLimit}", statement, StringComparison.Ordinal));
+            Assert.Contains(later, statement => statement.Contains("OFFSET @", StringComparison.Ordinal));
+
+            var genericPlans = await db.Database.SqlQueryRaw<long>(
+                "SELECT generic_plans AS \"Value\" FROM pg_prepared_statements WHERE statement LIKE '%ORDER BY s.updated_at DESC%' AND statement NOT LIKE '%OFFSET%'").SingleAsync();
+            Assert.True(genericPlans > 0, "the first page is planned anew on every run");
+        }
+    }
+
     /// <summary>The session's owner, as a member of its workspace sees sessions.</summary>
     private static async Task<SessionAudience> OwnerOfAsync(SessionsDbContext db, Guid session)
     {

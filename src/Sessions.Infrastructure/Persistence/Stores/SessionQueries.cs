@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query.SqlExpressions;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions;
 using Sessions.Application.Sessions.List;
@@ -269,6 +270,29 @@ internal static class SessionQueries
         var query = WithChips(sessions.Body, Expression.Property(sessions.Parameters[0], nameof(SessionsDbContext.Users)));
         return EF.CompileAsyncQuery(Expression.Lambda<Func<SessionsDbContext, Guid[], IQueryable<SessionRead>>>(query, sessions.Parameters));
     }
+
+    /// <summary>
+    /// The first page of the default size, <see cref="ListSessionsQuery.DefaultLimit"/> written into
+    /// the statement as a literal <c>LIMIT</c>, with no <c>OFFSET</c>. EF Core makes a parameter of
+    /// any <c>Take</c> or <c>Skip</c> argument (and generates the statement again on every run for
+    /// one it is told to inline), and PostgreSQL costs a prepared statement's generic plan for an
+    /// unknown <c>LIMIT</c> or <c>OFFSET</c> as if a tenth of the rows were read, so with parameters
+    /// it never settles on one plan and plans the page on every run; with the literal it keeps the
+    /// generic plan after five runs (ADR 0036). The limit is <see cref="DefaultLimit"/>, a function
+    /// of the model that EF Core translates to the literal and does not evaluate in memory.
+    /// </summary>
+    public static IQueryable<T> FirstOfDefaultSize<T>(this IQueryable<T> query) =>
+        query.Provider.CreateQuery<T>(Expression.Call(
+            typeof(Queryable), nameof(Queryable.Take), [typeof(T)], query.Expression,
+            Expression.Call(typeof(SessionQueries).GetMethod(nameof(DefaultLimit))!)));
+
+    /// <summary><see cref="ListSessionsQuery.DefaultLimit"/> as a literal of a statement; mapped by <see cref="MapDefaultLimit"/>, it only exists in SQL.</summary>
+    public static int DefaultLimit() => throw new InvalidOperationException("DefaultLimit is translated to SQL, not called.");
+
+    /// <summary>Maps <see cref="DefaultLimit"/> to the literal.</summary>
+    public static void MapDefaultLimit(ModelBuilder modelBuilder) =>
+        modelBuilder.HasDbFunction(typeof(SessionQueries).GetMethod(nameof(DefaultLimit))!)
+            .HasTranslation(_ => new SqlConstantExpression(ListSessionsQuery.DefaultLimit, typeof(int), typeMapping: null));
 
     /// <summary>Tags the query to be prepared on PostgreSQL (<see cref="PostgresPreparedStatements"/>) when <paramref name="prepared"/>.</summary>
     public static IQueryable<T> PreparedIf<T>(this IQueryable<T> query, bool prepared) =>

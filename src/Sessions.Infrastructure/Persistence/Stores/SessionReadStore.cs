@@ -109,13 +109,16 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         // the chips and the labels are joined to its rows, and the outer query keeps the page's
         // order. PostgreSQL would plan that join on every run, so where it prepares statements the
         // page's ids come first and its sessions by one prepared statement of a fixed form. The
-        // page tests the sessions' folded labels before their label rows (ADR 0035).
-        var page = seen.MayCarryLabels(criteria.LabelGroups).Matching(criteria, db).SortedBy(sort, direction).Skip(skip).Take(take);
+        // page tests the sessions' folded labels before their label rows (ADR 0035). There the first
+        // page of the default size carries its limit as a literal, so PostgreSQL plans it once (ADR 0036).
+        var sorted = seen.MayCarryLabels(criteria.LabelGroups).Matching(criteria, db).SortedBy(sort, direction);
+        var prepares = database is { Provider: DatabaseProvider.Postgres, PrepareStatements: true };
+        var page = prepares && skip == 0 && take == ListSessionsQuery.DefaultLimit ? sorted.FirstOfDefaultSize() : sorted.Skip(skip).Take(take);
         var answer = SessionCounts.Answer(criteria);
         IReadOnlyList<SessionView> sessions;
         int onPage;
         long? counted = null;
-        if (database is { Provider: DatabaseProvider.Postgres, PrepareStatements: true })
+        if (prepares)
         {
             List<Guid> ids;
             (ids, counted) = await IdsAsync(page, answer is { } dimension ? SessionCounts.For(db, audience, criteria, dimension) : null, unfiltered, cancellationToken);
