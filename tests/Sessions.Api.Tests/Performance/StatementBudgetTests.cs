@@ -393,6 +393,11 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
                 "SELECT generic_plans AS \"Value\" FROM pg_prepared_statements WHERE statement LIKE '%ORDER BY s.updated_at DESC%' AND statement NOT LIKE '%OFFSET%'").SingleAsync();
             Assert.True(genericPlans > 0, "the first page is planned anew on every run");
         }
+        else
+        {
+            // SQLite keeps its plans whatever the values (ADR 0028): every page carries parameters.
+            Assert.All([.. first, .. later, .. smaller], statement => Assert.DoesNotContain($"LIMIT {ListSessionsQuery.DefaultLimit}", statement, StringComparison.Ordinal));
+        }
     }
 
     /// <summary>The session's owner, as a member of its workspace sees sessions.</summary>
