@@ -21,6 +21,7 @@ builder.Services.AddInfrastructure(builder.Configuration);
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
 builder.Services.AddSingleton<LiteralRoutes>();
+builder.Services.AddSingleton<ClientAborts>();
 builder.Services.AddBearerAuthentication(builder.Configuration, builder.Environment);
 builder.Services.AddAuthorization();
 
@@ -97,6 +98,7 @@ if (app.Configuration.GetValue("Database:InitializeAtStartup", defaultValue: tru
 app.UseServiceForwardedHeaders();
 app.UseMiddleware<RequestLogging>();
 app.UseMiddleware<ErrorHandlingMiddleware>();
+app.UseMiddleware<ClientAbortsMiddleware>();
 app.UseCors();
 RequestLimits.UseRequestLimits(app);
 app.UseMiddleware<ClientVersionGate>();

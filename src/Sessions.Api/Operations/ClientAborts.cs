@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+
+namespace Sessions.Api.Operations;
+
+/// <summary>
+/// Runs what a request's cancellation by its client (a dropped connection) sets off on one thread
+/// of its own, not on the thread that learns of the drop. Npgsql cancels a running command inside
+/// the token's callback by opening a connection to PostgreSQL, sending the cancel request and
+/// waiting for the server to close it, synchronously (its connect is asynchronous code waited on,
+/// which needs a second thread-pool thread to finish). When many clients drop their connections
+/// at once, those callbacks took every thread-pool thread, and the whole process paused until the
+/// pool added threads, about two a second (ADR 0037). Here the request sees a token of its own,
+/// cancelled by this thread after the client's: cancellation still reaches every statement, a few
+/// milliseconds later, and a slow one delays only the cancellations queued behind it.
+/// </summary>
+public sealed class ClientAborts : IDisposable
+{
+    private readonly BlockingCollection<CancellationTokenSource> _pending = [];
+    private readonly Thread _thread;
+
+    public ClientAborts()
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = "Client aborts" };
+        _thread.Start();
+    }
+
+    /// <summary>A token this thread cancels once <paramref name="aborted"/> is cancelled, until the request it is for ends.</summary>
+    public Following Follow(CancellationToken aborted)
+    {
+        var source = new CancellationTokenSource();
+        var registration = aborted.UnsafeRegister(static (state, _) =>
+        {
+            var (pending, source) = ((BlockingCollection<CancellationTokenSource>, CancellationTokenSource))state!;
+            if (!pending.TryAdd(source))
+            {
+                source.Dispose();
+            }
+        }, (_pending, source));
+        return new Following(source, registration);
+    }
+
+    /// <summary>One request's token; ending it before its client's cancellation leaves nothing queued.</summary>
+    public sealed class Following(CancellationTokenSource source, CancellationTokenRegistration registration)
+    {
+        public CancellationToken Token { get; } = source.Token;
+
+        /// <summary>Stops following the client's token; the source is this object's to dispose unless it was handed to the thread.</summary>
+        public void End()
+        {
+            if (registration.Unregister())
+            {
+                source.Dispose();
+            }
+        }
+    }
+
+    private void Run()
+    {
+        foreach (var source in _pending.GetConsumingEnumerable())
+        {
+            // A callback that throws is the command's own failure, reported by the request it
+            // belongs to; it must not end the thread that serves every other request's cancellation.
+            try
+            {
+                source.Cancel();
+            }
+            catch (AggregateException)
+            {
+            }
+            finally
+            {
+                source.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _pending.CompleteAdding();
+        _thread.Join(TimeSpan.FromSeconds(5));
+        _pending.Dispose();
+    }
+}
+
+/// <summary>Gives each request the token of <see cref="ClientAborts"/> in place of its client's, and the client's back when it ends.</summary>
+public sealed class ClientAbortsMiddleware(RequestDelegate next, ClientAborts aborts)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var aborted = context.RequestAborted;
+        var following = aborts.Follow(aborted);
+        context.RequestAborted = following.Token;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            following.End();
+            context.RequestAborted = aborted;
+        }
+    }
+}
