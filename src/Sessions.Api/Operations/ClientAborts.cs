@@ -25,31 +25,38 @@ public sealed class ClientAborts : IDisposable
     }
 
     /// <summary>A token this thread cancels once <paramref name="aborted"/> is cancelled, until the request it is for ends.</summary>
-    public Following Follow(CancellationToken aborted)
-    {
-        var source = new CancellationTokenSource();
-        var registration = aborted.UnsafeRegister(static (state, _) =>
-        {
-            var (pending, source) = ((BlockingCollection<CancellationTokenSource>, CancellationTokenSource))state!;
-            if (!pending.TryAdd(source))
-            {
-                source.Dispose();
-            }
-        }, (_pending, source));
-        return new Following(source, registration);
-    }
+    public Following Follow(CancellationToken aborted) => new(_pending, aborted);
 
-    /// <summary>One request's token; ending it before its client's cancellation leaves nothing queued.</summary>
-    public sealed class Following(CancellationTokenSource source, CancellationTokenRegistration registration)
+    /// <summary>One request's token; disposed before its client's cancellation, it leaves nothing queued.</summary>
+    public sealed class Following : IDisposable
     {
-        public CancellationToken Token { get; } = source.Token;
+        private readonly BlockingCollection<CancellationTokenSource> _pending;
+        private readonly CancellationTokenSource _source = new();
+        private readonly CancellationTokenRegistration _registration;
+
+        internal Following(BlockingCollection<CancellationTokenSource> pending, CancellationToken aborted)
+        {
+            _pending = pending;
+            Token = _source.Token;
+            _registration = aborted.UnsafeRegister(static (state, _) => ((Following)state!).Queue(), this);
+        }
+
+        public CancellationToken Token { get; }
 
         /// <summary>Stops following the client's token; the source is this object's to dispose unless it was handed to the thread.</summary>
-        public void End()
+        public void Dispose()
         {
-            if (registration.Unregister())
+            if (_registration.Unregister())
             {
-                source.Dispose();
+                _source.Dispose();
+            }
+        }
+
+        private void Queue()
+        {
+            if (!_pending.TryAdd(_source))
+            {
+                _source.Dispose();
             }
         }
     }
@@ -88,7 +95,7 @@ public sealed class ClientAbortsMiddleware(RequestDelegate next, ClientAborts ab
     public async Task InvokeAsync(HttpContext context)
     {
         var aborted = context.RequestAborted;
-        var following = aborts.Follow(aborted);
+        using var following = aborts.Follow(aborted);
         context.RequestAborted = following.Token;
         try
         {
@@ -96,7 +103,6 @@ public sealed class ClientAbortsMiddleware(RequestDelegate next, ClientAborts ab
         }
         finally
         {
-            following.End();
             context.RequestAborted = aborted;
         }
     }

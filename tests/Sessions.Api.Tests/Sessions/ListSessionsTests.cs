@@ -204,6 +204,30 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
     }
 
     /// <summary>
+    /// A full first page of the default size (on PostgreSQL the one page whose limit is written into
+    /// its statement, ADR 0036) answers the same as the same page asked for explicitly: the twenty
+    /// newest sessions, the whole listing's total and a next page, which holds the rest.
+    /// </summary>
+    [Fact]
+    public async Task List_AFullFirstPageOfTheDefaultSize_PagesLikeAnyOther()
+    {
+        var (workspace, me, _) = await SetUpAsync();
+        var created = new List<Guid>();
+        for (var i = 0; i < 21; i++)
+        {
+            created.Add(await Create(workspace, me));
+        }
+
+        var first = await ListAsync(workspace, me, string.Empty);
+        Assert.Equal("""{"total":21,"page":1,"limit":20,"total_pages":2,"has_next":true,"has_previous":false}""", Paging(first));
+        Assert.Equal(Paging(first), Paging(await ListAsync(workspace, me, "limit=20&page=1")));
+        Assert.Equal(Ids(first), Ids(await ListAsync(workspace, me, "limit=20&page=1")));
+        var second = await ListAsync(workspace, me, "page=2");
+        Assert.Equal("""{"total":21,"page":2,"limit":20,"total_pages":2,"has_next":false,"has_previous":true}""", Paging(second));
+        Assert.Equal(Enumerable.Reverse(created), [.. Ids(first), .. Ids(second)]);
+    }
+
+    /// <summary>
     /// The paging fields of an empty listing and of a page past the last: no sessions, the real
     /// total and page count, no next page, a previous one only past the first.
     /// </summary>

@@ -272,26 +272,33 @@ internal static class SessionQueries
     }
 
     /// <summary>
-    /// The first page of the default size, <see cref="ListSessionsQuery.DefaultLimit"/> written into
-    /// the statement as a literal <c>LIMIT</c>, with no <c>OFFSET</c>. EF Core makes a parameter of
-    /// any <c>Take</c> or <c>Skip</c> argument (and generates the statement again on every run for
-    /// one it is told to inline), and PostgreSQL costs a prepared statement's generic plan for an
-    /// unknown <c>LIMIT</c> or <c>OFFSET</c> as if a tenth of the rows were read, so with parameters
-    /// it never settles on one plan and plans the page on every run; with the literal it keeps the
-    /// generic plan after five runs (ADR 0036). The limit is <see cref="DefaultLimit"/>, a function
-    /// of the model that EF Core translates to the literal and does not evaluate in memory.
+    /// The page of <paramref name="take"/> rows after <paramref name="skip"/>. Where the statement
+    /// is kept with its plan by PostgreSQL (<paramref name="plannedOnce"/>), the first page of the
+    /// default size, the page a frontend opens with, carries <see cref="ListSessionsQuery.DefaultLimit"/>
+    /// as a literal <c>LIMIT</c> and no <c>OFFSET</c>: PostgreSQL costs a prepared statement's
+    /// generic plan for an unknown <c>LIMIT</c> or <c>OFFSET</c> as if a tenth of the rows were
+    /// read, so with parameters it never settles on one plan and plans the page on every run; with
+    /// the literal it keeps the generic plan after five runs (ADR 0036). Any other page carries both
+    /// as parameters, so the prepared statements stay a few fixed forms.
     /// </summary>
-    public static IQueryable<T> FirstOfDefaultSize<T>(this IQueryable<T> query) =>
-        query.Provider.CreateQuery<T>(Expression.Call(
-            typeof(Queryable), nameof(Queryable.Take), [typeof(T)], query.Expression,
-            Expression.Call(typeof(SessionQueries).GetMethod(nameof(DefaultLimit))!)));
+    public static IQueryable<T> Page<T>(this IQueryable<T> query, int skip, int take, bool plannedOnce) =>
+        plannedOnce && skip == 0 && take == ListSessionsQuery.DefaultLimit
+            ? query.Provider.CreateQuery<T>(Expression.Call(typeof(Queryable), nameof(Queryable.Take), [typeof(T)], query.Expression, DefaultLimitCall))
+            : query.Skip(skip).Take(take);
 
-    /// <summary><see cref="ListSessionsQuery.DefaultLimit"/> as a literal of a statement; mapped by <see cref="MapDefaultLimit"/>, it only exists in SQL.</summary>
+    /// <summary>
+    /// <see cref="ListSessionsQuery.DefaultLimit"/> as a literal of a statement. EF Core makes a
+    /// parameter of any <c>Take</c> argument (and generates the statement again on every run for one
+    /// <c>EF.Constant</c> inlines), but neither evaluates nor parameterizes a function of the model:
+    /// <see cref="MapDefaultLimit"/> translates this one to the SQL constant. It only exists in SQL.
+    /// </summary>
     public static int DefaultLimit() => throw new InvalidOperationException("DefaultLimit is translated to SQL, not called.");
+
+    private static readonly MethodCallExpression DefaultLimitCall = Expression.Call(typeof(SessionQueries).GetMethod(nameof(DefaultLimit))!);
 
     /// <summary>Maps <see cref="DefaultLimit"/> to the literal.</summary>
     public static void MapDefaultLimit(ModelBuilder modelBuilder) =>
-        modelBuilder.HasDbFunction(typeof(SessionQueries).GetMethod(nameof(DefaultLimit))!)
+        modelBuilder.HasDbFunction(DefaultLimitCall.Method)
             .HasTranslation(_ => new SqlConstantExpression(ListSessionsQuery.DefaultLimit, typeof(int), typeMapping: null));
 
     /// <summary>Tags the query to be prepared on PostgreSQL (<see cref="PostgresPreparedStatements"/>) when <paramref name="prepared"/>.</summary>

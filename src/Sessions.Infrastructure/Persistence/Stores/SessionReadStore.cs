@@ -111,9 +111,8 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         // page's ids come first and its sessions by one prepared statement of a fixed form. The
         // page tests the sessions' folded labels before their label rows (ADR 0035). There the first
         // page of the default size carries its limit as a literal, so PostgreSQL plans it once (ADR 0036).
-        var sorted = seen.MayCarryLabels(criteria.LabelGroups).Matching(criteria, db).SortedBy(sort, direction);
         var prepares = database is { Provider: DatabaseProvider.Postgres, PrepareStatements: true };
-        var page = prepares && skip == 0 && take == ListSessionsQuery.DefaultLimit ? sorted.FirstOfDefaultSize() : sorted.Skip(skip).Take(take);
+        var page = seen.MayCarryLabels(criteria.LabelGroups).Matching(criteria, db).SortedBy(sort, direction).Page(skip, take, plannedOnce: prepares);
         var answer = SessionCounts.Answer(criteria);
         IReadOnlyList<SessionView> sessions;
         int onPage;
