@@ -72,7 +72,23 @@ public static class AuthenticationSetup
                 },
             };
         });
+        WithoutKeyRingAtStartup(services);
         return services;
+    }
+
+    /// <summary>
+    /// ASP.NET Core's authentication brings data protection with it, whose hosted service creates or
+    /// loads a key ring when the host starts: an XML key file under the user's home and, where none
+    /// was kept, a warning that it is stored unencrypted. Bearer tokens use no data protection and the
+    /// service protects nothing, so the key ring is left to the first use, which never comes (ADR 0038).
+    /// </summary>
+    private static void WithoutKeyRingAtStartup(IServiceCollection services)
+    {
+        var dataProtection = typeof(Microsoft.AspNetCore.DataProtection.DataProtectionOptions).Assembly;
+        foreach (var keyRingLoader in services.Where(service => service.ServiceType == typeof(IHostedService) && service.ImplementationType?.Assembly == dataProtection).ToList())
+        {
+            services.Remove(keyRingLoader);
+        }
     }
 
     private static string Describe(Exception exception) => exception switch
