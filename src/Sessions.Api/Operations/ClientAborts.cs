@@ -17,9 +17,17 @@ public sealed class ClientAborts : IDisposable
 {
     private readonly BlockingCollection<CancellationTokenSource> _pending = [];
     private readonly Thread _thread;
+    private readonly TimeSpan _stopWait;
 
     public ClientAborts()
+        : this(TimeSpan.FromSeconds(5))
     {
+    }
+
+    /// <summary>With <paramref name="stopWait"/>, how long <see cref="Dispose"/> waits for the queued cancellations.</summary>
+    internal ClientAborts(TimeSpan stopWait)
+    {
+        _stopWait = stopWait;
         _thread = new Thread(Run) { IsBackground = true, Name = "Client aborts" };
         _thread.Start();
     }
@@ -54,9 +62,15 @@ public sealed class ClientAborts : IDisposable
 
         private void Queue()
         {
-            if (!_pending.TryAdd(_source))
+            try
             {
-                _source.Dispose();
+                _pending.Add(_source);
+            }
+            catch (InvalidOperationException)
+            {
+                // The service is stopping and the thread takes no more (Dispose): the cancellation
+                // runs here, on the thread that learned of the drop, as it would without this class.
+                CancelAndDispose(_source);
             }
         }
     }
@@ -65,27 +79,37 @@ public sealed class ClientAborts : IDisposable
     {
         foreach (var source in _pending.GetConsumingEnumerable())
         {
-            // A callback that throws is the command's own failure, reported by the request it
-            // belongs to; it must not end the thread that serves every other request's cancellation.
-            try
-            {
-                source.Cancel();
-            }
-            catch (AggregateException)
-            {
-            }
-            finally
-            {
-                source.Dispose();
-            }
+            CancelAndDispose(source);
         }
     }
 
+    private static void CancelAndDispose(CancellationTokenSource source)
+    {
+        // A callback that throws is the command's own failure, reported by the request it belongs
+        // to; it must not end the thread that serves every other request's cancellation.
+        try
+        {
+            source.Cancel();
+        }
+        catch (AggregateException)
+        {
+        }
+        finally
+        {
+            source.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Takes no more cancellations (later ones run where they are set off) and waits a while for the
+    /// queued ones. The queue itself is not disposed: after the wait the thread may still be inside a
+    /// slow cancellation (a cancel request to an unreachable database) and read the queue next, and
+    /// it holds no operating-system handle.
+    /// </summary>
     public void Dispose()
     {
         _pending.CompleteAdding();
-        _thread.Join(TimeSpan.FromSeconds(5));
-        _pending.Dispose();
+        _thread.Join(_stopWait);
     }
 }
 

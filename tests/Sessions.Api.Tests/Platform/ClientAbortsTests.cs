@@ -98,5 +98,38 @@ public sealed class ClientAbortsTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Stopping while a cancellation blocks (a cancel request to an unreachable database) returns
+    /// after its wait; a client's drop after that is cancelled where it is set off, without an
+    /// exception, and the blocked cancellation still finishes on the thread.
+    /// </summary>
+    [Fact]
+    public async Task AfterStopping_ADropIsCancelledWhereItIsSetOff_AndTheBlockedOneStillFinishes()
+    {
+        var aborts = new ClientAborts(TimeSpan.FromMilliseconds(50));
+        using var release = new ManualResetEventSlim();
+        var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finished = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var firstClient = new CancellationTokenSource();
+        using var first = aborts.Follow(firstClient.Token);
+        using var slow = first.Token.Register(() =>
+        {
+            blocked.SetResult();
+            release.Wait(Patience);
+            finished.SetResult(Thread.CurrentThread.Name);
+        });
+        await firstClient.CancelAsync();
+        await blocked.Task.WaitAsync(Patience);
+
+        aborts.Dispose();
+        using var laterClient = new CancellationTokenSource();
+        using var later = aborts.Follow(laterClient.Token);
+        await laterClient.CancelAsync();
+
+        Assert.True(later.Token.IsCancellationRequested);
+        release.Set();
+        Assert.Equal("Client aborts", await finished.Task.WaitAsync(Patience));
+    }
+
     public void Dispose() => _aborts.Dispose();
 }
