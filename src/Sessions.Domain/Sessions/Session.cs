@@ -407,8 +407,11 @@ public sealed class Session : AggregateRoot
     /// Records an item the run produced. A dedupe key names one item per session: when
     /// <paramref name="sameKey"/> (the item already stored under the draft's key) is given, it is the
     /// answer and nothing is recorded, so a retry is harmless even once the session is frozen.
-    /// Otherwise a frozen session is evidence and takes no new items. The session itself does not
-    /// change (items are what it produced, not what it is).
+    /// Otherwise a frozen session is evidence and takes no new items. The session's fields do not
+    /// change (items are what it produced, not what it is), but its version does: a change stamped
+    /// before this item was recorded and saved after it (a freeze loaded without the write lock,
+    /// ADR 0031) then fails its version check and runs again with a later time, so no item is
+    /// dated after the freeze of the session it was recorded in and the trail keeps commit order.
     /// </summary>
     public Result<ItemRecording> RecordItem(ItemDraft draft, SessionItem? sameKey, Guid organizationId, Guid actorId, DateTime now)
     {
@@ -428,6 +431,7 @@ public sealed class Session : AggregateRoot
         }
 
         var item = new SessionItem(Id, organizationId, draft, actorId, now);
+        Version++;
         Raise(new SessionItemRecorded(Id, actorId, item.Id, item.ItemType, now));
         return new ItemRecording(item, Created: true);
     }

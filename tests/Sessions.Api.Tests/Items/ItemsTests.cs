@@ -82,6 +82,32 @@ public sealed class ItemsTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         Assert.Equal(2, (await ListAsync(workspace, owner, session, "")).Count);
     }
 
+    /// <summary>
+    /// Recording an item moves the session's version (its ETag) and none of its fields: a change
+    /// stamped before the item and saved after it then fails its version check and runs again with
+    /// a later time (ADR 0031), so no item is dated after its session's freeze and the trail keeps
+    /// the order of the commits. A retried item moves nothing.
+    /// </summary>
+    [Fact]
+    public async Task Recording_MovesTheSessionsETag_ButNoneOfItsFields_AndARetryMovesNothing()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var before = await Client.GetAsync(workspace.SessionPath(session), owner.Token());
+        var beforeRead = await before.ExpectAsync(HttpStatusCode.OK);
+
+        await Post(workspace, owner, session, new { item_type = "file", data = new { }, dedupe_key = "k" }).ExpectAsync(HttpStatusCode.Created);
+        var after = await Client.GetAsync(workspace.SessionPath(session), owner.Token());
+        var afterRead = await after.ExpectAsync(HttpStatusCode.OK);
+        await Post(workspace, owner, session, new { item_type = "file", data = new { }, dedupe_key = "k" }).ExpectAsync(HttpStatusCode.OK);
+        var retried = await Client.GetAsync(workspace.SessionPath(session), owner.Token());
+
+        Assert.NotEqual(before.Headers.ETag, after.Headers.ETag);
+        Assert.Equal(beforeRead.ToJsonString(), afterRead.ToJsonString());
+        Assert.Equal(after.Headers.ETag, retried.Headers.ETag);
+        await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { title = "stale" }, new Dictionary<string, string> { ["If-Match"] = before.Headers.ETag!.ToString() }))
+            .ExpectEnvelopeAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
+    }
+
     [Fact]
     public async Task FrozenSession_TakesNoItems_ButStillListsThem()
     {

@@ -89,6 +89,38 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal(3, usage["total_input_tokens"]!.GetValue<int>());
     }
 
+    /// <summary>
+    /// A retried batch is the retry of an append that happened, context and all: arriving after a
+    /// later append, it does not put back the model, agent and system prompt that append replaced,
+    /// and it changes nothing, also once the session is frozen.
+    /// </summary>
+    [Fact]
+    public async Task Append_RetriedBatchWithContext_AfterALaterAppend_ChangesNothing()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var transcript = workspace.SessionPath(session) + "/transcript";
+        var first = new { context = new { agent = "planner", model = "model-a", system_prompt = "first" }, messages = new[] { new { id = Guid.NewGuid(), role = "user", content = "one" } } };
+        var firstAnswer = await (await Client.PostAsync(transcript, owner.Token(), first)).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(transcript, owner.Token(), new { context = new { agent = "coder", model = "model-b", system_prompt = "second" }, messages = new[] { new { role = "user", content = "two" } } }))
+            .ExpectAsync(HttpStatusCode.OK);
+        var before = await Client.GetAsync(workspace.SessionPath(session), owner.Token());
+        var updates = await EventCountAsync(session, "SessionUpdated");
+
+        var retry = await (await Client.PostAsync(transcript, owner.Token(), first)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(firstAnswer.ToJsonString(), retry.ToJsonString());
+        var after = await Client.GetAsync(workspace.SessionPath(session), owner.Token());
+        var read = await after.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("model-b", read["model"]!.GetValue<string>());
+        Assert.Equal("coder", read["agent"]!.GetValue<string>());
+        Assert.Equal(before.Headers.ETag, after.Headers.ETag);
+        Assert.Equal(updates, await EventCountAsync(session, "SessionUpdated"));
+
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var retriedWhenFrozen = await (await Client.PostAsync(transcript, owner.Token(), first)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(firstAnswer.ToJsonString(), retriedWhenFrozen.ToJsonString());
+    }
+
     [Fact]
     public async Task Append_DuplicateIdWithinOneBatch_IsStoredOnce()
     {

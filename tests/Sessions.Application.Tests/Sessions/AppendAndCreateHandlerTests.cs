@@ -90,21 +90,34 @@ public sealed class AppendAndCreateHandlerTests
         _transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
     }
 
-    [Fact]
-    public async Task Append_ToAFrozenSession_RetriesAndContext_IsRefused()
+    /// <summary>A batch of retries is the retry of an append that happened: its context is not applied again, frozen or not.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Append_OnlyRetriesWithContext_AnswersTheStoredMessages_WithoutALock_AndChangesNothing(bool frozen)
     {
         var id = Guid.NewGuid();
         var earlier = _world.Read.AppendMessages(null, [new MessageDraft(id, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
-        _world.Both(s => s.Freeze(s.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime));
+        if (frozen)
+        {
+            _world.Both(s => s.Freeze(s.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime));
+        }
+
         _transcripts.Setup(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
+        var (model, version) = (_world.Read.Model, _world.Read.Version);
 
-        var result = await Append(new ContextInput("agent", "model-2", "prompt"), Message("q") with { Id = id });
+        var answer = (await Append(new ContextInput("agent", "model-2", "prompt"), Message("q") with { Id = id })).Value;
 
-        Assert.Same(DomainErrors.SessionAlreadyFrozen, result.Error);
+        Assert.Equal(earlier.Id, Assert.Single(answer.Messages).Id);
+        Assert.Equal((model, version), (_world.Read.Model, _world.Read.Version));
+        _world.LockedNever();
+        _transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
     }
 
-    [Fact]
-    public async Task Append_FoundAllRetriesOnlyUnderTheLock_AnswersThemAsStored_EvenWhenFrozenMeanwhile()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Append_FoundAllRetriesOnlyUnderTheLock_AnswersThemAsStored_EvenWhenFrozenMeanwhile(bool withContext)
     {
         var id = Guid.NewGuid();
         var earlier = _world.Locked.AppendMessages(null, [new MessageDraft(id, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
@@ -114,9 +127,13 @@ public sealed class AppendAndCreateHandlerTests
             .ReturnsAsync([])
             .ReturnsAsync([earlier]);
 
-        var answer = (await Append(null, Message("q") with { Id = id })).Value;
+        var (model, version) = (_world.Locked.Model, _world.Locked.Version);
+
+        var answer = (await Append(withContext ? new ContextInput("agent", "model-2", "prompt") : null, Message("q") with { Id = id })).Value;
 
         Assert.Equal(earlier.Id, Assert.Single(answer.Messages).Id);
+        Assert.Equal((model, version), (_world.Locked.Model, _world.Locked.Version));
+        Assert.Empty(_world.Locked.DomainEvents);
         _world.LockedOnce();
         _transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
     }

@@ -24,6 +24,19 @@ public sealed class SessionItemTests
         Assert.Equal(recorded.Value.Item.Id, raised.ItemId);
     }
 
+    /// <summary>A change stamped before the item and saved after it fails its version check (ADR 0031); the session's fields stay.</summary>
+    [Fact]
+    public void NewItem_MovesTheSessionsVersion_AndNothingElse()
+    {
+        var session = A.Session().OwnedBy(Owner).Build();
+        var (version, updatedAt) = (session.Version, session.UpdatedAt);
+
+        session.RecordItem(Draft.Item("k1"), null, Organization, Owner, Created.AddMinutes(1));
+
+        Assert.Equal(version + 1, session.Version);
+        Assert.Equal(updatedAt, session.UpdatedAt);
+    }
+
     [Fact]
     public void RepeatedDedupeKey_AnswersTheStoredItem_AndRecordsNothing()
     {
@@ -36,6 +49,7 @@ public sealed class SessionItemTests
         Assert.False(again.Value.Created);
         Assert.Same(stored, again.Value.Item);
         Assert.Empty(session.DomainEvents);
+        Assert.Equal(2, session.Version);
     }
 
     [Fact]

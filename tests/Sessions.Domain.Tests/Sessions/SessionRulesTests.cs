@@ -179,7 +179,7 @@ public sealed class SessionRulesTests
         Assert.Equal((ItemSource.Runtime, "c", "1.0", draft.ProjectId, "span", "trace", """{"d":1}"""), (item.Source, item.Capability, item.CapabilityVersion, item.ProjectId, item.SpanId, item.TraceId, item.DispositionJson));
         var recorded = Assert.IsType<SessionItemRecorded>(Assert.Single(session.DomainEvents));
         Assert.Equal((Actor, item.Id, "score", Later), (recorded.ActorId, recorded.ItemId, recorded.ItemType, recorded.OccurredAt));
-        Assert.Equal(1L, session.Version);
+        Assert.Equal(2L, session.Version);
     }
 
     [Fact]

@@ -6,11 +6,12 @@ namespace Sessions.Application.Transcripts;
 
 /// <summary>
 /// Messages whose ids the session already has are retries: answered as stored, never stored twice.
-/// A batch made only of retries (and no context) changes nothing, so it is answered also once the
-/// session is frozen (a client whose answer was lost learns its messages are stored; ADR 0015, as
-/// for items), from the read and without a write lock. The stored ids are looked up before the
-/// lock; if the session changed before the lock was taken (a concurrent append), they are looked up
-/// again under it.
+/// A batch made only of retries is the retry of an append that happened, context and all: it
+/// changes nothing (its context was applied with the first, and applying it again would undo what
+/// changed the session since), so it is answered also once the session is frozen (a client whose
+/// answer was lost learns its messages are stored; ADR 0015, as for items), from the read and
+/// without a write lock. The stored ids are looked up before the lock; if the session changed
+/// before the lock was taken (a concurrent append), they are looked up again under it.
 /// </summary>
 public sealed class AppendTranscriptHandler(SessionCommandServices services, ITranscriptStore transcripts)
     : SessionCommandHandler<AppendTranscriptCommand, TranscriptMessages>(services)
@@ -20,7 +21,7 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
         var inputs = command.Messages!.Select(m => m!).ToList();
         var sentIds = inputs.Where(m => m.Id is not null).Select(m => m.Id!.Value).Distinct().ToList();
         var stored = await FindStoredAsync(read.Session.Id, sentIds, cancellationToken);
-        if (command.Context is null && inputs.All(m => m.Id is { } id && stored.ContainsKey(id)))
+        if (inputs.All(m => m.Id is { } id && stored.ContainsKey(id)))
         {
             return SessionPlan<TranscriptMessages>.AnswerWith(Answer(inputs, stored, []));
         }
@@ -44,7 +45,7 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
                 }
             }
 
-            if (fresh.Count == 0 && command.Context is null)
+            if (fresh.Count == 0)
             {
                 return Answer(inputs, current, []);
             }
