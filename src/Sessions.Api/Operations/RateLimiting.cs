@@ -43,7 +43,8 @@ public static class RateLimiting
                 throw new InvalidOperationException("RateLimiting:Store=Redis needs ConnectionStrings:Redis.");
             }
 
-            services.AddSingleton(_ => RedisRateLimits.Connect(connection));
+            var options = RedisRateLimits.Options(connection);
+            services.AddSingleton(_ => RedisRateLimits.Connect(options));
             services.AddSingleton<RedisRateLimits>();
             services.AddHealthChecks().AddCheck<RedisRateLimits.Check>("rate_limit_store", HealthStatus.Degraded, [HealthEndpoints.ReadyTag]);
         }

@@ -17,10 +17,26 @@ public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, ILogge
 
     public IConnectionMultiplexer Redis => redis;
 
-    /// <summary>A connection that retries in the background: never blocks startup, never gives up.</summary>
-    public static IConnectionMultiplexer Connect(string connectionString)
+    /// <summary>
+    /// The connection's options, read when the service starts: a connection string StackExchange.Redis
+    /// cannot read (a misspelt keyword, a value of the wrong kind) stops the start with the reason,
+    /// instead of failing every request the limiter sees (ADR 0019).
+    /// </summary>
+    public static ConfigurationOptions Options(string connectionString)
     {
-        var options = ConfigurationOptions.Parse(connectionString);
+        try
+        {
+            return ConfigurationOptions.Parse(connectionString);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new InvalidOperationException($"ConnectionStrings:Redis is not a connection string StackExchange.Redis reads: {exception.Message}", exception);
+        }
+    }
+
+    /// <summary>A connection that retries in the background: never blocks startup, never gives up.</summary>
+    public static IConnectionMultiplexer Connect(ConfigurationOptions options)
+    {
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
         options.SyncTimeout = Math.Min(options.SyncTimeout, 1000);

@@ -26,6 +26,14 @@ public static class AuthenticationSetup
                 "Auth:Audience and Auth:Issuer (or an Auth:Authority that names the issuer) must be configured: without them tokens from any issuer or audience would be accepted.");
         }
 
+        // JwtBearer reads the authority's metadata (its signing keys) over HTTPS only outside
+        // Development, and finds out on the first request: every answer, health included, would be 500.
+        if (hasAuthority && !(Uri.TryCreate(auth.Authority, UriKind.Absolute, out var authority) && (authority.Scheme == Uri.UriSchemeHttps || (environment.IsDevelopment() && authority.Scheme == Uri.UriSchemeHttp))))
+        {
+            throw new InvalidOperationException(
+                $"Auth:Authority must be an absolute https:// address{(environment.IsDevelopment() ? " (or http:// in Development)" : string.Empty)}: the service reads the signing keys from its metadata.");
+        }
+
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
             options.TokenHandlers.Clear();

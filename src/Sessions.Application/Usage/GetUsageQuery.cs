@@ -41,6 +41,9 @@ public sealed class GetUsageValidator : AbstractValidator<GetUsageQuery>
 {
     private const string TimestampMessage = "must be an RFC 3339 timestamp with its offset, e.g. 2026-11-01T00:00:00Z";
 
+    /// <summary>The calendar's last day, 9999-12-31, which a window may not reach.</summary>
+    private static readonly DateTime LastDay = DateTime.MaxValue.Date;
+
     public GetUsageValidator()
     {
         RuleFor(q => q.Filter).Custom((filter, context) => context.AddFieldErrors(filter.Check()));
@@ -66,7 +69,17 @@ public sealed class GetUsageValidator : AbstractValidator<GetUsageQuery>
             {
                 context.AddFieldErrors([new FieldError([nameof(GetUsageQuery.To)], TimestampMessage, FieldProblem.NotATimestamp)]);
             }
-            else if (from is { } start && to is { } end && end <= start)
+
+            // A window is read by whole UTC days; the day after the calendar's last one does not exist.
+            foreach (var (name, at) in new[] { (nameof(GetUsageQuery.From), from), (nameof(GetUsageQuery.To), to) })
+            {
+                if (at >= LastDay)
+                {
+                    context.AddFieldErrors([new FieldError([name], $"must be earlier than {LastDay:yyyy-MM-dd'T'HH:mm:ss'Z'}", FieldProblem.InvalidValue)]);
+                }
+            }
+
+            if (from is { } start && to is { } end && end <= start)
             {
                 context.AddFieldErrors([new FieldError([nameof(GetUsageQuery.To)], "must be later than from", FieldProblem.InvalidValue)]);
             }

@@ -18,7 +18,7 @@ public sealed class UnsafeAuthApiFactory(string? issuer, string? audience, strin
     };
 }
 
-/// <summary>A host whose <c>Auth:*</c> settings the test gives, on top of the test defaults.</summary>
+/// <summary>A host whose settings (<c>Auth:*</c> and any other) the test gives, on top of the test defaults.</summary>
 public sealed class AuthSettingsApiFactory(IReadOnlyDictionary<string, string?> auth, string environment) : ApiFactory
 {
     protected override string EnvironmentName => environment;
@@ -97,6 +97,38 @@ public sealed class HostileConfigurationTests
         var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
 
         Assert.Contains("Auth:Authority or Auth:SigningKey, not both", failure.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Outside Development JwtBearer reads the authority's metadata over HTTPS only: any other address would make every answer a 500.</summary>
+    [Theory]
+    [InlineData("http://idp.example.com", "Production")]
+    [InlineData("idp.example.com", "Production")]
+    [InlineData("ftp://idp.example.com", "Development")]
+    public async Task AnAuthorityThatIsNotHttps_RefusesToStart(string authority, string environment)
+    {
+        await using var factory = new AuthSettingsApiFactory(
+            new Dictionary<string, string?> { ["Auth:Authority"] = authority, ["Auth:Issuer"] = "", ["Auth:SigningKey"] = " " },
+            environment);
+
+        var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+
+        Assert.Contains("Auth:Authority must be an absolute https:// address", failure.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A Redis connection string StackExchange.Redis cannot read stops the start, instead of failing every limited request.</summary>
+    [Theory]
+    [InlineData("127.0.0.1:6390,pasword=secret")]
+    [InlineData("127.0.0.1:6390,connectTimeout=soon")]
+    public async Task AnUnreadableRedisConnectionString_RefusesToStart(string connection)
+    {
+        await using var factory = new AuthSettingsApiFactory(
+            new Dictionary<string, string?> { ["RateLimiting:Store"] = "Redis", ["ConnectionStrings:Redis"] = connection },
+            "Production");
+
+        var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+
+        Assert.Contains("ConnectionStrings:Redis is not a connection string StackExchange.Redis reads", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

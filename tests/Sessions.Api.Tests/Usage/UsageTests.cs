@@ -107,6 +107,8 @@ public sealed class UsageTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
     [InlineData("group_by=day&to=2026-11-01T00:00:00", "to", "datetime_parsing")]
     [InlineData("group_by=day&from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z", "to", "value_error")]
     [InlineData("group_by=day&from=2026-11-01T00:00:00Z&to=2026-11-01T00:00:00Z", "to", "value_error")]
+    [InlineData("group_by=model&from=9999-12-31T00:00:01Z", "from", "value_error")]
+    [InlineData("group_by=day&from=2026-11-01T00:00:00Z&to=9999-12-31T12:00:00Z", "to", "value_error")]
     public async Task BadQueries_Are422AtTheirParameter(string query, string parameter, string type)
     {
         var workspace = await TestWorkspace.CreateAsync(Factory);
