@@ -15,6 +15,7 @@ public static class ErrorTypes
     public const string UpgradeRequired = "upgrade_required";
     public const string RateLimited = "rate_limited";
     public const string Internal = "internal_error";
+    public const string ServiceUnavailable = "service_unavailable";
     public const string ValueError = "value_error";
 
     public static (int Status, string Type) For(ErrorType type) => type switch
@@ -62,6 +63,7 @@ public static class ErrorTypes
         StatusCodes.Status422UnprocessableEntity => Validation,
         StatusCodes.Status426UpgradeRequired => UpgradeRequired,
         StatusCodes.Status429TooManyRequests => RateLimited,
+        StatusCodes.Status503ServiceUnavailable => ServiceUnavailable,
         >= 500 => Internal,
         _ => InvalidRequest,
     };

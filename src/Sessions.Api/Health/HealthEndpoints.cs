@@ -27,8 +27,18 @@ public static class HealthEndpoints
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync }).AllowAnonymous();
     }
 
+    /// <summary>
+    /// Healthy or degraded (200): the status and each check's. Not ready (503): the error envelope,
+    /// as every non-2xx answer (CONTRACT 2), its detail naming what failed.
+    /// </summary>
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {
+        if (context.Response.StatusCode >= StatusCodes.Status400BadRequest)
+        {
+            var failed = report.Entries.Where(e => e.Value.Status == HealthStatus.Unhealthy).Select(e => e.Value.Description ?? $"the check '{e.Key}' failed.");
+            return Errors.ErrorResponses.WriteAsync(context, Errors.ErrorResponses.ForStatus(context.Response.StatusCode, $"Not ready: {string.Join(' ', failed)}"));
+        }
+
         context.Response.ContentType = "application/json";
         var body = new
         {

@@ -145,7 +145,8 @@ public sealed class PostgresOutageTests(PostgresOutageApiFactory factory) : ApiT
             await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.BadGateway, "bad_gateway");
             // Readiness is cached for a moment, so the outage shows once the cached answer expires.
             var ready = await EventuallyAsync(() => Client.GetAsync("/health/ready", token: null), HttpStatusCode.ServiceUnavailable);
-            Assert.Equal("unhealthy", (await ready.JsonAsync())["status"]!.GetValue<string>());
+            var notReady = await ready.ExpectEnvelopeAsync(HttpStatusCode.ServiceUnavailable, "service_unavailable");
+            Assert.Equal("Not ready: The database could not be reached.", notReady["detail"]!.GetValue<string>());
             await (await Client.GetAsync("/health/live", token: null)).ExpectAsync(HttpStatusCode.OK);
         }
         finally

@@ -1,5 +1,9 @@
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Sessions.Api.Health;
 using Sessions.Api.Tests.Infrastructure;
 
 namespace Sessions.Api.Tests.Platform;
@@ -170,5 +174,31 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
     public async Task DevToken_OutsideDevelopment_Is404()
     {
         await (await Client.PostAsync("/dev/token", token: null, new { email = "a@b.c", org = "demo", workspace = "default" })).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+    }
+}
+
+/// <summary>A host one of whose readiness checks fails, as a dependency down would.</summary>
+public sealed class NotReadyApiFactory : ApiFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddHealthChecks()
+            .AddCheck("probe", () => HealthCheckResult.Unhealthy("The probe's dependency is down."), [HealthEndpoints.ReadyTag]));
+    }
+}
+
+public sealed class NotReadyTests(NotReadyApiFactory factory) : IClassFixture<NotReadyApiFactory>
+{
+    /// <summary>Not ready is a non-2xx answer like any other: the envelope, its detail naming the failed check; live stays 200.</summary>
+    [Fact]
+    public async Task NotReady_Is503Envelope_NamingTheFailedCheck()
+    {
+        var client = factory.CreateClient();
+
+        var ready = await (await client.GetAsync("/health/ready", token: null)).ExpectEnvelopeAsync(HttpStatusCode.ServiceUnavailable, "service_unavailable");
+
+        Assert.Equal("Not ready: The probe's dependency is down.", ready["detail"]!.GetValue<string>());
+        await (await client.GetAsync("/health/live", token: null)).ExpectAsync(HttpStatusCode.OK);
     }
 }
