@@ -1,6 +1,7 @@
 using FluentValidation;
 using Sessions.Application.Common.Validation;
 using Sessions.Domain.Common;
+using Sessions.Domain.Sessions;
 
 namespace Sessions.Application.Transcripts;
 
@@ -13,8 +14,8 @@ public static class TranscriptRules
     /// <summary>Token counts beyond this are not real generations (and could overflow the sums).</summary>
     public const long MaxTokens = 1_000_000_000_000;
 
-    /// <summary>The stored cost has 10 decimal places and 10 integer digits.</summary>
-    public const decimal MaxCostUsd = 9_999_999_999.9999999999m;
+    /// <summary>The stored cost has 10 decimal places and 10 integer digits; a session's sum has the same bound (<see cref="UsageTotals.CanTake"/>).</summary>
+    public const decimal MaxCostUsd = UsageTotals.MaxCostUsd;
 
     public const int CostDecimalPlaces = 10;
 }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Sessions.Domain.Sessions;
+
 namespace Sessions.Domain.Common;
 
 /// <summary>
@@ -33,6 +36,13 @@ public static class DomainErrors
     /// <summary>Only sessions a user started can be rewound.</summary>
     public static Error RewindNeedsAUserSession(string origin) =>
         Named(ErrorType.Conflict, $"Only sessions of origin 'user' can be rewound; this one is '{origin}'.", nameof(RewindNeedsAUserSession));
+
+    /// <summary>A session's lifetime usage stays within what the databases store, the same on every one.</summary>
+    public static Error UsageBeyondWhatIsStored { get; } =
+        Named(
+            ErrorType.Conflict,
+            string.Create(CultureInfo.InvariantCulture, $"These messages would bring the session's lifetime usage past what the service stores (a cost of {UsageTotals.MaxCostUsd:N10} USD, {long.MaxValue:N0} tokens of a kind): record further usage in a new session."),
+            nameof(UsageBeyondWhatIsStored));
 
     /// <summary>A compaction ends at a message of the transcript.</summary>
     public static Error CompactionOutsideTheTranscript(long lastSeq) =>

@@ -279,7 +279,8 @@ public sealed class Session : AggregateRoot
     /// <summary>
     /// Appends messages at the end of the transcript: seq numbers continue from the highest ever
     /// given, the rollups grow by exactly the new messages, and the preview and last-message time
-    /// follow. A frozen transcript takes nothing.
+    /// follow. A frozen transcript takes nothing, nor does one whose lifetime usage the messages
+    /// would bring past what the databases store (refused whole, on every database alike).
     /// </summary>
     public Result<IReadOnlyList<SessionMessage>> AppendMessages(TranscriptContext? context, IReadOnlyList<MessageDraft> drafts, Guid actorId, DateTime now)
     {
@@ -288,16 +289,26 @@ public sealed class Session : AggregateRoot
             return refusal;
         }
 
-        var changed = context is null ? [] : ApplyContext(context);
-
         var messages = new List<SessionMessage>(drafts.Count);
+        var added = UsageTotals.Zero;
         foreach (var draft in drafts)
         {
-            var message = new SessionMessage(Id, ++LastSeq, draft, now);
+            var message = new SessionMessage(Id, LastSeq + messages.Count + 1, draft, now);
             messages.Add(message);
-            var totals = UsageTotals.Of(message);
-            TotalUsage += totals;
-            CurrentUsage += totals;
+            added += UsageTotals.Of(message);
+        }
+
+        if (!TotalUsage.CanTake(added))
+        {
+            return DomainErrors.UsageBeyondWhatIsStored;
+        }
+
+        var changed = context is null ? [] : ApplyContext(context);
+        TotalUsage += added;
+        CurrentUsage += added;
+        foreach (var message in messages)
+        {
+            LastSeq = message.Seq;
             if (message.Usage is { } usage)
             {
                 LastGenerationInputTokens = usage.InputTokens;
@@ -366,10 +377,15 @@ public sealed class Session : AggregateRoot
             return refusal;
         }
 
+        var appended = AppendMessages(null, [summary], actorId, now);
+        if (!appended.IsSuccess)
+        {
+            return appended.Error;
+        }
+
         CurrentUsage -= compacted;
-        var appended = AppendMessages(null, [summary], actorId, now).Value[0];
-        Raise(new TranscriptCompacted(Id, actorId, upToSeq, compacted.MessageCount, appended.Seq, now));
-        return appended;
+        Raise(new TranscriptCompacted(Id, actorId, upToSeq, compacted.MessageCount, appended.Value[0].Seq, now));
+        return appended.Value[0];
     }
 
     /// <summary>

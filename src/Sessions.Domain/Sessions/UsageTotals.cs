@@ -15,7 +15,20 @@ public sealed record UsageTotals(
     decimal CostUsd,
     long UncostedUsageCount)
 {
+    /// <summary>The largest cost the databases store: 10 integer digits and 10 decimal places.</summary>
+    public const decimal MaxCostUsd = 9_999_999_999.9999999999m;
+
     public static UsageTotals Zero { get; } = new(0, 0, 0, 0, 0, 0, 0m, 0);
+
+    /// <summary>Whether adding <paramref name="more"/> keeps the cost and every token sum within what the databases store.</summary>
+    public bool CanTake(UsageTotals more) =>
+        CostUsd + more.CostUsd <= MaxCostUsd
+        && Fits(InputTokens, more.InputTokens)
+        && Fits(OutputTokens, more.OutputTokens)
+        && Fits(CacheReadInputTokens, more.CacheReadInputTokens)
+        && Fits(CacheCreationInputTokens, more.CacheCreationInputTokens);
+
+    private static bool Fits(long sum, long more) => sum <= long.MaxValue - more;
 
     /// <summary>Drops the trailing zeros a database's fixed scale adds, so a cost reads the same however it was stored.</summary>
     public static decimal? Normalize(decimal? cost) => cost / 1.000000000000000000000000000000000m;

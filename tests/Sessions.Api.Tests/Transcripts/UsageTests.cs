@@ -28,6 +28,31 @@ public sealed class UsageTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         }
     }
 
+    /// <summary>
+    /// A session's lifetime cost may reach what every database stores (10 integer digits), not pass
+    /// it: the append that would is 409 on SQLite and PostgreSQL alike, and stores nothing.
+    /// </summary>
+    [Fact]
+    public async Task Append_PastTheStoredLifetimeCost_Is409_OnEveryDatabase_AndStoresNothing()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        var transcript = workspace.SessionPath(session) + "/transcript";
+        object Costing(decimal cost) => new { role = "assistant", content = "a", usage = new { input_tokens = 1, output_tokens = 1, cost_usd = cost } };
+
+        var both = await (await Client.PostAsync(transcript, owner.Token(), new { messages = new[] { Costing(6_000_000_000m), Costing(6_000_000_000m) } }))
+            .ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
+        await (await Client.PostAsync(transcript, owner.Token(), new { messages = new[] { Costing(6_000_000_000m) } })).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(transcript, owner.Token(), new { messages = new[] { Costing(6_000_000_000m) } })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
+        await (await Client.PostAsync(transcript, owner.Token(), new { messages = new[] { Costing(3_999_999_999.9999999999m) } })).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Contains("record further usage in a new session", both["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var usage = await Client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
+        Assert.Equal(9_999_999_999.9999999999m, usage["total_cost_usd"]!.GetValue<decimal>());
+        Assert.Equal(2, (await Client.AllMessagesAsync(workspace, owner, session)).Count);
+    }
+
     private async Task<Dictionary<string, object?>> PlayAsync(string scenario, TestWorkspace workspace, TestUser owner, Guid session)
     {
         switch (scenario)

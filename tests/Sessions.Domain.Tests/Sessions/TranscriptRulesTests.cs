@@ -28,6 +28,75 @@ public sealed class TranscriptRulesTests
         Assert.Null(message.CompactedAt);
     }
 
+    /// <summary>A session's lifetime cost may reach the stored maximum, not pass it: the batch that would is refused whole, changing nothing.</summary>
+    [Fact]
+    public void Append_PastTheStoredCost_IsRefusedWhole_AndChangesNothing()
+    {
+        var session = A.Session().Build();
+        var half = decimal.Round(UsageTotals.MaxCostUsd / 2, 10);
+        session.AppendMessages(null, [Draft.Assistant("a", new MessageUsage(1, 1, 0, 0, half))], Actor, Later);
+        session.ClearDomainEvents();
+        var (lastSeq, total, current, version) = (session.LastSeq, session.TotalUsage, session.CurrentUsage, session.Version);
+
+        var refused = session.AppendMessages(
+            new TranscriptContext("agent", "another-model", null),
+            [Draft.User("q"), Draft.Assistant("b", new MessageUsage(1, 1, 0, 0, half)), Draft.Assistant("c", new MessageUsage(1, 1, 0, 0, 0.0000000002m))],
+            Actor,
+            Later);
+
+        Assert.Same(DomainErrors.UsageBeyondWhatIsStored, refused.Error);
+        Assert.Equal((lastSeq, total, current, version), (session.LastSeq, session.TotalUsage, session.CurrentUsage, session.Version));
+        Assert.NotEqual("another-model", session.Model);
+        Assert.Null(session.PreviewText);
+        Assert.Empty(session.DomainEvents);
+
+        var filled = session.AppendMessages(null, [Draft.Assistant("b", new MessageUsage(1, 1, 0, 0, UsageTotals.MaxCostUsd - half))], Actor, Later);
+        Assert.Equal(UsageTotals.MaxCostUsd, session.TotalUsage.CostUsd);
+        Assert.Equal(lastSeq + 1, Assert.Single(filled.Value).Seq);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Append_PastTheStoredTokens_OfAnyKind_IsRefused(int kind)
+    {
+        var session = A.Session().Build();
+        MessageUsage Usage(long tokens) => kind switch
+        {
+            0 => new MessageUsage(tokens, 0, 0, 0, null),
+            1 => new MessageUsage(0, tokens, 0, 0, null),
+            2 => new MessageUsage(0, 0, tokens, 0, null),
+            _ => new MessageUsage(0, 0, 0, tokens, null),
+        };
+        session.AppendMessages(null, [Draft.Assistant("a", Usage(long.MaxValue - 1))], Actor, Later);
+
+        var refused = session.AppendMessages(null, [Draft.Assistant("b", Usage(2))], Actor, Later);
+        var taken = session.AppendMessages(null, [Draft.Assistant("c", Usage(1))], Actor, Later);
+
+        Assert.Same(DomainErrors.UsageBeyondWhatIsStored, refused.Error);
+        Assert.True(taken.IsSuccess);
+        Assert.Equal(2, session.LastSeq);
+    }
+
+    /// <summary>A compaction's summary is appended like any message: past the stored usage it is refused, and nothing is compacted.</summary>
+    [Fact]
+    public void Compact_WithASummaryPastTheStoredCost_IsRefused_AndCompactsNothing()
+    {
+        var session = A.Session().Build();
+        session.AppendMessages(null, [Draft.Assistant("a", new MessageUsage(1, 1, 0, 0, UsageTotals.MaxCostUsd))], Actor, Later);
+        session.ClearDomainEvents();
+        var current = session.CurrentUsage;
+
+        var refused = session.Compact(1, current, Draft.Assistant("summary", new MessageUsage(1, 1, 0, 0, 1m)), Actor, Later);
+
+        Assert.Same(DomainErrors.UsageBeyondWhatIsStored, refused.Error);
+        Assert.Equal(current, session.CurrentUsage);
+        Assert.Equal(1, session.LastSeq);
+        Assert.Empty(session.DomainEvents);
+    }
+
     [Fact]
     public void Append_WithAContextThatOmitsAgentAndPrompt_KeepsThem()
     {
