@@ -48,7 +48,13 @@ public static class HealthEndpoints
         return JsonSerializer.SerializeAsync(context.Response.Body, body, cancellationToken: context.RequestAborted);
     }
 
-    /// <summary>One round trip to the database, unless a recent answer is at hand.</summary>
+    /// <summary>
+    /// One round trip to the database, unless a recent answer is at hand. Until the database has once
+    /// been found with every migration of the service applied, the check also asks which are not: a
+    /// service started without migrating (<c>Database:InitializeAtStartup=false</c>) on a schema
+    /// that is behind is not ready, where its queries would fail. Migrations are never taken back,
+    /// so once current the schema is not asked about again.
+    /// </summary>
     private sealed class DatabaseCheck(DatabaseReadiness readiness, SessionsDbContext db) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken) =>
@@ -56,6 +62,19 @@ public static class HealthEndpoints
             {
                 try
                 {
+                    if (!readiness.SchemaCurrent)
+                    {
+                        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
+                        if (pending > 0)
+                        {
+                            return new HealthCheckResult(
+                                context.Registration.FailureStatus,
+                                $"The database's schema is {pending} migration(s) behind the service: apply them, or start it with Database:InitializeAtStartup=true.");
+                        }
+
+                        readiness.SchemaCurrent = true;
+                    }
+
                     await db.Database.ExecuteSqlRawAsync("SELECT 1", ct);
                     return HealthCheckResult.Healthy();
                 }
@@ -74,6 +93,9 @@ public sealed class DatabaseReadiness(TimeProvider clock) : IDisposable
 
     private readonly SemaphoreSlim _probe = new(1, 1);
     private (HealthCheckResult Result, long At)? _last;
+
+    /// <summary>Whether the database was once found with every migration of the service applied (set by the probe, which runs one at a time).</summary>
+    public bool SchemaCurrent { get; set; }
 
     public async Task<HealthCheckResult> GetAsync(Func<CancellationToken, Task<HealthCheckResult>> probe, CancellationToken cancellationToken)
     {
