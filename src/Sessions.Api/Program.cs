@@ -1,4 +1,5 @@
 using Asp.Versioning;
+using Sessions.Api.Controllers;
 using Sessions.Api.Development;
 using Sessions.Api.Errors;
 using Sessions.Api.Health;
@@ -25,7 +26,11 @@ builder.Services.AddSingleton<ClientAborts>();
 builder.Services.AddBearerAuthentication(builder.Configuration, builder.Environment);
 builder.Services.AddAuthorization();
 
-builder.Services.AddControllers(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true)
+builder.Services.AddControllers(options =>
+    {
+        options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
+        options.ModelBinderProviders.Insert(0, new HyphenatedUuids());
+    })
     .AddJsonOptions(options =>
     {
         JsonDefaults.Apply(options.JsonSerializerOptions);

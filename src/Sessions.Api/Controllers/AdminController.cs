@@ -49,14 +49,14 @@ public sealed class AdminController(ISender sender) : ApiController
     public async Task<IActionResult> ListMembers(string org, string workspace, CancellationToken cancellationToken) =>
         Respond(await sender.Send(new ListMembersQuery(org, workspace), cancellationToken), InputLocation.Query);
 
-    [HttpPut("org/{org}/ws/{workspace}/members/{user_id:guid}")]
+    [HttpPut("org/{org}/ws/{workspace}/members/{user_id}")]
     [OpenApiOperation("putMember", "Add a member or change their role", "A user the service has not seen yet is added without a profile (it comes from their own token); a workspace keeps at least one admin (409).")]
     [ProducesResponseType<MemberView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> PutMember(string org, string workspace, [FromRoute(Name = "user_id")] Guid userId, [FromBody] PutMemberRequest request, CancellationToken cancellationToken) =>
         Respond(await sender.Send(new PutMemberCommand(org, workspace, userId, request.Role), cancellationToken), InputLocation.Body);
 
-    [HttpDelete("org/{org}/ws/{workspace}/members/{user_id:guid}")]
+    [HttpDelete("org/{org}/ws/{workspace}/members/{user_id}")]
     [OpenApiOperation("removeMember", "Remove a member", "204; the last admin cannot be removed (409).")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]

@@ -206,6 +206,10 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         await Patch($"{GroupsPath(workspace)}/{group}", creator, new { title = new string('t', 256) }).ExpectValidationErrorAsync("body", "title");
         await Client.GetAsync($"{GroupsPath(workspace)}/{group[..8]}", creator.Token()).ExpectValidationErrorAsync("path", "group_id");
         await Patch($"{GroupsPath(workspace)}/not-a-uuid", creator, new { title = "x" }).ExpectValidationErrorAsync("path", "group_id");
+        // CONTRACT 4: a full UUID has its hyphens; the bare, braced and parenthesized spellings are not one.
+        await Client.GetAsync($"{GroupsPath(workspace)}/{Guid.Parse(group):N}", creator.Token()).ExpectValidationErrorAsync("path", "group_id");
+        await Client.GetAsync($"{GroupsPath(workspace)}/{Guid.Parse(group):B}", creator.Token()).ExpectValidationErrorAsync("path", "group_id");
+        await Client.GetAsync($"{GroupsPath(workspace)}/{group.ToUpperInvariant()}", creator.Token()).ExpectAsync(HttpStatusCode.OK);
         await Client.GetAsync($"{GroupsPath(workspace)}/{group}?archived=old", creator.Token()).ExpectValidationErrorAsync("query", "archived");
         await Client.GetAsync($"{GroupsPath(workspace)}?status=done", creator.Token()).ExpectValidationErrorAsync("query", "status", 0);
         await Client.GetAsync($"{GroupsPath(workspace)}?kind=workflow&kind=run", creator.Token()).ExpectValidationErrorAsync("query", "kind", 1);

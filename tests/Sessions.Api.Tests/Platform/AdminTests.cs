@@ -113,6 +113,8 @@ public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
 
         await (await Client.SendAsync(HttpMethod.Put, $"{path}/{Guid.NewGuid()}", admin.Token(), new { })).ExpectValidationErrorAsync("body", "role");
         await (await Client.SendAsync(HttpMethod.Put, $"{path}/{Guid.NewGuid()}", admin.Token(), new { role = "owner" })).ExpectValidationErrorAsync("body", "role");
+        await (await Client.SendAsync(HttpMethod.Put, $"{path}/not-a-uuid", admin.Token(), new { role = "member" })).ExpectValidationErrorAsync("path", "user_id");
+        await (await Client.SendAsync(HttpMethod.Delete, $"{path}/{Guid.NewGuid():N}", admin.Token())).ExpectValidationErrorAsync("path", "user_id");
         await (await Client.SendAsync(HttpMethod.Delete, $"{path}/{Guid.NewGuid()}", admin.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 

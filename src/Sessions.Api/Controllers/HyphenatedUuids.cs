@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace Sessions.Api.Controllers;
+
+/// <summary>
+/// UUIDs in a path or query (<c>group_id</c>, <c>user_id</c>, <c>after_id</c>) are read in the one
+/// spelling CONTRACT 4 names: 36 characters with hyphens, in any letter case. ASP.NET Core's own
+/// binder also takes 32 bare digits and the braced and parenthesized forms, which the contract does
+/// not; those are 422 at the parameter, as any value that is no UUID. (Bodies are read by
+/// System.Text.Json, which takes the hyphenated form only.)
+/// </summary>
+public sealed class HyphenatedUuids : IModelBinderProvider
+{
+    public IModelBinder? GetBinder(ModelBinderProviderContext context) =>
+        context.Metadata.UnderlyingOrModelType == typeof(Guid) && context.BindingInfo.BindingSource != BindingSource.Body
+            ? new Binder(context.Metadata.IsReferenceOrNullableType)
+            : null;
+
+    private sealed class Binder(bool nullable) : IModelBinder
+    {
+        public Task BindModelAsync(ModelBindingContext bindingContext)
+        {
+            var value = bindingContext.ValueProvider.GetValue(bindingContext.ModelName);
+            if (value == ValueProviderResult.None)
+            {
+                return Task.CompletedTask;
+            }
+
+            bindingContext.ModelState.SetModelValue(bindingContext.ModelName, value);
+            var text = value.FirstValue;
+            if (string.IsNullOrWhiteSpace(text) && nullable)
+            {
+                bindingContext.Result = ModelBindingResult.Success(null);
+            }
+            else if (Guid.TryParseExact(text, "D", out var id))
+            {
+                bindingContext.Result = ModelBindingResult.Success(id);
+            }
+            else
+            {
+                bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, "must be a UUID with hyphens");
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}
