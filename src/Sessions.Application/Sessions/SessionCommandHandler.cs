@@ -85,8 +85,16 @@ public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandSer
             return plan.Answer!;
         }
 
+        // Loaded again by its id alone, and ids are the clients': a session deleted since the read
+        // and created again under its id is another session, perhaps another owner's or another
+        // workspace's, which the caller is to see and change only as any other.
         var session = await LoadForChangeAsync(found.Value.Session.Id, cancellationToken);
-        return session is null ? SessionErrors.NotFound : await change(session, Services.Clock.UtcNow(), cancellationToken);
+        if (session is null || !Audience(caller).Sees(session))
+        {
+            return SessionErrors.NotFound;
+        }
+
+        return Refuse(session, caller) ?? await change(session, Services.Clock.UtcNow(), cancellationToken);
     }
 
     /// <summary>

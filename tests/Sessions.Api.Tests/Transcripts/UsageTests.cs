@@ -47,10 +47,15 @@ public sealed class UsageTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         await (await Client.PostAsync(transcript, owner.Token(), new { messages = new[] { Costing(6_000_000_000m) } })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
         await (await Client.PostAsync(transcript, owner.Token(), new { messages = new[] { Costing(3_999_999_999.9999999999m) } })).ExpectAsync(HttpStatusCode.OK);
 
+        await (await Client.PostAsync(transcript + "/compact", owner.Token(), new { summary = new { role = "system", content = "s", usage = new { input_tokens = 1, output_tokens = 0, cost_usd = 1m } }, up_to_seq = 1 }))
+            .ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
+
         Assert.Contains("record further usage in a new session", both["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         var usage = await Client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
         Assert.Equal(9_999_999_999.9999999999m, usage["total_cost_usd"]!.GetValue<decimal>());
-        Assert.Equal(2, (await Client.AllMessagesAsync(workspace, owner, session)).Count);
+        var messages = await Client.AllMessagesAsync(workspace, owner, session);
+        Assert.Equal(2, messages.Count);
+        Assert.All(messages, m => Assert.Null(m["compacted_at"]));
     }
 
     private async Task<Dictionary<string, object?>> PlayAsync(string scenario, TestWorkspace workspace, TestUser owner, Guid session)

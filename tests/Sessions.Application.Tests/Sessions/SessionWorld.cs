@@ -87,12 +87,16 @@ internal sealed class SessionWorld
         UnitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
-    private Session NewSession(Guid id, SessionVisibility visibility, SessionOrigin origin)
+    /// <summary>The session the command read was deleted since, and another created under its id, in <paramref name="workspaceId"/> by <paramref name="ownerId"/>.</summary>
+    public void RecreatedSinceTheRead(Guid workspaceId, Guid ownerId, SessionVisibility visibility) =>
+        Locked = NewSession(Read.Id, visibility, SessionOrigin.User, workspaceId, ownerId);
+
+    private Session NewSession(Guid id, SessionVisibility visibility, SessionOrigin origin, Guid? workspaceId = null, Guid? ownerId = null)
     {
         var session = Session.Create(
             new NewSession(id, "m", "t", null, new Dictionary<string, IReadOnlyList<string>>(), 0, origin, visibility, null, null, null),
-            WorkspaceId,
-            OwnerId,
+            workspaceId ?? WorkspaceId,
+            ownerId ?? OwnerId,
             Now.UtcDateTime.AddHours(-1));
         session.ClearDomainEvents();
         return session;

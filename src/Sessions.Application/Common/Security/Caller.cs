@@ -76,6 +76,17 @@ public sealed record SessionAudience(Guid WorkspaceId, Guid UserId, bool SeesAll
         return Expression.Lambda<Func<T, Guid, Guid, bool>>(body, facts.Parameters[0], workspaceId, userId);
     }
 
+    /// <summary>The same rule, compiled once per form, for a session in memory.</summary>
+    private static readonly Func<VisibilityFacts, SessionAudience, bool>[] InMemory = [Rule(false).Compile(), Rule(true).Compile()];
+
+    private static readonly Func<Session, VisibilityFacts> FactsOf = VisibilityFacts.OfSession.Compile();
+
+    /// <summary>
+    /// Whether this audience sees <paramref name="session"/>, by the rule every query applies: for a
+    /// session loaded by its id alone (a command's load for change).
+    /// </summary>
+    public bool Sees(Session session) => InMemory[SeesAllSessions ? 1 : 0](FactsOf(session), this);
+
     /// <summary>
     /// A session of the workspace that is the audience's own or shared with the workspace, or any
     /// session of the workspace when the audience sees them all.

@@ -37,8 +37,14 @@ public sealed class CompactTranscriptHandler(SessionCommandServices services, IT
             }
 
             var compacted = await transcripts.CompactAsync(session.Id, upToSeq, now, ct);
-            var summary = session.Compact(upToSeq, compacted, command.Summary!.ToDraft(), caller.UserId, now).Value;
-            transcripts.Add([summary]);
+            var summary = session.Compact(upToSeq, compacted, command.Summary!.ToDraft(), caller.UserId, now);
+            if (!summary.IsSuccess)
+            {
+                // The messages marked compacted above are unmarked with the rest of the refused change.
+                return summary.Error;
+            }
+
+            transcripts.Add([summary.Value]);
             return await ViewAsync(session, read, ct);
         });
     }
