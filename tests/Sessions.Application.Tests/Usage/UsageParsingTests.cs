@@ -86,5 +86,16 @@ public sealed class UsageParsingTests
         Assert.Equal(["Agents.0: must not be empty (StringTooShort)"], await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter with { Agents = [""] }, "day", null, null)));
     }
 
+    /// <summary>A window is read by whole UTC days, and the calendar has none after 9999-12-31: both ends stay before it.</summary>
+    [Fact]
+    public async Task TheWindow_EndsBeforeTheCalendarsLastDay()
+    {
+        Assert.Empty(await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, "model", "9999-12-30T23:59:59Z", null)));
+        Assert.Equal(["From: must be earlier than 9999-12-31T00:00:00Z (InvalidValue)"], await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, "model", "9999-12-31T00:00:00Z", null)));
+        Assert.Equal(
+            ["From: must be earlier than 9999-12-31T00:00:00Z (InvalidValue)", "To: must be earlier than 9999-12-31T00:00:00Z (InvalidValue)"],
+            await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, "day", "9999-12-31T00:00:01Z", "9999-12-31T12:00:00Z")));
+    }
+
     private static Task<List<string>> Errors(GetUsageQuery query) => Validate.ErrorsAsync(query, new GetUsageValidator());
 }
