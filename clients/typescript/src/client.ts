@@ -56,7 +56,7 @@ export interface ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listGroups(org: string, workspace: string, status?: (GroupStatus | null)[] | null | undefined, kind?: (GroupKind | null)[] | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupPage>;
+    listGroups(org: string, workspace: string, status?: GroupStatus[] | null | undefined, kind?: GroupKind[] | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupPage>;
 
     /**
      * Get a session group
@@ -86,7 +86,7 @@ export interface ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listGroupedSessions(org: string, workspace: string, page?: number | null | undefined, limit?: number | null | undefined, sessions_per_group?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupedPage>;
+    listGroupedSessions(org: string, workspace: string, page?: number | null | undefined, limit?: number | null | undefined, sessions_per_group?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupedPage>;
 
     /**
      * Record an item
@@ -121,7 +121,7 @@ export interface ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listSessions(org: string, workspace: string, sort_by?: SessionSortField | null | undefined, sort_dir?: SortDirection | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionPage>;
+    listSessions(org: string, workspace: string, sort_by?: SessionSortField | null | undefined, sort_dir?: SortDirection | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionPage>;
 
     /**
      * Session facets
@@ -136,7 +136,7 @@ export interface ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    getSessionFacets(org: string, workspace: string, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionFacets>;
+    getSessionFacets(org: string, workspace: string, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionFacets>;
 
     /**
      * Get a session
@@ -256,7 +256,7 @@ export interface ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    getUsage(org: string, workspace: string, group_by: string, from?: string | null | undefined, to?: string | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<WorkspaceUsage>;
+    getUsage(org: string, workspace: string, group_by: string, from?: string | null | undefined, to?: string | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<WorkspaceUsage>;
 }
 
 export class SessionsClient implements ISessionsClient {
@@ -344,6 +344,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
             });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
@@ -481,6 +488,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -608,6 +622,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
             });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
@@ -751,6 +772,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -885,6 +913,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -1017,6 +1052,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -1091,7 +1133,7 @@ export class SessionsClient implements ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listGroups(org: string, workspace: string, status?: (GroupStatus | null)[] | null | undefined, kind?: (GroupKind | null)[] | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupPage> {
+    listGroups(org: string, workspace: string, status?: GroupStatus[] | null | undefined, kind?: GroupKind[] | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupPage> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/groups?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -1186,6 +1228,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
             });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
@@ -1323,6 +1372,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
             });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
@@ -1466,6 +1522,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -1539,7 +1602,7 @@ export class SessionsClient implements ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listGroupedSessions(org: string, workspace: string, page?: number | null | undefined, limit?: number | null | undefined, sessions_per_group?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupedPage> {
+    listGroupedSessions(org: string, workspace: string, page?: number | null | undefined, limit?: number | null | undefined, sessions_per_group?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<GroupedPage> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/grouped?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -1632,6 +1695,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
             });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
@@ -1782,6 +1852,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -1923,6 +2000,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -2062,6 +2146,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -2136,7 +2227,7 @@ export class SessionsClient implements ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    listSessions(org: string, workspace: string, sort_by?: SessionSortField | null | undefined, sort_dir?: SortDirection | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionPage> {
+    listSessions(org: string, workspace: string, sort_by?: SessionSortField | null | undefined, sort_dir?: SortDirection | null | undefined, page?: number | null | undefined, limit?: number | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionPage> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -2232,6 +2323,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -2302,7 +2400,7 @@ export class SessionsClient implements ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    getSessionFacets(org: string, workspace: string, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionFacets> {
+    getSessionFacets(org: string, workspace: string, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<SessionFacets> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/facets?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -2389,6 +2487,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
             });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
@@ -2520,6 +2625,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
             });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
@@ -2672,6 +2784,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -2805,6 +2924,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
             });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
@@ -2943,6 +3069,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -3073,6 +3206,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
             });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
@@ -3205,6 +3345,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -3335,6 +3482,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
             });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
@@ -3467,6 +3621,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -3597,6 +3758,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
             });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
@@ -3730,6 +3898,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -3862,6 +4037,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -3993,6 +4175,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
             });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
@@ -4136,6 +4325,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -4275,6 +4471,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
             });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
@@ -4418,6 +4621,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -4560,6 +4770,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -4700,6 +4917,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
             });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
@@ -4845,6 +5069,13 @@ export class SessionsClient implements ISessionsClient {
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
             });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
+            });
         } else if (status === 415) {
             return response.text().then((_responseText) => {
             let result415: any = null;
@@ -4918,7 +5149,7 @@ export class SessionsClient implements ISessionsClient {
      * @param search (optional) Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters).
      * @param include_workload_sessions (optional) Include sessions of origin eval (default false).
      */
-    getUsage(org: string, workspace: string, group_by: string, from?: string | null | undefined, to?: string | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: (SessionOrigin | null)[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<WorkspaceUsage> {
+    getUsage(org: string, workspace: string, group_by: string, from?: string | null | undefined, to?: string | null | undefined, user_id?: string[] | null | undefined, user?: string[] | null | undefined, project_id?: string[] | null | undefined, agent?: string[] | null | undefined, model?: string[] | null | undefined, origin?: SessionOrigin[] | null | undefined, label?: string[] | null | undefined, archived?: ArchivedFilter | null | undefined, search?: string | null | undefined, include_workload_sessions?: boolean | null | undefined, signal?: AbortSignal): Promise<WorkspaceUsage> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/usage?";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -5013,6 +5244,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result413 = ErrorEnvelope.fromJS(resultData413);
             return throwException("A server side error occurred.", status, _responseText, _headers, result413);
+            });
+        } else if (status === 414) {
+            return response.text().then((_responseText) => {
+            let result414: any = null;
+            let resultData414 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result414 = ErrorEnvelope.fromJS(resultData414);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result414);
             });
         } else if (status === 415) {
             return response.text().then((_responseText) => {

@@ -13,6 +13,7 @@ namespace Sessions.Api.Controllers;
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status403Forbidden)]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status404NotFound)]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status413PayloadTooLarge)]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status414UriTooLong)]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status415UnsupportedMediaType)]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status422UnprocessableEntity)]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status426UpgradeRequired)]

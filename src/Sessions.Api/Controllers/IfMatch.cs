@@ -20,11 +20,16 @@ public static class IfMatch
         }
 
         var any = tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any));
+        // Strong comparison is of the tags' text: "007" is not the ETag "7", so a tag is a version
+        // only as the service writes one (digits, no leading zero).
         var versions = tags
             .Where(tag => !tag.IsWeak)
-            .Select(tag => long.TryParse(tag.Tag.AsSpan().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : -1)
+            .Select(tag => Version(tag.Tag.AsSpan().Trim('"')))
             .Where(version => version >= 0)
             .ToList();
         return new VersionCondition(any, versions);
     }
+
+    private static long Version(ReadOnlySpan<char> text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && (text.Length == 1 || text[0] != '0') ? version : -1;
 }

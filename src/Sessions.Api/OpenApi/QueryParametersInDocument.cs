@@ -59,8 +59,9 @@ public sealed class QueryParametersInDocument : IOperationProcessor
 
             if (Enumerations.TryGetValue(parameter.Name, out var type) && parameter.Schema is { } schema)
             {
-                // Nullable as before: a caller may pass null to leave the parameter out.
-                var named = new JsonSchema { Reference = context.SchemaGenerator.Generate(type, context.SchemaResolver), IsNullableRaw = true };
+                // A single value stays nullable (a caller passes null to leave the parameter out);
+                // a repeated one's items do not (each item is sent, and an empty one is 422).
+                var named = new JsonSchema { Reference = context.SchemaGenerator.Generate(type, context.SchemaResolver), IsNullableRaw = schema.Item is null };
                 if (schema.Item is not null)
                 {
                     schema.Item = named;

@@ -13,6 +13,10 @@ public static class DomainErrors
     public static Error SessionAlreadyFrozen { get; } =
         Named(ErrorType.SessionFrozen, "The session is frozen: its transcript can no longer change.", nameof(SessionAlreadyFrozen));
 
+    /// <summary>A frozen session keeps its model, agent, message count and group; its title, labels, visibility, pin and archive still change.</summary>
+    public static Error FrozenSessionKeepsItsRecord { get; } =
+        Named(ErrorType.SessionFrozen, "The session is frozen: its model, agent, message count and group stay as they are; only its title, labels, visibility, pin and archive can change.", nameof(FrozenSessionKeepsItsRecord));
+
     /// <summary>A frozen session records no new item (a retry of a stored one is still answered).</summary>
     public static Error FrozenSessionTakesNoItems { get; } =
         Named(ErrorType.SessionFrozen, "The session is frozen: it takes no new items.", nameof(FrozenSessionTakesNoItems));

@@ -138,13 +138,21 @@ public sealed class Session : AggregateRoot
 
     /// <summary>
     /// Applies the fields the client sent. Visibility only widens: private to workspace shares the
-    /// session; workspace to private is a conflict and changes nothing at all.
+    /// session; workspace to private is a conflict and changes nothing at all. A frozen session
+    /// keeps what records how its transcript came about (model, agent, message count, group):
+    /// changing any of them is refused whole, and only its title, labels and visibility change
+    /// here (CONTRACT 5.1).
     /// </summary>
     public Result Update(SessionChanges changes, Guid actorId, DateTime now)
     {
         if (changes.Visibility == SessionVisibility.Private && Visibility == SessionVisibility.Workspace)
         {
             return DomainErrors.SharedSessionCannotBecomePrivate;
+        }
+
+        if (IsFrozen && ChangesTheRecord(changes))
+        {
+            return DomainErrors.FrozenSessionKeepsItsRecord;
         }
 
         var changed = new List<string>();
@@ -339,6 +347,12 @@ public sealed class Session : AggregateRoot
 
         return messages;
     }
+
+    private bool ChangesTheRecord(SessionChanges changes) =>
+        (changes.Model is { } model && model != Model)
+        || (changes.Agent is { } agent && agent != Agent)
+        || (changes.MessageCount is { } count && count != MessageCount)
+        || (changes.GroupId is { } groupId && groupId != GroupId);
 
     /// <summary>Takes the agent, model and system prompt an append's context gives; answers the fields that changed (a context that changes nothing changes nothing).</summary>
     private List<string> ApplyContext(TranscriptContext context)

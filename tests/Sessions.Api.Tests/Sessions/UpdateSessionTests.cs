@@ -112,6 +112,11 @@ public sealed class UpdateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>
         var weak = await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { title = "four" }, new Dictionary<string, string> { ["If-Match"] = "W/" + any.Headers.ETag!.Tag });
         await weak.ExpectEnvelopeAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
 
+        // Strong comparison is of the tag's text: the current version with a leading zero is another tag.
+        var padded = "\"0" + any.Headers.ETag!.Tag.Trim('"') + "\"";
+        var zero = await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { title = "five" }, new Dictionary<string, string> { ["If-Match"] = padded });
+        await zero.ExpectEnvelopeAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
+
         var read = await (await Client.GetAsync(path, owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("three", read["title"]!.GetValue<string>());
     }
@@ -158,6 +163,26 @@ public sealed class UpdateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>
 
         Assert.Equal("evidence", updated["title"]!.GetValue<string>());
         Assert.NotNull(updated["frozen_at"]);
+    }
+
+    /// <summary>CONTRACT 5.1: of a frozen session only title, labels, pin, archive and visibility stay editable; its model, agent and message count are its record.</summary>
+    [Fact]
+    public async Task Patch_FrozenSession_KeepsItsModelAgentAndMessageCount()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
+        await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
+        var before = await Client.GetAsync(workspace.SessionPath(session.Id()), owner.Token()).ExpectAsync(HttpStatusCode.OK);
+
+        foreach (var change in new object[] { new { title = "evidence", model = "another-model" }, new { agent = "another-agent" }, new { message_count = 99 } })
+        {
+            await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), change)).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "session_frozen");
+        }
+
+        var sameModel = await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { title = "evidence", model = before["model"]!.GetValue<string>() })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("evidence", sameModel["title"]!.GetValue<string>());
+        Assert.Equal(before["model"]!.ToJsonString(), sameModel["model"]!.ToJsonString());
+        Assert.Equal(before["message_count"]!.ToJsonString(), sameModel["message_count"]!.ToJsonString());
     }
 
     [Fact]

@@ -49,6 +49,43 @@ public sealed class SessionRulesTests
         Assert.Equal((2L, Later), (session.Version, session.UpdatedAt));
     }
 
+    /// <summary>A frozen session keeps what records how its transcript came about; a change of any of it is refused whole, title and labels included.</summary>
+    [Theory]
+    [InlineData("model")]
+    [InlineData("agent")]
+    [InlineData("message_count")]
+    [InlineData("group_id")]
+    public void Update_OfAFrozenSessionsRecord_IsRefusedWhole(string field)
+    {
+        var session = A.Session().Titled("t").Frozen().Build();
+        session.ClearDomainEvents();
+        var (model, agent, count, group, version) = (session.Model, session.Agent, session.MessageCount, session.GroupId, session.Version);
+        var changes = field switch
+        {
+            "model" => new SessionChanges(Title: "new", Model: "another-model"),
+            "agent" => new SessionChanges(Title: "new", Agent: "another-agent"),
+            "message_count" => new SessionChanges(Title: "new", MessageCount: count + 1),
+            _ => new SessionChanges(Title: "new", GroupId: Guid.NewGuid()),
+        };
+
+        var result = session.Update(changes, Actor, Later);
+
+        Assert.Same(DomainErrors.FrozenSessionKeepsItsRecord, result.Error);
+        Assert.Equal(("t", model, agent, count, group, version), (session.Title, session.Model, session.Agent, session.MessageCount, session.GroupId, session.Version));
+        Assert.Empty(session.DomainEvents);
+    }
+
+    [Fact]
+    public void Update_OfAFrozenSession_WithItsRecordAsItIs_ChangesTheRest()
+    {
+        var session = A.Session().Titled("t").Frozen().Build();
+
+        var result = session.Update(new SessionChanges(Title: "new", Model: session.Model, Agent: session.Agent, MessageCount: session.MessageCount, GroupId: session.GroupId), Actor, Later);
+
+        Assert.True(((IResult)result).IsSuccess);
+        Assert.Equal("new", session.Title);
+    }
+
     [Fact]
     public void Update_WithTheSameValues_ChangesNothing_AndRaisesNothing()
     {
