@@ -17,9 +17,8 @@ public static class AtifWriter
 {
     public const string SchemaVersion = "ATIF-v1.7";
 
-    public static async Task WriteAsync(TrajectoryExport export, Stream body, CancellationToken cancellationToken)
+    public static async Task WriteAsync(TrajectoryExport export, Utf8JsonWriter writer, CancellationToken cancellationToken)
     {
-        await using var writer = new Utf8JsonWriter(body, TrajectoryWriters.WriterOptions);
         var session = export.Session;
         writer.WriteStartObject();
         writer.WriteString("schema_version", SchemaVersion);
@@ -302,14 +301,29 @@ public static class AtifWriter
             writer.WriteEndObject();
         }
 
+        /// <summary>
+        /// The object a string of arguments holds, if it holds one that can be written: JSON text may
+        /// escape half of a surrogate pair (<c>"\ud800"</c>), which parses but cannot be written as
+        /// UTF-8, and would end the export midway, for every later export of the session too.
+        /// </summary>
         private static JsonElement? ParsedObject(string text)
         {
             try
             {
                 using var document = JsonDocument.Parse(text);
-                return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    return null;
+                }
+
+                using (var probe = new Utf8JsonWriter(Stream.Null))
+                {
+                    document.RootElement.WriteTo(probe);
+                }
+
+                return document.RootElement.Clone();
             }
-            catch (JsonException)
+            catch (Exception exception) when (exception is JsonException or InvalidOperationException or ArgumentException)
             {
                 return null;
             }

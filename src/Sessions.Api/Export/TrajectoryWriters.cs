@@ -19,17 +19,28 @@ public static class TrajectoryWriters
     /// <summary>As the API writes JSON: no HTML escaping (the answers are application/json).</summary>
     internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = Json.Encoder };
 
-    public static Task WriteAsync(TrajectoryExport export, Stream body, CancellationToken cancellationToken) => export.Format switch
+    /// <summary>
+    /// Writes the export in its format. The writer is disposed (which flushes the response) only when
+    /// the export is whole: a failure before the first page of messages was read has then sent
+    /// nothing, and the error handler still answers with the envelope (502 or 504 for the database)
+    /// instead of a 200 cut off after its opening; a failure after it ends the connection. The writer
+    /// holds no resource but its buffer, left to the collector on failure.
+    /// </summary>
+    public static async Task WriteAsync(TrajectoryExport export, Stream body, CancellationToken cancellationToken)
     {
-        TrajectoryFormat.Openai => WriteOpenAiAsync(export, body, cancellationToken),
-        TrajectoryFormat.Native => WriteNativeAsync(export, body, cancellationToken),
-        _ => AtifWriter.WriteAsync(export, body, cancellationToken),
-    };
+        var writer = new Utf8JsonWriter(body, WriterOptions);
+        await (export.Format switch
+        {
+            TrajectoryFormat.Openai => WriteOpenAiAsync(export, writer, cancellationToken),
+            TrajectoryFormat.Native => WriteNativeAsync(export, writer, cancellationToken),
+            _ => AtifWriter.WriteAsync(export, writer, cancellationToken),
+        });
+        await writer.DisposeAsync();
+    }
 
     /// <summary>The Chat Completions message array: the stored system prompt first, tool calls with their arguments as JSON text.</summary>
-    private static async Task WriteOpenAiAsync(TrajectoryExport export, Stream body, CancellationToken cancellationToken)
+    private static async Task WriteOpenAiAsync(TrajectoryExport export, Utf8JsonWriter writer, CancellationToken cancellationToken)
     {
-        await using var writer = new Utf8JsonWriter(body, WriterOptions);
         writer.WriteStartArray();
         if (export.SystemPrompt is { } systemPrompt)
         {
@@ -88,9 +99,8 @@ public static class TrajectoryWriters
     }
 
     /// <summary>The session, its messages and its stored events, as the API answers them.</summary>
-    private static async Task WriteNativeAsync(TrajectoryExport export, Stream body, CancellationToken cancellationToken)
+    private static async Task WriteNativeAsync(TrajectoryExport export, Utf8JsonWriter writer, CancellationToken cancellationToken)
     {
-        await using var writer = new Utf8JsonWriter(body, WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("format", "native");
         writer.WriteNumber("version", 1);

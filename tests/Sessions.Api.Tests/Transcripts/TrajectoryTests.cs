@@ -1,5 +1,9 @@
+using System.Data.Common;
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Sessions.Api.Tests.Infrastructure;
 
 namespace Sessions.Api.Tests.Transcripts;
@@ -166,6 +170,24 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         await (await Client.GetAsync($"{workspace.SessionPath(session)}/trajectory", other.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 
+    /// <summary>
+    /// Arguments stored as a string may be JSON text escaping half of a surrogate pair: it parses,
+    /// but cannot be written as UTF-8. It is exported as <c>{"raw": text}</c>, and the export stays whole.
+    /// </summary>
+    [Fact]
+    public async Task ArgumentsTextThatCannotBeWritten_IsExportedRaw_AndTheExportStaysWhole()
+    {
+        var (workspace, owner, session) = await SessionAsync();
+        var body = """{"messages": [{"role": "assistant", "content": "", "tool_calls": [{"id": "c", "name": "f", "arguments": "{\"a\":\"\\ud800\"}"}]}]}""";
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), body)).ExpectAsync(HttpStatusCode.OK);
+
+        var atif = await ExportAsync(workspace, owner, session, "");
+
+        var arguments = atif["steps"]![0]!["tool_calls"]![0]!["arguments"]!;
+        Assert.Equal("""{"a":"\ud800"}""", arguments["raw"]!.GetValue<string>());
+        Assert.Empty(AtifValidator.Violations(atif));
+    }
+
     private async Task<JsonObject> ExportAsync(TestWorkspace workspace, TestUser user, Guid session, string query) =>
         JsonNode.Parse(await ExportTextAsync(workspace, user, session, query))!.AsObject();
 
@@ -217,5 +239,67 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal(0, atif["final_metrics"]!["total_steps"]!.GetValue<int>());
         Assert.Equal("[]", await ExportTextAsync(workspace, owner, session, "?format=openai"));
         Assert.Empty((await ExportAsync(workspace, owner, session, "?format=native"))["messages"]!.AsArray());
+    }
+}
+
+/// <summary>A host whose reads of transcript messages time out once armed, as a database that stopped answering would.</summary>
+public sealed class MessageReadsTimeOutApiFactory : ApiFactory
+{
+    public TimeOut Reads { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<IInterceptor>(Reads));
+    }
+
+    public sealed class TimeOut : DbCommandInterceptor
+    {
+        private volatile bool _armed;
+
+        public bool Armed
+        {
+            get => _armed;
+            set => _armed = value;
+        }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command,
+            CommandEventData eventData,
+            InterceptionResult<DbDataReader> result,
+            CancellationToken cancellationToken = default) =>
+            Armed && command.CommandText.Contains("session_messages", StringComparison.Ordinal)
+                ? throw new TimeoutException("simulated: the database did not answer")
+                : base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+    }
+}
+
+public sealed class TrajectoryFailureTests(MessageReadsTimeOutApiFactory factory) : IClassFixture<MessageReadsTimeOutApiFactory>
+{
+    /// <summary>
+    /// The database failing before the first page of messages is read: nothing of the export has
+    /// been sent, so the answer is the envelope (504), not a 200 cut off after its opening.
+    /// </summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("?format=openai")]
+    [InlineData("?format=native")]
+    public async Task AFailureBeforeTheFirstPage_IsTheEnvelope_NotACutOff200(string query)
+    {
+        var client = factory.CreateClient();
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await client.CreateSessionAsync(workspace, owner)).Id();
+        await client.AppendAsync(workspace, owner, session, new { role = "user", content = "q" });
+
+        factory.Reads.Armed = true;
+        try
+        {
+            await (await client.GetAsync($"{workspace.SessionPath(session)}/trajectory{query}", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.GatewayTimeout, "gateway_timeout");
+        }
+        finally
+        {
+            factory.Reads.Armed = false;
+        }
     }
 }

@@ -71,6 +71,7 @@ public sealed class SessionRulesTests
         var result = session.Update(changes, Actor, Later);
 
         Assert.Same(DomainErrors.FrozenSessionKeepsItsRecord, result.Error);
+        Assert.Equal("The session is frozen: its model, agent, message count and group stay as they are; only its title, labels, visibility, pin and archive can change.", result.Error!.Message);
         Assert.Equal(("t", model, agent, count, group, version), (session.Title, session.Model, session.Agent, session.MessageCount, session.GroupId, session.Version));
         Assert.Empty(session.DomainEvents);
     }
