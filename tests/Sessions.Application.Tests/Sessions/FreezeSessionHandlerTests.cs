@@ -68,6 +68,22 @@ public sealed class FreezeSessionHandlerTests
         Assert.Equal(FrozenBy.Evaluation, result.Value.FrozenBy);
     }
 
+    /// <summary>The session loaded for change is checked by the audience that found it: the evaluation service sees another member's private session too.</summary>
+    [Fact]
+    public async Task EvaluationService_FreezesAnotherMembersPrivateSession()
+    {
+        var read = NewSession(SessionVisibility.Private);
+        var locked = NewSession(SessionVisibility.Private);
+        _reads.Setup(r => r.FindAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Result<SessionRead>.Success(new SessionRead(read, null, null)));
+        _sessions.Setup(s => s.GetForChangeAsync(read.Id, It.IsAny<CancellationToken>())).ReturnsAsync(locked);
+
+        var result = await Handle(Guid.NewGuid(), WorkspaceRole.Member, Scopes.SessionsEvaluate);
+
+        Assert.Equal(FrozenBy.Evaluation, result.Value.FrozenBy);
+        Assert.True(locked.IsFrozen);
+    }
+
     [Theory]
     [InlineData(Scopes.SessionsEvaluate, WorkspaceRole.Member, true)]
     [InlineData(Scopes.SessionsEvaluate, WorkspaceRole.Admin, true)]
@@ -156,10 +172,10 @@ public sealed class FreezeSessionHandlerTests
         Assert.Empty(_locked.DomainEvents);
     }
 
-    private Session NewSession()
+    private Session NewSession(SessionVisibility visibility = SessionVisibility.Workspace)
     {
         var session = Session.Create(
-            new NewSession(Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"), "m", null, null, new Dictionary<string, IReadOnlyList<string>>(), 0, SessionOrigin.User, SessionVisibility.Workspace, null, null, null),
+            new NewSession(Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"), "m", null, null, new Dictionary<string, IReadOnlyList<string>>(), 0, SessionOrigin.User, visibility, null, null, null),
             _workspaceId,
             _ownerId,
             Now.UtcDateTime.AddHours(-1));

@@ -278,6 +278,22 @@ public sealed class SessionCommandHandlerTests
         Assert.Equal((3L, 1L), (view.Usage.TotalMessageCount, view.Usage.CurrentMessageCount));
     }
 
+    /// <summary>A summary that would bring the lifetime usage past what is stored is refused: nothing is added, and the compaction marks go with the refused change.</summary>
+    [Fact]
+    public async Task Compact_WithASummaryPastTheStoredUsage_IsRefused_AndAddsNothing()
+    {
+        var transcripts = new Mock<ITranscriptStore>();
+        var costly = new MessageDraft(null, MessageRole.Assistant, "a", null, null, [], null, new MessageUsage(1, 1, 0, 0, UsageTotals.MaxCostUsd));
+        _world.Both(s => s.AppendMessages(null, [costly], s.UserId, SessionWorld.Now.UtcDateTime));
+        transcripts.Setup(t => t.CompactAsync(_world.Read.Id, 1, SessionWorld.Now.UtcDateTime, It.IsAny<CancellationToken>())).ReturnsAsync(new UsageTotals(1, 1, 1, 0, 0, 0, UsageTotals.MaxCostUsd, 0));
+
+        var result = await new CompactTranscriptHandler(_world.As(), transcripts.Object)
+            .Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Usage = new UsageInput(1, 0, 0, 0, 1m) }, 1), default);
+
+        Assert.Same(DomainErrors.UsageBeyondWhatIsStored, result.Error);
+        transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
+    }
+
     [Fact]
     public async Task Compact_WithTheIdOfAStoredSummary_IsARetry_AnsweredWithoutALock_EvenFrozen()
     {
