@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Sessions.Application.Sessions;
 
 namespace Sessions.Api.Controllers;
 
@@ -6,7 +7,8 @@ namespace Sessions.Api.Controllers;
 /// UUIDs in a path or query (<c>group_id</c>, <c>user_id</c>, <c>after_id</c>) are read in the one
 /// spelling CONTRACT 4 names: 36 characters with hyphens, in any letter case. ASP.NET Core's own
 /// binder also takes 32 bare digits and the braced and parenthesized forms, which the contract does
-/// not; those are 422 at the parameter, as any value that is no UUID. (Bodies are read by
+/// not; those are 422 at the parameter, as any value that is no UUID. The spelling is
+/// <see cref="SessionReference.TryParseFullId"/>'s, as for a full session id. (Bodies are read by
 /// System.Text.Json, which takes the hyphenated form only.)
 /// </summary>
 public sealed class HyphenatedUuids : IModelBinderProvider
@@ -32,7 +34,7 @@ public sealed class HyphenatedUuids : IModelBinderProvider
             {
                 bindingContext.Result = ModelBindingResult.Success(null);
             }
-            else if (Guid.TryParseExact(text, "D", out var id))
+            else if (SessionReference.TryParseFullId(text, out var id))
             {
                 bindingContext.Result = ModelBindingResult.Success(id);
             }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Sessions.Api.Errors;
 using Sessions.Infrastructure.Persistence;
 
 namespace Sessions.Api.Health;
@@ -36,7 +37,7 @@ public static class HealthEndpoints
         if (context.Response.StatusCode >= StatusCodes.Status400BadRequest)
         {
             var failed = report.Entries.Where(e => e.Value.Status == HealthStatus.Unhealthy).Select(e => e.Value.Description ?? $"the check '{e.Key}' failed.");
-            return Errors.ErrorResponses.WriteAsync(context, Errors.ErrorResponses.ForStatus(context.Response.StatusCode, $"Not ready: {string.Join(' ', failed)}"));
+            return ErrorResponses.WriteAsync(context, ErrorResponses.ForStatus(context.Response.StatusCode, $"Not ready: {string.Join(' ', failed)}"));
         }
 
         context.Response.ContentType = "application/json";

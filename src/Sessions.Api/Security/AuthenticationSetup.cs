@@ -26,9 +26,7 @@ public static class AuthenticationSetup
                 "Auth:Audience and Auth:Issuer (or an Auth:Authority that names the issuer) must be configured: without them tokens from any issuer or audience would be accepted.");
         }
 
-        // JwtBearer reads the authority's metadata (its signing keys) over HTTPS only outside
-        // Development, and finds out on the first request: every answer, health included, would be 500.
-        if (hasAuthority && !(Uri.TryCreate(auth.Authority, UriKind.Absolute, out var authority) && (authority.Scheme == Uri.UriSchemeHttps || (environment.IsDevelopment() && authority.Scheme == Uri.UriSchemeHttp))))
+        if (hasAuthority && !IsMetadataAddress(auth.Authority!, environment))
         {
             throw new InvalidOperationException(
                 $"Auth:Authority must be an absolute https:// address{(environment.IsDevelopment() ? " (or http:// in Development)" : string.Empty)}: the service reads the signing keys from its metadata.");
@@ -83,6 +81,15 @@ public static class AuthenticationSetup
         WithoutKeyRingAtStartup(services);
         return services;
     }
+
+    /// <summary>
+    /// Whether JwtBearer can read the authority's metadata (its signing keys) there: over HTTPS, or
+    /// HTTP in Development. It finds out otherwise on the first request, and every answer, health
+    /// included, would be 500.
+    /// </summary>
+    private static bool IsMetadataAddress(string authority, IHostEnvironment environment) =>
+        Uri.TryCreate(authority, UriKind.Absolute, out var address)
+        && (address.Scheme == Uri.UriSchemeHttps || (environment.IsDevelopment() && address.Scheme == Uri.UriSchemeHttp));
 
     /// <summary>
     /// ASP.NET Core's authentication brings data protection with it, whose hosted service creates or

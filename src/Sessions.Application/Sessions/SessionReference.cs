@@ -30,7 +30,7 @@ public readonly record struct SessionReference
             return false;
         }
 
-        if (value.Length == CanonicalLength && Guid.TryParseExact(value, "D", out var id))
+        if (TryParseFullId(value, out var id))
         {
             reference = new SessionReference(id, null);
             return true;
@@ -41,7 +41,7 @@ public readonly record struct SessionReference
             return false;
         }
 
-        // Stryker disable once Equality : 36 characters that pass the loop below are a canonical id, which TryParseExact took above
+        // Stryker disable once Equality : 36 characters that pass the loop below are a canonical id, which TryParseFullId took above
         if (value.Length >= CanonicalLength)
         {
             return false;
@@ -59,6 +59,17 @@ public readonly record struct SessionReference
 
         reference = new SessionReference(null, value.ToLowerInvariant());
         return true;
+    }
+
+    /// <summary>
+    /// A full UUID as CONTRACT 4 writes one: 36 characters with hyphens, any letter case, nothing
+    /// around it (<see cref="Guid.TryParseExact(string, string, out Guid)"/> alone trims white space).
+    /// Every UUID of a path or query is read by it.
+    /// </summary>
+    public static bool TryParseFullId(string? value, out Guid id)
+    {
+        id = default;
+        return value is { Length: CanonicalLength } && Guid.TryParseExact(value, "D", out id);
     }
 
     /// <summary>

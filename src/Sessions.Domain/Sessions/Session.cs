@@ -312,11 +312,11 @@ public sealed class Session : AggregateRoot
         }
 
         var changed = context is null ? [] : ApplyContext(context);
+        LastSeq += messages.Count;
         TotalUsage += added;
         CurrentUsage += added;
         foreach (var message in messages)
         {
-            LastSeq = message.Seq;
             if (message.Usage is { } usage)
             {
                 LastGenerationInputTokens = usage.InputTokens;

@@ -134,6 +134,7 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
 
         await Client.GetAsync($"{workspace.SessionPath(id)}/events?after_id=nope", owner.Token()).ExpectValidationErrorAsync("query", "after_id");
         await Client.GetAsync($"{workspace.SessionPath(id)}/events?after_id={Guid.NewGuid():P}", owner.Token()).ExpectValidationErrorAsync("query", "after_id");
+        await Client.GetAsync($"{workspace.SessionPath(id)}/events?after_id=%20{Guid.NewGuid()}", owner.Token()).ExpectValidationErrorAsync("query", "after_id");
         var foreign = await Client.GetAsync($"{workspace.SessionPath(id)}/events?after_id={othersEvent}", owner.Token()).ExpectValidationErrorAsync("query", "after_id");
         Assert.Equal("must be the id of an event of this session", foreign["msg"]!.GetValue<string>());
     }

@@ -75,26 +75,12 @@ public sealed class AppendAndCreateHandlerTests
         _transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
     }
 
-    [Fact]
-    public async Task Append_OnlyRetries_ToAFrozenSession_AnswersTheStoredMessages_WithoutALock()
-    {
-        var id = Guid.NewGuid();
-        var earlier = _world.Read.AppendMessages(null, [new MessageDraft(id, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
-        _world.Both(s => s.Freeze(s.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime));
-        _transcripts.Setup(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
-
-        var answer = (await Append(null, Message("q") with { Id = id })).Value;
-
-        Assert.Equal(earlier.Id, Assert.Single(answer.Messages).Id);
-        _world.LockedNever();
-        _transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
-    }
-
-    /// <summary>A batch of retries is the retry of an append that happened: its context is not applied again, frozen or not.</summary>
+    /// <summary>A batch of retries is the retry of an append that happened: answered as stored, its context not applied again, frozen or not.</summary>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Append_OnlyRetriesWithContext_AnswersTheStoredMessages_WithoutALock_AndChangesNothing(bool frozen)
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public async Task Append_OnlyRetries_AnswersTheStoredMessages_WithoutALock_AndChangesNothing(bool withContext, bool frozen)
     {
         var id = Guid.NewGuid();
         var earlier = _world.Read.AppendMessages(null, [new MessageDraft(id, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
@@ -106,7 +92,7 @@ public sealed class AppendAndCreateHandlerTests
         _transcripts.Setup(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
         var (model, version) = (_world.Read.Model, _world.Read.Version);
 
-        var answer = (await Append(new ContextInput("agent", "model-2", "prompt"), Message("q") with { Id = id })).Value;
+        var answer = (await Append(withContext ? new ContextInput("agent", "model-2", "prompt") : null, Message("q") with { Id = id })).Value;
 
         Assert.Equal(earlier.Id, Assert.Single(answer.Messages).Id);
         Assert.Equal((model, version), (_world.Read.Model, _world.Read.Version));
