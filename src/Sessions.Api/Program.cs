@@ -108,7 +108,16 @@ app.UseCors();
 RequestLimits.UseRequestLimits(app);
 app.UseMiddleware<ClientVersionGate>();
 app.UseStatusCodePages(StatusCodeEnvelopes.WriteAsync);
-app.UseOpenApi(options => options.Path = "/swagger/{documentName}/swagger.json");
+app.UseOpenApi(options =>
+{
+    options.Path = "/swagger/{documentName}/swagger.json";
+    // One document for every caller, with no server of its own: NSwag would otherwise name the
+    // server from the request's Host and X-Forwarded-* headers, which any client sets (Swagger UI
+    // would then send the tokens typed into it to that host), and keep a document per Host value.
+    // Without a server, Swagger UI calls the origin it was loaded from.
+    options.CreateDocumentCacheKey = _ => string.Empty;
+    options.PostProcess = (document, _) => document.Servers.Clear();
+});
 app.UseSwaggerUi(options =>
 {
     options.Path = "/swagger";

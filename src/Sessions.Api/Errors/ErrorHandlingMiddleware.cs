@@ -24,7 +24,7 @@ public sealed partial class ErrorHandlingMiddleware(
         catch (Exception exception) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             context.Response.Clear();
-            context.Response.Headers[CorrelationIds.Header] = context.TraceIdentifier;
+            AnswerHeaders.Set(context.Response, context.TraceIdentifier);
             await ErrorResponses.WriteAsync(context, ToEnvelope(context, exception));
         }
     }

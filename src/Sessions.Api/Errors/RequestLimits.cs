@@ -1,5 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace Sessions.Api.Errors;
@@ -11,7 +13,10 @@ namespace Sessions.Api.Errors;
 /// a body in UTF-8 (415 for any other declared charset), and at most
 /// <c>Limits:MaxConcurrentLargeBodies</c> bodies over <see cref="LargeBodyBytes"/> read at once
 /// (default 2; up to <c>Limits:LargeBodyQueue</c> more wait their turn, the rest get 429), so that
-/// many large appends at once cannot exhaust memory.
+/// many large appends at once cannot exhaust memory. A large body read over HTTP/1.1 must arrive at
+/// <c>Limits:LargeBodyMinBytesPerSecond</c> at least (default 256 KiB/s, after Kestrel's grace
+/// period), or Kestrel ends the request: a client trickling bytes cannot hold one of the few turns
+/// for hours (Kestrel's own floor, 240 bytes a second, would let a 16 MiB body take 19).
 /// </summary>
 public sealed class RequestLimits : IDisposable
 {
@@ -25,18 +30,23 @@ public sealed class RequestLimits : IDisposable
 
     public const int DefaultMaxConcurrentLargeBodies = 2;
     public const int DefaultLargeBodyQueue = 32;
+    public const int DefaultLargeBodyMinBytesPerSecond = 256 * 1024;
 
     private readonly ConcurrencyLimiter _largeBodies;
+    private readonly MinDataRate _largeBodyMinRate;
 
     public RequestLimits(IConfiguration configuration)
     {
         MaxBodyBytes = MaxRequestBodyBytes(configuration);
         var concurrent = configuration.GetValue<int?>("Limits:MaxConcurrentLargeBodies") ?? DefaultMaxConcurrentLargeBodies;
         var queue = configuration.GetValue<int?>("Limits:LargeBodyQueue") ?? DefaultLargeBodyQueue;
-        if (MaxBodyBytes < 1 || concurrent < 1 || queue < 0)
+        var minRate = configuration.GetValue<int?>("Limits:LargeBodyMinBytesPerSecond") ?? DefaultLargeBodyMinBytesPerSecond;
+        if (MaxBodyBytes < 1 || concurrent < 1 || queue < 0 || minRate < 1)
         {
-            throw new InvalidOperationException("Limits:MaxRequestBodyBytes and Limits:MaxConcurrentLargeBodies must be positive, Limits:LargeBodyQueue at least 0.");
+            throw new InvalidOperationException("Limits:MaxRequestBodyBytes, Limits:MaxConcurrentLargeBodies and Limits:LargeBodyMinBytesPerSecond must be positive, Limits:LargeBodyQueue at least 0.");
         }
+
+        _largeBodyMinRate = new MinDataRate(minRate, TimeSpan.FromSeconds(5));
 
         _largeBodies = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
@@ -94,6 +104,12 @@ public sealed class RequestLimits : IDisposable
             context.Response.Headers.RetryAfter = "1";
             await ErrorResponses.WriteAsync(context, ErrorResponses.ForStatus(StatusCodes.Status429TooManyRequests, "Too many large request bodies are being read at once; retry in 1 s."));
             return;
+        }
+
+        // HTTP/2 and HTTP/3 streams take the server's rate only (Kestrel refuses one per request).
+        if (HttpProtocol.IsHttp11(request.Protocol) && context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+        {
+            rate.MinDataRate = _largeBodyMinRate;
         }
 
         await next(context);

@@ -14,6 +14,15 @@ public static class ForwardedHeadersSetup
 {
     public static void UseServiceForwardedHeaders(this WebApplication app)
     {
+        // The default host runs the framework's own forwarded-headers middleware when this key is
+        // set (ASPNETCORE_FORWARDEDHEADERS_ENABLED, or ForwardedHeaders_Enabled, a slip of the
+        // double underscore); it trusts every sender, so any client could choose its address.
+        if (app.Configuration.GetValue("ForwardedHeaders_Enabled", defaultValue: false))
+        {
+            throw new InvalidOperationException(
+                "ForwardedHeaders_Enabled (ASPNETCORE_FORWARDEDHEADERS_ENABLED) makes the framework trust X-Forwarded-For from any sender. Set ForwardedHeaders:Enabled (ForwardedHeaders__Enabled) with ForwardedHeaders:KnownProxies or ForwardedHeaders:KnownNetworks instead.");
+        }
+
         var section = app.Configuration.GetSection("ForwardedHeaders");
         if (!section.GetValue("Enabled", defaultValue: false))
         {

@@ -12,6 +12,12 @@ public static class AuthenticationSetup
     private const string FailureKey = "auth.failure";
 
     /// <summary>
+    /// The signing key <c>appsettings.Development.json</c> ships (a test keeps the two the same). It
+    /// is public, so outside Development the service refuses to start with it.
+    /// </summary>
+    public const string DevelopmentSigningKey = "development-only-signing-key-change-me-0123456789";
+
+    /// <summary>
     /// Tokens are always checked for issuer and audience: the service refuses to start unless
     /// <c>Auth:Audience</c> and either <c>Auth:Issuer</c> or an <c>Auth:Authority</c> (whose metadata
     /// names the issuer) are configured. Outside Development the authority's metadata is fetched over HTTPS only.
@@ -24,6 +30,12 @@ public static class AuthenticationSetup
         {
             throw new InvalidOperationException(
                 "Auth:Audience and Auth:Issuer (or an Auth:Authority that names the issuer) must be configured: without them tokens from any issuer or audience would be accepted.");
+        }
+
+        if (auth.SigningKey == DevelopmentSigningKey && !environment.IsDevelopment())
+        {
+            throw new InvalidOperationException(
+                "Auth:SigningKey is the development key published with the service's source: anyone could sign tokens with it. Configure a secret key of your own, or an Auth:Authority.");
         }
 
         if (hasAuthority && !IsMetadataAddress(auth.Authority!, environment))

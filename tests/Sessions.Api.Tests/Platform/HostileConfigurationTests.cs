@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Sessions.Api.Security;
 using Sessions.Api.Tests.Infrastructure;
 
 namespace Sessions.Api.Tests.Platform;
@@ -113,6 +114,40 @@ public sealed class HostileConfigurationTests
         var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
 
         Assert.Contains("Auth:Authority must be an absolute https:// address", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public async Task ThePublishedDevelopmentSigningKey_OutsideDevelopment_RefusesToStart(string environment)
+    {
+        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["Auth:SigningKey"] = AuthenticationSetup.DevelopmentSigningKey }, environment);
+
+        var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+
+        Assert.Contains("Auth:SigningKey is the development key published with the service's source", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheRefusedDevelopmentKey_IsTheOneTheDevelopmentSettingsShip()
+    {
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json")))!;
+
+        Assert.Equal(AuthenticationSetup.DevelopmentSigningKey, settings["Auth"]!["SigningKey"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// The framework's own forwarded headers (turned on by <c>ForwardedHeaders_Enabled</c>, one
+    /// underscore short of the service's setting) would trust X-Forwarded-For from anyone.
+    /// </summary>
+    [Fact]
+    public async Task TheFrameworksForwardedHeadersSwitch_RefusesToStart()
+    {
+        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["ForwardedHeaders_Enabled"] = "true" }, "Production");
+
+        var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+
+        Assert.Contains("Set ForwardedHeaders:Enabled (ForwardedHeaders__Enabled) with ForwardedHeaders:KnownProxies", failure.Message, StringComparison.Ordinal);
     }
 
     /// <summary>A Redis connection string StackExchange.Redis cannot read stops the start, instead of failing every limited request.</summary>

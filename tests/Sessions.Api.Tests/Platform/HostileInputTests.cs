@@ -42,6 +42,25 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
     }
 
     [Fact]
+    public async Task TheOpenApiDocument_NamesNoServer_WhateverHostAndForwardedHeadersTheRequestCarries()
+    {
+        var forged = new Dictionary<string, string> { ["Host"] = "api.example.com", ["X-Forwarded-Host"] = "evil.example", ["X-Forwarded-Proto"] = "https", ["X-Forwarded-Prefix"] = "/evil" };
+
+        var first = await Client.SendAsync(HttpMethod.Get, "/swagger/v1/swagger.json", token: null, headers: forged);
+        var firstText = await first.Content.ReadAsStringAsync();
+        var later = await Client.SendAsync(HttpMethod.Get, "/swagger/v1/swagger.json", token: null, headers: new Dictionary<string, string> { ["Host"] = "api.example.com" });
+        var laterText = await later.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+        Assert.DoesNotContain("evil", firstText, StringComparison.Ordinal);
+        Assert.DoesNotContain("evil", laterText, StringComparison.Ordinal);
+        Assert.Equal(firstText, laterText);
+        var servers = System.Text.Json.Nodes.JsonNode.Parse(laterText)!["servers"];
+        Assert.True(servers is null || servers.AsArray().Count == 0, $"servers: {servers}");
+    }
+
+    [Fact]
     public async Task InvalidUtf8InsideAJsonString_Is400MalformedJson()
     {
         var (workspace, owner, _) = await AMembersSessionAsync();

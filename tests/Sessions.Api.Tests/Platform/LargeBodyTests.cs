@@ -27,15 +27,56 @@ public sealed class OneLargeBodyApiFactory : ApiFactory
     };
 }
 
+/// <summary>A host on a real Kestrel socket that wants large bodies at 1 MiB a second at least.</summary>
+public sealed class SlowLargeBodyApiFactory : ApiFactory
+{
+    public SlowLargeBodyApiFactory() => UseKestrel(0);
+
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Limits:MaxConcurrentLargeBodies"] = "1",
+        ["Limits:LargeBodyQueue"] = "0",
+        ["Limits:LargeBodyMinBytesPerSecond"] = "1048576",
+    };
+}
+
+public sealed class SlowLargeBodyTests(SlowLargeBodyApiFactory factory) : IClassFixture<SlowLargeBodyApiFactory>
+{
+    private readonly HttpClient _client = OverTheSocket.Client(factory);
+
+    /// <summary>
+    /// A client that sends 1 MiB and then stops holds the only large-body turn only until its rate
+    /// falls below the minimum after the grace period; then the turn is free for the next body.
+    /// </summary>
+    [Fact]
+    public async Task ALargeBodyTrickledBelowTheMinimumRate_IsCutOff_AndFreesItsTurn()
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await _client.CreateSessionAsync(workspace, owner)).Id();
+        var body = Encoding.UTF8.GetBytes($$"""{"messages":[{"role":"user","content":"{{new string('x', 1_500_000)}}"}]}""");
+        var stalled = new HeldContent(body, heldAfter: 1024 * 1024);
+        var limits = factory.Services.GetRequiredService<RequestLimits>();
+
+        var first = _client.SendJsonAsync(workspace.SessionPath(session) + "/transcript", owner, stalled);
+        await stalled.Holding;
+        await OverTheSocket.WhenAsync(() => limits.LargeBodyStatistics?.CurrentAvailablePermits == 0, TimeSpan.FromSeconds(10));
+        await OverTheSocket.WhenAsync(() => limits.LargeBodyStatistics?.CurrentAvailablePermits == 1, TimeSpan.FromSeconds(30));
+
+        var next = await _client.SendJsonAsync(workspace.SessionPath(session) + "/transcript", owner, new ByteArrayContent(body));
+        stalled.Release();
+
+        await next.ExpectAsync(HttpStatusCode.OK);
+        var outcome = await Record.ExceptionAsync(async () => Assert.Equal(HttpStatusCode.RequestTimeout, (await first).StatusCode));
+        Assert.True(outcome is null or HttpRequestException, $"the stalled request ended with {outcome}");
+        var stored = await (await _client.GetAsync(workspace.SessionPath(session) + "/transcript", owner.Token())).JsonAsync();
+        Assert.Single(stored["messages"]!.AsArray());
+    }
+}
+
 public sealed class LargeBodyTests(OneLargeBodyApiFactory factory) : IClassFixture<OneLargeBodyApiFactory>
 {
-    // Without the redirect handler, which buffers a request body to be able to send it again.
-    private readonly HttpClient _client = factory.CreateClient(new()
-    {
-        AllowAutoRedirect = false,
-        HandleCookies = false,
-        BaseAddress = new Uri(factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()),
-    });
+    private readonly HttpClient _client = OverTheSocket.Client(factory);
 
     [Fact]
     public async Task LargeBodies_BeyondTheConcurrencyLimit_Are429WithRetryAfter_SmallOnesPass_AndTheFirstCompletes()
@@ -46,10 +87,10 @@ public sealed class LargeBodyTests(OneLargeBodyApiFactory factory) : IClassFixtu
         var body = Encoding.UTF8.GetBytes($$"""{"messages":[{"role":"user","content":"{{new string('x', 1_500_000)}}"}]}""");
         var slow = new HeldContent(body, heldAfter: 1024 * 1024);
 
-        var first = SendAsync(workspace.SessionPath(session) + "/transcript", owner, slow);
+        var first = _client.SendJsonAsync(workspace.SessionPath(session) + "/transcript", owner, slow);
         await slow.Holding;
-        await WhenAsync(() => factory.Services.GetRequiredService<RequestLimits>().LargeBodyStatistics?.CurrentAvailablePermits == 0);
-        var second = await SendAsync(workspace.SessionPath(session) + "/transcript", owner, new ByteArrayContent(body));
+        await OverTheSocket.WhenAsync(() => factory.Services.GetRequiredService<RequestLimits>().LargeBodyStatistics?.CurrentAvailablePermits == 0, TimeSpan.FromSeconds(10));
+        var second = await _client.SendJsonAsync(workspace.SessionPath(session) + "/transcript", owner, new ByteArrayContent(body));
         var small = await _client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages = new[] { new { role = "user", content = "small" } } });
         slow.Release();
 
@@ -77,47 +118,59 @@ public sealed class LargeBodyTests(OneLargeBodyApiFactory factory) : IClassFixtu
             Assert.Equal(ErrorType.Validation, classifier.Classify(failure)?.Type);
         }
     }
+}
 
-    private static async Task WhenAsync(Func<bool> condition)
+/// <summary>A body that stops after <c>heldAfter</c> bytes until released, as a slow client's would.</summary>
+internal sealed class HeldContent(byte[] body, int heldAfter) : HttpContent
+{
+    private readonly TaskCompletionSource _holding = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Holding => _holding.Task;
+
+    public void Release() => _released.TrySetResult();
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {
-        for (var waited = 0; !condition(); waited += 10)
-        {
-            Assert.True(waited < 10_000, "the condition did not hold within 10 s");
-            await Task.Delay(10);
-        }
+        await stream.WriteAsync(body.AsMemory(0, heldAfter));
+        await stream.FlushAsync();
+        _holding.TrySetResult();
+        await _released.Task;
+        await stream.WriteAsync(body.AsMemory(heldAfter));
     }
 
-    private Task<HttpResponseMessage> SendAsync(string path, TestUser user, HttpContent content)
+    protected override bool TryComputeLength(out long length)
+    {
+        length = body.Length;
+        return true;
+    }
+}
+
+/// <summary>Requests to a host on a real Kestrel socket, whose body the app reads as it arrives.</summary>
+internal static class OverTheSocket
+{
+    /// <summary>A client without the redirect handler, which buffers a request body to be able to send it again.</summary>
+    public static HttpClient Client(ApiFactory factory) => factory.CreateClient(new()
+    {
+        AllowAutoRedirect = false,
+        HandleCookies = false,
+        BaseAddress = new Uri(factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()),
+    });
+
+    public static Task<HttpResponseMessage> SendJsonAsync(this HttpClient client, string path, TestUser user, HttpContent content)
     {
         content.Headers.ContentType = new("application/json");
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
         request.Headers.Authorization = new("Bearer", user.Token());
-        return _client.SendAsync(request);
+        return client.SendAsync(request);
     }
 
-    /// <summary>A body that stops after <c>heldAfter</c> bytes until released, as a slow client's would.</summary>
-    private sealed class HeldContent(byte[] body, int heldAfter) : HttpContent
+    public static async Task WhenAsync(Func<bool> condition, TimeSpan within)
     {
-        private readonly TaskCompletionSource _holding = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task Holding => _holding.Task;
-
-        public void Release() => _released.TrySetResult();
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        for (var waited = TimeSpan.Zero; !condition(); waited += TimeSpan.FromMilliseconds(10))
         {
-            await stream.WriteAsync(body.AsMemory(0, heldAfter));
-            await stream.FlushAsync();
-            _holding.TrySetResult();
-            await _released.Task;
-            await stream.WriteAsync(body.AsMemory(heldAfter));
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = body.Length;
-            return true;
+            Assert.True(waited < within, $"the condition did not hold within {within.TotalSeconds} s");
+            await Task.Delay(10);
         }
     }
 }

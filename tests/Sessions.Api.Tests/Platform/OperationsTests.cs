@@ -189,6 +189,32 @@ public sealed class OperationsTests(OperationsApiFactory factory) : ApiTest<Oper
     }
 
     [Fact]
+    public async Task EveryAnswer_IsNeitherStoredNorSniffed_EnvelopesAndRejectionsIncluded()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var id = Guid.NewGuid();
+        var created = await Client.PostAsync(workspace.SessionsPath, owner.Token(), new { id, model = "m" });
+        var read = await Client.GetAsync(workspace.SessionPath(id), owner.Token());
+        var missing = await Client.GetAsync(workspace.SessionPath(Guid.NewGuid()), owner.Token());
+        var limited = await Client.GetAsync(workspace.SessionPath(id), owner.Token());
+        var anonymous = await Client.GetAsync(workspace.SessionPath(id), token: null);
+        var failed = await Client.SendAsync(HttpMethod.Get, OperationsApiFactory.BoomPath, token: null);
+
+        await created.ExpectAsync(HttpStatusCode.Created);
+        await read.ExpectAsync(HttpStatusCode.OK);
+        await missing.ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await limited.ExpectEnvelopeAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        await anonymous.ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+        await failed.ExpectEnvelopeAsync(HttpStatusCode.InternalServerError, "internal_error");
+        foreach (var response in new[] { created, read, missing, limited, anonymous, failed })
+        {
+            Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+            Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        }
+    }
+
+    [Fact]
     public async Task UnexpectedFailure_Is500WithTheCorrelationId_AndTheLogLineHasTheException()
     {
         var response = await Client.SendAsync(HttpMethod.Get, OperationsApiFactory.BoomPath, token: null);
