@@ -7,14 +7,19 @@ namespace Sessions.Infrastructure.Persistence;
 /// Turns a query tagged <see cref="Tag"/> into one that also locks the session rows it reads, for
 /// the rest of the transaction: <c>FOR UPDATE OF s</c> on PostgreSQL, <c>UPDLOCK</c> on SQL Server.
 /// So a command loads and locks its session in one statement (the labels come along by an outer
-/// join, which is why the lock names the sessions table only). SQLite needs none: its write
+/// join, which is why the lock names the sessions table only). A query tagged
+/// <see cref="GroupTag"/> locks the group row it reads the same way, so concurrent changes of one
+/// group take turns instead of failing each other's version check. SQLite needs none: its write
 /// transactions already run one at a time.
 /// </summary>
 internal sealed class RowLockInterceptor(DatabaseProvider provider) : DbCommandInterceptor
 {
     public const string Tag = "lock sessions";
 
+    public const string GroupTag = "lock group";
+
     private const string SqlServerTable = "FROM [sessions] AS [s]";
+    private const string SqlServerGroupTable = "FROM [session_groups] AS [s]";
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
@@ -30,7 +35,8 @@ internal sealed class RowLockInterceptor(DatabaseProvider provider) : DbCommandI
 
     private void Lock(DbCommand command)
     {
-        if (!QueryTags.Has(command, Tag))
+        var table = QueryTags.Has(command, Tag) ? SqlServerTable : QueryTags.Has(command, GroupTag) ? SqlServerGroupTable : null;
+        if (table is null)
         {
             return;
         }
@@ -38,7 +44,7 @@ internal sealed class RowLockInterceptor(DatabaseProvider provider) : DbCommandI
         command.CommandText = provider switch
         {
             DatabaseProvider.Postgres => command.CommandText + " FOR UPDATE OF s",
-            DatabaseProvider.SqlServer => command.CommandText.Replace(SqlServerTable, SqlServerTable + " WITH (UPDLOCK, ROWLOCK, HOLDLOCK)", StringComparison.Ordinal),
+            DatabaseProvider.SqlServer => command.CommandText.Replace(table, table + " WITH (UPDLOCK, ROWLOCK, HOLDLOCK)", StringComparison.Ordinal),
             _ => command.CommandText,
         };
     }

@@ -247,6 +247,27 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         Assert.Equal(1, (await GetAsync(workspace, creator, Guid.Parse(group), ""))["group"]!["session_count"]!.GetValue<int>());
     }
 
+    /// <summary>Concurrent changes of one group take turns on its row: each is applied, none is a 409.</summary>
+    [Fact]
+    public async Task ConcurrentChangesOfOneGroup_AreEachApplied_NoneRefused()
+    {
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
+        var group = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Client.SendAsync(HttpMethod.Patch, $"{GroupsPath(workspace)}/{group}", creator.Token(), new { title = $"t{i}" })));
+
+        var titles = new List<string>();
+        foreach (var answer in answers)
+        {
+            titles.Add((await answer.ExpectAsync(HttpStatusCode.OK))["title"]!.GetValue<string>());
+        }
+
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => $"t{i}").Order(), titles.Order());
+        var stored = (await GetAsync(workspace, creator, Guid.Parse(group), ""))["group"]!["title"]!.GetValue<string>();
+        Assert.Contains(stored, titles);
+    }
+
     [Fact]
     public async Task List_FiltersGroupsAndTheirSessions_AndPages()
     {
@@ -280,6 +301,12 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
             """{"total":3,"page":2,"limit":2,"total_pages":2,"has_next":false,"has_previous":true}""",
             new JsonObject(paged.Where(p => p.Key != "groups").Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))).ToJsonString());
         Assert.Empty((await ListAsync(workspace, creator, "?page=3&limit=2"))["groups"]!.AsArray());
+        foreach (var defaults in new[] { "?archived=active", "?include_workload_sessions=false", "?archived=active&include_workload_sessions=false" })
+        {
+            Assert.Equal(GroupIds(all), GroupIds(await ListAsync(workspace, creator, defaults)));
+        }
+
+        Assert.Equal([evaluationId, workflowId], GroupIds(await ListAsync(workspace, creator, "?archived=any")));
     }
 
     [Fact]

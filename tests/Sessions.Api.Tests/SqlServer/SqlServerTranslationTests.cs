@@ -164,7 +164,8 @@ public sealed class SqlServerTranslationTests
         Assert.True(texts.Count >= 60, $"only {texts.Count} distinct statements were produced");
         Assert.Contains(texts, t => t.Contains("MERGE session_counts", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.Contains("MERGE session_usage_days", StringComparison.Ordinal));
-        Assert.Contains(texts, t => t.Contains("WITH (UPDLOCK, ROWLOCK, HOLDLOCK)", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("FROM [sessions] AS [s] WITH (UPDLOCK, ROWLOCK, HOLDLOCK)", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("FROM [session_groups] AS [s] WITH (UPDLOCK, ROWLOCK, HOLDLOCK)", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.StartsWith("INSERT INTO users", StringComparison.Ordinal) && t.Contains("WHERE NOT EXISTS", StringComparison.Ordinal));
     }
 

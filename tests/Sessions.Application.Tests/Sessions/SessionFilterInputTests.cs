@@ -25,9 +25,18 @@ public sealed class SessionFilterInputTests
         None with { Origins = ["user"] },
         None with { Labels = ["k:v"] },
         None with { Archived = "any" },
+        None with { Archived = "archived" },
         None with { Search = "s" },
-        None with { IncludeWorkloadSessions = false },
+        None with { IncludeWorkloadSessions = true },
     };
+
+    [Fact]
+    public void TheDefaultsSpelledOut_NarrowNothing()
+    {
+        Assert.False((None with { Archived = "active" }).NarrowsSessions);
+        Assert.False((None with { IncludeWorkloadSessions = false }).NarrowsSessions);
+        Assert.False((None with { Archived = "active", IncludeWorkloadSessions = false }).NarrowsSessions);
+    }
 
     [Theory]
     [MemberData(nameof(EachFilter))]

@@ -24,10 +24,15 @@ public sealed record SessionFilterInput(
     /// <summary>How many <c>label</c> filters one request may carry.</summary>
     public const int MaxLabelFilters = 20;
 
-    /// <summary>Whether any filter was given at all (the defaults aside): then it narrows which groups are listed too.</summary>
+    /// <summary>
+    /// Whether any filter other than the defaults was given: then it narrows which groups are listed
+    /// too. A default spelled out (<c>archived=active</c>, <c>include_workload_sessions=false</c>)
+    /// asks for what its absence asks for, so it narrows nothing.
+    /// </summary>
     public bool NarrowsSessions =>
         UserIds.Count + ProjectIds.Count + Agents.Count + Models.Count + Origins.Count + Labels.Count > 0
-        || Archived is not null || Search is not null || IncludeWorkloadSessions is not null;
+        || (Archived is not null && !Archived.Equals(WireEnum.Name(ArchivedFilter.Active), StringComparison.Ordinal))
+        || Search is not null || IncludeWorkloadSessions == true;
 
     /// <summary>Field errors, at the query parameter's name and the index of the bad value.</summary>
     public IEnumerable<FieldError> Check()
