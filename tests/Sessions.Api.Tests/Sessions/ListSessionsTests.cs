@@ -111,6 +111,24 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Empty(Ids(await ListAsync(workspace, me, "search=%5Bu%5D")));
     }
 
+    /// <summary>
+    /// Non-ASCII letters typed as stored match on every database, the ASCII letters beside them in
+    /// any case (SQLite folds ASCII only, so the search text is lowered as it lowers).
+    /// </summary>
+    [Fact]
+    public async Task List_Search_FindsNonAsciiTextTypedAsStored()
+    {
+        var (workspace, me, _) = await SetUpAsync();
+        var title = await Create(workspace, me, new { title = "École de nuit" });
+        var label = await Create(workspace, me, new { labels = Labels(("city", "Über")) });
+        await Create(workspace, me, new { title = "ecole" });
+
+        Assert.Equal([title], Ids(await ListAsync(workspace, me, "search=" + Uri.EscapeDataString("École"))));
+        Assert.Equal([title], Ids(await ListAsync(workspace, me, "search=" + Uri.EscapeDataString("ÉCOLE DE"))));
+        Assert.Equal([label], Ids(await ListAsync(workspace, me, "search=" + Uri.EscapeDataString("Über"))));
+        Assert.Equal([label], Ids(await ListAsync(workspace, me, "search=" + Uri.EscapeDataString("CITY:Ü"))));
+    }
+
     [Theory]
     [InlineData("", new[] { "active" })]
     [InlineData("archived=active", new[] { "active" })]

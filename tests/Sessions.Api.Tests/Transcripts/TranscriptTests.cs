@@ -375,6 +375,16 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Empty((await SearchAsync(workspace, owner, session, "q=0%25%25"))["matches"]!.AsArray());
     }
 
+    [Fact]
+    public async Task Search_FindsNonAsciiTextTypedAsStored_ItsAsciiLettersInAnyCase()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "Über die Brücke" }, new { role = "user", content = "uber" });
+
+        Assert.Equal([1L], Seqs(await SearchAsync(workspace, owner, session, "q=" + Uri.EscapeDataString("Über")), "matches"));
+        Assert.Equal([1L], Seqs(await SearchAsync(workspace, owner, session, "q=" + Uri.EscapeDataString("ÜBER DIE BR")), "matches"));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("q=")]

@@ -72,7 +72,7 @@ internal static class SessionQueries
     /// </summary>
     private static IQueryable<Session> Searching(this IQueryable<Session> sessions, string search, SessionsDbContext db)
     {
-        var text = search.ToLowerInvariant();
+        var text = FoldCase(search, db.Provider);
         var escaped = EscapeLike(text, db.Provider);
         var pattern = $"%{escaped}%";
         if (db.Provider == DatabaseProvider.Sqlite)
@@ -304,6 +304,22 @@ internal static class SessionQueries
     /// <summary>Tags the query to be prepared on PostgreSQL (<see cref="PostgresPreparedStatements"/>) when <paramref name="prepared"/>.</summary>
     public static IQueryable<T> PreparedIf<T>(this IQueryable<T> query, bool prepared) =>
         prepared ? query.TagWith(PostgresPreparedStatements.Tag) : query;
+
+    /// <summary>
+    /// The searched text lowered as the database lowers what it searches: SQLite's <c>lower()</c>
+    /// and <c>LIKE</c> fold ASCII letters only, so there only those are lowered (a non-ASCII capital
+    /// typed as stored still matches; lowered, it would match nothing); the servers fold every letter.
+    /// </summary>
+    public static string FoldCase(string text, DatabaseProvider provider) =>
+        provider == DatabaseProvider.Sqlite
+            ? string.Create(text.Length, text, static (folded, source) =>
+            {
+                for (var i = 0; i < source.Length; i++)
+                {
+                    folded[i] = char.IsAsciiLetterUpper(source[i]) ? (char)(source[i] | 0x20) : source[i];
+                }
+            })
+            : text.ToLowerInvariant();
 
     /// <summary>
     /// Makes <c>%</c>, <c>_</c> and the escape character literal in a LIKE pattern, and on SQL

@@ -18,7 +18,7 @@ internal sealed class TranscriptReadStore(SessionsDbContext db) : ITranscriptRea
 
     public async Task<(IReadOnlyList<MessageView> Matches, long Total)> SearchAsync(Guid sessionId, string text, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken)
     {
-        var pattern = $"%{SessionQueries.EscapeLike(text.ToLowerInvariant(), db.Provider)}%";
+        var pattern = $"%{SessionQueries.EscapeLike(SessionQueries.FoldCase(text, db.Provider), db.Provider)}%";
         var matching = Messages(sessionId, includeCompacted).Where(m => EF.Functions.Like(m.Content.ToLower(), pattern, SessionQueries.LikeEscape));
         var total = await matching.LongCountAsync(cancellationToken);
         var page = await matching.Where(m => m.Seq > afterSeq).OrderBy(m => m.Seq).Take(take).ToListAsync(cancellationToken);
