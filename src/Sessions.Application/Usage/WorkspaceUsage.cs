@@ -45,9 +45,12 @@ public sealed partial record UsageWindow(DateTime? From, DateTime? To)
     public bool IsOpen => From is null && To is null;
 
     /// <summary>
-    /// An RFC 3339 timestamp with its offset, as UTC; null when the text is not one. Fractions of
-    /// a second beyond the 100 ns the platform keeps (nanoseconds, as many clients write them)
-    /// are cut, not refused: RFC 3339 sets no limit to them.
+    /// An RFC 3339 timestamp with its offset, as UTC; null when the text is not one. RFC 3339 sets
+    /// no limit to the fraction of a second (many clients write nanoseconds), so none is refused:
+    /// an instant between two microseconds is moved up to the next one. Messages are stamped in
+    /// whole microseconds, so "at or after the instant" selects the same messages either way, and
+    /// every database compares the same value (PostgreSQL keeps microseconds only and would cut a
+    /// finer parameter down, counting a message the others leave out).
     /// </summary>
     public static DateTime? ParseTimestamp(string text)
     {
@@ -58,8 +61,19 @@ public sealed partial record UsageWindow(DateTime? From, DateTime? To)
 
         var excess = match.Groups["excess"];
         var kept = text.Remove(excess.Index, excess.Length);
-        return DateTimeOffset.TryParse(kept, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at.UtcDateTime : null;
+        if (!DateTimeOffset.TryParse(kept, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            return null;
+        }
+
+        var at = parsed.UtcDateTime;
+        var belowMicrosecond = at.Ticks % TicksPerMicrosecond != 0 || excess.Value.Any(digit => digit != '0');
+        return belowMicrosecond && at.Ticks <= DateTime.MaxValue.Ticks - TicksPerMicrosecond
+            ? new DateTime(at.Ticks - (at.Ticks % TicksPerMicrosecond) + TicksPerMicrosecond, DateTimeKind.Utc)
+            : at;
     }
+
+    private const long TicksPerMicrosecond = TimeSpan.TicksPerMicrosecond;
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,7}(?<excess>\d*))?([Zz]|[+-]\d{2}:\d{2})$")]
     private static partial Regex Rfc3339();
