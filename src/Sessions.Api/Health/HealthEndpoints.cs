@@ -93,7 +93,8 @@ public sealed class DatabaseReadiness(TimeProvider clock) : IDisposable
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
 
     private readonly SemaphoreSlim _probe = new(1, 1);
-    private (HealthCheckResult Result, long At)? _last;
+    /// <summary>Replaced whole, never changed in place: a caller outside the probe's lock reads one answer with its own time.</summary>
+    private volatile ProbedAnswer? _last;
 
     /// <summary>Whether the database was once found with every migration of the service applied (set by the probe, which runs one at a time).</summary>
     public bool SchemaCurrent { get; set; }
@@ -114,7 +115,7 @@ public sealed class DatabaseReadiness(TimeProvider clock) : IDisposable
             }
 
             var result = await probe(cancellationToken);
-            _last = (result, clock.GetTimestamp());
+            _last = new ProbedAnswer(result, clock.GetTimestamp());
             return result;
         }
         finally
@@ -127,4 +128,6 @@ public sealed class DatabaseReadiness(TimeProvider clock) : IDisposable
 
     private HealthCheckResult? Fresh() =>
         _last is { } last && clock.GetElapsedTime(last.At) < CacheFor ? last.Result : null;
+
+    private sealed record ProbedAnswer(HealthCheckResult Result, long At);
 }

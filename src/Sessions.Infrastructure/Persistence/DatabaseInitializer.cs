@@ -26,6 +26,9 @@ public static partial class DatabaseInitializer
             else if (db.Provider == DatabaseProvider.Postgres)
             {
                 await PrepareOnPostgresAsync(db, cancellationToken);
+                await using var turn = await MigrationTurnOnPostgresAsync(db, cancellationToken);
+                await db.Database.MigrateAsync(cancellationToken);
+                return;
             }
 
             await db.Database.MigrateAsync(cancellationToken);
@@ -48,7 +51,14 @@ public static partial class DatabaseInitializer
         var creator = db.GetService<IRelationalDatabaseCreator>();
         if (!await creator.ExistsAsync(cancellationToken))
         {
-            await creator.CreateAsync(cancellationToken);
+            try
+            {
+                await creator.CreateAsync(cancellationToken);
+            }
+            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+            {
+                // Another instance starting at the same moment created it first.
+            }
         }
 
         try
@@ -58,6 +68,33 @@ public static partial class DatabaseInitializer
         catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
         {
             // Another instance starting at the same moment created it first.
+        }
+    }
+
+    /// <summary>The advisory lock instances migrating one PostgreSQL database take turns on.</summary>
+    private const long MigrationLock = 0x5E5510_0001;
+
+    /// <summary>
+    /// Instances starting together take turns to migrate: each holds a session advisory lock on a
+    /// connection of its own (outside the pool, so closing it always lets go) while it migrates,
+    /// and the next finds the migrations applied. EF Core's own lock (the history table, per
+    /// migration's transaction) let two instances apply the same migration, the second failing on
+    /// what the first had created.
+    /// </summary>
+    private static async Task<NpgsqlConnection> MigrationTurnOnPostgresAsync(SessionsDbContext db, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false, Multiplexing = false }.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var take = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLock})", connection);
+            await take.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
         }
     }
 

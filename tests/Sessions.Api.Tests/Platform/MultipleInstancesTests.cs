@@ -87,4 +87,35 @@ public sealed class MultipleInstancesTests(TwoInstances hosts) : IClassFixture<T
         Assert.Equal(Enumerable.Range(1, 240).Select(i => (long)i), all.Select(m => m["seq"]!.GetValue<long>()));
         await hosts.Second.CreateClient().AssertUsageMatchesTranscriptAsync(workspace, owner, session);
     }
+
+    /// <summary>
+    /// Instances starting together on a PostgreSQL database that does not exist yet: each finds it
+    /// missing, one creates it, and the others, refused as duplicates, start on it too.
+    /// </summary>
+    [Fact]
+    public async Task InstancesStartingTogether_OnADatabaseNotYetCreated_AllStart()
+    {
+        if (!hosts.First.Database.IsPostgres)
+        {
+            return;
+        }
+
+        await using var database = TestDatabase.Create();
+        var instances = Enumerable.Range(0, 4).Select(_ => ApiFactory.On(database)).ToList();
+        try
+        {
+            await Task.WhenAll(instances.Select(instance => Task.Run(instance.InitializeAsync)));
+            foreach (var instance in instances)
+            {
+                await (await instance.CreateClient().GetAsync("/health/ready", token: null)).ExpectAsync(HttpStatusCode.OK);
+            }
+        }
+        finally
+        {
+            foreach (var instance in instances)
+            {
+                await instance.DisposeAsync();
+            }
+        }
+    }
 }
