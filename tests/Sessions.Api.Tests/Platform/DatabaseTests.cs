@@ -48,6 +48,41 @@ public sealed class DatabaseTests(ApiFactory factory)
         Assert.Equal(prepared, options.PrepareStatements);
     }
 
+    [Fact]
+    public void AMultiplexedConnection_IsNotPreparedExplicitly_WhichNpgsqlRefusesThere()
+    {
+        Assert.False(Postgres("Host=db;Username=sessions;Multiplexing=true").PrepareStatements);
+        Assert.True(Postgres("Host=db;Username=sessions;Multiplexing=false").PrepareStatements);
+    }
+
+    /// <summary>An operator who turns Npgsql's multiplexing on gets a service that answers (explicit preparation would fail every command).</summary>
+    [Fact]
+    public async Task OnAMultiplexedConnection_ReadsAndWritesAnswer()
+    {
+        if (!factory.Database.IsPostgres)
+        {
+            return;
+        }
+
+        await using var multiplexed = new MultiplexedApiFactory();
+        var client = multiplexed.CreateClient();
+        var workspace = await TestWorkspace.CreateAsync(multiplexed);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await client.CreateSessionAsync(workspace, owner)).Id();
+
+        await (await client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectAsync(System.Net.HttpStatusCode.OK);
+        await (await client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(System.Net.HttpStatusCode.OK);
+        await (await client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectAsync(System.Net.HttpStatusCode.OK);
+    }
+
+    private sealed class MultiplexedApiFactory : ApiFactory
+    {
+        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Sessions"] = Database.ConnectionString + ";Multiplexing=true;Max Auto Prepare=32",
+        };
+    }
+
     [Theory]
     [InlineData("Host=db;Username=sessions", true)]
     [InlineData("Host=db;Username=sessions;No Reset On Close=false", false)]
