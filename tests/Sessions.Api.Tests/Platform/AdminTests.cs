@@ -45,6 +45,7 @@ public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         await (await Client.PostAsync("/api/v1/orgs", Admin(), new { slug = "trailing-newline\n" })).ExpectValidationErrorAsync("body", "slug");
         await (await Client.PostAsync($"/api/v1/org/{workspace.Org}/workspaces", Admin(), new { slug = "lab\n" })).ExpectValidationErrorAsync("body", "slug");
         await (await Client.PostAsync("/api/v1/orgs", member.Token(), new { slug = "fresh-org" })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await Client.PostAsync($"/api/v1/org/{workspace.Org}/workspaces", member.Token(), new { slug = "fresh-ws" })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
         await (await Client.PostAsync($"/api/v1/org/{workspace.Org}/workspaces", Admin(), new { slug = workspace.Workspace })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "already_exists");
         await (await Client.PostAsync("/api/v1/org/no-such-org/workspaces", Admin(), new { slug = "x" })).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
@@ -78,6 +79,9 @@ public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         await (await Client.SendAsync(HttpMethod.Put, $"{path}/{stranger.Id}", member.Token(), new { role = "admin" })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
         await (await Client.GetAsync(path, stranger.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
         await (await Client.SendAsync(HttpMethod.Put, $"{path}/{stranger.Id}", stranger.Token(), new { role = "admin" })).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.SendAsync(HttpMethod.Delete, $"{path}/{member.Id}", member.Token())).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await (await Client.SendAsync(HttpMethod.Delete, $"{path}/{member.Id}", stranger.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(1, await Factory.WithDbAsync(db => db.Memberships.CountAsync(m => m.WorkspaceId == workspace.WorkspaceId && m.UserId == member.Id)));
     }
 
     [Fact]

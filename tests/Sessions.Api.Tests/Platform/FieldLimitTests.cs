@@ -13,16 +13,17 @@ namespace Sessions.Api.Tests.Platform;
 [Collection(SharedApiCollection.Name)]
 public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
+    /// <summary>The limits as the contract writes them (5.2, 5.5, 5.7), not as the code declares them: a changed constant fails here.</summary>
     public static TheoryData<string, string, int> Fields => new()
     {
-        { "CreateSessionRequest", "title", FieldLimits.SessionTitle },
-        { "CreateSessionRequest", "model", FieldLimits.SessionModel },
-        { "CreateSessionRequest", "agent", FieldLimits.SessionAgent },
-        { "CreateGroupRequest", "title", FieldLimits.GroupText },
-        { "CreateGroupRequest", "worker", FieldLimits.GroupText },
-        { "RecordItemRequest", "item_type", FieldLimits.ItemType },
-        { "RecordItemRequest", "dedupe_key", FieldLimits.ItemText },
-        { "RecordItemRequest", "ref", FieldLimits.ItemReference },
+        { "CreateSessionRequest", "title", 255 },
+        { "CreateSessionRequest", "model", 255 },
+        { "CreateSessionRequest", "agent", 255 },
+        { "CreateGroupRequest", "title", 255 },
+        { "CreateGroupRequest", "worker", 255 },
+        { "RecordItemRequest", "item_type", 64 },
+        { "RecordItemRequest", "dedupe_key", 255 },
+        { "RecordItemRequest", "ref", 1024 },
     };
 
     [Theory]

@@ -70,6 +70,7 @@ public sealed class BulkTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
         Assert.Equal((403, "permission_denied"), Code(outcome["failed"]!.AsArray().Single()!.AsObject()));
         var read = await (await Client.GetAsync(workspace.SessionPath(mine), other.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(owner.Id.ToString(), read["shared_by"]!["id"]!.GetValue<string>());
+        Assert.Equal(read["updated_at"]!.ToJsonString(), read["shared_at"]!.ToJsonString());
     }
 
     [Fact]

@@ -51,6 +51,7 @@ public sealed class CreateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>
         Assert.Equal(owner.Id.ToString(), session["user_id"]!.GetValue<string>());
         Assert.Equal(owner.Email, session["created_by"]!["email"]!.GetValue<string>());
         Assert.Equal(owner.Id.ToString(), session["shared_by"]!["id"]!.GetValue<string>());
+        Assert.Equal(session["created_at"]!.ToJsonString(), session["shared_at"]!.ToJsonString());
         Assert.Equal(project.ToString(), session["project_id"]!.GetValue<string>());
         Assert.Equal(
             [id.ToString(), "claude-3", "Investigate", "coder", runtime.ToString(), group],
@@ -106,7 +107,12 @@ public sealed class CreateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>
         var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Factory.CreateClient().PostAsync(workspace.SessionsPath, owner.Token(), body)));
 
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
-        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            // Whether the read before the insert refused it or the unique key did, the type is the same.
+            await refused.ExpectEnvelopeAsync(HttpStatusCode.Conflict, "already_exists");
+        }
+
         Assert.Equal(1, await Factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == body.id && o.Type == "SessionCreated")));
     }
 

@@ -47,6 +47,9 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Equal([c], Ids(await ListAsync(workspace, me, $"user_id={other.Id}")));
         Assert.Equal(Sorted(a, b, c), Sorted(Ids(await ListAsync(workspace, me, $"user={other.Id}&user={me.Id}"))));
         Assert.Equal(Sorted(a, b), Sorted(Ids(await ListAsync(workspace, me, "origin=user&origin=worker&user_id=" + me.Id))));
+        Assert.Equal(Sorted(a, b, c), Sorted(Ids(await ListAsync(workspace, me, "agent=coder&agent=writer"))));
+        Assert.Equal(Sorted(a, b, c), Sorted(Ids(await ListAsync(workspace, me, "model=claude&model=gpt-4o"))));
+        Assert.Equal([a], Ids(await ListAsync(workspace, me, "model=gpt-4o&model=nothing")));
     }
 
     [Fact]
@@ -403,6 +406,16 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
 
         var filtered = await (await Client.GetAsync($"{workspace.SessionsPath}/facets?label=team:red", me.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("""[{"value":"gpt-4o","count":2}]""", filtered["models"]!.ToJsonString());
+
+        // Every list filter narrows the facets as it narrows the list.
+        async Task<string> ModelsAsync(string query) =>
+            (await (await Client.GetAsync($"{workspace.SessionsPath}/facets?{query}", me.Token())).ExpectAsync(HttpStatusCode.OK))["models"]!.ToJsonString();
+        Assert.Equal("""[{"value":"claude","count":1},{"value":"gpt-4o","count":1}]""", await ModelsAsync("agent=coder"));
+        Assert.Equal("""[{"value":"claude","count":1}]""", await ModelsAsync("model=claude"));
+        Assert.Equal("""[{"value":"gpt-4o","count":1}]""", await ModelsAsync("origin=worker"));
+        Assert.Equal("""[{"value":"claude","count":1}]""", await ModelsAsync($"user={other.Id}"));
+        Assert.Equal("""[{"value":"gpt-4o","count":2}]""", await ModelsAsync("search=gpt"));
+        Assert.Equal("""[{"value":"gpt-4o","count":2},{"value":"claude","count":1},{"value":"eval-model","count":1}]""", await ModelsAsync("include_workload_sessions=true"));
     }
 
     [Fact]

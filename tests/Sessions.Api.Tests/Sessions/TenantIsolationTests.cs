@@ -138,6 +138,8 @@ public sealed class TenantIsolationTests(ApiFactory factory) : ApiTest<ApiFactor
             await list.ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
             await facets.ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
             await usage.ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+            await (await Client.GetAsync($"{workspace.SessionsPath}/groups", caller.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+            await (await Client.GetAsync($"{workspace.SessionsPath}/grouped", caller.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
             return;
         }
 

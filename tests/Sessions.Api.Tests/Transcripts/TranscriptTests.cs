@@ -69,6 +69,18 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
     }
 
     [Fact]
+    public async Task Append_WithoutContent_StoresTheEmptyString()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+
+        var stored = await Client.AppendAsync(workspace, owner, session, new { role = "assistant" });
+
+        Assert.Equal("", stored.Single()!["content"]!.GetValue<string>());
+        var transcript = await (await Client.GetAsync(workspace.SessionPath(session) + "/transcript", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("", transcript["messages"]![0]!["content"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Append_RetriedBatch_StoresNothingTwiceAndAnswersTheStoredMessages()
     {
         var (workspace, owner, session) = await AMembersSessionAsync();
