@@ -81,20 +81,35 @@ public static partial class DatabaseInitializer
     /// migration's transaction) let two instances apply the same migration, the second failing on
     /// what the first had created.
     /// </summary>
-    private static async Task<NpgsqlConnection> MigrationTurnOnPostgresAsync(SessionsDbContext db, CancellationToken cancellationToken)
+    private static async Task<IAsyncDisposable> MigrationTurnOnPostgresAsync(SessionsDbContext db, CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false, Multiplexing = false }.ConnectionString);
+        // Named like the service's data source: unnamed, Npgsql's metrics would label its
+        // connections with the connection string (host, database, user).
+        var source = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false, Multiplexing = false }.ConnectionString)
+        {
+            Name = Providers.DatabaseOptions.DataSourceName,
+        }.Build();
         try
         {
-            await connection.OpenAsync(cancellationToken);
+            var connection = await source.OpenConnectionAsync(cancellationToken);
             await using var take = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLock})", connection);
             await take.ExecuteNonQueryAsync(cancellationToken);
-            return connection;
+            return new MigrationTurn(source, connection);
         }
         catch
         {
-            await connection.DisposeAsync();
+            await source.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>Closing the connection ends its session, and with it the advisory lock.</summary>
+    private sealed class MigrationTurn(NpgsqlDataSource source, NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await connection.DisposeAsync();
+            await source.DisposeAsync();
         }
     }
 

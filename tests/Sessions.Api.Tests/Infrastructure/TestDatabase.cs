@@ -43,10 +43,13 @@ public sealed class TestDatabase : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>The database this run of the suite is on: <c>Postgres</c> when <c>SESSIONS_TEST_PROVIDER</c> says so, else <c>Sqlite</c>.</summary>
+    public static string SuiteProvider =>
+        string.Equals(Environment.GetEnvironmentVariable("SESSIONS_TEST_PROVIDER"), "Postgres", StringComparison.OrdinalIgnoreCase) ? "Postgres" : "Sqlite";
+
     public static TestDatabase Create()
     {
-        var provider = Environment.GetEnvironmentVariable("SESSIONS_TEST_PROVIDER");
-        if (string.Equals(provider, "Postgres", StringComparison.OrdinalIgnoreCase))
+        if (SuiteProvider == "Postgres")
         {
             var name = $"sessions_test_{Guid.NewGuid():N}";
             var builder = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name };

@@ -18,14 +18,9 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
 {
     private static readonly string[] Tables = ["sessions", "session_labels", "session_messages"];
 
-    [Fact]
+    [ProviderFact("Sqlite")]
     public async Task HotReads_SearchSessionsLabelsAndMessagesByIndex_ScanningNone()
     {
-        if (Factory.Database.IsPostgres)
-        {
-            return;
-        }
-
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         var labels = new Dictionary<string, string[]> { ["team"] = ["red"] };
@@ -58,14 +53,9 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         }
     }
 
-    [Fact]
+    [ProviderFact("Sqlite")]
     public async Task PagesInTheDefaultOrder_WalkTheIndexHoldingTheirFilters_InItsOrder()
     {
-        if (Factory.Database.IsPostgres)
-        {
-            return;
-        }
-
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         var labels = new Dictionary<string, string[]> { ["team"] = ["red"] };

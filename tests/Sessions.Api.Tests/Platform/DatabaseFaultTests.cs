@@ -42,14 +42,9 @@ public sealed class DatabaseTimeoutTests(ShortTimeoutApiFactory factory) : ApiTe
     /// row, takes no place in the line. (SQLite has no such line: its writer gate lets one writer
     /// in at a time.)
     /// </summary>
-    [Fact]
+    [ProviderFact("Postgres")]
     public async Task AWriterWaitingInTheSessionsLinePastTheTimeout_Is504()
     {
-        if (!Factory.Database.IsPostgres)
-        {
-            return;
-        }
-
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         var session = (await Client.CreateSessionAsync(workspace, owner)).Id();

@@ -56,14 +56,9 @@ public sealed class DatabaseTests(ApiFactory factory)
     }
 
     /// <summary>An operator who turns Npgsql's multiplexing on gets a service that answers (explicit preparation would fail every command).</summary>
-    [Fact]
+    [ProviderFact("Postgres")]
     public async Task OnAMultiplexedConnection_ReadsAndWritesAnswer()
     {
-        if (!factory.Database.IsPostgres)
-        {
-            return;
-        }
-
         await using var multiplexed = new MultiplexedApiFactory();
         var client = multiplexed.CreateClient();
         var workspace = await TestWorkspace.CreateAsync(multiplexed);
@@ -143,14 +138,9 @@ public sealed class DatabaseTests(ApiFactory factory)
     }
 
     /// <summary>The service's own PostgreSQL sessions plan without parallel workers (the startup options reach the server).</summary>
-    [Fact]
+    [ProviderFact("Postgres")]
     public async Task PostgresSessionsOfTheService_PlanWithoutParallelWorkers()
     {
-        if (!factory.Database.IsPostgres)
-        {
-            return;
-        }
-
         var workers = await factory.WithDbAsync(db => db.Database.SqlQueryRaw<string>("SELECT current_setting('max_parallel_workers_per_gather') AS \"Value\"").SingleAsync());
 
         Assert.Equal("0", workers);
@@ -162,14 +152,9 @@ public sealed class DatabaseTests(ApiFactory factory)
     /// session while the lookup by label keys only the label (ADR 0029); SQLite's plans are pinned
     /// by <c>SqlitePlanTests</c>.
     /// </summary>
-    [Fact]
+    [ProviderFact("Postgres")]
     public async Task PostgresListingIndexes_CarryTheFiltersAndProbeLabelsBySession()
     {
-        if (!factory.Database.IsPostgres)
-        {
-            return;
-        }
-
         var definitions = await factory.WithDbAsync(db => db.Database.SqlQueryRaw<string>(
             "SELECT indexdef AS \"Value\" FROM pg_indexes WHERE indexname IN ('ix_sessions_workspace_id_updated_at_id', 'ix_session_labels_session_id_key_value', 'ix_session_labels_key_value') ORDER BY indexname").ToListAsync());
 

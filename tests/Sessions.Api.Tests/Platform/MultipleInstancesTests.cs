@@ -92,14 +92,9 @@ public sealed class MultipleInstancesTests(TwoInstances hosts) : IClassFixture<T
     /// Instances starting together on a PostgreSQL database that does not exist yet: each finds it
     /// missing, one creates it, and the others, refused as duplicates, start on it too.
     /// </summary>
-    [Fact]
+    [ProviderFact("Postgres")]
     public async Task InstancesStartingTogether_OnADatabaseNotYetCreated_AllStart()
     {
-        if (!hosts.First.Database.IsPostgres)
-        {
-            return;
-        }
-
         await using var database = TestDatabase.Create();
         var instances = Enumerable.Range(0, 4).Select(_ => ApiFactory.On(database)).ToList();
         try

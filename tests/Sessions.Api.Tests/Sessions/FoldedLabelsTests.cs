@@ -80,15 +80,10 @@ public sealed class FoldedLabelsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Equal(long.MinValue, LabelBits.Of("team", "v15"));
     }
 
-    [Fact]
+    /// <summary>The migration computes the word in SQL on PostgreSQL only.</summary>
+    [ProviderFact("Postgres")]
     public async Task PostgreSqlFoldsALabel_AsTheServiceDoes_InTheMigrationsExpression()
     {
-        // The migration computes the word in SQL on PostgreSQL only.
-        if (!Factory.Database.IsPostgres)
-        {
-            return;
-        }
-
         (string Key, string Value)[] labels =
             [("team", "red"), ("team", "red "), ("team", "v15"), ("k8s:ns", "prod:eu"), ("name", "café"), ("lang", "日本語"), ("mood", "🙂"), ("x", new string('v', 256))];
         foreach (var (key, value) in labels)
@@ -105,14 +100,9 @@ public sealed class FoldedLabelsTests(ApiFactory factory) : ApiTest<ApiFactory>(
     /// On PostgreSQL a label written by another writer (an instance of the service from before the
     /// word, during a rolling deploy, or SQL by hand) sets its bit too: the migration's trigger.
     /// </summary>
-    [Fact]
+    [ProviderFact("Postgres")]
     public async Task OnPostgreSql_ALabelRowWrittenBesideTheService_SetsItsBit()
     {
-        if (!Factory.Database.IsPostgres)
-        {
-            return;
-        }
-
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         var session = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["team"] = ["red"] } })).Id();

@@ -1,0 +1,17 @@
+namespace Sessions.Api.Tests.Infrastructure;
+
+/// <summary>
+/// A test of one database's own behaviour (its plans, its SQL, its migrations): it runs when the
+/// suite runs on that database (<c>SESSIONS_TEST_PROVIDER</c>) and is reported as skipped, not as
+/// passed, on the other.
+/// </summary>
+public sealed class ProviderFactAttribute : FactAttribute
+{
+    public ProviderFactAttribute(string provider)
+    {
+        if (!string.Equals(TestDatabase.SuiteProvider, provider, StringComparison.OrdinalIgnoreCase))
+        {
+            Skip = $"Runs on {provider} only; this run is on {TestDatabase.SuiteProvider}.";
+        }
+    }
+}
