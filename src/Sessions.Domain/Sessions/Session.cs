@@ -83,6 +83,9 @@ public sealed class Session : AggregateRoot
 
     public long? LastGenerationInputTokens { get; private set; }
 
+    /// <summary>When the message that carried <see cref="LastGenerationInputTokens"/> was stored: a group's latest generation is its sessions' newest.</summary>
+    public DateTime? LastGenerationAt { get; private set; }
+
     /// <summary>Grows by one with every change; the database checks it on update and it is the ETag.</summary>
     public long Version { get; private set; }
 
@@ -320,6 +323,7 @@ public sealed class Session : AggregateRoot
             if (message.Usage is { } usage)
             {
                 LastGenerationInputTokens = usage.InputTokens;
+                LastGenerationAt = message.CreatedAt;
             }
 
             if (PreviewSeq is null && message.Role == MessageRole.User)
@@ -421,6 +425,7 @@ public sealed class Session : AggregateRoot
         TotalUsage -= plan.Removed;
         CurrentUsage -= plan.RemovedCurrent;
         LastGenerationInputTokens = plan.LastGenerationInputTokensAfter;
+        LastGenerationAt = plan.LastGenerationAtAfter;
         LastMessageAt = plan.LastMessageAtAfter;
         if (PreviewSeq >= plan.TargetSeq)
         {

@@ -15,4 +15,5 @@ public sealed record RewindPlan(
     UsageTotals Removed,
     UsageTotals RemovedCurrent,
     long? LastGenerationInputTokensAfter,
+    DateTime? LastGenerationAtAfter,
     DateTime? LastMessageAtAfter);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Domain.Organizations;
 
@@ -245,6 +247,41 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         var joined = await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), creator.Token(), new { group_id = group }).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(group, joined["group_id"]!.GetValue<string>());
         Assert.Equal(1, (await GetAsync(workspace, creator, Guid.Parse(group), ""))["group"]!["session_count"]!.GetValue<int>());
+    }
+
+    /// <summary>
+    /// A group's <c>last_generation_input_tokens</c> is its sessions' newest generation (CONTRACT
+    /// 6: the latest message that carries usage), however recently a session received a message
+    /// without usage; sessions stored before the migration that keeps its time are read the same.
+    /// </summary>
+    [Fact]
+    public async Task TheGroupsLastGeneration_IsItsSessionsNewestMessageWithUsage_BeforeAndAfterTheMigration()
+    {
+        await using var host = new ApiFactory();
+        await host.InitializeAsync();
+        using var client = host.CreateClient();
+        var workspace = await TestWorkspace.CreateAsync(host);
+        var creator = await workspace.AddMemberAsync();
+        var group = Guid.Parse((await client.PostAsync(GroupsPath(workspace), creator.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>());
+        var first = (await client.CreateSessionAsync(workspace, creator, extra: new { group_id = group })).Id();
+        var second = (await client.CreateSessionAsync(workspace, creator, extra: new { group_id = group })).Id();
+        await client.AppendAsync(workspace, creator, first, new { role = "assistant", content = "a", usage = new { input_tokens = 100, output_tokens = 1 } });
+        await client.AppendAsync(workspace, creator, second, new { role = "assistant", content = "b", usage = new { input_tokens = 500, output_tokens = 1 } });
+        await client.AppendAsync(workspace, creator, first, new { role = "user", content = "later, without usage" });
+        async Task<long> LastGenerationAsync() =>
+            (await client.GetAsync($"{GroupsPath(workspace)}/{group}", creator.Token()).ExpectAsync(HttpStatusCode.OK))["group"]!["usage"]!["last_generation_input_tokens"]!.GetValue<long>();
+
+        Assert.Equal(500, await LastGenerationAsync());
+
+        await host.WithDbAsync(async db =>
+        {
+            var migrations = db.Database.GetMigrations().ToList();
+            var migrator = db.GetService<IMigrator>();
+            await migrator.MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith("_LastGenerationAt", StringComparison.Ordinal)) - 1]);
+            await migrator.MigrateAsync();
+        });
+
+        Assert.Equal(500, await LastGenerationAsync());
     }
 
     /// <summary>Concurrent changes of one group take turns on its row: each is applied, none is a 409.</summary>

@@ -206,7 +206,7 @@ public sealed class SessionCommandHandlerTests
         var transcripts = new Mock<ITranscriptStore>();
         var removed = new UsageTotals(2, 0, 0, 0, 0, 0, 0m, 0);
         transcripts.Setup(t => t.PlanRewindAsync(_world.Read.Id, 3, It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new RewindPlan(3, MessageRole.User, false, "again", removed, removed, null, null));
+            .ReturnsAsync(new RewindPlan(3, MessageRole.User, false, "again", removed, removed, null, null, null));
         _world.Both(s => s.AppendMessages(null, [User("q"), User("a"), User("again"), User("more")], s.UserId, SessionWorld.Now.UtcDateTime));
 
         var outcome = (await new RewindSessionHandler(_world.As(), transcripts.Object).Handle(new RewindSessionCommand("o", "w", _world.Reference, 3), default)).Value;
@@ -232,7 +232,7 @@ public sealed class SessionCommandHandlerTests
     {
         var transcripts = new Mock<ITranscriptStore>();
         transcripts.Setup(t => t.PlanRewindAsync(It.IsAny<Guid>(), 2, It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new RewindPlan(2, MessageRole.Assistant, false, "a", UsageTotals.Zero, UsageTotals.Zero, null, null));
+            .ReturnsAsync(new RewindPlan(2, MessageRole.Assistant, false, "a", UsageTotals.Zero, UsageTotals.Zero, null, null, null));
 
         var result = await new RewindSessionHandler(_world.As(), transcripts.Object).Handle(new RewindSessionCommand("o", "w", _world.Reference, 2), default);
 

@@ -240,13 +240,14 @@ public sealed class TranscriptRulesTests
         var removed = session.TotalUsage;
         var removedCurrent = new UsageTotals(1, 10, 5, 1, 2, 1, 1m, 0);
 
-        var result = session.Rewind(new RewindPlan(1, MessageRole.User, false, "q1", removed, removedCurrent, null, null), Actor, Later);
+        var result = session.Rewind(new RewindPlan(1, MessageRole.User, false, "q1", removed, removedCurrent, null, null, null), Actor, Later);
 
         Assert.Null(result.Error);
         Assert.Equal((UsageTotals.Zero, (string?)null, (long?)null), (session.TotalUsage, session.PreviewText, session.PreviewSeq));
         Assert.Equal(new UsageTotals(1, 0, 0, 0, 0, 0, 0m, 0), session.CurrentUsage);
         Assert.Null(session.LastMessageAt);
         Assert.Null(session.LastGenerationInputTokens);
+        Assert.Null(session.LastGenerationAt);
         var rewound = Assert.IsType<TranscriptRewound>(Assert.Single(session.DomainEvents));
         Assert.Equal((session.Id, Actor, 1L, 2L, Later), (rewound.AggregateId, rewound.ActorId, rewound.TargetSeq, rewound.DeletedCount, rewound.OccurredAt));
         Assert.Equal((3L, Later), (session.Version, session.UpdatedAt));
@@ -257,7 +258,7 @@ public sealed class TranscriptRulesTests
     {
         var session = A.Session().WithMessages(Draft.User("q"), Draft.Assistant("a")).Build();
 
-        var result = session.Rewind(new RewindPlan(2, MessageRole.Assistant, false, "a", UsageTotals.Zero, UsageTotals.Zero, null, null), Actor, Later);
+        var result = session.Rewind(new RewindPlan(2, MessageRole.Assistant, false, "a", UsageTotals.Zero, UsageTotals.Zero, null, null, null), Actor, Later);
 
         Assert.Same(DomainErrors.RewindTargetNotAUserMessage, result.Error);
         Assert.Equal(2L, session.TotalUsage.MessageCount);

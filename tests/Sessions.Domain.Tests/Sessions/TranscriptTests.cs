@@ -90,7 +90,8 @@ public sealed class TranscriptTests
         session.AppendMessages(null, [Draft.Message(MessageRole.User, "q1"), Draft.Message(MessageRole.Assistant, "a1", new MessageUsage(5, 1, 0, 0, null)), Draft.Message(MessageRole.User, "q2")], Owner, Now);
         var removed = new UsageTotals(1, 0, 0, 0, 0, 0, 0m, 0);
 
-        var result = session.Rewind(new RewindPlan(3, MessageRole.User, false, "q2", removed, removed, 5, Now), Owner, Now);
+        var generatedAt = Now.AddMinutes(-3);
+        var result = session.Rewind(new RewindPlan(3, MessageRole.User, false, "q2", removed, removed, 5, generatedAt, Now), Owner, Now);
         var next = session.AppendMessages(null, [Draft.Message(MessageRole.User, "q2'")], Owner, Now).Value.Single();
 
         Assert.Null(result.Error);
@@ -98,6 +99,19 @@ public sealed class TranscriptTests
         Assert.Equal(3, session.TotalUsage.MessageCount);
         Assert.Null(session.TotalUsage.KnownCostUsd);
         Assert.Equal("q1", session.PreviewText);
+        Assert.Equal((5L, generatedAt), (session.LastGenerationInputTokens, session.LastGenerationAt));
+    }
+
+    [Fact]
+    public void TheLastGeneration_IsTheNewestMessageCarryingUsage_NotTheNewestMessage()
+    {
+        var session = A.Session().OwnedBy(Owner).Build();
+
+        session.AppendMessages(null, [Draft.Message(MessageRole.Assistant, "a", new MessageUsage(10, 1, 0, 0, null))], Owner, Now);
+        session.AppendMessages(null, [Draft.Message(MessageRole.User, "q")], Owner, Now.AddMinutes(1));
+
+        Assert.Equal((10L, (DateTime?)Now), (session.LastGenerationInputTokens, session.LastGenerationAt));
+        Assert.Equal(Now.AddMinutes(1), session.LastMessageAt);
     }
 
     [Fact]
@@ -107,8 +121,8 @@ public sealed class TranscriptTests
         frozen.Freeze(Owner, FrozenBy.User, Now);
         var worker = A.Session().OwnedBy(Owner).StartedBy(SessionOrigin.Worker).Build();
         var plain = A.Session().OwnedBy(Owner).Build();
-        var assistantTarget = new RewindPlan(1, MessageRole.Assistant, false, "a", UsageTotals.Zero, UsageTotals.Zero, null, null);
-        var compactedTarget = new RewindPlan(1, MessageRole.User, true, "q", UsageTotals.Zero, UsageTotals.Zero, null, null);
+        var assistantTarget = new RewindPlan(1, MessageRole.Assistant, false, "a", UsageTotals.Zero, UsageTotals.Zero, null, null, null);
+        var compactedTarget = new RewindPlan(1, MessageRole.User, true, "q", UsageTotals.Zero, UsageTotals.Zero, null, null, null);
 
         Assert.Equal(ErrorType.SessionFrozen, frozen.RefuseRewind()!.Type);
         Assert.Equal(ErrorType.Conflict, worker.RefuseRewind()!.Type);

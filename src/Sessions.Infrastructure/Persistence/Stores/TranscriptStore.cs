@@ -41,9 +41,10 @@ internal sealed class TranscriptStore(SessionsDbContext db) : ITranscriptStore
 
         var removed = await UsageSums.ByEraAsync(messages.Where(m => m.Seq >= fromSeq), cancellationToken);
         var before = messages.Where(m => m.Seq < fromSeq).OrderByDescending(m => m.Seq);
-        var lastGeneration = await before.Where(m => m.Usage != null).Select(m => (long?)m.Usage!.InputTokens).FirstOrDefaultAsync(cancellationToken);
+        var lastGeneration = await before.Where(m => m.Usage != null).Select(m => new { m.Usage!.InputTokens, m.CreatedAt }).FirstOrDefaultAsync(cancellationToken);
         var lastMessageAt = await before.Select(m => (DateTime?)m.CreatedAt).FirstOrDefaultAsync(cancellationToken);
-        return new RewindPlan(fromSeq, target.Role, target.CompactedAt is not null, target.Content, removed.All, removed.Current, lastGeneration, lastMessageAt);
+        return new RewindPlan(
+            fromSeq, target.Role, target.CompactedAt is not null, target.Content, removed.All, removed.Current, lastGeneration?.InputTokens, lastGeneration?.CreatedAt, lastMessageAt);
     }
 
     /// <summary>Deletes the messages, and takes their usage off the days they were counted in (read as a stream: a long tail is not held in memory).</summary>

@@ -267,6 +267,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasDefaultValue(-1L)
                         .HasColumnName("label_bits");
 
+                    b.Property<DateTime?>("LastGenerationAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("last_generation_at");
+
                     b.Property<long?>("LastGenerationInputTokens")
                         .HasColumnType("bigint")
                         .HasColumnName("last_generation_input_tokens");

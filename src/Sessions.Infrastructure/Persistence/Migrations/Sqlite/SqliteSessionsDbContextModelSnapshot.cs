@@ -261,6 +261,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDefaultValue(-1L)
                         .HasColumnName("label_bits");
 
+                    b.Property<DateTime?>("LastGenerationAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_generation_at");
+
                     b.Property<long?>("LastGenerationInputTokens")
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_generation_input_tokens");
