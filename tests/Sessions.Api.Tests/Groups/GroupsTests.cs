@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Domain.Organizations;
 
@@ -273,13 +271,7 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
 
         Assert.Equal(500, await LastGenerationAsync());
 
-        await host.WithDbAsync(async db =>
-        {
-            var migrations = db.Database.GetMigrations().ToList();
-            var migrator = db.GetService<IMigrator>();
-            await migrator.MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith("_LastGenerationAt", StringComparison.Ordinal)) - 1]);
-            await migrator.MigrateAsync();
-        });
+        await host.RunMigrationAgainAsync("_LastGenerationAt");
 
         Assert.Equal(500, await LastGenerationAsync());
     }

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Infrastructure.Persistence;
 
@@ -57,6 +60,16 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await using var scope = Services.CreateAsyncScope();
         return await work(scope.ServiceProvider.GetRequiredService<SessionsDbContext>());
     }
+
+    /// <summary>Takes the database back to before <paramref name="migration"/> (its name's end) and forward again, as an upgrade runs it on the rows already stored.</summary>
+    public Task RunMigrationAgainAsync(string migration) =>
+        WithDbAsync(async db =>
+        {
+            var migrations = db.Database.GetMigrations().ToList();
+            var migrator = db.GetService<IMigrator>();
+            await migrator.MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith(migration, StringComparison.Ordinal)) - 1]);
+            await migrator.MigrateAsync();
+        });
 
     public Task WithDbAsync(Func<SessionsDbContext, Task> work) =>
         WithDbAsync(async db =>

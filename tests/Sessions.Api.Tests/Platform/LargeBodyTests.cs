@@ -51,10 +51,7 @@ public sealed class SlowLargeBodyTests(SlowLargeBodyApiFactory factory) : IClass
     [Fact]
     public async Task ALargeBodyTrickledBelowTheMinimumRate_IsCutOff_AndFreesItsTurn()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
-        var owner = await workspace.AddMemberAsync();
-        var session = (await _client.CreateSessionAsync(workspace, owner)).Id();
-        var body = Encoding.UTF8.GetBytes($$"""{"messages":[{"role":"user","content":"{{new string('x', 1_500_000)}}"}]}""");
+        var (workspace, owner, session, body) = await OverTheSocket.ASessionAndALargeAppendAsync(factory, _client);
         var stalled = new HeldContent(body, heldAfter: 1024 * 1024);
         var limits = factory.Services.GetRequiredService<RequestLimits>();
 
@@ -81,10 +78,7 @@ public sealed class LargeBodyTests(OneLargeBodyApiFactory factory) : IClassFixtu
     [Fact]
     public async Task LargeBodies_BeyondTheConcurrencyLimit_Are429WithRetryAfter_SmallOnesPass_AndTheFirstCompletes()
     {
-        var workspace = await TestWorkspace.CreateAsync(factory);
-        var owner = await workspace.AddMemberAsync();
-        var session = (await _client.CreateSessionAsync(workspace, owner)).Id();
-        var body = Encoding.UTF8.GetBytes($$"""{"messages":[{"role":"user","content":"{{new string('x', 1_500_000)}}"}]}""");
+        var (workspace, owner, session, body) = await OverTheSocket.ASessionAndALargeAppendAsync(factory, _client);
         var slow = new HeldContent(body, heldAfter: 1024 * 1024);
 
         var first = _client.SendJsonAsync(workspace.SessionPath(session) + "/transcript", owner, slow);
@@ -156,6 +150,15 @@ internal static class OverTheSocket
         HandleCookies = false,
         BaseAddress = new Uri(factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()),
     });
+
+    /// <summary>A member's session and an append of one message whose body is over 1 MiB.</summary>
+    public static async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session, byte[] Body)> ASessionAndALargeAppendAsync(ApiFactory factory, HttpClient client)
+    {
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await client.CreateSessionAsync(workspace, owner)).Id();
+        return (workspace, owner, session, Encoding.UTF8.GetBytes($$"""{"messages":[{"role":"user","content":"{{new string('x', 1_500_000)}}"}]}"""));
+    }
 
     public static Task<HttpResponseMessage> SendJsonAsync(this HttpClient client, string path, TestUser user, HttpContent content)
     {

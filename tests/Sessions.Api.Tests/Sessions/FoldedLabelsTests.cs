@@ -1,7 +1,5 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Infrastructure.Persistence;
 
@@ -128,13 +126,7 @@ public sealed class FoldedLabelsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         var labelled = (await client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["team"] = ["red", "blue"] } })).Id();
         var bare = (await client.CreateSessionAsync(workspace, owner)).Id();
 
-        await host.WithDbAsync(async db =>
-        {
-            var migrations = db.Database.GetMigrations().ToList();
-            var migrator = db.GetService<IMigrator>();
-            await migrator.MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith("_FoldedLabels", StringComparison.Ordinal)) - 1]);
-            await migrator.MigrateAsync();
-        });
+        await host.RunMigrationAgainAsync("_FoldedLabels");
 
         Assert.Equal(host.Database.IsPostgres ? LabelBits.Of([("team", "red"), ("team", "blue")]) : LabelBits.Unknown, await WordOfAsync(host, labelled));
         Assert.Equal(0, await WordOfAsync(host, bare));
