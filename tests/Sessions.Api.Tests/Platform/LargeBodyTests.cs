@@ -52,12 +52,9 @@ public sealed class SlowLargeBodyTests(SlowLargeBodyApiFactory factory) : IClass
     public async Task ALargeBodyTrickledBelowTheMinimumRate_IsCutOff_AndFreesItsTurn()
     {
         var (workspace, owner, session, body) = await OverTheSocket.ASessionAndALargeAppendAsync(factory, _client);
-        var stalled = new HeldContent(body, heldAfter: 1024 * 1024);
         var limits = factory.Services.GetRequiredService<RequestLimits>();
 
-        var first = _client.SendJsonAsync(workspace.SessionPath(session) + "/transcript", owner, stalled);
-        await stalled.Holding;
-        await OverTheSocket.WhenAsync(() => limits.LargeBodyStatistics?.CurrentAvailablePermits == 0, TimeSpan.FromSeconds(10));
+        var (first, stalled) = await OverTheSocket.HoldTheOnlyTurnAsync(factory, _client, workspace.SessionPath(session) + "/transcript", owner, body);
         await OverTheSocket.WhenAsync(() => limits.LargeBodyStatistics?.CurrentAvailablePermits == 1, TimeSpan.FromSeconds(30));
 
         var next = await _client.SendJsonAsync(workspace.SessionPath(session) + "/transcript", owner, new ByteArrayContent(body));
@@ -79,11 +76,7 @@ public sealed class LargeBodyTests(OneLargeBodyApiFactory factory) : IClassFixtu
     public async Task LargeBodies_BeyondTheConcurrencyLimit_Are429WithRetryAfter_SmallOnesPass_AndTheFirstCompletes()
     {
         var (workspace, owner, session, body) = await OverTheSocket.ASessionAndALargeAppendAsync(factory, _client);
-        var slow = new HeldContent(body, heldAfter: 1024 * 1024);
-
-        var first = _client.SendJsonAsync(workspace.SessionPath(session) + "/transcript", owner, slow);
-        await slow.Holding;
-        await OverTheSocket.WhenAsync(() => factory.Services.GetRequiredService<RequestLimits>().LargeBodyStatistics?.CurrentAvailablePermits == 0, TimeSpan.FromSeconds(10));
+        var (first, slow) = await OverTheSocket.HoldTheOnlyTurnAsync(factory, _client, workspace.SessionPath(session) + "/transcript", owner, body);
         var second = await _client.SendJsonAsync(workspace.SessionPath(session) + "/transcript", owner, new ByteArrayContent(body));
         var small = await _client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages = new[] { new { role = "user", content = "small" } } });
         slow.Release();
@@ -158,6 +151,16 @@ internal static class OverTheSocket
         var owner = await workspace.AddMemberAsync();
         var session = (await client.CreateSessionAsync(workspace, owner)).Id();
         return (workspace, owner, session, Encoding.UTF8.GetBytes($$"""{"messages":[{"role":"user","content":"{{new string('x', 1_500_000)}}"}]}"""));
+    }
+
+    /// <summary>Sends a body that stops after its first MiB, and returns once it holds the only large-body turn.</summary>
+    public static async Task<(Task<HttpResponseMessage> Answer, HeldContent Body)> HoldTheOnlyTurnAsync(ApiFactory factory, HttpClient client, string path, TestUser user, byte[] body)
+    {
+        var held = new HeldContent(body, heldAfter: 1024 * 1024);
+        var answer = client.SendJsonAsync(path, user, held);
+        await held.Holding;
+        await WhenAsync(() => factory.Services.GetRequiredService<RequestLimits>().LargeBodyStatistics?.CurrentAvailablePermits == 0, TimeSpan.FromSeconds(10));
+        return (answer, held);
     }
 
     public static Task<HttpResponseMessage> SendJsonAsync(this HttpClient client, string path, TestUser user, HttpContent content)
