@@ -88,6 +88,8 @@ builder.Services.AddServiceRateLimiting(builder.Configuration);
 builder.Services.AddServiceCors(builder.Configuration);
 builder.Services.AddServiceTelemetry(builder.Configuration);
 
+ForwardedHeadersSetup.RefuseTheFrameworksSwitch(builder.Configuration);
+
 var app = builder.Build();
 
 // Generating the OpenAPI document from the code (NSwag) builds the app without a database to touch.

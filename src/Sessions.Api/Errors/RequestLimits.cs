@@ -13,10 +13,11 @@ namespace Sessions.Api.Errors;
 /// a body in UTF-8 (415 for any other declared charset), and at most
 /// <c>Limits:MaxConcurrentLargeBodies</c> bodies over <see cref="LargeBodyBytes"/> read at once
 /// (default 2; up to <c>Limits:LargeBodyQueue</c> more wait their turn, the rest get 429), so that
-/// many large appends at once cannot exhaust memory. A large body read over HTTP/1.1 must arrive at
-/// <c>Limits:LargeBodyMinBytesPerSecond</c> at least (default 256 KiB/s, after Kestrel's grace
-/// period), or Kestrel ends the request: a client trickling bytes cannot hold one of the few turns
-/// for hours (Kestrel's own floor, 240 bytes a second, would let a 16 MiB body take 19).
+/// many large appends at once cannot exhaust memory. A large body read over HTTP/1.x must arrive at
+/// <c>Limits:LargeBodyMinBytesPerSecond</c> at least on average (default 64 KiB/s, 512 kbit/s,
+/// after Kestrel's grace period: a 16 MiB body within about four minutes), or Kestrel ends the
+/// request (408): a client trickling bytes cannot hold one of the few turns for hours (Kestrel's
+/// own floor, 240 bytes a second, would let a 16 MiB body take 19).
 /// </summary>
 public sealed class RequestLimits : IDisposable
 {
@@ -30,7 +31,7 @@ public sealed class RequestLimits : IDisposable
 
     public const int DefaultMaxConcurrentLargeBodies = 2;
     public const int DefaultLargeBodyQueue = 32;
-    public const int DefaultLargeBodyMinBytesPerSecond = 256 * 1024;
+    public const int DefaultLargeBodyMinBytesPerSecond = 64 * 1024;
 
     private readonly ConcurrencyLimiter _largeBodies;
     private readonly MinDataRate _largeBodyMinRate;
@@ -107,7 +108,8 @@ public sealed class RequestLimits : IDisposable
         }
 
         // HTTP/2 and HTTP/3 streams take the server's rate only (Kestrel refuses one per request).
-        if (HttpProtocol.IsHttp11(request.Protocol) && context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+        if (!HttpProtocol.IsHttp2(request.Protocol) && !HttpProtocol.IsHttp3(request.Protocol)
+            && context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
         {
             rate.MinDataRate = _largeBodyMinRate;
         }

@@ -2,17 +2,23 @@ namespace Sessions.Api.Operations;
 
 /// <summary>
 /// Headers every answer carries, error envelopes included: its correlation id;
-/// <c>Cache-Control: no-store</c>, since an answer holds one tenant's sessions, transcripts or
-/// tokens and no browser or proxy cache should keep it on disk; and
 /// <c>X-Content-Type-Options: nosniff</c>, so a browser never reads an answer's JSON (which may echo
-/// what a client sent) as anything but its declared type.
+/// what a client sent) as anything but its declared type; and, outside the API's documentation
+/// (the OpenAPI document and Swagger UI's files, the same for everyone),
+/// <c>Cache-Control: no-store</c>, since an answer holds one tenant's sessions, transcripts or
+/// tokens and no browser or proxy cache should keep it on disk.
 /// </summary>
 public static class AnswerHeaders
 {
+    public const string DocumentationPath = "/swagger";
+
     public static void Set(HttpResponse response, string correlationId)
     {
         response.Headers[CorrelationIds.Header] = correlationId;
-        response.Headers.CacheControl = "no-store";
         response.Headers.XContentTypeOptions = "nosniff";
+        if (!response.HttpContext.Request.Path.StartsWithSegments(DocumentationPath, StringComparison.OrdinalIgnoreCase))
+        {
+            response.Headers.CacheControl = "no-store";
+        }
     }
 }

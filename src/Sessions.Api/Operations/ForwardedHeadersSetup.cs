@@ -12,17 +12,24 @@ namespace Sessions.Api.Operations;
 /// </summary>
 public static class ForwardedHeadersSetup
 {
-    public static void UseServiceForwardedHeaders(this WebApplication app)
+    /// <summary>
+    /// The default host runs the framework's own forwarded-headers middleware when
+    /// <c>ForwardedHeaders_Enabled</c> is true (<c>ASPNETCORE_FORWARDEDHEADERS_ENABLED</c>, or a slip
+    /// of the service's double underscore); it trusts every sender, so any client could choose its
+    /// address. Refused before anything starts; a deployment that means to trust every sender (a
+    /// platform whose front end is the only way in) says so with the service's own settings.
+    /// </summary>
+    public static void RefuseTheFrameworksSwitch(IConfiguration configuration)
     {
-        // The default host runs the framework's own forwarded-headers middleware when this key is
-        // set (ASPNETCORE_FORWARDEDHEADERS_ENABLED, or ForwardedHeaders_Enabled, a slip of the
-        // double underscore); it trusts every sender, so any client could choose its address.
-        if (app.Configuration.GetValue("ForwardedHeaders_Enabled", defaultValue: false))
+        if (bool.TryParse(configuration["ForwardedHeaders_Enabled"], out var enabled) && enabled)
         {
             throw new InvalidOperationException(
-                "ForwardedHeaders_Enabled (ASPNETCORE_FORWARDEDHEADERS_ENABLED) makes the framework trust X-Forwarded-For from any sender. Set ForwardedHeaders:Enabled (ForwardedHeaders__Enabled) with ForwardedHeaders:KnownProxies or ForwardedHeaders:KnownNetworks instead.");
+                "ForwardedHeaders_Enabled (ASPNETCORE_FORWARDEDHEADERS_ENABLED) makes the framework trust X-Forwarded-For from any sender. Set ForwardedHeaders:Enabled (ForwardedHeaders__Enabled) with ForwardedHeaders:KnownProxies or ForwardedHeaders:KnownNetworks instead (0.0.0.0/0 and ::/0 to trust every sender on purpose).");
         }
+    }
 
+    public static void UseServiceForwardedHeaders(this WebApplication app)
+    {
         var section = app.Configuration.GetSection("ForwardedHeaders");
         if (!section.GetValue("Enabled", defaultValue: false))
         {

@@ -34,7 +34,8 @@ public sealed class GetUsageHandler(IUsageReadStore usage, CallerContext callers
         return new WorkspaceUsage(grouping.Wire, [.. ordered.Select(b => UsageBucket.From(b.Key, b.Sums))], UsageFigures.From(totals));
     }
 
-    private static DateTime? Timestamp(string? text) => text is null ? null : UsageWindow.ParseTimestamp(text);
+    private static DateTime? Timestamp(string? text) =>
+        text is not null && UsageWindow.ParseTimestamp(text) is { } at ? UsageWindow.InStoredMicroseconds(at) : null;
 }
 
 public sealed class GetUsageValidator : AbstractValidator<GetUsageQuery>

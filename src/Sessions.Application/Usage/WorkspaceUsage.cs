@@ -45,12 +45,9 @@ public sealed partial record UsageWindow(DateTime? From, DateTime? To)
     public bool IsOpen => From is null && To is null;
 
     /// <summary>
-    /// An RFC 3339 timestamp with its offset, as UTC; null when the text is not one. RFC 3339 sets
-    /// no limit to the fraction of a second (many clients write nanoseconds), so none is refused:
-    /// an instant between two microseconds is moved up to the next one. Messages are stamped in
-    /// whole microseconds, so "at or after the instant" selects the same messages either way, and
-    /// every database compares the same value (PostgreSQL keeps microseconds only and would cut a
-    /// finer parameter down, counting a message the others leave out).
+    /// An RFC 3339 timestamp with its offset, as UTC; null when the text is not one. Fractions of
+    /// a second beyond the 100 ns the platform keeps (nanoseconds, as many clients write them)
+    /// are cut, not refused: RFC 3339 sets no limit to them.
     /// </summary>
     public static DateTime? ParseTimestamp(string text)
     {
@@ -61,19 +58,23 @@ public sealed partial record UsageWindow(DateTime? From, DateTime? To)
 
         var excess = match.Groups["excess"];
         var kept = text.Remove(excess.Index, excess.Length);
-        if (!DateTimeOffset.TryParse(kept, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-        {
-            return null;
-        }
-
-        var at = parsed.UtcDateTime;
-        var belowMicrosecond = at.Ticks % TicksPerMicrosecond != 0 || excess.Value.Any(digit => digit != '0');
-        return belowMicrosecond && at.Ticks <= DateTime.MaxValue.Ticks - TicksPerMicrosecond
-            ? new DateTime(at.Ticks - (at.Ticks % TicksPerMicrosecond) + TicksPerMicrosecond, DateTimeKind.Utc)
-            : at;
+        return DateTimeOffset.TryParse(kept, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at.UtcDateTime : null;
     }
 
-    private const long TicksPerMicrosecond = TimeSpan.TicksPerMicrosecond;
+    /// <summary>
+    /// The edge as the databases compare it: an instant between two microseconds moves up to the
+    /// next one. Messages are stamped in whole microseconds, so "at or after the instant" selects
+    /// the same messages either way, and every database compares the same value (PostgreSQL keeps
+    /// microseconds only and would cut a finer parameter down, counting a message the others leave
+    /// out). An instant in the calendar's last microsecond stays as it is.
+    /// </summary>
+    public static DateTime InStoredMicroseconds(DateTime at)
+    {
+        var below = at.Ticks % TimeSpan.TicksPerMicrosecond;
+        return below == 0 || at.Ticks > DateTime.MaxValue.Ticks - TimeSpan.TicksPerMicrosecond
+            ? at
+            : new DateTime(at.Ticks - below + TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc);
+    }
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,7}(?<excess>\d*))?([Zz]|[+-]\d{2}:\d{2})$")]
     private static partial Regex Rfc3339();

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Sessions.Infrastructure.Persistence.Providers;
 
 namespace Sessions.Infrastructure.Persistence;
 
@@ -26,7 +27,7 @@ public static partial class DatabaseInitializer
             else if (db.Provider == DatabaseProvider.Postgres)
             {
                 await PrepareOnPostgresAsync(db, cancellationToken);
-                await using var turn = await MigrationTurnOnPostgresAsync(db, cancellationToken);
+                await using var turn = await MigrationTurnOnPostgresAsync(scope.ServiceProvider.GetRequiredService<DatabaseOptions>(), cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
                 return;
             }
@@ -74,6 +75,9 @@ public static partial class DatabaseInitializer
     /// <summary>The advisory lock instances migrating one PostgreSQL database take turns on.</summary>
     private const long MigrationLock = 0x5E5510_0001;
 
+    /// <summary>How long an instance waits for another's migrations: longer than a statement, since a migration may fill a column of every row.</summary>
+    private const int MigrationWaitSeconds = 600;
+
     /// <summary>
     /// Instances starting together take turns to migrate: each holds a session advisory lock on a
     /// connection of its own (outside the pool, so closing it always lets go) while it migrates,
@@ -81,23 +85,30 @@ public static partial class DatabaseInitializer
     /// migration's transaction) let two instances apply the same migration, the second failing on
     /// what the first had created.
     /// </summary>
-    private static async Task<IAsyncDisposable> MigrationTurnOnPostgresAsync(SessionsDbContext db, CancellationToken cancellationToken)
+    private static async Task<IAsyncDisposable> MigrationTurnOnPostgresAsync(DatabaseOptions database, CancellationToken cancellationToken)
     {
-        // Named like the service's data source: unnamed, Npgsql's metrics would label its
+        // From the configured connection string (the context's own has its password taken out),
+        // named like the service's data source: unnamed, Npgsql's metrics would label its
         // connections with the connection string (host, database, user).
-        var source = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false, Multiplexing = false }.ConnectionString)
+        var source = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false, Multiplexing = false }.ConnectionString)
         {
-            Name = Providers.DatabaseOptions.DataSourceName,
+            Name = DatabaseOptions.DataSourceName,
         }.Build();
+        NpgsqlConnection? connection = null;
         try
         {
-            var connection = await source.OpenConnectionAsync(cancellationToken);
-            await using var take = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLock})", connection);
+            connection = await source.OpenConnectionAsync(cancellationToken);
+            await using var take = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLock})", connection) { CommandTimeout = MigrationWaitSeconds };
             await take.ExecuteNonQueryAsync(cancellationToken);
             return new MigrationTurn(source, connection);
         }
         catch
         {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
             await source.DisposeAsync();
             throw;
         }

@@ -35,8 +35,10 @@ internal sealed class RowLockInterceptor(DatabaseProvider provider) : DbCommandI
 
     private void Lock(DbCommand command)
     {
-        var table = QueryTags.Has(command, Tag) ? SqlServerTable : QueryTags.Has(command, GroupTag) ? SqlServerGroupTable : null;
-        if (table is null)
+        // The FROM clause of the table the query locks, as EF Core writes it on SQL Server (both
+        // tables are aliased s, which PostgreSQL's FOR UPDATE OF names).
+        var lockedFrom = QueryTags.Has(command, Tag) ? SqlServerTable : QueryTags.Has(command, GroupTag) ? SqlServerGroupTable : null;
+        if (lockedFrom is null)
         {
             return;
         }
@@ -44,7 +46,7 @@ internal sealed class RowLockInterceptor(DatabaseProvider provider) : DbCommandI
         command.CommandText = provider switch
         {
             DatabaseProvider.Postgres => command.CommandText + " FOR UPDATE OF s",
-            DatabaseProvider.SqlServer => command.CommandText.Replace(table, table + " WITH (UPDLOCK, ROWLOCK, HOLDLOCK)", StringComparison.Ordinal),
+            DatabaseProvider.SqlServer => command.CommandText.Replace(lockedFrom, lockedFrom + " WITH (UPDLOCK, ROWLOCK, HOLDLOCK)", StringComparison.Ordinal),
             _ => command.CommandText,
         };
     }

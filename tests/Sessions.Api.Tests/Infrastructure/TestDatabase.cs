@@ -60,6 +60,21 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase("Sqlite", $"Data Source={file}", file, null);
     }
 
+    /// <summary>Whether anything created this database yet (its file, or the PostgreSQL database).</summary>
+    public async Task<bool> ExistsAsync()
+    {
+        if (SqliteFile is not null)
+        {
+            return File.Exists(SqliteFile);
+        }
+
+        await using var connection = new NpgsqlConnection(ServerConnectionString);
+        await connection.OpenAsync();
+        await using var find = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = @name", connection);
+        find.Parameters.AddWithValue("name", PostgresName!);
+        return (long)(await find.ExecuteScalarAsync())! > 0;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (PostgresName is not null)

@@ -51,8 +51,11 @@ public sealed class DatabaseTests(ApiFactory factory)
     [Fact]
     public void AMultiplexedConnection_IsNotPreparedExplicitly_WhichNpgsqlRefusesThere()
     {
-        Assert.False(Postgres("Host=db;Username=sessions;Multiplexing=true").PrepareStatements);
+        var multiplexed = Postgres("Host=db;Username=sessions;Multiplexing=true");
+
+        Assert.False(multiplexed.PrepareStatements);
         Assert.True(Postgres("Host=db;Username=sessions;Multiplexing=false").PrepareStatements);
+        Assert.Contains("max_parallel_workers_per_gather=0", new Npgsql.NpgsqlConnectionStringBuilder(multiplexed.ConnectionString).Options, StringComparison.Ordinal);
     }
 
     /// <summary>An operator who turns Npgsql's multiplexing on gets a service that answers (explicit preparation would fail every command).</summary>

@@ -143,11 +143,12 @@ public sealed class HostileConfigurationTests
     [Fact]
     public async Task TheFrameworksForwardedHeadersSwitch_RefusesToStart()
     {
-        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["ForwardedHeaders_Enabled"] = "true" }, "Production");
+        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["ForwardedHeaders_Enabled"] = "True" }, "Production");
 
         var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
 
         Assert.Contains("Set ForwardedHeaders:Enabled (ForwardedHeaders__Enabled) with ForwardedHeaders:KnownProxies", failure.Message, StringComparison.Ordinal);
+        Assert.False(await factory.Database.ExistsAsync(), "the refused start created its database");
     }
 
     /// <summary>A Redis connection string StackExchange.Redis cannot read stops the start, instead of failing every limited request.</summary>

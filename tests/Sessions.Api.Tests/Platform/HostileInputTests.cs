@@ -56,6 +56,7 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.DoesNotContain("evil", firstText, StringComparison.Ordinal);
         Assert.DoesNotContain("evil", laterText, StringComparison.Ordinal);
         Assert.Equal(firstText, laterText);
+        Assert.Null(later.Headers.CacheControl);
         var servers = System.Text.Json.Nodes.JsonNode.Parse(laterText)!["servers"];
         Assert.True(servers is null || servers.AsArray().Count == 0, $"servers: {servers}");
     }

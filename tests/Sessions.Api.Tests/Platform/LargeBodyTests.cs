@@ -14,7 +14,7 @@ namespace Sessions.Api.Tests.Platform;
 
 /// <summary>
 /// A host on a real Kestrel socket (the in-memory server reads a whole body before the app sees the
-/// request) that reads one large body at a time and lets none wait.
+/// request) that reads one large body at a time, lets none wait, and cuts no slow body off.
 /// </summary>
 public sealed class OneLargeBodyApiFactory : ApiFactory
 {
@@ -24,6 +24,9 @@ public sealed class OneLargeBodyApiFactory : ApiFactory
     {
         ["Limits:MaxConcurrentLargeBodies"] = "1",
         ["Limits:LargeBodyQueue"] = "0",
+
+        // Its held body waits for the test, however slowly the machine runs it.
+        ["Limits:LargeBodyMinBytesPerSecond"] = "1",
     };
 }
 

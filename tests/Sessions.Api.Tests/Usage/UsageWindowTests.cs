@@ -43,6 +43,7 @@ public sealed class UsageWindowTests(ClockedApiFactory factory) : ApiTest<Clocke
         { "1T10:00:00Z", "1T10:00:00.000001Z" },
         { "1T10:00:00.0000005Z", "1T11:00:00Z" },
         { "1T09:00:00Z", "1T10:00:00.0000005Z" },
+        { "1T10:00:00.0000001Z", "1T10:00:00.0000002Z" },
         { "2T00:30:00+01:00", "3T13:00:00Z" },
         { "2T00:00:00Z", null },
         { null, "2T01:00:00Z" },

@@ -36,20 +36,33 @@ public sealed class UsageParsingTests
     [Theory]
     [InlineData("2026-11-01T00:00:00Z", "2026-11-01T00:00:00")]
     [InlineData("2026-11-01t10:30:00+02:00", "2026-11-01T08:30:00")]
-    [InlineData("2026-11-01 10:30:00.1234567-01:00", "2026-11-01T11:30:00.123457")]
-    [InlineData("2026-11-01T00:00:00.1234560Z", "2026-11-01T00:00:00.123456")]
-    [InlineData("2026-11-01T00:00:00.123456000Z", "2026-11-01T00:00:00.123456")]
-    [InlineData("2026-11-01T00:00:00.1234560001Z", "2026-11-01T00:00:00.123457")]
-    [InlineData("2026-11-01T00:00:00.12345678Z", "2026-11-01T00:00:00.123457")]
-    [InlineData("2026-11-28T13:05:09.123456789Z", "2026-11-28T13:05:09.123457")]
-    [InlineData("2026-11-28T13:05:09.9999999Z", "2026-11-28T13:05:10")]
-    [InlineData("9999-12-31T23:59:59.9999999Z", "9999-12-31T23:59:59.9999999")]
+    [InlineData("2026-11-01 10:30:00.1234567-01:00", "2026-11-01T11:30:00.1234567")]
+    [InlineData("2026-11-01T00:00:00.12345678Z", "2026-11-01T00:00:00.1234567")]
+    [InlineData("2026-11-28T13:05:09.123456789Z", "2026-11-28T13:05:09.1234567")]
     public void Timestamps_AreRfc3339WithAnOffset_ReadAsUtc(string text, string utc)
     {
         var at = UsageWindow.ParseTimestamp(text)!.Value;
 
         Assert.Equal(DateTime.Parse(utc, System.Globalization.CultureInfo.InvariantCulture), at);
         Assert.Equal(DateTimeKind.Utc, at.Kind);
+    }
+
+    [Theory]
+    [InlineData("2026-11-01T00:00:00.1234560", "2026-11-01T00:00:00.123456")]
+    [InlineData("2026-11-01T00:00:00.1234561", "2026-11-01T00:00:00.123457")]
+    [InlineData("2026-11-01T00:00:00.1234569", "2026-11-01T00:00:00.123457")]
+    [InlineData("2026-11-28T13:05:09.9999999", "2026-11-28T13:05:10")]
+    [InlineData("9999-12-31T23:59:59.9999989", "9999-12-31T23:59:59.999999")]
+    [InlineData("9999-12-31T23:59:59.9999990", "9999-12-31T23:59:59.999999")]
+    [InlineData("9999-12-31T23:59:59.9999991", "9999-12-31T23:59:59.9999991")]
+    public void WindowEdges_BetweenTwoMicroseconds_MoveUpToTheNext(string at, string compared)
+    {
+        var instant = DateTime.SpecifyKind(DateTime.Parse(at, System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc);
+
+        var stored = UsageWindow.InStoredMicroseconds(instant);
+
+        Assert.Equal(DateTime.Parse(compared, System.Globalization.CultureInfo.InvariantCulture), stored);
+        Assert.Equal(DateTimeKind.Utc, stored.Kind);
     }
 
     [Theory]

@@ -18,6 +18,9 @@ public sealed record SessionFilterInput(
 {
     public const int MaxSearchLength = 200;
 
+    /// <summary>Which sessions a list shows when <c>archived</c> is not given: those not archived.</summary>
+    public const ArchivedFilter DefaultArchived = ArchivedFilter.Active;
+
     /// <summary>How many values one repeatable parameter may carry.</summary>
     public const int MaxValuesPerParameter = 50;
 
@@ -31,7 +34,7 @@ public sealed record SessionFilterInput(
     /// </summary>
     public bool NarrowsSessions =>
         UserIds.Count + ProjectIds.Count + Agents.Count + Models.Count + Origins.Count + Labels.Count > 0
-        || (Archived is not null && !Archived.Equals(WireEnum.Name(ArchivedFilter.Active), StringComparison.Ordinal))
+        || (Archived is not null && (!WireEnum.TryParse<ArchivedFilter>(Archived, out var archived) || archived != DefaultArchived))
         || Search is not null || IncludeWorkloadSessions == true;
 
     /// <summary>Field errors, at the query parameter's name and the index of the bad value.</summary>
@@ -174,7 +177,7 @@ public sealed record SessionFilterInput(
         Models.Distinct(StringComparer.Ordinal).ToList(),
         Origins.Select(WireEnum.Parse<SessionOrigin>).Distinct().ToList(),
         LabelGroups(),
-        Archived is null ? ArchivedFilter.Active : WireEnum.Parse<ArchivedFilter>(Archived),
+        Archived is null ? DefaultArchived : WireEnum.Parse<ArchivedFilter>(Archived),
         string.IsNullOrWhiteSpace(Search) ? null : Search.Trim(),
         IncludeWorkloadSessions ?? false);
 }

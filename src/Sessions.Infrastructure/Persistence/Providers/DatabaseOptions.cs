@@ -49,14 +49,16 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         var prepareStatements = configuration.GetValue("Database:PrepareStatements", defaultValue: true);
         if (provider == DatabaseProvider.Postgres)
         {
-            // Npgsql refuses explicit preparation on a multiplexed connection (every command would
-            // fail); there only its automatic preparation (Max Auto Prepare) can keep statements.
-            prepareStatements &= !new NpgsqlConnectionStringBuilder(connectionString).Multiplexing;
             connectionString = WithoutPoolReset(connectionString);
             if (ParallelWorkersFrom(configuration, prepareStatements) is { } workers)
             {
                 connectionString = WithParallelWorkers(connectionString, workers, environmentOptions);
             }
+
+            // Npgsql refuses explicit preparation on a multiplexed connection (every command would
+            // fail); there only its automatic preparation (Max Auto Prepare) can keep statements.
+            // The connection is still direct, so the parallel workers above stay as they are.
+            prepareStatements &= !new NpgsqlConnectionStringBuilder(connectionString).Multiplexing;
         }
 
         return new DatabaseOptions(provider, connectionString, timeout) { PrepareStatements = prepareStatements };

@@ -79,12 +79,14 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
             })
             .ToListAsync(cancellationToken);
 
-        // The latest generation of a group is that of its session whose last generation is the newest.
+        // The latest generation of a group is that of its session whose last generation is the
+        // newest; one without its time (written by an instance from before the column) comes
+        // last on every database (PostgreSQL would sort a null first).
         var latest = await sessions
             .Where(s => s.LastGenerationInputTokens != null)
             .Select(s => new { GroupId = s.GroupId!.Value, s.LastGenerationAt, s.Id, s.LastGenerationInputTokens })
             .GroupBy(s => s.GroupId)
-            .Select(g => g.OrderByDescending(s => s.LastGenerationAt).ThenByDescending(s => s.Id).First())
+            .Select(g => g.OrderByDescending(s => s.LastGenerationAt != null).ThenByDescending(s => s.LastGenerationAt).ThenByDescending(s => s.Id).First())
             .ToListAsync(cancellationToken);
         var lastGeneration = latest.ToDictionary(l => l.GroupId, l => l.LastGenerationInputTokens);
         return sums.ToDictionary(
