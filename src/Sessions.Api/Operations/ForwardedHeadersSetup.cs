@@ -21,7 +21,7 @@ public static class ForwardedHeadersSetup
     /// </summary>
     public static void RefuseTheFrameworksSwitch(IConfiguration configuration)
     {
-        if (bool.TryParse(configuration["ForwardedHeaders_Enabled"], out var enabled) && enabled)
+        if (string.Equals(configuration["ForwardedHeaders_Enabled"], "true", StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException(
                 "ForwardedHeaders_Enabled (ASPNETCORE_FORWARDEDHEADERS_ENABLED) makes the framework trust X-Forwarded-For from any sender. Set ForwardedHeaders:Enabled (ForwardedHeaders__Enabled) with ForwardedHeaders:KnownProxies or ForwardedHeaders:KnownNetworks instead (0.0.0.0/0 and ::/0 to trust every sender on purpose).");

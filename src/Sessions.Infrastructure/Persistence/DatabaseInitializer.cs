@@ -28,6 +28,7 @@ public static partial class DatabaseInitializer
             {
                 await PrepareOnPostgresAsync(db, cancellationToken);
                 await using var turn = await MigrationTurnOnPostgresAsync(scope.ServiceProvider.GetRequiredService<DatabaseOptions>(), cancellationToken);
+                db.Database.SetCommandTimeout(MigrationWaitSeconds);
                 await db.Database.MigrateAsync(cancellationToken);
                 return;
             }
@@ -75,7 +76,10 @@ public static partial class DatabaseInitializer
     /// <summary>The advisory lock instances migrating one PostgreSQL database take turns on.</summary>
     private const long MigrationLock = 0x5E5510_0001;
 
-    /// <summary>How long an instance waits for another's migrations: longer than a statement, since a migration may fill a column of every row.</summary>
+    /// <summary>
+    /// How long a migration statement may run, and an instance wait for another's migrations:
+    /// longer than a request's statement, since a migration may fill a column of every row.
+    /// </summary>
     private const int MigrationWaitSeconds = 600;
 
     /// <summary>

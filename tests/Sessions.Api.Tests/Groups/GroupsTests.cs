@@ -261,8 +261,8 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         var workspace = await TestWorkspace.CreateAsync(host);
         var creator = await workspace.AddMemberAsync();
         var group = Guid.Parse((await client.PostAsync(GroupsPath(workspace), creator.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>());
-        // The older generation's session has the greater id: were the times of the generations lost,
-        // the tie would go to it.
+        // The older generation's session has the greater id (in the uuid order of PostgreSQL and
+        // SQLite): were the times of the generations lost, the tie would go to it.
         var first = (await client.CreateSessionAsync(workspace, creator, Guid.Parse("ffffffff" + Guid.NewGuid().ToString()[8..]), new { group_id = group })).Id();
         var second = (await client.CreateSessionAsync(workspace, creator, Guid.Parse("00000000" + Guid.NewGuid().ToString()[8..]), new { group_id = group })).Id();
         await client.AppendAsync(workspace, creator, first, new { role = "assistant", content = "a", usage = new { input_tokens = 100, output_tokens = 1 } });
@@ -276,6 +276,10 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         await host.RunMigrationAgainAsync("_LastGenerationAt");
 
         Assert.Equal(500, await LastGenerationAsync());
+
+        // A session whose generation an instance from before the column stored has no time: it comes last.
+        await host.WithDbAsync(db => db.Sessions.Where(s => s.Id == second).ExecuteUpdateAsync(set => set.SetProperty(s => s.LastGenerationAt, (DateTime?)null)));
+        Assert.Equal(100, await LastGenerationAsync());
     }
 
     /// <summary>Concurrent changes of one group take turns on its row: each is applied, none is a 409.</summary>

@@ -140,15 +140,28 @@ public sealed class HostileConfigurationTests
     /// The framework's own forwarded headers (turned on by <c>ForwardedHeaders_Enabled</c>, one
     /// underscore short of the service's setting) would trust X-Forwarded-For from anyone.
     /// </summary>
-    [Fact]
-    public async Task TheFrameworksForwardedHeadersSwitch_RefusesToStart()
+    [Theory]
+    [InlineData("true")]
+    [InlineData("TRUE")]
+    public async Task TheFrameworksForwardedHeadersSwitch_RefusesToStart(string value)
     {
-        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["ForwardedHeaders_Enabled"] = "True" }, "Production");
+        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["ForwardedHeaders_Enabled"] = value }, "Production");
 
         var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
 
         Assert.Contains("Set ForwardedHeaders:Enabled (ForwardedHeaders__Enabled) with ForwardedHeaders:KnownProxies", failure.Message, StringComparison.Ordinal);
         Assert.False(await factory.Database.ExistsAsync(), "the refused start created its database");
+    }
+
+    /// <summary>Any other value leaves the framework's switch off, as the framework reads it: the service starts.</summary>
+    [Theory]
+    [InlineData("1")]
+    [InlineData("false")]
+    public async Task TheFrameworksForwardedHeadersSwitch_Off_Starts(string value)
+    {
+        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["ForwardedHeaders_Enabled"] = value }, "Production");
+
+        await (await factory.CreateClient().GetAsync("/health/live", token: null)).ExpectAsync(HttpStatusCode.OK);
     }
 
     /// <summary>A Redis connection string StackExchange.Redis cannot read stops the start, instead of failing every limited request.</summary>
