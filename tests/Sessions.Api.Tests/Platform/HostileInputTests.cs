@@ -181,6 +181,18 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
         }
     }
 
+    /// <summary>A parameter that takes one value, given twice, is read by its first (as MVC binds it), and checked as such.</summary>
+    [Fact]
+    public async Task ARepeatedScalarParameter_IsReadByItsFirstValue()
+    {
+        var (workspace, owner, _) = await AMembersSessionAsync();
+
+        var page = await (await Client.GetAsync(workspace.SessionsPath + "?limit=5&limit=500", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(5, page["limit"]!.GetValue<int>());
+        await (await Client.GetAsync(workspace.SessionsPath + "?limit=500&limit=5", owner.Token())).ExpectValidationErrorAsync("query", "limit");
+    }
+
     [Theory]
     [InlineData("?page=&limit=&sort_by=&search=&archived=")]
     [InlineData("?page=1&page=2")]

@@ -285,7 +285,9 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Equal([first, third, second], Ids(await ListAsync(workspace, me, string.Empty)));
         Assert.Equal([second, third, first], Ids(await ListAsync(workspace, me, "sort_by=updated_at&sort_dir=asc")));
         Assert.Equal([first, second, third], Ids(await ListAsync(workspace, me, "sort_by=created_at&sort_dir=asc")));
+        Assert.Equal([third, second, first], Ids(await ListAsync(workspace, me, "sort_by=created_at")));
         Assert.Equal([second, third, first], Ids(await ListAsync(workspace, me, "sort_by=message_count")));
+        Assert.Equal([first, third, second], Ids(await ListAsync(workspace, me, "sort_by=message_count&sort_dir=asc")));
         Assert.Equal(3, Ids(await ListAsync(workspace, me, "sort_by=last_message_at")).Count);
 
         // Sessions without messages come last in both directions.

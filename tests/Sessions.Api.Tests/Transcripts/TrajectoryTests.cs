@@ -132,6 +132,8 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal($"attachment; filename=\"session-{session}.openai.json\"", response.Content.Headers.ContentDisposition?.ToString());
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, inline.StatusCode);
+        Assert.Equal("application/json", inline.Content.Headers.ContentType?.MediaType);
         Assert.Null(inline.Content.Headers.ContentDisposition);
     }
 
