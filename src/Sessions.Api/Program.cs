@@ -112,7 +112,7 @@ app.UseMiddleware<ClientVersionGate>();
 app.UseStatusCodePages(StatusCodeEnvelopes.WriteAsync);
 app.UseOpenApi(options =>
 {
-    options.Path = "/swagger/{documentName}/swagger.json";
+    options.Path = DocumentationPaths.Document;
     // One document for every caller, with no server of its own: NSwag would otherwise name the
     // server from the request's Host and X-Forwarded-* headers, which any client sets (Swagger UI
     // would then send the tokens typed into it to that host), and keep a document per Host value.
@@ -122,8 +122,8 @@ app.UseOpenApi(options =>
 });
 app.UseSwaggerUi(options =>
 {
-    options.Path = "/swagger";
-    options.DocumentPath = "/swagger/{documentName}/swagger.json";
+    options.Path = DocumentationPaths.Root;
+    options.DocumentPath = DocumentationPaths.Document;
     options.DocExpansion = "list";
 });
 app.UseAuthentication();

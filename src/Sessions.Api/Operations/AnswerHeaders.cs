@@ -1,3 +1,5 @@
+using Sessions.Api.OpenApi;
+
 namespace Sessions.Api.Operations;
 
 /// <summary>
@@ -10,13 +12,11 @@ namespace Sessions.Api.Operations;
 /// </summary>
 public static class AnswerHeaders
 {
-    public const string DocumentationPath = "/swagger";
-
     public static void Set(HttpResponse response, string correlationId)
     {
         response.Headers[CorrelationIds.Header] = correlationId;
         response.Headers.XContentTypeOptions = "nosniff";
-        if (!response.HttpContext.Request.Path.StartsWithSegments(DocumentationPath, StringComparison.OrdinalIgnoreCase))
+        if (!response.HttpContext.Request.Path.StartsWithSegments(DocumentationPaths.Root, StringComparison.OrdinalIgnoreCase))
         {
             response.Headers.CacheControl = "no-store";
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Sessions.Api.OpenApi;
 using RedisRateLimiting;
 using Sessions.Api.Errors;
 using Sessions.Api.Health;
@@ -89,5 +90,5 @@ public static class RateLimiting
             : $"address:{context.Connection.RemoteIpAddress}";
 
     private static bool IsExempt(PathString path) =>
-        Telemetry.IsOperational(path) || path.StartsWithSegments("/swagger", StringComparison.Ordinal);
+        Telemetry.IsOperational(path) || path.StartsWithSegments(DocumentationPaths.Root, StringComparison.Ordinal);
 }

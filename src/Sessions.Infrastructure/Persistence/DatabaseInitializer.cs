@@ -24,15 +24,10 @@ public static partial class DatabaseInitializer
                 await db.Database.OpenConnectionAsync(cancellationToken);
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
             }
-            else if (db.Provider == DatabaseProvider.Postgres)
-            {
-                await PrepareOnPostgresAsync(db, cancellationToken);
-                await using var turn = await MigrationTurnOnPostgresAsync(scope.ServiceProvider.GetRequiredService<DatabaseOptions>(), cancellationToken);
-                db.Database.SetCommandTimeout(MigrationWaitSeconds);
-                await db.Database.MigrateAsync(cancellationToken);
-                return;
-            }
 
+            await using var turn = db.Provider == DatabaseProvider.Postgres
+                ? await PrepareOnPostgresAsync(db, scope.ServiceProvider.GetRequiredService<DatabaseOptions>(), cancellationToken)
+                : null;
             await db.Database.MigrateAsync(cancellationToken);
         }
         catch (Exception exception)
@@ -45,10 +40,12 @@ public static partial class DatabaseInitializer
 
     /// <summary>
     /// Creates the database and the migrations' history table where they are missing, asking
-    /// first. Left to the migrations, the provider finds either out by failing (to connect, to read
-    /// the table) and catching the failure, which EF Core logs as an error on every first start.
+    /// first (left to the migrations, the provider finds either out by failing, to connect, to read
+    /// the table, and catching the failure, which EF Core logs as an error on every first start),
+    /// then takes this instance's turn to migrate, held until the returned turn is disposed, with
+    /// the migrations' statements given as long as the turn's wait.
     /// </summary>
-    private static async Task PrepareOnPostgresAsync(SessionsDbContext db, CancellationToken cancellationToken)
+    private static async Task<IAsyncDisposable> PrepareOnPostgresAsync(SessionsDbContext db, DatabaseOptions database, CancellationToken cancellationToken)
     {
         var creator = db.GetService<IRelationalDatabaseCreator>();
         if (!await creator.ExistsAsync(cancellationToken))
@@ -71,6 +68,10 @@ public static partial class DatabaseInitializer
         {
             // Another instance starting at the same moment created it first.
         }
+
+        var turn = await MigrationTurnOnPostgresAsync(database, cancellationToken);
+        db.Database.SetCommandTimeout(MigrationWaitSeconds);
+        return turn;
     }
 
     /// <summary>The advisory lock instances migrating one PostgreSQL database take turns on.</summary>

@@ -1,0 +1,9 @@
+namespace Sessions.Api.OpenApi;
+
+/// <summary>Where the API's documentation is served: Swagger UI and, under it, the OpenAPI document. It is the same for every caller.</summary>
+public static class DocumentationPaths
+{
+    public const string Root = "/swagger";
+
+    public const string Document = Root + "/{documentName}/swagger.json";
+}
