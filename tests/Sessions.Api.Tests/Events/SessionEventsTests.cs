@@ -118,6 +118,20 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
         Assert.Null(last["next_after_id"]);
     }
 
+    /// <summary>CONTRACT 4: a full UUID in any letter case, with hyphens; no other spelling.</summary>
+    [Fact]
+    public async Task AfterId_IsReadInAnyLetterCase_WithHyphensOnly()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var id = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        await Client.PostAsync(workspace.SessionPath(id) + "/archive", owner.Token());
+        var first = Guid.Parse((await AllAsync(workspace, owner, id, limit: 1))[0]["id"]!.GetValue<string>());
+
+        await Client.GetAsync($"{workspace.SessionPath(id)}/events?after_id={first.ToString().ToUpperInvariant()}", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        await Client.GetAsync($"{workspace.SessionPath(id)}/events?after_id={first:N}", owner.Token()).ExpectValidationErrorAsync("query", "after_id");
+    }
+
     [Fact]
     public async Task BadPaging_Is422()
     {

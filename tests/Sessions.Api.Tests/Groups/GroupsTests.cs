@@ -263,8 +263,8 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         var group = Guid.Parse((await client.PostAsync(GroupsPath(workspace), creator.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>());
         // The older generation's session has the greater id (in the uuid order of PostgreSQL and
         // SQLite): were the times of the generations lost, the tie would go to it.
-        var first = (await client.CreateSessionAsync(workspace, creator, Guid.Parse("ffffffff" + Guid.NewGuid().ToString()[8..]), new { group_id = group })).Id();
-        var second = (await client.CreateSessionAsync(workspace, creator, Guid.Parse("00000000" + Guid.NewGuid().ToString()[8..]), new { group_id = group })).Id();
+        var first = (await client.CreateSessionAsync(workspace, creator, SessionRequests.IdWithPrefix("ffffffff"), new { group_id = group })).Id();
+        var second = (await client.CreateSessionAsync(workspace, creator, SessionRequests.IdWithPrefix("00000000"), new { group_id = group })).Id();
         await client.AppendAsync(workspace, creator, first, new { role = "assistant", content = "a", usage = new { input_tokens = 100, output_tokens = 1 } });
         await client.AppendAsync(workspace, creator, second, new { role = "assistant", content = "b", usage = new { input_tokens = 500, output_tokens = 1 } });
         await client.AppendAsync(workspace, creator, first, new { role = "user", content = "later, without usage" });

@@ -31,6 +31,10 @@ public static class Http
         return await client.SendAsync(request);
     }
 
+    /// <summary>The answer's one <c>Retry-After</c>, in seconds.</summary>
+    public static int RetryAfterSeconds(this HttpResponseMessage response) =>
+        int.Parse(response.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+
     public static Task<HttpResponseMessage> GetAsync(this HttpClient client, string path, string? token) =>
         client.SendAsync(HttpMethod.Get, path, token);
 

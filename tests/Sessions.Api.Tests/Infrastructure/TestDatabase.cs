@@ -60,6 +60,20 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase("Sqlite", $"Data Source={file}", file, null);
     }
 
+    /// <summary>Creates the database empty on PostgreSQL, as an operator would before applying the migrations (SQLite creates its file on first use).</summary>
+    public async Task CreateEmptyAsync()
+    {
+        if (PostgresName is null)
+        {
+            return;
+        }
+
+        await using var server = new NpgsqlConnection(ServerConnectionString);
+        await server.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{PostgresName}\"", server);
+        await create.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Whether anything created this database yet (its file, or the PostgreSQL database).</summary>
     public async Task<bool> ExistsAsync()
     {

@@ -108,6 +108,21 @@ public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         await (await Client.SendAsync(HttpMethod.Delete, path, admin.Token())).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
     }
 
+    /// <summary>CONTRACT 4: a member's id in the path is a full UUID in any letter case, with hyphens; no other spelling.</summary>
+    [Fact]
+    public async Task MemberPath_TakesAUuidInAnyLetterCase_WithHyphensOnly()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var path = $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members";
+        var user = Guid.NewGuid();
+
+        var added = await (await Client.SendAsync(HttpMethod.Put, $"{path}/{user.ToString().ToUpperInvariant()}", admin.Token(), new { role = "member" })).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(user.ToString(), added["user"]!["id"]!.GetValue<string>());
+        await (await Client.SendAsync(HttpMethod.Put, $"{path}/{user:B}", admin.Token(), new { role = "member" })).ExpectValidationErrorAsync("path", "user_id");
+    }
+
     [Fact]
     public async Task PutMember_MissingOrUnknownRole_Is422_UnknownMemberRemoval_Is404()
     {

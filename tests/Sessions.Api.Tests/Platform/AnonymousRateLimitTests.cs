@@ -23,7 +23,7 @@ public sealed class AnonymousRateLimitTests(TwoRequestsApiFactory factory) : ICl
         await (await client.GetAsync(path, token: null)).ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
         var limited = await client.GetAsync(path, token: null);
         await limited.ExpectEnvelopeAsync(HttpStatusCode.TooManyRequests, "rate_limited");
-        Assert.InRange(int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+        Assert.InRange(limited.RetryAfterSeconds(), 1, 60);
 
         await (await client.GetAsync(path, member.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Sessions.Api.Tests.Infrastructure;
 
 namespace Sessions.Api.Tests.Platform;
@@ -109,13 +108,7 @@ public sealed class ErrorLogTests(ErrorLogApiFactory factory) : ApiTest<ErrorLog
     public async Task StartingOnAnEmptyDatabase_LogsNoError()
     {
         var database = TestDatabase.Create();
-        if (database.IsPostgres)
-        {
-            await using var server = new NpgsqlConnection(TestDatabase.ServerConnectionString);
-            await server.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{new NpgsqlConnectionStringBuilder(database.ConnectionString).Database}\"", server);
-            await create.ExecuteNonQueryAsync();
-        }
+        await database.CreateEmptyAsync();
 
         var host = ErrorLogApiFactory.Owning(database);
         try

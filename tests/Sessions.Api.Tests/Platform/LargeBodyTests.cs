@@ -14,34 +14,32 @@ namespace Sessions.Api.Tests.Platform;
 
 /// <summary>
 /// A host on a real Kestrel socket (the in-memory server reads a whole body before the app sees the
-/// request) that reads one large body at a time, lets none wait, and cuts no slow body off.
+/// request) that reads one large body at a time and lets none wait, wanting large bodies at a
+/// given number of bytes a second at least.
 /// </summary>
-public sealed class OneLargeBodyApiFactory : ApiFactory
+public abstract class LargeBodyApiFactory : ApiFactory
 {
-    public OneLargeBodyApiFactory() => UseKestrel(0);
+    private readonly int _minBytesPerSecond;
 
-    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    protected LargeBodyApiFactory(int minBytesPerSecond)
+    {
+        _minBytesPerSecond = minBytesPerSecond;
+        UseKestrel(0);
+    }
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Limits:MaxConcurrentLargeBodies"] = "1",
         ["Limits:LargeBodyQueue"] = "0",
-
-        // Its held body waits for the test, however slowly the machine runs it.
-        ["Limits:LargeBodyMinBytesPerSecond"] = "1",
+        ["Limits:LargeBodyMinBytesPerSecond"] = _minBytesPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }
 
-/// <summary>A host on a real Kestrel socket that wants large bodies at 1 MiB a second at least.</summary>
-public sealed class SlowLargeBodyApiFactory : ApiFactory
-{
-    public SlowLargeBodyApiFactory() => UseKestrel(0);
+/// <summary>One large body at a time, none cut off for slowness: its held body waits for the test, however slowly the machine runs it.</summary>
+public sealed class OneLargeBodyApiFactory() : LargeBodyApiFactory(minBytesPerSecond: 1);
 
-    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
-    {
-        ["Limits:MaxConcurrentLargeBodies"] = "1",
-        ["Limits:LargeBodyQueue"] = "0",
-        ["Limits:LargeBodyMinBytesPerSecond"] = "1048576",
-    };
-}
+/// <summary>One large body at a time, at 1 MiB a second at least.</summary>
+public sealed class SlowLargeBodyApiFactory() : LargeBodyApiFactory(minBytesPerSecond: 1024 * 1024);
 
 public sealed class SlowLargeBodyTests(SlowLargeBodyApiFactory factory) : IClassFixture<SlowLargeBodyApiFactory>
 {

@@ -68,7 +68,7 @@ public sealed class OperationsTests(OperationsApiFactory factory) : ApiTest<Oper
 
         var limited = await Client.GetAsync(path, busy.Token());
         await limited.ExpectEnvelopeAsync(HttpStatusCode.TooManyRequests, "rate_limited");
-        var retryAfter = int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        var retryAfter = limited.RetryAfterSeconds();
         Assert.InRange(retryAfter, 1, 60);
         await (await Client.GetAsync(path, other.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
         for (var i = 0; i < 5; i++)

@@ -1,5 +1,4 @@
 using System.Net;
-using Npgsql;
 using Sessions.Api.Health;
 using Sessions.Api.Tests.Infrastructure;
 
@@ -21,14 +20,7 @@ public sealed class SchemaReadinessTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // An empty database, as an operator would create before applying the migrations.
-        if (_database.IsPostgres)
-        {
-            await using var server = new NpgsqlConnection(TestDatabase.ServerConnectionString);
-            await server.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{new NpgsqlConnectionStringBuilder(_database.ConnectionString).Database}\"", server);
-            await create.ExecuteNonQueryAsync();
-        }
+        await _database.CreateEmptyAsync();
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();

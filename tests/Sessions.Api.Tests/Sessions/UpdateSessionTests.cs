@@ -185,6 +185,20 @@ public sealed class UpdateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>
         Assert.Equal(before["message_count"]!.ToJsonString(), sameModel["message_count"]!.ToJsonString());
     }
 
+    /// <summary>CONTRACT 5.1: a frozen session's group is part of its record too.</summary>
+    [Fact]
+    public async Task Patch_FrozenSession_KeepsItsGroup()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var group = (await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token());
+
+        await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { group_id = group })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "session_frozen");
+        var read = await Client.GetAsync(workspace.SessionPath(session), owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Null(read["group_id"]);
+    }
+
     [Fact]
     public async Task ALabelKey_IsNamedInTheLocAsTheClientWroteIt()
     {
