@@ -252,6 +252,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         if (Provider == DatabaseProvider.Sqlite)
         {
             modelBuilder.Entity<SessionSearchText>().HasNoKey().ToView("session_search_view");
+            SqliteCaseFolding.MapMatches(modelBuilder);
         }
         SessionQueries.MapDefaultLimit(modelBuilder);
         SnakeCaseNames.Apply(modelBuilder);

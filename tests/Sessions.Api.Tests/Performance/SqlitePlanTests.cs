@@ -75,6 +75,24 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         }
     }
 
+    /// <summary>
+    /// The list's search asks the trigram index whichever way it folds the text: <c>LIKE</c> (index
+    /// <c>L</c>) for ASCII letters, the index's own <c>MATCH</c> (<c>M</c>) for letters beyond them.
+    /// </summary>
+    [ProviderFact("Sqlite")]
+    public async Task ListSearch_AsksTheTrigramIndex_InEitherFolding()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        await Client.CreateSessionAsync(workspace, owner, extra: new { title = "École planned" });
+
+        foreach (var (search, use) in new[] { ("PLAN", "L"), ("ÉCOLE", "M") })
+        {
+            var reads = await PlannedReadsAsync([workspace.SessionsPath + "?search=" + Uri.EscapeDataString(search)], owner.Token());
+            Assert.Contains(reads, read => read.Plan.Any(step => TrigramIndex().Match(step) is { Success: true } index && index.Groups["use"].Value == use));
+        }
+    }
+
     /// <summary>The reads (distinct) that GETs of <paramref name="paths"/> sent, each with SQLite's plan of it.</summary>
     private async Task<IReadOnlyList<(string Statement, IReadOnlyList<string> Plan)>> PlannedReadsAsync(IReadOnlyList<string> paths, string token)
     {
@@ -121,6 +139,10 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
 
     [GeneratedRegex("\"(?<table>\\w+)\" AS \"(?<alias>\\w+)\"")]
     private static partial Regex TableAlias();
+
+    /// <summary>A step that asks the FTS5 search index, with how: <c>L</c> for LIKE, <c>M</c> for MATCH.</summary>
+    [GeneratedRegex(@"^SCAN \w+ VIRTUAL TABLE INDEX \d+:(?<use>[LM])")]
+    private static partial Regex TrigramIndex();
 
     /// <summary>A step that walks a whole table or one of its indexes: <c>SCAN alias</c>, with or without an index.</summary>
     [GeneratedRegex(@"^SCAN (?<alias>\w+)(?: |$)")]

@@ -387,14 +387,33 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Empty((await SearchAsync(workspace, owner, session, "q=0%25%25"))["matches"]!.AsArray());
     }
 
+    /// <summary>Search folds every letter's case on every database (CONTRACT 5.3); GLOB's wildcards in the text are literal on SQLite.</summary>
     [Fact]
-    public async Task Search_FindsNonAsciiTextTypedAsStored_ItsAsciiLettersInAnyCase()
+    public async Task Search_FoldsTheCaseOfEveryLetter()
     {
         var (workspace, owner, session) = await AMembersSessionAsync();
-        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "Über die Brücke" }, new { role = "user", content = "uber" });
+        await Client.AppendAsync(
+            workspace,
+            owner,
+            session,
+            new { role = "user", content = "Über die Brücke" },
+            new { role = "user", content = "uber" },
+            new { role = "assistant", content = "ПРИВЕТ мир" },
+            new { role = "user", content = "Ä*[b]? und ä?" });
 
-        Assert.Equal([1L], Seqs(await SearchAsync(workspace, owner, session, "q=" + Uri.EscapeDataString("Über")), "matches"));
-        Assert.Equal([1L], Seqs(await SearchAsync(workspace, owner, session, "q=" + Uri.EscapeDataString("ÜBER DIE BR")), "matches"));
+        async Task<IReadOnlyList<long>> Found(string text) =>
+            Seqs(await SearchAsync(workspace, owner, session, "q=" + Uri.EscapeDataString(text)), "matches");
+
+        Assert.Equal([1L], await Found("Über"));
+        Assert.Equal([1L], await Found("über DIE br"));
+        Assert.Equal([1L], await Found("BRÜCKE"));
+        Assert.Equal([3L], await Found("привет"));
+        Assert.Equal([3L], await Found("т М"));
+        Assert.Equal([4L], await Found("ä*[B]?"));
+        Assert.Equal([4L], await Found("Ä?"));
+        Assert.Empty(await Found("äb"));
+        Assert.Empty(await Found("ä[b]"));
+        Assert.Empty(await Found("*ä"));
     }
 
     [Theory]

@@ -66,13 +66,14 @@ internal static class SessionQueries
 
     /// <summary>
     /// Sessions whose title, model, agent, a label value or a <c>key:value</c> contains the text, in
-    /// any case. On SQLite the FTS5 trigram index of those texts answers (<see cref="SessionSearchText"/>);
-    /// elsewhere a union of two matches (on the session's columns, on its labels) lets each use its
-    /// own indexes: PostgreSQL answers both from trigram indexes on the lowered columns.
+    /// any case. On SQLite the FTS5 trigram index of those texts answers (<see cref="SessionSearchText"/>,
+    /// folding beyond ASCII as <see cref="SqliteCaseFolding"/> says); elsewhere a union of two matches
+    /// (on the session's columns, on its labels) lets each use its own indexes: PostgreSQL answers
+    /// both from trigram indexes on the lowered columns.
     /// </summary>
     private static IQueryable<Session> Searching(this IQueryable<Session> sessions, string search, SessionsDbContext db)
     {
-        var text = FoldCase(search, db.Provider);
+        var text = search.ToLowerInvariant();
         var escaped = EscapeLike(text, db.Provider);
         var pattern = $"%{escaped}%";
         if (db.Provider == DatabaseProvider.Sqlite)
@@ -80,9 +81,22 @@ internal static class SessionQueries
             // The trigram index serves LIKE without an ESCAPE clause; text that needs escaping still
             // matches correctly, by a scan of the index's rows.
             var texts = db.Set<SessionSearchText>();
-            var found = escaped.Length == text.Length
-                ? texts.Where(t => EF.Functions.Like(t.Text, pattern))
-                : texts.Where(t => EF.Functions.Like(t.Text, pattern, LikeEscape));
+            IQueryable<SessionSearchText> found;
+            if (SqliteCaseFolding.FoldsBeyondAscii(search))
+            {
+                var phrase = SqliteCaseFolding.Phrase(search);
+                var glob = SqliteCaseFolding.Glob(search);
+                found = SqliteCaseFolding.IsPhrase(search)
+                    ? texts.Where(t => SqliteCaseFolding.Matches(t.Text, phrase))
+                    : texts.Where(t => EF.Functions.Glob(t.Text, glob));
+            }
+            else
+            {
+                found = escaped.Length == text.Length
+                    ? texts.Where(t => EF.Functions.Like(t.Text, pattern))
+                    : texts.Where(t => EF.Functions.Like(t.Text, pattern, LikeEscape));
+            }
+
             var ids = found.Select(t => t.SessionId);
             return sessions.Where(s => ids.Contains(s.Id));
         }
@@ -304,22 +318,6 @@ internal static class SessionQueries
     /// <summary>Tags the query to be prepared on PostgreSQL (<see cref="PostgresPreparedStatements"/>) when <paramref name="prepared"/>.</summary>
     public static IQueryable<T> PreparedIf<T>(this IQueryable<T> query, bool prepared) =>
         prepared ? query.TagWith(PostgresPreparedStatements.Tag) : query;
-
-    /// <summary>
-    /// The searched text lowered as the database lowers what it searches: SQLite's <c>lower()</c>
-    /// and <c>LIKE</c> fold ASCII letters only, so there only those are lowered (a non-ASCII capital
-    /// typed as stored still matches; lowered, it would match nothing); the servers fold every letter.
-    /// </summary>
-    public static string FoldCase(string text, DatabaseProvider provider) =>
-        provider == DatabaseProvider.Sqlite
-            ? string.Create(text.Length, text, static (folded, source) =>
-            {
-                for (var i = 0; i < source.Length; i++)
-                {
-                    folded[i] = char.IsAsciiLetterUpper(source[i]) ? (char)(source[i] | 0x20) : source[i];
-                }
-            })
-            : text.ToLowerInvariant();
 
     /// <summary>
     /// Makes <c>%</c>, <c>_</c> and the escape character literal in a LIKE pattern, and on SQL

@@ -18,8 +18,19 @@ internal sealed class TranscriptReadStore(SessionsDbContext db) : ITranscriptRea
 
     public async Task<(IReadOnlyList<MessageView> Matches, long Total)> SearchAsync(Guid sessionId, string text, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken)
     {
-        var pattern = $"%{SessionQueries.EscapeLike(SessionQueries.FoldCase(text, db.Provider), db.Provider)}%";
-        var matching = Messages(sessionId, includeCompacted).Where(m => EF.Functions.Like(m.Content.ToLower(), pattern, SessionQueries.LikeEscape));
+        var messages = Messages(sessionId, includeCompacted);
+        IQueryable<SessionMessage> matching;
+        if (db.Provider == DatabaseProvider.Sqlite && SqliteCaseFolding.FoldsBeyondAscii(text))
+        {
+            var glob = SqliteCaseFolding.Glob(text);
+            matching = messages.Where(m => EF.Functions.Glob(m.Content, glob));
+        }
+        else
+        {
+            var pattern = $"%{SessionQueries.EscapeLike(text.ToLowerInvariant(), db.Provider)}%";
+            matching = messages.Where(m => EF.Functions.Like(m.Content.ToLower(), pattern, SessionQueries.LikeEscape));
+        }
+
         var total = await matching.LongCountAsync(cancellationToken);
         var page = await matching.Where(m => m.Seq > afterSeq).OrderBy(m => m.Seq).Take(take).ToListAsync(cancellationToken);
         return ([.. page.Select(MessageView.From)], total);
