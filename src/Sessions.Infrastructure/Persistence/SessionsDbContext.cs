@@ -255,6 +255,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
             SqliteCaseFolding.MapMatches(modelBuilder);
         }
         SessionQueries.MapDefaultLimit(modelBuilder);
+        SessionQueries.MapLower(modelBuilder);
         SnakeCaseNames.Apply(modelBuilder);
     }
 

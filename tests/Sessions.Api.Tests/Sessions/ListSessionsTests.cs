@@ -118,7 +118,8 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
     /// Search folds every letter's case on every database (CONTRACT 5.4), not only ASCII's: on SQLite
     /// texts of three characters or more through the trigram index's own folding, shorter ones
     /// through a pattern of each letter's cases, in which GLOB's own wildcards and FTS5's quote are
-    /// literal. Letters are not stripped of their accents.
+    /// literal. Letters are not stripped of their accents. The other texts of the workspace are the
+    /// near misses.
     /// </summary>
     [Fact]
     public async Task List_Search_FoldsTheCaseOfEveryLetter()
@@ -128,6 +129,11 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         var label = await Create(workspace, me, new { labels = Labels(("city", "Über")) });
         var cyrillic = await Create(workspace, me, new { title = "ПРИВЕТ мир" });
         var wildcards = await Create(workspace, me, new { title = "Ä*[b]?\"q\"" });
+        var greek = await Create(workspace, me, new { title = "Λόγος" });
+        await Create(workspace, me, new { title = "ΛΌΓΟΣ" });
+        var georgian = await Create(workspace, me, new { title = "ᲡᲐᲥᲐᲠᲗᲕᲔᲚᲝ" });
+        var sharp = await Create(workspace, me, new { title = "STRAẞE" });
+        var dotted = await Create(workspace, me, new { title = "İstanbul" });
         await Create(workspace, me, new { title = "ecole uber privet" });
 
         async Task<IReadOnlyList<Guid>> Found(string search) =>
@@ -148,6 +154,18 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Empty(await Found("äb"));
         Assert.Empty(await Found("*ä"));
         Assert.Empty(await Found("[ä"));
+
+        // A letter matches the letters that lower as it does, no more: ΛΌΓΟΣ lowers to λόγοσ, which
+        // the index's folding would take for λόγος; no fewer: the index's folding predates the
+        // Georgian capitals, and ß has a capital of its own but no upper case in .NET's sense.
+        Assert.Equal([greek], await Found("λόγος"));
+        Assert.Equal([georgian], await Found("საქართველო"));
+        Assert.Equal([georgian], await Found("ს"));
+        Assert.Equal([sharp], await Found("straße"));
+
+        // .NET keeps İ as it is when lowering, glibc lowers it to i: typed as stored, it is found
+        // because the database lowers the search text as it lowers what it searches.
+        Assert.Equal([dotted], await Found("İstanbul"));
     }
 
     [Theory]

@@ -399,7 +399,10 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
             new { role = "user", content = "Über die Brücke" },
             new { role = "user", content = "uber" },
             new { role = "assistant", content = "ПРИВЕТ мир" },
-            new { role = "user", content = "Ä*[b]? und ä?" });
+            new { role = "user", content = "Ä*[b]? und ä?" },
+            new { role = "user", content = "ΛΌΓΟΣ" },
+            new { role = "user", content = "Λόγος, ᲡᲐᲥᲐᲠᲗᲕᲔᲚᲝ, STRAẞE" },
+            new { role = "user", content = "İstanbul" });
 
         async Task<IReadOnlyList<long>> Found(string text) =>
             Seqs(await SearchAsync(workspace, owner, session, "q=" + Uri.EscapeDataString(text)), "matches");
@@ -414,6 +417,10 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Empty(await Found("äb"));
         Assert.Empty(await Found("ä[b]"));
         Assert.Empty(await Found("*ä"));
+        Assert.Equal([6L], await Found("λόγος"));
+        Assert.Equal([6L], await Found("საქართველო"));
+        Assert.Equal([6L], await Found("straße"));
+        Assert.Equal([7L], await Found("İstanbul"));
     }
 
     [Theory]

@@ -69,30 +69,30 @@ internal static class SessionQueries
     /// any case. On SQLite the FTS5 trigram index of those texts answers (<see cref="SessionSearchText"/>,
     /// folding beyond ASCII as <see cref="SqliteCaseFolding"/> says); elsewhere a union of two matches
     /// (on the session's columns, on its labels) lets each use its own indexes: PostgreSQL answers
-    /// both from trigram indexes on the lowered columns.
+    /// both from trigram indexes on the lowered columns, the text lowered by the database as they are.
     /// </summary>
     private static IQueryable<Session> Searching(this IQueryable<Session> sessions, string search, SessionsDbContext db)
     {
-        var text = search.ToLowerInvariant();
-        var escaped = EscapeLike(text, db.Provider);
+        var escaped = EscapeLike(search, db.Provider);
         var pattern = $"%{escaped}%";
         if (db.Provider == DatabaseProvider.Sqlite)
         {
-            // The trigram index serves LIKE without an ESCAPE clause; text that needs escaping still
-            // matches correctly, by a scan of the index's rows.
             var texts = db.Set<SessionSearchText>();
             IQueryable<SessionSearchText> found;
             if (SqliteCaseFolding.FoldsBeyondAscii(search))
             {
                 var phrase = SqliteCaseFolding.Phrase(search);
                 var glob = SqliteCaseFolding.Glob(search);
-                found = SqliteCaseFolding.IsPhrase(search)
-                    ? texts.Where(t => SqliteCaseFolding.Matches(t.Text, phrase))
+                found = SqliteCaseFolding.IndexNarrows(search)
+                    ? texts.Where(t => SqliteCaseFolding.Matches(t.Text, phrase) && EF.Functions.Glob(t.Text, glob))
                     : texts.Where(t => EF.Functions.Glob(t.Text, glob));
             }
             else
             {
-                found = escaped.Length == text.Length
+                // SQLite's LIKE and the trigram index fold ASCII letters themselves. The index serves
+                // LIKE without an ESCAPE clause; text that needs escaping still matches correctly, by
+                // a scan of the index's rows.
+                found = escaped.Length == search.Length
                     ? texts.Where(t => EF.Functions.Like(t.Text, pattern))
                     : texts.Where(t => EF.Functions.Like(t.Text, pattern, LikeEscape));
             }
@@ -102,14 +102,14 @@ internal static class SessionQueries
         }
 
         var byColumns = sessions
-            .Where(s => EF.Functions.Like(s.Title!.ToLower(), pattern, LikeEscape)
-                || EF.Functions.Like(s.Model.ToLower(), pattern, LikeEscape)
-                || EF.Functions.Like(s.Agent!.ToLower(), pattern, LikeEscape))
+            .Where(s => EF.Functions.Like(s.Title!.ToLower(), Lower(pattern), LikeEscape)
+                || EF.Functions.Like(s.Model.ToLower(), Lower(pattern), LikeEscape)
+                || EF.Functions.Like(s.Agent!.ToLower(), Lower(pattern), LikeEscape))
             .Select(s => s.Id);
         var byLabels = sessions
             .SelectMany(s => s.Labels, (s, l) => new { s.Id, l.Key, l.Value })
-            .Where(l => EF.Functions.Like(l.Value.ToLower(), pattern, LikeEscape)
-                || EF.Functions.Like((l.Key + ":" + l.Value).ToLower(), pattern, LikeEscape))
+            .Where(l => EF.Functions.Like(l.Value.ToLower(), Lower(pattern), LikeEscape)
+                || EF.Functions.Like((l.Key + ":" + l.Value).ToLower(), Lower(pattern), LikeEscape))
             .Select(l => l.Id);
         var matching = byColumns.Concat(byLabels);
         return sessions.Where(s => matching.Contains(s.Id));
@@ -314,6 +314,18 @@ internal static class SessionQueries
     public static void MapDefaultLimit(ModelBuilder modelBuilder) =>
         modelBuilder.HasDbFunction(DefaultLimitCall.Method)
             .HasTranslation(_ => new SqlConstantExpression(ListSessionsQuery.DefaultLimit, typeof(int), typeMapping: null));
+
+    /// <summary>
+    /// The database's <c>lower()</c> of a value, where <c>ToLower()</c> of a value would be lowered by
+    /// .NET before the statement is sent: a search text is lowered by the same function as the text it
+    /// is compared with, whatever letters the database's locale folds (.NET keeps <c>İ</c>, glibc lowers
+    /// it to <c>i</c>). It only exists in SQL.
+    /// </summary>
+    public static string Lower(string value) => throw new InvalidOperationException($"{nameof(Lower)} is translated to SQL, not called.");
+
+    /// <summary>Maps <see cref="Lower"/> to the database's built-in <c>lower</c>.</summary>
+    public static void MapLower(ModelBuilder modelBuilder) =>
+        modelBuilder.HasDbFunction(typeof(SessionQueries).GetMethod(nameof(Lower))!).HasName("lower").IsBuiltIn();
 
     /// <summary>Tags the query to be prepared on PostgreSQL (<see cref="PostgresPreparedStatements"/>) when <paramref name="prepared"/>.</summary>
     public static IQueryable<T> PreparedIf<T>(this IQueryable<T> query, bool prepared) =>

@@ -19,18 +19,12 @@ internal sealed class TranscriptReadStore(SessionsDbContext db) : ITranscriptRea
     public async Task<(IReadOnlyList<MessageView> Matches, long Total)> SearchAsync(Guid sessionId, string text, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken)
     {
         var messages = Messages(sessionId, includeCompacted);
-        IQueryable<SessionMessage> matching;
-        if (db.Provider == DatabaseProvider.Sqlite && SqliteCaseFolding.FoldsBeyondAscii(text))
-        {
-            var glob = SqliteCaseFolding.Glob(text);
-            matching = messages.Where(m => EF.Functions.Glob(m.Content, glob));
-        }
-        else
-        {
-            var pattern = $"%{SessionQueries.EscapeLike(text.ToLowerInvariant(), db.Provider)}%";
-            matching = messages.Where(m => EF.Functions.Like(m.Content.ToLower(), pattern, SessionQueries.LikeEscape));
-        }
-
+        var pattern = $"%{SessionQueries.EscapeLike(text, db.Provider)}%";
+        var matching = db.Provider != DatabaseProvider.Sqlite
+            ? messages.Where(m => EF.Functions.Like(m.Content.ToLower(), SessionQueries.Lower(pattern), SessionQueries.LikeEscape))
+            : SqliteCaseFolding.FoldsBeyondAscii(text)
+                ? messages.Where(m => EF.Functions.Glob(m.Content, SqliteCaseFolding.Glob(text)))
+                : messages.Where(m => EF.Functions.Like(m.Content, pattern, SessionQueries.LikeEscape)); // SQLite's LIKE folds ASCII letters itself
         var total = await matching.LongCountAsync(cancellationToken);
         var page = await matching.Where(m => m.Seq > afterSeq).OrderBy(m => m.Seq).Take(take).ToListAsync(cancellationToken);
         return ([.. page.Select(MessageView.From)], total);
