@@ -45,7 +45,8 @@ public class SessionFilterParameters
     public bool? IncludeWorkloadSessions { get; init; }
 
     public SessionFilterInput ToFilterInput() => new(
-        [.. UserId ?? [], .. User ?? []],
+        UserId ?? [],
+        User ?? [],
         ProjectId ?? [],
         Agent ?? [],
         Model ?? [],

@@ -53,7 +53,8 @@ public static class ErrorResponses
     /// <summary>The query parameters whose names are not their member's: a repeatable filter is named in the singular.</summary>
     private static readonly Dictionary<string, string> QueryParameterNames = new(StringComparer.Ordinal)
     {
-        ["UserIds"] = "user",
+        ["UserIds"] = "user_id",
+        ["Users"] = "user",
         ["ProjectIds"] = "project_id",
         ["Agents"] = "agent",
         ["Models"] = "model",

@@ -84,7 +84,7 @@ public sealed class SessionCountsTests(ApiFactory factory) : ApiTest<ApiFactory>
 
         foreach (var caller in new[] { alice, bob, admin })
         {
-            foreach (var query in new[] { "", "?archived=any", "?archived=archived", "?include_workload_sessions=true&archived=any", $"?user={bob.Id}", "?origin=worker&include_workload_sessions=true" })
+            foreach (var query in new[] { "", "?archived=any", "?archived=archived", "?include_workload_sessions=true&archived=any", $"?user={bob.Id}", $"?user_id={bob.Id}&user={alice.Id}&user={bob.Id}", $"?user_id={bob.Id}&user={alice.Id}", "?origin=worker&include_workload_sessions=true" })
             {
                 var sessions = await AllAsync(workspace, caller, query);
                 var facets = await Expect(Client.GetAsync(workspace.SessionsPath + "/facets" + query, caller.Token()));

@@ -46,6 +46,8 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Equal([c], Ids(await ListAsync(workspace, me, "label=team:blue")));
         Assert.Equal([c], Ids(await ListAsync(workspace, me, $"user_id={other.Id}")));
         Assert.Equal(Sorted(a, b, c), Sorted(Ids(await ListAsync(workspace, me, $"user={other.Id}&user={me.Id}"))));
+        Assert.Equal([c], Ids(await ListAsync(workspace, me, $"user_id={other.Id}&user={other.Id}&user={me.Id}")));
+        Assert.Empty(Ids(await ListAsync(workspace, me, $"user_id={other.Id}&user={me.Id}")));
         Assert.Equal(Sorted(a, b), Sorted(Ids(await ListAsync(workspace, me, "origin=user&origin=worker&user_id=" + me.Id))));
         Assert.Equal(Sorted(a, b, c), Sorted(Ids(await ListAsync(workspace, me, "agent=coder&agent=writer"))));
         Assert.Equal(Sorted(a, b, c), Sorted(Ids(await ListAsync(workspace, me, "model=claude&model=gpt-4o"))));
@@ -452,6 +454,8 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Equal("""[{"value":"claude","count":1}]""", await ModelsAsync("model=claude"));
         Assert.Equal("""[{"value":"gpt-4o","count":1}]""", await ModelsAsync("origin=worker"));
         Assert.Equal("""[{"value":"claude","count":1}]""", await ModelsAsync($"user={other.Id}"));
+        Assert.Equal("""[{"value":"gpt-4o","count":2}]""", await ModelsAsync($"user_id={me.Id}&user={me.Id}&user={other.Id}"));
+        Assert.Equal("[]", await ModelsAsync($"user_id={me.Id}&user={other.Id}"));
         Assert.Equal("""[{"value":"gpt-4o","count":2}]""", await ModelsAsync("search=gpt"));
         Assert.Equal("""[{"value":"gpt-4o","count":2},{"value":"claude","count":1},{"value":"eval-model","count":1}]""", await ModelsAsync("include_workload_sessions=true"));
     }

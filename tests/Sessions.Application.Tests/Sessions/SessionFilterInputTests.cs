@@ -7,7 +7,7 @@ namespace Sessions.Application.Tests.Sessions;
 /// <summary>The list filters as the client sends them: every refusal at its parameter and index, and the criteria they become.</summary>
 public sealed class SessionFilterInputTests
 {
-    private static readonly SessionFilterInput None = new([], [], [], [], [], [], null, null, null);
+    private static readonly SessionFilterInput None = new([], [], [], [], [], [], [], null, null, null);
 
     [Fact]
     public void NoFilter_IsValid_AndNarrowsNothing()
@@ -19,6 +19,7 @@ public sealed class SessionFilterInputTests
     public static TheoryData<SessionFilterInput> EachFilter => new()
     {
         None with { UserIds = [Guid.NewGuid()] },
+        None with { Users = [Guid.NewGuid()] },
         None with { ProjectIds = [Guid.NewGuid()] },
         None with { Agents = ["a"] },
         None with { Models = ["m"] },
@@ -52,13 +53,14 @@ public sealed class SessionFilterInputTests
         var fifty = Enumerable.Range(0, 50).Select(i => $"v{i}").ToList();
         var ids = Enumerable.Range(0, 50).Select(_ => Guid.NewGuid()).ToList();
 
-        Assert.Empty((None with { UserIds = ids, ProjectIds = ids, Agents = fifty, Models = fifty }).Check());
+        Assert.Empty((None with { UserIds = ids, Users = ids, ProjectIds = ids, Agents = fifty, Models = fifty }).Check());
 
-        var errors = (None with { UserIds = [.. ids, Guid.NewGuid()], ProjectIds = [.. ids, Guid.NewGuid()], Agents = [.. fifty, "x"], Models = [.. fifty, "x"] }).Check();
+        var errors = (None with { UserIds = [.. ids, Guid.NewGuid()], Users = [.. ids, Guid.NewGuid()], ProjectIds = [.. ids, Guid.NewGuid()], Agents = [.. fifty, "x"], Models = [.. fifty, "x"] }).Check();
 
         Assert.Equal(
             [
-                "UserIds: user and user_id together must be given at most 50 times (TooLong)",
+                "UserIds: must be given at most 50 times (TooLong)",
+                "Users: must be given at most 50 times (TooLong)",
                 "ProjectIds: must be given at most 50 times (TooLong)",
                 "Agents: must be given at most 50 times (TooLong)",
                 "Models: must be given at most 50 times (TooLong)",
@@ -128,6 +130,19 @@ public sealed class SessionFilterInputTests
 
         Assert.Equal("Search: must be at most 200 characters (StringTooLong)", tooLong.Said());
         Assert.Equal($"Search: {ValidationRules.NulMessage} (PatternMismatch)", nul.Said());
+    }
+
+    /// <summary><c>user_id</c> and <c>user</c> are different parameters: each alone is its owners, both together the owners they share (AND).</summary>
+    [Fact]
+    public void Owners_OfUserIdAndUser_CombineWithAnd()
+    {
+        var (a, b, c) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+
+        Assert.Null(None.ToCriteria().UserIds);
+        Assert.Equal([a, b], (None with { UserIds = [a, b, a] }).ToCriteria().UserIds);
+        Assert.Equal([b, c], (None with { Users = [b, c, c] }).ToCriteria().UserIds);
+        Assert.Equal([b], (None with { UserIds = [a, b], Users = [b, c, b] }).ToCriteria().UserIds);
+        Assert.Empty((None with { UserIds = [a], Users = [b] }).ToCriteria().UserIds!);
     }
 
     [Fact]

@@ -4,9 +4,13 @@ using Sessions.Domain.Sessions;
 
 namespace Sessions.Application.Sessions.List;
 
-/// <summary>The list and facet filters as the client sent them (query parameters).</summary>
+/// <summary>
+/// The list and facet filters as the client sent them (query parameters): <see cref="UserIds"/> from
+/// <c>user_id</c>, <see cref="Users"/> from <c>user</c>.
+/// </summary>
 public sealed record SessionFilterInput(
     IReadOnlyList<Guid> UserIds,
+    IReadOnlyList<Guid> Users,
     IReadOnlyList<Guid> ProjectIds,
     IReadOnlyList<string> Agents,
     IReadOnlyList<string> Models,
@@ -33,7 +37,7 @@ public sealed record SessionFilterInput(
     /// asks for what its absence asks for, so it narrows nothing.
     /// </summary>
     public bool NarrowsSessions =>
-        UserIds.Count + ProjectIds.Count + Agents.Count + Models.Count + Origins.Count + Labels.Count > 0
+        UserIds.Count + Users.Count + ProjectIds.Count + Agents.Count + Models.Count + Origins.Count + Labels.Count > 0
         || (Archived is not null && (!WireEnum.TryParse<ArchivedFilter>(Archived, out var archived) || archived != DefaultArchived))
         || Search is not null || IncludeWorkloadSessions == true;
 
@@ -41,6 +45,7 @@ public sealed record SessionFilterInput(
     public IEnumerable<FieldError> Check()
     {
         foreach (var error in CheckCount(nameof(UserIds), UserIds.Count)
+            .Concat(CheckCount(nameof(Users), Users.Count))
             .Concat(CheckCount(nameof(ProjectIds), ProjectIds.Count))
             .Concat(CheckTexts(nameof(Agents), Agents))
             .Concat(CheckTexts(nameof(Models), Models))
@@ -104,9 +109,7 @@ public sealed record SessionFilterInput(
     {
         if (count > MaxValuesPerParameter)
         {
-            yield return new FieldError([parameter], parameter == nameof(UserIds)
-                ? $"user and user_id together must be given at most {MaxValuesPerParameter} times"
-                : $"must be given at most {MaxValuesPerParameter} times", FieldProblem.TooLong);
+            yield return new FieldError([parameter], $"must be given at most {MaxValuesPerParameter} times", FieldProblem.TooLong);
         }
     }
 
@@ -171,7 +174,7 @@ public sealed record SessionFilterInput(
 
     /// <summary>The typed criteria; call after <see cref="Check"/> found nothing.</summary>
     public SessionCriteria ToCriteria() => new(
-        UserIds.Distinct().ToList(),
+        Owners(),
         ProjectIds.Distinct().ToList(),
         Agents.Distinct(StringComparer.Ordinal).ToList(),
         Models.Distinct(StringComparer.Ordinal).ToList(),
@@ -180,4 +183,17 @@ public sealed record SessionFilterInput(
         Archived is null ? DefaultArchived : WireEnum.Parse<ArchivedFilter>(Archived),
         string.IsNullOrWhiteSpace(Search) ? null : Search.Trim(),
         IncludeWorkloadSessions ?? false);
+
+    /// <summary>
+    /// The owners a session may have: those <c>user_id</c> names and those <c>user</c> names, both
+    /// when both are given (different parameters combine with AND, CONTRACT §5.4), so none when
+    /// they name no one in common; null when neither is given.
+    /// </summary>
+    private List<Guid>? Owners() => (UserIds.Count, Users.Count) switch
+    {
+        (0, 0) => null,
+        (_, 0) => [.. UserIds.Distinct()],
+        (0, _) => [.. Users.Distinct()],
+        _ => [.. UserIds.Intersect(Users)],
+    };
 }

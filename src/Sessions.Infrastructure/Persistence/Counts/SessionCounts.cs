@@ -52,9 +52,9 @@ internal static class SessionCounts
             counts = counts.Where(c => c.OwnerId == audience.UserId || c.Shared == 1);
         }
 
-        if (criteria.UserIds.Count > 0)
+        if (criteria.UserIds is { } owners)
         {
-            counts = counts.Where(c => criteria.UserIds.Contains(c.OwnerId));
+            counts = counts.Where(c => owners.Contains(c.OwnerId));
         }
 
         var origins = criteria.Origins.Select(o => o.ToString()).ToList();

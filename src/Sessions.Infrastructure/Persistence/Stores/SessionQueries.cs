@@ -22,9 +22,9 @@ internal static class SessionQueries
     /// <summary>Applies the list filters; each narrows the set, none widens it.</summary>
     public static IQueryable<Session> Matching(this IQueryable<Session> sessions, SessionCriteria criteria, SessionsDbContext db)
     {
-        if (criteria.UserIds.Count > 0)
+        if (criteria.UserIds is { } owners)
         {
-            sessions = sessions.Where(s => criteria.UserIds.Contains(s.UserId));
+            sessions = sessions.Where(s => owners.Contains(s.UserId));
         }
 
         if (criteria.ProjectIds.Count > 0)

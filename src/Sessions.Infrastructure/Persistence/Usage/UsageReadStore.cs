@@ -74,9 +74,9 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
 
         days = days.Where(audience.Sees<SessionUsageDay>(d => new VisibilityFacts(d.WorkspaceId, d.UserId, d.Shared)));
 
-        if (criteria.UserIds.Count > 0)
+        if (criteria.UserIds is { } owners)
         {
-            days = days.Where(d => criteria.UserIds.Contains(d.UserId));
+            days = days.Where(d => owners.Contains(d.UserId));
         }
 
         if (criteria.Origins.Count > 0)
