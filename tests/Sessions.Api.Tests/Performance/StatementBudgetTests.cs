@@ -25,7 +25,7 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     private const int StatementStatusRecompiled = 5;
 
     /// <summary>A listing filtered by the defaults only: active sessions, no workload sessions.</summary>
-    private static readonly SessionCriteria Unfiltered = new([], [], [], [], [], [], ArchivedFilter.Active, null, false);
+    private static readonly SessionCriteria Unfiltered = new(null, [], [], [], [], [], ArchivedFilter.Active, null, false);
 
     [Fact]
     public async Task GetById_AndGetByPrefix_AreAtMostTwoStatements()

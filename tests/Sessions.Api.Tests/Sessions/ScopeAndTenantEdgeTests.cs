@@ -98,6 +98,37 @@ public sealed class ScopeAndTenantEdgeTests(ApiFactory factory) : ApiTest<ApiFac
         Assert.Equal(before, await SnapshotAsync(workspace, owner, id, group));
     }
 
+    /// <summary>
+    /// 403 is only for what the caller can see (CONTRACT §1, §2): without the scope an operation
+    /// needs, a workspace the caller is not a member of is still 404, and so is another member's
+    /// private session, by full id or by prefix; a session the caller sees is 403.
+    /// </summary>
+    [Fact]
+    public async Task WithoutTheScope_WhatTheCallerCannotSee_IsStill404()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var colleague = await workspace.AddMemberAsync();
+        var hidden = (await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "private" })).Id();
+        var shared = (await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" })).Id();
+        var outsider = await (await TestWorkspace.CreateAsync(Factory)).AddMemberAsync();
+
+        foreach (var reference in new[] { hidden.ToString(), hidden.ToString()[..8] })
+        {
+            await Client.PostAsync($"{workspace.SessionPath(reference)}/freeze", colleague.Token(Scopes.SessionsRead)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+            await Client.PostAsync($"{workspace.SessionPath(reference)}/archive", colleague.Token(Scopes.SessionsRead)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+            await Client.GetAsync(workspace.SessionPath(reference), colleague.Token(Scopes.SessionsWrite)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+            await Client.GetAsync($"{workspace.SessionPath(reference)}/transcript", colleague.Token(Scopes.SessionsWrite)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        }
+
+        await Client.PostAsync($"{workspace.SessionPath(hidden)}/freeze", outsider.Token(Scopes.SessionsRead)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await Client.GetAsync(workspace.SessionsPath, outsider.Token(Scopes.SessionsWrite)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await Client.PostAsync($"{workspace.SessionPath(shared)}/freeze", colleague.Token(Scopes.SessionsRead)).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await Client.GetAsync(workspace.SessionPath(shared), colleague.Token(Scopes.SessionsWrite)).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        await Client.GetAsync(workspace.SessionsPath, colleague.Token(Scopes.SessionsWrite)).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        Assert.Null((await Client.GetAsync(workspace.SessionPath(hidden), owner.Token()).ExpectAsync(HttpStatusCode.OK))["frozen_at"]);
+    }
+
     [Fact]
     public async Task AnEvaluatorOfOneWorkspace_CannotFreezeAnothersSession_ByAnyRoute()
     {

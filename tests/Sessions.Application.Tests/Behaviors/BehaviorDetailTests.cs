@@ -31,7 +31,7 @@ public sealed class BehaviorDetailTests
     {
         var unauthenticated = await Authorize(User(authenticated: false));
         var badEmail = await Authorize(User(email: "no-at-sign"));
-        var noScope = await Authorize(User(scopes: [Scopes.SessionsRead]));
+        var noScope = await Authorize(User(scopes: [Scopes.SessionsRead]), new WorkspaceMembership(Guid.NewGuid(), Guid.NewGuid(), WorkspaceRole.Member));
         var noWorkspace = await Authorize(User(scopes: [Scopes.SessionsWrite]));
 
         Assert.Equal("A valid bearer token with a UUID subject is required.", unauthenticated.Error!.Message);
@@ -50,7 +50,7 @@ public sealed class BehaviorDetailTests
         directory.Setup(d => d.FindMembershipAsync("acme", "lab", user.Object.Id!.Value, It.IsAny<CancellationToken>()))
             .Callback(() => order.Add("membership")).ReturnsAsync(new WorkspaceMembership(Guid.NewGuid(), Guid.NewGuid(), WorkspaceRole.Member));
 
-        var result = await new AuthorizationBehavior<ScopedCommand, Result<string>>(user.Object, directory.Object, new CallerContext()).Handle(Command, (_, _) => new(Result<string>.Success("ok")), default);
+        var result = await new AuthorizationBehavior<ScopedCommand, Result<string>>(user.Object, directory.Object, Mock.Of<ISessionReadStore>(), new CallerContext()).Handle(Command, (_, _) => new(Result<string>.Success("ok")), default);
 
         Assert.Equal("ok", result.Value);
         Assert.Equal(["provision", "membership"], order);
@@ -65,8 +65,8 @@ public sealed class BehaviorDetailTests
         directory.Setup(d => d.FindWorkspaceAsync("acme", "lab", It.IsAny<CancellationToken>())).ReturnsAsync(workspace);
         var callers = new CallerContext();
 
-        var managed = await new AuthorizationBehavior<AdminCommand, Result<string>>(admin.Object, directory.Object, callers).Handle(new AdminCommand("acme", "lab"), (_, _) => new(Result<string>.Success("ok")), default);
-        var elsewhere = await new AuthorizationBehavior<ScopedCommand, Result<string>>(admin.Object, directory.Object, new CallerContext()).Handle(Command, (_, _) => new(Result<string>.Success("ok")), default);
+        var managed = await new AuthorizationBehavior<AdminCommand, Result<string>>(admin.Object, directory.Object, Mock.Of<ISessionReadStore>(), callers).Handle(new AdminCommand("acme", "lab"), (_, _) => new(Result<string>.Success("ok")), default);
+        var elsewhere = await new AuthorizationBehavior<ScopedCommand, Result<string>>(admin.Object, directory.Object, Mock.Of<ISessionReadStore>(), new CallerContext()).Handle(Command, (_, _) => new(Result<string>.Success("ok")), default);
 
         Assert.Equal("ok", managed.Value);
         Assert.Same(workspace, callers.Current.Membership);
@@ -78,7 +78,7 @@ public sealed class BehaviorDetailTests
     {
         var directory = new Mock<IWorkspaceDirectory>();
 
-        var result = await new AuthorizationBehavior<ScopedCommand, Result<string>>(User(scopes: [Scopes.SessionsWrite]).Object, directory.Object, new CallerContext())
+        var result = await new AuthorizationBehavior<ScopedCommand, Result<string>>(User(scopes: [Scopes.SessionsWrite]).Object, directory.Object, Mock.Of<ISessionReadStore>(), new CallerContext())
             .Handle(new ScopedCommand("Not A Slug", "lab", "x"), (_, _) => new(Result<string>.Success("ok")), default);
 
         Assert.Equal(ErrorType.NotFound, result.Error!.Type);
@@ -174,9 +174,13 @@ public sealed class BehaviorDetailTests
     private static TelemetryBehavior<TMessage, Result<T>> Telemetry<TMessage, T>()
         where TMessage : IMessage => new(new ListLogger<TelemetryBehavior<TMessage, Result<T>>>());
 
-    private static Task<Result<string>> Authorize(Mock<ICurrentUser> user) =>
-        new AuthorizationBehavior<ScopedCommand, Result<string>>(user.Object, new Mock<IWorkspaceDirectory>().Object, new CallerContext())
+    private static Task<Result<string>> Authorize(Mock<ICurrentUser> user, WorkspaceMembership? membership = null)
+    {
+        var directory = new Mock<IWorkspaceDirectory>();
+        directory.Setup(d => d.FindMembershipAsync("acme", "lab", It.IsAny<Guid>(), It.IsAny<CancellationToken>())).ReturnsAsync(membership);
+        return new AuthorizationBehavior<ScopedCommand, Result<string>>(user.Object, directory.Object, Mock.Of<ISessionReadStore>(), new CallerContext())
             .Handle(Command, (_, _) => throw new InvalidOperationException("next must not be called"), default).AsTask();
+    }
 
     private static Mock<ICurrentUser> User(bool authenticated = true, string? email = null, string[]? scopes = null)
     {

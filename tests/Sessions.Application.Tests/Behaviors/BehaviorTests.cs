@@ -5,6 +5,7 @@ using Moq;
 using Sessions.Application.Common.Behaviors;
 using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
 
@@ -104,14 +105,52 @@ public sealed class BehaviorTests
     }
 
     [Fact]
-    public async Task Authorization_MissingEveryRequiredScope_Is403()
+    public async Task Authorization_MissingEveryRequiredScope_IsAMembers403()
     {
-        var (behavior, directory, _) = Authorization(scopes: [Scopes.SessionsRead]);
+        var (behavior, _, _) = Authorization(scopes: [Scopes.SessionsRead], membership: new WorkspaceMembership(Guid.NewGuid(), Guid.NewGuid(), WorkspaceRole.Member));
 
         var result = await behavior.Handle(_command, NotCalled, default);
 
         Assert.Equal(ErrorType.PermissionDenied, result.Error!.Type);
-        directory.Verify(d => d.FindMembershipAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    /// <summary>The API never reveals a workspace to a non-member, whatever the token's scopes (CONTRACT §1).</summary>
+    [Fact]
+    public async Task Authorization_MissingScope_OfANonMember_Is404()
+    {
+        var (behavior, _, _) = Authorization(scopes: [Scopes.SessionsRead], membership: null);
+
+        var result = await behavior.Handle(_command, NotCalled, default);
+
+        Assert.Equal(ErrorType.NotFound, result.Error!.Type);
+    }
+
+    /// <summary>403 is only for a session the caller can see (CONTRACT §2): one they cannot answers as its absence does, and only a refused message looks.</summary>
+    [Fact]
+    public async Task Authorization_MissingScope_ForASessionTheCallerCannotSee_AnswersAsItsAbsence()
+    {
+        var membership = new WorkspaceMembership(Guid.NewGuid(), Guid.NewGuid(), WorkspaceRole.Member);
+        var unseen = Guid.NewGuid();
+        var seen = Guid.NewGuid();
+        var reads = new Mock<ISessionReadStore>();
+        reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), Reference(unseen), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Result<Guid>.Failure(Error.NotFound("Session not found.")));
+        reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), Reference(seen), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Result<Guid>.Success(seen));
+
+        async Task<Result<string>> HandleAsync(string[] scopes, Guid session)
+        {
+            var behavior = new AuthorizationBehavior<SessionScopedCommand, Result<string>>(
+                CurrentUser(true, scopes).Object, Directory(membership).Object, reads.Object, new CallerContext());
+            return await behavior.Handle(new SessionScopedCommand("acme", "lab", Reference(session)), (_, _) => new(Result<string>.Success("done")), default);
+        }
+
+        var refused = await HandleAsync([Scopes.SessionsRead], unseen);
+        Assert.Equal((ErrorType.NotFound, "Session not found."), (refused.Error!.Type, refused.Error.Message));
+        Assert.Equal(ErrorType.PermissionDenied, (await HandleAsync([Scopes.SessionsRead], seen)).Error!.Type);
+        reads.Invocations.Clear();
+        Assert.Equal("done", (await HandleAsync([Scopes.SessionsWrite], unseen)).Value);
+        reads.VerifyNoOtherCalls();
     }
 
     [Fact]
@@ -150,7 +189,7 @@ public sealed class BehaviorTests
     public async Task Authorization_MessageWithoutScopeAttribute_NeedsOnlyAuthentication()
     {
         var user = CurrentUser(true, []);
-        var behavior = new AuthorizationBehavior<OpenQuery, Result<string>>(user.Object, Mock.Of<IWorkspaceDirectory>(), new CallerContext());
+        var behavior = new AuthorizationBehavior<OpenQuery, Result<string>>(user.Object, Mock.Of<IWorkspaceDirectory>(), Mock.Of<ISessionReadStore>(), new CallerContext());
 
         var result = await behavior.Handle(new OpenQuery("q"), (_, _) => new(Result<string>.Success("ok")), default);
 
@@ -210,10 +249,19 @@ public sealed class BehaviorTests
         bool authenticated = true, string[]? scopes = null, WorkspaceMembership? membership = null)
     {
         var user = CurrentUser(authenticated, scopes ?? []);
+        var directory = Directory(membership);
+        var callers = new CallerContext();
+        return (new AuthorizationBehavior<ScopedCommand, Result<string>>(user.Object, directory.Object, Mock.Of<ISessionReadStore>(), callers), directory, callers);
+    }
+
+    private static SessionReference Reference(Guid id) =>
+        SessionReference.TryParse(id.ToString(), out var reference) ? reference : throw new ArgumentException("not a session id", nameof(id));
+
+    private static Mock<IWorkspaceDirectory> Directory(WorkspaceMembership? membership)
+    {
         var directory = new Mock<IWorkspaceDirectory>();
         directory.Setup(d => d.FindMembershipAsync("acme", "lab", It.IsAny<Guid>(), It.IsAny<CancellationToken>())).ReturnsAsync(membership);
-        var callers = new CallerContext();
-        return (new AuthorizationBehavior<ScopedCommand, Result<string>>(user.Object, directory.Object, callers), directory, callers);
+        return directory;
     }
 
     private static Mock<ICurrentUser> CurrentUser(bool authenticated, string[] scopes)

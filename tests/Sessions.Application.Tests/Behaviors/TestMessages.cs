@@ -1,5 +1,6 @@
 using Mediator;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
 
 namespace Sessions.Application.Tests.Behaviors;
@@ -8,3 +9,6 @@ namespace Sessions.Application.Tests.Behaviors;
 public sealed record ScopedCommand(string Org, string Workspace, string Name) : ICommand<Result<string>>, IWorkspaceRequest;
 
 public sealed record OpenQuery(string Name) : IQuery<Result<string>>;
+
+[RequiresScope(Scopes.SessionsWrite)]
+public sealed record SessionScopedCommand(string Org, string Workspace, SessionReference Session) : ICommand<Result<string>>, ISessionRequest;

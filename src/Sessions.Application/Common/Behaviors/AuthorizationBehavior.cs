@@ -2,6 +2,7 @@ using System.Reflection;
 using Mediator;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Organizations;
+using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
 using Sessions.Domain.Users;
@@ -9,14 +10,17 @@ using Sessions.Domain.Users;
 namespace Sessions.Application.Common.Behaviors;
 
 /// <summary>
-/// 401 when nobody is authenticated; 403 when the token lacks every scope the message's
-/// <see cref="RequiresScopeAttribute"/> names; for a workspace message, 404 unless the caller is a
-/// member (the API never reveals that a workspace exists to a non-member). On success the
+/// 401 when nobody is authenticated; for a workspace message, 404 unless the caller is a member
+/// (the API never reveals that a workspace exists to a non-member); then 403 when the token lacks
+/// every scope the message's <see cref="RequiresScopeAttribute"/> names, except that a message about
+/// one session the caller cannot see answers as that session's absence does (404, or 400 for an
+/// ambiguous prefix): 403 is only for a session the caller can see (CONTRACT §2). On success the
 /// <see cref="Caller"/> is set for the handler.
 /// </summary>
 public sealed class AuthorizationBehavior<TMessage, TResponse>(
     ICurrentUser currentUser,
     IWorkspaceDirectory directory,
+    ISessionReadStore sessions,
     CallerContext callers) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
     where TResponse : IResult<TResponse>
@@ -36,11 +40,7 @@ public sealed class AuthorizationBehavior<TMessage, TResponse>(
             return TResponse.Failure(new Error(ErrorType.Unauthenticated, $"The token's email claim is not usable: it must be an address of at most {FieldLimits.Email} characters without control characters."));
         }
 
-        if (RequiredScopes.Count > 0 && !RequiredScopes.Any(currentUser.HasScope))
-        {
-            return TResponse.Failure(Error.Forbidden($"The token lacks the scope this operation needs: {string.Join(" or ", RequiredScopes)}."));
-        }
-
+        var lacksScope = RequiredScopes.Count > 0 && !RequiredScopes.Any(currentUser.HasScope);
         if (message is IWorkspaceRequest request)
         {
             var membership = Slug.IsValid(request.Org) && Slug.IsValid(request.Workspace)
@@ -51,7 +51,18 @@ public sealed class AuthorizationBehavior<TMessage, TResponse>(
                 return TResponse.Failure(Error.NotFound("Workspace not found."));
             }
 
-            callers.Set(new Caller(userId, membership, currentUser.Scopes));
+            var caller = new Caller(userId, membership, currentUser.Scopes);
+            callers.Set(caller);
+            if (lacksScope && message is ISessionRequest about
+                && await sessions.ResolveAsync(caller.Audience, about.Session, cancellationToken) is { IsSuccess: false } unseen)
+            {
+                return TResponse.Failure(unseen.Error);
+            }
+        }
+
+        if (lacksScope)
+        {
+            return TResponse.Failure(Error.Forbidden($"The token lacks the scope this operation needs: {string.Join(" or ", RequiredScopes)}."));
         }
 
         return await next(message, cancellationToken);
