@@ -24,6 +24,12 @@ public sealed class LimitEdgeTests(ApiFactory factory) : ApiTest<ApiFactory>(fac
         await Client.GetAsync($"{workspace.SessionsPath}?search={new string('s', 201)}", owner.Token()).ExpectValidationErrorAsync("query", "search");
         await Client.GetAsync($"{path}/transcript?include_compacted=maybe", owner.Token()).ExpectValidationErrorAsync("query", "include_compacted");
         await Client.GetAsync($"{workspace.SessionsPath}?user=nope", owner.Token()).ExpectValidationErrorAsync("query", "user");
+
+        // user_id and user are different parameters (AND): each takes 50 owners (not 50 together) and is named in its own 422.
+        string Owners(string parameter, int count) => string.Join('&', Enumerable.Range(0, count).Select(_ => $"{parameter}={Guid.NewGuid()}"));
+        await Client.GetAsync($"{workspace.SessionsPath}?{Owners("user_id", 30)}&{Owners("user", 30)}", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        await Client.GetAsync($"{workspace.SessionsPath}?{Owners("user_id", 51)}", owner.Token()).ExpectValidationErrorAsync("query", "user_id");
+        await Client.GetAsync($"{workspace.SessionsPath}?{Owners("user", 51)}", owner.Token()).ExpectValidationErrorAsync("query", "user");
     }
 
     [Theory]

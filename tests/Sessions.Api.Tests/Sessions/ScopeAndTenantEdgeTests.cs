@@ -127,6 +127,12 @@ public sealed class ScopeAndTenantEdgeTests(ApiFactory factory) : ApiTest<ApiFac
         await Client.GetAsync(workspace.SessionPath(shared), colleague.Token(Scopes.SessionsWrite)).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
         await Client.GetAsync(workspace.SessionsPath, colleague.Token(Scopes.SessionsWrite)).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
         Assert.Null((await Client.GetAsync(workspace.SessionPath(hidden), owner.Token()).ExpectAsync(HttpStatusCode.OK))["frozen_at"]);
+
+        // A prefix two sessions the caller sees share is as ambiguous without the scope as with it.
+        var prefix = Guid.NewGuid().ToString()[..8];
+        await Client.CreateSessionAsync(workspace, owner, SessionRequests.IdWithPrefix(prefix));
+        await Client.CreateSessionAsync(workspace, owner, SessionRequests.IdWithPrefix(prefix));
+        await Client.PostAsync($"{workspace.SessionPath(prefix)}/freeze", owner.Token(Scopes.SessionsRead)).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "ambiguous_session_id");
     }
 
     [Fact]

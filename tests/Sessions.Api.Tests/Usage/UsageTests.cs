@@ -94,6 +94,8 @@ public sealed class UsageTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         Assert.Equal((0L, 0L), await Counted(bob, "&archived=archived"));
         Assert.Equal((1L, 1L), await Counted(bob, $"&user={alice.Id}&origin=user"));
         Assert.Equal((0L, 0L), await Counted(bob, $"&user={bob.Id}"));
+        Assert.Equal((1L, 1L), await Counted(bob, $"&user_id={alice.Id}&user={alice.Id}&user={bob.Id}"));
+        Assert.Equal((0L, 0L), await Counted(bob, $"&user_id={alice.Id}&user={bob.Id}"));
     }
 
     [Theory]
