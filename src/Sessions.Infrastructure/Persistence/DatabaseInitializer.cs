@@ -29,6 +29,10 @@ public static partial class DatabaseInitializer
                 ? await PrepareOnPostgresAsync(db, scope.ServiceProvider.GetRequiredService<DatabaseOptions>(), cancellationToken)
                 : null;
             await db.Database.MigrateAsync(cancellationToken);
+            if (db.Provider == DatabaseProvider.Postgres && !await LowersEveryLetterAsync(db, cancellationToken))
+            {
+                LogAsciiOnlyFolding(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer)));
+            }
         }
         catch (Exception exception)
         {
@@ -64,15 +68,24 @@ public static partial class DatabaseInitializer
         {
             await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
         }
-        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.DuplicateObject)
         {
-            // Another instance starting at the same moment created it first.
+            // Another instance starting at the same moment created it first (PostgreSQL tells it
+            // by the table, its row type, 42710, or the catalog's unique index).
         }
 
         var turn = await MigrationTurnOnPostgresAsync(database, cancellationToken);
         db.Database.SetCommandTimeout(MigrationWaitSeconds);
         return turn;
     }
+
+    /// <summary>
+    /// Whether the database's <c>lower()</c> folds letters beyond ASCII, as search needs to find
+    /// them in any case (ADR 0040): not in a <c>C</c> or <c>POSIX</c> locale. Asked of the function
+    /// itself, whatever locale provider or version the server has.
+    /// </summary>
+    private static async Task<bool> LowersEveryLetterAsync(SessionsDbContext db, CancellationToken cancellationToken) =>
+        await db.Database.SqlQueryRaw<bool>("SELECT lower('ÄΣЖ') = 'äσж' AS \"Value\"").SingleAsync(cancellationToken);
 
     /// <summary>The advisory lock instances migrating one PostgreSQL database take turns on.</summary>
     private const long MigrationLock = 0x5E5510_0001;
@@ -128,6 +141,9 @@ public static partial class DatabaseInitializer
             await source.DisposeAsync();
         }
     }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "The database's locale lowers ASCII letters only (LC_CTYPE C or POSIX): search finds other letters only in the case they are typed in. Create the database in a UTF-8 locale such as C.UTF-8 (ADR 0040)")]
+    private static partial void LogAsciiOnlyFolding(ILogger logger);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Critical, Message = "The database could not be brought to the service's migrations; the service does not start")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -60,8 +60,11 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase("Sqlite", $"Data Source={file}", file, null);
     }
 
-    /// <summary>Creates the database empty on PostgreSQL, as an operator would before applying the migrations (SQLite creates its file on first use).</summary>
-    public async Task CreateEmptyAsync()
+    /// <summary>
+    /// Creates the database empty on PostgreSQL, as an operator would before applying the migrations
+    /// (SQLite creates its file on first use), with <paramref name="options"/> of <c>CREATE DATABASE</c> if given.
+    /// </summary>
+    public async Task CreateEmptyAsync(string options = "")
     {
         if (PostgresName is null)
         {
@@ -70,7 +73,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
         await using var server = new NpgsqlConnection(ServerConnectionString);
         await server.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{PostgresName}\"", server);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{PostgresName}\" {options}", server);
         await create.ExecuteNonQueryAsync();
     }
 

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Sessions.Api.Tests.Infrastructure;
+using Sessions.Infrastructure.Persistence;
 
 namespace Sessions.Api.Tests.Platform;
 
@@ -123,11 +124,52 @@ public sealed class ErrorLogTests(ErrorLogApiFactory factory) : ApiTest<ErrorLog
         }
     }
 
-    private static void AssertStartedWithoutError(ErrorLogApiFactory host)
+    /// <summary>
+    /// On a PostgreSQL database whose locale lowers ASCII letters only, the start warns that search
+    /// folds no other letter, and says how to create the database; text typed as stored is still
+    /// found (the database lowers the search text as it lowers what it searches). A UTF-8 locale,
+    /// as the other hosts of the suite have, gets no warning.
+    /// </summary>
+    [ProviderFact("Postgres")]
+    public async Task StartingOnADatabaseWhoseLocaleLowersAsciiOnly_WarnsThatSearchFoldsAsciiOnly()
+    {
+        var database = TestDatabase.Create();
+        await database.CreateEmptyAsync("TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'");
+
+        var host = ErrorLogApiFactory.Owning(database);
+        try
+        {
+            await host.InitializeAsync();
+            AssertStartedWithoutError(host, asciiOnly: true);
+            var warning = Assert.Single(host.Logs.Lines, line => line.Category == typeof(DatabaseInitializer).FullName);
+            Assert.Equal(LogLevel.Warning, warning.Level);
+            Assert.Contains("UTF-8 locale", warning.Message, StringComparison.Ordinal);
+
+            var client = host.CreateClient();
+            var workspace = await TestWorkspace.CreateAsync(host);
+            var owner = await workspace.AddMemberAsync();
+            await client.CreateSessionAsync(workspace, owner, extra: new { title = "École" });
+            async Task<int> FoundAsync(string search) =>
+                (await (await client.GetAsync($"{workspace.SessionsPath}?search={Uri.EscapeDataString(search)}", owner.Token())).ExpectAsync(HttpStatusCode.OK))["sessions"]!.AsArray().Count;
+            Assert.Equal(1, await FoundAsync("École"));
+            Assert.Equal(1, await FoundAsync("ÉCOLE"));
+            Assert.Equal(0, await FoundAsync("école"));
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    private static void AssertStartedWithoutError(ErrorLogApiFactory host, bool asciiOnly = false)
     {
         var lines = host.Logs.Lines.ToList();
         Assert.Contains(lines, line => line.Category == "Microsoft.EntityFrameworkCore.Migrations" && line.Message.Contains("Applying migration", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, line => line.Level >= LogLevel.Error);
+        if (!asciiOnly)
+        {
+            Assert.DoesNotContain(lines, line => line.Category == typeof(DatabaseInitializer).FullName);
+        }
     }
 
     /// <summary>
