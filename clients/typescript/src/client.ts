@@ -45,7 +45,7 @@ export interface ISessionsClient {
      * @param kind (optional) Group kind (repeatable).
      * @param page (optional) From 1 (default 1).
      * @param limit (optional) 1 to 100 (default 20).
-     * @param user_id (optional) One owner.
+     * @param user_id (optional) Owners (repeatable); combined with user by AND, as different parameters are.
      * @param user (optional) Owners (repeatable).
      * @param project_id (optional) 
      * @param agent (optional) 
@@ -75,7 +75,7 @@ export interface ISessionsClient {
      * @param page (optional) From 1 (default 1).
      * @param limit (optional) Buckets per page: 1 to 100 (default 20).
      * @param sessions_per_group (optional) Sessions listed per bucket: 1 to 100 (default 20).
-     * @param user_id (optional) One owner.
+     * @param user_id (optional) Owners (repeatable); combined with user by AND, as different parameters are.
      * @param user (optional) Owners (repeatable).
      * @param project_id (optional) 
      * @param agent (optional) 
@@ -110,7 +110,7 @@ export interface ISessionsClient {
      * @param sort_dir (optional) desc (default) or asc.
      * @param page (optional) From 1 (default 1).
      * @param limit (optional) 1 to 100 (default 20).
-     * @param user_id (optional) One owner.
+     * @param user_id (optional) Owners (repeatable); combined with user by AND, as different parameters are.
      * @param user (optional) Owners (repeatable).
      * @param project_id (optional) 
      * @param agent (optional) 
@@ -125,7 +125,7 @@ export interface ISessionsClient {
 
     /**
      * Session facets
-     * @param user_id (optional) One owner.
+     * @param user_id (optional) Owners (repeatable); combined with user by AND, as different parameters are.
      * @param user (optional) Owners (repeatable).
      * @param project_id (optional) 
      * @param agent (optional) 
@@ -245,7 +245,7 @@ export interface ISessionsClient {
      * @param group_by Required: model, agent, user, origin, day or label:<key>.
      * @param from (optional) Messages created at or after this RFC 3339 time.
      * @param to (optional) Messages created before this RFC 3339 time.
-     * @param user_id (optional) One owner.
+     * @param user_id (optional) Owners (repeatable); combined with user by AND, as different parameters are.
      * @param user (optional) Owners (repeatable).
      * @param project_id (optional) 
      * @param agent (optional) 
@@ -1122,7 +1122,7 @@ export class SessionsClient implements ISessionsClient {
      * @param kind (optional) Group kind (repeatable).
      * @param page (optional) From 1 (default 1).
      * @param limit (optional) 1 to 100 (default 20).
-     * @param user_id (optional) One owner.
+     * @param user_id (optional) Owners (repeatable); combined with user by AND, as different parameters are.
      * @param user (optional) Owners (repeatable).
      * @param project_id (optional) 
      * @param agent (optional) 
@@ -1591,7 +1591,7 @@ export class SessionsClient implements ISessionsClient {
      * @param page (optional) From 1 (default 1).
      * @param limit (optional) Buckets per page: 1 to 100 (default 20).
      * @param sessions_per_group (optional) Sessions listed per bucket: 1 to 100 (default 20).
-     * @param user_id (optional) One owner.
+     * @param user_id (optional) Owners (repeatable); combined with user by AND, as different parameters are.
      * @param user (optional) Owners (repeatable).
      * @param project_id (optional) 
      * @param agent (optional) 
@@ -2216,7 +2216,7 @@ export class SessionsClient implements ISessionsClient {
      * @param sort_dir (optional) desc (default) or asc.
      * @param page (optional) From 1 (default 1).
      * @param limit (optional) 1 to 100 (default 20).
-     * @param user_id (optional) One owner.
+     * @param user_id (optional) Owners (repeatable); combined with user by AND, as different parameters are.
      * @param user (optional) Owners (repeatable).
      * @param project_id (optional) 
      * @param agent (optional) 
@@ -2389,7 +2389,7 @@ export class SessionsClient implements ISessionsClient {
 
     /**
      * Session facets
-     * @param user_id (optional) One owner.
+     * @param user_id (optional) Owners (repeatable); combined with user by AND, as different parameters are.
      * @param user (optional) Owners (repeatable).
      * @param project_id (optional) 
      * @param agent (optional) 
@@ -5138,7 +5138,7 @@ export class SessionsClient implements ISessionsClient {
      * @param group_by Required: model, agent, user, origin, day or label:<key>.
      * @param from (optional) Messages created at or after this RFC 3339 time.
      * @param to (optional) Messages created before this RFC 3339 time.
-     * @param user_id (optional) One owner.
+     * @param user_id (optional) Owners (repeatable); combined with user by AND, as different parameters are.
      * @param user (optional) Owners (repeatable).
      * @param project_id (optional) 
      * @param agent (optional) 

@@ -7,7 +7,7 @@ namespace Sessions.Api.Contracts;
 /// <summary>The list and facet filters (CONTRACT §5.4). Repeat a parameter for OR; different parameters combine with AND.</summary>
 public class SessionFilterParameters
 {
-    /// <summary>One owner.</summary>
+    /// <summary>Owners (repeatable); combined with <c>user</c> by AND, as different parameters are.</summary>
     [FromQuery(Name = "user_id")]
     public List<Guid>? UserId { get; init; }
 

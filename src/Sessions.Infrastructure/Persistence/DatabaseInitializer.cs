@@ -29,18 +29,23 @@ public static partial class DatabaseInitializer
                 ? await PrepareOnPostgresAsync(db, scope.ServiceProvider.GetRequiredService<DatabaseOptions>(), cancellationToken)
                 : null;
             await db.Database.MigrateAsync(cancellationToken);
-            if (db.Provider == DatabaseProvider.Postgres && !await LowersEveryLetterAsync(db, cancellationToken))
-            {
-                LogAsciiOnlyFolding(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer)));
-            }
         }
         catch (Exception exception)
         {
-            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
+            var logger = Logger(services);
             LogFailed(logger, exception);
             throw;
         }
+
+        if (db.Provider == DatabaseProvider.Postgres && !await LowersEveryLetterAsync(db, cancellationToken))
+        {
+            var logger = Logger(services);
+            LogAsciiOnlyFolding(logger);
+        }
     }
+
+    private static ILogger Logger(IServiceProvider services) =>
+        services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
 
     /// <summary>
     /// Creates the database and the migrations' history table where they are missing, asking
@@ -81,11 +86,21 @@ public static partial class DatabaseInitializer
 
     /// <summary>
     /// Whether the database's <c>lower()</c> folds letters beyond ASCII, as search needs to find
-    /// them in any case (ADR 0040): not in a <c>C</c> or <c>POSIX</c> locale. Asked of the function
-    /// itself, whatever locale provider or version the server has.
+    /// them in any case (ADR 0040): not in a <c>C</c> or <c>POSIX</c> locale, nor in an encoding
+    /// that cannot hold the letters asked about. Asked of the function itself, whatever locale
+    /// provider or version the server has, after migrating (the migration turn already let go).
     /// </summary>
-    private static async Task<bool> LowersEveryLetterAsync(SessionsDbContext db, CancellationToken cancellationToken) =>
-        await db.Database.SqlQueryRaw<bool>("SELECT lower('ÄΣЖ') = 'äσж' AS \"Value\"").SingleAsync(cancellationToken);
+    private static async Task<bool> LowersEveryLetterAsync(SessionsDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await db.Database.SqlQueryRaw<bool>("SELECT lower('ÄΣЖ') = 'äσж' AS \"Value\"").SingleAsync(cancellationToken);
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.CharacterNotInRepertoire)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The advisory lock instances migrating one PostgreSQL database take turns on.</summary>
     private const long MigrationLock = 0x5E5510_0001;
@@ -142,7 +157,7 @@ public static partial class DatabaseInitializer
         }
     }
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "The database's locale lowers ASCII letters only (LC_CTYPE C or POSIX): search finds other letters only in the case they are typed in. Create the database in a UTF-8 locale such as C.UTF-8 (ADR 0040)")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "The database's lower() folds ASCII letters only (LC_CTYPE C or POSIX, or an encoding other than UTF-8): search finds other letters only in the case they are typed in. Create the database in UTF-8 with a UTF-8 locale such as C.UTF-8 (ADR 0040)")]
     private static partial void LogAsciiOnlyFolding(ILogger logger);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Critical, Message = "The database could not be brought to the service's migrations; the service does not start")]

@@ -46,12 +46,24 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Equal([c], Ids(await ListAsync(workspace, me, "label=team:blue")));
         Assert.Equal([c], Ids(await ListAsync(workspace, me, $"user_id={other.Id}")));
         Assert.Equal(Sorted(a, b, c), Sorted(Ids(await ListAsync(workspace, me, $"user={other.Id}&user={me.Id}"))));
-        Assert.Equal([c], Ids(await ListAsync(workspace, me, $"user_id={other.Id}&user={other.Id}&user={me.Id}")));
-        Assert.Empty(Ids(await ListAsync(workspace, me, $"user_id={other.Id}&user={me.Id}")));
         Assert.Equal(Sorted(a, b), Sorted(Ids(await ListAsync(workspace, me, "origin=user&origin=worker&user_id=" + me.Id))));
         Assert.Equal(Sorted(a, b, c), Sorted(Ids(await ListAsync(workspace, me, "agent=coder&agent=writer"))));
         Assert.Equal(Sorted(a, b, c), Sorted(Ids(await ListAsync(workspace, me, "model=claude&model=gpt-4o"))));
         Assert.Equal([a], Ids(await ListAsync(workspace, me, "model=gpt-4o&model=nothing")));
+    }
+
+    /// <summary><c>user_id</c> and <c>user</c> are different parameters, so they combine with AND (CONTRACT 5.4): together, the owners both name.</summary>
+    [Fact]
+    public async Task List_UserIdAndUser_CombineWithAnd()
+    {
+        var (workspace, me, other) = await SetUpAsync();
+        var mine = await Create(workspace, me);
+        var theirs = await Create(workspace, other, new { visibility = "workspace" });
+
+        Assert.Equal(Sorted(mine, theirs), Sorted(Ids(await ListAsync(workspace, me, $"user_id={other.Id}&user_id={me.Id}"))));
+        Assert.Equal([theirs], Ids(await ListAsync(workspace, me, $"user_id={other.Id}&user={other.Id}&user={me.Id}")));
+        Assert.Equal([mine], Ids(await ListAsync(workspace, me, $"user_id={other.Id}&user_id={me.Id}&user={me.Id}")));
+        Assert.Empty(Ids(await ListAsync(workspace, me, $"user_id={other.Id}&user={me.Id}")));
     }
 
     [Fact]
@@ -118,10 +130,10 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
 
     /// <summary>
     /// Search folds every letter's case on every database (CONTRACT 5.4), not only ASCII's: on SQLite
-    /// texts of three characters or more through the trigram index's own folding, shorter ones
-    /// through a pattern of each letter's cases, in which GLOB's own wildcards and FTS5's quote are
-    /// literal. Letters are not stripped of their accents. The other texts of the workspace are the
-    /// near misses.
+    /// the trigram index's MATCH narrows and a GLOB of each letter's cases decides; short texts and
+    /// scripts whose cases the index's folding does not pair use the GLOB alone, in which GLOB's own
+    /// wildcards and FTS5's quote are literal. Letters are not stripped of their accents. The other
+    /// texts of the workspace are the near misses.
     /// </summary>
     [Fact]
     public async Task List_Search_FoldsTheCaseOfEveryLetter()

@@ -212,7 +212,7 @@ public sealed class SqlServerTranslationTests
         "two labels" => Defaults() with { LabelGroups = [[new LabelMatch("team", "red")], [new LabelMatch("env", "prod")]] },
         "every filter" => Defaults() with
         {
-            UserIds = [User],
+            Owners = [User],
             ProjectIds = [Guid.NewGuid()],
             Agents = ["coder"],
             Models = ["gpt-4o", "claude"],
@@ -226,7 +226,7 @@ public sealed class SqlServerTranslationTests
         _ => Defaults(),
     };
 
-    private static SessionCriteria Defaults() => new([], [], [], [], [], [], ArchivedFilter.Active, null, false);
+    private static SessionCriteria Defaults() => new(null, [], [], [], [], [], ArchivedFilter.Active, null, false);
 
     private static SessionsDbContext Db(IServiceProvider services) => services.GetRequiredService<SessionsDbContext>();
 

@@ -402,7 +402,8 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
             new { role = "user", content = "Ä*[b]? und ä?" },
             new { role = "user", content = "ΛΌΓΟΣ" },
             new { role = "user", content = "Λόγος, ᲡᲐᲥᲐᲠᲗᲕᲔᲚᲝ, STRAẞE" },
-            new { role = "user", content = "İstanbul" });
+            new { role = "user", content = "İstanbul" },
+            new { role = "user", content = "Öl" });
 
         async Task<IReadOnlyList<long>> Found(string text) =>
             Seqs(await SearchAsync(workspace, owner, session, "q=" + Uri.EscapeDataString(text)), "matches");
@@ -415,8 +416,11 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal([4L], await Found("ä*[B]?"));
         Assert.Equal([4L], await Found("Ä?"));
         Assert.Empty(await Found("äb"));
-        Assert.Empty(await Found("ä[b]"));
         Assert.Empty(await Found("*ä"));
+        Assert.Empty(await Found("ö?"));
+        Assert.Empty(await Found("ö*l"));
+        Assert.Empty(await Found("[Ö]l"));
+        Assert.Equal([8L], await Found("öL"));
         Assert.Equal([6L], await Found("λόγος"));
         Assert.Equal([6L], await Found("საქართველო"));
         Assert.Equal([6L], await Found("straße"));

@@ -138,11 +138,11 @@ public sealed class SessionFilterInputTests
     {
         var (a, b, c) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
 
-        Assert.Null(None.ToCriteria().UserIds);
-        Assert.Equal([a, b], (None with { UserIds = [a, b, a] }).ToCriteria().UserIds);
-        Assert.Equal([b, c], (None with { Users = [b, c, c] }).ToCriteria().UserIds);
-        Assert.Equal([b], (None with { UserIds = [a, b], Users = [b, c, b] }).ToCriteria().UserIds);
-        Assert.Empty((None with { UserIds = [a], Users = [b] }).ToCriteria().UserIds!);
+        Assert.Null(None.ToCriteria().Owners);
+        Assert.Equal([a, b], (None with { UserIds = [a, b, a] }).ToCriteria().Owners);
+        Assert.Equal([b, c], (None with { Users = [b, c, c] }).ToCriteria().Owners);
+        Assert.Equal([b], (None with { UserIds = [a, b], Users = [b, c, b] }).ToCriteria().Owners);
+        Assert.Empty((None with { UserIds = [a], Users = [b] }).ToCriteria().Owners!);
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class SessionFilterInputTests
 
         var criteria = (None with { UserIds = [user, user], ProjectIds = [project, project], Agents = ["a", "a", "b"], Models = ["m", "m"], Origins = ["eval", "eval", "worker"], Search = "  term  " }).ToCriteria();
 
-        Assert.Equal([user], criteria.UserIds);
+        Assert.Equal([user], criteria.Owners);
         Assert.Equal([project], criteria.ProjectIds);
         Assert.Equal(["a", "b"], criteria.Agents);
         Assert.Equal(["m"], criteria.Models);

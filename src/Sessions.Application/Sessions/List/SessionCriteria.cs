@@ -13,11 +13,11 @@ public enum ArchivedFilter
 /// <summary>
 /// The list and facet filters (CONTRACT §5.4), checked and typed. Values of one filter combine
 /// with OR; different filters, and labels of different keys, with AND. They narrow what the caller
-/// can see; they never widen it. <see cref="UserIds"/> are the owners a session may have: null for
+/// can see; they never widen it. <see cref="Owners"/> are the owners a session may have: null for
 /// any owner, empty for none (<c>user_id</c> and <c>user</c> naming no one in common).
 /// </summary>
 public sealed record SessionCriteria(
-    IReadOnlyList<Guid>? UserIds,
+    IReadOnlyList<Guid>? Owners,
     IReadOnlyList<Guid> ProjectIds,
     IReadOnlyList<string> Agents,
     IReadOnlyList<string> Models,

@@ -52,7 +52,7 @@ internal static class SessionCounts
             counts = counts.Where(c => c.OwnerId == audience.UserId || c.Shared == 1);
         }
 
-        if (criteria.UserIds is { } owners)
+        if (criteria.Owners is { } owners)
         {
             counts = counts.Where(c => owners.Contains(c.OwnerId));
         }

@@ -22,7 +22,7 @@ internal static class SessionQueries
     /// <summary>Applies the list filters; each narrows the set, none widens it.</summary>
     public static IQueryable<Session> Matching(this IQueryable<Session> sessions, SessionCriteria criteria, SessionsDbContext db)
     {
-        if (criteria.UserIds is { } owners)
+        if (criteria.Owners is { } owners)
         {
             sessions = sessions.Where(s => owners.Contains(s.UserId));
         }

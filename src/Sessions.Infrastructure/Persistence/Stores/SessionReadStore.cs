@@ -171,7 +171,7 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
     /// text makes as many forms as its filters (ADR 0028).
     /// </summary>
     private static bool IsUnfiltered(SessionCriteria criteria) =>
-        criteria is { UserIds: null, ProjectIds.Count: 0, Agents.Count: 0, Models.Count: 0, Origins.Count: 0, LabelGroups.Count: 0, Search: null };
+        criteria is { Owners: null, ProjectIds.Count: 0, Agents.Count: 0, Models.Count: 0, Origins.Count: 0, LabelGroups.Count: 0, Search: null };
 
     public async Task<SessionFacets> FacetsAsync(SessionAudience audience, SessionCriteria criteria, CancellationToken cancellationToken)
     {

@@ -74,7 +74,7 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
 
         days = days.Where(audience.Sees<SessionUsageDay>(d => new VisibilityFacts(d.WorkspaceId, d.UserId, d.Shared)));
 
-        if (criteria.UserIds is { } owners)
+        if (criteria.Owners is { } owners)
         {
             days = days.Where(d => owners.Contains(d.UserId));
         }
