@@ -34,8 +34,7 @@ public sealed class GetUsageHandler(IUsageReadStore usage, CallerContext callers
         return new WorkspaceUsage(grouping.Wire, [.. ordered.Select(b => UsageBucket.From(b.Key, b.Sums))], UsageFigures.From(totals));
     }
 
-    private static DateTime? Timestamp(string? text) =>
-        text is not null && UsageWindow.ParseTimestamp(text) is { } at ? UsageWindow.InStoredMicroseconds(at) : null;
+    private static DateTime? Timestamp(string? text) => text is null ? null : UsageWindow.ParseEdge(text);
 }
 
 public sealed class GetUsageValidator : AbstractValidator<GetUsageQuery>

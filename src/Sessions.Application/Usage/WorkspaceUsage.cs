@@ -49,14 +49,27 @@ public sealed partial record UsageWindow(DateTime? From, DateTime? To)
     /// a second beyond the 100 ns the platform keeps (nanoseconds, as many clients write them)
     /// are cut, not refused: RFC 3339 sets no limit to them.
     /// </summary>
-    public static DateTime? ParseTimestamp(string text)
+    public static DateTime? ParseTimestamp(string text) => Parse(text, out _);
+
+    /// <summary>
+    /// A window's edge written as RFC 3339 text, as the databases compare it
+    /// (<see cref="InStoredMicroseconds"/>); a fraction past the 100 ns kept counts too, so
+    /// <c>00:00:00.0000000001</c> is after a message stamped at <c>00:00:00</c>. Null when the text is not one.
+    /// </summary>
+    public static DateTime? ParseEdge(string text) =>
+        Parse(text, out var finer) is { } at ? InStoredMicroseconds(at, finer) : null;
+
+    /// <summary>The timestamp cut to 100 ns; <paramref name="finer"/> when what was cut held a digit other than 0.</summary>
+    private static DateTime? Parse(string text, out bool finer)
     {
+        finer = false;
         if (Rfc3339().Match(text) is not { Success: true } match)
         {
             return null;
         }
 
         var excess = match.Groups["excess"];
+        finer = excess.Value.Any(digit => digit != '0');
         var kept = text.Remove(excess.Index, excess.Length);
         return DateTimeOffset.TryParse(kept, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at.UtcDateTime : null;
     }
@@ -66,12 +79,13 @@ public sealed partial record UsageWindow(DateTime? From, DateTime? To)
     /// next one. Messages are stamped in whole microseconds, so "at or after the instant" selects
     /// the same messages either way, and every database compares the same value (PostgreSQL keeps
     /// microseconds only and would cut a finer parameter down, counting a message the others leave
-    /// out). An instant in the calendar's last microsecond stays as it is.
+    /// out). <paramref name="finer"/> says the instant was past <paramref name="at"/> by less than its
+    /// 100 ns. An instant in the calendar's last microsecond stays as it is.
     /// </summary>
-    public static DateTime InStoredMicroseconds(DateTime at)
+    public static DateTime InStoredMicroseconds(DateTime at, bool finer = false)
     {
         var below = at.Ticks % TimeSpan.TicksPerMicrosecond;
-        return below == 0 || at.Ticks > DateTime.MaxValue.Ticks - TimeSpan.TicksPerMicrosecond
+        return (below == 0 && !finer) || at.Ticks > DateTime.MaxValue.Ticks - TimeSpan.TicksPerMicrosecond
             ? at
             : new DateTime(at.Ticks - below + TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc);
     }

@@ -65,6 +65,21 @@ public sealed class UsageParsingTests
         Assert.Equal(DateTimeKind.Utc, stored.Kind);
     }
 
+    /// <summary>Digits past the 100 ns kept still count for an edge: any but zeros put it after the microsecond they follow.</summary>
+    [Theory]
+    [InlineData("2026-11-01T00:00:00.0000000001Z", "2026-11-01T00:00:00.000001")]
+    [InlineData("2026-11-01T00:00:00.0000000000Z", "2026-11-01T00:00:00")]
+    [InlineData("2026-11-01T00:00:00.000001000Z", "2026-11-01T00:00:00.000001")]
+    [InlineData("2026-11-01T00:00:00.000001009Z", "2026-11-01T00:00:00.000002")]
+    [InlineData("2026-11-01T01:00:00+01:00", "2026-11-01T00:00:00")]
+    public void Edges_CountEveryDigitWritten(string text, string compared)
+    {
+        var edge = UsageWindow.ParseEdge(text)!.Value;
+
+        Assert.Equal(DateTime.Parse(compared, System.Globalization.CultureInfo.InvariantCulture), edge);
+        Assert.Equal(DateTimeKind.Utc, edge.Kind);
+    }
+
     [Theory]
     [InlineData("2026-11-01T00:00:00")]
     [InlineData("2026-11-01")]
@@ -74,6 +89,7 @@ public sealed class UsageParsingTests
     [InlineData("2026-11-01T00:00:00.Z")]
     public void Timestamps_WithoutAnOffsetOrInvalid_AreRefused(string text)
     {
+        Assert.Null(UsageWindow.ParseEdge(text));
         Assert.Null(UsageWindow.ParseTimestamp(text));
     }
 
