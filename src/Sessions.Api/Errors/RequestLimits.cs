@@ -108,7 +108,7 @@ public sealed class RequestLimits : IDisposable
         }
 
         // HTTP/2 and HTTP/3 streams take the server's rate only (Kestrel refuses one per request).
-        if (!HttpProtocol.IsHttp2(request.Protocol) && !HttpProtocol.IsHttp3(request.Protocol)
+        if ((HttpProtocol.IsHttp10(request.Protocol) || HttpProtocol.IsHttp11(request.Protocol))
             && context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
         {
             rate.MinDataRate = _largeBodyMinRate;

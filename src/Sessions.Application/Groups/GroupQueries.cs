@@ -7,5 +7,5 @@ public static class GroupQueries
 {
     /// <summary>The children a group answer shows: not archived unless asked (CONTRACT §5.5), and no evaluation sessions unless asked.</summary>
     public static SessionCriteria Children(string? archived, bool? includeWorkloadSessions) =>
-        new SessionFilterInput([], [], [], [], [], [], [], archived, null, includeWorkloadSessions).ToCriteria();
+        SessionFilterInput.Lifecycle(archived, includeWorkloadSessions).ToCriteria();
 }

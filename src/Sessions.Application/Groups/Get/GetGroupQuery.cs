@@ -34,5 +34,5 @@ public sealed class GetGroupValidator : AbstractValidator<GetGroupQuery>
 {
     public GetGroupValidator() =>
         RuleFor(q => q).Custom((query, context) =>
-            context.AddFieldErrors(new SessionFilterInput([], [], [], [], [], [], [], query.Archived, null, query.IncludeWorkloadSessions).Check()));
+            context.AddFieldErrors(SessionFilterInput.Lifecycle(query.Archived, query.IncludeWorkloadSessions).Check()));
 }

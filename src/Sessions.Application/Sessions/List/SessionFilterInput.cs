@@ -22,6 +22,10 @@ public sealed record SessionFilterInput(
 {
     public const int MaxSearchLength = 200;
 
+    /// <summary>Only the lifecycle filters (<c>archived</c>, <c>include_workload_sessions</c>), as a group's answer takes them.</summary>
+    public static SessionFilterInput Lifecycle(string? archived, bool? includeWorkloadSessions) =>
+        new([], [], [], [], [], [], [], archived, null, includeWorkloadSessions);
+
     /// <summary>Which sessions a list shows when <c>archived</c> is not given: those not archived.</summary>
     public const ArchivedFilter DefaultArchived = ArchivedFilter.Active;
 

@@ -113,10 +113,13 @@ internal static class SqliteCaseFolding
     private static Rune[] Cases(Rune rune) =>
         CasesByLower.Value.TryGetValue(Rune.ToLowerInvariant(rune), out var cases) ? cases : [rune];
 
+    /// <summary>The end of the Supplementary Multilingual Plane: no code point after it has another case.</summary>
+    private const int LastCodePointWithCase = 0x1FFFF;
+
     private static FrozenDictionary<Rune, Rune[]> BuildCases()
     {
         var byLower = new Dictionary<Rune, List<Rune>>();
-        for (var value = 0; value <= 0x10FFFF; value++)
+        for (var value = 0; value <= LastCodePointWithCase; value++)
         {
             if (!Rune.TryCreate(value, out var rune))
             {

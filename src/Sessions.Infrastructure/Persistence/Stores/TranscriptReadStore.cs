@@ -20,11 +20,21 @@ internal sealed class TranscriptReadStore(SessionsDbContext db) : ITranscriptRea
     {
         var messages = Messages(sessionId, includeCompacted);
         var pattern = $"%{SessionQueries.EscapeLike(text, db.Provider)}%";
-        var matching = db.Provider != DatabaseProvider.Sqlite
-            ? messages.Where(m => EF.Functions.Like(m.Content.ToLower(), SessionQueries.Lower(pattern), SessionQueries.LikeEscape))
-            : SqliteCaseFolding.FoldsBeyondAscii(text)
-                ? messages.Where(m => EF.Functions.Glob(m.Content, SqliteCaseFolding.Glob(text)))
-                : messages.Where(m => EF.Functions.Like(m.Content, pattern, SessionQueries.LikeEscape)); // SQLite's LIKE folds ASCII letters itself
+        IQueryable<SessionMessage> matching;
+        if (db.Provider != DatabaseProvider.Sqlite)
+        {
+            matching = messages.Where(m => EF.Functions.Like(m.Content.ToLower(), SessionQueries.Lower(pattern), SessionQueries.LikeEscape));
+        }
+        else if (SqliteCaseFolding.FoldsBeyondAscii(text))
+        {
+            var glob = SqliteCaseFolding.Glob(text);
+            matching = messages.Where(m => EF.Functions.Glob(m.Content, glob));
+        }
+        else
+        {
+            // SQLite's LIKE folds ASCII letters itself.
+            matching = messages.Where(m => EF.Functions.Like(m.Content, pattern, SessionQueries.LikeEscape));
+        }
         var total = await matching.LongCountAsync(cancellationToken);
         var page = await matching.Where(m => m.Seq > afterSeq).OrderBy(m => m.Seq).Take(take).ToListAsync(cancellationToken);
         return ([.. page.Select(MessageView.From)], total);
