@@ -282,6 +282,30 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         Assert.Equal(100, await LastGenerationAsync());
     }
 
+    /// <summary>
+    /// A rewind takes a session's newest generation back with the messages it removes, its time
+    /// too: the group's latest generation is then another session's, not the rewound session's
+    /// older one ranked by the removed message's time (CONTRACT 5.3, 6).
+    /// </summary>
+    [Fact]
+    public async Task AfterARewind_TheGroupsLastGeneration_IsTheNewestThatRemains()
+    {
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
+        var group = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>();
+        var rewound = (await Client.CreateSessionAsync(workspace, creator, extra: new { group_id = group })).Id();
+        var other = (await Client.CreateSessionAsync(workspace, creator, extra: new { group_id = group })).Id();
+        await Client.AppendAsync(workspace, creator, rewound, new { role = "assistant", content = "a", usage = new { input_tokens = 100, output_tokens = 1 } });
+        await Client.AppendAsync(workspace, creator, other, new { role = "assistant", content = "b", usage = new { input_tokens = 300, output_tokens = 1 } });
+        await Client.AppendAsync(workspace, creator, rewound, new { role = "user", content = "again" }, new { role = "assistant", content = "c", usage = new { input_tokens = 500, output_tokens = 1 } });
+        async Task<long> LastGenerationAsync() =>
+            (await GetAsync(workspace, creator, Guid.Parse(group), ""))["group"]!["usage"]!["last_generation_input_tokens"]!.GetValue<long>();
+        Assert.Equal(500, await LastGenerationAsync());
+
+        await Client.PostAsync(workspace.SessionPath(rewound) + "/rewind", creator.Token(), new { from_seq = 2 }).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(300, await LastGenerationAsync());
+    }
+
     /// <summary>Concurrent changes of one group take turns on its row: each is applied, none is a 409.</summary>
     [Fact]
     public async Task ConcurrentChangesOfOneGroup_AreEachApplied_NoneRefused()

@@ -427,6 +427,35 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal([7L], await Found("İstanbul"));
     }
 
+    /// <summary>Search beyond ASCII (GLOB on SQLite) pages and counts as ASCII search does: total, has_more, after_seq, compacted messages left out unless asked (CONTRACT 5.3).</summary>
+    [Fact]
+    public async Task Search_BeyondAscii_IsPagedAndCounted()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        await Client.AppendAsync(
+            workspace,
+            owner,
+            session,
+            new { role = "user", content = "Über eins" },
+            new { role = "assistant", content = "ÜBER zwei" },
+            new { role = "user", content = "uber ohne" },
+            new { role = "assistant", content = "über drei" },
+            new { role = "user", content = "noch über vier" });
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "zusammen" }, up_to_seq = 1 })).ExpectAsync(HttpStatusCode.OK);
+
+        var first = await SearchAsync(workspace, owner, session, "q=%C3%BCber&limit=2");
+        var second = await SearchAsync(workspace, owner, session, "q=%C3%BCber&limit=2&after_seq=4");
+        var all = await SearchAsync(workspace, owner, session, "q=%C3%9CbEr&include_compacted=true");
+
+        Assert.Equal([2L, 4L], Seqs(first, "matches"));
+        Assert.Equal(3, first["total"]!.GetValue<int>());
+        Assert.True(first["has_more"]!.GetValue<bool>());
+        Assert.Equal([5L], Seqs(second, "matches"));
+        Assert.False(second["has_more"]!.GetValue<bool>());
+        Assert.Equal([1L, 2L, 4L, 5L], Seqs(all, "matches"));
+        Assert.Equal(4, all["total"]!.GetValue<int>());
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("q=")]
