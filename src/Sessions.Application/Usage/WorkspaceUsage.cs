@@ -62,14 +62,14 @@ public sealed partial record UsageWindow(DateTime? From, DateTime? To)
     /// <summary>The timestamp cut to 100 ns; <paramref name="finer"/> when what was cut held a digit other than 0.</summary>
     private static DateTime? Parse(string text, out bool finer)
     {
-        finer = false;
-        if (Rfc3339().Match(text) is not { Success: true } match)
+        var match = Rfc3339().Match(text);
+        var excess = match.Groups["excess"];
+        finer = excess.Value.Any(digit => digit != '0');
+        if (!match.Success)
         {
             return null;
         }
 
-        var excess = match.Groups["excess"];
-        finer = excess.Value.Any(digit => digit != '0');
         var kept = text.Remove(excess.Index, excess.Length);
         return DateTimeOffset.TryParse(kept, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at.UtcDateTime : null;
     }
