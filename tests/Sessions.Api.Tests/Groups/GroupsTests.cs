@@ -368,6 +368,31 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         Assert.Equal([evaluationId, workflowId], GroupIds(await ListAsync(workspace, creator, "?archived=any")));
     }
 
+    /// <summary><c>user_id</c> and <c>user</c> combine with AND on the group listings as on the list (CONTRACT 5.4).</summary>
+    [Fact]
+    public async Task GroupListings_UserIdAndUser_CombineWithAnd()
+    {
+        var (workspace, me) = await AWorkspaceWithAMemberAsync();
+        var other = await workspace.AddMemberAsync();
+        var mine = (await CreateAsync(workspace, me))["id"]!.GetValue<string>();
+        var theirs = (await CreateAsync(workspace, other))["id"]!.GetValue<string>();
+        await Client.CreateSessionAsync(workspace, me, extra: new { group_id = mine });
+        await Client.CreateSessionAsync(workspace, other, extra: new { group_id = theirs, visibility = "workspace" });
+
+        async Task<List<string?>> BucketsAsync(string query) =>
+            [.. (await Client.GetAsync($"{workspace.SessionsPath}/grouped?{query}", me.Token()).ExpectAsync(HttpStatusCode.OK))["groups"]!.AsArray().Select(b => b!["group"]?["id"]?.GetValue<string>())];
+
+        Assert.Equal([theirs, mine], GroupIds(await ListAsync(workspace, me, $"?user_id={other.Id}&user_id={me.Id}")));
+        Assert.Equal([theirs], GroupIds(await ListAsync(workspace, me, $"?user_id={other.Id}&user={other.Id}&user={me.Id}")));
+        Assert.Equal([mine], GroupIds(await ListAsync(workspace, me, $"?user_id={other.Id}&user_id={me.Id}&user={me.Id}")));
+        Assert.Empty(GroupIds(await ListAsync(workspace, me, $"?user_id={other.Id}&user={me.Id}")));
+
+        Assert.Equal([theirs, mine], await BucketsAsync($"user_id={other.Id}&user_id={me.Id}"));
+        Assert.Equal([theirs], await BucketsAsync($"user_id={other.Id}&user={other.Id}&user={me.Id}"));
+        Assert.Equal([mine], await BucketsAsync($"user_id={other.Id}&user_id={me.Id}&user={me.Id}"));
+        Assert.Empty(await BucketsAsync($"user_id={other.Id}&user={me.Id}"));
+    }
+
     [Fact]
     public async Task Grouped_OrdersBucketsByNewestActivity_NoGroupLast_AndCutsEachBucket()
     {

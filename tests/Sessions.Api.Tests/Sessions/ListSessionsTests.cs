@@ -182,6 +182,37 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Equal([dotted], await Found("İstanbul"));
     }
 
+    /// <summary>
+    /// Model and agent are searched beyond ASCII as titles are, and the search follows a PATCH of
+    /// each (and of the title and labels): the new text is found in any case, the old one no more.
+    /// </summary>
+    [Fact]
+    public async Task List_SearchBeyondAscii_FollowsAPatchOfModelAgentTitleAndLabels()
+    {
+        var (workspace, me, _) = await SetUpAsync();
+        var id = await Create(workspace, me, new { model = "Модель-Один", agent = "Ágent-Ünö", title = "Première", labels = Labels(("ville", "Genève")) });
+        await Create(workspace, me, new { title = "модель агент agent premiere" });
+
+        async Task<IReadOnlyList<Guid>> Found(string search) =>
+            Ids(await ListAsync(workspace, me, "search=" + Uri.EscapeDataString(search)));
+
+        Assert.Equal([id], await Found("модель-один"));
+        Assert.Equal([id], await Found("ÁGENT-ÜNÖ"));
+        Assert.Equal([id], await Found("première"));
+        Assert.Equal([id], await Found("genève"));
+
+        await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(id), me.Token(), new { model = "Μοντέλο-Δύο", agent = "Агент-Два", title = "Zweite Straße", labels = Labels(("ville", "Zürich")) }).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal([id], await Found("μοντέλο-δύο"));
+        Assert.Equal([id], await Found("агент-два"));
+        Assert.Equal([id], await Found("ZWEITE STRAẞE"));
+        Assert.Equal([id], await Found("ZÜRICH"));
+        foreach (var old in new[] { "модель-один", "ágent-ünö", "première", "genève" })
+        {
+            Assert.Empty(await Found(old));
+        }
+    }
+
     [Theory]
     [InlineData("", new[] { "active" })]
     [InlineData("archived=active", new[] { "active" })]

@@ -135,6 +135,75 @@ public sealed class ScopeAndTenantEdgeTests(ApiFactory factory) : ApiTest<ApiFac
         await Client.PostAsync($"{workspace.SessionPath(prefix)}/freeze", owner.Token(Scopes.SessionsRead)).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "ambiguous_session_id");
     }
 
+    /// <summary>
+    /// The same split on every route about one session, by full id and by prefix: without the
+    /// scope the route needs, another member's private session is 404 and unchanged, and a session
+    /// of the workspace the caller sees is 403.
+    /// </summary>
+    [Fact]
+    public async Task WithoutTheScope_EverySingleSessionRoute_Is404ForAHiddenSession_And403ForAVisibleOne()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var colleague = await workspace.AddMemberAsync();
+        var hidden = (await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "private" })).Id();
+        var shared = (await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" })).Id();
+        foreach (var id in new[] { hidden, shared })
+        {
+            await Client.AppendAsync(workspace, owner, id, new { role = "user", content = "q" }, new { role = "assistant", content = "a" });
+        }
+
+        var group = (await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var before = await SnapshotAsync(workspace, owner, hidden, group);
+
+        (HttpMethod Method, string Suffix, object? Body, string Scope)[] routes =
+        [
+            (HttpMethod.Get, "", null, Scopes.SessionsWrite),
+            (HttpMethod.Get, "/transcript", null, Scopes.SessionsWrite),
+            (HttpMethod.Get, "/messages/search?q=q", null, Scopes.SessionsWrite),
+            (HttpMethod.Get, "/trajectory", null, Scopes.SessionsWrite),
+            (HttpMethod.Get, "/items", null, Scopes.SessionsWrite),
+            (HttpMethod.Get, "/events", null, Scopes.SessionsWrite),
+            (HttpMethod.Patch, "", new { title = "changed" }, Scopes.SessionsRead),
+            (HttpMethod.Delete, "", null, Scopes.SessionsRead),
+            (HttpMethod.Post, "/archive", null, Scopes.SessionsRead),
+            (HttpMethod.Post, "/unarchive", null, Scopes.SessionsRead),
+            (HttpMethod.Post, "/pin", null, Scopes.SessionsRead),
+            (HttpMethod.Post, "/unpin", null, Scopes.SessionsRead),
+            (HttpMethod.Post, "/transcript", new { messages = new[] { new { role = "user", content = "injected" } } }, Scopes.SessionsEvaluate),
+            (HttpMethod.Post, "/transcript/compact", new { summary = new { role = "system", content = "s" }, up_to_seq = 1 }, Scopes.SessionsEvaluate),
+            (HttpMethod.Post, "/rewind", new { from_seq = 1 }, Scopes.SessionsEvaluate),
+            (HttpMethod.Post, "/items", new { item_type = "finding", data = new { } }, Scopes.SessionsEvaluate),
+            (HttpMethod.Post, "/freeze", null, Scopes.SessionsRead),
+        ];
+
+        var mismatches = new List<string>();
+        async Task ExpectAsync(HttpMethod method, string route, object? body, string scope, HttpStatusCode status, string code)
+        {
+            var response = await Client.SendAsync(method, route, colleague.Token(scope), body);
+            if (response.StatusCode != status)
+            {
+                mismatches.Add($"{method} {route} with {scope}: {(int)response.StatusCode}, expected {(int)status}");
+                return;
+            }
+
+            await response.ExpectEnvelopeAsync(status, code);
+        }
+
+        foreach (var (method, suffix, body, scope) in routes)
+        {
+            foreach (var reference in new[] { hidden.ToString(), hidden.ToString()[..8] })
+            {
+                await ExpectAsync(method, workspace.SessionPath(reference) + suffix, body, scope, HttpStatusCode.NotFound, "not_found");
+            }
+
+            await ExpectAsync(method, workspace.SessionPath(shared.ToString()[..8]) + suffix, body, scope, HttpStatusCode.Forbidden, "permission_denied");
+        }
+
+        Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
+        Assert.Equal(before, await SnapshotAsync(workspace, owner, hidden, group));
+    }
+
     [Fact]
     public async Task AnEvaluatorOfOneWorkspace_CannotFreezeAnothersSession_ByAnyRoute()
     {
