@@ -204,6 +204,31 @@ public sealed class ScopeAndTenantEdgeTests(ApiFactory factory) : ApiTest<ApiFac
         Assert.Equal(before, await SnapshotAsync(workspace, owner, hidden, group));
     }
 
+    /// <summary>An invisible group answers 404 like a session (CONTRACT §5.5), without the scope too; one the caller sees is 403 and unchanged.</summary>
+    [Fact]
+    public async Task WithoutTheScope_AGroupTheCallerCannotSee_Is404_AndOneTheySee_Is403()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var creator = await workspace.AddMemberAsync();
+        var colleague = await workspace.AddMemberAsync();
+        async Task<string> GroupAsync() =>
+            (await Client.PostAsync($"{workspace.SessionsPath}/groups", creator.Token(), new { kind = "workflow", project_id = Guid.NewGuid(), title = "t" }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var hidden = await GroupAsync();
+        var seen = await GroupAsync();
+        await Client.CreateSessionAsync(workspace, creator, extra: new { group_id = hidden });
+        await Client.CreateSessionAsync(workspace, creator, extra: new { group_id = seen, visibility = "workspace" });
+
+        foreach (var (group, status, code) in new[] { (hidden, HttpStatusCode.NotFound, "not_found"), (seen, HttpStatusCode.Forbidden, "permission_denied") })
+        {
+            var path = $"{workspace.SessionsPath}/groups/{group}";
+            await Client.GetAsync(path, colleague.Token(Scopes.SessionsWrite)).ExpectEnvelopeAsync(status, code);
+            await Client.SendAsync(HttpMethod.Patch, path, colleague.Token(Scopes.SessionsRead), new { title = "changed" }).ExpectEnvelopeAsync(status, code);
+            Assert.Equal("t", (await Client.GetAsync(path, creator.Token()).ExpectAsync(HttpStatusCode.OK))["group"]!["title"]!.GetValue<string>());
+        }
+
+        await Client.GetAsync($"{workspace.SessionsPath}/groups/{Guid.NewGuid()}", colleague.Token(Scopes.SessionsWrite)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
     [Fact]
     public async Task AnEvaluatorOfOneWorkspace_CannotFreezeAnothersSession_ByAnyRoute()
     {

@@ -9,6 +9,7 @@ using Sessions.Application.Common.Behaviors;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Telemetry;
 using Sessions.Application.Common.Time;
+using Sessions.Application.Groups;
 using Sessions.Application.Organizations;
 using Sessions.Application.Sessions;
 using Sessions.Application.Sessions.Get;
@@ -50,7 +51,7 @@ public sealed class BehaviorDetailTests
         directory.Setup(d => d.FindMembershipAsync("acme", "lab", user.Object.Id!.Value, It.IsAny<CancellationToken>()))
             .Callback(() => order.Add("membership")).ReturnsAsync(new WorkspaceMembership(Guid.NewGuid(), Guid.NewGuid(), WorkspaceRole.Member));
 
-        var result = await new AuthorizationBehavior<ScopedCommand, Result<string>>(user.Object, directory.Object, Mock.Of<ISessionReadStore>(), new CallerContext()).Handle(Command, (_, _) => new(Result<string>.Success("ok")), default);
+        var result = await new AuthorizationBehavior<ScopedCommand, Result<string>>(user.Object, directory.Object, Mock.Of<ISessionReadStore>(), Mock.Of<IGroupReadStore>(), new CallerContext()).Handle(Command, (_, _) => new(Result<string>.Success("ok")), default);
 
         Assert.Equal("ok", result.Value);
         Assert.Equal(["provision", "membership"], order);
@@ -65,8 +66,8 @@ public sealed class BehaviorDetailTests
         directory.Setup(d => d.FindWorkspaceAsync("acme", "lab", It.IsAny<CancellationToken>())).ReturnsAsync(workspace);
         var callers = new CallerContext();
 
-        var managed = await new AuthorizationBehavior<AdminCommand, Result<string>>(admin.Object, directory.Object, Mock.Of<ISessionReadStore>(), callers).Handle(new AdminCommand("acme", "lab"), (_, _) => new(Result<string>.Success("ok")), default);
-        var elsewhere = await new AuthorizationBehavior<ScopedCommand, Result<string>>(admin.Object, directory.Object, Mock.Of<ISessionReadStore>(), new CallerContext()).Handle(Command, (_, _) => new(Result<string>.Success("ok")), default);
+        var managed = await new AuthorizationBehavior<AdminCommand, Result<string>>(admin.Object, directory.Object, Mock.Of<ISessionReadStore>(), Mock.Of<IGroupReadStore>(), callers).Handle(new AdminCommand("acme", "lab"), (_, _) => new(Result<string>.Success("ok")), default);
+        var elsewhere = await new AuthorizationBehavior<ScopedCommand, Result<string>>(admin.Object, directory.Object, Mock.Of<ISessionReadStore>(), Mock.Of<IGroupReadStore>(), new CallerContext()).Handle(Command, (_, _) => new(Result<string>.Success("ok")), default);
 
         Assert.Equal("ok", managed.Value);
         Assert.Same(workspace, callers.Current.Membership);
@@ -78,7 +79,7 @@ public sealed class BehaviorDetailTests
     {
         var directory = new Mock<IWorkspaceDirectory>();
 
-        var result = await new AuthorizationBehavior<ScopedCommand, Result<string>>(User(scopes: [Scopes.SessionsWrite]).Object, directory.Object, Mock.Of<ISessionReadStore>(), new CallerContext())
+        var result = await new AuthorizationBehavior<ScopedCommand, Result<string>>(User(scopes: [Scopes.SessionsWrite]).Object, directory.Object, Mock.Of<ISessionReadStore>(), Mock.Of<IGroupReadStore>(), new CallerContext())
             .Handle(new ScopedCommand("Not A Slug", "lab", "x"), (_, _) => new(Result<string>.Success("ok")), default);
 
         Assert.Equal(ErrorType.NotFound, result.Error!.Type);
@@ -178,7 +179,7 @@ public sealed class BehaviorDetailTests
     {
         var directory = new Mock<IWorkspaceDirectory>();
         directory.Setup(d => d.FindMembershipAsync("acme", "lab", It.IsAny<Guid>(), It.IsAny<CancellationToken>())).ReturnsAsync(membership);
-        return new AuthorizationBehavior<ScopedCommand, Result<string>>(user.Object, directory.Object, Mock.Of<ISessionReadStore>(), new CallerContext())
+        return new AuthorizationBehavior<ScopedCommand, Result<string>>(user.Object, directory.Object, Mock.Of<ISessionReadStore>(), Mock.Of<IGroupReadStore>(), new CallerContext())
             .Handle(Command, (_, _) => throw new InvalidOperationException("next must not be called"), default).AsTask();
     }
 

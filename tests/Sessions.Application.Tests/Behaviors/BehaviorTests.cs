@@ -5,8 +5,10 @@ using Moq;
 using Sessions.Application.Common.Behaviors;
 using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Groups;
 using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
+using Sessions.Domain.Groups;
 using Sessions.Domain.Organizations;
 
 namespace Sessions.Application.Tests.Behaviors;
@@ -141,7 +143,7 @@ public sealed class BehaviorTests
         async Task<Result<string>> HandleAsync(string[] scopes, Guid session)
         {
             var behavior = new AuthorizationBehavior<SessionScopedCommand, Result<string>>(
-                CurrentUser(true, scopes).Object, Directory(membership).Object, reads.Object, new CallerContext());
+                CurrentUser(true, scopes).Object, Directory(membership).Object, reads.Object, Mock.Of<IGroupReadStore>(), new CallerContext());
             return await behavior.Handle(new SessionScopedCommand("acme", "lab", Reference(session)), (_, _) => new(Result<string>.Success("done")), default);
         }
 
@@ -151,6 +153,31 @@ public sealed class BehaviorTests
         reads.Invocations.Clear();
         Assert.Equal("done", (await HandleAsync([Scopes.SessionsWrite], unseen)).Value);
         reads.VerifyNoOtherCalls();
+    }
+
+    /// <summary>The same for a group (CONTRACT §5.5: an invisible group answers 404, like a session).</summary>
+    [Fact]
+    public async Task Authorization_MissingScope_ForAGroupTheCallerCannotSee_AnswersAsItsAbsence()
+    {
+        var membership = new WorkspaceMembership(Guid.NewGuid(), Guid.NewGuid(), WorkspaceRole.Member);
+        var unseen = Guid.NewGuid();
+        var seen = SessionGroup.Create(new NewGroup(GroupKind.Workflow, Guid.NewGuid(), "t", GroupStatus.Running, null, null, null, null, null, null, null, null), membership.WorkspaceId, Guid.NewGuid(), DateTime.UtcNow);
+        var groups = new Mock<IGroupReadStore>();
+        groups.Setup(r => r.FindAsync(It.IsAny<GroupAudience>(), seen.Id, It.IsAny<CancellationToken>())).ReturnsAsync(new GroupRead(seen, null));
+
+        async Task<Result<string>> HandleAsync(string[] scopes, Guid group)
+        {
+            var behavior = new AuthorizationBehavior<GroupScopedCommand, Result<string>>(
+                CurrentUser(true, scopes).Object, Directory(membership).Object, Mock.Of<ISessionReadStore>(), groups.Object, new CallerContext());
+            return await behavior.Handle(new GroupScopedCommand("acme", "lab", group), (_, _) => new(Result<string>.Success("done")), default);
+        }
+
+        var refused = await HandleAsync([Scopes.SessionsRead], unseen);
+        Assert.Equal((ErrorType.NotFound, "Session group not found."), (refused.Error!.Type, refused.Error.Message));
+        Assert.Equal(ErrorType.PermissionDenied, (await HandleAsync([Scopes.SessionsRead], seen.Id)).Error!.Type);
+        groups.Invocations.Clear();
+        Assert.Equal("done", (await HandleAsync([Scopes.SessionsWrite], unseen)).Value);
+        groups.VerifyNoOtherCalls();
     }
 
     [Fact]
@@ -189,7 +216,7 @@ public sealed class BehaviorTests
     public async Task Authorization_MessageWithoutScopeAttribute_NeedsOnlyAuthentication()
     {
         var user = CurrentUser(true, []);
-        var behavior = new AuthorizationBehavior<OpenQuery, Result<string>>(user.Object, Mock.Of<IWorkspaceDirectory>(), Mock.Of<ISessionReadStore>(), new CallerContext());
+        var behavior = new AuthorizationBehavior<OpenQuery, Result<string>>(user.Object, Mock.Of<IWorkspaceDirectory>(), Mock.Of<ISessionReadStore>(), Mock.Of<IGroupReadStore>(), new CallerContext());
 
         var result = await behavior.Handle(new OpenQuery("q"), (_, _) => new(Result<string>.Success("ok")), default);
 
@@ -251,7 +278,7 @@ public sealed class BehaviorTests
         var user = CurrentUser(authenticated, scopes ?? []);
         var directory = Directory(membership);
         var callers = new CallerContext();
-        return (new AuthorizationBehavior<ScopedCommand, Result<string>>(user.Object, directory.Object, Mock.Of<ISessionReadStore>(), callers), directory, callers);
+        return (new AuthorizationBehavior<ScopedCommand, Result<string>>(user.Object, directory.Object, Mock.Of<ISessionReadStore>(), Mock.Of<IGroupReadStore>(), callers), directory, callers);
     }
 
     private static SessionReference Reference(Guid id) =>

@@ -5,6 +5,7 @@ using Moq;
 using Sessions.Application.Common.Behaviors;
 using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Groups;
 using Sessions.Application.Sessions;
 using Sessions.Application.Sessions.Freeze;
 using Sessions.Application.Sessions.Get;
@@ -52,6 +53,7 @@ public sealed class PipelineOrderTests
         services.AddSingleton(Mock.Of<IWorkspaceDirectory>());
         services.AddSingleton(Mock.Of<IUnitOfWork>());
         services.AddSingleton(Mock.Of<ISessionReadStore>());
+        services.AddSingleton(Mock.Of<IGroupReadStore>());
         services.AddSingleton(Mock.Of<ISessionRepository>());
         return services.BuildServiceProvider();
     }

@@ -1,5 +1,6 @@
 using Mediator;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Groups;
 using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
 
@@ -12,3 +13,6 @@ public sealed record OpenQuery(string Name) : IQuery<Result<string>>;
 
 [RequiresScope(Scopes.SessionsWrite)]
 public sealed record SessionScopedCommand(string Org, string Workspace, SessionReference Session) : ICommand<Result<string>>, ISessionRequest;
+
+[RequiresScope(Scopes.SessionsWrite)]
+public sealed record GroupScopedCommand(string Org, string Workspace, Guid GroupId) : ICommand<Result<string>>, IGroupRequest;

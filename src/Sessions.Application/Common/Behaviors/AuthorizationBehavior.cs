@@ -1,6 +1,7 @@
 using System.Reflection;
 using Mediator;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Groups;
 using Sessions.Application.Organizations;
 using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
@@ -13,14 +14,15 @@ namespace Sessions.Application.Common.Behaviors;
 /// 401 when nobody is authenticated; for a workspace message, 404 unless the caller is a member
 /// (the API never reveals that a workspace exists to a non-member); then 403 when the token lacks
 /// every scope the message's <see cref="RequiresScopeAttribute"/> names, except that a message about
-/// one session the caller cannot see answers as that session's absence does (404, or 400 for an
-/// ambiguous prefix): 403 is only for a session the caller can see (CONTRACT §2). On success the
-/// <see cref="Caller"/> is set for the handler.
+/// one session or group the caller cannot see answers as its absence does (404, or 400 for an
+/// ambiguous session prefix): 403 is only for what the caller can see (CONTRACT §2, §5.5). On
+/// success the <see cref="Caller"/> is set for the handler.
 /// </summary>
 public sealed class AuthorizationBehavior<TMessage, TResponse>(
     ICurrentUser currentUser,
     IWorkspaceDirectory directory,
     ISessionReadStore sessions,
+    IGroupReadStore groups,
     CallerContext callers) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
     where TResponse : IResult<TResponse>
@@ -53,10 +55,9 @@ public sealed class AuthorizationBehavior<TMessage, TResponse>(
 
             var caller = new Caller(userId, membership, currentUser.Scopes);
             callers.Set(caller);
-            if (lacksScope && message is ISessionRequest about
-                && await sessions.ResolveAsync(caller.Audience, about.Session, cancellationToken) is { IsSuccess: false } unseen)
+            if (lacksScope && await UnseenAsync(message, caller, cancellationToken) is { } absence)
             {
-                return TResponse.Failure(unseen.Error);
+                return TResponse.Failure(absence);
             }
         }
 
@@ -67,6 +68,14 @@ public sealed class AuthorizationBehavior<TMessage, TResponse>(
 
         return await next(message, cancellationToken);
     }
+
+    /// <summary>How the absence of the one session or group the message is about answers, when the caller cannot see it; null otherwise.</summary>
+    private async Task<Error?> UnseenAsync(TMessage message, Caller caller, CancellationToken cancellationToken) => message switch
+    {
+        ISessionRequest about => await sessions.ResolveAsync(caller.Audience, about.Session, cancellationToken) is { IsSuccess: false } unseen ? unseen.Error : null,
+        IGroupRequest about => await groups.FindAsync(caller.GroupAudience, about.GroupId, cancellationToken) is null ? GroupRules.NotFound : null,
+        _ => null,
+    };
 
     /// <summary>
     /// The caller's membership; a platform admin (scope <c>admin</c>) addressing membership

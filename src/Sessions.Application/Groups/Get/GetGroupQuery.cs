@@ -10,7 +10,7 @@ namespace Sessions.Application.Groups;
 /// <summary>One group with its summary and the sessions of it the caller sees.</summary>
 [RequiresScope(Scopes.SessionsRead)]
 public sealed record GetGroupQuery(string Org, string Workspace, Guid GroupId, string? Archived, bool? IncludeWorkloadSessions)
-    : IQuery<Result<GroupDetail>>, IWorkspaceRequest;
+    : IQuery<Result<GroupDetail>>, IGroupRequest;
 
 public sealed class GetGroupHandler(IGroupReadStore reads, CallerContext callers) : IQueryHandler<GetGroupQuery, Result<GroupDetail>>
 {

@@ -12,7 +12,7 @@ namespace Sessions.Application.Groups;
 /// <summary>Changes a group's title, status or metadata; a finished group keeps its status.</summary>
 [RequiresScope(Scopes.SessionsWrite)]
 public sealed record UpdateGroupCommand(string Org, string Workspace, Guid GroupId, string? Title, GroupStatus? Status, string? MetadataJson)
-    : ICommand<Result<GroupSummary>>, IWorkspaceRequest;
+    : ICommand<Result<GroupSummary>>, IGroupRequest;
 
 /// <summary>404 when the caller does not see the group; 403 unless they created it or are a workspace admin (viewers change nothing).</summary>
 public sealed class UpdateGroupHandler(IGroupRepository groups, IGroupReadStore reads, CallerContext callers, TimeProvider clock)
