@@ -2,7 +2,7 @@
 # Mutation testing with Stryker.NET: how many deliberate mistakes in the code the tests catch.
 #
 #   tests/mutation.sh             the Domain and the Application, one report each
-#   tests/mutation.sh domain      only the Domain (what .ci/run enforces: it fails below 85%)
+#   tests/mutation.sh domain      only the Domain (.ci/run runs both and fails below 85% here, 80% for the Application)
 #
 # Each project is mutated with the test projects that cover it (tests/mutation/<project>.json),
 # and the run fails when the score is below that file's "break" threshold. Reports (JSON, HTML)

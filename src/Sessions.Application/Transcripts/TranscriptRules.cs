@@ -5,7 +5,7 @@ using Sessions.Domain.Sessions;
 
 namespace Sessions.Application.Transcripts;
 
-/// <summary>The limits of transcript input (documented in the README and ADR 0015).</summary>
+/// <summary>The limits of transcript input (documented in docs/api.md and ADR 0015).</summary>
 public static class TranscriptRules
 {
     public const int MaxMessagesPerAppend = 500;

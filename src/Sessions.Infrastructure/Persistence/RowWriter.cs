@@ -31,18 +31,21 @@ internal sealed class RowWriter(DatabaseProvider provider)
 
     /// <summary>
     /// The rows as <c>VALUES</c> lists (<c>(@p0, @p1), (@p2, @p3)</c>), each with the parameters it
-    /// names, at most <paramref name="maxParameters"/> to a list.
+    /// names, at most <paramref name="maxParameters"/> to a list. Lists after the first name theirs
+    /// apart (<c>@p1_0</c>), so statements made of them can share a command.
     /// </summary>
     public static IEnumerable<ValueList> ValueLists<T>(
         DbCommand factory, IReadOnlyList<Column> columns, IEnumerable<T> rows, string prefix, int maxParameters)
         where T : notnull
     {
+        var index = 0;
         foreach (var chunk in rows.Chunk(Math.Max(1, maxParameters / columns.Count)))
         {
+            var named = index++ == 0 ? prefix : $"{prefix}{index - 1}_";
             var parameters = new List<DbParameter>();
             var values = new StringBuilder();
-            AppendValues(factory, values, parameters, columns, chunk, prefix);
-            yield return new ValueList(values.ToString(), parameters, chunk.Length, prefix, columns.Count);
+            AppendValues(factory, values, parameters, columns, chunk, named);
+            yield return new ValueList(values.ToString(), parameters, chunk.Length, named, columns.Count);
         }
     }
 
@@ -76,12 +79,14 @@ internal sealed class RowWriter(DatabaseProvider provider)
     public void Clear() => _pending.Clear();
 
     /// <summary>
-    /// Writes the pending rows, grouped by table in the order first added, inside the current
-    /// transaction, through EF Core (so its logging and interceptors see the commands).
+    /// Writes the pending rows, grouped by table in the order first added, then the
+    /// <paramref name="following"/> statements, in as few commands as the parameter limit allows,
+    /// inside the current transaction, through EF Core (so its logging and interceptors see the
+    /// commands). On SQLite an append's messages, events and usage days go out in one command.
     /// </summary>
-    public async Task FlushAsync(DbContext db, CancellationToken cancellationToken)
+    public async Task FlushAsync(DbContext db, IReadOnlyList<Statement> following, CancellationToken cancellationToken)
     {
-        if (_pending.Count == 0)
+        if (_pending.Count == 0 && following.Count == 0)
         {
             return;
         }
@@ -102,6 +107,17 @@ internal sealed class RowWriter(DatabaseProvider provider)
 
                 AppendInsert(factory, statements, parameters, table.Key.GetTableName()!, columns, chunk);
             }
+        }
+
+        foreach (var statement in following)
+        {
+            if (parameters.Count + statement.Parameters.Count > MaxParameters)
+            {
+                await ExecuteAsync(db, statements, parameters, cancellationToken);
+            }
+
+            statements.Append(statement.Sql).Append('\n');
+            parameters.AddRange(statement.Parameters);
         }
 
         await ExecuteAsync(db, statements, parameters, cancellationToken);
@@ -158,6 +174,9 @@ internal sealed class RowWriter(DatabaseProvider provider)
         /// <summary>The parameter that holds row <paramref name="row"/>'s value of column <paramref name="column"/>.</summary>
         public string Name(int row, int column) => $"@{Prefix}{(row * ColumnCount) + column}";
     }
+
+    /// <summary>A statement of SQL with the parameters it names.</summary>
+    public sealed record Statement(string Sql, IReadOnlyList<DbParameter> Parameters);
 
     /// <summary>A column, the mapping that makes its parameters, and how to read its value from a row.</summary>
     public sealed record Column(string Name, RelationalTypeMapping Mapping, Func<object, object?> Read);

@@ -146,12 +146,10 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         }
 
         await SessionCountWriter.ApplyAsync(this, Provider, prepared.Counts, cancellationToken);
-        await _rows.FlushAsync(this, cancellationToken);
-        if (_usageDays.HasPending)
-        {
-            await UsageDayWriter.ApplyAsync(this, Provider, _usageDays.Take(await SessionsOfAsync(_usageDays.Sessions, cancellationToken)), cancellationToken);
-        }
-
+        var usageDays = _usageDays.HasPending
+            ? UsageDayWriter.Statements(this, Provider, _usageDays.Take(await SessionsOfAsync(_usageDays.Sessions, cancellationToken)))
+            : [];
+        await _rows.FlushAsync(this, usageDays, cancellationToken);
         await UsageDayWriter.RefilterAsync(this, prepared.Refiltered, cancellationToken);
 
         return saved;

@@ -1,13 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Domain.Sessions;
+using Sessions.Infrastructure.Persistence;
 using Sessions.Infrastructure.Persistence.Usage;
 
 namespace Sessions.Api.Tests.Performance;
 
 /// <summary>
 /// The usage-day upsert writes as many statements as its rows need (a rewind over many days, or
-/// sessions of many days in one save), and drops the rows that no message counts any more in each.
+/// sessions of many days in one save), named apart so they share a command, and drops the rows that
+/// no message counts any more in each.
 /// </summary>
 [Collection(SharedApiCollection.Name)]
 public sealed class UsageDayWriterTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
@@ -22,11 +24,11 @@ public sealed class UsageDayWriterTests(ApiFactory factory) : ApiTest<ApiFactory
         List<SessionUsageDay> Days(long sign) =>
             [.. Enumerable.Range(0, 150).SelectMany(d => sessions.Select(s => SessionUsageDay.From(s, first.AddDays(d), new UsageTotals(sign, 10 * sign, sign, 0, 0, 0, 0.5m * sign, 0))))];
 
-        await Factory.WithDbAsync(db => UsageDayWriter.ApplyAsync(db, db.Provider, Days(1), default));
+        await Factory.WithDbAsync(db => new RowWriter(db.Provider).FlushAsync(db, UsageDayWriter.Statements(db, db.Provider, Days(1)), default));
         var added = await Factory.WithDbAsync(db => db.UsageDays.Where(d => ids.Contains(d.SessionId)).GroupBy(d => d.SessionId).Select(g => new { g.Key, Days = g.Count(), Tokens = g.Sum(d => d.InputTokens) }).ToListAsync());
-        await Factory.WithDbAsync(db => UsageDayWriter.ApplyAsync(db, db.Provider, Days(1), default));
+        await Factory.WithDbAsync(db => new RowWriter(db.Provider).FlushAsync(db, UsageDayWriter.Statements(db, db.Provider, Days(1)), default));
         var twice = await Factory.WithDbAsync(db => db.UsageDays.Where(d => ids.Contains(d.SessionId)).SumAsync(d => d.MessageCount));
-        await Factory.WithDbAsync(db => UsageDayWriter.ApplyAsync(db, db.Provider, Days(-2), default));
+        await Factory.WithDbAsync(db => new RowWriter(db.Provider).FlushAsync(db, UsageDayWriter.Statements(db, db.Provider, Days(-2)), default));
 
         Assert.All(added, session => Assert.Equal((150, 1500L), (session.Days, session.Tokens)));
         Assert.Equal(2, added.Count);

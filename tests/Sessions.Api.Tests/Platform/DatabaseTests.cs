@@ -212,6 +212,29 @@ public sealed class DatabaseTests(ApiFactory factory)
         Assert.Contains("EXEC(N'UPDATE sessions SET label_bits = 0", script, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, 30)]
+    [InlineData(" ", 30)]
+    [InlineData("1", 1)]
+    [InlineData(" 45 ", 45)]
+    [InlineData("86400", 86400)]
+    public void CommandTimeout_IsThirtySecondsByDefault_OrTheSecondsGiven(string? configured, int expected) =>
+        Assert.Equal(expected, Postgres("Host=db;Username=sessions", ("Database:CommandTimeoutSeconds", configured)).CommandTimeoutSeconds);
+
+    /// <summary>0 is "wait forever" to the drivers and would refuse every writer waiting for its session's turn; the start stops instead.</summary>
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("86401")]
+    [InlineData("2.5")]
+    [InlineData("soon")]
+    public void CommandTimeout_OtherThanOneSecondToADay_StopsTheStart(string configured)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Postgres("Host=db;Username=sessions", ("Database:CommandTimeoutSeconds", configured)));
+
+        Assert.Contains($"Database:CommandTimeoutSeconds '{configured}' is not a whole number of seconds from 1 to 86400", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>The options the service reads for PostgreSQL with these settings (and no <c>PGOPTIONS</c>).</summary>
     private static DatabaseOptions Postgres(string connectionString, params (string Key, string? Value)[] settings) =>
         DatabaseOptions.FromConfiguration(

@@ -148,7 +148,7 @@ public sealed class SqlServerTranslationTests
             ("save a new session with messages, counts and usage", SaveNewSessionAsync),
             ("save a changed session", SaveChangedSessionAsync),
             ("facet counts", s => SessionCountWriter.ApplyAsync(Db(s), DatabaseProvider.SqlServer, [Count("model", "gpt-4o", 1), Count("label", "red", -1, "team")], default)),
-            ("usage days", s => UsageDayWriter.ApplyAsync(Db(s), DatabaseProvider.SqlServer, [UsageDay(1), UsageDay(-1)], default)),
+            ("usage days", s => new RowWriter(DatabaseProvider.SqlServer).FlushAsync(Db(s), UsageDayWriter.Statements(Db(s), DatabaseProvider.SqlServer, [UsageDay(1), UsageDay(-1)]), default)),
             ("usage days follow their session", s => UsageDayWriter.RefilterAsync(Db(s), [NewSession()], default)),
         };
         foreach (var (what, operation) in reads)

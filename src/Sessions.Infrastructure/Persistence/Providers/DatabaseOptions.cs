@@ -45,7 +45,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
                 : throw new InvalidOperationException($"ConnectionStrings:Sessions is required for the {provider} provider.");
         }
 
-        var timeout = configuration.GetValue<int?>("Database:CommandTimeoutSeconds") ?? 30;
+        var timeout = CommandTimeoutFrom(configuration["Database:CommandTimeoutSeconds"]);
         var prepareStatements = configuration.GetValue("Database:PrepareStatements", defaultValue: true);
         if (provider == DatabaseProvider.Postgres)
         {
@@ -62,6 +62,25 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         }
 
         return new DatabaseOptions(provider, connectionString, timeout) { PrepareStatements = prepareStatements };
+    }
+
+    private const int MaxCommandTimeoutSeconds = 86_400;
+
+    /// <summary>
+    /// <c>Database:CommandTimeoutSeconds</c>: 30 when unset, else a whole number of seconds from 1 to
+    /// a day. It also bounds a writer's wait for its session's turn, so 0 (which the drivers read as
+    /// "wait forever") would refuse every writer that has to wait.
+    /// </summary>
+    private static int CommandTimeoutFrom(string? configured)
+    {
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return 30;
+        }
+
+        return int.TryParse(configured.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= MaxCommandTimeoutSeconds
+            ? seconds
+            : throw new InvalidOperationException($"Database:CommandTimeoutSeconds '{configured}' is not a whole number of seconds from 1 to {MaxCommandTimeoutSeconds}.");
     }
 
     private const string ParallelWorkersSetting = "max_parallel_workers_per_gather";

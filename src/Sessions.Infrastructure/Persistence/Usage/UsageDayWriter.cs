@@ -38,24 +38,25 @@ internal static class UsageDayWriter
         }
     }
 
-    public static async Task ApplyAsync(DbContext db, DatabaseProvider provider, IReadOnlyList<SessionUsageDay> deltas, CancellationToken cancellationToken)
+    /// <summary>The statements that add the deltas, for <see cref="RowWriter.FlushAsync"/> to write beside the save's appended rows.</summary>
+    public static IReadOnlyList<RowWriter.Statement> Statements(DbContext db, DatabaseProvider provider, IReadOnlyList<SessionUsageDay> deltas)
     {
         if (deltas.Count == 0)
         {
-            return;
+            return [];
         }
 
         var columns = RowWriter.Columns(db.Model.FindEntityType(typeof(SessionUsageDay))!);
         var sessionColumn = columns.FindIndex(c => c.Name == "session_id");
         var names = columns.Select(c => c.Name).ToList();
         var sums = names.Except([.. KeyColumns, .. SessionColumns]).ToList();
-        await using var factory = db.Database.GetDbConnection().CreateCommand();
-        foreach (var list in RowWriter.ValueLists(factory, columns, deltas, "u", RowWriter.MaxUpsertParameters(provider)))
+        using var factory = db.Database.GetDbConnection().CreateCommand();
+        return [.. RowWriter.ValueLists(factory, columns, deltas, "u", RowWriter.MaxUpsertParameters(provider)).Select(list =>
         {
             var sessions = Enumerable.Range(0, list.RowCount).Select(r => list.Name(r, sessionColumn)).ToList();
             var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, sums, list.Rows, sessions) : Upsert(provider, names, sums, list.Rows, sessions);
-            await db.Database.ExecuteSqlRawAsync(sql, list.Parameters, cancellationToken);
-        }
+            return new RowWriter.Statement(sql, list.Parameters);
+        })];
     }
 
     /// <summary>
