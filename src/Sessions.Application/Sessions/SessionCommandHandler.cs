@@ -128,9 +128,18 @@ public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandSer
 
     protected abstract ValueTask<SessionPlan<TResult>> PlanAsync(SessionRead read, Caller caller, TCommand command, CancellationToken cancellationToken);
 
-    /// <summary>The answer for a session as changed: the chips known from the read, and a new sharer's read from the database.</summary>
+    /// <summary>
+    /// The answer for a session as changed: the chips known from the read, and a new sharer's read
+    /// from the database; both read again when the id's session is not the one read.
+    /// </summary>
     protected async Task<SessionView> ViewAsync(Session session, SessionRead read, CancellationToken cancellationToken)
     {
+        if (!read.IsTheSameLifeAs(session))
+        {
+            var chips = await Services.Reads.GetUserChipsAsync(new HashSet<Guid> { session.UserId, session.SharedBy ?? session.UserId }, cancellationToken);
+            return SessionView.From(session, chips.GetValueOrDefault(session.UserId), session.SharedBy is { } sharedBy ? chips.GetValueOrDefault(sharedBy) : null);
+        }
+
         var sharer = session.SharedBy switch
         {
             null => null,

@@ -124,6 +124,34 @@ public sealed class AppendAndCreateHandlerTests
         _transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
     }
 
+    /// <summary>
+    /// The session read was deleted and created again under its id before the write turn, and
+    /// changed as often since: same version, another life. What the read found stored is not
+    /// stored in it, so the ids are looked up again and the message the read knew is appended.
+    /// </summary>
+    [Fact]
+    public async Task Append_ToASessionCreatedAgainUnderItsId_AtTheSameVersion_LooksTheRetriesUpAgain()
+    {
+        var known = Guid.NewGuid();
+        var earlier = _world.Read.AppendMessages(null, [new MessageDraft(known, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
+        _world.RecreatedSinceTheRead(_world.WorkspaceId, _world.OwnerId, SessionVisibility.Private);
+        _world.Locked.AppendMessages(null, [new MessageDraft(Guid.NewGuid(), MessageRole.User, "other", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime);
+        _world.Locked.ClearDomainEvents();
+        Assert.Equal(_world.Read.Version, _world.Locked.Version);
+        _transcripts.SetupSequence(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([earlier])
+            .ReturnsAsync([]);
+        var stored = new List<SessionMessage>();
+        _transcripts.Setup(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>())).Callback<IEnumerable<SessionMessage>>(stored.AddRange);
+
+        var answer = (await Append(null, Message("q") with { Id = known }, Message("new") with { Id = Guid.NewGuid() })).Value;
+
+        Assert.Equal(known, stored[0].Id);
+        Assert.Equal(2, stored.Count);
+        Assert.Equal([2L, 3L], answer.Messages.Select(m => m.Seq));
+        _transcripts.Verify(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
     [Fact]
     public async Task Create_MakesTheCallerTheOwner_WithTheDefaults()
     {

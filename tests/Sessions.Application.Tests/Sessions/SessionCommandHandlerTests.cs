@@ -61,6 +61,19 @@ public sealed class SessionCommandHandlerTests
         Assert.Empty(_world.Locked.DomainEvents);
     }
 
+    /// <summary>A workspace admin may change another owner's shared session created again under the id: the answer carries its owner's and sharer's chips, not the read's.</summary>
+    [Fact]
+    public async Task ASessionCreatedAgainUnderItsIdSinceTheRead_IsAnsweredWithItsOwnChips()
+    {
+        var other = Guid.NewGuid();
+        _world.RecreatedSinceTheRead(_world.WorkspaceId, other, SessionVisibility.Workspace);
+
+        var archived = (await new ArchiveSessionHandler(_world.As(WorkspaceRole.Admin)).Handle(new ArchiveSessionCommand("o", "w", _world.Reference, true), default)).Value;
+
+        Assert.Equal((other, other), (archived.CreatedBy!.Id, archived.SharedBy!.Id));
+        Assert.NotNull(_world.Locked.ArchivedAt);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

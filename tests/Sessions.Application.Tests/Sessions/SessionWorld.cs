@@ -89,15 +89,15 @@ internal sealed class SessionWorld
 
     /// <summary>The session the command read was deleted since, and another created under its id, in <paramref name="workspaceId"/> by <paramref name="ownerId"/>.</summary>
     public void RecreatedSinceTheRead(Guid workspaceId, Guid ownerId, SessionVisibility visibility) =>
-        Locked = NewSession(Read.Id, visibility, SessionOrigin.User, workspaceId, ownerId);
+        Locked = NewSession(Read.Id, visibility, SessionOrigin.User, workspaceId, ownerId, Now.UtcDateTime.AddMinutes(-1));
 
-    private Session NewSession(Guid id, SessionVisibility visibility, SessionOrigin origin, Guid? workspaceId = null, Guid? ownerId = null)
+    private Session NewSession(Guid id, SessionVisibility visibility, SessionOrigin origin, Guid? workspaceId = null, Guid? ownerId = null, DateTime? createdAt = null)
     {
         var session = Session.Create(
             new NewSession(id, "m", "t", null, new Dictionary<string, IReadOnlyList<string>>(), 0, origin, visibility, null, null, null),
             workspaceId ?? WorkspaceId,
             ownerId ?? OwnerId,
-            Now.UtcDateTime.AddHours(-1));
+            createdAt ?? Now.UtcDateTime.AddHours(-1));
         session.ClearDomainEvents();
         return session;
     }

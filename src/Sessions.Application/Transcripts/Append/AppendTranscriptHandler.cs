@@ -30,7 +30,7 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
         {
             // What was read before the write turn holds unless another writer moved the session since.
             var current = stored;
-            if (session.Version != read.Session.Version)
+            if (!read.StillDescribes(session))
             {
                 current = await FindStoredAsync(session.Id, sentIds, ct);
             }

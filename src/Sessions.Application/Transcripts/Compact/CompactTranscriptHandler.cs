@@ -26,7 +26,7 @@ public sealed class CompactTranscriptHandler(SessionCommandServices services, IT
 
         return await Change(async (session, now, ct) =>
         {
-            if (session.Version != read.Session.Version && await IsRetryAsync(session.Id, command, ct))
+            if (!read.StillDescribes(session) && await IsRetryAsync(session.Id, command, ct))
             {
                 return await ViewAsync(session, read, ct);
             }
