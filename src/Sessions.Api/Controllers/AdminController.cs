@@ -44,13 +44,13 @@ public sealed class AdminController(ISender sender) : ApiController
             workspace => StatusCode(StatusCodes.Status201Created, WireAnswers.For(workspace)));
 
     [HttpGet("org/{org}/ws/{workspace}/members")]
-    [OpenApiOperation("listMembers", "List members", "The members with their roles.")]
+    [OpenApiOperation("listMembers", "List members", "The members with their roles; a member's email and name show once they have used the workspace with their own token.")]
     [ProducesResponseType<MemberList>(StatusCodes.Status200OK)]
     public async Task<IActionResult> ListMembers(string org, string workspace, CancellationToken cancellationToken) =>
         Respond(await sender.Send(new ListMembersQuery(org, workspace), cancellationToken), InputLocation.Query);
 
     [HttpPut("org/{org}/ws/{workspace}/members/{user_id}")]
-    [OpenApiOperation("putMember", "Add a member or change their role", "A user the service has not seen yet is added without a profile (it comes from their own token); a workspace keeps at least one admin (409).")]
+    [OpenApiOperation("putMember", "Add a member or change their role", "The member is shown by id alone until they use the workspace with their own token (their profile comes from it); a workspace keeps at least one admin (409).")]
     [ProducesResponseType<MemberView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> PutMember(string org, string workspace, [FromRoute(Name = "user_id")] Guid userId, [FromBody] PutMemberRequest request, CancellationToken cancellationToken) =>

@@ -28,10 +28,25 @@ public sealed class Membership : AggregateRoot
 
     public DateTime UpdatedAt { get; private set; }
 
+    /// <summary>
+    /// When the member first used the workspace with a token of their own; null until then. Users
+    /// are shared by every tenant, so until they have come, the workspace knows them by id alone:
+    /// adding a user names them, it does not show who they are.
+    /// </summary>
+    public DateTime? JoinedAt { get; private set; }
+
     public static Membership Create(Guid workspaceId, Guid userId, WorkspaceRole role, DateTime now)
     {
         var membership = new Membership { WorkspaceId = workspaceId, UserId = userId, Role = role, CreatedAt = now, UpdatedAt = now };
         membership.Raise(new MemberRoleSet(workspaceId, userId, role, now));
+        return membership;
+    }
+
+    /// <summary>A membership the user takes themselves (Development's token endpoint): joined from the start.</summary>
+    public static Membership Join(Guid workspaceId, Guid userId, WorkspaceRole role, DateTime now)
+    {
+        var membership = Create(workspaceId, userId, role, now);
+        membership.JoinedAt = now;
         return membership;
     }
 

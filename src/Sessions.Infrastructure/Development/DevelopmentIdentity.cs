@@ -43,7 +43,7 @@ public sealed class DevelopmentIdentity(SessionsDbContext db, TimeProvider clock
         var membership = await db.Memberships.FirstOrDefaultAsync(m => m.WorkspaceId == space.Id && m.UserId == user.Id, cancellationToken);
         if (membership is null)
         {
-            db.Memberships.Add(Membership.Create(space.Id, user.Id, role, now));
+            db.Memberships.Add(Membership.Join(space.Id, user.Id, role, now));
         }
         else
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Application.Common.Security;
@@ -32,6 +33,30 @@ public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         var listed = members["members"]!.AsArray().Single()!["user"]!;
         Assert.Equal(user.ToString(), listed["id"]!.GetValue<string>());
         Assert.Equal("new@example.com", listed["email"]!.GetValue<string>());
+    }
+
+    /// <summary>Members from before the column kept showing their profiles: the migration takes them as joined when added.</summary>
+    [Fact]
+    public async Task MembersFromBeforeTheJoinedColumn_AreTakenAsJoined()
+    {
+        await using var host = new ApiFactory();
+        await host.InitializeAsync();
+        using var client = host.CreateClient();
+        var workspace = await TestWorkspace.CreateAsync(host);
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var member = await workspace.AddMemberAsync();
+        async Task<string?> EmailAsync() =>
+            (await (await client.GetAsync($"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members", admin.Token())).ExpectAsync(HttpStatusCode.OK))["members"]!.AsArray()
+                .Single(m => m!["user"]!["id"]!.GetValue<string>() == member.Id.ToString())!["user"]!["email"]?.GetValue<string>();
+
+        Assert.Null(await EmailAsync());
+
+        await host.RunMigrationAgainAsync("_MemberJoinedAt");
+
+        Assert.Equal(member.Email, await EmailAsync());
+        Assert.Equal(
+            await host.WithDbAsync(db => db.Memberships.Where(m => m.UserId == member.Id).Select(m => (DateTime?)m.CreatedAt).SingleAsync()),
+            await host.WithDbAsync(db => db.Memberships.Where(m => m.UserId == member.Id).Select(m => m.JoinedAt).SingleAsync()));
     }
 
     [Fact]
@@ -84,17 +109,37 @@ public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         Assert.Equal(1, await Factory.WithDbAsync(db => db.Memberships.CountAsync(m => m.WorkspaceId == workspace.WorkspaceId && m.UserId == member.Id)));
     }
 
+    /// <summary>
+    /// Users are shared by every tenant: adding one names them by id, and neither sets nor shows
+    /// their profile. It shows in the workspace once they have used it with their own token, and
+    /// hides again when they are removed and added anew, until they come back.
+    /// </summary>
     [Fact]
-    public async Task PutMember_KnownUser_KeepsTheProfileTheirTokensGave()
+    public async Task PutMember_KnownUser_ShowsTheProfileTheirTokensGave_OnlyOnceTheyHaveJoined()
     {
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
-        var victim = await (await TestWorkspace.CreateAsync(Factory)).AddMemberAsync();
+        var elsewhere = await (await TestWorkspace.CreateAsync(Factory)).AddMemberAsync();
+        await Client.GetAsync(workspace.SessionsPath, admin.Token()).ExpectAsync(HttpStatusCode.OK);
+        var members = $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members";
+        async Task<JsonNode> PutAsync() =>
+            (await (await Client.SendAsync(HttpMethod.Put, $"{members}/{elsewhere.Id}", admin.Token(), new { role = "member", email = "spoofed@evil.example", full_name = "Spoofed" }))
+                .ExpectAsync(HttpStatusCode.OK))["user"]!;
+        async Task<JsonNode> ListedAsync() =>
+            (await (await Client.GetAsync(members, admin.Token())).ExpectAsync(HttpStatusCode.OK))["members"]!.AsArray().Single(m => m!["user"]!["id"]!.GetValue<string>() == elsewhere.Id.ToString())!["user"]!;
+        static (string?, string?, string?) Profile(JsonNode chip) =>
+            (chip["email"]?.GetValue<string>(), chip["full_name"]?.GetValue<string>(), chip["username"]?.GetValue<string>());
 
-        var member = await (await Client.SendAsync(HttpMethod.Put, $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members/{victim.Id}", admin.Token(), new { role = "member", email = "spoofed@evil.example", full_name = "Spoofed" }))
-            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal((null, null, null), Profile(await PutAsync()));
+        Assert.Equal((null, null, null), Profile(await ListedAsync()));
 
-        Assert.Equal(victim.Email, member["user"]!["email"]!.GetValue<string>());
+        await Client.GetAsync(workspace.SessionsPath, elsewhere.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(elsewhere.Email, Profile(await ListedAsync()).Item1);
+        Assert.Equal(elsewhere.Email, Profile(await PutAsync()).Item1);
+        Assert.NotNull(Profile(await ListedAsync()).Item2);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, $"{members}/{elsewhere.Id}", admin.Token())).StatusCode);
+        Assert.Equal((null, null, null), Profile(await PutAsync()));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Organizations;
+using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
 using Sessions.Domain.Users;
@@ -39,7 +40,7 @@ public sealed class MemberHandlerTests
     public async Task PutMember_KnownMember_ChangesTheRole_KeepingTheProfile()
     {
         var user = User.Create(Guid.NewGuid(), "a@b", "Ada", "ada", Now.UtcDateTime.AddDays(-1));
-        var membership = Membership.Create(_workspace, user.Id, WorkspaceRole.Member, Now.UtcDateTime.AddDays(-1));
+        var membership = Membership.Join(_workspace, user.Id, WorkspaceRole.Member, Now.UtcDateTime.AddDays(-1));
         _organizations.Setup(o => o.FindOrAddUserAsync(user.Id, It.IsAny<DateTime>(), It.IsAny<CancellationToken>())).ReturnsAsync(user);
         _organizations.Setup(o => o.FindMembershipAsync(_workspace, user.Id, It.IsAny<CancellationToken>())).ReturnsAsync(membership);
 
@@ -47,6 +48,23 @@ public sealed class MemberHandlerTests
 
         Assert.Equal(("a@b", "Ada", "ada", WorkspaceRole.Admin, Now.UtcDateTime), (view.User.Email, view.User.FullName, view.User.Username, view.Role, view.UpdatedAt));
         _organizations.Verify(o => o.Add(It.IsAny<Membership>()), Times.Never);
+    }
+
+    /// <summary>A user with a profile of their own, added here but not come yet, is known by id alone: the profile is theirs to show.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PutMember_AMemberWhoHasNotJoined_IsShownByIdAlone(bool alreadyAMember)
+    {
+        var user = User.Create(Guid.NewGuid(), "a@b", "Ada", "ada", Now.UtcDateTime.AddDays(-1));
+        _organizations.Setup(o => o.FindOrAddUserAsync(user.Id, It.IsAny<DateTime>(), It.IsAny<CancellationToken>())).ReturnsAsync(user);
+        _organizations.Setup(o => o.FindMembershipAsync(_workspace, user.Id, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(alreadyAMember ? Membership.Create(_workspace, user.Id, WorkspaceRole.Viewer, Now.UtcDateTime.AddDays(-1)) : null);
+
+        var view = (await Put(user.Id, WorkspaceRole.Member)).Value;
+
+        Assert.Equal(new UserChip(user.Id, null, null, null), view.User);
+        Assert.Equal(WorkspaceRole.Member, view.Role);
     }
 
     [Theory]

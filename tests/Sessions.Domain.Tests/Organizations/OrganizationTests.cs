@@ -48,6 +48,19 @@ public sealed class OrganizationTests
                 new MemberRemoved(workspace, user, Now.AddMinutes(3)),
             ],
             membership.DomainEvents);
+        Assert.Null(membership.JoinedAt);
+    }
+
+    [Fact]
+    public void Membership_TakenByTheUserThemselves_IsJoinedFromTheStart()
+    {
+        var workspace = Guid.NewGuid();
+        var user = Guid.NewGuid();
+
+        var membership = Membership.Join(workspace, user, WorkspaceRole.Viewer, Now);
+
+        Assert.Equal((workspace, user, WorkspaceRole.Viewer, Now, Now, (DateTime?)Now), (membership.WorkspaceId, membership.UserId, membership.Role, membership.CreatedAt, membership.UpdatedAt, membership.JoinedAt));
+        Assert.Equal([new MemberRoleSet(workspace, user, WorkspaceRole.Viewer, Now)], membership.DomainEvents);
     }
 
     [Theory]

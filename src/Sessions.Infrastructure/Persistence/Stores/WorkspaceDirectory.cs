@@ -31,13 +31,33 @@ internal sealed class WorkspaceDirectory(
             return cached;
         }
 
-        var membership = await (from m in db.Memberships.AsNoTracking()
-                                join w in db.Workspaces on m.WorkspaceId equals w.Id
-                                join o in db.Organizations on w.OrganizationId equals o.Id
-                                where o.Slug == org && w.Slug == workspace && m.UserId == userId
-                                select new WorkspaceMembership(o.Id, w.Id, m.Role)).SingleOrDefaultAsync(cancellationToken);
-        answers.Set(org, workspace, userId, membership);
-        return membership;
+        var found = await (from m in db.Memberships.AsNoTracking()
+                           join w in db.Workspaces on m.WorkspaceId equals w.Id
+                           join o in db.Organizations on w.OrganizationId equals o.Id
+                           where o.Slug == org && w.Slug == workspace && m.UserId == userId
+                           select new { Membership = new WorkspaceMembership(o.Id, w.Id, m.Role), Joined = m.JoinedAt != null }).SingleOrDefaultAsync(cancellationToken);
+        if (found is { Joined: false })
+        {
+            await JoinAsync(found.Membership.WorkspaceId, userId, cancellationToken);
+        }
+
+        answers.Set(org, workspace, userId, found?.Membership);
+        return found?.Membership;
+    }
+
+    /// <summary>
+    /// Records a member's first use of the workspace (asked for with their own token), once: from
+    /// then on its admins see their profile (<see cref="ListMembersAsync"/>).
+    /// </summary>
+    private async Task JoinAsync(Guid workspaceId, Guid userId, CancellationToken cancellationToken)
+    {
+        var now = clock.UtcNow();
+        using (await WriterTurnAsync(cancellationToken))
+        {
+            await db.Memberships
+                .Where(m => m.WorkspaceId == workspaceId && m.UserId == userId && m.JoinedAt == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(m => m.JoinedAt, now), cancellationToken);
+        }
     }
 
     public Task<WorkspaceMembership?> FindWorkspaceAsync(string org, string workspace, CancellationToken cancellationToken) =>
@@ -46,12 +66,18 @@ internal sealed class WorkspaceDirectory(
          where o.Slug == org && w.Slug == workspace
          select new WorkspaceMembership(o.Id, w.Id, WorkspaceRole.Admin)).SingleOrDefaultAsync(cancellationToken);
 
+    /// <summary>The members, each with their profile once they have joined (<see cref="Membership.JoinedAt"/>), by the email shown.</summary>
     public async Task<IReadOnlyList<MemberView>> ListMembersAsync(Guid workspaceId, CancellationToken cancellationToken) =>
         await (from m in db.Memberships.AsNoTracking()
                join u in db.Users on m.UserId equals u.Id
                where m.WorkspaceId == workspaceId
-               orderby u.Email, u.Id
-               select new MemberView(new UserChip(u.Id, u.Email, u.FullName, u.Username), m.Role, m.CreatedAt, m.UpdatedAt)).ToListAsync(cancellationToken);
+               let joined = m.JoinedAt != null
+               orderby joined ? u.Email : null, u.Id
+               select new MemberView(
+                   new UserChip(u.Id, joined ? u.Email : null, joined ? u.FullName : null, joined ? u.Username : null),
+                   m.Role,
+                   m.CreatedAt,
+                   m.UpdatedAt)).ToListAsync(cancellationToken);
 
     /// <summary>
     /// Reads the user row only when this process has not recently seen the same claims for them:

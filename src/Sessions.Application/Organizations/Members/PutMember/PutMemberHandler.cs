@@ -40,6 +40,8 @@ public sealed class PutMemberHandler(IOrganizationRepository organizations, Call
             membership.ChangeRole(role, now);
         }
 
-        return new MemberView(new UserChip(user.Id, user.Email, user.FullName, user.Username), membership.Role, membership.CreatedAt, membership.UpdatedAt);
+        // The profile shows once the member has come with their own token (Membership.JoinedAt).
+        var chip = membership.JoinedAt is null ? new UserChip(user.Id, null, null, null) : new UserChip(user.Id, user.Email, user.FullName, user.Username);
+        return new MemberView(chip, membership.Role, membership.CreatedAt, membership.UpdatedAt);
     }
 }

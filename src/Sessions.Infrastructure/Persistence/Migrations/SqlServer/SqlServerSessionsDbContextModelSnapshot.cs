@@ -133,6 +133,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTime?>("JoinedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("joined_at");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
