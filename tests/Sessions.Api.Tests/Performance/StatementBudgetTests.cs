@@ -140,7 +140,7 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     /// chips; an id with no session is left out and a repeated id answers twice.
     /// </summary>
     [Fact]
-    public async Task ViewsInOrder_AreOneStatement_InTheOrderOfTheirIds()
+    public async Task ViewsInOrder_AreOneStatement_InTheOrderOfTheirIds_OfWhatTheAudienceSees()
     {
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
@@ -155,20 +155,27 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
         Guid[] asked = [ids[2], Guid.NewGuid(), ids[0], ids[2]];
         IReadOnlyList<SessionView> views = [];
+        var owners = new SessionAudience(workspace.WorkspaceId, owner.Id, SeesAllSessions: false);
 
-        var statements = await Factory.Statements.DuringAsync(async () => views = await db.ViewsInOrderAsync(asked, CancellationToken.None));
+        var statements = await Factory.Statements.DuringAsync(async () => views = await db.ViewsInOrderAsync(owners, asked, CancellationToken.None));
 
         Assert.Single(statements);
         Assert.Equal([ids[2], ids[0], ids[2]], views.Select(v => v.Id));
         Assert.Equal(["v2", "v0", "v2"], views.Select(v => v.Title));
         // The opposite order of the first and last ids too: whichever order the database returns
         // the rows in, one of the two differs from it.
-        Assert.Equal([ids[0], ids[1], ids[2]], (await db.ViewsInOrderAsync([ids[0], ids[1], ids[2]], CancellationToken.None)).Select(v => v.Id));
+        Assert.Equal([ids[0], ids[1], ids[2]], (await db.ViewsInOrderAsync(owners, [ids[0], ids[1], ids[2]], CancellationToken.None)).Select(v => v.Id));
         Assert.All(views, v =>
         {
             Assert.Equal(["red"], v.Labels["team"]);
             Assert.Equal(owner.Id, v.CreatedBy!.Id);
         });
+
+        // Ids are the clients': a session the audience does not see (another member's private one,
+        // another workspace's) is left out, whatever query gave its id.
+        Assert.Empty(await db.ViewsInOrderAsync(owners with { UserId = Guid.NewGuid() }, ids, CancellationToken.None));
+        Assert.Empty(await db.ViewsInOrderAsync(owners with { WorkspaceId = Guid.NewGuid(), SeesAllSessions = true }, ids, CancellationToken.None));
+        Assert.Equal(ids, (await db.ViewsInOrderAsync(owners with { UserId = Guid.NewGuid(), SeesAllSessions = true }, ids, CancellationToken.None)).Select(v => v.Id));
     }
 
     /// <summary>

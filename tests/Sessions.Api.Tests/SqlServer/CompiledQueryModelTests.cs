@@ -63,7 +63,7 @@ public sealed class CompiledQueryModelTests(ApiFactory factory) : ApiTest<ApiFac
             Assert.False((await services.GetRequiredService<ISessionReadStore>().ResolveAsync(nobody, byPrefix, default)).IsSuccess);
             Assert.Null(await services.GetRequiredService<ISessionRepository>().GetForUpdateAsync(session, default));
             Assert.Null(await services.GetRequiredService<ISessionRepository>().GetForChangeAsync(session, default));
-            Assert.Empty(await services.GetRequiredService<SessionsDbContext>().ViewsInOrderAsync([session], default));
+            Assert.Empty(await services.GetRequiredService<SessionsDbContext>().ViewsInOrderAsync(nobody, [session], default));
         }
 
         await using var scope = Factory.Services.CreateAsyncScope();
@@ -73,7 +73,7 @@ public sealed class CompiledQueryModelTests(ApiFactory factory) : ApiTest<ApiFac
         Assert.True((await scope.ServiceProvider.GetRequiredService<ISessionReadStore>().FindAsync(owners, byPrefix, default)).IsSuccess);
         Assert.Equal(session, (await scope.ServiceProvider.GetRequiredService<ISessionReadStore>().ResolveAsync(owners, byId, default)).Value);
         Assert.Equal(session, (await scope.ServiceProvider.GetRequiredService<ISessionReadStore>().ResolveAsync(owners, byPrefix, default)).Value);
-        Assert.Equal([session], (await db.ViewsInOrderAsync([session], default)).Select(v => v.Id));
+        Assert.Equal([session], (await db.ViewsInOrderAsync(owners, [session], default)).Select(v => v.Id));
         Assert.Equal(session, (await scope.ServiceProvider.GetRequiredService<ISessionRepository>().GetForChangeAsync(session, default))?.Id);
     }
 }

@@ -113,7 +113,7 @@ public sealed class SqlServerTranslationTests
             ("find by id in the whole workspace", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Everything, byId, default)),
             ("find by prefix", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Member, byPrefix, default)),
             ("find by prefix in the whole workspace", s => s.GetRequiredService<ISessionReadStore>().FindAsync(Everything, byPrefix, default)),
-            ("views by ids", s => Db(s).ViewsInOrderAsync([id], default)),
+            ("views by ids", s => Db(s).ViewsInOrderAsync(Member, [id], default)),
             ("user chips", s => s.GetRequiredService<ISessionReadStore>().GetUserChipsAsync([User], default)),
             ("lock one", s => s.GetRequiredService<ISessionRepository>().GetForUpdateAsync(id, default)),
             ("load one without a lock", s => s.GetRequiredService<ISessionRepository>().GetForChangeAsync(id, default)),

@@ -103,7 +103,7 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
             .Select(s => s.Id)
             .Take(take)
             .ToListAsync(cancellationToken);
-        return await db.ViewsInOrderAsync(ids, cancellationToken);
+        return await db.ViewsInOrderAsync(audience, ids, cancellationToken);
     }
 
     public async Task<(IReadOnlyList<GroupRead> Groups, long Total)> ListAsync(
@@ -200,7 +200,7 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
         var firsts = grouped.Concat(ungrouped)
             .GroupBy(s => s.GroupId)
             .ToDictionary(g => g.Key ?? Guid.Empty, g => g.OrderByDescending(s => s.UpdatedAt).ThenByDescending(s => s.Id).Select(s => s.Id).ToList());
-        var views = (await db.ViewsInOrderAsync([.. firsts.Values.SelectMany(ids => ids)], cancellationToken)).ToDictionary(v => v.Id);
+        var views = (await db.ViewsInOrderAsync(audience, [.. firsts.Values.SelectMany(ids => ids)], cancellationToken)).ToDictionary(v => v.Id);
         return ([.. page.Select(b => (
             b.GroupId is { } id ? groupReads[id] : null,
             (IReadOnlyList<SessionView>)[.. firsts.GetValueOrDefault(b.GroupId ?? Guid.Empty, []).Where(views.ContainsKey).Select(i => views[i])],

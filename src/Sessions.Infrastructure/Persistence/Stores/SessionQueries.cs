@@ -252,13 +252,14 @@ internal static class SessionQueries
             sharer == null ? null : new UserChip(sharer.Id, sharer.Email, sharer.FullName, sharer.Username));
 
     /// <summary>
-    /// The views of the sessions with these ids, in the order of <paramref name="ids"/>; an id with
-    /// no session (deleted since it was read) is left out. The ids come from a query that applied
-    /// the caller's visibility: what decides it (workspace, owner, shared) does not change once a
-    /// session is shared, so it is not applied again. One fixed statement whatever the ids (one
-    /// array parameter on PostgreSQL), so it is prepared there.
+    /// The views of the sessions with these ids that <paramref name="audience"/> sees, in the order
+    /// of <paramref name="ids"/>; an id with no session (deleted since it was read) is left out.
+    /// The ids come from a query that applied the audience's visibility, but ids are the clients':
+    /// a session deleted since may have been created again under its id, in another workspace or
+    /// by another owner, so the rule is applied again, in memory. One fixed statement whatever the
+    /// ids (one array parameter on PostgreSQL), so it is prepared there.
     /// </summary>
-    public static async Task<IReadOnlyList<SessionView>> ViewsInOrderAsync(this SessionsDbContext db, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<SessionView>> ViewsInOrderAsync(this SessionsDbContext db, SessionAudience audience, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
     {
         if (ids.Count == 0)
         {
@@ -266,7 +267,7 @@ internal static class SessionQueries
         }
 
         var rows = await ViewsByIds.For(db)(db, [.. ids]).ToListAsync(cancellationToken);
-        var byId = rows.ToDictionary(r => r.Session.Id);
+        var byId = rows.Where(r => audience.Sees(r.Session)).ToDictionary(r => r.Session.Id);
         return [.. ids.Where(byId.ContainsKey).Select(id => byId[id].ToView())];
     }
 

@@ -121,7 +121,7 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         {
             List<Guid> ids;
             (ids, counted) = await IdsAsync(page, answer is { } dimension ? SessionCounts.For(db, audience, criteria, dimension) : null, unfiltered, cancellationToken);
-            sessions = await db.ViewsInOrderAsync(ids, cancellationToken);
+            sessions = await db.ViewsInOrderAsync(audience, ids, cancellationToken);
             onPage = ids.Count;
         }
         else
