@@ -82,6 +82,65 @@ public sealed class SessionCountsTests(ApiFactory factory) : ApiTest<ApiFactory>
 
         await Expect(Client.PostAsync(workspace.SessionsPath + "/bulk-share", alice.Token(), new { session_ids = owned.Where(o => o.Owner == alice).Select(o => o.Id) }));
 
+        await AssertCountsEqualTheSessionsAsync(workspace, alice, bob, admin);
+    }
+
+    /// <summary>
+    /// The same after changes that race: two changes of each session at once (labels, model,
+    /// sharing, archiving, appends with context, freezes; a change a freeze wins against is 409),
+    /// then bulk freezes and bulk deletes of sessions of every owner.
+    /// </summary>
+    [Fact]
+    public async Task FacetsAndTotals_AfterConcurrentChangesAndBulkActions_EqualTheSessionsThemselves()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var alice = await workspace.AddMemberAsync();
+        var bob = await workspace.AddMemberAsync();
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var random = new Random(11);
+        var owned = new List<(Guid Id, TestUser Owner)>();
+        foreach (var owner in new[] { alice, bob, admin, alice, bob, alice, bob, alice })
+        {
+            var created = await Client.CreateSessionAsync(workspace, owner, extra: new
+            {
+                model = Models[random.Next(3)],
+                agent = Agents[random.Next(2)],
+                labels = new Dictionary<string, string[]> { ["team"] = [Teams[random.Next(3)]] },
+                visibility = random.Next(2) == 0 ? "workspace" : "private",
+            });
+            owned.Add((created.Id(), owner));
+        }
+
+        Func<Task<HttpResponseMessage>> Change(Guid id, TestUser owner, int kind)
+        {
+            var path = workspace.SessionPath(id);
+            return kind switch
+            {
+                0 => () => Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { model = "renamed", labels = new { team = new[] { "blue", "red" }, tier = new[] { "gold" } } }),
+                1 => () => Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { visibility = "workspace", agent = "planner" }),
+                2 => () => Client.PostAsync(path + "/archive", owner.Token()),
+                3 => () => Client.PostAsync(path + "/transcript", owner.Token(), new { context = new { agent = "tester", model = "o3" }, messages = new[] { new { role = "user", content = "hi" } } }),
+                4 => () => Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { labels = new { team = new[] { "green" } } }),
+                _ => () => Client.PostAsync(path + "/freeze", owner.Token()),
+            };
+        }
+
+        var changes = owned.SelectMany(o => new[] { Change(o.Id, o.Owner, random.Next(6)), Change(o.Id, o.Owner, random.Next(6)) }).ToList();
+        var statuses = await Task.WhenAll(changes.Select(async change => (await change()).StatusCode));
+        Assert.All(statuses, status => Assert.Contains(status, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+
+        var ids = owned.Select(o => o.Id).ToList();
+        await Task.WhenAll(
+            Expect(Client.PostAsync(workspace.SessionsPath + "/bulk-freeze", admin.Token(), new { session_ids = ids.Where((_, i) => i % 3 == 0) })),
+            Expect(Client.PostAsync(workspace.SessionsPath + "/bulk-delete", admin.Token(), new { session_ids = ids.Where((_, i) => i % 3 == 1) })),
+            Expect(Client.PostAsync(workspace.SessionsPath + "/bulk-share", alice.Token(), new { session_ids = owned.Where(o => o.Owner == alice).Select(o => o.Id) })));
+
+        await AssertCountsEqualTheSessionsAsync(workspace, alice, bob, admin);
+    }
+
+    /// <summary>Facets and label totals, for each caller and each listing form, against the sessions the list shows.</summary>
+    private async Task AssertCountsEqualTheSessionsAsync(TestWorkspace workspace, TestUser alice, TestUser bob, TestUser admin)
+    {
         foreach (var caller in new[] { alice, bob, admin })
         {
             foreach (var query in new[] { "", "?archived=any", "?archived=archived", "?include_workload_sessions=true&archived=any", $"?user={bob.Id}", $"?user_id={bob.Id}&user={alice.Id}&user={bob.Id}", $"?user_id={bob.Id}&user={alice.Id}", "?origin=worker&include_workload_sessions=true" })
