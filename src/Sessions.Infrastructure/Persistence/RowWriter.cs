@@ -31,21 +31,18 @@ internal sealed class RowWriter(DatabaseProvider provider)
 
     /// <summary>
     /// The rows as <c>VALUES</c> lists (<c>(@p0, @p1), (@p2, @p3)</c>), each with the parameters it
-    /// names, at most <paramref name="maxParameters"/> to a list. Lists after the first name theirs
-    /// apart (<c>@p1_0</c>), so statements made of them can share a command.
+    /// names, at most <paramref name="maxParameters"/> to a list.
     /// </summary>
     public static IEnumerable<ValueList> ValueLists<T>(
         DbCommand factory, IReadOnlyList<Column> columns, IEnumerable<T> rows, string prefix, int maxParameters)
         where T : notnull
     {
-        var index = 0;
         foreach (var chunk in rows.Chunk(Math.Max(1, maxParameters / columns.Count)))
         {
-            var named = index++ == 0 ? prefix : $"{prefix}{index - 1}_";
             var parameters = new List<DbParameter>();
             var values = new StringBuilder();
-            AppendValues(factory, values, parameters, columns, chunk, named);
-            yield return new ValueList(values.ToString(), parameters, chunk.Length, named, columns.Count);
+            AppendValues(factory, values, parameters, columns, chunk, prefix);
+            yield return new ValueList(values.ToString(), parameters, chunk.Length, prefix, columns.Count);
         }
     }
 
@@ -80,9 +77,12 @@ internal sealed class RowWriter(DatabaseProvider provider)
 
     /// <summary>
     /// Writes the pending rows, grouped by table in the order first added, then the
-    /// <paramref name="following"/> statements, in as few commands as the parameter limit allows,
-    /// inside the current transaction, through EF Core (so its logging and interceptors see the
-    /// commands). On SQLite an append's messages, events and usage days go out in one command.
+    /// <paramref name="following"/> statements, inside the current transaction, through EF Core (so
+    /// its logging and interceptors see the commands). The rows take as few commands as the
+    /// parameter limit allows, and the first following statement rides in the last of them: on
+    /// SQLite an append's messages, events and usage days go out in one command. Each further
+    /// following statement has a command of its own, since SQLite binds every statement of a
+    /// command by searching it for each parameter of the whole command.
     /// </summary>
     public async Task FlushAsync(DbContext db, IReadOnlyList<Statement> following, CancellationToken cancellationToken)
     {
@@ -109,15 +109,17 @@ internal sealed class RowWriter(DatabaseProvider provider)
             }
         }
 
+        var carriesOne = false;
         foreach (var statement in following)
         {
-            if (parameters.Count + statement.Parameters.Count > MaxParameters)
+            if (carriesOne || parameters.Count + statement.Parameters.Count > MaxParameters)
             {
                 await ExecuteAsync(db, statements, parameters, cancellationToken);
             }
 
             statements.Append(statement.Sql).Append('\n');
             parameters.AddRange(statement.Parameters);
+            carriesOne = true;
         }
 
         await ExecuteAsync(db, statements, parameters, cancellationToken);

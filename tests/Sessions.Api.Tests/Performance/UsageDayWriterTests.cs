@@ -8,8 +8,8 @@ namespace Sessions.Api.Tests.Performance;
 
 /// <summary>
 /// The usage-day upsert writes as many statements as its rows need (a rewind over many days, or
-/// sessions of many days in one save), named apart so they share a command, and drops the rows that
-/// no message counts any more in each.
+/// sessions of many days in one save), each in a command of its own, and drops the rows that no
+/// message counts any more in each.
 /// </summary>
 [Collection(SharedApiCollection.Name)]
 public sealed class UsageDayWriterTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)

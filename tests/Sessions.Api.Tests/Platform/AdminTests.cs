@@ -35,6 +35,28 @@ public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         Assert.Equal("new@example.com", listed["email"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// Any request a member makes with their own token joins them, one refused for its scope too;
+    /// the members list shows the joined by email first, then the others by id alone.
+    /// </summary>
+    [Fact]
+    public async Task AMembersFirstRequest_JoinsThem_EvenARefusedOne()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var refused = await workspace.AddMemberAsync();
+        var absent = await workspace.AddMemberAsync();
+        var members = $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members";
+
+        await Client.GetAsync(workspace.SessionsPath, refused.Token(Scopes.SessionsWrite)).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        var listed = (await (await Client.GetAsync(members, admin.Token())).ExpectAsync(HttpStatusCode.OK))["members"]!.AsArray()
+            .Select(m => (m!["user"]!["id"]!.GetValue<string>(), m["user"]!["email"]?.GetValue<string>())).ToList();
+
+        Assert.Equal(
+            [.. new[] { (admin.Id.ToString(), admin.Email), (refused.Id.ToString(), refused.Email) }.OrderBy(m => m.Email, StringComparer.Ordinal), (absent.Id.ToString(), (string?)null)],
+            listed);
+    }
+
     /// <summary>Members from before the column kept showing their profiles: the migration takes them as joined when added.</summary>
     [Fact]
     public async Task MembersFromBeforeTheJoinedColumn_AreTakenAsJoined()

@@ -343,6 +343,28 @@ public sealed class SessionCommandHandlerTests
         transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
     }
 
+    /// <summary>The same when the session holding the summary is another life of the id, at the version the read saw.</summary>
+    [Fact]
+    public async Task Compact_OfASessionCreatedAgainAtTheSameVersion_WithTheSummary_IsAnsweredUnderTheLock_CompactingNothing()
+    {
+        var transcripts = new Mock<ITranscriptStore>();
+        var summaryId = Guid.NewGuid();
+        _world.Read.AppendMessages(null, [User("q"), User("a")], _world.OwnerId, SessionWorld.Now.UtcDateTime);
+        _world.RecreatedSinceTheRead(_world.WorkspaceId, _world.OwnerId, SessionVisibility.Private);
+        var stored = _world.Locked.AppendMessages(null, [User("q"), new MessageDraft(summaryId, MessageRole.System, "summary", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[1];
+        _world.Locked.ClearDomainEvents();
+        Assert.Equal(_world.Read.Version, _world.Locked.Version);
+        transcripts.SetupSequence(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([])
+            .ReturnsAsync([stored]);
+
+        var view = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Id = summaryId }, 1), default);
+
+        Assert.True(view.IsSuccess);
+        transcripts.Verify(t => t.CompactAsync(It.IsAny<Guid>(), It.IsAny<long>(), It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
+        transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
+    }
+
     [Fact]
     public async Task Compact_BeyondTheTranscript_IsRefusedWithoutALock()
     {

@@ -66,13 +66,13 @@ internal sealed class WorkspaceDirectory(
          where o.Slug == org && w.Slug == workspace
          select new WorkspaceMembership(o.Id, w.Id, WorkspaceRole.Admin)).SingleOrDefaultAsync(cancellationToken);
 
-    /// <summary>The members, each with their profile once they have joined (<see cref="Membership.JoinedAt"/>), by the email shown.</summary>
+    /// <summary>The members, each with their profile once they have joined (<see cref="Membership.JoinedAt"/>): those by email, then the others.</summary>
     public async Task<IReadOnlyList<MemberView>> ListMembersAsync(Guid workspaceId, CancellationToken cancellationToken) =>
         await (from m in db.Memberships.AsNoTracking()
                join u in db.Users on m.UserId equals u.Id
                where m.WorkspaceId == workspaceId
                let joined = m.JoinedAt != null
-               orderby joined ? u.Email : null, u.Id
+               orderby joined ? 0 : 1, joined ? u.Email : null, u.Id
                select new MemberView(
                    new UserChip(u.Id, joined ? u.Email : null, joined ? u.FullName : null, joined ? u.Username : null),
                    m.Role,
