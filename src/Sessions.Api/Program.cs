@@ -110,21 +110,26 @@ app.UseCors();
 RequestLimits.UseRequestLimits(app);
 app.UseMiddleware<ClientVersionGate>();
 app.UseStatusCodePages(StatusCodeEnvelopes.WriteAsync);
-app.UseOpenApi(options =>
+// The documentation's middlewares look at requests under its path only (each would otherwise
+// trim and compare the path of every API request).
+app.UseWhen(context => context.Request.Path.StartsWithSegments(DocumentationPaths.Root, StringComparison.OrdinalIgnoreCase), documentation =>
 {
-    options.Path = DocumentationPaths.Document;
-    // One document for every caller, with no server of its own: NSwag would otherwise name the
-    // server from the request's Host and X-Forwarded-* headers, which any client sets (Swagger UI
-    // would then send the tokens typed into it to that host), and keep a document per Host value.
-    // Without a server, Swagger UI calls the origin it was loaded from.
-    options.CreateDocumentCacheKey = _ => string.Empty;
-    options.PostProcess = (document, _) => document.Servers.Clear();
-});
-app.UseSwaggerUi(options =>
-{
-    options.Path = DocumentationPaths.Root;
-    options.DocumentPath = DocumentationPaths.Document;
-    options.DocExpansion = "list";
+    documentation.UseOpenApi(options =>
+    {
+        options.Path = DocumentationPaths.Document;
+        // One document for every caller, with no server of its own: NSwag would otherwise name the
+        // server from the request's Host and X-Forwarded-* headers, which any client sets (Swagger UI
+        // would then send the tokens typed into it to that host), and keep a document per Host value.
+        // Without a server, Swagger UI calls the origin it was loaded from.
+        options.CreateDocumentCacheKey = _ => string.Empty;
+        options.PostProcess = (document, _) => document.Servers.Clear();
+    });
+    documentation.UseSwaggerUi(options =>
+    {
+        options.Path = DocumentationPaths.Root;
+        options.DocumentPath = DocumentationPaths.Document;
+        options.DocExpansion = "list";
+    });
 });
 app.UseAuthentication();
 app.UseRateLimiter();
