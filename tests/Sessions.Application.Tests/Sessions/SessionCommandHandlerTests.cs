@@ -65,12 +65,14 @@ public sealed class SessionCommandHandlerTests
     [Fact]
     public async Task ASessionCreatedAgainUnderItsIdSinceTheRead_IsAnsweredWithItsOwnChips()
     {
-        var other = Guid.NewGuid();
-        _world.RecreatedSinceTheRead(_world.WorkspaceId, other, SessionVisibility.Workspace);
+        var (other, sharer) = (Guid.NewGuid(), Guid.NewGuid());
+        _world.RecreatedSinceTheRead(_world.WorkspaceId, other, SessionVisibility.Private);
+        _world.Locked.Share(sharer, SessionWorld.Now.UtcDateTime);
+        _world.Locked.ClearDomainEvents();
 
         var archived = (await new ArchiveSessionHandler(_world.As(WorkspaceRole.Admin)).Handle(new ArchiveSessionCommand("o", "w", _world.Reference, true), default)).Value;
 
-        Assert.Equal((other, other), (archived.CreatedBy!.Id, archived.SharedBy!.Id));
+        Assert.Equal((other, sharer), (archived.CreatedBy!.Id, archived.SharedBy!.Id));
         Assert.NotNull(_world.Locked.ArchivedAt);
     }
 
