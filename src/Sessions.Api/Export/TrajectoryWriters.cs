@@ -78,7 +78,7 @@ public static class TrajectoryWriters
                         writer.WriteString("type", "function");
                         writer.WriteStartObject("function");
                         writer.WriteString("name", call.Name);
-                        writer.WriteString("arguments", call.Arguments.ValueKind == JsonValueKind.String ? call.Arguments.GetString() : call.Arguments.GetRawText());
+                        writer.WriteString("arguments", ArgumentsText(call.Arguments));
                         writer.WriteEndObject();
                         writer.WriteEndObject();
                     }
@@ -138,6 +138,34 @@ public static class TrajectoryWriters
         writer.WritePropertyName("data");
         writer.WriteRawValue(stored.DataJson);
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A tool call's arguments as the JSON text Chat Completions carries: a string that holds JSON
+    /// text as it is (the usual form), anything else as its JSON (a string that is not JSON text,
+    /// such as <c>ls -la</c>, as the JSON string <c>"ls -la"</c>).
+    /// </summary>
+    private static string ArgumentsText(JsonElement arguments)
+    {
+        if (arguments.ValueKind == JsonValueKind.String && arguments.GetString() is { } text && IsJsonText(text))
+        {
+            return text;
+        }
+
+        return arguments.GetRawText();
+    }
+
+    private static bool IsJsonText(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     internal static string WireFormat(TrajectoryFormat format) => JsonNamingPolicy.SnakeCaseLower.ConvertName(format.ToString());

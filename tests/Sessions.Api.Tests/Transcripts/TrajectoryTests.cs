@@ -190,6 +190,30 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Empty(AtifValidator.Violations(atif));
     }
 
+    /// <summary>
+    /// Chat Completions carries arguments as JSON text: a string that is not JSON text is written as
+    /// its JSON string, which parses back to it; ATIF keeps it as <c>{"raw": text}</c>. An empty
+    /// agent is named <c>unknown</c> like a missing one.
+    /// </summary>
+    [Fact]
+    public async Task ArgumentsThatAreNotJsonText_AreAJsonStringInOpenAi_AndAnEmptyAgentIsUnknown()
+    {
+        var (workspace, owner, session) = await SessionAsync();
+        await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { agent = "" }).ExpectAsync(HttpStatusCode.OK);
+        var body = """{"messages": [{"role": "assistant", "content": "", "tool_calls": [{"id": "c", "name": "sh", "arguments": "ls -la"}, {"id": "d", "name": "f", "arguments": "[1, 2]"}]}]}""";
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), body)).ExpectAsync(HttpStatusCode.OK);
+
+        var openAi = JsonNode.Parse(await ExportTextAsync(workspace, owner, session, "?format=openai"))!.AsArray();
+        var atif = await ExportAsync(workspace, owner, session, "");
+
+        var arguments = openAi.Single(m => m!["role"]!.GetValue<string>() == "assistant")!["tool_calls"]!.AsArray().Select(c => c!["function"]!["arguments"]!.GetValue<string>()).ToList();
+        Assert.Equal(["\"ls -la\"", "[1, 2]"], arguments);
+        Assert.Equal("ls -la", JsonNode.Parse(arguments[0])!.GetValue<string>());
+        Assert.Equal("""{"raw":"ls -la"}""", atif["steps"]![0]!["tool_calls"]![0]!["arguments"]!.ToJsonString());
+        Assert.Equal("unknown", atif["agent"]!["name"]!.GetValue<string>());
+        Assert.Empty(AtifValidator.Violations(atif));
+    }
+
     private async Task<JsonObject> ExportAsync(TestWorkspace workspace, TestUser user, Guid session, string query) =>
         JsonNode.Parse(await ExportTextAsync(workspace, user, session, query))!.AsObject();
 
