@@ -12,6 +12,9 @@ public sealed record SessionLife(DateTime From, DateTime? To)
 {
     /// <summary>Every event of the id: a session whose creation left no event (rows written before the outbox kept them).</summary>
     public static SessionLife Whole { get; } = new(DateTime.MinValue, null);
+
+    /// <summary>Whether an event at <paramref name="occurredAt"/> belongs to this life.</summary>
+    public bool Holds(DateTime occurredAt) => occurredAt >= From && (To is null || occurredAt <= To);
 }
 
 /// <summary>The stored domain events of sessions, oldest first.</summary>
@@ -21,12 +24,12 @@ public interface ISessionEventStore
     Task<SessionLife> CurrentLifeAsync(Guid sessionId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The events of one life of the session id after the event <paramref name="afterId"/> (from the
-    /// first when null), at most <paramref name="take"/>; null when <paramref name="afterId"/> is not
-    /// an event of that life.
+    /// The events of these lives of the session id (apart in time, oldest first) after the event
+    /// <paramref name="afterId"/> (from the first when null), at most <paramref name="take"/>; null
+    /// when <paramref name="afterId"/> is not an event of one of those lives.
     /// </summary>
-    Task<IReadOnlyList<StoredEvent>?> PageAsync(Guid sessionId, SessionLife life, Guid? afterId, int take, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StoredEvent>?> PageAsync(Guid sessionId, IReadOnlyList<SessionLife> lives, Guid? afterId, int take, CancellationToken cancellationToken);
 
-    /// <summary>The latest life of the id that a deletion from this workspace ended; null when none did.</summary>
-    Task<SessionLife?> DeletedFromWorkspaceAsync(Guid sessionId, Guid workspaceId, CancellationToken cancellationToken);
+    /// <summary>Every life of the id that a deletion from this workspace ended, oldest first; none when none did.</summary>
+    Task<IReadOnlyList<SessionLife>> DeletedFromWorkspaceAsync(Guid sessionId, Guid workspaceId, CancellationToken cancellationToken);
 }

@@ -25,8 +25,10 @@ public sealed record SessionEventView(Guid Id, string Type, DateTime OccurredAt,
 public sealed record SessionEventPage(IReadOnlyList<SessionEventView> Events, bool HasMore, Guid? NextAfterId);
 
 /// <summary>
-/// The trail of a session the caller sees; for a workspace admin, also the trail of a deleted
-/// session of the workspace, named by its full id (its events outlive it).
+/// The trail of a session the caller sees; for a workspace admin asking by full id, also the
+/// trails of every earlier life of the id that a deletion from the workspace ended (their events
+/// outlive them, and creating the id again and deleting it once more does not hide them), oldest
+/// first, before the living session's.
 /// </summary>
 public sealed class ListSessionEventsHandler(ISessionReadStore reads, ISessionEventStore events, CallerContext callers)
     : IQueryHandler<ListSessionEventsQuery, Result<SessionEventPage>>
@@ -35,17 +37,22 @@ public sealed class ListSessionEventsHandler(ISessionReadStore reads, ISessionEv
     {
         var caller = callers.Current;
         var resolved = await reads.ResolveAsync(caller.Audience, query.Session, cancellationToken);
-        Guid sessionId;
-        SessionLife life;
+        if (!resolved.IsSuccess && resolved.Error.Type != ErrorType.NotFound)
+        {
+            return resolved.Error;
+        }
+
+        var sessionId = resolved.IsSuccess ? resolved.Value : query.Session.Id.GetValueOrDefault();
+        var deleted = await DeletedLivesForAdminAsync(caller, query.Session, cancellationToken);
+        IReadOnlyList<SessionLife> lives;
         if (resolved.IsSuccess)
         {
-            sessionId = resolved.Value;
-            life = await events.CurrentLifeAsync(sessionId, cancellationToken);
+            var current = await events.CurrentLifeAsync(sessionId, cancellationToken);
+            lives = [.. deleted.Where(life => life.To < current.From), current];
         }
-        else if (await DeletedSessionOfAdminAsync(caller, query.Session, resolved.Error, cancellationToken) is { } deleted)
+        else if (deleted.Count > 0)
         {
-            sessionId = query.Session.Id!.Value;
-            life = deleted;
+            lives = deleted;
         }
         else
         {
@@ -53,7 +60,7 @@ public sealed class ListSessionEventsHandler(ISessionReadStore reads, ISessionEv
         }
 
         var limit = query.Limit ?? ListSessionEventsQuery.DefaultLimit;
-        var page = await events.PageAsync(sessionId, life, query.AfterId, limit + 1, cancellationToken);
+        var page = await events.PageAsync(sessionId, lives, query.AfterId, limit + 1, cancellationToken);
         if (page is null)
         {
             return Error.Validation(nameof(ListSessionEventsQuery.AfterId), "must be the id of an event of this session", FieldProblem.InvalidValue);
@@ -65,11 +72,11 @@ public sealed class ListSessionEventsHandler(ISessionReadStore reads, ISessionEv
         return new SessionEventPage(views, page.Count > limit, views.Count > 0 ? views[^1].Id : null);
     }
 
-    /// <summary>For a workspace admin asking by full id, the life of a session deleted from their workspace.</summary>
-    private async Task<SessionLife?> DeletedSessionOfAdminAsync(Caller caller, SessionReference reference, Error error, CancellationToken cancellationToken) =>
-        error.Type == ErrorType.NotFound && caller.Membership.Role == WorkspaceRole.Admin && reference.Id is { } id
+    /// <summary>For a workspace admin asking by full id, the lives of the id that deletions from their workspace ended.</summary>
+    private async Task<IReadOnlyList<SessionLife>> DeletedLivesForAdminAsync(Caller caller, SessionReference reference, CancellationToken cancellationToken) =>
+        caller.Membership.Role == WorkspaceRole.Admin && reference.Id is { } id
             ? await events.DeletedFromWorkspaceAsync(id, caller.WorkspaceId, cancellationToken)
-            : null;
+            : [];
 
     private static JsonElement Parse(string json)
     {

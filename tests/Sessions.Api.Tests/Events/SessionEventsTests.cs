@@ -175,6 +175,41 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
         await Client.GetAsync($"{workspace.SessionPath(Guid.NewGuid())}/events", admin.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 
+    /// <summary>
+    /// Creating a deleted session's id again and deleting it once more does not hide the first
+    /// life's trail from the workspace's admins: every life its deletions ended comes first, oldest
+    /// first, then the living session's, paged across them; a member sees the living one's alone.
+    /// </summary>
+    [Fact]
+    public async Task DeletedLivesOfAnId_StayReadableByItsWorkspacesAdmins_WhenTheIdIsTakenAgain()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var id = Guid.NewGuid();
+        async Task LiveAndDieAsync(string content)
+        {
+            await Client.CreateSessionAsync(workspace, owner, id, new { visibility = "workspace" });
+            await Client.AppendAsync(workspace, owner, id, new { role = "user", content });
+            Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(id), owner.Token())).StatusCode);
+        }
+
+        static IEnumerable<string> Types(IEnumerable<JsonObject> trail) => trail.Select(e => e["type"]!.GetValue<string>());
+        string[] life = ["SessionCreated", "TranscriptAppended", "SessionDeleted"];
+
+        await LiveAndDieAsync("evidence");
+        await LiveAndDieAsync("cover");
+        Assert.Equal([.. life, .. life], Types(await AllAsync(workspace, admin, id, limit: 100)));
+        Assert.Equal([.. life, .. life], Types(await AllAsync(workspace, admin, id, limit: 2)));
+
+        await Client.CreateSessionAsync(workspace, owner, id, new { visibility = "workspace" });
+        var trail = await AllAsync(workspace, admin, id, limit: 1);
+        Assert.Equal([.. life, .. life, "SessionCreated"], Types(trail));
+        Assert.Equal(7, trail.Select(e => e["id"]!.GetValue<string>()).Distinct().Count());
+        Assert.Equal(["SessionCreated"], Types(await AllAsync(workspace, owner, id, limit: 100)));
+        await Client.GetAsync($"{workspace.SessionPath(id)}/events?after_id={trail[0]["id"]}", owner.Token()).ExpectValidationErrorAsync("query", "after_id");
+    }
+
     [Fact]
     public async Task Page_WithoutALimit_Holds100Events()
     {

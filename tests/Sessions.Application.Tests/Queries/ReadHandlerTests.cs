@@ -97,7 +97,7 @@ public sealed class ReadHandlerTests
     {
         var actor = Guid.NewGuid();
         var stored = Enumerable.Range(0, 3).Select(i => new StoredEvent(Guid.NewGuid(), "SessionPinned", Now.UtcDateTime.AddMinutes(i), i == 1 ? null : actor, $$"""{"n":{{i}}}""")).ToList();
-        _events.Setup(e => e.PageAsync(_session, It.IsAny<SessionLife>(), null, 3, It.IsAny<CancellationToken>())).ReturnsAsync(stored);
+        _events.Setup(e => e.PageAsync(_session, It.IsAny<IReadOnlyList<SessionLife>>(), null, 3, It.IsAny<CancellationToken>())).ReturnsAsync(stored);
 
         var page = (await Events(new ListSessionEventsQuery("o", "w", Reference(), null, 2))).Value;
 
@@ -112,7 +112,7 @@ public sealed class ReadHandlerTests
     public async Task Events_APageThatHoldsExactlyTheLimit_HasNoMore()
     {
         var stored = Enumerable.Range(0, 2).Select(i => new StoredEvent(Guid.NewGuid(), "SessionPinned", Now.UtcDateTime.AddMinutes(i), null, "{}")).ToList();
-        _events.Setup(e => e.PageAsync(_session, It.IsAny<SessionLife>(), null, 3, It.IsAny<CancellationToken>())).ReturnsAsync(stored);
+        _events.Setup(e => e.PageAsync(_session, It.IsAny<IReadOnlyList<SessionLife>>(), null, 3, It.IsAny<CancellationToken>())).ReturnsAsync(stored);
 
         var page = (await Events(new ListSessionEventsQuery("o", "w", Reference(), null, 2))).Value;
 
@@ -123,7 +123,7 @@ public sealed class ReadHandlerTests
     public async Task Events_AnEmptyPage_HasNoNextId_AndAForeignAfterIdIs422()
     {
         var foreign = Guid.NewGuid();
-        _events.Setup(e => e.PageAsync(_session, It.IsAny<SessionLife>(), null, ListSessionEventsQuery.DefaultLimit + 1, It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        _events.Setup(e => e.PageAsync(_session, It.IsAny<IReadOnlyList<SessionLife>>(), null, ListSessionEventsQuery.DefaultLimit + 1, It.IsAny<CancellationToken>())).ReturnsAsync([]);
 
         var empty = (await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null))).Value;
         var refused = await Events(new ListSessionEventsQuery("o", "w", Reference(), foreign, null));
@@ -139,29 +139,55 @@ public sealed class ReadHandlerTests
     public async Task ADeletedSessionsTrail_IsForItsWorkspacesAdmins(WorkspaceRole role, bool ofThisWorkspace, bool shown)
     {
         _reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.NotFound);
-        _events.Setup(e => e.DeletedFromWorkspaceAsync(_session, _workspace, It.IsAny<CancellationToken>())).ReturnsAsync(ofThisWorkspace ? new SessionLife(Now.UtcDateTime, Now.UtcDateTime.AddHours(1)) : null);
-        _events.Setup(e => e.PageAsync(_session, It.IsAny<SessionLife>(), null, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        _events.Setup(e => e.DeletedFromWorkspaceAsync(_session, _workspace, It.IsAny<CancellationToken>())).ReturnsAsync(ofThisWorkspace ? [new SessionLife(Now.UtcDateTime, Now.UtcDateTime.AddHours(1))] : []);
+        _events.Setup(e => e.PageAsync(_session, It.IsAny<IReadOnlyList<SessionLife>>(), null, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
 
         var result = await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null), role);
 
         Assert.Equal(shown, result.IsSuccess);
     }
 
+    /// <summary>
+    /// A member reads the living session's life; a workspace admin asking by full id also the lives
+    /// of the id its workspace's deletions ended, oldest first (a life overlapping the current one,
+    /// which a session without a recorded creation has, is left out); with the id free, those alone.
+    /// </summary>
     [Fact]
-    public async Task Events_OfALivingSession_AreThoseOfItsCurrentLife_OfADeletedOne_ThoseOfTheLifeItsWorkspaceEnded()
+    public async Task Events_OfALivingSession_AreItsCurrentLife_AndForAnAdminTheLivesItsWorkspaceEnded()
     {
         var current = new SessionLife(Now.UtcDateTime, null);
+        var older = new SessionLife(Now.UtcDateTime.AddDays(-4), Now.UtcDateTime.AddDays(-3));
         var ended = new SessionLife(Now.UtcDateTime.AddDays(-2), Now.UtcDateTime.AddDays(-1));
         _events.Setup(e => e.CurrentLifeAsync(_session, It.IsAny<CancellationToken>())).ReturnsAsync(current);
-        _events.Setup(e => e.DeletedFromWorkspaceAsync(_session, _workspace, It.IsAny<CancellationToken>())).ReturnsAsync(ended);
-        _events.Setup(e => e.PageAsync(_session, It.IsAny<SessionLife>(), null, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        _events.Setup(e => e.DeletedFromWorkspaceAsync(_session, _workspace, It.IsAny<CancellationToken>())).ReturnsAsync([older, ended]);
+        var asked = new List<IReadOnlyList<SessionLife>>();
+        _events.Setup(e => e.PageAsync(_session, It.IsAny<IReadOnlyList<SessionLife>>(), null, It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .Callback<Guid, IReadOnlyList<SessionLife>, Guid?, int, CancellationToken>((_, lives, _, _, _) => asked.Add(lives))
+            .ReturnsAsync([]);
 
         await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null));
+        await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null), WorkspaceRole.Admin);
+        _events.Setup(e => e.CurrentLifeAsync(_session, It.IsAny<CancellationToken>())).ReturnsAsync(SessionLife.Whole);
+        await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null), WorkspaceRole.Admin);
         _reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.NotFound);
         await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null), WorkspaceRole.Admin);
 
-        _events.Verify(e => e.PageAsync(_session, current, null, It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Once);
-        _events.Verify(e => e.PageAsync(_session, ended, null, It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal<IEnumerable<SessionLife>>([current], asked[0]);
+        Assert.Equal<IEnumerable<SessionLife>>([older, ended, current], asked[1]);
+        Assert.Equal<IEnumerable<SessionLife>>([SessionLife.Whole], asked[2]);
+        Assert.Equal<IEnumerable<SessionLife>>([older, ended], asked[3]);
+    }
+
+    /// <summary>An ambiguous prefix is its own answer, whoever asks: no deleted life is looked for.</summary>
+    [Fact]
+    public async Task Events_ByAnAmbiguousPrefix_Is400_WithoutLookingForDeletedLives()
+    {
+        _reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.Ambiguous(2));
+
+        var result = await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null), WorkspaceRole.Admin);
+
+        Assert.Equal(ErrorType.AmbiguousSessionId, result.Error!.Type);
+        _events.Verify(e => e.DeletedFromWorkspaceAsync(It.IsAny<Guid>(), It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]

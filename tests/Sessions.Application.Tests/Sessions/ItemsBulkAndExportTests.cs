@@ -208,11 +208,11 @@ public sealed class ItemsBulkAndExportTests
         transcripts.Setup(t => t.PageAsync(_world.Read.Id, 0, ExportTrajectoryHandler.PageSize, true, It.IsAny<CancellationToken>())).ReturnsAsync(first);
         transcripts.Setup(t => t.PageAsync(_world.Read.Id, ExportTrajectoryHandler.PageSize, ExportTrajectoryHandler.PageSize, true, It.IsAny<CancellationToken>())).ReturnsAsync([Message(101)]);
         var stored = Enumerable.Range(0, ExportTrajectoryHandler.PageSize).Select(_ => new StoredEvent(Guid.NewGuid(), "E", SessionWorld.Now.UtcDateTime, null, "{}")).ToList();
-        events.Setup(e => e.PageAsync(_world.Read.Id, It.IsAny<SessionLife>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync(stored);
+        events.Setup(e => e.PageAsync(_world.Read.Id, It.IsAny<IReadOnlyList<SessionLife>>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync(stored);
         var more = Enumerable.Range(0, ExportTrajectoryHandler.PageSize).Select(_ => new StoredEvent(Guid.NewGuid(), "E", SessionWorld.Now.UtcDateTime, null, "{}")).ToList();
         var (lastOfFirst, lastOfSecond) = (stored[^1].Id, more[^1].Id);
-        events.Setup(e => e.PageAsync(_world.Read.Id, It.IsAny<SessionLife>(), lastOfFirst, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync(more);
-        events.Setup(e => e.PageAsync(_world.Read.Id, It.IsAny<SessionLife>(), lastOfSecond, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync((IReadOnlyList<StoredEvent>?)null);
+        events.Setup(e => e.PageAsync(_world.Read.Id, It.IsAny<IReadOnlyList<SessionLife>>(), lastOfFirst, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync(more);
+        events.Setup(e => e.PageAsync(_world.Read.Id, It.IsAny<IReadOnlyList<SessionLife>>(), lastOfSecond, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync((IReadOnlyList<StoredEvent>?)null);
 
         var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object)
             .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, "openai", true), default)).Value;
@@ -228,7 +228,7 @@ public sealed class ItemsBulkAndExportTests
         var transcripts = new Mock<ITranscriptReadStore>();
         transcripts.Setup(t => t.PageAsync(It.IsAny<Guid>(), 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync([Message(1)]);
         var events = new Mock<ISessionEventStore>();
-        events.Setup(e => e.PageAsync(It.IsAny<Guid>(), It.IsAny<SessionLife>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        events.Setup(e => e.PageAsync(It.IsAny<Guid>(), It.IsAny<IReadOnlyList<SessionLife>>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync([]);
 
         var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object)
             .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, null, null), default)).Value;

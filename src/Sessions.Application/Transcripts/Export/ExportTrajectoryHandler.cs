@@ -57,7 +57,7 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
         var life = await events.CurrentLifeAsync(sessionId, cancellationToken);
         for (Guid? after = null; ;)
         {
-            var page = await events.PageAsync(sessionId, life, after, PageSize, cancellationToken) ?? [];
+            var page = await events.PageAsync(sessionId, [life], after, PageSize, cancellationToken) ?? [];
             foreach (var stored in page)
             {
                 yield return stored;

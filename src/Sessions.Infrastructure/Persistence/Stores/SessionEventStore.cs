@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Sessions.Application.Events;
+using Sessions.Infrastructure.Persistence.Outbox;
 using Sessions.Domain.Sessions.Events;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
@@ -27,45 +28,61 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
         return created is { } from ? new SessionLife(from, null) : SessionLife.Whole;
     }
 
-    public async Task<IReadOnlyList<StoredEvent>?> PageAsync(Guid sessionId, SessionLife life, Guid? afterId, int take, CancellationToken cancellationToken)
+    /// <summary>
+    /// One statement per life the page reaches (a page of one life, the usual trail, is one), after
+    /// the cursor's own look-up: the lives are apart in time, so each is a range of the keyset.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredEvent>?> PageAsync(Guid sessionId, IReadOnlyList<SessionLife> lives, Guid? afterId, int take, CancellationToken cancellationToken)
     {
-        var events = db.OutboxMessages.AsNoTracking().Where(o => o.AggregateId == sessionId && SessionEventTypes.Contains(o.Type) && o.OccurredAt >= life.From);
-        if (life.To is { } to)
-        {
-            events = events.Where(o => o.OccurredAt <= to);
-        }
-
+        var events = db.OutboxMessages.AsNoTracking().Where(o => o.AggregateId == sessionId && SessionEventTypes.Contains(o.Type));
+        DateTime? afterTime = null;
+        var afterOrdinal = 0;
         if (afterId is { } after)
         {
             var at = await events.Where(o => o.Id == after).Select(o => new { o.OccurredAt, o.Ordinal }).SingleOrDefaultAsync(cancellationToken);
-            if (at is null)
+            if (at is null || !lives.Any(life => life.Holds(at.OccurredAt)))
             {
                 return null;
             }
 
-            events = events.Where(o => o.OccurredAt > at.OccurredAt || (o.OccurredAt == at.OccurredAt && o.Ordinal > at.Ordinal));
+            (afterTime, afterOrdinal) = (at.OccurredAt, at.Ordinal);
         }
 
-        var page = await events.OrderBy(o => o.OccurredAt).ThenBy(o => o.Ordinal).Take(take).ToListAsync(cancellationToken);
+        var page = new List<OutboxMessage>();
+        foreach (var life in lives.Where(life => afterTime is null || life.To is null || life.To >= afterTime))
+        {
+            var inLife = events.Where(o => o.OccurredAt >= life.From);
+            if (life.To is { } to)
+            {
+                inLife = inLife.Where(o => o.OccurredAt <= to);
+            }
+
+            if (afterTime is { } time)
+            {
+                inLife = inLife.Where(o => o.OccurredAt > time || (o.OccurredAt == time && o.Ordinal > afterOrdinal));
+            }
+
+            page.AddRange(await inLife.OrderBy(o => o.OccurredAt).ThenBy(o => o.Ordinal).Take(take - page.Count).ToListAsync(cancellationToken));
+            if (page.Count == take)
+            {
+                break;
+            }
+        }
+
         return [.. page.Select(o => new StoredEvent(o.Id, o.Type, o.OccurredAt, o.ActorId, Data(o.Payload)))];
     }
 
-    public async Task<SessionLife?> DeletedFromWorkspaceAsync(Guid sessionId, Guid workspaceId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SessionLife>> DeletedFromWorkspaceAsync(Guid sessionId, Guid workspaceId, CancellationToken cancellationToken)
     {
-        var lives = await db.OutboxMessages.AsNoTracking()
+        var ends = await db.OutboxMessages.AsNoTracking()
             .Where(o => o.AggregateId == sessionId && (o.Type == nameof(SessionDeleted) || o.Type == nameof(SessionCreated)))
             .Select(o => new { o.Type, o.OccurredAt, o.Payload })
             .ToListAsync(cancellationToken);
-        var deleted = lives
+        var creations = ends.Where(o => o.Type == nameof(SessionCreated)).Select(o => o.OccurredAt).ToList();
+        return [.. ends
             .Where(o => o.Type == nameof(SessionDeleted) && JsonNode.Parse(o.Payload)!["workspace_id"]!.GetValue<Guid>() == workspaceId)
-            .MaxBy(o => o.OccurredAt);
-        if (deleted is null)
-        {
-            return null;
-        }
-
-        var created = lives.Where(o => o.Type == nameof(SessionCreated) && o.OccurredAt <= deleted.OccurredAt).Select(o => (DateTime?)o.OccurredAt).Max();
-        return new SessionLife(created ?? DateTime.MinValue, deleted.OccurredAt);
+            .Select(deleted => new SessionLife(creations.Where(at => at <= deleted.OccurredAt).DefaultIfEmpty(DateTime.MinValue).Max(), deleted.OccurredAt))
+            .OrderBy(life => life.From)];
     }
 
     private static string Data(string payload)
