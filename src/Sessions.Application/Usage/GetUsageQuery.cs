@@ -79,7 +79,7 @@ public sealed class GetUsageValidator : AbstractValidator<GetUsageQuery>
                 }
             }
 
-            if (from is { } start && to is { } end && end <= start)
+            if (from is not null && to is not null && !UsageWindow.IsLater(query.To!, query.From!))
             {
                 context.AddFieldErrors([new FieldError([nameof(GetUsageQuery.To)], "must be later than from", FieldProblem.InvalidValue)]);
             }

@@ -57,20 +57,41 @@ public sealed partial record UsageWindow(DateTime? From, DateTime? To)
     /// <c>00:00:00.0000000001</c> is after a message stamped at <c>00:00:00</c>. Null when the text is not one.
     /// </summary>
     public static DateTime? ParseEdge(string text) =>
-        Parse(text, out var finer) is { } at ? InStoredMicroseconds(at, finer) : null;
+        Parse(text, out var excess) is { } at ? InStoredMicroseconds(at, excess.Any(digit => digit != '0')) : null;
 
-    /// <summary>The timestamp cut to 100 ns; <paramref name="finer"/> when what was cut held a digit other than 0.</summary>
-    private static DateTime? Parse(string text, out bool finer)
+    /// <summary>
+    /// Whether the timestamp <paramref name="later"/> is a later instant than <paramref name="earlier"/>,
+    /// every digit written counted (two instants apart by less than 100 ns are still two); false
+    /// when either is not a timestamp.
+    /// </summary>
+    public static bool IsLater(string later, string earlier)
+    {
+        if (Parse(later, out var laterExcess) is not { } end || Parse(earlier, out var earlierExcess) is not { } start)
+        {
+            return false;
+        }
+
+        if (end != start)
+        {
+            return end > start;
+        }
+
+        var width = Math.Max(laterExcess.Length, earlierExcess.Length);
+        return string.CompareOrdinal(laterExcess.PadRight(width, '0'), earlierExcess.PadRight(width, '0')) > 0;
+    }
+
+    /// <summary>The timestamp cut to 100 ns, and the digits cut (<paramref name="excess"/>, empty when none).</summary>
+    private static DateTime? Parse(string text, out string excess)
     {
         var match = Rfc3339().Match(text);
-        var excess = match.Groups["excess"];
-        finer = excess.Value.Any(digit => digit != '0');
+        var cut = match.Groups["excess"];
+        excess = cut.Value;
         if (!match.Success)
         {
             return null;
         }
 
-        var kept = text.Remove(excess.Index, excess.Length);
+        var kept = text.Remove(cut.Index, cut.Length);
         return DateTimeOffset.TryParse(kept, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at.UtcDateTime : null;
     }
 

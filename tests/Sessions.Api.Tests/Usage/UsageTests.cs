@@ -109,6 +109,7 @@ public sealed class UsageTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
     [InlineData("group_by=day&to=2026-11-01T00:00:00", "to", "datetime_parsing")]
     [InlineData("group_by=day&from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z", "to", "value_error")]
     [InlineData("group_by=day&from=2026-11-01T00:00:00Z&to=2026-11-01T00:00:00Z", "to", "value_error")]
+    [InlineData("group_by=day&from=2026-11-01T10:00:00.00000059Z&to=2026-11-01T10:00:00.00000051Z", "to", "value_error")]
     [InlineData("group_by=model&from=9999-12-31T00:00:01Z", "from", "value_error")]
     [InlineData("group_by=day&from=2026-11-01T00:00:00Z&to=9999-12-31T12:00:00Z", "to", "value_error")]
     public async Task BadQueries_Are422AtTheirParameter(string query, string parameter, string type)
@@ -119,6 +120,18 @@ public sealed class UsageTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         var error = await Client.GetAsync($"{workspace.SessionsPath}/usage?{query}", member.Token()).ExpectValidationErrorAsync("query", parameter);
 
         Assert.Equal(type, error["type"]!.GetValue<string>());
+    }
+
+    /// <summary>Edges apart by less than the 100 ns a timestamp keeps are still two instants, in order: the window is valid (and holds no message).</summary>
+    [Fact]
+    public async Task AWindowNarrowerThan100Nanoseconds_IsAWindow()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var member = await workspace.AddMemberAsync();
+
+        var usage = await UsageAsync(workspace, member, "group_by=day&from=2026-11-01T10:00:00.00000051Z&to=2026-11-01T10:00:00.00000059Z");
+
+        Assert.Empty(usage["buckets"]!.AsArray());
     }
 
     [Fact]

@@ -80,6 +80,23 @@ public sealed class UsageParsingTests
         Assert.Equal(DateTimeKind.Utc, edge.Kind);
     }
 
+    /// <summary>Which of two instants is later counts every digit written, past the 100 ns kept too, and trailing zeros change nothing.</summary>
+    [Theory]
+    [InlineData("2026-11-01T00:00:01Z", "2026-11-01T00:00:00Z", true)]
+    [InlineData("2026-11-01T00:00:00Z", "2026-11-01T00:00:01Z", false)]
+    [InlineData("2026-11-01T00:00:00Z", "2026-11-01T00:00:00Z", false)]
+    [InlineData("2026-11-01T01:00:00+01:00", "2026-11-01T00:00:00Z", false)]
+    [InlineData("2026-11-01T10:00:00.00000059Z", "2026-11-01T10:00:00.00000051Z", true)]
+    [InlineData("2026-11-01T10:00:00.00000051Z", "2026-11-01T10:00:00.00000059Z", false)]
+    [InlineData("2026-11-01T10:00:00.000000051Z", "2026-11-01T10:00:00.00000005Z", true)]
+    [InlineData("2026-11-01T10:00:00.00000005Z", "2026-11-01T10:00:00.000000050Z", false)]
+    [InlineData("2026-11-01T10:00:00.0000000001Z", "2026-11-01T10:00:00Z", true)]
+    [InlineData("2026-11-01T10:00:00.0000001Z", "2026-11-01T10:00:00.00000009Z", true)]
+    [InlineData("later", "2026-11-01T00:00:00Z", false)]
+    [InlineData("2026-11-01T00:00:00Z", "earlier", false)]
+    public void IsLater_CountsEveryDigitWritten(string later, string earlier, bool expected) =>
+        Assert.Equal(expected, UsageWindow.IsLater(later, earlier));
+
     [Theory]
     [InlineData("2026-11-01T00:00:00")]
     [InlineData("2026-11-01")]
