@@ -125,7 +125,7 @@ public sealed class SessionsController(ISender sender) : ApiController
 
     /// <summary>The session's audit trail: its stored events, oldest first.</summary>
     [HttpGet("{session_id}/events")]
-    [OpenApiOperation("listSessionEvents", "List a session's events", "Who did what to the session, oldest first, paged by after_id (limit 1 to 500, default 100). Workspace admins also read a deleted session's trail by its full id.")]
+    [OpenApiOperation("listSessionEvents", "List a session's events", "Who did what to the session, oldest first, paged by after_id (limit 1 to 500, default 100). Workspace admins asking by full id also read every earlier life of the id that a deletion from their workspace ended, oldest first.")]
     [ProducesResponseType<SessionEventPage>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Events(
         string org,
