@@ -19,7 +19,7 @@ public interface ITranscriptStore
     /// <summary>What rewinding to <paramref name="fromSeq"/> would remove, or null when no message has that seq.</summary>
     Task<RewindPlan?> PlanRewindAsync(Guid sessionId, long fromSeq, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the message at <paramref name="fromSeq"/> and every later one.</summary>
+    /// <summary>Deletes the message at <paramref name="fromSeq"/> and every later one, bringing back the messages a deleted compaction summary stood for.</summary>
     Task DeleteFromAsync(Guid sessionId, long fromSeq, CancellationToken cancellationToken);
 }
 

@@ -407,8 +407,9 @@ public sealed class Session : AggregateRoot
     }
 
     /// <summary>
-    /// Removes the target user message and everything after it. Only user-started sessions rewind,
-    /// never frozen ones, and only to a user message still in the current era.
+    /// Removes the target user message and everything after it, and undoes the compactions whose
+    /// summaries go with them (their messages are current again). Only user-started sessions
+    /// rewind, never frozen ones, and only to a user message still in the current era.
     /// </summary>
     public Result Rewind(RewindPlan plan, Guid actorId, DateTime now)
     {
@@ -423,7 +424,7 @@ public sealed class Session : AggregateRoot
         }
 
         TotalUsage -= plan.Removed;
-        CurrentUsage -= plan.RemovedCurrent;
+        CurrentUsage = CurrentUsage - plan.RemovedCurrent + plan.Restored;
         LastGenerationInputTokens = plan.LastGenerationInputTokensAfter;
         LastGenerationAt = plan.LastGenerationAtAfter;
         LastMessageAt = plan.LastMessageAtAfter;

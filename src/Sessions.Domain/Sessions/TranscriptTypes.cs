@@ -16,4 +16,11 @@ public sealed record RewindPlan(
     UsageTotals RemovedCurrent,
     long? LastGenerationInputTokensAfter,
     DateTime? LastGenerationAtAfter,
-    DateTime? LastMessageAtAfter);
+    DateTime? LastMessageAtAfter)
+{
+    /// <summary>
+    /// The messages before the target that a removed compaction summary stood for: that compaction
+    /// came after the target was written, so, as when the target was written, they are current again.
+    /// </summary>
+    public UsageTotals Restored { get; init; } = UsageTotals.Zero;
+}

@@ -292,6 +292,41 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         await Client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
     }
 
+    /// <summary>
+    /// A rewind goes back to the transcript as it was when its target was written: a compaction
+    /// whose summary it removes came later and is undone (its messages are current again), while
+    /// one whose summary stays before the target stays. Usage follows the rows.
+    /// </summary>
+    [Fact]
+    public async Task Rewind_PastACompactionsSummary_UndoesThatCompaction_AndKeepsTheEarlierOnes()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var path = workspace.SessionPath(session);
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "u1" }, new { role = "assistant", content = "a1", usage = new { input_tokens = 10, output_tokens = 1 } }, new { role = "user", content = "u2" }, new { role = "assistant", content = "a2", usage = new { input_tokens = 20, output_tokens = 2 } });
+        await (await Client.PostAsync(path + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "s1" }, up_to_seq = 2 })).ExpectAsync(HttpStatusCode.OK);
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "u3" }, new { role = "assistant", content = "a3", usage = new { input_tokens = 5, output_tokens = 1 } });
+        await (await Client.PostAsync(path + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "s2" }, up_to_seq = 4 })).ExpectAsync(HttpStatusCode.OK);
+        async Task<IEnumerable<string>> CurrentAsync() =>
+            (await (await Client.GetAsync(path + "/transcript", owner.Token())).ExpectAsync(HttpStatusCode.OK))["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>());
+
+        Assert.Equal(["s1", "u3", "a3", "s2"], await CurrentAsync());
+
+        var outcome = await (await Client.PostAsync(path + "/rewind", owner.Token(), new { from_seq = 6 })).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("""{"deleted_count":3,"target_seq":6,"restored_content":"u3"}""", outcome.ToJsonString());
+        Assert.Equal(["u2", "a2", "s1"], await CurrentAsync());
+        await Client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
+
+        await (await Client.PostAsync(path + "/rewind", owner.Token(), new { from_seq = 3 })).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(["u1", "a1"], await CurrentAsync());
+        var search = await (await Client.GetAsync(path + "/messages/search?q=U1", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(1, search["total"]!.GetValue<int>());
+        var read = await (await Client.GetAsync(path, owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal((2, 2, 10), (read["usage"]!["current_message_count"]!.GetValue<int>(), read["usage"]!["total_message_count"]!.GetValue<int>(), read["usage"]!["current_input_tokens"]!.GetValue<int>()));
+        await Client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
+    }
+
     [Fact]
     public async Task Rewind_ToTheFirstUserMessage_ClearsPreviewAndLastMessageAt()
     {

@@ -102,6 +102,23 @@ public sealed class TranscriptTests
         Assert.Equal((5L, generatedAt), (session.LastGenerationInputTokens, session.LastGenerationAt));
     }
 
+    /// <summary>A rewind that removes a compaction's summary brings the messages it stood for back into the current era; the lifetime keeps them as it did.</summary>
+    [Fact]
+    public void Rewind_PastACompactionsSummary_MakesWhatItCompactedCurrentAgain()
+    {
+        var session = A.Session().OwnedBy(Owner).Build();
+        session.AppendMessages(null, [Draft.Message(MessageRole.User, "q1"), Draft.Message(MessageRole.Assistant, "a1", new MessageUsage(10, 1, 0, 0, 1m)), Draft.Message(MessageRole.User, "q2")], Owner, Now);
+        var compacted = new UsageTotals(2, 10, 1, 0, 0, 0, 1m, 0);
+        session.Compact(2, compacted, Draft.Message(MessageRole.System, "s"), Owner, Now);
+        var removed = new UsageTotals(2, 0, 0, 0, 0, 0, 0m, 0);
+
+        var result = session.Rewind(new RewindPlan(3, MessageRole.User, false, "q2", removed, removed, 10, Now, Now) { Restored = compacted }, Owner, Now);
+
+        Assert.Null(result.Error);
+        Assert.Equal((2L, 10L, 1m), (session.CurrentUsage.MessageCount, session.CurrentUsage.InputTokens, session.CurrentUsage.KnownCostUsd!.Value));
+        Assert.Equal(2, session.TotalUsage.MessageCount);
+    }
+
     [Fact]
     public void TheLastGeneration_IsTheNewestMessageCarryingUsage_NotTheNewestMessage()
     {

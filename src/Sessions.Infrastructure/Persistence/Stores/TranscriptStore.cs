@@ -40,17 +40,35 @@ internal sealed class TranscriptStore(SessionsDbContext db) : ITranscriptStore
         }
 
         var removed = await UsageSums.ByEraAsync(messages.Where(m => m.Seq >= fromSeq), cancellationToken);
+        var restored = await UsageSums.ByEraAsync(CompactedBySummariesFrom(messages, fromSeq), cancellationToken);
         var before = messages.Where(m => m.Seq < fromSeq).OrderByDescending(m => m.Seq);
         var lastGeneration = await before.Where(m => m.Usage != null).Select(m => new { m.Usage!.InputTokens, m.CreatedAt }).FirstOrDefaultAsync(cancellationToken);
         var lastMessageAt = await before.Select(m => (DateTime?)m.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         return new RewindPlan(
-            fromSeq, target.Role, target.CompactedAt is not null, target.Content, removed.All, removed.Current, lastGeneration?.InputTokens, lastGeneration?.CreatedAt, lastMessageAt);
+            fromSeq, target.Role, target.CompactedAt is not null, target.Content, removed.All, removed.Current, lastGeneration?.InputTokens, lastGeneration?.CreatedAt, lastMessageAt)
+        {
+            Restored = restored.All,
+        };
     }
 
-    /// <summary>Deletes the messages, and takes their usage off the days they were counted in (read as a stream: a long tail is not held in memory).</summary>
+    /// <summary>
+    /// The messages before <paramref name="fromSeq"/> compacted by a compaction whose summary is at
+    /// or after it: a compaction stamps the messages it compacts with the instant its summary is
+    /// written at (<c>CompactTranscriptHandler</c>), to the microsecond on every database.
+    /// </summary>
+    private static IQueryable<SessionMessage> CompactedBySummariesFrom(IQueryable<SessionMessage> messages, long fromSeq) =>
+        messages.Where(m => m.Seq < fromSeq && m.CompactedAt != null && messages.Any(later => later.Seq >= fromSeq && later.CreatedAt == m.CompactedAt));
+
+    /// <summary>
+    /// Deletes the messages, and takes their usage off the days they were counted in (read as a
+    /// stream: a long tail is not held in memory); the messages a deleted summary stood for are
+    /// current again.
+    /// </summary>
     public async Task DeleteFromAsync(Guid sessionId, long fromSeq, CancellationToken cancellationToken)
     {
-        var removed = db.Messages.Where(m => m.SessionId == sessionId && m.Seq >= fromSeq);
+        var messages = db.Messages.Where(m => m.SessionId == sessionId);
+        await CompactedBySummariesFrom(messages, fromSeq).ExecuteUpdateAsync(set => set.SetProperty(m => m.CompactedAt, (DateTime?)null), cancellationToken);
+        var removed = messages.Where(m => m.Seq >= fromSeq);
         var usages = removed.Select(m => new
         {
             m.CreatedAt,
