@@ -81,6 +81,21 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Equal(Sorted(a1x, a2x), Sorted(Ids(page)));
     }
 
+    /// <summary>A key may begin with a colon (CONTRACT §5.2's key characters): such a label filters like any other, as the facets offer it.</summary>
+    [Fact]
+    public async Task List_LabelKeysBeginningWithAColon_Filter()
+    {
+        var (workspace, me, _) = await SetUpAsync();
+        var colonKey = await Create(workspace, me, new { labels = Labels((":a", "b")) });
+        var colons = await Create(workspace, me, new { labels = Labels(("::", "x")) });
+        await Create(workspace, me, new { labels = Labels(("a", "b")) });
+
+        Assert.Equal([colonKey], Ids(await ListAsync(workspace, me, "label=" + Uri.EscapeDataString(":a:b"))));
+        Assert.Equal([colons], Ids(await ListAsync(workspace, me, "label=" + Uri.EscapeDataString(":::x"))));
+        await Client.GetAsync($"{workspace.SessionsPath}?label={Uri.EscapeDataString(":b")}", me.Token()).ExpectValidationErrorAsync("query", "label", 0);
+        await Client.GetAsync($"{workspace.SessionsPath}?label={Uri.EscapeDataString("a:")}", me.Token()).ExpectValidationErrorAsync("query", "label", 0);
+    }
+
     [Fact]
     public async Task List_ValuesOfOneKey_CombineWithOr_WhenAValueHoldsAColon()
     {

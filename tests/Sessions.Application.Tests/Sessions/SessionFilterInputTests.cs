@@ -196,6 +196,18 @@ public sealed class SessionFilterInputTests
             criteria.LabelGroups);
     }
 
+    /// <summary>A key may begin with a colon: the split is looked for from the key's second character on.</summary>
+    [Fact]
+    public void ALabelFilterWhoseKeyBeginsWithAColon_NamesThatKey()
+    {
+        var input = None with { Labels = [":a:b", ":::x"] };
+
+        Assert.Empty(input.Check());
+        Assert.Equal(
+            [[new LabelMatch(":a", "b")], [new LabelMatch(":", ":x"), new LabelMatch("::", "x")]],
+            input.ToCriteria().LabelGroups);
+    }
+
     [Theory]
     [InlineData("Team:red")]
     [InlineData("a b:c")]

@@ -80,8 +80,9 @@ public sealed record SessionFilterInput(
                 continue;
             }
 
-            var separator = label.IndexOf(':', StringComparison.Ordinal);
-            if (separator <= 0 || separator == label.Length - 1)
+            // A key is at least one character and may itself begin with a colon.
+            var separator = label.IndexOf(':', 1);
+            if (separator < 0 || separator == label.Length - 1)
             {
                 yield return new FieldError([nameof(Labels), i], "must be key:value", FieldProblem.InvalidValue);
             }
@@ -145,7 +146,7 @@ public sealed record SessionFilterInput(
     /// </summary>
     private static IEnumerable<LabelMatch> Readings(string label)
     {
-        for (var colon = label.IndexOf(':', StringComparison.Ordinal); colon > 0 && colon < label.Length - 1; colon = label.IndexOf(':', colon + 1))
+        for (var colon = label.IndexOf(':', 1); colon > 0 && colon < label.Length - 1; colon = label.IndexOf(':', colon + 1))
         {
             var key = label[..colon];
             if (SessionRules.IsLabelKey(key))
