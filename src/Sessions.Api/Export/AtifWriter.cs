@@ -24,7 +24,7 @@ public static class AtifWriter
         writer.WriteString("schema_version", SchemaVersion);
         writer.WriteString("session_id", session.Id.ToString());
         writer.WriteStartObject("agent");
-        writer.WriteString("name", string.IsNullOrEmpty(session.Agent) ? "unknown" : session.Agent);
+        writer.WriteString("name", session.Agent ?? "unknown");
         writer.WriteString("version", "unknown");
         writer.WriteString("model_name", session.Model);
         writer.WriteEndObject();

@@ -100,7 +100,7 @@ public sealed class Session : AggregateRoot
             UserId = ownerId,
             Title = spec.Title,
             Model = spec.Model,
-            Agent = spec.Agent,
+            Agent = AgentOrNone(spec.Agent),
             Origin = spec.Origin,
             MessageCount = spec.MessageCount,
             ProjectId = spec.ProjectId,
@@ -171,9 +171,9 @@ public sealed class Session : AggregateRoot
             changed.Add("model");
         }
 
-        if (changes.Agent is { } agent && agent != Agent)
+        if (changes.Agent is { } agent && AgentOrNone(agent) != Agent)
         {
-            Agent = agent;
+            Agent = AgentOrNone(agent);
             changed.Add("agent");
         }
 
@@ -358,13 +358,20 @@ public sealed class Session : AggregateRoot
         || (changes.MessageCount is { } count && count != MessageCount)
         || (changes.GroupId is { } groupId && groupId != GroupId);
 
+    /// <summary>
+    /// An empty agent is no agent: agents are known by name to the facets and to the list's filter
+    /// (whose values are never empty), and exports name a session without one <c>unknown</c>. So an
+    /// empty agent sent in a change or a context clears it.
+    /// </summary>
+    private static string? AgentOrNone(string? agent) => string.IsNullOrEmpty(agent) ? null : agent;
+
     /// <summary>Takes the agent, model and system prompt an append's context gives; answers the fields that changed (a context that changes nothing changes nothing).</summary>
     private List<string> ApplyContext(TranscriptContext context)
     {
         var changed = new List<string>();
-        if (context.Agent is { } agent && agent != Agent)
+        if (context.Agent is { } agent && AgentOrNone(agent) != Agent)
         {
-            Agent = agent;
+            Agent = AgentOrNone(agent);
             changed.Add("agent");
         }
 

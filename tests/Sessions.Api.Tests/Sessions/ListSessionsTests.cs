@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Domain.Organizations;
 
@@ -94,6 +95,47 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Equal([colons], Ids(await ListAsync(workspace, me, "label=" + Uri.EscapeDataString(":::x"))));
         await Client.GetAsync($"{workspace.SessionsPath}?label={Uri.EscapeDataString(":b")}", me.Token()).ExpectValidationErrorAsync("query", "label", 0);
         await Client.GetAsync($"{workspace.SessionsPath}?label={Uri.EscapeDataString("a:")}", me.Token()).ExpectValidationErrorAsync("query", "label", 0);
+    }
+
+    /// <summary>
+    /// An empty agent is no agent: created with one, a session has none, no facet offers a value
+    /// the list's filter would refuse, and a PATCH with an empty agent clears it. Sessions stored
+    /// with an empty agent before lose it, with the facet count kept for it, when migrated.
+    /// </summary>
+    [Fact]
+    public async Task AnEmptyAgent_IsNoAgent_InAnswersFacetsAndChanges_AndAfterTheMigration()
+    {
+        await using var host = new ApiFactory();
+        await host.InitializeAsync();
+        using var client = host.CreateClient();
+        var workspace = await TestWorkspace.CreateAsync(host);
+        var me = await workspace.AddMemberAsync();
+        var empty = (await client.CreateSessionAsync(workspace, me, extra: new { agent = "" }))["agent"];
+        var named = (await client.CreateSessionAsync(workspace, me, extra: new { agent = "coder" })).Id();
+        async Task<string> AgentsAsync() =>
+            (await (await client.GetAsync($"{workspace.SessionsPath}/facets", me.Token())).ExpectAsync(HttpStatusCode.OK))["agents"]!.ToJsonString();
+
+        Assert.Null(empty);
+        Assert.Equal("""[{"value":"coder","count":1}]""", await AgentsAsync());
+        var cleared = await (await client.SendAsync(HttpMethod.Patch, workspace.SessionPath(named), me.Token(), new { agent = "" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Null(cleared["agent"]);
+        Assert.Equal("[]", await AgentsAsync());
+
+        // As an instance from before the change stored it: an empty agent, counted as a facet value.
+        var (before, agents) = await host.WithDbAsync(async db =>
+        {
+            await db.Sessions.Where(s => s.Id == named).ExecuteUpdateAsync(set => set.SetProperty(s => s.Agent, ""));
+            var origin = await db.SessionCounts.FirstAsync(c => c.WorkspaceId == workspace.WorkspaceId && c.Dimension == "origin");
+            db.SessionCounts.Add(new() { WorkspaceId = origin.WorkspaceId, OwnerId = origin.OwnerId, Shared = origin.Shared, Archived = origin.Archived, Origin = origin.Origin, Dimension = "agent", Key = "", Value = "", Count = 1 });
+            await db.SaveChangesAsync();
+            return (await db.Sessions.CountAsync(s => s.Agent == ""), await AgentsAsync());
+        });
+        Assert.Equal((1, """[{"value":"","count":1}]"""), (before, agents));
+
+        await host.RunMigrationAgainAsync("_EmptyAgentIsNone");
+
+        Assert.Equal("[]", await AgentsAsync());
+        Assert.Null((await (await client.GetAsync(workspace.SessionPath(named), me.Token())).ExpectAsync(HttpStatusCode.OK))["agent"]);
     }
 
     [Fact]

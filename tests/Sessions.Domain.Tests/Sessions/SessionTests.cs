@@ -20,6 +20,29 @@ public sealed class SessionTests
         Assert.Equal(Created, session.UpdatedAt);
     }
 
+    /// <summary>An empty agent is no agent, on creation, in a change (which clears it) and in an append's context.</summary>
+    [Fact]
+    public void AnEmptyAgent_IsNoAgent_OnCreation_InAChange_AndInAContext()
+    {
+        var created = Session.Create(new NewSession(Guid.NewGuid(), "m", null, "", new Dictionary<string, IReadOnlyList<string>>(), 0, SessionOrigin.User, SessionVisibility.Private, null, null, null), Guid.NewGuid(), Owner, Created);
+        var changed = A.Session().OwnedBy(Owner).Build();
+        changed.Update(new SessionChanges(Agent: "coder"), Owner, Created);
+        var version = changed.Version;
+        changed.Update(new SessionChanges(Agent: ""), Owner, Created);
+        var repeated = changed.Version;
+        changed.Update(new SessionChanges(Agent: ""), Owner, Created);
+        var contexted = A.Session().OwnedBy(Owner).Build();
+        contexted.AppendMessages(new TranscriptContext("coder", "m", null), [Draft.Message(MessageRole.User, "q")], Owner, Created);
+        var named = contexted.Agent;
+        contexted.AppendMessages(new TranscriptContext("", "m", null), [Draft.Message(MessageRole.User, "q")], Owner, Created);
+
+        Assert.Null(created.Agent);
+        Assert.Null(changed.Agent);
+        Assert.Equal((version + 1, repeated), (repeated, changed.Version));
+        Assert.Equal("coder", named);
+        Assert.Null(contexted.Agent);
+    }
+
     [Fact]
     public void Create_Shared_RecordsSharerAndTime()
     {
