@@ -354,7 +354,7 @@ public sealed class Session : AggregateRoot
 
     private bool ChangesTheRecord(SessionChanges changes) =>
         (changes.Model is { } model && model != Model)
-        || (changes.Agent is { } agent && agent != Agent)
+        || (changes.Agent is { } agent && AgentOrNone(agent) != Agent)
         || (changes.MessageCount is { } count && count != MessageCount)
         || (changes.GroupId is { } groupId && groupId != GroupId);
 

@@ -87,6 +87,19 @@ public sealed class SessionRulesTests
         Assert.Equal("new", session.Title);
     }
 
+    /// <summary>An empty agent is no agent: sent to a frozen session without one, it changes nothing of its record.</summary>
+    [Fact]
+    public void Update_OfAFrozenSessionWithoutAnAgent_WithAnEmptyAgent_ChangesTheRest()
+    {
+        var session = A.Session().Titled("t").Frozen().Build();
+        Assert.Null(session.Agent);
+
+        var result = session.Update(new SessionChanges(Title: "new", Agent: ""), Actor, Later);
+
+        Assert.True(((IResult)result).IsSuccess);
+        Assert.Equal(("new", (string?)null), (session.Title, session.Agent));
+    }
+
     [Fact]
     public void Update_WithTheSameValues_ChangesNothing_AndRaisesNothing()
     {

@@ -78,11 +78,26 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
             .Where(o => o.AggregateId == sessionId && (o.Type == nameof(SessionDeleted) || o.Type == nameof(SessionCreated)))
             .Select(o => new { o.Type, o.OccurredAt, o.Payload })
             .ToListAsync(cancellationToken);
+        // A life begins at its latest creation before its deletion, and after the deletion before
+        // it (a life whose creation left no event, from before the outbox kept them, would
+        // otherwise reach back over earlier lives).
         var creations = ends.Where(o => o.Type == nameof(SessionCreated)).Select(o => o.OccurredAt).ToList();
-        return [.. ends
-            .Where(o => o.Type == nameof(SessionDeleted) && JsonNode.Parse(o.Payload)!["workspace_id"]!.GetValue<Guid>() == workspaceId)
-            .Select(deleted => new SessionLife(creations.Where(at => at <= deleted.OccurredAt).DefaultIfEmpty(DateTime.MinValue).Max(), deleted.OccurredAt))
-            .OrderBy(life => life.From)];
+        var deletions = ends.Where(o => o.Type == nameof(SessionDeleted)).OrderBy(o => o.OccurredAt).ToList();
+        var lives = new List<SessionLife>();
+        for (var i = 0; i < deletions.Count; i++)
+        {
+            var deleted = deletions[i];
+            if (JsonNode.Parse(deleted.Payload)!["workspace_id"]!.GetValue<Guid>() != workspaceId)
+            {
+                continue;
+            }
+
+            var created = creations.Where(at => at <= deleted.OccurredAt).DefaultIfEmpty(DateTime.MinValue).Max();
+            var afterPrevious = i == 0 ? DateTime.MinValue : deletions[i - 1].OccurredAt.AddTicks(1);
+            lives.Add(new SessionLife(created > afterPrevious ? created : afterPrevious, deleted.OccurredAt));
+        }
+
+        return lives;
     }
 
     private static string Data(string payload)

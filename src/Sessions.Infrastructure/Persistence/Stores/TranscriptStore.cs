@@ -54,10 +54,14 @@ internal sealed class TranscriptStore(SessionsDbContext db) : ITranscriptStore
     /// <summary>
     /// The messages before <paramref name="fromSeq"/> compacted by a compaction whose summary is at
     /// or after it: a compaction stamps the messages it compacts with the instant its summary is
-    /// written at (<c>CompactTranscriptHandler</c>), to the microsecond on every database.
+    /// written at (<c>CompactTranscriptHandler</c>), to the microsecond on every database, and the
+    /// summary is the first message after them stamped so (a later message may share the instant
+    /// when clocks step back, which the summary before it tells apart).
     /// </summary>
     private static IQueryable<SessionMessage> CompactedBySummariesFrom(IQueryable<SessionMessage> messages, long fromSeq) =>
-        messages.Where(m => m.Seq < fromSeq && m.CompactedAt != null && messages.Any(later => later.Seq >= fromSeq && later.CreatedAt == m.CompactedAt));
+        messages.Where(m => m.Seq < fromSeq && m.CompactedAt != null
+            && messages.Any(later => later.Seq >= fromSeq && later.CreatedAt == m.CompactedAt)
+            && !messages.Any(between => between.Seq > m.Seq && between.Seq < fromSeq && between.CreatedAt == m.CompactedAt));
 
     /// <summary>
     /// Deletes the messages, and takes their usage off the days they were counted in (read as a
