@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Domain.Organizations;
 
@@ -208,6 +209,28 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
         Assert.Equal(7, trail.Select(e => e["id"]!.GetValue<string>()).Distinct().Count());
         Assert.Equal(["SessionCreated"], Types(await AllAsync(workspace, owner, id, limit: 100)));
         await Client.GetAsync($"{workspace.SessionPath(id)}/events?after_id={trail[0]["id"]}", owner.Token()).ExpectValidationErrorAsync("query", "after_id");
+    }
+
+    /// <summary>Lives whose creation left no event (from before the outbox kept them) begin after the deletion before them: no event shows twice.</summary>
+    [Fact]
+    public async Task DeletedLivesWithoutARecordedCreation_DoNotOverlap()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var id = Guid.NewGuid();
+        for (var life = 0; life < 2; life++)
+        {
+            await Client.CreateSessionAsync(workspace, owner, id, new { visibility = "workspace" });
+            await Client.AppendAsync(workspace, owner, id, new { role = "user", content = $"life {life}" });
+            Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(id), owner.Token())).StatusCode);
+        }
+
+        await Factory.WithDbAsync(db => db.OutboxMessages.Where(o => o.AggregateId == id && o.Type == "SessionCreated").ExecuteDeleteAsync());
+
+        var trail = await AllAsync(workspace, admin, id, limit: 100);
+
+        Assert.Equal(["TranscriptAppended", "SessionDeleted", "TranscriptAppended", "SessionDeleted"], trail.Select(e => e["type"]!.GetValue<string>()));
     }
 
     [Fact]
