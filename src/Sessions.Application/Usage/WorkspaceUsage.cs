@@ -71,13 +71,8 @@ public sealed partial record UsageWindow(DateTime? From, DateTime? To)
             return false;
         }
 
-        if (end != start)
-        {
-            return end > start;
-        }
-
         var width = Math.Max(laterExcess.Length, earlierExcess.Length);
-        return string.CompareOrdinal(laterExcess.PadRight(width, '0'), earlierExcess.PadRight(width, '0')) > 0;
+        return end > start || (end == start && string.CompareOrdinal(laterExcess.PadRight(width, '0'), earlierExcess.PadRight(width, '0')) > 0);
     }
 
     /// <summary>The timestamp cut to 100 ns, and the digits cut (<paramref name="excess"/>, empty when none).</summary>

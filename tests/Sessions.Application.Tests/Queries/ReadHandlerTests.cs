@@ -178,6 +178,46 @@ public sealed class ReadHandlerTests
         Assert.Equal<IEnumerable<SessionLife>>([older, ended], asked[3]);
     }
 
+    /// <summary>
+    /// By prefix, the trail is the resolved session's (no deleted life is looked for); a deleted
+    /// life that ends as the current one begins is not one of its lives.
+    /// </summary>
+    [Fact]
+    public async Task Events_ByPrefix_AreTheResolvedSessions_AndALifeEndingAtTheCurrentOnesStartIsLeftOut()
+    {
+        var current = new SessionLife(Now.UtcDateTime, null);
+        _events.Setup(e => e.CurrentLifeAsync(_session, It.IsAny<CancellationToken>())).ReturnsAsync(current);
+        _events.Setup(e => e.DeletedFromWorkspaceAsync(_session, _workspace, It.IsAny<CancellationToken>()))
+            .ReturnsAsync([new SessionLife(Now.UtcDateTime.AddDays(-1), Now.UtcDateTime)]);
+        var asked = new List<(Guid Session, IReadOnlyList<SessionLife> Lives)>();
+        _events.Setup(e => e.PageAsync(It.IsAny<Guid>(), It.IsAny<IReadOnlyList<SessionLife>>(), null, It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .Callback<Guid, IReadOnlyList<SessionLife>, Guid?, int, CancellationToken>((session, lives, _, _, _) => asked.Add((session, lives)))
+            .ReturnsAsync([]);
+        Assert.True(SessionReference.TryParse(_session.ToString()[..8], out var prefix));
+
+        await Events(new ListSessionEventsQuery("o", "w", prefix, null, null), WorkspaceRole.Admin);
+        await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null), WorkspaceRole.Admin);
+
+        Assert.Equal(_session, asked[0].Session);
+        Assert.Equal<IEnumerable<SessionLife>>([current], asked[0].Lives);
+        Assert.Equal<IEnumerable<SessionLife>>([current], asked[1].Lives);
+    }
+
+    /// <summary>A life holds the events from its start to its end, both included; a living one has no end.</summary>
+    [Theory]
+    [InlineData(-1, false)]
+    [InlineData(0, true)]
+    [InlineData(30, true)]
+    [InlineData(60, true)]
+    [InlineData(61, false)]
+    public void ALife_HoldsTheEventsFromItsStartToItsEnd(int minutes, bool held)
+    {
+        var life = new SessionLife(Now.UtcDateTime, Now.UtcDateTime.AddMinutes(60));
+
+        Assert.Equal(held, life.Holds(Now.UtcDateTime.AddMinutes(minutes)));
+        Assert.Equal(minutes >= 0, (life with { To = null }).Holds(Now.UtcDateTime.AddMinutes(minutes)));
+    }
+
     /// <summary>An ambiguous prefix is its own answer, whoever asks: no deleted life is looked for.</summary>
     [Fact]
     public async Task Events_ByAnAmbiguousPrefix_Is400_WithoutLookingForDeletedLives()
