@@ -93,7 +93,8 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
             }
 
             var created = creations.Where(at => at <= deleted.OccurredAt).DefaultIfEmpty(DateTime.MinValue).Max();
-            var afterPrevious = i == 0 ? DateTime.MinValue : deletions[i - 1].OccurredAt.AddTicks(1);
+            // Events are stamped in whole microseconds, the finest instant every database keeps.
+            var afterPrevious = i == 0 ? DateTime.MinValue : deletions[i - 1].OccurredAt.AddTicks(TimeSpan.TicksPerMicrosecond);
             lives.Add(new SessionLife(created > afterPrevious ? created : afterPrevious, deleted.OccurredAt));
         }
 
