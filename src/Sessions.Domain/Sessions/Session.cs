@@ -171,9 +171,9 @@ public sealed class Session : AggregateRoot
             changed.Add("model");
         }
 
-        if (changes.Agent is { } agent && AgentOrNone(agent) != Agent)
+        if (changes.Agent is { } sent && AgentOrNone(sent) is var agent && agent != Agent)
         {
-            Agent = AgentOrNone(agent);
+            Agent = agent;
             changed.Add("agent");
         }
 
@@ -369,9 +369,9 @@ public sealed class Session : AggregateRoot
     private List<string> ApplyContext(TranscriptContext context)
     {
         var changed = new List<string>();
-        if (context.Agent is { } agent && AgentOrNone(agent) != Agent)
+        if (context.Agent is { } sent && AgentOrNone(sent) is var agent && agent != Agent)
         {
-            Agent = AgentOrNone(agent);
+            Agent = agent;
             changed.Add("agent");
         }
 

@@ -66,7 +66,10 @@ internal sealed class WorkspaceDirectory(
          where o.Slug == org && w.Slug == workspace
          select new WorkspaceMembership(o.Id, w.Id, WorkspaceRole.Admin)).SingleOrDefaultAsync(cancellationToken);
 
-    /// <summary>The members, each with their profile once they have joined (<see cref="Membership.JoinedAt"/>): those by email, then the others.</summary>
+    /// <summary>
+    /// The members, each with their profile once they have joined (<see cref="MemberView.Of"/>'s
+    /// rule, here in SQL so that it orders the list too): those by email, then the others.
+    /// </summary>
     public async Task<IReadOnlyList<MemberView>> ListMembersAsync(Guid workspaceId, CancellationToken cancellationToken) =>
         await (from m in db.Memberships.AsNoTracking()
                join u in db.Users on m.UserId equals u.Id

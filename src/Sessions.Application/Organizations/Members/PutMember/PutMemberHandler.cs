@@ -1,7 +1,6 @@
 using Mediator;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Time;
-using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
 
@@ -40,8 +39,6 @@ public sealed class PutMemberHandler(IOrganizationRepository organizations, Call
             membership.ChangeRole(role, now);
         }
 
-        // The profile shows once the member has come with their own token (Membership.JoinedAt).
-        var chip = membership.JoinedAt is null ? new UserChip(user.Id, null, null, null) : new UserChip(user.Id, user.Email, user.FullName, user.Username);
-        return new MemberView(chip, membership.Role, membership.CreatedAt, membership.UpdatedAt);
+        return MemberView.Of(user, membership);
     }
 }
