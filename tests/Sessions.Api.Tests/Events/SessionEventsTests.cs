@@ -211,6 +211,28 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
         await Client.GetAsync($"{workspace.SessionPath(id)}/events?after_id={trail[0]["id"]}", owner.Token()).ExpectValidationErrorAsync("query", "after_id");
     }
 
+    /// <summary>
+    /// "Frozen sessions keep their trail forever" (CONTRACT 5.9): a session its owner froze and then
+    /// deleted keeps its freeze in the trail its workspace's admins read, also once the id is taken
+    /// and deleted again.
+    /// </summary>
+    [Fact]
+    public async Task AFrozenSessionsTrail_KeepsItsFreeze_AfterItsDeletion_AndTheIdsReuse()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var id = (await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" })).Id();
+        await Client.PostAsync($"{workspace.SessionPath(id)}/freeze", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(id), owner.Token())).StatusCode);
+        await Client.CreateSessionAsync(workspace, owner, id, new { visibility = "workspace" });
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(id), owner.Token())).StatusCode);
+
+        var trail = await AllAsync(workspace, admin, id, limit: 100);
+
+        Assert.Equal(["SessionCreated", "SessionFrozen", "SessionDeleted", "SessionCreated", "SessionDeleted"], trail.Select(e => e["type"]!.GetValue<string>()));
+    }
+
     /// <summary>Lives whose creation left no event (from before the outbox kept them) begin after the deletion before them: no event shows twice.</summary>
     [Fact]
     public async Task DeletedLivesWithoutARecordedCreation_DoNotOverlap()
