@@ -53,6 +53,11 @@ public static class AuthenticationSetup
             if (hasAuthority)
             {
                 options.Authority = auth.Authority;
+
+                // The authority's keys are read again every five minutes, the shortest interval the
+                // metadata's reader allows (its default is twelve hours): a key the authority
+                // stops publishing is refused within that and the validated-token cache's minute.
+                options.AutomaticRefreshInterval = TimeSpan.FromMinutes(5);
             }
 
             options.TokenValidationParameters = new TokenValidationParameters

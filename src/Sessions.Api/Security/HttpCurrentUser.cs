@@ -12,7 +12,8 @@ public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUse
 
     public Guid? Id => Guid.TryParse(Claim("sub"), out var id) ? id : null;
 
-    public string? Email => Claim("email");
+    /// <summary>The <c>email</c> claim; an empty or blank one (some providers send it for users without an address) is none.</summary>
+    public string? Email => Claim("email") is { } email && !string.IsNullOrWhiteSpace(email) ? email : null;
 
     public string? Name => Claim("name");
 

@@ -28,6 +28,7 @@ public static partial class DatabaseInitializer
             await using var turn = db.Provider == DatabaseProvider.Postgres
                 ? await PrepareOnPostgresAsync(db, scope.ServiceProvider.GetRequiredService<DatabaseOptions>(), cancellationToken)
                 : null;
+            db.Database.SetCommandTimeout(MigrationWaitSeconds);
             await db.Database.MigrateAsync(cancellationToken);
         }
         catch (Exception exception)
@@ -51,8 +52,7 @@ public static partial class DatabaseInitializer
     /// Creates the database and the migrations' history table where they are missing, asking
     /// first (left to the migrations, the provider finds either out by failing, to connect, to read
     /// the table, and catching the failure, which EF Core logs as an error on every first start),
-    /// then takes this instance's turn to migrate, held until the returned turn is disposed, with
-    /// the migrations' statements given as long as the turn's wait.
+    /// then takes this instance's turn to migrate, held until the returned turn is disposed.
     /// </summary>
     private static async Task<IAsyncDisposable> PrepareOnPostgresAsync(SessionsDbContext db, DatabaseOptions database, CancellationToken cancellationToken)
     {
@@ -79,9 +79,7 @@ public static partial class DatabaseInitializer
             // by the table, its row type, 42710, or the catalog's unique index).
         }
 
-        var turn = await MigrationTurnOnPostgresAsync(database, cancellationToken);
-        db.Database.SetCommandTimeout(MigrationWaitSeconds);
-        return turn;
+        return await MigrationTurnOnPostgresAsync(database, cancellationToken);
     }
 
     /// <summary>

@@ -140,6 +140,7 @@ public sealed class ItemsTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
     [InlineData("""{"item_type": "x", "data": {}, "disposition": "ok"}""", new object[] { "body", "disposition" }, "dict_type")]
     [InlineData("""{"item_type": "x", "data": {}, "project_id": "p"}""", new object[] { "body", "project_id" }, "uuid_parsing")]
     [InlineData("""{"item_type": "x", "data": {}, "dedupe_key": ""}""", new object[] { "body", "dedupe_key" }, "string_too_short")]
+    [InlineData("""{"item_type": "x", "data": {}, "dedupe_key": "run-1 "}""", new object[] { "body", "dedupe_key" }, "string_pattern_mismatch")]
     public async Task BadItem_Is422AtItsField(string json, object[] loc, string type)
     {
         var (workspace, owner, session) = await AMembersSessionAsync();

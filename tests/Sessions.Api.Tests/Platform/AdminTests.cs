@@ -57,6 +57,32 @@ public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
             listed);
     }
 
+    /// <summary>
+    /// A joined member whose tokens carry no email has none to be ordered by: they are listed with
+    /// the members not joined yet, by id, on every database (each orders a missing value elsewhere).
+    /// </summary>
+    [Fact]
+    public async Task AJoinedMemberWithoutAnEmail_IsListedAfterTheEmails_WithTheOthersById()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var members = $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members";
+        var noEmail = Guid.NewGuid();
+        var absent = Guid.NewGuid();
+        foreach (var user in new[] { noEmail, absent })
+        {
+            await Client.SendAsync(HttpMethod.Put, $"{members}/{user}", admin.Token(), new { role = "member" }).ExpectAsync(HttpStatusCode.OK);
+        }
+
+        await Client.GetAsync(workspace.SessionsPath, TestTokens.Create(noEmail, [Scopes.SessionsRead], name: "No Email")).ExpectAsync(HttpStatusCode.OK);
+        var listed = (await (await Client.GetAsync(members, admin.Token())).ExpectAsync(HttpStatusCode.OK))["members"]!.AsArray()
+            .Select(m => (m!["user"]!["id"]!.GetValue<string>(), m["user"]!["full_name"]?.GetValue<string>())).ToList();
+
+        Assert.Equal(
+            [(admin.Id.ToString(), "Test Admin"), .. new[] { (noEmail.ToString(), (string?)"No Email"), (absent.ToString(), null) }.OrderBy(m => m.Item1, StringComparer.Ordinal)],
+            listed);
+    }
+
     /// <summary>Members from before the column kept showing their profiles: the migration takes them as joined when added.</summary>
     [Fact]
     public async Task MembersFromBeforeTheJoinedColumn_AreTakenAsJoined()

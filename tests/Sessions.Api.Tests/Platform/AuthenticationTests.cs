@@ -164,4 +164,24 @@ public sealed class AuthenticationTests(ApiFactory factory) : ApiTest<ApiFactory
 
         Assert.Equal("renamed@example.com", read["created_by"]!["email"]!.GetValue<string>());
     }
+
+    /// <summary>
+    /// Tokens alternating between two profiles (two sign-ins with different claims) leave the chip
+    /// at the latest token's: a claim set is skipped only while it is the one last written.
+    /// </summary>
+    [Fact]
+    public async Task TokensAlternatingBetweenTwoProfiles_TheChipFollowsTheLatest()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
+        var other = TestTokens.Create(owner.Id, TestUser.ReadWrite, "other@example.com");
+
+        await (await Client.GetAsync(workspace.SessionPath(session.Id()), other)).ExpectAsync(HttpStatusCode.OK);
+        var read = await (await Client.GetAsync(workspace.SessionPath(session.Id()), owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var again = await (await Client.GetAsync(workspace.SessionPath(session.Id()), other)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(owner.Email, read["created_by"]!["email"]!.GetValue<string>());
+        Assert.Equal("other@example.com", again["created_by"]!["email"]!.GetValue<string>());
+    }
 }

@@ -1,7 +1,11 @@
 using System.Net;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Sessions.Api.Security;
 using Sessions.Api.Tests.Infrastructure;
 
@@ -86,6 +90,25 @@ public sealed class HostileConfigurationTests
             "Production");
 
         await (await factory.CreateClient().GetAsync("/health/live", token: null)).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    /// <summary>
+    /// A signing key the authority stops publishing is read as gone within five minutes (the
+    /// shortest interval the metadata's reader allows; its default is twelve hours), so with the
+    /// validated-token cache's minute a removed key is refused within six (ADR 0027).
+    /// </summary>
+    [Fact]
+    public async Task AnAuthoritysSigningKeys_AreReadAgainEveryFiveMinutes()
+    {
+        await using var factory = new AuthSettingsApiFactory(
+            new Dictionary<string, string?> { ["Auth:Authority"] = "https://idp.example.com", ["Auth:Issuer"] = "", ["Auth:SigningKey"] = " " },
+            "Production");
+        await (await factory.CreateClient().GetAsync("/health/live", token: null)).ExpectAsync(HttpStatusCode.OK);
+
+        var options = factory.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+
+        var metadata = Assert.IsType<ConfigurationManager<OpenIdConnectConfiguration>>(options.ConfigurationManager);
+        Assert.Equal(TimeSpan.FromMinutes(5), metadata.AutomaticRefreshInterval);
     }
 
     [Theory]

@@ -354,6 +354,36 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
     }
 
     [Fact]
+    public async Task TokenWithAnEmailWithoutAnAt_Is401NamingTheAt()
+    {
+        var (workspace, _, _) = await AMembersSessionAsync();
+        var member = await workspace.AddMemberAsync();
+
+        var envelope = await (await Client.GetAsync(workspace.SessionsPath, TestTokens.Create(member.Id, TestUser.ReadWrite, "not-an-address")))
+            .ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+
+        Assert.Contains("'@'", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Some providers send an empty <c>email</c> for users without an address: such a token is served, its user without an email.</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public async Task TokenWithABlankEmail_IsServed_AsAUserWithoutAnEmail(string email)
+    {
+        var (workspace, _, _) = await AMembersSessionAsync();
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var user = Guid.NewGuid();
+        await Client.SendAsync(HttpMethod.Put, $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members/{user}", admin.Token(), new { role = "member" }).ExpectAsync(HttpStatusCode.OK);
+        var token = TestTokens.Create(user, TestUser.ReadWrite, email, name: "Blank Email");
+
+        var created = await (await Client.PostAsync(workspace.SessionsPath, token, new { id = Guid.NewGuid(), model = "m" })).ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Null(created["created_by"]!["email"]);
+        Assert.Equal("Blank Email", created["created_by"]!["full_name"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task PathAndQueryOverTheLimit_Is414Envelope()
     {
         var (workspace, owner, _) = await AMembersSessionAsync();

@@ -57,6 +57,20 @@ public sealed class SqlServerProbe : IAsyncDisposable
     {
         private readonly List<string> _texts = [];
 
+        private readonly List<int> _timeouts = [];
+
+        /// <summary>The command timeout each kept command carried, in seconds, in the order of <see cref="Texts"/>.</summary>
+        public IReadOnlyList<int> Timeouts
+        {
+            get
+            {
+                lock (_texts)
+                {
+                    return [.. _timeouts];
+                }
+            }
+        }
+
         public IReadOnlyList<string> Texts
         {
             get
@@ -120,6 +134,7 @@ public sealed class SqlServerProbe : IAsyncDisposable
             lock (_texts)
             {
                 _texts.Add(command.CommandText);
+                _timeouts.Add(command.CommandTimeout);
             }
 
             return answer;

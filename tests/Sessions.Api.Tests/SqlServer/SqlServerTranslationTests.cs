@@ -184,6 +184,21 @@ public sealed class SqlServerTranslationTests
     }
 
     [Fact]
+    public async Task StartupMigrations_GiveEveryStatementTheMigrationsTimeout_NotARequestsOne()
+    {
+        await using var probe = new SqlServerProbe();
+        await using var scope = probe.Scope();
+
+        await DatabaseInitializer.MigrateAsync(scope.ServiceProvider, default);
+
+        var migrationStatements = probe.Commands.Texts.Select((text, i) => (Text: text, Timeout: probe.Commands.Timeouts[i]))
+            .Where(c => c.Text.Contains("CREATE TABLE [session_usage_days]", StringComparison.Ordinal) || c.Text.Contains("INSERT INTO session_usage_days", StringComparison.Ordinal))
+            .ToList();
+        Assert.NotEmpty(migrationStatements);
+        Assert.All(migrationStatements, c => Assert.Equal(600, c.Timeout));
+    }
+
+    [Fact]
     public void TheParser_RefusesWhatSqlServerWouldRefuse()
     {
         Assert.NotEmpty(SqlServerProbe.ParseErrors("SELECT * FROM sessions LIMIT 5"));

@@ -137,12 +137,15 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Null(inline.Content.Headers.ContentDisposition);
     }
 
-    [Fact]
-    public async Task Download_WithoutAFormat_IsNamedAsTheAtifDocument()
+    [Theory]
+    [InlineData("?download=true")]
+    [InlineData("?format=&download=true")]
+    [InlineData("?format=%20&download=true")]
+    public async Task Download_WithoutAFormat_IsNamedAsTheAtifDocument(string query)
     {
         var (workspace, owner, session) = await SessionAsync();
 
-        var response = await Client.GetAsync($"{workspace.SessionPath(session)}/trajectory?download=true", owner.Token());
+        var response = await Client.GetAsync($"{workspace.SessionPath(session)}/trajectory{query}", owner.Token());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal($"attachment; filename=\"session-{session}.atif.json\"", response.Content.Headers.ContentDisposition?.ToString());

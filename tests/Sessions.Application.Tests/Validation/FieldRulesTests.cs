@@ -130,6 +130,8 @@ public sealed class FieldRulesTests
 
         Assert.Empty(await Validate.ErrorsAsync(command with { Item = full }, new RecordItemValidator()));
         Assert.Equal(["Item: is required (Missing)"], await Validate.ErrorsAsync(command with { Item = null }, new RecordItemValidator()));
+        Assert.Empty(await Validate.ErrorsAsync(command with { Item = Item with { DedupeKey = " k\t" } }, new RecordItemValidator()));
+        Assert.Equal(["DedupeKey: must not end with a space (PatternMismatch)"], await Validate.ErrorsAsync(command with { Item = Item with { DedupeKey = "k " } }, new RecordItemValidator()));
         Assert.Equal(["ItemType: is required (Missing)", "Data: is required (Missing)"], await Validate.ErrorsAsync(command with { Item = Item with { ItemType = null, DataJson = null } }, new RecordItemValidator()));
         Assert.Equal(
             [

@@ -39,7 +39,7 @@ public sealed class AuthorizationBehavior<TMessage, TResponse>(
 
         if (currentUser.Email is { } email && !User.IsUsableEmail(email))
         {
-            return TResponse.Failure(new Error(ErrorType.Unauthenticated, $"The token's email claim is not usable: it must be an address of at most {FieldLimits.Email} characters without control characters."));
+            return TResponse.Failure(new Error(ErrorType.Unauthenticated, $"The token's email claim is not usable: it must be an address with an '@', of at most {FieldLimits.Email} characters, without control characters."));
         }
 
         var lacksScope = RequiredScopes.Count > 0 && !RequiredScopes.Any(currentUser.HasScope);

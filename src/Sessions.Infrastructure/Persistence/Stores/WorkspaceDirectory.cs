@@ -68,14 +68,16 @@ internal sealed class WorkspaceDirectory(
 
     /// <summary>
     /// The members, each with their profile once they have joined (<see cref="MemberView.Of"/>'s
-    /// rule, here in SQL so that it orders the list too): those by email, then the others.
+    /// rule, here in SQL so that it orders the list too): those with an email shown by it, then the
+    /// others by id (no missing email is ordered, whose place each database chooses differently).
     /// </summary>
     public async Task<IReadOnlyList<MemberView>> ListMembersAsync(Guid workspaceId, CancellationToken cancellationToken) =>
         await (from m in db.Memberships.AsNoTracking()
                join u in db.Users on m.UserId equals u.Id
                where m.WorkspaceId == workspaceId
                let joined = m.JoinedAt != null
-               orderby joined ? 0 : 1, joined ? u.Email : null, u.Id
+               let byEmail = joined && u.Email != null
+               orderby byEmail ? 0 : 1, byEmail ? u.Email : null, u.Id
                select new MemberView(
                    new UserChip(u.Id, joined ? u.Email : null, joined ? u.FullName : null, joined ? u.Username : null),
                    m.Role,
@@ -83,8 +85,10 @@ internal sealed class WorkspaceDirectory(
                    m.UpdatedAt)).ToListAsync(cancellationToken);
 
     /// <summary>
-    /// Reads the user row only when this process has not recently seen the same claims for them:
-    /// tokens repeat their claims on every request, and the row only needs a look when they change.
+    /// Reads the user row only when the claims are the ones this process last wrote for the user,
+    /// less than five minutes ago: tokens repeat their claims on every request, and the row only
+    /// needs a look when they change. A user whose tokens alternate between two profiles has the
+    /// latest one written; another instance's write is seen within the five minutes.
     /// </summary>
     public async Task ProvisionUserAsync(ICurrentUser user, CancellationToken cancellationToken)
     {
@@ -93,14 +97,14 @@ internal sealed class WorkspaceDirectory(
             return;
         }
 
-        var claims = (id, user.Email, user.Name, user.Username);
-        if (recentlyProvisioned.TryGetValue(claims, out _))
+        var claims = (user.Email, user.Name, user.Username);
+        if (recentlyProvisioned.TryGetValue(id, out (string?, string?, string?) written) && written == claims)
         {
             return;
         }
 
         await ProvisionAsync(id, user, cancellationToken);
-        recentlyProvisioned.Set(claims, true, new MemoryCacheEntryOptions { SlidingExpiration = ProvisionedFor, Size = 1 });
+        recentlyProvisioned.Set(id, claims, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ProvisionedFor, Size = 1 });
     }
 
     /// <summary>
@@ -144,5 +148,5 @@ internal sealed class WorkspaceDirectory(
         db.Provider == DatabaseProvider.Sqlite ? await writers.EnterAsync(cancellationToken) : null;
 }
 
-/// <summary>The claims this process provisioned recently, bounded in size (one entry per user and claim set).</summary>
+/// <summary>The claims this process last wrote for each user, for five minutes, bounded in size (one entry per user).</summary>
 internal sealed class ProvisionedUsers() : MemoryCache(new MemoryCacheOptions { SizeLimit = 100_000 });
