@@ -1,3 +1,5 @@
+using Sessions.Domain.Sessions.Events;
+
 namespace Sessions.Application.Events;
 
 /// <summary>A domain event as stored with the change that raised it: its type, time, acting user (when known) and data (a JSON object).</summary>
@@ -10,19 +12,25 @@ public sealed record StoredEvent(Guid Id, string Type, DateTime OccurredAt, Guid
 /// </summary>
 public sealed record SessionLife(DateTime From, DateTime? To)
 {
-    /// <summary>Every event of the id: a session whose creation left no event (rows written before the outbox kept them).</summary>
-    public static SessionLife Whole { get; } = new(DateTime.MinValue, null);
-
     /// <summary>Whether an event at <paramref name="occurredAt"/> belongs to this life.</summary>
     public bool Holds(DateTime occurredAt) => occurredAt >= From && (To is null || occurredAt <= To);
+
+    /// <summary>
+    /// The life of the session a read found, created at <paramref name="createdAt"/>: open-ended, as
+    /// the read saw it living; a creation under its id after it (see <see cref="IsEndedBy"/>) begins another.
+    /// </summary>
+    public static SessionLife Living(DateTime createdAt) => new(createdAt, null);
+
+    /// <summary>
+    /// Whether the event is a creation under the id after this life began: the session was deleted
+    /// and created again since it was found, and this event and those after it are the later life's.
+    /// </summary>
+    public bool IsEndedBy(StoredEvent stored) => stored.Type == nameof(SessionCreated) && stored.OccurredAt > From;
 }
 
 /// <summary>The stored domain events of sessions, oldest first.</summary>
 public interface ISessionEventStore
 {
-    /// <summary>The life of the living session with this id: from its latest creation on.</summary>
-    Task<SessionLife> CurrentLifeAsync(Guid sessionId, CancellationToken cancellationToken);
-
     /// <summary>
     /// The events of these lives of the session id (apart in time, oldest first) after the event
     /// <paramref name="afterId"/> (from the first when null), at most <paramref name="take"/>; null

@@ -42,12 +42,13 @@ public sealed class ListSessionEventsHandler(ISessionReadStore reads, ISessionEv
             return resolved.Error;
         }
 
-        var sessionId = resolved.IsSuccess ? resolved.Value : query.Session.Id.GetValueOrDefault();
+        var sessionId = resolved.IsSuccess ? resolved.Value.Id : query.Session.Id.GetValueOrDefault();
         var deleted = await DeletedLivesForAdminAsync(caller, query.Session, cancellationToken);
         IReadOnlyList<SessionLife> lives;
+        SessionLife? current = null;
         if (resolved.IsSuccess)
         {
-            var current = await events.CurrentLifeAsync(sessionId, cancellationToken);
+            current = SessionLife.Living(resolved.Value.CreatedAt);
             lives = [.. deleted.Where(life => life.To < current.From), current];
         }
         else if (deleted.Count > 0)
@@ -64,6 +65,12 @@ public sealed class ListSessionEventsHandler(ISessionReadStore reads, ISessionEv
         if (page is null)
         {
             return Error.Validation(nameof(ListSessionEventsQuery.AfterId), "must be the id of an event of this session", FieldProblem.InvalidValue);
+        }
+
+        // A session deleted and created again under its id since it was found: its events end the page.
+        if (current is not null && page.FirstOrDefault(current.IsEndedBy) is { } later)
+        {
+            page = [.. page.TakeWhile(e => e != later)];
         }
 
         var shown = page.Take(limit).ToList();

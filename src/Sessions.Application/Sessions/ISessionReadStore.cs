@@ -9,10 +9,10 @@ namespace Sessions.Application.Sessions;
 public interface ISessionReadStore
 {
     /// <summary>
-    /// The id of the one session the audience can see that the reference names: 404 when none,
-    /// 400 <c>ambiguous_session_id</c> when a prefix matches several.
+    /// The id and life of the one session the audience can see that the reference names: 404 when
+    /// none, 400 <c>ambiguous_session_id</c> when a prefix matches several.
     /// </summary>
-    Task<Result<Guid>> ResolveAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken);
+    Task<Result<SessionLifeKey>> ResolveAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken);
 
     /// <summary>
     /// The one session the audience can see that the reference names, with its owner's and

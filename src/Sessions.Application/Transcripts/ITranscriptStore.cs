@@ -1,3 +1,4 @@
+using Sessions.Application.Sessions;
 using Sessions.Domain.Sessions;
 
 namespace Sessions.Application.Transcripts;
@@ -26,9 +27,9 @@ public interface ITranscriptStore
 /// <summary>The read side of transcripts.</summary>
 public interface ITranscriptReadStore
 {
-    /// <summary>Messages after <paramref name="afterSeq"/> in seq order, at most <paramref name="take"/>.</summary>
-    Task<IReadOnlyList<MessageView>> PageAsync(Guid sessionId, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken);
+    /// <summary>Messages of the session's life after <paramref name="afterSeq"/> in seq order, at most <paramref name="take"/>.</summary>
+    Task<IReadOnlyList<MessageView>> PageAsync(SessionLifeKey session, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken);
 
-    /// <summary>Messages whose content contains <paramref name="text"/>, any case; and how many match in all.</summary>
-    Task<(IReadOnlyList<MessageView> Matches, long Total)> SearchAsync(Guid sessionId, string text, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken);
+    /// <summary>Messages of the session's life whose content contains <paramref name="text"/>, any case; and how many match in all.</summary>
+    Task<(IReadOnlyList<MessageView> Matches, long Total)> SearchAsync(SessionLifeKey session, string text, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken);
 }

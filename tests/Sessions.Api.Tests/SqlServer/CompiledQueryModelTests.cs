@@ -71,8 +71,8 @@ public sealed class CompiledQueryModelTests(ApiFactory factory) : ApiTest<ApiFac
         var owners = new SessionAudience(workspace.WorkspaceId, owner.Id, SeesAllSessions: false);
         Assert.True((await scope.ServiceProvider.GetRequiredService<ISessionReadStore>().FindAsync(owners, byId, default)).IsSuccess);
         Assert.True((await scope.ServiceProvider.GetRequiredService<ISessionReadStore>().FindAsync(owners, byPrefix, default)).IsSuccess);
-        Assert.Equal(session, (await scope.ServiceProvider.GetRequiredService<ISessionReadStore>().ResolveAsync(owners, byId, default)).Value);
-        Assert.Equal(session, (await scope.ServiceProvider.GetRequiredService<ISessionReadStore>().ResolveAsync(owners, byPrefix, default)).Value);
+        Assert.Equal(session, (await scope.ServiceProvider.GetRequiredService<ISessionReadStore>().ResolveAsync(owners, byId, default)).Value.Id);
+        Assert.Equal(session, (await scope.ServiceProvider.GetRequiredService<ISessionReadStore>().ResolveAsync(owners, byPrefix, default)).Value.Id);
         Assert.Equal([session], (await db.ViewsInOrderAsync(owners, [session], default)).Select(v => v.Id));
         Assert.Equal(session, (await scope.ServiceProvider.GetRequiredService<ISessionRepository>().GetForChangeAsync(session, default))?.Id);
     }

@@ -136,9 +136,9 @@ public sealed class BehaviorTests
         var seen = Guid.NewGuid();
         var reads = new Mock<ISessionReadStore>();
         reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), Reference(unseen), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(Result<Guid>.Failure(Error.NotFound("Session not found.")));
+            .ReturnsAsync(Result<SessionLifeKey>.Failure(Error.NotFound("Session not found.")));
         reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), Reference(seen), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(Result<Guid>.Success(seen));
+            .ReturnsAsync(Result<SessionLifeKey>.Success(new SessionLifeKey(seen, DateTime.UnixEpoch)));
 
         async Task<Result<string>> HandleAsync(string[] scopes, Guid session)
         {

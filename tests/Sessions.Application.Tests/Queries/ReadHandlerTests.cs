@@ -10,6 +10,7 @@ using Sessions.Domain.Common;
 using Sessions.Domain.Groups;
 using Sessions.Domain.Organizations;
 using Sessions.Domain.Sessions;
+using Sessions.Domain.Sessions.Events;
 
 namespace Sessions.Application.Tests.Queries;
 
@@ -20,13 +21,16 @@ public sealed class ReadHandlerTests
     private readonly Guid _workspace = Guid.NewGuid();
     private readonly Guid _me = Guid.NewGuid();
     private readonly Guid _session = Guid.NewGuid();
+
+    /// <summary>The session the reads resolve: created at <see cref="Now"/>.</summary>
+    private SessionLifeKey Life => new(_session, Now.UtcDateTime);
     private readonly Mock<ISessionReadStore> _reads = new();
     private readonly Mock<ITranscriptReadStore> _transcripts = new();
     private readonly Mock<ISessionEventStore> _events = new();
 
     public ReadHandlerTests()
     {
-        _reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(Result<Guid>.Success(_session));
+        _reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(Result<SessionLifeKey>.Success(Life));
         _reads.Setup(r => r.GetUserChipsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((IReadOnlyCollection<Guid> ids, CancellationToken _) => ids.ToDictionary(i => i, i => new UserChip(i, null, null, null)));
     }
@@ -37,7 +41,7 @@ public sealed class ReadHandlerTests
     [InlineData(0, 2, false, null)]
     public async Task TranscriptPages_AskOneMore_ToKnowIfThereIsMore(int available, int limit, bool hasMore, long? next)
     {
-        _transcripts.Setup(t => t.PageAsync(_session, 5, limit + 1, true, It.IsAny<CancellationToken>())).ReturnsAsync([.. Messages(available)]);
+        _transcripts.Setup(t => t.PageAsync(Life, 5, limit + 1, true, It.IsAny<CancellationToken>())).ReturnsAsync([.. Messages(available)]);
 
         var page = (await new GetTranscriptHandler(_reads.Object, Callers(), _transcripts.Object).Handle(new GetTranscriptQuery("o", "w", Reference(), 5, limit, true), default)).Value;
 
@@ -48,7 +52,7 @@ public sealed class ReadHandlerTests
     [Fact]
     public async Task TranscriptPages_DefaultToTheFirstHundred_WithoutCompactedMessages()
     {
-        _transcripts.Setup(t => t.PageAsync(_session, 0, GetTranscriptQuery.DefaultLimit + 1, false, It.IsAny<CancellationToken>())).ReturnsAsync([.. Messages(1)]);
+        _transcripts.Setup(t => t.PageAsync(Life, 0, GetTranscriptQuery.DefaultLimit + 1, false, It.IsAny<CancellationToken>())).ReturnsAsync([.. Messages(1)]);
 
         var page = (await new GetTranscriptHandler(_reads.Object, Callers(), _transcripts.Object).Handle(new GetTranscriptQuery("o", "w", Reference(), null, null, null), default)).Value;
 
@@ -75,7 +79,7 @@ public sealed class ReadHandlerTests
     [InlineData(2, 2, false)]
     public async Task SearchPages_AskOneMore(int found, int limit, bool hasMore)
     {
-        _transcripts.Setup(t => t.SearchAsync(_session, "needle", 0, limit + 1, false, It.IsAny<CancellationToken>())).ReturnsAsync(([.. Messages(found)], 42L));
+        _transcripts.Setup(t => t.SearchAsync(Life, "needle", 0, limit + 1, false, It.IsAny<CancellationToken>())).ReturnsAsync(([.. Messages(found)], 42L));
 
         var matches = (await new SearchMessagesHandler(_reads.Object, Callers(), _transcripts.Object).Handle(new SearchMessagesQuery("o", "w", Reference(), "needle", null, limit, null), default)).Value;
 
@@ -85,7 +89,7 @@ public sealed class ReadHandlerTests
     [Fact]
     public async Task SearchPages_DefaultLimit()
     {
-        _transcripts.Setup(t => t.SearchAsync(_session, "n", 3, SearchMessagesQuery.DefaultLimit + 1, true, It.IsAny<CancellationToken>())).ReturnsAsync(([.. Messages(1)], 1L));
+        _transcripts.Setup(t => t.SearchAsync(Life, "n", 3, SearchMessagesQuery.DefaultLimit + 1, true, It.IsAny<CancellationToken>())).ReturnsAsync(([.. Messages(1)], 1L));
 
         var matches = (await new SearchMessagesHandler(_reads.Object, Callers(), _transcripts.Object).Handle(new SearchMessagesQuery("o", "w", Reference(), "n", 3, null, true), default)).Value;
 
@@ -148,17 +152,16 @@ public sealed class ReadHandlerTests
     }
 
     /// <summary>
-    /// A member reads the living session's life; a workspace admin asking by full id also the lives
-    /// of the id its workspace's deletions ended, oldest first (a life overlapping the current one,
-    /// which a session without a recorded creation has, is left out); with the id free, those alone.
+    /// A member reads the living session's life, from its creation as the read found it; a
+    /// workspace admin asking by full id also the lives of the id its workspace's deletions ended,
+    /// oldest first; with the id free, those alone.
     /// </summary>
     [Fact]
-    public async Task Events_OfALivingSession_AreItsCurrentLife_AndForAnAdminTheLivesItsWorkspaceEnded()
+    public async Task Events_OfALivingSession_AreItsLife_AndForAnAdminTheLivesItsWorkspaceEnded()
     {
-        var current = new SessionLife(Now.UtcDateTime, null);
+        var current = SessionLife.Living(Now.UtcDateTime);
         var older = new SessionLife(Now.UtcDateTime.AddDays(-4), Now.UtcDateTime.AddDays(-3));
         var ended = new SessionLife(Now.UtcDateTime.AddDays(-2), Now.UtcDateTime.AddDays(-1));
-        _events.Setup(e => e.CurrentLifeAsync(_session, It.IsAny<CancellationToken>())).ReturnsAsync(current);
         _events.Setup(e => e.DeletedFromWorkspaceAsync(_session, _workspace, It.IsAny<CancellationToken>())).ReturnsAsync([older, ended]);
         var asked = new List<IReadOnlyList<SessionLife>>();
         _events.Setup(e => e.PageAsync(_session, It.IsAny<IReadOnlyList<SessionLife>>(), null, It.IsAny<int>(), It.IsAny<CancellationToken>()))
@@ -167,15 +170,41 @@ public sealed class ReadHandlerTests
 
         await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null));
         await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null), WorkspaceRole.Admin);
-        _events.Setup(e => e.CurrentLifeAsync(_session, It.IsAny<CancellationToken>())).ReturnsAsync(SessionLife.Whole);
-        await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null), WorkspaceRole.Admin);
         _reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.NotFound);
         await Events(new ListSessionEventsQuery("o", "w", Reference(), null, null), WorkspaceRole.Admin);
 
         Assert.Equal<IEnumerable<SessionLife>>([current], asked[0]);
         Assert.Equal<IEnumerable<SessionLife>>([older, ended, current], asked[1]);
-        Assert.Equal<IEnumerable<SessionLife>>([SessionLife.Whole], asked[2]);
-        Assert.Equal<IEnumerable<SessionLife>>([older, ended], asked[3]);
+        Assert.Equal<IEnumerable<SessionLife>>([older, ended], asked[2]);
+    }
+
+    /// <summary>
+    /// The session deleted and created again under its id after the read found it: the page ends
+    /// before the later creation, with nothing more, whoever the later session belongs to.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1, true)]
+    [InlineData(1, 2, false)]
+    [InlineData(2, 2, true)]
+    [InlineData(1, 3, false)]
+    public async Task Events_EndBeforeACreationUnderTheIdAfterTheSessionWasFound(int before, int limit, bool hasMore)
+    {
+        var at = Now.UtcDateTime;
+        List<StoredEvent> stored =
+        [
+            new(Guid.NewGuid(), nameof(SessionCreated), at, _me, "{}"),
+            .. Enumerable.Range(1, before - 1).Select(i => new StoredEvent(Guid.NewGuid(), nameof(SessionShared), at.AddSeconds(i), _me, "{}")),
+            new(Guid.NewGuid(), nameof(SessionDeleted), at.AddMinutes(1), _me, "{}"),
+            new(Guid.NewGuid(), nameof(SessionCreated), at.AddMinutes(2), Guid.NewGuid(), "{}"),
+            new(Guid.NewGuid(), nameof(SessionShared), at.AddMinutes(3), Guid.NewGuid(), "{}"),
+        ];
+        _events.Setup(e => e.PageAsync(_session, It.IsAny<IReadOnlyList<SessionLife>>(), null, limit + 1, It.IsAny<CancellationToken>()))
+            .ReturnsAsync([.. stored.Take(limit + 1)]);
+
+        var page = (await Events(new ListSessionEventsQuery("o", "w", Reference(), null, limit))).Value;
+
+        Assert.Equal([.. stored.Take(Math.Min(before + 1, limit)).Select(e => e.Id)], page.Events.Select(e => e.Id));
+        Assert.Equal(hasMore, page.HasMore);
     }
 
     /// <summary>
@@ -186,7 +215,6 @@ public sealed class ReadHandlerTests
     public async Task Events_ByPrefix_AreTheResolvedSessions_AndALifeEndingAtTheCurrentOnesStartIsLeftOut()
     {
         var current = new SessionLife(Now.UtcDateTime, null);
-        _events.Setup(e => e.CurrentLifeAsync(_session, It.IsAny<CancellationToken>())).ReturnsAsync(current);
         _events.Setup(e => e.DeletedFromWorkspaceAsync(_session, _workspace, It.IsAny<CancellationToken>()))
             .ReturnsAsync([new SessionLife(Now.UtcDateTime.AddDays(-1), Now.UtcDateTime)]);
         var asked = new List<(Guid Session, IReadOnlyList<SessionLife> Lives)>();

@@ -70,14 +70,14 @@ public sealed class InputMappingTests
         var reads = new Mock<ISessionReadStore>();
         var items = new Mock<ISessionItemStore>();
         var session = Guid.NewGuid();
-        reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(Result<Guid>.Success(session));
-        items.Setup(i => i.ListAsync(session, 7, It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(Result<SessionLifeKey>.Success(new SessionLifeKey(session, DateTime.UnixEpoch)));
+        items.Setup(i => i.ListAsync(new SessionLifeKey(session, DateTime.UnixEpoch), 7, It.IsAny<CancellationToken>())).ReturnsAsync([]);
         Assert.True(SessionReference.TryParse(session.ToString(), out var reference));
 
         var list = await new ListItemsHandler(reads.Object, Callers(WorkspaceRole.Member), items.Object).Handle(new ListItemsQuery("o", "w", reference, 7), default);
 
         Assert.Empty(list.Value.Items);
-        items.Verify(i => i.ListAsync(session, 7, It.IsAny<CancellationToken>()), Times.Once);
+        items.Verify(i => i.ListAsync(new SessionLifeKey(session, DateTime.UnixEpoch), 7, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]

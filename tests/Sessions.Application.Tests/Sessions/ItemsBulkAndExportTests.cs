@@ -13,6 +13,7 @@ using Sessions.Application.Transcripts;
 using Sessions.Domain.Common;
 using Sessions.Domain.Groups;
 using Sessions.Domain.Sessions;
+using Sessions.Domain.Sessions.Events;
 
 namespace Sessions.Application.Tests.Sessions;
 
@@ -20,6 +21,9 @@ public sealed class ItemsBulkAndExportTests
 {
     private readonly SessionWorld _world = new();
     private readonly Mock<ISessionItemStore> _items = new();
+
+    /// <summary>The life of the session the handlers find.</summary>
+    private SessionLifeKey ReadLife => new(_world.Read.Id, _world.Read.CreatedAt);
 
     [Fact]
     public async Task RecordingAnItem_StoresItOnce_UnderTheCallersOrganization()
@@ -37,7 +41,7 @@ public sealed class ItemsBulkAndExportTests
     public async Task ARepeatedDedupeKey_AnswersTheStoredItem_WithoutALock()
     {
         var stored = _world.Read.RecordItem(Item("k").ToDraft(), null, Guid.NewGuid(), _world.OwnerId, SessionWorld.Now.UtcDateTime).Value.Item;
-        _items.Setup(i => i.FindByDedupeKeyAsync(_world.Read.Id, "k", It.IsAny<CancellationToken>())).ReturnsAsync(stored);
+        _items.Setup(i => i.FindByDedupeKeyAsync(ReadLife, "k", It.IsAny<CancellationToken>())).ReturnsAsync(stored);
 
         var recorded = (await Record(Item("k"))).Value;
 
@@ -51,7 +55,7 @@ public sealed class ItemsBulkAndExportTests
     public async Task ADedupeKeyStoredMeanwhile_IsTheAnswerUnderTheLock()
     {
         var stored = _world.Locked.RecordItem(Item("k").ToDraft(), null, Guid.NewGuid(), _world.OwnerId, SessionWorld.Now.UtcDateTime).Value.Item;
-        _items.SetupSequence(i => i.FindByDedupeKeyAsync(_world.Read.Id, "k", It.IsAny<CancellationToken>())).ReturnsAsync((SessionItem?)null).ReturnsAsync(stored);
+        _items.SetupSequence(i => i.FindByDedupeKeyAsync(ReadLife, "k", It.IsAny<CancellationToken>())).ReturnsAsync((SessionItem?)null).ReturnsAsync(stored);
 
         var recorded = (await Record(Item("k"))).Value;
 
@@ -73,8 +77,8 @@ public sealed class ItemsBulkAndExportTests
     public async Task ListingItems_MapsThemAndUsesTheDefaultLimit()
     {
         var item = _world.Read.RecordItem((Item(null) with { DispositionJson = null }).ToDraft(), null, Guid.NewGuid(), _world.OwnerId, SessionWorld.Now.UtcDateTime).Value.Item;
-        _world.Reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(Result<Guid>.Success(_world.Read.Id));
-        _items.Setup(i => i.ListAsync(_world.Read.Id, ListItemsQuery.DefaultLimit, It.IsAny<CancellationToken>())).ReturnsAsync([item]);
+        _world.Reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(Result<SessionLifeKey>.Success(ReadLife));
+        _items.Setup(i => i.ListAsync(ReadLife, ListItemsQuery.DefaultLimit, It.IsAny<CancellationToken>())).ReturnsAsync([item]);
 
         var list = (await new ListItemsHandler(_world.Reads.Object, Callers(), _items.Object).Handle(new ListItemsQuery("o", "w", _world.Reference, null), default)).Value;
 
@@ -205,8 +209,8 @@ public sealed class ItemsBulkAndExportTests
         var transcripts = new Mock<ITranscriptReadStore>();
         var events = new Mock<ISessionEventStore>();
         var first = Enumerable.Range(1, ExportTrajectoryHandler.PageSize).Select(Message).ToList();
-        transcripts.Setup(t => t.PageAsync(_world.Read.Id, 0, ExportTrajectoryHandler.PageSize, true, It.IsAny<CancellationToken>())).ReturnsAsync(first);
-        transcripts.Setup(t => t.PageAsync(_world.Read.Id, ExportTrajectoryHandler.PageSize, ExportTrajectoryHandler.PageSize, true, It.IsAny<CancellationToken>())).ReturnsAsync([Message(101)]);
+        transcripts.Setup(t => t.PageAsync(ReadLife, 0, ExportTrajectoryHandler.PageSize, true, It.IsAny<CancellationToken>())).ReturnsAsync(first);
+        transcripts.Setup(t => t.PageAsync(ReadLife, ExportTrajectoryHandler.PageSize, ExportTrajectoryHandler.PageSize, true, It.IsAny<CancellationToken>())).ReturnsAsync([Message(101)]);
         var stored = Enumerable.Range(0, ExportTrajectoryHandler.PageSize).Select(_ => new StoredEvent(Guid.NewGuid(), "E", SessionWorld.Now.UtcDateTime, null, "{}")).ToList();
         events.Setup(e => e.PageAsync(_world.Read.Id, It.IsAny<IReadOnlyList<SessionLife>>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync(stored);
         var more = Enumerable.Range(0, ExportTrajectoryHandler.PageSize).Select(_ => new StoredEvent(Guid.NewGuid(), "E", SessionWorld.Now.UtcDateTime, null, "{}")).ToList();
@@ -222,11 +226,42 @@ public sealed class ItemsBulkAndExportTests
         Assert.Equal(200, await export.Events.CountAsync());
     }
 
+    /// <summary>
+    /// The session deleted and created again under its id while its export was read: the events end
+    /// before the later creation (its messages are the found life's only, by the life's key).
+    /// </summary>
+    [Fact]
+    public async Task AnExportsEvents_EndBeforeACreationUnderItsIdAfterItWasFound()
+    {
+        var transcripts = new Mock<ITranscriptReadStore>();
+        transcripts.Setup(t => t.PageAsync(ReadLife, 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync([Message(1)]);
+        var events = new Mock<ISessionEventStore>();
+        var created = _world.Read.CreatedAt;
+        List<StoredEvent> stored =
+        [
+            new(Guid.NewGuid(), nameof(SessionCreated), created, _world.OwnerId, "{}"),
+            new(Guid.NewGuid(), nameof(SessionDeleted), created.AddMinutes(1), _world.OwnerId, "{}"),
+            new(Guid.NewGuid(), nameof(SessionCreated), created.AddMinutes(2), Guid.NewGuid(), "{}"),
+            new(Guid.NewGuid(), nameof(SessionShared), created.AddMinutes(3), Guid.NewGuid(), "{}"),
+        ];
+        var lives = new List<IReadOnlyList<SessionLife>>();
+        events.Setup(e => e.PageAsync(_world.Read.Id, It.IsAny<IReadOnlyList<SessionLife>>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>()))
+            .Callback<Guid, IReadOnlyList<SessionLife>, Guid?, int, CancellationToken>((_, asked, _, _, _) => lives.Add(asked))
+            .ReturnsAsync(stored);
+
+        var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object)
+            .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, "native", null), default)).Value;
+
+        Assert.Equal([stored[0].Id, stored[1].Id], await export.Events.Select(e => e.Id).ToListAsync());
+        Assert.Equal(1, await export.Messages.CountAsync());
+        Assert.Equal([SessionLife.Living(created)], Assert.Single(lives));
+    }
+
     [Fact]
     public async Task AnExport_DefaultsToAtifWithoutCompactedMessages_AndRefusesUnknownFormats()
     {
         var transcripts = new Mock<ITranscriptReadStore>();
-        transcripts.Setup(t => t.PageAsync(It.IsAny<Guid>(), 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync([Message(1)]);
+        transcripts.Setup(t => t.PageAsync(It.IsAny<SessionLifeKey>(), 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync([Message(1)]);
         var events = new Mock<ISessionEventStore>();
         events.Setup(e => e.PageAsync(It.IsAny<Guid>(), It.IsAny<IReadOnlyList<SessionLife>>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync([]);
 

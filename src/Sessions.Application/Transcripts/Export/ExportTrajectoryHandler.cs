@@ -29,15 +29,19 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
             found.Value.ToView(),
             session.SystemPrompt,
             format,
-            MessagesAsync(session.Id, query.IncludeCompacted ?? false, cancellationToken),
-            EventsAsync(session.Id, cancellationToken));
+            MessagesAsync(new SessionLifeKey(session.Id, session.CreatedAt), query.IncludeCompacted ?? false, cancellationToken),
+            EventsAsync(session.Id, SessionLife.Living(session.CreatedAt), cancellationToken));
     }
 
-    private async IAsyncEnumerable<MessageView> MessagesAsync(Guid sessionId, bool includeCompacted, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The messages of the life the export found, page by page: a session deleted meanwhile ends
+    /// them (its messages went with it), one created again under its id adds none.
+    /// </summary>
+    private async IAsyncEnumerable<MessageView> MessagesAsync(SessionLifeKey session, bool includeCompacted, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         for (long after = 0; ;)
         {
-            var page = await transcripts.PageAsync(sessionId, after, PageSize, includeCompacted, cancellationToken);
+            var page = await transcripts.PageAsync(session, after, PageSize, includeCompacted, cancellationToken);
             foreach (var message in page)
             {
                 yield return message;
@@ -52,14 +56,19 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
         }
     }
 
-    private async IAsyncEnumerable<StoredEvent> EventsAsync(Guid sessionId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>The events of the life the export found, up to a creation under its id after it (a later life's).</summary>
+    private async IAsyncEnumerable<StoredEvent> EventsAsync(Guid sessionId, SessionLife life, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var life = await events.CurrentLifeAsync(sessionId, cancellationToken);
         for (Guid? after = null; ;)
         {
             var page = await events.PageAsync(sessionId, [life], after, PageSize, cancellationToken) ?? [];
             foreach (var stored in page)
             {
+                if (life.IsEndedBy(stored))
+                {
+                    yield break;
+                }
+
                 yield return stored;
             }
 

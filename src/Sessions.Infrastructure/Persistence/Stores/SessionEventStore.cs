@@ -20,14 +20,6 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
     private static readonly string[] SessionEventTypes =
         [.. typeof(ISessionEvent).Assembly.GetTypes().Where(t => t.IsClass && typeof(ISessionEvent).IsAssignableFrom(t)).Select(t => t.Name).Order(StringComparer.Ordinal)];
 
-    public async Task<SessionLife> CurrentLifeAsync(Guid sessionId, CancellationToken cancellationToken)
-    {
-        var created = await db.OutboxMessages.AsNoTracking()
-            .Where(o => o.AggregateId == sessionId && o.Type == nameof(SessionCreated))
-            .MaxAsync(o => (DateTime?)o.OccurredAt, cancellationToken);
-        return created is { } from ? new SessionLife(from, null) : SessionLife.Whole;
-    }
-
     /// <summary>
     /// One statement per life the page reaches (a page of one life, the usual trail, is one), after
     /// the cursor's own look-up: the lives are apart in time, so each is a range of the keyset.

@@ -15,7 +15,7 @@ namespace Sessions.Infrastructure.Persistence.Stores;
 
 internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions database) : ISessionReadStore
 {
-    public Task<Result<Guid>> ResolveAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken) =>
+    public Task<Result<SessionLifeKey>> ResolveAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken) =>
         OneAsync(audience, reference, IdById, IdByPrefix, cancellationToken);
 
     /// <summary><c>(s, id)</c>: the primary key names at most one row, so its reads have no <c>LIMIT</c>.</summary>
@@ -26,8 +26,8 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         string.Compare(EF.Property<string>(s, SessionConfiguration.IdText), lower) >= 0
         && string.Compare(EF.Property<string>(s, SessionConfiguration.IdText), upper) < 0;
 
-    /// <summary>The session's id, what a read that only resolves a session answers.</summary>
-    private static readonly Expression<Func<Session, Guid>> SessionId = s => s.Id;
+    /// <summary>The session's id and life, what a read that only resolves a session answers.</summary>
+    private static readonly Expression<Func<Session, SessionLifeKey>> SessionKey = s => new SessionLifeKey(s.Id, s.CreatedAt);
 
     /// <summary>
     /// The read by full id, the hottest query of the service (every GET and every command about one
@@ -47,14 +47,14 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         InBothForms(seesAll => EF.CompileAsyncQuery(Seen<Func<SessionsDbContext, Guid, Guid, string, string, IQueryable<SessionRead>>>(seesAll, IdTextInRange, withChips: true, take: 2)));
 
     /// <summary>
-    /// The id of a session the audience sees, by full id or by prefix (the transcript, events, items
-    /// and message search of one session), compiled and prepared like the reads above.
+    /// The id and life of a session the audience sees, by full id or by prefix (the transcript,
+    /// events, items and message search of one session), compiled and prepared like the reads above.
     /// </summary>
-    private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, Guid, Guid, IAsyncEnumerable<Guid>>>[] IdById =
-        InBothForms(seesAll => EF.CompileAsyncQuery(Seen<Func<SessionsDbContext, Guid, Guid, Guid, IQueryable<Guid>>>(seesAll, WithId, withChips: false, take: null)));
+    private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, Guid, Guid, IAsyncEnumerable<SessionLifeKey>>>[] IdById =
+        InBothForms(seesAll => EF.CompileAsyncQuery(Seen<Func<SessionsDbContext, Guid, Guid, Guid, IQueryable<SessionLifeKey>>>(seesAll, WithId, withChips: false, take: null)));
 
-    private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, Guid, string, string, IAsyncEnumerable<Guid>>>[] IdByPrefix =
-        InBothForms(seesAll => EF.CompileAsyncQuery(Seen<Func<SessionsDbContext, Guid, Guid, string, string, IQueryable<Guid>>>(seesAll, IdTextInRange, withChips: false, take: 2)));
+    private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, Guid, string, string, IAsyncEnumerable<SessionLifeKey>>>[] IdByPrefix =
+        InBothForms(seesAll => EF.CompileAsyncQuery(Seen<Func<SessionsDbContext, Guid, Guid, string, string, IQueryable<SessionLifeKey>>>(seesAll, IdTextInRange, withChips: false, take: 2)));
 
     public Task<Result<SessionRead>> FindAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken) =>
         OneAsync(audience, reference, ById, ByPrefix, cancellationToken);
@@ -250,10 +250,10 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
             Expression.Quote(seenAndMatched));
         var query = withChips
             ? SessionQueries.WithChips(sessions, Expression.Property(context, nameof(SessionsDbContext.Users)))
-            : Expression.Call(typeof(Queryable), nameof(Queryable.Select), [typeof(Session), typeof(Guid)], sessions, Expression.Quote(SessionId));
+            : Expression.Call(typeof(Queryable), nameof(Queryable.Select), [typeof(Session), typeof(SessionLifeKey)], sessions, Expression.Quote(SessionKey));
         if (take is { } rows)
         {
-            query = Expression.Call(typeof(Queryable), nameof(Queryable.Take), [withChips ? typeof(SessionRead) : typeof(Guid)], query, Expression.Constant(rows));
+            query = Expression.Call(typeof(Queryable), nameof(Queryable.Take), [withChips ? typeof(SessionRead) : typeof(SessionLifeKey)], query, Expression.Constant(rows));
         }
 
         return Expression.Lambda<TQuery>(query, [context, seen.Parameters[1], seen.Parameters[2], .. match.Parameters.Skip(1)]);

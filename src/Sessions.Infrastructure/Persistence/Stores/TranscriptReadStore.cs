@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Sessions.Application.Sessions;
 using Sessions.Application.Transcripts;
 using Sessions.Domain.Sessions;
 
@@ -6,9 +7,9 @@ namespace Sessions.Infrastructure.Persistence.Stores;
 
 internal sealed class TranscriptReadStore(SessionsDbContext db) : ITranscriptReadStore
 {
-    public async Task<IReadOnlyList<MessageView>> PageAsync(Guid sessionId, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MessageView>> PageAsync(SessionLifeKey session, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken)
     {
-        var page = await Messages(sessionId, includeCompacted)
+        var page = await Messages(session, includeCompacted)
             .Where(m => m.Seq > afterSeq)
             .OrderBy(m => m.Seq)
             .Take(take)
@@ -16,9 +17,9 @@ internal sealed class TranscriptReadStore(SessionsDbContext db) : ITranscriptRea
         return [.. page.Select(MessageView.From)];
     }
 
-    public async Task<(IReadOnlyList<MessageView> Matches, long Total)> SearchAsync(Guid sessionId, string text, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<MessageView> Matches, long Total)> SearchAsync(SessionLifeKey session, string text, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken)
     {
-        var messages = Messages(sessionId, includeCompacted);
+        var messages = Messages(session, includeCompacted);
         var pattern = $"%{SessionQueries.EscapeLike(text, db.Provider)}%";
         IQueryable<SessionMessage> matching;
         if (db.Provider != DatabaseProvider.Sqlite)
@@ -40,9 +41,15 @@ internal sealed class TranscriptReadStore(SessionsDbContext db) : ITranscriptRea
         return ([.. page.Select(MessageView.From)], total);
     }
 
-    private IQueryable<SessionMessage> Messages(Guid sessionId, bool includeCompacted)
+    /// <summary>
+    /// The messages of the session's life: while the session row is the one created at that instant
+    /// (tested in the same statement, by its key), so none of a session created again under its id.
+    /// </summary>
+    private IQueryable<SessionMessage> Messages(SessionLifeKey session, bool includeCompacted)
     {
-        var messages = db.Messages.AsNoTracking().Where(m => m.SessionId == sessionId);
+        var (sessionId, createdAt) = session;
+        var messages = db.Messages.AsNoTracking()
+            .Where(m => m.SessionId == sessionId && db.Sessions.Any(s => s.Id == sessionId && s.CreatedAt == createdAt));
         return includeCompacted ? messages : messages.Where(m => m.CompactedAt == null);
     }
 }

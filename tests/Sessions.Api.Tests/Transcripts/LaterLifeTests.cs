@@ -1,0 +1,99 @@
+using System.Data.Common;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Sessions.Api.Tests.Infrastructure;
+
+namespace Sessions.Api.Tests.Transcripts;
+
+/// <summary>A host that runs a piece of work once, just before the next read of a table about one id (a parameter), once armed.</summary>
+public sealed class ReadHookApiFactory : ApiFactory
+{
+    public BeforeRead Hook { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<IInterceptor>(Hook));
+    }
+
+    public sealed class BeforeRead : DbCommandInterceptor
+    {
+        private Armed? _armed;
+
+        public void Arm(string table, Guid about, Func<Task> work) => Interlocked.Exchange(ref _armed, new Armed(table, about, work));
+
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command,
+            CommandEventData eventData,
+            InterceptionResult<DbDataReader> result,
+            CancellationToken cancellationToken = default)
+        {
+            if (_armed is { } armed
+                && (command.CommandText.Contains($"FROM \"{armed.Table}\" ", StringComparison.Ordinal) || command.CommandText.Contains($"FROM {armed.Table} ", StringComparison.Ordinal))
+                && command.Parameters.Cast<DbParameter>().Any(p => p.Value is Guid id && id == armed.About)
+                && Interlocked.CompareExchange(ref _armed, null, armed) == armed)
+            {
+                await armed.Work();
+            }
+
+            return await base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
+
+        private sealed record Armed(string Table, Guid About, Func<Task> Work);
+    }
+}
+
+/// <summary>
+/// A session deleted and created again under its id (here by another user, privately, in another
+/// workspace) between a read finding it and the read of its rows: the reader sees none of the later
+/// session's messages, items or events (CONTRACT 3: another user's private session does not exist for them).
+/// </summary>
+public sealed class LaterLifeTests(ReadHookApiFactory factory) : IClassFixture<ReadHookApiFactory>
+{
+    private const string Secret = "the later session's secret";
+
+    [Theory]
+    [InlineData("/trajectory?format=native", "session_messages")]
+    [InlineData("/trajectory?format=native", "outbox_messages")]
+    [InlineData("/trajectory?format=openai", "session_messages")]
+    [InlineData("/transcript", "session_messages")]
+    [InlineData("/messages/search?q=secret", "session_messages")]
+    [InlineData("/items", "session_items")]
+    [InlineData("/events", "outbox_messages")]
+    public async Task ASessionCreatedAgainUnderItsIdMeanwhile_ShowsNoneOfItsRows(string route, string table)
+    {
+        var client = factory.CreateClient();
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        var reader = await workspace.AddMemberAsync();
+        var elsewhere = await TestWorkspace.CreateAsync(factory);
+        var stranger = await elsewhere.AddMemberAsync();
+        var session = (await client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" })).Id();
+        await client.AppendAsync(workspace, owner, session, new { role = "user", content = "shared question" });
+        factory.Hook.Arm(table, session, async () =>
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session), owner.Token())).StatusCode);
+            await client.CreateSessionAsync(elsewhere, stranger, session);
+            await client.AppendAsync(elsewhere, stranger, session, new { role = "user", content = Secret });
+            await (await client.PostAsync(elsewhere.SessionPath(session) + "/items", stranger.Token(), new { item_type = "finding", data = new { note = Secret } }))
+                .ExpectAsync(HttpStatusCode.Created);
+        });
+
+        var response = await client.GetAsync(workspace.SessionPath(session) + route, reader.Token());
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await (await client.GetAsync(elsewhere.SessionPath(session), stranger.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(Secret, body, StringComparison.Ordinal);
+        Assert.DoesNotContain(stranger.Id.ToString(), body, StringComparison.Ordinal);
+        Assert.DoesNotContain(elsewhere.WorkspaceId.ToString(), body, StringComparison.Ordinal);
+        if (route == "/events")
+        {
+            var types = JsonNode.Parse(body)!["events"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()).ToList();
+            Assert.Equal(("SessionCreated", "SessionDeleted", 1), (types[0], types[^1], types.Count(t => t == "SessionCreated")));
+        }
+    }
+}
