@@ -7,3 +7,4 @@ root=$(cd ../.. && pwd)
 dotnet build "$root/src/Sessions.Api/Sessions.Api.csproj" -c Release -nologo -v q >/dev/null
 (cd "$root" && dotnet tool restore >/dev/null)
 Database__InitializeAtStartup=false dotnet nswag run nswag.json >/dev/null
+node own-keys.mjs src/client.ts >/dev/null

@@ -74,6 +74,7 @@ builder.Services.AddOpenApiDocument(settings =>
     settings.SchemaSettings.SchemaProcessors.Add(new AnswersCarryEveryProperty());
     settings.SchemaSettings.SchemaProcessors.Add(new FieldLimitsInDocument());
     settings.OperationProcessors.Add(new QueryParametersInDocument());
+    settings.OperationProcessors.Add(new HeadersInDocument());
     if (Telemetry.ServesMetrics(builder.Configuration))
     {
         settings.DocumentProcessors.Add(new MetricsInDocument());

@@ -6030,7 +6030,7 @@ export class CreateGroupRequest implements ICreateGroupRequest {
                 this.metadata = {} as any;
                 for (let key in _data["metadata"]) {
                     if (_data["metadata"].hasOwnProperty(key))
-                        (this.metadata as any)![key] = _data["metadata"][key] !== undefined ? _data["metadata"][key] : null as any;
+                        setOwn(this.metadata, key, _data["metadata"][key] !== undefined ? _data["metadata"][key] : null as any);
                 }
             }
             else {
@@ -6063,7 +6063,7 @@ export class CreateGroupRequest implements ICreateGroupRequest {
             data["metadata"] = {};
             for (let key in this.metadata) {
                 if (this.metadata.hasOwnProperty(key))
-                    (data["metadata"] as any)[key] = this.metadata[key] !== undefined ? this.metadata[key] : null as any;
+                    setOwn(data["metadata"], key, this.metadata[key] !== undefined ? this.metadata[key] : null as any);
             }
         }
         return data;
@@ -6284,7 +6284,7 @@ export class SessionView implements ISessionView {
                 this.labels = {} as any;
                 for (let key in _data["labels"]) {
                     if (_data["labels"].hasOwnProperty(key))
-                        (this.labels as any)![key] = _data["labels"][key] !== undefined ? _data["labels"][key] : [];
+                        setOwn(this.labels, key, _data["labels"][key] !== undefined ? _data["labels"][key] : []);
                 }
             }
             else {
@@ -6329,7 +6329,7 @@ export class SessionView implements ISessionView {
             data["labels"] = {};
             for (let key in this.labels) {
                 if (this.labels.hasOwnProperty(key))
-                    (data["labels"] as any)[key] = this.labels[key] !== undefined ? this.labels[key] : null as any;
+                    setOwn(data["labels"], key, this.labels[key] !== undefined ? this.labels[key] : null as any);
             }
         }
         data["message_count"] = this.message_count !== undefined ? this.message_count : null as any;
@@ -6410,7 +6410,7 @@ export class UpdateGroupRequest implements IUpdateGroupRequest {
                 this.metadata = {} as any;
                 for (let key in _data["metadata"]) {
                     if (_data["metadata"].hasOwnProperty(key))
-                        (this.metadata as any)![key] = _data["metadata"][key] !== undefined ? _data["metadata"][key] : null as any;
+                        setOwn(this.metadata, key, _data["metadata"][key] !== undefined ? _data["metadata"][key] : null as any);
                 }
             }
             else {
@@ -6434,7 +6434,7 @@ export class UpdateGroupRequest implements IUpdateGroupRequest {
             data["metadata"] = {};
             for (let key in this.metadata) {
                 if (this.metadata.hasOwnProperty(key))
-                    (data["metadata"] as any)[key] = this.metadata[key] !== undefined ? this.metadata[key] : null as any;
+                    setOwn(data["metadata"], key, this.metadata[key] !== undefined ? this.metadata[key] : null as any);
             }
         }
         return data;
@@ -6733,7 +6733,7 @@ export class RecordItemRequest implements IRecordItemRequest {
                 this.data = {} as any;
                 for (let key in _data["data"]) {
                     if (_data["data"].hasOwnProperty(key))
-                        (this.data as any)![key] = _data["data"][key] !== undefined ? _data["data"][key] : null as any;
+                        setOwn(this.data, key, _data["data"][key] !== undefined ? _data["data"][key] : null as any);
                 }
             }
             else {
@@ -6753,7 +6753,7 @@ export class RecordItemRequest implements IRecordItemRequest {
                 this.disposition = {} as any;
                 for (let key in _data["disposition"]) {
                     if (_data["disposition"].hasOwnProperty(key))
-                        (this.disposition as any)![key] = _data["disposition"][key] !== undefined ? _data["disposition"][key] : null as any;
+                        setOwn(this.disposition, key, _data["disposition"][key] !== undefined ? _data["disposition"][key] : null as any);
                 }
             }
             else {
@@ -6776,7 +6776,7 @@ export class RecordItemRequest implements IRecordItemRequest {
             data["data"] = {};
             for (let key in this.data) {
                 if (this.data.hasOwnProperty(key))
-                    (data["data"] as any)[key] = this.data[key] !== undefined ? this.data[key] : null as any;
+                    setOwn(data["data"], key, this.data[key] !== undefined ? this.data[key] : null as any);
             }
         }
         data["title"] = this.title !== undefined ? this.title : null as any;
@@ -6793,7 +6793,7 @@ export class RecordItemRequest implements IRecordItemRequest {
             data["disposition"] = {};
             for (let key in this.disposition) {
                 if (this.disposition.hasOwnProperty(key))
-                    (data["disposition"] as any)[key] = this.disposition[key] !== undefined ? this.disposition[key] : null as any;
+                    setOwn(data["disposition"], key, this.disposition[key] !== undefined ? this.disposition[key] : null as any);
             }
         }
         return data;
@@ -6861,7 +6861,7 @@ export class CreateSessionRequest implements ICreateSessionRequest {
                 this.labels = {} as any;
                 for (let key in _data["labels"]) {
                     if (_data["labels"].hasOwnProperty(key))
-                        (this.labels as any)![key] = _data["labels"][key] !== undefined ? _data["labels"][key] : [];
+                        setOwn(this.labels, key, _data["labels"][key] !== undefined ? _data["labels"][key] : []);
                 }
             }
             else {
@@ -6893,7 +6893,7 @@ export class CreateSessionRequest implements ICreateSessionRequest {
             data["labels"] = {};
             for (let key in this.labels) {
                 if (this.labels.hasOwnProperty(key))
-                    (data["labels"] as any)[key] = this.labels[key] !== undefined ? this.labels[key] : null as any;
+                    setOwn(data["labels"], key, this.labels[key] !== undefined ? this.labels[key] : null as any);
             }
         }
         data["message_count"] = this.message_count !== undefined ? this.message_count : null as any;
@@ -7037,7 +7037,7 @@ export class SessionFacets implements ISessionFacets {
                 this.labels = {} as any;
                 for (let key in _data["labels"]) {
                     if (_data["labels"].hasOwnProperty(key))
-                        (this.labels as any)![key] = _data["labels"][key] ? _data["labels"][key].map((i: any) => FacetCount.fromJS(i)) : [];
+                        setOwn(this.labels, key, _data["labels"][key] ? _data["labels"][key].map((i: any) => FacetCount.fromJS(i)) : []);
                 }
             }
             else {
@@ -7091,7 +7091,7 @@ export class SessionFacets implements ISessionFacets {
             data["labels"] = {};
             for (let key in this.labels) {
                 if (this.labels.hasOwnProperty(key))
-                    (data["labels"] as any)[key] = this.labels[key] !== undefined ? this.labels[key] : null as any;
+                    setOwn(data["labels"], key, this.labels[key] !== undefined ? this.labels[key] : null as any);
             }
         }
         if (Array.isArray(this.agents)) {
@@ -7243,7 +7243,7 @@ export class UpdateSessionRequest implements IUpdateSessionRequest {
                 this.labels = {} as any;
                 for (let key in _data["labels"]) {
                     if (_data["labels"].hasOwnProperty(key))
-                        (this.labels as any)![key] = _data["labels"][key] !== undefined ? _data["labels"][key] : [];
+                        setOwn(this.labels, key, _data["labels"][key] !== undefined ? _data["labels"][key] : []);
                 }
             }
             else {
@@ -7271,7 +7271,7 @@ export class UpdateSessionRequest implements IUpdateSessionRequest {
             data["labels"] = {};
             for (let key in this.labels) {
                 if (this.labels.hasOwnProperty(key))
-                    (data["labels"] as any)[key] = this.labels[key] !== undefined ? this.labels[key] : null as any;
+                    setOwn(data["labels"], key, this.labels[key] !== undefined ? this.labels[key] : null as any);
             }
         }
         data["message_count"] = this.message_count !== undefined ? this.message_count : null as any;
@@ -8095,7 +8095,7 @@ export class MessageRequest implements IMessageRequest {
                 this.metadata = {} as any;
                 for (let key in _data["metadata"]) {
                     if (_data["metadata"].hasOwnProperty(key))
-                        (this.metadata as any)![key] = _data["metadata"][key] !== undefined ? _data["metadata"][key] : null as any;
+                        setOwn(this.metadata, key, _data["metadata"][key] !== undefined ? _data["metadata"][key] : null as any);
                 }
             }
             else {
@@ -8128,7 +8128,7 @@ export class MessageRequest implements IMessageRequest {
             data["metadata"] = {};
             for (let key in this.metadata) {
                 if (this.metadata.hasOwnProperty(key))
-                    (data["metadata"] as any)[key] = this.metadata[key] !== undefined ? this.metadata[key] : null as any;
+                    setOwn(data["metadata"], key, this.metadata[key] !== undefined ? this.metadata[key] : null as any);
             }
         }
         data["usage"] = this.usage ? this.usage.toJSON() : null as any;
@@ -8202,6 +8202,7 @@ export class UsageRequest implements IUsageRequest {
     output_tokens?: number | null;
     cache_read_input_tokens?: number | null;
     cache_creation_input_tokens?: number | null;
+    /** At most ten decimal places (the stored precision): a cost computed in floating point is rounded to them first. */
     cost_usd?: number | null;
 
     constructor(data?: IUsageRequest) {
@@ -8247,6 +8248,7 @@ export interface IUsageRequest {
     output_tokens?: number | null;
     cache_read_input_tokens?: number | null;
     cache_creation_input_tokens?: number | null;
+    /** At most ten decimal places (the stored precision): a cost computed in floating point is rounded to them first. */
     cost_usd?: number | null;
 }
 
@@ -8726,4 +8728,8 @@ function throwException(message: string, status: number, response: string, heade
         throw result;
     else
         throw new ApiException(message, status, response, headers, null);
+}
+/** Sets a map's entry as an own property: assigning a key named "__proto__" would set the object's prototype instead. */
+function setOwn(target: any, key: string, value: any): void {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

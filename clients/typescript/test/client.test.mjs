@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { createSessionsClient, ErrorEnvelope, isErrorEnvelope } from "../dist/index.js";
+import { createSessionsClient, CreateSessionRequest, ErrorEnvelope, isErrorEnvelope } from "../dist/index.js";
 import { devToken, startService } from "./service.mjs";
 
 const org = "demo";
@@ -108,6 +108,25 @@ describe("sessions", () => {
 });
 
 describe("transcripts", () => {
+  test("a label or metadata key named __proto__ is kept both ways", async () => {
+    // A valid label key; a plain assignment of it in the generated code would set a prototype.
+    const id = randomUUID();
+    const labels = JSON.parse('{"__proto__":["x"],"team":["red"]}');
+    const request = CreateSessionRequest.fromJS({ id, model: "m", labels });
+    assert.deepEqual(Object.keys(request.toJSON().labels).sort(), ["__proto__", "team"]);
+
+    const created = await client.createSession(org, ws, request);
+    assert.deepEqual(Object.keys(created.labels).sort(), ["__proto__", "team"]);
+    assert.deepEqual(created.labels["__proto__"], ["x"]);
+    assert.equal(Object.getPrototypeOf(created.labels), Object.prototype);
+    const read = await client.getSession(org, ws, id);
+    assert.ok(Object.prototype.hasOwnProperty.call(read.labels, "__proto__"));
+
+    const appended = await client.appendTranscript(org, ws, id, { messages: [{ role: "user", content: "q", metadata: JSON.parse('{"__proto__":{"a":1}}') }] });
+    assert.deepEqual(Object.keys(appended.messages[0].metadata), ["__proto__"]);
+    assert.deepEqual(appended.messages[0].metadata["__proto__"], { a: 1 });
+  });
+
   test("append, read, compact, search, rewind, usage", async () => {
     const id = randomUUID();
     await client.createSession(org, ws, { id, model: "m" });

@@ -12,7 +12,7 @@ public sealed record CreateSessionRequest
     public Guid? Id { get; init; }
 
     /// <summary>The model the session talks to (1 to 255 characters).</summary>
-    [MaxChars(FieldLimits.SessionModel)]
+    [MaxChars(FieldLimits.SessionModel, Minimum = 1)]
     [RequiredField]
     public string? Model { get; init; }
 
@@ -23,9 +23,11 @@ public sealed record CreateSessionRequest
     public string? Agent { get; init; }
 
     /// <summary>Label keys with their values, e.g. <c>{"team": ["red"]}</c>.</summary>
+    [LabelMap]
     public Dictionary<string, List<string>>? Labels { get; init; }
 
     /// <summary>A message count the client declares (default 0).</summary>
+    [NumberRange(0)]
     public int? MessageCount { get; init; }
 
     /// <summary>Default <c>user</c>.</summary>

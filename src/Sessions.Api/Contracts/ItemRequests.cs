@@ -11,7 +11,7 @@ namespace Sessions.Api.Contracts;
 public sealed record RecordItemRequest
 {
     /// <summary>What kind of item (1 to 64 characters), e.g. <c>finding</c>.</summary>
-    [MaxChars(FieldLimits.ItemType)]
+    [MaxChars(FieldLimits.ItemType, Minimum = 1)]
     [RequiredField]
     public string? ItemType { get; init; }
 
@@ -23,7 +23,8 @@ public sealed record RecordItemRequest
     public string? Title { get; init; }
 
     /// <summary>Posting the same key again in this session answers the stored item (200) and stores nothing.</summary>
-    [MaxChars(FieldLimits.ItemText)]
+    [MaxChars(FieldLimits.ItemText, Minimum = 1)]
+    [Pattern("[^ ]$")]
     public string? DedupeKey { get; init; }
 
     [MaxChars(FieldLimits.ItemReference)]

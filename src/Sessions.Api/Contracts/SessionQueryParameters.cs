@@ -9,27 +9,34 @@ public class SessionFilterParameters
 {
     /// <summary>Owners (repeatable); combined with <c>user</c> by AND, as different parameters are.</summary>
     [FromQuery(Name = "user_id")]
+    [Count(0, SessionFilterInput.MaxValuesPerParameter)]
     public List<Guid>? UserId { get; init; }
 
     /// <summary>Owners (repeatable).</summary>
     [FromQuery(Name = "user")]
+    [Count(0, SessionFilterInput.MaxValuesPerParameter)]
     public List<Guid>? User { get; init; }
 
     [FromQuery(Name = "project_id")]
+    [Count(0, SessionFilterInput.MaxValuesPerParameter)]
     public List<Guid>? ProjectId { get; init; }
 
     [FromQuery(Name = "agent")]
+    [Count(0, SessionFilterInput.MaxValuesPerParameter)]
     public List<string>? Agent { get; init; }
 
     [FromQuery(Name = "model")]
+    [Count(0, SessionFilterInput.MaxValuesPerParameter)]
     public List<string>? Model { get; init; }
 
     /// <summary><c>user</c>, <c>eval</c> or <c>worker</c> (repeatable).</summary>
     [FromQuery(Name = "origin")]
+    [Count(0, SessionFilterInput.MaxValuesPerParameter)]
     public List<string>? Origin { get; init; }
 
     /// <summary><c>key:value</c> (repeatable): values of one key OR, different keys AND.</summary>
     [FromQuery(Name = "label")]
+    [Count(0, SessionFilterInput.MaxLabelFilters)]
     public List<string>? Label { get; init; }
 
     /// <summary><c>active</c> (default), <c>archived</c> or <c>any</c>.</summary>
@@ -38,6 +45,7 @@ public class SessionFilterParameters
 
     /// <summary>Case-insensitive text in title, model, agent, label values or <c>key:value</c> (at most 200 characters).</summary>
     [FromQuery(Name = "search")]
+    [MaxChars(SessionFilterInput.MaxSearchLength)]
     public string? Search { get; init; }
 
     /// <summary>Include sessions of origin <c>eval</c> (default false).</summary>

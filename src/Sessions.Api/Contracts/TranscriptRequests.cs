@@ -10,24 +10,30 @@ namespace Sessions.Api.Contracts;
 /// <summary>Token usage of one generation: counts are integers ≥ 0 (missing ones are 0); the cost may be null.</summary>
 public sealed record UsageRequest
 {
+    [NumberRange(0, TranscriptRules.MaxTokens)]
     public long? InputTokens { get; init; }
 
+    [NumberRange(0, TranscriptRules.MaxTokens)]
     public long? OutputTokens { get; init; }
 
+    [NumberRange(0, TranscriptRules.MaxTokens)]
     public long? CacheReadInputTokens { get; init; }
 
+    [NumberRange(0, TranscriptRules.MaxTokens)]
     public long? CacheCreationInputTokens { get; init; }
 
+    /// <summary>At most ten decimal places (the stored precision): a cost computed in floating point is rounded to them first.</summary>
+    [Cost]
     public decimal? CostUsd { get; init; }
 }
 
 public sealed record ToolCallRequest
 {
-    [MaxChars(FieldLimits.MessageIdentifier)]
+    [MaxChars(FieldLimits.MessageIdentifier, Minimum = 1)]
     [RequiredField]
     public string? Id { get; init; }
 
-    [MaxChars(FieldLimits.MessageIdentifier)]
+    [MaxChars(FieldLimits.MessageIdentifier, Minimum = 1)]
     [RequiredField]
     public string? Name { get; init; }
 
@@ -50,7 +56,7 @@ public sealed record MessageRequest
 
     public Guid? ParentId { get; init; }
 
-    [MaxChars(FieldLimits.MessageIdentifier)]
+    [MaxChars(FieldLimits.MessageIdentifier, Minimum = 1)]
     public string? ToolCallId { get; init; }
 
     [Count(0, TranscriptRules.MaxToolCallsPerMessage)]
@@ -77,7 +83,7 @@ public sealed record ContextRequest
     [MaxChars(FieldLimits.SessionAgent)]
     public string? Agent { get; init; }
 
-    [MaxChars(FieldLimits.SessionModel)]
+    [MaxChars(FieldLimits.SessionModel, Minimum = 1)]
     [RequiredField]
     public string? Model { get; init; }
 
@@ -103,6 +109,7 @@ public sealed record CompactTranscriptRequest
 
     /// <summary>Messages with seq up to this one are compacted.</summary>
     [RequiredField]
+    [NumberRange(1)]
     public long? UpToSeq { get; init; }
 }
 
@@ -110,5 +117,6 @@ public sealed record RewindRequest
 {
     /// <summary>The seq of the user message to rewind to; it and every later message are deleted.</summary>
     [RequiredField]
+    [NumberRange(1)]
     public long? FromSeq { get; init; }
 }

@@ -11,15 +11,17 @@ public sealed record UpdateSessionRequest
     [MaxChars(FieldLimits.SessionTitle)]
     public string? Title { get; init; }
 
-    [MaxChars(FieldLimits.SessionModel)]
+    [MaxChars(FieldLimits.SessionModel, Minimum = 1)]
     public string? Model { get; init; }
 
     [MaxChars(FieldLimits.SessionAgent)]
     public string? Agent { get; init; }
 
     /// <summary>Replaces the whole label map.</summary>
+    [LabelMap]
     public Dictionary<string, List<string>>? Labels { get; init; }
 
+    [NumberRange(0)]
     public int? MessageCount { get; init; }
 
     /// <summary>Only <c>private</c> to <c>workspace</c>; the reverse is 409 <c>conflict</c>.</summary>

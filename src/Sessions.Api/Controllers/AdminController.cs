@@ -16,7 +16,7 @@ using WorkspaceView = Sessions.Api.Contracts.Answers.WorkspaceView;
 namespace Sessions.Api.Controllers;
 
 /// <summary>The body of creating an organization or a workspace.</summary>
-public sealed record CreateTenantRequest([RequiredField, MaxChars(FieldLimits.Slug)] string? Slug, [MaxChars(FieldLimits.OrganizationName)] string? Name);
+public sealed record CreateTenantRequest([RequiredField, MaxChars(FieldLimits.Slug, Minimum = 1), Pattern(global::Sessions.Domain.Organizations.Slug.Pattern)] string? Slug, [MaxChars(FieldLimits.OrganizationName, Minimum = 1)] string? Name);
 
 /// <summary>The body of putting a member: the role. The member's profile comes from their own tokens.</summary>
 public sealed record PutMemberRequest([RequiredField] WorkspaceRole? Role);

@@ -90,7 +90,7 @@ public sealed class TranscriptsController(ISender sender) : ApiController
         string org,
         string workspace,
         [FromRoute(Name = "session_id")] SessionReference session,
-        [FromQuery(Name = "q"), RequiredField] string? q,
+        [FromQuery(Name = "q"), RequiredField, MaxChars(SearchMessagesQuery.MaxQueryLength, Minimum = 1)] string? q,
         [FromQuery(Name = "after_seq")] long? afterSeq,
         [FromQuery(Name = "limit"), Bounds(1, SearchMessagesQuery.MaxLimit, SearchMessagesQuery.DefaultLimit)] int? limit,
         [FromQuery(Name = "include_compacted")] bool? includeCompacted,

@@ -1,13 +1,20 @@
 using System.Reflection;
 using System.Text.Json;
 using NJsonSchema.Generation;
+using Sessions.Application.Sessions;
+using Sessions.Application.Transcripts;
+using Sessions.Domain.Common;
 
 namespace Sessions.Api.OpenApi;
 
 /// <summary>
-/// Writes each <see cref="MaxCharsAttribute"/> of a request body as the <c>maxLength</c> of its
-/// property, each <see cref="CountAttribute"/> as its <c>minItems</c> and <c>maxItems</c>, and each <see cref="RequiredFieldAttribute"/> as a required property that is not null
-/// (nor, for a list, are its items).
+/// Writes the limits of a request body's properties that the validators enforce: each
+/// <see cref="MaxCharsAttribute"/> as <c>maxLength</c> (and <c>minLength</c>), each
+/// <see cref="CountAttribute"/> as <c>minItems</c> and <c>maxItems</c>, each
+/// <see cref="NumberRangeAttribute"/> and <see cref="CostAttribute"/> as <c>minimum</c> and
+/// <c>maximum</c> (a cost with its precision as <c>multipleOf</c>), each <see cref="PatternAttribute"/>
+/// as <c>pattern</c>, each <see cref="LabelMapAttribute"/> as the map's and its lists' sizes, and each
+/// <see cref="RequiredFieldAttribute"/> as a required property that is not null (nor, for a list, are its items).
 /// </summary>
 public sealed class FieldLimitsInDocument : ISchemaProcessor
 {
@@ -25,6 +32,44 @@ public sealed class FieldLimitsInDocument : ISchemaProcessor
             if (Attribute<MaxCharsAttribute>(type, property) is { } limit)
             {
                 schema.MaxLength = limit.Length;
+                if (limit.Minimum > 0)
+                {
+                    schema.MinLength = limit.Minimum;
+                }
+            }
+
+            if (Attribute<NumberRangeAttribute>(type, property) is { } range)
+            {
+                schema.Minimum = range.Minimum;
+                if (range.Maximum != long.MaxValue)
+                {
+                    schema.Maximum = range.Maximum;
+                }
+            }
+
+            if (Attribute<PatternAttribute>(type, property) is { } pattern)
+            {
+                schema.Pattern = pattern.Pattern;
+            }
+
+            if (Attribute<CostAttribute>(type, property) is not null)
+            {
+                schema.Minimum = 0;
+                schema.Maximum = TranscriptRules.MaxCostUsd;
+                schema.MultipleOf = new decimal(1, 0, 0, false, TranscriptRules.CostDecimalPlaces);
+            }
+
+            if (Attribute<LabelMapAttribute>(type, property) is not null && schema.AdditionalPropertiesSchema is { } values)
+            {
+                schema.MaxProperties = SessionRules.MaxLabelKeys;
+                values.MinItems = 1;
+                values.MaxItems = SessionRules.MaxLabelValues;
+                if (values.Item is { } value)
+                {
+                    value.MinLength = 1;
+                    value.MaxLength = FieldLimits.LabelValue;
+                    value.IsNullableRaw = false;
+                }
             }
 
             if (Attribute<CountAttribute>(type, property) is { } count)

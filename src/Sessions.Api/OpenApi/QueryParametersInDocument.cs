@@ -15,7 +15,9 @@ namespace Sessions.Api.OpenApi;
 
 /// <summary>
 /// Writes what the contract says of query parameters that the binding types cannot tell the
-/// document: a numeric parameter's range and default (<see cref="BoundsAttribute"/>), the values an enumerated parameter takes, as the enumeration's own schema (the wire's
+/// document: a numeric parameter's range and default (<see cref="BoundsAttribute"/>), a text's
+/// length (<see cref="MaxCharsAttribute"/>), how many values a repeated parameter takes
+/// (<see cref="CountAttribute"/>), the values an enumerated parameter takes, as the enumeration's own schema (the wire's
 /// strings, under the enum's name, the one answers use), so a generated client types it as those
 /// strings, and the parameters an
 /// operation requires (<see cref="RequiredFieldAttribute"/>, as on request bodies). The validators enforce the same rules (422 at the parameter); this only
@@ -38,8 +40,25 @@ public sealed class QueryParametersInDocument : IOperationProcessor
     {
         var bounds = Attributes<BoundsAttribute>(context);
         var required = Attributes<RequiredFieldAttribute>(context);
+        var lengths = Attributes<MaxCharsAttribute>(context);
+        var counts = Attributes<CountAttribute>(context);
         foreach (var parameter in context.OperationDescription.Operation.Parameters.Where(p => p.Kind == OpenApiParameterKind.Query))
         {
+            if (lengths.TryGetValue(parameter.Name, out var length) && parameter.Schema is { } text)
+            {
+                text.MaxLength = length.Length;
+                if (length.Minimum > 0)
+                {
+                    text.MinLength = length.Minimum;
+                }
+            }
+
+            if (counts.TryGetValue(parameter.Name, out var count) && parameter.Schema is { Item: not null } list)
+            {
+                list.MinItems = count.Minimum;
+                list.MaxItems = count.Maximum;
+            }
+
             if (bounds.TryGetValue(parameter.Name, out var range) && parameter.Schema is { } numeric)
             {
                 numeric.Minimum = range.Minimum;

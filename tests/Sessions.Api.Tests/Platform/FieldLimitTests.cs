@@ -151,6 +151,130 @@ public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         await (await Send(maximum + 1)).ExpectValidationErrorAsync("body", field);
     }
 
+    /// <summary>A text field documented with a least length of one takes one character and refuses an empty text (422 at the field).</summary>
+    [Theory]
+    [InlineData("CreateSessionRequest", "model")]
+    [InlineData("RecordItemRequest", "item_type")]
+    [InlineData("RecordItemRequest", "dedupe_key")]
+    public async Task TheDocumentsLeastLength_IsWhatTheServiceTakes(string schema, string field)
+    {
+        var document = await Client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
+        var (workspace, owner, session) = await AMembersSessionAsync();
+
+        Assert.Equal(1, document["components"]!["schemas"]![schema]!["properties"]![field]!["minLength"]!.GetValue<int>());
+        await (await SendAsync(schema, workspace, owner, session, field, "x")).ExpectAsync(HttpStatusCode.Created);
+        await (await SendAsync(schema, workspace, owner, session, field, string.Empty)).ExpectValidationErrorAsync("body", field);
+    }
+
+    /// <summary>
+    /// A message's usage as documented is what the service takes: each token count from its
+    /// documented minimum to its maximum, one past either end refused; a cost up to its maximum in
+    /// steps of its documented precision, a finer one refused.
+    /// </summary>
+    [Fact]
+    public async Task TheDocumentsUsageRanges_AreWhatTheServiceTakes()
+    {
+        var document = await Client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var usage = document["components"]!["schemas"]!["UsageRequest"]!["properties"]!;
+        Task<HttpResponseMessage> Append(string field, string number) =>
+            Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), $$$"""{"messages":[{"role":"assistant","usage":{"{{{field}}}":{{{number}}}}}]}""");
+
+        foreach (var field in new[] { "input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens" })
+        {
+            var (minimum, maximum) = ((long)usage[field]!["minimum"]!.GetValue<decimal>(), (long)usage[field]!["maximum"]!.GetValue<decimal>());
+            Assert.Equal((0L, 1_000_000_000_000L), (minimum, maximum));
+            await (await Append(field, $"{maximum}")).ExpectAsync(HttpStatusCode.OK);
+            await (await Append(field, $"{maximum + 1}")).ExpectValidationErrorAsync("body", "messages", 0, "usage", field);
+            await (await Append(field, $"{minimum - 1}")).ExpectValidationErrorAsync("body", "messages", 0, "usage", field);
+        }
+
+        var cost = usage["cost_usd"]!;
+        var (most, step) = (cost["maximum"]!.GetValue<decimal>(), cost["multipleOf"]!.GetValue<decimal>());
+        Assert.Equal((0m, 0.0000000001m), (cost["minimum"]!.GetValue<decimal>(), step));
+        await (await Append("cost_usd", most.ToString(System.Globalization.CultureInfo.InvariantCulture))).ExpectAsync(HttpStatusCode.OK);
+        await (await Append("cost_usd", (most + step).ToString(System.Globalization.CultureInfo.InvariantCulture))).ExpectValidationErrorAsync("body", "messages", 0, "usage", "cost_usd");
+        await (await Append("cost_usd", (step / 10).ToString(System.Globalization.CultureInfo.InvariantCulture))).ExpectValidationErrorAsync("body", "messages", 0, "usage", "cost_usd");
+    }
+
+    /// <summary>The documented label map is what the service takes: its most keys and values per key accepted, one more of either, or a key without values, refused.</summary>
+    [Fact]
+    public async Task TheDocumentsLabelMap_IsWhatTheServiceTakes()
+    {
+        var document = await Client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
+        var (workspace, owner, _) = await AMembersSessionAsync();
+        var labels = document["components"]!["schemas"]!["CreateSessionRequest"]!["properties"]!["labels"]!;
+        var (keys, values) = (labels["maxProperties"]!.GetValue<int>(), labels["additionalProperties"]!);
+        var (fewest, most, length) = (values["minItems"]!.GetValue<int>(), values["maxItems"]!.GetValue<int>(), values["items"]!["maxLength"]!.GetValue<int>());
+        Task<HttpResponseMessage> Create(int keyCount, int valueCount, int valueLength = 1) => Client.PostAsync(workspace.SessionsPath, owner.Token(), new
+        {
+            id = Guid.NewGuid(),
+            model = "m",
+            labels = Enumerable.Range(0, keyCount).ToDictionary(k => $"k{k}", _ => Enumerable.Range(0, valueCount).Select(v => $"{v}".PadLeft(valueLength, 'v')).ToArray()),
+        });
+
+        Assert.Equal((50, 1, 20, 256), (keys, fewest, most, length));
+        await (await Create(keys, most, length)).ExpectAsync(HttpStatusCode.Created);
+        await (await Create(keys + 1, 1)).ExpectValidationErrorAsync("body", "labels");
+        await (await Create(1, most + 1)).ExpectValidationErrorAsync("body", "labels", "k0");
+        await (await Create(1, fewest - 1)).ExpectValidationErrorAsync("body", "labels", "k0");
+        await (await Create(1, 1, length + 1)).ExpectValidationErrorAsync("body", "labels", "k0", 0);
+    }
+
+    /// <summary>
+    /// The list's documented query limits are what the service takes: the search's length, and how
+    /// many values a repeated filter holds; at each limit accepted, one past it 422 at the parameter.
+    /// </summary>
+    [Fact]
+    public async Task TheDocumentsQueryLimits_AreWhatTheServiceTakes()
+    {
+        var document = await Client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        JsonNode Parameter(string suffix, string name) => document["paths"]!.AsObject().Single(p => p.Key.EndsWith(suffix, StringComparison.Ordinal)).Value!["get"]!["parameters"]!
+            .AsArray().Single(p => p!["name"]!.GetValue<string>() == name)!["schema"]!;
+
+        var search = Parameter("/ws/{workspace}/sessions", "search")["maxLength"]!.GetValue<int>();
+        await (await Client.GetAsync($"{workspace.SessionsPath}?search={new string('s', search)}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.GetAsync($"{workspace.SessionsPath}?search={new string('s', search + 1)}", owner.Token())).ExpectValidationErrorAsync("query", "search");
+        foreach (var (name, value) in new[] { ("agent", "a"), ("model", "m"), ("label", "k:v"), ("user_id", Guid.Empty.ToString()) })
+        {
+            var most = Parameter("/ws/{workspace}/sessions", name)["maxItems"]!.GetValue<int>();
+            string Query(int count) => string.Join('&', Enumerable.Range(0, count).Select(_ => $"{name}={value}"));
+            await (await Client.GetAsync($"{workspace.SessionsPath}?{Query(most)}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, (await Client.GetAsync($"{workspace.SessionsPath}?{Query(most + 1)}", owner.Token())).StatusCode);
+        }
+
+        var q = Parameter("/messages/search", "q");
+        Assert.Equal((1, 200), (q["minLength"]!.GetValue<int>(), q["maxLength"]!.GetValue<int>()));
+        await (await Client.GetAsync($"{workspace.SessionPath(session)}/messages/search?q={new string('q', 200)}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.GetAsync($"{workspace.SessionPath(session)}/messages/search?q={new string('q', 201)}", owner.Token())).ExpectValidationErrorAsync("query", "q");
+    }
+
+    /// <summary>The headers the document names for a session's answers are the ones sent: ETag, Location with a 201, the versions and the correlation id.</summary>
+    [Fact]
+    public async Task TheDocumentsAnswerHeaders_AreTheOnesSent()
+    {
+        var document = await Client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
+        var (workspace, owner, _) = await AMembersSessionAsync();
+        var sessions = document["paths"]!.AsObject();
+        IReadOnlyList<string> Documented(string suffix, string method, string status) =>
+            [.. sessions.Single(p => p.Key.EndsWith(suffix, StringComparison.Ordinal)).Value![method]!["responses"]![status]!["headers"]!.AsObject().Select(h => h.Key).Order(StringComparer.Ordinal)];
+
+        var created = await Client.PostAsync(workspace.SessionsPath, owner.Token(), new { id = Guid.NewGuid(), model = "m" });
+        var read = await Client.GetAsync(created.Headers.Location!.ToString(), owner.Token());
+        var missing = await Client.GetAsync(workspace.SessionPath(Guid.NewGuid()), owner.Token());
+
+        Assert.Equal(["ETag", "Location", "X-Correlation-Id", "api-supported-versions"], Documented("/ws/{workspace}/sessions", "post", "201"));
+        Assert.Equal(["ETag", "X-Correlation-Id", "api-supported-versions"], Documented("/sessions/{session_id}", "get", "200"));
+        Assert.Equal(["X-Correlation-Id"], Documented("/sessions/{session_id}", "get", "404"));
+        Assert.Equal(["Retry-After", "X-Correlation-Id"], Documented("/sessions/{session_id}", "get", "429"));
+        Assert.Equal(["X-Correlation-Id", "api-supported-versions"], Documented("/sessions/{session_id}/transcript", "get", "200"));
+        foreach (var (answer, headers) in new[] { (created, Documented("/ws/{workspace}/sessions", "post", "201")), (read, Documented("/sessions/{session_id}", "get", "200")), (missing, Documented("/sessions/{session_id}", "get", "404")) })
+        {
+            Assert.All(headers, header => Assert.True(answer.Headers.Contains(header), $"{(int)answer.StatusCode} lacks {header}"));
+        }
+    }
+
     private Task<HttpResponseMessage> SendAsync(string schema, TestWorkspace workspace, TestUser owner, Guid session, string field, string? value, bool remove = false)
     {
         var (path, body) = schema switch
