@@ -35,6 +35,23 @@ public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         Assert.Equal("new@example.com", listed["email"]!.GetValue<string>());
     }
 
+    /// <summary>A new workspace takes an admin as its first member, so it never has members and no admin; then anyone.</summary>
+    [Fact]
+    public async Task ANewWorkspace_TakesAnAdminFirst()
+    {
+        var slug = $"org-{Guid.NewGuid():N}"[..20];
+        await (await Client.PostAsync("/api/v1/orgs", Admin(), new { slug })).ExpectAsync(HttpStatusCode.Created);
+        await (await Client.PostAsync($"/api/v1/org/{slug}/workspaces", Admin(), new { slug = "lab" })).ExpectAsync(HttpStatusCode.Created);
+        var members = $"/api/v1/org/{slug}/ws/lab/members";
+
+        var refused = await Client.SendAsync(HttpMethod.Put, $"{members}/{Guid.NewGuid()}", Admin(), new { role = "viewer" }).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
+        await Client.SendAsync(HttpMethod.Put, $"{members}/{Guid.NewGuid()}", Admin(), new { role = "admin" }).ExpectAsync(HttpStatusCode.OK);
+        await Client.SendAsync(HttpMethod.Put, $"{members}/{Guid.NewGuid()}", Admin(), new { role = "viewer" }).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Contains("first member as an admin", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(["admin", "viewer"], (await (await Client.GetAsync(members, Admin())).ExpectAsync(HttpStatusCode.OK))["members"]!.AsArray().Select(m => m!["role"]!.GetValue<string>()).Order());
+    }
+
     /// <summary>
     /// Any request a member makes with their own token joins them, one refused for its scope too;
     /// the members list shows the joined by email first, then the others by id alone.

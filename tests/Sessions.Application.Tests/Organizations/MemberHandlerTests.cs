@@ -22,6 +22,27 @@ public sealed class MemberHandlerTests
             .ReturnsAsync(() => Membership.Create(_workspace, _admin, WorkspaceRole.Admin, Now.UtcDateTime.AddDays(-1)));
         _organizations.Setup(o => o.FindOrAddUserAsync(It.IsAny<Guid>(), It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((Guid id, DateTime now, CancellationToken _) => User.Unprofiled(id, now));
+        _organizations.Setup(o => o.CountAdminsAsync(_workspace, It.IsAny<CancellationToken>())).ReturnsAsync(1);
+    }
+
+    /// <summary>A workspace without an admin (a new one, set up by a platform admin) takes an admin first, then anyone.</summary>
+    [Theory]
+    [InlineData(WorkspaceRole.Admin, 0, false)]
+    [InlineData(WorkspaceRole.Member, 0, true)]
+    [InlineData(WorkspaceRole.Viewer, 0, true)]
+    [InlineData(WorkspaceRole.Viewer, 1, false)]
+    public async Task PutMember_IntoAWorkspaceWithoutAnAdmin_TakesAnAdminFirst(WorkspaceRole role, int admins, bool refused)
+    {
+        _organizations.Setup(o => o.CountAdminsAsync(_workspace, It.IsAny<CancellationToken>())).ReturnsAsync(admins);
+
+        var result = await Put(Guid.NewGuid(), role);
+
+        Assert.Equal(refused, !result.IsSuccess);
+        if (refused)
+        {
+            Assert.Same(MemberRules.FirstMemberIsAdmin, result.Error);
+            _organizations.Verify(o => o.Add(It.IsAny<Membership>()), Times.Never);
+        }
     }
 
     [Fact]

@@ -40,4 +40,6 @@ internal static class MemberRules
     }
 
     public static Error LastAdmin { get; } = Error.Conflict("The workspace must keep at least one admin; make another member admin first.");
+
+    public static Error FirstMemberIsAdmin { get; } = Error.Conflict("The workspace has no admin yet: add its first member as an admin, then the others.");
 }

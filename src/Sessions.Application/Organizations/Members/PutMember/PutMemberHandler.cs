@@ -25,6 +25,13 @@ public sealed class PutMemberHandler(IOrganizationRepository organizations, Call
         var membership = await organizations.FindMembershipAsync(caller.WorkspaceId, command.UserId, cancellationToken);
         if (membership is null)
         {
+            // A new workspace has no member; its first one is its admin, so it never has members
+            // without one (a platform admin sets it up; the workspace's admins take it from there).
+            if (role != WorkspaceRole.Admin && await organizations.CountAdminsAsync(caller.WorkspaceId, cancellationToken) == 0)
+            {
+                return MemberRules.FirstMemberIsAdmin;
+            }
+
             membership = Membership.Create(caller.WorkspaceId, command.UserId, role, now);
             organizations.Add(membership);
         }
