@@ -6029,7 +6029,7 @@ export class CreateGroupRequest implements ICreateGroupRequest {
             if (_data["metadata"]) {
                 this.metadata = {} as any;
                 for (let key in _data["metadata"]) {
-                    if (_data["metadata"].hasOwnProperty(key))
+                    if (Object.prototype.hasOwnProperty.call(_data["metadata"], key))
                         setOwn(this.metadata, key, _data["metadata"][key] !== undefined ? _data["metadata"][key] : null as any);
                 }
             }
@@ -6062,7 +6062,7 @@ export class CreateGroupRequest implements ICreateGroupRequest {
         if (this.metadata) {
             data["metadata"] = {};
             for (let key in this.metadata) {
-                if (this.metadata.hasOwnProperty(key))
+                if (Object.prototype.hasOwnProperty.call(this.metadata, key))
                     setOwn(data["metadata"], key, this.metadata[key] !== undefined ? this.metadata[key] : null as any);
             }
         }
@@ -6283,7 +6283,7 @@ export class SessionView implements ISessionView {
             if (_data["labels"]) {
                 this.labels = {} as any;
                 for (let key in _data["labels"]) {
-                    if (_data["labels"].hasOwnProperty(key))
+                    if (Object.prototype.hasOwnProperty.call(_data["labels"], key))
                         setOwn(this.labels, key, _data["labels"][key] !== undefined ? _data["labels"][key] : []);
                 }
             }
@@ -6328,7 +6328,7 @@ export class SessionView implements ISessionView {
         if (this.labels) {
             data["labels"] = {};
             for (let key in this.labels) {
-                if (this.labels.hasOwnProperty(key))
+                if (Object.prototype.hasOwnProperty.call(this.labels, key))
                     setOwn(data["labels"], key, this.labels[key] !== undefined ? this.labels[key] : null as any);
             }
         }
@@ -6409,7 +6409,7 @@ export class UpdateGroupRequest implements IUpdateGroupRequest {
             if (_data["metadata"]) {
                 this.metadata = {} as any;
                 for (let key in _data["metadata"]) {
-                    if (_data["metadata"].hasOwnProperty(key))
+                    if (Object.prototype.hasOwnProperty.call(_data["metadata"], key))
                         setOwn(this.metadata, key, _data["metadata"][key] !== undefined ? _data["metadata"][key] : null as any);
                 }
             }
@@ -6433,7 +6433,7 @@ export class UpdateGroupRequest implements IUpdateGroupRequest {
         if (this.metadata) {
             data["metadata"] = {};
             for (let key in this.metadata) {
-                if (this.metadata.hasOwnProperty(key))
+                if (Object.prototype.hasOwnProperty.call(this.metadata, key))
                     setOwn(data["metadata"], key, this.metadata[key] !== undefined ? this.metadata[key] : null as any);
             }
         }
@@ -6732,7 +6732,7 @@ export class RecordItemRequest implements IRecordItemRequest {
             if (_data["data"]) {
                 this.data = {} as any;
                 for (let key in _data["data"]) {
-                    if (_data["data"].hasOwnProperty(key))
+                    if (Object.prototype.hasOwnProperty.call(_data["data"], key))
                         setOwn(this.data, key, _data["data"][key] !== undefined ? _data["data"][key] : null as any);
                 }
             }
@@ -6752,7 +6752,7 @@ export class RecordItemRequest implements IRecordItemRequest {
             if (_data["disposition"]) {
                 this.disposition = {} as any;
                 for (let key in _data["disposition"]) {
-                    if (_data["disposition"].hasOwnProperty(key))
+                    if (Object.prototype.hasOwnProperty.call(_data["disposition"], key))
                         setOwn(this.disposition, key, _data["disposition"][key] !== undefined ? _data["disposition"][key] : null as any);
                 }
             }
@@ -6775,7 +6775,7 @@ export class RecordItemRequest implements IRecordItemRequest {
         if (this.data) {
             data["data"] = {};
             for (let key in this.data) {
-                if (this.data.hasOwnProperty(key))
+                if (Object.prototype.hasOwnProperty.call(this.data, key))
                     setOwn(data["data"], key, this.data[key] !== undefined ? this.data[key] : null as any);
             }
         }
@@ -6792,7 +6792,7 @@ export class RecordItemRequest implements IRecordItemRequest {
         if (this.disposition) {
             data["disposition"] = {};
             for (let key in this.disposition) {
-                if (this.disposition.hasOwnProperty(key))
+                if (Object.prototype.hasOwnProperty.call(this.disposition, key))
                     setOwn(data["disposition"], key, this.disposition[key] !== undefined ? this.disposition[key] : null as any);
             }
         }
@@ -6860,7 +6860,7 @@ export class CreateSessionRequest implements ICreateSessionRequest {
             if (_data["labels"]) {
                 this.labels = {} as any;
                 for (let key in _data["labels"]) {
-                    if (_data["labels"].hasOwnProperty(key))
+                    if (Object.prototype.hasOwnProperty.call(_data["labels"], key))
                         setOwn(this.labels, key, _data["labels"][key] !== undefined ? _data["labels"][key] : []);
                 }
             }
@@ -6892,7 +6892,7 @@ export class CreateSessionRequest implements ICreateSessionRequest {
         if (this.labels) {
             data["labels"] = {};
             for (let key in this.labels) {
-                if (this.labels.hasOwnProperty(key))
+                if (Object.prototype.hasOwnProperty.call(this.labels, key))
                     setOwn(data["labels"], key, this.labels[key] !== undefined ? this.labels[key] : null as any);
             }
         }
@@ -7036,7 +7036,7 @@ export class SessionFacets implements ISessionFacets {
             if (_data["labels"]) {
                 this.labels = {} as any;
                 for (let key in _data["labels"]) {
-                    if (_data["labels"].hasOwnProperty(key))
+                    if (Object.prototype.hasOwnProperty.call(_data["labels"], key))
                         setOwn(this.labels, key, _data["labels"][key] ? _data["labels"][key].map((i: any) => FacetCount.fromJS(i)) : []);
                 }
             }
@@ -7090,7 +7090,7 @@ export class SessionFacets implements ISessionFacets {
         if (this.labels) {
             data["labels"] = {};
             for (let key in this.labels) {
-                if (this.labels.hasOwnProperty(key))
+                if (Object.prototype.hasOwnProperty.call(this.labels, key))
                     setOwn(data["labels"], key, this.labels[key] !== undefined ? this.labels[key] : null as any);
             }
         }
@@ -7242,7 +7242,7 @@ export class UpdateSessionRequest implements IUpdateSessionRequest {
             if (_data["labels"]) {
                 this.labels = {} as any;
                 for (let key in _data["labels"]) {
-                    if (_data["labels"].hasOwnProperty(key))
+                    if (Object.prototype.hasOwnProperty.call(_data["labels"], key))
                         setOwn(this.labels, key, _data["labels"][key] !== undefined ? _data["labels"][key] : []);
                 }
             }
@@ -7270,7 +7270,7 @@ export class UpdateSessionRequest implements IUpdateSessionRequest {
         if (this.labels) {
             data["labels"] = {};
             for (let key in this.labels) {
-                if (this.labels.hasOwnProperty(key))
+                if (Object.prototype.hasOwnProperty.call(this.labels, key))
                     setOwn(data["labels"], key, this.labels[key] !== undefined ? this.labels[key] : null as any);
             }
         }
@@ -8094,7 +8094,7 @@ export class MessageRequest implements IMessageRequest {
             if (_data["metadata"]) {
                 this.metadata = {} as any;
                 for (let key in _data["metadata"]) {
-                    if (_data["metadata"].hasOwnProperty(key))
+                    if (Object.prototype.hasOwnProperty.call(_data["metadata"], key))
                         setOwn(this.metadata, key, _data["metadata"][key] !== undefined ? _data["metadata"][key] : null as any);
                 }
             }
@@ -8127,7 +8127,7 @@ export class MessageRequest implements IMessageRequest {
         if (this.metadata) {
             data["metadata"] = {};
             for (let key in this.metadata) {
-                if (this.metadata.hasOwnProperty(key))
+                if (Object.prototype.hasOwnProperty.call(this.metadata, key))
                     setOwn(data["metadata"], key, this.metadata[key] !== undefined ? this.metadata[key] : null as any);
             }
         }

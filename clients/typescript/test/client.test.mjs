@@ -108,7 +108,7 @@ describe("sessions", () => {
 });
 
 describe("transcripts", () => {
-  test("a label or metadata key named __proto__ is kept both ways", async () => {
+  test("a label or metadata key named __proto__ or hasOwnProperty is kept both ways", async () => {
     // A valid label key; a plain assignment of it in the generated code would set a prototype.
     const id = randomUUID();
     const labels = JSON.parse('{"__proto__":["x"],"team":["red"]}');
@@ -125,6 +125,10 @@ describe("transcripts", () => {
     const appended = await client.appendTranscript(org, ws, id, { messages: [{ role: "user", content: "q", metadata: JSON.parse('{"__proto__":{"a":1}}') }] });
     assert.deepEqual(Object.keys(appended.messages[0].metadata), ["__proto__"]);
     assert.deepEqual(appended.messages[0].metadata["__proto__"], { a: 1 });
+
+    // A key named hasOwnProperty: the generated code asked the map itself, which then throws.
+    const odd = await client.appendTranscript(org, ws, id, { messages: [{ role: "user", content: "r", metadata: { hasOwnProperty: 1, keep: 2 } }] });
+    assert.deepEqual({ ...odd.messages[0].metadata }, { hasOwnProperty: 1, keep: 2 });
   });
 
   test("append, read, compact, search, rewind, usage", async () => {

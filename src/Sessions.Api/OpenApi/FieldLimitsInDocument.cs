@@ -12,7 +12,7 @@ namespace Sessions.Api.OpenApi;
 /// <see cref="MaxCharsAttribute"/> as <c>maxLength</c> (and <c>minLength</c>), each
 /// <see cref="CountAttribute"/> as <c>minItems</c> and <c>maxItems</c>, each
 /// <see cref="NumberRangeAttribute"/> and <see cref="CostAttribute"/> as <c>minimum</c> and
-/// <c>maximum</c> (a cost with its precision as <c>multipleOf</c>), each <see cref="PatternAttribute"/>
+/// <c>maximum</c> (a cost below 10^10, exclusively), each <see cref="PatternAttribute"/>
 /// as <c>pattern</c>, each <see cref="LabelMapAttribute"/> as the map's and its lists' sizes, and each
 /// <see cref="RequiredFieldAttribute"/> as a required property that is not null (nor, for a list, are its items).
 /// </summary>
@@ -54,20 +54,26 @@ public sealed class FieldLimitsInDocument : ISchemaProcessor
 
             if (Attribute<CostAttribute>(type, property) is not null)
             {
+                // Below 10^10 with at most ten decimal places (the description says so): as
+                // multipleOf 1e-10, floating-point validators would refuse costs the service takes,
+                // and 9,999,999,999.9999999999 reads as 10^10 in a double.
                 schema.Minimum = 0;
-                schema.Maximum = TranscriptRules.MaxCostUsd;
-                schema.MultipleOf = new decimal(1, 0, 0, false, TranscriptRules.CostDecimalPlaces);
+                schema.Maximum = decimal.Ceiling(TranscriptRules.MaxCostUsd);
+                schema.IsExclusiveMaximum = true;
             }
 
             if (Attribute<LabelMapAttribute>(type, property) is not null && schema.AdditionalPropertiesSchema is { } values)
             {
+                // At most 20 distinct values: a repeated value is dropped, not counted, so the list's
+                // own length is not bounded (its description says so).
                 schema.MaxProperties = SessionRules.MaxLabelKeys;
                 values.MinItems = 1;
-                values.MaxItems = SessionRules.MaxLabelValues;
+                values.Description = $"1 to {SessionRules.MaxLabelValues} distinct values; a repeated value is dropped.";
                 if (values.Item is { } value)
                 {
                     value.MinLength = 1;
                     value.MaxLength = FieldLimits.LabelValue;
+                    value.Pattern = "[^ ]$";
                     value.IsNullableRaw = false;
                 }
             }

@@ -13,11 +13,14 @@ namespace Sessions.Api.OpenApi;
 /// Writes the headers the service sends with an operation's answers, which the action's types
 /// cannot tell the document: the correlation id on every answer; the API versions on every
 /// success; a session's version as its <c>ETag</c> (what <c>If-Match</c> takes back) with every
-/// session answer; <c>Location</c> with every 201; <c>Retry-After</c> with a 429; a trajectory's
+/// session answer; <c>Location</c> with a created session or group; <c>Retry-After</c> with a 429; a trajectory's
 /// <c>Content-Disposition</c> when it is asked for as a download.
 /// </summary>
 public sealed class HeadersInDocument : IOperationProcessor
 {
+    /// <summary>The creates whose 201 names what they created by address (the others' have no route to read it by).</summary>
+    private static readonly HashSet<string> AnswersWithLocation = new(StringComparer.Ordinal) { "createSession", "createGroup" };
+
     public bool Process(OperationProcessorContext context)
     {
         var sessionAnswers = context.MethodInfo.GetCustomAttributes<ProducesResponseTypeAttribute>()
@@ -38,7 +41,7 @@ public sealed class HeadersInDocument : IOperationProcessor
             }
 
             response.Headers["api-supported-versions"] = Header("The API versions the service supports, e.g. 1.", JsonObjectType.String);
-            if (status == "201")
+            if (status == "201" && AnswersWithLocation.Contains(context.OperationDescription.Operation.OperationId))
             {
                 response.Headers["Location"] = Header("The address of what was created.", JsonObjectType.String);
             }

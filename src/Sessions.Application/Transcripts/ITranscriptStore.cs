@@ -10,7 +10,7 @@ namespace Sessions.Application.Transcripts;
 public interface ITranscriptStore
 {
     /// <summary>The session's messages with these ids (for idempotent retries).</summary>
-    Task<IReadOnlyList<SessionMessage>> FindByIdsAsync(Guid sessionId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
+    Task<IReadOnlyList<SessionMessage>> FindByIdsAsync(SessionLifeKey session, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
 
     void Add(IEnumerable<SessionMessage> messages);
 

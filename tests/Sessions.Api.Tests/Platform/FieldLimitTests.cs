@@ -169,7 +169,7 @@ public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
     /// <summary>
     /// A message's usage as documented is what the service takes: each token count from its
     /// documented minimum to its maximum, one past either end refused; a cost up to its maximum in
-    /// steps of its documented precision, a finer one refused.
+    /// the ten decimal places its description names, a finer one refused.
     /// </summary>
     [Fact]
     public async Task TheDocumentsUsageRanges_AreWhatTheServiceTakes()
@@ -190,14 +190,22 @@ public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         }
 
         var cost = usage["cost_usd"]!;
-        var (most, step) = (cost["maximum"]!.GetValue<decimal>(), cost["multipleOf"]!.GetValue<decimal>());
-        Assert.Equal((0m, 0.0000000001m), (cost["minimum"]!.GetValue<decimal>(), step));
-        await (await Append("cost_usd", most.ToString(System.Globalization.CultureInfo.InvariantCulture))).ExpectAsync(HttpStatusCode.OK);
-        await (await Append("cost_usd", (most + step).ToString(System.Globalization.CultureInfo.InvariantCulture))).ExpectValidationErrorAsync("body", "messages", 0, "usage", "cost_usd");
-        await (await Append("cost_usd", (step / 10).ToString(System.Globalization.CultureInfo.InvariantCulture))).ExpectValidationErrorAsync("body", "messages", 0, "usage", "cost_usd");
+        Assert.Equal((0m, 10_000_000_000m, true), (cost["minimum"]!.GetValue<decimal>(), cost["maximum"]!.GetValue<decimal>(), cost["exclusiveMaximum"]!.GetValue<bool>()));
+        Assert.Null(cost["multipleOf"]);
+        Assert.Contains("ten decimal places", cost["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        await (await Append("cost_usd", "388.98418")).ExpectAsync(HttpStatusCode.OK);
+        var fresh = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        await (await Client.PostAsync(workspace.SessionPath(fresh) + "/transcript", owner.Token(), """{"messages":[{"role":"assistant","usage":{"cost_usd":9999999999.9999999999}}]}"""))
+            .ExpectAsync(HttpStatusCode.OK);
+        await (await Append("cost_usd", "10000000000")).ExpectValidationErrorAsync("body", "messages", 0, "usage", "cost_usd");
+        await (await Append("cost_usd", "0.00000000001")).ExpectValidationErrorAsync("body", "messages", 0, "usage", "cost_usd");
     }
 
-    /// <summary>The documented label map is what the service takes: its most keys and values per key accepted, one more of either, or a key without values, refused.</summary>
+    /// <summary>
+    /// The documented label map is what the service takes: its most keys and distinct values per
+    /// key accepted (a value repeated past them too: it is dropped), one more of either, a key
+    /// without values, a value too long or one ending in a space refused.
+    /// </summary>
     [Fact]
     public async Task TheDocumentsLabelMap_IsWhatTheServiceTakes()
     {
@@ -205,20 +213,25 @@ public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         var (workspace, owner, _) = await AMembersSessionAsync();
         var labels = document["components"]!["schemas"]!["CreateSessionRequest"]!["properties"]!["labels"]!;
         var (keys, values) = (labels["maxProperties"]!.GetValue<int>(), labels["additionalProperties"]!);
-        var (fewest, most, length) = (values["minItems"]!.GetValue<int>(), values["maxItems"]!.GetValue<int>(), values["items"]!["maxLength"]!.GetValue<int>());
-        Task<HttpResponseMessage> Create(int keyCount, int valueCount, int valueLength = 1) => Client.PostAsync(workspace.SessionsPath, owner.Token(), new
+        var (fewest, length, pattern) = (values["minItems"]!.GetValue<int>(), values["items"]!["maxLength"]!.GetValue<int>(), values["items"]!["pattern"]!.GetValue<string>());
+        Task<HttpResponseMessage> Create(int keyCount, IEnumerable<string> list) => Client.PostAsync(workspace.SessionsPath, owner.Token(), new
         {
             id = Guid.NewGuid(),
             model = "m",
-            labels = Enumerable.Range(0, keyCount).ToDictionary(k => $"k{k}", _ => Enumerable.Range(0, valueCount).Select(v => $"{v}".PadLeft(valueLength, 'v')).ToArray()),
+            labels = Enumerable.Range(0, keyCount).ToDictionary(k => $"k{k}", _ => list.ToArray()),
         });
+        IEnumerable<string> Distinct(int count, int valueLength = 1) => Enumerable.Range(0, count).Select(v => $"{v}".PadLeft(valueLength, 'v'));
 
-        Assert.Equal((50, 1, 20, 256), (keys, fewest, most, length));
-        await (await Create(keys, most, length)).ExpectAsync(HttpStatusCode.Created);
-        await (await Create(keys + 1, 1)).ExpectValidationErrorAsync("body", "labels");
-        await (await Create(1, most + 1)).ExpectValidationErrorAsync("body", "labels", "k0");
-        await (await Create(1, fewest - 1)).ExpectValidationErrorAsync("body", "labels", "k0");
-        await (await Create(1, 1, length + 1)).ExpectValidationErrorAsync("body", "labels", "k0", 0);
+        Assert.Equal((50, 1, 256, "[^ ]$"), (keys, fewest, length, pattern));
+        Assert.Null(values["maxItems"]);
+        Assert.Contains("1 to 20 distinct values", values["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        await (await Create(keys, Distinct(20, length))).ExpectAsync(HttpStatusCode.Created);
+        await (await Create(1, Enumerable.Repeat("red", 21))).ExpectAsync(HttpStatusCode.Created);
+        await (await Create(keys + 1, Distinct(1))).ExpectValidationErrorAsync("body", "labels");
+        await (await Create(1, Distinct(21))).ExpectValidationErrorAsync("body", "labels", "k0");
+        await (await Create(1, Distinct(fewest - 1))).ExpectValidationErrorAsync("body", "labels", "k0");
+        await (await Create(1, Distinct(1, length + 1))).ExpectValidationErrorAsync("body", "labels", "k0", 0);
+        await (await Create(1, ["red", "red "])).ExpectValidationErrorAsync("body", "labels", "k0", 1);
     }
 
     /// <summary>
@@ -268,6 +281,9 @@ public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal(["ETag", "X-Correlation-Id", "api-supported-versions"], Documented("/sessions/{session_id}", "get", "200"));
         Assert.Equal(["X-Correlation-Id"], Documented("/sessions/{session_id}", "get", "404"));
         Assert.Equal(["Retry-After", "X-Correlation-Id"], Documented("/sessions/{session_id}", "get", "429"));
+        Assert.Equal(["X-Correlation-Id", "api-supported-versions"], Documented("/sessions/{session_id}/items", "post", "201"));
+        Assert.Equal(["X-Correlation-Id", "api-supported-versions"], Documented("/api/v1/orgs", "post", "201"));
+        Assert.Equal(["Location", "X-Correlation-Id", "api-supported-versions"], Documented("/sessions/groups", "post", "201"));
         Assert.Equal(["X-Correlation-Id", "api-supported-versions"], Documented("/sessions/{session_id}/transcript", "get", "200"));
         foreach (var (answer, headers) in new[] { (created, Documented("/ws/{workspace}/sessions", "post", "201")), (read, Documented("/sessions/{session_id}", "get", "200")), (missing, Documented("/sessions/{session_id}", "get", "404")) })
         {

@@ -96,4 +96,39 @@ public sealed class LaterLifeTests(ReadHookApiFactory factory) : IClassFixture<R
             Assert.Equal(("SessionCreated", "SessionDeleted", 1), (types[0], types[^1], types.Count(t => t == "SessionCreated")));
         }
     }
+
+    /// <summary>
+    /// A retried append (or compaction) whose ids the later session holds is not taken as done: the
+    /// retry is not answered with the later session's messages.
+    /// </summary>
+    [Theory]
+    [InlineData("/transcript")]
+    [InlineData("/transcript/compact")]
+    public async Task ARetryAfterTheSessionWasCreatedAgainUnderItsId_IsNotAnsweredWithTheLaterSessionsMessages(string route)
+    {
+        var client = factory.CreateClient();
+        var workspace = await TestWorkspace.CreateAsync(factory);
+        var owner = await workspace.AddMemberAsync();
+        var elsewhere = await TestWorkspace.CreateAsync(factory);
+        var stranger = await elsewhere.AddMemberAsync();
+        var session = (await client.CreateSessionAsync(workspace, owner)).Id();
+        var message = Guid.NewGuid();
+        await client.AppendAsync(workspace, owner, session, new { role = "user", content = "first" });
+        factory.Hook.Arm("session_messages", session, async () =>
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session), owner.Token())).StatusCode);
+            await client.CreateSessionAsync(elsewhere, stranger, session);
+            await client.AppendAsync(elsewhere, stranger, session, new { id = message, role = "system", content = Secret });
+        });
+        object body = route == "/transcript"
+            ? new { messages = new[] { new { id = message, role = "system", content = "mine" } } }
+            : new { summary = new { id = message, role = "system", content = "mine" }, up_to_seq = 1 };
+
+        var response = await client.PostAsync(workspace.SessionPath(session) + route, owner.Token(), body);
+        var text = await response.Content.ReadAsStringAsync();
+
+        await (await client.GetAsync(elsewhere.SessionPath(session), stranger.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
+    }
 }

@@ -16,7 +16,7 @@ public sealed class AppendAndCreateHandlerTests
     private readonly Mock<ITranscriptStore> _transcripts = new();
 
     public AppendAndCreateHandlerTests() =>
-        _transcripts.Setup(t => t.FindByIdsAsync(It.IsAny<Guid>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        _transcripts.Setup(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
 
     [Fact]
     public async Task Append_StoresNewMessages_InOrder_WithTheContext()
@@ -37,7 +37,7 @@ public sealed class AppendAndCreateHandlerTests
     {
         var id = Guid.NewGuid();
         var earlier = _world.Read.AppendMessages(null, [new MessageDraft(id, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
-        _transcripts.Setup(t => t.FindByIdsAsync(_world.Read.Id, It.Is<IReadOnlyCollection<Guid>>(ids => ids.Contains(id)), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
+        _transcripts.Setup(t => t.FindByIdsAsync(new SessionLifeKey(_world.Read.Id, _world.Read.CreatedAt), It.Is<IReadOnlyCollection<Guid>>(ids => ids.Contains(id)), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
 
         var answer = (await Append(null, Message("q") with { Id = id })).Value;
 
@@ -53,7 +53,7 @@ public sealed class AppendAndCreateHandlerTests
         var fresh = Guid.NewGuid();
         var earlier = _world.Locked.AppendMessages(null, [new MessageDraft(known, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
         _world.Locked.ClearDomainEvents();
-        _transcripts.Setup(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
+        _transcripts.Setup(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
         var stored = new List<SessionMessage>();
         _transcripts.Setup(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>())).Callback<IEnumerable<SessionMessage>>(stored.AddRange);
 
@@ -89,7 +89,7 @@ public sealed class AppendAndCreateHandlerTests
             _world.Both(s => s.Freeze(s.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime));
         }
 
-        _transcripts.Setup(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
+        _transcripts.Setup(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
         var (model, version) = (_world.Read.Model, _world.Read.Version);
 
         var answer = (await Append(withContext ? new ContextInput("agent", "model-2", "prompt") : null, Message("q") with { Id = id })).Value;
@@ -109,7 +109,7 @@ public sealed class AppendAndCreateHandlerTests
         var earlier = _world.Locked.AppendMessages(null, [new MessageDraft(id, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
         _world.Locked.Freeze(_world.Locked.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime);
         _world.Locked.ClearDomainEvents();
-        _transcripts.SetupSequence(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+        _transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([])
             .ReturnsAsync([earlier]);
 
@@ -138,7 +138,7 @@ public sealed class AppendAndCreateHandlerTests
         _world.Locked.AppendMessages(null, [new MessageDraft(Guid.NewGuid(), MessageRole.User, "other", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime);
         _world.Locked.ClearDomainEvents();
         Assert.Equal(_world.Read.Version, _world.Locked.Version);
-        _transcripts.SetupSequence(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+        _transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([earlier])
             .ReturnsAsync([]);
         var stored = new List<SessionMessage>();
@@ -149,7 +149,7 @@ public sealed class AppendAndCreateHandlerTests
         Assert.Equal(known, stored[0].Id);
         Assert.Equal(2, stored.Count);
         Assert.Equal([2L, 3L], answer.Messages.Select(m => m.Seq));
-        _transcripts.Verify(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+        _transcripts.Verify(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
     }
 
     [Fact]

@@ -316,7 +316,7 @@ public sealed class SessionCommandHandlerTests
         var summaryId = Guid.NewGuid();
         var stored = _world.Read.AppendMessages(null, [User("q"), new MessageDraft(summaryId, MessageRole.System, "summary", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[1];
         _world.Both(s => s.Freeze(s.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime));
-        transcripts.Setup(t => t.FindByIdsAsync(_world.Read.Id, It.Is<IReadOnlyCollection<Guid>>(ids => ids.Contains(summaryId)), It.IsAny<CancellationToken>())).ReturnsAsync([stored]);
+        transcripts.Setup(t => t.FindByIdsAsync(new SessionLifeKey(_world.Read.Id, _world.Read.CreatedAt), It.Is<IReadOnlyCollection<Guid>>(ids => ids.Contains(summaryId)), It.IsAny<CancellationToken>())).ReturnsAsync([stored]);
 
         var view = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Id = summaryId }, 1), default);
 
@@ -333,7 +333,7 @@ public sealed class SessionCommandHandlerTests
         _world.Both(s => s.AppendMessages(null, [User("q"), User("a")], s.UserId, SessionWorld.Now.UtcDateTime));
         var stored = _world.Locked.AppendMessages(null, [new MessageDraft(summaryId, MessageRole.System, "summary", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
         _world.Locked.ClearDomainEvents();
-        transcripts.SetupSequence(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+        transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([])
             .ReturnsAsync([stored]);
 
@@ -356,7 +356,7 @@ public sealed class SessionCommandHandlerTests
         var stored = _world.Locked.AppendMessages(null, [User("q"), new MessageDraft(summaryId, MessageRole.System, "summary", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[1];
         _world.Locked.ClearDomainEvents();
         Assert.Equal(_world.Read.Version, _world.Locked.Version);
-        transcripts.SetupSequence(t => t.FindByIdsAsync(_world.Read.Id, It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+        transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([])
             .ReturnsAsync([stored]);
 

@@ -51,7 +51,7 @@ public sealed class FieldRulesTests
             ["Bad Key"] = ["v"],
             ["empty"] = [],
             ["none"] = null!,
-            ["values"] = ["", new string('v', FieldLimits.LabelValue + 1), "x\0", new string('v', FieldLimits.LabelValue)],
+            ["values"] = ["", new string('v', FieldLimits.LabelValue + 1), "x\0", new string('v', FieldLimits.LabelValue), "red ", " red\t"],
         };
 
         Assert.Equal(
@@ -62,6 +62,7 @@ public sealed class FieldRulesTests
                 "Labels.values.0: must be 1 to 256 characters (StringTooShort)",
                 "Labels.values.1: must be 1 to 256 characters (StringTooLong)",
                 "Labels.values.2: must not contain U+0000 (PatternMismatch)",
+                "Labels.values.4: must not end with a space (PatternMismatch)",
             ],
             SessionRules.CheckLabels(labels, "Labels").Said());
     }

@@ -20,7 +20,7 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
     {
         var inputs = command.Messages!.Select(m => m!).ToList();
         var sentIds = inputs.Where(m => m.Id is not null).Select(m => m.Id!.Value).Distinct().ToList();
-        var stored = await FindStoredAsync(read.Session.Id, sentIds, cancellationToken);
+        var stored = await FindStoredAsync(read.Session, sentIds, cancellationToken);
         if (inputs.All(m => m.Id is { } id && stored.ContainsKey(id)))
         {
             return SessionPlan<TranscriptMessages>.AnswerWith(Answer(inputs, stored, []));
@@ -32,7 +32,7 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
             var current = stored;
             if (!read.StillDescribes(session))
             {
-                current = await FindStoredAsync(session.Id, sentIds, ct);
+                current = await FindStoredAsync(session, sentIds, ct);
             }
 
             var fresh = new List<MessageInput>();
@@ -62,8 +62,9 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
         });
     }
 
-    private async Task<Dictionary<Guid, SessionMessage>> FindStoredAsync(Guid sessionId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
-        (await transcripts.FindByIdsAsync(sessionId, ids, cancellationToken)).ToDictionary(m => m.Id);
+    /// <summary>The sent ids already stored in this life of the session (none of a session created again under its id).</summary>
+    private async Task<Dictionary<Guid, SessionMessage>> FindStoredAsync(Session session, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        (await transcripts.FindByIdsAsync(new SessionLifeKey(session.Id, session.CreatedAt), ids, cancellationToken)).ToDictionary(m => m.Id);
 
     /// <summary>Each sent message as stored: a retried one as it was, a new one as just appended, in the order sent.</summary>
     private static TranscriptMessages Answer(List<MessageInput> inputs, Dictionary<Guid, SessionMessage> stored, IReadOnlyList<SessionMessage> created)

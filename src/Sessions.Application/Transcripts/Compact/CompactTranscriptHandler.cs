@@ -1,5 +1,6 @@
 using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions;
+using Sessions.Domain.Sessions;
 
 namespace Sessions.Application.Transcripts;
 
@@ -14,7 +15,7 @@ public sealed class CompactTranscriptHandler(SessionCommandServices services, IT
     protected override async ValueTask<SessionPlan<SessionView>> PlanAsync(SessionRead read, Caller caller, CompactTranscriptCommand command, CancellationToken cancellationToken)
     {
         var upToSeq = command.UpToSeq!.Value;
-        if (await IsRetryAsync(read.Session.Id, command, cancellationToken))
+        if (await IsRetryAsync(read.Session, command, cancellationToken))
         {
             return SessionPlan<SessionView>.AnswerWith(read.ToView());
         }
@@ -26,7 +27,7 @@ public sealed class CompactTranscriptHandler(SessionCommandServices services, IT
 
         return await Change(async (session, now, ct) =>
         {
-            if (!read.StillDescribes(session) && await IsRetryAsync(session.Id, command, ct))
+            if (!read.StillDescribes(session) && await IsRetryAsync(session, command, ct))
             {
                 return await ViewAsync(session, read, ct);
             }
@@ -49,6 +50,7 @@ public sealed class CompactTranscriptHandler(SessionCommandServices services, IT
         });
     }
 
-    private async Task<bool> IsRetryAsync(Guid sessionId, CompactTranscriptCommand command, CancellationToken cancellationToken) =>
-        command.Summary!.Id is { } summaryId && (await transcripts.FindByIdsAsync(sessionId, [summaryId], cancellationToken)).Count > 0;
+    /// <summary>Whether the summary's id is stored in this life of the session: the compaction was done and this is its retry.</summary>
+    private async Task<bool> IsRetryAsync(Session session, CompactTranscriptCommand command, CancellationToken cancellationToken) =>
+        command.Summary!.Id is { } summaryId && (await transcripts.FindByIdsAsync(new SessionLifeKey(session.Id, session.CreatedAt), [summaryId], cancellationToken)).Count > 0;
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Sessions.Application.Sessions;
 using Sessions.Application.Transcripts;
 using Sessions.Domain.Sessions;
 
@@ -6,10 +7,19 @@ namespace Sessions.Infrastructure.Persistence.Stores;
 
 internal sealed class TranscriptStore(SessionsDbContext db) : ITranscriptStore
 {
-    public async Task<IReadOnlyList<SessionMessage>> FindByIdsAsync(Guid sessionId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
-        ids.Count == 0
-            ? []
-            : await db.Messages.AsNoTracking().Where(m => m.SessionId == sessionId && ids.Contains(m.Id)).ToListAsync(cancellationToken);
+    /// <summary>The stored messages with these ids of the session's life (tested in the same statement): a retry is told apart from a session created again under the id.</summary>
+    public async Task<IReadOnlyList<SessionMessage>> FindByIdsAsync(SessionLifeKey session, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var (sessionId, createdAt) = session;
+        return await db.Messages.AsNoTracking()
+            .Where(m => m.SessionId == sessionId && ids.Contains(m.Id) && db.Sessions.Any(s => s.Id == sessionId && s.CreatedAt == createdAt))
+            .ToListAsync(cancellationToken);
+    }
 
     /// <summary>Queued for the save: all messages of an append go out as one multi-row insert.</summary>
     public void Add(IEnumerable<SessionMessage> messages)
