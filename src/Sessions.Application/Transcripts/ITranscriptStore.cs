@@ -24,12 +24,28 @@ public interface ITranscriptStore
     Task DeleteFromAsync(Guid sessionId, long fromSeq, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// Messages as a read answered them: at most the number asked, fewer when the text read reached
+/// <see cref="MaxText"/> first (<see cref="EndedAtTextBudget"/>: more may follow). A page of
+/// messages is held whole while it is written, so its text is what bounds its memory: a message
+/// holds up to 2 Mi characters of content besides its metadata and tool arguments.
+/// </summary>
+public sealed record MessagesRead(IReadOnlyList<MessageView> Messages, bool EndedAtTextBudget)
+{
+    /// <summary>The text one read holds at most before it ends (in characters): four of the largest messages.</summary>
+    public const long MaxText = 8L * 1024 * 1024;
+
+    /// <summary>A message's text as a read counts it: its content, metadata and tool calls' arguments.</summary>
+    public static long TextOf(SessionMessage message) =>
+        message.Content.Length + (message.MetadataJson?.Length ?? 0) + message.ToolCalls.Sum(call => (long)call.ArgumentsJson.Length);
+}
+
 /// <summary>The read side of transcripts.</summary>
 public interface ITranscriptReadStore
 {
-    /// <summary>Messages of the session's life after <paramref name="afterSeq"/> in seq order, at most <paramref name="take"/>.</summary>
-    Task<IReadOnlyList<MessageView>> PageAsync(SessionLifeKey session, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken);
+    /// <summary>Messages of the session's life after <paramref name="afterSeq"/> in seq order, at most <paramref name="take"/> and <see cref="MessagesRead.MaxText"/>.</summary>
+    Task<MessagesRead> PageAsync(SessionLifeKey session, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken);
 
-    /// <summary>Messages of the session's life whose content contains <paramref name="text"/>, any case; and how many match in all.</summary>
-    Task<(IReadOnlyList<MessageView> Matches, long Total)> SearchAsync(SessionLifeKey session, string text, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken);
+    /// <summary>Messages of the session's life whose content contains <paramref name="text"/>, any case, read as a page is; and how many match in all.</summary>
+    Task<(MessagesRead Matches, long Total)> SearchAsync(SessionLifeKey session, string text, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken);
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Application.Common.Security;
+using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
 
 namespace Sessions.Api.Tests.Transcripts;
@@ -528,6 +529,32 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
 
     private async Task<string> TranscriptTextAsync(TestWorkspace workspace, TestUser owner, Guid session) =>
         await (await Client.GetAsync($"{workspace.SessionPath(session)}/transcript?include_compacted=true&limit=500", owner.Token())).Content.ReadAsStringAsync();
+
+    /// <summary>
+    /// A page holds at most 8 Mi characters of text, whatever its limit: five of the largest
+    /// messages read as four and then one, the search's matches likewise, and the export holds
+    /// all five (it goes on from a page that ended at its budget).
+    /// </summary>
+    [Fact]
+    public async Task APage_EndsAtItsTextBudget_AndTheNextGoesOn()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var large = "needle" + new string('x', FieldLimits.MessageContent - 6);
+        for (var i = 0; i < 5; i++)
+        {
+            await Client.AppendAsync(workspace, owner, session, new { role = "user", content = large });
+        }
+
+        var first = await PageAsync(workspace, owner, session, "limit=500");
+        var second = await PageAsync(workspace, owner, session, $"limit=500&after_seq={first["next_after_seq"]}");
+        var matches = await SearchAsync(workspace, owner, session, "q=needle&limit=200");
+        var export = JsonNode.Parse(await (await Client.GetAsync($"{workspace.SessionPath(session)}/trajectory?format=openai", owner.Token())).Content.ReadAsStringAsync())!.AsArray();
+
+        Assert.Equal((4, true, 4L), (first["messages"]!.AsArray().Count, first["has_more"]!.GetValue<bool>(), first["next_after_seq"]!.GetValue<long>()));
+        Assert.Equal((1, false, 5L), (second["messages"]!.AsArray().Count, second["has_more"]!.GetValue<bool>(), second["next_after_seq"]!.GetValue<long>()));
+        Assert.Equal((4, true, 5L), (matches["matches"]!.AsArray().Count, matches["has_more"]!.GetValue<bool>(), matches["total"]!.GetValue<long>()));
+        Assert.Equal(5, export.Count);
+    }
 
     private async Task<JsonObject> PageAsync(TestWorkspace workspace, TestUser owner, Guid session, string query) =>
         await (await Client.GetAsync($"{workspace.SessionPath(session)}/transcript?{query}", owner.Token())).ExpectAsync(HttpStatusCode.OK);

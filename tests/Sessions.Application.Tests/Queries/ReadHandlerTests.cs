@@ -41,7 +41,7 @@ public sealed class ReadHandlerTests
     [InlineData(0, 2, false, null)]
     public async Task TranscriptPages_AskOneMore_ToKnowIfThereIsMore(int available, int limit, bool hasMore, long? next)
     {
-        _transcripts.Setup(t => t.PageAsync(Life, 5, limit + 1, true, It.IsAny<CancellationToken>())).ReturnsAsync([.. Messages(available)]);
+        _transcripts.Setup(t => t.PageAsync(Life, 5, limit + 1, true, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([.. Messages(available)], EndedAtTextBudget: false));
 
         var page = (await new GetTranscriptHandler(_reads.Object, Callers(), _transcripts.Object).Handle(new GetTranscriptQuery("o", "w", Reference(), 5, limit, true), default)).Value;
 
@@ -49,10 +49,24 @@ public sealed class ReadHandlerTests
         Assert.Equal((hasMore, next), (page.HasMore, page.NextAfterSeq));
     }
 
+    /// <summary>A page that ended at its text budget has more after it, though it holds fewer messages than asked; so has a search's.</summary>
+    [Fact]
+    public async Task APageEndedAtItsTextBudget_HasMore_FromItsLastMessage()
+    {
+        _transcripts.Setup(t => t.PageAsync(Life, 0, 11, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([.. Messages(4)], EndedAtTextBudget: true));
+        _transcripts.Setup(t => t.SearchAsync(Life, "n", 0, 11, false, It.IsAny<CancellationToken>())).ReturnsAsync((new MessagesRead([.. Messages(2)], EndedAtTextBudget: true), 9L));
+
+        var page = (await new GetTranscriptHandler(_reads.Object, Callers(), _transcripts.Object).Handle(new GetTranscriptQuery("o", "w", Reference(), 0, 10, false), default)).Value;
+        var matches = (await new SearchMessagesHandler(_reads.Object, Callers(), _transcripts.Object).Handle(new SearchMessagesQuery("o", "w", Reference(), "n", 0, 10, false), default)).Value;
+
+        Assert.Equal((4, true, 4L), (page.Messages.Count, page.HasMore, page.NextAfterSeq));
+        Assert.Equal((2, true, 9L), (matches.Matches.Count, matches.HasMore, matches.Total));
+    }
+
     [Fact]
     public async Task TranscriptPages_DefaultToTheFirstHundred_WithoutCompactedMessages()
     {
-        _transcripts.Setup(t => t.PageAsync(Life, 0, GetTranscriptQuery.DefaultLimit + 1, false, It.IsAny<CancellationToken>())).ReturnsAsync([.. Messages(1)]);
+        _transcripts.Setup(t => t.PageAsync(Life, 0, GetTranscriptQuery.DefaultLimit + 1, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([.. Messages(1)], EndedAtTextBudget: false));
 
         var page = (await new GetTranscriptHandler(_reads.Object, Callers(), _transcripts.Object).Handle(new GetTranscriptQuery("o", "w", Reference(), null, null, null), default)).Value;
 
@@ -79,7 +93,7 @@ public sealed class ReadHandlerTests
     [InlineData(2, 2, false)]
     public async Task SearchPages_AskOneMore(int found, int limit, bool hasMore)
     {
-        _transcripts.Setup(t => t.SearchAsync(Life, "needle", 0, limit + 1, false, It.IsAny<CancellationToken>())).ReturnsAsync(([.. Messages(found)], 42L));
+        _transcripts.Setup(t => t.SearchAsync(Life, "needle", 0, limit + 1, false, It.IsAny<CancellationToken>())).ReturnsAsync((new MessagesRead([.. Messages(found)], EndedAtTextBudget: false), 42L));
 
         var matches = (await new SearchMessagesHandler(_reads.Object, Callers(), _transcripts.Object).Handle(new SearchMessagesQuery("o", "w", Reference(), "needle", null, limit, null), default)).Value;
 
@@ -89,7 +103,7 @@ public sealed class ReadHandlerTests
     [Fact]
     public async Task SearchPages_DefaultLimit()
     {
-        _transcripts.Setup(t => t.SearchAsync(Life, "n", 3, SearchMessagesQuery.DefaultLimit + 1, true, It.IsAny<CancellationToken>())).ReturnsAsync(([.. Messages(1)], 1L));
+        _transcripts.Setup(t => t.SearchAsync(Life, "n", 3, SearchMessagesQuery.DefaultLimit + 1, true, It.IsAny<CancellationToken>())).ReturnsAsync((new MessagesRead([.. Messages(1)], EndedAtTextBudget: false), 1L));
 
         var matches = (await new SearchMessagesHandler(_reads.Object, Callers(), _transcripts.Object).Handle(new SearchMessagesQuery("o", "w", Reference(), "n", 3, null, true), default)).Value;
 

@@ -209,8 +209,8 @@ public sealed class ItemsBulkAndExportTests
         var transcripts = new Mock<ITranscriptReadStore>();
         var events = new Mock<ISessionEventStore>();
         var first = Enumerable.Range(1, ExportTrajectoryHandler.PageSize).Select(Message).ToList();
-        transcripts.Setup(t => t.PageAsync(ReadLife, 0, ExportTrajectoryHandler.PageSize, true, It.IsAny<CancellationToken>())).ReturnsAsync(first);
-        transcripts.Setup(t => t.PageAsync(ReadLife, ExportTrajectoryHandler.PageSize, ExportTrajectoryHandler.PageSize, true, It.IsAny<CancellationToken>())).ReturnsAsync([Message(101)]);
+        transcripts.Setup(t => t.PageAsync(ReadLife, 0, ExportTrajectoryHandler.PageSize, true, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead(first, EndedAtTextBudget: false));
+        transcripts.Setup(t => t.PageAsync(ReadLife, ExportTrajectoryHandler.PageSize, ExportTrajectoryHandler.PageSize, true, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(101)], EndedAtTextBudget: false));
         var stored = Enumerable.Range(0, ExportTrajectoryHandler.PageSize).Select(_ => new StoredEvent(Guid.NewGuid(), "E", SessionWorld.Now.UtcDateTime, null, "{}")).ToList();
         events.Setup(e => e.PageAsync(_world.Read.Id, It.IsAny<IReadOnlyList<SessionLife>>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync(stored);
         var more = Enumerable.Range(0, ExportTrajectoryHandler.PageSize).Select(_ => new StoredEvent(Guid.NewGuid(), "E", SessionWorld.Now.UtcDateTime, null, "{}")).ToList();
@@ -234,7 +234,7 @@ public sealed class ItemsBulkAndExportTests
     public async Task AnExportsEvents_EndBeforeACreationUnderItsIdAfterItWasFound()
     {
         var transcripts = new Mock<ITranscriptReadStore>();
-        transcripts.Setup(t => t.PageAsync(ReadLife, 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync([Message(1)]);
+        transcripts.Setup(t => t.PageAsync(ReadLife, 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(1)], EndedAtTextBudget: false));
         var events = new Mock<ISessionEventStore>();
         var created = _world.Read.CreatedAt;
         List<StoredEvent> stored =
@@ -257,11 +257,38 @@ public sealed class ItemsBulkAndExportTests
         Assert.Equal([SessionLife.Living(created)], Assert.Single(lives));
     }
 
+    /// <summary>A message's text as a page counts it: content, metadata and every tool call's arguments.</summary>
+    [Fact]
+    public void AMessagesText_IsItsContentMetadataAndArguments()
+    {
+        var draft = new MessageDraft(null, MessageRole.Assistant, "12345", null, null, [new ToolCall("a", "f", "[1,2]"), new ToolCall("b", "g", "{}")], "{\"k\":1}", null);
+        var message = _world.Read.AppendMessages(null, [draft], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
+        var bare = _world.Read.AppendMessages(null, [draft with { ToolCalls = [], MetadataJson = null }], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
+
+        Assert.Equal((5 + 7 + 5 + 2, 5L), (MessagesRead.TextOf(message), MessagesRead.TextOf(bare)));
+    }
+
+    /// <summary>A page of the export that ended at its text budget is followed by the next, from its last message.</summary>
+    [Fact]
+    public async Task AnExport_GoesOnAfterAPageThatEndedAtItsTextBudget()
+    {
+        var transcripts = new Mock<ITranscriptReadStore>();
+        transcripts.Setup(t => t.PageAsync(ReadLife, 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(1), Message(2)], EndedAtTextBudget: true));
+        transcripts.Setup(t => t.PageAsync(ReadLife, 2, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(3)], EndedAtTextBudget: false));
+        var events = new Mock<ISessionEventStore>();
+        events.Setup(e => e.PageAsync(It.IsAny<Guid>(), It.IsAny<IReadOnlyList<SessionLife>>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync([]);
+
+        var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object)
+            .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, "native", null), default)).Value;
+
+        Assert.Equal([1L, 2L, 3L], await export.Messages.Select(m => m.Seq).ToListAsync());
+    }
+
     [Fact]
     public async Task AnExport_DefaultsToAtifWithoutCompactedMessages_AndRefusesUnknownFormats()
     {
         var transcripts = new Mock<ITranscriptReadStore>();
-        transcripts.Setup(t => t.PageAsync(It.IsAny<SessionLifeKey>(), 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync([Message(1)]);
+        transcripts.Setup(t => t.PageAsync(It.IsAny<SessionLifeKey>(), 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(1)], EndedAtTextBudget: false));
         var events = new Mock<ISessionEventStore>();
         events.Setup(e => e.PageAsync(It.IsAny<Guid>(), It.IsAny<IReadOnlyList<SessionLife>>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync([]);
 

@@ -12,7 +12,7 @@ namespace Sessions.Application.Transcripts;
 public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerContext callers, ITranscriptReadStore transcripts, ISessionEventStore events)
     : IQueryHandler<ExportTrajectoryQuery, Result<TrajectoryExport>>
 {
-    /// <summary>Messages and events are read this many at a time: what an export holds at once.</summary>
+    /// <summary>Messages and events are read this many at a time (messages fewer when their text reaches <see cref="MessagesRead.MaxText"/>): what an export holds at once.</summary>
     public const int PageSize = 100;
 
     public async ValueTask<Result<TrajectoryExport>> Handle(ExportTrajectoryQuery query, CancellationToken cancellationToken)
@@ -41,18 +41,18 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
     {
         for (long after = 0; ;)
         {
-            var page = await transcripts.PageAsync(session, after, PageSize, includeCompacted, cancellationToken);
-            foreach (var message in page)
+            var read = await transcripts.PageAsync(session, after, PageSize, includeCompacted, cancellationToken);
+            foreach (var message in read.Messages)
             {
                 yield return message;
             }
 
-            if (page.Count < PageSize)
+            if (read.Messages.Count < PageSize && !read.EndedAtTextBudget)
             {
                 yield break;
             }
 
-            after = page[^1].Seq;
+            after = read.Messages[^1].Seq;
         }
     }
 

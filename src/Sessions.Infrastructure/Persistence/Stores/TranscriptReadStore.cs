@@ -7,17 +7,10 @@ namespace Sessions.Infrastructure.Persistence.Stores;
 
 internal sealed class TranscriptReadStore(SessionsDbContext db) : ITranscriptReadStore
 {
-    public async Task<IReadOnlyList<MessageView>> PageAsync(SessionLifeKey session, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken)
-    {
-        var page = await Messages(session, includeCompacted)
-            .Where(m => m.Seq > afterSeq)
-            .OrderBy(m => m.Seq)
-            .Take(take)
-            .ToListAsync(cancellationToken);
-        return [.. page.Select(MessageView.From)];
-    }
+    public Task<MessagesRead> PageAsync(SessionLifeKey session, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken) =>
+        ReadAsync(Messages(session, includeCompacted).Where(m => m.Seq > afterSeq).OrderBy(m => m.Seq).Take(take), cancellationToken);
 
-    public async Task<(IReadOnlyList<MessageView> Matches, long Total)> SearchAsync(SessionLifeKey session, string text, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken)
+    public async Task<(MessagesRead Matches, long Total)> SearchAsync(SessionLifeKey session, string text, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken)
     {
         var messages = Messages(session, includeCompacted);
         var pattern = $"%{SessionQueries.EscapeLike(text, db.Provider)}%";
@@ -37,8 +30,28 @@ internal sealed class TranscriptReadStore(SessionsDbContext db) : ITranscriptRea
             matching = messages.Where(m => EF.Functions.Like(m.Content, pattern, SessionQueries.LikeEscape));
         }
         var total = await matching.LongCountAsync(cancellationToken);
-        var page = await matching.Where(m => m.Seq > afterSeq).OrderBy(m => m.Seq).Take(take).ToListAsync(cancellationToken);
-        return ([.. page.Select(MessageView.From)], total);
+        return (await ReadAsync(matching.Where(m => m.Seq > afterSeq).OrderBy(m => m.Seq).Take(take), cancellationToken), total);
+    }
+
+    /// <summary>
+    /// Reads the page's rows one at a time, ending once their text reaches <see cref="MessagesRead.MaxText"/>:
+    /// the rows after it are not materialized (the statement is the same, its reader closed early).
+    /// </summary>
+    private static async Task<MessagesRead> ReadAsync(IQueryable<SessionMessage> page, CancellationToken cancellationToken)
+    {
+        var read = new List<MessageView>();
+        var text = 0L;
+        await foreach (var message in page.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            read.Add(MessageView.From(message));
+            text += MessagesRead.TextOf(message);
+            if (text >= MessagesRead.MaxText)
+            {
+                return new MessagesRead(read, EndedAtTextBudget: true);
+            }
+        }
+
+        return new MessagesRead(read, EndedAtTextBudget: false);
     }
 
     /// <summary>
