@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Sessions.Api.Json;
 using Sessions.Api.OpenApi;
+using Sessions.Application.Common.Validation;
 using Sessions.Application.Items;
 using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
@@ -24,7 +25,7 @@ public sealed record RecordItemRequest
 
     /// <summary>Posting the same key again in this session answers the stored item (200) and stores nothing.</summary>
     [MaxChars(FieldLimits.ItemText, Minimum = 1)]
-    [Pattern("[^ ]$")]
+    [Pattern(ValidationRules.NoTrailingSpacePattern)]
     public string? DedupeKey { get; init; }
 
     [MaxChars(FieldLimits.ItemReference)]

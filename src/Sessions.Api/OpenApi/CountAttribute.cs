@@ -1,3 +1,5 @@
+using NJsonSchema;
+
 namespace Sessions.Api.OpenApi;
 
 /// <summary>
@@ -11,4 +13,11 @@ public sealed class CountAttribute(int minimum, int maximum) : Attribute
     public int Minimum { get; } = minimum;
 
     public int Maximum { get; } = maximum;
+
+    /// <summary>Writes the count on a list's schema (a body's property or a repeated query parameter).</summary>
+    public void WriteTo(JsonSchema list)
+    {
+        list.MinItems = Minimum;
+        list.MaxItems = Maximum;
+    }
 }

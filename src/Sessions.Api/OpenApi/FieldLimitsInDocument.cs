@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using NJsonSchema.Generation;
+using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions;
 using Sessions.Application.Transcripts;
 using Sessions.Domain.Common;
@@ -29,14 +30,7 @@ public sealed class FieldLimitsInDocument : ISchemaProcessor
                 continue;
             }
 
-            if (Attribute<MaxCharsAttribute>(type, property) is { } limit)
-            {
-                schema.MaxLength = limit.Length;
-                if (limit.Minimum > 0)
-                {
-                    schema.MinLength = limit.Minimum;
-                }
-            }
+            Attribute<MaxCharsAttribute>(type, property)?.WriteTo(schema);
 
             if (Attribute<NumberRangeAttribute>(type, property) is { } range)
             {
@@ -73,15 +67,14 @@ public sealed class FieldLimitsInDocument : ISchemaProcessor
                 {
                     value.MinLength = 1;
                     value.MaxLength = FieldLimits.LabelValue;
-                    value.Pattern = "[^ ]$";
+                    value.Pattern = ValidationRules.NoTrailingSpacePattern;
                     value.IsNullableRaw = false;
                 }
             }
 
             if (Attribute<CountAttribute>(type, property) is { } count)
             {
-                schema.MinItems = count.Minimum;
-                schema.MaxItems = count.Maximum;
+                count.WriteTo(schema);
                 if (schema.Item is { } counted)
                 {
                     counted.IsNullableRaw = false;

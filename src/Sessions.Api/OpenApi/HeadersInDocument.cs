@@ -1,10 +1,12 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
 using NJsonSchema;
 using NSwag;
 using NSwag.Generation.Processors;
 using NSwag.Generation.Processors.Contexts;
 using Sessions.Api.Contracts.Answers;
+using Sessions.Api.Controllers;
 using Sessions.Api.Operations;
 
 namespace Sessions.Api.OpenApi;
@@ -34,26 +36,26 @@ public sealed class HeadersInDocument : IOperationProcessor
             {
                 if (status == "429")
                 {
-                    response.Headers["Retry-After"] = Header("Seconds to wait before trying again.", JsonObjectType.Integer);
+                    response.Headers[HeaderNames.RetryAfter] = Header("Seconds to wait before trying again.", JsonObjectType.Integer);
                 }
 
                 continue;
             }
 
-            response.Headers["api-supported-versions"] = Header("The API versions the service supports, e.g. 1.", JsonObjectType.String);
+            response.Headers[ApiVersions.SupportedHeader] = Header("The API versions the service supports, e.g. 1.", JsonObjectType.String);
             if (status == "201" && AnswersWithLocation.Contains(context.OperationDescription.Operation.OperationId))
             {
-                response.Headers["Location"] = Header("The address of what was created.", JsonObjectType.String);
+                response.Headers[HeaderNames.Location] = Header("The address of what was created.", JsonObjectType.String);
             }
 
             if (sessionAnswers.Contains(status))
             {
-                response.Headers["ETag"] = Header("The session's version as a strong entity tag, e.g. \"3\": send it back in If-Match to change only that version.", JsonObjectType.String);
+                response.Headers[HeaderNames.ETag] = Header("The session's version as a strong entity tag, e.g. \"3\": send it back in If-Match to change only that version.", JsonObjectType.String);
             }
 
             if (context.OperationDescription.Operation.OperationId == "exportTrajectory")
             {
-                response.Headers["Content-Disposition"] = Header("With download=true: attachment; filename=\"session-{id}.{format}.json\".", JsonObjectType.String);
+                response.Headers[HeaderNames.ContentDisposition] = Header("With download=true: attachment; filename=\"session-{id}.{format}.json\".", JsonObjectType.String);
             }
         }
 

@@ -1,3 +1,5 @@
+using NJsonSchema;
+
 namespace Sessions.Api.OpenApi;
 
 /// <summary>
@@ -12,4 +14,14 @@ public sealed class MaxCharsAttribute(int length) : Attribute
 
     /// <summary>The least length the validators take (0: any, an empty text too).</summary>
     public int Minimum { get; init; }
+
+    /// <summary>Writes the limits on a text's schema (a body's property or a query parameter).</summary>
+    public void WriteTo(JsonSchema text)
+    {
+        text.MaxLength = Length;
+        if (Minimum > 0)
+        {
+            text.MinLength = Minimum;
+        }
+    }
 }

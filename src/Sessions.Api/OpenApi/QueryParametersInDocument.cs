@@ -46,17 +46,12 @@ public sealed class QueryParametersInDocument : IOperationProcessor
         {
             if (lengths.TryGetValue(parameter.Name, out var length) && parameter.Schema is { } text)
             {
-                text.MaxLength = length.Length;
-                if (length.Minimum > 0)
-                {
-                    text.MinLength = length.Minimum;
-                }
+                length.WriteTo(text);
             }
 
             if (counts.TryGetValue(parameter.Name, out var count) && parameter.Schema is { Item: not null } list)
             {
-                list.MinItems = count.Minimum;
-                list.MaxItems = count.Maximum;
+                count.WriteTo(list);
             }
 
             if (bounds.TryGetValue(parameter.Name, out var range) && parameter.Schema is { } numeric)

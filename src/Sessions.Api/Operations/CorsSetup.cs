@@ -1,3 +1,6 @@
+using Microsoft.Net.Http.Headers;
+using Sessions.Api.Controllers;
+
 namespace Sessions.Api.Operations;
 
 /// <summary>
@@ -6,7 +9,7 @@ namespace Sessions.Api.Operations;
 /// </summary>
 public static class CorsSetup
 {
-    private static readonly string[] ExposedHeaders = ["ETag", "Location", "Retry-After", "api-supported-versions", CorrelationIds.Header];
+    private static readonly string[] ExposedHeaders = [HeaderNames.ETag, HeaderNames.Location, HeaderNames.RetryAfter, ApiVersions.SupportedHeader, CorrelationIds.Header];
 
     public static IServiceCollection AddServiceCors(this IServiceCollection services, IConfiguration configuration)
     {

@@ -68,9 +68,9 @@ public sealed class ListSessionEventsHandler(ISessionReadStore reads, ISessionEv
         }
 
         // A session deleted and created again under its id since it was found: its events end the page.
-        if (current is not null && page.FirstOrDefault(current.IsEndedBy) is { } later)
+        if (current is not null)
         {
-            page = [.. page.TakeWhile(e => e != later)];
+            page = [.. page.TakeWhile(e => !current.IsEndedBy(e))];
         }
 
         var shown = page.Take(limit).ToList();

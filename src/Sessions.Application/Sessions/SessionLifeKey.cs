@@ -1,3 +1,5 @@
+using Sessions.Domain.Sessions;
+
 namespace Sessions.Application.Sessions;
 
 /// <summary>
@@ -6,4 +8,8 @@ namespace Sessions.Application.Sessions;
 /// export) take rows of this life only, so a session deleted and created again meanwhile, by anyone,
 /// shows none of its rows to a caller who found the earlier one.
 /// </summary>
-public readonly record struct SessionLifeKey(Guid Id, DateTime CreatedAt);
+public readonly record struct SessionLifeKey(Guid Id, DateTime CreatedAt)
+{
+    /// <summary>The life of a loaded session.</summary>
+    public static SessionLifeKey Of(Session session) => new(session.Id, session.CreatedAt);
+}

@@ -54,11 +54,9 @@ public static class SessionRules
                 {
                     yield return new FieldError([field, at, i], ValidationRules.NulMessage, FieldProblem.PatternMismatch);
                 }
-                else if (value.EndsWith(' '))
+                else if (ValidationRules.EndsWithSpace(value))
                 {
-                    // SQL Server compares text ignoring trailing spaces: "red " and "red" would be
-                    // two values here and one in its counts (a failed write) and in its filters.
-                    yield return new FieldError([field, at, i], "must not end with a space", FieldProblem.PatternMismatch);
+                    yield return new FieldError([field, at, i], ValidationRules.TrailingSpaceMessage, FieldProblem.PatternMismatch);
                 }
             }
         }

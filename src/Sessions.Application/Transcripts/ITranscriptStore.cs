@@ -35,6 +35,9 @@ public sealed record MessagesRead(IReadOnlyList<MessageView> Messages, bool Ende
     /// <summary>The text one read holds at most before it ends (in characters): four of the largest messages.</summary>
     public const long MaxText = 8L * 1024 * 1024;
 
+    /// <summary>Whether messages follow these, read as <paramref name="asked"/> at most: as many came as asked, or the text budget ended the read.</summary>
+    public bool MoreAfter(int asked) => Messages.Count >= asked || EndedAtTextBudget;
+
     /// <summary>A message's text as a read counts it: its content, metadata and tool calls' arguments.</summary>
     public static long TextOf(SessionMessage message) =>
         message.Content.Length + (message.MetadataJson?.Length ?? 0) + message.ToolCalls.Sum(call => (long)call.ArgumentsJson.Length);

@@ -24,7 +24,7 @@ public sealed record ItemRecording(SessionItem Item, bool Created);
 /// outside the session aggregate's memory (a session can have many); the session records them, and
 /// only while it is not frozen. They go when their session is deleted.
 /// </summary>
-public sealed class SessionItem
+public sealed class SessionItem : ISessionRow
 {
     // Stryker disable all : the constructor EF Core materializes rows with; every value set here is overwritten from the row
     private SessionItem()

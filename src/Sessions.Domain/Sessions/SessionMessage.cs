@@ -16,7 +16,7 @@ public sealed record ToolCall(string Id, string Name, string ArgumentsJson);
 /// large): the aggregate creates them and adjusts its rollups for every compaction and rewind,
 /// which the transcript store applies to the rows in bulk in the same transaction.
 /// </summary>
-public sealed class SessionMessage
+public sealed class SessionMessage : ISessionRow
 {
     // Stryker disable all : the constructor EF Core materializes rows with; every value set here is overwritten from the row
     private SessionMessage()

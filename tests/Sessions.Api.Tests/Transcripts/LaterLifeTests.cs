@@ -98,13 +98,15 @@ public sealed class LaterLifeTests(ReadHookApiFactory factory) : IClassFixture<R
     }
 
     /// <summary>
-    /// A retried append (or compaction) whose ids the later session holds is not taken as done: the
-    /// retry is not answered with the later session's messages.
+    /// A retried append (or compaction) whose ids the later session holds is not taken as done, nor
+    /// an item whose dedupe key it holds (CONTRACT 5.7: a key repeated "in that session"): none is
+    /// answered with the later session's messages or item.
     /// </summary>
     [Theory]
-    [InlineData("/transcript")]
-    [InlineData("/transcript/compact")]
-    public async Task ARetryAfterTheSessionWasCreatedAgainUnderItsId_IsNotAnsweredWithTheLaterSessionsMessages(string route)
+    [InlineData("/transcript", "session_messages")]
+    [InlineData("/transcript/compact", "session_messages")]
+    [InlineData("/items", "session_items")]
+    public async Task ARetryAfterTheSessionWasCreatedAgainUnderItsId_IsNotAnsweredWithTheLaterSessionsMessages(string route, string table)
     {
         var client = factory.CreateClient();
         var workspace = await TestWorkspace.CreateAsync(factory);
@@ -114,15 +116,20 @@ public sealed class LaterLifeTests(ReadHookApiFactory factory) : IClassFixture<R
         var session = (await client.CreateSessionAsync(workspace, owner)).Id();
         var message = Guid.NewGuid();
         await client.AppendAsync(workspace, owner, session, new { role = "user", content = "first" });
-        factory.Hook.Arm("session_messages", session, async () =>
+        factory.Hook.Arm(table, session, async () =>
         {
             Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session), owner.Token())).StatusCode);
             await client.CreateSessionAsync(elsewhere, stranger, session);
             await client.AppendAsync(elsewhere, stranger, session, new { id = message, role = "system", content = Secret });
+            await (await client.PostAsync(elsewhere.SessionPath(session) + "/items", stranger.Token(), new { item_type = "finding", data = new { note = Secret }, dedupe_key = "k" }))
+                .ExpectAsync(HttpStatusCode.Created);
         });
-        object body = route == "/transcript"
-            ? new { messages = new[] { new { id = message, role = "system", content = "mine" } } }
-            : new { summary = new { id = message, role = "system", content = "mine" }, up_to_seq = 1 };
+        object body = route switch
+        {
+            "/transcript" => new { messages = new[] { new { id = message, role = "system", content = "mine" } } },
+            "/items" => new { item_type = "finding", data = new { note = "mine" }, dedupe_key = "k" },
+            _ => new { summary = new { id = message, role = "system", content = "mine" }, up_to_seq = 1 },
+        };
 
         var response = await client.PostAsync(workspace.SessionPath(session) + route, owner.Token(), body);
         var text = await response.Content.ReadAsStringAsync();

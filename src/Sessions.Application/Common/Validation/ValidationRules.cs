@@ -42,6 +42,24 @@ public static class ValidationRules
 
     public static bool HasNul(string value) => value.Contains('\0', StringComparison.Ordinal);
 
+    /// <summary>
+    /// What a key or value is told that ends in a space: SQL Server compares text ignoring trailing
+    /// spaces, so it would take <c>"k "</c> for <c>"k"</c> (a dedupe key found, a count row merged)
+    /// where the other databases keep both; such a text is refused on every database.
+    /// </summary>
+    public const string TrailingSpaceMessage = "must not end with a space";
+
+    /// <summary>The same rule as the OpenAPI document's pattern.</summary>
+    public const string NoTrailingSpacePattern = "[^ ]$";
+
+    public static bool EndsWithSpace(string value) => value.EndsWith(' ');
+
+    /// <summary>A text that does not end in a space (<see cref="TrailingSpaceMessage"/>).</summary>
+    public static IRuleBuilderOptions<T, string?> NoTrailingSpace<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(value => value is null || !EndsWithSpace(value))
+            .WithMessage(TrailingSpaceMessage)
+            .WithErrorCode(nameof(FieldProblem.PatternMismatch));
+
     public static IRuleBuilderOptions<T, TNumber?> AtLeast<T, TNumber>(this IRuleBuilder<T, TNumber?> rule, TNumber min)
         where TNumber : struct, IComparable<TNumber> =>
         rule.Must(value => value is null || value.Value.CompareTo(min) >= 0)

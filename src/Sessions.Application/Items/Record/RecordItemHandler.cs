@@ -14,14 +14,14 @@ public sealed class RecordItemHandler(SessionCommandServices services, ISessionI
     protected override async ValueTask<SessionPlan<RecordedItem>> PlanAsync(SessionRead read, Caller caller, RecordItemCommand command, CancellationToken cancellationToken)
     {
         var input = command.Item!;
-        if (input.DedupeKey is { } key && await items.FindByDedupeKeyAsync(new SessionLifeKey(read.Session.Id, read.Session.CreatedAt), key, cancellationToken) is { } stored)
+        if (input.DedupeKey is { } key && await items.FindByDedupeKeyAsync(SessionLifeKey.Of(read.Session), key, cancellationToken) is { } stored)
         {
             return SessionPlan<RecordedItem>.AnswerWith(new RecordedItem(ItemView.From(stored), Created: false));
         }
 
         return SessionPlan<RecordedItem>.ChangeWith(async (session, now, ct) =>
         {
-            var storedMeanwhile = input.DedupeKey is { } again ? await items.FindByDedupeKeyAsync(new SessionLifeKey(session.Id, session.CreatedAt), again, ct) : null;
+            var storedMeanwhile = input.DedupeKey is { } again ? await items.FindByDedupeKeyAsync(SessionLifeKey.Of(session), again, ct) : null;
             var recorded = session.RecordItem(input.ToDraft(), storedMeanwhile, caller.Membership.OrganizationId, caller.UserId, now);
             if (!recorded.IsSuccess)
             {

@@ -15,12 +15,7 @@ public sealed class RecordItemValidator : AbstractValidator<RecordItemCommand>
             item.RuleFor(i => i.DataJson).Required().JsonOfAtMost(FieldLimits.ItemData, "Data");
             item.RuleFor(i => i.DispositionJson).JsonOfAtMost(FieldLimits.ItemDisposition, "Disposition");
             item.RuleFor(i => i.Title).Chars(0, FieldLimits.ItemText);
-            // SQL Server compares text ignoring trailing spaces, so "k " would find and collide with
-            // "k" there and not elsewhere: a key ending in a space is refused on every database.
-            item.RuleFor(i => i.DedupeKey).Chars(1, FieldLimits.ItemText)
-                .Must(key => key is null || !key.EndsWith(' '))
-                .WithMessage("must not end with a space")
-                .WithErrorCode(nameof(FieldProblem.PatternMismatch));
+            item.RuleFor(i => i.DedupeKey).Chars(1, FieldLimits.ItemText).NoTrailingSpace();
             item.RuleFor(i => i.Ref).Chars(0, FieldLimits.ItemReference);
             item.RuleFor(i => i.SchemaRef).Chars(0, FieldLimits.ItemReference);
             item.RuleFor(i => i.Capability).Chars(0, FieldLimits.ItemText);

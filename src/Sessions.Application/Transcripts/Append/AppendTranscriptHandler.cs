@@ -64,7 +64,7 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
 
     /// <summary>The sent ids already stored in this life of the session (none of a session created again under its id).</summary>
     private async Task<Dictionary<Guid, SessionMessage>> FindStoredAsync(Session session, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
-        (await transcripts.FindByIdsAsync(new SessionLifeKey(session.Id, session.CreatedAt), ids, cancellationToken)).ToDictionary(m => m.Id);
+        (await transcripts.FindByIdsAsync(SessionLifeKey.Of(session), ids, cancellationToken)).ToDictionary(m => m.Id);
 
     /// <summary>Each sent message as stored: a retried one as it was, a new one as just appended, in the order sent.</summary>
     private static TranscriptMessages Answer(List<MessageInput> inputs, Dictionary<Guid, SessionMessage> stored, IReadOnlyList<SessionMessage> created)

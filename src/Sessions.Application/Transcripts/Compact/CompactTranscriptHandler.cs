@@ -52,5 +52,5 @@ public sealed class CompactTranscriptHandler(SessionCommandServices services, IT
 
     /// <summary>Whether the summary's id is stored in this life of the session: the compaction was done and this is its retry.</summary>
     private async Task<bool> IsRetryAsync(Session session, CompactTranscriptCommand command, CancellationToken cancellationToken) =>
-        command.Summary!.Id is { } summaryId && (await transcripts.FindByIdsAsync(new SessionLifeKey(session.Id, session.CreatedAt), [summaryId], cancellationToken)).Count > 0;
+        command.Summary!.Id is { } summaryId && (await transcripts.FindByIdsAsync(SessionLifeKey.Of(session), [summaryId], cancellationToken)).Count > 0;
 }

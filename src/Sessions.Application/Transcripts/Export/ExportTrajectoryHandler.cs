@@ -29,7 +29,7 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
             found.Value.ToView(),
             session.SystemPrompt,
             format,
-            MessagesAsync(new SessionLifeKey(session.Id, session.CreatedAt), query.IncludeCompacted ?? false, cancellationToken),
+            MessagesAsync(SessionLifeKey.Of(session), query.IncludeCompacted ?? false, cancellationToken),
             EventsAsync(session.Id, SessionLife.Living(session.CreatedAt), cancellationToken));
     }
 
@@ -47,7 +47,7 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
                 yield return message;
             }
 
-            if (read.Messages.Count < PageSize && !read.EndedAtTextBudget)
+            if (!read.MoreAfter(PageSize))
             {
                 yield break;
             }

@@ -19,6 +19,6 @@ public sealed class GetTranscriptHandler(ISessionReadStore reads, CallerContext 
         var limit = query.Limit ?? GetTranscriptQuery.DefaultLimit;
         var page = await transcripts.PageAsync(resolved.Value, query.AfterSeq ?? 0, limit + 1, query.IncludeCompacted ?? false, cancellationToken);
         var messages = page.Messages.Take(limit).ToList();
-        return new TranscriptPage(messages, page.Messages.Count > limit || page.EndedAtTextBudget, messages.Count > 0 ? messages[^1].Seq : null);
+        return new TranscriptPage(messages, page.MoreAfter(limit + 1), messages.Count > 0 ? messages[^1].Seq : null);
     }
 }

@@ -18,6 +18,6 @@ public sealed class SearchMessagesHandler(ISessionReadStore reads, CallerContext
 
         var limit = query.Limit ?? SearchMessagesQuery.DefaultLimit;
         var (matches, total) = await transcripts.SearchAsync(resolved.Value, query.Q!, query.AfterSeq ?? 0, limit + 1, query.IncludeCompacted ?? false, cancellationToken);
-        return new MessageMatches([.. matches.Messages.Take(limit)], total, matches.Messages.Count > limit || matches.EndedAtTextBudget);
+        return new MessageMatches([.. matches.Messages.Take(limit)], total, matches.MoreAfter(limit + 1));
     }
 }

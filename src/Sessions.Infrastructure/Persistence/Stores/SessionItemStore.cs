@@ -8,20 +8,13 @@ namespace Sessions.Infrastructure.Persistence.Stores;
 internal sealed class SessionItemStore(SessionsDbContext db) : ISessionItemStore
 {
     public Task<SessionItem?> FindByDedupeKeyAsync(SessionLifeKey session, string dedupeKey, CancellationToken cancellationToken) =>
-        Items(session).SingleOrDefaultAsync(i => i.DedupeKey == dedupeKey, cancellationToken);
+        db.Items.AsNoTracking().OfLife(db, session).SingleOrDefaultAsync(i => i.DedupeKey == dedupeKey, cancellationToken);
 
     public void Add(SessionItem item) => db.Items.Add(item);
 
     public async Task<IReadOnlyList<SessionItem>> ListAsync(SessionLifeKey session, int take, CancellationToken cancellationToken) =>
-        await Items(session)
+        await db.Items.AsNoTracking().OfLife(db, session)
             .OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id)
             .Take(take)
             .ToListAsync(cancellationToken);
-
-    /// <summary>The items of the session's life: while the session row is the one created at that instant (tested in the same statement).</summary>
-    private IQueryable<SessionItem> Items(SessionLifeKey session)
-    {
-        var (sessionId, createdAt) = session;
-        return db.Items.AsNoTracking().Where(i => i.SessionId == sessionId && db.Sessions.Any(s => s.Id == sessionId && s.CreatedAt == createdAt));
-    }
 }

@@ -54,15 +54,10 @@ internal sealed class TranscriptReadStore(SessionsDbContext db) : ITranscriptRea
         return new MessagesRead(read, EndedAtTextBudget: false);
     }
 
-    /// <summary>
-    /// The messages of the session's life: while the session row is the one created at that instant
-    /// (tested in the same statement, by its key), so none of a session created again under its id.
-    /// </summary>
+    /// <summary>The messages of the session's life (<see cref="SessionLives.OfLife"/>), the compacted ones when asked.</summary>
     private IQueryable<SessionMessage> Messages(SessionLifeKey session, bool includeCompacted)
     {
-        var (sessionId, createdAt) = session;
-        var messages = db.Messages.AsNoTracking()
-            .Where(m => m.SessionId == sessionId && db.Sessions.Any(s => s.Id == sessionId && s.CreatedAt == createdAt));
+        var messages = db.Messages.AsNoTracking().OfLife(db, session);
         return includeCompacted ? messages : messages.Where(m => m.CompactedAt == null);
     }
 }

@@ -15,10 +15,7 @@ internal sealed class TranscriptStore(SessionsDbContext db) : ITranscriptStore
             return [];
         }
 
-        var (sessionId, createdAt) = session;
-        return await db.Messages.AsNoTracking()
-            .Where(m => m.SessionId == sessionId && ids.Contains(m.Id) && db.Sessions.Any(s => s.Id == sessionId && s.CreatedAt == createdAt))
-            .ToListAsync(cancellationToken);
+        return await db.Messages.AsNoTracking().OfLife(db, session).Where(m => ids.Contains(m.Id)).ToListAsync(cancellationToken);
     }
 
     /// <summary>Queued for the save: all messages of an append go out as one multi-row insert.</summary>
