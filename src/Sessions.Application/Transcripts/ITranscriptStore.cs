@@ -25,8 +25,8 @@ public interface ITranscriptStore
 }
 
 /// <summary>
-/// Messages as a read answered them: at most the number asked, fewer when the text read reached
-/// <see cref="MaxText"/> first (<see cref="EndedAtTextBudget"/>: more may follow). A page of
+/// Messages as a read answered them: at most the number asked, fewer when the next message would
+/// have taken their text past <see cref="MaxText"/> (<see cref="EndedAtTextBudget"/>: more follow). A page of
 /// messages is held whole while it is written, so its text is what bounds its memory: a message
 /// holds up to 2 Mi characters of content besides its metadata and tool arguments.
 /// </summary>

@@ -556,6 +556,23 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal(5, export.Count);
     }
 
+    /// <summary>Four of the largest messages fill a page's text budget exactly: they are the whole transcript, nothing more follows.</summary>
+    [Fact]
+    public async Task APageFilledExactlyByItsTextBudget_HasNoMore()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "needle" + new string('x', FieldLimits.MessageContent - 6) });
+        }
+
+        var page = await PageAsync(workspace, owner, session, "limit=500");
+        var matches = await SearchAsync(workspace, owner, session, "q=needle&limit=200");
+
+        Assert.Equal((4, false), (page["messages"]!.AsArray().Count, page["has_more"]!.GetValue<bool>()));
+        Assert.Equal((4, false), (matches["matches"]!.AsArray().Count, matches["has_more"]!.GetValue<bool>()));
+    }
+
     private async Task<JsonObject> PageAsync(TestWorkspace workspace, TestUser owner, Guid session, string query) =>
         await (await Client.GetAsync($"{workspace.SessionPath(session)}/transcript?{query}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
 

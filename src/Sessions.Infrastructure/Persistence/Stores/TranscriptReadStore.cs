@@ -34,8 +34,10 @@ internal sealed class TranscriptReadStore(SessionsDbContext db) : ITranscriptRea
     }
 
     /// <summary>
-    /// Reads the page's rows one at a time, ending once their text reaches <see cref="MessagesRead.MaxText"/>:
-    /// the rows after it are not materialized (the statement is the same, its reader closed early).
+    /// Reads the page's rows one at a time, ending before the row whose text would take the page
+    /// past <see cref="MessagesRead.MaxText"/> (that row, read, shows more follow; a page holds one
+    /// row at least): the rows after it are not materialized (the statement is the same, its reader
+    /// closed early).
     /// </summary>
     private static async Task<MessagesRead> ReadAsync(IQueryable<SessionMessage> page, CancellationToken cancellationToken)
     {
@@ -43,12 +45,13 @@ internal sealed class TranscriptReadStore(SessionsDbContext db) : ITranscriptRea
         var text = 0L;
         await foreach (var message in page.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            read.Add(MessageView.From(message));
             text += MessagesRead.TextOf(message);
-            if (text >= MessagesRead.MaxText)
+            if (text > MessagesRead.MaxText && read.Count > 0)
             {
                 return new MessagesRead(read, EndedAtTextBudget: true);
             }
+
+            read.Add(MessageView.From(message));
         }
 
         return new MessagesRead(read, EndedAtTextBudget: false);
