@@ -197,6 +197,44 @@ public sealed class SqlServerTranslationTests
         Assert.All(migrationStatements, c => Assert.Equal(600, c.Timeout));
     }
 
+    /// <summary>
+    /// SQL Server keys <c>gpt-4</c> and <c>gpt-4 </c> as one count row: a model changed by a trailing
+    /// space, or two sessions so named in one bulk action, give the <c>MERGE</c> one source row, not
+    /// two for one target row (which SQL Server refuses).
+    /// </summary>
+    [Fact]
+    public void CountDeltas_DifferingOnlyByTrailingSpaces_AreOneRowForSqlServer()
+    {
+        var folded = SessionCountWriter.AsSqlServerKeys(
+        [
+            Count("label", "red", 1, "team"),
+            Count("model", "gpt-4", 1),
+            Count("model", "gpt-4 ", 1),
+            Count("model", "gpt-4  ", -1),
+            Count("model", "o3", -1),
+            Count("model", "o3 ", 1),
+            Count("model", "\tgpt-4", 1),
+            Count("user", "red", 1),
+        ]);
+
+        Assert.Equal(
+            ["label team red 1", "model  gpt-4 1", "model  \tgpt-4 1", "user  red 1"],
+            folded.Select(c => $"{c.Dimension} {c.Key} {c.Value} {c.Count}"));
+    }
+
+    [Fact]
+    public async Task CountDeltas_DifferingOnlyByTrailingSpaces_AreMergedAsOneSourceRow()
+    {
+        await using var probe = new SqlServerProbe();
+        await using var scope = probe.Scope();
+
+        await SessionCountWriter.ApplyAsync(Db(scope.ServiceProvider), DatabaseProvider.SqlServer, [Count("model", "gpt-4", -1), Count("model", "gpt-4 ", 1), Count("model", "o3", 1), Count("model", "o3 ", 1)], default);
+
+        var merge = Assert.Single(probe.Commands.Texts, t => t.Contains("MERGE session_counts", StringComparison.Ordinal));
+        Assert.Contains("USING (VALUES (@c0, ", merge, StringComparison.Ordinal);
+        Assert.DoesNotContain("), (", merge, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TheParser_RefusesWhatSqlServerWouldRefuse()
     {

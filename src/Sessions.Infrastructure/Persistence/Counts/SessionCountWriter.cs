@@ -9,6 +9,11 @@ namespace Sessions.Infrastructure.Persistence.Counts;
 /// <see cref="RowWriter.MaxUpsertParameters"/> asks. Rows are written in key order, so two
 /// transactions never wait on each other's rows in a circle.
 /// </summary>
+/// <remarks>
+/// SQL Server's <c>=</c> and its keys ignore trailing spaces, so there <c>gpt-4</c> and <c>gpt-4 </c>
+/// are one count row: their deltas are summed into one before the <c>MERGE</c>, which would
+/// otherwise find one target row for two source rows and fail (<see cref="AsSqlServerKeys"/>).
+/// </remarks>
 internal static class SessionCountWriter
 {
     private static readonly string[] KeyColumns = ["workspace_id", "owner_id", "shared", "archived", "origin", "dimension", "key", "value"];
@@ -18,6 +23,11 @@ internal static class SessionCountWriter
         if (deltas.Count == 0)
         {
             return;
+        }
+
+        if (provider == DatabaseProvider.SqlServer)
+        {
+            deltas = AsSqlServerKeys(deltas);
         }
 
         var columns = RowWriter.Columns(db.Model.FindEntityType(typeof(SessionCount))!);
@@ -33,6 +43,30 @@ internal static class SessionCountWriter
             await db.Database.ExecuteSqlRawAsync(sql, lists[i].Parameters, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// The deltas as SQL Server keys them: those whose texts differ only by trailing spaces summed
+    /// into the first of them, sums of zero left out, the order of first appearance kept.
+    /// </summary>
+    internal static IReadOnlyList<SessionCount> AsSqlServerKeys(IReadOnlyList<SessionCount> deltas) =>
+        [.. deltas
+            .GroupBy(d => (d.WorkspaceId, d.OwnerId, d.Shared, d.Archived, Origin: Unpadded(d.Origin), Dimension: Unpadded(d.Dimension), Key: Unpadded(d.Key), Value: Unpadded(d.Value)))
+            .Select(g => new SessionCount
+            {
+                WorkspaceId = g.Key.WorkspaceId,
+                OwnerId = g.Key.OwnerId,
+                Shared = g.Key.Shared,
+                Archived = g.Key.Archived,
+                Origin = g.First().Origin,
+                Dimension = g.First().Dimension,
+                Key = g.First().Key,
+                Value = g.First().Value,
+                Count = g.Sum(d => d.Count),
+            })
+            .Where(d => d.Count != 0)];
+
+    /// <summary>A text as SQL Server compares it: without its trailing spaces.</summary>
+    private static string Unpadded(string text) => text.TrimEnd(' ');
 
     /// <summary>PostgreSQL and SQLite share the upsert syntax.</summary>
     private static string Upsert(IReadOnlyList<string> columns, string rows, string? dropZerosOf) =>
