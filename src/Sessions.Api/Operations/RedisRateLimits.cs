@@ -7,15 +7,33 @@ namespace Sessions.Api.Operations;
 
 /// <summary>
 /// The rate limit's windows kept in Redis (<c>RateLimiting:Store=Redis</c>), so every instance
-/// counts against one limit. Redis unreachable, the service keeps answering: the limit fails open,
-/// a warning is logged at most once a minute, and readiness reports the store degraded.
+/// counts against one limit. Redis unreachable or too slow, the service keeps answering and keeps
+/// a limit: a failed call opens a circuit, and while it is open every window is counted in this
+/// process instead (the same limit per instance) without asking Redis, so only the call that
+/// failed waited for it. The circuit closes when the connection is restored, or when Redis is
+/// connected again <see cref="RetryAfter"/> after the failure (a slow Redis is then asked again).
+/// A warning is logged at most once a minute, and readiness reports the store degraded.
 /// </summary>
-public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, ILogger<RedisRateLimits> logger, TimeProvider clock)
+public sealed partial class RedisRateLimits
 {
-    private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
-    private long _lastLoggedAt = long.MinValue;
+    /// <summary>How long after a failed call Redis is not asked while it stays connected.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(10);
 
-    public IConnectionMultiplexer Redis => redis;
+    private const long Closed = long.MinValue;
+    private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
+    private readonly IConnectionMultiplexer _redis;
+    private readonly ILogger<RedisRateLimits> _logger;
+    private readonly TimeProvider _clock;
+    private long _lastLoggedAt = long.MinValue;
+    private long _openedAt = Closed;
+
+    public RedisRateLimits(IConnectionMultiplexer redis, ILogger<RedisRateLimits> logger, TimeProvider clock)
+    {
+        _redis = redis;
+        _logger = logger;
+        _clock = clock;
+        redis.ConnectionRestored += (_, _) => Interlocked.Exchange(ref _openedAt, Closed);
+    }
 
     /// <summary>
     /// The connection's options, read when the service starts: a connection string StackExchange.Redis
@@ -44,43 +62,64 @@ public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, ILogge
         return ConnectionMultiplexer.Connect(options);
     }
 
-    public RateLimiter Window(string partitionKey, int permitLimit, TimeSpan window) =>
-        new FailOpen(this, new RedisFixedWindowRateLimiter<string>(partitionKey, new RedisFixedWindowRateLimiterOptions
-        {
-            ConnectionMultiplexerFactory = () => redis,
-            PermitLimit = permitLimit,
-            Window = window,
-        }));
-
-    private void Failed(Exception exception)
+    /// <summary>Whether Redis is left alone: a call failed, and neither was the connection restored since nor is it connected <see cref="RetryAfter"/> later.</summary>
+    private bool IsOpen
     {
-        var now = clock.GetTimestamp();
-        var last = Interlocked.Read(ref _lastLoggedAt);
-        if ((last == long.MinValue || clock.GetElapsedTime(last, now) >= LogEvery)
-            && Interlocked.CompareExchange(ref _lastLoggedAt, now, last) == last)
+        get
         {
-            LogUnreachable(logger, exception);
+            var openedAt = Interlocked.Read(ref _openedAt);
+            return openedAt != Closed && (!_redis.IsConnected || _clock.GetElapsedTime(openedAt) < RetryAfter);
         }
     }
 
-    [LoggerMessage(EventId = 430, Level = LogLevel.Warning, Message = "Redis is unreachable: rate limits are not enforced until it returns (logged at most once a minute)")]
+    /// <summary>Whether the windows are counted in Redis, across instances, now.</summary>
+    private bool IsShared => _redis.IsConnected && !IsOpen;
+
+    public RateLimiter Window(string partitionKey, int permitLimit, TimeSpan window) =>
+        new Fallback(
+            this,
+            new RedisFixedWindowRateLimiter<string>(partitionKey, new RedisFixedWindowRateLimiterOptions
+            {
+                ConnectionMultiplexerFactory = () => _redis,
+                PermitLimit = permitLimit,
+                Window = window,
+            }),
+            new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = permitLimit,
+                Window = window,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }));
+
+    private void Failed(Exception exception)
+    {
+        var now = _clock.GetTimestamp();
+        Interlocked.Exchange(ref _openedAt, now);
+        var last = Interlocked.Read(ref _lastLoggedAt);
+        if ((last == long.MinValue || _clock.GetElapsedTime(last, now) >= LogEvery)
+            && Interlocked.CompareExchange(ref _lastLoggedAt, now, last) == last)
+        {
+            LogUnreachable(_logger, exception);
+        }
+    }
+
+    [LoggerMessage(EventId = 430, Level = LogLevel.Warning, Message = "Redis is unreachable or too slow: rate limits are counted per instance until it answers again (logged at most once a minute)")]
     private static partial void LogUnreachable(ILogger logger, Exception exception);
 
-    /// <summary>Readiness: degraded, not unhealthy, while Redis is unreachable (the service still answers).</summary>
+    /// <summary>Readiness: degraded, not unhealthy, while the windows are not counted in Redis (the service still answers).</summary>
     public sealed class Check(RedisRateLimits limits) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken) =>
-            Task.FromResult(limits.Redis.IsConnected
+            Task.FromResult(limits.IsShared
                 ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Degraded("Redis is unreachable: rate limits are not enforced across instances."));
+                : HealthCheckResult.Degraded("Redis is unreachable or too slow: rate limits are counted per instance."));
     }
 
-    /// <summary>The Redis window, which grants the request when Redis cannot answer.</summary>
-    private sealed class FailOpen(RedisRateLimits owner, RateLimiter inner) : RateLimiter
+    /// <summary>The Redis window, or this process's window for the same partition while the circuit is open.</summary>
+    private sealed class Fallback(RedisRateLimits owner, RateLimiter inner, RateLimiter local) : RateLimiter
     {
-        private static readonly RateLimitLease Granted = new OpenLease();
-
-        public override TimeSpan? IdleDuration => inner.IdleDuration;
+        public override TimeSpan? IdleDuration => inner.IdleDuration is { } redisIdle && local.IdleDuration is { } localIdle ? TimeSpan.FromTicks(Math.Min(redisIdle.Ticks, localIdle.Ticks)) : null;
 
         public override RateLimiterStatistics? GetStatistics() => null;
 
@@ -89,6 +128,11 @@ public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, ILogge
 
         protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
         {
+            if (owner.IsOpen)
+            {
+                return local.AttemptAcquire(permitCount);
+            }
+
             try
             {
                 return await inner.AcquireAsync(permitCount, cancellationToken);
@@ -96,7 +140,7 @@ public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, ILogge
             catch (Exception exception) when (exception is RedisException or TimeoutException)
             {
                 owner.Failed(exception);
-                return Granted;
+                return local.AttemptAcquire(permitCount);
             }
         }
 
@@ -105,22 +149,10 @@ public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, ILogge
             if (disposing)
             {
                 inner.Dispose();
+                local.Dispose();
             }
 
             base.Dispose(disposing);
-        }
-
-        private sealed class OpenLease : RateLimitLease
-        {
-            public override bool IsAcquired => true;
-
-            public override IEnumerable<string> MetadataNames => [];
-
-            public override bool TryGetMetadata(string metadataName, out object? metadata)
-            {
-                metadata = null;
-                return false;
-            }
         }
     }
 }

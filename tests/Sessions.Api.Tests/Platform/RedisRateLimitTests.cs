@@ -109,17 +109,30 @@ public sealed class RedisRateLimitTests(TwoRedisInstances hosts) : IClassFixture
         Assert.InRange(refused.RetryAfterSeconds(), 1, 59);
     }
 
+    /// <summary>
+    /// Redis stopped, each instance counts the limit itself (two instances let twice the limit
+    /// through, no more), and only the call that found Redis gone waited for it: without the
+    /// circuit every request would wait for Redis's one-second timeout. Restarted, both instances
+    /// count in Redis again.
+    /// </summary>
     [RedisFact]
-    public async Task RedisStopped_RequestsAreStillAnswered_ReadinessIsDegraded_AndBothRecover()
+    public async Task RedisStopped_EachInstanceCountsTheLimit_ReadinessIsDegraded_AndBothRecover()
     {
         var (path, token) = await CallerAsync();
         Run("SESSIONS_REDIS_STOP");
         try
         {
-            var ready = await ReadinessAsync(status => status == "degraded");
-            var statuses = await SendAsync(path, token, RedisApiFactory.Limit + 5);
+            var ready = await ReadinessAsync(hosts.First, status => status == "degraded");
+            var clock = Stopwatch.StartNew();
+            var statuses = await SendAsync(path, token, (2 * RedisApiFactory.Limit) + 6);
+            clock.Stop();
+            var refused = await hosts.Second.CreateClient().GetAsync(path, token);
 
-            Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+            Assert.Equal(2 * RedisApiFactory.Limit, statuses.Count(s => s == HttpStatusCode.OK));
+            Assert.Equal(6, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+            await refused.ExpectEnvelopeAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+            Assert.InRange(refused.RetryAfterSeconds(), 1, 60);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(statuses.Count / 2), $"{statuses.Count} requests took {clock.Elapsed}: they waited for the stopped Redis");
             Assert.Equal("""{"status":"degraded","checks":{"database":"healthy","rate_limit_store":"degraded"}}""", ready);
         }
         finally
@@ -127,7 +140,8 @@ public sealed class RedisRateLimitTests(TwoRedisInstances hosts) : IClassFixture
             Run("SESSIONS_REDIS_START");
         }
 
-        Assert.Equal("""{"status":"healthy","checks":{"database":"healthy","rate_limit_store":"healthy"}}""", await ReadinessAsync(status => status == "healthy"));
+        Assert.Equal("""{"status":"healthy","checks":{"database":"healthy","rate_limit_store":"healthy"}}""", await ReadinessAsync(hosts.First, status => status == "healthy"));
+        Assert.Equal("""{"status":"healthy","checks":{"database":"healthy","rate_limit_store":"healthy"}}""", await ReadinessAsync(hosts.Second, status => status == "healthy"));
         var (again, fresh) = await CallerAsync();
         var enforced = await SendAsync(again, fresh, RedisApiFactory.Limit + 2);
         Assert.Equal(RedisApiFactory.Limit, enforced.Count(s => s == HttpStatusCode.OK));
@@ -155,10 +169,10 @@ public sealed class RedisRateLimitTests(TwoRedisInstances hosts) : IClassFixture
         return statuses;
     }
 
-    /// <summary>The first instance's readiness answer once its status is the one awaited (readiness is cached for 2 s).</summary>
-    private async Task<string> ReadinessAsync(Func<string, bool> awaited)
+    /// <summary>An instance's readiness answer once its status is the one awaited (readiness is cached for 2 s).</summary>
+    private static async Task<string> ReadinessAsync(RedisApiFactory instance, Func<string, bool> awaited)
     {
-        var client = hosts.First.CreateClient();
+        var client = instance.CreateClient();
         var body = string.Empty;
         for (var attempt = 0; attempt < 60; attempt++)
         {
