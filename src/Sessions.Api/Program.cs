@@ -83,7 +83,7 @@ builder.Services.AddOpenApiDocument(settings =>
     settings.SchemaSettings.TypeMappers.Add(new NJsonSchema.Generation.TypeMappers.PrimitiveTypeMapper(
         typeof(SessionReference), schema => schema.Type = NJsonSchema.JsonObjectType.String));
 });
-builder.Services.AddServiceHealthChecks();
+builder.Services.AddServiceHealthChecks(builder.Configuration);
 RequestLimits.AddRequestLimits(builder.Services);
 builder.Services.AddServiceRateLimiting(builder.Configuration);
 builder.Services.AddServiceCors(builder.Configuration);

@@ -9,14 +9,16 @@ namespace Sessions.Api.Health;
 
 /// <summary>
 /// <c>/health/live</c> answers while the process runs; <c>/health/ready</c> also needs the database,
-/// asked at most once per <see cref="DatabaseReadiness.CacheFor"/> however often the anonymous route is called.
+/// asked at most once per <see cref="DatabaseReadiness.CacheFor"/> however often the anonymous route is called,
+/// and answers 503 once the service is stopping (<see cref="ShutdownDrain"/>).
 /// </summary>
 public static class HealthEndpoints
 {
     public const string ReadyTag = "ready";
 
-    public static IServiceCollection AddServiceHealthChecks(this IServiceCollection services)
+    public static IServiceCollection AddServiceHealthChecks(this IServiceCollection services, IConfiguration configuration)
     {
+        ShutdownDrain.Add(services, configuration);
         services.AddSingleton<DatabaseReadiness>();
         services.AddHealthChecks().AddCheck<DatabaseCheck>("database", HealthStatus.Unhealthy, [ReadyTag]);
         return services;
@@ -25,7 +27,19 @@ public static class HealthEndpoints
     public static void MapServiceHealthChecks(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteReadinessAsync }).AllowAnonymous();
+    }
+
+    /// <summary>As <see cref="WriteAsync"/>, and not ready (503) once the host has begun to stop, whatever the checks said.</summary>
+    private static Task WriteReadinessAsync(HttpContext context, HealthReport report)
+    {
+        if (context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return ErrorResponses.WriteAsync(context, ErrorResponses.ForStatus(StatusCodes.Status503ServiceUnavailable, "Not ready: the service is stopping."));
+        }
+
+        return WriteAsync(context, report);
     }
 
     /// <summary>

@@ -4,7 +4,10 @@ namespace Sessions.Api.Operations;
 
 /// <summary>
 /// One structured line per request, written when it ends: method, route template (never the raw
-/// path with its ids), status, elapsed time, principal and correlation id.
+/// path with its ids), status, elapsed time, principal and correlation id. A request whose client
+/// left before its answer ended is logged as cut (the status is then only what the answer began
+/// with); health and metrics requests answered 2xx or 3xx at Debug, as probes call them every few
+/// seconds.
 /// </summary>
 public sealed partial class RequestLogging(RequestDelegate next, ILogger<RequestLogging> logger)
 {
@@ -21,7 +24,19 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
             var principal = Principal(context);
-            LogRequest(logger, context.Request.Method, route, context.Response.StatusCode, elapsedMs, principal, correlationId);
+            var status = context.Response.StatusCode;
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                LogCut(logger, context.Request.Method, route, status, elapsedMs, principal, correlationId);
+            }
+            else if (status < StatusCodes.Status400BadRequest && Telemetry.IsOperational(context.Request.Path))
+            {
+                LogProbe(logger, context.Request.Method, route, status, elapsedMs, principal, correlationId);
+            }
+            else
+            {
+                LogRequest(logger, context.Request.Method, route, status, elapsedMs, principal, correlationId);
+            }
         }
     }
 
@@ -30,6 +45,12 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "HTTP {Method} {Route} answered {StatusCode} in {ElapsedMs:0.0} ms for {PrincipalId} ({CorrelationId})")]
     private static partial void LogRequest(ILogger logger, string method, string route, int statusCode, double elapsedMs, string principalId, string correlationId);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "HTTP {Method} {Route} was cut: its client left after {ElapsedMs:0.0} ms, before the answer ({StatusCode}) ended, for {PrincipalId} ({CorrelationId})")]
+    private static partial void LogCut(ILogger logger, string method, string route, int statusCode, double elapsedMs, string principalId, string correlationId);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Debug, Message = "HTTP {Method} {Route} answered {StatusCode} in {ElapsedMs:0.0} ms for {PrincipalId} ({CorrelationId})")]
+    private static partial void LogProbe(ILogger logger, string method, string route, int statusCode, double elapsedMs, string principalId, string correlationId);
 }
 
 /// <summary>Puts the principal and correlation id on every log line written while the request runs (the command lines among them).</summary>

@@ -76,6 +76,7 @@ public sealed class ErrorLogApiFactory : ApiFactory
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Migrations"] = "Information",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database"] = "Debug",
         ["Logging:LogLevel:Sessions.Application"] = "Information",
+        ["Logging:LogLevel:Sessions.Api.Operations.RequestLogging"] = "Information",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -162,6 +163,9 @@ public sealed class ErrorLogTests(ErrorLogApiFactory factory) : ApiTest<ErrorLog
         }
     }
 
+    private static bool IsTheFreezesLine(CapturedLog line) =>
+        line.Category == "Sessions.Api.Operations.RequestLogging" && line.Message.StartsWith("HTTP POST ", StringComparison.Ordinal) && line.Message.Contains("/freeze ", StringComparison.Ordinal);
+
     private static void AssertStartedWithoutError(ErrorLogApiFactory host, bool expectLocaleWarning = false)
     {
         var lines = host.Logs.Lines.ToList();
@@ -216,5 +220,13 @@ public sealed class ErrorLogTests(ErrorLogApiFactory factory) : ApiTest<ErrorLog
 
         Assert.Contains(Factory.Logs.Lines, line => line.Message.StartsWith("Handled FreezeSessionCommand: Success", StringComparison.Ordinal));
         Assert.DoesNotContain(Factory.Logs.Lines, line => line.Level >= LogLevel.Error);
+        while (!Factory.Logs.Lines.Any(IsTheFreezesLine) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var requestLine = Assert.Single(Factory.Logs.Lines, IsTheFreezesLine);
+        Assert.StartsWith("HTTP POST api/v{version:apiVersion}/org/{org}/ws/{workspace}/sessions/{session_id}/freeze was cut: its client left after ", requestLine.Message, StringComparison.Ordinal);
+        Assert.Equal(LogLevel.Information, requestLine.Level);
     }
 }

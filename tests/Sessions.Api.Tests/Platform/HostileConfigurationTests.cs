@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Sessions.Api.Health;
 using Sessions.Api.Security;
 using Sessions.Api.Tests.Infrastructure;
 
@@ -186,6 +187,28 @@ public sealed class HostileConfigurationTests
 
         await (await factory.CreateClient().GetAsync("/health/live", token: null)).ExpectAsync(HttpStatusCode.OK);
     }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("301")]
+    [InlineData("2.5")]
+    [InlineData("soon")]
+    public async Task AShutdownDrainThatIsNotWholeSecondsUpToFiveMinutes_RefusesToStart(string seconds)
+    {
+        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["Shutdown:DrainSeconds"] = seconds }, "Production");
+
+        var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+
+        Assert.Equal($"Shutdown:DrainSeconds must be a whole number of seconds from 0 to 300, not '{seconds}'.", failure.Message);
+    }
+
+    [Theory]
+    [InlineData(null, 0)]
+    [InlineData("", 0)]
+    [InlineData("0", 0)]
+    [InlineData("300", 300)]
+    public void AShutdownDrain_IsReadInWholeSeconds(string? seconds, int expected) =>
+        Assert.Equal(TimeSpan.FromSeconds(expected), ShutdownDrain.Read(seconds));
 
     /// <summary>A Redis connection string StackExchange.Redis cannot read stops the start, instead of failing every limited request.</summary>
     [Theory]

@@ -180,6 +180,25 @@ public sealed class OperationsTests(OperationsApiFactory factory) : ApiTest<Oper
         Assert.Equal(owner.Id.ToString(), commandLine.Scope["PrincipalId"]);
     }
 
+    /// <summary>Probes call the health routes every few seconds: answered, they are logged at Debug (off here); a failure of one is logged as any request.</summary>
+    [Fact]
+    public async Task Logs_HealthProbesAnswered_AreBelowInformation_OthersAreNot()
+    {
+        var live = Guid.NewGuid().ToString("N");
+        var ready = Guid.NewGuid().ToString("N");
+        var missing = Guid.NewGuid().ToString("N");
+
+        await Client.SendAsync(HttpMethod.Get, "/health/live", token: null, headers: Traced(live)).ExpectAsync(HttpStatusCode.OK);
+        await Client.SendAsync(HttpMethod.Get, "/health/ready", token: null, headers: Traced(ready)).ExpectAsync(HttpStatusCode.OK);
+        await Client.SendAsync(HttpMethod.Get, "/health/everything", token: null, headers: Traced(missing)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+
+        Assert.DoesNotContain(Factory.Logs.Lines, l => Equals(l.Properties.GetValueOrDefault("CorrelationId"), live));
+        Assert.DoesNotContain(Factory.Logs.Lines, l => Equals(l.Properties.GetValueOrDefault("CorrelationId"), ready));
+        var line = Assert.Single(Factory.Logs.Lines, l => Equals(l.Properties.GetValueOrDefault("CorrelationId"), missing));
+        Assert.Equal(LogLevel.Information, line.Level);
+        Assert.Equal(404, line.Properties["StatusCode"]);
+    }
+
     [Fact]
     public async Task Metrics_AreOffByDefault()
     {
@@ -228,6 +247,8 @@ public sealed class OperationsTests(OperationsApiFactory factory) : ApiTest<Oper
         Assert.IsType<InvalidOperationException>(error.Exception);
         Assert.Contains(Factory.Logs.Lines, l => Equals(l.Properties.GetValueOrDefault("CorrelationId"), correlation) && Equals(l.Properties.GetValueOrDefault("StatusCode"), 500));
     }
+
+    private static Dictionary<string, string> Traced(string correlation) => new() { ["traceparent"] = $"00-{correlation}-00f067aa0ba902b7-01" };
 
     private Task<HttpResponseMessage> PreflightAsync(string origin) =>
         Client.SendAsync(HttpMethod.Options, "/api/v1/org/acme/ws/lab/sessions/0123abcd", token: null, headers: new Dictionary<string, string>
