@@ -212,6 +212,45 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
     }
 
     /// <summary>
+    /// One id living and dying in two workspaces (deleted from the first, created in the second,
+    /// deleted, created in the first again): each workspace's admin reads the lives its own
+    /// deletions ended, and the living session's events where it lives, never a life of the other
+    /// workspace's; a member of the second reads nothing there.
+    /// </summary>
+    [Fact]
+    public async Task AnIdsLivesInTwoWorkspaces_AreReadEachByItsOwnWorkspacesAdmins()
+    {
+        var first = await TestWorkspace.CreateAsync(Factory);
+        var second = await TestWorkspace.CreateAsync(Factory);
+        var firstOwner = await first.AddMemberAsync();
+        var firstAdmin = await first.AddMemberAsync(WorkspaceRole.Admin);
+        var secondOwner = await second.AddMemberAsync();
+        var secondAdmin = await second.AddMemberAsync(WorkspaceRole.Admin);
+        var id = Guid.NewGuid();
+        async Task LiveAsync(TestWorkspace workspace, TestUser owner, string content, bool die)
+        {
+            await Client.CreateSessionAsync(workspace, owner, id, new { visibility = "workspace" });
+            await Client.AppendAsync(workspace, owner, id, new { role = "user", content });
+            if (die)
+            {
+                Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(id), owner.Token())).StatusCode);
+            }
+        }
+
+        static IEnumerable<string> Actors(IEnumerable<JsonObject> trail) => trail.Select(e => $"{e["type"]!.GetValue<string>()} {e["actor"]!["id"]!.GetValue<string>()}");
+        string[] Life(TestUser owner, bool died) => [$"SessionCreated {owner.Id}", $"TranscriptAppended {owner.Id}", .. died ? [$"SessionDeleted {owner.Id}"] : Array.Empty<string>()];
+
+        await LiveAsync(first, firstOwner, "first life", die: true);
+        await LiveAsync(second, secondOwner, "second life", die: true);
+        await LiveAsync(first, firstOwner, "third life", die: false);
+
+        Assert.Equal([.. Life(firstOwner, died: true), .. Life(firstOwner, died: false)], Actors(await AllAsync(first, firstAdmin, id, limit: 2)));
+        Assert.Equal(Life(secondOwner, died: true), Actors(await AllAsync(second, secondAdmin, id, limit: 2)));
+        Assert.Equal(Life(firstOwner, died: false), Actors(await AllAsync(first, firstOwner, id, limit: 100)));
+        await Client.GetAsync($"{second.SessionPath(id)}/events", secondOwner.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    /// <summary>
     /// "Frozen sessions keep their trail forever" (CONTRACT 5.9): a session its owner froze and then
     /// deleted keeps its freeze in the trail its workspace's admins read, also once the id is taken
     /// and deleted again.
