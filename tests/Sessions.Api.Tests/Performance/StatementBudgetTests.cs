@@ -289,6 +289,26 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     }
 
     /// <summary>
+    /// An item under a new dedupe key looks its key up once when nothing changed the session
+    /// between its read and its write (every recorded item moves the session's version); the same
+    /// key again is answered from the read, without a write.
+    /// </summary>
+    [Fact]
+    public async Task RecordingAKeyedItem_LooksItsKeyUpOnce_AndItsRepeatIsAnsweredFromTheRead()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        var item = new { item_type = "finding", data = new { severity = "high" }, dedupe_key = "finding-1" };
+
+        var recorded = await CountAsync(() => Client.PostAsync(workspace.SessionPath(session) + "/items", owner.Token(), item), HttpStatusCode.Created);
+        var repeated = await CountAsync(() => Client.PostAsync(workspace.SessionPath(session) + "/items", owner.Token(), item), HttpStatusCode.OK);
+
+        // The read, the key's lookup, the load in the write turn, the item, the session's version, the event.
+        Assert.Single(recorded, s => s.Contains("\"dedupe_key\" = @", StringComparison.Ordinal));
+        Assert.InRange(recorded.Count, 1, 6);
+        Assert.InRange(repeated.Count, 1, 2);
+    }
+
+    /// <summary>
     /// On SQLite a statement run again reuses its prepared command: each pooled context keeps its
     /// connection and prepared commands open, so forty reads run on as many commands as there are
     /// contexts, not forty (without the cache every read prepares a new one). Npgsql recycles its

@@ -63,6 +63,38 @@ public sealed class ItemsBulkAndExportTests
         _items.Verify(i => i.Add(It.IsAny<SessionItem>()), Times.Never);
     }
 
+    /// <summary>Nothing changed the session between its read and the lock (every recorded item moves its version): the key is not looked up again.</summary>
+    [Fact]
+    public async Task ADedupeKey_OfASessionUnchangedSinceItsRead_IsLookedUpOnce()
+    {
+        var recorded = (await Record(Item("k"))).Value;
+
+        Assert.True(recorded.Created);
+        _items.Verify(i => i.FindByDedupeKeyAsync(It.IsAny<SessionLifeKey>(), "k", It.IsAny<CancellationToken>()), Times.Once);
+        _items.Verify(i => i.Add(It.IsAny<SessionItem>()), Times.Once);
+    }
+
+    /// <summary>
+    /// Deleted and created again under its id since the read, and changed as often: the same
+    /// version, another life. The key is looked up again in that life, and its item is the answer.
+    /// </summary>
+    [Fact]
+    public async Task ADedupeKey_OfASessionCreatedAgainAtTheSameVersion_IsLookedUpAgainInTheNewLife()
+    {
+        _world.RecreatedSinceTheRead(_world.WorkspaceId, _world.OwnerId, SessionVisibility.Private);
+        var stored = _world.Locked.RecordItem(Item("k").ToDraft(), null, Guid.NewGuid(), _world.OwnerId, SessionWorld.Now.UtcDateTime).Value.Item;
+        _world.Read.RecordItem(Item("other").ToDraft(), null, Guid.NewGuid(), _world.OwnerId, SessionWorld.Now.UtcDateTime);
+        Assert.Equal(_world.Read.Version, _world.Locked.Version);
+        var newLife = new SessionLifeKey(_world.Locked.Id, _world.Locked.CreatedAt);
+        _items.Setup(i => i.FindByDedupeKeyAsync(newLife, "k", It.IsAny<CancellationToken>())).ReturnsAsync(stored);
+
+        var recorded = (await Record(Item("k"))).Value;
+
+        Assert.Equal((false, stored.Id), (recorded.Created, recorded.Item.Id));
+        _items.Verify(i => i.FindByDedupeKeyAsync(ReadLife, "k", It.IsAny<CancellationToken>()), Times.Once);
+        _items.Verify(i => i.Add(It.IsAny<SessionItem>()), Times.Never);
+    }
+
     [Fact]
     public async Task AFrozenSession_TakesNoNewItem()
     {

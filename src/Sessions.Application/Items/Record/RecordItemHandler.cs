@@ -5,8 +5,9 @@ namespace Sessions.Application.Items;
 
 /// <summary>
 /// Items are changes to a session, for its owner or a workspace admin. A dedupe key already stored
-/// answers that item without a write lock; under the lock it is looked up again, so two
-/// concurrent posts with one key store one item.
+/// answers that item without a write lock; under the lock it is looked up again if the session
+/// changed since it was read (every recorded item moves its version), so two concurrent posts with
+/// one key store one item.
 /// </summary>
 public sealed class RecordItemHandler(SessionCommandServices services, ISessionItemStore items)
     : SessionCommandHandler<RecordItemCommand, RecordedItem>(services)
@@ -21,7 +22,7 @@ public sealed class RecordItemHandler(SessionCommandServices services, ISessionI
 
         return SessionPlan<RecordedItem>.ChangeWith(async (session, now, ct) =>
         {
-            var storedMeanwhile = input.DedupeKey is { } again ? await items.FindByDedupeKeyAsync(SessionLifeKey.Of(session), again, ct) : null;
+            var storedMeanwhile = input.DedupeKey is { } again && !read.StillDescribes(session) ? await items.FindByDedupeKeyAsync(SessionLifeKey.Of(session), again, ct) : null;
             var recorded = session.RecordItem(input.ToDraft(), storedMeanwhile, caller.Membership.OrganizationId, caller.UserId, now);
             if (!recorded.IsSuccess)
             {
