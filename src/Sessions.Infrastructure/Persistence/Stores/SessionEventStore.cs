@@ -68,7 +68,7 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
     {
         var ends = await db.OutboxMessages.AsNoTracking()
             .Where(o => o.AggregateId == sessionId && (o.Type == nameof(SessionDeleted) || o.Type == nameof(SessionCreated)))
-            .Select(o => new { o.Type, o.OccurredAt, o.Payload })
+            .Select(o => new { o.Type, o.OccurredAt, Payload = o.Type == nameof(SessionDeleted) ? o.Payload : null })
             .ToListAsync(cancellationToken);
         // A life begins at its latest creation before its deletion, and after the deletion before
         // it (a life whose creation left no event, from before the outbox kept them, would
@@ -79,7 +79,7 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
         for (var i = 0; i < deletions.Count; i++)
         {
             var deleted = deletions[i];
-            if (JsonNode.Parse(deleted.Payload)!["workspace_id"]!.GetValue<Guid>() != workspaceId)
+            if (JsonNode.Parse(deleted.Payload!)!["workspace_id"]!.GetValue<Guid>() != workspaceId)
             {
                 continue;
             }
