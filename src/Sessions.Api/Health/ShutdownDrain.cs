@@ -6,21 +6,21 @@ namespace Sessions.Api.Health;
 /// When the service is told to stop (SIGTERM), it first keeps serving for
 /// <c>Shutdown:DrainSeconds</c> (0 to 300, default 0) while <c>/health/ready</c> answers 503, so a
 /// load balancer that polls readiness takes the instance out before it stops listening; then
-/// requests in flight finish as usual. The host's shutdown timeout is the drain plus the usual 30 s.
+/// requests in flight finish as usual. The drain is added to the host's shutdown timeout (its own
+/// setting, 30 s by default), which is what requests in flight then have.
 /// </summary>
-public sealed class ShutdownDrain(TimeSpan drain) : IHostedLifecycleService
+public sealed class ShutdownDrain(TimeSpan drain, IHostApplicationLifetime lifetime) : IHostedLifecycleService
 {
     public const string Setting = "Shutdown:DrainSeconds";
     public const int MostSeconds = 300;
-    private static readonly TimeSpan InFlightTimeout = TimeSpan.FromSeconds(30);
 
     public static void Add(IServiceCollection services, IConfiguration configuration)
     {
         var drain = Read(configuration[Setting]);
-        services.Configure<HostOptions>(host => host.ShutdownTimeout = drain + InFlightTimeout);
         if (drain > TimeSpan.Zero)
         {
-            services.AddSingleton<IHostedService>(new ShutdownDrain(drain));
+            services.Configure<HostOptions>(host => host.ShutdownTimeout += drain);
+            services.AddSingleton<IHostedService>(provider => new ShutdownDrain(drain, provider.GetRequiredService<IHostApplicationLifetime>()));
         }
     }
 
@@ -30,9 +30,17 @@ public sealed class ShutdownDrain(TimeSpan drain) : IHostedLifecycleService
             : int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= MostSeconds ? TimeSpan.FromSeconds(value)
             : throw new InvalidOperationException($"{Setting} must be a whole number of seconds from 0 to {MostSeconds}, not '{seconds}'.");
 
-    /// <summary>Runs after the host signalled that it stops (readiness turns 503), before the server stops listening.</summary>
-    public Task StoppingAsync(CancellationToken cancellationToken) =>
-        Task.Delay(drain, cancellationToken).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    /// <summary>
+    /// Runs when the host begins to stop, before the server stops listening. A stop by a signal has
+    /// already signalled <see cref="IHostApplicationLifetime.ApplicationStopping"/>; one by
+    /// <c>StopAsync</c> signals it after this, so it is signalled here first: readiness is 503 for
+    /// the whole drain either way.
+    /// </summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        lifetime.StopApplication();
+        await Task.Delay(drain, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

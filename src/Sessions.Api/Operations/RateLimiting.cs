@@ -90,5 +90,5 @@ public static class RateLimiting
             : $"address:{context.Connection.RemoteIpAddress}";
 
     private static bool IsExempt(PathString path) =>
-        Telemetry.IsOperational(path) || path.StartsWithSegments(DocumentationPaths.Root, StringComparison.Ordinal);
+        Telemetry.IsOperational(path) || path.StartsWithSegments(DocumentationPaths.Root, StringComparison.OrdinalIgnoreCase);
 }

@@ -8,31 +8,33 @@ namespace Sessions.Api.Operations;
 /// <summary>
 /// The rate limit's windows kept in Redis (<c>RateLimiting:Store=Redis</c>), so every instance
 /// counts against one limit. Redis unreachable or too slow, the service keeps answering and keeps
-/// a limit: a failed call opens a circuit, and while it is open every window is counted in this
-/// process instead (the same limit per instance) without asking Redis, so only the call that
-/// failed waited for it. The circuit closes when the connection is restored, or when Redis is
-/// connected again <see cref="RetryAfter"/> after the failure (a slow Redis is then asked again).
-/// A warning is logged at most once a minute, and readiness reports the store degraded.
+/// a limit, counting each window in this process instead (the same limit per instance): while the
+/// connection is down Redis is not asked at all, and a call that fails (a timeout of a slow Redis)
+/// opens a circuit for <see cref="RetryAfter"/>, after which one request asks Redis again while the
+/// others still count here; its success closes the circuit. A warning is logged at most once a
+/// minute, and readiness reports the store degraded while the windows are counted here.
 /// </summary>
-public sealed partial class RedisRateLimits
+public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, ILogger<RedisRateLimits> logger, TimeProvider clock)
 {
     /// <summary>How long after a failed call Redis is not asked while it stays connected.</summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(10);
 
     private const long Closed = long.MinValue;
     private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
-    private readonly IConnectionMultiplexer _redis;
-    private readonly ILogger<RedisRateLimits> _logger;
-    private readonly TimeProvider _clock;
     private long _lastLoggedAt = long.MinValue;
     private long _openedAt = Closed;
 
-    public RedisRateLimits(IConnectionMultiplexer redis, ILogger<RedisRateLimits> logger, TimeProvider clock)
+    /// <summary>Where a window is counted for one request.</summary>
+    private enum Counting
     {
-        _redis = redis;
-        _logger = logger;
-        _clock = clock;
-        redis.ConnectionRestored += (_, _) => Interlocked.Exchange(ref _openedAt, Closed);
+        /// <summary>In Redis, across instances.</summary>
+        Redis,
+
+        /// <summary>In Redis, as the one request that tries it again once the circuit has been open <see cref="RetryAfter"/>.</summary>
+        Probe,
+
+        /// <summary>In this process.</summary>
+        Here,
     }
 
     /// <summary>
@@ -62,25 +64,50 @@ public sealed partial class RedisRateLimits
         return ConnectionMultiplexer.Connect(options);
     }
 
-    /// <summary>Whether Redis is left alone: a call failed, and neither was the connection restored since nor is it connected <see cref="RetryAfter"/> later.</summary>
-    private bool IsOpen
+    /// <summary>Whether the windows are counted in Redis now (or the next request tries it again).</summary>
+    private bool IsShared
     {
         get
         {
             var openedAt = Interlocked.Read(ref _openedAt);
-            return openedAt != Closed && (!_redis.IsConnected || _clock.GetElapsedTime(openedAt) < RetryAfter);
+            return redis.IsConnected && (openedAt == Closed || clock.GetElapsedTime(openedAt) >= RetryAfter);
         }
     }
 
-    /// <summary>Whether the windows are counted in Redis, across instances, now.</summary>
-    private bool IsShared => _redis.IsConnected && !IsOpen;
+    /// <summary>Where this request's window is counted; of the requests that find the circuit open long enough, one is the probe.</summary>
+    private Counting Choose()
+    {
+        if (!redis.IsConnected)
+        {
+            return Counting.Here;
+        }
+
+        var openedAt = Interlocked.Read(ref _openedAt);
+        if (openedAt == Closed)
+        {
+            return Counting.Redis;
+        }
+
+        var now = clock.GetTimestamp();
+        return clock.GetElapsedTime(openedAt, now) >= RetryAfter && Interlocked.CompareExchange(ref _openedAt, now, openedAt) == openedAt
+            ? Counting.Probe
+            : Counting.Here;
+    }
+
+    private void Answered(Counting counting)
+    {
+        if (counting == Counting.Probe)
+        {
+            Interlocked.Exchange(ref _openedAt, Closed);
+        }
+    }
 
     public RateLimiter Window(string partitionKey, int permitLimit, TimeSpan window) =>
         new Fallback(
             this,
             new RedisFixedWindowRateLimiter<string>(partitionKey, new RedisFixedWindowRateLimiterOptions
             {
-                ConnectionMultiplexerFactory = () => _redis,
+                ConnectionMultiplexerFactory = () => redis,
                 PermitLimit = permitLimit,
                 Window = window,
             }),
@@ -94,13 +121,13 @@ public sealed partial class RedisRateLimits
 
     private void Failed(Exception exception)
     {
-        var now = _clock.GetTimestamp();
+        var now = clock.GetTimestamp();
         Interlocked.Exchange(ref _openedAt, now);
         var last = Interlocked.Read(ref _lastLoggedAt);
-        if ((last == long.MinValue || _clock.GetElapsedTime(last, now) >= LogEvery)
+        if ((last == long.MinValue || clock.GetElapsedTime(last, now) >= LogEvery)
             && Interlocked.CompareExchange(ref _lastLoggedAt, now, last) == last)
         {
-            LogUnreachable(_logger, exception);
+            LogUnreachable(logger, exception);
         }
     }
 
@@ -128,16 +155,19 @@ public sealed partial class RedisRateLimits
 
         protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
         {
-            if (owner.IsOpen)
+            var counting = owner.Choose();
+            if (counting == Counting.Here)
             {
                 return local.AttemptAcquire(permitCount);
             }
 
             try
             {
-                return await inner.AcquireAsync(permitCount, cancellationToken);
+                var lease = await inner.AcquireAsync(permitCount, cancellationToken);
+                owner.Answered(counting);
+                return lease;
             }
-            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 owner.Failed(exception);
                 return local.AttemptAcquire(permitCount);
@@ -153,6 +183,14 @@ public sealed partial class RedisRateLimits
             }
 
             base.Dispose(disposing);
+        }
+
+        /// <summary>The partitioned limiter disposes a partition's limiter it evicts asynchronously: both windows go with it (the local one holds a timer).</summary>
+        protected override async ValueTask DisposeAsyncCore()
+        {
+            await inner.DisposeAsync();
+            await local.DisposeAsync();
+            await base.DisposeAsyncCore();
         }
     }
 }

@@ -4,10 +4,10 @@ namespace Sessions.Api.Operations;
 
 /// <summary>
 /// One structured line per request, written when it ends: method, route template (never the raw
-/// path with its ids), status, elapsed time, principal and correlation id. A request whose client
-/// left before its answer ended is logged as cut (the status is then only what the answer began
-/// with); health and metrics requests answered 2xx or 3xx at Debug, as probes call them every few
-/// seconds.
+/// path with its ids), status, elapsed time, principal and correlation id. A request whose
+/// connection was aborted before its answer ended (its client left, or the server cut it) is logged
+/// as cut (the status is then only what the answer began with); health and metrics requests
+/// answered 2xx at Debug, as probes call them every few seconds.
 /// </summary>
 public sealed partial class RequestLogging(RequestDelegate next, ILogger<RequestLogging> logger)
 {
@@ -29,7 +29,7 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
             {
                 LogCut(logger, context.Request.Method, route, status, elapsedMs, principal, correlationId);
             }
-            else if (status < StatusCodes.Status400BadRequest && Telemetry.IsOperational(context.Request.Path))
+            else if (status < StatusCodes.Status300MultipleChoices && Telemetry.IsOperational(context.Request.Path))
             {
                 LogProbe(logger, context.Request.Method, route, status, elapsedMs, principal, correlationId);
             }
@@ -46,7 +46,7 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "HTTP {Method} {Route} answered {StatusCode} in {ElapsedMs:0.0} ms for {PrincipalId} ({CorrelationId})")]
     private static partial void LogRequest(ILogger logger, string method, string route, int statusCode, double elapsedMs, string principalId, string correlationId);
 
-    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "HTTP {Method} {Route} was cut: its client left after {ElapsedMs:0.0} ms, before the answer ({StatusCode}) ended, for {PrincipalId} ({CorrelationId})")]
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "HTTP {Method} {Route} was cut: its connection was aborted after {ElapsedMs:0.0} ms, before the answer ({StatusCode}) ended, for {PrincipalId} ({CorrelationId})")]
     private static partial void LogCut(ILogger logger, string method, string route, int statusCode, double elapsedMs, string principalId, string correlationId);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Debug, Message = "HTTP {Method} {Route} answered {StatusCode} in {ElapsedMs:0.0} ms for {PrincipalId} ({CorrelationId})")]

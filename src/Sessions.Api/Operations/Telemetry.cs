@@ -128,5 +128,5 @@ public static class Telemetry
 
     /// <summary>Health checks and scrapes are not traced: they would drown the requests that matter.</summary>
     public static bool IsOperational(PathString path) =>
-        path.StartsWithSegments("/health", StringComparison.Ordinal) || path.StartsWithSegments(MetricsPath, StringComparison.Ordinal);
+        path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments(MetricsPath, StringComparison.OrdinalIgnoreCase);
 }

@@ -226,7 +226,7 @@ public sealed class ErrorLogTests(ErrorLogApiFactory factory) : ApiTest<ErrorLog
         }
 
         var requestLine = Assert.Single(Factory.Logs.Lines, IsTheFreezesLine);
-        Assert.StartsWith("HTTP POST api/v{version:apiVersion}/org/{org}/ws/{workspace}/sessions/{session_id}/freeze was cut: its client left after ", requestLine.Message, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP POST api/v{version:apiVersion}/org/{org}/ws/{workspace}/sessions/{session_id}/freeze was cut: its connection was aborted after ", requestLine.Message, StringComparison.Ordinal);
         Assert.Equal(LogLevel.Information, requestLine.Level);
     }
 }
