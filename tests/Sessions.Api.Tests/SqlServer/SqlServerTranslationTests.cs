@@ -218,7 +218,7 @@ public sealed class SqlServerTranslationTests
         ]);
 
         Assert.Equal(
-            ["label team red 1", "model  gpt-4 1", "model  \tgpt-4 1", "user  red 1"],
+            ["label team red 1", "model  \tgpt-4 1", "model  gpt-4 1", "user  red 1"],
             folded.Select(c => $"{c.Dimension} {c.Key} {c.Value} {c.Count}"));
     }
 

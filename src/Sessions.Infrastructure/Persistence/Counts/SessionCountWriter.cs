@@ -46,7 +46,8 @@ internal static class SessionCountWriter
 
     /// <summary>
     /// The deltas as SQL Server keys them: those whose texts differ only by trailing spaces summed
-    /// into the first of them, sums of zero left out, the order of first appearance kept.
+    /// into the first of them, sums of zero left out, in the order of those keys (so two saves
+    /// write the rows they share in one order).
     /// </summary>
     internal static IReadOnlyList<SessionCount> AsSqlServerKeys(IReadOnlyList<SessionCount> deltas) =>
         [.. deltas
@@ -63,7 +64,12 @@ internal static class SessionCountWriter
                 Value = g.First().Value,
                 Count = g.Sum(d => d.Count),
             })
-            .Where(d => d.Count != 0)];
+            .Where(d => d.Count != 0)
+            .OrderBy(d => (d.WorkspaceId, d.OwnerId, d.Shared, d.Archived))
+            .ThenBy(d => Unpadded(d.Origin), StringComparer.Ordinal)
+            .ThenBy(d => Unpadded(d.Dimension), StringComparer.Ordinal)
+            .ThenBy(d => Unpadded(d.Key), StringComparer.Ordinal)
+            .ThenBy(d => Unpadded(d.Value), StringComparer.Ordinal)];
 
     /// <summary>A text as SQL Server compares it: without its trailing spaces.</summary>
     private static string Unpadded(string text) => text.TrimEnd(' ');
