@@ -45,11 +45,11 @@ public sealed class ListSessionEventsHandler(ISessionReadStore reads, ISessionEv
         var sessionId = resolved.IsSuccess ? resolved.Value.Id : query.Session.Id.GetValueOrDefault();
         var deleted = await DeletedLivesForAdminAsync(caller, query.Session, cancellationToken);
         IReadOnlyList<SessionLife> lives;
-        SessionLife? current = null;
         if (resolved.IsSuccess)
         {
-            current = SessionLife.Living(resolved.Value.CreatedAt);
-            lives = [.. deleted.Where(life => life.To < current.From), current];
+            // A deletion of the living life itself (after it was found) is not an earlier life.
+            var current = SessionLife.Living(resolved.Value.CreatedAt);
+            lives = [.. deleted.Where(life => life.From != current.From), current];
         }
         else if (deleted.Count > 0)
         {
@@ -65,12 +65,6 @@ public sealed class ListSessionEventsHandler(ISessionReadStore reads, ISessionEv
         if (page is null)
         {
             return Error.Validation(nameof(ListSessionEventsQuery.AfterId), "must be the id of an event of this session", FieldProblem.InvalidValue);
-        }
-
-        // A session deleted and created again under its id since it was found: its events end the page.
-        if (current is not null)
-        {
-            page = [.. page.TakeWhile(e => !current.IsEndedBy(e))];
         }
 
         var shown = page.Take(limit).ToList();

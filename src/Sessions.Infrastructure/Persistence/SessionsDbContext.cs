@@ -110,7 +110,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
             {
                 foreach (var domainEvent in entry.Entity.DomainEvents)
                 {
-                    Append(ToOutboxMessage(domainEvent, ordinal++));
+                    Append(ToOutboxMessage(domainEvent, ordinal++, (entry.Entity as Session)?.CreatedAt));
                     _savedEvents.Add(domainEvent);
                 }
 
@@ -264,7 +264,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         configurationBuilder.Properties<decimal>().HavePrecision(20, 10);
     }
 
-    private static OutboxMessage ToOutboxMessage(IDomainEvent domainEvent, int ordinal) => new()
+    private static OutboxMessage ToOutboxMessage(IDomainEvent domainEvent, int ordinal, DateTime? lifeCreatedAt) => new()
     {
         Id = Guid.CreateVersion7(domainEvent.OccurredAt),
         AggregateId = domainEvent.AggregateId,
@@ -273,6 +273,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         OccurredAt = domainEvent.OccurredAt,
         Ordinal = ordinal,
         ActorId = (domainEvent as IActorEvent)?.ActorId,
+        LifeCreatedAt = lifeCreatedAt,
     };
 
     /// <summary>

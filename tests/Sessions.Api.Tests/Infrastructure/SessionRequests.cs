@@ -29,4 +29,24 @@ public static class SessionRequests
         var random = Guid.NewGuid().ToString();
         return Guid.Parse(prefix + random[prefix.Length..]);
     }
+
+    /// <summary>The whole audit trail of a session as <paramref name="user"/> reads it, page by page of <paramref name="limit"/>.</summary>
+    public static async Task<List<JsonObject>> TrailAsync(this HttpClient client, TestWorkspace workspace, TestUser user, Guid session, int limit = 100)
+    {
+        var events = new List<JsonObject>();
+        var query = $"?limit={limit}";
+        for (var pages = 0; pages < 100; pages++)
+        {
+            var page = await client.GetAsync($"{workspace.SessionPath(session)}/events{query}", user.Token()).ExpectAsync(HttpStatusCode.OK);
+            events.AddRange(page["events"]!.AsArray().Select(e => e!.AsObject()));
+            if (!page["has_more"]!.GetValue<bool>())
+            {
+                return events;
+            }
+
+            query = $"?limit={limit}&after_id={page["next_after_id"]}";
+        }
+
+        throw new InvalidOperationException("the trail did not end");
+    }
 }

@@ -56,7 +56,7 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
         }
     }
 
-    /// <summary>The events of the life the export found, up to a creation under its id after it (a later life's).</summary>
+    /// <summary>The events of the life the export found (none of a session created again under its id since).</summary>
     private async IAsyncEnumerable<StoredEvent> EventsAsync(Guid sessionId, SessionLife life, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         for (Guid? after = null; ;)
@@ -64,11 +64,6 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
             var page = await events.PageAsync(sessionId, [life], after, PageSize, cancellationToken) ?? [];
             foreach (var stored in page)
             {
-                if (life.IsEndedBy(stored))
-                {
-                    yield break;
-                }
-
                 yield return stored;
             }
 

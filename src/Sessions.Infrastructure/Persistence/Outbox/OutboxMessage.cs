@@ -23,5 +23,13 @@ public sealed class OutboxMessage
     /// <summary>The user who caused the event, when one did.</summary>
     public Guid? ActorId { get; init; }
 
+    /// <summary>
+    /// For a session's event, the creation time of the session that raised it: which life of its
+    /// id (ids are the clients', and a deleted one may be taken again) the event is of, whatever
+    /// the clocks of the instances that stamped it. Null for other aggregates' events and for
+    /// events stored before it was kept (ADR 0044).
+    /// </summary>
+    public DateTime? LifeCreatedAt { get; init; }
+
     public DateTime? ProcessedAt { get; set; }
 }

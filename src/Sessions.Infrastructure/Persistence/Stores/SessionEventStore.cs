@@ -22,17 +22,20 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
 
     /// <summary>
     /// One statement per life the page reaches (a page of one life, the usual trail, is one), after
-    /// the cursor's own look-up: the lives are apart in time, so each is a range of the keyset.
+    /// the cursor's own look-up. An event is of a life when it carries that life's creation time;
+    /// one stored before events carried it, when it falls within the life's span.
     /// </summary>
     public async Task<IReadOnlyList<StoredEvent>?> PageAsync(Guid sessionId, IReadOnlyList<SessionLife> lives, Guid? afterId, int take, CancellationToken cancellationToken)
     {
         var events = db.OutboxMessages.AsNoTracking().Where(o => o.AggregateId == sessionId && SessionEventTypes.Contains(o.Type));
+        var first = 0;
         DateTime? afterTime = null;
         var afterOrdinal = 0;
         if (afterId is { } after)
         {
-            var at = await events.Where(o => o.Id == after).Select(o => new { o.OccurredAt, o.Ordinal }).SingleOrDefaultAsync(cancellationToken);
-            if (at is null || !lives.Any(life => life.Holds(at.OccurredAt)))
+            var at = await events.Where(o => o.Id == after).Select(o => new { o.OccurredAt, o.Ordinal, o.LifeCreatedAt }).SingleOrDefaultAsync(cancellationToken);
+            first = at is null ? -1 : lives.ToList().FindIndex(life => at.LifeCreatedAt is { } created ? created == life.From : life.Holds(at.OccurredAt));
+            if (at is null || first < 0)
             {
                 return null;
             }
@@ -41,38 +44,33 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
         }
 
         var page = new List<OutboxMessage>();
-        foreach (var life in lives.Where(life => afterTime is null || life.To is null || life.To >= afterTime))
+        for (var i = first; i < lives.Count && page.Count < take; i++)
         {
-            var inLife = events.Where(o => o.OccurredAt >= life.From);
-            if (life.To is { } to)
-            {
-                inLife = inLife.Where(o => o.OccurredAt <= to);
-            }
-
-            if (afterTime is { } time)
+            var inLife = OfLife(events, lives[i]);
+            if (i == first && afterTime is { } time)
             {
                 inLife = inLife.Where(o => o.OccurredAt > time || (o.OccurredAt == time && o.Ordinal > afterOrdinal));
             }
 
             page.AddRange(await inLife.OrderBy(o => o.OccurredAt).ThenBy(o => o.Ordinal).Take(take - page.Count).ToListAsync(cancellationToken));
-            if (page.Count == take)
-            {
-                break;
-            }
         }
 
         return [.. page.Select(o => new StoredEvent(o.Id, o.Type, o.OccurredAt, o.ActorId, Data(o.Payload)))];
     }
 
+    /// <summary>
+    /// Every life of the id that a deletion from this workspace ended, in the order of those
+    /// deletions. A deletion carries its life's creation time; one stored before events carried it
+    /// began its life at the latest creation before it, and after the deletion before it.
+    /// </summary>
     public async Task<IReadOnlyList<SessionLife>> DeletedFromWorkspaceAsync(Guid sessionId, Guid workspaceId, CancellationToken cancellationToken)
     {
         var ends = await db.OutboxMessages.AsNoTracking()
             .Where(o => o.AggregateId == sessionId && (o.Type == nameof(SessionDeleted) || o.Type == nameof(SessionCreated)))
-            .Select(o => new { o.Type, o.OccurredAt, Payload = o.Type == nameof(SessionDeleted) ? o.Payload : null })
+            .Select(o => new { o.Type, o.OccurredAt, o.LifeCreatedAt, Payload = o.Type == nameof(SessionDeleted) ? o.Payload : null })
             .ToListAsync(cancellationToken);
-        // A life begins at its latest creation before its deletion, and after the deletion before
-        // it (a life whose creation left no event, from before the outbox kept them, would
-        // otherwise reach back over earlier lives).
+        // A life whose creation left no event (from before the outbox kept them) would otherwise
+        // reach back over earlier lives.
         var creations = ends.Where(o => o.Type == nameof(SessionCreated)).Select(o => o.OccurredAt).ToList();
         var deletions = ends.Where(o => o.Type == nameof(SessionDeleted)).OrderBy(o => o.OccurredAt).ToList();
         var lives = new List<SessionLife>();
@@ -84,6 +82,12 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
                 continue;
             }
 
+            if (deleted.LifeCreatedAt is { } createdAt)
+            {
+                lives.Add(new SessionLife(createdAt, deleted.OccurredAt));
+                continue;
+            }
+
             var created = creations.Where(at => at <= deleted.OccurredAt).DefaultIfEmpty(DateTime.MinValue).Max();
             // Events are stamped in whole microseconds, the finest instant every database keeps.
             var afterPrevious = i == 0 ? DateTime.MinValue : deletions[i - 1].OccurredAt.AddTicks(TimeSpan.TicksPerMicrosecond);
@@ -91,6 +95,18 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
         }
 
         return lives;
+    }
+
+    /// <summary>The events of one life: those that carry its creation time, and those stored before events carried it that fall within its span.</summary>
+    private static IQueryable<OutboxMessage> OfLife(IQueryable<OutboxMessage> events, SessionLife life)
+    {
+        var from = life.From;
+        if (life.To is { } to)
+        {
+            return events.Where(o => o.LifeCreatedAt == from || (o.LifeCreatedAt == null && o.OccurredAt >= from && o.OccurredAt <= to));
+        }
+
+        return events.Where(o => o.LifeCreatedAt == from || (o.LifeCreatedAt == null && o.OccurredAt >= from));
     }
 
     private static string Data(string payload)

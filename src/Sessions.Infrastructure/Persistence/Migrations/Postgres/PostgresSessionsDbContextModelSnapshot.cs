@@ -734,6 +734,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("aggregate_id");
 
+                    b.Property<DateTime?>("LifeCreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("life_created_at");
+
                     b.Property<DateTime>("OccurredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");

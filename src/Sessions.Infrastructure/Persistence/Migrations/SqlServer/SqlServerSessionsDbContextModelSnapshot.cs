@@ -734,6 +734,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier")
                         .HasColumnName("aggregate_id");
 
+                    b.Property<DateTime?>("LifeCreatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("life_created_at");
+
                     b.Property<DateTime>("OccurredAt")
                         .HasColumnType("datetime2")
                         .HasColumnName("occurred_at");

@@ -724,6 +724,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("aggregate_id");
 
+                    b.Property<DateTime?>("LifeCreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("life_created_at");
+
                     b.Property<DateTime>("OccurredAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("occurred_at");
