@@ -1,13 +1,15 @@
 using Microsoft.AspNetCore.Http.Metadata;
 using Sessions.Api.Operations;
 using Sessions.Application.Common.Persistence;
+using Sessions.Application.Common.Telemetry;
 
 namespace Sessions.Api.Errors;
 
 /// <summary>
 /// The last line: a request the framework rejects (413, 415, malformed input; a minimal endpoint's
 /// body of the wrong shape is 422 as in MVC) gets its status as an envelope; a database outage gets 502/504; anything else is a 500 whose detail carries the
-/// correlation id also written to the log with the exception.
+/// correlation id also written to the log with the exception (unless the request telemetry logged
+/// it already, in the request's scope with that id: one error line per failure).
 /// </summary>
 public sealed partial class ErrorHandlingMiddleware(
     RequestDelegate next,
@@ -48,7 +50,11 @@ public sealed partial class ErrorHandlingMiddleware(
         }
 
         var correlationId = context.TraceIdentifier;
-        LogUnhandled(logger, exception, correlationId);
+        if (!LoggedFailures.WasLogged(exception))
+        {
+            LogUnhandled(logger, exception, correlationId);
+        }
+
         return ErrorResponses.ForStatus(StatusCodes.Status500InternalServerError, $"An unexpected error occurred. Correlation id: {correlationId}");
     }
 

@@ -306,7 +306,7 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         Assert.Equal(300, await LastGenerationAsync());
     }
 
-    /// <summary>Concurrent changes of one group take turns on its row: each is applied, none is a 409.</summary>
+    /// <summary>Concurrent changes of one group take turns on its row: each is applied (each a change of its own, none lost), none is a 409.</summary>
     [Fact]
     public async Task ConcurrentChangesOfOneGroup_AreEachApplied_NoneRefused()
     {
@@ -325,6 +325,7 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         Assert.Equal(Enumerable.Range(0, 8).Select(i => $"t{i}").Order(), titles.Order());
         var stored = (await GetAsync(workspace, creator, Guid.Parse(group), ""))["group"]!["title"]!.GetValue<string>();
         Assert.Contains(stored, titles);
+        Assert.Equal(8, await EventCountAsync(Guid.Parse(group), "SessionGroupUpdated"));
     }
 
     [Fact]

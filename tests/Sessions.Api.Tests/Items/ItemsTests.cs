@@ -79,6 +79,8 @@ public sealed class ItemsTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         Assert.Equal(stored.ToJsonString(), again.ToJsonString());
         Assert.Equal(1, racing.Count(r => r.StatusCode == HttpStatusCode.Created));
         Assert.All(racing, r => Assert.True(r.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK));
+        var answered = await Task.WhenAll(racing.Select(async r => (await r.JsonAsync()).ToJsonString()));
+        Assert.Single(answered.Distinct());
         Assert.Equal(2, (await ListAsync(workspace, owner, session, "")).Count);
     }
 

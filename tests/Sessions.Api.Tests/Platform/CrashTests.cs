@@ -38,7 +38,7 @@ public sealed class CrashTests : IAsyncLifetime
         var freezeAcknowledged = false;
         void CountBatch()
         {
-            if (Interlocked.Increment(ref batches) >= BatchesBeforeTheKill && Volatile.Read(ref freezeAcknowledged))
+            if (Interlocked.Increment(ref batches) >= BatchesBeforeTheKill && Volatile.Read(ref freezeAcknowledged) && created.Count >= 3)
             {
                 enough.TrySetResult();
             }
@@ -131,6 +131,7 @@ public sealed class CrashTests : IAsyncLifetime
         Assert.Empty(unexpected);
         await using var restarted = await ServiceProcess.StartAsync(_database);
         using var client = restarted.CreateClient();
+        Assert.True(created.Count >= 3, $"only {created.Count} creates were acknowledged before the kill");
         foreach (var session in created)
         {
             await (await client.GetAsync(workspace.SessionPath(session), token)).ExpectAsync(HttpStatusCode.OK);

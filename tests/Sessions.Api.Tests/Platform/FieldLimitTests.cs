@@ -34,8 +34,10 @@ public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         var (workspace, owner, session) = await AMembersSessionAsync();
 
         Assert.Equal(limit, document["components"]!["schemas"]![schema]!["properties"]![field]!["maxLength"]!.GetValue<int>());
-        await (await SendAsync(schema, workspace, owner, session, field, new string('x', limit))).ExpectAsync(HttpStatusCode.Created);
+        var stored = await (await SendAsync(schema, workspace, owner, session, field, new string('x', limit))).ExpectAsync(HttpStatusCode.Created);
         await (await SendAsync(schema, workspace, owner, session, field, new string('x', limit + 1))).ExpectValidationErrorAsync("body", field);
+
+        Assert.Equal(new string('x', limit), stored[field]!.GetValue<string>());
     }
 
     /// <summary>

@@ -241,17 +241,23 @@ public sealed class FreezeTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         await (await Client.PostAsync(own.SessionPath(session.Id()) + "/freeze", stranger.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 
+    /// <summary>The count is of the sessions the caller sees: another member's private session under the prefix is not counted (it does not exist for them).</summary>
     [Fact]
-    public async Task Freeze_AmbiguousPrefix_Is400WithMatchCount()
+    public async Task Freeze_AmbiguousPrefix_Is400WithTheCountOfTheSessionsTheCallerSees()
     {
         var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var other = await workspace.AddMemberAsync();
         var prefix = Guid.NewGuid().ToString()[..8];
         await Client.CreateSessionAsync(workspace, owner, SessionRequests.IdWithPrefix(prefix));
         await Client.CreateSessionAsync(workspace, owner, SessionRequests.IdWithPrefix(prefix));
+        await Client.CreateSessionAsync(workspace, other, SessionRequests.IdWithPrefix(prefix));
 
-        var envelope = await (await Client.PostAsync(workspace.SessionPath(prefix) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "ambiguous_session_id");
+        var mine = await (await Client.PostAsync(workspace.SessionPath(prefix) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "ambiguous_session_id");
+        await Client.CreateSessionAsync(workspace, owner, SessionRequests.IdWithPrefix(prefix));
+        var more = await (await Client.PostAsync(workspace.SessionPath(prefix) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "ambiguous_session_id");
 
-        Assert.Contains("2", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("The session id prefix matches 2 sessions; give more characters.", mine["detail"]!.GetValue<string>());
+        Assert.Equal("The session id prefix matches 3 sessions; give more characters.", more["detail"]!.GetValue<string>());
     }
 
     [Fact]

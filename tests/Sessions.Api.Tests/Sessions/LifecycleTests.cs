@@ -10,9 +10,9 @@ namespace Sessions.Api.Tests.Sessions;
 public sealed class LifecycleTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
     [Theory]
-    [InlineData("archive", "unarchive", "archived_at", "SessionArchived")]
-    [InlineData("pin", "unpin", "pinned_at", "SessionPinned")]
-    public async Task SetAndClear_AreIdempotent(string set, string clear, string field, string setEvent)
+    [InlineData("archive", "unarchive", "archived_at", "SessionArchived", "SessionUnarchived")]
+    [InlineData("pin", "unpin", "pinned_at", "SessionPinned", "SessionUnpinned")]
+    public async Task SetAndClear_AreIdempotent(string set, string clear, string field, string setEvent, string clearEvent)
     {
         var (workspace, owner) = await AWorkspaceWithAMemberAsync();
         var session = await Client.CreateSessionAsync(workspace, owner);
@@ -24,10 +24,11 @@ public sealed class LifecycleTests(ApiFactory factory) : ApiTest<ApiFactory>(fac
         var clearedAgain = await (await Client.PostAsync($"{path}/{clear}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
 
         Assert.NotNull(first[field]);
-        Assert.Equal(first[field]!.GetValue<string>(), again[field]!.GetValue<string>());
+        Assert.Equal(first.ToJsonString(), again.ToJsonString());
         Assert.Null(cleared[field]);
-        Assert.Null(clearedAgain[field]);
+        Assert.Equal(cleared.ToJsonString(), clearedAgain.ToJsonString());
         Assert.Equal(1, await EventCountAsync(session.Id(), setEvent));
+        Assert.Equal(1, await EventCountAsync(session.Id(), clearEvent));
     }
 
     [Fact]
@@ -83,11 +84,12 @@ public sealed class LifecycleTests(ApiFactory factory) : ApiTest<ApiFactory>(fac
     {
         var (workspace, owner) = await AWorkspaceWithAMemberAsync();
         var session = await Client.CreateSessionAsync(workspace, owner);
-        await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
+        await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token()).ExpectAsync(HttpStatusCode.OK);
 
         var pinned = await (await Client.PostAsync(workspace.SessionPath(session.Id()) + "/pin", owner.Token())).ExpectAsync(HttpStatusCode.OK);
 
         Assert.NotNull(pinned["pinned_at"]);
+        Assert.NotNull(pinned["frozen_at"]);
     }
 
     [Fact]
@@ -95,11 +97,12 @@ public sealed class LifecycleTests(ApiFactory factory) : ApiTest<ApiFactory>(fac
     {
         var (workspace, owner) = await AWorkspaceWithAMemberAsync();
         var session = await Client.CreateSessionAsync(workspace, owner);
-        await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
+        await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token()).ExpectAsync(HttpStatusCode.OK);
 
         var archived = await (await Client.PostAsync(workspace.SessionPath(session.Id()) + "/archive", owner.Token())).ExpectAsync(HttpStatusCode.OK);
 
         Assert.NotNull(archived["archived_at"]);
+        Assert.NotNull(archived["frozen_at"]);
     }
 
     [Fact]
@@ -124,11 +127,16 @@ public sealed class LifecycleTests(ApiFactory factory) : ApiTest<ApiFactory>(fac
     {
         var (workspace, owner) = await AWorkspaceWithAMemberAsync();
         var session = await Client.CreateSessionAsync(workspace, owner);
-        await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
+        await Client.AppendAsync(workspace, owner, session.Id(), new { role = "user", content = "evidence" });
+        await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token()).ExpectAsync(HttpStatusCode.OK);
 
         var response = await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(session.Id()), owner.Token());
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        await Client.GetAsync(workspace.SessionPath(session.Id()), owner.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(1, await EventCountAsync(session.Id(), "SessionDeleted"));
+        var messageRows = await Factory.WithDbAsync(db => db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM session_messages WHERE session_id = {session.Id()}").SingleAsync());
+        Assert.Equal(0, messageRows);
     }
 
     [Fact]

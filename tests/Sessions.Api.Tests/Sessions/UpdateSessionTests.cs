@@ -157,12 +157,18 @@ public sealed class UpdateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>
     {
         var (workspace, owner) = await AWorkspaceWithAMemberAsync();
         var session = await Client.CreateSessionAsync(workspace, owner);
-        await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token());
+        await Client.PostAsync(workspace.SessionPath(session.Id()) + "/freeze", owner.Token()).ExpectAsync(HttpStatusCode.OK);
 
         var updated = await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { title = "evidence", visibility = "workspace", labels = new Dictionary<string, string[]> { ["case"] = ["1"] } })).ExpectAsync(HttpStatusCode.OK);
+        var read = await Client.GetAsync(workspace.SessionPath(session.Id()), owner.Token()).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("evidence", updated["title"]!.GetValue<string>());
+        Assert.Equal("""{"case":["1"]}""", updated["labels"]!.ToJsonString());
+        Assert.Equal("workspace", updated["visibility"]!.GetValue<string>());
+        Assert.Equal(owner.Id.ToString(), updated["shared_by"]!["id"]!.GetValue<string>());
+        Assert.NotNull(updated["shared_at"]);
         Assert.NotNull(updated["frozen_at"]);
+        Assert.Equal(updated.ToJsonString(), read.ToJsonString());
     }
 
     /// <summary>CONTRACT 5.1: of a frozen session only title, labels, pin, archive and visibility stay editable; its model, agent and message count are its record.</summary>

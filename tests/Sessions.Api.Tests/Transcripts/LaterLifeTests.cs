@@ -100,7 +100,8 @@ public sealed class LaterLifeTests(ReadHookApiFactory factory) : IClassFixture<R
     /// <summary>
     /// A retried append (or compaction) whose ids the later session holds is not taken as done, nor
     /// an item whose dedupe key it holds (CONTRACT 5.7: a key repeated "in that session"): none is
-    /// answered with the later session's messages or item.
+    /// answered with the later session's messages or item, and none is written into the later
+    /// session, which lives in another workspace: the session is gone from the caller's (404).
     /// </summary>
     [Theory]
     [InlineData("/transcript", "session_messages")]
@@ -134,8 +135,13 @@ public sealed class LaterLifeTests(ReadHookApiFactory factory) : IClassFixture<R
         var response = await client.PostAsync(workspace.SessionPath(session) + route, owner.Token(), body);
         var text = await response.Content.ReadAsStringAsync();
 
-        await (await client.GetAsync(elsewhere.SessionPath(session), stranger.Token())).ExpectAsync(HttpStatusCode.OK);
-        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        var theirs = await (await client.GetAsync(elsewhere.SessionPath(session) + "/transcript", stranger.Token())).Content.ReadAsStringAsync();
+        var theirItems = await (await client.GetAsync(elsewhere.SessionPath(session) + "/items", stranger.Token())).Content.ReadAsStringAsync();
+
+        await response.ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
         Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
+        Assert.Contains(Secret, theirs, StringComparison.Ordinal);
+        Assert.DoesNotContain("mine", theirs, StringComparison.Ordinal);
+        Assert.DoesNotContain("mine", theirItems, StringComparison.Ordinal);
     }
 }

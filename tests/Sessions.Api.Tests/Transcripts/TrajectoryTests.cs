@@ -164,14 +164,27 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         await (await Client.GetAsync($"{workspace.SessionPath(session)}/trajectory{query}", owner.Token())).ExpectValidationErrorAsync("query", parameter);
     }
 
+    /// <summary>A frozen session exports what it did before its freeze: the same steps and messages in every format (the native bundle adds the freeze to its events and its session).</summary>
     [Fact]
     public async Task FrozenSessions_ExportLikeAnyOther_AndInvisibleOnesAre404()
     {
-        var (workspace, owner, session) = await SessionAsync();
+        var (workspace, owner, session) = await TranscriptAsync();
+        const string atif = "?format=atif&include_compacted=true";
+        const string openai = "?format=openai&include_compacted=true";
+        const string all = "?format=native&include_compacted=true";
+        var (atifBefore, openaiBefore, nativeBefore) = (await ExportTextAsync(workspace, owner, session, atif), await ExportTextAsync(workspace, owner, session, openai), await ExportAsync(workspace, owner, session, all));
+
         await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
         var other = await workspace.AddMemberAsync();
 
-        await ExportAsync(workspace, owner, session, "");
+        Assert.Equal(atifBefore, await ExportTextAsync(workspace, owner, session, atif));
+        Assert.Equal(openaiBefore, await ExportTextAsync(workspace, owner, session, openai));
+        var native = await ExportAsync(workspace, owner, session, all);
+        Assert.Equal(nativeBefore["messages"]!.ToJsonString(), native["messages"]!.ToJsonString());
+        Assert.Equal(
+            [.. nativeBefore["events"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()), "SessionFrozen"],
+            native["events"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()));
+        Assert.NotNull(native["session"]!["frozen_at"]);
         await (await Client.GetAsync($"{workspace.SessionPath(session)}/trajectory", other.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 

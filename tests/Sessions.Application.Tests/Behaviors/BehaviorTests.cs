@@ -3,6 +3,7 @@ using Mediator;
 using Microsoft.Extensions.Logging;
 using Moq;
 using Sessions.Application.Common.Behaviors;
+using Sessions.Application.Common.Telemetry;
 using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Groups;
@@ -55,16 +56,18 @@ public sealed class BehaviorTests
     }
 
     [Fact]
-    public async Task Logging_Exception_IsLoggedWithTheExceptionAndRethrown()
+    public async Task Logging_Exception_IsLoggedWithTheExceptionAndRethrown_MarkedAsLogged()
     {
         var logger = new ListLogger<TelemetryBehavior<ScopedCommand, Result<string>>>();
         var behavior = new TelemetryBehavior<ScopedCommand, Result<string>>(logger);
 
-        await Assert.ThrowsAsync<TimeoutException>(async () => await behavior.Handle(_command, (_, _) => throw new TimeoutException(), default));
+        var thrown = await Assert.ThrowsAsync<TimeoutException>(async () => await behavior.Handle(_command, (_, _) => throw new TimeoutException(), default));
 
         var (level, _, exception) = Assert.Single(logger.Entries);
         Assert.Equal(LogLevel.Error, level);
-        Assert.IsType<TimeoutException>(exception);
+        Assert.Same(thrown, exception);
+        Assert.True(LoggedFailures.WasLogged(thrown));
+        Assert.False(LoggedFailures.WasLogged(new TimeoutException()));
     }
 
     [Fact]

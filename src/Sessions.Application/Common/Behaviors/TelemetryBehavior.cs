@@ -56,6 +56,7 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(ILogger<Telem
         {
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             LogFailed(logger, exception, MessageName, elapsedMs);
+            LoggedFailures.Mark(exception);
             Record(activity, "Exception");
             activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
             throw;
