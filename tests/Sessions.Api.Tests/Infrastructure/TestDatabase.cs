@@ -43,6 +43,35 @@ public sealed class TestDatabase : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// Returns once a connection to this database waits for a lock (a request that reached a row
+    /// another writer holds), as PostgreSQL shows in <c>pg_stat_activity</c>; fails after
+    /// <paramref name="patience"/>. SQLite shows no waits to another connection: there it waits half
+    /// a second, by which a request sent before has reached its lock on any machine this suite runs on.
+    /// </summary>
+    public async Task UntilALockIsWaitedForAsync(TimeSpan patience)
+    {
+        if (!IsPostgres)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            return;
+        }
+
+        await using var connection = await OpenOutsideThePoolAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            if (waited.Elapsed > patience)
+            {
+                throw new TimeoutException($"No connection waited for a lock within {patience}.");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>The database this run of the suite is on: <c>Postgres</c> when <c>SESSIONS_TEST_PROVIDER</c> says so, else <c>Sqlite</c>.</summary>
     public static string SuiteProvider =>
         string.Equals(Environment.GetEnvironmentVariable("SESSIONS_TEST_PROVIDER"), "Postgres", StringComparison.OrdinalIgnoreCase) ? "Postgres" : "Sqlite";

@@ -36,7 +36,7 @@ public sealed class LockedLoadTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         }
 
         var replace = Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { labels = new Dictionary<string, string[]> { ["b"] = ["y"] } });
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        await Factory.Database.UntilALockIsWaitedForAsync(TimeSpan.FromSeconds(30));
         await writer.CommitAsync();
         var replaced = await (await replace).ExpectAsync(HttpStatusCode.OK);
 
@@ -61,7 +61,7 @@ public sealed class LockedLoadTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         var relabel = otherClient.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { labels = new Dictionary<string, string[]> { ["env"] = ["prod"] } });
         await reached.WaitAsync(TimeSpan.FromSeconds(30));
         var share = Client.PostAsync($"{workspace.SessionsPath}/bulk-share", owner.Token(), new { session_ids = new[] { session } });
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        await Factory.Database.UntilALockIsWaitedForAsync(TimeSpan.FromSeconds(30));
         release();
         await (await relabel).ExpectAsync(HttpStatusCode.OK);
         var shared = await (await share).ExpectAsync(HttpStatusCode.OK);
@@ -93,7 +93,7 @@ public sealed class LockedLoadTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         var freeze = otherClient.PostAsync($"{workspace.SessionPath(session)}/freeze", owner.Token());
         await reached.WaitAsync(TimeSpan.FromSeconds(30));
         var rewind = Client.PostAsync($"{workspace.SessionPath(session)}/rewind", owner.Token(), new { from_seq = fromSeq });
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        await Factory.Database.UntilALockIsWaitedForAsync(TimeSpan.FromSeconds(30));
         release();
         await (await freeze).ExpectAsync(HttpStatusCode.OK);
 
