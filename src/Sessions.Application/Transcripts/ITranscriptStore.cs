@@ -12,12 +12,6 @@ public interface ITranscriptStore
     /// <summary>The session's messages with these ids (for idempotent retries).</summary>
     Task<IReadOnlyList<SessionMessage>> FindByIdsAsync(SessionLifeKey session, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Whether the session holds the message with this id as a compaction's summary: messages
-    /// before it were compacted as it was written (for idempotent retries of a compaction).
-    /// </summary>
-    Task<bool> HoldsSummaryAsync(SessionLifeKey session, Guid messageId, CancellationToken cancellationToken);
-
     void Add(IEnumerable<SessionMessage> messages);
 
     /// <summary>Marks the not-yet-compacted messages up to <paramref name="upToSeq"/> compacted, answering their sums.</summary>

@@ -121,7 +121,6 @@ public sealed class SqlServerTranslationTests
             ("exists", s => s.GetRequiredService<ISessionRepository>().ExistsAsync(id, default)),
             ("messages by id", s => s.GetRequiredService<ITranscriptStore>().FindByIdsAsync(new SessionLifeKey(id, DateTime.UtcNow), [Guid.NewGuid()], default)),
             ("compact", s => s.GetRequiredService<ITranscriptStore>().CompactAsync(id, 10, DateTime.UtcNow, default)),
-            ("summary held", s => s.GetRequiredService<ITranscriptStore>().HoldsSummaryAsync(new SessionLifeKey(id, DateTime.UtcNow), Guid.NewGuid(), default)),
             ("plan rewind", s => s.GetRequiredService<ITranscriptStore>().PlanRewindAsync(id, 3, default)),
             ("rewind", s => s.GetRequiredService<ITranscriptStore>().DeleteFromAsync(id, 3, default)),
             ("transcript page", s => s.GetRequiredService<ITranscriptReadStore>().PageAsync(new SessionLifeKey(id, DateTime.UtcNow), 0, 100, false, default)),

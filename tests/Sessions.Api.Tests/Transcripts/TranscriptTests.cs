@@ -204,30 +204,6 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         await Client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
     }
 
-    /// <summary>
-    /// A summary carrying the id of a message that is no summary is no retry: on a frozen session
-    /// that compaction is 409 <c>session_frozen</c> (CONTRACT 5.1), on a living one 409
-    /// <c>already_exists</c> (the id is the stored message's); neither compacts anything.
-    /// </summary>
-    [Fact]
-    public async Task ACompactionWhoseSummaryReusesAPlainMessagesId_IsNoRetry()
-    {
-        var (workspace, owner, session) = await AMembersSessionAsync();
-        var plain = Guid.NewGuid();
-        await Client.AppendAsync(workspace, owner, session, new { id = plain, role = "user", content = "q" }, new { role = "assistant", content = "a" });
-        var compact = new { summary = new { id = plain, role = "system", content = "summary" }, up_to_seq = 2 };
-        var path = workspace.SessionPath(session) + "/transcript/compact";
-
-        var living = await Client.PostAsync(path, owner.Token(), compact);
-        await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token()).ExpectAsync(HttpStatusCode.OK);
-        var frozen = await Client.PostAsync(path, owner.Token(), compact);
-
-        await living.ExpectEnvelopeAsync(HttpStatusCode.Conflict, "already_exists");
-        await frozen.ExpectEnvelopeAsync(HttpStatusCode.Conflict, "session_frozen");
-        Assert.Equal(0, await EventCountAsync(session, "TranscriptCompacted"));
-        Assert.Equal(2, (await Client.AllMessagesAsync(workspace, owner, session)).Count);
-    }
-
     [Fact]
     public async Task Transcript_KeysetPaging_AndCompactedMessagesOnlyWhenAsked()
     {

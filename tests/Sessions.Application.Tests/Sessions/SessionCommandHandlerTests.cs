@@ -314,9 +314,9 @@ public sealed class SessionCommandHandlerTests
     {
         var transcripts = new Mock<ITranscriptStore>();
         var summaryId = Guid.NewGuid();
-        _world.Read.AppendMessages(null, [User("q"), new MessageDraft(summaryId, MessageRole.System, "summary", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime);
+        var stored = _world.Read.AppendMessages(null, [User("q"), new MessageDraft(summaryId, MessageRole.System, "summary", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[1];
         _world.Both(s => s.Freeze(s.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime));
-        transcripts.Setup(t => t.HoldsSummaryAsync(new SessionLifeKey(_world.Read.Id, _world.Read.CreatedAt), summaryId, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        transcripts.Setup(t => t.FindByIdsAsync(new SessionLifeKey(_world.Read.Id, _world.Read.CreatedAt), It.Is<IReadOnlyCollection<Guid>>(ids => ids.Contains(summaryId)), It.IsAny<CancellationToken>())).ReturnsAsync([stored]);
 
         var view = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Id = summaryId }, 1), default);
 
@@ -331,11 +331,11 @@ public sealed class SessionCommandHandlerTests
         var transcripts = new Mock<ITranscriptStore>();
         var summaryId = Guid.NewGuid();
         _world.Both(s => s.AppendMessages(null, [User("q"), User("a")], s.UserId, SessionWorld.Now.UtcDateTime));
-        _world.Locked.AppendMessages(null, [new MessageDraft(summaryId, MessageRole.System, "summary", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime);
+        var stored = _world.Locked.AppendMessages(null, [new MessageDraft(summaryId, MessageRole.System, "summary", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
         _world.Locked.ClearDomainEvents();
-        transcripts.SetupSequence(t => t.HoldsSummaryAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), summaryId, It.IsAny<CancellationToken>()))
-            .ReturnsAsync(false)
-            .ReturnsAsync(true);
+        transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([])
+            .ReturnsAsync([stored]);
 
         var view = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Id = summaryId }, 2), default);
 
@@ -353,11 +353,12 @@ public sealed class SessionCommandHandlerTests
         var summaryId = Guid.NewGuid();
         _world.Read.AppendMessages(null, [User("q"), User("a")], _world.OwnerId, SessionWorld.Now.UtcDateTime);
         _world.RecreatedSinceTheRead(_world.WorkspaceId, _world.OwnerId, SessionVisibility.Private);
-        _world.Locked.AppendMessages(null, [User("q"), new MessageDraft(summaryId, MessageRole.System, "summary", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime);
+        var stored = _world.Locked.AppendMessages(null, [User("q"), new MessageDraft(summaryId, MessageRole.System, "summary", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[1];
         _world.Locked.ClearDomainEvents();
         Assert.Equal(_world.Read.Version, _world.Locked.Version);
-        transcripts.Setup(t => t.HoldsSummaryAsync(new SessionLifeKey(_world.Read.Id, _world.Read.CreatedAt), summaryId, It.IsAny<CancellationToken>())).ReturnsAsync(false);
-        transcripts.Setup(t => t.HoldsSummaryAsync(new SessionLifeKey(_world.Locked.Id, _world.Locked.CreatedAt), summaryId, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([])
+            .ReturnsAsync([stored]);
 
         var view = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Id = summaryId }, 1), default);
 

@@ -5,10 +5,9 @@ using Sessions.Domain.Sessions;
 namespace Sessions.Application.Transcripts;
 
 /// <summary>
-/// A compaction whose summary carries the id of a summary the session holds is a retry of one that
+/// A compaction whose summary carries an id the session already has is a retry of one that
 /// happened: answered with the session as it is, compacting nothing (as a retried append is
-/// answered from what is stored), also once the session is frozen. The id of a message that is no
-/// summary is no retry: that compaction is refused as any other (409).
+/// answered from what is stored), also once the session is frozen.
 /// </summary>
 public sealed class CompactTranscriptHandler(SessionCommandServices services, ITranscriptStore transcripts)
     : SessionCommandHandler<CompactTranscriptCommand, SessionView>(services)
@@ -51,7 +50,7 @@ public sealed class CompactTranscriptHandler(SessionCommandServices services, IT
         });
     }
 
-    /// <summary>Whether the summary's id is a summary's in this life of the session: the compaction was done and this is its retry.</summary>
+    /// <summary>Whether the summary's id is stored in this life of the session: the compaction was done and this is its retry.</summary>
     private async Task<bool> IsRetryAsync(Session session, CompactTranscriptCommand command, CancellationToken cancellationToken) =>
-        command.Summary!.Id is { } summaryId && await transcripts.HoldsSummaryAsync(SessionLifeKey.Of(session), summaryId, cancellationToken);
+        command.Summary!.Id is { } summaryId && (await transcripts.FindByIdsAsync(SessionLifeKey.Of(session), [summaryId], cancellationToken)).Count > 0;
 }

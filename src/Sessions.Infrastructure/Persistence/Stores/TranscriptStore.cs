@@ -18,15 +18,6 @@ internal sealed class TranscriptStore(SessionsDbContext db) : ITranscriptStore
         return await db.Messages.AsNoTracking().OfLife(db, session).Where(m => ids.Contains(m.Id)).ToListAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// One statement: the message of the session's life with this id, and a message before it that
-    /// a compaction stamped with its creation instant (<see cref="CompactedBySummariesFrom"/>).
-    /// </summary>
-    public Task<bool> HoldsSummaryAsync(SessionLifeKey session, Guid messageId, CancellationToken cancellationToken) =>
-        db.Messages.AsNoTracking().OfLife(db, session)
-            .Where(s => s.Id == messageId)
-            .AnyAsync(s => db.Messages.Any(m => m.SessionId == s.SessionId && m.Seq < s.Seq && m.CompactedAt == s.CreatedAt), cancellationToken);
-
     /// <summary>Queued for the save: all messages of an append go out as one multi-row insert.</summary>
     public void Add(IEnumerable<SessionMessage> messages)
     {
