@@ -98,6 +98,46 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     }
 
     /// <summary>
+    /// A committing freeze loaded its session without a lock; before its save the session was
+    /// deleted and created again under its id in another workspace, at the same version (here
+    /// another connection gives the row a new creation time, workspace and owner). The save matches
+    /// no row, for it checks the creation time beside the version; the rerun finds no session the
+    /// caller sees (404), and the later session is not frozen.
+    /// </summary>
+    [Fact]
+    public async Task ACommittingFreeze_WhoseSessionWasCreatedAgainElsewhereAtItsVersion_FreezesNothing()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        var elsewhere = await TestWorkspace.CreateAsync(Factory);
+        var stranger = await elsewhere.AddMemberAsync();
+        var theirs = (await Client.CreateSessionAsync(elsewhere, stranger)).Id();
+        await using var connection = await Factory.Database.OpenOutsideThePoolAsync();
+        await using var writer = await connection.BeginTransactionAsync();
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = writer;
+            update.CommandText = $"UPDATE sessions SET created_at = '2030-01-01T00:00:00.000000Z', workspace_id = (SELECT workspace_id FROM sessions WHERE id_text = '{theirs}'), user_id = (SELECT user_id FROM sessions WHERE id_text = '{theirs}') WHERE id_text = '{session}'";
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+
+        Factory.Statements.Reset();
+        var freeze = Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token());
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Factory.Statements.Count < 2 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(10);
+        }
+
+        await Task.Delay(200);
+        await writer.CommitAsync();
+
+        await (await freeze).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        var later = await Client.GetAsync(elsewhere.SessionPath(session), stranger.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Null(later["frozen_at"]);
+        Assert.Equal(0, await EventCountAsync(session, "SessionFrozen"));
+    }
+
+    /// <summary>
     /// A list page is its total (from the maintained counts, or counted) and the page: on SQLite
     /// one statement with the sessions, their creators, sharers and labels joined to the page's
     /// rows; on PostgreSQL the page's ids, with the total where the maintained counts answer it,

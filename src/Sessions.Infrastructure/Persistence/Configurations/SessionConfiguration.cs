@@ -23,6 +23,9 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
         builder.Property(s => s.Visibility).HasConversion<string>().HasMaxLength(16);
         builder.Property(s => s.FrozenBy).HasConversion<string>().HasMaxLength(16);
         builder.Property(s => s.Version).IsConcurrencyToken();
+        // A change saves the life it loaded: a session deleted and created again under its id since
+        // (perhaps elsewhere) may be at the same version, and is not the one the change was for.
+        builder.Property(s => s.CreatedAt).IsConcurrencyToken();
         builder.ComplexProperty(s => s.TotalUsage);
         builder.ComplexProperty(s => s.CurrentUsage);
 

@@ -240,6 +240,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnName("archived_at");
 
                     b.Property<DateTime>("CreatedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 

@@ -240,6 +240,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnName("archived_at");
 
                     b.Property<DateTime>("CreatedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 

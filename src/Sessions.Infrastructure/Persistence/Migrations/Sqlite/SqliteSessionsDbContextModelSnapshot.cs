@@ -235,6 +235,7 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnName("archived_at");
 
                     b.Property<DateTime>("CreatedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
