@@ -58,12 +58,16 @@ public sealed class SkewedClockTrailTests(ClockedApiFactory factory) : ApiTest<C
         var firstAdmin = await first.AddMemberAsync(WorkspaceRole.Admin);
         var secondOwner = await second.AddMemberAsync();
         var id = Guid.NewGuid();
+        // Each step a millisecond after the one before on its instance's clock, so that each trail has one order.
         Factory.Clock.Set(now);
         await Client.CreateSessionAsync(first, firstOwner, id, new { visibility = "workspace" });
+        Factory.Clock.Set(now.AddMilliseconds(1));
         await Client.AppendAsync(first, firstOwner, id, new { role = "user", content = "first" });
+        Factory.Clock.Set(now.AddMilliseconds(2));
         Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, first.SessionPath(id), firstOwner.Token())).StatusCode);
         Factory.Clock.Set(now.AddSeconds(-30));
         await Client.CreateSessionAsync(second, secondOwner, id);
+        Factory.Clock.Set(now.AddSeconds(-30).AddMilliseconds(1));
         await Client.AppendAsync(second, secondOwner, id, new { role = "user", content = "second" });
 
         var secondTrail = await Client.TrailAsync(second, secondOwner, id);

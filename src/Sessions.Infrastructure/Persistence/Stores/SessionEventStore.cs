@@ -97,7 +97,11 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
         return lives;
     }
 
-    /// <summary>The events of one life: those that carry its creation time, and those stored before events carried it that fall within its span.</summary>
+    /// <summary>
+    /// The events of one life: those that carry its creation time, and those stored without it
+    /// (before events carried it, or by an instance not yet upgraded while a deployment rolls) that
+    /// fall within its span; for a living life, up to a later creation stored without it.
+    /// </summary>
     private static IQueryable<OutboxMessage> OfLife(IQueryable<OutboxMessage> events, SessionLife life)
     {
         var from = life.From;
@@ -106,7 +110,8 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
             return events.Where(o => o.LifeCreatedAt == from || (o.LifeCreatedAt == null && o.OccurredAt >= from && o.OccurredAt <= to));
         }
 
-        return events.Where(o => o.LifeCreatedAt == from || (o.LifeCreatedAt == null && o.OccurredAt >= from));
+        return events.Where(o => o.LifeCreatedAt == from || (o.LifeCreatedAt == null && o.OccurredAt >= from
+            && !events.Any(later => later.Type == nameof(SessionCreated) && later.LifeCreatedAt == null && later.OccurredAt > from && later.OccurredAt <= o.OccurredAt)));
     }
 
     private static string Data(string payload)
