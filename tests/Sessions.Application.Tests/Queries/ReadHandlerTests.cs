@@ -193,16 +193,19 @@ public sealed class ReadHandlerTests
 
     /// <summary>
     /// By prefix, the trail is the resolved session's (no deleted life is looked for); by full id,
-    /// a deleted life is an earlier one unless it is the resolved session's own (deleted since it
-    /// was found), whenever the clocks stamped its deletion.
+    /// a deleted life is an earlier one when it began or ended before the resolved session began
+    /// (clocks may disagree on either), not when it is the resolved session's own or a later one,
+    /// each deleted since it was found.
     /// </summary>
     [Fact]
     public async Task Events_ByPrefix_AreTheResolvedSessions_AndTheResolvedSessionsOwnDeletionIsNoEarlierLife()
     {
         var current = new SessionLife(Now.UtcDateTime, null);
         var earlier = new SessionLife(Now.UtcDateTime.AddDays(-1), Now.UtcDateTime.AddSeconds(1));
+        // Created by an instance whose clock ran ahead, deleted by one whose clock ran behind.
+        var skewed = new SessionLife(Now.UtcDateTime.AddMinutes(5), Now.UtcDateTime.AddSeconds(-1));
         _events.Setup(e => e.DeletedFromWorkspaceAsync(_session, _workspace, It.IsAny<CancellationToken>()))
-            .ReturnsAsync([earlier, new SessionLife(Now.UtcDateTime, Now.UtcDateTime.AddMinutes(1))]);
+            .ReturnsAsync([earlier, skewed, new SessionLife(Now.UtcDateTime, Now.UtcDateTime.AddMinutes(1)), new SessionLife(Now.UtcDateTime.AddMinutes(2), Now.UtcDateTime.AddMinutes(3))]);
         var asked = new List<(Guid Session, IReadOnlyList<SessionLife> Lives)>();
         _events.Setup(e => e.PageAsync(It.IsAny<Guid>(), It.IsAny<IReadOnlyList<SessionLife>>(), null, It.IsAny<int>(), It.IsAny<CancellationToken>()))
             .Callback<Guid, IReadOnlyList<SessionLife>, Guid?, int, CancellationToken>((session, lives, _, _, _) => asked.Add((session, lives)))
@@ -214,7 +217,7 @@ public sealed class ReadHandlerTests
 
         Assert.Equal(_session, asked[0].Session);
         Assert.Equal<IEnumerable<SessionLife>>([current], asked[0].Lives);
-        Assert.Equal<IEnumerable<SessionLife>>([earlier, current], asked[1].Lives);
+        Assert.Equal<IEnumerable<SessionLife>>([earlier, skewed, current], asked[1].Lives);
     }
 
     /// <summary>A life holds the events from its start to its end, both included; a living one has no end.</summary>
