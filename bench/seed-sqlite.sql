@@ -1,6 +1,7 @@
 -- Bench data for SQLite (the same shape as seed.sql for PostgreSQL): :sessions sessions in the bench
 -- workspace, half shared, one label each, :messages messages each, and one long session. Values
--- are written as EF Core writes them: GUIDs as uppercase text, times as 'YYYY-MM-DD HH:MM:SS.fff'.
+-- are written as EF Core writes them: GUIDs as uppercase text, times as 'YYYY-MM-DD HH:MM:SS.fff'
+-- without trailing zeros (EF Core's '.FFFFFFF'; a session's created_at is compared as text).
 -- Parameters come from the shell as a temporary table `bench(ws, owner, sessions, messages, long_messages)`,
 -- and the bit of each label it seeds as `label_bit(key, value, bit)`.
 PRAGMA journal_mode = WAL;
@@ -19,8 +20,8 @@ SELECT upper(substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 
     b.ws, b.owner, 'Bench session ' || n, CASE n % 3 WHEN 0 THEN 'gpt-4o' WHEN 1 THEN 'claude' ELSE 'llama' END,
     CASE n % 4 WHEN 0 THEN 'coder' WHEN 1 THEN 'writer' WHEN 2 THEN 'planner' ELSE 'tester' END, 'User',
     CASE WHEN n % 2 = 0 THEN 'Workspace' ELSE 'Private' END, b.messages, 'message 1', 1,
-    strftime('%Y-%m-%d %H:%M:%f', 'now', '-' || n || ' seconds'), strftime('%Y-%m-%d %H:%M:%f', 'now', '-' || n || ' seconds'),
-    strftime('%Y-%m-%d %H:%M:%f', 'now', '-' || n || ' seconds'), b.messages, 1,
+    rtrim(rtrim(strftime('%Y-%m-%d %H:%M:%f', 'now', '-' || n || ' seconds'), '0'), '.'), rtrim(rtrim(strftime('%Y-%m-%d %H:%M:%f', 'now', '-' || n || ' seconds'), '0'), '.'),
+    rtrim(rtrim(strftime('%Y-%m-%d %H:%M:%f', 'now', '-' || n || ' seconds'), '0'), '.'), b.messages, 1,
     b.messages, 100 * b.messages / 2, 10 * b.messages / 2, 0, 0, 0, '0.005', 0,
     b.messages, 100 * b.messages / 2, 10 * b.messages / 2, 0, 0, 0, '0.005', 0
 FROM (SELECT n, lower(hex(randomblob(16))) AS h FROM seq) s CROSS JOIN bench b WHERE n <= b.sessions;
@@ -47,7 +48,7 @@ INSERT INTO session_messages (session_id, id, seq, role, content, tool_calls, to
 SELECT (SELECT id FROM sessions ORDER BY updated_at DESC LIMIT 1),
     upper(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-A' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))),
     (SELECT messages FROM bench) + n, CASE WHEN n % 2 = 1 THEN 'User' ELSE 'Assistant' END, 'long transcript message ' || n, '[]', 0,
-    strftime('%Y-%m-%d %H:%M:%f', 'now')
+    rtrim(rtrim(strftime('%Y-%m-%d %H:%M:%f', 'now'), '0'), '.')
 FROM seq WHERE n <= (SELECT long_messages FROM bench);
 
 UPDATE sessions SET last_seq = last_seq + (SELECT long_messages FROM bench), message_count = message_count + (SELECT long_messages FROM bench),

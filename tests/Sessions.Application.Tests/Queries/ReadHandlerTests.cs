@@ -205,7 +205,7 @@ public sealed class ReadHandlerTests
         // Created by an instance whose clock ran ahead, deleted by one whose clock ran behind.
         var skewed = new SessionLife(Now.UtcDateTime.AddMinutes(5), Now.UtcDateTime.AddSeconds(-1));
         _events.Setup(e => e.DeletedFromWorkspaceAsync(_session, _workspace, It.IsAny<CancellationToken>()))
-            .ReturnsAsync([earlier, skewed, new SessionLife(Now.UtcDateTime, Now.UtcDateTime.AddMinutes(1)), new SessionLife(Now.UtcDateTime.AddMinutes(2), Now.UtcDateTime.AddMinutes(3)), new SessionLife(Now.UtcDateTime.AddMinutes(5), Now.UtcDateTime)]);
+            .ReturnsAsync([earlier, skewed, new SessionLife(Now.UtcDateTime, Now.UtcDateTime.AddMinutes(1)), new SessionLife(Now.UtcDateTime.AddMinutes(2), Now.UtcDateTime.AddMinutes(3)), new SessionLife(Now.UtcDateTime.AddMinutes(5), Now.UtcDateTime), new SessionLife(Now.UtcDateTime, Now.UtcDateTime.AddSeconds(-1))]);
         var asked = new List<(Guid Session, IReadOnlyList<SessionLife> Lives)>();
         _events.Setup(e => e.PageAsync(It.IsAny<Guid>(), It.IsAny<IReadOnlyList<SessionLife>>(), null, It.IsAny<int>(), It.IsAny<CancellationToken>()))
             .Callback<Guid, IReadOnlyList<SessionLife>, Guid?, int, CancellationToken>((session, lives, _, _, _) => asked.Add((session, lives)))

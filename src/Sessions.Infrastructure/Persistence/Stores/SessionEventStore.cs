@@ -46,7 +46,7 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
         var page = new List<OutboxMessage>();
         for (var i = first; i < lives.Count && page.Count < take; i++)
         {
-            var inLife = OfLife(events, lives[i]);
+            var inLife = await OfLifeAsync(events, lives[i], cancellationToken);
             if (i == first && afterTime is { } time)
             {
                 inLife = inLife.Where(o => o.OccurredAt > time || (o.OccurredAt == time && o.Ordinal > afterOrdinal));
@@ -100,9 +100,10 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
     /// <summary>
     /// The events of one life: those that carry its creation time, and those stored without it
     /// (before events carried it, or by an instance not yet upgraded while a deployment rolls) that
-    /// fall within its span; for a living life, up to a later creation stored without it.
+    /// fall within its span; for a living life, before a later creation of another life (read first,
+    /// in a statement of its own: once, not per event).
     /// </summary>
-    private static IQueryable<OutboxMessage> OfLife(IQueryable<OutboxMessage> events, SessionLife life)
+    private static async Task<IQueryable<OutboxMessage>> OfLifeAsync(IQueryable<OutboxMessage> events, SessionLife life, CancellationToken cancellationToken)
     {
         var from = life.From;
         if (life.To is { } to)
@@ -110,8 +111,12 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
             return events.Where(o => o.LifeCreatedAt == from || (o.LifeCreatedAt == null && o.OccurredAt >= from && o.OccurredAt <= to));
         }
 
-        return events.Where(o => o.LifeCreatedAt == from || (o.LifeCreatedAt == null && o.OccurredAt >= from
-            && !events.Any(later => later.Type == nameof(SessionCreated) && later.LifeCreatedAt == null && later.OccurredAt > from && later.OccurredAt <= o.OccurredAt)));
+        var laterCreation = await events
+            .Where(later => later.Type == nameof(SessionCreated) && later.LifeCreatedAt != from && later.OccurredAt > from)
+            .MinAsync(later => (DateTime?)later.OccurredAt, cancellationToken);
+        return laterCreation is { } end
+            ? events.Where(o => o.LifeCreatedAt == from || (o.LifeCreatedAt == null && o.OccurredAt >= from && o.OccurredAt < end))
+            : events.Where(o => o.LifeCreatedAt == from || (o.LifeCreatedAt == null && o.OccurredAt >= from));
     }
 
     private static string Data(string payload)
