@@ -50,7 +50,7 @@ public sealed class ListSessionEventsHandler(ISessionReadStore reads, ISessionEv
             // An earlier life began or ended before the living one began; a deletion of the living
             // life itself, or of one created after it, both since it was found, is not one.
             var current = SessionLife.Living(resolved.Value.CreatedAt);
-            lives = [.. deleted.Where(life => life.From != current.From && (life.From < current.From || life.To < current.From)), current];
+            lives = [.. deleted.Where(life => life.From < current.From || (life.From > current.From && life.To < current.From)), current];
         }
         else if (deleted.Count > 0)
         {
