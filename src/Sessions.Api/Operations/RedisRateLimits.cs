@@ -70,9 +70,12 @@ public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, ILogge
         get
         {
             var openedAt = Interlocked.Read(ref _openedAt);
-            return redis.IsConnected && (openedAt == Closed || clock.GetElapsedTime(openedAt) >= RetryAfter);
+            return redis.IsConnected && (openedAt == Closed || IsDueForRetry(openedAt, clock.GetTimestamp()));
         }
     }
+
+    /// <summary>Whether a circuit opened at <paramref name="openedAt"/> has been open <see cref="RetryAfter"/> at <paramref name="now"/>.</summary>
+    private bool IsDueForRetry(long openedAt, long now) => clock.GetElapsedTime(openedAt, now) >= RetryAfter;
 
     /// <summary>Where this request's window is counted; of the requests that find the circuit open long enough, one is the probe.</summary>
     private Counting Choose()
@@ -89,7 +92,7 @@ public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, ILogge
         }
 
         var now = clock.GetTimestamp();
-        return clock.GetElapsedTime(openedAt, now) >= RetryAfter && Interlocked.CompareExchange(ref _openedAt, now, openedAt) == openedAt
+        return IsDueForRetry(openedAt, now) && Interlocked.CompareExchange(ref _openedAt, now, openedAt) == openedAt
             ? Counting.Probe
             : Counting.Here;
     }

@@ -462,6 +462,32 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         }
     }
 
+    /// <summary>
+    /// A living session's trail page is one statement when every event on it carries its life. An
+    /// event stored without one (before events carried it) adds the read of where the living life
+    /// ends (the first later creation of another life), and the page is the same.
+    /// </summary>
+    [Fact]
+    public async Task ALivingTrailPage_ReadsWhereItsLifeEnds_OnlyWhenAnEventCarriesNoLife()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "hello" });
+        var path = workspace.SessionPath(session) + "/events";
+        await (await Client.GetAsync(path, owner.Token())).ExpectAsync(HttpStatusCode.OK);
+
+        JsonObject? tagged = null, untagged = null;
+        var withLives = await Factory.Statements.DuringAsync(async () => tagged = await (await Client.GetAsync(path, owner.Token())).ExpectAsync(HttpStatusCode.OK));
+        await Factory.WithDbAsync(db => db.OutboxMessages.Where(o => o.AggregateId == session && o.Type == "TranscriptAppended")
+            .ExecuteUpdateAsync(set => set.SetProperty(o => o.LifeCreatedAt, (DateTime?)null)));
+        var withoutOne = await Factory.Statements.DuringAsync(async () => untagged = await (await Client.GetAsync(path, owner.Token())).ExpectAsync(HttpStatusCode.OK));
+
+        Assert.Equal(2, tagged!["events"]!.AsArray().Count);
+        Assert.Equal(tagged.ToJsonString(), untagged!.ToJsonString());
+        Assert.DoesNotContain(withLives, s => s.Contains("MIN(", StringComparison.OrdinalIgnoreCase));
+        Assert.Single(withoutOne, s => s.Contains("MIN(", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(withLives.Count + 1, withoutOne.Count);
+    }
+
     /// <summary>The session's owner, as a member of its workspace sees sessions.</summary>
     private static async Task<SessionAudience> OwnerOfAsync(SessionsDbContext db, Guid session)
     {
@@ -483,7 +509,6 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
 
     private Task<IReadOnlyList<string>> CountAsync(Func<Task<HttpResponseMessage>> request, HttpStatusCode expected) =>
         Factory.Statements.DuringAsync(async () => await (await request()).ExpectAsync(expected));
-
 
     private async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> SetUpAsync()
     {

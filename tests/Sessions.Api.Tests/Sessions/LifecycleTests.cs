@@ -139,6 +139,45 @@ public sealed class LifecycleTests(ApiFactory factory) : ApiTest<ApiFactory>(fac
         Assert.Equal(0, messageRows);
     }
 
+    /// <summary>
+    /// An evaluation's freeze of a session a user froze first changes nothing (CONTRACT 5.1:
+    /// <c>frozen_by</c> unchanged), so the session stays one its owner may delete (ADR 0044).
+    /// </summary>
+    [Fact]
+    public async Task Delete_SessionFrozenByUser_ThenFrozenAgainByAnEvaluation_IsStillAllowedForItsOwner()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner);
+        var evaluator = await workspace.AddMemberAsync();
+        var path = workspace.SessionPath(session.Id());
+        await Client.PostAsync(path + "/freeze", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        var again = await (await Client.PostAsync(path + "/freeze", evaluator.Token(Scopes.SessionsEvaluate))).ExpectAsync(HttpStatusCode.OK);
+
+        var response = await Client.SendAsync(HttpMethod.Delete, path, owner.Token());
+
+        Assert.Equal("user", again["frozen_by"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        await Client.GetAsync(path, owner.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(1, await EventCountAsync(session.Id(), "SessionDeleted"));
+    }
+
+    /// <summary>A workspace admin may delete a member's session that the member froze, as any change of it (CONTRACT 3; ADR 0044).</summary>
+    [Fact]
+    public async Task Delete_MembersSessionFrozenByTheMember_IsAllowedForAWorkspaceAdmin()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" });
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var path = workspace.SessionPath(session.Id());
+        await Client.PostAsync(path + "/freeze", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+
+        var response = await Client.SendAsync(HttpMethod.Delete, path, admin.Token());
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        await Client.GetAsync(path, owner.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(1, await EventCountAsync(session.Id(), "SessionDeleted"));
+    }
+
     [Fact]
     public async Task Delete_SessionFrozenByEvaluation_Is409SessionFrozenAndItStays()
     {

@@ -34,7 +34,7 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
         if (afterId is { } after)
         {
             var at = await events.Where(o => o.Id == after).Select(o => new { o.OccurredAt, o.Ordinal, o.LifeCreatedAt }).SingleOrDefaultAsync(cancellationToken);
-            first = at is null ? -1 : lives.ToList().FindIndex(life => at.LifeCreatedAt is { } created ? created == life.From : life.Holds(at.OccurredAt));
+            first = at is null ? -1 : IndexOfLife(lives, at.LifeCreatedAt, at.OccurredAt);
             if (at is null || first < 0)
             {
                 return null;
@@ -46,13 +46,8 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
         var page = new List<OutboxMessage>();
         for (var i = first; i < lives.Count && page.Count < take; i++)
         {
-            var inLife = await OfLifeAsync(events, lives[i], cancellationToken);
-            if (i == first && afterTime is { } time)
-            {
-                inLife = inLife.Where(o => o.OccurredAt > time || (o.OccurredAt == time && o.Ordinal > afterOrdinal));
-            }
-
-            page.AddRange(await inLife.OrderBy(o => o.OccurredAt).ThenBy(o => o.Ordinal).Take(take - page.Count).ToListAsync(cancellationToken));
+            var (time, ordinal) = i == first ? (afterTime, afterOrdinal) : (null, 0);
+            page.AddRange(await OfLifeAsync(events, lives[i], time, ordinal, take - page.Count, cancellationToken));
         }
 
         return [.. page.Select(o => new StoredEvent(o.Id, o.Type, o.OccurredAt, o.ActorId, Data(o.Payload)))];
@@ -97,26 +92,55 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
         return lives;
     }
 
-    /// <summary>
-    /// The events of one life: those that carry its creation time, and those stored without it
-    /// (before events carried it, or by an instance not yet upgraded while a deployment rolls) that
-    /// fall within its span; for a living life, before a later creation of another life (read first,
-    /// in a statement of its own: once, not per event).
-    /// </summary>
-    private static async Task<IQueryable<OutboxMessage>> OfLifeAsync(IQueryable<OutboxMessage> events, SessionLife life, CancellationToken cancellationToken)
+    /// <summary>The index of the life an event is of (by the life it carries, else by its time); -1 when none of these.</summary>
+    private static int IndexOfLife(IReadOnlyList<SessionLife> lives, DateTime? lifeCreatedAt, DateTime occurredAt)
     {
-        var from = life.From;
-        if (life.To is { } to)
+        for (var i = 0; i < lives.Count; i++)
         {
-            return events.Where(o => o.LifeCreatedAt == from || (o.LifeCreatedAt == null && o.OccurredAt >= from && o.OccurredAt <= to));
+            if (lifeCreatedAt is { } created ? created == lives[i].From : lives[i].Holds(occurredAt))
+            {
+                return i;
+            }
         }
 
-        var laterCreation = await events
+        return -1;
+    }
+
+    /// <summary>
+    /// At most <paramref name="take"/> events of one life, after the event at
+    /// <paramref name="afterTime"/> and <paramref name="afterOrdinal"/> when given: those that carry
+    /// its creation time, and those stored without it (before events carried it, or by an instance
+    /// not yet upgraded while a deployment rolls) that fall within its span. A living life's span
+    /// ends at a later creation of another life, read in a statement of its own only when the page
+    /// holds an event without a life (once, not per event).
+    /// </summary>
+    private static async Task<List<OutboxMessage>> OfLifeAsync(IQueryable<OutboxMessage> events, SessionLife life, DateTime? afterTime, int afterOrdinal, int take, CancellationToken cancellationToken)
+    {
+        var from = life.From;
+        // Events are stamped in whole microseconds: before the next one is at or before the deletion.
+        DateTime? end = life.To?.AddTicks(TimeSpan.TicksPerMicrosecond);
+        var page = await PageOfAsync(events, from, end, afterTime, afterOrdinal, take, cancellationToken);
+        if (life.To is not null || page.TrueForAll(o => o.LifeCreatedAt is not null))
+        {
+            return page;
+        }
+
+        end = await events
             .Where(later => later.Type == nameof(SessionCreated) && later.LifeCreatedAt != from && later.OccurredAt > from)
             .MinAsync(later => (DateTime?)later.OccurredAt, cancellationToken);
-        return laterCreation is { } end
-            ? events.Where(o => o.LifeCreatedAt == from || (o.LifeCreatedAt == null && o.OccurredAt >= from && o.OccurredAt < end))
-            : events.Where(o => o.LifeCreatedAt == from || (o.LifeCreatedAt == null && o.OccurredAt >= from));
+        return end is null ? page : await PageOfAsync(events, from, end, afterTime, afterOrdinal, take, cancellationToken);
+    }
+
+    /// <summary>The events that carry the life created at <paramref name="from"/>, or carry none and fall from it to before <paramref name="end"/> (no end when null).</summary>
+    private static Task<List<OutboxMessage>> PageOfAsync(IQueryable<OutboxMessage> events, DateTime from, DateTime? end, DateTime? afterTime, int afterOrdinal, int take, CancellationToken cancellationToken)
+    {
+        var inLife = events.Where(o => o.LifeCreatedAt == from || (o.LifeCreatedAt == null && o.OccurredAt >= from && (end == null || o.OccurredAt < end)));
+        if (afterTime is { } time)
+        {
+            inLife = inLife.Where(o => o.OccurredAt > time || (o.OccurredAt == time && o.Ordinal > afterOrdinal));
+        }
+
+        return inLife.OrderBy(o => o.OccurredAt).ThenBy(o => o.Ordinal).Take(take).ToListAsync(cancellationToken);
     }
 
     private static string Data(string payload)
