@@ -102,6 +102,50 @@ public sealed class LockedLoadTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal(2, transcript["messages"]!.AsArray().Count);
     }
 
+    /// <summary>
+    /// A bulk action that waited for one of its sessions' row locks reads again only the sessions
+    /// it locked. A session created meanwhile under a lower id of the batch is not the batch's:
+    /// taking its lock then, while holding a higher id's, would close a circle with a writer that
+    /// holds it and waits for the higher one (PostgreSQL's deadlock: the whole batch answered 409).
+    /// </summary>
+    [ProviderFact("Postgres")]
+    public async Task ABulkFreezeThatWaited_TakesNoSessionCreatedMeanwhile_AndWaitsInNoCircle()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var low = Guid.Parse("00000000" + Guid.NewGuid().ToString()[8..]);
+        var high = Guid.Parse("ffffffff" + Guid.NewGuid().ToString()[8..]);
+        await Client.CreateSessionAsync(workspace, owner, high);
+        await using var holder = await Factory.Database.OpenOutsideThePoolAsync();
+        await using var holding = await holder.BeginTransactionAsync();
+        await RunAsync(holding, $"UPDATE sessions SET version = version + 1 WHERE id_text = '{high}'");
+
+        var freeze = Client.PostAsync($"{workspace.SessionsPath}/bulk-freeze", owner.Token(), new { session_ids = new[] { low, high } });
+        await Factory.Database.UntilALockIsWaitedForAsync(TimeSpan.FromSeconds(30));
+        await Client.CreateSessionAsync(workspace, owner, low);
+        await using var other = await Factory.Database.OpenOutsideThePoolAsync();
+        await using var otherWriting = await other.BeginTransactionAsync();
+        await RunAsync(otherWriting, $"SELECT 1 FROM sessions WHERE id_text = '{low}' FOR UPDATE");
+        await holding.CommitAsync();
+        await Task.WhenAny(freeze, Task.Delay(TimeSpan.FromSeconds(2)));
+        await RunAsync(otherWriting, $"UPDATE sessions SET version = version + 1 WHERE id_text = '{high}'");
+        await otherWriting.CommitAsync();
+
+        var outcome = await (await freeze).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(high.ToString(), Assert.Single(outcome["frozen"]!.AsArray())!.GetValue<string>());
+        var failed = Assert.Single(outcome["failed"]!.AsArray())!;
+        Assert.Equal((low.ToString(), 404), (failed["id"]!.GetValue<string>(), failed["code"]!.GetValue<int>()));
+        var created = await Client.GetAsync(workspace.SessionPath(low), owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Null(created["frozen_at"]);
+    }
+
+    private static async Task RunAsync(DbTransaction transaction, string statement)
+    {
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = statement;
+        await command.ExecuteScalarAsync();
+    }
+
     /// <summary>A second instance of the service on the same database, whose next commit a test can hold.</summary>
     private sealed class CommitPausingInstance(TestDatabase database) : ApiFactory(database, ownsDatabase: false)
     {

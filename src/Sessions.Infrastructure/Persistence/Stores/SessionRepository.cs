@@ -33,29 +33,36 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     /// statement, which sees what the writer committed (the lock is held now: it does not wait).
     /// </summary>
     public async Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken) =>
-        (await ReadAgainIfWaitedAsync(() => LockAndLoad.For(db)(db, id).ToListAsync(cancellationToken).AsTask())).SingleOrDefault()?.Session;
+        (await ReadAgainIfWaitedAsync(_ => LockAndLoad.For(db)(db, id).ToListAsync(cancellationToken).AsTask())).SingleOrDefault()?.Session;
 
     public Task<Session?> GetForChangeAsync(Guid id, CancellationToken cancellationToken) => OneAsync(Load, id, cancellationToken);
 
     /// <summary>
     /// Locks and loads the sessions the audience can see, in one statement, in id order so two
     /// batches never wait on each other in a circle; read again, as <see cref="GetForUpdateAsync"/>
-    /// does, when the statement waited for a lock.
+    /// does, when the statement waited for a lock: the sessions it locked, and no others. A session
+    /// its snapshot did not see (created under an id of the batch, or shared, while it waited) is not
+    /// the batch's: taking its lock then, while holding locks of higher ids, would break the order.
     /// </summary>
     public async Task<IReadOnlyDictionary<Guid, Session>> GetManyForUpdateAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
-        (await ReadAgainIfWaitedAsync(() => db.Sessions.TagWith(RowLockInterceptor.Tag).VisibleTo(audience).Where(s => ids.Contains(s.Id)).OrderBy(s => s.Id)
-            .Select(s => new Locked(s, db.Sessions.Where(seen => seen.Id == s.Id).Select(seen => seen.Version).First()))
-            .ToListAsync(cancellationToken)))
+        (await ReadAgainIfWaitedAsync(lockedBefore =>
+        {
+            var asked = lockedBefore ?? ids;
+            return db.Sessions.TagWith(RowLockInterceptor.Tag).VisibleTo(audience).Where(s => asked.Contains(s.Id)).OrderBy(s => s.Id)
+                .Select(s => new Locked(s, db.Sessions.Where(seen => seen.Id == s.Id).Select(seen => seen.Version).First()))
+                .ToListAsync(cancellationToken);
+        }))
         .ToDictionary(l => l.Session.Id, l => l.Session);
 
     /// <summary>
-    /// Runs a locked load, and runs it again when it waited for a lock: the sessions it read first
-    /// (and their labels) are no longer tracked, and the second run, which holds the locks, reads
-    /// them as their last writer committed them.
+    /// Runs a locked load, and runs it again when it waited for a lock, over the ids the first run
+    /// locked (the argument: null the first time): the sessions it read first (and their labels)
+    /// are no longer tracked, and the second run, which holds their locks, reads them as their last
+    /// writer committed them.
     /// </summary>
-    private async Task<List<Locked>> ReadAgainIfWaitedAsync(Func<Task<List<Locked>>> load)
+    private async Task<List<Locked>> ReadAgainIfWaitedAsync(Func<IReadOnlyCollection<Guid>?, Task<List<Locked>>> load)
     {
-        var locked = await load();
+        var locked = await load(null);
         if (!locked.Any(l => l.Waited))
         {
             return locked;
@@ -71,7 +78,7 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
             db.Entry(session).State = EntityState.Detached;
         }
 
-        return await load();
+        return await load([.. locked.Select(l => l.Session.Id)]);
     }
 
     public Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken) =>
