@@ -55,7 +55,8 @@ public static class AtifWriter
         private readonly List<MessageView> _results = [];
         private MessageView? _agent;
         private int _stepId;
-        private long _promptTokens;
+        /// <summary>Input, cache-read and cache-creation tokens together: each kind's sum fits 64 bits, their total may not.</summary>
+        private decimal _promptTokens;
         private long _completionTokens;
         private long _cachedTokens;
         private decimal _cost;

@@ -124,7 +124,8 @@ public sealed record UsageTally(
 {
     public static UsageTally None { get; } = new(0, 0, 0, 0, 0, 0, 0, 0m, 0);
 
-    public long Tokens => InputTokens + OutputTokens + CacheReadInputTokens + CacheCreationInputTokens;
+    /// <summary>Every kind of token together, exactly: each kind's sum fits 64 bits, their total may not.</summary>
+    public decimal Tokens => (decimal)InputTokens + OutputTokens + CacheReadInputTokens + CacheCreationInputTokens;
 }
 
 /// <summary>The figures of a bucket or of the totals, as answered (CONTRACT §5.8).</summary>

@@ -38,7 +38,7 @@ public static class AtifValidator
         }
 
         var steps = document["steps"]?.AsArray() ?? [];
-        long prompt = 0, completion = 0, cached = 0;
+        decimal prompt = 0, completion = 0, cached = 0;
         decimal cost = 0;
         var costUnknown = false;
         for (var i = 0; i < steps.Count; i++)
@@ -95,7 +95,7 @@ public static class AtifValidator
             if (step["metrics"] is JsonObject metrics)
             {
                 Keys(metrics, MetricsKeys, $"{at}.metrics", errors);
-                prompt += metrics["prompt_tokens"]!.GetValue<long>();
+                prompt += metrics["prompt_tokens"]!.GetValue<decimal>();
                 completion += metrics["completion_tokens"]!.GetValue<long>();
                 cached += metrics["cached_tokens"]!.GetValue<long>();
                 if (metrics["cost_usd"] is { } stepCost)
@@ -126,9 +126,9 @@ public static class AtifValidator
         return errors;
     }
 
-    private static void Expect(JsonObject final, string key, long expected, List<string> errors)
+    private static void Expect(JsonObject final, string key, decimal expected, List<string> errors)
     {
-        if (final[key]?.GetValue<long>() != expected)
+        if (final[key]?.GetValue<decimal>() != expected)
         {
             errors.Add($"final_metrics.{key} is {final[key]}, not {expected}");
         }

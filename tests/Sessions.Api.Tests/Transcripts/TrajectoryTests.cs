@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Api.Tests.Infrastructure;
@@ -268,6 +269,30 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
             """;
         await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), body)).ExpectAsync(HttpStatusCode.OK);
         return (workspace, owner, session);
+    }
+
+    /// <summary>
+    /// Each kind of token's sum over a session fits 64 bits; the prompt total (input, cache read and
+    /// cache creation together) may not, and the export writes it exactly. The messages' usage is
+    /// set in the database: at the 10^12 tokens a message accepts, a session gets there only after
+    /// millions of messages.
+    /// </summary>
+    [Fact]
+    public async Task Atif_APromptTotalPast64Bits_IsWrittenExactly()
+    {
+        var (workspace, owner, session) = await SessionAsync();
+        var usage = new { input_tokens = 1, cache_read_input_tokens = 1, cache_creation_input_tokens = 1, cost_usd = 0 };
+        await Client.AppendAsync(workspace, owner, session, new { role = "assistant", content = "one", usage }, new { role = "assistant", content = "two", usage });
+        const long Most = 3_000_000_000_000_000_000;
+        await Factory.WithDbAsync(db => db.Database.ExecuteSqlAsync(
+            $"UPDATE session_messages SET input_tokens = {Most}, cache_read_input_tokens = {Most}, cache_creation_input_tokens = {Most} WHERE session_id = {session}"));
+
+        var atif = await ExportAsync(workspace, owner, session, "?format=atif");
+
+        Assert.Empty(AtifValidator.Violations(atif));
+        var final = atif["final_metrics"]!;
+        Assert.Equal(18_000_000_000_000_000_000m, final["total_prompt_tokens"]!.GetValue<decimal>());
+        Assert.Equal(2 * Most, final["total_cached_tokens"]!.GetValue<long>());
     }
 
     [Fact]

@@ -110,6 +110,23 @@ public sealed class ListingHandlerTests
         Assert.Equal(4321, tally.Tokens);
     }
 
+    /// <summary>Each kind's sum fits 64 bits and their total may not: a bucket past it still sorts by all its tokens.</summary>
+    [Fact]
+    public async Task Usage_ABucketWhoseTokensTogetherPass64Bits_SortsByAllOfThem()
+    {
+        var usage = new Mock<IUsageReadStore>();
+        const long Most = 3_000_000_000_000_000_000;
+        var huge = new UsageTally(1, 1, Most, Most, Most, Most, 0, 0m, 0);
+        var small = new UsageTally(1, 1, 1, 0, 0, 0, 0, 0m, 0);
+        usage.Setup(u => u.SumAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionCriteria>(), It.IsAny<UsageGrouping>(), It.IsAny<UsageWindow>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(([("small", small), ("huge", huge)], small));
+
+        var byModel = (await new GetUsageHandler(usage.Object, Callers()).Handle(new GetUsageQuery("o", "w", TestCallers.NoFilter, "model", null, null), default)).Value;
+
+        Assert.Equal(12_000_000_000_000_000_000m, huge.Tokens);
+        Assert.Equal(["huge", "small"], byModel.Buckets.Select(b => b.Key));
+    }
+
     [Fact]
     public async Task GroupedPages_KeepTheNoGroupBucket_AndCountTheGroups()
     {
