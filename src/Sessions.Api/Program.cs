@@ -41,6 +41,7 @@ builder.Services.AddControllers(options =>
         options.InvalidModelStateResponseFactory = InvalidModelStateResponses.Create;
         options.SuppressMapClientErrors = true;
     });
+builder.Services.PostConfigure<Microsoft.AspNetCore.Mvc.MvcOptions>(WellFormedJsonInputFormatter.Replace);
 builder.Services.ConfigureHttpJsonOptions(options => JsonDefaults.Apply(options.SerializerOptions));
 builder.Services.AddApiVersioning(options =>
     {

@@ -7,7 +7,9 @@ namespace Sessions.Api.Errors;
 /// <summary>
 /// Answers the framework produced without a body (unknown route, wrong method, wrong media type)
 /// get the envelope. A route under <c>/api/v{version}/</c> whose version the service does not
-/// offer is 400 <c>unsupported_api_version</c> rather than the versioning library's bare 404.
+/// offer is 400 <c>unsupported_api_version</c> rather than the versioning library's bare 404. A
+/// wrong method on a literal resource (<c>.../sessions/facets</c>) names the methods that resource
+/// takes in <c>Allow</c>.
 /// </summary>
 public static partial class StatusCodeEnvelopes
 {
@@ -22,6 +24,14 @@ public static partial class StatusCodeEnvelopes
                 StatusCodes.Status400BadRequest,
                 $"API version '{version}' is not supported; supported versions: {supported}.",
                 ErrorTypes.UnsupportedApiVersion));
+        }
+
+        if (status == StatusCodes.Status405MethodNotAllowed && http.RequestServices.GetRequiredService<LiteralRoutes>().MethodsFor(http.Request.Path) is { Count: > 0 } literal)
+        {
+            // Routing's Allow names every candidate route's methods, the {session_id} routes' too.
+            var methods = string.Join(", ", literal);
+            http.Response.Headers.Allow = methods;
+            return ErrorResponses.WriteAsync(http, ErrorResponses.ForStatus(status, $"{http.Request.Method} is not allowed on this resource; it takes {methods}."));
         }
 
         return ErrorResponses.WriteAsync(http, ErrorResponses.ForStatus(status));

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Time;
+using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
 using Sessions.Domain.Users;
 using Sessions.Infrastructure.Persistence;
@@ -8,11 +10,31 @@ namespace Sessions.Infrastructure.Development;
 
 /// <summary>
 /// Development only: makes sure a user, organization, workspace and membership exist, creating
-/// what is missing, so a developer can get a working token with one request.
+/// what is missing, so a developer can get a working token with one request. Requests racing to
+/// create the same rows (a test harness asking for many tokens of a new organization at once) each
+/// get their token: the one that lost a race looks again and finds what the other created.
 /// </summary>
-public sealed class DevelopmentIdentity(SessionsDbContext db, TimeProvider clock, MembershipCache memberships)
+public sealed class DevelopmentIdentity(SessionsDbContext db, TimeProvider clock, MembershipCache memberships, IDatabaseErrorClassifier errors)
 {
+    /// <summary>Each lost race is over a row (user, organization, workspace, membership) that the next attempt finds: four can be lost.</summary>
+    private const int MaxAttempts = 5;
+
     public async Task<User> EnsureMemberAsync(string email, string? name, string org, string workspace, WorkspaceRole role, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await EnsureOnceAsync(email, name, org, workspace, role, cancellationToken);
+            }
+            catch (DbUpdateException exception) when (attempt < MaxAttempts && errors.Classify(exception)?.Type == ErrorType.AlreadyExists)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<User> EnsureOnceAsync(string email, string? name, string org, string workspace, WorkspaceRole role, CancellationToken cancellationToken)
     {
         var now = clock.UtcNow();
         var user = await db.Users.FirstOrDefaultAsync(u => u.Email == email, cancellationToken);

@@ -39,6 +39,28 @@ public sealed class DevelopmentTests(DevelopmentApiFactory factory) : ApiTest<De
         await (await Client.PostAsync("/api/v1/org/demo/ws/other/sessions", viewerToken, new { id = Guid.NewGuid(), model = "m" })).ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
     }
 
+    /// <summary>Many tokens asked for at once for one new organization each get their token (no 409 for the rows another request created meanwhile).</summary>
+    [Fact]
+    public async Task DevToken_AskedForManyAtOnce_ForANewOrganization_AnswersEveryone()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var org = $"race-{Guid.NewGuid():N}"[..20];
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var asking = Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
+            {
+                await start.Task;
+                return await Client.PostAsync("/dev/token", token: null, new { email = $"racer{i % 4}@example.com", org, workspace = "w" });
+            })).ToList();
+            start.SetResult();
+            var answers = await Task.WhenAll(asking);
+
+            Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
+            var token = (await answers[0].ExpectAsync(HttpStatusCode.OK))["access_token"]!.GetValue<string>();
+            await (await Client.GetAsync($"/api/v1/org/{org}/ws/w/sessions", token)).ExpectAsync(HttpStatusCode.OK);
+        }
+    }
+
     [Fact]
     public async Task DevToken_InvalidBody_Is422WithLoc()
     {

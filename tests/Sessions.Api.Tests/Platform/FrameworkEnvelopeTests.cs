@@ -37,7 +37,13 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
     [InlineData("DELETE", "groups", "GET, POST")]
     [InlineData("PATCH", "grouped", "GET")]
     [InlineData("POST", "groups/freeze", "GET, PATCH")]
-    public async Task WrongMethod_OnALiteralRouteBesideTheSessionIdRoute_Is405WithWhatItTakes(string method, string path, string allowed)
+    [InlineData("POST", "facets", "GET")]
+    [InlineData("PUT", "usage", "GET")]
+    [InlineData("POST", "grouped", "GET")]
+    [InlineData("PUT", "bulk-freeze", "POST")]
+    [InlineData("PUT", "bulk-share", "POST")]
+    [InlineData("PUT", "groups", "GET, POST")]
+    public async Task WrongMethod_OnALiteralRouteBesideTheSessionIdRoute_Is405WithWhatItTakes_WhetherTheSessionIdRouteTakesTheMethodOrNoRouteDoes(string method, string path, string allowed)
     {
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();

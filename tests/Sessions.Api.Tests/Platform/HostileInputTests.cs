@@ -109,6 +109,29 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Equal(trailBefore.ToJsonString(), trailAfter.ToJsonString());
     }
 
+    /// <summary>
+    /// The serializer stops at the first value it cannot bind, before a syntax error later in the
+    /// text: such a body is still no JSON (400, with where it breaks), while the same value in
+    /// well-formed JSON is the 422 of a mistyped value.
+    /// </summary>
+    [Theory]
+    [InlineData("PATCH", "{session}", "[", "[1]")]
+    [InlineData("PATCH", "{session}", "5 x", "5")]
+    [InlineData("PATCH", "{session}", "\"a\" \"b\"", "\"a\"")]
+    [InlineData("POST", "{sessions}/bulk-freeze", "[1,", "[1]")]
+    [InlineData("POST", "{session}/transcript", "{\"messages\":[1,}", "{\"messages\":[1]}")]
+    [InlineData("POST", "{session}/transcript", "{\"messages\":\"x\" , ", "{\"messages\":\"x\"}")]
+    public async Task JsonThatBreaksAfterAValueOfTheWrongType_Is400MalformedJson_AndTheValueAloneIs422(string method, string route, string malformed, string mistyped)
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var path = route.Replace("{sessions}", workspace.SessionsPath, StringComparison.Ordinal).Replace("{session}", workspace.SessionPath(session), StringComparison.Ordinal);
+
+        var broken = await (await Client.SendAsync(new HttpMethod(method), path, owner.Token(), malformed)).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "malformed_json");
+        await (await Client.SendAsync(new HttpMethod(method), path, owner.Token(), mistyped)).ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
+
+        Assert.StartsWith("The body is not valid JSON at line 1, position ", broken["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("{session}/items", """{"item_type":"x","data":{"note":"\ud800"}}""", "data.note")]
     [InlineData("{session}/items", """{"item_type":"x","data":{},"disposition":{"v":["\udc00"]}}""", "disposition.v")]
