@@ -299,4 +299,33 @@ public sealed class WriteDefectTests(ErrorLogApiFactory factory) : ApiTest<Error
         Assert.NotNull(retried["frozen_at"]);
         Assert.Equal(1, await EventCountAsync(session, "SessionFrozen"));
     }
+
+    /// <summary>
+    /// Creates of one id racing each other: one is created and the others answer 409, each logged
+    /// by the service as the outcome it answered, not as an error (a duplicate key lost to a race is
+    /// no failure of the service; EF Core's own events are left as they are, ADR 0034). On SQLite the
+    /// writer gate orders the creates, and each loser finds the id taken before it writes; on
+    /// PostgreSQL the losers' inserts meet the key.
+    /// </summary>
+    [Fact]
+    public async Task RacingCreatesOfOneId_AreOneCreatedAndTheRest409_LoggedAsTheirOutcome()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var id = Guid.NewGuid();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var creating = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            await start.Task;
+            return await Client.PostAsync(workspace.SessionsPath, owner.Token(), new { id, model = "m" });
+        })).ToList();
+        start.SetResult();
+        var answers = await Task.WhenAll(creating);
+
+        Assert.Single(answers, answer => answer.StatusCode == HttpStatusCode.Created);
+        Assert.All(answers.Where(answer => answer.StatusCode != HttpStatusCode.Created), answer => Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode));
+        var lines = Factory.Logs.Lines.Where(line => line.Message.Contains(" CreateSessionCommand", StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(lines, line => line.Level >= LogLevel.Error);
+        Assert.Equal(7, lines.Count(line => line.Message.StartsWith("Handled CreateSessionCommand: AlreadyExists", StringComparison.Ordinal)));
+    }
 }

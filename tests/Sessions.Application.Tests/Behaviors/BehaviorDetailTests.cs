@@ -3,9 +3,11 @@ using System.Diagnostics.Metrics;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Sessions.Application.Common.Behaviors;
+using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Telemetry;
 using Sessions.Application.Common.Time;
@@ -120,6 +122,42 @@ public sealed class BehaviorDetailTests
         Assert.Equal(("Exception", ActivityStatusCode.Error, nameof(TimeoutException)), ((string?)recorded[2].GetTagItem("sessions.outcome"), recorded[2].Status, recorded[2].StatusDescription));
     }
 
+    /// <summary>
+    /// A database refusal the answer puts to the caller (here a duplicate key a racing create lost)
+    /// is the outcome it becomes, logged as information; an outage of the database stays an error.
+    /// </summary>
+    [Fact]
+    public async Task Logging_ADatabaseRefusalTheCallerAnswersFor_IsItsOutcome_AndAnOutageAFailure()
+    {
+        var logger = new ListLogger<TelemetryBehavior<ScopedCommand, Result<string>>>();
+        var classifier = new Mock<IDatabaseErrorClassifier>();
+        var duplicate = new InvalidOperationException("duplicate key");
+        var outage = new TimeoutException();
+        classifier.Setup(c => c.Classify(duplicate)).Returns(new Error(ErrorType.AlreadyExists, "exists"));
+        classifier.Setup(c => c.Classify(outage)).Returns(new Error(ErrorType.DependencyTimedOut, "slow"));
+        var unreachable = new IOException();
+        classifier.Setup(c => c.Classify(unreachable)).Returns(new Error(ErrorType.DependencyUnavailable, "down"));
+        var behavior = new TelemetryBehavior<ScopedCommand, Result<string>>(logger, classifier.Object);
+        using var meters = new MeterRecorder();
+        using var spans = new SpanRecorder();
+
+        Assert.Same(duplicate, await Assert.ThrowsAsync<InvalidOperationException>(async () => await behavior.Handle(Command, (_, _) => throw duplicate, default)));
+        await Assert.ThrowsAsync<TimeoutException>(async () => await behavior.Handle(Command, (_, _) => throw outage, default));
+        await Assert.ThrowsAsync<IOException>(async () => await behavior.Handle(Command, (_, _) => throw unreachable, default));
+
+        Assert.Equal(3, logger.Entries.Count);
+        var (level, message, exception) = logger.Entries[0];
+        Assert.Equal((LogLevel.Information, null), (level, exception));
+        Assert.StartsWith("Handled ScopedCommand: AlreadyExists in ", message, StringComparison.Ordinal);
+        Assert.False(LoggedFailures.WasLogged(duplicate));
+        Assert.Equal((LogLevel.Error, outage), (logger.Entries[1].Level, logger.Entries[1].Exception));
+        Assert.Equal((LogLevel.Error, unreachable), (logger.Entries[2].Level, logger.Entries[2].Exception));
+        Assert.Equal(
+            ["AlreadyExists", "Exception", "Exception"],
+            meters.Of("sessions.commands").Where(m => (string?)m.Tags["command"] == nameof(ScopedCommand)).Select(m => (string?)m.Tags["outcome"]));
+        Assert.Equal(["AlreadyExists", "Exception", "Exception"], spans.Of(nameof(ScopedCommand)).Select(span => (string?)span.GetTagItem("sessions.outcome")));
+    }
+
     [Fact]
     public async Task Telemetry_CountsEachMessageByNameAndOutcome()
     {
@@ -173,7 +211,7 @@ public sealed class BehaviorDetailTests
     }
 
     private static TelemetryBehavior<TMessage, Result<T>> Telemetry<TMessage, T>()
-        where TMessage : IMessage => new(new ListLogger<TelemetryBehavior<TMessage, Result<T>>>());
+        where TMessage : IMessage => new(new ListLogger<TelemetryBehavior<TMessage, Result<T>>>(), Mock.Of<IDatabaseErrorClassifier>());
 
     private static Task<Result<string>> Authorize(Mock<ICurrentUser> user, WorkspaceMembership? membership = null)
     {

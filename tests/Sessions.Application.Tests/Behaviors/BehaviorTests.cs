@@ -44,7 +44,7 @@ public sealed class BehaviorTests
     public async Task Logging_LogsOneLineWithOutcome_AndPassesTheResultThrough()
     {
         var logger = new ListLogger<TelemetryBehavior<ScopedCommand, Result<string>>>();
-        var behavior = new TelemetryBehavior<ScopedCommand, Result<string>>(logger);
+        var behavior = new TelemetryBehavior<ScopedCommand, Result<string>>(logger, Mock.Of<IDatabaseErrorClassifier>());
 
         var result = await behavior.Handle(_command, (_, _) => new(Result<string>.Failure(Error.NotFound("gone"))), default);
 
@@ -59,7 +59,7 @@ public sealed class BehaviorTests
     public async Task Logging_Exception_IsLoggedWithTheExceptionAndRethrown_MarkedAsLogged()
     {
         var logger = new ListLogger<TelemetryBehavior<ScopedCommand, Result<string>>>();
-        var behavior = new TelemetryBehavior<ScopedCommand, Result<string>>(logger);
+        var behavior = new TelemetryBehavior<ScopedCommand, Result<string>>(logger, Mock.Of<IDatabaseErrorClassifier>());
 
         var thrown = await Assert.ThrowsAsync<TimeoutException>(async () => await behavior.Handle(_command, (_, _) => throw new TimeoutException(), default));
 
@@ -74,7 +74,7 @@ public sealed class BehaviorTests
     public async Task Logging_TheCallerGoingAway_IsInformationWithoutTheException_AndRethrown()
     {
         var logger = new ListLogger<TelemetryBehavior<ScopedCommand, Result<string>>>();
-        var behavior = new TelemetryBehavior<ScopedCommand, Result<string>>(logger);
+        var behavior = new TelemetryBehavior<ScopedCommand, Result<string>>(logger, Mock.Of<IDatabaseErrorClassifier>());
         using var aborted = new CancellationTokenSource();
         await aborted.CancelAsync();
 
@@ -90,7 +90,7 @@ public sealed class BehaviorTests
     public async Task Logging_ACancellationTheCallerDidNotAskFor_IsAFailure()
     {
         var logger = new ListLogger<TelemetryBehavior<ScopedCommand, Result<string>>>();
-        var behavior = new TelemetryBehavior<ScopedCommand, Result<string>>(logger);
+        var behavior = new TelemetryBehavior<ScopedCommand, Result<string>>(logger, Mock.Of<IDatabaseErrorClassifier>());
 
         await Assert.ThrowsAsync<TaskCanceledException>(async () => await behavior.Handle(_command, (_, _) => throw new TaskCanceledException(), default));
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Mediator;
 using Microsoft.Extensions.Logging;
+using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Telemetry;
 using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
@@ -11,9 +12,12 @@ namespace Sessions.Application.Common.Behaviors;
 /// Per message: a span named after it (with its outcome, and the session it names when it names
 /// one), one structured log line (name, outcome, elapsed time) and a count by name and outcome.
 /// A message whose caller went away (its request aborted, so its token canceled) is outcome
-/// <c>Canceled</c>, logged as information: not a failure of the service.
+/// <c>Canceled</c>, logged as information: not a failure of the service. So is a database's refusal
+/// that the answer puts to the caller (a duplicate key a racing create lost, a collision to retry, a
+/// value the database cannot store): its outcome is the error it becomes (<see cref="ErrorTranslationBehavior{TMessage, TResponse}"/>);
+/// a database that cannot be reached or did not answer in time stays a failure, logged as an error.
 /// </summary>
-public sealed partial class TelemetryBehavior<TMessage, TResponse>(ILogger<TelemetryBehavior<TMessage, TResponse>> logger)
+public sealed partial class TelemetryBehavior<TMessage, TResponse>(ILogger<TelemetryBehavior<TMessage, TResponse>> logger, IDatabaseErrorClassifier classifier)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
     where TResponse : IResult<TResponse>
@@ -52,6 +56,13 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(ILogger<Telem
             Record(activity, "Canceled");
             throw;
         }
+        catch (Exception exception) when (AnsweredFor(exception) is { } outcome)
+        {
+            var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            LogHandled(logger, MessageName, outcome, elapsedMs);
+            Record(activity, outcome);
+            throw;
+        }
         catch (Exception exception)
         {
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -62,6 +73,10 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(ILogger<Telem
             throw;
         }
     }
+
+    /// <summary>The outcome of a database refusal the caller answers for; null for any other exception.</summary>
+    private string? AnsweredFor(Exception exception) =>
+        classifier.Classify(exception) is { Type: not (ErrorType.DependencyUnavailable or ErrorType.DependencyTimedOut) } error ? error.Type.ToString() : null;
 
     /// <summary>The message's outcome, counted by name and outcome and set on its span.</summary>
     private static void Record(Activity? activity, string outcome)
