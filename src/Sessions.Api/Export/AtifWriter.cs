@@ -55,7 +55,7 @@ public static class AtifWriter
         private readonly List<MessageView> _results = [];
         private MessageView? _agent;
         private int _stepId;
-        /// <summary>Input, cache-read and cache-creation tokens together: each kind's sum fits 64 bits, their total may not.</summary>
+        /// <summary>Input, cache-read and cache-creation tokens together: each kind's sum over a session fits 64 bits, their total may not.</summary>
         private decimal _promptTokens;
         private long _completionTokens;
         private long _cachedTokens;
@@ -231,7 +231,7 @@ public static class AtifWriter
 
         private void WriteMetrics(UsageReport usage)
         {
-            var prompt = usage.InputTokens + usage.CacheReadInputTokens + usage.CacheCreationInputTokens;
+            var prompt = (decimal)usage.InputTokens + usage.CacheReadInputTokens + usage.CacheCreationInputTokens;
             _promptTokens += prompt;
             _completionTokens += usage.OutputTokens;
             _cachedTokens += usage.CacheReadInputTokens;

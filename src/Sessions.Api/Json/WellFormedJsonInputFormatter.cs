@@ -1,10 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Formatters;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Net.Http.Headers;
 using Microsoft.AspNetCore.Mvc.ApiExplorer;
+using Microsoft.AspNetCore.Mvc.Formatters;
 
 namespace Sessions.Api.Json;
 
@@ -12,20 +10,25 @@ namespace Sessions.Api.Json;
 /// MVC's JSON body reader, which also tells a body that is no JSON at all from one holding a value
 /// of the wrong type. The serializer stops at the first value it cannot bind (a body of <c>[1,</c>
 /// for an object fails at its <c>[</c>), before it reaches a syntax error later in the text, so a
-/// body it refused as mistyped is read once more for its syntax alone; a syntax error found is what
+/// body it refused as mistyped is read once more for its syntax alone: a syntax error found is what
 /// the answer reports (400 <c>malformed_json</c>, CONTRACT §2), else the mistyped value (422). The
-/// body is kept in memory while it is read (it is within the request size limit, and the bound
-/// model holds as much).
+/// body is held for that in a pooled buffer when it declares a length of at most
+/// <see cref="RescannedBodyBytes"/>; a longer one (an append of a large transcript) is read as MVC
+/// reads it, keeping the serializer's verdict, rather than held whole beside the model it binds.
+/// Bodies are UTF-8: another charset is refused before any reader runs (415).
 /// </summary>
 public sealed class WellFormedJsonInputFormatter(SystemTextJsonInputFormatter json) : IInputFormatter, IApiRequestFormatMetadataProvider
 {
-    private const int ScanBufferBytes = 16 * 1024;
+    /// <summary>The longest body read once more for its syntax.</summary>
+    public const int RescannedBodyBytes = 1024 * 1024;
+
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
     /// <summary>Puts this reader around MVC's own JSON body reader, in its place.</summary>
     public static void Replace(MvcOptions mvc)
     {
-        var json = mvc.InputFormatters.OfType<SystemTextJsonInputFormatter>().Single();
-        mvc.InputFormatters[mvc.InputFormatters.IndexOf(json)] = new WellFormedJsonInputFormatter(json);
+        var reader = mvc.InputFormatters.OfType<SystemTextJsonInputFormatter>().Single();
+        mvc.InputFormatters[mvc.InputFormatters.IndexOf(reader)] = new WellFormedJsonInputFormatter(reader);
     }
 
     public bool CanRead(InputFormatterContext context) => json.CanRead(context);
@@ -34,24 +37,19 @@ public sealed class WellFormedJsonInputFormatter(SystemTextJsonInputFormatter js
 
     public async Task<InputFormatterResult> ReadAsync(InputFormatterContext context)
     {
-        var request = context.HttpContext.Request;
-        var utf8 = !MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
-            || mediaType.Charset is not { HasValue: true } charset
-            || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase);
-        if (utf8)
+        var http = context.HttpContext;
+        if (http.Request.ContentLength is not { } declared || declared is <= 0 or > RescannedBodyBytes)
         {
-            request.Body = new FileBufferingReadStream(request.Body, int.MaxValue);
-            context.HttpContext.Response.RegisterForDisposeAsync(request.Body);
+            return await json.ReadAsync(context);
         }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)declared);
+        http.Response.RegisterForDispose(new Returned(buffer));
+        var length = await http.Request.Body.ReadAtLeastAsync(buffer.AsMemory(0, (int)declared), (int)declared, throwOnEndOfStream: false, http.RequestAborted);
+        http.Request.Body = new MemoryStream(buffer, 0, length, writable: false);
 
         var result = await json.ReadAsync(context);
-        if (!utf8 || !result.HasError || !HasJsonError(context))
-        {
-            return result;
-        }
-
-        request.Body.Position = 0;
-        if (await SyntaxErrorAsync(request.Body, json.SerializerOptions.MaxDepth, context.HttpContext.RequestAborted) is { } syntax)
+        if (result.HasError && HasJsonError(context) && SyntaxError(buffer.AsSpan(0, length)) is { } syntax)
         {
             context.ModelState.TryAddModelError(
                 string.Empty,
@@ -62,59 +60,34 @@ public sealed class WellFormedJsonInputFormatter(SystemTextJsonInputFormatter js
         return result;
     }
 
+    /// <summary>Whether the serializer refused a value (a JSON failure that is no syntax error: those wrap the reader's own).</summary>
     private static bool HasJsonError(InputFormatterContext context) =>
         context.ModelState.Values.Any(entry => entry.Errors.Any(error => error.Exception is JsonException { InnerException: not JsonException }));
 
-    /// <summary>The first syntax error of the text in <paramref name="body"/>; null when it is well-formed JSON.</summary>
-    private static async Task<JsonException?> SyntaxErrorAsync(Stream body, int maxDepth, CancellationToken cancellationToken)
+    /// <summary>The first syntax error of <paramref name="body"/>, read as the serializer reads (a leading byte order mark skipped); null when it is well-formed JSON.</summary>
+    private JsonException? SyntaxError(ReadOnlySpan<byte> body)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(ScanBufferBytes);
+        var options = json.SerializerOptions;
+        var reader = new Utf8JsonReader(
+            body.StartsWith(Utf8ByteOrderMark) ? body[Utf8ByteOrderMark.Length..] : body,
+            new JsonReaderOptions { MaxDepth = options.MaxDepth, CommentHandling = options.ReadCommentHandling, AllowTrailingCommas = options.AllowTrailingCommas });
         try
         {
-            var state = new JsonReaderState(new JsonReaderOptions { MaxDepth = maxDepth });
-            var held = 0;
-            while (true)
+            while (reader.Read())
             {
-                if (held == buffer.Length)
-                {
-                    // One token longer than the buffer (a long string): make room for the rest of it.
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, held).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var read = await body.ReadAsync(buffer.AsMemory(held), cancellationToken);
-                held += read;
-                var consumed = Scan(buffer.AsSpan(0, held), isFinalBlock: read == 0, ref state);
-                if (read == 0)
-                {
-                    return null;
-                }
-
-                buffer.AsSpan(consumed, held - consumed).CopyTo(buffer);
-                held -= consumed;
             }
+
+            return null;
         }
         catch (JsonException syntax)
         {
             return syntax;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
-    /// <summary>Reads every token of <paramref name="text"/> it can; returns how many bytes it consumed.</summary>
-    private static int Scan(ReadOnlySpan<byte> text, bool isFinalBlock, ref JsonReaderState state)
+    /// <summary>Gives the body's buffer back to the pool once the request has ended.</summary>
+    private sealed class Returned(byte[] buffer) : IDisposable
     {
-        var reader = new Utf8JsonReader(text, isFinalBlock, state);
-        while (reader.Read())
-        {
-        }
-
-        state = reader.CurrentState;
-        return (int)reader.BytesConsumed;
+        public void Dispose() => ArrayPool<byte>.Shared.Return(buffer);
     }
 }

@@ -124,7 +124,7 @@ public sealed record UsageTally(
 {
     public static UsageTally None { get; } = new(0, 0, 0, 0, 0, 0, 0, 0m, 0);
 
-    /// <summary>Every kind of token together, exactly: each kind's sum fits 64 bits, their total may not.</summary>
+    /// <summary>Every kind of token together, exactly: each kind's sum is at most what 64 bits hold, their total may be more.</summary>
     public decimal Tokens => (decimal)InputTokens + OutputTokens + CacheReadInputTokens + CacheCreationInputTokens;
 }
 

@@ -29,7 +29,7 @@ public sealed class DevelopmentIdentity(SessionsDbContext db, TimeProvider clock
             }
             catch (DbUpdateException exception) when (attempt < MaxAttempts && errors.Classify(exception)?.Type == ErrorType.AlreadyExists)
             {
-                db.ChangeTracker.Clear();
+                db.Discard();
             }
         }
     }

@@ -132,6 +132,24 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.StartsWith("The body is not valid JSON at line 1, position ", broken["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The second reading for syntax reads as the serializer does: past a leading UTF-8 byte order
+    /// mark, and whatever way the UTF-8 charset is written.
+    /// </summary>
+    [Theory]
+    [InlineData(true, "application/json")]
+    [InlineData(false, "application/json; charset=\"utf-8\"")]
+    [InlineData(true, "application/json; charset=UTF-8")]
+    public async Task TheSyntaxOfAMistypedBody_IsReadAsTheSerializerReadsIt(bool byteOrderMark, string contentType)
+    {
+        var (workspace, owner, _) = await AMembersSessionAsync();
+        byte[] Body(string json) => [.. byteOrderMark ? new byte[] { 0xEF, 0xBB, 0xBF } : [], .. Encoding.UTF8.GetBytes(json)];
+
+        await (await PostRawAsync(workspace.SessionsPath, owner, Body("""{"id":"x","title":1,"""), contentType)).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "malformed_json");
+        await (await PostRawAsync(workspace.SessionsPath, owner, Body("""{"id":"x","title":1}"""), contentType)).ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
+        await (await PostRawAsync(workspace.SessionsPath, owner, Body($$"""{"id":"{{Guid.NewGuid()}}","model":"m","title":"t"}"""), contentType)).ExpectAsync(HttpStatusCode.Created);
+    }
+
     [Theory]
     [InlineData("{session}/items", """{"item_type":"x","data":{"note":"\ud800"}}""", "data.note")]
     [InlineData("{session}/items", """{"item_type":"x","data":{},"disposition":{"v":["\udc00"]}}""", "disposition.v")]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Application.Common.Security;
 using Sessions.Domain.Organizations;
@@ -277,4 +278,33 @@ public sealed class UsageTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
     }
 
     private sealed record World(TestWorkspace Workspace, TestUser Alice, TestUser Bob, TestUser Admin, List<WrittenSession> SeenByAlice, List<WrittenSession> SeenByBob, List<WrittenSession> SeenByAdmin);
+
+    /// <summary>
+    /// Each session's token sums fit 64 bits; a workspace's may not. Totals that add buckets past
+    /// them are answered as the most 64 bits hold, never wrapped; a bucket the database cannot sum
+    /// is the envelope, never a 500. The sessions' sums are set in the database: at the 10^12
+    /// tokens a message accepts, getting there takes millions of messages.
+    /// </summary>
+    [Fact]
+    public async Task TokenSumsPast64Bits_AreNeitherWrappedNorA500()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        const long Large = 5_000_000_000_000_000_000;
+        async Task SessionOfAsync(string model)
+        {
+            var id = (await Client.CreateSessionAsync(workspace, owner, extra: new { model })).Id();
+            await Factory.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE sessions SET total_usage_input_tokens = {Large} WHERE id = {id}"));
+        }
+
+        await SessionOfAsync("a");
+        await SessionOfAsync("b");
+        var byModel = await Client.GetAsync($"{workspace.SessionsPath}/usage?group_by=model", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        await SessionOfAsync("a");
+        var pastABucket = await Client.GetAsync($"{workspace.SessionsPath}/usage?group_by=model", owner.Token());
+
+        Assert.Equal([Large, Large], byModel["buckets"]!.AsArray().Select(b => b!["input_tokens"]!.GetValue<long>()));
+        Assert.Equal(long.MaxValue, byModel["totals"]!["input_tokens"]!.GetValue<long>());
+        await pastABucket.ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
+    }
 }

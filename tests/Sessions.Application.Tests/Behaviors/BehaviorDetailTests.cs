@@ -123,11 +123,12 @@ public sealed class BehaviorDetailTests
     }
 
     /// <summary>
-    /// A database refusal the answer puts to the caller (here a duplicate key a racing create lost)
-    /// is the outcome it becomes, logged as information; an outage of the database stays an error.
+    /// A duplicate key the database refused (a create that lost a race for its id) is the outcome it
+    /// becomes, logged as information; an outage of the database, and a collision that outlasted
+    /// the reruns, stay errors.
     /// </summary>
     [Fact]
-    public async Task Logging_ADatabaseRefusalTheCallerAnswersFor_IsItsOutcome_AndAnOutageAFailure()
+    public async Task Logging_ADuplicateKeyARaceLost_IsItsOutcome_AndAnOutageOrALastingCollisionAFailure()
     {
         var logger = new ListLogger<TelemetryBehavior<ScopedCommand, Result<string>>>();
         var classifier = new Mock<IDatabaseErrorClassifier>();
@@ -137,6 +138,8 @@ public sealed class BehaviorDetailTests
         classifier.Setup(c => c.Classify(outage)).Returns(new Error(ErrorType.DependencyTimedOut, "slow"));
         var unreachable = new IOException();
         classifier.Setup(c => c.Classify(unreachable)).Returns(new Error(ErrorType.DependencyUnavailable, "down"));
+        var collision = new ArgumentException("collided");
+        classifier.Setup(c => c.Classify(collision)).Returns(Error.Conflict("retry"));
         var behavior = new TelemetryBehavior<ScopedCommand, Result<string>>(logger, classifier.Object);
         using var meters = new MeterRecorder();
         using var spans = new SpanRecorder();
@@ -144,18 +147,20 @@ public sealed class BehaviorDetailTests
         Assert.Same(duplicate, await Assert.ThrowsAsync<InvalidOperationException>(async () => await behavior.Handle(Command, (_, _) => throw duplicate, default)));
         await Assert.ThrowsAsync<TimeoutException>(async () => await behavior.Handle(Command, (_, _) => throw outage, default));
         await Assert.ThrowsAsync<IOException>(async () => await behavior.Handle(Command, (_, _) => throw unreachable, default));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await behavior.Handle(Command, (_, _) => throw collision, default));
 
-        Assert.Equal(3, logger.Entries.Count);
+        Assert.Equal(4, logger.Entries.Count);
         var (level, message, exception) = logger.Entries[0];
         Assert.Equal((LogLevel.Information, null), (level, exception));
         Assert.StartsWith("Handled ScopedCommand: AlreadyExists in ", message, StringComparison.Ordinal);
         Assert.False(LoggedFailures.WasLogged(duplicate));
         Assert.Equal((LogLevel.Error, outage), (logger.Entries[1].Level, logger.Entries[1].Exception));
         Assert.Equal((LogLevel.Error, unreachable), (logger.Entries[2].Level, logger.Entries[2].Exception));
+        Assert.Equal((LogLevel.Error, collision), (logger.Entries[3].Level, logger.Entries[3].Exception));
         Assert.Equal(
-            ["AlreadyExists", "Exception", "Exception"],
+            ["AlreadyExists", "Exception", "Exception", "Exception"],
             meters.Of("sessions.commands").Where(m => (string?)m.Tags["command"] == nameof(ScopedCommand)).Select(m => (string?)m.Tags["outcome"]));
-        Assert.Equal(["AlreadyExists", "Exception", "Exception"], spans.Of(nameof(ScopedCommand)).Select(span => (string?)span.GetTagItem("sessions.outcome")));
+        Assert.Equal(["AlreadyExists", "Exception", "Exception", "Exception"], spans.Of(nameof(ScopedCommand)).Select(span => (string?)span.GetTagItem("sessions.outcome")));
     }
 
     [Fact]

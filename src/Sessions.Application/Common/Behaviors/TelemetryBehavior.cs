@@ -12,10 +12,12 @@ namespace Sessions.Application.Common.Behaviors;
 /// Per message: a span named after it (with its outcome, and the session it names when it names
 /// one), one structured log line (name, outcome, elapsed time) and a count by name and outcome.
 /// A message whose caller went away (its request aborted, so its token canceled) is outcome
-/// <c>Canceled</c>, logged as information: not a failure of the service. So is a database's refusal
-/// that the answer puts to the caller (a duplicate key a racing create lost, a collision to retry, a
-/// value the database cannot store): its outcome is the error it becomes (<see cref="ErrorTranslationBehavior{TMessage, TResponse}"/>);
-/// a database that cannot be reached or did not answer in time stays a failure, logged as an error.
+/// <c>Canceled</c>, logged as information: not a failure of the service. So is a duplicate key the
+/// database refused, a create that lost a race for its id: its outcome is the error it becomes
+/// (<see cref="ErrorTranslationBehavior{TMessage, TResponse}"/>). Every other exception stays a
+/// failure, logged as an error with it: a database that cannot be reached or did not answer in
+/// time, and a collision that outlasted the unit of work's reruns (which load under the lock, so
+/// one that escapes them is a defect to look at).
 /// </summary>
 public sealed partial class TelemetryBehavior<TMessage, TResponse>(ILogger<TelemetryBehavior<TMessage, TResponse>> logger, IDatabaseErrorClassifier classifier)
     : IPipelineBehavior<TMessage, TResponse>
@@ -74,9 +76,9 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(ILogger<Telem
         }
     }
 
-    /// <summary>The outcome of a database refusal the caller answers for; null for any other exception.</summary>
+    /// <summary>The outcome of a duplicate key the database refused; null for any other exception.</summary>
     private string? AnsweredFor(Exception exception) =>
-        classifier.Classify(exception) is { Type: not (ErrorType.DependencyUnavailable or ErrorType.DependencyTimedOut) } error ? error.Type.ToString() : null;
+        classifier.Classify(exception) is { Type: ErrorType.AlreadyExists } error ? error.Type.ToString() : null;
 
     /// <summary>The message's outcome, counted by name and outcome and set on its span.</summary>
     private static void Record(Activity? activity, string outcome)

@@ -97,17 +97,20 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
         };
     }
 
+    /// <summary>The buckets' sums added up; a token sum past what 64 bits hold is answered as the most they hold, not wrapped.</summary>
     private static UsageTally Sum(IEnumerable<UsageTally> tallies) =>
         tallies.Aggregate(UsageTally.None, (sum, t) => new UsageTally(
             sum.SessionCount + t.SessionCount,
             sum.MessageCount + t.MessageCount,
-            sum.InputTokens + t.InputTokens,
-            sum.OutputTokens + t.OutputTokens,
-            sum.CacheReadInputTokens + t.CacheReadInputTokens,
-            sum.CacheCreationInputTokens + t.CacheCreationInputTokens,
+            Saturating(sum.InputTokens, t.InputTokens),
+            Saturating(sum.OutputTokens, t.OutputTokens),
+            Saturating(sum.CacheReadInputTokens, t.CacheReadInputTokens),
+            Saturating(sum.CacheCreationInputTokens, t.CacheCreationInputTokens),
             sum.ToolCallCount + t.ToolCallCount,
             sum.CostUsd + t.CostUsd,
             sum.UncostedUsageCount + t.UncostedUsageCount));
+
+    private static long Saturating(long sum, long more) => sum > long.MaxValue - more ? long.MaxValue : sum + more;
 
     /// <summary>Each session with its key in the dimension, ready to be grouped by it.</summary>
     private static IQueryable<Keyed<TKey>> KeyedBy<TKey>(IQueryable<Session> sessions, Expression<Func<Session, TKey>> key)
