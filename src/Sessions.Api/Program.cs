@@ -1,4 +1,5 @@
 using Asp.Versioning;
+using Microsoft.AspNetCore.Mvc;
 using Sessions.Api.Controllers;
 using Sessions.Api.Development;
 using Sessions.Api.Errors;
@@ -41,7 +42,7 @@ builder.Services.AddControllers(options =>
         options.InvalidModelStateResponseFactory = InvalidModelStateResponses.Create;
         options.SuppressMapClientErrors = true;
     });
-builder.Services.PostConfigure<Microsoft.AspNetCore.Mvc.MvcOptions>(WellFormedJsonInputFormatter.Replace);
+builder.Services.PostConfigure<MvcOptions>(WellFormedJsonInputFormatter.Replace);
 builder.Services.ConfigureHttpJsonOptions(options => JsonDefaults.Apply(options.SerializerOptions));
 builder.Services.AddApiVersioning(options =>
     {

@@ -85,15 +85,7 @@ public static class InvalidModelStateResponses
         }
 
         var http = context.HttpContext;
-        var allowed = http.RequestServices.GetRequiredService<LiteralRoutes>().MethodsFor(http.Request.Path);
-        if (allowed.Count == 0)
-        {
-            return null;
-        }
-
-        var methods = string.Join(", ", allowed);
-        http.Response.Headers.Allow = methods;
-        return Envelope(ErrorResponses.ForStatus(StatusCodes.Status405MethodNotAllowed, $"{http.Request.Method} is not allowed on this resource; it takes {methods}."));
+        return http.RequestServices.GetRequiredService<LiteralRoutes>().MethodNotAllowed(http) is { } envelope ? Envelope(envelope) : null;
     }
 
     /// <summary>A route or query value that did not bind: where it is and what it should have been.</summary>

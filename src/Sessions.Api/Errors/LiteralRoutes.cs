@@ -23,6 +23,23 @@ public sealed class LiteralRoutes(EndpointDataSource endpoints)
             .Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>
+    /// The 405 of a wrong method on a literal resource the request's path names: <c>Allow</c> set to
+    /// the methods it takes, and the envelope saying so; null when no literal route matches the path.
+    /// </summary>
+    public ErrorEnvelope? MethodNotAllowed(HttpContext http)
+    {
+        var allowed = MethodsFor(http.Request.Path);
+        if (allowed.Count == 0)
+        {
+            return null;
+        }
+
+        var methods = string.Join(", ", allowed);
+        http.Response.Headers.Allow = methods;
+        return ErrorResponses.ForStatus(StatusCodes.Status405MethodNotAllowed, $"{http.Request.Method} is not allowed on this resource; it takes {methods}.");
+    }
+
     private static List<(TemplateMatcher, IReadOnlyList<string>)> Build(EndpointDataSource endpoints) =>
     [
         .. endpoints.Endpoints

@@ -26,12 +26,10 @@ public static partial class StatusCodeEnvelopes
                 ErrorTypes.UnsupportedApiVersion));
         }
 
-        if (status == StatusCodes.Status405MethodNotAllowed && http.RequestServices.GetRequiredService<LiteralRoutes>().MethodsFor(http.Request.Path) is { Count: > 0 } literal)
+        // Routing's Allow names every candidate route's methods, the {session_id} routes' too.
+        if (status == StatusCodes.Status405MethodNotAllowed && http.RequestServices.GetRequiredService<LiteralRoutes>().MethodNotAllowed(http) is { } wrongMethod)
         {
-            // Routing's Allow names every candidate route's methods, the {session_id} routes' too.
-            var methods = string.Join(", ", literal);
-            http.Response.Headers.Allow = methods;
-            return ErrorResponses.WriteAsync(http, ErrorResponses.ForStatus(status, $"{http.Request.Method} is not allowed on this resource; it takes {methods}."));
+            return ErrorResponses.WriteAsync(http, wrongMethod);
         }
 
         return ErrorResponses.WriteAsync(http, ErrorResponses.ForStatus(status));

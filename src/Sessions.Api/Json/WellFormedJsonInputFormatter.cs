@@ -13,14 +13,15 @@ namespace Sessions.Api.Json;
 /// body it refused as mistyped is read once more for its syntax alone: a syntax error found is what
 /// the answer reports (400 <c>malformed_json</c>, CONTRACT §2), else the mistyped value (422). The
 /// body is held for that in a pooled buffer when it declares a length of at most
-/// <see cref="RescannedBodyBytes"/>; a longer one (an append of a large transcript) is read as MVC
-/// reads it, keeping the serializer's verdict, rather than held whole beside the model it binds.
+/// <see cref="RescannedBodyBytes"/>; a longer one (an append of a large transcript), or one whose
+/// length is not told ahead (chunked), is read as MVC reads it, keeping the serializer's verdict,
+/// rather than held whole beside the model it binds.
 /// Bodies are UTF-8: another charset is refused before any reader runs (415).
 /// </summary>
 public sealed class WellFormedJsonInputFormatter(SystemTextJsonInputFormatter json) : IInputFormatter, IApiRequestFormatMetadataProvider
 {
-    /// <summary>The longest body read once more for its syntax.</summary>
-    public const int RescannedBodyBytes = 1024 * 1024;
+    /// <summary>The longest body read once more for its syntax: a longer one is a large body, read in its turn (<see cref="Errors.RequestLimits"/>).</summary>
+    public const int RescannedBodyBytes = (int)Errors.RequestLimits.LargeBodyBytes;
 
     private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
 

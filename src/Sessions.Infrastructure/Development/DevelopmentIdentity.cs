@@ -16,7 +16,7 @@ namespace Sessions.Infrastructure.Development;
 /// </summary>
 public sealed class DevelopmentIdentity(SessionsDbContext db, TimeProvider clock, MembershipCache memberships, IDatabaseErrorClassifier errors)
 {
-    /// <summary>Each lost race is over a row (user, organization, workspace, membership) that the next attempt finds: four can be lost.</summary>
+    /// <summary>Each lost race is over a keyed row (organization, workspace, membership) that the next attempt finds: three can be lost.</summary>
     private const int MaxAttempts = 5;
 
     public async Task<User> EnsureMemberAsync(string email, string? name, string org, string workspace, WorkspaceRole role, CancellationToken cancellationToken)

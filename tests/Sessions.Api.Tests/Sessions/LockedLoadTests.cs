@@ -126,6 +126,9 @@ public sealed class LockedLoadTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         await using var otherWriting = await other.BeginTransactionAsync();
         await RunAsync(otherWriting, $"SELECT 1 FROM sessions WHERE id_text = '{low}' FOR UPDATE");
         await holding.CommitAsync();
+
+        // Paces the steps only: a batch that takes the new session's lock waits for it here, and
+        // the update below then closes the circle whatever the wait.
         await Task.WhenAny(freeze, Task.Delay(TimeSpan.FromSeconds(2)));
         await RunAsync(otherWriting, $"UPDATE sessions SET version = version + 1 WHERE id_text = '{high}'");
         await otherWriting.CommitAsync();
