@@ -119,6 +119,9 @@ public static class InvalidModelStateResponses
         return null;
     }
 
+    /// <summary>Whether <paramref name="exception"/> holds a well-formed body value of the wrong type (a JSON failure that is no unreadable text).</summary>
+    public static bool IsMistypedValue(Exception? exception) => FindJsonException(exception) is { } json && !IsUnreadable(json);
+
     /// <summary>
     /// A string escape that is no Unicode text, in free-form JSON (<see cref="UnpairedSurrogateException"/>)
     /// or in a string member, where the serializer's own reading fails on it (its message is the

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.AspNetCore.Mvc.Formatters;
+using Sessions.Api.Errors;
 
 namespace Sessions.Api.Json;
 
@@ -20,8 +21,8 @@ namespace Sessions.Api.Json;
 /// </summary>
 public sealed class WellFormedJsonInputFormatter(SystemTextJsonInputFormatter json) : IInputFormatter, IApiRequestFormatMetadataProvider
 {
-    /// <summary>The longest body read once more for its syntax: a longer one is a large body, read in its turn (<see cref="Errors.RequestLimits"/>).</summary>
-    public const int RescannedBodyBytes = (int)Errors.RequestLimits.LargeBodyBytes;
+    /// <summary>The longest body read once more for its syntax: a longer one is a large body, read in its turn (<see cref="RequestLimits"/>).</summary>
+    public const int RescannedBodyBytes = (int)RequestLimits.LargeBodyBytes;
 
     private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
@@ -50,7 +51,7 @@ public sealed class WellFormedJsonInputFormatter(SystemTextJsonInputFormatter js
         http.Request.Body = new MemoryStream(buffer, 0, length, writable: false);
 
         var result = await json.ReadAsync(context);
-        if (result.HasError && HasJsonError(context) && SyntaxError(buffer.AsSpan(0, length)) is { } syntax)
+        if (result.HasError && IsMistyped(context) && SyntaxError(buffer.AsSpan(0, length)) is { } syntax)
         {
             context.ModelState.TryAddModelError(
                 string.Empty,
@@ -61,9 +62,9 @@ public sealed class WellFormedJsonInputFormatter(SystemTextJsonInputFormatter js
         return result;
     }
 
-    /// <summary>Whether the serializer refused a value (a JSON failure that is no syntax error: those wrap the reader's own).</summary>
-    private static bool HasJsonError(InputFormatterContext context) =>
-        context.ModelState.Values.Any(entry => entry.Errors.Any(error => error.Exception is JsonException { InnerException: not JsonException }));
+    /// <summary>Whether the serializer refused a value as mistyped, where the answer would be 422.</summary>
+    private static bool IsMistyped(InputFormatterContext context) =>
+        context.ModelState.Values.Any(entry => entry.Errors.Any(error => InvalidModelStateResponses.IsMistypedValue(error.Exception)));
 
     /// <summary>The first syntax error of <paramref name="body"/>, read as the serializer reads (a leading byte order mark skipped); null when it is well-formed JSON.</summary>
     private JsonException? SyntaxError(ReadOnlySpan<byte> body)

@@ -28,7 +28,8 @@ public sealed record UsageTotals(
         && Fits(CacheReadInputTokens, more.CacheReadInputTokens)
         && Fits(CacheCreationInputTokens, more.CacheCreationInputTokens);
 
-    private static bool Fits(long sum, long more) => sum <= long.MaxValue - more;
+    /// <summary>Whether <paramref name="more"/> tokens (none negative) added to <paramref name="sum"/> stay within 64 bits.</summary>
+    public static bool Fits(long sum, long more) => sum <= long.MaxValue - more;
 
     /// <summary>Drops the trailing zeros a database's fixed scale adds, so a cost reads the same however it was stored.</summary>
     public static decimal? Normalize(decimal? cost) => cost / 1.000000000000000000000000000000000m;

@@ -23,8 +23,9 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
     /// <summary>
     /// One statement per life the page reaches (a page of one life, the usual trail, is one), after
     /// the cursor's own look-up; for a living life whose page holds an event without a life, one
-    /// more (where the life ends) and, when it ends, the page again (<see cref="OfLifeAsync"/>). An event is of a life when it carries that life's creation
-    /// time; one stored before events carried it, when it falls within the life's span.
+    /// more (where the life ends) and, when it ends, the page again (<see cref="OfLifeAsync"/>). An
+    /// event is of a life when it carries that life's creation time; one stored before events
+    /// carried it, when it falls within the life's span.
     /// </summary>
     public async Task<IReadOnlyList<StoredEvent>?> PageAsync(Guid sessionId, IReadOnlyList<SessionLife> lives, Guid? afterId, int take, CancellationToken cancellationToken)
     {

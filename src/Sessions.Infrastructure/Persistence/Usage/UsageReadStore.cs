@@ -110,7 +110,7 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
             sum.CostUsd + t.CostUsd,
             sum.UncostedUsageCount + t.UncostedUsageCount));
 
-    private static long Saturating(long sum, long more) => sum > long.MaxValue - more ? long.MaxValue : sum + more;
+    private static long Saturating(long sum, long more) => UsageTotals.Fits(sum, more) ? sum + more : long.MaxValue;
 
     /// <summary>Each session with its key in the dimension, ready to be grouped by it.</summary>
     private static IQueryable<Keyed<TKey>> KeyedBy<TKey>(IQueryable<Session> sessions, Expression<Func<Session, TKey>> key)
