@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using NJsonSchema;
 using NJsonSchema.Generation;
 using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions;
@@ -13,7 +14,8 @@ namespace Sessions.Api.OpenApi;
 /// <see cref="MaxCharsAttribute"/> as <c>maxLength</c> (and <c>minLength</c>), each
 /// <see cref="CountAttribute"/> as <c>minItems</c> and <c>maxItems</c>, each
 /// <see cref="NumberRangeAttribute"/> and <see cref="CostAttribute"/> as <c>minimum</c> and
-/// <c>maximum</c> (a cost below 10^10, exclusively), each <see cref="PatternAttribute"/>
+/// <c>maximum</c> (a cost below 10^10, exclusively), each <see cref="TokenSumAttribute"/> as an
+/// integer with no format, each <see cref="PatternAttribute"/>
 /// as <c>pattern</c>, each <see cref="LabelMapAttribute"/> as the map's and its lists' sizes, and each
 /// <see cref="RequiredFieldAttribute"/> as a required property that is not null (nor, for a list, are its items).
 /// </summary>
@@ -54,6 +56,12 @@ public sealed class FieldLimitsInDocument : ISchemaProcessor
                 schema.Minimum = 0;
                 schema.Maximum = decimal.Ceiling(TranscriptRules.MaxCostUsd);
                 schema.IsExclusiveMaximum = true;
+            }
+
+            if (Attribute<TokenSumAttribute>(type, property) is not null)
+            {
+                schema.Type = JsonObjectType.Integer;
+                schema.Format = null;
             }
 
             if (Attribute<LabelMapAttribute>(type, property) is not null && schema.AdditionalPropertiesSchema is { } values)

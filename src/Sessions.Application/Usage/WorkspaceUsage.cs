@@ -110,32 +110,47 @@ public sealed partial record UsageWindow(DateTime? From, DateTime? To)
     private static partial Regex Rfc3339();
 }
 
-/// <summary>Sums over a set of sessions' messages; the cost is known only when no counted message with usage lacks one.</summary>
+/// <summary>
+/// Sums over a set of sessions' messages, exact: a token sum may pass what 64 bits hold (each
+/// session's fits; a workspace's need not). The cost is known only when no counted message with
+/// usage lacks one.
+/// </summary>
 public sealed record UsageTally(
     long SessionCount,
     long MessageCount,
-    long InputTokens,
-    long OutputTokens,
-    long CacheReadInputTokens,
-    long CacheCreationInputTokens,
+    decimal InputTokens,
+    decimal OutputTokens,
+    decimal CacheReadInputTokens,
+    decimal CacheCreationInputTokens,
     long ToolCallCount,
     decimal CostUsd,
     long UncostedUsageCount)
 {
-    public static UsageTally None { get; } = new(0, 0, 0, 0, 0, 0, 0, 0m, 0);
+    public static UsageTally None { get; } = new(0, 0, 0m, 0m, 0m, 0m, 0, 0m, 0);
 
-    /// <summary>Every kind of token together, exactly: each kind's sum is at most what 64 bits hold, their total may be more.</summary>
-    public decimal Tokens => (decimal)InputTokens + OutputTokens + CacheReadInputTokens + CacheCreationInputTokens;
+    /// <summary>Every kind of token together.</summary>
+    public decimal Tokens => InputTokens + OutputTokens + CacheReadInputTokens + CacheCreationInputTokens;
+
+    public static UsageTally operator +(UsageTally left, UsageTally right) => new(
+        left.SessionCount + right.SessionCount,
+        left.MessageCount + right.MessageCount,
+        left.InputTokens + right.InputTokens,
+        left.OutputTokens + right.OutputTokens,
+        left.CacheReadInputTokens + right.CacheReadInputTokens,
+        left.CacheCreationInputTokens + right.CacheCreationInputTokens,
+        left.ToolCallCount + right.ToolCallCount,
+        left.CostUsd + right.CostUsd,
+        left.UncostedUsageCount + right.UncostedUsageCount);
 }
 
 /// <summary>The figures of a bucket or of the totals, as answered (CONTRACT §5.8).</summary>
 public sealed record UsageFigures(
     long SessionCount,
     long MessageCount,
-    long InputTokens,
-    long OutputTokens,
-    long CacheReadInputTokens,
-    long CacheCreationInputTokens,
+    decimal InputTokens,
+    decimal OutputTokens,
+    decimal CacheReadInputTokens,
+    decimal CacheCreationInputTokens,
     long ToolCallCount,
     decimal? CostUsd)
 {
@@ -155,10 +170,10 @@ public sealed record UsageBucket(
     string? Key,
     long SessionCount,
     long MessageCount,
-    long InputTokens,
-    long OutputTokens,
-    long CacheReadInputTokens,
-    long CacheCreationInputTokens,
+    decimal InputTokens,
+    decimal OutputTokens,
+    decimal CacheReadInputTokens,
+    decimal CacheCreationInputTokens,
     long ToolCallCount,
     decimal? CostUsd)
 {

@@ -11,7 +11,6 @@ namespace Sessions.Infrastructure.Persistence;
 /// <summary>Reads provider exceptions (wrapped or not) into the failures the contract names.</summary>
 internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
 {
-    private const int SqliteError = 1;
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
     private const int SqliteCantOpen = 14;
@@ -81,9 +80,6 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
         SqliteBusy or SqliteLocked => TimedOut,
         SqliteCantOpen => Unavailable,
         SqliteTooBig => Unstorable,
-
-        // SQLite's SUM of integers past 64 bits, as PostgreSQL's NumericValueOutOfRange.
-        SqliteError when exception.Message.Contains("integer overflow", StringComparison.Ordinal) => Unstorable,
         _ => null,
     };
 

@@ -89,7 +89,7 @@ public sealed partial class DocumentedSchema(JsonObject document)
                 CheckString(value, schema, path, problems);
                 return;
             case "integer":
-                if (value.GetValueKind() != JsonValueKind.Number || !long.TryParse(value.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+                if (value.GetValueKind() != JsonValueKind.Number || !IsInteger(value.ToJsonString(), schema["format"]?.GetValue<string>()))
                 {
                     problems.Add($"{path}: expected an integer, got {value.ToJsonString()}");
                 }
@@ -179,6 +179,17 @@ public sealed partial class DocumentedSchema(JsonObject document)
 
     private JsonObject Resolve(string reference) =>
         document["components"]!["schemas"]![reference["#/components/schemas/".Length..]]!.AsObject();
+
+    /// <summary>Whether the number's text is a whole number within its format's range (any, without one).</summary>
+    private static bool IsInteger(string text, string? format) => format switch
+    {
+        "int32" => int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
+        "int64" => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
+        _ => WholeNumber().IsMatch(text),
+    };
+
+    [GeneratedRegex(@"^-?\d+$")]
+    private static partial Regex WholeNumber();
 
     [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")]
     private static partial Regex Rfc3339Utc();

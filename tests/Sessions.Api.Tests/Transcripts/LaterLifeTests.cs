@@ -9,7 +9,10 @@ using Sessions.Api.Tests.Infrastructure;
 
 namespace Sessions.Api.Tests.Transcripts;
 
-/// <summary>A host that runs a piece of work once, just before the next read of a table about one id (a parameter), once armed.</summary>
+/// <summary>
+/// A host that runs a piece of work once, just before the next read of a table about one id (a
+/// parameter), once armed; or before a later such read, letting <c>pass</c> of them run first.
+/// </summary>
 public sealed class ReadHookApiFactory : ApiFactory
 {
     public BeforeRead Hook { get; } = new();
@@ -24,7 +27,13 @@ public sealed class ReadHookApiFactory : ApiFactory
     {
         private Armed? _armed;
 
-        public void Arm(string table, Guid about, Func<Task> work) => Interlocked.Exchange(ref _armed, new Armed(table, about, work));
+        private int _passing;
+
+        public void Arm(string table, Guid about, Func<Task> work, int pass = 0)
+        {
+            Volatile.Write(ref _passing, pass);
+            Interlocked.Exchange(ref _armed, new Armed(table, about, work));
+        }
 
         public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
             DbCommand command,
@@ -35,6 +44,7 @@ public sealed class ReadHookApiFactory : ApiFactory
             if (_armed is { } armed
                 && (command.CommandText.Contains($"FROM \"{armed.Table}\" ", StringComparison.Ordinal) || command.CommandText.Contains($"FROM {armed.Table} ", StringComparison.Ordinal))
                 && command.Parameters.Cast<DbParameter>().Any(p => p.Value is Guid id && id == armed.About)
+                && Interlocked.Decrement(ref _passing) < 0
                 && Interlocked.CompareExchange(ref _armed, null, armed) == armed)
             {
                 await armed.Work();

@@ -110,6 +110,26 @@ public sealed class ListingHandlerTests
         Assert.Equal(4321, tally.Tokens);
     }
 
+    [Fact]
+    public void UsageTallies_AddEveryFigure_ExactlyPast64Bits()
+    {
+        var first = new UsageTally(1, 2, long.MaxValue, 4, 5, 6, 7, 8.5m, 9);
+        var second = new UsageTally(10, 20, long.MaxValue, 40, 50, 60, 70, 80.25m, 90);
+
+        Assert.Equal(new UsageTally(11, 22, 2m * long.MaxValue, 44, 55, 66, 77, 88.75m, 99), first + second);
+        Assert.Equal(first, first + UsageTally.None);
+    }
+
+    /// <summary>A bucket's figures are answered as summed, tokens past 64 bits included; its cost is null while any usage lacks one.</summary>
+    [Fact]
+    public void UsageBuckets_AnswerTheirSums()
+    {
+        var sums = new UsageTally(1, 2, 3m * long.MaxValue, 4, 5, 6, 7, 8.50m, 0);
+
+        Assert.Equal(new UsageBucket("k", 1, 2, 3m * long.MaxValue, 4, 5, 6, 7, 8.5m), UsageBucket.From("k", sums));
+        Assert.Null(UsageBucket.From("k", sums with { UncostedUsageCount = 1 }).CostUsd);
+    }
+
     /// <summary>Each kind's sum fits 64 bits and their total may not: a bucket past it still sorts by all its tokens.</summary>
     [Fact]
     public async Task Usage_ABucketWhoseTokensTogetherPass64Bits_SortsByAllOfThem()

@@ -1,3 +1,4 @@
+using Sessions.Api.OpenApi;
 using App = Sessions.Application;
 
 namespace Sessions.Api.Contracts.Answers;
@@ -7,10 +8,10 @@ public sealed record UsageBucket(
     string? Key,
     long SessionCount,
     long MessageCount,
-    long InputTokens,
-    long OutputTokens,
-    long CacheReadInputTokens,
-    long CacheCreationInputTokens,
+    [TokenSum] decimal InputTokens,
+    [TokenSum] decimal OutputTokens,
+    [TokenSum] decimal CacheReadInputTokens,
+    [TokenSum] decimal CacheCreationInputTokens,
     long ToolCallCount,
     decimal? CostUsd)
 {
@@ -30,10 +31,10 @@ public sealed record UsageBucket(
 public sealed record UsageFigures(
     long SessionCount,
     long MessageCount,
-    long InputTokens,
-    long OutputTokens,
-    long CacheReadInputTokens,
-    long CacheCreationInputTokens,
+    [TokenSum] decimal InputTokens,
+    [TokenSum] decimal OutputTokens,
+    [TokenSum] decimal CacheReadInputTokens,
+    [TokenSum] decimal CacheCreationInputTokens,
     long ToolCallCount,
     decimal? CostUsd)
 {

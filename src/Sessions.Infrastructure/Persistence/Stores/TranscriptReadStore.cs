@@ -29,6 +29,7 @@ internal sealed class TranscriptReadStore(SessionsDbContext db) : ITranscriptRea
             // SQLite's LIKE folds ASCII letters itself.
             matching = messages.Where(m => EF.Functions.Like(m.Content, pattern, SessionQueries.LikeEscape));
         }
+        await using var snapshot = await OneSnapshot.BeginAsync(db, cancellationToken);
         var total = await matching.LongCountAsync(cancellationToken);
         return (await ReadAsync(matching.Where(m => m.Seq > afterSeq).OrderBy(m => m.Seq).Take(take), cancellationToken), total);
     }

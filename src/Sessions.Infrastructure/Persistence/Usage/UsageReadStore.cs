@@ -14,7 +14,8 @@ namespace Sessions.Infrastructure.Persistence.Usage;
 /// Usage sums computed by the database from what is kept as messages come and go: without a
 /// window, each session's own totals (one row per session); by day or within a window, the
 /// per-day rows of <see cref="SessionUsageDay"/> for the whole days, and the messages themselves
-/// only for the part of a day a window's edge cuts.
+/// only for the part of a day a window's edge cuts. Token sums are exact past 64 bits: each is
+/// summed by the database in two parts, the multiples of 2^32 and the rest (<see cref="TokenSum"/>).
 /// </summary>
 internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
 {
@@ -25,6 +26,12 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
         var byDays = !window.IsOpen || grouping.Dimension == UsageDimension.Day;
         var direct = RowsAnswer(criteria);
         var rows = byDays ? DayRows(Filtered(db.UsageDays.AsNoTracking(), audience, criteria, direct), window) : null;
+
+        // Sessions have one model, agent, owner and origin each: those buckets add up to the totals.
+        // A session can have several values of a label, and messages on several days: their totals
+        // are a statement of their own, which must read what the buckets' statement read.
+        var partitions = grouping.Dimension is not (UsageDimension.Label or UsageDimension.Day);
+        await using var snapshot = partitions ? null : await OneSnapshot.BeginAsync(db, cancellationToken);
         var buckets = grouping.Dimension switch
         {
             UsageDimension.Model => await SumAsync(KeyedBy(sessions, s => s.Model), rows, key => key, cancellationToken),
@@ -41,9 +48,6 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
             _ => await ByDayAsync(direct ? null : sessions, rows!, cancellationToken),
         };
 
-        // Sessions have one model, agent, owner and origin each: those buckets add up to the totals.
-        // A session can have several values of a label, and messages on several days.
-        var partitions = grouping.Dimension is not (UsageDimension.Label or UsageDimension.Day);
         var totals = partitions
             ? Sum(buckets.Select(b => b.Sums))
             : window.IsOpen || !direct
@@ -97,20 +101,7 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
         };
     }
 
-    /// <summary>The buckets' sums added up; a token sum past what 64 bits hold is answered as the most they hold, not wrapped.</summary>
-    private static UsageTally Sum(IEnumerable<UsageTally> tallies) =>
-        tallies.Aggregate(UsageTally.None, (sum, t) => new UsageTally(
-            sum.SessionCount + t.SessionCount,
-            sum.MessageCount + t.MessageCount,
-            Saturating(sum.InputTokens, t.InputTokens),
-            Saturating(sum.OutputTokens, t.OutputTokens),
-            Saturating(sum.CacheReadInputTokens, t.CacheReadInputTokens),
-            Saturating(sum.CacheCreationInputTokens, t.CacheCreationInputTokens),
-            sum.ToolCallCount + t.ToolCallCount,
-            sum.CostUsd + t.CostUsd,
-            sum.UncostedUsageCount + t.UncostedUsageCount));
-
-    private static long Saturating(long sum, long more) => UsageTotals.Fits(sum, more) ? sum + more : long.MaxValue;
+    private static UsageTally Sum(IEnumerable<UsageTally> tallies) => tallies.Aggregate(UsageTally.None, (sum, t) => sum + t);
 
     /// <summary>Each session with its key in the dimension, ready to be grouped by it.</summary>
     private static IQueryable<Keyed<TKey>> KeyedBy<TKey>(IQueryable<Session> sessions, Expression<Func<Session, TKey>> key)
@@ -138,10 +129,10 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
                     Key = g.Key,
                     SessionCount = g.LongCount(),
                     MessageCount = g.Sum(k => k.Session.TotalUsage.MessageCount),
-                    InputTokens = g.Sum(k => k.Session.TotalUsage.InputTokens),
-                    OutputTokens = g.Sum(k => k.Session.TotalUsage.OutputTokens),
-                    CacheReadInputTokens = g.Sum(k => k.Session.TotalUsage.CacheReadInputTokens),
-                    CacheCreationInputTokens = g.Sum(k => k.Session.TotalUsage.CacheCreationInputTokens),
+                    InputTokens = new TokenSum { High = g.Sum(k => k.Session.TotalUsage.InputTokens / TokenSum.Part), Low = g.Sum(k => k.Session.TotalUsage.InputTokens % TokenSum.Part) },
+                    OutputTokens = new TokenSum { High = g.Sum(k => k.Session.TotalUsage.OutputTokens / TokenSum.Part), Low = g.Sum(k => k.Session.TotalUsage.OutputTokens % TokenSum.Part) },
+                    CacheReadInputTokens = new TokenSum { High = g.Sum(k => k.Session.TotalUsage.CacheReadInputTokens / TokenSum.Part), Low = g.Sum(k => k.Session.TotalUsage.CacheReadInputTokens % TokenSum.Part) },
+                    CacheCreationInputTokens = new TokenSum { High = g.Sum(k => k.Session.TotalUsage.CacheCreationInputTokens / TokenSum.Part), Low = g.Sum(k => k.Session.TotalUsage.CacheCreationInputTokens % TokenSum.Part) },
                     ToolCallCount = g.Sum(k => k.Session.TotalUsage.ToolCallCount),
                     CostUsd = g.Sum(k => k.Session.TotalUsage.CostUsd),
                     UncostedUsageCount = g.Sum(k => k.Session.TotalUsage.UncostedUsageCount),
@@ -173,10 +164,10 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
             Key = g.Key,
             SessionCount = g.Select(r => r.Row.SessionId).Distinct().LongCount(),
             MessageCount = g.Sum(r => r.Row.MessageCount),
-            InputTokens = g.Sum(r => r.Row.InputTokens),
-            OutputTokens = g.Sum(r => r.Row.OutputTokens),
-            CacheReadInputTokens = g.Sum(r => r.Row.CacheReadInputTokens),
-            CacheCreationInputTokens = g.Sum(r => r.Row.CacheCreationInputTokens),
+            InputTokens = new TokenSum { High = g.Sum(r => r.Row.InputTokens / TokenSum.Part), Low = g.Sum(r => r.Row.InputTokens % TokenSum.Part) },
+            OutputTokens = new TokenSum { High = g.Sum(r => r.Row.OutputTokens / TokenSum.Part), Low = g.Sum(r => r.Row.OutputTokens % TokenSum.Part) },
+            CacheReadInputTokens = new TokenSum { High = g.Sum(r => r.Row.CacheReadInputTokens / TokenSum.Part), Low = g.Sum(r => r.Row.CacheReadInputTokens % TokenSum.Part) },
+            CacheCreationInputTokens = new TokenSum { High = g.Sum(r => r.Row.CacheCreationInputTokens / TokenSum.Part), Low = g.Sum(r => r.Row.CacheCreationInputTokens % TokenSum.Part) },
             ToolCallCount = g.Sum(r => r.Row.ToolCallCount),
             CostUsd = g.Sum(r => r.Row.CostUsd),
             UncostedUsageCount = g.Sum(r => r.Row.UncostedUsageCount),
@@ -300,13 +291,13 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
 
         public long MessageCount { get; init; }
 
-        public long InputTokens { get; init; }
+        public required TokenSum InputTokens { get; init; }
 
-        public long OutputTokens { get; init; }
+        public required TokenSum OutputTokens { get; init; }
 
-        public long CacheReadInputTokens { get; init; }
+        public required TokenSum CacheReadInputTokens { get; init; }
 
-        public long CacheCreationInputTokens { get; init; }
+        public required TokenSum CacheCreationInputTokens { get; init; }
 
         public long ToolCallCount { get; init; }
 
@@ -314,6 +305,23 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
 
         public long UncostedUsageCount { get; init; }
 
-        public UsageTally ToTally() => new(SessionCount, MessageCount, InputTokens, OutputTokens, CacheReadInputTokens, CacheCreationInputTokens, ToolCallCount, CostUsd, UncostedUsageCount);
+        public UsageTally ToTally() => new(
+            SessionCount, MessageCount, InputTokens.Value, OutputTokens.Value, CacheReadInputTokens.Value, CacheCreationInputTokens.Value, ToolCallCount, CostUsd, UncostedUsageCount);
+    }
+
+    /// <summary>
+    /// A sum of token counts as the database computes it in two parts that each stay within 64
+    /// bits: the counts' multiples of 2^32 (each below 2^31) and their rests (each below 2^32), so
+    /// neither part overflows under 2^31 rows. The whole is exact as a decimal.
+    /// </summary>
+    private sealed class TokenSum
+    {
+        public const long Part = 1L << 32;
+
+        public long High { get; init; }
+
+        public long Low { get; init; }
+
+        public decimal Value => (High * (decimal)Part) + Low;
     }
 }

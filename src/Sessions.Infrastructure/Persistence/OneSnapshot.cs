@@ -1,0 +1,61 @@
+using System.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Sessions.Infrastructure.Persistence;
+
+/// <summary>
+/// A read-only transaction in which the statements of one answer read one snapshot of the
+/// database, for answers built of more than one statement whose parts must agree (usage buckets and
+/// their totals, a search's match count and its page): a change committed between two of them shows
+/// in neither or in both. SQLite: a deferred transaction, whose snapshot is taken at its first read
+/// and which never takes the write lock; PostgreSQL: repeatable read, one snapshot for the
+/// transaction (a read-only one is never refused for it). On SQL Server, where reading one snapshot
+/// across statements needs a database option (snapshot isolation), the statements read as they
+/// would alone. Inside a transaction already begun, nothing changes. Disposed, it ends: rolled
+/// back, as nothing was written.
+/// </summary>
+internal sealed class OneSnapshot : IAsyncDisposable
+{
+    private readonly SessionsDbContext _db;
+    private readonly IDbContextTransaction _transaction;
+    private readonly SqliteTransaction? _sqlite;
+
+    private OneSnapshot(SessionsDbContext db, IDbContextTransaction transaction, SqliteTransaction? sqlite)
+    {
+        _db = db;
+        _transaction = transaction;
+        _sqlite = sqlite;
+    }
+
+    public static async Task<OneSnapshot?> BeginAsync(SessionsDbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            return null;
+        }
+
+        switch (db.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                await db.Database.OpenConnectionAsync(cancellationToken);
+                var sqlite = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
+                return new OneSnapshot(db, await db.Database.UseTransactionAsync(sqlite, cancellationToken) ?? throw new InvalidOperationException("EF Core did not take the transaction."), sqlite);
+            case DatabaseProvider.Postgres:
+                return new OneSnapshot(db, await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken), null);
+            default:
+                return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transaction.DisposeAsync();
+        if (_sqlite is not null)
+        {
+            await _sqlite.DisposeAsync();
+            await _db.Database.CloseConnectionAsync();
+        }
+    }
+}
