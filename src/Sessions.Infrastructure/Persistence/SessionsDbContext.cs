@@ -250,6 +250,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         if (Provider == DatabaseProvider.Sqlite)
         {
             modelBuilder.Entity<SessionSearchText>().HasNoKey().ToView("session_search_view");
+            modelBuilder.Entity<SessionSearchRow>().HasNoKey().ToView("session_search_rows");
             SqliteCaseFolding.MapMatches(modelBuilder);
         }
         SessionQueries.MapDefaultLimit(modelBuilder);

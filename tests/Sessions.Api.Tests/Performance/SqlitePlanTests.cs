@@ -93,6 +93,29 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         }
     }
 
+    /// <summary>
+    /// A list search the trigram index cannot narrow (shorter than a trigram, needing an escape, or
+    /// letters whose cases the index does not pair) reads the texts of the workspace's sessions by
+    /// their session's id, never the whole index: the index holds every workspace's texts, and a
+    /// search in one would cost what all of them hold.
+    /// </summary>
+    [ProviderFact("Sqlite")]
+    public async Task ListSearch_TheIndexCannotNarrow_ReadsTheWorkspacesTextsOnly()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        await Client.CreateSessionAsync(workspace, owner, extra: new { title = "50% planned" });
+
+        foreach (var search in new[] { "pl", "50%", "a_b", "ᲐᲑᲒ" })
+        {
+            var reads = await PlannedReadsAsync([workspace.SessionsPath + "?search=" + Uri.EscapeDataString(search), workspace.SessionsPath + "/facets?search=" + Uri.EscapeDataString(search)], owner.Token());
+            var searched = reads.Where(read => read.Statement.Contains("session_search", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(searched);
+            Assert.All(searched, read => Assert.DoesNotContain(read.Plan, step => WholeIndex().IsMatch(step) || step.StartsWith("SCAN r", StringComparison.Ordinal)));
+            Assert.All(searched, read => Assert.Contains(read.Plan, step => step.Contains("USING INDEX ix_session_search_rows_session_id", StringComparison.Ordinal)));
+        }
+    }
+
     /// <summary>The reads (distinct) that GETs of <paramref name="paths"/> sent, each with SQLite's plan of it.</summary>
     private async Task<IReadOnlyList<(string Statement, IReadOnlyList<string> Plan)>> PlannedReadsAsync(IReadOnlyList<string> paths, string token)
     {
@@ -143,6 +166,10 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
     /// <summary>A step that asks the FTS5 search index, with how: <c>L</c> for LIKE, <c>M</c> for MATCH, <c>G</c> for GLOB, each with its column.</summary>
     [GeneratedRegex(@"^SCAN \w+ VIRTUAL TABLE INDEX \d+:(?<uses>[A-Z0-9]+)")]
     private static partial Regex TrigramIndex();
+
+    /// <summary>A step that reads the FTS5 search index whole: no constraint used.</summary>
+    [GeneratedRegex(@"^SCAN \w+ VIRTUAL TABLE INDEX \d+:$")]
+    private static partial Regex WholeIndex();
 
     /// <summary>A step that walks a whole table or one of its indexes: <c>SCAN alias</c>, with or without an index.</summary>
     [GeneratedRegex(@"^SCAN (?<alias>\w+)(?: |$)")]

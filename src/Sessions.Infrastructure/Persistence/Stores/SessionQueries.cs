@@ -77,28 +77,35 @@ internal static class SessionQueries
         var pattern = $"%{escaped}%";
         if (db.Provider == DatabaseProvider.Sqlite)
         {
-            var texts = db.Set<SessionSearchText>();
-            IQueryable<SessionSearchText> found;
+            Expression<Func<string, bool>> match;
             if (SqliteCaseFolding.FoldsBeyondAscii(search))
             {
                 var phrase = SqliteCaseFolding.Phrase(search);
                 var glob = SqliteCaseFolding.Glob(search);
-                found = SqliteCaseFolding.IndexNarrows(search)
-                    ? texts.Where(t => SqliteCaseFolding.Matches(t.Text, phrase) && EF.Functions.Glob(t.Text, glob))
-                    : texts.Where(t => EF.Functions.Glob(t.Text, glob));
+                if (SqliteCaseFolding.IndexNarrows(search))
+                {
+                    var found = db.Set<SessionSearchText>().Where(t => SqliteCaseFolding.Matches(t.Text, phrase) && EF.Functions.Glob(t.Text, glob)).Select(t => t.SessionId);
+                    return sessions.Where(s => found.Contains(s.Id));
+                }
+
+                match = text => EF.Functions.Glob(text, glob);
+            }
+            else if (escaped.Length == search.Length && SqliteCaseFolding.HoldsATrigram(search))
+            {
+                // SQLite's LIKE and the trigram index fold ASCII letters themselves. The index serves
+                // LIKE of three characters or more without an ESCAPE clause.
+                var found = db.Set<SessionSearchText>().Where(t => EF.Functions.Like(t.Text, pattern)).Select(t => t.SessionId);
+                return sessions.Where(s => found.Contains(s.Id));
             }
             else
             {
-                // SQLite's LIKE and the trigram index fold ASCII letters themselves. The index serves
-                // LIKE without an ESCAPE clause; text that needs escaping still matches correctly, by
-                // a scan of the index's rows.
-                found = escaped.Length == search.Length
-                    ? texts.Where(t => EF.Functions.Like(t.Text, pattern))
-                    : texts.Where(t => EF.Functions.Like(t.Text, pattern, LikeEscape));
+                match = text => EF.Functions.Like(text, pattern, LikeEscape);
             }
 
-            var ids = found.Select(t => t.SessionId);
-            return sessions.Where(s => ids.Contains(s.Id));
+            // The index holds every workspace's texts and would be read whole: read instead the
+            // texts of the sessions this query selects, by their session's id.
+            var texts = db.Set<SessionSearchRow>();
+            return sessions.Where(s => texts.Where(t => t.SessionId == s.Id).Select(t => t.Text).Any(match));
         }
 
         var byColumns = sessions

@@ -12,3 +12,15 @@ public sealed class SessionSearchText
 
     public required string Text { get; init; }
 }
+
+/// <summary>
+/// SQLite only: the same texts as <see cref="SessionSearchText"/>, read from the table the FTS5
+/// index is built over (<c>session_search_rows</c>, found by its session's id), without the index:
+/// for a search the index cannot narrow, the texts of the sessions a query selects.
+/// </summary>
+public sealed class SessionSearchRow
+{
+    public Guid SessionId { get; init; }
+
+    public required string Text { get; init; }
+}

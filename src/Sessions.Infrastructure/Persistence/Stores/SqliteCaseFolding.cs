@@ -46,18 +46,19 @@ internal static class SqliteCaseFolding
     /// </summary>
     public static bool IndexNarrows(string text)
     {
-        var length = 0;
         foreach (var rune in text.EnumerateRunes())
         {
-            length++;
             if (!rune.IsAscii && !Array.TrueForAll(Cases(rune), PairedByTheIndex))
             {
                 return false;
             }
         }
 
-        return length >= ShortestPhrase;
+        return HoldsATrigram(text);
     }
+
+    /// <summary>Whether <paramref name="text"/> has a trigram: the index narrows <c>LIKE</c> and <c>MATCH</c> by three characters at least.</summary>
+    public static bool HoldsATrigram(string text) => text.EnumerateRunes().Skip(ShortestPhrase - 1).Any();
 
     /// <summary><paramref name="text"/> as one FTS5 phrase: in double quotes, each of its own doubled; nothing else is special in a phrase.</summary>
     public static string Phrase(string text) => $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
