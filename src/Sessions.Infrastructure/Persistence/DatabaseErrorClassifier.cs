@@ -13,6 +13,7 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
 {
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
+    private const int SqliteInterrupt = 9;
     private const int SqliteCantOpen = 14;
     private const int SqliteTooBig = 18;
     private const int SqliteConstraint = 19;
@@ -78,6 +79,9 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
     {
         SqliteConstraint when exception.SqliteExtendedErrorCode is 1555 or 2067 => Duplicate,
         SqliteBusy or SqliteLocked => TimedOut,
+
+        // A statement stopped past the command timeout or for a caller who left (SqliteStatementDeadline).
+        SqliteInterrupt => TimedOut,
         SqliteCantOpen => Unavailable,
         SqliteTooBig => Unstorable,
         _ => null,

@@ -1,9 +1,13 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Net;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Sessions.Api.Tests.Infrastructure;
+using Sessions.Application.Common.Persistence;
+using Sessions.Domain.Common;
 using Sessions.Infrastructure.Persistence;
 
 namespace Sessions.Api.Tests.Platform;
@@ -87,6 +91,27 @@ public sealed class DatabaseTimeoutTests(ShortTimeoutApiFactory factory) : ApiTe
             await connection.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// A SQLite statement that runs past the command timeout is stopped and answered as timed out
+    /// (504), not run to its end: SQLite's own timeout bounds only the wait for a lock. The
+    /// connection serves the next statement. Here a count to three hundred million, most of a minute of work.
+    /// </summary>
+    [ProviderFact("Sqlite")]
+    public async Task ASqliteStatementRunningPastItsTimeout_IsStopped_AsTimedOut()
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
+
+        var stopped = await Assert.ThrowsAsync<SqliteException>(() => db.Database.SqlQueryRaw<long>(LongCount).ToListAsync());
+
+        Assert.Equal(9, stopped.SqliteErrorCode);
+        Assert.Equal(ErrorType.DependencyTimedOut, scope.ServiceProvider.GetRequiredService<IDatabaseErrorClassifier>().Classify(stopped)?.Type);
+        Assert.Equal([1L], await db.Database.SqlQueryRaw<long>("SELECT 1 AS \"Value\"").ToListAsync());
+    }
+
+    /// <summary>A statement of SQLite's virtual machine that counts to three hundred million.</summary>
+    public const string LongCount = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000000) SELECT count(*) AS \"Value\" FROM c";
 }
 
 /// <summary>
@@ -176,5 +201,26 @@ public sealed class PostgresOutageTests(PostgresOutageApiFactory factory) : ApiT
         using var process = Process.Start(new ProcessStartInfo("bash", ["-c", Environment.GetEnvironmentVariable(variable)!]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"{variable} failed: {await process.StandardError.ReadToEndAsync()}");
+    }
+}
+
+/// <summary>
+/// A SQLite statement whose caller went away is stopped as soon as its token is canceled (the
+/// command timeout, 30 s here, is far off), and its connection serves the next one.
+/// </summary>
+[Collection(SharedApiCollection.Name)]
+public sealed class SqliteCancellationTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
+{
+    [ProviderFact("Sqlite")]
+    public async Task ASqliteStatementWhoseCallerLeft_IsStopped()
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
+        using var caller = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        var stopped = await Assert.ThrowsAnyAsync<Exception>(() => db.Database.SqlQueryRaw<long>(DatabaseTimeoutTests.LongCount).ToListAsync(caller.Token));
+
+        Assert.True(stopped is OperationCanceledException or SqliteException { SqliteErrorCode: 9 }, stopped.ToString());
+        Assert.Equal([1L], await db.Database.SqlQueryRaw<long>("SELECT 1 AS \"Value\"").ToListAsync());
     }
 }

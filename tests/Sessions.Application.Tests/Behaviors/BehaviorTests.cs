@@ -86,6 +86,41 @@ public sealed class BehaviorTests
         Assert.Null(exception);
     }
 
+    /// <summary>A statement the database stopped because the caller left (classified as timed out) is the caller going away too.</summary>
+    [Fact]
+    public async Task Logging_AStatementStoppedForTheCallerGoingAway_IsInformation_AndRethrown()
+    {
+        var logger = new ListLogger<TelemetryBehavior<ScopedCommand, Result<string>>>();
+        var classifier = new Mock<IDatabaseErrorClassifier>();
+        classifier.Setup(c => c.Classify(It.IsAny<TimeoutException>())).Returns(new Error(ErrorType.DependencyTimedOut, "stopped"));
+        var behavior = new TelemetryBehavior<ScopedCommand, Result<string>>(logger, classifier.Object);
+        using var aborted = new CancellationTokenSource();
+        await aborted.CancelAsync();
+
+        await Assert.ThrowsAsync<TimeoutException>(async () => await behavior.Handle(_command, (_, _) => throw new TimeoutException(), aborted.Token));
+        await Assert.ThrowsAsync<TimeoutException>(async () => await behavior.Handle(_command, (_, _) => throw new TimeoutException(), default));
+
+        Assert.Equal(2, logger.Entries.Count);
+        Assert.Equal((LogLevel.Information, true, null), (logger.Entries[0].Level, logger.Entries[0].Message.Contains("Canceled ScopedCommand", StringComparison.Ordinal), logger.Entries[0].Exception));
+        Assert.Equal(LogLevel.Error, logger.Entries[1].Level);
+    }
+
+    /// <summary>Any other failure while the caller goes away stays a failure.</summary>
+    [Fact]
+    public async Task Logging_AnotherFailureWhileTheCallerGoesAway_IsAFailure()
+    {
+        var logger = new ListLogger<TelemetryBehavior<ScopedCommand, Result<string>>>();
+        var classifier = new Mock<IDatabaseErrorClassifier>();
+        classifier.Setup(c => c.Classify(It.IsAny<TimeoutException>())).Returns(new Error(ErrorType.DependencyUnavailable, "down"));
+        var behavior = new TelemetryBehavior<ScopedCommand, Result<string>>(logger, classifier.Object);
+        using var aborted = new CancellationTokenSource();
+        await aborted.CancelAsync();
+
+        await Assert.ThrowsAsync<TimeoutException>(async () => await behavior.Handle(_command, (_, _) => throw new TimeoutException(), aborted.Token));
+
+        Assert.Equal(LogLevel.Error, Assert.Single(logger.Entries).Level);
+    }
+
     [Fact]
     public async Task Logging_ACancellationTheCallerDidNotAskFor_IsAFailure()
     {

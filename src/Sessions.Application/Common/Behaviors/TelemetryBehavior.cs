@@ -12,7 +12,9 @@ namespace Sessions.Application.Common.Behaviors;
 /// Per message: a span named after it (with its outcome, and the session it names when it names
 /// one), one structured log line (name, outcome, elapsed time) and a count by name and outcome.
 /// A message whose caller went away (its request aborted, so its token canceled) is outcome
-/// <c>Canceled</c>, logged as information: not a failure of the service. So is a duplicate key the
+/// <c>Canceled</c>, logged as information: not a failure of the service; whether it ended by
+/// the cancellation itself or by a database statement the database stopped for it (answered as
+/// timed out). So is a duplicate key the
 /// database refused, a create that lost a race for its id: its outcome is the error it becomes
 /// (<see cref="ErrorTranslationBehavior{TMessage, TResponse}"/>). Every other exception stays a
 /// failure, logged as an error with it: a database that cannot be reached or did not answer in
@@ -51,7 +53,7 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(ILogger<Telem
             Record(activity, outcome);
             return response;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (cancellationToken.IsCancellationRequested && StoppedForTheCaller(exception))
         {
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             LogCanceled(logger, MessageName, elapsedMs);
@@ -75,6 +77,10 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(ILogger<Telem
             throw;
         }
     }
+
+    /// <summary>Whether the work ended because it was canceled: by the token itself, or by a statement stopped on it (classified as timed out).</summary>
+    private bool StoppedForTheCaller(Exception exception) =>
+        exception is OperationCanceledException || classifier.Classify(exception) is { Type: ErrorType.DependencyTimedOut };
 
     /// <summary>The outcome of a duplicate key the database refused; null for any other exception.</summary>
     private string? AnsweredFor(Exception exception) =>
