@@ -7,9 +7,11 @@ namespace Sessions.Api.Export;
 /// <summary>
 /// An ATIF v1.7 document (Harbor RFC 0001) written as the transcript is read. Every message is a
 /// step (user, agent for assistant, system), except tool results: they are folded into the agent
-/// step that made the call, as <c>observation.results</c>. So an agent step is held until the next
-/// message that is not one of its results; a tool result whose call is not in that step (an
-/// orphan) becomes a system step of its own, its role and call id under <c>extra</c>. Our own fields
+/// step that made the call, as <c>observation.results</c>. So an agent step stays open until the
+/// next message that is not one of its results: it is written up to its tool calls when it is
+/// read, each result as it is read, and the rest (metrics, <c>extra</c>) once the step ends, from
+/// the few fields kept of each message (never its content); a tool result whose call is not in that
+/// step (an orphan) becomes a system step of its own, its role and call id under <c>extra</c>. Our own fields
 /// (<c>seq</c>, message <c>id</c>, <c>compacted_at</c>) go under each step's <c>extra</c>; no other key
 /// is written outside the RFC's. Metrics exist on agent steps with usage; the final metrics sum them.
 /// </summary>
@@ -49,11 +51,10 @@ public static class AtifWriter
         await writer.FlushAsync(cancellationToken);
     }
 
-    /// <summary>Numbers steps, holds the open agent step for its tool results, and sums the metrics.</summary>
+    /// <summary>Numbers steps, keeps the open agent step for its tool results, and sums the metrics.</summary>
     private sealed class StepWriter(Utf8JsonWriter writer, string model)
     {
-        private readonly List<MessageView> _results = [];
-        private MessageView? _agent;
+        private OpenStep? _open;
         private int _stepId;
         /// <summary>Input, cache-read and cache-creation tokens together: each kind's sum over a session fits 64 bits, their total may not.</summary>
         private decimal _promptTokens;
@@ -74,9 +75,9 @@ public static class AtifWriter
 
         public void Add(MessageView message)
         {
-            if (message.Role == MessageRole.Tool && _agent is { } agent && agent.ToolCalls.Any(call => call.Id == message.ToolCallId))
+            if (message is { Role: MessageRole.Tool, ToolCallId: { } callId } && _open is { } open && open.CallIds.Contains(callId))
             {
-                _results.Add(message);
+                WriteResult(open, message);
                 return;
             }
 
@@ -84,7 +85,7 @@ public static class AtifWriter
             switch (message.Role)
             {
                 case MessageRole.Assistant:
-                    _agent = message;
+                    Open(message);
                     break;
                 case MessageRole.Tool:
                     WriteOrphanResult(message);
@@ -95,14 +96,49 @@ public static class AtifWriter
             }
         }
 
-        /// <summary>Writes the held agent step, with the results folded into it.</summary>
+        /// <summary>Ends the open agent step: its results, its metrics, and our own fields of it and of each result.</summary>
         public void Flush()
         {
-            if (_agent is not { } agent)
+            if (_open is not { } open)
             {
                 return;
             }
 
+            if (open.Results.Count > 0)
+            {
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            if (open.Agent.Usage is { } usage)
+            {
+                WriteMetrics(usage);
+            }
+
+            writer.WriteStartObject("extra");
+            WriteOwnFields(open.Agent);
+            if (open.Results.Count > 0)
+            {
+                writer.WriteStartArray("tool_results");
+                foreach (var result in open.Results)
+                {
+                    writer.WriteStartObject();
+                    WriteOwnFields(result);
+                    WriteUsage(result);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            _open = null;
+        }
+
+        /// <summary>Writes an agent step up to its tool calls, and keeps it open for their results.</summary>
+        private void Open(MessageView agent)
+        {
             Start("agent", agent.CreatedAt);
             writer.WriteString("model_name", model);
             writer.WriteString("message", agent.Content);
@@ -122,47 +158,23 @@ public static class AtifWriter
                 writer.WriteEndArray();
             }
 
-            if (_results.Count > 0)
+            _open = new OpenStep(OwnFields.Of(agent), [.. agent.ToolCalls.Select(call => call.Id)], []);
+        }
+
+        /// <summary>Writes one result into the open step's observation, keeping only its own fields.</summary>
+        private void WriteResult(OpenStep open, MessageView result)
+        {
+            if (open.Results.Count == 0)
             {
                 writer.WriteStartObject("observation");
                 writer.WriteStartArray("results");
-                foreach (var result in _results)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("source_call_id", result.ToolCallId);
-                    writer.WriteString("content", result.Content);
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-                writer.WriteEndObject();
             }
 
-            if (agent.Usage is { } usage)
-            {
-                WriteMetrics(usage);
-            }
-
-            writer.WriteStartObject("extra");
-            WriteOwnFields(agent);
-            if (_results.Count > 0)
-            {
-                writer.WriteStartArray("tool_results");
-                foreach (var result in _results)
-                {
-                    writer.WriteStartObject();
-                    WriteOwnFields(result);
-                    WriteUsage(result);
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-            }
-
+            writer.WriteStartObject();
+            writer.WriteString("source_call_id", result.ToolCallId);
+            writer.WriteString("content", result.Content);
             writer.WriteEndObject();
-            writer.WriteEndObject();
-            _agent = null;
-            _results.Clear();
+            open.Results.Add(OwnFields.Of(result));
         }
 
         public void WriteFinalMetrics()
@@ -181,8 +193,9 @@ public static class AtifWriter
             Start(source, message.CreatedAt);
             writer.WriteString("message", message.Content);
             writer.WriteStartObject("extra");
-            WriteOwnFields(message);
-            WriteUsage(message);
+            var fields = OwnFields.Of(message);
+            WriteOwnFields(fields);
+            WriteUsage(fields);
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
@@ -193,10 +206,11 @@ public static class AtifWriter
             Start("system", message.CreatedAt);
             writer.WriteString("message", message.Content);
             writer.WriteStartObject("extra");
-            WriteOwnFields(message);
+            var fields = OwnFields.Of(message);
+            WriteOwnFields(fields);
             writer.WriteString("role", "tool");
             writer.WriteString("tool_call_id", message.ToolCallId);
-            WriteUsage(message);
+            WriteUsage(fields);
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
@@ -205,7 +219,7 @@ public static class AtifWriter
         /// Metrics belong to agent steps; usage reported on another message (a user's, a tool
         /// result's) is kept under its <c>extra</c> as it was sent, so the export drops none.
         /// </summary>
-        private void WriteUsage(MessageView message)
+        private void WriteUsage(OwnFields message)
         {
             if (message.Usage is not { } usage)
             {
@@ -267,7 +281,7 @@ public static class AtifWriter
             }
         }
 
-        private void WriteOwnFields(MessageView message)
+        private void WriteOwnFields(OwnFields message)
         {
             writer.WriteNumber("seq", message.Seq);
             writer.WriteString("id", message.Id.ToString());
@@ -329,5 +343,14 @@ public static class AtifWriter
                 return null;
             }
         }
+
+        /// <summary>What the export writes of a message besides its text: our own fields, and its usage.</summary>
+        private sealed record OwnFields(long Seq, Guid Id, DateTime? CompactedAt, UsageReport? Usage)
+        {
+            public static OwnFields Of(MessageView message) => new(message.Seq, message.Id, message.CompactedAt, message.Usage);
+        }
+
+        /// <summary>An agent step written up to its tool calls: what it still writes when it ends, and the calls whose results it takes.</summary>
+        private sealed record OpenStep(OwnFields Agent, List<string> CallIds, List<OwnFields> Results);
     }
 }

@@ -26,18 +26,28 @@ public sealed class TrajectoryMemoryTests : IClassFixture<ApiFactory>
         _client = factory.CreateClient();
     }
 
+    /// <summary>
+    /// With <paramref name="oneCallsResults"/>, every message after the first answers the first's
+    /// one tool call: an ATIF export folds them all into one agent step, still written as read.
+    /// </summary>
     [Theory]
-    [InlineData("atif")]
-    [InlineData("openai")]
-    [InlineData("native")]
-    public async Task ExportingA40MegabyteTranscript_KeepsLiveMemoryFarBelowItsSize(string format)
+    [InlineData("atif", false)]
+    [InlineData("atif", true)]
+    [InlineData("openai", false)]
+    [InlineData("native", false)]
+    public async Task ExportingA40MegabyteTranscript_KeepsLiveMemoryFarBelowItsSize(string format, bool oneCallsResults)
     {
         var workspace = await TestWorkspace.CreateAsync(_factory);
         var owner = await workspace.AddMemberAsync();
         var session = (await _client.CreateSessionAsync(workspace, owner)).Id();
         for (var batch = 0; batch < Batches; batch++)
         {
-            var messages = Enumerable.Range(0, MessagesPerBatch).Select(i => new { role = i % 2 == 0 ? "user" : "assistant", content = new string((char)('a' + (i % 26)), ContentChars) });
+            var messages = Enumerable.Range(0, MessagesPerBatch).Select(i => (batch, i, oneCallsResults) switch
+            {
+                (0, 0, true) => new { role = "assistant", content = "calling", tool_call_id = (string?)null, tool_calls = (object[]?)[new { id = "call", name = "read", arguments = new { } }] },
+                (_, _, true) => new { role = "tool", content = new string((char)('a' + (i % 26)), ContentChars), tool_call_id = (string?)"call", tool_calls = (object[]?)null },
+                _ => new { role = i % 2 == 0 ? "user" : "assistant", content = new string((char)('a' + (i % 26)), ContentChars), tool_call_id = (string?)null, tool_calls = (object[]?)null },
+            });
             await (await _client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages })).ExpectAsync(HttpStatusCode.OK);
         }
 
