@@ -12,6 +12,7 @@ namespace Sessions.Infrastructure.Persistence;
 internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
 {
     private const int SqliteBusy = 5;
+    private const int SqliteError = 1;
     private const int SqliteLocked = 6;
     private const int SqliteInterrupt = 9;
     private const int SqliteCantOpen = 14;
@@ -84,6 +85,9 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
         SqliteInterrupt => TimedOut,
         SqliteCantOpen => Unavailable,
         SqliteTooBig => Unstorable,
+
+        // SQLite's SUM of integers past 64 bits (a group's usage), as PostgreSQL's NumericValueOutOfRange.
+        SqliteError when exception.Message.Contains("integer overflow", StringComparison.Ordinal) => Unstorable,
         _ => null,
     };
 

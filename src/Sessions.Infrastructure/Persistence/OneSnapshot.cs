@@ -41,7 +41,16 @@ internal sealed class OneSnapshot : IAsyncDisposable
             case DatabaseProvider.Sqlite:
                 await db.Database.OpenConnectionAsync(cancellationToken);
                 var sqlite = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
-                return new OneSnapshot(db, await db.Database.UseTransactionAsync(sqlite, cancellationToken) ?? throw new InvalidOperationException("EF Core did not take the transaction."), sqlite);
+                try
+                {
+                    return new OneSnapshot(db, await db.Database.UseTransactionAsync(sqlite, cancellationToken) ?? throw new InvalidOperationException("EF Core did not take the transaction."), sqlite);
+                }
+                catch
+                {
+                    await sqlite.DisposeAsync();
+                    await db.Database.CloseConnectionAsync();
+                    throw;
+                }
             case DatabaseProvider.Postgres:
                 return new OneSnapshot(db, await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken), null);
             default:
@@ -51,11 +60,17 @@ internal sealed class OneSnapshot : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _transaction.DisposeAsync();
-        if (_sqlite is not null)
+        try
         {
-            await _sqlite.DisposeAsync();
-            await _db.Database.CloseConnectionAsync();
+            await _transaction.DisposeAsync();
+        }
+        finally
+        {
+            if (_sqlite is not null)
+            {
+                await _sqlite.DisposeAsync();
+                await _db.Database.CloseConnectionAsync();
+            }
         }
     }
 }

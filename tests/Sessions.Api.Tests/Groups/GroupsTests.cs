@@ -484,6 +484,26 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
 
     private Task<HttpResponseMessage> Patch(string path, TestUser user, object body) => Client.SendAsync(HttpMethod.Patch, path, user.Token(), body);
 
+    /// <summary>
+    /// A group's usage is a session's usage view, whose token figures are 64-bit (ADR 0046): a
+    /// group whose sessions' sums pass them answers 422 on every database, never a 500. The sums
+    /// are set in the database: at the 10^12 tokens a message accepts, getting there takes
+    /// millions of messages.
+    /// </summary>
+    [Fact]
+    public async Task AGroupsUsagePast64Bits_Is422()
+    {
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
+        var group = Guid.Parse((await CreateAsync(workspace, creator))["id"]!.GetValue<string>());
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var id = (await Client.CreateSessionAsync(workspace, creator, extra: new { group_id = group })).Id();
+            await Factory.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE sessions SET total_usage_input_tokens = {5_000_000_000_000_000_000} WHERE id = {id}"));
+        }
+
+        await (await Client.GetAsync($"{GroupsPath(workspace)}/{group}", creator.Token())).ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
+    }
+
     private Task<JsonObject> CreateAsync(TestWorkspace workspace, TestUser user, object? body = null) =>
         Client.PostAsync(GroupsPath(workspace), user.Token(), body ?? new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created);
 

@@ -164,6 +164,11 @@ public sealed class SqlServerTranslationTests
         Assert.True(texts.Count >= 60, $"only {texts.Count} distinct statements were produced");
         Assert.Contains(texts, t => t.Contains("MERGE session_counts", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.Contains("MERGE session_usage_days", StringComparison.Ordinal));
+
+        // Usage sums read each token count in two 64-bit parts: integer division and remainder by
+        // 2^32, which T-SQL does only when both operands are integers.
+        Assert.Contains(texts, t => t.Contains("SUM([s].[total_usage_input_tokens] / CAST(4294967296 AS bigint))", StringComparison.Ordinal)
+            && t.Contains("SUM([s].[total_usage_input_tokens] % CAST(4294967296 AS bigint))", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.Contains("FROM [sessions] AS [s] WITH (UPDLOCK, ROWLOCK, HOLDLOCK)", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.Contains("FROM [session_groups] AS [s] WITH (UPDLOCK, ROWLOCK, HOLDLOCK)", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.StartsWith("INSERT INTO users", StringComparison.Ordinal) && t.Contains("WHERE NOT EXISTS", StringComparison.Ordinal));

@@ -11,23 +11,24 @@ namespace Sessions.Infrastructure.Persistence.Providers;
 /// Microsoft.Data.Sqlite's timeout bounds only the wait for a lock, and it does not stop a
 /// statement on cancellation: a statement that scans, once running, ran to its end, holding its
 /// thread (and, writing, the database's one writer) for as long as that took. Every connection
-/// gets a progress handler, which SQLite calls every <see cref="Instructions"/> steps of a running
-/// statement; while a command of the service runs or its reader is open, the handler ends the
-/// statement (<c>SQLITE_INTERRUPT</c>, answered as timed out) once the command's deadline passed or
-/// its token was canceled. A statement that ends in fewer steps never calls it.
+/// gets a progress handler as it opens, which SQLite calls every <see cref="Instructions"/> steps of
+/// running statements; while commands of the service run or their readers are open, the handler
+/// ends the statement (<c>SQLITE_INTERRUPT</c>, answered as timed out) once one of those commands'
+/// deadlines passed or its token was canceled. Its check is a few comparisons; a statement of few
+/// steps seldom reaches it. Work within one step (a sort, a call into a virtual table) is not cut.
 /// </summary>
 internal sealed class SqliteStatementDeadline : DbCommandInterceptor, IDbConnectionInterceptor
 {
     /// <summary>Steps of SQLite's virtual machine between two checks: tens of microseconds of a running statement.</summary>
     public const int Instructions = 10_000;
 
-    private readonly ConditionalWeakTable<DbConnection, Watch> _watches = [];
+    private readonly ConditionalWeakTable<DbConnection, Commands> _watches = [];
 
-    public void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Watched(connection);
+    public void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Watch(connection);
 
     public Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Watched(connection);
+        Watch(connection);
         return Task.CompletedTask;
     }
 
@@ -105,23 +106,28 @@ internal sealed class SqliteStatementDeadline : DbCommandInterceptor, IDbConnect
         return Task.CompletedTask;
     }
 
-    private void Watched(DbConnection connection)
+    /// <summary>
+    /// Installs the handler on the connection's native handle as it opens: a reopened connection
+    /// may have another handle from the driver's pool, and a handle taken from the pool carries the
+    /// handler of the connection that had it until this one replaces it. (No handler is removed at a
+    /// close: the service's SQLite connections stay open while their context lives, and EF Core
+    /// announces a close it then does not make.)
+    /// </summary>
+    private void Watch(DbConnection connection)
     {
-        if (connection is SqliteConnection { Handle: { } handle } && !_watches.TryGetValue(connection, out _))
+        if (connection is SqliteConnection { Handle: { } handle })
         {
-            var watch = new Watch();
-            _watches.Add(connection, watch);
-            raw.sqlite3_progress_handler(handle, Instructions, Watch.Progress, watch);
+            raw.sqlite3_progress_handler(handle, Instructions, Commands.Progress, _watches.GetValue(connection, _ => new Commands()));
         }
     }
 
     private T Begin<T>(DbCommand command, T result, CancellationToken cancellationToken)
     {
-        if (command.Connection is { } connection && _watches.TryGetValue(connection, out var watch))
+        if (command.Connection is { } connection && _watches.TryGetValue(connection, out var commands))
         {
             // The command's own timeout: the configured one, or what a context set for its work (migrations); 0 is none.
             var deadline = command.CommandTimeout > 0 ? Environment.TickCount64 + (command.CommandTimeout * 1000L) : long.MaxValue;
-            watch.Begin(deadline, cancellationToken);
+            commands.Begin(command, deadline, cancellationToken);
         }
 
         return result;
@@ -129,30 +135,43 @@ internal sealed class SqliteStatementDeadline : DbCommandInterceptor, IDbConnect
 
     private void End(DbCommand command)
     {
-        if (command.Connection is { } connection && _watches.TryGetValue(connection, out var watch))
+        if (command.Connection is { } connection && _watches.TryGetValue(connection, out var commands))
         {
-            watch.End();
+            commands.End(command);
         }
     }
 
-    /// <summary>The deadline and token of the commands running on one connection (a reader may be open while another command runs).</summary>
-    private sealed class Watch
+    /// <summary>The commands running on one connection (a reader may be open while another command runs), each with its deadline and token.</summary>
+    private sealed class Commands
     {
-        private int _running;
-        private long _deadline;
-        private CancellationToken _token;
+        private readonly List<(DbCommand Command, long Deadline, CancellationToken Token)> _running = [];
 
-        public static int Progress(object state) => ((Watch)state).ShouldStop() ? 1 : 0;
+        public static int Progress(object state) => ((Commands)state).ShouldStop() ? 1 : 0;
 
-        public void Begin(long deadline, CancellationToken token)
+        public void Begin(DbCommand command, long deadline, CancellationToken token) => _running.Add((command, deadline, token));
+
+        /// <summary>Ends the command's watch; one that never began (an earlier interceptor failed it) has none.</summary>
+        public void End(DbCommand command)
         {
-            _deadline = deadline;
-            _token = token;
-            _running++;
+            var index = _running.FindLastIndex(running => ReferenceEquals(running.Command, command));
+            if (index >= 0)
+            {
+                _running.RemoveAt(index);
+            }
         }
 
-        public void End() => _running = Math.Max(0, _running - 1);
+        private bool ShouldStop()
+        {
+            var now = Environment.TickCount64;
+            foreach (var (_, deadline, token) in _running)
+            {
+                if (now >= deadline || token.IsCancellationRequested)
+                {
+                    return true;
+                }
+            }
 
-        private bool ShouldStop() => _running > 0 && (Environment.TickCount64 >= _deadline || _token.IsCancellationRequested);
+            return false;
+        }
     }
 }

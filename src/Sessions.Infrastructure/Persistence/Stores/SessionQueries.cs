@@ -66,7 +66,8 @@ internal static class SessionQueries
 
     /// <summary>
     /// Sessions whose title, model, agent, a label value or a <c>key:value</c> contains the text, in
-    /// any case. On SQLite the FTS5 trigram index of those texts answers (<see cref="SessionSearchText"/>,
+    /// any case. On SQLite the FTS5 trigram index of those texts answers (a label indexed once, as
+    /// <c>key:value</c>, which contains whatever its value contains; <see cref="SessionSearchText"/>,
     /// folding beyond ASCII as <see cref="SqliteCaseFolding"/> says); elsewhere a union of two matches
     /// (on the session's columns, on its labels) lets each use its own indexes: PostgreSQL answers
     /// both from trigram indexes on the lowered columns, the text lowered by the database as they are.

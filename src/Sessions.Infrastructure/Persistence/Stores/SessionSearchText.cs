@@ -1,8 +1,8 @@
 namespace Sessions.Infrastructure.Persistence.Stores;
 
 /// <summary>
-/// SQLite only: one searchable text of a session (its title, model or agent, a label value or a
-/// <c>key:value</c>), read from a view over an FTS5 trigram index that triggers keep in step with
+/// SQLite only: one searchable text of a session (its title, model or agent, or a label as
+/// <c>key:value</c>, which holds every text its value holds), read from a view over an FTS5 trigram index that triggers keep in step with
 /// the sessions and labels (migration <c>SqliteSearchIndex</c>). <c>LIKE '%text%'</c> on it is
 /// answered by the index instead of reading every session.
 /// </summary>

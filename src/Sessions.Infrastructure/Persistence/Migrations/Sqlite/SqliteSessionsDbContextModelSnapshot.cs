@@ -764,6 +764,22 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Sessions.Infrastructure.Persistence.Stores.SessionSearchRow", b =>
+                {
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("session_search_rows", (string)null);
+                });
+
             modelBuilder.Entity("Sessions.Infrastructure.Persistence.Stores.SessionSearchText", b =>
                 {
                     b.Property<Guid>("SessionId")
