@@ -40,14 +40,19 @@ internal sealed class OneSnapshot : IAsyncDisposable
         {
             case DatabaseProvider.Sqlite:
                 await db.Database.OpenConnectionAsync(cancellationToken);
-                var sqlite = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
+                SqliteTransaction? sqlite = null;
                 try
                 {
+                    sqlite = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
                     return new OneSnapshot(db, await db.Database.UseTransactionAsync(sqlite, cancellationToken) ?? throw new InvalidOperationException("EF Core did not take the transaction."), sqlite);
                 }
                 catch
                 {
-                    await sqlite.DisposeAsync();
+                    if (sqlite is not null)
+                    {
+                        await sqlite.DisposeAsync();
+                    }
+
                     await db.Database.CloseConnectionAsync();
                     throw;
                 }
@@ -68,8 +73,14 @@ internal sealed class OneSnapshot : IAsyncDisposable
         {
             if (_sqlite is not null)
             {
-                await _sqlite.DisposeAsync();
-                await _db.Database.CloseConnectionAsync();
+                try
+                {
+                    await _sqlite.DisposeAsync();
+                }
+                finally
+                {
+                    await _db.Database.CloseConnectionAsync();
+                }
             }
         }
     }

@@ -26,6 +26,9 @@ public sealed class SqliteSearchRowsTests
         await host.RunMigrationAgainAsync("_LabelsSearchedOnce");
         Assert.Equal(["k", "k", "m", "t"], await KindsAsync(host, session));
 
+        // The index agrees with its rows (FTS5's integrity check fails on an entry of a row gone).
+        await host.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("INSERT INTO session_search (session_search) VALUES ('integrity-check')"));
+
         foreach (var search in new[] { "crimson", "RIMS", "team:cri", "am:na", "cr" })
         {
             var page = await (await client.GetAsync($"{workspace.SessionsPath}?search={Uri.EscapeDataString(search)}", owner.Token())).ExpectAsync(HttpStatusCode.OK);

@@ -109,10 +109,14 @@ public sealed class DatabaseTimeoutTests(ShortTimeoutApiFactory factory) : ApiTe
 
         Assert.Equal(9, stopped.SqliteErrorCode);
         Assert.Equal(ErrorType.DependencyTimedOut, scope.ServiceProvider.GetRequiredService<IDatabaseErrorClassifier>().Classify(stopped)?.Type);
-        Assert.Equal([10L], await db.Database.SqlQueryRaw<long>(CountTo, 10).ToListAsync());
+        Assert.Equal([100_000L], await db.Database.SqlQueryRaw<long>(CountTo, 100_000).ToListAsync());
     }
 
-    /// <summary>A statement of SQLite's virtual machine that counts to its parameter: to <see cref="LongCount"/>, most of a minute of work.</summary>
+    /// <summary>
+    /// A statement of SQLite's virtual machine that counts to its parameter: to <see cref="LongCount"/>,
+    /// most of a minute of work; to 100,000, enough steps to call the progress handler, which a
+    /// watch left behind by the stopped statement would end.
+    /// </summary>
     public const string CountTo = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {0}) SELECT count(*) AS \"Value\" FROM c";
 
     public const long LongCount = 300_000_000;
@@ -221,11 +225,11 @@ public sealed class SqliteCancellationTests(ApiFactory factory) : ApiTest<ApiFac
         await using var scope = Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
         Assert.Equal([10L], await db.Database.SqlQueryRaw<long>(DatabaseTimeoutTests.CountTo, 10).ToListAsync());
-        using var caller = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var caller = new CancellationTokenSource(TimeSpan.FromSeconds(2));
 
         var stopped = await Assert.ThrowsAsync<SqliteException>(() => db.Database.SqlQueryRaw<long>(DatabaseTimeoutTests.CountTo, DatabaseTimeoutTests.LongCount).ToListAsync(caller.Token));
 
         Assert.Equal(9, stopped.SqliteErrorCode);
-        Assert.Equal([10L], await db.Database.SqlQueryRaw<long>(DatabaseTimeoutTests.CountTo, 10).ToListAsync());
+        Assert.Equal([100_000L], await db.Database.SqlQueryRaw<long>(DatabaseTimeoutTests.CountTo, 100_000).ToListAsync());
     }
 }

@@ -77,17 +77,14 @@ internal sealed class SqliteStatementDeadline : DbCommandInterceptor, IDbConnect
         return ValueTask.FromResult(result);
     }
 
-    /// <summary>A reader's statement runs as its rows are read: watched until the reader closes.</summary>
-    public override InterceptionResult DataReaderClosing(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
+    /// <summary>
+    /// A reader's statements run as its rows are read, and those it has not reached as it closes:
+    /// watched until the reader is disposed.
+    /// </summary>
+    public override InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
     {
         End(command);
         return result;
-    }
-
-    public override ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
-    {
-        End(command);
-        return ValueTask.FromResult(result);
     }
 
     public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => End(command);
@@ -113,6 +110,31 @@ internal sealed class SqliteStatementDeadline : DbCommandInterceptor, IDbConnect
     /// close: the service's SQLite connections stay open while their context lives, and EF Core
     /// announces a close it then does not make.)
     /// </summary>
+    /// <summary>
+    /// EF Core announces a close only when none of its commands or readers uses the connection
+    /// any more: whatever is still watched then (a reader that ended without being disposed) ends.
+    /// The handler stays: the connection stays open.
+    /// </summary>
+    public InterceptionResult ConnectionClosing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Forget(connection);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> ConnectionClosingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Forget(connection);
+        return ValueTask.FromResult(result);
+    }
+
+    private void Forget(DbConnection connection)
+    {
+        if (_watches.TryGetValue(connection, out var commands))
+        {
+            commands.Clear();
+        }
+    }
+
     private void Watch(DbConnection connection)
     {
         if (connection is SqliteConnection { Handle: { } handle })
@@ -149,6 +171,8 @@ internal sealed class SqliteStatementDeadline : DbCommandInterceptor, IDbConnect
         public static int Progress(object state) => ((Commands)state).ShouldStop() ? 1 : 0;
 
         public void Begin(DbCommand command, long deadline, CancellationToken token) => _running.Add((command, deadline, token));
+
+        public void Clear() => _running.Clear();
 
         /// <summary>Ends the command's watch; one that never began (an earlier interceptor failed it) has none.</summary>
         public void End(DbCommand command)
