@@ -12,11 +12,10 @@ namespace Sessions.Application.Common.Behaviors;
 /// Per message: a span named after it (with its outcome, and the session it names when it names
 /// one), one structured log line (name, outcome, elapsed time) and a count by name and outcome.
 /// A message whose caller went away (its request aborted, so its token canceled) is outcome
-/// <c>Canceled</c>, logged as information: not a failure of the service; whether it ended by
-/// the cancellation itself or by a database statement the database stopped for it (answered as
-/// timed out). So is a duplicate key the
-/// database refused, a create that lost a race for its id: its outcome is the error it becomes
-/// (<see cref="ErrorTranslationBehavior{TMessage, TResponse}"/>). Every other exception stays a
+/// <c>Canceled</c>, logged as information: not a failure of the service, whether it ended by the
+/// cancellation itself or by a statement the database stopped for it (classified as timed out).
+/// Nor is a duplicate key the database refused, a create that lost a race for its id: its outcome
+/// is the error it becomes (<see cref="ErrorTranslationBehavior{TMessage, TResponse}"/>). Every other exception stays a
 /// failure, logged as an error with it: a database that cannot be reached or did not answer in
 /// time, and a collision that outlasted the unit of work's reruns (which load under the lock, so
 /// one that escapes them is a defect to look at).
@@ -53,38 +52,33 @@ public sealed partial class TelemetryBehavior<TMessage, TResponse>(ILogger<Telem
             Record(activity, outcome);
             return response;
         }
-        catch (Exception exception) when (cancellationToken.IsCancellationRequested && StoppedForTheCaller(exception))
-        {
-            var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            LogCanceled(logger, MessageName, elapsedMs);
-            Record(activity, "Canceled");
-            throw;
-        }
-        catch (Exception exception) when (AnsweredFor(exception) is { } outcome)
-        {
-            var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            LogHandled(logger, MessageName, outcome, elapsedMs);
-            Record(activity, outcome);
-            throw;
-        }
         catch (Exception exception)
         {
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            LogFailed(logger, exception, MessageName, elapsedMs);
-            LoggedFailures.Mark(exception);
-            Record(activity, "Exception");
-            activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+            var refusal = classifier.Classify(exception);
+            if (cancellationToken.IsCancellationRequested && (exception is OperationCanceledException || refusal is { Type: ErrorType.DependencyTimedOut }))
+            {
+                // Canceled by the token itself, or a statement the database stopped on it.
+                LogCanceled(logger, MessageName, elapsedMs);
+                Record(activity, "Canceled");
+            }
+            else if (refusal is { Type: ErrorType.AlreadyExists })
+            {
+                var outcome = refusal.Type.ToString();
+                LogHandled(logger, MessageName, outcome, elapsedMs);
+                Record(activity, outcome);
+            }
+            else
+            {
+                LogFailed(logger, exception, MessageName, elapsedMs);
+                LoggedFailures.Mark(exception);
+                Record(activity, "Exception");
+                activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+            }
+
             throw;
         }
     }
-
-    /// <summary>Whether the work ended because it was canceled: by the token itself, or by a statement stopped on it (classified as timed out).</summary>
-    private bool StoppedForTheCaller(Exception exception) =>
-        exception is OperationCanceledException || classifier.Classify(exception) is { Type: ErrorType.DependencyTimedOut };
-
-    /// <summary>The outcome of a duplicate key the database refused; null for any other exception.</summary>
-    private string? AnsweredFor(Exception exception) =>
-        classifier.Classify(exception) is { Type: ErrorType.AlreadyExists } error ? error.Type.ToString() : null;
 
     /// <summary>The message's outcome, counted by name and outcome and set on its span.</summary>
     private static void Record(Activity? activity, string outcome)

@@ -78,6 +78,12 @@ internal static class SessionQueries
         var pattern = $"%{escaped}%";
         if (db.Provider == DatabaseProvider.Sqlite)
         {
+            IQueryable<Session> ByIndex(Expression<Func<SessionSearchText, bool>> found)
+            {
+                var ids = db.Set<SessionSearchText>().Where(found).Select(t => t.SessionId);
+                return sessions.Where(s => ids.Contains(s.Id));
+            }
+
             Expression<Func<string, bool>> match;
             if (SqliteCaseFolding.FoldsBeyondAscii(search))
             {
@@ -85,8 +91,7 @@ internal static class SessionQueries
                 var glob = SqliteCaseFolding.Glob(search);
                 if (SqliteCaseFolding.IndexNarrows(search))
                 {
-                    var found = db.Set<SessionSearchText>().Where(t => SqliteCaseFolding.Matches(t.Text, phrase) && EF.Functions.Glob(t.Text, glob)).Select(t => t.SessionId);
-                    return sessions.Where(s => found.Contains(s.Id));
+                    return ByIndex(t => SqliteCaseFolding.Matches(t.Text, phrase) && EF.Functions.Glob(t.Text, glob));
                 }
 
                 match = text => EF.Functions.Glob(text, glob);
@@ -95,8 +100,7 @@ internal static class SessionQueries
             {
                 // SQLite's LIKE and the trigram index fold ASCII letters themselves. The index serves
                 // LIKE of three characters or more without an ESCAPE clause.
-                var found = db.Set<SessionSearchText>().Where(t => EF.Functions.Like(t.Text, pattern)).Select(t => t.SessionId);
-                return sessions.Where(s => found.Contains(s.Id));
+                return ByIndex(t => EF.Functions.Like(t.Text, pattern));
             }
             else
             {
