@@ -57,6 +57,7 @@ builder.Services.AddApiVersioning(options =>
         options.GroupNameFormat = "'v'V";
         options.SubstituteApiVersionInUrl = true;
     });
+RememberingApiVersionPolicy.ReplaceTheLibrarys(builder.Services);
 builder.Services.AddOpenApiDocument(settings =>
 {
     settings.DocumentName = "v1";
