@@ -163,6 +163,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
                 // The data source's name labels Npgsql's pool metrics; unnamed, it is the connection
                 // string without its password (host, database, user), which a metrics scrape shows.
                 builder.UseNpgsql(ConnectionString, npgsql => npgsql.CommandTimeout(CommandTimeoutSeconds).ConfigureDataSource(source => source.Name = DataSourceName));
+                ShapersCompiledOnce.UseOnPostgres(builder);
                 break;
             case DatabaseProvider.SqlServer:
                 builder.UseSqlServer(ConnectionString, sql => sql.CommandTimeout(CommandTimeoutSeconds));
@@ -171,6 +172,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
                 SqliteLibrary.EnsureConfigured();
                 builder.UseSqlite(ConnectionString, sqlite => sqlite.CommandTimeout(CommandTimeoutSeconds));
                 KeepOpenSqliteConnection.Use(builder);
+                ShapersCompiledOnce.UseOnSqlite(builder);
                 break;
         }
     }
