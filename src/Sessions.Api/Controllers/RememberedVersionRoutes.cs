@@ -8,8 +8,8 @@ namespace Sessions.Api.Controllers;
 /// Asp.Versioning's routing policy with its answers remembered. The library's jump table reads the
 /// version out of the path on every request by building a route template and a matcher for each
 /// route of the node (the routes carry <c>{version:apiVersion}</c>, and it reads them before it
-/// looks at anything else): a twentieth of a GET's CPU under load
-/// (<c>bench/results/2026-12-01-remembered-versions.md</c>). Which route a version segment leads
+/// looks at anything else): about a tenth of a GET's CPU under load
+/// (<c>bench/results/2026-12-01-stack-costs.md</c>). Which route a version segment leads
 /// to does not change while the service runs, so each node's table answers a version segment it
 /// has routed once from memory (<see cref="RememberedVersionJumpTable"/>); everything else is
 /// still the library's.
@@ -19,6 +19,9 @@ internal sealed class RememberingApiVersionPolicy(ApiVersionMatcherPolicy librar
     public override int Order => library.Order;
 
     public bool AppliesToEndpoints(IReadOnlyList<Endpoint> endpoints) => library.AppliesToEndpoints(endpoints);
+
+    /// <summary>The library's own answer for building a node's table, which leaves out nodes with dynamic endpoints.</summary>
+    bool INodeBuilderPolicy.AppliesToEndpoints(IReadOnlyList<Endpoint> endpoints) => ((INodeBuilderPolicy)library).AppliesToEndpoints(endpoints);
 
     public Task ApplyAsync(HttpContext httpContext, CandidateSet candidates) => library.ApplyAsync(httpContext, candidates);
 
@@ -47,13 +50,16 @@ internal sealed class RememberingApiVersionPolicy(ApiVersionMatcherPolicy librar
 /// versions. A segment it has not seen, or one the library answered with an error (a version the
 /// service does not offer, one it cannot read), goes to the library every time, and so does any
 /// request whose version was already read from elsewhere. Only segments the library routed are
-/// remembered, and at most <see cref="MostRemembered"/> of them: a client can write one version in
-/// many ways (<c>v1</c>, <c>V1</c>, <c>v1.0</c>, <c>v01</c>), and none of them grows the memory
-/// past that bound.
+/// remembered, and at most <see cref="MostRemembered"/> of them, the most recently learnt: a client
+/// can write one version in many ways (<c>v1</c>, <c>V1</c>, <c>v1.0</c>, <c>v01</c>), and none of
+/// them grows the memory past that bound or keeps a spelling out of it for good.
 /// </summary>
 internal sealed class RememberedVersionJumpTable(PolicyJumpTable library) : PolicyJumpTable
 {
     public const int MostRemembered = 8;
+
+    /// <summary>The library's table this one remembers the answers of.</summary>
+    public PolicyJumpTable Library => library;
 
     private Remembered[] _remembered = [];
 
@@ -74,8 +80,9 @@ internal sealed class RememberedVersionJumpTable(PolicyJumpTable library) : Poli
             }
         }
 
-        // The library marks every answer that is not one of the node's versions by setting its
-        // policy feature on the request; an answer that sets nothing routed the version it read.
+        // Every answer of the library that is not one of the node's versions sets a feature on the
+        // request (its policy feature, which Kestrel counts as a change even when it is null); an
+        // answer that sets none routed the version it read.
         var revision = httpContext.Features.Revision;
         var destination = library.GetDestination(httpContext);
         if (!readElsewhere
@@ -95,12 +102,13 @@ internal sealed class RememberedVersionJumpTable(PolicyJumpTable library) : Poli
         while (true)
         {
             var known = Volatile.Read(ref _remembered);
-            if (known.Length >= MostRemembered || Array.Exists(known, r => r.Segment == remembered.Segment))
+            if (Array.Exists(known, r => r.Segment == remembered.Segment))
             {
                 return;
             }
 
-            if (Interlocked.CompareExchange(ref _remembered, [.. known, remembered], known) == known)
+            Remembered[] kept = known.Length < MostRemembered ? [.. known, remembered] : [.. known.AsSpan(1), remembered];
+            if (Interlocked.CompareExchange(ref _remembered, kept, known) == known)
             {
                 return;
             }

@@ -41,6 +41,7 @@ public sealed class RememberedVersionRoutesTests(ApiFactory factory) : ApiTest<A
 
             if (expected == HttpStatusCode.OK)
             {
+                Assert.Equal("1", read.Headers.GetValues(ApiVersions.SupportedHeader).Single());
                 Assert.Equal(session.ToString(), (await read.ExpectAsync(HttpStatusCode.OK))["id"]!.GetValue<string>());
                 Assert.NotNull((await transcript.ExpectAsync(HttpStatusCode.OK))["messages"]);
                 Assert.NotNull((await facets.ExpectAsync(HttpStatusCode.OK))["agents"]);
@@ -50,6 +51,40 @@ public sealed class RememberedVersionRoutesTests(ApiFactory factory) : ApiTest<A
                 await read.ExpectEnvelopeAsync(expected, "unsupported_api_version");
                 await transcript.ExpectEnvelopeAsync(expected, "unsupported_api_version");
                 await facets.ExpectEnvelopeAsync(expected, "unsupported_api_version");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The library's own table for the route of one session, alone and remembered, asked the same
+    /// requests twice over: the same destination, the same version read and the same features set
+    /// on the request, for versions it routes and for those it refuses.
+    /// </summary>
+    [Fact]
+    public async Task TheLibrarysTable_AndItsRememberedForm_AnswerAlike()
+    {
+        var library = Factory.Services.GetServices<MatcherPolicy>().OfType<RememberingApiVersionPolicy>().Single();
+        var endpoints = Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText == "api/v{version:apiVersion}/org/{org}/ws/{workspace}/sessions/{session_id}")
+            .ToList<Endpoint>();
+        Assert.NotEmpty(endpoints);
+        var edges = library.GetEdges(endpoints).Select((edge, destination) => new PolicyJumpTableEdge(edge.State, destination)).ToList();
+        var alone = ((RememberedVersionJumpTable)library.BuildJumpTable(-1, edges)).Library;
+        await using var scope = Factory.Services.CreateAsyncScope();
+
+        foreach (var segment in (string[])["v1", "V1", "v1.0", "v01", "v2", "v0", "vx", "v1.5", "v", "v1-beta"])
+        {
+            var remembered = new RememberedVersionJumpTable(alone);
+            foreach (var _ in Enumerable.Range(0, 2))
+            {
+                var path = $"/api/{segment}/org/o/ws/w/sessions/{Guid.NewGuid()}";
+                var byMemory = Request(path, scope.ServiceProvider);
+                var byLibrary = Request(path, scope.ServiceProvider);
+
+                Assert.Equal(alone.GetDestination(byLibrary), remembered.GetDestination(byMemory));
+                Assert.Equal(byLibrary.ApiVersioningFeature.RawRequestedApiVersion, byMemory.ApiVersioningFeature.RawRequestedApiVersion);
+                Assert.Equal(FeatureTypes(byLibrary), FeatureTypes(byMemory));
+                Assert.Equal(segment is "v1" or "V1" or "v1.0" or "v01", !FeatureTypes(byLibrary).Any(t => t.EndsWith(".ApiVersionPolicyFeature", StringComparison.Ordinal)));
             }
         }
     }
@@ -128,28 +163,37 @@ public sealed class RememberedVersionRoutesTests(ApiFactory factory) : ApiTest<A
     }
 
     [Fact]
-    public void NoMoreThanTheBound_AreRemembered()
+    public void NoMoreThanTheBound_AreRemembered_TheLatestLearnt()
     {
         var library = new LibraryTable { Destinations = _ => 7 };
         var table = new RememberedVersionJumpTable(library);
         var segments = Enumerable.Range(1, RememberedVersionJumpTable.MostRemembered + 2).Select(zeros => "v" + new string('0', zeros) + "1").ToList();
-
-        foreach (var _ in Enumerable.Range(0, 2))
+        void Route(IEnumerable<string> some)
         {
-            foreach (var segment in segments)
+            foreach (var segment in some)
             {
                 Assert.Equal(7, table.GetDestination(Request($"/api/{segment}/x")));
             }
         }
 
+        Route(segments);
+        Route(segments.Skip(2));
+        Assert.Equal(segments.Count, library.Calls);
+
+        Route([segments[0], segments[0]]);
+        Assert.Equal(segments.Count + 1, library.Calls);
+
+        Route([segments[2]]);
         Assert.Equal(segments.Count + 2, library.Calls);
     }
 
-    private static DefaultHttpContext Request(string path)
+    private static DefaultHttpContext Request(string path, IServiceProvider? services = null) => new()
     {
-        var services = new ServiceCollection().AddSingleton<IApiVersionReader>(new UrlSegmentApiVersionReader()).BuildServiceProvider();
-        return new DefaultHttpContext { RequestServices = services, Request = { Path = path } };
-    }
+        RequestServices = services ?? new ServiceCollection().AddSingleton<IApiVersionReader>(new UrlSegmentApiVersionReader()).BuildServiceProvider(),
+        Request = { Path = path },
+    };
+
+    private static List<string> FeatureTypes(HttpContext request) => [.. request.Features.Select(f => f.Key.FullName!).Order(StringComparer.Ordinal)];
 
     /// <summary>
     /// What the library's table does with a URL segment version: sets the version it read (the

@@ -12,13 +12,16 @@ namespace Sessions.Infrastructure.Persistence.Providers;
 /// <summary>
 /// A query's executor with its nested lambdas compiled once, when the query is. EF Core builds a
 /// query's executor as one expression in which the shaper (the code that turns a row into the
-/// result) and a collection's key readers are lambdas nested in it; compiled as they are, every
-/// run of the query turns each of them into a delegate again (<c>DynamicMethod.CreateDelegate</c>,
-/// a twentieth of a GET's CPU on SQLite under load: <c>bench/results/2026-12-01-shapers-compiled-once.md</c>).
-/// A nested lambda that uses nothing of the lambdas around it is the same delegate on every run, so
-/// it is compiled once, innermost first, and the executor holds the delegate as a constant. A
-/// lambda that uses a variable of an enclosing one is left as it is. On SQLite and PostgreSQL; SQL
-/// Server's context, which this machine cannot run, is EF Core's own.
+/// result), the command's resolver and, for a collection, its element shaper and the fix-up that
+/// adds an element to its owner are lambdas nested in it; compiled as they are, every run of the
+/// query turns the first two into delegates again, and every row the last two
+/// (<c>DynamicMethod.CreateDelegate</c>, about a tenth of a GET's CPU on SQLite under load:
+/// <c>bench/results/2026-12-01-stack-costs.md</c>). A nested lambda that uses no variable of the
+/// code around it is the same delegate on every run, so it is compiled once, innermost first, and
+/// the executor holds the delegate as a constant. A lambda that uses a variable of an enclosing
+/// scope, a quoted one (an expression tree the executor hands on) and one invoked where it stands
+/// (which the compiler inlines, making no delegate) are left as they are. On SQLite and
+/// PostgreSQL; SQL Server's context, which this machine cannot run, is EF Core's own.
 /// </summary>
 internal static class ShapersCompiledOnce
 {
@@ -47,50 +50,85 @@ internal static class ShapersCompiledOnce
         protected override Expression VisitLambda<T>(Expression<T> node)
         {
             var lambda = node.Update(Visit(node.Body), node.Parameters);
-            return ClosesOverNothing(lambda) ? Expression.Constant(lambda.Compile(), typeof(T)) : lambda;
+            return FreeVariables.NoneIn(lambda) ? Expression.Constant(lambda.Compile(), typeof(T)) : lambda;
         }
+
+        /// <summary>A quoted lambda is an expression tree the executor hands on, not a delegate it makes: it is left whole.</summary>
+        protected override Expression VisitUnary(UnaryExpression node) =>
+            node.NodeType == ExpressionType.Quote ? node : base.VisitUnary(node);
+
+        /// <summary>A lambda invoked where it stands is inlined by the compiler: it stays a lambda, with what is nested in it compiled.</summary>
+        protected override Expression VisitInvocation(InvocationExpression node) =>
+            node.Expression is LambdaExpression invoked
+                ? node.Update(Expression.Lambda(invoked.Type, Visit(invoked.Body), invoked.Name, invoked.TailCall, invoked.Parameters), Visit(node.Arguments))
+                : base.VisitInvocation(node);
     }
 
-    /// <summary>Whether every variable <paramref name="lambda"/> uses is declared within it: its own parameters, its blocks' variables, its catch blocks' and its nested lambdas' own.</summary>
-    private static bool ClosesOverNothing(LambdaExpression lambda)
+    /// <summary>
+    /// Whether a lambda uses a variable that no scope within it declares (its parameters, its blocks'
+    /// and catch blocks' variables, its nested lambdas' parameters), each use checked against the
+    /// scopes that enclose it: EF Core gives nested lambdas parameters that are the same objects as
+    /// those of the lambdas around them.
+    /// </summary>
+    private sealed class FreeVariables : ExpressionVisitor
     {
-        var variables = new Variables();
-        variables.Visit(lambda);
-        return variables.Used.IsSubsetOf(variables.Declared);
-    }
+        private readonly Dictionary<ParameterExpression, int> _inScope = [];
 
-    private sealed class Variables : ExpressionVisitor
-    {
-        public HashSet<ParameterExpression> Declared { get; } = [];
+        private bool _found;
 
-        public HashSet<ParameterExpression> Used { get; } = [];
+        public static bool NoneIn(LambdaExpression lambda)
+        {
+            var variables = new FreeVariables();
+            variables.Visit(lambda);
+            return !variables._found;
+        }
 
         protected override Expression VisitLambda<T>(Expression<T> node)
         {
-            Declared.UnionWith(node.Parameters);
-            return base.VisitLambda(node);
+            Enter(node.Parameters);
+            Visit(node.Body);
+            Leave(node.Parameters);
+            return node;
         }
 
         protected override Expression VisitBlock(BlockExpression node)
         {
-            Declared.UnionWith(node.Variables);
-            return base.VisitBlock(node);
+            Enter(node.Variables);
+            Visit(node.Expressions);
+            Leave(node.Variables);
+            return node;
         }
 
         protected override CatchBlock VisitCatchBlock(CatchBlock node)
         {
-            if (node.Variable is { } variable)
-            {
-                Declared.Add(variable);
-            }
-
-            return base.VisitCatchBlock(node);
+            IReadOnlyList<ParameterExpression> declared = node.Variable is { } variable ? [variable] : [];
+            Enter(declared);
+            Visit(node.Filter);
+            Visit(node.Body);
+            Leave(declared);
+            return node;
         }
 
         protected override Expression VisitParameter(ParameterExpression node)
         {
-            Used.Add(node);
+            _found |= _inScope.GetValueOrDefault(node) == 0;
             return node;
+        }
+
+        private void Enter(IEnumerable<ParameterExpression> declared)
+        {
+            foreach (var variable in declared)
+            {
+                _inScope[variable] = _inScope.GetValueOrDefault(variable) + 1;
+            }
+        }
+
+        private void Leave(IEnumerable<ParameterExpression> declared)
+        {
+            foreach (var variable in declared)
+            {
+                _inScope[variable]--;
+            }
         }
     }
 
