@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Samples the service's CPU with perf under the side-by-side benchmark's load and prints where a
+# request's time goes: inclusive shares of the process's samples under the frames given (regular
+# expressions over the runtime's method names), each with its direct callees. How
+# bench/results/2026-12-01-stack-costs.md section 1 was taken.
+#   usage: bash bench/perf.sh get|refreeze [FRAME_REGEX ...]
+#   e.g.:  bash bench/perf.sh get 'DfaMatcher::MatchAsync' 'SessionReadStore\+<OneAsync>'
+# Needs perf (apt-get install linux-perf) and wrk; the service built in Release. SQLite only; a
+# fresh file each run. The samples stay in .artifacts/perf/ (KIND.data, KIND.stacks).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+KIND=${1:-get}
+shift || true
+API_PORT=5093
+WORK=$(mktemp -d)
+OUT=$ROOT/.artifacts/perf
+mkdir -p "$OUT"
+cleanup() { [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# The perf map names JIT'd code; with W^X on, perf sees that code in an anonymous double mapping
+# that the map does not describe.
+(cd src/Sessions.Api/bin/Release/net10.0 && exec env DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 \
+  ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" RateLimiting__PermitLimit=1000000000 \
+  Logging__LogLevel__Default=Warning ConnectionStrings__Sessions="Data Source=$WORK/sessions.db" dotnet Sessions.Api.dll >"$WORK/api.log" 2>&1) &
+API_PID=$!
+BASE="http://127.0.0.1:$API_PORT"
+for _ in $(seq 1 60); do curl -sf "$BASE/health/live" >/dev/null && break; sleep 0.5; done
+TOKEN=$(curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
+  -d '{"email":"perf@example.com","org":"demo","workspace":"default"}' | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+PATH_BASE=/api/v1/org/demo/ws/default/sessions/
+ID=$(cat /proc/sys/kernel/random/uuid)
+curl -sf -o /dev/null -X POST "$BASE${PATH_BASE%/}" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"id\":\"$ID\",\"model\":\"m\"}"
+curl -sf -o /dev/null -X POST "$BASE$PATH_BASE$ID/freeze" -H "Authorization: Bearer $TOKEN"
+SCRIPT="../shared/bench/$KIND.lua"
+wrk -t2 -c16 -d20s -s "$SCRIPT" "$BASE" -- "$ID" "$TOKEN" "$PATH_BASE" >/dev/null   # warm-up
+perf record -F 999 -g -p "$API_PID" -o "$OUT/$KIND.data" -- sleep 8 >/dev/null 2>&1 &
+PERF=$!
+wrk -t2 -c16 -d8s --latency -s "$SCRIPT" "$BASE" -- "$ID" "$TOKEN" "$PATH_BASE" | grep -E "Requests/sec|  50%|  99%"
+wait "$PERF"
+perf script -i "$OUT/$KIND.data" >"$OUT/$KIND.stacks" 2>/dev/null
+FRAMES=("$@")
+[ ${#FRAMES[@]} -gt 0 ] || FRAMES=('HttpProtocol\+<ProcessRequests>' 'DfaMatcher::MatchAsync' 'ControllerBinderDelegateProvider' \
+  'Mediator::Send' 'SessionReadStore\+<OneAsync>' 'ObjectResultExecutor::ExecuteAsync' 'DynamicMethod::CreateDelegate')
+for frame in "${FRAMES[@]}"; do
+  echo "== $frame"
+  python3 bench/perf_tree.py "$OUT/$KIND.stacks" "$frame" 8
+done
