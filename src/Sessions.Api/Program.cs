@@ -106,6 +106,11 @@ if (app.Configuration.GetValue("Database:InitializeAtStartup", defaultValue: tru
     }
 }
 
+if (app.Environment.IsDevelopment())
+{
+    app.RecordPeers();
+}
+
 app.UseServiceForwardedHeaders();
 app.UseMiddleware<RequestLogging>();
 app.UseMiddleware<ErrorHandlingMiddleware>();

@@ -1,4 +1,3 @@
-using System.Net;
 using Sessions.Api.Errors;
 using Sessions.Application.Common.Security;
 using Sessions.Domain.Organizations;
@@ -24,15 +23,15 @@ public static partial class DevelopmentEndpoints
     private static readonly string[] DefaultScopes = [Scopes.SessionsRead, Scopes.SessionsWrite];
 
     /// <summary>
-    /// Maps <c>POST /dev/token</c>: it answers loopback callers only, unless
-    /// <c>Development:AllowRemoteTokens</c> is true (anyone who reaches it mints admin tokens).
+    /// Maps <c>POST /dev/token</c>: it answers callers on this machine only (<see cref="LocalCallers"/>),
+    /// unless <c>Development:AllowRemoteTokens</c> is true (anyone who reaches it mints admin tokens).
     /// </summary>
     public static void MapDevelopmentEndpoints(this WebApplication app)
     {
         var allowRemote = app.Configuration.GetValue("Development:AllowRemoteTokens", defaultValue: false);
         LogTokenEndpoint(app.Logger, allowRemote ? "any caller (Development:AllowRemoteTokens is true)" : "loopback callers only");
         app.MapPost("/dev/token", (HttpContext context, DevTokenRequest? request, DevelopmentIdentity identity, TokenIssuer issuer, CancellationToken cancellationToken) =>
-                allowRemote || context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address)
+                allowRemote || LocalCallers.IsLocal(context)
                     ? IssueTokenAsync(request, identity, issuer, cancellationToken)
                     : Task.FromResult(Results.Json(
                         ErrorResponses.ForStatus(StatusCodes.Status403Forbidden, "The development token endpoint answers loopback callers only (set Development:AllowRemoteTokens to open it)."),

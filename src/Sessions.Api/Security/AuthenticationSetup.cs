@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
+using Sessions.Api.Development;
 using Sessions.Api.Errors;
 using Sessions.Infrastructure.Identity;
 
@@ -78,6 +79,7 @@ public static class AuthenticationSetup
 
             options.Events = new JwtBearerEvents
             {
+                OnTokenValidated = PublishedKeyFromThisMachineOnly(auth, configuration),
                 OnAuthenticationFailed = context =>
                 {
                     context.HttpContext.Items[FailureKey] = Describe(context.Exception);
@@ -98,6 +100,27 @@ public static class AuthenticationSetup
         WithoutKeyRingAtStartup(services);
         return services;
     }
+
+    /// <summary>
+    /// Tokens signed with the published key (<see cref="DevelopmentSigningKey"/>, which only
+    /// Development starts with) are accepted from this machine only, like <c>POST /dev/token</c> that issues them, unless
+    /// <c>Development:AllowRemoteTokens</c> opens both: anyone who reaches the instance could sign
+    /// such a token. A key of one's own is accepted from anywhere.
+    /// </summary>
+    private static Func<TokenValidatedContext, Task> PublishedKeyFromThisMachineOnly(AuthOptions auth, IConfiguration configuration) =>
+        auth.SigningKey == DevelopmentSigningKey && !configuration.GetValue("Development:AllowRemoteTokens", defaultValue: false)
+            ? context =>
+            {
+                if (!LocalCallers.IsLocal(context.HttpContext))
+                {
+                    const string Reason = "Authentication failed: this Development instance signs with the key published with the service's source and accepts its tokens from this machine only (set Development:AllowRemoteTokens to accept them from anywhere, or configure Auth:SigningKey).";
+                    context.HttpContext.Items[FailureKey] = Reason;
+                    context.Fail(Reason);
+                }
+
+                return Task.CompletedTask;
+            }
+            : _ => Task.CompletedTask;
 
     /// <summary>
     /// Whether JwtBearer can read the authority's metadata (its signing keys) there: over HTTPS, or
