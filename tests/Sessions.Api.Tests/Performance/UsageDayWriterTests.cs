@@ -9,7 +9,7 @@ namespace Sessions.Api.Tests.Performance;
 /// <summary>
 /// The usage-day upsert writes as many statements as its rows need (a rewind over many days, or
 /// sessions of many days in one save), each in a command of its own, and drops the rows that no
-/// message counts any more in each.
+/// message counts any more in each, when a delta takes messages away.
 /// </summary>
 [Collection(SharedApiCollection.Name)]
 public sealed class UsageDayWriterTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
@@ -34,5 +34,29 @@ public sealed class UsageDayWriterTests(ApiFactory factory) : ApiTest<ApiFactory
         Assert.Equal(2, added.Count);
         Assert.Equal(2 * 150 * 2, twice);
         Assert.Equal(0, await Factory.WithDbAsync(db => db.UsageDays.CountAsync(d => ids.Contains(d.SessionId))));
+    }
+
+    [Fact]
+    public async Task DeltasThatOnlyAddMessages_DropNothing_ADeltaThatTakesMessagesAway_DropsTheRowsLeftEmpty()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var id = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        var session = await Factory.WithDbAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == id));
+        var day = new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc);
+        SessionUsageDay Delta(DateTime on, long messages) => SessionUsageDay.From(session, on, new UsageTotals(messages, 5 * messages, 0, 0, 0, 0, 0m, 0));
+        Task<IReadOnlyList<RowWriter.Statement>> WriteAsync(params SessionUsageDay[] deltas) => Factory.WithDbAsync(async db =>
+        {
+            var statements = UsageDayWriter.Statements(db, db.Provider, deltas);
+            await new RowWriter(db.Provider).FlushAsync(db, statements, default);
+            return statements;
+        });
+
+        var added = await WriteAsync(Delta(day, 2), Delta(day.AddDays(1), 1));
+        var rewound = await WriteAsync(Delta(day, -2), Delta(day.AddDays(1), 3));
+
+        Assert.DoesNotContain(added, s => s.Sql.Contains("DELETE", StringComparison.Ordinal));
+        Assert.Contains(rewound, s => s.Sql.Contains("DELETE FROM session_usage_days", StringComparison.Ordinal));
+        var left = await Factory.WithDbAsync(db => db.UsageDays.AsNoTracking().Where(d => d.SessionId == id).Select(d => new { d.Day, d.MessageCount, d.InputTokens }).ToListAsync());
+        Assert.Equal([(day.AddDays(1), 4L, 20L)], left.Select(d => (d.Day, d.MessageCount, d.InputTokens)));
     }
 }

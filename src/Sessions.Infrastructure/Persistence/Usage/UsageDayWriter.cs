@@ -6,8 +6,8 @@ namespace Sessions.Infrastructure.Persistence.Usage;
 
 /// <summary>
 /// Adds deltas to <see cref="SessionUsageDay"/> rows: an upsert that creates a row on its first
-/// delta and adds to it after, then drops the rows of those sessions that no message counts any
-/// more (a rewind removed them), in as many statements as <see cref="RowWriter.MaxUpsertParameters"/>
+/// delta and adds to it after, then, when a delta takes messages away (a rewind), drops the rows of
+/// those sessions that no message counts any more, in as many statements as <see cref="RowWriter.MaxUpsertParameters"/>
 /// asks (one for an append; a rewind over many days may take more).
 /// </summary>
 internal static class UsageDayWriter
@@ -50,12 +50,15 @@ internal static class UsageDayWriter
         var sessionColumn = columns.FindIndex(c => c.Name == "session_id");
         var names = columns.Select(c => c.Name).ToList();
         var sums = names.Except([.. KeyColumns, .. SessionColumns]).ToList();
+
+        // A row's count only falls with a delta that takes messages away: an append's leave every
+        // row they touch counting at least one message, and nothing to drop.
+        var drops = deltas.Any(d => d.MessageCount <= 0);
         using var factory = db.Database.GetDbConnection().CreateCommand();
         return [.. RowWriter.ValueLists(factory, columns, deltas, "u", RowWriter.MaxUpsertParameters(provider)).Select(list =>
         {
-            var sessions = Enumerable.Range(0, list.RowCount).Select(r => list.Name(r, sessionColumn)).ToList();
-            var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, sums, list.Rows, sessions) : Upsert(provider, names, sums, list.Rows, sessions);
-            return new RowWriter.Statement(sql, list.Parameters);
+            var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, sums, list.Rows) : Upsert(provider, names, sums, list.Rows);
+            return new RowWriter.Statement(drops ? sql + Drop(list, sessionColumn) : sql, list.Parameters);
         })];
     }
 
@@ -63,12 +66,15 @@ internal static class UsageDayWriter
     /// PostgreSQL and SQLite share the upsert syntax. SQLite keeps a cost as decimal text and would
     /// add it as a binary float: its sum goes through EF Core's exact decimal function instead.
     /// </summary>
-    private static string Upsert(DatabaseProvider provider, IReadOnlyList<string> columns, IReadOnlyList<string> sums, string rows, IReadOnlyList<string> sessions) =>
+    private static string Upsert(DatabaseProvider provider, IReadOnlyList<string> columns, IReadOnlyList<string> sums, string rows) =>
         $"""
         INSERT INTO {Table} ({string.Join(", ", columns)}) VALUES {rows}
         ON CONFLICT ({string.Join(", ", KeyColumns)}) DO UPDATE SET {string.Join(", ", [.. sums.Select(c => $"{c} = {Add(provider, c)}"), .. Refreshed()])};
-        DELETE FROM {Table} WHERE session_id IN ({string.Join(", ", sessions.Distinct())}) AND message_count = 0;
         """;
+
+    /// <summary>Drops the rows of the list's sessions that count no message; the same on every database.</summary>
+    private static string Drop(RowWriter.ValueList list, int sessionColumn) =>
+        $"\nDELETE FROM {Table} WHERE session_id IN ({string.Join(", ", Enumerable.Range(0, list.RowCount).Select(r => list.Name(r, sessionColumn)))}) AND message_count = 0;";
 
     private static IEnumerable<string> Refreshed() => SessionColumns.Skip(1).Select(c => $"{c} = excluded.{c}");
 
@@ -77,13 +83,12 @@ internal static class UsageDayWriter
             ? $"ef_add({Table}.{column}, excluded.{column})"
             : $"{Table}.{column} + excluded.{column}";
 
-    private static string SqlServer(IReadOnlyList<string> columns, IReadOnlyList<string> sums, string rows, IReadOnlyList<string> sessions) =>
+    private static string SqlServer(IReadOnlyList<string> columns, IReadOnlyList<string> sums, string rows) =>
         $"""
         MERGE {Table} WITH (HOLDLOCK) AS t
         USING (VALUES {rows}) AS d ({string.Join(", ", columns.Select(c => $"[{c}]"))})
         ON {string.Join(" AND ", KeyColumns.Select(k => $"t.[{k}] = d.[{k}]"))}
         WHEN MATCHED THEN UPDATE SET {string.Join(", ", [.. sums.Select(c => $"[{c}] = t.[{c}] + d.[{c}]"), .. SessionColumns.Skip(1).Select(c => $"[{c}] = d.[{c}]")])}
         WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(c => $"[{c}]"))}) VALUES ({string.Join(", ", columns.Select(c => $"d.[{c}]"))});
-        DELETE FROM {Table} WHERE session_id IN ({string.Join(", ", sessions.Distinct())}) AND message_count = 0;
         """;
 }
