@@ -261,6 +261,9 @@ public sealed class SqlServerTranslationTests
         yield return new UsageWindow(midnight.AddDays(-30).AddHours(12), midnight.AddHours(5));
         yield return new UsageWindow(midnight.AddHours(1), midnight.AddHours(2));
         yield return new UsageWindow(null, midnight.AddHours(3));
+
+        // Edges that read the rest of their days and take it off the days' rows.
+        yield return new UsageWindow(midnight.AddDays(-30).AddHours(3), midnight.AddDays(-1).AddHours(21));
     }
 
     private static SessionCriteria CriteriaNamed(string name) => name switch

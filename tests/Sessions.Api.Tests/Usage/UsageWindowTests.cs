@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Api.Tests.Infrastructure;
+using Sessions.Infrastructure.Persistence.Usage;
 
 namespace Sessions.Api.Tests.Usage;
 
@@ -48,6 +49,15 @@ public sealed class UsageWindowTests(ClockedApiFactory factory) : ApiTest<Clocke
         { "2T00:00:00Z", null },
         { null, "2T01:00:00Z" },
         { "3T12:00:01Z", null },
+
+        // Edges where the rest of the day is read and taken off its rows (the clock stands at
+        // 3T12:00 after the writes): a session whose messages of the edge day all lie in the rest
+        // (1T10:00, 2T13:00, 3T12:00) is not counted there.
+        { "1T11:00:00Z", "3T00:00:00Z" },
+        { "1T00:00:00Z", "2T12:30:00Z" },
+        { "2T00:00:00Z", "3T08:00:00Z" },
+        { "1T03:00:00Z", "2T22:00:00Z" },
+        { "1T23:30:00Z", "3T12:00:00.0000001Z" },
     };
 
     [Theory]
@@ -157,4 +167,24 @@ public sealed class UsageWindowTests(ClockedApiFactory factory) : ApiTest<Clocke
         var page = await Client.GetAsync($"{workspace.SessionPath(id)}/transcript?include_compacted=true&limit=500", Token(owner)).ExpectAsync(HttpStatusCode.OK);
         return [.. page["messages"]!.AsArray().Select(m => m!.AsObject())];
     }
+}
+
+/// <summary>Which part of a day an edge cuts is read message by message.</summary>
+public sealed class UsageEdgeTests
+{
+    private static readonly DateTime Day = new(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    [Theory]
+    [InlineData(3, true, 30, true)]
+    [InlineData(13, true, 30, false)]
+    [InlineData(12, true, 30, false)]
+    [InlineData(21, false, 30, true)]
+    [InlineData(11, false, 30, false)]
+    [InlineData(12, false, 30, false)]
+    [InlineData(8, false, 12, true)]
+    [InlineData(8, false, 16, false)]
+    [InlineData(10, false, 10, true)]
+    [InlineData(10, true, 10, false)]
+    public void TheRestIsRead_WhenItSpansLessTimeUpToNow(int cutHour, bool edgeIsTheStart, int nowHour, bool readsTheRest) =>
+        Assert.Equal(readsTheRest, UsageReadStore.ReadsTheRest(Day, Day.AddHours(cutHour), edgeIsTheStart, Day.AddHours(nowHour)));
 }

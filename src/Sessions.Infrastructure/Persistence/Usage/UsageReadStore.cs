@@ -14,10 +14,11 @@ namespace Sessions.Infrastructure.Persistence.Usage;
 /// Usage sums computed by the database from what is kept as messages come and go: without a
 /// window, each session's own totals (one row per session); by day or within a window, the
 /// per-day rows of <see cref="SessionUsageDay"/> for the whole days, and the messages themselves
-/// only for the part of a day a window's edge cuts. Token sums are exact past 64 bits: each is
+/// only for the part of a day a window's edge cuts (or for the rest of that day, taken off its row,
+/// when the rest holds fewer: <see cref="ReadsTheRest"/>). Token sums are exact past 64 bits: each is
 /// summed by the database in two parts, the multiples of 2^32 and the rest (<see cref="TokenSum"/>).
 /// </summary>
-internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
+internal sealed class UsageReadStore(SessionsDbContext db, TimeProvider clock) : IUsageReadStore
 {
     public async Task<(IReadOnlyList<(string? Key, UsageTally Sums)> Buckets, UsageTally Totals)> SumAsync(
         SessionAudience audience, SessionCriteria criteria, UsageGrouping grouping, UsageWindow window, CancellationToken cancellationToken)
@@ -25,7 +26,7 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
         var sessions = db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria, db);
         var byDays = !window.IsOpen || grouping.Dimension == UsageDimension.Day;
         var direct = RowsAnswer(criteria);
-        var rows = byDays ? DayRows(Filtered(db.UsageDays.AsNoTracking(), audience, criteria, direct), window) : null;
+        var (rows, netted) = byDays ? DayRows(Filtered(db.UsageDays.AsNoTracking(), audience, criteria, direct), window) : (null, false);
 
         // Sessions have one model, agent, owner and origin each: those buckets add up to the totals.
         // A session can have several values of a label, and messages on several days: their totals
@@ -34,25 +35,26 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
         await using var snapshot = partitions ? null : await OneSnapshot.BeginAsync(db, cancellationToken);
         var buckets = grouping.Dimension switch
         {
-            UsageDimension.Model => await SumAsync(KeyedBy(sessions, s => s.Model), rows, key => key, cancellationToken),
-            UsageDimension.Agent => await SumAsync(KeyedBy(sessions, s => s.Agent), rows, key => key, cancellationToken),
-            UsageDimension.User => await SumAsync(KeyedBy(sessions, s => s.UserId), rows, key => key.ToString(), cancellationToken),
-            UsageDimension.Origin => await SumAsync(KeyedBy(sessions, s => s.Origin), rows, key => WireEnum.Name(key), cancellationToken),
+            UsageDimension.Model => await SumAsync(KeyedBy(sessions, s => s.Model), rows, netted, key => key, cancellationToken),
+            UsageDimension.Agent => await SumAsync(KeyedBy(sessions, s => s.Agent), rows, netted, key => key, cancellationToken),
+            UsageDimension.User => await SumAsync(KeyedBy(sessions, s => s.UserId), rows, netted, key => key.ToString(), cancellationToken),
+            UsageDimension.Origin => await SumAsync(KeyedBy(sessions, s => s.Origin), rows, netted, key => WireEnum.Name(key), cancellationToken),
             UsageDimension.Label => await SumAsync(
                 sessions.SelectMany(
                     s => s.Labels.Where(l => l.Key == grouping.LabelKey).Select(l => l.Value).DefaultIfEmpty(),
                     (s, value) => new Keyed<string?> { Session = s, Key = value }),
                 rows,
+                netted,
                 key => key,
                 cancellationToken),
-            _ => await ByDayAsync(direct ? null : sessions, rows!, cancellationToken),
+            _ => await ByDayAsync(direct ? null : sessions, rows!, netted, cancellationToken),
         };
 
         var totals = partitions
             ? Sum(buckets.Select(b => b.Sums))
             : window.IsOpen || !direct
-                ? (await SumAsync(KeyedBy(sessions, _ => 0), window.IsOpen ? null : rows, _ => string.Empty, cancellationToken)).SingleOrDefault().Sums
-                : (await Grouped(rows!.Select(r => new KeyedDayRow<int> { Key = 0, Row = r })).ToListAsync(cancellationToken)).SingleOrDefault()?.ToTally();
+                ? (await SumAsync(KeyedBy(sessions, _ => 0), window.IsOpen ? null : rows, netted, _ => string.Empty, cancellationToken)).SingleOrDefault().Sums
+                : (await Grouped(rows!.Select(r => new KeyedDayRow<int> { Key = 0, Row = r }), netted).ToListAsync(cancellationToken)).SingleOrDefault()?.ToTally();
         return (buckets, totals ?? UsageTally.None);
     }
 
@@ -116,10 +118,11 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
 
     /// <summary>
     /// Sums per key: from the sessions' own totals when <paramref name="rows"/> is null, otherwise
-    /// from the day rows of the keyed sessions (a session counts once per key it has rows in).
+    /// from the day rows of the keyed sessions (a session counts once per key it has rows in;
+    /// <paramref name="netted"/>: rows taken off others, see <see cref="Grouped"/>).
     /// </summary>
     private static async Task<IReadOnlyList<(string? Key, UsageTally Sums)>> SumAsync<TKey>(
-        IQueryable<Keyed<TKey>> keyed, IQueryable<UsageDayRow>? rows, Func<TKey, string?> name, CancellationToken cancellationToken)
+        IQueryable<Keyed<TKey>> keyed, IQueryable<UsageDayRow>? rows, bool netted, Func<TKey, string?> name, CancellationToken cancellationToken)
     {
         var sums = rows is null
             ? await keyed
@@ -141,24 +144,53 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
             : await Grouped(
                 from r in rows
                 join k in keyed on r.SessionId equals k.Session.Id
-                select new KeyedDayRow<TKey> { Key = k.Key, Row = r })
+                select new KeyedDayRow<TKey> { Key = k.Key, Row = r },
+                netted)
                 .ToListAsync(cancellationToken);
         return [.. sums.Select(s => (s.Key is null ? null : name(s.Key), s.ToTally()))];
     }
 
     /// <summary>Sums per day of the rows; of those of the matching sessions when <paramref name="sessions"/> is given.</summary>
-    private static async Task<IReadOnlyList<(string? Key, UsageTally Sums)>> ByDayAsync(IQueryable<Session>? sessions, IQueryable<UsageDayRow> rows, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<(string? Key, UsageTally Sums)>> ByDayAsync(IQueryable<Session>? sessions, IQueryable<UsageDayRow> rows, bool netted, CancellationToken cancellationToken)
     {
         var keyed = sessions is null
             ? rows.Select(r => new KeyedDayRow<DateTime> { Key = r.Day, Row = r })
             : from r in rows
               join s in sessions on r.SessionId equals s.Id
               select new KeyedDayRow<DateTime> { Key = r.Day, Row = r };
-        var sums = await Grouped(keyed).ToListAsync(cancellationToken);
+        var sums = await Grouped(keyed, netted).ToListAsync(cancellationToken);
         return [.. sums.Select(s => ((string?)s.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), s.ToTally()))];
     }
 
-    private static IQueryable<UsageSumRow<TKey>> Grouped<TKey>(IQueryable<KeyedDayRow<TKey>> rows) =>
+    /// <summary>
+    /// Sums per key. When <paramref name="netted"/>, some rows are messages taken off a day's row
+    /// (negative counts): each session's rows under a key are added up first, and a session whose
+    /// rows leave no message is not counted.
+    /// </summary>
+    private static IQueryable<UsageSumRow<TKey>> Grouped<TKey>(IQueryable<KeyedDayRow<TKey>> rows, bool netted) =>
+        Sums(netted ? PerSession(rows) : rows);
+
+    private static IQueryable<KeyedDayRow<TKey>> PerSession<TKey>(IQueryable<KeyedDayRow<TKey>> rows) =>
+        rows.GroupBy(r => new { r.Key, r.Row.SessionId })
+            .Select(g => new KeyedDayRow<TKey>
+            {
+                Key = g.Key.Key,
+                Row = new UsageDayRow
+                {
+                    SessionId = g.Key.SessionId,
+                    MessageCount = g.Sum(r => r.Row.MessageCount),
+                    InputTokens = g.Sum(r => r.Row.InputTokens),
+                    OutputTokens = g.Sum(r => r.Row.OutputTokens),
+                    CacheReadInputTokens = g.Sum(r => r.Row.CacheReadInputTokens),
+                    CacheCreationInputTokens = g.Sum(r => r.Row.CacheCreationInputTokens),
+                    ToolCallCount = g.Sum(r => r.Row.ToolCallCount),
+                    CostUsd = g.Sum(r => r.Row.CostUsd),
+                    UncostedUsageCount = g.Sum(r => r.Row.UncostedUsageCount),
+                },
+            })
+            .Where(r => r.Row.MessageCount > 0);
+
+    private static IQueryable<UsageSumRow<TKey>> Sums<TKey>(IQueryable<KeyedDayRow<TKey>> rows) =>
         rows.GroupBy(r => r.Key).Select(g => new UsageSumRow<TKey>
         {
             Key = g.Key,
@@ -176,9 +208,11 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
     /// <summary>
     /// The usage of the messages created within the window, per session and UTC day: the kept
     /// day rows for the days wholly inside it, and for a day an edge cuts, the messages of that
-    /// day's sessions within the edge (found by the (session_id, created_at) index).
+    /// day's sessions within the edge (found by the (session_id, created_at) index), or, when the
+    /// rest of that day holds fewer (<see cref="ReadsTheRest"/>), the day's rows less the messages
+    /// of the rest; then the rows are netted (true), <see cref="Grouped"/>.
     /// </summary>
-    private IQueryable<UsageDayRow> DayRows(IQueryable<SessionUsageDay> filtered, UsageWindow window)
+    private (IQueryable<UsageDayRow> Rows, bool Netted) DayRows(IQueryable<SessionUsageDay> filtered, UsageWindow window)
     {
         var wholeFrom = window.From is { } from ? (IsMidnight(from) ? from : UsageDayDeltas.DayOf(from).AddDays(1)) : (DateTime?)null;
         var wholeTo = window.To is { } to ? UsageDayDeltas.DayOf(to) : (DateTime?)null;
@@ -194,7 +228,66 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
             days = days.Where(d => d.Day < upper);
         }
 
-        var rows = days.Select(d => new UsageDayRow
+        var rows = Whole(days);
+        var netted = false;
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (window.From is { } start && !IsMidnight(start))
+        {
+            var day = UsageDayDeltas.DayOf(start);
+            if (window.To is { } stop && stop < wholeFrom!.Value)
+            {
+                rows = rows.Concat(EdgeRows(filtered, day, start, stop, 1));
+            }
+            else if (ReadsTheRest(day, start, edgeIsTheStart: true, now))
+            {
+                rows = rows.Concat(Whole(filtered.Where(d => d.Day == day))).Concat(EdgeRows(filtered, day, day, start, -1));
+                netted = true;
+            }
+            else
+            {
+                rows = rows.Concat(EdgeRows(filtered, day, start, wholeFrom!.Value, 1));
+            }
+        }
+
+        if (window.To is { } finish && !IsMidnight(finish) && (wholeFrom is null || wholeTo!.Value >= wholeFrom.Value))
+        {
+            var day = wholeTo!.Value;
+            if (ReadsTheRest(day, finish, edgeIsTheStart: false, now))
+            {
+                rows = rows.Concat(Whole(filtered.Where(d => d.Day == day))).Concat(EdgeRows(filtered, day, finish, day.AddDays(1), -1));
+                netted = true;
+            }
+            else
+            {
+                rows = rows.Concat(EdgeRows(filtered, day, day, finish, 1));
+            }
+        }
+
+        return (rows, netted);
+    }
+
+    /// <summary>
+    /// Whether the part of <paramref name="day"/> outside a window whose edge cuts it at
+    /// <paramref name="cut"/> spans less time than the part inside: then that part's messages are
+    /// read and taken off the day's rows, instead of the inside's read one by one. Messages are
+    /// stamped when written, so a part counts only up to <paramref name="now"/>: a window that ends
+    /// now reads nothing of its last day but the rows.
+    /// </summary>
+    internal static bool ReadsTheRest(DateTime day, DateTime cut, bool edgeIsTheStart, DateTime now)
+    {
+        TimeSpan Span(DateTime start, DateTime end)
+        {
+            var until = end < now ? end : now;
+            return until > start ? until - start : TimeSpan.Zero;
+        }
+
+        var before = Span(day, cut);
+        var after = Span(cut, day.AddDays(1));
+        return edgeIsTheStart ? before < after : after < before;
+    }
+
+    private static IQueryable<UsageDayRow> Whole(IQueryable<SessionUsageDay> days) =>
+        days.Select(d => new UsageDayRow
         {
             SessionId = d.SessionId,
             Day = d.Day,
@@ -208,22 +301,12 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
             UncostedUsageCount = d.UncostedUsageCount,
         });
 
-        if (window.From is { } start && !IsMidnight(start))
-        {
-            var end = window.To is { } stop && stop < wholeFrom!.Value ? stop : wholeFrom!.Value;
-            rows = rows.Concat(EdgeRows(filtered, UsageDayDeltas.DayOf(start), start, end));
-        }
-
-        if (window.To is { } finish && !IsMidnight(finish) && (wholeFrom is null || wholeTo!.Value >= wholeFrom.Value))
-        {
-            rows = rows.Concat(EdgeRows(filtered, wholeTo!.Value, wholeTo.Value, finish));
-        }
-
-        return rows;
-    }
-
-    /// <summary>The messages created in [<paramref name="start"/>, <paramref name="end"/>), all within <paramref name="day"/>, one row each.</summary>
-    private IQueryable<UsageDayRow> EdgeRows(IQueryable<SessionUsageDay> filtered, DateTime day, DateTime start, DateTime end) =>
+    /// <summary>
+    /// The messages created in [<paramref name="start"/>, <paramref name="end"/>), all within
+    /// <paramref name="day"/>, one row each, their figures times <paramref name="sign"/> (-1: to be
+    /// taken off the day's rows).
+    /// </summary>
+    private IQueryable<UsageDayRow> EdgeRows(IQueryable<SessionUsageDay> filtered, DateTime day, DateTime start, DateTime end, int sign) =>
         from d in filtered
         where d.Day == day
         join m in db.Messages.AsNoTracking() on d.SessionId equals m.SessionId
@@ -232,14 +315,14 @@ internal sealed class UsageReadStore(SessionsDbContext db) : IUsageReadStore
         {
             SessionId = m.SessionId,
             Day = day,
-            MessageCount = 1,
-            InputTokens = m.Usage == null ? 0 : m.Usage.InputTokens,
-            OutputTokens = m.Usage == null ? 0 : m.Usage.OutputTokens,
-            CacheReadInputTokens = m.Usage == null ? 0 : m.Usage.CacheReadInputTokens,
-            CacheCreationInputTokens = m.Usage == null ? 0 : m.Usage.CacheCreationInputTokens,
-            ToolCallCount = m.ToolCallCount,
-            CostUsd = m.Usage == null ? 0m : (m.Usage.CostUsd ?? 0m),
-            UncostedUsageCount = (m.Usage != null && m.Usage.CostUsd == null) ? 1 : 0,
+            MessageCount = sign,
+            InputTokens = sign * (m.Usage == null ? 0 : m.Usage.InputTokens),
+            OutputTokens = sign * (m.Usage == null ? 0 : m.Usage.OutputTokens),
+            CacheReadInputTokens = sign * (m.Usage == null ? 0 : m.Usage.CacheReadInputTokens),
+            CacheCreationInputTokens = sign * (m.Usage == null ? 0 : m.Usage.CacheCreationInputTokens),
+            ToolCallCount = sign * m.ToolCallCount,
+            CostUsd = sign * (m.Usage == null ? 0m : (m.Usage.CostUsd ?? 0m)),
+            UncostedUsageCount = (m.Usage != null && m.Usage.CostUsd == null) ? sign : 0,
         };
 
     private static bool IsMidnight(DateTime at) => at.TimeOfDay == TimeSpan.Zero;
