@@ -80,15 +80,32 @@ public sealed class PublishedKeyTests(PublishedKeyApiFactory factory) : IClassFi
         }
     }
 
-    [Fact]
-    public async Task ATokenOfThePublishedKey_ForwardedForARemoteClient_Is401()
+    [Theory]
+    [InlineData("127.0.0.1", "X-Forwarded-For", FromAddress.Remote)]
+    [InlineData("127.0.0.1", "X-Forwarded-For", "127.0.0.1")]
+    [InlineData("::1", "Forwarded", "for=127.0.0.1")]
+    [InlineData(FromAddress.Remote, "X-Forwarded-For", "127.0.0.1")]
+    public async Task ATokenOfThePublishedKey_ThroughAForwarderTheServiceDoesNotTrust_Is401(string peer, string header, string value)
     {
+        // Forwarded headers are off here: a loopback peer that still says it speaks for someone is a
+        // forwarder on this machine (a tunnel, a proxy), and the client behind it may be anywhere.
         var client = factory.CreateClient();
-        var (token, _) = await FromAddress.MintAsync(client, "forwarded@example.com");
+        var (token, _) = await FromAddress.MintAsync(client, $"forwarded-{Guid.NewGuid():N}@example.com");
+        var headers = new Dictionary<string, string> { [TestRemoteAddress.Header] = peer, [header] = value };
 
-        // Forwarded headers are off here: the header is ignored and the loopback peer decides.
-        await (await client.SendAsync(HttpMethod.Get, Sessions, token, headers: FromAddress.Peer("127.0.0.1", forwardedFor: FromAddress.Remote))).ExpectAsync(HttpStatusCode.OK);
-        await (await client.SendAsync(HttpMethod.Get, Sessions, token, headers: FromAddress.Peer(FromAddress.Remote, forwardedFor: "127.0.0.1"))).ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+        await (await client.SendAsync(HttpMethod.Get, Sessions, token, headers: headers)).ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+    }
+
+    [Fact]
+    public async Task ATokenOfThePublishedKey_OverAConnectionWithNoAddress_IsAccepted_AndSoIsDevToken()
+    {
+        // The in-process test server (and a Unix socket) has no peer address: it is on this machine.
+        var client = factory.CreateClient();
+        var answer = await (await client.SendAsync(HttpMethod.Post, "/dev/token", token: null, new { email = "in-process@example.com", org = "demo", workspace = "default" }, FromAddress.Peer(TestRemoteAddress.NoAddress)))
+            .ExpectAsync(HttpStatusCode.OK);
+        var forged = TestTokens.Create(answer["user_id"]!.GetValue<Guid>(), ["sessions:read"], signingKey: AuthenticationSetup.DevelopmentSigningKey);
+
+        await (await client.SendAsync(HttpMethod.Get, Sessions, forged, headers: FromAddress.Peer(TestRemoteAddress.NoAddress))).ExpectAsync(HttpStatusCode.OK);
     }
 }
 

@@ -165,6 +165,12 @@ public sealed class SqlServerTranslationTests
         Assert.Contains(texts, t => t.Contains("MERGE session_counts", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.Contains("MERGE session_usage_days", StringComparison.Ordinal));
 
+        // A day a usage window's edge cuts is read from its inside on SQL Server, whatever the
+        // length of its rest: its read committed reads one statement's rows at different moments,
+        // so no statement takes a day's messages off its rows (ADR 0048).
+        // (`UsageEdgeStatementTests` finds the netting's grouping on the other databases.)
+        Assert.DoesNotContain(texts, t => t.Contains("GROUP BY [u].[SessionId]", StringComparison.Ordinal));
+
         // Usage sums read each token count in two 64-bit parts: integer division and remainder by
         // 2^32, which T-SQL does only when both operands are integers.
         Assert.Contains(texts, t => t.Contains("SUM([s].[total_usage_input_tokens] / CAST(4294967296 AS bigint))", StringComparison.Ordinal)

@@ -26,7 +26,7 @@ internal sealed class UsageReadStore(SessionsDbContext db, TimeProvider clock) :
         var sessions = db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria, db);
         var byDays = !window.IsOpen || grouping.Dimension == UsageDimension.Day;
         var direct = RowsAnswer(criteria);
-        var (rows, netted) = byDays ? DayRows(Filtered(db.UsageDays.AsNoTracking(), audience, criteria, direct), window) : (null, false);
+        var rows = byDays ? DayRows(Filtered(db.UsageDays.AsNoTracking(), audience, criteria, direct), window) : null;
 
         // Sessions have one model, agent, owner and origin each: those buckets add up to the totals.
         // A session can have several values of a label, and messages on several days: their totals
@@ -35,26 +35,25 @@ internal sealed class UsageReadStore(SessionsDbContext db, TimeProvider clock) :
         await using var snapshot = partitions ? null : await OneSnapshot.BeginAsync(db, cancellationToken);
         var buckets = grouping.Dimension switch
         {
-            UsageDimension.Model => await SumAsync(KeyedBy(sessions, s => s.Model), rows, netted, key => key, cancellationToken),
-            UsageDimension.Agent => await SumAsync(KeyedBy(sessions, s => s.Agent), rows, netted, key => key, cancellationToken),
-            UsageDimension.User => await SumAsync(KeyedBy(sessions, s => s.UserId), rows, netted, key => key.ToString(), cancellationToken),
-            UsageDimension.Origin => await SumAsync(KeyedBy(sessions, s => s.Origin), rows, netted, key => WireEnum.Name(key), cancellationToken),
+            UsageDimension.Model => await SumAsync(KeyedBy(sessions, s => s.Model), rows, key => key, cancellationToken),
+            UsageDimension.Agent => await SumAsync(KeyedBy(sessions, s => s.Agent), rows, key => key, cancellationToken),
+            UsageDimension.User => await SumAsync(KeyedBy(sessions, s => s.UserId), rows, key => key.ToString(), cancellationToken),
+            UsageDimension.Origin => await SumAsync(KeyedBy(sessions, s => s.Origin), rows, key => WireEnum.Name(key), cancellationToken),
             UsageDimension.Label => await SumAsync(
                 sessions.SelectMany(
                     s => s.Labels.Where(l => l.Key == grouping.LabelKey).Select(l => l.Value).DefaultIfEmpty(),
                     (s, value) => new Keyed<string?> { Session = s, Key = value }),
                 rows,
-                netted,
                 key => key,
                 cancellationToken),
-            _ => await ByDayAsync(direct ? null : sessions, rows!, netted, cancellationToken),
+            _ => await ByDayAsync(direct ? null : sessions, rows!, cancellationToken),
         };
 
         var totals = partitions
             ? Sum(buckets.Select(b => b.Sums))
             : window.IsOpen || !direct
-                ? (await SumAsync(KeyedBy(sessions, _ => 0), window.IsOpen ? null : rows, netted, _ => string.Empty, cancellationToken)).SingleOrDefault().Sums
-                : (await Grouped(rows!.Select(r => new KeyedDayRow<int> { Key = 0, Row = r }), netted).ToListAsync(cancellationToken)).SingleOrDefault()?.ToTally();
+                ? (await SumAsync(KeyedBy(sessions, _ => 0), window.IsOpen ? null : rows, _ => string.Empty, cancellationToken)).SingleOrDefault().Sums
+                : (await Grouped(rows!.Select(r => new KeyedDayRow<int> { Key = 0, Row = r })).ToListAsync(cancellationToken)).SingleOrDefault()?.ToTally();
         return (buckets, totals ?? UsageTally.None);
     }
 
@@ -118,11 +117,10 @@ internal sealed class UsageReadStore(SessionsDbContext db, TimeProvider clock) :
 
     /// <summary>
     /// Sums per key: from the sessions' own totals when <paramref name="rows"/> is null, otherwise
-    /// from the day rows of the keyed sessions (a session counts once per key it has rows in;
-    /// <paramref name="netted"/>: rows taken off others, see <see cref="Grouped"/>).
+    /// from the day rows of the keyed sessions (a session counts once per key it has rows in).
     /// </summary>
     private static async Task<IReadOnlyList<(string? Key, UsageTally Sums)>> SumAsync<TKey>(
-        IQueryable<Keyed<TKey>> keyed, IQueryable<UsageDayRow>? rows, bool netted, Func<TKey, string?> name, CancellationToken cancellationToken)
+        IQueryable<Keyed<TKey>> keyed, IQueryable<UsageDayRow>? rows, Func<TKey, string?> name, CancellationToken cancellationToken)
     {
         var sums = rows is null
             ? await keyed
@@ -144,53 +142,24 @@ internal sealed class UsageReadStore(SessionsDbContext db, TimeProvider clock) :
             : await Grouped(
                 from r in rows
                 join k in keyed on r.SessionId equals k.Session.Id
-                select new KeyedDayRow<TKey> { Key = k.Key, Row = r },
-                netted)
+                select new KeyedDayRow<TKey> { Key = k.Key, Row = r })
                 .ToListAsync(cancellationToken);
         return [.. sums.Select(s => (s.Key is null ? null : name(s.Key), s.ToTally()))];
     }
 
     /// <summary>Sums per day of the rows; of those of the matching sessions when <paramref name="sessions"/> is given.</summary>
-    private static async Task<IReadOnlyList<(string? Key, UsageTally Sums)>> ByDayAsync(IQueryable<Session>? sessions, IQueryable<UsageDayRow> rows, bool netted, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<(string? Key, UsageTally Sums)>> ByDayAsync(IQueryable<Session>? sessions, IQueryable<UsageDayRow> rows, CancellationToken cancellationToken)
     {
         var keyed = sessions is null
             ? rows.Select(r => new KeyedDayRow<DateTime> { Key = r.Day, Row = r })
             : from r in rows
               join s in sessions on r.SessionId equals s.Id
               select new KeyedDayRow<DateTime> { Key = r.Day, Row = r };
-        var sums = await Grouped(keyed, netted).ToListAsync(cancellationToken);
+        var sums = await Grouped(keyed).ToListAsync(cancellationToken);
         return [.. sums.Select(s => ((string?)s.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), s.ToTally()))];
     }
 
-    /// <summary>
-    /// Sums per key. When <paramref name="netted"/>, some rows are messages taken off a day's row
-    /// (negative counts): each session's rows under a key are added up first, and a session whose
-    /// rows leave no message is not counted.
-    /// </summary>
-    private static IQueryable<UsageSumRow<TKey>> Grouped<TKey>(IQueryable<KeyedDayRow<TKey>> rows, bool netted) =>
-        Sums(netted ? PerSession(rows) : rows);
-
-    private static IQueryable<KeyedDayRow<TKey>> PerSession<TKey>(IQueryable<KeyedDayRow<TKey>> rows) =>
-        rows.GroupBy(r => new { r.Key, r.Row.SessionId })
-            .Select(g => new KeyedDayRow<TKey>
-            {
-                Key = g.Key.Key,
-                Row = new UsageDayRow
-                {
-                    SessionId = g.Key.SessionId,
-                    MessageCount = g.Sum(r => r.Row.MessageCount),
-                    InputTokens = g.Sum(r => r.Row.InputTokens),
-                    OutputTokens = g.Sum(r => r.Row.OutputTokens),
-                    CacheReadInputTokens = g.Sum(r => r.Row.CacheReadInputTokens),
-                    CacheCreationInputTokens = g.Sum(r => r.Row.CacheCreationInputTokens),
-                    ToolCallCount = g.Sum(r => r.Row.ToolCallCount),
-                    CostUsd = g.Sum(r => r.Row.CostUsd),
-                    UncostedUsageCount = g.Sum(r => r.Row.UncostedUsageCount),
-                },
-            })
-            .Where(r => r.Row.MessageCount > 0);
-
-    private static IQueryable<UsageSumRow<TKey>> Sums<TKey>(IQueryable<KeyedDayRow<TKey>> rows) =>
+    private static IQueryable<UsageSumRow<TKey>> Grouped<TKey>(IQueryable<KeyedDayRow<TKey>> rows) =>
         rows.GroupBy(r => r.Key).Select(g => new UsageSumRow<TKey>
         {
             Key = g.Key,
@@ -209,10 +178,10 @@ internal sealed class UsageReadStore(SessionsDbContext db, TimeProvider clock) :
     /// The usage of the messages created within the window, per session and UTC day: the kept
     /// day rows for the days wholly inside it, and for a day an edge cuts, the messages of that
     /// day's sessions within the edge (found by the (session_id, created_at) index), or, when the
-    /// rest of that day holds fewer (<see cref="ReadsTheRest"/>), the day's rows less the messages
-    /// of the rest; then the rows are netted (true), <see cref="Grouped"/>.
+    /// rest of that day holds fewer (<see cref="ReadsTheRest"/>), that day's rows less the
+    /// messages of the rest (<see cref="Less"/>).
     /// </summary>
-    private (IQueryable<UsageDayRow> Rows, bool Netted) DayRows(IQueryable<SessionUsageDay> filtered, UsageWindow window)
+    private IQueryable<UsageDayRow> DayRows(IQueryable<SessionUsageDay> filtered, UsageWindow window)
     {
         var wholeFrom = window.From is { } from ? (IsMidnight(from) ? from : UsageDayDeltas.DayOf(from).AddDays(1)) : (DateTime?)null;
         var wholeTo = window.To is { } to ? UsageDayDeltas.DayOf(to) : (DateTime?)null;
@@ -229,42 +198,54 @@ internal sealed class UsageReadStore(SessionsDbContext db, TimeProvider clock) :
         }
 
         var rows = Whole(days);
-        var netted = false;
         var now = clock.GetUtcNow().UtcDateTime;
+
+        // SQL Server's read committed reads the rows of one statement at different moments (the
+        // service turns on none of its snapshot options, ADR 0046): a day's row less messages read
+        // a moment later could miss a message appended in between. It reads the inside, as before.
+        var rests = db.Provider != DatabaseProvider.SqlServer;
         if (window.From is { } start && !IsMidnight(start))
         {
             var day = UsageDayDeltas.DayOf(start);
-            if (window.To is { } stop && stop < wholeFrom!.Value)
-            {
-                rows = rows.Concat(EdgeRows(filtered, day, start, stop, 1));
-            }
-            else if (ReadsTheRest(day, start, edgeIsTheStart: true, now))
-            {
-                rows = rows.Concat(Whole(filtered.Where(d => d.Day == day))).Concat(EdgeRows(filtered, day, day, start, -1));
-                netted = true;
-            }
-            else
-            {
-                rows = rows.Concat(EdgeRows(filtered, day, start, wholeFrom!.Value, 1));
-            }
+            rows = rows.Concat(
+                window.To is { } stop && stop < wholeFrom!.Value ? EdgeRows(filtered, day, start, stop, 1)
+                : rests && ReadsTheRest(day, start, edgeIsTheStart: true, now) ? Less(filtered, day, day, start)
+                : EdgeRows(filtered, day, start, wholeFrom!.Value, 1));
         }
 
         if (window.To is { } finish && !IsMidnight(finish) && (wholeFrom is null || wholeTo!.Value >= wholeFrom.Value))
         {
             var day = wholeTo!.Value;
-            if (ReadsTheRest(day, finish, edgeIsTheStart: false, now))
-            {
-                rows = rows.Concat(Whole(filtered.Where(d => d.Day == day))).Concat(EdgeRows(filtered, day, finish, day.AddDays(1), -1));
-                netted = true;
-            }
-            else
-            {
-                rows = rows.Concat(EdgeRows(filtered, day, day, finish, 1));
-            }
+            rows = rows.Concat(rests && ReadsTheRest(day, finish, edgeIsTheStart: false, now) ? Less(filtered, day, finish, day.AddDays(1)) : EdgeRows(filtered, day, day, finish, 1));
         }
 
-        return (rows, netted);
+        return rows;
     }
+
+    /// <summary>
+    /// The rows of <paramref name="day"/> less its messages created in [<paramref name="start"/>,
+    /// <paramref name="end"/>), one row per session, and none for a session left with no message.
+    /// A row and its messages are written in one transaction, and read here by one statement, so
+    /// with one snapshot.
+    /// </summary>
+    private IQueryable<UsageDayRow> Less(IQueryable<SessionUsageDay> filtered, DateTime day, DateTime start, DateTime end) =>
+        Whole(filtered.Where(d => d.Day == day))
+            .Concat(EdgeRows(filtered, day, start, end, -1))
+            .GroupBy(r => r.SessionId)
+            .Select(g => new UsageDayRow
+            {
+                SessionId = g.Key,
+                Day = day,
+                MessageCount = g.Sum(r => r.MessageCount),
+                InputTokens = g.Sum(r => r.InputTokens),
+                OutputTokens = g.Sum(r => r.OutputTokens),
+                CacheReadInputTokens = g.Sum(r => r.CacheReadInputTokens),
+                CacheCreationInputTokens = g.Sum(r => r.CacheCreationInputTokens),
+                ToolCallCount = g.Sum(r => r.ToolCallCount),
+                CostUsd = g.Sum(r => r.CostUsd),
+                UncostedUsageCount = g.Sum(r => r.UncostedUsageCount),
+            })
+            .Where(r => r.MessageCount > 0);
 
     /// <summary>
     /// Whether the part of <paramref name="day"/> outside a window whose edge cuts it at
