@@ -29,12 +29,12 @@ public static partial class DevelopmentEndpoints
     public static void MapDevelopmentEndpoints(this WebApplication app)
     {
         var allowRemote = app.Configuration.GetValue("Development:AllowRemoteTokens", defaultValue: false);
-        LogTokenEndpoint(app.Logger, allowRemote ? "any caller (Development:AllowRemoteTokens is true)" : "loopback callers only");
+        LogTokenEndpoint(app.Logger, allowRemote ? "any caller (Development:AllowRemoteTokens is true)" : "callers on this machine only");
         app.MapPost("/dev/token", (HttpContext context, DevTokenRequest? request, DevelopmentIdentity identity, TokenIssuer issuer, CancellationToken cancellationToken) =>
                 allowRemote || LocalCallers.IsLocal(context)
                     ? IssueTokenAsync(request, identity, issuer, cancellationToken)
                     : Task.FromResult(Results.Json(
-                        ErrorResponses.ForStatus(StatusCodes.Status403Forbidden, "The development token endpoint answers loopback callers only (set Development:AllowRemoteTokens to open it)."),
+                        ErrorResponses.ForStatus(StatusCodes.Status403Forbidden, "The development token endpoint answers callers on this machine only (set Development:AllowRemoteTokens to open it)."),
                         statusCode: StatusCodes.Status403Forbidden)))
             .AllowAnonymous()
             .ExcludeFromDescription();

@@ -249,9 +249,10 @@ public sealed class DevTokenAccessTests(DevelopmentWithLogsApiFactory factory) :
         var body = new { email = "remote@example.com", org = "demo", workspace = "default", role = "admin" };
 
         var remote = await Client.SendAsync(HttpMethod.Post, "/dev/token", token: null, body, new Dictionary<string, string> { [TestRemoteAddress.Header] = "203.0.113.9" });
-        await remote.ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        var refused = await remote.ExpectEnvelopeAsync(HttpStatusCode.Forbidden, "permission_denied");
+        Assert.Contains("answers callers on this machine only", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         await (await Client.SendAsync(HttpMethod.Post, "/dev/token", token: null, body, new Dictionary<string, string> { [TestRemoteAddress.Header] = "::1" })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Contains(Factory.Logs.Lines, line => line.Message.Contains("/dev/token answers loopback callers only", StringComparison.Ordinal));
+        Assert.Contains(Factory.Logs.Lines, line => line.Message.Contains("/dev/token answers callers on this machine only", StringComparison.Ordinal));
     }
 
     [Theory]
