@@ -21,14 +21,9 @@ trap cleanup EXIT
 
 # The perf map names JIT'd code; with W^X on, perf sees that code in an anonymous double mapping
 # that the map does not describe.
-(cd src/Sessions.Api/bin/Release/net10.0 && exec env DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 \
-  ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" RateLimiting__PermitLimit=1000000000 \
-  Logging__LogLevel__Default=Warning ConnectionStrings__Sessions="Data Source=$WORK/sessions.db" dotnet Sessions.Api.dll >"$WORK/api.log" 2>&1) &
-API_PID=$!
-BASE="http://127.0.0.1:$API_PORT"
-for _ in $(seq 1 60); do curl -sf "$BASE/health/live" >/dev/null && break; sleep 0.5; done
-TOKEN=$(curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
-  -d '{"email":"perf@example.com","org":"demo","workspace":"default"}' | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+. bench/service.sh
+start_service "$API_PORT" "Data Source=$WORK/sessions.db" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+TOKEN=$(dev_token perf@example.com)
 PATH_BASE=/api/v1/org/demo/ws/default/sessions/
 ID=$(cat /proc/sys/kernel/random/uuid)
 curl -sf -o /dev/null -X POST "$BASE${PATH_BASE%/}" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"id\":\"$ID\",\"model\":\"m\"}"

@@ -21,14 +21,9 @@ trap cleanup EXIT
 
 CONN="Data Source=$WORK/sessions.db"
 [ "$PROVIDER" = Postgres ] && CONN=${PG_CONN:?set PG_CONN to a PostgreSQL connection string}
-(cd src/Sessions.Api/bin/Release/net10.0 && ASPNETCORE_ENVIRONMENT=Development Database__Provider="$PROVIDER" ConnectionStrings__Sessions="$CONN" \
-  RateLimiting__PermitLimit=1000000000 Logging__LogLevel__Default=Warning \
-  exec dotnet Sessions.Api.dll --urls "http://127.0.0.1:$API_PORT" >"$WORK/api.log" 2>&1) &
-API_PID=$!
-BASE="http://127.0.0.1:$API_PORT"
-for _ in $(seq 1 60); do curl -sf "$BASE/health/live" >/dev/null && break; sleep 0.5; done
-TOKEN=$(curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
-  -d '{"email":"profile@example.com","org":"demo","workspace":"default"}' | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+. bench/service.sh
+start_service "$API_PORT" "$CONN" Database__Provider="$PROVIDER"
+TOKEN=$(dev_token profile@example.com)
 PATH_BASE=/api/v1/org/demo/ws/default/sessions/
 : >"$WORK/ids"
 for _ in $(seq 1 "${SESSIONS:-3000}"); do
@@ -43,10 +38,9 @@ case "$KIND" in
   freeze) SCRIPT=freeze.lua; ARGS=("$WORK/ids" "$TOKEN" "$PATH_BASE" 2) ;;
 esac
 wrk -t2 -c16 -d3s -s "../shared/bench/$SCRIPT" "$BASE" -- "${ARGS[@]}" >/dev/null   # warm-up
-PID=$(pgrep -f "Sessions.Api.dll --urls $BASE" | head -n 1)
-dotnet-trace collect -p "$PID" --profile dotnet-sampled-thread-time --duration "00:00:00:$SECONDS_LOAD" -o "$OUT/$KIND.nettrace" >/dev/null 2>&1 &
+dotnet-trace collect -p "$API_PID" --profile dotnet-sampled-thread-time --duration "00:00:00:$SECONDS_LOAD" -o "$OUT/$KIND.nettrace" >/dev/null 2>&1 &
 TRACE=$!
-dotnet-counters collect -p "$PID" --counters System.Runtime --refresh-interval 1 --duration "00:00:00:$SECONDS_LOAD" --format csv -o "$OUT/$KIND-counters.csv" >/dev/null 2>&1 &
+dotnet-counters collect -p "$API_PID" --counters System.Runtime --refresh-interval 1 --duration "00:00:00:$SECONDS_LOAD" --format csv -o "$OUT/$KIND-counters.csv" >/dev/null 2>&1 &
 COUNTERS=$!
 wrk -t2 -c16 -d"${SECONDS_LOAD}s" --latency -s "../shared/bench/$SCRIPT" "$BASE" -- "${ARGS[@]}" | tee "$OUT/$KIND-wrk.txt" | grep -E "Requests/sec|  50%|  99%"
 wait "$TRACE" "$COUNTERS" || true

@@ -29,6 +29,15 @@ internal sealed class OneSnapshot : IAsyncDisposable
         _sqlite = sqlite;
     }
 
+    /// <summary>
+    /// Whether a single statement reads one snapshot on <paramref name="provider"/>, outside any
+    /// transaction of this class: on SQLite and PostgreSQL it does; SQL Server's read committed
+    /// reads a statement's rows at different moments (its snapshot options are database settings
+    /// the service does not turn on), so a statement that takes one part of what it reads off
+    /// another can see a change committed in between in one part only.
+    /// </summary>
+    public static bool WithinOneStatement(DatabaseProvider provider) => provider != DatabaseProvider.SqlServer;
+
     public static async Task<OneSnapshot?> BeginAsync(SessionsDbContext db, CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is not null)

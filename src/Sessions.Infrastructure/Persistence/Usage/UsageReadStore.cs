@@ -200,10 +200,9 @@ internal sealed class UsageReadStore(SessionsDbContext db, TimeProvider clock) :
         var rows = Whole(days);
         var now = clock.GetUtcNow().UtcDateTime;
 
-        // SQL Server's read committed reads the rows of one statement at different moments (the
-        // service turns on none of its snapshot options, ADR 0046): a day's row less messages read
-        // a moment later could miss a message appended in between. It reads the inside, as before.
-        var rests = db.Provider != DatabaseProvider.SqlServer;
+        // A day's rows less its messages must be read at one moment; where a statement does not
+        // read one snapshot (SQL Server), the cut day's inside is read, as before.
+        var rests = OneSnapshot.WithinOneStatement(db.Provider);
         if (window.From is { } start && !IsMidnight(start))
         {
             var day = UsageDayDeltas.DayOf(start);
@@ -226,7 +225,7 @@ internal sealed class UsageReadStore(SessionsDbContext db, TimeProvider clock) :
     /// The rows of <paramref name="day"/> less its messages created in [<paramref name="start"/>,
     /// <paramref name="end"/>), one row per session, and none for a session left with no message.
     /// A row and its messages are written in one transaction, and read here by one statement, so
-    /// with one snapshot.
+    /// with one snapshot where a statement reads one (<see cref="OneSnapshot.WithinOneStatement"/>).
     /// </summary>
     private IQueryable<UsageDayRow> Less(IQueryable<SessionUsageDay> filtered, DateTime day, DateTime start, DateTime end) =>
         Whole(filtered.Where(d => d.Day == day))
