@@ -184,6 +184,40 @@ public sealed class UsageTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         Assert.Contains("acme-secret", own.ToJsonString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The same within windows that cut today: one that ends a minute from now, whose last day is
+    /// read from the day's rows less the messages after the window (ADR 0048), and one that starts a
+    /// minute ago, whose first day is read from its messages: only sessions the caller can see
+    /// count (CONTRACT §5.8), whichever side of a cut day is read.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AnotherUsersPrivateSession_CountsInNoWindowThatCutsADay(bool endsNow)
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var secret = (await Client.CreateSessionAsync(workspace, owner, extra: new { model = "x-internal", labels = new { customer = new[] { "acme-secret" } } })).Id();
+        await Client.AppendAsync(workspace, owner, secret, new { role = "assistant", content = "a", usage = new { input_tokens = 40, output_tokens = 2, cost_usd = 0.75 } });
+        var shared = (await Client.CreateSessionAsync(workspace, owner, extra: new { model = "gpt-4o", visibility = "workspace", labels = new { customer = new[] { "public" } } })).Id();
+        await Client.AppendAsync(workspace, owner, shared, new { role = "assistant", content = "b", usage = new { input_tokens = 5, output_tokens = 1, cost_usd = 0.25 } });
+        static string At(DateTime utc) => Uri.EscapeDataString(utc.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture));
+        var window = endsNow
+            ? $"&from={At(DateTime.UtcNow.Date.AddDays(-1))}&to={At(DateTime.UtcNow.AddMinutes(1))}"
+            : $"&from={At(DateTime.UtcNow.AddMinutes(-1))}";
+
+        foreach (var groupBy in new[] { "model", "label:customer", "user", "day" })
+        {
+            var answer = await Client.GetAsync($"{workspace.SessionsPath}/usage?group_by={groupBy}{window}", admin.Token()).ExpectAsync(HttpStatusCode.OK);
+            Assert.DoesNotContain("x-internal", answer.ToJsonString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("acme-secret", answer.ToJsonString(), StringComparison.Ordinal);
+            Assert.Equal(1, answer["totals"]!["session_count"]!.GetValue<long>());
+            Assert.Equal(5, answer["totals"]!["input_tokens"]!.GetValue<long>());
+            Assert.Equal(0.25m, answer["totals"]!["cost_usd"]!.GetValue<decimal>());
+        }
+    }
+
     private static Func<WrittenSession, IEnumerable<string?>> KeysOf(string groupBy) => groupBy switch
     {
         "model" => s => [s.Model],
