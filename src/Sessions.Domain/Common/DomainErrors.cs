@@ -55,6 +55,18 @@ public static class DomainErrors
             lastSeq == 0 ? "the transcript is empty" : $"must be between 1 and {lastSeq}, the transcript's last seq",
             nameof(CompactionOutsideTheTranscript));
 
+    /// <summary>
+    /// A compaction's summary takes an id of its own: an id the session's transcript already holds
+    /// is a retry only when it names the summary of the same compaction.
+    /// </summary>
+    public static Error SummaryIdTaken(long seq, long? summaryUpToSeq) =>
+        Named(
+            ErrorType.AlreadyExists,
+            summaryUpToSeq is { } upTo
+                ? $"The summary's id is already the summary of the compaction up to seq {upTo} (message seq {seq}); a compaction up to another seq needs a summary with an id of its own."
+                : $"The summary's id is already message seq {seq} of this session, which is no compaction's summary; give the summary an id of its own.",
+            nameof(SummaryIdTaken));
+
     private static Error Named(ErrorType type, string message, string code) =>
         new(type, message) { Code = code };
 }

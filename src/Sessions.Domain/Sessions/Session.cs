@@ -408,9 +408,11 @@ public sealed class Session : AggregateRoot
             return appended.Error;
         }
 
+        var written = appended.Value[0];
+        written.MarkAsSummaryOf(upToSeq);
         CurrentUsage -= compacted;
-        Raise(new TranscriptCompacted(Id, actorId, upToSeq, compacted.MessageCount, appended.Value[0].Seq, now));
-        return appended.Value[0];
+        Raise(new TranscriptCompacted(Id, actorId, upToSeq, compacted.MessageCount, written.Seq, now));
+        return written;
     }
 
     /// <summary>

@@ -71,6 +71,16 @@ public sealed class SessionMessage : ISessionRow
 
     public DateTime? CompactedAt { get; private set; }
 
+    /// <summary>
+    /// For the summary a compaction appended, the seq it compacted up to; null for every other
+    /// message. A compaction's retry is told from a summary id that names another message by it.
+    /// </summary>
+    public long? SummaryUpToSeq { get; private set; }
+
+    /// <summary>Whether this is the summary of a compaction up to <paramref name="upToSeq"/>.</summary>
+    public bool IsSummaryOf(long upToSeq) => SummaryUpToSeq == upToSeq;
+
+    internal void MarkAsSummaryOf(long upToSeq) => SummaryUpToSeq = upToSeq;
 }
 
 /// <summary>A message as a client sends it, before the session assigns its place.</summary>

@@ -314,7 +314,8 @@ public sealed class SessionCommandHandlerTests
     {
         var transcripts = new Mock<ITranscriptStore>();
         var summaryId = Guid.NewGuid();
-        var stored = _world.Read.AppendMessages(null, [User("q"), new MessageDraft(summaryId, MessageRole.System, "summary", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[1];
+        _world.Read.AppendMessages(null, [User("q")], _world.OwnerId, SessionWorld.Now.UtcDateTime);
+        var stored = SummaryOf(_world.Read, 1, summaryId);
         _world.Both(s => s.Freeze(s.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime));
         transcripts.Setup(t => t.FindByIdsAsync(new SessionLifeKey(_world.Read.Id, _world.Read.CreatedAt), It.Is<IReadOnlyCollection<Guid>>(ids => ids.Contains(summaryId)), It.IsAny<CancellationToken>())).ReturnsAsync([stored]);
 
@@ -331,7 +332,7 @@ public sealed class SessionCommandHandlerTests
         var transcripts = new Mock<ITranscriptStore>();
         var summaryId = Guid.NewGuid();
         _world.Both(s => s.AppendMessages(null, [User("q"), User("a")], s.UserId, SessionWorld.Now.UtcDateTime));
-        var stored = _world.Locked.AppendMessages(null, [new MessageDraft(summaryId, MessageRole.System, "summary", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
+        var stored = SummaryOf(_world.Locked, 2, summaryId);
         _world.Locked.ClearDomainEvents();
         transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([])
@@ -351,9 +352,11 @@ public sealed class SessionCommandHandlerTests
     {
         var transcripts = new Mock<ITranscriptStore>();
         var summaryId = Guid.NewGuid();
-        _world.Read.AppendMessages(null, [User("q"), User("a")], _world.OwnerId, SessionWorld.Now.UtcDateTime);
+        _world.Read.AppendMessages(null, [User("q")], _world.OwnerId, SessionWorld.Now.UtcDateTime);
+        _world.Read.AppendMessages(null, [User("a")], _world.OwnerId, SessionWorld.Now.UtcDateTime);
         _world.RecreatedSinceTheRead(_world.WorkspaceId, _world.OwnerId, SessionVisibility.Private);
-        var stored = _world.Locked.AppendMessages(null, [User("q"), new MessageDraft(summaryId, MessageRole.System, "summary", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[1];
+        _world.Locked.AppendMessages(null, [User("q")], _world.OwnerId, SessionWorld.Now.UtcDateTime);
+        var stored = SummaryOf(_world.Locked, 1, summaryId);
         _world.Locked.ClearDomainEvents();
         Assert.Equal(_world.Read.Version, _world.Locked.Version);
         transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
@@ -365,6 +368,73 @@ public sealed class SessionCommandHandlerTests
         Assert.True(view.IsSuccess);
         transcripts.Verify(t => t.CompactAsync(It.IsAny<Guid>(), It.IsAny<long>(), It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
         transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
+    }
+
+    /// <summary>A summary id another message holds is no retry: the compaction did not happen, and is refused without a lock.</summary>
+    [Fact]
+    public async Task Compact_WithTheIdOfAMessageThatIsNoSummary_IsRefusedWithoutALock()
+    {
+        var transcripts = new Mock<ITranscriptStore>();
+        var messageId = Guid.NewGuid();
+        var stored = _world.Read.AppendMessages(null, [User("q"), new MessageDraft(messageId, MessageRole.User, "a", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[1];
+        transcripts.Setup(t => t.FindByIdsAsync(new SessionLifeKey(_world.Read.Id, _world.Read.CreatedAt), It.Is<IReadOnlyCollection<Guid>>(ids => ids.Contains(messageId)), It.IsAny<CancellationToken>())).ReturnsAsync([stored]);
+
+        var result = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Id = messageId }, 1), default);
+
+        Assert.Equal(DomainErrors.SummaryIdTaken(2, null), result.Error);
+        _world.LockedNever();
+        transcripts.Verify(t => t.CompactAsync(It.IsAny<Guid>(), It.IsAny<long>(), It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    /// <summary>The summary of another compaction is no retry of this one either.</summary>
+    [Fact]
+    public async Task Compact_WithTheIdOfTheSummaryOfACompactionUpToAnotherSeq_IsRefused()
+    {
+        var transcripts = new Mock<ITranscriptStore>();
+        var summaryId = Guid.NewGuid();
+        _world.Read.AppendMessages(null, [User("q")], _world.OwnerId, SessionWorld.Now.UtcDateTime);
+        var stored = SummaryOf(_world.Read, 1, summaryId);
+        transcripts.Setup(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([stored]);
+
+        var result = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Id = summaryId }, 2), default);
+
+        Assert.Equal(DomainErrors.SummaryIdTaken(2, 1), result.Error);
+        transcripts.Verify(t => t.CompactAsync(It.IsAny<Guid>(), It.IsAny<long>(), It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    /// <summary>Once frozen, such a compaction is refused as the compaction of a frozen session (CONTRACT 5.1).</summary>
+    [Fact]
+    public async Task Compact_OfAFrozenSession_WithTheIdOfAMessageThatIsNoSummary_IsRefusedAsFrozen()
+    {
+        var transcripts = new Mock<ITranscriptStore>();
+        var messageId = Guid.NewGuid();
+        var stored = _world.Read.AppendMessages(null, [new MessageDraft(messageId, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
+        _world.Both(s => s.Freeze(s.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime));
+        transcripts.Setup(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([stored]);
+
+        var result = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Id = messageId }, 1), default);
+
+        Assert.Same(DomainErrors.SessionAlreadyFrozen, result.Error);
+    }
+
+    /// <summary>A message another writer stored under the summary's id between the read and the lock refuses the compaction under the lock.</summary>
+    [Fact]
+    public async Task Compact_WhoseSummaryIdAWriterTookInBetween_IsRefusedUnderTheLock()
+    {
+        var transcripts = new Mock<ITranscriptStore>();
+        var messageId = Guid.NewGuid();
+        _world.Both(s => s.AppendMessages(null, [User("q"), User("a")], s.UserId, SessionWorld.Now.UtcDateTime));
+        var stored = _world.Locked.AppendMessages(null, [new MessageDraft(messageId, MessageRole.User, "b", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
+        _world.Locked.ClearDomainEvents();
+        transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([])
+            .ReturnsAsync([stored]);
+
+        var result = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Id = messageId }, 2), default);
+
+        Assert.Equal(DomainErrors.SummaryIdTaken(3, null), result.Error);
+        _world.LockedOnce();
+        transcripts.Verify(t => t.CompactAsync(It.IsAny<Guid>(), It.IsAny<long>(), It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
@@ -388,6 +458,10 @@ public sealed class SessionCommandHandlerTests
         Assert.Same(DomainErrors.SessionAlreadyFrozen, result.Error);
         transcripts.Verify(t => t.CompactAsync(It.IsAny<Guid>(), It.IsAny<long>(), It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
     }
+
+    /// <summary>A summary with this id, appended by a compaction up to <paramref name="upToSeq"/>.</summary>
+    private static SessionMessage SummaryOf(Session session, long upToSeq, Guid summaryId) =>
+        session.Compact(upToSeq, new UsageTotals(1, 0, 0, 0, 0, 0, 0m, 0), new MessageDraft(summaryId, MessageRole.System, "summary", null, null, [], null, null), session.UserId, SessionWorld.Now.UtcDateTime).Value;
 
     private static MessageDraft User(string content) => new(null, MessageRole.User, content, null, null, [], null, null);
 

@@ -49,15 +49,16 @@ public sealed class ResultTests
             DomainErrors.SessionAlreadyFrozen, DomainErrors.FrozenSessionTakesNoItems, DomainErrors.EvaluationEvidenceCannotBeDeleted,
             DomainErrors.SharedSessionCannotBecomePrivate, DomainErrors.RewindTargetNotAUserMessage,
             DomainErrors.GroupAlreadyFinished("failed"), DomainErrors.RewindNeedsAUserSession("worker"), DomainErrors.CompactionOutsideTheTranscript(3),
+            DomainErrors.SummaryIdTaken(4, null),
         ];
 
         Assert.Equal(
-            ["SessionAlreadyFrozen", "FrozenSessionTakesNoItems", "EvaluationEvidenceCannotBeDeleted", "SharedSessionCannotBecomePrivate", "RewindTargetNotAUserMessage", "GroupAlreadyFinished", "RewindNeedsAUserSession", "CompactionOutsideTheTranscript"],
+            ["SessionAlreadyFrozen", "FrozenSessionTakesNoItems", "EvaluationEvidenceCannotBeDeleted", "SharedSessionCannotBecomePrivate", "RewindTargetNotAUserMessage", "GroupAlreadyFinished", "RewindNeedsAUserSession", "CompactionOutsideTheTranscript", "SummaryIdTaken"],
             rules.Select(r => r.Code));
         Assert.All(rules, r => Assert.True(r.Message.Length > 10, r.Code));
         Assert.Contains("failed", DomainErrors.GroupAlreadyFinished("failed").Message, StringComparison.Ordinal);
         Assert.Equal(
-            [ErrorType.SessionFrozen, ErrorType.SessionFrozen, ErrorType.SessionFrozen, ErrorType.Conflict, ErrorType.Validation, ErrorType.Conflict, ErrorType.Conflict, ErrorType.Validation],
+            [ErrorType.SessionFrozen, ErrorType.SessionFrozen, ErrorType.SessionFrozen, ErrorType.Conflict, ErrorType.Validation, ErrorType.Conflict, ErrorType.Conflict, ErrorType.Validation, ErrorType.AlreadyExists],
             rules.Select(r => r.Type));
     }
 }

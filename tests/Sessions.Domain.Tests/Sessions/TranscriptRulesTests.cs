@@ -198,6 +198,32 @@ public sealed class TranscriptRulesTests
     }
 
     [Fact]
+    public void Compact_MarksItsSummary_AsTheSummaryOfThatCompactionOnly()
+    {
+        var session = A.Session().WithMessages(Draft.User("q"), Draft.Assistant("a")).Build();
+
+        var summary = session.Compact(2, new UsageTotals(2, 0, 0, 0, 0, 0, 0m, 0), Draft.System("s"), Actor, Later).Value;
+        var appended = session.AppendMessages(null, [Draft.User("next")], Actor, Later).Value.Single();
+
+        Assert.Equal(2L, summary.SummaryUpToSeq);
+        Assert.True(summary.IsSummaryOf(2));
+        Assert.False(summary.IsSummaryOf(1));
+        Assert.Null(appended.SummaryUpToSeq);
+        Assert.False(appended.IsSummaryOf(2));
+    }
+
+    [Fact]
+    public void ASummaryIdTaken_SaysByWhichMessage_AndWhetherItIsAnotherCompactionsSummary()
+    {
+        var byAMessage = DomainErrors.SummaryIdTaken(4, null);
+        var byASummary = DomainErrors.SummaryIdTaken(7, 3);
+
+        Assert.Equal("The summary's id is already message seq 4 of this session, which is no compaction's summary; give the summary an id of its own.", byAMessage.Message);
+        Assert.Equal("The summary's id is already the summary of the compaction up to seq 3 (message seq 7); a compaction up to another seq needs a summary with an id of its own.", byASummary.Message);
+        Assert.Equal((ErrorType.AlreadyExists, nameof(DomainErrors.SummaryIdTaken)), (byASummary.Type, byASummary.Code));
+    }
+
+    [Fact]
     public void Compact_BeyondTheTranscript_IsRefusedByName_SayingWhereItEnds()
     {
         var empty = A.Session().Build();

@@ -1,13 +1,16 @@
 using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions;
+using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
 
 namespace Sessions.Application.Transcripts;
 
 /// <summary>
-/// A compaction whose summary carries an id the session already has is a retry of one that
-/// happened: answered with the session as it is, compacting nothing (as a retried append is
-/// answered from what is stored), also once the session is frozen.
+/// A compaction whose summary carries the id of the summary the same compaction appended is a
+/// retry of one that happened: answered with the session as it is, compacting nothing (as a
+/// retried append is answered from what is stored), also once the session is frozen. A summary id
+/// the transcript holds for any other message is refused (409), after the refusals of the
+/// compaction itself: the compaction did not happen, and answering it as done would lose it.
 /// </summary>
 public sealed class CompactTranscriptHandler(SessionCommandServices services, ITranscriptStore transcripts)
     : SessionCommandHandler<CompactTranscriptCommand, SessionView>(services)
@@ -15,24 +18,26 @@ public sealed class CompactTranscriptHandler(SessionCommandServices services, IT
     protected override async ValueTask<SessionPlan<SessionView>> PlanAsync(SessionRead read, Caller caller, CompactTranscriptCommand command, CancellationToken cancellationToken)
     {
         var upToSeq = command.UpToSeq!.Value;
-        if (await IsRetryAsync(read.Session, command, cancellationToken))
+        var sameId = await SameIdAsync(read.Session, command, cancellationToken);
+        if (sameId?.IsSummaryOf(upToSeq) == true)
         {
             return SessionPlan<SessionView>.AnswerWith(read.ToView());
         }
 
-        if (read.Session.RefuseCompaction(upToSeq) is { } refusal)
+        if (Refusal(read.Session, upToSeq, sameId) is { } refusal)
         {
             return SessionPlan<SessionView>.AnswerWith(refusal);
         }
 
         return await Change(async (session, now, ct) =>
         {
-            if (!read.StillDescribes(session) && await IsRetryAsync(session, command, ct))
+            var stored = read.StillDescribes(session) ? sameId : await SameIdAsync(session, command, ct);
+            if (stored?.IsSummaryOf(upToSeq) == true)
             {
                 return await ViewAsync(session, read, ct);
             }
 
-            if (session.RefuseCompaction(upToSeq) is { } lateRefusal)
+            if (Refusal(session, upToSeq, stored) is { } lateRefusal)
             {
                 return lateRefusal;
             }
@@ -50,7 +55,14 @@ public sealed class CompactTranscriptHandler(SessionCommandServices services, IT
         });
     }
 
-    /// <summary>Whether the summary's id is stored in this life of the session: the compaction was done and this is its retry.</summary>
-    private async Task<bool> IsRetryAsync(Session session, CompactTranscriptCommand command, CancellationToken cancellationToken) =>
-        command.Summary!.Id is { } summaryId && (await transcripts.FindByIdsAsync(SessionLifeKey.Of(session), [summaryId], cancellationToken)).Count > 0;
+    /// <summary>The message of this life of the session that holds the summary's id, if it has one.</summary>
+    private async Task<SessionMessage?> SameIdAsync(Session session, CompactTranscriptCommand command, CancellationToken cancellationToken) =>
+        command.Summary!.Id is { } summaryId
+            ? (await transcripts.FindByIdsAsync(SessionLifeKey.Of(session), [summaryId], cancellationToken)).SingleOrDefault()
+            : null;
+
+    /// <summary>Why the compaction cannot happen: the session's own refusals first, then a summary id another message holds.</summary>
+    private static Error? Refusal(Session session, long upToSeq, SessionMessage? sameId) =>
+        session.RefuseCompaction(upToSeq)
+        ?? (sameId is null ? null : DomainErrors.SummaryIdTaken(sameId.Seq, sameId.SummaryUpToSeq));
 }

@@ -608,6 +608,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("seq");
 
+                    b.Property<long?>("SummaryUpToSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("summary_up_to_seq");
+
                     b.Property<int>("ToolCallCount")
                         .HasColumnType("integer")
                         .HasColumnName("tool_call_count");

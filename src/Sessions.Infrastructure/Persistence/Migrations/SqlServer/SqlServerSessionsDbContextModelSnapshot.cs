@@ -608,6 +608,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("bigint")
                         .HasColumnName("seq");
 
+                    b.Property<long?>("SummaryUpToSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("summary_up_to_seq");
+
                     b.Property<int>("ToolCallCount")
                         .HasColumnType("int")
                         .HasColumnName("tool_call_count");

@@ -598,6 +598,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("seq");
 
+                    b.Property<long?>("SummaryUpToSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("summary_up_to_seq");
+
                     b.Property<int>("ToolCallCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("tool_call_count");
