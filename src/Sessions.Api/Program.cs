@@ -31,6 +31,8 @@ builder.Services.AddControllers(options =>
     {
         options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
         options.ModelBinderProviders.Insert(0, new HyphenatedUuids());
+        options.ModelBinderProviders.Insert(1, new DecimalIntegers());
+        options.ModelMetadataDetailsProviders.Add(new VerbatimText());
     })
     .AddJsonOptions(options =>
     {

@@ -15,35 +15,6 @@ public sealed class HyphenatedUuids : IModelBinderProvider
 {
     public IModelBinder? GetBinder(ModelBinderProviderContext context) =>
         context.Metadata.UnderlyingOrModelType == typeof(Guid) && context.BindingInfo.BindingSource != BindingSource.Body
-            ? new Binder(context.Metadata.IsReferenceOrNullableType)
+            ? new ParsedValueBinder<Guid>(context.Metadata.IsReferenceOrNullableType, SessionReference.TryParseFullId, "must be a UUID with hyphens")
             : null;
-
-    private sealed class Binder(bool nullable) : IModelBinder
-    {
-        public Task BindModelAsync(ModelBindingContext bindingContext)
-        {
-            var value = bindingContext.ValueProvider.GetValue(bindingContext.ModelName);
-            if (value == ValueProviderResult.None)
-            {
-                return Task.CompletedTask;
-            }
-
-            bindingContext.ModelState.SetModelValue(bindingContext.ModelName, value);
-            var text = value.FirstValue;
-            if (string.IsNullOrWhiteSpace(text) && nullable)
-            {
-                bindingContext.Result = ModelBindingResult.Success(null);
-            }
-            else if (SessionReference.TryParseFullId(text, out var id))
-            {
-                bindingContext.Result = ModelBindingResult.Success(id);
-            }
-            else
-            {
-                bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, "must be a UUID with hyphens");
-            }
-
-            return Task.CompletedTask;
-        }
-    }
 }

@@ -78,7 +78,8 @@ public sealed class TranscriptsController(ISender sender) : ApiController
         [FromQuery(Name = "download")] bool? download,
         CancellationToken cancellationToken)
     {
-        var result = await sender.Send(new ExportTrajectoryQuery(org, workspace, session, format, includeCompacted), cancellationToken);
+        // A blank format is none: the default, ATIF.
+        var result = await sender.Send(new ExportTrajectoryQuery(org, workspace, session, string.IsNullOrWhiteSpace(format) ? null : format, includeCompacted), cancellationToken);
         return result.IsSuccess ? new TrajectoryResult(result.Value, download ?? false) : Failure(result.Error, InputLocation.Query);
     }
 

@@ -68,6 +68,8 @@ public static class InvalidModelStateResponses
         var path = FieldPath.Parse(exception.Path ?? key);
         var (message, type) = IsUnpairedSurrogate(exception)
             ? ("must be Unicode text: it holds an unpaired surrogate escape (\\uD800-\\uDFFF without its pair)", ErrorTypes.ValueError)
+            : exception is FreeFormTooDeepException
+            ? (FormattableString.Invariant($"must nest at most {FreeFormJson.MaxDepth} levels of objects and arrays"), ErrorTypes.ValueError)
             : JsonTargetDescriber.Describe(bodyType, path);
         return new ErrorDetail(["body", .. path], message, type);
     }

@@ -49,9 +49,14 @@ public static class JsonTargetDescriber
             return ("must be a boolean", "bool_parsing");
         }
 
-        if (type == typeof(int) || type == typeof(long))
+        if (type == typeof(int))
         {
-            return ("must be an integer", "int_parsing");
+            return (FormattableString.Invariant($"must be an integer from {int.MinValue} to {int.MaxValue}"), "int_parsing");
+        }
+
+        if (type == typeof(long))
+        {
+            return (FormattableString.Invariant($"must be an integer from {long.MinValue} to {long.MaxValue}"), "int_parsing");
         }
 
         if (type == typeof(decimal) || type == typeof(double))

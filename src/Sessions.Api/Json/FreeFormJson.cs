@@ -14,6 +14,13 @@ namespace Sessions.Api.Json;
 /// </summary>
 public static class FreeFormJson
 {
+    /// <summary>
+    /// How many levels of objects and arrays a free-form value may nest (the value itself is the
+    /// first): an answer nests it a few levels deeper than the request did, within
+    /// <see cref="JsonDefaults.MaxDepth"/>.
+    /// </summary>
+    public const int MaxDepth = 32;
+
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string? Text(Dictionary<string, JsonElement>? value)

@@ -5,9 +5,11 @@ namespace Sessions.Api.Json;
 
 /// <summary>
 /// Free-form JSON in a request (metadata, item data, tool call arguments), read as it is sent but
-/// refused when a string or a member name holds an escape that is not Unicode text: an unpaired
-/// surrogate (<c>"\ud800"</c>) parses, but cannot be stored as text or written back to a client,
-/// so it is refused where it is read, at its field.
+/// refused where it is read, at its field, when it could not be stored or written back: a string
+/// or a member name holding an escape that is not Unicode text (an unpaired surrogate,
+/// <c>"\ud800"</c>, parses but is no text), or a value nesting more than
+/// <see cref="FreeFormJson.MaxDepth"/> levels (answers nest it deeper than the request did, and
+/// every answer is written within <see cref="JsonDefaults.MaxDepth"/>).
 /// </summary>
 public sealed class FreeFormJsonConverter : JsonConverter<JsonElement>
 {
@@ -31,7 +33,8 @@ public sealed class FreeFormJsonConverter : JsonConverter<JsonElement>
 
     /// <summary>
     /// Unescapes every string and member name of the value that holds an escape, which throws on an
-    /// unpaired surrogate; strings without one (nearly all) are not copied.
+    /// unpaired surrogate (strings without one, nearly all, are not copied), and measures how deep
+    /// its objects and arrays nest.
     /// </summary>
     private static void UnescapeEscapedStrings(ref Utf8JsonReader reader)
     {
@@ -44,6 +47,11 @@ public sealed class FreeFormJsonConverter : JsonConverter<JsonElement>
         var depth = reader.CurrentDepth;
         while (reader.Read() && reader.CurrentDepth > depth)
         {
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth - depth >= FreeFormJson.MaxDepth)
+            {
+                throw new FreeFormTooDeepException();
+            }
+
             Unescape(ref reader);
         }
     }
@@ -60,3 +68,7 @@ public sealed class FreeFormJsonConverter : JsonConverter<JsonElement>
 /// <summary>A JSON string escape that is no Unicode text; the envelope names its field.</summary>
 public sealed class UnpairedSurrogateException(Exception inner)
     : JsonException("A string holds an unpaired surrogate escape (\\uD800-\\uDFFF without its pair).", inner);
+
+/// <summary>A free-form value nesting deeper than <see cref="FreeFormJson.MaxDepth"/>; the envelope names its field.</summary>
+public sealed class FreeFormTooDeepException()
+    : JsonException(FormattableString.Invariant($"A free-form JSON value nests more than {FreeFormJson.MaxDepth} levels of objects and arrays."));

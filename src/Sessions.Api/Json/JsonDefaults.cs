@@ -10,8 +10,16 @@ namespace Sessions.Api.Json;
 /// </summary>
 public static class JsonDefaults
 {
+    /// <summary>
+    /// How deep a body is read and an answer written: past what a free-form value may nest
+    /// (<see cref="FreeFormJson.MaxDepth"/>) with the levels around it, in a request and in any
+    /// answer that carries it, so that what was taken can always be written back.
+    /// </summary>
+    public const int MaxDepth = 64;
+
     public static void Apply(JsonSerializerOptions options)
     {
+        options.MaxDepth = MaxDepth;
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.DictionaryKeyPolicy = null;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;

@@ -106,7 +106,8 @@ public sealed partial record UsageWindow(DateTime? From, DateTime? To)
             : new DateTime(at.Ticks - below + TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc);
     }
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,7}(?<excess>\d*))?([Zz]|[+-]\d{2}:\d{2})$")]
+    // ASCII digits only, and the text's end (\z: `$` would also take a trailing newline).
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7}(?<excess>[0-9]*))?([Zz]|[+-][0-9]{2}:[0-9]{2})\z")]
     private static partial Regex Rfc3339();
 }
 

@@ -109,6 +109,8 @@ public sealed class UsageTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
     [InlineData("group_by=day&from=yesterday", "from", "datetime_parsing")]
     [InlineData("group_by=day&from=2026-11-01", "from", "datetime_parsing")]
     [InlineData("group_by=day&to=2026-11-01T00:00:00", "to", "datetime_parsing")]
+    [InlineData("group_by=day&from=2026-11-01T00:00:00Z%0A", "from", "datetime_parsing")]
+    [InlineData("group_by=day&from=%D9%A2%D9%A0%D9%A2%D9%A6-11-01T00:00:00Z", "from", "datetime_parsing")]
     [InlineData("group_by=day&from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z", "to", "value_error")]
     [InlineData("group_by=day&from=2026-11-01T00:00:00Z&to=2026-11-01T00:00:00Z", "to", "value_error")]
     [InlineData("group_by=day&from=2026-11-01T10:00:00.00000059Z&to=2026-11-01T10:00:00.00000051Z", "to", "value_error")]

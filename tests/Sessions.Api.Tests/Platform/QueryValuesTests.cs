@@ -1,0 +1,82 @@
+using System.Net;
+using Sessions.Api.Tests.Infrastructure;
+
+namespace Sessions.Api.Tests.Platform;
+
+/// <summary>
+/// Values of a query are read as sent: text verbatim, white space included (a search for two
+/// spaces, a filter naming a value the facets offer), integers as JSON writes them (decimal digits
+/// only), and an integer out of its type's range is told the range.
+/// </summary>
+[Collection(SharedApiCollection.Name)]
+public sealed class QueryValuesTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
+{
+    /// <summary>CONTRACT 5.3: <c>q</c> of 1..200 characters, matched as sent (ADR 0041), spaces included.</summary>
+    [Fact]
+    public async Task AMessageSearchForWhiteSpaceAlone_FindsTheMessagesHoldingIt()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "a b" }, new { role = "assistant", content = "if x:\n  return" }, new { role = "user", content = "a\tb" });
+
+        var spaces = await Client.GetAsync($"{workspace.SessionPath(session)}/messages/search?q=%20%20", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        var tab = await Client.GetAsync($"{workspace.SessionPath(session)}/messages/search?q=%09", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        var empty = await Client.GetAsync($"{workspace.SessionPath(session)}/messages/search?q=", owner.Token()).ExpectValidationErrorAsync("query", "q");
+
+        Assert.Equal([2L], spaces["matches"]!.AsArray().Select(m => m!["seq"]!.GetValue<long>()));
+        Assert.Equal([3L], tab["matches"]!.AsArray().Select(m => m!["seq"]!.GetValue<long>()));
+        Assert.Equal("must not be empty", empty["msg"]!.GetValue<string>());
+    }
+
+    /// <summary>CONTRACT 5.4: a value the facets offer is a filter that finds its sessions, a model or agent of spaces too.</summary>
+    [Fact]
+    public async Task AModelOrAgentOfSpaces_OfferedByTheFacets_IsAFilterThatFindsIt()
+    {
+        var (workspace, member) = await AWorkspaceWithAMemberAsync();
+        await Client.CreateSessionAsync(workspace, member, extra: new { model = "   ", agent = "  " });
+        await Client.CreateSessionAsync(workspace, member, extra: new { model = "m", agent = "a" });
+
+        var facets = await Client.GetAsync($"{workspace.SessionsPath}/facets", member.Token()).ExpectAsync(HttpStatusCode.OK);
+        var byAgent = await Client.GetAsync($"{workspace.SessionsPath}?agent=%20%20", member.Token()).ExpectAsync(HttpStatusCode.OK);
+        var byModel = await Client.GetAsync($"{workspace.SessionsPath}?model=%20%20%20", member.Token()).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Contains(facets["agents"]!.AsArray(), a => a!["value"]!.GetValue<string>() == "  ");
+        Assert.Equal(1, byAgent["total"]!.GetValue<int>());
+        Assert.Equal("  ", byAgent["sessions"]![0]!["agent"]!.GetValue<string>());
+        Assert.Equal(1, byModel["total"]!.GetValue<int>());
+        await Client.GetAsync($"{workspace.SessionsPath}?agent=", member.Token()).ExpectValidationErrorAsync("query", "agent", 0);
+    }
+
+    [Theory]
+    [InlineData("0x10")]
+    [InlineData("%2310")]
+    [InlineData("%26h10")]
+    [InlineData("%2B5")]
+    [InlineData("%205")]
+    [InlineData("5%0A")]
+    [InlineData("1e1")]
+    [InlineData("-")]
+    public async Task AnIntegerInTheQuery_IsDecimalDigitsOnly(string limit)
+    {
+        var (workspace, member) = await AWorkspaceWithAMemberAsync();
+
+        var error = await Client.GetAsync($"{workspace.SessionsPath}?limit={limit}", member.Token()).ExpectValidationErrorAsync("query", "limit");
+
+        Assert.Equal("int_parsing", error["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AnIntegerPastItsType_IsToldTheRange_InTheQueryAndInTheBody()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+
+        var page = await Client.GetAsync($"{workspace.SessionsPath}?page=2147483648", owner.Token()).ExpectValidationErrorAsync("query", "page");
+        var seq = await Client.GetAsync($"{workspace.SessionPath(session)}/transcript?after_seq=99999999999999999999", owner.Token()).ExpectValidationErrorAsync("query", "after_seq");
+        var count = await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { message_count = 2147483648L }).ExpectValidationErrorAsync("body", "message_count");
+        var listed = await Client.GetAsync($"{workspace.SessionsPath}?page=-1", owner.Token()).ExpectValidationErrorAsync("query", "page");
+
+        Assert.Equal("must be an integer from -2147483648 to 2147483647", page["msg"]!.GetValue<string>());
+        Assert.Equal("must be an integer from -9223372036854775808 to 9223372036854775807", seq["msg"]!.GetValue<string>());
+        Assert.Equal("must be an integer from -2147483648 to 2147483647", count["msg"]!.GetValue<string>());
+        Assert.NotEqual("int_parsing", listed["type"]!.GetValue<string>());
+    }
+}
