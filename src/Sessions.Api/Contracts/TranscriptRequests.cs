@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Sessions.Api.Json;
 using Sessions.Api.OpenApi;
 using Sessions.Application.Transcripts;
@@ -24,6 +25,7 @@ public sealed record UsageRequest
 
     /// <summary>At most ten decimal places (the stored precision): a cost computed in floating point is rounded to them first.</summary>
     [Cost]
+    [JsonConverter(typeof(CostJsonConverter))]
     public decimal? CostUsd { get; init; }
 }
 

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Mvc.Controllers;
 using Sessions.Api.Json;
 using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions;
+using Sessions.Application.Transcripts;
+using Sessions.Domain.Common;
 
 namespace Sessions.Api.Errors;
 
@@ -68,6 +70,8 @@ public static class InvalidModelStateResponses
         var path = FieldPath.Parse(exception.Path ?? key);
         var (message, type) = IsUnpairedSurrogate(exception)
             ? ("must be Unicode text: it holds an unpaired surrogate escape (\\uD800-\\uDFFF without its pair)", ErrorTypes.ValueError)
+            : exception is TooManyDecimalPlacesException
+            ? (FormattableString.Invariant($"must have at most {TranscriptRules.CostDecimalPlaces} decimal places"), ErrorTypes.For(FieldProblem.TooManyDecimalPlaces))
             : exception is FreeFormTooDeepException
             ? (FormattableString.Invariant($"must nest at most {FreeFormJson.MaxDepth} levels of objects and arrays"), ErrorTypes.ValueError)
             : JsonTargetDescriber.Describe(bodyType, path);

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Sessions.Api.Json;
 
 /// <summary>
-/// The wire format: snake_case names, lowercase enum strings read exactly, numbers only as JSON
+/// The wire format: snake_case names read exactly as written, lowercase enum strings read exactly, numbers only as JSON
 /// numbers (never <c>"5"</c>), RFC 3339 UTC timestamps, nulls written.
 /// </summary>
 public static class JsonDefaults
@@ -21,6 +21,10 @@ public static class JsonDefaults
     {
         options.MaxDepth = MaxDepth;
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+
+        // A member is read by its name as written on the wire only: `Model` is no `model` (as a
+        // peer reading with Pydantic takes it), so `{"model":"a","Model":"b"}` is model "a".
+        options.PropertyNameCaseInsensitive = false;
         options.DictionaryKeyPolicy = null;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.NumberHandling = JsonNumberHandling.Strict;

@@ -46,6 +46,20 @@ public sealed class QueryValuesTests(ApiFactory factory) : ApiTest<ApiFactory>(f
         await Client.GetAsync($"{workspace.SessionsPath}?agent=", member.Token()).ExpectValidationErrorAsync("query", "agent", 0);
     }
 
+    /// <summary>Bodies too are read by their names as written: a member named in another case is no field of the request (docs/api.md: snake_case).</summary>
+    [Fact]
+    public async Task ABodysMembers_AreReadByTheirExactNames()
+    {
+        var (workspace, member) = await AWorkspaceWithAMemberAsync();
+
+        var created = await Client.PostAsync(workspace.SessionsPath, member.Token(), new Dictionary<string, object> { ["id"] = Guid.NewGuid(), ["model"] = "a", ["Model"] = "b", ["TITLE"] = "t" })
+            .ExpectAsync(HttpStatusCode.Created);
+        await Client.PostAsync(workspace.SessionsPath, member.Token(), new Dictionary<string, object> { ["id"] = Guid.NewGuid(), ["Model"] = "b" })
+            .ExpectValidationErrorAsync("body", "model");
+
+        Assert.Equal(("a", (string?)null), (created["model"]!.GetValue<string>(), created["title"]?.GetValue<string>()));
+    }
+
     [Theory]
     [InlineData("0x10")]
     [InlineData("%2310")]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Sessions.Api.Tests.Infrastructure;
 
@@ -34,6 +35,10 @@ public sealed class TranscriptInputTests(ApiFactory factory) : ApiTest<ApiFactor
     [InlineData("""{"messages": [{"role": "assistant", "tool_calls": [null]}]}""", new object[] { "body", "messages", 0, "tool_calls", 0 }, "model_type")]
     [InlineData("""{"messages": [{"role": "assistant", "usage": {"cost_usd": 0.00000000001}}]}""", new object[] { "body", "messages", 0, "usage", "cost_usd" }, "decimal_max_places")]
     [InlineData("""{"messages": [{"role": "assistant", "usage": {"cost_usd": 10000000000}}]}""", new object[] { "body", "messages", 0, "usage", "cost_usd" }, "less_than_equal")]
+    [InlineData("""{"messages": [{"role": "assistant", "usage": {"cost_usd": 1e-29}}]}""", new object[] { "body", "messages", 0, "usage", "cost_usd" }, "decimal_max_places")]
+    [InlineData("""{"messages": [{"role": "assistant", "usage": {"cost_usd": 12345.000000000000000000000000001}}]}""", new object[] { "body", "messages", 0, "usage", "cost_usd" }, "decimal_max_places")]
+    [InlineData("""{"messages": [{"role": "assistant", "usage": {"cost_usd": 1e400}}]}""", new object[] { "body", "messages", 0, "usage", "cost_usd" }, "float_parsing")]
+    [InlineData("""{"messages": [{"role": "assistant", "usage": {"cost_usd": "0.5"}}]}""", new object[] { "body", "messages", 0, "usage", "cost_usd" }, "float_parsing")]
     [InlineData("""{"messages": [{"role": "assistant", "usage": {"input_tokens": 1000000000001}}]}""", new object[] { "body", "messages", 0, "usage", "input_tokens" }, "less_than_equal")]
     public async Task Append_BadMessage_Is422WithItsLoc(string json, object[] loc, string type)
     {
@@ -70,6 +75,22 @@ public sealed class TranscriptInputTests(ApiFactory factory) : ApiTest<ApiFactor
         var calls = stored["messages"]![0]!["tool_calls"]!.AsArray();
         Assert.Equal("""{"id":"a","name":"f","arguments":{"q":"x","n":[1,2.5]}}""", calls[0]!.ToJsonString());
         Assert.Equal("{\"raw\": true}", calls[1]!["arguments"]!.GetValue<string>());
+    }
+
+    /// <summary>A cost is stored as the value written, in any JSON spelling of ten decimal places or fewer (docs/api.md, limits).</summary>
+    [Theory]
+    [InlineData("100e-12", "0.0000000001")]
+    [InlineData("1.50000000000000000000000000000000000", "1.5")]
+    [InlineData("0.1234567890", "0.123456789")]
+    [InlineData("12E3", "12000")]
+    [InlineData("9999999999.9999999999", "9999999999.9999999999")]
+    public async Task Append_ACostWrittenAnyExactWay_IsStoredAsItsValue(string written, string stored)
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+
+        var answer = await Append(workspace, owner, session, $$$"""{"messages": [{"role": "assistant", "usage": {"cost_usd": {{{written}}}}}]}""").ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(decimal.Parse(stored, CultureInfo.InvariantCulture), answer["messages"]![0]!["usage"]!["cost_usd"]!.GetValue<decimal>());
     }
 
     private Task<HttpResponseMessage> Append(TestWorkspace workspace, TestUser owner, Guid session, object body) =>
