@@ -1,3 +1,4 @@
+using System.Globalization;
 using Sessions.Domain.Common;
 using Sessions.Domain.Sessions.Events;
 
@@ -498,7 +499,7 @@ public sealed class Session : AggregateRoot
             ? DomainErrors.RewindNeedsAUserSession(Origin.ToString().ToLowerInvariant())
             : null);
 
-    /// <summary>The first <see cref="FieldLimits.Preview"/> characters, never cutting a surrogate pair in half.</summary>
+    /// <summary>The start of <paramref name="content"/> in at most <see cref="FieldLimits.Preview"/> UTF-16 units, never cutting a character in half.</summary>
     private static string Preview(string content)
     {
         if (content.Length <= FieldLimits.Preview)
@@ -506,8 +507,16 @@ public sealed class Session : AggregateRoot
             return content;
         }
 
-        var length = char.IsHighSurrogate(content[FieldLimits.Preview - 1]) ? FieldLimits.Preview - 1 : FieldLimits.Preview;
-        return content[..length];
+        // Whole characters as a reader sees them (a letter with its accents, an emoji sequence),
+        // as many as fit: the content is longer than the preview, so one does not.
+        var length = 0;
+        while (length + StringInfo.GetNextTextElementLength(content, length) is var end && end <= FieldLimits.Preview)
+        {
+            length = end;
+        }
+
+        // A first one longer than the whole preview is cut between code points.
+        return length > 0 ? content[..length] : content[..(char.IsHighSurrogate(content[FieldLimits.Preview - 1]) ? FieldLimits.Preview - 1 : FieldLimits.Preview)];
     }
 
     /// <summary>

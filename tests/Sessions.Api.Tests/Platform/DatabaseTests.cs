@@ -178,6 +178,57 @@ public sealed class DatabaseTests(ApiFactory factory)
     }
 
     /// <summary>
+    /// A migration a released version applied keeps its id: a database records the ids it has run
+    /// (<c>__EFMigrationsHistory</c>), and one renamed would run again on it and fail the start. Each
+    /// provider's migrations begin with the ids below, in this order; a change of what is stored comes
+    /// as a new migration after them (and its id joins the list once released).
+    /// </summary>
+    [Fact]
+    public void EveryProvidersMigrations_KeepTheIdsReleasedVersionsRecorded()
+    {
+        using var sqlite = new SqliteDesignTimeFactory().CreateDbContext([]);
+        using var postgres = new PostgresDesignTimeFactory().CreateDbContext([]);
+        using var sqlServer = new SqlServerDesignTimeFactory().CreateDbContext([]);
+
+        AssertBeginsWith(ReleasedSqlite, sqlite.Database.GetMigrations());
+        AssertBeginsWith(ReleasedPostgres, postgres.Database.GetMigrations());
+        AssertBeginsWith(ReleasedSqlServer, sqlServer.Database.GetMigrations());
+
+        static void AssertBeginsWith(string[] released, IEnumerable<string> migrations) =>
+            Assert.Equal(released, migrations.Take(released.Length));
+    }
+
+    private static readonly string[] ReleasedSqlite =
+        [
+            "20261128151250_Initial", "20261128190911_SessionCounts", "20261128191758_SqliteSearchIndex", "20261128193602_SessionItems",
+            "20261128193853_OutboxOrderAndActor", "20261128195227_SessionGroups", "20261128200854_UsageDays", "20261128202515_UsageByWorkspace",
+            "20261128203536_UsageDayFilters", "20261129083445_ListingWalkIndex", "20261129084923_LabelProbeIndex", "20261130035804_FoldedLabels",
+            "20261130114824_LastGenerationAt", "20261130162934_MemberJoinedAt", "20261130173802_EmptyAgentIsNone",
+            "20261130221407_EventsCarryTheirLife", "20261130224311_ChangesSaveTheirLife", "20261201040443_LabelsSearchedOnce",
+            "20261201111201_CompactionSummaryMark", "20261201114132_RewoundCompactionsUndone",
+        ];
+
+    private static readonly string[] ReleasedPostgres =
+        [
+            "20261128151254_Initial", "20261128190557_SearchAndCoveringIndexes", "20261128190913_SessionCounts", "20261128193604_SessionItems",
+            "20261128193855_OutboxOrderAndActor", "20261128195229_SessionGroups", "20261128200857_UsageDays", "20261128202517_UsageByWorkspace",
+            "20261128203539_UsageDayFilters", "20261129083442_ListingWalkIndex", "20261129084921_LabelProbeIndex", "20261129093625_LabelLookupIndex",
+            "20261130035806_FoldedLabels", "20261130114826_LastGenerationAt", "20261130162937_MemberJoinedAt", "20261130173804_EmptyAgentIsNone",
+            "20261130221410_EventsCarryTheirLife", "20261130224315_ChangesSaveTheirLife", "20261201111210_CompactionSummaryMark",
+            "20261201114138_RewoundCompactionsUndone",
+        ];
+
+    private static readonly string[] ReleasedSqlServer =
+        [
+            "20261128151258_Initial", "20261128190559_SearchAndCoveringIndexes", "20261128190916_SessionCounts", "20261128193607_SessionItems",
+            "20261128193858_OutboxOrderAndActor", "20261128195232_SessionGroups", "20261128200859_UsageDays", "20261128202520_UsageByWorkspace",
+            "20261128203542_UsageDayFilters", "20261129083447_ListingWalkIndex", "20261129084926_LabelProbeIndex", "20261129093631_LabelLookupIndex",
+            "20261130035809_FoldedLabels", "20261130114828_LastGenerationAt", "20261130162939_MemberJoinedAt", "20261130173806_EmptyAgentIsNone",
+            "20261130221414_EventsCarryTheirLife", "20261130224319_ChangesSaveTheirLife", "20261201111217_CompactionSummaryMark",
+            "20261201114144_RewoundCompactionsUndone",
+        ];
+
+    /// <summary>
     /// The comparison above is made here, before a build ships, and not each time the service
     /// migrates at startup: there it builds the snapshot's model and the design-time model again,
     /// which stay resident (ADR 0038).

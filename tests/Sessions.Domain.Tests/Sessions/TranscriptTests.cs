@@ -45,6 +45,38 @@ public sealed class TranscriptTests
         Assert.Equal(new string('a', FieldLimits.Preview - 1), session.PreviewText);
     }
 
+    /// <summary>A letter with its accent, or an emoji sequence, is one character to a reader: the preview ends before one that does not fit whole.</summary>
+    [Theory]
+    [InlineData("e\u0301")]
+    [InlineData("\U0001F469\u200D\U0001F4BB")]
+    [InlineData("\U0001F1EB\U0001F1F7")]
+    public void Preview_NeverCutsACharacterOfSeveralCodePoints(string character)
+    {
+        var session = A.Session().OwnedBy(Owner).Build();
+        var content = new string('a', FieldLimits.Preview - 1) + character + "tail";
+
+        session.AppendMessages(null, [Draft.Message(MessageRole.User, content)], Owner, Now);
+
+        Assert.Equal(new string('a', FieldLimits.Preview - 1), session.PreviewText);
+    }
+
+    [Fact]
+    public void Preview_EndsAtTheLastWholeCharacterThatFits_AndAFirstCharacterLongerThanThePreviewIsCut()
+    {
+        var accented = A.Session().OwnedBy(Owner).Build();
+        var long1 = A.Session().OwnedBy(Owner).Build();
+        var long2 = A.Session().OwnedBy(Owner).Build();
+        var marks = new string('\u0301', FieldLimits.Preview + 10);
+
+        accented.AppendMessages(null, [Draft.Message(MessageRole.User, string.Concat(Enumerable.Repeat("e\u0301", FieldLimits.Preview)))], Owner, Now);
+        long1.AppendMessages(null, [Draft.Message(MessageRole.User, "e" + marks)], Owner, Now);
+        long2.AppendMessages(null, [Draft.Message(MessageRole.User, "e" + marks[..(FieldLimits.Preview - 2)] + "\U0001D167" + marks)], Owner, Now);
+
+        Assert.Equal(string.Concat(Enumerable.Repeat("e\u0301", FieldLimits.Preview / 2)), accented.PreviewText);
+        Assert.Equal(("e" + marks)[..FieldLimits.Preview], long1.PreviewText);
+        Assert.Equal("e" + marks[..(FieldLimits.Preview - 2)], long2.PreviewText);
+    }
+
     [Fact]
     public void Append_ToAFrozenSession_IsRefusedAndChangesNothing()
     {
