@@ -507,6 +507,35 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     /// <summary>An update of the sessions table (SQLite quotes the name, PostgreSQL does not need to).</summary>
     private static bool IsSessionUpdate(string statement) => statement.Contains("UPDATE \"sessions\" SET", StringComparison.Ordinal) || statement.Contains("UPDATE sessions SET", StringComparison.Ordinal);
 
+    /// <summary>
+    /// A message search matches every message of the transcript (no index of message text): a first
+    /// page that holds every match is its own count, and the transcript is matched once; a full page
+    /// (or a later one) counts the matches in a statement of its own, in the same snapshot.
+    /// </summary>
+    [Fact]
+    public async Task AMessageSearchWhoseFirstPageHoldsEveryMatch_MatchesTheTranscriptOnce()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "needle one" }, new { role = "assistant", content = "hay" }, new { role = "user", content = "needle two" });
+        var search = workspace.SessionPath(session) + "/messages/search?q=needle";
+
+        var all = await CountAsync(() => Client.GetAsync(search, owner.Token()), HttpStatusCode.OK);
+        var full = await CountAsync(() => Client.GetAsync(search + "&limit=1", owner.Token()), HttpStatusCode.OK);
+        var later = await CountAsync(() => Client.GetAsync(search + "&after_seq=1", owner.Token()), HttpStatusCode.OK);
+        var answer = await Client.GetAsync(search, owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        var fullAnswer = await Client.GetAsync(search + "&limit=1", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Single(all, IsMessageCount(false));
+        Assert.Single(full, IsMessageCount(true));
+        Assert.Single(later, IsMessageCount(true));
+        Assert.Equal(full.Count - 1, all.Count);
+        Assert.Equal((2, 2, false), (answer["total"]!.GetValue<int>(), answer["matches"]!.AsArray().Count, answer["has_more"]!.GetValue<bool>()));
+        Assert.Equal((2, 1, true), (fullAnswer["total"]!.GetValue<int>(), fullAnswer["matches"]!.AsArray().Count, fullAnswer["has_more"]!.GetValue<bool>()));
+
+        static Predicate<string> IsMessageCount(bool counts) =>
+            statement => statement.Contains("session_messages", StringComparison.Ordinal) && statement.Contains("COUNT(", StringComparison.OrdinalIgnoreCase) == counts;
+    }
+
     private Task<IReadOnlyList<string>> CountAsync(Func<Task<HttpResponseMessage>> request, HttpStatusCode expected) =>
         Factory.Statements.DuringAsync(async () => await (await request()).ExpectAsync(expected));
 

@@ -30,8 +30,12 @@ internal sealed class TranscriptReadStore(SessionsDbContext db) : ITranscriptRea
             matching = messages.Where(m => EF.Functions.Like(m.Content, pattern, SessionQueries.LikeEscape));
         }
         await using var snapshot = await OneSnapshot.BeginAsync(db, cancellationToken);
-        var total = await matching.LongCountAsync(cancellationToken);
-        return (await ReadAsync(matching.Where(m => m.Seq > afterSeq).OrderBy(m => m.Seq).Take(take), cancellationToken), total);
+        var page = await ReadAsync(matching.Where(m => m.Seq > afterSeq).OrderBy(m => m.Seq).Take(take), cancellationToken);
+
+        // A first page that ends before its limit and its text budget holds every match: it is the
+        // count, and the transcript is not matched a second time for it.
+        var holdsAll = afterSeq < 1 && page.Messages.Count < take && !page.EndedAtTextBudget;
+        return (page, holdsAll ? page.Messages.Count : await matching.LongCountAsync(cancellationToken));
     }
 
     /// <summary>
