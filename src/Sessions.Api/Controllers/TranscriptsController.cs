@@ -78,8 +78,7 @@ public sealed class TranscriptsController(ISender sender) : ApiController
         [FromQuery(Name = "download")] bool? download,
         CancellationToken cancellationToken)
     {
-        // A blank format is none: the default, ATIF.
-        var result = await sender.Send(new ExportTrajectoryQuery(org, workspace, session, string.IsNullOrWhiteSpace(format) ? null : format, includeCompacted), cancellationToken);
+        var result = await sender.Send(new ExportTrajectoryQuery(org, workspace, session, format, includeCompacted), cancellationToken);
         return result.IsSuccess ? new TrajectoryResult(result.Value, download ?? false) : Failure(result.Error, InputLocation.Query);
     }
 
@@ -91,7 +90,7 @@ public sealed class TranscriptsController(ISender sender) : ApiController
         string org,
         string workspace,
         [FromRoute(Name = "session_id")] SessionReference session,
-        [FromQuery(Name = "q"), RequiredField, MaxChars(SearchMessagesQuery.MaxQueryLength, Minimum = 1)] string? q,
+        [FromQuery(Name = "q"), RequiredField, MaxChars(SearchMessagesQuery.MaxQueryLength, Minimum = 1), Verbatim] string? q,
         [FromQuery(Name = "after_seq")] long? afterSeq,
         [FromQuery(Name = "limit"), Bounds(1, SearchMessagesQuery.MaxLimit, SearchMessagesQuery.DefaultLimit)] int? limit,
         [FromQuery(Name = "include_compacted")] bool? includeCompacted,

@@ -25,12 +25,13 @@ public sealed class LiteralRoutes(EndpointDataSource endpoints)
 
     /// <summary>
     /// The 405 of a wrong method on a literal resource the request's path names: <c>Allow</c> set to
-    /// the methods it takes, and the envelope saying so; null when no literal route matches the path.
+    /// the methods it takes, and the envelope saying so; null when no literal route matches the path,
+    /// or the resource takes the method.
     /// </summary>
     public ErrorEnvelope? MethodNotAllowed(HttpContext http)
     {
         var allowed = MethodsFor(http.Request.Path);
-        if (allowed.Count == 0)
+        if (allowed.Count == 0 || allowed.Contains(http.Request.Method, StringComparer.OrdinalIgnoreCase))
         {
             return null;
         }

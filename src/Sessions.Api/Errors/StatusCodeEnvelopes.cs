@@ -7,9 +7,9 @@ namespace Sessions.Api.Errors;
 /// <summary>
 /// Answers the framework produced without a body (unknown route, wrong method, wrong media type)
 /// get the envelope. A route under <c>/api/v{version}/</c> whose version the service does not
-/// offer is 400 <c>unsupported_api_version</c> rather than the versioning library's bare 404. A
-/// wrong method on a literal resource (<c>.../sessions/facets</c>) names the methods that resource
-/// takes in <c>Allow</c>.
+/// offer (in any letter case, as routing reads the path) is 400 <c>unsupported_api_version</c>
+/// rather than the versioning library's bare 404. A wrong method on a literal resource
+/// (<c>.../sessions/facets</c>) names the methods that resource takes in <c>Allow</c>.
 /// </summary>
 public static partial class StatusCodeEnvelopes
 {
@@ -26,8 +26,11 @@ public static partial class StatusCodeEnvelopes
                 ErrorTypes.UnsupportedApiVersion));
         }
 
-        // Routing's Allow names every candidate route's methods, the {session_id} routes' too.
-        if (status == StatusCodes.Status405MethodNotAllowed && http.RequestServices.GetRequiredService<LiteralRoutes>().MethodNotAllowed(http) is { } wrongMethod)
+        // Routing's Allow names every candidate route's methods, the {session_id} routes' too. A
+        // wrong method on a literal resource whose body is no JSON (PATCH .../facets with no body)
+        // meets the {session_id} route's media type check first: the method is what is wrong.
+        if (status is StatusCodes.Status405MethodNotAllowed or StatusCodes.Status415UnsupportedMediaType
+            && http.RequestServices.GetRequiredService<LiteralRoutes>().MethodNotAllowed(http) is { } wrongMethod)
         {
             return ErrorResponses.WriteAsync(http, wrongMethod);
         }
@@ -47,6 +50,6 @@ public static partial class StatusCodeEnvelopes
         return ApiVersions.Supported.Any(v => v == requested || $"{v}.0" == requested) ? null : requested;
     }
 
-    [GeneratedRegex("^/api/v([^/]+)/", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^/api/v([^/]+)/", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex VersionSegment();
 }

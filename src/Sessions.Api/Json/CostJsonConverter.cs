@@ -14,8 +14,8 @@ namespace Sessions.Api.Json;
 /// </summary>
 public sealed class CostJsonConverter : JsonConverter<decimal>
 {
-    /// <summary>How far an exponent is read: past it, a number is no cost either way.</summary>
-    private const int ExponentBound = 1_000;
+    /// <summary>How far an exponent is read: past what any body's digits could offset (a body is far shorter than this many bytes).</summary>
+    private const long ExponentBound = 1_000_000_000_000;
 
     public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -35,7 +35,7 @@ public sealed class CostJsonConverter : JsonConverter<decimal>
     /// <c>100e-12</c> ten, <c>1e-29</c> twenty-nine): its fraction's digits less the trailing zeros
     /// of all its digits, less its exponent.
     /// </summary>
-    internal static int DecimalPlaces(ReadOnlySpan<byte> number)
+    internal static long DecimalPlaces(ReadOnlySpan<byte> number)
     {
         var e = number.IndexOfAny((byte)'e', (byte)'E');
         var mantissa = e < 0 ? number : number[..e];
@@ -59,10 +59,10 @@ public sealed class CostJsonConverter : JsonConverter<decimal>
     }
 
     /// <summary>An exponent's value, held within <see cref="ExponentBound"/> either way.</summary>
-    private static int Exponent(ReadOnlySpan<byte> text)
+    private static long Exponent(ReadOnlySpan<byte> text)
     {
         var negative = text is [(byte)'-', ..];
-        var value = 0;
+        var value = 0L;
         foreach (var digit in text.TrimStart("+-"u8))
         {
             value = Math.Min((value * 10) + (digit - '0'), ExponentBound);

@@ -55,6 +55,34 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
         Assert.Equal($"{method} is not allowed on this resource; it takes {allowed}.", envelope["detail"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// Without a JSON body (<c>curl -X PATCH</c>), the wrong method is still what is wrong: no media
+    /// type would make it right. A route that takes the method still answers 415 for a body that is no JSON.
+    /// </summary>
+    [Theory]
+    [InlineData("PATCH", "facets", "GET", null)]
+    [InlineData("PATCH", "usage", "GET", "text/plain")]
+    [InlineData("POST", "grouped", "GET", null)]
+    public async Task WrongMethod_OnALiteralRoute_WithoutAJsonBody_Is405(string method, string path, string allowed, string? contentType)
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), $"{workspace.SessionsPath}/{path}");
+        request.Headers.Authorization = new("Bearer", owner.Token());
+        if (contentType is not null)
+        {
+            request.Content = new StringContent("x", System.Text.Encoding.UTF8, contentType);
+        }
+
+        using var text = new HttpRequestMessage(HttpMethod.Post, $"{workspace.SessionsPath}/bulk-freeze") { Content = new StringContent("x", System.Text.Encoding.UTF8, "text/plain") };
+        text.Headers.Authorization = new("Bearer", owner.Token());
+
+        var response = await Client.SendAsync(request);
+        await response.ExpectEnvelopeAsync(HttpStatusCode.MethodNotAllowed, "invalid_request");
+        Assert.Equal(allowed, string.Join(", ", response.Content.Headers.Allow));
+        await (await Client.SendAsync(text)).ExpectEnvelopeAsync(HttpStatusCode.UnsupportedMediaType, "invalid_request");
+    }
+
     [Fact]
     public async Task ASegmentThatIsNeitherASessionNorALiteralRoute_IsStill422AtSessionId()
     {
@@ -90,6 +118,7 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
     [InlineData("v2")]
     [InlineData("v0")]
     [InlineData("vx")]
+    [InlineData("V2")]
     public async Task UnsupportedApiVersion_Is400(string version)
     {
         var workspace = await TestWorkspace.CreateAsync(Factory);

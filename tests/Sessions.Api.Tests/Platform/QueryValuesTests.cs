@@ -46,6 +46,25 @@ public sealed class QueryValuesTests(ApiFactory factory) : ApiTest<ApiFactory>(f
         await Client.GetAsync($"{workspace.SessionsPath}?agent=", member.Token()).ExpectValidationErrorAsync("query", "agent", 0);
     }
 
+    /// <summary>docs/api.md: a parameter of one value given empty, or blank, is as if absent; its default applies.</summary>
+    [Fact]
+    public async Task AParameterOfOneValueGivenEmpty_IsAsIfAbsent()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created);
+        const string Empty = "page=&limit=&sort_by=&sort_dir=&search=&archived=&include_workload_sessions=";
+
+        var list = await Client.GetAsync($"{workspace.SessionsPath}?{Empty}", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        await Client.GetAsync($"{workspace.SessionsPath}/facets?{Empty}", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        var groups = await Client.GetAsync($"{workspace.SessionsPath}/groups?{Empty}&search=%20%20", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        await Client.GetAsync($"{workspace.SessionsPath}/grouped?{Empty}", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        await Client.GetAsync($"{workspace.SessionsPath}/usage?group_by=day&from=&to=&{Empty}", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"{workspace.SessionPath(session)}/trajectory?format=%20&include_compacted=", owner.Token())).StatusCode);
+
+        Assert.Equal((1, 20), (list["total"]!.GetValue<int>(), list["limit"]!.GetValue<int>()));
+        Assert.Equal(1, groups["total"]!.GetValue<int>());
+    }
+
     /// <summary>Bodies too are read by their names as written: a member named in another case is no field of the request (docs/api.md: snake_case).</summary>
     [Fact]
     public async Task ABodysMembers_AreReadByTheirExactNames()

@@ -93,6 +93,20 @@ public sealed class TranscriptInputTests(ApiFactory factory) : ApiTest<ApiFactor
         Assert.Equal(decimal.Parse(stored, CultureInfo.InvariantCulture), answer["messages"]![0]!["usage"]!["cost_usd"]!.GetValue<decimal>());
     }
 
+    /// <summary>Digits and an exponent that offset each other by more than any short spelling: the places are those of the value written.</summary>
+    [Fact]
+    public async Task Append_ACostWhoseExponentOffsetsManyDigits_IsCountedByItsValue()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        string Body(string cost) => $$$"""{"messages": [{"role": "assistant", "usage": {"cost_usd": {{{cost}}}}}]}""";
+
+        var tiny = await Append(workspace, owner, session, Body("1" + new string('0', 1500) + "e-1530")).ExpectValidationErrorAsync("body", "messages", 0, "usage", "cost_usd");
+        var one = await Append(workspace, owner, session, Body("0." + new string('0', 1499) + "1e1500")).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("decimal_max_places", tiny["type"]!.GetValue<string>());
+        Assert.Equal(1m, one["messages"]![0]!["usage"]!["cost_usd"]!.GetValue<decimal>());
+    }
+
     private Task<HttpResponseMessage> Append(TestWorkspace workspace, TestUser owner, Guid session, object body) =>
         Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), body);
 }

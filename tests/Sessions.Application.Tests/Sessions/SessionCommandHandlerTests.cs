@@ -293,6 +293,21 @@ public sealed class SessionCommandHandlerTests
         Assert.Equal((3L, 1L), (view.Usage.TotalMessageCount, view.Usage.CurrentMessageCount));
     }
 
+    /// <summary>Under the lock, a session unchanged since the read is not asked again for the summary's id: the read's answer stands.</summary>
+    [Fact]
+    public async Task Compact_WithANewSummaryId_LooksTheIdUpOnce_WhenTheSessionDidNotChange()
+    {
+        var transcripts = new Mock<ITranscriptStore>();
+        _world.Both(s => s.AppendMessages(null, [User("q"), User("a")], s.UserId, SessionWorld.Now.UtcDateTime));
+        transcripts.Setup(t => t.CompactAsync(_world.Read.Id, 2, SessionWorld.Now.UtcDateTime, It.IsAny<CancellationToken>())).ReturnsAsync(new UsageTotals(2, 0, 0, 0, 0, 0, 0m, 0));
+        transcripts.Setup(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+
+        var view = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Id = Guid.NewGuid() }, 2), default);
+
+        Assert.True(view.IsSuccess);
+        transcripts.Verify(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
     /// <summary>A summary that would bring the lifetime usage past what is stored is refused: nothing is added, and the compaction marks go with the refused change.</summary>
     [Fact]
     public async Task Compact_WithASummaryPastTheStoredUsage_IsRefused_AndAddsNothing()

@@ -39,6 +39,16 @@ public sealed class SessionFilterInputTests
         Assert.False((None with { Archived = "active", IncludeWorkloadSessions = false }).NarrowsSessions);
     }
 
+    /// <summary>A blank search is no filter (docs/api.md), of the sessions or of the groups listed beside them.</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void ABlankSearch_NarrowsNothing(string search)
+    {
+        Assert.False((None with { Search = search }).NarrowsSessions);
+        Assert.Null((None with { Search = search }).ToCriteria().Search);
+    }
+
     [Theory]
     [MemberData(nameof(EachFilter))]
     public void AnyOneFilter_NarrowsTheSessions_AndIsValid(SessionFilterInput filter)

@@ -43,7 +43,7 @@ public sealed record SessionFilterInput(
     public bool NarrowsSessions =>
         UserIds.Count + Users.Count + ProjectIds.Count + Agents.Count + Models.Count + Origins.Count + Labels.Count > 0
         || (Archived is not null && (!WireEnum.TryParse<ArchivedFilter>(Archived, out var archived) || archived != DefaultArchived))
-        || Search is not null || IncludeWorkloadSessions == true;
+        || !string.IsNullOrWhiteSpace(Search) || IncludeWorkloadSessions == true;
 
     /// <summary>Field errors, at the query parameter's name and the index of the bad value.</summary>
     public IEnumerable<FieldError> Check()
