@@ -147,7 +147,7 @@ app.UseRateLimiter();
 app.UseMiddleware<RequestLogScope>();
 app.UseAuthorization();
 
-app.MapControllers().RequireAuthorization();
+app.MapControllers().RequireAuthorization().AnswerHeadWhereGet();
 app.MapServiceHealthChecks();
 app.MapServiceMetrics();
 if (app.Environment.IsDevelopment())

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Sessions.Api.Contracts.Answers;
 using Sessions.Api.Errors;
+using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
 
 namespace Sessions.Api.Controllers;
@@ -23,6 +24,14 @@ namespace Sessions.Api.Controllers;
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status504GatewayTimeout)]
 public abstract class ApiController : ControllerBase
 {
+    /// <summary>
+    /// The request's <c>If-Match</c>, for a command that changes one session. Read from the request
+    /// rather than declared per operation: declared, it would join the generated client's methods
+    /// as a parameter (before their <c>signal</c>), and every method of one session takes it alike
+    /// (docs/api.md).
+    /// </summary>
+    protected VersionCondition? IfMatchHeader => IfMatch.Parse(Request.Headers.IfMatch.ToString());
+
     /// <summary>Where field errors of this action's input sit: <c>body</c> or <c>query</c> (route values are recognized by name).</summary>
     protected enum InputLocation
     {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Net.Http.Headers;
-using Sessions.Application.Sessions.Update;
+using Sessions.Application.Sessions;
 
 namespace Sessions.Api.Controllers;
 

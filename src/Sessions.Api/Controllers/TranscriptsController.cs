@@ -30,7 +30,7 @@ public sealed class TranscriptsController(ISender sender) : ApiController
     public async Task<IActionResult> Append(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromBody] AppendTranscriptRequest request, CancellationToken cancellationToken)
     {
         var context = request.Context is { } c ? new ContextInput(c.Agent, c.Model, c.SystemPrompt) : null;
-        var command = new AppendTranscriptCommand(org, workspace, session, context, request.Messages?.Select(m => m?.ToInput()).ToList());
+        var command = new AppendTranscriptCommand(org, workspace, session, context, request.Messages?.Select(m => m?.ToInput()).ToList()) { IfMatch = IfMatchHeader };
         return Respond(await sender.Send(command, cancellationToken), InputLocation.Body);
     }
 
@@ -54,7 +54,7 @@ public sealed class TranscriptsController(ISender sender) : ApiController
     [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Compact(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromBody] CompactTranscriptRequest request, CancellationToken cancellationToken) =>
-        Respond(await sender.Send(new CompactTranscriptCommand(org, workspace, session, request.Summary?.ToInput(), request.UpToSeq), cancellationToken), InputLocation.Body,
+        Respond(await sender.Send(new CompactTranscriptCommand(org, workspace, session, request.Summary?.ToInput(), request.UpToSeq) { IfMatch = IfMatchHeader }, cancellationToken), InputLocation.Body,
             view => SessionAnswer(view));
 
     /// <summary>Deletes a user message and everything after it.</summary>
@@ -63,7 +63,7 @@ public sealed class TranscriptsController(ISender sender) : ApiController
     [ProducesResponseType<RewindOutcome>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Rewind(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromBody] RewindRequest request, CancellationToken cancellationToken) =>
-        Respond(await sender.Send(new RewindSessionCommand(org, workspace, session, request.FromSeq), cancellationToken), InputLocation.Body);
+        Respond(await sender.Send(new RewindSessionCommand(org, workspace, session, request.FromSeq) { IfMatch = IfMatchHeader }, cancellationToken), InputLocation.Body);
 
     /// <summary>Exports the trajectory as ATIF, the OpenAI message array or the native bundle, written as it is read.</summary>
     [HttpGet("trajectory")]

@@ -61,8 +61,11 @@ public sealed class SessionPlan<TResult>
 /// lost race (ADR 0031).
 /// </summary>
 public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandServices services) : ICommandHandler<TCommand, Result<TResult>>
-    where TCommand : ICommand<Result<TResult>>, ISessionRequest
+    where TCommand : ICommand<Result<TResult>>, ISessionCommand
 {
+    private static readonly Error StaleETag =
+        new(ErrorType.PreconditionFailed, "The session has changed since the ETag given in If-Match; read it again and retry.");
+
     protected SessionCommandServices Services { get; } = services;
 
     public async ValueTask<Result<TResult>> Handle(TCommand command, CancellationToken cancellationToken)
@@ -74,7 +77,7 @@ public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandSer
             return found.Error;
         }
 
-        if (Refuse(found.Value.Session, caller) is { } refusal)
+        if ((Refuse(found.Value.Session, caller) ?? Stale(found.Value.Session, command)) is { } refusal)
         {
             return refusal;
         }
@@ -94,8 +97,12 @@ public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandSer
             return SessionErrors.NotFound;
         }
 
-        return Refuse(session, caller) ?? await change(session, Services.Clock.UtcNow(), cancellationToken);
+        return Refuse(session, caller) ?? Stale(session, command) ?? await change(session, Services.Clock.UtcNow(), cancellationToken);
     }
+
+    /// <summary>The client's <c>If-Match</c>, when the session's version does not meet it (checked on the read and again on the session loaded for the change).</summary>
+    private static Error? Stale(Session session, TCommand command) =>
+        command.IfMatch is { } condition && !condition.IsMetBy(session.Version) ? StaleETag : null;
 
     /// <summary>
     /// Whether the change writes the session's own row and nothing beside it but the rows kept

@@ -30,19 +30,19 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
     }
 
     [Theory]
-    [InlineData("DELETE", "usage", "GET")]
-    [InlineData("PATCH", "facets", "GET")]
+    [InlineData("DELETE", "usage", "GET, HEAD")]
+    [InlineData("PATCH", "facets", "GET, HEAD")]
     [InlineData("GET", "bulk-freeze", "POST")]
     [InlineData("DELETE", "bulk-delete", "POST")]
-    [InlineData("DELETE", "groups", "GET, POST")]
-    [InlineData("PATCH", "grouped", "GET")]
-    [InlineData("POST", "groups/freeze", "GET, PATCH")]
-    [InlineData("POST", "facets", "GET")]
-    [InlineData("PUT", "usage", "GET")]
-    [InlineData("POST", "grouped", "GET")]
+    [InlineData("DELETE", "groups", "GET, HEAD, POST")]
+    [InlineData("PATCH", "grouped", "GET, HEAD")]
+    [InlineData("POST", "groups/freeze", "GET, HEAD, PATCH")]
+    [InlineData("POST", "facets", "GET, HEAD")]
+    [InlineData("PUT", "usage", "GET, HEAD")]
+    [InlineData("POST", "grouped", "GET, HEAD")]
     [InlineData("PUT", "bulk-freeze", "POST")]
     [InlineData("PUT", "bulk-share", "POST")]
-    [InlineData("PUT", "groups", "GET, POST")]
+    [InlineData("PUT", "groups", "GET, HEAD, POST")]
     public async Task WrongMethod_OnALiteralRouteBesideTheSessionIdRoute_Is405WithWhatItTakes_WhetherTheSessionIdRouteTakesTheMethodOrNoRouteDoes(string method, string path, string allowed)
     {
         var workspace = await TestWorkspace.CreateAsync(Factory);
@@ -60,9 +60,9 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
     /// type would make it right. A route that takes the method still answers 415 for a body that is no JSON.
     /// </summary>
     [Theory]
-    [InlineData("PATCH", "facets", "GET", null)]
-    [InlineData("PATCH", "usage", "GET", "text/plain")]
-    [InlineData("POST", "grouped", "GET", null)]
+    [InlineData("PATCH", "facets", "GET, HEAD", null)]
+    [InlineData("PATCH", "usage", "GET, HEAD", "text/plain")]
+    [InlineData("POST", "grouped", "GET, HEAD", null)]
     public async Task WrongMethod_OnALiteralRoute_WithoutAJsonBody_Is405(string method, string path, string allowed, string? contentType)
     {
         var workspace = await TestWorkspace.CreateAsync(Factory);
@@ -81,6 +81,35 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
         await response.ExpectEnvelopeAsync(HttpStatusCode.MethodNotAllowed, "invalid_request");
         Assert.Equal(allowed, string.Join(", ", response.Content.Headers.Allow));
         await (await Client.SendAsync(text)).ExpectEnvelopeAsync(HttpStatusCode.UnsupportedMediaType, "invalid_request");
+    }
+
+    /// <summary>RFC 9110 §9.3.2: HEAD answers as GET does, status and header fields, without content; a route without GET refuses it (405).</summary>
+    [Fact]
+    public async Task Head_AnswersWhereGetDoes_WithItsStatusAndHeaders()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        async Task<HttpResponseMessage> Send(HttpMethod method, string path)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            request.Headers.Authorization = new("Bearer", owner.Token());
+            return await Client.SendAsync(request);
+        }
+
+        var get = await Send(HttpMethod.Get, workspace.SessionPath(session));
+        var head = await Send(HttpMethod.Head, workspace.SessionPath(session));
+        var list = await Send(HttpMethod.Head, workspace.SessionsPath + "/facets");
+        var missing = await Send(HttpMethod.Head, workspace.SessionPath(Guid.NewGuid()));
+        var anonymous = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, workspace.SessionPath(session)));
+        var noGet = await Send(HttpMethod.Head, workspace.SessionsPath + "/bulk-freeze");
+
+        Assert.Equal((HttpStatusCode.OK, get.Headers.ETag), (head.StatusCode, head.Headers.ETag));
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, noGet.StatusCode);
+        Assert.Equal("POST", string.Join(", ", noGet.Content.Headers.Allow));
     }
 
     [Fact]

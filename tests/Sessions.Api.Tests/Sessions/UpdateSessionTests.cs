@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Domain.Organizations;
@@ -272,5 +273,40 @@ public sealed class UpdateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>
         var byAdmin = await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), admin.Token(), new { title = "by admin" })).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("by admin", byAdmin["title"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// RFC 9110 §13.1.1: a server that receives If-Match evaluates it. Every route that changes one
+    /// session reads it as PATCH does: a version the session no longer has is 412, and nothing is
+    /// done; the ETag read last lets the change through.
+    /// </summary>
+    [Fact]
+    public async Task EveryChangeOfOneSession_ReadsIfMatch()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var path = workspace.SessionPath(session);
+        var read = await Client.GetAsync(path, owner.Token());
+        var etag = read.Headers.ETag!.Tag;
+        await Client.PostAsync(path + "/pin", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        Dictionary<string, string> Stale() => new() { ["If-Match"] = etag };
+
+        foreach (var (method, route, body) in new (HttpMethod, string, object?)[]
+        {
+            (HttpMethod.Delete, "", null), (HttpMethod.Post, "/archive", null), (HttpMethod.Post, "/pin", null), (HttpMethod.Post, "/freeze", null),
+            (HttpMethod.Post, "/transcript", new { messages = new[] { new { role = "user", content = "q" } } }),
+            (HttpMethod.Post, "/items", new { item_type = "finding", data = new { a = 1 } }),
+        })
+        {
+            await (await Client.SendAsync(method, path + route, owner.Token(), body, Stale())).ExpectEnvelopeAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
+        }
+
+        var now = (await Client.GetAsync(path, owner.Token())).Headers.ETag!.Tag;
+        var unchanged = await Client.GetAsync(path, owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0, unchanged["usage"]!["total_message_count"]!.GetValue<int>());
+        Assert.Null(unchanged["archived_at"]);
+        Assert.Null(unchanged["frozen_at"]);
+        Assert.Empty(JsonNode.Parse(await (await Client.GetAsync(path + "/items", owner.Token())).Content.ReadAsStringAsync())!.AsArray());
+        await (await Client.SendAsync(HttpMethod.Post, path + "/archive", owner.Token(), null, new Dictionary<string, string> { ["If-Match"] = now })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, path, owner.Token(), null, new Dictionary<string, string> { ["If-Match"] = "*" })).StatusCode);
     }
 }

@@ -153,6 +153,34 @@ public sealed class SessionCommandHandlerTests
         Assert.Equal("t", _world.Locked.Title);
     }
 
+    /// <summary>Every command about one session reads <c>If-Match</c>: a version the read session does not have refuses it before any lock, idempotent repeats too.</summary>
+    [Fact]
+    public async Task AnyCommand_WithAStaleETag_Is412_WithoutALock_EvenWhereItWouldChangeNothing()
+    {
+        _world.Both(s => s.Archive(s.UserId, SessionWorld.Now.UtcDateTime));
+        var stale = new VersionCondition(false, [_world.Read.Version + 1]);
+
+        var archive = await new ArchiveSessionHandler(_world.As()).Handle(new ArchiveSessionCommand("o", "w", _world.Reference, Archived: true) { IfMatch = stale }, default);
+        var delete = await new DeleteSessionHandler(_world.As()).Handle(new DeleteSessionCommand("o", "w", _world.Reference) { IfMatch = stale }, default);
+
+        Assert.Equal((ErrorType.PreconditionFailed, ErrorType.PreconditionFailed), (archive.Error!.Type, delete.Error!.Type));
+        _world.LockedNever();
+    }
+
+    /// <summary>A writer that moved the version between the read and the load for change refuses it there.</summary>
+    [Fact]
+    public async Task AnyCommand_WhoseETagAWriterMadeStaleInBetween_Is412_AndChangesNothing()
+    {
+        var current = new VersionCondition(false, [_world.Read.Version]);
+        _world.Locked.Update(new SessionChanges(Title: "moved"), _world.OwnerId, SessionWorld.Now.UtcDateTime);
+        _world.Locked.ClearDomainEvents();
+
+        var result = await new PinSessionHandler(_world.As()).Handle(new PinSessionCommand("o", "w", _world.Reference, Pinned: true) { IfMatch = current }, default);
+
+        Assert.Equal(ErrorType.PreconditionFailed, result.Error!.Type);
+        Assert.Null(_world.Locked.PinnedAt);
+    }
+
     [Theory]
     [InlineData(true, false)]
     [InlineData(false, true)]

@@ -6,4 +6,7 @@ namespace Sessions.Application.Sessions.Delete;
 
 /// <summary>Deletes a session with its transcript (answering its id); a session frozen by an evaluation stays.</summary>
 [RequiresScope(Scopes.SessionsWrite)]
-public sealed record DeleteSessionCommand(string Org, string Workspace, SessionReference Session) : ICommand<Result<Guid>>, ISessionRequest;
+public sealed record DeleteSessionCommand(string Org, string Workspace, SessionReference Session) : ICommand<Result<Guid>>, ISessionCommand
+{
+    public VersionCondition? IfMatch { get; init; }
+}

@@ -7,4 +7,7 @@ namespace Sessions.Application.Sessions.Freeze;
 /// <summary>Freezes a session for good; the evaluation service's freeze is stamped <c>evaluation</c>.</summary>
 [RequiresScope(Scopes.SessionsWrite, Scopes.SessionsEvaluate)]
 public sealed record FreezeSessionCommand(string Org, string Workspace, SessionReference Session)
-    : ICommand<Result<SessionView>>, ISessionRequest;
+    : ICommand<Result<SessionView>>, ISessionCommand
+{
+    public VersionCondition? IfMatch { get; init; }
+}

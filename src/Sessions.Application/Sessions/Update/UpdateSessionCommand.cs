@@ -18,4 +18,4 @@ public sealed record UpdateSessionCommand(
     int? MessageCount,
     SessionVisibility? Visibility,
     Guid? GroupId,
-    VersionCondition? IfMatch) : ICommand<Result<SessionView>>, ISessionRequest, ISessionFields;
+    VersionCondition? IfMatch) : ICommand<Result<SessionView>>, ISessionCommand, ISessionFields;

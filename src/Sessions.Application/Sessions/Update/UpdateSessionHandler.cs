@@ -5,13 +5,10 @@ using Sessions.Domain.Sessions;
 
 namespace Sessions.Application.Sessions.Update;
 
-/// <summary>The precondition is checked against the session as it stands under the write lock.</summary>
+/// <summary>Changes the fields sent; its <c>If-Match</c> is checked as every session command's is (<see cref="SessionCommandHandler{TCommand, TResult}"/>).</summary>
 public sealed class UpdateSessionHandler(SessionCommandServices services, IGroupReadStore groups)
     : SessionCommandHandler<UpdateSessionCommand, SessionView>(services)
 {
-    private static readonly Error StaleETag =
-        new(ErrorType.PreconditionFailed, "The session has changed since the ETag given in If-Match; read it again and retry.");
-
     protected override async ValueTask<SessionPlan<SessionView>> PlanAsync(SessionRead read, Caller caller, UpdateSessionCommand command, CancellationToken cancellationToken)
     {
         if (command.GroupId is { } groupId && groupId != read.Session.GroupId && !await groups.ExistsAsync(caller.WorkspaceId, groupId, cancellationToken))
@@ -21,11 +18,6 @@ public sealed class UpdateSessionHandler(SessionCommandServices services, IGroup
 
         return SessionPlan<SessionView>.ChangeWith(async (session, now, ct) =>
         {
-            if (command.IfMatch is { } condition && !condition.IsMetBy(session.Version))
-            {
-                return StaleETag;
-            }
-
             var changes = new SessionChanges(command.Title, command.Model, command.Agent, command.Labels, command.MessageCount, command.Visibility, command.GroupId);
             var updated = session.Update(changes, caller.UserId, now);
             return updated.Error ?? (Result<SessionView>)await ViewAsync(session, read, ct);

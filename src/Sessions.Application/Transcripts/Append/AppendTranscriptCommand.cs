@@ -8,7 +8,10 @@ namespace Sessions.Application.Transcripts;
 /// <summary>Appends 1 to 500 messages; a message whose id the session already has is answered as stored, not stored again.</summary>
 [RequiresScope(Scopes.SessionsWrite)]
 public sealed record AppendTranscriptCommand(string Org, string Workspace, SessionReference Session, ContextInput? Context, IReadOnlyList<MessageInput?>? Messages)
-    : ICommand<Result<TranscriptMessages>>, ISessionRequest;
+    : ICommand<Result<TranscriptMessages>>, ISessionCommand
+{
+    public VersionCondition? IfMatch { get; init; }
+}
 
 /// <summary>The messages of an append, as stored, in the order they were sent.</summary>
 public sealed record TranscriptMessages(IReadOnlyList<MessageView> Messages);

@@ -8,4 +8,7 @@ namespace Sessions.Application.Transcripts;
 /// <summary>Compacts the transcript up to a seq, non-destructively, and appends the summary.</summary>
 [RequiresScope(Scopes.SessionsWrite)]
 public sealed record CompactTranscriptCommand(string Org, string Workspace, SessionReference Session, MessageInput? Summary, long? UpToSeq)
-    : ICommand<Result<SessionView>>, ISessionRequest;
+    : ICommand<Result<SessionView>>, ISessionCommand
+{
+    public VersionCondition? IfMatch { get; init; }
+}

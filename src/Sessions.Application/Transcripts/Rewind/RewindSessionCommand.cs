@@ -8,6 +8,9 @@ namespace Sessions.Application.Transcripts;
 /// <summary>Deletes a user message and everything after it, answering what the user had typed.</summary>
 [RequiresScope(Scopes.SessionsWrite)]
 public sealed record RewindSessionCommand(string Org, string Workspace, SessionReference Session, long? FromSeq)
-    : ICommand<Result<RewindOutcome>>, ISessionRequest;
+    : ICommand<Result<RewindOutcome>>, ISessionCommand
+{
+    public VersionCondition? IfMatch { get; init; }
+}
 
 public sealed record RewindOutcome(long DeletedCount, long TargetSeq, string RestoredContent);
