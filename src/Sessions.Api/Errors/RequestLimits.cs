@@ -10,7 +10,8 @@ namespace Sessions.Api.Errors;
 /// What a request may be before any endpoint reads it, each refusal answered with the envelope:
 /// a path and query of at most <see cref="MaxTargetLength"/> characters (414), a body of at most
 /// <c>Limits:MaxRequestBodyBytes</c> (default 16 MiB; 413, also enforced by Kestrel while reading),
-/// a body in UTF-8 (415 for any other declared charset), and at most
+/// a body in UTF-8 and sent uncoded (415 for any other declared charset or any
+/// <c>Content-Encoding</c> but <c>identity</c>), and at most
 /// <c>Limits:MaxConcurrentLargeBodies</c> bodies over <see cref="LargeBodyBytes"/> read at once
 /// (default 2; up to <c>Limits:LargeBodyQueue</c> more wait their turn, the rest get 429), so that
 /// many large appends at once cannot exhaust memory. A large body read over HTTP/1.x must arrive at
@@ -87,6 +88,13 @@ public sealed class RequestLimits : IDisposable
             return;
         }
 
+        // RFC 9110 §8.4: a coding the server does not decode is 415, not a body read as it came.
+        if (request.Headers.ContentEncoding is { Count: > 0 } coding && !IsIdentity(coding))
+        {
+            await ErrorResponses.WriteAsync(context, ErrorResponses.ForStatus(StatusCodes.Status415UnsupportedMediaType, $"Unsupported Content-Encoding '{coding}': send the body uncoded."));
+            return;
+        }
+
         if (!IsUtf8(request.ContentType))
         {
             await ErrorResponses.WriteAsync(context, ErrorResponses.ForStatus(StatusCodes.Status415UnsupportedMediaType, "Unsupported charset: send the JSON body as UTF-8 (application/json or application/json; charset=utf-8)."));
@@ -116,6 +124,11 @@ public sealed class RequestLimits : IDisposable
 
         await next(context);
     }
+
+    /// <summary>Only <c>identity</c> codings (the absence of one), however many are listed.</summary>
+    private static bool IsIdentity(Microsoft.Extensions.Primitives.StringValues codings) =>
+        codings.SelectMany(value => (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .All(coding => coding.Equals("identity", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>No charset parameter, or <c>utf-8</c> in any letter case (an empty one is not); a content type that does not parse is left to the formatters (415).</summary>
     private static bool IsUtf8(string? contentType)

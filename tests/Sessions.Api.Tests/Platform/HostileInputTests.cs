@@ -29,6 +29,33 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
             .ExpectEnvelopeAsync(HttpStatusCode.UnsupportedMediaType, "invalid_request");
     }
 
+    /// <summary>RFC 9110 §8.4: the service decodes no content coding; a coded body is 415, not read as it came (a gzip body was 400 "not valid JSON", a JSON body labelled br taken).</summary>
+    [Theory]
+    [InlineData("gzip", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("br", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("identity, gzip", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("identity", HttpStatusCode.Created)]
+    [InlineData("IDENTITY", HttpStatusCode.Created)]
+    public async Task Body_WithAContentCoding_Is415(string coding, HttpStatusCode expected)
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, workspace.SessionsPath) { Content = new StringContent($$"""{"id":"{{Guid.NewGuid()}}","model":"m"}""", Encoding.UTF8, "application/json") };
+        request.Content.Headers.TryAddWithoutValidation("Content-Encoding", coding);
+        request.Headers.Authorization = new("Bearer", owner.Token());
+
+        var response = await Client.SendAsync(request);
+
+        if (expected == HttpStatusCode.Created)
+        {
+            await response.ExpectAsync(HttpStatusCode.Created);
+        }
+        else
+        {
+            var envelope = await response.ExpectEnvelopeAsync(HttpStatusCode.UnsupportedMediaType, "invalid_request");
+            Assert.Contains("Content-Encoding", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("application/json; charset=utf-8")]
     [InlineData("application/json; charset=UTF-8")]
