@@ -1845,6 +1845,13 @@ export class SessionsClient implements ISessionsClient {
             result409 = ErrorEnvelope.fromJS(resultData409);
             return throwException("A server side error occurred.", status, _responseText, _headers, result409);
             });
+        } else if (status === 412) {
+            return response.text().then((_responseText) => {
+            let result412: any = null;
+            let resultData412 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result412 = ErrorEnvelope.fromJS(resultData412);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result412);
+            });
         } else if (status === 413) {
             return response.text().then((_responseText) => {
             let result413: any = null;
@@ -2918,6 +2925,13 @@ export class SessionsClient implements ISessionsClient {
             result409 = ErrorEnvelope.fromJS(resultData409);
             return throwException("A server side error occurred.", status, _responseText, _headers, result409);
             });
+        } else if (status === 412) {
+            return response.text().then((_responseText) => {
+            let result412: any = null;
+            let resultData412 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result412 = ErrorEnvelope.fromJS(resultData412);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result412);
+            });
         } else if (status === 413) {
             return response.text().then((_responseText) => {
             let result413: any = null;
@@ -3200,6 +3214,13 @@ export class SessionsClient implements ISessionsClient {
             result404 = ErrorEnvelope.fromJS(resultData404);
             return throwException("A server side error occurred.", status, _responseText, _headers, result404);
             });
+        } else if (status === 412) {
+            return response.text().then((_responseText) => {
+            let result412: any = null;
+            let resultData412 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result412 = ErrorEnvelope.fromJS(resultData412);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result412);
+            });
         } else if (status === 413) {
             return response.text().then((_responseText) => {
             let result413: any = null;
@@ -3337,6 +3358,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result404 = ErrorEnvelope.fromJS(resultData404);
             return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status === 412) {
+            return response.text().then((_responseText) => {
+            let result412: any = null;
+            let resultData412 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result412 = ErrorEnvelope.fromJS(resultData412);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result412);
             });
         } else if (status === 413) {
             return response.text().then((_responseText) => {
@@ -3476,6 +3504,13 @@ export class SessionsClient implements ISessionsClient {
             result404 = ErrorEnvelope.fromJS(resultData404);
             return throwException("A server side error occurred.", status, _responseText, _headers, result404);
             });
+        } else if (status === 412) {
+            return response.text().then((_responseText) => {
+            let result412: any = null;
+            let resultData412 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result412 = ErrorEnvelope.fromJS(resultData412);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result412);
+            });
         } else if (status === 413) {
             return response.text().then((_responseText) => {
             let result413: any = null;
@@ -3614,6 +3649,13 @@ export class SessionsClient implements ISessionsClient {
             result404 = ErrorEnvelope.fromJS(resultData404);
             return throwException("A server side error occurred.", status, _responseText, _headers, result404);
             });
+        } else if (status === 412) {
+            return response.text().then((_responseText) => {
+            let result412: any = null;
+            let resultData412 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result412 = ErrorEnvelope.fromJS(resultData412);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result412);
+            });
         } else if (status === 413) {
             return response.text().then((_responseText) => {
             let result413: any = null;
@@ -3751,6 +3793,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result404 = ErrorEnvelope.fromJS(resultData404);
             return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status === 412) {
+            return response.text().then((_responseText) => {
+            let result412: any = null;
+            let resultData412 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result412 = ErrorEnvelope.fromJS(resultData412);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result412);
             });
         } else if (status === 413) {
             return response.text().then((_responseText) => {
@@ -4318,6 +4367,13 @@ export class SessionsClient implements ISessionsClient {
             result409 = ErrorEnvelope.fromJS(resultData409);
             return throwException("A server side error occurred.", status, _responseText, _headers, result409);
             });
+        } else if (status === 412) {
+            return response.text().then((_responseText) => {
+            let result412: any = null;
+            let resultData412 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result412 = ErrorEnvelope.fromJS(resultData412);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result412);
+            });
         } else if (status === 413) {
             return response.text().then((_responseText) => {
             let result413: any = null;
@@ -4614,6 +4670,13 @@ export class SessionsClient implements ISessionsClient {
             result409 = ErrorEnvelope.fromJS(resultData409);
             return throwException("A server side error occurred.", status, _responseText, _headers, result409);
             });
+        } else if (status === 412) {
+            return response.text().then((_responseText) => {
+            let result412: any = null;
+            let resultData412 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result412 = ErrorEnvelope.fromJS(resultData412);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result412);
+            });
         } else if (status === 413) {
             return response.text().then((_responseText) => {
             let result413: any = null;
@@ -4762,6 +4825,13 @@ export class SessionsClient implements ISessionsClient {
             let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result409 = ErrorEnvelope.fromJS(resultData409);
             return throwException("A server side error occurred.", status, _responseText, _headers, result409);
+            });
+        } else if (status === 412) {
+            return response.text().then((_responseText) => {
+            let result412: any = null;
+            let resultData412 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result412 = ErrorEnvelope.fromJS(resultData412);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result412);
             });
         } else if (status === 413) {
             return response.text().then((_responseText) => {

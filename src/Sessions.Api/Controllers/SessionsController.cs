@@ -117,6 +117,7 @@ public sealed class SessionsController(ISender sender) : ApiController
     [OpenApiOperation("deleteSession", "Delete a session", "204; a session frozen by an evaluation answers 409 session_frozen.")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> Delete(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, CancellationToken cancellationToken)
     {
         var result = await sender.Send(new DeleteSessionCommand(org, workspace, session) { IfMatch = IfMatchHeader }, cancellationToken);
@@ -140,30 +141,35 @@ public sealed class SessionsController(ISender sender) : ApiController
     [HttpPost("{session_id}/freeze")]
     [OpenApiOperation("freezeSession", "Freeze a session", "Idempotent and terminal. frozen_by is 'evaluation' when the caller holds sessions:evaluate, else 'user'.")]
     [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> Freeze(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, CancellationToken cancellationToken) =>
         Respond(await sender.Send(new FreezeSessionCommand(org, workspace, session) { IfMatch = IfMatchHeader }, cancellationToken), InputLocation.Body, view => SessionAnswer(view));
 
     [HttpPost("{session_id}/archive")]
     [OpenApiOperation("archiveSession", "Archive a session", "Idempotent; sets archived_at.")]
     [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status412PreconditionFailed)]
     public Task<IActionResult> Archive(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, CancellationToken cancellationToken) =>
         SendSessionCommand(new ArchiveSessionCommand(org, workspace, session, Archived: true) { IfMatch = IfMatchHeader }, cancellationToken);
 
     [HttpPost("{session_id}/unarchive")]
     [OpenApiOperation("unarchiveSession", "Unarchive a session", "Idempotent; clears archived_at.")]
     [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status412PreconditionFailed)]
     public Task<IActionResult> Unarchive(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, CancellationToken cancellationToken) =>
         SendSessionCommand(new ArchiveSessionCommand(org, workspace, session, Archived: false) { IfMatch = IfMatchHeader }, cancellationToken);
 
     [HttpPost("{session_id}/pin")]
     [OpenApiOperation("pinSession", "Pin a session", "Idempotent; sets pinned_at.")]
     [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status412PreconditionFailed)]
     public Task<IActionResult> Pin(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, CancellationToken cancellationToken) =>
         SendSessionCommand(new PinSessionCommand(org, workspace, session, Pinned: true) { IfMatch = IfMatchHeader }, cancellationToken);
 
     [HttpPost("{session_id}/unpin")]
     [OpenApiOperation("unpinSession", "Unpin a session", "Idempotent; clears pinned_at.")]
     [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status412PreconditionFailed)]
     public Task<IActionResult> Unpin(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, CancellationToken cancellationToken) =>
         SendSessionCommand(new PinSessionCommand(org, workspace, session, Pinned: false) { IfMatch = IfMatchHeader }, cancellationToken);
 

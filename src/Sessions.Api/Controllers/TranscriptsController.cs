@@ -27,6 +27,7 @@ public sealed class TranscriptsController(ISender sender) : ApiController
     [OpenApiOperation("appendTranscript", "Append messages", "1 to 500 messages; retried message ids are answered as stored; 409 session_frozen when frozen.")]
     [ProducesResponseType<TranscriptMessages>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> Append(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromBody] AppendTranscriptRequest request, CancellationToken cancellationToken)
     {
         var context = request.Context is { } c ? new ContextInput(c.Agent, c.Model, c.SystemPrompt) : null;
@@ -53,6 +54,7 @@ public sealed class TranscriptsController(ISender sender) : ApiController
     [OpenApiOperation("compactTranscript", "Compact the transcript", "Compacted messages keep their rows and leave the current era; 422 when up_to_seq is outside the transcript.")]
     [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> Compact(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromBody] CompactTranscriptRequest request, CancellationToken cancellationToken) =>
         Respond(await sender.Send(new CompactTranscriptCommand(org, workspace, session, request.Summary?.ToInput(), request.UpToSeq) { IfMatch = IfMatchHeader }, cancellationToken), InputLocation.Body,
             view => SessionAnswer(view));
@@ -62,6 +64,7 @@ public sealed class TranscriptsController(ISender sender) : ApiController
     [OpenApiOperation("rewindSession", "Rewind to a user message", "Answers what the user had typed; 409 for frozen (session_frozen) or non-user sessions (conflict).")]
     [ProducesResponseType<RewindOutcome>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> Rewind(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromBody] RewindRequest request, CancellationToken cancellationToken) =>
         Respond(await sender.Send(new RewindSessionCommand(org, workspace, session, request.FromSeq) { IfMatch = IfMatchHeader }, cancellationToken), InputLocation.Body);
 

@@ -89,7 +89,7 @@ public sealed class RequestLimits : IDisposable
         }
 
         // RFC 9110 §8.4: a coding the server does not decode is 415, not a body read as it came.
-        if (request.Headers.ContentEncoding is { Count: > 0 } coding && !IsIdentity(coding))
+        if (request.Headers.ContentEncoding is { Count: > 0 } coding && !IsIdentity(coding) && HasContent(context))
         {
             await ErrorResponses.WriteAsync(context, ErrorResponses.ForStatus(StatusCodes.Status415UnsupportedMediaType, $"Unsupported Content-Encoding '{coding}': send the body uncoded."));
             return;
@@ -124,6 +124,10 @@ public sealed class RequestLimits : IDisposable
 
         await next(context);
     }
+
+    /// <summary>Whether the request carries content (a length above zero, or one not told ahead): a coding of no content is nothing to decode.</summary>
+    private static bool HasContent(HttpContext context) =>
+        context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? context.Request.ContentLength > 0;
 
     /// <summary>Only <c>identity</c> codings (the absence of one), however many are listed.</summary>
     private static bool IsIdentity(Microsoft.Extensions.Primitives.StringValues codings) =>

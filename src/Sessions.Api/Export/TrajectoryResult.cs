@@ -3,7 +3,11 @@ using Sessions.Application.Transcripts;
 
 namespace Sessions.Api.Export;
 
-/// <summary>A trajectory answer: 200 as JSON, written while it is read; with <c>download</c>, named as an attachment.</summary>
+/// <summary>
+/// A trajectory answer: 200 as JSON, written while it is read; with <c>download</c>, named as an
+/// attachment. A HEAD request gets the header fields alone, and the transcript is not read for it
+/// (the server would discard what was written, at no pace a client sets).
+/// </summary>
 public sealed class TrajectoryResult(TrajectoryExport export, bool download) : IActionResult
 {
     public async Task ExecuteResultAsync(ActionContext context)
@@ -17,6 +21,9 @@ public sealed class TrajectoryResult(TrajectoryExport export, bool download) : I
             response.Headers.ContentDisposition = $"attachment; filename=\"session-{export.Session.Id}.{format}.json\"";
         }
 
-        await TrajectoryWriters.WriteAsync(export, response.Body, context.HttpContext.RequestAborted);
+        if (!HttpMethods.IsHead(context.HttpContext.Request.Method))
+        {
+            await TrajectoryWriters.WriteAsync(export, response.Body, context.HttpContext.RequestAborted);
+        }
     }
 }

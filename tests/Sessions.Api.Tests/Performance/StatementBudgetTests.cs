@@ -536,6 +536,25 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
             statement => statement.Contains("session_messages", StringComparison.Ordinal) && statement.Contains("COUNT(", StringComparison.OrdinalIgnoreCase) == counts;
     }
 
+    /// <summary>HEAD on an export answers its header fields without reading the transcript or the trail (the server would discard them).</summary>
+    [Fact]
+    public async Task HeadOnAnExport_ReadsNoMessage()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "q" });
+        using var request = new HttpRequestMessage(HttpMethod.Head, workspace.SessionPath(session) + "/trajectory?format=native&download=true");
+        request.Headers.Authorization = new("Bearer", owner.Token());
+        HttpResponseMessage? response = null;
+
+        var statements = await Factory.Statements.DuringAsync(async () => response = await Client.SendAsync(request));
+        var get = await Factory.Statements.DuringAsync(async () => await Client.GetAsync(workspace.SessionPath(session) + "/trajectory?format=native", owner.Token()));
+
+        Assert.Equal(HttpStatusCode.OK, response!.StatusCode);
+        Assert.Equal($"attachment; filename=\"session-{session}.native.json\"", response.Content.Headers.ContentDisposition?.ToString());
+        Assert.DoesNotContain(statements, s => s.Contains("session_messages", StringComparison.Ordinal) || s.Contains("outbox_messages", StringComparison.Ordinal));
+        Assert.Contains(get, s => s.Contains("session_messages", StringComparison.Ordinal));
+    }
+
     private Task<IReadOnlyList<string>> CountAsync(Func<Task<HttpResponseMessage>> request, HttpStatusCode expected) =>
         Factory.Statements.DuringAsync(async () => await (await request()).ExpectAsync(expected));
 

@@ -292,8 +292,11 @@ public sealed class UpdateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>
 
         foreach (var (method, route, body) in new (HttpMethod, string, object?)[]
         {
-            (HttpMethod.Delete, "", null), (HttpMethod.Post, "/archive", null), (HttpMethod.Post, "/pin", null), (HttpMethod.Post, "/freeze", null),
+            (HttpMethod.Delete, "", null), (HttpMethod.Post, "/archive", null), (HttpMethod.Post, "/unarchive", null), (HttpMethod.Post, "/pin", null),
+            (HttpMethod.Post, "/unpin", null), (HttpMethod.Post, "/freeze", null),
             (HttpMethod.Post, "/transcript", new { messages = new[] { new { role = "user", content = "q" } } }),
+            (HttpMethod.Post, "/transcript/compact", new { summary = new { role = "system", content = "s" }, up_to_seq = 1 }),
+            (HttpMethod.Post, "/rewind", new { from_seq = 1 }),
             (HttpMethod.Post, "/items", new { item_type = "finding", data = new { a = 1 } }),
         })
         {
