@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Sessions.Api.Controllers;
@@ -20,27 +21,18 @@ public sealed class DecimalIntegers : IModelBinderProvider
 
         var nullable = context.Metadata.IsReferenceOrNullableType;
         var type = context.Metadata.UnderlyingOrModelType;
-        return type == typeof(int) ? new ParsedValueBinder<int>(nullable, TryParseInt, "must be an integer")
-            : type == typeof(long) ? new ParsedValueBinder<long>(nullable, TryParseLong, "must be an integer")
+        return type == typeof(int) ? new ParsedValueBinder<int>(nullable, TryParse, "must be an integer")
+            : type == typeof(long) ? new ParsedValueBinder<long>(nullable, TryParse, "must be an integer")
             : null;
     }
 
-    private static bool TryParseInt(string? text, out int value)
-    {
-        value = 0;
-        return IsDecimal(text) && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
-    }
-
-    private static bool TryParseLong(string? text, out long value)
-    {
-        value = 0;
-        return IsDecimal(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
-    }
-
-    /// <summary>Decimal digits, after a minus sign or none.</summary>
-    private static bool IsDecimal(string? text)
+    /// <summary>Decimal digits, after a minus sign or none, of a value the type holds.</summary>
+    private static bool TryParse<T>(string? text, out T value)
+        where T : struct, IBinaryInteger<T>
     {
         var digits = text is ['-', .. var rest] ? rest : text;
-        return digits is { Length: > 0 } && !digits.AsSpan().ContainsAnyExceptInRange('0', '9');
+        value = default;
+        return digits is { Length: > 0 } && !digits.AsSpan().ContainsAnyExceptInRange('0', '9')
+            && T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
     }
 }

@@ -35,7 +35,7 @@ public sealed class CostJsonConverter : JsonConverter<decimal>
     /// <c>100e-12</c> ten, <c>1e-29</c> twenty-nine): its fraction's digits less the trailing zeros
     /// of all its digits, less its exponent.
     /// </summary>
-    internal static long DecimalPlaces(ReadOnlySpan<byte> number)
+    private static long DecimalPlaces(ReadOnlySpan<byte> number)
     {
         var e = number.IndexOfAny((byte)'e', (byte)'E');
         var mantissa = e < 0 ? number : number[..e];

@@ -132,6 +132,18 @@ public sealed class SessionCommandHandlerTests
         Assert.True(admin.IsSuccess);
     }
 
+    /// <summary>What the caller may not do is refused as such, whatever If-Match it sent.</summary>
+    [Fact]
+    public async Task AColleaguesChange_WithAStaleETag_IsRefusedAsNotTheirs()
+    {
+        var world = new SessionWorld(SessionVisibility.Workspace);
+
+        var colleague = await new PinSessionHandler(world.As(WorkspaceRole.Member, Guid.NewGuid()))
+            .Handle(new PinSessionCommand("o", "w", world.Reference, true) { IfMatch = new VersionCondition(false, [world.Read.Version + 1]) }, default);
+
+        Assert.Same(SessionErrors.NotChangeable, colleague.Error);
+    }
+
     [Fact]
     public async Task Update_SharedByTheOwner_ShowsTheOwnersChip_WithoutReadingUsers()
     {
