@@ -312,4 +312,27 @@ public sealed class UpdateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>
         await (await Client.SendAsync(HttpMethod.Post, path + "/archive", owner.Token(), null, new Dictionary<string, string> { ["If-Match"] = now })).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, path, owner.Token(), null, new Dictionary<string, string> { ["If-Match"] = "*" })).StatusCode);
     }
+
+    /// <summary>
+    /// CONTRACT 5.9 with 5.1's rule for events (stored with the change, never for one that did not
+    /// happen): a change refused for its stale If-Match leaves no event in the session's trail,
+    /// a freeze's included.
+    /// </summary>
+    [Fact]
+    public async Task AChangeRefusedForItsIfMatch_LeavesNoEvent()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var path = workspace.SessionPath(session);
+        var etag = (await Client.GetAsync(path, owner.Token())).Headers.ETag!.Tag;
+        await Client.PostAsync(path + "/pin", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        var stale = new Dictionary<string, string> { ["If-Match"] = etag };
+
+        await (await Client.SendAsync(HttpMethod.Post, path + "/freeze", owner.Token(), null, stale)).ExpectEnvelopeAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
+        await (await Client.SendAsync(HttpMethod.Post, path + "/transcript", owner.Token(), new { messages = new[] { new { role = "user", content = "q" } } }, stale))
+            .ExpectEnvelopeAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
+        await (await Client.SendAsync(HttpMethod.Delete, path, owner.Token(), null, stale)).ExpectEnvelopeAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
+
+        var trail = await Client.GetAsync(path + "/events", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(["SessionCreated", "SessionPinned"], trail["events"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()));
+    }
 }
