@@ -27,8 +27,9 @@ public abstract class ApiController : ControllerBase
     /// <summary>
     /// The request's <c>If-Match</c>, for a command that changes one session. Read from the request
     /// rather than declared per operation: declared, it would join the generated client's methods
-    /// as a parameter (before their <c>signal</c>), and every method of one session takes it alike
-    /// (docs/api.md).
+    /// as a parameter (before their <c>signal</c>) and change their signatures. <c>PATCH</c> alone
+    /// declares it (<c>SessionsController.Update</c>), as its client method has taken it from the
+    /// start (ADR 0032); every command of one session reads it alike (docs/api.md).
     /// </summary>
     protected VersionCondition? IfMatchHeader => IfMatch.Parse(Request.Headers.IfMatch.ToString());
 

@@ -21,8 +21,8 @@ public sealed class DecimalIntegers : IModelBinderProvider
 
         var nullable = context.Metadata.IsReferenceOrNullableType;
         var type = context.Metadata.UnderlyingOrModelType;
-        return type == typeof(int) ? new ParsedValueBinder<int>(nullable, TryParse, "must be an integer")
-            : type == typeof(long) ? new ParsedValueBinder<long>(nullable, TryParse, "must be an integer")
+        return type == typeof(int) ? new ParsedValueBinder<int>(nullable, TryParse)
+            : type == typeof(long) ? new ParsedValueBinder<long>(nullable, TryParse)
             : null;
     }
 

@@ -15,6 +15,6 @@ public sealed class HyphenatedUuids : IModelBinderProvider
 {
     public IModelBinder? GetBinder(ModelBinderProviderContext context) =>
         context.Metadata.UnderlyingOrModelType == typeof(Guid) && context.BindingInfo.BindingSource != BindingSource.Body
-            ? new ParsedValueBinder<Guid>(context.Metadata.IsReferenceOrNullableType, SessionReference.TryParseFullId, "must be a UUID with hyphens")
+            ? new ParsedValueBinder<Guid>(context.Metadata.IsReferenceOrNullableType, SessionReference.TryParseFullId)
             : null;
 }

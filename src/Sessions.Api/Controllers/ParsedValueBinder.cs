@@ -2,8 +2,12 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Sessions.Api.Controllers;
 
-/// <summary>Reads a path or query value in the one spelling <paramref name="parse"/> takes; a blank value of a nullable parameter is none.</summary>
-internal sealed class ParsedValueBinder<T>(bool nullable, ParsedValueBinder<T>.TryParse parse, string message) : IModelBinder
+/// <summary>
+/// Reads a path or query value in the one spelling <paramref name="parse"/> takes; a blank value of
+/// a nullable parameter is none. A value it cannot read is a model error without a message of its
+/// own: the envelope says what the parameter's type takes (<c>InvalidModelStateResponses</c>).
+/// </summary>
+internal sealed class ParsedValueBinder<T>(bool nullable, ParsedValueBinder<T>.TryParse parse) : IModelBinder
     where T : struct
 {
     public delegate bool TryParse(string? text, out T value);
@@ -28,7 +32,7 @@ internal sealed class ParsedValueBinder<T>(bool nullable, ParsedValueBinder<T>.T
         }
         else
         {
-            bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, message);
+            bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, string.Empty);
         }
 
         return Task.CompletedTask;

@@ -58,7 +58,7 @@ internal sealed class RememberedVersionJumpTable(PolicyJumpTable library) : Poli
 {
     public const int MostRemembered = 8;
 
-    /// <summary>The library's table this one remembers the answers of.</summary>
+    /// <summary>The library's table this one remembers the answers of; its tests compare the two tables' answers.</summary>
     public PolicyJumpTable Library => library;
 
     private Remembered[] _remembered = [];

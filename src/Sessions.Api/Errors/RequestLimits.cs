@@ -10,8 +10,8 @@ namespace Sessions.Api.Errors;
 /// What a request may be before any endpoint reads it, each refusal answered with the envelope:
 /// a path and query of at most <see cref="MaxTargetLength"/> characters (414), a body of at most
 /// <c>Limits:MaxRequestBodyBytes</c> (default 16 MiB; 413, also enforced by Kestrel while reading),
-/// a body in UTF-8 and sent uncoded (415 for any other declared charset or any
-/// <c>Content-Encoding</c> but <c>identity</c>), and at most
+/// a body in UTF-8 and sent uncoded (415 for any other declared charset or, on a request that
+/// carries content, any <c>Content-Encoding</c> but <c>identity</c>), and at most
 /// <c>Limits:MaxConcurrentLargeBodies</c> bodies over <see cref="LargeBodyBytes"/> read at once
 /// (default 2; up to <c>Limits:LargeBodyQueue</c> more wait their turn, the rest get 429), so that
 /// many large appends at once cannot exhaust memory. A large body read over HTTP/1.x must arrive at
@@ -60,7 +60,7 @@ public sealed class RequestLimits : IDisposable
 
     public long MaxBodyBytes { get; }
 
-    /// <summary>How many large bodies are being read and how many wait, now.</summary>
+    /// <summary>How many large bodies are being read and how many wait, now; the large-body tests read it to know when a body holds a turn.</summary>
     public RateLimiterStatistics? LargeBodyStatistics => _largeBodies.GetStatistics();
 
     public static long MaxRequestBodyBytes(IConfiguration configuration) =>

@@ -6,7 +6,11 @@ namespace Sessions.Application.Sessions;
 /// <summary>Field rules shared by the session commands and queries.</summary>
 public static class SessionRules
 {
-    public const string ReferenceMessage = "must be a session UUID or a prefix of at least 4 characters of one (hex digits, hyphens at their places)";
+    public static readonly string ReferenceMessage =
+        $"must be a session UUID or a prefix of at least {SessionReference.MinPrefixLength} characters of one (hex digits, hyphens at their places)";
+
+    /// <summary>What a label key is (CONTRACT §5.2), as the messages about one say it.</summary>
+    public static readonly string LabelKeyRule = $"1 to {FieldLimits.LabelKey} characters of a-z, 0-9, '_', '.', ':', '/', '-'";
 
     public const int MaxLabelKeys = 50;
     public const int MaxLabelValues = 20;
@@ -24,7 +28,7 @@ public static class SessionRules
             var at = new FieldKey(key);
             if (!IsLabelKey(key))
             {
-                yield return new FieldError([field, at], $"key must be 1 to {FieldLimits.LabelKey} characters of a-z, 0-9, '_', '.', ':', '/', '-'", FieldProblem.PatternMismatch);
+                yield return new FieldError([field, at], $"key must be {LabelKeyRule}", FieldProblem.PatternMismatch);
             }
 
             if (values is null)

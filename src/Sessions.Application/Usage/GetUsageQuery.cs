@@ -2,6 +2,7 @@ using FluentValidation;
 using Mediator;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Validation;
+using Sessions.Application.Sessions;
 using Sessions.Application.Sessions.List;
 using Sessions.Domain.Common;
 
@@ -55,7 +56,7 @@ public sealed class GetUsageValidator : AbstractValidator<GetUsageQuery>
             }
             else if (UsageGrouping.Parse(query.GroupBy) is null)
             {
-                context.AddFieldErrors([new FieldError([nameof(GetUsageQuery.GroupBy)], $"must be {UsageGrouping.Choices} (a label key is 1 to 64 characters of a-z, 0-9, '_', '.', ':', '/', '-')", FieldProblem.NotAllowedValue)]);
+                context.AddFieldErrors([new FieldError([nameof(GetUsageQuery.GroupBy)], $"must be {UsageGrouping.Choices} (a label key is {SessionRules.LabelKeyRule})", FieldProblem.NotAllowedValue)]);
             }
 
             var from = query.From is null ? null : UsageWindow.ParseTimestamp(query.From);

@@ -353,6 +353,16 @@ public sealed class Session : AggregateRoot
         return messages;
     }
 
+    /// <summary>
+    /// Whether <see cref="Update"/> with these changes would leave the session as it is (and refuse
+    /// nothing): every field sent already holds its value, and a visibility sent is the session's.
+    /// </summary>
+    public bool IsUnchangedBy(SessionChanges changes) =>
+        !ChangesTheRecord(changes)
+        && (changes.Title is null || changes.Title == Title)
+        && (changes.Labels is null || SameLabels(changes.Labels))
+        && (changes.Visibility is null || changes.Visibility == Visibility);
+
     private bool ChangesTheRecord(SessionChanges changes) =>
         (changes.Model is { } model && model != Model)
         || (changes.Agent is { } agent && AgentOrNone(agent) != Agent)

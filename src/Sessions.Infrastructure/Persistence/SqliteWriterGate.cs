@@ -11,7 +11,7 @@ public sealed class SqliteWriterGate : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _queued;
 
-    /// <summary>How many writers have had to queue behind another, since the start (counted as they start to wait).</summary>
+    /// <summary>How many writers have had to queue behind another, since the start (counted as they start to wait); the writer path's tests read it to see writers queue here.</summary>
     public long Queued => Interlocked.Read(ref _queued);
 
     /// <summary>Waits for the writer's turn; disposing the answer lets the next writer in.</summary>

@@ -55,6 +55,25 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         Assert.DoesNotContain("id_text", update, StringComparison.Ordinal);
     }
 
+    /// <summary>A <c>PATCH</c> sending what the session holds is answered from its read (no load for change, no write), the version kept.</summary>
+    [Fact]
+    public async Task APatchSendingWhatTheSessionHolds_IsOneStatement_AndWritesNothing()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        var path = workspace.SessionPath(session);
+        await (await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { title = "kept", labels = new { team = new[] { "blue" } } })).ExpectAsync(HttpStatusCode.OK);
+
+        HttpResponseMessage? response = null;
+        var statements = await Factory.Statements.DuringAsync(async () =>
+            response = await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { title = "kept", labels = new { team = new[] { "blue", "blue" } }, visibility = "private" }));
+
+        var answer = await response!.ExpectAsync(HttpStatusCode.OK);
+        var read = Assert.Single(statements);
+        Assert.DoesNotContain("UPDATE", read, StringComparison.Ordinal);
+        Assert.Equal("kept", (string?)answer["title"]);
+        Assert.Equal("\"2\"", response!.Headers.ETag?.Tag);
+    }
+
     /// <summary>
     /// A committing freeze changes only the session's row: it loads the session without a row lock
     /// and saves with the version it loaded. A writer that changes the session between that load and

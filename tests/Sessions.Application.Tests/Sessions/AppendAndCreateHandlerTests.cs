@@ -33,20 +33,6 @@ public sealed class AppendAndCreateHandlerTests
     }
 
     [Fact]
-    public async Task Append_OnlyRetries_AnswersTheStoredMessages_WithoutALock()
-    {
-        var id = Guid.NewGuid();
-        var earlier = _world.Read.AppendMessages(null, [new MessageDraft(id, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
-        _transcripts.Setup(t => t.FindByIdsAsync(new SessionLifeKey(_world.Read.Id, _world.Read.CreatedAt), It.Is<IReadOnlyCollection<Guid>>(ids => ids.Contains(id)), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
-
-        var answer = (await Append(null, Message("q") with { Id = id })).Value;
-
-        Assert.Equal(earlier.Id, Assert.Single(answer.Messages).Id);
-        _world.LockedNever();
-        _transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
-    }
-
-    [Fact]
     public async Task Append_MixedRetriesAndNewOnes_StoresOnlyTheNewOnes_OnceEach()
     {
         var known = Guid.NewGuid();
@@ -77,6 +63,7 @@ public sealed class AppendAndCreateHandlerTests
 
     /// <summary>A batch of retries is the retry of an append that happened: answered as stored, its context not applied again, frozen or not.</summary>
     [Theory]
+    [InlineData(false, false)]
     [InlineData(false, true)]
     [InlineData(true, false)]
     [InlineData(true, true)]

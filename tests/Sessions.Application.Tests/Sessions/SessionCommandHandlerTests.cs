@@ -205,6 +205,22 @@ public sealed class SessionCommandHandlerTests
         Assert.Equal("new", result.Value.Title);
     }
 
+    /// <summary>A change sending only what the session holds (its group too) answers the read: no write lock, no group lookup, no new version.</summary>
+    [Fact]
+    public async Task Update_SendingWhatTheSessionHolds_AnswersTheReadWithoutALock()
+    {
+        var group = Guid.NewGuid();
+        _world.Both(s => s.Update(new SessionChanges(GroupId: group), s.UserId, SessionWorld.Now.UtcDateTime));
+        var groups = new Mock<IGroupReadStore>();
+
+        var result = await new UpdateSessionHandler(_world.As(), groups.Object)
+            .Handle(Update() with { Title = _world.Read.Title, Model = _world.Read.Model, Visibility = _world.Read.Visibility, GroupId = group }, default);
+
+        Assert.Equal((_world.Read.Title, _world.Read.Version, group), (result.Value.Title, result.Value.Version, result.Value.GroupId));
+        groups.VerifyNoOtherCalls();
+        _world.LockedNever();
+    }
+
     [Fact]
     public async Task Update_ToAGroupTheWorkspaceLacks_Is422_WithoutALock()
     {

@@ -62,10 +62,11 @@ public sealed class SessionFilterInputTests
     {
         var fifty = Enumerable.Range(0, 50).Select(i => $"v{i}").ToList();
         var ids = Enumerable.Range(0, 50).Select(_ => Guid.NewGuid()).ToList();
+        var origins = Enumerable.Repeat("user", 50).ToList();
 
-        Assert.Empty((None with { UserIds = ids, Users = ids, ProjectIds = ids, Agents = fifty, Models = fifty }).Check());
+        Assert.Empty((None with { UserIds = ids, Users = ids, ProjectIds = ids, Agents = fifty, Models = fifty, Origins = origins }).Check());
 
-        var errors = (None with { UserIds = [.. ids, Guid.NewGuid()], Users = [.. ids, Guid.NewGuid()], ProjectIds = [.. ids, Guid.NewGuid()], Agents = [.. fifty, "x"], Models = [.. fifty, "x"] }).Check();
+        var errors = (None with { UserIds = [.. ids, Guid.NewGuid()], Users = [.. ids, Guid.NewGuid()], ProjectIds = [.. ids, Guid.NewGuid()], Agents = [.. fifty, "x"], Models = [.. fifty, "x"], Origins = [.. origins, "eval"] }).Check();
 
         Assert.Equal(
             [
@@ -74,8 +75,21 @@ public sealed class SessionFilterInputTests
                 "ProjectIds: must be given at most 50 times (TooLong)",
                 "Agents: must be given at most 50 times (TooLong)",
                 "Models: must be given at most 50 times (TooLong)",
+                "Origins: must be given at most 50 times (TooLong)",
             ],
             errors.Said());
+    }
+
+    /// <summary>Label filters have a limit of their own, 20, told once however many are sent (50 values is the other parameters' limit, not theirs).</summary>
+    [Theory]
+    [InlineData(21)]
+    [InlineData(51)]
+    public void LabelFilters_PastTwenty_AreOneError(int count)
+    {
+        var labels = Enumerable.Range(0, count).Select(i => $"k:{i}").ToList();
+
+        Assert.Empty((None with { Labels = labels[..20] }).Check());
+        Assert.Equal("Labels: must hold at most 20 label filters (TooLong)", Assert.Single((None with { Labels = labels }).Check()).Said());
     }
 
     [Fact]

@@ -113,6 +113,59 @@ public sealed class SessionRulesTests
         Assert.Equal((1L, SessionBuilder.Created), (session.Version, session.UpdatedAt));
     }
 
+    /// <summary>
+    /// <see cref="Session.IsUnchangedBy"/> says beforehand what <see cref="Session.Update"/> does:
+    /// true exactly when the update succeeds, raises nothing and keeps the version.
+    /// </summary>
+    [Theory]
+    [InlineData("nothing sent", false, false, true)]
+    [InlineData("every field as it is", false, false, true)]
+    [InlineData("labels as they are, a value repeated", false, false, true)]
+    [InlineData("an empty agent for none", false, false, true)]
+    [InlineData("its visibility", false, false, true)]
+    [InlineData("its visibility", true, false, true)]
+    [InlineData("every field as it is", false, true, true)]
+    [InlineData("another title", false, false, false)]
+    [InlineData("another title", false, true, false)]
+    [InlineData("another model", false, false, false)]
+    [InlineData("another model", false, true, false)]
+    [InlineData("an agent", false, false, false)]
+    [InlineData("another label value", false, false, false)]
+    [InlineData("another message count", false, false, false)]
+    [InlineData("another group", false, false, false)]
+    [InlineData("shared", false, false, false)]
+    [InlineData("private", true, false, false)]
+    public void IsUnchangedBy_TellsBeforehandWhetherUpdateChangesOrRefusesAnything(string sent, bool shared, bool frozen, bool unchanged)
+    {
+        var builder = A.Session().Titled("t").Labelled(new Dictionary<string, IReadOnlyList<string>> { ["a"] = ["1", "2"] });
+        builder = shared ? builder.Shared() : builder;
+        var session = (frozen ? builder.Frozen() : builder).Build();
+        session.ClearDomainEvents();
+        var version = session.Version;
+        var changes = sent switch
+        {
+            "nothing sent" => new SessionChanges(),
+            "every field as it is" => new SessionChanges("t", session.Model, session.Agent, new Dictionary<string, IReadOnlyList<string>> { ["a"] = ["1", "2"] }, session.MessageCount, session.Visibility, session.GroupId),
+            "labels as they are, a value repeated" => new SessionChanges(Labels: new Dictionary<string, IReadOnlyList<string>> { ["a"] = ["1", "2", "1"] }),
+            "an empty agent for none" => new SessionChanges(Agent: ""),
+            "its visibility" => new SessionChanges(Visibility: session.Visibility),
+            "another title" => new SessionChanges(Title: "u"),
+            "another model" => new SessionChanges(Model: "another-model"),
+            "an agent" => new SessionChanges(Agent: "coder"),
+            "another label value" => new SessionChanges(Labels: new Dictionary<string, IReadOnlyList<string>> { ["a"] = ["1", "3"] }),
+            "another message count" => new SessionChanges(MessageCount: session.MessageCount + 1),
+            "another group" => new SessionChanges(GroupId: Guid.NewGuid()),
+            "shared" => new SessionChanges(Visibility: SessionVisibility.Workspace),
+            _ => new SessionChanges(Visibility: SessionVisibility.Private),
+        };
+
+        var said = session.IsUnchangedBy(changes);
+        var result = session.Update(changes, Actor, Later);
+
+        Assert.Equal(unchanged, said);
+        Assert.Equal(said, result.Error is null && session.DomainEvents.Count == 0 && session.Version == version);
+    }
+
     [Theory]
     [InlineData("a", "1", "b", "3")]
     [InlineData("a", "2", "b", "3")]

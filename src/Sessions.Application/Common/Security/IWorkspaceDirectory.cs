@@ -12,7 +12,10 @@ public interface IWorkspaceDirectory
     /// <summary>The workspace's identity, whoever asks; for platform admins, who need no membership.</summary>
     Task<WorkspaceMembership?> FindWorkspaceAsync(string org, string workspace, CancellationToken cancellationToken);
 
-    /// <summary>The workspace's members who have joined, ordered by email, then those who have not, by id alone, without a profile.</summary>
+    /// <summary>
+    /// The workspace's members, each with their profile once they have joined: those shown with an
+    /// email first, by it, then the others (not joined, or joined without an email) by id.
+    /// </summary>
     Task<IReadOnlyList<Organizations.MemberView>> ListMembersAsync(Guid workspaceId, CancellationToken cancellationToken);
 
     /// <summary>Creates the user on first sight and refreshes email and names from later tokens.</summary>

@@ -54,7 +54,7 @@ public sealed record SessionFilterInput(
             .Concat(CheckTexts(nameof(Agents), Agents))
             .Concat(CheckTexts(nameof(Models), Models))
             .Concat(CheckTexts(nameof(Origins), Origins))
-            .Concat(CheckTexts(nameof(Labels), Labels)))
+            .Concat(CheckValues(nameof(Labels), Labels)))
         {
             yield return error;
         }
@@ -90,7 +90,7 @@ public sealed record SessionFilterInput(
             {
                 yield return new FieldError(
                     [nameof(Labels), i],
-                    $"must be key:value with a key of 1 to {FieldLimits.LabelKey} characters of a-z, 0-9, '_', '.', ':', '/', '-'",
+                    $"must be key:value with a key of {SessionRules.LabelKeyRule}",
                     FieldProblem.PatternMismatch);
             }
         }
@@ -119,13 +119,12 @@ public sealed record SessionFilterInput(
     }
 
     /// <summary>A repeatable text parameter: not too many values, each one non-empty and without U+0000.</summary>
-    private static IEnumerable<FieldError> CheckTexts(string parameter, IReadOnlyList<string> values)
-    {
-        foreach (var error in CheckCount(parameter, values.Count))
-        {
-            yield return error;
-        }
+    private static IEnumerable<FieldError> CheckTexts(string parameter, IReadOnlyList<string> values) =>
+        CheckCount(parameter, values.Count).Concat(CheckValues(parameter, values));
 
+    /// <summary>Each value of a repeatable text parameter non-empty and without U+0000.</summary>
+    private static IEnumerable<FieldError> CheckValues(string parameter, IReadOnlyList<string> values)
+    {
         for (var i = 0; i < values.Count; i++)
         {
             if (string.IsNullOrEmpty(values[i]))

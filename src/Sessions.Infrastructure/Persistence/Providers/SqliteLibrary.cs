@@ -14,7 +14,8 @@ public static class SqliteLibrary
     /// Whether SQLite keeps no memory statistics in this process. With them on (the library's
     /// default), every allocation SQLite makes takes one process-wide mutex, and concurrent requests
     /// queue on it while their statements are prepared: turning them off doubled the GET rate under
-    /// 16 connections (<c>bench/results/2026-11-29-performance.md</c>).
+    /// 16 connections (<c>bench/results/2026-11-29-performance.md</c>). The service applies it with
+    /// <see cref="EnsureConfigured"/>; its tests read whether it took.
     /// </summary>
     public static bool WithoutMemoryStatistics => Configured.Value;
 
