@@ -15,14 +15,17 @@ namespace Sessions.Api.Json;
 /// the answer reports (400 <c>malformed_json</c>, CONTRACT §2), else the mistyped value (422). The
 /// body is held for that in a pooled buffer when it declares a length of at most
 /// <see cref="RescannedBodyBytes"/>; a longer one (an append of a large transcript), or one whose
-/// length is not told ahead (chunked), is read as MVC reads it, keeping the serializer's verdict,
-/// rather than held whole beside the model it binds.
+/// length is not told ahead (chunked), is read by MVC's reader through the request's stream, keeping
+/// the serializer's verdict, rather than held whole beside the model it binds.
 /// Bodies are UTF-8: another charset is refused before any reader runs (415).
 /// </summary>
 public sealed class WellFormedJsonInputFormatter(SystemTextJsonInputFormatter json) : IInputFormatter, IApiRequestFormatMetadataProvider
 {
     /// <summary>The longest body read once more for its syntax: a longer one is a large body, read in its turn (<see cref="RequestLimits"/>).</summary>
     public const int RescannedBodyBytes = (int)RequestLimits.LargeBodyBytes;
+
+    /// <summary>How much of a large body one read of the request's stream asks for.</summary>
+    private const int LargeBodyReadBytes = 16 * 1024;
 
     private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
@@ -42,6 +45,11 @@ public sealed class WellFormedJsonInputFormatter(SystemTextJsonInputFormatter js
         var http = context.HttpContext;
         if (http.Request.ContentLength is not { } declared || declared is <= 0 or > RescannedBodyBytes)
         {
+            // Read through a stream, as a short body is: MVC's reader otherwise reads the request's
+            // pipe, where the host's stop (SIGTERM) surfaced as a canceled read while the body was
+            // still arriving, a 500 for a request in flight (ShutdownTests); a stream over the
+            // request's stream reads on until the body ends.
+            http.Request.Body = new BufferedStream(http.Request.Body, LargeBodyReadBytes);
             return await json.ReadAsync(context);
         }
 

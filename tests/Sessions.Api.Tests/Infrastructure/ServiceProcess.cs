@@ -103,6 +103,22 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>A workspace with a member on <paramref name="database"/>, made by an in-process host that is gone before a service process starts.</summary>
+    public static async Task<(TestWorkspace Workspace, TestUser Member)> PrepareWorkspaceAsync(TestDatabase database)
+    {
+        var setup = ApiFactory.On(database);
+        try
+        {
+            await setup.InitializeAsync();
+            var workspace = await TestWorkspace.CreateAsync(setup);
+            return (workspace, await workspace.AddMemberAsync());
+        }
+        finally
+        {
+            await setup.DisposeAsync();
+        }
+    }
+
     /// <summary>Ends the process at once, as <c>kill -9</c> does (SIGKILL): no shutdown runs, nothing is flushed.</summary>
     public async Task KillAsync()
     {

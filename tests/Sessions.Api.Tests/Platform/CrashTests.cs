@@ -27,7 +27,7 @@ public sealed class CrashTests : IAsyncLifetime
     [Fact]
     public async Task KilledWithSigkillDuringConcurrentWrites_RestartsWithEveryAcknowledgedWriteWhole()
     {
-        var (workspace, owner) = await PrepareAsync();
+        var (workspace, owner) = await ServiceProcess.PrepareWorkspaceAsync(_database);
         var token = owner.Token();
         var acknowledged = new ConcurrentDictionary<Guid, ConcurrentDictionary<Guid, long>>();
         var unexpected = new ConcurrentBag<string>();
@@ -167,21 +167,6 @@ public sealed class CrashTests : IAsyncLifetime
     }
 
     /// <summary>A workspace and its owner, made through an in-process host that migrates the database first.</summary>
-    private async Task<(TestWorkspace Workspace, TestUser Owner)> PrepareAsync()
-    {
-        var setup = ApiFactory.On(_database);
-        try
-        {
-            await setup.InitializeAsync();
-            var workspace = await TestWorkspace.CreateAsync(setup);
-            return (workspace, await workspace.AddMemberAsync());
-        }
-        finally
-        {
-            await setup.DisposeAsync();
-        }
-    }
-
     /// <summary>
     /// Sends one request after another until one fails to reach the service (it was killed) or
     /// answers what the test did not expect; at most <see cref="MostRequestsPerWorker"/>, so the

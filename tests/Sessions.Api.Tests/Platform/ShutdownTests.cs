@@ -1,13 +1,17 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Sessions.Api.Json;
 using Sessions.Api.Tests.Infrastructure;
 
 namespace Sessions.Api.Tests.Platform;
 
 /// <summary>
-/// The service told to stop (SIGTERM) with <c>Shutdown:DrainSeconds</c>: it keeps answering, new
+/// The service told to stop (SIGTERM): with <c>Shutdown:DrainSeconds</c> it keeps answering, new
 /// connections too, while readiness turns 503, so a load balancer takes it out before it stops
-/// listening; then it ends cleanly.
+/// listening; a request in flight, a large body still arriving included, is answered; then it
+/// ends cleanly.
 /// </summary>
 public sealed class ShutdownTests : IAsyncLifetime
 {
@@ -73,5 +77,76 @@ public sealed class ShutdownTests : IAsyncLifetime
         Assert.True(answeredWithin < TimeSpan.FromSeconds(DrainSeconds), $"the checks ended {answeredWithin} after SIGTERM, past the drain: {service.Output}");
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(DrainSeconds), $"the service stopped {clock.Elapsed} after SIGTERM, before its drain of {DrainSeconds} s");
         Assert.Equal(0, exitCode);
+    }
+
+    /// <summary>
+    /// A large append (past <see cref="WellFormedJsonInputFormatter.RescannedBodyBytes"/>, with its
+    /// length told or chunked) still arriving when the service is told to stop is read to its end
+    /// and answered, as any request in flight: the stop does not surface as a canceled read (it
+    /// was answered 500 once).
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Terminated_WhileALargeAppendArrives_ReadsItWhole_AndAnswersIt(bool lengthTold)
+    {
+        var (workspace, owner) = await ServiceProcess.PrepareWorkspaceAsync(_database);
+        await using var service = await ServiceProcess.StartAsync(_database);
+        using var http = service.CreateClient();
+        var session = (await http.CreateSessionAsync(workspace, owner)).Id();
+        var ids = Enumerable.Range(0, 400).Select(_ => Guid.NewGuid()).ToList();
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { messages = ids.Select(id => new { id, role = "user", content = new string('x', 3_000) }) });
+        Assert.True(body.Length > WellFormedJsonInputFormatter.RescannedBodyBytes);
+        using var content = new TrickledContent(body, lengthTold);
+        using var request = new HttpRequestMessage(HttpMethod.Post, workspace.SessionPath(session) + "/transcript") { Content = content };
+        request.Headers.Authorization = new("Bearer", owner.Token());
+
+        var sending = http.SendAsync(request);
+        await content.Started.WaitAsync(Patience);
+        service.Terminate();
+        var response = await sending;
+        var exitCode = await service.ExitCodeAsync(Patience);
+
+        var answer = await response.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(ids, answer["messages"]!.AsArray().Select(m => Guid.Parse(m!["id"]!.GetValue<string>())));
+        Assert.Equal(0, exitCode);
+    }
+
+    /// <summary>A JSON body sent 64 KiB at a time, 50 ms apart; <see cref="Started"/> completes once two parts are sent.</summary>
+    private sealed class TrickledContent : HttpContent
+    {
+        private const int Part = 64 * 1024;
+        private readonly byte[] _body;
+        private readonly bool _lengthTold;
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TrickledContent(byte[] body, bool lengthTold)
+        {
+            (_body, _lengthTold) = (body, lengthTold);
+            Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        public Task Started => _started.Task;
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            for (var (offset, sent) = (0, 1); offset < _body.Length; offset += Part, sent++)
+            {
+                await stream.WriteAsync(_body.AsMemory(offset, Math.Min(Part, _body.Length - offset)));
+                await stream.FlushAsync();
+                if (sent == 2)
+                {
+                    _started.TrySetResult();
+                }
+
+                await Task.Delay(50);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _body.Length;
+            return _lengthTold;
+        }
     }
 }
