@@ -15,6 +15,7 @@ using Sessions.Infrastructure;
 using Sessions.Infrastructure.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
+StartupFailures.ReportUntilStarted(builder);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxRequestBodyBytes(builder.Configuration));
 builder.Logging.AddServiceLogging(builder.Configuration);
 

@@ -1,3 +1,4 @@
+using Sessions.Infrastructure;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -40,13 +41,9 @@ public sealed class RequestLimits : IDisposable
     public RequestLimits(IConfiguration configuration)
     {
         MaxBodyBytes = MaxRequestBodyBytes(configuration);
-        var concurrent = configuration.GetValue<int?>("Limits:MaxConcurrentLargeBodies") ?? DefaultMaxConcurrentLargeBodies;
-        var queue = configuration.GetValue<int?>("Limits:LargeBodyQueue") ?? DefaultLargeBodyQueue;
-        var minRate = configuration.GetValue<int?>("Limits:LargeBodyMinBytesPerSecond") ?? DefaultLargeBodyMinBytesPerSecond;
-        if (MaxBodyBytes < 1 || concurrent < 1 || queue < 0 || minRate < 1)
-        {
-            throw new InvalidOperationException("Limits:MaxRequestBodyBytes, Limits:MaxConcurrentLargeBodies and Limits:LargeBodyMinBytesPerSecond must be positive, Limits:LargeBodyQueue at least 0.");
-        }
+        var concurrent = Setting(configuration, "Limits:MaxConcurrentLargeBodies", DefaultMaxConcurrentLargeBodies, least: 1, "a positive number of bodies");
+        var queue = Setting(configuration, "Limits:LargeBodyQueue", DefaultLargeBodyQueue, least: 0, "a number of bodies, 0 or more");
+        var minRate = Setting(configuration, "Limits:LargeBodyMinBytesPerSecond", DefaultLargeBodyMinBytesPerSecond, least: 1, "a positive number of bytes a second");
 
         _largeBodyMinRate = new MinDataRate(minRate, TimeSpan.FromSeconds(5));
 
@@ -63,8 +60,16 @@ public sealed class RequestLimits : IDisposable
     /// <summary>How many large bodies are being read and how many wait, now; the large-body tests read it to know when a body holds a turn.</summary>
     public RateLimiterStatistics? LargeBodyStatistics => _largeBodies.GetStatistics();
 
+    /// <summary><c>Limits:MaxRequestBodyBytes</c>, checked before Kestrel is given it (whose own refusal names no setting).</summary>
     public static long MaxRequestBodyBytes(IConfiguration configuration) =>
-        configuration.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? DefaultMaxRequestBodyBytes;
+        Setting(configuration, "Limits:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes, least: 1, "a positive number of bytes");
+
+    /// <summary>A whole-number setting of at least <paramref name="least"/>; absent or empty, <paramref name="defaultValue"/>.</summary>
+    private static T Setting<T>(IConfiguration configuration, string key, T defaultValue, T least, string what)
+        where T : struct, System.Numerics.IBinaryInteger<T> =>
+        configuration[key] is not { Length: > 0 } text ? defaultValue
+        : T.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var configured) && configured >= least ? configured
+        : throw new RefusedSettingException($"{key} must be {what}, not '{text}'.");
 
     /// <summary>Puts the limits (a singleton, registered by <see cref="AddRequestLimits"/>) in the request pipeline.</summary>
     public static void UseRequestLimits(WebApplication app) => app.Use(app.Services.GetRequiredService<RequestLimits>().InvokeAsync);

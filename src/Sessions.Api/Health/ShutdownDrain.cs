@@ -1,3 +1,4 @@
+using Sessions.Infrastructure;
 using System.Globalization;
 
 namespace Sessions.Api.Health;
@@ -28,7 +29,7 @@ public sealed class ShutdownDrain(TimeSpan drain, IHostApplicationLifetime lifet
     public static TimeSpan Read(string? seconds) =>
         string.IsNullOrWhiteSpace(seconds) ? TimeSpan.Zero
             : int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= MostSeconds ? TimeSpan.FromSeconds(value)
-            : throw new InvalidOperationException($"{Setting} must be a whole number of seconds from 0 to {MostSeconds}, not '{seconds}'.");
+            : throw new RefusedSettingException($"{Setting} must be a whole number of seconds from 0 to {MostSeconds}, not '{seconds}'.");
 
     /// <summary>
     /// Runs when the host begins to stop, before the server stops listening. A stop by a signal has

@@ -1,3 +1,4 @@
+using Sessions.Infrastructure;
 using System.Text.RegularExpressions;
 using Sessions.Api.Errors;
 
@@ -52,7 +53,7 @@ public sealed partial class ClientVersionGate(RequestDelegate next, IConfigurati
 
         return TryParse(configured, out var minimum)
             ? minimum
-            : throw new InvalidOperationException($"Compatibility:MinimumClientVersion '{configured}' is not a version such as 1.4.0.");
+            : throw new RefusedSettingException($"Compatibility:MinimumClientVersion '{configured}' is not a version such as 1.4.0.");
     }
 
     private static bool TryParse(string text, out Version version)

@@ -1,3 +1,4 @@
+using Sessions.Infrastructure;
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 
@@ -23,7 +24,7 @@ public static class ForwardedHeadersSetup
     {
         if (string.Equals(configuration["ForwardedHeaders_Enabled"], "true", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException(
+            throw new RefusedSettingException(
                 "ForwardedHeaders_Enabled (ASPNETCORE_FORWARDEDHEADERS_ENABLED) makes the framework trust X-Forwarded-For from any sender. Set ForwardedHeaders:Enabled (ForwardedHeaders__Enabled) with ForwardedHeaders:KnownProxies or ForwardedHeaders:KnownNetworks instead (0.0.0.0/0 and ::/0 to trust every sender on purpose).");
         }
     }
@@ -49,14 +50,14 @@ public static class ForwardedHeadersSetup
         {
             options.KnownProxies.Add(IPAddress.TryParse(proxy, out var address)
                 ? address
-                : throw new InvalidOperationException($"ForwardedHeaders:KnownProxies holds '{proxy}', which is not an IP address."));
+                : throw new RefusedSettingException($"ForwardedHeaders:KnownProxies holds '{proxy}', which is not an IP address."));
         }
 
         foreach (var network in networks)
         {
             options.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(network, out var range)
                 ? range
-                : throw new InvalidOperationException($"ForwardedHeaders:KnownNetworks holds '{network}', which is not a CIDR range such as 10.0.0.0/8."));
+                : throw new RefusedSettingException($"ForwardedHeaders:KnownNetworks holds '{network}', which is not a CIDR range such as 10.0.0.0/8."));
         }
 
         app.UseForwardedHeaders(options);

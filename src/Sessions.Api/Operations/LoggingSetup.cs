@@ -1,12 +1,24 @@
+using Sessions.Infrastructure;
+
 namespace Sessions.Api.Operations;
 
-/// <summary>Console logs, one line per entry with the request's scope; JSON lines when <c>Logging:Format</c> is <c>json</c>.</summary>
+/// <summary>
+/// Console logs, one line per entry with the request's scope; JSON lines when <c>Logging:Format</c>
+/// is <c>json</c>, text when it is <c>text</c> or not set. Another value refuses the start (a
+/// misspelt <c>json</c> would otherwise send text lines to a pipeline that reads JSON).
+/// </summary>
 public static class LoggingSetup
 {
     public static ILoggingBuilder AddServiceLogging(this ILoggingBuilder logging, IConfiguration configuration)
     {
         logging.ClearProviders();
-        if (string.Equals(configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+        var format = configuration["Logging:Format"];
+        if (!string.IsNullOrEmpty(format) && !format.Equals("json", StringComparison.OrdinalIgnoreCase) && !format.Equals("text", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RefusedSettingException($"Logging:Format must be text or json, not '{format}'.");
+        }
+
+        if (string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
         {
             logging.AddJsonConsole(json =>
             {

@@ -1,3 +1,4 @@
+using Sessions.Infrastructure;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -27,13 +28,13 @@ public static class RateLimiting
         var window = TimeSpan.FromSeconds(configuration.GetValue<int?>("RateLimiting:WindowSeconds") ?? DefaultWindowSeconds);
         if (permitLimit < 1 || window <= TimeSpan.Zero)
         {
-            throw new InvalidOperationException("RateLimiting:PermitLimit and RateLimiting:WindowSeconds must be positive.");
+            throw new RefusedSettingException("RateLimiting:PermitLimit and RateLimiting:WindowSeconds must be positive.");
         }
 
         var store = configuration["RateLimiting:Store"] ?? "Memory";
         if (store is not ("Memory" or "Redis"))
         {
-            throw new InvalidOperationException($"RateLimiting:Store must be Memory or Redis, not '{store}'.");
+            throw new RefusedSettingException($"RateLimiting:Store must be Memory or Redis, not '{store}'.");
         }
 
         if (store == "Redis")
@@ -41,7 +42,7 @@ public static class RateLimiting
             var connection = configuration.GetConnectionString("Redis");
             if (string.IsNullOrWhiteSpace(connection))
             {
-                throw new InvalidOperationException("RateLimiting:Store=Redis needs ConnectionStrings:Redis.");
+                throw new RefusedSettingException("RateLimiting:Store=Redis needs ConnectionStrings:Redis.");
             }
 
             var options = RedisRateLimits.Options(connection);

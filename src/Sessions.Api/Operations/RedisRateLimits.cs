@@ -1,3 +1,4 @@
+using Sessions.Infrastructure;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RedisRateLimiting;
@@ -50,7 +51,7 @@ public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, ILogge
         }
         catch (ArgumentException exception)
         {
-            throw new InvalidOperationException($"ConnectionStrings:Redis is not a connection string StackExchange.Redis reads: {exception.Message}", exception);
+            throw new RefusedSettingException($"ConnectionStrings:Redis is not a connection string StackExchange.Redis reads: {exception.Message}", exception);
         }
     }
 

@@ -1,3 +1,4 @@
+using Sessions.Infrastructure;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -48,7 +49,7 @@ public static class Telemetry
         var metricsPort = configuration.GetValue<int?>("Metrics:Port");
         if (metricsPort is < 1 or > 65535)
         {
-            throw new InvalidOperationException("Metrics:Port must be a TCP port (1 to 65535).");
+            throw new RefusedSettingException("Metrics:Port must be a TCP port (1 to 65535).");
         }
 
         var telemetry = services.AddOpenTelemetry()

@@ -1,3 +1,4 @@
+using Sessions.Infrastructure;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
@@ -29,19 +30,19 @@ public static class AuthenticationSetup
         var hasAuthority = auth.Authority is not null;
         if (auth.Audience is null || (auth.Issuer is null && !hasAuthority))
         {
-            throw new InvalidOperationException(
+            throw new RefusedSettingException(
                 "Auth:Audience and Auth:Issuer (or an Auth:Authority that names the issuer) must be configured: without them tokens from any issuer or audience would be accepted.");
         }
 
         if (auth.SigningKey == DevelopmentSigningKey && !environment.IsDevelopment())
         {
-            throw new InvalidOperationException(
+            throw new RefusedSettingException(
                 "Auth:SigningKey is the development key published with the service's source: anyone could sign tokens with it. Configure a secret key of your own, or an Auth:Authority.");
         }
 
         if (hasAuthority && !IsMetadataAddress(auth.Authority!, environment))
         {
-            throw new InvalidOperationException(
+            throw new RefusedSettingException(
                 $"Auth:Authority must be an absolute https:// address{(environment.IsDevelopment() ? " (or http:// in Development)" : string.Empty)}: the service reads the signing keys from its metadata.");
         }
 

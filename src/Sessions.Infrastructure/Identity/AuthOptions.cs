@@ -23,17 +23,17 @@ public sealed record AuthOptions(string? Authority, string? Issuer, string? Audi
         var options = new AuthOptions(Set(section["Authority"]), Set(section["Issuer"]), Set(section["Audience"]), Set(section["SigningKey"]));
         if (options.Authority is null && options.SigningKey is null)
         {
-            throw new InvalidOperationException("Configure Auth:Authority (an OIDC issuer) or Auth:SigningKey with Auth:Issuer and Auth:Audience.");
+            throw new RefusedSettingException("Configure Auth:Authority (an OIDC issuer) or Auth:SigningKey with Auth:Issuer and Auth:Audience.");
         }
 
         if (options.Authority is not null && options.SigningKey is not null)
         {
-            throw new InvalidOperationException("Configure Auth:Authority or Auth:SigningKey, not both: a signing key beside an OIDC authority would let whoever holds it sign tokens the authority never issued.");
+            throw new RefusedSettingException("Configure Auth:Authority or Auth:SigningKey, not both: a signing key beside an OIDC authority would let whoever holds it sign tokens the authority never issued.");
         }
 
         if (options.SigningKey is { } key && System.Text.Encoding.UTF8.GetByteCount(key) < MinSigningKeyBytes)
         {
-            throw new InvalidOperationException($"Auth:SigningKey must be at least {MinSigningKeyBytes} bytes.");
+            throw new RefusedSettingException($"Auth:SigningKey must be at least {MinSigningKeyBytes} bytes.");
         }
 
         return options;

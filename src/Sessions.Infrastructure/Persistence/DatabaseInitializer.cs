@@ -31,11 +31,10 @@ public static partial class DatabaseInitializer
             db.Database.SetCommandTimeout(MigrationWaitSeconds);
             await db.Database.MigrateAsync(cancellationToken);
         }
-        catch (Exception exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            var logger = Logger(services);
-            LogFailed(logger, exception);
-            throw;
+            // Reported once, by the service's report of a failed start, which logs the exception.
+            throw new InvalidOperationException($"The database could not be brought to the service's migrations: {exception.Message}", exception);
         }
 
         if (db.Provider == DatabaseProvider.Postgres && !await LowersEveryLetterAsync(db, cancellationToken))
@@ -157,7 +156,4 @@ public static partial class DatabaseInitializer
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "The database's lower() folds ASCII letters only (LC_CTYPE C or POSIX, or an encoding other than UTF-8): search finds other letters only in the case they are typed in. Create the database in UTF-8 with a UTF-8 locale such as C.UTF-8 (ADR 0040)")]
     private static partial void LogAsciiOnlyFolding(ILogger logger);
-
-    [LoggerMessage(EventId = 1, Level = LogLevel.Critical, Message = "The database could not be brought to the service's migrations; the service does not start")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

@@ -33,36 +33,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>Starts the service on <paramref name="database"/>; <paramref name="environment"/> adds or replaces variables of its environment.</summary>
     public static async Task<ServiceProcess> StartAsync(TestDatabase database, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Sessions.Api.dll"));
-        foreach (var (name, value) in new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
-            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-            ["Database__Provider"] = database.Provider,
-            ["ConnectionStrings__Sessions"] = database.ConnectionString,
-            ["Auth__Issuer"] = TestTokens.Issuer,
-            ["Auth__Audience"] = TestTokens.Audience,
-            ["Auth__SigningKey"] = TestTokens.SigningKey,
-            ["RateLimiting__PermitLimit"] = "1000000",
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
-        })
-        {
-            start.Environment[name] = value;
-        }
-
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
+        var start = StartInfo(database, environment);
         var output = new ConcurrentQueue<string>();
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -101,6 +72,73 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             process.Dispose();
             throw new InvalidOperationException($"The service did not start: {failure.Message}\n{string.Join('\n', output)}", failure);
         }
+    }
+
+    /// <summary>Runs the service until it exits by itself (a start it refuses): its exit code and every line it wrote.</summary>
+    public static async Task<(int ExitCode, IReadOnlyList<string> Output)> RunUntilExitAsync(TestDatabase database, IReadOnlyDictionary<string, string> environment)
+    {
+        using var process = new Process { StartInfo = StartInfo(database, environment) };
+        var output = new ConcurrentQueue<string>();
+        void Read(object sender, DataReceivedEventArgs line)
+        {
+            if (line.Data is { } text)
+            {
+                output.Enqueue(text);
+            }
+        }
+
+        process.OutputDataReceived += Read;
+        process.ErrorDataReceived += Read;
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(StartTimeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill();
+            throw;
+        }
+
+        return (process.ExitCode, [.. output]);
+    }
+
+    /// <summary>The service's process on <paramref name="database"/>; <paramref name="environment"/> adds or replaces variables of its environment.</summary>
+    private static ProcessStartInfo StartInfo(TestDatabase database, IReadOnlyDictionary<string, string>? environment)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Sessions.Api.dll"));
+        foreach (var (name, value) in new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["Database__Provider"] = database.Provider,
+            ["ConnectionStrings__Sessions"] = database.ConnectionString,
+            ["Auth__Issuer"] = TestTokens.Issuer,
+            ["Auth__Audience"] = TestTokens.Audience,
+            ["Auth__SigningKey"] = TestTokens.SigningKey,
+            ["RateLimiting__PermitLimit"] = "1000000",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+        })
+        {
+            start.Environment[name] = value;
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return start;
     }
 
     /// <summary>A workspace with a member on <paramref name="database"/>, made by an in-process host that is gone before a service process starts.</summary>

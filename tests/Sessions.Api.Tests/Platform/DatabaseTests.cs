@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Sessions.Api.Tests.Infrastructure;
+using Sessions.Infrastructure;
 using Sessions.Infrastructure.Persistence.Providers;
 
 namespace Sessions.Api.Tests.Platform;
@@ -114,7 +115,7 @@ public sealed class DatabaseTests(ApiFactory factory)
     [InlineData("1025")]
     public void PostgresParallelWorkers_OtherThanACountOrServer_StopTheStart(string configured)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Postgres("Host=db;Username=sessions", ("Database:ParallelWorkers", configured)));
+        var error = Assert.Throws<RefusedSettingException>(() => Postgres("Host=db;Username=sessions", ("Database:ParallelWorkers", configured)));
 
         Assert.Contains($"Database:ParallelWorkers '{configured}'", error.Message, StringComparison.Ordinal);
     }
@@ -281,9 +282,24 @@ public sealed class DatabaseTests(ApiFactory factory)
     [InlineData("soon")]
     public void CommandTimeout_OtherThanOneSecondToADay_StopsTheStart(string configured)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Postgres("Host=db;Username=sessions", ("Database:CommandTimeoutSeconds", configured)));
+        var error = Assert.Throws<RefusedSettingException>(() => Postgres("Host=db;Username=sessions", ("Database:CommandTimeoutSeconds", configured)));
 
         Assert.Contains($"Database:CommandTimeoutSeconds '{configured}' is not a whole number of seconds from 1 to 86400", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A connection string its provider's driver cannot read stops the start with a message naming the setting (the driver's names none).</summary>
+    [Theory]
+    [InlineData("Postgres", "Hots=db")]
+    [InlineData("Sqlite", "garbage")]
+    [InlineData("SqlServer", "Server=db;Bogus=1")]
+    public void AConnectionStringTheDriverCannotRead_StopsTheStart(string provider, string connectionString)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(
+            [KeyValuePair.Create("Database:Provider", (string?)provider), KeyValuePair.Create("ConnectionStrings:Sessions", (string?)connectionString)]).Build();
+
+        var error = Assert.Throws<RefusedSettingException>(() => DatabaseOptions.FromConfiguration(configuration, environmentOptions: null));
+
+        Assert.StartsWith($"ConnectionStrings:Sessions is not a connection string the {provider} provider reads: ", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>The options the service reads for PostgreSQL with these settings (and no <c>PGOPTIONS</c>).</summary>

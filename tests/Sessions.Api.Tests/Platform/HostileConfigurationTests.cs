@@ -9,6 +9,7 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Sessions.Api.Health;
 using Sessions.Api.Security;
 using Sessions.Api.Tests.Infrastructure;
+using Sessions.Infrastructure;
 
 namespace Sessions.Api.Tests.Platform;
 
@@ -78,7 +79,7 @@ public sealed class HostileConfigurationTests
     {
         await using var factory = new UnsafeAuthApiFactory(issuer, audience, environment);
 
-        var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+        var failure = Assert.Throws<RefusedSettingException>(() => factory.CreateClient());
 
         Assert.Contains("Auth:Audience and Auth:Issuer", failure.Message, StringComparison.Ordinal);
     }
@@ -119,7 +120,7 @@ public sealed class HostileConfigurationTests
     {
         await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["Auth:Authority"] = "https://idp.example.com" }, environment);
 
-        var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+        var failure = Assert.Throws<RefusedSettingException>(() => factory.CreateClient());
 
         Assert.Contains("Auth:Authority or Auth:SigningKey, not both", failure.Message, StringComparison.Ordinal);
     }
@@ -135,7 +136,7 @@ public sealed class HostileConfigurationTests
             new Dictionary<string, string?> { ["Auth:Authority"] = authority, ["Auth:Issuer"] = "", ["Auth:SigningKey"] = " " },
             environment);
 
-        var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+        var failure = Assert.Throws<RefusedSettingException>(() => factory.CreateClient());
 
         Assert.Contains("Auth:Authority must be an absolute https:// address", failure.Message, StringComparison.Ordinal);
     }
@@ -147,7 +148,7 @@ public sealed class HostileConfigurationTests
     {
         await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["Auth:SigningKey"] = AuthenticationSetup.DevelopmentSigningKey }, environment);
 
-        var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+        var failure = Assert.Throws<RefusedSettingException>(() => factory.CreateClient());
 
         Assert.Contains("Auth:SigningKey is the development key published with the service's source", failure.Message, StringComparison.Ordinal);
     }
@@ -171,7 +172,7 @@ public sealed class HostileConfigurationTests
     {
         await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["ForwardedHeaders_Enabled"] = value }, "Production");
 
-        var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+        var failure = Assert.Throws<RefusedSettingException>(() => factory.CreateClient());
 
         Assert.Contains("Set ForwardedHeaders:Enabled (ForwardedHeaders__Enabled) with ForwardedHeaders:KnownProxies", failure.Message, StringComparison.Ordinal);
         Assert.False(await factory.Database.ExistsAsync(), "the refused start created its database");
@@ -197,9 +198,38 @@ public sealed class HostileConfigurationTests
     {
         await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["Shutdown:DrainSeconds"] = seconds }, "Production");
 
-        var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+        var failure = Assert.Throws<RefusedSettingException>(() => factory.CreateClient());
 
         Assert.Equal($"Shutdown:DrainSeconds must be a whole number of seconds from 0 to 300, not '{seconds}'.", failure.Message);
+    }
+
+    /// <summary>Each request limit is refused by its own name and what it takes (the body limit before Kestrel, whose refusal names no setting, is given it).</summary>
+    [Theory]
+    [InlineData("Limits:MaxRequestBodyBytes", "-1", "a positive number of bytes")]
+    [InlineData("Limits:MaxRequestBodyBytes", "16MB", "a positive number of bytes")]
+    [InlineData("Limits:MaxConcurrentLargeBodies", "0", "a positive number of bodies")]
+    [InlineData("Limits:LargeBodyQueue", "-1", "a number of bodies, 0 or more")]
+    [InlineData("Limits:LargeBodyMinBytesPerSecond", "fast", "a positive number of bytes a second")]
+    public async Task ARequestLimitOutOfItsRange_RefusesToStart_NamingItAlone(string key, string value, string what)
+    {
+        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { [key] = value }, "Production");
+
+        var failure = Assert.Throws<RefusedSettingException>(() => factory.CreateClient());
+
+        Assert.Equal($"{key} must be {what}, not '{value}'.", failure.Message);
+    }
+
+    /// <summary>A log format the service does not write stops the start (a misspelt <c>json</c> fell back to text lines).</summary>
+    [Theory]
+    [InlineData("jsn")]
+    [InlineData("xml")]
+    public async Task ALogFormatOtherThanTextOrJson_RefusesToStart(string format)
+    {
+        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["Logging:Format"] = format }, "Production");
+
+        var failure = Assert.Throws<RefusedSettingException>(() => factory.CreateClient());
+
+        Assert.Equal($"Logging:Format must be text or json, not '{format}'.", failure.Message);
     }
 
     [Theory]
@@ -220,7 +250,7 @@ public sealed class HostileConfigurationTests
             new Dictionary<string, string?> { ["RateLimiting:Store"] = "Redis", ["ConnectionStrings:Redis"] = connection },
             "Production");
 
-        var failure = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+        var failure = Assert.Throws<RefusedSettingException>(() => factory.CreateClient());
 
         Assert.Contains("ConnectionStrings:Redis is not a connection string StackExchange.Redis reads", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", failure.Message, StringComparison.Ordinal);

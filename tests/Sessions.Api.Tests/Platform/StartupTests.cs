@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Sessions.Api.Tests.Infrastructure;
 
 namespace Sessions.Api.Tests.Platform;
@@ -18,6 +19,42 @@ public sealed class StartupTests : IAsyncLifetime
     {
         _home.Delete(recursive: true);
         await _database.DisposeAsync();
+    }
+
+    /// <summary>
+    /// A refused setting stops the start with one critical log entry naming it, in the configured
+    /// format, and exit code 1: no unhandled exception's stack trace in plain text, no abort (exit
+    /// code 134, which leaves a core dump where they are enabled).
+    /// </summary>
+    [Fact]
+    public async Task ARefusedSetting_StopsTheStart_WithOneJsonEntryNamingIt_AndExitCodeOne()
+    {
+        var (exitCode, output) = await ServiceProcess.RunUntilExitAsync(_database, new Dictionary<string, string> { ["Logging__Format"] = "json", ["RateLimiting__PermitLimit"] = "0" });
+
+        Assert.Equal(1, exitCode);
+        var entry = JsonNode.Parse(Assert.Single(output))!;
+        Assert.Equal(("Critical", "Sessions.Api.Startup"), (entry["LogLevel"]!.GetValue<string>(), entry["Category"]!.GetValue<string>()));
+        Assert.Equal("The service did not start: RateLimiting:PermitLimit and RateLimiting:WindowSeconds must be positive.", entry["Message"]!.GetValue<string>());
+        Assert.Null(entry["Exception"]);
+    }
+
+    /// <summary>A failure to start that is no refused setting (a database file it cannot open) is one critical entry too, carrying its exception, and exit code 1.</summary>
+    [Fact]
+    public async Task AFailureToStart_IsOneCriticalEntryWithItsException_AndExitCodeOne()
+    {
+        var (exitCode, output) = await ServiceProcess.RunUntilExitAsync(_database, new Dictionary<string, string>
+        {
+            ["Logging__Format"] = "json",
+            ["Database__Provider"] = "Sqlite",
+            ["ConnectionStrings__Sessions"] = $"Data Source={Path.Combine(_home.FullName, "missing", "sessions.db")}",
+        });
+
+        Assert.Equal(1, exitCode);
+        Assert.All(output, line => JsonNode.Parse(line));
+        var critical = Assert.Single(output, line => line.Contains("\"LogLevel\":\"Critical\"", StringComparison.Ordinal));
+        var entry = JsonNode.Parse(critical)!;
+        Assert.StartsWith("The service did not start: The database could not be brought to the service's migrations: ", entry["Message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("SqliteException", entry["Exception"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     /// <summary>

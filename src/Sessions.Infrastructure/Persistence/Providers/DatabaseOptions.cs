@@ -34,7 +34,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         }
         else if (!Enum.TryParse(providerName, ignoreCase: true, out provider) || !Enum.IsDefined(provider))
         {
-            throw new InvalidOperationException($"Database:Provider '{providerName}' is not one of Sqlite, SqlServer, Postgres.");
+            throw new RefusedSettingException($"Database:Provider '{providerName}' is not one of Sqlite, SqlServer, Postgres.");
         }
 
         var connectionString = configuration.GetConnectionString("Sessions");
@@ -42,9 +42,10 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         {
             connectionString = provider == DatabaseProvider.Sqlite
                 ? DefaultSqliteConnectionString
-                : throw new InvalidOperationException($"ConnectionStrings:Sessions is required for the {provider} provider.");
+                : throw new RefusedSettingException($"ConnectionStrings:Sessions is required for the {provider} provider.");
         }
 
+        Readable(provider, connectionString);
         var timeout = CommandTimeoutFrom(configuration["Database:CommandTimeoutSeconds"]);
         var prepareStatements = configuration.GetValue("Database:PrepareStatements", defaultValue: true);
         if (provider == DatabaseProvider.Postgres)
@@ -64,6 +65,24 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         return new DatabaseOptions(provider, connectionString, timeout) { PrepareStatements = prepareStatements };
     }
 
+    /// <summary>Refuses a connection string the provider's driver cannot read, naming the setting (the driver's own error names none).</summary>
+    private static void Readable(DatabaseProvider provider, string connectionString)
+    {
+        try
+        {
+            _ = provider switch
+            {
+                DatabaseProvider.Postgres => new NpgsqlConnectionStringBuilder(connectionString),
+                DatabaseProvider.SqlServer => new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString),
+                _ => (System.Data.Common.DbConnectionStringBuilder)new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString),
+            };
+        }
+        catch (Exception unreadable) when (unreadable is ArgumentException or FormatException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new RefusedSettingException($"ConnectionStrings:Sessions is not a connection string the {provider} provider reads: {unreadable.Message}", unreadable);
+        }
+    }
+
     private const int MaxCommandTimeoutSeconds = 86_400;
 
     /// <summary>
@@ -80,7 +99,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 
         return int.TryParse(configured.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= MaxCommandTimeoutSeconds
             ? seconds
-            : throw new InvalidOperationException($"Database:CommandTimeoutSeconds '{configured}' is not a whole number of seconds from 1 to {MaxCommandTimeoutSeconds}.");
+            : throw new RefusedSettingException($"Database:CommandTimeoutSeconds '{configured}' is not a whole number of seconds from 1 to {MaxCommandTimeoutSeconds}.");
     }
 
     private const string ParallelWorkersSetting = "max_parallel_workers_per_gather";
@@ -109,7 +128,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 
         return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var workers) && workers <= MaxParallelWorkers
             ? workers
-            : throw new InvalidOperationException($"Database:ParallelWorkers '{configured}' is not a number of workers from 0 to {MaxParallelWorkers}, or 'server'.");
+            : throw new RefusedSettingException($"Database:ParallelWorkers '{configured}' is not a number of workers from 0 to {MaxParallelWorkers}, or 'server'.");
     }
 
     private const int MaxParallelWorkers = 1024;
