@@ -119,6 +119,36 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
         Assert.Null(last["next_after_id"]);
     }
 
+    /// <summary>
+    /// Events that share their instant and their place in a change (saves stamped alike: a clock
+    /// that did not move, or two instances' clocks) are ordered by id too, so pages chained by
+    /// <c>after_id</c> hold every event once (such a trail paged one at a time ended after its first).
+    /// </summary>
+    [Fact]
+    public async Task EventsStampedAlike_ArePagedWhole_InOneTotalOrder()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var id = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        await Client.PostAsync(workspace.SessionPath(id) + "/pin", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        await Client.PostAsync(workspace.SessionPath(id) + "/archive", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        for (var i = 0; i < 3; i++)
+        {
+            await Client.AppendAsync(workspace, owner, id, new { role = "user", content = $"m{i}" });
+        }
+
+        var instant = await Factory.WithDbAsync(db => db.OutboxMessages.Where(o => o.AggregateId == id).MinAsync(o => o.OccurredAt));
+        await Factory.WithDbAsync(db => db.OutboxMessages.Where(o => o.AggregateId == id).ExecuteUpdateAsync(set => set.SetProperty(o => o.OccurredAt, instant)));
+        var ids = await Factory.WithDbAsync(db => db.OutboxMessages.Where(o => o.AggregateId == id).Select(o => o.Id).ToListAsync());
+
+        var whole = await AllAsync(workspace, owner, id, limit: 500);
+        var paged = await AllAsync(workspace, owner, id, limit: 1);
+
+        Assert.Equal(6, whole.Count);
+        Assert.Equal(ids.Order(), whole.Select(e => Guid.Parse(e["id"]!.GetValue<string>())));
+        Assert.Equal(whole.Select(e => e.ToJsonString()), paged.Select(e => e.ToJsonString()));
+    }
+
     /// <summary>CONTRACT 4: a full UUID in any letter case, with hyphens; no other spelling.</summary>
     [Fact]
     public async Task AfterId_IsReadInAnyLetterCase_WithHyphensOnly()

@@ -6,7 +6,12 @@ using Sessions.Domain.Sessions.Events;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
 
-/// <summary>A session's events from the outbox, in the order they happened (time, then their order within one change).</summary>
+/// <summary>
+/// A session's events from the outbox, in the order they happened: time, then their order within
+/// one change, then their id, so that the order is total and a cursor never skips an event that
+/// shares its instant and place with another (two changes stamped alike, by a clock that did not
+/// move or two instances' clocks).
+/// </summary>
 internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventStore
 {
     /// <summary>Fields every stored event repeats that its envelope already carries.</summary>
@@ -31,8 +36,7 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
     {
         var events = db.OutboxMessages.AsNoTracking().Where(o => o.AggregateId == sessionId && SessionEventTypes.Contains(o.Type));
         var first = 0;
-        DateTime? afterTime = null;
-        var afterOrdinal = 0;
+        EventPlace? afterPlace = null;
         if (afterId is { } after)
         {
             var at = await events.Where(o => o.Id == after).Select(o => new { o.OccurredAt, o.Ordinal, o.LifeCreatedAt }).SingleOrDefaultAsync(cancellationToken);
@@ -42,14 +46,13 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
                 return null;
             }
 
-            (afterTime, afterOrdinal) = (at.OccurredAt, at.Ordinal);
+            afterPlace = new EventPlace(at.OccurredAt, at.Ordinal, after);
         }
 
         var page = new List<OutboxMessage>();
         for (var i = first; i < lives.Count && page.Count < take; i++)
         {
-            var (time, ordinal) = i == first ? (afterTime, afterOrdinal) : (null, 0);
-            page.AddRange(await OfLifeAsync(events, lives[i], time, ordinal, take - page.Count, cancellationToken));
+            page.AddRange(await OfLifeAsync(events, lives[i], i == first ? afterPlace : null, take - page.Count, cancellationToken));
         }
 
         return [.. page.Select(o => new StoredEvent(o.Id, o.Type, o.OccurredAt, o.ActorId, Data(o.Payload)))];
@@ -109,19 +112,19 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
     }
 
     /// <summary>
-    /// At most <paramref name="take"/> events of one life, after the event at
-    /// <paramref name="afterTime"/> and <paramref name="afterOrdinal"/> when given: those that carry
+    /// At most <paramref name="take"/> events of one life, after the event at <paramref name="after"/>
+    /// when given: those that carry
     /// its creation time, and those stored without it (before events carried it, or by an instance
     /// not yet upgraded while a deployment rolls) that fall within its span. A living life's span
     /// ends at a later creation of another life, read in a statement of its own only when the page
     /// holds an event without a life (once, not per event).
     /// </summary>
-    private static async Task<List<OutboxMessage>> OfLifeAsync(IQueryable<OutboxMessage> events, SessionLife life, DateTime? afterTime, int afterOrdinal, int take, CancellationToken cancellationToken)
+    private static async Task<List<OutboxMessage>> OfLifeAsync(IQueryable<OutboxMessage> events, SessionLife life, EventPlace? after, int take, CancellationToken cancellationToken)
     {
         var from = life.From;
         // Events are stamped in whole microseconds: before the next one is at or before the deletion.
         DateTime? end = life.To?.AddTicks(TimeSpan.TicksPerMicrosecond);
-        var page = await PageOfAsync(events, from, end, afterTime, afterOrdinal, take, cancellationToken);
+        var page = await PageOfAsync(events, from, end, after, take, cancellationToken);
         if (life.To is not null || page.TrueForAll(o => o.LifeCreatedAt is not null))
         {
             return page;
@@ -130,20 +133,24 @@ internal sealed class SessionEventStore(SessionsDbContext db) : ISessionEventSto
         end = await events
             .Where(later => later.Type == nameof(SessionCreated) && later.LifeCreatedAt != from && later.OccurredAt > from)
             .MinAsync(later => (DateTime?)later.OccurredAt, cancellationToken);
-        return end is null ? page : await PageOfAsync(events, from, end, afterTime, afterOrdinal, take, cancellationToken);
+        return end is null ? page : await PageOfAsync(events, from, end, after, take, cancellationToken);
     }
 
     /// <summary>The events that carry the life created at <paramref name="from"/>, or carry none and fall from it to before <paramref name="end"/> (no end when null).</summary>
-    private static Task<List<OutboxMessage>> PageOfAsync(IQueryable<OutboxMessage> events, DateTime from, DateTime? end, DateTime? afterTime, int afterOrdinal, int take, CancellationToken cancellationToken)
+    private static Task<List<OutboxMessage>> PageOfAsync(IQueryable<OutboxMessage> events, DateTime from, DateTime? end, EventPlace? after, int take, CancellationToken cancellationToken)
     {
         var inLife = events.Where(o => o.LifeCreatedAt == from || (o.LifeCreatedAt == null && o.OccurredAt >= from && (end == null || o.OccurredAt < end)));
-        if (afterTime is { } time)
+        if (after is var (time, ordinal, id))
         {
-            inLife = inLife.Where(o => o.OccurredAt > time || (o.OccurredAt == time && o.Ordinal > afterOrdinal));
+            inLife = inLife.Where(o => o.OccurredAt > time
+                || (o.OccurredAt == time && (o.Ordinal > ordinal || (o.Ordinal == ordinal && o.Id.CompareTo(id) > 0))));
         }
 
-        return inLife.OrderBy(o => o.OccurredAt).ThenBy(o => o.Ordinal).Take(take).ToListAsync(cancellationToken);
+        return inLife.OrderBy(o => o.OccurredAt).ThenBy(o => o.Ordinal).ThenBy(o => o.Id).Take(take).ToListAsync(cancellationToken);
     }
+
+    /// <summary>An event's place in the trail's order.</summary>
+    private sealed record EventPlace(DateTime OccurredAt, int Ordinal, Guid Id);
 
     private static string Data(string payload)
     {
