@@ -1,9 +1,9 @@
-using Sessions.Infrastructure;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Net.Http.Headers;
+using Sessions.Infrastructure;
 
 namespace Sessions.Api.Errors;
 

@@ -1,5 +1,5 @@
-using Sessions.Infrastructure;
 using System.Globalization;
+using Sessions.Infrastructure;
 
 namespace Sessions.Api.Health;
 

@@ -1,6 +1,6 @@
-using Sessions.Infrastructure;
 using System.Text.RegularExpressions;
 using Sessions.Api.Errors;
+using Sessions.Infrastructure;
 
 namespace Sessions.Api.Operations;
 

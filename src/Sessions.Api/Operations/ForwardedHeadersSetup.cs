@@ -1,6 +1,6 @@
-using Sessions.Infrastructure;
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Sessions.Infrastructure;
 
 namespace Sessions.Api.Operations;
 

@@ -1,4 +1,3 @@
-using Sessions.Infrastructure;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -7,6 +6,7 @@ using RedisRateLimiting;
 using Sessions.Api.Errors;
 using Sessions.Api.Health;
 using Sessions.Application.Common.Telemetry;
+using Sessions.Infrastructure;
 
 namespace Sessions.Api.Operations;
 

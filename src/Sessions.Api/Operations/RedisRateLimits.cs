@@ -1,7 +1,7 @@
-using Sessions.Infrastructure;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RedisRateLimiting;
+using Sessions.Infrastructure;
 using StackExchange.Redis;
 
 namespace Sessions.Api.Operations;

@@ -1,8 +1,8 @@
-using Sessions.Infrastructure;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Sessions.Application.Common.Telemetry;
+using Sessions.Infrastructure;
 
 namespace Sessions.Api.Operations;
 
@@ -36,6 +36,17 @@ public static class Telemetry
         ("process.thread.count", "process.threads"),
         ("process.unix.file_descriptor.count", "process.unix.file_descriptors"),
     ];
+
+    private const string NpgsqlMeter = "Npgsql";
+
+    /// <summary>
+    /// Npgsql labels its pool's metrics with the data source's name, and a connection opened
+    /// without one by its connection string (host, port, user, database): EF Core's own connection
+    /// to the server's administrative database, which checks at startup that the service's database
+    /// exists, left such a series on the anonymous <c>/metrics</c>. The service has one pool, so the
+    /// name is left out; the connection's state (idle, used) stays.
+    /// </summary>
+    private static readonly MetricStreamConfiguration WithoutPoolName = new() { TagKeys = ["db.client.connection.state"] };
 
     public static IServiceCollection AddServiceTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -74,7 +85,8 @@ public static class Telemetry
             telemetry.WithMetrics(metrics =>
             {
                 metrics
-                    .AddMeter(SessionsTelemetry.MeterName, "Npgsql")
+                    .AddMeter(SessionsTelemetry.MeterName, NpgsqlMeter)
+                    .AddView(instrument => instrument.Meter.Name == NpgsqlMeter ? WithoutPoolName : null)
                     .AddAspNetCoreInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddProcessInstrumentation();

@@ -1,9 +1,9 @@
-using Sessions.Infrastructure;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 using Sessions.Api.Development;
 using Sessions.Api.Errors;
+using Sessions.Infrastructure;
 using Sessions.Infrastructure.Identity;
 
 namespace Sessions.Api.Security;
