@@ -101,10 +101,17 @@ public static class HealthEndpoints
     }
 }
 
-/// <summary>The last readiness answer, reused for <see cref="CacheFor"/>; concurrent callers share one probe.</summary>
+/// <summary>
+/// The last readiness answer, reused for <see cref="CacheFor"/>; concurrent callers share one probe,
+/// which has <see cref="AnswerWithin"/> to answer: a database that takes longer (a server that
+/// accepts connections and answers nothing) is not ready, told as such, where the probe would
+/// otherwise wait out the connection's and the command's timeouts (35 s at the defaults).
+/// </summary>
 public sealed class DatabaseReadiness(TimeProvider clock) : IDisposable
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
+
+    public static readonly TimeSpan AnswerWithin = TimeSpan.FromSeconds(2);
 
     private readonly SemaphoreSlim _probe = new(1, 1);
     /// <summary>Replaced whole, never changed in place: a caller outside the probe's lock reads one answer with its own time.</summary>
@@ -128,7 +135,18 @@ public sealed class DatabaseReadiness(TimeProvider clock) : IDisposable
                 return justProbed;
             }
 
-            var result = await probe(cancellationToken);
+            using var deadline = new CancellationTokenSource(AnswerWithin, clock);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            HealthCheckResult result;
+            try
+            {
+                result = await probe(either.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                result = HealthCheckResult.Unhealthy($"The database did not answer within {AnswerWithin.TotalSeconds:0} seconds.");
+            }
+
             _last = new ProbedAnswer(result, clock.GetTimestamp());
             return result;
         }
