@@ -1,11 +1,14 @@
 using Microsoft.Net.Http.Headers;
 using Sessions.Api.Controllers;
+using Sessions.Infrastructure;
 
 namespace Sessions.Api.Operations;
 
 /// <summary>
 /// Browser frontends on the origins listed in <c>Cors:AllowedOrigins</c> may call the API with any
 /// method and header, and read the headers the API's clients rely on. No origin is allowed by default.
+/// An entry that is no origin (a path or trailing slash, a wildcard subdomain, no scheme) would
+/// never match what a browser sends, so it refuses the start; <c>*</c> allows every origin.
 /// </summary>
 public static class CorsSetup
 {
@@ -14,6 +17,12 @@ public static class CorsSetup
     public static IServiceCollection AddServiceCors(this IServiceCollection services, IConfiguration configuration)
     {
         var origins = configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+        if (origins.FirstOrDefault(origin => origin != "*" && !IsOrigin(origin)) is { } refused)
+        {
+            throw new RefusedSettingException(
+                $"Cors:AllowedOrigins holds '{refused}', which is no origin: give scheme, host and port only, such as https://app.example.com (no path, no trailing slash), or *.");
+        }
+
         services.AddCors(cors => cors.AddDefaultPolicy(policy =>
         {
             if (origins.Length > 0)
@@ -27,4 +36,12 @@ public static class CorsSetup
         }));
         return services;
     }
+
+    /// <summary>An http(s) origin as a browser sends it in <c>Origin</c>: scheme, host and port, nothing more.</summary>
+    private static bool IsOrigin(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && string.IsNullOrEmpty(uri.UserInfo)
+        && !uri.Host.Contains('*', StringComparison.Ordinal)
+        && string.Equals(text, uri.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
 }

@@ -219,6 +219,23 @@ public sealed class HostileConfigurationTests
         Assert.Equal($"{key} must be {what}, not '{value}'.", failure.Message);
     }
 
+    /// <summary>An allowed origin a browser's <c>Origin</c> could never equal stops the start (it was taken, and no preflight matched it).</summary>
+    [Theory]
+    [InlineData("https://app.example.com/")]
+    [InlineData("https://app.example.com/app")]
+    [InlineData("app.example.com")]
+    [InlineData("https://*.example.com")]
+    [InlineData("ftp://app.example.com")]
+    [InlineData("https://user@app.example.com")]
+    public async Task AnAllowedOriginThatIsNoOrigin_RefusesToStart(string origin)
+    {
+        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = "https://ok.example.com:8443", ["Cors:AllowedOrigins:1"] = origin }, "Production");
+
+        var failure = Assert.Throws<RefusedSettingException>(() => factory.CreateClient());
+
+        Assert.StartsWith($"Cors:AllowedOrigins holds '{origin}', which is no origin", failure.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A log format the service does not write stops the start (a misspelt <c>json</c> fell back to text lines).</summary>
     [Theory]
     [InlineData("jsn")]
