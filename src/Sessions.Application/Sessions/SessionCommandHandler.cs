@@ -97,7 +97,7 @@ public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandSer
             return SessionErrors.NotFound;
         }
 
-        return Refuse(session, caller) ?? Stale(session, command) ?? await change(session, Services.Clock.UtcNow(), cancellationToken);
+        return Refuse(session, caller) ?? Stale(session, command) ?? await change(session, session.StampAfter(Services.Clock.UtcNow()), cancellationToken);
     }
 
     /// <summary>The client's <c>If-Match</c>, when the session's version does not meet it (checked on the read and again on the session loaded for the change).</summary>

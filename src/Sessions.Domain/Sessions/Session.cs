@@ -541,6 +541,14 @@ public sealed class Session : AggregateRoot
             && labels.All(pair => current.TryGetValue(pair.Key, out var values) && values.SequenceEqual(pair.Value.Distinct(StringComparer.Ordinal), StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// The time a change made at <paramref name="now"/> is stamped with: <paramref name="now"/>, or a
+    /// microsecond after the session's last change when the clock reads no later (another
+    /// instance's clock behind the one that made it), so that a session's times, its messages' and
+    /// its events' never go back and no two of its changes share an instant.
+    /// </summary>
+    public DateTime StampAfter(DateTime now) => now > UpdatedAt ? now : UpdatedAt.AddTicks(TimeSpan.TicksPerMicrosecond);
+
     private void Touch(DateTime now)
     {
         UpdatedAt = now;

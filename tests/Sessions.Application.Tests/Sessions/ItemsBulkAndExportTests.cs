@@ -168,6 +168,22 @@ public sealed class ItemsBulkAndExportTests
         Assert.Equal(SessionWorld.Now.UtcDateTime.AddSeconds(2), mine.FrozenAt);
     }
 
+    /// <summary>A session of the batch whose last change another instance stamped later than this clock reads is stamped a microsecond after it; the others at the batch's time.</summary>
+    [Fact]
+    public async Task BulkActions_StampASessionChangedLaterElsewhere_JustAfterItsLastChange()
+    {
+        var (behind, ahead) = (NewSession(_world.OwnerId), NewSession(_world.OwnerId));
+        var later = SessionWorld.Now.UtcDateTime.AddMinutes(10);
+        ahead.Pin(_world.OwnerId, later);
+        var sessions = new Mock<ISessionRepository>();
+        sessions.Setup(s => s.GetManyForUpdateAsync(It.IsAny<SessionAudience>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<Guid, Session> { [behind.Id] = behind, [ahead.Id] = ahead });
+
+        await new BulkFreezeHandler(new BulkSessionRunner(sessions.Object, Callers(), new FakeTimeProvider(SessionWorld.Now))).Handle(new BulkFreezeCommand("o", "w", [behind.Id, ahead.Id]), default);
+
+        Assert.Equal((SessionWorld.Now.UtcDateTime, later.AddTicks(TimeSpan.TicksPerMicrosecond)), (behind.FrozenAt, ahead.FrozenAt));
+    }
+
     [Fact]
     public async Task BulkFreeze_ByTheEvaluationService_SeesEverySessionAndFreezesAsEvaluation()
     {

@@ -338,7 +338,7 @@ public sealed class SessionCommandHandlerTests
     public async Task Compact_MovesSumsOutAndAddsTheSummary()
     {
         var transcripts = new Mock<ITranscriptStore>();
-        _world.Both(s => s.AppendMessages(null, [User("q"), User("a")], s.UserId, SessionWorld.Now.UtcDateTime));
+        _world.Both(s => s.AppendMessages(null, [User("q"), User("a")], s.UserId, SessionWorld.Now.UtcDateTime.AddMinutes(-1)));
         transcripts.Setup(t => t.CompactAsync(_world.Read.Id, 2, SessionWorld.Now.UtcDateTime, It.IsAny<CancellationToken>())).ReturnsAsync(new UsageTotals(2, 0, 0, 0, 0, 0, 0m, 0));
         IEnumerable<SessionMessage>? added = null;
         transcripts.Setup(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>())).Callback<IEnumerable<SessionMessage>>(m => added = m);
@@ -349,12 +349,31 @@ public sealed class SessionCommandHandlerTests
         Assert.Equal((3L, 1L), (view.Usage.TotalMessageCount, view.Usage.CurrentMessageCount));
     }
 
+    /// <summary>
+    /// A change made where the clock reads no later than the session's last change (another
+    /// instance's clock behind) is stamped a microsecond after it: a session's times never go back.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(10)]
+    public async Task AChange_WhereTheClockIsBehindTheSessionsLastChange_IsStampedJustAfterIt(int minutesAhead)
+    {
+        var last = SessionWorld.Now.UtcDateTime.AddMinutes(minutesAhead);
+        _world.Both(s => s.Pin(s.UserId, last));
+
+        var view = (await new ArchiveSessionHandler(_world.As()).Handle(new ArchiveSessionCommand("o", "w", _world.Reference, true), default)).Value;
+
+        var after = last.AddTicks(TimeSpan.TicksPerMicrosecond);
+        Assert.Equal((after, after), (view.UpdatedAt, view.ArchivedAt!.Value));
+        Assert.Equal(after, Assert.Single(_world.Locked.DomainEvents).OccurredAt);
+    }
+
     /// <summary>Under the lock, a session unchanged since the read is not asked again for the summary's id: the read's answer stands.</summary>
     [Fact]
     public async Task Compact_WithANewSummaryId_LooksTheIdUpOnce_WhenTheSessionDidNotChange()
     {
         var transcripts = new Mock<ITranscriptStore>();
-        _world.Both(s => s.AppendMessages(null, [User("q"), User("a")], s.UserId, SessionWorld.Now.UtcDateTime));
+        _world.Both(s => s.AppendMessages(null, [User("q"), User("a")], s.UserId, SessionWorld.Now.UtcDateTime.AddMinutes(-1)));
         transcripts.Setup(t => t.CompactAsync(_world.Read.Id, 2, SessionWorld.Now.UtcDateTime, It.IsAny<CancellationToken>())).ReturnsAsync(new UsageTotals(2, 0, 0, 0, 0, 0, 0m, 0));
         transcripts.Setup(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
 

@@ -113,6 +113,20 @@ public sealed class SessionRulesTests
         Assert.Equal((1L, SessionBuilder.Created), (session.Version, session.UpdatedAt));
     }
 
+    /// <summary>A change is stamped at the clock's time, or a microsecond (10 ticks) after the session's last change when the clock reads no later.</summary>
+    [Theory]
+    [InlineData(600_000_000L, 600_000_000L)]
+    [InlineData(10L, 10L)]
+    [InlineData(0L, 10L)]
+    [InlineData(-6_000_000_000L, 10L)]
+    public void StampAfter_NeverGoesBackFromTheLastChange(long clockTicksAfterTheLastChange, long stampTicksAfterTheLastChange)
+    {
+        var session = A.Session().Build();
+        session.Pin(Actor, Later);
+
+        Assert.Equal(Later.AddTicks(stampTicksAfterTheLastChange), session.StampAfter(Later.AddTicks(clockTicksAfterTheLastChange)));
+    }
+
     /// <summary>
     /// <see cref="Session.IsUnchangedBy"/> says beforehand what <see cref="Session.Update"/> does:
     /// true exactly when the update succeeds, raises nothing and keeps the version.

@@ -13,7 +13,7 @@ namespace Sessions.Application.Sessions.Bulk;
 /// </summary>
 public sealed class BulkSessionRunner(ISessionRepository sessions, CallerContext callers, TimeProvider clock)
 {
-    /// <summary>Applies <paramref name="action"/> to each session of the batch that <paramref name="audience"/> (of the caller) includes, at one time.</summary>
+    /// <summary>Applies <paramref name="action"/> to each session of the batch that <paramref name="audience"/> (of the caller) includes, at one time (a session whose last change is stamped later, by another instance's clock, a microsecond after it).</summary>
     public async Task<BulkOutcome> RunAsync(
         IReadOnlyList<Guid> ids,
         Func<Caller, SessionAudience> audience,
@@ -28,7 +28,7 @@ public sealed class BulkSessionRunner(ISessionRepository sessions, CallerContext
         var failed = new List<BulkFailure>();
         foreach (var id in distinct)
         {
-            var outcome = found.TryGetValue(id, out var session) ? action(session, caller, now) : SessionErrors.NotFound;
+            var outcome = found.TryGetValue(id, out var session) ? action(session, caller, session.StampAfter(now)) : SessionErrors.NotFound;
             if (outcome.Error is { } error)
             {
                 failed.Add(new BulkFailure(id, error));
