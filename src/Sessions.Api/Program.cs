@@ -100,7 +100,7 @@ ForwardedHeadersSetup.RefuseTheFrameworksSwitch(builder.Configuration);
 var app = builder.Build();
 
 // Generating the OpenAPI document from the code (NSwag) builds the app without a database to touch.
-if (app.Configuration.GetValue("Database:InitializeAtStartup", defaultValue: true))
+if (Settings.Flag(app.Configuration, "Database:InitializeAtStartup", defaultValue: true))
 {
     await DatabaseInitializer.MigrateAsync(app.Services, CancellationToken.None);
     if (app.Environment.IsDevelopment())

@@ -64,12 +64,9 @@ public sealed class RequestLimits : IDisposable
     public static long MaxRequestBodyBytes(IConfiguration configuration) =>
         Setting(configuration, "Limits:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes, least: 1, "a positive number of bytes");
 
-    /// <summary>A whole-number setting of at least <paramref name="least"/>; absent or empty, <paramref name="defaultValue"/>.</summary>
     private static T Setting<T>(IConfiguration configuration, string key, T defaultValue, T least, string what)
-        where T : struct, System.Numerics.IBinaryInteger<T> =>
-        configuration[key] is not { Length: > 0 } text ? defaultValue
-        : T.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var configured) && configured >= least ? configured
-        : throw new RefusedSettingException($"{key} must be {what}, not '{text}'.");
+        where T : struct, System.Numerics.IBinaryInteger<T>, System.Numerics.IMinMaxValue<T> =>
+        Settings.WholeNumber(configuration, key, defaultValue, least, T.MaxValue, what);
 
     /// <summary>Puts the limits (a singleton, registered by <see cref="AddRequestLimits"/>) in the request pipeline.</summary>
     public static void UseRequestLimits(WebApplication app) => app.Use(app.Services.GetRequiredService<RequestLimits>().InvokeAsync);

@@ -32,7 +32,7 @@ public static class ForwardedHeadersSetup
     public static void UseServiceForwardedHeaders(this WebApplication app)
     {
         var section = app.Configuration.GetSection("ForwardedHeaders");
-        if (!section.GetValue("Enabled", defaultValue: false))
+        if (!Settings.Flag(app.Configuration, "ForwardedHeaders:Enabled", defaultValue: false))
         {
             return;
         }

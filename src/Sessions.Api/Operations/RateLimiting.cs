@@ -22,14 +22,13 @@ public static class RateLimiting
     public const int DefaultPermitLimit = 1200;
     public const int DefaultWindowSeconds = 60;
 
+    /// <summary>A day: a longer window would let a client's burst hold its partition's permits for longer than any caller waits.</summary>
+    public const int MaxWindowSeconds = 86_400;
+
     public static IServiceCollection AddServiceRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
-        var permitLimit = configuration.GetValue<int?>("RateLimiting:PermitLimit") ?? DefaultPermitLimit;
-        var window = TimeSpan.FromSeconds(configuration.GetValue<int?>("RateLimiting:WindowSeconds") ?? DefaultWindowSeconds);
-        if (permitLimit < 1 || window <= TimeSpan.Zero)
-        {
-            throw new RefusedSettingException("RateLimiting:PermitLimit and RateLimiting:WindowSeconds must be positive.");
-        }
+        var permitLimit = Settings.WholeNumber(configuration, "RateLimiting:PermitLimit", DefaultPermitLimit, 1, int.MaxValue, "a positive number of requests");
+        var window = TimeSpan.FromSeconds(Settings.WholeNumber(configuration, "RateLimiting:WindowSeconds", DefaultWindowSeconds, 1, MaxWindowSeconds, $"a whole number of seconds from 1 to {MaxWindowSeconds}"));
 
         var store = configuration["RateLimiting:Store"] ?? "Memory";
         if (store is not ("Memory" or "Redis"))

@@ -50,22 +50,18 @@ public static class Telemetry
 
     public static IServiceCollection AddServiceTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        if (!configuration.GetValue("Telemetry:Enabled", defaultValue: true))
+        if (!Settings.Flag(configuration, "Telemetry:Enabled", defaultValue: true))
         {
             return services;
         }
 
         var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var prometheus = configuration.GetValue("Metrics:Prometheus", defaultValue: false);
-        var metricsPort = configuration.GetValue<int?>("Metrics:Port");
-        if (metricsPort is < 1 or > 65535)
-        {
-            throw new RefusedSettingException("Metrics:Port must be a TCP port (1 to 65535).");
-        }
+        var prometheus = Settings.Flag(configuration, "Metrics:Prometheus", defaultValue: false);
+        var metricsPort = MetricsPort(configuration);
 
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName: configuration["OTEL_SERVICE_NAME"] ?? "sessions-api"));
-        if (configuration.GetValue("Telemetry:Traces", defaultValue: otlp))
+        if (Settings.Flag(configuration, "Telemetry:Traces", defaultValue: otlp))
         {
             telemetry.WithTracing(tracing =>
             {
@@ -135,9 +131,15 @@ public static class Telemetry
 
     /// <summary>Whether <c>/metrics</c> is served on the API's own port.</summary>
     public static bool ServesMetrics(IConfiguration configuration) =>
-        configuration.GetValue("Telemetry:Enabled", defaultValue: true)
-        && configuration.GetValue("Metrics:Prometheus", defaultValue: false)
-        && configuration.GetValue<int?>("Metrics:Port") is null;
+        Settings.Flag(configuration, "Telemetry:Enabled", defaultValue: true)
+        && Settings.Flag(configuration, "Metrics:Prometheus", defaultValue: false)
+        && MetricsPort(configuration) is null;
+
+    /// <summary><c>Metrics:Port</c>: a TCP port of its own for <c>/metrics</c>, or none.</summary>
+    private static int? MetricsPort(IConfiguration configuration) =>
+        configuration["Metrics:Port"] is { Length: > 0 }
+            ? Settings.WholeNumber(configuration, "Metrics:Port", 0, 1, 65535, "a TCP port (1 to 65535)")
+            : null;
 
     /// <summary>Health checks and scrapes are not traced: they would drown the requests that matter.</summary>
     public static bool IsOperational(PathString path) =>

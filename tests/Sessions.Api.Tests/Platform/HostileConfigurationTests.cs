@@ -236,6 +236,39 @@ public sealed class HostileConfigurationTests
         Assert.StartsWith($"Cors:AllowedOrigins holds '{origin}', which is no origin", failure.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>The rate limit's settings are refused by their own names: a count or window that is no whole number, none, or a window past a day.</summary>
+    [Theory]
+    [InlineData("RateLimiting:PermitLimit", "0", "a positive number of requests")]
+    [InlineData("RateLimiting:PermitLimit", "many", "a positive number of requests")]
+    [InlineData("RateLimiting:WindowSeconds", "0", "a whole number of seconds from 1 to 86400")]
+    [InlineData("RateLimiting:WindowSeconds", "86401", "a whole number of seconds from 1 to 86400")]
+    [InlineData("RateLimiting:WindowSeconds", "2000000000", "a whole number of seconds from 1 to 86400")]
+    public async Task ARateLimitSettingOutOfItsRange_RefusesToStart_NamingItAlone(string key, string value, string what)
+    {
+        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { [key] = value }, "Production");
+
+        var failure = Assert.Throws<RefusedSettingException>(() => factory.CreateClient());
+
+        Assert.Equal($"{key} must be {what}, not '{value}'.", failure.Message);
+    }
+
+    /// <summary>A switch that is neither true nor false, or a metrics port that is no TCP port, refuses the start naming its key (a switch was a conversion error, told with a stack trace).</summary>
+    [Theory]
+    [InlineData("Telemetry:Enabled", "yes", "true or false")]
+    [InlineData("Metrics:Prometheus", "on", "true or false")]
+    [InlineData("Database:PrepareStatements", "1", "true or false")]
+    [InlineData("Metrics:Port", "metrics", "a TCP port (1 to 65535)")]
+    [InlineData("Metrics:Port", "0", "a TCP port (1 to 65535)")]
+    [InlineData("Metrics:Port", "65536", "a TCP port (1 to 65535)")]
+    public async Task ASwitchOrPortThatIsNoneOfItsValues_RefusesToStart_NamingIt(string key, string value, string what)
+    {
+        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { [key] = value }, "Production");
+
+        var failure = Assert.Throws<RefusedSettingException>(() => factory.CreateClient());
+
+        Assert.Equal($"{key} must be {what}, not '{value}'.", failure.Message);
+    }
+
     /// <summary>A log format the service does not write stops the start (a misspelt <c>json</c> fell back to text lines).</summary>
     [Theory]
     [InlineData("jsn")]

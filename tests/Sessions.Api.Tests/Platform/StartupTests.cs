@@ -34,7 +34,7 @@ public sealed class StartupTests : IAsyncLifetime
         Assert.Equal(1, exitCode);
         var entry = JsonNode.Parse(Assert.Single(output))!;
         Assert.Equal(("Critical", "Sessions.Api.Startup"), (entry["LogLevel"]!.GetValue<string>(), entry["Category"]!.GetValue<string>()));
-        Assert.Equal("The service did not start: RateLimiting:PermitLimit and RateLimiting:WindowSeconds must be positive.", entry["Message"]!.GetValue<string>());
+        Assert.Equal("The service did not start: RateLimiting:PermitLimit must be a positive number of requests, not '0'.", entry["Message"]!.GetValue<string>());
         Assert.Null(entry["Exception"]);
     }
 

@@ -47,7 +47,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 
         Readable(provider, connectionString);
         var timeout = CommandTimeoutFrom(configuration["Database:CommandTimeoutSeconds"]);
-        var prepareStatements = configuration.GetValue("Database:PrepareStatements", defaultValue: true);
+        var prepareStatements = Settings.Flag(configuration, "Database:PrepareStatements", defaultValue: true);
         if (provider == DatabaseProvider.Postgres)
         {
             connectionString = WithoutPoolReset(connectionString);

@@ -1,0 +1,22 @@
+using System.Globalization;
+using System.Numerics;
+using Microsoft.Extensions.Configuration;
+
+namespace Sessions.Infrastructure;
+
+/// <summary>The service's own settings read as values: one its key does not take refuses the start, naming the key.</summary>
+public static class Settings
+{
+    /// <summary><c>true</c> or <c>false</c> in any letter case; absent or empty, <paramref name="defaultValue"/>.</summary>
+    public static bool Flag(IConfiguration configuration, string key, bool defaultValue) =>
+        configuration[key] is not { Length: > 0 } text ? defaultValue
+        : bool.TryParse(text, out var configured) ? configured
+        : throw new RefusedSettingException($"{key} must be true or false, not '{text}'.");
+
+    /// <summary>A whole number from <paramref name="least"/> to <paramref name="most"/>; absent or empty, <paramref name="defaultValue"/>.</summary>
+    public static T WholeNumber<T>(IConfiguration configuration, string key, T defaultValue, T least, T most, string what)
+        where T : struct, IBinaryInteger<T> =>
+        configuration[key] is not { Length: > 0 } text ? defaultValue
+        : T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var configured) && configured >= least && configured <= most ? configured
+        : throw new RefusedSettingException($"{key} must be {what}, not '{text}'.");
+}
