@@ -135,15 +135,20 @@ public sealed class DatabaseReadiness(TimeProvider clock) : IDisposable
                 return justProbed;
             }
 
+            // The probe is told to stop at the deadline, and not waited for past it: a driver may
+            // not heed cancellation everywhere (Npgsql opening a connection waits out its own
+            // Timeout). A probe left running ends by itself; its outcome is observed, not used.
             using var deadline = new CancellationTokenSource(AnswerWithin, clock);
             using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            var probing = probe(either.Token);
             HealthCheckResult result;
             try
             {
-                result = await probe(either.Token);
+                result = await probing.WaitAsync(AnswerWithin, clock, cancellationToken);
             }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (Exception late) when (late is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
+                _ = probing.ContinueWith(left => left.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                 result = HealthCheckResult.Unhealthy($"The database did not answer within {AnswerWithin.TotalSeconds:0} seconds.");
             }
 

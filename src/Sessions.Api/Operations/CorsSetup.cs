@@ -8,7 +8,9 @@ namespace Sessions.Api.Operations;
 /// Browser frontends on the origins listed in <c>Cors:AllowedOrigins</c> may call the API with any
 /// method and header, and read the headers the API's clients rely on. No origin is allowed by default.
 /// An entry that is no origin (a path or trailing slash, a wildcard subdomain, no scheme) would
-/// never match what a browser sends, so it refuses the start; <c>*</c> allows every origin.
+/// never match what a browser sends, so it refuses the start; <c>*</c> allows every origin, and an
+/// app's own scheme (<c>capacitor://localhost</c>, <c>chrome-extension://...</c>) or <c>null</c> is
+/// an origin as a browser or webview sends it.
 /// </summary>
 public static class CorsSetup
 {
@@ -17,7 +19,7 @@ public static class CorsSetup
     public static IServiceCollection AddServiceCors(this IServiceCollection services, IConfiguration configuration)
     {
         var origins = configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
-        if (origins.FirstOrDefault(origin => origin != "*" && !IsOrigin(origin)) is { } refused)
+        if (origins.FirstOrDefault(origin => origin is not ("*" or "null") && !IsOrigin(origin)) is { } refused)
         {
             throw new RefusedSettingException(
                 $"Cors:AllowedOrigins holds '{refused}', which is no origin: give scheme, host and port only, such as https://app.example.com (no path, no trailing slash), or *.");
@@ -37,10 +39,10 @@ public static class CorsSetup
         return services;
     }
 
-    /// <summary>An http(s) origin as a browser sends it in <c>Origin</c>: scheme, host and port, nothing more.</summary>
+    /// <summary>An origin as a browser sends it in <c>Origin</c>: scheme, host and port, nothing more.</summary>
     private static bool IsOrigin(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri)
-        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && !string.IsNullOrEmpty(uri.Host)
         && string.IsNullOrEmpty(uri.UserInfo)
         && !uri.Host.Contains('*', StringComparison.Ordinal)
         && string.Equals(text, uri.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);

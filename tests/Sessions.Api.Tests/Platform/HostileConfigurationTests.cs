@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -225,8 +226,9 @@ public sealed class HostileConfigurationTests
     [InlineData("https://app.example.com/app")]
     [InlineData("app.example.com")]
     [InlineData("https://*.example.com")]
-    [InlineData("ftp://app.example.com")]
+    [InlineData("https://app.example.com?app=1")]
     [InlineData("https://user@app.example.com")]
+    [InlineData("file:///var/www")]
     public async Task AnAllowedOriginThatIsNoOrigin_RefusesToStart(string origin)
     {
         await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = "https://ok.example.com:8443", ["Cors:AllowedOrigins:1"] = origin }, "Production");
@@ -267,6 +269,34 @@ public sealed class HostileConfigurationTests
         var failure = Assert.Throws<RefusedSettingException>(() => factory.CreateClient());
 
         Assert.Equal($"{key} must be {what}, not '{value}'.", failure.Message);
+    }
+
+    /// <summary>Origins browsers and webviews send are taken: IPv6 and ports, an app's own scheme, <c>null</c>, and <c>*</c> for any.</summary>
+    [Theory]
+    [InlineData("http://[::1]:5173")]
+    [InlineData("HTTPS://App.Example.com")]
+    [InlineData("capacitor://localhost")]
+    [InlineData("chrome-extension://abcdefghijklmnop")]
+    [InlineData("null")]
+    [InlineData("*")]
+    public async Task AnAllowedOriginAsBrowsersSendIt_Starts(string origin)
+    {
+        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = origin }, "Production");
+
+        await factory.CreateClient().GetAsync("/health/live", token: null).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    /// <summary>A numeric setting is read as the configuration binder read it before: white space around the number is taken; an absent or empty one is the default.</summary>
+    [Theory]
+    [InlineData(" 100 ", 100)]
+    [InlineData("100", 100)]
+    [InlineData("", 7)]
+    [InlineData(null, 7)]
+    public void ANumericSetting_IsReadWithWhiteSpaceAround(string? configured, int expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create("Some:Number", configured)]).Build();
+
+        Assert.Equal(expected, Settings.WholeNumber(configuration, "Some:Number", 7, 1, 1000, "a number"));
     }
 
     /// <summary>A log format the service does not write stops the start (a misspelt <c>json</c> fell back to text lines).</summary>
