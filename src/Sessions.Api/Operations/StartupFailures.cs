@@ -33,7 +33,7 @@ public static partial class StartupFailures
     }
 
     /// <summary>Logs the failure as the service would; a <c>Logging:Format</c> that was itself refused gives way to text.</summary>
-    public static void Report(IConfiguration configuration, Exception failure)
+    private static void Report(IConfiguration configuration, Exception failure)
     {
         using var loggers = Loggers(configuration) ?? Loggers(new ConfigurationBuilder().Build())!;
         var logger = loggers.CreateLogger("Sessions.Api.Startup");
