@@ -41,9 +41,9 @@ public sealed class RequestLimits : IDisposable
     public RequestLimits(IConfiguration configuration)
     {
         MaxBodyBytes = MaxRequestBodyBytes(configuration);
-        var concurrent = Setting(configuration, "Limits:MaxConcurrentLargeBodies", DefaultMaxConcurrentLargeBodies, least: 1, "a positive number of bodies");
-        var queue = Setting(configuration, "Limits:LargeBodyQueue", DefaultLargeBodyQueue, least: 0, "a number of bodies, 0 or more");
-        var minRate = Setting(configuration, "Limits:LargeBodyMinBytesPerSecond", DefaultLargeBodyMinBytesPerSecond, least: 1, "a positive number of bytes a second");
+        var concurrent = Settings.WholeNumber(configuration, "Limits:MaxConcurrentLargeBodies", DefaultMaxConcurrentLargeBodies, 1, int.MaxValue, "a positive number of bodies");
+        var queue = Settings.WholeNumber(configuration, "Limits:LargeBodyQueue", DefaultLargeBodyQueue, 0, int.MaxValue, "a number of bodies, 0 or more");
+        var minRate = Settings.WholeNumber(configuration, "Limits:LargeBodyMinBytesPerSecond", DefaultLargeBodyMinBytesPerSecond, 1, int.MaxValue, "a positive number of bytes a second");
 
         _largeBodyMinRate = new MinDataRate(minRate, TimeSpan.FromSeconds(5));
 
@@ -62,11 +62,7 @@ public sealed class RequestLimits : IDisposable
 
     /// <summary><c>Limits:MaxRequestBodyBytes</c>, checked before Kestrel is given it (whose own refusal names no setting).</summary>
     public static long MaxRequestBodyBytes(IConfiguration configuration) =>
-        Setting(configuration, "Limits:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes, least: 1, "a positive number of bytes");
-
-    private static T Setting<T>(IConfiguration configuration, string key, T defaultValue, T least, string what)
-        where T : struct, System.Numerics.IBinaryInteger<T>, System.Numerics.IMinMaxValue<T> =>
-        Settings.WholeNumber(configuration, key, defaultValue, least, T.MaxValue, what);
+        Settings.WholeNumber(configuration, "Limits:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes, 1, long.MaxValue, "a positive number of bytes");
 
     /// <summary>Puts the limits (a singleton, registered by <see cref="AddRequestLimits"/>) in the request pipeline.</summary>
     public static void UseRequestLimits(WebApplication app) => app.Use(app.Services.GetRequiredService<RequestLimits>().InvokeAsync);

@@ -213,11 +213,7 @@ public sealed class HostileConfigurationTests
     [InlineData("Limits:LargeBodyMinBytesPerSecond", "fast", "a positive number of bytes a second")]
     public async Task ARequestLimitOutOfItsRange_RefusesToStart_NamingItAlone(string key, string value, string what)
     {
-        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { [key] = value }, "Production");
-
-        var failure = Assert.Throws<RefusedSettingException>(() => factory.CreateClient());
-
-        Assert.Equal($"{key} must be {what}, not '{value}'.", failure.Message);
+        Assert.Equal($"{key} must be {what}, not '{value}'.", await RefusalAsync(key, value));
     }
 
     /// <summary>An allowed origin a browser's <c>Origin</c> could never equal stops the start (it was taken, and no preflight matched it).</summary>
@@ -247,11 +243,7 @@ public sealed class HostileConfigurationTests
     [InlineData("RateLimiting:WindowSeconds", "2000000000", "a whole number of seconds from 1 to 86400")]
     public async Task ARateLimitSettingOutOfItsRange_RefusesToStart_NamingItAlone(string key, string value, string what)
     {
-        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { [key] = value }, "Production");
-
-        var failure = Assert.Throws<RefusedSettingException>(() => factory.CreateClient());
-
-        Assert.Equal($"{key} must be {what}, not '{value}'.", failure.Message);
+        Assert.Equal($"{key} must be {what}, not '{value}'.", await RefusalAsync(key, value));
     }
 
     /// <summary>A switch that is neither true nor false, or a metrics port that is no TCP port, refuses the start naming its key (a switch was a conversion error, told with a stack trace).</summary>
@@ -264,11 +256,7 @@ public sealed class HostileConfigurationTests
     [InlineData("Metrics:Port", "65536", "a TCP port (1 to 65535)")]
     public async Task ASwitchOrPortThatIsNoneOfItsValues_RefusesToStart_NamingIt(string key, string value, string what)
     {
-        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { [key] = value }, "Production");
-
-        var failure = Assert.Throws<RefusedSettingException>(() => factory.CreateClient());
-
-        Assert.Equal($"{key} must be {what}, not '{value}'.", failure.Message);
+        Assert.Equal($"{key} must be {what}, not '{value}'.", await RefusalAsync(key, value));
     }
 
     /// <summary>Origins browsers and webviews send are taken: IPv6 and ports, an app's own scheme, <c>null</c>, and <c>*</c> for any.</summary>
@@ -297,6 +285,13 @@ public sealed class HostileConfigurationTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create("Some:Number", configured)]).Build();
 
         Assert.Equal(expected, Settings.WholeNumber(configuration, "Some:Number", 7, 1, 1000, "a number"));
+    }
+
+    /// <summary>The refusal's message when the service is started in Production with <paramref name="key"/> set to <paramref name="value"/>.</summary>
+    private static async Task<string> RefusalAsync(string key, string value)
+    {
+        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { [key] = value }, "Production");
+        return Assert.Throws<RefusedSettingException>(() => factory.CreateClient()).Message;
     }
 
     /// <summary>A log format the service does not write stops the start (a misspelt <c>json</c> fell back to text lines).</summary>
