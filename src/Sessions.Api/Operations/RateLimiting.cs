@@ -13,9 +13,10 @@ namespace Sessions.Api.Operations;
 /// <summary>
 /// A fixed window of requests per principal (the token's <c>sub</c>), or per client address for
 /// anonymous callers: <c>RateLimiting:PermitLimit</c> requests every <c>RateLimiting:WindowSeconds</c>,
-/// counted in this process (<c>RateLimiting:Store=Memory</c>) or in Redis, across every instance
-/// (<c>Redis</c>, <see cref="RedisRateLimits"/>).
-/// Health checks and API documentation are not limited. A refused request gets 429 with <c>Retry-After</c>.
+/// counted in this process (<c>RateLimiting:Store=Memory</c>, <see cref="LocalWindow"/>) or in Redis,
+/// across every instance (<c>Redis</c>, <see cref="RedisRateLimits"/>).
+/// Health checks and API documentation are not limited. A refused request gets 429 with
+/// <c>Retry-After</c>: the seconds left of its window.
 /// </summary>
 public static class RateLimiting
 {
@@ -57,20 +58,14 @@ public static class RateLimiting
                     ? RateLimitPartition.GetNoLimiter("exempt")
                     : store == "Redis"
                         ? RateLimitPartition.Get(PartitionKey(context), key => context.RequestServices.GetRequiredService<RedisRateLimits>().Window($"sessions:{key}", permitLimit, window))
-                        : RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context), _ => new FixedWindowRateLimiterOptions
-                        {
-                            PermitLimit = permitLimit,
-                            Window = window,
-                            QueueLimit = 0,
-                            AutoReplenishment = true,
-                        }));
+                        : RateLimitPartition.Get(PartitionKey(context), _ => new LocalWindow(permitLimit, window, context.RequestServices.GetRequiredService<TimeProvider>())));
             limiter.OnRejected = (rejected, _) =>
             {
                 SessionsTelemetry.RateLimitRejected();
-                // .NET's own limiters name the wait MetadataName.RetryAfter; the Redis store its own
-                // name, in whole seconds rounded down, and its window still refuses during its last
-                // second: one more second is when a retry is let in. Without either, the whole
-                // window is the safe answer.
+                // A window counted here names what is left of it MetadataName.RetryAfter; the Redis
+                // store its own name, in whole seconds rounded down, and its window still refuses
+                // during its last second: one more second is when a retry is let in. Without either,
+                // the whole window is the safe answer.
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait
                     : rejected.Lease.TryGetMetadata(RateLimitMetadataName.RetryAfter, out var storeSeconds) ? TimeSpan.FromSeconds(storeSeconds + 1)
                     : window;

@@ -115,13 +115,7 @@ public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, ILogge
                 PermitLimit = permitLimit,
                 Window = window,
             }),
-            new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = permitLimit,
-                Window = window,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+            new LocalWindow(permitLimit, window, clock));
 
     private void Failed(Exception exception)
     {
@@ -189,7 +183,7 @@ public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, ILogge
             base.Dispose(disposing);
         }
 
-        /// <summary>The partitioned limiter disposes a partition's limiter it evicts asynchronously: both windows go with it (the local one holds a timer).</summary>
+        /// <summary>The partitioned limiter disposes a partition's limiter it evicts asynchronously: both windows go with it.</summary>
         protected override async ValueTask DisposeAsyncCore()
         {
             await inner.DisposeAsync();
