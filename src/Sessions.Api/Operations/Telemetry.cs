@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -28,14 +29,16 @@ public static class Telemetry
     /// <c>_count</c> suffix for histograms and summaries (<c>promtool check metrics</c> refuses
     /// them), so the scrape names them by what they count.
     /// </summary>
-    private static readonly (string Instrument, string Name)[] PrometheusNames =
-    [
-        ("dotnet.assembly.count", "dotnet.assemblies.loaded"),
-        ("dotnet.process.cpu.count", "dotnet.process.cpus"),
-        ("dotnet.timer.count", "dotnet.timers"),
-        ("process.thread.count", "process.threads"),
-        ("process.unix.file_descriptor.count", "process.unix.file_descriptors"),
-    ];
+    private static readonly Dictionary<string, string> PrometheusNames = new(StringComparer.Ordinal)
+    {
+        ["db.client.connection.count"] = "db.client.connections",
+        ["dotnet.assembly.count"] = "dotnet.assemblies.loaded",
+        ["dotnet.process.cpu.count"] = "dotnet.process.cpus",
+        ["dotnet.thread_pool.thread.count"] = "dotnet.thread_pool.threads",
+        ["dotnet.timer.count"] = "dotnet.timers",
+        ["process.thread.count"] = "process.threads",
+        ["process.unix.file_descriptor.count"] = "process.unix.file_descriptors",
+    };
 
     private const string NpgsqlMeter = "Npgsql";
 
@@ -46,7 +49,7 @@ public static class Telemetry
     /// exists, left such a series on the anonymous <c>/metrics</c>. The service has one pool, so the
     /// name is left out; the connection's state (idle, used) stays.
     /// </summary>
-    private static readonly MetricStreamConfiguration WithoutPoolName = new() { TagKeys = ["db.client.connection.state"] };
+    private static readonly string[] NpgsqlTags = ["db.client.connection.state"];
 
     public static IServiceCollection AddServiceTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -81,22 +84,14 @@ public static class Telemetry
             telemetry.WithMetrics(metrics =>
             {
                 metrics
-                    .AddMeter(SessionsTelemetry.MeterName, NpgsqlMeter)
-                    .AddView(instrument => instrument.Meter.Name == NpgsqlMeter ? WithoutPoolName : null)
+                    .AddMeter(SessionsTelemetry.MeterName, NpgsqlMeter, ThreadPoolGauges.MeterName)
+                    .AddView(instrument => StreamOf(instrument, prometheus))
                     .AddAspNetCoreInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddProcessInstrumentation();
                 if (otlp)
                 {
                     metrics.AddOtlpExporter();
-                }
-
-                if (prometheus)
-                {
-                    foreach (var (instrument, name) in PrometheusNames)
-                    {
-                        metrics.AddView(instrument, name);
-                    }
                 }
 
                 if (prometheus && metricsPort is { } port)
@@ -115,6 +110,24 @@ public static class Telemetry
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// How one instrument is exported: the runtime's thread-pool gauges dropped
+    /// (<see cref="ThreadPoolGauges"/> publishes them), Npgsql's without the pool's name, and,
+    /// for Prometheus, a gauge named <c>.count</c> by what it counts. Null: as the instrument says.
+    /// </summary>
+    private static MetricStreamConfiguration? StreamOf(Instrument instrument, bool prometheus)
+    {
+        if (ThreadPoolGauges.Replaces(instrument))
+        {
+            return MetricStreamConfiguration.Drop;
+        }
+
+        var name = prometheus ? PrometheusNames.GetValueOrDefault(instrument.Name) : null;
+        return instrument.Meter.Name == NpgsqlMeter ? new MetricStreamConfiguration { Name = name, TagKeys = NpgsqlTags }
+            : name is null ? null
+            : new MetricStreamConfiguration { Name = name };
     }
 
     /// <summary>

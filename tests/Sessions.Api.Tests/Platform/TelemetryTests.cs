@@ -105,12 +105,22 @@ public sealed class TelemetryTests(TelemetryApiFactory factory) : ApiTest<Teleme
         var appended = System.Text.RegularExpressions.Regex.Match(text, "sessions_transcript_messages_appended_total(\\{[^}]*\\})? ([0-9]+)");
         Assert.True(appended.Success && long.Parse(appended.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) >= 2, "messages appended are counted");
         Assert.Contains("process_cpu_time", text, StringComparison.Ordinal);
+
+        // Prometheus keeps _count for histograms and summaries (promtool refuses it elsewhere), and
+        // the thread pool's queue and threads go up and down: gauges, not counters.
+        var types = System.Text.RegularExpressions.Regex.Matches(text, "^# TYPE (\\S+) (\\S+)$", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
+        Assert.DoesNotContain(types, t => t.Key.EndsWith("_count", StringComparison.Ordinal) && t.Value is not ("histogram" or "summary"));
+        Assert.Equal("gauge", types.GetValueOrDefault("dotnet_thread_pool_queue_length"));
+        Assert.Equal("gauge", types.GetValueOrDefault("dotnet_thread_pool_threads"));
+        Assert.DoesNotContain("dotnet_thread_pool_queue_length_total", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("dotnet_thread_pool_thread_count", text, StringComparison.Ordinal);
         if (Factory.Database.IsPostgres)
         {
             // Npgsql's pool metrics carry no pool name, which for a connection opened without a
             // data source's name (EF Core's check that the database exists, the test process's
             // own) is its connection string.
-            Assert.Matches("db_client_connection_count\\{[^}]*db_client_connection_state=\"idle\"", text);
+            Assert.Matches("db_client_connections\\{[^}]*db_client_connection_state=\"idle\"", text);
             Assert.DoesNotContain("pool_name", text, StringComparison.Ordinal);
             Assert.DoesNotContain("Host=", text, StringComparison.OrdinalIgnoreCase);
         }
