@@ -53,16 +53,19 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
     private static partial void LogProbe(ILogger logger, string method, string route, int statusCode, double elapsedMs, string principalId, string correlationId);
 }
 
-/// <summary>Puts the principal and correlation id on every log line written while the request runs (the command lines among them).</summary>
+/// <summary>
+/// Puts the principal and correlation id on every log line written while the request runs (the
+/// command lines among them): as properties for a structured logger, and as text
+/// (<c>PrincipalId:... CorrelationId:...</c>) for the console's text format, which writes a scope by its text.
+/// </summary>
 public sealed class RequestLogScope(RequestDelegate next, ILogger<RequestLogScope> logger)
 {
+    private static readonly Func<ILogger, string, string, IDisposable?> Scope =
+        LoggerMessage.DefineScope<string, string>("PrincipalId:{PrincipalId} CorrelationId:{CorrelationId}");
+
     public async Task InvokeAsync(HttpContext context)
     {
-        using (logger.BeginScope(new Dictionary<string, object>
-        {
-            ["PrincipalId"] = RequestLogging.Principal(context),
-            ["CorrelationId"] = context.TraceIdentifier,
-        }))
+        using (Scope(logger, RequestLogging.Principal(context), context.TraceIdentifier))
         {
             await next(context);
         }

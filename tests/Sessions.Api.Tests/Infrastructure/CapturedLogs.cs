@@ -3,13 +3,17 @@ using Microsoft.Extensions.Logging;
 
 namespace Sessions.Api.Tests.Infrastructure;
 
-/// <summary>A log line as the service wrote it: its category, level, message, properties, scope properties and exception.</summary>
+/// <summary>
+/// A log line as the service wrote it: its category, level, message, properties, scope properties,
+/// scopes as a text logger writes them (each one's text, outermost first, joined by <c> =&gt; </c>) and exception.
+/// </summary>
 public sealed record CapturedLog(
     string Category,
     LogLevel Level,
     string Message,
     IReadOnlyDictionary<string, object?> Properties,
     IReadOnlyDictionary<string, object?> Scope,
+    string ScopeText,
     Exception? Exception);
 
 /// <summary>Keeps every log line of a test host, with the scopes active when it was written.</summary>
@@ -38,9 +42,11 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
         {
             var properties = (state as IEnumerable<KeyValuePair<string, object?>>)?.ToDictionary(p => p.Key, p => p.Value) ?? [];
             var scope = new Dictionary<string, object?>();
+            var texts = new List<string?>();
             owner._scopes.ForEachScope(
                 (value, bag) =>
                 {
+                    texts.Add(value?.ToString());
                     if (value is IEnumerable<KeyValuePair<string, object?>> pairs)
                     {
                         foreach (var (key, item) in pairs)
@@ -57,7 +63,7 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
                     }
                 },
                 scope);
-            owner.Lines.Enqueue(new CapturedLog(category, logLevel, formatter(state, exception), properties, scope, exception));
+            owner.Lines.Enqueue(new CapturedLog(category, logLevel, formatter(state, exception), properties, scope, string.Join(" => ", texts), exception));
         }
     }
 }
