@@ -2,14 +2,16 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Sessions.Api.Operations;
 using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Telemetry;
+using Sessions.Domain.Common;
 
 namespace Sessions.Api.Errors;
 
 /// <summary>
 /// The last line: a request the framework rejects (413, 415, malformed input; a minimal endpoint's
 /// body of the wrong shape is 422 as in MVC) gets its status as an envelope; a database outage gets 502/504; anything else is a 500 whose detail carries the
-/// correlation id also written to the log with the exception (unless the request telemetry logged
-/// it already, in the request's scope with that id: one error line per failure).
+/// correlation id also written to the log with the exception. An outage and a 500 are logged as
+/// errors here unless the request telemetry logged them already, in the request's scope with that
+/// id: one error line per failure.
 /// </summary>
 public sealed partial class ErrorHandlingMiddleware(
     RequestDelegate next,
@@ -44,12 +46,20 @@ public sealed partial class ErrorHandlingMiddleware(
             };
         }
 
+        var correlationId = context.TraceIdentifier;
         if (classifier.Classify(exception) is { } error)
         {
+            // A database out of reach or out of time outside a command (a minimal endpoint, a
+            // save outside the mediator) is the operator's to see; the request telemetry logs those
+            // inside one. What the client is to fix or retry (a conflict, an unstorable value) is not.
+            if (error.Type is ErrorType.DependencyUnavailable or ErrorType.DependencyTimedOut && !LoggedFailures.WasLogged(exception))
+            {
+                LogDatabaseFailure(logger, exception, correlationId);
+            }
+
             return ErrorResponses.FromError(error, "body", context.Request.RouteValues.Keys);
         }
 
-        var correlationId = context.TraceIdentifier;
         if (!LoggedFailures.WasLogged(exception))
         {
             LogUnhandled(logger, exception, correlationId);
@@ -60,4 +70,7 @@ public sealed partial class ErrorHandlingMiddleware(
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Unhandled exception; correlation id {CorrelationId}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string correlationId);
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Error, Message = "The database failed a request outside a command; correlation id {CorrelationId}")]
+    private static partial void LogDatabaseFailure(ILogger logger, Exception exception, string correlationId);
 }

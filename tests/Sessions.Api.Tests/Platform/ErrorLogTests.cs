@@ -289,11 +289,11 @@ public sealed class WriteDefectTests(ErrorLogApiFactory factory) : ApiTest<Error
 
         Assert.Contains(correlation, envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.DoesNotContain("simulated", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        // The service's own line (EF Core's error events are left as they are, ADR 0034); on
+        // The service's own line, and no other (EF Core's error events are Debug, ADR 0051); on
         // PostgreSQL the write is one batch of EF Core's, which wraps the defect.
-        var error = Assert.Single(Factory.Logs.Lines, line => line.Level >= LogLevel.Error && line.Category.StartsWith("Sessions.", StringComparison.Ordinal));
+        var error = Assert.Single(Factory.Logs.Lines, line => line.Level >= LogLevel.Error && Equals(line.Scope.GetValueOrDefault("CorrelationId"), correlation));
+        Assert.StartsWith("Sessions.", error.Category, StringComparison.Ordinal);
         Assert.Equal("simulated defect while writing an event", (error.Exception?.InnerException ?? error.Exception)?.Message);
-        Assert.Equal(correlation, error.Properties.GetValueOrDefault("CorrelationId") ?? error.Scope.GetValueOrDefault("CorrelationId"));
         Assert.Null(afterwards["frozen_at"]);
         Assert.Equal(0, eventsAfterwards);
         Assert.NotNull(retried["frozen_at"]);
@@ -302,8 +302,8 @@ public sealed class WriteDefectTests(ErrorLogApiFactory factory) : ApiTest<Error
 
     /// <summary>
     /// Creates of one id racing each other: one is created and the others answer 409, each logged
-    /// by the service as the outcome it answered, not as an error (a duplicate key lost to a race is
-    /// no failure of the service; EF Core's own events are left as they are, ADR 0034). On SQLite the
+    /// by the service as the outcome it answered, and nothing logged as an error (a duplicate key
+    /// lost to a race is no failure of the service; EF Core's own error events are Debug, ADR 0051). On SQLite the
     /// writer gate orders the creates, and each loser finds the id taken before it writes; on
     /// PostgreSQL a loser whose check ran before the winner committed meets the key (most runs
     /// have one; the telemetry's rule itself is pinned in <c>BehaviorDetailTests</c>).
@@ -326,7 +326,60 @@ public sealed class WriteDefectTests(ErrorLogApiFactory factory) : ApiTest<Error
         Assert.Single(answers, answer => answer.StatusCode == HttpStatusCode.Created);
         Assert.All(answers.Where(answer => answer.StatusCode != HttpStatusCode.Created), answer => Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode));
         var lines = Factory.Logs.Lines.Where(line => line.Message.Contains(" CreateSessionCommand", StringComparison.Ordinal)).ToList();
-        Assert.DoesNotContain(lines, line => line.Level >= LogLevel.Error);
+        var correlations = answers.Select(answer => (object)answer.Headers.GetValues("X-Correlation-Id").Single()).ToHashSet();
+        Assert.DoesNotContain(Factory.Logs.Lines, line => line.Level >= LogLevel.Error && correlations.Contains(line.Scope.GetValueOrDefault("CorrelationId") ?? string.Empty));
         Assert.Equal(7, lines.Count(line => line.Message.StartsWith("Handled CreateSessionCommand: AlreadyExists", StringComparison.Ordinal)));
+    }
+}
+
+/// <summary>Once armed, fails the next statement that reads or writes the users as a database that did not answer in time would.</summary>
+public sealed class UsersTimeout : DbCommandInterceptor
+{
+    private int _armed;
+
+    public void Arm() => Volatile.Write(ref _armed, 1);
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
+        command.CommandText.Contains("users", StringComparison.Ordinal) && Interlocked.Exchange(ref _armed, 0) == 1
+            ? throw new TimeoutException("simulated: the database did not answer")
+            : ValueTask.FromResult(result);
+}
+
+/// <summary>A Development host that keeps its log lines, whose next read of the users a test can make time out.</summary>
+public sealed class DevelopmentErrorLogApiFactory : ApiFactory
+{
+    public CapturedLogs Logs { get; } = new();
+
+    public UsersTimeout Timeout { get; } = new();
+
+    protected override string EnvironmentName => "Development";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Logs).AddSingleton<IInterceptor>(Timeout));
+    }
+}
+
+public sealed class OutsideACommandErrorLogTests(DevelopmentErrorLogApiFactory factory) : ApiTest<DevelopmentErrorLogApiFactory>(factory), IClassFixture<DevelopmentErrorLogApiFactory>
+{
+    /// <summary>
+    /// The token endpoint reads and writes the database outside the mediator: a statement that
+    /// times out there is 504, and logged once, by the service, as an error with the correlation
+    /// id (no command's telemetry saw it, and EF Core's own error events are Debug).
+    /// </summary>
+    [Fact]
+    public async Task ADatabaseTimeoutOutsideACommand_Is504_LoggedOnceByTheService()
+    {
+        Factory.Timeout.Arm();
+
+        var answer = await Client.PostAsync("/dev/token", token: null, new { email = $"{Guid.NewGuid():N}@example.com", org = "demo", workspace = "default" });
+
+        await answer.ExpectEnvelopeAsync(HttpStatusCode.GatewayTimeout, "gateway_timeout");
+        var correlation = answer.Headers.GetValues("X-Correlation-Id").Single();
+        var error = Assert.Single(Factory.Logs.Lines, line => line.Level >= LogLevel.Error);
+        Assert.Equal("Sessions.Api.Errors.ErrorHandlingMiddleware", error.Category);
+        Assert.Equal(correlation, error.Properties["CorrelationId"]);
+        Assert.Equal("simulated: the database did not answer", error.Exception?.GetBaseException().Message);
     }
 }
