@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions.List;
@@ -43,14 +44,13 @@ internal static class SessionCounts
             .Select(g => new FacetRow(g.Dimension, g.Key, g.Value, g.Count))
             .ToListAsync(cancellationToken);
 
-    /// <summary>The counts of what the audience sees, narrowed by the owner, origin and archived filters (the same rules as listing).</summary>
+    /// <summary>What the visibility rule reads of a count's row: the sessions it counts share their workspace, owner and shared state.</summary>
+    private static readonly Expression<Func<SessionCount, VisibilityFacts>> CountFacts = c => new VisibilityFacts(c.WorkspaceId, c.OwnerId, c.Shared == 1);
+
+    /// <summary>The counts of what the audience sees (the visibility rule every read applies), narrowed by the owner, origin and archived filters (the same rules as listing).</summary>
     private static IQueryable<SessionCount> Visible(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria)
     {
-        var counts = db.SessionCounts.AsNoTracking().Where(c => c.WorkspaceId == audience.WorkspaceId);
-        if (!audience.SeesAllSessions)
-        {
-            counts = counts.Where(c => c.OwnerId == audience.UserId || c.Shared == 1);
-        }
+        var counts = db.SessionCounts.AsNoTracking().Where(audience.Sees(CountFacts));
 
         if (criteria.Owners is { } owners)
         {
