@@ -212,6 +212,15 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         await Client.GetAsync($"{GroupsPath(workspace)}/{group.ToUpperInvariant()}", creator.Token()).ExpectAsync(HttpStatusCode.OK);
         await Client.GetAsync($"{GroupsPath(workspace)}/{group}?archived=old", creator.Token()).ExpectValidationErrorAsync("query", "archived");
         await Client.GetAsync($"{GroupsPath(workspace)}?status=done", creator.Token()).ExpectValidationErrorAsync("query", "status", 0);
+        // An empty value is one mistake, answered alike, in every repeatable parameter of names.
+        var emptyOrigin = await Client.GetAsync($"{workspace.SessionsPath}?origin=", creator.Token()).ExpectValidationErrorAsync("query", "origin", 0);
+        foreach (var parameter in new[] { "status", "kind" })
+        {
+            var empty = await Client.GetAsync($"{GroupsPath(workspace)}?{parameter}=", creator.Token()).ExpectValidationErrorAsync("query", parameter, 0);
+            Assert.Equal(emptyOrigin["type"]!.GetValue<string>(), empty["type"]!.GetValue<string>());
+            Assert.Equal(emptyOrigin["msg"]!.GetValue<string>(), empty["msg"]!.GetValue<string>());
+        }
+
         await Client.GetAsync($"{GroupsPath(workspace)}?kind=workflow&kind=run", creator.Token()).ExpectValidationErrorAsync("query", "kind", 1);
         await Client.GetAsync($"{GroupsPath(workspace)}?limit=101", creator.Token()).ExpectValidationErrorAsync("query", "limit");
         await Client.GetAsync($"{GroupsPath(workspace)}?limit=0", creator.Token()).ExpectValidationErrorAsync("query", "limit");

@@ -52,31 +52,9 @@ public sealed class ListGroupsValidator : AbstractValidator<ListGroupsQuery>
         RuleFor(q => q.Filter).Custom((filter, context) => context.AddFieldErrors(filter.Check()));
         RuleFor(q => q).Custom((query, context) =>
         {
-            context.AddFieldErrors(EnumValues<GroupStatus>(nameof(ListGroupsQuery.Statuses), query.Statuses));
-            context.AddFieldErrors(EnumValues<GroupKind>(nameof(ListGroupsQuery.Kinds), query.Kinds));
-            context.AddFieldErrors(Repeated(nameof(ListGroupsQuery.Statuses), query.Statuses.Count));
-            context.AddFieldErrors(Repeated(nameof(ListGroupsQuery.Kinds), query.Kinds.Count));
-            context.AddFieldErrors(Repeated(nameof(ListGroupsQuery.ProjectIds), query.ProjectIds.Count));
+            context.AddFieldErrors(SessionFilterInput.CheckNames<GroupStatus>(nameof(ListGroupsQuery.Statuses), query.Statuses));
+            context.AddFieldErrors(SessionFilterInput.CheckNames<GroupKind>(nameof(ListGroupsQuery.Kinds), query.Kinds));
+            context.AddFieldErrors(SessionFilterInput.CheckCount(nameof(ListGroupsQuery.ProjectIds), query.ProjectIds.Count));
         });
-    }
-
-    private static IEnumerable<FieldError> Repeated(string parameter, int count)
-    {
-        if (count > SessionFilterInput.MaxValuesPerParameter)
-        {
-            yield return new FieldError([parameter], $"must be given at most {SessionFilterInput.MaxValuesPerParameter} times", FieldProblem.TooLong);
-        }
-    }
-
-    private static IEnumerable<FieldError> EnumValues<TEnum>(string parameter, IReadOnlyList<string> values)
-        where TEnum : struct, Enum
-    {
-        for (var i = 0; i < values.Count; i++)
-        {
-            if (!WireEnum.TryParse<TEnum>(values[i], out _))
-            {
-                yield return new FieldError([parameter, i], $"must be one of: {WireEnum.Names<TEnum>()}", FieldProblem.NotAllowedValue);
-            }
-        }
     }
 }

@@ -53,7 +53,7 @@ public sealed record SessionFilterInput(
             .Concat(CheckCount(nameof(ProjectIds), ProjectIds.Count))
             .Concat(CheckTexts(nameof(Agents), Agents))
             .Concat(CheckTexts(nameof(Models), Models))
-            .Concat(CheckTexts(nameof(Origins), Origins))
+            .Concat(CheckNames<SessionOrigin>(nameof(Origins), Origins))
             .Concat(CheckValues(nameof(Labels), Labels)))
         {
             yield return error;
@@ -62,14 +62,6 @@ public sealed record SessionFilterInput(
         if (Labels.Count > MaxLabelFilters)
         {
             yield return new FieldError([nameof(Labels)], $"must hold at most {MaxLabelFilters} label filters", FieldProblem.TooLong);
-        }
-
-        for (var i = 0; i < Origins.Count; i++)
-        {
-            if (!string.IsNullOrEmpty(Origins[i]) && !WireEnum.TryParse<SessionOrigin>(Origins[i], out _))
-            {
-                yield return new FieldError([nameof(Origins), i], $"must be one of: {WireEnum.Names<SessionOrigin>()}", FieldProblem.NotAllowedValue);
-            }
         }
 
         for (var i = 0; i < Labels.Count; i++)
@@ -110,7 +102,8 @@ public sealed record SessionFilterInput(
         }
     }
 
-    private static IEnumerable<FieldError> CheckCount(string parameter, int count)
+    /// <summary>A repeatable parameter given at most <see cref="MaxValuesPerParameter"/> times.</summary>
+    internal static IEnumerable<FieldError> CheckCount(string parameter, int count)
     {
         if (count > MaxValuesPerParameter)
         {
@@ -121,6 +114,24 @@ public sealed record SessionFilterInput(
     /// <summary>A repeatable text parameter: not too many values, each one non-empty and without U+0000.</summary>
     private static IEnumerable<FieldError> CheckTexts(string parameter, IReadOnlyList<string> values) =>
         CheckCount(parameter, values.Count).Concat(CheckValues(parameter, values));
+
+    /// <summary>A repeatable parameter of names: the rules of <see cref="CheckTexts"/>, and each value that is not empty one of <typeparamref name="TEnum"/>'s wire names.</summary>
+    internal static IEnumerable<FieldError> CheckNames<TEnum>(string parameter, IReadOnlyList<string> values)
+        where TEnum : struct, Enum
+    {
+        foreach (var error in CheckTexts(parameter, values))
+        {
+            yield return error;
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (!string.IsNullOrEmpty(values[i]) && !WireEnum.TryParse<TEnum>(values[i], out _))
+            {
+                yield return new FieldError([parameter, i], $"must be one of: {WireEnum.Names<TEnum>()}", FieldProblem.NotAllowedValue);
+            }
+        }
+    }
 
     /// <summary>Each value of a repeatable text parameter non-empty and without U+0000.</summary>
     private static IEnumerable<FieldError> CheckValues(string parameter, IReadOnlyList<string> values)
