@@ -13,10 +13,10 @@ public static class Settings
         : bool.TryParse(text, out var configured) ? configured
         : throw new RefusedSettingException($"{key} must be true or false, not '{text}'.");
 
-    /// <summary>A whole number (decimal, white space around it taken) from <paramref name="least"/> to <paramref name="most"/>; absent or empty, <paramref name="defaultValue"/>.</summary>
+    /// <summary>A whole number (decimal, white space around it taken) from <paramref name="least"/> to <paramref name="most"/>; absent, empty or only white space, <paramref name="defaultValue"/>.</summary>
     public static T WholeNumber<T>(IConfiguration configuration, string key, T defaultValue, T least, T most, string what)
         where T : struct, IBinaryInteger<T> =>
-        configuration[key] is not { Length: > 0 } text ? defaultValue
+        configuration[key] is not { } text || string.IsNullOrWhiteSpace(text) ? defaultValue
         : T.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var configured) && configured >= least && configured <= most ? configured
         : throw new RefusedSettingException($"{key} must be {what}, not '{text}'.");
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Sessions.Infrastructure;
 
 namespace Sessions.Api.Health;
@@ -17,7 +16,7 @@ public sealed class ShutdownDrain(TimeSpan drain, IHostApplicationLifetime lifet
 
     public static void Add(IServiceCollection services, IConfiguration configuration)
     {
-        var drain = Read(configuration[Setting]);
+        var drain = Read(configuration);
         if (drain > TimeSpan.Zero)
         {
             services.Configure<HostOptions>(host => host.ShutdownTimeout += drain);
@@ -25,11 +24,9 @@ public sealed class ShutdownDrain(TimeSpan drain, IHostApplicationLifetime lifet
         }
     }
 
-    /// <summary>The drain a setting asks for: whole seconds from 0 to <see cref="MostSeconds"/>, none when unset.</summary>
-    public static TimeSpan Read(string? seconds) =>
-        string.IsNullOrWhiteSpace(seconds) ? TimeSpan.Zero
-            : int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= MostSeconds ? TimeSpan.FromSeconds(value)
-            : throw new RefusedSettingException($"{Setting} must be a whole number of seconds from 0 to {MostSeconds}, not '{seconds}'.");
+    /// <summary>The drain the setting asks for: whole seconds from 0 to <see cref="MostSeconds"/>, none when unset.</summary>
+    public static TimeSpan Read(IConfiguration configuration) =>
+        TimeSpan.FromSeconds(Settings.WholeNumber(configuration, Setting, 0, 0, MostSeconds, $"a whole number of seconds from 0 to {MostSeconds}"));
 
     /// <summary>
     /// Runs when the host begins to stop, before the server stops listening. A stop by a signal has

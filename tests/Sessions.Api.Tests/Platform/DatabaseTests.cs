@@ -117,7 +117,7 @@ public sealed class DatabaseTests(ApiFactory factory)
     {
         var error = Assert.Throws<RefusedSettingException>(() => Postgres("Host=db;Username=sessions", ("Database:ParallelWorkers", configured)));
 
-        Assert.Contains($"Database:ParallelWorkers '{configured}'", error.Message, StringComparison.Ordinal);
+        Assert.Equal($"Database:ParallelWorkers must be a number of workers from 0 to 1024, or server, not '{configured}'.", error.Message);
     }
 
     [Theory]
@@ -284,7 +284,7 @@ public sealed class DatabaseTests(ApiFactory factory)
     {
         var error = Assert.Throws<RefusedSettingException>(() => Postgres("Host=db;Username=sessions", ("Database:CommandTimeoutSeconds", configured)));
 
-        Assert.Contains($"Database:CommandTimeoutSeconds '{configured}' is not a whole number of seconds from 1 to 86400", error.Message, StringComparison.Ordinal);
+        Assert.Equal($"Database:CommandTimeoutSeconds must be a whole number of seconds from 1 to 86400, not '{configured}'.", error.Message);
     }
 
     /// <summary>A connection string its provider's driver cannot read stops the start with a message naming the setting (the driver's names none).</summary>

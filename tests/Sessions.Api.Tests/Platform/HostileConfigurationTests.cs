@@ -310,10 +310,14 @@ public sealed class HostileConfigurationTests
     [Theory]
     [InlineData(null, 0)]
     [InlineData("", 0)]
+    [InlineData(" ", 0)]
     [InlineData("0", 0)]
+    [InlineData(" 10 ", 10)]
     [InlineData("300", 300)]
     public void AShutdownDrain_IsReadInWholeSeconds(string? seconds, int expected) =>
-        Assert.Equal(TimeSpan.FromSeconds(expected), ShutdownDrain.Read(seconds));
+        Assert.Equal(
+            TimeSpan.FromSeconds(expected),
+            ShutdownDrain.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [ShutdownDrain.Setting] = seconds }).Build()));
 
     /// <summary>A Redis connection string StackExchange.Redis cannot read stops the start, instead of failing every limited request.</summary>
     [Theory]

@@ -47,7 +47,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         }
 
         Readable(provider, connectionString);
-        var timeout = CommandTimeoutFrom(configuration["Database:CommandTimeoutSeconds"]);
+        var timeout = Settings.WholeNumber(configuration, "Database:CommandTimeoutSeconds", 30, 1, MaxCommandTimeoutSeconds, $"a whole number of seconds from 1 to {MaxCommandTimeoutSeconds}");
         var prepareStatements = Settings.Flag(configuration, "Database:PrepareStatements", defaultValue: true);
         if (provider == DatabaseProvider.Postgres)
         {
@@ -84,24 +84,12 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         }
     }
 
-    private const int MaxCommandTimeoutSeconds = 86_400;
-
     /// <summary>
-    /// <c>Database:CommandTimeoutSeconds</c>: 30 when unset, else a whole number of seconds from 1 to
-    /// a day. It also bounds a writer's wait for its session's turn, so 0 (which the drivers read as
-    /// "wait forever") would refuse every writer that has to wait.
+    /// The ceiling of <c>Database:CommandTimeoutSeconds</c> (30 when unset): a day. Its floor is 1
+    /// second: it also bounds a writer's wait for its session's turn, so 0 (which the drivers read
+    /// as "wait forever") would refuse every writer that has to wait.
     /// </summary>
-    private static int CommandTimeoutFrom(string? configured)
-    {
-        if (string.IsNullOrWhiteSpace(configured))
-        {
-            return 30;
-        }
-
-        return int.TryParse(configured.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= MaxCommandTimeoutSeconds
-            ? seconds
-            : throw new RefusedSettingException($"Database:CommandTimeoutSeconds '{configured}' is not a whole number of seconds from 1 to {MaxCommandTimeoutSeconds}.");
-    }
+    private const int MaxCommandTimeoutSeconds = 86_400;
 
     private const string ParallelWorkersSetting = "max_parallel_workers_per_gather";
 
@@ -121,15 +109,9 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
             return prepareStatements ? 0 : null;
         }
 
-        var value = configured.Trim();
-        if (value.Equals("server", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var workers) && workers <= MaxParallelWorkers
-            ? workers
-            : throw new RefusedSettingException($"Database:ParallelWorkers '{configured}' is not a number of workers from 0 to {MaxParallelWorkers}, or 'server'.");
+        return configured.Trim().Equals("server", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : Settings.WholeNumber(configuration, "Database:ParallelWorkers", 0, 0, MaxParallelWorkers, $"a number of workers from 0 to {MaxParallelWorkers}, or server");
     }
 
     private const int MaxParallelWorkers = 1024;
