@@ -18,6 +18,15 @@ public static class ErrorTypes
     public const string ServiceUnavailable = "service_unavailable";
     public const string ValueError = "value_error";
 
+    // A query, route or JSON value of the wrong kind, named by what it should have been (these
+    // come from binding, which no validator's FieldProblem describes).
+    public const string NotAUuid = "uuid_parsing";
+    public const string NotAString = "string_type";
+    public const string NotABoolean = "bool_parsing";
+    public const string NotAnInteger = "int_parsing";
+    public const string NotANumber = "float_parsing";
+    public const string NotAMap = "dict_type";
+
     public static (int Status, string Type) For(ErrorType type) => type switch
     {
         ErrorType.AmbiguousSessionId => (StatusCodes.Status400BadRequest, "ambiguous_session_id"),

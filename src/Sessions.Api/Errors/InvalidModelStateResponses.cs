@@ -40,7 +40,7 @@ public static class InvalidModelStateResponses
             foreach (var (key, state) in entries)
             {
                 details.Add(string.IsNullOrEmpty(key) || key.StartsWith('$')
-                    ? new ErrorDetail(["body"], "a JSON body is required", "missing")
+                    ? new ErrorDetail(["body"], "a JSON body is required", ErrorTypes.For(FieldProblem.Missing))
                     : ParameterError(context, key));
             }
         }

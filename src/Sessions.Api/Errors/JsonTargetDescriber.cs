@@ -2,6 +2,7 @@ using System.Collections;
 using System.Reflection;
 using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions;
+using Sessions.Domain.Common;
 
 namespace Sessions.Api.Errors;
 
@@ -31,7 +32,7 @@ public static class JsonTargetDescriber
 
         if (type == typeof(Guid))
         {
-            return ("must be a UUID", "uuid_parsing");
+            return ("must be a UUID", ErrorTypes.NotAUuid);
         }
 
         if (type == typeof(SessionReference))
@@ -41,51 +42,51 @@ public static class JsonTargetDescriber
 
         if (type == typeof(string))
         {
-            return ("must be a string", "string_type");
+            return ("must be a string", ErrorTypes.NotAString);
         }
 
         if (type == typeof(bool))
         {
-            return ("must be a boolean", "bool_parsing");
+            return ("must be a boolean", ErrorTypes.NotABoolean);
         }
 
         if (type == typeof(int))
         {
-            return (FormattableString.Invariant($"must be an integer from {int.MinValue} to {int.MaxValue}"), "int_parsing");
+            return (FormattableString.Invariant($"must be an integer from {int.MinValue} to {int.MaxValue}"), ErrorTypes.NotAnInteger);
         }
 
         if (type == typeof(long))
         {
-            return (FormattableString.Invariant($"must be an integer from {long.MinValue} to {long.MaxValue}"), "int_parsing");
+            return (FormattableString.Invariant($"must be an integer from {long.MinValue} to {long.MaxValue}"), ErrorTypes.NotAnInteger);
         }
 
         if (type == typeof(decimal) || type == typeof(double))
         {
-            return ("must be a number", "float_parsing");
+            return ("must be a number", ErrorTypes.NotANumber);
         }
 
         if (type == typeof(DateTime))
         {
-            return ("must be an RFC 3339 timestamp", "datetime_parsing");
+            return ("must be an RFC 3339 timestamp", ErrorTypes.For(FieldProblem.NotATimestamp));
         }
 
         if (type.IsEnum)
         {
             var names = Enum.GetNames(type).Select(FieldPath.ToSnakeCase);
-            return ($"must be one of: {string.Join(", ", names)}", "enum");
+            return ($"must be one of: {string.Join(", ", names)}", ErrorTypes.For(FieldProblem.NotAllowedValue));
         }
 
         if (DictionaryValueType(type) is not null || type == typeof(System.Text.Json.Nodes.JsonObject))
         {
-            return ("must be an object", "dict_type");
+            return ("must be an object", ErrorTypes.NotAMap);
         }
 
         if (ElementType(type) is not null)
         {
-            return ("must be a list", "list_type");
+            return ("must be a list", ErrorTypes.For(FieldProblem.NotAList));
         }
 
-        return ("must be an object", "model_type");
+        return ("must be an object", ErrorTypes.For(FieldProblem.NotAnObject));
     }
 
     private static Type? Resolve(Type root, IReadOnlyList<object> path)
