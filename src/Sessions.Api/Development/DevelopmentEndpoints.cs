@@ -2,7 +2,6 @@ using Sessions.Api.Errors;
 using Sessions.Application.Common.Security;
 using Sessions.Domain.Organizations;
 using Sessions.Domain.Users;
-using Sessions.Infrastructure;
 using Sessions.Infrastructure.Development;
 using Sessions.Infrastructure.Identity;
 
@@ -29,7 +28,7 @@ public static partial class DevelopmentEndpoints
     /// </summary>
     public static void MapDevelopmentEndpoints(this WebApplication app)
     {
-        var allowRemote = Settings.Flag(app.Configuration, "Development:AllowRemoteTokens", defaultValue: false);
+        var allowRemote = LocalCallers.RemoteTokensAllowed(app.Configuration);
         LogTokenEndpoint(app.Logger, allowRemote ? "any caller (Development:AllowRemoteTokens is true)" : "callers on this machine only");
         app.MapPost("/dev/token", (HttpContext context, DevTokenRequest? request, DevelopmentIdentity identity, TokenIssuer issuer, CancellationToken cancellationToken) =>
                 allowRemote || LocalCallers.IsLocal(context)

@@ -1,4 +1,5 @@
 using System.Net;
+using Sessions.Infrastructure;
 
 namespace Sessions.Api.Development;
 
@@ -15,6 +16,9 @@ namespace Sessions.Api.Development;
 /// </summary>
 public static class LocalCallers
 {
+    /// <summary><c>Development:AllowRemoteTokens</c>: whether callers on other machines may get and use the development tokens (both the token endpoint and the published key's tokens; off unless set true).</summary>
+    public static bool RemoteTokensAllowed(IConfiguration configuration) => Settings.Flag(configuration, "Development:AllowRemoteTokens", defaultValue: false);
+
     /// <summary>Records each request's peer before the forwarded headers replace it; runs first, in Development only.</summary>
     public static void RecordPeers(this IApplicationBuilder app) =>
         app.Use((context, next) =>

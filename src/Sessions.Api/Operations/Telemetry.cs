@@ -53,13 +53,13 @@ public static class Telemetry
 
     public static IServiceCollection AddServiceTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        if (!Settings.Flag(configuration, "Telemetry:Enabled", defaultValue: true))
+        if (!Enabled(configuration))
         {
             return services;
         }
 
         var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var prometheus = Settings.Flag(configuration, "Metrics:Prometheus", defaultValue: false);
+        var prometheus = Prometheus(configuration);
         var metricsPort = MetricsPort(configuration);
 
         var telemetry = services.AddOpenTelemetry()
@@ -144,9 +144,13 @@ public static class Telemetry
 
     /// <summary>Whether <c>/metrics</c> is served on the API's own port.</summary>
     public static bool ServesMetrics(IConfiguration configuration) =>
-        Settings.Flag(configuration, "Telemetry:Enabled", defaultValue: true)
-        && Settings.Flag(configuration, "Metrics:Prometheus", defaultValue: false)
-        && MetricsPort(configuration) is null;
+        Enabled(configuration) && Prometheus(configuration) && MetricsPort(configuration) is null;
+
+    /// <summary><c>Telemetry:Enabled</c>: on unless set false.</summary>
+    private static bool Enabled(IConfiguration configuration) => Settings.Flag(configuration, "Telemetry:Enabled", defaultValue: true);
+
+    /// <summary><c>Metrics:Prometheus</c>: off unless set true.</summary>
+    private static bool Prometheus(IConfiguration configuration) => Settings.Flag(configuration, "Metrics:Prometheus", defaultValue: false);
 
     /// <summary><c>Metrics:Port</c>: a TCP port of its own for <c>/metrics</c>, or none.</summary>
     private static int? MetricsPort(IConfiguration configuration) =>

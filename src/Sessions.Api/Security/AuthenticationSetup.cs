@@ -109,7 +109,7 @@ public static class AuthenticationSetup
     /// such a token. A key of one's own is accepted from anywhere.
     /// </summary>
     private static Func<TokenValidatedContext, Task> PublishedKeyFromThisMachineOnly(AuthOptions auth, IConfiguration configuration) =>
-        auth.SigningKey == DevelopmentSigningKey && !Settings.Flag(configuration, "Development:AllowRemoteTokens", defaultValue: false)
+        auth.SigningKey == DevelopmentSigningKey && !LocalCallers.RemoteTokensAllowed(configuration)
             ? context =>
             {
                 if (!LocalCallers.IsLocal(context.HttpContext))
