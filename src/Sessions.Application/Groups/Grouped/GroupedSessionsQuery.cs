@@ -1,5 +1,6 @@
 using FluentValidation;
 using Mediator;
+using Sessions.Application.Common.Paging;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions.List;
@@ -35,8 +36,8 @@ public sealed class GroupedSessionsHandler(IGroupReadStore reads, CallerContext 
             b.Group is { } group ? GroupSummary.From(group, counts.GetValueOrDefault(group.Group.Id, GroupCounts.None)) : null,
             b.Sessions,
             b.Count)).ToList();
-        var totalPages = (total + limit - 1) / limit;
-        return new GroupedPage(answer, total, page, limit, totalPages, page < totalPages, page > 1);
+        var (totalPages, hasNext, hasPrevious) = Paging.Of(total, page, limit);
+        return new GroupedPage(answer, total, page, limit, totalPages, hasNext, hasPrevious);
     }
 }
 

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Mediator;
+using Sessions.Application.Common.Paging;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions.List;
@@ -38,8 +39,8 @@ public sealed class ListGroupsHandler(IGroupReadStore reads, CallerContext calle
         var (reads_, total) = await reads.ListAsync(caller.GroupAudience, groups, criteria, query.Filter.NarrowsSessions, (page - 1) * limit, limit, cancellationToken);
         var counts = await reads.CountsAsync(caller.Audience, [.. reads_.Select(r => r.Group.Id)], criteria, cancellationToken);
         var summaries = reads_.Select(r => GroupSummary.From(r, counts.GetValueOrDefault(r.Group.Id, GroupCounts.None))).ToList();
-        var totalPages = (total + limit - 1) / limit;
-        return new GroupPage(summaries, total, page, limit, totalPages, page < totalPages, page > 1);
+        var (totalPages, hasNext, hasPrevious) = Paging.Of(total, page, limit);
+        return new GroupPage(summaries, total, page, limit, totalPages, hasNext, hasPrevious);
     }
 }
 

@@ -1,4 +1,5 @@
 using Mediator;
+using Sessions.Application.Common.Paging;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Validation;
 using Sessions.Domain.Common;
@@ -15,7 +16,7 @@ public sealed class ListSessionsHandler(ISessionReadStore reads, CallerContext c
         var sort = query.SortBy is null ? SessionSortField.UpdatedAt : WireEnum.Parse<SessionSortField>(query.SortBy);
         var direction = query.SortDir is null ? SortDirection.Desc : WireEnum.Parse<SortDirection>(query.SortDir);
         var (sessions, total) = await reads.ListAsync(callers.Current.Audience, query.Filter.ToCriteria(), sort, direction, (page - 1) * limit, limit, cancellationToken);
-        var totalPages = (total + limit - 1) / limit;
-        return new SessionPage(sessions, total, page, limit, totalPages, page < totalPages, page > 1);
+        var (totalPages, hasNext, hasPrevious) = Paging.Of(total, page, limit);
+        return new SessionPage(sessions, total, page, limit, totalPages, hasNext, hasPrevious);
     }
 }
