@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions;
 using Sessions.Application.Sessions.List;
 using Sessions.Domain.Sessions;
@@ -22,17 +23,16 @@ public enum UsageDimension
 public sealed record UsageGrouping(UsageDimension Dimension, string? LabelKey)
 {
     public const string LabelPrefix = "label:";
-    public const string Choices = "model, agent, user, origin, day or label:<key>";
 
-    public string Wire => Dimension == UsageDimension.Label ? LabelPrefix + LabelKey : Dimension.ToString().ToLowerInvariant();
+    /// <summary>What <c>group_by</c> takes, for the messages that refuse another value: every dimension's wire name, the label's with its key.</summary>
+    public static string Choices { get; } =
+        string.Join(", ", Enum.GetValues<UsageDimension>().Where(d => d != UsageDimension.Label).Select(WireEnum.Name)) + $" or {LabelPrefix}<key>";
+
+    public string Wire => Dimension == UsageDimension.Label ? LabelPrefix + LabelKey : WireEnum.Name(Dimension);
 
     public static UsageGrouping? Parse(string? text) => text switch
     {
-        "model" => new(UsageDimension.Model, null),
-        "agent" => new(UsageDimension.Agent, null),
-        "user" => new(UsageDimension.User, null),
-        "origin" => new(UsageDimension.Origin, null),
-        "day" => new(UsageDimension.Day, null),
+        _ when WireEnum.TryParse<UsageDimension>(text, out var dimension) && dimension != UsageDimension.Label => new(dimension, null),
         _ when text is not null && text.StartsWith(LabelPrefix, StringComparison.Ordinal) && SessionRules.IsLabelKey(text[LabelPrefix.Length..]) =>
             new(UsageDimension.Label, text[LabelPrefix.Length..]),
         _ => null,

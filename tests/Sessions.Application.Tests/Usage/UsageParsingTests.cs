@@ -24,6 +24,7 @@ public sealed class UsageParsingTests
     [Theory]
     [InlineData(null)]
     [InlineData("Model")]
+    [InlineData("label")]
     [InlineData("label:")]
     [InlineData("label:Team")]
     [InlineData("labels:team")]
