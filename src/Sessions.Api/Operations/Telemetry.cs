@@ -58,7 +58,7 @@ public static class Telemetry
             return services;
         }
 
-        var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var otlp = OtlpEndpointGiven(configuration);
         var prometheus = Prometheus(configuration);
         var metricsPort = MetricsPort(configuration);
 
@@ -110,6 +110,24 @@ public static class Telemetry
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// Whether <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> names a collector. One that is no http or https
+    /// URL refuses the start: the SDK would export nothing to it, without a word.
+    /// </summary>
+    private static bool OtlpEndpointGiven(IConfiguration configuration)
+    {
+        const string Key = "OTEL_EXPORTER_OTLP_ENDPOINT";
+        var endpoint = configuration[Key];
+        if (string.IsNullOrWhiteSpace(endpoint))
+        {
+            return false;
+        }
+
+        return Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? true
+            : throw new RefusedSettingException($"{Key} must be the collector's http or https URL (e.g. http://collector:4318), not '{endpoint}'.");
     }
 
     /// <summary>

@@ -259,6 +259,18 @@ public sealed class HostileConfigurationTests
         Assert.Equal($"{key} must be {what}, not '{value}'.", await RefusalAsync(key, value));
     }
 
+    /// <summary>An OTLP endpoint that is no http or https URL refuses the start (the SDK exported nothing to it, without a word).</summary>
+    [Theory]
+    [InlineData("collector:4317")]
+    [InlineData("collector")]
+    [InlineData("grpc://collector:4317")]
+    public async Task AnOtlpEndpointThatIsNoHttpUrl_RefusesToStart(string endpoint)
+    {
+        Assert.Equal(
+            $"OTEL_EXPORTER_OTLP_ENDPOINT must be the collector's http or https URL (e.g. http://collector:4318), not '{endpoint}'.",
+            await RefusalAsync("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint));
+    }
+
     /// <summary>Origins browsers and webviews send are taken: IPv6 and ports, an app's own scheme, <c>null</c>, and <c>*</c> for any.</summary>
     [Theory]
     [InlineData("http://[::1]:5173")]
@@ -279,6 +291,7 @@ public sealed class HostileConfigurationTests
     [InlineData(" 100 ", 100)]
     [InlineData("100", 100)]
     [InlineData("", 7)]
+    [InlineData("   ", 7)]
     [InlineData(null, 7)]
     public void ANumericSetting_IsReadWithWhiteSpaceAround(string? configured, int expected)
     {
