@@ -95,7 +95,9 @@ public static class HealthEndpoints
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    return new HealthCheckResult(context.Registration.FailureStatus, "The database could not be reached.");
+                    // The cause goes to the health check's own log entry (the one record of it:
+                    // EF Core's error events are Debug); the answer shows the description only.
+                    return new HealthCheckResult(context.Registration.FailureStatus, "The database could not be reached.", exception);
                 }
             }, cancellationToken);
     }

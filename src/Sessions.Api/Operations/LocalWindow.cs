@@ -46,6 +46,12 @@ public sealed class LocalWindow(int permitLimit, TimeSpan window, TimeProvider c
         lock (_gate)
         {
             var now = clock.GetTimestamp();
+            if (permitCount == 0)
+            {
+                // Asks whether a permit is left, taking none and opening no window.
+                return !IsOpen(now) || _taken < permitLimit ? Lease.Granted : new Lease(window - clock.GetElapsedTime(_openedAt, now));
+            }
+
             if (!IsOpen(now))
             {
                 _openedAt = now;

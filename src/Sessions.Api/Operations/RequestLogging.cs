@@ -60,14 +60,34 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
 /// </summary>
 public sealed class RequestLogScope(RequestDelegate next, ILogger<RequestLogScope> logger)
 {
-    private static readonly Func<ILogger, string, string, IDisposable?> Scope =
-        LoggerMessage.DefineScope<string, string>("PrincipalId:{PrincipalId} CorrelationId:{CorrelationId}");
-
     public async Task InvokeAsync(HttpContext context)
     {
-        using (Scope(logger, RequestLogging.Principal(context), context.TraceIdentifier))
+        using (logger.BeginScope(new Values(RequestLogging.Principal(context), context.TraceIdentifier)))
         {
             await next(context);
         }
+    }
+
+    /// <summary>The scope's two properties, and its text.</summary>
+    private sealed class Values(string principalId, string correlationId) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public int Count => 2;
+
+        public KeyValuePair<string, object?> this[int index] => index switch
+        {
+            0 => new("PrincipalId", principalId),
+            1 => new("CorrelationId", correlationId),
+            _ => throw new ArgumentOutOfRangeException(nameof(index)),
+        };
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            yield return this[0];
+            yield return this[1];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => $"PrincipalId:{principalId} CorrelationId:{correlationId}";
     }
 }

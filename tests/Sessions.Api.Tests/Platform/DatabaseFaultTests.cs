@@ -1,9 +1,11 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Application.Common.Persistence;
@@ -154,6 +156,14 @@ public sealed class PostgresOutageApiFactory : ApiFactory
             ["ConnectionStrings:Sessions"] = new NpgsqlConnectionStringBuilder(FaultServer) { Database = $"sessions_outage_{Guid.NewGuid():N}", Timeout = 3 }.ConnectionString,
             ["Database:CommandTimeoutSeconds"] = "3",
         };
+
+    public CapturedLogs Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Logs));
+    }
 }
 
 public sealed class PostgresOutageTests(PostgresOutageApiFactory factory) : ApiTest<PostgresOutageApiFactory>(factory), IClassFixture<PostgresOutageApiFactory>
@@ -169,12 +179,25 @@ public sealed class PostgresOutageTests(PostgresOutageApiFactory factory) : ApiT
         await RunAsync("SESSIONS_FAULT_PG_STOP");
         try
         {
-            await (await Client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.BadGateway, "bad_gateway");
-            await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.BadGateway, "bad_gateway");
+            var read = await Client.GetAsync(workspace.SessionPath(session), owner.Token());
+            await read.ExpectEnvelopeAsync(HttpStatusCode.BadGateway, "bad_gateway");
+            var freeze = await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token());
+            await freeze.ExpectEnvelopeAsync(HttpStatusCode.BadGateway, "bad_gateway");
             // Readiness is cached for a moment, so the outage shows once the cached answer expires.
             var ready = await EventuallyAsync(() => Client.GetAsync("/health/ready", token: null), HttpStatusCode.ServiceUnavailable);
             var notReady = await ready.ExpectEnvelopeAsync(HttpStatusCode.ServiceUnavailable, "service_unavailable");
             Assert.Equal("Not ready: The database could not be reached.", notReady["detail"]!.GetValue<string>());
+
+            // One error entry per failed request, with its exception (ADR 0051), and the readiness
+            // check's entry carries the cause.
+            foreach (var failed in new[] { read, freeze })
+            {
+                var correlation = failed.Headers.GetValues("X-Correlation-Id").Single();
+                var error = Assert.Single(Factory.Logs.Lines, line => line.Level >= LogLevel.Error && Equals(line.Scope.GetValueOrDefault("CorrelationId"), correlation));
+                Assert.NotNull(error.Exception);
+            }
+
+            Assert.Contains(Factory.Logs.Lines, line => line.Level >= LogLevel.Error && line.Category.Contains("HealthCheck", StringComparison.Ordinal) && line.Exception is not null);
             await (await Client.GetAsync("/health/live", token: null)).ExpectAsync(HttpStatusCode.OK);
         }
         finally

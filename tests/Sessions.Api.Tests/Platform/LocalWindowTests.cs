@@ -68,6 +68,23 @@ public sealed class LocalWindowTests
     }
 
     [Fact]
+    public void AskingForNoPermit_TellsWhetherOneIsLeft_AndOpensNoWindow()
+    {
+        using var window = new LocalWindow(1, Minute, _clock);
+        _clock.Advance(TimeSpan.FromSeconds(20));
+
+        Assert.True(window.AttemptAcquire(0).IsAcquired);
+        Assert.Equal(TimeSpan.FromSeconds(20), window.IdleDuration);
+        Assert.True(window.AttemptAcquire().IsAcquired);
+        _clock.Advance(TimeSpan.FromSeconds(15));
+        var none = window.AttemptAcquire(0);
+
+        Assert.False(none.IsAcquired);
+        Assert.True(none.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
+        Assert.Equal(TimeSpan.FromSeconds(45), retryAfter);
+    }
+
+    [Fact]
     public async Task NoRequestWaits_AndNoneAsksForMoreThanTheLimit()
     {
         using var window = new LocalWindow(1, Minute, _clock);

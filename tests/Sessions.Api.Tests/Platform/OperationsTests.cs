@@ -180,6 +180,7 @@ public sealed class OperationsTests(OperationsApiFactory factory) : ApiTest<Oper
         Assert.Equal("Success", commandLine.Properties["Outcome"]);
         Assert.Equal(owner.Id.ToString(), commandLine.Scope["PrincipalId"]);
         Assert.Contains($"PrincipalId:{owner.Id} CorrelationId:{correlation}", commandLine.ScopeText, StringComparison.Ordinal);
+        Assert.DoesNotContain("{OriginalFormat}", commandLine.Scope.Keys);
     }
 
     /// <summary>Probes call the health routes every few seconds: answered, they are logged at Debug, below the default level; a failure of one is logged as any request.</summary>

@@ -158,16 +158,18 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     {
         // Migrating at startup would otherwise compare the model with the migrations' snapshot,
         // building both again; the tests make that comparison for every provider (ADR 0038).
-        // A statement, query, save or connection that fails is logged once, by the service: by the
-        // request telemetry inside a command, by the last-line handler outside one, by the health
-        // check for readiness. EF Core's own error events for it are Debug (ADR 0051); at Error they
-        // made one failure three entries, each with its stack. A read of two rows without an order
-        // is deliberate: the read by id prefix, where a second row says the prefix is ambiguous.
+        // A statement, query, save, transaction or connection that fails is logged once, by the
+        // service: by the request telemetry inside a command, by the last-line handler outside
+        // one, by the health check (with its exception) for readiness. EF Core's own error events
+        // for it are Debug (ADR 0051); at Error they made one failure three entries, each with its
+        // stack. A read of two rows without an order is deliberate: the read by id prefix, where a
+        // second row says the prefix is ambiguous.
         builder.ConfigureWarnings(warnings => warnings
             .Ignore(RelationalEventId.PendingModelChangesWarning)
             .Log(
                 (RelationalEventId.CommandError, LogLevel.Debug),
                 (RelationalEventId.ConnectionError, LogLevel.Debug),
+                (RelationalEventId.TransactionError, LogLevel.Debug),
                 (CoreEventId.QueryIterationFailed, LogLevel.Debug),
                 (CoreEventId.SaveChangesFailed, LogLevel.Debug),
                 (CoreEventId.RowLimitingOperationWithoutOrderByWarning, LogLevel.Debug)));
