@@ -25,13 +25,17 @@ public static class Telemetry
     public const string MetricsPath = "/metrics";
 
     /// <summary>
-    /// Gauges whose semantic-convention names end in <c>.count</c>: Prometheus keeps the
-    /// <c>_count</c> suffix for histograms and summaries (<c>promtool check metrics</c> refuses
-    /// them), so the scrape names them by what they count.
+    /// Names the Prometheus scrape would spell badly. Gauges whose semantic-convention names end in
+    /// <c>.count</c>: Prometheus keeps the <c>_count</c> suffix for histograms and summaries
+    /// (<c>promtool check metrics</c> refuses them), so the scrape names them by what they count.
+    /// Npgsql's byte counters, whose names say bytes before the exporter adds the unit
+    /// (<c>..._bytes_read_bytes_total</c>).
     /// </summary>
     private static readonly Dictionary<string, string> PrometheusNames = new(StringComparer.Ordinal)
     {
         ["db.client.connection.count"] = "db.client.connections",
+        ["db.client.operation.npgsql.bytes_read"] = "db.client.operation.npgsql.read",
+        ["db.client.operation.npgsql.bytes_written"] = "db.client.operation.npgsql.written",
         ["dotnet.assembly.count"] = "dotnet.assemblies.loaded",
         ["dotnet.process.cpu.count"] = "dotnet.process.cpus",
         ["dotnet.thread_pool.thread.count"] = "dotnet.thread_pool.threads",

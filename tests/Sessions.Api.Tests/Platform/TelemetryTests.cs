@@ -121,6 +121,8 @@ public sealed class TelemetryTests(TelemetryApiFactory factory) : ApiTest<Teleme
             // data source's name (EF Core's check that the database exists, the test process's
             // own) is its connection string.
             Assert.Matches("db_client_connections\\{[^}]*db_client_connection_state=\"idle\"", text);
+            Assert.Equal("counter", types.GetValueOrDefault("db_client_operation_npgsql_read_bytes_total"));
+            Assert.DoesNotContain("bytes_read_bytes", text, StringComparison.Ordinal);
             Assert.DoesNotContain("pool_name", text, StringComparison.Ordinal);
             Assert.DoesNotContain("Host=", text, StringComparison.OrdinalIgnoreCase);
         }
