@@ -16,7 +16,12 @@ public static class Settings
     /// <summary>A whole number (decimal, white space around it taken) from <paramref name="least"/> to <paramref name="most"/>; absent, empty or only white space, <paramref name="defaultValue"/>.</summary>
     public static T WholeNumber<T>(IConfiguration configuration, string key, T defaultValue, T least, T most, string what)
         where T : struct, IBinaryInteger<T> =>
-        configuration[key] is not { } text || string.IsNullOrWhiteSpace(text) ? defaultValue
+        OptionalWholeNumber(configuration, key, least, most, what) ?? defaultValue;
+
+    /// <summary>As <see cref="WholeNumber"/>, with no default: null when absent, empty or only white space.</summary>
+    public static T? OptionalWholeNumber<T>(IConfiguration configuration, string key, T least, T most, string what)
+        where T : struct, IBinaryInteger<T> =>
+        configuration[key] is not { } text || string.IsNullOrWhiteSpace(text) ? null
         : T.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var configured) && configured >= least && configured <= most ? configured
         : throw new RefusedSettingException($"{key} must be {what}, not '{text}'.");
 }

@@ -49,7 +49,7 @@ public sealed class LocalWindow(int permitLimit, TimeSpan window, TimeProvider c
             if (permitCount == 0)
             {
                 // Asks whether a permit is left, taking none and opening no window.
-                return !IsOpen(now) || _taken < permitLimit ? Lease.Granted : new Lease(window - clock.GetElapsedTime(_openedAt, now));
+                return !IsOpen(now) || _taken < permitLimit ? Lease.Granted : Refused(now);
             }
 
             if (!IsOpen(now))
@@ -64,9 +64,12 @@ public sealed class LocalWindow(int permitLimit, TimeSpan window, TimeProvider c
                 return Lease.Granted;
             }
 
-            return new Lease(window - clock.GetElapsedTime(_openedAt, now));
+            return Refused(now);
         }
     }
+
+    /// <summary>A refusal telling what is left of the open window.</summary>
+    private Lease Refused(long now) => new(window - clock.GetElapsedTime(_openedAt, now));
 
     /// <summary>No request waits for a permit: it is granted or refused at once.</summary>
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>

@@ -129,9 +129,12 @@ public static class Telemetry
             return false;
         }
 
-        return Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? true
-            : throw new RefusedSettingException($"{Key} must be the collector's http or https URL (e.g. http://collector:4318), not '{endpoint}'.");
+        if (Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        {
+            return true;
+        }
+
+        throw new RefusedSettingException($"{Key} must be the collector's http or https URL (e.g. http://collector:4318), not '{endpoint}'.");
     }
 
     /// <summary>
@@ -176,9 +179,7 @@ public static class Telemetry
 
     /// <summary><c>Metrics:Port</c>: a TCP port of its own for <c>/metrics</c>, or none.</summary>
     private static int? MetricsPort(IConfiguration configuration) =>
-        configuration["Metrics:Port"] is { Length: > 0 }
-            ? Settings.WholeNumber(configuration, "Metrics:Port", 0, 1, 65535, "a TCP port (1 to 65535)")
-            : null;
+        Settings.OptionalWholeNumber(configuration, "Metrics:Port", 1, 65535, "a TCP port (1 to 65535)");
 
     /// <summary>Health checks and scrapes are not traced: they would drown the requests that matter.</summary>
     public static bool IsOperational(PathString path) =>

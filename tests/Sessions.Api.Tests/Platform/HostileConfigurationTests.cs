@@ -300,6 +300,17 @@ public sealed class HostileConfigurationTests
         Assert.Equal(expected, Settings.WholeNumber(configuration, "Some:Number", 7, 1, 1000, "a number"));
     }
 
+    /// <summary>A metrics port of white space alone is no port: <c>/metrics</c> is served on the API's own, as when unset.</summary>
+    [Fact]
+    public void AMetricsPortOfWhiteSpaceAlone_IsNone()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Metrics:Prometheus"] = "true", ["Metrics:Port"] = "  " })
+            .Build();
+
+        Assert.True(global::Sessions.Api.Operations.Telemetry.ServesMetrics(configuration));
+    }
+
     /// <summary>The refusal's message when the service is started in Production with <paramref name="key"/> set to <paramref name="value"/>.</summary>
     private static async Task<string> RefusalAsync(string key, string value)
     {
