@@ -4,24 +4,48 @@ using Microsoft.Extensions.Configuration;
 
 namespace Sessions.Infrastructure;
 
-/// <summary>The service's own settings read as values: one its key does not take refuses the start, naming the key.</summary>
+/// <summary>
+/// The service's own settings read as values: one its key does not take refuses the start, naming
+/// the key. Every reader takes one rule for "unset": absent, empty or only white space (the shipped
+/// <c>appsettings.json</c> names keys with empty values, and an environment variable can only blank
+/// one); white space around a value is not part of it.
+/// </summary>
 public static class Settings
 {
-    /// <summary><c>true</c> or <c>false</c> in any letter case; absent or empty, <paramref name="defaultValue"/>.</summary>
+    /// <summary>The value without the white space around it; null when unset.</summary>
+    public static string? Text(IConfiguration configuration, string key) =>
+        configuration[key] is { } text && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
+
+    /// <summary><c>true</c> or <c>false</c> in any letter case; unset, <paramref name="defaultValue"/>.</summary>
     public static bool Flag(IConfiguration configuration, string key, bool defaultValue) =>
-        configuration[key] is not { Length: > 0 } text ? defaultValue
+        Text(configuration, key) is not { } text ? defaultValue
         : bool.TryParse(text, out var configured) ? configured
         : throw new RefusedSettingException($"{key} must be true or false, not '{text}'.");
 
-    /// <summary>A whole number (decimal, white space around it taken) from <paramref name="least"/> to <paramref name="most"/>; absent, empty or only white space, <paramref name="defaultValue"/>.</summary>
+    /// <summary>
+    /// One of <paramref name="choices"/> in any letter case, answered as written there; unset, the
+    /// first of them. Only the names: a number is not taken for the choice it would be counted as.
+    /// </summary>
+    public static string Choice(IConfiguration configuration, string key, params string[] choices)
+    {
+        if (Text(configuration, key) is not { } text)
+        {
+            return choices[0];
+        }
+
+        return Array.Find(choices, choice => choice.Equals(text, StringComparison.OrdinalIgnoreCase))
+            ?? throw new RefusedSettingException($"{key} must be {string.Join(", ", choices[..^1])} or {choices[^1]}, not '{text}'.");
+    }
+
+    /// <summary>A whole number (decimal) from <paramref name="least"/> to <paramref name="most"/>; unset, <paramref name="defaultValue"/>.</summary>
     public static T WholeNumber<T>(IConfiguration configuration, string key, T defaultValue, T least, T most, string what)
         where T : struct, IBinaryInteger<T> =>
         OptionalWholeNumber(configuration, key, least, most, what) ?? defaultValue;
 
-    /// <summary>As <see cref="WholeNumber"/>, with no default: null when absent, empty or only white space.</summary>
+    /// <summary>As <see cref="WholeNumber"/>, with no default: null when unset.</summary>
     public static T? OptionalWholeNumber<T>(IConfiguration configuration, string key, T least, T most, string what)
         where T : struct, IBinaryInteger<T> =>
-        configuration[key] is not { } text || string.IsNullOrWhiteSpace(text) ? null
-        : T.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var configured) && configured >= least && configured <= most ? configured
+        Text(configuration, key) is not { } text ? null
+        : T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var configured) && configured >= least && configured <= most ? configured
         : throw new RefusedSettingException($"{key} must be {what}, not '{text}'.");
 }

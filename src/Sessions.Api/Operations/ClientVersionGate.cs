@@ -13,7 +13,7 @@ public sealed partial class ClientVersionGate(RequestDelegate next, IConfigurati
 {
     public const string Header = "X-Client-Version";
 
-    private readonly Version? _minimum = ParseMinimum(configuration["Compatibility:MinimumClientVersion"]);
+    private readonly Version? _minimum = ParseMinimum(Settings.Text(configuration, "Compatibility:MinimumClientVersion"));
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -46,7 +46,7 @@ public sealed partial class ClientVersionGate(RequestDelegate next, IConfigurati
 
     private static Version? ParseMinimum(string? configured)
     {
-        if (string.IsNullOrWhiteSpace(configured))
+        if (configured is null)
         {
             return null;
         }

@@ -12,13 +12,7 @@ public static class LoggingSetup
     public static ILoggingBuilder AddServiceLogging(this ILoggingBuilder logging, IConfiguration configuration)
     {
         logging.ClearProviders();
-        var format = configuration["Logging:Format"];
-        if (!string.IsNullOrEmpty(format) && !format.Equals("json", StringComparison.OrdinalIgnoreCase) && !format.Equals("text", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new RefusedSettingException($"Logging:Format must be text or json, not '{format}'.");
-        }
-
-        if (string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
+        if (Settings.Choice(configuration, "Logging:Format", "text", "json") == "json")
         {
             logging.AddJsonConsole(json =>
             {

@@ -67,7 +67,7 @@ public static class Telemetry
         var metricsPort = MetricsPort(configuration);
 
         var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(serviceName: configuration["OTEL_SERVICE_NAME"] ?? "sessions-api"));
+            .ConfigureResource(resource => resource.AddService(serviceName: Settings.Text(configuration, "OTEL_SERVICE_NAME") ?? "sessions-api"));
         if (Settings.Flag(configuration, "Telemetry:Traces", defaultValue: otlp))
         {
             telemetry.WithTracing(tracing =>
@@ -102,7 +102,7 @@ public static class Telemetry
                 {
                     metrics.AddPrometheusHttpListener(options =>
                     {
-                        options.Host = configuration["Metrics:Host"] ?? "localhost";
+                        options.Host = Settings.Text(configuration, "Metrics:Host") ?? "localhost";
                         options.Port = port;
                     });
                 }
@@ -123,8 +123,7 @@ public static class Telemetry
     private static bool OtlpEndpointGiven(IConfiguration configuration)
     {
         const string Key = "OTEL_EXPORTER_OTLP_ENDPOINT";
-        var endpoint = configuration[Key];
-        if (string.IsNullOrWhiteSpace(endpoint))
+        if (Settings.Text(configuration, Key) is not { } endpoint)
         {
             return false;
         }

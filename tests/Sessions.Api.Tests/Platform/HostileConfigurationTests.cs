@@ -11,6 +11,7 @@ using Sessions.Api.Health;
 using Sessions.Api.Security;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Infrastructure;
+using Sessions.Infrastructure.Persistence.Providers;
 
 namespace Sessions.Api.Tests.Platform;
 
@@ -298,6 +299,76 @@ public sealed class HostileConfigurationTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create("Some:Number", configured)]).Build();
 
         Assert.Equal(expected, Settings.WholeNumber(configuration, "Some:Number", 7, 1, 1000, "a number"));
+    }
+
+    /// <summary>A switch is read as every other setting: white space alone is unset (it refused the start), white space around a value is not part of it.</summary>
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("", true)]
+    [InlineData("  ", true)]
+    [InlineData(" false ", false)]
+    [InlineData("FALSE", false)]
+    [InlineData("\ttrue\n", true)]
+    public void ASwitch_IsUnsetWhenOnlyWhiteSpace_AndReadWithWhiteSpaceAround(string? configured, bool expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create("Some:Switch", configured)]).Build();
+
+        Assert.Equal(expected, Settings.Flag(configuration, "Some:Switch", defaultValue: true));
+    }
+
+    /// <summary>A setting that names one of a few choices takes them in any letter case, white space around, and its first when unset; nothing else, a number included.</summary>
+    [Theory]
+    [InlineData(null, "Memory")]
+    [InlineData("   ", "Memory")]
+    [InlineData("redis", "Redis")]
+    [InlineData(" MEMORY ", "Memory")]
+    [InlineData("Redis", "Redis")]
+    public void AChoice_IsOneOfItsNames_InAnyLetterCase(string? configured, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create("Some:Store", configured)]).Build();
+
+        Assert.Equal(expected, Settings.Choice(configuration, "Some:Store", "Memory", "Redis"));
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("Redi")]
+    [InlineData("Memory,Redis")]
+    public void AChoiceOfNoneOfItsNames_IsRefused_NamingThemAll(string configured)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create("Some:Store", (string?)configured)]).Build();
+
+        var error = Assert.Throws<RefusedSettingException>(() => Settings.Choice(configuration, "Some:Store", "Memory", "Disk", "Redis"));
+
+        Assert.Equal($"Some:Store must be Memory, Disk or Redis, not '{configured}'.", error.Message);
+    }
+
+    /// <summary>A provider is named: a number the enumeration would count as one (<c>1</c>, SQL Server) stops the start.</summary>
+    [Theory]
+    [InlineData("1")]
+    [InlineData("2")]
+    [InlineData("Sqlite3")]
+    public void ADatabaseProviderNamedByNoneOfItsNames_StopsTheStart(string provider)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(
+            [KeyValuePair.Create("Database:Provider", (string?)provider), KeyValuePair.Create("ConnectionStrings:Sessions", (string?)"Host=db;Username=sessions")]).Build();
+
+        var error = Assert.Throws<RefusedSettingException>(() => DatabaseOptions.FromConfiguration(configuration, environmentOptions: null));
+
+        Assert.Equal($"Database:Provider must be Sqlite, SqlServer or Postgres, not '{provider}'.", error.Message);
+    }
+
+    /// <summary>Settings of white space alone start the service as when unset (a log format of white space refused the start; a Redis store in lower case was refused too).</summary>
+    [Theory]
+    [InlineData("Logging:Format", "  ")]
+    [InlineData("Logging:Format", " JSON ")]
+    [InlineData("RateLimiting:Store", " memory")]
+    [InlineData("Telemetry:Enabled", " ")]
+    public async Task ASettingOfWhiteSpaceOrInAnotherLetterCase_Starts(string key, string value)
+    {
+        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { [key] = value }, "Production");
+
+        await factory.CreateClient().GetAsync("/health/live", token: null).ExpectAsync(HttpStatusCode.OK);
     }
 
     /// <summary>A metrics port of white space alone is no port: <c>/metrics</c> is served on the API's own, as when unset.</summary>

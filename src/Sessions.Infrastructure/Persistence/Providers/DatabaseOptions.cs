@@ -27,16 +27,8 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     /// <summary>The same, with the <c>PGOPTIONS</c> the process has (so a test can give its own).</summary>
     internal static DatabaseOptions FromConfiguration(IConfiguration configuration, string? environmentOptions)
     {
-        var providerName = configuration["Database:Provider"];
-        DatabaseProvider provider;
-        if (string.IsNullOrWhiteSpace(providerName))
-        {
-            provider = DatabaseProvider.Sqlite;
-        }
-        else if (!Enum.TryParse(providerName, ignoreCase: true, out provider) || !Enum.IsDefined(provider))
-        {
-            throw new RefusedSettingException($"Database:Provider '{providerName}' is not one of Sqlite, SqlServer, Postgres.");
-        }
+        var provider = Enum.Parse<DatabaseProvider>(Settings.Choice(
+            configuration, "Database:Provider", nameof(DatabaseProvider.Sqlite), nameof(DatabaseProvider.SqlServer), nameof(DatabaseProvider.Postgres)));
 
         var connectionString = configuration.GetConnectionString("Sessions");
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -103,13 +95,13 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     /// </summary>
     private static int? ParallelWorkersFrom(IConfiguration configuration, bool prepareStatements)
     {
-        var configured = configuration["Database:ParallelWorkers"];
-        if (string.IsNullOrWhiteSpace(configured))
+        var configured = Settings.Text(configuration, "Database:ParallelWorkers");
+        if (configured is null)
         {
             return prepareStatements ? 0 : null;
         }
 
-        return configured.Trim().Equals("server", StringComparison.OrdinalIgnoreCase)
+        return configured.Equals("server", StringComparison.OrdinalIgnoreCase)
             ? null
             : Settings.WholeNumber(configuration, "Database:ParallelWorkers", 0, 0, MaxParallelWorkers, $"a number of workers from 0 to {MaxParallelWorkers}, or server");
     }
