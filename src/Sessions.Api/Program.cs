@@ -1,5 +1,6 @@
 using Asp.Versioning;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Sessions.Api.Controllers;
 using Sessions.Api.Development;
 using Sessions.Api.Errors;
@@ -34,6 +35,12 @@ builder.Services.AddControllers(options =>
         options.ModelBinderProviders.Insert(0, new HyphenatedUuids());
         options.ModelBinderProviders.Insert(1, new DecimalIntegers());
         options.ModelMetadataDetailsProviders.Add(new VerbatimText());
+
+        // The API binds no form: with the form providers a multipart body that did not parse as a
+        // form failed the binding before the body's media type was judged (422, not 415).
+        options.ValueProviderFactories.RemoveType<FormValueProviderFactory>();
+        options.ValueProviderFactories.RemoveType<FormFileValueProviderFactory>();
+        options.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
     })
     .AddJsonOptions(options =>
     {

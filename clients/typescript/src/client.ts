@@ -12,12 +12,12 @@ export interface ISessionsClient {
     /**
      * Create an organization
      */
-    createOrganization(request: CreateTenantRequest, signal?: AbortSignal): Promise<OrganizationView>;
+    createOrganization(request: ICreateTenantRequest, signal?: AbortSignal): Promise<OrganizationView>;
 
     /**
      * Create a workspace
      */
-    createWorkspace(org: string, request: CreateTenantRequest, signal?: AbortSignal): Promise<WorkspaceView>;
+    createWorkspace(org: string, request: ICreateTenantRequest, signal?: AbortSignal): Promise<WorkspaceView>;
 
     /**
      * List members
@@ -27,7 +27,7 @@ export interface ISessionsClient {
     /**
      * Add a member or change their role
      */
-    putMember(org: string, workspace: string, userId: string, request: PutMemberRequest, signal?: AbortSignal): Promise<MemberView>;
+    putMember(org: string, workspace: string, userId: string, request: IPutMemberRequest, signal?: AbortSignal): Promise<MemberView>;
 
     /**
      * Remove a member
@@ -37,7 +37,7 @@ export interface ISessionsClient {
     /**
      * Create a session group
      */
-    createGroup(org: string, workspace: string, request: CreateGroupRequest, signal?: AbortSignal): Promise<GroupSummary>;
+    createGroup(org: string, workspace: string, request: ICreateGroupRequest, signal?: AbortSignal): Promise<GroupSummary>;
 
     /**
      * List session groups
@@ -68,7 +68,7 @@ export interface ISessionsClient {
     /**
      * Update a session group
      */
-    updateGroup(org: string, workspace: string, groupId: string, request: UpdateGroupRequest, signal?: AbortSignal): Promise<GroupSummary>;
+    updateGroup(org: string, workspace: string, groupId: string, request: IUpdateGroupRequest, signal?: AbortSignal): Promise<GroupSummary>;
 
     /**
      * List sessions by group
@@ -91,7 +91,7 @@ export interface ISessionsClient {
     /**
      * Record an item
      */
-    recordItem(org: string, workspace: string, session: string, request: RecordItemRequest, signal?: AbortSignal): Promise<ItemView>;
+    recordItem(org: string, workspace: string, session: string, request: IRecordItemRequest, signal?: AbortSignal): Promise<ItemView>;
 
     /**
      * List items
@@ -102,7 +102,7 @@ export interface ISessionsClient {
     /**
      * Create a session
      */
-    createSession(org: string, workspace: string, request: CreateSessionRequest, signal?: AbortSignal): Promise<SessionView>;
+    createSession(org: string, workspace: string, request: ICreateSessionRequest, signal?: AbortSignal): Promise<SessionView>;
 
     /**
      * List sessions
@@ -147,7 +147,7 @@ export interface ISessionsClient {
      * Update a session
      * @param ifMatch (optional) 
      */
-    updateSession(org: string, workspace: string, session: string, request: UpdateSessionRequest, ifMatch?: string | null | undefined, signal?: AbortSignal): Promise<SessionView>;
+    updateSession(org: string, workspace: string, session: string, request: IUpdateSessionRequest, ifMatch?: string | null | undefined, signal?: AbortSignal): Promise<SessionView>;
 
     /**
      * Delete a session
@@ -189,22 +189,22 @@ export interface ISessionsClient {
     /**
      * Freeze sessions in bulk
      */
-    bulkFreezeSessions(org: string, workspace: string, request: BulkSessionsRequest, signal?: AbortSignal): Promise<BulkFreezeResponse>;
+    bulkFreezeSessions(org: string, workspace: string, request: IBulkSessionsRequest, signal?: AbortSignal): Promise<BulkFreezeResponse>;
 
     /**
      * Share sessions in bulk
      */
-    bulkShareSessions(org: string, workspace: string, request: BulkSessionsRequest, signal?: AbortSignal): Promise<BulkShareResponse>;
+    bulkShareSessions(org: string, workspace: string, request: IBulkSessionsRequest, signal?: AbortSignal): Promise<BulkShareResponse>;
 
     /**
      * Delete sessions in bulk
      */
-    bulkDeleteSessions(org: string, workspace: string, request: BulkSessionsRequest, signal?: AbortSignal): Promise<BulkDeleteResponse>;
+    bulkDeleteSessions(org: string, workspace: string, request: IBulkSessionsRequest, signal?: AbortSignal): Promise<BulkDeleteResponse>;
 
     /**
      * Append messages
      */
-    appendTranscript(org: string, workspace: string, session: string, request: AppendTranscriptRequest, signal?: AbortSignal): Promise<TranscriptMessages>;
+    appendTranscript(org: string, workspace: string, session: string, request: IAppendTranscriptRequest, signal?: AbortSignal): Promise<TranscriptMessages>;
 
     /**
      * Read the transcript
@@ -217,12 +217,12 @@ export interface ISessionsClient {
     /**
      * Compact the transcript
      */
-    compactTranscript(org: string, workspace: string, session: string, request: CompactTranscriptRequest, signal?: AbortSignal): Promise<SessionView>;
+    compactTranscript(org: string, workspace: string, session: string, request: ICompactTranscriptRequest, signal?: AbortSignal): Promise<SessionView>;
 
     /**
      * Rewind to a user message
      */
-    rewindSession(org: string, workspace: string, session: string, request: RewindRequest, signal?: AbortSignal): Promise<RewindOutcome>;
+    rewindSession(org: string, workspace: string, session: string, request: IRewindRequest, signal?: AbortSignal): Promise<RewindOutcome>;
 
     /**
      * Export the trajectory
@@ -272,7 +272,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Create an organization
      */
-    createOrganization(request: CreateTenantRequest, signal?: AbortSignal): Promise<OrganizationView> {
+    createOrganization(request: ICreateTenantRequest, signal?: AbortSignal): Promise<OrganizationView> {
         let url_ = this.baseUrl + "/api/v1/orgs";
         url_ = url_.replace(/[?&]$/, "");
 
@@ -412,7 +412,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Create a workspace
      */
-    createWorkspace(org: string, request: CreateTenantRequest, signal?: AbortSignal): Promise<WorkspaceView> {
+    createWorkspace(org: string, request: ICreateTenantRequest, signal?: AbortSignal): Promise<WorkspaceView> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/workspaces";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -690,7 +690,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Add a member or change their role
      */
-    putMember(org: string, workspace: string, userId: string, request: PutMemberRequest, signal?: AbortSignal): Promise<MemberView> {
+    putMember(org: string, workspace: string, userId: string, request: IPutMemberRequest, signal?: AbortSignal): Promise<MemberView> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/members/{user_id}";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -980,7 +980,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Create a session group
      */
-    createGroup(org: string, workspace: string, request: CreateGroupRequest, signal?: AbortSignal): Promise<GroupSummary> {
+    createGroup(org: string, workspace: string, request: ICreateGroupRequest, signal?: AbortSignal): Promise<GroupSummary> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/groups";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -1440,7 +1440,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Update a session group
      */
-    updateGroup(org: string, workspace: string, groupId: string, request: UpdateGroupRequest, signal?: AbortSignal): Promise<GroupSummary> {
+    updateGroup(org: string, workspace: string, groupId: string, request: IUpdateGroupRequest, signal?: AbortSignal): Promise<GroupSummary> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/groups/{group_id}";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -1763,7 +1763,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Record an item
      */
-    recordItem(org: string, workspace: string, session: string, request: RecordItemRequest, signal?: AbortSignal): Promise<ItemView> {
+    recordItem(org: string, workspace: string, session: string, request: IRecordItemRequest, signal?: AbortSignal): Promise<ItemView> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/items";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -2074,7 +2074,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Create a session
      */
-    createSession(org: string, workspace: string, request: CreateSessionRequest, signal?: AbortSignal): Promise<SessionView> {
+    createSession(org: string, workspace: string, request: ICreateSessionRequest, signal?: AbortSignal): Promise<SessionView> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -2701,7 +2701,7 @@ export class SessionsClient implements ISessionsClient {
      * Update a session
      * @param ifMatch (optional) 
      */
-    updateSession(org: string, workspace: string, session: string, request: UpdateSessionRequest, ifMatch?: string | null | undefined, signal?: AbortSignal): Promise<SessionView> {
+    updateSession(org: string, workspace: string, session: string, request: IUpdateSessionRequest, ifMatch?: string | null | undefined, signal?: AbortSignal): Promise<SessionView> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -3875,7 +3875,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Freeze sessions in bulk
      */
-    bulkFreezeSessions(org: string, workspace: string, request: BulkSessionsRequest, signal?: AbortSignal): Promise<BulkFreezeResponse> {
+    bulkFreezeSessions(org: string, workspace: string, request: IBulkSessionsRequest, signal?: AbortSignal): Promise<BulkFreezeResponse> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/bulk-freeze";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -4014,7 +4014,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Share sessions in bulk
      */
-    bulkShareSessions(org: string, workspace: string, request: BulkSessionsRequest, signal?: AbortSignal): Promise<BulkShareResponse> {
+    bulkShareSessions(org: string, workspace: string, request: IBulkSessionsRequest, signal?: AbortSignal): Promise<BulkShareResponse> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/bulk-share";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -4153,7 +4153,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Delete sessions in bulk
      */
-    bulkDeleteSessions(org: string, workspace: string, request: BulkSessionsRequest, signal?: AbortSignal): Promise<BulkDeleteResponse> {
+    bulkDeleteSessions(org: string, workspace: string, request: IBulkSessionsRequest, signal?: AbortSignal): Promise<BulkDeleteResponse> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/bulk-delete";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -4292,7 +4292,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Append messages
      */
-    appendTranscript(org: string, workspace: string, session: string, request: AppendTranscriptRequest, signal?: AbortSignal): Promise<TranscriptMessages> {
+    appendTranscript(org: string, workspace: string, session: string, request: IAppendTranscriptRequest, signal?: AbortSignal): Promise<TranscriptMessages> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/transcript";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -4595,7 +4595,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Compact the transcript
      */
-    compactTranscript(org: string, workspace: string, session: string, request: CompactTranscriptRequest, signal?: AbortSignal): Promise<SessionView> {
+    compactTranscript(org: string, workspace: string, session: string, request: ICompactTranscriptRequest, signal?: AbortSignal): Promise<SessionView> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/transcript/compact";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -4751,7 +4751,7 @@ export class SessionsClient implements ISessionsClient {
     /**
      * Rewind to a user message
      */
-    rewindSession(org: string, workspace: string, session: string, request: RewindRequest, signal?: AbortSignal): Promise<RewindOutcome> {
+    rewindSession(org: string, workspace: string, session: string, request: IRewindRequest, signal?: AbortSignal): Promise<RewindOutcome> {
         let url_ = this.baseUrl + "/api/v1/org/{org}/ws/{workspace}/sessions/{session_id}/rewind";
         if (org === undefined || org === null)
             throw new globalThis.Error("The parameter 'org' must be defined.");
@@ -5393,6 +5393,13 @@ export class ErrorEnvelope implements IErrorEnvelope {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            if (data.errors) {
+                this.errors = [];
+                for (let i = 0; i < data.errors.length; i++) {
+                    let item = data.errors[i];
+                    this.errors[i] = item && !(item as any).toJSON ? new ErrorDetail(item) : item as ErrorDetail;
+                }
+            }
         }
     }
 
@@ -5438,7 +5445,7 @@ export interface IErrorEnvelope {
     code: number;
     detail: string;
     type: string;
-    errors?: ErrorDetail[] | null;
+    errors?: IErrorDetail[] | null;
 }
 
 /** One field-level problem: where (loc), what (msg) and its machine type. */
@@ -5652,6 +5659,13 @@ export class MemberList implements IMemberList {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            if (data.members) {
+                this.members = [];
+                for (let i = 0; i < data.members.length; i++) {
+                    let item = data.members[i];
+                    this.members[i] = item && !(item as any).toJSON ? new MemberView(item) : item as MemberView;
+                }
+            }
         }
         if (!data) {
             this.members = [];
@@ -5690,7 +5704,7 @@ export class MemberList implements IMemberList {
 }
 
 export interface IMemberList {
-    members: MemberView[];
+    members: IMemberView[];
 }
 
 /** A member of a workspace: who (as a chip) and with which role. */
@@ -5706,6 +5720,7 @@ export class MemberView implements IMemberView {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            this.user = data.user && !(data.user as any).toJSON ? new UserChip(data.user) : this.user as UserChip;
         }
         if (!data) {
             this.user = new UserChip();
@@ -5740,7 +5755,7 @@ export class MemberView implements IMemberView {
 
 /** A member of a workspace: who (as a chip) and with which role. */
 export interface IMemberView {
-    user: UserChip;
+    user: IUserChip;
     role: WorkspaceRole;
     created_at: string;
     updated_at: string;
@@ -5866,6 +5881,8 @@ export class GroupSummary implements IGroupSummary {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            this.created_by = data.created_by && !(data.created_by as any).toJSON ? new UserChip(data.created_by) : this.created_by as UserChip;
+            this.usage = data.usage && !(data.usage as any).toJSON ? new UsageView(data.usage) : this.usage as UsageView;
         }
         if (!data) {
             this.usage = new UsageView();
@@ -5945,13 +5962,13 @@ export interface IGroupSummary {
     evaluation_item_attempt_id: string | null;
     runtime_id: string | null;
     metadata: any | null;
-    created_by: UserChip | null;
+    created_by: IUserChip | null;
     created_at: string;
     updated_at: string;
     completed_at: string | null;
     session_count: number;
     active_session_count: number;
-    usage: UsageView;
+    usage: IUsageView;
 }
 
 /** What a group gathers: the sessions of one worker run, one evaluation item, or one workflow run. */
@@ -6177,6 +6194,13 @@ export class GroupPage implements IGroupPage {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            if (data.groups) {
+                this.groups = [];
+                for (let i = 0; i < data.groups.length; i++) {
+                    let item = data.groups[i];
+                    this.groups[i] = item && !(item as any).toJSON ? new GroupSummary(item) : item as GroupSummary;
+                }
+            }
         }
         if (!data) {
             this.groups = [];
@@ -6228,7 +6252,7 @@ export class GroupPage implements IGroupPage {
 
 /** A page of groups (CONTRACT §5.5). */
 export interface IGroupPage {
-    groups: GroupSummary[];
+    groups: IGroupSummary[];
     total: number;
     page: number;
     limit: number;
@@ -6253,6 +6277,14 @@ export class GroupDetail implements IGroupDetail {
             for (var property in data) {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
+            }
+            this.group = data.group && !(data.group as any).toJSON ? new GroupSummary(data.group) : this.group as GroupSummary;
+            if (data.sessions) {
+                this.sessions = [];
+                for (let i = 0; i < data.sessions.length; i++) {
+                    let item = data.sessions[i];
+                    this.sessions[i] = item && !(item as any).toJSON ? new SessionView(item) : item as SessionView;
+                }
             }
         }
         if (!data) {
@@ -6296,8 +6328,8 @@ export class GroupDetail implements IGroupDetail {
 
 /** One group with the sessions of it the caller sees. */
 export interface IGroupDetail {
-    group: GroupSummary;
-    sessions: SessionView[];
+    group: IGroupSummary;
+    sessions: ISessionView[];
 }
 
 /** The session object every session answer carries (CONTRACT §6). */
@@ -6333,6 +6365,9 @@ export class SessionView implements ISessionView {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            this.created_by = data.created_by && !(data.created_by as any).toJSON ? new UserChip(data.created_by) : this.created_by as UserChip;
+            this.shared_by = data.shared_by && !(data.shared_by as any).toJSON ? new UserChip(data.shared_by) : this.shared_by as UserChip;
+            this.usage = data.usage && !(data.usage as any).toJSON ? new UsageView(data.usage) : this.usage as UsageView;
         }
         if (!data) {
             this.labels = {};
@@ -6425,7 +6460,7 @@ export class SessionView implements ISessionView {
 export interface ISessionView {
     id: string;
     user_id: string;
-    created_by: UserChip | null;
+    created_by: IUserChip | null;
     title: string | null;
     model: string;
     agent: string | null;
@@ -6444,9 +6479,9 @@ export interface ISessionView {
     pinned_at: string | null;
     frozen_at: string | null;
     frozen_by: FrozenBy | null;
-    shared_by: UserChip | null;
+    shared_by: IUserChip | null;
     shared_at: string | null;
-    usage: UsageView;
+    usage: IUsageView;
 }
 
 /** Who may see a session: its owner only, or every member of its workspace. */
@@ -6535,6 +6570,13 @@ export class GroupedPage implements IGroupedPage {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            if (data.groups) {
+                this.groups = [];
+                for (let i = 0; i < data.groups.length; i++) {
+                    let item = data.groups[i];
+                    this.groups[i] = item && !(item as any).toJSON ? new GroupedBucket(item) : item as GroupedBucket;
+                }
+            }
         }
         if (!data) {
             this.groups = [];
@@ -6585,7 +6627,7 @@ export class GroupedPage implements IGroupedPage {
 }
 
 export interface IGroupedPage {
-    groups: GroupedBucket[];
+    groups: IGroupedBucket[];
     total: number;
     page: number;
     limit: number;
@@ -6605,6 +6647,14 @@ export class GroupedBucket implements IGroupedBucket {
             for (var property in data) {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
+            }
+            this.group = data.group && !(data.group as any).toJSON ? new GroupSummary(data.group) : this.group as GroupSummary;
+            if (data.sessions) {
+                this.sessions = [];
+                for (let i = 0; i < data.sessions.length; i++) {
+                    let item = data.sessions[i];
+                    this.sessions[i] = item && !(item as any).toJSON ? new SessionView(item) : item as SessionView;
+                }
             }
         }
         if (!data) {
@@ -6649,8 +6699,8 @@ export class GroupedBucket implements IGroupedBucket {
 
 /** One bucket of /grouped: a group (null for the sessions of no group), its first sessions, and how many it has. */
 export interface IGroupedBucket {
-    group: GroupSummary | null;
-    sessions: SessionView[];
+    group: IGroupSummary | null;
+    sessions: ISessionView[];
     session_count: number;
 }
 
@@ -7013,6 +7063,13 @@ export class SessionPage implements ISessionPage {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            if (data.sessions) {
+                this.sessions = [];
+                for (let i = 0; i < data.sessions.length; i++) {
+                    let item = data.sessions[i];
+                    this.sessions[i] = item && !(item as any).toJSON ? new SessionView(item) : item as SessionView;
+                }
+            }
         }
         if (!data) {
             this.sessions = [];
@@ -7064,7 +7121,7 @@ export class SessionPage implements ISessionPage {
 
 /** The list envelope (CONTRACT §5.4). */
 export interface ISessionPage {
-    sessions: SessionView[];
+    sessions: ISessionView[];
     total: number;
     page: number;
     limit: number;
@@ -7090,6 +7147,34 @@ export class SessionFacets implements ISessionFacets {
             for (var property in data) {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
+            }
+            if (data.agents) {
+                this.agents = [];
+                for (let i = 0; i < data.agents.length; i++) {
+                    let item = data.agents[i];
+                    this.agents[i] = item && !(item as any).toJSON ? new FacetCount(item) : item as FacetCount;
+                }
+            }
+            if (data.models) {
+                this.models = [];
+                for (let i = 0; i < data.models.length; i++) {
+                    let item = data.models[i];
+                    this.models[i] = item && !(item as any).toJSON ? new FacetCount(item) : item as FacetCount;
+                }
+            }
+            if (data.origins) {
+                this.origins = [];
+                for (let i = 0; i < data.origins.length; i++) {
+                    let item = data.origins[i];
+                    this.origins[i] = item && !(item as any).toJSON ? new FacetCount(item) : item as FacetCount;
+                }
+            }
+            if (data.users) {
+                this.users = [];
+                for (let i = 0; i < data.users.length; i++) {
+                    let item = data.users[i];
+                    this.users[i] = item && !(item as any).toJSON ? new UserFacetCount(item) : item as UserFacetCount;
+                }
             }
         }
         if (!data) {
@@ -7190,10 +7275,10 @@ export class SessionFacets implements ISessionFacets {
 
 export interface ISessionFacets {
     labels: { [key: string]: FacetCount[]; };
-    agents: FacetCount[];
-    models: FacetCount[];
-    origins: FacetCount[];
-    users: UserFacetCount[];
+    agents: IFacetCount[];
+    models: IFacetCount[];
+    origins: IFacetCount[];
+    users: IUserFacetCount[];
 }
 
 export class FacetCount implements IFacetCount {
@@ -7248,6 +7333,7 @@ export class UserFacetCount implements IUserFacetCount {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            this.user = data.user && !(data.user as any).toJSON ? new UserChip(data.user) : this.user as UserChip;
         }
     }
 
@@ -7279,7 +7365,7 @@ export class UserFacetCount implements IUserFacetCount {
 export interface IUserFacetCount {
     value: string;
     count: number;
-    user: UserChip | null;
+    user: IUserChip | null;
 }
 
 /** The body of PATCH .../sessions/{session_id}: a missing or null field is left as it is. */
@@ -7377,6 +7463,13 @@ export class SessionEventPage implements ISessionEventPage {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            if (data.events) {
+                this.events = [];
+                for (let i = 0; i < data.events.length; i++) {
+                    let item = data.events[i];
+                    this.events[i] = item && !(item as any).toJSON ? new SessionEventView(item) : item as SessionEventView;
+                }
+            }
         }
         if (!data) {
             this.events = [];
@@ -7420,7 +7513,7 @@ export class SessionEventPage implements ISessionEventPage {
 
 /** NextAfterId is the id to pass as after_id for the next page (null when the page is empty). */
 export interface ISessionEventPage {
-    events: SessionEventView[];
+    events: ISessionEventView[];
     has_more: boolean;
     next_after_id: string | null;
 }
@@ -7439,6 +7532,7 @@ export class SessionEventView implements ISessionEventView {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            this.actor = data.actor && !(data.actor as any).toJSON ? new UserChip(data.actor) : this.actor as UserChip;
         }
     }
 
@@ -7475,7 +7569,7 @@ export interface ISessionEventView {
     id: string;
     type: string;
     occurred_at: string;
-    actor: UserChip | null;
+    actor: IUserChip | null;
     data: any;
 }
 
@@ -7488,6 +7582,13 @@ export class BulkFreezeResponse implements IBulkFreezeResponse {
             for (var property in data) {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
+            }
+            if (data.failed) {
+                this.failed = [];
+                for (let i = 0; i < data.failed.length; i++) {
+                    let item = data.failed[i];
+                    this.failed[i] = item && !(item as any).toJSON ? new BulkFailureResponse(item) : item as BulkFailureResponse;
+                }
             }
         }
         if (!data) {
@@ -7542,7 +7643,7 @@ export class BulkFreezeResponse implements IBulkFreezeResponse {
 
 export interface IBulkFreezeResponse {
     frozen: string[];
-    failed: BulkFailureResponse[];
+    failed: IBulkFailureResponse[];
 }
 
 /** Why one id of a bulk action failed: the status and envelope type it would have had alone. */
@@ -7657,6 +7758,13 @@ export class BulkShareResponse implements IBulkShareResponse {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            if (data.failed) {
+                this.failed = [];
+                for (let i = 0; i < data.failed.length; i++) {
+                    let item = data.failed[i];
+                    this.failed[i] = item && !(item as any).toJSON ? new BulkFailureResponse(item) : item as BulkFailureResponse;
+                }
+            }
         }
         if (!data) {
             this.shared = [];
@@ -7710,7 +7818,7 @@ export class BulkShareResponse implements IBulkShareResponse {
 
 export interface IBulkShareResponse {
     shared: string[];
-    failed: BulkFailureResponse[];
+    failed: IBulkFailureResponse[];
 }
 
 export class BulkDeleteResponse implements IBulkDeleteResponse {
@@ -7722,6 +7830,13 @@ export class BulkDeleteResponse implements IBulkDeleteResponse {
             for (var property in data) {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
+            }
+            if (data.failed) {
+                this.failed = [];
+                for (let i = 0; i < data.failed.length; i++) {
+                    let item = data.failed[i];
+                    this.failed[i] = item && !(item as any).toJSON ? new BulkFailureResponse(item) : item as BulkFailureResponse;
+                }
             }
         }
         if (!data) {
@@ -7776,7 +7891,7 @@ export class BulkDeleteResponse implements IBulkDeleteResponse {
 
 export interface IBulkDeleteResponse {
     deleted: string[];
-    failed: BulkFailureResponse[];
+    failed: IBulkFailureResponse[];
 }
 
 /** The messages of an append, as stored, in the order they were sent. */
@@ -7788,6 +7903,13 @@ export class TranscriptMessages implements ITranscriptMessages {
             for (var property in data) {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
+            }
+            if (data.messages) {
+                this.messages = [];
+                for (let i = 0; i < data.messages.length; i++) {
+                    let item = data.messages[i];
+                    this.messages[i] = item && !(item as any).toJSON ? new MessageView(item) : item as MessageView;
+                }
             }
         }
         if (!data) {
@@ -7828,7 +7950,7 @@ export class TranscriptMessages implements ITranscriptMessages {
 
 /** The messages of an append, as stored, in the order they were sent. */
 export interface ITranscriptMessages {
-    messages: MessageView[];
+    messages: IMessageView[];
 }
 
 /** A stored message (CONTRACT §5.3 "Message out"): what was sent, plus seq, created_at and compacted_at. */
@@ -7851,6 +7973,14 @@ export class MessageView implements IMessageView {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            if (data.tool_calls) {
+                this.tool_calls = [];
+                for (let i = 0; i < data.tool_calls.length; i++) {
+                    let item = data.tool_calls[i];
+                    this.tool_calls[i] = item && !(item as any).toJSON ? new ToolCallView(item) : item as ToolCallView;
+                }
+            }
+            this.usage = data.usage && !(data.usage as any).toJSON ? new UsageReport(data.usage) : this.usage as UsageReport;
         }
         if (!data) {
             this.tool_calls = [];
@@ -7916,9 +8046,9 @@ export interface IMessageView {
     content: string;
     parent_id: string | null;
     tool_call_id: string | null;
-    tool_calls: ToolCallView[];
+    tool_calls: IToolCallView[];
     metadata: any | null;
-    usage: UsageReport | null;
+    usage: IUsageReport | null;
     created_at: string;
     compacted_at: string | null;
 }
@@ -8033,6 +8163,14 @@ export class AppendTranscriptRequest implements IAppendTranscriptRequest {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            this.context = data.context && !(data.context as any).toJSON ? new ContextRequest(data.context) : this.context as ContextRequest;
+            if (data.messages) {
+                this.messages = [];
+                for (let i = 0; i < data.messages.length; i++) {
+                    let item = data.messages[i];
+                    this.messages[i] = item && !(item as any).toJSON ? new MessageRequest(item) : item as MessageRequest;
+                }
+            }
         }
         if (!data) {
             this.messages = [];
@@ -8073,9 +8211,9 @@ export class AppendTranscriptRequest implements IAppendTranscriptRequest {
 }
 
 export interface IAppendTranscriptRequest {
-    context?: ContextRequest | null;
+    context?: IContextRequest | null;
     /** 1 to 500 messages. */
-    messages: MessageRequest[];
+    messages: IMessageRequest[];
 }
 
 /** The agent context of an append; it updates the session's agent and model and stores the system prompt. */
@@ -8143,6 +8281,14 @@ export class MessageRequest implements IMessageRequest {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            if (data.tool_calls) {
+                this.tool_calls = [];
+                for (let i = 0; i < data.tool_calls.length; i++) {
+                    let item = data.tool_calls[i];
+                    this.tool_calls[i] = item && !(item as any).toJSON ? new ToolCallRequest(item) : item as ToolCallRequest;
+                }
+            }
+            this.usage = data.usage && !(data.usage as any).toJSON ? new UsageRequest(data.usage) : this.usage as UsageRequest;
         }
     }
 
@@ -8215,9 +8361,9 @@ export interface IMessageRequest {
     content?: string | null;
     parent_id?: string | null;
     tool_call_id?: string | null;
-    tool_calls?: ToolCallRequest[] | null;
+    tool_calls?: IToolCallRequest[] | null;
     metadata?: { [key: string]: any; } | null;
-    usage?: UsageRequest | null;
+    usage?: IUsageRequest | null;
 }
 
 export class ToolCallRequest implements IToolCallRequest {
@@ -8334,6 +8480,13 @@ export class TranscriptPage implements ITranscriptPage {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            if (data.messages) {
+                this.messages = [];
+                for (let i = 0; i < data.messages.length; i++) {
+                    let item = data.messages[i];
+                    this.messages[i] = item && !(item as any).toJSON ? new MessageView(item) : item as MessageView;
+                }
+            }
         }
         if (!data) {
             this.messages = [];
@@ -8377,7 +8530,7 @@ export class TranscriptPage implements ITranscriptPage {
 
 /** NextAfterSeq is the seq to pass as after_seq for the next page (null when the page is empty). */
 export interface ITranscriptPage {
-    messages: MessageView[];
+    messages: IMessageView[];
     has_more: boolean;
     next_after_seq: number | null;
 }
@@ -8394,6 +8547,7 @@ export class CompactTranscriptRequest implements ICompactTranscriptRequest {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            this.summary = data.summary && !(data.summary as any).toJSON ? new MessageRequest(data.summary) : this.summary as MessageRequest;
         }
         if (!data) {
             this.summary = new MessageRequest();
@@ -8424,7 +8578,7 @@ export class CompactTranscriptRequest implements ICompactTranscriptRequest {
 
 export interface ICompactTranscriptRequest {
     /** The summary, appended as a new message. */
-    summary: MessageRequest;
+    summary: IMessageRequest;
     /** Messages with seq up to this one are compacted. */
     up_to_seq: number;
 }
@@ -8526,6 +8680,13 @@ export class MessageMatches implements IMessageMatches {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            if (data.matches) {
+                this.matches = [];
+                for (let i = 0; i < data.matches.length; i++) {
+                    let item = data.matches[i];
+                    this.matches[i] = item && !(item as any).toJSON ? new MessageView(item) : item as MessageView;
+                }
+            }
         }
         if (!data) {
             this.matches = [];
@@ -8569,7 +8730,7 @@ export class MessageMatches implements IMessageMatches {
 
 /** Total counts every match, whatever page this is. */
 export interface IMessageMatches {
-    matches: MessageView[];
+    matches: IMessageView[];
     total: number;
     has_more: boolean;
 }
@@ -8585,6 +8746,14 @@ export class WorkspaceUsage implements IWorkspaceUsage {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+            if (data.buckets) {
+                this.buckets = [];
+                for (let i = 0; i < data.buckets.length; i++) {
+                    let item = data.buckets[i];
+                    this.buckets[i] = item && !(item as any).toJSON ? new UsageBucket(item) : item as UsageBucket;
+                }
+            }
+            this.totals = data.totals && !(data.totals as any).toJSON ? new UsageFigures(data.totals) : this.totals as UsageFigures;
         }
         if (!data) {
             this.buckets = [];
@@ -8629,8 +8798,8 @@ export class WorkspaceUsage implements IWorkspaceUsage {
 
 export interface IWorkspaceUsage {
     group_by: string;
-    buckets: UsageBucket[];
-    totals: UsageFigures;
+    buckets: IUsageBucket[];
+    totals: IUsageFigures;
 }
 
 /** One bucket: its key (null for sessions without the dimension's value: no agent, no such label) and its figures. */

@@ -1,4 +1,4 @@
-import { ErrorEnvelope, SessionsClient } from "./client.js";
+import { ApiException, ErrorEnvelope, SessionsClient } from "./client.js";
 
 export * from "./client.js";
 
@@ -23,7 +23,10 @@ export interface SessionsClientOptions {
 
 /**
  * A client for the Sessions API with authentication and client-version headers applied to every
- * request. Failed calls reject with an {@link ErrorEnvelope} (`code`, `detail`, `type`, `errors`).
+ * request. Failed calls reject with an {@link ErrorEnvelope} (`code`, `detail`, `type`, `errors`)
+ * when the service answered with one, and otherwise with an {@link ApiException} carrying the
+ * status and the body as received (an empty answer, or a proxy's HTML or JSON page in front of the
+ * service): never with a parse error, nor with an envelope whose fields are missing.
  */
 export function createSessionsClient(options: SessionsClientOptions): SessionsClient {
   const platformFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
@@ -39,6 +42,9 @@ export function createSessionsClient(options: SessionsClientOptions): SessionsCl
       }
       const response = await platformFetch(url, { ...init, headers });
       options.onResponse?.(response, { url: String(url), method: init?.method ?? "GET" });
+      if (!response.ok) {
+        await refuseWithoutEnvelope(response);
+      }
       return response;
     },
   });
@@ -47,4 +53,37 @@ export function createSessionsClient(options: SessionsClientOptions): SessionsCl
 /** True when a rejected call carries the service's error envelope. */
 export function isErrorEnvelope(error: unknown): error is ErrorEnvelope {
   return error instanceof ErrorEnvelope;
+}
+
+/** Rejects an error answer that is not the service's envelope with an ApiException; an envelope is left for the call to read. */
+async function refuseWithoutEnvelope(response: Response): Promise<void> {
+  const text = await response.clone().text();
+  let body: unknown;
+  try {
+    body = text === "" ? undefined : JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (isEnvelope(body, response.status)) {
+    return;
+  }
+  const headers: { [key: string]: string } = {};
+  response.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  throw new ApiException(
+    `The service answered ${response.status} without its error envelope.`,
+    response.status,
+    text,
+    headers,
+    body ?? null,
+  );
+}
+
+function isEnvelope(body: unknown, status: number): boolean {
+  if (typeof body !== "object" || body === null) {
+    return false;
+  }
+  const fields = body as { [key: string]: unknown };
+  return fields["code"] === status && typeof fields["type"] === "string" && typeof fields["detail"] === "string";
 }

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { createSessionsClient, CreateSessionRequest, ErrorEnvelope, isErrorEnvelope } from "../dist/index.js";
+import { ApiException, createSessionsClient, CreateSessionRequest, ErrorEnvelope, isErrorEnvelope } from "../dist/index.js";
 import { devToken, startService } from "./service.mjs";
 
 const org = "demo";
@@ -29,6 +29,18 @@ async function rejection(call) {
     assert.ok(isErrorEnvelope(error), `expected an ErrorEnvelope, got ${error}`);
     assert.ok(error instanceof ErrorEnvelope);
     assert.equal(typeof error.detail, "string");
+    return error;
+  }
+  assert.fail("the call succeeded");
+}
+
+/** Awaits a call that must fail without the service's envelope, and answers the ApiException it failed with. */
+async function failure(call) {
+  try {
+    await call;
+  } catch (error) {
+    assert.ok(error instanceof ApiException, `expected an ApiException, got ${error}`);
+    assert.ok(!isErrorEnvelope(error));
     return error;
   }
   assert.fail("the call succeeded");
@@ -217,6 +229,23 @@ describe("typed errors", () => {
     const invalid = await rejection(client.freezeSession(org, ws, "abc"));
     assert.deepEqual([invalid.code, invalid.type], [422, "validation_error"]);
     assert.deepEqual(invalid.errors?.[0].loc, ["path", "session_id"]);
+  });
+
+  test("an error answer without the envelope rejects with an ApiException carrying status and body", async () => {
+    // Kestrel refuses a NUL in the path before the service sees the request, with an empty body.
+    const empty = await failure(client.getSession(org, ws, "abcd\u0000"));
+    assert.deepEqual([empty.status, empty.response], [400, ""]);
+
+    const proxied = (status, body, type) =>
+      createSessionsClient({ baseUrl: service.baseUrl, fetch: async () => new Response(body, { status, headers: { "content-type": type } }) });
+    const html = await failure(proxied(502, "<html><body>Bad gateway</body></html>", "text/html").getSession(org, ws, randomUUID()));
+    assert.deepEqual([html.status, html.response, html.headers["content-type"]], [502, "<html><body>Bad gateway</body></html>", "text/html"]);
+    const foreign = await failure(proxied(504, '{"message":"upstream timed out"}', "application/json").getSession(org, ws, randomUUID()));
+    assert.deepEqual([foreign.status, foreign.result], [504, { message: "upstream timed out" }]);
+
+    const envelope = await rejection(
+      proxied(404, '{"code":404,"detail":"Session not found","type":"not_found"}', "application/json").getSession(org, ws, randomUUID()));
+    assert.deepEqual([envelope.code, envelope.type], [404, "not_found"]);
   });
 
   test("426 for a client older than the minimum version", async () => {

@@ -40,12 +40,16 @@ public static partial class DevelopmentEndpoints
             .ExcludeFromDescription();
     }
 
-    /// <summary>Seeds the demo org, workspace and admin user, and logs a ready-to-paste curl line.</summary>
+    /// <summary>Seeds the demo org, workspace and admin user on a database without them, and logs a ready-to-paste curl line while the user is a member.</summary>
     public static async Task SeedAsync(WebApplication app, CancellationToken cancellationToken)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var identity = scope.ServiceProvider.GetRequiredService<DevelopmentIdentity>();
-        var user = await identity.EnsureMemberAsync(DemoEmail, "Dev User", DemoOrg, DemoWorkspace, WorkspaceRole.Admin, cancellationToken);
+        if (await identity.SeedAsync(DemoEmail, "Dev User", DemoOrg, DemoWorkspace, WorkspaceRole.Admin, cancellationToken) is not { } user)
+        {
+            return;
+        }
+
         var token = scope.ServiceProvider.GetRequiredService<TokenIssuer>().Issue(user.Id, DemoEmail, user.FullName, DefaultScopes);
         var baseUrl = app.Configuration["urls"]?.Split(';')[0] ?? "http://localhost:5000";
         var sessionId = Guid.CreateVersion7();

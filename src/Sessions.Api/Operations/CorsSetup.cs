@@ -14,7 +14,7 @@ namespace Sessions.Api.Operations;
 /// </summary>
 public static class CorsSetup
 {
-    private static readonly string[] ExposedHeaders = [HeaderNames.ETag, HeaderNames.Location, HeaderNames.RetryAfter, ApiVersions.SupportedHeader, CorrelationIds.Header];
+    private static readonly string[] ExposedHeaders = [HeaderNames.ETag, HeaderNames.Location, HeaderNames.RetryAfter, HeaderNames.ContentDisposition, ApiVersions.SupportedHeader, CorrelationIds.Header];
 
     public static IServiceCollection AddServiceCors(this IServiceCollection services, IConfiguration configuration)
     {

@@ -34,6 +34,28 @@ public sealed class DevelopmentIdentity(SessionsDbContext db, TimeProvider clock
         }
     }
 
+    /// <summary>
+    /// The start's seed: the user, organization, workspace and membership when the organization
+    /// does not exist yet. Once it does, a start changes nothing: an admin's removal or change of
+    /// the seeded member stands, whichever instance starts next. Answers the seeded user, or null
+    /// when they are no longer a member of the workspace.
+    /// </summary>
+    public async Task<User?> SeedAsync(string email, string name, string org, string workspace, WorkspaceRole role, CancellationToken cancellationToken)
+    {
+        if (!await db.Organizations.AsNoTracking().AnyAsync(o => o.Slug == org, cancellationToken))
+        {
+            return await EnsureMemberAsync(email, name, org, workspace, role, cancellationToken);
+        }
+
+        return await (
+            from user in db.Users.AsNoTracking()
+            where user.Email == email
+                && db.Memberships.Any(m => m.UserId == user.Id
+                    && db.Workspaces.Any(w => w.Id == m.WorkspaceId && w.Slug == workspace
+                        && db.Organizations.Any(o => o.Id == w.OrganizationId && o.Slug == org)))
+            select user).FirstOrDefaultAsync(cancellationToken);
+    }
+
     private async Task<User> EnsureOnceAsync(string email, string? name, string org, string workspace, WorkspaceRole role, CancellationToken cancellationToken)
     {
         var now = clock.UtcNow();

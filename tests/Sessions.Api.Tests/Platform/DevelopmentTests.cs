@@ -1,5 +1,8 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Sessions.Domain.Organizations;
+using Sessions.Infrastructure.Development;
 using Sessions.Api.Tests.Infrastructure;
 
 namespace Sessions.Api.Tests.Platform;
@@ -105,4 +108,38 @@ public sealed class DevelopmentTests(DevelopmentApiFactory factory) : ApiTest<De
 
         Assert.True(seeded);
     }
+
+    /// <summary>
+    /// A start seeds a database without the demo organization only: the next instance's start
+    /// restored the seeded admin an admin had removed or demoted through another instance.
+    /// </summary>
+    [Fact]
+    public async Task DemoSeed_LeavesAnExistingOrganizationAsItIs()
+    {
+        var admin = await DevTokenAsync("second.admin@example.com", "admin");
+        const string members = "/api/v1/org/demo/ws/default/members";
+        var seededId = await Factory.WithDbAsync(db => Task.FromResult(db.Users.Single(u => u.Email == "dev@example.com").Id));
+        await (await Client.SendAsync(HttpMethod.Put, $"{members}/{seededId}", admin, new { role = "viewer" })).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.NotNull(await SeedAgainAsync());
+        var demoted = await (await Client.GetAsync(members, admin)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("viewer", demoted["members"]!.AsArray().Single(m => m!["user"]!["email"]!.GetValue<string>() == "dev@example.com")!["role"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, $"{members}/{seededId}", admin)).StatusCode);
+
+        Assert.Null(await SeedAgainAsync());
+        var removed = await (await Client.GetAsync(members, admin)).ExpectAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(removed["members"]!.AsArray(), m => m!["user"]!["email"]!.GetValue<string>() == "dev@example.com");
+    }
+
+    private async Task<Domain.Users.User?> SeedAgainAsync()
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<DevelopmentIdentity>()
+            .SeedAsync("dev@example.com", "Dev User", "demo", "default", WorkspaceRole.Admin, CancellationToken.None);
+    }
+
+    private async Task<string> DevTokenAsync(string email, string role) =>
+        (await (await Client.PostAsync("/dev/token", token: null, new { email, org = "demo", workspace = "default", role, scopes = new[] { "sessions:read", "sessions:write", "admin" } }))
+            .ExpectAsync(HttpStatusCode.OK))["access_token"]!.GetValue<string>();
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text;
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -132,12 +132,19 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
         await Client.SendAsync(HttpMethod.Get, workspace.SessionPath(session), owner.Token(), headers: new Dictionary<string, string> { ["X-Client-Version"] = version }).ExpectAsync(HttpStatusCode.OK);
     }
 
-    [Fact]
-    public async Task WrongMediaType_Is415Envelope()
+    /// <summary>A body declared as anything but JSON is 415, a form included (a multipart body was read as a missing JSON body, 422).</summary>
+    [Theory]
+    [InlineData("", "text/plain")]
+    [InlineData("", "application/x-www-form-urlencoded")]
+    [InlineData("", "multipart/form-data; boundary=x")]
+    [InlineData("/groups", "multipart/form-data; boundary=x")]
+    [InlineData("/groups", "multipart/mixed; boundary=x")]
+    public async Task WrongMediaType_Is415Envelope(string path, string mediaType)
     {
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Post, workspace.SessionsPath) { Content = new StringContent("id=1", Encoding.UTF8, "text/plain") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, workspace.SessionsPath + path) { Content = new StringContent("{\"id\":\"" + Guid.NewGuid() + "\",\"model\":\"m\"}") };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(mediaType);
         request.Headers.Authorization = new("Bearer", owner.Token());
 
         await (await Client.SendAsync(request)).ExpectEnvelopeAsync(HttpStatusCode.UnsupportedMediaType, "invalid_request");

@@ -106,6 +106,23 @@ public sealed class OperationsTests(OperationsApiFactory factory) : ApiTest<Oper
         Assert.Contains("Location", exposed, StringComparison.Ordinal);
     }
 
+    /// <summary>A browser frontend reads a download's file name: <c>Content-Disposition</c> is no header CORS lets a page read unless it is exposed.</summary>
+    [Fact]
+    public async Task Cors_ADownload_ExposesItsFileName()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var id = Guid.NewGuid();
+        await (await Client.PostAsync(workspace.SessionsPath, owner.Token(), new { id, model = "m" })).ExpectAsync(HttpStatusCode.Created);
+
+        var response = await Client.SendAsync(HttpMethod.Get, $"{workspace.SessionsPath}/{id}/trajectory?download=true", owner.Token(), body: null, new Dictionary<string, string> { ["Origin"] = OperationsApiFactory.Origin });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotNull(response.Content.Headers.ContentDisposition);
+        var exposed = response.Headers.GetValues("Access-Control-Expose-Headers").Single().Split(',', StringSplitOptions.TrimEntries);
+        Assert.Contains("Content-Disposition", exposed, StringComparer.OrdinalIgnoreCase);
+    }
+
     [Theory]
     [InlineData("2.0.9", HttpStatusCode.UpgradeRequired)]
     [InlineData("1.9", HttpStatusCode.UpgradeRequired)]
