@@ -9,12 +9,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 
 const file = process.argv[2];
 const source = readFileSync(file, "utf8");
+// Each method that sends a body is declared twice (the client's interface and its class).
 const parameter = /^(    \w+\(.*\brequest: )(\w+Request)\b/gm;
 const found = [...source.matchAll(parameter)];
+const sent = [...source.matchAll(/JSON\.stringify\((\w+)\)/g)];
 const missing = found.filter(([, , type]) => !source.includes(`export interface I${type} {`));
-if (found.length === 0 || missing.length > 0) {
+if (found.length === 0 || missing.length > 0 || found.length !== 2 * sent.length || sent.some(([, name]) => name !== "request")) {
   throw new Error("the body parameters are not in the form literal-bodies.mjs rewrites: NSwag's output changed, review it");
 }
 
 writeFileSync(file, source.replace(parameter, "$1I$2"));
-console.log(`literal-bodies: ${found.length} body parameters typed by their interfaces`);
+console.log(`literal-bodies: the bodies of ${sent.length} methods typed by their interfaces`);

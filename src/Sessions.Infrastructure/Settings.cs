@@ -23,14 +23,20 @@ public static class Settings
         : throw new RefusedSettingException($"{key} must be true or false, not '{text}'.");
 
     /// <summary>
-    /// One of <paramref name="choices"/> in any letter case, answered as written there; unset, the
-    /// first of them. Only the names: a number is not taken for the choice it would be counted as.
+    /// One of <paramref name="choices"/> in any letter case, answered as written there; unset,
+    /// <paramref name="defaultValue"/> (one of them). Only the names: a number is not taken for the
+    /// choice it would be counted as.
     /// </summary>
-    public static string Choice(IConfiguration configuration, string key, params string[] choices)
+    public static string Choice(IConfiguration configuration, string key, string defaultValue, params string[] choices)
     {
+        if (!choices.Contains(defaultValue))
+        {
+            throw new ArgumentException($"The default '{defaultValue}' is none of the choices.", nameof(defaultValue));
+        }
+
         if (Text(configuration, key) is not { } text)
         {
-            return choices[0];
+            return defaultValue;
         }
 
         return Array.Find(choices, choice => choice.Equals(text, StringComparison.OrdinalIgnoreCase))

@@ -23,10 +23,11 @@ export interface SessionsClientOptions {
 
 /**
  * A client for the Sessions API with authentication and client-version headers applied to every
- * request. Failed calls reject with an {@link ErrorEnvelope} (`code`, `detail`, `type`, `errors`)
- * when the service answered with one, and otherwise with an {@link ApiException} carrying the
- * status and the body as received (an empty answer, or a proxy's HTML or JSON page in front of the
- * service): never with a parse error, nor with an envelope whose fields are missing.
+ * request. A call answered with an error status rejects with an {@link ErrorEnvelope} (`code`,
+ * `detail`, `type`, `errors`) when the service answered with one, whatever the status (408 and
+ * 503 included, which the document declares for no operation), and otherwise with an
+ * {@link ApiException} carrying the status and the body as received (an empty answer, or a proxy's
+ * HTML or JSON page in front of the service). A call that gets no answer rejects as `fetch` does.
  */
 export function createSessionsClient(options: SessionsClientOptions): SessionsClient {
   const platformFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
@@ -43,7 +44,7 @@ export function createSessionsClient(options: SessionsClientOptions): SessionsCl
       const response = await platformFetch(url, { ...init, headers });
       options.onResponse?.(response, { url: String(url), method: init?.method ?? "GET" });
       if (!response.ok) {
-        await refuseWithoutEnvelope(response);
+        await refuse(response);
       }
       return response;
     },
@@ -55,9 +56,12 @@ export function isErrorEnvelope(error: unknown): error is ErrorEnvelope {
   return error instanceof ErrorEnvelope;
 }
 
-/** Rejects an error answer that is not the service's envelope with an ApiException; an envelope is left for the call to read. */
-async function refuseWithoutEnvelope(response: Response): Promise<void> {
-  const text = await response.clone().text();
+/**
+ * Rejects an error answer before the generated code reads it: that code reads the envelope only for
+ * the statuses the document declares for the operation, and parses any other body as JSON.
+ */
+async function refuse(response: Response): Promise<never> {
+  const text = await response.text();
   let body: unknown;
   try {
     body = text === "" ? undefined : JSON.parse(text);
@@ -65,7 +69,7 @@ async function refuseWithoutEnvelope(response: Response): Promise<void> {
     body = undefined;
   }
   if (isEnvelope(body, response.status)) {
-    return;
+    throw ErrorEnvelope.fromJS(body);
   }
   const headers: { [key: string]: string } = {};
   response.headers.forEach((value, key) => {

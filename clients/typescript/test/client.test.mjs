@@ -246,6 +246,11 @@ describe("typed errors", () => {
     const envelope = await rejection(
       proxied(404, '{"code":404,"detail":"Session not found","type":"not_found"}', "application/json").getSession(org, ws, randomUUID()));
     assert.deepEqual([envelope.code, envelope.type], [404, "not_found"]);
+    // A status the document declares for no operation (a body sent too slowly) is still the envelope.
+    const undeclared = await rejection(
+      proxied(408, '{"code":408,"detail":"The request body arrived too slowly.","type":"request_timeout"}', "application/json")
+        .appendTranscript(org, ws, randomUUID(), { messages: [{ role: "user", content: "hi" }] }));
+    assert.deepEqual([undeclared.code, undeclared.type, undeclared.detail], [408, "request_timeout", "The request body arrived too slowly."]);
   });
 
   test("426 for a client older than the minimum version", async () => {

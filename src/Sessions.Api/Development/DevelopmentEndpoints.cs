@@ -40,7 +40,7 @@ public static partial class DevelopmentEndpoints
             .ExcludeFromDescription();
     }
 
-    /// <summary>Seeds the demo org, workspace and admin user on a database without them, and logs a ready-to-paste curl line while the user is a member.</summary>
+    /// <summary>Seeds the demo org, workspace and admin user on a database without them, and logs a ready-to-paste curl line while the user is its admin.</summary>
     public static async Task SeedAsync(WebApplication app, CancellationToken cancellationToken)
     {
         await using var scope = app.Services.CreateAsyncScope();

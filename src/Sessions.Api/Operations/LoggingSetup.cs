@@ -12,7 +12,7 @@ public static class LoggingSetup
     public static ILoggingBuilder AddServiceLogging(this ILoggingBuilder logging, IConfiguration configuration)
     {
         logging.ClearProviders();
-        if (Settings.Choice(configuration, "Logging:Format", "text", "json") == "json")
+        if (Settings.Choice(configuration, "Logging:Format", defaultValue: "text", "text", "json") == "json")
         {
             logging.AddJsonConsole(json =>
             {

@@ -31,7 +31,7 @@ public static class RateLimiting
         var permitLimit = Settings.WholeNumber(configuration, "RateLimiting:PermitLimit", DefaultPermitLimit, 1, int.MaxValue, "a positive number of requests");
         var window = TimeSpan.FromSeconds(Settings.WholeNumber(configuration, "RateLimiting:WindowSeconds", DefaultWindowSeconds, 1, MaxWindowSeconds, $"a whole number of seconds from 1 to {MaxWindowSeconds}"));
 
-        var store = Settings.Choice(configuration, "RateLimiting:Store", "Memory", "Redis");
+        var store = Settings.Choice(configuration, "RateLimiting:Store", defaultValue: "Memory", "Memory", "Redis");
         if (store == "Redis")
         {
             var connection = configuration.GetConnectionString("Redis");

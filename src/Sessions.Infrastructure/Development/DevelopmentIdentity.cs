@@ -37,8 +37,8 @@ public sealed class DevelopmentIdentity(SessionsDbContext db, TimeProvider clock
     /// <summary>
     /// The start's seed: the user, organization, workspace and membership when the organization
     /// does not exist yet. Once it does, a start changes nothing: an admin's removal or change of
-    /// the seeded member stands, whichever instance starts next. Answers the seeded user, or null
-    /// when they are no longer a member of the workspace.
+    /// the seeded member stands, whichever instance starts next. Answers the seeded user while they
+    /// are a member of the workspace in the seeded role, and null otherwise.
     /// </summary>
     public async Task<User?> SeedAsync(string email, string name, string org, string workspace, WorkspaceRole role, CancellationToken cancellationToken)
     {
@@ -50,7 +50,7 @@ public sealed class DevelopmentIdentity(SessionsDbContext db, TimeProvider clock
         return await (
             from user in db.Users.AsNoTracking()
             where user.Email == email
-                && db.Memberships.Any(m => m.UserId == user.Id
+                && db.Memberships.Any(m => m.UserId == user.Id && m.Role == role
                     && db.Workspaces.Any(w => w.Id == m.WorkspaceId && w.Slug == workspace
                         && db.Organizations.Any(o => o.Id == w.OrganizationId && o.Slug == org)))
             select user).FirstOrDefaultAsync(cancellationToken);

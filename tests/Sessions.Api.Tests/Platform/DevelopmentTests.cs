@@ -119,9 +119,10 @@ public sealed class DevelopmentTests(DevelopmentApiFactory factory) : ApiTest<De
         var admin = await DevTokenAsync("second.admin@example.com", "admin");
         const string members = "/api/v1/org/demo/ws/default/members";
         var seededId = await Factory.WithDbAsync(db => Task.FromResult(db.Users.Single(u => u.Email == "dev@example.com").Id));
+        Assert.Equal(seededId, (await SeedAgainAsync())?.Id);
         await (await Client.SendAsync(HttpMethod.Put, $"{members}/{seededId}", admin, new { role = "viewer" })).ExpectAsync(HttpStatusCode.OK);
 
-        Assert.NotNull(await SeedAgainAsync());
+        Assert.Null(await SeedAgainAsync());
         var demoted = await (await Client.GetAsync(members, admin)).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("viewer", demoted["members"]!.AsArray().Single(m => m!["user"]!["email"]!.GetValue<string>() == "dev@example.com")!["role"]!.GetValue<string>());
 

@@ -316,7 +316,7 @@ public sealed class HostileConfigurationTests
         Assert.Equal(expected, Settings.Flag(configuration, "Some:Switch", defaultValue: true));
     }
 
-    /// <summary>A setting that names one of a few choices takes them in any letter case, white space around, and its first when unset; nothing else, a number included.</summary>
+    /// <summary>A setting that names one of a few choices takes them in any letter case, white space around, and its default when unset; nothing else, a number included.</summary>
     [Theory]
     [InlineData(null, "Memory")]
     [InlineData("   ", "Memory")]
@@ -327,7 +327,7 @@ public sealed class HostileConfigurationTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create("Some:Store", configured)]).Build();
 
-        Assert.Equal(expected, Settings.Choice(configuration, "Some:Store", "Memory", "Redis"));
+        Assert.Equal(expected, Settings.Choice(configuration, "Some:Store", defaultValue: "Memory", "Memory", "Redis"));
     }
 
     [Theory]
@@ -338,9 +338,17 @@ public sealed class HostileConfigurationTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create("Some:Store", (string?)configured)]).Build();
 
-        var error = Assert.Throws<RefusedSettingException>(() => Settings.Choice(configuration, "Some:Store", "Memory", "Disk", "Redis"));
+        var error = Assert.Throws<RefusedSettingException>(() => Settings.Choice(configuration, "Some:Store", defaultValue: "Memory", "Memory", "Disk", "Redis"));
 
         Assert.Equal($"Some:Store must be Memory, Disk or Redis, not '{configured}'.", error.Message);
+    }
+
+    [Fact]
+    public void AChoicesDefault_IsOneOfTheChoices()
+    {
+        var configuration = new ConfigurationBuilder().Build();
+
+        Assert.Throws<ArgumentException>(() => Settings.Choice(configuration, "Some:Store", defaultValue: "Disk", "Memory", "Redis"));
     }
 
     /// <summary>A provider is named: a number the enumeration would count as one (<c>1</c>, SQL Server) stops the start.</summary>
@@ -358,7 +366,7 @@ public sealed class HostileConfigurationTests
         Assert.Equal($"Database:Provider must be Sqlite, SqlServer or Postgres, not '{provider}'.", error.Message);
     }
 
-    /// <summary>Settings of white space alone start the service as when unset (a log format of white space refused the start; a Redis store in lower case was refused too).</summary>
+    /// <summary>Settings of white space alone, or choices in another letter case, start the service (a log format of white space refused the start; a memory store in lower case was refused too); what each is read as, the unit theories above pin.</summary>
     [Theory]
     [InlineData("Logging:Format", "  ")]
     [InlineData("Logging:Format", " JSON ")]

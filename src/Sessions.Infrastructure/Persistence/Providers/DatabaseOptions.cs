@@ -28,7 +28,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     internal static DatabaseOptions FromConfiguration(IConfiguration configuration, string? environmentOptions)
     {
         var provider = Enum.Parse<DatabaseProvider>(Settings.Choice(
-            configuration, "Database:Provider", nameof(DatabaseProvider.Sqlite), nameof(DatabaseProvider.SqlServer), nameof(DatabaseProvider.Postgres)));
+            configuration, "Database:Provider", defaultValue: nameof(DatabaseProvider.Sqlite), Enum.GetNames<DatabaseProvider>()));
 
         var connectionString = configuration.GetConnectionString("Sessions");
         if (string.IsNullOrWhiteSpace(connectionString))
