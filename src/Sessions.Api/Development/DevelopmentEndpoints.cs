@@ -68,12 +68,12 @@ public static partial class DevelopmentEndpoints
 
         if (!Slug.IsValid(request?.Org))
         {
-            errors.Add(new ErrorDetail(["body", "org"], $"must match {Slug.Pattern}", ErrorTypes.For(Domain.Common.FieldProblem.PatternMismatch)));
+            errors.Add(new ErrorDetail(["body", "org"], Slug.Requirement, ErrorTypes.For(Domain.Common.FieldProblem.PatternMismatch)));
         }
 
         if (!Slug.IsValid(request?.Workspace))
         {
-            errors.Add(new ErrorDetail(["body", "workspace"], $"must match {Slug.Pattern}", ErrorTypes.For(Domain.Common.FieldProblem.PatternMismatch)));
+            errors.Add(new ErrorDetail(["body", "workspace"], Slug.Requirement, ErrorTypes.For(Domain.Common.FieldProblem.PatternMismatch)));
         }
 
         if (errors.Count > 0)

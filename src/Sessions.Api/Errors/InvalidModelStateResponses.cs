@@ -1,7 +1,9 @@
+using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Controllers;
 using Sessions.Api.Json;
+using Sessions.Api.OpenApi;
 using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions;
 using Sessions.Application.Transcripts;
@@ -61,7 +63,29 @@ public static class InvalidModelStateResponses
     private static ErrorEnvelope Unreadable(JsonException syntax)
     {
         var where = syntax.LineNumber is { } line ? $" at line {line + 1}, position {syntax.BytePositionInLine + 1}" : string.Empty;
-        return new ErrorEnvelope(StatusCodes.Status400BadRequest, $"The body is not valid JSON{where}.", ErrorTypes.MalformedJson);
+        return new ErrorEnvelope(
+            StatusCodes.Status400BadRequest,
+            IsTooDeep(syntax)
+                ? $"The body nests objects and arrays deeper than {JsonDefaults.MaxDepth} levels{where}."
+                : $"The body is not valid JSON{where}.",
+            ErrorTypes.MalformedJson);
+    }
+
+    /// <summary>
+    /// Well-formed JSON nesting past what is read at all: the reader's message is the only thing
+    /// that tells this failure from a syntax error.
+    /// </summary>
+    private static bool IsTooDeep(JsonException exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current.Message.Contains("maximum configured depth", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A well-formed body value of the wrong type, at its JSON path (<paramref name="key"/> when the failure names none).</summary>
@@ -100,29 +124,59 @@ public static class InvalidModelStateResponses
         var path = FieldPath.Parse(key);
         var name = path[0] as string ?? key;
         var source = context.RouteData.Values.ContainsKey(name) ? "path" : "query";
-        var (message, type) = JsonTargetDescriber.DescribeValue(ParameterType(context, name));
+        var (parameterType, bounds) = Parameter(context, name);
+        if (source == "query" && parameterType == typeof(List<Guid>) && FirstUnreadUuid(context.HttpContext.Request.Query[name]) is { } at)
+        {
+            // A repeatable filter's value is named by its index, as the other list filters' are.
+            var (uuidMessage, uuidType) = string.IsNullOrEmpty(at.Value)
+                ? ("must not be empty", ErrorTypes.For(FieldProblem.StringTooShort))
+                : JsonTargetDescriber.DescribeValue(typeof(Guid));
+            return new ErrorDetail([source, name, at.Index], uuidMessage, uuidType);
+        }
+
+        var (message, type) = JsonTargetDescriber.DescribeValue(parameterType);
+        if (bounds is not null)
+        {
+            // The range the parameter takes, not its type's: page=abc is told what page=0 is told.
+            message = FormattableString.Invariant($"must be an integer from {bounds.Minimum} to {bounds.Maximum}");
+        }
+
         return new ErrorDetail([source, .. path], message, type);
     }
 
-    /// <summary>The type bound to a parameter name: an action parameter, or a property of a parameter object named by <c>[FromQuery]</c>.</summary>
-    private static Type? ParameterType(ActionContext context, string name)
+    /// <summary>The first of a repeated query value's values that is no full UUID, with its index; null when each is one.</summary>
+    private static (int Index, string? Value)? FirstUnreadUuid(Microsoft.Extensions.Primitives.StringValues values)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (!SessionReference.TryParseFullId(values[i], out _))
+            {
+                return (i, values[i]);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The type bound to a parameter name (an action parameter, or a property of a parameter object named by <c>[FromQuery]</c>), with the range it states.</summary>
+    private static (Type? Type, BoundsAttribute? Bounds) Parameter(ActionContext context, string name)
     {
         foreach (var parameter in context.ActionDescriptor.Parameters)
         {
             if ((parameter.BindingInfo?.BinderModelName ?? parameter.Name) == name)
             {
-                return parameter.ParameterType;
+                return (parameter.ParameterType, (parameter as ControllerParameterDescriptor)?.ParameterInfo.GetCustomAttribute<BoundsAttribute>());
             }
 
             var property = parameter.ParameterType.GetProperties()
                 .FirstOrDefault(p => p.GetCustomAttributes(typeof(FromQueryAttribute), inherit: true).OfType<FromQueryAttribute>().Any(a => a.Name == name));
             if (property is not null)
             {
-                return property.PropertyType;
+                return (property.PropertyType, property.GetCustomAttribute<BoundsAttribute>());
             }
         }
 
-        return null;
+        return (null, null);
     }
 
     /// <summary>Whether <paramref name="exception"/> holds a well-formed body value of the wrong type (a JSON failure that is no unreadable text).</summary>

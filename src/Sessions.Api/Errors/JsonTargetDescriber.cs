@@ -47,7 +47,7 @@ public static class JsonTargetDescriber
 
         if (type == typeof(bool))
         {
-            return ("must be a boolean", ErrorTypes.NotABoolean);
+            return ("must be true or false", ErrorTypes.NotABoolean);
         }
 
         if (type == typeof(int))

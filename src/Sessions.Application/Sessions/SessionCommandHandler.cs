@@ -66,6 +66,10 @@ public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandSer
     private static readonly Error StaleETag =
         new(ErrorType.PreconditionFailed, "The session has changed since the ETag given in If-Match; read it again and retry.");
 
+    /// <summary>An <c>If-Match</c> holding no tag a session answer carries (unquoted, weak, garbage): retrying as it is would fail for ever.</summary>
+    private static readonly Error ForeignETag =
+        new(ErrorType.PreconditionFailed, "If-Match holds no ETag of a session: send the ETag header of a session answer as it came, in quotes (\"8\"), or *.");
+
     protected SessionCommandServices Services { get; } = services;
 
     public async ValueTask<Result<TResult>> Handle(TCommand command, CancellationToken cancellationToken)
@@ -102,7 +106,9 @@ public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandSer
 
     /// <summary>The client's <c>If-Match</c>, when the session's version does not meet it (checked on the read and again on the session loaded for the change).</summary>
     private static Error? Stale(Session session, TCommand command) =>
-        command.IfMatch is { } condition && !condition.IsMetBy(session.Version) ? StaleETag : null;
+        command.IfMatch is not { } condition || condition.IsMetBy(session.Version) ? null
+        : condition.Versions.Count == 0 && !condition.Any ? ForeignETag
+        : StaleETag;
 
     /// <summary>
     /// Whether the change writes the session's own row and nothing beside it but the rows kept

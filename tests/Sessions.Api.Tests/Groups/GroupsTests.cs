@@ -227,7 +227,7 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         await Client.GetAsync($"{GroupsPath(workspace)}?page=0", creator.Token()).ExpectValidationErrorAsync("query", "page");
         await Client.GetAsync($"{workspace.SessionsPath}/grouped?limit=0", creator.Token()).ExpectValidationErrorAsync("query", "limit");
         await Client.GetAsync($"{workspace.SessionsPath}/grouped?limit=101", creator.Token()).ExpectValidationErrorAsync("query", "limit");
-        await Client.GetAsync($"{GroupsPath(workspace)}?project_id=x", creator.Token()).ExpectValidationErrorAsync("query", "project_id");
+        await Client.GetAsync($"{GroupsPath(workspace)}?project_id=x", creator.Token()).ExpectValidationErrorAsync("query", "project_id", 0);
         await Client.GetAsync($"{workspace.SessionsPath}/grouped?sessions_per_group=0", creator.Token()).ExpectValidationErrorAsync("query", "sessions_per_group");
         await Client.GetAsync($"{workspace.SessionsPath}/grouped?sessions_per_group=101", creator.Token()).ExpectValidationErrorAsync("query", "sessions_per_group");
         await Client.GetAsync($"{workspace.SessionsPath}/grouped?page=0", creator.Token()).ExpectValidationErrorAsync("query", "page");

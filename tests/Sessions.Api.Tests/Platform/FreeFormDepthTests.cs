@@ -64,6 +64,22 @@ public sealed class FreeFormDepthTests(ApiFactory factory) : ApiTest<ApiFactory>
         Assert.Equal($"must nest at most {Deepest} levels of objects and arrays", item["msg"]!.GetValue<string>());
     }
 
+    /// <summary>Well-formed JSON nesting past the 64 levels read at all is 400 saying so, not "not valid JSON"; a syntax error still says that.</summary>
+    [Fact]
+    public async Task ABodyNestingPastWhatIsRead_Is400SayingHowDeep()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+
+        var tooDeep = "{\"messages\": [{\"role\": \"user\", \"content\": \"q\", \"metadata\": " + new string('[', 70) + new string(']', 70) + "}]}";
+        var deep = await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), tooDeep)
+            .ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "malformed_json");
+        var broken = await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), "{\"messages\": [")
+            .ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "malformed_json");
+
+        Assert.StartsWith("The body nests objects and arrays deeper than 64 levels", deep["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("The body is not valid JSON", broken["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     /// <summary>An object holding an object ..., <paramref name="levels"/> objects deep.</summary>
     private static JsonObject Nested(int levels)
     {

@@ -504,6 +504,8 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
     [Theory]
     [InlineData("origin=user&origin=robot", "origin", 1)]
     [InlineData("label=nocolon", "label", 0)]
+    [InlineData("user=0190a000-0000-7000-8000-000000000001&user=xx", "user", 1)]
+    [InlineData("project_id=0190a000-0000-7000-8000-000000000001&project_id=0190a000-0000-7000-8000-000000000002&project_id=1111", "project_id", 2)]
     public async Task List_BadRepeatedValue_Is422AtItsIndex(string query, string parameter, int index)
     {
         var (workspace, me, _) = await SetUpAsync();
@@ -511,12 +513,42 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         await (await Client.GetAsync($"{workspace.SessionsPath}?{query}", me.Token())).ExpectValidationErrorAsync("query", parameter, index);
     }
 
+    /// <summary>An empty value of a repeatable UUID filter is refused as an empty <c>agent</c> is, not as a malformed UUID.</summary>
+    [Theory]
+    [InlineData("user_id=", "user_id", 0)]
+    [InlineData("agent=", "agent", 0)]
+    [InlineData("user=0190a000-0000-7000-8000-000000000001&user=", "user", 1)]
+    public async Task List_AnEmptyRepeatedValue_IsNotEmptyAtItsIndex(string query, string parameter, int index)
+    {
+        var (workspace, me, _) = await SetUpAsync();
+
+        var error = await (await Client.GetAsync($"{workspace.SessionsPath}?{query}", me.Token())).ExpectValidationErrorAsync("query", parameter, index);
+
+        Assert.Equal(("must not be empty", "string_too_short"), (error["msg"]!.GetValue<string>(), error["type"]!.GetValue<string>()));
+    }
+
+    /// <summary>A paging value that is no integer is told the parameter's range, not its type's (it was "from -2147483648 to 2147483647").</summary>
+    [Theory]
+    [InlineData("?page=abc", "page", "must be an integer from 1 to 1000000")]
+    [InlineData("?limit=99999999999", "limit", "must be an integer from 1 to 100")]
+    [InlineData("/{0}/transcript?limit=x", "limit", "must be an integer from 1 to 500")]
+    public async Task APagingValueThatIsNoInteger_IsToldItsRange(string query, string parameter, string message)
+    {
+        var (workspace, me, _) = await SetUpAsync();
+        var session = await Create(workspace, me, new { model = "m" });
+
+        var error = await (await Client.GetAsync(workspace.SessionsPath + string.Format(System.Globalization.CultureInfo.InvariantCulture, query, session), me.Token()))
+            .ExpectValidationErrorAsync("query", parameter);
+
+        Assert.Equal(message, error["msg"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task List_BadUuidFilterAndOverlongSearch_Are422()
     {
         var (workspace, me, _) = await SetUpAsync();
 
-        var uuid = await (await Client.GetAsync($"{workspace.SessionsPath}?user_id=nope", me.Token())).ExpectValidationErrorAsync("query", "user_id");
+        var uuid = await (await Client.GetAsync($"{workspace.SessionsPath}?user_id=nope", me.Token())).ExpectValidationErrorAsync("query", "user_id", 0);
         await (await Client.GetAsync($"{workspace.SessionsPath}?search={new string('s', 201)}", me.Token())).ExpectValidationErrorAsync("query", "search");
 
         Assert.Equal("uuid_parsing", uuid["type"]!.GetValue<string>());

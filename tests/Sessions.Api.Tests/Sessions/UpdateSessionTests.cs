@@ -118,6 +118,12 @@ public sealed class UpdateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>
         var zero = await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { title = "five" }, new Dictionary<string, string> { ["If-Match"] = padded });
         await zero.ExpectEnvelopeAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
 
+        // The current version without its quotes is no ETag at all: the answer says what to send, not that the session changed.
+        var unquoted = await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { title = "six" }, new Dictionary<string, string> { ["If-Match"] = any.Headers.ETag!.Tag.Trim('"') });
+        var refused = await unquoted.ExpectEnvelopeAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
+        Assert.Contains("in quotes", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("changed since", (await stale.ExpectEnvelopeAsync(HttpStatusCode.PreconditionFailed, "precondition_failed"))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
         var read = await (await Client.GetAsync(path, owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("three", read["title"]!.GetValue<string>());
     }

@@ -257,7 +257,7 @@ public sealed class ListingHandlerTests
         Assert.True(SessionReference.TryParse(Guid.NewGuid().ToString(), out var session));
 
         Assert.Equal(["Slug: is required (Missing)"], await Validate.ErrorsAsync(new CreateOrganizationCommand(null, null), new CreateOrganizationValidator()));
-        Assert.Equal(["Slug: must match ^[a-z0-9][a-z0-9-]{0,62}$ (PatternMismatch)", "Name: must be at most 255 characters (StringTooLong)"], await Validate.ErrorsAsync(new CreateOrganizationCommand("-x", new string('n', 256)), new CreateOrganizationValidator()));
+        Assert.Equal(["Slug: must be 1 to 63 characters of a-z, 0-9 and '-', not starting with '-' (^[a-z0-9][a-z0-9-]{0,62}$) (PatternMismatch)", "Name: must be at most 255 characters (StringTooLong)"], await Validate.ErrorsAsync(new CreateOrganizationCommand("-x", new string('n', 256)), new CreateOrganizationValidator()));
         Assert.Equal(["Slug: is required (Missing)", "Name: must not be empty (StringTooShort)"], await Validate.ErrorsAsync(new CreateWorkspaceCommand("acme", null, ""), new CreateWorkspaceValidator()));
         Assert.Empty(await Validate.ErrorsAsync(new CreateWorkspaceCommand("acme", "lab", new string('n', 255)), new CreateWorkspaceValidator()));
         Assert.Equal(["AfterSeq: must be greater than or equal to 0 (BelowMinimum)", "Limit: must be less than or equal to 500 (AboveMaximum)"], await Validate.ErrorsAsync(new GetTranscriptQuery("o", "w", session, -1, 501, null), new GetTranscriptValidator()));

@@ -181,6 +181,17 @@ public sealed class SessionCommandHandlerTests
 
     /// <summary>A writer that moved the version between the read and the load for change refuses it there.</summary>
     [Fact]
+    public async Task AnIfMatchHoldingNoSessionsETag_IsRefusedSayingWhatToSend_AStaleOneAsChanged()
+    {
+        var foreign = await new PinSessionHandler(_world.As()).Handle(new PinSessionCommand("o", "w", _world.Reference, Pinned: true) { IfMatch = new VersionCondition(false, []) }, default);
+        var stale = await new PinSessionHandler(_world.As()).Handle(new PinSessionCommand("o", "w", _world.Reference, Pinned: true) { IfMatch = new VersionCondition(false, [_world.Read.Version + 1]) }, default);
+
+        Assert.Equal(ErrorType.PreconditionFailed, foreign.Error!.Type);
+        Assert.StartsWith("If-Match holds no ETag of a session", foreign.Error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The session has changed since the ETag", stale.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnyCommand_WhoseETagAWriterMadeStaleInBetween_Is412_AndChangesNothing()
     {
         var current = new VersionCondition(false, [_world.Read.Version]);

@@ -74,7 +74,7 @@ public static class ValidationRules
 
     public static IRuleBuilderOptions<T, string?> SlugRule<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(value => value is null || Domain.Organizations.Slug.IsValid(value))
-            .WithMessage($"must match {Domain.Organizations.Slug.Pattern}")
+            .WithMessage(Domain.Organizations.Slug.Requirement)
             .WithErrorCode(nameof(FieldProblem.PatternMismatch));
 
     /// <summary>Adds field errors that carry their own path (for map keys, which may hold dots).</summary>
