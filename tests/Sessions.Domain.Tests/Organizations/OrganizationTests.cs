@@ -87,4 +87,9 @@ public sealed class OrganizationTests
         Assert.True(Slug.IsValid(new string('a', 63)));
         Assert.False(Slug.IsValid(new string('a', 64)));
     }
+
+    /// <summary>A refused slug is told the rule in words, then as the contract writes it.</summary>
+    [Fact]
+    public void Slug_Requirement_SaysTheRuleInWordsAndAsThePattern() =>
+        Assert.Equal("must be 1 to 63 characters of a-z, 0-9 and '-', not starting with '-' (^[a-z0-9][a-z0-9-]{0,62}$)", Slug.Requirement);
 }
