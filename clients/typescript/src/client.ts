@@ -8271,6 +8271,7 @@ export class MessageRequest implements IMessageRequest {
     content?: string | null;
     parent_id?: string | null;
     tool_call_id?: string | null;
+    /** Each call with an `id` of its own: a tool result names its call by it (a repeated one is 422). */
     tool_calls?: ToolCallRequest[] | null;
     metadata?: { [key: string]: any; } | null;
     usage?: UsageRequest | null;
@@ -8361,6 +8362,7 @@ export interface IMessageRequest {
     content?: string | null;
     parent_id?: string | null;
     tool_call_id?: string | null;
+    /** Each call with an `id` of its own: a tool result names its call by it (a repeated one is 422). */
     tool_calls?: IToolCallRequest[] | null;
     metadata?: { [key: string]: any; } | null;
     usage?: IUsageRequest | null;

@@ -61,6 +61,7 @@ public sealed record MessageRequest
     [MaxChars(FieldLimits.MessageIdentifier, Minimum = 1)]
     public string? ToolCallId { get; init; }
 
+    /// <summary>Each call with an `id` of its own: a tool result names its call by it (a repeated one is 422).</summary>
     [Count(0, TranscriptRules.MaxToolCallsPerMessage)]
     public List<ToolCallRequest?>? ToolCalls { get; init; }
 

@@ -1,4 +1,5 @@
 using FluentValidation;
+using FluentValidation.Results;
 using Sessions.Application.Common.Validation;
 using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
@@ -34,6 +35,16 @@ public sealed class MessageInputValidator : AbstractValidator<MessageInput>
             .WithErrorCode(nameof(FieldProblem.TooLong))
             .OverridePropertyName(nameof(MessageInput.ToolCalls))
             .When(m => m.ToolCalls is not null);
+        RuleFor(m => m.ToolCalls).Custom((calls, context) =>
+        {
+            foreach (var (index, first) in RepeatedIds(calls))
+            {
+                context.AddFailure(new ValidationFailure($"{context.PropertyPath}[{index}].{nameof(ToolCallInput.Id)}", $"repeats the id of tool call {first}; give each call of a message an id of its own")
+                {
+                    ErrorCode = nameof(FieldProblem.InvalidValue),
+                });
+            }
+        });
         RuleFor(m => m.MetadataJson).JsonOfAtMost(FieldLimits.MessageMetadata, "Metadata");
         RuleForEach(m => m.ToolCalls).NotNull().WithMessage("must be an object").WithErrorCode(nameof(FieldProblem.NotAnObject)).ChildRules(call =>
         {
@@ -54,5 +65,27 @@ public sealed class MessageInputValidator : AbstractValidator<MessageInput>
                 .WithMessage($"must have at most {TranscriptRules.CostDecimalPlaces} decimal places")
                 .WithErrorCode(nameof(FieldProblem.TooManyDecimalPlaces));
         }).When(m => m.Usage is not null);
+    }
+
+    /// <summary>
+    /// Each call whose id an earlier call of the same message has, with that earlier call's index: a
+    /// tool result names its call by id (ATIF's <c>source_call_id</c>, Chat Completions'
+    /// <c>tool_call_id</c>), which two calls of one id leave ambiguous.
+    /// </summary>
+    private static IEnumerable<(int Index, int First)> RepeatedIds(IReadOnlyList<ToolCallInput?>? calls)
+    {
+        if (calls is null)
+        {
+            yield break;
+        }
+
+        var firsts = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var index = 0; index < calls.Count; index++)
+        {
+            if (calls[index]?.Id is { } id && !firsts.TryAdd(id, index))
+            {
+                yield return (index, firsts[id]);
+            }
+        }
     }
 }

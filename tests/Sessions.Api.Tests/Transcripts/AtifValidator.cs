@@ -76,7 +76,10 @@ public static class AtifValidator
                     errors.Add($"{at}.tool_calls[].arguments is not an object");
                 }
 
-                callIds.Add(call["tool_call_id"]!.GetValue<string>());
+                if (!callIds.Add(call["tool_call_id"]!.GetValue<string>()))
+                {
+                    errors.Add($"{at}.tool_calls[] repeats tool_call_id {call["tool_call_id"]}");
+                }
             }
 
             if (step["observation"] is JsonObject observation)

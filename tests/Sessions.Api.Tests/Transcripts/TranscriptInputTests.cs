@@ -51,6 +51,27 @@ public sealed class TranscriptInputTests(ApiFactory factory) : ApiTest<ApiFactor
     }
 
     [Fact]
+    public async Task Append_TwoToolCallsOfOneIdInAMessage_Is422AtTheRepeat_WhileIdsAgainInOtherMessagesAreKept()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+
+        var error = await Append(workspace, owner, session, """{"messages": [{"role": "user"}, {"role": "assistant", "tool_calls": [{"id": "c1", "name": "a"}, {"id": "C1", "name": "b"}, {"id": "c1", "name": "c"}]}]}""")
+            .ExpectValidationErrorAsync("body", "messages", 1, "tool_calls", 2, "id");
+
+        Assert.Equal("value_error", error["type"]!.GetValue<string>());
+        Assert.Equal("repeats the id of tool call 0; give each call of a message an id of its own", error["msg"]!.GetValue<string>());
+        Assert.Empty(await Client.AllMessagesAsync(workspace, owner, session));
+        var stored = await Client.AppendAsync(
+            workspace,
+            owner,
+            session,
+            new { role = "assistant", tool_calls = new[] { new { id = "c1", name = "a" }, new { id = "C1", name = "b" } } },
+            new { role = "tool", tool_call_id = "c1", content = "done" },
+            new { role = "assistant", tool_calls = new[] { new { id = "c1", name = "a" } } });
+        Assert.Equal(3, stored.Count);
+    }
+
+    [Fact]
     public async Task Append_OneMebibyteContent_IsAccepted_AndBeyondTheLimit_Is422()
     {
         var (workspace, owner, session) = await AMembersSessionAsync();

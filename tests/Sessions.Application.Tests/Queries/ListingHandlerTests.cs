@@ -264,6 +264,13 @@ public sealed class ListingHandlerTests
         Assert.Empty(await Validate.ErrorsAsync(new GetTranscriptQuery("o", "w", session, 0, 500, null), new GetTranscriptValidator()));
         Assert.Equal(["Q: is required (Missing)", "AfterSeq: must be greater than or equal to 0 (BelowMinimum)", "Limit: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new SearchMessagesQuery("o", "w", session, null, -1, 0, null), new SearchMessagesValidator()));
         Assert.Equal(["Q: must be at most 200 characters (StringTooLong)", "Limit: must be less than or equal to 200 (AboveMaximum)"], await Validate.ErrorsAsync(new SearchMessagesQuery("o", "w", session, new string('q', 201), 0, 201, null), new SearchMessagesValidator()));
+        Assert.Equal(
+            ["Messages.1.ToolCalls.2.Id: repeats the id of tool call 0; give each call of a message an id of its own (InvalidValue)", "Messages.1.ToolCalls.3.Id: repeats the id of tool call 1; give each call of a message an id of its own (InvalidValue)",
+             "Messages.1.ToolCalls.4.Id: is required (Missing)", "Messages.1.ToolCalls.6.Id: is required (Missing)"],
+            await Validate.ErrorsAsync(
+                new AppendTranscriptCommand("o", "w", session, null, [Calls("x"), Calls("a", "b", "a", "b", null, "A", null)]),
+                new AppendTranscriptValidator()));
+        Assert.Empty(await Validate.ErrorsAsync(new AppendTranscriptCommand("o", "w", session, null, [Calls("a"), Calls("a", "c"), Calls()]), new AppendTranscriptValidator()));
         Assert.Equal(["FromSeq: is required (Missing)"], await Validate.ErrorsAsync(new RewindSessionCommand("o", "w", session, null), new RewindSessionValidator()));
         Assert.Equal(["FromSeq: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new RewindSessionCommand("o", "w", session, 0), new RewindSessionValidator()));
         Assert.Equal(["Summary: is required (Missing)", "UpToSeq: is required (Missing)"], await Validate.ErrorsAsync(new CompactTranscriptCommand("o", "w", session, null, null), new CompactTranscriptValidator()));
@@ -273,6 +280,9 @@ public sealed class ListingHandlerTests
             await Validate.ErrorsAsync(new GroupedSessionsQuery("o", "w", TestCallers.NoFilter, 0, 101, 101), new GroupedSessionsValidator()));
         Assert.Equal(["SessionsPerGroup: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new GroupedSessionsQuery("o", "w", TestCallers.NoFilter, 1, 100, 0), new GroupedSessionsValidator()));
     }
+
+    private static MessageInput Calls(params string?[] ids) =>
+        new(null, MessageRole.Assistant, null, null, null, [.. ids.Select(id => new ToolCallInput(id, "f", null))], null, null);
 
     private CallerContext Callers(WorkspaceRole role = WorkspaceRole.Member, string scope = Scopes.SessionsRead) => TestCallers.As(_me, _workspace, role, scope);
 }
