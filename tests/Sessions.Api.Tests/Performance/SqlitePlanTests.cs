@@ -116,25 +116,56 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         }
     }
 
-    /// <summary>The reads (distinct) that GETs of <paramref name="paths"/> sent, each with SQLite's plan of it.</summary>
-    private async Task<IReadOnlyList<(string Statement, IReadOnlyList<string> Plan)>> PlannedReadsAsync(IReadOnlyList<string> paths, string token)
+    /// <summary>
+    /// A rewind that undoes a compaction finds the messages stamped at the compaction's instant
+    /// between a message and the rewind's seq through the index of instants and seqs: the index of
+    /// seqs alone, which SQLite's planner took before, walked that range for every compacted message
+    /// (a rewind past 16,000 compacted messages ran out of its 30 s, holding the writer's turn).
+    /// </summary>
+    [ProviderFact("Sqlite")]
+    public async Task Rewind_FindsACompactionsInstant_ThroughTheIndexOfInstantsAndSeqs()
     {
-        var statements = await Factory.Statements.DuringAsync(async () =>
-        {
-            foreach (var path in paths)
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "a" }, new { role = "assistant", content = "b" }, new { role = "user", content = "c" });
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "s" }, up_to_seq = 2 })).ExpectAsync(HttpStatusCode.OK);
+
+        var planned = await PlannedAsync(
+            async () => await (await Client.PostAsync(workspace.SessionPath(session) + "/rewind", owner.Token(), new { from_seq = 3 })).ExpectAsync(HttpStatusCode.OK),
+            statement => statement.Contains("NOT EXISTS", StringComparison.Ordinal));
+
+        Assert.Equal(2, planned.Count);
+        Assert.All(planned, read => Assert.DoesNotContain(read.Plan, step => step.Contains("ix_session_messages_session_id_seq (session_id=? AND seq>? AND seq<?)", StringComparison.Ordinal)));
+        Assert.All(planned, read => Assert.Contains(read.Plan, step => step.EndsWith("INDEX ix_session_messages_session_id_created_at_seq (session_id=? AND created_at=? AND seq>? AND seq<?)", StringComparison.Ordinal)));
+        Assert.Equal(["a", "b"], (await Client.AllMessagesAsync(workspace, owner, session)).Select(m => m["content"]!.GetValue<string>()));
+    }
+
+    /// <summary>The reads (distinct) that GETs of <paramref name="paths"/> sent, each with SQLite's plan of it.</summary>
+    private Task<IReadOnlyList<(string Statement, IReadOnlyList<string> Plan)>> PlannedReadsAsync(IReadOnlyList<string> paths, string token) =>
+        PlannedAsync(
+            async () =>
             {
-                await (await Client.GetAsync(path, token)).ExpectAsync(HttpStatusCode.OK);
-            }
-        });
+                foreach (var path in paths)
+                {
+                    await (await Client.GetAsync(path, token)).ExpectAsync(HttpStatusCode.OK);
+                }
+            },
+            statement => FirstWord().Match(statement).Groups[1].Value is "SELECT" or "WITH");
+
+    /// <summary>The statements (distinct) that <paramref name="requests"/> sent and <paramref name="which"/> picks, each with SQLite's plan of it.</summary>
+    private async Task<IReadOnlyList<(string Statement, IReadOnlyList<string> Plan)>> PlannedAsync(Func<Task> requests, Func<string, bool> which)
+    {
+        var statements = await Factory.Statements.DuringAsync(requests);
 
         await using var scope = Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
         await db.Database.OpenConnectionAsync();
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         var planned = new List<(string, IReadOnlyList<string>)>();
-        foreach (var read in statements.Where(s => FirstWord().Match(s).Groups[1].Value is "SELECT" or "WITH").Distinct())
+        foreach (var statement in statements.Where(which).Distinct())
         {
-            planned.Add((read, await PlanAsync(connection, read)));
+            planned.Add((statement, await PlanAsync(connection, statement)));
         }
 
         return planned;

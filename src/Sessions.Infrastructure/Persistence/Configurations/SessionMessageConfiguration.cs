@@ -15,8 +15,11 @@ internal sealed class SessionMessageConfiguration : IEntityTypeConfiguration<Ses
         builder.HasKey(m => new { m.SessionId, m.Id });
         builder.HasIndex(m => new { m.SessionId, m.Seq }).IsUnique();
 
-        // Usage within a window that does not start or end at midnight reads the edge days' messages by time.
-        builder.HasIndex(m => new { m.SessionId, m.CreatedAt });
+        // Usage within a window that does not start or end at midnight reads the edge days' messages by
+        // time. A rewind finds the messages stamped at a compaction's instant within a range of seqs
+        // (TranscriptStore.CompactedBySummariesFrom): with seq in the index SQLite's planner takes
+        // this index for it, not the one of seqs alone, which scanned the range for every message.
+        builder.HasIndex(m => new { m.SessionId, m.CreatedAt, m.Seq });
         builder.HasOne<Session>().WithMany().HasForeignKey(m => m.SessionId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
         builder.Property(m => m.ToolCallId).HasMaxLength(FieldLimits.MessageIdentifier);

@@ -629,12 +629,12 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasKey("SessionId", "Id")
                         .HasName("pk_session_messages");
 
-                    b.HasIndex("SessionId", "CreatedAt")
-                        .HasDatabaseName("ix_session_messages_session_id_created_at");
-
                     b.HasIndex("SessionId", "Seq")
                         .IsUnique()
                         .HasDatabaseName("ix_session_messages_session_id_seq");
+
+                    b.HasIndex("SessionId", "CreatedAt", "Seq")
+                        .HasDatabaseName("ix_session_messages_session_id_created_at_seq");
 
                     b.ToTable("session_messages", (string)null);
                 });
