@@ -32,5 +32,5 @@ public sealed class ItemsController(ISender sender) : ApiController
     [OpenApiOperation("listItems", "List items", "Newest first; limit 1 to 500 (default 100).")]
     [ProducesResponseType<IReadOnlyList<ItemView>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> List(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromQuery(Name = "limit"), Bounds(1, ListItemsQuery.MaxLimit, ListItemsQuery.DefaultLimit)] int? limit, CancellationToken cancellationToken) =>
-        Respond(await sender.Send(new ListItemsQuery(org, workspace, session, limit), cancellationToken), InputLocation.Query, list => Ok(list.Items.Select(ItemView.From).ToList()));
+        Respond(await sender.Send(new ListItemsQuery(org, workspace, session, limit), cancellationToken), InputLocation.Query, list => Ok(list.Items.Select(ItemView.From)));
 }

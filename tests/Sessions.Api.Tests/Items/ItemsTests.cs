@@ -66,6 +66,27 @@ public sealed class ItemsTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         Assert.Equal(Enumerable.Reverse(recorded).Take(100), listed);
     }
 
+    /// <summary>A listing reads its items a page at a time, each page after the last item listed: items of one instant are told apart by id, across pages too.</summary>
+    [Fact]
+    public async Task ItemsOfOneInstant_AreListedOnceEach_InOneOrder_AcrossPages()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var recorded = new List<string>();
+        for (var i = 0; i < 25; i++)
+        {
+            recorded.Add((await Post(workspace, owner, session, new { item_type = "score", data = new { value = i } }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>());
+        }
+
+        var instant = new DateTime(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc);
+        await Factory.WithDbAsync(db => db.Items.Where(i => i.SessionId == session).ExecuteUpdateAsync(set => set.SetProperty(i => i.CreatedAt, instant)));
+
+        var all = await ListAsync(workspace, owner, session, "?limit=25");
+        var first12 = await ListAsync(workspace, owner, session, "?limit=12");
+
+        Assert.Equal(recorded.Order(), all.Order());
+        Assert.Equal(all[..12], first12);
+    }
+
     [Fact]
     public async Task SameDedupeKey_Answers200WithTheStoredItem_AndStoresNothing_EvenConcurrently()
     {

@@ -71,13 +71,13 @@ public sealed class InputMappingTests
         var items = new Mock<ISessionItemStore>();
         var session = Guid.NewGuid();
         reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(Result<SessionLifeKey>.Success(new SessionLifeKey(session, DateTime.UnixEpoch)));
-        items.Setup(i => i.ListAsync(new SessionLifeKey(session, DateTime.UnixEpoch), 7, It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        items.Setup(i => i.PageAsync(new SessionLifeKey(session, DateTime.UnixEpoch), null, 7, It.IsAny<CancellationToken>())).ReturnsAsync([]);
         Assert.True(SessionReference.TryParse(session.ToString(), out var reference));
 
         var list = await new ListItemsHandler(reads.Object, Callers(WorkspaceRole.Member), items.Object).Handle(new ListItemsQuery("o", "w", reference, 7), default);
 
-        Assert.Empty(list.Value.Items);
-        items.Verify(i => i.ListAsync(new SessionLifeKey(session, DateTime.UnixEpoch), 7, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Empty(await list.Value.Items.ToListAsync());
+        items.Verify(i => i.PageAsync(new SessionLifeKey(session, DateTime.UnixEpoch), null, 7, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]

@@ -110,12 +110,33 @@ public sealed class ItemsBulkAndExportTests
     {
         var item = _world.Read.RecordItem((Item(null) with { DispositionJson = null }).ToDraft(), null, Guid.NewGuid(), _world.OwnerId, SessionWorld.Now.UtcDateTime).Value.Item;
         _world.Reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(Result<SessionLifeKey>.Success(ReadLife));
-        _items.Setup(i => i.ListAsync(ReadLife, ListItemsQuery.DefaultLimit, It.IsAny<CancellationToken>())).ReturnsAsync([item]);
+        _items.Setup(i => i.PageAsync(ReadLife, null, ListItemsHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync([item]);
 
         var list = (await new ListItemsHandler(_world.Reads.Object, Callers(), _items.Object).Handle(new ListItemsQuery("o", "w", _world.Reference, null), default)).Value;
 
-        Assert.Null(Assert.Single(list.Items).Disposition);
+        Assert.Null(Assert.Single(await list.Items.ToListAsync()).Disposition);
+        _items.Verify(i => i.PageAsync(It.IsAny<SessionLifeKey>(), It.IsAny<ItemPlace?>(), It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Once);
         Assert.Equal(["Limit: must be less than or equal to 500 (AboveMaximum)"], await Validate.ErrorsAsync(new ListItemsQuery("o", "w", _world.Reference, 501), new ListItemsValidator()));
+    }
+
+    [Fact]
+    public async Task ListingItems_ReadsPagesAfterTheLastItemListed_UpToTheLimit()
+    {
+        var all = Enumerable.Range(0, 25)
+            .Select(i => _world.Read.RecordItem(Item(null).ToDraft(), null, Guid.NewGuid(), _world.OwnerId, SessionWorld.Now.UtcDateTime.AddSeconds(-i)).Value.Item)
+            .ToList();
+        _world.Reads.Setup(r => r.ResolveAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(Result<SessionLifeKey>.Success(ReadLife));
+        _items.Setup(i => i.PageAsync(ReadLife, null, 10, It.IsAny<CancellationToken>())).ReturnsAsync(all[..10]);
+        _items.Setup(i => i.PageAsync(ReadLife, ItemPlace.Of(all[9]), 10, It.IsAny<CancellationToken>())).ReturnsAsync(all[10..20]);
+        _items.Setup(i => i.PageAsync(ReadLife, ItemPlace.Of(all[19]), 5, It.IsAny<CancellationToken>())).ReturnsAsync(all[20..25]);
+        _items.Setup(i => i.PageAsync(ReadLife, ItemPlace.Of(all[19]), 10, It.IsAny<CancellationToken>())).ReturnsAsync(all[20..23]);
+
+        var upTo25 = (await new ListItemsHandler(_world.Reads.Object, Callers(), _items.Object).Handle(new ListItemsQuery("o", "w", _world.Reference, 25), default)).Value;
+        var upTo30 = (await new ListItemsHandler(_world.Reads.Object, Callers(), _items.Object).Handle(new ListItemsQuery("o", "w", _world.Reference, 30), default)).Value;
+
+        Assert.Equal(all.Select(i => i.Id), (await upTo25.Items.ToListAsync()).Select(i => i.Id));
+        Assert.Equal(all[..23].Select(i => i.Id), (await upTo30.Items.ToListAsync()).Select(i => i.Id));
+        _items.Verify(i => i.PageAsync(It.IsAny<SessionLifeKey>(), It.IsAny<ItemPlace?>(), It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Exactly(6));
     }
 
     [Fact]

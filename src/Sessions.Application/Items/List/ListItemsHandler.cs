@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FluentValidation;
 using Mediator;
 using Sessions.Application.Common.Security;
@@ -10,6 +11,12 @@ namespace Sessions.Application.Items;
 public sealed class ListItemsHandler(ISessionReadStore reads, CallerContext callers, ISessionItemStore items)
     : IQueryHandler<ListItemsQuery, Result<ItemList>>
 {
+    /// <summary>
+    /// Items are read this many at a time: what a listing holds at once. An item's data and
+    /// disposition are up to about 1 MiB of JSON; a page of 500 held whole was half a gigabyte.
+    /// </summary>
+    public const int PageSize = 10;
+
     public async ValueTask<Result<ItemList>> Handle(ListItemsQuery query, CancellationToken cancellationToken)
     {
         var resolved = await reads.ResolveAsync(callers.Current.Audience, query.Session, cancellationToken);
@@ -18,8 +25,34 @@ public sealed class ListItemsHandler(ISessionReadStore reads, CallerContext call
             return resolved.Error;
         }
 
-        var page = await items.ListAsync(resolved.Value, query.Limit ?? ListItemsQuery.DefaultLimit, cancellationToken);
-        return new ItemList([.. page.Select(ItemView.From)]);
+        return new ItemList(ItemsAsync(resolved.Value, query.Limit ?? ListItemsQuery.DefaultLimit, cancellationToken));
+    }
+
+    /// <summary>
+    /// The newest <paramref name="limit"/> items of the life the listing found, page by page, each
+    /// page after the last item listed (an item recorded meanwhile moves no item to a second
+    /// place); a session deleted meanwhile ends them, one created again under its id adds none.
+    /// </summary>
+    private async IAsyncEnumerable<ItemView> ItemsAsync(SessionLifeKey session, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ItemPlace? after = null;
+        for (var left = limit; left > 0;)
+        {
+            var take = Math.Min(left, PageSize);
+            var page = await items.PageAsync(session, after, take, cancellationToken);
+            foreach (var item in page)
+            {
+                yield return ItemView.From(item);
+            }
+
+            if (page.Count < take)
+            {
+                yield break;
+            }
+
+            left -= take;
+            after = ItemPlace.Of(page[^1]);
+        }
     }
 }
 

@@ -12,9 +12,14 @@ internal sealed class SessionItemStore(SessionsDbContext db) : ISessionItemStore
 
     public void Add(SessionItem item) => db.Items.Add(item);
 
-    public async Task<IReadOnlyList<SessionItem>> ListAsync(SessionLifeKey session, int take, CancellationToken cancellationToken) =>
-        await db.Items.AsNoTracking().OfLife(db, session)
-            .OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id)
-            .Take(take)
-            .ToListAsync(cancellationToken);
+    public async Task<IReadOnlyList<SessionItem>> PageAsync(SessionLifeKey session, ItemPlace? after, int take, CancellationToken cancellationToken)
+    {
+        var items = db.Items.AsNoTracking().OfLife(db, session);
+        if (after is not null)
+        {
+            items = items.Where(i => i.CreatedAt < after.CreatedAt || (i.CreatedAt == after.CreatedAt && i.Id.CompareTo(after.Id) < 0));
+        }
+
+        return await items.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id).Take(take).ToListAsync(cancellationToken);
+    }
 }
