@@ -9,7 +9,11 @@ namespace Sessions.Application.Transcripts;
 /// </summary>
 public interface ITranscriptStore
 {
-    /// <summary>The session's messages with these ids (for idempotent retries).</summary>
+    /// <summary>
+    /// The session's messages with these ids (for idempotent retries), read no further than the
+    /// one whose text (<see cref="MessagesRead.TextOf"/>) takes theirs past
+    /// <see cref="TranscriptRules.MaxRetriedText"/>: what is read of them is held whole.
+    /// </summary>
     Task<IReadOnlyList<SessionMessage>> FindByIdsAsync(SessionLifeKey session, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
 
     void Add(IEnumerable<SessionMessage> messages);

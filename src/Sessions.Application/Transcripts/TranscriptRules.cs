@@ -19,6 +19,14 @@ public static class TranscriptRules
     public const decimal MaxCostUsd = UsageTotals.MaxCostUsd;
 
     public const int CostDecimalPlaces = 10;
+
+    /// <summary>
+    /// The text (<see cref="MessagesRead.TextOf"/>, in characters) that the stored messages one
+    /// append names may hold in all: a retry answers each as stored, so an append of a few bytes
+    /// naming large messages stored earlier would make an answer of gigabytes, held whole. A true
+    /// retry names what one request body held (16 MiB by default).
+    /// </summary>
+    public const long MaxRetriedText = 16L * 1024 * 1024;
 }
 
 /// <summary>The rules of one incoming message, reported at its path inside the request.</summary>

@@ -71,6 +71,29 @@ public sealed class TranscriptInputTests(ApiFactory factory) : ApiTest<ApiFactor
         Assert.Equal(3, stored.Count);
     }
 
+    /// <summary>
+    /// A retry answers each message it names as stored: an append naming stored messages of more
+    /// than 16 Mi characters of text in all (a few bytes sent, gigabytes answered) is 422, and its
+    /// new messages are not stored; naming 16 Mi characters of them is a retry like any other.
+    /// </summary>
+    [Fact]
+    public async Task Append_NamingStoredMessagesOfMoreThan16MiCharacters_Is422AtMessages()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var ids = Enumerable.Range(0, 9).Select(_ => Guid.NewGuid()).ToList();
+        var largest = new string('x', 2 * 1024 * 1024);
+        await Client.AppendAsync(workspace, owner, session, [.. ids[..5].Select(id => (object)new { id, role = "user", content = largest })]);
+        await Client.AppendAsync(workspace, owner, session, [.. ids[5..].Select(id => (object)new { id, role = "user", content = largest })]);
+
+        var retried = await Client.AppendAsync(workspace, owner, session, [.. ids[..8].Select(id => (object)new { id, role = "user" })]);
+        var error = await Append(workspace, owner, session, new { messages = ids.Select(id => (object)new { id, role = "user" }).Append(new { role = "user", content = "new" }) })
+            .ExpectValidationErrorAsync("body", "messages");
+
+        Assert.Equal(Enumerable.Repeat(largest.Length, 8), retried.Select(m => m!["content"]!.GetValue<string>().Length));
+        Assert.Equal("names stored messages holding more than 16777216 characters of text (content, metadata and tool arguments) in all, which a retry answers whole: send fewer of them at once", error["msg"]!.GetValue<string>());
+        Assert.Equal(9, (await Client.AllMessagesAsync(workspace, owner, session)).Count);
+    }
+
     [Fact]
     public async Task Append_OneMebibyteContent_IsAccepted_AndBeyondTheLimit_Is422()
     {

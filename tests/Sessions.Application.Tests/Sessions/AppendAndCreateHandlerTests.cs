@@ -139,6 +139,55 @@ public sealed class AppendAndCreateHandlerTests
         _transcripts.Verify(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
     }
 
+    /// <summary>
+    /// A retry answers each named message as stored: the stored messages one append names hold at
+    /// most <see cref="TranscriptRules.MaxRetriedText"/> of text, counted over content, metadata
+    /// and tool arguments, whether found before the lock or looked up again under it.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(false, 1)]
+    [InlineData(true, 1)]
+    public async Task Append_NamingStoredMessagesOfMoreTextThanARetryHolds_IsRefused_StoringNothing(bool underTheLock, int overBy)
+    {
+        var half = (int)(TranscriptRules.MaxRetriedText / 2);
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        var stored = _world.Locked.AppendMessages(
+            null,
+            [
+                new MessageDraft(first, MessageRole.User, new string('a', half - 3), null, null, [], "[1]", null),
+                new MessageDraft(second, MessageRole.Assistant, new string('b', half - 4 + overBy), null, null, [new ToolCall("c", "f", "{}")], "{}", null),
+            ],
+            _world.OwnerId,
+            SessionWorld.Now.UtcDateTime).Value;
+        _world.Locked.ClearDomainEvents();
+        Assert.Equal(TranscriptRules.MaxRetriedText + overBy, stored.Sum(MessagesRead.TextOf));
+        if (underTheLock)
+        {
+            _transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+                .ReturnsAsync([])
+                .ReturnsAsync(stored);
+        }
+        else
+        {
+            _transcripts.Setup(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync(stored);
+        }
+
+        var result = await Append(null, Message("") with { Id = first }, Message("") with { Id = second }, Message("new"));
+
+        if (overBy == 0)
+        {
+            Assert.Equal([first, second], result.Value.Messages.Take(2).Select(m => m.Id));
+            return;
+        }
+
+        Assert.Equal(
+            ["Messages: names stored messages holding more than 16777216 characters of text (content, metadata and tool arguments) in all, which a retry answers whole: send fewer of them at once (TooLong)"],
+            result.Error!.Fields!.Said());
+        _transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
+        _transcripts.Verify(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()), Times.Exactly(underTheLock ? 2 : 1));
+    }
+
     [Fact]
     public async Task Create_MakesTheCallerTheOwner_WithTheDefaults()
     {

@@ -1,5 +1,6 @@
 using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions;
+using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
 
 namespace Sessions.Application.Transcripts;
@@ -21,6 +22,11 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
         var inputs = command.Messages!.Select(m => m!).ToList();
         var sentIds = inputs.Where(m => m.Id is not null).Select(m => m.Id!.Value).Distinct().ToList();
         var stored = await FindStoredAsync(read.Session, sentIds, cancellationToken);
+        if (stored is null)
+        {
+            return SessionPlan<TranscriptMessages>.AnswerWith(TooMuchRetried);
+        }
+
         if (inputs.All(m => m.Id is { } id && stored.ContainsKey(id)))
         {
             return SessionPlan<TranscriptMessages>.AnswerWith(Answer(inputs, stored, []));
@@ -33,6 +39,10 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
             if (!read.StillDescribes(session))
             {
                 current = await FindStoredAsync(session, sentIds, ct);
+                if (current is null)
+                {
+                    return TooMuchRetried;
+                }
             }
 
             var fresh = new List<MessageInput>();
@@ -62,9 +72,20 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
         });
     }
 
-    /// <summary>The sent ids already stored in this life of the session (none of a session created again under its id).</summary>
-    private async Task<Dictionary<Guid, SessionMessage>> FindStoredAsync(Session session, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
-        (await transcripts.FindByIdsAsync(SessionLifeKey.Of(session), ids, cancellationToken)).ToDictionary(m => m.Id);
+    private static readonly Error TooMuchRetried = Error.Validation(
+        nameof(AppendTranscriptCommand.Messages),
+        $"names stored messages holding more than {TranscriptRules.MaxRetriedText} characters of text (content, metadata and tool arguments) in all, which a retry answers whole: send fewer of them at once",
+        FieldProblem.TooLong);
+
+    /// <summary>
+    /// The sent ids already stored in this life of the session (none of a session created again
+    /// under its id), or null when their text passes <see cref="TranscriptRules.MaxRetriedText"/>.
+    /// </summary>
+    private async Task<Dictionary<Guid, SessionMessage>?> FindStoredAsync(Session session, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        var found = await transcripts.FindByIdsAsync(SessionLifeKey.Of(session), ids, cancellationToken);
+        return found.Sum(MessagesRead.TextOf) > TranscriptRules.MaxRetriedText ? null : found.ToDictionary(m => m.Id);
+    }
 
     /// <summary>Each sent message as stored: a retried one as it was, a new one as just appended, in the order sent.</summary>
     private static TranscriptMessages Answer(List<MessageInput> inputs, Dictionary<Guid, SessionMessage> stored, IReadOnlyList<SessionMessage> created)

@@ -7,15 +7,32 @@ namespace Sessions.Infrastructure.Persistence.Stores;
 
 internal sealed class TranscriptStore(SessionsDbContext db) : ITranscriptStore
 {
-    /// <summary>The stored messages with these ids of the session's life (tested in the same statement): a retry is told apart from a session created again under the id.</summary>
+    /// <summary>
+    /// The stored messages with these ids of the session's life (tested in the same statement): a
+    /// retry is told apart from a session created again under the id. The rows are read one at a
+    /// time, and no further than the one whose text passes the retry's bound (the statement is the
+    /// same, its reader closed early).
+    /// </summary>
     public async Task<IReadOnlyList<SessionMessage>> FindByIdsAsync(SessionLifeKey session, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
+        var found = new List<SessionMessage>();
         if (ids.Count == 0)
         {
-            return [];
+            return found;
         }
 
-        return await db.Messages.AsNoTracking().OfLife(db, session).Where(m => ids.Contains(m.Id)).ToListAsync(cancellationToken);
+        var text = 0L;
+        await foreach (var message in db.Messages.AsNoTracking().OfLife(db, session).Where(m => ids.Contains(m.Id)).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            found.Add(message);
+            text += MessagesRead.TextOf(message);
+            if (text > TranscriptRules.MaxRetriedText)
+            {
+                break;
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Queued for the save: all messages of an append go out as one multi-row insert.</summary>
