@@ -154,6 +154,7 @@ app.UseAuthentication();
 app.UseRateLimiter();
 app.UseMiddleware<RequestLogScope>();
 app.UseAuthorization();
+RequestLimits.UseLargeBodyTurns(app);
 
 app.MapControllers().RequireAuthorization().AnswerHeadWhereGet();
 app.MapServiceHealthChecks();

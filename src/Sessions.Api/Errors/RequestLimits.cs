@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Net.Http.Headers;
+using Sessions.Api.Operations;
 using Sessions.Infrastructure;
 
 namespace Sessions.Api.Errors;
@@ -14,8 +15,12 @@ namespace Sessions.Api.Errors;
 /// a body in UTF-8 and sent uncoded (415 for any other declared charset or, on a request that
 /// carries content, any <c>Content-Encoding</c> but <c>identity</c>), and at most
 /// <c>Limits:MaxConcurrentLargeBodies</c> bodies over <see cref="LargeBodyBytes"/> read at once
-/// (default 2; up to <c>Limits:LargeBodyQueue</c> more wait their turn, the rest get 429), so that
-/// many large appends at once cannot exhaust memory. A large body read over HTTP/1.x must arrive at
+/// (default 2; up to <c>Limits:LargeBodyQueue</c> more wait their turn, each at most
+/// <c>Limits:LargeBodyWaitSeconds</c>, default 30; the rest get 429), so that many large appends at once cannot
+/// exhaust memory. Turns are taken once the caller is known (after authorization): each caller (a
+/// token's subject; an address without one) reads at most <c>Limits:LargeBodiesPerCaller</c> at
+/// once (default 1) with as many more waiting, so that one caller cannot take every turn from the
+/// others. A large body read over HTTP/1.x must arrive at
 /// <c>Limits:LargeBodyMinBytesPerSecond</c> at least on average (default 64 KiB/s, 512 kbit/s,
 /// after Kestrel's grace period: a 16 MiB body within about four minutes), or Kestrel ends the
 /// request (408): a client trickling bytes cannot hold one of the few turns for hours (Kestrel's
@@ -34,9 +39,15 @@ public sealed class RequestLimits : IDisposable
     public const int DefaultMaxConcurrentLargeBodies = 2;
     public const int DefaultLargeBodyQueue = 32;
     public const int DefaultLargeBodyMinBytesPerSecond = 64 * 1024;
+    public const int DefaultLargeBodiesPerCaller = 1;
+
+    /// <summary>How long a large body waits for its turn by default before it is answered 429 (a waiting request has sent none of its body).</summary>
+    public const int DefaultLargeBodyWaitSeconds = 30;
 
     private readonly ConcurrencyLimiter _largeBodies;
+    private readonly PartitionedRateLimiter<HttpContext> _callersLargeBodies;
     private readonly MinDataRate _largeBodyMinRate;
+    private readonly TimeSpan _largeBodyWait;
 
     public RequestLimits(IConfiguration configuration)
     {
@@ -44,6 +55,8 @@ public sealed class RequestLimits : IDisposable
         var concurrent = Settings.WholeNumber(configuration, "Limits:MaxConcurrentLargeBodies", DefaultMaxConcurrentLargeBodies, 1, int.MaxValue, "a positive number of bodies");
         var queue = Settings.WholeNumber(configuration, "Limits:LargeBodyQueue", DefaultLargeBodyQueue, 0, int.MaxValue, "a number of bodies, 0 or more");
         var minRate = Settings.WholeNumber(configuration, "Limits:LargeBodyMinBytesPerSecond", DefaultLargeBodyMinBytesPerSecond, 1, int.MaxValue, "a positive number of bytes a second");
+        var perCaller = Settings.WholeNumber(configuration, "Limits:LargeBodiesPerCaller", DefaultLargeBodiesPerCaller, 1, int.MaxValue, "a positive number of bodies");
+        _largeBodyWait = TimeSpan.FromSeconds(Settings.WholeNumber(configuration, "Limits:LargeBodyWaitSeconds", DefaultLargeBodyWaitSeconds, 1, 3600, "a whole number of seconds from 1 to 3600"));
 
         _largeBodyMinRate = new MinDataRate(minRate, TimeSpan.FromSeconds(5));
 
@@ -53,6 +66,9 @@ public sealed class RequestLimits : IDisposable
             QueueLimit = queue,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
+        _callersLargeBodies = PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.GetConcurrencyLimiter(
+            RateLimiting.PartitionKey(context),
+            _ => new ConcurrencyLimiterOptions { PermitLimit = perCaller, QueueLimit = perCaller, QueueProcessingOrder = QueueProcessingOrder.OldestFirst }));
     }
 
     public long MaxBodyBytes { get; }
@@ -67,9 +83,16 @@ public sealed class RequestLimits : IDisposable
     /// <summary>Puts the limits (a singleton, registered by <see cref="AddRequestLimits"/>) in the request pipeline.</summary>
     public static void UseRequestLimits(WebApplication app) => app.Use(app.Services.GetRequiredService<RequestLimits>().InvokeAsync);
 
+    /// <summary>Puts the large bodies' turns in the request pipeline, where the caller is known: after authorization.</summary>
+    public static void UseLargeBodyTurns(WebApplication app) => app.Use(app.Services.GetRequiredService<RequestLimits>().TakeLargeBodyTurnAsync);
+
     public static IServiceCollection AddRequestLimits(IServiceCollection services) => services.AddSingleton<RequestLimits>();
 
-    public void Dispose() => _largeBodies.Dispose();
+    public void Dispose()
+    {
+        _largeBodies.Dispose();
+        _callersLargeBodies.Dispose();
+    }
 
     private async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -99,17 +122,35 @@ public sealed class RequestLimits : IDisposable
             return;
         }
 
+        await next(context);
+    }
+
+    /// <summary>
+    /// A large body takes the caller's turn, then one of the service's, waiting at most
+    /// <c>Limits:LargeBodyWaitSeconds</c> for both; a body refused or tired of waiting is answered 429.
+    /// </summary>
+    private async Task TakeLargeBodyTurnAsync(HttpContext context, RequestDelegate next)
+    {
+        var request = context.Request;
         if (!IsLarge(request))
         {
             await next(context);
             return;
         }
 
-        using var lease = await _largeBodies.AcquireAsync(cancellationToken: context.RequestAborted);
-        if (!lease.IsAcquired)
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        waiting.CancelAfter(_largeBodyWait);
+        using var callers = await TurnAsync(_callersLargeBodies.AcquireAsync(context, 1, waiting.Token));
+        if (callers?.IsAcquired != true)
         {
-            context.Response.Headers.RetryAfter = "1";
-            await ErrorResponses.WriteAsync(context, ErrorResponses.ForStatus(StatusCodes.Status429TooManyRequests, "Too many large request bodies are being read at once; retry in 1 s."));
+            await TooManyAsync(context, "You are sending as many large request bodies at once as one caller may; retry when one is done.");
+            return;
+        }
+
+        using var lease = await TurnAsync(_largeBodies.AcquireAsync(1, waiting.Token));
+        if (lease?.IsAcquired != true)
+        {
+            await TooManyAsync(context, "Too many large request bodies are being read at once; retry in 1 s.");
             return;
         }
 
@@ -121,6 +162,25 @@ public sealed class RequestLimits : IDisposable
         }
 
         await next(context);
+    }
+
+    /// <summary>The lease, or null when the wait ended first (its time, or the client gone; a client gone is answered nothing it reads).</summary>
+    private static async Task<RateLimitLease?> TurnAsync(ValueTask<RateLimitLease> acquiring)
+    {
+        try
+        {
+            return await acquiring;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static Task TooManyAsync(HttpContext context, string detail)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return ErrorResponses.WriteAsync(context, ErrorResponses.ForStatus(StatusCodes.Status429TooManyRequests, detail));
     }
 
     /// <summary>Whether the request carries content (a length above zero, or one not told ahead): a coding of no content is nothing to decode.</summary>

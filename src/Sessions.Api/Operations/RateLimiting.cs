@@ -74,7 +74,8 @@ public static class RateLimiting
         return services;
     }
 
-    private static string PartitionKey(HttpContext context) =>
+    /// <summary>Whose requests a limit counts together: a token's subject, or the address of a caller without one.</summary>
+    public static string PartitionKey(HttpContext context) =>
         context.User.FindFirst("sub")?.Value is { } subject
             ? $"principal:{subject}"
             : $"address:{context.Connection.RemoteIpAddress}";

@@ -212,6 +212,8 @@ public sealed class HostileConfigurationTests
     [InlineData("Limits:MaxConcurrentLargeBodies", "0", "a positive number of bodies")]
     [InlineData("Limits:LargeBodyQueue", "-1", "a number of bodies, 0 or more")]
     [InlineData("Limits:LargeBodyMinBytesPerSecond", "fast", "a positive number of bytes a second")]
+    [InlineData("Limits:LargeBodiesPerCaller", "0", "a positive number of bodies")]
+    [InlineData("Limits:LargeBodyWaitSeconds", "3601", "a whole number of seconds from 1 to 3600")]
     public async Task ARequestLimitOutOfItsRange_RefusesToStart_NamingItAlone(string key, string value, string what)
     {
         Assert.Equal($"{key} must be {what}, not '{value}'.", await RefusalAsync(key, value));

@@ -20,20 +20,26 @@ namespace Sessions.Api.Tests.Platform;
 public abstract class LargeBodyApiFactory : ApiFactory
 {
     private readonly int _minBytesPerSecond;
+    private readonly int _turns;
 
-    protected LargeBodyApiFactory(int minBytesPerSecond)
+    protected LargeBodyApiFactory(int minBytesPerSecond, int turns = 1)
     {
         _minBytesPerSecond = minBytesPerSecond;
+        _turns = turns;
         UseKestrel(0);
     }
 
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["Limits:MaxConcurrentLargeBodies"] = "1",
+        ["Limits:MaxConcurrentLargeBodies"] = _turns.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Limits:LargeBodyQueue"] = "0",
         ["Limits:LargeBodyMinBytesPerSecond"] = _minBytesPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Limits:LargeBodyWaitSeconds"] = "2",
     };
 }
+
+/// <summary>Two large bodies at a time, one a caller, none cut off for slowness; a turn waited for 2 s at most.</summary>
+public sealed class TwoLargeBodiesApiFactory() : LargeBodyApiFactory(minBytesPerSecond: 1, turns: 2);
 
 /// <summary>One large body at a time, none cut off for slowness: its held body waits for the test, however slowly the machine runs it.</summary>
 public sealed class OneLargeBodyApiFactory() : LargeBodyApiFactory(minBytesPerSecond: 1);
@@ -77,12 +83,15 @@ public sealed class LargeBodyTests(OneLargeBodyApiFactory factory) : IClassFixtu
     public async Task LargeBodies_BeyondTheConcurrencyLimit_Are429WithRetryAfter_SmallOnesPass_AndTheFirstCompletes()
     {
         var (workspace, owner, session, body) = await OverTheSocket.ASessionAndALargeAppendAsync(factory, _client);
+        var other = await workspace.AddMemberAsync();
+        var othersSession = (await _client.CreateSessionAsync(workspace, other)).Id();
         var (first, slow) = await OverTheSocket.HoldTheOnlyTurnAsync(factory, _client, workspace.SessionPath(session) + "/transcript", owner, body);
-        var second = await _client.SendJsonAsync(workspace.SessionPath(session) + "/transcript", owner, new ByteArrayContent(body));
+        var second = await _client.SendJsonAsync(workspace.SessionPath(othersSession) + "/transcript", other, new ByteArrayContent(body));
         var small = await _client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages = new[] { new { role = "user", content = "small" } } });
         slow.Release();
 
-        await second.ExpectEnvelopeAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        var refusal = await second.ExpectEnvelopeAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.Equal("Too many large request bodies are being read at once; retry in 1 s.", refusal["detail"]!.GetValue<string>());
         Assert.Equal("1", second.Headers.GetValues("Retry-After").Single());
         await small.ExpectAsync(HttpStatusCode.OK);
         await (await first).ExpectAsync(HttpStatusCode.OK);
@@ -134,6 +143,41 @@ internal sealed class HeldContent(byte[] body, int heldAfter) : HttpContent
     }
 }
 
+public sealed class LargeBodiesPerCallerTests(TwoLargeBodiesApiFactory factory) : IClassFixture<TwoLargeBodiesApiFactory>
+{
+    private readonly HttpClient _client = OverTheSocket.Client(factory);
+
+    /// <summary>
+    /// One caller reads one large body at a time: its second waits for its first (taking no turn
+    /// of the service's meanwhile, so another caller still gets one), its third is 429 at once, and
+    /// a wait longer than <c>Limits:LargeBodyWaitSeconds</c> ends in 429.
+    /// </summary>
+    [Fact]
+    public async Task OneCallersLargeBodies_TakeOneTurnAtATime_LeavingTheOtherToAnotherCaller()
+    {
+        var (workspace, owner, session, body) = await OverTheSocket.ASessionAndALargeAppendAsync(factory, _client);
+        var other = await workspace.AddMemberAsync();
+        var othersSession = (await _client.CreateSessionAsync(workspace, other)).Id();
+        var limits = factory.Services.GetRequiredService<RequestLimits>();
+        var path = workspace.SessionPath(session) + "/transcript";
+
+        var (first, slow) = await OverTheSocket.HoldTheOnlyTurnAsync(factory, _client, path, owner, body, turnsLeft: 1);
+        var second = _client.SendJsonAsync(path, owner, new ByteArrayContent(body));
+        var third = await _client.SendJsonAsync(path, owner, new ByteArrayContent(body));
+        var others = await _client.SendJsonAsync(workspace.SessionPath(othersSession) + "/transcript", other, new ByteArrayContent(body));
+        var waited = await second;
+        slow.Release();
+
+        var refusal = await third.ExpectEnvelopeAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.Equal("You are sending as many large request bodies at once as one caller may; retry when one is done.", refusal["detail"]!.GetValue<string>());
+        await others.ExpectAsync(HttpStatusCode.OK);
+        await waited.ExpectEnvelopeAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        await (await first).ExpectAsync(HttpStatusCode.OK);
+        await (await _client.SendJsonAsync(path, owner, new ByteArrayContent(body))).ExpectAsync(HttpStatusCode.OK);
+        await OverTheSocket.WhenAsync(() => limits.LargeBodyStatistics?.CurrentAvailablePermits == 2, TimeSpan.FromSeconds(10));
+    }
+}
+
 /// <summary>Requests to a host on a real Kestrel socket, whose body the app reads as it arrives.</summary>
 internal static class OverTheSocket
 {
@@ -154,13 +198,13 @@ internal static class OverTheSocket
         return (workspace, owner, session, Encoding.UTF8.GetBytes($$"""{"messages":[{"role":"user","content":"{{new string('x', 1_500_000)}}"}]}"""));
     }
 
-    /// <summary>Sends a body that stops after its first MiB, and returns once it holds the only large-body turn.</summary>
-    public static async Task<(Task<HttpResponseMessage> Answer, HeldContent Body)> HoldTheOnlyTurnAsync(ApiFactory factory, HttpClient client, string path, TestUser user, byte[] body)
+    /// <summary>Sends a body that stops after its first MiB, and returns once it holds a large-body turn (the only one, unless others are left).</summary>
+    public static async Task<(Task<HttpResponseMessage> Answer, HeldContent Body)> HoldTheOnlyTurnAsync(ApiFactory factory, HttpClient client, string path, TestUser user, byte[] body, int turnsLeft = 0)
     {
         var held = new HeldContent(body, heldAfter: 1024 * 1024);
         var answer = client.SendJsonAsync(path, user, held);
         await held.Holding;
-        await WhenAsync(() => factory.Services.GetRequiredService<RequestLimits>().LargeBodyStatistics?.CurrentAvailablePermits == 0, TimeSpan.FromSeconds(10));
+        await WhenAsync(() => factory.Services.GetRequiredService<RequestLimits>().LargeBodyStatistics?.CurrentAvailablePermits == turnsLeft, TimeSpan.FromSeconds(10));
         return (answer, held);
     }
 
