@@ -11,6 +11,7 @@ using Sessions.Api.Operations;
 using Sessions.Api.Security;
 using Sessions.Application;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Transcripts;
 using Sessions.Application.Sessions;
 using Sessions.Infrastructure;
 using Sessions.Infrastructure.Persistence;
@@ -98,6 +99,7 @@ builder.Services.AddOpenApiDocument(settings =>
 });
 builder.Services.AddServiceHealthChecks(builder.Configuration);
 RequestLimits.AddRequestLimits(builder.Services);
+builder.Services.AddSingleton(new TranscriptLimits(RequestLimits.MaxRequestBodyBytes(builder.Configuration)));
 builder.Services.AddServiceRateLimiting(builder.Configuration);
 builder.Services.AddServiceCors(builder.Configuration);
 builder.Services.AddServiceTelemetry(builder.Configuration);

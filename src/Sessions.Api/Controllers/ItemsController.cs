@@ -28,9 +28,10 @@ public sealed class ItemsController(ISender sender) : ApiController
         Respond(await sender.Send(new RecordItemCommand(org, workspace, session, request.ToInput()) { IfMatch = IfMatchHeader }, cancellationToken), InputLocation.Body,
             recorded => StatusCode(recorded.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK, WireAnswers.For(recorded.Item)));
 
+    /// <summary>Written while read (a HEAD request reads none: the server would discard them).</summary>
     [HttpGet]
     [OpenApiOperation("listItems", "List items", "Newest first; limit 1 to 500 (default 100).")]
     [ProducesResponseType<IReadOnlyList<ItemView>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> List(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromQuery(Name = "limit"), Bounds(1, ListItemsQuery.MaxLimit, ListItemsQuery.DefaultLimit)] int? limit, CancellationToken cancellationToken) =>
-        Respond(await sender.Send(new ListItemsQuery(org, workspace, session, limit), cancellationToken), InputLocation.Query, list => Ok(list.Items.Select(ItemView.From)));
+        Respond(await sender.Send(new ListItemsQuery(org, workspace, session, limit), cancellationToken), InputLocation.Query, list => Ok(HttpMethods.IsHead(Request.Method) ? AsyncEnumerable.Empty<ItemView>() : list.Items.Select(ItemView.From)));
 }

@@ -20,13 +20,22 @@ public static class TranscriptRules
 
     public const int CostDecimalPlaces = 10;
 
+    /// <summary>The least of <see cref="TranscriptLimits.MaxRetriedText"/>: what a request body holds by default (16 MiB).</summary>
+    public const long MaxRetriedText = 16L * 1024 * 1024;
+}
+
+/// <summary>The limits of transcript input that follow the service's configuration.</summary>
+public sealed record TranscriptLimits(long MaxRequestBodyBytes)
+{
     /// <summary>
     /// The text (<see cref="MessagesRead.TextOf"/>, in characters) that the stored messages one
-    /// append names may hold in all: a retry answers each as stored, so an append of a few bytes
-    /// naming large messages stored earlier would make an answer of gigabytes, held whole. A true
-    /// retry names what one request body held (16 MiB by default).
+    /// append names may hold in all, a message named twice counted twice: a retry answers each as
+    /// stored, so an append of a few bytes naming large messages stored earlier would make an
+    /// answer of gigabytes, held whole. A batch stored from one body holds at most as many
+    /// characters as the body had bytes, so sending it again is never refused: the bound is
+    /// <see cref="TranscriptRules.MaxRetriedText"/>, or the body limit when that is more.
     /// </summary>
-    public const long MaxRetriedText = 16L * 1024 * 1024;
+    public long MaxRetriedText { get; } = Math.Max(TranscriptRules.MaxRetriedText, MaxRequestBodyBytes);
 }
 
 /// <summary>The rules of one incoming message, reported at its path inside the request.</summary>

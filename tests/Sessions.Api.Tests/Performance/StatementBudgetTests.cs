@@ -574,6 +574,29 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         Assert.Contains(get, s => s.Contains("session_messages", StringComparison.Ordinal));
     }
 
+    /// <summary>HEAD on a session's items answers its header fields without reading the items; GET reads them a page at a time.</summary>
+    [Fact]
+    public async Task HeadOnItems_ReadsNoItem_WhileGetReadsThemByPages()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        for (var i = 0; i < 15; i++)
+        {
+            await (await Client.PostAsync(workspace.SessionPath(session) + "/items", owner.Token(), new { item_type = "score", data = new { i } })).ExpectAsync(HttpStatusCode.Created);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Head, workspace.SessionPath(session) + "/items");
+        request.Headers.Authorization = new("Bearer", owner.Token());
+        HttpResponseMessage? response = null;
+
+        var head = await Factory.Statements.DuringAsync(async () => response = await Client.SendAsync(request));
+        var get = await Factory.Statements.DuringAsync(async () => Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync(workspace.SessionPath(session) + "/items", owner.Token())).StatusCode));
+
+        Assert.Equal(HttpStatusCode.OK, response!.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain(head, s => s.Contains("session_items", StringComparison.Ordinal));
+        Assert.Equal(2, get.Count(s => s.Contains("session_items", StringComparison.Ordinal)));
+    }
+
     private Task<IReadOnlyList<string>> CountAsync(Func<Task<HttpResponseMessage>> request, HttpStatusCode expected) =>
         Factory.Statements.DuringAsync(async () => await (await request()).ExpectAsync(expected));
 

@@ -89,6 +89,7 @@ public sealed class TranscriptInputTests(ApiFactory factory) : ApiTest<ApiFactor
         var error = await Append(workspace, owner, session, new { messages = ids.Select(id => (object)new { id, role = "user" }).Append(new { role = "user", content = "new" }) })
             .ExpectValidationErrorAsync("body", "messages");
 
+        await Append(workspace, owner, session, new { messages = Enumerable.Repeat(new { id = ids[0], role = "user" }, 9) }).ExpectValidationErrorAsync("body", "messages");
         Assert.Equal(Enumerable.Repeat(largest.Length, 8), retried.Select(m => m!["content"]!.GetValue<string>().Length));
         Assert.Equal("names stored messages holding more than 16777216 characters of text (content, metadata and tool arguments) in all, which a retry answers whole: send fewer of them at once", error["msg"]!.GetValue<string>());
         Assert.Equal(9, (await Client.AllMessagesAsync(workspace, owner, session)).Count);
@@ -153,4 +154,26 @@ public sealed class TranscriptInputTests(ApiFactory factory) : ApiTest<ApiFactor
 
     private Task<HttpResponseMessage> Append(TestWorkspace workspace, TestUser owner, Guid session, object body) =>
         Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), body);
+}
+
+/// <summary>A body limit of 32 MiB: a batch stored from one such body is a retry when sent again, past the 16 Mi characters of the default.</summary>
+public sealed class LargerBodyApiFactory : ApiFactory
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Limits:MaxRequestBodyBytes"] = (32 * 1024 * 1024).ToString(CultureInfo.InvariantCulture) };
+}
+
+public sealed class LargerBodyRetryTests(LargerBodyApiFactory factory) : ApiTest<LargerBodyApiFactory>(factory), IClassFixture<LargerBodyApiFactory>
+{
+    [Fact]
+    public async Task ABatchStoredFromABodyPast16MiB_SentAgain_IsAnsweredAsStored()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var messages = Enumerable.Range(0, 10).Select(_ => new { id = Guid.NewGuid(), role = "user", content = new string('x', 2 * 1024 * 1024) }).ToList();
+
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages })).ExpectAsync(HttpStatusCode.OK);
+        var again = await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages })).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(messages.Select(m => m.id.ToString()), again["messages"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()));
+        Assert.Equal(10, (await Client.AllMessagesAsync(workspace, owner, session)).Count);
+    }
 }

@@ -14,6 +14,7 @@ public sealed class AppendAndCreateHandlerTests
 {
     private readonly SessionWorld _world = new();
     private readonly Mock<ITranscriptStore> _transcripts = new();
+    private long _bodyLimit = TranscriptRules.MaxRetriedText;
 
     public AppendAndCreateHandlerTests() =>
         _transcripts.Setup(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
@@ -188,6 +189,36 @@ public sealed class AppendAndCreateHandlerTests
         _transcripts.Verify(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()), Times.Exactly(underTheLock ? 2 : 1));
     }
 
+    /// <summary>
+    /// A message named twice is answered twice: its text counts twice toward the bound, which is
+    /// the body limit when that is more than 16 Mi (a batch stored from one body, sent again, is a
+    /// retry whatever the limit).
+    /// </summary>
+    [Theory]
+    [InlineData(0, 2, true)]
+    [InlineData(0, 1, false)]
+    [InlineData(2 * TranscriptRules.MaxRetriedText, 2, false)]
+    [InlineData((2 * TranscriptRules.MaxRetriedText) - 1, 2, true)]
+    public async Task Append_NamingAStoredMessageTwice_CountsItsTextTwice_AgainstTheLargerOfTheBoundAndTheBodyLimit(long bodyLimit, int times, bool refused)
+    {
+        _bodyLimit = bodyLimit;
+        var id = Guid.NewGuid();
+        var stored = _world.Locked.AppendMessages(null, [new MessageDraft(id, MessageRole.User, new string('a', (int)TranscriptRules.MaxRetriedText), null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value;
+        _world.Locked.ClearDomainEvents();
+        _transcripts.Setup(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync(stored);
+
+        var result = await Append(null, [.. Enumerable.Repeat(Message("") with { Id = id }, times)]);
+
+        Assert.Equal(refused, !result.IsSuccess);
+        Assert.Equal(Math.Max(TranscriptRules.MaxRetriedText, bodyLimit), new TranscriptLimits(bodyLimit).MaxRetriedText);
+        if (refused)
+        {
+            Assert.Equal(
+                [$"Messages: names stored messages holding more than {Math.Max(TranscriptRules.MaxRetriedText, bodyLimit)} characters of text (content, metadata and tool arguments) in all, which a retry answers whole: send fewer of them at once (TooLong)"],
+                result.Error!.Fields!.Said());
+        }
+    }
+
     [Fact]
     public async Task Create_MakesTheCallerTheOwner_WithTheDefaults()
     {
@@ -243,7 +274,7 @@ public sealed class AppendAndCreateHandlerTests
     }
 
     private Task<Result<TranscriptMessages>> Append(ContextInput? context, params MessageInput[] messages) =>
-        new AppendTranscriptHandler(_world.As(), _transcripts.Object).Handle(new AppendTranscriptCommand("o", "w", _world.Reference, context, messages), default).AsTask();
+        new AppendTranscriptHandler(_world.As(), _transcripts.Object, new TranscriptLimits(_bodyLimit)).Handle(new AppendTranscriptCommand("o", "w", _world.Reference, context, messages), default).AsTask();
 
     private static MessageInput Message(string content, MessageRole role = MessageRole.User) => new(null, role, content, null, null, [], null, null);
 }

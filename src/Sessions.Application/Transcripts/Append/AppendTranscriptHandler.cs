@@ -14,17 +14,17 @@ namespace Sessions.Application.Transcripts;
 /// without a write lock. The stored ids are looked up before the lock; if the session changed
 /// before the lock was taken (a concurrent append), they are looked up again under it.
 /// </summary>
-public sealed class AppendTranscriptHandler(SessionCommandServices services, ITranscriptStore transcripts)
+public sealed class AppendTranscriptHandler(SessionCommandServices services, ITranscriptStore transcripts, TranscriptLimits limits)
     : SessionCommandHandler<AppendTranscriptCommand, TranscriptMessages>(services)
 {
     protected override async ValueTask<SessionPlan<TranscriptMessages>> PlanAsync(SessionRead read, Caller caller, AppendTranscriptCommand command, CancellationToken cancellationToken)
     {
         var inputs = command.Messages!.Select(m => m!).ToList();
         var sentIds = inputs.Where(m => m.Id is not null).Select(m => m.Id!.Value).Distinct().ToList();
-        var stored = await FindStoredAsync(read.Session, sentIds, cancellationToken);
+        var stored = await FindStoredAsync(read.Session, inputs, sentIds, cancellationToken);
         if (stored is null)
         {
-            return SessionPlan<TranscriptMessages>.AnswerWith(TooMuchRetried);
+            return SessionPlan<TranscriptMessages>.AnswerWith(TooMuchRetried());
         }
 
         if (inputs.All(m => m.Id is { } id && stored.ContainsKey(id)))
@@ -38,10 +38,10 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
             var current = stored;
             if (!read.StillDescribes(session))
             {
-                current = await FindStoredAsync(session, sentIds, ct);
+                current = await FindStoredAsync(session, inputs, sentIds, ct);
                 if (current is null)
                 {
-                    return TooMuchRetried;
+                    return TooMuchRetried();
                 }
             }
 
@@ -72,19 +72,21 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
         });
     }
 
-    private static readonly Error TooMuchRetried = Error.Validation(
+    private Error TooMuchRetried() => Error.Validation(
         nameof(AppendTranscriptCommand.Messages),
-        $"names stored messages holding more than {TranscriptRules.MaxRetriedText} characters of text (content, metadata and tool arguments) in all, which a retry answers whole: send fewer of them at once",
+        $"names stored messages holding more than {limits.MaxRetriedText} characters of text (content, metadata and tool arguments) in all, which a retry answers whole: send fewer of them at once",
         FieldProblem.TooLong);
 
     /// <summary>
     /// The sent ids already stored in this life of the session (none of a session created again
-    /// under its id), or null when their text passes <see cref="TranscriptRules.MaxRetriedText"/>.
+    /// under its id), or null when the text the answer would repeat of them (a message sent twice
+    /// answered twice) passes <see cref="TranscriptLimits.MaxRetriedText"/>.
     /// </summary>
-    private async Task<Dictionary<Guid, SessionMessage>?> FindStoredAsync(Session session, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    private async Task<Dictionary<Guid, SessionMessage>?> FindStoredAsync(Session session, List<MessageInput> inputs, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
-        var found = await transcripts.FindByIdsAsync(SessionLifeKey.Of(session), ids, cancellationToken);
-        return found.Sum(MessagesRead.TextOf) > TranscriptRules.MaxRetriedText ? null : found.ToDictionary(m => m.Id);
+        var found = (await transcripts.FindByIdsAsync(SessionLifeKey.Of(session), ids, cancellationToken)).ToDictionary(m => m.Id);
+        var answered = inputs.Sum(input => input.Id is { } id && found.TryGetValue(id, out var message) ? MessagesRead.TextOf(message) : 0);
+        return answered > limits.MaxRetriedText ? null : found;
     }
 
     /// <summary>Each sent message as stored: a retried one as it was, a new one as just appended, in the order sent.</summary>

@@ -5,7 +5,7 @@ using Sessions.Domain.Sessions;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
 
-internal sealed class TranscriptStore(SessionsDbContext db) : ITranscriptStore
+internal sealed class TranscriptStore(SessionsDbContext db, TranscriptLimits limits) : ITranscriptStore
 {
     /// <summary>
     /// The stored messages with these ids of the session's life (tested in the same statement): a
@@ -26,7 +26,7 @@ internal sealed class TranscriptStore(SessionsDbContext db) : ITranscriptStore
         {
             found.Add(message);
             text += MessagesRead.TextOf(message);
-            if (text > TranscriptRules.MaxRetriedText)
+            if (text > limits.MaxRetriedText)
             {
                 break;
             }
