@@ -270,7 +270,7 @@ public sealed class ListingHandlerTests
             await Validate.ErrorsAsync(
                 new AppendTranscriptCommand("o", "w", session, null, [Calls("x"), Calls("a", "b", "a", "b", null, "A", null)]),
                 new AppendTranscriptValidator()));
-        Assert.Empty(await Validate.ErrorsAsync(new AppendTranscriptCommand("o", "w", session, null, [Calls("a"), Calls("a", "c"), Calls()]), new AppendTranscriptValidator()));
+        Assert.Empty(await Validate.ErrorsAsync(new AppendTranscriptCommand("o", "w", session, null, [Calls("a"), Calls("a", "c"), Calls(), new MessageInput(null, MessageRole.User, "no calls", null, null, null, null, null)]), new AppendTranscriptValidator()));
         Assert.Equal(["FromSeq: is required (Missing)"], await Validate.ErrorsAsync(new RewindSessionCommand("o", "w", session, null), new RewindSessionValidator()));
         Assert.Equal(["FromSeq: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new RewindSessionCommand("o", "w", session, 0), new RewindSessionValidator()));
         Assert.Equal(["Summary: is required (Missing)", "UpToSeq: is required (Missing)"], await Validate.ErrorsAsync(new CompactTranscriptCommand("o", "w", session, null, null), new CompactTranscriptValidator()));
