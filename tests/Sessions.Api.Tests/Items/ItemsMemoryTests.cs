@@ -38,35 +38,9 @@ public sealed class ItemsMemoryTests : IClassFixture<ApiFactory>
         }
 
         const long itemsBytes = (long)Items * DataChars;
-        var baseline = GC.GetTotalMemory(forceFullCollection: true);
-        long peak = 0;
-        using var done = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            while (!done.IsCancellationRequested)
-            {
-                peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true));
-                await Task.Delay(20);
-            }
-        });
-
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{workspace.SessionPath(session)}/items?limit=500");
-        request.Headers.Authorization = new("Bearer", owner.Token());
-        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await using var body = await response.Content.ReadAsStreamAsync();
-        var buffer = new byte[64 * 1024];
-        long read = 0;
-        for (int n; (n = await body.ReadAsync(buffer)) > 0;)
-        {
-            read += n;
-        }
-
-        await done.CancelAsync();
-        await sampler;
+        var (read, growth) = await LiveMemory.WhileReadingAsync(_client, $"{workspace.SessionPath(session)}/items?limit=500", owner);
 
         Assert.True(read > itemsBytes, $"the listing has {read} bytes for items of {itemsBytes}");
-        var growth = peak - baseline;
         Assert.True(growth < itemsBytes / 3, $"live memory grew by {growth / 1_048_576} MiB while listing {itemsBytes / 1_048_576} MiB of items");
     }
 }

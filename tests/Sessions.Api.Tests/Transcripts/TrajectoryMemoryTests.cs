@@ -52,35 +52,9 @@ public sealed class TrajectoryMemoryTests : IClassFixture<ApiFactory>
         }
 
         var transcriptBytes = (long)Batches * MessagesPerBatch * ContentChars;
-        var baseline = GC.GetTotalMemory(forceFullCollection: true);
-        long peak = 0;
-        using var done = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            while (!done.IsCancellationRequested)
-            {
-                peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true));
-                await Task.Delay(20);
-            }
-        });
-
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{workspace.SessionPath(session)}/trajectory?format={format}");
-        request.Headers.Authorization = new("Bearer", owner.Token());
-        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await using var body = await response.Content.ReadAsStreamAsync();
-        var buffer = new byte[64 * 1024];
-        long read = 0;
-        for (int n; (n = await body.ReadAsync(buffer)) > 0;)
-        {
-            read += n;
-        }
-
-        await done.CancelAsync();
-        await sampler;
+        var (read, growth) = await LiveMemory.WhileReadingAsync(_client, $"{workspace.SessionPath(session)}/trajectory?format={format}", owner);
 
         Assert.True(read > transcriptBytes, $"the export has {read} bytes for a transcript of {transcriptBytes}");
-        var growth = peak - baseline;
         Assert.True(growth < transcriptBytes / 4, $"live memory grew by {growth / 1_048_576} MiB while exporting {transcriptBytes / 1_048_576} MiB");
     }
 }
