@@ -7,7 +7,10 @@ namespace Sessions.Api.Operations;
 /// path with its ids), status, elapsed time, principal and correlation id. A request whose
 /// connection was aborted before its answer ended (its client left, or the server cut it) is logged
 /// as cut (the status is then only what the answer began with); health and metrics requests
-/// answered 2xx at Debug, as probes call them every few seconds.
+/// answered 2xx at Debug, as probes call them every few seconds. An answer that fails after it
+/// began (a listing written while read, whose database goes away midway) cannot become an error
+/// envelope: its connection is closed, so that the client cannot take the part sent for the whole,
+/// and its line is the request's one error entry, with the exception.
 /// </summary>
 public sealed partial class RequestLogging(RequestDelegate next, ILogger<RequestLogging> logger)
 {
@@ -15,9 +18,15 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
     {
         var correlationId = CorrelationIds.Establish(context);
         var started = Stopwatch.GetTimestamp();
+        Exception? failedMidway = null;
         try
         {
             await next(context);
+        }
+        catch (Exception exception) when (context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            failedMidway = exception;
+            context.Abort();
         }
         finally
         {
@@ -25,7 +34,11 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
             var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
             var principal = Principal(context);
             var status = context.Response.StatusCode;
-            if (context.RequestAborted.IsCancellationRequested)
+            if (failedMidway is not null)
+            {
+                LogFailedMidway(logger, failedMidway, context.Request.Method, route, status, elapsedMs, principal, correlationId);
+            }
+            else if (context.RequestAborted.IsCancellationRequested)
             {
                 LogCut(logger, context.Request.Method, route, status, elapsedMs, principal, correlationId);
             }
@@ -48,6 +61,9 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "HTTP {Method} {Route} was cut: its connection was aborted after {ElapsedMs:0.0} ms, before the answer ({StatusCode}) ended, for {PrincipalId} ({CorrelationId})")]
     private static partial void LogCut(ILogger logger, string method, string route, int statusCode, double elapsedMs, string principalId, string correlationId);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "HTTP {Method} {Route} failed after its answer ({StatusCode}) began, in {ElapsedMs:0.0} ms, for {PrincipalId} ({CorrelationId}); its connection was closed")]
+    private static partial void LogFailedMidway(ILogger logger, Exception exception, string method, string route, int statusCode, double elapsedMs, string principalId, string correlationId);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Debug, Message = "HTTP {Method} {Route} answered {StatusCode} in {ElapsedMs:0.0} ms for {PrincipalId} ({CorrelationId})")]
     private static partial void LogProbe(ILogger logger, string method, string route, int statusCode, double elapsedMs, string principalId, string correlationId);

@@ -80,7 +80,25 @@ public sealed class OutboxFailure : DbCommandInterceptor
     }
 }
 
-/// <summary>A host that keeps its log lines, whose next commit a test can hold and whose next event write it can fail.</summary>
+/// <summary>Fails a read of items, once armed, after letting a number of such reads run.</summary>
+public sealed class ItemReadFailure : DbCommandInterceptor
+{
+    private int _passes = -1;
+
+    public void Arm(int passes) => Volatile.Write(ref _passes, passes);
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        if (command.CommandText.Contains("session_items", StringComparison.Ordinal) && Volatile.Read(ref _passes) >= 0 && Interlocked.Decrement(ref _passes) == -1)
+        {
+            throw new InvalidOperationException("simulated failure while reading items");
+        }
+
+        return ValueTask.FromResult(result);
+    }
+}
+
+/// <summary>A host that keeps its log lines, whose next commit a test can hold and whose next event write or items read it can fail.</summary>
 public sealed class ErrorLogApiFactory : ApiFactory
 {
     public ErrorLogApiFactory()
@@ -101,6 +119,8 @@ public sealed class ErrorLogApiFactory : ApiFactory
 
     public OutboxFailure Outbox { get; } = new();
 
+    public ItemReadFailure ItemReads { get; } = new();
+
     protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Migrations"] = "Information",
@@ -112,7 +132,7 @@ public sealed class ErrorLogApiFactory : ApiFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Logs).AddSingleton<IInterceptor>(Commits).AddSingleton<IInterceptor>(Outbox));
+        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Logs).AddSingleton<IInterceptor>(Commits).AddSingleton<IInterceptor>(Outbox).AddSingleton<IInterceptor>(ItemReads));
     }
 }
 
@@ -308,6 +328,43 @@ public sealed class WriteDefectTests(ErrorLogApiFactory factory) : ApiTest<Error
     /// PostgreSQL a loser whose check ran before the winner committed meets the key (most runs
     /// have one; the telemetry's rule itself is pinned in <c>BehaviorDetailTests</c>).
     /// </summary>
+    /// <summary>
+    /// A listing written while read whose second page fails to read: its answer had begun (200 and
+    /// the first page sent), so the connection is closed (the client cannot take the part for the
+    /// whole), and the request's line is its one error entry, with the failure, not "answered 200".
+    /// </summary>
+    [Fact]
+    public async Task AListingThatFailsAfterItsAnswerBegan_ClosesTheConnection_AndLogsOneError()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        for (var i = 0; i < 15; i++)
+        {
+            await (await Client.PostAsync(workspace.SessionPath(session) + "/items", owner.Token(), new { item_type = "file", data = new { text = new string('x', 8_000) } })).ExpectAsync(HttpStatusCode.Created);
+        }
+
+        Factory.ItemReads.Arm(passes: 1);
+        using var request = new HttpRequestMessage(HttpMethod.Get, workspace.SessionPath(session) + "/items");
+        request.Headers.Authorization = new("Bearer", owner.Token());
+        using var answer = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var correlation = answer.Headers.GetValues("X-Correlation-Id").Single();
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        await Assert.ThrowsAnyAsync<Exception>(() => answer.Content.ReadAsStringAsync());
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!Factory.Logs.Lines.Any(line => line.Message.Contains(correlation, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        var line = Assert.Single(Factory.Logs.Lines, line => line.Message.Contains(correlation, StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Error, line.Level);
+        Assert.Contains("/items failed after its answer (200) began", line.Message, StringComparison.Ordinal);
+        Assert.Equal("simulated failure while reading items", line.Exception?.Message);
+        Assert.DoesNotContain(Factory.Logs.Lines, other => other.Level >= LogLevel.Error && Equals(other.Scope.GetValueOrDefault("CorrelationId"), correlation));
+    }
+
     [Fact]
     public async Task RacingCreatesOfOneId_AreOneCreatedAndTheRest409_LoggedAsTheirOutcome()
     {
