@@ -9,3 +9,4 @@ dotnet build "$root/src/Sessions.Api/Sessions.Api.csproj" -c Release -nologo -v 
 Database__InitializeAtStartup=false dotnet nswag run nswag.json >/dev/null
 node own-keys.mjs src/client.ts >/dev/null
 node literal-bodies.mjs src/client.ts >/dev/null
+node error-class.mjs src/client.ts >/dev/null

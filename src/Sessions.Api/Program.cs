@@ -18,7 +18,11 @@ using Sessions.Infrastructure.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 StartupFailures.ReportUntilStarted(builder);
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxRequestBodyBytes(builder.Configuration));
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxRequestBodyBytes(builder.Configuration);
+    kestrel.Limits.MaxRequestLineSize = RequestLimits.MaxRequestLineBytes;
+});
 builder.Logging.AddServiceLogging(builder.Configuration);
 
 builder.Services.AddApplication();

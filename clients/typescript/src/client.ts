@@ -5381,13 +5381,15 @@ export class SessionsClient implements ISessionsClient {
 }
 
 /** The body of every non-2xx answer (CONTRACT §2). */
-export class ErrorEnvelope implements IErrorEnvelope {
+export class ErrorEnvelope extends Error implements IErrorEnvelope {
     code!: number;
     detail!: string;
     type!: string;
     errors?: ErrorDetail[] | null;
 
     constructor(data?: IErrorEnvelope) {
+        super(data?.detail);
+        this.name = "ErrorEnvelope";
         if (data) {
             for (var property in data) {
                 if (data.hasOwnProperty(property))
@@ -5407,6 +5409,7 @@ export class ErrorEnvelope implements IErrorEnvelope {
         if (_data) {
             this.code = _data["code"] !== undefined ? _data["code"] : null as any;
             this.detail = _data["detail"] !== undefined ? _data["detail"] : null as any;
+            this.message = this.detail ?? "";
             this.type = _data["type"] !== undefined ? _data["type"] : null as any;
             if (Array.isArray(_data["errors"])) {
                 this.errors = [] as any;

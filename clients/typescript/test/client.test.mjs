@@ -29,6 +29,13 @@ async function rejection(call) {
     assert.ok(isErrorEnvelope(error), `expected an ErrorEnvelope, got ${error}`);
     assert.ok(error instanceof ErrorEnvelope);
     assert.equal(typeof error.detail, "string");
+    // An Error, as code that shows error.message and error trackers expect; its JSON the envelope's alone.
+    assert.ok(error instanceof Error);
+    assert.equal(error.name, "ErrorEnvelope");
+    assert.equal(error.message, error.detail);
+    assert.equal(String(error), `ErrorEnvelope: ${error.detail}`);
+    assert.equal(typeof error.stack, "string");
+    assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(error))).sort(), [...(error.errors ? ["errors"] : []), "code", "detail", "type"].sort());
     return error;
   }
   assert.fail("the call succeeded");

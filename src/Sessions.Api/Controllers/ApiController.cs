@@ -56,5 +56,12 @@ public abstract class ApiController : ControllerBase
         return StatusCode(status, WireAnswers.For(session));
     }
 
+    /// <summary>The answer of a change of one session that answers something else than the session (messages, an item, a rewind's outcome), with the session's version after it as the ETag.</summary>
+    protected IActionResult ChangeAnswer(long sessionVersion, object? answer, int status = StatusCodes.Status200OK)
+    {
+        Response.Headers.ETag = ETag(sessionVersion);
+        return StatusCode(status, answer);
+    }
+
     protected static string ETag(long version) => $"\"{version}\"";
 }

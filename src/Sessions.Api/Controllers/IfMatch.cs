@@ -4,7 +4,12 @@ using Sessions.Application.Sessions;
 
 namespace Sessions.Api.Controllers;
 
-/// <summary>Reads <c>If-Match</c>: <c>*</c>, or strong ETags of session versions. Weak or foreign tags never match.</summary>
+/// <summary>
+/// Reads <c>If-Match</c>: <c>*</c>, or ETags of session versions. A session's ETag is its version,
+/// not a digest of the answer's bytes, so its weak form (<c>W/"8"</c>, which a proxy that compresses
+/// answers makes of the service's <c>"8"</c>) names the same version and matches it (ADR 0054).
+/// Foreign tags never match.
+/// </summary>
 public static class IfMatch
 {
     public static VersionCondition? Parse(string? header)
@@ -23,7 +28,6 @@ public static class IfMatch
         // Strong comparison is of the tags' text: "007" is not the ETag "7", so a tag is a version
         // only as the service writes one (digits, no leading zero).
         var versions = tags
-            .Where(tag => !tag.IsWeak)
             .Select(tag => Version(tag.Tag.AsSpan().Trim('"')))
             .Where(version => version >= 0)
             .ToList();

@@ -30,8 +30,16 @@ public sealed class RequestLimits : IDisposable
 {
     public const long DefaultMaxRequestBodyBytes = 16 * 1024 * 1024;
 
-    /// <summary>Below Kestrel's own request-line limit (8 KiB), so the app answers first, with the envelope.</summary>
+    /// <summary>Far below Kestrel's request-line limit (<see cref="MaxRequestLineBytes"/>), so the app answers first, with the envelope.</summary>
     public const int MaxTargetLength = 4096;
+
+    /// <summary>
+    /// Kestrel's limit on the request line (method, target, version), raised from its 8 KiB: a line
+    /// over it is answered by Kestrel alone, without the envelope or the CORS headers a browser
+    /// needs to read it ("Failed to fetch" in a frontend), and a target of 4,096 characters
+    /// percent-encoded in UTF-8 (a filter of many labels) takes up to 36 KiB.
+    /// </summary>
+    public const int MaxRequestLineBytes = 64 * 1024;
 
     /// <summary>Bodies above this size (or of unknown size) take a turn of the large-body limiter.</summary>
     public const long LargeBodyBytes = 1024 * 1024;
@@ -54,7 +62,7 @@ public sealed class RequestLimits : IDisposable
         MaxBodyBytes = MaxRequestBodyBytes(configuration);
         var concurrent = Settings.WholeNumber(configuration, "Limits:MaxConcurrentLargeBodies", DefaultMaxConcurrentLargeBodies, 1, int.MaxValue, "a positive number of bodies");
         var queue = Settings.WholeNumber(configuration, "Limits:LargeBodyQueue", DefaultLargeBodyQueue, 0, int.MaxValue, "a number of bodies, 0 or more");
-        var minRate = Settings.WholeNumber(configuration, "Limits:LargeBodyMinBytesPerSecond", DefaultLargeBodyMinBytesPerSecond, 1, int.MaxValue, "a positive number of bytes a second");
+        var minRate = LargeBodyMinBytesPerSecond(configuration);
         var perCaller = Settings.WholeNumber(configuration, "Limits:LargeBodiesPerCaller", DefaultLargeBodiesPerCaller, 1, int.MaxValue, "a positive number of bodies");
         _largeBodyWait = TimeSpan.FromSeconds(Settings.WholeNumber(configuration, "Limits:LargeBodyWaitSeconds", DefaultLargeBodyWaitSeconds, 1, 3600, "a whole number of seconds from 1 to 3600"));
 
@@ -79,6 +87,10 @@ public sealed class RequestLimits : IDisposable
     /// <summary><c>Limits:MaxRequestBodyBytes</c>, checked before Kestrel is given it (whose own refusal names no setting).</summary>
     public static long MaxRequestBodyBytes(IConfiguration configuration) =>
         Settings.WholeNumber(configuration, "Limits:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes, 1, long.MaxValue, "a positive number of bytes");
+
+    /// <summary><c>Limits:LargeBodyMinBytesPerSecond</c>: the rate a large body must keep, which a 408's detail names.</summary>
+    public static int LargeBodyMinBytesPerSecond(IConfiguration configuration) =>
+        Settings.WholeNumber(configuration, "Limits:LargeBodyMinBytesPerSecond", DefaultLargeBodyMinBytesPerSecond, 1, int.MaxValue, "a positive number of bytes a second");
 
     /// <summary>Puts the limits (a singleton, registered by <see cref="AddRequestLimits"/>) in the request pipeline.</summary>
     public static void UseRequestLimits(WebApplication app) => app.Use(app.Services.GetRequiredService<RequestLimits>().InvokeAsync);

@@ -15,13 +15,16 @@ namespace Sessions.Api.OpenApi;
 /// Writes the headers the service sends with an operation's answers, which the action's types
 /// cannot tell the document: the correlation id on every answer; the API versions on every
 /// success; a session's version as its <c>ETag</c> (what <c>If-Match</c> takes back) with every
-/// session answer; <c>Location</c> with a created session or group; <c>Retry-After</c> with a 429; a trajectory's
+/// session answer and with the answers of the other changes of one session; <c>Location</c> with a created session or group; <c>Retry-After</c> with a 429; a trajectory's
 /// <c>Content-Disposition</c> when it is asked for as a download.
 /// </summary>
 public sealed class HeadersInDocument : IOperationProcessor
 {
     /// <summary>The creates whose 201 names what they created by address (the others' have no route to read it by).</summary>
     private static readonly HashSet<string> AnswersWithLocation = new(StringComparer.Ordinal) { "createSession", "createGroup" };
+
+    /// <summary>The changes of one session that answer something else than the session, with its version after the change as the ETag.</summary>
+    private static readonly HashSet<string> ChangesAnsweringOtherThanTheSession = new(StringComparer.Ordinal) { "appendTranscript", "rewindSession", "recordItem" };
 
     public bool Process(OperationProcessorContext context)
     {
@@ -48,7 +51,7 @@ public sealed class HeadersInDocument : IOperationProcessor
                 response.Headers[HeaderNames.Location] = Header("The address of what was created.", JsonObjectType.String);
             }
 
-            if (sessionAnswers.Contains(status))
+            if (sessionAnswers.Contains(status) || ChangesAnsweringOtherThanTheSession.Contains(context.OperationDescription.Operation.OperationId))
             {
                 response.Headers[HeaderNames.ETag] = Header("The session's version as a strong entity tag, e.g. \"3\": send it back in If-Match to change only that version.", JsonObjectType.String);
             }

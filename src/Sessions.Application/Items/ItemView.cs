@@ -51,8 +51,11 @@ public sealed record ItemView(
     }
 }
 
-/// <summary>The answer of recording an item: the item as stored, and whether this request stored it (201) or found it by its dedupe key (200).</summary>
-public sealed record RecordedItem(ItemView Item, bool Created);
+/// <summary>
+/// The answer of recording an item: the item as stored, whether this request stored it (201) or
+/// found it by its dedupe key (200), and the session's version after it (its ETag).
+/// </summary>
+public sealed record RecordedItem(ItemView Item, bool Created, long SessionVersion);
 
 /// <summary>The items of a session, newest first, read a page at a time while they are written (<see cref="ListItemsHandler.PageSize"/>).</summary>
 public sealed record ItemList(IAsyncEnumerable<ItemView> Items);

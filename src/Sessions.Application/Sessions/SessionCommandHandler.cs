@@ -66,7 +66,7 @@ public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandSer
     private static readonly Error StaleETag =
         new(ErrorType.PreconditionFailed, "The session has changed since the ETag given in If-Match; read it again and retry.");
 
-    /// <summary>An <c>If-Match</c> holding no tag a session answer carries (unquoted, weak, garbage): retrying as it is would fail for ever.</summary>
+    /// <summary>An <c>If-Match</c> holding no tag a session answer carries (unquoted, garbage): retrying as it is would fail for ever.</summary>
     private static readonly Error ForeignETag =
         new(ErrorType.PreconditionFailed, "If-Match holds no ETag of a session: send the ETag header of a session answer as it came, in quotes (\"8\"), or *.");
 

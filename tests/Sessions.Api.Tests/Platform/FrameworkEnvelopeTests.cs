@@ -1,16 +1,47 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Abstractions;
+using Sessions.Api.Errors;
 using Sessions.Api.Health;
 using Sessions.Api.Tests.Infrastructure;
+using Sessions.Application.Common.Persistence;
 
 namespace Sessions.Api.Tests.Platform;
 
 [Collection(SharedApiCollection.Name)]
 public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
+    /// <summary>
+    /// Kestrel ends a body that arrives below its minimum rate with a 408 thrown from the body's
+    /// read; its envelope says what happened and the rate to keep, not "could not be processed".
+    /// (Over a socket the client may see the connection end before it reads the answer:
+    /// <c>LargeBodyTests</c>.)
+    /// </summary>
+    [Fact]
+    public async Task ABodyArrivingTooSlowly_Is408Envelope_NamingTheRateToKeep()
+    {
+        var middleware = new ErrorHandlingMiddleware(
+            _ => throw new BadHttpRequestException("Reading the request body timed out due to data arriving too slowly.", StatusCodes.Status408RequestTimeout),
+            Factory.Services.GetRequiredService<IDatabaseErrorClassifier>(),
+            Factory.Services.GetRequiredService<IConfiguration>(),
+            NullLogger<ErrorHandlingMiddleware>.Instance);
+        var context = new DefaultHttpContext();
+        context.Response.Body = new MemoryStream();
+
+        await middleware.InvokeAsync(context);
+
+        context.Response.Body.Position = 0;
+        var envelope = (await JsonNode.ParseAsync(context.Response.Body))!;
+        Assert.Equal((408, 408, "invalid_request"), (context.Response.StatusCode, envelope["code"]!.GetValue<int>(), envelope["type"]!.GetValue<string>()));
+        Assert.Equal("The request body arrived too slowly: one over 1048576 bytes must arrive at 65536 bytes a second at least, any other at 240; send it again over a faster connection.", envelope["detail"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task UnknownRoute_Is404Envelope()
     {

@@ -12,6 +12,39 @@ namespace Sessions.Api.Tests.Transcripts;
 public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
     /// <summary>
+    /// The changes of one session that answer something else than the session (an append, an item,
+    /// a rewind) carry its version after the change as the ETag, as session answers do, so that
+    /// conditional changes chain without a read between them; a retry that changes nothing carries
+    /// the version it found.
+    /// </summary>
+    [Fact]
+    public async Task ChangesAnsweringOtherThanTheSession_CarryItsNewETag_SoConditionalChangesChain()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var created = await Client.PostAsync(workspace.SessionsPath, owner.Token(), new { id = Guid.NewGuid(), model = "m" });
+        var path = created.Headers.Location!.OriginalString;
+        var first = new { messages = new[] { new { id = Guid.NewGuid(), role = "user", content = "one" } } };
+        async Task<string> ChangeAsync(string route, object body, string ifMatch, HttpStatusCode status)
+        {
+            var answer = await Client.SendAsync(HttpMethod.Post, path + route, owner.Token(), body, new Dictionary<string, string> { ["If-Match"] = ifMatch });
+            await answer.ExpectAsync(status);
+            return answer.Headers.ETag?.ToString() ?? "(none)";
+        }
+
+        var appended = await ChangeAsync("/transcript", first, created.Headers.ETag!.ToString(), HttpStatusCode.OK);
+        var second = await ChangeAsync("/transcript", new { messages = new[] { new { role = "user", content = "two" } } }, appended, HttpStatusCode.OK);
+        var retried = await ChangeAsync("/transcript", first, second, HttpStatusCode.OK);
+        var recorded = await ChangeAsync("/items", new { item_type = "file", data = new { }, dedupe_key = "k" }, retried, HttpStatusCode.Created);
+        var found = await ChangeAsync("/items", new { item_type = "file", data = new { }, dedupe_key = "k" }, recorded, HttpStatusCode.OK);
+        var rewound = await ChangeAsync("/rewind", new { from_seq = 2 }, found, HttpStatusCode.OK);
+        var read = await Client.GetAsync(path, owner.Token());
+        await read.ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(["\"1\"", "\"2\"", "\"3\"", "\"3\"", "\"4\"", "\"4\"", "\"5\""], [created.Headers.ETag!.ToString(), appended, second, retried, recorded, found, rewound]);
+        Assert.Equal(rewound, read.Headers.ETag!.ToString());
+    }
+
+    /// <summary>
     /// CONTRACT 4 on a route that only resolves its session: a prefix two visible sessions share is
     /// 400 <c>ambiguous_session_id</c> with the number of matches; one that another member's private
     /// session shares resolves to the visible one, archived included, in any letter case.

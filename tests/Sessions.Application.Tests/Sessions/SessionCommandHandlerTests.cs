@@ -293,7 +293,7 @@ public sealed class SessionCommandHandlerTests
 
         var outcome = (await new RewindSessionHandler(_world.As(), transcripts.Object).Handle(new RewindSessionCommand("o", "w", _world.Reference, 3), default)).Value;
 
-        Assert.Equal(new RewindOutcome(2, 3, "again"), outcome);
+        Assert.Equal(new RewindOutcome(2, 3, "again", _world.Locked.Version), outcome);
         transcripts.Verify(t => t.DeleteFromAsync(_world.Read.Id, 3, It.IsAny<CancellationToken>()), Times.Once);
         Assert.Single(_world.Locked.DomainEvents.OfType<TranscriptRewound>());
     }

@@ -17,7 +17,7 @@ public sealed class RecordItemHandler(SessionCommandServices services, ISessionI
         var input = command.Item!;
         if (input.DedupeKey is { } key && await items.FindByDedupeKeyAsync(SessionLifeKey.Of(read.Session), key, cancellationToken) is { } stored)
         {
-            return SessionPlan<RecordedItem>.AnswerWith(new RecordedItem(ItemView.From(stored), Created: false));
+            return SessionPlan<RecordedItem>.AnswerWith(new RecordedItem(ItemView.From(stored), Created: false, read.Session.Version));
         }
 
         return SessionPlan<RecordedItem>.ChangeWith(async (session, now, ct) =>
@@ -34,7 +34,7 @@ public sealed class RecordItemHandler(SessionCommandServices services, ISessionI
                 items.Add(recorded.Value.Item);
             }
 
-            return new RecordedItem(ItemView.From(recorded.Value.Item), recorded.Value.Created);
+            return new RecordedItem(ItemView.From(recorded.Value.Item), recorded.Value.Created, session.Version);
         });
     }
 }

@@ -13,5 +13,5 @@ public sealed record AppendTranscriptCommand(string Org, string Workspace, Sessi
     public VersionCondition? IfMatch { get; init; }
 }
 
-/// <summary>The messages of an append, as stored, in the order they were sent.</summary>
-public sealed record TranscriptMessages(IReadOnlyList<MessageView> Messages);
+/// <summary>The messages of an append, as stored, in the order they were sent, and the session's version after it (its ETag).</summary>
+public sealed record TranscriptMessages(IReadOnlyList<MessageView> Messages, long SessionVersion);

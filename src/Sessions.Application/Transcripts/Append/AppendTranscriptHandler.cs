@@ -29,7 +29,7 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
 
         if (inputs.All(m => m.Id is { } id && stored.ContainsKey(id)))
         {
-            return SessionPlan<TranscriptMessages>.AnswerWith(Answer(inputs, stored, []));
+            return SessionPlan<TranscriptMessages>.AnswerWith(Answer(inputs, stored, [], read.Session.Version));
         }
 
         return SessionPlan<TranscriptMessages>.ChangeWith(async (session, now, ct) =>
@@ -57,7 +57,7 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
 
             if (fresh.Count == 0)
             {
-                return Answer(inputs, current, []);
+                return Answer(inputs, current, [], session.Version);
             }
 
             var context = command.Context is { } c ? new TranscriptContext(c.Agent, c.Model!, c.SystemPrompt) : null;
@@ -68,7 +68,7 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
             }
 
             transcripts.Add(appended.Value);
-            return Answer(inputs, current, appended.Value);
+            return Answer(inputs, current, appended.Value, session.Version);
         });
     }
 
@@ -89,8 +89,8 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
         return answered > limits.MaxRetriedText ? null : found;
     }
 
-    /// <summary>Each sent message as stored: a retried one as it was, a new one as just appended, in the order sent.</summary>
-    private static TranscriptMessages Answer(List<MessageInput> inputs, Dictionary<Guid, SessionMessage> stored, IReadOnlyList<SessionMessage> created)
+    /// <summary>Each sent message as stored: a retried one as it was, a new one as just appended, in the order sent; with the session's version.</summary>
+    private static TranscriptMessages Answer(List<MessageInput> inputs, Dictionary<Guid, SessionMessage> stored, IReadOnlyList<SessionMessage> created, long sessionVersion)
     {
         var next = new Queue<SessionMessage>(created);
         var byId = new Dictionary<Guid, SessionMessage>(stored);
@@ -102,6 +102,6 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
             answer.Add(MessageView.From(message));
         }
 
-        return new TranscriptMessages(answer);
+        return new TranscriptMessages(answer, sessionVersion);
     }
 }

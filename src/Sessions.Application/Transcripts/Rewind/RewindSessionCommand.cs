@@ -13,4 +13,5 @@ public sealed record RewindSessionCommand(string Org, string Workspace, SessionR
     public VersionCondition? IfMatch { get; init; }
 }
 
-public sealed record RewindOutcome(long DeletedCount, long TargetSeq, string RestoredContent);
+/// <summary>What a rewind removed and restored, and the session's version after it (its ETag).</summary>
+public sealed record RewindOutcome(long DeletedCount, long TargetSeq, string RestoredContent, long SessionVersion);

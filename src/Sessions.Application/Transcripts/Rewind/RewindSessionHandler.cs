@@ -37,7 +37,7 @@ public sealed class RewindSessionHandler(SessionCommandServices services, ITrans
             }
 
             await transcripts.DeleteFromAsync(session.Id, fromSeq, ct);
-            return new RewindOutcome(plan.Removed.MessageCount, plan.TargetSeq, plan.TargetContent);
+            return new RewindOutcome(plan.Removed.MessageCount, plan.TargetSeq, plan.TargetContent, session.Version);
         });
     }
 }
