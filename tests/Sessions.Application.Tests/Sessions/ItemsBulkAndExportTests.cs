@@ -275,6 +275,7 @@ public sealed class ItemsBulkAndExportTests
     [Fact]
     public async Task AnExport_ReadsMessagesAndEventsAPageAtATime_InTheAskedFormat()
     {
+        Transcribed(ExportTrajectoryHandler.PageSize + 1);
         var transcripts = new Mock<ITranscriptReadStore>();
         var events = new Mock<ISessionEventStore>();
         var first = Enumerable.Range(1, ExportTrajectoryHandler.PageSize).Select(Message).ToList();
@@ -302,6 +303,7 @@ public sealed class ItemsBulkAndExportTests
     [Fact]
     public async Task AnExport_ReadsTheEventsAndMessagesOfTheLifeItFound()
     {
+        Transcribed(1);
         var transcripts = new Mock<ITranscriptReadStore>();
         transcripts.Setup(t => t.PageAsync(ReadLife, 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(1)], EndedAtTextBudget: false));
         var events = new Mock<ISessionEventStore>();
@@ -324,6 +326,28 @@ public sealed class ItemsBulkAndExportTests
         Assert.Equal([SessionLife.Living(created)], Assert.Single(lives));
     }
 
+    /// <summary>
+    /// An export ends at the last message the session had when it was authorized: what is written
+    /// while it runs (here seq 3, and a page after it) is not read, so that a member removed
+    /// meanwhile reads nothing written after the removal.
+    /// </summary>
+    [Fact]
+    public async Task AnExport_EndsAtTheLastMessageTheSessionHadWhenItWasAuthorized()
+    {
+        Transcribed(2);
+        var transcripts = new Mock<ITranscriptReadStore>();
+        var page = Enumerable.Range(1, ExportTrajectoryHandler.PageSize).Select(Message).ToList();
+        transcripts.Setup(t => t.PageAsync(ReadLife, 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead(page, EndedAtTextBudget: false));
+        var events = new Mock<ISessionEventStore>();
+        events.Setup(e => e.PageAsync(It.IsAny<Guid>(), It.IsAny<IReadOnlyList<SessionLife>>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync([]);
+
+        var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object)
+            .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, "openai", null), default)).Value;
+
+        Assert.Equal([1L, 2L], await export.Messages.Select(m => m.Seq).ToListAsync());
+        transcripts.Verify(t => t.PageAsync(ReadLife, It.IsAny<long>(), It.IsAny<int>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
     /// <summary>A message's text as a page counts it: content, metadata and every tool call's arguments.</summary>
     [Fact]
     public void AMessagesText_IsItsContentMetadataAndArguments()
@@ -339,6 +363,7 @@ public sealed class ItemsBulkAndExportTests
     [Fact]
     public async Task AnExport_GoesOnAfterAPageThatEndedAtItsTextBudget()
     {
+        Transcribed(3);
         var transcripts = new Mock<ITranscriptReadStore>();
         transcripts.Setup(t => t.PageAsync(ReadLife, 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(1), Message(2)], EndedAtTextBudget: true));
         transcripts.Setup(t => t.PageAsync(ReadLife, 2, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(3)], EndedAtTextBudget: false));
@@ -354,6 +379,7 @@ public sealed class ItemsBulkAndExportTests
     [Fact]
     public async Task AnExport_DefaultsToAtifWithoutCompactedMessages_AndRefusesUnknownFormats()
     {
+        Transcribed(1);
         var transcripts = new Mock<ITranscriptReadStore>();
         transcripts.Setup(t => t.PageAsync(It.IsAny<SessionLifeKey>(), 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(1)], EndedAtTextBudget: false));
         var events = new Mock<ISessionEventStore>();
@@ -379,6 +405,10 @@ public sealed class ItemsBulkAndExportTests
 
         Assert.Same(SessionErrors.NotFound, result.Error);
     }
+
+    /// <summary>Gives the session the handlers find <paramref name="count"/> messages (its last seq).</summary>
+    private void Transcribed(int count) =>
+        _world.Read.AppendMessages(null, [.. Enumerable.Range(0, count).Select(_ => new MessageDraft(null, MessageRole.User, "m", null, null, [], null, null))], _world.OwnerId, SessionWorld.Now.UtcDateTime);
 
     private static MessageView Message(int seq) => new(Guid.NewGuid(), seq, MessageRole.User, "m", null, null, [], null, null, SessionWorld.Now.UtcDateTime, null);
 

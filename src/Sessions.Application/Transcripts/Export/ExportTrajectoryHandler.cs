@@ -29,21 +29,29 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
             found.Value.ToView(),
             session.SystemPrompt,
             format,
-            MessagesAsync(SessionLifeKey.Of(session), query.IncludeCompacted ?? false, cancellationToken),
+            MessagesAsync(SessionLifeKey.Of(session), session.LastSeq, query.IncludeCompacted ?? false, cancellationToken),
             EventsAsync(session.Id, SessionLife.Living(session.CreatedAt), cancellationToken));
     }
 
     /// <summary>
-    /// The messages of the life the export found, page by page: a session deleted meanwhile ends
-    /// them (its messages went with it), one created again under its id adds none.
+    /// The messages of the life the export found, page by page, up to the last one it had when the
+    /// export was authorized (<paramref name="lastSeq"/>): the export is the transcript the caller
+    /// could read then, so that a member removed while a long export runs reads nothing written
+    /// after the removal (ADR 0054). A session deleted meanwhile ends them (its messages went with
+    /// it), one created again under its id adds none.
     /// </summary>
-    private async IAsyncEnumerable<MessageView> MessagesAsync(SessionLifeKey session, bool includeCompacted, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    private async IAsyncEnumerable<MessageView> MessagesAsync(SessionLifeKey session, long lastSeq, bool includeCompacted, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         for (long after = 0; ;)
         {
             var read = await transcripts.PageAsync(session, after, PageSize, includeCompacted, cancellationToken);
             foreach (var message in read.Messages)
             {
+                if (message.Seq > lastSeq)
+                {
+                    yield break;
+                }
+
                 yield return message;
             }
 
