@@ -47,6 +47,19 @@ public static class Telemetry
     private const string NpgsqlMeter = "Npgsql";
 
     /// <summary>
+    /// EF Core's meter, of which its compiled-query cache's hits and misses are exported: they show a
+    /// stream of list requests of ever new shapes compiling queries instead of reusing them (ADR
+    /// 0054). EF Core's instruments carry no description, which Prometheus's format wants.
+    /// </summary>
+    private const string EntityFrameworkCoreMeter = "Microsoft.EntityFrameworkCore";
+
+    private static readonly Dictionary<string, string> EntityFrameworkCoreExported = new(StringComparer.Ordinal)
+    {
+        ["microsoft.entityframeworkcore.compiled_query_cache_hits"] = "Queries whose compiled form EF Core found in its cache.",
+        ["microsoft.entityframeworkcore.compiled_query_cache_misses"] = "Queries EF Core compiled, not finding them in its cache (a new shape, or one evicted).",
+    };
+
+    /// <summary>
     /// Npgsql labels its pool's metrics with the data source's name, and a connection opened
     /// without one by its connection string (host, port, user, database): EF Core's own connection
     /// to the server's administrative database, which checks at startup that the service's database
@@ -88,7 +101,7 @@ public static class Telemetry
             telemetry.WithMetrics(metrics =>
             {
                 metrics
-                    .AddMeter(SessionsTelemetry.MeterName, NpgsqlMeter, ThreadPoolGauges.MeterName)
+                    .AddMeter(SessionsTelemetry.MeterName, NpgsqlMeter, ThreadPoolGauges.MeterName, EntityFrameworkCoreMeter)
                     .AddView(instrument => StreamOf(instrument, prometheus))
                     .AddAspNetCoreInstrumentation()
                     .AddRuntimeInstrumentation()
@@ -138,7 +151,8 @@ public static class Telemetry
 
     /// <summary>
     /// How one instrument is exported: the runtime's thread-pool gauges dropped
-    /// (<see cref="ThreadPoolGauges"/> publishes them), Npgsql's without the pool's name, and,
+    /// (<see cref="ThreadPoolGauges"/> publishes them), EF Core's but its query cache's dropped,
+    /// Npgsql's without the pool's name, and,
     /// for Prometheus, a gauge named <c>.count</c> by what it counts. Null: as the instrument says.
     /// </summary>
     private static MetricStreamConfiguration? StreamOf(Instrument instrument, bool prometheus)
@@ -146,6 +160,11 @@ public static class Telemetry
         if (ThreadPoolGauges.Replaces(instrument))
         {
             return MetricStreamConfiguration.Drop;
+        }
+
+        if (instrument.Meter.Name == EntityFrameworkCoreMeter)
+        {
+            return EntityFrameworkCoreExported.TryGetValue(instrument.Name, out var description) ? new MetricStreamConfiguration { Description = description } : MetricStreamConfiguration.Drop;
         }
 
         var name = prometheus ? PrometheusNames.GetValueOrDefault(instrument.Name) : null;

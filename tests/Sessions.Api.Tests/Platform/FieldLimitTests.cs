@@ -265,7 +265,7 @@ public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         await (await Client.GetAsync($"{workspace.SessionPath(session)}/messages/search?q={new string('q', 201)}", owner.Token())).ExpectValidationErrorAsync("query", "q");
     }
 
-    /// <summary>The headers the document names for a session's answers are the ones sent: ETag, Location with a 201, the versions and the correlation id.</summary>
+    /// <summary>The headers the document names for a session's answers are the ones sent: ETag (also with the answers of the other changes of one session), Location with a 201, the versions and the correlation id.</summary>
     [Fact]
     public async Task TheDocumentsAnswerHeaders_AreTheOnesSent()
     {
@@ -283,7 +283,9 @@ public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal(["ETag", "X-Correlation-Id", "api-supported-versions"], Documented("/sessions/{session_id}", "get", "200"));
         Assert.Equal(["X-Correlation-Id"], Documented("/sessions/{session_id}", "get", "404"));
         Assert.Equal(["Retry-After", "X-Correlation-Id"], Documented("/sessions/{session_id}", "get", "429"));
-        Assert.Equal(["X-Correlation-Id", "api-supported-versions"], Documented("/sessions/{session_id}/items", "post", "201"));
+        Assert.Equal(["ETag", "X-Correlation-Id", "api-supported-versions"], Documented("/sessions/{session_id}/items", "post", "201"));
+        Assert.Equal(["ETag", "X-Correlation-Id", "api-supported-versions"], Documented("/sessions/{session_id}/transcript", "post", "200"));
+        Assert.Equal(["ETag", "X-Correlation-Id", "api-supported-versions"], Documented("/sessions/{session_id}/rewind", "post", "200"));
         Assert.Equal(["X-Correlation-Id", "api-supported-versions"], Documented("/api/v1/orgs", "post", "201"));
         Assert.Equal(["Location", "X-Correlation-Id", "api-supported-versions"], Documented("/sessions/groups", "post", "201"));
         Assert.Equal(["X-Correlation-Id", "api-supported-versions"], Documented("/sessions/{session_id}/transcript", "get", "200"));

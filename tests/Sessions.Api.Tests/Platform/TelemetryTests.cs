@@ -105,6 +105,9 @@ public sealed class TelemetryTests(TelemetryApiFactory factory) : ApiTest<Teleme
         var appended = System.Text.RegularExpressions.Regex.Match(text, "sessions_transcript_messages_appended_total(\\{[^}]*\\})? ([0-9]+)");
         Assert.True(appended.Success && long.Parse(appended.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) >= 2, "messages appended are counted");
         Assert.Contains("process_cpu_time", text, StringComparison.Ordinal);
+        Assert.Matches("microsoft_entityframeworkcore_compiled_query_cache_misses(_total)?(\\{[^}]*\\})? [1-9]", text);
+        Assert.Matches("microsoft_entityframeworkcore_compiled_query_cache_hits(_total)?(\\{[^}]*\\})? [1-9]", text);
+        Assert.DoesNotContain("microsoft_entityframeworkcore_queries", text, StringComparison.Ordinal);
 
         // Prometheus keeps _count for histograms and summaries (promtool refuses it elsewhere), and
         // the thread pool's queue and threads go up and down: gauges, not counters.
