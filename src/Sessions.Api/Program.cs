@@ -111,6 +111,7 @@ builder.Services.AddServiceTelemetry(builder.Configuration);
 ForwardedHeadersSetup.RefuseTheFrameworksSwitch(builder.Configuration);
 
 var app = builder.Build();
+CorsSetup.SayWhenNoOriginIsAllowed(app);
 
 // Generating the OpenAPI document from the code (NSwag) builds the app without a database to touch.
 if (Settings.Flag(app.Configuration, "Database:InitializeAtStartup", defaultValue: true))

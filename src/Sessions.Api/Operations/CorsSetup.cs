@@ -12,7 +12,7 @@ namespace Sessions.Api.Operations;
 /// app's own scheme (<c>capacitor://localhost</c>, <c>chrome-extension://...</c>) or <c>null</c> is
 /// an origin as a browser or webview sends it.
 /// </summary>
-public static class CorsSetup
+public static partial class CorsSetup
 {
     private static readonly string[] ExposedHeaders = [HeaderNames.ETag, HeaderNames.Location, HeaderNames.RetryAfter, HeaderNames.ContentDisposition, ApiVersions.SupportedHeader, CorrelationIds.Header];
 
@@ -38,6 +38,22 @@ public static class CorsSetup
         }));
         return services;
     }
+
+    /// <summary>
+    /// Says once, at the start, that no browser origin may call the service: a frontend's developer
+    /// otherwise sees only the browser's CORS refusal, and the service's log a preflight answered 204.
+    /// </summary>
+    public static void SayWhenNoOriginIsAllowed(WebApplication app)
+    {
+        if ((app.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? []).Length == 0)
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CorsSetup).FullName!);
+            LogNoOrigin(logger);
+        }
+    }
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "No browser origin may call the service (Cors:AllowedOrigins is empty): a frontend on another origin is refused by its browser")]
+    private static partial void LogNoOrigin(ILogger logger);
 
     /// <summary>An origin as a browser sends it in <c>Origin</c>: scheme, host and port, nothing more.</summary>
     private static bool IsOrigin(string text) =>

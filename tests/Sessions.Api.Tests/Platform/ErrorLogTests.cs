@@ -127,6 +127,7 @@ public sealed class ErrorLogApiFactory : ApiFactory
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database"] = "Debug",
         ["Logging:LogLevel:Sessions.Application"] = "Information",
         ["Logging:LogLevel:Sessions.Api.Operations.RequestLogging"] = "Information",
+        ["Logging:LogLevel:Sessions.Api.Operations.CorsSetup"] = "Information",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -211,6 +212,23 @@ public sealed class ErrorLogTests(ErrorLogApiFactory factory) : ApiTest<ErrorLog
         {
             await host.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// A start with no browser origin allowed says so once (a frontend's developer otherwise sees
+    /// only the browser's refusal); a start with one (<see cref="OperationsApiFactory"/>) does not.
+    /// </summary>
+    [Fact]
+    public async Task AStartWithNoBrowserOrigin_SaysSoOnce()
+    {
+        const string Category = "Sessions.Api.Operations.CorsSetup";
+        await using var withOrigin = new OperationsApiFactory();
+        await withOrigin.InitializeAsync();
+
+        var line = Assert.Single(Factory.Logs.Lines, line => line.Category == Category);
+        Assert.Equal(LogLevel.Information, line.Level);
+        Assert.StartsWith("No browser origin may call the service (Cors:AllowedOrigins is empty)", line.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(withOrigin.Logs.Lines, other => other.Category == Category);
     }
 
     /// <summary>The request line of a freeze whose caller left: the only freeze of this class's tests that is cut.</summary>
