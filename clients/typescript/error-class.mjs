@@ -2,8 +2,10 @@
 // class, so a rejection had no `message` (code that shows `error.message`, as error boundaries and
 // toasts do, showed "undefined"), no `stack`, and was "[object Object]" as text; error trackers
 // file such rejections as "Non-Error promise rejection". The class now extends Error: its
-// `message` is the envelope's `detail`, its `name` "ErrorEnvelope", and `instanceof ErrorEnvelope`
-// holds as before (ADR 0017). `toJSON` still writes the envelope's fields alone.
+// `message` is the envelope's `detail`, its `name` "ErrorEnvelope" (both not enumerable, as an
+// Error's own are, so that spreading it gives the envelope's fields), and `instanceof ErrorEnvelope`
+// holds as before (ADR 0017). `toJSON` still writes the envelope's fields alone. `structuredClone`
+// of it (to a worker) gives a plain Error, as of any Error: send `toJSON()` across instead.
 import { readFileSync, writeFileSync } from "node:fs";
 
 const file = process.argv[2];
@@ -22,8 +24,8 @@ if (body.split(constructor).length !== 2 || body.split(detailRead).length !== 2)
 const rewritten = body
   .replace(declaration, "export class ErrorEnvelope extends Error implements IErrorEnvelope {")
   .replace(constructor, `    constructor(data?: IErrorEnvelope) {
-        super(data?.detail);
-        this.name = "ErrorEnvelope";
+        super(data?.detail ?? "");
+        Object.defineProperty(this, "name", { value: "ErrorEnvelope", enumerable: false, writable: true, configurable: true });
         if (data) {`)
   .replace(detailRead, `${detailRead}
             this.message = this.detail ?? "";`);

@@ -5388,8 +5388,8 @@ export class ErrorEnvelope extends Error implements IErrorEnvelope {
     errors?: ErrorDetail[] | null;
 
     constructor(data?: IErrorEnvelope) {
-        super(data?.detail);
-        this.name = "ErrorEnvelope";
+        super(data?.detail ?? "");
+        Object.defineProperty(this, "name", { value: "ErrorEnvelope", enumerable: false, writable: true, configurable: true });
         if (data) {
             for (var property in data) {
                 if (data.hasOwnProperty(property))

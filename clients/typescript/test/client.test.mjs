@@ -35,6 +35,7 @@ async function rejection(call) {
     assert.equal(error.message, error.detail);
     assert.equal(String(error), `ErrorEnvelope: ${error.detail}`);
     assert.equal(typeof error.stack, "string");
+    assert.ok(!Object.keys(error).includes("message") && !Object.keys(error).includes("name"));
     assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(error))).sort(), [...(error.errors ? ["errors"] : []), "code", "detail", "type"].sort());
     return error;
   }

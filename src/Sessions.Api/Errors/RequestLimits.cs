@@ -36,8 +36,9 @@ public sealed class RequestLimits : IDisposable
     /// <summary>
     /// Kestrel's limit on the request line (method, target, version), raised from its 8 KiB: a line
     /// over it is answered by Kestrel alone, without the envelope or the CORS headers a browser
-    /// needs to read it ("Failed to fetch" in a frontend), and a target of 4,096 characters
-    /// percent-encoded in UTF-8 (a filter of many labels) takes up to 36 KiB.
+    /// needs to read it ("Failed to fetch" in a frontend). The service's 414 counts the path decoded
+    /// and the query as sent, so a path of 4,096 characters percent-encoded in UTF-8 takes up to
+    /// 36 KiB of the line; a longer line is Kestrel's bare 414 still.
     /// </summary>
     public const int MaxRequestLineBytes = 64 * 1024;
 

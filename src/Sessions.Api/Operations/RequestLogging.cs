@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Sessions.Api.Operations;
 
@@ -10,7 +11,8 @@ namespace Sessions.Api.Operations;
 /// answered 2xx at Debug, as probes call them every few seconds. An answer that fails after it
 /// began (a listing written while read, whose database goes away midway) cannot become an error
 /// envelope: its connection is closed, so that the client cannot take the part sent for the whole,
-/// and its line is the request's one error entry, with the exception.
+/// its line is the request's one error entry, with the exception, and its duration metric and span
+/// carry the error's type as they do for an exception that reaches the server.
 /// </summary>
 public sealed partial class RequestLogging(RequestDelegate next, ILogger<RequestLogging> logger)
 {
@@ -26,6 +28,9 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
         catch (Exception exception) when (context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             failedMidway = exception;
+            // What the hosting layer records of an exception that reaches it, which this one no longer does.
+            context.Features.Get<IHttpMetricsTagsFeature>()?.Tags.Add(new("error.type", exception.GetType().FullName));
+            Activity.Current?.SetStatus(ActivityStatusCode.Error, exception.GetType().FullName);
             context.Abort();
         }
         finally

@@ -47,11 +47,23 @@ public sealed record MessagesRead(IReadOnlyList<MessageView> Messages, bool Ende
         message.Content.Length + (message.MetadataJson?.Length ?? 0) + message.ToolCalls.Sum(call => (long)call.ArgumentsJson.Length);
 }
 
+/// <summary>
+/// A transcript at one moment of its session: its last seq then, and the session's last change
+/// then (<see cref="Session.UpdatedAt"/>), which a later compaction's stamp is always after.
+/// </summary>
+public sealed record TranscriptAsOf(long LastSeq, DateTime Changed);
+
 /// <summary>The read side of transcripts.</summary>
 public interface ITranscriptReadStore
 {
     /// <summary>Messages of the session's life after <paramref name="afterSeq"/> in seq order, at most <paramref name="take"/> and <see cref="MessagesRead.MaxText"/>.</summary>
     Task<MessagesRead> PageAsync(SessionLifeKey session, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A page as <see cref="PageAsync"/> reads it, of the transcript as it was at <paramref name="asOf"/>:
+    /// no message after its last seq, and messages compacted since counted current.
+    /// </summary>
+    Task<MessagesRead> PageAsOfAsync(SessionLifeKey session, TranscriptAsOf asOf, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken);
 
     /// <summary>Messages of the session's life whose content contains <paramref name="text"/>, any case, read as a page is; and how many match in all.</summary>
     Task<(MessagesRead Matches, long Total)> SearchAsync(SessionLifeKey session, string text, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken);

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -339,14 +341,6 @@ public sealed class WriteDefectTests(ErrorLogApiFactory factory) : ApiTest<Error
     }
 
     /// <summary>
-    /// Creates of one id racing each other: one is created and the others answer 409, each logged
-    /// by the service as the outcome it answered, and nothing logged as an error (a duplicate key
-    /// lost to a race is no failure of the service; EF Core's own error events are Debug, ADR 0051). On SQLite the
-    /// writer gate orders the creates, and each loser finds the id taken before it writes; on
-    /// PostgreSQL a loser whose check ran before the winner committed meets the key (most runs
-    /// have one; the telemetry's rule itself is pinned in <c>BehaviorDetailTests</c>).
-    /// </summary>
-    /// <summary>
     /// A listing written while read whose second page fails to read: its answer had begun (200 and
     /// the first page sent), so the connection is closed (the client cannot take the part for the
     /// whole), and the request's line is its one error entry, with the failure, not "answered 200".
@@ -362,6 +356,39 @@ public sealed class WriteDefectTests(ErrorLogApiFactory factory) : ApiTest<Error
             await (await Client.PostAsync(workspace.SessionPath(session) + "/items", owner.Token(), new { item_type = "file", data = new { text = new string('x', 8_000) } })).ExpectAsync(HttpStatusCode.Created);
         }
 
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var meters = new MeterListener();
+        meters.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Name == "http.server.request.duration")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        meters.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "error.type")
+                {
+                    failures.Enqueue($"metric {tag.Value}");
+                }
+            }
+        });
+        meters.Start();
+        using var spans = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = span =>
+            {
+                if (span.Status == ActivityStatusCode.Error)
+                {
+                    failures.Enqueue($"span {span.StatusDescription}");
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(spans);
         Factory.ItemReads.Arm(passes: 1);
         using var request = new HttpRequestMessage(HttpMethod.Get, workspace.SessionPath(session) + "/items");
         request.Headers.Authorization = new("Bearer", owner.Token());
@@ -371,7 +398,7 @@ public sealed class WriteDefectTests(ErrorLogApiFactory factory) : ApiTest<Error
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         await Assert.ThrowsAnyAsync<Exception>(() => answer.Content.ReadAsStringAsync());
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!Factory.Logs.Lines.Any(line => line.Message.Contains(correlation, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        while ((!Factory.Logs.Lines.Any(line => line.Message.Contains(correlation, StringComparison.Ordinal)) || failures.Count < 2) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }
@@ -380,9 +407,20 @@ public sealed class WriteDefectTests(ErrorLogApiFactory factory) : ApiTest<Error
         Assert.True(line.Level == LogLevel.Error, line.Message);
         Assert.Contains("/items failed after its answer (200) began", line.Message, StringComparison.Ordinal);
         Assert.Equal("simulated failure while reading items", line.Exception?.Message);
+        // As for an exception that reaches the server: the duration metric and the span carry the error's type.
+        Assert.Contains("metric System.InvalidOperationException", failures);
+        Assert.Contains("span System.InvalidOperationException", failures);
         Assert.DoesNotContain(Factory.Logs.Lines, other => other.Level >= LogLevel.Error && Equals(other.Scope.GetValueOrDefault("CorrelationId"), correlation));
     }
 
+    /// <summary>
+    /// Creates of one id racing each other: one is created and the others answer 409, each logged
+    /// by the service as the outcome it answered, and nothing logged as an error (a duplicate key
+    /// lost to a race is no failure of the service; EF Core's own error events are Debug, ADR 0051). On SQLite the
+    /// writer gate orders the creates, and each loser finds the id taken before it writes; on
+    /// PostgreSQL a loser whose check ran before the winner committed meets the key (most runs
+    /// have one; the telemetry's rule itself is pinned in <c>BehaviorDetailTests</c>).
+    /// </summary>
     [Fact]
     public async Task RacingCreatesOfOneId_AreOneCreatedAndTheRest409_LoggedAsTheirOutcome()
     {

@@ -39,7 +39,7 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
         context.Response.Body.Position = 0;
         var envelope = (await JsonNode.ParseAsync(context.Response.Body))!;
         Assert.Equal((408, 408, "invalid_request"), (context.Response.StatusCode, envelope["code"]!.GetValue<int>(), envelope["type"]!.GetValue<string>()));
-        Assert.Equal("The request body arrived too slowly: one over 1048576 bytes must arrive at 65536 bytes a second at least, any other at 240; send it again over a faster connection.", envelope["detail"]!.GetValue<string>());
+        Assert.Equal("The request body arrived too slowly: one over 1048576 bytes or of unknown length must arrive at 65536 bytes a second at least, any other at 240; send it again over a faster connection.", envelope["detail"]!.GetValue<string>());
     }
 
     [Fact]

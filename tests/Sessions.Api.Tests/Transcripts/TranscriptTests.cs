@@ -1,8 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions;
+using Sessions.Application.Transcripts;
 using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
 
@@ -11,6 +14,45 @@ namespace Sessions.Api.Tests.Transcripts;
 [Collection(SharedApiCollection.Name)]
 public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
+    /// <summary>
+    /// What an export reads (ADR 0054): the transcript as it was at a moment of its session, here
+    /// after a first compaction (up to 1) and an append. A second compaction (up to 4) and appends
+    /// after the moment change nothing of it: the messages compacted since count current, and the
+    /// summary and messages written since are past its last seq; the first compaction's message is
+    /// compacted as it was then.
+    /// </summary>
+    [Fact]
+    public async Task TheTranscriptAsOfAMoment_IgnoresWhatWasWrittenAndCompactedSince()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        var path = workspace.SessionPath(session);
+        async Task AppendAsync(params string[] contents) =>
+            await (await Client.PostAsync(path + "/transcript", owner.Token(), new { messages = contents.Select(c => new { role = "user", content = c }) })).ExpectAsync(HttpStatusCode.OK);
+        async Task CompactAsync(int upToSeq) =>
+            await (await Client.PostAsync(path + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = $"up to {upToSeq}" }, up_to_seq = upToSeq })).ExpectAsync(HttpStatusCode.OK);
+        async Task<IReadOnlyList<long>> SeqsAsync(TranscriptAsOf asOf, SessionLifeKey life, bool includeCompacted)
+        {
+            await using var scope = Factory.Services.CreateAsyncScope();
+            var read = await scope.ServiceProvider.GetRequiredService<ITranscriptReadStore>().PageAsOfAsync(life, asOf, 0, 100, includeCompacted, CancellationToken.None);
+            return [.. read.Messages.Select(m => m.Seq)];
+        }
+
+        await AppendAsync("1", "2", "3", "4");
+        await CompactAsync(1);
+        await AppendAsync("6");
+        var (life, asOf) = await Factory.WithDbAsync(async db =>
+        {
+            var row = await db.Sessions.AsNoTracking().SingleAsync(s => s.Id == session);
+            return (SessionLifeKey.Of(row), new TranscriptAsOf(row.LastSeq, row.UpdatedAt));
+        });
+        await CompactAsync(4);
+        await AppendAsync("8");
+
+        Assert.Equal([2L, 3L, 4L, 5L, 6L], await SeqsAsync(asOf, life, includeCompacted: false));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], await SeqsAsync(asOf, life, includeCompacted: true));
+    }
+
     /// <summary>
     /// The changes of one session that answer something else than the session (an append, an item,
     /// a rewind) carry its version after the change as the ETag, as session answers do, so that

@@ -279,8 +279,8 @@ public sealed class ItemsBulkAndExportTests
         var transcripts = new Mock<ITranscriptReadStore>();
         var events = new Mock<ISessionEventStore>();
         var first = Enumerable.Range(1, ExportTrajectoryHandler.PageSize).Select(Message).ToList();
-        transcripts.Setup(t => t.PageAsync(ReadLife, 0, ExportTrajectoryHandler.PageSize, true, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead(first, EndedAtTextBudget: false));
-        transcripts.Setup(t => t.PageAsync(ReadLife, ExportTrajectoryHandler.PageSize, ExportTrajectoryHandler.PageSize, true, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(101)], EndedAtTextBudget: false));
+        transcripts.Setup(t => t.PageAsOfAsync(ReadLife, It.IsAny<TranscriptAsOf>(), 0, ExportTrajectoryHandler.PageSize, true, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead(first, EndedAtTextBudget: false));
+        transcripts.Setup(t => t.PageAsOfAsync(ReadLife, It.IsAny<TranscriptAsOf>(), ExportTrajectoryHandler.PageSize, ExportTrajectoryHandler.PageSize, true, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(101)], EndedAtTextBudget: false));
         var stored = Enumerable.Range(0, ExportTrajectoryHandler.PageSize).Select(_ => new StoredEvent(Guid.NewGuid(), "E", SessionWorld.Now.UtcDateTime, null, "{}")).ToList();
         events.Setup(e => e.PageAsync(_world.Read.Id, It.IsAny<IReadOnlyList<SessionLife>>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync(stored);
         var more = Enumerable.Range(0, ExportTrajectoryHandler.PageSize).Select(_ => new StoredEvent(Guid.NewGuid(), "E", SessionWorld.Now.UtcDateTime, null, "{}")).ToList();
@@ -288,7 +288,7 @@ public sealed class ItemsBulkAndExportTests
         events.Setup(e => e.PageAsync(_world.Read.Id, It.IsAny<IReadOnlyList<SessionLife>>(), lastOfFirst, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync(more);
         events.Setup(e => e.PageAsync(_world.Read.Id, It.IsAny<IReadOnlyList<SessionLife>>(), lastOfSecond, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync((IReadOnlyList<StoredEvent>?)null);
 
-        var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object)
+        var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object, new FakeTimeProvider(SessionWorld.Now))
             .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, "openai", true), default)).Value;
 
         Assert.Equal((TrajectoryFormat.Openai, _world.Read.Id), (export.Format, export.Session.Id));
@@ -305,7 +305,7 @@ public sealed class ItemsBulkAndExportTests
     {
         Transcribed(1);
         var transcripts = new Mock<ITranscriptReadStore>();
-        transcripts.Setup(t => t.PageAsync(ReadLife, 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(1)], EndedAtTextBudget: false));
+        transcripts.Setup(t => t.PageAsOfAsync(ReadLife, It.IsAny<TranscriptAsOf>(), 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(1)], EndedAtTextBudget: false));
         var events = new Mock<ISessionEventStore>();
         var created = _world.Read.CreatedAt;
         List<StoredEvent> stored =
@@ -318,7 +318,7 @@ public sealed class ItemsBulkAndExportTests
             .Callback<Guid, IReadOnlyList<SessionLife>, Guid?, int, CancellationToken>((_, asked, _, _, _) => lives.Add(asked))
             .ReturnsAsync(stored);
 
-        var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object)
+        var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object, new FakeTimeProvider(SessionWorld.Now))
             .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, "native", null), default)).Value;
 
         Assert.Equal(stored.Select(e => e.Id), await export.Events.Select(e => e.Id).ToListAsync());
@@ -327,25 +327,36 @@ public sealed class ItemsBulkAndExportTests
     }
 
     /// <summary>
-    /// An export ends at the last message the session had when it was authorized: what is written
-    /// while it runs (here seq 3, and a page after it) is not read, so that a member removed
-    /// meanwhile reads nothing written after the removal.
+    /// An export reads the transcript as it was when it was authorized (its last seq and last change
+    /// then), and its events stamped up to then (the later of this instance's clock and the session's
+    /// last change): an event stamped later (written while the export runs) ends them.
     /// </summary>
     [Fact]
-    public async Task AnExport_EndsAtTheLastMessageTheSessionHadWhenItWasAuthorized()
+    public async Task AnExport_ReadsTheSessionAsItWasWhenAuthorized()
     {
         Transcribed(2);
+        var asOf = new TranscriptAsOf(2, _world.Read.UpdatedAt);
         var transcripts = new Mock<ITranscriptReadStore>();
-        var page = Enumerable.Range(1, ExportTrajectoryHandler.PageSize).Select(Message).ToList();
-        transcripts.Setup(t => t.PageAsync(ReadLife, 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead(page, EndedAtTextBudget: false));
+        transcripts.Setup(t => t.PageAsOfAsync(ReadLife, asOf, 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new MessagesRead([Message(1), Message(2)], EndedAtTextBudget: false));
+        // This instance's clock is behind the session's last change: the later of the two bounds.
+        var clock = new FakeTimeProvider(SessionWorld.Now.AddSeconds(-1));
+        var now = _world.Read.UpdatedAt;
+        List<StoredEvent> stored =
+        [
+            new(Guid.NewGuid(), "E", now.AddSeconds(-1), null, "{}"),
+            new(Guid.NewGuid(), "E", now, null, "{}"),
+            new(Guid.NewGuid(), "E", now.AddTicks(10), null, "{}"),
+            new(Guid.NewGuid(), "E", now.AddSeconds(1), null, "{}"),
+        ];
         var events = new Mock<ISessionEventStore>();
-        events.Setup(e => e.PageAsync(It.IsAny<Guid>(), It.IsAny<IReadOnlyList<SessionLife>>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        events.Setup(e => e.PageAsync(It.IsAny<Guid>(), It.IsAny<IReadOnlyList<SessionLife>>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync(stored);
 
-        var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object)
+        var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object, clock)
             .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, "openai", null), default)).Value;
 
         Assert.Equal([1L, 2L], await export.Messages.Select(m => m.Seq).ToListAsync());
-        transcripts.Verify(t => t.PageAsync(ReadLife, It.IsAny<long>(), It.IsAny<int>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal(stored.Take(2).Select(e => e.Id), await export.Events.Select(e => e.Id).ToListAsync());
     }
 
     /// <summary>A message's text as a page counts it: content, metadata and every tool call's arguments.</summary>
@@ -365,12 +376,12 @@ public sealed class ItemsBulkAndExportTests
     {
         Transcribed(3);
         var transcripts = new Mock<ITranscriptReadStore>();
-        transcripts.Setup(t => t.PageAsync(ReadLife, 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(1), Message(2)], EndedAtTextBudget: true));
-        transcripts.Setup(t => t.PageAsync(ReadLife, 2, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(3)], EndedAtTextBudget: false));
+        transcripts.Setup(t => t.PageAsOfAsync(ReadLife, It.IsAny<TranscriptAsOf>(), 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(1), Message(2)], EndedAtTextBudget: true));
+        transcripts.Setup(t => t.PageAsOfAsync(ReadLife, It.IsAny<TranscriptAsOf>(), 2, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(3)], EndedAtTextBudget: false));
         var events = new Mock<ISessionEventStore>();
         events.Setup(e => e.PageAsync(It.IsAny<Guid>(), It.IsAny<IReadOnlyList<SessionLife>>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync([]);
 
-        var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object)
+        var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object, new FakeTimeProvider(SessionWorld.Now))
             .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, "native", null), default)).Value;
 
         Assert.Equal([1L, 2L, 3L], await export.Messages.Select(m => m.Seq).ToListAsync());
@@ -381,11 +392,11 @@ public sealed class ItemsBulkAndExportTests
     {
         Transcribed(1);
         var transcripts = new Mock<ITranscriptReadStore>();
-        transcripts.Setup(t => t.PageAsync(It.IsAny<SessionLifeKey>(), 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(1)], EndedAtTextBudget: false));
+        transcripts.Setup(t => t.PageAsOfAsync(It.IsAny<SessionLifeKey>(), It.IsAny<TranscriptAsOf>(), 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>())).ReturnsAsync(new MessagesRead([Message(1)], EndedAtTextBudget: false));
         var events = new Mock<ISessionEventStore>();
         events.Setup(e => e.PageAsync(It.IsAny<Guid>(), It.IsAny<IReadOnlyList<SessionLife>>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync([]);
 
-        var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object)
+        var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object, new FakeTimeProvider(SessionWorld.Now))
             .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, null, null), default)).Value;
 
         Assert.Equal(TrajectoryFormat.Atif, export.Format);
@@ -400,7 +411,7 @@ public sealed class ItemsBulkAndExportTests
     {
         _world.Reads.Setup(r => r.FindAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.NotFound);
 
-        var result = await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), new Mock<ITranscriptReadStore>().Object, new Mock<ISessionEventStore>().Object)
+        var result = await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), new Mock<ITranscriptReadStore>().Object, new Mock<ISessionEventStore>().Object, new FakeTimeProvider(SessionWorld.Now))
             .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, null, null), default);
 
         Assert.Same(SessionErrors.NotFound, result.Error);

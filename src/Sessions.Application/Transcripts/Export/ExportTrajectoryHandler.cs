@@ -9,7 +9,13 @@ using Sessions.Domain.Common;
 
 namespace Sessions.Application.Transcripts;
 
-public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerContext callers, ITranscriptReadStore transcripts, ISessionEventStore events)
+/// <summary>
+/// An export is the session as it was when the export was authorized (ADR 0054): its messages up to
+/// its last seq then, those compacted since counted current, and its events stamped up to then; so
+/// that what is written while a long export is read (or after its caller is removed meanwhile) is
+/// not in it. A rewind meanwhile removes rows the later pages would have read.
+/// </summary>
+public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerContext callers, ITranscriptReadStore transcripts, ISessionEventStore events, TimeProvider clock)
     : IQueryHandler<ExportTrajectoryQuery, Result<TrajectoryExport>>
 {
     /// <summary>Messages and events are read this many at a time (messages fewer when their text reaches <see cref="MessagesRead.MaxText"/>): what an export holds at once.</summary>
@@ -29,29 +35,24 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
             found.Value.ToView(),
             session.SystemPrompt,
             format,
-            MessagesAsync(SessionLifeKey.Of(session), session.LastSeq, query.IncludeCompacted ?? false, cancellationToken),
-            EventsAsync(session.Id, SessionLife.Living(session.CreatedAt), cancellationToken));
+            MessagesAsync(SessionLifeKey.Of(session), new TranscriptAsOf(session.LastSeq, session.UpdatedAt), query.IncludeCompacted ?? false, cancellationToken),
+            EventsAsync(session.Id, SessionLife.Living(session.CreatedAt), Later(clock.GetUtcNow().UtcDateTime, session.UpdatedAt), cancellationToken));
     }
 
+    private static DateTime Later(DateTime one, DateTime other) => one > other ? one : other;
+
     /// <summary>
-    /// The messages of the life the export found, page by page, up to the last one it had when the
-    /// export was authorized (<paramref name="lastSeq"/>): the export is the transcript the caller
-    /// could read then, so that a member removed while a long export runs reads nothing written
-    /// after the removal (ADR 0054). A session deleted meanwhile ends them (its messages went with
-    /// it), one created again under its id adds none.
+    /// The messages of the life the export found as they were at <paramref name="asOf"/>, page by
+    /// page. A session deleted meanwhile ends them (its messages went with it), one created again
+    /// under its id adds none.
     /// </summary>
-    private async IAsyncEnumerable<MessageView> MessagesAsync(SessionLifeKey session, long lastSeq, bool includeCompacted, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    private async IAsyncEnumerable<MessageView> MessagesAsync(SessionLifeKey session, TranscriptAsOf asOf, bool includeCompacted, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         for (long after = 0; ;)
         {
-            var read = await transcripts.PageAsync(session, after, PageSize, includeCompacted, cancellationToken);
+            var read = await transcripts.PageAsOfAsync(session, asOf, after, PageSize, includeCompacted, cancellationToken);
             foreach (var message in read.Messages)
             {
-                if (message.Seq > lastSeq)
-                {
-                    yield break;
-                }
-
                 yield return message;
             }
 
@@ -64,14 +65,23 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
         }
     }
 
-    /// <summary>The events of the life the export found (none of a session created again under its id since).</summary>
-    private async IAsyncEnumerable<StoredEvent> EventsAsync(Guid sessionId, SessionLife life, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The events of the life the export found (none of a session created again under its id
+    /// since), oldest first, up to those stamped at <paramref name="until"/> (the later of this
+    /// instance's clock and the session's last change when the export was authorized).
+    /// </summary>
+    private async IAsyncEnumerable<StoredEvent> EventsAsync(Guid sessionId, SessionLife life, DateTime until, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         for (Guid? after = null; ;)
         {
             var page = await events.PageAsync(sessionId, [life], after, PageSize, cancellationToken) ?? [];
             foreach (var stored in page)
             {
+                if (stored.OccurredAt > until)
+                {
+                    yield break;
+                }
+
                 yield return stored;
             }
 

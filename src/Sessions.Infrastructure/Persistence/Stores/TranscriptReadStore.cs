@@ -10,6 +10,13 @@ internal sealed class TranscriptReadStore(SessionsDbContext db) : ITranscriptRea
     public Task<MessagesRead> PageAsync(SessionLifeKey session, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken) =>
         ReadAsync(Messages(session, includeCompacted).Where(m => m.Seq > afterSeq).OrderBy(m => m.Seq).Take(take), cancellationToken);
 
+    public Task<MessagesRead> PageAsOfAsync(SessionLifeKey session, TranscriptAsOf asOf, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken)
+    {
+        var (lastSeq, changed) = (asOf.LastSeq, asOf.Changed);
+        var messages = db.Messages.AsNoTracking().OfLife(db, session).Where(m => m.Seq > afterSeq && m.Seq <= lastSeq);
+        return ReadAsync((includeCompacted ? messages : messages.Where(m => m.CompactedAt == null || m.CompactedAt > changed)).OrderBy(m => m.Seq).Take(take), cancellationToken);
+    }
+
     public async Task<(MessagesRead Matches, long Total)> SearchAsync(SessionLifeKey session, string text, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken)
     {
         var messages = Messages(session, includeCompacted);
