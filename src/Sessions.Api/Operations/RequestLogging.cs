@@ -30,7 +30,7 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
             failedMidway = exception;
             // What the hosting layer records of an exception that reaches it, which this one no longer does.
             context.Features.Get<IHttpMetricsTagsFeature>()?.Tags.Add(new("error.type", exception.GetType().FullName));
-            Activity.Current?.SetStatus(ActivityStatusCode.Error, exception.GetType().FullName);
+            context.Features.Get<IHttpActivityFeature>()?.Activity.SetTag("error.type", exception.GetType().FullName).SetStatus(ActivityStatusCode.Error, exception.GetType().FullName);
             context.Abort();
         }
         finally

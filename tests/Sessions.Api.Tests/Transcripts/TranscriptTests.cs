@@ -19,7 +19,7 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
     /// after a first compaction (up to 1) and an append. A second compaction (up to 4) and appends
     /// after the moment change nothing of it: the messages compacted since count current, and the
     /// summary and messages written since are past its last seq; the first compaction's message is
-    /// compacted as it was then.
+    /// compacted as it was then, and those compacted since carry no compaction.
     /// </summary>
     [Fact]
     public async Task TheTranscriptAsOfAMoment_IgnoresWhatWasWrittenAndCompactedSince()
@@ -31,11 +31,11 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
             await (await Client.PostAsync(path + "/transcript", owner.Token(), new { messages = contents.Select(c => new { role = "user", content = c }) })).ExpectAsync(HttpStatusCode.OK);
         async Task CompactAsync(int upToSeq) =>
             await (await Client.PostAsync(path + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = $"up to {upToSeq}" }, up_to_seq = upToSeq })).ExpectAsync(HttpStatusCode.OK);
-        async Task<IReadOnlyList<long>> SeqsAsync(TranscriptAsOf asOf, SessionLifeKey life, bool includeCompacted)
+        async Task<IReadOnlyList<(long Seq, bool Compacted)>> SeqsAsync(TranscriptAsOf asOf, SessionLifeKey life, bool includeCompacted)
         {
             await using var scope = Factory.Services.CreateAsyncScope();
             var read = await scope.ServiceProvider.GetRequiredService<ITranscriptReadStore>().PageAsOfAsync(life, asOf, 0, 100, includeCompacted, CancellationToken.None);
-            return [.. read.Messages.Select(m => m.Seq)];
+            return [.. read.Messages.Select(m => (m.Seq, m.CompactedAt is not null))];
         }
 
         await AppendAsync("1", "2", "3", "4");
@@ -49,8 +49,8 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         await CompactAsync(4);
         await AppendAsync("8");
 
-        Assert.Equal([2L, 3L, 4L, 5L, 6L], await SeqsAsync(asOf, life, includeCompacted: false));
-        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], await SeqsAsync(asOf, life, includeCompacted: true));
+        Assert.Equal([(2L, false), (3L, false), (4L, false), (5L, false), (6L, false)], await SeqsAsync(asOf, life, includeCompacted: false));
+        Assert.Equal([(1L, true), (2L, false), (3L, false), (4L, false), (5L, false), (6L, false)], await SeqsAsync(asOf, life, includeCompacted: true));
     }
 
     /// <summary>

@@ -359,6 +359,37 @@ public sealed class ItemsBulkAndExportTests
         Assert.Equal(stored.Take(2).Select(e => e.Id), await export.Events.Select(e => e.Id).ToListAsync());
     }
 
+    /// <summary>
+    /// With this instance's clock ahead of the session's last change, a change committed after the
+    /// authorization (stamped after that change, before this clock) is not in the export's events;
+    /// an item recorded by then is (an item moves no <c>updated_at</c>), and what is stamped after
+    /// the clock ends them.
+    /// </summary>
+    [Fact]
+    public async Task AnExportsEvents_AreThoseOfChangesUpToTheLastChange_AndItemsUpToTheClock()
+    {
+        Transcribed(1);
+        var changed = _world.Read.UpdatedAt;
+        var transcripts = new Mock<ITranscriptReadStore>();
+        transcripts.Setup(t => t.PageAsOfAsync(ReadLife, It.IsAny<TranscriptAsOf>(), 0, ExportTrajectoryHandler.PageSize, false, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new MessagesRead([Message(1)], EndedAtTextBudget: false));
+        var clock = new FakeTimeProvider(SessionWorld.Now.AddSeconds(2));
+        List<StoredEvent> stored =
+        [
+            new(Guid.NewGuid(), nameof(TranscriptAppended), changed, null, "{}"),
+            new(Guid.NewGuid(), nameof(TranscriptCompacted), changed.AddTicks(10), null, "{}"),
+            new(Guid.NewGuid(), nameof(SessionItemRecorded), changed.AddTicks(20), null, "{}"),
+            new(Guid.NewGuid(), nameof(SessionItemRecorded), clock.GetUtcNow().UtcDateTime.AddTicks(10), null, "{}"),
+        ];
+        var events = new Mock<ISessionEventStore>();
+        events.Setup(e => e.PageAsync(It.IsAny<Guid>(), It.IsAny<IReadOnlyList<SessionLife>>(), null, ExportTrajectoryHandler.PageSize, It.IsAny<CancellationToken>())).ReturnsAsync(stored);
+
+        var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), transcripts.Object, events.Object, clock)
+            .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, "native", null), default)).Value;
+
+        Assert.Equal([stored[0].Id, stored[2].Id], await export.Events.Select(e => e.Id).ToListAsync());
+    }
+
     /// <summary>A message's text as a page counts it: content, metadata and every tool call's arguments.</summary>
     [Fact]
     public void AMessagesText_IsItsContentMetadataAndArguments()

@@ -6,6 +6,7 @@ using Sessions.Application.Common.Validation;
 using Sessions.Application.Events;
 using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
+using Sessions.Domain.Sessions.Events;
 
 namespace Sessions.Application.Transcripts;
 
@@ -36,7 +37,7 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
             session.SystemPrompt,
             format,
             MessagesAsync(SessionLifeKey.Of(session), new TranscriptAsOf(session.LastSeq, session.UpdatedAt), query.IncludeCompacted ?? false, cancellationToken),
-            EventsAsync(session.Id, SessionLife.Living(session.CreatedAt), Later(clock.GetUtcNow().UtcDateTime, session.UpdatedAt), cancellationToken));
+            EventsAsync(session.Id, SessionLife.Living(session.CreatedAt), session.UpdatedAt, Later(clock.GetUtcNow().UtcDateTime, session.UpdatedAt), cancellationToken));
     }
 
     private static DateTime Later(DateTime one, DateTime other) => one > other ? one : other;
@@ -67,10 +68,13 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
 
     /// <summary>
     /// The events of the life the export found (none of a session created again under its id
-    /// since), oldest first, up to those stamped at <paramref name="until"/> (the later of this
-    /// instance's clock and the session's last change when the export was authorized).
+    /// since), oldest first, as of the export's authorization: those of changes stamped up to the
+    /// session's last change then (<paramref name="changed"/>: every change but an item's stamps its
+    /// events with the <c>updated_at</c> it stores, later for each commit), and items' events stamped
+    /// up to <paramref name="until"/> (the later of this instance's clock and that change; an item
+    /// moves no <c>updated_at</c>, and another instance's clock may differ).
     /// </summary>
-    private async IAsyncEnumerable<StoredEvent> EventsAsync(Guid sessionId, SessionLife life, DateTime until, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    private async IAsyncEnumerable<StoredEvent> EventsAsync(Guid sessionId, SessionLife life, DateTime changed, DateTime until, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         for (Guid? after = null; ;)
         {
@@ -82,7 +86,10 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
                     yield break;
                 }
 
-                yield return stored;
+                if (stored.OccurredAt <= changed || stored.Type == nameof(SessionItemRecorded))
+                {
+                    yield return stored;
+                }
             }
 
             if (page.Count < PageSize)

@@ -10,11 +10,13 @@ internal sealed class TranscriptReadStore(SessionsDbContext db) : ITranscriptRea
     public Task<MessagesRead> PageAsync(SessionLifeKey session, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken) =>
         ReadAsync(Messages(session, includeCompacted).Where(m => m.Seq > afterSeq).OrderBy(m => m.Seq).Take(take), cancellationToken);
 
-    public Task<MessagesRead> PageAsOfAsync(SessionLifeKey session, TranscriptAsOf asOf, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken)
+    public async Task<MessagesRead> PageAsOfAsync(SessionLifeKey session, TranscriptAsOf asOf, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken)
     {
         var (lastSeq, changed) = (asOf.LastSeq, asOf.Changed);
         var messages = db.Messages.AsNoTracking().OfLife(db, session).Where(m => m.Seq > afterSeq && m.Seq <= lastSeq);
-        return ReadAsync((includeCompacted ? messages : messages.Where(m => m.CompactedAt == null || m.CompactedAt > changed)).OrderBy(m => m.Seq).Take(take), cancellationToken);
+        var read = await ReadAsync((includeCompacted ? messages : messages.Where(m => m.CompactedAt == null || m.CompactedAt > changed)).OrderBy(m => m.Seq).Take(take), cancellationToken);
+        // A message compacted since the moment was current then.
+        return read with { Messages = [.. read.Messages.Select(m => m.CompactedAt > changed ? m with { CompactedAt = null } : m)] };
     }
 
     public async Task<(MessagesRead Matches, long Total)> SearchAsync(SessionLifeKey session, string text, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken)
