@@ -40,7 +40,8 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
             EventsAsync(session.Id, SessionLife.Living(session.CreatedAt), session.UpdatedAt, Later(clock.GetUtcNow().UtcDateTime, session.UpdatedAt), cancellationToken));
     }
 
-    private static DateTime Later(DateTime one, DateTime other) => one > other ? one : other;
+    /// <summary>The later of two UTC instants (by their ticks: a comparison's choice when they are equal would be an equivalent mutant).</summary>
+    private static DateTime Later(DateTime one, DateTime other) => new(Math.Max(one.Ticks, other.Ticks), DateTimeKind.Utc);
 
     /// <summary>
     /// The messages of the life the export found as they were at <paramref name="asOf"/>, page by
