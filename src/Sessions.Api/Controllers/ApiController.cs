@@ -50,14 +50,11 @@ public abstract class ApiController : ControllerBase
         result.IsSuccess ? (onSuccess ?? (value => Ok(WireAnswers.For(value))))(result.Value) : Failure(result.Error, location);
 
     /// <summary>A session answer: the session with its version as the ETag.</summary>
-    protected IActionResult SessionAnswer(Application.Sessions.SessionView session, int status = StatusCodes.Status200OK)
-    {
-        Response.Headers.ETag = ETag(session.Version);
-        return StatusCode(status, WireAnswers.For(session));
-    }
+    protected IActionResult SessionAnswer(Application.Sessions.SessionView session, int status = StatusCodes.Status200OK) =>
+        VersionedAnswer(session.Version, WireAnswers.For(session), status);
 
-    /// <summary>The answer of a change of one session that answers something else than the session (messages, an item, a rewind's outcome), with the session's version after it as the ETag.</summary>
-    protected IActionResult ChangeAnswer(long sessionVersion, object? answer, int status = StatusCodes.Status200OK)
+    /// <summary>An answer about one session (the session, or what a change of it answers: messages, an item, a rewind's outcome), with the session's version as the ETag.</summary>
+    protected IActionResult VersionedAnswer(long sessionVersion, object? answer, int status = StatusCodes.Status200OK)
     {
         Response.Headers.ETag = ETag(sessionVersion);
         return StatusCode(status, answer);

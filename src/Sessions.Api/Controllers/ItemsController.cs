@@ -26,7 +26,7 @@ public sealed class ItemsController(ISender sender) : ApiController
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> Record(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromBody] RecordItemRequest request, CancellationToken cancellationToken) =>
         Respond(await sender.Send(new RecordItemCommand(org, workspace, session, request.ToInput()) { IfMatch = IfMatchHeader }, cancellationToken), InputLocation.Body,
-            recorded => ChangeAnswer(recorded.SessionVersion, WireAnswers.For(recorded.Item), recorded.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK));
+            recorded => VersionedAnswer(recorded.SessionVersion, WireAnswers.For(recorded.Item), recorded.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK));
 
     /// <summary>Written while read (a HEAD request reads none: the server would discard them).</summary>
     [HttpGet]

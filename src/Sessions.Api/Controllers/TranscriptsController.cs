@@ -32,7 +32,7 @@ public sealed class TranscriptsController(ISender sender) : ApiController
     {
         var context = request.Context is { } c ? new ContextInput(c.Agent, c.Model, c.SystemPrompt) : null;
         var command = new AppendTranscriptCommand(org, workspace, session, context, request.Messages?.Select(m => m?.ToInput()).ToList()) { IfMatch = IfMatchHeader };
-        return Respond(await sender.Send(command, cancellationToken), InputLocation.Body, messages => ChangeAnswer(messages.SessionVersion, Contracts.Answers.WireAnswers.For(messages)));
+        return Respond(await sender.Send(command, cancellationToken), InputLocation.Body, messages => VersionedAnswer(messages.SessionVersion, Contracts.Answers.WireAnswers.For(messages)));
     }
 
     /// <summary>Reads the transcript in seq order, a page at a time.</summary>
@@ -67,7 +67,7 @@ public sealed class TranscriptsController(ISender sender) : ApiController
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> Rewind(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromBody] RewindRequest request, CancellationToken cancellationToken) =>
         Respond(await sender.Send(new RewindSessionCommand(org, workspace, session, request.FromSeq) { IfMatch = IfMatchHeader }, cancellationToken), InputLocation.Body,
-            outcome => ChangeAnswer(outcome.SessionVersion, Contracts.Answers.WireAnswers.For(outcome)));
+            outcome => VersionedAnswer(outcome.SessionVersion, Contracts.Answers.WireAnswers.For(outcome)));
 
     /// <summary>Exports the trajectory as ATIF, the OpenAI message array or the native bundle, written as it is read.</summary>
     [HttpGet("trajectory")]

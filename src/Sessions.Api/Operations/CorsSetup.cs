@@ -18,7 +18,7 @@ public static partial class CorsSetup
 
     public static IServiceCollection AddServiceCors(this IServiceCollection services, IConfiguration configuration)
     {
-        var origins = configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+        var origins = AllowedOrigins(configuration);
         if (origins.FirstOrDefault(origin => origin is not ("*" or "null") && !IsOrigin(origin)) is { } refused)
         {
             throw new RefusedSettingException(
@@ -45,7 +45,7 @@ public static partial class CorsSetup
     /// </summary>
     public static void SayWhenNoOriginIsAllowed(WebApplication app)
     {
-        if ((app.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? []).Length == 0)
+        if (AllowedOrigins(app.Configuration).Length == 0)
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CorsSetup).FullName!);
             LogNoOrigin(logger);
@@ -54,6 +54,8 @@ public static partial class CorsSetup
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "No browser origin may call the service (Cors:AllowedOrigins is empty): a frontend on another origin is refused by its browser")]
     private static partial void LogNoOrigin(ILogger logger);
+
+    private static string[] AllowedOrigins(IConfiguration configuration) => configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
 
     /// <summary>An origin as a browser sends it in <c>Origin</c>: scheme, host and port, nothing more.</summary>
     private static bool IsOrigin(string text) =>

@@ -13,7 +13,7 @@ internal sealed class TranscriptReadStore(SessionsDbContext db) : ITranscriptRea
     public async Task<MessagesRead> PageAsOfAsync(SessionLifeKey session, TranscriptAsOf asOf, long afterSeq, int take, bool includeCompacted, CancellationToken cancellationToken)
     {
         var (lastSeq, changed) = (asOf.LastSeq, asOf.Changed);
-        var messages = db.Messages.AsNoTracking().OfLife(db, session).Where(m => m.Seq > afterSeq && m.Seq <= lastSeq);
+        var messages = Messages(session, includeCompacted: true).Where(m => m.Seq > afterSeq && m.Seq <= lastSeq);
         var read = await ReadAsync((includeCompacted ? messages : messages.Where(m => m.CompactedAt == null || m.CompactedAt > changed)).OrderBy(m => m.Seq).Take(take), cancellationToken);
         // A message compacted since the moment was current then.
         return read with { Messages = [.. read.Messages.Select(m => m.CompactedAt > changed ? m with { CompactedAt = null } : m)] };
