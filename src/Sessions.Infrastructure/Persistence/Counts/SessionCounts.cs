@@ -47,32 +47,23 @@ internal static class SessionCounts
     /// <summary>What the visibility rule reads of a count's row: the sessions it counts share their workspace, owner and shared state.</summary>
     private static readonly Expression<Func<SessionCount, VisibilityFacts>> CountFacts = c => new VisibilityFacts(c.WorkspaceId, c.OwnerId, c.Shared == 1);
 
-    /// <summary>The counts of what the audience sees (the visibility rule every read applies), narrowed by the owner, origin and archived filters (the same rules as listing).</summary>
+    /// <summary>
+    /// The counts of what the audience sees (the visibility rule every read applies), narrowed by
+    /// the owner, origin and archived filters (the same rules as listing), in one shape whatever
+    /// filters are given: a filter not given is a null parameter, which EF Core leaves out of the SQL.
+    /// </summary>
     private static IQueryable<SessionCount> Visible(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria)
     {
-        var counts = db.SessionCounts.AsNoTracking().Where(audience.Sees(CountFacts));
-
-        if (criteria.Owners is { } owners)
-        {
-            counts = counts.Where(c => owners.Contains(c.OwnerId));
-        }
-
-        var origins = criteria.Origins.Select(o => o.ToString()).ToList();
-        if (origins.Count > 0)
-        {
-            counts = counts.Where(c => origins.Contains(c.Origin));
-        }
-
-        if (!criteria.IncludeWorkloadSessions)
-        {
-            counts = counts.Where(c => c.Origin != nameof(Domain.Sessions.SessionOrigin.Eval));
-        }
-
-        return criteria.Archived switch
-        {
-            ArchivedFilter.Active => counts.Where(c => c.Archived == 0),
-            ArchivedFilter.Archived => counts.Where(c => c.Archived == 1),
-            _ => counts,
-        };
+        var owners = criteria.Owners;
+        IReadOnlyList<string>? origins = criteria.Origins.Count > 0 ? [.. criteria.Origins.Select(o => o.ToString())] : null;
+        var withoutWorkloads = criteria.IncludeWorkloadSessions ? (bool?)null : true;
+        var activeOnly = criteria.Archived == ArchivedFilter.Active ? true : (bool?)null;
+        var archivedOnly = criteria.Archived == ArchivedFilter.Archived ? true : (bool?)null;
+        return db.SessionCounts.AsNoTracking().Where(audience.Sees(CountFacts))
+            .Where(c => EF.Parameter(owners) == null || owners!.Contains(c.OwnerId))
+            .Where(c => EF.Parameter(origins) == null || origins!.Contains(c.Origin))
+            .Where(c => EF.Parameter(withoutWorkloads) == null || c.Origin != nameof(Domain.Sessions.SessionOrigin.Eval))
+            .Where(c => EF.Parameter(activeOnly) == null || c.Archived == 0)
+            .Where(c => EF.Parameter(archivedOnly) == null || c.Archived == 1);
     }
 }

@@ -19,112 +19,111 @@ internal static class SessionQueries
     public static IQueryable<Session> VisibleTo(this IQueryable<Session> sessions, SessionAudience audience) =>
         sessions.Where(audience.Sees(VisibilityFacts.OfSession));
 
-    /// <summary>Applies the list filters; each narrows the set, none widens it.</summary>
+    /// <summary>
+    /// Applies the list filters; each narrows the set, none widens it. The query has one shape
+    /// whatever filters are given, so EF Core compiles it once, not once for each combination (ADR
+    /// 0055): a filter not given is a parameter whose value is null, and EF Core, which makes the
+    /// statement for each pattern of null parameters, leaves it out of the SQL (<c>@p IS NULL OR
+    /// ...</c> is true), so each statement is the one the filters given would make alone.
+    /// </summary>
     public static IQueryable<Session> Matching(this IQueryable<Session> sessions, SessionCriteria criteria, SessionsDbContext db)
     {
-        if (criteria.Owners is { } owners)
-        {
-            sessions = sessions.Where(s => owners.Contains(s.UserId));
-        }
-
-        if (criteria.ProjectIds.Count > 0)
-        {
-            sessions = sessions.Where(s => s.ProjectId != null && criteria.ProjectIds.Contains(s.ProjectId.Value));
-        }
-
-        if (criteria.Agents.Count > 0)
-        {
-            sessions = sessions.Where(s => s.Agent != null && criteria.Agents.Contains(s.Agent));
-        }
-
-        if (criteria.Models.Count > 0)
-        {
-            sessions = sessions.Where(s => criteria.Models.Contains(s.Model));
-        }
-
-        if (criteria.Origins.Count > 0)
-        {
-            sessions = sessions.Where(s => criteria.Origins.Contains(s.Origin));
-        }
-
-        if (!criteria.IncludeWorkloadSessions)
-        {
-            sessions = sessions.Where(s => s.Origin != SessionOrigin.Eval);
-        }
-
-        sessions = sessions.WithLabels(criteria.LabelGroups);
-
-        sessions = criteria.Archived switch
-        {
-            ArchivedFilter.Active => sessions.Where(s => s.ArchivedAt == null),
-            ArchivedFilter.Archived => sessions.Where(s => s.ArchivedAt != null),
-            _ => sessions,
-        };
-
-        return criteria.Search is { } search ? sessions.Searching(search, db) : sessions;
+        var owners = criteria.Owners;
+        var projects = Given(criteria.ProjectIds);
+        var agents = Given(criteria.Agents);
+        var models = Given(criteria.Models);
+        var origins = Given(criteria.Origins);
+        var withoutWorkloads = criteria.IncludeWorkloadSessions ? (bool?)null : true;
+        var activeOnly = criteria.Archived == ArchivedFilter.Active ? true : (bool?)null;
+        var archivedOnly = criteria.Archived == ArchivedFilter.Archived ? true : (bool?)null;
+        sessions = sessions
+            .Where(s => EF.Parameter(owners) == null || owners!.Contains(s.UserId))
+            .Where(s => EF.Parameter(projects) == null || (s.ProjectId != null && projects!.Contains(s.ProjectId.Value)))
+            .Where(s => EF.Parameter(agents) == null || (s.Agent != null && agents!.Contains(s.Agent)))
+            .Where(s => EF.Parameter(models) == null || models!.Contains(s.Model))
+            .Where(s => EF.Parameter(origins) == null || origins!.Contains(s.Origin))
+            .Where(s => EF.Parameter(withoutWorkloads) == null || s.Origin != SessionOrigin.Eval)
+            .WithLabels(criteria.LabelGroups)
+            .Where(s => EF.Parameter(activeOnly) == null || s.ArchivedAt == null)
+            .Where(s => EF.Parameter(archivedOnly) == null || s.ArchivedAt != null);
+        return sessions.Searching(criteria.Search, db);
     }
+
+    /// <summary>The values of a filter, or null when none was given (the filter is left out).</summary>
+    private static IReadOnlyList<T>? Given<T>(IReadOnlyList<T> values) => values.Count > 0 ? values : null;
 
     /// <summary>
     /// Sessions whose title, model, agent, a label value or a <c>key:value</c> contains the text, in
-    /// any case. On SQLite the FTS5 trigram index of those texts answers (a label indexed once, as
-    /// <c>key:value</c>, which contains whatever its value contains; <see cref="SessionSearchText"/>,
-    /// folding beyond ASCII as <see cref="SqliteCaseFolding"/> says); elsewhere a union of two matches
-    /// (on the session's columns, on its labels) lets each use its own indexes: PostgreSQL answers
-    /// both from trigram indexes on the lowered columns, the text lowered by the database as they are.
+    /// any case; all of them when there is no text. On SQLite the FTS5 trigram index of those texts
+    /// answers (a label indexed once, as <c>key:value</c>, which contains whatever its value
+    /// contains; <see cref="SessionSearchText"/>, folding beyond ASCII as <see cref="SqliteCaseFolding"/>
+    /// says); elsewhere a union of two matches (on the session's columns, on its labels) lets each use
+    /// its own indexes: PostgreSQL answers both from trigram indexes on the lowered columns, the text
+    /// lowered by the database as they are. Each way of searching is a filter of its own whose
+    /// parameters are null unless the text is searched that way (see <see cref="Matching"/>).
     /// </summary>
-    private static IQueryable<Session> Searching(this IQueryable<Session> sessions, string search, SessionsDbContext db)
+    private static IQueryable<Session> Searching(this IQueryable<Session> sessions, string? search, SessionsDbContext db)
     {
-        var escaped = EscapeLike(search, db.Provider);
-        var pattern = $"%{escaped}%";
+        var escaped = search is null ? null : EscapeLike(search, db.Provider);
+        var pattern = escaped is null ? null : $"%{escaped}%";
         if (db.Provider == DatabaseProvider.Sqlite)
         {
-            IQueryable<Session> ByIndex(Expression<Func<SessionSearchText, bool>> found)
-            {
-                var ids = db.Set<SessionSearchText>().Where(found).Select(t => t.SessionId);
-                return sessions.Where(s => ids.Contains(s.Id));
-            }
+            var (foldedPhrase, foldedGlob, indexedLike, readGlob, readLike) = SqliteSearch.For(search, escaped, pattern);
+            var index = db.Set<SessionSearchText>();
 
-            Expression<Func<string, bool>> match;
-            if (SqliteCaseFolding.FoldsBeyondAscii(search))
-            {
-                var phrase = SqliteCaseFolding.Phrase(search);
-                var glob = SqliteCaseFolding.Glob(search);
-                if (SqliteCaseFolding.IndexNarrows(search))
-                {
-                    return ByIndex(t => SqliteCaseFolding.Matches(t.Text, phrase) && EF.Functions.Glob(t.Text, glob));
-                }
-
-                match = text => EF.Functions.Glob(text, glob);
-            }
-            else if (escaped.Length == search.Length && SqliteCaseFolding.HoldsATrigram(search))
-            {
-                // SQLite's LIKE and the trigram index fold ASCII letters themselves. The index serves
-                // LIKE of three characters or more without an ESCAPE clause.
-                return ByIndex(t => EF.Functions.Like(t.Text, pattern));
-            }
-            else
-            {
-                match = text => EF.Functions.Like(text, pattern, LikeEscape);
-            }
-
-            // The index holds every workspace's texts and would be read whole: read instead the
-            // texts of the sessions this query selects, by their session's id.
+            // The index holds every workspace's texts and would be read whole where it does not
+            // narrow: read there instead the texts of the sessions this query selects, by their session's id.
             var texts = db.Set<SessionSearchRow>();
-            return sessions.Where(s => texts.Where(t => t.SessionId == s.Id).Select(t => t.Text).Any(match));
+            return sessions
+                .Where(s => EF.Parameter(foldedPhrase) == null
+                    || index.Where(t => SqliteCaseFolding.Matches(t.Text, foldedPhrase!) && EF.Functions.Glob(t.Text, foldedGlob!)).Select(t => t.SessionId).Contains(s.Id))
+                .Where(s => EF.Parameter(indexedLike) == null
+                    || index.Where(t => EF.Functions.Like(t.Text, indexedLike!)).Select(t => t.SessionId).Contains(s.Id))
+                .Where(s => EF.Parameter(readGlob) == null || texts.Any(t => t.SessionId == s.Id && EF.Functions.Glob(t.Text, readGlob!)))
+                .Where(s => EF.Parameter(readLike) == null || texts.Any(t => t.SessionId == s.Id && EF.Functions.Like(t.Text, readLike!, LikeEscape)));
         }
 
         var byColumns = sessions
-            .Where(s => EF.Functions.Like(s.Title!.ToLower(), Lower(pattern), LikeEscape)
-                || EF.Functions.Like(s.Model.ToLower(), Lower(pattern), LikeEscape)
-                || EF.Functions.Like(s.Agent!.ToLower(), Lower(pattern), LikeEscape))
+            .Where(s => EF.Functions.Like(s.Title!.ToLower(), Lower(pattern!), LikeEscape)
+                || EF.Functions.Like(s.Model.ToLower(), Lower(pattern!), LikeEscape)
+                || EF.Functions.Like(s.Agent!.ToLower(), Lower(pattern!), LikeEscape))
             .Select(s => s.Id);
         var byLabels = sessions
             .SelectMany(s => s.Labels, (s, l) => new { s.Id, l.Key, l.Value })
-            .Where(l => EF.Functions.Like(l.Value.ToLower(), Lower(pattern), LikeEscape)
-                || EF.Functions.Like((l.Key + ":" + l.Value).ToLower(), Lower(pattern), LikeEscape))
+            .Where(l => EF.Functions.Like(l.Value.ToLower(), Lower(pattern!), LikeEscape)
+                || EF.Functions.Like((l.Key + ":" + l.Value).ToLower(), Lower(pattern!), LikeEscape))
             .Select(l => l.Id);
         var matching = byColumns.Concat(byLabels);
-        return sessions.Where(s => matching.Contains(s.Id));
+        return sessions.Where(s => EF.Parameter(pattern) == null || matching.Contains(s.Id));
+    }
+
+    /// <summary>
+    /// How SQLite searches a text: by the index, its phrase matched beyond ASCII and narrowed by a
+    /// <c>GLOB</c> of the case variants, or matched by <c>LIKE</c>; or reading the selected sessions'
+    /// texts, by that <c>GLOB</c> or by <c>LIKE</c> with an escape. One of the four is set for a text,
+    /// none when there is none.
+    /// </summary>
+    private sealed record SqliteSearch(string? FoldedPhrase, string? FoldedGlob, string? IndexedLike, string? ReadGlob, string? ReadLike)
+    {
+        private static readonly SqliteSearch None = new(null, null, null, null, null);
+
+        public static SqliteSearch For(string? search, string? escaped, string? pattern)
+        {
+            if (search is null)
+            {
+                return None;
+            }
+
+            if (SqliteCaseFolding.FoldsBeyondAscii(search))
+            {
+                var glob = SqliteCaseFolding.Glob(search);
+                return SqliteCaseFolding.IndexNarrows(search) ? None with { FoldedPhrase = SqliteCaseFolding.Phrase(search), FoldedGlob = glob } : None with { ReadGlob = glob };
+            }
+
+            // SQLite's LIKE and the trigram index fold ASCII letters themselves. The index serves
+            // LIKE of three characters or more without an ESCAPE clause.
+            return escaped!.Length == search.Length && SqliteCaseFolding.HoldsATrigram(search) ? None with { IndexedLike = pattern } : None with { ReadLike = pattern };
+        }
     }
 
     /// <summary>The listing order; the id breaks ties in the same direction, so pages never overlap. Sessions without messages sort last by <c>last_message_at</c>.</summary>
@@ -149,10 +148,16 @@ internal static class SessionQueries
     }
 
     /// <summary>
-    /// Sessions holding, for every group, at least one of the group's labels. One group is an
-    /// <c>EXISTS</c>; several are one grouped pass over the matching label rows (the (key, value)
-    /// index finds them) that keeps the sessions in which every group is represented, so the cost
-    /// grows linearly with the number of labels asked for, not with the number of groups joined.
+    /// Sessions holding, for every group, at least one of the group's labels. A group is three lists:
+    /// the keys and values its filters can name, which the (key, value) index finds, and the filters'
+    /// texts, <c>key:value</c>, which a label's key and value make only when it is one the filters
+    /// name (each reading of a filter splits its text at a colon; <see cref="LabelSet"/>). One group is
+    /// an <c>EXISTS</c>; several are one grouped pass over the matching label rows that keeps the
+    /// sessions in which every group is represented, so the cost grows linearly with the number of
+    /// labels asked for, not with the number of groups joined. Lists are parameters, so the query's
+    /// shape is one for one group and one for several, whatever the labels, and the SQL is flat
+    /// however many readings the filters have (a chain of <c>OR</c>s for each was deeper than
+    /// SQLite's limit of 1,000).
     /// </summary>
     private static IQueryable<Session> WithLabels(this IQueryable<Session> sessions, IReadOnlyList<IReadOnlyList<LabelMatch>> groups)
     {
@@ -163,15 +168,19 @@ internal static class SessionQueries
 
         if (groups.Count == 1)
         {
-            var anyOf = AnyLabel<SessionLabel>(groups[0]);
-            return sessions.Where(s => s.Labels.AsQueryable().Any(anyOf));
+            var (keys, values, texts) = new LabelSet(groups[0]);
+            return sessions.Where(s => s.Labels.Any(l => keys.Contains(l.Key) && values.Contains(l.Value)
+                && (EF.Parameter(texts) == null || texts!.Contains(l.Key + ":" + l.Value))));
         }
 
+        var (allKeys, allValues, allTexts) = new LabelSet([.. groups.SelectMany(g => g)]);
         var rows = sessions.SelectMany(s => s.Labels, (s, l) => new LabelRow { SessionId = s.Id, Key = l.Key, Value = l.Value })
-            .Where(AnyLabel<LabelRow>(groups.SelectMany(g => g)));
+            .Where(l => allKeys.Contains(l.Key) && allValues.Contains(l.Value)
+                && (EF.Parameter(allTexts) == null || allTexts!.Contains(l.Key + ":" + l.Value)));
         var groupOf = GroupIndex(groups);
+        var groupCount = groups.Count;
         var holdingEveryGroup = rows.GroupBy(r => r.SessionId)
-            .Where(g => g.AsQueryable().Select(groupOf).Distinct().Count() == groups.Count)
+            .Where(g => g.AsQueryable().Select(groupOf).Distinct().Count() == groupCount)
             .Select(g => g.Key);
         return sessions.Where(s => holdingEveryGroup.Contains(s.Id));
     }
@@ -184,50 +193,76 @@ internal static class SessionQueries
     /// not walk that index, are left without it. Written "not zero", which PostgreSQL estimates to
     /// keep nearly every row, so that the plan is still chosen by the probe's estimate (a filter
     /// that looks selective beside the probe made the planner hash every label row: ADR 0029).
+    /// Several groups fill a fixed number of tests, those past the groups null and left out, so
+    /// the query's shape does not change with the number of groups.
     /// </summary>
     public static IQueryable<Session> MayCarryLabels(this IQueryable<Session> sessions, IReadOnlyList<IReadOnlyList<LabelMatch>> groups)
     {
-        foreach (var group in groups)
+        foreach (var group in GroupSlots(groups))
         {
-            var bits = LabelBits.Of(group.Select(m => (m.Key, m.Value)));
-            sessions = sessions.Where(s => (EF.Property<long>(s, LabelBits.Property) & bits) != 0);
+            long? bits = group is null ? null : LabelBits.Of(group.Select(m => (m.Key, m.Value)));
+            sessions = sessions.Where(s => EF.Parameter(bits) == null || ((long?)EF.Property<long>(s, LabelBits.Property) & bits) != 0);
         }
 
         return sessions;
     }
 
     /// <summary>
-    /// <c>(key = k1 AND value = v1) OR (key = k2 AND value = v2) ...</c> with every value a query
-    /// parameter, so the database can use its (key, value) index. <typeparamref name="T"/> has
-    /// <c>Key</c> and <c>Value</c> properties.
+    /// The groups as a fixed number of places: none, one, or, for several, <see cref="SessionFilterInput.MaxLabelFilters"/>
+    /// (each group holds a filter at least) with null past the groups.
     /// </summary>
-    private static Expression<Func<T, bool>> AnyLabel<T>(IEnumerable<LabelMatch> matches)
-    {
-        var row = Expression.Parameter(typeof(T), "l");
-        var anyOf = matches.Select(match => Matches(row, match)).Aggregate(Expression.OrElse);
-        return Expression.Lambda<Func<T, bool>>(anyOf, row);
-    }
+    private static IEnumerable<IReadOnlyList<LabelMatch>?> GroupSlots(IReadOnlyList<IReadOnlyList<LabelMatch>> groups) =>
+        groups.Count < 2 ? groups : groups.Concat(Enumerable.Repeat<IReadOnlyList<LabelMatch>?>(null, Math.Max(0, SessionFilterInput.MaxLabelFilters - groups.Count)));
 
-    /// <summary>The index of the group a matching label row belongs to (a <c>CASE</c> in SQL).</summary>
+    /// <summary>
+    /// The index of the group a matching label row belongs to (a <c>CASE</c> in SQL): the first
+    /// whose texts hold the row's <c>key:value</c>. Each place of <see cref="GroupSlots"/> is a
+    /// branch; a place without a group has no texts, and EF Core leaves its branch out.
+    /// </summary>
     private static Expression<Func<LabelRow, int>> GroupIndex(IReadOnlyList<IReadOnlyList<LabelMatch>> groups)
     {
         var row = Expression.Parameter(typeof(LabelRow), "r");
+        var text = Expression.Call(
+            typeof(string).GetMethod(nameof(string.Concat), [typeof(string), typeof(string), typeof(string)])!,
+            Expression.Property(row, nameof(LabelRow.Key)), Expression.Constant(":"), Expression.Property(row, nameof(LabelRow.Value)));
         Expression index = Expression.Constant(-1);
-        for (var i = groups.Count - 1; i >= 0; i--)
+        var slots = GroupSlots(groups).ToList();
+        for (var i = slots.Count - 1; i >= 0; i--)
         {
-            var inGroup = groups[i].Select(match => Matches(row, match)).Aggregate(Expression.OrElse);
+            var texts = Expression.Property(Expression.Constant(new GroupTexts(slots[i] is { } group ? new LabelSet(group).AllTexts : null)), nameof(GroupTexts.Texts));
+            var inGroup = Expression.AndAlso(
+                Expression.NotEqual(Expression.Call(typeof(EF), nameof(EF.Parameter), [typeof(IReadOnlyList<string>)], texts), Expression.Constant(null, typeof(IReadOnlyList<string>))),
+                Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], texts, text));
             index = Expression.Condition(inGroup, Expression.Constant(i), index);
         }
 
         return Expression.Lambda<Func<LabelRow, int>>(index, row);
     }
 
-    private static BinaryExpression Matches(ParameterExpression row, LabelMatch match)
+    /// <summary>The texts of one place of <see cref="GroupIndex"/>: a holder of its own, so that no two places share a parameter.</summary>
+    private sealed class GroupTexts(IReadOnlyList<string>? texts)
     {
-        var holder = Expression.Constant(match);
-        return Expression.AndAlso(
-            Expression.Equal(Expression.Property(row, nameof(LabelMatch.Key)), Expression.Property(holder, nameof(LabelMatch.Key))),
-            Expression.Equal(Expression.Property(row, nameof(LabelMatch.Value)), Expression.Property(holder, nameof(LabelMatch.Value))));
+        public IReadOnlyList<string>? Texts { get; } = texts;
+    }
+
+    /// <summary>
+    /// The labels a group of filters names, as lists: the keys and values of its readings, and its
+    /// texts (<c>key:value</c>) where those two do not say it alone. A label whose key and value are
+    /// in the lists is named when its <c>key:value</c> is one of the texts; when the readings have
+    /// one key, or one value, every pair of the lists is a reading, and <see cref="Texts"/> is null.
+    /// </summary>
+    private sealed class LabelSet(IReadOnlyList<LabelMatch> matches)
+    {
+        public IReadOnlyList<string> Keys { get; } = [.. matches.Select(m => m.Key).Distinct(StringComparer.Ordinal)];
+
+        public IReadOnlyList<string> Values { get; } = [.. matches.Select(m => m.Value).Distinct(StringComparer.Ordinal)];
+
+        public IReadOnlyList<string> AllTexts { get; } = [.. matches.Select(m => $"{m.Key}:{m.Value}").Distinct(StringComparer.Ordinal)];
+
+        public IReadOnlyList<string>? Texts => Keys.Count > 1 && Values.Count > 1 ? AllTexts : null;
+
+        public void Deconstruct(out IReadOnlyList<string> keys, out IReadOnlyList<string> values, out IReadOnlyList<string>? texts) =>
+            (keys, values, texts) = (Keys, Values, Texts);
     }
 
     /// <summary>One label of one session, as the grouped label filter reads it.</summary>
