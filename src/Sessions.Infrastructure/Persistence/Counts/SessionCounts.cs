@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions.List;
+using Sessions.Infrastructure.Persistence.Stores;
 
 namespace Sessions.Infrastructure.Persistence.Counts;
 
@@ -49,21 +50,17 @@ internal static class SessionCounts
 
     /// <summary>
     /// The counts of what the audience sees (the visibility rule every read applies), narrowed by
-    /// the owner, origin and archived filters (the same rules as listing), in one shape whatever
-    /// filters are given: a filter not given is a null parameter, which EF Core leaves out of the SQL.
+    /// the owner, origin and archived filters (the same rules as listing, in one shape: <see cref="GivenFilters"/>).
     /// </summary>
     private static IQueryable<SessionCount> Visible(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria)
     {
-        var owners = criteria.Owners;
-        IReadOnlyList<string>? origins = criteria.Origins.Count > 0 ? [.. criteria.Origins.Select(o => o.ToString())] : null;
-        var withoutWorkloads = criteria.IncludeWorkloadSessions ? (bool?)null : true;
-        var activeOnly = criteria.Archived == ArchivedFilter.Active ? true : (bool?)null;
-        var archivedOnly = criteria.Archived == ArchivedFilter.Archived ? true : (bool?)null;
+        var given = GivenFilters.Of(criteria);
+        var origins = given.OriginNames;
         return db.SessionCounts.AsNoTracking().Where(audience.Sees(CountFacts))
-            .Where(c => EF.Parameter(owners) == null || owners!.Contains(c.OwnerId))
+            .Where(c => EF.Parameter(given.Owners) == null || given.Owners!.Contains(c.OwnerId))
             .Where(c => EF.Parameter(origins) == null || origins!.Contains(c.Origin))
-            .Where(c => EF.Parameter(withoutWorkloads) == null || c.Origin != nameof(Domain.Sessions.SessionOrigin.Eval))
-            .Where(c => EF.Parameter(activeOnly) == null || c.Archived == 0)
-            .Where(c => EF.Parameter(archivedOnly) == null || c.Archived == 1);
+            .Where(c => EF.Parameter(given.WithoutWorkloads) == null || c.Origin != nameof(Domain.Sessions.SessionOrigin.Eval))
+            .Where(c => EF.Parameter(given.ActiveOnly) == null || c.Archived == 0)
+            .Where(c => EF.Parameter(given.ArchivedOnly) == null || c.Archived == 1);
     }
 }

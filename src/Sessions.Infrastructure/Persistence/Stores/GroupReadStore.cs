@@ -109,21 +109,14 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
     public async Task<(IReadOnlyList<GroupRead> Groups, long Total)> ListAsync(
         GroupAudience audience, GroupCriteria groups, SessionCriteria criteria, bool narrowBySessions, int skip, int take, CancellationToken cancellationToken)
     {
-        var listed = Visible(audience);
-        if (groups.Statuses.Count > 0)
-        {
-            listed = listed.Where(g => groups.Statuses.Contains(g.Status));
-        }
-
-        if (groups.Kinds.Count > 0)
-        {
-            listed = listed.Where(g => groups.Kinds.Contains(g.Kind));
-        }
-
-        if (groups.ProjectIds.Count > 0)
-        {
-            listed = listed.Where(g => groups.ProjectIds.Contains(g.ProjectId));
-        }
+        // One shape whatever group filters are given (GivenFilters): a filter not given is null.
+        var statuses = groups.Statuses.Count > 0 ? groups.Statuses : null;
+        var kinds = groups.Kinds.Count > 0 ? groups.Kinds : null;
+        var projects = groups.ProjectIds.Count > 0 ? groups.ProjectIds : null;
+        var listed = Visible(audience)
+            .Where(g => EF.Parameter(statuses) == null || statuses!.Contains(g.Status))
+            .Where(g => EF.Parameter(kinds) == null || kinds!.Contains(g.Kind))
+            .Where(g => EF.Parameter(projects) == null || projects!.Contains(g.ProjectId));
 
         if (narrowBySessions)
         {

@@ -28,29 +28,19 @@ internal static class SessionQueries
     /// </summary>
     public static IQueryable<Session> Matching(this IQueryable<Session> sessions, SessionCriteria criteria, SessionsDbContext db)
     {
-        var owners = criteria.Owners;
-        var projects = Given(criteria.ProjectIds);
-        var agents = Given(criteria.Agents);
-        var models = Given(criteria.Models);
-        var origins = Given(criteria.Origins);
-        var withoutWorkloads = criteria.IncludeWorkloadSessions ? (bool?)null : true;
-        var activeOnly = criteria.Archived == ArchivedFilter.Active ? true : (bool?)null;
-        var archivedOnly = criteria.Archived == ArchivedFilter.Archived ? true : (bool?)null;
+        var given = GivenFilters.Of(criteria);
         sessions = sessions
-            .Where(s => EF.Parameter(owners) == null || owners!.Contains(s.UserId))
-            .Where(s => EF.Parameter(projects) == null || (s.ProjectId != null && projects!.Contains(s.ProjectId.Value)))
-            .Where(s => EF.Parameter(agents) == null || (s.Agent != null && agents!.Contains(s.Agent)))
-            .Where(s => EF.Parameter(models) == null || models!.Contains(s.Model))
-            .Where(s => EF.Parameter(origins) == null || origins!.Contains(s.Origin))
-            .Where(s => EF.Parameter(withoutWorkloads) == null || s.Origin != SessionOrigin.Eval)
+            .Where(s => EF.Parameter(given.Owners) == null || given.Owners!.Contains(s.UserId))
+            .Where(s => EF.Parameter(given.Projects) == null || (s.ProjectId != null && given.Projects!.Contains(s.ProjectId.Value)))
+            .Where(s => EF.Parameter(given.Agents) == null || (s.Agent != null && given.Agents!.Contains(s.Agent)))
+            .Where(s => EF.Parameter(given.Models) == null || given.Models!.Contains(s.Model))
+            .Where(s => EF.Parameter(given.Origins) == null || given.Origins!.Contains(s.Origin))
+            .Where(s => EF.Parameter(given.WithoutWorkloads) == null || s.Origin != SessionOrigin.Eval)
             .WithLabels(criteria.LabelGroups)
-            .Where(s => EF.Parameter(activeOnly) == null || s.ArchivedAt == null)
-            .Where(s => EF.Parameter(archivedOnly) == null || s.ArchivedAt != null);
+            .Where(s => EF.Parameter(given.ActiveOnly) == null || s.ArchivedAt == null)
+            .Where(s => EF.Parameter(given.ArchivedOnly) == null || s.ArchivedAt != null);
         return sessions.Searching(criteria.Search, db);
     }
-
-    /// <summary>The values of a filter, or null when none was given (the filter is left out).</summary>
-    private static IReadOnlyList<T>? Given<T>(IReadOnlyList<T> values) => values.Count > 0 ? values : null;
 
     /// <summary>
     /// Sessions whose title, model, agent, a label value or a <c>key:value</c> contains the text, in

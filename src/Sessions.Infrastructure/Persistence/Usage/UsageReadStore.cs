@@ -67,7 +67,7 @@ internal sealed class UsageReadStore(SessionsDbContext db, TimeProvider clock) :
     /// <summary>
     /// The workspace's day rows; when <paramref name="direct"/>, only those of sessions the audience
     /// sees and the criteria match (the visibility rule of <see cref="SessionAudience.Sees{T}"/>,
-    /// on the rows' copy of the facts it reads).
+    /// on the rows' copy of the facts it reads; the filters in one shape: <see cref="GivenFilters"/>).
     /// </summary>
     private static IQueryable<SessionUsageDay> Filtered(IQueryable<SessionUsageDay> days, SessionAudience audience, SessionCriteria criteria, bool direct)
     {
@@ -77,29 +77,13 @@ internal sealed class UsageReadStore(SessionsDbContext db, TimeProvider clock) :
             return days;
         }
 
-        days = days.Where(audience.Sees<SessionUsageDay>(d => new VisibilityFacts(d.WorkspaceId, d.UserId, d.Shared)));
-
-        if (criteria.Owners is { } owners)
-        {
-            days = days.Where(d => owners.Contains(d.UserId));
-        }
-
-        if (criteria.Origins.Count > 0)
-        {
-            days = days.Where(d => criteria.Origins.Contains(d.Origin));
-        }
-
-        if (!criteria.IncludeWorkloadSessions)
-        {
-            days = days.Where(d => d.Origin != SessionOrigin.Eval);
-        }
-
-        return criteria.Archived switch
-        {
-            ArchivedFilter.Active => days.Where(d => !d.Archived),
-            ArchivedFilter.Archived => days.Where(d => d.Archived),
-            _ => days,
-        };
+        var given = GivenFilters.Of(criteria);
+        return days.Where(audience.Sees<SessionUsageDay>(d => new VisibilityFacts(d.WorkspaceId, d.UserId, d.Shared)))
+            .Where(d => EF.Parameter(given.Owners) == null || given.Owners!.Contains(d.UserId))
+            .Where(d => EF.Parameter(given.Origins) == null || given.Origins!.Contains(d.Origin))
+            .Where(d => EF.Parameter(given.WithoutWorkloads) == null || d.Origin != SessionOrigin.Eval)
+            .Where(d => EF.Parameter(given.ActiveOnly) == null || !d.Archived)
+            .Where(d => EF.Parameter(given.ArchivedOnly) == null || d.Archived);
     }
 
     private static UsageTally Sum(IEnumerable<UsageTally> tallies) => tallies.Aggregate(UsageTally.None, (sum, t) => sum + t);
