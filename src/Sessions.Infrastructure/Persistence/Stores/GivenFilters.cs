@@ -31,6 +31,12 @@ internal sealed record GivenFilters(
         criteria.Archived == ArchivedFilter.Active ? true : null,
         criteria.Archived == ArchivedFilter.Archived ? true : null);
 
+    /// <summary>
+    /// Whether a filter by values (owner, project, agent, model, origin) is given: a listing by
+    /// none of them leaves those five filters out of its query, a shape of its own.
+    /// </summary>
+    public bool NarrowsByValue => Owners is not null || Projects is not null || Agents is not null || Models is not null || Origins is not null;
+
     /// <summary>The origins as stored (their names), for rows that keep them as text.</summary>
     public IReadOnlyList<string>? OriginNames => Origins is null ? null : [.. Origins.Select(o => o.ToString())];
 

@@ -20,21 +20,26 @@ internal static class SessionQueries
         sessions.Where(audience.Sees(VisibilityFacts.OfSession));
 
     /// <summary>
-    /// Applies the list filters; each narrows the set, none widens it. The query has one shape
-    /// whatever filters are given, so EF Core compiles it once, not once for each combination (ADR
-    /// 0055): a filter not given is a parameter whose value is null, and EF Core, which makes the
-    /// statement for each pattern of null parameters, leaves it out of the SQL (<c>@p IS NULL OR
-    /// ...</c> is true), so each statement is the one the filters given would make alone.
+    /// Applies the list filters; each narrows the set, none widens it. The query has a few shapes
+    /// whatever filters are given (<see cref="GivenFilters"/>, ADR 0055), so EF Core compiles each
+    /// once, not once for each combination: filters by values or none, a text searched or none,
+    /// labels of none, one or several groups. A listing by none of them, the browsing a frontend
+    /// opens with, keeps its query as small as its statement.
     /// </summary>
     public static IQueryable<Session> Matching(this IQueryable<Session> sessions, SessionCriteria criteria, SessionsDbContext db)
     {
         var given = GivenFilters.Of(criteria);
+        if (given.NarrowsByValue)
+        {
+            sessions = sessions
+                .Where(s => EF.Parameter(given.Owners) == null || given.Owners!.Contains(s.UserId))
+                .Where(s => EF.Parameter(given.Projects) == null || (s.ProjectId != null && given.Projects!.Contains(s.ProjectId.Value)))
+                .Where(s => EF.Parameter(given.Agents) == null || (s.Agent != null && given.Agents!.Contains(s.Agent)))
+                .Where(s => EF.Parameter(given.Models) == null || given.Models!.Contains(s.Model))
+                .Where(s => EF.Parameter(given.Origins) == null || given.Origins!.Contains(s.Origin));
+        }
+
         sessions = sessions
-            .Where(s => EF.Parameter(given.Owners) == null || given.Owners!.Contains(s.UserId))
-            .Where(s => EF.Parameter(given.Projects) == null || (s.ProjectId != null && given.Projects!.Contains(s.ProjectId.Value)))
-            .Where(s => EF.Parameter(given.Agents) == null || (s.Agent != null && given.Agents!.Contains(s.Agent)))
-            .Where(s => EF.Parameter(given.Models) == null || given.Models!.Contains(s.Model))
-            .Where(s => EF.Parameter(given.Origins) == null || given.Origins!.Contains(s.Origin))
             .Where(s => EF.Parameter(given.WithoutWorkloads) == null || s.Origin != SessionOrigin.Eval)
             .WithLabels(criteria.LabelGroups)
             .Where(s => EF.Parameter(given.ActiveOnly) == null || s.ArchivedAt == null)
@@ -49,13 +54,18 @@ internal static class SessionQueries
     /// contains; <see cref="SessionSearchText"/>, folding beyond ASCII as <see cref="SqliteCaseFolding"/>
     /// says); elsewhere a union of two matches (on the session's columns, on its labels) lets each use
     /// its own indexes: PostgreSQL answers both from trigram indexes on the lowered columns, the text
-    /// lowered by the database as they are. Each way of searching is a filter of its own whose
-    /// parameters are null unless the text is searched that way (see <see cref="Matching"/>).
+    /// lowered by the database as they are. On SQLite each way of searching is a filter of its own
+    /// whose parameters are null unless the text is searched that way (<see cref="GivenFilters"/>).
     /// </summary>
     private static IQueryable<Session> Searching(this IQueryable<Session> sessions, string? search, SessionsDbContext db)
     {
-        var escaped = search is null ? null : EscapeLike(search, db.Provider);
-        var pattern = escaped is null ? null : $"%{escaped}%";
+        if (search is null)
+        {
+            return sessions;
+        }
+
+        var escaped = EscapeLike(search, db.Provider);
+        var pattern = $"%{escaped}%";
         if (db.Provider == DatabaseProvider.Sqlite)
         {
             var (foldedPhrase, foldedGlob, indexedLike, readGlob, readLike) = SqliteSearch.For(search, escaped, pattern);
@@ -74,36 +84,30 @@ internal static class SessionQueries
         }
 
         var byColumns = sessions
-            .Where(s => EF.Functions.Like(s.Title!.ToLower(), Lower(pattern!), LikeEscape)
-                || EF.Functions.Like(s.Model.ToLower(), Lower(pattern!), LikeEscape)
-                || EF.Functions.Like(s.Agent!.ToLower(), Lower(pattern!), LikeEscape))
+            .Where(s => EF.Functions.Like(s.Title!.ToLower(), Lower(pattern), LikeEscape)
+                || EF.Functions.Like(s.Model.ToLower(), Lower(pattern), LikeEscape)
+                || EF.Functions.Like(s.Agent!.ToLower(), Lower(pattern), LikeEscape))
             .Select(s => s.Id);
         var byLabels = sessions
             .SelectMany(s => s.Labels, (s, l) => new { s.Id, l.Key, l.Value })
-            .Where(l => EF.Functions.Like(l.Value.ToLower(), Lower(pattern!), LikeEscape)
-                || EF.Functions.Like((l.Key + ":" + l.Value).ToLower(), Lower(pattern!), LikeEscape))
+            .Where(l => EF.Functions.Like(l.Value.ToLower(), Lower(pattern), LikeEscape)
+                || EF.Functions.Like((l.Key + ":" + l.Value).ToLower(), Lower(pattern), LikeEscape))
             .Select(l => l.Id);
         var matching = byColumns.Concat(byLabels);
-        return sessions.Where(s => EF.Parameter(pattern) == null || matching.Contains(s.Id));
+        return sessions.Where(s => matching.Contains(s.Id));
     }
 
     /// <summary>
     /// How SQLite searches a text: by the index, its phrase matched beyond ASCII and narrowed by a
     /// <c>GLOB</c> of the case variants, or matched by <c>LIKE</c>; or reading the selected sessions'
-    /// texts, by that <c>GLOB</c> or by <c>LIKE</c> with an escape. One of the four is set for a text,
-    /// none when there is none.
+    /// texts, by that <c>GLOB</c> or by <c>LIKE</c> with an escape. One of the four is set for a text.
     /// </summary>
     private sealed record SqliteSearch(string? FoldedPhrase, string? FoldedGlob, string? IndexedLike, string? ReadGlob, string? ReadLike)
     {
         private static readonly SqliteSearch None = new(null, null, null, null, null);
 
-        public static SqliteSearch For(string? search, string? escaped, string? pattern)
+        public static SqliteSearch For(string search, string escaped, string pattern)
         {
-            if (search is null)
-            {
-                return None;
-            }
-
             if (SqliteCaseFolding.FoldsBeyondAscii(search))
             {
                 var glob = SqliteCaseFolding.Glob(search);
@@ -112,7 +116,7 @@ internal static class SessionQueries
 
             // SQLite's LIKE and the trigram index fold ASCII letters themselves. The index serves
             // LIKE of three characters or more without an ESCAPE clause.
-            return escaped!.Length == search.Length && SqliteCaseFolding.HoldsATrigram(search) ? None with { IndexedLike = pattern } : None with { ReadLike = pattern };
+            return escaped.Length == search.Length && SqliteCaseFolding.HoldsATrigram(search) ? None with { IndexedLike = pattern } : None with { ReadLike = pattern };
         }
     }
 
