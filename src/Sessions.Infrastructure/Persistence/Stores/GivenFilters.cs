@@ -29,13 +29,20 @@ internal sealed record GivenFilters(
         Given(criteria.Origins),
         criteria.IncludeWorkloadSessions ? null : true,
         criteria.Archived == ArchivedFilter.Active ? true : null,
-        criteria.Archived == ArchivedFilter.Archived ? true : null);
+        criteria.Archived == ArchivedFilter.Archived ? true : null)
+    {
+        Narrows = Narrowing(criteria),
+    };
 
     /// <summary>
-    /// Whether a filter by values (owner, project, agent, model, origin) is given: a listing by
-    /// none of them leaves those five filters out of its query, a shape of its own.
+    /// Whether a filter by values (owner, project, agent, model, origin), labels or text is given:
+    /// a listing by none of them leaves those filters out of its query, a shape of its own.
     /// </summary>
-    public bool NarrowsByValue => Owners is not null || Projects is not null || Agents is not null || Models is not null || Origins is not null;
+    public bool Narrows { get; private init; }
+
+    /// <summary>Whether <paramref name="criteria"/> gives a filter by values, labels or text (<see cref="Narrows"/>).</summary>
+    public static bool Narrowing(SessionCriteria criteria) =>
+        criteria is not { Owners: null, ProjectIds.Count: 0, Agents.Count: 0, Models.Count: 0, Origins.Count: 0, LabelGroups.Count: 0, Search: null };
 
     /// <summary>The origins as stored (their names), for rows that keep them as text.</summary>
     public IReadOnlyList<string>? OriginNames => Origins is null ? null : [.. Origins.Select(o => o.ToString())];

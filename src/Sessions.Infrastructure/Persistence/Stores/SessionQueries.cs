@@ -22,14 +22,14 @@ internal static class SessionQueries
     /// <summary>
     /// Applies the list filters; each narrows the set, none widens it. The query has a few shapes
     /// whatever filters are given (<see cref="GivenFilters"/>, ADR 0055), so EF Core compiles each
-    /// once, not once for each combination: filters by values or none, a text searched or none,
-    /// labels of none, one or several groups. A listing by none of them, the browsing a frontend
-    /// opens with, keeps its query as small as its statement.
+    /// once, not once for each combination: labels of none, one or several groups, and a listing
+    /// narrowed by no value, label or text, the browsing a frontend opens with, in a query as small
+    /// as its statement.
     /// </summary>
     public static IQueryable<Session> Matching(this IQueryable<Session> sessions, SessionCriteria criteria, SessionsDbContext db)
     {
         var given = GivenFilters.Of(criteria);
-        if (given.NarrowsByValue)
+        if (given.Narrows)
         {
             sessions = sessions
                 .Where(s => EF.Parameter(given.Owners) == null || given.Owners!.Contains(s.UserId))
@@ -44,7 +44,7 @@ internal static class SessionQueries
             .WithLabels(criteria.LabelGroups)
             .Where(s => EF.Parameter(given.ActiveOnly) == null || s.ArchivedAt == null)
             .Where(s => EF.Parameter(given.ArchivedOnly) == null || s.ArchivedAt != null);
-        return sessions.Searching(criteria.Search, db);
+        return given.Narrows ? sessions.Searching(criteria.Search, db) : sessions;
     }
 
     /// <summary>
@@ -59,13 +59,8 @@ internal static class SessionQueries
     /// </summary>
     private static IQueryable<Session> Searching(this IQueryable<Session> sessions, string? search, SessionsDbContext db)
     {
-        if (search is null)
-        {
-            return sessions;
-        }
-
-        var escaped = EscapeLike(search, db.Provider);
-        var pattern = $"%{escaped}%";
+        var escaped = search is null ? null : EscapeLike(search, db.Provider);
+        var pattern = escaped is null ? null : $"%{escaped}%";
         if (db.Provider == DatabaseProvider.Sqlite)
         {
             var (foldedPhrase, foldedGlob, indexedLike, readGlob, readLike) = SqliteSearch.For(search, escaped, pattern);
@@ -84,30 +79,36 @@ internal static class SessionQueries
         }
 
         var byColumns = sessions
-            .Where(s => EF.Functions.Like(s.Title!.ToLower(), Lower(pattern), LikeEscape)
-                || EF.Functions.Like(s.Model.ToLower(), Lower(pattern), LikeEscape)
-                || EF.Functions.Like(s.Agent!.ToLower(), Lower(pattern), LikeEscape))
+            .Where(s => EF.Functions.Like(s.Title!.ToLower(), Lower(pattern!), LikeEscape)
+                || EF.Functions.Like(s.Model.ToLower(), Lower(pattern!), LikeEscape)
+                || EF.Functions.Like(s.Agent!.ToLower(), Lower(pattern!), LikeEscape))
             .Select(s => s.Id);
         var byLabels = sessions
             .SelectMany(s => s.Labels, (s, l) => new { s.Id, l.Key, l.Value })
-            .Where(l => EF.Functions.Like(l.Value.ToLower(), Lower(pattern), LikeEscape)
-                || EF.Functions.Like((l.Key + ":" + l.Value).ToLower(), Lower(pattern), LikeEscape))
+            .Where(l => EF.Functions.Like(l.Value.ToLower(), Lower(pattern!), LikeEscape)
+                || EF.Functions.Like((l.Key + ":" + l.Value).ToLower(), Lower(pattern!), LikeEscape))
             .Select(l => l.Id);
         var matching = byColumns.Concat(byLabels);
-        return sessions.Where(s => matching.Contains(s.Id));
+        return sessions.Where(s => EF.Parameter(pattern) == null || matching.Contains(s.Id));
     }
 
     /// <summary>
     /// How SQLite searches a text: by the index, its phrase matched beyond ASCII and narrowed by a
     /// <c>GLOB</c> of the case variants, or matched by <c>LIKE</c>; or reading the selected sessions'
-    /// texts, by that <c>GLOB</c> or by <c>LIKE</c> with an escape. One of the four is set for a text.
+    /// texts, by that <c>GLOB</c> or by <c>LIKE</c> with an escape. One of the four is set for a text,
+    /// none when there is none.
     /// </summary>
     private sealed record SqliteSearch(string? FoldedPhrase, string? FoldedGlob, string? IndexedLike, string? ReadGlob, string? ReadLike)
     {
         private static readonly SqliteSearch None = new(null, null, null, null, null);
 
-        public static SqliteSearch For(string search, string escaped, string pattern)
+        public static SqliteSearch For(string? search, string? escaped, string? pattern)
         {
+            if (search is null)
+            {
+                return None;
+            }
+
             if (SqliteCaseFolding.FoldsBeyondAscii(search))
             {
                 var glob = SqliteCaseFolding.Glob(search);
@@ -116,7 +117,7 @@ internal static class SessionQueries
 
             // SQLite's LIKE and the trigram index fold ASCII letters themselves. The index serves
             // LIKE of three characters or more without an ESCAPE clause.
-            return escaped.Length == search.Length && SqliteCaseFolding.HoldsATrigram(search) ? None with { IndexedLike = pattern } : None with { ReadLike = pattern };
+            return escaped!.Length == search.Length && SqliteCaseFolding.HoldsATrigram(search) ? None with { IndexedLike = pattern } : None with { ReadLike = pattern };
         }
     }
 

@@ -170,8 +170,7 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
     /// connection parses them once and holds at most about a hundred. A filter by values, labels or
     /// text makes as many forms as its filters (ADR 0028).
     /// </summary>
-    private static bool IsUnfiltered(SessionCriteria criteria) =>
-        criteria is { Owners: null, ProjectIds.Count: 0, Agents.Count: 0, Models.Count: 0, Origins.Count: 0, LabelGroups.Count: 0, Search: null };
+    private static bool IsUnfiltered(SessionCriteria criteria) => !GivenFilters.Narrowing(criteria);
 
     public async Task<SessionFacets> FacetsAsync(SessionAudience audience, SessionCriteria criteria, CancellationToken cancellationToken)
     {
