@@ -57,9 +57,10 @@ public sealed class QueryShapesTests(QueryShapesApiFactory factory) : ApiTest<Qu
         async Task ListAsync(string query) =>
             await Client.GetAsync($"{workspace.SessionsPath}?{query}", owner.Token()).ExpectAsync(HttpStatusCode.OK);
 
-        // One listing of each shape the combinations below take: labels of one group, of several.
+        // One listing of each shape the combinations below take: labels of one key, of two to four.
         await ListAsync("label=env:v0");
         await ListAsync("label=env:v0&label=team:red");
+        await ListAsync("label=env:v0&label=team:red&label=tier:a");
 
         var combinations = Enumerable.Range(0, 48).Select(Combination).ToList();
         var compiled = await Factory.CompilationsDuringAsync(async () =>
@@ -100,22 +101,23 @@ public sealed class QueryShapesTests(QueryShapesApiFactory factory) : ApiTest<Qu
     {
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
-        async Task<Guid> WithAsync(string key, string value) =>
-            (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { [key] = [value], ["team"] = ["red"] } })).Id();
+        async Task<Guid> WithAsync(string key, params string[] values) =>
+            (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { [key] = values, ["team"] = ["red"] } })).Id();
         var image = await WithAsync("image", "nginx:1.25");
         var imageNginx = await WithAsync("image:nginx", "1.25");
         await WithAsync("image", "1.25");
         await WithAsync("image:nginx", "nginx:1.25");
+        var readingAndOther = await WithAsync("image", "1.25", "nginx:1.25");
 
-        Assert.Equal([imageNginx, image], await ListedAsync(workspace, owner, "label=image:nginx:1.25&sort_by=created_at"));
-        Assert.Equal([imageNginx, image], await ListedAsync(workspace, owner, "label=image:nginx:1.25&label=team:red&sort_by=created_at"));
+        Assert.Equal([readingAndOther, imageNginx, image], await ListedAsync(workspace, owner, "label=image:nginx:1.25&sort_by=created_at"));
+        Assert.Equal([readingAndOther, imageNginx, image], await ListedAsync(workspace, owner, "label=image:nginx:1.25&label=team:red&sort_by=created_at"));
 
         // A full page's total is counted without the folded labels' word, which alone would keep the
         // other pairs out of a page.
         foreach (var query in new[] { "label=image:nginx:1.25", "label=image:nginx:1.25&label=team:red" })
         {
             var page = await Client.GetAsync($"{workspace.SessionsPath}?{query}&limit=1", owner.Token()).ExpectAsync(HttpStatusCode.OK);
-            Assert.Equal(2, page["total"]!.GetValue<int>());
+            Assert.Equal(3, page["total"]!.GetValue<int>());
         }
     }
 

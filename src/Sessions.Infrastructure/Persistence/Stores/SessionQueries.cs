@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Numerics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query.SqlExpressions;
 using Sessions.Application.Common.Security;
@@ -146,12 +147,15 @@ internal static class SessionQueries
     /// Sessions holding, for every group, at least one of the group's labels. A group is three lists:
     /// the keys and values its filters can name, which the (key, value) index finds, and the filters'
     /// texts, <c>key:value</c>, which a label's key and value make only when it is one the filters
-    /// name (each reading of a filter splits its text at a colon; <see cref="LabelSet"/>). One group is
-    /// an <c>EXISTS</c>; several are one grouped pass over the matching label rows that keeps the
-    /// sessions in which every group is represented, so the cost grows linearly with the number of
-    /// labels asked for, not with the number of groups joined. Lists are parameters, so the query's
-    /// shape is one for one group and one for several, whatever the labels, and the SQL is flat
-    /// however many readings the filters have (a chain of <c>OR</c>s for each was deeper than
+    /// name (each reading of a filter splits its text at a colon; <see cref="LabelSet"/>). One group
+    /// whose pairs of keys and values are all readings is an <c>EXISTS</c>; otherwise one grouped pass
+    /// over the label rows of the keys and values keeps the sessions in which every group is
+    /// represented by a row whose text is the group's, so the cost grows linearly with the number of
+    /// labels asked for, not with the number of groups joined. The texts are tested in that pass's
+    /// <c>CASE</c>, not in its <c>WHERE</c>: PostgreSQL has no statistics for <c>key || ':' ||
+    /// value</c> and, estimating a few rows where thousands match, gave up the listing index's walk
+    /// for a sort. Lists are parameters, so the shapes are few whatever the labels, and the SQL is
+    /// flat however many readings the filters have (a chain of <c>OR</c>s for each was deeper than
     /// SQLite's limit of 1,000).
     /// </summary>
     private static IQueryable<Session> WithLabels(this IQueryable<Session> sessions, IReadOnlyList<IReadOnlyList<LabelMatch>> groups)
@@ -161,19 +165,18 @@ internal static class SessionQueries
             return sessions;
         }
 
-        if (groups.Count == 1)
+        if (groups is [var only] && new LabelSet(only) is { Texts: null, Keys: var keys, Values: var values })
         {
-            var (keys, values, texts) = new LabelSet(groups[0]);
-            return sessions.Where(s => s.Labels.Any(l => keys.Contains(l.Key) && values.Contains(l.Value)
-                && (EF.Parameter(texts) == null || texts!.Contains(l.Key + ":" + l.Value))));
+            return sessions.Where(s => s.Labels.Any(l => keys.Contains(l.Key) && values.Contains(l.Value)));
         }
 
-        var (allKeys, allValues, allTexts) = new LabelSet([.. groups.SelectMany(g => g)]);
+        var all = new LabelSet([.. groups.SelectMany(g => g)]);
+        var (allKeys, allValues) = (all.Keys, all.Values);
         var rows = sessions.SelectMany(s => s.Labels, (s, l) => new LabelRow { SessionId = s.Id, Key = l.Key, Value = l.Value })
-            .Where(l => allKeys.Contains(l.Key) && allValues.Contains(l.Value)
-                && (EF.Parameter(allTexts) == null || allTexts!.Contains(l.Key + ":" + l.Value)));
+            .Where(l => allKeys.Contains(l.Key) && allValues.Contains(l.Value));
         var groupOf = GroupIndex(groups);
         var groupCount = groups.Count;
+        // COUNT(DISTINCT ...) in SQL: a row of no group (null) is not counted.
         var holdingEveryGroup = rows.GroupBy(r => r.SessionId)
             .Where(g => g.AsQueryable().Select(groupOf).Distinct().Count() == groupCount)
             .Select(g => g.Key);
@@ -188,8 +191,8 @@ internal static class SessionQueries
     /// not walk that index, are left without it. Written "not zero", which PostgreSQL estimates to
     /// keep nearly every row, so that the plan is still chosen by the probe's estimate (a filter
     /// that looks selective beside the probe made the planner hash every label row: ADR 0029).
-    /// Several groups fill a fixed number of tests, those past the groups null and left out, so
-    /// the query's shape does not change with the number of groups.
+    /// Several groups fill a few fixed numbers of tests (<see cref="GroupSlots"/>), those past the
+    /// groups null and left out, so the query's shape changes little with the number of groups.
     /// </summary>
     public static IQueryable<Session> MayCarryLabels(this IQueryable<Session> sessions, IReadOnlyList<IReadOnlyList<LabelMatch>> groups)
     {
@@ -203,24 +206,30 @@ internal static class SessionQueries
     }
 
     /// <summary>
-    /// The groups as a fixed number of places: none, one, or, for several, <see cref="SessionFilterInput.MaxLabelFilters"/>
-    /// (each group holds a filter at least) with null past the groups.
+    /// The groups as a few fixed numbers of places: one for one group; for several, the next power
+    /// of two up to <see cref="SessionFilterInput.MaxLabelFilters"/> (each group holds a filter at
+    /// least), null past the groups. Each number of places is a shape; every place is work for EF
+    /// Core on every run, so two groups are not given twenty.
     /// </summary>
     private static IEnumerable<IReadOnlyList<LabelMatch>?> GroupSlots(IReadOnlyList<IReadOnlyList<LabelMatch>> groups) =>
-        groups.Count < 2 ? groups : groups.Concat(Enumerable.Repeat<IReadOnlyList<LabelMatch>?>(null, Math.Max(0, SessionFilterInput.MaxLabelFilters - groups.Count)));
+        groups.Concat(Enumerable.Repeat<IReadOnlyList<LabelMatch>?>(null, Places(groups.Count) - groups.Count));
+
+    private static int Places(int groups) =>
+        groups < 2 ? groups : Math.Max(groups, Math.Min(SessionFilterInput.MaxLabelFilters, (int)BitOperations.RoundUpToPowerOf2((uint)groups)));
 
     /// <summary>
-    /// The index of the group a matching label row belongs to (a <c>CASE</c> in SQL): the first
-    /// whose texts hold the row's <c>key:value</c>. Each place of <see cref="GroupSlots"/> is a
+    /// The index of the group a label row of the listed keys and values belongs to (a <c>CASE</c>
+    /// in SQL): the first whose texts hold the row's <c>key:value</c>, null for none (a pair of a
+    /// listed key and value that no filter names). Each place of <see cref="GroupSlots"/> is a
     /// branch; a place without a group has no texts, and EF Core leaves its branch out.
     /// </summary>
-    private static Expression<Func<LabelRow, int>> GroupIndex(IReadOnlyList<IReadOnlyList<LabelMatch>> groups)
+    private static Expression<Func<LabelRow, int?>> GroupIndex(IReadOnlyList<IReadOnlyList<LabelMatch>> groups)
     {
         var row = Expression.Parameter(typeof(LabelRow), "r");
         var text = Expression.Call(
             typeof(string).GetMethod(nameof(string.Concat), [typeof(string), typeof(string), typeof(string)])!,
             Expression.Property(row, nameof(LabelRow.Key)), Expression.Constant(":"), Expression.Property(row, nameof(LabelRow.Value)));
-        Expression index = Expression.Constant(-1);
+        Expression index = Expression.Constant(null, typeof(int?));
         var slots = GroupSlots(groups).ToList();
         for (var i = slots.Count - 1; i >= 0; i--)
         {
@@ -228,10 +237,10 @@ internal static class SessionQueries
             var inGroup = Expression.AndAlso(
                 Expression.NotEqual(Expression.Call(typeof(EF), nameof(EF.Parameter), [typeof(IReadOnlyList<string>)], texts), Expression.Constant(null, typeof(IReadOnlyList<string>))),
                 Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], texts, text));
-            index = Expression.Condition(inGroup, Expression.Constant(i), index);
+            index = Expression.Condition(inGroup, Expression.Constant(i, typeof(int?)), index);
         }
 
-        return Expression.Lambda<Func<LabelRow, int>>(index, row);
+        return Expression.Lambda<Func<LabelRow, int?>>(index, row);
     }
 
     /// <summary>The texts of one place of <see cref="GroupIndex"/>: a holder of its own, so that no two places share a parameter.</summary>
@@ -255,9 +264,6 @@ internal static class SessionQueries
         public IReadOnlyList<string> AllTexts { get; } = [.. matches.Select(m => $"{m.Key}:{m.Value}").Distinct(StringComparer.Ordinal)];
 
         public IReadOnlyList<string>? Texts => Keys.Count > 1 && Values.Count > 1 ? AllTexts : null;
-
-        public void Deconstruct(out IReadOnlyList<string> keys, out IReadOnlyList<string> values, out IReadOnlyList<string>? texts) =>
-            (keys, values, texts) = (Keys, Values, Texts);
     }
 
     /// <summary>One label of one session, as the grouped label filter reads it.</summary>
