@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 REQUESTS=${1:-2000}
 SEED=${2:-7}
 PROVIDER=${PROVIDER:-Sqlite}
-API_PORT=5093
+API_PORT=5098
 WORK=$(mktemp -d)
 cleanup() { [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
