@@ -144,19 +144,18 @@ internal static class SessionQueries
     }
 
     /// <summary>
-    /// Sessions holding, for every group, at least one of the group's labels. A group is three lists:
-    /// the keys and values its filters can name, which the (key, value) index finds, and the filters'
-    /// texts, <c>key:value</c>, which a label's key and value make only when it is one the filters
-    /// name (each reading of a filter splits its text at a colon; <see cref="LabelSet"/>). One group
-    /// whose pairs of keys and values are all readings is an <c>EXISTS</c>; otherwise one grouped pass
-    /// over the label rows of the keys and values keeps the sessions in which every group is
-    /// represented by a row whose text is the group's, so the cost grows linearly with the number of
-    /// labels asked for, not with the number of groups joined. The texts are tested in that pass's
-    /// <c>CASE</c>, not in its <c>WHERE</c>: PostgreSQL has no statistics for <c>key || ':' ||
-    /// value</c> and, estimating a few rows where thousands match, gave up the listing index's walk
-    /// for a sort. Lists are parameters, so the shapes are few whatever the labels, and the SQL is
-    /// flat however many readings the filters have (a chain of <c>OR</c>s for each was deeper than
-    /// SQLite's limit of 1,000).
+    /// Sessions holding, for every group, at least one of the group's labels. One group is an
+    /// <c>EXISTS</c> of its readings, a term for each key with the list of its values
+    /// (<see cref="KeyValues"/>). Several groups, or one of more keys than that form takes, are one
+    /// grouped pass over the label rows of the groups' keys and values (<see cref="LabelSet"/>, lists
+    /// the (key, value) index finds) that keeps the sessions in which every group is represented by
+    /// a row whose <c>key:value</c> is one of the group's filters, so the cost grows linearly with
+    /// the number of labels asked for, not with the number of groups joined. The texts are tested in
+    /// that pass's <c>CASE</c>, not in its <c>WHERE</c>: PostgreSQL has no statistics for
+    /// <c>key || ':' || value</c> and, estimating a few rows where thousands match, gave up the
+    /// listing index's walk for a sort. Lists are parameters, so the shapes are few whatever the
+    /// labels, and the SQL stays flat however many readings the filters have (a chain of
+    /// <c>OR</c>s for each reading was deeper than SQLite's limit of 1,000).
     /// </summary>
     private static IQueryable<Session> WithLabels(this IQueryable<Session> sessions, IReadOnlyList<IReadOnlyList<LabelMatch>> groups)
     {
@@ -165,9 +164,9 @@ internal static class SessionQueries
             return sessions;
         }
 
-        if (groups is [var only] && new LabelSet(only) is { Texts: null, Keys: var keys, Values: var values })
+        if (groups is [var only] && KeyValues.Of(only) is { Count: <= KeyValues.MaxPlaces } byKey)
         {
-            return sessions.Where(s => s.Labels.Any(l => keys.Contains(l.Key) && values.Contains(l.Value)));
+            return sessions.Where(s => s.Labels.AsQueryable().Any(KeyValues.AnyOf(byKey)));
         }
 
         var all = new LabelSet([.. groups.SelectMany(g => g)]);
@@ -233,7 +232,7 @@ internal static class SessionQueries
         var slots = GroupSlots(groups).ToList();
         for (var i = slots.Count - 1; i >= 0; i--)
         {
-            var texts = Expression.Property(Expression.Constant(new GroupTexts(slots[i] is { } group ? new LabelSet(group).AllTexts : null)), nameof(GroupTexts.Texts));
+            var texts = Expression.Property(Expression.Constant(new GroupTexts(slots[i] is { } group ? new LabelSet(group).Texts : null)), nameof(GroupTexts.Texts));
             var inGroup = Expression.AndAlso(
                 Expression.NotEqual(Expression.Call(typeof(EF), nameof(EF.Parameter), [typeof(IReadOnlyList<string>)], texts), Expression.Constant(null, typeof(IReadOnlyList<string>))),
                 Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], texts, text));
@@ -250,10 +249,9 @@ internal static class SessionQueries
     }
 
     /// <summary>
-    /// The labels a group of filters names, as lists: the keys and values of its readings, and its
-    /// texts (<c>key:value</c>) where those two do not say it alone. A label whose key and value are
-    /// in the lists is named when its <c>key:value</c> is one of the texts; when the readings have
-    /// one key, or one value, every pair of the lists is a reading, and <see cref="Texts"/> is null.
+    /// The labels a group of filters names, as lists: the keys and values of its readings, which the
+    /// (key, value) index finds with <c>IN</c>, and its texts (<c>key:value</c>). A label whose key and
+    /// value are in the lists is named when its <c>key:value</c> is one of the texts.
     /// </summary>
     private sealed class LabelSet(IReadOnlyList<LabelMatch> matches)
     {
@@ -261,9 +259,42 @@ internal static class SessionQueries
 
         public IReadOnlyList<string> Values { get; } = [.. matches.Select(m => m.Value).Distinct(StringComparer.Ordinal)];
 
-        public IReadOnlyList<string> AllTexts { get; } = [.. matches.Select(m => $"{m.Key}:{m.Value}").Distinct(StringComparer.Ordinal)];
+        public IReadOnlyList<string> Texts { get; } = [.. matches.Select(m => $"{m.Key}:{m.Value}").Distinct(StringComparer.Ordinal)];
+    }
 
-        public IReadOnlyList<string>? Texts => Keys.Count > 1 && Values.Count > 1 ? AllTexts : null;
+    /// <summary>
+    /// One key of a group and the values its readings give it: a group as <c>(key = k1 AND value IN
+    /// (...)) OR (key = k2 AND value IN (...)) ...</c>, exactly its readings, each term estimated by
+    /// PostgreSQL from the (key, value) statistics (a test of the concatenation, which has none, made it
+    /// give up the listing index's walk). The terms are padded to the next power of two with places
+    /// of no key, which EF Core leaves out, so the shapes are few; a group of more keys than
+    /// <see cref="MaxPlaces"/> (filters read at many colons) takes the grouped pass instead, whose SQL
+    /// stays flat.
+    /// </summary>
+    private sealed class KeyValues(string? key, IReadOnlyList<string> values)
+    {
+        public const int MaxPlaces = 64;
+
+        public string? Key { get; } = key;
+
+        public IReadOnlyList<string> Values { get; } = values;
+
+        public static IReadOnlyList<KeyValues> Of(IReadOnlyList<LabelMatch> group) =>
+            [.. group.GroupBy(m => m.Key, StringComparer.Ordinal).Select(g => new KeyValues(g.Key, [.. g.Select(m => m.Value).Distinct(StringComparer.Ordinal)]))];
+
+        /// <summary>The test of a label row: one term for each key, padded with places of no key (each its own holder, so no two share a parameter).</summary>
+        public static Expression<Func<SessionLabel, bool>> AnyOf(IReadOnlyList<KeyValues> byKey)
+        {
+            var row = Expression.Parameter(typeof(SessionLabel), "l");
+            var places = byKey.Concat(Enumerable.Range(0, (int)BitOperations.RoundUpToPowerOf2((uint)byKey.Count) - byKey.Count).Select(_ => new KeyValues(null, [])));
+            var anyOf = places
+                .Select(place => Expression.Constant(place))
+                .Select(place => (Expression)Expression.AndAlso(
+                    Expression.Equal(Expression.Property(row, nameof(SessionLabel.Key)), Expression.Property(place, nameof(Key))),
+                    Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], Expression.Property(place, nameof(Values)), Expression.Property(row, nameof(SessionLabel.Value)))))
+                .Aggregate(Expression.OrElse);
+            return Expression.Lambda<Func<SessionLabel, bool>>(anyOf, row);
+        }
     }
 
     /// <summary>One label of one session, as the grouped label filter reads it.</summary>
