@@ -112,6 +112,9 @@ public sealed class QueryShapesTests(QueryShapesApiFactory factory) : ApiTest<Qu
         Assert.Equal([readingAndOther, imageNginx, image], await ListedAsync(workspace, owner, "label=image:nginx:1.25&sort_by=created_at"));
         Assert.Equal([readingAndOther, imageNginx, image], await ListedAsync(workspace, owner, "label=image:nginx:1.25&label=team:red&sort_by=created_at"));
 
+        // Three readings of three keys, padded to four places: the place of no key names nothing.
+        Assert.Empty(await ListedAsync(workspace, owner, "label=image:nginx:1.25:x"));
+
         // A full page's total is counted without the folded labels' word, which alone would keep the
         // other pairs out of a page.
         foreach (var query in new[] { "label=image:nginx:1.25", "label=image:nginx:1.25&label=team:red" })
