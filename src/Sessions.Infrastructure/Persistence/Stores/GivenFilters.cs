@@ -29,18 +29,13 @@ internal sealed record GivenFilters(
         Given(criteria.Origins),
         criteria.IncludeWorkloadSessions ? null : true,
         criteria.Archived == ArchivedFilter.Active ? true : null,
-        criteria.Archived == ArchivedFilter.Archived ? true : null)
-    {
-        Narrows = Narrowing(criteria),
-    };
+        criteria.Archived == ArchivedFilter.Archived ? true : null);
 
     /// <summary>
-    /// Whether a filter by values (owner, project, agent, model, origin), labels or text is given:
-    /// a listing by none of them leaves those filters out of its query, a shape of its own.
+    /// Whether <paramref name="criteria"/> gives a filter by values (owner, project, agent, model,
+    /// origin), labels or text: a listing by none of them leaves those filters out of its query, a
+    /// shape of its own.
     /// </summary>
-    public bool Narrows { get; private init; }
-
-    /// <summary>Whether <paramref name="criteria"/> gives a filter by values, labels or text (<see cref="Narrows"/>).</summary>
     public static bool Narrowing(SessionCriteria criteria) =>
         criteria is not { Owners: null, ProjectIds.Count: 0, Agents.Count: 0, Models.Count: 0, Origins.Count: 0, LabelGroups.Count: 0, Search: null };
 

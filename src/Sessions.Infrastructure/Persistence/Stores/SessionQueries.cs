@@ -30,7 +30,8 @@ internal static class SessionQueries
     public static IQueryable<Session> Matching(this IQueryable<Session> sessions, SessionCriteria criteria, SessionsDbContext db)
     {
         var given = GivenFilters.Of(criteria);
-        if (given.Narrows)
+        var narrows = GivenFilters.Narrowing(criteria);
+        if (narrows)
         {
             sessions = sessions
                 .Where(s => EF.Parameter(given.Owners) == null || given.Owners!.Contains(s.UserId))
@@ -45,7 +46,7 @@ internal static class SessionQueries
             .WithLabels(criteria.LabelGroups)
             .Where(s => EF.Parameter(given.ActiveOnly) == null || s.ArchivedAt == null)
             .Where(s => EF.Parameter(given.ArchivedOnly) == null || s.ArchivedAt != null);
-        return given.Narrows ? sessions.Searching(criteria.Search, db) : sessions;
+        return narrows ? sessions.Searching(criteria.Search, db) : sessions;
     }
 
     /// <summary>
@@ -214,7 +215,10 @@ internal static class SessionQueries
         groups.Concat(Enumerable.Repeat<IReadOnlyList<LabelMatch>?>(null, Places(groups.Count) - groups.Count));
 
     private static int Places(int groups) =>
-        groups < 2 ? groups : Math.Max(groups, Math.Min(SessionFilterInput.MaxLabelFilters, (int)BitOperations.RoundUpToPowerOf2((uint)groups)));
+        groups < 2 ? groups : Math.Max(groups, Math.Min(SessionFilterInput.MaxLabelFilters, PowerOfTwoAtLeast(groups)));
+
+    /// <summary>The number of places a list of <paramref name="count"/> terms is padded to: the next power of two.</summary>
+    private static int PowerOfTwoAtLeast(int count) => (int)BitOperations.RoundUpToPowerOf2((uint)count);
 
     /// <summary>
     /// The index of the group a label row of the listed keys and values belongs to (a <c>CASE</c>
@@ -286,7 +290,7 @@ internal static class SessionQueries
         public static Expression<Func<SessionLabel, bool>> AnyOf(IReadOnlyList<KeyValues> byKey)
         {
             var row = Expression.Parameter(typeof(SessionLabel), "l");
-            var places = byKey.Concat(Enumerable.Range(0, (int)BitOperations.RoundUpToPowerOf2((uint)byKey.Count) - byKey.Count).Select(_ => new KeyValues(null, [])));
+            var places = byKey.Concat(Enumerable.Range(0, PowerOfTwoAtLeast(byKey.Count) - byKey.Count).Select(_ => new KeyValues(null, [])));
             var anyOf = places
                 .Select(place => Expression.Constant(place))
                 .Select(place => (Expression)Expression.AndAlso(
