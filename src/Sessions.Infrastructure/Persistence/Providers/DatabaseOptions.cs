@@ -165,6 +165,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
                 (CoreEventId.QueryIterationFailed, LogLevel.Debug),
                 (CoreEventId.SaveChangesFailed, LogLevel.Debug),
                 (CoreEventId.RowLimitingOperationWithoutOrderByWarning, LogLevel.Debug)));
+        CompiledQueriesApart.Use(builder);
         switch (Provider)
         {
             case DatabaseProvider.Postgres:
