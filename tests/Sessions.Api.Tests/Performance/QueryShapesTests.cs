@@ -1,27 +1,16 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Sessions.Api.Tests.Infrastructure;
 
 namespace Sessions.Api.Tests.Performance;
 
 /// <summary>A host whose log keeps EF Core's "compiling query" lines: one for each query it compiles, none for one found in its cache.</summary>
-public sealed class QueryShapesApiFactory : ApiFactory
+public sealed class QueryShapesApiFactory : LoggedApiFactory
 {
-    public CapturedLogs Logs { get; } = new();
-
     protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Query"] = "Debug",
     };
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Logs));
-    }
-
     /// <summary>How many queries the host compiled while <paramref name="requests"/> ran.</summary>
     public async Task<int> CompilationsDuringAsync(Func<Task> requests)
     {

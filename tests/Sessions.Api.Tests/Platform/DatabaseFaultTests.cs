@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -142,7 +141,7 @@ public sealed class PostgresOutageFactAttribute : FactAttribute
 }
 
 /// <summary>A host on a PostgreSQL server of its own, which the outage test stops and starts.</summary>
-public sealed class PostgresOutageApiFactory : ApiFactory
+public sealed class PostgresOutageApiFactory : LoggedApiFactory
 {
     public static string? FaultServer => Environment.GetEnvironmentVariable("SESSIONS_FAULT_POSTGRES") is { Length: > 0 } server
         && Environment.GetEnvironmentVariable("SESSIONS_FAULT_PG_STOP") is { Length: > 0 }
@@ -156,14 +155,6 @@ public sealed class PostgresOutageApiFactory : ApiFactory
             ["ConnectionStrings:Sessions"] = new NpgsqlConnectionStringBuilder(FaultServer) { Database = $"sessions_outage_{Guid.NewGuid():N}", Timeout = 3 }.ConnectionString,
             ["Database:CommandTimeoutSeconds"] = "3",
         };
-
-    public CapturedLogs Logs { get; } = new();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Logs));
-    }
 }
 
 public sealed class PostgresOutageTests(PostgresOutageApiFactory factory) : ApiTest<PostgresOutageApiFactory>(factory), IClassFixture<PostgresOutageApiFactory>

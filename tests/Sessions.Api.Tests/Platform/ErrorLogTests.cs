@@ -101,7 +101,7 @@ public sealed class ItemReadFailure : DbCommandInterceptor
 }
 
 /// <summary>A host that keeps its log lines, whose next commit a test can hold and whose next event write or items read it can fail.</summary>
-public sealed class ErrorLogApiFactory : ApiFactory
+public sealed class ErrorLogApiFactory : LoggedApiFactory
 {
     public ErrorLogApiFactory()
     {
@@ -114,8 +114,6 @@ public sealed class ErrorLogApiFactory : ApiFactory
 
     /// <summary>A host on <paramref name="database"/>, which it drops when it ends.</summary>
     public static ErrorLogApiFactory Owning(TestDatabase database) => new(database);
-
-    public CapturedLogs Logs { get; } = new();
 
     public CommitPause Commits { get; } = new();
 
@@ -135,7 +133,7 @@ public sealed class ErrorLogApiFactory : ApiFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Logs).AddSingleton<IInterceptor>(Commits).AddSingleton<IInterceptor>(Outbox).AddSingleton<IInterceptor>(ItemReads));
+        builder.ConfigureServices(services => services.AddSingleton<IInterceptor>(Commits).AddSingleton<IInterceptor>(Outbox).AddSingleton<IInterceptor>(ItemReads));
     }
 }
 
@@ -459,10 +457,8 @@ public sealed class UsersTimeout : DbCommandInterceptor
 }
 
 /// <summary>A Development host that keeps its log lines, whose next read of the users a test can make time out.</summary>
-public sealed class DevelopmentErrorLogApiFactory : ApiFactory
+public sealed class DevelopmentErrorLogApiFactory : LoggedApiFactory
 {
-    public CapturedLogs Logs { get; } = new();
-
     public UsersTimeout Timeout { get; } = new();
 
     protected override string EnvironmentName => "Development";
@@ -470,7 +466,7 @@ public sealed class DevelopmentErrorLogApiFactory : ApiFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Logs).AddSingleton<IInterceptor>(Timeout));
+        builder.ConfigureServices(services => services.AddSingleton<IInterceptor>(Timeout));
     }
 }
 

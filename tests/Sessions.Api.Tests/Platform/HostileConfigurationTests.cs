@@ -1,9 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -36,17 +34,9 @@ public sealed class AuthSettingsApiFactory(IReadOnlyDictionary<string, string?> 
 }
 
 /// <summary>A Development host whose token endpoint logs are captured.</summary>
-public sealed class DevelopmentWithLogsApiFactory : ApiFactory
+public sealed class DevelopmentWithLogsApiFactory : LoggedApiFactory
 {
-    public CapturedLogs Logs { get; } = new();
-
     protected override string EnvironmentName => "Development";
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Logs));
-    }
 }
 
 /// <summary>A Development host whose token endpoint is open to remote callers on purpose.</summary>

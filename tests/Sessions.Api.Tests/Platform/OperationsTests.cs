@@ -12,12 +12,10 @@ namespace Sessions.Api.Tests.Platform;
 /// A host with operational limits small enough to test: 3 requests per principal per minute,
 /// one allowed browser origin, a minimum client version, captured logs, and a route that fails.
 /// </summary>
-public sealed class OperationsApiFactory : ApiFactory
+public sealed class OperationsApiFactory : LoggedApiFactory
 {
     public const string Origin = "https://app.example.com";
     public const string BoomPath = "/test/boom";
-
-    public CapturedLogs Logs { get; } = new();
 
     protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
@@ -32,11 +30,7 @@ public sealed class OperationsApiFactory : ApiFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services =>
-        {
-            services.AddSingleton<ILoggerProvider>(Logs);
-            services.AddSingleton<IStartupFilter, BoomRoute>();
-        });
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, BoomRoute>());
     }
 
     /// <summary>Past every endpoint: a path no endpoint serves throws, as a bug would.</summary>

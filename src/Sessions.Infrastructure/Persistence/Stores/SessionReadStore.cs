@@ -101,7 +101,6 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         CancellationToken cancellationToken)
     {
         var seen = db.Sessions.AsNoTracking().VisibleTo(audience);
-        var matching = seen.Matching(criteria, db);
         var unfiltered = IsUnfiltered(criteria);
 
         // Where statements are kept with their plans (SQLite's kept statements) or not prepared at
@@ -143,7 +142,7 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         var total = counted
             ?? (answer is { } counts
                 ? await SessionCounts.For(db, audience, criteria, counts).PreparedIf(unfiltered).SumAsync(c => c.Count, cancellationToken)
-                : await matching.LongCountAsync(cancellationToken));
+                : await seen.Matching(criteria, db).LongCountAsync(cancellationToken));
         return (sessions, total);
     }
 
