@@ -15,3 +15,15 @@ public sealed class ProviderFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A <see cref="ProviderFactAttribute"/> with cases: each case runs on that database only.</summary>
+public sealed class ProviderTheoryAttribute : TheoryAttribute
+{
+    public ProviderTheoryAttribute(string provider)
+    {
+        if (!string.Equals(TestDatabase.SuiteProvider, provider, StringComparison.OrdinalIgnoreCase))
+        {
+            Skip = $"Runs on {provider} only; this run is on {TestDatabase.SuiteProvider}.";
+        }
+    }
+}

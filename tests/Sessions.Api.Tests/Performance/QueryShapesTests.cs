@@ -105,11 +105,17 @@ public sealed class QueryShapesTests(QueryShapesApiFactory factory) : ApiTest<Qu
         Assert.Empty(await ListedAsync(workspace, owner, "label=image:nginx:1.25:x"));
 
         // A full page's total is counted without the folded labels' word, which alone would keep the
-        // other pairs out of a page.
+        // other pairs out of a page; the facets and the usage likewise.
         foreach (var query in new[] { "label=image:nginx:1.25", "label=image:nginx:1.25&label=team:red" })
         {
             var page = await Client.GetAsync($"{workspace.SessionsPath}?{query}&limit=1", owner.Token()).ExpectAsync(HttpStatusCode.OK);
             Assert.Equal(3, page["total"]!.GetValue<int>());
+
+            var facets = await Client.GetAsync($"{workspace.SessionsPath}/facets?{query}", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal("""[{"value":"red","count":3}]""", facets["labels"]!["team"]!.ToJsonString());
+            Assert.Equal("""[{"value":"1.25","count":1}]""", facets["labels"]!["image:nginx"]!.ToJsonString());
+            var usage = await Client.GetAsync($"{workspace.SessionsPath}/usage?group_by=model&{query}", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal(3, usage["totals"]!["session_count"]!.GetValue<long>());
         }
     }
 

@@ -76,6 +76,36 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
     }
 
     /// <summary>
+    /// A page in the order of creation or of the number of messages, either way, walks the index
+    /// of that order holding the same filters, and sorts nothing (ADR 0056).
+    /// </summary>
+    [ProviderTheory("Sqlite")]
+    [InlineData("created_at", "desc")]
+    [InlineData("created_at", "asc")]
+    [InlineData("message_count", "desc")]
+    [InlineData("message_count", "asc")]
+    public async Task PagesInTheOrderOfCreationOrOfMessages_WalkTheIndexOfThatOrder_EitherWay(string order, string direction)
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var labels = new Dictionary<string, string[]> { ["team"] = ["red"] };
+        await Client.CreateSessionAsync(workspace, owner, extra: new { labels });
+        await Client.CreateSessionAsync(workspace, owner, extra: new { labels });
+        var query = $"?sort_by={order}&sort_dir={direction}";
+        var paths = new[] { workspace.SessionsPath + query + "&limit=1", workspace.SessionsPath + query + "&label=team:red&limit=1&page=2" };
+        var sorted = direction == "desc" ? $"ORDER BY \"s\".\"{order}\" DESC" : $"ORDER BY \"s\".\"{order}\", ";
+        var pages = (await PlannedReadsAsync(paths, owner.Token()))
+            .Where(r => r.Statement.Contains(sorted, StringComparison.Ordinal) && r.Statement.Contains("LIMIT", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(paths.Length, pages.Count);
+        foreach (var (_, plan) in pages)
+        {
+            Assert.Contains(plan, step => step == $"SEARCH s USING INDEX ix_sessions_workspace_id_{order}_id_archived_at_origin_user_id_visibility_label_bits (workspace_id=?)");
+            Assert.DoesNotContain(plan, step => step.StartsWith("USE TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>
     /// The list's search asks the trigram index whichever way it folds the text: <c>LIKE</c> (index
     /// <c>L</c>) for ASCII letters, the index's own <c>MATCH</c> (<c>M</c>) for letters beyond them.
     /// </summary>

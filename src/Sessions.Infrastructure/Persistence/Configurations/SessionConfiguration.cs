@@ -87,6 +87,19 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
             [nameof(Session.WorkspaceId), nameof(Session.UpdatedAt), nameof(Session.Id)],
             nameof(Session.ArchivedAt), nameof(Session.Origin), nameof(Session.UserId), nameof(Session.Visibility), LabelBits.Property);
 
+        // A listing in the order of its creation or of its number of messages walks an index of
+        // that order in the same way, in either direction (ADR 0056): without one, each page of
+        // such a listing sorted every visible session of the workspace.
+        string[] otherOrders = [nameof(Session.CreatedAt), nameof(Session.MessageCount)];
+        foreach (var order in otherOrders)
+        {
+            CoveringIndexes.Covering(
+                builder.HasIndex,
+                provider,
+                [nameof(Session.WorkspaceId), order, nameof(Session.Id)],
+                nameof(Session.ArchivedAt), nameof(Session.Origin), nameof(Session.UserId), nameof(Session.Visibility), LabelBits.Property);
+        }
+
         builder.HasIndex(s => new { s.WorkspaceId, s.UserId, s.UpdatedAt });
 
         // A group's sessions, most recently updated first, without a pass over the workspace's.

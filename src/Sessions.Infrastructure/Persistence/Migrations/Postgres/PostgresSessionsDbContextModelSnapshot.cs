@@ -450,6 +450,16 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("GroupId", "UpdatedAt", "Id")
                         .HasDatabaseName("ix_sessions_group_id_updated_at_id");
 
+                    b.HasIndex("WorkspaceId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_sessions_workspace_id_created_at_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("WorkspaceId", "CreatedAt", "Id"), new[] { "ArchivedAt", "Origin", "UserId", "Visibility", "LabelBits" });
+
+                    b.HasIndex("WorkspaceId", "MessageCount", "Id")
+                        .HasDatabaseName("ix_sessions_workspace_id_message_count_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("WorkspaceId", "MessageCount", "Id"), new[] { "ArchivedAt", "Origin", "UserId", "Visibility", "LabelBits" });
+
                     b.HasIndex("WorkspaceId", "UpdatedAt", "Id")
                         .HasDatabaseName("ix_sessions_workspace_id_updated_at_id");
 

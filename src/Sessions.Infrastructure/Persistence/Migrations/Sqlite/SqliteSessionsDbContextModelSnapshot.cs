@@ -450,6 +450,12 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("WorkspaceId", "ArchivedAt", "Visibility", "Origin", "UserId")
                         .HasDatabaseName("ix_sessions_workspace_id_archived_at_visibility_origin_user_id");
 
+                    b.HasIndex("WorkspaceId", "CreatedAt", "Id", "ArchivedAt", "Origin", "UserId", "Visibility", "LabelBits")
+                        .HasDatabaseName("ix_sessions_workspace_id_created_at_id_archived_at_origin_user_id_visibility_label_bits");
+
+                    b.HasIndex("WorkspaceId", "MessageCount", "Id", "ArchivedAt", "Origin", "UserId", "Visibility", "LabelBits")
+                        .HasDatabaseName("ix_sessions_workspace_id_message_count_id_archived_at_origin_user_id_visibility_label_bits");
+
                     b.HasIndex("WorkspaceId", "UpdatedAt", "Id", "ArchivedAt", "Origin", "UserId", "Visibility", "LabelBits")
                         .HasDatabaseName("ix_sessions_workspace_id_updated_at_id_archived_at_origin_user_id_visibility_label_bits");
 
