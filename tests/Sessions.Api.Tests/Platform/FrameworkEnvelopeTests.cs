@@ -271,6 +271,34 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
         }
     }
 
+    /// <summary>
+    /// The OpenAPI document carries a validator: asked again with its ETag it is 304 with no body,
+    /// with another tag (or none) the document itself; <c>no-cache</c> makes a browser ask each time.
+    /// </summary>
+    [Fact]
+    public async Task TheOpenApiDocument_IsAnswered304_WhileTheTagAClientHoldsIsCurrent()
+    {
+        var first = await Client.GetAsync("/swagger/v1/swagger.json", token: null);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var tag = first.Headers.ETag;
+        Assert.NotNull(tag);
+        Assert.True(first.Headers.CacheControl?.NoCache);
+        var document = await first.Content.ReadAsStringAsync();
+
+        var held = await Client.SendAsync(HttpMethod.Get, "/swagger/v1/swagger.json", token: null, headers: new Dictionary<string, string> { ["If-None-Match"] = tag.ToString() });
+        Assert.Equal(HttpStatusCode.NotModified, held.StatusCode);
+        Assert.Equal(tag, held.Headers.ETag);
+        Assert.Empty(await held.Content.ReadAsByteArrayAsync());
+
+        var weak = await Client.SendAsync(HttpMethod.Get, "/swagger/v1/swagger.json", token: null, headers: new Dictionary<string, string> { ["If-None-Match"] = $"W/{tag}" });
+        Assert.Equal(HttpStatusCode.NotModified, weak.StatusCode);
+
+        var other = await Client.SendAsync(HttpMethod.Get, "/swagger/v1/swagger.json", token: null, headers: new Dictionary<string, string> { ["If-None-Match"] = "\"0123\"" });
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Equal(document, await other.Content.ReadAsStringAsync());
+        Assert.Equal(tag, other.Headers.ETag);
+    }
+
     [Fact]
     public async Task SwaggerUi_IsServed()
     {
