@@ -11,6 +11,7 @@ public sealed class QueryShapesApiFactory : LoggedApiFactory
     {
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Query"] = "Debug",
     };
+
     /// <summary>How many queries the host compiled while <paramref name="requests"/> ran.</summary>
     public async Task<int> CompilationsDuringAsync(Func<Task> requests)
     {
