@@ -14,7 +14,8 @@ namespace Sessions.Infrastructure.Persistence.Providers;
 /// queries out, and compiling a query again costs many times what making a template does. Here
 /// the compiled queries keep EF Core's 1,024 places to themselves (its entry size of 10 in a
 /// cache of 10,240) and the templates keep the shared cache. The memory is the singleton's: one
-/// per EF Core service provider, as the shared cache is, released with it.
+/// per EF Core internal service provider, as the shared cache is (EF Core keeps those providers for
+/// the process's life; the memory is released with its provider).
 /// </summary>
 internal sealed class CompiledQueriesApart : CompiledQueryCache, IDisposable
 {
