@@ -11,13 +11,11 @@ namespace Sessions.Api.OpenApi;
 /// </summary>
 internal static class DocumentValidators
 {
-    private const string DocumentName = "/swagger.json";
-
     /// <summary>Adds the validator to the OpenAPI document's answers in <paramref name="documentation"/>'s branch.</summary>
     public static IApplicationBuilder UseDocumentValidators(this IApplicationBuilder documentation) =>
         documentation.Use(async (context, next) =>
         {
-            if (!HttpMethods.IsGet(context.Request.Method) || context.Request.Path.Value?.EndsWith(DocumentName, StringComparison.OrdinalIgnoreCase) != true)
+            if (!HttpMethods.IsGet(context.Request.Method) || context.Request.Path.Value?.EndsWith("/" + DocumentationPaths.DocumentFile, StringComparison.OrdinalIgnoreCase) != true)
             {
                 await next(context);
                 return;

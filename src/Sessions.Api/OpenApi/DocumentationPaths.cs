@@ -5,5 +5,8 @@ public static class DocumentationPaths
 {
     public const string Root = "/swagger";
 
-    public const string Document = Root + "/{documentName}/swagger.json";
+    /// <summary>The last segment of the document's path, whatever the document's name.</summary>
+    public const string DocumentFile = "swagger.json";
+
+    public const string Document = Root + "/{documentName}/" + DocumentFile;
 }

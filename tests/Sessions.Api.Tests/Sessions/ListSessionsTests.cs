@@ -329,37 +329,42 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
     }
 
     /// <summary>
-    /// A label filter in the default order (CONTRACT §5.4), read page by page in either direction:
-    /// each visible session with the label comes once, most recently updated first (or last), and
-    /// another member's private session with the label never does.
+    /// A label filter in the default order or another one an index walks (CONTRACT §5.4; ADR 0056),
+    /// read page by page in either direction: each visible session with the label comes once, in
+    /// the order's key, and another member's private session with the label never does.
     /// </summary>
     [Theory]
-    [InlineData("desc")]
-    [InlineData("asc")]
-    public async Task List_LabelPagesInTheDefaultOrder_CoverEveryVisibleMatchOnce(string direction)
+    [InlineData(null, "desc")]
+    [InlineData(null, "asc")]
+    [InlineData("created_at", "desc")]
+    [InlineData("created_at", "asc")]
+    [InlineData("message_count", "desc")]
+    [InlineData("message_count", "asc")]
+    public async Task List_LabelPagesInAnIndexedOrder_CoverEveryVisibleMatchOnce(string? sortBy, string direction)
     {
         var (workspace, me, other) = await SetUpAsync();
         var red = new List<Guid>();
         for (var i = 0; i < 4; i++)
         {
-            red.Add(await Create(workspace, me, new { labels = Labels(("team", "red")) }));
-            await Create(workspace, me, new { labels = Labels(("team", "blue")) });
+            red.Add(await Create(workspace, me, new { message_count = 4 - i, labels = Labels(("team", "red")) }));
+            await Create(workspace, me, new { message_count = 10 + i, labels = Labels(("team", "blue")) });
         }
 
-        red.Add(await Create(workspace, other, new { visibility = "workspace", labels = Labels(("team", "red")) }));
-        await Create(workspace, other, new { labels = Labels(("team", "red")) });
+        red.Add(await Create(workspace, other, new { visibility = "workspace", message_count = 7, labels = Labels(("team", "red")) }));
+        await Create(workspace, other, new { message_count = 8, labels = Labels(("team", "red")) });
 
+        var order = sortBy is null ? string.Empty : $"&sort_by={sortBy}";
         var seen = new List<JsonNode>();
         for (var page = 1; page <= 3; page++)
         {
-            var body = await ListAsync(workspace, me, $"label=team:red&sort_dir={direction}&limit=2&page={page}");
+            var body = await ListAsync(workspace, me, $"label=team:red{order}&sort_dir={direction}&limit=2&page={page}");
             seen.AddRange(body["sessions"]!.AsArray().Select(s => s!));
             Assert.Equal(5, body["total"]!.GetValue<int>());
         }
 
         Assert.Equal(Sorted(red), Sorted(seen.Select(s => Guid.Parse(s["id"]!.GetValue<string>()))));
-        var updated = seen.Select(s => s["updated_at"]!.GetValue<DateTimeOffset>()).ToList();
-        Assert.Equal(direction == "desc" ? [.. updated.OrderDescending()] : [.. updated.Order()], updated);
+        var keys = seen.Select(s => sortBy == "message_count" ? s["message_count"]!.GetValue<long>() : s[sortBy ?? "updated_at"]!.GetValue<DateTimeOffset>().UtcTicks).ToList();
+        Assert.Equal(direction == "desc" ? [.. keys.OrderDescending()] : [.. keys.Order()], keys);
     }
 
     /// <summary>

@@ -170,8 +170,7 @@ internal static class SessionQueries
             return sessions.Where(s => s.Labels.AsQueryable().Any(KeyValues.AnyOf(byKey)));
         }
 
-        var all = new LabelSet([.. groups.SelectMany(g => g)]);
-        var (allKeys, allValues) = (all.Keys, all.Values);
+        var (allKeys, allValues) = new LabelSet([.. groups.SelectMany(g => g)]);
         var rows = sessions.SelectMany(s => s.Labels, (s, l) => new LabelRow { SessionId = s.Id, Key = l.Key, Value = l.Value })
             .Where(l => allKeys.Contains(l.Key) && allValues.Contains(l.Value));
         var groupOf = GroupIndex(groups);
@@ -236,7 +235,7 @@ internal static class SessionQueries
         var slots = GroupSlots(groups).ToList();
         for (var i = slots.Count - 1; i >= 0; i--)
         {
-            var texts = Expression.Property(Expression.Constant(new GroupTexts(slots[i] is { } group ? new LabelSet(group).Texts : null)), nameof(GroupTexts.Texts));
+            var texts = Expression.Property(Expression.Constant(new GroupTexts(slots[i] is { } group ? LabelSet.TextsOf(group) : null)), nameof(GroupTexts.Texts));
             var inGroup = Expression.AndAlso(
                 Expression.NotEqual(Expression.Call(typeof(EF), nameof(EF.Parameter), [typeof(IReadOnlyList<string>)], texts), Expression.Constant(null, typeof(IReadOnlyList<string>))),
                 Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], texts, text));
@@ -253,9 +252,9 @@ internal static class SessionQueries
     }
 
     /// <summary>
-    /// The labels a group of filters names, as lists: the keys and values of its readings, which the
-    /// (key, value) index finds with <c>IN</c>, and its texts (<c>key:value</c>). A label whose key and
-    /// value are in the lists is named when its <c>key:value</c> is one of the texts.
+    /// The labels filters name, as lists: the keys and values of their readings, which the (key,
+    /// value) index finds with <c>IN</c>, and a group's texts (<c>key:value</c>). A label whose key
+    /// and value are in the lists is named when its <c>key:value</c> is one of the texts.
     /// </summary>
     private sealed class LabelSet(IReadOnlyList<LabelMatch> matches)
     {
@@ -263,7 +262,10 @@ internal static class SessionQueries
 
         public IReadOnlyList<string> Values { get; } = [.. matches.Select(m => m.Value).Distinct(StringComparer.Ordinal)];
 
-        public IReadOnlyList<string> Texts { get; } = [.. matches.Select(m => $"{m.Key}:{m.Value}").Distinct(StringComparer.Ordinal)];
+        public static IReadOnlyList<string> TextsOf(IReadOnlyList<LabelMatch> group) =>
+            [.. group.Select(m => $"{m.Key}:{m.Value}").Distinct(StringComparer.Ordinal)];
+
+        public void Deconstruct(out IReadOnlyList<string> keys, out IReadOnlyList<string> values) => (keys, values) = (Keys, Values);
     }
 
     /// <summary>
