@@ -77,6 +77,8 @@ add "GET list, first page (20)" "$S"
 add "GET list, label team:red, page 50" "$S?label=team:red&page=50&limit=20"
 add "GET list, most messages first, first page (20)" "$S?sort_by=message_count"
 add "GET list, oldest first, page 50" "$S?sort_by=created_at&sort_dir=asc&page=50&limit=20"
+add "GET list, last message first, first page (20)" "$S?sort_by=last_message_at"
+add "GET list, last message oldest first, page 50" "$S?sort_by=last_message_at&sort_dir=asc&page=50&limit=20"
 add "GET transcript, last page of the long session" "$S/$LONG/transcript?after_seq=$AFTER&limit=100"
 INDEXED=${#NAMES[@]}
 # Requests that aggregate or search the whole workspace: measured, plans reported.

@@ -89,6 +89,42 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
     }
 
     /// <summary>
+    /// A page in the order of the last message, either way, walks the index of that order twice,
+    /// each walk sorting nothing: once over the sessions with messages, once over those without
+    /// (which come last in both directions); only the union of the two walks, as far as the page
+    /// reaches, is ordered (ADR 0057).
+    /// </summary>
+    [ProviderTheory("Sqlite")]
+    [InlineData("desc")]
+    [InlineData("asc")]
+    public async Task PagesInTheOrderOfTheLastMessage_WalkItsIndexForEachPart_EitherWay(string direction)
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var labels = new Dictionary<string, string[]> { ["team"] = ["red"] };
+        var session = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels })).Id();
+        await Client.CreateSessionAsync(workspace, owner, extra: new { labels });
+        var messages = new[] { new { id = Guid.NewGuid(), role = "user", content = "hello" } };
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages })).ExpectAsync(HttpStatusCode.OK);
+        var query = $"?sort_by=last_message_at&sort_dir={direction}";
+        var paths = new[] { workspace.SessionsPath + query + "&limit=1", workspace.SessionsPath + query + "&label=team:red&limit=1&page=2" };
+
+        var pages = (await PlannedReadsAsync(paths, owner.Token()))
+            .Where(r => r.Statement.Contains("UNION", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(paths.Length, pages.Count);
+        const string Index = "ix_sessions_workspace_id_last_message_at_id_archived_at_origin_user_id_visibility_label_bits";
+        foreach (var page in pages)
+        {
+            var walks = page.Steps.Where(step => step.Detail.Contains(" USING INDEX " + Index, StringComparison.Ordinal)).ToList();
+            Assert.Equal(
+                [$"{Index} (workspace_id=? AND last_message_at>?)", $"{Index} (workspace_id=? AND last_message_at=?)"],
+                walks.Select(walk => IndexWalk().Match(walk.Detail).Groups["walk"].Value));
+            Assert.All(walks, walk => Assert.DoesNotContain(page.Steps, step => step.Parent == walk.Parent && step.Detail.StartsWith("USE TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal)));
+        }
+    }
+
+    /// <summary>
     /// The list's search asks the trigram index whichever way it folds the text: <c>LIKE</c> (index
     /// <c>L</c>) for ASCII letters, the index's own <c>MATCH</c> (<c>M</c>) for letters beyond them.
     /// </summary>
@@ -223,6 +259,10 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
     /// <summary>A step that reads the FTS5 search index whole: no constraint used.</summary>
     [GeneratedRegex(@"^SCAN \w+ VIRTUAL TABLE INDEX \d+:$")]
     private static partial Regex WholeIndex();
+
+    /// <summary>A step that searches a table by an index: what it walks, the index and the constraints it uses.</summary>
+    [GeneratedRegex(@"^SEARCH \w+ USING INDEX (?<walk>.+)$")]
+    private static partial Regex IndexWalk();
 
     /// <summary>A step that walks a whole table or one of its indexes: <c>SCAN alias</c>, with or without an index.</summary>
     [GeneratedRegex(@"^SCAN (?<alias>\w+)(?: |$)")]

@@ -148,24 +148,25 @@ public sealed class DatabaseTests(ApiFactory factory)
     }
 
     /// <summary>
-    /// On PostgreSQL the listing indexes (the default order's, and those of creation and of the
-    /// number of messages, ADR 0056) include the visibility and filter columns and the folded
-    /// labels (ADR 0035), and a label probe for one session has an index keyed by the
-    /// session while the lookup by label keys only the label (ADR 0029); SQLite's plans are pinned
+    /// On PostgreSQL the listing indexes (the default order's, those of creation and of the number
+    /// of messages, ADR 0056, and of the last message, ADR 0057) include the visibility and filter
+    /// columns and the folded labels (ADR 0035), and a label probe for one session has an index
+    /// keyed by the session while the lookup by label keys only the label (ADR 0029); SQLite's plans are pinned
     /// by <c>SqlitePlanTests</c>.
     /// </summary>
     [ProviderFact("Postgres")]
     public async Task PostgresListingIndexes_CarryTheFiltersAndProbeLabelsBySession()
     {
         var definitions = await factory.WithDbAsync(db => db.Database.SqlQueryRaw<string>(
-            "SELECT indexdef AS \"Value\" FROM pg_indexes WHERE indexname IN ('ix_sessions_workspace_id_updated_at_id', 'ix_sessions_workspace_id_created_at_id', 'ix_sessions_workspace_id_message_count_id', 'ix_session_labels_session_id_key_value', 'ix_session_labels_key_value') ORDER BY indexname").ToListAsync());
+            "SELECT indexdef AS \"Value\" FROM pg_indexes WHERE indexname IN ('ix_sessions_workspace_id_updated_at_id', 'ix_sessions_workspace_id_created_at_id', 'ix_sessions_workspace_id_message_count_id', 'ix_sessions_workspace_id_last_message_at_id', 'ix_session_labels_session_id_key_value', 'ix_session_labels_key_value') ORDER BY indexname").ToListAsync());
 
-        Assert.Equal(5, definitions.Count);
+        Assert.Equal(6, definitions.Count);
         Assert.EndsWith("(key, value) INCLUDE (session_id)", definitions[0], StringComparison.Ordinal);
         Assert.EndsWith("(session_id, key, value)", definitions[1], StringComparison.Ordinal);
         Assert.EndsWith("(workspace_id, created_at, id) INCLUDE (archived_at, origin, user_id, visibility, label_bits)", definitions[2], StringComparison.Ordinal);
-        Assert.EndsWith("(workspace_id, message_count, id) INCLUDE (archived_at, origin, user_id, visibility, label_bits)", definitions[3], StringComparison.Ordinal);
-        Assert.EndsWith("(workspace_id, updated_at, id) INCLUDE (archived_at, origin, user_id, visibility, label_bits)", definitions[4], StringComparison.Ordinal);
+        Assert.EndsWith("(workspace_id, last_message_at, id) INCLUDE (archived_at, origin, user_id, visibility, label_bits)", definitions[3], StringComparison.Ordinal);
+        Assert.EndsWith("(workspace_id, message_count, id) INCLUDE (archived_at, origin, user_id, visibility, label_bits)", definitions[4], StringComparison.Ordinal);
+        Assert.EndsWith("(workspace_id, updated_at, id) INCLUDE (archived_at, origin, user_id, visibility, label_bits)", definitions[5], StringComparison.Ordinal);
     }
 
     /// <summary>The model of every provider is what its migrations build: a model change without a migration fails here.</summary>

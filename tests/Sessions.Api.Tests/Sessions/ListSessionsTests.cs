@@ -329,9 +329,10 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
     }
 
     /// <summary>
-    /// A label filter in the default order or another one an index walks (CONTRACT §5.4; ADR 0056),
-    /// read page by page in either direction: each visible session with the label comes once, in
-    /// the order's key, and another member's private session with the label never does.
+    /// A label filter in the default order or another one an index walks (CONTRACT §5.4; ADRs 0056,
+    /// 0057), read page by page in either direction: each visible session with the label comes once,
+    /// in the order's key (sessions without messages last by the last message's), and another
+    /// member's private session with the label never does.
     /// </summary>
     [Theory]
     [InlineData(null, "desc")]
@@ -340,6 +341,8 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
     [InlineData("created_at", "asc")]
     [InlineData("message_count", "desc")]
     [InlineData("message_count", "asc")]
+    [InlineData("last_message_at", "desc")]
+    [InlineData("last_message_at", "asc")]
     public async Task List_LabelPagesInAnIndexedOrder_CoverEveryVisibleMatchOnce(string? sortBy, string direction)
     {
         var (workspace, me, other) = await SetUpAsync();
@@ -351,7 +354,15 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         }
 
         red.Add(await Create(workspace, other, new { visibility = "workspace", message_count = 7, labels = Labels(("team", "red")) }));
-        await Create(workspace, other, new { message_count = 8, labels = Labels(("team", "red")) });
+        var hidden = await Create(workspace, other, new { message_count = 8, labels = Labels(("team", "red")) });
+
+        // Three of the visible matches have messages (the other two come last in either order of
+        // the last message, the second page holding one of each), and so has the hidden one.
+        foreach (var (session, author) in new[] { (red[1], me), (red[3], me), (red[4], other), (hidden, other) })
+        {
+            var messages = new[] { new { role = "user", content = "hello" } };
+            await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", author.Token(), new { messages })).ExpectAsync(HttpStatusCode.OK);
+        }
 
         var order = sortBy is null ? string.Empty : $"&sort_by={sortBy}";
         var seen = new List<JsonNode>();
@@ -363,8 +374,10 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         }
 
         Assert.Equal(Sorted(red), Sorted(seen.Select(s => Guid.Parse(s["id"]!.GetValue<string>()))));
-        var keys = seen.Select(s => sortBy == "message_count" ? s["message_count"]!.GetValue<long>() : s[sortBy ?? "updated_at"]!.GetValue<DateTimeOffset>().UtcTicks).ToList();
-        Assert.Equal(direction == "desc" ? [.. keys.OrderDescending()] : [.. keys.Order()], keys);
+        var keys = seen.Select(s => sortBy == "message_count" ? s["message_count"]!.GetValue<long>() : s[sortBy ?? "updated_at"]?.GetValue<DateTimeOffset>().UtcTicks).ToList();
+        var set = keys.TakeWhile(key => key is not null).ToList();
+        Assert.Equal(direction == "desc" ? [.. set.OrderDescending()] : [.. set.Order()], set);
+        Assert.Equal(sortBy == "last_message_at" ? 3 : red.Count, set.Count);
     }
 
     /// <summary>

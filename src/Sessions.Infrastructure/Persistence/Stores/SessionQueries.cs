@@ -145,6 +145,37 @@ internal static class SessionQueries
     }
 
     /// <summary>
+    /// The page at <paramref name="skip"/> of the listing in its order (<see cref="SortedBy"/>).
+    /// Sessions without messages come last by <c>last_message_at</c> in either direction, an order
+    /// no index of the column gives both ways on every database (PostgreSQL keeps nulls last going
+    /// up, SQLite and SQL Server first): that page is drawn from two walks of the column's index,
+    /// the sessions with messages in the column's order and those without (where the column is null
+    /// and the index is in the order of the id), each as far as the page reaches, and their union
+    /// ordered as the listing is. A page sorts at most twice its reach, never the workspace (ADR 0057).
+    /// </summary>
+    public static IQueryable<Session> PageInOrder(this IQueryable<Session> sessions, SessionSortField field, SortDirection direction, int skip, int take, bool plannedOnce)
+    {
+        if (field != SessionSortField.LastMessageAt)
+        {
+            return sessions.SortedBy(field, direction).Page(skip, take, plannedOnce);
+        }
+
+        var reach = skip + take;
+        var withMessages = sessions.Where(s => s.LastMessageAt != null).ByLastMessage(direction).Take(reach);
+        var without = sessions.Where(s => s.LastMessageAt == null).ByLastMessage(direction).Take(reach);
+        return withMessages.Union(without).SortedBy(field, direction).Skip(skip).Take(take);
+    }
+
+    /// <summary>
+    /// By <c>last_message_at</c> then the id, both in <paramref name="direction"/>: the order of the
+    /// column's index, walked either way, over sessions whose column is all set or all null.
+    /// </summary>
+    private static IOrderedQueryable<Session> ByLastMessage(this IQueryable<Session> sessions, SortDirection direction) =>
+        direction == SortDirection.Desc
+            ? sessions.OrderByDescending(s => s.LastMessageAt).ThenByDescending(s => s.Id)
+            : sessions.OrderBy(s => s.LastMessageAt).ThenBy(s => s.Id);
+
+    /// <summary>
     /// Sessions holding, for every group, at least one of the group's labels. One group is an
     /// <c>EXISTS</c> of its readings, a term for each key with the list of its values
     /// (<see cref="KeyValues"/>). Several groups, or one of more keys than that form takes, are one

@@ -455,6 +455,11 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
 
                     SqlServerIndexBuilderExtensions.IncludeProperties(b.HasIndex("WorkspaceId", "CreatedAt", "Id"), new[] { "ArchivedAt", "Origin", "UserId", "Visibility", "LabelBits" });
 
+                    b.HasIndex("WorkspaceId", "LastMessageAt", "Id")
+                        .HasDatabaseName("ix_sessions_workspace_id_last_message_at_id");
+
+                    SqlServerIndexBuilderExtensions.IncludeProperties(b.HasIndex("WorkspaceId", "LastMessageAt", "Id"), new[] { "ArchivedAt", "Origin", "UserId", "Visibility", "LabelBits" });
+
                     b.HasIndex("WorkspaceId", "MessageCount", "Id")
                         .HasDatabaseName("ix_sessions_workspace_id_message_count_id");
 

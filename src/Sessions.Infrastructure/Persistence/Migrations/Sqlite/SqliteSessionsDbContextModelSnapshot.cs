@@ -453,6 +453,9 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("WorkspaceId", "CreatedAt", "Id", "ArchivedAt", "Origin", "UserId", "Visibility", "LabelBits")
                         .HasDatabaseName("ix_sessions_workspace_id_created_at_id_archived_at_origin_user_id_visibility_label_bits");
 
+                    b.HasIndex("WorkspaceId", "LastMessageAt", "Id", "ArchivedAt", "Origin", "UserId", "Visibility", "LabelBits")
+                        .HasDatabaseName("ix_sessions_workspace_id_last_message_at_id_archived_at_origin_user_id_visibility_label_bits");
+
                     b.HasIndex("WorkspaceId", "MessageCount", "Id", "ArchivedAt", "Origin", "UserId", "Visibility", "LabelBits")
                         .HasDatabaseName("ix_sessions_workspace_id_message_count_id_archived_at_origin_user_id_visibility_label_bits");
 
