@@ -64,6 +64,33 @@ public sealed class QueryShapesTests(QueryShapesApiFactory factory) : ApiTest<Qu
         Assert.True(compiled <= 4, $"{compiled} queries compiled for {combinations.Count} combinations of filters");
     }
 
+    /// <summary>
+    /// A listing in the order of the last message, whose page is found in a subquery (ADR 0057), is
+    /// one query whatever its page and limit: they are its parameters, as in every other order, not
+    /// literals of a query for each page.
+    /// </summary>
+    [Fact]
+    public async Task PagesInTheOrderOfTheLastMessage_AreOneQuery_WhateverThePageAndLimit()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        await Client.CreateSessionAsync(workspace, owner);
+
+        async Task ListAsync(string query) =>
+            await Client.GetAsync($"{workspace.SessionsPath}?sort_by=last_message_at&{query}", owner.Token()).ExpectAsync(HttpStatusCode.OK);
+
+        await ListAsync("page=2&limit=3");
+        var compiled = await Factory.CompilationsDuringAsync(async () =>
+        {
+            for (var page = 3; page <= 7; page++)
+            {
+                await ListAsync($"page={page}&limit={page + 1}");
+            }
+        });
+
+        Assert.Equal(0, compiled);
+    }
+
     [Fact]
     public async Task LabelFiltersOfManyReadings_AreAnswered_InOneGroupAndInTwenty()
     {

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query.SqlExpressions;
 using Sessions.Application.Common.Security;
@@ -145,25 +146,73 @@ internal static class SessionQueries
     }
 
     /// <summary>
-    /// The page at <paramref name="skip"/> of the listing in its order (<see cref="SortedBy"/>).
-    /// Sessions without messages come last by <c>last_message_at</c> in either direction, an order
-    /// no index of the column gives both ways on every database (PostgreSQL keeps nulls last going
-    /// up, SQLite and SQL Server first): that page is drawn from two walks of the column's index,
-    /// the sessions with messages in the column's order and those without (where the column is null
-    /// and the index is in the order of the id), each as far as the page reaches, and their union
-    /// ordered as the listing is. A page sorts at most twice its reach, never the workspace (ADR 0057).
+    /// The page at <paramref name="skip"/> of the <paramref name="matching"/> sessions in the
+    /// listing's order (<see cref="SortedBy"/>). Sessions without messages come last by
+    /// <c>last_message_at</c> in either direction, an order no index of the column gives both ways
+    /// on every database (PostgreSQL keeps nulls last going up, SQLite and SQL Server first). That
+    /// page is found by two walks of the column's index, each as far as the page reaches: the ids
+    /// of the sessions with messages in the column's order, and of those without (where the column
+    /// is null and the index is in the order of the id). The ids at <paramref name="skip"/> of both,
+    /// ordered as the listing is, select the page's <paramref name="rows"/>. A page orders at most
+    /// twice its reach of ids, never the workspace's sessions (ADR 0057). A search keeps one query
+    /// that orders what it matched, as it does in every order: its index finds the matches, and
+    /// two walks would run it twice.
     /// </summary>
-    public static IQueryable<Session> PageInOrder(this IQueryable<Session> sessions, SessionSortField field, SortDirection direction, int skip, int take, bool plannedOnce)
+    public static IQueryable<Session> PageInOrder(
+        this IQueryable<Session> matching, IQueryable<Session> rows, SessionSortField field, SortDirection direction, int skip, int take, bool searched, bool plannedOnce)
     {
-        if (field != SessionSortField.LastMessageAt)
+        if (field != SessionSortField.LastMessageAt || searched)
         {
-            return sessions.SortedBy(field, direction).Page(skip, take, plannedOnce);
+            return matching.SortedBy(field, direction).Page(skip, take, plannedOnce);
         }
 
+        // The first page of the default size writes its limit in both walks (Page): only that page,
+        // not one of another size that reaches as far.
         var reach = skip + take;
-        var withMessages = sessions.Where(s => s.LastMessageAt != null).ByLastMessage(direction).Take(reach);
-        var without = sessions.Where(s => s.LastMessageAt == null).ByLastMessage(direction).Take(reach);
-        return withMessages.Union(without).SortedBy(field, direction).Skip(skip).Take(take);
+        var firstPage = plannedOnce && skip == 0;
+        var withMessages = matching.Where(s => s.LastMessageAt != null).ByLastMessage(direction).Page(0, reach, firstPage);
+        var without = matching.Where(s => s.LastMessageAt == null).ByLastMessage(direction).Page(0, reach, firstPage);
+        var keys = withMessages.Select(s => new LastMessageKey { Id = s.Id, LastMessageAt = s.LastMessageAt })
+            .Concat(without.Select(s => new LastMessageKey { Id = s.Id, LastMessageAt = s.LastMessageAt }));
+        var sorted = direction == SortDirection.Desc
+            ? keys.OrderBy(k => k.LastMessageAt == null).ThenByDescending(k => k.LastMessageAt).ThenByDescending(k => k.Id)
+            : keys.OrderBy(k => k.LastMessageAt == null).ThenBy(k => k.LastMessageAt).ThenBy(k => k.Id);
+        var page = sorted.Page(skip, take, plannedOnce).Select(k => k.Id);
+
+        var session = Expression.Parameter(typeof(Session), "s");
+        var onPage = Expression.Call(typeof(Queryable), nameof(Queryable.Contains), [typeof(Guid)], BoundsAsParameters.Visit(page.Expression), Expression.Property(session, nameof(Session.Id)));
+        return rows.Where(Expression.Lambda<Func<Session, bool>>(onPage, session)).SortedBy(field, direction);
+    }
+
+    /// <summary>
+    /// A subquery's offsets and limits as parameters. EF Core makes a parameter of a number given
+    /// to <c>Skip</c> or <c>Take</c> in a query, but writes one inside a lambda (a subquery's, as in
+    /// <c>Contains</c>) into the SQL, so each page would be a query of its own, compiled again.
+    /// Written as a captured variable is, each is a parameter; <see cref="DefaultLimit"/> stays a literal.
+    /// </summary>
+    private sealed class BoundsAsParameters : ExpressionVisitor
+    {
+        private static readonly BoundsAsParameters Instance = new();
+
+        public static new Expression Visit(Expression expression) => ((ExpressionVisitor)Instance).Visit(expression);
+
+        protected override Expression VisitMethodCall(MethodCallExpression node)
+        {
+            var visited = (MethodCallExpression)base.VisitMethodCall(node);
+            return visited.Method.DeclaringType == typeof(Queryable)
+                && visited.Method.Name is nameof(Queryable.Skip) or nameof(Queryable.Take)
+                && visited.Arguments[1] is ConstantExpression { Value: int bound }
+                ? visited.Update(null, [visited.Arguments[0], Expression.Field(Expression.Constant(new StrongBox<int>(bound)), nameof(StrongBox<int>.Value))])
+                : visited;
+        }
+    }
+
+    /// <summary>A session's place in the order of the last message: what <see cref="PageInOrder"/> orders before it reads the page's rows.</summary>
+    private sealed class LastMessageKey
+    {
+        public Guid Id { get; init; }
+
+        public DateTime? LastMessageAt { get; init; }
     }
 
     /// <summary>

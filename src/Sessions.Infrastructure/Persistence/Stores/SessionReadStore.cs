@@ -111,7 +111,7 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         // page tests the sessions' folded labels before their label rows (ADR 0035). There the first
         // page of the default size carries its limit as a literal, so PostgreSQL plans it once (ADR 0036).
         var prepares = database is { Provider: DatabaseProvider.Postgres, PrepareStatements: true };
-        var page = seen.MayCarryLabels(criteria.LabelGroups).Matching(criteria, db).PageInOrder(sort, direction, skip, take, plannedOnce: prepares);
+        var page = seen.MayCarryLabels(criteria.LabelGroups).Matching(criteria, db).PageInOrder(db.Sessions.AsNoTracking(), sort, direction, skip, take, searched: criteria.Search is not null, plannedOnce: prepares);
         var answer = SessionCounts.Answer(criteria);
         IReadOnlyList<SessionView> sessions;
         int onPage;
