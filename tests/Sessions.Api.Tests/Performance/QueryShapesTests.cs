@@ -79,7 +79,9 @@ public sealed class QueryShapesTests(QueryShapesApiFactory factory) : ApiTest<Qu
         async Task ListAsync(string query) =>
             await Client.GetAsync($"{workspace.SessionsPath}?sort_by=last_message_at&{query}", owner.Token()).ExpectAsync(HttpStatusCode.OK);
 
-        await ListAsync("page=2&limit=3");
+        // EF Core makes one parameter of equal numbers (the offset and limit of a second page), so
+        // the pages compared here have an offset, a limit and a reach all different.
+        await ListAsync("page=3&limit=2");
         var compiled = await Factory.CompilationsDuringAsync(async () =>
         {
             for (var page = 3; page <= 7; page++)

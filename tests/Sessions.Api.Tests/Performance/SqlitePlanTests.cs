@@ -92,7 +92,8 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
     /// A page in the order of the last message, either way, walks the index of that order twice,
     /// each walk sorting nothing: once over the sessions with messages, once over those without
     /// (which come last in both directions); only the ids the two walks found, as far as the page
-    /// reaches, are ordered, and the page's sessions read by their ids (ADR 0057).
+    /// reaches, are ordered, and the page's sessions read by their ids (ADR 0057). A search is
+    /// one walk of its own index, whatever the order.
     /// </summary>
     [ProviderTheory("Sqlite")]
     [InlineData("desc")]
@@ -125,6 +126,10 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
             // The page's sessions are then read by their ids, not found again in the workspace.
             Assert.Contains(page.Steps, step => step.Parent == 0 && step.Detail == "SEARCH s USING INDEX sqlite_autoindex_sessions_1 (id=?)");
         }
+
+        // A search finds its matches by its own index, once, and orders them, as in every order.
+        var searched = Assert.Single(await PlannedReadsAsync([workspace.SessionsPath + query + "&search=hello"], owner.Token()), read => read.Statement.Contains("LIMIT", StringComparison.Ordinal));
+        Assert.Single(searched.Plan, step => TrigramIndex().IsMatch(step));
     }
 
     /// <summary>

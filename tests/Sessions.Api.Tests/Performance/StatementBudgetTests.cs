@@ -443,7 +443,7 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     /// </summary>
     [Theory]
     [InlineData(SessionSortField.UpdatedAt, "ORDER BY s.updated_at DESC")]
-    [InlineData(SessionSortField.LastMessageAt, "ORDER BY s.last_message_at IS NULL, s.last_message_at DESC")]
+    [InlineData(SessionSortField.LastMessageAt, "ORDER BY u.\"LastMessageAt\" IS NULL, u.\"LastMessageAt\" DESC")]
     public async Task TheFirstPageOfTheDefaultSize_IsPlannedOnceOnPostgres(SessionSortField sort, string ordered)
     {
         var (_, _, session) = await SetUpAsync();

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -26,7 +27,7 @@ namespace Sessions.Api.Tests.SqlServer;
 /// what it would send (queries, the service's own MERGE statements, row-lock hints, the idempotent
 /// migration script) must parse as T-SQL. A query the provider cannot translate fails here.
 /// </summary>
-public sealed class SqlServerTranslationTests
+public sealed partial class SqlServerTranslationTests
 {
     private static readonly Guid Workspace = Guid.NewGuid();
     private static readonly Guid User = Guid.NewGuid();
@@ -180,6 +181,68 @@ public sealed class SqlServerTranslationTests
         Assert.Contains(texts, t => t.Contains("FROM [session_groups] AS [s] WITH (UPDLOCK, ROWLOCK, HOLDLOCK)", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.StartsWith("INSERT INTO users", StringComparison.Ordinal) && t.Contains("WHERE NOT EXISTS", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// SQL Server takes at most 2,100 parameters in a request. A listing, its facets and its usage
+    /// with the most filters a request may carry (20 label filters of 64 readings each, their values
+    /// shared by the filters or each filter's own; 50 values of every other filter) stay within it:
+    /// EF Core sends a list as one parameter for each value, or as one JSON parameter where a
+    /// statement's would pass the limit.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TheMostFilters_StayWithinSqlServersParameters(bool valuesOfTheirOwn)
+    {
+        await using var probe = new SqlServerProbe();
+
+        // A filter of a letter, 64 colons and a value reads as 64 labels (QueryShapesTests).
+        const int readings = 64;
+        var most = Defaults() with
+        {
+            Owners = [.. Enumerable.Range(0, 2 * SessionFilterInput.MaxValuesPerParameter).Select(_ => Guid.NewGuid())],
+            ProjectIds = [.. Enumerable.Range(0, SessionFilterInput.MaxValuesPerParameter).Select(_ => Guid.NewGuid())],
+            Agents = [.. Enumerable.Range(0, SessionFilterInput.MaxValuesPerParameter).Select(i => $"agent-{i}")],
+            Models = [.. Enumerable.Range(0, SessionFilterInput.MaxValuesPerParameter).Select(i => $"model-{i}")],
+            Origins = [.. Enum.GetValues<SessionOrigin>()],
+            LabelGroups = [.. Enumerable.Range(0, SessionFilterInput.MaxLabelFilters).Select(g => (IReadOnlyList<LabelMatch>)
+                [.. Enumerable.Range(0, readings).Select(k => new LabelMatch($"{(char)('a' + g)}{new string(':', k)}", $"{new string(':', readings - 1 - k)}{(valuesOfTheirOwn ? (char)('a' + g) : 'x')}"))])],
+        };
+
+        foreach (var searched in new[] { most, most with { Search = "50%_off" } })
+        {
+            await using var scope = probe.Scope();
+            var reads = scope.ServiceProvider.GetRequiredService<ISessionReadStore>();
+            foreach (var sort in Enum.GetValues<SessionSortField>())
+            {
+                await IgnoringNoRows(() => reads.ListAsync(Member, searched, sort, SortDirection.Desc, 20, 20, default));
+            }
+
+            await IgnoringNoRows(() => reads.FacetsAsync(Member, searched, default));
+            await IgnoringNoRows(() => scope.ServiceProvider.GetRequiredService<IUsageReadStore>().SumAsync(Member, searched, UsageGrouping.Parse("model")!, Windows().First(), default));
+        }
+
+        var texts = probe.Commands.Texts;
+        Assert.True(texts.Count >= 10, $"only {texts.Count} statements were sent");
+        var mostParameters = texts.Max(t => Parameter().Matches(t).Select(m => m.Value).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.InRange(mostParameters, 1, 2_100);
+    }
+
+    /// <summary>Runs a read the probe answers with no rows, where a read that needs one throws.</summary>
+    private static async Task IgnoringNoRows(Func<Task> read)
+    {
+        try
+        {
+            await read();
+        }
+        catch (InvalidOperationException exception) when (!IsTranslationFailure(exception))
+        {
+            // The command was sent, which is what is checked.
+        }
+    }
+
+    [GeneratedRegex(@"@\w+")]
+    private static partial Regex Parameter();
 
     [Fact]
     public async Task TheIdempotentMigrationScript_ParsesAsTSql()

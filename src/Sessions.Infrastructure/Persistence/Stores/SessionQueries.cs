@@ -153,17 +153,19 @@ internal static class SessionQueries
     /// page is found by two walks of the column's index, each as far as the page reaches: the ids
     /// of the sessions with messages in the column's order, and of those without (where the column
     /// is null and the index is in the order of the id). The ids at <paramref name="skip"/> of both,
-    /// ordered as the listing is, select the page's <paramref name="rows"/>. A page orders at most
-    /// twice its reach of ids, never the workspace's sessions (ADR 0057). A search keeps one query
+    /// ordered as the listing is, are the page's, and select its <paramref name="rows"/> (the ids
+    /// come from the visible matches, in the same statement). A page orders at most twice its reach
+    /// of ids, never the workspace's sessions (ADR 0057). A search keeps one query
     /// that orders what it matched, as it does in every order: its index finds the matches, and
     /// two walks would run it twice.
     /// </summary>
-    public static IQueryable<Session> PageInOrder(
+    public static ListingPage PageInOrder(
         this IQueryable<Session> matching, IQueryable<Session> rows, SessionSortField field, SortDirection direction, int skip, int take, bool searched, bool plannedOnce)
     {
         if (field != SessionSortField.LastMessageAt || searched)
         {
-            return matching.SortedBy(field, direction).Page(skip, take, plannedOnce);
+            var sessions = matching.SortedBy(field, direction).Page(skip, take, plannedOnce);
+            return new ListingPage(sessions, sessions.Select(s => s.Id));
         }
 
         // The first page of the default size writes its limit in both walks (Page): only that page,
@@ -172,17 +174,23 @@ internal static class SessionQueries
         var firstPage = plannedOnce && skip == 0;
         var withMessages = matching.Where(s => s.LastMessageAt != null).ByLastMessage(direction).Page(0, reach, firstPage);
         var without = matching.Where(s => s.LastMessageAt == null).ByLastMessage(direction).Page(0, reach, firstPage);
-        var keys = withMessages.Select(s => new LastMessageKey { Id = s.Id, LastMessageAt = s.LastMessageAt })
-            .Concat(without.Select(s => new LastMessageKey { Id = s.Id, LastMessageAt = s.LastMessageAt }));
+        var keys = withMessages.Select(LastMessageKey.Of).Concat(without.Select(LastMessageKey.Of));
         var sorted = direction == SortDirection.Desc
             ? keys.OrderBy(k => k.LastMessageAt == null).ThenByDescending(k => k.LastMessageAt).ThenByDescending(k => k.Id)
             : keys.OrderBy(k => k.LastMessageAt == null).ThenBy(k => k.LastMessageAt).ThenBy(k => k.Id);
-        var page = sorted.Page(skip, take, plannedOnce).Select(k => k.Id);
+        var ids = sorted.Page(skip, take, plannedOnce).Select(k => k.Id);
 
         var session = Expression.Parameter(typeof(Session), "s");
-        var onPage = Expression.Call(typeof(Queryable), nameof(Queryable.Contains), [typeof(Guid)], BoundsAsParameters.Visit(page.Expression), Expression.Property(session, nameof(Session.Id)));
-        return rows.Where(Expression.Lambda<Func<Session, bool>>(onPage, session)).SortedBy(field, direction);
+        var onPage = Expression.Call(typeof(Queryable), nameof(Queryable.Contains), [typeof(Guid)], BoundsAsParameters.Visit(ids.Expression), Expression.Property(session, nameof(Session.Id)));
+        return new ListingPage(rows.Where(Expression.Lambda<Func<Session, bool>>(onPage, session)).SortedBy(field, direction), ids);
     }
+
+    /// <summary>
+    /// A listing's page: its sessions in the listing's order, and their ids in that order (a page
+    /// read in two steps, its ids then its views, needs no more). In the order of the last message
+    /// the ids are found without reading a session.
+    /// </summary>
+    public sealed record ListingPage(IQueryable<Session> Sessions, IQueryable<Guid> Ids);
 
     /// <summary>
     /// A subquery's offsets and limits as parameters. EF Core makes a parameter of a number given
@@ -210,6 +218,8 @@ internal static class SessionQueries
     /// <summary>A session's place in the order of the last message: what <see cref="PageInOrder"/> orders before it reads the page's rows.</summary>
     private sealed class LastMessageKey
     {
+        public static readonly Expression<Func<Session, LastMessageKey>> Of = s => new LastMessageKey { Id = s.Id, LastMessageAt = s.LastMessageAt };
+
         public Guid Id { get; init; }
 
         public DateTime? LastMessageAt { get; init; }

@@ -110,8 +110,11 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         // page's ids come first and its sessions by one prepared statement of a fixed form. The
         // page tests the sessions' folded labels before their label rows (ADR 0035). There the first
         // page of the default size carries its limit as a literal, so PostgreSQL plans it once (ADR 0036).
+        // In the order of the last message the page is found by ids (ADR 0057), and its sessions
+        // read by them from the table.
         var prepares = database is { Provider: DatabaseProvider.Postgres, PrepareStatements: true };
-        var page = seen.MayCarryLabels(criteria.LabelGroups).Matching(criteria, db).PageInOrder(db.Sessions.AsNoTracking(), sort, direction, skip, take, searched: criteria.Search is not null, plannedOnce: prepares);
+        var page = seen.MayCarryLabels(criteria.LabelGroups).Matching(criteria, db)
+            .PageInOrder(db.Sessions.AsNoTracking(), sort, direction, skip, take, searched: criteria.Search is not null, plannedOnce: prepares);
         var answer = SessionCounts.Answer(criteria);
         IReadOnlyList<SessionView> sessions;
         int onPage;
@@ -119,13 +122,13 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         if (prepares)
         {
             List<Guid> ids;
-            (ids, counted) = await IdsAsync(page, answer is { } dimension ? SessionCounts.For(db, audience, criteria, dimension) : null, unfiltered, cancellationToken);
+            (ids, counted) = await IdsAsync(page.Ids, answer is { } dimension ? SessionCounts.For(db, audience, criteria, dimension) : null, unfiltered, cancellationToken);
             sessions = await db.ViewsInOrderAsync(audience, ids, cancellationToken);
             onPage = ids.Count;
         }
         else
         {
-            sessions = [.. (await db.WithChips(page).ToListAsync(cancellationToken)).Select(r => r.ToView())];
+            sessions = [.. (await db.WithChips(page.Sessions).ToListAsync(cancellationToken)).Select(r => r.ToView())];
             onPage = sessions.Count;
         }
 
@@ -151,14 +154,14 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
     /// id: a scalar subquery PostgreSQL runs once for the statement, which saves a full page its
     /// count's round trip. No rows, no total.
     /// </summary>
-    private static async Task<(List<Guid> Ids, long? Total)> IdsAsync(IQueryable<Session> page, IQueryable<SessionCount>? maintained, bool prepared, CancellationToken cancellationToken)
+    private static async Task<(List<Guid> Ids, long? Total)> IdsAsync(IQueryable<Guid> page, IQueryable<SessionCount>? maintained, bool prepared, CancellationToken cancellationToken)
     {
         if (maintained is null)
         {
-            return (await page.Select(s => s.Id).PreparedIf(prepared).ToListAsync(cancellationToken), null);
+            return (await page.PreparedIf(prepared).ToListAsync(cancellationToken), null);
         }
 
-        var rows = await page.Select(s => new { s.Id, Total = maintained.Sum(c => c.Count) }).PreparedIf(prepared).ToListAsync(cancellationToken);
+        var rows = await page.Select(id => new { Id = id, Total = maintained.Sum(c => c.Count) }).PreparedIf(prepared).ToListAsync(cancellationToken);
         return ([.. rows.Select(r => r.Id)], rows.Count > 0 ? rows[0].Total : null);
     }
 
