@@ -228,6 +228,24 @@ public sealed partial class SqlServerTranslationTests
         Assert.InRange(mostParameters, 1, 2_100);
     }
 
+    /// <summary>
+    /// A page in the order of the last message is found by ids (ADR 0057); on SQL Server, whose
+    /// statement reads its rows at different moments, the page's sessions are read from the visible
+    /// ones, not by id alone: a session deleted and created again under its id in another workspace
+    /// while the statement runs is not read.
+    /// </summary>
+    [Fact]
+    public async Task APageInTheOrderOfTheLastMessage_ReadsItsSessionsFromTheVisibleOnes()
+    {
+        await using var probe = new SqlServerProbe();
+        await using var scope = probe.Scope();
+
+        await IgnoringNoRows(() => scope.ServiceProvider.GetRequiredService<ISessionReadStore>().ListAsync(Member, Defaults(), SessionSortField.LastMessageAt, SortDirection.Desc, 20, 20, default));
+
+        var page = Assert.Single(probe.Commands.Texts, t => t.Contains("UNION ALL", StringComparison.Ordinal));
+        Assert.Contains("WHERE [s].[workspace_id] = @WorkspaceId AND ([s].[user_id] = @UserId OR [s].[visibility] = N'Workspace') AND [s].[id] IN (", page, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs a read the probe answers with no rows, where a read that needs one throws.</summary>
     private static async Task IgnoringNoRows(Func<Task> read)
     {

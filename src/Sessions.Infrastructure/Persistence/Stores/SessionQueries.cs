@@ -155,9 +155,9 @@ internal static class SessionQueries
     /// is null and the index is in the order of the id). The ids at <paramref name="skip"/> of both,
     /// ordered as the listing is, are the page's, and select its <paramref name="rows"/> (the ids
     /// come from the visible matches, in the same statement). A page orders at most twice its reach
-    /// of ids, never the workspace's sessions (ADR 0057). A search keeps one query
-    /// that orders what it matched, as it does in every order: its index finds the matches, and
-    /// two walks would run it twice.
+    /// of ids, never the workspace's sessions (ADR 0057). A search keeps one query that orders what
+    /// it matched, as it does in every order: its index finds the matches, and two walks would run
+    /// it twice.
     /// </summary>
     public static ListingPage PageInOrder(
         this IQueryable<Session> matching, IQueryable<Session> rows, SessionSortField field, SortDirection direction, int skip, int take, bool searched, bool plannedOnce)
@@ -196,7 +196,8 @@ internal static class SessionQueries
     /// A subquery's offsets and limits as parameters. EF Core makes a parameter of a number given
     /// to <c>Skip</c> or <c>Take</c> in a query, but writes one inside a lambda (a subquery's, as in
     /// <c>Contains</c>) into the SQL, so each page would be a query of its own, compiled again.
-    /// Written as a captured variable is, each is a parameter; <see cref="DefaultLimit"/> stays a literal.
+    /// Written as a captured variable is, each is a parameter. (A <see cref="DefaultLimit"/> is
+    /// not a number and would be left as it is; the pages read this way never carry one.)
     /// </summary>
     private sealed class BoundsAsParameters : ExpressionVisitor
     {

@@ -111,10 +111,13 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         // page tests the sessions' folded labels before their label rows (ADR 0035). There the first
         // page of the default size carries its limit as a literal, so PostgreSQL plans it once (ADR 0036).
         // In the order of the last message the page is found by ids (ADR 0057), and its sessions
-        // read by them from the table.
+        // read by them: from the table where the statement reads one snapshot (the ids are of
+        // visible sessions), from the visible ones on SQL Server, where a session deleted and
+        // created again under its id elsewhere while the statement runs could be read in between.
         var prepares = database is { Provider: DatabaseProvider.Postgres, PrepareStatements: true };
+        var rows = OneSnapshot.WithinOneStatement(db.Provider) ? db.Sessions.AsNoTracking() : seen;
         var page = seen.MayCarryLabels(criteria.LabelGroups).Matching(criteria, db)
-            .PageInOrder(db.Sessions.AsNoTracking(), sort, direction, skip, take, searched: criteria.Search is not null, plannedOnce: prepares);
+            .PageInOrder(rows, sort, direction, skip, take, searched: criteria.Search is not null, plannedOnce: prepares);
         var answer = SessionCounts.Answer(criteria);
         IReadOnlyList<SessionView> sessions;
         int onPage;
