@@ -165,7 +165,7 @@ internal static class SessionQueries
         if (field != SessionSortField.LastMessageAt || searched)
         {
             var sessions = matching.SortedBy(field, direction).Page(skip, take, plannedOnce);
-            return new ListingPage(sessions, sessions.Select(s => s.Id));
+            return new ListingPage(sessions.Select(s => s.Id), () => sessions);
         }
 
         // The first page of the default size writes its limit in both walks (Page): only that page,
@@ -179,18 +179,25 @@ internal static class SessionQueries
             ? keys.OrderBy(k => k.LastMessageAt == null).ThenByDescending(k => k.LastMessageAt).ThenByDescending(k => k.Id)
             : keys.OrderBy(k => k.LastMessageAt == null).ThenBy(k => k.LastMessageAt).ThenBy(k => k.Id);
         var ids = sorted.Page(skip, take, plannedOnce).Select(k => k.Id);
-
-        var session = Expression.Parameter(typeof(Session), "s");
-        var onPage = Expression.Call(typeof(Queryable), nameof(Queryable.Contains), [typeof(Guid)], BoundsAsParameters.Visit(ids.Expression), Expression.Property(session, nameof(Session.Id)));
-        return new ListingPage(rows.Where(Expression.Lambda<Func<Session, bool>>(onPage, session)).SortedBy(field, direction), ids);
+        return new ListingPage(ids, () =>
+        {
+            var session = Expression.Parameter(typeof(Session), "s");
+            var onPage = Expression.Call(typeof(Queryable), nameof(Queryable.Contains), [typeof(Guid)], BoundsAsParameters.Visit(ids.Expression), Expression.Property(session, nameof(Session.Id)));
+            return rows.Where(Expression.Lambda<Func<Session, bool>>(onPage, session)).SortedBy(field, direction);
+        });
     }
 
     /// <summary>
-    /// A listing's page: its sessions in the listing's order, and their ids in that order (a page
-    /// read in two steps, its ids then its views, needs no more). In the order of the last message
-    /// the ids are found without reading a session.
+    /// A listing's page: the ids of its sessions in the listing's order (a page read in two steps,
+    /// its ids then its views, needs no more; in the order of the last message they are found
+    /// without reading a session), and its sessions in that order, made only when read.
     /// </summary>
-    public sealed record ListingPage(IQueryable<Session> Sessions, IQueryable<Guid> Ids);
+    public sealed class ListingPage(IQueryable<Guid> ids, Func<IQueryable<Session>> sessions)
+    {
+        public IQueryable<Guid> Ids { get; } = ids;
+
+        public IQueryable<Session> Sessions => sessions();
+    }
 
     /// <summary>
     /// A subquery's offsets and limits as parameters. EF Core makes a parameter of a number given
