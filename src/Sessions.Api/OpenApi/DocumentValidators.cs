@@ -7,7 +7,8 @@ namespace Sessions.Api.OpenApi;
 /// The OpenAPI document answered with a validator: an ETag (a hash of the document) and
 /// <c>Cache-Control: no-cache</c>, so a browser, Swagger UI or a client generator asks again each
 /// time and is answered 304 without the document while the one it holds is current. The document is
-/// the same for every caller (Program's documentation branch), so its hash names it.
+/// the same for every caller (Program's documentation branch), so its hash names it. <c>HEAD</c> is
+/// answered with the same header fields (the document is made to hash it, and the server sends none of it).
 /// </summary>
 internal static class DocumentValidators
 {
@@ -15,7 +16,7 @@ internal static class DocumentValidators
     public static IApplicationBuilder UseDocumentValidators(this IApplicationBuilder documentation) =>
         documentation.Use(async (context, next) =>
         {
-            if (!HttpMethods.IsGet(context.Request.Method) || context.Request.Path.Value?.EndsWith("/" + DocumentationPaths.DocumentFile, StringComparison.OrdinalIgnoreCase) != true)
+            if (!(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)) || context.Request.Path.Value?.EndsWith("/" + DocumentationPaths.DocumentFile, StringComparison.OrdinalIgnoreCase) != true)
             {
                 await next(context);
                 return;
@@ -45,6 +46,12 @@ internal static class DocumentValidators
                     context.Response.ContentLength = null;
                     return;
                 }
+            }
+
+            context.Response.ContentLength = document.Length;
+            if (HttpMethods.IsHead(context.Request.Method))
+            {
+                return;
             }
 
             document.Position = 0;

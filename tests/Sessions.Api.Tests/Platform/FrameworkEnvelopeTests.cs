@@ -299,6 +299,28 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
         Assert.Equal(tag, other.Headers.ETag);
     }
 
+    /// <summary>
+    /// HEAD of the OpenAPI document answers as its GET does (docs/api.md): the same status, validator
+    /// and caching, and 304 while the tag a client holds is current, without the document.
+    /// </summary>
+    [Fact]
+    public async Task HeadOfTheOpenApiDocument_CarriesTheHeadersOfItsGet()
+    {
+        var get = await Client.GetAsync("/swagger/v1/swagger.json", token: null);
+        var head = await Client.SendAsync(HttpMethod.Head, "/swagger/v1/swagger.json", token: null);
+        var held = await Client.SendAsync(HttpMethod.Head, "/swagger/v1/swagger.json", token: null, headers: new Dictionary<string, string> { ["If-None-Match"] = get.Headers.ETag!.ToString() });
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.NotNull(head.Headers.ETag);
+        Assert.Equal(get.Headers.ETag, head.Headers.ETag);
+        Assert.Equal(get.Headers.CacheControl, head.Headers.CacheControl);
+        Assert.Equal(get.Content.Headers.ContentType, head.Content.Headers.ContentType);
+        Assert.Equal((await get.Content.ReadAsByteArrayAsync()).Length, head.Content.Headers.ContentLength);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.NotModified, held.StatusCode);
+        Assert.Equal(get.Headers.ETag, held.Headers.ETag);
+    }
+
     [Fact]
     public async Task SwaggerUi_IsServed()
     {
