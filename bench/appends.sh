@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Where an append's time goes on PostgreSQL: 16 writers on one session against 16 writers on 16
+# sessions (req/s, p50, p99 and the CPU per append of the service and of every PostgreSQL process,
+# from /proc over the measured window), one session's appends at 1, 2, 4 and 16 connections, and
+# each statement's duration at one connection (log_min_duration_statement=0 for one second).
+# A private PostgreSQL and the Release service on 127.0.0.1; every load is bounded (SECONDS_EACH).
+#   usage: bash bench/appends.sh        (about 3 minutes; WARMUP seconds of warm-up per kind, 60 by default)
+# Needs PostgreSQL 15 binaries, wrk and the service built in Release. How
+# bench/results/2026-12-02-append-path.md was taken.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT=5547
+API_PORT=5096
+SECONDS_EACH=${SECONDS_EACH:-8}
+WARMUP=${WARMUP:-60}
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+PG_DIR=/tmp/sessions-appends-pg
+WORK=$(mktemp -d)
+command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
+
+. bench/service.sh
+cleanup() {
+  [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true
+  su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR/data -m fast stop" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+rm -rf "$PG_DIR" && mkdir -p "$PG_DIR" && chown postgres "$PG_DIR"
+su postgres -c "$PG_BIN/initdb -D $PG_DIR/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
+su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR/data -o '-p $PORT -k $PG_DIR -c listen_addresses=127.0.0.1' -l $PG_DIR/log -w start" >/dev/null
+PSQL=(psql -h 127.0.0.1 -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -q -A -t)
+"${PSQL[@]}" -c "CREATE DATABASE sessions_appends"
+
+start_service "$API_PORT" "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions_appends;Maximum Pool Size=64" Database__Provider=Postgres
+TOKEN=$(dev_token appends@example.com)
+P=/api/v1/org/demo/ws/default/sessions
+IDS=()
+for _ in $(seq 1 17); do
+  ID=$(cat /proc/sys/kernel/random/uuid)
+  curl -sf -o /dev/null -X POST "$BASE$P" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"id\":\"$ID\",\"model\":\"m\"}"
+  IDS+=("$ID")
+done
+BODY='{"messages":[{"role":"user","content":"bench question"},{"role":"assistant","content":"bench answer","usage":{"input_tokens":120,"output_tokens":12,"cost_usd":0.0012}}]}'
+ONE="$BASE$P/${IDS[0]}/transcript"
+cat >"$WORK/one.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $TOKEN"
+wrk.body = '$BODY'
+LUA
+SPREAD=$(for i in $(seq 1 16); do printf '"%s/%s/transcript",' "$P" "${IDS[$i]}"; done)
+cat >"$WORK/spread.lua" <<LUA
+paths = { ${SPREAD%,} }
+n = 0
+request = function()
+  n = n + 1
+  return wrk.format("POST", paths[(n % #paths) + 1], {["Content-Type"] = "application/json", ["Authorization"] = "Bearer $TOKEN"}, '$BODY')
+end
+LUA
+
+ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+measure() {
+  local name=$1 script=$2 url=$3 s0 p0 s1 p1 out n
+  s0=$(ticks "$API_PID"); p0=$(ticks $(pgrep -u postgres -d ' ' postgres))
+  out=$(wrk -t2 -c16 -d"${SECONDS_EACH}s" --latency -s "$script" "$url")
+  s1=$(ticks "$API_PID"); p1=$(ticks $(pgrep -u postgres -d ' ' postgres))
+  n=$(echo "$out" | awk '/requests in/ {print $1}')
+  printf '| %s | %s | %s | %s | %d | %d |\n' "$name" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
+    "$(echo "$out" | awk '$1 == "50%" {print $2}')" "$(echo "$out" | awk '$1 == "99%" {print $2}')" \
+    $(((s1 - s0) * 10000 / n)) $(((p1 - p0) * 10000 / n))
+}
+
+# The write path is not in steady state after seconds of load: the JIT compiles at tier 1 for
+# most of the first 20 s of appends.
+wrk -t2 -c16 -d"${WARMUP}s" -s "$WORK/one.lua" "$ONE" >/dev/null
+wrk -t2 -c16 -d"${WARMUP}s" -s "$WORK/spread.lua" "$BASE/" >/dev/null
+
+echo "| 16 writers (wrk -t2 -c16, ${SECONDS_EACH} s) | req/s | p50 | p99 | service CPU per append (µs) | PostgreSQL CPU per append (µs) |"
+echo "|---|---:|---:|---:|---:|---:|"
+for _ in 1 2; do
+  measure "one session" "$WORK/one.lua" "$ONE"
+  measure "16 sessions" "$WORK/spread.lua" "$BASE/"
+done
+
+echo
+echo "| one session, connections | req/s | p50 | p99 |"
+echo "|---:|---:|---:|---:|"
+for c in 1 2 4 16; do
+  out=$(wrk -t1 -c"$c" -d"${SECONDS_EACH}s" --latency -s "$WORK/one.lua" "$ONE")
+  printf '| %d | %s | %s | %s |\n' "$c" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
+    "$(echo "$out" | awk '$1 == "50%" {print $2}')" "$(echo "$out" | awk '$1 == "99%" {print $2}')"
+done
+
+echo
+echo "| statement of an append, one connection | runs | p50 (ms) | p90 (ms) |"
+echo "|---|---:|---:|---:|"
+LINES=$(wc -l <"$PG_DIR/log")
+"${PSQL[@]}" -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c "SELECT pg_reload_conf()" >/dev/null
+wrk -t1 -c1 -d1s -s "$WORK/one.lua" "$ONE" >/dev/null
+"${PSQL[@]}" -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
+tail -n +"$LINES" "$PG_DIR/log" >"$WORK/statements.log"
+for kind in "statement: BEGIN" "lock sessions" "INSERT INTO outbox_messages" "INSERT INTO session_messages" "UPDATE sessions" "INSERT INTO session_usage_days" "statement: COMMIT" "prepared"; do
+  grep -E "duration: [0-9.]+ ms +(execute [^:]*|statement): " "$WORK/statements.log" | grep -F -- "$kind" | grep -o "duration: [0-9.]*" | awk '{print $2}' | sort -n |
+    awk -v k="$kind" '{a[NR] = $1} END {if (NR) {i = int(NR * 0.9); if (i < 1) i = 1; printf "| %s | %d | %.3f | %.3f |\n", k, NR, a[int(NR / 2) + 1], a[i]}}'
+done
