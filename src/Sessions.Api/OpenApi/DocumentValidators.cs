@@ -34,6 +34,9 @@ internal static class DocumentValidators
                 context.Response.Body = body;
             }
 
+            // Only the document gets a validator and a length: any other answer (a 404 for a
+            // document NSwag does not serve) is left to the envelope's middleware, which writes
+            // only an answer that has no length yet.
             if (context.Response.StatusCode == StatusCodes.Status200OK)
             {
                 var tag = new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(document.GetBuffer().AsSpan(0, (int)document.Length)))[..32]}\"");
@@ -46,9 +49,10 @@ internal static class DocumentValidators
                     context.Response.ContentLength = null;
                     return;
                 }
+
+                context.Response.ContentLength = document.Length;
             }
 
-            context.Response.ContentLength = document.Length;
             if (HttpMethods.IsHead(context.Request.Method))
             {
                 return;

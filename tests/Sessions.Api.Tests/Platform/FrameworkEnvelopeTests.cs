@@ -319,6 +319,20 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
         Assert.Empty(await head.Content.ReadAsByteArrayAsync());
         Assert.Equal(HttpStatusCode.NotModified, held.StatusCode);
         Assert.Equal(get.Headers.ETag, held.Headers.ETag);
+        Assert.Empty(await held.Content.ReadAsByteArrayAsync());
+    }
+
+    /// <summary>A document the service does not serve is a 404 in the envelope, with no validator, by either method.</summary>
+    [Fact]
+    public async Task ADocumentNotServed_Is404InTheEnvelope_WithoutAValidator()
+    {
+        var get = await Client.GetAsync("/swagger/v2/swagger.json", token: null);
+        var head = await Client.SendAsync(HttpMethod.Head, "/swagger/v2/swagger.json", token: null);
+
+        await get.ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Null(get.Headers.ETag);
+        Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+        Assert.Null(head.Headers.ETag);
     }
 
     [Fact]
