@@ -3,10 +3,10 @@
 # sessions (req/s, p50, p99 and the CPU per append of the service and of every PostgreSQL process,
 # from /proc over the measured window), one session's appends at 1, 2, 4 and 16 connections, and
 # each statement's duration at one connection (log_min_duration_statement=0 for one second).
-# A private PostgreSQL and the Release service on 127.0.0.1; every load is bounded (SECONDS_EACH).
+# A private PostgreSQL (the newest binaries installed) and the Release service on 127.0.0.1; every
+# load is bounded (SECONDS_EACH). Runs as root (it starts PostgreSQL as the postgres user).
 #   usage: bash bench/appends.sh        (about 3 minutes; WARMUP seconds of warm-up per kind, 60 by default)
-# Needs PostgreSQL 15 binaries, wrk and the service built in Release. How
-# bench/results/2026-12-02-append-path.md was taken.
+# Needs wrk and the service built in Release. How bench/results/2026-12-02-append-path.md was taken.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=5547
@@ -15,14 +15,15 @@ SECONDS_EACH=${SECONDS_EACH:-8}
 WARMUP=${WARMUP:-60}
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 PG_DIR=/tmp/sessions-appends-pg
-WORK=$(mktemp -d)
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
+WORK=$(mktemp -d)
+TICKS=$(getconf CLK_TCK)
 
 . bench/service.sh
 cleanup() {
   [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true
   su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR/data -m fast stop" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
+  rm -rf "$WORK" "$PG_DIR"
 }
 trap cleanup EXIT
 
@@ -50,25 +51,41 @@ wrk.headers["Authorization"] = "Bearer $TOKEN"
 wrk.body = '$BODY'
 LUA
 SPREAD=$(for i in $(seq 1 16); do printf '"%s/%s/transcript",' "$P" "${IDS[$i]}"; done)
+# Each of wrk's threads starts at its own place in the list, so that the two do not send their
+# requests to the same sessions in step.
 cat >"$WORK/spread.lua" <<LUA
 paths = { ${SPREAD%,} }
-n = 0
+threads = 0
+setup = function(thread)
+  thread:set("first", threads * 8)
+  threads = threads + 1
+end
+init = function()
+  n = first
+end
 request = function()
   n = n + 1
   return wrk.format("POST", paths[(n % #paths) + 1], {["Content-Type"] = "application/json", ["Authorization"] = "Bearer $TOKEN"}, '$BODY')
 end
 LUA
 
+# CPU time in clock ticks of the given processes; PostgreSQL's are this cluster's postmaster and its children.
 ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+postgres_pids() { local pm; pm=$(head -1 "$PG_DIR/data/postmaster.pid"); echo "$pm" $(pgrep -P "$pm"); }
 measure() {
-  local name=$1 script=$2 url=$3 s0 p0 s1 p1 out n
-  s0=$(ticks "$API_PID"); p0=$(ticks $(pgrep -u postgres -d ' ' postgres))
+  local name=$1 script=$2 url=$3 s0 p0 s1 p1 out n failed
+  s0=$(ticks "$API_PID"); p0=$(ticks $(postgres_pids))
   out=$(wrk -t2 -c16 -d"${SECONDS_EACH}s" --latency -s "$script" "$url")
-  s1=$(ticks "$API_PID"); p1=$(ticks $(pgrep -u postgres -d ' ' postgres))
+  s1=$(ticks "$API_PID"); p1=$(ticks $(postgres_pids))
   n=$(echo "$out" | awk '/requests in/ {print $1}')
+  failed=$(echo "$out" | awk '/Non-2xx/ {f += $NF} /Socket errors/ {gsub(/[^0-9 ]/, " "); f += $1 + $2 + $3 + $4} END {print f + 0}')
+  if [ "${n:-0}" -eq 0 ] || [ "$failed" -ne 0 ]; then
+    echo "$name: $failed of ${n:-0} requests failed" >&2
+    exit 1
+  fi
   printf '| %s | %s | %s | %s | %d | %d |\n' "$name" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
     "$(echo "$out" | awk '$1 == "50%" {print $2}')" "$(echo "$out" | awk '$1 == "99%" {print $2}')" \
-    $(((s1 - s0) * 10000 / n)) $(((p1 - p0) * 10000 / n))
+    $(((s1 - s0) * 1000000 / TICKS / n)) $(((p1 - p0) * 1000000 / TICKS / n))
 }
 
 # The write path is not in steady state after seconds of load: the JIT compiles at tier 1 for
@@ -93,7 +110,7 @@ for c in 1 2 4 16; do
 done
 
 echo
-echo "| statement of an append, one connection | runs | p50 (ms) | p90 (ms) |"
+echo "| statement of an append, one connection (its execution: the parse and bind of an unnamed statement apart) | runs | p50 (ms) | p90 (ms) |"
 echo "|---|---:|---:|---:|"
 LINES=$(wc -l <"$PG_DIR/log")
 "${PSQL[@]}" -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c "SELECT pg_reload_conf()" >/dev/null
@@ -101,6 +118,7 @@ wrk -t1 -c1 -d1s -s "$WORK/one.lua" "$ONE" >/dev/null
 "${PSQL[@]}" -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
 tail -n +"$LINES" "$PG_DIR/log" >"$WORK/statements.log"
 for kind in "statement: BEGIN" "lock sessions" "INSERT INTO outbox_messages" "INSERT INTO session_messages" "UPDATE sessions" "INSERT INTO session_usage_days" "statement: COMMIT" "prepared"; do
-  grep -E "duration: [0-9.]+ ms +(execute [^:]*|statement): " "$WORK/statements.log" | grep -F -- "$kind" | grep -o "duration: [0-9.]*" | awk '{print $2}' | sort -n |
-    awk -v k="$kind" '{a[NR] = $1} END {if (NR) {i = int(NR * 0.9); if (i < 1) i = 1; printf "| %s | %d | %.3f | %.3f |\n", k, NR, a[int(NR / 2) + 1], a[i]}}'
+  { grep -E "duration: [0-9.]+ ms +(execute [^:]*|statement): " "$WORK/statements.log" || true; } | { grep -F -- "$kind" || true; } |
+    { grep -o "duration: [0-9.]*" || true; } | awk '{print $2}' | sort -n |
+    awk -v k="$kind" '{a[NR] = $1} END {if (NR) {i = int((NR * 9 + 9) / 10); printf "| %s | %d | %.3f | %.3f |\n", k, NR, a[int((NR + 1) / 2)], a[i]}}'
 done
