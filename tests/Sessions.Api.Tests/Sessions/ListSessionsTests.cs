@@ -420,6 +420,43 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
     }
 
     /// <summary>
+    /// In the order of the last message a full first page of the default size (on PostgreSQL its
+    /// two walks carry the limit written into their statements, ADR 0057) answers as the same page
+    /// asked for explicitly, across both parts: the sessions with messages by their last message,
+    /// then those without by id, in either direction, each session once over the two pages.
+    /// </summary>
+    [Theory]
+    [InlineData("desc")]
+    [InlineData("asc")]
+    public async Task List_AFullFirstPageInTheOrderOfTheLastMessage_PagesLikeAnyOther(string direction)
+    {
+        var (workspace, me, _) = await SetUpAsync();
+        var withMessages = new List<Guid>();
+        var without = new List<Guid>();
+        for (var i = 0; i < 24; i++)
+        {
+            (i % 2 == 0 ? withMessages : without).Add(await Create(workspace, me));
+        }
+
+        foreach (var session in withMessages)
+        {
+            var messages = new[] { new { role = "user", content = "hello" } };
+            await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", me.Token(), new { messages })).ExpectAsync(HttpStatusCode.OK);
+        }
+
+        var order = $"sort_by=last_message_at&sort_dir={direction}";
+        var first = await ListAsync(workspace, me, order);
+        Assert.Equal("""{"total":24,"page":1,"limit":20,"total_pages":2,"has_next":true,"has_previous":false}""", Paging(first));
+        Assert.Equal(Ids(first), Ids(await ListAsync(workspace, me, order + "&limit=20&page=1")));
+        var second = await ListAsync(workspace, me, order + "&page=2");
+        var byId = without.OrderBy(id => id.ToString(), StringComparer.Ordinal);
+        List<Guid> expected = direction == "desc"
+            ? [.. Enumerable.Reverse(withMessages), .. byId.Reverse()]
+            : [.. withMessages, .. byId];
+        Assert.Equal(expected, [.. Ids(first), .. Ids(second)]);
+    }
+
+    /// <summary>
     /// The paging fields of an empty listing and of a page past the last: no sessions, the real
     /// total and page count, no next page, a previous one only past the first.
     /// </summary>
