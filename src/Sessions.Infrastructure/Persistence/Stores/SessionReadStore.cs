@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Sessions.Application.Common.Security;
@@ -100,24 +101,15 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         int take,
         CancellationToken cancellationToken)
     {
-        var seen = db.Sessions.AsNoTracking().VisibleTo(audience);
-        var unfiltered = IsUnfiltered(criteria);
-
         // Where statements are kept with their plans (SQLite's kept statements) or not prepared at
         // all, the page is one statement: the page is a subquery (its ORDER BY, OFFSET and LIMIT),
         // the chips and the labels are joined to its rows, and the outer query keeps the page's
         // order. PostgreSQL would plan that join on every run, so where it prepares statements the
         // page's ids come first and its sessions by one prepared statement of a fixed form. The
         // page tests the sessions' folded labels before their label rows (ADR 0035). There the first
-        // page of the default size carries its limit as a literal, so PostgreSQL plans it once (ADR 0036).
-        // In the order of the last message the page is found by ids (ADR 0057), and its sessions
-        // read by them: from the table where the statement reads one snapshot (the ids are of
-        // visible sessions), from the visible ones on SQL Server, where a session deleted and
-        // created again under its id elsewhere while the statement runs could be read in between.
+        // page of the default size carries its limit as a literal, so PostgreSQL plans it once (ADR 0036),
+        // and the browsing a frontend opens with is a compiled query of its shape (ADR 0059).
         var prepares = database is { Provider: DatabaseProvider.Postgres, PrepareStatements: true };
-        var rows = OneSnapshot.WithinOneStatement(db.Provider) ? db.Sessions.AsNoTracking() : seen;
-        var page = seen.MayCarryLabels(criteria.LabelGroups).Matching(criteria, db)
-            .PageInOrder(rows, sort, direction, skip, take, searched: criteria.Search is not null, plannedOnce: prepares);
         var answer = SessionCounts.Answer(criteria);
         IReadOnlyList<SessionView> sessions;
         int onPage;
@@ -125,13 +117,25 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         if (prepares)
         {
             List<Guid> ids;
-            (ids, counted) = await IdsAsync(page.Ids, answer is { } dimension ? SessionCounts.For(db, audience, criteria, dimension) : null, unfiltered, cancellationToken);
+            if (answer is { } dimension)
+            {
+                var rows = await (Browsing.Serves(criteria, sort)
+                    ? Browsing.Page(db, audience, criteria, sort, direction, skip, take)
+                    : IdsWithTotal(db, audience, criteria, dimension, sort, direction, skip, take).AsAsyncEnumerable()).ToListAsync(cancellationToken);
+                ids = [.. rows.Select(r => r.Id)];
+                counted = rows.Count > 0 ? rows[0].Total : null;
+            }
+            else
+            {
+                ids = await PageOf(db, audience, criteria, sort, direction, skip, take, prepares).Ids.ToListAsync(cancellationToken);
+            }
+
             sessions = await db.ViewsInOrderAsync(audience, ids, cancellationToken);
             onPage = ids.Count;
         }
         else
         {
-            sessions = [.. (await db.WithChips(page.Sessions).ToListAsync(cancellationToken)).Select(r => r.ToView())];
+            sessions = [.. (await db.WithChips(PageOf(db, audience, criteria, sort, direction, skip, take, prepares).Sessions).ToListAsync(cancellationToken)).Select(r => r.ToView())];
             onPage = sessions.Count;
         }
 
@@ -147,25 +151,85 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
 
         var total = counted
             ?? (answer is { } counts
-                ? await SessionCounts.For(db, audience, criteria, counts).PreparedIf(unfiltered).SumAsync(c => c.Count, cancellationToken)
-                : await seen.Matching(criteria, db).LongCountAsync(cancellationToken));
+                ? await SessionCounts.For(db, audience, criteria, counts).PreparedIf(IsUnfiltered(criteria)).SumAsync(c => c.Count, cancellationToken)
+                : await db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria, db).LongCountAsync(cancellationToken));
         return (sessions, total);
     }
 
     /// <summary>
-    /// A page's ids and, where the maintained counts answer it, the listing's total carried by each
-    /// id: a scalar subquery PostgreSQL runs once for the statement, which saves a full page its
-    /// count's round trip. No rows, no total.
+    /// The page of the sessions the audience sees that match, in the listing's order. In the order
+    /// of the last message the page is found by ids (ADR 0057), and its sessions read by them: from
+    /// the table where the statement reads one snapshot (the ids are of visible sessions), from the
+    /// visible ones on SQL Server, where a session deleted and created again under its id elsewhere
+    /// while the statement runs could be read in between.
     /// </summary>
-    private static async Task<(List<Guid> Ids, long? Total)> IdsAsync(IQueryable<Guid> page, IQueryable<SessionCount>? maintained, bool prepared, CancellationToken cancellationToken)
+    private static SessionQueries.ListingPage PageOf(
+        SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, SessionSortField sort, SortDirection direction, int skip, int take, bool prepares)
     {
-        if (maintained is null)
+        var seen = db.Sessions.AsNoTracking().VisibleTo(audience);
+        var rows = OneSnapshot.WithinOneStatement(db.Provider) ? db.Sessions.AsNoTracking() : seen;
+        return seen.MayCarryLabels(criteria.LabelGroups).Matching(criteria, db)
+            .PageInOrder(rows, sort, direction, skip, take, searched: criteria.Search is not null, plannedOnce: prepares);
+    }
+
+    /// <summary>
+    /// A page's ids on PostgreSQL, each carrying the listing's total from the maintained counts: a
+    /// scalar subquery PostgreSQL runs once for the statement, which saves a full page its count's
+    /// round trip. No rows, no total.
+    /// </summary>
+    private static IQueryable<PageRow> IdsWithTotal(
+        SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, (string Dimension, LabelMatch? Label) answer, SessionSortField sort, SortDirection direction, int skip, int take)
+    {
+        var maintained = SessionCounts.For(db, audience, criteria, answer);
+        return PageOf(db, audience, criteria, sort, direction, skip, take, prepares: true).Ids
+            .Select(id => new PageRow { Id = id, Total = maintained.Sum(c => c.Count) })
+            .PreparedIf(IsUnfiltered(criteria));
+    }
+
+    /// <summary>A session of a page, by id, with the listing's total.</summary>
+    private sealed class PageRow
+    {
+        public Guid Id { get; init; }
+
+        public long Total { get; init; }
+    }
+
+    /// <summary>
+    /// The browsing a frontend opens with on PostgreSQL, a listing narrowed by no value, label or
+    /// text in an order other than the last message's, as a compiled query for each of its shapes
+    /// (the visibility rule's form, the order and its direction, the first page of the default size
+    /// or another, the archived and workload filters): the query <see cref="IdsWithTotal"/> composes
+    /// for it, composed once for a template audience and bound (<see cref="QueryTemplate"/>), so a
+    /// request builds, walks and looks up no expression. At most 144 shapes, each compiled on its
+    /// first request.
+    /// </summary>
+    private static class Browsing
+    {
+        private static readonly ConcurrentDictionary<Shape, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, IAsyncEnumerable<PageRow>>>> Pages = new();
+
+        public static bool Serves(SessionCriteria criteria, SessionSortField sort) => sort != SessionSortField.LastMessageAt && IsUnfiltered(criteria);
+
+        public static IAsyncEnumerable<PageRow> Page(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, SessionSortField sort, SortDirection direction, int skip, int take)
         {
-            return (await page.PreparedIf(prepared).ToListAsync(cancellationToken), null);
+            var shape = new Shape(audience.SeesAllSessions, sort, direction, skip == 0 && take == ListSessionsQuery.DefaultLimit, criteria.Archived, criteria.IncludeWorkloadSessions);
+            return Pages.GetOrAdd(shape, static shape => new(db => EF.CompileAsyncQuery(Template(db, shape))))
+                .For(db)(db, audience.WorkspaceId, audience.UserId, skip, take);
         }
 
-        var rows = await page.Select(id => new { Id = id, Total = maintained.Sum(c => c.Count) }).PreparedIf(prepared).ToListAsync(cancellationToken);
-        return ([.. rows.Select(r => r.Id)], rows.Count > 0 ? rows[0].Total : null);
+        /// <summary>
+        /// The shape's query, composed for an audience of no workspace and bound. Any page but the
+        /// first of the default size is composed as the second page of one session: its two bounds
+        /// are the compiled query's parameters.
+        /// </summary>
+        private static Expression<Func<SessionsDbContext, Guid, Guid, int, int, IQueryable<PageRow>>> Template(SessionsDbContext db, Shape shape)
+        {
+            var template = new SessionAudience(Guid.Empty, Guid.Empty, shape.SeesAllSessions);
+            var criteria = new SessionCriteria(null, [], [], [], [], [], shape.Archived, null, shape.IncludeWorkloadSessions);
+            var (skip, take) = shape.FirstPage ? (0, ListSessionsQuery.DefaultLimit) : (1, 1);
+            return QueryTemplate.Bind(IdsWithTotal(db, template, criteria, SessionCounts.Answer(criteria)!.Value, shape.Sort, shape.Direction, skip, take), template);
+        }
+
+        private readonly record struct Shape(bool SeesAllSessions, SessionSortField Sort, SortDirection Direction, bool FirstPage, ArchivedFilter Archived, bool IncludeWorkloadSessions);
     }
 
     /// <summary>
