@@ -81,6 +81,11 @@ internal sealed class QueryTemplate : ExpressionVisitor
                     return false;
                 }
 
+                if (ReferenceEquals(owner, template))
+                {
+                    throw Refused(member.Type);
+                }
+
                 value = member.Member switch
                 {
                     FieldInfo field => field.GetValue(owner),

@@ -1,0 +1,139 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Query;
+using Microsoft.EntityFrameworkCore.Query.Internal;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Sessions.Api.Tests.Infrastructure;
+using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions.List;
+using Sessions.Infrastructure.Persistence.Providers;
+using Sessions.Infrastructure.Persistence.Stores;
+
+namespace Sessions.Api.Tests.Performance;
+
+#pragma warning disable EF1001 // EF Core's compiled-query cache is internal API: the test counts its lookups.
+
+/// <summary>
+/// The browsing a frontend opens with is, on PostgreSQL, a compiled query of its shape: a query
+/// composed once for a template audience, its audience and page bound as parameters
+/// (<see cref="QueryTemplate"/>, ADR 0059). Every caller of a shape runs the same compiled query,
+/// so what one caller sees must never be what the first caller saw.
+/// </summary>
+[Collection(SharedApiCollection.Name)]
+public sealed class CompiledBrowsingTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
+{
+    private static readonly SessionCriteria Unfiltered = new(null, [], [], [], [], [], ArchivedFilter.Active, null, false);
+
+    [Fact]
+    public async Task CallersTakingTurnsOnOneShape_EachSeeTheirOwnSessions_AndTheirOwnPages()
+    {
+        var (here, owner) = await AWorkspaceWithAMemberAsync();
+        var member = await here.AddMemberAsync();
+        var (elsewhere, stranger) = await AWorkspaceWithAMemberAsync();
+        var ownersPrivate = (await Client.CreateSessionAsync(here, owner)).Id();
+        var ownersShared = (await Client.CreateSessionAsync(here, owner, extra: new { visibility = "workspace" })).Id();
+        var membersPrivate = (await Client.CreateSessionAsync(here, member)).Id();
+        var strangers = (await Client.CreateSessionAsync(elsewhere, stranger)).Id();
+
+        for (var turn = 0; turn < 2; turn++)
+        {
+            Assert.Equal([ownersShared, ownersPrivate], await ListAsync(here, owner, string.Empty, total: 2));
+            Assert.Equal([membersPrivate, ownersShared], await ListAsync(here, member, string.Empty, total: 2));
+            Assert.Equal([strangers], await ListAsync(elsewhere, stranger, string.Empty, total: 1));
+
+            Assert.Equal([membersPrivate], await ListAsync(here, member, "&limit=1&page=1", total: 2));
+            Assert.Equal([ownersShared], await ListAsync(here, member, "&limit=1&page=2", total: 2));
+            Assert.Equal([ownersPrivate], await ListAsync(here, owner, "&limit=1&page=2&sort_dir=desc", total: 2));
+            Assert.Equal([ownersPrivate, ownersShared], await ListAsync(here, owner, "&sort_dir=asc", total: 2));
+            Assert.Empty(await ListAsync(elsewhere, stranger, "&archived=archived", total: 0));
+        }
+    }
+
+    [ProviderFact("Postgres")]
+    public async Task TheBrowsingPages_LookUpNoComposedQuery_WhileAFilteredPageDoes()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        await Client.CreateSessionAsync(workspace, owner);
+        await Client.CreateSessionAsync(workspace, owner);
+        var options = new DbContextOptionsBuilder<PostgresSessionsDbContext>(Factory.Services.GetRequiredService<DbContextOptions<PostgresSessionsDbContext>>())
+            .ReplaceService<ICompiledQueryCache, CountingQueryCache>()
+            .Options;
+        await using var db = new PostgresSessionsDbContext(options);
+        var reads = new SessionReadStore(db, Factory.Services.GetRequiredService<DatabaseOptions>());
+        var audience = new SessionAudience(workspace.WorkspaceId, owner.Id, SeesAllSessions: false);
+        var lookups = (CountingQueryCache)db.GetService<ICompiledQueryCache>();
+
+        async Task<(int Sessions, long Total)> PageAsync(SessionCriteria criteria, int skip, int take)
+        {
+            var (sessions, total) = await reads.ListAsync(audience, criteria, SessionSortField.UpdatedAt, SortDirection.Desc, skip, take, CancellationToken.None);
+            return (sessions.Count, total);
+        }
+
+        var before = lookups.Count;
+        Assert.Equal((2, 2), await PageAsync(Unfiltered, 0, ListSessionsQuery.DefaultLimit));
+        Assert.Equal((1, 2), await PageAsync(Unfiltered, 0, 1));
+        Assert.Equal((1, 2), await PageAsync(Unfiltered, 1, 1));
+        Assert.Equal(before, lookups.Count);
+
+        Assert.Equal((2, 2), await PageAsync(Unfiltered with { Models = ["gpt-4o"] }, 0, ListSessionsQuery.DefaultLimit));
+        Assert.True(lookups.Count > before, "a filtered page is composed and looked up in EF Core's query cache");
+    }
+
+    [Fact]
+    public Task ATemplate_BindsItsAudienceAndPage_AsParameters() => Factory.WithDbAsync(async db =>
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var (elsewhere, stranger) = await AWorkspaceWithAMemberAsync();
+        var sessions = new[] { (await Client.CreateSessionAsync(workspace, owner)).Id(), (await Client.CreateSessionAsync(workspace, owner)).Id() }.Order().ToList();
+        var template = new SessionAudience(Guid.Empty, Guid.Empty, SeesAllSessions: false);
+        var page = EF.CompileAsyncQuery(QueryTemplate.Bind(db.Sessions.AsNoTracking().VisibleTo(template).OrderBy(s => s.Id).Skip(0).Take(20).Select(s => s.Id), template));
+
+        Assert.Equal(sessions, await page(db, workspace.WorkspaceId, owner.Id, 0, 20).ToListAsync());
+        Assert.Equal([sessions[1]], await page(db, workspace.WorkspaceId, owner.Id, 1, 1).ToListAsync());
+        Assert.Empty(await page(db, elsewhere.WorkspaceId, stranger.Id, 0, 20).ToListAsync());
+        Assert.Empty(await page(db, workspace.WorkspaceId, stranger.Id, 0, 20).ToListAsync());
+    });
+
+    [Fact]
+    public Task ATemplate_RefusesWhatItCannotBind() => Factory.WithDbAsync(db =>
+    {
+        var template = new SessionAudience(Guid.Empty, Guid.Empty, SeesAllSessions: false);
+        var captured = template;
+        List<Guid> ids = [Guid.NewGuid()];
+
+        // The audience read through a variable would be written into the query as the template's.
+        Assert.Throws<NotSupportedException>(() => QueryTemplate.Bind(db.Sessions.Where(s => s.WorkspaceId == captured.WorkspaceId), template));
+        // A list is a value of the request that composed the template.
+        Assert.Throws<NotSupportedException>(() => QueryTemplate.Bind(db.Sessions.Where(s => ids.Contains(s.Id)), template));
+        // Two limits: which is the page's?
+        Assert.Throws<NotSupportedException>(() => QueryTemplate.Bind(db.Sessions.OrderBy(s => s.Id).Take(5).Skip(1).Take(2), template));
+
+        string? unset = null;
+        var bound = QueryTemplate.Bind(db.Sessions.Where(s => EF.Parameter(unset) == null || s.Title == unset), template);
+        Assert.DoesNotContain(nameof(Queryable.Where), bound.Body.ToString(), StringComparison.Ordinal);
+        return Task.CompletedTask;
+    });
+
+    private async Task<List<Guid>> ListAsync(TestWorkspace workspace, TestUser user, string query, int total)
+    {
+        var page = await Client.GetAsync($"{workspace.SessionsPath}?sort_by=created_at{query}", user.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(total, page["total"]!.GetValue<int>());
+        return [.. page["sessions"]!.AsArray().Select(s => Guid.Parse(s!["id"]!.GetValue<string>()))];
+    }
+
+    /// <summary>EF Core's compiled-query cache, counting its lookups: one for each run of a composed query.</summary>
+    private sealed class CountingQueryCache(IMemoryCache memoryCache) : CompiledQueryCache(memoryCache)
+    {
+        private int count;
+
+        public int Count => count;
+
+        public override Func<QueryContext, TResult> GetOrAddQuery<TResult>(object cacheKey, Func<Func<QueryContext, TResult>> compiler)
+        {
+            Interlocked.Increment(ref count);
+            return base.GetOrAddQuery(cacheKey, compiler);
+        }
+    }
+}
