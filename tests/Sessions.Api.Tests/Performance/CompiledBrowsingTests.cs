@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions.List;
+using Sessions.Domain.Sessions;
 using Sessions.Infrastructure.Persistence.Providers;
 using Sessions.Infrastructure.Persistence.Stores;
 
@@ -115,6 +116,36 @@ public sealed class CompiledBrowsingTests(ApiFactory factory) : ApiTest<ApiFacto
         Assert.DoesNotContain(nameof(Queryable.Where), bound.Body.ToString(), StringComparison.Ordinal);
         return Task.CompletedTask;
     });
+
+    /// <summary>
+    /// A browsing shape is a listing's criteria with no narrowing filter (<c>GivenFilters.Narrowing</c>)
+    /// and the two switches the shape keys on: a criterion added to <see cref="SessionCriteria"/>
+    /// must be made one or the other, or a compiled shape would answer without it.
+    /// </summary>
+    [Fact]
+    public void EveryCriterion_IsANarrowingFilter_OrAPartOfTheBrowsingShape()
+    {
+        string[] narrowing = [nameof(SessionCriteria.Owners), nameof(SessionCriteria.ProjectIds), nameof(SessionCriteria.Agents), nameof(SessionCriteria.Models), nameof(SessionCriteria.Origins), nameof(SessionCriteria.LabelGroups), nameof(SessionCriteria.Search)];
+        string[] shaped = [nameof(SessionCriteria.Archived), nameof(SessionCriteria.IncludeWorkloadSessions)];
+        var criteria = typeof(SessionCriteria).GetConstructors().Single().GetParameters().Select(p => p.Name!);
+        Assert.Equal([.. narrowing.Concat(shaped).Order(StringComparer.Ordinal)], criteria.Order(StringComparer.Ordinal));
+
+        foreach (var filter in new[]
+        {
+            Unfiltered with { Owners = [Guid.NewGuid()] },
+            Unfiltered with { ProjectIds = [Guid.NewGuid()] },
+            Unfiltered with { Agents = ["a"] },
+            Unfiltered with { Models = ["m"] },
+            Unfiltered with { Origins = [SessionOrigin.User] },
+            Unfiltered with { LabelGroups = [[new LabelMatch("team", "red")]] },
+            Unfiltered with { Search = "x" },
+        })
+        {
+            Assert.True(GivenFilters.Narrowing(filter), $"{filter} narrows the listing");
+        }
+
+        Assert.False(GivenFilters.Narrowing(Unfiltered with { Archived = ArchivedFilter.Any, IncludeWorkloadSessions = true }));
+    }
 
     private async Task<List<Guid>> ListAsync(TestWorkspace workspace, TestUser user, string query, int total)
     {
