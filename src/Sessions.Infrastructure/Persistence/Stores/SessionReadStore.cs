@@ -107,9 +107,10 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         // order. PostgreSQL would plan that join on every run, so where it prepares statements the
         // page's ids come first and its sessions by one prepared statement of a fixed form. The
         // page tests the sessions' folded labels before their label rows (ADR 0035). There the first
-        // page of the default size carries its limit as a literal, so PostgreSQL plans it once (ADR 0036),
-        // and the browsing a frontend opens with is a compiled query of its shape (ADR 0059).
+        // page of the default size carries its limit as a literal, so PostgreSQL plans it once (ADR 0036).
+        // Either way the browsing a frontend opens with is a compiled query of its shape (ADR 0059).
         var prepares = database is { Provider: DatabaseProvider.Postgres, PrepareStatements: true };
+        var browsing = Browsing.Serves(criteria, sort);
         var answer = SessionCounts.Answer(criteria);
         IReadOnlyList<SessionView> sessions;
         int onPage;
@@ -119,8 +120,8 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
             List<Guid> ids;
             if (answer is { } dimension)
             {
-                var rows = await (Browsing.Serves(criteria, sort)
-                    ? Browsing.Page(db, audience, criteria, sort, direction, skip, take)
+                var rows = await (browsing
+                    ? Browsing.Ids(db, audience, criteria, sort, direction, skip, take)
                     : IdsWithTotal(db, audience, criteria, dimension, sort, direction, skip, take).AsAsyncEnumerable()).ToListAsync(cancellationToken);
                 ids = [.. rows.Select(r => r.Id)];
                 counted = rows.Count > 0 ? rows[0].Total : null;
@@ -135,7 +136,10 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         }
         else
         {
-            sessions = [.. (await db.WithChips(PageOf(db, audience, criteria, sort, direction, skip, take, prepares).Sessions).ToListAsync(cancellationToken)).Select(r => r.ToView())];
+            var page = browsing
+                ? Browsing.Sessions(db, audience, criteria, sort, direction, skip, take)
+                : db.WithChips(PageOf(db, audience, criteria, sort, direction, skip, take, prepares).Sessions).AsAsyncEnumerable();
+            sessions = [.. (await page.ToListAsync(cancellationToken)).Select(r => r.ToView())];
             onPage = sessions.Count;
         }
 
@@ -150,7 +154,9 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
         }
 
         var total = counted
-            ?? (answer is { } counts
+            ?? (browsing
+                ? await Browsing.Total(db, audience, criteria, cancellationToken)
+                : answer is { } counts
                 ? await SessionCounts.For(db, audience, criteria, counts).PreparedIf(IsUnfiltered(criteria)).SumAsync(c => c.Count, cancellationToken)
                 : await db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria, db).LongCountAsync(cancellationToken));
         return (sessions, total);
@@ -195,38 +201,64 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
     }
 
     /// <summary>
-    /// The browsing a frontend opens with on PostgreSQL, a listing narrowed by no value, label or
-    /// text in an order other than the last message's, as a compiled query for each of its shapes
-    /// (the visibility rule's form, the order and its direction, the first page of the default size
-    /// or another, the archived and workload filters): the query <see cref="IdsWithTotal"/> composes
-    /// for it, composed once for a template audience and bound (<see cref="QueryTemplate"/>), so a
-    /// request builds, walks and looks up no expression. At most 144 shapes, each compiled on its
-    /// first request.
+    /// The browsing a frontend opens with, a listing narrowed by no value, label or text in an
+    /// order other than the last message's, as compiled queries for each of its shapes (the
+    /// visibility rule's form, the order and its direction, the first page of the default size or
+    /// another, the archived and workload filters): the queries the listing composes for it (the
+    /// page's ids with their total where PostgreSQL prepares statements, the page's sessions in one
+    /// statement elsewhere, and the total from the maintained counts), composed once for a template
+    /// audience and bound (<see cref="QueryTemplate"/>), so a request builds, walks and looks up no
+    /// expression. At most 144 shapes, each compiled on its first request for each model.
     /// </summary>
     private static class Browsing
     {
-        private static readonly ConcurrentDictionary<Shape, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, IAsyncEnumerable<PageRow>>>> Pages = new();
+        private static readonly ConcurrentDictionary<Shape, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, IAsyncEnumerable<PageRow>>>> IdPages = new();
+        private static readonly ConcurrentDictionary<Shape, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, IAsyncEnumerable<SessionRead>>>> SessionPages = new();
+        private static readonly ConcurrentDictionary<Shape, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, CancellationToken, Task<long>>>> Totals = new();
 
         public static bool Serves(SessionCriteria criteria, SessionSortField sort) => sort != SessionSortField.LastMessageAt && IsUnfiltered(criteria);
 
-        public static IAsyncEnumerable<PageRow> Page(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, SessionSortField sort, SortDirection direction, int skip, int take)
-        {
-            var shape = new Shape(audience.SeesAllSessions, sort, direction, skip == 0 && take == ListSessionsQuery.DefaultLimit, criteria.Archived, criteria.IncludeWorkloadSessions);
-            return Pages.GetOrAdd(shape, static shape => new(db => EF.CompileAsyncQuery(Template(db, shape))))
+        /// <summary>The page's ids, each with the listing's total (<see cref="IdsWithTotal"/>).</summary>
+        public static IAsyncEnumerable<PageRow> Ids(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, SessionSortField sort, SortDirection direction, int skip, int take) =>
+            IdPages.GetOrAdd(ShapeOf(audience, criteria, sort, direction, skip, take), static shape => new(db => EF.CompileAsyncQuery(
+                    Template(db, shape, (db, template, criteria, skip, take) => IdsWithTotal(db, template, criteria, SessionCounts.Answer(criteria)!.Value, shape.Sort, shape.Direction, skip, take)))))
                 .For(db)(db, audience.WorkspaceId, audience.UserId, skip, take);
-        }
+
+        /// <summary>The page's sessions with their chips and labels, in one statement.</summary>
+        public static IAsyncEnumerable<SessionRead> Sessions(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, SessionSortField sort, SortDirection direction, int skip, int take) =>
+            SessionPages.GetOrAdd(ShapeOf(audience, criteria, sort, direction, skip, take), static shape => new(db => EF.CompileAsyncQuery(
+                    Template(db, shape, (db, template, criteria, skip, take) => db.WithChips(PageOf(db, template, criteria, shape.Sort, shape.Direction, skip, take, prepares: false).Sessions)))))
+                .For(db)(db, audience.WorkspaceId, audience.UserId, skip, take);
+
+        /// <summary>The listing's total, from the maintained counts.</summary>
+        public static Task<long> Total(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, CancellationToken cancellationToken) =>
+            Totals.GetOrAdd(ShapeOf(audience, criteria, SessionSortField.UpdatedAt, SortDirection.Desc, 0, 0), static shape => new(db => EF.CompileAsyncQuery(SumOf(
+                    Template(db, shape, (db, template, criteria, _, _) => SessionCounts.For(db, template, criteria, SessionCounts.Answer(criteria)!.Value).PreparedIf(true))))))
+                .For(db)(db, audience.WorkspaceId, audience.UserId, 0, 0, cancellationToken);
+
+        private static Shape ShapeOf(SessionAudience audience, SessionCriteria criteria, SessionSortField sort, SortDirection direction, int skip, int take) =>
+            new(audience.SeesAllSessions, sort, direction, skip == 0 && take == ListSessionsQuery.DefaultLimit, criteria.Archived, criteria.IncludeWorkloadSessions);
 
         /// <summary>
         /// The shape's query, composed for an audience of no workspace and bound. Any page but the
         /// first of the default size is composed as the second page of one session: its two bounds
         /// are the compiled query's parameters.
         /// </summary>
-        private static Expression<Func<SessionsDbContext, Guid, Guid, int, int, IQueryable<PageRow>>> Template(SessionsDbContext db, Shape shape)
+        private static Expression<Func<SessionsDbContext, Guid, Guid, int, int, IQueryable<T>>> Template<T>(
+            SessionsDbContext db, Shape shape, Func<SessionsDbContext, SessionAudience, SessionCriteria, int, int, IQueryable<T>> compose)
         {
             var template = new SessionAudience(Guid.Empty, Guid.Empty, shape.SeesAllSessions);
             var criteria = new SessionCriteria(null, [], [], [], [], [], shape.Archived, null, shape.IncludeWorkloadSessions);
             var (skip, take) = shape.FirstPage ? (0, ListSessionsQuery.DefaultLimit) : (1, 1);
-            return QueryTemplate.Bind(IdsWithTotal(db, template, criteria, SessionCounts.Answer(criteria)!.Value, shape.Sort, shape.Direction, skip, take), template);
+            return QueryTemplate.Bind(compose(db, template, criteria, skip, take), template);
+        }
+
+        /// <summary>The sum of the counts a bound query reads, as a compiled query's scalar body.</summary>
+        private static Expression<Func<SessionsDbContext, Guid, Guid, int, int, CancellationToken, long>> SumOf(Expression<Func<SessionsDbContext, Guid, Guid, int, int, IQueryable<SessionCount>>> counts)
+        {
+            Expression<Func<SessionCount, long>> count = c => c.Count;
+            var sum = Expression.Call(typeof(Queryable), nameof(Queryable.Sum), [typeof(SessionCount)], counts.Body, Expression.Quote(count));
+            return Expression.Lambda<Func<SessionsDbContext, Guid, Guid, int, int, CancellationToken, long>>(sum, [.. counts.Parameters, Expression.Parameter(typeof(CancellationToken), "cancellationToken")]);
         }
 
         private readonly record struct Shape(bool SeesAllSessions, SessionSortField Sort, SortDirection Direction, bool FirstPage, ArchivedFilter Archived, bool IncludeWorkloadSessions);
