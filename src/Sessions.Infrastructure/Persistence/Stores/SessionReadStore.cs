@@ -230,7 +230,11 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
                     Template(db, shape, (db, template, criteria, skip, take) => db.WithChips(PageOf(db, template, criteria, shape.Sort, shape.Direction, skip, take, prepares: false).Sessions)))))
                 .For(db)(db, audience.WorkspaceId, audience.UserId, skip, take);
 
-        /// <summary>The listing's total, from the maintained counts.</summary>
+        /// <summary>
+        /// The listing's total, from the maintained counts: one query for each visibility form and
+        /// pair of filters, whatever the order and the page (each is kept under the shape of a later
+        /// page in the order of the latest updates).
+        /// </summary>
         public static Task<long> Total(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, CancellationToken cancellationToken) =>
             Totals.GetOrAdd(ShapeOf(audience, criteria, SessionSortField.UpdatedAt, SortDirection.Desc, 0, 0), static shape => new(db => EF.CompileAsyncQuery(SumOf(
                     Template(db, shape, (db, template, criteria, _, _) => SessionCounts.For(db, template, criteria, SessionCounts.Answer(criteria)!.Value).PreparedIf(true))))))
