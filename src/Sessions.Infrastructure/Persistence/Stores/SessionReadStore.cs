@@ -214,46 +214,52 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
     {
         private static readonly ConcurrentDictionary<Shape, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, IAsyncEnumerable<PageRow>>>> IdPages = new();
         private static readonly ConcurrentDictionary<Shape, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, IAsyncEnumerable<SessionRead>>>> SessionPages = new();
-        private static readonly ConcurrentDictionary<Shape, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, CancellationToken, Task<long>>>> Totals = new();
+        private static readonly ConcurrentDictionary<Filters, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, CancellationToken, Task<long>>>> Totals = new();
 
         public static bool Serves(SessionCriteria criteria, SessionSortField sort) => sort != SessionSortField.LastMessageAt && IsUnfiltered(criteria);
 
         /// <summary>The page's ids, each with the listing's total (<see cref="IdsWithTotal"/>).</summary>
         public static IAsyncEnumerable<PageRow> Ids(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, SessionSortField sort, SortDirection direction, int skip, int take) =>
-            IdPages.GetOrAdd(ShapeOf(audience, criteria, sort, direction, skip, take), static shape => new(db => EF.CompileAsyncQuery(
-                    Template(db, shape, (db, template, criteria, skip, take) => IdsWithTotal(db, template, criteria, SessionCounts.Answer(criteria)!.Value, shape.Sort, shape.Direction, skip, take)))))
-                .For(db)(db, audience.WorkspaceId, audience.UserId, skip, take);
+            Page(IdPages, static (db, template, criteria, shape, skip, take) => IdsWithTotal(db, template, criteria, SessionCounts.Answer(criteria)!.Value, shape.Sort, shape.Direction, skip, take),
+                db, audience, criteria, sort, direction, skip, take);
 
         /// <summary>The page's sessions with their chips and labels, in one statement.</summary>
         public static IAsyncEnumerable<SessionRead> Sessions(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, SessionSortField sort, SortDirection direction, int skip, int take) =>
-            SessionPages.GetOrAdd(ShapeOf(audience, criteria, sort, direction, skip, take), static shape => new(db => EF.CompileAsyncQuery(
-                    Template(db, shape, (db, template, criteria, skip, take) => db.WithChips(PageOf(db, template, criteria, shape.Sort, shape.Direction, skip, take, prepares: false).Sessions)))))
-                .For(db)(db, audience.WorkspaceId, audience.UserId, skip, take);
+            Page(SessionPages, static (db, template, criteria, shape, skip, take) => db.WithChips(PageOf(db, template, criteria, shape.Sort, shape.Direction, skip, take, prepares: false).Sessions),
+                db, audience, criteria, sort, direction, skip, take);
 
-        /// <summary>
-        /// The listing's total, from the maintained counts: one query for each visibility form and
-        /// pair of filters, whatever the order and the page (each is kept under the shape of a later
-        /// page in the order of the latest updates).
-        /// </summary>
+        /// <summary>The listing's total, from the maintained counts: one query for each visibility form and pair of filters, whatever the order and the page.</summary>
         public static Task<long> Total(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, CancellationToken cancellationToken) =>
-            Totals.GetOrAdd(ShapeOf(audience, criteria, SessionSortField.UpdatedAt, SortDirection.Desc, 0, 0), static shape => new(db => EF.CompileAsyncQuery(SumOf(
-                    Template(db, shape, (db, template, criteria, _, _) => SessionCounts.For(db, template, criteria, SessionCounts.Answer(criteria)!.Value).PreparedIf(true))))))
+            Totals.GetOrAdd(FiltersOf(audience, criteria), static filters => new(db => EF.CompileAsyncQuery(SumOf(Template(db, filters, firstPage: false,
+                    static (db, template, criteria, _, _) => SessionCounts.For(db, template, criteria, SessionCounts.Answer(criteria)!.Value).PreparedIf(true))))))
                 .For(db)(db, audience.WorkspaceId, audience.UserId, 0, 0, cancellationToken);
 
-        private static Shape ShapeOf(SessionAudience audience, SessionCriteria criteria, SessionSortField sort, SortDirection direction, int skip, int take) =>
-            new(audience.SeesAllSessions, sort, direction, skip == 0 && take == ListSessionsQuery.DefaultLimit, criteria.Archived, criteria.IncludeWorkloadSessions);
+        /// <summary>A page of the request's shape, by the shape's compiled query, compiled from <paramref name="compose"/> on the shape's first request for each model.</summary>
+        private static IAsyncEnumerable<T> Page<T>(
+            ConcurrentDictionary<Shape, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, IAsyncEnumerable<T>>>> pages,
+            Func<SessionsDbContext, SessionAudience, SessionCriteria, Shape, int, int, IQueryable<T>> compose,
+            SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, SessionSortField sort, SortDirection direction, int skip, int take)
+        {
+            var shape = new Shape(FiltersOf(audience, criteria), sort, direction, FirstPage: skip == 0 && take == ListSessionsQuery.DefaultLimit);
+            return pages.GetOrAdd(shape, static (shape, compose) => new(db => EF.CompileAsyncQuery(Template(db, shape.Filters, shape.FirstPage,
+                    (db, template, criteria, skip, take) => compose(db, template, criteria, shape, skip, take)))), compose)
+                .For(db)(db, audience.WorkspaceId, audience.UserId, skip, take);
+        }
+
+        private static Filters FiltersOf(SessionAudience audience, SessionCriteria criteria) =>
+            new(audience.SeesAllSessions, criteria.Archived, criteria.IncludeWorkloadSessions);
 
         /// <summary>
-        /// The shape's query, composed for an audience of no workspace and bound. Any page but the
-        /// first of the default size is composed as the second page of one session: its two bounds
-        /// are the compiled query's parameters.
+        /// The query of a shape's filters, composed for an audience of no workspace and bound. Any
+        /// page but the first of the default size is composed as the second page of one session: its
+        /// two bounds are the compiled query's parameters.
         /// </summary>
         private static Expression<Func<SessionsDbContext, Guid, Guid, int, int, IQueryable<T>>> Template<T>(
-            SessionsDbContext db, Shape shape, Func<SessionsDbContext, SessionAudience, SessionCriteria, int, int, IQueryable<T>> compose)
+            SessionsDbContext db, Filters filters, bool firstPage, Func<SessionsDbContext, SessionAudience, SessionCriteria, int, int, IQueryable<T>> compose)
         {
-            var template = new SessionAudience(Guid.Empty, Guid.Empty, shape.SeesAllSessions);
-            var criteria = new SessionCriteria(null, [], [], [], [], [], shape.Archived, null, shape.IncludeWorkloadSessions);
-            var (skip, take) = shape.FirstPage ? (0, ListSessionsQuery.DefaultLimit) : (1, 1);
+            var template = new SessionAudience(Guid.Empty, Guid.Empty, filters.SeesAllSessions);
+            var criteria = new SessionCriteria(null, [], [], [], [], [], filters.Archived, null, filters.IncludeWorkloadSessions);
+            var (skip, take) = firstPage ? (0, ListSessionsQuery.DefaultLimit) : (1, 1);
             return QueryTemplate.Bind(compose(db, template, criteria, skip, take), template);
         }
 
@@ -265,7 +271,10 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
             return Expression.Lambda<Func<SessionsDbContext, Guid, Guid, int, int, CancellationToken, long>>(sum, [.. counts.Parameters, Expression.Parameter(typeof(CancellationToken), "cancellationToken")]);
         }
 
-        private readonly record struct Shape(bool SeesAllSessions, SessionSortField Sort, SortDirection Direction, bool FirstPage, ArchivedFilter Archived, bool IncludeWorkloadSessions);
+        /// <summary>What a browsing listing is narrowed by: the visibility rule's form and the archived and workload filters.</summary>
+        private readonly record struct Filters(bool SeesAllSessions, ArchivedFilter Archived, bool IncludeWorkloadSessions);
+
+        private readonly record struct Shape(Filters Filters, SessionSortField Sort, SortDirection Direction, bool FirstPage);
     }
 
     /// <summary>
