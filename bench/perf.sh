@@ -5,6 +5,8 @@
 # bench/results/2026-12-01-stack-costs.md section 1 was taken.
 #   usage: bash bench/perf.sh get|refreeze [FRAME_REGEX ...]
 #   e.g.:  bash bench/perf.sh get 'DfaMatcher::MatchAsync' 'SessionReadStore\+<OneAsync>'
+# WARM=seconds of load before sampling (60 by default: with less, the JIT's tiering thread still
+# takes a fifth of the samples, bench/results/2026-12-02-compiled-browsing.md).
 # Needs perf (apt-get install linux-perf) and wrk; the service built in Release. SQLite only; a
 # fresh file each run. The samples stay in .artifacts/perf/ (KIND.data, KIND.stacks).
 set -euo pipefail
@@ -29,7 +31,7 @@ ID=$(cat /proc/sys/kernel/random/uuid)
 curl -sf -o /dev/null -X POST "$BASE${PATH_BASE%/}" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"id\":\"$ID\",\"model\":\"m\"}"
 curl -sf -o /dev/null -X POST "$BASE$PATH_BASE$ID/freeze" -H "Authorization: Bearer $TOKEN"
 SCRIPT="../shared/bench/$KIND.lua"
-wrk -t2 -c16 -d20s -s "$SCRIPT" "$BASE" -- "$ID" "$TOKEN" "$PATH_BASE" >/dev/null   # warm-up
+wrk -t2 -c16 -d"${WARM:-60}"s -s "$SCRIPT" "$BASE" -- "$ID" "$TOKEN" "$PATH_BASE" >/dev/null   # warm-up
 perf record -F 999 -g -p "$API_PID" -o "$OUT/$KIND.data" -- sleep 8 >/dev/null 2>&1 &
 PERF=$!
 wrk -t2 -c16 -d8s --latency -s "$SCRIPT" "$BASE" -- "$ID" "$TOKEN" "$PATH_BASE" | grep -E "Requests/sec|  50%|  99%"
