@@ -104,13 +104,6 @@ internal sealed class SqliteStatementDeadline : DbCommandInterceptor, IDbConnect
     }
 
     /// <summary>
-    /// Installs the handler on the connection's native handle as it opens: a reopened connection
-    /// may have another handle from the driver's pool, and a handle taken from the pool carries the
-    /// handler of the connection that had it until this one replaces it. (No handler is removed at a
-    /// close: the service's SQLite connections stay open while their context lives, and EF Core
-    /// announces a close it then does not make.)
-    /// </summary>
-    /// <summary>
     /// EF Core announces a close only when none of its commands or readers uses the connection
     /// any more: whatever is still watched then (a reader that ended without being disposed) ends.
     /// The handler stays: the connection stays open.
@@ -135,6 +128,13 @@ internal sealed class SqliteStatementDeadline : DbCommandInterceptor, IDbConnect
         }
     }
 
+    /// <summary>
+    /// Installs the handler on the connection's native handle as it opens: a reopened connection
+    /// may have another handle from the driver's pool, and a handle taken from the pool carries the
+    /// handler of the connection that had it until this one replaces it. (No handler is removed at a
+    /// close: the service's SQLite connections stay open while their context lives, and EF Core
+    /// announces a close it then does not make.)
+    /// </summary>
     private void Watch(DbConnection connection)
     {
         if (connection is SqliteConnection { Handle: { } handle })
