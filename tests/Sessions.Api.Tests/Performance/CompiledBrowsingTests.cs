@@ -98,6 +98,9 @@ public sealed class CompiledBrowsingTests(ApiFactory factory) : ApiTest<ApiFacto
         Assert.Empty(await page(db, workspace.WorkspaceId, stranger.Id, 0, 20).ToListAsync());
     });
 
+    /// <summary>A static field a template must not write in: it may be assigned after the binding.</summary>
+    private static string mutableTitle = string.Empty;
+
     [Fact]
     public Task ATemplate_RefusesWhatItCannotBind() => Factory.WithDbAsync(db =>
     {
@@ -111,10 +114,21 @@ public sealed class CompiledBrowsingTests(ApiFactory factory) : ApiTest<ApiFacto
         Assert.Throws<NotSupportedException>(() => QueryTemplate.Bind(db.Sessions.Where(s => ids.Contains(s.Id)), template));
         // Two limits: which is the page's?
         Assert.Throws<NotSupportedException>(() => QueryTemplate.Bind(db.Sessions.OrderBy(s => s.Id).Take(5).Skip(1).Take(2), template));
+        // A query of a list, not of the database (its expression is the query itself).
+        var inMemory = ids.AsQueryable();
+        Assert.Throws<NotSupportedException>(() => QueryTemplate.Bind(db.Sessions.Where(s => inMemory.Contains(s.Id)), template));
+        // A static property is read each time: written in, it would stay the moment of the binding.
+        Assert.Throws<NotSupportedException>(() => QueryTemplate.Bind(db.Sessions.Where(s => s.CreatedAt < DateTime.UtcNow), template));
+        // A static field that may be assigned again.
+        mutableTitle = "bench";
+        Assert.Throws<NotSupportedException>(() => QueryTemplate.Bind(db.Sessions.Where(s => s.Title == mutableTitle), template));
 
         string? unset = null;
         var bound = QueryTemplate.Bind(db.Sessions.Where(s => EF.Parameter(unset) == null || s.Title == unset), template);
         Assert.DoesNotContain(nameof(Queryable.Where), bound.Body.ToString(), StringComparison.Ordinal);
+        // A static field that stays what it was (Guid.Empty) is a plain value, written in.
+        var empty = QueryTemplate.Bind(db.Sessions.Where(s => s.GroupId == Guid.Empty), template);
+        Assert.Contains(Guid.Empty.ToString(), empty.Body.ToString(), StringComparison.Ordinal);
         return Task.CompletedTask;
     });
 

@@ -88,8 +88,8 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
             nameof(Session.ArchivedAt), nameof(Session.Origin), nameof(Session.UserId), nameof(Session.Visibility), LabelBits.Property);
 
         // A listing in the order of its creation, of its number of messages or of its last message
-        // walks an index of that order in the same way, in either direction (ADRs 0056, 0057):
-        // without one, each page of such a listing sorted every visible session of the workspace.
+        // walks an index of that order in the same way, in either direction (ADRs 0056, 0057), so a
+        // page reads its rows in order instead of sorting every visible session of the workspace.
         string[] otherOrders = [nameof(Session.CreatedAt), nameof(Session.MessageCount), nameof(Session.LastMessageAt)];
         foreach (var order in otherOrders)
         {

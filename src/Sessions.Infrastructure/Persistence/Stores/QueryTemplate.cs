@@ -14,8 +14,10 @@ namespace Sessions.Infrastructure.Persistence.Stores;
 /// compiled query's parameters, each table read from the context it is given. Every other value
 /// the composition captured is the shape's own (a filter the shape fixes, a tag) and is written
 /// into the query, with the tests that a value decides (<c>EF.Parameter(f) == null || ...</c>)
-/// decided. A captured value of any other kind than a plain value or a query is refused, so a
-/// value of the request that composed the template never reaches the requests after it.
+/// decided. A captured value of any other kind than a plain value or a query of the database is
+/// refused, and so is a static property or a static field that may change (<c>DateTime.UtcNow</c>
+/// would be the moment the template was bound), so a value of the request that composed the
+/// template never reaches the requests after it.
 /// </summary>
 internal sealed class QueryTemplate : ExpressionVisitor
 {
@@ -81,7 +83,7 @@ internal sealed class QueryTemplate : ExpressionVisitor
                     return false;
                 }
 
-                if (ReferenceEquals(owner, template))
+                if (ReferenceEquals(owner, template) || (member.Expression is null && member.Member is not FieldInfo { IsInitOnly: true }))
                 {
                     throw Refused(member.Type);
                 }
@@ -154,10 +156,14 @@ internal sealed class QueryTemplate : ExpressionVisitor
         return parameter;
     }
 
-    /// <summary>A value the composition captured: a query in its place, a plain value written into the query.</summary>
+    /// <summary>
+    /// A value the composition captured: a query of the database in its place, a plain value written
+    /// into the query. A query of anything else (a list's <c>AsQueryable()</c>, whose expression is
+    /// the query itself) is refused.
+    /// </summary>
     private Expression Bound(object? value, Type type) => value switch
     {
-        IQueryable query => Visit(query.Expression),
+        IQueryable { Provider: IAsyncQueryProvider } query => Visit(query.Expression),
         null or string or Guid or DateTime or DateTimeOffset => Expression.Constant(value, type),
         _ when value.GetType().IsPrimitive || value.GetType().IsEnum => Expression.Constant(value, type),
         _ => throw Refused(value.GetType()),

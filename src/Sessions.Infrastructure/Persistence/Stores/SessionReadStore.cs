@@ -208,7 +208,8 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
     /// page's ids with their total where PostgreSQL prepares statements, the page's sessions in one
     /// statement elsewhere, and the total from the maintained counts), composed once for a template
     /// audience and bound (<see cref="QueryTemplate"/>), so a request builds, walks and looks up no
-    /// expression. At most 144 shapes, each compiled on its first request for each model.
+    /// expression. At most 144 page shapes for each form of reading (the ids' and the sessions') and 12
+    /// totals, each compiled on its first request for each model.
     /// </summary>
     private static class Browsing
     {
