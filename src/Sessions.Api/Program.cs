@@ -140,6 +140,7 @@ app.UseStatusCodePages(StatusCodeEnvelopes.WriteAsync);
 // trim and compare the path of every API request).
 app.UseWhen(context => context.Request.Path.StartsWithSegments(DocumentationPaths.Root, StringComparison.OrdinalIgnoreCase), documentation =>
 {
+    documentation.UseReadOnlyMethods();
     documentation.UseDocumentValidators();
     documentation.UseOpenApi(options =>
     {

@@ -74,10 +74,13 @@ public static class RateLimiting
         return services;
     }
 
-    /// <summary>Whose requests a limit counts together: a token's subject, or the address of a caller without one.</summary>
+    /// <summary>
+    /// Whose requests a limit counts together: a token's subject (in one spelling, for the service
+    /// takes every spelling of a user's id as that user), or the address of a caller without one.
+    /// </summary>
     public static string PartitionKey(HttpContext context) =>
         context.User.FindFirst("sub")?.Value is { } subject
-            ? $"principal:{subject}"
+            ? $"principal:{(Guid.TryParse(subject, out var user) ? user.ToString() : subject)}"
             : $"address:{context.Connection.RemoteIpAddress}";
 
     private static bool IsExempt(PathString path) =>

@@ -21,14 +21,15 @@ public static class TestTokens
         string audience = Audience,
         string scopeClaim = "scope",
         string? name = null,
-        string? username = null)
+        string? username = null,
+        string? subject = null)
     {
         var now = DateTime.UtcNow;
         var expiry = expires ?? now.AddHours(1);
         var notBefore = expiry < now ? expiry.AddHours(-1) : now;
         var claims = new Dictionary<string, object>
         {
-            ["sub"] = userId.ToString(),
+            ["sub"] = subject ?? userId.ToString(),
             [scopeClaim] = string.Join(' ', scopes),
         };
         if (email is not null)

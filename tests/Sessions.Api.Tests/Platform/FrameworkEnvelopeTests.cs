@@ -60,6 +60,19 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
         Assert.Equal("POST", string.Join(", ", response.Content.Headers.Allow));
     }
 
+    /// <summary>The documentation is read only, like the API's read routes.</summary>
+    [Theory]
+    [InlineData("POST", "/swagger/v1/swagger.json")]
+    [InlineData("DELETE", "/swagger/index.html")]
+    [InlineData("PUT", "/swagger")]
+    public async Task WrongMethod_OnTheDocumentation_Is405Envelope(string method, string path)
+    {
+        var response = await Client.SendAsync(new HttpMethod(method), path, token: null);
+
+        await response.ExpectEnvelopeAsync(HttpStatusCode.MethodNotAllowed, "invalid_request");
+        Assert.Equal("GET, HEAD", string.Join(", ", response.Content.Headers.Allow));
+    }
+
     [Theory]
     [InlineData("DELETE", "usage", "GET, HEAD")]
     [InlineData("PATCH", "facets", "GET, HEAD")]

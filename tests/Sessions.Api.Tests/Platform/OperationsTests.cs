@@ -72,6 +72,25 @@ public sealed class OperationsTests(OperationsApiFactory factory) : ApiTest<Oper
         }
     }
 
+    /// <summary>A principal's subject spelled otherwise (no hyphens, braces, upper case) is the same principal, and counts in the same window.</summary>
+    [Fact]
+    public async Task RateLimit_CountsAPrincipalAsOne_HoweverItsSubjectIsSpelled()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var busy = await workspace.AddMemberAsync();
+        var path = workspace.SessionPath(Guid.NewGuid());
+        string[] spellings = [busy.Id.ToString(), busy.Id.ToString("N"), busy.Id.ToString("B").ToUpperInvariant()];
+
+        foreach (var subject in spellings)
+        {
+            var token = TestTokens.Create(busy.Id, ["sessions:read", "sessions:write"], busy.Email, subject: subject);
+            await (await Client.GetAsync(path, token)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        }
+
+        var respelled = TestTokens.Create(busy.Id, ["sessions:read", "sessions:write"], busy.Email, subject: busy.Id.ToString("D").ToUpperInvariant());
+        await (await Client.GetAsync(path, respelled)).ExpectEnvelopeAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+    }
+
     [Fact]
     public async Task Cors_PreflightFromAnAllowedOrigin_IsAnswered_AndOtherOriginsAreNot()
     {
