@@ -39,6 +39,7 @@ builder.Services.AddControllers(options =>
         options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
         options.ModelBinderProviders.Insert(0, new HyphenatedUuids());
         options.ModelBinderProviders.Insert(1, new DecimalIntegers());
+        options.ModelBinderProviders.Insert(0, new SingleQueryValues(options.ModelBinderProviders));
         options.ModelMetadataDetailsProviders.Add(new VerbatimText());
 
         // The API binds no form: with the form providers a multipart body that did not parse as a

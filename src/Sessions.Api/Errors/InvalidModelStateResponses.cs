@@ -125,6 +125,12 @@ public static class InvalidModelStateResponses
         var name = path[0] as string ?? key;
         var source = context.RouteData.Values.ContainsKey(name) ? "path" : "query";
         var (parameterType, bounds) = Parameter(context, name);
+        var given = context.HttpContext.Request.Query[name].Count;
+        if (source == "query" && given > 1 && !IsRepeatable(parameterType))
+        {
+            return new ErrorDetail([source, name], FormattableString.Invariant($"must be given once (it was given {given} times)"), ErrorTypes.ValueError);
+        }
+
         if (source == "query" && parameterType == typeof(List<Guid>) && FirstUnreadUuid(context.HttpContext.Request.Query[name]) is { } at)
         {
             // A repeatable filter's value is named by its index, as the other list filters' are.
@@ -143,6 +149,10 @@ public static class InvalidModelStateResponses
 
         return new ErrorDetail([source, .. path], message, type);
     }
+
+    /// <summary>Whether a parameter of this type takes a value repeated (a list filter); text is one value.</summary>
+    private static bool IsRepeatable(Type? type) =>
+        type is not null && type != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(type);
 
     /// <summary>The first of a repeated query value's values that is no full UUID, with its index; null when each is one.</summary>
     private static (int Index, string? Value)? FirstUnreadUuid(Microsoft.Extensions.Primitives.StringValues values)

@@ -252,16 +252,15 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
         }
     }
 
-    /// <summary>A parameter that takes one value, given twice, is read by its first (as MVC binds it), and checked as such.</summary>
-    [Fact]
-    public async Task ARepeatedScalarParameter_IsReadByItsFirstValue()
+    /// <summary>A parameter that takes one value, given twice, is refused in either order (it was read by its first value, the second ignored).</summary>
+    [Theory]
+    [InlineData("?limit=5&limit=500")]
+    [InlineData("?limit=500&limit=5")]
+    public async Task ARepeatedScalarParameter_IsRefusedWhicheverValueComesFirst(string query)
     {
         var (workspace, owner, _) = await AMembersSessionAsync();
 
-        var page = await (await Client.GetAsync(workspace.SessionsPath + "?limit=5&limit=500", owner.Token())).ExpectAsync(HttpStatusCode.OK);
-
-        Assert.Equal(5, page["limit"]!.GetValue<int>());
-        await (await Client.GetAsync(workspace.SessionsPath + "?limit=500&limit=5", owner.Token())).ExpectValidationErrorAsync("query", "limit");
+        await (await Client.GetAsync(workspace.SessionsPath + query, owner.Token())).ExpectValidationErrorAsync("query", "limit");
     }
 
     [Theory]

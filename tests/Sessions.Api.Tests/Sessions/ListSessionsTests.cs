@@ -597,6 +597,41 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Equal(("must not be empty", "string_too_short"), (error["msg"]!.GetValue<string>(), error["type"]!.GetValue<string>()));
     }
 
+    /// <summary>
+    /// A parameter that takes one value, given twice, is refused whether or not each value would do:
+    /// which one the client meant is not the service's to guess (the first was read, the rest ignored).
+    /// </summary>
+    [Theory]
+    [InlineData("?limit=1&limit=abc", "limit", 2)]
+    [InlineData("?limit=1&limit=0", "limit", 2)]
+    [InlineData("?sort_by=created_at&sort_by=updated_at", "sort_by", 2)]
+    [InlineData("?sort_dir=asc&sort_dir=asc&sort_dir=desc", "sort_dir", 3)]
+    [InlineData("/usage?group_by=model&group_by=agent", "group_by", 2)]
+    [InlineData("/{0}/trajectory?format=atif&format=openai", "format", 2)]
+    [InlineData("/{0}/transcript?limit=5&limit=5", "limit", 2)]
+    public async Task AOneValueParameterGivenMoreThanOnce_Is422AtIt(string query, string parameter, int given)
+    {
+        var (workspace, me, _) = await SetUpAsync();
+        var session = await Create(workspace, me, new { model = "m" });
+
+        var error = await (await Client.GetAsync(workspace.SessionsPath + string.Format(System.Globalization.CultureInfo.InvariantCulture, query, session), me.Token()))
+            .ExpectValidationErrorAsync("query", parameter);
+
+        Assert.Equal($"must be given once (it was given {given} times)", error["msg"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ARepeatableFilterGivenMoreThanOnce_StillCombinesItsValues()
+    {
+        var (workspace, me, _) = await SetUpAsync();
+        await Create(workspace, me, new { model = "one" });
+        await Create(workspace, me, new { model = "two" });
+
+        var page = await ListAsync(workspace, me, "model=one&model=two");
+
+        Assert.Equal(2, page["total"]!.GetValue<int>());
+    }
+
     /// <summary>A paging value that is no integer is told the parameter's range, not its type's (it was "from -2147483648 to 2147483647").</summary>
     [Theory]
     [InlineData("?page=abc", "page", "must be an integer from 1 to 1000000")]
