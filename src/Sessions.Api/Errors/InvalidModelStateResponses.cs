@@ -125,13 +125,13 @@ public static class InvalidModelStateResponses
         var name = path[0] as string ?? key;
         var source = context.RouteData.Values.ContainsKey(name) ? "path" : "query";
         var (parameterType, bounds) = Parameter(context, name);
-        var given = context.HttpContext.Request.Query[name].Count;
-        if (source == "query" && given > 1 && !IsRepeatable(parameterType))
+        var given = context.HttpContext.Request.Query[name];
+        if (source == "query" && given.Count > 1 && !IsRepeatable(parameterType))
         {
-            return new ErrorDetail([source, name], FormattableString.Invariant($"must be given once (it was given {given} times)"), ErrorTypes.ValueError);
+            return new ErrorDetail([source, name], FormattableString.Invariant($"must be given once (it was given {given.Count} times)"), ErrorTypes.ValueError);
         }
 
-        if (source == "query" && parameterType == typeof(List<Guid>) && FirstUnreadUuid(context.HttpContext.Request.Query[name]) is { } at)
+        if (source == "query" && parameterType == typeof(List<Guid>) && FirstUnreadUuid(given) is { } at)
         {
             // A repeatable filter's value is named by its index, as the other list filters' are.
             var (uuidMessage, uuidType) = string.IsNullOrEmpty(at.Value)

@@ -234,6 +234,26 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         await Client.GetAsync($"{workspace.SessionsPath}/grouped?label=nocolon", creator.Token()).ExpectValidationErrorAsync("query", "label", 0);
     }
 
+    /// <summary>The groups routes' one-value parameters are refused given twice, as the session list's are; status and kind stay repeatable.</summary>
+    [Theory]
+    [InlineData("groups?page=1&page=2", "page")]
+    [InlineData("groups?limit=5&limit=abc", "limit")]
+    [InlineData("grouped?sessions_per_group=3&sessions_per_group=3", "sessions_per_group")]
+    [InlineData("grouped?limit=abc&limit=5", "limit")]
+    [InlineData("groups/{0}?archived=active&archived=any", "archived")]
+    [InlineData("groups/{0}?include_workload_sessions=true&include_workload_sessions=false", "include_workload_sessions")]
+    public async Task AOneValueParameterGivenTwice_Is422AtIt(string route, string parameter)
+    {
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
+        var group = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>();
+
+        var error = await (await Client.GetAsync($"{workspace.SessionsPath}/{string.Format(System.Globalization.CultureInfo.InvariantCulture, route, group)}", creator.Token()))
+            .ExpectValidationErrorAsync("query", parameter);
+
+        Assert.Equal("must be given once (it was given 2 times)", error["msg"]!.GetValue<string>());
+        await Client.GetAsync($"{GroupsPath(workspace)}?status=running&status=completed&kind=workflow&kind=workflow", creator.Token()).ExpectAsync(HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task GroupId_OnASession_MustNameAGroupOfTheWorkspace()
     {
