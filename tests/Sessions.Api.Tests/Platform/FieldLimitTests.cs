@@ -104,10 +104,10 @@ public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
     /// end is 422 at the parameter.
     /// </summary>
     [Theory]
-    [InlineData("/sessions", "limit", "limit")]
-    [InlineData("/sessions/{session_id}/transcript", "limit", null)]
-    [InlineData("/sessions/{session_id}/items", "limit", null)]
-    public async Task TheDocumentsBounds_AreWhatTheServiceApplies(string suffix, string parameter, string? echoed)
+    [InlineData("/sessions", "limit", "echoed")]
+    [InlineData("/sessions/{session_id}/transcript", "limit", "messages")]
+    [InlineData("/sessions/{session_id}/items", "limit", "items")]
+    public async Task TheDocumentsBounds_AreWhatTheServiceApplies(string suffix, string parameter, string applied)
     {
         var document = await Client.GetAsync("/swagger/v1/swagger.json", token: null).ExpectAsync(HttpStatusCode.OK);
         var (workspace, owner, session) = await AMembersSessionAsync();
@@ -118,12 +118,26 @@ public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         path = path.Replace($"{workspace.SessionsPath}/{session}", workspace.SessionPath(session), StringComparison.Ordinal);
 
         Assert.True(minimum >= 1 && minimum <= fallback && fallback <= maximum, $"{minimum}..{maximum}, default {fallback}");
+        // One more entry than the default, so that a page of the default's size is the default applied.
+        if (applied == "messages")
+        {
+            await Client.AppendAsync(workspace, owner, session, [.. Enumerable.Range(0, (int)fallback + 1).Select(i => (object)new { role = "user", content = "m" })]);
+        }
+
+        for (var i = 0; applied == "items" && i <= fallback; i++)
+        {
+            await (await Client.PostAsync($"{path}", owner.Token(), new { item_type = "file", data = new { n = i } })).ExpectAsync(HttpStatusCode.Created);
+        }
+
         var absent = await Client.GetAsync(path, owner.Token());
         Assert.Equal(HttpStatusCode.OK, absent.StatusCode);
-        if (echoed is not null)
+        var page = JsonNode.Parse(await absent.Content.ReadAsStringAsync())!;
+        Assert.Equal(fallback, applied switch
         {
-            Assert.Equal(fallback, (await absent.JsonAsync())[echoed]!.GetValue<long>());
-        }
+            "echoed" => page["limit"]!.GetValue<long>(),
+            "messages" => page["messages"]!.AsArray().Count,
+            _ => page.AsArray().Count,
+        });
 
         Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"{path}?{parameter}={minimum}", owner.Token())).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"{path}?{parameter}={maximum}", owner.Token())).StatusCode);

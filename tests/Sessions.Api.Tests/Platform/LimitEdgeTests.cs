@@ -58,8 +58,8 @@ public sealed class LimitEdgeTests(ApiFactory factory) : ApiTest<ApiFactory>(fac
         var groups = $"{workspace.SessionsPath}/groups";
 
         await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { labels = new Dictionary<string, string[]> { [new string('k', 64)] = ["v"] } }).ExpectAsync(HttpStatusCode.OK);
-        await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { labels = new Dictionary<string, string[]> { [new string('k', 65)] = ["v"] } }).ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
-        await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { labels = new Dictionary<string, string[]> { [""] = ["v"] } }).ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
+        await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { labels = new Dictionary<string, string[]> { [new string('k', 65)] = ["v"] } }).ExpectValidationErrorAsync("body", "labels", new string('k', 65));
+        await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { labels = new Dictionary<string, string[]> { [""] = ["v"] } }).ExpectValidationErrorAsync("body", "labels", "");
         await Client.PostAsync(workspace.SessionsPath, owner.Token(), new { id = Guid.NewGuid(), model = "m", runtime_id = "not-a-uuid" }).ExpectValidationErrorAsync("body", "runtime_id");
         await Client.PostAsync(workspace.SessionsPath, owner.Token(), new { id = Guid.NewGuid(), model = "m", project_id = "not-a-uuid" }).ExpectValidationErrorAsync("body", "project_id");
         await Client.PostAsync($"{path}/items", owner.Token(), new { item_type = "finding", data = new { }, title = new string('t', 255) }).ExpectAsync(HttpStatusCode.Created);

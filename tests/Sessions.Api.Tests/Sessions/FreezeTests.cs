@@ -289,14 +289,4 @@ public sealed class FreezeTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
 
         Assert.Equal("value_error", error["type"]!.GetValue<string>());
     }
-
-    [Fact]
-    public async Task Resolve_PrefixWithLikeWildcards_NeverMatchesAsWildcard()
-    {
-        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
-        await Client.CreateSessionAsync(workspace, owner);
-
-        await (await Client.GetAsync(workspace.SessionPath("%25%25%25%25"), owner.Token())).ExpectValidationErrorAsync("path", "session_id");
-        await (await Client.GetAsync(workspace.SessionPath("____"), owner.Token())).ExpectValidationErrorAsync("path", "session_id");
-    }
 }

@@ -117,7 +117,7 @@ public sealed class TenantIsolationTests(ApiFactory factory) : ApiTest<ApiFactor
         }
 
         Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
-        await AssertListAndFacetsAsync(workspace, caller, outsider, shared);
+        await AssertListAndFacetsAsync(workspace, caller, outsider, shared, hidden);
         if (!outsider)
         {
             await AssertGroupListsAsync(workspace, caller, shared, sharedGroup, hiddenGroup);
@@ -128,7 +128,7 @@ public sealed class TenantIsolationTests(ApiFactory factory) : ApiTest<ApiFactor
         static bool IsBulk(string route) => route.StartsWith("bulk-", StringComparison.Ordinal);
     }
 
-    private async Task AssertListAndFacetsAsync(TestWorkspace workspace, TestUser caller, bool outsider, Guid shared)
+    private async Task AssertListAndFacetsAsync(TestWorkspace workspace, TestUser caller, bool outsider, Guid shared, Guid hidden)
     {
         var list = await Client.GetAsync($"{workspace.SessionsPath}?archived=any&include_workload_sessions=true", caller.Token());
         var facets = await Client.GetAsync($"{workspace.SessionsPath}/facets?archived=any", caller.Token());
@@ -151,6 +151,7 @@ public sealed class TenantIsolationTests(ApiFactory factory) : ApiTest<ApiFactor
         var page = await list.ExpectAsync(HttpStatusCode.OK);
         var ids = page["sessions"]!.AsArray().Select(s => Guid.Parse(s!["id"]!.GetValue<string>())).ToList();
         Assert.Contains(shared, ids);
+        Assert.DoesNotContain(hidden, ids);
         Assert.Equal(ids.Count, page["total"]!.GetValue<int>());
         var counts = await facets.ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("""[{"value":"shared","count":1}]""", counts["labels"]!["t"]!.ToJsonString());
