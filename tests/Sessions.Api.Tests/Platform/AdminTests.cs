@@ -147,13 +147,16 @@ public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
         var member = await workspace.AddMemberAsync();
         var path = $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members";
+        var shared = (await Client.CreateSessionAsync(workspace, admin, extra: new { visibility = "workspace" })).Id();
+        await (await Client.GetAsync(workspace.SessionPath(shared), member.Token())).ExpectAsync(HttpStatusCode.OK);
 
         var demoted = await (await Client.SendAsync(HttpMethod.Put, $"{path}/{member.Id}", admin.Token(), new { role = "viewer" })).ExpectAsync(HttpStatusCode.OK);
         var removed = await Client.SendAsync(HttpMethod.Delete, $"{path}/{member.Id}", admin.Token());
 
         Assert.Equal("viewer", demoted["role"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
-        await (await Client.GetAsync(workspace.SessionPath(Guid.NewGuid()), member.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.GetAsync(workspace.SessionPath(shared), member.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(0, await Factory.WithDbAsync(db => db.Memberships.CountAsync(m => m.WorkspaceId == workspace.WorkspaceId && m.UserId == member.Id)));
         Assert.Equal(1, await Factory.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.AggregateId == workspace.WorkspaceId && o.Type == "MemberRemoved")));
     }
 

@@ -25,6 +25,11 @@ public sealed class AnonymousRateLimitTests(TwoRequestsApiFactory factory) : ICl
         await limited.ExpectEnvelopeAsync(HttpStatusCode.TooManyRequests, "rate_limited");
         Assert.InRange(limited.RetryAfterSeconds(), 1, 60);
 
+        // Another address has a window of its own.
+        using var fromElsewhere = new HttpRequestMessage(HttpMethod.Get, path);
+        fromElsewhere.Headers.Add(TestRemoteAddress.Header, "192.0.2.7");
+        await (await client.SendAsync(fromElsewhere)).ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+
         await (await client.GetAsync(path, member.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 }

@@ -61,6 +61,7 @@ public sealed partial class SqlServerTranslationTests
         async Task Run(string what, Func<IServiceProvider, Task> operation)
         {
             await using var scope = probe.Scope();
+            var sent = probe.Commands.Texts.Count;
             try
             {
                 await IgnoringNoRows(() => operation(scope.ServiceProvider));
@@ -68,6 +69,13 @@ public sealed partial class SqlServerTranslationTests
             catch (Exception exception) when (IsTranslationFailure(exception))
             {
                 failures.Add($"{what}: {exception.Message}");
+                return;
+            }
+
+            // A query EF Core fails to translate sends nothing, whatever its error's wording.
+            if (probe.Commands.Texts.Count == sent)
+            {
+                failures.Add($"{what}: sent no command");
             }
         }
 
