@@ -8,17 +8,31 @@ namespace Sessions.Api.Tests.Infrastructure;
 /// <summary>
 /// Counts the SQL statements the service sends (every command EF Core executes, and the savepoints
 /// EF Core creates and releases inside a transaction, which are statements of their own), and keeps
-/// their text and command.
+/// their text and command; apart from them, the transactions EF Core begins or is handed, and their
+/// ends (each a round trip on PostgreSQL, and on SQLite a lock taken).
 /// </summary>
 public sealed class StatementCounter : DbCommandInterceptor
 {
     private readonly List<string> _statements = [];
     private readonly List<DbCommand> _commands = [];
+    private readonly List<string> _transactions = [];
 
-    public StatementCounter() => Savepoints = new SavepointListener(this);
+    public StatementCounter() => Listener = new TransactionListener(this);
 
-    /// <summary>Listens for the savepoints, which EF Core sends past the command interceptors.</summary>
-    public IInterceptor Savepoints { get; }
+    /// <summary>Listens for the savepoints, which EF Core sends past the command interceptors, and for the transactions.</summary>
+    public IInterceptor Listener { get; }
+
+    /// <summary>The transactions' steps, in order: <c>BEGIN</c> (begun or handed to EF Core), <c>COMMIT</c>, <c>ROLLBACK</c>.</summary>
+    public IReadOnlyList<string> Transactions
+    {
+        get
+        {
+            lock (_statements)
+            {
+                return [.. _transactions];
+            }
+        }
+    }
 
     public IReadOnlyList<string> Statements
     {
@@ -51,6 +65,7 @@ public sealed class StatementCounter : DbCommandInterceptor
         {
             _statements.Clear();
             _commands.Clear();
+            _transactions.Clear();
         }
     }
 
@@ -99,8 +114,52 @@ public sealed class StatementCounter : DbCommandInterceptor
         }
     }
 
-    private sealed class SavepointListener(StatementCounter counter) : DbTransactionInterceptor
+    private void RecordTransaction(string step)
     {
+        lock (_statements)
+        {
+            _transactions.Add(step);
+        }
+    }
+
+    private sealed class TransactionListener(StatementCounter counter) : DbTransactionInterceptor
+    {
+        public override InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
+        {
+            counter.RecordTransaction("BEGIN");
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(TransactionStarting(connection, eventData, result));
+
+        public override DbTransaction TransactionUsed(DbConnection connection, TransactionEventData eventData, DbTransaction result)
+        {
+            counter.RecordTransaction("BEGIN");
+            return result;
+        }
+
+        public override ValueTask<DbTransaction> TransactionUsedAsync(DbConnection connection, TransactionEventData eventData, DbTransaction result, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(TransactionUsed(connection, eventData, result));
+
+        public override InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+        {
+            counter.RecordTransaction("COMMIT");
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(TransactionCommitting(transaction, eventData, result));
+
+        public override InterceptionResult TransactionRollingBack(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+        {
+            counter.RecordTransaction("ROLLBACK");
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult> TransactionRollingBackAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(TransactionRollingBack(transaction, eventData, result));
+
         public override InterceptionResult CreatingSavepoint(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
         {
             counter.RecordSavepoint("SAVEPOINT");
@@ -129,6 +188,6 @@ public sealed class CountingApiFactory : ApiFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton(Statements.Savepoints).AddSingleton<IInterceptor>(Statements));
+        builder.ConfigureServices(services => services.AddSingleton(Statements.Listener).AddSingleton<IInterceptor>(Statements));
     }
 }

@@ -15,8 +15,9 @@ using SQLitePCL;
 namespace Sessions.Api.Tests.Performance;
 
 /// <summary>
-/// How many SQL statements a request sends, counted by an EF Core command interceptor: a change
-/// that adds a round trip to a hot path fails here. Each budget is measured after a warm-up
+/// How many SQL statements a request sends, counted by an EF Core command interceptor, and which
+/// transactions it opens (a transaction interceptor): a change that adds a round trip to a hot
+/// path, or a transaction to an answer decided from a read, fails here. Each budget is measured after a warm-up
 /// request, so the caller's membership and provisioned claims are cached as in steady traffic.
 /// </summary>
 public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<CountingApiFactory>(factory), IClassFixture<CountingApiFactory>
@@ -33,7 +34,9 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         var (workspace, owner, session) = await SetUpAsync();
 
         var byId = await CountAsync(() => Client.GetAsync(workspace.SessionPath(session), owner.Token()), HttpStatusCode.OK);
+        Assert.Empty(Factory.Statements.Transactions);
         var byPrefix = await CountAsync(() => Client.GetAsync(workspace.SessionPath(session.ToString()[..8]), owner.Token()), HttpStatusCode.OK);
+        Assert.Empty(Factory.Statements.Transactions);
 
         Assert.InRange(byId.Count, 1, 2);
         Assert.InRange(byPrefix.Count, 1, 2);
@@ -45,10 +48,14 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         var (workspace, owner, session) = await SetUpAsync();
 
         var first = await CountAsync(() => Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token()), HttpStatusCode.OK);
+        Assert.Equal(["BEGIN", "COMMIT"], Factory.Statements.Transactions);
         var again = await CountAsync(() => Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token()), HttpStatusCode.OK);
 
         Assert.InRange(first.Count, 1, 4);
         Assert.InRange(again.Count, 1, 2);
+
+        // The repeat is decided from a read: no transaction, so no writer's lock and no commit.
+        Assert.Empty(Factory.Statements.Transactions);
 
         // The id's text is computed from the id when the session is inserted; an update does not read it back.
         var update = Assert.Single(first, IsSessionUpdate);
@@ -70,6 +77,7 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         var answer = await response!.ExpectAsync(HttpStatusCode.OK);
         var read = Assert.Single(statements);
         Assert.DoesNotContain("UPDATE", read, StringComparison.Ordinal);
+        Assert.Empty(Factory.Statements.Transactions);
         Assert.Equal("kept", (string?)answer["title"]);
         Assert.Equal("\"2\"", response!.Headers.ETag?.Tag);
     }
@@ -340,7 +348,11 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         var messages = Enumerable.Range(0, size).Select(i => new { id = Guid.NewGuid(), role = i % 2 == 0 ? "user" : "assistant", content = $"message {i}", usage = new { input_tokens = i } }).ToArray();
 
         var appended = await CountAsync(() => Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages }), HttpStatusCode.OK);
+        Assert.Equal(["BEGIN", "COMMIT"], Factory.Statements.Transactions);
         var retried = await CountAsync(() => Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages }), HttpStatusCode.OK);
+
+        // The same batch again is a retry, answered from a read without a transaction.
+        Assert.Empty(Factory.Statements.Transactions);
 
         // The usage of the day is upserted in the command that inserts the messages; no statement repeats per message.
         Assert.InRange(appended.Count, 1, 5);

@@ -21,18 +21,21 @@ public sealed class UsageDayWriterTests(ApiFactory factory) : ApiTest<ApiFactory
         var ids = new[] { (await Client.CreateSessionAsync(workspace, owner)).Id(), (await Client.CreateSessionAsync(workspace, owner)).Id() };
         var sessions = await Factory.WithDbAsync(db => db.Sessions.AsNoTracking().Where(s => ids.Contains(s.Id)).ToListAsync());
         var first = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        // Enough days for two statements at the provider's limit of parameters (SQLite's is the lowest).
+        var days = await Factory.WithDbAsync(db => Task.FromResult(db.Provider == DatabaseProvider.Sqlite ? 150 : 1_100));
         List<SessionUsageDay> Days(long sign) =>
-            [.. Enumerable.Range(0, 150).SelectMany(d => sessions.Select(s => SessionUsageDay.From(s, first.AddDays(d), new UsageTotals(sign, 10 * sign, sign, 0, 0, 0, 0.5m * sign, 0))))];
+            [.. Enumerable.Range(0, days).SelectMany(d => sessions.Select(s => SessionUsageDay.From(s, first.AddDays(d), new UsageTotals(sign, 10 * sign, sign, 0, 0, 0, 0.5m * sign, 0))))];
 
+        Assert.InRange(await Factory.WithDbAsync(db => Task.FromResult(UsageDayWriter.Statements(db, db.Provider, Days(1)).Count)), 2, int.MaxValue);
         await Factory.WithDbAsync(db => new RowWriter(db.Provider).FlushAsync(db, UsageDayWriter.Statements(db, db.Provider, Days(1)), default));
         var added = await Factory.WithDbAsync(db => db.UsageDays.Where(d => ids.Contains(d.SessionId)).GroupBy(d => d.SessionId).Select(g => new { g.Key, Days = g.Count(), Tokens = g.Sum(d => d.InputTokens) }).ToListAsync());
         await Factory.WithDbAsync(db => new RowWriter(db.Provider).FlushAsync(db, UsageDayWriter.Statements(db, db.Provider, Days(1)), default));
         var twice = await Factory.WithDbAsync(db => db.UsageDays.Where(d => ids.Contains(d.SessionId)).SumAsync(d => d.MessageCount));
         await Factory.WithDbAsync(db => new RowWriter(db.Provider).FlushAsync(db, UsageDayWriter.Statements(db, db.Provider, Days(-2)), default));
 
-        Assert.All(added, session => Assert.Equal((150, 1500L), (session.Days, session.Tokens)));
+        Assert.All(added, session => Assert.Equal((days, 10L * days), (session.Days, session.Tokens)));
         Assert.Equal(2, added.Count);
-        Assert.Equal(2 * 150 * 2, twice);
+        Assert.Equal(2 * days * 2, twice);
         Assert.Equal(0, await Factory.WithDbAsync(db => db.UsageDays.CountAsync(d => ids.Contains(d.SessionId))));
     }
 

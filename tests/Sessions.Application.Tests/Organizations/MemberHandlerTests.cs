@@ -103,6 +103,8 @@ public sealed class MemberHandlerTests
 
         Assert.Equal(refused, demoted.Error?.Type == ErrorType.Conflict);
         Assert.Equal(refused, removed.Error?.Type == ErrorType.Conflict);
+        Assert.Equal(!refused, demoted.IsSuccess);
+        Assert.Equal(!refused, removed.Error is null);
         if (refused)
         {
             Assert.Equal("The workspace must keep at least one admin; make another member admin first.", removed.Error!.Message);

@@ -137,7 +137,8 @@ public sealed class ListingHandlerTests
         var usage = new Mock<IUsageReadStore>();
         const long Most = 3_000_000_000_000_000_000;
         var huge = new UsageTally(1, 1, Most, Most, Most, Most, 0, 0m, 0);
-        var small = new UsageTally(1, 1, 1, 0, 0, 0, 0, 0m, 0);
+        // More input tokens than the huge bucket, fewer tokens in all: a sort by one kind would put it first.
+        var small = new UsageTally(1, 1, 9_000_000_000_000_000_000, 0, 0, 0, 0, 0m, 0);
         usage.Setup(u => u.SumAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionCriteria>(), It.IsAny<UsageGrouping>(), It.IsAny<UsageWindow>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(([("small", small), ("huge", huge)], small));
 

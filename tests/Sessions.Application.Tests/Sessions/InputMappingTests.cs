@@ -94,14 +94,15 @@ public sealed class InputMappingTests
     {
         var reads = new Mock<IGroupReadStore>();
         reads.Setup(r => r.GroupedAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionCriteria>(), 20, 10, 3, It.IsAny<CancellationToken>())).ReturnsAsync(([], 31L));
+        reads.Setup(r => r.GroupedAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionCriteria>(), 30, 10, 3, It.IsAny<CancellationToken>())).ReturnsAsync(([], 31L));
         reads.Setup(r => r.CountsAsync(It.IsAny<SessionAudience>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<SessionCriteria>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Dictionary<Guid, GroupCounts>());
 
         var page = (await new GroupedSessionsHandler(reads.Object, Callers(WorkspaceRole.Member)).Handle(new GroupedSessionsQuery("o", "w", TestCallers.NoFilter, 3, 10, 3), default)).Value;
-        var last = (await new GroupedSessionsHandler(reads.Object, Callers(WorkspaceRole.Member)).Handle(new GroupedSessionsQuery("o", "w", TestCallers.NoFilter, 3, 10, 3), default)).Value;
+        var last = (await new GroupedSessionsHandler(reads.Object, Callers(WorkspaceRole.Member)).Handle(new GroupedSessionsQuery("o", "w", TestCallers.NoFilter, 4, 10, 3), default)).Value;
 
         Assert.Equal((3, 10, 31L, 4L, true, true), (page.Page, page.Limit, page.Total, page.TotalPages, page.HasNext, page.HasPrevious));
-        Assert.Equal(4L, last.TotalPages);
+        Assert.Equal((4, 4L, false, true), (last.Page, last.TotalPages, last.HasNext, last.HasPrevious));
         Assert.Equal(["Agents.0: must not be empty (StringTooShort)"], await Validate.ErrorsAsync(new GroupedSessionsQuery("o", "w", TestCallers.NoFilter with { Agents = [""] }, null, null, null), new GroupedSessionsValidator()));
     }
 

@@ -179,7 +179,7 @@ public sealed class SessionCommandHandlerTests
         _world.LockedNever();
     }
 
-    /// <summary>A writer that moved the version between the read and the load for change refuses it there.</summary>
+    /// <summary>An <c>If-Match</c> holding no ETag of a session is refused saying what to send; one of a version the session is past, as changed since.</summary>
     [Fact]
     public async Task AnIfMatchHoldingNoSessionsETag_IsRefusedSayingWhatToSend_AStaleOneAsChanged()
     {

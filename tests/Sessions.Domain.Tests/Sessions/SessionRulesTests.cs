@@ -184,6 +184,8 @@ public sealed class SessionRulesTests
     [InlineData("a", "1", "b", "3")]
     [InlineData("a", "2", "b", "3")]
     [InlineData("a", "1", "a", "3")]
+    [InlineData("a", "1", "c", "4")]
+    [InlineData("a", "2", "c", "3")]
     public void Update_LabelsThatDifferInAKeyOrAValue_AreAChange(string firstKey, string firstValue, string secondKey, string secondValue)
     {
         var session = A.Session().Labelled(new Dictionary<string, IReadOnlyList<string>> { ["a"] = ["1"], ["c"] = ["3"] }).Build();

@@ -4,8 +4,8 @@ namespace Sessions.Domain.Tests.Sessions;
 
 public sealed class UsageTotalsTests
 {
-    private static readonly UsageTotals Left = new(10, 200, 30, 40, 50, 6, 0.75m, 1);
-    private static readonly UsageTotals Right = new(1, 2, 3, 4, 5, 6, 0.25m, 1);
+    private static readonly UsageTotals Left = new(10, 200, 30, 40, 50, 6, 0.75m, 3);
+    private static readonly UsageTotals Right = new(1, 2, 3, 4, 5, 2, 0.25m, 1);
 
     [Fact]
     public void KnownCost_IsNullWhenAnyUsageLacksACost()
@@ -27,13 +27,13 @@ public sealed class UsageTotalsTests
     [Fact]
     public void Sum_AddsEveryFieldToItsOwn()
     {
-        Assert.Equal(new UsageTotals(11, 202, 33, 44, 55, 12, 1.00m, 2), Left + Right);
+        Assert.Equal(new UsageTotals(11, 202, 33, 44, 55, 8, 1.00m, 4), Left + Right);
     }
 
     [Fact]
     public void Difference_SubtractsEveryFieldFromItsOwn()
     {
-        Assert.Equal(new UsageTotals(9, 198, 27, 36, 45, 0, 0.50m, 0), Left - Right);
+        Assert.Equal(new UsageTotals(9, 198, 27, 36, 45, 4, 0.50m, 2), Left - Right);
     }
 
     [Fact]
