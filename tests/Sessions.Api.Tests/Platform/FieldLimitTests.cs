@@ -126,7 +126,7 @@ public sealed class FieldLimitTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
 
         for (var i = 0; applied == "items" && i <= fallback; i++)
         {
-            await (await Client.PostAsync($"{path}", owner.Token(), new { item_type = "file", data = new { n = i } })).ExpectAsync(HttpStatusCode.Created);
+            await (await Client.PostAsync(path, owner.Token(), new { item_type = "file", data = new { n = i } })).ExpectAsync(HttpStatusCode.Created);
         }
 
         var absent = await Client.GetAsync(path, owner.Token());

@@ -142,14 +142,14 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
     /// <summary>What a write to the workspace or its organization would change: its sessions, messages, items, groups, members, events and the organization's workspaces.</summary>
     private Task<string> StateOfAsync(TestWorkspace workspace) => Factory.WithDbAsync(async db =>
     {
-        var sessions = await db.Sessions.Where(s => s.WorkspaceId == workspace.WorkspaceId).OrderBy(s => s.Id).Select(s => s.Id.ToString() + "@" + s.Version).ToListAsync();
-        var sessionIds = await db.Sessions.Where(s => s.WorkspaceId == workspace.WorkspaceId).Select(s => s.Id).ToListAsync();
-        var groups = await db.Groups.Where(g => g.WorkspaceId == workspace.WorkspaceId).OrderBy(g => g.Id).Select(g => g.Id.ToString() + "@" + g.Version).ToListAsync();
-        var groupIds = await db.Groups.Where(g => g.WorkspaceId == workspace.WorkspaceId).Select(g => g.Id).ToListAsync();
-        var members = await db.Memberships.Where(m => m.WorkspaceId == workspace.WorkspaceId).OrderBy(m => m.UserId).Select(m => m.UserId.ToString() + ":" + m.Role).ToListAsync();
+        var sessions = await db.Sessions.Where(s => s.WorkspaceId == workspace.WorkspaceId).OrderBy(s => s.Id).Select(s => new { s.Id, s.Version }).ToListAsync();
+        var groups = await db.Groups.Where(g => g.WorkspaceId == workspace.WorkspaceId).OrderBy(g => g.Id).Select(g => new { g.Id, g.Version }).ToListAsync();
+        var members = await db.Memberships.Where(m => m.WorkspaceId == workspace.WorkspaceId).OrderBy(m => m.UserId).Select(m => new { m.UserId, m.Role }).ToListAsync();
+        var sessionIds = sessions.Select(s => s.Id).ToList();
+        var aggregates = sessionIds.Concat(groups.Select(g => g.Id)).Append(workspace.WorkspaceId).Append(workspace.OrganizationId).ToList();
         var messages = await db.Messages.CountAsync(m => sessionIds.Contains(m.SessionId));
         var items = await db.Items.CountAsync(i => sessionIds.Contains(i.SessionId));
-        var events = await db.OutboxMessages.CountAsync(o => o.AggregateId == workspace.WorkspaceId || o.AggregateId == workspace.OrganizationId || sessionIds.Contains(o.AggregateId) || groupIds.Contains(o.AggregateId));
+        var events = await db.OutboxMessages.CountAsync(o => aggregates.Contains(o.AggregateId));
         var workspaces = await db.Workspaces.CountAsync(w => w.OrganizationId == workspace.OrganizationId);
         return string.Join(" | ", string.Join(",", sessions), string.Join(",", groups), string.Join(",", members), messages, items, events, workspaces);
     });
