@@ -5,6 +5,7 @@ using Sessions.Api.OpenApi;
 using RedisRateLimiting;
 using Sessions.Api.Errors;
 using Sessions.Api.Health;
+using Sessions.Api.Security;
 using Sessions.Application.Common.Telemetry;
 using Sessions.Infrastructure;
 
@@ -79,8 +80,8 @@ public static class RateLimiting
     /// takes every spelling of a user's id as that user), or the address of a caller without one.
     /// </summary>
     public static string PartitionKey(HttpContext context) =>
-        context.User.FindFirst("sub")?.Value is { } subject
-            ? $"principal:{(Guid.TryParse(subject, out var user) ? user.ToString() : subject)}"
+        HttpCurrentUser.IdOf(context.User) is { } user ? $"principal:{user}"
+            : context.User.FindFirst("sub")?.Value is { } subject ? $"principal:{subject}"
             : $"address:{context.Connection.RemoteIpAddress}";
 
     private static bool IsExempt(PathString path) =>

@@ -10,7 +10,7 @@ public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUse
 
     public bool IsAuthenticated => Principal?.Identity?.IsAuthenticated == true;
 
-    public Guid? Id => Guid.TryParse(Claim("sub"), out var id) ? id : null;
+    public Guid? Id => IdOf(Principal);
 
     /// <summary>The <c>email</c> claim; an empty or blank one (some providers send it for users without an address) is none.</summary>
     public string? Email => Claim("email") is { } email && !string.IsNullOrWhiteSpace(email) ? email : null;
@@ -20,6 +20,9 @@ public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUse
     public string? Username => Claim("preferred_username");
 
     public IReadOnlySet<string> Scopes => field ??= ReadScopes();
+
+    /// <summary>The user a principal's <c>sub</c> names, in any spelling of the id; null without one.</summary>
+    public static Guid? IdOf(ClaimsPrincipal? principal) => Guid.TryParse(principal?.FindFirst("sub")?.Value, out var id) ? id : null;
 
     private string? Claim(string type) => Principal?.FindFirst(type)?.Value;
 

@@ -221,19 +221,25 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
         Assert.Equal("1", response.Headers.GetValues("api-supported-versions").Single());
     }
 
-    /// <summary>An org segment that is no slug answers 404 as an unknown org does, for a session the caller reads under its org's slug: the slug in capitals names no org.</summary>
+    /// <summary>
+    /// An org or workspace segment that is no slug answers 404 as an unknown one does, for a session
+    /// the caller reads under the real slugs: a slug in capitals names nothing (CONTRACT 1).
+    /// </summary>
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task InvalidOrgSlug_Is404(bool inCapitals)
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    public async Task InvalidOrgOrWorkspaceSlug_Is404(bool inCapitals, bool ofTheWorkspace)
     {
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
-        var org = inCapitals ? workspace.Org.ToUpperInvariant() : "-" + workspace.Org;
+        string Spoilt(string slug) => inCapitals ? slug.ToUpperInvariant() : "-" + slug;
+        var (org, ws) = ofTheWorkspace ? (workspace.Org, Spoilt(workspace.Workspace)) : (Spoilt(workspace.Org), workspace.Workspace);
         await (await Client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectAsync(HttpStatusCode.OK);
 
-        await (await Client.GetAsync($"/api/v1/org/{org}/ws/{workspace.Workspace}/sessions/{session}", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.GetAsync($"/api/v1/org/{org}/ws/{ws}/sessions/{session}", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
