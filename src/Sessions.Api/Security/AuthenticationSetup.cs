@@ -51,6 +51,10 @@ public static class AuthenticationSetup
             options.TokenHandlers.Clear();
             options.TokenHandlers.Add(new ValidatedTokenCache(TimeProvider.System));
             options.MapInboundClaims = false;
+
+            // Nothing reads the token back from the authentication properties; storing it cost every
+            // request a dictionary (bench/results/2026-12-04-allocations.md).
+            options.SaveToken = false;
             options.RequireHttpsMetadata = !environment.IsDevelopment();
             if (hasAuthority)
             {

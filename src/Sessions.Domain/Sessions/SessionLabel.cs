@@ -32,9 +32,28 @@ public sealed class SessionLabel
         return rows;
     }
 
-    /// <summary>Rebuilds the label map from rows in their stored order.</summary>
-    public static Dictionary<string, IReadOnlyList<string>> ToMap(IEnumerable<SessionLabel> rows) =>
-        rows.OrderBy(l => l.Position)
-            .GroupBy(l => l.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(l => l.Value)], StringComparer.Ordinal);
+    /// <summary>
+    /// Rebuilds the label map from rows in their stored order: keys in the order of their first
+    /// value, each key's values in theirs. Written as a loop: every session of a list page is
+    /// mapped, and grouping with LINQ was a sixth of the page's allocations
+    /// (bench/results/2026-12-04-allocations.md).
+    /// </summary>
+    public static Dictionary<string, IReadOnlyList<string>> ToMap(IEnumerable<SessionLabel> rows)
+    {
+        var map = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var label in rows.OrderBy(l => l.Position))
+        {
+            if (map.TryGetValue(label.Key, out var values))
+            {
+                // Every list in the map is one this loop made.
+                ((List<string>)values).Add(label.Value);
+            }
+            else
+            {
+                map.Add(label.Key, new List<string>(1) { label.Value });
+            }
+        }
+
+        return map;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -138,7 +139,7 @@ internal sealed class RowWriter(DatabaseProvider provider)
         statements.Clear();
     }
 
-    private void AppendInsert(DbCommand factory, StringBuilder sql, List<DbParameter> parameters, string table, List<Column> columns, object[] rows)
+    private void AppendInsert(DbCommand factory, StringBuilder sql, List<DbParameter> parameters, string table, IReadOnlyList<Column> columns, object[] rows)
     {
         sql.Append("INSERT INTO ").Append(Quote(table)).Append(" (").AppendJoin(", ", columns.Select(c => Quote(c.Name))).Append(") VALUES ");
         AppendValues(factory, sql, parameters, columns, rows, "r");
@@ -147,8 +148,17 @@ internal sealed class RowWriter(DatabaseProvider provider)
 
     private string Quote(string name) => provider == DatabaseProvider.SqlServer ? $"[{name}]" : $"\"{name}\"";
 
-    /// <summary>Every stored column of the type: its own properties, then those of owned types kept in the same row.</summary>
-    public static List<Column> Columns(IEntityType type)
+    /// <summary>The columns of each entity type read so far, kept while its model is: a built model does not change.</summary>
+    private static readonly ConditionalWeakTable<IEntityType, IReadOnlyList<Column>> KnownColumns = [];
+
+    /// <summary>
+    /// Every stored column of the type: its own properties, then those of owned types kept in the
+    /// same row. Read from the model once per type; an append's writes asked for them on every save
+    /// (bench/results/2026-12-04-allocations.md).
+    /// </summary>
+    public static IReadOnlyList<Column> Columns(IEntityType type) => KnownColumns.GetValue(type, static t => ReadColumns(t));
+
+    private static List<Column> ReadColumns(IEntityType type)
     {
         var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
         var columns = type.GetProperties()

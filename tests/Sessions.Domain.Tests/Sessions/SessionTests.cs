@@ -64,6 +64,19 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public void ToMap_ReadsRowsInTheirStoredOrderWhateverTheOrderGiven()
+    {
+        // As a database may return them: not by position, one key's values not side by side.
+        SessionLabel[] rows = [new("b", "late", 3), new("a", "x", 1), new("b", "first", 0), new("c", "y", 2)];
+
+        var map = SessionLabel.ToMap(rows);
+
+        Assert.Equal(["b", "a", "c"], map.Keys);
+        Assert.Equal(["first", "late"], map["b"]);
+        Assert.Equal(["x"], map["a"]);
+    }
+
+    [Fact]
     public void Freeze_RaisesExactlyOneSessionFrozen()
     {
         var session = A.Session().Build();

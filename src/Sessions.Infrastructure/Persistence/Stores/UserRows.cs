@@ -19,7 +19,7 @@ internal static class UserRows
         var names = string.Join(", ", columns.Select(c => c.Name));
         await using var factory = db.Database.GetDbConnection().CreateCommand();
         var row = RowWriter.ValueLists(factory, columns, [user], "n", int.MaxValue).Single();
-        var key = row.Name(0, columns.FindIndex(c => c.Name == "id"));
+        var key = row.Name(0, columns.Select(c => c.Name).ToList().IndexOf("id"));
         var sql = db.Provider == DatabaseProvider.SqlServer
             ? $"INSERT INTO users ({names}) SELECT * FROM (VALUES {row.Rows}) AS v ({names}) WHERE NOT EXISTS (SELECT 1 FROM users WITH (UPDLOCK, HOLDLOCK) WHERE id = {key});"
             : $"INSERT INTO users ({names}) VALUES {row.Rows} ON CONFLICT (id) DO NOTHING;";

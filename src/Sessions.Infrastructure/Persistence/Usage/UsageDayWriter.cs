@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Sessions.Domain.Sessions;
 
 namespace Sessions.Infrastructure.Persistence.Usage;
@@ -23,7 +25,7 @@ internal static class UsageDayWriter
     public static IReadOnlyList<Session> Refiltered(ChangeTracker tracker) =>
         [.. tracker.Entries<Session>()
             .Where(e => e.State == EntityState.Modified
-                && (e.Property(s => s.Visibility).IsModified || e.Property(s => s.ArchivedAt).IsModified))
+                && (e.Property(nameof(Session.Visibility)).IsModified || e.Property(nameof(Session.ArchivedAt)).IsModified))
             .Select(e => e.Entity)];
 
     /// <summary>Copies the sessions' shared and archived state onto their day rows: one statement per state.</summary>
@@ -46,20 +48,44 @@ internal static class UsageDayWriter
             return [];
         }
 
-        var columns = RowWriter.Columns(db.Model.FindEntityType(typeof(SessionUsageDay))!);
-        var sessionColumn = columns.FindIndex(c => c.Name == "session_id");
-        var names = columns.Select(c => c.Name).ToList();
-        var sums = names.Except([.. KeyColumns, .. SessionColumns]).ToList();
+        var shape = ShapeOf(db.Model.FindEntityType(typeof(SessionUsageDay))!, provider);
 
         // A row's count only falls with a delta that takes messages away: an append's leave every
         // row they touch counting at least one message, and nothing to drop.
         var drops = deltas.Any(d => d.MessageCount <= 0);
         using var factory = db.Database.GetDbConnection().CreateCommand();
-        return [.. RowWriter.ValueLists(factory, columns, deltas, "u", RowWriter.MaxUpsertParameters(provider)).Select(list =>
+        return [.. RowWriter.ValueLists(factory, shape.Columns, deltas, "u", RowWriter.MaxUpsertParameters(provider)).Select(list =>
         {
-            var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, sums, list.Rows) : Upsert(provider, names, sums, list.Rows);
-            return new RowWriter.Statement(drops ? sql + Drop(list, sessionColumn) : sql, list.Parameters);
+            var sql = string.Concat(shape.BeforeRows, list.Rows, shape.AfterRows);
+            return new RowWriter.Statement(drops ? sql + Drop(list, shape.SessionColumn) : sql, list.Parameters);
         })];
+    }
+
+    /// <summary>
+    /// The upsert of a model's usage days, written once per model (a built model does not change,
+    /// and is of one provider): its columns, where the session's id is among them, and the
+    /// statement's text before and after its rows.
+    /// </summary>
+    private sealed record Shape(IReadOnlyList<RowWriter.Column> Columns, int SessionColumn, string BeforeRows, string AfterRows);
+
+    private static readonly ConditionalWeakTable<IEntityType, Shape> Shapes = [];
+
+    private static Shape ShapeOf(IEntityType type, DatabaseProvider provider)
+    {
+        if (Shapes.TryGetValue(type, out var shape))
+        {
+            return shape;
+        }
+
+        const string rowsMark = "\0rows\0";
+        var columns = RowWriter.Columns(type);
+        var names = columns.Select(c => c.Name).ToList();
+        var sums = names.Except([.. KeyColumns, .. SessionColumns]).ToList();
+        var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, sums, rowsMark) : Upsert(provider, names, sums, rowsMark);
+        var at = sql.IndexOf(rowsMark, StringComparison.Ordinal);
+        shape = new Shape(columns, names.IndexOf("session_id"), sql[..at], sql[(at + rowsMark.Length)..]);
+        Shapes.AddOrUpdate(type, shape);
+        return shape;
     }
 
     /// <summary>
