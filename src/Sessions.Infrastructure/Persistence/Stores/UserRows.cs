@@ -16,10 +16,11 @@ internal static class UserRows
     public static async Task<bool> InsertIfAbsentAsync(SessionsDbContext db, User user, CancellationToken cancellationToken)
     {
         var columns = RowWriter.Columns(db.Model.FindEntityType(typeof(User))!);
-        var names = string.Join(", ", columns.Select(c => c.Name));
+        var columnNames = columns.Select(c => c.Name).ToList();
+        var names = string.Join(", ", columnNames);
         await using var factory = db.Database.GetDbConnection().CreateCommand();
         var row = RowWriter.ValueLists(factory, columns, [user], "n", int.MaxValue).Single();
-        var key = row.Name(0, columns.Select(c => c.Name).ToList().IndexOf("id"));
+        var key = row.Name(0, columnNames.IndexOf("id"));
         var sql = db.Provider == DatabaseProvider.SqlServer
             ? $"INSERT INTO users ({names}) SELECT * FROM (VALUES {row.Rows}) AS v ({names}) WHERE NOT EXISTS (SELECT 1 FROM users WITH (UPDLOCK, HOLDLOCK) WHERE id = {key});"
             : $"INSERT INTO users ({names}) VALUES {row.Rows} ON CONFLICT (id) DO NOTHING;";
