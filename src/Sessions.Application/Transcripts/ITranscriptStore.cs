@@ -12,9 +12,9 @@ public interface ITranscriptStore
     /// <summary>
     /// The session's messages with these ids (for idempotent retries), read no further than the
     /// one whose text (<see cref="MessagesRead.TextOf"/>) takes theirs past
-    /// <see cref="TranscriptLimits.MaxRetriedText"/>: what is read of them is held whole.
+    /// <paramref name="maxText"/>: what is read of them is held whole.
     /// </summary>
-    Task<IReadOnlyList<SessionMessage>> FindByIdsAsync(SessionLifeKey session, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
+    Task<IReadOnlyList<SessionMessage>> FindByIdsAsync(SessionLifeKey session, IReadOnlyCollection<Guid> ids, long maxText, CancellationToken cancellationToken);
 
     void Add(IEnumerable<SessionMessage> messages);
 

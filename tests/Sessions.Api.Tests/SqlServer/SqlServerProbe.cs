@@ -5,8 +5,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
-using Sessions.Api.Errors;
-using Sessions.Application.Transcripts;
 using Sessions.Infrastructure;
 
 namespace Sessions.Api.Tests.SqlServer;
@@ -36,7 +34,6 @@ public sealed class SqlServerProbe : IAsyncDisposable
         services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IInterceptor>(Commands);
-        services.AddSingleton(new TranscriptLimits(RequestLimits.MaxRequestBodyBytes(configuration)));
         services.AddInfrastructure(configuration);
         _services = services.BuildServiceProvider();
     }

@@ -119,7 +119,7 @@ public sealed partial class SqlServerTranslationTests
             ("load one without a lock", s => s.GetRequiredService<ISessionRepository>().GetForChangeAsync(id, default)),
             ("lock many", s => s.GetRequiredService<ISessionRepository>().GetManyForUpdateAsync(Member, [id, Guid.NewGuid()], default)),
             ("exists", s => s.GetRequiredService<ISessionRepository>().ExistsAsync(id, default)),
-            ("messages by id", s => s.GetRequiredService<ITranscriptStore>().FindByIdsAsync(new SessionLifeKey(id, DateTime.UtcNow), [Guid.NewGuid()], default)),
+            ("messages by id", s => s.GetRequiredService<ITranscriptStore>().FindByIdsAsync(new SessionLifeKey(id, DateTime.UtcNow), [Guid.NewGuid()], long.MaxValue, default)),
             ("compact", s => s.GetRequiredService<ITranscriptStore>().CompactAsync(id, 10, DateTime.UtcNow, default)),
             ("plan rewind", s => s.GetRequiredService<ITranscriptStore>().PlanRewindAsync(id, 3, default)),
             ("rewind", s => s.GetRequiredService<ITranscriptStore>().DeleteFromAsync(id, 3, default)),

@@ -91,7 +91,32 @@ public sealed class TranscriptInputTests(ApiFactory factory) : ApiTest<ApiFactor
 
         await Append(workspace, owner, session, new { messages = Enumerable.Repeat(new { id = ids[0], role = "user" }, 9) }).ExpectValidationErrorAsync("body", "messages");
         Assert.Equal(Enumerable.Repeat(largest.Length, 8), retried.Select(m => m!["content"]!.GetValue<string>().Length));
-        Assert.Equal("names stored messages holding more than 16777216 characters of text (content, metadata and tool arguments) in all, which a retry answers whole: send fewer of them at once", error["msg"]!.GetValue<string>());
+        Assert.Equal("names stored messages holding more than 16777216 characters of text (content, metadata and tool arguments) beyond what it sends of them, which a retry answers whole: send fewer of them at once", error["msg"]!.GetValue<string>());
+        Assert.Equal(9, (await Client.AllMessagesAsync(workspace, owner, session)).Count);
+    }
+
+    /// <summary>
+    /// A batch naming 14 Mi characters of stored messages by id and sending 4 Mi of new ones is
+    /// stored; sent again whole, as a client whose answer was lost does, it is a retry: the same
+    /// messages answered, nothing stored twice. Counted as stored, the batch names 18 Mi the second
+    /// time; what it sends of its new messages is not counted against it.
+    /// </summary>
+    [Fact]
+    public async Task Append_NamingStoredMessagesAndSendingNewOnes_SentAgainWhole_IsARetry()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var earlier = Enumerable.Range(0, 7).Select(_ => Guid.NewGuid()).ToList();
+        var added = Enumerable.Range(0, 2).Select(_ => Guid.NewGuid()).ToList();
+        var largest = new string('x', 2 * 1024 * 1024);
+        await Client.AppendAsync(workspace, owner, session, [.. earlier[..4].Select(id => (object)new { id, role = "user", content = largest })]);
+        await Client.AppendAsync(workspace, owner, session, [.. earlier[4..].Select(id => (object)new { id, role = "user", content = largest })]);
+        object[] batch = [.. earlier.Select(id => (object)new { id, role = "user" }), .. added.Select(id => (object)new { id, role = "assistant", content = largest })];
+
+        var first = await Client.AppendAsync(workspace, owner, session, batch);
+        var again = await Client.AppendAsync(workspace, owner, session, batch);
+
+        Assert.Equal([.. earlier, .. added], again.Select(m => Guid.Parse(m!["id"]!.GetValue<string>())));
+        Assert.Equal(first.Select(m => m!["seq"]!.GetValue<long>()), again.Select(m => m!["seq"]!.GetValue<long>()));
         Assert.Equal(9, (await Client.AllMessagesAsync(workspace, owner, session)).Count);
     }
 

@@ -17,7 +17,7 @@ public sealed class AppendAndCreateHandlerTests
     private long _bodyLimit = TranscriptRules.MaxRetriedText;
 
     public AppendAndCreateHandlerTests() =>
-        _transcripts.Setup(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        _transcripts.Setup(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
 
     [Fact]
     public async Task Append_StoresNewMessages_InOrder_WithTheContext()
@@ -40,7 +40,7 @@ public sealed class AppendAndCreateHandlerTests
         var fresh = Guid.NewGuid();
         var earlier = _world.Locked.AppendMessages(null, [new MessageDraft(known, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
         _world.Locked.ClearDomainEvents();
-        _transcripts.Setup(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
+        _transcripts.Setup(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
         var stored = new List<SessionMessage>();
         _transcripts.Setup(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>())).Callback<IEnumerable<SessionMessage>>(stored.AddRange);
 
@@ -77,7 +77,7 @@ public sealed class AppendAndCreateHandlerTests
             _world.Both(s => s.Freeze(s.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime));
         }
 
-        _transcripts.Setup(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
+        _transcripts.Setup(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>())).ReturnsAsync([earlier]);
         var (model, version) = (_world.Read.Model, _world.Read.Version);
 
         var answer = (await Append(withContext ? new ContextInput("agent", "model-2", "prompt") : null, Message("q") with { Id = id })).Value;
@@ -97,7 +97,7 @@ public sealed class AppendAndCreateHandlerTests
         var earlier = _world.Locked.AppendMessages(null, [new MessageDraft(id, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
         _world.Locked.Freeze(_world.Locked.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime);
         _world.Locked.ClearDomainEvents();
-        _transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+        _transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([])
             .ReturnsAsync([earlier]);
 
@@ -126,7 +126,7 @@ public sealed class AppendAndCreateHandlerTests
         _world.Locked.AppendMessages(null, [new MessageDraft(Guid.NewGuid(), MessageRole.User, "other", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime);
         _world.Locked.ClearDomainEvents();
         Assert.Equal(_world.Read.Version, _world.Locked.Version);
-        _transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+        _transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([earlier])
             .ReturnsAsync([]);
         var stored = new List<SessionMessage>();
@@ -137,7 +137,7 @@ public sealed class AppendAndCreateHandlerTests
         Assert.Equal(known, stored[0].Id);
         Assert.Equal(2, stored.Count);
         Assert.Equal([2L, 3L], answer.Messages.Select(m => m.Seq));
-        _transcripts.Verify(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+        _transcripts.Verify(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
     }
 
     /// <summary>
@@ -165,13 +165,13 @@ public sealed class AppendAndCreateHandlerTests
         Assert.Equal(TranscriptRules.MaxRetriedText + overBy, stored.Sum(MessagesRead.TextOf));
         if (underTheLock)
         {
-            _transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+            _transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>()))
                 .ReturnsAsync([])
                 .ReturnsAsync(stored);
         }
         else
         {
-            _transcripts.Setup(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync(stored);
+            _transcripts.Setup(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>())).ReturnsAsync(stored);
         }
 
         var result = await Append(null, Message("") with { Id = first }, Message("") with { Id = second }, Message("new"));
@@ -183,10 +183,46 @@ public sealed class AppendAndCreateHandlerTests
         }
 
         Assert.Equal(
-            ["Messages: names stored messages holding more than 16777216 characters of text (content, metadata and tool arguments) in all, which a retry answers whole: send fewer of them at once (TooLong)"],
+            ["Messages: names stored messages holding more than 16777216 characters of text (content, metadata and tool arguments) beyond what it sends of them, which a retry answers whole: send fewer of them at once (TooLong)"],
             result.Error!.Fields!.Said());
         _transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
-        _transcripts.Verify(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()), Times.Exactly(underTheLock ? 2 : 1));
+        _transcripts.Verify(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>()), Times.Exactly(underTheLock ? 2 : 1));
+    }
+
+    /// <summary>
+    /// A batch that named stored messages by id and sent new ones passes again when sent again
+    /// whole, its new messages stored since: a message sent with its content counts only the
+    /// stored text beyond what it sends, so the new ones count nothing the second time. One sent
+    /// with less than is stored counts the rest.
+    /// </summary>
+    [Theory]
+    [InlineData(100, false)]
+    [InlineData(1, true)]
+    public async Task Append_SentAgainWhole_CountsOnlyStoredTextBeyondWhatItSends(int sentAgain, bool refused)
+    {
+        var (earlier, added) = (Guid.NewGuid(), Guid.NewGuid());
+        var stored = _world.Locked.AppendMessages(
+            null,
+            [
+                new MessageDraft(earlier, MessageRole.User, new string('a', (int)TranscriptRules.MaxRetriedText - 10), null, null, [], null, null),
+                new MessageDraft(added, MessageRole.Assistant, new string('b', 100), null, null, [], null, null),
+            ],
+            _world.OwnerId,
+            SessionWorld.Now.UtcDateTime).Value;
+        _world.Locked.ClearDomainEvents();
+        _transcripts.Setup(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>())).ReturnsAsync(stored);
+
+        var result = await Append(null, Message("") with { Id = earlier }, Message(new string('b', sentAgain), MessageRole.Assistant) with { Id = added });
+
+        Assert.Equal(refused, !result.IsSuccess);
+        if (!refused)
+        {
+            Assert.Equal([earlier, added], result.Value.Messages.Select(m => m.Id));
+            Assert.Equal(100, result.Value.Messages[1].Content.Length);
+        }
+
+        _transcripts.Verify(t => t.Add(It.IsAny<IEnumerable<SessionMessage>>()), Times.Never);
+        _transcripts.Verify(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), TranscriptRules.MaxRetriedText + sentAgain, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     /// <summary>
@@ -205,7 +241,7 @@ public sealed class AppendAndCreateHandlerTests
         var id = Guid.NewGuid();
         var stored = _world.Locked.AppendMessages(null, [new MessageDraft(id, MessageRole.User, new string('a', (int)TranscriptRules.MaxRetriedText), null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value;
         _world.Locked.ClearDomainEvents();
-        _transcripts.Setup(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync(stored);
+        _transcripts.Setup(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>())).ReturnsAsync(stored);
 
         var result = await Append(null, [.. Enumerable.Repeat(Message("") with { Id = id }, times)]);
 
@@ -214,7 +250,7 @@ public sealed class AppendAndCreateHandlerTests
         if (refused)
         {
             Assert.Equal(
-                [$"Messages: names stored messages holding more than {Math.Max(TranscriptRules.MaxRetriedText, bodyLimit)} characters of text (content, metadata and tool arguments) in all, which a retry answers whole: send fewer of them at once (TooLong)"],
+                [$"Messages: names stored messages holding more than {Math.Max(TranscriptRules.MaxRetriedText, bodyLimit)} characters of text (content, metadata and tool arguments) beyond what it sends of them, which a retry answers whole: send fewer of them at once (TooLong)"],
                 result.Error!.Fields!.Said());
         }
     }

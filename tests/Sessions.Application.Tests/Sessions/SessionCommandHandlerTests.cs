@@ -386,12 +386,12 @@ public sealed class SessionCommandHandlerTests
         var transcripts = new Mock<ITranscriptStore>();
         _world.Both(s => s.AppendMessages(null, [User("q"), User("a")], s.UserId, SessionWorld.Now.UtcDateTime.AddMinutes(-1)));
         transcripts.Setup(t => t.CompactAsync(_world.Read.Id, 2, SessionWorld.Now.UtcDateTime, It.IsAny<CancellationToken>())).ReturnsAsync(new UsageTotals(2, 0, 0, 0, 0, 0, 0m, 0));
-        transcripts.Setup(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        transcripts.Setup(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
 
         var view = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Id = Guid.NewGuid() }, 2), default);
 
         Assert.True(view.IsSuccess);
-        transcripts.Verify(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()), Times.Once);
+        transcripts.Verify(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     /// <summary>A summary that would bring the lifetime usage past what is stored is refused: nothing is added, and the compaction marks go with the refused change.</summary>
@@ -418,7 +418,7 @@ public sealed class SessionCommandHandlerTests
         _world.Read.AppendMessages(null, [User("q")], _world.OwnerId, SessionWorld.Now.UtcDateTime);
         var stored = SummaryOf(_world.Read, 1, summaryId);
         _world.Both(s => s.Freeze(s.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime));
-        transcripts.Setup(t => t.FindByIdsAsync(new SessionLifeKey(_world.Read.Id, _world.Read.CreatedAt), It.Is<IReadOnlyCollection<Guid>>(ids => ids.Contains(summaryId)), It.IsAny<CancellationToken>())).ReturnsAsync([stored]);
+        transcripts.Setup(t => t.FindByIdsAsync(new SessionLifeKey(_world.Read.Id, _world.Read.CreatedAt), It.Is<IReadOnlyCollection<Guid>>(ids => ids.Contains(summaryId)), It.IsAny<long>(), It.IsAny<CancellationToken>())).ReturnsAsync([stored]);
 
         var view = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Id = summaryId }, 1), default);
 
@@ -435,7 +435,7 @@ public sealed class SessionCommandHandlerTests
         _world.Both(s => s.AppendMessages(null, [User("q"), User("a")], s.UserId, SessionWorld.Now.UtcDateTime));
         var stored = SummaryOf(_world.Locked, 2, summaryId);
         _world.Locked.ClearDomainEvents();
-        transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+        transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([])
             .ReturnsAsync([stored]);
 
@@ -460,7 +460,7 @@ public sealed class SessionCommandHandlerTests
         var stored = SummaryOf(_world.Locked, 1, summaryId);
         _world.Locked.ClearDomainEvents();
         Assert.Equal(_world.Read.Version, _world.Locked.Version);
-        transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+        transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([])
             .ReturnsAsync([stored]);
 
@@ -478,7 +478,7 @@ public sealed class SessionCommandHandlerTests
         var transcripts = new Mock<ITranscriptStore>();
         var messageId = Guid.NewGuid();
         var stored = _world.Read.AppendMessages(null, [User("q"), new MessageDraft(messageId, MessageRole.User, "a", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[1];
-        transcripts.Setup(t => t.FindByIdsAsync(new SessionLifeKey(_world.Read.Id, _world.Read.CreatedAt), It.Is<IReadOnlyCollection<Guid>>(ids => ids.Contains(messageId)), It.IsAny<CancellationToken>())).ReturnsAsync([stored]);
+        transcripts.Setup(t => t.FindByIdsAsync(new SessionLifeKey(_world.Read.Id, _world.Read.CreatedAt), It.Is<IReadOnlyCollection<Guid>>(ids => ids.Contains(messageId)), It.IsAny<long>(), It.IsAny<CancellationToken>())).ReturnsAsync([stored]);
 
         var result = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Id = messageId }, 1), default);
 
@@ -495,7 +495,7 @@ public sealed class SessionCommandHandlerTests
         var summaryId = Guid.NewGuid();
         _world.Read.AppendMessages(null, [User("q")], _world.OwnerId, SessionWorld.Now.UtcDateTime);
         var stored = SummaryOf(_world.Read, 1, summaryId);
-        transcripts.Setup(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([stored]);
+        transcripts.Setup(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>())).ReturnsAsync([stored]);
 
         var result = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Id = summaryId }, 2), default);
 
@@ -511,7 +511,7 @@ public sealed class SessionCommandHandlerTests
         var messageId = Guid.NewGuid();
         var stored = _world.Read.AppendMessages(null, [new MessageDraft(messageId, MessageRole.User, "q", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
         _world.Both(s => s.Freeze(s.UserId, FrozenBy.User, SessionWorld.Now.UtcDateTime));
-        transcripts.Setup(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([stored]);
+        transcripts.Setup(t => t.FindByIdsAsync(It.IsAny<SessionLifeKey>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>())).ReturnsAsync([stored]);
 
         var result = await new CompactTranscriptHandler(_world.As(), transcripts.Object).Handle(new CompactTranscriptCommand("o", "w", _world.Reference, Summary() with { Id = messageId }, 1), default);
 
@@ -527,7 +527,7 @@ public sealed class SessionCommandHandlerTests
         _world.Both(s => s.AppendMessages(null, [User("q"), User("a")], s.UserId, SessionWorld.Now.UtcDateTime));
         var stored = _world.Locked.AppendMessages(null, [new MessageDraft(messageId, MessageRole.User, "b", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime).Value[0];
         _world.Locked.ClearDomainEvents();
-        transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+        transcripts.SetupSequence(t => t.FindByIdsAsync(It.Is<SessionLifeKey>(k => k.Id == _world.Read.Id), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<long>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([])
             .ReturnsAsync([stored]);
 

@@ -74,19 +74,27 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
 
     private Error TooMuchRetried() => Error.Validation(
         nameof(AppendTranscriptCommand.Messages),
-        $"names stored messages holding more than {limits.MaxRetriedText} characters of text (content, metadata and tool arguments) in all, which a retry answers whole: send fewer of them at once",
+        $"names stored messages holding more than {limits.MaxRetriedText} characters of text (content, metadata and tool arguments) beyond what it sends of them, which a retry answers whole: send fewer of them at once",
         FieldProblem.TooLong);
 
     /// <summary>
     /// The sent ids already stored in this life of the session (none of a session created again
-    /// under its id), or null when the text the answer would repeat of them (a message sent twice
-    /// answered twice) passes <see cref="TranscriptLimits.MaxRetriedText"/>.
+    /// under its id), or null when the text the answer would repeat of them beyond what the
+    /// request sends of them passes <see cref="TranscriptLimits.MaxRetriedText"/>. Each message
+    /// named counts its stored text less the text its input sends (a message named twice counts
+    /// twice): one named by id alone counts whole, one sent again with its content nothing. So a
+    /// batch that passed once passes when sent again whole, its new messages stored since, and
+    /// what a few bytes can make the service hold stays bounded by the bound and the body. The
+    /// rows are read no further than the bound plus the text the inputs send: a read that stops
+    /// there found more than the bound allows.
     /// </summary>
     private async Task<Dictionary<Guid, SessionMessage>?> FindStoredAsync(Session session, List<MessageInput> inputs, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
-        var found = (await transcripts.FindByIdsAsync(SessionLifeKey.Of(session), ids, cancellationToken)).ToDictionary(m => m.Id);
-        var answered = inputs.Sum(input => input.Id is { } id && found.TryGetValue(id, out var message) ? MessagesRead.TextOf(message) : 0);
-        return answered > limits.MaxRetriedText ? null : found;
+        var named = inputs.Where(input => input.Id is not null).ToList();
+        var sent = named.Sum(input => input.Text);
+        var found = (await transcripts.FindByIdsAsync(SessionLifeKey.Of(session), ids, limits.MaxRetriedText + sent, cancellationToken)).ToDictionary(m => m.Id);
+        var beyondSent = named.Sum(input => found.TryGetValue(input.Id!.Value, out var message) ? Math.Max(0, MessagesRead.TextOf(message) - input.Text) : 0);
+        return beyondSent > limits.MaxRetriedText ? null : found;
     }
 
     /// <summary>Each sent message as stored: a retried one as it was, a new one as just appended, in the order sent; with the session's version.</summary>

@@ -58,7 +58,7 @@ public sealed class CompactTranscriptHandler(SessionCommandServices services, IT
     /// <summary>The message of this life of the session that holds the summary's id, if it has one.</summary>
     private async Task<SessionMessage?> SameIdAsync(Session session, CompactTranscriptCommand command, CancellationToken cancellationToken) =>
         command.Summary!.Id is { } summaryId
-            ? (await transcripts.FindByIdsAsync(SessionLifeKey.Of(session), [summaryId], cancellationToken)).SingleOrDefault()
+            ? (await transcripts.FindByIdsAsync(SessionLifeKey.Of(session), [summaryId], long.MaxValue, cancellationToken)).SingleOrDefault()
             : null;
 
     /// <summary>Why the compaction cannot happen: the session's own refusals first, then a summary id another message holds.</summary>

@@ -5,15 +5,15 @@ using Sessions.Domain.Sessions;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
 
-internal sealed class TranscriptStore(SessionsDbContext db, TranscriptLimits limits) : ITranscriptStore
+internal sealed class TranscriptStore(SessionsDbContext db) : ITranscriptStore
 {
     /// <summary>
     /// The stored messages with these ids of the session's life (tested in the same statement): a
     /// retry is told apart from a session created again under the id. The rows are read one at a
-    /// time, and no further than the one whose text passes the retry's bound (the statement is the
-    /// same, its reader closed early).
+    /// time, and no further than the one whose text passes <paramref name="maxText"/> (the
+    /// statement is the same, its reader closed early).
     /// </summary>
-    public async Task<IReadOnlyList<SessionMessage>> FindByIdsAsync(SessionLifeKey session, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SessionMessage>> FindByIdsAsync(SessionLifeKey session, IReadOnlyCollection<Guid> ids, long maxText, CancellationToken cancellationToken)
     {
         var found = new List<SessionMessage>();
         if (ids.Count == 0)
@@ -26,7 +26,7 @@ internal sealed class TranscriptStore(SessionsDbContext db, TranscriptLimits lim
         {
             found.Add(message);
             text += MessagesRead.TextOf(message);
-            if (text > limits.MaxRetriedText)
+            if (text > maxText)
             {
                 break;
             }
