@@ -35,6 +35,20 @@ public sealed class InputMappingTests
         Assert.Null(new MessageInput(null, MessageRole.User, "x", null, null, null, null, null).ToDraft().Usage);
     }
 
+    /// <summary>
+    /// What a message sends is counted as a stored message's text is (<see cref="MessagesRead.TextOf"/>):
+    /// its content, metadata and tool calls' arguments, and nothing for what it leaves out.
+    /// </summary>
+    [Fact]
+    public void AMessagesText_CountsItsContentMetadataAndToolArguments()
+    {
+        var full = new MessageInput(null, MessageRole.Assistant, "abc", null, "t", [new ToolCallInput("c1", "f", """{"x":1}"""), new ToolCallInput("c2", "g", null), null], """{"m":12}""", null);
+        var bare = new MessageInput(null, MessageRole.User, null, null, null, null, null, null);
+
+        Assert.Equal(3 + 8 + 7, full.Text);
+        Assert.Equal(0, bare.Text);
+    }
+
     [Fact]
     public void AStoredMessage_ShowsItsMetadataAndUsage()
     {
