@@ -28,16 +28,13 @@ WORK=$(mktemp -d)
 . bench/service.sh
 cleanup() {
   [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true
-  su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR/data -m fast -w stop" >/dev/null 2>&1 || true
-  rm -rf "$WORK" "$PG_DIR"
+  stop_postgres
+  rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 dotnet build "$ROOT/bench/allocations" -c Release -nologo -v q -o "$WORK/tool" >/dev/null
-rm -rf "$PG_DIR" && mkdir -p "$PG_DIR" && chown postgres "$PG_DIR"
-su postgres -c "$PG_BIN/initdb -D $PG_DIR/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
-su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR/data -o '-p $PORT -k $PG_DIR -c listen_addresses=127.0.0.1' -l $PG_DIR/log -w start" >/dev/null
-psql -h 127.0.0.1 -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE sessions_allocations"
+start_postgres sessions_allocations
 
 start_service "$API_PORT" "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions_allocations;Maximum Pool Size=64" Database__Provider=Postgres
 TOKEN=$(dev_token allocations@example.com)
@@ -50,15 +47,7 @@ for _ in $(seq 1 16); do
   IDS+=("$ID")
 done
 BODY='{"messages":[{"role":"user","content":"bench question"},{"role":"assistant","content":"bench answer","usage":{"input_tokens":120,"output_tokens":12,"cost_usd":0.0012}}]}'
-SPREAD=$(for id in "${IDS[@]}"; do printf '"%s/%s/transcript",' "$P" "$id"; done)
-cat >"$WORK/append.lua" <<LUA
-paths = { ${SPREAD%,} }
-n = 0
-request = function()
-  n = n + 1
-  return wrk.format("POST", paths[(n % #paths) + 1], {["Content-Type"] = "application/json", ["Authorization"] = "Bearer $TOKEN"}, '$BODY')
-end
-LUA
+spread_lua "$WORK/append.lua" "$TOKEN" "$BODY" $(for id in "${IDS[@]}"; do echo "$P/$id/transcript"; done)
 cat >"$WORK/read.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $TOKEN"
 LUA

@@ -22,16 +22,13 @@ TICKS=$(getconf CLK_TCK)
 . bench/service.sh
 cleanup() {
   [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true
-  su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR/data -m fast stop" >/dev/null 2>&1 || true
-  rm -rf "$WORK" "$PG_DIR"
+  stop_postgres
+  rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-rm -rf "$PG_DIR" && mkdir -p "$PG_DIR" && chown postgres "$PG_DIR"
-su postgres -c "$PG_BIN/initdb -D $PG_DIR/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
-su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR/data -o '-p $PORT -k $PG_DIR -c listen_addresses=127.0.0.1' -l $PG_DIR/log -w start" >/dev/null
+start_postgres sessions_appends
 PSQL=(psql -h 127.0.0.1 -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -q -A -t)
-"${PSQL[@]}" -c "CREATE DATABASE sessions_appends"
 
 start_service "$API_PORT" "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions_appends;Maximum Pool Size=64" Database__Provider=Postgres
 TOKEN=$(dev_token appends@example.com)
@@ -50,24 +47,7 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $TOKEN"
 wrk.body = '$BODY'
 LUA
-SPREAD=$(for i in $(seq 1 16); do printf '"%s/%s/transcript",' "$P" "${IDS[$i]}"; done)
-# Each of wrk's threads starts at its own place in the list, so that the two do not send their
-# requests to the same sessions in step.
-cat >"$WORK/spread.lua" <<LUA
-paths = { ${SPREAD%,} }
-threads = 0
-setup = function(thread)
-  thread:set("first", threads * 8)
-  threads = threads + 1
-end
-init = function()
-  n = first
-end
-request = function()
-  n = n + 1
-  return wrk.format("POST", paths[(n % #paths) + 1], {["Content-Type"] = "application/json", ["Authorization"] = "Bearer $TOKEN"}, '$BODY')
-end
-LUA
+spread_lua "$WORK/spread.lua" "$TOKEN" "$BODY" $(for i in $(seq 1 16); do echo "$P/${IDS[$i]}/transcript"; done)
 
 # CPU time in clock ticks of the given processes; PostgreSQL's are this cluster's postmaster and its children.
 ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }

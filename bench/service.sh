@@ -1,5 +1,6 @@
-# Sourced by the profiling scripts (profile.sh, perf.sh): the Release service on a port of its own
-# and a token of the benchmark's user. Needs WORK (a scratch directory) and the repository's root as
+# Sourced by the profiling scripts (profile.sh, perf.sh, appends.sh, allocations.sh): the Release
+# service on a port of its own, a token of the benchmark's user, a private PostgreSQL (PG_BIN,
+# PG_DIR and PORT set by the script) and a wrk script spreading appends over sessions. Needs WORK (a scratch directory) and the repository's root as
 # the working directory.
 
 # start_service PORT CONNECTION_STRING [NAME=VALUE ...]: starts the service in Development with
@@ -21,4 +22,43 @@ start_service() {
 dev_token() {
   curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
     -d "{\"email\":\"$1\",\"org\":\"demo\",\"workspace\":\"default\"}" | sed -E 's/.*"access_token":"([^"]+)".*/\1/'
+}
+
+# start_postgres: a private PostgreSQL of PG_BIN's binaries in PG_DIR (made afresh), on PORT at
+# 127.0.0.1, with the database named by the first argument. Runs as root (as the postgres user).
+start_postgres() {
+  rm -rf "$PG_DIR" && mkdir -p "$PG_DIR" && chown postgres "$PG_DIR"
+  su postgres -c "$PG_BIN/initdb -D $PG_DIR/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
+  su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR/data -o '-p $PORT -k $PG_DIR -c listen_addresses=127.0.0.1' -l $PG_DIR/log -w start" >/dev/null
+  psql -h 127.0.0.1 -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE $1"
+}
+
+# stop_postgres: stops the instance of start_postgres and removes it.
+stop_postgres() {
+  su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR/data -m fast -w stop" >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+}
+
+# spread_lua FILE TOKEN BODY PATH...: a wrk script that posts BODY to the paths in turn, each of
+# wrk's two threads starting at its own place in the list, so that the two do not send their
+# requests to the same sessions in step.
+spread_lua() {
+  local file=$1 token=$2 body=$3 paths
+  shift 3
+  paths=$(printf '"%s",' "$@")
+  cat >"$file" <<LUA
+paths = { ${paths%,} }
+threads = 0
+setup = function(thread)
+  thread:set("first", threads * 8)
+  threads = threads + 1
+end
+init = function()
+  n = first
+end
+request = function()
+  n = n + 1
+  return wrk.format("POST", paths[(n % #paths) + 1], {["Content-Type"] = "application/json", ["Authorization"] = "Bearer $token"}, '$body')
+end
+LUA
 }

@@ -11,7 +11,7 @@ public interface ITranscriptStore
 {
     /// <summary>
     /// The session's messages with these ids (for idempotent retries), read no further than the
-    /// one whose text (<see cref="MessagesRead.TextOf"/>) takes theirs past
+    /// one whose text (<see cref="MessagesRead.TextOf(SessionMessage)"/>) takes theirs past
     /// <paramref name="maxText"/>: what is read of them is held whole.
     /// </summary>
     Task<IReadOnlyList<SessionMessage>> FindByIdsAsync(SessionLifeKey session, IReadOnlyCollection<Guid> ids, long maxText, CancellationToken cancellationToken);
@@ -44,7 +44,11 @@ public sealed record MessagesRead(IReadOnlyList<MessageView> Messages, bool Ende
 
     /// <summary>A message's text as a read counts it: its content, metadata and tool calls' arguments.</summary>
     public static long TextOf(SessionMessage message) =>
-        message.Content.Length + (message.MetadataJson?.Length ?? 0) + message.ToolCalls.Sum(call => (long)call.ArgumentsJson.Length);
+        TextOf(message.Content, message.MetadataJson, message.ToolCalls.Select(call => call.ArgumentsJson));
+
+    /// <summary>The text of a message's parts, stored or sent, counted one way: what is left out counts nothing.</summary>
+    public static long TextOf(string? content, string? metadataJson, IEnumerable<string?> toolArguments) =>
+        (content?.Length ?? 0L) + (metadataJson?.Length ?? 0) + toolArguments.Sum(arguments => (long)(arguments?.Length ?? 0));
 }
 
 /// <summary>

@@ -22,8 +22,8 @@ public sealed record MessageInput(
     string? MetadataJson,
     UsageInput? Usage)
 {
-    /// <summary>The text the message sends, counted as <see cref="MessagesRead.TextOf"/> counts a stored one: content, metadata and tool calls' arguments.</summary>
-    public long Text => (Content?.Length ?? 0L) + (MetadataJson?.Length ?? 0) + (ToolCalls ?? []).Sum(call => (long)(call?.ArgumentsJson?.Length ?? 0));
+    /// <summary>The text the message sends, counted as a stored one's is: content, metadata and tool calls' arguments.</summary>
+    public long Text => MessagesRead.TextOf(Content, MetadataJson, (ToolCalls ?? []).Select(call => call?.ArgumentsJson));
 
     public MessageDraft ToDraft() => new(
         Id,

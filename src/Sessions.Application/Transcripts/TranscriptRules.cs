@@ -28,7 +28,7 @@ public static class TranscriptRules
 public sealed record TranscriptLimits(long MaxRequestBodyBytes)
 {
     /// <summary>
-    /// The text (<see cref="MessagesRead.TextOf"/>, in characters) that the stored messages one
+    /// The text (<see cref="MessagesRead.TextOf(SessionMessage)"/>, in characters) that the stored messages one
     /// append names may hold in all, a message named twice counted twice: a retry answers each as
     /// stored, so an append of a few bytes naming large messages stored earlier would make an
     /// answer of gigabytes, held whole. A batch stored from one body holds at most as many

@@ -36,7 +36,7 @@ public sealed class InputMappingTests
     }
 
     /// <summary>
-    /// What a message sends is counted as a stored message's text is (<see cref="MessagesRead.TextOf"/>):
+    /// What a message sends is counted as a stored message's text is (<see cref="MessagesRead.TextOf(SessionMessage)"/>):
     /// its content, metadata and tool calls' arguments, and nothing for what it leaves out.
     /// </summary>
     [Fact]

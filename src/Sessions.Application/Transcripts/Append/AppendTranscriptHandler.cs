@@ -90,10 +90,9 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
     /// </summary>
     private async Task<Dictionary<Guid, SessionMessage>?> FindStoredAsync(Session session, List<MessageInput> inputs, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
-        var named = inputs.Where(input => input.Id is not null).ToList();
-        var sent = named.Sum(input => input.Text);
-        var found = (await transcripts.FindByIdsAsync(SessionLifeKey.Of(session), ids, limits.MaxRetriedText + sent, cancellationToken)).ToDictionary(m => m.Id);
-        var beyondSent = named.Sum(input => found.TryGetValue(input.Id!.Value, out var message) ? Math.Max(0, MessagesRead.TextOf(message) - input.Text) : 0);
+        var named = inputs.Where(input => input.Id is not null).Select(input => (Id: input.Id!.Value, Sent: input.Text)).ToList();
+        var found = (await transcripts.FindByIdsAsync(SessionLifeKey.Of(session), ids, limits.MaxRetriedText + named.Sum(n => n.Sent), cancellationToken)).ToDictionary(m => m.Id);
+        var beyondSent = named.Sum(n => found.TryGetValue(n.Id, out var message) ? Math.Max(0, MessagesRead.TextOf(message) - n.Sent) : 0);
         return beyondSent > limits.MaxRetriedText ? null : found;
     }
 
