@@ -43,7 +43,7 @@ public sealed class TranscriptsController(ISender sender) : ApiController
         string org,
         string workspace,
         [FromRoute(Name = "session_id")] SessionReference session,
-        [FromQuery(Name = "after_seq")] long? afterSeq,
+        [FromQuery(Name = "after_seq"), Bounds(0, long.MaxValue, 0)] long? afterSeq,
         [FromQuery(Name = "limit"), Bounds(1, GetTranscriptQuery.MaxLimit, GetTranscriptQuery.DefaultLimit)] int? limit,
         [FromQuery(Name = "include_compacted")] bool? includeCompacted,
         CancellationToken cancellationToken) =>
@@ -95,7 +95,7 @@ public sealed class TranscriptsController(ISender sender) : ApiController
         string workspace,
         [FromRoute(Name = "session_id")] SessionReference session,
         [FromQuery(Name = "q"), RequiredField, MaxChars(SearchMessagesQuery.MaxQueryLength, Minimum = 1), Verbatim] string? q,
-        [FromQuery(Name = "after_seq")] long? afterSeq,
+        [FromQuery(Name = "after_seq"), Bounds(0, long.MaxValue, 0)] long? afterSeq,
         [FromQuery(Name = "limit"), Bounds(1, SearchMessagesQuery.MaxLimit, SearchMessagesQuery.DefaultLimit)] int? limit,
         [FromQuery(Name = "include_compacted")] bool? includeCompacted,
         CancellationToken cancellationToken) =>

@@ -41,7 +41,7 @@ public sealed partial class ErrorHandlingMiddleware(
             {
                 StatusCodes.Status413PayloadTooLarge => ErrorResponses.ForStatus(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than the {RequestLimits.MaxRequestBodyBytes(configuration)} bytes the service accepts."),
                 StatusCodes.Status400BadRequest => InvalidModelStateResponses.ForBody(badRequest, context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType)
-                    ?? new ErrorEnvelope(StatusCodes.Status400BadRequest, "The request could not be read; send a well-formed JSON body.", ErrorTypes.MalformedJson),
+                    ?? ErrorResponses.ForStatus(StatusCodes.Status400BadRequest, "The request body could not be read: its framing (the chunked transfer coding or Content-Length) is broken; send the body again, framed as HTTP/1.1 asks."),
                 StatusCodes.Status408RequestTimeout => ErrorResponses.ForStatus(StatusCodes.Status408RequestTimeout, $"The request body arrived too slowly: one over {RequestLimits.LargeBodyBytes} bytes or of unknown length must arrive at {RequestLimits.LargeBodyMinBytesPerSecond(configuration)} bytes a second at least, any other at 240; send it again over a faster connection."),
                 _ => ErrorResponses.ForStatus(badRequest.StatusCode),
             };

@@ -83,7 +83,7 @@ public static class ErrorTypes
         StatusCodes.Status400BadRequest => "The request is not valid.",
         StatusCodes.Status401Unauthorized => "Authentication failed: send a valid bearer token.",
         StatusCodes.Status403Forbidden => "Access forbidden.",
-        StatusCodes.Status404NotFound => "Not found.",
+        StatusCodes.Status404NotFound => "Nothing is at this path: the API's routes are under /api/v1/org/{org}/ws/{workspace}/sessions, described at /swagger.",
         StatusCodes.Status405MethodNotAllowed => "This method is not allowed on this resource.",
         StatusCodes.Status406NotAcceptable => "The requested media type cannot be produced; accept application/json.",
         StatusCodes.Status413PayloadTooLarge => "The request body is too large.",

@@ -35,15 +35,17 @@ public static class InvalidModelStateResponses
             return Envelope(Unreadable(syntax));
         }
 
+        // Every value that did not bind is told at once, the path's and the query's beside the body's.
         var details = jsonErrors.Select(e => BodyValueError(e.Exception!, e.Key, bodyType)).ToList();
-
-        if (details.Count == 0)
+        foreach (var (key, state) in entries.Where(entry => !jsonErrors.Any(e => e.Key == entry.Key)))
         {
-            foreach (var (key, state) in entries)
+            if (!string.IsNullOrEmpty(key) && !key.StartsWith('$'))
             {
-                details.Add(string.IsNullOrEmpty(key) || key.StartsWith('$')
-                    ? new ErrorDetail(["body"], "a JSON body is required", ErrorTypes.For(FieldProblem.Missing))
-                    : ParameterError(context, key));
+                details.Add(ParameterError(context, key));
+            }
+            else if (jsonErrors.Count == 0)
+            {
+                details.Add(new ErrorDetail(["body"], "a JSON body is required", ErrorTypes.For(FieldProblem.Missing)));
             }
         }
 
@@ -144,7 +146,7 @@ public static class InvalidModelStateResponses
         if (bounds is not null)
         {
             // The range the parameter takes, not its type's: page=abc is told what page=0 is told.
-            message = FormattableString.Invariant($"must be an integer from {bounds.Minimum} to {bounds.Maximum}");
+            message = JsonTargetDescriber.IntegerMessage(bounds.Minimum, bounds.Maximum);
         }
 
         return new ErrorDetail([source, .. path], message, type);

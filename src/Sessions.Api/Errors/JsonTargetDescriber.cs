@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Reflection;
+using Sessions.Api.OpenApi;
 using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
@@ -12,15 +13,36 @@ namespace Sessions.Api.Errors;
 /// </summary>
 public static class JsonTargetDescriber
 {
+    /// <summary>
+    /// What the value at <paramref name="path"/> should have been; for an integer member with a
+    /// stated range (<see cref="NumberRangeAttribute"/>), that range rather than its type's, so
+    /// <c>{"from_seq": 1.5}</c> is told what <c>{"from_seq": 0}</c> is told.
+    /// </summary>
     public static (string Message, string Type) Describe(Type? root, IReadOnlyList<object> path)
     {
-        var target = root is null ? null : Resolve(root, path);
-        return Describe(target);
+        var (target, member) = root is null ? (null, null) : Resolve(root, path);
+        var described = Describe(target);
+        return member?.GetCustomAttribute<NumberRangeAttribute>() is { } range && IntegerRange(target) is { } type
+            ? (IntegerMessage(range.Minimum, Math.Min(range.Maximum, type.Maximum)), described.Type)
+            : described;
     }
 
     /// <summary>What one query or route value should have been; for a repeatable parameter, what each value should be.</summary>
     public static (string Message, string Type) DescribeValue(Type? type) =>
         Describe(type is null || type == typeof(string) ? type : ElementType(type) ?? type);
+
+    /// <summary>The message of an integer that must lie in [<paramref name="minimum"/>, <paramref name="maximum"/>].</summary>
+    public static string IntegerMessage(long minimum, long maximum) =>
+        FormattableString.Invariant($"must be an integer from {minimum} to {maximum}");
+
+    /// <summary>The range an integer type holds; null for any other type.</summary>
+    public static (long Minimum, long Maximum)? IntegerRange(Type? type) =>
+        (type is null ? null : Nullable.GetUnderlyingType(type) ?? type) switch
+        {
+            { } t when t == typeof(int) => (int.MinValue, int.MaxValue),
+            { } t when t == typeof(long) => (long.MinValue, long.MaxValue),
+            _ => null,
+        };
 
     private static (string Message, string Type) Describe(Type? type)
     {
@@ -50,14 +72,9 @@ public static class JsonTargetDescriber
             return ("must be true or false", ErrorTypes.NotABoolean);
         }
 
-        if (type == typeof(int))
+        if (IntegerRange(type) is { } integers)
         {
-            return (FormattableString.Invariant($"must be an integer from {int.MinValue} to {int.MaxValue}"), ErrorTypes.NotAnInteger);
-        }
-
-        if (type == typeof(long))
-        {
-            return (FormattableString.Invariant($"must be an integer from {long.MinValue} to {long.MaxValue}"), ErrorTypes.NotAnInteger);
+            return (IntegerMessage(integers.Minimum, integers.Maximum), ErrorTypes.NotAnInteger);
         }
 
         if (type == typeof(decimal) || type == typeof(double))
@@ -89,17 +106,20 @@ public static class JsonTargetDescriber
         return ("must be an object", ErrorTypes.For(FieldProblem.NotAnObject));
     }
 
-    private static Type? Resolve(Type root, IReadOnlyList<object> path)
+    /// <summary>The type at <paramref name="path"/>, and the member it is when its last segment names one.</summary>
+    private static (Type? Type, PropertyInfo? Member) Resolve(Type root, IReadOnlyList<object> path)
     {
         Type? current = root;
+        PropertyInfo? member = null;
         foreach (var segment in path)
         {
             if (current is null)
             {
-                return null;
+                return (null, null);
             }
 
             current = Nullable.GetUnderlyingType(current) ?? current;
+            member = null;
             if (DictionaryValueType(current) is { } valueType)
             {
                 current = valueType;
@@ -110,12 +130,13 @@ public static class JsonTargetDescriber
             }
             else if (segment is string name)
             {
-                current = current.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-                    .FirstOrDefault(p => FieldPath.ToSnakeCase(p.Name) == name)?.PropertyType;
+                member = current.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                    .FirstOrDefault(p => FieldPath.ToSnakeCase(p.Name) == name);
+                current = member?.PropertyType;
             }
         }
 
-        return current;
+        return (current, member);
     }
 
     private static Type? DictionaryValueType(Type type) =>

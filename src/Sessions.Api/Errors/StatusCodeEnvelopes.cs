@@ -9,7 +9,8 @@ namespace Sessions.Api.Errors;
 /// get the envelope. A route under <c>/api/v{version}/</c> whose version the service does not
 /// offer (in any letter case, as routing reads the path) is 400 <c>unsupported_api_version</c>
 /// rather than the versioning library's bare 404. A wrong method on a literal resource
-/// (<c>.../sessions/facets</c>) names the methods that resource takes in <c>Allow</c>.
+/// (<c>.../sessions/facets</c>) names the methods that resource takes in <c>Allow</c>; every 405
+/// names in its detail the methods its <c>Allow</c> does.
 /// </summary>
 public static partial class StatusCodeEnvelopes
 {
@@ -33,6 +34,11 @@ public static partial class StatusCodeEnvelopes
             && http.RequestServices.GetRequiredService<LiteralRoutes>().MethodNotAllowed(http) is { } wrongMethod)
         {
             return ErrorResponses.WriteAsync(http, wrongMethod);
+        }
+
+        if (status == StatusCodes.Status405MethodNotAllowed && http.Response.Headers.Allow.ToString() is { Length: > 0 } allowed)
+        {
+            return ErrorResponses.WriteAsync(http, ErrorResponses.ForStatus(status, $"{http.Request.Method} is not allowed on this resource; it takes {allowed}."));
         }
 
         return ErrorResponses.WriteAsync(http, ErrorResponses.ForStatus(status));

@@ -24,11 +24,19 @@ public static class HealthEndpoints
         return services;
     }
 
+    /// <summary>
+    /// Both routes are read only: any method but <c>GET</c> and <c>HEAD</c> is 405 with <c>Allow</c>
+    /// and the envelope, as on every other route (the health checks' own endpoint takes any method).
+    /// </summary>
     public static void MapServiceHealthChecks(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteReadinessAsync }).AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+            .WithMetadata(ReadOnly).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteReadinessAsync })
+            .WithMetadata(ReadOnly).AllowAnonymous();
     }
+
+    private static readonly HttpMethodMetadata ReadOnly = new([HttpMethods.Get, HttpMethods.Head]);
 
     /// <summary>As <see cref="WriteAsync"/>, and not ready (503) once the host has begun to stop, whatever the checks said.</summary>
     private static Task WriteReadinessAsync(HttpContext context, HealthReport report)

@@ -11,6 +11,7 @@ public sealed class BoundsAttribute(long minimum, long maximum, long defaultValu
 {
     public long Minimum { get; } = minimum;
 
+    /// <summary>The greatest value taken; <see cref="long.MaxValue"/> when only the type bounds it (not written in the document).</summary>
     public long Maximum { get; } = maximum;
 
     public long Default { get; } = defaultValue;

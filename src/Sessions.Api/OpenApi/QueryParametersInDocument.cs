@@ -57,7 +57,7 @@ public sealed class QueryParametersInDocument : IOperationProcessor
             if (bounds.TryGetValue(parameter.Name, out var range) && parameter.Schema is { } numeric)
             {
                 numeric.Minimum = range.Minimum;
-                numeric.Maximum = range.Maximum;
+                numeric.Maximum = range.Maximum == long.MaxValue ? null : range.Maximum;
                 numeric.Default = range.Default;
             }
 

@@ -155,6 +155,7 @@ public static class AuthenticationSetup
     {
         SecurityTokenExpiredException => "Authentication failed: the token has expired.",
         SecurityTokenNotYetValidException => "Authentication failed: the token is not valid yet.",
+        SecurityTokenNoExpirationException => "Authentication failed: the token has no expiry (exp); send one that expires.",
         SecurityTokenInvalidIssuerException => "Authentication failed: the token's issuer is not accepted.",
         SecurityTokenInvalidAudienceException => "Authentication failed: the token's audience is not accepted.",
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "Authentication failed: the token's signature is not valid.",

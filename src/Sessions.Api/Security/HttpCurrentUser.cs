@@ -21,8 +21,12 @@ public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUse
 
     public IReadOnlySet<string> Scopes => field ??= ReadScopes();
 
-    /// <summary>The user a principal's <c>sub</c> names, in any spelling of the id; null without one.</summary>
-    public static Guid? IdOf(ClaimsPrincipal? principal) => Guid.TryParse(principal?.FindFirst("sub")?.Value, out var id) ? id : null;
+    /// <summary>
+    /// The user a principal's <c>sub</c> names, in any spelling of the id; null without one, and for
+    /// the nil UUID, which names no user (a member cannot be given that id either).
+    /// </summary>
+    public static Guid? IdOf(ClaimsPrincipal? principal) =>
+        Guid.TryParse(principal?.FindFirst("sub")?.Value, out var id) && id != Guid.Empty ? id : null;
 
     private string? Claim(string type) => Principal?.FindFirst(type)?.Value;
 

@@ -61,14 +61,14 @@ public sealed class GetUsageValidator : AbstractValidator<GetUsageQuery>
 
             var from = query.From is null ? null : UsageWindow.ParseTimestamp(query.From);
             var to = query.To is null ? null : UsageWindow.ParseTimestamp(query.To);
-            if (query.From is not null && from is null)
+            foreach (var (name, text, at) in new[] { (nameof(GetUsageQuery.From), query.From, from), (nameof(GetUsageQuery.To), query.To, to) })
             {
-                context.AddFieldErrors([new FieldError([nameof(GetUsageQuery.From)], TimestampMessage, FieldProblem.NotATimestamp)]);
-            }
-
-            if (query.To is not null && to is null)
-            {
-                context.AddFieldErrors([new FieldError([nameof(GetUsageQuery.To)], TimestampMessage, FieldProblem.NotATimestamp)]);
+                if (text is not null && at is null)
+                {
+                    context.AddFieldErrors([UsageWindow.BeyondTheCalendar(text)
+                        ? new FieldError([name], $"must be an instant from {DateTime.MinValue:yyyy-MM-dd'T'HH:mm:ss'Z'}, earlier than {LastDay:yyyy-MM-dd'T'HH:mm:ss'Z'}, once its offset is applied", FieldProblem.InvalidValue)
+                        : new FieldError([name], TimestampMessage, FieldProblem.NotATimestamp)]);
+                }
             }
 
             // A window is read by whole UTC days; the day after the calendar's last one does not exist.

@@ -75,6 +75,19 @@ public sealed partial record UsageWindow(DateTime? From, DateTime? To)
         return end > start || (end == start && string.CompareOrdinal(laterExcess.PadRight(width, '0'), earlierExcess.PadRight(width, '0')) > 0);
     }
 
+    /// <summary>
+    /// Whether the text is written as an RFC 3339 timestamp whose local date and time exist but whose
+    /// instant falls outside the calendar once its offset is taken off
+    /// (<c>0001-01-01T00:00:00+14:00</c>): not a timestamp of the platform's, though well formed.
+    /// </summary>
+    public static bool BeyondTheCalendar(string text)
+    {
+        var match = Rfc3339().Match(text);
+        return match.Success
+            && Parse(text, out _) is null
+            && DateTime.TryParse(match.Groups["local"].Value.Remove(match.Groups["excess"].Index, match.Groups["excess"].Length), CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+    }
+
     /// <summary>The timestamp cut to 100 ns, and the digits cut (<paramref name="excess"/>, empty when none).</summary>
     private static DateTime? Parse(string text, out string excess)
     {
@@ -107,7 +120,7 @@ public sealed partial record UsageWindow(DateTime? From, DateTime? To)
     }
 
     // ASCII digits only, and the text's end (\z: `$` would also take a trailing newline).
-    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7}(?<excess>[0-9]*))?([Zz]|[+-][0-9]{2}:[0-9]{2})\z")]
+    [GeneratedRegex(@"^(?<local>[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7}(?<excess>[0-9]*))?)([Zz]|[+-][0-9]{2}:[0-9]{2})\z")]
     private static partial Regex Rfc3339();
 }
 

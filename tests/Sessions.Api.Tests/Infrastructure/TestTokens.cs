@@ -22,7 +22,8 @@ public static class TestTokens
         string scopeClaim = "scope",
         string? name = null,
         string? username = null,
-        string? subject = null)
+        string? subject = null,
+        bool expiring = true)
     {
         var now = DateTime.UtcNow;
         var expiry = expires ?? now.AddHours(1);
@@ -47,13 +48,13 @@ public static class TestTokens
             claims["preferred_username"] = username;
         }
 
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = expiring }.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
             IssuedAt = notBefore,
             NotBefore = notBefore,
-            Expires = expiry,
+            Expires = expiring ? expiry : null,
             Claims = claims,
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
         });

@@ -236,6 +236,27 @@ public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         await (await Client.SendAsync(HttpMethod.Put, $"{path}/{user:B}", admin.Token(), new { role = "member" })).ExpectValidationErrorAsync("path", "user_id");
     }
 
+    /// <summary>
+    /// The nil UUID names no user, as it names no session: a member is not given that id, and a
+    /// token whose subject it is authenticates no one, so nothing it could be given would be used.
+    /// </summary>
+    [Fact]
+    public async Task TheNilUuid_IsNoMember_AndNoTokensSubject()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        var path = $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members";
+
+        var refused = await (await Client.SendAsync(HttpMethod.Put, $"{path}/{Guid.Empty}", admin.Token(), new { role = "viewer" })).ExpectValidationErrorAsync("path", "user_id");
+        var nil = TestTokens.Create(Guid.Empty, TestUser.ReadWrite);
+        var unauthenticated = await (await Client.GetAsync(workspace.SessionsPath, nil)).ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+
+        Assert.Equal("must not be the nil UUID", refused["msg"]!.GetValue<string>());
+        Assert.Contains("not the nil UUID", unauthenticated["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var members = await (await Client.GetAsync(path, admin.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(members["members"]!.AsArray(), m => m!["user"]!["id"]!.GetValue<string>() == Guid.Empty.ToString());
+    }
+
     [Fact]
     public async Task PutMember_MissingOrUnknownRole_Is422_UnknownMemberRemoval_Is404()
     {

@@ -16,6 +16,7 @@ public sealed class AuthenticationTests(ApiFactory factory) : ApiTest<ApiFactory
         { "wrong issuer", TestTokens.Create(user, TestUser.ReadWrite, issuer: "someone-else") },
         { "wrong audience", TestTokens.Create(user, TestUser.ReadWrite, audience: "another-api") },
         { "malformed", "not.a.jwt" },
+        { "without expiry", TestTokens.Create(user, TestUser.ReadWrite, expiring: false) },
     };
 
     [Fact]
@@ -73,6 +74,7 @@ public sealed class AuthenticationTests(ApiFactory factory) : ApiTest<ApiFactory
     [InlineData("wrong issuer", "issuer")]
     [InlineData("wrong audience", "audience")]
     [InlineData("malformed", "malformed")]
+    [InlineData("without expiry", "no expiry (exp)")]
     public async Task Request_WithBadToken_Is401SayingWhy(string kind, string reason)
     {
         var workspace = await TestWorkspace.CreateAsync(Factory);

@@ -42,22 +42,42 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
         Assert.Equal("The request body arrived too slowly: one over 1048576 bytes or of unknown length must arrive at 65536 bytes a second at least, any other at 240; send it again over a faster connection.", envelope["detail"]!.GetValue<string>());
     }
 
+    /// <summary>An unknown path is told where the API's routes are.</summary>
     [Fact]
-    public async Task UnknownRoute_Is404Envelope()
+    public async Task UnknownRoute_Is404Envelope_SayingWhereTheRoutesAre()
     {
-        await (await Client.GetAsync("/no/such/route", token: null)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        var envelope = await (await Client.GetAsync("/no/such/route", token: null)).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+
+        Assert.Equal("Nothing is at this path: the API's routes are under /api/v1/org/{org}/ws/{workspace}/sessions, described at /swagger.", envelope["detail"]!.GetValue<string>());
     }
 
     [Fact]
-    public async Task WrongMethod_Is405Envelope()
+    public async Task WrongMethod_Is405Envelope_NamingWhatTheResourceTakes()
     {
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
 
         var response = await Client.SendAsync(HttpMethod.Put, workspace.SessionPath(Guid.NewGuid()) + "/freeze", owner.Token());
 
-        await response.ExpectEnvelopeAsync(HttpStatusCode.MethodNotAllowed, "invalid_request");
+        var envelope = await response.ExpectEnvelopeAsync(HttpStatusCode.MethodNotAllowed, "invalid_request");
+        Assert.Equal("PUT is not allowed on this resource; it takes POST.", envelope["detail"]!.GetValue<string>());
         Assert.Equal("POST", string.Join(", ", response.Content.Headers.Allow));
+    }
+
+    /// <summary>The health routes are read only: a probe's GET or HEAD, nothing else (their library's endpoint takes any method).</summary>
+    [Theory]
+    [InlineData("DELETE", "/health/live")]
+    [InlineData("POST", "/health/ready")]
+    [InlineData("PUT", "/health/ready")]
+    [InlineData("FOO", "/health/live")]
+    public async Task WrongMethod_OnAHealthRoute_Is405Envelope(string method, string path)
+    {
+        var response = await Client.SendAsync(new HttpMethod(method), path, token: null);
+
+        var envelope = await response.ExpectEnvelopeAsync(HttpStatusCode.MethodNotAllowed, "invalid_request");
+        Assert.Equal("GET, HEAD", string.Join(", ", response.Content.Headers.Allow));
+        Assert.Equal($"{method} is not allowed on this resource; it takes GET, HEAD.", envelope["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(HttpMethod.Head, path, token: null)).StatusCode);
     }
 
     /// <summary>The documentation is read only, like the API's read routes.</summary>

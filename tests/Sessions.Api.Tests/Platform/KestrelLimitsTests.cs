@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Sessions.Api.Tests.Infrastructure;
 
 namespace Sessions.Api.Tests.Platform;
@@ -35,5 +37,33 @@ public sealed class KestrelLimitsTests : IAsyncLifetime
         var envelope = await Task.FromResult(answer).ExpectEnvelopeAsync(HttpStatusCode.RequestUriTooLong, "invalid_request");
         Assert.Contains("4096 characters", envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(Origin, answer.Headers.GetValues("Access-Control-Allow-Origin").Single());
+    }
+
+    /// <summary>
+    /// A body whose chunked framing is broken (a chunk size that is no hexadecimal number) is told
+    /// that its framing is what to fix, not its JSON, which is well formed; nothing is stored.
+    /// </summary>
+    [Fact]
+    public async Task ABodyWithBrokenChunkedFraming_Is400SayingTheFramingIsWhatToFix()
+    {
+        var (workspace, owner) = await ServiceProcess.PrepareWorkspaceAsync(_database);
+        await using var service = await ServiceProcess.StartAsync(_database);
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(service.Address.Host, service.Address.Port);
+        var stream = tcp.GetStream();
+        var body = $$"""{"id": "{{Guid.NewGuid()}}", "model": "m"}""";
+
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST {workspace.SessionsPath} HTTP/1.1\r\nHost: {service.Address.Authority}\r\nAuthorization: Bearer {owner.Token()}\r\n" +
+            $"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nZZ\r\n{body}\r\n0\r\n\r\n"));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var answer = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.StartsWith("HTTP/1.1 400 ", answer, StringComparison.Ordinal);
+        Assert.Contains("\"type\":\"invalid_request\"", answer, StringComparison.Ordinal);
+        Assert.Contains("its framing (the chunked transfer coding or Content-Length) is broken", answer, StringComparison.Ordinal);
+        using var http = service.CreateClient();
+        var list = await (await http.GetAsync(workspace.SessionsPath, owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0, list["total"]!.GetValue<int>());
     }
 }

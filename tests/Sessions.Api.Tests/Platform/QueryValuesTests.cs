@@ -1,5 +1,6 @@
 using System.Net;
 using Sessions.Api.Tests.Infrastructure;
+using Sessions.Domain.Organizations;
 
 namespace Sessions.Api.Tests.Platform;
 
@@ -97,20 +98,55 @@ public sealed class QueryValuesTests(ApiFactory factory) : ApiTest<ApiFactory>(f
         Assert.Equal("int_parsing", error["type"]!.GetValue<string>());
     }
 
-    /// <summary>Past its type, an integer is told the range: the parameter's own where it states one (paging), its type's otherwise.</summary>
+    /// <summary>
+    /// An integer that does not bind (past its type, a fraction, text) is told the range the field
+    /// takes, the one its value would be held to once it binds; its type's only where it states none.
+    /// </summary>
     [Fact]
-    public async Task AnIntegerPastItsType_IsToldTheRange_InTheQueryAndInTheBody()
+    public async Task AnIntegerThatDoesNotBind_IsToldTheRangeTheFieldTakes_InTheQueryAndInTheBody()
     {
         var (workspace, owner, session) = await AMembersSessionAsync();
 
         var page = await Client.GetAsync($"{workspace.SessionsPath}?page=2147483648", owner.Token()).ExpectValidationErrorAsync("query", "page");
         var seq = await Client.GetAsync($"{workspace.SessionPath(session)}/transcript?after_seq=99999999999999999999", owner.Token()).ExpectValidationErrorAsync("query", "after_seq");
+        var text = await Client.GetAsync($"{workspace.SessionPath(session)}/messages/search?q=a&after_seq=abc", owner.Token()).ExpectValidationErrorAsync("query", "after_seq");
         var count = await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { message_count = 2147483648L }).ExpectValidationErrorAsync("body", "message_count");
+        var rewind = await Client.PostAsync($"{workspace.SessionPath(session)}/rewind", owner.Token(), new { from_seq = 1.5 }).ExpectValidationErrorAsync("body", "from_seq");
+        var tokens = await Client.PostAsync(
+            $"{workspace.SessionPath(session)}/transcript",
+            owner.Token(),
+            """{"messages": [{"role": "assistant", "content": "a", "usage": {"input_tokens": 1e3}}]}""").ExpectValidationErrorAsync("body", "messages", 0, "usage", "input_tokens");
         var listed = await Client.GetAsync($"{workspace.SessionsPath}?page=-1", owner.Token()).ExpectValidationErrorAsync("query", "page");
 
         Assert.Equal("must be an integer from 1 to 1000000", page["msg"]!.GetValue<string>());
-        Assert.Equal("must be an integer from -9223372036854775808 to 9223372036854775807", seq["msg"]!.GetValue<string>());
-        Assert.Equal("must be an integer from -2147483648 to 2147483647", count["msg"]!.GetValue<string>());
+        Assert.Equal("must be an integer from 0 to 9223372036854775807", seq["msg"]!.GetValue<string>());
+        Assert.Equal("must be an integer from 0 to 9223372036854775807", text["msg"]!.GetValue<string>());
+        Assert.Equal("must be an integer from 0 to 2147483647", count["msg"]!.GetValue<string>());
+        Assert.Equal("must be an integer from 1 to 9223372036854775807", rewind["msg"]!.GetValue<string>());
+        Assert.Equal("must be an integer from 0 to 1000000000000", tokens["msg"]!.GetValue<string>());
+        Assert.Equal("int_parsing", rewind["type"]!.GetValue<string>());
         Assert.NotEqual("int_parsing", listed["type"]!.GetValue<string>());
     }
+
+    /// <summary>
+    /// A request whose path, query and body each hold a value that does not bind is told all of
+    /// them in one answer, not one part per retry.
+    /// </summary>
+    [Fact]
+    public async Task ValuesThatDoNotBind_InThePathAndTheBody_AreToldTogether()
+    {
+        var (workspace, owner, _) = await AMembersSessionAsync();
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+
+        var member = await Client.SendAsync(HttpMethod.Put, $"/api/v1/org/{workspace.Org}/ws/{workspace.Workspace}/members/abc", admin.Token(), new { role = 5 })
+            .ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
+        var transcript = await Client.GetAsync($"{workspace.SessionsPath}/zz/transcript?limit=x", owner.Token())
+            .ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
+
+        Assert.Equal(["""["path","user_id"]""", """["body","role"]"""], Locations(member).Order().Reverse());
+        Assert.Equal(["""["path","session_id"]""", """["query","limit"]"""], Locations(transcript).Order());
+    }
+
+    private static IEnumerable<string> Locations(System.Text.Json.Nodes.JsonObject envelope) =>
+        envelope["errors"]!.AsArray().Select(error => error!["loc"]!.ToJsonString());
 }

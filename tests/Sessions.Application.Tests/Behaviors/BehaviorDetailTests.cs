@@ -37,7 +37,7 @@ public sealed class BehaviorDetailTests
         var noScope = await Authorize(User(scopes: [Scopes.SessionsRead]), new WorkspaceMembership(Guid.NewGuid(), Guid.NewGuid(), WorkspaceRole.Member));
         var noWorkspace = await Authorize(User(scopes: [Scopes.SessionsWrite]));
 
-        Assert.Equal("A valid bearer token with a UUID subject is required.", unauthenticated.Error!.Message);
+        Assert.Equal("A valid bearer token whose subject is a UUID (not the nil UUID) is required.", unauthenticated.Error!.Message);
         Assert.Equal((ErrorType.Unauthenticated, "The token's email claim is not usable: it must be an address with an '@', of at most 320 characters, without control characters."), (badEmail.Error!.Type, badEmail.Error.Message));
         Assert.Equal("The token lacks the scope this operation needs: sessions:write or sessions:evaluate.", noScope.Error!.Message);
         Assert.Equal((ErrorType.NotFound, "Workspace not found."), (noWorkspace.Error!.Type, noWorkspace.Error.Message));

@@ -149,5 +149,22 @@ public sealed class UsageParsingTests
             await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, "day", "9999-12-31T00:00:01Z", "9999-12-31T12:00:00Z")));
     }
 
+    /// <summary>
+    /// A well-formed timestamp whose offset carries it past either end of the calendar is told so,
+    /// not called malformed; a date that does not exist is no timestamp.
+    /// </summary>
+    [Fact]
+    public async Task AnEdgeBeyondTheCalendarOnceItsOffsetIsApplied_IsToldSo()
+    {
+        const string Beyond = "must be an instant from 0001-01-01T00:00:00Z, earlier than 9999-12-31T00:00:00Z, once its offset is applied (InvalidValue)";
+        Assert.Equal(
+            [$"From: {Beyond}", $"To: {Beyond}"],
+            await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, "day", "0001-01-01T00:00:00.5+14:00", "9999-12-31T23:59:59-14:00")));
+        Assert.Empty(await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, "day", "0001-01-01T14:00:00+14:00", null)));
+        Assert.Equal(
+            ["From: must be an RFC 3339 timestamp with its offset, e.g. 2026-11-01T00:00:00Z (NotATimestamp)"],
+            await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, "day", "2026-02-30T00:00:00+14:00", null)));
+    }
+
     private static Task<List<string>> Errors(GetUsageQuery query) => Validate.ErrorsAsync(query, new GetUsageValidator());
 }

@@ -34,7 +34,7 @@ public sealed class AuthorizationBehavior<TMessage, TResponse>(
     {
         if (!currentUser.IsAuthenticated || currentUser.Id is not { } userId)
         {
-            return TResponse.Failure(new Error(ErrorType.Unauthenticated, "A valid bearer token with a UUID subject is required."));
+            return TResponse.Failure(new Error(ErrorType.Unauthenticated, "A valid bearer token whose subject is a UUID (not the nil UUID) is required."));
         }
 
         if (currentUser.Email is { } email && !User.IsUsableEmail(email))

@@ -5,7 +5,7 @@ public interface ICurrentUser
 {
     bool IsAuthenticated { get; }
 
-    /// <summary>The <c>sub</c> claim, when it is a UUID.</summary>
+    /// <summary>The <c>sub</c> claim, when it is a UUID other than the nil UUID.</summary>
     Guid? Id { get; }
 
     string? Email { get; }
