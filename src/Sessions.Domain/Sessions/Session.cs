@@ -120,6 +120,12 @@ public sealed class Session : AggregateRoot
         }
 
         session.Raise(new SessionCreated(session.Id, workspaceId, ownerId, now));
+        if (session.Visibility == SessionVisibility.Workspace)
+        {
+            // Shared from its first moment: the trail says so as a later share would.
+            session.Raise(new SessionShared(session.Id, ownerId, now));
+        }
+
         return session;
     }
 

@@ -50,6 +50,26 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
         Assert.Equal(events.Select(e => e["occurred_at"]!.GetValue<DateTime>()).Order(), events.Select(e => e["occurred_at"]!.GetValue<DateTime>()));
     }
 
+    /// <summary>
+    /// A session created shared was visible to its workspace from its first moment: its trail says
+    /// so (a share by its owner at its creation), where a private one's holds its creation alone.
+    /// </summary>
+    [Fact]
+    public async Task ASessionCreatedShared_HasItsShareInItsTrail()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var shared = (await Client.CreateSessionAsync(workspace, owner, extra: new { visibility = "workspace" })).Id();
+        var kept = (await Client.CreateSessionAsync(workspace, owner)).Id();
+
+        var trail = await AllAsync(workspace, owner, shared, limit: 100);
+
+        Assert.Equal(["SessionCreated", "SessionShared"], trail.Select(e => e["type"]!.GetValue<string>()));
+        Assert.All(trail, e => Assert.Equal(owner.Id.ToString(), e["actor"]!["id"]!.GetValue<string>()));
+        Assert.Equal(trail[0]["occurred_at"]!.GetValue<DateTime>(), trail[1]["occurred_at"]!.GetValue<DateTime>());
+        Assert.Equal(["SessionCreated"], (await AllAsync(workspace, owner, kept, limit: 100)).Select(e => e["type"]!.GetValue<string>()));
+    }
+
     [Fact]
     public async Task RepeatedAndConcurrentFreezes_LeaveExactlyOneSessionFrozen()
     {
@@ -198,7 +218,7 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
 
         var trail = await AllAsync(workspace, admin, id, limit: 100);
 
-        Assert.Equal(["SessionCreated", "TranscriptAppended", "SessionDeleted"], trail.Select(e => e["type"]!.GetValue<string>()));
+        Assert.Equal(["SessionCreated", "SessionShared", "TranscriptAppended", "SessionDeleted"], trail.Select(e => e["type"]!.GetValue<string>()));
         Assert.Equal(owner.Id.ToString(), trail[^1]["actor"]!["id"]!.GetValue<string>());
         await Client.GetAsync($"{workspace.SessionPath(id.ToString()[..8])}/events", admin.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
         await Client.GetAsync($"{workspace.SessionPath(id)}/events", owner.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
@@ -227,7 +247,7 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
         }
 
         static IEnumerable<string> Types(IEnumerable<JsonObject> trail) => trail.Select(e => e["type"]!.GetValue<string>());
-        string[] life = ["SessionCreated", "TranscriptAppended", "SessionDeleted"];
+        string[] life = ["SessionCreated", "SessionShared", "TranscriptAppended", "SessionDeleted"];
 
         await LiveAndDieAsync("evidence");
         await LiveAndDieAsync("cover");
@@ -236,9 +256,9 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
 
         await Client.CreateSessionAsync(workspace, owner, id, new { visibility = "workspace" });
         var trail = await AllAsync(workspace, admin, id, limit: 1);
-        Assert.Equal([.. life, .. life, "SessionCreated"], Types(trail));
-        Assert.Equal(7, trail.Select(e => e["id"]!.GetValue<string>()).Distinct().Count());
-        Assert.Equal(["SessionCreated"], Types(await AllAsync(workspace, owner, id, limit: 100)));
+        Assert.Equal([.. life, .. life, "SessionCreated", "SessionShared"], Types(trail));
+        Assert.Equal(trail.Count, trail.Select(e => e["id"]!.GetValue<string>()).Distinct().Count());
+        Assert.Equal(["SessionCreated", "SessionShared"], Types(await AllAsync(workspace, owner, id, limit: 100)));
         await Client.GetAsync($"{workspace.SessionPath(id)}/events?after_id={trail[0]["id"]}", owner.Token()).ExpectValidationErrorAsync("query", "after_id");
     }
 
@@ -269,7 +289,7 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
         }
 
         static IEnumerable<string> Actors(IEnumerable<JsonObject> trail) => trail.Select(e => $"{e["type"]!.GetValue<string>()} {e["actor"]!["id"]!.GetValue<string>()}");
-        string[] Life(TestUser owner, bool died) => [$"SessionCreated {owner.Id}", $"TranscriptAppended {owner.Id}", .. died ? [$"SessionDeleted {owner.Id}"] : Array.Empty<string>()];
+        string[] Life(TestUser owner, bool died) => [$"SessionCreated {owner.Id}", $"SessionShared {owner.Id}", $"TranscriptAppended {owner.Id}", .. died ? [$"SessionDeleted {owner.Id}"] : Array.Empty<string>()];
 
         await LiveAsync(first, firstOwner, "first life", die: true);
         await LiveAsync(second, secondOwner, "second life", die: true);
@@ -300,7 +320,7 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
 
         var trail = await AllAsync(workspace, admin, id, limit: 100);
 
-        Assert.Equal(["SessionCreated", "SessionFrozen", "SessionDeleted", "SessionCreated", "SessionDeleted"], trail.Select(e => e["type"]!.GetValue<string>()));
+        Assert.Equal(["SessionCreated", "SessionShared", "SessionFrozen", "SessionDeleted", "SessionCreated", "SessionShared", "SessionDeleted"], trail.Select(e => e["type"]!.GetValue<string>()));
     }
 
     /// <summary>
@@ -322,7 +342,7 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
             Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(id), owner.Token())).StatusCode);
         }
 
-        await Factory.WithDbAsync(db => db.OutboxMessages.Where(o => o.AggregateId == id && o.Type == "SessionCreated").ExecuteDeleteAsync());
+        await Factory.WithDbAsync(db => db.OutboxMessages.Where(o => o.AggregateId == id && (o.Type == "SessionCreated" || o.Type == "SessionShared")).ExecuteDeleteAsync());
         await Factory.WithDbAsync(db => db.OutboxMessages.Where(o => o.AggregateId == id).ExecuteUpdateAsync(set => set.SetProperty(o => o.LifeCreatedAt, (DateTime?)null)));
 
         var trail = await AllAsync(workspace, admin, id, limit: 100);
@@ -331,7 +351,7 @@ public sealed class SessionEventsTests(ApiFactory factory) : ApiTest<ApiFactory>
 
         string[] stored = ["TranscriptAppended", "SessionDeleted", "TranscriptAppended", "SessionDeleted"];
         Assert.Equal(stored, trail.Select(e => e["type"]!.GetValue<string>()));
-        Assert.Equal([.. stored, "SessionCreated"], withALaterLife.Select(e => e["type"]!.GetValue<string>()));
+        Assert.Equal([.. stored, "SessionCreated", "SessionShared"], withALaterLife.Select(e => e["type"]!.GetValue<string>()));
     }
 
     [Fact]

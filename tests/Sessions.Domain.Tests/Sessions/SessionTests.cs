@@ -20,6 +20,23 @@ public sealed class SessionTests
         Assert.Equal(Created, session.UpdatedAt);
     }
 
+    /// <summary>A session created shared raises its share after its creation, by its owner, at its creation's time; a private one raises none.</summary>
+    [Fact]
+    public void Create_Shared_RaisesSessionSharedAfterSessionCreated()
+    {
+        NewSession Spec(SessionVisibility visibility) =>
+            new(Guid.NewGuid(), "m", null, null, new Dictionary<string, IReadOnlyList<string>>(), 0, SessionOrigin.User, visibility, null, null, null);
+
+        var shared = Session.Create(Spec(SessionVisibility.Workspace), Guid.NewGuid(), Owner, Created);
+        var kept = Session.Create(Spec(SessionVisibility.Private), Guid.NewGuid(), Owner, Created);
+
+        Assert.Collection(
+            shared.DomainEvents,
+            first => Assert.IsType<SessionCreated>(first),
+            second => Assert.Equal(new SessionShared(shared.Id, Owner, Created), second));
+        Assert.IsType<SessionCreated>(Assert.Single(kept.DomainEvents));
+    }
+
     /// <summary>An empty agent is no agent, on creation, in a change (which clears it) and in an append's context.</summary>
     [Fact]
     public void AnEmptyAgent_IsNoAgent_OnCreation_InAChange_AndInAContext()
