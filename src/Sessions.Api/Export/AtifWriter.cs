@@ -13,7 +13,8 @@ namespace Sessions.Api.Export;
 /// the few fields kept of each message (never its content); a tool result whose call is not in that
 /// step (an orphan) becomes a system step of its own, its role and call id under <c>extra</c>. Our own fields
 /// (<c>seq</c>, message <c>id</c>, <c>compacted_at</c>) go under each step's <c>extra</c>; no other key
-/// is written outside the RFC's. Metrics exist on agent steps with usage; the final metrics sum them.
+/// is written outside the RFC's. Metrics exist on agent steps with usage; the final metrics sum their
+/// tokens, and the cost of every message's usage.
 /// </summary>
 public static class AtifWriter
 {
@@ -124,7 +125,7 @@ public static class AtifWriter
                 {
                     writer.WriteStartObject();
                     WriteOwnFields(result);
-                    WriteUsage(result);
+                    WriteKept(result);
                     writer.WriteEndObject();
                 }
 
@@ -142,21 +143,7 @@ public static class AtifWriter
             Start("agent", agent.CreatedAt);
             writer.WriteString("model_name", model);
             writer.WriteString("message", agent.Content);
-            if (agent.ToolCalls.Count > 0)
-            {
-                writer.WriteStartArray("tool_calls");
-                foreach (var call in agent.ToolCalls)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("tool_call_id", call.Id);
-                    writer.WriteString("function_name", call.Name);
-                    writer.WritePropertyName("arguments");
-                    WriteArguments(call.Arguments);
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-            }
+            WriteToolCalls(agent.ToolCalls);
 
             _open = new OpenStep(OwnFields.Of(agent), [.. agent.ToolCalls.Select(call => call.Id)], []);
         }
@@ -195,7 +182,7 @@ public static class AtifWriter
             writer.WriteStartObject("extra");
             var fields = OwnFields.Of(message);
             WriteOwnFields(fields);
-            WriteUsage(fields);
+            WriteKept(fields);
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
@@ -210,22 +197,26 @@ public static class AtifWriter
             WriteOwnFields(fields);
             writer.WriteString("role", "tool");
             writer.WriteString("tool_call_id", message.ToolCallId);
-            WriteUsage(fields);
+            WriteKept(fields);
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
 
         /// <summary>
-        /// Metrics belong to agent steps; usage reported on another message (a user's, a tool
-        /// result's) is kept under its <c>extra</c> as it was sent, so the export drops none.
+        /// Metrics and tool calls belong to agent steps; usage and tool calls sent on another
+        /// message (a user's, a tool result's) are kept under its <c>extra</c> as they were sent,
+        /// so the export drops none. Such usage counts toward the final cost as an agent step's
+        /// does: the cost is the session's (CONTRACT 6), unknown when any message's usage lacks one.
         /// </summary>
-        private void WriteUsage(OwnFields message)
+        private void WriteKept(OwnFields message)
         {
+            WriteToolCalls(message.ToolCalls);
             if (message.Usage is not { } usage)
             {
                 return;
             }
 
+            CountCost(usage.CostUsd);
             writer.WriteStartObject("usage");
             writer.WriteNumber("input_tokens", usage.InputTokens);
             writer.WriteNumber("output_tokens", usage.OutputTokens);
@@ -249,14 +240,7 @@ public static class AtifWriter
             _promptTokens += prompt;
             _completionTokens += usage.OutputTokens;
             _cachedTokens += usage.CacheReadInputTokens;
-            if (usage.CostUsd is { } cost)
-            {
-                _cost += cost;
-            }
-            else
-            {
-                _costUnknown = true;
-            }
+            CountCost(usage.CostUsd);
 
             writer.WriteStartObject("metrics");
             writer.WriteNumber("prompt_tokens", prompt);
@@ -267,6 +251,39 @@ public static class AtifWriter
             writer.WriteNumber("cache_creation_input_tokens", usage.CacheCreationInputTokens);
             writer.WriteEndObject();
             writer.WriteEndObject();
+        }
+
+        private void CountCost(decimal? cost)
+        {
+            if (cost is { } known)
+            {
+                _cost += known;
+            }
+            else
+            {
+                _costUnknown = true;
+            }
+        }
+
+        private void WriteToolCalls(IReadOnlyList<ToolCallView> calls)
+        {
+            if (calls.Count == 0)
+            {
+                return;
+            }
+
+            writer.WriteStartArray("tool_calls");
+            foreach (var call in calls)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("tool_call_id", call.Id);
+                writer.WriteString("function_name", call.Name);
+                writer.WritePropertyName("arguments");
+                WriteArguments(call.Arguments);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
         }
 
         private void WriteCost(string name, decimal? cost)
@@ -344,10 +361,10 @@ public static class AtifWriter
             }
         }
 
-        /// <summary>What the export writes of a message besides its text: our own fields, and its usage.</summary>
-        private sealed record OwnFields(long Seq, Guid Id, DateTime? CompactedAt, UsageReport? Usage)
+        /// <summary>What the export writes of a message besides its text: our own fields, its usage and its tool calls.</summary>
+        private sealed record OwnFields(long Seq, Guid Id, DateTime? CompactedAt, UsageReport? Usage, IReadOnlyList<ToolCallView> ToolCalls)
         {
-            public static OwnFields Of(MessageView message) => new(message.Seq, message.Id, message.CompactedAt, message.Usage);
+            public static OwnFields Of(MessageView message) => new(message.Seq, message.Id, message.CompactedAt, message.Usage, message.ToolCalls);
         }
 
         /// <summary>An agent step written up to its tool calls: what it still writes when it ends, and the calls whose results it takes.</summary>

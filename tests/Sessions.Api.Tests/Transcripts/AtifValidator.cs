@@ -6,7 +6,8 @@ namespace Sessions.Api.Tests.Transcripts;
 /// <summary>
 /// The rules of an ATIF v1.7 document (Harbor RFC 0001) as CONTRACT §5.6 states them, checked
 /// independently of the service's writer: keys, step numbering, agent-only fields, tool calls and
-/// their results, metrics arithmetic and the null-cost rule. Answers every violation found.
+/// their results, metrics arithmetic and the null-cost rule (over every message's usage, as the
+/// session's cost is, CONTRACT 6). Answers every violation found.
 /// </summary>
 public static class AtifValidator
 {
@@ -101,14 +102,28 @@ public static class AtifValidator
                 prompt += metrics["prompt_tokens"]!.GetValue<decimal>();
                 completion += metrics["completion_tokens"]!.GetValue<long>();
                 cached += metrics["cached_tokens"]!.GetValue<long>();
-                if (metrics["cost_usd"] is { } stepCost)
-                {
-                    cost += stepCost.GetValue<decimal>();
-                }
-                else
-                {
-                    costUnknown = true;
-                }
+                Count(metrics["cost_usd"]);
+            }
+
+            // Usage sent on a message that is no agent step is kept under extra; the whole
+            // trajectory's cost counts it too (the RFC's "total real monetary cost").
+            var extra = step["extra"] as JsonObject;
+            var kept = (extra?["tool_results"]?.AsArray() ?? []).Select(result => result?["usage"]).Prepend(extra?["usage"]);
+            foreach (var usage in kept.OfType<JsonObject>())
+            {
+                Count(usage["cost_usd"]);
+            }
+        }
+
+        void Count(JsonNode? stepCost)
+        {
+            if (stepCost is not null)
+            {
+                cost += stepCost.GetValue<decimal>();
+            }
+            else
+            {
+                costUnknown = true;
             }
         }
 

@@ -58,6 +58,38 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal("unknown", atif["agent"]!["name"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// The final cost is the session's (CONTRACT 6): the cost of every message's usage, a user's
+    /// too, and null when any of them lacks one, as the session's own usage says. Tool calls sent
+    /// on a message that is no agent step are kept under its <c>extra</c>, as its usage is.
+    /// </summary>
+    [Fact]
+    public async Task Atif_TheFinalCostIsTheSessions_AndToolCallsOfOtherMessagesAreKept()
+    {
+        var (workspace, owner, known) = await SessionAsync();
+        var unknown = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        await Client.AppendAsync(workspace, owner, known,
+            new { role = "user", content = "q", usage = new { input_tokens = 50, cost_usd = 0.125 }, tool_calls = new[] { new { id = "u1", name = "f", arguments = new { a = 1 } } } },
+            new { role = "assistant", content = "a", usage = new { input_tokens = 10, output_tokens = 5, cost_usd = 0.25 } });
+        await Client.AppendAsync(workspace, owner, unknown,
+            new { role = "user", content = "q", usage = new { input_tokens = 50 } },
+            new { role = "assistant", content = "a", usage = new { input_tokens = 10, output_tokens = 5, cost_usd = 0.25 } });
+
+        var atif = await ExportAsync(workspace, owner, known, "");
+        var withoutACost = await ExportAsync(workspace, owner, unknown, "");
+        var session = await Client.GetAsync(workspace.SessionPath(known), owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        var sessionWithoutACost = await Client.GetAsync(workspace.SessionPath(unknown), owner.Token()).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Empty(AtifValidator.Violations(atif));
+        Assert.Equal(0.375m, atif["final_metrics"]!["total_cost_usd"]!.GetValue<decimal>());
+        Assert.Equal(0.375m, session["usage"]!["total_cost_usd"]!.GetValue<decimal>());
+        Assert.Null(withoutACost["final_metrics"]!["total_cost_usd"]);
+        Assert.Null(sessionWithoutACost["usage"]!["total_cost_usd"]);
+        var user = atif["steps"]![0]!;
+        Assert.Null(user["tool_calls"]);
+        Assert.Equal("""[{"tool_call_id":"u1","function_name":"f","arguments":{"a":1}}]""", user["extra"]!["tool_calls"]!.ToJsonString());
+    }
+
     [Fact]
     public async Task OpenAi_IsTheChatCompletionsArray_WithTheSystemPromptFirst_AndStringArguments()
     {
