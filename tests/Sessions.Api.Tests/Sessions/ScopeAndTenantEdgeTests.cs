@@ -265,7 +265,10 @@ public sealed class ScopeAndTenantEdgeTests(ApiFactory factory) : ApiTest<ApiFac
         Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(id), owner.Token())).StatusCode);
 
         var trail = await Client.GetAsync($"{workspace.SessionPath(id)}/events", admin.Token()).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(["SessionCreated", "TranscriptAppended", "SessionDeleted"], trail["events"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()));
+        string[] life = visibility == "workspace"
+            ? ["SessionCreated", "SessionShared", "TranscriptAppended", "SessionDeleted"]
+            : ["SessionCreated", "TranscriptAppended", "SessionDeleted"];
+        Assert.Equal(life, trail["events"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()));
         await Client.GetAsync($"{elsewhere.SessionPath(id)}/events", otherAdmin.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
         await Client.GetAsync($"{workspace.SessionPath(id)}/events", otherAdmin.Token()).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
     }
