@@ -25,6 +25,10 @@ public static class ErrorResponses
     public static ErrorEnvelope ForStatus(int status, string? detail = null) =>
         new(status, detail ?? ErrorTypes.DetailForStatus(status), ErrorTypes.ForStatus(status));
 
+    /// <summary>A 405 whose detail names the methods the resource takes, as its <c>Allow</c> does.</summary>
+    public static ErrorEnvelope WrongMethod(string method, string allowed) =>
+        ForStatus(StatusCodes.Status405MethodNotAllowed, $"{method} is not allowed on this resource; it takes {allowed}.");
+
     public static async Task WriteAsync(HttpContext context, ErrorEnvelope envelope)
     {
         context.Response.StatusCode = envelope.Code;

@@ -37,7 +37,7 @@ public static class InvalidModelStateResponses
 
         // Every value that did not bind is told at once, the path's and the query's beside the body's.
         var details = jsonErrors.Select(e => BodyValueError(e.Exception!, e.Key, bodyType)).ToList();
-        foreach (var (key, state) in entries.Where(entry => !jsonErrors.Any(e => e.Key == entry.Key)))
+        foreach (var key in entries.Select(entry => entry.Key).Where(key => !jsonErrors.Any(e => e.Key == key)))
         {
             if (!string.IsNullOrEmpty(key) && !key.StartsWith('$'))
             {

@@ -38,7 +38,7 @@ public sealed class LiteralRoutes(EndpointDataSource endpoints)
 
         var methods = string.Join(", ", allowed);
         http.Response.Headers.Allow = methods;
-        return ErrorResponses.ForStatus(StatusCodes.Status405MethodNotAllowed, $"{http.Request.Method} is not allowed on this resource; it takes {methods}.");
+        return ErrorResponses.WrongMethod(http.Request.Method, methods);
     }
 
     private static List<(TemplateMatcher, IReadOnlyList<string>)> Build(EndpointDataSource endpoints) =>

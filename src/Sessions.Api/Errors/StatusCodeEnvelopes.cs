@@ -38,7 +38,7 @@ public static partial class StatusCodeEnvelopes
 
         if (status == StatusCodes.Status405MethodNotAllowed && http.Response.Headers.Allow.ToString() is { Length: > 0 } allowed)
         {
-            return ErrorResponses.WriteAsync(http, ErrorResponses.ForStatus(status, $"{http.Request.Method} is not allowed on this resource; it takes {allowed}."));
+            return ErrorResponses.WriteAsync(http, ErrorResponses.WrongMethod(http.Request.Method, allowed));
         }
 
         return ErrorResponses.WriteAsync(http, ErrorResponses.ForStatus(status));

@@ -16,6 +16,8 @@ public static class HealthEndpoints
 {
     public const string ReadyTag = "ready";
 
+    private static readonly HttpMethodMetadata ReadOnly = new([HttpMethods.Get, HttpMethods.Head]);
+
     public static IServiceCollection AddServiceHealthChecks(this IServiceCollection services, IConfiguration configuration)
     {
         ShutdownDrain.Add(services, configuration);
@@ -35,8 +37,6 @@ public static class HealthEndpoints
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteReadinessAsync })
             .WithMetadata(ReadOnly).AllowAnonymous();
     }
-
-    private static readonly HttpMethodMetadata ReadOnly = new([HttpMethods.Get, HttpMethods.Head]);
 
     /// <summary>As <see cref="WriteAsync"/>, and not ready (503) once the host has begun to stop, whatever the checks said.</summary>
     private static Task WriteReadinessAsync(HttpContext context, HealthReport report)

@@ -153,6 +153,18 @@ public sealed class UsageParsingTests
     /// A well-formed timestamp whose offset carries it past either end of the calendar is told so,
     /// not called malformed; a date that does not exist is no timestamp.
     /// </summary>
+    [Theory]
+    [InlineData("0001-01-01T00:00:00+14:00", true)]
+    [InlineData("0001-01-01T00:00:00.123456789+14:00", true)]
+    [InlineData("9999-12-31T23:59:59-00:01", true)]
+    [InlineData("0001-01-01T00:00:00Z", false)]
+    [InlineData("2026-11-01T00:00:00+14:00", false)]
+    [InlineData("2026-02-30T00:00:00+14:00", false)]
+    [InlineData("0001-01-01T00:00:00", false)]
+    [InlineData("yesterday", false)]
+    public void BeyondTheCalendar_IsAWellFormedInstantOutsideIt_NotAnyTextThatIsNoTimestamp(string text, bool beyond) =>
+        Assert.Equal(beyond, UsageWindow.BeyondTheCalendar(text));
+
     [Fact]
     public async Task AnEdgeBeyondTheCalendarOnceItsOffsetIsApplied_IsToldSo()
     {
