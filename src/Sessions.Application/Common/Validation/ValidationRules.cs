@@ -72,6 +72,15 @@ public static class ValidationRules
             .WithMessage($"must be less than or equal to {max}")
             .WithErrorCode(nameof(FieldProblem.AboveMaximum));
 
+    /// <summary>
+    /// An id that is not the nil UUID: it names no session, and no user (no token's subject can be
+    /// it). A missing (null) id passes; <see cref="Required"/> tells it.
+    /// </summary>
+    public static IRuleBuilderOptions<T, TId> NotNilUuid<T, TId>(this IRuleBuilder<T, TId> rule) =>
+        rule.Must(id => !Guid.Empty.Equals(id))
+            .WithMessage("must not be the nil UUID")
+            .WithErrorCode(nameof(FieldProblem.InvalidValue));
+
     public static IRuleBuilderOptions<T, string?> SlugRule<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(value => value is null || Domain.Organizations.Slug.IsValid(value))
             .WithMessage(Domain.Organizations.Slug.Requirement)

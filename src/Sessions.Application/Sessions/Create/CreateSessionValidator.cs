@@ -1,6 +1,5 @@
 using FluentValidation;
 using Sessions.Application.Common.Validation;
-using Sessions.Domain.Common;
 
 namespace Sessions.Application.Sessions.Create;
 
@@ -8,8 +7,7 @@ public sealed class CreateSessionValidator : AbstractValidator<CreateSessionComm
 {
     public CreateSessionValidator()
     {
-        RuleFor(c => c.Id).Required()
-            .Must(id => id != Guid.Empty).WithMessage("must not be the nil UUID").WithErrorCode(nameof(FieldProblem.InvalidValue));
+        RuleFor(c => c.Id).Required().NotNilUuid();
         RuleFor(c => c.Model).Required();
         Include(new SessionFieldsValidator());
     }
