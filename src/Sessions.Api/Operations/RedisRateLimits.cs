@@ -115,7 +115,8 @@ public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, ILogge
                 PermitLimit = permitLimit,
                 Window = window,
             }),
-            new LocalWindow(permitLimit, window, clock));
+            new LocalWindow(permitLimit, window, clock),
+            clock);
 
     private void Failed(Exception exception)
     {
@@ -142,17 +143,34 @@ public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, ILogge
     }
 
     /// <summary>The Redis window, or this process's window for the same partition while the circuit is open.</summary>
-    private sealed class Fallback(RedisRateLimits owner, RateLimiter inner, RateLimiter local) : RateLimiter
+    private sealed class Fallback(RedisRateLimits owner, RateLimiter inner, RateLimiter local, TimeProvider clock) : RateLimiter
     {
-        public override TimeSpan? IdleDuration => inner.IdleDuration is { } redisIdle && local.IdleDuration is { } localIdle ? TimeSpan.FromTicks(Math.Min(redisIdle.Ticks, localIdle.Ticks)) : null;
+        private long _lastAskedAt = clock.GetTimestamp();
+
+        /// <summary>
+        /// How long no request has asked this partition, while no window is open here: the
+        /// partitioned limiter drops a partition idle for more than 10 s, so one per caller does not
+        /// stay for the life of the process. The Redis limiter cannot say it (its state is in Redis;
+        /// it reports zero, which would keep the partition forever), and dropping the partition
+        /// loses nothing of a window counted there.
+        /// </summary>
+        public override TimeSpan? IdleDuration =>
+            local.IdleDuration is { } localIdle
+                ? TimeSpan.FromTicks(Math.Min(localIdle.Ticks, clock.GetElapsedTime(Interlocked.Read(ref _lastAskedAt)).Ticks))
+                : null;
 
         public override RateLimiterStatistics? GetStatistics() => null;
 
         /// <summary>Redis is only asked asynchronously: the middleware then calls <see cref="AcquireAsyncCore"/>.</summary>
-        protected override RateLimitLease AttemptAcquireCore(int permitCount) => inner.AttemptAcquire(permitCount);
+        protected override RateLimitLease AttemptAcquireCore(int permitCount)
+        {
+            Interlocked.Exchange(ref _lastAskedAt, clock.GetTimestamp());
+            return inner.AttemptAcquire(permitCount);
+        }
 
         protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
         {
+            Interlocked.Exchange(ref _lastAskedAt, clock.GetTimestamp());
             var counting = owner.Choose();
             if (counting == Counting.Here)
             {

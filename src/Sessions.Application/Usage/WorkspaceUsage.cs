@@ -80,27 +80,47 @@ public sealed partial record UsageWindow(DateTime? From, DateTime? To)
     /// instant falls outside the calendar once its offset is taken off
     /// (<c>0001-01-01T00:00:00+14:00</c>): not a timestamp of the platform's, though well formed.
     /// </summary>
-    public static bool BeyondTheCalendar(string text)
-    {
-        var match = Rfc3339().Match(text);
-        return match.Success
-            && Parse(text, out _) is null
-            && DateTime.TryParse(match.Groups["local"].Value.Remove(match.Groups["excess"].Index, match.Groups["excess"].Length), CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
-    }
+    public static bool BeyondTheCalendar(string text) => Written(text, out _) is { } written && InCalendar(written) is null;
 
     /// <summary>The timestamp cut to 100 ns, and the digits cut (<paramref name="excess"/>, empty when none).</summary>
-    private static DateTime? Parse(string text, out string excess)
+    private static DateTime? Parse(string text, out string excess) => Written(text, out excess) is { } written ? InCalendar(written) : null;
+
+    /// <summary>
+    /// The local date and time as written, cut to 100 ns, and the offset: any RFC 3339 allows (hours
+    /// 00 to 23, minutes 00 to 59), not only the ±14:00 the platform's own offsets keep to. Null when
+    /// the text is not such a timestamp, or names a date or time that does not exist.
+    /// </summary>
+    private static (DateTime Local, TimeSpan Offset)? Written(string text, out string excess)
     {
         var match = Rfc3339().Match(text);
         var cut = match.Groups["excess"];
         excess = cut.Value;
-        if (!match.Success)
+        if (!match.Success
+            || !DateTime.TryParse(match.Groups["local"].Value.Remove(cut.Index, cut.Length), CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
         {
             return null;
         }
 
-        var kept = text.Remove(cut.Index, cut.Length);
-        return DateTimeOffset.TryParse(kept, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at.UtcDateTime : null;
+        if (match.Groups["hours"] is not { Success: true } hours)
+        {
+            return (local, TimeSpan.Zero);
+        }
+
+        var (h, m) = (int.Parse(hours.Value, CultureInfo.InvariantCulture), int.Parse(match.Groups["minutes"].Value, CultureInfo.InvariantCulture));
+        if (h > 23 || m > 59)
+        {
+            return null;
+        }
+
+        var offset = new TimeSpan(h, m, 0);
+        return (local, match.Groups["sign"].Value == "-" ? -offset : offset);
+    }
+
+    /// <summary>The instant, in UTC, of a local time at its offset; null when that falls outside the calendar.</summary>
+    private static DateTime? InCalendar((DateTime Local, TimeSpan Offset) written)
+    {
+        var ticks = written.Local.Ticks - written.Offset.Ticks;
+        return ticks is >= 0 && ticks <= DateTime.MaxValue.Ticks ? new DateTime(ticks, DateTimeKind.Utc) : null;
     }
 
     /// <summary>
@@ -120,7 +140,7 @@ public sealed partial record UsageWindow(DateTime? From, DateTime? To)
     }
 
     // ASCII digits only, and the text's end (\z: `$` would also take a trailing newline).
-    [GeneratedRegex(@"^(?<local>[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7}(?<excess>[0-9]*))?)([Zz]|[+-][0-9]{2}:[0-9]{2})\z")]
+    [GeneratedRegex(@"^(?<local>[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7}(?<excess>[0-9]*))?)([Zz]|(?<sign>[+-])(?<hours>[0-9]{2}):(?<minutes>[0-9]{2}))\z")]
     private static partial Regex Rfc3339();
 }
 

@@ -104,6 +104,41 @@ public sealed class RedisCircuitTests
         Assert.Equal(HealthStatus.Healthy, await ReadinessAsync());
     }
 
+    /// <summary>
+    /// The partitioned limiter drops a partition idle for more than 10 s: a window counted in Redis
+    /// is idle from its last request (the Redis limiter alone always says zero, which kept every
+    /// caller's partition for the life of the process), and a request makes it busy again.
+    /// </summary>
+    [Fact]
+    public async Task AWindowCountedInRedis_IsIdleFromItsLastRequest()
+    {
+        using var window = Window();
+        _clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(TimeSpan.FromSeconds(3), window.IdleDuration);
+
+        Assert.True((await window.AcquireAsync()).IsAcquired);
+        Assert.Equal(TimeSpan.Zero, window.IdleDuration);
+
+        _clock.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(TimeSpan.FromSeconds(15), window.IdleDuration);
+        Assert.Equal(1, RedisCalls);
+    }
+
+    /// <summary>A window counted here while Redis is away keeps its partition until it closes: dropping it would forget its count.</summary>
+    [Fact]
+    public async Task AWindowCountedHere_IsNotIdleUntilItCloses()
+    {
+        _connected = false;
+        using var window = Window();
+        Assert.True((await window.AcquireAsync()).IsAcquired);
+
+        _clock.Advance(TimeSpan.FromSeconds(50));
+        Assert.Null(window.IdleDuration);
+
+        _clock.Advance(TimeSpan.FromSeconds(25));
+        Assert.Equal(TimeSpan.FromSeconds(15), window.IdleDuration);
+    }
+
     private static Task<RedisResult> Allowed() =>
         Task.FromResult(RedisResult.Create([(RedisValue)1, (RedisValue)DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeSeconds(), (RedisValue)true]));
 

@@ -90,6 +90,41 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal("""[{"tool_call_id":"u1","function_name":"f","arguments":{"a":1}}]""", user["extra"]!["tool_calls"]!.ToJsonString());
     }
 
+    /// <summary>
+    /// An export's final cost is that of the messages it carries: the current transcript's by
+    /// default (the session's <c>current_cost_usd</c>), every message's with the compacted ones
+    /// (its <c>total_cost_usd</c>), each null as the session's is. An empty system prompt is none:
+    /// sending one clears the prompt, and neither format writes an empty system message.
+    /// </summary>
+    [Fact]
+    public async Task Exports_CostTheMessagesTheyCarry_AndAnEmptySystemPromptIsNone()
+    {
+        var (workspace, owner, session) = await SessionAsync();
+        var path = workspace.SessionPath(session);
+        await (await Client.PostAsync(path + "/transcript", owner.Token(), """
+            {"context": {"model": "gpt-4o", "system_prompt": "Be brief."},
+             "messages": [{"role": "assistant", "content": "a", "usage": {"input_tokens": 1, "output_tokens": 1, "cost_usd": null}}]}
+            """)).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(path + "/transcript", owner.Token(), """
+            {"context": {"model": "gpt-4o", "system_prompt": ""},
+             "messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "b", "usage": {"input_tokens": 1, "output_tokens": 1, "cost_usd": 0.5}}]}
+            """)).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(path + "/transcript/compact", owner.Token(), new { summary = new { role = "system", content = "summary" }, up_to_seq = 1 })).ExpectAsync(HttpStatusCode.OK);
+
+        var usage = (await Client.GetAsync(path, owner.Token()).ExpectAsync(HttpStatusCode.OK))["usage"]!;
+        var current = await ExportAsync(workspace, owner, session, "");
+        var everything = await ExportAsync(workspace, owner, session, "?include_compacted=true");
+        var openAi = JsonNode.Parse(await ExportTextAsync(workspace, owner, session, "?format=openai&include_compacted=true"))!.AsArray();
+
+        Assert.Null(usage["total_cost_usd"]);
+        Assert.Equal(0.5m, usage["current_cost_usd"]!.GetValue<decimal>());
+        Assert.Equal(0.5m, current["final_metrics"]!["total_cost_usd"]!.GetValue<decimal>());
+        Assert.Null(everything["final_metrics"]!["total_cost_usd"]);
+        Assert.Empty(AtifValidator.Violations(everything));
+        Assert.Equal(["agent", "user", "agent", "system"], everything["steps"]!.AsArray().Select(step => step!["source"]!.GetValue<string>()));
+        Assert.Equal(["assistant", "user", "assistant", "system"], openAi.Select(m => m!["role"]!.GetValue<string>()));
+    }
+
     [Fact]
     public async Task OpenAi_IsTheChatCompletionsArray_WithTheSystemPromptFirst_AndStringArguments()
     {

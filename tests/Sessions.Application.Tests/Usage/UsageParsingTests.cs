@@ -40,6 +40,9 @@ public sealed class UsageParsingTests
     [InlineData("2026-11-01 10:30:00.1234567-01:00", "2026-11-01T11:30:00.1234567")]
     [InlineData("2026-11-01T00:00:00.12345678Z", "2026-11-01T00:00:00.1234567")]
     [InlineData("2026-11-28T13:05:09.123456789Z", "2026-11-28T13:05:09.1234567")]
+    [InlineData("2026-01-01T00:00:00+15:00", "2025-12-31T09:00:00")]
+    [InlineData("2026-01-01T00:00:00-23:59", "2026-01-01T23:59:00")]
+    [InlineData("2026-01-01T00:00:00+00:59", "2025-12-31T23:01:00")]
     public void Timestamps_AreRfc3339WithAnOffset_ReadAsUtc(string text, string utc)
     {
         var at = UsageWindow.ParseTimestamp(text)!.Value;
@@ -105,6 +108,10 @@ public sealed class UsageParsingTests
     [InlineData("x2026-11-01T00:00:00Z")]
     [InlineData("2026-11-01T00:00:00Zx")]
     [InlineData("2026-11-01T00:00:00.Z")]
+    [InlineData("2026-11-01T00:00:00+24:00")]
+    [InlineData("2026-11-01T00:00:00-15:60")]
+    [InlineData("2026-11-01T00:00:00+99:99")]
+    [InlineData("2026-11-01T00:00:00+0100")]
     public void Timestamps_WithoutAnOffsetOrInvalid_AreRefused(string text)
     {
         Assert.Null(UsageWindow.ParseEdge(text));
@@ -157,6 +164,9 @@ public sealed class UsageParsingTests
     [InlineData("0001-01-01T00:00:00+14:00", true)]
     [InlineData("0001-01-01T00:00:00.123456789+14:00", true)]
     [InlineData("9999-12-31T23:59:59-00:01", true)]
+    [InlineData("0001-01-01T22:00:00+23:00", true)]
+    [InlineData("0001-01-01T23:00:00+23:00", false)]
+    [InlineData("2026-11-01T00:00:00+99:99", false)]
     [InlineData("0001-01-01T00:00:00Z", false)]
     [InlineData("2026-11-01T00:00:00+14:00", false)]
     [InlineData("2026-02-30T00:00:00+14:00", false)]
@@ -173,6 +183,10 @@ public sealed class UsageParsingTests
             [$"From: {Beyond}", $"To: {Beyond}"],
             await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, "day", "0001-01-01T00:00:00.5+14:00", "9999-12-31T23:59:59-14:00")));
         Assert.Empty(await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, "day", "0001-01-01T14:00:00+14:00", null)));
+        Assert.Empty(await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, "day", "2026-01-01T00:00:00+15:00", "2026-01-02T00:00:00-23:00")));
+        Assert.Equal(
+            ["From: must be an RFC 3339 timestamp with its offset, e.g. 2026-11-01T00:00:00Z (NotATimestamp)"],
+            await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, "day", "2026-01-01T00:00:00+99:99", null)));
         Assert.Equal(
             ["From: must be an RFC 3339 timestamp with its offset, e.g. 2026-11-01T00:00:00Z (NotATimestamp)"],
             await Errors(new GetUsageQuery("o", "w", TestCallers.NoFilter, "day", "2026-02-30T00:00:00+14:00", null)));

@@ -34,7 +34,7 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
         var format = query.Format is null ? TrajectoryFormat.Atif : WireEnum.Parse<TrajectoryFormat>(query.Format);
         return new TrajectoryExport(
             found.Value.ToView(),
-            session.SystemPrompt,
+            session.SystemPrompt is "" ? null : session.SystemPrompt,
             format,
             MessagesAsync(SessionLifeKey.Of(session), new TranscriptAsOf(session.LastSeq, session.UpdatedAt), query.IncludeCompacted ?? false, cancellationToken),
             EventsAsync(session.Id, SessionLife.Living(session.CreatedAt), session.UpdatedAt, Later(clock.GetUtcNow().UtcDateTime, session.UpdatedAt), cancellationToken));

@@ -21,7 +21,8 @@ public sealed record ExportTrajectoryQuery(string Org, string Workspace, Session
 
 /// <summary>
 /// What an export writes. The messages and events are read a page at a time while they are
-/// enumerated, so a transcript of any length is never held in memory.
+/// enumerated, so a transcript of any length is never held in memory. An empty system prompt is
+/// none (an append's context that sends <c>""</c> clears the prompt), as an empty agent is.
 /// </summary>
 public sealed record TrajectoryExport(
     SessionView Session,
