@@ -296,6 +296,22 @@ public sealed class ItemsBulkAndExportTests
         Assert.Equal(200, await export.Events.CountAsync());
     }
 
+    /// <summary>An export carries the stored system prompt, and none for an empty one (an append that sends <c>""</c> clears it).</summary>
+    [Theory]
+    [InlineData("Be brief.", "Be brief.")]
+    [InlineData("", null)]
+    [InlineData(" ", " ")]
+    public async Task AnExport_CarriesTheSystemPrompt_AndAnEmptyOneIsNone(string prompt, string? exported)
+    {
+        _world.Read.AppendMessages(new TranscriptContext(null, "m", prompt), [new MessageDraft(null, MessageRole.User, "m", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime);
+
+        var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), Mock.Of<ITranscriptReadStore>(), Mock.Of<ISessionEventStore>(), new FakeTimeProvider(SessionWorld.Now))
+            .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, null, null), default)).Value;
+
+        Assert.Equal(exported, export.SystemPrompt);
+        Assert.Equal(TrajectoryFormat.Atif, export.Format);
+    }
+
     /// <summary>
     /// An export reads the events of the life it found (the store leaves out a later life's) and
     /// its messages by that life's key.
