@@ -43,6 +43,8 @@ public sealed class UsageParsingTests
     [InlineData("2026-01-01T00:00:00+15:00", "2025-12-31T09:00:00")]
     [InlineData("2026-01-01T00:00:00-23:59", "2026-01-01T23:59:00")]
     [InlineData("2026-01-01T00:00:00+00:59", "2025-12-31T23:01:00")]
+    [InlineData("9999-12-31T23:59:59.9999999Z", "9999-12-31T23:59:59.9999999")]
+    [InlineData("0001-01-01T00:00:00Z", "0001-01-01T00:00:00")]
     public void Timestamps_AreRfc3339WithAnOffset_ReadAsUtc(string text, string utc)
     {
         var at = UsageWindow.ParseTimestamp(text)!.Value;
