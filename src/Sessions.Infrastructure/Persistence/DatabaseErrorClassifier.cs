@@ -73,6 +73,10 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
         PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected =>
             Error.Conflict("The request collided with another one; retry."),
         _ when exception.SqlState.StartsWith("08", StringComparison.Ordinal) => Unavailable,
+
+        // What else the server says may pass if tried again (too many clients, out of memory or
+        // disk, an I/O error, a database not taking connections): the database failing to answer.
+        _ when exception.IsTransient => Unavailable,
         _ => null,
     };
 

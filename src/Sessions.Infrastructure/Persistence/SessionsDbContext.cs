@@ -206,20 +206,14 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     /// <summary>A pooled context goes back to the pool without queued rows.</summary>
     public override void Dispose()
     {
-        _prepared = null;
-        _rows.Clear();
-        _usageDays.Clear();
-        _savedEvents.Clear();
+        ForgetQueued();
         base.Dispose();
         GC.SuppressFinalize(this);
     }
 
     public override ValueTask DisposeAsync()
     {
-        _prepared = null;
-        _rows.Clear();
-        _usageDays.Clear();
-        _savedEvents.Clear();
+        ForgetQueued();
         GC.SuppressFinalize(this);
         return base.DisposeAsync();
     }
@@ -227,8 +221,14 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     /// <summary>Forgets every tracked change and queued row, after a rollback.</summary>
     public void Discard()
     {
-        _prepared = null;
         ChangeTracker.Clear();
+        ForgetQueued();
+    }
+
+    /// <summary>What this context keeps for its next save beside the change tracker, forgotten in one place.</summary>
+    private void ForgetQueued()
+    {
+        _prepared = null;
         _rows.Clear();
         _usageDays.Clear();
         _savedEvents.Clear();

@@ -226,6 +226,57 @@ public sealed class PostgresOutageTests(PostgresOutageApiFactory factory) : ApiT
     }
 }
 
+/// <summary>A host on a PostgreSQL database of its own, which a test makes refuse new connections.</summary>
+public sealed class RefusingDatabaseApiFactory : ApiFactory;
+
+/// <summary>
+/// PostgreSQL refusing a connection for a reason that passes (here a database not taking
+/// connections, 55000; in production too many clients, 53300, or no memory) is the database
+/// failing to answer: 502 with the envelope, not a 500, and the service recovers when it answers.
+/// </summary>
+public sealed class PostgresRefusingConnectionsTests(RefusingDatabaseApiFactory factory) : ApiTest<RefusingDatabaseApiFactory>(factory), IClassFixture<RefusingDatabaseApiFactory>
+{
+    [ProviderFact("Postgres")]
+    public async Task ADatabaseRefusingNewConnections_Is502_ThenRecovers()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        var database = new NpgsqlConnectionStringBuilder(Factory.Database.ConnectionString).Database!;
+
+        // Every connection the service holds is ended, so each request needs a new one.
+        await OnTheServerAsync($"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'");
+        try
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                await (await Client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.BadGateway, "bad_gateway");
+            }
+        }
+        finally
+        {
+            await OnTheServerAsync($"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS true");
+        }
+
+        var deadline = Stopwatch.StartNew();
+        HttpResponseMessage read;
+        while ((read = await Client.GetAsync(workspace.SessionPath(session), owner.Token())).StatusCode != HttpStatusCode.OK && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(250);
+        }
+
+        await read.ExpectAsync(HttpStatusCode.OK);
+    }
+
+    private static async Task OnTheServerAsync(string sql)
+    {
+        await using var server = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestDatabase.ServerConnectionString) { Pooling = false }.ConnectionString);
+        await server.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, server);
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
 /// <summary>
 /// A SQLite statement whose caller went away is stopped as soon as its token is canceled (the
 /// command timeout, 30 s here, is far off), and its connection serves the next one.

@@ -58,7 +58,11 @@ internal static class SessionCountDeltas
 
         return [.. deltas
             .Where(d => d.Value != 0)
-            .OrderBy(d => d.Key)
+            .OrderBy(d => (d.Key.Item1, d.Key.Item2, d.Key.Item3, d.Key.Item4))
+            .ThenBy(d => d.Key.Item5, StringComparer.Ordinal)
+            .ThenBy(d => d.Key.Item6, StringComparer.Ordinal)
+            .ThenBy(d => d.Key.Item7, StringComparer.Ordinal)
+            .ThenBy(d => d.Key.Item8, StringComparer.Ordinal)
             .Select(d => new SessionCount
             {
                 WorkspaceId = d.Key.Item1,
