@@ -202,7 +202,8 @@ public sealed class PostgresOutageTests(PostgresOutageApiFactory factory) : ApiT
         await (await Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
     }
 
-    private static async Task<HttpResponseMessage> EventuallyAsync(Func<Task<HttpResponseMessage>> request, HttpStatusCode expected = HttpStatusCode.OK)
+    /// <summary>The answer to <paramref name="request"/> once it has <paramref name="expected"/>, asked every 250 ms for up to 30 s.</summary>
+    internal static async Task<HttpResponseMessage> EventuallyAsync(Func<Task<HttpResponseMessage>> request, HttpStatusCode expected = HttpStatusCode.OK)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -226,21 +227,17 @@ public sealed class PostgresOutageTests(PostgresOutageApiFactory factory) : ApiT
     }
 }
 
-/// <summary>A host on a PostgreSQL database of its own, which a test makes refuse new connections.</summary>
-public sealed class RefusingDatabaseApiFactory : ApiFactory;
-
 /// <summary>
 /// PostgreSQL refusing a connection for a reason that passes (here a database not taking
 /// connections, 55000; in production too many clients, 53300, or no memory) is the database
 /// failing to answer: 502 with the envelope, not a 500, and the service recovers when it answers.
 /// </summary>
-public sealed class PostgresRefusingConnectionsTests(RefusingDatabaseApiFactory factory) : ApiTest<RefusingDatabaseApiFactory>(factory), IClassFixture<RefusingDatabaseApiFactory>
+public sealed class PostgresRefusingConnectionsTests(ApiFactory factory) : ApiTest<ApiFactory>(factory), IClassFixture<ApiFactory>
 {
     [ProviderFact("Postgres")]
     public async Task ADatabaseRefusingNewConnections_Is502_ThenRecovers()
     {
-        var workspace = await TestWorkspace.CreateAsync(Factory);
-        var owner = await workspace.AddMemberAsync();
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
         var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
         var database = new NpgsqlConnectionStringBuilder(Factory.Database.ConnectionString).Database!;
 
@@ -258,14 +255,7 @@ public sealed class PostgresRefusingConnectionsTests(RefusingDatabaseApiFactory 
             await OnTheServerAsync($"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS true");
         }
 
-        var deadline = Stopwatch.StartNew();
-        HttpResponseMessage read;
-        while ((read = await Client.GetAsync(workspace.SessionPath(session), owner.Token())).StatusCode != HttpStatusCode.OK && deadline.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(250);
-        }
-
-        await read.ExpectAsync(HttpStatusCode.OK);
+        await PostgresOutageTests.EventuallyAsync(() => Client.GetAsync(workspace.SessionPath(session), owner.Token()));
     }
 
     private static async Task OnTheServerAsync(string sql)
