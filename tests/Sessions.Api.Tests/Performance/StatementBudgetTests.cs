@@ -155,6 +155,7 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
             await Task.Delay(10);
         }
 
+        Assert.InRange(Factory.Statements.Count, 2, 3);
         await Task.Delay(200);
         await writer.CommitAsync();
 

@@ -269,6 +269,13 @@ public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
         await (await Client.SendAsync(HttpMethod.Put, $"{path}/not-a-uuid", admin.Token(), new { role = "member" })).ExpectValidationErrorAsync("path", "user_id");
         await (await Client.SendAsync(HttpMethod.Delete, $"{path}/{Guid.NewGuid():N}", admin.Token())).ExpectValidationErrorAsync("path", "user_id");
         await (await Client.SendAsync(HttpMethod.Delete, $"{path}/{Guid.NewGuid()}", admin.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+
+        var neighbour = await TestWorkspace.CreateAsync(Factory, workspace.Org);
+        var theirs = await neighbour.AddMemberAsync(WorkspaceRole.Admin);
+        await (await Client.SendAsync(HttpMethod.Delete, $"{path}/{theirs.Id}", admin.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        var stillTheirs = await Factory.WithDbAsync(db => db.Memberships.CountAsync(m => m.WorkspaceId == neighbour.WorkspaceId && m.UserId == theirs.Id && m.Role == WorkspaceRole.Admin));
+        Assert.Equal(1, stillTheirs);
+        await Client.GetAsync(neighbour.SessionsPath, theirs.Token()).ExpectAsync(HttpStatusCode.OK);
     }
 
     [Fact]

@@ -24,6 +24,29 @@ public sealed class FreezeTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         Assert.InRange(frozenAt, DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddMinutes(1));
     }
 
+    /// <summary>
+    /// CONTRACT 5.1: freezing is terminal. No route unfreezes (<c>/unfreeze</c> is no route, and
+    /// <c>/freeze</c> takes no DELETE), and a PATCH naming <c>frozen_at</c> or <c>frozen_by</c>
+    /// leaves both as the freeze set them.
+    /// </summary>
+    [Fact]
+    public async Task Freeze_IsTerminal_NoRouteAndNoPatchUnfreezes()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var path = workspace.SessionPath((await Client.CreateSessionAsync(workspace, owner)).Id());
+        var frozen = await (await Client.PostAsync(path + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+
+        await (await Client.PostAsync(path + "/unfreeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client.SendAsync(HttpMethod.Delete, path + "/freeze", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.MethodNotAllowed, "invalid_request");
+        var patched = await Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { title = "kept", frozen_at = (string?)null, frozen_by = (string?)null });
+        var read = await Client.GetAsync(path, owner.Token()).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        Assert.Equal("kept", read["title"]!.GetValue<string>());
+        Assert.Equal(frozen["frozen_at"]!.GetValue<string>(), read["frozen_at"]!.GetValue<string>());
+        Assert.Equal("user", read["frozen_by"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Freeze_ByEightCharacterPrefix_FreezesThatSession()
     {

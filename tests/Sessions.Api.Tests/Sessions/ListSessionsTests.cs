@@ -516,12 +516,15 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
     {
         var (workspace, me, other) = await SetUpAsync();
         await Create(workspace, other, new { labels = Labels(("secret", "yes")) });
+        var shared = await Create(workspace, other, new { visibility = "workspace", labels = Labels(("secret", "yes")) });
 
         var byOwner = await ListAsync(workspace, me, $"user_id={other.Id}&archived=any&include_workload_sessions=true");
         var byLabel = await ListAsync(workspace, me, "label=secret:yes");
 
-        Assert.Equal(0, byOwner["total"]!.GetValue<int>());
-        Assert.Equal(0, byLabel["total"]!.GetValue<int>());
+        Assert.Equal(1, byOwner["total"]!.GetValue<int>());
+        Assert.Equal([shared], Ids(byOwner));
+        Assert.Equal(1, byLabel["total"]!.GetValue<int>());
+        Assert.Equal([shared], Ids(byLabel));
     }
 
     /// <summary>
@@ -626,10 +629,12 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
         var (workspace, me, _) = await SetUpAsync();
         await Create(workspace, me, new { model = "one" });
         await Create(workspace, me, new { model = "two" });
+        await Create(workspace, me, new { model = "three" });
 
         var page = await ListAsync(workspace, me, "model=one&model=two");
 
         Assert.Equal(2, page["total"]!.GetValue<int>());
+        Assert.Equal(["one", "two"], page["sessions"]!.AsArray().Select(s => s!["model"]!.GetValue<string>()).Order(StringComparer.Ordinal));
     }
 
     /// <summary>A paging value that is no integer is told the parameter's range, not its type's (it was "from -2147483648 to 2147483647").</summary>

@@ -195,8 +195,11 @@ public sealed class UpdateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>
             await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), change)).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "session_frozen");
         }
 
-        var sameModel = await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { title = "evidence", model = before["model"]!.GetValue<string>() })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("evidence", sameModel["title"]!.GetValue<string>());
+        var afterRefusals = await Client.GetAsync(workspace.SessionPath(session.Id()), owner.Token()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(before.ToJsonString(), afterRefusals.ToJsonString());
+
+        var sameModel = await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session.Id()), owner.Token(), new { title = "the record", model = before["model"]!.GetValue<string>() })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("the record", sameModel["title"]!.GetValue<string>());
         Assert.Equal(before["model"]!.ToJsonString(), sameModel["model"]!.ToJsonString());
         Assert.Equal(before["message_count"]!.ToJsonString(), sameModel["message_count"]!.ToJsonString());
     }

@@ -7,7 +7,8 @@ namespace Sessions.Api.Tests.Transcripts;
 /// The rules of an ATIF v1.7 document (Harbor RFC 0001) as CONTRACT §5.6 states them, checked
 /// independently of the service's writer: keys, step numbering, agent-only fields, tool calls and
 /// their results, metrics arithmetic and the null-cost rule (over every message's usage, as the
-/// session's cost is, CONTRACT 6). Answers every violation found.
+/// session's cost is, CONTRACT 6). Given the stored messages (as the transcript answers them), it
+/// also checks each agent step's metrics against its message's usage. Answers every violation found.
 /// </summary>
 public static class AtifValidator
 {
@@ -20,13 +21,28 @@ public static class AtifValidator
     private static readonly string[] MetricsKeys = ["prompt_tokens", "completion_tokens", "cached_tokens", "cost_usd", "extra"];
     private static readonly string[] FinalMetricsKeys = ["total_prompt_tokens", "total_completion_tokens", "total_cached_tokens", "total_cost_usd", "total_steps", "extra"];
 
-    public static List<string> Violations(JsonObject document)
+    public static List<string> Violations(JsonObject document, IReadOnlyCollection<JsonObject>? stored = null)
     {
         var errors = new List<string>();
         Keys(document, RootKeys, "document", errors);
         if (document["schema_version"]?.GetValue<string>() != "ATIF-v1.7")
         {
             errors.Add("schema_version is not ATIF-v1.7");
+        }
+
+        if (document["session_id"]?.GetValueKind() is not JsonValueKind.String)
+        {
+            errors.Add("session_id (a string) is required");
+        }
+
+        if (document["steps"] is not JsonArray)
+        {
+            errors.Add("steps (an array) is required");
+        }
+
+        if (document["final_metrics"] is not JsonObject)
+        {
+            errors.Add("final_metrics (an object) is required");
         }
 
         if (document["agent"] is not JsonObject agent || agent["name"] is null)
@@ -38,7 +54,8 @@ public static class AtifValidator
             Keys(agent, AgentKeys, "agent", errors);
         }
 
-        var steps = document["steps"]?.AsArray() ?? [];
+        var steps = document["steps"] as JsonArray ?? [];
+        var usageOf = stored?.ToDictionary(message => message["id"]!.GetValue<string>(), message => message["usage"] as JsonObject);
         decimal prompt = 0, completion = 0, cached = 0;
         decimal cost = 0;
         var costUnknown = false;
@@ -103,6 +120,14 @@ public static class AtifValidator
                 completion += metrics["completion_tokens"]!.GetValue<long>();
                 cached += metrics["cached_tokens"]!.GetValue<long>();
                 Count(metrics["cost_usd"]);
+                if (usageOf is not null)
+                {
+                    Matches(metrics, usageOf.GetValueOrDefault(step["extra"]?["id"]?.GetValue<string>() ?? string.Empty), at, errors);
+                }
+            }
+            else if (source == "agent" && usageOf is not null && usageOf.GetValueOrDefault(step["extra"]?["id"]?.GetValue<string>() ?? string.Empty) is not null)
+            {
+                errors.Add($"{at} has no metrics, but its message has a usage");
             }
 
             // Usage sent on a message that is no agent step is kept under extra; the whole
@@ -142,6 +167,34 @@ public static class AtifValidator
         }
 
         return errors;
+    }
+
+    /// <summary>CONTRACT 5.6: prompt = input + cache read + cache creation, completion = output, cached = cache read, and the cost as stored.</summary>
+    private static void Matches(JsonObject metrics, JsonObject? usage, string at, List<string> errors)
+    {
+        if (usage is null)
+        {
+            errors.Add($"{at}.metrics on a step whose message has no usage");
+            return;
+        }
+
+        decimal Tokens(string key) => usage[key]?.GetValue<decimal>() ?? 0;
+        var expected = new (string Key, decimal? Value)[]
+        {
+            ("prompt_tokens", Tokens("input_tokens") + Tokens("cache_read_input_tokens") + Tokens("cache_creation_input_tokens")),
+            ("completion_tokens", Tokens("output_tokens")),
+            ("cached_tokens", Tokens("cache_read_input_tokens")),
+            ("cost_usd", usage["cost_usd"]?.GetValue<decimal>()),
+            ("cache_creation_input_tokens", Tokens("cache_creation_input_tokens")),
+        };
+        foreach (var (key, value) in expected)
+        {
+            var written = (key == "cache_creation_input_tokens" ? metrics["extra"]?[key] : metrics[key])?.GetValue<decimal>();
+            if (written != value)
+            {
+                errors.Add($"{at}.metrics {key} is {written?.ToString() ?? "null"}, not {value?.ToString() ?? "null"} from its message's usage");
+            }
+        }
     }
 
     private static void Expect(JsonObject final, string key, decimal expected, List<string> errors)

@@ -19,7 +19,7 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
 
         var atif = await ExportAsync(workspace, owner, session, "?format=atif");
 
-        Assert.Empty(AtifValidator.Violations(atif));
+        Assert.Empty(await AtifViolationsAsync(workspace, owner, session, atif));
         Assert.Equal(session.ToString(), atif["session_id"]!.GetValue<string>());
         Assert.Equal("""{"name":"coder","version":"unknown","model_name":"gpt-4o"}""", atif["agent"]!.ToJsonString());
         var steps = atif["steps"]!.AsArray();
@@ -42,6 +42,24 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Null(final["total_cost_usd"]);
     }
 
+    /// <summary>The validator the ATIF tests rely on finds what it is there to find: a required key missing, and a step's metrics that its message's usage does not give.</summary>
+    [Fact]
+    public async Task TheAtifValidator_FindsAMissingKey_AndMetricsTheUsageDoesNotGive()
+    {
+        var (workspace, owner, session) = await TranscriptAsync();
+        var atif = await ExportAsync(workspace, owner, session, "");
+        var agent = atif["steps"]!.AsArray().First(step => step!["metrics"] is not null)!;
+
+        agent["metrics"]!["prompt_tokens"] = JsonNode.Parse("156");
+        atif.Remove("session_id");
+        var violations = await AtifViolationsAsync(workspace, owner, session, atif);
+
+        Assert.Equal(3, violations.Count);
+        Assert.Contains("session_id (a string) is required", violations);
+        Assert.Contains(violations, violation => violation.EndsWith(".metrics prompt_tokens is 156, not 155 from its message's usage", StringComparison.Ordinal));
+        Assert.Contains(violations, violation => violation.StartsWith("final_metrics.total_prompt_tokens is ", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Atif_WithEveryCostKnown_SumsTheCost()
     {
@@ -53,7 +71,7 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
 
         var atif = await ExportAsync(workspace, owner, session, "");
 
-        Assert.Empty(AtifValidator.Violations(atif));
+        Assert.Empty(await AtifViolationsAsync(workspace, owner, session, atif));
         Assert.Equal(0.75m, atif["final_metrics"]!["total_cost_usd"]!.GetValue<decimal>());
         Assert.Equal("unknown", atif["agent"]!["name"]!.GetValue<string>());
     }
@@ -80,7 +98,7 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         var session = await Client.GetAsync(workspace.SessionPath(known), owner.Token()).ExpectAsync(HttpStatusCode.OK);
         var sessionWithoutACost = await Client.GetAsync(workspace.SessionPath(unknown), owner.Token()).ExpectAsync(HttpStatusCode.OK);
 
-        Assert.Empty(AtifValidator.Violations(atif));
+        Assert.Empty(await AtifViolationsAsync(workspace, owner, known, atif));
         Assert.Equal(0.375m, atif["final_metrics"]!["total_cost_usd"]!.GetValue<decimal>());
         Assert.Equal(0.375m, session["usage"]!["total_cost_usd"]!.GetValue<decimal>());
         Assert.Null(withoutACost["final_metrics"]!["total_cost_usd"]);
@@ -120,7 +138,7 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal(0.5m, usage["current_cost_usd"]!.GetValue<decimal>());
         Assert.Equal(0.5m, current["final_metrics"]!["total_cost_usd"]!.GetValue<decimal>());
         Assert.Null(everything["final_metrics"]!["total_cost_usd"]);
-        Assert.Empty(AtifValidator.Violations(everything));
+        Assert.Empty(await AtifViolationsAsync(workspace, owner, session, everything));
         Assert.Equal(["agent", "user", "agent", "system"], everything["steps"]!.AsArray().Select(step => step!["source"]!.GetValue<string>()));
         Assert.Equal(["assistant", "user", "assistant", "system"], openAi.Select(m => m!["role"]!.GetValue<string>()));
     }
@@ -185,7 +203,7 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal(1 + 4 + 1, current.Count);
         Assert.Equal("summary", current[^1]!["content"]!.GetValue<string>());
         Assert.Equal(1 + 8 + 1, everything.Count);
-        Assert.Empty(AtifValidator.Violations(atif));
+        Assert.Empty(await AtifViolationsAsync(workspace, owner, session, atif));
         Assert.NotNull(atif["steps"]![1]!["extra"]!["compacted_at"]);
     }
 
@@ -271,7 +289,7 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
 
         var arguments = atif["steps"]![0]!["tool_calls"]![0]!["arguments"]!;
         Assert.Equal("""{"a":"\ud800"}""", arguments["raw"]!.GetValue<string>());
-        Assert.Empty(AtifValidator.Violations(atif));
+        Assert.Empty(await AtifViolationsAsync(workspace, owner, session, atif));
     }
 
     /// <summary>
@@ -295,8 +313,12 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Equal("ls -la", JsonNode.Parse(arguments[0])!.GetValue<string>());
         Assert.Equal("""{"raw":"ls -la"}""", atif["steps"]![0]!["tool_calls"]![0]!["arguments"]!.ToJsonString());
         Assert.Equal("unknown", atif["agent"]!["name"]!.GetValue<string>());
-        Assert.Empty(AtifValidator.Violations(atif));
+        Assert.Empty(await AtifViolationsAsync(workspace, owner, session, atif));
     }
+
+    /// <summary>What the ATIF validator finds in <paramref name="atif"/>, its metrics checked against the session's stored messages.</summary>
+    private async Task<List<string>> AtifViolationsAsync(TestWorkspace workspace, TestUser user, Guid session, JsonObject atif) =>
+        AtifValidator.Violations(atif, await Client.AllMessagesAsync(workspace, user, session));
 
     private async Task<JsonObject> ExportAsync(TestWorkspace workspace, TestUser user, Guid session, string query) =>
         JsonNode.Parse(await ExportTextAsync(workspace, user, session, query))!.AsObject();
@@ -356,7 +378,7 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
 
         var atif = await ExportAsync(workspace, owner, session, "?format=atif");
 
-        Assert.Empty(AtifValidator.Violations(atif));
+        Assert.Empty(await AtifViolationsAsync(workspace, owner, session, atif));
         var final = atif["final_metrics"]!;
         Assert.Equal(18_000_000_000_000_000_000m, final["total_prompt_tokens"]!.GetValue<decimal>());
         Assert.Equal(2 * Most, final["total_cached_tokens"]!.GetValue<long>());
@@ -369,6 +391,7 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
 
         var atif = await ExportAsync(workspace, owner, session, "");
 
+        Assert.Empty(await AtifViolationsAsync(workspace, owner, session, atif));
         Assert.Empty(atif["steps"]!.AsArray());
         Assert.Equal(0, atif["final_metrics"]!["total_steps"]!.GetValue<int>());
         Assert.Equal("[]", await ExportTextAsync(workspace, owner, session, "?format=openai"));

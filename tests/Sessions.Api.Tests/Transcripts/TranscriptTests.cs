@@ -442,8 +442,11 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         var owner = await workspace.AddMemberAsync();
         var session = (await Client.CreateSessionAsync(workspace, owner, extra: new { origin })).Id();
         await Client.AppendAsync(workspace, owner, session, new { role = "user", content = "u" });
+        await Client.AppendAsync(workspace, owner, session, new { role = "assistant", content = "a" });
 
         await (await Client.PostAsync(workspace.SessionPath(session) + "/rewind", owner.Token(), new { from_seq = 1 })).ExpectEnvelopeAsync(HttpStatusCode.Conflict, "conflict");
+        var kept = await Client.AllMessagesAsync(workspace, owner, session);
+        Assert.Equal(["u", "a"], kept.Select(m => m["content"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -568,15 +571,15 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("q=")]
-    [InlineData("q=x&limit=201")]
-    [InlineData("q=x&after_seq=-1")]
-    public async Task Search_BadQuery_Is422(string query)
+    [InlineData("", "q")]
+    [InlineData("q=", "q")]
+    [InlineData("q=x&limit=201", "limit")]
+    [InlineData("q=x&after_seq=-1", "after_seq")]
+    public async Task Search_BadQuery_Is422AtTheParameter(string query, string parameter)
     {
         var (workspace, owner, session) = await AMembersSessionAsync();
 
-        await (await Client.GetAsync($"{workspace.SessionPath(session)}/messages/search?{query}", owner.Token())).ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
+        await (await Client.GetAsync($"{workspace.SessionPath(session)}/messages/search?{query}", owner.Token())).ExpectValidationErrorAsync("query", parameter);
     }
 
     [Fact]
