@@ -7454,7 +7454,7 @@ export interface IUpdateSessionRequest {
     group_id?: string | null;
 }
 
-/** NextAfterId is the id to pass as after_id for the next page (null when the page is empty). */
+/** next_after_id is the id to pass as after_id for the next page (null when the page is empty). */
 export class SessionEventPage implements ISessionEventPage {
     events!: SessionEventView[];
     has_more!: boolean;
@@ -7514,7 +7514,7 @@ export class SessionEventPage implements ISessionEventPage {
     }
 }
 
-/** NextAfterId is the id to pass as after_id for the next page (null when the page is empty). */
+/** next_after_id is the id to pass as after_id for the next page (null when the page is empty). */
 export interface ISessionEventPage {
     events: ISessionEventView[];
     has_more: boolean;
@@ -8423,7 +8423,7 @@ export class UsageRequest implements IUsageRequest {
     output_tokens?: number | null;
     cache_read_input_tokens?: number | null;
     cache_creation_input_tokens?: number | null;
-    /** At most ten decimal places (the stored precision): a cost computed in floating point is rounded to them first. */
+    /** At most ten decimal places (the stored precision): a cost computed in floating point must be rounded to them first (more are refused, 422). */
     cost_usd?: number | null;
 
     constructor(data?: IUsageRequest) {
@@ -8469,11 +8469,11 @@ export interface IUsageRequest {
     output_tokens?: number | null;
     cache_read_input_tokens?: number | null;
     cache_creation_input_tokens?: number | null;
-    /** At most ten decimal places (the stored precision): a cost computed in floating point is rounded to them first. */
+    /** At most ten decimal places (the stored precision): a cost computed in floating point must be rounded to them first (more are refused, 422). */
     cost_usd?: number | null;
 }
 
-/** NextAfterSeq is the seq to pass as after_seq for the next page (null when the page is empty). */
+/** next_after_seq is the seq to pass as after_seq for the next page (null when the page is empty). */
 export class TranscriptPage implements ITranscriptPage {
     messages!: MessageView[];
     has_more!: boolean;
@@ -8533,7 +8533,7 @@ export class TranscriptPage implements ITranscriptPage {
     }
 }
 
-/** NextAfterSeq is the seq to pass as after_seq for the next page (null when the page is empty). */
+/** next_after_seq is the seq to pass as after_seq for the next page (null when the page is empty). */
 export interface ITranscriptPage {
     messages: IMessageView[];
     has_more: boolean;
@@ -8673,7 +8673,7 @@ export interface IRewindRequest {
 /** The formats a trajectory exports to (CONTRACT §5.6). */
 export type TrajectoryFormat = "atif" | "openai" | "native";
 
-/** Total counts every match, whatever page this is. */
+/** total counts every match, whatever page this is. */
 export class MessageMatches implements IMessageMatches {
     matches!: MessageView[];
     total!: number;
@@ -8733,7 +8733,7 @@ export class MessageMatches implements IMessageMatches {
     }
 }
 
-/** Total counts every match, whatever page this is. */
+/** total counts every match, whatever page this is. */
 export interface IMessageMatches {
     matches: IMessageView[];
     total: number;

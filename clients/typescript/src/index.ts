@@ -16,7 +16,7 @@ export interface SessionsClientOptions {
    * Called with every response before the call reads it: where a caller reads the headers the
    * generated methods do not return, such as a session answer's `ETag` (for `If-Match`), a
    * create's `Location`, a 429's `Retry-After`, or the status telling a repeated item (200) from a
-   * new one (201).
+   * new one (201). It must not read the body, which the call reads next (`response.clone()` can).
    */
   onResponse?: (response: Response, request: { url: string; method: string }) => void;
 }
@@ -29,7 +29,24 @@ export interface SessionsClientOptions {
  * {@link ApiException} carrying the status and the body as received (an empty answer, or a proxy's
  * HTML or JSON page in front of the service). A call that gets no answer rejects as `fetch` does.
  */
-export function createSessionsClient(options: SessionsClientOptions): SessionsClient {
+export function createSessionsClient(options: SessionsClientOptions): SessionsApi {
+  return Object.assign(connect(options), { ifMatch: (etag: string) => connect(options, etag) });
+}
+
+/** The client {@link createSessionsClient} answers: every operation, and each change made conditional on a version read before. */
+export type SessionsApi = SessionsClient & {
+  /**
+   * The same client, sending `If-Match: etag` with every change it makes (not with reads): the
+   * change answers 412 `precondition_failed`, and changes nothing, when the session is no longer
+   * at that version. Every change of one session reads it (`deleteSession`, `archiveSession`,
+   * `freezeSession`, `appendTranscript`, `recordItem`, ...); `updateSession` also takes it as an
+   * argument, which wins. `etag` is a session answer's `ETag` header, e.g. `"3"`, read through
+   * {@link SessionsClientOptions.onResponse}.
+   */
+  ifMatch(etag: string): SessionsClient;
+};
+
+function connect(options: SessionsClientOptions, ifMatch?: string): SessionsClient {
   const platformFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   return new SessionsClient(options.baseUrl.replace(/\/+$/, ""), {
     async fetch(url: RequestInfo, init?: RequestInit): Promise<Response> {
@@ -41,8 +58,12 @@ export function createSessionsClient(options: SessionsClientOptions): SessionsCl
       if (options.clientVersion) {
         headers.set("X-Client-Version", options.clientVersion);
       }
+      const method = init?.method ?? "GET";
+      if (ifMatch !== undefined && method !== "GET" && method !== "HEAD" && !headers.get("If-Match")) {
+        headers.set("If-Match", ifMatch);
+      }
       const response = await platformFetch(url, { ...init, headers });
-      options.onResponse?.(response, { url: String(url), method: init?.method ?? "GET" });
+      options.onResponse?.(response, { url: String(url), method });
       if (!response.ok) {
         await refuse(response);
       }

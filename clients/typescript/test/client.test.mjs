@@ -103,6 +103,18 @@ describe("sessions", () => {
     const demotion = await rejection(client.updateSession(org, ws, id, { visibility: "private" }));
     assert.equal(demotion.type, "conflict");
 
+    // Any change made conditional through ifMatch: refused at a stale version, made at the current one.
+    const staleArchive = await rejection(watched.ifMatch(etag).archiveSession(org, ws, id));
+    assert.equal(staleArchive.type, "precondition_failed");
+    assert.equal((await client.getSession(org, ws, id)).archived_at, null);
+    await watched.getSession(org, ws, id);
+    const current = seen.at(-1).headers.get("ETag");
+    const conditional = watched.ifMatch(current);
+    assert.equal((await conditional.getSession(org, ws, id)).id, id);
+    assert.notEqual((await conditional.archiveSession(org, ws, id)).archived_at, null);
+    assert.equal((await rejection(conditional.appendTranscript(org, ws, id, { messages: [{ role: "user", content: "late" }] }))).code, 412);
+    assert.equal((await rejection(watched.ifMatch(current).updateSession(org, ws, id, { title: "lost" }))).code, 412);
+
     assert.notEqual((await client.archiveSession(org, ws, id)).archived_at, null);
     assert.equal((await client.unarchiveSession(org, ws, id)).archived_at, null);
     assert.notEqual((await client.pinSession(org, ws, id)).pinned_at, null);

@@ -23,7 +23,7 @@ public sealed record UsageRequest
     [NumberRange(0, TranscriptRules.MaxTokens)]
     public long? CacheCreationInputTokens { get; init; }
 
-    /// <summary>At most ten decimal places (the stored precision): a cost computed in floating point is rounded to them first.</summary>
+    /// <summary>At most ten decimal places (the stored precision): a cost computed in floating point must be rounded to them first (more are refused, 422).</summary>
     [Cost]
     [JsonConverter(typeof(CostJsonConverter))]
     public decimal? CostUsd { get; init; }

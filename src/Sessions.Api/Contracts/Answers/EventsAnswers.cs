@@ -3,7 +3,7 @@ using App = Sessions.Application;
 
 namespace Sessions.Api.Contracts.Answers;
 
-/// <summary><see cref="NextAfterId"/> is the id to pass as <c>after_id</c> for the next page (null when the page is empty).</summary>
+/// <summary><c>next_after_id</c> is the id to pass as <c>after_id</c> for the next page (null when the page is empty).</summary>
 public sealed record SessionEventPage(
     IReadOnlyList<SessionEventView> Events,
     bool HasMore,

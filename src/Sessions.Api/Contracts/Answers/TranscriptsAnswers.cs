@@ -4,7 +4,7 @@ using App = Sessions.Application;
 
 namespace Sessions.Api.Contracts.Answers;
 
-/// <summary><see cref="Total"/> counts every match, whatever page this is.</summary>
+/// <summary><c>total</c> counts every match, whatever page this is.</summary>
 public sealed record MessageMatches(
     IReadOnlyList<MessageView> Matches,
     long Total,
@@ -89,7 +89,7 @@ public sealed record TranscriptMessages(
         [.. source.Messages.Select(MessageView.From)]);
 }
 
-/// <summary><see cref="NextAfterSeq"/> is the seq to pass as <c>after_seq</c> for the next page (null when the page is empty).</summary>
+/// <summary><c>next_after_seq</c> is the seq to pass as <c>after_seq</c> for the next page (null when the page is empty).</summary>
 public sealed record TranscriptPage(
     IReadOnlyList<MessageView> Messages,
     bool HasMore,
