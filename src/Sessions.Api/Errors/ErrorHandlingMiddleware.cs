@@ -40,11 +40,17 @@ public sealed partial class ErrorHandlingMiddleware(
             return badRequest.StatusCode switch
             {
                 StatusCodes.Status413PayloadTooLarge => ErrorResponses.ForStatus(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than the {RequestLimits.MaxRequestBodyBytes(configuration)} bytes the service accepts."),
-                StatusCodes.Status400BadRequest => InvalidModelStateResponses.ForBody(badRequest, context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType)
-                    ?? ErrorResponses.ForStatus(StatusCodes.Status400BadRequest, "The request body could not be read: its framing (the chunked transfer coding or Content-Length) is broken; send the body again, framed as HTTP/1.1 asks."),
+                StatusCodes.Status400BadRequest => InvalidModelStateResponses.ForBody(badRequest, context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType) ?? BrokenFraming,
                 StatusCodes.Status408RequestTimeout => ErrorResponses.ForStatus(StatusCodes.Status408RequestTimeout, $"The request body arrived too slowly: one over {RequestLimits.LargeBodyBytes} bytes or of unknown length must arrive at {RequestLimits.LargeBodyMinBytesPerSecond(configuration)} bytes a second at least, any other at 240; send it again over a faster connection."),
                 _ => ErrorResponses.ForStatus(badRequest.StatusCode),
             };
+        }
+
+        if (exception is IOException { InnerException: OverflowException })
+        {
+            // Kestrel's reader of the chunked coding refuses a chunk size past 31 bits so, not as
+            // the BadHttpRequestException of any other broken framing.
+            return BrokenFraming;
         }
 
         var correlationId = context.TraceIdentifier;
@@ -68,6 +74,8 @@ public sealed partial class ErrorHandlingMiddleware(
 
         return ErrorResponses.ForStatus(StatusCodes.Status500InternalServerError, $"An unexpected error occurred. Correlation id: {correlationId}");
     }
+
+    private static ErrorEnvelope BrokenFraming => ErrorResponses.ForStatus(StatusCodes.Status400BadRequest, "The request body could not be read: its framing (the chunked transfer coding or Content-Length) is broken; send the body again, framed as HTTP/1.1 asks.");
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Unhandled exception; correlation id {CorrelationId}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string correlationId);

@@ -64,6 +64,11 @@ public static class InvalidModelStateResponses
 
     private static ErrorEnvelope Unreadable(JsonException syntax)
     {
+        if (syntax is NotUtf8Exception notUtf8)
+        {
+            return new ErrorEnvelope(StatusCodes.Status400BadRequest, $"The body holds bytes that are not UTF-8 (the first at byte {notUtf8.Offset}); send it encoded as UTF-8.", ErrorTypes.MalformedJson);
+        }
+
         var where = syntax.LineNumber is { } line ? $" at line {line + 1}, position {syntax.BytePositionInLine + 1}" : string.Empty;
         return new ErrorEnvelope(
             StatusCodes.Status400BadRequest,

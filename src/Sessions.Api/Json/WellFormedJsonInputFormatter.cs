@@ -17,7 +17,10 @@ namespace Sessions.Api.Json;
 /// <see cref="RescannedBodyBytes"/>; a longer one (an append of a large transcript), or one whose
 /// length is not told ahead (chunked), is read by MVC's reader through the request's stream, keeping
 /// the serializer's verdict, rather than held whole beside the model it binds.
-/// Bodies are UTF-8: another charset is refused before any reader runs (415).
+/// Bodies are UTF-8: another charset is refused before any reader runs (415), and bytes that are not
+/// UTF-8 anywhere in a body are 400 <c>malformed_json</c>, checked on every byte as the body
+/// arrives (<see cref="Utf8Check"/>): the serializer checks only the strings it decodes, and reads
+/// free-form JSON (metadata, tool arguments, item data) with such bytes replaced or not at all.
 /// </summary>
 public sealed class WellFormedJsonInputFormatter(SystemTextJsonInputFormatter json) : IInputFormatter, IApiRequestFormatMetadataProvider
 {
@@ -49,13 +52,19 @@ public sealed class WellFormedJsonInputFormatter(SystemTextJsonInputFormatter js
             // pipe, where the host's stop (SIGTERM) surfaced as a canceled read while the body was
             // still arriving, a 500 for a request in flight (ShutdownTests); a stream over the
             // request's stream reads on until the body ends.
-            http.Request.Body = new BufferedStream(http.Request.Body, LargeBodyReadBytes);
+            http.Request.Body = new Utf8Check.Stream(new BufferedStream(http.Request.Body, LargeBodyReadBytes));
             return await json.ReadAsync(context);
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent((int)declared);
         http.Response.RegisterForDispose(new Returned(buffer));
         var length = await http.Request.Body.ReadAtLeastAsync(buffer.AsMemory(0, (int)declared), (int)declared, throwOnEndOfStream: false, http.RequestAborted);
+        if (Utf8Check.FirstInvalid(buffer.AsSpan(0, length)) is { } notUtf8)
+        {
+            context.ModelState.TryAddModelError(string.Empty, notUtf8, context.Metadata);
+            return await InputFormatterResult.FailureAsync();
+        }
+
         http.Request.Body = new MemoryStream(buffer, 0, length, writable: false);
 
         var result = await json.ReadAsync(context);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Application.Common.Security;
@@ -99,6 +100,67 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
         var body = Encoding.UTF8.GetBytes($$"""{"id":"{{Guid.NewGuid()}}","model":"m""").Concat(new byte[] { 0xFF, 0xFE }).Concat(Encoding.UTF8.GetBytes("\"}")).ToArray();
 
         await (await PostRawAsync(workspace.SessionsPath, owner, body, "application/json")).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "malformed_json");
+    }
+
+    /// <summary>
+    /// Bytes that are not UTF-8 anywhere in a body are 400, in free-form JSON too, where the serializer
+    /// reads no string: tool arguments were a 500, metadata and item data stored them as U+FFFD. A
+    /// body whose length is told is checked whole; one sent chunked as it is read, a character
+    /// split between reads included (<see cref="Body_NotUtf8_PastTheFirstMebibyte_IsFoundAsItArrives"/>).
+    /// </summary>
+    [Theory]
+    [InlineData("transcript", """{"messages":[{"role":"assistant","tool_calls":[{"id":"c","name":"f","arguments":{"a":"#"}}]}]}""", true)]
+    [InlineData("transcript", """{"messages":[{"role":"assistant","tool_calls":[{"id":"c","name":"f","arguments":{"#":1}}]}]}""", false)]
+    [InlineData("transcript", """{"messages":[{"role":"user","content":"q","metadata":{"a":"#"}}]}""", true)]
+    [InlineData("transcript", """{"messages":[{"role":"user","content":"q","metadata":{"a":"#"}}]}""", false)]
+    [InlineData("items", """{"item_type":"finding","data":{"nested":["#"]}}""", true)]
+    [InlineData("items", """{"item_type":"finding","data":{"nested":["#"]}}""", false)]
+    public async Task Body_NotUtf8InFreeFormJson_Is400_AndNothingIsStored(string route, string template, bool lengthTold)
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var hash = template.IndexOf('#', StringComparison.Ordinal);
+        byte[] body = [.. Encoding.UTF8.GetBytes(template[..hash]), 0xC0, 0xAF, .. Encoding.UTF8.GetBytes(template[(hash + 1)..])];
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{workspace.SessionPath(session)}/{route}") { Content = lengthTold ? new ByteArrayContent(body) : new UntoldLength(body) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Authorization = new("Bearer", owner.Token());
+        var answer = await (await Client.SendAsync(request)).ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "malformed_json");
+
+        Assert.Equal($"The body holds bytes that are not UTF-8 (the first at byte {hash}); send it encoded as UTF-8.", answer["detail"]!.GetValue<string>());
+        Assert.Empty(await Client.AllMessagesAsync(workspace, owner, session));
+        Assert.Empty(JsonNode.Parse(await (await Client.GetAsync($"{workspace.SessionPath(session)}/items", owner.Token())).Content.ReadAsStringAsync())!.AsArray());
+    }
+
+    /// <summary>
+    /// A large body (past the first mebibyte, sent chunked) of two-byte characters that every read of
+    /// it splits somewhere is read whole; the same body with one byte that is not UTF-8 near its
+    /// end is 400, told where.
+    /// </summary>
+    [Fact]
+    public async Task Body_NotUtf8_PastTheFirstMebibyte_IsFoundAsItArrives()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var content = new string('é', 700_000);
+        var valid = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(new { messages = new[] { new { role = "user", content } } }, EveryCharacterAsItself));
+        var invalid = (byte[])valid.Clone();
+        var at = valid.Length - 100;
+        invalid[at] = 0xFF;
+
+        var refused = await SendChunkedAsync(invalid);
+        var read = await SendChunkedAsync(valid);
+
+        var answer = await refused.ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "malformed_json");
+        Assert.Equal($"The body holds bytes that are not UTF-8 (the first at byte {at}); send it encoded as UTF-8.", answer["detail"]!.GetValue<string>());
+        await read.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(content, Assert.Single(await Client.AllMessagesAsync(workspace, owner, session))["content"]!.GetValue<string>());
+
+        async Task<HttpResponseMessage> SendChunkedAsync(byte[] body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{workspace.SessionPath(session)}/transcript") { Content = new UntoldLength(body) };
+            request.Content.Headers.ContentType = new("application/json");
+            request.Headers.Authorization = new("Bearer", owner.Token());
+            return await Client.SendAsync(request);
+        }
     }
 
     [Theory]
@@ -494,6 +556,25 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
     private static readonly System.Text.Json.JsonSerializerOptions EveryCharacterAsItself = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static string AsItself(object body) => System.Text.Json.JsonSerializer.Serialize(body, EveryCharacterAsItself);
+
+    /// <summary>A body sent without its length (chunked over HTTP/1.1), in reads of 1000 bytes.</summary>
+    private sealed class UntoldLength(byte[] body) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            for (var offset = 0; offset < body.Length; offset += 1000)
+            {
+                await stream.WriteAsync(body.AsMemory(offset, Math.Min(1000, body.Length - offset)));
+                await stream.FlushAsync();
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
 
     private async Task<HttpResponseMessage> PostRawAsync(string path, TestUser user, byte[] body, string contentType)
     {
