@@ -69,13 +69,14 @@ public sealed record MessageRequest
 
     public UsageRequest? Usage { get; init; }
 
+    /// <summary>The command's message; of tool calls past the limit only one is taken, enough for the count's refusal (the validator checks no call of a list past it).</summary>
     public MessageInput ToInput() => new(
         Id,
         Role,
         Content,
         ParentId,
         ToolCallId,
-        ToolCalls?.Select(call => call is null ? null : new ToolCallInput(call.Id, call.Name, call.Arguments?.GetRawText())).ToList(),
+        ToolCalls?.Take(TranscriptRules.MaxToolCallsPerMessage + 1).Select(call => call is null ? null : new ToolCallInput(call.Id, call.Name, call.Arguments?.GetRawText())).ToList(),
         FreeFormJson.Text(Metadata),
         Usage is null ? null : new UsageInput(Usage.InputTokens, Usage.OutputTokens, Usage.CacheReadInputTokens, Usage.CacheCreationInputTokens, Usage.CostUsd));
 }

@@ -31,7 +31,8 @@ public sealed class TranscriptsController(ISender sender) : ApiController
     public async Task<IActionResult> Append(string org, string workspace, [FromRoute(Name = "session_id")] SessionReference session, [FromBody] AppendTranscriptRequest request, CancellationToken cancellationToken)
     {
         var context = request.Context is { } c ? new ContextInput(c.Agent, c.Model, c.SystemPrompt) : null;
-        var command = new AppendTranscriptCommand(org, workspace, session, context, request.Messages?.Select(m => m?.ToInput()).ToList()) { IfMatch = IfMatchHeader };
+        // A list past the limit is refused for its count: the messages past it are not converted.
+        var command = new AppendTranscriptCommand(org, workspace, session, context, request.Messages?.Take(TranscriptRules.MaxMessagesPerAppend + 1).Select(m => m?.ToInput()).ToList()) { IfMatch = IfMatchHeader };
         return Respond(await sender.Send(command, cancellationToken), InputLocation.Body, messages => VersionedAnswer(messages.SessionVersion, Contracts.Answers.WireAnswers.For(messages)));
     }
 

@@ -21,6 +21,7 @@ public static class SessionRules
         if (labels.Count > MaxLabelKeys)
         {
             yield return new FieldError([field], $"must have at most {MaxLabelKeys} keys", FieldProblem.TooLong);
+            yield break;
         }
 
         foreach (var (key, values) in labels)
@@ -42,7 +43,7 @@ public static class SessionRules
                 yield return new FieldError([field, at], "must hold at least 1 value", FieldProblem.TooShort);
             }
 
-            if (values.Distinct(StringComparer.Ordinal).Count() > MaxLabelValues)
+            if (values.Distinct(StringComparer.Ordinal).Skip(MaxLabelValues).Any())
             {
                 yield return new FieldError([field, at], $"must hold at most {MaxLabelValues} distinct values", FieldProblem.TooLong);
             }

@@ -54,6 +54,11 @@ public sealed class MessageInputValidator : AbstractValidator<MessageInput>
             .When(m => m.ToolCalls is not null);
         RuleFor(m => m.ToolCalls).Custom((calls, context) =>
         {
+            if (calls?.Count > TranscriptRules.MaxToolCallsPerMessage)
+            {
+                return;
+            }
+
             foreach (var (index, first) in RepeatedIds(calls))
             {
                 context.AddFailure(new ValidationFailure($"{context.PropertyPath}[{index}].{nameof(ToolCallInput.Id)}", $"repeats the id of tool call {first}; give each call of a message an id of its own")
@@ -68,7 +73,7 @@ public sealed class MessageInputValidator : AbstractValidator<MessageInput>
             call.RuleFor(c => c!.Id).Required().Chars(1, FieldLimits.MessageIdentifier);
             call.RuleFor(c => c!.Name).Required().Chars(1, FieldLimits.MessageIdentifier);
             call.RuleFor(c => c!.ArgumentsJson).JsonOfAtMost(FieldLimits.ToolArguments, "Arguments");
-        });
+        }).When(m => m.ToolCalls is not { Count: > TranscriptRules.MaxToolCallsPerMessage });
         RuleFor(m => m.Usage).ChildRules(usage =>
         {
             usage.RuleFor(u => u!.InputTokens).AtLeast(0).AtMost(TranscriptRules.MaxTokens);

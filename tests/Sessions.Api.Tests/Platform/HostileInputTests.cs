@@ -163,6 +163,48 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
         }
     }
 
+    /// <summary>
+    /// A list past its count limit is told so, once, and its elements are not checked: a small body
+    /// of many empty elements bought an error per element (a million of them, an answer of 77 MB).
+    /// </summary>
+    [Theory]
+    [InlineData("messages", 100_000)]
+    [InlineData("tool_calls", 20_000)]
+    [InlineData("labels", 20_000)]
+    public async Task AListPastItsLimit_IsToldItsCountOnce_NotAnErrorPerElement(string list, int count)
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var many = string.Join(',', Enumerable.Repeat("{}", count));
+        var (path, body, loc, message) = list switch
+        {
+            "messages" => ("/transcript", $$"""{"messages":[{{many}}]}""", """["body","messages"]""", "must hold 1 to 500 messages"),
+            "tool_calls" => ("/transcript", $$"""{"messages":[{"role":"assistant","tool_calls":[{{many}}]}]}""", """["body","messages",0,"tool_calls"]""", "must hold at most 128 tool calls"),
+            _ => ("", "{\"labels\":{" + string.Join(',', Enumerable.Range(0, count).Select(i => $"\"BAD KEY {i}\":[\"\"]")) + "}}", """["body","labels"]""", "must have at most 50 keys"),
+        };
+
+        var method = list == "labels" ? HttpMethod.Patch : HttpMethod.Post;
+        var answer = await (await Client.SendAsync(method, workspace.SessionPath(session) + path, owner.Token(), body)).ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
+
+        var error = Assert.Single(answer["errors"]!.AsArray())!;
+        Assert.Equal(loc, error["loc"]!.ToJsonString());
+        Assert.Equal(message, error["msg"]!.GetValue<string>());
+    }
+
+    /// <summary>Of many wrong elements within a list's limit, the first 100 errors are told.</summary>
+    [Fact]
+    public async Task ManyWrongElementsWithinALimit_AreToldAsTheirFirstHundredErrors()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var body = $$"""{"messages":[{{string.Join(',', Enumerable.Repeat("{}", 300))}}]}""";
+
+        var answer = await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), body)).ExpectEnvelopeAsync(HttpStatusCode.UnprocessableEntity, "validation_error");
+
+        var errors = answer["errors"]!.AsArray();
+        Assert.Equal(100, errors.Count);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"""["body","messages",{i},"role"]"""), errors.Select(e => e!["loc"]!.ToJsonString()));
+        Assert.Empty(await Client.AllMessagesAsync(workspace, owner, session));
+    }
+
     [Theory]
     [InlineData("POST", "{sessions}")]
     [InlineData("PATCH", "{session}")]

@@ -282,6 +282,30 @@ public sealed class ListingHandlerTests
         Assert.Equal(["SessionsPerGroup: must be greater than or equal to 1 (BelowMinimum)"], await Validate.ErrorsAsync(new GroupedSessionsQuery("o", "w", TestCallers.NoFilter, 1, 100, 0), new GroupedSessionsValidator()));
     }
 
+    /// <summary>A list past its count limit is told so, once: none of its elements is checked, the tool calls' repeated ids included.</summary>
+    [Fact]
+    public async Task AListPastItsLimit_IsToldItsCountOnly()
+    {
+        Assert.True(SessionReference.TryParse(Guid.NewGuid().ToString(), out var session));
+        var tooManyCalls = Calls([.. Enumerable.Repeat<string?>(null, 128), "a", "a"]);
+        var tooManyMessages = Enumerable.Repeat<MessageInput?>(null, 501).ToList();
+
+        Assert.Equal(["Messages.0.ToolCalls: must hold at most 128 tool calls (TooLong)"], await Validate.ErrorsAsync(new AppendTranscriptCommand("o", "w", session, null, [tooManyCalls]), new AppendTranscriptValidator()));
+        Assert.Equal(["Messages: must hold 1 to 500 messages (ListLength)"], await Validate.ErrorsAsync(new AppendTranscriptCommand("o", "w", session, null, tooManyMessages), new AppendTranscriptValidator()));
+    }
+
+    /// <summary>Of more field errors than an answer reports, the first hundred are reported, in the order found.</summary>
+    [Fact]
+    public async Task ManyFieldErrors_AreReportedAsTheFirstHundred()
+    {
+        Assert.True(SessionReference.TryParse(Guid.NewGuid().ToString(), out var session));
+        var messages = Enumerable.Range(0, 300).Select(_ => new MessageInput(null, null, null, null, null, null, null, null)).ToList<MessageInput?>();
+
+        var errors = await Validate.ErrorsAsync(new AppendTranscriptCommand("o", "w", session, null, messages), new AppendTranscriptValidator());
+
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"Messages.{i}.Role: is required (Missing)"), errors);
+    }
+
     private static MessageInput Calls(params string?[] ids) =>
         new(null, MessageRole.Assistant, null, null, null, [.. ids.Select(id => new ToolCallInput(id, "f", null))], null, null);
 

@@ -1,3 +1,4 @@
+using FluentValidation;
 using Sessions.Application.Common.Validation;
 using Sessions.Application.Groups;
 using Sessions.Application.Items;
@@ -67,6 +68,27 @@ public sealed class FieldRulesTests
             SessionRules.CheckLabels(labels, "Labels").Said());
     }
 
+    /// <summary>A rule's errors are taken as far as an answer reports them: a lazy rule over a long list is not run to its end.</summary>
+    [Fact]
+    public void FieldErrors_AreTakenUpToWhatAnAnswerReports()
+    {
+        var made = 0;
+        IEnumerable<FieldError> Errors()
+        {
+            for (var i = 0; i < 1_000; i++)
+            {
+                made++;
+                yield return new FieldError(["Labels", i], "wrong", FieldProblem.InvalidValue);
+            }
+        }
+
+        var validator = new InlineValidator<object>();
+        validator.RuleFor(o => o).Custom((_, context) => context.AddFieldErrors(Errors()));
+
+        Assert.Equal(ValidationRules.MaxReportedErrors, validator.Validate(new object()).Errors.Count);
+        Assert.Equal(ValidationRules.MaxReportedErrors, made);
+    }
+
     [Fact]
     public void Labels_AtMostFiftyKeys_AndTwentyDistinctValues()
     {
@@ -77,6 +99,7 @@ public sealed class FieldRulesTests
         Assert.Empty(SessionRules.CheckLabels(twentyValues, "Labels"));
         Assert.Equal(["Labels: must have at most 50 keys (TooLong)"], SessionRules.CheckLabels(new Dictionary<string, IReadOnlyList<string>>(fiftyKeys) { ["k50"] = ["v"] }, "Labels").Said());
         Assert.Equal(["Labels.k: must hold at most 20 distinct values (TooLong)"], SessionRules.CheckLabels(new Dictionary<string, IReadOnlyList<string>> { ["k"] = [.. Enumerable.Range(0, 21).Select(i => $"v{i}")] }, "Labels").Said());
+        Assert.Equal(["Labels: must have at most 50 keys (TooLong)"], SessionRules.CheckLabels(Enumerable.Range(0, 51).ToDictionary(i => $"BAD KEY {i}", _ => (IReadOnlyList<string>)[""]), "Labels").Said());
     }
 
     [Theory]

@@ -6,7 +6,11 @@ using Sessions.Domain.Common;
 
 namespace Sessions.Application.Common.Behaviors;
 
-/// <summary>Runs every validator of the message and answers all their field errors as one 422.</summary>
+/// <summary>
+/// Runs every validator of the message and answers their field errors as one 422: the first
+/// <see cref="ValidationRules.MaxReportedErrors"/> of them, so a small body of many wrong elements
+/// does not buy an answer of megabytes.
+/// </summary>
 public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
@@ -26,7 +30,7 @@ public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidat
             }
         }
 
-        return fields is null ? await next(message, cancellationToken) : TResponse.Failure(Error.Validation(fields));
+        return fields is null ? await next(message, cancellationToken) : TResponse.Failure(Error.Validation(fields.Count > ValidationRules.MaxReportedErrors ? fields[..ValidationRules.MaxReportedErrors] : fields));
     }
 
     private static FieldError ToFieldError(ValidationFailure failure) => new(

@@ -11,6 +11,12 @@ namespace Sessions.Application.Common.Validation;
 /// </summary>
 public static class ValidationRules
 {
+    /// <summary>
+    /// The most field errors one answer reports, the first found. A list past its count limit is
+    /// told so and its elements are not checked, so what is left to find is bounded too.
+    /// </summary>
+    public const int MaxReportedErrors = 100;
+
     public static IRuleBuilderOptions<T, TProperty> Required<T, TProperty>(this IRuleBuilder<T, TProperty> rule) =>
         rule.NotNull().WithMessage("is required").WithErrorCode(nameof(FieldProblem.Missing));
 
@@ -89,7 +95,7 @@ public static class ValidationRules
     /// <summary>Adds field errors that carry their own path (for map keys, which may hold dots).</summary>
     public static void AddFieldErrors<T>(this ValidationContext<T> context, IEnumerable<FieldError> errors)
     {
-        foreach (var error in errors)
+        foreach (var error in errors.Take(MaxReportedErrors))
         {
             context.AddFailure(new ValidationFailure(string.Join('.', error.Path), error.Message)
             {

@@ -15,7 +15,8 @@ public sealed class AppendTranscriptValidator : AbstractValidator<AppendTranscri
             .WithErrorCode(nameof(FieldProblem.ListLength))
             .OverridePropertyName(nameof(AppendTranscriptCommand.Messages))
             .When(c => c.Messages is not null);
-        RuleForEach(c => c.Messages).NotNull().WithMessage("must be an object").WithErrorCode(nameof(FieldProblem.NotAnObject)).SetValidator(new MessageInputValidator()!);
+        RuleForEach(c => c.Messages).NotNull().WithMessage("must be an object").WithErrorCode(nameof(FieldProblem.NotAnObject)).SetValidator(new MessageInputValidator()!)
+            .When(c => c.Messages is not { Count: > TranscriptRules.MaxMessagesPerAppend });
         RuleFor(c => c.Context).ChildRules(context =>
         {
             context.RuleFor(c => c!.Model).Required().Chars(1, FieldLimits.SessionModel);
