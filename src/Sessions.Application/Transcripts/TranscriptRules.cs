@@ -43,6 +43,7 @@ public sealed class MessageInputValidator : AbstractValidator<MessageInput>
 {
     public MessageInputValidator()
     {
+        RuleFor(m => m.Id).NotNilUuid();
         RuleFor(m => m.Role).Required();
         RuleFor(m => m.Content).Chars(0, FieldLimits.MessageContent);
         RuleFor(m => m.ToolCallId).Chars(1, FieldLimits.MessageIdentifier);

@@ -294,6 +294,16 @@ public sealed class ListingHandlerTests
         Assert.Equal(["Messages: must hold 1 to 500 messages (ListLength)"], await Validate.ErrorsAsync(new AppendTranscriptCommand("o", "w", session, null, tooManyMessages), new AppendTranscriptValidator()));
     }
 
+    /// <summary>A message's id is the client's to choose, but not the nil UUID: every later message sent with it would be taken for a retry of the first.</summary>
+    [Fact]
+    public async Task AMessageId_IsNotTheNilUuid()
+    {
+        Assert.True(SessionReference.TryParse(Guid.NewGuid().ToString(), out var session));
+        MessageInput Message(Guid? id) => new(id, MessageRole.User, "q", null, null, null, null, null);
+
+        Assert.Equal(["Messages.1.Id: must not be the nil UUID (InvalidValue)"], await Validate.ErrorsAsync(new AppendTranscriptCommand("o", "w", session, null, [Message(Guid.NewGuid()), Message(Guid.Empty), Message(null)]), new AppendTranscriptValidator()));
+    }
+
     /// <summary>Of more field errors than an answer reports, the first hundred are reported, in the order found.</summary>
     [Fact]
     public async Task ManyFieldErrors_AreReportedAsTheFirstHundred()
