@@ -69,7 +69,7 @@ public sealed record MessageRequest
 
     public UsageRequest? Usage { get; init; }
 
-    /// <summary>The command's message; of tool calls past the limit only one is taken, enough for the count's refusal (the validator checks no call of a list past it).</summary>
+    /// <summary>The command's message. Tool calls past the limit are cut to one past it: the list is refused for its count, and none of its calls is checked.</summary>
     public MessageInput ToInput() => new(
         Id,
         Role,
