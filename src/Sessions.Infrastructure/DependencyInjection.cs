@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Sessions.Application.Common.Persistence;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Events;
@@ -96,6 +98,7 @@ public static class DependencyInjection
         if (database.Provider == DatabaseProvider.Sqlite)
         {
             services.AddDbContextPool<TContext>(Configure, SqliteContextPoolSize);
+            services.AddHostedService(provider => new SqliteClosedOnStop(provider.GetRequiredService<IHostApplicationLifetime>(), database.ConnectionString, provider.GetRequiredService<ILogger<SqliteClosedOnStop>>()));
         }
         else
         {

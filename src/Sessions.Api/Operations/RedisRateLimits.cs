@@ -83,6 +83,7 @@ public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, ILogge
     {
         if (!redis.IsConnected)
         {
+            Unreachable(null);
             return Counting.Here;
         }
 
@@ -120,8 +121,14 @@ public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, ILogge
 
     private void Failed(Exception exception)
     {
+        Interlocked.Exchange(ref _openedAt, clock.GetTimestamp());
+        Unreachable(exception);
+    }
+
+    /// <summary>Tells the operator that the windows are counted here, once a minute at most: for a call that failed, or for a connection that is down (no call is tried then).</summary>
+    private void Unreachable(Exception? exception)
+    {
         var now = clock.GetTimestamp();
-        Interlocked.Exchange(ref _openedAt, now);
         var last = Interlocked.Read(ref _lastLoggedAt);
         if ((last == long.MinValue || clock.GetElapsedTime(last, now) >= LogEvery)
             && Interlocked.CompareExchange(ref _lastLoggedAt, now, last) == last)
@@ -131,7 +138,7 @@ public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, ILogge
     }
 
     [LoggerMessage(EventId = 430, Level = LogLevel.Warning, Message = "Redis is unreachable or too slow: rate limits are counted per instance until it answers again (logged at most once a minute)")]
-    private static partial void LogUnreachable(ILogger logger, Exception exception);
+    private static partial void LogUnreachable(ILogger logger, Exception? exception);
 
     /// <summary>Readiness: degraded, not unhealthy, while the windows are not counted in Redis (the service still answers).</summary>
     public sealed class Check(RedisRateLimits limits) : IHealthCheck

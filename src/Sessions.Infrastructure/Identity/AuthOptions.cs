@@ -12,7 +12,8 @@ public sealed record AuthOptions(string? Authority, string? Issuer, string? Audi
     public const int MinSigningKeyBytes = 32;
 
     /// <summary>
-    /// The settings, a blank value read as unset (the shipped <c>appsettings.json</c> names every
+    /// The settings, white space around a value not part of it (a secret read from a file often
+    /// ends in a newline) and a blank value read as unset (the shipped <c>appsettings.json</c> names every
     /// key with an empty value, and an environment variable can only blank one). An authority and a
     /// signing key are refused together: the token handler would take the shared key beside the
     /// authority's keys, so whoever holds it could sign tokens the authority never issued.
@@ -39,5 +40,5 @@ public sealed record AuthOptions(string? Authority, string? Issuer, string? Audi
         return options;
     }
 
-    private static string? Set(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    private static string? Set(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -14,8 +14,13 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
     private const int SqliteBusy = 5;
     private const int SqliteError = 1;
     private const int SqliteLocked = 6;
+    private const int SqliteReadOnly = 8;
     private const int SqliteInterrupt = 9;
+    private const int SqliteIoError = 10;
+    private const int SqliteCorrupt = 11;
+    private const int SqliteFull = 13;
     private const int SqliteCantOpen = 14;
+    private const int SqliteNotADatabase = 26;
     private const int SqliteTooBig = 18;
     private const int SqliteConstraint = 19;
     private const int SqlServerTimeout = -2;
@@ -74,6 +79,10 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
             Error.Conflict("The request collided with another one; retry."),
         _ when exception.SqlState.StartsWith("08", StringComparison.Ordinal) => Unavailable,
 
+        // The server refusing the configured login (class 28) or database (3D000): the database
+        // out of reach until the operator fixes the connection string, not a defect of a request.
+        _ when exception.SqlState.StartsWith("28", StringComparison.Ordinal) || exception.SqlState == PostgresErrorCodes.InvalidCatalogName => Unavailable,
+
         // What else the server says may pass if tried again (too many clients, out of memory or
         // disk, an I/O error, a database not taking connections): the database failing to answer.
         _ when exception.IsTransient => Unavailable,
@@ -87,7 +96,11 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
 
         // A statement stopped past the command timeout or for a caller who left (SqliteStatementDeadline).
         SqliteInterrupt => TimedOut,
-        SqliteCantOpen => Unavailable,
+        SqliteCantOpen or SqliteIoError or SqliteCorrupt or SqliteFull or SqliteNotADatabase => Unavailable,
+
+        // A file that could not be written when a pooled connection opened it stays read-only on
+        // that connection: the pool is emptied, so that the next request opens it again.
+        SqliteReadOnly => ReadOnly(),
         SqliteTooBig => Unstorable,
 
         // SQLite's SUM of integers past 64 bits (a group's usage), as PostgreSQL's NumericValueOutOfRange.
@@ -104,6 +117,12 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
         53 or 40 or 233 or 10053 or 10054 or 10060 or 10061 or 4060 => Unavailable,
         _ => null,
     };
+
+    private static Error ReadOnly()
+    {
+        SqliteConnection.ClearAllPools();
+        return Unavailable;
+    }
 
     private static Error Duplicate { get; } = new(ErrorType.AlreadyExists, "A record with this identity already exists.");
 }

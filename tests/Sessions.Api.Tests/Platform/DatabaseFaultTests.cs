@@ -288,3 +288,38 @@ public sealed class SqliteCancellationTests(ApiFactory factory) : ApiTest<ApiFac
         Assert.Equal([100_000L], await db.Database.SqlQueryRaw<long>(DatabaseTimeoutTests.CountTo, 100_000).ToListAsync());
     }
 }
+
+/// <summary>
+/// A database the operator must fix is the database out of reach (502 <c>bad_gateway</c>), not a
+/// defect (500): PostgreSQL refusing the configured login or database, a SQLite file that cannot be
+/// written, is full, damaged or no database. A read-only one also empties the connection pool, as a
+/// connection opened while the file was read-only stays so after the file is writable again.
+/// </summary>
+[Collection(SharedApiCollection.Name)]
+public sealed class OutOfReachDatabaseTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
+{
+    public static TheoryData<string, string> Failures => new()
+    {
+        { "postgres", "28P01" },
+        { "postgres", "28000" },
+        { "postgres", "3D000" },
+        { "sqlite", "8" },
+        { "sqlite", "10" },
+        { "sqlite", "11" },
+        { "sqlite", "13" },
+        { "sqlite", "26" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Failures))]
+    public void AFailureTheOperatorMustFix_IsTheDatabaseOutOfReach(string provider, string code)
+    {
+        Exception failure = provider == "postgres"
+            ? new Npgsql.PostgresException("refused", "FATAL", "FATAL", code)
+            : new SqliteException("refused", int.Parse(code, System.Globalization.CultureInfo.InvariantCulture));
+
+        var error = Factory.Services.GetRequiredService<IDatabaseErrorClassifier>().Classify(new InvalidOperationException("wrapped", failure));
+
+        Assert.Equal(ErrorType.DependencyUnavailable, error?.Type);
+    }
+}

@@ -133,12 +133,15 @@ public sealed class HostileConfigurationTests
         Assert.Contains("Auth:Authority must be an absolute https:// address", failure.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>The published key is refused with white space around it too (a secret file's newline): it was taken as another key, and its tokens accepted.</summary>
     [Theory]
-    [InlineData("Production")]
-    [InlineData("Staging")]
-    public async Task ThePublishedDevelopmentSigningKey_OutsideDevelopment_RefusesToStart(string environment)
+    [InlineData("Production", "")]
+    [InlineData("Staging", "")]
+    [InlineData("Production", "\n")]
+    [InlineData("Production", " \t")]
+    public async Task ThePublishedDevelopmentSigningKey_OutsideDevelopment_RefusesToStart(string environment, string around)
     {
-        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["Auth:SigningKey"] = AuthenticationSetup.DevelopmentSigningKey }, environment);
+        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["Auth:SigningKey"] = around + AuthenticationSetup.DevelopmentSigningKey + around }, environment);
 
         var failure = Assert.Throws<RefusedSettingException>(() => factory.CreateClient());
 

@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Sessions.Api.Operations;
@@ -18,6 +18,7 @@ public sealed class RedisCircuitTests
 
     private readonly FakeTimeProvider _clock = new();
     private readonly Mock<IDatabase> _database = new();
+    private readonly Mock<ILogger<RedisRateLimits>> _logger = new();
     private readonly RedisRateLimits _limits;
     private bool _connected = true;
     private Func<Task<RedisResult>> _answer = Allowed;
@@ -28,10 +29,36 @@ public sealed class RedisCircuitTests
         redis.Setup(r => r.IsConnected).Returns(() => _connected);
         redis.Setup(r => r.GetDatabase(It.IsAny<int>(), It.IsAny<object?>())).Returns(_database.Object);
         _database.Setup(d => d.ScriptEvaluateAsync(It.IsAny<LuaScript>(), It.IsAny<object?>(), It.IsAny<CommandFlags>())).Returns(() => _answer());
-        _limits = new RedisRateLimits(redis.Object, NullLogger<RedisRateLimits>.Instance, _clock);
+        _logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
+        _limits = new RedisRateLimits(redis.Object, _logger.Object, _clock);
     }
 
     private int RedisCalls => _database.Invocations.Count;
+
+    /// <summary>The warnings that the windows are counted here (event 430).</summary>
+    private int Warnings => _logger.Invocations.Count(call => call.Method.Name == nameof(ILogger.Log) && call.Arguments[0] is LogLevel.Warning && call.Arguments[1] is EventId { Id: 430 });
+
+    /// <summary>
+    /// A connection that is down is told as a failed call is, once a minute at most: no call is tried
+    /// then, so the warning was never logged while Redis stayed away.
+    /// </summary>
+    [Fact]
+    public async Task WhileDisconnected_TheOperatorIsToldOnceAMinute()
+    {
+        _connected = false;
+        using var window = Window();
+
+        await window.AcquireAsync();
+        await window.AcquireAsync();
+        _clock.Advance(TimeSpan.FromSeconds(59));
+        await window.AcquireAsync();
+        Assert.Equal(1, Warnings);
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await window.AcquireAsync();
+        Assert.Equal(2, Warnings);
+        Assert.Equal(0, RedisCalls);
+    }
 
     [Fact]
     public async Task ARedisThatAnswers_CountsEveryWindow_AndIsReady()

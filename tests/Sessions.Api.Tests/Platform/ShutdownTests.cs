@@ -77,6 +77,13 @@ public sealed class ShutdownTests : IAsyncLifetime
         Assert.True(answeredWithin < TimeSpan.FromSeconds(DrainSeconds), $"the checks ended {answeredWithin} after SIGTERM, past the drain: {service.Output}");
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(DrainSeconds), $"the service stopped {clock.Elapsed} after SIGTERM, before its drain of {DrainSeconds} s");
         Assert.Equal(0, exitCode);
+        if (!_database.IsPostgres)
+        {
+            // Its connections closed, SQLite's write-ahead log is merged into the file and gone.
+            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(_database.ConnectionString).DataSource;
+            Assert.True(File.Exists(file));
+            Assert.False(File.Exists(file + "-wal") && new FileInfo(file + "-wal").Length > 0, $"{file}-wal was left with {new FileInfo(file + "-wal").Length} bytes");
+        }
     }
 
     /// <summary>
