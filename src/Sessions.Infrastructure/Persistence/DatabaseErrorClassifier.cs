@@ -96,11 +96,7 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
 
         // A statement stopped past the command timeout or for a caller who left (SqliteStatementDeadline).
         SqliteInterrupt => TimedOut,
-        SqliteCantOpen or SqliteIoError or SqliteCorrupt or SqliteFull or SqliteNotADatabase => Unavailable,
-
-        // A file that could not be written when a pooled connection opened it stays read-only on
-        // that connection: the pool is emptied, so that the next request opens it again.
-        SqliteReadOnly => ReadOnly(),
+        SqliteCantOpen or SqliteReadOnly or SqliteIoError or SqliteCorrupt or SqliteFull or SqliteNotADatabase => Unavailable,
         SqliteTooBig => Unstorable,
 
         // SQLite's SUM of integers past 64 bits (a group's usage), as PostgreSQL's NumericValueOutOfRange.
@@ -117,12 +113,6 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
         53 or 40 or 233 or 10053 or 10054 or 10060 or 10061 or 4060 => Unavailable,
         _ => null,
     };
-
-    private static Error ReadOnly()
-    {
-        SqliteConnection.ClearAllPools();
-        return Unavailable;
-    }
 
     private static Error Duplicate { get; } = new(ErrorType.AlreadyExists, "A record with this identity already exists.");
 }

@@ -292,8 +292,7 @@ public sealed class SqliteCancellationTests(ApiFactory factory) : ApiTest<ApiFac
 /// <summary>
 /// A database the operator must fix is the database out of reach (502 <c>bad_gateway</c>), not a
 /// defect (500): PostgreSQL refusing the configured login or database, a SQLite file that cannot be
-/// written, is full, damaged or no database. A read-only one also empties the connection pool, as a
-/// connection opened while the file was read-only stays so after the file is writable again.
+/// written, is full, damaged or no database.
 /// </summary>
 [Collection(SharedApiCollection.Name)]
 public sealed class OutOfReachDatabaseTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
