@@ -98,7 +98,7 @@ public static class DependencyInjection
         if (database.Provider == DatabaseProvider.Sqlite)
         {
             services.AddDbContextPool<TContext>(Configure, SqliteContextPoolSize);
-            services.AddHostedService(provider => new SqliteClosedOnStop(provider.GetRequiredService<IHostApplicationLifetime>(), database.ConnectionString, provider.GetRequiredService<ILogger<SqliteClosedOnStop>>()));
+            services.AddHostedService(provider => new SqliteCheckpointOnStop(provider.GetRequiredService<IHostApplicationLifetime>(), database.ConnectionString, provider.GetRequiredService<ILogger<SqliteCheckpointOnStop>>()));
         }
         else
         {

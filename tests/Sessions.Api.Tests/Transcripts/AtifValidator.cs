@@ -113,6 +113,7 @@ public static class AtifValidator
                 }
             }
 
+            var storedUsage = usageOf?.GetValueOrDefault(step["extra"]?["id"]?.GetValue<string>() ?? string.Empty);
             if (step["metrics"] is JsonObject metrics)
             {
                 Keys(metrics, MetricsKeys, $"{at}.metrics", errors);
@@ -122,10 +123,10 @@ public static class AtifValidator
                 Count(metrics["cost_usd"]);
                 if (usageOf is not null)
                 {
-                    Matches(metrics, usageOf.GetValueOrDefault(step["extra"]?["id"]?.GetValue<string>() ?? string.Empty), at, errors);
+                    Matches(metrics, storedUsage, at, errors);
                 }
             }
-            else if (source == "agent" && usageOf is not null && usageOf.GetValueOrDefault(step["extra"]?["id"]?.GetValue<string>() ?? string.Empty) is not null)
+            else if (source == "agent" && storedUsage is not null)
             {
                 errors.Add($"{at} has no metrics, but its message has a usage");
             }

@@ -11,7 +11,7 @@ namespace Sessions.Infrastructure.Persistence;
 /// beside it held every change. The pooled contexts keep their connections open until the
 /// container is disposed, after this; their reads have ended, so the checkpoint completes.
 /// </summary>
-internal sealed partial class SqliteClosedOnStop(IHostApplicationLifetime lifetime, string connectionString, ILogger<SqliteClosedOnStop> logger) : IHostedService
+internal sealed partial class SqliteCheckpointOnStop(IHostApplicationLifetime lifetime, string connectionString, ILogger<SqliteCheckpointOnStop> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
