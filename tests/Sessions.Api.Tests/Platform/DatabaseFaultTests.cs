@@ -10,6 +10,7 @@ using Sessions.Api.Tests.Infrastructure;
 using Sessions.Application.Common.Persistence;
 using Sessions.Domain.Common;
 using Sessions.Infrastructure.Persistence;
+using Sessions.Infrastructure.Persistence.Providers;
 
 namespace Sessions.Api.Tests.Platform;
 
@@ -320,5 +321,32 @@ public sealed class OutOfReachDatabaseTests(ApiFactory factory) : ApiTest<ApiFac
         var error = Factory.Services.GetRequiredService<IDatabaseErrorClassifier>().Classify(new InvalidOperationException("wrapped", failure));
 
         Assert.Equal(ErrorType.DependencyUnavailable, error?.Type);
+    }
+}
+
+/// <summary>
+/// A pooled context keeps its SQLite connection open for its prepared statements, but not one
+/// that opened the file for reading only (the file was read-only then): kept, it would refuse
+/// every write after the file is writable again, until the service restarts. The suite runs as a
+/// user whose writes no file mode stops, so the read-only open is asked for in the connection
+/// string (<c>Mode=ReadOnly</c>), which gives the connection the same read-only handle.
+/// </summary>
+[Collection(SharedApiCollection.Name)]
+public sealed class ReadOnlySqliteConnectionTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
+{
+    [ProviderTheory("Sqlite")]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AConnectionIsKeptOpenAfterItsUse_OnlyWhenItCanWrite(bool readOnly)
+    {
+        var connectionString = new SqliteConnectionStringBuilder(Factory.Database.ConnectionString) { Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate }.ConnectionString;
+        var builder = new DbContextOptionsBuilder<SqliteSessionsDbContext>();
+        new DatabaseOptions(DatabaseProvider.Sqlite, connectionString, 30).Configure(builder);
+        await using var db = new SqliteSessionsDbContext(builder.Options);
+
+        Assert.Equal([1L], await db.Database.SqlQueryRaw<long>("SELECT 1 AS \"Value\"").ToListAsync());
+        Assert.Equal(readOnly ? System.Data.ConnectionState.Closed : System.Data.ConnectionState.Open, db.Database.GetDbConnection().State);
+
+        Assert.Equal([2L], await db.Database.SqlQueryRaw<long>("SELECT 2 AS \"Value\"").ToListAsync());
     }
 }

@@ -1,8 +1,10 @@
 using System.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
 using Microsoft.EntityFrameworkCore.Storage;
+using SQLitePCL;
 
 namespace Sessions.Infrastructure.Persistence.Providers;
 
@@ -15,6 +17,12 @@ namespace Sessions.Infrastructure.Persistence.Providers;
 /// disposes the connection, and a broken connection is closed as before. Transactions are still
 /// ended by EF Core (committed, or rolled back when the context is returned).
 /// </summary>
+/// <remarks>
+/// A connection that could open the file for reading only (the file or its folder was read-only
+/// when it opened) is not kept: it would refuse every write for as long as its context lives, long
+/// after the file is writable again. It is closed after each use instead, and its handle is not
+/// pooled, so the next use opens the file anew and writes again once the file allows it.
+/// </remarks>
 internal sealed class KeepOpenSqliteConnection(
     RelationalConnectionDependencies dependencies,
     IRawSqlCommandBuilder rawSqlCommandBuilder,
@@ -27,12 +35,33 @@ internal sealed class KeepOpenSqliteConnection(
 
     protected override void CloseDbConnection()
     {
-        if (DbConnection.State != ConnectionState.Open)
+        if (!Keeps())
         {
             base.CloseDbConnection();
         }
     }
 
     protected override Task CloseDbConnectionAsync() =>
-        DbConnection.State == ConnectionState.Open ? Task.CompletedTask : base.CloseDbConnectionAsync();
+        Keeps() ? Task.CompletedTask : base.CloseDbConnectionAsync();
+
+    /// <summary>
+    /// Whether the connection stays open: it is open and can write. One that opened the file for
+    /// reading only leaves the driver's pool too (<see cref="SqliteConnection.ClearPool"/>), so
+    /// its handle is disposed when it closes rather than handed to the next open.
+    /// </summary>
+    private bool Keeps()
+    {
+        if (DbConnection is not SqliteConnection { State: ConnectionState.Open } open)
+        {
+            return false;
+        }
+
+        if (raw.sqlite3_db_readonly(open.Handle, "main") == 0)
+        {
+            return true;
+        }
+
+        SqliteConnection.ClearPool(open);
+        return false;
+    }
 }
