@@ -103,13 +103,15 @@ builder.Services.AddOpenApiDocument(settings =>
         typeof(SessionReference), schema => schema.Type = NJsonSchema.JsonObjectType.String));
 });
 builder.Services.AddServiceHealthChecks(builder.Configuration);
-RequestLimits.AddRequestLimits(builder.Services);
+RequestLimits.AddRequestLimits(builder.Services, builder.Configuration);
+builder.Services.AddSingleton(ClientVersionGate.Minimum.From(builder.Configuration));
 builder.Services.AddSingleton(new TranscriptLimits(RequestLimits.MaxRequestBodyBytes(builder.Configuration)));
 builder.Services.AddServiceRateLimiting(builder.Configuration);
 builder.Services.AddServiceCors(builder.Configuration);
 builder.Services.AddServiceTelemetry(builder.Configuration);
 
 ForwardedHeadersSetup.RefuseTheFrameworksSwitch(builder.Configuration);
+var forwardedHeaders = ForwardedHeadersSetup.OptionsFrom(builder.Configuration);
 
 var app = builder.Build();
 CorsSetup.SayWhenNoOriginIsAllowed(app);
@@ -129,7 +131,7 @@ if (app.Environment.IsDevelopment())
     app.RecordPeers();
 }
 
-app.UseServiceForwardedHeaders();
+app.UseServiceForwardedHeaders(forwardedHeaders);
 app.UseMiddleware<RequestLogging>();
 app.UseMiddleware<ErrorHandlingMiddleware>();
 app.UseMiddleware<ClientAbortsMiddleware>();

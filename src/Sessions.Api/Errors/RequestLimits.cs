@@ -58,26 +58,21 @@ public sealed class RequestLimits : IDisposable
     private readonly MinDataRate _largeBodyMinRate;
     private readonly TimeSpan _largeBodyWait;
 
-    public RequestLimits(IConfiguration configuration)
+    public RequestLimits(RequestLimitSettings settings)
     {
-        MaxBodyBytes = MaxRequestBodyBytes(configuration);
-        var concurrent = Settings.WholeNumber(configuration, "Limits:MaxConcurrentLargeBodies", DefaultMaxConcurrentLargeBodies, 1, int.MaxValue, "a positive number of bodies");
-        var queue = Settings.WholeNumber(configuration, "Limits:LargeBodyQueue", DefaultLargeBodyQueue, 0, int.MaxValue, "a number of bodies, 0 or more");
-        var minRate = LargeBodyMinBytesPerSecond(configuration);
-        var perCaller = Settings.WholeNumber(configuration, "Limits:LargeBodiesPerCaller", DefaultLargeBodiesPerCaller, 1, int.MaxValue, "a positive number of bodies");
-        _largeBodyWait = TimeSpan.FromSeconds(Settings.WholeNumber(configuration, "Limits:LargeBodyWaitSeconds", DefaultLargeBodyWaitSeconds, 1, 3600, "a whole number of seconds from 1 to 3600"));
-
-        _largeBodyMinRate = new MinDataRate(minRate, TimeSpan.FromSeconds(5));
+        MaxBodyBytes = settings.MaxBodyBytes;
+        _largeBodyWait = settings.LargeBodyWait;
+        _largeBodyMinRate = new MinDataRate(settings.LargeBodyMinBytesPerSecond, TimeSpan.FromSeconds(5));
 
         _largeBodies = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
-            PermitLimit = concurrent,
-            QueueLimit = queue,
+            PermitLimit = settings.ConcurrentLargeBodies,
+            QueueLimit = settings.LargeBodyQueue,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
         _callersLargeBodies = PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.GetConcurrencyLimiter(
             RateLimiting.PartitionKey(context),
-            _ => new ConcurrencyLimiterOptions { PermitLimit = perCaller, QueueLimit = perCaller, QueueProcessingOrder = QueueProcessingOrder.OldestFirst }));
+            _ => new ConcurrencyLimiterOptions { PermitLimit = settings.LargeBodiesPerCaller, QueueLimit = settings.LargeBodiesPerCaller, QueueProcessingOrder = QueueProcessingOrder.OldestFirst }));
     }
 
     public long MaxBodyBytes { get; }
@@ -99,7 +94,9 @@ public sealed class RequestLimits : IDisposable
     /// <summary>Puts the large bodies' turns in the request pipeline, where the caller is known: after authorization.</summary>
     public static void UseLargeBodyTurns(WebApplication app) => app.Use(app.Services.GetRequiredService<RequestLimits>().TakeLargeBodyTurnAsync);
 
-    public static IServiceCollection AddRequestLimits(IServiceCollection services) => services.AddSingleton<RequestLimits>();
+    /// <summary>Registers the limits, their settings read (and a wrong one refused) now, before the host is built and the database touched.</summary>
+    public static IServiceCollection AddRequestLimits(IServiceCollection services, IConfiguration configuration) =>
+        services.AddSingleton(RequestLimitSettings.From(configuration)).AddSingleton<RequestLimits>();
 
     public void Dispose()
     {
@@ -226,4 +223,22 @@ public sealed class RequestLimits : IDisposable
         request.ContentLength is { } length
             ? length > LargeBodyBytes
             : request.Headers.TransferEncoding.Count > 0 || request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true;
+}
+
+/// <summary>The <c>Limits:*</c> settings of <see cref="RequestLimits"/>.</summary>
+public sealed record RequestLimitSettings(
+    long MaxBodyBytes,
+    int ConcurrentLargeBodies,
+    int LargeBodyQueue,
+    int LargeBodyMinBytesPerSecond,
+    int LargeBodiesPerCaller,
+    TimeSpan LargeBodyWait)
+{
+    public static RequestLimitSettings From(IConfiguration configuration) => new(
+        RequestLimits.MaxRequestBodyBytes(configuration),
+        Settings.WholeNumber(configuration, "Limits:MaxConcurrentLargeBodies", RequestLimits.DefaultMaxConcurrentLargeBodies, 1, int.MaxValue, "a positive number of bodies"),
+        Settings.WholeNumber(configuration, "Limits:LargeBodyQueue", RequestLimits.DefaultLargeBodyQueue, 0, int.MaxValue, "a number of bodies, 0 or more"),
+        RequestLimits.LargeBodyMinBytesPerSecond(configuration),
+        Settings.WholeNumber(configuration, "Limits:LargeBodiesPerCaller", RequestLimits.DefaultLargeBodiesPerCaller, 1, int.MaxValue, "a positive number of bodies"),
+        TimeSpan.FromSeconds(Settings.WholeNumber(configuration, "Limits:LargeBodyWaitSeconds", RequestLimits.DefaultLargeBodyWaitSeconds, 1, 3600, "a whole number of seconds from 1 to 3600")));
 }

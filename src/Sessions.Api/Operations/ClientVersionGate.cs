@@ -9,11 +9,17 @@ namespace Sessions.Api.Operations;
 /// minimum) with 426 <c>upgrade_required</c>, judged by the <c>X-Client-Version</c> header
 /// (<c>1.4.0</c>, <c>v1.4</c>, <c>1.4.0-beta.2</c>; ASCII digits only; pre-release and build suffixes are ignored).
 /// </summary>
-public sealed partial class ClientVersionGate(RequestDelegate next, IConfiguration configuration)
+public sealed partial class ClientVersionGate(RequestDelegate next, ClientVersionGate.Minimum minimum)
 {
     public const string Header = "X-Client-Version";
 
-    private readonly Version? _minimum = ParseMinimum(Settings.Text(configuration, "Compatibility:MinimumClientVersion"));
+    private readonly Version? _minimum = minimum.Version;
+
+    /// <summary>The setting, read (and a wrong one refused) when the service is registered, before the host is built and the database touched.</summary>
+    public sealed record Minimum(Version? Version)
+    {
+        public static Minimum From(IConfiguration configuration) => new(ParseMinimum(Settings.Text(configuration, "Compatibility:MinimumClientVersion")));
+    }
 
     public Task InvokeAsync(HttpContext context)
     {

@@ -29,14 +29,18 @@ public static class ForwardedHeadersSetup
         }
     }
 
-    public static void UseServiceForwardedHeaders(this WebApplication app)
+    /// <summary>
+    /// The forwarded-headers options the settings ask for, or null when <c>ForwardedHeaders:Enabled</c>
+    /// is off; read (and a wrong value refused) before the host is built and the database touched.
+    /// </summary>
+    public static ForwardedHeadersOptions? OptionsFrom(IConfiguration configuration)
     {
-        var section = app.Configuration.GetSection("ForwardedHeaders");
-        if (!Settings.Flag(app.Configuration, "ForwardedHeaders:Enabled", defaultValue: false))
+        if (!Settings.Flag(configuration, "ForwardedHeaders:Enabled", defaultValue: false))
         {
-            return;
+            return null;
         }
 
+        var section = configuration.GetSection("ForwardedHeaders");
         var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
         var proxies = section.GetSection("KnownProxies").Get<string[]>() ?? [];
         var networks = section.GetSection("KnownNetworks").Get<string[]>() ?? [];
@@ -60,6 +64,15 @@ public static class ForwardedHeadersSetup
                 : throw new RefusedSettingException($"ForwardedHeaders:KnownNetworks holds '{network}', which is not a CIDR range such as 10.0.0.0/8."));
         }
 
-        app.UseForwardedHeaders(options);
+        return options;
+    }
+
+    /// <summary>Reads the forwarded headers as <paramref name="options"/> (from <see cref="OptionsFrom"/>) say; nothing when they are null.</summary>
+    public static void UseServiceForwardedHeaders(this WebApplication app, ForwardedHeadersOptions? options)
+    {
+        if (options is not null)
+        {
+            app.UseForwardedHeaders(options);
+        }
     }
 }

@@ -78,6 +78,7 @@ public static class Telemetry
         var otlp = OtlpEndpointGiven(configuration);
         var prometheus = Prometheus(configuration);
         var metricsPort = MetricsPort(configuration);
+        var metricsHost = MetricsHost(configuration);
 
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName: Settings.Text(configuration, "OTEL_SERVICE_NAME") ?? "sessions-api"));
@@ -115,7 +116,7 @@ public static class Telemetry
                 {
                     metrics.AddPrometheusHttpListener(options =>
                     {
-                        options.Host = Settings.Text(configuration, "Metrics:Host") ?? "localhost";
+                        options.Host = metricsHost;
                         options.Port = port;
                     });
                 }
@@ -198,6 +199,22 @@ public static class Telemetry
     /// <summary><c>Metrics:Port</c>: a TCP port of its own for <c>/metrics</c>, or none.</summary>
     private static int? MetricsPort(IConfiguration configuration) =>
         Settings.OptionalWholeNumber(configuration, "Metrics:Port", 1, 65535, "a TCP port (1 to 65535)");
+
+    /// <summary>
+    /// <c>Metrics:Host</c>: the host of the listener's prefix (<c>http://HOST:PORT/</c>): a host
+    /// name, an IPv4 address, an IPv6 address in brackets, or <c>*</c> or <c>+</c> for every one.
+    /// Anything else is refused here; the listener would refuse it only once the service started.
+    /// </summary>
+    private static string MetricsHost(IConfiguration configuration)
+    {
+        var host = Settings.Text(configuration, "Metrics:Host") ?? "localhost";
+        var known = host is "*" or "+"
+            || Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4
+            || (host.StartsWith('[') && host.EndsWith(']') && Uri.CheckHostName(host[1..^1]) == UriHostNameType.IPv6);
+        return known
+            ? host
+            : throw new RefusedSettingException($"Metrics:Host must be a host name, an IP address (an IPv6 one in brackets, such as [::1]), or * or + for every address, not '{host}'.");
+    }
 
     /// <summary>Health checks and scrapes are not traced: they would drown the requests that matter.</summary>
     public static bool IsOperational(PathString path) =>

@@ -46,6 +46,9 @@ public static class AuthenticationSetup
                 $"Auth:Authority must be an absolute https:// address{(environment.IsDevelopment() ? " (or http:// in Development)" : string.Empty)}: the service reads the signing keys from its metadata.");
         }
 
+        // Development only, like the published key; read (and a wrong value refused) now, before the
+        // database is touched, not when the options are first asked for.
+        var remoteTokensAllowed = environment.IsDevelopment() && LocalCallers.RemoteTokensAllowed(configuration);
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
             options.TokenHandlers.Clear();
@@ -84,7 +87,7 @@ public static class AuthenticationSetup
 
             options.Events = new JwtBearerEvents
             {
-                OnTokenValidated = PublishedKeyFromThisMachineOnly(auth, configuration),
+                OnTokenValidated = PublishedKeyFromThisMachineOnly(auth, remoteTokensAllowed),
                 OnAuthenticationFailed = context =>
                 {
                     context.HttpContext.Items[FailureKey] = Describe(context.Exception);
@@ -112,8 +115,8 @@ public static class AuthenticationSetup
     /// <c>Development:AllowRemoteTokens</c> opens both: anyone who reaches the instance could sign
     /// such a token. A key of one's own is accepted from anywhere.
     /// </summary>
-    private static Func<TokenValidatedContext, Task> PublishedKeyFromThisMachineOnly(AuthOptions auth, IConfiguration configuration) =>
-        auth.SigningKey == DevelopmentSigningKey && !LocalCallers.RemoteTokensAllowed(configuration)
+    private static Func<TokenValidatedContext, Task> PublishedKeyFromThisMachineOnly(AuthOptions auth, bool remoteTokensAllowed) =>
+        auth.SigningKey == DevelopmentSigningKey && !remoteTokensAllowed
             ? context =>
             {
                 if (!LocalCallers.IsLocal(context.HttpContext))

@@ -38,6 +38,37 @@ public sealed class StartupTests : IAsyncLifetime
         Assert.Null(entry["Exception"]);
     }
 
+    /// <summary>
+    /// Every setting is read, and a wrong one refused, before the database is touched: the start
+    /// stops with the one entry naming the setting (no entries with stack traces from the host
+    /// before it), and the database was neither created nor migrated (nor, in Development, seeded).
+    /// These were once read only after the migrations: by a middleware, the pipeline or the
+    /// metrics listener.
+    /// </summary>
+    [Theory]
+    [InlineData("Compatibility__MinimumClientVersion", "abc", "Compatibility:MinimumClientVersion 'abc' is not a version such as 1.4.0.")]
+    [InlineData("Limits__LargeBodyQueue", "-1", "Limits:LargeBodyQueue must be a number of bodies, 0 or more, not '-1'.")]
+    [InlineData("ForwardedHeaders__KnownProxies__0", "proxy", "ForwardedHeaders:KnownProxies holds 'proxy', which is not an IP address.")]
+    [InlineData("Metrics__Host", "::1", "Metrics:Host must be a host name, an IP address (an IPv6 one in brackets, such as [::1]), or * or + for every address, not '::1'.")]
+    [InlineData("Development__AllowRemoteTokens", "maybe", "Development:AllowRemoteTokens must be true or false, not 'maybe'.")]
+    public async Task ARefusedSetting_StopsTheStart_BeforeTheDatabaseIsTouched(string name, string value, string reason)
+    {
+        var (exitCode, output) = await ServiceProcess.RunUntilExitAsync(_database, new Dictionary<string, string>
+        {
+            ["Logging__Format"] = "json",
+            ["ASPNETCORE_ENVIRONMENT"] = name.StartsWith("Development", StringComparison.Ordinal) ? "Development" : "Testing",
+            ["ForwardedHeaders__Enabled"] = "true",
+            ["Metrics__Prometheus"] = "true",
+            ["Metrics__Port"] = "9",
+            [name] = value,
+        });
+
+        Assert.Equal(1, exitCode);
+        var entry = JsonNode.Parse(Assert.Single(output))!;
+        Assert.Equal($"The service did not start: {reason}", entry["Message"]!.GetValue<string>());
+        Assert.False(await _database.ExistsAsync());
+    }
+
     /// <summary>A failure to start that is no refused setting (a database file it cannot open) is one critical entry too, carrying its exception, and exit code 1.</summary>
     [Fact]
     public async Task AFailureToStart_IsOneCriticalEntryWithItsException_AndExitCodeOne()
