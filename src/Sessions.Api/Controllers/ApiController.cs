@@ -43,6 +43,13 @@ public abstract class ApiController : ControllerBase
     protected ObjectResult Failure(Error error, InputLocation location)
     {
         var envelope = ErrorResponses.FromError(error, location == InputLocation.Body ? "body" : "query", RouteData.Values.Keys);
+        if (envelope.Code == StatusCodes.Status401Unauthorized)
+        {
+            // A token the bearer handler accepted but the service refuses (its subject is no UUID)
+            // is challenged as the handler's own refusals are (RFC 9110 §15.5.2).
+            Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
         return new ObjectResult(envelope) { StatusCode = envelope.Code };
     }
 

@@ -238,7 +238,8 @@ public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
 
     /// <summary>
     /// The nil UUID names no user, as it names no session: a member is not given that id, and a
-    /// token whose subject it is authenticates no one, so nothing it could be given would be used.
+    /// token whose subject it is authenticates no one, so nothing it could be given would be used;
+    /// its 401 challenges as every 401 does (<c>WWW-Authenticate</c>).
     /// </summary>
     [Fact]
     public async Task TheNilUuid_IsNoMember_AndNoTokensSubject()
@@ -249,7 +250,9 @@ public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory
 
         var refused = await (await Client.SendAsync(HttpMethod.Put, $"{path}/{Guid.Empty}", admin.Token(), new { role = "viewer" })).ExpectValidationErrorAsync("path", "user_id");
         var nil = TestTokens.Create(Guid.Empty, TestUser.ReadWrite);
-        var unauthenticated = await (await Client.GetAsync(workspace.SessionsPath, nil)).ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+        var answer = await Client.GetAsync(workspace.SessionsPath, nil);
+        var unauthenticated = await answer.ExpectEnvelopeAsync(HttpStatusCode.Unauthorized, "authentication_error");
+        Assert.Equal("Bearer", answer.Headers.WwwAuthenticate.Single().Scheme);
 
         Assert.Equal("must not be the nil UUID", refused["msg"]!.GetValue<string>());
         Assert.Contains("not the nil UUID", unauthenticated["detail"]!.GetValue<string>(), StringComparison.Ordinal);

@@ -224,10 +224,11 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
 
-        var envelope = await (await Client.GetAsync($"/api/{version}/org/{workspace.Org}/ws/{workspace.Workspace}/sessions/{Guid.NewGuid()}", owner.Token()))
-            .ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "unsupported_api_version");
+        var response = await Client.GetAsync($"/api/{version}/org/{workspace.Org}/ws/{workspace.Workspace}/sessions/{Guid.NewGuid()}", owner.Token());
+        var envelope = await response.ExpectEnvelopeAsync(HttpStatusCode.BadRequest, "unsupported_api_version");
 
         Assert.Contains(version[1..], envelope["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("1", response.Headers.GetValues("api-supported-versions").Single());
     }
 
     [Fact]
@@ -239,6 +240,35 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
         var response = await Client.GetAsync(workspace.SessionPath(Guid.NewGuid()), owner.Token());
 
         Assert.Equal("1", response.Headers.GetValues("api-supported-versions").Single());
+    }
+
+    /// <summary>
+    /// Every answer under <c>/api</c> reports the supported versions (CONTRACT 1), also the ones no
+    /// action wrote: a missing token's 401, an unknown route's 404, a method's 405, a media type's
+    /// 415 and a body's 400 (the versioning library reports them only for a request it matched).
+    /// </summary>
+    [Fact]
+    public async Task SupportedVersions_AreReportedOnEveryAnswerOfTheApi_ItsRefusalsToo()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var sessions = workspace.SessionsPath;
+        var token = owner.Token();
+        using var text = new HttpRequestMessage(HttpMethod.Post, sessions) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "text/plain") };
+        text.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+
+        HttpResponseMessage[] answers =
+        [
+            await Client.GetAsync(sessions, token: null),
+            await Client.GetAsync("/api/v1/no-such-route", token),
+            await Client.SendAsync(HttpMethod.Put, sessions, token),
+            await Client.SendAsync(text),
+            await Client.PostAsync(sessions, token, "{"),
+        ];
+
+        Assert.Equal([401, 404, 405, 415, 400], answers.Select(answer => (int)answer.StatusCode));
+        Assert.All(answers, answer => Assert.Equal("1", answer.Headers.GetValues("api-supported-versions").Single()));
+        Assert.False((await Client.GetAsync("/health/live")).Headers.Contains("api-supported-versions"));
     }
 
     /// <summary>
