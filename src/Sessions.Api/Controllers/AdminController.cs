@@ -2,7 +2,6 @@ using Asp.Versioning;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using NSwag.Annotations;
-using Sessions.Api.Contracts.Answers;
 using Sessions.Api.Errors;
 using Sessions.Api.OpenApi;
 using Sessions.Application.Organizations;
@@ -29,19 +28,17 @@ public sealed class AdminController(ISender sender) : ApiController
 {
     [HttpPost("orgs")]
     [OpenApiOperation("createOrganization", "Create an organization", "Scope admin; 409 already_exists for a taken slug.")]
-    [ProducesResponseType<OrganizationView>(StatusCodes.Status201Created)]
+    [ProducesResponseType<OrganizationView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateOrganization([FromBody] CreateTenantRequest request, CancellationToken cancellationToken) =>
-        Respond(await sender.Send(new CreateOrganizationCommand(request.Slug, request.Name), cancellationToken), InputLocation.Body,
-            organization => StatusCode(StatusCodes.Status201Created, WireAnswers.For(organization)));
+        Respond(await sender.Send(new CreateOrganizationCommand(request.Slug, request.Name), cancellationToken), InputLocation.Body);
 
     [HttpPost("org/{org}/workspaces")]
     [OpenApiOperation("createWorkspace", "Create a workspace", "Scope admin; 409 already_exists for a slug taken in the organization.")]
-    [ProducesResponseType<WorkspaceView>(StatusCodes.Status201Created)]
+    [ProducesResponseType<WorkspaceView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateWorkspace(string org, [FromBody] CreateTenantRequest request, CancellationToken cancellationToken) =>
-        Respond(await sender.Send(new CreateWorkspaceCommand(org, request.Slug, request.Name), cancellationToken), InputLocation.Body,
-            workspace => StatusCode(StatusCodes.Status201Created, WireAnswers.For(workspace)));
+        Respond(await sender.Send(new CreateWorkspaceCommand(org, request.Slug, request.Name), cancellationToken), InputLocation.Body);
 
     [HttpGet("org/{org}/ws/{workspace}/members")]
     [OpenApiOperation("listMembers", "List members", "The members with their roles; a member's email and name show once they have used the workspace with their own token.")]

@@ -30,8 +30,8 @@ public sealed class DocumentedAnswersTests(ApiFactory factory) : ApiTest<ApiFact
         _document = new DocumentedSchema(document);
         var platformAdmin = new TestUser(Guid.NewGuid(), "root@example.com").Token(Scopes.Admin);
         var slug = $"org-{Guid.NewGuid():N}"[..20];
-        await AnswerAsync("POST", "/api/v1/orgs", "/api/v1/orgs", platformAdmin, new { slug, name = "Acme" }, 201);
-        await AnswerAsync("POST", "/api/v1/org/{org}/workspaces", $"/api/v1/org/{slug}/workspaces", platformAdmin, new { slug = "lab" }, 201);
+        await AnswerAsync("POST", "/api/v1/orgs", "/api/v1/orgs", platformAdmin, new { slug, name = "Acme" }, 200);
+        await AnswerAsync("POST", "/api/v1/org/{org}/workspaces", $"/api/v1/org/{slug}/workspaces", platformAdmin, new { slug = "lab" }, 200);
 
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync(WorkspaceRole.Admin);
