@@ -68,4 +68,12 @@ public abstract class ApiController : ControllerBase
     }
 
     protected static string ETag(long version) => $"\"{version}\"";
+
+    /// <summary>
+    /// The address of a resource of the workspace <paramref name="org"/>/<paramref name="workspace"/>
+    /// (slugs, lowercase by their rule), with the API's version written <c>v1</c> however the
+    /// request spelled it (<c>v1.0</c>, <c>V1</c>): what a <c>Location</c> names.
+    /// </summary>
+    protected string WorkspaceAddress(string org, string workspace, string tail) =>
+        $"{Request.PathBase}/api/v{ApiVersions.V1}/org/{org}/ws/{workspace}/{tail}";
 }

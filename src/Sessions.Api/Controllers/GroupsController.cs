@@ -46,7 +46,7 @@ public sealed class GroupsController(ISender sender) : ApiController
             FreeFormJson.Text(request.Metadata));
         return Respond(await sender.Send(command, cancellationToken), InputLocation.Body, created =>
         {
-            Response.Headers.Location = $"{Request.PathBase}{Request.Path.Value!.TrimEnd('/')}/{created.Id}";
+            Response.Headers.Location = WorkspaceAddress(org, workspace, $"sessions/groups/{created.Id}");
             return StatusCode(StatusCodes.Status201Created, WireAnswers.For(created));
         });
     }

@@ -54,7 +54,7 @@ public sealed class SessionsController(ISender sender) : ApiController
         var result = await sender.Send(command, cancellationToken);
         return Respond(result, InputLocation.Body, created =>
         {
-            Response.Headers.Location = $"{Request.PathBase}{Request.Path.Value!.TrimEnd('/')}/{created.Id}";
+            Response.Headers.Location = WorkspaceAddress(org, workspace, $"sessions/{created.Id}");
             return SessionAnswer(created, StatusCodes.Status201Created);
         });
     }

@@ -9,6 +9,22 @@ namespace Sessions.Api.Tests.Sessions;
 [Collection(SharedApiCollection.Name)]
 public sealed class CreateSessionTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
+    /// <summary>The version is accepted as <c>v1.0</c> or <c>V1</c> too; the <c>Location</c> a create answers spells it <c>v1</c>, as every documented address does.</summary>
+    [Theory]
+    [InlineData("v1.0")]
+    [InlineData("V1")]
+    public async Task Create_UnderAnotherSpellingOfTheVersion_AnswersTheCanonicalLocation(string version)
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var id = Guid.NewGuid();
+
+        var response = await Client.PostAsync(workspace.SessionsPath.Replace("/api/v1/", $"/api/{version}/", StringComparison.Ordinal), owner.Token(), new { id, model = "m" });
+        await response.ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal($"{workspace.SessionsPath}/{id}", response.Headers.Location!.OriginalString);
+    }
+
     [Fact]
     public async Task Create_WithAllFields_Answers201WithLocationETagAndEveryDocumentedField()
     {
