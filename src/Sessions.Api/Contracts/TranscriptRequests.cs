@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NJsonSchema.Annotations;
 using Sessions.Api.Json;
 using Sessions.Api.OpenApi;
 using Sessions.Application.Transcripts;
@@ -63,7 +64,8 @@ public sealed record MessageRequest
 
     /// <summary>Each call with an `id` of its own: a tool result names its call by it (a repeated one is 422).</summary>
     [Count(0, TranscriptRules.MaxToolCallsPerMessage)]
-    public List<ToolCallRequest?>? ToolCalls { get; init; }
+    [JsonSchemaType(typeof(List<ToolCallRequest>))]
+    public ToolCallRequestCollection? ToolCalls { get; init; }
 
     public Dictionary<string, JsonElement>? Metadata { get; init; }
 
@@ -102,8 +104,15 @@ public sealed record AppendTranscriptRequest
     /// <summary>1 to 500 messages.</summary>
     [RequiredField]
     [Count(1, TranscriptRules.MaxMessagesPerAppend)]
-    public List<MessageRequest?>? Messages { get; init; }
+    [JsonSchemaType(typeof(List<MessageRequest>))]
+    public MessageRequestCollection? Messages { get; init; }
 }
+
+/// <summary>An append's messages, read up to one past their limit (<see cref="CappedCollection{T}"/>).</summary>
+public sealed class MessageRequestCollection() : CappedCollection<MessageRequest>(TranscriptRules.MaxMessagesPerAppend);
+
+/// <summary>A message's tool calls, read up to one past their limit (<see cref="CappedCollection{T}"/>).</summary>
+public sealed class ToolCallRequestCollection() : CappedCollection<ToolCallRequest>(TranscriptRules.MaxToolCallsPerMessage);
 
 public sealed record CompactTranscriptRequest
 {

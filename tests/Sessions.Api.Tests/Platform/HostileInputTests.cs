@@ -1,10 +1,15 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Sessions.Api.Contracts;
+using Sessions.Api.Json;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Transcripts;
 using Sessions.Domain.Organizations;
+using Sessions.Domain.Sessions;
 
 namespace Sessions.Api.Tests.Platform;
 
@@ -188,6 +193,36 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
         var error = Assert.Single(answer["errors"]!.AsArray())!;
         Assert.Equal(loc, error["loc"]!.ToJsonString());
         Assert.Equal(message, error["msg"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// A list read from a body keeps its elements up to one past its limit, which is all the count
+    /// check needs, and holds the places of the rest with null as they are read: millions of empty
+    /// messages or tool calls (12 MB) held hundreds of megabytes of objects until the refusal (ADR 0067).
+    /// </summary>
+    [Fact]
+    public void AListReadFromABody_KeepsItsElementsUpToOnePastItsLimit()
+    {
+        var calls = string.Join(',', Enumerable.Repeat("{}", 1_000));
+        var json = $$"""{"messages":[{"role":"assistant","tool_calls":[{{calls}}]},{{string.Join(',', Enumerable.Repeat("{}", 10_000))}}]}""";
+
+        var request = JsonSerializer.Deserialize<AppendTranscriptRequest>(json, JsonDefaults.Create())!;
+
+        Assert.Equal(10_001, request.Messages!.Count);
+        Assert.Equal(TranscriptRules.MaxMessagesPerAppend + 1, request.Messages.Count(message => message is not null));
+        Assert.Equal(MessageRole.Assistant, request.Messages[0]!.Role);
+        Assert.Equal(1_000, request.Messages[0]!.ToolCalls!.Count);
+        Assert.Equal(TranscriptRules.MaxToolCallsPerMessage + 1, request.Messages[0]!.ToolCalls!.Count(call => call is not null));
+    }
+
+    /// <summary>The elements past a list's limit are still read: one of the wrong type is refused at its path, as any element.</summary>
+    [Fact]
+    public async Task AnElementOfTheWrongTypePastAListsLimit_IsRefusedAtItsPath()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var body = $$"""{"messages":[{{string.Join(',', Enumerable.Repeat("{}", 600))}},5]}""";
+
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), body)).ExpectValidationErrorAsync("body", "messages", 600);
     }
 
     /// <summary>Of many wrong elements within a list's limit, the first 100 errors are told.</summary>
