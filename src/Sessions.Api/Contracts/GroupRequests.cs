@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using Sessions.Api.Json;
 using Sessions.Api.OpenApi;
 using Sessions.Application.Groups;
 using Sessions.Application.Sessions.List;
@@ -44,7 +44,7 @@ public sealed record CreateGroupRequest
     public Guid? RuntimeId { get; init; }
 
     /// <summary>A JSON object of at most 64 KiB.</summary>
-    public Dictionary<string, JsonElement>? Metadata { get; init; }
+    public GroupMetadataDictionary? Metadata { get; init; }
 }
 
 /// <summary>The body of <c>PATCH .../sessions/groups/{group_id}</c>: the fields sent change, the others stay.</summary>
@@ -57,7 +57,7 @@ public sealed record UpdateGroupRequest
     public GroupStatus? Status { get; init; }
 
     /// <summary>Replaces the metadata: a JSON object of at most 64 KiB.</summary>
-    public Dictionary<string, JsonElement>? Metadata { get; init; }
+    public GroupMetadataDictionary? Metadata { get; init; }
 }
 
 /// <summary>The filters and paging of <c>GET .../sessions/groups</c>: the list filters apply to the groups' sessions.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Sessions.Api.Json;
 using Sessions.Api.OpenApi;
 using Sessions.Application.Common.Validation;
@@ -18,7 +17,7 @@ public sealed record RecordItemRequest
 
     /// <summary>The item itself: a JSON object of at most 1 MiB.</summary>
     [RequiredField]
-    public Dictionary<string, JsonElement>? Data { get; init; }
+    public ItemDataDictionary? Data { get; init; }
 
     [MaxChars(FieldLimits.ItemText)]
     public string? Title { get; init; }
@@ -52,7 +51,7 @@ public sealed record RecordItemRequest
     public string? TraceId { get; init; }
 
     /// <summary>A JSON object (at most 64 KiB), or null.</summary>
-    public Dictionary<string, JsonElement>? Disposition { get; init; }
+    public ItemDispositionDictionary? Disposition { get; init; }
 
     public ItemInput ToInput() => new(
         ItemType,

@@ -67,7 +67,7 @@ public sealed record MessageRequest
     [JsonSchemaType(typeof(List<ToolCallRequest>))]
     public ToolCallRequestCollection? ToolCalls { get; init; }
 
-    public Dictionary<string, JsonElement>? Metadata { get; init; }
+    public MessageMetadataDictionary? Metadata { get; init; }
 
     public UsageRequest? Usage { get; init; }
 

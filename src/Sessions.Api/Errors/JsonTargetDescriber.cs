@@ -140,8 +140,8 @@ public static class JsonTargetDescriber
     }
 
     private static Type? DictionaryValueType(Type type) =>
-        type.IsGenericType && FindInterface(type, typeof(IDictionary<,>)) is { } dictionary ? dictionary.GetGenericArguments()[1]
-        : type.IsGenericType && FindInterface(type, typeof(IReadOnlyDictionary<,>)) is { } readOnly ? readOnly.GetGenericArguments()[1]
+        FindInterface(type, typeof(IDictionary<,>)) is { } dictionary ? dictionary.GetGenericArguments()[1]
+        : FindInterface(type, typeof(IReadOnlyDictionary<,>)) is { } readOnly ? readOnly.GetGenericArguments()[1]
         : null;
 
     private static Type? ElementType(Type type)

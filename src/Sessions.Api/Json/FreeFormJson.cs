@@ -23,7 +23,7 @@ public static class FreeFormJson
 
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string? Text(Dictionary<string, JsonElement>? value)
+    public static string? Text(FreeFormDictionary? value)
     {
         if (value is null)
         {

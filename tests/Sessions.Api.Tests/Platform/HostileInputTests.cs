@@ -8,6 +8,7 @@ using Sessions.Api.Json;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Transcripts;
+using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
 using Sessions.Domain.Sessions;
 
@@ -213,6 +214,40 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Equal(MessageRole.Assistant, request.Messages[0]!.Role);
         Assert.Equal(1_000, request.Messages[0]!.ToolCalls!.Count);
         Assert.Equal(TranscriptRules.MaxToolCallsPerMessage + 1, request.Messages[0]!.ToolCalls!.Count(call => call is not null));
+    }
+
+    /// <summary>
+    /// A free-form object keeps its distinct members up to one past the most its field's limit
+    /// allows (six bytes a member at least), a member named again still taking its last value, and
+    /// ignores the later ones: a million members held a million documents until the refusal.
+    /// </summary>
+    [Fact]
+    public void AFreeFormObjectReadFromABody_KeepsItsMembersUpToOnePastWhatItsLimitAllows()
+    {
+        var members = string.Join(',', Enumerable.Range(0, 100_000).Select(i => $"\"k{i}\":0"));
+        var json = $$$"""{"role":"user","metadata":{"k0":1,{{{members}}},"k1":"last"}}""";
+
+        var message = JsonSerializer.Deserialize<MessageRequest>(json, JsonDefaults.Create())!;
+
+        var metadata = message.Metadata!;
+        Assert.Equal((FieldLimits.MessageMetadata / 6) + 1, metadata.Count);
+        Assert.Equal(0, metadata["k0"].GetInt32());
+        Assert.Equal("last", metadata["k1"].GetString());
+        Assert.False(metadata.ContainsKey("k99999"));
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(FreeFormJson.Text(metadata)!) > FieldLimits.MessageMetadata);
+    }
+
+    /// <summary>An object of more members than its field's limit allows is refused for its size, as before its members were capped.</summary>
+    [Fact]
+    public async Task AFreeFormObjectOfAMillionMembers_IsRefusedForItsSize()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var members = string.Join(',', Enumerable.Range(0, 1_000_000).Select(i => $"\"{i}\":0"));
+
+        var error = await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), $$$"""{"messages":[{"role":"user","metadata":{{{{members}}}}}]}"""))
+            .ExpectValidationErrorAsync("body", "messages", 0, "metadata");
+
+        Assert.Equal($"must be at most {FieldLimits.MessageMetadata} bytes of JSON", error["msg"]!.GetValue<string>());
     }
 
     /// <summary>The elements past a list's limit are still read: one of the wrong type is refused at its path, as any element.</summary>
