@@ -1,3 +1,4 @@
+using Sessions.Api.Json;
 using Sessions.Api.OpenApi;
 using Sessions.Domain.Common;
 using Sessions.Domain.Sessions;
@@ -24,7 +25,7 @@ public sealed record CreateSessionRequest
 
     /// <summary>Label keys with their values, e.g. <c>{"team": ["red"]}</c>.</summary>
     [LabelMap]
-    public Dictionary<string, List<string>>? Labels { get; init; }
+    public LabelDictionary? Labels { get; init; }
 
     /// <summary>A message count the client declares (default 0).</summary>
     [NumberRange(0)]

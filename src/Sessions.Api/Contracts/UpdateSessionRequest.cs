@@ -1,3 +1,4 @@
+using Sessions.Api.Json;
 using Sessions.Api.OpenApi;
 using Sessions.Application.Sessions.Bulk;
 using Sessions.Domain.Common;
@@ -19,7 +20,7 @@ public sealed record UpdateSessionRequest
 
     /// <summary>Replaces the whole label map.</summary>
     [LabelMap]
-    public Dictionary<string, List<string>>? Labels { get; init; }
+    public LabelDictionary? Labels { get; init; }
 
     [NumberRange(0)]
     public int? MessageCount { get; init; }

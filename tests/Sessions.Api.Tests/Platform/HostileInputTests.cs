@@ -7,6 +7,7 @@ using Sessions.Api.Contracts;
 using Sessions.Api.Json;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions;
 using Sessions.Application.Transcripts;
 using Sessions.Domain.Common;
 using Sessions.Domain.Organizations;
@@ -235,6 +236,21 @@ public sealed class HostileInputTests(ApiFactory factory) : ApiTest<ApiFactory>(
         Assert.Equal("last", metadata["k1"].GetString());
         Assert.False(metadata.ContainsKey("k99999"));
         Assert.True(System.Text.Encoding.UTF8.GetByteCount(FreeFormJson.Text(metadata)!) > FieldLimits.MessageMetadata);
+    }
+
+    /// <summary>A label map keeps its keys up to one past the most a session may have, a key named again still taking its last values.</summary>
+    [Fact]
+    public void ALabelMapReadFromABody_KeepsItsKeysUpToOnePastTheMost()
+    {
+        var keys = string.Join(',', Enumerable.Range(0, 10_000).Select(i => $"\"k{i}\":[\"v\"]"));
+        var json = $$$"""{"labels":{"k0":["first"],{{{keys}}},"k1":["last"]}}""";
+
+        var labels = JsonSerializer.Deserialize<UpdateSessionRequest>(json, JsonDefaults.Create())!.Labels!;
+
+        Assert.Equal(SessionRules.MaxLabelKeys + 1, labels.Count);
+        Assert.Equal(["v"], labels["k0"]);
+        Assert.Equal(["last"], labels["k1"]);
+        Assert.False(labels.ContainsKey("k9999"));
     }
 
     /// <summary>An object of more members than its field's limit allows is refused for its size, as before its members were capped.</summary>
