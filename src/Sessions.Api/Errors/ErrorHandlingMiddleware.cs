@@ -16,7 +16,7 @@ namespace Sessions.Api.Errors;
 public sealed partial class ErrorHandlingMiddleware(
     RequestDelegate next,
     IDatabaseErrorClassifier classifier,
-    IConfiguration configuration,
+    RequestLimitSettings limits,
     ILogger<ErrorHandlingMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -39,9 +39,9 @@ public sealed partial class ErrorHandlingMiddleware(
         {
             return badRequest.StatusCode switch
             {
-                StatusCodes.Status413PayloadTooLarge => ErrorResponses.ForStatus(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than the {RequestLimits.MaxRequestBodyBytes(configuration)} bytes the service accepts."),
+                StatusCodes.Status413PayloadTooLarge => ErrorResponses.ForStatus(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than the {limits.MaxBodyBytes} bytes the service accepts."),
                 StatusCodes.Status400BadRequest => InvalidModelStateResponses.ForBody(badRequest, context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType) ?? BrokenFraming,
-                StatusCodes.Status408RequestTimeout => ErrorResponses.ForStatus(StatusCodes.Status408RequestTimeout, $"The request body arrived too slowly: one over {RequestLimits.LargeBodyBytes} bytes or of unknown length must arrive at {RequestLimits.LargeBodyMinBytesPerSecond(configuration)} bytes a second at least, any other at 240; send it again over a faster connection."),
+                StatusCodes.Status408RequestTimeout => ErrorResponses.ForStatus(StatusCodes.Status408RequestTimeout, $"The request body arrived too slowly: one over {RequestLimits.LargeBodyBytes} bytes or of unknown length must arrive at {limits.LargeBodyMinBytesPerSecond} bytes a second at least, any other at 240; send it again over a faster connection."),
                 _ => ErrorResponses.ForStatus(badRequest.StatusCode),
             };
         }

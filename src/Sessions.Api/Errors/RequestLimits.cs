@@ -84,10 +84,6 @@ public sealed class RequestLimits : IDisposable
     public static long MaxRequestBodyBytes(IConfiguration configuration) =>
         Settings.WholeNumber(configuration, "Limits:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes, 1, long.MaxValue, "a positive number of bytes");
 
-    /// <summary><c>Limits:LargeBodyMinBytesPerSecond</c>: the rate a large body must keep, which a 408's detail names.</summary>
-    public static int LargeBodyMinBytesPerSecond(IConfiguration configuration) =>
-        Settings.WholeNumber(configuration, "Limits:LargeBodyMinBytesPerSecond", DefaultLargeBodyMinBytesPerSecond, 1, int.MaxValue, "a positive number of bytes a second");
-
     /// <summary>Puts the limits (a singleton, registered by <see cref="AddRequestLimits"/>) in the request pipeline.</summary>
     public static void UseRequestLimits(WebApplication app) => app.Use(app.Services.GetRequiredService<RequestLimits>().InvokeAsync);
 
@@ -238,7 +234,7 @@ public sealed record RequestLimitSettings(
         RequestLimits.MaxRequestBodyBytes(configuration),
         Settings.WholeNumber(configuration, "Limits:MaxConcurrentLargeBodies", RequestLimits.DefaultMaxConcurrentLargeBodies, 1, int.MaxValue, "a positive number of bodies"),
         Settings.WholeNumber(configuration, "Limits:LargeBodyQueue", RequestLimits.DefaultLargeBodyQueue, 0, int.MaxValue, "a number of bodies, 0 or more"),
-        RequestLimits.LargeBodyMinBytesPerSecond(configuration),
+        Settings.WholeNumber(configuration, "Limits:LargeBodyMinBytesPerSecond", RequestLimits.DefaultLargeBodyMinBytesPerSecond, 1, int.MaxValue, "a positive number of bytes a second"),
         Settings.WholeNumber(configuration, "Limits:LargeBodiesPerCaller", RequestLimits.DefaultLargeBodiesPerCaller, 1, int.MaxValue, "a positive number of bodies"),
         TimeSpan.FromSeconds(Settings.WholeNumber(configuration, "Limits:LargeBodyWaitSeconds", RequestLimits.DefaultLargeBodyWaitSeconds, 1, 3600, "a whole number of seconds from 1 to 3600")));
 }

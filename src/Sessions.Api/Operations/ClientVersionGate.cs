@@ -13,8 +13,6 @@ public sealed partial class ClientVersionGate(RequestDelegate next, ClientVersio
 {
     public const string Header = "X-Client-Version";
 
-    private readonly Version? _minimum = minimum.Version;
-
     /// <summary>The setting, read (and a wrong one refused) when the service is registered, before the host is built and the database touched.</summary>
     public sealed record Minimum(Version? Version)
     {
@@ -23,7 +21,7 @@ public sealed partial class ClientVersionGate(RequestDelegate next, ClientVersio
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (_minimum is null
+        if (minimum.Version is null
             || !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
             || context.Request.Headers[Header] is not { Count: > 0 } values)
         {
@@ -39,11 +37,11 @@ public sealed partial class ClientVersionGate(RequestDelegate next, ClientVersio
                 ErrorTypes.InvalidRequest));
         }
 
-        if (version < _minimum)
+        if (version < minimum.Version)
         {
             return ErrorResponses.WriteAsync(context, new ErrorEnvelope(
                 StatusCodes.Status426UpgradeRequired,
-                $"Client version {sent} is older than the minimum supported version {_minimum}; upgrade the client.",
+                $"Client version {sent} is older than the minimum supported version {minimum.Version}; upgrade the client.",
                 ErrorTypes.UpgradeRequired));
         }
 

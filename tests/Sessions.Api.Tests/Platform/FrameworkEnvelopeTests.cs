@@ -29,7 +29,7 @@ public sealed class FrameworkEnvelopeTests(ApiFactory factory) : ApiTest<ApiFact
         var middleware = new ErrorHandlingMiddleware(
             _ => throw new BadHttpRequestException("Reading the request body timed out due to data arriving too slowly.", StatusCodes.Status408RequestTimeout),
             Factory.Services.GetRequiredService<IDatabaseErrorClassifier>(),
-            Factory.Services.GetRequiredService<IConfiguration>(),
+            Factory.Services.GetRequiredService<RequestLimitSettings>(),
             NullLogger<ErrorHandlingMiddleware>.Instance);
         var context = new DefaultHttpContext();
         context.Response.Body = new MemoryStream();
