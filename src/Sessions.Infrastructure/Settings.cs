@@ -43,6 +43,27 @@ public static class Settings
             ?? throw new RefusedSettingException($"{key} must be {string.Join(", ", choices[..^1])} or {choices[^1]}, not '{text}'.");
     }
 
+    /// <summary>
+    /// A list of entries that hold no comma (origins, addresses, ranges): given entry by entry
+    /// (<c>KEY:0</c>, <c>KEY:1</c>; in the environment <c>KEY__0</c>, <c>KEY__1</c>) or as one value
+    /// separated by commas (<c>KEY=a,b</c>, the way an environment variable is most often written).
+    /// Each entry without the white space around it; blank ones are left out. Both ways at once
+    /// refuse the start: which one was meant is not for the service to guess.
+    /// </summary>
+    public static string[] List(IConfiguration configuration, string key)
+    {
+        var section = configuration.GetSection(key);
+        var entries = section.GetChildren().Select(entry => entry.Value).ToArray();
+        if (Text(configuration, key) is not { } text)
+        {
+            return [.. entries.Where(entry => !string.IsNullOrWhiteSpace(entry)).Select(entry => entry!.Trim())];
+        }
+
+        return entries.Length == 0
+            ? text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : throw new RefusedSettingException($"{key} is given both as one value ('{text}') and entry by entry ({key}:0 and on): give it one way.");
+    }
+
     /// <summary>A whole number (decimal) from <paramref name="least"/> to <paramref name="most"/>; unset, <paramref name="defaultValue"/>.</summary>
     public static T WholeNumber<T>(IConfiguration configuration, string key, T defaultValue, T least, T most, string what)
         where T : struct, IBinaryInteger<T> =>

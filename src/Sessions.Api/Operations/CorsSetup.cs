@@ -55,7 +55,7 @@ public static partial class CorsSetup
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "No browser origin may call the service (Cors:AllowedOrigins is empty): a frontend on another origin is refused by its browser")]
     private static partial void LogNoOrigin(ILogger logger);
 
-    private static string[] AllowedOrigins(IConfiguration configuration) => configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+    private static string[] AllowedOrigins(IConfiguration configuration) => Settings.List(configuration, "Cors:AllowedOrigins");
 
     /// <summary>An origin as a browser sends it in <c>Origin</c>: scheme, host and port, nothing more.</summary>
     private static bool IsOrigin(string text) =>

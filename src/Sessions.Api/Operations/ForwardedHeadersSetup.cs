@@ -40,10 +40,9 @@ public static class ForwardedHeadersSetup
             return null;
         }
 
-        var section = configuration.GetSection("ForwardedHeaders");
         var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
-        var proxies = section.GetSection("KnownProxies").Get<string[]>() ?? [];
-        var networks = section.GetSection("KnownNetworks").Get<string[]>() ?? [];
+        var proxies = Settings.List(configuration, "ForwardedHeaders:KnownProxies");
+        var networks = Settings.List(configuration, "ForwardedHeaders:KnownNetworks");
         if (proxies.Length + networks.Length > 0)
         {
             options.KnownProxies.Clear();

@@ -282,6 +282,49 @@ public sealed class HostileConfigurationTests
         await factory.CreateClient().GetAsync("/health/live", token: null).ExpectAsync(HttpStatusCode.OK);
     }
 
+    /// <summary>
+    /// Allowed origins given as one value separated by commas, as an environment variable is most
+    /// often written, are each allowed (such a value was no list: no origin was allowed, and the start
+    /// said the list was empty).
+    /// </summary>
+    [Fact]
+    public async Task AllowedOriginsGivenAsOneValue_AreEachAllowed()
+    {
+        await using var factory = new AuthSettingsApiFactory(new Dictionary<string, string?> { ["Cors:AllowedOrigins"] = " https://app.example.com, https://admin.example.com:8443 ," }, "Production");
+        var client = factory.CreateClient();
+
+        foreach (var origin in new[] { "https://app.example.com", "https://admin.example.com:8443" })
+        {
+            var preflight = await client.SendAsync(HttpMethod.Options, "/api/v1/org/acme/ws/lab/sessions", token: null, headers: new Dictionary<string, string>
+            {
+                ["Origin"] = origin,
+                ["Access-Control-Request-Method"] = "POST",
+            });
+            Assert.Equal(origin, preflight.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        }
+    }
+
+    /// <summary>A list reads the same given entry by entry or as one value; blank entries are left out, and both ways at once are refused.</summary>
+    [Theory]
+    [InlineData(null, new[] { "10.0.0.1", " 10.0.0.2 ", "" }, new[] { "10.0.0.1", "10.0.0.2" })]
+    [InlineData("10.0.0.1,10.0.0.2", new string[0], new[] { "10.0.0.1", "10.0.0.2" })]
+    [InlineData(" 10.0.0.1 , ,10.0.0.2, ", new string[0], new[] { "10.0.0.1", "10.0.0.2" })]
+    [InlineData("10.0.0.1", new string[0], new[] { "10.0.0.1" })]
+    [InlineData(" ", new string[0], new string[0])]
+    [InlineData(null, new string[0], new string[0])]
+    public void AList_IsReadEntryByEntryOrAsOneValue(string? value, string[] entries, string[] expected)
+    {
+        Assert.Equal(expected, Settings.List(ListConfiguration(value, entries), "Some:List"));
+    }
+
+    [Fact]
+    public void AListGivenBothWays_IsRefused_NamingBoth()
+    {
+        var refusal = Assert.Throws<RefusedSettingException>(() => Settings.List(ListConfiguration("10.0.0.1", ["10.0.0.2"]), "Some:List"));
+
+        Assert.Equal("Some:List is given both as one value ('10.0.0.1') and entry by entry (Some:List:0 and on): give it one way.", refusal.Message);
+    }
+
     /// <summary>A numeric setting is read as the configuration binder read it before: white space around the number is taken; an absent or empty one is the default.</summary>
     [Theory]
     [InlineData(" 100 ", 100)]
@@ -384,6 +427,12 @@ public sealed class HostileConfigurationTests
 
         Assert.True(global::Sessions.Api.Operations.Telemetry.ServesMetrics(configuration));
     }
+
+    /// <summary>A configuration holding <c>Some:List</c> as <paramref name="value"/> and as <paramref name="entries"/> (<c>Some:List:0</c> and on).</summary>
+    private static IConfiguration ListConfiguration(string? value, string[] entries) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection([KeyValuePair.Create("Some:List", value), .. entries.Select((entry, index) => KeyValuePair.Create<string, string?>($"Some:List:{index}", entry))])
+            .Build();
 
     /// <summary>The refusal's message when the service is started in Production with <paramref name="key"/> set to <paramref name="value"/>.</summary>
     private static async Task<string> RefusalAsync(string key, string value)

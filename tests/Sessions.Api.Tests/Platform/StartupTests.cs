@@ -49,6 +49,7 @@ public sealed class StartupTests : IAsyncLifetime
     [InlineData("Compatibility__MinimumClientVersion", "abc", "Compatibility:MinimumClientVersion 'abc' is not a version such as 1.4.0.")]
     [InlineData("Limits__LargeBodyQueue", "-1", "Limits:LargeBodyQueue must be a number of bodies, 0 or more, not '-1'.")]
     [InlineData("ForwardedHeaders__KnownProxies__0", "proxy", "ForwardedHeaders:KnownProxies holds 'proxy', which is not an IP address.")]
+    [InlineData("ForwardedHeaders__KnownNetworks", "10.0.0.0/8,network", "ForwardedHeaders:KnownNetworks holds 'network', which is not a CIDR range such as 10.0.0.0/8.")]
     [InlineData("Metrics__Host", "::1", "Metrics:Host must be a host name, an IP address (an IPv6 one in brackets, such as [::1]), or * or + for every address, not '::1'.")]
     [InlineData("Development__AllowRemoteTokens", "maybe", "Development:AllowRemoteTokens must be true or false, not 'maybe'.")]
     public async Task ARefusedSetting_StopsTheStart_BeforeTheDatabaseIsTouched(string name, string value, string reason)
