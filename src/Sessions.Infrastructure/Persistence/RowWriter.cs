@@ -2,6 +2,8 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -51,10 +53,10 @@ internal sealed class RowWriter(DatabaseProvider provider)
     /// Appends <c>(@p0, @p1), (@p2, @p3)</c> for the rows, their parameters made by the model's
     /// mappings and named on from those <paramref name="parameters"/> already holds.
     /// </summary>
-    private static void AppendValues<T>(DbCommand factory, StringBuilder sql, List<DbParameter> parameters, IReadOnlyList<Column> columns, IReadOnlyList<T> rows, string prefix)
+    private static void AppendValues<T>(DbCommand factory, StringBuilder sql, List<DbParameter> parameters, IReadOnlyList<Column> columns, T[] rows, string prefix)
         where T : notnull
     {
-        for (var r = 0; r < rows.Count; r++)
+        for (var r = 0; r < rows.Length; r++)
         {
             sql.Append(r == 0 ? "(" : ", (");
             for (var c = 0; c < columns.Count; c++)
@@ -134,17 +136,79 @@ internal sealed class RowWriter(DatabaseProvider provider)
             return;
         }
 
-        await db.Database.ExecuteSqlRawAsync(statements.ToString(), parameters, cancellationToken);
+        var command = db.GetService<IRelationalCommandBuilderFactory>().Create().Append(statements.ToString());
+        foreach (var parameter in parameters)
+        {
+            command.AddParameter(new MadeParameter(parameter));
+        }
+
+        await command.Build().ExecuteNonQueryAsync(
+            new RelationalCommandParameterObject(db.GetService<IRelationalConnection>(), null, null, db, db.GetService<IRelationalCommandDiagnosticsLogger>(), CommandSource.ExecuteSqlRaw),
+            cancellationToken);
         parameters.Clear();
         statements.Clear();
     }
 
+    /// <summary>
+    /// A parameter made for the one command it is added to, as it is. EF Core's raw SQL path asks the
+    /// command, before adding each parameter, whether it already holds one of that name, which
+    /// SQLite's driver answers by a linear search: the 2,500 parameters of a 500-message append made
+    /// 3 million name comparisons, most of its time (bench/results/2026-12-05-append-parameters.md).
+    /// </summary>
+    private sealed class MadeParameter(DbParameter parameter) : IRelationalParameter
+    {
+        public string InvariantName => parameter.ParameterName;
+
+        public void AddDbParameter(DbCommand command, object? value) => command.Parameters.Add(parameter);
+
+        public void AddDbParameter(DbCommand command, IReadOnlyDictionary<string, object?>? parameterValues) => command.Parameters.Add(parameter);
+    }
+
+    /// <summary>
+    /// One <c>INSERT</c> of the rows, with as few parameters as their values allow: a null is the
+    /// literal <c>NULL</c>, and a value equal to the row before's in the same column names that
+    /// row's parameter (an append's session and time are the same in every message). SQLite finds a
+    /// named parameter by a linear search of the statement's names, once as it prepares the
+    /// statement and once as its driver binds it, so a statement's cost grows with the square of its
+    /// parameters (a message has 18 columns: a 500-message append made 9,000 parameters,
+    /// bench/results/2026-12-05-append-parameters.md).
+    /// </summary>
     private void AppendInsert(DbCommand factory, StringBuilder sql, List<DbParameter> parameters, string table, IReadOnlyList<Column> columns, object[] rows)
     {
         sql.Append("INSERT INTO ").Append(Quote(table)).Append(" (").AppendJoin(", ", columns.Select(c => Quote(c.Name))).Append(") VALUES ");
-        AppendValues(factory, sql, parameters, columns, rows, "r");
+        var above = new DbParameter?[columns.Count];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            sql.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < columns.Count; c++)
+            {
+                sql.Append(c == 0 ? string.Empty : ", ");
+                var parameter = columns[c].Mapping.CreateParameter(factory, $"@r{parameters.Count}", columns[c].Read(rows[r]), nullable: true);
+                if (parameter.Value is DBNull)
+                {
+                    sql.Append("NULL");
+                }
+                else if (above[c] is { } same && SameValue(same, parameter))
+                {
+                    sql.Append(same.ParameterName);
+                }
+                else
+                {
+                    parameters.Add(parameter);
+                    above[c] = parameter;
+                    sql.Append(parameter.ParameterName);
+                }
+            }
+
+            sql.Append(')');
+        }
+
         sql.Append(";\n");
     }
+
+    /// <summary>Whether two parameters of one column send the same value as the same type.</summary>
+    private static bool SameValue(DbParameter first, DbParameter second) =>
+        first.DbType == second.DbType && first.Size == second.Size && Equals(first.Value, second.Value);
 
     private string Quote(string name) => provider == DatabaseProvider.SqlServer ? $"[{name}]" : $"\"{name}\"";
 

@@ -144,6 +144,49 @@ public sealed class TranscriptTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         await Client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
     }
 
+    /// <summary>
+    /// A batch's rows are written with a null as <c>NULL</c> and a value equal to the row before's
+    /// sharing that row's parameter: each field, the same as the message before, other than it,
+    /// absent and present again, reads back as each message sent it.
+    /// </summary>
+    [Fact]
+    public async Task Append_FieldsRepeatedAbsentOrChangedFromMessageToMessage_ReadBackAsEachWasSent()
+    {
+        var (workspace, owner, session) = await AMembersSessionAsync();
+        var parent = Guid.NewGuid();
+        var ids = Enumerable.Range(0, 7).Select(_ => Guid.NewGuid()).ToArray();
+        var usage = new { input_tokens = 1, output_tokens = 2 };
+        var call = new[] { new { id = "c1", name = "f", arguments = "{}" } };
+        var sent = new object[]
+        {
+            new { id = ids[0], role = "user", content = "same", metadata = new { a = 1 }, usage },
+            new { id = ids[1], role = "user", content = "same", metadata = new { a = 1 }, usage },
+            new { id = ids[2], role = "assistant", content = "", parent_id = parent, tool_calls = call, usage = new { input_tokens = 1, output_tokens = 2, cost_usd = 0.5 } },
+            new { id = ids[3], role = "tool", content = "r", parent_id = parent, tool_call_id = "c1" },
+            new { id = ids[4], role = "tool", content = "r", tool_call_id = "c1", metadata = new { a = 2 } },
+            new { id = ids[5], role = "user", content = "same", parent_id = parent, metadata = new { a = 2 }, usage },
+            new { id = ids[6], role = "user", content = "other", parent_id = parent },
+        };
+
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages = sent })).ExpectAsync(HttpStatusCode.OK);
+        var read = (await (await Client.GetAsync(workspace.SessionPath(session) + "/transcript", owner.Token())).ExpectAsync(HttpStatusCode.OK))["messages"]!.AsArray();
+
+        string? Text(int i, string field) => read[i]![field]?.ToJsonString();
+        Assert.Equal(ids, read.Select(m => Guid.Parse(m!["id"]!.GetValue<string>())));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L], read.Select(m => m!["seq"]!.GetValue<long>()));
+        Assert.Equal(["user", "user", "assistant", "tool", "tool", "user", "user"], read.Select(m => m!["role"]!.GetValue<string>()));
+        Assert.Equal(["same", "same", "", "r", "r", "same", "other"], read.Select(m => m!["content"]!.GetValue<string>()));
+        Assert.Equal([null, null, parent, parent, null, parent, parent], read.Select(m => m!["parent_id"] is { } id ? Guid.Parse(id.GetValue<string>()) : (Guid?)null));
+        Assert.Equal([null, null, null, "c1", "c1", null, null], read.Select(m => m!["tool_call_id"]?.GetValue<string>()));
+        Assert.Equal(["""{"a":1}""", """{"a":1}""", null, null, """{"a":2}""", """{"a":2}""", null], Enumerable.Range(0, 7).Select(i => Text(i, "metadata")));
+        Assert.Equal("c1", read[2]!["tool_calls"]![0]!["id"]!.GetValue<string>());
+        Assert.All([0, 1, 3, 4, 5, 6], i => Assert.Empty(read[i]!["tool_calls"]?.AsArray() ?? []));
+        Assert.Equal([1L, 1L, 1L, null, null, 1L, null], read.Select(m => m!["usage"]?["input_tokens"]?.GetValue<long>()));
+        Assert.Equal([null, null, 0.5m, null, null, null, null], read.Select(m => m!["usage"]?["cost_usd"]?.GetValue<decimal>()));
+        Assert.Single(read.Select(m => m!["created_at"]!.GetValue<string>()).Distinct());
+        await Client.AssertUsageMatchesTranscriptAsync(workspace, owner, session);
+    }
+
     [Fact]
     public async Task Append_WithoutContent_StoresTheEmptyString()
     {
