@@ -136,7 +136,19 @@ internal sealed class RowWriter(DatabaseProvider provider)
             return;
         }
 
-        var command = db.GetService<IRelationalCommandBuilderFactory>().Create().Append(statements.ToString());
+        await ExecuteAsync(db, statements.ToString(), parameters, cancellationToken);
+        parameters.Clear();
+        statements.Clear();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> in the current transaction through EF Core, as
+    /// <c>ExecuteSqlRawAsync</c> would (its logging and interceptors see the command), with the
+    /// <paramref name="parameters"/> made for it added as they are (<see cref="MadeParameter"/>).
+    /// </summary>
+    public static async Task ExecuteAsync(DbContext db, string sql, IEnumerable<DbParameter> parameters, CancellationToken cancellationToken)
+    {
+        var command = db.GetService<IRelationalCommandBuilderFactory>().Create().Append(sql);
         foreach (var parameter in parameters)
         {
             command.AddParameter(new MadeParameter(parameter));
@@ -145,8 +157,6 @@ internal sealed class RowWriter(DatabaseProvider provider)
         await command.Build().ExecuteNonQueryAsync(
             new RelationalCommandParameterObject(db.GetService<IRelationalConnection>(), null, null, db, db.GetService<IRelationalCommandDiagnosticsLogger>(), CommandSource.ExecuteSqlRaw),
             cancellationToken);
-        parameters.Clear();
-        statements.Clear();
     }
 
     /// <summary>
