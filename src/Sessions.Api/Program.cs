@@ -18,9 +18,10 @@ using Sessions.Infrastructure.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 StartupFailures.ReportUntilStarted(builder);
+var requestLimits = RequestLimitSettings.From(builder.Configuration);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
-    kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxRequestBodyBytes(builder.Configuration);
+    kestrel.Limits.MaxRequestBodySize = requestLimits.MaxBodyBytes;
     kestrel.Limits.MaxRequestLineSize = RequestLimits.MaxRequestLineBytes;
 });
 builder.Logging.AddServiceLogging(builder.Configuration);
@@ -103,9 +104,9 @@ builder.Services.AddOpenApiDocument(settings =>
         typeof(SessionReference), schema => schema.Type = NJsonSchema.JsonObjectType.String));
 });
 builder.Services.AddServiceHealthChecks(builder.Configuration);
-RequestLimits.AddRequestLimits(builder.Services, builder.Configuration);
+RequestLimits.AddRequestLimits(builder.Services, requestLimits);
 builder.Services.AddSingleton(ClientVersionGate.Minimum.From(builder.Configuration));
-builder.Services.AddSingleton(new TranscriptLimits(RequestLimits.MaxRequestBodyBytes(builder.Configuration)));
+builder.Services.AddSingleton(new TranscriptLimits(requestLimits.MaxBodyBytes));
 builder.Services.AddServiceRateLimiting(builder.Configuration);
 builder.Services.AddServiceCors(builder.Configuration);
 builder.Services.AddServiceTelemetry(builder.Configuration);

@@ -80,19 +80,15 @@ public sealed class RequestLimits : IDisposable
     /// <summary>How many large bodies are being read and how many wait, now; the large-body tests read it to know when a body holds a turn.</summary>
     public RateLimiterStatistics? LargeBodyStatistics => _largeBodies.GetStatistics();
 
-    /// <summary><c>Limits:MaxRequestBodyBytes</c>, checked before Kestrel is given it (whose own refusal names no setting).</summary>
-    public static long MaxRequestBodyBytes(IConfiguration configuration) =>
-        Settings.WholeNumber(configuration, "Limits:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes, 1, long.MaxValue, "a positive number of bytes");
-
     /// <summary>Puts the limits (a singleton, registered by <see cref="AddRequestLimits"/>) in the request pipeline.</summary>
     public static void UseRequestLimits(WebApplication app) => app.Use(app.Services.GetRequiredService<RequestLimits>().InvokeAsync);
 
     /// <summary>Puts the large bodies' turns in the request pipeline, where the caller is known: after authorization.</summary>
     public static void UseLargeBodyTurns(WebApplication app) => app.Use(app.Services.GetRequiredService<RequestLimits>().TakeLargeBodyTurnAsync);
 
-    /// <summary>Registers the limits, their settings read (and a wrong one refused) now, before the host is built and the database touched.</summary>
-    public static IServiceCollection AddRequestLimits(IServiceCollection services, IConfiguration configuration) =>
-        services.AddSingleton(RequestLimitSettings.From(configuration)).AddSingleton<RequestLimits>();
+    /// <summary>Registers the limits with their <paramref name="settings"/>, read (and a wrong one refused) before the host is built and the database touched.</summary>
+    public static IServiceCollection AddRequestLimits(IServiceCollection services, RequestLimitSettings settings) =>
+        services.AddSingleton(settings).AddSingleton<RequestLimits>();
 
     public void Dispose()
     {
@@ -231,7 +227,7 @@ public sealed record RequestLimitSettings(
     TimeSpan LargeBodyWait)
 {
     public static RequestLimitSettings From(IConfiguration configuration) => new(
-        RequestLimits.MaxRequestBodyBytes(configuration),
+        Settings.WholeNumber(configuration, "Limits:MaxRequestBodyBytes", RequestLimits.DefaultMaxRequestBodyBytes, 1, long.MaxValue, "a positive number of bytes"),
         Settings.WholeNumber(configuration, "Limits:MaxConcurrentLargeBodies", RequestLimits.DefaultMaxConcurrentLargeBodies, 1, int.MaxValue, "a positive number of bodies"),
         Settings.WholeNumber(configuration, "Limits:LargeBodyQueue", RequestLimits.DefaultLargeBodyQueue, 0, int.MaxValue, "a number of bodies, 0 or more"),
         Settings.WholeNumber(configuration, "Limits:LargeBodyMinBytesPerSecond", RequestLimits.DefaultLargeBodyMinBytesPerSecond, 1, int.MaxValue, "a positive number of bytes a second"),

@@ -44,31 +44,57 @@ internal sealed class RowWriter(DatabaseProvider provider)
         {
             var parameters = new List<DbParameter>();
             var values = new StringBuilder();
-            AppendValues(factory, values, parameters, columns, chunk, prefix);
+            AppendValues(factory, values, parameters, columns, chunk, prefix, shareValues: false);
             yield return new ValueList(values.ToString(), parameters, chunk.Length, prefix, columns.Count);
         }
     }
 
     /// <summary>
     /// Appends <c>(@p0, @p1), (@p2, @p3)</c> for the rows, their parameters made by the model's
-    /// mappings and named on from those <paramref name="parameters"/> already holds.
+    /// mappings and named on from those <paramref name="parameters"/> already holds. Without
+    /// <paramref name="shareValues"/> each value has a parameter of its own, named by its row and
+    /// column (<see cref="ValueList.Name"/>). With it, as few as the values allow: a null is the
+    /// literal <c>NULL</c>, and a value equal to the row above's in the same column names that row's
+    /// parameter (an append's session and time are the same in every message). SQLite finds a named
+    /// parameter by a linear search of the statement's names, once as it prepares the statement and
+    /// once as its driver binds it, so a statement's cost grows with the square of its parameters (a
+    /// message has 18 columns: a 500-message append made 9,000 parameters,
+    /// bench/results/2026-12-05-append-parameters.md).
     /// </summary>
-    private static void AppendValues<T>(DbCommand factory, StringBuilder sql, List<DbParameter> parameters, IReadOnlyList<Column> columns, T[] rows, string prefix)
+    private static void AppendValues<T>(DbCommand factory, StringBuilder sql, List<DbParameter> parameters, IReadOnlyList<Column> columns, T[] rows, string prefix, bool shareValues)
         where T : notnull
     {
+        var above = new DbParameter?[columns.Count];
         for (var r = 0; r < rows.Length; r++)
         {
             sql.Append(r == 0 ? "(" : ", (");
             for (var c = 0; c < columns.Count; c++)
             {
-                var name = $"@{prefix}{parameters.Count}";
-                parameters.Add(columns[c].Mapping.CreateParameter(factory, name, columns[c].Read(rows[r]), nullable: true));
-                sql.Append(c == 0 ? string.Empty : ", ").Append(name);
+                sql.Append(c == 0 ? string.Empty : ", ");
+                var parameter = columns[c].Mapping.CreateParameter(factory, $"@{prefix}{parameters.Count}", columns[c].Read(rows[r]), nullable: true);
+                if (shareValues && parameter.Value is DBNull)
+                {
+                    sql.Append("NULL");
+                }
+                else if (shareValues && above[c] is { } same && SameValue(same, parameter))
+                {
+                    sql.Append(same.ParameterName);
+                }
+                else
+                {
+                    parameters.Add(parameter);
+                    above[c] = parameter;
+                    sql.Append(parameter.ParameterName);
+                }
             }
 
             sql.Append(')');
         }
     }
+
+    /// <summary>Whether two parameters of one column send the same value as the same type.</summary>
+    private static bool SameValue(DbParameter first, DbParameter second) =>
+        first.DbType == second.DbType && first.Size == second.Size && Equals(first.Value, second.Value);
 
     private readonly List<(IEntityType Type, object Row)> _pending = [];
 
@@ -174,51 +200,13 @@ internal sealed class RowWriter(DatabaseProvider provider)
         public void AddDbParameter(DbCommand command, IReadOnlyDictionary<string, object?>? parameterValues) => command.Parameters.Add(parameter);
     }
 
-    /// <summary>
-    /// One <c>INSERT</c> of the rows, with as few parameters as their values allow: a null is the
-    /// literal <c>NULL</c>, and a value equal to the row before's in the same column names that
-    /// row's parameter (an append's session and time are the same in every message). SQLite finds a
-    /// named parameter by a linear search of the statement's names, once as it prepares the
-    /// statement and once as its driver binds it, so a statement's cost grows with the square of its
-    /// parameters (a message has 18 columns: a 500-message append made 9,000 parameters,
-    /// bench/results/2026-12-05-append-parameters.md).
-    /// </summary>
+    /// <summary>One <c>INSERT</c> of the rows, with as few parameters as their values allow.</summary>
     private void AppendInsert(DbCommand factory, StringBuilder sql, List<DbParameter> parameters, string table, IReadOnlyList<Column> columns, object[] rows)
     {
         sql.Append("INSERT INTO ").Append(Quote(table)).Append(" (").AppendJoin(", ", columns.Select(c => Quote(c.Name))).Append(") VALUES ");
-        var above = new DbParameter?[columns.Count];
-        for (var r = 0; r < rows.Length; r++)
-        {
-            sql.Append(r == 0 ? "(" : ", (");
-            for (var c = 0; c < columns.Count; c++)
-            {
-                sql.Append(c == 0 ? string.Empty : ", ");
-                var parameter = columns[c].Mapping.CreateParameter(factory, $"@r{parameters.Count}", columns[c].Read(rows[r]), nullable: true);
-                if (parameter.Value is DBNull)
-                {
-                    sql.Append("NULL");
-                }
-                else if (above[c] is { } same && SameValue(same, parameter))
-                {
-                    sql.Append(same.ParameterName);
-                }
-                else
-                {
-                    parameters.Add(parameter);
-                    above[c] = parameter;
-                    sql.Append(parameter.ParameterName);
-                }
-            }
-
-            sql.Append(')');
-        }
-
+        AppendValues(factory, sql, parameters, columns, rows, "r", shareValues: true);
         sql.Append(";\n");
     }
-
-    /// <summary>Whether two parameters of one column send the same value as the same type.</summary>
-    private static bool SameValue(DbParameter first, DbParameter second) =>
-        first.DbType == second.DbType && first.Size == second.Size && Equals(first.Value, second.Value);
 
     private string Quote(string name) => provider == DatabaseProvider.SqlServer ? $"[{name}]" : $"\"{name}\"";
 
