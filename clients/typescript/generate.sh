@@ -10,3 +10,4 @@ Database__InitializeAtStartup=false dotnet nswag run nswag.json >/dev/null
 node own-keys.mjs src/client.ts >/dev/null
 node literal-bodies.mjs src/client.ts >/dev/null
 node error-class.mjs src/client.ts >/dev/null
+node query-objects.mjs src/client.ts openapi.json src/queries.ts >/dev/null

@@ -1,6 +1,8 @@
 import { ApiException, ErrorEnvelope, SessionsClient } from "./client.js";
+import { QueryObjects, queryParameters } from "./queries.js";
 
 export * from "./client.js";
+export * from "./queries.js";
 
 /** How to reach the Sessions API. */
 export interface SessionsClientOptions {
@@ -33,8 +35,16 @@ export function createSessionsClient(options: SessionsClientOptions): SessionsAp
   return Object.assign(connect(options), { ifMatch: (etag: string) => connect(options, etag) });
 }
 
+/**
+ * The generated client, whose operations with query parameters also take them by name, in one object
+ * after the path's parameters: `listSessions("demo", "default", { label: ["team:red"], page: 2 })`
+ * (see {@link QueryObjects}). A name the operation does not have rejects with a `TypeError` and sends
+ * nothing.
+ */
+export type SessionsOperations = SessionsClient & QueryObjects;
+
 /** The client {@link createSessionsClient} answers: every operation, and each change made conditional on a version read before. */
-export type SessionsApi = SessionsClient & {
+export type SessionsApi = SessionsOperations & {
   /**
    * The same client, sending `If-Match: etag` with every change it makes (not with reads): the
    * change answers 412 `precondition_failed`, and changes nothing, when the session is no longer
@@ -43,12 +53,12 @@ export type SessionsApi = SessionsClient & {
    * argument, which wins. `etag` is a session answer's `ETag` header, e.g. `"3"`, read through
    * {@link SessionsClientOptions.onResponse}.
    */
-  ifMatch(etag: string): SessionsClient;
+  ifMatch(etag: string): SessionsOperations;
 };
 
-function connect(options: SessionsClientOptions, ifMatch?: string): SessionsClient {
+function connect(options: SessionsClientOptions, ifMatch?: string): SessionsOperations {
   const platformFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  return new SessionsClient(options.baseUrl.replace(/\/+$/, ""), {
+  return withQueryObjects(new SessionsClient(options.baseUrl.replace(/\/+$/, ""), {
     async fetch(url: RequestInfo, init?: RequestInit): Promise<Response> {
       const headers = new Headers(init?.headers);
       const token = typeof options.token === "function" ? await options.token() : options.token;
@@ -69,7 +79,31 @@ function connect(options: SessionsClientOptions, ifMatch?: string): SessionsClie
       }
       return response;
     },
-  });
+  }));
+}
+
+/**
+ * Gives each operation of {@link queryParameters} its by-name form: called with a plain object where
+ * its query begins, it calls the generated method with that object's members in the method's order.
+ */
+function withQueryObjects(client: SessionsClient): SessionsOperations {
+  for (const [operation, { path, query }] of Object.entries(queryParameters)) {
+    const inOrder = (client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[operation]!;
+    const byName = (...args: unknown[]): Promise<unknown> => {
+      const given = args[path];
+      if (typeof given !== "object" || given === null || Array.isArray(given)) {
+        return inOrder.apply(client, args);
+      }
+      const members = given as Record<string, unknown>;
+      const unknown = Object.keys(members).filter((name) => !query.includes(name));
+      if (unknown.length > 0) {
+        return Promise.reject(new TypeError(`${operation} has no query parameter ${unknown.join(", ")}; it has ${query.join(", ")}.`));
+      }
+      return inOrder.call(client, ...args.slice(0, path), ...query.map((name) => members[name]), args[path + 1]);
+    };
+    Object.defineProperty(client, operation, { value: byName, enumerable: false, writable: true, configurable: true });
+  }
+  return client as SessionsOperations;
 }
 
 /** True when a rejected call carries the service's error envelope. */

@@ -316,6 +316,58 @@ describe("groups, items and trajectory export", () => {
   });
 });
 
+describe("query parameters by name", () => {
+  test("each operation with a query takes it as one object, answering what the same query in order answers", async () => {
+    const agent = `by-name-${randomUUID()}`;
+    const [first, second, third] = [randomUUID(), randomUUID(), randomUUID()];
+    await client.createSession(org, ws, { id: first, model: "m-a", agent, labels: { team: ["red"] } });
+    await client.createSession(org, ws, { id: second, model: "m-b", agent, labels: { team: ["red"] } });
+    await client.createSession(org, ws, { id: third, model: "m-a", agent, labels: { team: ["blue"] } });
+
+    const byName = await client.listSessions(org, ws, { agent: [agent], label: ["team:red"], sort_by: "created_at", sort_dir: "asc" });
+    assert.deepEqual(byName.sessions.map((s) => s.id), [first, second]);
+    const inOrder = await client.listSessions(org, ws, "created_at", "asc", undefined, undefined, undefined, undefined, undefined, [agent], undefined, undefined, ["team:red"]);
+    assert.deepEqual(inOrder.sessions.map((s) => s.id), [first, second]);
+    const secondPage = await client.listSessions(org, ws, { agent: [agent], sort_by: "created_at", sort_dir: "desc", page: 2, limit: 1 });
+    assert.deepEqual([secondPage.sessions.map((s) => s.id), secondPage.total], [[second], 3]);
+    const facets = await client.getSessionFacets(org, ws, { agent: [agent], model: ["m-a"] });
+    assert.deepEqual(facets.labels.team.map((f) => [f.value, f.count]).sort(), [["blue", 1], ["red", 1]]);
+
+    await client.appendTranscript(org, ws, first, { messages: [
+      { role: "user", content: "one" },
+      { role: "assistant", content: "two", usage: { input_tokens: 3, output_tokens: 1 } },
+      { role: "user", content: "three" },
+    ] });
+    const transcript = await client.getTranscript(org, ws, first, { after_seq: 1, limit: 1 });
+    assert.deepEqual(transcript.messages.map((m) => m.content), ["two"]);
+    const found = await client.searchMessages(org, ws, first, { q: "thr" });
+    assert.deepEqual(found.matches.map((m) => m.content), ["three"]);
+    const usage = await client.getUsage(org, ws, { group_by: "model", agent: [agent] });
+    assert.deepEqual(usage.buckets.map((b) => [b.key, b.session_count, b.input_tokens]).sort(), [["m-a", 2, 3], ["m-b", 1, 0]]);
+    const trail = await client.listSessionEvents(org, ws, first, { limit: 1 });
+    assert.deepEqual([trail.events.map((e) => e.type), trail.has_more], [["SessionCreated"], true]);
+    const rest = await client.listSessionEvents(org, ws, first, { after_id: trail.events[0].id });
+    assert.deepEqual(rest.events.map((e) => e.type), ["TranscriptAppended"]);
+  });
+
+  test("a name the operation does not have rejects with a TypeError and sends nothing; a signal follows the object", async () => {
+    const sent = [];
+    const watched = createSessionsClient({ baseUrl: service.baseUrl, token: owner.access_token, onResponse: (response) => sent.push(response.status) });
+    await assert.rejects(watched.listSessions(org, ws, { lable: ["team:red"], page: 1 }), (error) => {
+      assert.ok(error instanceof TypeError);
+      assert.match(error.message, /^listSessions has no query parameter lable; it has sort_by, sort_dir, page, /);
+      return true;
+    });
+    await assert.rejects(watched.ifMatch('"1"').getTranscript(org, ws, randomUUID(), { afterSeq: 1 }), TypeError);
+    assert.deepEqual(sent, []);
+
+    await assert.rejects(watched.listSessions(org, ws, { page: 1 }, AbortSignal.abort()), (error) => error.name === "AbortError");
+    assert.deepEqual(sent, []);
+    await watched.listSessions(org, ws, { page: 1 }, new AbortController().signal);
+    assert.deepEqual(sent, [200]);
+  });
+});
+
 describe("usage and audit trail", () => {
   test("usage by model counts what was appended; the trail lists each change with its actor", async () => {
     const id = randomUUID();
@@ -326,7 +378,7 @@ describe("usage and audit trail", () => {
     ] });
     await client.pinSession(org, ws, id);
 
-    const usage = await client.getUsage(org, ws, "model", undefined, undefined, undefined, undefined, undefined, undefined, [model]);
+    const usage = await client.getUsage(org, ws, { group_by: "model", model: [model] });
     assert.equal(usage.group_by, "model");
     assert.deepEqual(usage.buckets.map((b) => [b.key, b.session_count, b.input_tokens, b.cost_usd]), [[model, 1, 40, 0.5]]);
     const bad = await rejection(client.getUsage(org, ws, "cost"));

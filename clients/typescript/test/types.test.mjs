@@ -30,6 +30,11 @@ test("request bodies as object literals compile, refused ones do not", () => {
   assert.equal(status, 0, output);
 });
 
+test("query parameters by name compile, wrong names and types do not", () => {
+  const { status, output } = compile("test/types/queries.ts");
+  assert.equal(status, 0, output);
+});
+
 test("the README's example compiles", () => {
   const readme = readFileSync(join(root, "../../README.md"), "utf8");
   const section = readme.slice(readme.indexOf("## TypeScript client"), readme.indexOf("## Operating it"));

@@ -1,0 +1,47 @@
+// Compiled by types.test.mjs (tsc --noEmit, strict), never run: an operation's query parameters
+// by name, and the calls that must not compile (each marked @ts-expect-error, which fails the
+// compilation when no error is there).
+import { createSessionsClient, ListSessionsQuery, SessionPage, SessionsClient, WorkspaceUsage } from "../../dist/index.js";
+
+const client = createSessionsClient({ baseUrl: "http://127.0.0.1:1" });
+
+export async function byName(id: string, signal: AbortSignal, filter: { label?: string[] }): Promise<void> {
+  const page: SessionPage = await client.listSessions("demo", "default", { label: ["team:red"], model: ["gpt-4o"], page: 2, limit: 10 });
+  await client.listSessions("demo", "default", {});
+  await client.listSessions("demo", "default");
+  await client.listSessions("demo", "default", { ...filter, sort_by: "created_at", sort_dir: "asc" }, signal);
+  const usage: WorkspaceUsage = await client.getUsage("demo", "default", { group_by: "model", from: "2026-01-01T00:00:00Z" });
+  await client.getTranscript("demo", "default", id, { after_seq: 10, include_compacted: true });
+  await client.searchMessages("demo", "default", id, { q: "hello", limit: 5 });
+  await client.ifMatch('"3"').listItems("demo", "default", id, { limit: 5 });
+  const query: ListSessionsQuery = { archived: "any", include_workload_sessions: true };
+  await client.listSessions("demo", "default", query);
+  void page;
+  void usage;
+}
+
+export async function inOrder(id: string): Promise<void> {
+  await client.listSessions("demo", "default", "created_at", "desc", 1, 50, undefined, undefined, undefined, ["lister"]);
+  await client.getUsage("demo", "default", "model");
+  await client.getTranscript("demo", "default", id, 10);
+  // The client is still the generated class where one is expected.
+  const generated: SessionsClient = client;
+  void generated;
+}
+
+export async function refused(id: string): Promise<void> {
+  // @ts-expect-error a name the operation does not have
+  await client.listSessions("demo", "default", { lable: ["team:red"] });
+  // @ts-expect-error a page is a number
+  await client.listSessions("demo", "default", { page: "2" });
+  // @ts-expect-error a list filter is a list
+  await client.listSessions("demo", "default", { model: "gpt-4o" });
+  // @ts-expect-error usage needs its group_by
+  await client.getUsage("demo", "default", { from: "2026-01-01T00:00:00Z" });
+  // @ts-expect-error usage needs its query
+  await client.getUsage("demo", "default");
+  // @ts-expect-error a search needs its q
+  await client.searchMessages("demo", "default", id, { limit: 5 });
+  // @ts-expect-error a sort is one of the sortable fields
+  await client.listSessions("demo", "default", { sort_by: "title" });
+}
