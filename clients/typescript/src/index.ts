@@ -1,7 +1,9 @@
 import { ApiException, ErrorEnvelope, SessionsClient } from "./client.js";
+import type { TrajectoryExports } from "./exports.js";
 import { QueryObjects, queryParameters } from "./queries.js";
 
 export * from "./client.js";
+export * from "./exports.js";
 export * from "./queries.js";
 
 /** How to reach the Sessions API. */
@@ -39,9 +41,9 @@ export function createSessionsClient(options: SessionsClientOptions): SessionsAp
  * The generated client, whose operations with query parameters also take them by name, in one object
  * after the path's parameters: `listSessions("demo", "default", { label: ["team:red"], page: 2 })`
  * (see {@link QueryObjects}). A name the operation does not have rejects with a `TypeError` and sends
- * nothing.
+ * nothing. `exportTrajectory` called so answers the shape of the format asked for ({@link TrajectoryExports}).
  */
-export type SessionsOperations = SessionsClient & QueryObjects;
+export type SessionsOperations = TrajectoryExports & SessionsClient & QueryObjects;
 
 /** The client {@link createSessionsClient} answers: every operation, and each change made conditional on a version read before. */
 export type SessionsApi = SessionsOperations & {

@@ -350,6 +350,49 @@ describe("query parameters by name", () => {
     assert.deepEqual(rest.events.map((e) => e.type), ["TranscriptAppended"]);
   });
 
+  test("an export asked for by name answers the shape its format declares (src/exports.ts), key for key", async () => {
+    const id = randomUUID();
+    await client.createSession(org, ws, { id, model: "m-x", agent: "exporter" });
+    await client.appendTranscript(org, ws, id, {
+      context: { model: "m-x", agent: "exporter", system_prompt: "Be brief." },
+      messages: [
+        { role: "user", content: "look it up" },
+        { role: "assistant", content: "", tool_calls: [{ id: "c1", name: "search", arguments: { q: "x" } }], usage: { input_tokens: 5, output_tokens: 2, cost_usd: 0.25 } },
+        { role: "tool", tool_call_id: "c1", content: "found" },
+        { role: "assistant", content: "done" },
+      ],
+    });
+    const keys = (value) => Object.keys(value).sort();
+
+    const atif = await client.exportTrajectory(org, ws, id, { include_compacted: false });
+    assert.deepEqual(keys(atif), ["agent", "final_metrics", "schema_version", "session_id", "steps"]);
+    assert.deepEqual(keys(atif.agent), ["model_name", "name", "version"]);
+    assert.deepEqual(atif.steps.map((step) => [step.step_id, step.source]), [[1, "system"], [2, "user"], [3, "agent"], [4, "agent"]]);
+    const optional = ["model_name", "tool_calls", "observation", "metrics", "extra"];
+    for (const step of atif.steps) {
+      assert.deepEqual(keys(step).filter((key) => !optional.includes(key)), ["message", "source", "step_id", "timestamp"]);
+    }
+    const called = atif.steps[2];
+    assert.deepEqual(called.tool_calls, [{ tool_call_id: "c1", function_name: "search", arguments: { q: "x" } }]);
+    assert.deepEqual(called.observation, { results: [{ source_call_id: "c1", content: "found" }] });
+    assert.deepEqual(called.metrics, { prompt_tokens: 5, completion_tokens: 2, cached_tokens: 0, cost_usd: 0.25, extra: { cache_creation_input_tokens: 0 } });
+    assert.deepEqual(keys(atif.final_metrics), ["total_cached_tokens", "total_completion_tokens", "total_cost_usd", "total_prompt_tokens", "total_steps"]);
+
+    const openai = await client.exportTrajectory(org, ws, id, { format: "openai" });
+    assert.deepEqual(openai, [
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "look it up" },
+      { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "search", arguments: '{"q":"x"}' } }] },
+      { role: "tool", tool_call_id: "c1", content: "found" },
+      { role: "assistant", content: "done" },
+    ]);
+
+    const native = await client.exportTrajectory(org, ws, id, { format: "native", download: true });
+    assert.deepEqual(keys(native), ["events", "format", "messages", "session", "version"]);
+    assert.deepEqual([native.format, native.version, native.session.id, native.messages.map((m) => m.seq)], ["native", 1, id, [1, 2, 3, 4]]);
+    assert.deepEqual(native.events.map((event) => [event.type, keys(event)]), ["SessionCreated", "SessionUpdated", "TranscriptAppended"].map((type) => [type, ["data", "occurred_at", "type"]]));
+  });
+
   test("a name the operation does not have rejects with a TypeError and sends nothing; a signal follows the object", async () => {
     const sent = [];
     const watched = createSessionsClient({ baseUrl: service.baseUrl, token: owner.access_token, onResponse: (response) => sent.push(response.status) });

@@ -1,7 +1,10 @@
 // Compiled by types.test.mjs (tsc --noEmit, strict), never run: an operation's query parameters
 // by name, and the calls that must not compile (each marked @ts-expect-error, which fails the
 // compilation when no error is there).
-import { createSessionsClient, ListSessionsQuery, SessionPage, SessionsClient, WorkspaceUsage } from "../../dist/index.js";
+import {
+  AtifTrajectory, ChatCompletionsMessage, createSessionsClient, ListSessionsQuery, NativeExport, SessionPage, SessionsClient,
+  TrajectoryFormat, WorkspaceUsage,
+} from "../../dist/index.js";
 
 const client = createSessionsClient({ baseUrl: "http://127.0.0.1:1" });
 
@@ -29,7 +32,34 @@ export async function inOrder(id: string): Promise<void> {
   void generated;
 }
 
+export async function exports(id: string, format: TrajectoryFormat): Promise<void> {
+  const atif: AtifTrajectory = await client.exportTrajectory("demo", "default", id);
+  const compacted: AtifTrajectory = await client.exportTrajectory("demo", "default", id, { include_compacted: true });
+  const steps: number = atif.steps.filter((step) => step.source === "agent").length + compacted.final_metrics.total_steps;
+  const messages: ChatCompletionsMessage[] = await client.exportTrajectory("demo", "default", id, { format: "openai", download: true });
+  for (const message of messages) {
+    if (message.role === "tool") {
+      const callId: string | null = message.tool_call_id;
+      void callId;
+    } else if (message.role === "assistant") {
+      const name: string | undefined = message.tool_calls?.[0]?.function.name;
+      void name;
+    }
+  }
+  const native: NativeExport = await client.exportTrajectory("demo", "default", id, { format: "native" });
+  const seq: number | undefined = native.messages[0]?.seq;
+  // A format known only when the call runs answers any of the three.
+  const either: AtifTrajectory | ChatCompletionsMessage[] | NativeExport = await client.exportTrajectory("demo", "default", id, { format });
+  void steps;
+  void seq;
+  void either;
+}
+
 export async function refused(id: string): Promise<void> {
+  // @ts-expect-error an openai export is a list of messages, no ATIF document
+  const wrong: AtifTrajectory = await client.exportTrajectory("demo", "default", id, { format: "openai" });
+  // @ts-expect-error an ATIF step's source is system, user or agent
+  if ((await client.exportTrajectory("demo", "default", id)).steps[0]?.source === "assistant") void wrong;
   // @ts-expect-error a name the operation does not have
   await client.listSessions("demo", "default", { lable: ["team:red"] });
   // @ts-expect-error a page is a number
