@@ -339,6 +339,40 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         Assert.Equal(0, recompiled);
     }
 
+    /// <summary>
+    /// On SQLite a statement longer than the kept length (a batch of hundreds of rows) is
+    /// finalized after its run, and a short one stays prepared: kept, each such batch held hundreds
+    /// of kilobytes of SQLite's memory on its connection for as long as it stayed in the cache.
+    /// </summary>
+    [ProviderFact("Sqlite")]
+    public async Task AStatementLongerThanTheKeptLength_IsNotKeptPrepared_OnSqlite()
+    {
+        await using var db = new SqliteSessionsDbContext(Factory.Services.GetRequiredService<DbContextOptions<SqliteSessionsDbContext>>());
+        await db.Database.OpenConnectionAsync();
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        connection.Handle!.enable_sqlite3_next_stmt(true);
+        const string Short = "SELECT 1 WHERE 1 IN (1, 2)";
+        var atTheLength = "SELECT 1 WHERE 1 IN (" + new string('1', SqliteStatementCache.MaxKeptLength - 22) + ")";
+        var longer = "SELECT 2 WHERE 1 IN (" + new string('1', SqliteStatementCache.MaxKeptLength - 21) + ")";
+        Assert.Equal(SqliteStatementCache.MaxKeptLength, atTheLength.Length);
+        Assert.Equal(SqliteStatementCache.MaxKeptLength + 1, longer.Length);
+
+        foreach (var sql in new[] { Short, atTheLength, longer })
+        {
+            await db.Database.ExecuteSqlRawAsync(sql);
+        }
+
+        var kept = new List<string>();
+        for (var statement = raw.sqlite3_next_stmt(connection.Handle, null); statement is not null; statement = raw.sqlite3_next_stmt(connection.Handle, statement))
+        {
+            kept.Add(raw.sqlite3_sql(statement).utf8_to_string());
+        }
+
+        Assert.Contains(Short, kept);
+        Assert.Contains(atTheLength, kept);
+        Assert.DoesNotContain(longer, kept);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(50)]
@@ -350,6 +384,10 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
 
         var appended = await CountAsync(() => Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages }), HttpStatusCode.OK);
         Assert.Equal(["BEGIN", "COMMIT"], Factory.Statements.Transactions);
+
+        // An append of tens of messages is short enough to stay prepared on SQLite; a batch of hundreds is not.
+        var insert = Assert.Single(appended, s => s.Contains("INSERT INTO \"session_messages\"", StringComparison.Ordinal));
+        Assert.Equal(size <= 50, insert.Length <= SqliteStatementCache.MaxKeptLength);
         var retried = await CountAsync(() => Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages }), HttpStatusCode.OK);
 
         // The same batch again is a retry, answered from a read without a transaction.

@@ -13,12 +13,23 @@ namespace Sessions.Infrastructure.Persistence.Providers;
 /// SQLite connection open (<see cref="KeepOpenSqliteConnection"/>), and each connection keeps the
 /// commands of the last <see cref="Capacity"/> distinct statements it ran, prepared, handing the
 /// same command back whenever EF Core builds that statement again (the least recently used one
-/// makes room for a new one).
+/// makes room for a new one). A statement longer than <see cref="MaxKeptLength"/> is prepared for
+/// its one run only.
 /// </summary>
 internal sealed class SqliteStatementCache : DbCommandInterceptor
 {
     /// <summary>Statements kept per connection: the hot paths use fewer, and each costs native memory.</summary>
     public const int Capacity = 24;
+
+    /// <summary>
+    /// The longest statement kept, in characters. Every statement of a read, and an append of a few
+    /// messages, is shorter (the first list page, the longest read, about 3,500); a batch of
+    /// hundreds of rows is one statement of hundreds of kilobytes whose text depends on its size
+    /// and on which values repeat, so it is rarely run twice, and kept prepared it held hundreds of
+    /// kilobytes of SQLite's memory per connection for as long as it stayed in the cache
+    /// (<c>bench/results/2026-12-05-statements-kept.md</c>).
+    /// </summary>
+    public const int MaxKeptLength = 8_192;
 
     private readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, CachedCommand>> _byConnection = [];
 
@@ -28,7 +39,8 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
     /// </summary>
     public override DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result)
     {
-        if (result is not SqliteCommand { Connection: { } connection } built || built is CachedCommand)
+        if (result is not SqliteCommand { Connection: { } connection } built || built is CachedCommand
+            || built.CommandText.Length > MaxKeptLength)
         {
             return result;
         }
