@@ -1,4 +1,9 @@
-# Appends batches of varying size and shape to many sessions from 16 threads; prints RSS of the service.
+"""Appends batches of 300-500 messages of random shape to 64 sessions from 16 threads, N each, and
+prints the service's VmRSS before and after (bench/results/2026-12-05-statements-kept.md).
+
+usage: python3 bench/statements_kept.py BASE_URL TOKEN SERVICE_PID N
+(the service started as bench/service.sh's start_service does, TOKEN from its dev_token)
+"""
 import json, random, sys, threading, urllib.request, uuid
 base, token, pid = sys.argv[1], sys.argv[2], sys.argv[3]
 P = base + "/api/v1/org/demo/ws/default/sessions"
