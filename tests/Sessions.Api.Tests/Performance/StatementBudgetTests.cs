@@ -373,6 +373,22 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         Assert.DoesNotContain(longer, kept);
     }
 
+    /// <summary>An append of tens of messages is short enough to stay prepared on SQLite; a batch of hundreds is not.</summary>
+    [ProviderTheory("Sqlite")]
+    [InlineData(1, true)]
+    [InlineData(50, true)]
+    [InlineData(500, false)]
+    public async Task AnAppendsStatement_IsKeptPrepared_UpToTensOfMessages_OnSqlite(int size, bool kept)
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        var messages = Enumerable.Range(0, size).Select(i => new { role = i % 2 == 0 ? "user" : "assistant", content = $"message {i}", usage = new { input_tokens = i } }).ToArray();
+
+        var appended = await CountAsync(() => Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages }), HttpStatusCode.OK);
+
+        var insert = Assert.Single(appended, s => s.Contains("INSERT INTO \"session_messages\"", StringComparison.Ordinal));
+        Assert.Equal(kept, insert.Length <= SqliteStatementCache.MaxKeptLength);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(50)]
@@ -384,10 +400,6 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
 
         var appended = await CountAsync(() => Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages }), HttpStatusCode.OK);
         Assert.Equal(["BEGIN", "COMMIT"], Factory.Statements.Transactions);
-
-        // An append of tens of messages is short enough to stay prepared on SQLite; a batch of hundreds is not.
-        var insert = Assert.Single(appended, s => s.Contains("INSERT INTO \"session_messages\"", StringComparison.Ordinal));
-        Assert.Equal(size <= 50, insert.Length <= SqliteStatementCache.MaxKeptLength);
         var retried = await CountAsync(() => Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { messages }), HttpStatusCode.OK);
 
         // The same batch again is a retry, answered from a read without a transaction.
