@@ -62,6 +62,9 @@ for (const item of Object.values(document.paths)) {
     if (others.some((p) => p.in !== "path")) {
       throw new Error(`${operation.operationId} has a header parameter beside its query: query-objects.mjs places path parameters only`);
     }
+    if (operation.parameters.findIndex((p) => p.in === "query") !== others.length) {
+      throw new Error(`${operation.operationId} lists a path parameter after its query: query-objects.mjs takes the path's parameters first`);
+    }
     const { doc, parameters, answer } = method(operation.operationId);
     const generated = parameters.slice(0, -1);
     if (parameters.at(-1)?.name !== "signal" || generated.length !== operation.parameters.length) {

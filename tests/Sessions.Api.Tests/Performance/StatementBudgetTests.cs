@@ -378,7 +378,7 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     [InlineData(1, true)]
     [InlineData(50, true)]
     [InlineData(500, false)]
-    public async Task AnAppendsStatement_IsKeptPrepared_UpToTensOfMessages_OnSqlite(int size, bool kept)
+    public async Task AnAppendsStatement_FitsTheKeptLength_UpToTensOfMessages_OnSqlite(int size, bool kept)
     {
         var (workspace, owner, session) = await SetUpAsync();
         var messages = Enumerable.Range(0, size).Select(i => new { role = i % 2 == 0 ? "user" : "assistant", content = $"message {i}", usage = new { input_tokens = i } }).ToArray();

@@ -22,11 +22,11 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
     public const int Capacity = 24;
 
     /// <summary>
-    /// The longest statement kept, in characters. Every statement of a read, and an append of a few
-    /// messages, is shorter (the first list page, the longest read, about 3,500); a batch of
-    /// hundreds of rows is one statement of hundreds of kilobytes whose text depends on its size
-    /// and on which values repeat, so it is rarely run twice, and kept prepared it held hundreds of
-    /// kilobytes of SQLite's memory per connection for as long as it stayed in the cache
+    /// The longest statement kept, in characters. Every statement of a read, and an append of up to
+    /// about fifty messages, is shorter (the first list page, the longest read, about 3,500); a
+    /// batch of hundreds of rows is one statement of hundreds of kilobytes whose text depends on its
+    /// size and on which values repeat, so it is rarely run twice, and each such statement kept held
+    /// SQLite memory in proportion for as long as it stayed in the cache
     /// (<c>bench/results/2026-12-05-statements-kept.md</c>).
     /// </summary>
     public const int MaxKeptLength = 8_192;
