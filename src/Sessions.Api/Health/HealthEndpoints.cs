@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Sessions.Api.Errors;
 using Sessions.Infrastructure.Persistence;
+using Sessions.Infrastructure.Persistence.Providers;
 
 namespace Sessions.Api.Health;
 
@@ -99,6 +100,13 @@ public static class HealthEndpoints
                     }
 
                     await db.Database.ExecuteSqlRawAsync("SELECT 1", ct);
+                    if (SqliteFiles.Deleted(db) is { } deleted)
+                    {
+                        return new HealthCheckResult(
+                            context.Registration.FailureStatus,
+                            $"The database file {deleted} was deleted while the service had it open: what it writes now is lost when it stops. Restore the file (on Linux the open file can still be copied from /proc/{Environment.ProcessId}/fd) and restart the service.");
+                    }
+
                     return HealthCheckResult.Healthy();
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)

@@ -26,7 +26,8 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public bool IsPostgres => Provider == "Postgres";
 
-    private string? SqliteFile { get; }
+    /// <summary>The SQLite file, on SQLite.</summary>
+    public string? SqliteFile { get; }
 
     private string? PostgresName { get; }
 
