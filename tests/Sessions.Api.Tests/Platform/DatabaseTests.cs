@@ -120,6 +120,25 @@ public sealed class DatabaseTests(ApiFactory factory)
         Assert.Equal($"Database:ParallelWorkers must be a number of workers from 0 to 1024, or server, not '{configured}'.", error.Message);
     }
 
+    /// <summary>The setting is PostgreSQL's and read on every provider: a wrong value is refused wherever it is given.</summary>
+    [Theory]
+    [InlineData("lots")]
+    [InlineData("-1")]
+    public void ParallelWorkers_OtherThanACountOrServer_StopTheStart_OnSqliteToo(string configured)
+    {
+        var error = Assert.Throws<RefusedSettingException>(() => Sqlite(("Database:ParallelWorkers", configured)));
+
+        Assert.Equal($"Database:ParallelWorkers must be a number of workers from 0 to 1024, or server, not '{configured}'.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("2")]
+    [InlineData("server")]
+    public void ParallelWorkers_OnSqlite_ChangeNothing(string configured)
+    {
+        Assert.Equal("Data Source=sessions.db", Sqlite(("Database:ParallelWorkers", configured)).ConnectionString);
+    }
+
     [Theory]
     [InlineData("Host=db", null, "-c max_parallel_workers_per_gather=0")]
     [InlineData("Host=db;Options=-c search_path=app", null, "-c search_path=app -c max_parallel_workers_per_gather=0")]
@@ -307,6 +326,16 @@ public sealed class DatabaseTests(ApiFactory factory)
     }
 
     /// <summary>The options the service reads for PostgreSQL with these settings (and no <c>PGOPTIONS</c>).</summary>
+    private static DatabaseOptions Sqlite(params (string Key, string? Value)[] settings) =>
+        DatabaseOptions.FromConfiguration(
+            new ConfigurationBuilder().AddInMemoryCollection(
+                [
+                    KeyValuePair.Create("Database:Provider", (string?)"Sqlite"),
+                    KeyValuePair.Create("ConnectionStrings:Sessions", (string?)"Data Source=sessions.db"),
+                    .. settings.Select(s => KeyValuePair.Create(s.Key, s.Value)),
+                ]).Build(),
+            environmentOptions: null);
+
     private static DatabaseOptions Postgres(string connectionString, params (string Key, string? Value)[] settings) =>
         DatabaseOptions.FromConfiguration(
             new ConfigurationBuilder().AddInMemoryCollection(

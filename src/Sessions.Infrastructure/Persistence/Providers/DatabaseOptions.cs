@@ -41,10 +41,13 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         Readable(provider, connectionString);
         var timeout = Settings.WholeNumber(configuration, "Database:CommandTimeoutSeconds", 30, 1, MaxCommandTimeoutSeconds, $"a whole number of seconds from 1 to {MaxCommandTimeoutSeconds}");
         var prepareStatements = Settings.Flag(configuration, "Database:PrepareStatements", defaultValue: true);
+
+        // Read on every provider, so that a wrong value is refused wherever it is given; used on PostgreSQL.
+        var parallelWorkers = ParallelWorkersFrom(configuration, prepareStatements);
         if (provider == DatabaseProvider.Postgres)
         {
             connectionString = WithoutPoolReset(connectionString);
-            if (ParallelWorkersFrom(configuration, prepareStatements) is { } workers)
+            if (parallelWorkers is { } workers)
             {
                 connectionString = WithParallelWorkers(connectionString, workers, environmentOptions);
             }
