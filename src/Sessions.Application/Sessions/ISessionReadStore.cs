@@ -20,6 +20,13 @@ public interface ISessionReadStore
     /// </summary>
     Task<Result<SessionRead>> FindAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="FindAsync"/> with the session's stored system prompt (empty when none), read in
+    /// one snapshot with it: the prompt is kept apart from the session, and only an export answers
+    /// with it.
+    /// </summary>
+    Task<Result<(SessionRead Read, string SystemPrompt)>> FindWithSystemPromptAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken);
+
     /// <summary>One page of the audience's sessions matching the criteria, and how many match in all.</summary>
     Task<(IReadOnlyList<SessionView> Sessions, long Total)> ListAsync(
         SessionAudience audience,

@@ -27,6 +27,12 @@ public interface ISessionRepository
 
     Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The session's stored system prompt, for change inside the current transaction: a new, empty
+    /// one when none is stored, saved with the session's change when it is changed.
+    /// </summary>
+    Task<SessionPrompt> GetPromptAsync(Guid sessionId, CancellationToken cancellationToken);
+
     void Add(Session session);
 
     /// <summary>Removes the session; its labels and transcript go with it.</summary>

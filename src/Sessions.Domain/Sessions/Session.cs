@@ -49,8 +49,6 @@ public sealed class Session : AggregateRoot
     /// <summary>The seq of the message <see cref="PreviewText"/> was taken from.</summary>
     public long? PreviewSeq { get; private set; }
 
-    public string? SystemPrompt { get; private set; }
-
     public Guid? ProjectId { get; private set; }
 
     public Guid? RuntimeId { get; private set; }
@@ -386,6 +384,7 @@ public sealed class Session : AggregateRoot
     private List<string> ApplyContext(TranscriptContext context)
     {
         var changed = new List<string>();
+        var storedPrompt = context.SystemPrompt is null ? null : StoredPromptOf(context);
         if (context.Agent is { } sent && AgentOrNone(sent) is var agent && agent != Agent)
         {
             Agent = agent;
@@ -398,14 +397,19 @@ public sealed class Session : AggregateRoot
             changed.Add("model");
         }
 
-        if (context.SystemPrompt is { } prompt && prompt != SystemPrompt)
+        if (storedPrompt is not null && storedPrompt.Change(context.SystemPrompt!))
         {
-            SystemPrompt = prompt;
             changed.Add("system_prompt");
         }
 
         return changed;
     }
+
+    /// <summary>The stored prompt a context that sends one must carry: this session's.</summary>
+    private SessionPrompt StoredPromptOf(TranscriptContext context) =>
+        context.StoredPrompt is { } stored && stored.SessionId == Id
+            ? stored
+            : throw new ArgumentException("A context that sends a system prompt carries the session's stored prompt.", nameof(context));
 
     /// <summary>
     /// Compacts the transcript up to <paramref name="upToSeq"/> without deleting anything: the

@@ -1,7 +1,11 @@
 namespace Sessions.Domain.Sessions;
 
-/// <summary>What a client may say about the agent along with an append: it updates the session.</summary>
-public sealed record TranscriptContext(string? Agent, string Model, string? SystemPrompt);
+/// <summary>
+/// What a client may say about the agent along with an append: it updates the session. A system
+/// prompt sent comes with the session's stored one (<paramref name="StoredPrompt"/>), which it
+/// replaces; the prompt is kept apart from the session (<see cref="SessionPrompt"/>).
+/// </summary>
+public sealed record TranscriptContext(string? Agent, string Model, string? SystemPrompt, SessionPrompt? StoredPrompt = null);
 
 /// <summary>
 /// The messages a rewind removes, summed by the database: over all of them, over those not yet

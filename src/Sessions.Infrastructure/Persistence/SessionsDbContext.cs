@@ -39,6 +39,8 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
 
     public DbSet<SessionMessage> Messages => Set<SessionMessage>();
 
+    public DbSet<SessionPrompt> Prompts => Set<SessionPrompt>();
+
     public DbSet<Organization> Organizations => Set<Organization>();
 
     public DbSet<Workspace> Workspaces => Set<Workspace>();
@@ -238,6 +240,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     {
         modelBuilder.ApplyConfiguration(new SessionConfiguration(Provider));
         modelBuilder.ApplyConfiguration(new SessionMessageConfiguration());
+        modelBuilder.ApplyConfiguration(new SessionPromptConfiguration());
         modelBuilder.ApplyConfiguration(new OrganizationConfiguration());
         modelBuilder.ApplyConfiguration(new WorkspaceConfiguration());
         modelBuilder.ApplyConfiguration(new MembershipConfiguration());

@@ -411,6 +411,44 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     }
 
     /// <summary>
+    /// A session's system prompt is a row apart (ADR 0073): an append that sends one and an export
+    /// read it; a GET, a list page, a freeze and an append without one read nothing of it, however
+    /// long it is. An append sending a prompt costs one statement more than one without (the read),
+    /// and a second when the prompt changes (its write; on PostgreSQL it goes in the session's
+    /// update's batch).
+    /// </summary>
+    [Fact]
+    public async Task OnlyAnExportAndAnAppendSendingAPrompt_ReadTheSystemPrompt()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        var path = workspace.SessionPath(session);
+        var prompt = new string('p', 100_000);
+        static bool ReadsThePrompt(string statement) => statement.Contains("system_prompt", StringComparison.Ordinal);
+        object Append(string content, string? systemPrompt) =>
+            new { context = new { model = "m", system_prompt = systemPrompt }, messages = new[] { new { role = "user", content } } };
+        await (await Client.PostAsync(path + "/transcript", owner.Token(), Append("model", null))).ExpectAsync(HttpStatusCode.OK);
+
+        var without = await CountAsync(() => Client.PostAsync(path + "/transcript", owner.Token(), Append("one", null)), HttpStatusCode.OK);
+        var changed = await CountAsync(() => Client.PostAsync(path + "/transcript", owner.Token(), Append("two", prompt)), HttpStatusCode.OK);
+        var same = await CountAsync(() => Client.PostAsync(path + "/transcript", owner.Token(), Append("three", prompt)), HttpStatusCode.OK);
+        var get = await CountAsync(() => Client.GetAsync(path, owner.Token()), HttpStatusCode.OK);
+        var page = await CountAsync(() => Client.GetAsync(workspace.SessionsPath, owner.Token()), HttpStatusCode.OK);
+        var freeze = await CountAsync(() => Client.PostAsync(path + "/freeze", owner.Token()), HttpStatusCode.OK);
+        HttpResponseMessage? exported = null;
+        var export = await Factory.Statements.DuringAsync(async () => exported = await Client.GetAsync(path + "/trajectory?format=openai", owner.Token()));
+
+        Assert.All(new[] { changed, same }, append => Assert.Contains(append, ReadsThePrompt));
+        Assert.InRange(changed.Count, without.Count + 1, without.Count + 2);
+        Assert.Equal(without.Count + 1, same.Count);
+        Assert.All(new[] { without, get, page, freeze }, statements => Assert.DoesNotContain(statements, ReadsThePrompt));
+        Assert.Contains(export, ReadsThePrompt);
+        Assert.Equal(HttpStatusCode.OK, exported!.StatusCode);
+        var messages = JsonNode.Parse(await exported.Content.ReadAsStringAsync())!.AsArray();
+        Assert.Equal(("system", prompt), ((string?)messages[0]!["role"], (string?)messages[0]!["content"]));
+        Assert.Equal(5, messages.Count);
+    }
+
+    /// <summary>
     /// An item under a new dedupe key looks its key up once when nothing changed the session
     /// between its read and its write (every recorded item moves the session's version); the same
     /// key again is answered from the read, without a write.

@@ -316,6 +316,44 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         Assert.Empty(await AtifViolationsAsync(workspace, owner, session, atif));
     }
 
+    /// <summary>
+    /// The system prompt is a row apart from its session (ADR 0073): the migration that moved it
+    /// there keeps every stored prompt, back and forth, and leaves none to a session without one;
+    /// a deleted session's prompt goes with it, so a session created again under its id has none.
+    /// </summary>
+    [Fact]
+    public async Task TheSystemPrompt_SurvivesItsMigration_AndGoesWithItsSession()
+    {
+        await using var host = new ApiFactory();
+        await host.InitializeAsync();
+        using var client = host.CreateClient();
+        var workspace = await TestWorkspace.CreateAsync(host);
+        var owner = await workspace.AddMemberAsync();
+        var prompted = (await client.CreateSessionAsync(workspace, owner)).Id();
+        var plain = (await client.CreateSessionAsync(workspace, owner)).Id();
+        await (await client.PostAsync(workspace.SessionPath(prompted) + "/transcript", owner.Token(), new { context = new { model = "m", system_prompt = "Be brief." }, messages = new[] { new { role = "user", content = "q" } } }))
+            .ExpectAsync(HttpStatusCode.OK);
+        await client.AppendAsync(workspace, owner, plain, new { role = "user", content = "q" });
+        async Task<string?> PromptAsync(Guid session)
+        {
+            var response = await client.GetAsync($"{workspace.SessionPath(session)}/trajectory?format=openai", owner.Token());
+            var first = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray()[0]!;
+            return (string?)first["role"] == "system" ? (string?)first["content"] : null;
+        }
+
+        await host.RunMigrationAgainAsync("_SystemPromptApart");
+
+        Assert.Equal(("Be brief.", null), (await PromptAsync(prompted), await PromptAsync(plain)));
+        Assert.Equal(1, await host.WithDbAsync(db => db.Prompts.CountAsync(p => p.SessionId == prompted || p.SessionId == plain)));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(HttpMethod.Delete, workspace.SessionPath(prompted), owner.Token())).StatusCode);
+        await client.CreateSessionAsync(workspace, owner, prompted);
+        await client.AppendAsync(workspace, owner, prompted, new { role = "user", content = "again" });
+
+        Assert.Null(await PromptAsync(prompted));
+        Assert.Equal(0, await host.WithDbAsync(db => db.Prompts.CountAsync(p => p.SessionId == prompted)));
+    }
+
     /// <summary>What the ATIF validator finds in <paramref name="atif"/>, its metrics checked against the session's stored messages.</summary>
     private async Task<List<string>> AtifViolationsAsync(TestWorkspace workspace, TestUser user, Guid session, JsonObject atif) =>
         AtifValidator.Violations(atif, await Client.AllMessagesAsync(workspace, user, session));

@@ -29,7 +29,7 @@ public sealed class AppendAndCreateHandlerTests
 
         Assert.Equal([1L, 2L], answer.Messages.Select(m => m.Seq));
         Assert.Equal(["q", "a"], stored.Select(m => m.Content));
-        Assert.Equal(("agent", "model-2", "prompt"), (_world.Locked.Agent, _world.Locked.Model, _world.Locked.SystemPrompt));
+        Assert.Equal(("agent", "model-2", "prompt"), (_world.Locked.Agent, _world.Locked.Model, _world.Prompt.Text));
         _world.LockedOnce();
     }
 

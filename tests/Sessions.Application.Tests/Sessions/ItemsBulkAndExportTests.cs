@@ -303,7 +303,8 @@ public sealed class ItemsBulkAndExportTests
     [InlineData(" ", " ")]
     public async Task AnExport_CarriesTheSystemPrompt_AndAnEmptyOneIsNone(string prompt, string? exported)
     {
-        _world.Read.AppendMessages(new TranscriptContext(null, "m", prompt), [new MessageDraft(null, MessageRole.User, "m", null, null, [], null, null)], _world.OwnerId, SessionWorld.Now.UtcDateTime);
+        _world.Reads.Setup(r => r.FindWithSystemPromptAsync(It.IsAny<SessionAudience>(), _world.Reference, It.IsAny<CancellationToken>()))
+            .ReturnsAsync((new SessionRead(_world.Read, _world.OwnerChip, null), prompt));
 
         var export = (await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), Mock.Of<ITranscriptReadStore>(), Mock.Of<ISessionEventStore>(), new FakeTimeProvider(SessionWorld.Now))
             .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, null, null), default)).Value;
@@ -456,7 +457,7 @@ public sealed class ItemsBulkAndExportTests
     [Fact]
     public async Task AnExportOfAnUnseenSession_IsTheReadersError()
     {
-        _world.Reads.Setup(r => r.FindAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.NotFound);
+        _world.Reads.Setup(r => r.FindWithSystemPromptAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>())).ReturnsAsync(SessionErrors.NotFound);
 
         var result = await new ExportTrajectoryHandler(_world.Reads.Object, Callers(), new Mock<ITranscriptReadStore>().Object, new Mock<ISessionEventStore>().Object, new FakeTimeProvider(SessionWorld.Now))
             .Handle(new ExportTrajectoryQuery("o", "w", _world.Reference, null, null), default);

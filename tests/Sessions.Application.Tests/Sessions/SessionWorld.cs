@@ -24,8 +24,11 @@ internal sealed class SessionWorld
         Locked = NewSession(id, visibility, origin);
         Reads.Setup(r => r.FindAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(() => new SessionRead(Read, OwnerChip, null));
+        Reads.Setup(r => r.FindWithSystemPromptAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => (new SessionRead(Read, OwnerChip, null), Prompt.Text));
         Sessions.Setup(s => s.GetForUpdateAsync(id, It.IsAny<CancellationToken>())).ReturnsAsync(() => Locked);
         Sessions.Setup(s => s.GetForChangeAsync(id, It.IsAny<CancellationToken>())).ReturnsAsync(() => Locked);
+        Sessions.Setup(s => s.GetPromptAsync(id, It.IsAny<CancellationToken>())).ReturnsAsync(() => Prompt);
         Reads.Setup(r => r.GetUserChipsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((IReadOnlyCollection<Guid> ids, CancellationToken _) => ids.ToDictionary(i => i, i => new UserChip(i, $"{i:N}@example.com", null, null)));
     }
@@ -45,6 +48,9 @@ internal sealed class SessionWorld
     public Session Read { get; }
 
     public Session Locked { get; set; }
+
+    /// <summary>The session's stored system prompt, as the load for change finds it.</summary>
+    public SessionPrompt Prompt => field ??= new SessionPrompt(Read.Id);
 
     public SessionReference Reference => SessionReference.TryParse(Read.Id.ToString(), out var reference) ? reference : throw new InvalidOperationException();
 

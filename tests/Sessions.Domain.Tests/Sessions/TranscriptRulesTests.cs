@@ -101,13 +101,14 @@ public sealed class TranscriptRulesTests
     public void Append_WithAContextThatOmitsAgentAndPrompt_KeepsThem()
     {
         var session = A.Session().Build();
-        session.AppendMessages(new TranscriptContext("agent-1", "m1", "prompt-1"), [], Actor, Later);
+        var prompt = new SessionPrompt(session.Id);
+        session.AppendMessages(new TranscriptContext("agent-1", "m1", "prompt-1", prompt), [], Actor, Later);
 
         session.AppendMessages(new TranscriptContext(null, "m2", null), [], Actor, Later);
 
-        Assert.Equal(("agent-1", "m2", "prompt-1"), (session.Agent, session.Model, session.SystemPrompt));
-        session.AppendMessages(new TranscriptContext("agent-2", "m3", "prompt-2"), [], Actor, Later);
-        Assert.Equal(("agent-2", "m3", "prompt-2"), (session.Agent, session.Model, session.SystemPrompt));
+        Assert.Equal(("agent-1", "m2", "prompt-1"), (session.Agent, session.Model, prompt.Text));
+        session.AppendMessages(new TranscriptContext("agent-2", "m3", "prompt-2", prompt), [], Actor, Later);
+        Assert.Equal(("agent-2", "m3", "prompt-2"), (session.Agent, session.Model, prompt.Text));
     }
 
     [Fact]
@@ -127,15 +128,46 @@ public sealed class TranscriptRulesTests
     public void Append_OfNoMessageWithAContextThatChangesNothing_ChangesNothing()
     {
         var session = A.Session().Build();
-        session.AppendMessages(new TranscriptContext("a", "m", "prompt"), [], Actor, Later);
+        var prompt = new SessionPrompt(session.Id);
+        session.AppendMessages(new TranscriptContext("a", "m", "prompt", prompt), [], Actor, Later);
         session.ClearDomainEvents();
 
         session.AppendMessages(new TranscriptContext(null, "m", null), [], Actor, Later.AddMinutes(1));
-        session.AppendMessages(new TranscriptContext("a", "m", "prompt"), [], Actor, Later.AddMinutes(2));
+        session.AppendMessages(new TranscriptContext("a", "m", "prompt", prompt), [], Actor, Later.AddMinutes(2));
 
         Assert.Empty(session.DomainEvents);
         Assert.Equal((2L, Later), (session.Version, session.UpdatedAt));
-        Assert.Equal(("a", "m", "prompt"), (session.Agent, session.Model, session.SystemPrompt));
+        Assert.Equal(("a", "m", "prompt"), (session.Agent, session.Model, prompt.Text));
+    }
+
+    /// <summary>No prompt stored reads as the empty one: sending it changes nothing, and the first other prompt is a change.</summary>
+    [Fact]
+    public void Append_OfTheEmptyPromptToASessionWithNone_ChangesNothing_AndAnotherOneIsAChange()
+    {
+        var session = A.Session().Build();
+        var prompt = new SessionPrompt(session.Id);
+
+        session.AppendMessages(new TranscriptContext(null, session.Model, "", prompt), [], Actor, Later);
+        Assert.Empty(session.DomainEvents);
+        session.AppendMessages(new TranscriptContext(null, session.Model, " ", prompt), [], Actor, Later);
+
+        Assert.Equal(["system_prompt"], Assert.IsType<SessionUpdated>(Assert.Single(session.DomainEvents)).Fields);
+        Assert.Equal(" ", prompt.Text);
+    }
+
+    /// <summary>A context that sends a prompt carries the session's stored one; another session's is a mistake of the caller.</summary>
+    [Fact]
+    public void Append_OfAPrompt_WithoutTheSessionsStoredOne_Throws_AndChangesNothing()
+    {
+        var session = A.Session().Build();
+        var other = new SessionPrompt(Guid.NewGuid());
+
+        Assert.Throws<ArgumentException>(() => session.AppendMessages(new TranscriptContext(null, "m", "p"), [], Actor, Later));
+        Assert.Throws<ArgumentException>(() => session.AppendMessages(new TranscriptContext(null, "m", "p", other), [], Actor, Later));
+
+        Assert.Equal("", other.Text);
+        Assert.NotEqual("m", session.Model);
+        Assert.Empty(session.DomainEvents);
     }
 
     [Fact]

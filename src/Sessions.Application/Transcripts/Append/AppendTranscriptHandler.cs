@@ -60,7 +60,9 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
                 return Answer(inputs, current, [], session.Version);
             }
 
-            var context = command.Context is { } c ? new TranscriptContext(c.Agent, c.Model!, c.SystemPrompt) : null;
+            var context = command.Context is { } c
+                ? new TranscriptContext(c.Agent, c.Model!, c.SystemPrompt, c.SystemPrompt is null ? null : await Services.Sessions.GetPromptAsync(session.Id, ct))
+                : null;
             var appended = session.AppendMessages(context, [.. fresh.Select(m => m.ToDraft())], caller.UserId, now);
             if (!appended.IsSuccess)
             {

@@ -24,17 +24,18 @@ public sealed class ExportTrajectoryHandler(ISessionReadStore reads, CallerConte
 
     public async ValueTask<Result<TrajectoryExport>> Handle(ExportTrajectoryQuery query, CancellationToken cancellationToken)
     {
-        var found = await reads.FindAsync(callers.Current.Audience, query.Session, cancellationToken);
+        var found = await reads.FindWithSystemPromptAsync(callers.Current.Audience, query.Session, cancellationToken);
         if (!found.IsSuccess)
         {
             return found.Error;
         }
 
-        var session = found.Value.Session;
+        var (read, systemPrompt) = found.Value;
+        var session = read.Session;
         var format = query.Format is null ? TrajectoryFormat.Atif : WireEnum.Parse<TrajectoryFormat>(query.Format);
         return new TrajectoryExport(
-            found.Value.ToView(),
-            session.SystemPrompt is "" ? null : session.SystemPrompt,
+            read.ToView(),
+            systemPrompt is "" ? null : systemPrompt,
             format,
             MessagesAsync(SessionLifeKey.Of(session), new TranscriptAsOf(session.LastSeq, session.UpdatedAt), query.IncludeCompacted ?? false, cancellationToken),
             EventsAsync(session.Id, SessionLife.Living(session.CreatedAt), session.UpdatedAt, Later(clock.GetUtcNow().UtcDateTime, session.UpdatedAt), cancellationToken));

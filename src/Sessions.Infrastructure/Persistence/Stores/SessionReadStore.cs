@@ -60,6 +60,20 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
     public Task<Result<SessionRead>> FindAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken) =>
         OneAsync(audience, reference, ById, ByPrefix, cancellationToken);
 
+    public async Task<Result<(SessionRead Read, string SystemPrompt)>> FindWithSystemPromptAsync(SessionAudience audience, SessionReference reference, CancellationToken cancellationToken)
+    {
+        await using var snapshot = await OneSnapshot.BeginAsync(db, cancellationToken);
+        var found = await FindAsync(audience, reference, cancellationToken);
+        if (!found.IsSuccess)
+        {
+            return found.Error;
+        }
+
+        var id = found.Value.Session.Id;
+        var prompt = await db.Prompts.AsNoTracking().Where(p => p.SessionId == id).Select(p => p.Text).SingleOrDefaultAsync(cancellationToken);
+        return (found.Value, prompt ?? string.Empty);
+    }
+
     /// <summary>
     /// The one session the audience sees by full id or by prefix (CONTRACT 4), by the compiled read
     /// of the audience's form of the visibility rule: none is 404; a prefix that two match is

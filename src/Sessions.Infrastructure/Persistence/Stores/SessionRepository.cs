@@ -84,6 +84,18 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     public Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken) =>
         db.Sessions.AnyAsync(s => s.Id == id, cancellationToken);
 
+    public async Task<SessionPrompt> GetPromptAsync(Guid sessionId, CancellationToken cancellationToken)
+    {
+        if (await db.Prompts.SingleOrDefaultAsync(p => p.SessionId == sessionId, cancellationToken) is { } stored)
+        {
+            return stored;
+        }
+
+        var prompt = new SessionPrompt(sessionId);
+        db.Prompts.Add(prompt);
+        return prompt;
+    }
+
     public void Add(Session session) => db.Sessions.Add(session);
 
     public void Remove(Session session) => db.Sessions.Remove(session);

@@ -333,10 +333,6 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier")
                         .HasColumnName("shared_by");
 
-                    b.Property<string>("SystemPrompt")
-                        .HasColumnType("nvarchar(max)")
-                        .HasColumnName("system_prompt");
-
                     b.Property<string>("Title")
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)")
@@ -652,6 +648,23 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasDatabaseName("ix_session_messages_session_id_created_at_seq");
 
                     b.ToTable("session_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Sessions.Domain.Sessions.SessionPrompt", b =>
+                {
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("system_prompt");
+
+                    b.HasKey("SessionId")
+                        .HasName("pk_session_prompts");
+
+                    b.ToTable("session_prompts", (string)null);
                 });
 
             modelBuilder.Entity("Sessions.Domain.Users.User", b =>
@@ -1007,6 +1020,16 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         });
 
                     b.Navigation("Usage");
+                });
+
+            modelBuilder.Entity("Sessions.Domain.Sessions.SessionPrompt", b =>
+                {
+                    b.HasOne("Sessions.Domain.Sessions.Session", null)
+                        .WithOne()
+                        .HasForeignKey("Sessions.Domain.Sessions.SessionPrompt", "SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_session_prompts_sessions_session_id");
                 });
 
             modelBuilder.Entity("Sessions.Infrastructure.Persistence.Usage.SessionUsageDay", b =>

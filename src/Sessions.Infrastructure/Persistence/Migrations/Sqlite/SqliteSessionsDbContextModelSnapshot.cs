@@ -327,10 +327,6 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("shared_by");
 
-                    b.Property<string>("SystemPrompt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("system_prompt");
-
                     b.Property<string>("Title")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT")
@@ -636,6 +632,23 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_session_messages_session_id_created_at_seq");
 
                     b.ToTable("session_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Sessions.Domain.Sessions.SessionPrompt", b =>
+                {
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("system_prompt");
+
+                    b.HasKey("SessionId")
+                        .HasName("pk_session_prompts");
+
+                    b.ToTable("session_prompts", (string)null);
                 });
 
             modelBuilder.Entity("Sessions.Domain.Users.User", b =>
@@ -1017,6 +1030,16 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         });
 
                     b.Navigation("Usage");
+                });
+
+            modelBuilder.Entity("Sessions.Domain.Sessions.SessionPrompt", b =>
+                {
+                    b.HasOne("Sessions.Domain.Sessions.Session", null)
+                        .WithOne()
+                        .HasForeignKey("Sessions.Domain.Sessions.SessionPrompt", "SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_session_prompts_sessions_session_id");
                 });
 
             modelBuilder.Entity("Sessions.Infrastructure.Persistence.Usage.SessionUsageDay", b =>
