@@ -162,9 +162,10 @@ public sealed class TranscriptRulesTests
         var session = A.Session().Build();
         var other = new SessionPrompt(Guid.NewGuid());
 
-        Assert.Throws<ArgumentException>(() => session.AppendMessages(new TranscriptContext(null, "m", "p"), [], Actor, Later));
+        var refused = Assert.Throws<ArgumentException>(() => session.AppendMessages(new TranscriptContext(null, "m", "p"), [], Actor, Later));
         Assert.Throws<ArgumentException>(() => session.AppendMessages(new TranscriptContext(null, "m", "p", other), [], Actor, Later));
 
+        Assert.StartsWith("A context that sends a system prompt carries the session's stored prompt.", refused.Message, StringComparison.Ordinal);
         Assert.Equal("", other.Text);
         Assert.NotEqual("m", session.Model);
         Assert.Empty(session.DomainEvents);
