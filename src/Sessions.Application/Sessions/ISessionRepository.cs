@@ -27,11 +27,14 @@ public interface ISessionRepository
 
     Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken);
 
+    /// <summary>The text of the session's stored system prompt, empty when none is stored.</summary>
+    Task<string> GetPromptAsync(Guid sessionId, CancellationToken cancellationToken);
+
     /// <summary>
-    /// The session's stored system prompt, for change inside the current transaction: a new, empty
-    /// one when none is stored, saved with the session's change when it is changed.
+    /// Stores the session's system prompt with the session's change: in place of the stored one
+    /// where <paramref name="replaces"/>, as the session's first otherwise.
     /// </summary>
-    Task<SessionPrompt> GetPromptAsync(Guid sessionId, CancellationToken cancellationToken);
+    void StorePrompt(SessionPrompt prompt, bool replaces);
 
     void Add(Session session);
 

@@ -35,6 +35,16 @@ public sealed class Session : AggregateRoot
 
     public string? Agent { get; private set; }
 
+    /// <summary>
+    /// The digest of the stored system prompt (<see cref="SessionPrompt.DigestOf"/>): null while none
+    /// is stored, <see cref="SessionPrompt.UnknownDigest"/> for a prompt stored before sessions kept
+    /// digests. Whenever it moves, the prompt sent is what is to be stored.
+    /// </summary>
+    public string? SystemPromptDigest { get; private set; }
+
+    /// <summary>Whether a prompt sent can be told from the stored one by the digest alone; if not, the context carries the stored text.</summary>
+    public bool KnowsItsPromptDigest => SystemPromptDigest != SessionPrompt.UnknownDigest;
+
     public SessionOrigin Origin { get; private set; }
 
     public SessionVisibility Visibility { get; private set; }
@@ -384,7 +394,7 @@ public sealed class Session : AggregateRoot
     private List<string> ApplyContext(TranscriptContext context)
     {
         var changed = new List<string>();
-        var storedPrompt = context.SystemPrompt is null ? null : StoredPromptOf(context);
+        var sentPrompt = context.SystemPrompt is { } prompt ? (Digest: SessionPrompt.DigestOf(prompt), Stored: StoredPromptDigest(context)) : default;
         if (context.Agent is { } sent && AgentOrNone(sent) is var agent && agent != Agent)
         {
             Agent = agent;
@@ -397,19 +407,33 @@ public sealed class Session : AggregateRoot
             changed.Add("model");
         }
 
-        if (storedPrompt is not null && storedPrompt.Change(context.SystemPrompt!))
+        if (sentPrompt.Digest is not null)
         {
-            changed.Add("system_prompt");
+            if (sentPrompt.Digest != sentPrompt.Stored)
+            {
+                changed.Add("system_prompt");
+                SystemPromptDigest = sentPrompt.Digest;
+            }
+            else if (!KnowsItsPromptDigest)
+            {
+                SystemPromptDigest = sentPrompt.Digest;
+            }
         }
 
         return changed;
     }
 
-    /// <summary>The stored prompt a context that sends one must carry: this session's.</summary>
-    private SessionPrompt StoredPromptOf(TranscriptContext context) =>
-        context.StoredPrompt is { } stored && stored.SessionId == Id
-            ? stored
-            : throw new ArgumentException("A context that sends a system prompt carries the session's stored prompt.", nameof(context));
+    /// <summary>
+    /// The digest of the stored prompt: the empty prompt's while none is stored; computed from the
+    /// stored text the context must carry where the session does not know it.
+    /// </summary>
+    private string StoredPromptDigest(TranscriptContext context) => SystemPromptDigest switch
+    {
+        null => SessionPrompt.EmptyDigest,
+        SessionPrompt.UnknownDigest => SessionPrompt.DigestOf(context.StoredPrompt
+            ?? throw new ArgumentException("A context that sends a system prompt to a session that does not know its prompt's digest carries the stored prompt.", nameof(context))),
+        var known => known,
+    };
 
     /// <summary>
     /// Compacts the transcript up to <paramref name="upToSeq"/> without deleting anything: the

@@ -1,11 +1,13 @@
 namespace Sessions.Domain.Sessions;
 
 /// <summary>
-/// What a client may say about the agent along with an append: it updates the session. A system
-/// prompt sent comes with the session's stored one (<paramref name="StoredPrompt"/>), which it
-/// replaces; the prompt is kept apart from the session (<see cref="SessionPrompt"/>).
+/// What a client may say about the agent along with an append: it updates the session. The system
+/// prompt is kept apart from the session (<see cref="SessionPrompt"/>); a prompt sent is told from
+/// the stored one by their digests, and comes with the stored prompt's text
+/// (<paramref name="StoredPrompt"/>) only where the session does not know its digest
+/// (<see cref="Session.KnowsItsPromptDigest"/>).
 /// </summary>
-public sealed record TranscriptContext(string? Agent, string Model, string? SystemPrompt, SessionPrompt? StoredPrompt = null);
+public sealed record TranscriptContext(string? Agent, string Model, string? SystemPrompt, string? StoredPrompt = null);
 
 /// <summary>
 /// The messages a rewind removes, summed by the database: over all of them, over those not yet

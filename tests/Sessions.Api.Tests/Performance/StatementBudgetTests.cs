@@ -411,41 +411,50 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     }
 
     /// <summary>
-    /// A session's system prompt is a row apart (ADR 0073): an append that sends one and an export
-    /// read it; a GET, a list page, a freeze and an append without one read nothing of it, however
-    /// long it is. An append sending a prompt costs one statement more than one without (the read),
-    /// and a second when the prompt changes (its write; on PostgreSQL it goes in the session's
-    /// update's batch).
+    /// A session's system prompt is a row apart (ADR 0073), known to its session by its digest (ADR
+    /// 0074): only an export of a session that has one reads it. An append sending the stored prompt
+    /// again costs what one without a prompt costs; one sending another prompt writes it without
+    /// reading the stored one (a statement of its own on SQLite, in the session's update's batch on
+    /// PostgreSQL). A GET, a list page, a freeze, an append without a prompt and an export of a
+    /// session without one touch nothing of it, however long it is.
     /// </summary>
     [Fact]
-    public async Task OnlyAnExportAndAnAppendSendingAPrompt_ReadTheSystemPrompt()
+    public async Task OnlyAnExportOfASessionWithAPrompt_ReadsTheSystemPrompt_AndAnAppendWritesOnlyAChangedOne()
     {
         var (workspace, owner, session) = await SetUpAsync();
         var path = workspace.SessionPath(session);
         var prompt = new string('p', 100_000);
-        static bool ReadsThePrompt(string statement) => statement.Contains("system_prompt", StringComparison.Ordinal);
+        var another = new string('q', 100_000);
+        static bool TouchesThePrompt(string statement) => statement.Contains("session_prompts", StringComparison.Ordinal);
+        static bool ReadsThePrompt(string statement) => System.Text.RegularExpressions.Regex.IsMatch(statement, "FROM \"?session_prompts");
         object Append(string content, string? systemPrompt) =>
             new { context = new { model = "m", system_prompt = systemPrompt }, messages = new[] { new { role = "user", content } } };
         await (await Client.PostAsync(path + "/transcript", owner.Token(), Append("model", null))).ExpectAsync(HttpStatusCode.OK);
+        var unprompted = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        HttpResponseMessage? exportedNone = null;
+        var exportOfNone = await Factory.Statements.DuringAsync(async () => exportedNone = await Client.GetAsync(workspace.SessionPath(unprompted) + "/trajectory?format=openai", owner.Token()));
+        Assert.Equal(HttpStatusCode.OK, exportedNone!.StatusCode);
 
         var without = await CountAsync(() => Client.PostAsync(path + "/transcript", owner.Token(), Append("one", null)), HttpStatusCode.OK);
-        var changed = await CountAsync(() => Client.PostAsync(path + "/transcript", owner.Token(), Append("two", prompt)), HttpStatusCode.OK);
+        var first = await CountAsync(() => Client.PostAsync(path + "/transcript", owner.Token(), Append("two", prompt)), HttpStatusCode.OK);
         var same = await CountAsync(() => Client.PostAsync(path + "/transcript", owner.Token(), Append("three", prompt)), HttpStatusCode.OK);
+        var changed = await CountAsync(() => Client.PostAsync(path + "/transcript", owner.Token(), Append("four", another)), HttpStatusCode.OK);
         var get = await CountAsync(() => Client.GetAsync(path, owner.Token()), HttpStatusCode.OK);
         var page = await CountAsync(() => Client.GetAsync(workspace.SessionsPath, owner.Token()), HttpStatusCode.OK);
         var freeze = await CountAsync(() => Client.PostAsync(path + "/freeze", owner.Token()), HttpStatusCode.OK);
         HttpResponseMessage? exported = null;
         var export = await Factory.Statements.DuringAsync(async () => exported = await Client.GetAsync(path + "/trajectory?format=openai", owner.Token()));
 
-        Assert.All(new[] { changed, same }, append => Assert.Contains(append, ReadsThePrompt));
-        Assert.InRange(changed.Count, without.Count + 1, without.Count + 2);
-        Assert.Equal(without.Count + 1, same.Count);
-        Assert.All(new[] { without, get, page, freeze }, statements => Assert.DoesNotContain(statements, ReadsThePrompt));
+        Assert.All(new[] { first, changed }, append => Assert.Contains(append, TouchesThePrompt));
+        Assert.All(new[] { first, changed }, append => Assert.InRange(append.Count, without.Count, without.Count + 1));
+        Assert.Equal(without.Count, same.Count);
+        Assert.All(new[] { without, same, get, page, freeze, exportOfNone }, statements => Assert.DoesNotContain(statements, TouchesThePrompt));
+        Assert.All(new[] { first, changed }, append => Assert.DoesNotContain(append, ReadsThePrompt));
         Assert.Contains(export, ReadsThePrompt);
         Assert.Equal(HttpStatusCode.OK, exported!.StatusCode);
         var messages = JsonNode.Parse(await exported.Content.ReadAsStringAsync())!.AsArray();
-        Assert.Equal(("system", prompt), ((string?)messages[0]!["role"], (string?)messages[0]!["content"]));
-        Assert.Equal(5, messages.Count);
+        Assert.Equal(("system", another), ((string?)messages[0]!["role"], (string?)messages[0]!["content"]));
+        Assert.Equal(6, messages.Count);
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Api.Tests.Infrastructure;
+using Sessions.Domain.Sessions;
 
 namespace Sessions.Api.Tests.Transcripts;
 
@@ -352,6 +353,54 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
 
         Assert.Null(await PromptAsync(prompted));
         Assert.Equal(0, await host.WithDbAsync(db => db.Prompts.CountAsync(p => p.SessionId == prompted)));
+    }
+
+    /// <summary>
+    /// A prompt stored before sessions kept prompt digests (ADR 0074) is marked so by the migration:
+    /// the first append that sends a prompt reads it once, the same prompt again raises no change,
+    /// and from then on the session knows its digest; a session with no prompt has none to know.
+    /// </summary>
+    [Fact]
+    public async Task APromptStoredBeforeDigests_IsComparedByItsText_Once()
+    {
+        await using var host = new ApiFactory();
+        await host.InitializeAsync();
+        using var client = host.CreateClient();
+        var workspace = await TestWorkspace.CreateAsync(host);
+        var owner = await workspace.AddMemberAsync();
+        var prompted = (await client.CreateSessionAsync(workspace, owner)).Id();
+        var plain = (await client.CreateSessionAsync(workspace, owner)).Id();
+        object Append(string content, string prompt) => new { context = new { model = "m", system_prompt = prompt }, messages = new[] { new { role = "user", content } } };
+        await (await client.PostAsync(workspace.SessionPath(prompted) + "/transcript", owner.Token(), Append("q", "Be brief."))).ExpectAsync(HttpStatusCode.OK);
+        await client.AppendAsync(workspace, owner, plain, new { role = "user", content = "q" });
+        Task<string?> DigestAsync(Guid session) => host.WithDbAsync(db => db.Sessions.Where(s => s.Id == session).Select(s => s.SystemPromptDigest).SingleAsync());
+        async Task<(string? Prompt, int Changes)> ExportedAsync(Guid session)
+        {
+            async Task<JsonNode> ReadAsync(string format)
+            {
+                var response = await client.GetAsync($"{workspace.SessionPath(session)}/trajectory?format={format}", owner.Token());
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            }
+
+            var native = await ReadAsync("native");
+            var openai = (await ReadAsync("openai")).AsArray()[0]!;
+            var changes = native["events"]!.AsArray().Count(e => e!["data"]?["fields"]?.AsArray().Any(f => (string?)f == "system_prompt") == true);
+            return ((string?)openai["role"] == "system" ? (string?)openai["content"] : null, changes);
+        }
+
+        Assert.Equal(SessionPrompt.DigestOf("Be brief."), await DigestAsync(prompted));
+        await host.RunMigrationAgainAsync("_SystemPromptDigest");
+        Assert.Equal((SessionPrompt.UnknownDigest, null), (await DigestAsync(prompted), await DigestAsync(plain)));
+        Assert.Equal((("Be brief.", 1), (null, 0)), (await ExportedAsync(prompted), await ExportedAsync(plain)));
+
+        await (await client.PostAsync(workspace.SessionPath(prompted) + "/transcript", owner.Token(), Append("again", "Be brief."))).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("Be brief.", 1), await ExportedAsync(prompted));
+        Assert.Equal(SessionPrompt.DigestOf("Be brief."), await DigestAsync(prompted));
+
+        await (await client.PostAsync(workspace.SessionPath(prompted) + "/transcript", owner.Token(), Append("then", "Be terse."))).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("Be terse.", 2), await ExportedAsync(prompted));
+        Assert.Equal(SessionPrompt.DigestOf("Be terse."), await DigestAsync(prompted));
     }
 
     /// <summary>What the ATIF validator finds in <paramref name="atif"/>, its metrics checked against the session's stored messages.</summary>

@@ -29,8 +29,60 @@ public sealed class AppendAndCreateHandlerTests
 
         Assert.Equal([1L, 2L], answer.Messages.Select(m => m.Seq));
         Assert.Equal(["q", "a"], stored.Select(m => m.Content));
-        Assert.Equal(("agent", "model-2", "prompt"), (_world.Locked.Agent, _world.Locked.Model, _world.Prompt.Text));
+        Assert.Equal(("agent", "model-2"), (_world.Locked.Agent, _world.Locked.Model));
+        var (prompt, replaces) = Assert.Single(_world.PromptsStored);
+        Assert.Equal((_world.Locked.Id, "prompt", false), (prompt.SessionId, prompt.Text, replaces));
+        _world.Sessions.Verify(s => s.GetPromptAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
         _world.LockedOnce();
+    }
+
+    /// <summary>
+    /// The session's digest tells a prompt sent from the stored one: the same one again is neither
+    /// read nor stored, another one replaces it, and neither needs the stored text.
+    /// </summary>
+    [Theory]
+    [InlineData("prompt", false)]
+    [InlineData("another prompt", true)]
+    public async Task Append_OfAPrompt_ToASessionThatKnowsItsDigest_NeverReadsTheStoredOne(string sent, bool stores)
+    {
+        _world.Both(s => s.AppendMessages(new TranscriptContext(null, s.Model, "prompt"), [], _world.OwnerId, SessionWorld.Now.UtcDateTime));
+
+        Assert.True((await Append(new ContextInput(null, "m", sent), Message("q"))).IsSuccess);
+
+        _world.Sessions.Verify(s => s.GetPromptAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Equal(stores ? [(sent, true)] : [], _world.PromptsStored.Select(p => (p.Prompt.Text, p.Replaces)));
+        Assert.Equal(SessionPrompt.DigestOf(sent), _world.Locked.SystemPromptDigest);
+    }
+
+    /// <summary>
+    /// A prompt stored before sessions kept digests is read once, by the first append that sends a
+    /// prompt, and stored again with its digest (the same text, when the same was sent).
+    /// </summary>
+    [Theory]
+    [InlineData("stored")]
+    [InlineData("sent")]
+    public async Task Append_OfAPrompt_ToASessionThatDoesNotKnowItsDigest_ReadsTheStoredOne_AndStoresWhatWasSent(string stored)
+    {
+        _world.PromptStoredBeforeDigests(stored);
+
+        Assert.True((await Append(new ContextInput(null, "m", "sent"), Message("q"))).IsSuccess);
+
+        _world.Sessions.Verify(s => s.GetPromptAsync(_world.Locked.Id, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal([("sent", true)], _world.PromptsStored.Select(p => (p.Prompt.Text, p.Replaces)));
+        Assert.True(_world.Locked.KnowsItsPromptDigest);
+    }
+
+    /// <summary>An append that sends no prompt neither reads nor stores one, whatever the session knows.</summary>
+    [Fact]
+    public async Task Append_WithoutAPrompt_ToASessionThatDoesNotKnowItsDigest_NeitherReadsNorStoresOne()
+    {
+        _world.PromptStoredBeforeDigests("stored");
+
+        Assert.True((await Append(new ContextInput("agent", "m", null), Message("q"))).IsSuccess);
+
+        _world.Sessions.Verify(s => s.GetPromptAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Empty(_world.PromptsStored);
+        Assert.False(_world.Locked.KnowsItsPromptDigest);
     }
 
     [Fact]

@@ -25,10 +25,11 @@ internal sealed class SessionWorld
         Reads.Setup(r => r.FindAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(() => new SessionRead(Read, OwnerChip, null));
         Reads.Setup(r => r.FindWithSystemPromptAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(() => (new SessionRead(Read, OwnerChip, null), Prompt.Text));
+            .ReturnsAsync(() => (new SessionRead(Read, OwnerChip, null), StoredPrompt));
         Sessions.Setup(s => s.GetForUpdateAsync(id, It.IsAny<CancellationToken>())).ReturnsAsync(() => Locked);
         Sessions.Setup(s => s.GetForChangeAsync(id, It.IsAny<CancellationToken>())).ReturnsAsync(() => Locked);
-        Sessions.Setup(s => s.GetPromptAsync(id, It.IsAny<CancellationToken>())).ReturnsAsync(() => Prompt);
+        Sessions.Setup(s => s.GetPromptAsync(id, It.IsAny<CancellationToken>())).ReturnsAsync(() => StoredPrompt);
+        Sessions.Setup(s => s.StorePrompt(It.IsAny<SessionPrompt>(), It.IsAny<bool>())).Callback<SessionPrompt, bool>((prompt, replaces) => PromptsStored.Add((prompt, replaces)));
         Reads.Setup(r => r.GetUserChipsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((IReadOnlyCollection<Guid> ids, CancellationToken _) => ids.ToDictionary(i => i, i => new UserChip(i, $"{i:N}@example.com", null, null)));
     }
@@ -49,8 +50,11 @@ internal sealed class SessionWorld
 
     public Session Locked { get; set; }
 
-    /// <summary>The session's stored system prompt, as the load for change finds it.</summary>
-    public SessionPrompt Prompt => field ??= new SessionPrompt(Read.Id);
+    /// <summary>The text of the session's stored system prompt, as a read of it finds it.</summary>
+    public string StoredPrompt { get; set; } = string.Empty;
+
+    /// <summary>The prompts the command stored, each with whether it replaced a stored one.</summary>
+    public List<(SessionPrompt Prompt, bool Replaces)> PromptsStored { get; } = [];
 
     public SessionReference Reference => SessionReference.TryParse(Read.Id.ToString(), out var reference) ? reference : throw new InvalidOperationException();
 
@@ -67,6 +71,19 @@ internal sealed class SessionWorld
         change(Locked);
         Read.ClearDomainEvents();
         Locked.ClearDomainEvents();
+    }
+
+    /// <summary>
+    /// Both copies as the migration that added prompt digests leaves a session whose prompt
+    /// <paramref name="text"/> was stored before it: the digest not known.
+    /// </summary>
+    public void PromptStoredBeforeDigests(string text)
+    {
+        StoredPrompt = text;
+        foreach (var session in new[] { Read, Locked })
+        {
+            typeof(Session).GetProperty(nameof(Session.SystemPromptDigest))!.SetValue(session, SessionPrompt.UnknownDigest);
+        }
     }
 
     /// <summary>Nothing was loaded for change: the command answered from its read.</summary>

@@ -19,6 +19,7 @@ public sealed class SessionBuilder
     private FrozenBy? _frozenBy;
     private MessageDraft[] _messages = [];
     private bool _keepEvents;
+    private bool _promptStoredBeforeDigests;
 
     public SessionBuilder OwnedBy(Guid owner)
     {
@@ -62,6 +63,16 @@ public sealed class SessionBuilder
         return this;
     }
 
+    /// <summary>
+    /// A session as the migration that added prompt digests leaves one whose prompt was stored
+    /// before it: the prompt is stored, its digest not known. No operation of the domain makes one.
+    /// </summary>
+    public SessionBuilder WithPromptStoredBeforeDigests()
+    {
+        _promptStoredBeforeDigests = true;
+        return this;
+    }
+
     /// <summary>Keeps the events of building (creation, appends, freeze) for a test about them.</summary>
     public SessionBuilder KeepingEvents()
     {
@@ -83,6 +94,11 @@ public sealed class SessionBuilder
         if (_frozenBy is { } by)
         {
             session.Freeze(_owner, by, Created);
+        }
+
+        if (_promptStoredBeforeDigests)
+        {
+            typeof(Session).GetProperty(nameof(Session.SystemPromptDigest))!.SetValue(session, SessionPrompt.UnknownDigest);
         }
 
         if (!_keepEvents)

@@ -101,14 +101,13 @@ public sealed class TranscriptRulesTests
     public void Append_WithAContextThatOmitsAgentAndPrompt_KeepsThem()
     {
         var session = A.Session().Build();
-        var prompt = new SessionPrompt(session.Id);
-        session.AppendMessages(new TranscriptContext("agent-1", "m1", "prompt-1", prompt), [], Actor, Later);
+        session.AppendMessages(new TranscriptContext("agent-1", "m1", "prompt-1"), [], Actor, Later);
 
         session.AppendMessages(new TranscriptContext(null, "m2", null), [], Actor, Later);
 
-        Assert.Equal(("agent-1", "m2", "prompt-1"), (session.Agent, session.Model, prompt.Text));
-        session.AppendMessages(new TranscriptContext("agent-2", "m3", "prompt-2", prompt), [], Actor, Later);
-        Assert.Equal(("agent-2", "m3", "prompt-2"), (session.Agent, session.Model, prompt.Text));
+        Assert.Equal(("agent-1", "m2", SessionPrompt.DigestOf("prompt-1")), (session.Agent, session.Model, session.SystemPromptDigest));
+        session.AppendMessages(new TranscriptContext("agent-2", "m3", "prompt-2"), [], Actor, Later);
+        Assert.Equal(("agent-2", "m3", SessionPrompt.DigestOf("prompt-2")), (session.Agent, session.Model, session.SystemPromptDigest));
     }
 
     [Fact]
@@ -122,53 +121,99 @@ public sealed class TranscriptRulesTests
         Assert.Equal(["agent", "model"], updated.Fields);
         Assert.Null(session.LastMessageAt);
         Assert.Equal((2L, Later), (session.Version, session.UpdatedAt));
+        Assert.Null(session.SystemPromptDigest);
     }
 
     [Fact]
     public void Append_OfNoMessageWithAContextThatChangesNothing_ChangesNothing()
     {
         var session = A.Session().Build();
-        var prompt = new SessionPrompt(session.Id);
-        session.AppendMessages(new TranscriptContext("a", "m", "prompt", prompt), [], Actor, Later);
+        session.AppendMessages(new TranscriptContext("a", "m", "prompt"), [], Actor, Later);
         session.ClearDomainEvents();
 
         session.AppendMessages(new TranscriptContext(null, "m", null), [], Actor, Later.AddMinutes(1));
-        session.AppendMessages(new TranscriptContext("a", "m", "prompt", prompt), [], Actor, Later.AddMinutes(2));
+        session.AppendMessages(new TranscriptContext("a", "m", "prompt"), [], Actor, Later.AddMinutes(2));
 
         Assert.Empty(session.DomainEvents);
         Assert.Equal((2L, Later), (session.Version, session.UpdatedAt));
-        Assert.Equal(("a", "m", "prompt"), (session.Agent, session.Model, prompt.Text));
+        Assert.Equal(("a", "m", SessionPrompt.DigestOf("prompt")), (session.Agent, session.Model, session.SystemPromptDigest));
     }
 
-    /// <summary>No prompt stored reads as the empty one: sending it changes nothing, and the first other prompt is a change.</summary>
+    /// <summary>No prompt stored reads as the empty one: sending it changes nothing and stores nothing, and the first other prompt is a change.</summary>
     [Fact]
     public void Append_OfTheEmptyPromptToASessionWithNone_ChangesNothing_AndAnotherOneIsAChange()
     {
         var session = A.Session().Build();
-        var prompt = new SessionPrompt(session.Id);
 
-        session.AppendMessages(new TranscriptContext(null, session.Model, "", prompt), [], Actor, Later);
+        session.AppendMessages(new TranscriptContext(null, session.Model, ""), [], Actor, Later);
         Assert.Empty(session.DomainEvents);
-        session.AppendMessages(new TranscriptContext(null, session.Model, " ", prompt), [], Actor, Later);
+        Assert.Null(session.SystemPromptDigest);
+        session.AppendMessages(new TranscriptContext(null, session.Model, " "), [], Actor, Later);
 
         Assert.Equal(["system_prompt"], Assert.IsType<SessionUpdated>(Assert.Single(session.DomainEvents)).Fields);
-        Assert.Equal(" ", prompt.Text);
+        Assert.Equal(SessionPrompt.DigestOf(" "), session.SystemPromptDigest);
     }
 
-    /// <summary>A context that sends a prompt carries the session's stored one; another session's is a mistake of the caller.</summary>
+    /// <summary>Once a prompt is stored, the empty one replaces it like any other.</summary>
     [Fact]
-    public void Append_OfAPrompt_WithoutTheSessionsStoredOne_Throws_AndChangesNothing()
+    public void Append_OfTheEmptyPromptAfterAnother_IsAChange()
     {
         var session = A.Session().Build();
-        var other = new SessionPrompt(Guid.NewGuid());
+        session.AppendMessages(new TranscriptContext(null, session.Model, "prompt"), [], Actor, Later);
+        session.ClearDomainEvents();
+
+        session.AppendMessages(new TranscriptContext(null, session.Model, ""), [], Actor, Later);
+
+        Assert.Equal(["system_prompt"], Assert.IsType<SessionUpdated>(Assert.Single(session.DomainEvents)).Fields);
+        Assert.Equal(SessionPrompt.EmptyDigest, session.SystemPromptDigest);
+    }
+
+    /// <summary>
+    /// A session whose prompt was stored before digests were kept learns the digest from the stored
+    /// text the context carries: the same prompt changes nothing, another one is a change.
+    /// </summary>
+    [Theory]
+    [InlineData("stored", true)]
+    [InlineData("sent", false)]
+    public void Append_OfAPrompt_ToASessionThatDoesNotKnowItsDigest_ComparesWithTheStoredText(string stored, bool changes)
+    {
+        var session = A.Session().WithPromptStoredBeforeDigests().Build();
+        Assert.False(session.KnowsItsPromptDigest);
+
+        session.AppendMessages(new TranscriptContext(null, session.Model, "sent", stored), [], Actor, Later);
+
+        Assert.True(session.KnowsItsPromptDigest);
+        Assert.Equal(SessionPrompt.DigestOf("sent"), session.SystemPromptDigest);
+        Assert.Equal(changes, session.DomainEvents.OfType<SessionUpdated>().Any(e => e.Fields.Contains("system_prompt")));
+    }
+
+    /// <summary>Where the session does not know its prompt's digest, a context that sends a prompt carries the stored text; one that does not is a mistake of the caller.</summary>
+    [Fact]
+    public void Append_OfAPrompt_WithoutTheStoredTextTheSessionNeeds_Throws_AndChangesNothing()
+    {
+        var session = A.Session().WithPromptStoredBeforeDigests().Build();
 
         var refused = Assert.Throws<ArgumentException>(() => session.AppendMessages(new TranscriptContext(null, "m", "p"), [], Actor, Later));
-        Assert.Throws<ArgumentException>(() => session.AppendMessages(new TranscriptContext(null, "m", "p", other), [], Actor, Later));
 
-        Assert.StartsWith("A context that sends a system prompt carries the session's stored prompt.", refused.Message, StringComparison.Ordinal);
-        Assert.Equal("", other.Text);
+        Assert.StartsWith("A context that sends a system prompt to a session that does not know its prompt's digest carries the stored prompt.", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(SessionPrompt.UnknownDigest, session.SystemPromptDigest);
         Assert.NotEqual("m", session.Model);
         Assert.Empty(session.DomainEvents);
+    }
+
+    /// <summary>
+    /// A digest tells prompts apart by every code unit: two that differ only in an unpaired
+    /// surrogate (which an encoding to UTF-8 would make one replacement character) differ.
+    /// </summary>
+    [Fact]
+    public void PromptDigests_TellApartPromptsThatDifferOnlyInAnUnpairedSurrogate()
+    {
+        var digest = SessionPrompt.DigestOf("a\ud800");
+
+        Assert.NotEqual(digest, SessionPrompt.DigestOf("a\ud801"));
+        Assert.Equal(SessionPrompt.DigestLength, digest.Length);
+        Assert.Matches("^[0-9a-f]+$", digest);
+        Assert.Equal("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", SessionPrompt.EmptyDigest);
     }
 
     [Fact]

@@ -14,10 +14,9 @@ public sealed class TranscriptTests
     public void Append_NumbersFromOne_SumsUsage_AndTakesThePreviewFromTheFirstUserMessage()
     {
         var session = A.Session().OwnedBy(Owner).Build();
-        var prompt = new SessionPrompt(session.Id);
 
         var messages = session.AppendMessages(
-            new TranscriptContext("agent", "model-2", "prompt", prompt),
+            new TranscriptContext("agent", "model-2", "prompt"),
             [Draft.Message(MessageRole.System, "rules"), Draft.Message(MessageRole.User, new string('u', 300)), Draft.Message(MessageRole.Assistant, "a", new MessageUsage(10, 2, 1, 0, 0.5m), 2), Draft.Message(MessageRole.User, "later")],
             Owner,
             Now).Value;
@@ -27,7 +26,8 @@ public sealed class TranscriptTests
         Assert.Equal(session.TotalUsage, session.CurrentUsage);
         Assert.Equal(10, session.LastGenerationInputTokens);
         Assert.Equal(new string('u', FieldLimits.Preview), session.PreviewText);
-        Assert.Equal(("agent", "model-2", "prompt"), (session.Agent, session.Model, prompt.Text));
+        Assert.Equal(("agent", "model-2", "prompt"), (session.Agent, session.Model, "prompt"));
+        Assert.Equal(SessionPrompt.DigestOf("prompt"), session.SystemPromptDigest);
         Assert.Equal(Now, session.LastMessageAt);
         Assert.Equal(["agent", "model", "system_prompt"], Assert.IsType<SessionUpdated>(session.DomainEvents[0]).Fields);
         var appended = Assert.IsType<TranscriptAppended>(session.DomainEvents[1]);

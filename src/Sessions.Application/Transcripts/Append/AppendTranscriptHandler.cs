@@ -61,12 +61,18 @@ public sealed class AppendTranscriptHandler(SessionCommandServices services, ITr
             }
 
             var context = command.Context is { } c
-                ? new TranscriptContext(c.Agent, c.Model!, c.SystemPrompt, c.SystemPrompt is null ? null : await Services.Sessions.GetPromptAsync(session.Id, ct))
+                ? new TranscriptContext(c.Agent, c.Model!, c.SystemPrompt, c.SystemPrompt is null || session.KnowsItsPromptDigest ? null : await Services.Sessions.GetPromptAsync(session.Id, ct))
                 : null;
+            var promptDigest = session.SystemPromptDigest;
             var appended = session.AppendMessages(context, [.. fresh.Select(m => m.ToDraft())], caller.UserId, now);
             if (!appended.IsSuccess)
             {
                 return appended.Error;
+            }
+
+            if (session.SystemPromptDigest != promptDigest)
+            {
+                Services.Sessions.StorePrompt(new SessionPrompt(session.Id, context!.SystemPrompt!), replaces: promptDigest is not null);
             }
 
             transcripts.Add(appended.Value);

@@ -18,6 +18,7 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
         builder.Property(s => s.Title).HasMaxLength(FieldLimits.SessionTitle);
         builder.Property(s => s.Model).HasMaxLength(FieldLimits.SessionModel);
         builder.Property(s => s.Agent).HasMaxLength(FieldLimits.SessionAgent);
+        builder.Property(s => s.SystemPromptDigest).HasMaxLength(SessionPrompt.DigestLength).IsUnicode(false);
         builder.Property(s => s.PreviewText).HasMaxLength(FieldLimits.Preview);
         builder.Property(s => s.Origin).HasConversion<string>().HasMaxLength(16);
         builder.Property(s => s.Visibility).HasConversion<string>().HasMaxLength(16);

@@ -69,6 +69,11 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
             return found.Error;
         }
 
+        if (found.Value.Session.SystemPromptDigest is null)
+        {
+            return (found.Value, string.Empty);
+        }
+
         var id = found.Value.Session.Id;
         var prompt = await db.Prompts.AsNoTracking().Where(p => p.SessionId == id).Select(p => p.Text).SingleOrDefaultAsync(cancellationToken);
         return (found.Value, prompt ?? string.Empty);

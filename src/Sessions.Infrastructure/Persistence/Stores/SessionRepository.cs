@@ -84,16 +84,19 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     public Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken) =>
         db.Sessions.AnyAsync(s => s.Id == id, cancellationToken);
 
-    public async Task<SessionPrompt> GetPromptAsync(Guid sessionId, CancellationToken cancellationToken)
-    {
-        if (await db.Prompts.SingleOrDefaultAsync(p => p.SessionId == sessionId, cancellationToken) is { } stored)
-        {
-            return stored;
-        }
+    public async Task<string> GetPromptAsync(Guid sessionId, CancellationToken cancellationToken) =>
+        await db.Prompts.AsNoTracking().Where(p => p.SessionId == sessionId).Select(p => p.Text).SingleOrDefaultAsync(cancellationToken) ?? string.Empty;
 
-        var prompt = new SessionPrompt(sessionId);
-        db.Prompts.Add(prompt);
-        return prompt;
+    public void StorePrompt(SessionPrompt prompt, bool replaces)
+    {
+        if (replaces)
+        {
+            db.Prompts.Update(prompt);
+        }
+        else
+        {
+            db.Prompts.Add(prompt);
+        }
     }
 
     public void Add(Session session) => db.Sessions.Add(session);
