@@ -4,7 +4,7 @@
 # same prompt of PROMPT_CHARS characters (50,000 by default), against the same appends sending no
 # prompt; SQLite, or PostgreSQL with PG=1 (a private instance of PG_BIN's binaries). Prints each
 # run's rate, p50 and p99 and the service's VmRSS; ROUNDS alternating rounds (2), WARMUP seconds
-# of both before them (10), SECONDS each (8). Needs wrk, python3 and the service built in Release.
+# of both before them (10), SECONDS_EACH seconds each (8). Needs wrk, python3 and the service built in Release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PROMPT_CHARS=${PROMPT_CHARS:-50000}

@@ -38,7 +38,8 @@ public sealed class Session : AggregateRoot
     /// <summary>
     /// The digest of the stored system prompt (<see cref="SessionPrompt.DigestOf"/>): null while none
     /// is stored, <see cref="SessionPrompt.UnknownDigest"/> for a prompt stored before sessions kept
-    /// digests. Whenever it moves, the prompt sent is what is to be stored.
+    /// digests where the migration could not compute one. Whenever it moves, the prompt sent is what
+    /// is to be stored.
     /// </summary>
     public string? SystemPromptDigest { get; private set; }
 

@@ -426,7 +426,7 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         var prompt = new string('p', 100_000);
         var another = new string('q', 100_000);
         static bool TouchesThePrompt(string statement) => statement.Contains("session_prompts", StringComparison.Ordinal);
-        static bool ReadsThePrompt(string statement) => System.Text.RegularExpressions.Regex.IsMatch(statement, "FROM \"?session_prompts");
+        static bool ReadsThePrompt(string statement) => System.Text.RegularExpressions.Regex.IsMatch(statement, "FROM [\\[\"]?session_prompts");
         object Append(string content, string? systemPrompt) =>
             new { context = new { model = "m", system_prompt = systemPrompt }, messages = new[] { new { role = "user", content } } };
         await (await Client.PostAsync(path + "/transcript", owner.Token(), Append("model", null))).ExpectAsync(HttpStatusCode.OK);

@@ -356,14 +356,16 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
     }
 
     /// <summary>
-    /// A prompt stored before sessions kept prompt digests (ADR 0074) is marked so by the migration:
-    /// the first append that sends a prompt reads it once, the same prompt again raises no change,
-    /// and from then on the session knows its digest; a session with no prompt has none to know.
+    /// Prompts stored before sessions kept prompt digests (ADR 0074): PostgreSQL's migration
+    /// computes their digests; elsewhere it marks them not known, and the first append that sends a
+    /// prompt reads the stored one once, raises no change for the same prompt, and stores it with its
+    /// digest. From then on the same prompt touches nothing of the prompt, and another one is a
+    /// change. A session with no prompt has none to know.
     /// </summary>
     [Fact]
-    public async Task APromptStoredBeforeDigests_IsComparedByItsText_Once()
+    public async Task PromptsStoredBeforeDigests_AreToldFromTheSentOne_AndReadAtMostOnce()
     {
-        await using var host = new ApiFactory();
+        await using var host = new CountingApiFactory();
         await host.InitializeAsync();
         using var client = host.CreateClient();
         var workspace = await TestWorkspace.CreateAsync(host);
@@ -371,7 +373,10 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         var prompted = (await client.CreateSessionAsync(workspace, owner)).Id();
         var plain = (await client.CreateSessionAsync(workspace, owner)).Id();
         object Append(string content, string prompt) => new { context = new { model = "m", system_prompt = prompt }, messages = new[] { new { role = "user", content } } };
-        await (await client.PostAsync(workspace.SessionPath(prompted) + "/transcript", owner.Token(), Append("q", "Be brief."))).ExpectAsync(HttpStatusCode.OK);
+        Task<IReadOnlyList<string>> AppendAsync(string content, string prompt) =>
+            host.Statements.DuringAsync(async () => await (await client.PostAsync(workspace.SessionPath(prompted) + "/transcript", owner.Token(), Append(content, prompt))).ExpectAsync(HttpStatusCode.OK));
+        static bool TouchesThePrompt(string statement) => statement.Contains("session_prompts", StringComparison.Ordinal);
+        await AppendAsync("q", "Be brief.");
         await client.AppendAsync(workspace, owner, plain, new { role = "user", content = "q" });
         Task<string?> DigestAsync(Guid session) => host.WithDbAsync(db => db.Sessions.Where(s => s.Id == session).Select(s => s.SystemPromptDigest).SingleAsync());
         async Task<(string? Prompt, int Changes)> ExportedAsync(Guid session)
@@ -389,16 +394,20 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
             return ((string?)openai["role"] == "system" ? (string?)openai["content"] : null, changes);
         }
 
-        Assert.Equal(SessionPrompt.DigestOf("Be brief."), await DigestAsync(prompted));
+        var digest = SessionPrompt.DigestOf("Be brief.");
+        Assert.Equal(digest, await DigestAsync(prompted));
         await host.RunMigrationAgainAsync("_SystemPromptDigest");
-        Assert.Equal((SessionPrompt.UnknownDigest, null), (await DigestAsync(prompted), await DigestAsync(plain)));
+        Assert.Equal((host.Database.IsPostgres ? digest : SessionPrompt.UnknownDigest, null), (await DigestAsync(prompted), await DigestAsync(plain)));
         Assert.Equal((("Be brief.", 1), (null, 0)), (await ExportedAsync(prompted), await ExportedAsync(plain)));
 
-        await (await client.PostAsync(workspace.SessionPath(prompted) + "/transcript", owner.Token(), Append("again", "Be brief."))).ExpectAsync(HttpStatusCode.OK);
+        var first = await AppendAsync("again", "Be brief.");
+        var second = await AppendAsync("and again", "Be brief.");
         Assert.Equal(("Be brief.", 1), await ExportedAsync(prompted));
-        Assert.Equal(SessionPrompt.DigestOf("Be brief."), await DigestAsync(prompted));
+        Assert.Equal(digest, await DigestAsync(prompted));
+        Assert.Equal(host.Database.IsPostgres ? 0 : 2, first.Count(TouchesThePrompt));
+        Assert.DoesNotContain(second, TouchesThePrompt);
 
-        await (await client.PostAsync(workspace.SessionPath(prompted) + "/transcript", owner.Token(), Append("then", "Be terse."))).ExpectAsync(HttpStatusCode.OK);
+        await AppendAsync("then", "Be terse.");
         Assert.Equal(("Be terse.", 2), await ExportedAsync(prompted));
         Assert.Equal(SessionPrompt.DigestOf("Be terse."), await DigestAsync(prompted));
     }

@@ -59,9 +59,9 @@ public sealed class AppendAndCreateHandlerTests
     /// prompt, and stored again with its digest (the same text, when the same was sent).
     /// </summary>
     [Theory]
-    [InlineData("stored")]
-    [InlineData("sent")]
-    public async Task Append_OfAPrompt_ToASessionThatDoesNotKnowItsDigest_ReadsTheStoredOne_AndStoresWhatWasSent(string stored)
+    [InlineData("stored", true)]
+    [InlineData("sent", false)]
+    public async Task Append_OfAPrompt_ToASessionThatDoesNotKnowItsDigest_ReadsTheStoredOne_AndStoresWhatWasSent(string stored, bool changes)
     {
         _world.PromptStoredBeforeDigests(stored);
 
@@ -70,6 +70,7 @@ public sealed class AppendAndCreateHandlerTests
         _world.Sessions.Verify(s => s.GetPromptAsync(_world.Locked.Id, It.IsAny<CancellationToken>()), Times.Once);
         Assert.Equal([("sent", true)], _world.PromptsStored.Select(p => (p.Prompt.Text, p.Replaces)));
         Assert.True(_world.Locked.KnowsItsPromptDigest);
+        Assert.Equal(changes, _world.Locked.DomainEvents.OfType<Domain.Sessions.Events.SessionUpdated>().Any(e => e.Fields.Contains("system_prompt")));
     }
 
     /// <summary>An append that sends no prompt neither reads nor stores one, whatever the session knows.</summary>

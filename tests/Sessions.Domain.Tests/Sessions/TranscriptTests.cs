@@ -26,7 +26,7 @@ public sealed class TranscriptTests
         Assert.Equal(session.TotalUsage, session.CurrentUsage);
         Assert.Equal(10, session.LastGenerationInputTokens);
         Assert.Equal(new string('u', FieldLimits.Preview), session.PreviewText);
-        Assert.Equal(("agent", "model-2", "prompt"), (session.Agent, session.Model, "prompt"));
+        Assert.Equal(("agent", "model-2"), (session.Agent, session.Model));
         Assert.Equal(SessionPrompt.DigestOf("prompt"), session.SystemPromptDigest);
         Assert.Equal(Now, session.LastMessageAt);
         Assert.Equal(["agent", "model", "system_prompt"], Assert.IsType<SessionUpdated>(session.DomainEvents[0]).Fields);
