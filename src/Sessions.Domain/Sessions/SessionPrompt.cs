@@ -24,7 +24,7 @@ public sealed class SessionPrompt(Guid sessionId, string text)
     public const int DigestLength = 64;
 
     /// <summary>The encoding of what is digested; declared before the digests it makes.</summary>
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly Encoding StrictUtf8 = Encoding.GetEncoding("utf-8", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
 
     /// <summary>The digest of the empty prompt, which a session with no prompt stored has.</summary>
     public static readonly string EmptyDigest = DigestOf(string.Empty);
