@@ -38,7 +38,7 @@ public sealed class SessionPrompt(Guid sessionId, string text)
     /// <c>encode(sha256(convert_to(system_prompt, 'UTF8')), 'hex')</c>. Text with an unpaired
     /// surrogate has no UTF-8 form and is refused (an <see cref="ArgumentException"/>): requests never
     /// carry one (the edge answers 422), and an encoding that replaced it would give two different
-    /// prompts one digest. Encoded a few kilobytes at a time, so a prompt of a megabyte allocates nothing.
+    /// prompts one digest. Encoded a few kilobytes at a time, so a prompt of a megabyte allocates nothing of its size.
     /// </summary>
     public static string DigestOf(string text)
     {
