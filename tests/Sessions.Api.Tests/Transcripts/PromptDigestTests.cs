@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Domain.Sessions;
@@ -7,13 +6,36 @@ using Sessions.Domain.Sessions;
 namespace Sessions.Api.Tests.Transcripts;
 
 /// <summary>
-/// On PostgreSQL a session's prompt digest (ADR 0074) is also kept by the database: its migration
+/// A session's prompt digest (ADR 0074) tells the prompt sent from the stored one. On PostgreSQL it
+/// is also kept by the database: its migration
 /// computes the digest as the service does, and a trigger sets it for a prompt row written beside
 /// the service (an instance from before the digest during a rolling deploy, SQL by hand), so the
 /// service never takes a prompt for the stored one when the stored one changed without it.
 /// </summary>
 public sealed class PromptDigestTests(CountingApiFactory factory) : ApiTest<CountingApiFactory>(factory), IClassFixture<CountingApiFactory>
 {
+    /// <summary>
+    /// CONTRACT §5.6: a context stores the system prompt it sends. Going back to an earlier prompt is a
+    /// change like any other (the digest compared is the stored prompt's, not any prompt's seen before),
+    /// and the export begins with the prompt sent last.
+    /// </summary>
+    [Fact]
+    public async Task APromptSentAgainAfterAnother_IsStoredAgain()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
+
+        foreach (var (prompt, content) in new[] { ("Be brief.", "one"), ("Be terse.", "two"), ("Be brief.", "three") })
+        {
+            await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { context = new { model = "m", system_prompt = prompt }, messages = new[] { new { role = "user", content } } }))
+                .ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal(prompt, await Client.ExportedSystemPromptAsync(workspace, owner, session));
+        }
+
+        Assert.Equal(SessionPrompt.DigestOf("Be brief."), await Factory.PromptDigestAsync(session));
+    }
+
     [ProviderFact("Postgres")]
     public async Task PostgreSqlDigestsAPrompt_AsTheServiceDoes_InTheMigrationsExpression()
     {
@@ -34,16 +56,11 @@ public sealed class PromptDigestTests(CountingApiFactory factory) : ApiTest<Coun
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         var session = (await Client.CreateSessionAsync(workspace, owner)).Id();
-        Task<string?> DigestAsync() => Factory.WithDbAsync(db => db.Sessions.Where(s => s.Id == session).Select(s => s.SystemPromptDigest).SingleAsync());
+        Task<string?> DigestAsync() => Factory.PromptDigestAsync(session);
         Task<IReadOnlyList<string>> AppendAsync(string prompt) => Factory.Statements.DuringAsync(async () =>
             await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { context = new { model = "m", system_prompt = prompt }, messages = new[] { new { role = "user", content = "q" } } }))
                 .ExpectAsync(HttpStatusCode.OK));
-        async Task<string?> ExportedAsync()
-        {
-            var response = await Client.GetAsync(workspace.SessionPath(session) + "/trajectory?format=openai", owner.Token());
-            var first = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray()[0]!;
-            return (string?)first["role"] == "system" ? (string?)first["content"] : null;
-        }
+        Task<string?> ExportedAsync() => Client.ExportedSystemPromptAsync(workspace, owner, session);
 
         await Factory.WithDbAsync(db => db.Database.ExecuteSqlAsync($"INSERT INTO session_prompts (session_id, system_prompt) VALUES ({session}, 'Be brief.')"));
         Assert.Equal(SessionPrompt.DigestOf("Be brief."), await DigestAsync());

@@ -335,12 +335,7 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         await (await client.PostAsync(workspace.SessionPath(prompted) + "/transcript", owner.Token(), new { context = new { model = "m", system_prompt = "Be brief." }, messages = new[] { new { role = "user", content = "q" } } }))
             .ExpectAsync(HttpStatusCode.OK);
         await client.AppendAsync(workspace, owner, plain, new { role = "user", content = "q" });
-        async Task<string?> PromptAsync(Guid session)
-        {
-            var response = await client.GetAsync($"{workspace.SessionPath(session)}/trajectory?format=openai", owner.Token());
-            var first = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray()[0]!;
-            return (string?)first["role"] == "system" ? (string?)first["content"] : null;
-        }
+        Task<string?> PromptAsync(Guid session) => client.ExportedSystemPromptAsync(workspace, owner, session);
 
         await host.RunMigrationAgainAsync("_SystemPromptApart");
 
@@ -378,20 +373,14 @@ public sealed class TrajectoryTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
         static bool TouchesThePrompt(string statement) => statement.Contains("session_prompts", StringComparison.Ordinal);
         await AppendAsync("q", "Be brief.");
         await client.AppendAsync(workspace, owner, plain, new { role = "user", content = "q" });
-        Task<string?> DigestAsync(Guid session) => host.WithDbAsync(db => db.Sessions.Where(s => s.Id == session).Select(s => s.SystemPromptDigest).SingleAsync());
+        Task<string?> DigestAsync(Guid session) => host.PromptDigestAsync(session);
         async Task<(string? Prompt, int Changes)> ExportedAsync(Guid session)
         {
-            async Task<JsonNode> ReadAsync(string format)
-            {
-                var response = await client.GetAsync($"{workspace.SessionPath(session)}/trajectory?format={format}", owner.Token());
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-            }
-
-            var native = await ReadAsync("native");
-            var openai = (await ReadAsync("openai")).AsArray()[0]!;
-            var changes = native["events"]!.AsArray().Count(e => e!["data"]?["fields"]?.AsArray().Any(f => (string?)f == "system_prompt") == true);
-            return ((string?)openai["role"] == "system" ? (string?)openai["content"] : null, changes);
+            var response = await client.GetAsync($"{workspace.SessionPath(session)}/trajectory?format=native", owner.Token());
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var events = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["events"]!.AsArray();
+            var changes = events.Count(e => e!["data"]?["fields"]?.AsArray().Any(f => (string?)f == "system_prompt") == true);
+            return (await client.ExportedSystemPromptAsync(workspace, owner, session), changes);
         }
 
         var digest = SessionPrompt.DigestOf("Be brief.");

@@ -411,6 +411,10 @@ internal static class SessionQueries
         public required string Value { get; init; }
     }
 
+    /// <summary>The text of the session's stored system prompt (ADR 0073), empty when none is stored.</summary>
+    public static async Task<string> PromptTextAsync(this SessionsDbContext db, Guid sessionId, CancellationToken cancellationToken) =>
+        await db.Prompts.AsNoTracking().Where(p => p.SessionId == sessionId).Select(p => p.Text).SingleOrDefaultAsync(cancellationToken) ?? string.Empty;
+
     /// <summary>Each session with the users shown as its creator and sharer, joined in the same statement.</summary>
     public static IQueryable<SessionRead> WithChips(this SessionsDbContext db, IQueryable<Session> sessions) =>
         sessions.Provider.CreateQuery<SessionRead>(WithChips(sessions.Expression, db.Users.AsQueryable().Expression));

@@ -69,14 +69,9 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
             return found.Error;
         }
 
-        if (found.Value.Session.SystemPromptDigest is null)
-        {
-            return (found.Value, string.Empty);
-        }
-
-        var id = found.Value.Session.Id;
-        var prompt = await db.Prompts.AsNoTracking().Where(p => p.SessionId == id).Select(p => p.Text).SingleOrDefaultAsync(cancellationToken);
-        return (found.Value, prompt ?? string.Empty);
+        // No digest, no prompt stored (ADR 0074).
+        var session = found.Value.Session;
+        return (found.Value, session.SystemPromptDigest is null ? string.Empty : await db.PromptTextAsync(session.Id, cancellationToken));
     }
 
     /// <summary>

@@ -84,8 +84,7 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     public Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken) =>
         db.Sessions.AnyAsync(s => s.Id == id, cancellationToken);
 
-    public async Task<string> GetPromptAsync(Guid sessionId, CancellationToken cancellationToken) =>
-        await db.Prompts.AsNoTracking().Where(p => p.SessionId == sessionId).Select(p => p.Text).SingleOrDefaultAsync(cancellationToken) ?? string.Empty;
+    public Task<string> GetPromptAsync(Guid sessionId, CancellationToken cancellationToken) => db.PromptTextAsync(sessionId, cancellationToken);
 
     public void StorePrompt(SessionPrompt prompt, bool replaces)
     {
