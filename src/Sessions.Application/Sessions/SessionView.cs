@@ -81,7 +81,7 @@ public sealed record SessionView(
         session.Agent,
         session.Origin,
         session.Visibility,
-        SessionLabel.ToMap(session.Labels),
+        session.LabelMap,
         session.MessageCount,
         session.PreviewText,
         session.ProjectId,

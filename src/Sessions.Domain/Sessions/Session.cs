@@ -17,6 +17,7 @@ public sealed class Session : AggregateRoot
     private Session()
     {
         Model = string.Empty;
+        LabelMap = SessionLabel.NoLabels;
         TotalUsage = UsageTotals.Zero;
         CurrentUsage = UsageTotals.Zero;
     }
@@ -50,7 +51,20 @@ public sealed class Session : AggregateRoot
 
     public SessionVisibility Visibility { get; private set; }
 
+    /// <summary>
+    /// The labels as one row per value, what listings filter and count by. Loaded with a session
+    /// that a command changes, not with one that is only read: <see cref="LabelMap"/> is the labels
+    /// to answer with.
+    /// </summary>
     public IReadOnlyList<SessionLabel> Labels => _labels;
+
+    /// <summary>
+    /// The labels as the client gave them (<see cref="SessionLabel.ToMap"/> of <see cref="Labels"/>:
+    /// keys in the order of their first value, duplicate values dropped), kept with the session's
+    /// own fields so that a read answers with them without reading the rows. Set with the rows,
+    /// never changed in place.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> LabelMap { get; private set; }
 
     /// <summary>The message count the client declares; the stored count is in <see cref="TotalUsage"/>.</summary>
     public int MessageCount { get; private set; }
@@ -119,8 +133,8 @@ public sealed class Session : AggregateRoot
             CreatedAt = now,
             UpdatedAt = now,
             Version = 1,
-            _labels = SessionLabel.FromMap(spec.Labels),
         };
+        session.SetLabels(spec.Labels);
         if (spec.Visibility == SessionVisibility.Workspace)
         {
             session.Visibility = SessionVisibility.Workspace;
@@ -195,7 +209,7 @@ public sealed class Session : AggregateRoot
 
         if (changes.Labels is { } labels && !SameLabels(labels))
         {
-            _labels = SessionLabel.FromMap(labels);
+            SetLabels(labels);
             changed.Add("labels");
         }
 
@@ -569,11 +583,14 @@ public sealed class Session : AggregateRoot
     /// same order. The keys' order is not compared (a JSON object's members have none, and clients
     /// that sort their maps send them in another order than they were first given).
     /// </summary>
-    private bool SameLabels(IReadOnlyDictionary<string, IReadOnlyList<string>> labels)
+    private bool SameLabels(IReadOnlyDictionary<string, IReadOnlyList<string>> labels) =>
+        LabelMap.Count == labels.Count
+        && labels.All(pair => LabelMap.TryGetValue(pair.Key, out var values) && values.SequenceEqual(pair.Value.Distinct(StringComparer.Ordinal), StringComparer.Ordinal));
+
+    private void SetLabels(IReadOnlyDictionary<string, IReadOnlyList<string>> labels)
     {
-        var current = SessionLabel.ToMap(_labels);
-        return current.Count == labels.Count
-            && labels.All(pair => current.TryGetValue(pair.Key, out var values) && values.SequenceEqual(pair.Value.Distinct(StringComparer.Ordinal), StringComparer.Ordinal));
+        _labels = SessionLabel.FromMap(labels);
+        LabelMap = SessionLabel.ToMap(_labels);
     }
 
     /// <summary>

@@ -17,6 +17,9 @@ public sealed class SessionLabel
     /// <summary>Keeps the client's order of keys and values when the map is read back.</summary>
     public int Position { get; private set; }
 
+    /// <summary>The map of a session without labels.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> NoLabels { get; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, IReadOnlyList<string>>.Empty;
+
     /// <summary>Flattens a label map into rows, dropping duplicate values of a key.</summary>
     public static List<SessionLabel> FromMap(IReadOnlyDictionary<string, IReadOnlyList<string>> labels)
     {

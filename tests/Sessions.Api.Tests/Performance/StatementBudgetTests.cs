@@ -281,7 +281,8 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
 
     /// <summary>
     /// Where statements are not prepared (SQLite keeps its own; a PostgreSQL pooler in transaction
-    /// mode keeps none), a page is one statement: the page joined to its chips and labels.
+    /// mode keeps none), a page is one statement: the page joined to its chips, the labels read
+    /// from the sessions' rows (ADR 0075).
     /// </summary>
     [Fact]
     public async Task WithoutPreparedStatements_AListPageIsOneJoinedStatement()
@@ -297,7 +298,8 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
 
         var page = Assert.Single(statements);
         Assert.Contains("LIMIT", page, StringComparison.Ordinal);
-        Assert.Contains("session_labels", page, StringComparison.Ordinal);
+        Assert.Contains("\"labels\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("session_labels", page, StringComparison.Ordinal);
         Assert.DoesNotContain("-- " + PostgresPreparedStatements.Tag, page, StringComparison.Ordinal);
     }
 

@@ -30,27 +30,15 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
         builder.ComplexProperty(s => s.TotalUsage);
         builder.ComplexProperty(s => s.CurrentUsage);
 
-        builder.OwnsMany(s => s.Labels, labels =>
-        {
-            labels.ToTable("session_labels");
-            labels.WithOwner().HasForeignKey("SessionId");
-            labels.Property<long>("Id").ValueGeneratedOnAdd();
-            labels.HasKey("Id");
-            labels.Property(l => l.Key).HasMaxLength(FieldLimits.LabelKey);
-            labels.Property(l => l.Value).HasMaxLength(FieldLimits.LabelValue);
-
-            // The sessions that carry a label. On PostgreSQL and SQL Server the session id is
-            // included rather than keyed, so that a probe for one session's label is not costed
-            // like one of the index below (PostgreSQL keeps the older of two equal paths, and a
-            // probe by label first compares text at every level).
-            CoveringIndexes.Covering(labels.HasIndex, provider, [nameof(SessionLabel.Key), nameof(SessionLabel.Value)], "SessionId");
-
-            // A session's labels, and whether one session has a given label: a label filter walking
-            // the listing index probes this once per session it passes, and the session id first
-            // narrows each probe before any text is compared.
-            labels.HasIndex("SessionId", nameof(SessionLabel.Key), nameof(SessionLabel.Value));
-        });
-        builder.Navigation(s => s.Labels).HasField("_labels").UsePropertyAccessMode(PropertyAccessMode.Field);
+        // The labels a read answers with are the map on the row (ADR 0075); their rows, which
+        // listings filter and count by, are loaded with a session that a command changes and left
+        // out of every read (SessionQueries.WithChips).
+        builder.Property(s => s.LabelMap)
+            .HasColumnName("labels")
+            .HasConversion(LabelMapColumn.Converter, LabelMapColumn.Comparer)
+            .HasDefaultValueSql($"'{LabelMapColumn.Empty}'");
+        builder.HasMany(s => s.Labels).WithOne().HasForeignKey(SessionLabelConfiguration.SessionId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(s => s.Labels).HasField("_labels").UsePropertyAccessMode(PropertyAccessMode.Field).AutoInclude();
 
         var idText = builder.Property<string>(IdText).HasMaxLength(36).IsUnicode(false);
         switch (provider)

@@ -419,11 +419,15 @@ internal static class SessionQueries
     public static IQueryable<SessionRead> WithChips(this SessionsDbContext db, IQueryable<Session> sessions) =>
         sessions.Provider.CreateQuery<SessionRead>(WithChips(sessions.Expression, db.Users.AsQueryable().Expression));
 
-    /// <summary>The chips join over any expression of sessions and of users: a query's, or a compiled query's parameters.</summary>
+    /// <summary>
+    /// The chips join over any expression of sessions and of users: a query's, or a compiled query's
+    /// parameters. The sessions' label rows are not read: a read answers with the map on the row
+    /// (<see cref="Session.LabelMap"/>, ADR 0075).
+    /// </summary>
     public static Expression WithChips(Expression sessions, Expression users) =>
         new Substitution(new Dictionary<ParameterExpression, Expression>
         {
-            [ChipsJoin.Parameters[0]] = sessions,
+            [ChipsJoin.Parameters[0]] = Expression.Call(typeof(EntityFrameworkQueryableExtensions), nameof(EntityFrameworkQueryableExtensions.IgnoreAutoIncludes), [typeof(Session)], sessions),
             [ChipsJoin.Parameters[1]] = users,
         }).Visit(ChipsJoin.Body);
 

@@ -272,6 +272,13 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         .HasDefaultValue(-1L)
                         .HasColumnName("label_bits");
 
+                    b.Property<string>("LabelMap")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasColumnName("labels")
+                        .HasDefaultValueSql("'{}'");
+
                     b.Property<DateTime?>("LastGenerationAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_generation_at");
@@ -582,6 +589,49 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_session_items_session_id_created_at_id");
 
                     b.ToTable("session_items", (string)null);
+                });
+
+            modelBuilder.Entity("Sessions.Domain.Sessions.SessionLabel", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_session_labels");
+
+                    b.HasIndex("Key", "Value")
+                        .HasDatabaseName("ix_session_labels_key_value");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Key", "Value"), new[] { "SessionId" });
+
+                    b.HasIndex("SessionId", "Key", "Value")
+                        .HasDatabaseName("ix_session_labels_session_id_key_value");
+
+                    b.ToTable("session_labels", (string)null);
                 });
 
             modelBuilder.Entity("Sessions.Domain.Sessions.SessionMessage", b =>
@@ -915,58 +965,6 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         .HasConstraintName("fk_workspaces_organizations_organization_id");
                 });
 
-            modelBuilder.Entity("Sessions.Domain.Sessions.Session", b =>
-                {
-                    b.OwnsMany("Sessions.Domain.Sessions.SessionLabel", "Labels", b1 =>
-                        {
-                            b1.Property<long>("Id")
-                                .ValueGeneratedOnAdd()
-                                .HasColumnType("bigint")
-                                .HasColumnName("id");
-
-                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<long>("Id"));
-
-                            b1.Property<string>("Key")
-                                .IsRequired()
-                                .HasMaxLength(64)
-                                .HasColumnType("character varying(64)")
-                                .HasColumnName("key");
-
-                            b1.Property<int>("Position")
-                                .HasColumnType("integer")
-                                .HasColumnName("position");
-
-                            b1.Property<Guid>("SessionId")
-                                .HasColumnType("uuid")
-                                .HasColumnName("session_id");
-
-                            b1.Property<string>("Value")
-                                .IsRequired()
-                                .HasMaxLength(256)
-                                .HasColumnType("character varying(256)")
-                                .HasColumnName("value");
-
-                            b1.HasKey("Id")
-                                .HasName("pk_session_labels");
-
-                            b1.HasIndex("Key", "Value")
-                                .HasDatabaseName("ix_session_labels_key_value");
-
-                            NpgsqlIndexBuilderExtensions.IncludeProperties(b1.HasIndex("Key", "Value"), new[] { "SessionId" });
-
-                            b1.HasIndex("SessionId", "Key", "Value")
-                                .HasDatabaseName("ix_session_labels_session_id_key_value");
-
-                            b1.ToTable("session_labels", (string)null);
-
-                            b1.WithOwner()
-                                .HasForeignKey("SessionId")
-                                .HasConstraintName("fk_session_labels_sessions_session_id");
-                        });
-
-                    b.Navigation("Labels");
-                });
-
             modelBuilder.Entity("Sessions.Domain.Sessions.SessionItem", b =>
                 {
                     b.HasOne("Sessions.Domain.Sessions.Session", null)
@@ -975,6 +973,16 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_session_items_sessions_session_id");
+                });
+
+            modelBuilder.Entity("Sessions.Domain.Sessions.SessionLabel", b =>
+                {
+                    b.HasOne("Sessions.Domain.Sessions.Session", null)
+                        .WithMany("Labels")
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_session_labels_sessions_session_id");
                 });
 
             modelBuilder.Entity("Sessions.Domain.Sessions.SessionMessage", b =>
@@ -1046,6 +1054,11 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_session_usage_days_sessions_session_id");
+                });
+
+            modelBuilder.Entity("Sessions.Domain.Sessions.Session", b =>
+                {
+                    b.Navigation("Labels");
                 });
 #pragma warning restore 612, 618
         }

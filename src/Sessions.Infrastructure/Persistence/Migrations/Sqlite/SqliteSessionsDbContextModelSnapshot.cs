@@ -266,6 +266,13 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDefaultValue(-1L)
                         .HasColumnName("label_bits");
 
+                    b.Property<string>("LabelMap")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("labels")
+                        .HasDefaultValueSql("'{}'");
+
                     b.Property<DateTime?>("LastGenerationAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("last_generation_at");
@@ -566,6 +573,45 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_session_items_session_id_created_at_id");
 
                     b.ToTable("session_items", (string)null);
+                });
+
+            modelBuilder.Entity("Sessions.Domain.Sessions.SessionLabel", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_session_labels");
+
+                    b.HasIndex("Key", "Value", "SessionId")
+                        .HasDatabaseName("ix_session_labels_key_value_session_id");
+
+                    b.HasIndex("SessionId", "Key", "Value")
+                        .HasDatabaseName("ix_session_labels_session_id_key_value");
+
+                    b.ToTable("session_labels", (string)null);
                 });
 
             modelBuilder.Entity("Sessions.Domain.Sessions.SessionMessage", b =>
@@ -929,54 +975,6 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasConstraintName("fk_workspaces_organizations_organization_id");
                 });
 
-            modelBuilder.Entity("Sessions.Domain.Sessions.Session", b =>
-                {
-                    b.OwnsMany("Sessions.Domain.Sessions.SessionLabel", "Labels", b1 =>
-                        {
-                            b1.Property<long>("Id")
-                                .ValueGeneratedOnAdd()
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("id");
-
-                            b1.Property<string>("Key")
-                                .IsRequired()
-                                .HasMaxLength(64)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("key");
-
-                            b1.Property<int>("Position")
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("position");
-
-                            b1.Property<Guid>("SessionId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("session_id");
-
-                            b1.Property<string>("Value")
-                                .IsRequired()
-                                .HasMaxLength(256)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("value");
-
-                            b1.HasKey("Id")
-                                .HasName("pk_session_labels");
-
-                            b1.HasIndex("Key", "Value", "SessionId")
-                                .HasDatabaseName("ix_session_labels_key_value_session_id");
-
-                            b1.HasIndex("SessionId", "Key", "Value")
-                                .HasDatabaseName("ix_session_labels_session_id_key_value");
-
-                            b1.ToTable("session_labels", (string)null);
-
-                            b1.WithOwner()
-                                .HasForeignKey("SessionId")
-                                .HasConstraintName("fk_session_labels_sessions_session_id");
-                        });
-
-                    b.Navigation("Labels");
-                });
-
             modelBuilder.Entity("Sessions.Domain.Sessions.SessionItem", b =>
                 {
                     b.HasOne("Sessions.Domain.Sessions.Session", null)
@@ -985,6 +983,16 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_session_items_sessions_session_id");
+                });
+
+            modelBuilder.Entity("Sessions.Domain.Sessions.SessionLabel", b =>
+                {
+                    b.HasOne("Sessions.Domain.Sessions.Session", null)
+                        .WithMany("Labels")
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_session_labels_sessions_session_id");
                 });
 
             modelBuilder.Entity("Sessions.Domain.Sessions.SessionMessage", b =>
@@ -1056,6 +1064,11 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_session_usage_days_sessions_session_id");
+                });
+
+            modelBuilder.Entity("Sessions.Domain.Sessions.Session", b =>
+                {
+                    b.Navigation("Labels");
                 });
 #pragma warning restore 612, 618
         }
