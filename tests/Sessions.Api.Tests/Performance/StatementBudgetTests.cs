@@ -298,7 +298,7 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
 
         var page = Assert.Single(statements);
         Assert.Contains("LIMIT", page, StringComparison.Ordinal);
-        Assert.Contains("\"labels\"", page, StringComparison.Ordinal);
+        Assert.Matches("[.]\"?labels\\b", page);
         Assert.DoesNotContain("session_labels", page, StringComparison.Ordinal);
         Assert.DoesNotContain("-- " + PostgresPreparedStatements.Tag, page, StringComparison.Ordinal);
     }
@@ -457,6 +457,54 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         var messages = JsonNode.Parse(await exported.Content.ReadAsStringAsync())!.AsArray();
         Assert.Equal(("system", another), ((string?)messages[0]!["role"], (string?)messages[0]!["content"]));
         Assert.Equal(6, messages.Count);
+    }
+
+    /// <summary>
+    /// A read answers with the label map on the session's row (ADR 0075): a GET by id or prefix, a
+    /// list page in any order, a repeated freeze and an export read no label row. A label filter
+    /// reads them, and a change of the labels writes them with the map.
+    /// </summary>
+    [Fact]
+    public async Task Reads_AnswerWithTheLabelMapOnTheRow_AndOnlyLabelFiltersAndChangesTouchTheLabelRows()
+    {
+        var (workspace, owner, _) = await SetUpAsync();
+        var labels = new Dictionary<string, string[]> { ["team"] = ["red", "blue"], ["env"] = ["dev"] };
+        var session = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels })).Id();
+        var path = workspace.SessionPath(session);
+        await (await Client.PostAsync(path + "/freeze", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        static bool TouchesTheLabelRows(string statement) => statement.Contains("session_labels", StringComparison.Ordinal);
+        var answers = new List<JsonNode>();
+        async Task<HttpResponseMessage> Answered(Task<HttpResponseMessage> request)
+        {
+            var response = await request;
+            answers.Add(JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+            return response;
+        }
+
+        var reads = new[]
+        {
+            await CountAsync(() => Answered(Client.GetAsync(path, owner.Token())), HttpStatusCode.OK),
+            await CountAsync(() => Answered(Client.GetAsync(workspace.SessionPath(session.ToString()[..8]), owner.Token())), HttpStatusCode.OK),
+            await CountAsync(() => Answered(Client.PostAsync(path + "/freeze", owner.Token())), HttpStatusCode.OK),
+            await CountAsync(() => Client.GetAsync(workspace.SessionsPath, owner.Token()), HttpStatusCode.OK),
+            await CountAsync(() => Client.GetAsync(workspace.SessionsPath + "?sort_by=last_message_at", owner.Token()), HttpStatusCode.OK),
+        };
+        HttpResponseMessage? exported = null;
+        var export = await Factory.Statements.DuringAsync(async () => exported = await Client.GetAsync(path + "/trajectory?format=openai", owner.Token()));
+        var filtered = await CountAsync(() => Client.GetAsync(workspace.SessionsPath + "?label=env:dev", owner.Token()), HttpStatusCode.OK);
+        var relabelled = await CountAsync(() => Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { labels = new { tier = new[] { "gold" } } }), HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.OK, exported!.StatusCode);
+        Assert.All(reads.Append(export), statements => Assert.DoesNotContain(statements, TouchesTheLabelRows));
+        Assert.All(answers, answer => Assert.Equal("""{"team":["red","blue"],"env":["dev"]}""", answer["labels"]!.ToJsonString()));
+        Assert.Contains(filtered, TouchesTheLabelRows);
+        Assert.Contains(relabelled, TouchesTheLabelRows);
+        Assert.Equal("""{"tier":["gold"]}""", (await (await Client.GetAsync(path, owner.Token())).ExpectAsync(HttpStatusCode.OK))["labels"]!.ToJsonString());
+        Assert.Empty(await ListedAsync("?label=env:dev"));
+        Assert.Equal([session], await ListedAsync("?label=tier:gold"));
+
+        async Task<List<Guid>> ListedAsync(string query) =>
+            [.. (await (await Client.GetAsync(workspace.SessionsPath + query, owner.Token())).ExpectAsync(HttpStatusCode.OK))["sessions"]!.AsArray().Select(s => Guid.Parse(s!["id"]!.GetValue<string>()))];
     }
 
     /// <summary>

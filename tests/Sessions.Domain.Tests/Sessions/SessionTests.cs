@@ -81,6 +81,33 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public void TheLabelMap_IsTheRowsMap_FromTheCreateAndFromEachChangeOfTheLabels()
+    {
+        var session = A.Session().Labelled(new Dictionary<string, IReadOnlyList<string>> { ["b"] = ["2", "1", "2"], ["a"] = ["x"] }).Build();
+
+        Assert.Equal(["b", "a"], session.LabelMap.Keys);
+        Assert.Equal(["2", "1"], session.LabelMap["b"]);
+        Assert.Equal(["x"], session.LabelMap["a"]);
+
+        // The same labels in another key order change nothing; other labels replace map and rows alike.
+        var same = new SessionChanges(Labels: new Dictionary<string, IReadOnlyList<string>> { ["a"] = ["x"], ["b"] = ["2", "1"] });
+        Assert.True(session.IsUnchangedBy(same));
+        var kept = session.LabelMap;
+        session.Update(same, Owner, Created);
+        Assert.Same(kept, session.LabelMap);
+
+        session.Update(new SessionChanges(Labels: new Dictionary<string, IReadOnlyList<string>> { ["c"] = ["y", "z"] }), Owner, Created);
+        Assert.Equal(["c"], session.LabelMap.Keys);
+        Assert.Equal(["y", "z"], session.LabelMap["c"]);
+        Assert.Equal(SessionLabel.ToMap(session.Labels), session.LabelMap);
+
+        session.Update(new SessionChanges(Labels: new Dictionary<string, IReadOnlyList<string>>()), Owner, Created);
+        Assert.Empty(session.LabelMap);
+        Assert.Empty(session.Labels);
+        Assert.Empty(A.Session().Build().LabelMap);
+    }
+
+    [Fact]
     public void ToMap_ReadsRowsInTheirStoredOrderWhateverTheOrderGiven()
     {
         // As a database may return them: not by position, one key's values not side by side.

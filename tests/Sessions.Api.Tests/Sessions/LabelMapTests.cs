@@ -1,0 +1,129 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Sessions.Api.Tests.Infrastructure;
+using Sessions.Domain.Sessions;
+using Sessions.Infrastructure.Persistence;
+
+namespace Sessions.Api.Tests.Sessions;
+
+/// <summary>
+/// A session's labels as a map on its row (ADR 0075): every read answers with it, the migration
+/// fills it from the label rows, and on PostgreSQL rows written beside the service set it.
+/// </summary>
+[Collection(SharedApiCollection.Name)]
+public sealed class LabelMapTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
+{
+    /// <summary>Keys out of alphabetical order, a repeated value, and values JSON must escape.</summary>
+    private static readonly Dictionary<string, string[]> Tricky = new()
+    {
+        ["zeta"] = ["b", "a", "b"],
+        ["alpha"] = ["quote \" and backslash \\", "line\nbreak\ttab", "café 日本語 🙂", "</script>"],
+    };
+
+    /// <summary>Writes an answer's labels as they were sent, non-ASCII letters unescaped.</summary>
+    private static readonly JsonSerializerOptions Answers = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>What a session created with <see cref="Tricky"/> answers, in the order the client gave.</summary>
+    private const string TrickyAnswered =
+        """{"zeta":["b","a"],"alpha":["quote \" and backslash \\","line\nbreak\ttab","café 日本語 🙂","</script>"]}""";
+
+    [Fact]
+    public async Task TheMigration_MapsEveryLabelledSessionFromItsRows_InTheirOrder()
+    {
+        await using var host = new ApiFactory();
+        await host.InitializeAsync();
+        using var client = host.CreateClient();
+        var workspace = await TestWorkspace.CreateAsync(host);
+        var owner = await workspace.AddMemberAsync();
+        var tricky = (await client.CreateSessionAsync(workspace, owner, extra: new { labels = Tricky })).Id();
+        var relabelled = (await client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["team"] = ["red"], ["env"] = ["dev"] } })).Id();
+        await (await client.SendAsync(HttpMethod.Patch, workspace.SessionPath(relabelled), owner.Token(), new { labels = new Dictionary<string, string[]> { ["tier"] = ["gold", "silver"], ["team"] = ["blue"] } })).ExpectAsync(HttpStatusCode.OK);
+        var bare = (await client.CreateSessionAsync(workspace, owner)).Id();
+
+        await host.RunMigrationAgainAsync("_LabelMapOnTheRow");
+
+        Assert.Equal(Written(TrickyAnswered), await LabelsAnsweredAsync(client, workspace, owner, tricky));
+        Assert.Equal("""{"tier":["gold","silver"],"team":["blue"]}""", await LabelsAnsweredAsync(client, workspace, owner, relabelled));
+        Assert.Equal("{}", await LabelsAnsweredAsync(client, workspace, owner, bare));
+        Assert.Equal(LabelMapColumn.Empty, await StoredAsync(host, bare));
+        var page = await (await client.GetAsync(workspace.SessionsPath, owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(Written(TrickyAnswered), page["sessions"]!.AsArray().Single(s => s!["id"]!.GetValue<string>() == tricky.ToString())!["labels"]!.ToJsonString(Answers));
+    }
+
+    /// <summary>
+    /// On PostgreSQL a label row written by another writer (an instance of the service from before
+    /// the map, during a rolling deploy, or SQL by hand) sets its session's map once its transaction
+    /// commits; the map the service writes with its rows is left as the service wrote it.
+    /// </summary>
+    [ProviderFact("Postgres")]
+    public async Task OnPostgreSql_LabelRowsWrittenBesideTheService_SetTheMap_AndTheServicesOwnMapIsKept()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["team"] = ["red"] } })).Id();
+
+        await Factory.WithDbAsync(db => db.Database.ExecuteSqlAsync($"INSERT INTO session_labels (session_id, key, value, position) VALUES ({session}, 'env', 'dev', 1), ({session}, 'team', 'blue', 2)"));
+        Assert.Equal("""{"team":["red","blue"],"env":["dev"]}""", await LabelsAnsweredAsync(Client, workspace, owner, session));
+
+        await Factory.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE session_labels SET value = 'gold' WHERE session_id = {session} AND value = 'red'"));
+        Assert.Equal("""{"team":["gold","blue"],"env":["dev"]}""", await LabelsAnsweredAsync(Client, workspace, owner, session));
+
+        await Factory.WithDbAsync(db => db.Database.ExecuteSqlAsync($"DELETE FROM session_labels WHERE session_id = {session} AND key = 'team'"));
+        Assert.Equal("""{"env":["dev"]}""", await LabelsAnsweredAsync(Client, workspace, owner, session));
+
+        await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { labels = new Dictionary<string, string[]> { ["k"] = ["v", "w"] } })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("""{"k":["v","w"]}""", await StoredAsync(Factory, session));
+    }
+
+    [Fact]
+    public void TheColumnsText_CarriesAnyMapInItsOrder_AndIsReadInTheDatabasesOwnSpacing()
+    {
+        var map = SessionLabel.ToMap(SessionLabel.FromMap(Tricky.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value)));
+
+        var text = LabelMapColumn.Write(map);
+        var read = LabelMapColumn.Read(text);
+
+        Assert.Equal(map.Keys, read.Keys);
+        Assert.All(map, pair => Assert.Equal(pair.Value, read[pair.Key]));
+        Assert.Equal(JsonNode.Parse(TrickyAnswered)!.ToJsonString(), JsonNode.Parse(text)!.ToJsonString());
+        Assert.Equal(LabelMapColumn.Empty, LabelMapColumn.Write(SessionLabel.NoLabels));
+        Assert.Same(SessionLabel.NoLabels, LabelMapColumn.Read(LabelMapColumn.Empty));
+
+        // PostgreSQL's json_object_agg and json_agg, as the migration and the trigger write the map.
+        var spaced = LabelMapColumn.Read("""{ "b" : ["x", "y"], "a" : ["z"] }""");
+        Assert.Equal(["b", "a"], spaced.Keys);
+        Assert.Equal(["x", "y"], spaced["b"]);
+
+        Assert.ThrowsAny<JsonException>(() => LabelMapColumn.Read("""["a"]"""));
+        Assert.ThrowsAny<JsonException>(() => LabelMapColumn.Read("""{"a":1}"""));
+        Assert.ThrowsAny<JsonException>(() => LabelMapColumn.Read("""{"a":["b"]"""));
+    }
+
+    [Fact]
+    public void TheComparer_TellsMapsApartByTheirKeysValuesAndOrder()
+    {
+        IReadOnlyDictionary<string, IReadOnlyList<string>> Map(params (string Key, string[] Values)[] pairs) =>
+            pairs.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Values);
+        var comparer = LabelMapColumn.Comparer;
+
+        Assert.True(comparer.Equals(Map(("a", ["x", "y"]), ("b", ["z"])), Map(("a", ["x", "y"]), ("b", ["z"]))));
+        Assert.False(comparer.Equals(Map(("a", ["x", "y"]), ("b", ["z"])), Map(("b", ["z"]), ("a", ["x", "y"]))));
+        Assert.False(comparer.Equals(Map(("a", ["x", "y"])), Map(("a", ["y", "x"]))));
+        Assert.False(comparer.Equals(Map(("a", ["x"])), Map(("a", ["x"]), ("b", ["z"]))));
+        Assert.False(comparer.Equals(Map(("a", ["x"])), Map(("c", ["x"]))));
+        Assert.False(comparer.Equals(Map(("a", ["x"])), null));
+        Assert.True(comparer.Equals(null, null));
+    }
+
+    /// <summary>JSON text as the tests write an answer's labels, to compare with one.</summary>
+    private static string Written(string json) => JsonNode.Parse(json)!.ToJsonString(Answers);
+
+    private static async Task<string> LabelsAnsweredAsync(HttpClient client, TestWorkspace workspace, TestUser caller, Guid session) =>
+        (await (await client.GetAsync(workspace.SessionPath(session), caller.Token())).ExpectAsync(HttpStatusCode.OK))["labels"]!.ToJsonString(Answers);
+
+    /// <summary>The column's text as stored.</summary>
+    private static Task<string> StoredAsync(ApiFactory host, Guid session) =>
+        host.WithDbAsync(db => db.Database.SqlQuery<string>($"SELECT labels AS \"Value\" FROM sessions WHERE id_text = {session.ToString()}").SingleAsync());
+}
