@@ -31,9 +31,10 @@ SELECT id, 'team', CASE abs(random()) % 4 WHEN 0 THEN 'red' WHEN 1 THEN 'blue' W
 
 -- Each session's folded labels, as the service writes them (LabelBits): SQLite has no SHA-256, so
 -- the shell passes each seeded label's bit in `label_bit(key, value, bit)` (one label a session, so the
--- sum is the bits' OR).
+-- sum is the bits' OR). And its label map (ADR 0075).
 UPDATE sessions SET label_bits = COALESCE((SELECT sum(b.bit) FROM session_labels l JOIN label_bit b ON b.key = l.key AND b.value = l.value
-    WHERE l.session_id = sessions.id), 0);
+    WHERE l.session_id = sessions.id), 0),
+    labels = COALESCE((SELECT json_group_object(l.key, json_array(l.value)) FROM session_labels l WHERE l.session_id = sessions.id), '{}');
 
 INSERT INTO session_messages (session_id, id, seq, role, content, tool_calls, tool_call_count, created_at,
     input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens, cost_usd)

@@ -9,21 +9,25 @@ INSERT INTO sessions (id, workspace_id, user_id, title, model, agent, origin, vi
     total_usage_cache_creation_input_tokens, total_usage_tool_call_count, total_usage_cost_usd, total_usage_uncosted_usage_count,
     current_usage_message_count, current_usage_input_tokens, current_usage_output_tokens, current_usage_cache_read_input_tokens,
     current_usage_cache_creation_input_tokens, current_usage_tool_call_count, current_usage_cost_usd, current_usage_uncosted_usage_count,
-    label_bits)
+    label_bits, labels)
 SELECT id, ws, :'owner', 'Bench session ' || g, (ARRAY['gpt-4o','claude','llama'])[1 + g % 3],
     (ARRAY['coder','writer','planner','tester'])[1 + g % 4], 'User', CASE WHEN g % 2 = 0 THEN 'Workspace' ELSE 'Private' END,
     :messages, 'message 1', 1, now() - make_interval(secs => g * 129), now() - make_interval(secs => g * 129), now() - make_interval(secs => g * 129),
     :messages, 1,
     :messages, 100 * :messages / 2, 10 * :messages / 2, 0, 0, 0, 0.001 * :messages / 2, 0,
     :messages, 100 * :messages / 2, 10 * :messages / 2, 0, 0, 0, 0.001 * :messages / 2, 0,
-    1::bigint << (get_byte(sha256(convert_to('team:' || (ARRAY['red','blue','green','gold'])[1 + (abs(hashtext(id::text)) % 4)], 'UTF8')), 0) & 63)
+    1::bigint << (get_byte(sha256(convert_to('team:' || (ARRAY['red','blue','green','gold'])[1 + (abs(hashtext(id::text)) % 4)], 'UTF8')), 0) & 63),
+    '{"team":["' || (ARRAY['red','blue','green','gold'])[1 + (abs(hashtext(id::text)) % 4)] || '"]}'
 FROM (SELECT gen_random_uuid() AS id, g, w.ws FROM generate_series(1, :sessions) g CROSS JOIN (SELECT id AS ws FROM workspaces) AS w) AS n;
 
 -- One label each, chosen by the session's id; the row above carries it folded as the service folds
--- it (LabelBits), written with the row rather than by a second pass over the table, which would
--- leave every session row's old version behind.
+-- it (LabelBits) and as its map (ADR 0075), written with the row rather than by a second pass over
+-- the table, which would leave every session row's old version behind. The map's trigger, which
+-- would find every map already right, is left out of this insert.
+ALTER TABLE session_labels DISABLE TRIGGER session_labels_map;
 INSERT INTO session_labels (session_id, key, value, position)
 SELECT s.id, 'team', (ARRAY['red','blue','green','gold'])[1 + (abs(hashtext(s.id::text)) % 4)], 0 FROM sessions s;
+ALTER TABLE session_labels ENABLE TRIGGER session_labels_map;
 
 INSERT INTO session_messages (session_id, id, seq, role, content, tool_calls, tool_call_count, created_at,
     input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens, cost_usd)

@@ -1,3 +1,5 @@
+using System.Collections.ObjectModel;
+
 namespace Sessions.Domain.Sessions;
 
 /// <summary>One value of one label key; a session's labels are the ordered set of these.</summary>
@@ -18,7 +20,7 @@ public sealed class SessionLabel
     public int Position { get; private set; }
 
     /// <summary>The map of a session without labels.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<string>> NoLabels { get; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, IReadOnlyList<string>>.Empty;
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> NoLabels { get; } = ReadOnlyDictionary<string, IReadOnlyList<string>>.Empty;
 
     /// <summary>Flattens a label map into rows, dropping duplicate values of a key.</summary>
     public static List<SessionLabel> FromMap(IReadOnlyDictionary<string, IReadOnlyList<string>> labels)
