@@ -88,9 +88,14 @@ internal static class LabelMapColumn
                     values.Add(reader.GetString()!);
                 }
 
-                map.Add(key, values);
+                Is(ref reader, JsonTokenType.EndArray);
+                if (!map.TryAdd(key, values))
+                {
+                    throw new JsonException($"A session's label map holds the key '{key}' twice.");
+                }
             }
 
+            Is(ref reader, JsonTokenType.EndObject);
             return map.Count == 0 ? SessionLabel.NoLabels : map;
         }
         finally
@@ -104,7 +109,13 @@ internal static class LabelMapColumn
 
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType token)
     {
-        if (Next(ref reader) != token)
+        Next(ref reader);
+        Is(ref reader, token);
+    }
+
+    private static void Is(ref Utf8JsonReader reader, JsonTokenType token)
+    {
+        if (reader.TokenType != token)
         {
             throw new JsonException($"A session's label map holds {reader.TokenType} where {token} belongs.");
         }

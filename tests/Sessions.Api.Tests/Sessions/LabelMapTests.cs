@@ -42,10 +42,14 @@ public sealed class LabelMapTests(ApiFactory factory) : ApiTest<ApiFactory>(fact
         await (await client.SendAsync(HttpMethod.Patch, workspace.SessionPath(relabelled), owner.Token(), new { labels = new Dictionary<string, string[]> { ["tier"] = ["gold", "silver"], ["team"] = ["blue"] } })).ExpectAsync(HttpStatusCode.OK);
         var bare = (await client.CreateSessionAsync(workspace, owner)).Id();
 
+        // Positions against the rows' insertion order: the map follows the positions.
+        await host.WithDbAsync(db => db.Database.ExecuteSqlAsync(
+            $"UPDATE session_labels SET position = 10 - position WHERE session_id IN (SELECT id FROM sessions WHERE id_text = {relabelled.ToString()})"));
+
         await host.RunMigrationAgainAsync("_LabelMapOnTheRow");
 
         Assert.Equal(Written(TrickyAnswered), await LabelsAnsweredAsync(client, workspace, owner, tricky));
-        Assert.Equal("""{"tier":["gold","silver"],"team":["blue"]}""", await LabelsAnsweredAsync(client, workspace, owner, relabelled));
+        Assert.Equal("""{"team":["blue"],"tier":["silver","gold"]}""", await LabelsAnsweredAsync(client, workspace, owner, relabelled));
         Assert.Equal("{}", await LabelsAnsweredAsync(client, workspace, owner, bare));
         Assert.Equal(LabelMapColumn.Empty, await StoredAsync(host, bare));
         var page = await (await client.GetAsync(workspace.SessionsPath, owner.Token())).ExpectAsync(HttpStatusCode.OK);
@@ -53,9 +57,10 @@ public sealed class LabelMapTests(ApiFactory factory) : ApiTest<ApiFactory>(fact
     }
 
     /// <summary>
-    /// On PostgreSQL a label row written by another writer (an instance of the service from before
-    /// the map, during a rolling deploy, or SQL by hand) sets its session's map once its transaction
-    /// commits; the map the service writes with its rows is left as the service wrote it.
+    /// On PostgreSQL a label row inserted, changed, moved or deleted by another writer (an instance
+    /// of the service from before the map, during a rolling deploy, or SQL by hand) sets its
+    /// session's map once its transaction commits; the map the service writes with its rows is left
+    /// as the service wrote it.
     /// </summary>
     [ProviderFact("Postgres")]
     public async Task OnPostgreSql_LabelRowsWrittenBesideTheService_SetTheMap_AndTheServicesOwnMapIsKept()
@@ -72,6 +77,24 @@ public sealed class LabelMapTests(ApiFactory factory) : ApiTest<ApiFactory>(fact
 
         await Factory.WithDbAsync(db => db.Database.ExecuteSqlAsync($"DELETE FROM session_labels WHERE session_id = {session} AND key = 'team'"));
         Assert.Equal("""{"env":["dev"]}""", await LabelsAnsweredAsync(Client, workspace, owner, session));
+
+        // Several rows in one transaction: the map is the rows' when it commits.
+        await Factory.WithDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await db.Database.ExecuteSqlAsync($"INSERT INTO session_labels (session_id, key, value, position) VALUES ({session}, 'tier', 'gold', 3), ({session}, 'tier', 'iron', 4)");
+            await db.Database.ExecuteSqlAsync($"DELETE FROM session_labels WHERE session_id = {session} AND value = 'iron'");
+            await transaction.CommitAsync();
+        });
+        Assert.Equal("""{"env":["dev"],"tier":["gold"]}""", await LabelsAnsweredAsync(Client, workspace, owner, session));
+
+        // Keys reordered by their positions alone, then a row moved to another session: both maps follow.
+        await Factory.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE session_labels SET position = 0 WHERE session_id = {session} AND key = 'tier'"));
+        Assert.Equal("""{"tier":["gold"],"env":["dev"]}""", await LabelsAnsweredAsync(Client, workspace, owner, session));
+        var other = (await Client.CreateSessionAsync(workspace, owner)).Id();
+        await Factory.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE session_labels SET session_id = {other} WHERE session_id = {session} AND key = 'env'"));
+        Assert.Equal("""{"tier":["gold"]}""", await LabelsAnsweredAsync(Client, workspace, owner, session));
+        Assert.Equal("""{"env":["dev"]}""", await LabelsAnsweredAsync(Client, workspace, owner, other));
 
         await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { labels = new Dictionary<string, string[]> { ["k"] = ["v", "w"] } })).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("""{"k":["v","w"]}""", await StoredAsync(Factory, session));
@@ -99,6 +122,9 @@ public sealed class LabelMapTests(ApiFactory factory) : ApiTest<ApiFactory>(fact
         Assert.ThrowsAny<JsonException>(() => LabelMapColumn.Read("""["a"]"""));
         Assert.ThrowsAny<JsonException>(() => LabelMapColumn.Read("""{"a":1}"""));
         Assert.ThrowsAny<JsonException>(() => LabelMapColumn.Read("""{"a":["b"]"""));
+        Assert.ThrowsAny<JsonException>(() => LabelMapColumn.Read("""{"a":[null,"b"]}"""));
+        Assert.ThrowsAny<JsonException>(() => LabelMapColumn.Read("""{"a":["b",1]}"""));
+        Assert.ThrowsAny<JsonException>(() => LabelMapColumn.Read("""{"a":["b"],"a":["c"]}"""));
     }
 
     [Fact]
