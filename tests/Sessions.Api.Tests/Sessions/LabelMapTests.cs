@@ -100,6 +100,26 @@ public sealed class LabelMapTests(ApiFactory factory) : ApiTest<ApiFactory>(fact
         Assert.Equal("""{"k":["v","w"]}""", await StoredAsync(Factory, session));
     }
 
+    /// <summary>
+    /// Every answer that carries sessions carries their labels (CONTRACT §6): a group's sessions and
+    /// the grouped listing read them by the same query as a list page on PostgreSQL.
+    /// </summary>
+    [Fact]
+    public async Task AGroupsSessions_AndTheGroupedListing_AnswerWithEachSessionsLabelMap()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var group = (await (await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid() })).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+        await Client.CreateSessionAsync(workspace, owner, extra: new { group_id = group, labels = Tricky });
+
+        var detail = await (await Client.GetAsync($"{workspace.SessionsPath}/groups/{group}", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var grouped = await (await Client.GetAsync($"{workspace.SessionsPath}/grouped", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(Written(TrickyAnswered), Assert.Single(detail["sessions"]!.AsArray())!["labels"]!.ToJsonString(Answers));
+        var entry = grouped["groups"]!.AsArray().Single(g => g!["group"]?["id"]?.GetValue<string>() == group)!;
+        Assert.Equal(Written(TrickyAnswered), Assert.Single(entry["sessions"]!.AsArray())!["labels"]!.ToJsonString(Answers));
+    }
+
     [Fact]
     public void TheColumnsText_CarriesAnyMapInItsOrder_AndIsReadInTheDatabasesOwnSpacing()
     {
