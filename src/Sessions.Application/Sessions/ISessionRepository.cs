@@ -9,19 +9,23 @@ public interface ISessionRepository
     /// <summary>
     /// Loads the session for change inside the current transaction, holding the database's row
     /// lock where the provider has one, so concurrent commands on one session run one after another.
+    /// With <paramref name="withLabelRows"/> it carries its label rows, which a change of its labels
+    /// replaces; without, it has none at hand (<see cref="Session.Labels"/>), and its labels are its
+    /// <see cref="Session.LabelMap"/>.
     /// </summary>
-    Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken);
+    Task<Session?> GetForUpdateAsync(Guid id, bool withLabelRows, CancellationToken cancellationToken);
 
     /// <summary>
     /// Loads the session for change without a lock, outside any transaction: for a command that
     /// changes only the session's own row. Its update carries the version loaded here, so a writer
-    /// that came in between makes the save fail and the command rerun on fresh state.
+    /// that came in between makes the save fail and the command rerun on fresh state. Its label rows
+    /// are not loaded.
     /// </summary>
     Task<Session?> GetForChangeAsync(Guid id, CancellationToken cancellationToken);
 
     /// <summary>
     /// Loads, for change and under lock, those of the given sessions the audience can see, in one
-    /// statement per stage however many ids there are.
+    /// statement per stage however many ids there are, without their label rows.
     /// </summary>
     Task<IReadOnlyDictionary<Guid, Session>> GetManyForUpdateAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
 
@@ -38,6 +42,6 @@ public interface ISessionRepository
 
     void Add(Session session);
 
-    /// <summary>Removes the session; its labels and transcript go with it.</summary>
+    /// <summary>Removes the session; the database removes its label rows and transcript with it.</summary>
     void Remove(Session session);
 }

@@ -95,7 +95,7 @@ public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandSer
         // Loaded again by its id alone, and ids are the clients': a session deleted since the read
         // and created again under its id is another session, perhaps another owner's or another
         // workspace's, which the caller is to see and change only as any other.
-        var session = await LoadForChangeAsync(found.Value.Session.Id, cancellationToken);
+        var session = await LoadForChangeAsync(found.Value.Session.Id, ChangesLabels(command), cancellationToken);
         if (session is null || !Audience(caller).Sees(session))
         {
             return SessionErrors.NotFound;
@@ -122,7 +122,13 @@ public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandSer
     /// </summary>
     protected virtual bool ChangesOnlyTheSessionRow => false;
 
-    private async Task<Session?> LoadForChangeAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the command may change the session's labels, and so needs their rows loaded (the
+    /// rows it replaces). Every other command loads the session without them (ADR 0076).
+    /// </summary>
+    protected virtual bool ChangesLabels(TCommand command) => false;
+
+    private async Task<Session?> LoadForChangeAsync(Guid id, bool withLabelRows, CancellationToken cancellationToken)
     {
         if (ChangesOnlyTheSessionRow && !Services.UnitOfWork.Rerunning)
         {
@@ -130,7 +136,7 @@ public abstract class SessionCommandHandler<TCommand, TResult>(SessionCommandSer
         }
 
         await Services.UnitOfWork.BeginWriteAsync(id, cancellationToken);
-        return await Services.Sessions.GetForUpdateAsync(id, cancellationToken);
+        return await Services.Sessions.GetForUpdateAsync(id, withLabelRows, cancellationToken);
     }
 
     /// <summary>The sessions this command may name: by default those the caller sees.</summary>

@@ -11,7 +11,11 @@ namespace Sessions.Domain.Sessions;
 /// </summary>
 public sealed class Session : AggregateRoot
 {
-    private List<SessionLabel> _labels = [];
+    /// <summary>
+    /// The label rows, when they are at hand: a session made by <see cref="Create"/> has them, and
+    /// one loaded for a change of its labels; one loaded for any other change has not (null).
+    /// </summary>
+    private List<SessionLabel>? _labels;
 
     // Stryker disable all : the constructor EF Core materializes rows with; every value set here is overwritten from the row
     private Session()
@@ -52,11 +56,11 @@ public sealed class Session : AggregateRoot
     public SessionVisibility Visibility { get; private set; }
 
     /// <summary>
-    /// The labels as one row per value, what listings filter and count by. Loaded with a session
-    /// that a command changes, not with one that is only read: <see cref="LabelMap"/> is the labels
-    /// to answer with.
+    /// The labels as one row per value, what listings filter by. Loaded only with a session whose
+    /// labels a command changes (the rows it replaces): <see cref="LabelMap"/> is the labels to
+    /// answer and to count with.
     /// </summary>
-    public IReadOnlyList<SessionLabel> Labels => _labels;
+    public IReadOnlyList<SessionLabel> Labels => _labels ?? throw LabelRowsNotLoaded();
 
     /// <summary>
     /// The labels as the client gave them (<see cref="SessionLabel.ToMap"/> of <see cref="Labels"/>:
@@ -133,6 +137,7 @@ public sealed class Session : AggregateRoot
             CreatedAt = now,
             UpdatedAt = now,
             Version = 1,
+            _labels = [],
         };
         session.SetLabels(spec.Labels);
         if (spec.Visibility == SessionVisibility.Workspace)
@@ -587,8 +592,14 @@ public sealed class Session : AggregateRoot
         LabelMap.Count == labels.Count
         && labels.All(pair => LabelMap.TryGetValue(pair.Key, out var values) && values.SequenceEqual(pair.Value.Distinct(StringComparer.Ordinal), StringComparer.Ordinal));
 
+    /// <summary>Replaces the rows and the map; the session's rows must be at hand, or the old ones would stay beside the new.</summary>
     private void SetLabels(IReadOnlyDictionary<string, IReadOnlyList<string>> labels)
     {
+        if (_labels is null)
+        {
+            throw LabelRowsNotLoaded();
+        }
+
         _labels = SessionLabel.FromMap(labels);
         LabelMap = SessionLabel.ToMap(_labels);
     }
@@ -600,6 +611,9 @@ public sealed class Session : AggregateRoot
     /// its events' never go back and no two of its changes share an instant.
     /// </summary>
     public DateTime StampAfter(DateTime now) => now > UpdatedAt ? now : UpdatedAt.AddTicks(TimeSpan.TicksPerMicrosecond);
+
+    private static InvalidOperationException LabelRowsNotLoaded() =>
+        new("The session's label rows were not loaded: load it with them to change its labels.");
 
     private void Touch(DateTime now)
     {

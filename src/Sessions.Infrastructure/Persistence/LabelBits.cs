@@ -48,28 +48,29 @@ internal static class LabelBits
 
     /// <summary>
     /// Folds the labels of every session a save adds or relabels, and of every session it changes
-    /// whose word is still <see cref="Unknown"/>: the word is written by the statement that writes
-    /// the session's row (a relabelled session's row is written anyway: its update time changes).
+    /// whose word is still <see cref="Unknown"/>, from the session's map (which a command has at
+    /// hand without the label rows): the word is written by the statement that writes the session's
+    /// row (a relabelled session's row is written anyway: its map and update time change).
     /// </summary>
     public static void Stamp(ChangeTracker tracker)
     {
-        var relabelled = tracker.Entries<SessionLabel>()
-            .Where(e => e.State is EntityState.Added or EntityState.Deleted or EntityState.Modified)
-            .Select(e => (Guid)e.Property("SessionId").CurrentValue!)
-            .ToHashSet();
         foreach (var entry in tracker.Entries<Session>())
         {
             var bits = entry.Property<long>(Property);
             var stale = entry.State switch
             {
                 EntityState.Added => true,
-                EntityState.Deleted or EntityState.Detached => false,
-                _ => relabelled.Contains(entry.Entity.Id) || (entry.State == EntityState.Modified && bits.CurrentValue == Unknown),
+                EntityState.Modified => entry.Property(s => s.LabelMap).IsModified || bits.CurrentValue == Unknown,
+                _ => false,
             };
-            if (stale && Of(entry.Entity.Labels.Select(l => (l.Key, l.Value))) is var folded && folded != bits.CurrentValue)
+            if (stale && Of(Pairs(entry.Entity.LabelMap)) is var folded && folded != bits.CurrentValue)
             {
                 bits.CurrentValue = folded;
             }
         }
     }
+
+    /// <summary>A label map as its <c>key:value</c> pairs, one for each row the session has.</summary>
+    public static IEnumerable<(string Key, string Value)> Pairs(IReadOnlyDictionary<string, IReadOnlyList<string>> map) =>
+        map.SelectMany(pair => pair.Value, (pair, value) => (pair.Key, value));
 }

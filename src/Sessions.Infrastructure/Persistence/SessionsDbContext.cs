@@ -172,7 +172,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         var missing = sessionIds.Where(id => !known.ContainsKey(id)).ToList();
         if (missing.Count > 0)
         {
-            foreach (var session in await Sessions.AsNoTracking().IgnoreAutoIncludes().Where(s => missing.Contains(s.Id)).ToListAsync(cancellationToken))
+            foreach (var session in await Sessions.AsNoTracking().Where(s => missing.Contains(s.Id)).ToListAsync(cancellationToken))
             {
                 known[session.Id] = session;
             }

@@ -508,6 +508,44 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
     }
 
     /// <summary>
+    /// A command loads a session's label rows only to change its labels (ADR 0076): pinning,
+    /// appending, archiving, sharing, freezing and deleting a labelled session, one by one and in
+    /// bulk, send no statement about <c>session_labels</c>, and the facets, which count by the map,
+    /// and the label filter, which reads the rows, still agree after each.
+    /// </summary>
+    [Fact]
+    public async Task CommandsOtherThanARelabel_LeaveTheLabelRowsUnread_AndTheCountsFollow()
+    {
+        var (workspace, owner, _) = await SetUpAsync();
+        var labels = new Dictionary<string, string[]> { ["team"] = ["red", "blue"] };
+        var kept = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels })).Id();
+        var deleted = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels })).Id();
+        var bulk = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels })).Id();
+        var path = workspace.SessionPath(kept);
+        var message = new { messages = new[] { new { role = "user", content = "hi" } } };
+
+        var commands = new[]
+        {
+            await CountAsync(() => Client.PostAsync(path + "/pin", owner.Token()), HttpStatusCode.OK),
+            await CountAsync(() => Client.PostAsync(path + "/transcript", owner.Token(), message), HttpStatusCode.OK),
+            await CountAsync(() => Client.SendAsync(HttpMethod.Patch, path, owner.Token(), new { visibility = "workspace", title = "t2" }), HttpStatusCode.OK),
+            await CountAsync(() => Client.PostAsync(path + "/archive", owner.Token()), HttpStatusCode.OK),
+            await CountAsync(() => Client.PostAsync(path + "/freeze", owner.Token()), HttpStatusCode.OK),
+            await CountAsync(() => Client.PostAsync(workspace.SessionsPath + "/bulk-freeze", owner.Token(), new { session_ids = new[] { bulk } }), HttpStatusCode.OK),
+            await Factory.Statements.DuringAsync(async () => Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(deleted), owner.Token())).StatusCode)),
+        };
+
+        Assert.All(commands, statements => Assert.DoesNotContain(statements, statement => statement.Contains("session_labels", StringComparison.Ordinal)));
+        var facets = await (await Client.GetAsync(workspace.SessionsPath + "/facets?archived=any", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("""{"team":[{"value":"blue","count":2},{"value":"red","count":2}]}""", facets["labels"]!.ToJsonString());
+        var unarchived = await (await Client.GetAsync(workspace.SessionsPath + "/facets", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("""{"team":[{"value":"blue","count":1},{"value":"red","count":1}]}""", unarchived["labels"]!.ToJsonString());
+        var listed = await (await Client.GetAsync(workspace.SessionsPath + "?label=team:red&archived=any", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(new[] { bulk, kept }.Order(), listed["sessions"]!.AsArray().Select(s => Guid.Parse(s!["id"]!.GetValue<string>())).Order());
+        Assert.Equal("""{"team":["red","blue"]}""", (await (await Client.GetAsync(path, owner.Token())).ExpectAsync(HttpStatusCode.OK))["labels"]!.ToJsonString());
+    }
+
+    /// <summary>
     /// An item under a new dedupe key looks its key up once when nothing changed the session
     /// between its read and its write (every recorded item moves the session's version); the same
     /// key again is answered from the read, without a write.

@@ -61,7 +61,7 @@ public sealed class CompiledQueryModelTests(ApiFactory factory) : ApiTest<ApiFac
             Assert.False((await services.GetRequiredService<ISessionReadStore>().FindAsync(nobody, byPrefix, default)).IsSuccess);
             Assert.False((await services.GetRequiredService<ISessionReadStore>().ResolveAsync(nobody, byId, default)).IsSuccess);
             Assert.False((await services.GetRequiredService<ISessionReadStore>().ResolveAsync(nobody, byPrefix, default)).IsSuccess);
-            Assert.Null(await services.GetRequiredService<ISessionRepository>().GetForUpdateAsync(session, default));
+            Assert.Null(await services.GetRequiredService<ISessionRepository>().GetForUpdateAsync(session, withLabelRows: false, default));
             Assert.Null(await services.GetRequiredService<ISessionRepository>().GetForChangeAsync(session, default));
             Assert.Empty(await services.GetRequiredService<SessionsDbContext>().ViewsInOrderAsync(nobody, [session], default));
         }

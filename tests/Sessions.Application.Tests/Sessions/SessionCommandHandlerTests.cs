@@ -155,6 +155,21 @@ public sealed class SessionCommandHandlerTests
         _world.Reads.Verify(r => r.GetUserChipsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
+    /// <summary>Only a change that sends labels loads the session's label rows, which it replaces (ADR 0076).</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Update_LoadsTheLabelRows_OnlyWhenItSendsLabels(bool sendsLabels)
+    {
+        var labels = new Dictionary<string, IReadOnlyList<string>> { ["team"] = ["red"] };
+        var command = sendsLabels ? Update() with { Labels = labels } : Update() with { Title = "new" };
+
+        var result = await new UpdateSessionHandler(_world.As(), new Mock<IGroupReadStore>().Object).Handle(command, default);
+
+        Assert.True(result.IsSuccess);
+        _world.LockedOnce(withLabelRows: sendsLabels);
+    }
+
     [Fact]
     public async Task Update_WithAStaleETag_Is412_AndChangesNothing()
     {

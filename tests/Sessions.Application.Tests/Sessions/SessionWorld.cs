@@ -26,7 +26,7 @@ internal sealed class SessionWorld
             .ReturnsAsync(() => new SessionRead(Read, OwnerChip, null));
         Reads.Setup(r => r.FindWithSystemPromptAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(() => (new SessionRead(Read, OwnerChip, null), StoredPrompt));
-        Sessions.Setup(s => s.GetForUpdateAsync(id, It.IsAny<CancellationToken>())).ReturnsAsync(() => Locked);
+        Sessions.Setup(s => s.GetForUpdateAsync(id, It.IsAny<bool>(), It.IsAny<CancellationToken>())).ReturnsAsync(() => Locked);
         Sessions.Setup(s => s.GetForChangeAsync(id, It.IsAny<CancellationToken>())).ReturnsAsync(() => Locked);
         Sessions.Setup(s => s.GetPromptAsync(id, It.IsAny<CancellationToken>())).ReturnsAsync(() => StoredPrompt);
         Sessions.Setup(s => s.StorePrompt(It.IsAny<SessionPrompt>(), It.IsAny<bool>())).Callback<SessionPrompt, bool>((prompt, replaces) => PromptsStored.Add((prompt, replaces)));
@@ -89,16 +89,19 @@ internal sealed class SessionWorld
     /// <summary>Nothing was loaded for change: the command answered from its read.</summary>
     public void LockedNever()
     {
-        Sessions.Verify(s => s.GetForUpdateAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+        Sessions.Verify(s => s.GetForUpdateAsync(It.IsAny<Guid>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()), Times.Never);
         Sessions.Verify(s => s.GetForChangeAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
         UnitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
-    /// <summary>The session was loaded for change once, under the write lock taken first.</summary>
-    public void LockedOnce()
+    /// <summary>
+    /// The session was loaded for change once, under the write lock taken first, with its label rows
+    /// or (for every command but a change of its labels) without them.
+    /// </summary>
+    public void LockedOnce(bool withLabelRows = false)
     {
         UnitOfWork.Verify(u => u.BeginWriteAsync(Locked.Id, It.IsAny<CancellationToken>()), Times.Once);
-        Sessions.Verify(s => s.GetForUpdateAsync(Locked.Id, It.IsAny<CancellationToken>()), Times.Once);
+        Sessions.Verify(s => s.GetForUpdateAsync(Locked.Id, withLabelRows, It.IsAny<CancellationToken>()), Times.Once);
         Sessions.Verify(s => s.GetForChangeAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
@@ -106,7 +109,7 @@ internal sealed class SessionWorld
     public void LoadedWithoutLockOnce()
     {
         Sessions.Verify(s => s.GetForChangeAsync(Locked.Id, It.IsAny<CancellationToken>()), Times.Once);
-        Sessions.Verify(s => s.GetForUpdateAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
+        Sessions.Verify(s => s.GetForUpdateAsync(It.IsAny<Guid>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()), Times.Never);
         UnitOfWork.Verify(u => u.BeginWriteAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 

@@ -107,6 +107,25 @@ public sealed class SessionTests
         Assert.Empty(A.Session().Build().LabelMap);
     }
 
+    /// <summary>
+    /// A session loaded without its label rows (for any change but one of its labels) answers with
+    /// its map and changes everything else, and refuses a change of its labels, which would leave
+    /// its stored rows beside the new ones.
+    /// </summary>
+    [Fact]
+    public void WithoutItsLabelRows_ASessionChangesAllButItsLabels()
+    {
+        var session = A.Session().Labelled(new Dictionary<string, IReadOnlyList<string>> { ["a"] = ["x"] }).Build();
+        typeof(Session).GetField("_labels", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.SetValue(session, null);
+
+        Assert.Null(session.Update(new SessionChanges("renamed"), Owner, Created).Error);
+        Assert.Equal("renamed", session.Title);
+        Assert.Equal(["x"], session.LabelMap["a"]);
+        Assert.Contains("label rows", Assert.Throws<InvalidOperationException>(() => session.Labels).Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => session.Update(new SessionChanges(Labels: new Dictionary<string, IReadOnlyList<string>> { ["a"] = ["y"] }), Owner, Created));
+        Assert.Equal(["x"], session.LabelMap["a"]);
+    }
+
     [Fact]
     public void ToMap_ReadsRowsInTheirStoredOrderWhateverTheOrderGiven()
     {

@@ -13,6 +13,8 @@ namespace Sessions.Application.Sessions.Update;
 public sealed class UpdateSessionHandler(SessionCommandServices services, IGroupReadStore groups)
     : SessionCommandHandler<UpdateSessionCommand, SessionView>(services)
 {
+    protected override bool ChangesLabels(UpdateSessionCommand command) => command.Labels is not null;
+
     protected override async ValueTask<SessionPlan<SessionView>> PlanAsync(SessionRead read, Caller caller, UpdateSessionCommand command, CancellationToken cancellationToken)
     {
         if (command.GroupId is { } groupId && groupId != read.Session.GroupId && !await groups.ExistsAsync(caller.WorkspaceId, groupId, cancellationToken))

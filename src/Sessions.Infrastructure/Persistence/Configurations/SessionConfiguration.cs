@@ -30,15 +30,15 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
         builder.ComplexProperty(s => s.TotalUsage);
         builder.ComplexProperty(s => s.CurrentUsage);
 
-        // The labels a read answers with are the map on the row (ADR 0075); their rows, which
-        // listings filter and count by, are loaded with a session that a command changes and left
-        // out of every read (SessionQueries.WithChips).
+        // The labels a read answers with, and the counts are kept by, are the map on the row
+        // (ADR 0075); their rows, which listings filter by, are loaded only with a session whose
+        // labels a command changes (SessionRepository, ADR 0076).
         builder.Property(s => s.LabelMap)
             .HasColumnName("labels")
             .HasConversion(LabelMapColumn.Converter, LabelMapColumn.Comparer)
             .HasDefaultValueSql($"'{LabelMapColumn.Empty}'");
         builder.HasMany(s => s.Labels).WithOne().HasForeignKey(SessionLabelConfiguration.SessionId).OnDelete(DeleteBehavior.Cascade);
-        builder.Navigation(s => s.Labels).HasField("_labels").UsePropertyAccessMode(PropertyAccessMode.Field).AutoInclude();
+        builder.Navigation(s => s.Labels).HasField("_labels").UsePropertyAccessMode(PropertyAccessMode.Field);
 
         var idText = builder.Property<string>(IdText).HasMaxLength(36).IsUnicode(false);
         switch (provider)

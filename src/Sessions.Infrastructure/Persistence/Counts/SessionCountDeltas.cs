@@ -7,7 +7,8 @@ namespace Sessions.Infrastructure.Persistence.Counts;
 /// <summary>
 /// What a save changes in <see cref="SessionCount"/>: for every added, changed or deleted session,
 /// minus one for each count its stored state was in, plus one for each its new state is in. Read
-/// from the change tracker's original and current values, so it is exact for every kind of change
+/// from the change tracker's original and current values (the labels from the session's map, which
+/// a command has at hand without the label rows), so it is exact for every kind of change
 /// (create, update, share, archive, append with a new agent or model, delete) without the handlers
 /// knowing the counts exist.
 /// </summary>
@@ -21,9 +22,6 @@ internal static class SessionCountDeltas
             return [];
         }
 
-        var storedLabels = tracker.Entries<SessionLabel>()
-            .Where(e => e.State is not EntityState.Added and not EntityState.Detached)
-            .ToLookup(e => (Guid)e.Property("SessionId").CurrentValue!, e => ((string)e.OriginalValues[nameof(SessionLabel.Key)]!, (string)e.OriginalValues[nameof(SessionLabel.Value)]!));
         var deltas = new Dictionary<(Guid, Guid, int, int, string, string, string, string), long>();
         foreach (var entry in sessions)
         {
@@ -39,7 +37,7 @@ internal static class SessionCountDeltas
                     (SessionOrigin)original[nameof(Session.Origin)]!,
                     (string?)original[nameof(Session.Agent)],
                     (string)original[nameof(Session.Model)]!,
-                    [.. storedLabels[session.Id]]));
+                    [.. LabelBits.Pairs((IReadOnlyDictionary<string, IReadOnlyList<string>>)original[nameof(Session.LabelMap)]!)]));
             }
 
             if (entry.State is not EntityState.Deleted)
@@ -52,7 +50,7 @@ internal static class SessionCountDeltas
                     session.Origin,
                     session.Agent,
                     session.Model,
-                    [.. session.Labels.Select(l => (l.Key, l.Value))]));
+                    [.. LabelBits.Pairs(session.LabelMap)]));
             }
         }
 

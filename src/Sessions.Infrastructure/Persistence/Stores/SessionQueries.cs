@@ -421,13 +421,13 @@ internal static class SessionQueries
 
     /// <summary>
     /// The chips join over any expression of sessions and of users: a query's, or a compiled query's
-    /// parameters. The sessions' label rows are not read: a read answers with the map on the row
-    /// (<see cref="Session.LabelMap"/>, ADR 0075).
+    /// parameters. The sessions' label rows are not read (no session query includes them but a
+    /// relabel's load): a read answers with the map on the row (<see cref="Session.LabelMap"/>, ADR 0075).
     /// </summary>
     public static Expression WithChips(Expression sessions, Expression users) =>
         new Substitution(new Dictionary<ParameterExpression, Expression>
         {
-            [ChipsJoin.Parameters[0]] = Expression.Call(typeof(EntityFrameworkQueryableExtensions), nameof(EntityFrameworkQueryableExtensions.IgnoreAutoIncludes), [typeof(Session)], sessions),
+            [ChipsJoin.Parameters[0]] = sessions,
             [ChipsJoin.Parameters[1]] = users,
         }).Visit(ChipsJoin.Body);
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions;
 using Sessions.Domain.Sessions;
+using Sessions.Infrastructure.Persistence.Configurations;
 using Sessions.Infrastructure.Persistence.Providers;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
@@ -20,6 +21,11 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
         (SessionsDbContext db, Guid id) => db.Sessions.TagWith(RowLockInterceptor.Tag).TagWith(PostgresPreparedStatements.Tag).Where(s => s.Id == id)
             .Select(s => new Locked(s, db.Sessions.Where(seen => seen.Id == s.Id).Select(seen => seen.Version).First()))));
 
+    /// <summary>The same, with the label rows a change of the session's labels replaces.</summary>
+    private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Locked>>> LockAndLoadWithLabelRows = new(() => EF.CompileAsyncQuery(
+        (SessionsDbContext db, Guid id) => db.Sessions.TagWith(RowLockInterceptor.Tag).TagWith(PostgresPreparedStatements.Tag).Include(s => s.Labels).Where(s => s.Id == id)
+            .Select(s => new Locked(s, db.Sessions.Where(seen => seen.Id == s.Id).Select(seen => seen.Version).First()))));
+
     /// <summary>The same read without the row lock (compiled, prepared on PostgreSQL): the version check of the update guards the change.</summary>
     private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Session>>> Load = new(() => EF.CompileAsyncQuery(
         (SessionsDbContext db, Guid id) => db.Sessions.TagWith(PostgresPreparedStatements.Tag).Where(s => s.Id == id)));
@@ -32,8 +38,8 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     /// then differs from the one the snapshot saw, and the session is read again by a new
     /// statement, which sees what the writer committed (the lock is held now: it does not wait).
     /// </summary>
-    public async Task<Session?> GetForUpdateAsync(Guid id, CancellationToken cancellationToken) =>
-        (await ReadAgainIfWaitedAsync(_ => LockAndLoad.For(db)(db, id).ToListAsync(cancellationToken).AsTask())).SingleOrDefault()?.Session;
+    public async Task<Session?> GetForUpdateAsync(Guid id, bool withLabelRows, CancellationToken cancellationToken) =>
+        (await ReadAgainIfWaitedAsync(_ => (withLabelRows ? LockAndLoadWithLabelRows : LockAndLoad).For(db)(db, id).ToListAsync(cancellationToken).AsTask())).SingleOrDefault()?.Session;
 
     public Task<Session?> GetForChangeAsync(Guid id, CancellationToken cancellationToken) => OneAsync(Load, id, cancellationToken);
 
@@ -56,9 +62,9 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
 
     /// <summary>
     /// Runs a locked load, and runs it again when it waited for a lock, over the ids the first run
-    /// locked (the argument: null the first time): the sessions it read first (and their labels)
-    /// are no longer tracked, and the second run, which holds their locks, reads them as their last
-    /// writer committed them.
+    /// locked (the argument: null the first time): what it read first (the sessions and any label
+    /// rows) is no longer tracked, and the second run, which holds their locks, reads them as their
+    /// last writer committed them.
     /// </summary>
     private async Task<List<Locked>> ReadAgainIfWaitedAsync(Func<IReadOnlyCollection<Guid>?, Task<List<Locked>>> load)
     {
@@ -68,13 +74,14 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
             return locked;
         }
 
+        var read = locked.Select(l => l.Session.Id).ToHashSet();
+        foreach (var label in db.ChangeTracker.Entries<SessionLabel>().Where(e => read.Contains((Guid)e.Property(SessionLabelConfiguration.SessionId).CurrentValue!)).ToList())
+        {
+            label.State = EntityState.Detached;
+        }
+
         foreach (var session in locked.Select(l => l.Session))
         {
-            foreach (var label in session.Labels)
-            {
-                db.Entry(label).State = EntityState.Detached;
-            }
-
             db.Entry(session).State = EntityState.Detached;
         }
 
