@@ -543,6 +543,11 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         var listed = await (await Client.GetAsync(workspace.SessionsPath + "?label=team:red&archived=any", owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(new[] { bulk, kept }.Order(), listed["sessions"]!.AsArray().Select(s => Guid.Parse(s!["id"]!.GetValue<string>())).Order());
         Assert.Equal("""{"team":["red","blue"]}""", (await (await Client.GetAsync(path, owner.Token())).ExpectAsync(HttpStatusCode.OK))["labels"]!.ToJsonString());
+        Assert.Equal(2, await LabelRowsAsync(kept));
+        Assert.Equal(0, await LabelRowsAsync(deleted));
+
+        Task<int> LabelRowsAsync(Guid id) =>
+            Factory.WithDbAsync(db => db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM session_labels WHERE session_id = {id}").SingleAsync());
     }
 
     /// <summary>
