@@ -42,23 +42,7 @@ for kind in "${KINDS[@]}"; do
   done
   spread_lua "$WORK/$kind-append.lua" "$token" \
     '{"messages":[{"role":"user","content":"hello"},{"role":"assistant","content":"hi"}]}' "${paths[@]/%//transcript}"
-  list=$(printf '"%s",' "${paths[@]}")
-  cat >"$WORK/$kind-title.lua" <<LUA
-paths = { ${list%,} }
-threads = 0
-setup = function(thread)
-  thread:set("first", threads * 8)
-  thread:set("me", threads)
-  threads = threads + 1
-end
-init = function()
-  n = first
-end
-request = function()
-  n = n + 1
-  return wrk.format("PATCH", paths[(n % #paths) + 1], {["Content-Type"] = "application/json", ["Authorization"] = "Bearer $token"}, '{"title":"title ' .. me .. ' ' .. n .. '"}')
-end
-LUA
+  spread_lua_sending "$WORK/$kind-title.lua" PATCH "$token" "'{\"title\":\"title ' .. me .. ' ' .. n .. '\"}'" "${paths[@]}"
 done
 RUNS=(none-title three-title none-append three-append)
 for run in "${RUNS[@]}"; do wrk -t2 -c16 -d"${WARMUP}s" -s "$WORK/$run.lua" "$BASE" >/dev/null; done

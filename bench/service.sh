@@ -1,6 +1,6 @@
 # Sourced by the profiling scripts (profile.sh, perf.sh, appends.sh, allocations.sh): the Release
 # service on a port of its own, a token of the benchmark's user, a private PostgreSQL (PG_BIN,
-# PG_DIR and PORT set by the script) and a wrk script spreading appends over sessions. Needs WORK (a scratch directory) and the repository's root as
+# PG_DIR and PORT set by the script) and wrk scripts spreading requests over sessions. Needs WORK (a scratch directory) and the repository's root as
 # the working directory.
 
 # start_service PORT CONNECTION_STRING [NAME=VALUE ...]: starts the service in Development with
@@ -43,14 +43,24 @@ stop_postgres() {
 # wrk's two threads starting at its own place in the list, so that the two do not send their
 # requests to the same sessions in step.
 spread_lua() {
-  local file=$1 token=$2 body=$3 paths
+  local file=$1 token=$2 body=$3
   shift 3
+  spread_lua_sending "$file" POST "$token" "'$body'" "$@"
+}
+
+# spread_lua_sending FILE METHOD TOKEN BODY_EXPRESSION PATH...: the same with another method and a
+# body made for each request by a Lua expression, which may use the thread's number (me) and its
+# count of requests (n): e.g. '{"title":"t ' .. me .. ' ' .. n .. '"}' for a new title every time.
+spread_lua_sending() {
+  local file=$1 method=$2 token=$3 body=$4 paths
+  shift 4
   paths=$(printf '"%s",' "$@")
   cat >"$file" <<LUA
 paths = { ${paths%,} }
 threads = 0
 setup = function(thread)
   thread:set("first", threads * 8)
+  thread:set("me", threads)
   threads = threads + 1
 end
 init = function()
@@ -58,7 +68,7 @@ init = function()
 end
 request = function()
   n = n + 1
-  return wrk.format("POST", paths[(n % #paths) + 1], {["Content-Type"] = "application/json", ["Authorization"] = "Bearer $token"}, '$body')
+  return wrk.format("$method", paths[(n % #paths) + 1], {["Content-Type"] = "application/json", ["Authorization"] = "Bearer $token"}, $body)
 end
 LUA
 }
