@@ -193,6 +193,12 @@ public sealed class Session : AggregateRoot
             return DomainErrors.FrozenSessionKeepsItsRecord;
         }
 
+        var relabelled = changes.Labels is { } labels && !SameLabels(labels) ? labels : null;
+        if (relabelled is not null && _labels is null)
+        {
+            throw LabelRowsNotLoaded();
+        }
+
         var changed = new List<string>();
         if (changes.Title is { } title && title != Title)
         {
@@ -212,9 +218,9 @@ public sealed class Session : AggregateRoot
             changed.Add("agent");
         }
 
-        if (changes.Labels is { } labels && !SameLabels(labels))
+        if (relabelled is not null)
         {
-            SetLabels(labels);
+            SetLabels(relabelled);
             changed.Add("labels");
         }
 
@@ -592,14 +598,9 @@ public sealed class Session : AggregateRoot
         LabelMap.Count == labels.Count
         && labels.All(pair => LabelMap.TryGetValue(pair.Key, out var values) && values.SequenceEqual(pair.Value.Distinct(StringComparer.Ordinal), StringComparer.Ordinal));
 
-    /// <summary>Replaces the rows and the map; the session's rows must be at hand, or the old ones would stay beside the new.</summary>
+    /// <summary>Replaces the rows and the map; the session's rows must be at hand (<see cref="Update"/> checks), or the old ones would stay beside the new.</summary>
     private void SetLabels(IReadOnlyDictionary<string, IReadOnlyList<string>> labels)
     {
-        if (_labels is null)
-        {
-            throw LabelRowsNotLoaded();
-        }
-
         _labels = SessionLabel.FromMap(labels);
         LabelMap = SessionLabel.ToMap(_labels);
     }

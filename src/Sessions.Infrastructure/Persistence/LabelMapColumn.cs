@@ -11,7 +11,8 @@ namespace Sessions.Infrastructure.Persistence;
 /// <summary>
 /// A session's label map in the <c>sessions.labels</c> column: the wire's JSON object of arrays
 /// (<c>{"team":["red","blue"]}</c>), keys and values in the map's order (ADR 0075). A read answers
-/// with it and never reads <c>session_labels</c>, whose rows listings filter and count by.
+/// with it and never reads <c>session_labels</c>, whose rows listings filter by and filtered facets
+/// count; the kept counts and the folded word are taken from the map (ADR 0076).
 /// </summary>
 internal static class LabelMapColumn
 {

@@ -6,8 +6,8 @@ namespace Sessions.Infrastructure.Persistence;
 /// <summary>
 /// Turns a query tagged <see cref="Tag"/> into one that also locks the session rows it reads, for
 /// the rest of the transaction: <c>FOR UPDATE OF s</c> on PostgreSQL, <c>UPDLOCK</c> on SQL Server.
-/// So a command loads and locks its session in one statement (the labels come along by an outer
-/// join, which is why the lock names the sessions table only). A query tagged
+/// So a command loads and locks its session in one statement (a change of the labels brings their
+/// rows along by an outer join, which is why the lock names the sessions table only). A query tagged
 /// <see cref="GroupTag"/> locks the group row it reads the same way, so concurrent changes of one
 /// group take turns instead of failing each other's version check. SQLite needs none: its write
 /// transactions already run one at a time.

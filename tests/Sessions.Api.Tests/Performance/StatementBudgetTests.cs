@@ -535,6 +535,7 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
             await Factory.Statements.DuringAsync(async () => Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(HttpMethod.Delete, workspace.SessionPath(deleted), owner.Token())).StatusCode)),
         };
 
+        Assert.All(commands, statements => Assert.NotEmpty(statements));
         Assert.All(commands, statements => Assert.DoesNotContain(statements, statement => statement.Contains("session_labels", StringComparison.Ordinal)));
         var facets = await (await Client.GetAsync(workspace.SessionsPath + "/facets?archived=any", owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("""{"team":[{"value":"blue","count":2},{"value":"red","count":2}]}""", facets["labels"]!.ToJsonString());

@@ -325,7 +325,34 @@ public sealed class DatabaseTests(ApiFactory factory)
         Assert.StartsWith($"ConnectionStrings:Sessions is not a connection string the {provider} provider reads: ", error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>The options the service reads for PostgreSQL with these settings (and no <c>PGOPTIONS</c>).</summary>
+    /// <summary>
+    /// A SQLite connection with foreign keys off would leave a deleted session's rows beside it (its
+    /// labels, transcript, items and prompt go by the keys' cascade), for a session created again under
+    /// its id to inherit: such a connection string stops the start; with them on it is read.
+    /// </summary>
+    [Theory]
+    [InlineData("Data Source=sessions.db;Foreign Keys=False", true)]
+    [InlineData("Data Source=sessions.db;foreign keys=false", true)]
+    [InlineData("Data Source=sessions.db;Foreign Keys=True", false)]
+    [InlineData("Data Source=sessions.db", false)]
+    public void SqliteWithForeignKeysOff_StopsTheStart(string connectionString, bool refused)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(
+            [KeyValuePair.Create("Database:Provider", (string?)"Sqlite"), KeyValuePair.Create("ConnectionStrings:Sessions", (string?)connectionString)]).Build();
+
+        var error = Record.Exception(() => DatabaseOptions.FromConfiguration(configuration, environmentOptions: null));
+
+        if (refused)
+        {
+            Assert.StartsWith("ConnectionStrings:Sessions turns SQLite's foreign keys off (Foreign Keys=False)", Assert.IsType<RefusedSettingException>(error).Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Null(error);
+        }
+    }
+
+    /// <summary>The options the service reads for SQLite with these settings.</summary>
     private static DatabaseOptions Sqlite(params (string Key, string? Value)[] settings) =>
         DatabaseOptions.FromConfiguration(
             new ConfigurationBuilder().AddInMemoryCollection(

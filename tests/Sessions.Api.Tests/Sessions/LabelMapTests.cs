@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Sessions.Api.Tests.Infrastructure;
+using Sessions.Application.Sessions;
 using Sessions.Domain.Sessions;
 using Sessions.Infrastructure.Persistence;
 
@@ -28,6 +30,35 @@ public sealed class LabelMapTests(ApiFactory factory) : ApiTest<ApiFactory>(fact
     /// <summary>What a session created with <see cref="Tricky"/> answers, in the order the client gave.</summary>
     private const string TrickyAnswered =
         """{"zeta":["b","a"],"alpha":["quote \" and backslash \\","line\nbreak\ttab","café 日本語 🙂","</script>"]}""";
+
+    /// <summary>
+    /// A session loaded for change carries its label rows only when the load asks for them (a
+    /// change of its labels, ADR 0076); without them it refuses to hand out rows it does not have,
+    /// and answers with its map.
+    /// </summary>
+    [Fact]
+    public async Task ALoadForChange_CarriesTheLabelRows_OnlyWhenAskedFor()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["team"] = ["red", "blue"], ["env"] = ["dev"] } })).Id();
+
+        foreach (var load in new Func<ISessionRepository, Task<Session?>>[] { r => r.GetForChangeAsync(session, default), r => r.GetForUpdateAsync(session, withLabelRows: false, default) })
+        {
+            var loaded = (await LoadAsync(load))!;
+            Assert.Throws<InvalidOperationException>(() => loaded.Labels);
+            Assert.Equal(["red", "blue"], loaded.LabelMap["team"]);
+        }
+
+        var withRows = (await LoadAsync(r => r.GetForUpdateAsync(session, withLabelRows: true, default)))!;
+        Assert.Equal([("team", "red"), ("team", "blue"), ("env", "dev")], withRows.Labels.OrderBy(l => l.Position).Select(l => (l.Key, l.Value)));
+
+        async Task<Session?> LoadAsync(Func<ISessionRepository, Task<Session?>> load)
+        {
+            await using var scope = Factory.Services.CreateAsyncScope();
+            return await load(scope.ServiceProvider.GetRequiredService<ISessionRepository>());
+        }
+    }
 
     [Fact]
     public async Task TheMigration_MapsEveryLabelledSessionFromItsRows_InTheirOrder()

@@ -11,7 +11,9 @@ namespace Sessions.Api.Tests.Sessions;
 /// A command that loads its session under the row lock while another writer (another instance of
 /// the service, here another connection) holds that lock works on the session as that writer left
 /// it: its row and the rows beside it alike. On PostgreSQL a statement that waits for a row lock
-/// returns the row's new version but keeps its own snapshot for everything else it read.
+/// returns the row's new version but keeps its own snapshot for everything else it read (a
+/// change of the labels reads their rows, and reads again; every other command reads the row
+/// alone, ADR 0076).
 /// </summary>
 [Collection(SharedApiCollection.Name)]
 public sealed class LockedLoadTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
@@ -103,8 +105,8 @@ public sealed class LockedLoadTests(ApiFactory factory) : ApiTest<ApiFactory>(fa
     }
 
     /// <summary>
-    /// A bulk action that waited for one of its sessions' row locks reads again only the sessions
-    /// it locked. A session created meanwhile under a lower id of the batch is not the batch's:
+    /// A bulk action that waited for one of its sessions' row locks takes only the sessions its
+    /// statement locked. A session created meanwhile under a lower id of the batch is not the batch's:
     /// taking its lock then, while holding a higher id's, would close a circle with a writer that
     /// holds it and waits for the higher one (PostgreSQL's deadlock: the whole batch answered 409).
     /// </summary>

@@ -62,6 +62,7 @@ public sealed class CompiledQueryModelTests(ApiFactory factory) : ApiTest<ApiFac
             Assert.False((await services.GetRequiredService<ISessionReadStore>().ResolveAsync(nobody, byId, default)).IsSuccess);
             Assert.False((await services.GetRequiredService<ISessionReadStore>().ResolveAsync(nobody, byPrefix, default)).IsSuccess);
             Assert.Null(await services.GetRequiredService<ISessionRepository>().GetForUpdateAsync(session, withLabelRows: false, default));
+            Assert.Null(await services.GetRequiredService<ISessionRepository>().GetForUpdateAsync(session, withLabelRows: true, default));
             Assert.Null(await services.GetRequiredService<ISessionRepository>().GetForChangeAsync(session, default));
             Assert.Empty(await services.GetRequiredService<SessionsDbContext>().ViewsInOrderAsync(nobody, [session], default));
         }

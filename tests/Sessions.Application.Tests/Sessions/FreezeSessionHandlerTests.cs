@@ -49,14 +49,14 @@ public sealed class FreezeSessionHandlerTests
     public async Task Rerun_AfterALostRace_LoadsUnderTheWriteLock()
     {
         _unitOfWork.SetupGet(u => u.Rerunning).Returns(true);
-        _sessions.Setup(s => s.GetForUpdateAsync(_read.Id, It.IsAny<bool>(), It.IsAny<CancellationToken>())).ReturnsAsync(_locked);
+        _sessions.Setup(s => s.GetForUpdateAsync(_read.Id, false, It.IsAny<CancellationToken>())).ReturnsAsync(_locked);
 
         var result = await Handle(_ownerId, WorkspaceRole.Member, Scopes.SessionsWrite);
 
         Assert.Equal(Now.UtcDateTime, result.Value.FrozenAt);
         Assert.Single(_locked.DomainEvents);
         _unitOfWork.Verify(u => u.BeginWriteAsync(_read.Id, It.IsAny<CancellationToken>()), Times.Once);
-        _sessions.Verify(s => s.GetForUpdateAsync(_read.Id, It.IsAny<bool>(), It.IsAny<CancellationToken>()), Times.Once);
+        _sessions.Verify(s => s.GetForUpdateAsync(_read.Id, false, It.IsAny<CancellationToken>()), Times.Once);
         _sessions.Verify(s => s.GetForChangeAsync(It.IsAny<Guid>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Sessions.Application.Common.Persistence;
@@ -26,8 +27,9 @@ internal sealed class SessionWorld
             .ReturnsAsync(() => new SessionRead(Read, OwnerChip, null));
         Reads.Setup(r => r.FindWithSystemPromptAsync(It.IsAny<SessionAudience>(), It.IsAny<SessionReference>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(() => (new SessionRead(Read, OwnerChip, null), StoredPrompt));
-        Sessions.Setup(s => s.GetForUpdateAsync(id, It.IsAny<bool>(), It.IsAny<CancellationToken>())).ReturnsAsync(() => Locked);
-        Sessions.Setup(s => s.GetForChangeAsync(id, It.IsAny<CancellationToken>())).ReturnsAsync(() => Locked);
+        Sessions.Setup(s => s.GetForUpdateAsync(id, It.IsAny<bool>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((Guid _, bool withLabelRows, CancellationToken _) => Loaded(withLabelRows));
+        Sessions.Setup(s => s.GetForChangeAsync(id, It.IsAny<CancellationToken>())).ReturnsAsync(() => Loaded(withLabelRows: false));
         Sessions.Setup(s => s.GetPromptAsync(id, It.IsAny<CancellationToken>())).ReturnsAsync(() => StoredPrompt);
         Sessions.Setup(s => s.StorePrompt(It.IsAny<SessionPrompt>(), It.IsAny<bool>())).Callback<SessionPrompt, bool>((prompt, replaces) => PromptsStored.Add((prompt, replaces)));
         Reads.Setup(r => r.GetUserChipsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
@@ -84,6 +86,21 @@ internal sealed class SessionWorld
         {
             typeof(Session).GetProperty(nameof(Session.SystemPromptDigest))!.SetValue(session, SessionPrompt.UnknownDigest);
         }
+    }
+
+    /// <summary>
+    /// <see cref="Locked"/> as a load for change leaves it: without its label rows unless the load
+    /// asks for them, as the repository loads it (a command that changes labels without asking
+    /// for the rows then fails, as it would on a database).
+    /// </summary>
+    private Session Loaded(bool withLabelRows)
+    {
+        if (!withLabelRows)
+        {
+            typeof(Session).GetField("_labels", BindingFlags.Instance | BindingFlags.NonPublic)!.SetValue(Locked, null);
+        }
+
+        return Locked;
     }
 
     /// <summary>Nothing was loaded for change: the command answered from its read.</summary>

@@ -109,8 +109,9 @@ public sealed class SessionTests
 
     /// <summary>
     /// A session loaded without its label rows (for any change but one of its labels) answers with
-    /// its map and changes everything else, and refuses a change of its labels, which would leave
-    /// its stored rows beside the new ones.
+    /// its map and changes everything else, its labels sent as they are too, and refuses a change
+    /// of its labels, which would leave its stored rows beside the new ones, before it changes
+    /// anything.
     /// </summary>
     [Fact]
     public void WithoutItsLabelRows_ASessionChangesAllButItsLabels()
@@ -122,8 +123,10 @@ public sealed class SessionTests
         Assert.Equal("renamed", session.Title);
         Assert.Equal(["x"], session.LabelMap["a"]);
         Assert.Contains("label rows", Assert.Throws<InvalidOperationException>(() => session.Labels).Message, StringComparison.Ordinal);
-        Assert.Throws<InvalidOperationException>(() => session.Update(new SessionChanges(Labels: new Dictionary<string, IReadOnlyList<string>> { ["a"] = ["y"] }), Owner, Created));
+        Assert.Throws<InvalidOperationException>(() => session.Update(new SessionChanges("again", Labels: new Dictionary<string, IReadOnlyList<string>> { ["a"] = ["y"] }), Owner, Created));
         Assert.Equal(["x"], session.LabelMap["a"]);
+        Assert.Equal("renamed", session.Title);
+        Assert.Null(session.Update(new SessionChanges(Labels: new Dictionary<string, IReadOnlyList<string>> { ["a"] = ["x"] }), Owner, Created).Error);
     }
 
     [Fact]

@@ -39,6 +39,13 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         }
 
         Readable(provider, connectionString);
+        if (provider == DatabaseProvider.Sqlite && new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).ForeignKeys == false)
+        {
+            // The library the service ships enforces foreign keys unless a connection turns them off.
+            throw new RefusedSettingException(
+                "ConnectionStrings:Sessions turns SQLite's foreign keys off (Foreign Keys=False): a deleted session's labels, transcript, items and system prompt go with it by their foreign keys' cascade. Leave Foreign Keys out, or set it to True.");
+        }
+
         var timeout = Settings.WholeNumber(configuration, "Database:CommandTimeoutSeconds", 30, 1, MaxCommandTimeoutSeconds, $"a whole number of seconds from 1 to {MaxCommandTimeoutSeconds}");
         var prepareStatements = Settings.Flag(configuration, "Database:PrepareStatements", defaultValue: true);
 

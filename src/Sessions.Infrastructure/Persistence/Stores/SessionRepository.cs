@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Sessions;
 using Sessions.Domain.Sessions;
-using Sessions.Infrastructure.Persistence.Configurations;
 using Sessions.Infrastructure.Persistence.Providers;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
@@ -14,14 +13,18 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
     /// (<see cref="RowLockInterceptor"/>). On SQLite the write transaction is already the only one
     /// (<see cref="SqliteWriterGate"/>, <c>BEGIN IMMEDIATE</c>). Compiled (every command that
     /// writes rows beside the session's runs it while holding the lock, and so does a rerun of one
-    /// that loaded without it); PostgreSQL keeps it prepared. Each row carries the session's version
-    /// as the statement's snapshot saw it (<see cref="Locked"/>).
+    /// that loaded without it); PostgreSQL keeps it prepared. A statement that waited for the lock
+    /// returns the row as the writer before it committed it (PostgreSQL's read committed rereads a
+    /// locked row; SQL Server's lock hint makes its read of the row a locking one).
     /// </summary>
-    private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Locked>>> LockAndLoad = new(() => EF.CompileAsyncQuery(
-        (SessionsDbContext db, Guid id) => db.Sessions.TagWith(RowLockInterceptor.Tag).TagWith(PostgresPreparedStatements.Tag).Where(s => s.Id == id)
-            .Select(s => new Locked(s, db.Sessions.Where(seen => seen.Id == s.Id).Select(seen => seen.Version).First()))));
+    private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Session>>> LockAndLoad = new(() => EF.CompileAsyncQuery(
+        (SessionsDbContext db, Guid id) => db.Sessions.TagWith(RowLockInterceptor.Tag).TagWith(PostgresPreparedStatements.Tag).Where(s => s.Id == id)));
 
-    /// <summary>The same, with the label rows a change of the session's labels replaces.</summary>
+    /// <summary>
+    /// The same, with the label rows a change of the session's labels replaces, and the session's
+    /// version as the statement's snapshot saw it (<see cref="Locked"/>): the rows are not locked,
+    /// and are read as that snapshot had them.
+    /// </summary>
     private static readonly CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Locked>>> LockAndLoadWithLabelRows = new(() => EF.CompileAsyncQuery(
         (SessionsDbContext db, Guid id) => db.Sessions.TagWith(RowLockInterceptor.Tag).TagWith(PostgresPreparedStatements.Tag).Include(s => s.Labels).Where(s => s.Id == id)
             .Select(s => new Locked(s, db.Sessions.Where(seen => seen.Id == s.Id).Select(seen => seen.Version).First()))));
@@ -31,62 +34,48 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
         (SessionsDbContext db, Guid id) => db.Sessions.TagWith(PostgresPreparedStatements.Tag).Where(s => s.Id == id)));
 
     /// <summary>
-    /// The session under its row lock, with the rows beside it as the lock's holder left them. A
+    /// The session under its row lock, and with its label rows as the lock's holder left them. A
     /// statement that waited for the lock returns the row as the writer before it committed it, but
-    /// everything else it read (the labels) as its snapshot had it, from before that writer
-    /// (PostgreSQL's read committed; SQL Server's with row versioning): the session's version
-    /// then differs from the one the snapshot saw, and the session is read again by a new
-    /// statement, which sees what the writer committed (the lock is held now: it does not wait).
+    /// the label rows as its snapshot had them, from before that writer (PostgreSQL's read
+    /// committed; SQL Server's with row versioning): the session's version then differs from the
+    /// one the snapshot saw, and the session is read again by a new statement, which sees what the
+    /// writer committed (the lock is held now: it does not wait). Without the label rows, the row
+    /// the statement returns is all there is to read.
     /// </summary>
-    public async Task<Session?> GetForUpdateAsync(Guid id, bool withLabelRows, CancellationToken cancellationToken) =>
-        (await ReadAgainIfWaitedAsync(_ => (withLabelRows ? LockAndLoadWithLabelRows : LockAndLoad).For(db)(db, id).ToListAsync(cancellationToken).AsTask())).SingleOrDefault()?.Session;
+    public async Task<Session?> GetForUpdateAsync(Guid id, bool withLabelRows, CancellationToken cancellationToken)
+    {
+        if (!withLabelRows)
+        {
+            return await OneAsync(LockAndLoad, id, cancellationToken);
+        }
+
+        var locked = await LockedWithLabelRowsAsync(id, cancellationToken);
+        if (locked is not { Waited: true })
+        {
+            return locked?.Session;
+        }
+
+        foreach (var label in locked.Session.Labels)
+        {
+            db.Entry(label).State = EntityState.Detached;
+        }
+
+        db.Entry(locked.Session).State = EntityState.Detached;
+        return (await LockedWithLabelRowsAsync(id, cancellationToken))?.Session;
+    }
 
     public Task<Session?> GetForChangeAsync(Guid id, CancellationToken cancellationToken) => OneAsync(Load, id, cancellationToken);
 
     /// <summary>
     /// Locks and loads the sessions the audience can see, in one statement, in id order so two
-    /// batches never wait on each other in a circle; read again, as <see cref="GetForUpdateAsync"/>
-    /// does, when the statement waited for a lock: the sessions it locked, and no others. A session
-    /// its snapshot did not see (created under an id of the batch, or shared, while it waited) is not
-    /// the batch's: taking its lock then, while holding locks of higher ids, would break the order.
+    /// batches never wait on each other in a circle. A statement that waited for a lock returns the
+    /// locked rows as their last writer committed them, and a session its snapshot did not see
+    /// (created under an id of the batch, or shared, while it waited) not at all: it is not the
+    /// batch's.
     /// </summary>
     public async Task<IReadOnlyDictionary<Guid, Session>> GetManyForUpdateAsync(SessionAudience audience, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
-        (await ReadAgainIfWaitedAsync(lockedBefore =>
-        {
-            var asked = lockedBefore ?? ids;
-            return db.Sessions.TagWith(RowLockInterceptor.Tag).VisibleTo(audience).Where(s => asked.Contains(s.Id)).OrderBy(s => s.Id)
-                .Select(s => new Locked(s, db.Sessions.Where(seen => seen.Id == s.Id).Select(seen => seen.Version).First()))
-                .ToListAsync(cancellationToken);
-        }))
-        .ToDictionary(l => l.Session.Id, l => l.Session);
-
-    /// <summary>
-    /// Runs a locked load, and runs it again when it waited for a lock, over the ids the first run
-    /// locked (the argument: null the first time): what it read first (the sessions and any label
-    /// rows) is no longer tracked, and the second run, which holds their locks, reads them as their
-    /// last writer committed them.
-    /// </summary>
-    private async Task<List<Locked>> ReadAgainIfWaitedAsync(Func<IReadOnlyCollection<Guid>?, Task<List<Locked>>> load)
-    {
-        var locked = await load(null);
-        if (!locked.Any(l => l.Waited))
-        {
-            return locked;
-        }
-
-        var read = locked.Select(l => l.Session.Id).ToHashSet();
-        foreach (var label in db.ChangeTracker.Entries<SessionLabel>().Where(e => read.Contains((Guid)e.Property(SessionLabelConfiguration.SessionId).CurrentValue!)).ToList())
-        {
-            label.State = EntityState.Detached;
-        }
-
-        foreach (var session in locked.Select(l => l.Session))
-        {
-            db.Entry(session).State = EntityState.Detached;
-        }
-
-        return await load([.. locked.Select(l => l.Session.Id)]);
-    }
+        await db.Sessions.TagWith(RowLockInterceptor.Tag).VisibleTo(audience).Where(s => ids.Contains(s.Id)).OrderBy(s => s.Id)
+            .ToDictionaryAsync(s => s.Id, cancellationToken);
 
     public Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken) =>
         db.Sessions.AnyAsync(s => s.Id == id, cancellationToken);
@@ -111,6 +100,9 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
 
     private async Task<Session?> OneAsync(CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Session>>> load, Guid id, CancellationToken cancellationToken) =>
         (await load.For(db)(db, id).ToListAsync(cancellationToken)).SingleOrDefault();
+
+    private async Task<Locked?> LockedWithLabelRowsAsync(Guid id, CancellationToken cancellationToken) =>
+        (await LockAndLoadWithLabelRows.For(db)(db, id).ToListAsync(cancellationToken)).SingleOrDefault();
 
     /// <summary>A session read under its row lock, and its version as the statement's snapshot saw it.</summary>
     private sealed record Locked(Session Session, long SeenVersion)
