@@ -14,15 +14,9 @@ PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PORT=5548
 PG_DIR=/tmp/sessions-page-labels-pg
 WORK=$(mktemp -d)
-cleanup() { [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true; [ -n "${PG:-}" ] && stop_postgres; rm -rf "$WORK"; }
-trap cleanup EXIT
 . bench/service.sh
-if [ -n "${PG:-}" ]; then
-  start_postgres sessions
-  start_service 5096 "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions" Database__Provider=Postgres
-else
-  start_service 5096 "Data Source=$WORK/sessions.db"
-fi
+trap stop_chosen_service EXIT
+start_chosen_service 5096
 declare -A LABELS=(
   [none]=''
   [one]='"labels":{"team":["red"]},'

@@ -15,15 +15,9 @@ PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PORT=5547
 PG_DIR=/tmp/sessions-prompt-appends-pg
 WORK=$(mktemp -d)
-cleanup() { [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true; [ -n "${PG:-}" ] && stop_postgres; rm -rf "$WORK"; }
-trap cleanup EXIT
 . bench/service.sh
-if [ -n "${PG:-}" ]; then
-  start_postgres sessions
-  start_service 5095 "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions" Database__Provider=Postgres
-else
-  start_service 5095 "Data Source=$WORK/sessions.db"
-fi
+trap stop_chosen_service EXIT
+start_chosen_service 5095
 TOKEN=$(dev_token prompts@example.com)
 P=/api/v1/org/demo/ws/default/sessions
 ID=$(cat /proc/sys/kernel/random/uuid)

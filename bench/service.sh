@@ -1,4 +1,5 @@
-# Sourced by the profiling scripts (profile.sh, perf.sh, appends.sh, allocations.sh): the Release
+# Sourced by the profiling and benchmark scripts (profile.sh, perf.sh, appends.sh, allocations.sh,
+# page-labels.sh, prompt-appends.sh, command-loads.sh): the Release
 # service on a port of its own, a token of the benchmark's user, a private PostgreSQL (PG_BIN,
 # PG_DIR and PORT set by the script) and wrk scripts spreading requests over sessions. Needs WORK (a scratch directory) and the repository's root as
 # the working directory.
@@ -16,6 +17,25 @@ start_service() {
   for _ in $(seq 1 60); do curl -sf "$BASE/health/live" >/dev/null && return; sleep 0.5; done
   echo "the service did not start: $(tail -5 "$WORK/api.log")" >&2
   return 1
+}
+
+# start_chosen_service PORT: the service on a SQLite file in WORK, or, with PG set, on a private
+# PostgreSQL (start_postgres, database sessions, on PORT of the script): for the scripts that
+# measure either database.
+start_chosen_service() {
+  if [ -n "${PG:-}" ]; then
+    start_postgres sessions
+    start_service "$1" "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions" Database__Provider=Postgres
+  else
+    start_service "$1" "Data Source=$WORK/sessions.db"
+  fi
+}
+
+# stop_chosen_service: stops what start_chosen_service started and removes WORK (an EXIT trap).
+stop_chosen_service() {
+  [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true
+  [ -n "${PG:-}" ] && stop_postgres
+  rm -rf "$WORK"
 }
 
 # dev_token EMAIL: a token from POST /dev/token for EMAIL, a member of organization demo, workspace default.

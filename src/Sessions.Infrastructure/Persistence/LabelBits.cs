@@ -60,7 +60,7 @@ internal static class LabelBits
             var stale = entry.State switch
             {
                 EntityState.Added => true,
-                EntityState.Modified => entry.Property(s => s.LabelMap).IsModified || bits.CurrentValue == Unknown,
+                EntityState.Modified => entry.Property(nameof(Session.LabelMap)).IsModified || bits.CurrentValue == Unknown,
                 _ => false,
             };
             if (stale && Of(Pairs(entry.Entity.LabelMap)) is var folded && folded != bits.CurrentValue)

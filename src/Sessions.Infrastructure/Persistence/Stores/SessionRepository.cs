@@ -49,7 +49,7 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
             return await OneAsync(LockAndLoad, id, cancellationToken);
         }
 
-        var locked = await LockedWithLabelRowsAsync(id, cancellationToken);
+        var locked = await OneAsync(LockAndLoadWithLabelRows, id, cancellationToken);
         if (locked is not { Waited: true })
         {
             return locked?.Session;
@@ -61,7 +61,7 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
         }
 
         db.Entry(locked.Session).State = EntityState.Detached;
-        return (await LockedWithLabelRowsAsync(id, cancellationToken))?.Session;
+        return (await OneAsync(LockAndLoadWithLabelRows, id, cancellationToken))?.Session;
     }
 
     public Task<Session?> GetForChangeAsync(Guid id, CancellationToken cancellationToken) => OneAsync(Load, id, cancellationToken);
@@ -98,11 +98,9 @@ internal sealed class SessionRepository(SessionsDbContext db) : ISessionReposito
 
     public void Remove(Session session) => db.Sessions.Remove(session);
 
-    private async Task<Session?> OneAsync(CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<Session>>> load, Guid id, CancellationToken cancellationToken) =>
+    private async Task<T?> OneAsync<T>(CompiledPerModel<Func<SessionsDbContext, Guid, IAsyncEnumerable<T>>> load, Guid id, CancellationToken cancellationToken)
+        where T : class =>
         (await load.For(db)(db, id).ToListAsync(cancellationToken)).SingleOrDefault();
-
-    private async Task<Locked?> LockedWithLabelRowsAsync(Guid id, CancellationToken cancellationToken) =>
-        (await LockAndLoadWithLabelRows.For(db)(db, id).ToListAsync(cancellationToken)).SingleOrDefault();
 
     /// <summary>A session read under its row lock, and its version as the statement's snapshot saw it.</summary>
     private sealed record Locked(Session Session, long SeenVersion)
