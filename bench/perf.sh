@@ -3,34 +3,47 @@
 # request's time goes: inclusive shares of the process's samples under the frames given (regular
 # expressions over the runtime's method names), each with its direct callees. How
 # bench/results/2026-12-01-stack-costs.md section 1 was taken.
-#   usage: bash bench/perf.sh get|refreeze [FRAME_REGEX ...]
+#   usage: bash bench/perf.sh get|refreeze|page [FRAME_REGEX ...]
+# get and refreeze send the side-by-side benchmark's requests; page reads the first list page of 20
+# sessions, each with three labels.
 #   e.g.:  bash bench/perf.sh get 'DfaMatcher::MatchAsync' 'SessionReadStore\+<OneAsync>'
 # WARM=seconds of load before sampling (60 by default: with less, the JIT's tiering thread still
 # takes a fifth of the samples, bench/results/2026-12-02-compiled-browsing.md).
-# Needs perf (apt-get install linux-perf) and wrk; the service built in Release. SQLite only; a
-# fresh file each run. The samples stay in .artifacts/perf/ (KIND.data, KIND.stacks).
+# Needs perf (apt-get install linux-perf) and wrk; the service built in Release. A fresh SQLite
+# file each run, or with PG=1 a private PostgreSQL of PG_BIN's binaries (run as root). The samples
+# stay in .artifacts/perf/ (KIND.data, KIND.stacks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 KIND=${1:-get}
 shift || true
 API_PORT=5093
+PORT=5549
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_DIR=/tmp/sessions-perf-pg
 WORK=$(mktemp -d)
 OUT=$ROOT/.artifacts/perf
 mkdir -p "$OUT"
-cleanup() { [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
 
+. bench/service.sh
+trap stop_chosen_service EXIT
 # The perf map names JIT'd code; with W^X on, perf sees that code in an anonymous double mapping
 # that the map does not describe.
-. bench/service.sh
-start_service "$API_PORT" "Data Source=$WORK/sessions.db" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+start_chosen_service "$API_PORT" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 TOKEN=$(dev_token perf@example.com)
 PATH_BASE=/api/v1/org/demo/ws/default/sessions/
 ID=$(cat /proc/sys/kernel/random/uuid)
 curl -sf -o /dev/null -X POST "$BASE${PATH_BASE%/}" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"id\":\"$ID\",\"model\":\"m\"}"
 curl -sf -o /dev/null -X POST "$BASE$PATH_BASE$ID/freeze" -H "Authorization: Bearer $TOKEN"
 SCRIPT="../shared/bench/$KIND.lua"
+if [ "$KIND" = page ]; then
+  for _ in $(seq 1 19); do
+    curl -sf -o /dev/null -X POST "$BASE${PATH_BASE%/}" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+      -d "{\"id\":\"$(cat /proc/sys/kernel/random/uuid)\",\"model\":\"m\",\"labels\":{\"team\":[\"red\"],\"env\":[\"prod\"],\"tier\":[\"gold\"]}}"
+  done
+  SCRIPT=$WORK/page.lua
+  printf 'function init(args) wrk.headers["Authorization"] = "Bearer " .. args[2] end\nfunction request() return wrk.format("GET", "%s") end\n' "${PATH_BASE%/}" >"$SCRIPT"
+fi
 wrk -t2 -c16 -d"${WARM:-60}"s -s "$SCRIPT" "$BASE" -- "$ID" "$TOKEN" "$PATH_BASE" >/dev/null   # warm-up
 perf record -F 999 -g -p "$API_PID" -o "$OUT/$KIND.data" -- sleep 8 >/dev/null 2>&1 &
 PERF=$!

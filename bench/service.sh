@@ -1,4 +1,4 @@
-# Sourced by the profiling and benchmark scripts (profile.sh, perf.sh, appends.sh, allocations.sh,
+# Sourced by the profiling and benchmark scripts (profile.sh, perf.sh, syscalls.sh, appends.sh, allocations.sh,
 # page-labels.sh, prompt-appends.sh, command-loads.sh): the Release
 # service on a port of its own, a token of the benchmark's user, a private PostgreSQL (PG_BIN,
 # PG_DIR and PORT set by the script) and wrk scripts spreading requests over sessions. Needs WORK (a scratch directory) and the repository's root as
@@ -19,15 +19,17 @@ start_service() {
   return 1
 }
 
-# start_chosen_service PORT: the service on a SQLite file in WORK, or, with PG set, on a private
-# PostgreSQL (start_postgres, database sessions, on PORT of the script): for the scripts that
-# measure either database.
+# start_chosen_service PORT [NAME=VALUE ...]: the service on a SQLite file in WORK, or, with PG set,
+# on a private PostgreSQL (start_postgres, database sessions, on PORT of the script), the given
+# settings or runtime variables added: for the scripts that measure either database.
 start_chosen_service() {
+  local port=$1
+  shift
   if [ -n "${PG:-}" ]; then
     start_postgres sessions
-    start_service "$1" "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions" Database__Provider=Postgres
+    start_service "$port" "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions" Database__Provider=Postgres "$@"
   else
-    start_service "$1" "Data Source=$WORK/sessions.db"
+    start_service "$port" "Data Source=$WORK/sessions.db" "$@"
   fi
 }
 
