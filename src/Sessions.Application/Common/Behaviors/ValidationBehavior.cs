@@ -30,6 +30,7 @@ public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidat
             }
         }
 
+        // Stryker disable once Equality : at exactly the limit the cut keeps every error, as the whole list does
         return fields is null ? await next(message, cancellationToken) : TResponse.Failure(Error.Validation(fields.Count > ValidationRules.MaxReportedErrors ? fields[..ValidationRules.MaxReportedErrors] : fields));
     }
 
