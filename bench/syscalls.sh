@@ -18,8 +18,8 @@ WORK=$(mktemp -d)
 . bench/service.sh
 CEILING_PID=
 cleanup() {
-  [ -n "$CEILING_PID" ] && kill "$CEILING_PID" 2>/dev/null || true
-  stop_chosen_service
+  for pid in "${API_PID:-}" "$CEILING_PID"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -39,7 +39,7 @@ measure() {
   awk -F, -v n="$requests" '/sys_enter_/ {sub(/.*sys_enter_/, "", $3); printf " %s %.2f", $3, $1 / n} END {print ""}' "$WORK/$name.stat"
 }
 
-start_chosen_service 5092
+start_service 5092 "Data Source=$WORK/sessions.db"
 TOKEN=$(dev_token syscalls@example.com)
 ID=$(cat /proc/sys/kernel/random/uuid)
 curl -sf -o /dev/null -X POST "$BASE/api/v1/org/demo/ws/default/sessions" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"id\":\"$ID\",\"model\":\"m\"}"
