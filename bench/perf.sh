@@ -4,8 +4,8 @@
 # expressions over the runtime's method names), each with its direct callees. How
 # bench/results/2026-12-01-stack-costs.md section 1 was taken.
 #   usage: bash bench/perf.sh get|refreeze|page [FRAME_REGEX ...]
-# get and refreeze send the side-by-side benchmark's requests; page reads the first list page of 20
-# sessions, each with three labels.
+# get and refreeze send the side-by-side benchmark's requests; page reads the first list page: 20
+# sessions, the 19 newest with three labels each.
 #   e.g.:  bash bench/perf.sh get 'DfaMatcher::MatchAsync' 'SessionReadStore\+<OneAsync>'
 # WARM=seconds of load before sampling (60 by default: with less, the JIT's tiering thread still
 # takes a fifth of the samples, bench/results/2026-12-02-compiled-browsing.md).
@@ -52,7 +52,7 @@ wait "$PERF"
 perf script -i "$OUT/$KIND.data" >"$OUT/$KIND.stacks" 2>/dev/null
 FRAMES=("$@")
 [ ${#FRAMES[@]} -gt 0 ] || FRAMES=('HttpProtocol\+<ProcessRequests>' 'DfaMatcher::MatchAsync' 'ControllerBinderDelegateProvider' \
-  'Mediator::Send' 'SessionReadStore\+<OneAsync>' 'ObjectResultExecutor::ExecuteAsync' 'DynamicMethod::CreateDelegate')
+  'Mediator::Send' 'SessionReadStore\+<OneAsync>' 'SessionReadStore\+<ListAsync>' 'ObjectResultExecutor::ExecuteAsync' 'DynamicMethod::CreateDelegate')
 for frame in "${FRAMES[@]}"; do
   echo "== $frame"
   python3 bench/perf_tree.py "$OUT/$KIND.stacks" "$frame" 8

@@ -30,8 +30,14 @@ public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidat
             }
         }
 
+        if (fields is null)
+        {
+            return await next(message, cancellationToken);
+        }
+
         // Stryker disable once Equality : at exactly the limit the cut keeps every error, as the whole list does
-        return fields is null ? await next(message, cancellationToken) : TResponse.Failure(Error.Validation(fields.Count > ValidationRules.MaxReportedErrors ? fields[..ValidationRules.MaxReportedErrors] : fields));
+        var reported = fields.Count > ValidationRules.MaxReportedErrors ? fields[..ValidationRules.MaxReportedErrors] : fields;
+        return TResponse.Failure(Error.Validation(reported));
     }
 
     private static FieldError ToFieldError(ValidationFailure failure) => new(
