@@ -42,7 +42,7 @@ if [ "$KIND" = page ]; then
       -d "{\"id\":\"$(cat /proc/sys/kernel/random/uuid)\",\"model\":\"m\",\"labels\":{\"team\":[\"red\"],\"env\":[\"prod\"],\"tier\":[\"gold\"]}}"
   done
   SCRIPT=$WORK/page.lua
-  printf 'function init(args) wrk.headers["Authorization"] = "Bearer " .. args[2] end\nfunction request() return wrk.format("GET", "%s") end\n' "${PATH_BASE%/}" >"$SCRIPT"
+  spread_lua_sending "$SCRIPT" GET "$TOKEN" nil "${PATH_BASE%/}"
 fi
 wrk -t2 -c16 -d"${WARM:-60}"s -s "$SCRIPT" "$BASE" -- "$ID" "$TOKEN" "$PATH_BASE" >/dev/null   # warm-up
 perf record -F 999 -g -p "$API_PID" -o "$OUT/$KIND.data" -- sleep 8 >/dev/null 2>&1 &

@@ -14,6 +14,7 @@ WARM=${WARM:-20}
 MEASURE=${MEASURE:-8}
 CALLS=(sendto recvfrom read fcntl epoll_wait futex)
 SHARED=$(cd ../shared/bench && pwd)
+SESSIONS=/api/v1/org/demo/ws/default/sessions
 CEILING_DLL=/tmp/sessions-syscalls-ceiling/Ceiling.dll
 WORK=$(mktemp -d)
 . bench/service.sh
@@ -28,12 +29,12 @@ trap cleanup EXIT
 # measure NAME PID BASE ID TOKEN: the load on one process, its calls and CPU per request.
 measure() {
   local name=$1 pid=$2 base=$3 id=$4 token=$5 events ticks_before ticks_after out requests
-  wrk -t2 -c16 -d"${WARM}s" -s "$SHARED/$KIND.lua" "$base" -- "$id" "$token" /api/v1/org/demo/ws/default/sessions/ >/dev/null
+  wrk -t2 -c16 -d"${WARM}s" -s "$SHARED/$KIND.lua" "$base" -- "$id" "$token" "$SESSIONS/" >/dev/null
   events=$(printf 'syscalls:sys_enter_%s,' "${CALLS[@]}")
   perf stat -x, -e "${events%,}" -p "$pid" -o "$WORK/$name.stat" -- sleep "$MEASURE" &
   STAT_PID=$!
   ticks_before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-  out=$(wrk -t2 -c16 -d"${MEASURE}s" -s "$SHARED/$KIND.lua" "$base" -- "$id" "$token" /api/v1/org/demo/ws/default/sessions/)
+  out=$(wrk -t2 -c16 -d"${MEASURE}s" -s "$SHARED/$KIND.lua" "$base" -- "$id" "$token" "$SESSIONS/")
   ticks_after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   wait "$STAT_PID"
   STAT_PID=
@@ -47,8 +48,8 @@ measure() {
 start_service 5092 "Data Source=$WORK/sessions.db"
 TOKEN=$(dev_token syscalls@example.com)
 ID=$(cat /proc/sys/kernel/random/uuid)
-curl -sf -o /dev/null -X POST "$BASE/api/v1/org/demo/ws/default/sessions" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"id\":\"$ID\",\"model\":\"m\"}"
-curl -sf -o /dev/null -X POST "$BASE/api/v1/org/demo/ws/default/sessions/$ID/freeze" -H "Authorization: Bearer $TOKEN"
+curl -sf -o /dev/null -X POST "$BASE$SESSIONS" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"id\":\"$ID\",\"model\":\"m\"}"
+curl -sf -o /dev/null -X POST "$BASE$SESSIONS/$ID/freeze" -H "Authorization: Bearer $TOKEN"
 measure service "$API_PID" "$BASE" "$ID" "$TOKEN"
 kill "$API_PID"
 wait "$API_PID" 2>/dev/null || true
@@ -64,5 +65,5 @@ ID=$(head -n 1 "$WORK/ids")
 CEILING_PID=$!
 for _ in $(seq 1 60); do curl -sf http://127.0.0.1:5091/health/live >/dev/null && break; sleep 0.5; done
 curl -sf http://127.0.0.1:5091/health/live >/dev/null || { echo "the ceiling did not start: $(tail -5 "$WORK/ceiling.log")" >&2; exit 1; }
-curl -sf -o /dev/null -X POST "http://127.0.0.1:5091/api/v1/org/demo/ws/default/sessions/$ID/freeze"
+curl -sf -o /dev/null -X POST "http://127.0.0.1:5091$SESSIONS/$ID/freeze"
 measure ceiling "$CEILING_PID" http://127.0.0.1:5091 "$ID" x

@@ -92,6 +92,37 @@ public sealed class BulkTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
         await (await Client.GetAsync(workspace.SessionPath(evidence), owner.Token())).ExpectAsync(HttpStatusCode.OK);
     }
 
+    /// <summary>
+    /// A session deleted in bulk takes its transcript with it, as one deleted alone does (CONTRACT
+    /// 5.2), and its label rows, items and system prompt: a bulk load reads no rows beside the
+    /// sessions (ADR 0076), so they go by their foreign keys' cascade. A session created again under
+    /// its id starts empty.
+    /// </summary>
+    [Fact]
+    public async Task BulkDelete_TakesEachSessionsTranscriptLabelsItemsAndPrompt()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var session = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["team"] = ["red"] } })).Id();
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/transcript", owner.Token(), new { context = new { model = "m", system_prompt = "Be brief." }, messages = new[] { new { role = "user", content = "q" } } }))
+            .ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync(workspace.SessionPath(session) + "/items", owner.Token(), new { item_type = "finding", data = new { note = "n" } })).ExpectAsync(HttpStatusCode.Created);
+
+        var deleted = await BulkAsync(workspace, owner, "bulk-delete", [session]);
+
+        Assert.Equal([session], Ids(deleted["deleted"]!));
+        var left = await Factory.WithDbAsync(async db => (
+            await db.Messages.CountAsync(m => m.SessionId == session),
+            await db.Items.CountAsync(i => i.SessionId == session),
+            await db.Prompts.CountAsync(p => p.SessionId == session),
+            await db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM session_labels WHERE session_id = {session}").SingleAsync()));
+        Assert.Equal((0, 0, 0, 0), left);
+        await Client.CreateSessionAsync(workspace, owner, session);
+        var transcript = await (await Client.GetAsync(workspace.SessionPath(session) + "/transcript", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(transcript["messages"]!.AsArray());
+        var labelled = await (await Client.GetAsync($"{workspace.SessionsPath}?label=team:red", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(labelled["sessions"]!.AsArray());
+    }
+
     [Theory]
     [InlineData("bulk-freeze")]
     [InlineData("bulk-share")]

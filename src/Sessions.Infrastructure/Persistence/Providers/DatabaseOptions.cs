@@ -38,8 +38,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
                 : throw new RefusedSettingException($"ConnectionStrings:Sessions is required for the {provider} provider.");
         }
 
-        Readable(provider, connectionString);
-        if (provider == DatabaseProvider.Sqlite && new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).ForeignKeys == false)
+        if (Readable(provider, connectionString) is Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { ForeignKeys: false })
         {
             // The library the service ships enforces foreign keys unless a connection turns them off.
             throw new RefusedSettingException(
@@ -68,12 +67,15 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         return new DatabaseOptions(provider, connectionString, timeout) { PrepareStatements = prepareStatements };
     }
 
-    /// <summary>Refuses a connection string the provider's driver cannot read, naming the setting (the driver's own error names none).</summary>
-    private static void Readable(DatabaseProvider provider, string connectionString)
+    /// <summary>
+    /// The connection string as the provider's driver reads it; refused when the driver cannot read
+    /// it, naming the setting (the driver's own error names none).
+    /// </summary>
+    private static System.Data.Common.DbConnectionStringBuilder Readable(DatabaseProvider provider, string connectionString)
     {
         try
         {
-            _ = provider switch
+            return provider switch
             {
                 DatabaseProvider.Postgres => new NpgsqlConnectionStringBuilder(connectionString),
                 DatabaseProvider.SqlServer => new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString),
