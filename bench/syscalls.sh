@@ -3,15 +3,19 @@
 # (`ceiling-sqlite` of ../shared/bench), each on a fresh SQLite file under the side-by-side
 # benchmark's load (wrk -t2 -c16, KIND's script of ../shared/bench: get or refreeze): WARM seconds of
 # warm-up (20), then MEASURE seconds (8) counted by `perf stat` on the process's system-call
-# tracepoints and by its CPU time from /proc. Prints one line per process: its rate, its CPU per
-# request and each counted call per request. Needs perf
-# (apt-get install linux-perf), wrk and the service built in Release; run as root.
-#   usage: bash bench/syscalls.sh [get|refreeze]
+# tracepoints and by its CPU time from /proc. RUNS pairs (1), each a fresh service process then a
+# fresh ceiling process, so that a slow process shows beside the other's rate of the same minute.
+# Before each process, each core's speed at a fixed loop. Prints two lines per process: its rate, its CPU per request and each counted call per request;
+# then its CPU per request by thread name (the runtime names its threads: `.NET TP Worker`,
+# `.NET Tiered Com`, `.NET Server GC`...). Needs perf (apt-get install linux-perf), wrk and the
+# service built in Release; run as root.
+#   usage: [RUNS=N] bash bench/syscalls.sh [get|refreeze]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KIND=${1:-get}
 WARM=${WARM:-20}
 MEASURE=${MEASURE:-8}
+RUNS=${RUNS:-1}
 CALLS=(sendto recvfrom read fcntl epoll_wait futex)
 SHARED=$(cd ../shared/bench && pwd)
 SESSIONS=/api/v1/org/demo/ws/default/sessions
@@ -26,44 +30,90 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# thread_ticks PID: each live thread's name and its CPU ticks so far, one "TID<TAB>NAME<TAB>TICKS" a line.
+thread_ticks() {
+  local task stat rest
+  for task in /proc/"$1"/task/*; do
+    stat=$(cat "$task/stat" 2>/dev/null) || continue
+    rest=${stat##*) }
+    set -- $rest
+    printf '%s\t%s\t%s\n' "${task##*/}" "$(cat "$task/comm")" $((${12} + ${13}))
+  done
+}
+
+# core_speeds: the CPU time in ms a fixed interpreted loop takes on each core, alone; the two cores
+# of this machine's kind run it at speeds that differ and move from minute to minute.
+core_speeds() {
+  local core
+  printf 'cores (ms for a fixed loop):'
+  for core in $(seq 0 $(($(nproc) - 1))); do
+    printf ' %s' "$(taskset -c "$core" python3 -c '
+import time
+started, x = time.thread_time(), 0
+for i in range(3_000_000): x = (x * 31 + i) & 0xFFFFFFFF
+print(round((time.thread_time() - started) * 1000))')"
+  done
+  echo
+}
+
 # measure NAME PID BASE ID TOKEN: the load on one process, its calls and CPU per request.
 measure() {
-  local name=$1 pid=$2 base=$3 id=$4 token=$5 events ticks_before ticks_after out requests
+  local name=$1 pid=$2 base=$3 id=$4 token=$5 events ticks_before ticks_after out requests hz
+  hz=$(getconf CLK_TCK)
   wrk -t2 -c16 -d"${WARM}s" -s "$SHARED/$KIND.lua" "$base" -- "$id" "$token" "$SESSIONS/" >/dev/null
   events=$(printf 'syscalls:sys_enter_%s,' "${CALLS[@]}")
   perf stat -x, -e "${events%,}" -p "$pid" -o "$WORK/$name.stat" -- sleep "$MEASURE" &
   STAT_PID=$!
   ticks_before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  thread_ticks "$pid" >"$WORK/$name.threads-before"
   out=$(wrk -t2 -c16 -d"${MEASURE}s" -s "$SHARED/$KIND.lua" "$base" -- "$id" "$token" "$SESSIONS/")
   ticks_after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  thread_ticks "$pid" >"$WORK/$name.threads-after"
   wait "$STAT_PID"
   STAT_PID=
   if grep -q 'Non-2xx' <<<"$out"; then echo "$name answered other than 2xx: $out" >&2; return 1; fi
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
   printf '%-8s %8.0f req/s  CPU %5.0f µs/request ' "$name" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
-    "$(awk -v t=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {print t / hz * 1e6 / n}')"
+    "$(awk -v t=$((ticks_after - ticks_before)) -v hz="$hz" -v n="$requests" 'BEGIN {print t / hz * 1e6 / n}')"
   awk -F, -v n="$requests" '/sys_enter_/ {sub(/.*sys_enter_/, "", $3); printf " %s %.2f", $3, $1 / n} END {print ""}' "$WORK/$name.stat"
+  # A thread born in the window counts from zero; one that ended in it is not counted.
+  awk -F'\t' -v hz="$hz" -v n="$requests" '
+    NR == FNR { before[$1] = $3; next }
+    { spent[$2] += $3 - before[$1] }
+    END { for (t in spent) if (spent[t] / hz * 1e6 / n >= 0.5) printf "%s\t%.0f\n", t, spent[t] / hz * 1e6 / n }' \
+    "$WORK/$name.threads-before" "$WORK/$name.threads-after" |
+    sort -t$'\t' -k2,2nr | awk -F'\t' '{ line = line "  " $1 " " $2 } END { print "         by thread:" line }'
 }
-
-start_service 5092 "Data Source=$WORK/sessions.db"
-TOKEN=$(dev_token syscalls@example.com)
-ID=$(cat /proc/sys/kernel/random/uuid)
-curl -sf -o /dev/null -X POST "$BASE$SESSIONS" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"id\":\"$ID\",\"model\":\"m\"}"
-curl -sf -o /dev/null -X POST "$BASE$SESSIONS/$ID/freeze" -H "Authorization: Bearer $TOKEN"
-measure service "$API_PID" "$BASE" "$ID" "$TOKEN"
-kill "$API_PID"
-wait "$API_PID" 2>/dev/null || true
-API_PID=
 
 rm -rf "$WORK/ceiling-src" && cp -r "$SHARED/ceiling" "$WORK/ceiling-src"
 dotnet build "$WORK/ceiling-src" -c Release -o "$(dirname "$CEILING_DLL")" -nologo -v q >"$WORK/ceiling-build.log" \
   || { cat "$WORK/ceiling-build.log" >&2; exit 1; }
 python3 -c "import uuid; print('\n'.join(str(uuid.uuid4()) for _ in range(1000)))" >"$WORK/ids"
-ID=$(head -n 1 "$WORK/ids")
-(cd "$WORK" && CEILING_DB=sqlite CEILING_CONN="Data Source=$WORK/ceiling.db" CEILING_IDS="$WORK/ids" \
-  exec dotnet "$CEILING_DLL" --urls http://127.0.0.1:5091 >"$WORK/ceiling.log" 2>&1) &
-CEILING_PID=$!
-for _ in $(seq 1 60); do curl -sf http://127.0.0.1:5091/health/live >/dev/null && break; sleep 0.5; done
-curl -sf http://127.0.0.1:5091/health/live >/dev/null || { echo "the ceiling did not start: $(tail -5 "$WORK/ceiling.log")" >&2; exit 1; }
-curl -sf -o /dev/null -X POST "http://127.0.0.1:5091$SESSIONS/$ID/freeze"
-measure ceiling "$CEILING_PID" http://127.0.0.1:5091 "$ID" x
+CEILING_ID=$(head -n 1 "$WORK/ids")
+
+for run in $(seq 1 "$RUNS"); do
+  [ "$RUNS" -gt 1 ] && echo "run $run"
+  core_speeds
+  rm -f "$WORK"/sessions.db* "$WORK"/ceiling.db*
+  start_service 5092 "Data Source=$WORK/sessions.db"
+  TOKEN=$(dev_token syscalls@example.com)
+  ID=$(cat /proc/sys/kernel/random/uuid)
+  curl -sf -o /dev/null -X POST "$BASE$SESSIONS" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"id\":\"$ID\",\"model\":\"m\"}"
+  curl -sf -o /dev/null -X POST "$BASE$SESSIONS/$ID/freeze" -H "Authorization: Bearer $TOKEN"
+  measure service "$API_PID" "$BASE" "$ID" "$TOKEN"
+  kill "$API_PID"
+  wait "$API_PID" 2>/dev/null || true
+  API_PID=
+
+  (cd "$WORK" && CEILING_DB=sqlite CEILING_CONN="Data Source=$WORK/ceiling.db" CEILING_IDS="$WORK/ids" \
+    exec dotnet "$CEILING_DLL" --urls http://127.0.0.1:5091 >"$WORK/ceiling.log" 2>&1) &
+  CEILING_PID=$!
+  for _ in $(seq 1 60); do curl -sf http://127.0.0.1:5091/health/live >/dev/null && break; sleep 0.5; done
+  curl -sf http://127.0.0.1:5091/health/live >/dev/null || { echo "the ceiling did not start: $(tail -5 "$WORK/ceiling.log")" >&2; exit 1; }
+  curl -sf -o /dev/null -X POST "http://127.0.0.1:5091$SESSIONS/$CEILING_ID/freeze"
+  core_speeds
+  measure ceiling "$CEILING_PID" http://127.0.0.1:5091 "$CEILING_ID" x
+  kill "$CEILING_PID"
+  wait "$CEILING_PID" 2>/dev/null || true
+  CEILING_PID=
+done
