@@ -5,10 +5,11 @@
 # warm-up (20), then MEASURE seconds (8) counted by `perf stat` on the process's system-call
 # tracepoints and by its CPU time from /proc. RUNS pairs (1), each a fresh service process then a
 # fresh ceiling process, so that a slow process shows beside the other's rate of the same minute.
-# Before each process, each core's speed at a fixed loop. Prints two lines per process: its rate, its CPU per request and each counted call per request;
-# then its CPU per request by thread name (the runtime names its threads: `.NET TP Worker`,
-# `.NET Tiered Com`, `.NET Server GC`...). Needs perf (apt-get install linux-perf), wrk and the
-# service built in Release; run as root.
+# Prints for each process: each core's time at a fixed loop before its load, its rate, its CPU per
+# request and each counted call per request, its CPU per request by thread name (the runtime names
+# its threads: `.NET TP Worker`, `.NET Tiered Com`, `.NET Server GC`...; a name under 0.5 µs is left
+# out), and the cores' times again after its load. Needs perf (apt-get install linux-perf), wrk,
+# taskset and the service built in Release; run as root.
 #   usage: [RUNS=N] bash bench/syscalls.sh [get|refreeze]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,7 @@ KIND=${1:-get}
 WARM=${WARM:-20}
 MEASURE=${MEASURE:-8}
 RUNS=${RUNS:-1}
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "RUNS is a count of pairs, 1 or more: '$RUNS'" >&2; exit 2; }
 CALLS=(sendto recvfrom read fcntl epoll_wait futex)
 SHARED=$(cd ../shared/bench && pwd)
 SESSIONS=/api/v1/org/demo/ws/default/sessions
@@ -30,22 +32,26 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# thread_ticks PID: each live thread's name and its CPU ticks so far, one "TID<TAB>NAME<TAB>TICKS" a line.
+# thread_ticks PID: each live thread's name and its CPU ticks so far, one "TID<TAB>NAME<TAB>TICKS" a
+# line, from the thread's stat (its name between the first "(" and the last ")", then the state,
+# user time in the 12th field after it and system time in the 13th).
 thread_ticks() {
-  local task stat rest
+  local task stat name
+  local -a fields
   for task in /proc/"$1"/task/*; do
     stat=$(cat "$task/stat" 2>/dev/null) || continue
-    rest=${stat##*) }
-    set -- $rest
-    printf '%s\t%s\t%s\n' "${task##*/}" "$(cat "$task/comm")" $((${12} + ${13}))
+    name=${stat#*(}
+    name=${name%)*}
+    read -ra fields <<<"${stat##*) }"
+    printf '%s\t%s\t%s\n' "${task##*/}" "$name" $((fields[11] + fields[12]))
   done
 }
 
-# core_speeds: the CPU time in ms a fixed interpreted loop takes on each core, alone; the two cores
-# of this machine's kind run it at speeds that differ and move from minute to minute.
+# core_speeds WHEN: the CPU time in ms a fixed interpreted loop takes on each core, alone; the two
+# cores of this machine's kind run it at speeds that differ and move from minute to minute.
 core_speeds() {
   local core
-  printf 'cores (ms for a fixed loop):'
+  printf 'cores %s (ms for a fixed loop):' "$1"
   for core in $(seq 0 $(($(nproc) - 1))); do
     printf ' %s' "$(taskset -c "$core" python3 -c '
 import time
@@ -62,10 +68,10 @@ measure() {
   hz=$(getconf CLK_TCK)
   wrk -t2 -c16 -d"${WARM}s" -s "$SHARED/$KIND.lua" "$base" -- "$id" "$token" "$SESSIONS/" >/dev/null
   events=$(printf 'syscalls:sys_enter_%s,' "${CALLS[@]}")
-  perf stat -x, -e "${events%,}" -p "$pid" -o "$WORK/$name.stat" -- sleep "$MEASURE" &
-  STAT_PID=$!
   ticks_before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   thread_ticks "$pid" >"$WORK/$name.threads-before"
+  perf stat -x, -e "${events%,}" -p "$pid" -o "$WORK/$name.stat" -- sleep "$MEASURE" &
+  STAT_PID=$!
   out=$(wrk -t2 -c16 -d"${MEASURE}s" -s "$SHARED/$KIND.lua" "$base" -- "$id" "$token" "$SESSIONS/")
   ticks_after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   thread_ticks "$pid" >"$WORK/$name.threads-after"
@@ -78,7 +84,7 @@ measure() {
   awk -F, -v n="$requests" '/sys_enter_/ {sub(/.*sys_enter_/, "", $3); printf " %s %.2f", $3, $1 / n} END {print ""}' "$WORK/$name.stat"
   # A thread born in the window counts from zero; one that ended in it is not counted.
   awk -F'\t' -v hz="$hz" -v n="$requests" '
-    NR == FNR { before[$1] = $3; next }
+    FILENAME == ARGV[1] { before[$1] = $3; next }
     { spent[$2] += $3 - before[$1] }
     END { for (t in spent) if (spent[t] / hz * 1e6 / n >= 0.5) printf "%s\t%.0f\n", t, spent[t] / hz * 1e6 / n }' \
     "$WORK/$name.threads-before" "$WORK/$name.threads-after" |
@@ -93,7 +99,7 @@ CEILING_ID=$(head -n 1 "$WORK/ids")
 
 for run in $(seq 1 "$RUNS"); do
   [ "$RUNS" -gt 1 ] && echo "run $run"
-  core_speeds
+  core_speeds before
   rm -f "$WORK"/sessions.db* "$WORK"/ceiling.db*
   start_service 5092 "Data Source=$WORK/sessions.db"
   TOKEN=$(dev_token syscalls@example.com)
@@ -101,6 +107,7 @@ for run in $(seq 1 "$RUNS"); do
   curl -sf -o /dev/null -X POST "$BASE$SESSIONS" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"id\":\"$ID\",\"model\":\"m\"}"
   curl -sf -o /dev/null -X POST "$BASE$SESSIONS/$ID/freeze" -H "Authorization: Bearer $TOKEN"
   measure service "$API_PID" "$BASE" "$ID" "$TOKEN"
+  core_speeds after
   kill "$API_PID"
   wait "$API_PID" 2>/dev/null || true
   API_PID=
@@ -111,8 +118,9 @@ for run in $(seq 1 "$RUNS"); do
   for _ in $(seq 1 60); do curl -sf http://127.0.0.1:5091/health/live >/dev/null && break; sleep 0.5; done
   curl -sf http://127.0.0.1:5091/health/live >/dev/null || { echo "the ceiling did not start: $(tail -5 "$WORK/ceiling.log")" >&2; exit 1; }
   curl -sf -o /dev/null -X POST "http://127.0.0.1:5091$SESSIONS/$CEILING_ID/freeze"
-  core_speeds
+  core_speeds before
   measure ceiling "$CEILING_PID" http://127.0.0.1:5091 "$CEILING_ID" x
+  core_speeds after
   kill "$CEILING_PID"
   wait "$CEILING_PID" 2>/dev/null || true
   CEILING_PID=
