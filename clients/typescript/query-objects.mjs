@@ -5,6 +5,10 @@
 // six of them adjacent lists of strings, which a caller can swap without the compiler noticing.
 // The order and types are read from the generated interface (src/client.ts), the names and which
 // parameters are in the path from the OpenAPI document; the two must agree or this stops.
+// The session filters are written once, as SessionFilterQuery: the parameters of getSessionFacets,
+// which counts what a listing's filters select. An operation that takes every one of them (the same
+// name, type and description) extends it with its own, so that one object of filters can be passed
+// to the listings, the facets and the usage alike.
 import { readFileSync, writeFileSync } from "node:fs";
 
 const [clientFile, documentFile, outputFile] = process.argv.slice(2);
@@ -91,17 +95,39 @@ for (const item of Object.values(document.paths)) {
 }
 
 const typeName = (id) => `${id[0].toUpperCase()}${id.slice(1)}Query`;
+const filtersOf = "getSessionFacets";
+const filters = operations.find((operation) => operation.id === filtersOf)?.query;
+if (!filters) {
+  throw new Error(`no ${filtersOf} with query parameters in the document: query-objects.mjs takes the session filters from it`);
+}
+const same = (a, b) => a.wire === b.wire && a.required === b.required && a.type === b.type && a.description === b.description;
+const takesFilters = (operation) => filters.every((filter) => operation.query.some((parameter) => same(parameter, filter)));
+
 const lines = [];
 const usedTypes = new Set();
-for (const operation of operations) {
-  lines.push(`/** The query parameters of \`${operation.id}\` (${operation.summary}), by their names on the wire. */`);
-  lines.push(`export interface ${typeName(operation.id)} {`);
-  for (const parameter of operation.query) {
+/** An interface's members, one a parameter, each with its description. */
+function writeMembers(parameters) {
+  for (const parameter of parameters) {
     const type = parameter.required ? parameter.type.replace(/ \| null \| undefined$/, "") : parameter.type;
     for (const word of type.match(/\b[A-Z]\w*/g) ?? []) usedTypes.add(word);
     if (parameter.description) lines.push(`    /** ${parameter.description} */`);
     lines.push(`    ${parameter.wire}${parameter.required ? "" : "?"}: ${type};`);
   }
+}
+
+lines.push(`/** The session filters, by their names on the wire: what \`${filtersOf}\` takes, and every listing and the usage beside their own parameters. */`);
+lines.push("export interface SessionFilterQuery {");
+writeMembers(filters);
+lines.push("}", "");
+for (const operation of operations) {
+  lines.push(`/** The query parameters of \`${operation.id}\` (${operation.summary}), by their names on the wire. */`);
+  if (operation.id === filtersOf) {
+    lines.push(`export type ${typeName(operation.id)} = SessionFilterQuery;`, "");
+    continue;
+  }
+  const extended = takesFilters(operation);
+  lines.push(`export interface ${typeName(operation.id)}${extended ? " extends SessionFilterQuery" : ""} {`);
+  writeMembers(extended ? operation.query.filter((parameter) => !filters.some((filter) => same(parameter, filter))) : operation.query);
   lines.push("}", "");
 }
 for (const operation of operations) {

@@ -2,16 +2,8 @@
 // Every operation with query parameters, taking them by their names on the wire in one object.
 import type { ArchivedFilter, GroupDetail, GroupKind, GroupPage, GroupStatus, GroupedPage, ItemView, MessageMatches, SessionEventPage, SessionFacets, SessionOrigin, SessionPage, SessionSortField, SortDirection, TrajectoryFormat, TranscriptPage, WorkspaceUsage } from "./client.js";
 
-/** The query parameters of `listGroups` (List session groups), by their names on the wire. */
-export interface ListGroupsQuery {
-    /** Group status (repeatable). */
-    status?: GroupStatus[] | null | undefined;
-    /** Group kind (repeatable). */
-    kind?: GroupKind[] | null | undefined;
-    /** From 1 (default 1). */
-    page?: number | null | undefined;
-    /** 1 to 100 (default 20). */
-    limit?: number | null | undefined;
+/** The session filters, by their names on the wire: what `getSessionFacets` takes, and every listing and the usage beside their own parameters. */
+export interface SessionFilterQuery {
     /** Owners (repeatable); combined with user by AND, as different parameters are. */
     user_id?: string[] | null | undefined;
     /** Owners (repeatable). */
@@ -29,6 +21,18 @@ export interface ListGroupsQuery {
     search?: string | null | undefined;
     /** Include sessions of origin eval (default false). */
     include_workload_sessions?: boolean | null | undefined;
+}
+
+/** The query parameters of `listGroups` (List session groups), by their names on the wire. */
+export interface ListGroupsQuery extends SessionFilterQuery {
+    /** Group status (repeatable). */
+    status?: GroupStatus[] | null | undefined;
+    /** Group kind (repeatable). */
+    kind?: GroupKind[] | null | undefined;
+    /** From 1 (default 1). */
+    page?: number | null | undefined;
+    /** 1 to 100 (default 20). */
+    limit?: number | null | undefined;
 }
 
 /** The query parameters of `getGroup` (Get a session group), by their names on the wire. */
@@ -38,30 +42,13 @@ export interface GetGroupQuery {
 }
 
 /** The query parameters of `listGroupedSessions` (List sessions by group), by their names on the wire. */
-export interface ListGroupedSessionsQuery {
+export interface ListGroupedSessionsQuery extends SessionFilterQuery {
     /** From 1 (default 1). */
     page?: number | null | undefined;
     /** Buckets per page: 1 to 100 (default 20). */
     limit?: number | null | undefined;
     /** Sessions listed per bucket: 1 to 100 (default 20). */
     sessions_per_group?: number | null | undefined;
-    /** Owners (repeatable); combined with user by AND, as different parameters are. */
-    user_id?: string[] | null | undefined;
-    /** Owners (repeatable). */
-    user?: string[] | null | undefined;
-    project_id?: string[] | null | undefined;
-    agent?: string[] | null | undefined;
-    model?: string[] | null | undefined;
-    /** user, eval or worker (repeatable). */
-    origin?: SessionOrigin[] | null | undefined;
-    /** key:value (repeatable): values of one key OR, different keys AND. */
-    label?: string[] | null | undefined;
-    /** active (default), archived or any. */
-    archived?: ArchivedFilter | null | undefined;
-    /** Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters). */
-    search?: string | null | undefined;
-    /** Include sessions of origin eval (default false). */
-    include_workload_sessions?: boolean | null | undefined;
 }
 
 /** The query parameters of `listItems` (List items), by their names on the wire. */
@@ -70,7 +57,7 @@ export interface ListItemsQuery {
 }
 
 /** The query parameters of `listSessions` (List sessions), by their names on the wire. */
-export interface ListSessionsQuery {
+export interface ListSessionsQuery extends SessionFilterQuery {
     /** updated_at (default), last_message_at, created_at or message_count. */
     sort_by?: SessionSortField | null | undefined;
     /** desc (default) or asc. */
@@ -79,45 +66,10 @@ export interface ListSessionsQuery {
     page?: number | null | undefined;
     /** 1 to 100 (default 20). */
     limit?: number | null | undefined;
-    /** Owners (repeatable); combined with user by AND, as different parameters are. */
-    user_id?: string[] | null | undefined;
-    /** Owners (repeatable). */
-    user?: string[] | null | undefined;
-    project_id?: string[] | null | undefined;
-    agent?: string[] | null | undefined;
-    model?: string[] | null | undefined;
-    /** user, eval or worker (repeatable). */
-    origin?: SessionOrigin[] | null | undefined;
-    /** key:value (repeatable): values of one key OR, different keys AND. */
-    label?: string[] | null | undefined;
-    /** active (default), archived or any. */
-    archived?: ArchivedFilter | null | undefined;
-    /** Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters). */
-    search?: string | null | undefined;
-    /** Include sessions of origin eval (default false). */
-    include_workload_sessions?: boolean | null | undefined;
 }
 
 /** The query parameters of `getSessionFacets` (Session facets), by their names on the wire. */
-export interface GetSessionFacetsQuery {
-    /** Owners (repeatable); combined with user by AND, as different parameters are. */
-    user_id?: string[] | null | undefined;
-    /** Owners (repeatable). */
-    user?: string[] | null | undefined;
-    project_id?: string[] | null | undefined;
-    agent?: string[] | null | undefined;
-    model?: string[] | null | undefined;
-    /** user, eval or worker (repeatable). */
-    origin?: SessionOrigin[] | null | undefined;
-    /** key:value (repeatable): values of one key OR, different keys AND. */
-    label?: string[] | null | undefined;
-    /** active (default), archived or any. */
-    archived?: ArchivedFilter | null | undefined;
-    /** Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters). */
-    search?: string | null | undefined;
-    /** Include sessions of origin eval (default false). */
-    include_workload_sessions?: boolean | null | undefined;
-}
+export type GetSessionFacetsQuery = SessionFilterQuery;
 
 /** The query parameters of `listSessionEvents` (List a session's events), by their names on the wire. */
 export interface ListSessionEventsQuery {
@@ -148,30 +100,13 @@ export interface SearchMessagesQuery {
 }
 
 /** The query parameters of `getUsage` (Workspace usage), by their names on the wire. */
-export interface GetUsageQuery {
+export interface GetUsageQuery extends SessionFilterQuery {
     /** Required: model, agent, user, origin, day or label:<key>. */
     group_by: string;
     /** Messages created at or after this RFC 3339 time. */
     from?: string | null | undefined;
     /** Messages created before this RFC 3339 time. */
     to?: string | null | undefined;
-    /** Owners (repeatable); combined with user by AND, as different parameters are. */
-    user_id?: string[] | null | undefined;
-    /** Owners (repeatable). */
-    user?: string[] | null | undefined;
-    project_id?: string[] | null | undefined;
-    agent?: string[] | null | undefined;
-    model?: string[] | null | undefined;
-    /** user, eval or worker (repeatable). */
-    origin?: SessionOrigin[] | null | undefined;
-    /** key:value (repeatable): values of one key OR, different keys AND. */
-    label?: string[] | null | undefined;
-    /** active (default), archived or any. */
-    archived?: ArchivedFilter | null | undefined;
-    /** Case-insensitive text in title, model, agent, label values or key:value (at most 200 characters). */
-    search?: string | null | undefined;
-    /** Include sessions of origin eval (default false). */
-    include_workload_sessions?: boolean | null | undefined;
 }
 
 /**

@@ -2,8 +2,8 @@
 // by name, and the calls that must not compile (each marked @ts-expect-error, which fails the
 // compilation when no error is there).
 import {
-  AtifTrajectory, ChatCompletionsMessage, createSessionsClient, ListSessionsQuery, NativeExport, SessionPage, SessionsClient,
-  TrajectoryFormat, WorkspaceUsage,
+  AtifTrajectory, ChatCompletionsMessage, createSessionsClient, ListSessionsQuery, NativeExport, SessionFacets, SessionFilterQuery,
+  SessionPage, SessionsClient, TrajectoryFormat, WorkspaceUsage,
 } from "../../dist/index.js";
 
 const client = createSessionsClient({ baseUrl: "http://127.0.0.1:1" });
@@ -21,6 +21,23 @@ export async function byName(id: string, signal: AbortSignal, filter: { label?: 
   await client.listSessions("demo", "default", query);
   void page;
   void usage;
+}
+
+export async function oneFilter(): Promise<void> {
+  // One object of filters, as a frontend keeps its filter bar's state, for the list, its facets and the usage.
+  const filters: SessionFilterQuery = { label: ["team:red"], origin: ["user", "eval"], archived: "any", search: "refund" };
+  const page: SessionPage = await client.listSessions("demo", "default", { ...filters, sort_by: "created_at", page: 2 });
+  const facets: SessionFacets = await client.getSessionFacets("demo", "default", filters);
+  const usage: WorkspaceUsage = await client.getUsage("demo", "default", { ...filters, group_by: "model" });
+  await client.listGroups("demo", "default", { ...filters, status: ["running"] });
+  await client.listGroupedSessions("demo", "default", { ...filters, sessions_per_group: 5 });
+  // A listing's query is filters too.
+  const listing: ListSessionsQuery = { ...filters, limit: 50 };
+  const narrowed: SessionFilterQuery = listing;
+  void page;
+  void facets;
+  void usage;
+  void narrowed;
 }
 
 export async function inOrder(id: string): Promise<void> {
@@ -74,4 +91,9 @@ export async function refused(id: string): Promise<void> {
   await client.searchMessages("demo", "default", id, { limit: 5 });
   // @ts-expect-error a sort is one of the sortable fields
   await client.listSessions("demo", "default", { sort_by: "title" });
+  // @ts-expect-error the facets take the filters only, no page
+  await client.getSessionFacets("demo", "default", { label: ["team:red"], page: 2 });
+  // @ts-expect-error an origin is user, eval or worker
+  const unknownOrigin: SessionFilterQuery = { origin: ["robot"] };
+  void unknownOrigin;
 }
