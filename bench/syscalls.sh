@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System calls and CPU per request of the service and of the shared raw ADO.NET ceiling
-# (`ceiling-sqlite` of ../shared/bench), each on a fresh SQLite file under the side-by-side
+# (`ceiling-sqlite` of ../shared/bench), each on a fresh SQLite file, or with PG=1 of the service
+# and `ceiling-pg`, each on a fresh database of a private PostgreSQL (PG_BIN's binaries), under the side-by-side
 # benchmark's load (wrk -t2 -c16, KIND's script of ../shared/bench: get or refreeze): WARM seconds of
 # warm-up (20), then MEASURE seconds (8) counted by `perf stat` on the process's system-call
 # tracepoints and by its CPU time from /proc. RUNS pairs (1), each a fresh service process then a
@@ -8,9 +9,10 @@
 # Prints for each process: each core's time at a fixed loop before its load, its rate, its CPU per
 # request and each counted call per request, its CPU per request by thread name (the runtime names
 # its threads: `.NET TP Worker`, `.NET Tiered Com`, `.NET Server GC`...; a name under 0.5 µs is left
-# out), and the cores' times again after its load. Needs perf (apt-get install linux-perf), wrk,
+# out), with PG=1 the CPU per request of the database server's processes, and the cores' times
+# again after its load. Needs perf (apt-get install linux-perf), wrk,
 # taskset and the service built in Release; run as root.
-#   usage: [RUNS=N] bash bench/syscalls.sh [get|refreeze]
+#   usage: [RUNS=N] [PG=1] bash bench/syscalls.sh [get|refreeze]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KIND=${1:-get}
@@ -22,12 +24,16 @@ CALLS=(sendto recvfrom read fcntl epoll_wait futex)
 SHARED=$(cd ../shared/bench && pwd)
 SESSIONS=/api/v1/org/demo/ws/default/sessions
 CEILING_DLL=/tmp/sessions-syscalls-ceiling/Ceiling.dll
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_DIR=/tmp/sessions-syscalls-pg
+PORT=5551
 WORK=$(mktemp -d)
 . bench/service.sh
 CEILING_PID=
 STAT_PID=
 cleanup() {
   for pid in "${API_PID:-}" "$CEILING_PID" "$STAT_PID"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  [ -z "${PG:-}" ] || stop_postgres
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -47,6 +53,19 @@ thread_ticks() {
   done
 }
 
+# server_ticks: the CPU ticks so far of the private PostgreSQL's processes, the postmaster and
+# its children (a backend that ends in a window is not counted; the pools keep theirs open).
+server_ticks() {
+  local postmaster pid stat
+  local -a fields
+  postmaster=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+  for pid in "$postmaster" $(pgrep -P "$postmaster"); do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    read -ra fields <<<"${stat##*) }"
+    echo $((fields[11] + fields[12]))
+  done | awk '{ sum += $1 } END { print sum }'
+}
+
 # core_speeds WHEN: the CPU time in ms a fixed interpreted loop takes on each core, alone; the two
 # cores of this machine's kind run it at speeds that differ and move from minute to minute.
 core_speeds() {
@@ -64,17 +83,19 @@ print(round((time.thread_time() - started) * 1000))')"
 
 # measure NAME PID BASE ID TOKEN: the load on one process, its calls and CPU per request.
 measure() {
-  local name=$1 pid=$2 base=$3 id=$4 token=$5 events ticks_before ticks_after out requests hz
+  local name=$1 pid=$2 base=$3 id=$4 token=$5 events ticks_before ticks_after server_before server_after out requests hz
   hz=$(getconf CLK_TCK)
   wrk -t2 -c16 -d"${WARM}s" -s "$SHARED/$KIND.lua" "$base" -- "$id" "$token" "$SESSIONS/" >/dev/null
   events=$(printf 'syscalls:sys_enter_%s,' "${CALLS[@]}")
   ticks_before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   thread_ticks "$pid" >"$WORK/$name.threads-before"
+  [ -z "${PG:-}" ] || server_before=$(server_ticks)
   perf stat -x, -e "${events%,}" -p "$pid" -o "$WORK/$name.stat" -- sleep "$MEASURE" &
   STAT_PID=$!
   out=$(wrk -t2 -c16 -d"${MEASURE}s" -s "$SHARED/$KIND.lua" "$base" -- "$id" "$token" "$SESSIONS/")
   ticks_after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   thread_ticks "$pid" >"$WORK/$name.threads-after"
+  [ -z "${PG:-}" ] || server_after=$(server_ticks)
   wait "$STAT_PID"
   STAT_PID=
   if grep -q 'Non-2xx' <<<"$out"; then echo "$name answered other than 2xx: $out" >&2; return 1; fi
@@ -89,6 +110,8 @@ measure() {
     END { for (t in spent) if (spent[t] / hz * 1e6 / n >= 0.5) printf "%s\t%.0f\n", t, spent[t] / hz * 1e6 / n }' \
     "$WORK/$name.threads-before" "$WORK/$name.threads-after" |
     sort -t$'\t' -k2,2nr | awk -F'\t' '{ line = line "  " $1 " " $2 } END { print "         by thread:" line }'
+  [ -z "${PG:-}" ] || awk -v t=$((server_after - server_before)) -v hz="$hz" -v n="$requests" \
+    'BEGIN { printf "         database server: %.0f µs/request\n", t / hz * 1e6 / n }'
 }
 
 rm -rf "$WORK/ceiling-src" && cp -r "$SHARED/ceiling" "$WORK/ceiling-src"
@@ -100,8 +123,17 @@ CEILING_ID=$(head -n 1 "$WORK/ids")
 for run in $(seq 1 "$RUNS"); do
   [ "$RUNS" -gt 1 ] && echo "run $run"
   core_speeds before
-  rm -f "$WORK"/sessions.db* "$WORK"/ceiling.db*
-  start_service 5092 "Data Source=$WORK/sessions.db"
+  if [ -n "${PG:-}" ]; then
+    start_postgres sessions
+    psql -h 127.0.0.1 -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE ceiling"
+    SERVICE_SETTINGS=("Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions" Database__Provider=Postgres)
+    CEILING_SETTINGS=(CEILING_DB=postgres "CEILING_CONN=Host=127.0.0.1;Port=$PORT;Username=postgres;Database=ceiling")
+  else
+    rm -f "$WORK"/sessions.db* "$WORK"/ceiling.db*
+    SERVICE_SETTINGS=("Data Source=$WORK/sessions.db")
+    CEILING_SETTINGS=(CEILING_DB=sqlite "CEILING_CONN=Data Source=$WORK/ceiling.db")
+  fi
+  start_service 5092 "${SERVICE_SETTINGS[@]}"
   TOKEN=$(dev_token syscalls@example.com)
   ID=$(cat /proc/sys/kernel/random/uuid)
   curl -sf -o /dev/null -X POST "$BASE$SESSIONS" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"id\":\"$ID\",\"model\":\"m\"}"
@@ -112,8 +144,8 @@ for run in $(seq 1 "$RUNS"); do
   wait "$API_PID" 2>/dev/null || true
   API_PID=
 
-  (cd "$WORK" && CEILING_DB=sqlite CEILING_CONN="Data Source=$WORK/ceiling.db" CEILING_IDS="$WORK/ids" \
-    exec dotnet "$CEILING_DLL" --urls http://127.0.0.1:5091 >"$WORK/ceiling.log" 2>&1) &
+  (cd "$WORK" && exec env "${CEILING_SETTINGS[@]}" CEILING_IDS="$WORK/ids" \
+    dotnet "$CEILING_DLL" --urls http://127.0.0.1:5091 >"$WORK/ceiling.log" 2>&1) &
   CEILING_PID=$!
   for _ in $(seq 1 60); do curl -sf http://127.0.0.1:5091/health/live >/dev/null && break; sleep 0.5; done
   curl -sf http://127.0.0.1:5091/health/live >/dev/null || { echo "the ceiling did not start: $(tail -5 "$WORK/ceiling.log")" >&2; exit 1; }
@@ -124,4 +156,5 @@ for run in $(seq 1 "$RUNS"); do
   kill "$CEILING_PID"
   wait "$CEILING_PID" 2>/dev/null || true
   CEILING_PID=
+  [ -z "${PG:-}" ] || stop_postgres
 done

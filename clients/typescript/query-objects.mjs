@@ -7,8 +7,9 @@
 // parameters are in the path from the OpenAPI document; the two must agree or this stops.
 // The session filters are written once, as SessionFilterQuery: the parameters of getSessionFacets,
 // which counts what a listing's filters select. An operation that takes every one of them (the same
-// name, type and description) extends it with its own, so that one object of filters can be passed
-// to the listings, the facets and the usage alike.
+// name, type, requiredness and description) extends it with its own, so that one object of filters
+// can be spread into the listings, the facets and the usage alike; one that takes them all by name
+// but one of them otherwise stops this, as the document would then disagree with itself.
 import { readFileSync, writeFileSync } from "node:fs";
 
 const [clientFile, documentFile, outputFile] = process.argv.slice(2);
@@ -95,13 +96,22 @@ for (const item of Object.values(document.paths)) {
 }
 
 const typeName = (id) => `${id[0].toUpperCase()}${id.slice(1)}Query`;
-const filtersOf = "getSessionFacets";
-const filters = operations.find((operation) => operation.id === filtersOf)?.query;
+const filtersOperation = "getSessionFacets";
+const filters = operations.find((operation) => operation.id === filtersOperation)?.query;
 if (!filters) {
-  throw new Error(`no ${filtersOf} with query parameters in the document: query-objects.mjs takes the session filters from it`);
+  throw new Error(`no ${filtersOperation} with query parameters in the document: query-objects.mjs takes the session filters from it`);
 }
 const same = (a, b) => a.wire === b.wire && a.required === b.required && a.type === b.type && a.description === b.description;
-const takesFilters = (operation) => filters.every((filter) => operation.query.some((parameter) => same(parameter, filter)));
+/** An operation's own parameters beside the filters, or null when it does not take every filter. */
+function beside(operation) {
+  const own = operation.query.filter((parameter) => !filters.some((filter) => same(parameter, filter)));
+  if (own.length === operation.query.length - filters.length) return own;
+  if (filters.every((filter) => operation.query.some((parameter) => parameter.wire === filter.wire))) {
+    throw new Error(`${operation.id} takes every session filter by name but not every one as ${filtersOperation} does: align the document`);
+  }
+  return null;
+}
+const extending = operations.filter((operation) => operation.id !== filtersOperation && beside(operation));
 
 const lines = [];
 const usedTypes = new Set();
@@ -115,19 +125,19 @@ function writeMembers(parameters) {
   }
 }
 
-lines.push(`/** The session filters, by their names on the wire: what \`${filtersOf}\` takes, and every listing and the usage beside their own parameters. */`);
+lines.push(`/** The session filters, by their names on the wire: what \`${filtersOperation}\` takes, and ${extending.map((operation) => `\`${operation.id}\``).join(", ")} beside their own. */`);
 lines.push("export interface SessionFilterQuery {");
 writeMembers(filters);
 lines.push("}", "");
 for (const operation of operations) {
   lines.push(`/** The query parameters of \`${operation.id}\` (${operation.summary}), by their names on the wire. */`);
-  if (operation.id === filtersOf) {
+  if (operation.id === filtersOperation) {
     lines.push(`export type ${typeName(operation.id)} = SessionFilterQuery;`, "");
     continue;
   }
-  const extended = takesFilters(operation);
-  lines.push(`export interface ${typeName(operation.id)}${extended ? " extends SessionFilterQuery" : ""} {`);
-  writeMembers(extended ? operation.query.filter((parameter) => !filters.some((filter) => same(parameter, filter))) : operation.query);
+  const own = extending.includes(operation) ? beside(operation) : null;
+  lines.push(`export interface ${typeName(operation.id)}${own ? " extends SessionFilterQuery" : ""} {`);
+  writeMembers(own ?? operation.query);
   lines.push("}", "");
 }
 for (const operation of operations) {

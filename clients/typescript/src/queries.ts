@@ -2,7 +2,7 @@
 // Every operation with query parameters, taking them by their names on the wire in one object.
 import type { ArchivedFilter, GroupDetail, GroupKind, GroupPage, GroupStatus, GroupedPage, ItemView, MessageMatches, SessionEventPage, SessionFacets, SessionOrigin, SessionPage, SessionSortField, SortDirection, TrajectoryFormat, TranscriptPage, WorkspaceUsage } from "./client.js";
 
-/** The session filters, by their names on the wire: what `getSessionFacets` takes, and every listing and the usage beside their own parameters. */
+/** The session filters, by their names on the wire: what `getSessionFacets` takes, and `listGroups`, `listGroupedSessions`, `listSessions`, `getUsage` beside their own. */
 export interface SessionFilterQuery {
     /** Owners (repeatable); combined with user by AND, as different parameters are. */
     user_id?: string[] | null | undefined;

@@ -2,8 +2,9 @@
 // by name, and the calls that must not compile (each marked @ts-expect-error, which fails the
 // compilation when no error is there).
 import {
-  AtifTrajectory, ChatCompletionsMessage, createSessionsClient, ListSessionsQuery, NativeExport, SessionFacets, SessionFilterQuery,
-  SessionPage, SessionsClient, TrajectoryFormat, WorkspaceUsage,
+  AtifTrajectory, ChatCompletionsMessage, createSessionsClient, GetUsageQuery, ListGroupedSessionsQuery, ListGroupsQuery,
+  ListSessionsQuery, NativeExport, SessionFacets, SessionFilterQuery, SessionPage, SessionsClient, TrajectoryFormat,
+  WorkspaceUsage,
 } from "../../dist/index.js";
 
 const client = createSessionsClient({ baseUrl: "http://127.0.0.1:1" });
@@ -31,13 +32,15 @@ export async function oneFilter(): Promise<void> {
   const usage: WorkspaceUsage = await client.getUsage("demo", "default", { ...filters, group_by: "model" });
   await client.listGroups("demo", "default", { ...filters, status: ["running"] });
   await client.listGroupedSessions("demo", "default", { ...filters, sessions_per_group: 5 });
-  // A listing's query is filters too.
-  const listing: ListSessionsQuery = { ...filters, limit: 50 };
-  const narrowed: SessionFilterQuery = listing;
+  // Each of them takes every filter, as the facets type it (a spread alone would not tell a filter missing).
+  const listed: Pick<ListSessionsQuery, keyof SessionFilterQuery> = filters;
+  const grouped: Pick<ListGroupsQuery, keyof SessionFilterQuery> = filters;
+  const bucketed: Pick<ListGroupedSessionsQuery, keyof SessionFilterQuery> = filters;
+  const counted: Pick<GetUsageQuery, keyof SessionFilterQuery> = filters;
   void page;
   void facets;
   void usage;
-  void narrowed;
+  void [listed, grouped, bucketed, counted];
 }
 
 export async function inOrder(id: string): Promise<void> {
