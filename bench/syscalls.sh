@@ -10,9 +10,10 @@
 # request and each counted call per request, its CPU per request by thread name (the runtime names
 # its threads: `.NET TP Worker`, `.NET Tiered Com`, `.NET Server GC`...; a name under 0.5 µs is left
 # out), with PG=1 the CPU per request of the database server's processes, and the cores' times
-# again after its load. Needs perf (apt-get install linux-perf), wrk,
-# taskset and the service built in Release; run as root.
-#   usage: [RUNS=N] [PG=1] bash bench/syscalls.sh [get|refreeze]
+# again after its load. Needs perf (apt-get install linux-perf), wrk, taskset and the service built
+# in Release, with PG=1 PostgreSQL's binaries in PG_BIN (15's by default), psql and a postgres
+# user; run as root.
+#   usage: [RUNS=N] [WARM=S] [MEASURE=S] [PG=1] bash bench/syscalls.sh [get|refreeze]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KIND=${1:-get}
@@ -59,6 +60,7 @@ server_ticks() {
   local postmaster pid stat
   local -a fields
   postmaster=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+  [[ $postmaster =~ ^[0-9]+$ ]] || { echo "no PostgreSQL server in $PG_DIR" >&2; return 1; }
   for pid in "$postmaster" $(pgrep -P "$postmaster"); do
     stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
     read -ra fields <<<"${stat##*) }"
