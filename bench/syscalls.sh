@@ -39,18 +39,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# thread_ticks PID: each live thread's name and its CPU ticks so far, one "TID<TAB>NAME<TAB>TICKS" a
-# line, from the thread's stat (its name between the first "(" and the last ")", then the state,
-# user time in the 12th field after it and system time in the 13th).
+# stat_ticks STAT: the CPU ticks (user and system) of a process's or thread's stat line: after its
+# name, which ends at the last ")", come the state, then user time 12th and system time 13th.
+stat_ticks() {
+  local -a fields
+  read -ra fields <<<"${1##*) }"
+  echo $((fields[11] + fields[12]))
+}
+
+# thread_ticks PID: each live thread's name and its CPU ticks so far, one "TID<TAB>NAME<TAB>TICKS" a line.
 thread_ticks() {
   local task stat name
-  local -a fields
   for task in /proc/"$1"/task/*; do
     stat=$(cat "$task/stat" 2>/dev/null) || continue
     name=${stat#*(}
-    name=${name%)*}
-    read -ra fields <<<"${stat##*) }"
-    printf '%s\t%s\t%s\n' "${task##*/}" "$name" $((fields[11] + fields[12]))
+    printf '%s\t%s\t%s\n' "${task##*/}" "${name%)*}" "$(stat_ticks "$stat")"
   done
 }
 
@@ -58,13 +61,11 @@ thread_ticks() {
 # its children (a backend that ends in a window is not counted; the pools keep theirs open).
 server_ticks() {
   local postmaster pid stat
-  local -a fields
   postmaster=$(head -n 1 "$PG_DIR/data/postmaster.pid")
   [[ $postmaster =~ ^[0-9]+$ ]] || { echo "no PostgreSQL server in $PG_DIR" >&2; return 1; }
   for pid in "$postmaster" $(pgrep -P "$postmaster"); do
     stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-    read -ra fields <<<"${stat##*) }"
-    echo $((fields[11] + fields[12]))
+    stat_ticks "$stat"
   done | awk '{ sum += $1 } END { print sum }'
 }
 
@@ -89,13 +90,13 @@ measure() {
   hz=$(getconf CLK_TCK)
   wrk -t2 -c16 -d"${WARM}s" -s "$SHARED/$KIND.lua" "$base" -- "$id" "$token" "$SESSIONS/" >/dev/null
   events=$(printf 'syscalls:sys_enter_%s,' "${CALLS[@]}")
-  ticks_before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  ticks_before=$(stat_ticks "$(cat "/proc/$pid/stat")")
   thread_ticks "$pid" >"$WORK/$name.threads-before"
   [ -z "${PG:-}" ] || server_before=$(server_ticks)
   perf stat -x, -e "${events%,}" -p "$pid" -o "$WORK/$name.stat" -- sleep "$MEASURE" &
   STAT_PID=$!
   out=$(wrk -t2 -c16 -d"${MEASURE}s" -s "$SHARED/$KIND.lua" "$base" -- "$id" "$token" "$SESSIONS/")
-  ticks_after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  ticks_after=$(stat_ticks "$(cat "/proc/$pid/stat")")
   thread_ticks "$pid" >"$WORK/$name.threads-after"
   [ -z "${PG:-}" ] || server_after=$(server_ticks)
   wait "$STAT_PID"

@@ -111,7 +111,10 @@ function beside(operation) {
   }
   return null;
 }
-const extending = operations.filter((operation) => operation.id !== filtersOperation && beside(operation));
+/** The operations that extend the filters, each with its own parameters beside them. */
+const extending = new Map(
+  operations.filter((operation) => operation.id !== filtersOperation).map((operation) => [operation, beside(operation)]).filter(([, own]) => own),
+);
 
 const lines = [];
 const usedTypes = new Set();
@@ -125,7 +128,7 @@ function writeMembers(parameters) {
   }
 }
 
-lines.push(`/** The session filters, by their names on the wire: what \`${filtersOperation}\` takes, and ${extending.map((operation) => `\`${operation.id}\``).join(", ")} beside their own. */`);
+lines.push(`/** The session filters, by their names on the wire: what \`${filtersOperation}\` takes, and ${[...extending.keys()].map((operation) => `\`${operation.id}\``).join(", ")} beside their own. */`);
 lines.push("export interface SessionFilterQuery {");
 writeMembers(filters);
 lines.push("}", "");
@@ -135,7 +138,7 @@ for (const operation of operations) {
     lines.push(`export type ${typeName(operation.id)} = SessionFilterQuery;`, "");
     continue;
   }
-  const own = extending.includes(operation) ? beside(operation) : null;
+  const own = extending.get(operation);
   lines.push(`export interface ${typeName(operation.id)}${own ? " extends SessionFilterQuery" : ""} {`);
   writeMembers(own ?? operation.query);
   lines.push("}", "");
