@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Sessions.Api.OpenApi;
@@ -41,10 +42,7 @@ public static class RateLimiting
                 throw new RefusedSettingException("RateLimiting:Store=Redis needs ConnectionStrings:Redis.");
             }
 
-            var options = RedisRateLimits.Options(connection);
-            services.AddSingleton(_ => RedisRateLimits.Connect(options));
-            services.AddSingleton<RedisRateLimits>();
-            services.AddHealthChecks().AddCheck<RedisRateLimits.Check>("rate_limit_store", HealthStatus.Degraded, [HealthEndpoints.ReadyTag]);
+            AddRedisStore(services, connection);
         }
 
         services.AddRateLimiter(limiter =>
@@ -63,7 +61,7 @@ public static class RateLimiting
                 // during its last second: one more second is when a retry is let in. Without either,
                 // the whole window is the safe answer.
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait
-                    : rejected.Lease.TryGetMetadata(RateLimitMetadataName.RetryAfter, out var storeSeconds) ? TimeSpan.FromSeconds(storeSeconds + 1)
+                    : store == "Redis" && RedisStoreSecondsLeft(rejected.Lease) is { } storeSeconds ? TimeSpan.FromSeconds(storeSeconds + 1)
                     : window;
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
@@ -74,6 +72,22 @@ public static class RateLimiting
         });
         return services;
     }
+
+    // The Redis store's types are named only in methods of their own, called only when it is
+    // configured: the JIT loads every assembly a method names when it compiles the method, and a
+    // service that counts here loads neither StackExchange.Redis nor the store's library (ADR 0078).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddRedisStore(IServiceCollection services, string connection)
+    {
+        var options = RedisRateLimits.Options(connection);
+        services.AddSingleton(_ => RedisRateLimits.Connect(options));
+        services.AddSingleton<RedisRateLimits>();
+        services.AddHealthChecks().AddCheck<RedisRateLimits.Check>("rate_limit_store", HealthStatus.Degraded, [HealthEndpoints.ReadyTag]);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int? RedisStoreSecondsLeft(RateLimitLease lease) =>
+        lease.TryGetMetadata(RateLimitMetadataName.RetryAfter, out var seconds) ? seconds : null;
 
     /// <summary>
     /// Whose requests a limit counts together: a token's subject (in one spelling, for the service

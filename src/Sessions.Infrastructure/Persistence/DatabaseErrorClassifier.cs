@@ -1,4 +1,6 @@
+using System.Data.Common;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -50,11 +52,7 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
             var error = current switch
             {
                 TimeoutException => TimedOut,
-                PostgresException postgres => FromPostgres(postgres),
-                NpgsqlException npgsql when npgsql.InnerException is TimeoutException => TimedOut,
-                NpgsqlException npgsql when npgsql.InnerException is SocketException or IOException || npgsql.IsTransient => Unavailable,
-                SqliteException sqlite => FromSqlite(sqlite),
-                SqlException sql => FromSqlServer(sql),
+                DbException driver => FromDriver(driver),
                 SocketException => Unavailable,
                 System.Text.EncoderFallbackException => Unstorable,
                 _ => null,
@@ -67,6 +65,32 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
 
         return null;
     }
+
+    /// <summary>
+    /// A driver's exception, read by that driver's method, chosen by the exception's namespace: a
+    /// method that names a driver's types loads its assembly when it is compiled, and a service on
+    /// one database loads no other database's driver (ADR 0078).
+    /// </summary>
+    private static Error? FromDriver(DbException exception) => exception.GetType().Namespace switch
+    {
+        SqliteNamespace => FromSqlite(exception),
+        NpgsqlNamespace => FromNpgsql(exception),
+        SqlClientNamespace => FromSqlServer(exception),
+        _ => null,
+    };
+
+    internal const string SqliteNamespace = "Microsoft.Data.Sqlite";
+    internal const string NpgsqlNamespace = "Npgsql";
+    internal const string SqlClientNamespace = "Microsoft.Data.SqlClient";
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Error? FromNpgsql(DbException exception) => exception switch
+    {
+        PostgresException postgres => FromPostgres(postgres),
+        NpgsqlException npgsql when npgsql.InnerException is TimeoutException => TimedOut,
+        NpgsqlException npgsql when npgsql.InnerException is SocketException or IOException || npgsql.IsTransient => Unavailable,
+        _ => null,
+    };
 
     private static Error? FromPostgres(PostgresException exception) => exception.SqlState switch
     {
@@ -89,9 +113,10 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
         _ => null,
     };
 
-    private static Error? FromSqlite(SqliteException exception) => exception.SqliteErrorCode switch
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Error? FromSqlite(DbException exception) => exception is not SqliteException sqlite ? null : sqlite.SqliteErrorCode switch
     {
-        SqliteConstraint when exception.SqliteExtendedErrorCode is 1555 or 2067 => Duplicate,
+        SqliteConstraint when sqlite.SqliteExtendedErrorCode is 1555 or 2067 => Duplicate,
         SqliteBusy or SqliteLocked => TimedOut,
 
         // A statement stopped past the command timeout or for a caller who left (SqliteStatementDeadline).
@@ -100,11 +125,12 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
         SqliteTooBig => Unstorable,
 
         // SQLite's SUM of integers past 64 bits (a group's usage), as PostgreSQL's NumericValueOutOfRange.
-        SqliteError when exception.Message.Contains("integer overflow", StringComparison.Ordinal) => Unstorable,
+        SqliteError when sqlite.Message.Contains("integer overflow", StringComparison.Ordinal) => Unstorable,
         _ => null,
     };
 
-    private static Error? FromSqlServer(SqlException exception) => exception.Number switch
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Error? FromSqlServer(DbException exception) => exception is not SqlException sql ? null : sql.Number switch
     {
         2627 or 2601 => Duplicate,
         SqlServerTruncation or SqlServerTruncationWithColumn or SqlServerArithmeticOverflow => Unstorable,

@@ -25,6 +25,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The process's id, to read what the system says of it (<c>/proc/ID</c> on Linux).</summary>
+    public int Id => _process.Id;
+
     /// <summary>What the process wrote, for a failing test's message.</summary>
     public string Output => string.Join('\n', _output);
 

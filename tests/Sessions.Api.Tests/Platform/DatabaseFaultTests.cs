@@ -322,6 +322,21 @@ public sealed class OutOfReachDatabaseTests(ApiFactory factory) : ApiTest<ApiFac
 
         Assert.Equal(ErrorType.DependencyUnavailable, error?.Type);
     }
+
+    /// <summary>
+    /// The classifier hands a driver's exception to that driver's reader by the exception's
+    /// namespace, named as text so that it loads no driver it does not read (ADR 0078): each name
+    /// is the namespace of its driver's exceptions. (SQL Server's cannot be made outside its driver,
+    /// so the theory above has none.)
+    /// </summary>
+    [Fact]
+    public void EachDriversExceptions_AreReadUnderTheirNamespace()
+    {
+        Assert.Equal(DatabaseErrorClassifier.SqliteNamespace, typeof(SqliteException).Namespace);
+        Assert.Equal(DatabaseErrorClassifier.NpgsqlNamespace, typeof(PostgresException).Namespace);
+        Assert.Equal(DatabaseErrorClassifier.NpgsqlNamespace, typeof(NpgsqlException).Namespace);
+        Assert.Equal(DatabaseErrorClassifier.SqlClientNamespace, typeof(Microsoft.Data.SqlClient.SqlException).Namespace);
+    }
 }
 
 /// <summary>

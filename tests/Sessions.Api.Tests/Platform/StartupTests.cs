@@ -107,4 +107,50 @@ public sealed class StartupTests : IAsyncLifetime
         Assert.Empty(_home.EnumerateFileSystemInfos("*", SearchOption.AllDirectories));
         Assert.DoesNotContain("DataProtection", service.Output, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A service on one database maps no driver it does not use (ADR 0078): after a start and a
+    /// round of requests, reads and commands, a conflict and a 404 among them, neither SQL Server's
+    /// driver and provider nor the Redis rate-limit store's libraries are loaded, and on PostgreSQL
+    /// neither is SQLite's native library or its bindings. (SQLite's service maps Npgsql's
+    /// assemblies without running them: EF Core's migrator enumerates every type of the
+    /// infrastructure assembly, and the PostgreSQL query context there derives from Npgsql's.)
+    /// Read from the process's memory map, which Linux alone has.
+    /// </summary>
+    [Fact]
+    public async Task AServiceOnOneDatabase_LoadsNoOtherDatabasesDriver()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var (workspace, member) = await ServiceProcess.PrepareWorkspaceAsync(_database);
+        await using var service = await ServiceProcess.StartAsync(_database);
+        using var http = service.CreateClient();
+        var token = member.Token();
+        var id = Guid.NewGuid();
+        var session = workspace.SessionPath(id);
+
+        await (await http.PostAsync(workspace.SessionsPath, token, new { id, model = "m", labels = new Dictionary<string, string[]> { ["team"] = ["red"] } })).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(HttpStatusCode.Conflict, (await http.PostAsync(workspace.SessionsPath, token, new { id, model = "m" })).StatusCode);
+        await (await http.PostAsync(session + "/transcript", token, new { messages = new[] { new { role = "user", content = "hello" } } })).ExpectAsync(HttpStatusCode.OK);
+        await (await http.SendAsync(HttpMethod.Patch, session, token, new { labels = new Dictionary<string, string[]> { ["team"] = ["blue"] } })).ExpectAsync(HttpStatusCode.OK);
+        await (await http.GetAsync(workspace.SessionPath(id.ToString()[..8]), token)).ExpectAsync(HttpStatusCode.OK);
+        await (await http.GetAsync(workspace.SessionsPath + "?search=hello&label=team:blue", token)).ExpectAsync(HttpStatusCode.OK);
+        await (await http.PostAsync(session + "/freeze", token)).ExpectAsync(HttpStatusCode.OK);
+        await (await http.PostAsync(session + "/freeze", token)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(workspace.SessionPath(Guid.NewGuid()), token)).StatusCode);
+
+        var mapped = (await File.ReadAllLinesAsync($"/proc/{service.Id}/maps"))
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length > 5)
+            .Select(fields => Path.GetFileName(fields[5]))
+            .ToHashSet(StringComparer.Ordinal);
+        string[] unused = _database.IsPostgres
+            ? ["Microsoft.Data.SqlClient.dll", "Microsoft.EntityFrameworkCore.SqlServer.dll", "StackExchange.Redis.dll", "RedisRateLimiting.dll", "SQLitePCLRaw.core.dll", "SQLitePCLRaw.provider.e_sqlite3.dll", "libe_sqlite3.so"]
+            : ["Microsoft.Data.SqlClient.dll", "Microsoft.EntityFrameworkCore.SqlServer.dll", "StackExchange.Redis.dll", "RedisRateLimiting.dll"];
+        Assert.Contains(_database.IsPostgres ? "Npgsql.dll" : "libe_sqlite3.so", mapped);
+        Assert.All(unused, name => Assert.DoesNotContain(name, mapped));
+    }
 }

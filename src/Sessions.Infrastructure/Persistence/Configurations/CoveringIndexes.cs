@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -15,15 +16,23 @@ internal static class CoveringIndexes
         switch (provider)
         {
             case DatabaseProvider.Postgres:
-                NpgsqlIndexBuilderExtensions.IncludeProperties(index, included);
+                IncludeOnPostgres(index, included);
                 break;
             case DatabaseProvider.SqlServer:
-                SqlServerIndexBuilderExtensions.IncludeProperties(index, included);
+                IncludeOnSqlServer(index, included);
                 break;
         }
 
         return index;
     }
+
+    // Each provider's extension in a method of its own: the JIT loads every assembly a method names
+    // when it compiles the method, and a model built for one database loads no other one's (ADR 0078).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void IncludeOnPostgres(IndexBuilder index, string[] included) => NpgsqlIndexBuilderExtensions.IncludeProperties(index, included);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void IncludeOnSqlServer(IndexBuilder index, string[] included) => SqlServerIndexBuilderExtensions.IncludeProperties(index, included);
 
     /// <summary>
     /// An index keyed by <paramref name="keys"/> that carries <paramref name="included"/> on every

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -10,6 +11,9 @@ namespace Sessions.Infrastructure.Persistence.Providers;
 /// <summary>
 /// Reads <c>Database:Provider</c> and <c>ConnectionStrings:Sessions</c> and configures the matching
 /// EF Core provider; the same code serves the running service and the design-time tools.
+/// What names one driver's types is a method of its own, called only for that driver: the JIT
+/// loads every assembly a method names when it compiles the method, so a service on one database
+/// loads no other database's driver (ADR 0078).
 /// </summary>
 public sealed record DatabaseOptions(DatabaseProvider Provider, string ConnectionString, int CommandTimeoutSeconds)
 {
@@ -38,7 +42,8 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
                 : throw new RefusedSettingException($"ConnectionStrings:Sessions is required for the {provider} provider.");
         }
 
-        if (Readable(provider, connectionString) is Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { ForeignKeys: false })
+        RefuseUnreadable(provider, connectionString);
+        if (provider == DatabaseProvider.Sqlite && SqliteForeignKeysOff(connectionString))
         {
             // The library the service ships enforces foreign keys unless a connection turns them off.
             throw new RefusedSettingException(
@@ -61,32 +66,54 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
             // Npgsql refuses explicit preparation on a multiplexed connection (every command would
             // fail); there only its automatic preparation (Max Auto Prepare) can keep statements.
             // The connection is still direct, so the parallel workers above stay as they are.
-            prepareStatements &= !new NpgsqlConnectionStringBuilder(connectionString).Multiplexing;
+            prepareStatements &= !Multiplexed(connectionString);
         }
 
         return new DatabaseOptions(provider, connectionString, timeout) { PrepareStatements = prepareStatements };
     }
 
     /// <summary>
-    /// The connection string as the provider's driver reads it; refused when the driver cannot read
-    /// it, naming the setting (the driver's own error names none).
+    /// Refuses a connection string the provider's driver cannot read, naming the setting (the
+    /// driver's own error names none).
     /// </summary>
-    private static System.Data.Common.DbConnectionStringBuilder Readable(DatabaseProvider provider, string connectionString)
+    private static void RefuseUnreadable(DatabaseProvider provider, string connectionString)
     {
         try
         {
-            return provider switch
+            switch (provider)
             {
-                DatabaseProvider.Postgres => new NpgsqlConnectionStringBuilder(connectionString),
-                DatabaseProvider.SqlServer => new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString),
-                _ => (System.Data.Common.DbConnectionStringBuilder)new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString),
-            };
+                case DatabaseProvider.Postgres:
+                    ReadPostgres(connectionString);
+                    break;
+                case DatabaseProvider.SqlServer:
+                    ReadSqlServer(connectionString);
+                    break;
+                default:
+                    ReadSqlite(connectionString);
+                    break;
+            }
         }
         catch (Exception unreadable) when (unreadable is ArgumentException or FormatException or KeyNotFoundException or InvalidOperationException)
         {
             throw new RefusedSettingException($"ConnectionStrings:Sessions is not a connection string the {provider} provider reads: {unreadable.Message}", unreadable);
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ReadPostgres(string connectionString) => _ = new NpgsqlConnectionStringBuilder(connectionString);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ReadSqlServer(string connectionString) => _ = new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ReadSqlite(string connectionString) => _ = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool SqliteForeignKeysOff(string connectionString) =>
+        new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString) is { ForeignKeys: false };
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool Multiplexed(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString).Multiplexing;
 
     /// <summary>
     /// The ceiling of <c>Database:CommandTimeoutSeconds</c> (30 when unset): a day. Its floor is 1
@@ -181,20 +208,36 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         switch (Provider)
         {
             case DatabaseProvider.Postgres:
-                // The data source's name labels Npgsql's pool metrics; unnamed, it is the connection
-                // string without its password (host, database, user), which a metrics scrape shows.
-                builder.UseNpgsql(ConnectionString, npgsql => npgsql.CommandTimeout(CommandTimeoutSeconds).ConfigureDataSource(source => source.Name = DataSourceName));
-                ShapersCompiledOnce.UseOnPostgres(builder);
+                UsePostgres(builder);
                 break;
             case DatabaseProvider.SqlServer:
-                builder.UseSqlServer(ConnectionString, sql => sql.CommandTimeout(CommandTimeoutSeconds));
+                UseSqlServer(builder);
                 break;
             default:
-                SqliteLibrary.EnsureConfigured();
-                builder.UseSqlite(ConnectionString, sqlite => sqlite.CommandTimeout(CommandTimeoutSeconds));
-                KeepOpenSqliteConnection.Use(builder);
-                ShapersCompiledOnce.UseOnSqlite(builder);
+                UseSqlite(builder);
                 break;
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void UsePostgres(DbContextOptionsBuilder builder)
+    {
+        // The data source's name labels Npgsql's pool metrics; unnamed, it is the connection
+        // string without its password (host, database, user), which a metrics scrape shows.
+        builder.UseNpgsql(ConnectionString, npgsql => npgsql.CommandTimeout(CommandTimeoutSeconds).ConfigureDataSource(source => source.Name = DataSourceName));
+        ShapersCompiledOnce.UseOnPostgres(builder);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void UseSqlServer(DbContextOptionsBuilder builder) =>
+        builder.UseSqlServer(ConnectionString, sql => sql.CommandTimeout(CommandTimeoutSeconds));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void UseSqlite(DbContextOptionsBuilder builder)
+    {
+        SqliteLibrary.EnsureConfigured();
+        builder.UseSqlite(ConnectionString, sqlite => sqlite.CommandTimeout(CommandTimeoutSeconds));
+        KeepOpenSqliteConnection.Use(builder);
+        ShapersCompiledOnce.UseOnSqlite(builder);
     }
 }
