@@ -32,6 +32,11 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
     private const int SqlServerTruncationWithColumn = 2628;
     private const int SqlServerArithmeticOverflow = 8115;
 
+    /// <summary>The namespaces of the drivers' exceptions, as text (see <see cref="FromDriver"/>).</summary>
+    internal const string SqliteNamespace = "Microsoft.Data.Sqlite";
+    internal const string NpgsqlNamespace = "Npgsql";
+    internal const string SqlClientNamespace = "Microsoft.Data.SqlClient";
+
     private static Error Unavailable { get; } = new(ErrorType.DependencyUnavailable, "The database could not be reached; try again shortly.");
 
     /// <summary>Input the validators let through but the database refuses (too long, not encodable): the client's to fix.</summary>
@@ -68,8 +73,8 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
 
     /// <summary>
     /// A driver's exception, read by that driver's method, chosen by the exception's namespace: a
-    /// method that names a driver's types loads its assembly when it is compiled, and a service on
-    /// one database loads no other database's driver (ADR 0078).
+    /// method that names a driver's types loads its assembly when it is compiled, and reading one
+    /// driver's exceptions names no other driver (ADR 0078).
     /// </summary>
     private static Error? FromDriver(DbException exception) => exception.GetType().Namespace switch
     {
@@ -78,10 +83,6 @@ internal sealed class DatabaseErrorClassifier : IDatabaseErrorClassifier
         SqlClientNamespace => FromSqlServer(exception),
         _ => null,
     };
-
-    internal const string SqliteNamespace = "Microsoft.Data.Sqlite";
-    internal const string NpgsqlNamespace = "Npgsql";
-    internal const string SqlClientNamespace = "Microsoft.Data.SqlClient";
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static Error? FromNpgsql(DbException exception) => exception switch

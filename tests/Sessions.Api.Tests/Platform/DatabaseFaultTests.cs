@@ -322,13 +322,16 @@ public sealed class OutOfReachDatabaseTests(ApiFactory factory) : ApiTest<ApiFac
 
         Assert.Equal(ErrorType.DependencyUnavailable, error?.Type);
     }
+}
 
-    /// <summary>
-    /// The classifier hands a driver's exception to that driver's reader by the exception's
-    /// namespace, named as text so that it loads no driver it does not read (ADR 0078): each name
-    /// is the namespace of its driver's exceptions. (SQL Server's cannot be made outside its driver,
-    /// so the theory above has none.)
-    /// </summary>
+/// <summary>
+/// The classifier hands a driver's exception to that driver's reader by the exception's namespace,
+/// named as text so that reading one driver's exceptions loads no other driver (ADR 0078): each
+/// name is the namespace of its driver's exceptions. (SQL Server's exceptions cannot be made
+/// outside its driver, so no test feeds the classifier one.)
+/// </summary>
+public sealed class DriverExceptionNamespaceTests
+{
     [Fact]
     public void EachDriversExceptions_AreReadUnderTheirNamespace()
     {

@@ -12,8 +12,8 @@ namespace Sessions.Infrastructure.Persistence.Providers;
 /// Reads <c>Database:Provider</c> and <c>ConnectionStrings:Sessions</c> and configures the matching
 /// EF Core provider; the same code serves the running service and the design-time tools.
 /// What names one driver's types is a method of its own, called only for that driver: the JIT
-/// loads every assembly a method names when it compiles the method, so a service on one database
-/// loads no other database's driver (ADR 0078).
+/// loads every assembly a method names when it compiles the method, and what it compiles for one
+/// database names no other database's driver (ADR 0078).
 /// </summary>
 public sealed record DatabaseOptions(DatabaseProvider Provider, string ConnectionString, int CommandTimeoutSeconds)
 {
@@ -42,8 +42,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
                 : throw new RefusedSettingException($"ConnectionStrings:Sessions is required for the {provider} provider.");
         }
 
-        RefuseUnreadable(provider, connectionString);
-        if (provider == DatabaseProvider.Sqlite && SqliteForeignKeysOff(connectionString))
+        if (ReadableWithForeignKeysOff(provider, connectionString))
         {
             // The library the service ships enforces foreign keys unless a connection turns them off.
             throw new RefusedSettingException(
@@ -73,10 +72,11 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     }
 
     /// <summary>
-    /// Refuses a connection string the provider's driver cannot read, naming the setting (the
-    /// driver's own error names none).
+    /// Whether the connection string turns SQLite's foreign keys off (never on another provider);
+    /// refused when the provider's driver cannot read it, naming the setting (the driver's own
+    /// error names none).
     /// </summary>
-    private static void RefuseUnreadable(DatabaseProvider provider, string connectionString)
+    private static bool ReadableWithForeignKeysOff(DatabaseProvider provider, string connectionString)
     {
         try
         {
@@ -84,13 +84,12 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
             {
                 case DatabaseProvider.Postgres:
                     ReadPostgres(connectionString);
-                    break;
+                    return false;
                 case DatabaseProvider.SqlServer:
                     ReadSqlServer(connectionString);
-                    break;
+                    return false;
                 default:
-                    ReadSqlite(connectionString);
-                    break;
+                    return SqliteForeignKeysOff(connectionString);
             }
         }
         catch (Exception unreadable) when (unreadable is ArgumentException or FormatException or KeyNotFoundException or InvalidOperationException)
@@ -104,9 +103,6 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ReadSqlServer(string connectionString) => _ = new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ReadSqlite(string connectionString) => _ = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool SqliteForeignKeysOff(string connectionString) =>
@@ -153,6 +149,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     /// <c>Options</c>, or else <c>PGOPTIONS</c>, which Npgsql reads only when the connection string
     /// has none), unless those name the setting themselves, in either spelling.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static string WithParallelWorkers(string connectionString, int workers, string? environmentOptions)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
@@ -175,6 +172,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     /// outlives a transaction), so it turns the reset off, unless the connection string names
     /// <c>No Reset On Close</c> itself.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static string WithoutPoolReset(string connectionString)
     {
         var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
