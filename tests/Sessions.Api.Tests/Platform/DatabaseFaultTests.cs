@@ -327,10 +327,11 @@ public sealed class OutOfReachDatabaseTests(ApiFactory factory) : ApiTest<ApiFac
 /// <summary>
 /// The classifier hands a driver's exception to that driver's reader by the exception's namespace,
 /// named as text so that reading one driver's exceptions loads no other driver (ADR 0078): each
-/// name is the namespace of its driver's exceptions. (SQL Server's exceptions cannot be made
-/// outside its driver, so no test feeds the classifier one.)
+/// name is the namespace of its driver's exceptions, and each driver's reader answers as the
+/// contract says. (SQL Server's exceptions cannot be made outside its driver, so no test feeds the
+/// classifier one.)
 /// </summary>
-public sealed class DriverExceptionNamespaceTests
+public sealed class DriverExceptionTests
 {
     [Fact]
     public void EachDriversExceptions_AreReadUnderTheirNamespace()
@@ -339,6 +340,44 @@ public sealed class DriverExceptionNamespaceTests
         Assert.Equal(DatabaseErrorClassifier.NpgsqlNamespace, typeof(PostgresException).Namespace);
         Assert.Equal(DatabaseErrorClassifier.NpgsqlNamespace, typeof(NpgsqlException).Namespace);
         Assert.Equal(DatabaseErrorClassifier.SqlClientNamespace, typeof(Microsoft.Data.SqlClient.SqlException).Namespace);
+    }
+
+    /// <summary>
+    /// Each driver's reader gives the contract's answers whichever database the suite runs on: a
+    /// statement or connection that timed out is 504, a server out of reach 503, a collision 409, a
+    /// duplicate id 409 (already exists), a value the column cannot hold 422.
+    /// </summary>
+    [Theory]
+    [InlineData("npgsql-timeout", ErrorType.DependencyTimedOut)]
+    [InlineData("npgsql-socket", ErrorType.DependencyUnavailable)]
+    [InlineData("npgsql-io", ErrorType.DependencyUnavailable)]
+    [InlineData("postgres-57014", ErrorType.DependencyTimedOut)]
+    [InlineData("postgres-55P03", ErrorType.DependencyTimedOut)]
+    [InlineData("postgres-57P01", ErrorType.DependencyUnavailable)]
+    [InlineData("postgres-08006", ErrorType.DependencyUnavailable)]
+    [InlineData("postgres-40001", ErrorType.Conflict)]
+    [InlineData("postgres-40P01", ErrorType.Conflict)]
+    [InlineData("postgres-23505", ErrorType.AlreadyExists)]
+    [InlineData("postgres-22001", ErrorType.Validation)]
+    [InlineData("sqlite-5", ErrorType.DependencyTimedOut)]
+    [InlineData("sqlite-19-2067", ErrorType.AlreadyExists)]
+    public void EachDriversReader_GivesTheContractsAnswer(string failure, ErrorType expected)
+    {
+        var parts = failure.Split('-');
+        Exception exception = parts switch
+        {
+            ["npgsql", "timeout"] => new NpgsqlException("timed out", new TimeoutException()),
+            ["npgsql", "socket"] => new NpgsqlException("unreachable", new System.Net.Sockets.SocketException()),
+            ["npgsql", "io"] => new NpgsqlException("broken", new IOException()),
+            ["postgres", var code] => new PostgresException("refused", "ERROR", "ERROR", code),
+            ["sqlite", var code] => new SqliteException("refused", int.Parse(code, System.Globalization.CultureInfo.InvariantCulture)),
+            ["sqlite", var code, var extended] => new SqliteException("refused", int.Parse(code, System.Globalization.CultureInfo.InvariantCulture), int.Parse(extended, System.Globalization.CultureInfo.InvariantCulture)),
+            _ => throw new ArgumentOutOfRangeException(nameof(failure), failure, "not a failure this test makes"),
+        };
+
+        var error = new DatabaseErrorClassifier().Classify(new DbUpdateException("wrapped", exception));
+
+        Assert.Equal(expected, error?.Type);
     }
 }
 

@@ -121,7 +121,7 @@ public sealed class StartupTests : IAsyncLifetime
     /// type of the infrastructure assembly, and the PostgreSQL query context there derives from
     /// Npgsql's. The round raises no database error and no limit refuses it, so the error
     /// classifier's readers and the Redis store's Retry-After are not reached here; the
-    /// classifier's namespaces are held by <c>DriverExceptionNamespaceTests</c>.)
+    /// classifier's namespaces are held by <c>DriverExceptionTests</c>.)
     /// </summary>
     [LinuxFact]
     public async Task AServiceOnOneDatabase_LoadsNoOtherDatabasesDriver()
