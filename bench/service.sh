@@ -1,7 +1,8 @@
 # Sourced by the profiling and benchmark scripts (profile.sh, perf.sh, syscalls.sh, appends.sh, allocations.sh,
-# page-labels.sh, prompt-appends.sh, command-loads.sh): the Release
+# page-labels.sh, prompt-appends.sh, command-loads.sh, after-writes.sh): the Release
 # service on a port of its own, a token of the benchmark's user, a private PostgreSQL (PG_BIN,
-# PG_DIR and PORT set by the script) and wrk scripts spreading requests over sessions. Needs WORK (a scratch directory) and the repository's root as
+# PG_DIR and PORT set by the script), wrk scripts spreading requests over sessions, and the CPU
+# time of a process, of the database server and of each core at a fixed loop. Needs WORK (a scratch directory) and the repository's root as
 # the working directory.
 
 # start_service PORT CONNECTION_STRING [NAME=VALUE ...]: starts the service in Development with
@@ -93,4 +94,39 @@ request = function()
   return wrk.format("$method", paths[(n % #paths) + 1], {["Content-Type"] = "application/json", ["Authorization"] = "Bearer $token"}, $body)
 end
 LUA
+}
+
+# stat_ticks STAT: the CPU ticks (user and system) of a process's or thread's stat line: after its
+# name, which ends at the last ")", come the state, then user time 12th and system time 13th.
+stat_ticks() {
+  local -a fields
+  read -ra fields <<<"${1##*) }"
+  echo $((fields[11] + fields[12]))
+}
+
+# server_ticks: the CPU ticks so far of the private PostgreSQL's processes, the postmaster and
+# its children (a backend that ends in a window is not counted; the pools keep theirs open).
+server_ticks() {
+  local postmaster pid stat
+  postmaster=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+  [[ $postmaster =~ ^[0-9]+$ ]] || { echo "no PostgreSQL server in $PG_DIR" >&2; return 1; }
+  for pid in "$postmaster" $(pgrep -P "$postmaster"); do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    stat_ticks "$stat"
+  done | awk '{ sum += $1 } END { print sum }'
+}
+
+# core_speeds WHEN: the CPU time in ms a fixed interpreted loop takes on each core, alone; the two
+# cores of this machine's kind run it at speeds that differ and move from minute to minute.
+core_speeds() {
+  local core
+  printf 'cores %s (ms for a fixed loop):' "$1"
+  for core in $(seq 0 $(($(nproc) - 1))); do
+    printf ' %s' "$(taskset -c "$core" python3 -c '
+import time
+started, x = time.thread_time(), 0
+for i in range(3_000_000): x = (x * 31 + i) & 0xFFFFFFFF
+print(round((time.thread_time() - started) * 1000))')"
+  done
+  echo
 }

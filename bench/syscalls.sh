@@ -39,14 +39,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# stat_ticks STAT: the CPU ticks (user and system) of a process's or thread's stat line: after its
-# name, which ends at the last ")", come the state, then user time 12th and system time 13th.
-stat_ticks() {
-  local -a fields
-  read -ra fields <<<"${1##*) }"
-  echo $((fields[11] + fields[12]))
-}
-
 # thread_ticks PID: each live thread's name and its CPU ticks so far, one "TID<TAB>NAME<TAB>TICKS" a line.
 thread_ticks() {
   local task stat name
@@ -55,33 +47,6 @@ thread_ticks() {
     name=${stat#*(}
     printf '%s\t%s\t%s\n' "${task##*/}" "${name%)*}" "$(stat_ticks "$stat")"
   done
-}
-
-# server_ticks: the CPU ticks so far of the private PostgreSQL's processes, the postmaster and
-# its children (a backend that ends in a window is not counted; the pools keep theirs open).
-server_ticks() {
-  local postmaster pid stat
-  postmaster=$(head -n 1 "$PG_DIR/data/postmaster.pid")
-  [[ $postmaster =~ ^[0-9]+$ ]] || { echo "no PostgreSQL server in $PG_DIR" >&2; return 1; }
-  for pid in "$postmaster" $(pgrep -P "$postmaster"); do
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-    stat_ticks "$stat"
-  done | awk '{ sum += $1 } END { print sum }'
-}
-
-# core_speeds WHEN: the CPU time in ms a fixed interpreted loop takes on each core, alone; the two
-# cores of this machine's kind run it at speeds that differ and move from minute to minute.
-core_speeds() {
-  local core
-  printf 'cores %s (ms for a fixed loop):' "$1"
-  for core in $(seq 0 $(($(nproc) - 1))); do
-    printf ' %s' "$(taskset -c "$core" python3 -c '
-import time
-started, x = time.thread_time(), 0
-for i in range(3_000_000): x = (x * 31 + i) & 0xFFFFFFFF
-print(round((time.thread_time() - started) * 1000))')"
-  done
-  echo
 }
 
 # measure NAME PID BASE ID TOKEN: the load on one process, its calls and CPU per request.
