@@ -15,7 +15,7 @@
 # cores change speed from minute to minute (results/2026-12-06-slow-processes.md), so a state's
 # cost compares between measurements whose cores ran alike. RUNS runs (1), each on a new database.
 # Needs wrk, taskset, python3 and the service built in Release; with PG=1 PostgreSQL's binaries,
-# psql and a postgres user (run as root). results/2026-12-07-after-writes.md.
+# psql and a postgres user (run as root). results/2026-12-06-after-writes.md.
 #   usage: [RUNS=N] [N=20000] [FEW=50] [WARM=S] [RESTART_WARM=S] [MEASURE=S] [PG=1] bash bench/after-writes.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
