@@ -11,7 +11,7 @@
 #             JIT compiles the path again), measured;
 #   vacuumed  (PostgreSQL) after VACUUM ANALYZE of the database, WARM seconds of GETs, measured.
 # Each measurement prints the GET's rate, the service's CPU per request, with PG=1 the database
-# server's, and each core's time at a fixed loop just before and just after it: the machine's two
+# server's (on SQLite the size of the write-ahead log), and each core's time at a fixed loop just before and just after it: the machine's two
 # cores change speed from minute to minute (results/2026-12-06-slow-processes.md), so a state's
 # cost compares between measurements whose cores ran alike. RUNS runs (1), each on a new database.
 # Needs wrk, taskset, python3 and the service built in Release; with PG=1 PostgreSQL's binaries,
@@ -25,7 +25,7 @@ WARM=${WARM:-30}
 RESTART_WARM=${RESTART_WARM:-60}
 MEASURE=${MEASURE:-8}
 RUNS=${RUNS:-1}
-for count in N FEW RUNS; do
+for count in N FEW RUNS WARM RESTART_WARM MEASURE; do
   [[ ${!count} =~ ^[1-9][0-9]*$ ]] || { echo "$count is a count, 1 or more: '${!count}'" >&2; exit 2; }
 done
 [ "$FEW" -lt "$N" ] || { echo "FEW ($FEW) must be below N ($N)" >&2; exit 2; }
@@ -50,7 +50,7 @@ ids = [str(uuid.uuid4()) for _ in range(count)]
 def post(i):
     request = urllib.request.Request(url, data=json.dumps({"id": i, "model": "m", "title": "bench"}).encode(),
         headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"}, method="POST")
-    return urllib.request.urlopen(request).status
+    return urllib.request.urlopen(request, timeout=30).status
 with concurrent.futures.ThreadPoolExecutor(16) as pool:
     codes = set(pool.map(post, ids))
 assert codes == {201}, codes
@@ -81,8 +81,10 @@ measure() {
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
   awk -v name="$name" -v rate="$(awk '/Requests\/sec/ {print $2}' <<<"$out")" -v hz="$HZ" -v n="$requests" \
     -v service=$((service_after - service_before)) -v server=$((server_after - server_before)) -v pg="${PG:-}" \
+    -v wal="$([ -n "${PG:-}" ] || stat -c %s "$WORK/sessions.db-wal" 2>/dev/null || echo 0)" \
     'BEGIN { printf "%-9s GET %6.0f req/s, service %4.0f µs/request", name, rate, service / hz * 1e6 / n
              if (pg != "") printf ", database server %4.0f µs/request", server / hz * 1e6 / n
+             else printf ", write-ahead log %.1f MB", wal / 1048576
              print "" }'
 }
 
@@ -90,7 +92,6 @@ for run in $(seq 1 "$RUNS"); do
   [ "$RUNS" -gt 1 ] && echo "run $run"
   : >"$WORK/ids"
   start_chosen_service "$API_PORT"
-  CONNECTION=$(tr '\0' '\n' <"/proc/$API_PID/environ" | sed -n 's/^ConnectionStrings__Sessions=//p')
   TOKEN=$(dev_token bench@example.com)
   create "$FEW"
   ID=$(head -n 1 "$WORK/ids")
@@ -102,13 +103,7 @@ for run in $(seq 1 "$RUNS"); do
   load refreeze.lua 8 "$ID" "$TOKEN" "$SESSIONS/" | grep -E 'Requests/sec' | sed 's/^/idempotent freezes: /'
   WARM_NOW=$WARM measure written
 
-  kill "$API_PID"
-  wait "$API_PID" 2>/dev/null || true
-  if [ -n "${PG:-}" ]; then
-    start_service "$API_PORT" "$CONNECTION" Database__Provider=Postgres
-  else
-    start_service "$API_PORT" "$CONNECTION"
-  fi
+  restart_chosen_service "$API_PORT"
   WARM_NOW=$RESTART_WARM measure restarted
 
   if [ -n "${PG:-}" ]; then

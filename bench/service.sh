@@ -1,5 +1,5 @@
 # Sourced by the profiling and benchmark scripts (profile.sh, perf.sh, syscalls.sh, appends.sh, allocations.sh,
-# page-labels.sh, prompt-appends.sh, command-loads.sh, after-writes.sh): the Release
+# page-labels.sh, prompt-appends.sh, command-loads.sh, after-writes.sh, shapes.sh, append-sizes.sh): the Release
 # service on a port of its own, a token of the benchmark's user, a private PostgreSQL (PG_BIN,
 # PG_DIR and PORT set by the script), wrk scripts spreading requests over sessions, and the CPU
 # time of a process, of the database server and of each core at a fixed loop. Needs WORK (a scratch directory) and the repository's root as
@@ -28,10 +28,19 @@ start_chosen_service() {
   shift
   if [ -n "${PG:-}" ]; then
     start_postgres sessions
-    start_service "$port" "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions" Database__Provider=Postgres "$@"
+    CHOSEN=("Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions" Database__Provider=Postgres "$@")
   else
-    start_service "$port" "Data Source=$WORK/sessions.db" "$@"
+    CHOSEN=("Data Source=$WORK/sessions.db" "$@")
   fi
+  start_service "$port" "${CHOSEN[@]}"
+}
+
+# restart_chosen_service PORT: stops the service process of start_chosen_service and starts a new
+# one on the same database with the same settings.
+restart_chosen_service() {
+  kill "$API_PID"
+  wait "$API_PID" 2>/dev/null || true
+  start_service "$1" "${CHOSEN[@]}"
 }
 
 # stop_chosen_service: stops what start_chosen_service started and removes WORK (an EXIT trap).

@@ -32,7 +32,7 @@ public static partial class DatabaseInitializer
             await db.Database.MigrateAsync(cancellationToken);
             if (db.Provider == DatabaseProvider.Postgres)
             {
-                await db.Database.ExecuteSqlRawAsync(AnalyzeTablesWithoutSize, cancellationToken);
+                await AnalyzeTablesNeverAnalyzedAsync(db, cancellationToken);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -104,29 +104,33 @@ public static partial class DatabaseInitializer
     }
 
     /// <summary>
-    /// Analyzes each table of the service's schema that PostgreSQL has never analyzed or vacuumed
-    /// (<c>reltuples</c> -1 since PostgreSQL 14): such a table is planned as ten pages whatever it
-    /// holds, about fifty rows, until autovacuum analyzes it after fifty changed rows, which the
-    /// small tables of a small deployment (its users, workspaces, memberships) may never reach.
-    /// Analyzed once, even empty, a table is planned by the pages it has at each planning. While
-    /// the users had no size, PostgreSQL planned the read of one session with its user chips by
-    /// hashing the users on every run once the sessions had statistics, and a GET cost the
-    /// database twice its time (ADR 0079). Run by the instance whose turn it is, after the
-    /// migrations, which create tables never analyzed.
+    /// Analyzes each of the model's tables that PostgreSQL has never analyzed or vacuumed
+    /// (<c>reltuples</c> -1 since PostgreSQL 14), as the migrations create them. PostgreSQL plans such
+    /// a table as at least ten pages while it has fewer, until autovacuum analyzes it after fifty
+    /// changed rows, which the small tables of a small deployment (its users, workspaces,
+    /// memberships) may never reach; against the rows it guessed for the users, it planned the read
+    /// of one session with its user chips as a hash join (ADR 0079). Analyzed once, even empty, a
+    /// table is planned by the pages it has at each planning, so a table analyzed before is left to
+    /// autovacuum. Run by the instance whose turn it is, after the migrations.
     /// </summary>
-    private const string AnalyzeTablesWithoutSize = """
-        DO $$
-        DECLARE
-            never_analyzed regclass;
-        BEGIN
-            FOR never_analyzed IN
-                SELECT c.oid FROM pg_class c
-                WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND c.reltuples < 0
-            LOOP
-                EXECUTE format('ANALYZE %s', never_analyzed);
-            END LOOP;
-        END $$
-        """;
+    private static async Task AnalyzeTablesNeverAnalyzedAsync(SessionsDbContext db, CancellationToken cancellationToken)
+    {
+        var tables = db.Model.GetRelationalModel().Tables.Select(table => table.Name).ToArray();
+        var neverAnalyzed = await db.Database.SqlQuery<string>(
+            $"""
+            SELECT format('%I.%I', n.nspname, c.relname) AS "Value"
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.reltuples < 0 AND c.relname = ANY({tables})
+            """).ToListAsync(cancellationToken);
+        if (neverAnalyzed.Count > 0)
+        {
+            // The names are the catalog's, each quoted as an identifier by format's %I, and only
+            // names of the model's tables: a statement's identifiers cannot be parameters.
+#pragma warning disable EF1003
+            await db.Database.ExecuteSqlRawAsync("ANALYZE " + string.Join(", ", neverAnalyzed), cancellationToken);
+#pragma warning restore EF1003
+        }
+    }
 
     /// <summary>The advisory lock instances migrating one PostgreSQL database take turns on.</summary>
     private const long MigrationLock = 0x5E5510_0001;
