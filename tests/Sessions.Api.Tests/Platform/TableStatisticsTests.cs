@@ -6,7 +6,7 @@ namespace Sessions.Api.Tests.Platform;
 
 /// <summary>
 /// On PostgreSQL a start analyzes each table of the service that PostgreSQL has never analyzed,
-/// which it would plan as ten pages whatever the table holds (ADR 0079).
+/// which it would plan as at least ten pages while the table holds fewer (ADR 0079).
 /// </summary>
 public sealed class TableStatisticsTests
 {
