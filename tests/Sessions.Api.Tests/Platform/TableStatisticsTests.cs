@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Sessions.Api.Tests.Infrastructure;
 
@@ -24,23 +23,27 @@ public sealed class TableStatisticsTests
         {
             await first.InitializeAsync();
             var modelTables = await first.WithDbAsync(db => Task.FromResult(db.Model.GetRelationalModel().Tables.Select(table => table.Name).ToList()));
-            await using var connection = await first.Database.OpenOutsideThePoolAsync();
+            Task<List<string>> NeverAnalyzedAsync() => first.WithDbAsync(db => db.Database.SqlQueryRaw<string>(NeverAnalyzedTables)
+                .Where(name => modelTables.Contains(name)).OrderBy(name => name).ToListAsync());
 
-            var (tables, neverAnalyzed) = await TablesAsync(connection);
+            var tables = await first.WithDbAsync(db => db.Database.SqlQueryRaw<string>(SchemaTables).ToListAsync());
             Assert.Subset(tables.ToHashSet(), modelTables.ToHashSet());
             Assert.Contains("users", modelTables);
-            Assert.Empty(neverAnalyzed.Intersect(modelTables));
+            Assert.Empty(await NeverAnalyzedAsync());
 
-            await ExecuteAsync(connection, "UPDATE pg_class SET reltuples = -1 WHERE oid IN ('users'::regclass, 'memberships'::regclass)");
-            await ExecuteAsync(connection, $"UPDATE pg_class SET reltuples = {AnalyzedBefore} WHERE oid = 'sessions'::regclass");
-            Assert.Equal(["memberships", "users"], (await TablesAsync(connection)).NeverAnalyzed.Intersect(modelTables));
+            await first.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+                "UPDATE pg_class SET reltuples = -1 WHERE oid IN ('users'::regclass, 'memberships'::regclass)"));
+            await first.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+                "UPDATE pg_class SET reltuples = {0} WHERE oid = 'sessions'::regclass", AnalyzedBefore));
+            Assert.Equal(["memberships", "users"], await NeverAnalyzedAsync());
 
             var second = ApiFactory.On(first.Database);
             try
             {
                 await second.InitializeAsync();
-                Assert.Empty((await TablesAsync(connection)).NeverAnalyzed.Intersect(modelTables));
-                Assert.Equal(AnalyzedBefore, await SessionsRowCountAsync(connection));
+                Assert.Empty(await NeverAnalyzedAsync());
+                Assert.Equal(AnalyzedBefore, await first.WithDbAsync(db => db.Database.SqlQueryRaw<float>(
+                    "SELECT reltuples AS \"Value\" FROM pg_class WHERE oid = 'sessions'::regclass").SingleAsync()));
             }
             finally
             {
@@ -54,38 +57,12 @@ public sealed class TableStatisticsTests
     }
 
     /// <summary>A count of rows no analysis of the empty sessions table would leave in the catalog.</summary>
-    private const int AnalyzedBefore = 12345;
+    private const float AnalyzedBefore = 12345;
 
-    private static async Task<float> SessionsRowCountAsync(DbConnection connection)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT reltuples FROM pg_class WHERE oid = 'sessions'::regclass";
-        return (float)(await command.ExecuteScalarAsync())!;
-    }
+    /// <summary>The ordinary tables of the connection's schema, by name.</summary>
+    private const string SchemaTables =
+        "SELECT c.relname AS \"Value\" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'";
 
-    /// <summary>The ordinary tables of the connection's schema, and those PostgreSQL has never analyzed or vacuumed, by name.</summary>
-    private static async Task<(List<string> Tables, List<string> NeverAnalyzed)> TablesAsync(DbConnection connection)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT c.relname, c.reltuples < 0 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r' ORDER BY c.relname";
-        await using var reader = await command.ExecuteReaderAsync();
-        List<string> tables = [], neverAnalyzed = [];
-        while (await reader.ReadAsync())
-        {
-            tables.Add(reader.GetString(0));
-            if (reader.GetBoolean(1))
-            {
-                neverAnalyzed.Add(reader.GetString(0));
-            }
-        }
-
-        return (tables, neverAnalyzed);
-    }
-
-    private static async Task ExecuteAsync(DbConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
+    /// <summary>Those PostgreSQL has never analyzed or vacuumed.</summary>
+    private const string NeverAnalyzedTables = SchemaTables + " AND c.reltuples < 0";
 }
