@@ -15,6 +15,7 @@ public sealed class StatementCounter : DbCommandInterceptor
 {
     private readonly List<string> _statements = [];
     private readonly List<DbCommand> _commands = [];
+    private readonly List<ExecutedStatement> _executed = [];
     private readonly List<string> _transactions = [];
 
     public StatementCounter() => Listener = new TransactionListener(this);
@@ -57,6 +58,21 @@ public sealed class StatementCounter : DbCommandInterceptor
         }
     }
 
+    /// <summary>
+    /// The commands as they were executed, with their parameters' names then (Npgsql resets a
+    /// command it hands out again, so <see cref="Commands"/> shows what its object holds now).
+    /// </summary>
+    public IReadOnlyList<ExecutedStatement> Executed
+    {
+        get
+        {
+            lock (_statements)
+            {
+                return [.. _executed];
+            }
+        }
+    }
+
     public int Count => Statements.Count;
 
     public void Reset()
@@ -65,6 +81,7 @@ public sealed class StatementCounter : DbCommandInterceptor
         {
             _statements.Clear();
             _commands.Clear();
+            _executed.Clear();
             _transactions.Clear();
         }
     }
@@ -101,6 +118,7 @@ public sealed class StatementCounter : DbCommandInterceptor
         {
             _statements.Add(command.CommandText);
             _commands.Add(command);
+            _executed.Add(new ExecutedStatement(command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(parameter => parameter.ParameterName)]));
         }
 
         return result;
@@ -191,3 +209,6 @@ public sealed class CountingApiFactory : ApiFactory
         builder.ConfigureServices(services => services.AddSingleton(Statements.Listener).AddSingleton<IInterceptor>(Statements));
     }
 }
+
+/// <summary>A command's text and its parameters' names, as it was executed.</summary>
+public sealed record ExecutedStatement(string Text, IReadOnlyList<string> ParameterNames);

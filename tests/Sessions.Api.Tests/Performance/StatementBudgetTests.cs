@@ -635,6 +635,20 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
             var genericPlans = await db.Database.SqlQueryRaw<long>("SELECT generic_plans AS \"Value\" FROM pg_prepared_statements WHERE statement = {0}", views).SingleAsync();
             Assert.True(genericPlans > 0, "the sessions of a page are planned anew on every run");
             Assert.DoesNotContain(prepared, statement => statement.Contains("LIKE", StringComparison.Ordinal));
+
+            // Npgsql was handed them with positional parameters, so it did not read their texts
+            // for named ones on every run (ADR 0080); the search, untagged, kept its names.
+            var commands = Factory.Statements.Executed;
+            var tagged = commands.Where(command => command.Text.StartsWith("-- " + PostgresPreparedStatements.Tag, StringComparison.Ordinal)).ToList();
+            Assert.True(tagged.Count >= 4, $"{tagged.Count} tagged statements ran");
+            Assert.All(tagged, command =>
+            {
+                Assert.Contains("$1", command.Text, StringComparison.Ordinal);
+                Assert.DoesNotContain("@", command.Text, StringComparison.Ordinal);
+                Assert.All(command.ParameterNames, name => Assert.Equal(string.Empty, name));
+            });
+            Assert.Contains(commands, command => command.Text.Contains("LIKE", StringComparison.Ordinal)
+                && command.ParameterNames.All(name => name.Length > 0));
         }
     }
 
@@ -675,7 +689,7 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
             Assert.Contains($"LIMIT {ListSessionsQuery.DefaultLimit}", page, StringComparison.Ordinal);
             Assert.DoesNotContain("OFFSET", page, StringComparison.Ordinal);
             Assert.All([.. later, .. smaller], statement => Assert.DoesNotContain($"LIMIT {ListSessionsQuery.DefaultLimit}", statement, StringComparison.Ordinal));
-            Assert.Contains(later, statement => statement.Contains("OFFSET @", StringComparison.Ordinal));
+            Assert.Contains(later, statement => statement.Contains("OFFSET $", StringComparison.Ordinal));
 
             var genericPlans = await db.Database.SqlQueryRaw<long>(
                 "SELECT generic_plans AS \"Value\" FROM pg_prepared_statements WHERE strpos(statement, {0}) > 0 AND statement NOT LIKE '%OFFSET%'", ordered).SingleAsync();

@@ -11,7 +11,8 @@ namespace Sessions.Infrastructure.Persistence.Providers;
 /// connection instead of on every request, and PostgreSQL plans it once when its plan does not
 /// depend on its values. Only statements of a few fixed forms are tagged: a filtered list or a
 /// search comes in as many forms as its filters, and a plan made once for all its values could fit
-/// some badly.
+/// some badly. A tagged statement's parameters are made positional first
+/// (<see cref="PositionalParameters"/>), so Npgsql's preparation does not read its text for them.
 /// </summary>
 internal sealed class PostgresPreparedStatements : DbCommandInterceptor
 {
@@ -21,6 +22,7 @@ internal sealed class PostgresPreparedStatements : DbCommandInterceptor
     {
         if (QueryTags.Has(command, Tag))
         {
+            PositionalParameters.Apply(command);
             command.Prepare();
         }
 
@@ -32,6 +34,7 @@ internal sealed class PostgresPreparedStatements : DbCommandInterceptor
     {
         if (QueryTags.Has(command, Tag))
         {
+            PositionalParameters.Apply(command);
             await command.PrepareAsync(cancellationToken);
         }
 
