@@ -18,7 +18,7 @@ namespace Sessions.Infrastructure.Persistence.Providers;
 internal static class PositionalParameters
 {
     /// <summary>How many statement texts are remembered; texts past it are left to Npgsql.</summary>
-    public const int Remembered = 256;
+    private const int Remembered = 256;
 
     private static readonly ConcurrentDictionary<string, Form?> Forms = new(StringComparer.Ordinal);
 
