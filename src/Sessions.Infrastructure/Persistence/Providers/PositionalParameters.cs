@@ -88,7 +88,6 @@ internal static class PositionalParameters
             return null;
         }
 
-        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         var order = new List<string>();
         var written = new StringBuilder(text.Length);
         var copied = 0;
@@ -138,10 +137,12 @@ internal static class PositionalParameters
                         return null;
                     }
 
-                    if (!positions.TryGetValue(name, out var position))
+                    // A name's position is where it first appears, counted from one.
+                    var position = order.IndexOf(name) + 1;
+                    if (position == 0)
                     {
                         order.Add(name);
-                        position = positions[name] = order.Count;
+                        position = order.Count;
                     }
 
                     written.Append(text, copied, i - copied).Append('$').Append(position);
