@@ -198,6 +198,33 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         Assert.Equal(["a", "b"], (await Client.AllMessagesAsync(workspace, owner, session)).Select(m => m["content"]!.GetValue<string>()));
     }
 
+    /// <summary>
+    /// The reads that find a group's sessions (the group with its counts, the groups listed with
+    /// theirs, the grouped listing) walk the group index, which holds the sessions in a group and no
+    /// other (ADR 0081): a session in no group, as most are, moves no entry of it when a change
+    /// stamps its update time.
+    /// </summary>
+    [ProviderFact("Sqlite")]
+    public async Task GroupReads_WalkTheIndexOfGroupedSessions_WhichHoldsNoOther()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var groups = $"{workspace.SessionsPath}/groups";
+        var group = (await Client.PostAsync(groups, owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+        await Client.CreateSessionAsync(workspace, owner, extra: new { group_id = group });
+        await Client.CreateSessionAsync(workspace, owner);
+
+        var reads = await PlannedReadsAsync([$"{groups}/{group}", groups, $"{workspace.SessionsPath}/grouped"], owner.Token());
+        var byGroup = reads.Where(read => GroupMatch().IsMatch(read.Statement)).ToList();
+        Assert.True(byGroup.Count >= 2, $"{byGroup.Count} reads of a group's sessions");
+        Assert.All(byGroup, read => Assert.Contains(read.Plan, step => step.EndsWith("USING INDEX ix_sessions_group_id_updated_at_id (group_id=?)", StringComparison.Ordinal)));
+
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
+        var partial = await db.Database.SqlQueryRaw<long>("SELECT \"partial\" AS \"Value\" FROM pragma_index_list('sessions') WHERE \"name\" = 'ix_sessions_group_id_updated_at_id'").ToListAsync();
+        Assert.Equal([1L], partial);
+    }
+
     /// <summary>The reads (distinct) that GETs of <paramref name="paths"/> sent, each with SQLite's plan of it.</summary>
     private Task<IReadOnlyList<PlannedRead>> PlannedReadsAsync(IReadOnlyList<string> paths, string token) =>
         PlannedAsync(
@@ -271,6 +298,13 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
     /// <summary>A step that searches a table by an index (or by the index alone): the index and the constraints it uses.</summary>
     [GeneratedRegex(@"^SEARCH \w+ USING (?:COVERING )?INDEX (?<walk>.+)$")]
     private static partial Regex IndexWalk();
+
+    /// <summary>
+    /// A condition that names one group's sessions: the group's page (its group the parameter
+    /// <c>groupId</c>) or the test of a group's visibility (its group the id of the group, aliased <c>s</c>, it correlates with).
+    /// </summary>
+    [GeneratedRegex("\"group_id\" = (?:@groupId\\b|\"s\"\\.\"id\")")]
+    private static partial Regex GroupMatch();
 
     /// <summary>A step that walks a whole table or one of its indexes: <c>SCAN alias</c>, with or without an index.</summary>
     [GeneratedRegex(@"^SCAN (?<alias>\w+)(?: |$)")]

@@ -10,6 +10,9 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
     /// <summary>The canonical lowercase text of the id, kept by the database for index-backed prefix lookup.</summary>
     public const string IdText = "IdText";
 
+    /// <summary>The filter of the group index: one spelling that SQLite, PostgreSQL and SQL Server all read.</summary>
+    public const string GroupedOnly = "group_id IS NOT NULL";
+
     public void Configure(EntityTypeBuilder<Session> builder)
     {
         builder.ToTable("sessions");
@@ -92,7 +95,10 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
         builder.HasIndex(s => new { s.WorkspaceId, s.UserId, s.UpdatedAt });
 
         // A group's sessions, most recently updated first, without a pass over the workspace's.
-        builder.HasIndex(s => new { s.GroupId, s.UpdatedAt, s.Id });
+        // Only grouped sessions are in it: every read of it names a group (the group's sessions,
+        // the test of a group's visibility), and a session in no group, as most are, then moves no
+        // entry of it when a change stamps its update time (ADR 0081).
+        builder.HasIndex(s => new { s.GroupId, s.UpdatedAt, s.Id }).HasFilter(GroupedOnly);
 
         // Usage by session attributes (CONTRACT §5.8) reads ix_sessions_usage alone on PostgreSQL and
         // SQL Server: the migration UsageByWorkspace creates it in SQL, since an index cannot name

@@ -457,7 +457,8 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_sessions_workspace_id_id_text");
 
                     b.HasIndex("GroupId", "UpdatedAt", "Id")
-                        .HasDatabaseName("ix_sessions_group_id_updated_at_id");
+                        .HasDatabaseName("ix_sessions_group_id_updated_at_id")
+                        .HasFilter("group_id IS NOT NULL");
 
                     b.HasIndex("WorkspaceId", "CreatedAt", "Id")
                         .HasDatabaseName("ix_sessions_workspace_id_created_at_id");

@@ -451,7 +451,8 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_sessions_workspace_id_id_text");
 
                     b.HasIndex("GroupId", "UpdatedAt", "Id")
-                        .HasDatabaseName("ix_sessions_group_id_updated_at_id");
+                        .HasDatabaseName("ix_sessions_group_id_updated_at_id")
+                        .HasFilter("group_id IS NOT NULL");
 
                     b.HasIndex("WorkspaceId", "UserId", "UpdatedAt")
                         .HasDatabaseName("ix_sessions_workspace_id_user_id_updated_at");
