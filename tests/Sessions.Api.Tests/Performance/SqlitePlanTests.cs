@@ -199,10 +199,10 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
     }
 
     /// <summary>
-    /// The reads that find a group's sessions (the group with its counts, the groups listed with
-    /// theirs, the grouped listing) walk the group index, which holds the sessions in a group and no
-    /// other (ADR 0081): a session in no group, as most are, moves no entry of it when a change
-    /// stamps its update time.
+    /// The reads that name one group's sessions (a group's page of them, the test of whether the
+    /// caller sees a group, behind a group's read and the groups' listing) walk the group index,
+    /// which holds the sessions in a group and no other (ADR 0081): a session in no group, as most
+    /// are, moves no entry of it when a change stamps its update time.
     /// </summary>
     [ProviderFact("Sqlite")]
     public async Task GroupReads_WalkTheIndexOfGroupedSessions_WhichHoldsNoOther()
