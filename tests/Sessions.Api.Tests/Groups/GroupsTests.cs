@@ -277,6 +277,31 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
     }
 
     /// <summary>
+    /// A session joins a group by an update, and joining another takes it out of the first: each
+    /// group lists and counts the sessions it holds now (CONTRACT 5.5), which its reads find
+    /// through the index of grouped sessions (ADR 0081).
+    /// </summary>
+    [Fact]
+    public async Task ASessionMovedToAnotherGroup_IsListedAndCountedByThatGroupAlone()
+    {
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
+        var first = Guid.Parse((await CreateAsync(workspace, creator))["id"]!.GetValue<string>());
+        var second = Guid.Parse((await CreateAsync(workspace, creator))["id"]!.GetValue<string>());
+        var session = (await Client.CreateSessionAsync(workspace, creator)).Id();
+
+        await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), creator.Token(), new { group_id = first }).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal([session], Ids((await GetAsync(workspace, creator, first, ""))["sessions"]!));
+
+        await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), creator.Token(), new { group_id = second }).ExpectAsync(HttpStatusCode.OK);
+        var left = await GetAsync(workspace, creator, first, "");
+        var joined = await GetAsync(workspace, creator, second, "");
+        Assert.Empty(Ids(left["sessions"]!));
+        AssertCounts(left, sessions: 0, active: 0, input: 0, cost: "0");
+        Assert.Equal([session], Ids(joined["sessions"]!));
+        Assert.Equal(1, joined["group"]!["session_count"]!.GetValue<int>());
+    }
+
+    /// <summary>
     /// A group's <c>last_generation_input_tokens</c> is its sessions' newest generation (CONTRACT
     /// 6: the latest message that carries usage), however recently a session received a message
     /// without usage; sessions stored before the migration that keeps its time are read the same.

@@ -11,7 +11,7 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
     public const string IdText = "IdText";
 
     /// <summary>The filter of the group index: one spelling that SQLite, PostgreSQL and SQL Server all read.</summary>
-    public const string GroupedOnly = "group_id IS NOT NULL";
+    private const string GroupedOnly = "group_id IS NOT NULL";
 
     public void Configure(EntityTypeBuilder<Session> builder)
     {

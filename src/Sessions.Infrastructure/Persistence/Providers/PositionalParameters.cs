@@ -57,7 +57,7 @@ internal static class PositionalParameters
         for (var i = 0; i < ordered.Length; i++)
         {
             var parameter = parameters[i];
-            var position = Array.IndexOf(form.Names, Trimmed(parameter.ParameterName));
+            var position = PositionOf(form.Names, Trimmed(parameter.ParameterName.AsSpan()));
             if (position < 0 || ordered[position] is not null)
             {
                 return;
@@ -167,14 +167,28 @@ internal static class PositionalParameters
         var names = new string[parameters.Count];
         for (var i = 0; i < names.Length; i++)
         {
-            names[i] = Trimmed(parameters[i].ParameterName);
+            names[i] = Trimmed(parameters[i].ParameterName.AsSpan()).ToString();
         }
 
         return names;
     }
 
     /// <summary>A parameter's name as the text names it: Npgsql takes <c>@id</c>, <c>:id</c> and <c>id</c> for one name.</summary>
-    private static string Trimmed(string name) => name.Length > 0 && name[0] is '@' or ':' ? name[1..] : name;
+    private static ReadOnlySpan<char> Trimmed(ReadOnlySpan<char> name) => name.Length > 0 && name[0] is '@' or ':' ? name[1..] : name;
+
+    /// <summary>The position (from zero) of <paramref name="name"/> among a remembered text's names, or -1; compared in place, since it runs on every execution.</summary>
+    private static int PositionOf(string[] names, ReadOnlySpan<char> name)
+    {
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (name.SequenceEqual(names[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     /// <summary>Where a block comment opening at <paramref name="open"/> ends (PostgreSQL's nest), or -1 if it does not.</summary>
     private static int SkipBlockComment(string text, int open)
