@@ -225,6 +225,31 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         Assert.Equal([1L], partial);
     }
 
+    /// <summary>
+    /// The grouped listing ranks the first sessions of the groups on its page in one window over
+    /// the sessions of those groups alone (ADR 0082), not over every session of the workspace with
+    /// the page's groups picked from the ranking afterwards.
+    /// </summary>
+    [ProviderFact("Sqlite")]
+    public async Task GroupedPage_RanksTheSessionsOfItsOwnGroupsAlone()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            var group = (await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+            await Client.CreateSessionAsync(workspace, owner, extra: new { group_id = group });
+        }
+
+        await Client.CreateSessionAsync(workspace, owner);
+
+        var statements = await Factory.Statements.DuringAsync(async () =>
+            await (await Client.GetAsync($"{workspace.SessionsPath}/grouped", owner.Token())).ExpectAsync(HttpStatusCode.OK));
+
+        var ranked = Assert.Single(statements.Select(statement => RankedByUpdate().Match(statement)), match => match.Success).Groups["where"].Value;
+        Assert.Contains("\"group_id\" IN (@groupIds1, @groupIds2)", ranked, StringComparison.Ordinal);
+    }
+
     /// <summary>The reads (distinct) that GETs of <paramref name="paths"/> sent, each with SQLite's plan of it.</summary>
     private Task<IReadOnlyList<PlannedRead>> PlannedReadsAsync(IReadOnlyList<string> paths, string token) =>
         PlannedAsync(
@@ -305,6 +330,13 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
     /// </summary>
     [GeneratedRegex("\"group_id\" = (?:@groupId\\b|\"s\"\\.\"id\")")]
     private static partial Regex GroupMatch();
+
+    /// <summary>
+    /// A window that ranks sessions by group, newest update first, with the condition on the
+    /// sessions it ranks (<c>where</c>, up to the end of its subquery).
+    /// </summary>
+    [GeneratedRegex("ROW_NUMBER\\(\\) OVER\\(PARTITION BY \"(?<alias>\\w+)\"\\.\"group_id\" ORDER BY \"\\k<alias>\"\\.\"updated_at\" DESC[^)]*\\) AS \"row\"\\s+FROM \"sessions\" AS \"\\k<alias>\"\\s+WHERE (?<where>.*?)\\)\\s+AS ", RegexOptions.Singleline)]
+    private static partial Regex RankedByUpdate();
 
     /// <summary>A step that walks a whole table or one of its indexes: <c>SCAN alias</c>, with or without an index.</summary>
     [GeneratedRegex(@"^SCAN (?<alias>\w+)(?: |$)")]

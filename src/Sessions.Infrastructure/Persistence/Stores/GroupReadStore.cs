@@ -164,7 +164,9 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
         var groupIds = page.Where(b => b.GroupId is not null).Select(b => b.GroupId!.Value).ToList();
         var groupReads = await WithCreators(db.Groups.AsNoTracking().Where(g => groupIds.Contains(g.Id))).ToDictionaryAsync(r => r.Group.Id, cancellationToken);
 
-        // The first sessions of every group on the page in one statement (a ranked window per group).
+        // The first sessions of every group on the page in one statement: a ranked window per
+        // group over the sessions of the page's groups only, not over every session of the workspace.
+        var ofPage = matching.Where(s => s.GroupId != null && groupIds.Contains(s.GroupId.Value));
         var grouped = groupIds.Count == 0
             ? []
             : (await db.Groups.AsNoTracking()
@@ -172,7 +174,7 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
                 .Select(g => new
                 {
                     g.Id,
-                    Sessions = matching.Where(s => s.GroupId == g.Id)
+                    Sessions = ofPage.Where(s => s.GroupId == g.Id)
                         .OrderByDescending(s => s.UpdatedAt).ThenByDescending(s => s.Id)
                         .Take(perGroup)
                         .Select(s => new { s.Id, s.UpdatedAt })
