@@ -259,6 +259,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         }
         SessionQueries.MapDefaultLimit(modelBuilder);
         SessionQueries.MapLower(modelBuilder);
+        SessionQueries.MapNotSought(modelBuilder, Provider);
         SnakeCaseNames.Apply(modelBuilder);
     }
 

@@ -250,6 +250,37 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         Assert.Contains("\"group_id\" IN (@groupIds1, @groupIds2)", ranked, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The reads that name the groups of a page or one group (their counts and usage, their latest
+    /// generation, the first sessions of each, the groups holding a matching session) walk the group index on a database without
+    /// statistics, where SQLite's planner would otherwise take the workspace's condition for the
+    /// narrower one and walk every session of the workspace (ADR 0082).
+    /// </summary>
+    [ProviderFact("Sqlite")]
+    public async Task ReadsOfNamedGroups_WalkTheGroupIndex_NotTheWorkspace()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var groups = $"{workspace.SessionsPath}/groups";
+        var ids = new List<string>();
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            ids.Add((await Client.PostAsync(groups, owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>());
+            await Client.CreateSessionAsync(workspace, owner, extra: new { group_id = ids[^1] });
+        }
+
+        await Client.CreateSessionAsync(workspace, owner);
+
+        var reads = await PlannedReadsAsync([groups, $"{groups}/{ids[0]}", $"{workspace.SessionsPath}/grouped", $"{groups}?model=m"], owner.Token());
+        var ofGroups = reads.Where(read => NamedGroups().IsMatch(read.Statement)).ToList();
+        Assert.True(ofGroups.Count >= 4, $"{ofGroups.Count} reads naming groups");
+        Assert.All(ofGroups, read =>
+        {
+            Assert.Contains(read.Plan, step => step.EndsWith("USING INDEX ix_sessions_group_id_updated_at_id (group_id=?)", StringComparison.Ordinal));
+            Assert.DoesNotContain(read.Plan, step => step.Contains("ix_sessions_workspace_id", StringComparison.Ordinal));
+        });
+    }
+
     /// <summary>The reads (distinct) that GETs of <paramref name="paths"/> sent, each with SQLite's plan of it.</summary>
     private Task<IReadOnlyList<PlannedRead>> PlannedReadsAsync(IReadOnlyList<string> paths, string token) =>
         PlannedAsync(
@@ -330,6 +361,13 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
     /// </summary>
     [GeneratedRegex("\"group_id\" = (?:@groupId\\b|\"s\"\\.\"id\")")]
     private static partial Regex GroupMatch();
+
+    /// <summary>
+    /// A condition that names the groups of a page (<c>groupIds</c>), one group (<c>groupId</c>) or the
+    /// group, aliased <c>s</c>, that a test of a group's sessions correlates with.
+    /// </summary>
+    [GeneratedRegex("\"group_id\" (?:= @groupIds?1?\\b|IN \\(@groupIds1\\b|= \"s\"\\.\"id\")")]
+    private static partial Regex NamedGroups();
 
     /// <summary>
     /// A window that ranks sessions by group, newest update first, with the condition on the

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Sessions.Application.Common.Security;
 using Sessions.Application.Groups;
@@ -29,7 +30,7 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
             return new Dictionary<Guid, GroupCounts>();
         }
 
-        var sessions = Children(audience, criteria).Where(s => s.GroupId != null && groupIds.Contains(s.GroupId.Value));
+        var sessions = OfGroups(audience, criteria).Where(s => s.GroupId != null && groupIds.Contains(s.GroupId.Value));
         var sums = await sessions
             .Select(s => new
             {
@@ -97,7 +98,7 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
     public async Task<IReadOnlyList<SessionView>> SessionsAsync(
         SessionAudience audience, Guid groupId, SessionCriteria criteria, int take, CancellationToken cancellationToken)
     {
-        var ids = await Children(audience, criteria)
+        var ids = await OfGroups(audience, criteria)
             .Where(s => s.GroupId == groupId)
             .SortedBy(SessionSortField.UpdatedAt, SortDirection.Desc)
             .Select(s => s.Id)
@@ -120,7 +121,7 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
 
         if (narrowBySessions)
         {
-            var matching = Children(audience.Sessions, criteria);
+            var matching = OfGroups(audience.Sessions, criteria);
             listed = listed.Where(g => matching.Any(s => s.GroupId == g.Id));
         }
 
@@ -166,7 +167,7 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
 
         // The first sessions of every group on the page in one statement: a ranked window per
         // group over the sessions of the page's groups only, not over every session of the workspace.
-        var ofPage = matching.Where(s => s.GroupId != null && groupIds.Contains(s.GroupId.Value));
+        var ofPage = OfGroups(audience, criteria).Where(s => s.GroupId != null && groupIds.Contains(s.GroupId.Value));
         var grouped = groupIds.Count == 0
             ? []
             : (await db.Groups.AsNoTracking()
@@ -220,6 +221,17 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
 
     private IQueryable<Session> Children(SessionAudience audience, SessionCriteria criteria) =>
         db.Sessions.AsNoTracking().VisibleTo(audience).Matching(criteria, db);
+
+    /// <summary>
+    /// The same sessions, for a read that names their groups: the workspace's condition is kept and
+    /// not sought by an index, so SQLite finds the sessions through the group index (ADR 0082).
+    /// </summary>
+    private IQueryable<Session> OfGroups(SessionAudience audience, SessionCriteria criteria) =>
+        db.Sessions.AsNoTracking().Where(audience.Sees(FactsSoughtByGroup)).Matching(criteria, db);
+
+    /// <summary>A session's visibility facts, its workspace <see cref="SessionQueries.NotSought"/>.</summary>
+    private static readonly Expression<Func<Session, VisibilityFacts>> FactsSoughtByGroup =
+        s => new VisibilityFacts(SessionQueries.NotSought(s.WorkspaceId), s.UserId, s.Visibility == SessionVisibility.Workspace);
 
     private IQueryable<GroupRead> WithCreators(IQueryable<SessionGroup> groups) =>
         from g in groups

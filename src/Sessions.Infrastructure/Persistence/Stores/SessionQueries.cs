@@ -519,6 +519,21 @@ internal static class SessionQueries
     public static void MapLower(ModelBuilder modelBuilder) =>
         modelBuilder.HasDbFunction(typeof(SessionQueries).GetMethod(nameof(Lower))!).HasName("lower").IsBuiltIn();
 
+    /// <summary>
+    /// <paramref name="value"/> itself, in a condition SQLite's planner does not use to look rows up
+    /// by an index (SQLite's unary <c>+</c>; the value as it is on other databases). Without
+    /// statistics SQLite takes a workspace's condition to match about ten rows, and would walk the
+    /// workspace's sessions by it where a group's condition finds them (ADR 0082). It only exists in SQL.
+    /// </summary>
+    public static Guid NotSought(Guid value) => throw new InvalidOperationException($"{nameof(NotSought)} is translated to SQL, not called.");
+
+    /// <summary>Maps <see cref="NotSought"/> to <c>+(value)</c> on SQLite, and to the value elsewhere.</summary>
+    public static void MapNotSought(ModelBuilder modelBuilder, DatabaseProvider provider) =>
+        modelBuilder.HasDbFunction(typeof(SessionQueries).GetMethod(nameof(NotSought))!)
+            .HasTranslation(arguments => provider == DatabaseProvider.Sqlite
+                ? new SqlFunctionExpression("+", arguments, nullable: true, argumentsPropagateNullability: [true], typeof(Guid), arguments[0].TypeMapping)
+                : arguments[0]);
+
     /// <summary>Tags the query to be prepared on PostgreSQL (<see cref="PostgresPreparedStatements"/>) when <paramref name="prepared"/>.</summary>
     public static IQueryable<T> PreparedIf<T>(this IQueryable<T> query, bool prepared) =>
         prepared ? query.TagWith(PostgresPreparedStatements.Tag) : query;

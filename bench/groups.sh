@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Groups at scale on SQLite: SESSIONS sessions (20,000) of one workspace seeded as bench/run-sqlite.sh
+# seeds them (MESSAGES messages each, 2), GROUPS groups (100) made through the API, and every fourth
+# session put in one of them (50 sessions a group). Then the groups' page, the grouped page and one
+# group are each loaded with wrk -t2 -c16 for SECONDS_EACH seconds (8) after 5 s of warm-up.
+# The seed's ANALYZE is dropped, so the planner runs without statistics as on a database the
+# service made (STATS=after keeps statistics taken after the grouping instead).
+# Needs sqlite3, wrk and the service built in Release. How bench/results/2026-12-06-groups.md was measured.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SESSIONS=${SESSIONS:-20000}
+MESSAGES=${MESSAGES:-2}
+GROUP_COUNT=${GROUPS_MADE:-100}
+MEASURE=${SECONDS_EACH:-8}
+API_PORT=5097
+WORK=$(mktemp -d)
+DB="$WORK/sessions.db"
+command -v wrk >/dev/null && command -v sqlite3 >/dev/null || { echo "wrk and sqlite3 are required" >&2; exit 1; }
+cleanup() { [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+(cd src/Sessions.Api/bin/Release/net10.0 && ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__Sessions="Data Source=$DB" \
+  RateLimiting__PermitLimit=100000000 Logging__LogLevel__Default=Warning \
+  exec dotnet Sessions.Api.dll --urls "http://127.0.0.1:$API_PORT" >"$WORK/api.log" 2>&1) &
+API_PID=$!
+BASE="http://127.0.0.1:$API_PORT"
+for _ in $(seq 1 60); do curl -sf "$BASE/health/ready" >/dev/null && break; sleep 1; done
+TOKEN=$(curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
+  -d '{"email":"bench@example.com","org":"bench","workspace":"main","role":"admin","scopes":["sessions:read","sessions:write"]}' \
+  | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+SQL() { sqlite3 -batch "$DB" "$@"; }
+OWNER=$(SQL "SELECT id FROM users WHERE email = 'bench@example.com'")
+WS=$(SQL "SELECT w.id FROM workspaces w JOIN organizations o ON o.id = w.organization_id WHERE o.slug = 'bench' AND w.slug = 'main'")
+{ echo "CREATE TEMP TABLE bench(ws, owner, sessions, messages, long_messages);"
+  echo "INSERT INTO bench VALUES ('$WS', '$OWNER', $SESSIONS, $MESSAGES, 0);"
+  echo "CREATE TEMP TABLE label_bit(key, value, bit);"
+  python3 -c 'import hashlib
+for v in ("red", "blue", "green", "gold"):
+    b = hashlib.sha256(f"team:{v}".encode()).digest()[0] & 63
+    print(f"INSERT INTO label_bit VALUES (\x27team\x27, \x27{v}\x27, {(1 << b) - (1 << 64 if b == 63 else 0)});")'
+  cat bench/seed-sqlite.sql; } | SQL >/dev/null
+S="$BASE/api/v1/org/bench/ws/main/sessions"
+PROJECT=$(cat /proc/sys/kernel/random/uuid)
+for i in $(seq 1 "$GROUP_COUNT"); do
+  curl -sf -o /dev/null -X POST "$S/groups" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"kind\":\"workflow\",\"project_id\":\"$PROJECT\",\"title\":\"group $i\"}"
+done
+SQL "CREATE TEMP TABLE numbered_groups AS SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM session_groups;
+     CREATE TEMP TABLE numbered_sessions AS SELECT id, row_number() OVER (ORDER BY id) AS n FROM sessions;
+     CREATE INDEX temp.numbered_sessions_id ON numbered_sessions(id);
+     UPDATE sessions SET group_id = (SELECT g.id FROM numbered_sessions s JOIN numbered_groups g ON g.n = (s.n / 4) % $GROUP_COUNT WHERE s.id = sessions.id)
+     WHERE id IN (SELECT id FROM numbered_sessions WHERE n % 4 = 0);"
+SQL "DROP TABLE sqlite_stat1"
+[ "${STATS:-}" != after ] || SQL "ANALYZE"
+# The service's connections read the schema, statistics included, again after the change above.
+GROUP=$(SQL "SELECT lower(id) FROM session_groups ORDER BY id LIMIT 1")
+echo "$(SQL "SELECT count(*) FROM sessions") sessions, $(SQL "SELECT count(group_id) FROM sessions") in $(SQL "SELECT count(DISTINCT group_id) FROM sessions") groups; statistics: ${STATS:-none}"
+echo "| request | req/s | p50 | p99 |"
+echo "|---|---:|---:|---:|"
+for pair in "GET groups (first page, 20)|$S/groups" "GET grouped (first page, 20 groups)|$S/grouped" "GET one group (50 sessions)|$S/groups/$GROUP"; do
+  name=${pair%%|*}; url=${pair#*|}
+  wrk -t2 -c16 -d5s -H "Authorization: Bearer $TOKEN" "$url" >/dev/null
+  out=$(wrk -t2 -c16 -d"${MEASURE}s" --latency -H "Authorization: Bearer $TOKEN" "$url")
+  non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+  echo "| $name | $(echo "$out" | awk '/Requests\/sec/ {print $2}') | $(echo "$out" | awk '$1 == "50%" {print $2}') | $(echo "$out" | awk '$1 == "99%" {print $2}') |"
+  [ -z "$non2xx" ] || echo "warning: $name: $non2xx non-2xx answers"
+done
