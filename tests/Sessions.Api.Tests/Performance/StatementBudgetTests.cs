@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,7 @@ namespace Sessions.Api.Tests.Performance;
 /// path, or a transaction to an answer decided from a read, fails here. Each budget is measured after a warm-up
 /// request, so the caller's membership and provisioned claims are cached as in steady traffic.
 /// </summary>
-public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<CountingApiFactory>(factory), IClassFixture<CountingApiFactory>
+public sealed partial class StatementBudgetTests(CountingApiFactory factory) : ApiTest<CountingApiFactory>(factory), IClassFixture<CountingApiFactory>
 {
     /// <summary><c>SQLITE_STMTSTATUS_REPREPARE</c>: how many times SQLite compiled a prepared statement again.</summary>
     private const int StatementStatusRecompiled = 5;
@@ -735,6 +736,33 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         return new SessionAudience(owner.WorkspaceId, owner.UserId, false);
     }
 
+    /// <summary>
+    /// A group listing whose page is not full tells its total from the page: the groups' page and the
+    /// grouped page count nothing beside it. A full page counts its listing in a statement of its own.
+    /// </summary>
+    [Fact]
+    public async Task AGroupListingWhosePageIsNotFull_CountsNothingBesideIt()
+    {
+        var (workspace, owner, _) = await SetUpAsync();
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            var group = (await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+            await Client.CreateSessionAsync(workspace, owner, extra: new { group_id = group });
+        }
+
+        // The grouped page has a bucket more than there are groups: the session in no group.
+        foreach (var (listing, total) in new[] { ("/groups", 2), ("/grouped", 3) })
+        {
+            var (page, statements) = await ListCountedAsync(workspace, owner, listing);
+            Assert.Equal(total, page["total"]!.GetValue<int>());
+            Assert.DoesNotContain(statements, statement => CountFirst().IsMatch(statement));
+
+            var (full, counted) = await ListCountedAsync(workspace, owner, listing + "?limit=1");
+            Assert.Equal(total, full["total"]!.GetValue<int>());
+            Assert.Single(counted, statement => CountFirst().IsMatch(statement));
+        }
+    }
+
     /// <summary>A listing of the workspace with this query, and the statements it sent.</summary>
     private async Task<(JsonObject Page, IReadOnlyList<string> Statements)> ListCountedAsync(TestWorkspace workspace, TestUser caller, string query)
     {
@@ -829,4 +857,8 @@ public sealed class StatementBudgetTests(CountingApiFactory factory) : ApiTest<C
         await (await Client.GetAsync(workspace.SessionPath(session), owner.Token())).ExpectAsync(HttpStatusCode.OK);
         return (workspace, owner, session);
     }
+
+    /// <summary>A statement that counts rows and reads nothing else (after any comment lines of its tags).</summary>
+    [GeneratedRegex(@"^(?:--[^\n]*\n)*\s*SELECT COUNT\(\*\)(?:::bigint)?\s+FROM", RegexOptions.IgnoreCase)]
+    private static partial Regex CountFirst();
 }

@@ -125,14 +125,9 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
             listed = listed.Where(g => matching.Any(s => s.GroupId == g.Id));
         }
 
-        var total = await listed.LongCountAsync(cancellationToken);
-        if (total <= skip)
-        {
-            return ([], total);
-        }
-
         var page = listed.OrderByDescending(g => g.CreatedAt).ThenByDescending(g => g.Id).Skip(skip).Take(take);
         var rows = await WithCreators(page).ToListAsync(cancellationToken);
+        var total = await TotalAsync(rows.Count, skip, take, listed.LongCountAsync, cancellationToken);
         return ([.. rows.OrderByDescending(r => r.Group.CreatedAt).ThenByDescending(r => r.Group.Id)], total);
     }
 
@@ -148,12 +143,6 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
             from g in groups.DefaultIfEmpty()
             group s.UpdatedAt by (Guid?)g.Id into bucket
             select new { GroupId = bucket.Key, Count = bucket.LongCount(), Latest = bucket.Max() };
-        var total = await buckets.LongCountAsync(cancellationToken);
-        if (total <= skip)
-        {
-            return ([], total);
-        }
-
         var page = await buckets
             .OrderBy(b => b.GroupId == null)
             .ThenByDescending(b => b.Latest)
@@ -161,6 +150,11 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
             .Skip(skip)
             .Take(take)
             .ToListAsync(cancellationToken);
+        var total = await TotalAsync(page.Count, skip, take, buckets.LongCountAsync, cancellationToken);
+        if (page.Count == 0)
+        {
+            return ([], total);
+        }
 
         var groupIds = page.Where(b => b.GroupId is not null).Select(b => b.GroupId!.Value).ToList();
         var groupReads = await WithCreators(db.Groups.AsNoTracking().Where(g => groupIds.Contains(g.Id))).ToDictionaryAsync(r => r.Group.Id, cancellationToken);
@@ -202,6 +196,14 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
             (IReadOnlyList<SessionView>)[.. firsts.GetValueOrDefault(b.GroupId ?? Guid.Empty, []).Where(views.ContainsKey).Select(i => views[i])],
             b.Count))], total);
     }
+
+    /// <summary>
+    /// A listing's total: a page that is not full is the last one and tells it (a workspace of few
+    /// groups, a filter few match), so the listing is not gone through a second time; a full page, or
+    /// an empty one past the first, leaves it to <paramref name="count"/>.
+    /// </summary>
+    private static async Task<long> TotalAsync(int onPage, int skip, int take, Func<CancellationToken, Task<long>> count, CancellationToken cancellationToken) =>
+        onPage < take && (onPage > 0 || skip == 0) ? skip + onPage : await count(cancellationToken);
 
     /// <summary>
     /// The workspace's groups the audience sees: every group for an admin, otherwise those they
