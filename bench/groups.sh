@@ -59,7 +59,7 @@ GROUP=$(SQL "SELECT lower(id) FROM session_groups ORDER BY id LIMIT 1")
 echo "$(SQL "SELECT count(*) FROM sessions") sessions, $(SQL "SELECT count(group_id) FROM sessions") in $(SQL "SELECT count(DISTINCT group_id) FROM sessions") groups; statistics: ${STATS:-none}"
 echo "| request | req/s | p50 | p99 |"
 echo "|---|---:|---:|---:|"
-for pair in "GET groups (first page, 20)|$S/groups" "GET grouped (first page, 20 groups)|$S/grouped" "GET one group (50 sessions)|$S/groups/$GROUP"; do
+for pair in "GET groups (first page)|$S/groups" "GET grouped (first page)|$S/grouped" "GET one group ($((SESSIONS / 4 / GROUP_COUNT)) sessions)|$S/groups/$GROUP"; do
   name=${pair%%|*}; url=${pair#*|}
   wrk -t2 -c16 -d5s -H "Authorization: Bearer $TOKEN" "$url" >/dev/null
   out=$(wrk -t2 -c16 -d"${MEASURE}s" --latency -H "Authorization: Bearer $TOKEN" "$url")
