@@ -16,29 +16,13 @@ API_PORT=5097
 WORK=$(mktemp -d)
 DB="$WORK/sessions.db"
 command -v wrk >/dev/null && command -v sqlite3 >/dev/null || { echo "wrk and sqlite3 are required" >&2; exit 1; }
-cleanup() { [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+. bench/service.sh
+trap 'kill "${API_PID:-}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-(cd src/Sessions.Api/bin/Release/net10.0 && ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__Sessions="Data Source=$DB" \
-  RateLimiting__PermitLimit=100000000 Logging__LogLevel__Default=Warning \
-  exec dotnet Sessions.Api.dll --urls "http://127.0.0.1:$API_PORT" >"$WORK/api.log" 2>&1) &
-API_PID=$!
-BASE="http://127.0.0.1:$API_PORT"
-for _ in $(seq 1 60); do curl -sf "$BASE/health/ready" >/dev/null && break; sleep 1; done
-TOKEN=$(curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
-  -d '{"email":"bench@example.com","org":"bench","workspace":"main","role":"admin","scopes":["sessions:read","sessions:write"]}' \
-  | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+start_service "$API_PORT" "Data Source=$DB"
 SQL() { sqlite3 -batch "$DB" "$@"; }
-OWNER=$(SQL "SELECT id FROM users WHERE email = 'bench@example.com'")
-WS=$(SQL "SELECT w.id FROM workspaces w JOIN organizations o ON o.id = w.organization_id WHERE o.slug = 'bench' AND w.slug = 'main'")
-{ echo "CREATE TEMP TABLE bench(ws, owner, sessions, messages, long_messages);"
-  echo "INSERT INTO bench VALUES ('$WS', '$OWNER', $SESSIONS, $MESSAGES, 0);"
-  echo "CREATE TEMP TABLE label_bit(key, value, bit);"
-  python3 -c 'import hashlib
-for v in ("red", "blue", "green", "gold"):
-    b = hashlib.sha256(f"team:{v}".encode()).digest()[0] & 63
-    print(f"INSERT INTO label_bit VALUES (\x27team\x27, \x27{v}\x27, {(1 << b) - (1 << 64 if b == 63 else 0)});")'
-  cat bench/seed-sqlite.sql; } | SQL >/dev/null
+bench_workspace "$DB"
+seed_sqlite "$DB" "$WS" "$OWNER" "$SESSIONS" "$MESSAGES" 0
 S="$BASE/api/v1/org/bench/ws/main/sessions"
 PROJECT=$(cat /proc/sys/kernel/random/uuid)
 for i in $(seq 1 "$GROUP_COUNT"); do

@@ -18,6 +18,7 @@ RESULT="$ROOT/bench/results/$(date -u +%F)-sqlite.md"
 WORK=$(mktemp -d)
 DB="$WORK/sessions.db"
 command -v wrk >/dev/null && command -v sqlite3 >/dev/null || { echo "wrk and sqlite3 are required" >&2; exit 1; }
+. bench/service.sh
 cleanup() { [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
@@ -29,23 +30,12 @@ dotnet build src/Sessions.Api -c Release -nologo -v q >/dev/null
 API_PID=$!
 BASE="http://127.0.0.1:$API_PORT"
 for _ in $(seq 1 60); do curl -sf "$BASE/health/ready" >/dev/null && break; sleep 1; done
-TOKEN=$(curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
-  -d '{"email":"bench@example.com","org":"bench","workspace":"main","role":"admin","scopes":["sessions:read","sessions:write"]}' \
-  | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
 SQL() { sqlite3 -batch "$DB" "$@"; }
-OWNER=$(SQL "SELECT id FROM users WHERE email = 'bench@example.com'")
-WS=$(SQL "SELECT w.id FROM workspaces w JOIN organizations o ON o.id = w.organization_id WHERE o.slug = 'bench' AND w.slug = 'main'")
+bench_workspace "$DB"
 
 echo "== Seeding $SESSIONS sessions, $((SESSIONS * MESSAGES + LONG_MESSAGES)) messages"
 seed_started=$(date +%s)
-{ echo "CREATE TEMP TABLE bench(ws, owner, sessions, messages, long_messages);"
-  echo "INSERT INTO bench VALUES ('$WS', '$OWNER', $SESSIONS, $MESSAGES, $LONG_MESSAGES);"
-  echo "CREATE TEMP TABLE label_bit(key, value, bit);"
-  python3 -c 'import hashlib
-for v in ("red", "blue", "green", "gold"):
-    b = hashlib.sha256(f"team:{v}".encode()).digest()[0] & 63
-    print(f"INSERT INTO label_bit VALUES (\x27team\x27, \x27{v}\x27, {(1 << b) - (1 << 64 if b == 63 else 0)});")'
-  cat bench/seed-sqlite.sql; } | SQL >/dev/null
+seed_sqlite "$DB" "$WS" "$OWNER" "$SESSIONS" "$MESSAGES" "$LONG_MESSAGES"
 seed_seconds=$(( $(date +%s) - seed_started ))
 LONG=$(SQL "SELECT lower(id) FROM sessions ORDER BY updated_at DESC LIMIT 1")
 SAMPLE=$(SQL "SELECT id_text FROM sessions ORDER BY id_text LIMIT 1 OFFSET 777")

@@ -1,5 +1,6 @@
 # Sourced by the profiling and benchmark scripts (profile.sh, perf.sh, syscalls.sh, appends.sh, allocations.sh,
-# page-labels.sh, prompt-appends.sh, command-loads.sh, after-writes.sh, shapes.sh, append-sizes.sh): the Release
+# page-labels.sh, prompt-appends.sh, command-loads.sh, after-writes.sh, shapes.sh, append-sizes.sh, run-sqlite.sh,
+# groups.sh): the Release
 # service on a port of its own, a token of the benchmark's user, a private PostgreSQL (PG_BIN,
 # PG_DIR and PORT set by the script), wrk scripts spreading requests over sessions, and the CPU
 # time of a process, of the database server and of each core at a fixed loop. Needs WORK (a scratch directory) and the repository's root as
@@ -54,6 +55,30 @@ stop_chosen_service() {
 dev_token() {
   curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
     -d "{\"email\":\"$1\",\"org\":\"demo\",\"workspace\":\"default\"}" | sed -E 's/.*"access_token":"([^"]+)".*/\1/'
+}
+
+# bench_workspace DB: a token (TOKEN) of bench@example.com, admin of organization bench's workspace
+# main, and the ids of that user (OWNER) and workspace (WS) in the service's SQLite file DB.
+bench_workspace() {
+  TOKEN=$(curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
+    -d '{"email":"bench@example.com","org":"bench","workspace":"main","role":"admin","scopes":["sessions:read","sessions:write"]}' \
+    | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+  OWNER=$(sqlite3 -batch "$1" "SELECT id FROM users WHERE email = 'bench@example.com'")
+  WS=$(sqlite3 -batch "$1" "SELECT w.id FROM workspaces w JOIN organizations o ON o.id = w.organization_id WHERE o.slug = 'bench' AND w.slug = 'main'")
+}
+
+# seed_sqlite DB WORKSPACE OWNER SESSIONS MESSAGES LONG_MESSAGES: fills the SQLite file DB, which the
+# service has made, with bench/seed-sqlite.sql: SESSIONS sessions of WORKSPACE owned by OWNER (one
+# label each), MESSAGES messages each and LONG_MESSAGES more in the newest; ends with ANALYZE.
+seed_sqlite() {
+  { echo "CREATE TEMP TABLE bench(ws, owner, sessions, messages, long_messages);"
+    echo "INSERT INTO bench VALUES ('$2', '$3', $4, $5, $6);"
+    echo "CREATE TEMP TABLE label_bit(key, value, bit);"
+    python3 -c 'import hashlib
+for v in ("red", "blue", "green", "gold"):
+    b = hashlib.sha256(f"team:{v}".encode()).digest()[0] & 63
+    print(f"INSERT INTO label_bit VALUES (\x27team\x27, \x27{v}\x27, {(1 << b) - (1 << 64 if b == 63 else 0)});")'
+    cat bench/seed-sqlite.sql; } | sqlite3 -batch "$1" >/dev/null
 }
 
 # start_postgres: a private PostgreSQL of PG_BIN's binaries in PG_DIR (made afresh), on PORT at

@@ -252,9 +252,9 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
 
     /// <summary>
     /// The reads that name the groups of a page or one group (their counts and usage, their latest
-    /// generation, the first sessions of each, the groups holding a matching session) walk the group index on a database without
-    /// statistics, where SQLite's planner would otherwise take the workspace's condition for the
-    /// narrower one and walk every session of the workspace (ADR 0082).
+    /// generation, the first sessions of each, the groups holding a matching session) walk the
+    /// group index on a database without statistics, where SQLite's planner would otherwise take
+    /// the workspace's condition for the narrower one and walk every session of the workspace (ADR 0082).
     /// </summary>
     [ProviderFact("Sqlite")]
     public async Task ReadsOfNamedGroups_WalkTheGroupIndex_NotTheWorkspace()
@@ -363,10 +363,11 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
     private static partial Regex GroupMatch();
 
     /// <summary>
-    /// A condition that names the groups of a page (<c>groupIds</c>), one group (<c>groupId</c>) or the
-    /// group, aliased <c>s</c>, that a test of a group's sessions correlates with.
+    /// A condition that names one group (<c>groupId</c>), the groups of a page (<c>groupIds</c>, a
+    /// list of one compared as a value) or the group, aliased <c>s</c>, that a test of a group's
+    /// sessions correlates with.
     /// </summary>
-    [GeneratedRegex("\"group_id\" (?:= @groupIds?1?\\b|IN \\(@groupIds1\\b|= \"s\"\\.\"id\")")]
+    [GeneratedRegex("\"group_id\" (?:= @groupId\\b|= @groupIds1\\b|IN \\(@groupIds1\\b|= \"s\"\\.\"id\")")]
     private static partial Regex NamedGroups();
 
     /// <summary>
