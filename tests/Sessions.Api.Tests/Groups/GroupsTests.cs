@@ -487,6 +487,33 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         Assert.Null(Assert.Single(filtered["groups"]!.AsArray())!["group"]);
     }
 
+    /// <summary>
+    /// A page past the last of either group listing holds no group and still tells the listing's
+    /// total (CONTRACT 5.5's envelope), which only a count can give there: a page that is not
+    /// full tells it from its own rows, an empty one past the first cannot.
+    /// </summary>
+    [Fact]
+    public async Task APagePastTheLast_OfEitherListing_IsEmpty_AndTellsTheTotal()
+    {
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
+        for (var i = 0; i < 2; i++)
+        {
+            await Client.CreateSessionAsync(workspace, creator, extra: new { group_id = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>() });
+        }
+
+        await Client.CreateSessionAsync(workspace, creator);
+
+        // The grouped listing has a bucket more than there are groups: the session in no group.
+        foreach (var (listing, total) in new[] { ("groups", 2), ("grouped", 3) })
+        {
+            var past = await Client.GetAsync($"{workspace.SessionsPath}/{listing}?limit=2&page=3", creator.Token()).ExpectAsync(HttpStatusCode.OK);
+            Assert.Empty(past["groups"]!.AsArray());
+            Assert.Equal(
+                $$"""{"total":{{total}},"page":3,"limit":2,"total_pages":{{(total + 1) / 2}},"has_next":false,"has_previous":true}""",
+                new JsonObject(past.Where(p => p.Key != "groups").Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))).ToJsonString());
+        }
+    }
+
     [Fact]
     public async Task Grouped_WithoutParameters_Holds20GroupsOf20Sessions_AndAcceptsTheEdges()
     {

@@ -21,6 +21,10 @@ public static class SessionRequests
         return await response.ExpectAsync(HttpStatusCode.Created);
     }
 
+    /// <summary>A workflow group of a new project in the workspace, made by <paramref name="user"/>; its id as the wire writes it.</summary>
+    public static async Task<string> CreateGroupAsync(this HttpClient client, TestWorkspace workspace, TestUser user) =>
+        (await client.PostAsync($"{workspace.SessionsPath}/groups", user.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+
     public static Guid Id(this JsonObject session) => Guid.Parse(session["id"]!.GetValue<string>());
 
     /// <summary>A random UUID whose canonical text starts with <paramref name="prefix"/>.</summary>

@@ -210,7 +210,7 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
         var groups = $"{workspace.SessionsPath}/groups";
-        var group = (await Client.PostAsync(groups, owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var group = await Client.CreateGroupAsync(workspace, owner);
         await Client.CreateSessionAsync(workspace, owner, extra: new { group_id = group });
         await Client.CreateSessionAsync(workspace, owner);
 
@@ -237,7 +237,7 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         var owner = await workspace.AddMemberAsync();
         foreach (var _ in Enumerable.Range(0, 2))
         {
-            var group = (await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+            var group = await Client.CreateGroupAsync(workspace, owner);
             await Client.CreateSessionAsync(workspace, owner, extra: new { group_id = group });
         }
 
@@ -265,7 +265,7 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         var ids = new List<string>();
         foreach (var _ in Enumerable.Range(0, 2))
         {
-            ids.Add((await Client.PostAsync(groups, owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>());
+            ids.Add(await Client.CreateGroupAsync(workspace, owner));
             await Client.CreateSessionAsync(workspace, owner, extra: new { group_id = ids[^1] });
         }
 

@@ -746,8 +746,7 @@ public sealed partial class StatementBudgetTests(CountingApiFactory factory) : A
         var (workspace, owner, _) = await SetUpAsync();
         foreach (var _ in Enumerable.Range(0, 2))
         {
-            var group = (await Client.PostAsync($"{workspace.SessionsPath}/groups", owner.Token(), new { kind = "workflow", project_id = Guid.NewGuid() }).ExpectAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
-            await Client.CreateSessionAsync(workspace, owner, extra: new { group_id = group });
+            await Client.CreateSessionAsync(workspace, owner, extra: new { group_id = await Client.CreateGroupAsync(workspace, owner) });
         }
 
         // The grouped page has a bucket more than there are groups: the session in no group.

@@ -127,7 +127,7 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
 
         var page = listed.OrderByDescending(g => g.CreatedAt).ThenByDescending(g => g.Id).Skip(skip).Take(take);
         var rows = await WithCreators(page).ToListAsync(cancellationToken);
-        var total = await TotalAsync(rows.Count, skip, take, listed.LongCountAsync, cancellationToken);
+        var total = LastPage.Total(rows.Count, skip, take) ?? await listed.LongCountAsync(cancellationToken);
         return ([.. rows.OrderByDescending(r => r.Group.CreatedAt).ThenByDescending(r => r.Group.Id)], total);
     }
 
@@ -150,7 +150,7 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
             .Skip(skip)
             .Take(take)
             .ToListAsync(cancellationToken);
-        var total = await TotalAsync(page.Count, skip, take, buckets.LongCountAsync, cancellationToken);
+        var total = LastPage.Total(page.Count, skip, take) ?? await buckets.LongCountAsync(cancellationToken);
         if (page.Count == 0)
         {
             return ([], total);
@@ -196,14 +196,6 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
             (IReadOnlyList<SessionView>)[.. firsts.GetValueOrDefault(b.GroupId ?? Guid.Empty, []).Where(views.ContainsKey).Select(i => views[i])],
             b.Count))], total);
     }
-
-    /// <summary>
-    /// A listing's total: a page that is not full is the last one and tells it (a workspace of few
-    /// groups, a filter few match), so the listing is not gone through a second time; a full page, or
-    /// an empty one past the first, leaves it to <paramref name="count"/>.
-    /// </summary>
-    private static async Task<long> TotalAsync(int onPage, int skip, int take, Func<CancellationToken, Task<long>> count, CancellationToken cancellationToken) =>
-        onPage < take && (onPage > 0 || skip == 0) ? skip + onPage : await count(cancellationToken);
 
     /// <summary>
     /// The workspace's groups the audience sees: every group for an admin, otherwise those they

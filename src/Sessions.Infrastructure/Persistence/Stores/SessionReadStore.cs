@@ -157,14 +157,13 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
             onPage = sessions.Count;
         }
 
-        // A page that is not full is the last one, so it tells the total itself (a search, a filter
-        // with few matches, a short workspace): the matching set is not gone through a second time.
-        // A full or empty page past the first leaves the total to a count, unless its ids carried
-        // it. (On PostgreSQL the page is its ids: a session deleted between the two statements
-        // still counts, as in a count taken a moment earlier.)
-        if (onPage < take && (onPage > 0 || skip == 0))
+        // A page that is not full tells the total itself (a search, a filter with few matches, a
+        // short workspace). A full or empty page past the first leaves the total to a count, unless
+        // its ids carried it. (On PostgreSQL the page is its ids: a session deleted between the two
+        // statements still counts, as in a count taken a moment earlier.)
+        if (LastPage.Total(onPage, skip, take) is { } last)
         {
-            return (sessions, skip + onPage);
+            return (sessions, last);
         }
 
         var total = counted
