@@ -79,13 +79,14 @@ public static class DependencyInjection
         // new instance per context would build a new provider for every request.
         // Statements prepared once: on SQLite a pooled context keeps its connection and prepared
         // statements open (SqliteStatementCache) with the plans they were prepared with
-        // (SqliteStablePlans), so the pool is kept to what concurrent requests need, and a statement
-        // running past the command timeout or its caller is stopped (SqliteStatementDeadline); on
+        // (SqliteStablePlans), so the pool is kept to what concurrent requests need, reads the file
+        // through a memory map (SqliteMemoryMap), and a statement running past the command timeout
+        // or its caller is stopped (SqliteStatementDeadline); on
         // PostgreSQL the server keeps the tagged hot statements (PostgresPreparedStatements).
         var rowLocks = new RowLockInterceptor(database.Provider);
         IInterceptor[] own = database.Provider switch
         {
-            DatabaseProvider.Sqlite => [rowLocks, new SqliteStatementCache(), new SqliteStablePlans(), new SqliteStatementDeadline()],
+            DatabaseProvider.Sqlite => [rowLocks, new SqliteStatementCache(), new SqliteStablePlans(), new SqliteMemoryMap(database.SqliteMemoryMapBytes), new SqliteStatementDeadline()],
             DatabaseProvider.Postgres when database.PrepareStatements => [rowLocks, new PostgresPreparedStatements()],
             _ => [rowLocks],
         };

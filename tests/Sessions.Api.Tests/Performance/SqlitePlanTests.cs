@@ -278,6 +278,8 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         {
             Assert.Contains(read.Plan, step => step.EndsWith("USING INDEX ix_sessions_group_id_updated_at_id (group_id=?)", StringComparison.Ordinal));
             Assert.DoesNotContain(read.Plan, step => step.Contains("ix_sessions_workspace_id", StringComparison.Ordinal));
+            var sessions = TableAlias().Matches(read.Statement).Where(m => m.Groups["table"].Value == "sessions").Select(m => m.Groups["alias"].Value).ToHashSet();
+            Assert.DoesNotContain(read.Plan, step => step.StartsWith("SCAN ", StringComparison.Ordinal) && sessions.Contains(step.Split(' ')[1]));
         });
     }
 

@@ -34,6 +34,40 @@ public sealed class DatabaseTests(ApiFactory factory)
         Assert.Equal(0, SQLitePCL.raw.sqlite3_memory_used());
     }
 
+    /// <summary>
+    /// The service's SQLite connections read the file through a memory map of 256 MB (ADR 0083):
+    /// the setting takes on the connection a context of the service opens, whose library would
+    /// answer 0 if it had been built without memory-mapped I/O.
+    /// </summary>
+    [ProviderFact("Sqlite")]
+    public async Task Sqlite_ReadsTheFileThroughAMemoryMap()
+    {
+        var mapped = await factory.WithDbAsync(db => db.Database.SqlQueryRaw<long>("PRAGMA mmap_size").ToListAsync());
+
+        Assert.Equal([256L * 1024 * 1024], mapped);
+    }
+
+    [Theory]
+    [InlineData(null, 256L * 1024 * 1024)]
+    [InlineData("0", 0L)]
+    [InlineData(" 64 ", 64L * 1024 * 1024)]
+    [InlineData("2047", 2047L * 1024 * 1024)]
+    public void SqliteMemoryMap_Is256MegabytesByDefault_OrTheMegabytesGiven(string? configured, long bytes) =>
+        Assert.Equal(bytes, Sqlite(("Database:SqliteMemoryMapMegabytes", configured)).SqliteMemoryMapBytes);
+
+    /// <summary>SQLite would lower a map past its ceiling without saying so; the start stops instead, on every provider.</summary>
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("2048")]
+    [InlineData("0.5")]
+    [InlineData("lots")]
+    public void SqliteMemoryMap_OtherThanZeroTo2047Megabytes_StopsTheStart(string configured)
+    {
+        var error = Assert.Throws<RefusedSettingException>(() => Postgres("Host=db;Username=sessions", ("Database:SqliteMemoryMapMegabytes", configured)));
+
+        Assert.Equal($"Database:SqliteMemoryMapMegabytes must be a whole number of megabytes from 0 to 2047, not '{configured}'.", error.Message);
+    }
+
     /// <summary>Statements are prepared on PostgreSQL unless <c>Database:PrepareStatements</c> turns it off (a pooler in transaction mode).</summary>
     [Theory]
     [InlineData(null, true)]

@@ -23,6 +23,24 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     /// </summary>
     public bool PrepareStatements { get; init; } = true;
 
+    /// <summary>
+    /// How much of a SQLite database file each connection reads through a memory map
+    /// (<c>Database:SqliteMemoryMapMegabytes</c>, 256 MB by default, none when 0; ADR 0083). Read
+    /// on every provider, so that a wrong value is refused wherever it is given; used on SQLite.
+    /// </summary>
+    public long SqliteMemoryMapBytes { get; init; } = DefaultSqliteMemoryMapMegabytes * Megabyte;
+
+    private const int DefaultSqliteMemoryMapMegabytes = 256;
+
+    /// <summary>
+    /// The ceiling of <c>Database:SqliteMemoryMapMegabytes</c>: the library's own ceiling of a
+    /// map (<c>SQLITE_MAX_MMAP_SIZE</c>, just under 2 GB), which it would otherwise lower the
+    /// setting to without saying so.
+    /// </summary>
+    private const int MaxSqliteMemoryMapMegabytes = 2047;
+
+    private const long Megabyte = 1024 * 1024;
+
     public const string DefaultSqliteConnectionString = "Data Source=sessions.db";
 
     public static DatabaseOptions FromConfiguration(IConfiguration configuration) =>
@@ -51,6 +69,8 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 
         var timeout = Settings.WholeNumber(configuration, "Database:CommandTimeoutSeconds", 30, 1, MaxCommandTimeoutSeconds, $"a whole number of seconds from 1 to {MaxCommandTimeoutSeconds}");
         var prepareStatements = Settings.Flag(configuration, "Database:PrepareStatements", defaultValue: true);
+        var memoryMap = Settings.WholeNumber(
+            configuration, "Database:SqliteMemoryMapMegabytes", DefaultSqliteMemoryMapMegabytes, 0, MaxSqliteMemoryMapMegabytes, $"a whole number of megabytes from 0 to {MaxSqliteMemoryMapMegabytes}");
 
         // Read on every provider, so that a wrong value is refused wherever it is given; used on PostgreSQL.
         var parallelWorkers = ParallelWorkersFrom(configuration, prepareStatements);
@@ -68,7 +88,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
             prepareStatements &= !Multiplexed(connectionString);
         }
 
-        return new DatabaseOptions(provider, connectionString, timeout) { PrepareStatements = prepareStatements };
+        return new DatabaseOptions(provider, connectionString, timeout) { PrepareStatements = prepareStatements, SqliteMemoryMapBytes = memoryMap * Megabyte };
     }
 
     /// <summary>

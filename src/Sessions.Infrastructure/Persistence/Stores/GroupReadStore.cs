@@ -30,8 +30,9 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
             return new Dictionary<Guid, GroupCounts>();
         }
 
-        var sessions = OfGroups(audience, criteria).Where(s => s.GroupId != null && groupIds.Contains(s.GroupId.Value));
-        var sums = await sessions
+        var ofGroups = OfGroups(audience, criteria);
+        var sums = ofGroups
+            .Where(s => s.GroupId != null && groupIds.Contains(s.GroupId.Value))
             .Select(s => new
             {
                 GroupId = s.GroupId!.Value,
@@ -77,22 +78,31 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
                     g.Sum(s => s.CurrentToolCallCount),
                     g.Sum(s => s.CurrentCostUsd),
                     g.Sum(s => s.CurrentUncostedUsageCount)),
+            });
+
+        // The latest generation of a group is that of its session whose last generation is the
+        // newest; one without its time (written by an instance from before the column) comes last
+        // on every database (PostgreSQL would sort a null first). It is read beside the sums in the
+        // same statement, group by group, matched on the group's own id: a key that cannot be null
+        // compares as it is and searches the group index (a nullable one adds "or both null").
+        var counted = await (
+            from g in db.Groups
+            where groupIds.Contains(g.Id)
+            join sum in sums on g.Id equals sum.GroupId
+            select new
+            {
+                Sums = sum,
+                LastGeneration = ofGroups
+                    .Where(s => s.GroupId == g.Id && s.LastGenerationInputTokens != null)
+                    .OrderByDescending(s => s.LastGenerationAt != null).ThenByDescending(s => s.LastGenerationAt).ThenByDescending(s => s.Id)
+                    .Select(s => s.LastGenerationInputTokens)
+                    .FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
 
-        // The latest generation of a group is that of its session whose last generation is the
-        // newest; one without its time (written by an instance from before the column) comes
-        // last on every database (PostgreSQL would sort a null first).
-        var latest = await sessions
-            .Where(s => s.LastGenerationInputTokens != null)
-            .Select(s => new { GroupId = s.GroupId!.Value, s.LastGenerationAt, s.Id, s.LastGenerationInputTokens })
-            .GroupBy(s => s.GroupId)
-            .Select(g => g.OrderByDescending(s => s.LastGenerationAt != null).ThenByDescending(s => s.LastGenerationAt).ThenByDescending(s => s.Id).First())
-            .ToListAsync(cancellationToken);
-        var lastGeneration = latest.ToDictionary(l => l.GroupId, l => l.LastGenerationInputTokens);
-        return sums.ToDictionary(
-            s => s.GroupId,
-            s => new GroupCounts(s.Count, s.Active, UsageView.From(s.Total, s.Current, lastGeneration.GetValueOrDefault(s.GroupId))));
+        return counted.ToDictionary(
+            c => c.Sums.GroupId,
+            c => new GroupCounts(c.Sums.Count, c.Sums.Active, UsageView.From(c.Sums.Total, c.Sums.Current, c.LastGeneration)));
     }
 
     public async Task<IReadOnlyList<SessionView>> SessionsAsync(
