@@ -80,13 +80,15 @@ public static class DependencyInjection
         // Statements prepared once: on SQLite a pooled context keeps its connection and prepared
         // statements open (SqliteStatementCache) with the plans they were prepared with
         // (SqliteStablePlans), so the pool is kept to what concurrent requests need, reads the file
-        // through a memory map (SqliteMemoryMap), and a statement running past the command timeout
-        // or its caller is stopped (SqliteStatementDeadline); on
+        // through a memory map when one is configured (SqliteMemoryMap), and a statement running
+        // past the command timeout or its caller is stopped (SqliteStatementDeadline); on
         // PostgreSQL the server keeps the tagged hot statements (PostgresPreparedStatements).
         var rowLocks = new RowLockInterceptor(database.Provider);
         IInterceptor[] own = database.Provider switch
         {
-            DatabaseProvider.Sqlite => [rowLocks, new SqliteStatementCache(), new SqliteStablePlans(), new SqliteMemoryMap(database.SqliteMemoryMapBytes), new SqliteStatementDeadline()],
+            DatabaseProvider.Sqlite when database.SqliteMemoryMapBytes > 0 =>
+                [rowLocks, new SqliteStatementCache(), new SqliteStablePlans(), new SqliteMemoryMap(database.SqliteMemoryMapBytes), new SqliteStatementDeadline()],
+            DatabaseProvider.Sqlite => [rowLocks, new SqliteStatementCache(), new SqliteStablePlans(), new SqliteStatementDeadline()],
             DatabaseProvider.Postgres when database.PrepareStatements => [rowLocks, new PostgresPreparedStatements()],
             _ => [rowLocks],
         };

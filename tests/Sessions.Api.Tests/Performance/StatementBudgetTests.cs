@@ -762,6 +762,30 @@ public sealed partial class StatementBudgetTests(CountingApiFactory factory) : A
         }
     }
 
+    /// <summary>
+    /// A page of groups and one group read their sessions' latest generation in the statement that
+    /// sums their counts and usage, not in one of its own (ADR 0083).
+    /// </summary>
+    [Fact]
+    public async Task AGroupsLatestGeneration_IsReadInTheStatementOfItsSums()
+    {
+        var (workspace, owner, _) = await SetUpAsync();
+        var groups = new List<string>();
+        foreach (var tokens in new[] { 100, 200 })
+        {
+            groups.Add(await Client.CreateGroupAsync(workspace, owner));
+            var session = await Client.CreateSessionAsync(workspace, owner, extra: new { group_id = groups[^1] });
+            await Client.AppendAsync(workspace, owner, session.Id(), new { role = "assistant", content = "hi", usage = new { input_tokens = tokens, output_tokens = 1 } });
+        }
+
+        var (page, listed) = await ListCountedAsync(workspace, owner, "/groups");
+        var (one, read) = await ListCountedAsync(workspace, owner, $"/groups/{groups[1]}");
+
+        Assert.Equal([200L, 100L], page["groups"]!.AsArray().Select(g => g!["usage"]!["last_generation_input_tokens"]!.GetValue<long>()));
+        Assert.Equal(200, one["group"]!["usage"]!["last_generation_input_tokens"]!.GetValue<long>());
+        Assert.All([listed, read], statements => Assert.Contains("SUM(", Assert.Single(statements, statement => LatestGeneration().IsMatch(statement)), StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>A listing of the workspace with this query, and the statements it sent.</summary>
     private async Task<(JsonObject Page, IReadOnlyList<string> Statements)> ListCountedAsync(TestWorkspace workspace, TestUser caller, string query)
     {
@@ -860,4 +884,8 @@ public sealed partial class StatementBudgetTests(CountingApiFactory factory) : A
     /// <summary>A statement that counts rows and reads nothing else (after any comment lines of its tags).</summary>
     [GeneratedRegex(@"^(?:--[^\n]*\n)*\s*SELECT COUNT\(\*\)(?:::bigint)?\s+FROM", RegexOptions.IgnoreCase)]
     private static partial Regex CountFirst();
+
+    /// <summary>The order of a group's sessions by their latest generation, its time known first.</summary>
+    [GeneratedRegex(@"last_generation_at""? IS NOT NULL DESC")]
+    private static partial Regex LatestGeneration();
 }

@@ -8,12 +8,12 @@ namespace Sessions.Infrastructure.Persistence.Providers;
 
 /// <summary>
 /// Reads the database file through a memory map of up to <paramref name="bytes"/> on every
-/// connection as it opens (<c>PRAGMA mmap_size</c>; <c>Database:SqliteMemoryMapMegabytes</c>, none
-/// when 0). Without it SQLite copies every page it reads out of the operating system's cache with
-/// <c>pread</c> into a cache of its own of 2 MB per connection, and a read of a thousand sessions
-/// (a page of groups with their counts) copied most of them on every request: two thirds of its
-/// CPU was the kernel's copying (ADR 0083). Writes still go through the write-ahead log with
-/// <c>write</c> and <c>fsync</c>, as before. A pooled context keeps its connection open
+/// connection as it opens (<c>PRAGMA mmap_size</c>), when <c>Database:SqliteMemoryMapMegabytes</c>
+/// asks for one. Without it SQLite copies every page it reads out of the operating system's cache
+/// with <c>pread</c> into a cache of its own of 2 MB per connection: a read of a thousand sessions
+/// (a page of groups with their counts) copied most of them on every request, two thirds of its
+/// CPU in the kernel. With it reads at scale ran up to twice as fast and appends half as fast, so
+/// it is the operator's choice (ADR 0083). A pooled context keeps its connection open
 /// (<see cref="KeepOpenSqliteConnection"/>), so this runs once per connection, not per request.
 /// </summary>
 internal sealed class SqliteMemoryMap(long bytes) : DbConnectionInterceptor
