@@ -86,9 +86,7 @@ public static class DependencyInjection
         var rowLocks = new RowLockInterceptor(database.Provider);
         IInterceptor[] own = database.Provider switch
         {
-            DatabaseProvider.Sqlite when database.SqliteMemoryMapBytes > 0 =>
-                [rowLocks, new SqliteStatementCache(), new SqliteStablePlans(), new SqliteMemoryMap(database.SqliteMemoryMapBytes), new SqliteStatementDeadline()],
-            DatabaseProvider.Sqlite => [rowLocks, new SqliteStatementCache(), new SqliteStablePlans(), new SqliteStatementDeadline()],
+            DatabaseProvider.Sqlite => [rowLocks, new SqliteStatementCache(), new SqliteStablePlans(), .. SqliteMemoryMap.For(database), new SqliteStatementDeadline()],
             DatabaseProvider.Postgres when database.PrepareStatements => [rowLocks, new PostgresPreparedStatements()],
             _ => [rowLocks],
         };

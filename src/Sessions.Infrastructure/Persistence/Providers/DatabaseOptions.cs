@@ -32,9 +32,9 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
     public long SqliteMemoryMapBytes { get; init; }
 
     /// <summary>
-    /// The ceiling of <c>Database:SqliteMemoryMapMegabytes</c>: the library's own ceiling of a
-    /// map (<c>SQLITE_MAX_MMAP_SIZE</c>, just under 2 GB), which it would otherwise lower the
-    /// setting to without saying so.
+    /// The ceiling of <c>Database:SqliteMemoryMapMegabytes</c>: SQLite's default ceiling of a map
+    /// (<c>SQLITE_MAX_MMAP_SIZE</c>, just under 2 GB), to which it would otherwise lower the
+    /// setting without saying so.
     /// </summary>
     private const int MaxSqliteMemoryMapMegabytes = 2047;
 

@@ -20,6 +20,9 @@ internal sealed class SqliteMemoryMap(long bytes) : DbConnectionInterceptor
 {
     private readonly string pragma = "PRAGMA mmap_size=" + bytes.ToString(CultureInfo.InvariantCulture) + ";";
 
+    /// <summary>The interceptor a service on <paramref name="database"/> registers: none unless a map is asked for.</summary>
+    public static IInterceptor[] For(DatabaseOptions database) => database.SqliteMemoryMapBytes > 0 ? [new SqliteMemoryMap(database.SqliteMemoryMapBytes)] : [];
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
