@@ -101,6 +101,12 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
         AssertCounts(seenByColleague, sessions: 2, active: 1, input: 1100, cost: null);
         Assert.Equal(1000, seenByColleague["group"]!["usage"]!["last_generation_input_tokens"]!.GetValue<int>());
 
+        // The latest generation is that of the newest message among the sessions each caller sees:
+        // not the colleague's private one, appended last, for the creator; their own without archived=any.
+        Assert.Equal(100, seenByCreator["group"]!["usage"]!["last_generation_input_tokens"]!.GetValue<int>());
+        Assert.Equal(10, (await GetAsync(workspace, creator, group, ""))["group"]!["usage"]!["last_generation_input_tokens"]!.GetValue<int>());
+        Assert.Equal(100, (await GetAsync(workspace, bystander, group, "?archived=any"))["group"]!["usage"]!["last_generation_input_tokens"]!.GetValue<int>());
+
         // A member who sees one shared child sees the group with that child alone; the admin likewise.
         AssertCounts(await GetAsync(workspace, bystander, group, "?archived=any"), sessions: 1, active: 0, input: 100, cost: "0.25");
         AssertCounts(await GetAsync(workspace, admin, group, "?archived=any"), sessions: 1, active: 0, input: 100, cost: "0.25");
