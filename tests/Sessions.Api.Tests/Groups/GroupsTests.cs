@@ -494,6 +494,41 @@ public sealed class GroupsTests(ApiFactory factory) : ApiTest<ApiFactory>(factor
     }
 
     /// <summary>
+    /// The grouped listing's buckets are of the sessions the caller sees and that match (CONTRACT
+    /// 5.5): a group whose every session is another member's private one is no bucket, a bucket
+    /// counts the visible sessions alone, and the total counts the same buckets whether the page
+    /// tells it or a count does (a full page).
+    /// </summary>
+    [Fact]
+    public async Task Grouped_HoldsTheBucketsOfWhatTheCallerSees_AndCountsThemSo()
+    {
+        var (workspace, creator) = await AWorkspaceWithAMemberAsync();
+        var colleague = await workspace.AddMemberAsync();
+        var hidden = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>();
+        var shared = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>();
+        var archived = (await CreateAsync(workspace, creator))["id"]!.GetValue<string>();
+        await Client.CreateSessionAsync(workspace, colleague, extra: new { group_id = hidden });
+        await Client.CreateSessionAsync(workspace, colleague, extra: new { group_id = shared, visibility = "workspace" });
+        await Client.CreateSessionAsync(workspace, colleague, extra: new { group_id = shared });
+        await Client.CreateSessionAsync(workspace, colleague);
+        var mine = (await Client.CreateSessionAsync(workspace, creator, extra: new { group_id = archived })).Id();
+        await Client.PostAsync($"{workspace.SessionPath(mine)}/archive", creator.Token()).ExpectAsync(HttpStatusCode.OK);
+
+        async Task<Dictionary<string, long>> BucketsAsync(TestUser caller, string query, long total)
+        {
+            var page = await Client.GetAsync($"{workspace.SessionsPath}/grouped?{query}", caller.Token()).ExpectAsync(HttpStatusCode.OK);
+            var full = await Client.GetAsync($"{workspace.SessionsPath}/grouped?{query}&limit=1", caller.Token()).ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal(total, page["total"]!.GetValue<long>());
+            Assert.Equal(total, full["total"]!.GetValue<long>());
+            return page["groups"]!.AsArray().ToDictionary(b => b!["group"]?["id"]?.GetValue<string>() ?? "none", b => b!["session_count"]!.GetValue<long>());
+        }
+
+        Assert.Equal(new Dictionary<string, long> { [shared] = 1 }, await BucketsAsync(creator, "archived=active", total: 1));
+        Assert.Equal(new Dictionary<string, long> { [shared] = 1, [archived] = 1 }, await BucketsAsync(creator, "archived=any", total: 2));
+        Assert.Equal(new Dictionary<string, long> { [hidden] = 1, [shared] = 2, ["none"] = 1 }, await BucketsAsync(colleague, "archived=any", total: 3));
+    }
+
+    /// <summary>
     /// A page past the last of either group listing holds no group and still tells the listing's
     /// total (CONTRACT 5.5's envelope), which only a count can give there: a page that is not
     /// full tells it from its own rows, an empty one past the first cannot.

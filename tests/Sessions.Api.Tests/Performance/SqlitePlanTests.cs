@@ -251,6 +251,35 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
     }
 
     /// <summary>
+    /// The grouped listing finds its groups' buckets (each group's count and newest activity) group by
+    /// group through the group index, and so counts them when its page is full: only the bucket of no
+    /// group walks the workspace's sessions (ADR 0084), where every session of the workspace was
+    /// grouped by its group, twice, to order the buckets and count them.
+    /// </summary>
+    [ProviderFact("Sqlite")]
+    public async Task GroupedPage_FindsAndCountsItsGroupsBuckets_ThroughTheGroupIndex()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            await Client.CreateSessionAsync(workspace, owner, extra: new { group_id = await Client.CreateGroupAsync(workspace, owner) });
+        }
+
+        await Client.CreateSessionAsync(workspace, owner);
+
+        var grouped = $"{workspace.SessionsPath}/grouped";
+        var reads = await PlannedReadsAsync([grouped, $"{grouped}?limit=1"], owner.Token());
+        var buckets = Assert.Single(reads, read => NewestOfBucket().IsMatch(read.Statement));
+        var counted = Assert.Single(reads, read => GroupsCounted().IsMatch(read.Statement));
+        Assert.All([buckets, counted], read =>
+        {
+            Assert.Contains(read.Plan, step => step.EndsWith("USING INDEX ix_sessions_group_id_updated_at_id (group_id=?)", StringComparison.Ordinal));
+            Assert.DoesNotContain(read.Plan, step => step.Contains("ix_sessions_workspace_id", StringComparison.Ordinal));
+        });
+    }
+
+    /// <summary>
     /// The reads that name the groups of a page or one group (their counts and usage, their latest
     /// generation, the first sessions of each, the groups holding a matching session) walk the
     /// group index on a database without statistics, where SQLite's planner would otherwise take
@@ -380,6 +409,14 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
     private static partial Regex RankedByUpdate();
 
     /// <summary>A step that walks a whole table or one of its indexes: <c>SCAN alias</c>, with or without an index.</summary>
+    /// <summary>A bucket's newest activity: the greatest update time of its sessions.</summary>
+    [GeneratedRegex(@"MAX\(""\w+""\.""updated_at""\)")]
+    private static partial Regex NewestOfBucket();
+
+    /// <summary>A count of groups (SQLite quotes the table's name).</summary>
+    [GeneratedRegex(@"^SELECT COUNT\(\*\)\s+FROM ""session_groups""")]
+    private static partial Regex GroupsCounted();
+
     [GeneratedRegex(@"^SCAN (?<alias>\w+)(?: |$)")]
     private static partial Regex FullScan();
 }

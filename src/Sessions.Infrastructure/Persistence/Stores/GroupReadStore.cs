@@ -144,23 +144,42 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
     public async Task<(IReadOnlyList<(GroupRead? Group, IReadOnlyList<SessionView> Sessions, long Count)> Buckets, long Total)> GroupedAsync(
         SessionAudience audience, SessionCriteria criteria, int skip, int take, int perGroup, CancellationToken cancellationToken)
     {
-        var matching = Children(audience, criteria);
+        var ofGroups = OfGroups(audience, criteria);
 
-        // A session whose group_id names no group of the workspace counts with the sessions of no group.
-        var buckets =
-            from s in matching
-            join g in db.Groups on new { Id = s.GroupId, s.WorkspaceId } equals new { Id = (Guid?)g.Id, g.WorkspaceId } into groups
-            from g in groups.DefaultIfEmpty()
-            group s.UpdatedAt by (Guid?)g.Id into bucket
+        // The groups' buckets, newest activity first: the workspace's groups, each with the count and
+        // the newest update of its matching sessions, found group by group through the group index,
+        // not by grouping every session of the workspace (ADR 0084).
+        var groupBuckets =
+            from g in db.Groups
+            where g.WorkspaceId == audience.WorkspaceId
+            from s in ofGroups
+            where s.GroupId == g.Id
+            group s.UpdatedAt by g.Id into bucket
             select new { GroupId = bucket.Key, Count = bucket.LongCount(), Latest = bucket.Max() };
-        var page = await buckets
-            .OrderBy(b => b.GroupId == null)
-            .ThenByDescending(b => b.Latest)
+        var groupPage = await groupBuckets
+            .OrderByDescending(b => b.Latest)
             .ThenByDescending(b => b.GroupId)
             .Skip(skip)
             .Take(take)
             .ToListAsync(cancellationToken);
-        var total = LastPage.Total(page.Count, skip, take) ?? await buckets.LongCountAsync(cancellationToken);
+        var groupCount = LastPage.Total(groupPage.Count, skip, take)
+            ?? await db.Groups.Where(g => g.WorkspaceId == audience.WorkspaceId).LongCountAsync(g => ofGroups.Any(s => s.GroupId == g.Id), cancellationToken);
+
+        // The bucket of no group comes after every group's; a session whose group_id names no group
+        // of the workspace counts in it. Its count is read when the page holds it, otherwise only
+        // whether it is there, for the total.
+        var ungrouped = Children(audience, criteria)
+            .Where(s => s.GroupId == null || !db.Groups.Any(g => g.Id == s.GroupId && g.WorkspaceId == s.WorkspaceId));
+        var ungroupedOnPage = skip <= groupCount && groupCount < skip + take;
+        var ungroupedCount = ungroupedOnPage ? await ungrouped.LongCountAsync(cancellationToken) : 0;
+        var hasUngrouped = ungroupedOnPage ? ungroupedCount > 0 : await ungrouped.AnyAsync(cancellationToken);
+        var total = groupCount + (hasUngrouped ? 1 : 0);
+        List<(Guid? GroupId, long Count)> page = [.. groupPage.Select(b => ((Guid?)b.GroupId, b.Count))];
+        if (ungroupedCount > 0)
+        {
+            page.Add((null, ungroupedCount));
+        }
+
         if (page.Count == 0)
         {
             return ([], total);
@@ -171,7 +190,7 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
 
         // The first sessions of every group on the page in one statement: a ranked window per
         // group over the sessions of the page's groups only, not over every session of the workspace.
-        var ofPage = OfGroups(audience, criteria).Where(s => s.GroupId != null && groupIds.Contains(s.GroupId.Value));
+        var ofPage = ofGroups.Where(s => s.GroupId != null && groupIds.Contains(s.GroupId.Value));
         var grouped = groupIds.Count == 0
             ? []
             : (await db.Groups.AsNoTracking()
@@ -188,16 +207,15 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
                 .ToListAsync(cancellationToken))
                 .SelectMany(g => g.Sessions.Select(s => new { GroupId = (Guid?)g.Id, s.Id, s.UpdatedAt }))
                 .ToList();
-        var ungrouped = page.Any(b => b.GroupId is null)
-            ? await matching
-                .Where(s => s.GroupId == null || !db.Groups.Any(g => g.Id == s.GroupId && g.WorkspaceId == s.WorkspaceId))
+        var firstUngrouped = ungroupedCount > 0
+            ? await ungrouped
                 .SortedBy(SessionSortField.UpdatedAt, SortDirection.Desc)
                 .Take(perGroup)
                 .Select(s => new { GroupId = (Guid?)null, s.Id, s.UpdatedAt })
                 .ToListAsync(cancellationToken)
             : [];
 
-        var firsts = grouped.Concat(ungrouped)
+        var firsts = grouped.Concat(firstUngrouped)
             .GroupBy(s => s.GroupId)
             .ToDictionary(g => g.Key ?? Guid.Empty, g => g.OrderByDescending(s => s.UpdatedAt).ThenByDescending(s => s.Id).Select(s => s.Id).ToList());
         var views = (await db.ViewsInOrderAsync(audience, [.. firsts.Values.SelectMany(ids => ids)], cancellationToken)).ToDictionary(v => v.Id);
