@@ -217,11 +217,11 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         var reads = await PlannedReadsAsync([$"{groups}/{group}", groups, $"{workspace.SessionsPath}/grouped"], owner.Token());
         var byGroup = reads.Where(read => GroupMatch().IsMatch(read.Statement)).ToList();
         Assert.True(byGroup.Count >= 2, $"{byGroup.Count} reads of a group's sessions");
-        Assert.All(byGroup, read => Assert.Contains(read.Plan, step => step.EndsWith("USING INDEX ix_sessions_group_id_updated_at_id (group_id=?)", StringComparison.Ordinal)));
+        Assert.All(byGroup, read => Assert.Contains(read.Plan, step => GroupIndexSearch().IsMatch(step)));
 
         await using var scope = Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SessionsDbContext>();
-        var partial = await db.Database.SqlQueryRaw<long>("SELECT \"partial\" AS \"Value\" FROM pragma_index_list('sessions') WHERE \"name\" = 'ix_sessions_group_id_updated_at_id'").ToListAsync();
+        var partial = await db.Database.SqlQueryRaw<long>("SELECT \"partial\" AS \"Value\" FROM pragma_index_list('sessions') WHERE \"name\" = '" + GroupIndex + "'").ToListAsync();
         Assert.Equal([1L], partial);
     }
 
@@ -252,29 +252,33 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
 
     /// <summary>
     /// The grouped listing finds its groups' buckets (each group's count and newest activity) group by
-    /// group through the group index, and so counts them when its page is full: only the bucket of no
-    /// group walks the workspace's sessions (ADR 0084), where every session of the workspace was
-    /// grouped by its group, twice, to order the buckets and count them.
+    /// group in the group index, and so counts them when its page is full, reading no session's row:
+    /// the index carries the visibility rule's facts (ADR 0084). Only the bucket of no group walks the
+    /// workspace's sessions, where every session of the workspace was grouped by its group, twice,
+    /// to order the buckets and count them. A group's page of ids reads the index alone too.
     /// </summary>
     [ProviderFact("Sqlite")]
-    public async Task GroupedPage_FindsAndCountsItsGroupsBuckets_ThroughTheGroupIndex()
+    public async Task GroupedPage_FindsAndCountsItsGroupsBuckets_InTheGroupIndexAlone()
     {
         var workspace = await TestWorkspace.CreateAsync(Factory);
         var owner = await workspace.AddMemberAsync();
+        var group = string.Empty;
         foreach (var _ in Enumerable.Range(0, 2))
         {
-            await Client.CreateSessionAsync(workspace, owner, extra: new { group_id = await Client.CreateGroupAsync(workspace, owner) });
+            group = await Client.CreateGroupAsync(workspace, owner);
+            await Client.CreateSessionAsync(workspace, owner, extra: new { group_id = group });
         }
 
         await Client.CreateSessionAsync(workspace, owner);
 
         var grouped = $"{workspace.SessionsPath}/grouped";
-        var reads = await PlannedReadsAsync([grouped, $"{grouped}?limit=1"], owner.Token());
+        var reads = await PlannedReadsAsync([grouped, $"{grouped}?limit=1", $"{workspace.SessionsPath}/groups/{group}"], owner.Token());
         var buckets = Assert.Single(reads, read => NewestOfBucket().IsMatch(read.Statement));
         var counted = Assert.Single(reads, read => GroupsCounted().IsMatch(read.Statement));
-        Assert.All([buckets, counted], read =>
+        var ids = Assert.Single(reads, read => GroupsIds().IsMatch(read.Statement));
+        Assert.All([buckets, counted, ids], read =>
         {
-            Assert.Contains(read.Plan, step => step.EndsWith("USING INDEX ix_sessions_group_id_updated_at_id (group_id=?)", StringComparison.Ordinal));
+            Assert.Contains(read.Plan, step => GroupIndexSearch().IsMatch(step) && step.Contains("USING COVERING INDEX", StringComparison.Ordinal));
             Assert.DoesNotContain(read.Plan, step => step.Contains("ix_sessions_workspace_id", StringComparison.Ordinal));
         });
     }
@@ -305,7 +309,7 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
         Assert.True(ofGroups.Count >= 4, $"{ofGroups.Count} reads naming groups");
         Assert.All(ofGroups, read =>
         {
-            Assert.Contains(read.Plan, step => step.EndsWith("USING INDEX ix_sessions_group_id_updated_at_id (group_id=?)", StringComparison.Ordinal));
+            Assert.Contains(read.Plan, step => GroupIndexSearch().IsMatch(step));
             Assert.DoesNotContain(read.Plan, step => step.Contains("ix_sessions_workspace_id", StringComparison.Ordinal));
             var sessions = TableAlias().Matches(read.Statement).Where(m => m.Groups["table"].Value == "sessions").Select(m => m.Groups["alias"].Value).ToHashSet();
             Assert.DoesNotContain(read.Plan, step => step.StartsWith("SCAN ", StringComparison.Ordinal) && sessions.Contains(step.Split(' ')[1]));
@@ -409,6 +413,17 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
     private static partial Regex RankedByUpdate();
 
     /// <summary>A step that walks a whole table or one of its indexes: <c>SCAN alias</c>, with or without an index.</summary>
+    /// <summary>The group index's name on SQLite: its key and the columns it carries (ADR 0084).</summary>
+    private const string GroupIndex = "ix_sessions_group_id_updated_at_id_workspace_id_archived_at_origin_user_id_visibility_label_bits";
+
+    /// <summary>A step of a plan that searches the group index by a group, reading the index alone or the rows it finds.</summary>
+    [GeneratedRegex("USING (?:COVERING )?INDEX " + GroupIndex + @" \(group_id=\?\)$")]
+    private static partial Regex GroupIndexSearch();
+
+    /// <summary>A group's page of session ids: the ids alone, from the sessions of one group.</summary>
+    [GeneratedRegex(@"^SELECT ""s""\.""id""\s+FROM ""sessions"" AS ""s""\s+WHERE .*""group_id"" = @groupId\b", RegexOptions.Singleline)]
+    private static partial Regex GroupsIds();
+
     /// <summary>A bucket's newest activity: the greatest update time of its sessions.</summary>
     [GeneratedRegex(@"MAX\(""\w+""\.""updated_at""\)")]
     private static partial Regex NewestOfBucket();

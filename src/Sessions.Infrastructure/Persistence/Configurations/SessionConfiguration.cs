@@ -97,8 +97,16 @@ internal sealed class SessionConfiguration(DatabaseProvider provider) : IEntityT
         // A group's sessions, most recently updated first, without a pass over the workspace's.
         // Only grouped sessions are in it: every read of it names a group (the group's sessions,
         // the test of a group's visibility), and a session in no group, as most are, then moves no
-        // entry of it when a change stamps its update time (ADR 0081).
-        builder.HasIndex(s => new { s.GroupId, s.UpdatedAt, s.Id }).HasFilter(GroupedOnly);
+        // entry of it when a change stamps its update time (ADR 0081). It carries the visibility
+        // rule's facts and the default filters' columns, as the listing's indexes do, so the
+        // grouped page's buckets, a group's page of ids and the test of a group's visibility read
+        // no session's row (ADR 0084).
+        CoveringIndexes.Covering(
+                builder.HasIndex,
+                provider,
+                [nameof(Session.GroupId), nameof(Session.UpdatedAt), nameof(Session.Id)],
+                nameof(Session.WorkspaceId), nameof(Session.ArchivedAt), nameof(Session.Origin), nameof(Session.UserId), nameof(Session.Visibility), LabelBits.Property)
+            .HasFilter(GroupedOnly);
 
         // Usage by session attributes (CONTRACT §5.8) reads ix_sessions_usage alone on PostgreSQL and
         // SQL Server: the migration UsageByWorkspace creates it in SQL, since an index cannot name

@@ -460,6 +460,8 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasDatabaseName("ix_sessions_group_id_updated_at_id")
                         .HasFilter("group_id IS NOT NULL");
 
+                    SqlServerIndexBuilderExtensions.IncludeProperties(b.HasIndex("GroupId", "UpdatedAt", "Id"), new[] { "WorkspaceId", "ArchivedAt", "Origin", "UserId", "Visibility", "LabelBits" });
+
                     b.HasIndex("WorkspaceId", "CreatedAt", "Id")
                         .HasDatabaseName("ix_sessions_workspace_id_created_at_id");
 

@@ -450,10 +450,6 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("WorkspaceId", "IdText")
                         .HasDatabaseName("ix_sessions_workspace_id_id_text");
 
-                    b.HasIndex("GroupId", "UpdatedAt", "Id")
-                        .HasDatabaseName("ix_sessions_group_id_updated_at_id")
-                        .HasFilter("group_id IS NOT NULL");
-
                     b.HasIndex("WorkspaceId", "UserId", "UpdatedAt")
                         .HasDatabaseName("ix_sessions_workspace_id_user_id_updated_at");
 
@@ -471,6 +467,10 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasIndex("WorkspaceId", "UpdatedAt", "Id", "ArchivedAt", "Origin", "UserId", "Visibility", "LabelBits")
                         .HasDatabaseName("ix_sessions_workspace_id_updated_at_id_archived_at_origin_user_id_visibility_label_bits");
+
+                    b.HasIndex("GroupId", "UpdatedAt", "Id", "WorkspaceId", "ArchivedAt", "Origin", "UserId", "Visibility", "LabelBits")
+                        .HasDatabaseName("ix_sessions_group_id_updated_at_id_workspace_id_archived_at_origin_user_id_visibility_label_bits")
+                        .HasFilter("group_id IS NOT NULL");
 
                     b.ToTable("sessions", (string)null);
                 });
