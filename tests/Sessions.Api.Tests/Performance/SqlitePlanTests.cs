@@ -412,7 +412,6 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
     [GeneratedRegex("ROW_NUMBER\\(\\) OVER\\(PARTITION BY \"(?<alias>\\w+)\"\\.\"group_id\" ORDER BY \"\\k<alias>\"\\.\"updated_at\" DESC[^)]*\\) AS \"row\"\\s+FROM \"sessions\" AS \"\\k<alias>\"\\s+WHERE (?<where>.*?)\\)\\s+AS ", RegexOptions.Singleline)]
     private static partial Regex RankedByUpdate();
 
-    /// <summary>A step that walks a whole table or one of its indexes: <c>SCAN alias</c>, with or without an index.</summary>
     /// <summary>The group index's name on SQLite: its key and the columns it carries (ADR 0084).</summary>
     private const string GroupIndex = "ix_sessions_group_id_updated_at_id_workspace_id_archived_at_origin_user_id_visibility_label_bits";
 
@@ -432,6 +431,7 @@ public sealed partial class SqlitePlanTests(CountingApiFactory factory) : ApiTes
     [GeneratedRegex(@"^SELECT COUNT\(\*\)\s+FROM ""session_groups""")]
     private static partial Regex GroupsCounted();
 
+    /// <summary>A step that walks a whole table or one of its indexes: <c>SCAN alias</c>, with or without an index.</summary>
     [GeneratedRegex(@"^SCAN (?<alias>\w+)(?: |$)")]
     private static partial Regex FullScan();
 }

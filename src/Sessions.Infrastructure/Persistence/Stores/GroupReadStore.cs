@@ -145,13 +145,13 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
         SessionAudience audience, SessionCriteria criteria, int skip, int take, int perGroup, CancellationToken cancellationToken)
     {
         var ofGroups = OfGroups(audience, criteria);
+        var groupsOfWorkspace = db.Groups.Where(g => g.WorkspaceId == audience.WorkspaceId);
 
         // The groups' buckets, newest activity first: the workspace's groups, each with the count and
         // the newest update of its matching sessions, found group by group through the group index,
         // not by grouping every session of the workspace (ADR 0084).
         var groupBuckets =
-            from g in db.Groups
-            where g.WorkspaceId == audience.WorkspaceId
+            from g in groupsOfWorkspace
             from s in ofGroups
             where s.GroupId == g.Id
             group s.UpdatedAt by g.Id into bucket
@@ -163,7 +163,7 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
             .Take(take)
             .ToListAsync(cancellationToken);
         var groupCount = LastPage.Total(groupPage.Count, skip, take)
-            ?? await db.Groups.Where(g => g.WorkspaceId == audience.WorkspaceId).LongCountAsync(g => ofGroups.Any(s => s.GroupId == g.Id), cancellationToken);
+            ?? await groupsOfWorkspace.LongCountAsync(g => ofGroups.Any(s => s.GroupId == g.Id), cancellationToken);
 
         // The bucket of no group comes after every group's; a session whose group_id names no group
         // of the workspace counts in it. Its count is read when the page holds it, otherwise only
