@@ -169,7 +169,7 @@ internal sealed class GroupReadStore(SessionsDbContext db) : IGroupReadStore
         // of the workspace counts in it. Its count is read when the page holds it, otherwise only
         // whether it is there, for the total.
         var ungrouped = Children(audience, criteria)
-            .Where(s => s.GroupId == null || !db.Groups.Any(g => g.Id == s.GroupId && g.WorkspaceId == s.WorkspaceId));
+            .Where(s => s.GroupId == null || !groupsOfWorkspace.Any(g => g.Id == s.GroupId));
         var ungroupedOnPage = skip <= groupCount && groupCount < skip + take;
         var ungroupedCount = ungroupedOnPage ? await ungrouped.LongCountAsync(cancellationToken) : 0;
         var hasUngrouped = ungroupedOnPage ? ungroupedCount > 0 : await ungrouped.AnyAsync(cancellationToken);
