@@ -257,6 +257,10 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
             modelBuilder.Entity<SessionSearchRow>().HasNoKey().ToView("session_search_rows");
             SqliteCaseFolding.MapMatches(modelBuilder);
         }
+        else if (Provider == DatabaseProvider.Postgres)
+        {
+            modelBuilder.Entity<SessionSearchColumns>().HasNoKey().ToView("session_search_columns");
+        }
         SessionQueries.MapDefaultLimit(modelBuilder);
         SessionQueries.MapLower(modelBuilder);
         SessionQueries.MapNotSought(modelBuilder, Provider);

@@ -57,7 +57,8 @@ internal static class SessionQueries
     /// contains; <see cref="SessionSearchText"/>, folding beyond ASCII as <see cref="SqliteCaseFolding"/>
     /// says); elsewhere a union of two matches (on the session's columns, on its labels) lets each use
     /// its own indexes: PostgreSQL answers both from trigram indexes on the lowered columns, the text
-    /// lowered by the database as they are. On SQLite each way of searching is a filter of its own
+    /// lowered by the database as they are, the session's columns read from their copy apart from
+    /// its row (<see cref="SessionSearchColumns"/>, ADR 0085). On SQLite each way of searching is a filter of its own
     /// whose parameters are null unless the text is searched that way (<see cref="GivenFilters"/>).
     /// </summary>
     private static IQueryable<Session> Searching(this IQueryable<Session> sessions, string? search, SessionsDbContext db)
@@ -81,11 +82,14 @@ internal static class SessionQueries
                 .Where(s => EF.Parameter(readLike) == null || texts.Any(t => t.SessionId == s.Id && EF.Functions.Like(t.Text, readLike!, LikeEscape)));
         }
 
-        var byColumns = sessions
-            .Where(s => EF.Functions.Like(s.Title!.ToLower(), Lower(pattern!), LikeEscape)
-                || EF.Functions.Like(s.Model.ToLower(), Lower(pattern!), LikeEscape)
-                || EF.Functions.Like(s.Agent!.ToLower(), Lower(pattern!), LikeEscape))
-            .Select(s => s.Id);
+        var columns = db.Provider == DatabaseProvider.Postgres
+            ? db.Set<SessionSearchColumns>()
+            : sessions.Select(s => new SessionSearchColumns { SessionId = s.Id, Title = s.Title, Model = s.Model, Agent = s.Agent });
+        var byColumns = columns
+            .Where(c => EF.Functions.Like(c.Title!.ToLower(), Lower(pattern!), LikeEscape)
+                || EF.Functions.Like(c.Model.ToLower(), Lower(pattern!), LikeEscape)
+                || EF.Functions.Like(c.Agent!.ToLower(), Lower(pattern!), LikeEscape))
+            .Select(c => c.SessionId);
         var byLabels = sessions
             .SelectMany(s => s.Labels, (s, l) => new { s.Id, l.Key, l.Value })
             .Where(l => EF.Functions.Like(l.Value.ToLower(), Lower(pattern!), LikeEscape)

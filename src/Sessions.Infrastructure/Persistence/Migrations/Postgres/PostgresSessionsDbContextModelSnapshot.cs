@@ -865,6 +865,30 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Sessions.Infrastructure.Persistence.Stores.SessionSearchColumns", b =>
+                {
+                    b.Property<string>("Agent")
+                        .HasColumnType("text")
+                        .HasColumnName("agent");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("model");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Title")
+                        .HasColumnType("text")
+                        .HasColumnName("title");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("session_search_columns", (string)null);
+                });
+
             modelBuilder.Entity("Sessions.Infrastructure.Persistence.Usage.SessionUsageDay", b =>
                 {
                     b.Property<Guid>("SessionId")
