@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The list search on PostgreSQL while sessions are written to: seeds a private database as
+# bench/run.sh does (SESSIONS sessions in each of 6 workspaces, MESSAGES messages each), then
+# ROUNDS times: SEARCH seconds of the search bench/run.sh measures, then APPEND seconds of appends
+# to 16 of the workspace's sessions (16 writers). Each measurement prints the search's rate and
+# p50/p99, and the entries waiting in the pending lists of the database's trigram (GIN) indexes,
+# which a search reads through in full. results/2026-12-07-search-columns.md (ADR 0085).
+# API_DIR names the service's Release output to run (the current tree's by default), to alternate
+# builds. Needs PostgreSQL 15 binaries with contrib (pgstattuple), wrk, curl; run as root.
+#   usage: [ROUNDS=3] [SEARCH=10] [APPEND=20] [SESSIONS=20000] [API_DIR=...] bash bench/search-after-appends.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${ROUNDS:-3}
+SEARCH=${SEARCH:-10}
+APPEND=${APPEND:-20}
+SESSIONS=${SESSIONS:-20000}
+MESSAGES=${MESSAGES:-10}
+for count in ROUNDS SEARCH APPEND SESSIONS MESSAGES; do
+  [[ ${!count} =~ ^[1-9][0-9]*$ ]] || { echo "$count is a count, 1 or more: '${!count}'" >&2; exit 2; }
+done
+API_DIR=$(cd "${API_DIR:-src/Sessions.Api/bin/Release/net10.0}" && pwd)
+PORT=5556
+API_PORT=5096
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_DIR=/tmp/sessions-search-pg
+WORK=$(mktemp -d)
+. bench/service.sh
+cleanup() {
+  [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true
+  stop_postgres
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+start_postgres sessions_bench
+PSQL=(psql -h 127.0.0.1 -p "$PORT" -U postgres -d sessions_bench -v ON_ERROR_STOP=1 -q -A -t)
+(cd "$API_DIR" && ASPNETCORE_ENVIRONMENT=Development Database__Provider=Postgres \
+  ConnectionStrings__Sessions="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions_bench;Maximum Pool Size=64" \
+  RateLimiting__PermitLimit=100000000 Logging__LogLevel__Default=Warning \
+  exec dotnet Sessions.Api.dll --urls "http://127.0.0.1:$API_PORT" >"$WORK/api.log" 2>&1) &
+API_PID=$!
+BASE="http://127.0.0.1:$API_PORT"
+for _ in $(seq 1 60); do curl -sf "$BASE/health/ready" >/dev/null && break; sleep 1; done
+TOKEN=$(curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
+  -d '{"email":"bench@example.com","org":"bench","workspace":"main","role":"admin","scopes":["sessions:read","sessions:write"]}' \
+  | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+for n in 1 2 3 4; do
+  curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' -d "{\"email\":\"other$n@example.com\",\"org\":\"tenant-$n\",\"workspace\":\"main\"}" >/dev/null
+done
+OWNER=$("${PSQL[@]}" -c "SELECT id FROM users WHERE email = 'bench@example.com'")
+WS=$("${PSQL[@]}" -c "SELECT w.id FROM workspaces w JOIN organizations o ON o.id = w.organization_id WHERE o.slug = 'bench' AND w.slug = 'main'")
+"${PSQL[@]}" -v ws="$WS" -v owner="$OWNER" -v sessions="$SESSIONS" -v messages="$MESSAGES" -v long_messages=0 -f bench/seed.sql
+"${PSQL[@]}" -c "CREATE EXTENSION pgstattuple"
+
+S="/api/v1/org/bench/ws/main/sessions"
+SEARCH_URL="$BASE$S?search=session%2012345&limit=20"
+spread_lua_sending "$WORK/append.lua" POST "$TOKEN" \
+  "'{\"messages\":[{\"role\":\"user\",\"content\":\"bench question\"},{\"role\":\"assistant\",\"content\":\"bench answer\"}]}'" \
+  $("${PSQL[@]}" -c "SELECT '$S/' || id || '/transcript' FROM sessions WHERE workspace_id = '$WS' ORDER BY updated_at DESC LIMIT 16")
+
+pending() {
+  "${PSQL[@]}" -c "SELECT coalesce(sum((pgstatginindex(i.indexrelid)).pending_tuples), 0) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'gin'"
+}
+search() {
+  local out
+  out=$(wrk -t2 -c16 -d"${SEARCH}s" --latency -H "Authorization: Bearer $TOKEN" "$SEARCH_URL")
+  printf '%-28s pending %7s  search %8s req/s  p50 %9s  p99 %9s\n' "$1" "$(pending)" \
+    "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1 == "50%" {print $2}' <<<"$out")" "$(awk '$1 == "99%" {print $2}' <<<"$out")"
+}
+
+wrk -t2 -c16 -d15s -H "Authorization: Bearer $TOKEN" "$SEARCH_URL" >/dev/null
+wrk -t2 -c16 -d5s -s "$WORK/append.lua" "$BASE" >/dev/null
+"${PSQL[@]}" -c "VACUUM ANALYZE"
+search "after seeding and VACUUM"
+for round in $(seq 1 "$ROUNDS"); do
+  appended=$(wrk -t2 -c16 -d"${APPEND}s" -s "$WORK/append.lua" "$BASE" | awk '/Requests\/sec/ {print $2}')
+  search "round $round: $appended appends/s"
+done
