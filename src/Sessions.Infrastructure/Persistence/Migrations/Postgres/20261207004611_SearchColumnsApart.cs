@@ -16,9 +16,9 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
             migrationBuilder.Sql("""
                 CREATE TABLE session_search_columns (
                     session_id uuid PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
-                    title character varying(255),
-                    model character varying(255) NOT NULL,
-                    agent character varying(255));
+                    title text,
+                    model text NOT NULL,
+                    agent text);
                 INSERT INTO session_search_columns (session_id, title, model, agent)
                     SELECT id, title, model, agent FROM sessions;
 
