@@ -20,27 +20,16 @@ for count in ROUNDS SEARCH APPEND SESSIONS MESSAGES; do
 done
 API_DIR=$(cd "${API_DIR:-src/Sessions.Api/bin/Release/net10.0}" && pwd)
 PORT=5556
-API_PORT=5096
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_DIR=/tmp/sessions-search-pg
+PG=1
 WORK=$(mktemp -d)
 . bench/service.sh
-cleanup() {
-  [ -n "${API_PID:-}" ] && kill "$API_PID" 2>/dev/null || true
-  stop_postgres
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap stop_chosen_service EXIT
 
 start_postgres sessions_bench
 PSQL=(psql -h 127.0.0.1 -p "$PORT" -U postgres -d sessions_bench -v ON_ERROR_STOP=1 -q -A -t)
-(cd "$API_DIR" && ASPNETCORE_ENVIRONMENT=Development Database__Provider=Postgres \
-  ConnectionStrings__Sessions="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions_bench;Maximum Pool Size=64" \
-  RateLimiting__PermitLimit=100000000 Logging__LogLevel__Default=Warning \
-  exec dotnet Sessions.Api.dll --urls "http://127.0.0.1:$API_PORT" >"$WORK/api.log" 2>&1) &
-API_PID=$!
-BASE="http://127.0.0.1:$API_PORT"
-for _ in $(seq 1 60); do curl -sf "$BASE/health/ready" >/dev/null && break; sleep 1; done
+start_service 5096 "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions_bench;Maximum Pool Size=64" Database__Provider=Postgres
 TOKEN=$(curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
   -d '{"email":"bench@example.com","org":"bench","workspace":"main","role":"admin","scopes":["sessions:read","sessions:write"]}' \
   | sed -E 's/.*"access_token":"([^"]+)".*/\1/')

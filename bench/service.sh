@@ -8,11 +8,12 @@
 
 # start_service PORT CONNECTION_STRING [NAME=VALUE ...]: starts the service in Development with
 # rate limits out of the way and warnings only, the given settings or runtime variables added; sets
-# API_PID (the dotnet process) and BASE, and returns once /health/live answers.
+# API_PID (the dotnet process) and BASE, and returns once /health/live answers. API_DIR, when set,
+# names another build's Release output to run, to alternate builds.
 start_service() {
   local port=$1 connection=$2
   shift 2
-  (cd src/Sessions.Api/bin/Release/net10.0 && exec env "$@" ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__Sessions="$connection" \
+  (cd "${API_DIR:-src/Sessions.Api/bin/Release/net10.0}" && exec env "$@" ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__Sessions="$connection" \
     RateLimiting__PermitLimit=1000000000 Logging__LogLevel__Default=Warning dotnet Sessions.Api.dll --urls "http://127.0.0.1:$port" >"$WORK/api.log" 2>&1) &
   API_PID=$!
   BASE="http://127.0.0.1:$port"

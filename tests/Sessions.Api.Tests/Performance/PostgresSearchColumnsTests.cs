@@ -19,9 +19,7 @@ public sealed class PostgresSearchColumnsTests
         await using var host = new ApiFactory();
         await host.InitializeAsync();
         using var client = host.CreateClient();
-        var workspace = await TestWorkspace.CreateAsync(host);
-        var owner = await workspace.AddMemberAsync();
-        var session = (await client.CreateSessionAsync(workspace, owner, extra: new { title = "Amber Falcon", model = "kestrel-7", agent = "scout" })).Id();
+        var (workspace, owner, session) = await WorkspaceWithASessionAsync(host, client);
         var other = (await client.CreateSessionAsync(workspace, owner, extra: new { title = "plain", model = "m" })).Id();
 
         Assert.Equal([session], await FoundAsync(client, workspace, owner, "r falc"));
@@ -50,9 +48,7 @@ public sealed class PostgresSearchColumnsTests
         await using var host = new ApiFactory();
         await host.InitializeAsync();
         using var client = host.CreateClient();
-        var workspace = await TestWorkspace.CreateAsync(host);
-        var owner = await workspace.AddMemberAsync();
-        var session = (await client.CreateSessionAsync(workspace, owner, extra: new { title = "Amber Falcon", model = "kestrel-7", agent = "scout" })).Id();
+        var (workspace, owner, session) = await WorkspaceWithASessionAsync(host, client);
 
         await host.RunMigrationAgainAsync("_SearchColumnsApart");
 
@@ -68,6 +64,15 @@ public sealed class PostgresSearchColumnsTests
             ["session_labels.ix_session_labels_key_value_trgm", "session_labels.ix_session_labels_value_trgm",
              "session_search_columns.ix_session_search_columns_agent_trgm", "session_search_columns.ix_session_search_columns_model_trgm", "session_search_columns.ix_session_search_columns_title_trgm"],
             trigramIndexes);
+    }
+
+    /// <summary>A workspace, its member and one session of theirs titled "Amber Falcon", of model "kestrel-7" and agent "scout".</summary>
+    private static async Task<(TestWorkspace Workspace, TestUser Owner, Guid Session)> WorkspaceWithASessionAsync(ApiFactory host, HttpClient client)
+    {
+        var workspace = await TestWorkspace.CreateAsync(host);
+        var owner = await workspace.AddMemberAsync();
+        var session = (await client.CreateSessionAsync(workspace, owner, extra: new { title = "Amber Falcon", model = "kestrel-7", agent = "scout" })).Id();
+        return (workspace, owner, session);
     }
 
     private static async Task<List<Guid>> FoundAsync(HttpClient client, TestWorkspace workspace, TestUser owner, string search)
