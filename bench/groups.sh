@@ -27,9 +27,7 @@ trap stop_chosen_service EXIT
 start_chosen_service "$API_PORT"
 if [ -n "${PG:-}" ]; then
   SQL() { psql -h 127.0.0.1 -p "$PORT" -U postgres -d sessions -v ON_ERROR_STOP=1 -q -A -t -c "$1"; }
-  TOKEN=$(curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
-    -d '{"email":"bench@example.com","org":"bench","workspace":"main","role":"admin","scopes":["sessions:read","sessions:write"]}' \
-    | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+  bench_token
   OWNER=$(SQL "SELECT id FROM users WHERE email = 'bench@example.com'")
   WS=$(SQL "SELECT w.id FROM workspaces w JOIN organizations o ON o.id = w.organization_id WHERE o.slug = 'bench' AND w.slug = 'main'")
   psql -h 127.0.0.1 -p "$PORT" -U postgres -d sessions -q -v ws="$WS" -v owner="$OWNER" -v sessions="$SESSIONS" \

@@ -58,12 +58,18 @@ dev_token() {
     -d "{\"email\":\"$1\",\"org\":\"demo\",\"workspace\":\"default\"}" | sed -E 's/.*"access_token":"([^"]+)".*/\1/'
 }
 
-# bench_workspace DB: a token (TOKEN) of bench@example.com, admin of organization bench's workspace
-# main, and the ids of that user (OWNER) and workspace (WS) in the service's SQLite file DB.
-bench_workspace() {
+# bench_token: a token (TOKEN) of bench@example.com, admin of organization bench's workspace main,
+# which the first token makes.
+bench_token() {
   TOKEN=$(curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
     -d '{"email":"bench@example.com","org":"bench","workspace":"main","role":"admin","scopes":["sessions:read","sessions:write"]}' \
     | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+}
+
+# bench_workspace DB: bench_token, and the ids of that user (OWNER) and workspace (WS) in the
+# service's SQLite file DB.
+bench_workspace() {
+  bench_token
   OWNER=$(sqlite3 -batch "$1" "SELECT id FROM users WHERE email = 'bench@example.com'")
   WS=$(sqlite3 -batch "$1" "SELECT w.id FROM workspaces w JOIN organizations o ON o.id = w.organization_id WHERE o.slug = 'bench' AND w.slug = 'main'")
 }

@@ -528,6 +528,31 @@ public sealed class ListSessionsTests(ApiFactory factory) : ApiTest<ApiFactory>(
     }
 
     /// <summary>
+    /// Search is a filter, not access: it finds the caller's own and the shared sessions whose title,
+    /// model, agent or label holds the text, never another member's private session or a session of
+    /// another workspace that holds it too, and its total counts only those (CONTRACT 5.4). On
+    /// PostgreSQL the texts are matched in a copy of every workspace's (ADR 0085), so the sessions'
+    /// visibility decides.
+    /// </summary>
+    [Fact]
+    public async Task List_Search_FindsOnlyWhatTheCallerSees_InTheirWorkspace()
+    {
+        var (workspace, me, other) = await SetUpAsync();
+        var mine = await Create(workspace, me, new { title = "Beacon notes" });
+        await Create(workspace, other, new { title = "beacon, private" });
+        await Create(workspace, other, new { agent = "beacon-agent" });
+        var shared = await Create(workspace, other, new { model = "beacon-7", visibility = "workspace" });
+        var elsewhere = await TestWorkspace.CreateAsync(Factory);
+        var stranger = await elsewhere.AddMemberAsync();
+        await Create(elsewhere, stranger, new { title = "beacon", visibility = "workspace", labels = Labels(("beacon", "beacon")) });
+
+        var page = await ListAsync(workspace, me, "search=BEACON");
+
+        Assert.Equal([shared, mine], Ids(page));
+        Assert.Equal(2, page["total"]!.GetValue<int>());
+    }
+
+    /// <summary>
     /// A full page's total (from the maintained counts; on PostgreSQL carried by the page's ids)
     /// is the number of sessions the whole listing shows, for each caller and filter the counts
     /// answer, for two members who each see their own sessions and the shared ones.
