@@ -57,8 +57,9 @@ UPDATE sessions SET last_seq = last_seq + (SELECT long_messages FROM bench), mes
     current_usage_message_count = current_usage_message_count + (SELECT long_messages FROM bench)
 WHERE id = (SELECT id FROM sessions ORDER BY updated_at DESC LIMIT 1);
 
-INSERT INTO session_counts (workspace_id, owner_id, shared, archived, origin, dimension, key, value, count)
-SELECT workspace_id, owner_id, shared, archived, origin, dimension, key, value, COUNT(*) FROM (
+-- The facet and total counts the service keeps for every change: one part each on SQLite (ADR 0086).
+INSERT INTO session_counts (workspace_id, owner_id, shared, archived, origin, dimension, key, value, part, count)
+SELECT workspace_id, owner_id, shared, archived, origin, dimension, key, value, 0, COUNT(*) FROM (
     SELECT workspace_id, user_id AS owner_id, CASE WHEN visibility = 'Workspace' THEN 1 ELSE 0 END AS shared, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END AS archived, origin, 'origin' AS dimension, '' AS key, origin AS value FROM sessions
     UNION ALL SELECT workspace_id, user_id, CASE WHEN visibility = 'Workspace' THEN 1 ELSE 0 END, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END, origin, 'user', '', lower(user_id) FROM sessions
     UNION ALL SELECT workspace_id, user_id, CASE WHEN visibility = 'Workspace' THEN 1 ELSE 0 END, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END, origin, 'model', '', model FROM sessions

@@ -49,16 +49,18 @@ UPDATE sessions SET last_seq = last_seq + :long_messages, message_count = messag
     current_usage_message_count = current_usage_message_count + :long_messages
 WHERE id = (SELECT id FROM sessions WHERE workspace_id = :'ws' ORDER BY updated_at DESC LIMIT 1);
 
--- The facet and total counts the service keeps for every change, as the migration computes them.
-INSERT INTO session_counts (workspace_id, owner_id, shared, archived, origin, dimension, key, value, count)
-SELECT workspace_id, owner_id, shared, archived, origin, dimension, key, value, COUNT(*) FROM (
-    SELECT workspace_id, user_id AS owner_id, CASE WHEN visibility = 'Workspace' THEN 1 ELSE 0 END AS shared, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END AS archived, origin, 'origin' AS dimension, '' AS key, origin AS value FROM sessions
-    UNION ALL SELECT workspace_id, user_id, CASE WHEN visibility = 'Workspace' THEN 1 ELSE 0 END, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END, origin, 'user', '', user_id::text FROM sessions
-    UNION ALL SELECT workspace_id, user_id, CASE WHEN visibility = 'Workspace' THEN 1 ELSE 0 END, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END, origin, 'model', '', model FROM sessions
-    UNION ALL SELECT workspace_id, user_id, CASE WHEN visibility = 'Workspace' THEN 1 ELSE 0 END, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END, origin, 'agent', '', agent FROM sessions WHERE agent IS NOT NULL
-    UNION ALL SELECT s.workspace_id, s.user_id, CASE WHEN visibility = 'Workspace' THEN 1 ELSE 0 END, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END, s.origin, 'label', l.key, l.value FROM session_labels l JOIN sessions s ON s.id = l.session_id
-) AS footprint
-GROUP BY workspace_id, owner_id, shared, archived, origin, dimension, key, value;
+-- The facet and total counts the service keeps for every change, in the parts of their sessions'
+-- ids, as the migration computes them.
+INSERT INTO session_counts (workspace_id, dimension, key, value, owner_id, shared, archived, origin, part, count)
+SELECT s.workspace_id, f.dimension, f.key, f.value, s.user_id, CASE WHEN s.visibility = 'Workspace' THEN 1 ELSE 0 END,
+    CASE WHEN s.archived_at IS NULL THEN 0 ELSE 1 END, s.origin, get_byte(uuid_send(s.id), 15) % 8, COUNT(*)
+FROM sessions AS s
+CROSS JOIN LATERAL (
+    VALUES ('origin', '', s.origin), ('user', '', s.user_id::text), ('model', '', s.model), ('agent', '', s.agent)
+    UNION ALL SELECT DISTINCT 'label', l.key, l.value FROM session_labels AS l WHERE l.session_id = s.id
+) AS f (dimension, key, value)
+WHERE f.value IS NOT NULL
+GROUP BY s.workspace_id, f.dimension, f.key, f.value, s.user_id, s.visibility, s.archived_at IS NULL, s.origin, get_byte(uuid_send(s.id), 15) % 8;
 
 -- The per-day usage the service keeps with every append, as the migration computes it.
 INSERT INTO session_usage_days (session_id, workspace_id, user_id, shared, archived, origin, day, message_count, input_tokens, output_tokens, cache_read_input_tokens,

@@ -121,7 +121,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
 
             LabelBits.Stamp(ChangeTracker);
             return new PreparedSave(
-                SessionCountDeltas.Collect(ChangeTracker),
+                SessionCountDeltas.Collect(ChangeTracker, CountParts.For(Provider)),
                 UsageDayWriter.Refiltered(ChangeTracker),
                 ChangeTracker.Entries<Membership>().Any(entry => entry.State is not EntityState.Unchanged));
         }

@@ -1,14 +1,18 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Domain.Organizations;
+using Sessions.Domain.Sessions;
+using Sessions.Infrastructure.Persistence.Counts;
 
 namespace Sessions.Api.Tests.Performance;
 
 /// <summary>
 /// Facets and listing totals are summed from counts the service keeps in the same transaction as
 /// each change. After a seeded mix of every kind of change, they must equal what the sessions
-/// themselves say, for every kind of caller.
+/// themselves say, for every kind of caller, and each part of a count (ADR 0086) must count the
+/// sessions of its part exactly.
 /// </summary>
 [Collection(SharedApiCollection.Name)]
 public sealed class SessionCountsTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
@@ -82,7 +86,8 @@ public sealed class SessionCountsTests(ApiFactory factory) : ApiTest<ApiFactory>
 
         await Expect(Client.PostAsync(workspace.SessionsPath + "/bulk-share", alice.Token(), new { session_ids = owned.Where(o => o.Owner == alice).Select(o => o.Id) }));
 
-        await AssertCountsEqualTheSessionsAsync(workspace, alice, bob, admin);
+        await AssertCountsEqualTheSessionsAsync(Client, workspace, alice, bob, admin);
+        await AssertEachPartCountsItsSessionsAsync(Factory, workspace);
     }
 
     /// <summary>
@@ -135,22 +140,82 @@ public sealed class SessionCountsTests(ApiFactory factory) : ApiTest<ApiFactory>
             Expect(Client.PostAsync(workspace.SessionsPath + "/bulk-delete", admin.Token(), new { session_ids = ids.Where((_, i) => i % 3 == 1) })),
             Expect(Client.PostAsync(workspace.SessionsPath + "/bulk-share", alice.Token(), new { session_ids = owned.Where(o => o.Owner == alice).Select(o => o.Id) })));
 
-        await AssertCountsEqualTheSessionsAsync(workspace, alice, bob, admin);
+        await AssertCountsEqualTheSessionsAsync(Client, workspace, alice, bob, admin);
+        await AssertEachPartCountsItsSessionsAsync(Factory, workspace);
+    }
+
+    /// <summary>32 creates at once in one workspace by one owner: each is kept, and so are the counts, part by part.</summary>
+    [Fact]
+    public async Task Counts_AfterConcurrentCreatesInOneWorkspace_EqualTheSessionsThemselves()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var alice = await workspace.AddMemberAsync();
+        var bob = await workspace.AddMemberAsync();
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 32).Select(i => Client.CreateSessionAsync(workspace, alice, extra: new
+        {
+            model = Models[i % 3],
+            agent = Agents[i % 2],
+            labels = new Dictionary<string, string[]> { ["team"] = [Teams[i % 3]] },
+            visibility = i % 4 == 0 ? "private" : "workspace",
+        })));
+
+        Assert.Equal(32, created.Select(c => c.Id()).Distinct().Count());
+        await AssertCountsEqualTheSessionsAsync(Client, workspace, alice, bob, admin);
+        await AssertEachPartCountsItsSessionsAsync(Factory, workspace);
+    }
+
+    /// <summary>
+    /// The migration that split the counts into parts counts the sessions stored before it again,
+    /// part by part (on SQLite, one part: its rows stay as they were).
+    /// </summary>
+    [Fact]
+    public async Task TheMigration_SplitsTheCountsOfSessionsBeforeIt_IntoTheirParts()
+    {
+        await using var host = new ApiFactory();
+        await host.InitializeAsync();
+        using var client = host.CreateClient();
+        var workspace = await TestWorkspace.CreateAsync(host);
+        var alice = await workspace.AddMemberAsync();
+        var bob = await workspace.AddMemberAsync();
+        var admin = await workspace.AddMemberAsync(WorkspaceRole.Admin);
+        for (var i = 0; i < 24; i++)
+        {
+            var owner = i % 3 == 0 ? bob : alice;
+            var id = (await client.CreateSessionAsync(workspace, owner, extra: new
+            {
+                model = Models[i % 3],
+                agent = i % 4 == 0 ? null : Agents[i % 2],
+                labels = new Dictionary<string, string[]> { ["team"] = [Teams[i % 3]], ["tier"] = i % 2 == 0 ? ["gold", "silver"] : ["gold"] },
+                origin = i % 5 == 0 ? "worker" : "user",
+                visibility = i % 2 == 0 ? "workspace" : "private",
+            })).Id();
+            if (i % 6 == 1)
+            {
+                await Expect(client.PostAsync(workspace.SessionPath(id) + "/archive", owner.Token()));
+            }
+        }
+
+        await host.RunMigrationAgainAsync("_CountParts");
+
+        await AssertCountsEqualTheSessionsAsync(client, workspace, alice, bob, admin);
+        await AssertEachPartCountsItsSessionsAsync(host, workspace);
     }
 
     /// <summary>Facets and label totals, for each caller and each listing form, against the sessions the list shows.</summary>
-    private async Task AssertCountsEqualTheSessionsAsync(TestWorkspace workspace, TestUser alice, TestUser bob, TestUser admin)
+    private static async Task AssertCountsEqualTheSessionsAsync(HttpClient client, TestWorkspace workspace, TestUser alice, TestUser bob, TestUser admin)
     {
         foreach (var caller in new[] { alice, bob, admin })
         {
             foreach (var query in new[] { "", "?archived=any", "?archived=archived", "?include_workload_sessions=true&archived=any", $"?user={bob.Id}", $"?user_id={bob.Id}&user={alice.Id}&user={bob.Id}", $"?user_id={bob.Id}&user={alice.Id}", "?origin=worker&include_workload_sessions=true" })
             {
-                var sessions = await AllAsync(workspace, caller, query);
-                var facets = await Expect(Client.GetAsync(workspace.SessionsPath + "/facets" + query, caller.Token()));
+                var sessions = await AllAsync(client, workspace, caller, query);
+                var facets = await Expect(client.GetAsync(workspace.SessionsPath + "/facets" + query, caller.Token()));
                 Assert.Equal(Expected(sessions).ToJsonString(), Actual(facets).ToJsonString());
                 foreach (var team in Teams)
                 {
-                    var filtered = await Expect(Client.GetAsync($"{workspace.SessionsPath}{(query.Length == 0 ? "?" : query + "&")}label=team:{team}&limit=1", caller.Token()));
+                    var filtered = await Expect(client.GetAsync($"{workspace.SessionsPath}{(query.Length == 0 ? "?" : query + "&")}label=team:{team}&limit=1", caller.Token()));
                     Assert.Equal(sessions.Count(s => s["labels"]!["team"]?.AsArray().Any(v => v!.GetValue<string>() == team) == true), filtered["total"]!.GetValue<long>());
                 }
             }
@@ -158,13 +223,13 @@ public sealed class SessionCountsTests(ApiFactory factory) : ApiTest<ApiFactory>
     }
 
     /// <summary>Every session the listing shows, page by page, with the total it claims checked against them.</summary>
-    private async Task<List<JsonObject>> AllAsync(TestWorkspace workspace, TestUser caller, string query)
+    private static async Task<List<JsonObject>> AllAsync(HttpClient client, TestWorkspace workspace, TestUser caller, string query)
     {
         var sessions = new List<JsonObject>();
         long? total = null;
         for (var page = 1; ; page++)
         {
-            var answer = await Expect(Client.GetAsync($"{workspace.SessionsPath}{(query.Length == 0 ? "?" : query + "&")}limit=100&page={page}", caller.Token()));
+            var answer = await Expect(client.GetAsync($"{workspace.SessionsPath}{(query.Length == 0 ? "?" : query + "&")}limit=100&page={page}", caller.Token()));
             total ??= answer["total"]!.GetValue<long>();
             sessions.AddRange(answer["sessions"]!.AsArray().Select(s => s!.AsObject()));
             if (!answer["has_next"]!.GetValue<bool>())
@@ -175,6 +240,27 @@ public sealed class SessionCountsTests(ApiFactory factory) : ApiTest<ApiFactory>
 
         Assert.Equal(total, sessions.Count);
         return sessions;
+    }
+
+    /// <summary>
+    /// The workspace's origin counts, the rows every total sums, against its sessions: each row
+    /// counts the sessions of its owner, sharing, archived state, origin and part, with no row
+    /// below zero; where writers run side by side the sessions are spread over several parts.
+    /// </summary>
+    private static async Task AssertEachPartCountsItsSessionsAsync(ApiFactory host, TestWorkspace workspace)
+    {
+        var (parts, rows, sessions) = await host.WithDbAsync(async db => (
+            CountParts.For(db.Provider),
+            await db.SessionCounts.AsNoTracking().Where(c => c.WorkspaceId == workspace.WorkspaceId && c.Dimension == Dimensions.Origin).ToListAsync(),
+            await db.Sessions.AsNoTracking().Where(s => s.WorkspaceId == workspace.WorkspaceId).Select(s => new { s.Id, s.UserId, s.Visibility, s.ArchivedAt, s.Origin }).ToListAsync()));
+
+        var expected = sessions
+            .GroupBy(s => (s.UserId, Shared: s.Visibility == SessionVisibility.Workspace ? 1 : 0, Archived: s.ArchivedAt is null ? 0 : 1, Origin: s.Origin.ToString(), Part: CountParts.Of(s.Id, parts)))
+            .Select(g => $"{g.Key}={g.Count()}")
+            .Order(StringComparer.Ordinal);
+        var actual = rows.Where(r => r.Count != 0).Select(r => $"{(r.OwnerId, r.Shared, r.Archived, r.Origin, r.Part)}={r.Count}").Order(StringComparer.Ordinal);
+        Assert.Equal(expected, actual);
+        Assert.All(rows, r => Assert.InRange(r.Part, 0, parts - 1));
     }
 
     private static JsonObject Expected(List<JsonObject> sessions)

@@ -76,7 +76,9 @@ internal sealed class SessionCountConfiguration : IEntityTypeConfiguration<Sessi
     public void Configure(EntityTypeBuilder<SessionCount> builder)
     {
         builder.ToTable("session_counts");
-        builder.HasKey(c => new { c.WorkspaceId, c.OwnerId, c.Shared, c.Archived, c.Origin, c.Dimension, c.Key, c.Value });
+        // The dimension and value come before what visibility looks at, so a listing's total (the
+        // origins, or one label's value) reads its own rows of the workspace and no other (ADR 0086).
+        builder.HasKey(c => new { c.WorkspaceId, c.Dimension, c.Key, c.Value, c.OwnerId, c.Shared, c.Archived, c.Origin, c.Part });
         builder.Property(c => c.Origin).HasMaxLength(16);
         builder.Property(c => c.Dimension).HasMaxLength(16);
         builder.Property(c => c.Key).HasMaxLength(FieldLimits.LabelKey);

@@ -10,11 +10,11 @@ namespace Sessions.Infrastructure.Persistence.Counts;
 /// from the change tracker's original and current values (the labels from the session's map, which
 /// a command has at hand without the label rows), so it is exact for every kind of change
 /// (create, update, share, archive, append with a new agent or model, delete) without the handlers
-/// knowing the counts exist.
+/// knowing the counts exist. A session's deltas go to its part of each count (<see cref="CountParts"/>).
 /// </summary>
 internal static class SessionCountDeltas
 {
-    public static IReadOnlyList<SessionCount> Collect(ChangeTracker tracker)
+    public static IReadOnlyList<SessionCount> Collect(ChangeTracker tracker, int parts)
     {
         var sessions = tracker.Entries<Session>().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList();
         if (sessions.Count == 0)
@@ -22,14 +22,15 @@ internal static class SessionCountDeltas
             return [];
         }
 
-        var deltas = new Dictionary<(Guid, Guid, int, int, string, string, string, string), long>();
+        var deltas = new Dictionary<(Guid, Guid, int, int, string, string, string, string, int), long>();
         foreach (var entry in sessions)
         {
             var session = entry.Entity;
+            var part = CountParts.Of(session.Id, parts);
             if (entry.State is not EntityState.Added)
             {
                 var original = entry.OriginalValues;
-                Add(deltas, -1, new Footprint(
+                Add(deltas, -1, part, new Footprint(
                     session.WorkspaceId,
                     (Guid)original[nameof(Session.UserId)]!,
                     (SessionVisibility)original[nameof(Session.Visibility)]! == SessionVisibility.Workspace,
@@ -42,7 +43,7 @@ internal static class SessionCountDeltas
 
             if (entry.State is not EntityState.Deleted)
             {
-                Add(deltas, +1, new Footprint(
+                Add(deltas, +1, part, new Footprint(
                     session.WorkspaceId,
                     session.UserId,
                     session.Visibility == SessionVisibility.Workspace,
@@ -61,6 +62,7 @@ internal static class SessionCountDeltas
             .ThenBy(d => d.Key.Item6, StringComparer.Ordinal)
             .ThenBy(d => d.Key.Item7, StringComparer.Ordinal)
             .ThenBy(d => d.Key.Item8, StringComparer.Ordinal)
+            .ThenBy(d => d.Key.Item9)
             .Select(d => new SessionCount
             {
                 WorkspaceId = d.Key.Item1,
@@ -71,16 +73,17 @@ internal static class SessionCountDeltas
                 Dimension = d.Key.Item6,
                 Key = d.Key.Item7,
                 Value = d.Key.Item8,
+                Part = d.Key.Item9,
                 Count = d.Value,
             })];
     }
 
-    private static void Add(Dictionary<(Guid, Guid, int, int, string, string, string, string), long> deltas, int sign, Footprint footprint)
+    private static void Add(Dictionary<(Guid, Guid, int, int, string, string, string, string, int), long> deltas, int sign, int part, Footprint footprint)
     {
         var partition = (footprint.WorkspaceId, footprint.OwnerId, footprint.Shared ? 1 : 0, footprint.Archived ? 1 : 0, footprint.Origin.ToString());
         foreach (var (dimension, key, value) in footprint.Values())
         {
-            var at = (partition.WorkspaceId, partition.OwnerId, partition.Item3, partition.Item4, partition.Item5, dimension, key, value);
+            var at = (partition.WorkspaceId, partition.OwnerId, partition.Item3, partition.Item4, partition.Item5, dimension, key, value, part);
             deltas[at] = deltas.GetValueOrDefault(at) + sign;
         }
     }

@@ -16,7 +16,7 @@ namespace Sessions.Infrastructure.Persistence.Counts;
 /// </remarks>
 internal static class SessionCountWriter
 {
-    private static readonly string[] KeyColumns = ["workspace_id", "owner_id", "shared", "archived", "origin", "dimension", "key", "value"];
+    private static readonly string[] KeyColumns = ["workspace_id", "dimension", "key", "value", "owner_id", "shared", "archived", "origin", "part"];
 
     public static async Task ApplyAsync(DbContext db, DatabaseProvider provider, IReadOnlyList<SessionCount> deltas, CancellationToken cancellationToken)
     {
@@ -51,7 +51,7 @@ internal static class SessionCountWriter
     /// </summary>
     internal static IReadOnlyList<SessionCount> AsSqlServerKeys(IReadOnlyList<SessionCount> deltas) =>
         [.. deltas
-            .GroupBy(d => (d.WorkspaceId, d.OwnerId, d.Shared, d.Archived, Origin: Unpadded(d.Origin), Dimension: Unpadded(d.Dimension), Key: Unpadded(d.Key), Value: Unpadded(d.Value)))
+            .GroupBy(d => (d.WorkspaceId, d.OwnerId, d.Shared, d.Archived, Origin: Unpadded(d.Origin), Dimension: Unpadded(d.Dimension), Key: Unpadded(d.Key), Value: Unpadded(d.Value), d.Part))
             .Select(g => new SessionCount
             {
                 WorkspaceId = g.Key.WorkspaceId,
@@ -62,6 +62,7 @@ internal static class SessionCountWriter
                 Dimension = g.First().Dimension,
                 Key = g.First().Key,
                 Value = g.First().Value,
+                Part = g.Key.Part,
                 Count = g.Sum(d => d.Count),
             })
             .Where(d => d.Count != 0)
@@ -69,7 +70,8 @@ internal static class SessionCountWriter
             .ThenBy(d => Unpadded(d.Origin), StringComparer.Ordinal)
             .ThenBy(d => Unpadded(d.Dimension), StringComparer.Ordinal)
             .ThenBy(d => Unpadded(d.Key), StringComparer.Ordinal)
-            .ThenBy(d => Unpadded(d.Value), StringComparer.Ordinal)];
+            .ThenBy(d => Unpadded(d.Value), StringComparer.Ordinal)
+            .ThenBy(d => d.Part)];
 
     /// <summary>A text as SQL Server compares it: without its trailing spaces.</summary>
     private static string Unpadded(string text) => text.TrimEnd(' ');

@@ -770,6 +770,21 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("workspace_id");
 
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("dimension");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("value");
+
                     b.Property<Guid>("OwnerId")
                         .HasColumnType("uuid")
                         .HasColumnName("owner_id");
@@ -787,26 +802,15 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(16)")
                         .HasColumnName("origin");
 
-                    b.Property<string>("Dimension")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("dimension");
-
-                    b.Property<string>("Key")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("key");
-
-                    b.Property<string>("Value")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("value");
+                    b.Property<int>("Part")
+                        .HasColumnType("integer")
+                        .HasColumnName("part");
 
                     b.Property<long>("Count")
                         .HasColumnType("bigint")
                         .HasColumnName("count");
 
-                    b.HasKey("WorkspaceId", "OwnerId", "Shared", "Archived", "Origin", "Dimension", "Key", "Value")
+                    b.HasKey("WorkspaceId", "Dimension", "Key", "Value", "OwnerId", "Shared", "Archived", "Origin", "Part")
                         .HasName("pk_session_counts");
 
                     b.ToTable("session_counts", (string)null);

@@ -770,6 +770,21 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier")
                         .HasColumnName("workspace_id");
 
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .HasColumnName("dimension");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)")
+                        .HasColumnName("value");
+
                     b.Property<Guid>("OwnerId")
                         .HasColumnType("uniqueidentifier")
                         .HasColumnName("owner_id");
@@ -787,26 +802,15 @@ namespace Sessions.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(16)")
                         .HasColumnName("origin");
 
-                    b.Property<string>("Dimension")
-                        .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)")
-                        .HasColumnName("dimension");
-
-                    b.Property<string>("Key")
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)")
-                        .HasColumnName("key");
-
-                    b.Property<string>("Value")
-                        .HasMaxLength(256)
-                        .HasColumnType("nvarchar(256)")
-                        .HasColumnName("value");
+                    b.Property<int>("Part")
+                        .HasColumnType("int")
+                        .HasColumnName("part");
 
                     b.Property<long>("Count")
                         .HasColumnType("bigint")
                         .HasColumnName("count");
 
-                    b.HasKey("WorkspaceId", "OwnerId", "Shared", "Archived", "Origin", "Dimension", "Key", "Value")
+                    b.HasKey("WorkspaceId", "Dimension", "Key", "Value", "OwnerId", "Shared", "Archived", "Origin", "Part")
                         .HasName("pk_session_counts");
 
                     b.ToTable("session_counts", (string)null);

@@ -748,6 +748,21 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("workspace_id");
 
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dimension");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
                     b.Property<Guid>("OwnerId")
                         .HasColumnType("TEXT")
                         .HasColumnName("owner_id");
@@ -765,26 +780,15 @@ namespace Sessions.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("origin");
 
-                    b.Property<string>("Dimension")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("dimension");
-
-                    b.Property<string>("Key")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("key");
-
-                    b.Property<string>("Value")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("value");
+                    b.Property<int>("Part")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("part");
 
                     b.Property<long>("Count")
                         .HasColumnType("INTEGER")
                         .HasColumnName("count");
 
-                    b.HasKey("WorkspaceId", "OwnerId", "Shared", "Archived", "Origin", "Dimension", "Key", "Value")
+                    b.HasKey("WorkspaceId", "Dimension", "Key", "Value", "OwnerId", "Shared", "Archived", "Origin", "Part")
                         .HasName("pk_session_counts");
 
                     b.ToTable("session_counts", (string)null);

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Creates on PostgreSQL under 16 writers: sessions created in one workspace by one owner (each
+# create adds to the same kept counts, results/2026-12-07-count-parts.md), then the same spread
+# over 16 workspaces of the same owner (no count row shared between two writers). For each: the
+# rate, p50 and p99, the CPU of the service and of PostgreSQL per create, and what the service's
+# active database sessions waited on, sampled every 0.2 s. A fresh private PostgreSQL, WARM
+# seconds of creates in one workspace first and 5 in the 16, ANALYZE, 5 more, then ROUNDS rounds
+# of both, SECONDS_EACH each.
+# API_DIR names the service's Release output to run (the current tree's by default), to alternate
+# builds. Needs PostgreSQL 15 binaries, wrk, curl; run as root.
+#   usage: [ROUNDS=2] [SECONDS_EACH=10] [WARM=15] [API_DIR=...] bash bench/creates.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${ROUNDS:-2}
+SECONDS_EACH=${SECONDS_EACH:-10}
+WARM=${WARM:-15}
+for count in ROUNDS SECONDS_EACH WARM; do
+  [[ ${!count} =~ ^[1-9][0-9]*$ ]] || { echo "$count is a count, 1 or more: '${!count}'" >&2; exit 2; }
+done
+API_DIR=$(cd "${API_DIR:-src/Sessions.Api/bin/Release/net10.0}" && pwd)
+PORT=5557
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_DIR=/tmp/sessions-creates-pg
+PG=1
+WORK=$(mktemp -d)
+. bench/service.sh
+trap stop_chosen_service EXIT
+
+start_postgres sessions
+PSQL=(psql -h 127.0.0.1 -p "$PORT" -U postgres -d sessions -v ON_ERROR_STOP=1 -q -A -t)
+start_service 5097 "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions;Maximum Pool Size=64" Database__Provider=Postgres
+# The owner is a member of workspace main and of w1..w16 of organization bench; its token reaches each.
+for n in $(seq 1 16); do
+  curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"bench@example.com\",\"org\":\"bench\",\"workspace\":\"w$n\",\"role\":\"admin\"}" >/dev/null
+done
+bench_token
+
+# A new id for every request: the second it is sent, wrk's thread and the thread's count.
+BODY="string.format('{\"id\":\"%08x-%04x-4000-8000-%012x\",\"model\":\"bench-model\",\"agent\":\"bench-agent\",\"labels\":{\"team\":[\"red\"],\"env\":[\"prod\"]}}', os.time(), me, n)"
+spread_lua_sending "$WORK/one.lua" POST "$TOKEN" "$BODY" /api/v1/org/bench/ws/main/sessions
+spread_lua_sending "$WORK/spread.lua" POST "$TOKEN" "$BODY" $(for n in $(seq 1 16); do echo "/api/v1/org/bench/ws/w$n/sessions"; done)
+
+waits() {
+  for _ in $(seq 1 $((SECONDS_EACH * 5 - 5))); do
+    "${PSQL[@]}" -c "SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_stat_activity
+                     WHERE datname = 'sessions' AND state = 'active' AND pid <> pg_backend_pid()"
+    sleep 0.2
+  done | sort | uniq -c | sort -rn | awk '{ printf "%s%s %s", sep, $2, $1; sep = ", " } END { print "" }'
+}
+
+measure() {
+  local name=$1 script=$2 out service0 server0 service1 server1 waited
+  service0=$(stat_ticks "$(cat "/proc/$API_PID/stat")")
+  server0=$(server_ticks)
+  waits >"$WORK/waits" &
+  out=$(wrk -t2 -c16 -d"${SECONDS_EACH}s" --latency -s "$script" "$BASE")
+  service1=$(stat_ticks "$(cat "/proc/$API_PID/stat")")
+  server1=$(server_ticks)
+  while [ ! -s "$WORK/waits" ]; do sleep 0.2; done
+  waited=$(cat "$WORK/waits")
+  awk -v name="$name" -v rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
+      -v p50="$(awk '$1 == "50%" {print $2}' <<<"$out")" -v p99="$(awk '$1 == "99%" {print $2}' <<<"$out")" \
+      -v errors="$(awk '/Non-2xx/ {print $NF}' <<<"$out")" \
+      -v service=$((service1 - service0)) -v server=$((server1 - server0)) -v seconds="$SECONDS_EACH" -v waited="$waited" \
+      'BEGIN { n = rps * seconds; printf "%-16s %8.1f creates/s  p50 %8s  p99 %8s  service %5.0f us  PostgreSQL %5.0f us a create%s\n    waits sampled: %s\n",
+               name, rps, p50, p99, service * 10000 / n, server * 10000 / n, errors ? "  non-2xx " errors : "", waited }'
+  rm -f "$WORK/waits"
+}
+
+wrk -t2 -c16 -d"${WARM}s" -s "$WORK/one.lua" "$BASE" >/dev/null
+wrk -t2 -c16 -d5s -s "$WORK/spread.lua" "$BASE" >/dev/null
+# Statistics of the tables as they are now, as autovacuum takes them on a database in use. Before
+# it, the pool's connections keep the plans they made while the tables were empty: the label-map
+# trigger's lookup of a session's label rows then reads the whole table (results section 1).
+"${PSQL[@]}" -c "ANALYZE"
+wrk -t2 -c16 -d5s -s "$WORK/one.lua" "$BASE" >/dev/null
+for round in $(seq 1 "$ROUNDS"); do
+  echo "round $round"
+  measure "one workspace" "$WORK/one.lua"
+  measure "16 workspaces" "$WORK/spread.lua"
+done
+echo "count rows: $("${PSQL[@]}" -c "SELECT count(*) FROM session_counts"), sessions: $("${PSQL[@]}" -c "SELECT count(*) FROM sessions")"
