@@ -6,8 +6,9 @@ namespace Sessions.Infrastructure.Persistence.Counts;
 /// Adds deltas to <see cref="SessionCount"/> rows: an upsert that creates a row on its first delta
 /// and adds to it after, then drops the workspace's rows that fell to zero (the workspace of the
 /// last statement's first row: one save's deltas are of one workspace), in as many statements as
-/// <see cref="RowWriter.MaxUpsertParameters"/> asks. Rows are written in key order, so two
-/// transactions never wait on each other's rows in a circle.
+/// <see cref="RowWriter.MaxUpsertParameters"/> asks. Every save writes its rows in one order, the
+/// order <see cref="SessionCountDeltas"/> sorts them in, so two transactions never wait on each
+/// other's rows in a circle.
 /// </summary>
 /// <remarks>
 /// SQL Server's <c>=</c> and its keys ignore trailing spaces, so there <c>gpt-4</c> and <c>gpt-4 </c>
