@@ -244,8 +244,9 @@ public sealed class SessionCountsTests(ApiFactory factory) : ApiTest<ApiFactory>
 
     /// <summary>
     /// The workspace's origin counts, the rows every total sums, against its sessions: each row
-    /// counts the sessions of its owner, sharing, archived state, origin and part, with no row
-    /// below zero; where writers run side by side the sessions are spread over several parts.
+    /// counts the sessions of its owner, sharing, archived state, origin and part (the part the
+    /// service computes from a session's id, which the migration computes in SQL), and no row is
+    /// below zero or left over.
     /// </summary>
     private static async Task AssertEachPartCountsItsSessionsAsync(ApiFactory host, TestWorkspace workspace)
     {
