@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Sessions.Api.Tests.Infrastructure;
 using Sessions.Domain.Organizations;
 using Sessions.Domain.Sessions;
+using Sessions.Infrastructure.Persistence;
 using Sessions.Infrastructure.Persistence.Counts;
 
 namespace Sessions.Api.Tests.Performance;
@@ -142,6 +143,22 @@ public sealed class SessionCountsTests(ApiFactory factory) : ApiTest<ApiFactory>
 
         await AssertCountsEqualTheSessionsAsync(Client, workspace, alice, bob, admin);
         await AssertEachPartCountsItsSessionsAsync(Factory, workspace);
+    }
+
+    /// <summary>
+    /// A session's part is its id's last byte (its last two hex digits) modulo the parts, 8 where
+    /// writers run side by side and 1 on SQLite: ids that differ only in that byte spread over
+    /// every part, and no other byte moves a session to another.
+    /// </summary>
+    [Fact]
+    public void APart_IsTheIdsLastByteModuloTheParts()
+    {
+        Assert.Equal([1, 8, 8], new[] { DatabaseProvider.Sqlite, DatabaseProvider.Postgres, DatabaseProvider.SqlServer }.Select(CountParts.For));
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7, 0, 1], Enumerable.Range(0, 10).Select(b => CountParts.Of(Guid.Parse($"00000000-0000-0000-0000-0000000000{b:x2}"), 8)));
+        Assert.Equal(7, CountParts.Of(Guid.Parse("00000000-0000-0000-0000-0000000000ff"), 8));
+        Assert.Equal(2, CountParts.Of(Guid.Parse("ffffffff-ffff-ffff-ffff-ffffffffff0a"), 8));
+        Assert.Equal(0, CountParts.Of(Guid.Parse("0a0b0c0d-0e0f-1011-1213-141516171800"), 8));
+        Assert.Equal(0, CountParts.Of(Guid.Parse("0a0b0c0d-0e0f-1011-1213-1415161718ff"), 1));
     }
 
     /// <summary>32 creates at once in one workspace by one owner: each is kept, and so are the counts, part by part.</summary>
