@@ -220,6 +220,15 @@ internal sealed class RowWriter(DatabaseProvider provider)
     /// </summary>
     public static IReadOnlyList<Column> Columns(IEntityType type) => KnownColumns.GetValue(type, static t => ReadColumns(t));
 
+    /// <summary>The columns of the type's primary key, in its order: the conflict target of an upsert of its rows. Read from the model once per type.</summary>
+    public static IReadOnlyList<string> KeyColumns(IEntityType type) => KnownKeys.GetValue(type, static t =>
+    {
+        var table = StoreObjectIdentifier.Table(t.GetTableName()!, t.GetSchema());
+        return [.. t.FindPrimaryKey()!.Properties.Select(p => p.GetColumnName(table)!)];
+    });
+
+    private static readonly ConditionalWeakTable<IEntityType, IReadOnlyList<string>> KnownKeys = [];
+
     private static List<Column> ReadColumns(IEntityType type)
     {
         var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());

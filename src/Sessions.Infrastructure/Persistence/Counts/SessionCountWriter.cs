@@ -17,8 +17,6 @@ namespace Sessions.Infrastructure.Persistence.Counts;
 /// </remarks>
 internal static class SessionCountWriter
 {
-    private static readonly string[] KeyColumns = ["workspace_id", "dimension", "key", "value", "owner_id", "shared", "archived", "origin", "part"];
-
     public static async Task ApplyAsync(DbContext db, DatabaseProvider provider, IReadOnlyList<SessionCount> deltas, CancellationToken cancellationToken)
     {
         if (deltas.Count == 0)
@@ -31,7 +29,9 @@ internal static class SessionCountWriter
             deltas = AsSqlServerKeys(deltas);
         }
 
-        var columns = RowWriter.Columns(db.Model.FindEntityType(typeof(SessionCount))!);
+        var type = db.Model.FindEntityType(typeof(SessionCount))!;
+        var columns = RowWriter.Columns(type);
+        var keys = RowWriter.KeyColumns(type);
         var names = columns.Select(c => c.Name).ToList();
         var workspaceColumn = names.IndexOf("workspace_id");
         await using var factory = db.Database.GetDbConnection().CreateCommand();
@@ -40,7 +40,7 @@ internal static class SessionCountWriter
         {
             // The rows that fell to zero are dropped once, after the last list's upsert.
             var dropZerosOf = i == lists.Count - 1 ? lists[i].Name(0, workspaceColumn) : null;
-            var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, lists[i].Rows, dropZerosOf) : Upsert(names, lists[i].Rows, dropZerosOf);
+            var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, keys, lists[i].Rows, dropZerosOf) : Upsert(names, keys, lists[i].Rows, dropZerosOf);
             await RowWriter.ExecuteAsync(db, sql, lists[i].Parameters, cancellationToken);
         }
     }
@@ -78,18 +78,18 @@ internal static class SessionCountWriter
     private static string Unpadded(string text) => text.TrimEnd(' ');
 
     /// <summary>PostgreSQL and SQLite share the upsert syntax.</summary>
-    private static string Upsert(IReadOnlyList<string> columns, string rows, string? dropZerosOf) =>
+    private static string Upsert(IReadOnlyList<string> columns, IReadOnlyList<string> keys, string rows, string? dropZerosOf) =>
         $"""
         INSERT INTO session_counts ({string.Join(", ", columns)}) VALUES {rows}
-        ON CONFLICT ({string.Join(", ", KeyColumns)}) DO UPDATE SET count = session_counts.count + excluded.count;
+        ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET count = session_counts.count + excluded.count;
         {(dropZerosOf is null ? string.Empty : $"DELETE FROM session_counts WHERE workspace_id = {dropZerosOf} AND count = 0;")}
         """;
 
-    private static string SqlServer(IReadOnlyList<string> columns, string rows, string? dropZerosOf) =>
+    private static string SqlServer(IReadOnlyList<string> columns, IReadOnlyList<string> keys, string rows, string? dropZerosOf) =>
         $"""
         MERGE session_counts WITH (HOLDLOCK) AS t
         USING (VALUES {rows}) AS d ({string.Join(", ", columns.Select(c => $"[{c}]"))})
-        ON {string.Join(" AND ", KeyColumns.Select(k => $"t.[{k}] = d.[{k}]"))}
+        ON {string.Join(" AND ", keys.Select(k => $"t.[{k}] = d.[{k}]"))}
         WHEN MATCHED THEN UPDATE SET [count] = t.[count] + d.[count]
         WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(c => $"[{c}]"))}) VALUES ({string.Join(", ", columns.Select(c => $"d.[{c}]"))});
         {(dropZerosOf is null ? string.Empty : $"DELETE FROM session_counts WHERE workspace_id = {dropZerosOf} AND [count] = 0;")}

@@ -16,7 +16,6 @@ internal static class UsageDayWriter
 {
     private const string Table = "session_usage_days";
     private const string CostColumn = "cost_usd";
-    private static readonly string[] KeyColumns = ["session_id", "day"];
 
     /// <summary>What a row repeats of its session: set, not added, on conflict.</summary>
     private static readonly string[] SessionColumns = ["workspace_id", "user_id", "shared", "archived", "origin"];
@@ -80,8 +79,9 @@ internal static class UsageDayWriter
         const string rowsMark = "\0rows\0";
         var columns = RowWriter.Columns(type);
         var names = columns.Select(c => c.Name).ToList();
-        var sums = names.Except([.. KeyColumns, .. SessionColumns]).ToList();
-        var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, sums, rowsMark) : Upsert(provider, names, sums, rowsMark);
+        var keys = RowWriter.KeyColumns(type);
+        var sums = names.Except([.. keys, .. SessionColumns]).ToList();
+        var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, keys, sums, rowsMark) : Upsert(provider, names, keys, sums, rowsMark);
         var at = sql.IndexOf(rowsMark, StringComparison.Ordinal);
         shape = new Shape(columns, names.IndexOf("session_id"), sql[..at], sql[(at + rowsMark.Length)..]);
         Shapes.AddOrUpdate(type, shape);
@@ -92,10 +92,10 @@ internal static class UsageDayWriter
     /// PostgreSQL and SQLite share the upsert syntax. SQLite keeps a cost as decimal text and would
     /// add it as a binary float: its sum goes through EF Core's exact decimal function instead.
     /// </summary>
-    private static string Upsert(DatabaseProvider provider, IReadOnlyList<string> columns, IReadOnlyList<string> sums, string rows) =>
+    private static string Upsert(DatabaseProvider provider, IReadOnlyList<string> columns, IReadOnlyList<string> keys, IReadOnlyList<string> sums, string rows) =>
         $"""
         INSERT INTO {Table} ({string.Join(", ", columns)}) VALUES {rows}
-        ON CONFLICT ({string.Join(", ", KeyColumns)}) DO UPDATE SET {string.Join(", ", [.. sums.Select(c => $"{c} = {Add(provider, c)}"), .. Refreshed()])};
+        ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {string.Join(", ", [.. sums.Select(c => $"{c} = {Add(provider, c)}"), .. Refreshed()])};
         """;
 
     /// <summary>Drops the rows of the list's sessions that count no message; the same on every database.</summary>
@@ -109,11 +109,11 @@ internal static class UsageDayWriter
             ? $"ef_add({Table}.{column}, excluded.{column})"
             : $"{Table}.{column} + excluded.{column}";
 
-    private static string SqlServer(IReadOnlyList<string> columns, IReadOnlyList<string> sums, string rows) =>
+    private static string SqlServer(IReadOnlyList<string> columns, IReadOnlyList<string> keys, IReadOnlyList<string> sums, string rows) =>
         $"""
         MERGE {Table} WITH (HOLDLOCK) AS t
         USING (VALUES {rows}) AS d ({string.Join(", ", columns.Select(c => $"[{c}]"))})
-        ON {string.Join(" AND ", KeyColumns.Select(k => $"t.[{k}] = d.[{k}]"))}
+        ON {string.Join(" AND ", keys.Select(k => $"t.[{k}] = d.[{k}]"))}
         WHEN MATCHED THEN UPDATE SET {string.Join(", ", [.. sums.Select(c => $"[{c}] = t.[{c}] + d.[{c}]"), .. SessionColumns.Skip(1).Select(c => $"[{c}] = d.[{c}]")])}
         WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(c => $"[{c}]"))}) VALUES ({string.Join(", ", columns.Select(c => $"d.[{c}]"))});
         """;
