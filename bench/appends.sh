@@ -2,7 +2,8 @@
 # Where an append's time goes on PostgreSQL: 16 writers on one session against 16 writers on 16
 # sessions (req/s, p50, p99 and the CPU per append of the service and of every PostgreSQL process,
 # from /proc over the measured window), one session's appends at 1, 2, 4 and 16 connections, and
-# each statement's duration at one connection (log_min_duration_statement=0 for one second).
+# each statement's duration at one connection (log_min_duration_statement=0 for one second), and
+# PostgreSQL's time per append in each step of the protocol (parse, bind, execute).
 # A private PostgreSQL (the newest binaries installed) and the Release service on 127.0.0.1; every
 # load is bounded (SECONDS_EACH). Runs as root (it starts PostgreSQL as the postgres user).
 #   usage: bash bench/appends.sh        (about 3 minutes; WARMUP seconds of warm-up per kind, 60 by default)
@@ -96,9 +97,23 @@ LINES=$(wc -l <"$PG_DIR/log")
 "${PSQL[@]}" -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c "SELECT pg_reload_conf()" >/dev/null
 wrk -t1 -c1 -d1s -s "$WORK/one.lua" "$ONE" >/dev/null
 "${PSQL[@]}" -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
-tail -n +"$LINES" "$PG_DIR/log" >"$WORK/statements.log"
-for kind in "statement: BEGIN" "lock sessions" "INSERT INTO outbox_messages" "INSERT INTO session_messages" "UPDATE sessions" "INSERT INTO session_usage_days" "statement: COMMIT" "prepared"; do
+# A statement's text may span lines (a tag comment opens it): each entry joined onto one line.
+tail -n +"$LINES" "$PG_DIR/log" | awk '/^[0-9][0-9][0-9][0-9]-/ {if (entry != "") print entry; entry = $0; next} {entry = entry " " $0} END {if (entry != "") print entry}' >"$WORK/statements.log"
+# "prepared SELECT" is the read by reference before the turn (the lock-and-load is "lock sessions").
+for kind in "statement: BEGIN" "lock sessions" "INSERT INTO outbox_messages" "INSERT INTO session_messages" "UPDATE sessions" "INSERT INTO session_usage_days" "statement: COMMIT" "prepared SELECT"; do
   { grep -E "duration: [0-9.]+ ms +(execute [^:]*|statement): " "$WORK/statements.log" || true; } | { grep -F -- "$kind" || true; } |
     { grep -o "duration: [0-9.]*" || true; } | awk '{print $2}' | sort -n |
     awk -v k="$kind" '{a[NR] = $1} END {if (NR) {i = int((NR * 9 + 9) / 10); printf "| %s | %d | %.3f | %.3f |\n", k, NR, a[int((NR + 1) / 2)], a[i]}}'
+done
+
+# What PostgreSQL spent on all the statements of an append in that second, by step of the
+# protocol: an unnamed statement is parsed and bound (planned) on every run, a prepared one only
+# bound; the simple protocol's BEGIN and COMMIT count as executions.
+APPENDS=$({ grep -F "lock sessions" "$WORK/statements.log" || true; } | { grep -cE "duration: [0-9.]+ ms +(execute [^:]*|statement): " || true; })
+echo
+echo "| step, all statements of an append (one connection) | ms per append |"
+echo "|---|---:|"
+for step in parse bind "execute|statement"; do
+  { grep -oE "duration: [0-9.]+ ms +($step)[ :]" "$WORK/statements.log" || true; } | awk '{print $2}' |
+    awk -v s="$step" -v n="$APPENDS" '{t += $1} END {if (n) printf "| %s | %.3f |\n", s, t / n}'
 done

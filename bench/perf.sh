@@ -3,9 +3,10 @@
 # request's time goes: inclusive shares of the process's samples under the frames given (regular
 # expressions over the runtime's method names), each with its direct callees. How
 # bench/results/2026-12-01-stack-costs.md section 1 was taken.
-#   usage: bash bench/perf.sh get|refreeze|page [FRAME_REGEX ...]
+#   usage: bash bench/perf.sh get|refreeze|page|append [FRAME_REGEX ...]
 # get and refreeze send the side-by-side benchmark's requests; page reads the first list page: 20
-# sessions, the 19 newest with three labels each.
+# sessions, the 19 newest with three labels each; append appends bench/appends.sh's two messages
+# to 16 sessions in turn.
 #   e.g.:  bash bench/perf.sh get 'DfaMatcher::MatchAsync' 'SessionReadStore\+<OneAsync>'
 # WARM=seconds of load before sampling (60 by default: with less, the JIT's tiering thread still
 # takes a fifth of the samples, bench/results/2026-12-02-compiled-browsing.md).
@@ -43,6 +44,17 @@ if [ "$KIND" = page ]; then
   done
   SCRIPT=$WORK/page.lua
   spread_lua_sending "$SCRIPT" GET "$TOKEN" nil "${PATH_BASE%/}"
+elif [ "$KIND" = append ]; then
+  APPENDED=()
+  for _ in $(seq 1 16); do
+    SID=$(cat /proc/sys/kernel/random/uuid)
+    curl -sf -o /dev/null -X POST "$BASE${PATH_BASE%/}" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"id\":\"$SID\",\"model\":\"m\"}"
+    APPENDED+=("$PATH_BASE$SID/transcript")
+  done
+  SCRIPT=$WORK/append.lua
+  spread_lua_sending "$SCRIPT" POST "$TOKEN" \
+    "'{\"messages\":[{\"role\":\"user\",\"content\":\"bench question\"},{\"role\":\"assistant\",\"content\":\"bench answer\",\"usage\":{\"input_tokens\":120,\"output_tokens\":12,\"cost_usd\":0.0012}}]}'" \
+    "${APPENDED[@]}"
 fi
 wrk -t2 -c16 -d"${WARM:-60}"s -s "$SCRIPT" "$BASE" -- "$ID" "$TOKEN" "$PATH_BASE" >/dev/null   # warm-up
 perf record -F 999 -g -p "$API_PID" -o "$OUT/$KIND.data" -- sleep 8 >/dev/null 2>&1 &

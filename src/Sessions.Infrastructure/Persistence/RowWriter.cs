@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Sessions.Infrastructure.Persistence.Providers;
 
 namespace Sessions.Infrastructure.Persistence;
 
@@ -31,6 +32,22 @@ internal sealed class RowWriter(DatabaseProvider provider)
     /// </summary>
     public static int MaxUpsertParameters(DatabaseProvider provider) =>
         provider == DatabaseProvider.Sqlite ? 1_000 : MaxParametersOf(provider);
+
+    /// <summary>
+    /// The parameters up to which an upsert of kept sums is prepared on PostgreSQL: one that a
+    /// change of a session makes (an append's usage day, a create's or a relabel's counts). Its text
+    /// differs only by its number of rows, so the forms a connection keeps prepared stay a few per
+    /// upsert; a bulk action's longer upserts are planned where they run.
+    /// </summary>
+    public const int MaxPreparedParameters = 100;
+
+    /// <summary>
+    /// The statement tagged to be prepared (<see cref="PostgresPreparedStatements"/>) on PostgreSQL
+    /// when it carries at most <see cref="MaxPreparedParameters"/>; as it is otherwise, and on the
+    /// other databases (SQLite keeps every statement of its connection prepared by its text).
+    /// </summary>
+    public static string PreparedOn(DatabaseProvider provider, string sql, int parameters) =>
+        provider == DatabaseProvider.Postgres && parameters <= MaxPreparedParameters ? $"-- {PostgresPreparedStatements.Tag}\n{sql}" : sql;
 
     /// <summary>
     /// The rows as <c>VALUES</c> lists (<c>(@p0, @p1), (@p2, @p3)</c>), each with the parameters it

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Sessions.Api.Tests.Infrastructure;
@@ -118,7 +119,7 @@ public sealed class StatementCounter : DbCommandInterceptor
         {
             _statements.Add(command.CommandText);
             _commands.Add(command);
-            _executed.Add(new ExecutedStatement(command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(parameter => parameter.ParameterName)]));
+            _executed.Add(new ExecutedStatement(command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(parameter => parameter.ParameterName)], command is NpgsqlCommand { IsPrepared: true }));
         }
 
         return result;
@@ -210,5 +211,5 @@ public sealed class CountingApiFactory : ApiFactory
     }
 }
 
-/// <summary>A command's text and its parameters' names, as it was executed.</summary>
-public sealed record ExecutedStatement(string Text, IReadOnlyList<string> ParameterNames);
+/// <summary>A command's text and its parameters' names, as it was executed, and whether it ran prepared on PostgreSQL.</summary>
+public sealed record ExecutedStatement(string Text, IReadOnlyList<string> ParameterNames, bool Prepared);

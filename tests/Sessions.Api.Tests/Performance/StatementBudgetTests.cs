@@ -626,7 +626,10 @@ public sealed partial class StatementBudgetTests(CountingApiFactory factory) : A
         if (Factory.Database.IsPostgres)
         {
             var prepared = await db.Database.SqlQueryRaw<string>("SELECT statement AS \"Value\" FROM pg_prepared_statements").ToListAsync();
-            Assert.All(prepared, statement => Assert.Contains("-- " + PostgresPreparedStatements.Tag + "\n", statement, StringComparison.Ordinal));
+            // Beside the tagged reads, a connection keeps the writes of the saves it ran (ADR 0087).
+            Assert.All(prepared, statement => Assert.True(
+                statement.Contains("-- " + PostgresPreparedStatements.Tag + "\n", StringComparison.Ordinal) || WriteByKey().IsMatch(statement),
+                statement));
             Assert.Contains(prepared, statement => statement.Contains("LEFT JOIN users", StringComparison.Ordinal) && !statement.Contains("ANY (", StringComparison.Ordinal));
             Assert.Contains(prepared, statement => statement.Contains("ORDER BY s.updated_at DESC", StringComparison.Ordinal) && statement.Contains("LIMIT", StringComparison.Ordinal));
             Assert.Contains(prepared, statement => statement.Contains("FROM session_counts", StringComparison.Ordinal));
@@ -652,6 +655,50 @@ public sealed partial class StatementBudgetTests(CountingApiFactory factory) : A
                 && command.ParameterNames.All(name => name.Length > 0));
         }
     }
+
+    /// <summary>
+    /// On PostgreSQL a change of one session writes with prepared statements (ADR 0087): EF Core's
+    /// save (a create's insert, an append's messages and event, the session's update) and the
+    /// upserts of kept sums of a few rows (a create's counts, an append's usage day), so the server
+    /// parses each form once per connection. A count upsert of more rows than
+    /// <see cref="RowWriter.MaxPreparedParameters"/> allows is planned where it runs, as is every
+    /// statement of a search, whose forms are many.
+    /// </summary>
+    [Fact]
+    public async Task AChangeOfOneSession_WritesWithPreparedStatements_OnPostgres()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        await Client.CreateSessionAsync(workspace, owner);
+        var id = Guid.NewGuid();
+
+        Factory.Statements.Reset();
+        await Client.CreateSessionAsync(workspace, owner, id, new { labels = new { team = new[] { "red" }, env = new[] { "prod" } } });
+        var created = Factory.Statements.Executed;
+        await Client.AppendAsync(workspace, owner, id, new { role = "user", content = "question" }, new { role = "assistant", content = "answer", usage = new { input_tokens = 12 } });
+        var appended = Factory.Statements.Executed.Skip(created.Count).ToList();
+        Factory.Statements.Reset();
+        await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new { team = Enumerable.Range(0, SessionRules.MaxLabelValues).Select(i => $"t{i}").ToArray() } });
+        var manyCounts = Factory.Statements.Executed;
+        Factory.Statements.Reset();
+        await (await Client.GetAsync(workspace.SessionsPath + "?search=question", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var searched = Factory.Statements.Executed;
+
+        if (Factory.Database.IsPostgres)
+        {
+            Assert.True(Written(created, "INSERT INTO sessions").Prepared);
+            Assert.True(Written(created, "INSERT INTO session_counts").Prepared);
+            Assert.All(
+                ["INSERT INTO session_messages", "INSERT INTO outbox_messages", "UPDATE sessions", "INSERT INTO session_usage_days"],
+                write => Assert.True(Written(appended, write).Prepared, write));
+            Assert.False(Written(manyCounts, "INSERT INTO session_counts").Prepared);
+            Assert.All(searched, statement => Assert.False(statement.Prepared, statement.Text));
+        }
+    }
+
+    /// <summary>The one command that sent <paramref name="write"/> among <paramref name="statements"/>.</summary>
+    private static ExecutedStatement Written(IEnumerable<ExecutedStatement> statements, string write) =>
+        Assert.Single(statements, statement => statement.Text.Contains(write, StringComparison.Ordinal));
 
     /// <summary>
     /// The first page of the default size, the page a frontend opens with, carries its limit as a
@@ -885,6 +932,10 @@ public sealed partial class StatementBudgetTests(CountingApiFactory factory) : A
     /// <summary>A count of groups (SQLite quotes the table's name, PostgreSQL does not need to).</summary>
     [GeneratedRegex(@"^(?:--[^\n]*\n)*\s*SELECT COUNT\(\*\)(?:::bigint)?\s+FROM ""?session_groups\b", RegexOptions.IgnoreCase)]
     private static partial Regex GroupsCounted();
+
+    /// <summary>A save's statements: an insert, or an update or delete of rows by their keys.</summary>
+    [GeneratedRegex(@"^\s*(?:INSERT INTO|UPDATE|DELETE FROM) ")]
+    private static partial Regex WriteByKey();
 
     /// <summary>The order of a group's sessions by their latest generation, its time known first.</summary>
     [GeneratedRegex(@"last_generation_at""? IS NOT NULL DESC")]

@@ -41,7 +41,7 @@ internal static class SessionCountWriter
             // The rows that fell to zero are dropped once, after the last list's upsert.
             var dropZerosOf = i == lists.Count - 1 ? lists[i].Name(0, workspaceColumn) : null;
             var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, keys, lists[i].Rows, dropZerosOf) : Upsert(names, keys, lists[i].Rows, dropZerosOf);
-            await RowWriter.ExecuteAsync(db, sql, lists[i].Parameters, cancellationToken);
+            await RowWriter.ExecuteAsync(db, RowWriter.PreparedOn(provider, sql, lists[i].Parameters.Count), lists[i].Parameters, cancellationToken);
         }
     }
 

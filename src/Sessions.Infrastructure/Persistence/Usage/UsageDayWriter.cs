@@ -56,7 +56,7 @@ internal static class UsageDayWriter
         return [.. RowWriter.ValueLists(factory, shape.Columns, deltas, "u", RowWriter.MaxUpsertParameters(provider)).Select(list =>
         {
             var sql = string.Concat(shape.BeforeRows, list.Rows, shape.AfterRows);
-            return new RowWriter.Statement(drops ? sql + Drop(list, shape.SessionColumn) : sql, list.Parameters);
+            return new RowWriter.Statement(RowWriter.PreparedOn(provider, drops ? sql + Drop(list, shape.SessionColumn) : sql, list.Parameters.Count), list.Parameters);
         })];
     }
 
