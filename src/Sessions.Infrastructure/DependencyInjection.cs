@@ -82,7 +82,7 @@ public static class DependencyInjection
         // (SqliteStablePlans), so the pool is kept to what concurrent requests need, reads the file
         // through a memory map when one is configured (SqliteMemoryMap), and a statement running
         // past the command timeout or its caller is stopped (SqliteStatementDeadline); on
-        // PostgreSQL the server keeps the tagged hot statements (PostgresPreparedStatements).
+        // PostgreSQL the server keeps the tagged hot statements and the writes of saves (PostgresPreparedStatements).
         var rowLocks = new RowLockInterceptor(database.Provider);
         IInterceptor[] own = database.Provider switch
         {

@@ -1,8 +1,8 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Sessions.Api.Tests.Infrastructure;
 

@@ -553,6 +553,36 @@ public sealed partial class StatementBudgetTests(CountingApiFactory factory) : A
     }
 
     /// <summary>
+    /// A save's counts drop only the rows it took from that are at zero, named by their keys: a
+    /// create, whose counts only rise, drops none; an archive, which moves each of the session's
+    /// counts to the archived state, drops the rows it left, and those of another session stay.
+    /// No save reads the workspace's other count rows (ADR 0087).
+    /// </summary>
+    [Fact]
+    public async Task ACountUpsert_DropsOnlyTheRowsItTookFrom_ThatAreAtZero()
+    {
+        var (workspace, owner, other) = await SetUpAsync();
+        var id = Guid.NewGuid();
+        var labels = new { team = new[] { "red" } };
+
+        var created = await Factory.Statements.DuringAsync(() => Client.CreateSessionAsync(workspace, owner, id, new { labels }));
+        var archived = await CountAsync(() => Client.PostAsync(workspace.SessionPath(id) + "/archive", owner.Token()), HttpStatusCode.OK);
+
+        Assert.DoesNotContain("DELETE", Assert.Single(created, IsCountUpsert), StringComparison.Ordinal);
+        var moved = Assert.Single(archived, IsCountUpsert);
+        Assert.Matches(@"\nDELETE FROM session_counts WHERE count = 0 AND \(\(workspace_id = @c\d+ AND dimension = @c\d+", moved);
+        var zeros = await Factory.WithDbAsync(db => db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM session_counts WHERE count = 0").SingleAsync());
+        Assert.Equal(0, zeros);
+        var facets = await (await Client.GetAsync(workspace.SessionsPath + "/facets?archived=any", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("""{"team":[{"value":"red","count":1}]}""", facets["labels"]!.ToJsonString());
+        var active = await (await Client.GetAsync(workspace.SessionsPath, owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(other, Guid.Parse(Assert.Single(active["sessions"]!.AsArray())!["id"]!.GetValue<string>()));
+        Assert.Equal(1, active["total"]!.GetValue<int>());
+
+        static bool IsCountUpsert(string statement) => statement.Contains("INSERT INTO session_counts", StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// An item under a new dedupe key looks its key up once when nothing changed the session
     /// between its read and its write (every recorded item moves the session's version); the same
     /// key again is answered from the read, without a write.
@@ -660,9 +690,9 @@ public sealed partial class StatementBudgetTests(CountingApiFactory factory) : A
     /// On PostgreSQL a change of one session writes with prepared statements (ADR 0087): EF Core's
     /// save (a create's insert, an append's messages and event, the session's update) and the
     /// upserts of kept sums of a few rows (a create's counts, an append's usage day), so the server
-    /// parses each form once per connection. A count upsert of more rows than
-    /// <see cref="RowWriter.MaxPreparedParameters"/> allows is planned where it runs, as is every
-    /// statement of a search, whose forms are many.
+    /// parses each form once per connection. A count upsert of more parameters than
+    /// <see cref="RowWriter.MaxPreparedParameters"/> (a create with twenty label values) is planned
+    /// where it runs, as is every statement of a search, whose forms are many.
     /// </summary>
     [Fact]
     public async Task AChangeOfOneSession_WritesWithPreparedStatements_OnPostgres()
@@ -692,6 +722,7 @@ public sealed partial class StatementBudgetTests(CountingApiFactory factory) : A
                 ["INSERT INTO session_messages", "INSERT INTO outbox_messages", "UPDATE sessions", "INSERT INTO session_usage_days"],
                 write => Assert.True(Written(appended, write).Prepared, write));
             Assert.False(Written(manyCounts, "INSERT INTO session_counts").Prepared);
+            Assert.NotEmpty(searched);
             Assert.All(searched, statement => Assert.False(statement.Prepared, statement.Text));
         }
     }

@@ -4,9 +4,10 @@ namespace Sessions.Infrastructure.Persistence.Counts;
 
 /// <summary>
 /// Adds deltas to <see cref="SessionCount"/> rows: an upsert that creates a row on its first delta
-/// and adds to it after, then drops the workspace's rows that fell to zero (the workspace of the
-/// last statement's first row: one save's deltas are of one workspace), in as many statements as
-/// <see cref="RowWriter.MaxUpsertParameters"/> asks. Every save writes its rows in one order, the
+/// and adds to it after, then drops those of its rows that a negative delta brought to zero (a row
+/// given a positive delta counts at least that), in as many statements as
+/// <see cref="RowWriter.MaxUpsertParameters"/> asks. A create, whose deltas are all positive,
+/// drops nothing; no save reads the workspace's other rows (ADR 0087). Every save writes its rows in one order, the
 /// order <see cref="SessionCountDeltas"/> sorts them in, so two transactions never wait on each
 /// other's rows in a circle.
 /// </summary>
@@ -33,16 +34,27 @@ internal static class SessionCountWriter
         var columns = RowWriter.Columns(type);
         var keys = RowWriter.KeyColumns(type);
         var names = columns.Select(c => c.Name).ToList();
-        var workspaceColumn = names.IndexOf("workspace_id");
         await using var factory = db.Database.GetDbConnection().CreateCommand();
-        var lists = RowWriter.ValueLists(factory, columns, deltas, "c", RowWriter.MaxUpsertParameters(provider)).ToList();
-        for (var i = 0; i < lists.Count; i++)
+        var first = 0;
+        foreach (var list in RowWriter.ValueLists(factory, columns, deltas, "c", RowWriter.MaxUpsertParameters(provider)))
         {
-            // The rows that fell to zero are dropped once, after the last list's upsert.
-            var dropZerosOf = i == lists.Count - 1 ? lists[i].Name(0, workspaceColumn) : null;
-            var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, keys, lists[i].Rows, dropZerosOf) : Upsert(names, keys, lists[i].Rows, dropZerosOf);
-            await RowWriter.ExecuteAsync(db, RowWriter.PreparedOn(provider, sql, lists[i].Parameters.Count), lists[i].Parameters, cancellationToken);
+            var falling = Enumerable.Range(0, list.RowCount).Where(row => deltas[first + row].Count < 0).ToList();
+            first += list.RowCount;
+            var drop = falling.Count == 0 ? string.Empty : DropZeros(provider, list, falling, [.. keys.Select(key => (key, names.IndexOf(key)))]);
+            var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, keys, list.Rows, drop) : Upsert(names, keys, list.Rows, drop);
+            await RowWriter.ExecuteAsync(db, RowWriter.PreparedOn(provider, sql, list.Parameters.Count), list.Parameters, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Drops the <paramref name="falling"/> rows of the list (those of a negative delta) that are at
+    /// zero now, each named by its key's parameters, which the upsert before it sent.
+    /// </summary>
+    private static string DropZeros(DatabaseProvider provider, RowWriter.ValueList list, IReadOnlyList<int> falling, IReadOnlyList<(string Name, int Column)> keys)
+    {
+        string Quote(string name) => provider == DatabaseProvider.SqlServer ? $"[{name}]" : name;
+        var rows = falling.Select(row => $"({string.Join(" AND ", keys.Select(key => $"{Quote(key.Name)} = {list.Name(row, key.Column)}"))})");
+        return $"DELETE FROM session_counts WHERE {Quote("count")} = 0 AND ({string.Join(" OR ", rows)});";
     }
 
     /// <summary>
@@ -78,20 +90,20 @@ internal static class SessionCountWriter
     private static string Unpadded(string text) => text.TrimEnd(' ');
 
     /// <summary>PostgreSQL and SQLite share the upsert syntax.</summary>
-    private static string Upsert(IReadOnlyList<string> columns, IReadOnlyList<string> keys, string rows, string? dropZerosOf) =>
+    private static string Upsert(IReadOnlyList<string> columns, IReadOnlyList<string> keys, string rows, string drop) =>
         $"""
         INSERT INTO session_counts ({string.Join(", ", columns)}) VALUES {rows}
         ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET count = session_counts.count + excluded.count;
-        {(dropZerosOf is null ? string.Empty : $"DELETE FROM session_counts WHERE workspace_id = {dropZerosOf} AND count = 0;")}
+        {drop}
         """;
 
-    private static string SqlServer(IReadOnlyList<string> columns, IReadOnlyList<string> keys, string rows, string? dropZerosOf) =>
+    private static string SqlServer(IReadOnlyList<string> columns, IReadOnlyList<string> keys, string rows, string drop) =>
         $"""
         MERGE session_counts WITH (HOLDLOCK) AS t
         USING (VALUES {rows}) AS d ({string.Join(", ", columns.Select(c => $"[{c}]"))})
         ON {string.Join(" AND ", keys.Select(k => $"t.[{k}] = d.[{k}]"))}
         WHEN MATCHED THEN UPDATE SET [count] = t.[count] + d.[count]
         WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(c => $"[{c}]"))}) VALUES ({string.Join(", ", columns.Select(c => $"d.[{c}]"))});
-        {(dropZerosOf is null ? string.Empty : $"DELETE FROM session_counts WHERE workspace_id = {dropZerosOf} AND [count] = 0;")}
+        {drop}
         """;
 }

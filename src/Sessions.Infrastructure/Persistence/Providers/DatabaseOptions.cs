@@ -18,7 +18,7 @@ namespace Sessions.Infrastructure.Persistence.Providers;
 public sealed record DatabaseOptions(DatabaseProvider Provider, string ConnectionString, int CommandTimeoutSeconds)
 {
     /// <summary>
-    /// Whether PostgreSQL keeps the tagged hot statements prepared (<c>Database:PrepareStatements</c>,
+    /// Whether PostgreSQL keeps the tagged hot statements and the writes of saves prepared (<c>Database:PrepareStatements</c>,
     /// on by default; off behind a connection pooler in transaction mode, which cannot keep them).
     /// </summary>
     public bool PrepareStatements { get; init; } = true;
