@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Two builds' appends on PostgreSQL in alternating windows: 16 writers (wrk -t2 -c16) appending
-# bench/appends.sh's two messages to 16 sessions, first to build A, then to build B, ROUNDS times,
+# bench/appends.sh's two messages (APPEND_BODY of bench/service.sh) to 16 sessions, first to build A, then to build B, ROUNDS times,
 # each window SECONDS_EACH long. Both services run at once, each on its own database of one private
 # PostgreSQL, so that adjacent windows meet the machine alike (its cores' speed moves from minute
 # to minute, bench/results/2026-12-06-slow-processes.md). Each window reports req/s, p99, the
@@ -36,7 +36,6 @@ trap cleanup EXIT
 
 start_postgres build_a
 "${PG_BIN}/psql" -h 127.0.0.1 -p "$PORT" -U postgres -q -c "CREATE DATABASE build_b"
-BODY='{"messages":[{"role":"user","content":"bench question"},{"role":"assistant","content":"bench answer","usage":{"input_tokens":120,"output_tokens":12,"cost_usd":0.0012}}]}'
 P=/api/v1/org/demo/ws/default/sessions
 declare -A BASES SERVICE_PIDS SCRIPTS
 for build in a b; do
@@ -47,14 +46,9 @@ for build in a b; do
   SERVICE_PIDS[$build]=$API_PID
   BASES[$build]=$BASE
   TOKEN=$(dev_token "alternating-$build@example.com")
-  PATHS=()
-  for _ in $(seq 1 16); do
-    ID=$(cat /proc/sys/kernel/random/uuid)
-    curl -sf -o /dev/null -X POST "$BASE$P" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"id\":\"$ID\",\"model\":\"m\"}"
-    PATHS+=("$P/$ID/transcript")
-  done
+  new_sessions 16 "$TOKEN"
   SCRIPTS[$build]=$WORK/spread-$build.lua
-  spread_lua "${SCRIPTS[$build]}" "$TOKEN" "$BODY" "${PATHS[@]}"
+  spread_lua "${SCRIPTS[$build]}" "$TOKEN" "$APPEND_BODY" $(printf "$P/%s/transcript " "${NEW_SESSIONS[@]}")
 done
 
 # CPU ticks of the backends connected to a build's database.

@@ -34,13 +34,9 @@ PSQL=(psql -h 127.0.0.1 -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -q -A -t)
 start_service "$API_PORT" "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions_appends;Maximum Pool Size=64" Database__Provider=Postgres
 TOKEN=$(dev_token appends@example.com)
 P=/api/v1/org/demo/ws/default/sessions
-IDS=()
-for _ in $(seq 1 17); do
-  ID=$(cat /proc/sys/kernel/random/uuid)
-  curl -sf -o /dev/null -X POST "$BASE$P" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"id\":\"$ID\",\"model\":\"m\"}"
-  IDS+=("$ID")
-done
-BODY='{"messages":[{"role":"user","content":"bench question"},{"role":"assistant","content":"bench answer","usage":{"input_tokens":120,"output_tokens":12,"cost_usd":0.0012}}]}'
+new_sessions 17 "$TOKEN"
+IDS=("${NEW_SESSIONS[@]}")
+BODY=$APPEND_BODY
 ONE="$BASE$P/${IDS[0]}/transcript"
 cat >"$WORK/one.lua" <<LUA
 wrk.method = "POST"
@@ -97,10 +93,11 @@ LINES=$(wc -l <"$PG_DIR/log")
 "${PSQL[@]}" -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c "SELECT pg_reload_conf()" >/dev/null
 wrk -t1 -c1 -d1s -s "$WORK/one.lua" "$ONE" >/dev/null
 "${PSQL[@]}" -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
-# A statement's text may span lines (a tag comment opens it): each entry joined onto one line.
-tail -n +"$LINES" "$PG_DIR/log" | awk '/^[0-9][0-9][0-9][0-9]-/ {if (entry != "") print entry; entry = $0; next} {entry = entry " " $0} END {if (entry != "") print entry}' >"$WORK/statements.log"
-# "prepared SELECT" is the read by reference before the turn (the lock-and-load is "lock sessions").
-for kind in "statement: BEGIN" "lock sessions" "INSERT INTO outbox_messages" "INSERT INTO session_messages" "UPDATE sessions" "INSERT INTO session_usage_days" "statement: COMMIT" "prepared SELECT"; do
+# A statement's text may span lines (tag comments open it): each entry joined onto one line, its
+# lines' leading blanks and its blank lines left out.
+tail -n +"$LINES" "$PG_DIR/log" | awk '/^[0-9][0-9][0-9][0-9]-/ {if (entry != "") print entry; entry = $0; next} {sub(/^[ \t]+/, ""); if ($0 != "") entry = entry " " $0} END {if (entry != "") print entry}' >"$WORK/statements.log"
+# ": -- prepared SELECT" is the read by reference before the turn (the lock-and-load opens with "-- lock sessions").
+for kind in "statement: BEGIN" "lock sessions" "INSERT INTO outbox_messages" "INSERT INTO session_messages" "UPDATE sessions" "INSERT INTO session_usage_days" "statement: COMMIT" ": -- prepared SELECT"; do
   { grep -E "duration: [0-9.]+ ms +(execute [^:]*|statement): " "$WORK/statements.log" || true; } | { grep -F -- "$kind" || true; } |
     { grep -o "duration: [0-9.]*" || true; } | awk '{print $2}' | sort -n |
     awk -v k="$kind" '{a[NR] = $1} END {if (NR) {i = int((NR * 9 + 9) / 10); printf "| %s | %d | %.3f | %.3f |\n", k, NR, a[int((NR + 1) / 2)], a[i]}}'

@@ -45,16 +45,9 @@ if [ "$KIND" = page ]; then
   SCRIPT=$WORK/page.lua
   spread_lua_sending "$SCRIPT" GET "$TOKEN" nil "${PATH_BASE%/}"
 elif [ "$KIND" = append ]; then
-  APPENDED=()
-  for _ in $(seq 1 16); do
-    SID=$(cat /proc/sys/kernel/random/uuid)
-    curl -sf -o /dev/null -X POST "$BASE${PATH_BASE%/}" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"id\":\"$SID\",\"model\":\"m\"}"
-    APPENDED+=("$PATH_BASE$SID/transcript")
-  done
+  new_sessions 16 "$TOKEN"
   SCRIPT=$WORK/append.lua
-  spread_lua_sending "$SCRIPT" POST "$TOKEN" \
-    "'{\"messages\":[{\"role\":\"user\",\"content\":\"bench question\"},{\"role\":\"assistant\",\"content\":\"bench answer\",\"usage\":{\"input_tokens\":120,\"output_tokens\":12,\"cost_usd\":0.0012}}]}'" \
-    "${APPENDED[@]}"
+  spread_lua "$SCRIPT" "$TOKEN" "$APPEND_BODY" $(printf "$PATH_BASE%s/transcript " "${NEW_SESSIONS[@]}")
 fi
 wrk -t2 -c16 -d"${WARM:-60}"s -s "$SCRIPT" "$BASE" -- "$ID" "$TOKEN" "$PATH_BASE" >/dev/null   # warm-up
 perf record -F 999 -g -p "$API_PID" -o "$OUT/$KIND.data" -- sleep 8 >/dev/null 2>&1 &

@@ -58,6 +58,21 @@ dev_token() {
     -d "{\"email\":\"$1\",\"org\":\"demo\",\"workspace\":\"default\"}" | sed -E 's/.*"access_token":"([^"]+)".*/\1/'
 }
 
+# APPEND_BODY: the append the append benchmarks send: two messages, the second with usage.
+APPEND_BODY='{"messages":[{"role":"user","content":"bench question"},{"role":"assistant","content":"bench answer","usage":{"input_tokens":120,"output_tokens":12,"cost_usd":0.0012}}]}'
+
+# new_sessions COUNT TOKEN: creates COUNT sessions in organization demo's workspace default (that
+# of dev_token's users) and sets NEW_SESSIONS to their ids.
+new_sessions() {
+  local id
+  NEW_SESSIONS=()
+  for _ in $(seq 1 "$1"); do
+    id=$(cat /proc/sys/kernel/random/uuid)
+    curl -sf -o /dev/null -X POST "$BASE/api/v1/org/demo/ws/default/sessions" -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -d "{\"id\":\"$id\",\"model\":\"m\"}"
+    NEW_SESSIONS+=("$id")
+  done
+}
+
 # bench_token: a token (TOKEN) of bench@example.com, admin of organization bench's workspace main,
 # which the first token makes.
 bench_token() {

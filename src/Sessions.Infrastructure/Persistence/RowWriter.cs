@@ -44,7 +44,7 @@ internal sealed class RowWriter(DatabaseProvider provider)
     /// <summary>
     /// The statement tagged to be prepared (<see cref="PostgresPreparedStatements"/>) on PostgreSQL
     /// when it carries at most <see cref="MaxPreparedParameters"/>; as it is otherwise, and on the
-    /// other databases (SQLite keeps every statement of its connection prepared by its text).
+    /// other databases (SQLite keeps a connection's recent statements prepared by their text, ADR 0026).
     /// </summary>
     public static string PreparedOn(DatabaseProvider provider, string sql, int parameters) =>
         provider == DatabaseProvider.Postgres && parameters <= MaxPreparedParameters ? $"-- {PostgresPreparedStatements.Tag}\n{sql}" : sql;
