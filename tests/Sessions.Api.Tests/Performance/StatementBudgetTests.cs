@@ -553,10 +553,10 @@ public sealed partial class StatementBudgetTests(CountingApiFactory factory) : A
     }
 
     /// <summary>
-    /// A save's counts drop only the rows it took from that are at zero, named by their keys: a
-    /// create, whose counts only rise, drops none; an archive, which moves each of the session's
-    /// counts to the archived state, drops the rows it left, and those of another session stay.
-    /// No save reads the workspace's other count rows (ADR 0087).
+    /// A save's counts drop only rows of their own that are at zero, named by their keys: a create,
+    /// whose counts only rise, drops none; an archive, which moves each of the session's counts to
+    /// the archived state, drops the rows it left, and those of another session stay. No save reads
+    /// the workspace's other count rows (ADR 0087).
     /// </summary>
     [Fact]
     public async Task ACountUpsert_DropsOnlyTheRowsItTookFrom_ThatAreAtZero()

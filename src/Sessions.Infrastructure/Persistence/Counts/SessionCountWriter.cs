@@ -4,12 +4,12 @@ namespace Sessions.Infrastructure.Persistence.Counts;
 
 /// <summary>
 /// Adds deltas to <see cref="SessionCount"/> rows: an upsert that creates a row on its first delta
-/// and adds to it after, then drops those of its rows that a negative delta brought to zero (a row
-/// given a positive delta counts at least that), in as many statements as
-/// <see cref="RowWriter.MaxUpsertParameters"/> asks. A create, whose deltas are all positive,
-/// drops nothing; no save reads the workspace's other rows (ADR 0087). Every save writes its rows in one order, the
-/// order <see cref="SessionCountDeltas"/> sorts them in, so two transactions never wait on each
-/// other's rows in a circle.
+/// and adds to it after, in as many statements as <see cref="RowWriter.MaxUpsertParameters"/> asks.
+/// When a delta is negative, each statement then drops those of its rows that are at zero, named by
+/// their keys: only a negative delta brings a row to zero, so a create drops nothing, and no save
+/// reads the workspace's other rows (ADR 0087). Every save writes its rows in one order, the order
+/// <see cref="SessionCountDeltas"/> sorts them in, so two transactions never wait on each other's
+/// rows in a circle.
 /// </summary>
 /// <remarks>
 /// SQL Server's <c>=</c> and its keys ignore trailing spaces, so there <c>gpt-4</c> and <c>gpt-4 </c>
@@ -34,26 +34,25 @@ internal static class SessionCountWriter
         var columns = RowWriter.Columns(type);
         var keys = RowWriter.KeyColumns(type);
         var names = columns.Select(c => c.Name).ToList();
+        var keyColumns = keys.Select(key => (Name: key, Column: names.IndexOf(key))).ToList();
+
+        // As for usage days: a statement's drop names all its rows, so its text depends on its
+        // number of rows alone, and the prepared forms stay few (RowWriter.PreparedOn).
+        var drops = deltas.Any(d => d.Count < 0);
         await using var factory = db.Database.GetDbConnection().CreateCommand();
-        var first = 0;
         foreach (var list in RowWriter.ValueLists(factory, columns, deltas, "c", RowWriter.MaxUpsertParameters(provider)))
         {
-            var falling = Enumerable.Range(0, list.RowCount).Where(row => deltas[first + row].Count < 0).ToList();
-            first += list.RowCount;
-            var drop = falling.Count == 0 ? string.Empty : DropZeros(provider, list, falling, [.. keys.Select(key => (key, names.IndexOf(key)))]);
+            var drop = drops ? DropZeros(provider, list, keyColumns) : string.Empty;
             var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, keys, list.Rows, drop) : Upsert(names, keys, list.Rows, drop);
             await RowWriter.ExecuteAsync(db, RowWriter.PreparedOn(provider, sql, list.Parameters.Count), list.Parameters, cancellationToken);
         }
     }
 
-    /// <summary>
-    /// Drops the <paramref name="falling"/> rows of the list (those of a negative delta) that are at
-    /// zero now, each named by its key's parameters, which the upsert before it sent.
-    /// </summary>
-    private static string DropZeros(DatabaseProvider provider, RowWriter.ValueList list, IReadOnlyList<int> falling, IReadOnlyList<(string Name, int Column)> keys)
+    /// <summary>Drops the list's rows that are at zero now, each named by its key's parameters, which the upsert before it sent.</summary>
+    private static string DropZeros(DatabaseProvider provider, RowWriter.ValueList list, IReadOnlyList<(string Name, int Column)> keys)
     {
         string Quote(string name) => provider == DatabaseProvider.SqlServer ? $"[{name}]" : name;
-        var rows = falling.Select(row => $"({string.Join(" AND ", keys.Select(key => $"{Quote(key.Name)} = {list.Name(row, key.Column)}"))})");
+        var rows = Enumerable.Range(0, list.RowCount).Select(row => $"({string.Join(" AND ", keys.Select(key => $"{Quote(key.Name)} = {list.Name(row, key.Column)}"))})");
         return $"DELETE FROM session_counts WHERE {Quote("count")} = 0 AND ({string.Join(" OR ", rows)});";
     }
 
