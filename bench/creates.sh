@@ -5,10 +5,11 @@
 # rate, p50 and p99, the CPU of the service and of PostgreSQL per create, and what the service's
 # active database sessions waited on, sampled every 0.2 s. A fresh private PostgreSQL, WARM
 # seconds of creates in one workspace first and 5 in the 16, ANALYZE, 5 more, then ROUNDS rounds
-# of both, SECONDS_EACH each.
+# of both, SECONDS_EACH each. ANALYZE=0 leaves the tables to autovacuum instead, as on a new
+# database in use, and prints how many rows the reads of session_labels scanned.
 # API_DIR names the service's Release output to run (the current tree's by default), to alternate
 # builds. Needs PostgreSQL 15 binaries, wrk, curl; run as root.
-#   usage: [ROUNDS=2] [SECONDS_EACH=10] [WARM=15] [API_DIR=...] bash bench/creates.sh
+#   usage: [ROUNDS=2] [SECONDS_EACH=10] [WARM=15] [ANALYZE=0] [API_DIR=...] bash bench/creates.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-2}
@@ -72,8 +73,9 @@ wrk -t2 -c16 -d"${WARM}s" -s "$WORK/one.lua" "$BASE" >/dev/null
 wrk -t2 -c16 -d5s -s "$WORK/spread.lua" "$BASE" >/dev/null
 # Statistics of the tables as they are now, as autovacuum takes them on a database in use. Before
 # it, the pool's connections keep the plans they made while the tables were empty: the label-map
-# trigger's lookup of a session's label rows then reads the whole table (results section 1).
-"${PSQL[@]}" -c "ANALYZE"
+# trigger's lookup of a session's label rows read the whole table, before ADR 0088
+# (2026-12-07-count-parts.md section 1, 2026-12-07-fresh-database.md).
+[ "${ANALYZE:-1}" = 0 ] || "${PSQL[@]}" -c "ANALYZE"
 wrk -t2 -c16 -d5s -s "$WORK/one.lua" "$BASE" >/dev/null
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round"
@@ -81,3 +83,7 @@ for round in $(seq 1 "$ROUNDS"); do
   measure "16 workspaces" "$WORK/spread.lua"
 done
 echo "count rows: $("${PSQL[@]}" -c "SELECT count(*) FROM session_counts"), sessions: $("${PSQL[@]}" -c "SELECT count(*) FROM sessions")"
+echo "tables read by sequential scans (rows a scan read on average; the time autovacuum last analyzed each, now $(date -u +%T)):"
+"${PSQL[@]}" -F ' ' -c "SELECT '  ' || relname || ': ' || n_live_tup || ' rows, ' || seq_scan || ' sequential scans (' || round(seq_tup_read::numeric / seq_scan) || ' rows each), '
+                             || coalesce(idx_scan, 0) || ' index scans, analyzed ' || coalesce(to_char(last_autoanalyze, 'HH24:MI:SS'), 'never')
+                        FROM pg_stat_user_tables WHERE seq_scan > 0 AND n_live_tup > 0 ORDER BY seq_tup_read DESC"

@@ -132,6 +132,59 @@ public sealed class LabelMapTests(ApiFactory factory) : ApiTest<ApiFactory>(fact
     }
 
     /// <summary>
+    /// On a new PostgreSQL database, whose tables the start analyzed while they were empty (ADR
+    /// 0079), the trigger reads a session's label rows by the index: a plan made while the table
+    /// is a page would otherwise be a sequential scan, which plpgsql keeps as the table grows until
+    /// autovacuum analyzes it, reading the whole table for every label row written (ADR 0088).
+    /// The trigger runs here for each of six rows on one connection, past the five runs after
+    /// which PostgreSQL may settle on a generic plan.
+    /// </summary>
+    [ProviderFact("Postgres")]
+    public async Task OnANewPostgreSqlDatabase_TheTriggerReadsASessionsLabelRowsByTheIndex()
+    {
+        await using var host = new ApiFactory();
+        await host.InitializeAsync();
+        using var client = host.CreateClient();
+        var workspace = await TestWorkspace.CreateAsync(host);
+        var owner = await workspace.AddMemberAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await client.CreateSessionAsync(workspace, owner, extra: new { labels = new Dictionary<string, string[]> { ["team"] = ["red"], ["env"] = [$"e{i}"] } });
+        }
+
+        await using var connection = await host.Database.OpenOutsideThePoolAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        Assert.Equal(6, await ExecuteAsync("UPDATE session_labels SET position = position"));
+        var (sequentialBefore, byIndexBefore) = await ScansOfTheLabelRowsAsync();
+
+        // The deferred trigger runs for each updated row now rather than at the commit.
+        await ExecuteAsync("SET CONSTRAINTS session_labels_map IMMEDIATE");
+        var (sequentialAfter, byIndexAfter) = await ScansOfTheLabelRowsAsync();
+
+        Assert.Equal(sequentialBefore, sequentialAfter);
+        Assert.Equal(byIndexBefore + 6, byIndexAfter);
+
+        async Task<int> ExecuteAsync(string sql)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            return await command.ExecuteNonQueryAsync();
+        }
+
+        // This transaction's scans of the table, counted as they start.
+        async Task<(long Sequential, long ByIndex)> ScansOfTheLabelRowsAsync()
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT seq_scan, coalesce(idx_scan, 0) FROM pg_stat_xact_user_tables WHERE relid = 'session_labels'::regclass";
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            return (reader.GetInt64(0), reader.GetInt64(1));
+        }
+    }
+
+    /// <summary>
     /// Every answer that carries sessions carries their labels (CONTRACT §6): a group's sessions and
     /// the grouped listing read them by the same query as a list page on PostgreSQL.
     /// </summary>
