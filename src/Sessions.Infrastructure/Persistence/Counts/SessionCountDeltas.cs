@@ -22,7 +22,7 @@ internal static class SessionCountDeltas
             return [];
         }
 
-        var deltas = new Dictionary<(Guid, Guid, int, int, string, string, string, string, int), long>();
+        var deltas = new Dictionary<CountKey, long>();
         foreach (var entry in sessions)
         {
             var session = entry.Entity;
@@ -57,36 +57,39 @@ internal static class SessionCountDeltas
 
         return [.. deltas
             .Where(d => d.Value != 0)
-            .OrderBy(d => (d.Key.Item1, d.Key.Item2, d.Key.Item3, d.Key.Item4))
-            .ThenBy(d => d.Key.Item5, StringComparer.Ordinal)
-            .ThenBy(d => d.Key.Item6, StringComparer.Ordinal)
-            .ThenBy(d => d.Key.Item7, StringComparer.Ordinal)
-            .ThenBy(d => d.Key.Item8, StringComparer.Ordinal)
-            .ThenBy(d => d.Key.Item9)
+            .OrderBy(d => (d.Key.WorkspaceId, d.Key.OwnerId, d.Key.Shared, d.Key.Archived))
+            .ThenBy(d => d.Key.Origin, StringComparer.Ordinal)
+            .ThenBy(d => d.Key.Dimension, StringComparer.Ordinal)
+            .ThenBy(d => d.Key.Key, StringComparer.Ordinal)
+            .ThenBy(d => d.Key.Value, StringComparer.Ordinal)
+            .ThenBy(d => d.Key.Part)
             .Select(d => new SessionCount
             {
-                WorkspaceId = d.Key.Item1,
-                OwnerId = d.Key.Item2,
-                Shared = d.Key.Item3,
-                Archived = d.Key.Item4,
-                Origin = d.Key.Item5,
-                Dimension = d.Key.Item6,
-                Key = d.Key.Item7,
-                Value = d.Key.Item8,
-                Part = d.Key.Item9,
+                WorkspaceId = d.Key.WorkspaceId,
+                OwnerId = d.Key.OwnerId,
+                Shared = d.Key.Shared,
+                Archived = d.Key.Archived,
+                Origin = d.Key.Origin,
+                Dimension = d.Key.Dimension,
+                Key = d.Key.Key,
+                Value = d.Key.Value,
+                Part = d.Key.Part,
                 Count = d.Value,
             })];
     }
 
-    private static void Add(Dictionary<(Guid, Guid, int, int, string, string, string, string, int), long> deltas, int sign, int part, Footprint footprint)
+    private static void Add(Dictionary<CountKey, long> deltas, int sign, int part, Footprint footprint)
     {
-        var partition = (footprint.WorkspaceId, footprint.OwnerId, footprint.Shared ? 1 : 0, footprint.Archived ? 1 : 0, footprint.Origin.ToString());
+        var origin = footprint.Origin.ToString();
         foreach (var (dimension, key, value) in footprint.Values())
         {
-            var at = (partition.WorkspaceId, partition.OwnerId, partition.Item3, partition.Item4, partition.Item5, dimension, key, value, part);
+            var at = new CountKey(footprint.WorkspaceId, footprint.OwnerId, footprint.Shared ? 1 : 0, footprint.Archived ? 1 : 0, origin, dimension, key, value, part);
             deltas[at] = deltas.GetValueOrDefault(at) + sign;
         }
     }
+
+    /// <summary>The key of one count row (<see cref="SessionCount"/>'s, in its columns' terms): a save's deltas are summed by it.</summary>
+    private readonly record struct CountKey(Guid WorkspaceId, Guid OwnerId, int Shared, int Archived, string Origin, string Dimension, string Key, string Value, int Part);
 
     /// <summary>Everything about one state of a session that the counts look at.</summary>
     private sealed record Footprint(
