@@ -5,8 +5,8 @@
 # rate, p50 and p99, the CPU of the service and of PostgreSQL per create, and what the service's
 # active database sessions waited on, sampled every 0.2 s. A fresh private PostgreSQL, WARM
 # seconds of creates in one workspace first and 5 in the 16, ANALYZE, 5 more, then ROUNDS rounds
-# of both, SECONDS_EACH each. ANALYZE=0 leaves the tables to autovacuum instead, as on a new
-# database in use, and prints how many rows the reads of session_labels scanned.
+# of both, SECONDS_EACH each (ANALYZE=0: no ANALYZE, the tables left to autovacuum as on a new
+# database in use); at its end, the tables read in sequence and how many rows their scans read.
 # API_DIR names the service's Release output to run (the current tree's by default), to alternate
 # builds. Needs PostgreSQL 15 binaries, wrk, curl; run as root.
 #   usage: [ROUNDS=2] [SECONDS_EACH=10] [WARM=15] [ANALYZE=0] [API_DIR=...] bash bench/creates.sh
@@ -83,7 +83,4 @@ for round in $(seq 1 "$ROUNDS"); do
   measure "16 workspaces" "$WORK/spread.lua"
 done
 echo "count rows: $("${PSQL[@]}" -c "SELECT count(*) FROM session_counts"), sessions: $("${PSQL[@]}" -c "SELECT count(*) FROM sessions")"
-echo "tables read by sequential scans (rows a scan read on average; the time autovacuum last analyzed each, now $(date -u +%T)):"
-"${PSQL[@]}" -F ' ' -c "SELECT '  ' || relname || ': ' || n_live_tup || ' rows, ' || seq_scan || ' sequential scans (' || round(seq_tup_read::numeric / seq_scan) || ' rows each), '
-                             || coalesce(idx_scan, 0) || ' index scans, analyzed ' || coalesce(to_char(last_autoanalyze, 'HH24:MI:SS'), 'never')
-                        FROM pg_stat_user_tables WHERE seq_scan > 0 AND n_live_tup > 0 ORDER BY seq_tup_read DESC"
+sequential_scans

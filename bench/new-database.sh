@@ -56,7 +56,4 @@ timed_reads
 "${PSQL[@]}" -c "ANALYZE"
 echo "after ANALYZE:"
 timed_reads
-echo "tables read by sequential scans (rows a scan read on average; the time autovacuum last analyzed each, now $(date -u +%T)):"
-"${PSQL[@]}" -F ' ' -c "SELECT '  ' || relname || ': ' || n_live_tup || ' rows, ' || seq_scan || ' sequential scans (' || round(seq_tup_read::numeric / seq_scan) || ' rows each), '
-                             || coalesce(idx_scan, 0) || ' index scans, analyzed ' || coalesce(to_char(last_autoanalyze, 'HH24:MI:SS'), 'never')
-                        FROM pg_stat_user_tables WHERE seq_scan > 0 AND n_live_tup > 0 ORDER BY seq_tup_read DESC"
+sequential_scans

@@ -152,6 +152,15 @@ end
 LUA
 }
 
+# sequential_scans: the tables of the database PSQL reaches that were read in sequence, by the rows
+# they read, with their index scans and when autovacuum last analyzed them (pg_stat_user_tables).
+sequential_scans() {
+  echo "tables read by sequential scans (rows a scan read on average; the time autovacuum last analyzed each, now $(date -u +%T)):"
+  "${PSQL[@]}" -F ' ' -c "SELECT '  ' || relname || ': ' || n_live_tup || ' rows, ' || seq_scan || ' sequential scans (' || round(seq_tup_read::numeric / seq_scan) || ' rows each), '
+                               || coalesce(idx_scan, 0) || ' index scans, analyzed ' || coalesce(to_char(last_autoanalyze, 'HH24:MI:SS'), 'never')
+                          FROM pg_stat_user_tables WHERE seq_scan > 0 AND n_live_tup > 0 ORDER BY seq_tup_read DESC"
+}
+
 # stat_ticks STAT: the CPU ticks (user and system) of a process's or thread's stat line: after its
 # name, which ends at the last ")", come the state, then user time 12th and system time 13th.
 stat_ticks() {
