@@ -19,9 +19,12 @@ sys.path.insert(0, os.path.join(ROOT, "..", "shared", "bench"))
 import side_by_side as bench  # noqa: E402
 
 SCRIPTS = {"freeze_first": "freeze.lua", "freeze_again": "refreeze.lua", "get": "get.lua"}
+TARGETS = ("project", "project-pg", "ceiling-sqlite", "ceiling-pg")
 
 
 def main(target, steps):
+    if target not in TARGETS:
+        sys.exit(f"unknown target '{target}': one of {', '.join(TARGETS)}")
     unknown = [step for step in steps if step not in SCRIPTS]
     if unknown:
         sys.exit(f"unknown steps {unknown}: each is one of {sorted(SCRIPTS)}")
