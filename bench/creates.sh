@@ -28,7 +28,6 @@ WORK=$(mktemp -d)
 trap stop_chosen_service EXIT
 
 start_postgres sessions
-PSQL=(psql -h 127.0.0.1 -p "$PORT" -U postgres -d sessions -v ON_ERROR_STOP=1 -q -A -t)
 start_service 5097 "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions;Maximum Pool Size=64" Database__Provider=Postgres
 # The owner is a member of workspace main and of w1..w16 of organization bench; its token reaches each.
 for n in $(seq 1 16); do

@@ -20,7 +20,6 @@ WORK=$(mktemp -d)
 trap stop_chosen_service EXIT
 
 start_postgres sessions
-PSQL=(psql -h 127.0.0.1 -p "$PORT" -U postgres -d sessions -v ON_ERROR_STOP=1 -q -A -t)
 start_service 5098 "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions;Maximum Pool Size=64" Database__Provider=Postgres
 TOKEN=$(dev_token new-database@example.com)
 S=/api/v1/org/demo/ws/default/sessions

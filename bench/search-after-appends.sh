@@ -28,7 +28,6 @@ WORK=$(mktemp -d)
 trap stop_chosen_service EXIT
 
 start_postgres sessions_bench
-PSQL=(psql -h 127.0.0.1 -p "$PORT" -U postgres -d sessions_bench -v ON_ERROR_STOP=1 -q -A -t)
 start_service 5096 "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions_bench;Maximum Pool Size=64" Database__Provider=Postgres
 bench_token
 for n in 1 2 3 4; do

@@ -104,12 +104,14 @@ for v in ("red", "blue", "green", "gold"):
 }
 
 # start_postgres: a private PostgreSQL of PG_BIN's binaries in PG_DIR (made afresh), on PORT at
-# 127.0.0.1, with the database named by the first argument. Runs as root (as the postgres user).
+# 127.0.0.1, with the database named by the first argument; sets PSQL, a psql of that database
+# that stops at an error and prints bare rows. Runs as root (as the postgres user).
 start_postgres() {
   rm -rf "$PG_DIR" && mkdir -p "$PG_DIR" && chown postgres "$PG_DIR"
   su postgres -c "$PG_BIN/initdb -D $PG_DIR/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
   su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR/data -o '-p $PORT -k $PG_DIR -c listen_addresses=127.0.0.1' -l $PG_DIR/log -w start" >/dev/null
   psql -h 127.0.0.1 -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE $1"
+  PSQL=(psql -h 127.0.0.1 -p "$PORT" -U postgres -d "$1" -v ON_ERROR_STOP=1 -q -A -t)
 }
 
 # stop_postgres: stops the instance of start_postgres and removes it.
