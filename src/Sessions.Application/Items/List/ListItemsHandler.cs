@@ -5,6 +5,7 @@ using Sessions.Application.Common.Security;
 using Sessions.Application.Common.Validation;
 using Sessions.Application.Sessions;
 using Sessions.Domain.Common;
+using Sessions.Domain.Sessions;
 
 namespace Sessions.Application.Items;
 
@@ -32,6 +33,7 @@ public sealed class ListItemsHandler(ISessionReadStore reads, CallerContext call
     /// The newest <paramref name="limit"/> items of the life the listing found, page by page, each
     /// page after the last item listed (an item recorded meanwhile moves no item to a second
     /// place); a session deleted meanwhile ends them, one created again under its id adds none.
+    /// A page lets go of each item as it is listed, so none of it is held while the next is read.
     /// </summary>
     private async IAsyncEnumerable<ItemView> ItemsAsync(SessionLifeKey session, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -39,19 +41,20 @@ public sealed class ListItemsHandler(ISessionReadStore reads, CallerContext call
         for (var left = limit; left > 0;)
         {
             var take = Math.Min(left, PageSize);
-            var page = await items.PageAsync(session, after, take, cancellationToken);
-            foreach (var item in page)
+            var page = new Queue<SessionItem>(await items.PageAsync(session, after, take, cancellationToken));
+            var read = page.Count;
+            while (page.TryDequeue(out var item))
             {
+                after = ItemPlace.Of(item);
                 yield return ItemView.From(item);
             }
 
-            if (page.Count < take)
+            if (read < take)
             {
                 yield break;
             }
 
             left -= take;
-            after = ItemPlace.Of(page[^1]);
         }
     }
 }
