@@ -1,6 +1,7 @@
 # Sourced by the profiling and benchmark scripts (profile.sh, perf.sh, syscalls.sh, appends.sh, allocations.sh,
 # page-labels.sh, prompt-appends.sh, command-loads.sh, after-writes.sh, shapes.sh, append-sizes.sh, run-sqlite.sh,
-# groups.sh, search-after-appends.sh, creates.sh, appends-alternating.sh, new-database.sh): the Release
+# groups.sh, search-after-appends.sh, creates.sh, appends-alternating.sh, new-database.sh, dead-entries.sh,
+# count-drops.sh): the Release
 # service on a port of its own, a token of the benchmark's user, a private PostgreSQL (PG_BIN,
 # PG_DIR and PORT set by the script), wrk scripts spreading requests over sessions, and the CPU
 # time of a process, of the database server and of each core at a fixed loop. Needs WORK (a scratch directory) and the repository's root as
