@@ -3,11 +3,12 @@
 # their own (a run id: a kept count row per session), beside a workspace whose sessions share one
 # value. An archive or an unarchive moves every count of its session from one state to the other,
 # and its upsert drops the rows it took from that fell to zero, named by their keys (ADR 0087);
-# before, a drop read every count row of the workspace. A fresh private PostgreSQL: 5 s of creates by
-# 16 writers into each workspace, then about CREATE_SECONDS more each in two alternating windows, ANALYZE, then ROUNDS rounds of SECONDS_EACH of
-# archives and unarchives of 16 sessions of each workspace in turn, with the CPU of the service
-# and of PostgreSQL per request; at its end, each workspace's kept count rows and the tables read
-# in sequence. Needs PostgreSQL 15 binaries, wrk, curl; run as root.
+# before, a drop read every count row of the workspace. A fresh private PostgreSQL: 5 s of creates
+# by 16 writers into each workspace, then about CREATE_SECONDS more into each in two alternating
+# windows, ANALYZE, then ROUNDS rounds of SECONDS_EACH of archives and unarchives of 16 sessions of
+# each workspace in turn, with the CPU of the service and of PostgreSQL per change; at its end, each
+# workspace's kept count rows and the tables read in sequence. Needs PostgreSQL 15 binaries, wrk,
+# curl; run as root.
 #   usage: [CREATE_SECONDS=30] [ROUNDS=2] [SECONDS_EACH=10] bash bench/count-drops.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
