@@ -62,27 +62,12 @@ changes_lua() {
 changes_lua main "$WORK/main.lua"
 changes_lua shared "$WORK/shared.lua"
 
-measure() {
-  local name=$1 script=$2 out service0 server0 service1 server1
-  service0=$(stat_ticks "$(cat "/proc/$API_PID/stat")")
-  server0=$(server_ticks)
-  out=$(wrk -t2 -c16 -d"${SECONDS_EACH}s" --latency -s "$script" "$BASE")
-  service1=$(stat_ticks "$(cat "/proc/$API_PID/stat")")
-  server1=$(server_ticks)
-  awk -v name="$name" -v rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
-      -v p50="$(awk '$1 == "50%" {print $2}' <<<"$out")" -v p99="$(awk '$1 == "99%" {print $2}' <<<"$out")" \
-      -v errors="$(awk '/Non-2xx/ {print $NF}' <<<"$out")" \
-      -v service=$((service1 - service0)) -v server=$((server1 - server0)) -v seconds="$SECONDS_EACH" \
-      'BEGIN { n = rps * seconds; printf "%-22s %8.1f changes/s  p50 %8s  p99 %8s  service %5.0f us  PostgreSQL %5.0f us a change%s\n",
-               name, rps, p50, p99, service * 10000 / n, server * 10000 / n, errors ? "  non-2xx " errors : "" }'
-}
-
 wrk -t2 -c16 -d5s -s "$WORK/main.lua" "$BASE" >/dev/null
 wrk -t2 -c16 -d5s -s "$WORK/shared.lua" "$BASE" >/dev/null
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round"
-  measure "a run value each" "$WORK/main.lua"
-  measure "one run value" "$WORK/shared.lua"
+  load_with_cpu "a run value each" change "$WORK/main.lua" "$SECONDS_EACH"
+  load_with_cpu "one run value" change "$WORK/shared.lua" "$SECONDS_EACH"
 done
 echo "kept count rows by workspace:"
 "${PSQL[@]}" -F ' ' -c "SELECT '  ' || w.slug || ': ' || count(*) || ' rows, ' || count(*) FILTER (WHERE c.dimension = 'label') || ' of labels'

@@ -13,14 +13,8 @@ API_PORT=5091
 WORK=$(mktemp -d)
 . bench/service.sh
 [ -f "$PG_DIR/data/postmaster.pid" ] || { echo "no bench database: run KEEP_DB=1 bash bench/run.sh first" >&2; exit 1; }
-(cd src/Sessions.Api/bin/Release/net10.0 && ASPNETCORE_ENVIRONMENT=Development Database__Provider=Postgres \
-  ConnectionStrings__Sessions="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions_bench;Maximum Pool Size=64" \
-  RateLimiting__PermitLimit=100000000 Logging__LogLevel__Default=Warning \
-  exec dotnet Sessions.Api.dll --urls "http://127.0.0.1:$API_PORT" >"$WORK/api.log" 2>&1) &
-API_PID=$!
-trap 'kill $API_PID; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$API_PORT/health/ready" >/dev/null && break; sleep 1; done
-BASE="http://127.0.0.1:$API_PORT"
+trap 'kill "$API_PID"; rm -rf "$WORK"' EXIT
+start_service "$API_PORT" "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions_bench;Maximum Pool Size=64" Database__Provider=Postgres
 bench_token
 PSQL=(psql -h 127.0.0.1 -p "$PORT" -U postgres -d sessions_bench -q -A -t)
 WS=$("${PSQL[@]}" -c "SELECT w.id FROM workspaces w JOIN organizations o ON o.id = w.organization_id WHERE o.slug = 'bench' AND w.slug = 'main'")

@@ -184,6 +184,24 @@ server_ticks() {
   done | awk '{ sum += $1 } END { print sum }'
 }
 
+# load_with_cpu NAME NOUN SCRIPT SECONDS: SECONDS of wrk -t2 -c16 with SCRIPT against BASE, printed as
+# one line: NAME, NOUNs a second, p50, p99, the CPU of the service (API_PID) and of the private
+# PostgreSQL per NOUN (ticks of 10 ms), and the answers other than 2xx if any.
+load_with_cpu() {
+  local name=$1 noun=$2 script=$3 seconds=$4 out service0 server0 service1 server1
+  service0=$(stat_ticks "$(cat "/proc/$API_PID/stat")")
+  server0=$(server_ticks)
+  out=$(wrk -t2 -c16 -d"${seconds}s" --latency -s "$script" "$BASE")
+  service1=$(stat_ticks "$(cat "/proc/$API_PID/stat")")
+  server1=$(server_ticks)
+  awk -v name="$name" -v noun="$noun" -v rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
+      -v p50="$(awk '$1 == "50%" {print $2}' <<<"$out")" -v p99="$(awk '$1 == "99%" {print $2}' <<<"$out")" \
+      -v errors="$(awk '/Non-2xx/ {print $NF}' <<<"$out")" \
+      -v service=$((service1 - service0)) -v server=$((server1 - server0)) -v seconds="$seconds" \
+      'BEGIN { n = rps * seconds; printf "%-22s %8.1f %ss/s  p50 %8s  p99 %8s  service %5.0f us  PostgreSQL %5.0f us a %s%s\n",
+               name, rps, noun, p50, p99, service * 10000 / n, server * 10000 / n, noun, errors ? "  non-2xx " errors : "" }'
+}
+
 # core_speeds WHEN: the CPU time in ms a fixed interpreted loop takes on each core, alone; the two
 # cores of this machine's kind run it at speeds that differ and move from minute to minute.
 core_speeds() {
