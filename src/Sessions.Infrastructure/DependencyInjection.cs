@@ -82,12 +82,14 @@ public static class DependencyInjection
         // (SqliteStablePlans), so the pool is kept to what concurrent requests need, reads the file
         // through a memory map when one is configured (SqliteMemoryMap), and a statement running
         // past the command timeout or its caller is stopped (SqliteStatementDeadline); on
-        // PostgreSQL the server keeps the tagged hot statements and the writes of saves (PostgresPreparedStatements).
+        // PostgreSQL the server keeps the tagged hot statements and the writes of saves (PostgresPreparedStatements),
+        // and a save's kept sums ride in its batch (KeptSumsInTheSaveBatch), before that prepares it.
         var rowLocks = new RowLockInterceptor(database.Provider);
         IInterceptor[] own = database.Provider switch
         {
             DatabaseProvider.Sqlite => [rowLocks, new SqliteStatementCache(), new SqliteStablePlans(), .. SqliteMemoryMap.For(database), new SqliteStatementDeadline()],
-            DatabaseProvider.Postgres when database.PrepareStatements => [rowLocks, new PostgresPreparedStatements()],
+            DatabaseProvider.Postgres when database.PrepareStatements => [rowLocks, new KeptSumsInTheSaveBatch(), new PostgresPreparedStatements()],
+            DatabaseProvider.Postgres => [rowLocks, new KeptSumsInTheSaveBatch()],
             _ => [rowLocks],
         };
         void Configure(IServiceProvider provider, DbContextOptionsBuilder options)

@@ -42,12 +42,12 @@ internal sealed class RowWriter(DatabaseProvider provider)
     public const int MaxPreparedParameters = 100;
 
     /// <summary>
-    /// The statement tagged to be prepared (<see cref="PostgresPreparedStatements"/>) on PostgreSQL
-    /// when it carries at most <see cref="MaxPreparedParameters"/>; as it is otherwise, and on the
-    /// other databases (SQLite keeps a connection's recent statements prepared by their text, ADR 0026).
+    /// An upsert of kept sums, to be prepared on PostgreSQL (<see cref="Statement.Prepared"/>) when it
+    /// carries at most <see cref="MaxPreparedParameters"/>; as it is otherwise, and on the other
+    /// databases (SQLite keeps a connection's recent statements prepared by their text, ADR 0026).
     /// </summary>
-    public static string PreparedOn(DatabaseProvider provider, string sql, int parameters) =>
-        provider == DatabaseProvider.Postgres && parameters <= MaxPreparedParameters ? $"-- {PostgresPreparedStatements.Tag}\n{sql}" : sql;
+    public static Statement KeptSums(DatabaseProvider provider, string sql, IReadOnlyList<DbParameter> parameters) =>
+        new(sql, parameters, provider == DatabaseProvider.Postgres && parameters.Count <= MaxPreparedParameters);
 
     /// <summary>
     /// The rows as <c>VALUES</c> lists (<c>(@p0, @p1), (@p2, @p3)</c>), each with the parameters it
@@ -163,7 +163,7 @@ internal sealed class RowWriter(DatabaseProvider provider)
                 await ExecuteAsync(db, statements, parameters, cancellationToken);
             }
 
-            statements.Append(statement.Sql).Append('\n');
+            statements.Append(statement.Text).Append('\n');
             parameters.AddRange(statement.Parameters);
             carriesOne = true;
         }
@@ -183,6 +183,10 @@ internal sealed class RowWriter(DatabaseProvider provider)
         parameters.Clear();
         statements.Clear();
     }
+
+    /// <summary>Runs the statement as a command of its own (<see cref="ExecuteAsync(DbContext, string, IEnumerable{DbParameter}, CancellationToken)"/>).</summary>
+    public static Task ExecuteAsync(DbContext db, Statement statement, CancellationToken cancellationToken) =>
+        ExecuteAsync(db, statement.Text, statement.Parameters, cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="sql"/> in the current transaction through EF Core, as
@@ -275,8 +279,17 @@ internal sealed class RowWriter(DatabaseProvider provider)
         public string Name(int row, int column) => $"@{Prefix}{(row * ColumnCount) + column}";
     }
 
-    /// <summary>A statement of SQL with the parameters it names.</summary>
-    public sealed record Statement(string Sql, IReadOnlyList<DbParameter> Parameters);
+    /// <summary>
+    /// A statement of SQL with the parameters it names. A <paramref name="Prepared"/> one is of a
+    /// few fixed forms: run as a command of its own it is tagged to be prepared
+    /// (<see cref="PostgresPreparedStatements"/>), and on PostgreSQL it may ride in a save's batch
+    /// instead (<see cref="KeptSumsInTheSaveBatch"/>), whose statements are all prepared.
+    /// </summary>
+    public sealed record Statement(string Sql, IReadOnlyList<DbParameter> Parameters, bool Prepared = false)
+    {
+        /// <summary>The text to run as a command of its own.</summary>
+        public string Text => Prepared ? $"-- {PostgresPreparedStatements.Tag}\n{Sql}" : Sql;
+    }
 
     /// <summary>A column, the mapping that makes its parameters, and how to read its value from a row.</summary>
     public sealed record Column(string Name, RelationalTypeMapping Mapping, Func<object, object?> Read);

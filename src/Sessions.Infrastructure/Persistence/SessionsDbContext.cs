@@ -30,6 +30,9 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     private readonly UsageDayDeltas _usageDays = new();
     private readonly List<IDomainEvent> _savedEvents = [];
 
+    /// <summary>The kept sums' statements the save in progress hands to its batch's first command (<see cref="TakeRiders"/>).</summary>
+    private IReadOnlyList<RowWriter.Statement> _riders = [];
+
     /// <summary>What the next save writes beside the tracked changes, when <see cref="PrepareSave"/> took it already.</summary>
     private PreparedSave? _prepared;
 
@@ -133,10 +136,23 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
 
     private async Task<int> SaveAllAsync(PreparedSave prepared, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
+        var counts = SessionCountWriter.Statements(this, Provider, prepared.Counts);
+        var usageDays = _usageDays.HasPending
+            ? UsageDayWriter.Statements(this, Provider, _usageDays.Take(await SessionsOfAsync(_usageDays.Sessions, cancellationToken)))
+            : [];
+
         // Prepare detected the changes; nothing has changed since. The tracked changes go first:
         // a session's version check fails there, before the rows kept from it (counts, outbox,
-        // usage days) are written, which a change loaded without a lock relies on (ADR 0031).
+        // usage days) are written, which a change loaded without a lock relies on (ADR 0031). On
+        // PostgreSQL the kept sums' statements of fixed forms ride behind them in the batch's first
+        // command (KeptSumsInTheSaveBatch): a failed check there fails the save, and the transaction
+        // rolls back what they wrote. The statements no command took run after the save.
         int saved;
+        IReadOnlyList<RowWriter.Statement> riders = ChangeTracker.HasChanges() && Provider == DatabaseProvider.Postgres
+            ? [.. counts.Concat(usageDays).Where(statement => statement.Prepared)]
+            : [];
+        IReadOnlyList<RowWriter.Statement> ridden;
+        _riders = riders;
         ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
@@ -145,16 +161,30 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         finally
         {
             ChangeTracker.AutoDetectChangesEnabled = true;
+            ridden = _riders.Count == 0 ? riders : [];
+            _riders = [];
         }
 
-        await SessionCountWriter.ApplyAsync(this, Provider, prepared.Counts, cancellationToken);
-        var usageDays = _usageDays.HasPending
-            ? UsageDayWriter.Statements(this, Provider, _usageDays.Take(await SessionsOfAsync(_usageDays.Sessions, cancellationToken)))
-            : [];
-        await _rows.FlushAsync(this, usageDays, cancellationToken);
+        foreach (var statement in counts.Except(ridden))
+        {
+            await RowWriter.ExecuteAsync(this, statement, cancellationToken);
+        }
+
+        await _rows.FlushAsync(this, [.. usageDays.Except(ridden)], cancellationToken);
         await UsageDayWriter.RefilterAsync(this, prepared.Refiltered, cancellationToken);
 
         return saved;
+    }
+
+    /// <summary>
+    /// The kept sums' statements that the save's next command is to carry, handed over once: the
+    /// first command of EF Core's batch takes them (<see cref="Providers.KeptSumsInTheSaveBatch"/>).
+    /// </summary>
+    internal IReadOnlyList<RowWriter.Statement> TakeRiders()
+    {
+        var riders = _riders;
+        _riders = [];
+        return riders;
     }
 
     /// <summary>The domain events saved since the last call: what the transaction about to commit (or just committed) did.</summary>
@@ -231,6 +261,7 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
     private void ForgetQueued()
     {
         _prepared = null;
+        _riders = [];
         _rows.Clear();
         _usageDays.Clear();
         _savedEvents.Clear();

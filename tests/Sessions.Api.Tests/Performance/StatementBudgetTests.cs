@@ -727,6 +727,100 @@ public sealed partial class StatementBudgetTests(CountingApiFactory factory) : A
         }
     }
 
+    /// <summary>
+    /// On PostgreSQL a save's kept sums ride in the first command of its batch, behind its own
+    /// writes (ADR 0090): a create's counts with its row, an append's usage day with its messages,
+    /// an archive's counts and their drop with its update. That command ends with them, so its
+    /// writes go first. Counts too many to prepare go in a command of their own, as on the other
+    /// databases. What they wrote is what the facets and the usage read.
+    /// </summary>
+    [ProviderFact("Postgres")]
+    public async Task OnPostgres_ASavesKeptSums_RideInTheCommandOfItsOwnWrites()
+    {
+        var workspace = await TestWorkspace.CreateAsync(Factory);
+        var owner = await workspace.AddMemberAsync();
+        var id = Guid.NewGuid();
+        await Client.CreateSessionAsync(workspace, owner);
+
+        Factory.Statements.Reset();
+        await Client.CreateSessionAsync(workspace, owner, id, new { model = "m1", labels = new { team = new[] { "red" } } });
+        var created = Factory.Statements.Executed;
+        Factory.Statements.Reset();
+        await Client.AppendAsync(workspace, owner, id, new { role = "user", content = "question" }, new { role = "assistant", content = "answer", usage = new { input_tokens = 12 } });
+        var appended = Factory.Statements.Executed;
+        Factory.Statements.Reset();
+        await (await Client.PostAsync(workspace.SessionPath(id) + "/archive", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var archived = Factory.Statements.Executed;
+        Factory.Statements.Reset();
+        await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new { team = Enumerable.Range(0, SessionRules.MaxLabelValues).Select(i => $"t{i}").ToArray() } });
+        var manyCounts = Factory.Statements.Executed;
+
+        var create = Written(created, "INSERT INTO sessions ");
+        Assert.Matches(@"INSERT INTO session_counts [^;]+ON CONFLICT [^;]+;\s*$", create.Text);
+        Assert.True(create.Prepared);
+        var append = Written(appended, "INSERT INTO session_messages");
+        Assert.Matches(@"INSERT INTO session_usage_days [^;]+ON CONFLICT [^;]+;\s*$", append.Text);
+        Assert.Contains("UPDATE sessions", append.Text, StringComparison.Ordinal);
+        Assert.InRange(append.Text.IndexOf("UPDATE sessions", StringComparison.Ordinal), 0, append.Text.IndexOf("INSERT INTO session_usage_days", StringComparison.Ordinal));
+        var archive = Written(archived, "UPDATE sessions");
+        Assert.Matches(@"INSERT INTO session_counts [^;]+ON CONFLICT [^;]+;\s*DELETE FROM session_counts WHERE count = 0 [^;]+;\s*$", archive.Text);
+        Assert.DoesNotContain("INSERT INTO sessions ", Written(manyCounts, "INSERT INTO session_counts").Text, StringComparison.Ordinal);
+
+        var facets = await (await Client.GetAsync(workspace.SessionsPath + "/facets?archived=archived", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("""{"team":[{"value":"red","count":1}]}""", facets["labels"]!.ToJsonString());
+        var usage = await (await Client.GetAsync(workspace.SessionsPath + "/usage?group_by=model&archived=any", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(12, usage["totals"]!["input_tokens"]!.GetValue<long>());
+        Assert.Equal(2, usage["totals"]!["message_count"]!.GetValue<long>());
+    }
+
+    /// <summary>
+    /// An archive whose version check fails (another connection changed the session between its
+    /// load and its save) has sent its counts' upsert in the same command on PostgreSQL; the save
+    /// fails, the transaction rolls that back, and the rerun moves the session's counts once: the
+    /// facets count it archived once and active no more.
+    /// </summary>
+    [Fact]
+    public async Task AnArchiveThatLosesItsVersionCheck_MovesItsCountsOnce()
+    {
+        var (workspace, owner, session) = await SetUpAsync();
+        await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { labels = new { team = new[] { "red" } } })).ExpectAsync(HttpStatusCode.OK);
+        await using var connection = await Factory.Database.OpenOutsideThePoolAsync();
+        await using var writer = await connection.BeginTransactionAsync();
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = writer;
+            update.CommandText = $"UPDATE sessions SET title = 'changed meanwhile', version = version + 1 WHERE id_text = '{session}'";
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+
+        Factory.Statements.Reset();
+        var archive = Client.PostAsync(workspace.SessionPath(session) + "/archive", owner.Token());
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Factory.Statements.Count < 2 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(10);
+        }
+
+        await Task.Delay(200);
+        await writer.CommitAsync();
+        var archived = await (await archive).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.NotNull(archived["archived_at"]);
+        Assert.Equal("changed meanwhile", archived["title"]!.GetValue<string>());
+        var updates = Factory.Statements.Statements.Where(IsSessionUpdate).ToList();
+        Assert.Equal(2, updates.Count);
+        Assert.Equal(["BEGIN", "BEGIN", "COMMIT"], Factory.Statements.Transactions);
+        if (Factory.Database.IsPostgres)
+        {
+            Assert.All(updates, update => Assert.Contains("INSERT INTO session_counts", update, StringComparison.Ordinal));
+        }
+
+        var inArchive = await (await Client.GetAsync(workspace.SessionsPath + "/facets?archived=archived", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("""{"team":[{"value":"red","count":1}]}""", inArchive["labels"]!.ToJsonString());
+        var active = await (await Client.GetAsync(workspace.SessionsPath + "/facets", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("{}", active["labels"]!.ToJsonString());
+    }
+
     /// <summary>The one command that sent <paramref name="write"/> among <paramref name="statements"/>.</summary>
     private static ExecutedStatement Written(IEnumerable<ExecutedStatement> statements, string write) =>
         Assert.Single(statements, statement => statement.Text.Contains(write, StringComparison.Ordinal));

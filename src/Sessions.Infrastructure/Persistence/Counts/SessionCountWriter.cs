@@ -18,11 +18,12 @@ namespace Sessions.Infrastructure.Persistence.Counts;
 /// </remarks>
 internal static class SessionCountWriter
 {
-    public static async Task ApplyAsync(DbContext db, DatabaseProvider provider, IReadOnlyList<SessionCount> deltas, CancellationToken cancellationToken)
+    /// <summary>The statements that add the deltas, in the order of their rows: for the save to run, or to carry in its batch on PostgreSQL.</summary>
+    public static IReadOnlyList<RowWriter.Statement> Statements(DbContext db, DatabaseProvider provider, IReadOnlyList<SessionCount> deltas)
     {
         if (deltas.Count == 0)
         {
-            return;
+            return [];
         }
 
         if (provider == DatabaseProvider.SqlServer)
@@ -37,15 +38,15 @@ internal static class SessionCountWriter
         var keyColumns = keys.Select(key => (Name: key, Column: names.IndexOf(key))).ToList();
 
         // As for usage days: a statement's drop names all its rows, so its text depends on its
-        // number of rows alone, and the prepared forms stay few (RowWriter.PreparedOn).
+        // number of rows alone, and the prepared forms stay few (RowWriter.KeptSums).
         var drops = deltas.Any(d => d.Count < 0);
-        await using var factory = db.Database.GetDbConnection().CreateCommand();
-        foreach (var list in RowWriter.ValueLists(factory, columns, deltas, "c", RowWriter.MaxUpsertParameters(provider)))
+        using var factory = db.Database.GetDbConnection().CreateCommand();
+        return [.. RowWriter.ValueLists(factory, columns, deltas, "c", RowWriter.MaxUpsertParameters(provider)).Select(list =>
         {
             var drop = drops ? DropZeros(provider, list, keyColumns) : string.Empty;
             var sql = provider == DatabaseProvider.SqlServer ? SqlServer(names, keys, list.Rows, drop) : Upsert(names, keys, list.Rows, drop);
-            await RowWriter.ExecuteAsync(db, RowWriter.PreparedOn(provider, sql, list.Parameters.Count), list.Parameters, cancellationToken);
-        }
+            return RowWriter.KeptSums(provider, sql, list.Parameters);
+        })];
     }
 
     /// <summary>Drops the list's rows that are at zero now, each named by its key's parameters, which the upsert before it sent.</summary>

@@ -7,7 +7,7 @@ namespace Sessions.Infrastructure.Persistence.Providers;
 /// Prepares on PostgreSQL the statements tagged <see cref="Tag"/> (the one-session read and the
 /// lock-and-load that every GET and every command about one session run, the sessions of a list
 /// page or a group by their ids, an unfiltered list page's count and ids, ADR 0028; the upserts of
-/// kept sums that a change of one session makes, <see cref="RowWriter.PreparedOn"/>) and the
+/// kept sums that a change of one session makes, <see cref="RowWriter.KeptSums"/>) and the
 /// statements of EF Core's saves (ADR 0087). Npgsql keeps a prepared statement per physical
 /// connection, so each is parsed once per connection instead of on every request, and PostgreSQL
 /// plans it once when its plan does not depend on its values. Only statements of a few fixed forms

@@ -39,7 +39,7 @@ internal static class UsageDayWriter
         }
     }
 
-    /// <summary>The statements that add the deltas, for <see cref="RowWriter.FlushAsync"/> to write beside the save's appended rows.</summary>
+    /// <summary>The statements that add the deltas: in the save's batch on PostgreSQL, beside the save's appended rows on SQLite (<see cref="RowWriter.FlushAsync"/>).</summary>
     public static IReadOnlyList<RowWriter.Statement> Statements(DbContext db, DatabaseProvider provider, IReadOnlyList<SessionUsageDay> deltas)
     {
         if (deltas.Count == 0)
@@ -56,7 +56,7 @@ internal static class UsageDayWriter
         return [.. RowWriter.ValueLists(factory, shape.Columns, deltas, "u", RowWriter.MaxUpsertParameters(provider)).Select(list =>
         {
             var sql = string.Concat(shape.BeforeRows, list.Rows, shape.AfterRows);
-            return new RowWriter.Statement(RowWriter.PreparedOn(provider, drops ? sql + Drop(list, shape.SessionColumn) : sql, list.Parameters.Count), list.Parameters);
+            return RowWriter.KeptSums(provider, drops ? sql + Drop(list, shape.SessionColumn) : sql, list.Parameters);
         })];
     }
 
