@@ -94,28 +94,7 @@ public sealed partial class StatementBudgetTests(CountingApiFactory factory) : A
     public async Task CommittingFreeze_LoadsWithoutALock_AndAWriterInBetweenMakesItRerunOnFreshState()
     {
         var (workspace, owner, session) = await SetUpAsync();
-        await using var connection = await Factory.Database.OpenOutsideThePoolAsync();
-        await using var writer = await connection.BeginTransactionAsync();
-        await using (var update = connection.CreateCommand())
-        {
-            update.Transaction = writer;
-            update.CommandText = $"UPDATE sessions SET title = 'changed meanwhile', version = version + 1 WHERE id_text = '{session}'";
-            Assert.Equal(1, await update.ExecuteNonQueryAsync());
-        }
-
-        Factory.Statements.Reset();
-        var freeze = Client.PostAsync(workspace.SessionPath(session) + "/freeze", owner.Token());
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (Factory.Statements.Count < 2 && waited.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(10);
-        }
-
-        // The find and the load have been sent (on PostgreSQL the update may be waiting for the row too).
-        Assert.InRange(Factory.Statements.Count, 2, 3);
-        await Task.Delay(200);
-        await writer.CommitAsync();
-        var frozen = await (await freeze).ExpectAsync(HttpStatusCode.OK);
+        var frozen = await (await PostWithAWriterInBetweenAsync(workspace.SessionPath(session) + "/freeze", owner, session)).ExpectAsync(HttpStatusCode.OK);
 
         Assert.NotNull(frozen["frozen_at"]);
         Assert.Equal("changed meanwhile", frozen["title"]!.GetValue<string>());
@@ -784,26 +763,7 @@ public sealed partial class StatementBudgetTests(CountingApiFactory factory) : A
     {
         var (workspace, owner, session) = await SetUpAsync();
         await (await Client.SendAsync(HttpMethod.Patch, workspace.SessionPath(session), owner.Token(), new { labels = new { team = new[] { "red" } } })).ExpectAsync(HttpStatusCode.OK);
-        await using var connection = await Factory.Database.OpenOutsideThePoolAsync();
-        await using var writer = await connection.BeginTransactionAsync();
-        await using (var update = connection.CreateCommand())
-        {
-            update.Transaction = writer;
-            update.CommandText = $"UPDATE sessions SET title = 'changed meanwhile', version = version + 1 WHERE id_text = '{session}'";
-            Assert.Equal(1, await update.ExecuteNonQueryAsync());
-        }
-
-        Factory.Statements.Reset();
-        var archive = Client.PostAsync(workspace.SessionPath(session) + "/archive", owner.Token());
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (Factory.Statements.Count < 2 && waited.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(10);
-        }
-
-        await Task.Delay(200);
-        await writer.CommitAsync();
-        var archived = await (await archive).ExpectAsync(HttpStatusCode.OK);
+        var archived = await (await PostWithAWriterInBetweenAsync(workspace.SessionPath(session) + "/archive", owner, session)).ExpectAsync(HttpStatusCode.OK);
 
         Assert.NotNull(archived["archived_at"]);
         Assert.Equal("changed meanwhile", archived["title"]!.GetValue<string>());
@@ -819,6 +779,38 @@ public sealed partial class StatementBudgetTests(CountingApiFactory factory) : A
         Assert.Equal("""{"team":[{"value":"red","count":1}]}""", inArchive["labels"]!.ToJsonString());
         var active = await (await Client.GetAsync(workspace.SessionsPath + "/facets", owner.Token())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("{}", active["labels"]!.ToJsonString());
+    }
+
+    /// <summary>
+    /// Posts to <paramref name="path"/> while another connection holds a change of the session (a
+    /// new title and version) uncommitted, and commits it once the request has sent its find and
+    /// its load: the request's save meets a version it did not load. The statements counted are
+    /// the request's alone.
+    /// </summary>
+    private async Task<HttpResponseMessage> PostWithAWriterInBetweenAsync(string path, TestUser owner, Guid session)
+    {
+        await using var connection = await Factory.Database.OpenOutsideThePoolAsync();
+        await using var writer = await connection.BeginTransactionAsync();
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = writer;
+            update.CommandText = $"UPDATE sessions SET title = 'changed meanwhile', version = version + 1 WHERE id_text = '{session}'";
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+
+        Factory.Statements.Reset();
+        var request = Client.PostAsync(path, owner.Token());
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Factory.Statements.Count < 2 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(10);
+        }
+
+        // The find and the load have been sent (on PostgreSQL the update may be waiting for the row too).
+        Assert.InRange(Factory.Statements.Count, 2, 3);
+        await Task.Delay(200);
+        await writer.CommitAsync();
+        return await request;
     }
 
     /// <summary>The one command that sent <paramref name="write"/> among <paramref name="statements"/>.</summary>
