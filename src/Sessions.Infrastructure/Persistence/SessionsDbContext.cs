@@ -148,15 +148,19 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
         // command (KeptSumsInTheSaveBatch): a failed check there fails the save, and the transaction
         // rolls back what they wrote. The statements no command took run after the save.
         int saved;
-        IReadOnlyList<RowWriter.Statement> riders = ChangeTracker.HasChanges() && Provider == DatabaseProvider.Postgres
-            ? [.. counts.Concat(usageDays).Where(statement => statement.Prepared)]
-            : [];
+        IReadOnlyList<RowWriter.Statement> riders = [];
         IReadOnlyList<RowWriter.Statement> ridden;
-        _riders = riders;
         ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            saved = ChangeTracker.HasChanges() ? await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken) : 0;
+            var changes = ChangeTracker.HasChanges();
+            if (changes && Provider == DatabaseProvider.Postgres)
+            {
+                riders = [.. Riding(counts), .. Riding(usageDays)];
+                _riders = riders;
+            }
+
+            saved = changes ? await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken) : 0;
         }
         finally
         {
@@ -175,6 +179,14 @@ public abstract class SessionsDbContext(DbContextOptions options, DatabaseProvid
 
         return saved;
     }
+
+    /// <summary>
+    /// A writer's statements when they may ride in the save's batch: all of them of fixed forms,
+    /// which makes them one statement (a writer splits its rows only past thousands of parameters),
+    /// so that its rows are still written in their one order.
+    /// </summary>
+    private static IReadOnlyList<RowWriter.Statement> Riding(IReadOnlyList<RowWriter.Statement> statements) =>
+        statements.All(statement => statement.Prepared) ? statements : [];
 
     /// <summary>
     /// The kept sums' statements that the save's next command is to carry, handed over once: the
