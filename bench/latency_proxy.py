@@ -5,7 +5,10 @@ costs a request (ADR 0090). Order is kept; a chunk is held until its time, not f
     python3 bench/latency_proxy.py LISTEN_PORT TARGET_PORT DELAY_MS [SECONDS]
 
 Listens on 127.0.0.1:LISTEN_PORT, forwards to 127.0.0.1:TARGET_PORT, and stops after SECONDS
-(600 by default), so a forgotten proxy does not outlive its benchmark.
+(600 by default), so a forgotten proxy does not outlive its benchmark. The event loop's timers
+wait whole milliseconds and the proxy's own work adds to them, so measure the round trip it makes
+(pgbench of SELECT 1 through it): 0.5 ms each way made 2.4 ms at one client here
+(bench/results/2026-12-07-kept-sums-ride.md, section 3).
 """
 
 import asyncio
