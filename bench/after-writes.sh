@@ -25,9 +25,8 @@ WARM=${WARM:-30}
 RESTART_WARM=${RESTART_WARM:-60}
 MEASURE=${MEASURE:-8}
 RUNS=${RUNS:-1}
-for count in N FEW RUNS WARM RESTART_WARM MEASURE; do
-  [[ ${!count} =~ ^[1-9][0-9]*$ ]] || { echo "$count is a count, 1 or more: '${!count}'" >&2; exit 2; }
-done
+. bench/service.sh
+require_counts N FEW RUNS WARM RESTART_WARM MEASURE
 [ "$FEW" -lt "$N" ] || { echo "FEW ($FEW) must be below N ($N)" >&2; exit 2; }
 SHARED=$(cd ../shared/bench && pwd)
 SESSIONS=/api/v1/org/demo/ws/default/sessions
@@ -36,7 +35,6 @@ PG_DIR=/tmp/sessions-after-writes-pg
 PORT=5553
 API_PORT=5095
 WORK=$(mktemp -d)
-. bench/service.sh
 trap stop_chosen_service EXIT
 HZ=$(getconf CLK_TCK)
 

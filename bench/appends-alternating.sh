@@ -20,9 +20,8 @@ SECONDS_EACH=${SECONDS_EACH:-8}
 WARM=${WARM:-60}
 SESSIONS=${SESSIONS:-16}
 CONNECTIONS=${CONNECTIONS:-16}
-for count in SESSIONS CONNECTIONS; do
-  [[ ${!count} =~ ^[1-9][0-9]*$ ]] || { echo "$count is a count, 1 or more: '${!count}'" >&2; exit 2; }
-done
+. bench/service.sh
+require_counts SESSIONS CONNECTIONS
 THREADS=$((CONNECTIONS < 2 ? 1 : 2))
 : "${A_DIR:?A_DIR names the Release output of build A}"
 B_DIR=${B_DIR:-src/Sessions.Api/bin/Release/net10.0}
@@ -32,7 +31,6 @@ command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2;
 WORK=$(mktemp -d)
 TICKS=$(getconf CLK_TCK)
 
-. bench/service.sh
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done

@@ -15,20 +15,17 @@ cd "$(dirname "$0")/.."
 CREATE_SECONDS=${CREATE_SECONDS:-30}
 ROUNDS=${ROUNDS:-2}
 SECONDS_EACH=${SECONDS_EACH:-10}
-for count in CREATE_SECONDS ROUNDS SECONDS_EACH; do
-  [[ ${!count} =~ ^[1-9][0-9]*$ ]] || { echo "$count is a count, 1 or more: '${!count}'" >&2; exit 2; }
-done
+. bench/service.sh
+require_counts CREATE_SECONDS ROUNDS SECONDS_EACH
 API_DIR=$(cd "${API_DIR:-src/Sessions.Api/bin/Release/net10.0}" && pwd)
 PORT=5558
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_DIR=/tmp/sessions-count-drops-pg
 PG=1
 WORK=$(mktemp -d)
-. bench/service.sh
 trap stop_chosen_service EXIT
 
-start_postgres sessions
-start_service 5098 "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions;Maximum Pool Size=64" Database__Provider=Postgres
+start_postgres_service sessions 5098
 curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \
   -d '{"email":"bench@example.com","org":"bench","workspace":"shared","role":"admin"}' >/dev/null
 bench_token

@@ -15,20 +15,17 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-2}
 SECONDS_EACH=${SECONDS_EACH:-10}
 WARM=${WARM:-15}
-for count in ROUNDS SECONDS_EACH WARM; do
-  [[ ${!count} =~ ^[1-9][0-9]*$ ]] || { echo "$count is a count, 1 or more: '${!count}'" >&2; exit 2; }
-done
+. bench/service.sh
+require_counts ROUNDS SECONDS_EACH WARM
 API_DIR=$(cd "${API_DIR:-src/Sessions.Api/bin/Release/net10.0}" && pwd)
 PORT=5557
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_DIR=/tmp/sessions-creates-pg
 PG=1
 WORK=$(mktemp -d)
-. bench/service.sh
 trap stop_chosen_service EXIT
 
-start_postgres sessions
-start_service 5097 "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions;Maximum Pool Size=64" Database__Provider=Postgres
+start_postgres_service sessions 5097
 # The owner is a member of workspace main and of w1..w16 of organization bench; its token reaches each.
 for n in $(seq 1 16); do
   curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' \

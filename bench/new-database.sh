@@ -19,8 +19,7 @@ WORK=$(mktemp -d)
 . bench/service.sh
 trap stop_chosen_service EXIT
 
-start_postgres sessions
-start_service 5098 "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions;Maximum Pool Size=64" Database__Provider=Postgres
+start_postgres_service sessions 5098
 TOKEN=$(dev_token new-database@example.com)
 S=/api/v1/org/demo/ws/default/sessions
 new_sessions 16 "$TOKEN"

@@ -15,20 +15,17 @@ SEARCH=${SEARCH:-10}
 APPEND=${APPEND:-20}
 SESSIONS=${SESSIONS:-20000}
 MESSAGES=${MESSAGES:-10}
-for count in ROUNDS SEARCH APPEND SESSIONS MESSAGES; do
-  [[ ${!count} =~ ^[1-9][0-9]*$ ]] || { echo "$count is a count, 1 or more: '${!count}'" >&2; exit 2; }
-done
+. bench/service.sh
+require_counts ROUNDS SEARCH APPEND SESSIONS MESSAGES
 API_DIR=$(cd "${API_DIR:-src/Sessions.Api/bin/Release/net10.0}" && pwd)
 PORT=5556
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_DIR=/tmp/sessions-search-pg
 PG=1
 WORK=$(mktemp -d)
-. bench/service.sh
 trap stop_chosen_service EXIT
 
-start_postgres sessions_bench
-start_service 5096 "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions_bench;Maximum Pool Size=64" Database__Provider=Postgres
+start_postgres_service sessions_bench 5096
 bench_token
 for n in 1 2 3 4; do
   curl -sf -X POST "$BASE/dev/token" -H 'Content-Type: application/json' -d "{\"email\":\"other$n@example.com\",\"org\":\"tenant-$n\",\"workspace\":\"main\"}" >/dev/null

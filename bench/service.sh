@@ -7,6 +7,14 @@
 # time of a process, of the database server and of each core at a fixed loop. Needs WORK (a scratch directory) and the repository's root as
 # the working directory.
 
+# require_counts NAME...: exits with a message unless each named variable holds a whole number, 1 or more.
+require_counts() {
+  local count
+  for count in "$@"; do
+    [[ ${!count} =~ ^[1-9][0-9]*$ ]] || { echo "$count is a count, 1 or more: '${!count}'" >&2; exit 2; }
+  done
+}
+
 # start_service PORT CONNECTION_STRING [NAME=VALUE ...]: starts the service in Development with
 # rate limits out of the way and warnings only, the given settings or runtime variables added; sets
 # API_PID (the dotnet process) and BASE, and returns once /health/live answers. API_DIR, when set,
@@ -113,6 +121,15 @@ start_postgres() {
   su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR/data -o '-p $PORT -k $PG_DIR -c listen_addresses=127.0.0.1' -l $PG_DIR/log -w start" >/dev/null
   psql -h 127.0.0.1 -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE $1"
   PSQL=(psql -h 127.0.0.1 -p "$PORT" -U postgres -d "$1" -v ON_ERROR_STOP=1 -q -A -t)
+}
+
+# start_postgres_service DATABASE API_PORT [NAME=VALUE ...]: start_postgres DATABASE, then the
+# service on API_PORT on that database, with a pool of 64 connections and the given settings.
+start_postgres_service() {
+  local database=$1 api_port=$2
+  shift 2
+  start_postgres "$database"
+  start_service "$api_port" "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=$database;Maximum Pool Size=64" Database__Provider=Postgres "$@"
 }
 
 # stop_postgres: stops the instance of start_postgres and removes it.
