@@ -3,7 +3,9 @@
 # with auto_explain that every read answers from indexes (no sequential scan of sessions, labels
 # or messages), warms every endpoint in turn (WARMUP seconds each, WARMUP_ROUNDS times), then
 # measures each read and an append with wrk (bounded: DURATION seconds each).
-# Writes bench/results/<date>-postgres.md. Needs: PostgreSQL 15 binaries, wrk, the .NET SDK.
+# Writes bench/results/<date>-postgres.md, or RESULT when set. EXTRA_ENV (NAME=VALUE ..., e.g.
+# "DOTNET_TieredCompilation=0") adds runtime variables or settings to the service's environment.
+# Needs: PostgreSQL 15 binaries, wrk, the .NET SDK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -18,7 +20,7 @@ PORT=5546
 API_PORT=5090
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 PG_DIR=/tmp/sessions-bench-pg
-RESULT="$ROOT/bench/results/$(date -u +%F)-postgres.md"
+RESULT=${RESULT:-"$ROOT/bench/results/$(date -u +%F)-postgres.md"}
 WORK=$(mktemp -d)
 
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
@@ -39,10 +41,11 @@ PSQL=(psql -h 127.0.0.1 -p "$PORT" -U postgres -d sessions_bench -v ON_ERROR_STO
 
 echo "== Service (Release) against it"
 dotnet build src/Sessions.Api -c Release -nologo -v q >/dev/null
-(cd src/Sessions.Api/bin/Release/net10.0 && ASPNETCORE_ENVIRONMENT=Development Database__Provider=Postgres \
+read -r -a SETTINGS <<< "${EXTRA_ENV:-}"
+(cd src/Sessions.Api/bin/Release/net10.0 && exec env "${SETTINGS[@]}" ASPNETCORE_ENVIRONMENT=Development Database__Provider=Postgres \
   ConnectionStrings__Sessions="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=sessions_bench;Maximum Pool Size=64" \
   RateLimiting__PermitLimit=100000000 Logging__LogLevel__Default=Warning \
-  exec dotnet Sessions.Api.dll --urls "http://127.0.0.1:$API_PORT" >"$WORK/api.log" 2>&1) &
+  dotnet Sessions.Api.dll --urls "http://127.0.0.1:$API_PORT" >"$WORK/api.log" 2>&1) &
 API_PID=$!
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$API_PORT/health/ready" >/dev/null && break; sleep 1; done
 BASE="http://127.0.0.1:$API_PORT"
@@ -140,6 +143,7 @@ URLS+=("$BASE/")
   echo "(${MESSAGES} per session, and one session of $((MESSAGES + LONG_MESSAGES))); seeded in ${seed_seconds} s."
   echo "Load: \`wrk -t2 -c16 -d${DURATION}s --latency\` from the same machine, one endpoint at a time, as one principal."
   echo "Warm-up: every endpoint for ${WARMUP} s in turn, ${WARMUP_ROUNDS} rounds, then each one 2 s more just before it is measured."
+  [ -z "${EXTRA_ENV:-}" ] || echo "The service's environment adds: \`$EXTRA_ENV\`."
   echo
   echo "| request | req/s | p50 | p90 | p99 |"
   echo "|---|---:|---:|---:|---:|"
@@ -184,6 +188,7 @@ SEQ_AFTER=$("${PSQL[@]}" -c "SELECT seq FROM session_messages WHERE session_id =
 {
   echo
   echo "After the append load the target session's seq numbers have ${SEQ_AFTER} gaps."
+  echo "The service then kept $(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$API_PID/status") MB resident (at most $(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$API_PID/status") MB)."
   [ -f "$WORK/warnings" ] && { echo; cat "$WORK/warnings"; }
   echo
   echo "## Query plans"
