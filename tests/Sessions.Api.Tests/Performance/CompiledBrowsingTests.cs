@@ -18,10 +18,10 @@ namespace Sessions.Api.Tests.Performance;
 #pragma warning disable EF1001 // EF Core's compiled-query cache is internal API: the test counts its lookups.
 
 /// <summary>
-/// The browsing a frontend opens with is, on PostgreSQL, a compiled query of its shape: a query
-/// composed once for a template audience, its audience and page bound as parameters
-/// (<see cref="QueryTemplate"/>, ADR 0059). Every caller of a shape runs the same compiled query,
-/// so what one caller sees must never be what the first caller saw.
+/// The browsing a frontend opens with, and a listing narrowed by one label alone, is a compiled
+/// query of its shape: a query composed once for a template audience and label, its audience, page
+/// and label bound as parameters (<see cref="QueryTemplate"/>, ADR 0059, ADR 0091). Every caller of a
+/// shape runs the same compiled query, so what one caller sees must never be what the first caller saw.
 /// </summary>
 [Collection(SharedApiCollection.Name)]
 public sealed class CompiledBrowsingTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
@@ -54,6 +54,38 @@ public sealed class CompiledBrowsingTests(ApiFactory factory) : ApiTest<ApiFacto
     }
 
     [Fact]
+    public async Task CallersTakingTurnsOnOneLabelledShape_EachSeeTheSessionsOfTheirOwnLabel()
+    {
+        var (here, owner) = await AWorkspaceWithAMemberAsync();
+        var member = await here.AddMemberAsync();
+        var (elsewhere, stranger) = await AWorkspaceWithAMemberAsync();
+        object Labelled(string team, string? visibility = null) => visibility is null
+            ? new { labels = new { team = new[] { team } } }
+            : new { labels = new { team = new[] { team } }, visibility };
+        var firstRed = (await Client.CreateSessionAsync(here, owner, extra: Labelled("red", "workspace"))).Id();
+        var secondRed = (await Client.CreateSessionAsync(here, owner, extra: Labelled("red"))).Id();
+        var blue = (await Client.CreateSessionAsync(here, owner, extra: Labelled("blue", "workspace"))).Id();
+        var membersRed = (await Client.CreateSessionAsync(here, member, extra: Labelled("red"))).Id();
+        var strangersRed = (await Client.CreateSessionAsync(elsewhere, stranger, extra: Labelled("red"))).Id();
+        await Client.CreateSessionAsync(here, owner, extra: new { labels = new { env = new[] { "red" } } });
+
+        for (var turn = 0; turn < 2; turn++)
+        {
+            Assert.Equal([secondRed, firstRed], await ListAsync(here, owner, "&label=team:red", total: 2));
+            Assert.Equal([blue], await ListAsync(here, owner, "&label=team:blue", total: 1));
+            Assert.Equal([membersRed, firstRed], await ListAsync(here, member, "&label=team:red", total: 2));
+            Assert.Equal([blue], await ListAsync(here, member, "&label=team:blue", total: 1));
+            Assert.Equal([strangersRed], await ListAsync(elsewhere, stranger, "&label=team:red", total: 1));
+            Assert.Empty(await ListAsync(elsewhere, stranger, "&label=team:blue", total: 0));
+            Assert.Empty(await ListAsync(here, owner, "&label=team:green", total: 0));
+
+            Assert.Equal([firstRed], await ListAsync(here, owner, "&label=team:red&limit=1&page=2", total: 2));
+            Assert.Equal([membersRed], await ListAsync(here, member, "&label=team:red&limit=1&page=1", total: 2));
+            Assert.Equal([firstRed], await ListAsync(here, owner, "&label=team:red&limit=1&sort_dir=asc", total: 2));
+        }
+    }
+
+    [Fact]
     public async Task TheBrowsingPages_AndTheirTotals_LookUpNoComposedQuery_WhileAFilteredPageDoes()
     {
         var (workspace, owner) = await AWorkspaceWithAMemberAsync();
@@ -77,10 +109,15 @@ public sealed class CompiledBrowsingTests(ApiFactory factory) : ApiTest<ApiFacto
         Assert.Equal((2, 2), await PageAsync(Unfiltered, 0, ListSessionsQuery.DefaultLimit));
         Assert.Equal((1, 2), await PageAsync(Unfiltered, 0, 1));
         Assert.Equal((1, 2), await PageAsync(Unfiltered, 1, 1));
+        Assert.Equal((0, 0), await PageAsync(Unfiltered with { LabelGroups = [[new LabelMatch("team", "red")]] }, 0, ListSessionsQuery.DefaultLimit));
+        Assert.Equal((0, 0), await PageAsync(Unfiltered with { LabelGroups = [[new LabelMatch("team", "red")]] }, 1, 1));
         Assert.Equal(before, lookups.Count);
 
+        Assert.Equal((0, 0), await PageAsync(Unfiltered with { LabelGroups = [[new LabelMatch("team", "red"), new LabelMatch("team", "blue")]] }, 0, ListSessionsQuery.DefaultLimit));
+        Assert.True(lookups.Count > before, "a page of a label's two readings is composed and looked up in EF Core's query cache");
+        var afterTwoReadings = lookups.Count;
         Assert.Equal((2, 2), await PageAsync(Unfiltered with { Models = ["gpt-4o"] }, 0, ListSessionsQuery.DefaultLimit));
-        Assert.True(lookups.Count > before, "a filtered page is composed and looked up in EF Core's query cache");
+        Assert.True(lookups.Count > afterTwoReadings, "a filtered page is composed and looked up in EF Core's query cache");
     }
 
     [Fact]
@@ -92,10 +129,43 @@ public sealed class CompiledBrowsingTests(ApiFactory factory) : ApiTest<ApiFacto
         var template = new SessionAudience(Guid.Empty, Guid.Empty, SeesAllSessions: false);
         var page = EF.CompileAsyncQuery(QueryTemplate.Bind(db.Sessions.AsNoTracking().VisibleTo(template).OrderBy(s => s.Id).Skip(0).Take(20).Select(s => s.Id), template));
 
-        Assert.Equal(sessions, await page(db, workspace.WorkspaceId, owner.Id, 0, 20).ToListAsync());
-        Assert.Equal([sessions[1]], await page(db, workspace.WorkspaceId, owner.Id, 1, 1).ToListAsync());
-        Assert.Empty(await page(db, elsewhere.WorkspaceId, stranger.Id, 0, 20).ToListAsync());
-        Assert.Empty(await page(db, workspace.WorkspaceId, stranger.Id, 0, 20).ToListAsync());
+        Assert.Equal(sessions, await page(db, workspace.WorkspaceId, owner.Id, 0, 20, null, null, 0).ToListAsync());
+        Assert.Equal([sessions[1]], await page(db, workspace.WorkspaceId, owner.Id, 1, 1, null, null, 0).ToListAsync());
+        Assert.Empty(await page(db, elsewhere.WorkspaceId, stranger.Id, 0, 20, null, null, 0).ToListAsync());
+        Assert.Empty(await page(db, workspace.WorkspaceId, stranger.Id, 0, 20, null, null, 0).ToListAsync());
+    });
+
+    [Fact]
+    public Task ATemplate_BindsWhatItsCompositionReadsOfItsLabel_AndTheLabelsBit_AsParameters() => Factory.WithDbAsync(async db =>
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var red = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new { team = new[] { "red" } } })).Id();
+        var blue = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = new { team = new[] { "blue" } } })).Id();
+        var template = new SessionAudience(Guid.Empty, Guid.Empty, SeesAllSessions: false);
+        var label = new LabelMatch("template-key", "template-value");
+        var bits = (long?)LabelBits.Of([(label.Key, label.Value)]);
+        var page = EF.CompileAsyncQuery(QueryTemplate.Bind(
+            db.Sessions.AsNoTracking().VisibleTo(template)
+                .Where(s => EF.Parameter(bits) == null || ((long?)EF.Property<long>(s, LabelBits.Property) & bits) != 0)
+                .Where(s => s.Labels.Any(l => l.Key == label.Key && l.Value == label.Value))
+                .OrderBy(s => s.Id).Skip(0).Take(20).Select(s => s.Id),
+            template,
+            label));
+
+        async Task<List<Guid>> LabelledAsync(string key, string value) =>
+            await page(db, workspace.WorkspaceId, owner.Id, 0, 20, key, value, LabelBits.Of([(key, value)])).ToListAsync();
+
+        // The template's bit is none of these labels', so a bit written into the query would leave them out.
+        Assert.Equal(0L, bits!.Value & (LabelBits.Of([("team", "red")]) | LabelBits.Of([("team", "blue")])));
+        Assert.Equal([red], await LabelledAsync("team", "red"));
+        Assert.Equal([blue], await LabelledAsync("team", "blue"));
+        Assert.Empty(await LabelledAsync("template-key", "template-value"));
+        // The bit is the request's: with another label's, the folded labels' test leaves the session out.
+        Assert.Empty(await page(db, workspace.WorkspaceId, owner.Id, 0, 20, "team", "red", LabelBits.Of([("team", "blue")])).ToListAsync());
+
+        // What the composition computes from the label other than its bit would be the template's: refused.
+        Assert.Throws<NotSupportedException>(() => QueryTemplate.Bind(db.Sessions.Where(s => s.Title!.Length == label.Key.Length), template, label));
+        Assert.Throws<NotSupportedException>(() => QueryTemplate.Bind(db.Sessions.Where(s => s.Title == label.ToString()), template, label));
     });
 
     /// <summary>A static field a template must not write in: it may be assigned after the binding.</summary>

@@ -3,25 +3,33 @@ using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using Sessions.Application.Common.Security;
+using Sessions.Application.Sessions.List;
 
 namespace Sessions.Infrastructure.Persistence.Stores;
 
 /// <summary>
 /// A query composed for one request, made the body of a compiled query for every request of its
-/// shape: <c>(db, workspaceId, userId, skip, take) =&gt; the query</c>. The query is composed by the
+/// shape: <c>(db, workspaceId, userId, skip, take, labelKey, labelValue, labelBits) =&gt; the query</c>. The query is composed by the
 /// code every request of other shapes runs, for a template audience, and bound here: the
 /// audience's workspace and user and the page's one <c>Skip</c> and one <c>Take</c> become the
-/// compiled query's parameters, each table read from the context it is given. Every other value
+/// compiled query's parameters, each table read from the context it is given. A shape filtered
+/// by one label is composed for a template label: its key and value, where the composition reads
+/// them, are the <c>labelKey</c> and <c>labelValue</c> parameters (EF Core translates scalar
+/// parameters only), and its folded bit
+/// (<see cref="LabelBits"/>), which the composition computed, becomes the <c>labelBits</c>
+/// parameter wherever a captured <see cref="long"/> holds that bit (the only captured longs of a
+/// listing are folded labels). Every other value
 /// the composition captured is the shape's own (a filter the shape fixes, a tag) and is written
 /// into the query, with the tests that a value decides (<c>EF.Parameter(f) == null || ...</c>)
 /// decided. A captured value of any other kind than a plain value or a query of the database is
 /// refused, and so is a static property or a static field that may change (<c>DateTime.UtcNow</c>
-/// would be the moment the template was bound), so a value of the request that composed the
+/// would be the moment the template was bound; <c>EF.Functions</c>, which holds nothing, stays), so a value of the request that composed the
 /// template never reaches the requests after it.
 /// </summary>
 internal sealed class QueryTemplate : ExpressionVisitor
 {
     private static readonly MethodInfo ParameterMethod = typeof(EF).GetMethod(nameof(EF.Parameter))!;
+    private static readonly MethodInfo SetMethod = typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!;
 
     private readonly SessionAudience template;
     private readonly ParameterExpression db = Expression.Parameter(typeof(SessionsDbContext), "db");
@@ -29,37 +37,65 @@ internal sealed class QueryTemplate : ExpressionVisitor
     private readonly ParameterExpression userId = Expression.Parameter(typeof(Guid), "userId");
     private readonly ParameterExpression skip = Expression.Parameter(typeof(int), "skip");
     private readonly ParameterExpression take = Expression.Parameter(typeof(int), "take");
+    private readonly ParameterExpression labelKey = Expression.Parameter(typeof(string), "labelKey");
+    private readonly ParameterExpression labelValue = Expression.Parameter(typeof(string), "labelValue");
+    private readonly ParameterExpression labelBits = Expression.Parameter(typeof(long), "labelBits");
+    private readonly LabelMatch? templateLabel;
+    private readonly long? templateBits;
     private bool skipBound;
     private bool takeBound;
 
-    private QueryTemplate(SessionAudience template) => this.template = template;
+    private QueryTemplate(SessionAudience template, LabelMatch? templateLabel)
+    {
+        this.template = template;
+        this.templateLabel = templateLabel;
+        templateBits = templateLabel is null ? null : LabelBits.Of([(templateLabel.Key, templateLabel.Value)]);
+    }
 
     /// <summary>
     /// The compiled query's lambda of <paramref name="composed"/>, a query composed for
-    /// <paramref name="template"/>: its workspace and user, and the page's bounds, as parameters.
+    /// <paramref name="template"/> (and, for a labelled shape, <paramref name="templateLabel"/>):
+    /// its workspace and user, the page's bounds, and the label's key, value and folded bit, as parameters.
     /// </summary>
-    public static Expression<Func<SessionsDbContext, Guid, Guid, int, int, IQueryable<T>>> Bind<T>(IQueryable<T> composed, SessionAudience template)
+    public static Expression<Func<SessionsDbContext, Guid, Guid, int, int, string?, string?, long, IQueryable<T>>> Bind<T>(
+        IQueryable<T> composed, SessionAudience template, LabelMatch? templateLabel = null)
     {
-        var binder = new QueryTemplate(template);
+        var binder = new QueryTemplate(template, templateLabel);
         var body = binder.Visit(composed.Expression);
-        return Expression.Lambda<Func<SessionsDbContext, Guid, Guid, int, int, IQueryable<T>>>(body, binder.db, binder.workspaceId, binder.userId, binder.skip, binder.take);
+        return Expression.Lambda<Func<SessionsDbContext, Guid, Guid, int, int, string?, string?, long, IQueryable<T>>>(
+            body, binder.db, binder.workspaceId, binder.userId, binder.skip, binder.take, binder.labelKey, binder.labelValue, binder.labelBits);
     }
 
     /// <summary>A table of the query, read from the compiled query's context.</summary>
     protected override Expression VisitExtension(Expression node) => node switch
     {
-        EntityQueryRootExpression root => Expression.Property(db, TableOf(root.EntityType.ClrType)),
+        EntityQueryRootExpression root => TableOf(root.EntityType.ClrType),
         _ => throw Refused(node.Type),
     };
 
     protected override Expression VisitMember(MemberExpression node)
     {
+        if (node.Type == typeof(DbFunctions))
+        {
+            return node;
+        }
+
         if (node.Expression is ConstantExpression { Value: var owner } && ReferenceEquals(owner, template))
         {
             return node.Member.Name switch
             {
                 nameof(SessionAudience.WorkspaceId) => workspaceId,
                 nameof(SessionAudience.UserId) => userId,
+                _ => throw Refused(node.Type),
+            };
+        }
+
+        if (templateLabel is not null && TryEvaluate(node.Expression, out var labelOwner) && ReferenceEquals(labelOwner, templateLabel))
+        {
+            return node.Member.Name switch
+            {
+                nameof(LabelMatch.Key) => labelKey,
+                nameof(LabelMatch.Value) => labelValue,
                 _ => throw Refused(node.Type),
             };
         }
@@ -83,7 +119,8 @@ internal sealed class QueryTemplate : ExpressionVisitor
                     return false;
                 }
 
-                if (ReferenceEquals(owner, template) || (member.Expression is null && member.Member is not FieldInfo { IsInitOnly: true }))
+                if (ReferenceEquals(owner, template) || (templateLabel is not null && ReferenceEquals(owner, templateLabel))
+                    || (member.Expression is null && member.Member is not FieldInfo { IsInitOnly: true }))
                 {
                     throw Refused(member.Type);
                 }
@@ -106,9 +143,9 @@ internal sealed class QueryTemplate : ExpressionVisitor
 
     protected override Expression VisitMethodCall(MethodCallExpression node)
     {
-        if (node.Method.IsGenericMethod && node.Method.GetGenericMethodDefinition() == ParameterMethod)
+        if (Unparameterized(node) is var value && value != node)
         {
-            return Visit(node.Arguments[0]);
+            return Visit(value);
         }
 
         if (node.Method.DeclaringType == typeof(Queryable) && node.Arguments is [var source, ConstantExpression { Value: int }])
@@ -130,9 +167,19 @@ internal sealed class QueryTemplate : ExpressionVisitor
             : visited;
     }
 
-    /// <summary>Decides the tests of values written into the query: <c>null == null || x</c> is true, <c>true == null || x</c> is <c>x</c>.</summary>
+    /// <summary>
+    /// Decides the tests of values written into the query: <c>null == null || x</c> is true,
+    /// <c>true == null || x</c> is <c>x</c>; a captured value that is not null is not null, also
+    /// when it is bound to a parameter (the label's bit).
+    /// </summary>
     protected override Expression VisitBinary(BinaryExpression node)
     {
+        if (node is { NodeType: ExpressionType.Equal or ExpressionType.NotEqual, Right: ConstantExpression { Value: null } }
+            && TryEvaluate(Unparameterized(node.Left), out var captured) && captured is not null)
+        {
+            return Expression.Constant(node.NodeType == ExpressionType.NotEqual);
+        }
+
         var visited = base.VisitBinary(node);
         return visited switch
         {
@@ -143,6 +190,12 @@ internal sealed class QueryTemplate : ExpressionVisitor
             _ => visited,
         };
     }
+
+    /// <summary>The value <c>EF.Parameter(value)</c> marks, or the expression itself.</summary>
+    private static Expression Unparameterized(Expression expression) =>
+        expression is MethodCallExpression { Method.IsGenericMethod: true } call && call.Method.GetGenericMethodDefinition() == ParameterMethod
+            ? call.Arguments[0]
+            : expression;
 
     /// <summary>A page bound once: a second <c>Skip</c> or <c>Take</c> would be a bound this template cannot tell from the page's.</summary>
     private static ParameterExpression Once(ref bool bound, ParameterExpression parameter)
@@ -164,15 +217,18 @@ internal sealed class QueryTemplate : ExpressionVisitor
     private Expression Bound(object? value, Type type) => value switch
     {
         IQueryable { Provider: IAsyncQueryProvider } query => Visit(query.Expression),
+        long bits when bits == templateBits => type == typeof(long) ? labelBits : Expression.Convert(labelBits, type),
         null or string or Guid or DateTime or DateTimeOffset => Expression.Constant(value, type),
         _ when value.GetType().IsPrimitive || value.GetType().IsEnum => Expression.Constant(value, type),
         _ => throw Refused(value.GetType()),
     };
 
-    private static PropertyInfo TableOf(Type entity) =>
-        typeof(SessionsDbContext).GetProperties().SingleOrDefault(p => p.PropertyType == typeof(DbSet<>).MakeGenericType(entity))
-        ?? throw Refused(entity);
+    /// <summary>The context's table of <paramref name="entity"/>: its property, or <c>Set&lt;T&gt;()</c> for an entity without one (the search index's rows).</summary>
+    private Expression TableOf(Type entity) =>
+        typeof(SessionsDbContext).GetProperties().SingleOrDefault(p => p.PropertyType == typeof(DbSet<>).MakeGenericType(entity)) is { } table
+            ? Expression.Property(db, table)
+            : Expression.Call(db, SetMethod.MakeGenericMethod(entity));
 
     private static NotSupportedException Refused(Type type) =>
-        new($"A query template does not bind {type.Name}: only its audience, its page's bounds, its tables and plain values.");
+        new($"A query template does not bind {type.Name}: only its audience, its page's bounds, its label, its tables and plain values.");
 }

@@ -247,7 +247,9 @@ internal static class SessionQueries
             : sessions.OrderBy(s => s.LastMessageAt).ThenBy(s => s.Id);
 
     /// <summary>
-    /// Sessions holding, for every group, at least one of the group's labels. One group is an
+    /// Sessions holding, for every group, at least one of the group's labels. One label is an
+    /// <c>EXISTS</c> of its key and value, read from the label itself, so that a compiled listing
+    /// composed for a template label reads the request's (<see cref="QueryTemplate"/>). One group is an
     /// <c>EXISTS</c> of its readings, a term for each key with the list of its values
     /// (<see cref="KeyValues"/>). Several groups, or one of more keys than that form takes, are one
     /// grouped pass over the label rows of the groups' keys and values (<see cref="LabelSet"/>, lists
@@ -265,6 +267,11 @@ internal static class SessionQueries
         if (groups.Count == 0)
         {
             return sessions;
+        }
+
+        if (groups is [[var label]])
+        {
+            return sessions.Where(s => s.Labels.Any(l => l.Key == label.Key && l.Value == label.Value));
         }
 
         if (groups is [var only] && KeyValues.Of(only) is { Count: <= KeyValues.MaxPlaces } byKey)

@@ -214,23 +214,29 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
     }
 
     /// <summary>
-    /// The browsing a frontend opens with, a listing narrowed by no value, label or text in an
-    /// order other than the last message's, as compiled queries for each of its shapes (the
-    /// visibility rule's form, the order and its direction, the first page of the default size or
-    /// another, the archived and workload filters): the queries the listing composes for it (the
-    /// page's ids with their total where PostgreSQL prepares statements, the page's sessions in one
-    /// statement elsewhere, and the total from the maintained counts), composed once for a template
-    /// audience and bound (<see cref="QueryTemplate"/>), so a request builds, walks and looks up no
-    /// expression. At most 144 page shapes for each form of reading (the ids' and the sessions') and 12
-    /// totals, each compiled on its first request for each model.
+    /// The browsing a frontend opens with, a listing narrowed by no value, label or text, or by one
+    /// label alone (<c>?label=key:value</c>), in an order other than the last message's, as
+    /// compiled queries for each of its shapes (the visibility rule's form, the order and its
+    /// direction, the first page of the default size or another, the archived and workload
+    /// filters, whether a label narrows it): the queries the listing composes for it (the page's ids
+    /// with their total where PostgreSQL prepares statements, the page's sessions in one statement
+    /// elsewhere, and the total from the maintained counts), composed once for a template audience
+    /// and label and bound (<see cref="QueryTemplate"/>), so a request builds, walks and looks up no
+    /// expression. A labelled page's statements are not prepared: PostgreSQL plans each for its
+    /// label's values (ADR 0028). At most 288 page shapes for each form of reading (the ids' and
+    /// the sessions') and 24 totals, each compiled on its first request for each model.
     /// </summary>
     private static class Browsing
     {
-        private static readonly ConcurrentDictionary<Shape, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, IAsyncEnumerable<PageRow>>>> IdPages = new();
-        private static readonly ConcurrentDictionary<Shape, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, IAsyncEnumerable<SessionRead>>>> SessionPages = new();
-        private static readonly ConcurrentDictionary<Filters, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, CancellationToken, Task<long>>>> Totals = new();
+        /// <summary>The label a labelled shape is composed for; the template binds what the composition reads of it to the request's label.</summary>
+        private static readonly LabelMatch TemplateLabel = new("template-key", "template-value");
 
-        public static bool Serves(SessionCriteria criteria, SessionSortField sort) => sort != SessionSortField.LastMessageAt && IsUnfiltered(criteria);
+        private static readonly ConcurrentDictionary<Shape, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, string?, string?, long, IAsyncEnumerable<PageRow>>>> IdPages = new();
+        private static readonly ConcurrentDictionary<Shape, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, string?, string?, long, IAsyncEnumerable<SessionRead>>>> SessionPages = new();
+        private static readonly ConcurrentDictionary<Filters, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, string?, string?, long, CancellationToken, Task<long>>>> Totals = new();
+
+        public static bool Serves(SessionCriteria criteria, SessionSortField sort) =>
+            sort != SessionSortField.LastMessageAt && (IsUnfiltered(criteria) || OneLabel(criteria) is not null);
 
         /// <summary>The page's ids, each with the listing's total (<see cref="IdsWithTotal"/>).</summary>
         public static IAsyncEnumerable<PageRow> Ids(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, SessionSortField sort, SortDirection direction, int skip, int take) =>
@@ -242,51 +248,65 @@ internal sealed class SessionReadStore(SessionsDbContext db, DatabaseOptions dat
             Page(SessionPages, static (db, template, criteria, shape, skip, take) => db.WithChips(PageOf(db, template, criteria, shape.Sort, shape.Direction, skip, take, prepares: false).Sessions),
                 db, audience, criteria, sort, direction, skip, take);
 
-        /// <summary>The listing's total, from the maintained counts: one query for each visibility form and pair of filters, whatever the order and the page.</summary>
-        public static Task<long> Total(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, CancellationToken cancellationToken) =>
-            Totals.GetOrAdd(FiltersOf(audience, criteria), static filters => new(db => EF.CompileAsyncQuery(SumOf(Template(db, filters, firstPage: false,
-                    static (db, template, criteria, _, _) => SessionCounts.For(db, template, criteria, SessionCounts.Answer(criteria)!.Value).PreparedIf(true))))))
-                .For(db)(db, audience.WorkspaceId, audience.UserId, 0, 0, cancellationToken);
+        /// <summary>The listing's total, from the maintained counts: one query for each visibility form and set of filters, whatever the order and the page.</summary>
+        public static Task<long> Total(SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, CancellationToken cancellationToken)
+        {
+            var (key, value, bits) = LabelOf(criteria);
+            return Totals.GetOrAdd(FiltersOf(audience, criteria), static filters => new(db => EF.CompileAsyncQuery(SumOf(Template(db, filters, firstPage: false,
+                    static (db, template, criteria, _, _) => SessionCounts.For(db, template, criteria, SessionCounts.Answer(criteria)!.Value).PreparedIf(IsUnfiltered(criteria)))))))
+                .For(db)(db, audience.WorkspaceId, audience.UserId, 0, 0, key, value, bits, cancellationToken);
+        }
 
         /// <summary>A page of the request's shape, by the shape's compiled query, compiled from <paramref name="compose"/> on the shape's first request for each model.</summary>
         private static IAsyncEnumerable<T> Page<T>(
-            ConcurrentDictionary<Shape, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, IAsyncEnumerable<T>>>> pages,
+            ConcurrentDictionary<Shape, CompiledPerModel<Func<SessionsDbContext, Guid, Guid, int, int, string?, string?, long, IAsyncEnumerable<T>>>> pages,
             Func<SessionsDbContext, SessionAudience, SessionCriteria, Shape, int, int, IQueryable<T>> compose,
             SessionsDbContext db, SessionAudience audience, SessionCriteria criteria, SessionSortField sort, SortDirection direction, int skip, int take)
         {
             var shape = new Shape(FiltersOf(audience, criteria), sort, direction, FirstPage: skip == 0 && take == ListSessionsQuery.DefaultLimit);
+            var (key, value, bits) = LabelOf(criteria);
             return pages.GetOrAdd(shape, static (shape, compose) => new(db => EF.CompileAsyncQuery(Template(db, shape.Filters, shape.FirstPage,
                     (db, template, criteria, skip, take) => compose(db, template, criteria, shape, skip, take)))), compose)
-                .For(db)(db, audience.WorkspaceId, audience.UserId, skip, take);
+                .For(db)(db, audience.WorkspaceId, audience.UserId, skip, take, key, value, bits);
         }
 
         private static Filters FiltersOf(SessionAudience audience, SessionCriteria criteria) =>
-            new(audience.SeesAllSessions, criteria.Archived, criteria.IncludeWorkloadSessions);
+            new(audience.SeesAllSessions, criteria.Archived, criteria.IncludeWorkloadSessions, Labelled: OneLabel(criteria) is not null);
+
+        /// <summary>The one label that narrows a listing and nothing else, if that is what does.</summary>
+        private static LabelMatch? OneLabel(SessionCriteria criteria) =>
+            criteria is { Owners: null, ProjectIds.Count: 0, Agents.Count: 0, Models.Count: 0, Origins.Count: 0, Search: null, LabelGroups: [[var label]] } ? label : null;
+
+        /// <summary>The compiled queries' label parameters: the label's key, value and folded bit, or none.</summary>
+        private static (string? Key, string? Value, long Bits) LabelOf(SessionCriteria criteria) =>
+            OneLabel(criteria) is { } label ? (label.Key, label.Value, LabelBits.Of([(label.Key, label.Value)])) : (null, null, 0);
 
         /// <summary>
-        /// The query of a shape's filters, composed for an audience of no workspace and bound. Any
-        /// page but the first of the default size is composed as the second page of one session: its
-        /// two bounds are the compiled query's parameters.
+        /// The query of a shape's filters, composed for an audience of no workspace (and the template
+        /// label where a label narrows the shape) and bound. Any page but the first of the default
+        /// size is composed as the second page of one session: its two bounds are the compiled query's parameters.
         /// </summary>
-        private static Expression<Func<SessionsDbContext, Guid, Guid, int, int, IQueryable<T>>> Template<T>(
+        private static Expression<Func<SessionsDbContext, Guid, Guid, int, int, string?, string?, long, IQueryable<T>>> Template<T>(
             SessionsDbContext db, Filters filters, bool firstPage, Func<SessionsDbContext, SessionAudience, SessionCriteria, int, int, IQueryable<T>> compose)
         {
             var template = new SessionAudience(Guid.Empty, Guid.Empty, filters.SeesAllSessions);
-            var criteria = new SessionCriteria(null, [], [], [], [], [], filters.Archived, null, filters.IncludeWorkloadSessions);
+            var criteria = new SessionCriteria(null, [], [], [], [], filters.Labelled ? [[TemplateLabel]] : [], filters.Archived, null, filters.IncludeWorkloadSessions);
             var (skip, take) = firstPage ? (0, ListSessionsQuery.DefaultLimit) : (1, 1);
-            return QueryTemplate.Bind(compose(db, template, criteria, skip, take), template);
+            return QueryTemplate.Bind(compose(db, template, criteria, skip, take), template, filters.Labelled ? TemplateLabel : null);
         }
 
         /// <summary>The sum of the counts a bound query reads, as a compiled query's scalar body.</summary>
-        private static Expression<Func<SessionsDbContext, Guid, Guid, int, int, CancellationToken, long>> SumOf(Expression<Func<SessionsDbContext, Guid, Guid, int, int, IQueryable<SessionCount>>> counts)
+        private static Expression<Func<SessionsDbContext, Guid, Guid, int, int, string?, string?, long, CancellationToken, long>> SumOf(
+            Expression<Func<SessionsDbContext, Guid, Guid, int, int, string?, string?, long, IQueryable<SessionCount>>> counts)
         {
             Expression<Func<SessionCount, long>> count = c => c.Count;
             var sum = Expression.Call(typeof(Queryable), nameof(Queryable.Sum), [typeof(SessionCount)], counts.Body, Expression.Quote(count));
-            return Expression.Lambda<Func<SessionsDbContext, Guid, Guid, int, int, CancellationToken, long>>(sum, [.. counts.Parameters, Expression.Parameter(typeof(CancellationToken), "cancellationToken")]);
+            return Expression.Lambda<Func<SessionsDbContext, Guid, Guid, int, int, string?, string?, long, CancellationToken, long>>(
+                sum, [.. counts.Parameters, Expression.Parameter(typeof(CancellationToken), "cancellationToken")]);
         }
 
-        /// <summary>What a browsing listing is narrowed by: the visibility rule's form and the archived and workload filters.</summary>
-        private readonly record struct Filters(bool SeesAllSessions, ArchivedFilter Archived, bool IncludeWorkloadSessions);
+        /// <summary>What a browsing listing is narrowed by: the visibility rule's form, the archived and workload filters, and whether one label.</summary>
+        private readonly record struct Filters(bool SeesAllSessions, ArchivedFilter Archived, bool IncludeWorkloadSessions, bool Labelled);
 
         private readonly record struct Shape(Filters Filters, SessionSortField Sort, SortDirection Direction, bool FirstPage);
     }
