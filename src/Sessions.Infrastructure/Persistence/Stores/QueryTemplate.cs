@@ -9,21 +9,21 @@ namespace Sessions.Infrastructure.Persistence.Stores;
 
 /// <summary>
 /// A query composed for one request, made the body of a compiled query for every request of its
-/// shape: <c>(db, workspaceId, userId, skip, take, labelKey, labelValue, labelBits) =&gt; the query</c>. The query is composed by the
-/// code every request of other shapes runs, for a template audience, and bound here: the
-/// audience's workspace and user and the page's one <c>Skip</c> and one <c>Take</c> become the
-/// compiled query's parameters, each table read from the context it is given. A shape filtered
-/// by one label is composed for a template label: its key and value, where the composition reads
-/// them, are the <c>labelKey</c> and <c>labelValue</c> parameters (EF Core translates scalar
-/// parameters only), and its folded bit
-/// (<see cref="LabelBits"/>), which the composition computed, becomes the <c>labelBits</c>
-/// parameter wherever a captured <see cref="long"/> holds that bit (the only captured longs of a
-/// listing are folded labels). Every other value
-/// the composition captured is the shape's own (a filter the shape fixes, a tag) and is written
-/// into the query, with the tests that a value decides (<c>EF.Parameter(f) == null || ...</c>)
-/// decided. A captured value of any other kind than a plain value or a query of the database is
-/// refused, and so is a static property or a static field that may change (<c>DateTime.UtcNow</c>
-/// would be the moment the template was bound; <c>EF.Functions</c>, which holds nothing, stays), so a value of the request that composed the
+/// shape: <c>(db, workspaceId, userId, skip, take, labelKey, labelValue, labelBits) =&gt; the query</c>.
+/// The query is composed by the code every request of other shapes runs, for a template audience,
+/// and bound here: the audience's workspace and user and the page's one <c>Skip</c> and one
+/// <c>Take</c> become the compiled query's parameters, each table read from the context it is
+/// given. A shape filtered by one label is composed for a template label: its key and value, where
+/// the composition reads them, are the <c>labelKey</c> and <c>labelValue</c> parameters (EF Core
+/// translates scalar parameters only), and its folded bit (<see cref="LabelBits"/>), which the
+/// composition computed, becomes the <c>labelBits</c> parameter wherever a captured
+/// <see cref="long"/> holds that bit (the only captured longs of a listing are folded labels).
+/// Every other value the composition captured is the shape's own (a filter the shape fixes, a tag)
+/// and is written into the query, with the tests that a value decides
+/// (<c>EF.Parameter(f) == null || ...</c>) decided. A captured value of any other kind than a plain
+/// value or a query of the database is refused, and so is a static property or a static field
+/// that may change (<c>DateTime.UtcNow</c> would be the moment the template was bound;
+/// <c>EF.Functions</c>, which holds nothing, stays), so a value of the request that composed the
 /// template never reaches the requests after it.
 /// </summary>
 internal sealed class QueryTemplate : ExpressionVisitor
@@ -143,9 +143,10 @@ internal sealed class QueryTemplate : ExpressionVisitor
 
     protected override Expression VisitMethodCall(MethodCallExpression node)
     {
-        if (Unparameterized(node) is var value && value != node)
+        var marked = Unparameterized(node);
+        if (marked != node)
         {
-            return Visit(value);
+            return Visit(marked);
         }
 
         if (node.Method.DeclaringType == typeof(Queryable) && node.Arguments is [var source, ConstantExpression { Value: int }])
