@@ -86,6 +86,23 @@ public sealed class CompiledBrowsingTests(ApiFactory factory) : ApiTest<ApiFacto
     }
 
     [Fact]
+    public async Task AListingByOneLabel_KeepsTheArchivedAndWorkloadSwitches_OfItsShape()
+    {
+        var (workspace, owner) = await AWorkspaceWithAMemberAsync();
+        var red = new { team = new[] { "red" } };
+        var active = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = red })).Id();
+        var archived = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = red })).Id();
+        await (await Client.PostAsync(workspace.SessionPath(archived) + "/archive", owner.Token())).ExpectAsync(HttpStatusCode.OK);
+        var eval = (await Client.CreateSessionAsync(workspace, owner, extra: new { labels = red, origin = "eval" })).Id();
+
+        Assert.Equal([active], await ListAsync(workspace, owner, "&label=team:red", total: 1));
+        Assert.Equal([archived], await ListAsync(workspace, owner, "&label=team:red&archived=archived", total: 1));
+        Assert.Equal([eval, active], await ListAsync(workspace, owner, "&label=team:red&include_workload_sessions=true", total: 2));
+        Assert.Equal([eval, archived, active], await ListAsync(workspace, owner, "&label=team:red&archived=any&include_workload_sessions=true", total: 3));
+        Assert.Equal([archived], await ListAsync(workspace, owner, "&label=team:red&archived=any&include_workload_sessions=true&limit=1&page=2", total: 3));
+    }
+
+    [Fact]
     public async Task TheBrowsingPages_AndTheirTotals_LookUpNoComposedQuery_WhileAFilteredPageDoes()
     {
         var (workspace, owner) = await AWorkspaceWithAMemberAsync();
@@ -166,6 +183,9 @@ public sealed class CompiledBrowsingTests(ApiFactory factory) : ApiTest<ApiFacto
         // What the composition computes from the label other than its bit would be the template's: refused.
         Assert.Throws<NotSupportedException>(() => QueryTemplate.Bind(db.Sessions.Where(s => s.Title!.Length == label.Key.Length), template, label));
         Assert.Throws<NotSupportedException>(() => QueryTemplate.Bind(db.Sessions.Where(s => s.Title == label.ToString()), template, label));
+        // The label's key copied before the query is built would be written in as the template's.
+        var copiedKey = new string(label.Key.AsSpan());
+        Assert.Throws<NotSupportedException>(() => QueryTemplate.Bind(db.Sessions.Where(s => s.Labels.Any(l => l.Key == copiedKey)), template, label));
     });
 
     /// <summary>A static field a template must not write in: it may be assigned after the binding.</summary>

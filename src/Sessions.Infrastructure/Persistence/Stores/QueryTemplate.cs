@@ -213,12 +213,15 @@ internal sealed class QueryTemplate : ExpressionVisitor
     /// <summary>
     /// A value the composition captured: a query of the database in its place, a plain value written
     /// into the query. A query of anything else (a list's <c>AsQueryable()</c>, whose expression is
-    /// the query itself) is refused.
+    /// the query itself) is refused, and so is the template label's key or value reached other than
+    /// through the label (a copy the composition made of it), which would answer every request
+    /// with the template's label.
     /// </summary>
     private Expression Bound(object? value, Type type) => value switch
     {
         IQueryable { Provider: IAsyncQueryProvider } query => Visit(query.Expression),
         long bits when bits == templateBits => type == typeof(long) ? labelBits : Expression.Convert(labelBits, type),
+        string text when templateLabel is not null && (text == templateLabel.Key || text == templateLabel.Value) => throw Refused(typeof(LabelMatch)),
         null or string or Guid or DateTime or DateTimeOffset => Expression.Constant(value, type),
         _ when value.GetType().IsPrimitive || value.GetType().IsEnum => Expression.Constant(value, type),
         _ => throw Refused(value.GetType()),
